@@ -1,0 +1,164 @@
+package dev.incidentgateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.api.ApiEndpoint;
+import dev.incidentgateway.api.IncidentApi;
+import dev.incidentgateway.api.IncidentApiRoute;
+import dev.incidentgateway.api.IncidentRequestParser;
+import dev.incidentgateway.api.OpsRoute;
+import dev.incidentgateway.api.ProblemMapper;
+import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
+import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.timeline.TimelineStore;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Wires the gateway: store (HikariCP + Flyway) → timeline → REST/ops routes and the YAML routes under
+ * {@code routes/} (plus {@code GATEWAY_ROUTES_DIR}) on Camel Main's HTTP server. The store's DataSource
+ * is bound in the Camel registry as {@code gatewayDataSource}, so YAML routes can use {@code jdbc:}.
+ */
+public final class Gateway implements AutoCloseable {
+    public static final String DATA_SOURCE_BEAN = "gatewayDataSource";
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final HikariDataSource dataSource;
+    private final TimelineStore store;
+    private final Main main;
+
+    private Gateway(GatewayConfig config) {
+        this.config = config;
+        Path routesDir = config.routesDir();
+        if (routesDir != null && !Files.isDirectory(routesDir)) {
+            throw new ConfigException(GatewayConfig.ROUTES_DIR.name() + " (env " + GatewayConfig.ROUTES_DIR.env()
+                    + "): directory not found: " + routesDir.toAbsolutePath());
+        }
+        ObjectMapper json = GatewayJson.create();
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        String typePrefix = config.get(GatewayConfig.CE_TYPE_PREFIX);
+        SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
+
+        this.dataSource = StoreFactory.openAndMigrate(config);
+        this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
+                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, List.of());
+
+        int maxBody = config.get(GatewayConfig.HTTP_MAX_BODY_BYTES);
+        ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json), meters, maxBody);
+        IncidentApi api = new IncidentApi(store, new IncidentRequestParser(json, config.get(GatewayConfig.DEFAULT_SOURCE)),
+                new TimelineCloudEventMapper(typePrefix, json), json);
+
+        this.main = new Main();
+        main.bind(DATA_SOURCE_BEAN, dataSource);
+        main.bind("prometheusMeterRegistry", meters);
+        main.configure().addRoutesBuilder(new IncidentApiRoute(api, endpoints));
+        main.configure().addRoutesBuilder(new OpsRoute(store, dialect.name(), meters, json, endpoints));
+        main.configure().withRoutesIncludePattern("classpath:routes/*.camel.yaml"
+                + (routesDir == null ? "" : ",file:" + routesDir.toAbsolutePath() + "/*.camel.yaml"));
+        main.configure().withName("incident-gateway");
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport ignored) {
+                logReady();
+            }
+        });
+        main.configure().httpServer()
+                .withEnabled(true)
+                .withPort(config.get(GatewayConfig.HTTP_PORT))
+                // Vert.x answers a bigger body with a plain-text 413 before our routes; leave room above
+                // our own limit so most oversize requests get a problem+json 413 from ApiEndpoint.
+                .withMaxBodySize((long) maxBody * 4);
+    }
+
+    /** Builds the gateway (opens and migrates the store) without starting HTTP. */
+    public static Gateway create(GatewayConfig config) {
+        return new Gateway(config);
+    }
+
+    /** Starts Camel and the HTTP server, returning once they accept requests (for tests and embedding). */
+    public Gateway start() throws Exception {
+        checkPortFree();
+        main.start();
+        return this;
+    }
+
+    /** Runs until the process is told to stop (SIGTERM / Ctrl-C), then shuts down gracefully. */
+    public void runUntilStopped() throws Exception {
+        try {
+            checkPortFree();
+            main.run();
+        } finally {
+            close();
+        }
+    }
+
+    /**
+     * Vert.x reports a failed bind only in its log and Camel starts anyway, serving nothing: check first,
+     * so a taken port stops the start with a message naming the key.
+     */
+    private void checkPortFree() {
+        int port = config.get(GatewayConfig.HTTP_PORT);
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new ConfigException(GatewayConfig.HTTP_PORT.name() + " (env " + GatewayConfig.HTTP_PORT.env() + "): port "
+                    + port + " is not available (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The bound HTTP port (useful with {@code http.port=0}). */
+    public int port() {
+        VertxPlatformHttpServer server = main.getCamelContext().hasService(VertxPlatformHttpServer.class);
+        return server == null || server.getServer() == null ? -1 : server.getServer().actualPort();
+    }
+
+    public TimelineStore store() {
+        return store;
+    }
+
+    public HikariDataSource dataSource() {
+        return dataSource;
+    }
+
+    private void logReady() {
+        String url = config.get(GatewayConfig.DB_URL);
+        int q = url.indexOf('?');
+        LOG.info("Incident Gateway listening on port {} (store: {})", port(), q < 0 ? url : url.substring(0, q));
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            LOG.warn("Camel did not stop cleanly", e);
+        }
+        store.close();
+        dataSource.close();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.incidentgateway.api;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+import java.util.Locale;
+
+/**
+ * Adapts a handler to a Camel processor for platform-http: enforces body size and content type for
+ * requests with a body, turns every failure into problem+json through {@link ProblemMapper}, and
+ * removes the request's headers before replying (platform-http would echo them back).
+ */
+public final class ApiEndpoint implements Processor {
+    /** A handler: one request in, one response out; throws {@link ApiProblem} or domain exceptions. */
+    @FunctionalInterface
+    public interface Handler {
+        ApiResponse handle(ApiRequest request) throws Exception;
+    }
+
+    private final Handler handler;
+    private final ProblemMapper problems;
+    private final MeterRegistry meters;
+    private final int maxBodyBytes;
+    private final boolean expectsJsonBody;
+
+    private ApiEndpoint(Handler handler, ProblemMapper problems, MeterRegistry meters, int maxBodyBytes, boolean expectsJsonBody) {
+        this.handler = handler;
+        this.problems = problems;
+        this.meters = meters;
+        this.maxBodyBytes = maxBodyBytes;
+        this.expectsJsonBody = expectsJsonBody;
+    }
+
+    /** Settings shared by all endpoints of one server. */
+    public record Settings(ProblemMapper problems, MeterRegistry meters, int maxBodyBytes) {
+        public ApiEndpoint read(Handler h) {
+            return new ApiEndpoint(h, problems, meters, maxBodyBytes, false);
+        }
+
+        public ApiEndpoint jsonBody(Handler h) {
+            return new ApiEndpoint(h, problems, meters, maxBodyBytes, true);
+        }
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        ApiRequest request = new ApiRequest(exchange);
+        ApiResponse response;
+        try {
+            if (expectsJsonBody) {
+                checkBody(request);
+            }
+            response = handler.handle(request);
+        } catch (Exception e) {
+            ApiProblem p = problems.toProblem(e);
+            meters.counter("gateway.http.errors", "status", Integer.toString(p.status())).increment();
+            response = new ApiResponse(p.status(), ProblemMapper.CONTENT_TYPE, problems.render(p, request.path()), p.headers());
+        }
+        reply(exchange.getMessage(), response);
+    }
+
+    private void checkBody(ApiRequest request) {
+        String contentLength = request.header("Content-Length");
+        if (contentLength != null && contentLength.matches("\\d{1,18}") && Long.parseLong(contentLength) > maxBodyBytes
+                || request.body().length > maxBodyBytes) {
+            throw new ApiProblem(413, "body-too-large", "Request body too large",
+                    "The body exceeds " + maxBodyBytes + " bytes (http.maxBodyBytes).");
+        }
+        String type = request.header("Content-Type");
+        String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
+            throw new ApiProblem(415, "unsupported-media-type", "Unsupported media type",
+                    "Send the body as application/json" + (type == null ? "" : ", not " + mediaType) + ".",
+                    "Content-Type", java.util.Map.of());
+        }
+    }
+
+    static void reply(Message message, ApiResponse response) {
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, response.status());
+        message.setHeader(Exchange.CONTENT_TYPE, response.contentType());
+        response.headers().forEach(message::setHeader);
+        message.setBody(response.body());
+    }
+}

@@ -1,0 +1,78 @@
+package dev.incidentgateway.api;
+
+import java.util.Map;
+
+/**
+ * An error answered as RFC 9457 {@code application/problem+json}. {@code field} names the request field
+ * at fault (JSON path such as {@code data.to}, a query parameter or a header), when there is one.
+ */
+public class ApiProblem extends RuntimeException {
+    private final int status;
+    private final String slug;
+    private final String title;
+    private final String field;
+    private final Map<String, String> headers;
+    private final Map<String, Object> extras;
+
+    public ApiProblem(int status, String slug, String title, String detail, String field, Map<String, String> headers) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+        this.field = field;
+        this.headers = Map.copyOf(headers);
+        this.extras = Map.of();
+    }
+
+    private ApiProblem(ApiProblem p, Map<String, Object> extras) {
+        super(p.getMessage(), null, false, false);
+        this.status = p.status;
+        this.slug = p.slug;
+        this.title = p.title;
+        this.field = p.field;
+        this.headers = p.headers;
+        this.extras = Map.copyOf(extras);
+    }
+
+    /** The same problem with extension members (RFC 9457 §3.2), e.g. the incident's current status. */
+    public ApiProblem withExtras(Map<String, Object> extras) {
+        return new ApiProblem(this, extras);
+    }
+
+    public ApiProblem(int status, String slug, String title, String detail) {
+        this(status, slug, title, detail, null, Map.of());
+    }
+
+    public static ApiProblem invalidField(String field, String detail) {
+        return new ApiProblem(400, "invalid-field", "Invalid request field", detail, field, Map.of());
+    }
+
+    public static ApiProblem notFound(String detail) {
+        return new ApiProblem(404, "not-found", "Not found", detail);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** Problem type URI: stable, so clients can switch on it. */
+    public String type() {
+        return "urn:incident-gateway:problem:" + slug;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String field() {
+        return field;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public Map<String, Object> extras() {
+        return extras;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.incidentgateway.api;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The parts of an HTTP request a handler needs, read from a Camel exchange of platform-http. */
+public final class ApiRequest {
+    private final Message message;
+    private final Map<String, String> query;
+    /** Read once: platform-http hands a stream cache that a second read would find empty. */
+    private byte[] body;
+
+    ApiRequest(Exchange exchange) {
+        this.message = exchange.getMessage();
+        this.query = parseQuery(message.getHeader(Exchange.HTTP_QUERY, String.class));
+    }
+
+    public String method() {
+        return message.getHeader(Exchange.HTTP_METHOD, String.class);
+    }
+
+    /** A path parameter such as {@code {id}}, which platform-http exposes as a header. */
+    public String pathParam(String name) {
+        return message.getHeader(name, String.class);
+    }
+
+    /** A query parameter, read from the raw query string (never from a header a caller could set). */
+    public String query(String name) {
+        return query.get(name);
+    }
+
+    public String header(String name) {
+        return message.getHeader(name, String.class);
+    }
+
+    public String path() {
+        return message.getHeader(Exchange.HTTP_PATH, String.class);
+    }
+
+    public byte[] body() {
+        if (body == null) {
+            byte[] read = message.getBody(byte[].class);
+            body = read == null ? new byte[0] : read;
+        }
+        return body;
+    }
+
+    private static Map<String, String> parseQuery(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.putIfAbsent(key, value);
+        }
+        return out;
+    }
+}

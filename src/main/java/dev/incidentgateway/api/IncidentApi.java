@@ -1,0 +1,155 @@
+package dev.incidentgateway.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
+import dev.incidentgateway.timeline.AppendOutcome;
+import dev.incidentgateway.timeline.ChainVerifier;
+import dev.incidentgateway.timeline.Incident;
+import dev.incidentgateway.timeline.IncidentStatus;
+import dev.incidentgateway.timeline.TimelineEvent;
+import dev.incidentgateway.timeline.TimelineStore;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Handlers of the incident REST API ({@code /api/v1}). Each answers once the store has committed; the
+ * routes that bind them to paths are in {@link IncidentApiRoute}.
+ */
+public final class IncidentApi {
+    private static final Pattern ULID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{26}");
+    private static final int MAX_LIMIT = 1000;
+
+    private final TimelineStore store;
+    private final ChainVerifier verifier;
+    private final IncidentRequestParser parser;
+    private final TimelineCloudEventMapper cloudEvents;
+    private final ObjectMapper json;
+
+    public IncidentApi(TimelineStore store, IncidentRequestParser parser, TimelineCloudEventMapper cloudEvents, ObjectMapper json) {
+        this.store = store;
+        this.verifier = new ChainVerifier(store.dataSource());
+        this.parser = parser;
+        this.cloudEvents = cloudEvents;
+        this.json = json;
+    }
+
+    /** POST /api/v1/incidents → 201 + Location (200 with the original when the Idempotency-Key was seen). */
+    public ApiResponse declare(ApiRequest req) throws JsonProcessingException {
+        AppendOutcome outcome = store.append(parser.declare(req.body(), req.header("Idempotency-Key")));
+        String id = outcome.event().incidentId();
+        Incident incident = store.incident(id).orElseThrow(() -> ApiProblem.notFound("incident " + id + " does not exist"));
+        ObjectNode body = json.valueToTree(incident);
+        body.set("event", json.valueToTree(outcome.event()));
+        return ApiResponse.json(outcome.duplicate() ? 200 : 201, json.writeValueAsBytes(body))
+                .withHeader("Location", "/api/v1/incidents/" + id);
+    }
+
+    /** POST /api/v1/incidents/{id}/events → 201 with the stored event (200 with the original on a repeat). */
+    public ApiResponse appendEvent(ApiRequest req) throws JsonProcessingException {
+        String id = incidentId(req);
+        AppendOutcome outcome = store.append(parser.event(id, req.body(), req.header("Idempotency-Key")));
+        return ApiResponse.json(outcome.duplicate() ? 200 : 201, json.writeValueAsBytes(outcome.event()))
+                .withHeader("Location", "/api/v1/incidents/" + id + "/timeline?after=" + outcome.event().id());
+    }
+
+    /** GET /api/v1/incidents/{id}. */
+    public ApiResponse incident(ApiRequest req) throws JsonProcessingException {
+        return ApiResponse.json(200, json.writeValueAsBytes(existing(incidentId(req))));
+    }
+
+    /** GET /api/v1/incidents?status=&limit= → {"incidents":[...]}, newest first. */
+    public ApiResponse incidents(ApiRequest req) throws JsonProcessingException {
+        String s = req.query("status");
+        IncidentStatus status = s == null || s.isEmpty() ? null : IncidentStatus.fromWire(s).orElseThrow(() ->
+                ApiProblem.invalidField("status", "status must be one of declared, acknowledged, mitigated, resolved, closed"));
+        List<Incident> list = store.incidents(status, limit(req, 50));
+        return ApiResponse.json(200, json.writeValueAsBytes(Map.of("incidents", list)));
+    }
+
+    /** GET /api/v1/incidents/{id}/timeline?after=&limit= → {"incidentId", "events":[...], "nextAfter"}. */
+    public ApiResponse timeline(ApiRequest req) throws JsonProcessingException {
+        String id = incidentId(req);
+        existing(id);
+        int limit = limit(req, 50);
+        List<TimelineEvent> events = store.timeline(id, after(req), limit);
+        ObjectNode body = json.createObjectNode();
+        body.put("incidentId", id);
+        body.set("events", json.valueToTree(events));
+        body.put("nextAfter", events.size() == limit ? events.get(events.size() - 1).id() : null);
+        return ApiResponse.json(200, json.writeValueAsBytes(body));
+    }
+
+    /** GET /api/v1/incidents/{id}/verify → the audit chain check of one incident. */
+    public ApiResponse verify(ApiRequest req) throws Exception {
+        String id = incidentId(req);
+        existing(id);
+        ChainVerifier.Report report = verifier.verify(id);
+        ObjectNode body = json.createObjectNode();
+        body.put("incidentId", id);
+        body.put("intact", report.intact());
+        body.put("eventsChecked", report.events());
+        if (!report.intact()) {
+            body.set("firstBrokenLink", json.valueToTree(report.broken().get(0)));
+        }
+        return ApiResponse.json(200, json.writeValueAsBytes(body));
+    }
+
+    /**
+     * GET /api/v1/events?after=&limit= — the Since feed of every incident, as a CloudEvents batch. The
+     * next page starts after the last id returned (also given as a Link header when the page is full).
+     */
+    public ApiResponse since(ApiRequest req) {
+        int limit = limit(req, 100);
+        List<TimelineEvent> events = store.since(after(req), limit);
+        ApiResponse response = new ApiResponse(200, TimelineCloudEventMapper.BATCH_CONTENT_TYPE,
+                cloudEvents.serializeBatch(events), Map.of());
+        if (events.size() == limit) {
+            String last = events.get(events.size() - 1).id();
+            response = response.withHeader("Link", "</api/v1/events?after=" + last + "&limit=" + limit + ">; rel=\"next\"");
+        }
+        return response;
+    }
+
+    private Incident existing(String id) {
+        return store.incident(id).orElseThrow(() -> ApiProblem.notFound("incident " + id + " does not exist"));
+    }
+
+    private static String incidentId(ApiRequest req) {
+        String id = req.pathParam("id");
+        if (id == null || !IncidentRequestParser.INCIDENT_ID.matcher(id).matches()) {
+            throw ApiProblem.notFound("incident " + id + " does not exist (ids look like INC-42)");
+        }
+        return id;
+    }
+
+    private static String after(ApiRequest req) {
+        String after = req.query("after");
+        if (after == null || after.isEmpty()) {
+            return null;
+        }
+        if (!ULID.matcher(after).matches()) {
+            throw ApiProblem.invalidField("after", "after must be an event id (a 26-character ULID)");
+        }
+        return after;
+    }
+
+    private static int limit(ApiRequest req, int defaultLimit) {
+        String raw = req.query("limit");
+        if (raw == null || raw.isEmpty()) {
+            return defaultLimit;
+        }
+        try {
+            int limit = Integer.parseInt(raw);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiProblem.invalidField("limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.incidentgateway.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.Severity;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.regex.Pattern;
+
+/**
+ * Turns REST request bodies into {@link NewEvent}s, naming the field at fault when one is missing or of
+ * the wrong shape. Unknown fields are ignored (forward compatibility for clients). Type-specific rules
+ * (a declare needs a title, ...) are the store's, so every entry point answers alike.
+ */
+public final class IncidentRequestParser {
+    /** Incident ids chosen by a caller: {@code PROJ-123}. */
+    public static final Pattern INCIDENT_ID = Pattern.compile("[A-Z][A-Z0-9]*-[0-9]+");
+    private static final int MAX_TITLE = 1024;
+    private static final int MAX_ACTOR = 256;
+    private static final int MAX_SOURCE = 512;
+    private static final int MAX_KEY = 256;
+
+    private final ObjectMapper json;
+    private final String defaultSource;
+
+    public IncidentRequestParser(ObjectMapper json, String defaultSource) {
+        this.json = json;
+        this.defaultSource = defaultSource;
+    }
+
+    /** {@code POST /api/v1/incidents}: {title*, actor*, severity, content, id, source, data}. */
+    public NewEvent declare(byte[] body, String idempotencyKey) {
+        ObjectNode o = object(body);
+        String id = optionalText(o, "id", 64);
+        if (id != null && !INCIDENT_ID.matcher(id).matches()) {
+            throw ApiProblem.invalidField("id", "id must match " + INCIDENT_ID.pattern() + " (e.g. INC-42), got '" + id + "'");
+        }
+        String severity = optionalText(o, "severity", 8);
+        return NewEvent.builder(EventType.DECLARE, requiredText(o, "actor", MAX_ACTOR))
+                .incident(id)
+                .title(requiredText(o, "title", MAX_TITLE))
+                .severity(severity == null ? Severity.DEFAULT : Severity.fromWire(severity).orElseThrow(() ->
+                        ApiProblem.invalidField("severity", "severity must be one of sev1, sev2, sev3, sev4; got '" + severity + "'")))
+                .content(optionalText(o, "content", Integer.MAX_VALUE))
+                .data(optionalObject(o, "data"))
+                .source(source(o))
+                .ceId(idempotencyKey(idempotencyKey))
+                .build();
+    }
+
+    /** {@code POST /api/v1/incidents/{id}/events}: {type*, actor*, title, content, data, expectedSeq, severity, source}. */
+    public NewEvent event(String incidentId, byte[] body, String idempotencyKey) {
+        ObjectNode o = object(body);
+        String typeName = requiredText(o, "type", 32);
+        EventType type = EventType.fromWire(typeName).orElseThrow(() -> ApiProblem.invalidField("type",
+                "type must be one of declare, ack, mitigate, resolve, close, note, role_assign, state_change; got '" + typeName + "'"));
+        String severity = optionalText(o, "severity", 8);
+        return NewEvent.builder(type, requiredText(o, "actor", MAX_ACTOR))
+                .incident(incidentId)
+                .title(optionalText(o, "title", MAX_TITLE))
+                .content(optionalText(o, "content", Integer.MAX_VALUE))
+                .severity(severity == null ? null : Severity.fromWire(severity).orElseThrow(() ->
+                        ApiProblem.invalidField("severity", "severity must be one of sev1, sev2, sev3, sev4")))
+                .data(optionalObject(o, "data"))
+                .expectedSeq(expectedSeq(o))
+                .source(source(o))
+                .ceId(idempotencyKey(idempotencyKey))
+                .build();
+    }
+
+    private ObjectNode object(byte[] body) {
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiProblem(400, "malformed-json", "Malformed JSON",
+                    "The body is not valid JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
+                            + ", column " + e.getLocation().getColumnNr(), "body", java.util.Map.of());
+        } catch (java.io.IOException e) {
+            throw new ApiProblem(400, "malformed-json", "Malformed JSON", "The body could not be read.", "body", java.util.Map.of());
+        }
+        if (node instanceof ObjectNode o) {
+            return o;
+        }
+        throw new ApiProblem(400, "malformed-json", "Malformed JSON", "The body must be a JSON object.", "body", java.util.Map.of());
+    }
+
+    private static String requiredText(ObjectNode o, String field, int maxLength) {
+        String v = optionalText(o, field, maxLength);
+        if (v == null || v.isBlank()) {
+            throw ApiProblem.invalidField(field, field + " is required and must be a non-empty string");
+        }
+        return v;
+    }
+
+    private static String optionalText(ObjectNode o, String field, int maxLength) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ApiProblem.invalidField(field, field + " must be a string");
+        }
+        if (v.asText().length() > maxLength) {
+            throw ApiProblem.invalidField(field, field + " is longer than " + maxLength + " characters");
+        }
+        return v.asText();
+    }
+
+    private static ObjectNode optionalObject(ObjectNode o, String field) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v instanceof ObjectNode object) {
+            return object;
+        }
+        throw ApiProblem.invalidField(field, field + " must be a JSON object");
+    }
+
+    private static Long expectedSeq(ObjectNode o) {
+        JsonNode v = o.get("expectedSeq");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.canConvertToExactIntegral() || !v.canConvertToLong() || v.asLong() < 0) {
+            throw ApiProblem.invalidField("expectedSeq", "expectedSeq must be a whole number >= 0");
+        }
+        return v.asLong();
+    }
+
+    private String source(ObjectNode o) {
+        String s = optionalText(o, "source", MAX_SOURCE);
+        if (s == null || s.isBlank()) {
+            return defaultSource;
+        }
+        try {
+            new URI(s);
+            return s;
+        } catch (URISyntaxException e) {
+            throw ApiProblem.invalidField("source", "source must be a URI-reference (CloudEvents), got '" + s + "'");
+        }
+    }
+
+    private static String idempotencyKey(String key) {
+        if (key == null) {
+            return null;
+        }
+        if (key.isBlank() || key.length() > MAX_KEY) {
+            throw ApiProblem.invalidField("Idempotency-Key", "Idempotency-Key must be 1.." + MAX_KEY + " characters");
+        }
+        return key;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.incidentgateway.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.timeline.IncidentNotFoundException;
+import dev.incidentgateway.timeline.InvalidEventException;
+import dev.incidentgateway.timeline.SeqConflictException;
+import dev.incidentgateway.timeline.StoreUnavailableException;
+import dev.incidentgateway.timeline.TransitionRefusedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The one place where a failure becomes an HTTP answer (RFC 9457 problem+json). Transient failures are
+ * 503 with Retry-After, never 4xx: senders such as Alertmanager drop 4xx replies for good.
+ */
+public final class ProblemMapper {
+    public static final String CONTENT_TYPE = "application/problem+json";
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemMapper.class);
+
+    private final ObjectMapper json;
+
+    public ProblemMapper(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public ApiProblem toProblem(Throwable error) {
+        if (error instanceof ApiProblem p) {
+            return p;
+        }
+        if (error instanceof InvalidEventException e) {
+            return ApiProblem.invalidField(e.field(), e.getMessage());
+        }
+        if (error instanceof IncidentNotFoundException e) {
+            return ApiProblem.notFound(e.getMessage());
+        }
+        if (error instanceof TransitionRefusedException e) {
+            return new ApiProblem(409, "transition-refused", "Transition refused", e.getMessage(), "type",
+                    Map.of()).withExtras(Map.of("currentStatus", e.current().wireName(), "attemptedType", e.attempted().wireName()));
+        }
+        if (error instanceof SeqConflictException e) {
+            return new ApiProblem(409, "seq-conflict", "Sequence conflict", e.getMessage(), "expectedSeq", Map.of())
+                    .withExtras(Map.of("expectedSeq", e.expected(), "actualSeq", e.actual()));
+        }
+        if (error instanceof StoreUnavailableException e) {
+            LOG.warn("Store unavailable: {}", e.getMessage());
+            return new ApiProblem(503, "store-unavailable", "Store unavailable",
+                    "The timeline store cannot take requests right now; nothing was stored. Retry later.", null,
+                    Map.of("Retry-After", "5"));
+        }
+        LOG.error("Unexpected error while handling a request", error);
+        return new ApiProblem(500, "internal-error", "Internal error", "An unexpected error occurred; nothing was stored.");
+    }
+
+    public byte[] render(ApiProblem p, String instance) {
+        ObjectNode body = json.createObjectNode();
+        body.put("type", p.type());
+        body.put("title", p.title());
+        body.put("status", p.status());
+        body.put("detail", p.getMessage());
+        if (instance != null) {
+            body.put("instance", instance);
+        }
+        if (p.field() != null) {
+            body.put("field", p.field());
+        }
+        p.extras().forEach((k, v) -> body.set(k, json.valueToTree(v)));
+        return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

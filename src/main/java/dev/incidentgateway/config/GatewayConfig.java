@@ -1,0 +1,132 @@
+package dev.incidentgateway.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every application setting of the gateway, each declared once as a {@link ConfigKey}.
+ *
+ * <p>Resolution order for a key: its environment variable, then {@code config/gateway.yaml} (where
+ * {@code ${ENV:default}} is expanded), then the key's default. {@link #load} validates every key and
+ * fails with all bad keys named, before anything starts.
+ */
+public final class GatewayConfig {
+    public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.integer("http.port", "GATEWAY_HTTP_PORT", 8080, 0, 65535,
+            "TCP port of the HTTP server (API, webhooks, /health, /metrics). 0 picks a free port.");
+    public static final ConfigKey<Integer> HTTP_MAX_BODY_BYTES = ConfigKey.integer("http.maxBodyBytes", "GATEWAY_MAX_BODY_BYTES",
+            1_048_576, 1024, 64 * 1_048_576, "Largest request body accepted; a larger one is refused with 413.");
+    public static final ConfigKey<String> DB_URL = ConfigKey.matching("store.url", "GATEWAY_DB_URL",
+            "jdbc:h2:file:./data/gateway;AUTO_SERVER=TRUE", "jdbc:(h2|postgresql):.+", "a jdbc:h2: or jdbc:postgresql: URL",
+            "JDBC URL of the timeline store. The default is an embedded H2 file under ./data; a jdbc:postgresql: URL selects PostgreSQL.");
+    public static final ConfigKey<String> DB_USER = ConfigKey.string("store.user", "GATEWAY_DB_USER", "sa",
+            "Database user.");
+    public static final ConfigKey<String> DB_PASSWORD = ConfigKey.secret("store.password", "GATEWAY_DB_PASSWORD", "",
+            "Database password (never logged).");
+    public static final ConfigKey<Integer> DB_POOL_SIZE = ConfigKey.integer("store.poolSize", "GATEWAY_DB_POOL_SIZE", 10, 2, 200,
+            "Maximum JDBC connections (HikariCP). One is held by the append writer while it commits.");
+    public static final ConfigKey<Integer> APPEND_MAX_BATCH = ConfigKey.integer("store.appendMaxBatch", "GATEWAY_APPEND_MAX_BATCH", 256, 1, 10_000,
+            "Most appends committed together in one transaction (group commit).");
+    public static final ConfigKey<Integer> APPEND_QUEUE_CAPACITY = ConfigKey.integer("store.appendQueueCapacity", "GATEWAY_APPEND_QUEUE_CAPACITY",
+            10_000, 1, 1_000_000, "Appends waiting for the writer before new ones are refused with 503 (back-pressure).");
+    public static final ConfigKey<String> ROUTES_DIR = ConfigKey.string("routes.dir", "GATEWAY_ROUTES_DIR", "",
+            "Optional directory of extra Camel YAML DSL routes (*.camel.yaml) loaded next to the shipped ones.");
+    public static final ConfigKey<String> CE_TYPE_PREFIX = ConfigKey.matching("cloudevents.typePrefix", "GATEWAY_CE_TYPE_PREFIX",
+            "dev.incidentgateway", "[a-z0-9]+([.-][a-z0-9]+)*", "a reverse-DNS prefix such as dev.incidentgateway",
+            "Prefix of CloudEvents types: <prefix>.incident.<eventType>.");
+    public static final ConfigKey<String> DEFAULT_SOURCE = ConfigKey.string("api.defaultSource", "GATEWAY_API_DEFAULT_SOURCE", "/api/v1",
+            "CloudEvents source recorded for REST appends that name no source.");
+
+    public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE,
+            APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE);
+
+    private final Map<ConfigKey<?>, Object> values;
+
+    private GatewayConfig(Map<ConfigKey<?>, Object> values) {
+        this.values = values;
+    }
+
+    /** Loads from the process environment and the default config file. */
+    public static GatewayConfig load() {
+        return load(System.getenv(), YamlSettings.locate(System.getenv()));
+    }
+
+    /**
+     * Resolves and validates every key.
+     *
+     * @param env       environment variables (explicit so tests can pass their own)
+     * @param yaml      flattened settings from the config file, {@code ${ENV:default}} not yet expanded
+     */
+    public static GatewayConfig load(Map<String, String> env, Map<String, String> yaml) {
+        Map<ConfigKey<?>, Object> values = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (ConfigKey<?> key : KEYS) {
+            String raw = resolveRaw(key, env, yaml, problems);
+            if (raw == null) {
+                continue;
+            }
+            try {
+                values.put(key, key.parse(raw));
+            } catch (IllegalArgumentException e) {
+                String shown = key.isSecret() ? "" : " " + e.getMessage();
+                problems.add(key.name() + " (env " + key.env() + "):" + (shown.isBlank() ? " invalid value" : shown));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new GatewayConfig(values);
+    }
+
+    private static String resolveRaw(ConfigKey<?> key, Map<String, String> env, Map<String, String> yaml, List<String> problems) {
+        if (key.env() != null && env.containsKey(key.env())) {
+            return env.get(key.env());
+        }
+        if (yaml.containsKey(key.name())) {
+            try {
+                return EnvInterpolator.expand(yaml.get(key.name()), env);
+            } catch (IllegalArgumentException e) {
+                problems.add(key.name() + ": " + e.getMessage());
+                return null;
+            }
+        }
+        return key.defaultValue();
+    }
+
+    /** A copy with some keys replaced; used by tests and the CLI to point one run elsewhere. */
+    public GatewayConfig with(Map<ConfigKey<?>, String> overrides) {
+        Map<String, String> env = new LinkedHashMap<>();
+        values.forEach((k, v) -> env.put(k.env(), String.valueOf(v)));
+        overrides.forEach((k, v) -> env.put(k.env(), v));
+        return load(env, Map.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(ConfigKey<T> key) {
+        return (T) values.get(key);
+    }
+
+    public boolean isPostgres() {
+        return get(DB_URL).startsWith("jdbc:postgresql:");
+    }
+
+    public Path routesDir() {
+        String dir = get(ROUTES_DIR);
+        return dir.isBlank() ? null : Path.of(dir);
+    }
+
+    /** Human-readable listing of every key, its value (secrets masked) and its doc. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        for (ConfigKey<?> key : KEYS) {
+            Object v = values.get(key);
+            String shown = key.isSecret() ? (String.valueOf(v).isEmpty() ? "(empty)" : "****") : String.valueOf(v);
+            out.append(String.format("%-26s %-30s = %s%n    %s (default: %s)%n", key.name(), key.env(), shown, key.doc(),
+                    key.isSecret() ? "-" : key.defaultValue()));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.incidentgateway.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Reads {@code config/gateway.yaml} into dotted keys ({@code store.url}), values left unexpanded. */
+public final class YamlSettings {
+    /** Environment variable naming another settings file. */
+    public static final String CONFIG_FILE_ENV = "GATEWAY_CONFIG";
+    private static final String DEFAULT_FILE = "config/gateway.yaml";
+
+    private YamlSettings() {
+    }
+
+    /**
+     * {@code $GATEWAY_CONFIG} if set (it must exist), else {@code ./config/gateway.yaml} if present, else the copy
+     * shipped inside the jar, so {@code java -jar} works from any directory.
+     */
+    public static Map<String, String> locate(Map<String, String> env) {
+        String explicit = env.get(CONFIG_FILE_ENV);
+        if (explicit != null && !explicit.isBlank()) {
+            Path file = Path.of(explicit);
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException(CONFIG_FILE_ENV + ": file not found: " + file.toAbsolutePath());
+            }
+            return read(file);
+        }
+        Path local = Path.of(DEFAULT_FILE);
+        if (Files.isRegularFile(local)) {
+            return read(local);
+        }
+        try (InputStream in = YamlSettings.class.getClassLoader().getResourceAsStream(DEFAULT_FILE)) {
+            return in == null ? Map.of() : flatten(new ObjectMapper(new YAMLFactory()).readTree(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Map<String, String> read(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return flatten(new ObjectMapper(new YAMLFactory()).readTree(in));
+        } catch (IOException e) {
+            throw new ConfigException(file + ": not readable YAML: " + e.getMessage());
+        }
+    }
+
+    static Map<String, String> flatten(JsonNode root) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (root != null) {
+            flatten("", root, out);
+        }
+        return out;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+            }
+        } else if (!node.isNull()) {
+            out.put(prefix, node.isValueNode() ? node.asText() : node.toString());
+        }
+    }
+}

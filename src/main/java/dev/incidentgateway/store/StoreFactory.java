@@ -1,0 +1,51 @@
+package dev.incidentgateway.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.config.GatewayConfig;
+import org.flywaydb.core.Flyway;
+
+/** Opens the connection pool (HikariCP) and brings the schema up to date (Flyway) before anything else runs. */
+public final class StoreFactory {
+    private StoreFactory() {
+    }
+
+    public static HikariDataSource openAndMigrate(GatewayConfig config) {
+        HikariDataSource ds = open(config);
+        try {
+            migrate(ds, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)));
+            return ds;
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+    }
+
+    public static HikariDataSource open(GatewayConfig config) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("gateway-store");
+        hc.setJdbcUrl(config.get(GatewayConfig.DB_URL));
+        hc.setUsername(config.get(GatewayConfig.DB_USER));
+        hc.setPassword(config.get(GatewayConfig.DB_PASSWORD));
+        hc.setMaximumPoolSize(config.get(GatewayConfig.DB_POOL_SIZE));
+        hc.setMinimumIdle(2);
+        // Fail an unreachable store within seconds: callers answer 503 and the sender retries.
+        hc.setConnectionTimeout(5_000);
+        hc.setValidationTimeout(2_000);
+        // Start even if the database is briefly unreachable; Flyway then reports the real cause.
+        hc.setInitializationFailTimeout(-1);
+        if (config.isPostgres()) {
+            hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
+        return new HikariDataSource(hc);
+    }
+
+    public static void migrate(HikariDataSource ds, SqlDialect dialect) {
+        Flyway.configure()
+                .dataSource(ds)
+                .locations("classpath:db/migration/common", "classpath:db/migration/" + dialect.flywayVendor())
+                .failOnMissingLocations(false)
+                .load()
+                .migrate();
+    }
+}

@@ -1,0 +1,212 @@
+package dev.incidentgateway.timeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.store.SqlDialect;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One group-commit transaction: validates a series of append requests against the state machine, each
+ * all-or-nothing, stages the accepted events and view changes, and writes them with batched statements.
+ * Requests see the effects of the requests staged before them in the same transaction.
+ */
+final class AppendTransaction {
+    private final Connection connection;
+    private final SqlDialect dialect;
+    private final EventIdSource ids;
+    private final String typePrefix;
+    private final Instant now;
+    /** Incident views as committed, loaded once per transaction ({@code null} value: does not exist). */
+    private final Map<String, Incident> committed = new HashMap<>();
+    /** Views after the requests accepted so far. */
+    private final Map<String, Incident> staged = new LinkedHashMap<>();
+    private final Map<String, TimelineEvent> stagedByCe = new HashMap<>();
+    private final List<TimelineEvent> stagedEvents = new ArrayList<>();
+
+    AppendTransaction(Connection connection, SqlDialect dialect, EventIdSource ids, String typePrefix) throws SQLException {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.ids = ids;
+        this.typePrefix = typePrefix;
+        this.now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        connection.setAutoCommit(false);
+        if (dialect.appendLockSql() != null) {
+            try (PreparedStatement ps = connection.prepareStatement(dialect.appendLockSql())) {
+                ps.execute();
+            }
+        }
+        // Under the lock, no id larger than ours can commit before us: see TimelineWriter.
+        try (PreparedStatement ps = connection.prepareStatement("SELECT MAX(id) FROM timeline_events");
+             ResultSet rs = ps.executeQuery()) {
+            ids.raiseFloor(rs.next() ? rs.getString(1) : null);
+        }
+    }
+
+    /** Loads the views of the named incidents with one query, before requests are applied. */
+    void preload(Collection<String> incidentIds) throws SQLException {
+        List<String> missing = incidentIds.stream().filter(id -> id != null && !committed.containsKey(id)).distinct().toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(missing.size(), "?"));
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT " + TimelineRows.INCIDENT_COLUMNS + " FROM incidents WHERE id IN (" + marks + ")")) {
+            for (int i = 0; i < missing.size(); i++) {
+                ps.setString(i + 1, missing.get(i));
+            }
+            missing.forEach(id -> committed.put(id, null));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Incident incident = TimelineRows.readIncident(rs);
+                    committed.put(incident.id(), incident);
+                }
+            }
+        }
+    }
+
+    /**
+     * Applies one request: every event accepted, or none (the exception says why).
+     *
+     * @throws AppendRejectedException when any event is refused; nothing of the request is staged
+     */
+    List<AppendOutcome> apply(List<NewEvent> request) throws SQLException {
+        Map<String, Incident> overlay = new HashMap<>();
+        Map<String, TimelineEvent> addedByCe = new HashMap<>();
+        List<TimelineEvent> added = new ArrayList<>();
+        List<AppendOutcome> outcomes = new ArrayList<>(request.size());
+        for (NewEvent ne : request) {
+            String ceSource = ne.effectiveCeSource();
+            if (ne.ceId() != null) {
+                String ceKey = ceSource + "\n" + ne.ceId();
+                TimelineEvent earlier = addedByCe.containsKey(ceKey) ? addedByCe.get(ceKey) : stagedByCe.get(ceKey);
+                if (earlier == null) {
+                    earlier = findByCe(ceSource, ne.ceId());
+                }
+                if (earlier != null) {
+                    outcomes.add(new AppendOutcome(earlier, true));
+                    continue;
+                }
+            }
+            String incidentId = ne.incidentId() != null ? ne.incidentId() : generateIncidentId(overlay);
+            Incident current = current(incidentId, overlay);
+            TimelineEvent event = stage(ne, incidentId, current, ceSource);
+            overlay.put(incidentId, IncidentProjection.apply(current, event));
+            added.add(event);
+            addedByCe.put(ceSource + "\n" + event.ceId(), event);
+            outcomes.add(new AppendOutcome(event, false));
+        }
+        staged.putAll(overlay);
+        stagedByCe.putAll(addedByCe);
+        stagedEvents.addAll(added);
+        return outcomes;
+    }
+
+    private TimelineEvent stage(NewEvent ne, String incidentId, Incident current, String ceSource) {
+        if (current == null && ne.type() != EventType.DECLARE) {
+            throw new IncidentNotFoundException(incidentId);
+        }
+        long lastSeq = current == null ? 0 : current.lastSeq();
+        if (ne.expectedSeq() != null && ne.expectedSeq() != lastSeq) {
+            throw new SeqConflictException(incidentId, ne.expectedSeq(), lastSeq);
+        }
+        ObjectNode data = ne.data().deepCopy();
+        IncidentStatus stateChangeTo = EventRules.check(ne, data);
+        IncidentStateMachine.next(current == null ? null : current.status(), ne.type(), stateChangeTo);
+        if (ne.type() == EventType.DECLARE) {
+            data.put("severity", (ne.severity() == null ? Severity.DEFAULT : ne.severity()).wireName());
+        }
+        String id = ids.next();
+        Instant eventTime = ne.eventTime() == null ? now : ne.eventTime().truncatedTo(ChronoUnit.MICROS);
+        String prevHash = current == null ? EventHasher.GENESIS : current.lastHash();
+        TimelineEvent unsigned = new TimelineEvent(id, incidentId, lastSeq + 1, ne.type(), ne.actor(), ne.title(), ne.content(),
+                eventTime, now, ne.source(), ne.ceId() != null ? ne.ceId() : id, ceSource,
+                ne.ceType() != null ? ne.ceType() : typePrefix + ".incident." + ne.type().wireName(), data, prevHash, null);
+        return withHash(unsigned, EventHasher.hash(prevHash, unsigned));
+    }
+
+    private static TimelineEvent withHash(TimelineEvent e, String hash) {
+        return new TimelineEvent(e.id(), e.incidentId(), e.seq(), e.type(), e.actor(), e.title(), e.content(), e.eventTime(),
+                e.recordedAt(), e.source(), e.ceId(), e.ceSource(), e.ceType(), e.data(), e.prevHash(), hash);
+    }
+
+    private Incident current(String incidentId, Map<String, Incident> overlay) throws SQLException {
+        if (overlay.containsKey(incidentId)) {
+            return overlay.get(incidentId);
+        }
+        if (staged.containsKey(incidentId)) {
+            return staged.get(incidentId);
+        }
+        preload(List.of(incidentId));
+        return committed.get(incidentId);
+    }
+
+    /** {@code INC-<n>} from the database sequence, skipping numbers a caller already chose by hand. */
+    private String generateIncidentId(Map<String, Incident> overlay) throws SQLException {
+        while (true) {
+            String candidate;
+            try (PreparedStatement ps = connection.prepareStatement(dialect.nextIncidentNumberSql());
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                candidate = "INC-" + rs.getLong(1);
+            }
+            if (current(candidate, overlay) == null) {
+                return candidate;
+            }
+        }
+    }
+
+    private TimelineEvent findByCe(String ceSource, String ceId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events WHERE ce_source = ? AND ce_id = ?")) {
+            ps.setString(1, ceSource);
+            ps.setString(2, ceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? TimelineRows.readEvent(rs) : null;
+            }
+        }
+    }
+
+    /** Writes everything staged with batched statements; the caller runs the hooks and commits. */
+    List<TimelineEvent> flush() throws SQLException {
+        if (stagedEvents.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement ps = connection.prepareStatement(TimelineRows.INSERT_EVENT)) {
+            for (TimelineEvent e : stagedEvents) {
+                TimelineRows.bindEvent(ps, e);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement insert = connection.prepareStatement(TimelineRows.INSERT_INCIDENT);
+             PreparedStatement update = connection.prepareStatement(TimelineRows.UPDATE_INCIDENT)) {
+            boolean inserts = false;
+            boolean updates = false;
+            for (Incident view : staged.values()) {
+                boolean isNew = committed.get(view.id()) == null;
+                TimelineRows.bindIncident(isNew ? insert : update, view, !isNew);
+                (isNew ? insert : update).addBatch();
+                inserts |= isNew;
+                updates |= !isNew;
+            }
+            if (inserts) {
+                insert.executeBatch();
+            }
+            if (updates) {
+                update.executeBatch();
+            }
+        }
+        return List.copyOf(stagedEvents);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.incidentgateway.timeline;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Walks the audit chain of each incident and reports its first broken link: a seq gap, a prev_hash that
+ * is not the previous event's hash, a hash that does not match the event's content, or a view whose head
+ * is not the last event (events removed at the end).
+ */
+public final class ChainVerifier {
+    /** The first broken link of one incident. */
+    public record BrokenLink(String incidentId, long seq, String eventId, String reason) {
+    }
+
+    /** Result of a verification run. */
+    public record Report(int incidents, long events, List<BrokenLink> broken) {
+        public boolean intact() {
+            return broken.isEmpty();
+        }
+    }
+
+    private final DataSource dataSource;
+
+    public ChainVerifier(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public Report verifyAll() throws SQLException {
+        return verify(null);
+    }
+
+    /** @param incidentId one incident, or {@code null} for all */
+    public Report verify(String incidentId) throws SQLException {
+        String where = incidentId == null ? "" : " WHERE incident_id = ?";
+        Map<String, TimelineEvent> heads = new HashMap<>();
+        Map<String, BrokenLink> broken = new HashMap<>();
+        long events = 0;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false); // lets PostgreSQL stream with the fetch size instead of loading all rows
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + TimelineRows.EVENT_COLUMNS
+                    + " FROM timeline_events" + where + " ORDER BY incident_id, seq")) {
+                ps.setFetchSize(1000);
+                if (incidentId != null) {
+                    ps.setString(1, incidentId);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        TimelineEvent e = TimelineRows.readEvent(rs);
+                        events++;
+                        if (!broken.containsKey(e.incidentId())) {
+                            String reason = check(heads.get(e.incidentId()), e);
+                            if (reason != null) {
+                                broken.put(e.incidentId(), new BrokenLink(e.incidentId(), e.seq(), e.id(), reason));
+                            }
+                        }
+                        heads.put(e.incidentId(), e);
+                    }
+                }
+            }
+            checkViews(c, incidentId, heads, broken);
+            c.rollback();
+        }
+        List<BrokenLink> list = new ArrayList<>(broken.values());
+        list.sort((a, b) -> a.incidentId().compareTo(b.incidentId()));
+        return new Report(heads.size(), events, list);
+    }
+
+    private static String check(TimelineEvent previous, TimelineEvent e) {
+        long expectedSeq = previous == null ? 1 : previous.seq() + 1;
+        if (e.seq() != expectedSeq) {
+            return "seq " + e.seq() + " found where " + expectedSeq + " was expected (an event is missing)";
+        }
+        String expectedPrev = previous == null ? EventHasher.GENESIS : previous.hash();
+        if (!expectedPrev.equals(e.prevHash())) {
+            return "prev_hash does not match the hash of the previous event";
+        }
+        if (!EventHasher.hash(e).equals(e.hash())) {
+            return "hash does not match the event's stored content (the row was changed)";
+        }
+        return null;
+    }
+
+    private static void checkViews(Connection c, String incidentId, Map<String, TimelineEvent> heads,
+                                   Map<String, BrokenLink> broken) throws SQLException {
+        String where = incidentId == null ? "" : " WHERE id = ?";
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, last_seq, last_hash FROM incidents" + where)) {
+            if (incidentId != null) {
+                ps.setString(1, incidentId);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    TimelineEvent head = heads.get(id);
+                    if (broken.containsKey(id)) {
+                        continue;
+                    }
+                    if (head == null || head.seq() != rs.getLong(2) || !head.hash().equals(rs.getString(3).trim())) {
+                        broken.put(id, new BrokenLink(id, rs.getLong(2), head == null ? null : head.id(),
+                                "the incident's last event (seq " + rs.getLong(2) + ") is not in the log (events removed)"));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.incidentgateway.timeline;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.incidentgateway.timeline.IncidentStatus.ACKNOWLEDGED;
+import static dev.incidentgateway.timeline.IncidentStatus.CLOSED;
+import static dev.incidentgateway.timeline.IncidentStatus.DECLARED;
+import static dev.incidentgateway.timeline.IncidentStatus.MITIGATED;
+import static dev.incidentgateway.timeline.IncidentStatus.RESOLVED;
+
+/**
+ * The one place that decides which event may follow which status.
+ *
+ * <pre>
+ *   declare       only for an incident that does not exist
+ *   ack           declared                        → acknowledged
+ *   mitigate      declared, acknowledged          → mitigated
+ *   resolve       declared, acknowledged, mitigated → resolved
+ *   close         resolved                        → closed (terminal)
+ *   state_change  to X where the row above allows X, plus the reopen resolved → acknowledged
+ *   note, role_assign  any status, status unchanged
+ * </pre>
+ */
+public final class IncidentStateMachine {
+    /** For each target status, the statuses it may be entered from by its own event type. */
+    private static final Map<IncidentStatus, Set<IncidentStatus>> ENTERED_FROM = Map.of(
+            ACKNOWLEDGED, EnumSet.of(DECLARED),
+            MITIGATED, EnumSet.of(DECLARED, ACKNOWLEDGED),
+            RESOLVED, EnumSet.of(DECLARED, ACKNOWLEDGED, MITIGATED),
+            CLOSED, EnumSet.of(RESOLVED));
+
+    private IncidentStateMachine() {
+    }
+
+    /** The status an event of {@code type} moves to, or empty when it leaves the status as it is. */
+    public static IncidentStatus targetOf(EventType type) {
+        return switch (type) {
+            case DECLARE -> DECLARED;
+            case ACK -> ACKNOWLEDGED;
+            case MITIGATE -> MITIGATED;
+            case RESOLVE -> RESOLVED;
+            case CLOSE -> CLOSED;
+            case NOTE, ROLE_ASSIGN, STATE_CHANGE -> null;
+        };
+    }
+
+    /**
+     * Decides the status after an event.
+     *
+     * @param current         status now; {@code null} when the incident does not exist
+     * @param type            the event's type
+     * @param stateChangeTo   for {@code state_change}, the requested status ({@code data.to}); else ignored
+     * @return the status after the event
+     * @throws TransitionRefusedException when the event may not follow {@code current}
+     */
+    public static IncidentStatus next(IncidentStatus current, EventType type, IncidentStatus stateChangeTo) {
+        if (type == EventType.DECLARE) {
+            if (current != null) {
+                throw new IncidentExistsException(current);
+            }
+            return DECLARED;
+        }
+        if (current == null) {
+            throw new IllegalStateException("only declare may start an incident");
+        }
+        return switch (type) {
+            case NOTE, ROLE_ASSIGN -> current;
+            case STATE_CHANGE -> enter(current, type, stateChangeTo, current == RESOLVED && stateChangeTo == ACKNOWLEDGED);
+            default -> enter(current, type, targetOf(type), false);
+        };
+    }
+
+    private static IncidentStatus enter(IncidentStatus current, EventType type, IncidentStatus target, boolean reopen) {
+        if (reopen || ENTERED_FROM.getOrDefault(target, Set.of()).contains(current)) {
+            return target;
+        }
+        throw new TransitionRefusedException(current, type,
+                current == CLOSED ? "closed is terminal" : "cannot move from " + current.wireName() + " to " + target.wireName());
+    }
+}

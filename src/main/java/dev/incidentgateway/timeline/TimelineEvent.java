@@ -1,0 +1,26 @@
+package dev.incidentgateway.timeline;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+
+/**
+ * One stored, immutable fact of an incident's timeline (a row of {@code timeline_events}).
+ *
+ * @param id       ULID: monotonic, the position in the global {@code Since} feed
+ * @param seq      1..n per incident, gapless
+ * @param prevHash hash of the incident's previous event (64 zeros for the first)
+ * @param hash     SHA-256 over prevHash and the canonical form of this event, see {@link EventHasher}
+ */
+public record TimelineEvent(String id, String incidentId, long seq, EventType type, String actor, String title, String content,
+                            Instant eventTime, Instant recordedAt, String source, String ceId, String ceSource, String ceType,
+                            ObjectNode data, String prevHash, String hash) {
+
+    /** The status named by {@code data.to} of a state_change, or {@code null}. */
+    @JsonIgnore
+    public IncidentStatus stateChangeTarget() {
+        return type == EventType.STATE_CHANGE && data.hasNonNull("to")
+                ? IncidentStatus.fromWire(data.get("to").asText()).orElse(null) : null;
+    }
+}

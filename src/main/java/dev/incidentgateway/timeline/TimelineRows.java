@@ -1,0 +1,114 @@
+package dev.incidentgateway.timeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** JDBC mapping of {@code timeline_events} and {@code incidents} rows; every statement is parameterized. */
+final class TimelineRows {
+    static final String EVENT_COLUMNS = "id, incident_id, seq, type, actor, title, content, event_time, recorded_at, source, "
+            + "ce_id, ce_source, ce_type, data, prev_hash, hash";
+    static final String INSERT_EVENT = "INSERT INTO timeline_events (" + EVENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+    static final String INCIDENT_COLUMNS = "id, title, severity, status, commander, declared_at, acknowledged_at, mitigated_at, "
+            + "resolved_at, closed_at, last_event_id, last_seq, last_hash";
+    static final String INSERT_INCIDENT = "INSERT INTO incidents (" + INCIDENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    static final String UPDATE_INCIDENT = "UPDATE incidents SET title=?, severity=?, status=?, commander=?, declared_at=?, "
+            + "acknowledged_at=?, mitigated_at=?, resolved_at=?, closed_at=?, last_event_id=?, last_seq=?, last_hash=? WHERE id=?";
+
+    private TimelineRows() {
+    }
+
+    static TimelineEvent readEvent(ResultSet rs) throws SQLException {
+        return new TimelineEvent(rs.getString("id").trim(), rs.getString("incident_id"), rs.getLong("seq"),
+                EventType.fromWire(rs.getString("type")).orElseThrow(() -> new SQLException("unknown event type in store")),
+                rs.getString("actor"), rs.getString("title"), rs.getString("content"),
+                instant(rs, "event_time"), instant(rs, "recorded_at"), rs.getString("source"), rs.getString("ce_id"),
+                rs.getString("ce_source"), rs.getString("ce_type"), parseData(rs.getString("data")),
+                rs.getString("prev_hash").trim(), rs.getString("hash").trim());
+    }
+
+    static void bindEvent(PreparedStatement ps, TimelineEvent e) throws SQLException {
+        ps.setString(1, e.id());
+        ps.setString(2, e.incidentId());
+        ps.setLong(3, e.seq());
+        ps.setString(4, e.type().wireName());
+        ps.setString(5, e.actor());
+        ps.setString(6, e.title());
+        ps.setString(7, e.content());
+        setInstant(ps, 8, e.eventTime());
+        setInstant(ps, 9, e.recordedAt());
+        ps.setString(10, e.source());
+        ps.setString(11, e.ceId());
+        ps.setString(12, e.ceSource());
+        ps.setString(13, e.ceType());
+        ps.setString(14, EventHasher.canonicalJson(e.data()));
+        ps.setString(15, e.prevHash());
+        ps.setString(16, e.hash());
+    }
+
+    static Incident readIncident(ResultSet rs) throws SQLException {
+        return new Incident(rs.getString("id"), rs.getString("title"),
+                Severity.fromWire(rs.getString("severity")).orElse(Severity.DEFAULT),
+                IncidentStatus.fromWire(rs.getString("status")).orElseThrow(() -> new SQLException("unknown status in store")),
+                rs.getString("commander"), instant(rs, "declared_at"), instant(rs, "acknowledged_at"),
+                instant(rs, "mitigated_at"), instant(rs, "resolved_at"), instant(rs, "closed_at"),
+                rs.getString("last_event_id").trim(), rs.getLong("last_seq"), rs.getString("last_hash").trim());
+    }
+
+    /** Binds an incident for {@link #INSERT_INCIDENT} (id first) or {@link #UPDATE_INCIDENT} (id last). */
+    static void bindIncident(PreparedStatement ps, Incident i, boolean idLast) throws SQLException {
+        int p = 1;
+        if (!idLast) {
+            ps.setString(p++, i.id());
+        }
+        ps.setString(p++, i.title());
+        ps.setString(p++, i.severity().wireName());
+        ps.setString(p++, i.status().wireName());
+        ps.setString(p++, i.commander());
+        setInstant(ps, p++, i.declaredAt());
+        setInstant(ps, p++, i.acknowledgedAt());
+        setInstant(ps, p++, i.mitigatedAt());
+        setInstant(ps, p++, i.resolvedAt());
+        setInstant(ps, p++, i.closedAt());
+        ps.setString(p++, i.lastEventId());
+        ps.setLong(p++, i.lastSeq());
+        ps.setString(p++, i.lastHash());
+        if (idLast) {
+            ps.setString(p, i.id());
+        }
+    }
+
+    static ObjectNode parseData(String json) throws SQLException {
+        try {
+            JsonNode node = EventHasher.CANONICAL.readTree(json);
+            if (node instanceof ObjectNode object) {
+                return object;
+            }
+            throw new SQLException("timeline_events.data is not a JSON object");
+        } catch (JsonProcessingException e) {
+            throw new SQLException("timeline_events.data is not valid JSON", e);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static void setInstant(PreparedStatement ps, int index, Instant t) throws SQLException {
+        if (t == null) {
+            ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(index, t.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+        }
+    }
+}

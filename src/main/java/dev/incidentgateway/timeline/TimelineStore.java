@@ -1,0 +1,147 @@
+package dev.incidentgateway.timeline;
+
+import dev.incidentgateway.store.SqlDialect;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The timeline: durable appends (through the group-committing {@link TimelineWriter}) and the queries
+ * the API serves. Reads page by event id ({@code > after}), never by offset.
+ */
+public final class TimelineStore implements AutoCloseable {
+    private final DataSource dataSource;
+    private final TimelineWriter writer;
+    private final MeterRegistry meters;
+    private final Timer appendLatency;
+
+    public TimelineStore(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
+                         MeterRegistry meters, List<AppendListener> listeners) {
+        this.dataSource = dataSource;
+        this.meters = meters;
+        this.writer = new TimelineWriter(dataSource, dialect, typePrefix, maxBatch, queueCapacity, listeners);
+        this.appendLatency = Timer.builder("gateway.append.latency")
+                .description("Time from an append request to its durable commit")
+                .publishPercentileHistogram()
+                .register(meters);
+    }
+
+    /** Appends one event; see {@link #appendAll}. */
+    public AppendOutcome append(NewEvent event) {
+        return appendAll(List.of(event)).get(0);
+    }
+
+    /**
+     * Appends the events all-or-nothing, returning once they are committed.
+     *
+     * @throws AppendRejectedException    refused by the domain (nothing stored)
+     * @throws StoreUnavailableException  the store could not take it now (nothing stored; retry)
+     */
+    public List<AppendOutcome> appendAll(List<NewEvent> events) {
+        long start = System.nanoTime();
+        try {
+            List<AppendOutcome> outcomes = writer.submit(events).get();
+            for (AppendOutcome o : outcomes) {
+                meters.counter("gateway.appends", "type", o.event().type().wireName(),
+                        "outcome", o.duplicate() ? "duplicate" : "appended").increment();
+            }
+            return outcomes;
+        } catch (ExecutionException | CompletionException e) {
+            meters.counter("gateway.append.errors", "reason", e.getCause().getClass().getSimpleName()).increment();
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new StoreUnavailableException("append failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while appending", e);
+        } finally {
+            appendLatency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    public Optional<Incident> incident(String id) {
+        List<Incident> found = queryIncidents("SELECT " + TimelineRows.INCIDENT_COLUMNS + " FROM incidents WHERE id = ?", id);
+        return found.stream().findFirst();
+    }
+
+    /** Incidents, newest declared first, optionally of one status. */
+    public List<Incident> incidents(IncidentStatus status, int limit) {
+        String sql = "SELECT " + TimelineRows.INCIDENT_COLUMNS + " FROM incidents"
+                + (status == null ? "" : " WHERE status = ?") + " ORDER BY declared_at DESC, id DESC LIMIT " + limit;
+        return status == null ? queryIncidents(sql) : queryIncidents(sql, status.wireName());
+    }
+
+    /** An incident's events in order, after the event {@code afterId} (exclusive; {@code null} from the start). */
+    public List<TimelineEvent> timeline(String incidentId, String afterId, int limit) {
+        String sql = "SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events WHERE incident_id = ?"
+                + (afterId == null ? "" : " AND id > ?") + " ORDER BY seq LIMIT " + limit;
+        return afterId == null ? queryEvents(sql, incidentId) : queryEvents(sql, incidentId, afterId);
+    }
+
+    /** The {@code Since} feed: every event of every incident with an id above {@code afterId}, in id order. */
+    public List<TimelineEvent> since(String afterId, int limit) {
+        String sql = "SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events"
+                + (afterId == null ? "" : " WHERE id > ?") + " ORDER BY id LIMIT " + limit;
+        return afterId == null ? queryEvents(sql) : queryEvents(sql, afterId);
+    }
+
+    /** True when the database answers within two seconds. */
+    public boolean isHealthy() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    private List<Incident> queryIncidents(String sql, String... params) {
+        List<Incident> out = new ArrayList<>();
+        query(sql, params, rs -> out.add(TimelineRows.readIncident(rs)));
+        return out;
+    }
+
+    private List<TimelineEvent> queryEvents(String sql, String... params) {
+        List<TimelineEvent> out = new ArrayList<>();
+        query(sql, params, rs -> out.add(TimelineRows.readEvent(rs)));
+        return out;
+    }
+
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    private void query(String sql, String[] params, RowReader reader) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reader.read(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the store could not answer a query", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+    }
+}

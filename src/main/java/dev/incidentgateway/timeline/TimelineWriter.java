@@ -1,0 +1,169 @@
+package dev.incidentgateway.timeline;
+
+import dev.incidentgateway.store.SqlDialect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The single writer of the timeline, with group commit: requests queue up, and one thread commits all
+ * that are waiting in one transaction (up to {@code maxBatch}), so 32 concurrent callers cost about one
+ * commit, not 32. Each request stays all-or-nothing; a refused request does not affect the others.
+ *
+ * <p><b>Why the {@code Since} feed never skips an event.</b> A reader pages with {@code id > lastSeen}.
+ * That is only safe if no event with a smaller id can commit after a reader saw a larger one. Ids are
+ * assigned here, inside the transaction, after taking the append lock (one writer thread per process;
+ * on PostgreSQL also {@code pg_advisory_xact_lock}, shared by every instance), and are always above the
+ * largest id already stored. So transactions commit in id order: every id in a committed transaction is
+ * larger than every id of all transactions committed before it, and a transaction's rows become visible
+ * together at commit. A reader that has seen id X will therefore only ever find new events above X.
+ */
+public final class TimelineWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TimelineWriter.class);
+
+    private record Request(List<NewEvent> events, CompletableFuture<List<AppendOutcome>> result) {
+    }
+
+    private final DataSource dataSource;
+    private final SqlDialect dialect;
+    private final String typePrefix;
+    private final int maxBatch;
+    private final List<AppendListener> listeners;
+    private final BlockingQueue<Request> queue;
+    private final EventIdSource ids = new EventIdSource();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public TimelineWriter(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
+                          List<AppendListener> listeners) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.typePrefix = typePrefix;
+        this.maxBatch = maxBatch;
+        this.listeners = List.copyOf(listeners);
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.thread = new Thread(this::run, "timeline-writer");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Queues one all-or-nothing request; the future completes once it is committed (or refused). */
+    public CompletableFuture<List<AppendOutcome>> submit(List<NewEvent> events) {
+        CompletableFuture<List<AppendOutcome>> result = new CompletableFuture<>();
+        if (!running) {
+            result.completeExceptionally(new StoreUnavailableException("the timeline writer is stopped", null));
+        } else if (!queue.offer(new Request(List.copyOf(events), result))) {
+            result.completeExceptionally(new StoreUnavailableException("too many appends waiting; retry shortly", null));
+        }
+        return result;
+    }
+
+    private void run() {
+        List<Request> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                commitGroup(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                LOG.error("Timeline writer failed a batch", e);
+                batch.forEach(r -> r.result().completeExceptionally(new StoreUnavailableException("append failed", e)));
+            } finally {
+                batch.clear();
+            }
+        }
+        Request left;
+        while ((left = queue.poll()) != null) {
+            left.result().completeExceptionally(new StoreUnavailableException("the timeline writer is stopped", null));
+        }
+    }
+
+    private void commitGroup(List<Request> batch) {
+        try {
+            commit(batch);
+        } catch (SQLException e) {
+            if (batch.size() == 1) {
+                LOG.warn("Append failed in the store (SQLState {}): {}", e.getSQLState(), e.getMessage());
+                batch.get(0).result().completeExceptionally(new StoreUnavailableException("the store refused the append", e));
+                return;
+            }
+            // One bad request must not fail its neighbours: retry each alone to find it.
+            LOG.debug("Group of {} failed ({}); retrying one by one", batch.size(), e.getMessage());
+            for (Request r : batch) {
+                commitGroup(List.of(r));
+            }
+        }
+    }
+
+    private void commit(List<Request> batch) throws SQLException {
+        List<Object> outcomes = new ArrayList<>(batch.size());
+        List<TimelineEvent> written;
+        try (Connection c = dataSource.getConnection()) {
+            try {
+                AppendTransaction tx = new AppendTransaction(c, dialect, ids, typePrefix);
+                tx.preload(batch.stream().flatMap(r -> r.events().stream()).map(NewEvent::incidentId).toList());
+                for (Request r : batch) {
+                    try {
+                        outcomes.add(tx.apply(r.events()));
+                    } catch (AppendRejectedException refused) {
+                        outcomes.add(refused);
+                    }
+                }
+                written = tx.flush();
+                for (AppendListener l : listeners) {
+                    l.inTransaction(c, written);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        complete(batch, outcomes);
+        for (AppendListener l : listeners) {
+            try {
+                l.afterCommit(written);
+            } catch (RuntimeException e) {
+                LOG.warn("After-commit listener {} failed", l.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void complete(List<Request> batch, List<Object> outcomes) {
+        for (int i = 0; i < batch.size(); i++) {
+            Object o = outcomes.get(i);
+            if (o instanceof Throwable t) {
+                batch.get(i).result().completeExceptionally(t);
+            } else {
+                batch.get(i).result().complete((List<AppendOutcome>) o);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
