@@ -1,0 +1,75 @@
+package dev.incidentgateway.testsupport;
+
+import dev.incidentgateway.config.GatewayConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A fresh, empty store of either kind for one test class: an H2 file in a temp directory, or a new
+ * database on the PostgreSQL server of {@code GATEWAY_TEST_PG_URL} (skipped visibly when unset, failed in CI).
+ * {@link #config} gives a gateway configuration pointing at it, HTTP on a free port.
+ */
+public final class TestStore implements AutoCloseable {
+    public enum Kind { H2, POSTGRESQL }
+
+    private final Kind kind;
+    private final Map<String, String> env = new HashMap<>();
+    private final PostgresTestDatabase pg;
+
+    private TestStore(Kind kind, Map<String, String> env, PostgresTestDatabase pg) {
+        this.kind = kind;
+        this.env.putAll(env);
+        this.pg = pg;
+    }
+
+    public static TestStore create(Kind kind) {
+        if (kind == Kind.POSTGRESQL) {
+            PostgresTestDatabase db = PostgresTestDatabase.create();
+            Map<String, String> env = new HashMap<>();
+            env.put("GATEWAY_DB_URL", db.jdbcUrl());
+            env.put("GATEWAY_DB_USER", db.user() == null ? "postgres" : db.user());
+            env.put("GATEWAY_DB_PASSWORD", db.password() == null ? "" : db.password());
+            return new TestStore(kind, env, db);
+        }
+        try {
+            Path dir = Files.createTempDirectory("gateway-h2-");
+            return new TestStore(kind, Map.of("GATEWAY_DB_URL", "jdbc:h2:file:" + dir.resolve("gateway").toAbsolutePath(),
+                    "GATEWAY_DB_USER", "sa", "GATEWAY_DB_PASSWORD", ""), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Environment variables that point a gateway at this store (HTTP on port 0). */
+    public Map<String, String> env() {
+        Map<String, String> out = new HashMap<>(env);
+        out.put("GATEWAY_HTTP_PORT", "0");
+        return out;
+    }
+
+    public GatewayConfig config() {
+        return config(Map.of());
+    }
+
+    public GatewayConfig config(Map<String, String> extraEnv) {
+        Map<String, String> all = env();
+        all.putAll(extraEnv);
+        return GatewayConfig.load(all, Map.of());
+    }
+
+    @Override
+    public void close() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+}

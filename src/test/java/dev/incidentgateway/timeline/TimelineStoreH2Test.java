@@ -1,0 +1,11 @@
+package dev.incidentgateway.timeline;
+
+import dev.incidentgateway.testsupport.TestStore;
+
+/** The store contract on the embedded H2 file store. */
+class TimelineStoreH2Test extends TimelineStoreContract {
+    @Override
+    TestStore.Kind kind() {
+        return TestStore.Kind.H2;
+    }
+}
