@@ -1,0 +1,117 @@
+package dev.incidentgateway.timeline;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The audit hash chain and the rebuild of views, on each kind of store. */
+abstract class AuditAndRebuildContract extends TimelineStoreContract {
+
+    @Test
+    void verifierFindsARowChangedBehindTheStoresBack() throws SQLException {
+        String id = newId();
+        store.append(declare(id));
+        store.append(event(id, EventType.ACK));
+        TimelineEvent second = store.append(NewEvent.builder(EventType.NOTE, "bob").incident(id).content("all good").build()).event();
+        store.append(event(id, EventType.RESOLVE));
+        ChainVerifier verifier = new ChainVerifier(dataSource);
+        assertThat(verifier.verify(id).intact()).isTrue();
+
+        tamper("UPDATE timeline_events SET content = 'nothing to see' WHERE id = '" + second.id() + "'");
+
+        ChainVerifier.Report report = verifier.verify(id);
+        assertThat(report.intact()).isFalse();
+        assertThat(report.broken()).singleElement().satisfies(link -> {
+            assertThat(link.incidentId()).isEqualTo(id);
+            assertThat(link.seq()).isEqualTo(3);
+            assertThat(link.eventId()).isEqualTo(second.id());
+            assertThat(link.reason()).contains("hash does not match");
+        });
+        assertThat(verifier.verifyAll().broken()).extracting(ChainVerifier.BrokenLink::incidentId).contains(id);
+    }
+
+    @Test
+    void verifierFindsARemovedLastEvent() throws SQLException {
+        String id = newId();
+        store.append(declare(id));
+        TimelineEvent last = store.append(event(id, EventType.ACK)).event();
+        tamper("DELETE FROM timeline_events WHERE id = '" + last.id() + "'");
+        ChainVerifier.Report report = new ChainVerifier(dataSource).verify(id);
+        assertThat(report.broken()).singleElement().satisfies(link -> assertThat(link.reason()).contains("removed"));
+    }
+
+    @Test
+    void rebuiltViewsEqualTheIncrementalOnesAfterARandomWorkload() throws SQLException {
+        Random random = new Random(42);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String id = newId();
+            ids.add(id);
+            store.append(declare(id));
+        }
+        EventType[] types = EventType.values();
+        int accepted = 0;
+        for (int i = 0; i < 500; i++) {
+            String id = ids.get(random.nextInt(ids.size()));
+            EventType type = types[random.nextInt(types.length)];
+            NewEvent e = switch (type) {
+                case STATE_CHANGE -> stateChange(id, IncidentStatus.values()[random.nextInt(5)].wireName());
+                case ROLE_ASSIGN -> NewEvent.builder(type, "r").incident(id).data(JsonNodeFactory.instance.objectNode()
+                        .put("role", random.nextBoolean() ? "commander" : "scribe").put("assignee", "u" + random.nextInt(5))).build();
+                case DECLARE -> declare(id);
+                default -> event(id, type);
+            };
+            try {
+                store.append(e);
+                accepted++;
+            } catch (TransitionRefusedException refused) {
+                // the workload is random on purpose: refusals are part of it
+            }
+        }
+        assertThat(accepted).isGreaterThan(100);
+        Map<String, Incident> incremental = new HashMap<>();
+        ids.forEach(id -> incremental.put(id, store.incident(id).orElseThrow()));
+        assertThat(incremental.values().stream().map(Incident::status).distinct().count()).isGreaterThanOrEqualTo(3);
+        assertThat(incremental.values()).extracting(Incident::status).contains(IncidentStatus.CLOSED);
+
+        ViewRebuilder rebuilder = new ViewRebuilder(dataSource, dialect);
+        Map<String, Incident> computed = rebuilder.computeViews();
+        ids.forEach(id -> assertThat(computed.get(id)).isEqualTo(incremental.get(id)));
+
+        // Corrupt the view, rebuild, and it is equal again.
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE incidents SET status = 'declared', commander = NULL, last_seq = 0");
+        }
+        rebuilder.rebuild();
+        ids.forEach(id -> assertThat(store.incident(id).orElseThrow()).isEqualTo(incremental.get(id)));
+    }
+
+    /** Changes the log with plain JDBC; on PostgreSQL the append-only trigger must first be shown to refuse it. */
+    void tamper(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            if (dialect == dev.incidentgateway.store.SqlDialect.POSTGRESQL) {
+                assertThatThrownBy(() -> s.executeUpdate(sql)).isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+                s.execute("ALTER TABLE timeline_events DISABLE TRIGGER timeline_events_no_update_delete");
+                try {
+                    s.executeUpdate(sql);
+                } finally {
+                    s.execute("ALTER TABLE timeline_events ENABLE TRIGGER timeline_events_no_update_delete");
+                }
+            } else {
+                assertThat(s.executeUpdate(sql)).isEqualTo(1);
+            }
+        }
+    }
+}
