@@ -1,0 +1,72 @@
+package dev.incidentgateway.cloudevents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.incidentgateway.GatewayJson;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.TimelineEvent;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.SpecVersion;
+import io.cloudevents.core.format.EventFormat;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.jackson.JsonFormat;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Stored events rendered as CloudEvents v1.0 and parsed back with the SDK, as a consumer would. */
+class TimelineCloudEventMapperTest {
+    private final ObjectMapper json = GatewayJson.create();
+    private final TimelineCloudEventMapper mapper = new TimelineCloudEventMapper("com.example", json);
+    private final EventFormat format = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
+
+    private static TimelineEvent event(String id, long seq, EventType type) {
+        return new TimelineEvent(id, "INC-7", seq, type, "alice@example.com", "Checkout failing", "500s on /pay",
+                Instant.parse("2026-11-23T10:15:30.123456Z"), Instant.parse("2026-11-23T10:15:31Z"), "/api/v1", id, "/api/v1",
+                "com.example.incident." + type.wireName(), JsonNodeFactory.instance.objectNode().put("severity", "sev1"),
+                "0".repeat(64), "a".repeat(64));
+    }
+
+    @Test
+    void structuredEventParsesBackWithTheSdk() throws Exception {
+        byte[] bytes = mapper.serialize(event("01JDZ8Q6Y0M5V3W3T0B7C2N4KX", 3, EventType.ACK));
+        CloudEvent ce = format.deserialize(bytes);
+
+        assertThat(ce.getSpecVersion()).isEqualTo(SpecVersion.V1);
+        assertThat(ce.getId()).isEqualTo("01JDZ8Q6Y0M5V3W3T0B7C2N4KX");
+        assertThat(ce.getSource()).isEqualTo(URI.create("/api/v1"));
+        assertThat(ce.getType()).isEqualTo("com.example.incident.ack");
+        assertThat(ce.getSubject()).isEqualTo("INC-7");
+        assertThat(ce.getTime().toInstant()).isEqualTo(Instant.parse("2026-11-23T10:15:30.123456Z"));
+        assertThat(ce.getDataContentType()).isEqualTo("application/json");
+        assertThat(ce.getExtension("incidentseq")).isEqualTo(3);
+        assertThat(ce.getExtension("actor")).isEqualTo("alice@example.com");
+
+        JsonNode data = json.readTree(ce.getData().toBytes());
+        assertThat(data.path("incidentId").asText()).isEqualTo("INC-7");
+        assertThat(data.path("type").asText()).isEqualTo("ack");
+        assertThat(data.path("title").asText()).isEqualTo("Checkout failing");
+        assertThat(data.path("content").asText()).isEqualTo("500s on /pay");
+        assertThat(data.path("data").path("severity").asText()).isEqualTo("sev1");
+        // extension is a JSON number, not a string
+        assertThat(json.readTree(bytes).path("incidentseq").isIntegralNumber()).isTrue();
+    }
+
+    @Test
+    void batchIsAJsonArrayOfStructuredEventsInOrder() throws Exception {
+        byte[] batch = mapper.serializeBatch(List.of(event("01JDZ8Q6Y0M5V3W3T0B7C2N4KX", 1, EventType.DECLARE),
+                event("01JDZ8Q6Y0M5V3W3T0B7C2N4KY", 2, EventType.NOTE)));
+        JsonNode array = json.readTree(batch);
+        assertThat(array.isArray()).isTrue();
+        assertThat(array).hasSize(2);
+        CloudEvent second = format.deserialize(json.writeValueAsBytes(array.get(1)));
+        assertThat(second.getType()).isEqualTo("com.example.incident.note");
+        assertThat(second.getExtension("incidentseq")).isEqualTo(2);
+        assertThat(json.readTree(mapper.serializeBatch(List.of())).isEmpty()).isTrue();
+    }
+}

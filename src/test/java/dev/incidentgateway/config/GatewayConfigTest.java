@@ -1,0 +1,62 @@
+package dev.incidentgateway.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class GatewayConfigTest {
+
+    @Test
+    void defaultsApplyWithNothingSet() {
+        GatewayConfig c = GatewayConfig.load(Map.of(), Map.of());
+        assertThat(c.get(GatewayConfig.HTTP_PORT)).isEqualTo(8080);
+        assertThat(c.get(GatewayConfig.DB_URL)).startsWith("jdbc:h2:file:./data/");
+        assertThat(c.get(GatewayConfig.HTTP_MAX_BODY_BYTES)).isEqualTo(1_048_576);
+        assertThat(c.isPostgres()).isFalse();
+    }
+
+    @Test
+    void environmentWinsOverTheFileAndTheFileExpandsEnvDefaults() {
+        Map<String, String> yaml = Map.of("http.port", "${GATEWAY_HTTP_PORT:9000}", "store.url", "${PG_URL:jdbc:h2:mem:x}");
+        assertThat(GatewayConfig.load(Map.of(), yaml).get(GatewayConfig.HTTP_PORT)).isEqualTo(9000);
+        assertThat(GatewayConfig.load(Map.of("GATEWAY_HTTP_PORT", "9100"), yaml).get(GatewayConfig.HTTP_PORT)).isEqualTo(9100);
+        GatewayConfig pg = GatewayConfig.load(Map.of("PG_URL", "jdbc:postgresql://db/gw"), yaml);
+        assertThat(pg.get(GatewayConfig.DB_URL)).isEqualTo("jdbc:postgresql://db/gw");
+        assertThat(pg.isPostgres()).isTrue();
+    }
+
+    @Test
+    void everyBadKeyIsNamedAtOnce() {
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of("GATEWAY_HTTP_PORT", "eighty", "GATEWAY_DB_URL", "mysql://x",
+                "GATEWAY_MAX_BODY_BYTES", "5"), Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(3);
+                    assertThat(e.getMessage()).contains("http.port (env GATEWAY_HTTP_PORT)", "store.url (env GATEWAY_DB_URL)",
+                            "http.maxBodyBytes (env GATEWAY_MAX_BODY_BYTES)");
+                });
+    }
+
+    @Test
+    void anUnsetVariableWithoutDefaultIsNamed() {
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of(), Map.of("store.password", "${DB_SECRET}")))
+                .hasMessageContaining("store.password").hasMessageContaining("DB_SECRET");
+    }
+
+    @Test
+    void secretsAreMaskedInTheDescription() {
+        String text = GatewayConfig.load(Map.of("GATEWAY_DB_PASSWORD", "hunter2"), Map.of()).describe();
+        assertThat(text).doesNotContain("hunter2").contains("****").contains("GATEWAY_DB_PASSWORD");
+    }
+
+    @Test
+    void theShippedConfigFileLoads() {
+        Map<String, String> shipped = YamlSettings.read(java.nio.file.Path.of("config/gateway.yaml"));
+        assertThat(shipped).containsKeys("http.port", "store.url", "routes.dir");
+        GatewayConfig c = GatewayConfig.load(Map.of(), shipped);
+        assertThat(c.get(GatewayConfig.HTTP_PORT)).isEqualTo(8080);
+        assertThat(c.routesDir()).isNull();
+    }
+}
