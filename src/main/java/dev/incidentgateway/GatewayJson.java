@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.cloudevents.jackson.JsonFormat;
 
-/** The one Jackson configuration of the API: ISO-8601 times, CloudEvents types known, duplicate keys refused. */
+/**
+ * The one Jackson configuration of the API: ISO-8601 times, CloudEvents types known, duplicate keys and
+ * anything after the JSON value refused (a body must be exactly one JSON document).
+ */
 public final class GatewayJson {
     private GatewayJson() {
     }
@@ -16,6 +19,7 @@ public final class GatewayJson {
                 .registerModule(new JavaTimeModule())
                 .registerModule(JsonFormat.getCloudEventJacksonModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 }

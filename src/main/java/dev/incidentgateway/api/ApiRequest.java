@@ -24,9 +24,15 @@ public final class ApiRequest {
         return message.getHeader(Exchange.HTTP_METHOD, String.class);
     }
 
-    /** A path parameter such as {@code {id}}, which platform-http exposes as a header. */
-    public String pathParam(String name) {
-        return message.getHeader(name, String.class);
+    /**
+     * The path segment at {@code index} ({@code /api/v1/incidents/INC-1}: index 3 is {@code INC-1}), taken from
+     * the request path itself: platform-http also exposes path parameters as headers, where a request
+     * header of the same name would merge with them.
+     */
+    public String pathSegment(int index) {
+        String path = path();
+        String[] segments = path == null ? new String[0] : path.replaceFirst("^/", "").split("/");
+        return index < segments.length ? URLDecoder.decode(segments[index], StandardCharsets.UTF_8) : null;
     }
 
     /** A query parameter, read from the raw query string (never from a header a caller could set). */

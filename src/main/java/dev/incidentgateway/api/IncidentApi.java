@@ -37,14 +37,21 @@ public final class IncidentApi {
         this.json = json;
     }
 
-    /** POST /api/v1/incidents → 201 + Location (200 with the original when the Idempotency-Key was seen). */
+    /**
+     * POST /api/v1/incidents → 201 + Location. 200 with the existing incident when the Idempotency-Key was
+     * seen ({@code event} is the original declare) or the correlationKey has an open incident
+     * ({@code correlated: true}, no event).
+     */
     public ApiResponse declare(ApiRequest req) throws JsonProcessingException {
         AppendOutcome outcome = store.append(parser.declare(req.body(), req.header("Idempotency-Key")));
-        String id = outcome.event().incidentId();
+        String id = outcome.incidentId();
         Incident incident = store.incident(id).orElseThrow(() -> ApiProblem.notFound("incident " + id + " does not exist"));
         ObjectNode body = json.valueToTree(incident);
         body.set("event", json.valueToTree(outcome.event()));
-        return ApiResponse.json(outcome.duplicate() ? 200 : 201, json.writeValueAsBytes(body))
+        if (outcome.kind() == AppendOutcome.Kind.CORRELATED) {
+            body.put("correlated", true);
+        }
+        return ApiResponse.json(outcome.kind() == AppendOutcome.Kind.APPENDED ? 201 : 200, json.writeValueAsBytes(body))
                 .withHeader("Location", "/api/v1/incidents/" + id);
     }
 
@@ -119,7 +126,7 @@ public final class IncidentApi {
     }
 
     private static String incidentId(ApiRequest req) {
-        String id = req.pathParam("id");
+        String id = req.pathSegment(3); // /api/v1/incidents/{id}/...
         if (id == null || !IncidentRequestParser.INCIDENT_ID.matcher(id).matches()) {
             throw ApiProblem.notFound("incident " + id + " does not exist (ids look like INC-42)");
         }

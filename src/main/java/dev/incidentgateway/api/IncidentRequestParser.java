@@ -33,7 +33,7 @@ public final class IncidentRequestParser {
         this.defaultSource = defaultSource;
     }
 
-    /** {@code POST /api/v1/incidents}: {title*, actor*, severity, content, id, source, data}. */
+    /** {@code POST /api/v1/incidents}: {title*, actor*, severity, content, id, source, data, correlationKey}. */
     public NewEvent declare(byte[] body, String idempotencyKey) {
         ObjectNode o = object(body);
         String id = optionalText(o, "id", 64);
@@ -50,6 +50,7 @@ public final class IncidentRequestParser {
                 .data(optionalObject(o, "data"))
                 .source(source(o))
                 .ceId(idempotencyKey(idempotencyKey))
+                .correlationKey(optionalText(o, "correlationKey", 512))
                 .build();
     }
 

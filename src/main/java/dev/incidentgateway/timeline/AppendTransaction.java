@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ final class AppendTransaction {
     private final SqlDialect dialect;
     private final EventIdSource ids;
     private final String typePrefix;
+    private final Correlator correlator;
     private final Instant now;
     /** Incident views as committed, loaded once per transaction ({@code null} value: does not exist). */
     private final Map<String, Incident> committed = new HashMap<>();
@@ -34,8 +36,10 @@ final class AppendTransaction {
     private final Map<String, TimelineEvent> stagedByCe = new HashMap<>();
     private final List<TimelineEvent> stagedEvents = new ArrayList<>();
 
-    AppendTransaction(Connection connection, SqlDialect dialect, EventIdSource ids, String typePrefix) throws SQLException {
+    AppendTransaction(Connection connection, SqlDialect dialect, EventIdSource ids, String typePrefix, Correlator correlator)
+            throws SQLException {
         this.connection = connection;
+        this.correlator = correlator;
         this.dialect = dialect;
         this.ids = ids;
         this.typePrefix = typePrefix;
@@ -85,31 +89,87 @@ final class AppendTransaction {
         Map<String, TimelineEvent> addedByCe = new HashMap<>();
         List<TimelineEvent> added = new ArrayList<>();
         List<AppendOutcome> outcomes = new ArrayList<>(request.size());
-        for (NewEvent ne : request) {
-            String ceSource = ne.effectiveCeSource();
-            if (ne.ceId() != null) {
-                String ceKey = ceSource + "\n" + ne.ceId();
-                TimelineEvent earlier = addedByCe.containsKey(ceKey) ? addedByCe.get(ceKey) : stagedByCe.get(ceKey);
-                if (earlier == null) {
-                    earlier = findByCe(ceSource, ne.ceId());
-                }
+        // Correlation writes go straight to the connection; a savepoint lets a refused request undo them.
+        // Only requests that can touch correlation pay for one (plain notes and acks do not).
+        Savepoint savepoint = request.stream().anyMatch(AppendTransaction::touchesCorrelation) ? connection.setSavepoint() : null;
+        try {
+            for (NewEvent ne : request) {
+                String ceSource = ne.effectiveCeSource();
+                TimelineEvent earlier = ne.ceId() == null ? null : earlier(ceSource, ne.ceId(), addedByCe);
+                String open = ne.correlationKey() == null ? null : correlator.openIncident(connection, ne.correlationKey());
                 if (earlier != null) {
-                    outcomes.add(new AppendOutcome(earlier, true));
+                    if (ne.type() == EventType.DECLARE && open != null) {
+                        countRepeat(open, overlay); // Alertmanager re-sending a firing alert every repeat_interval
+                    }
+                    outcomes.add(AppendOutcome.duplicate(earlier));
                     continue;
                 }
+                AppendOutcome absorbed = correlate(ne, open, overlay);
+                if (absorbed != null) {
+                    outcomes.add(absorbed);
+                    continue;
+                }
+                String incidentId = ne.incidentId() != null ? ne.incidentId() : open != null ? open : generateIncidentId(overlay);
+                Incident current = current(incidentId, overlay);
+                TimelineEvent event = stage(ne, incidentId, current, ceSource);
+                Incident next = IncidentProjection.apply(current, event);
+                overlay.put(incidentId, next);
+                if (ne.type() == EventType.DECLARE && ne.correlationKey() != null) {
+                    correlator.bind(connection, ne.correlationKey(), incidentId, now);
+                }
+                if (current != null && current.isOpen() && !next.isOpen()) {
+                    correlator.release(connection, incidentId);
+                }
+                added.add(event);
+                addedByCe.put(ceSource + "\n" + event.ceId(), event);
+                outcomes.add(AppendOutcome.appended(event));
             }
-            String incidentId = ne.incidentId() != null ? ne.incidentId() : generateIncidentId(overlay);
-            Incident current = current(incidentId, overlay);
-            TimelineEvent event = stage(ne, incidentId, current, ceSource);
-            overlay.put(incidentId, IncidentProjection.apply(current, event));
-            added.add(event);
-            addedByCe.put(ceSource + "\n" + event.ceId(), event);
-            outcomes.add(new AppendOutcome(event, false));
+        } catch (AppendRejectedException refused) {
+            if (savepoint != null) {
+                connection.rollback(savepoint);
+            }
+            throw refused;
         }
         staged.putAll(overlay);
         stagedByCe.putAll(addedByCe);
         stagedEvents.addAll(added);
         return outcomes;
+    }
+
+    private static boolean touchesCorrelation(NewEvent e) {
+        return e.correlationKey() != null || e.type() == EventType.RESOLVE || e.type() == EventType.CLOSE
+                || e.type() == EventType.STATE_CHANGE;
+    }
+
+    private TimelineEvent earlier(String ceSource, String ceId, Map<String, TimelineEvent> addedByCe) throws SQLException {
+        String ceKey = ceSource + "\n" + ceId;
+        TimelineEvent earlier = addedByCe.containsKey(ceKey) ? addedByCe.get(ceKey) : stagedByCe.get(ceKey);
+        return earlier != null ? earlier : findByCe(ceSource, ceId);
+    }
+
+    /**
+     * A declare whose key already has an open incident adds no event; an event addressed only by a key with
+     * no open incident has nothing to apply to. Otherwise {@code null}: the event is appended.
+     */
+    private AppendOutcome correlate(NewEvent ne, String open, Map<String, Incident> overlay) throws SQLException {
+        if (ne.correlationKey() == null) {
+            return null;
+        }
+        if (ne.type() == EventType.DECLARE && open != null) {
+            countRepeat(open, overlay);
+            return new AppendOutcome(AppendOutcome.Kind.CORRELATED, null, open);
+        }
+        if (ne.type() != EventType.DECLARE && ne.incidentId() == null && open == null) {
+            return new AppendOutcome(AppendOutcome.Kind.IGNORED, null, null);
+        }
+        return null;
+    }
+
+    private void countRepeat(String incidentId, Map<String, Incident> overlay) throws SQLException {
+        Incident current = current(incidentId, overlay);
+        if (current != null) {
+            overlay.put(incidentId, current.withAlertRepeats(current.alertRepeats() + 1));
+        }
     }
 
     private TimelineEvent stage(NewEvent ne, String incidentId, Incident current, String ceSource) {
@@ -179,15 +239,14 @@ final class AppendTransaction {
 
     /** Writes everything staged with batched statements; the caller runs the hooks and commits. */
     List<TimelineEvent> flush() throws SQLException {
-        if (stagedEvents.isEmpty()) {
-            return List.of();
-        }
-        try (PreparedStatement ps = connection.prepareStatement(TimelineRows.INSERT_EVENT)) {
-            for (TimelineEvent e : stagedEvents) {
-                TimelineRows.bindEvent(ps, e);
-                ps.addBatch();
+        if (!stagedEvents.isEmpty()) {
+            try (PreparedStatement ps = connection.prepareStatement(TimelineRows.INSERT_EVENT)) {
+                for (TimelineEvent e : stagedEvents) {
+                    TimelineRows.bindEvent(ps, e);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
-            ps.executeBatch();
         }
         try (PreparedStatement insert = connection.prepareStatement(TimelineRows.INSERT_INCIDENT);
              PreparedStatement update = connection.prepareStatement(TimelineRows.UPDATE_INCIDENT)) {

@@ -16,7 +16,7 @@ public final class IncidentProjection {
         if (e.type() == EventType.DECLARE) {
             Severity severity = Severity.fromWire(e.data().path("severity").asText()).orElse(Severity.DEFAULT);
             return new Incident(e.incidentId(), e.title(), severity, IncidentStatus.DECLARED, null, e.eventTime(),
-                    null, null, null, null, e.id(), e.seq(), e.hash());
+                    null, null, null, null, e.id(), e.seq(), e.hash(), 0);
         }
         IncidentStatus target = e.type() == EventType.STATE_CHANGE ? e.stateChangeTarget() : IncidentStateMachine.targetOf(e.type());
         IncidentStatus status = target == null ? current.status() : target;
@@ -30,7 +30,7 @@ public final class IncidentProjection {
                 firstTime(current.mitigatedAt(), status == IncidentStatus.MITIGATED, e),
                 reopened ? null : (status == IncidentStatus.RESOLVED && current.status() != IncidentStatus.RESOLVED ? e.eventTime() : current.resolvedAt()),
                 status == IncidentStatus.CLOSED && current.closedAt() == null ? e.eventTime() : current.closedAt(),
-                e.id(), e.seq(), e.hash());
+                e.id(), e.seq(), e.hash(), current.alertRepeats());
     }
 
     private static java.time.Instant firstTime(java.time.Instant existing, boolean reached, TimelineEvent e) {

@@ -18,18 +18,22 @@ import java.util.Objects;
  *                    A second append with the same (ceSource, ceId) is a no-op answered with the original.
  * @param ceType      originating CloudEvents type; {@code null} means {@code <prefix>.incident.<type>}
  * @param expectedSeq optimistic concurrency: the incident's last seq the caller saw, or {@code null}
+ * @param correlationKey an alert key such as {@code alertmanager:<fingerprint>}, or {@code null}. With no
+ *                    incidentId, the event goes to the key's open incident: a declare is absorbed when one is
+ *                    open (its repeat count grows) and binds the key to the new incident otherwise; any other
+ *                    type is ignored when none is open.
  */
 public record NewEvent(String incidentId, EventType type, String actor, String title, String content, Severity severity,
                        ObjectNode data, Instant eventTime, String source, String ceSource, String ceId, String ceType,
-                       Long expectedSeq) {
+                       Long expectedSeq, String correlationKey) {
 
     public NewEvent {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(source, "source");
         data = data == null ? JsonNodeFactory.instance.objectNode() : data;
-        if (incidentId == null && type != EventType.DECLARE) {
-            throw new IllegalArgumentException("incidentId is required for " + type.wireName());
+        if (incidentId == null && correlationKey == null && type != EventType.DECLARE) {
+            throw new IllegalArgumentException("incidentId or correlationKey is required for " + type.wireName());
         }
     }
 
@@ -57,6 +61,7 @@ public record NewEvent(String incidentId, EventType type, String actor, String t
         private String ceId;
         private String ceType;
         private Long expectedSeq;
+        private String correlationKey;
 
         private Builder(EventType type, String actor) {
             this.type = type;
@@ -74,10 +79,11 @@ public record NewEvent(String incidentId, EventType type, String actor, String t
         public Builder ceId(String v) { this.ceId = v; return this; }
         public Builder ceType(String v) { this.ceType = v; return this; }
         public Builder expectedSeq(Long v) { this.expectedSeq = v; return this; }
+        public Builder correlationKey(String v) { this.correlationKey = v; return this; }
 
         public NewEvent build() {
             return new NewEvent(incidentId, type, actor, title, content, severity, data, eventTime, source, ceSource, ceId,
-                    ceType, expectedSeq);
+                    ceType, expectedSeq, correlationKey);
         }
     }
 }

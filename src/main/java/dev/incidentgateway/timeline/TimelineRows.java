@@ -19,10 +19,10 @@ final class TimelineRows {
     static final String INSERT_EVENT = "INSERT INTO timeline_events (" + EVENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     static final String INCIDENT_COLUMNS = "id, title, severity, status, commander, declared_at, acknowledged_at, mitigated_at, "
-            + "resolved_at, closed_at, last_event_id, last_seq, last_hash";
-    static final String INSERT_INCIDENT = "INSERT INTO incidents (" + INCIDENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + "resolved_at, closed_at, last_event_id, last_seq, last_hash, alert_repeats";
+    static final String INSERT_INCIDENT = "INSERT INTO incidents (" + INCIDENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     static final String UPDATE_INCIDENT = "UPDATE incidents SET title=?, severity=?, status=?, commander=?, declared_at=?, "
-            + "acknowledged_at=?, mitigated_at=?, resolved_at=?, closed_at=?, last_event_id=?, last_seq=?, last_hash=? WHERE id=?";
+            + "acknowledged_at=?, mitigated_at=?, resolved_at=?, closed_at=?, last_event_id=?, last_seq=?, last_hash=?, alert_repeats=? WHERE id=?";
 
     private TimelineRows() {
     }
@@ -61,7 +61,8 @@ final class TimelineRows {
                 IncidentStatus.fromWire(rs.getString("status")).orElseThrow(() -> new SQLException("unknown status in store")),
                 rs.getString("commander"), instant(rs, "declared_at"), instant(rs, "acknowledged_at"),
                 instant(rs, "mitigated_at"), instant(rs, "resolved_at"), instant(rs, "closed_at"),
-                rs.getString("last_event_id").trim(), rs.getLong("last_seq"), rs.getString("last_hash").trim());
+                rs.getString("last_event_id").trim(), rs.getLong("last_seq"), rs.getString("last_hash").trim(),
+                rs.getLong("alert_repeats"));
     }
 
     /** Binds an incident for {@link #INSERT_INCIDENT} (id first) or {@link #UPDATE_INCIDENT} (id last). */
@@ -82,6 +83,7 @@ final class TimelineRows {
         ps.setString(p++, i.lastEventId());
         ps.setLong(p++, i.lastSeq());
         ps.setString(p++, i.lastHash());
+        ps.setLong(p++, i.alertRepeats());
         if (idLast) {
             ps.setString(p, i.id());
         }

@@ -27,9 +27,14 @@ public final class TimelineStore implements AutoCloseable {
 
     public TimelineStore(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
                          MeterRegistry meters, List<AppendListener> listeners) {
+        this(dataSource, dialect, typePrefix, maxBatch, queueCapacity, meters, new ExactKeyCorrelator(), listeners);
+    }
+
+    public TimelineStore(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
+                         MeterRegistry meters, Correlator correlator, List<AppendListener> listeners) {
         this.dataSource = dataSource;
         this.meters = meters;
-        this.writer = new TimelineWriter(dataSource, dialect, typePrefix, maxBatch, queueCapacity, listeners);
+        this.writer = new TimelineWriter(dataSource, dialect, typePrefix, maxBatch, queueCapacity, correlator, listeners);
         this.appendLatency = Timer.builder("gateway.append.latency")
                 .description("Time from an append request to its durable commit")
                 .publishPercentileHistogram()
@@ -51,9 +56,9 @@ public final class TimelineStore implements AutoCloseable {
         long start = System.nanoTime();
         try {
             List<AppendOutcome> outcomes = writer.submit(events).get();
-            for (AppendOutcome o : outcomes) {
-                meters.counter("gateway.appends", "type", o.event().type().wireName(),
-                        "outcome", o.duplicate() ? "duplicate" : "appended").increment();
+            for (int i = 0; i < outcomes.size(); i++) {
+                meters.counter("gateway.appends", "type", events.get(i).type().wireName(),
+                        "outcome", outcomes.get(i).kind().name().toLowerCase()).increment();
             }
             return outcomes;
         } catch (ExecutionException | CompletionException e) {

@@ -38,14 +38,16 @@ public final class TimelineWriter implements AutoCloseable {
     private final String typePrefix;
     private final int maxBatch;
     private final List<AppendListener> listeners;
+    private final Correlator correlator;
     private final BlockingQueue<Request> queue;
     private final EventIdSource ids = new EventIdSource();
     private final Thread thread;
     private volatile boolean running = true;
 
     public TimelineWriter(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
-                          List<AppendListener> listeners) {
+                          Correlator correlator, List<AppendListener> listeners) {
         this.dataSource = dataSource;
+        this.correlator = correlator;
         this.dialect = dialect;
         this.typePrefix = typePrefix;
         this.maxBatch = maxBatch;
@@ -116,7 +118,7 @@ public final class TimelineWriter implements AutoCloseable {
         List<TimelineEvent> written;
         try (Connection c = dataSource.getConnection()) {
             try {
-                AppendTransaction tx = new AppendTransaction(c, dialect, ids, typePrefix);
+                AppendTransaction tx = new AppendTransaction(c, dialect, ids, typePrefix, correlator);
                 tx.preload(batch.stream().flatMap(r -> r.events().stream()).map(NewEvent::incidentId).toList());
                 for (Request r : batch) {
                     try {

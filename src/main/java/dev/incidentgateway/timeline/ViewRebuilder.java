@@ -41,6 +41,7 @@ public final class ViewRebuilder {
                     }
                 }
                 Map<String, Incident> views = computeViews(c);
+                keepAlertRepeats(c, views);
                 try (PreparedStatement delete = c.prepareStatement("DELETE FROM incidents")) {
                     delete.executeUpdate();
                 }
@@ -56,6 +57,19 @@ public final class ViewRebuilder {
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
+            }
+        }
+    }
+
+    /** The repeat counter has no event to be rebuilt from: carry it over. */
+    private static void keepAlertRepeats(Connection c, Map<String, Incident> views) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, alert_repeats FROM incidents WHERE alert_repeats > 0");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Incident view = views.get(rs.getString(1));
+                if (view != null) {
+                    views.put(view.id(), view.withAlertRepeats(rs.getLong(2)));
+                }
             }
         }
     }

@@ -3,7 +3,7 @@ package dev.incidentgateway.timeline;
 import dev.incidentgateway.testsupport.TestStore;
 
 /** The store contract on the embedded H2 file store. */
-class TimelineStoreH2Test extends AuditAndRebuildContract {
+class TimelineStoreH2Test extends CorrelationContract {
     @Override
     TestStore.Kind kind() {
         return TestStore.Kind.H2;

@@ -1,0 +1,165 @@
+package dev.incidentgateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.Gateway;
+import dev.incidentgateway.api.HttpApi.Response;
+import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.testsupport.TestStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.incidentgateway.api.HttpApi.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The gateway's routes beyond the incident API, on H2: extra YAML routes from GATEWAY_ROUTES_DIR, the
+ * shipped camel-jdbc stats route, Prometheus metrics, and /health when the database stops answering.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewayRoutesIT {
+    private static final String HELLO_ROUTE = """
+            - route:
+                id: custom-hello
+                from:
+                  uri: platform-http:/custom/hello
+                  parameters:
+                    httpMethodRestrict: GET
+                  steps:
+                    - removeHeaders:
+                        pattern: "*"
+                    - setHeader:
+                        name: Content-Type
+                        constant: text/plain
+                    - setBody:
+                        constant: hello from a custom route
+            """;
+
+    private Path routesDir;
+    private TestStore testStore;
+    private Gateway gateway;
+    private HttpApi http;
+
+    @BeforeAll
+    void start() throws Exception {
+        routesDir = Files.createTempDirectory("gateway-routes-");
+        Files.writeString(routesDir.resolve("hello.camel.yaml"), HELLO_ROUTE);
+        testStore = TestStore.create(TestStore.Kind.H2);
+        gateway = Gateway.create(testStore.config(Map.of("GATEWAY_ROUTES_DIR", routesDir.toString()))).start();
+        http = new HttpApi(gateway.port());
+    }
+
+    @AfterAll
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (testStore != null) {
+            testStore.close();
+        }
+    }
+
+    @Test
+    void routeFromTheRoutesDirIsServed() {
+        Response r = http.get("/custom/hello");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("hello from a custom route");
+        // The shipped routes are still there next to it.
+        assertThat(http.get("/api/v1/stats").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aRoutesDirThatDoesNotExistFailsCreateNamingTheVariable() {
+        Path missing = routesDir.resolve("does-not-exist");
+        assertThatThrownBy(() -> Gateway.create(testStore.config(Map.of("GATEWAY_ROUTES_DIR", missing.toString()))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("GATEWAY_ROUTES_DIR");
+    }
+
+    @Test
+    void statsRouteCountsIncidentsByStatus() {
+        Map<String, Long> before = stats();
+        for (String id : List.of("STAT-1", "STAT-2", "STAT-3")) {
+            assertThat(http.postJson("/api/v1/incidents", obj("id", id, "title", "stats", "actor", "a")).status()).isEqualTo(201);
+        }
+        assertThat(http.postJson("/api/v1/incidents/STAT-2/events", obj("type", "ack", "actor", "b")).status()).isEqualTo(201);
+        assertThat(http.postJson("/api/v1/incidents/STAT-3/events", obj("type", "resolve", "actor", "b")).status()).isEqualTo(201);
+
+        Map<String, Long> after = stats();
+        Map<String, Long> delta = new HashMap<>();
+        after.forEach((status, n) -> {
+            long d = n - before.getOrDefault(status, 0L);
+            if (d != 0) {
+                delta.put(status, d);
+            }
+        });
+        assertThat(delta).isEqualTo(Map.of("declared", 1L, "acknowledged", 1L, "resolved", 1L));
+    }
+
+    private Map<String, Long> stats() {
+        Response r = http.get("/api/v1/stats");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.contentType()).startsWith("application/json");
+        JsonNode array = r.json();
+        assertThat(array.isArray()).as(r.body()).isTrue();
+        Map<String, Long> out = new HashMap<>();
+        for (JsonNode row : array) {
+            assertThat(row.path("status").isTextual()).as("status in %s", row).isTrue();
+            assertThat(row.path("count").isIntegralNumber()).as("count is a number in %s", row).isTrue();
+            assertThat(row.size()).as("only status and count: %s", row).isEqualTo(2);
+            out.put(row.path("status").asText(), row.path("count").asLong());
+        }
+        return out;
+    }
+
+    @Test
+    void metricsExposeAppendCountersAndLatency() {
+        assertThat(http.postJson("/api/v1/incidents", obj("id", "MET-1", "title", "metrics", "actor", "a")).status()).isEqualTo(201);
+        assertThat(http.postJson("/api/v1/incidents/MET-1/events", obj("type", "note", "actor", "b")).status()).isEqualTo(201);
+
+        Response r = http.get("/metrics");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.contentType()).startsWith("text/plain");
+        List<String> lines = r.body().lines().filter(l -> !l.startsWith("#")).toList();
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("gateway_appends_total{").contains("type=\"declare\""));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("gateway_appends_total{").contains("type=\"note\""));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("gateway_append_latency_seconds"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("gateway_append_latency_seconds_count"));
+    }
+
+    @Test
+    void healthIsDownAndWritesAnswer503WhenTheDatabaseIsGone() throws Exception {
+        try (TestStore own = TestStore.create(TestStore.Kind.H2); Gateway g = Gateway.create(own.config()).start()) {
+            HttpApi api = new HttpApi(g.port());
+            Response up = api.get("/health");
+            assertThat(up.status()).as(up.toString()).isEqualTo(200);
+            assertThat(up.json().path("status").asText()).isEqualTo("UP");
+            assertThat(api.postJson("/api/v1/incidents", obj("id", "DOWN-1", "title", "before", "actor", "a")).status()).isEqualTo(201);
+
+            g.dataSource().close(); // the database no longer answers
+
+            Response down = api.get("/health");
+            assertThat(down.status()).as(down.toString()).isEqualTo(503);
+            assertThat(down.contentType()).startsWith("application/json");
+            assertThat(down.json().path("status").asText()).isEqualTo("DOWN");
+
+            Response declare = api.postJson("/api/v1/incidents", obj("title", "during outage", "actor", "a"));
+            assertThat(declare.status()).as("a write while the store is down: %s", declare).isEqualTo(503);
+            assertThat(declare.header("Retry-After")).as("Retry-After on %s", declare).isPresent();
+            assertThat(declare.contentType()).startsWith("application/problem+json");
+            assertThat(declare.json().path("status").asInt()).isEqualTo(503);
+
+            Response append = api.postJson("/api/v1/incidents/DOWN-1/events", obj("type", "note", "actor", "a"));
+            assertThat(append.status()).as("an append while the store is down: %s", append).isEqualTo(503);
+            assertThat(append.header("Retry-After")).isPresent();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.incidentgateway.timeline;
+
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Correlation keys inside the append transaction, on each kind of store. */
+abstract class CorrelationContract extends AuditAndRebuildContract {
+
+    static NewEvent firing(String key, String startsAt) {
+        return NewEvent.builder(EventType.DECLARE, "alertmanager").title("HighLatency").correlationKey(key)
+                .source("urn:test:am").ceId(key + ":firing:" + startsAt).build();
+    }
+
+    static NewEvent resolved(String key, String endsAt) {
+        return NewEvent.builder(EventType.RESOLVE, "alertmanager").correlationKey(key)
+                .source("urn:test:am").ceId(key + ":resolved:" + endsAt).build();
+    }
+
+    @Test
+    void firingRepeatResolvedFiringAgainMakesTwoIncidents() throws SQLException {
+        String key = "am:" + newId();
+        AppendOutcome first = store.append(firing(key, "t1"));
+        assertThat(first.kind()).isEqualTo(AppendOutcome.Kind.APPENDED);
+        String incident = first.incidentId();
+
+        long events = countEvents();
+        AppendOutcome repeat = store.append(firing(key, "t1"));            // same payload re-sent
+        assertThat(repeat.kind()).isEqualTo(AppendOutcome.Kind.DUPLICATE);
+        AppendOutcome flap = store.append(firing(key, "t1b"));             // same key, other start: still that incident
+        assertThat(flap.kind()).isEqualTo(AppendOutcome.Kind.CORRELATED);
+        assertThat(flap.incidentId()).isEqualTo(incident);
+        assertThat(countEvents()).isEqualTo(events);
+        assertThat(store.incident(incident).orElseThrow().alertRepeats()).isEqualTo(2);
+
+        AppendOutcome resolve = store.append(resolved(key, "t2"));
+        assertThat(resolve.kind()).isEqualTo(AppendOutcome.Kind.APPENDED);
+        assertThat(resolve.incidentId()).isEqualTo(incident);
+        assertThat(store.incident(incident).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(store.append(resolved(key, "t2")).kind()).isEqualTo(AppendOutcome.Kind.DUPLICATE);
+
+        AppendOutcome again = store.append(firing(key, "t3"));
+        assertThat(again.kind()).isEqualTo(AppendOutcome.Kind.APPENDED);
+        assertThat(again.incidentId()).isNotEqualTo(incident);
+        assertThat(store.incident(again.incidentId()).orElseThrow().status()).isEqualTo(IncidentStatus.DECLARED);
+    }
+
+    @Test
+    void resolveOfAnUnknownKeyIsIgnored() throws SQLException {
+        long events = countEvents();
+        AppendOutcome o = store.append(resolved("am:never-seen-" + newId(), "t"));
+        assertThat(o.kind()).isEqualTo(AppendOutcome.Kind.IGNORED);
+        assertThat(countEvents()).isEqualTo(events);
+    }
+
+    @Test
+    void resolvingThroughTheApiReleasesTheKey() {
+        String key = "am:" + newId();
+        String incident = store.append(firing(key, "t1")).incidentId();
+        store.append(NewEvent.builder(EventType.RESOLVE, "human").incident(incident).build());
+        assertThat(store.append(firing(key, "t1-later")).incidentId()).isNotEqualTo(incident);
+    }
+
+    @Test
+    void twoFiringsOfOneNewAlertInOneRequestDeclareOnce() {
+        String key = "am:" + newId();
+        List<AppendOutcome> outcomes = store.appendAll(List.of(firing(key, "a"), firing(key, "b")));
+        assertThat(outcomes).extracting(AppendOutcome::kind)
+                .containsExactly(AppendOutcome.Kind.APPENDED, AppendOutcome.Kind.CORRELATED);
+        assertThat(outcomes.get(1).incidentId()).isEqualTo(outcomes.get(0).incidentId());
+    }
+
+    @Test
+    void aRefusedRequestUndoesItsBindings() throws SQLException {
+        String key = "am:" + newId();
+        String other = newId();
+        store.append(declare(other));
+        long events = countEvents();
+        // the firing would bind the key, but the close in the same request is refused: nothing stays
+        assertThatThrownBy(() -> store.appendAll(List.of(firing(key, "x"), event(other, EventType.CLOSE))))
+                .isInstanceOf(TransitionRefusedException.class);
+        assertThat(countEvents()).isEqualTo(events);
+        AppendOutcome later = store.append(firing(key, "y"));
+        assertThat(later.kind()).isEqualTo(AppendOutcome.Kind.APPENDED);
+    }
+
+    @Test
+    void rebuildKeepsTheRepeatCounter() throws SQLException {
+        String key = "am:" + newId();
+        String incident = store.append(firing(key, "t1")).incidentId();
+        store.append(firing(key, "t1"));
+        new ViewRebuilder(dataSource, dialect).rebuild();
+        assertThat(store.incident(incident).orElseThrow().alertRepeats()).isEqualTo(1);
+    }
+}
