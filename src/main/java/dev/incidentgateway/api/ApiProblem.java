@@ -47,6 +47,11 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(400, "invalid-field", "Invalid request field", detail, field, Map.of());
     }
 
+    /** 401: the request is not authentic. {@code detail} must not contain a secret or the received credential. */
+    public static ApiProblem unauthorized(String detail) {
+        return new ApiProblem(401, "unauthorized", "Unauthorized", detail);
+    }
+
     public static ApiProblem notFound(String detail) {
         return new ApiProblem(404, "not-found", "Not found", detail);
     }

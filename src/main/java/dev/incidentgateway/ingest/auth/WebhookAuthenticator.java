@@ -1,0 +1,19 @@
+package dev.incidentgateway.ingest.auth;
+
+import dev.incidentgateway.ingest.WebhookRequest;
+
+/**
+ * Decides whether a webhook request really comes from its source, before its body is parsed.
+ * Implementations compare in constant time and never put a secret (or a received signature) into an
+ * exception message or a log line.
+ */
+public interface WebhookAuthenticator {
+    /**
+     * @throws dev.incidentgateway.api.ApiProblem with status 401 ({@code ApiProblem.unauthorized}) when the
+     *         request is not authentic: missing, malformed, wrong or stale credentials
+     */
+    void authenticate(WebhookRequest request);
+
+    /** The mode's name as written in a descriptor ({@code bearer}, {@code none}, …), for the start-up log. */
+    String mode();
+}
