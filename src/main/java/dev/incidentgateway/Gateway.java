@@ -28,9 +28,18 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import dev.incidentgateway.ingest.WebhookIngestHandler;
+import dev.incidentgateway.ingest.WebhookSource;
+import dev.incidentgateway.ingest.WebhookSourceRegistry;
+import dev.incidentgateway.ingest.WebhookTokenStore;
+import dev.incidentgateway.timeline.StoreUnavailableException;
+
+import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Wires the gateway: store (HikariCP + Flyway) → timeline → REST/ops routes and the YAML routes under
@@ -63,6 +72,15 @@ public final class Gateway implements AutoCloseable {
         this.dataSource = StoreFactory.openAndMigrate(config);
         this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
                 config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, List.of());
+        Map<String, WebhookSource> webhookSources;
+        try {
+            webhookSources = WebhookSourceRegistry.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)), config.env(),
+                    webhookToken(config, dataSource), json);
+        } catch (RuntimeException e) {
+            store.close();
+            dataSource.close();
+            throw e;
+        }
 
         int maxBody = config.get(GatewayConfig.HTTP_MAX_BODY_BYTES);
         ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json), meters, maxBody);
@@ -72,6 +90,7 @@ public final class Gateway implements AutoCloseable {
         this.main = new Main();
         main.bind(DATA_SOURCE_BEAN, dataSource);
         main.bind("prometheusMeterRegistry", meters);
+        main.bind("webhookIngest", endpoints.jsonBody(new WebhookIngestHandler(webhookSources, store, json)::handle));
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, endpoints));
         main.configure().addRoutesBuilder(new OpsRoute(store, dialect.name(), meters, json, endpoints));
         main.configure().withRoutesIncludePattern("classpath:routes/*.camel.yaml"
@@ -89,6 +108,25 @@ public final class Gateway implements AutoCloseable {
                 // Vert.x answers a bigger body with a plain-text 413 before our routes; leave room above
                 // our own limit so most oversize requests get a problem+json 413 from ApiEndpoint.
                 .withMaxBodySize((long) maxBody * 4);
+    }
+
+    /**
+     * {@code GATEWAY_WEBHOOK_TOKEN}, or the token generated on first start and kept in the store, so the quick
+     * start works with no environment. The token itself is never logged.
+     */
+    private static String webhookToken(GatewayConfig config, DataSource dataSource) {
+        String token = config.get(GatewayConfig.WEBHOOK_TOKEN);
+        if (!token.isBlank()) {
+            return token;
+        }
+        try {
+            String generated = new WebhookTokenStore(dataSource).getOrCreate();
+            LOG.info("GATEWAY_WEBHOOK_TOKEN is not set: webhooks take the token generated on first start and kept in the "
+                    + "store. Print it with: java -jar incident-gateway.jar webhook-token");
+            return generated;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("cannot read or store the generated webhook token", e);
+        }
     }
 
     /** Builds the gateway (opens and migrates the store) without starting HTTP. */

@@ -3,6 +3,7 @@ package dev.incidentgateway;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.ingest.WebhookTokenStore;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.timeline.ChainVerifier;
@@ -16,6 +17,7 @@ import java.io.PrintStream;
  *   (no command) | run   start the gateway
  *   verify              check every incident's audit hash chain; exit 1 at the first broken link
  *   rebuild-views       recompute the incidents view from the event log
+ *   webhook-token       print the webhook bearer token (GATEWAY_WEBHOOK_TOKEN or the generated one)
  *   config              print every setting, its value (secrets masked) and its documentation
  * </pre>
  * Exit codes: 0 success, 1 verification found a broken link, 2 bad usage or configuration, 3 store error.
@@ -63,12 +65,15 @@ public final class GatewayMain {
             case "rebuild-views" -> {
                 return rebuildViews(config, out, err);
             }
+            case "webhook-token" -> {
+                return webhookToken(config, out, err);
+            }
             case "config" -> {
                 out.print(config.describe());
                 return OK;
             }
             default -> {
-                err.println("Unknown command '" + command + "'. Commands: run (default), verify, rebuild-views, config");
+                err.println("Unknown command '" + command + "'. Commands: run (default), verify, rebuild-views, webhook-token, config");
                 return USAGE;
             }
         }
@@ -89,6 +94,22 @@ public final class GatewayMain {
             return BROKEN;
         } catch (Exception e) {
             err.println("verify failed: " + e.getMessage());
+            return STORE_ERROR;
+        }
+    }
+
+    /** Prints the webhook bearer token: the configured one, or the one generated and kept in the store. */
+    private static int webhookToken(GatewayConfig config, PrintStream out, PrintStream err) {
+        String configured = config.get(GatewayConfig.WEBHOOK_TOKEN);
+        if (!configured.isBlank()) {
+            out.println(configured);
+            return OK;
+        }
+        try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) {
+            out.println(new WebhookTokenStore(ds).getOrCreate());
+            return OK;
+        } catch (Exception e) {
+            err.println("webhook-token failed: " + e.getMessage());
             return STORE_ERROR;
         }
     }

@@ -44,6 +44,17 @@ public final class ApiRequest {
         return message.getHeader(name, String.class);
     }
 
+    /** The request's own headers (Camel's internal ones left out), for signature checks. */
+    public Map<String, String> headers() {
+        Map<String, String> out = new HashMap<>();
+        message.getHeaders().forEach((k, v) -> {
+            if (!k.startsWith("Camel") && v != null) {
+                out.put(k, v instanceof java.util.List<?> list && !list.isEmpty() ? String.valueOf(list.get(0)) : String.valueOf(v));
+            }
+        });
+        return out;
+    }
+
     public String path() {
         return message.getHeader(Exchange.HTTP_PATH, String.class);
     }

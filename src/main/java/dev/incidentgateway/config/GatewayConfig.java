@@ -40,13 +40,22 @@ public final class GatewayConfig {
     public static final ConfigKey<String> DEFAULT_SOURCE = ConfigKey.string("api.defaultSource", "GATEWAY_API_DEFAULT_SOURCE", "/api/v1",
             "CloudEvents source recorded for REST appends that name no source.");
 
+    public static final ConfigKey<String> WEBHOOK_TOKEN = ConfigKey.secret("webhooks.token", "GATEWAY_WEBHOOK_TOKEN", "",
+            "Default bearer token of webhook sources that name no secret of their own. Empty: generated on first start, "
+                    + "kept in the store; print it with `java -jar incident-gateway.jar webhook-token`.");
+    public static final ConfigKey<String> CONNECTORS_DIR = ConfigKey.string("connectors.dir", "GATEWAY_CONNECTORS_DIR", "connectors",
+            "Directory of connector descriptors (*.yaml). Those shipped in the jar are always loaded; a file here with the "
+                    + "same name replaces one, a new file adds a connector. A missing directory means only the shipped ones.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE,
-            APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE);
+            APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR);
 
     private final Map<ConfigKey<?>, Object> values;
+    private final Map<String, String> env;
 
-    private GatewayConfig(Map<ConfigKey<?>, Object> values) {
+    private GatewayConfig(Map<ConfigKey<?>, Object> values, Map<String, String> env) {
         this.values = values;
+        this.env = Map.copyOf(env);
     }
 
     /** Loads from the process environment and the default config file. */
@@ -78,7 +87,15 @@ public final class GatewayConfig {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new GatewayConfig(values);
+        return new GatewayConfig(values, env);
+    }
+
+    /**
+     * The environment this configuration was read from: where connector descriptors look up the secret
+     * variables they name ({@code auth.secretEnv}), so nothing else reads {@code System.getenv}.
+     */
+    public Map<String, String> env() {
+        return env;
     }
 
     private static String resolveRaw(ConfigKey<?> key, Map<String, String> env, Map<String, String> yaml, List<String> problems) {
@@ -98,7 +115,7 @@ public final class GatewayConfig {
 
     /** A copy with some keys replaced; used by tests and the CLI to point one run elsewhere. */
     public GatewayConfig with(Map<ConfigKey<?>, String> overrides) {
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>(this.env);
         values.forEach((k, v) -> env.put(k.env(), String.valueOf(v)));
         overrides.forEach((k, v) -> env.put(k.env(), v));
         return load(env, Map.of());

@@ -1,8 +1,10 @@
 package dev.incidentgateway.api;
 
+import dev.incidentgateway.testsupport.HttpApi;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.Gateway;
-import dev.incidentgateway.api.HttpApi.Response;
+import dev.incidentgateway.testsupport.HttpApi.Response;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.AfterAll;
@@ -16,7 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.incidentgateway.api.HttpApi.obj;
+import static dev.incidentgateway.testsupport.HttpApi.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

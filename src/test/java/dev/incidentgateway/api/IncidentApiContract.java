@@ -1,10 +1,12 @@
 package dev.incidentgateway.api;
 
+import dev.incidentgateway.testsupport.HttpApi;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.Gateway;
-import dev.incidentgateway.api.HttpApi.Response;
+import dev.incidentgateway.testsupport.HttpApi.Response;
 import dev.incidentgateway.testsupport.TestStore;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
@@ -32,7 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import static dev.incidentgateway.api.HttpApi.obj;
+import static dev.incidentgateway.testsupport.HttpApi.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,4 +1,4 @@
-package dev.incidentgateway.api;
+package dev.incidentgateway.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,8 +19,8 @@ import java.util.Optional;
  * A small blocking HTTP client for the gateway's API in tests (java.net.http, HTTP/1.1), so each test
  * reads as requests and answers.
  */
-final class HttpApi {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class HttpApi {
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -28,13 +28,13 @@ final class HttpApi {
             .build();
     private final String base;
 
-    HttpApi(int port) {
+    public HttpApi(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
     /** One answer: status, headers and body, with the body parsed as JSON on demand. */
-    record Response(int status, java.net.http.HttpHeaders headers, String body) {
-        JsonNode json() {
+    public record Response(int status, java.net.http.HttpHeaders headers, String body) {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -42,11 +42,11 @@ final class HttpApi {
             }
         }
 
-        Optional<String> header(String name) {
+        public Optional<String> header(String name) {
             return headers.firstValue(name);
         }
 
-        String contentType() {
+        public String contentType() {
             return headers.firstValue("Content-Type").orElse("");
         }
 
@@ -56,19 +56,19 @@ final class HttpApi {
         }
     }
 
-    Response get(String path, String... headerPairs) {
+    public Response get(String path, String... headerPairs) {
         return send(request(path, headerPairs).GET());
     }
 
-    Response postJson(String path, Object body, String... headerPairs) {
+    public Response postJson(String path, Object body, String... headerPairs) {
         return post(path, "application/json", toJson(body), headerPairs);
     }
 
-    Response post(String path, String contentType, String body, String... headerPairs) {
+    public Response post(String path, String contentType, String body, String... headerPairs) {
         return post(path, contentType, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), headerPairs);
     }
 
-    Response post(String path, String contentType, HttpRequest.BodyPublisher body, String... headerPairs) {
+    public Response post(String path, String contentType, HttpRequest.BodyPublisher body, String... headerPairs) {
         HttpRequest.Builder b = request(path, headerPairs).POST(body);
         if (contentType != null) {
             b.header("Content-Type", contentType);
@@ -76,7 +76,7 @@ final class HttpApi {
         return send(b);
     }
 
-    static String toJson(Object body) {
+    public static String toJson(Object body) {
         if (body instanceof String s) {
             return s;
         }
@@ -88,7 +88,7 @@ final class HttpApi {
     }
 
     /** A JSON object built from alternating keys and values (values may be nested maps / ObjectNodes). */
-    static ObjectNode obj(Object... keyValues) {
+    public static ObjectNode obj(Object... keyValues) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {
             m.put((String) keyValues[i], keyValues[i + 1]);

@@ -1,0 +1,139 @@
+package dev.incidentgateway.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.api.ApiProblem;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.Severity;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prometheus Alertmanager webhook (payload version 4) → one event per alert, correlated by
+ * {@code <source>:<fingerprint>}: firing → declare (absorbed while the alert's incident is open),
+ * resolved → resolve. The CloudEvents id is fingerprint + status + startsAt/endsAt, so a redelivered
+ * notification (Alertmanager re-sends every repeat_interval) never appends twice.
+ */
+public class AlertmanagerMapper implements WebhookMapper {
+    private final String source;
+    private final SeverityMapping severities;
+    private final ObjectMapper json;
+
+    public AlertmanagerMapper(String source, SeverityMapping severities, ObjectMapper json) {
+        this.source = source;
+        this.severities = severities;
+        this.json = json;
+    }
+
+    @Override
+    public List<NewEvent> map(WebhookRequest request) {
+        JsonNode root = parse(request.body());
+        JsonNode alerts = root.get("alerts");
+        if (alerts == null || !alerts.isArray()) {
+            throw ApiProblem.invalidField("alerts", "alerts must be an array of alerts");
+        }
+        List<NewEvent> events = new ArrayList<>(alerts.size());
+        for (int i = 0; i < alerts.size(); i++) {
+            events.add(toEvent(root, alerts.get(i), "alerts[" + i + "]"));
+        }
+        return events;
+    }
+
+    private NewEvent toEvent(JsonNode root, JsonNode alert, String at) {
+        String fingerprint = text(alert, "fingerprint", at);
+        String status = text(alert, "status", at);
+        boolean firing = switch (status) {
+            case "firing" -> true;
+            case "resolved" -> false;
+            default -> throw ApiProblem.invalidField(at + ".status", at + ".status must be firing or resolved, got '" + status + "'");
+        };
+        String time = firing ? text(alert, "startsAt", at) : text(alert, "endsAt", at);
+        JsonNode labels = alert.path("labels");
+        JsonNode annotations = alert.path("annotations");
+        String alertname = labels.path("alertname").asText("");
+        String summary = annotations.path("summary").asText("");
+        String title = alertname.isEmpty() ? (summary.isEmpty() ? "Alert " + fingerprint : summary)
+                : summary.isEmpty() ? alertname : alertname + ": " + summary;
+        ObjectNode data = json.createObjectNode();
+        data.set("labels", labels.isObject() ? labels : json.createObjectNode());
+        data.set("annotations", annotations.isObject() ? annotations : json.createObjectNode());
+        data.put("fingerprint", fingerprint);
+        copyText(alert, data, "generatorURL");
+        copyText(root, data, "receiver");
+        copyText(root, data, "groupKey");
+        addSourceSpecifics(root, alert, data);
+        String webhook = "/webhooks/" + source;
+        return NewEvent.builder(firing ? EventType.DECLARE : EventType.RESOLVE, source)
+                .title(firing ? title : null)
+                .content(firing ? annotations.path("description").asText(null) : "Resolved at " + time)
+                .severity(firing ? severities.map(labels) : null)
+                .data(data)
+                .eventTime(instant(time, at + (firing ? ".startsAt" : ".endsAt")))
+                .correlationKey(source + ":" + fingerprint)
+                .source(webhook)
+                .ceId(fingerprint + ":" + status + ":" + time)
+                .build();
+    }
+
+    /** Hook for payloads that extend Alertmanager's (Grafana): copy their extra fields into {@code data}. */
+    protected void addSourceSpecifics(JsonNode root, JsonNode alert, ObjectNode data) {
+    }
+
+    protected static void copyText(JsonNode from, ObjectNode to, String field) {
+        if (from.hasNonNull(field)) {
+            to.set(field, from.get(field));
+        }
+    }
+
+    private JsonNode parse(byte[] body) {
+        try {
+            JsonNode root = json.readTree(body);
+            if (root != null && root.isObject()) {
+                return root;
+            }
+        } catch (IOException e) {
+            throw new ApiProblem(400, "malformed-json", "Malformed JSON", "The body is not valid JSON: " + e.getMessage(),
+                    "body", Map.of());
+        }
+        throw new ApiProblem(400, "malformed-json", "Malformed JSON", "The body must be a JSON object.", "body", Map.of());
+    }
+
+    private static String text(JsonNode node, String field, String at) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            throw ApiProblem.invalidField(at + "." + field, at + "." + field + " is required and must be a non-empty string");
+        }
+        return v.asText();
+    }
+
+    private static Instant instant(String value, String field) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            try {
+                return java.time.OffsetDateTime.parse(value).toInstant();
+            } catch (DateTimeParseException e2) {
+                throw ApiProblem.invalidField(field, field + " must be an RFC 3339 time, got '" + value + "'");
+            }
+        }
+    }
+
+    /** Maps an alert's severity label to sev1..sev4 (configurable per source). */
+    public record SeverityMapping(String label, Map<String, Severity> values, Severity fallback) {
+        public static final SeverityMapping DEFAULT = new SeverityMapping("severity",
+                Map.of("critical", Severity.SEV1, "error", Severity.SEV2, "high", Severity.SEV2, "warning", Severity.SEV3),
+                Severity.SEV4);
+
+        Severity map(JsonNode labels) {
+            String v = labels.path(label).asText("").toLowerCase(java.util.Locale.ROOT);
+            return values.getOrDefault(v, fallback);
+        }
+    }
+}

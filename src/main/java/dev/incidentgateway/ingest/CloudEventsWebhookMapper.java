@@ -1,0 +1,147 @@
+package dev.incidentgateway.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.api.ApiProblem;
+import dev.incidentgateway.api.IncidentRequestParser;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.Severity;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.format.EventFormat;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.http.HttpMessageFactory;
+import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.rw.CloudEventRWException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CloudEvents HTTP protocol binding, read with the io.cloudevents SDK: binary mode ({@code ce-*}
+ * headers), structured mode ({@code application/cloudevents+json}) and batch mode
+ * ({@code application/cloudevents-batch+json}, one all-or-nothing request). {@code type} must end in
+ * {@code .incident.<eventType>}, {@code subject} is the incident id, {@code data} holds the fields of the
+ * REST API. The event's own source and id become (ceSource, ceId), so a redelivery is a no-op.
+ */
+public final class CloudEventsWebhookMapper implements WebhookMapper {
+    public static final String BATCH = "application/cloudevents-batch+json";
+    private static final String STRUCTURED = JsonFormat.CONTENT_TYPE;
+
+    private final ObjectMapper json;
+    private final EventFormat format = EventFormatProvider.getInstance().resolveFormat(STRUCTURED);
+
+    public CloudEventsWebhookMapper(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public List<NewEvent> map(WebhookRequest request) {
+        if (request.mediaType().equals(BATCH)) {
+            return batch(request.body());
+        }
+        if (!request.mediaType().equals(STRUCTURED) && request.header("ce-specversion") == null) {
+            throw new ApiProblem(415, "unsupported-media-type", "Unsupported media type",
+                    "Send a CloudEvent: binary mode (ce-* headers), " + STRUCTURED + " or " + BATCH + ".", "Content-Type", Map.of());
+        }
+        try {
+            return List.of(toEvent(HttpMessageFactory.createReader(request.headers(), request.body()).toEvent(), ""));
+        } catch (CloudEventRWException | IllegalStateException e) {
+            throw ApiProblem.invalidField("body", "not a valid CloudEvent: " + e.getMessage());
+        }
+    }
+
+    private List<NewEvent> batch(byte[] body) {
+        JsonNode array;
+        try {
+            array = json.readTree(body);
+        } catch (IOException e) {
+            throw ApiProblem.invalidField("body", "the batch is not valid JSON: " + e.getMessage());
+        }
+        if (array == null || !array.isArray() || array.isEmpty()) {
+            throw ApiProblem.invalidField("body", "a batch must be a non-empty JSON array of CloudEvents");
+        }
+        List<NewEvent> events = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            try {
+                events.add(toEvent(format.deserialize(json.writeValueAsBytes(array.get(i))), "[" + i + "]."));
+            } catch (CloudEventRWException | IOException e) {
+                throw ApiProblem.invalidField("[" + i + "]", "batch item " + i + " is not a valid CloudEvent: " + e.getMessage());
+            }
+        }
+        return events;
+    }
+
+    private NewEvent toEvent(CloudEvent ce, String at) {
+        EventType type = incidentType(ce.getType(), at);
+        ObjectNode data = data(ce, at);
+        String subject = ce.getSubject();
+        if (subject != null && !IncidentRequestParser.INCIDENT_ID.matcher(subject).matches()) {
+            throw ApiProblem.invalidField(at + "subject", "subject must be an incident id like INC-42, got '" + subject + "'");
+        }
+        String correlationKey = optionalText(data, "correlationKey", at);
+        if (subject == null && correlationKey == null && type != EventType.DECLARE) {
+            throw ApiProblem.invalidField(at + "subject", "subject (the incident id) is required for " + type.wireName());
+        }
+        Object actorExtension = ce.getExtension("actor");
+        String actor = optionalText(data, "actor", at);
+        String severity = optionalText(data, "severity", at);
+        JsonNode inner = data.get("data");
+        if (inner != null && !inner.isNull() && !inner.isObject()) {
+            throw ApiProblem.invalidField(at + "data.data", "data.data must be a JSON object");
+        }
+        return NewEvent.builder(type, actor != null ? actor : actorExtension != null ? actorExtension.toString() : ce.getSource().toString())
+                .incident(subject)
+                .title(optionalText(data, "title", at))
+                .content(optionalText(data, "content", at))
+                .severity(severity == null ? null : Severity.fromWire(severity).orElseThrow(() ->
+                        ApiProblem.invalidField(at + "data.severity", "severity must be one of sev1, sev2, sev3, sev4")))
+                .data(inner instanceof ObjectNode o ? o : null)
+                .expectedSeq(data.hasNonNull("expectedSeq") ? data.get("expectedSeq").asLong() : null)
+                .correlationKey(correlationKey)
+                .eventTime(ce.getTime() == null ? null : ce.getTime().toInstant())
+                .source(ce.getSource().toString())
+                .ceSource(ce.getSource().toString())
+                .ceId(ce.getId())
+                .ceType(ce.getType())
+                .build();
+    }
+
+    /** 422 when the type is well-formed CloudEvents but not one of ours. */
+    private static EventType incidentType(String ceType, String at) {
+        int marker = ceType.lastIndexOf(".incident.");
+        String name = marker < 0 ? null : ceType.substring(marker + ".incident.".length());
+        return EventType.fromWire(name == null ? "" : name).orElseThrow(() -> new ApiProblem(422, "not-an-incident-event",
+                "Not an incident event", "type must end in .incident.<declare|ack|mitigate|resolve|close|note|role_assign|"
+                + "state_change>, got '" + ceType + "'", at + "type", Map.of()));
+    }
+
+    private ObjectNode data(CloudEvent ce, String at) {
+        if (ce.getData() == null) {
+            return json.createObjectNode();
+        }
+        try {
+            JsonNode node = json.readTree(ce.getData().toBytes());
+            if (node instanceof ObjectNode o) {
+                return o;
+            }
+        } catch (IOException e) {
+            // answered below
+        }
+        throw ApiProblem.invalidField(at + "data", "data must be a JSON object");
+    }
+
+    private static String optionalText(ObjectNode data, String field, String at) {
+        JsonNode v = data.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ApiProblem.invalidField(at + "data." + field, "data." + field + " must be a string");
+        }
+        return v.asText();
+    }
+}

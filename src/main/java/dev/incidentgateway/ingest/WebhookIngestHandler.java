@@ -1,0 +1,61 @@
+package dev.incidentgateway.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.api.ApiProblem;
+import dev.incidentgateway.api.ApiRequest;
+import dev.incidentgateway.api.ApiResponse;
+import dev.incidentgateway.timeline.AppendOutcome;
+import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.TimelineStore;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /webhooks/<source>}: authenticate → normalize → correlate and append (one transaction) →
+ * reply {@code {"accepted":[ids],"duplicates":[ids],"ignored":n}} only after the commit. Nothing is stored
+ * when any step refuses the request; a transient store failure answers 503 (see ProblemMapper).
+ */
+public final class WebhookIngestHandler {
+    private final Map<String, WebhookSource> sources;
+    private final TimelineStore store;
+    private final ObjectMapper json;
+
+    public WebhookIngestHandler(Map<String, WebhookSource> sources, TimelineStore store, ObjectMapper json) {
+        this.sources = Map.copyOf(sources);
+        this.store = store;
+        this.json = json;
+    }
+
+    public ApiResponse handle(ApiRequest req) throws JsonProcessingException {
+        String name = req.pathSegment(1); // /webhooks/{source}
+        WebhookSource source = sources.get(name);
+        if (source == null) {
+            throw ApiProblem.notFound("no webhook source named '" + name + "' (connectors/<name>.yaml with kind: webhook-source)");
+        }
+        WebhookRequest request = new WebhookRequest(name, req.headers(), req.body());
+        source.authenticator().authenticate(request);
+        List<NewEvent> events = source.mapper().map(request);
+        List<AppendOutcome> outcomes = events.isEmpty() ? List.of() : store.appendAll(events);
+        return ApiResponse.json(200, json.writeValueAsBytes(reply(outcomes)));
+    }
+
+    private ObjectNode reply(List<AppendOutcome> outcomes) {
+        ObjectNode body = json.createObjectNode();
+        ArrayNode accepted = body.putArray("accepted");
+        ArrayNode duplicates = body.putArray("duplicates");
+        int ignored = 0;
+        for (AppendOutcome o : outcomes) {
+            switch (o.kind()) {
+                case APPENDED -> accepted.add(o.event().id());
+                case DUPLICATE -> duplicates.add(o.event().id());
+                case CORRELATED, IGNORED -> ignored++;
+            }
+        }
+        body.put("ignored", ignored);
+        return body;
+    }
+}

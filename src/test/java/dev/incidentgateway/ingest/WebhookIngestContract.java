@@ -1,0 +1,211 @@
+package dev.incidentgateway.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.Gateway;
+import dev.incidentgateway.testsupport.HttpApi;
+import dev.incidentgateway.testsupport.HttpApi.Response;
+import dev.incidentgateway.testsupport.PostgresTestDatabase;
+import dev.incidentgateway.testsupport.TestStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Inbound webhooks over real HTTP, on each kind of store: Alertmanager/Grafana correlation lifecycle,
+ * CloudEvents binary/structured/batch, the reply contract and authentication at the door.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class WebhookIngestContract {
+    static final String TOKEN = "test-token-" + UUID.randomUUID();
+    static final String[] AUTH = {"Authorization", "Bearer " + TOKEN};
+
+    TestStore testStore;
+    Gateway gateway;
+    HttpApi http;
+
+    abstract TestStore.Kind kind();
+
+    @BeforeAll
+    void start() throws Exception {
+        if (kind() == TestStore.Kind.POSTGRESQL && !PostgresTestDatabase.available()) {
+            return;
+        }
+        testStore = TestStore.create(kind());
+        gateway = Gateway.create(testStore.config(Map.of("GATEWAY_WEBHOOK_TOKEN", TOKEN))).start();
+        http = new HttpApi(gateway.port());
+    }
+
+    @BeforeEach
+    void requireStore() {
+        if (kind() == TestStore.Kind.POSTGRESQL) {
+            PostgresTestDatabase.assumeAvailable();
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (testStore != null) {
+            testStore.close();
+        }
+    }
+
+    static String alertmanager(String status, String fingerprint, String startsAt, String endsAt) {
+        return """
+                {"version":"4","groupKey":"{}:{alertname=\\"HighLatency\\"}","truncatedAlerts":0,"status":"%s",
+                 "receiver":"incident-gateway","groupLabels":{"alertname":"HighLatency"},"commonLabels":{},
+                 "commonAnnotations":{},"externalURL":"http://am:9093",
+                 "alerts":[{"status":"%s","labels":{"alertname":"HighLatency","severity":"critical","service":"checkout"},
+                   "annotations":{"summary":"p99 above 2s","description":"checkout p99 latency is 2.4s"},
+                   "startsAt":"%s","endsAt":"%s","generatorURL":"http://prom:9090/graph","fingerprint":"%s"}]}
+                """.formatted(status, status, startsAt, endsAt, fingerprint);
+    }
+
+    Response postAlert(String body) {
+        return http.post("/webhooks/alertmanager", "application/json", body, AUTH);
+    }
+
+    long timelineLength(String incidentId) {
+        return http.get("/api/v1/incidents/" + incidentId + "/timeline?limit=1000").json().path("events").size();
+    }
+
+    @Test
+    void firingRepeatResolvedFiringAgainGivesTwoIncidents() {
+        String fp = "fp" + UUID.randomUUID().toString().substring(0, 8);
+        Response firing = postAlert(alertmanager("firing", fp, "2026-11-23T10:00:00Z", "0001-01-01T00:00:00Z"));
+        assertThat(firing.status()).as(firing.toString()).isEqualTo(200);
+        assertThat(firing.json().path("accepted")).hasSize(1);
+        String eventId = firing.json().path("accepted").get(0).asText();
+        JsonNode declare = http.get("/api/v1/events?limit=1000").json();
+        String incident = null;
+        for (JsonNode ce : declare) {
+            if (ce.path("id").asText().equals(eventId)) {
+                incident = ce.path("subject").asText();
+                assertThat(ce.path("data").path("title").asText()).isEqualTo("HighLatency: p99 above 2s");
+            }
+        }
+        assertThat(incident).isNotNull();
+        JsonNode view = http.get("/api/v1/incidents/" + incident).json();
+        assertThat(view.path("severity").asText()).isEqualTo("sev1");
+
+        Response repeat = postAlert(alertmanager("firing", fp, "2026-11-23T10:00:00Z", "0001-01-01T00:00:00Z"));
+        assertThat(repeat.status()).isEqualTo(200);
+        assertThat(repeat.json().path("accepted")).isEmpty();
+        assertThat(repeat.json().path("duplicates").get(0).asText()).isEqualTo(eventId);
+        assertThat(timelineLength(incident)).isEqualTo(1);
+        assertThat(http.get("/api/v1/incidents/" + incident).json().path("alertRepeats").asLong()).isEqualTo(1);
+
+        Response resolved = postAlert(alertmanager("resolved", fp, "2026-11-23T10:00:00Z", "2026-11-23T10:20:00Z"));
+        assertThat(resolved.json().path("accepted")).hasSize(1);
+        assertThat(http.get("/api/v1/incidents/" + incident).json().path("status").asText()).isEqualTo("resolved");
+
+        Response again = postAlert(alertmanager("firing", fp, "2026-11-23T11:00:00Z", "0001-01-01T00:00:00Z"));
+        assertThat(again.json().path("accepted")).hasSize(1);
+        assertThat(timelineLength(incident)).isEqualTo(2);
+        JsonNode open = http.get("/api/v1/incidents?status=declared&limit=1000").json().path("incidents");
+        long withThisTitle = 0;
+        for (JsonNode i : open) {
+            if (!i.path("id").asText().equals(incident) && i.path("title").asText().equals("HighLatency: p99 above 2s")) {
+                withThisTitle++;
+            }
+        }
+        assertThat(withThisTitle).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void resolvedAlertWithoutAnOpenIncidentIsIgnored() {
+        Response r = postAlert(alertmanager("resolved", "never-fired", "2026-11-23T10:00:00Z", "2026-11-23T10:20:00Z"));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("ignored").asInt()).isEqualTo(1);
+        assertThat(r.json().path("accepted")).isEmpty();
+    }
+
+    @Test
+    void webhooksRefuseMissingOrWrongTokensAndStoreNothing() {
+        int before = http.get("/api/v1/events?limit=1000").json().size();
+        String body = alertmanager("firing", "auth-fp", "2026-11-23T10:00:00Z", "0001-01-01T00:00:00Z");
+        Response none = http.post("/webhooks/alertmanager", "application/json", body);
+        Response wrong = http.post("/webhooks/alertmanager", "application/json", body, "Authorization", "Bearer nope");
+        for (Response r : new Response[]{none, wrong}) {
+            assertThat(r.status()).as(r.toString()).isEqualTo(401);
+            assertThat(r.contentType()).startsWith("application/problem+json");
+            assertThat(r.body()).doesNotContain(TOKEN).doesNotContain("nope");
+        }
+        assertThat(http.get("/api/v1/events?limit=1000").json().size()).isEqualTo(before);
+    }
+
+    @Test
+    void malformedAndUnmappableBodiesAre400NamingTheField() {
+        Response notJson = http.post("/webhooks/alertmanager", "application/json", "{oops", AUTH);
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.json().path("field").asText()).isEqualTo("body");
+        Response noFingerprint = http.post("/webhooks/alertmanager", "application/json",
+                "{\"alerts\":[{\"status\":\"firing\",\"startsAt\":\"2026-11-23T10:00:00Z\"}]}", AUTH);
+        assertThat(noFingerprint.status()).isEqualTo(400);
+        assertThat(noFingerprint.json().path("field").asText()).isEqualTo("alerts[0].fingerprint");
+        assertThat(http.post("/webhooks/alertmanager", "text/plain", "hi", AUTH).status()).isEqualTo(415);
+        assertThat(http.post("/webhooks/nosuchsource", "application/json", "{}", AUTH).status()).isEqualTo(404);
+    }
+
+    @Test
+    void cloudEventsInBinaryAndStructuredModeAndRedeliveryIsANoOp() {
+        String id = "CE-" + (System.nanoTime() % 1_000_000);
+        Response binary = http.post("/webhooks/cloudevents", "application/json",
+                "{\"title\":\"Disk full\",\"severity\":\"sev2\",\"actor\":\"monitor\"}",
+                "Authorization", "Bearer " + TOKEN, "ce-specversion", "1.0", "ce-id", "evt-" + id,
+                "ce-source", "urn:monitor", "ce-type", "com.example.incident.declare", "ce-subject", id);
+        assertThat(binary.status()).as(binary.toString()).isEqualTo(200);
+        assertThat(binary.json().path("accepted")).hasSize(1);
+        JsonNode view = http.get("/api/v1/incidents/" + id).json();
+        assertThat(view.path("title").asText()).isEqualTo("Disk full");
+        assertThat(view.path("severity").asText()).isEqualTo("sev2");
+
+        String structured = """
+                {"specversion":"1.0","id":"ack-%s","source":"urn:monitor","type":"com.example.incident.ack",
+                 "subject":"%s","datacontenttype":"application/json","data":{"actor":"bob"}}""".formatted(id, id);
+        Response ack = http.post("/webhooks/cloudevents", "application/cloudevents+json", structured, AUTH);
+        assertThat(ack.json().path("accepted")).hasSize(1);
+        Response again = http.post("/webhooks/cloudevents", "application/cloudevents+json", structured, AUTH);
+        assertThat(again.json().path("duplicates")).hasSize(1);
+        assertThat(timelineLength(id)).isEqualTo(2);
+        JsonNode events = http.get("/api/v1/incidents/" + id + "/timeline").json().path("events");
+        assertThat(events.get(1).path("ceId").asText()).isEqualTo("ack-" + id);
+        assertThat(events.get(1).path("ceSource").asText()).isEqualTo("urn:monitor");
+    }
+
+    @Test
+    void aBatchIsAllOrNothing() {
+        String id = "CB-" + (System.nanoTime() % 1_000_000);
+        String refused = """
+                [{"specversion":"1.0","id":"b1-%1$s","source":"urn:b","type":"x.incident.declare","subject":"%1$s",
+                  "data":{"title":"Batch","actor":"a"}},
+                 {"specversion":"1.0","id":"b2-%1$s","source":"urn:b","type":"x.incident.close","subject":"%1$s","data":{"actor":"a"}}]
+                """.formatted(id);
+        Response r = http.post("/webhooks/cloudevents", "application/cloudevents-batch+json", refused, AUTH);
+        assertThat(r.status()).as(r.toString()).isEqualTo(409);
+        assertThat(http.get("/api/v1/incidents/" + id).status()).isEqualTo(404);
+
+        String ok = refused.replace("x.incident.close", "x.incident.ack");
+        Response accepted = http.post("/webhooks/cloudevents", "application/cloudevents-batch+json", ok, AUTH);
+        assertThat(accepted.json().path("accepted")).hasSize(2);
+        assertThat(http.get("/api/v1/incidents/" + id).json().path("status").asText()).isEqualTo("acknowledged");
+    }
+
+    @Test
+    void aCloudEventThatIsNotAnIncidentEventIs422() {
+        String ce = """
+                {"specversion":"1.0","id":"x1","source":"urn:x","type":"com.example.order.created","data":{}}""";
+        Response r = http.post("/webhooks/cloudevents", "application/cloudevents+json", ce, AUTH);
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.json().path("field").asText()).isEqualTo("type");
+    }
+}
