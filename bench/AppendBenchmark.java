@@ -1,0 +1,664 @@
+// Append benchmark of the Incident Gateway timeline store, on H2 and on PostgreSQL in one run.
+//
+//   java -cp target/incident-gateway.jar bench/AppendBenchmark.java <h2-jdbc-url|""> <pg-jdbc-url|"">
+//
+// (bench/append.sh builds the jar, starts a throwaway PostgreSQL and runs this.) For each store it opens a
+// fresh database, warms up, then measures:
+//   durable 1 writer    one thread appending notes in a closed loop through TimelineStore.append
+//   durable 32 writers  32 threads, each on its own incident, closed loop (group commit batches them)
+//   raw batch=100       plain JDBC: the same shape of rows into the same timeline_events table, one
+//                       connection, batches of 100 rows, one commit per batch: the physical limit
+//                       (these two alternate in BENCH_ROUNDS rounds; each reports its median round)
+//   raw batch=N         the same with N = the group size the durable path actually achieved
+//   profile             a short extra 32-writer run with every statement of the writer timed (not a headline)
+// and prints a table, then one machine-readable line per store (the last lines of the output):
+//   append-ratio store=h2 writers=32 durable_per_s=<n> raw_per_s=<n> ratio=<durable/raw>
+//
+// Durations (seconds) can be changed with BENCH_WARMUP, BENCH_SECONDS_1, BENCH_SECONDS_32, BENCH_SECONDS_RAW,
+// BENCH_SECONDS_PROFILE (0 skips the profile), the round count with BENCH_ROUNDS, the writers with BENCH_WRITERS.
+
+import com.github.f4b6a3.ulid.UlidFactory;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.Severity;
+import dev.incidentgateway.timeline.TimelineStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+public class AppendBenchmark {
+    static final int WARMUP_S = intEnv("BENCH_WARMUP", 4);
+    static final int SECONDS_1 = intEnv("BENCH_SECONDS_1", 8);
+    static final int ROUNDS = intEnv("BENCH_ROUNDS", 3);
+    static final int SECONDS_32 = intEnv("BENCH_SECONDS_32", 6);
+    static final int SECONDS_RAW = intEnv("BENCH_SECONDS_RAW", 4);
+    static final int SECONDS_PROFILE = intEnv("BENCH_SECONDS_PROFILE", 5);
+    static final int WRITERS = intEnv("BENCH_WRITERS", 32);
+    static final int RAW_BATCH = 100;
+    static final String TYPE_PREFIX = "dev.incidentgateway";
+    static final String SOURCE = "/api/v1"; // NewEvent.Builder's default source
+    static final String NOTE_TYPE = EventType.NOTE.wireName();
+
+    /** One measured phase. */
+    record Phase(String name, long events, double seconds, long[] latencyNanos, long tx, double writerBusyNanos,
+                 double commitNanos, double writerCpuNanos, double jvmCpuNanos, double medianRate) {
+        Phase(String name, long events, double seconds, long[] latencyNanos, long tx, double writerBusyNanos,
+              double commitNanos, double writerCpuNanos, double jvmCpuNanos) {
+            this(name, events, seconds, latencyNanos, tx, writerBusyNanos, commitNanos, writerCpuNanos, jvmCpuNanos, Double.NaN);
+        }
+        /** events/s; for a phase measured in several rounds, the median of the rounds' rates. */
+        double perSecond() { return Double.isNaN(medianRate) ? events / seconds : medianRate; }
+        double eventsPerTx() { return tx == 0 ? Double.NaN : (double) events / tx; }
+        double percentileMs(double p) {
+            if (latencyNanos == null || latencyNanos.length == 0) return Double.NaN;
+            int i = (int) Math.ceil(p / 100.0 * latencyNanos.length) - 1;
+            return latencyNanos[Math.max(0, Math.min(latencyNanos.length - 1, i))] / 1e6;
+        }
+    }
+
+    record StoreResult(String store, String version, List<Phase> phases, List<Phase[]> rounds, Map<String, double[]> profile,
+                       Phase profilePhase) {
+        Phase phase(String prefix) {
+            return phases.stream().filter(p -> p.name().startsWith(prefix)).findFirst().orElseThrow();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        String h2Arg = args.length > 0 ? args[0].trim() : "";
+        String pgArg = args.length > 1 ? args[1].trim() : "";
+        System.out.printf(Locale.ROOT, "Append benchmark: %d cores, Java %s, %s %s; warmup %ds, 1 writer %ds, then %d rounds of "
+                        + "(%d writers %ds, raw batch=%d %ds)%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                System.getProperty("os.name"), System.getProperty("os.arch"), WARMUP_S, SECONDS_1, ROUNDS, WRITERS, SECONDS_32,
+                RAW_BATCH, SECONDS_RAW);
+
+        List<StoreResult> results = new ArrayList<>();
+        boolean failed = false;
+        try {
+            results.add(runH2(h2Arg));
+        } catch (Exception e) {
+            failed = true;
+            System.err.println("H2 run failed: " + e);
+            e.printStackTrace();
+        }
+        if (pgArg.isEmpty()) {
+            System.out.println("PostgreSQL: skipped (no JDBC URL given)");
+        } else {
+            try {
+                results.add(runPostgres(pgArg));
+            } catch (Exception e) {
+                failed = true;
+                System.err.println("PostgreSQL run failed: " + e);
+                e.printStackTrace();
+            }
+        }
+
+        printTable(results);
+        System.out.flush();
+        for (StoreResult r : results) {
+            Phase durable = r.phase("durable " + WRITERS);
+            Phase raw = r.phase("raw batch=" + RAW_BATCH);
+            System.out.printf(Locale.ROOT, "append-ratio store=%s writers=%d durable_per_s=%d raw_per_s=%d ratio=%.2f%n",
+                    r.store(), WRITERS, Math.round(durable.perSecond()), Math.round(raw.perSecond()),
+                    durable.perSecond() / raw.perSecond());
+        }
+        System.out.flush();
+        System.exit(failed ? 1 : 0);
+    }
+
+    // ---------------------------------------------------------------- stores
+
+    static StoreResult runH2(String arg) throws Exception {
+        Path tempDir = null;
+        String url = arg;
+        if (url.isEmpty() || url.equals("auto")) {
+            tempDir = Files.createTempDirectory("append-bench-h2-");
+            url = "jdbc:h2:file:" + tempDir.resolve("timeline").toAbsolutePath();
+        }
+        System.out.println("\n== H2: " + url);
+        try {
+            return runStore("h2", url, "sa", "");
+        } finally {
+            if (tempDir != null) {
+                deleteTree(tempDir);
+            }
+        }
+    }
+
+    static StoreResult runPostgres(String givenUrl) throws Exception {
+        Map<String, String> params = queryParams(givenUrl);
+        String user = params.getOrDefault("user", System.getenv().getOrDefault("BENCH_PG_USER", "postgres"));
+        String password = params.getOrDefault("password", System.getenv().getOrDefault("BENCH_PG_PASSWORD", ""));
+        String db = "bench_" + Long.toString(System.currentTimeMillis(), 36) + "_" + Integer.toString(new Random().nextInt(1 << 20), 36);
+        try (Connection admin = DriverManager.getConnection(givenUrl, user, password); Statement s = admin.createStatement()) {
+            s.execute("CREATE DATABASE " + db);
+        }
+        String url = withDatabase(givenUrl, db);
+        System.out.println("\n== PostgreSQL: " + url + " (fresh database, dropped afterwards)");
+        try {
+            return runStore("postgresql", url, user, password);
+        } finally {
+            try (Connection admin = DriverManager.getConnection(givenUrl, user, password); Statement s = admin.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            } catch (SQLException e) {
+                System.err.println("could not drop database " + db + ": " + e.getMessage());
+            }
+        }
+    }
+
+    static StoreResult runStore(String storeName, String url, String user, String password) throws Exception {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("GATEWAY_DB_URL", url);
+        env.put("GATEWAY_DB_USER", user);
+        env.put("GATEWAY_DB_PASSWORD", password);
+        List<Phase> phases = new ArrayList<>();
+        List<Phase[]> rounds = new ArrayList<>();
+        String version;
+        Map<String, double[]> profile = null;
+        Phase profilePhase = null;
+        try (HikariDataSource ds = StoreFactory.openAndMigrate(GatewayConfig.load(env, Map.of()))) {
+            try (Connection c = ds.getConnection()) {
+                version = c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion();
+            }
+            System.out.println("   " + version);
+            InstrumentedDataSource ids = new InstrumentedDataSource(ds);
+            TimelineStore store = new TimelineStore(ids, SqlDialect.forUrl(url), TYPE_PREFIX, 256, 10000,
+                    new SimpleMeterRegistry(), List.of());
+            try {
+                String one = "BENCH-1";
+                List<String> many = new ArrayList<>();
+                for (int i = 1; i <= WRITERS; i++) {
+                    many.add(String.format("BENCH-W%02d", i));
+                }
+                for (String incident : concat(List.of(one), many)) {
+                    store.append(NewEvent.builder(EventType.DECLARE, "bench").incident(incident).title("benchmark " + incident)
+                            .severity(Severity.SEV3).build());
+                }
+                // Warm-up: the JIT, the pool, the database caches (a few thousand appends and raw rows).
+                Phase w1 = runWriters("warmup 1", store, ids, List.of(one), Math.max(1, WARMUP_S / 4));
+                Phase wN = runWriters("warmup N", store, ids, many, Math.max(1, WARMUP_S - WARMUP_S / 4));
+                rawInsert("warmup raw", ds, "BENCH-RAW-WARMUP", RAW_BATCH, Math.max(1, WARMUP_S / 2));
+                System.out.printf(Locale.ROOT, "   warmed up: %d + %d appends%n", w1.events(), wN.events());
+
+                phases.add(report(runWriters("durable 1 writer", store, ids, List.of(one), SECONDS_1)));
+                // The headline pair is measured in alternating rounds, so that a disturbance (another process
+                // on the machine, a checkpoint) hits both sides alike; each side reports its median round.
+                List<Phase> durableRounds = new ArrayList<>();
+                List<Phase> rawRounds = new ArrayList<>();
+                for (int r = 1; r <= ROUNDS; r++) {
+                    Phase d = report(runWriters("durable " + WRITERS + " writers #" + r, store, ids, many, SECONDS_32));
+                    Phase w = report(rawInsert("raw batch=" + RAW_BATCH + " #" + r, ds, "BENCH-RAW-100-" + r, RAW_BATCH, SECONDS_RAW));
+                    durableRounds.add(d);
+                    rawRounds.add(w);
+                    rounds.add(new Phase[]{d, w});
+                }
+                Phase durableN = merge("durable " + WRITERS + " writers", durableRounds);
+                phases.add(durableN);
+                phases.add(merge("raw batch=" + RAW_BATCH, rawRounds));
+                int groupSize = (int) Math.max(1, Math.round(durableN.eventsPerTx()));
+                if (groupSize != RAW_BATCH) {
+                    phases.add(report(rawInsert("raw batch=" + groupSize, ds, "BENCH-RAW-G", groupSize, SECONDS_RAW)));
+                }
+                phases.add(report(rawInsert("raw batch=1", ds, "BENCH-RAW-1", 1, 2)));
+                long appended = many.size() + 1 + w1.events() + wN.events() + phases.get(0).events() + durableN.events();
+                if (SECONDS_PROFILE > 0) {
+                    ids.detailed = true;
+                    ids.statementNanos.clear();
+                    profilePhase = runWriters("profile " + WRITERS + " writers", store, ids, many, SECONDS_PROFILE);
+                    appended += profilePhase.events();
+                    ids.detailed = false;
+                    profile = new LinkedHashMap<>();
+                    List<String> order = List.of("borrow connection", "advisory lock", "SELECT MAX(id)", "SELECT incidents (preload)",
+                            "SELECT by ce id (dedup)", "INSERT timeline_events", "INSERT incidents", "UPDATE incidents (views)",
+                            "commit", "rollback");
+                    List<String> kinds = new ArrayList<>(ids.statementNanos.keySet());
+                    kinds.sort(Comparator.comparingInt((String k) -> order.contains(k) ? order.indexOf(k) : order.size())
+                            .thenComparing(Comparator.naturalOrder()));
+                    for (String k : kinds) {
+                        LongAdder[] v = ids.statementNanos.get(k);
+                        profile.put(k, new double[]{v[0].sum(), v[1].sum()});
+                    }
+                }
+                // Sanity check: every acknowledged append is in the table, and nothing else under these ids.
+                try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM timeline_events WHERE incident_id LIKE 'BENCH-%' "
+                             + "AND incident_id NOT LIKE 'BENCH-RAW%'")) {
+                    rs.next();
+                    long stored = rs.getLong(1);
+                    System.out.printf(Locale.ROOT, "   check: %d appends acknowledged, %d events stored: %s%n", appended, stored,
+                            stored == appended ? "OK" : "MISMATCH");
+                    if (stored != appended) {
+                        throw new IllegalStateException("stored " + stored + " events but " + appended + " appends were acknowledged");
+                    }
+                }
+            } finally {
+                store.close();
+            }
+        }
+        return new StoreResult(storeName, version, phases, rounds, profile, profilePhase);
+    }
+
+    /** Sums of the rounds, latencies pooled, rate = median of the rounds' rates. */
+    static Phase merge(String name, List<Phase> rounds) {
+        long events = 0, tx = 0;
+        double secs = 0, busy = 0, commit = 0, wcpu = 0, jcpu = 0;
+        int n = 0;
+        for (Phase p : rounds) {
+            events += p.events();
+            tx += p.tx();
+            secs += p.seconds();
+            busy += p.writerBusyNanos();
+            commit += p.commitNanos();
+            wcpu += p.writerCpuNanos();
+            jcpu += p.jvmCpuNanos();
+            n += p.latencyNanos().length;
+        }
+        long[] all = new long[n];
+        int off = 0;
+        for (Phase p : rounds) {
+            System.arraycopy(p.latencyNanos(), 0, all, off, p.latencyNanos().length);
+            off += p.latencyNanos().length;
+        }
+        Arrays.sort(all);
+        double[] rates = rounds.stream().mapToDouble(Phase::perSecond).sorted().toArray();
+        double median = rates.length % 2 == 1 ? rates[rates.length / 2] : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
+        return new Phase(name, events, secs, all, tx, busy, commit, wcpu, jcpu, median);
+    }
+
+    static Phase report(Phase p) {
+        System.out.printf(Locale.ROOT, "   %-20s %9d events in %5.1fs = %9.0f/s%n", p.name(), p.events(), p.seconds(), p.perSecond());
+        return p;
+    }
+
+    // ---------------------------------------------------------------- durable appends
+
+    static Phase runWriters(String name, TimelineStore store, InstrumentedDataSource ids, List<String> incidents, int seconds)
+            throws InterruptedException {
+        int n = incidents.size();
+        long[][] latencies = new long[n][];
+        long[] counts = new long[n];
+        AtomicLong errors = new AtomicLong();
+        CountDownLatch ready = new CountDownLatch(n);
+        CountDownLatch go = new CountDownLatch(1);
+        String payload = "benchmark note: the append path under load, a realistic few words of text #";
+        Thread[] threads = new Thread[n];
+        for (int t = 0; t < n; t++) {
+            final int idx = t;
+            final String incident = incidents.get(t);
+            threads[t] = new Thread(() -> {
+                long[] lat = new long[1 << 14];
+                int k = 0;
+                ready.countDown();
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+                long i = 0;
+                while (true) {
+                    long t0 = System.nanoTime();
+                    if (t0 >= deadline) break;
+                    try {
+                        store.append(NewEvent.builder(EventType.NOTE, "bench").incident(incident).content(payload + (i++)).build());
+                    } catch (RuntimeException e) {
+                        if (errors.getAndIncrement() < 3) {
+                            System.err.println("append failed: " + e);
+                        }
+                        continue;
+                    }
+                    long d = System.nanoTime() - t0;
+                    if (k == lat.length) lat = Arrays.copyOf(lat, k * 2);
+                    lat[k++] = d;
+                }
+                latencies[idx] = Arrays.copyOf(lat, k);
+                counts[idx] = k;
+            }, "bench-writer-" + t);
+            threads[t].start();
+        }
+        ready.await();
+        Thread writer = findThread("timeline-writer");
+        ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
+        long writerCpu0 = writer == null ? 0 : tmx.getThreadCpuTime(writer.getId());
+        long jvmCpu0 = processCpuNanos();
+        long tx0 = ids.connections.sum(), busy0 = ids.busyNanos.sum(), commit0 = ids.commitNanos.sum();
+        long start = System.nanoTime();
+        go.countDown();
+        for (Thread t : threads) t.join();
+        long elapsed = System.nanoTime() - start;
+        long tx = ids.connections.sum() - tx0;
+        long busy = ids.busyNanos.sum() - busy0, commit = ids.commitNanos.sum() - commit0;
+        long writerCpu = writer == null ? 0 : tmx.getThreadCpuTime(writer.getId()) - writerCpu0;
+        long jvmCpu = processCpuNanos() - jvmCpu0;
+        if (errors.get() > 0) {
+            throw new IllegalStateException(name + ": " + errors.get() + " appends failed");
+        }
+        long total = Arrays.stream(counts).sum();
+        long[] all = new long[(int) total];
+        int off = 0;
+        for (long[] l : latencies) {
+            System.arraycopy(l, 0, all, off, l.length);
+            off += l.length;
+        }
+        Arrays.sort(all);
+        return new Phase(name, total, elapsed / 1e9, all, tx, busy, commit, writerCpu, jvmCpu);
+    }
+
+    static Thread findThread(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive())
+                .findFirst().orElse(null);
+    }
+
+    static long processCpuNanos() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    }
+
+    // ---------------------------------------------------------------- raw JDBC batch insert
+
+    static final String INSERT = "INSERT INTO timeline_events (id, incident_id, seq, type, actor, title, content, event_time, "
+            + "recorded_at, source, ce_id, ce_source, ce_type, data, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+    /** Rows shaped like appended notes, one connection, {@code batch} rows per commit, for {@code seconds}. */
+    static Phase rawInsert(String name, DataSource ds, String incident, int batch, int seconds) throws SQLException {
+        UlidFactory ulids = UlidFactory.newMonotonicInstance();
+        String[] hashes = new String[1024];
+        Random rnd = new Random(42);
+        for (int i = 0; i < hashes.length; i++) {
+            byte[] b = new byte[32];
+            rnd.nextBytes(b);
+            hashes[i] = HexFormat.of().formatHex(b);
+        }
+        String payload = "benchmark note: the append path under load, a realistic few words of text #";
+        String ceType = TYPE_PREFIX + ".incident." + NOTE_TYPE;
+        long[] lat = new long[1 << 12];
+        int k = 0;
+        long rows = 0;
+        long jvmCpu0 = processCpuNanos();
+        long start = System.nanoTime();
+        long deadline = start + seconds * 1_000_000_000L;
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                long seq = 0;
+                String prev = "0".repeat(64);
+                while (System.nanoTime() < deadline) {
+                    long t0 = System.nanoTime();
+                    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                    for (int i = 0; i < batch; i++) {
+                        String id = ulids.create().toString();
+                        String hash = hashes[(int) (seq % hashes.length)];
+                        seq++;
+                        ps.setString(1, id);
+                        ps.setString(2, incident);
+                        ps.setLong(3, seq);
+                        ps.setString(4, NOTE_TYPE);
+                        ps.setString(5, "bench");
+                        ps.setNull(6, Types.VARCHAR);
+                        ps.setString(7, payload + seq);
+                        ps.setObject(8, now.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+                        ps.setObject(9, now.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+                        ps.setString(10, SOURCE);
+                        ps.setString(11, id);
+                        ps.setString(12, SOURCE);
+                        ps.setString(13, ceType);
+                        ps.setString(14, "{}");
+                        ps.setString(15, prev);
+                        ps.setString(16, hash);
+                        ps.addBatch();
+                        prev = hash;
+                    }
+                    ps.executeBatch();
+                    c.commit();
+                    rows += batch;
+                    if (k == lat.length) lat = Arrays.copyOf(lat, k * 2);
+                    lat[k++] = System.nanoTime() - t0;
+                }
+            }
+        }
+        long elapsed = System.nanoTime() - start;
+        long[] l = Arrays.copyOf(lat, k);
+        Arrays.sort(l);
+        return new Phase(name, rows, elapsed / 1e9, l, k, Double.NaN, Double.NaN, Double.NaN, processCpuNanos() - jvmCpu0);
+    }
+
+    // ---------------------------------------------------------------- output
+
+    static void printTable(List<StoreResult> results) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.println();
+        System.out.println("Results (events/s of the rows measured in rounds: the median round; latency: per append call for");
+        System.out.println(" durable phases, per batch incl. its commit for raw phases;");
+        System.out.println(" writer busy = time the writer thread held a connection / wall time; jvm cpu = process CPU / (wall x "
+                + cores + " cores))");
+        String fmt = "%-11s %-20s %9s %7s %10s %8s %8s %8s %9s %10s %8s %8s %8s%n";
+        System.out.printf(Locale.ROOT, fmt, "store", "phase", "events", "secs", "events/s", "p50 ms", "p99 ms", "tx",
+                "events/tx", "commit ms", "wr busy", "wr cpu", "jvm cpu");
+        for (StoreResult r : results) {
+            for (Phase p : r.phases()) {
+                boolean durable = !Double.isNaN(p.writerBusyNanos());
+                System.out.printf(Locale.ROOT, fmt, r.store(), p.name(), p.events(), String.format(Locale.ROOT, "%.1f", p.seconds()),
+                        String.format(Locale.ROOT, "%.0f", p.perSecond()),
+                        String.format(Locale.ROOT, "%.2f", p.percentileMs(50)), String.format(Locale.ROOT, "%.2f", p.percentileMs(99)),
+                        p.tx(), String.format(Locale.ROOT, "%.1f", p.eventsPerTx()),
+                        durable ? String.format(Locale.ROOT, "%.3f", p.commitNanos() / p.tx() / 1e6) : "-",
+                        durable ? pct(p.writerBusyNanos() / (p.seconds() * 1e9)) : "-",
+                        durable ? pct(p.writerCpuNanos() / (p.seconds() * 1e9)) : "-",
+                        pct(p.jvmCpuNanos() / (p.seconds() * 1e9 * cores)));
+            }
+        }
+        System.out.println();
+        System.out.println("Rounds (durable " + WRITERS + " writers vs raw batch=" + RAW_BATCH + ", alternating; the table shows the medians):");
+        for (StoreResult r : results) {
+            for (int i = 0; i < r.rounds().size(); i++) {
+                Phase d = r.rounds().get(i)[0], w = r.rounds().get(i)[1];
+                System.out.printf(Locale.ROOT, "  %-11s round %d: durable %8.0f/s (%.1f events/tx)  raw %8.0f/s  ratio %.2f%n",
+                        r.store(), i + 1, d.perSecond(), d.eventsPerTx(), w.perSecond(), d.perSecond() / w.perSecond());
+            }
+        }
+        for (StoreResult r : results) {
+            if (r.profile() == null || r.profilePhase() == null) continue;
+            Phase p = r.profilePhase();
+            System.out.printf(Locale.ROOT, "%nWriter transaction profile, %s (%s): %d events, %d tx, %.1f events/tx, %.0f events/s "
+                            + "(with statement timing on)%n", r.store(), p.name(), p.events(), p.tx(), p.eventsPerTx(), p.perSecond());
+            System.out.printf(Locale.ROOT, "  %-28s %10s %12s %9s%n", "step", "calls", "ms per tx", "% of tx");
+            double txNanos = p.writerBusyNanos() / p.tx();
+            double accounted = 0;
+            for (var e : r.profile().entrySet()) {
+                double perTx = e.getValue()[1] / p.tx();
+                accounted += perTx;
+                System.out.printf(Locale.ROOT, "  %-28s %10.0f %12.3f %8.1f%%%n", e.getKey(), e.getValue()[0], perTx / 1e6, 100 * perTx / txNanos);
+            }
+            System.out.printf(Locale.ROOT, "  %-28s %10s %12.3f %8.1f%%%n", "other (java: validate, hash, bind)", "",
+                    (txNanos - accounted) / 1e6, 100 * (txNanos - accounted) / txNanos);
+            System.out.printf(Locale.ROOT, "  %-28s %10d %12.3f %8.1f%%%n", "transaction total", p.tx(), txNanos / 1e6, 100.0);
+        }
+        System.out.println();
+    }
+
+    static String pct(double f) {
+        return Double.isNaN(f) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * f);
+    }
+
+    // ---------------------------------------------------------------- instrumentation
+
+    /**
+     * Wraps the pool handed to the TimelineStore: counts the writer's transactions (one getConnection per
+     * group commit), times each from borrow to close and its commit(); in detailed mode also times every
+     * statement execution, by kind. Only Connection calls are proxied unless detailed is on.
+     */
+    static final class InstrumentedDataSource implements DataSource {
+        final DataSource delegate;
+        final LongAdder connections = new LongAdder();
+        final LongAdder busyNanos = new LongAdder();
+        final LongAdder commitNanos = new LongAdder();
+        volatile boolean detailed;
+        final Map<String, LongAdder[]> statementNanos = new ConcurrentHashMap<>();
+
+        InstrumentedDataSource(DataSource delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            long t0 = System.nanoTime();
+            Connection real = delegate.getConnection();
+            connections.increment();
+            if (detailed) time("borrow connection", System.nanoTime() - t0);
+            InvocationHandler h = (proxy, m, a) -> {
+                String n = m.getName();
+                long s = System.nanoTime();
+                try {
+                    Object r = invoke(real, m, a);
+                    if (detailed && n.equals("prepareStatement") && r instanceof PreparedStatement ps) {
+                        return statementProxy(ps, (String) a[0]);
+                    }
+                    return r;
+                } finally {
+                    long d = System.nanoTime() - s;
+                    if (n.equals("commit")) {
+                        commitNanos.add(d);
+                        if (detailed) time("commit", d);
+                    } else if (n.equals("close")) {
+                        busyNanos.add(System.nanoTime() - t0);
+                    } else if (detailed && n.equals("rollback")) {
+                        time("rollback", d);
+                    }
+                }
+            };
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class}, h);
+        }
+
+        PreparedStatement statementProxy(PreparedStatement real, String sql) {
+            String kind = kind(sql);
+            InvocationHandler h = (proxy, m, a) -> {
+                String n = m.getName();
+                if (!n.startsWith("execute")) return invoke(real, m, a);
+                long s = System.nanoTime();
+                try {
+                    return invoke(real, m, a);
+                } finally {
+                    time(kind, System.nanoTime() - s);
+                }
+            };
+            return (PreparedStatement) Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
+                    new Class<?>[]{PreparedStatement.class}, h);
+        }
+
+        static String kind(String sql) {
+            String s = sql.trim().toUpperCase(Locale.ROOT);
+            if (s.contains("PG_ADVISORY")) return "advisory lock";
+            if (s.startsWith("SELECT MAX(ID)")) return "SELECT MAX(id)";
+            if (s.startsWith("INSERT INTO TIMELINE_EVENTS")) return "INSERT timeline_events";
+            if (s.startsWith("INSERT INTO INCIDENTS")) return "INSERT incidents";
+            if (s.startsWith("UPDATE INCIDENTS")) return "UPDATE incidents (views)";
+            if (s.startsWith("SELECT") && s.contains("FROM INCIDENTS")) return "SELECT incidents (preload)";
+            if (s.contains("FROM TIMELINE_EVENTS WHERE CE_SOURCE")) return "SELECT by ce id (dedup)";
+            return "other: " + (s.length() > 30 ? s.substring(0, 30) : s);
+        }
+
+        void time(String kind, long nanos) {
+            LongAdder[] a = statementNanos.computeIfAbsent(kind, k -> new LongAdder[]{new LongAdder(), new LongAdder()});
+            a[0].increment();
+            a[1].add(nanos);
+        }
+
+        static Object invoke(Object target, Method m, Object[] a) throws Throwable {
+            try {
+                return m.invoke(target, a);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+
+        @Override public Connection getConnection(String u, String p) throws SQLException { return delegate.getConnection(u, p); }
+        @Override public PrintWriter getLogWriter() throws SQLException { return delegate.getLogWriter(); }
+        @Override public void setLogWriter(PrintWriter out) throws SQLException { delegate.setLogWriter(out); }
+        @Override public void setLoginTimeout(int seconds) throws SQLException { delegate.setLoginTimeout(seconds); }
+        @Override public int getLoginTimeout() throws SQLException { return delegate.getLoginTimeout(); }
+        @Override public Logger getParentLogger() throws SQLFeatureNotSupportedException { return delegate.getParentLogger(); }
+        @Override public <T> T unwrap(Class<T> iface) throws SQLException { return delegate.unwrap(iface); }
+        @Override public boolean isWrapperFor(Class<?> iface) throws SQLException { return delegate.isWrapperFor(iface); }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static <T> List<T> concat(List<T> a, List<T> b) {
+        return Stream.concat(a.stream(), b.stream()).toList();
+    }
+
+    static int intEnv(String name, int dflt) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? dflt : Integer.parseInt(v.trim());
+    }
+
+    static Map<String, String> queryParams(String url) {
+        Map<String, String> out = new LinkedHashMap<>();
+        int q = url.indexOf('?');
+        if (q < 0) return out;
+        for (String kv : url.substring(q + 1).split("&")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) out.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return out;
+    }
+
+    /** jdbc:postgresql://host:port/db?x=y with db replaced. */
+    static String withDatabase(String url, String db) {
+        String prefix = "jdbc:postgresql://";
+        if (!url.startsWith(prefix)) throw new IllegalArgumentException("not a jdbc:postgresql:// URL: " + url);
+        int slash = url.indexOf('/', prefix.length());
+        int q = url.indexOf('?');
+        String hostPart = slash < 0 ? (q < 0 ? url : url.substring(0, q)) : url.substring(0, slash);
+        String query = q < 0 ? "" : url.substring(q);
+        return hostPart + "/" + db + query;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
