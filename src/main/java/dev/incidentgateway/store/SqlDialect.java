@@ -5,18 +5,46 @@ package dev.incidentgateway.store;
  * standard SQL shared by both.
  */
 public enum SqlDialect {
-    H2("SELECT NEXT VALUE FOR incident_number_seq", null),
+    H2("SELECT NEXT VALUE FOR incident_number_seq", null,
+            "MERGE INTO incidents (" + Columns.INCIDENT + ") KEY (id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
     POSTGRESQL("SELECT nextval('incident_number_seq')",
             // Serializes appends of every gateway instance sharing the database, so ids are handed out
             // in commit order across processes too (see TimelineWriter). Released at commit/rollback.
-            "SELECT pg_advisory_xact_lock(7310117)");
+            "SELECT pg_advisory_xact_lock(7310117)",
+            // One multi-row statement per group once PgJDBC's reWriteBatchedInserts has merged the batch.
+            "INSERT INTO incidents (" + Columns.INCIDENT + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET "
+                    + "title = EXCLUDED.title, severity = EXCLUDED.severity, status = EXCLUDED.status, commander = EXCLUDED.commander, declared_at = EXCLUDED.declared_at, acknowledged_at = EXCLUDED.acknowledged_at, mitigated_at = EXCLUDED.mitigated_at, resolved_at = EXCLUDED.resolved_at, closed_at = EXCLUDED.closed_at, last_event_id = EXCLUDED.last_event_id, last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash, alert_repeats = EXCLUDED.alert_repeats");
+
+    /** Column list of the incidents view, in the order TimelineRows binds them. */
+    public static final class Columns {
+        public static final String INCIDENT = "id, title, severity, status, commander, declared_at, acknowledged_at, mitigated_at, resolved_at, closed_at, last_event_id, last_seq, last_hash, alert_repeats";
+
+        private Columns() {
+        }
+    }
 
     private final String nextIncidentNumber;
     private final String appendLock;
+    private final String upsertIncident;
 
-    SqlDialect(String nextIncidentNumber, String appendLock) {
+    SqlDialect(String nextIncidentNumber, String appendLock, String upsertIncident) {
         this.nextIncidentNumber = nextIncidentNumber;
         this.appendLock = appendLock;
+        this.upsertIncident = upsertIncident;
+    }
+
+    /** Insert-or-update of one incident view row, bound like an insert (id first). */
+    public String upsertIncidentSql() {
+        return upsertIncident;
+    }
+
+    /**
+     * Takes the append lock (where there is one) and then reads the largest event id, in one round trip:
+     * two statements in one string, so MAX(id) runs, with its own snapshot, only after the lock is held.
+     */
+    public String lockThenMaxIdSql() {
+        String max = "SELECT MAX(id) FROM timeline_events";
+        return appendLock == null ? max : appendLock + "; " + max;
     }
 
     public static SqlDialect forUrl(String jdbcUrl) {

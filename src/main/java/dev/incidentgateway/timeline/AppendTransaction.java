@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ final class AppendTransaction {
     private final Connection connection;
     private final SqlDialect dialect;
     private final EventIdSource ids;
+    private final WriterMemory memory;
     private final String typePrefix;
     private final Correlator correlator;
     private final Instant now;
@@ -36,29 +38,44 @@ final class AppendTransaction {
     private final Map<String, TimelineEvent> stagedByCe = new HashMap<>();
     private final List<TimelineEvent> stagedEvents = new ArrayList<>();
 
-    AppendTransaction(Connection connection, SqlDialect dialect, EventIdSource ids, String typePrefix, Correlator correlator)
+    AppendTransaction(Connection connection, SqlDialect dialect, WriterMemory memory, String typePrefix, Correlator correlator)
             throws SQLException {
         this.connection = connection;
         this.correlator = correlator;
         this.dialect = dialect;
-        this.ids = ids;
+        this.memory = memory;
+        this.ids = memory.ids;
         this.typePrefix = typePrefix;
         this.now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         connection.setAutoCommit(false);
-        if (dialect.appendLockSql() != null) {
-            try (PreparedStatement ps = connection.prepareStatement(dialect.appendLockSql())) {
-                ps.execute();
+        // Under the lock, no id larger than ours can commit before us: see TimelineWriter.
+        memory.startTransaction(lockThenReadMaxId());
+    }
+
+    private String lockThenReadMaxId() throws SQLException {
+        String max = null;
+        try (Statement st = connection.createStatement()) {
+            boolean isResultSet = st.execute(dialect.lockThenMaxIdSql());
+            while (isResultSet || st.getUpdateCount() != -1) {
+                if (isResultSet) {
+                    try (ResultSet rs = st.getResultSet()) {
+                        max = rs.next() ? rs.getString(1) : null; // the last result is MAX(id)
+                    }
+                }
+                isResultSet = st.getMoreResults();
             }
         }
-        // Under the lock, no id larger than ours can commit before us: see TimelineWriter.
-        try (PreparedStatement ps = connection.prepareStatement("SELECT MAX(id) FROM timeline_events");
-             ResultSet rs = ps.executeQuery()) {
-            ids.raiseFloor(rs.next() ? rs.getString(1) : null);
-        }
+        return max;
     }
 
     /** Loads the views of the named incidents with one query, before requests are applied. */
     void preload(Collection<String> incidentIds) throws SQLException {
+        for (String id : incidentIds) {
+            Incident remembered = id == null || committed.containsKey(id) ? null : memory.view(id);
+            if (remembered != null) {
+                committed.put(id, remembered);
+            }
+        }
         List<String> missing = incidentIds.stream().filter(id -> id != null && !committed.containsKey(id)).distinct().toList();
         if (missing.isEmpty()) {
             return;
@@ -248,24 +265,20 @@ final class AppendTransaction {
                 ps.executeBatch();
             }
         }
-        try (PreparedStatement insert = connection.prepareStatement(TimelineRows.INSERT_INCIDENT);
-             PreparedStatement update = connection.prepareStatement(TimelineRows.UPDATE_INCIDENT)) {
-            boolean inserts = false;
-            boolean updates = false;
-            for (Incident view : staged.values()) {
-                boolean isNew = committed.get(view.id()) == null;
-                TimelineRows.bindIncident(isNew ? insert : update, view, !isNew);
-                (isNew ? insert : update).addBatch();
-                inserts |= isNew;
-                updates |= !isNew;
-            }
-            if (inserts) {
-                insert.executeBatch();
-            }
-            if (updates) {
-                update.executeBatch();
+        if (!staged.isEmpty()) {
+            try (PreparedStatement upsert = connection.prepareStatement(dialect.upsertIncidentSql())) {
+                for (Incident view : staged.values()) {
+                    TimelineRows.bindIncident(upsert, view);
+                    upsert.addBatch();
+                }
+                upsert.executeBatch();
             }
         }
         return List.copyOf(stagedEvents);
+    }
+
+    /** The views this transaction changed, to remember once it has committed. */
+    Collection<Incident> changedViews() {
+        return staged.values();
     }
 }

@@ -18,11 +18,8 @@ final class TimelineRows {
             + "ce_id, ce_source, ce_type, data, prev_hash, hash";
     static final String INSERT_EVENT = "INSERT INTO timeline_events (" + EVENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
-    static final String INCIDENT_COLUMNS = "id, title, severity, status, commander, declared_at, acknowledged_at, mitigated_at, "
-            + "resolved_at, closed_at, last_event_id, last_seq, last_hash, alert_repeats";
+    static final String INCIDENT_COLUMNS = dev.incidentgateway.store.SqlDialect.Columns.INCIDENT;
     static final String INSERT_INCIDENT = "INSERT INTO incidents (" + INCIDENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    static final String UPDATE_INCIDENT = "UPDATE incidents SET title=?, severity=?, status=?, commander=?, declared_at=?, "
-            + "acknowledged_at=?, mitigated_at=?, resolved_at=?, closed_at=?, last_event_id=?, last_seq=?, last_hash=?, alert_repeats=? WHERE id=?";
 
     private TimelineRows() {
     }
@@ -65,12 +62,10 @@ final class TimelineRows {
                 rs.getLong("alert_repeats"));
     }
 
-    /** Binds an incident for {@link #INSERT_INCIDENT} (id first) or {@link #UPDATE_INCIDENT} (id last). */
-    static void bindIncident(PreparedStatement ps, Incident i, boolean idLast) throws SQLException {
+    /** Binds an incident for {@link #INSERT_INCIDENT} or the dialect's upsert (both list the columns id first). */
+    static void bindIncident(PreparedStatement ps, Incident i) throws SQLException {
         int p = 1;
-        if (!idLast) {
-            ps.setString(p++, i.id());
-        }
+        ps.setString(p++, i.id());
         ps.setString(p++, i.title());
         ps.setString(p++, i.severity().wireName());
         ps.setString(p++, i.status().wireName());
@@ -83,10 +78,7 @@ final class TimelineRows {
         ps.setString(p++, i.lastEventId());
         ps.setLong(p++, i.lastSeq());
         ps.setString(p++, i.lastHash());
-        ps.setLong(p++, i.alertRepeats());
-        if (idLast) {
-            ps.setString(p, i.id());
-        }
+        ps.setLong(p, i.alertRepeats());
     }
 
     static ObjectNode parseData(String json) throws SQLException {

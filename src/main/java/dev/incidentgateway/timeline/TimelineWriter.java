@@ -40,7 +40,7 @@ public final class TimelineWriter implements AutoCloseable {
     private final List<AppendListener> listeners;
     private final Correlator correlator;
     private final BlockingQueue<Request> queue;
-    private final EventIdSource ids = new EventIdSource();
+    private final WriterMemory memory = new WriterMemory();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -118,7 +118,7 @@ public final class TimelineWriter implements AutoCloseable {
         List<TimelineEvent> written;
         try (Connection c = dataSource.getConnection()) {
             try {
-                AppendTransaction tx = new AppendTransaction(c, dialect, ids, typePrefix, correlator);
+                AppendTransaction tx = new AppendTransaction(c, dialect, memory, typePrefix, correlator);
                 tx.preload(batch.stream().flatMap(r -> r.events().stream()).map(NewEvent::incidentId).toList());
                 for (Request r : batch) {
                     try {
@@ -132,7 +132,9 @@ public final class TimelineWriter implements AutoCloseable {
                     l.inTransaction(c, written);
                 }
                 c.commit();
+                memory.committed(tx.changedViews(), written);
             } catch (SQLException | RuntimeException e) {
+                memory.forget();
                 c.rollback();
                 throw e;
             }

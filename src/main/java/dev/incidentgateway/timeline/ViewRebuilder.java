@@ -47,7 +47,7 @@ public final class ViewRebuilder {
                 }
                 try (PreparedStatement insert = c.prepareStatement(TimelineRows.INSERT_INCIDENT)) {
                     for (Incident i : views.values()) {
-                        TimelineRows.bindIncident(insert, i, false);
+                        TimelineRows.bindIncident(insert, i);
                         insert.addBatch();
                     }
                     insert.executeBatch();

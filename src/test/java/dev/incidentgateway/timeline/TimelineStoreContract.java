@@ -297,4 +297,41 @@ abstract class TimelineStoreContract {
         assertThat(seen).containsExactlyInAnyOrderElementsOf(written);
         assertThat(new ChainVerifier(dataSource).verify(shared).intact()).isTrue();
     }
+
+    @Test
+    void twoWritersOnOneDatabaseKeepTheSeqGaplessAndTheChainIntact() throws Exception {
+        // A second store on the same database stands for a second gateway instance: each writer must
+        // notice the other's appends (its remembered views are then stale) instead of reusing a seq.
+        String id = newId();
+        store.append(declare(id));
+        try (TimelineStore other = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 256, 10_000,
+                new SimpleMeterRegistry(), List.of())) {
+            for (int i = 0; i < 10; i++) {
+                (i % 2 == 0 ? store : other).append(event(id, EventType.NOTE));
+            }
+            if (dialect == SqlDialect.POSTGRESQL) { // the advisory lock serializes concurrent instances
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+                List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    TimelineStore target = t % 2 == 0 ? store : other;
+                    futures.add(pool.submit(() -> {
+                        for (int i = 0; i < 25; i++) {
+                            target.append(event(id, EventType.NOTE));
+                        }
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : futures) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                pool.shutdown();
+            }
+        }
+        List<TimelineEvent> events = store.timeline(id, null, 1000);
+        long expected = dialect == SqlDialect.POSTGRESQL ? 111 : 11;
+        assertThat(events).extracting(TimelineEvent::seq)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, expected).boxed().toList());
+        assertThat(events).extracting(TimelineEvent::id).isSorted();
+        assertThat(new ChainVerifier(dataSource).verify(id).intact()).isTrue();
+        assertThat(store.incident(id).orElseThrow().lastSeq()).isEqualTo(expected);
+    }
 }
