@@ -1,0 +1,47 @@
+package dev.incidentgateway.outbox;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Sends a sink's {@link HttpCall} with camel-http and returns whatever the target answered, failures
+ * included ({@code throwExceptionOnFailure=false}): classifying them is the sink's job. An I/O failure
+ * (refused, timeout) comes back as status 0 with the exception's message as body.
+ */
+public final class SinkHttpClient {
+    /** camel-http endpoint; the real URL of each call goes in the CamelHttpUri header. */
+    private static final String ENDPOINT = "http://outbound?throwExceptionOnFailure=false"
+            + "&connectTimeout=5000&connectionRequestTimeout=5000&responseTimeout=30000";
+
+    private final ProducerTemplate template;
+
+    public SinkHttpClient(ProducerTemplate template) {
+        this.template = template;
+    }
+
+    public HttpReply send(HttpCall call) {
+        Exchange result = template.request(ENDPOINT, exchange -> {
+            Message in = exchange.getMessage();
+            in.setHeader(Exchange.HTTP_URI, call.url());
+            in.setHeader(Exchange.HTTP_METHOD, call.method());
+            call.headers().forEach(in::setHeader);
+            in.setBody(call.body());
+        });
+        if (result.getException() != null) {
+            return new HttpReply(0, Map.of(), String.valueOf(result.getException().getMessage()).getBytes());
+        }
+        Message out = result.getMessage();
+        Map<String, String> headers = new HashMap<>();
+        out.getHeaders().forEach((k, v) -> {
+            if (!k.startsWith("Camel") && v != null) {
+                headers.put(k, String.valueOf(v));
+            }
+        });
+        Integer status = out.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        return new HttpReply(status == null ? 0 : status, headers, out.getBody(byte[].class));
+    }
+}
