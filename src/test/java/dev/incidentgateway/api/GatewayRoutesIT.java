@@ -4,6 +4,7 @@ import dev.incidentgateway.testsupport.HttpApi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.Gateway;
+import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi.Response;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.testsupport.TestStore;
@@ -46,26 +47,21 @@ class GatewayRoutesIT {
             """;
 
     private Path routesDir;
-    private TestStore testStore;
-    private Gateway gateway;
+    private GatewayFixture fixture;
     private HttpApi http;
 
     @BeforeAll
     void start() throws Exception {
         routesDir = Files.createTempDirectory("gateway-routes-");
         Files.writeString(routesDir.resolve("hello.camel.yaml"), HELLO_ROUTE);
-        testStore = TestStore.create(TestStore.Kind.H2);
-        gateway = Gateway.create(testStore.config(Map.of("GATEWAY_ROUTES_DIR", routesDir.toString()))).start();
-        http = new HttpApi(gateway.port());
+        fixture = GatewayFixture.start(TestStore.Kind.H2, Map.of("GATEWAY_ROUTES_DIR", routesDir.toString()));
+        http = fixture.http();
     }
 
     @AfterAll
     void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (testStore != null) {
-            testStore.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -81,7 +77,7 @@ class GatewayRoutesIT {
     @Test
     void aRoutesDirThatDoesNotExistFailsCreateNamingTheVariable() {
         Path missing = routesDir.resolve("does-not-exist");
-        assertThatThrownBy(() -> Gateway.create(testStore.config(Map.of("GATEWAY_ROUTES_DIR", missing.toString()))))
+        assertThatThrownBy(() -> Gateway.create(fixture.store().config(Map.of("GATEWAY_ROUTES_DIR", missing.toString()))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("GATEWAY_ROUTES_DIR");
     }

@@ -5,7 +5,7 @@ import dev.incidentgateway.testsupport.HttpApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.incidentgateway.Gateway;
+import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi.Response;
 import dev.incidentgateway.testsupport.TestStore;
 import io.cloudevents.CloudEvent;
@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -56,8 +57,7 @@ abstract class IncidentApiContract {
     private final AtomicInteger ids = new AtomicInteger();
     private final EventFormat ceFormat = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
 
-    TestStore testStore;
-    Gateway gateway;
+    GatewayFixture fixture;
     HttpApi http;
 
     abstract TestStore.Kind kind();
@@ -72,9 +72,8 @@ abstract class IncidentApiContract {
         if (!storeAvailable()) {
             return; // each test then reports itself skipped (or failed in CI), see the PostgreSQL subclass
         }
-        testStore = TestStore.create(kind());
-        gateway = Gateway.create(testStore.config()).start();
-        http = new HttpApi(gateway.port());
+        fixture = GatewayFixture.start(kind(), Map.of());
+        http = fixture.http();
         // A declared incident that no test moves: the target of the error cases below.
         Response r = http.postJson("/api/v1/incidents", obj("id", FIXTURE, "title", "Fixture", "actor", "fixture"));
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
@@ -82,11 +81,8 @@ abstract class IncidentApiContract {
 
     @AfterAll
     void stopGateway() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (testStore != null) {
-            testStore.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

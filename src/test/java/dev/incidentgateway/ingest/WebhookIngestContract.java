@@ -1,10 +1,9 @@
 package dev.incidentgateway.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.incidentgateway.Gateway;
+import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.HttpApi.Response;
-import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,36 +25,28 @@ abstract class WebhookIngestContract {
     static final String TOKEN = "test-token-" + UUID.randomUUID();
     static final String[] AUTH = {"Authorization", "Bearer " + TOKEN};
 
-    TestStore testStore;
-    Gateway gateway;
+    GatewayFixture fixture;
     HttpApi http;
 
     abstract TestStore.Kind kind();
 
     @BeforeAll
     void start() throws Exception {
-        if (kind() == TestStore.Kind.POSTGRESQL && !PostgresTestDatabase.available()) {
-            return;
+        fixture = GatewayFixture.start(kind(), Map.of("GATEWAY_WEBHOOK_TOKEN", TOKEN));
+        if (fixture != null) {
+            http = fixture.http();
         }
-        testStore = TestStore.create(kind());
-        gateway = Gateway.create(testStore.config(Map.of("GATEWAY_WEBHOOK_TOKEN", TOKEN))).start();
-        http = new HttpApi(gateway.port());
     }
 
     @BeforeEach
     void requireStore() {
-        if (kind() == TestStore.Kind.POSTGRESQL) {
-            PostgresTestDatabase.assumeAvailable();
-        }
+        GatewayFixture.assumeStore(kind());
     }
 
     @AfterAll
     void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (testStore != null) {
-            testStore.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

@@ -6,10 +6,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.incidentgateway.Gateway;
+import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.HttpApi.Response;
-import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,8 +57,7 @@ abstract class WebhookSourcesContract {
     static final String[] DATADOG_BEARER = {"Authorization", "Bearer " + DATADOG_TOKEN};
     final String acmeSecret = WebhookFixtures.newStandardWebhooksSecret();
 
-    TestStore testStore;
-    Gateway gateway;
+    GatewayFixture fixture;
     HttpApi http;
     Path connectorsDir;
     /** Every log event of the gateway while this class runs (secrets must never appear; open sources warn). */
@@ -69,41 +67,35 @@ abstract class WebhookSourcesContract {
 
     @BeforeAll
     void start() throws Exception {
-        if (kind() == TestStore.Kind.POSTGRESQL && !PostgresTestDatabase.available()) {
+        if (!GatewayFixture.available(kind())) {
             return;
         }
         logs.start();
         rootLogger().addAppender(logs);
         connectorsDir = Files.createTempDirectory("gateway-connectors-");
         writeDescriptors(connectorsDir);
-        testStore = TestStore.create(kind());
-        gateway = Gateway.create(testStore.config(Map.of(
+        fixture = GatewayFixture.start(kind(), Map.of(
                 "GATEWAY_WEBHOOK_TOKEN", TOKEN,
                 "PAGERDUTY_WEBHOOK_SECRET", PAGERDUTY_SECRET,
                 "DATADOG_WEBHOOK_TOKEN", DATADOG_TOKEN,
                 "ACME_SECRET", acmeSecret,
-                "GATEWAY_CONNECTORS_DIR", connectorsDir.toString()))).start();
-        http = new HttpApi(gateway.port());
+                "GATEWAY_CONNECTORS_DIR", connectorsDir.toString()));
+        http = fixture.http();
     }
 
     @BeforeEach
     void requireStore() {
-        if (kind() == TestStore.Kind.POSTGRESQL) {
-            PostgresTestDatabase.assumeAvailable();
-        }
+        GatewayFixture.assumeStore(kind());
     }
 
     @AfterAll
     void stop() throws IOException {
         rootLogger().detachAppender(logs);
         try {
-            if (gateway != null) {
-                gateway.close();
+            if (fixture != null) {
+                fixture.close();
             }
         } finally {
-            if (testStore != null) {
-                testStore.close();
-            }
             if (connectorsDir != null) {
                 try (Stream<Path> files = Files.walk(connectorsDir)) {
                     for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -620,7 +612,7 @@ abstract class WebhookSourcesContract {
     @Order(Integer.MAX_VALUE)
     void whenTheStoreIsDownWebhooksAnswer503WithRetryAfterNever4xx() {
         byte[] firing = edited("alertmanager-firing.json", startsAt("2024-05-14T15:00:18.493Z", "2024-05-14T15:01:03.117Z"));
-        gateway.dataSource().close();
+        fixture.gateway().dataSource().close();
         Response r = post("alertmanager", firing, BEARER);
         assertThat(r.status()).as(r.toString()).isEqualTo(503);
         assertThat(r.header("Retry-After")).as(r.toString()).isPresent();

@@ -1,0 +1,177 @@
+package dev.incidentgateway.testsupport;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The shaded jar as operators run it, for tests: each start is a separate JVM ({@code java -Xmx256m -jar
+ * incident-gateway.jar ...}) in a given working directory, configured only by the environment the test passes
+ * (every inherited {@code GATEWAY_*} variable and any other names given to {@link #locate} are removed), with
+ * its output in a log file in that directory.
+ *
+ * <p>Typical use: {@code gw = GatewayProcess.locate()} in {@code @BeforeAll}; per test
+ * {@code Launched p = gw.start(dir, Map.of("GATEWAY_HTTP_PORT", ...))}, {@code gw.awaitHealthy(p)}, requests,
+ * and {@link #stop} in {@code finally}; offline CLI commands through {@link #command}.
+ */
+public final class GatewayProcess {
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(45);
+    public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(45);
+    private static final AtomicInteger LOGS = new AtomicInteger();
+
+    private final Path jar;
+    private final Set<String> alsoUnset;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private GatewayProcess(Path jar, Set<String> alsoUnset) {
+        this.jar = jar;
+        this.alsoUnset = alsoUnset;
+    }
+
+    /**
+     * The jar of system property {@code gateway.jar} (else {@code target/incident-gateway.jar}), asserted to exist.
+     * {@code alsoUnset}: variables besides {@code GATEWAY_*} that started processes must not inherit.
+     */
+    public static GatewayProcess locate(String... alsoUnset) {
+        String prop = System.getProperty("gateway.jar");
+        Path jar = Path.of(prop == null || prop.isBlank() ? "target/incident-gateway.jar" : prop).toAbsolutePath();
+        assertThat(jar).as("the shaded jar (run mvn package first)").isRegularFile();
+        return new GatewayProcess(jar, Set.of(alsoUnset));
+    }
+
+    /** A started process, the file its stdout and stderr go to, and its GATEWAY_HTTP_PORT (-1 when not set). */
+    public record Launched(Process process, Path log, int port) {
+    }
+
+    /** A finished CLI command. */
+    public record Command(int exitCode, String stdout, String stderr) {
+        /** Everything it printed: stdout, then stderr. */
+        public String output() {
+            return stdout + stderr;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout:\n" + stdout + "\n--- stderr:\n" + stderr;
+        }
+    }
+
+    /** Starts {@code java -jar} with {@code args} in {@code dir}; stdout and stderr go to one log file in {@code dir}. */
+    public Launched start(Path dir, Map<String, String> env, String... args) throws IOException {
+        Path log = dir.resolve("gateway-" + LOGS.incrementAndGet() + ".log");
+        ProcessBuilder pb = builder(dir, env, args).redirectErrorStream(true);
+        pb.redirectOutput(log.toFile());
+        String port = env.get("GATEWAY_HTTP_PORT");
+        return new Launched(pb.start(), log, port == null ? -1 : Integer.parseInt(port));
+    }
+
+    /**
+     * Runs a CLI command in {@code dir} with nothing but the cleaned environment, fails the test when it does not
+     * finish within {@link #COMMAND_TIMEOUT}, and stops it in any case.
+     */
+    public Command command(Path dir, String... args) throws Exception {
+        int n = LOGS.incrementAndGet();
+        Path out = dir.resolve("command-" + n + ".out");
+        Path err = dir.resolve("command-" + n + ".err");
+        ProcessBuilder pb = builder(dir, Map.of(), args);
+        pb.redirectOutput(out.toFile());
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                fail("'%s' did not finish within %s; output:%n%s%n%s", String.join(" ", args), COMMAND_TIMEOUT,
+                        Files.readString(out), Files.readString(err));
+            }
+            return new Command(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            stop(p);
+        }
+    }
+
+    private ProcessBuilder builder(Path dir, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        // Only what the test sets: no token, store, config file, routes/connectors dir or secrets inherited from the caller.
+        pb.environment().keySet().removeIf(k -> k.startsWith("GATEWAY_") || alsoUnset.contains(k));
+        pb.environment().putAll(env);
+        return pb;
+    }
+
+    /** Stops a process if it still runs: SIGTERM, then after 20 s a kill. */
+    public static void stop(Process p) throws InterruptedException {
+        if (p.isAlive()) {
+            p.destroy(); // SIGTERM: Camel Main shuts down gracefully and H2 closes its file
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * Polls {@code /health} until it answers 200 and returns that body; fails the test when the process exits
+     * first or nothing answers 200 within {@link #START_TIMEOUT}.
+     */
+    public String awaitHealthy(Launched server) throws Exception {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!server.process().isAlive()) {
+                fail("the gateway exited with %d before becoming healthy; output:%n%s", server.process().exitValue(),
+                        Files.readString(server.log()));
+            }
+            try {
+                HttpResponse<String> r = send(request(server.port(), "/health").GET());
+                if (r.statusCode() == 200) {
+                    return r.body();
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (ConnectException notYet) {
+                // still starting
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(200);
+        }
+        fail("/health did not answer 200 within %s (last: %s); output:%n%s", START_TIMEOUT, last, Files.readString(server.log()));
+        throw new AssertionError("unreachable");
+    }
+
+    /** A request to {@code path} on 127.0.0.1:{@code port}, with a 10 s timeout. */
+    public HttpRequest.Builder request(int port, String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
+    }
+
+    /** Sends over HTTP/1.1 (2 s connect timeout), the body as a string. */
+    public HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
