@@ -35,6 +35,17 @@ import dev.incidentgateway.ingest.WebhookTokenStore;
 import dev.incidentgateway.timeline.StoreUnavailableException;
 
 import javax.sql.DataSource;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.config.ConnectorDescriptors;
+import dev.incidentgateway.connectors.SinkFactories;
+import dev.incidentgateway.outbox.OutboxApi;
+import dev.incidentgateway.outbox.OutboxModule;
+import dev.incidentgateway.outbox.OutboxRelay;
+import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.outbox.SinkRegistry;
+
+import java.time.Clock;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -53,6 +64,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final HikariDataSource dataSource;
     private final TimelineStore store;
+    private final OutboxModule outbox;
     private final Main main;
 
     private Gateway(GatewayConfig config) {
@@ -70,29 +82,36 @@ public final class Gateway implements AutoCloseable {
         SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
 
         this.dataSource = StoreFactory.openAndMigrate(config);
-        this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
-                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, List.of());
+        this.main = new Main();
         Map<String, WebhookSource> webhookSources;
         try {
-            webhookSources = WebhookSourceRegistry.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)), config.env(),
-                    webhookToken(config, dataSource), json);
+            Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)));
+            webhookSources = WebhookSourceRegistry.load(descriptors, config.env(), webhookToken(config, dataSource), json);
+            // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
+            SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());
+            this.outbox = new OutboxModule(SinkRegistry.load(descriptors, SinkFactories.all(), config.env(), http), dataSource);
         } catch (RuntimeException e) {
-            store.close();
             dataSource.close();
             throw e;
         }
+        this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
+                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, List.of(outbox.writer()));
 
         int maxBody = config.get(GatewayConfig.HTTP_MAX_BODY_BYTES);
         ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json), meters, maxBody);
         IncidentApi api = new IncidentApi(store, new IncidentRequestParser(json, config.get(GatewayConfig.DEFAULT_SOURCE)),
                 new TimelineCloudEventMapper(typePrefix, json), json);
 
-        this.main = new Main();
         main.bind(DATA_SOURCE_BEAN, dataSource);
         main.bind("prometheusMeterRegistry", meters);
         main.bind("webhookIngest", endpoints.jsonBody(new WebhookIngestHandler(webhookSources, store, json)::handle));
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, endpoints));
         main.configure().addRoutesBuilder(new OpsRoute(store, dialect.name(), meters, json, endpoints));
+        OutboxRelay.Settings relay = new OutboxRelay.Settings(Duration.ofMillis(config.get(GatewayConfig.OUTBOX_BACKOFF_MS)),
+                config.get(GatewayConfig.OUTBOX_MAX_ATTEMPTS), config.get(GatewayConfig.OUTBOX_CONCURRENCY),
+                Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)));
+        main.configure().addRoutesBuilder(outbox.relayRoute(store, relay, config.get(GatewayConfig.OUTBOX_POLL_MS), meters, Clock.systemUTC()));
+        main.configure().addRoutesBuilder(new OutboxApi(outbox.store(), json, endpoints, Clock.systemUTC()));
         main.configure().withRoutesIncludePattern("classpath:routes/*.camel.yaml"
                 + (routesDir == null ? "" : ",file:" + routesDir.toAbsolutePath() + "/*.camel.yaml"));
         main.configure().withName("incident-gateway");
@@ -196,6 +215,7 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly", e);
         }
+        outbox.close();
         store.close();
         dataSource.close();
     }

@@ -45,6 +45,9 @@ public final class ProblemMapper {
             return new ApiProblem(409, "seq-conflict", "Sequence conflict", e.getMessage(), "expectedSeq", Map.of())
                     .withExtras(Map.of("expectedSeq", e.expected(), "actualSeq", e.actual()));
         }
+        if (error instanceof java.sql.SQLException e) {
+            error = new StoreUnavailableException("the store failed: " + e.getMessage(), e);
+        }
         if (error instanceof StoreUnavailableException e) {
             LOG.warn("Store unavailable: {}", e.getMessage());
             return new ApiProblem(503, "store-unavailable", "Store unavailable",

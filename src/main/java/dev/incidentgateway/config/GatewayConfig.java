@@ -47,8 +47,21 @@ public final class GatewayConfig {
             "Directory of connector descriptors (*.yaml). Those shipped in the jar are always loaded; a file here with the "
                     + "same name replaces one, a new file adds a connector. A missing directory means only the shipped ones.");
 
+    public static final ConfigKey<Integer> OUTBOX_BACKOFF_MS = ConfigKey.integer("outbox.backoffMs", "GATEWAY_OUTBOX_BACKOFF_MS", 1000,
+            1, 3_600_000, "First retry delay of a failed delivery; doubles per attempt (with jitter), Retry-After wins.");
+    public static final ConfigKey<Integer> OUTBOX_MAX_ATTEMPTS = ConfigKey.integer("outbox.maxAttempts", "GATEWAY_OUTBOX_MAX_ATTEMPTS", 10,
+            1, 1000, "Attempts after which a row that keeps failing is dead-lettered.");
+    public static final ConfigKey<Integer> OUTBOX_CONCURRENCY = ConfigKey.integer("outbox.concurrency", "GATEWAY_OUTBOX_CONCURRENCY", 8,
+            1, 256, "Incidents delivered in parallel per connector (one incident is always in order).");
+    public static final ConfigKey<Integer> OUTBOX_LEASE_MS = ConfigKey.integer("outbox.leaseMs", "GATEWAY_OUTBOX_LEASE_MS", 90_000,
+            5_000, 3_600_000, "How long a claimed row is reserved for one delivery; if the process dies, the row is due again "
+                    + "after it. Keep it above the slowest delivery (HTTP timeouts: 5 s connect, 30 s response per call).");
+    public static final ConfigKey<Integer> OUTBOX_POLL_MS = ConfigKey.integer("outbox.pollMs", "GATEWAY_OUTBOX_POLL_MS", 200,
+            10, 60_000, "How often an idle relay looks for due rows.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE,
-            APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR);
+            APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
+            OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS);
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;

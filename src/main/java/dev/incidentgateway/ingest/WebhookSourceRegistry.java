@@ -2,8 +2,8 @@ package dev.incidentgateway.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.ConnectorDescriptors;
 import dev.incidentgateway.ingest.auth.WebhookAuthenticator;
 import dev.incidentgateway.ingest.auth.WebhookAuthenticators;
 import dev.incidentgateway.ingest.generic.JsonPathWebhookMapper;
@@ -11,11 +11,6 @@ import dev.incidentgateway.timeline.Severity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Loads the webhook sources from connector descriptors ({@code kind: webhook-source}): those shipped in the
@@ -31,46 +25,18 @@ import java.util.TreeMap;
  * stops the start with the file and key named; every open source ({@code auth.mode: none}) is logged.
  */
 public final class WebhookSourceRegistry {
-    /** Descriptors shipped inside the jar (the classpath copy of the repository's connectors/). */
-    static final List<String> SHIPPED = List.of("alertmanager", "grafana", "cloudevents", "pagerduty", "datadog");
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSourceRegistry.class);
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private WebhookSourceRegistry() {
     }
 
-    public static Map<String, WebhookSource> load(Path connectorsDir, Map<String, String> env, String defaultToken,
+    /** @param allDescriptors every connector descriptor ({@link ConnectorDescriptors#load}); this takes the webhook sources */
+    public static Map<String, WebhookSource> load(Map<String, JsonNode> allDescriptors, Map<String, String> env, String defaultToken,
                                                   ObjectMapper json) {
-        Map<String, JsonNode> descriptors = new TreeMap<>();
-        for (String name : SHIPPED) {
-            try (InputStream in = WebhookSourceRegistry.class.getClassLoader().getResourceAsStream("connectors/" + name + ".yaml")) {
-                if (in != null) {
-                    descriptors.put(name, YAML.readTree(in));
-                }
-            } catch (IOException e) {
-                throw new ConfigException("connectors/" + name + ".yaml (shipped): not readable YAML: " + e.getMessage());
-            }
-        }
-        if (connectorsDir != null && Files.isDirectory(connectorsDir)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(connectorsDir, "*.yaml")) {
-                for (Path file : files) {
-                    String name = file.getFileName().toString().replaceFirst("\\.yaml$", "");
-                    try {
-                        descriptors.put(name, YAML.readTree(file.toFile()));
-                    } catch (IOException e) {
-                        throw new ConfigException(file + ": not readable YAML: " + e.getMessage());
-                    }
-                }
-            } catch (IOException e) {
-                throw new ConfigException(connectorsDir + ": cannot list connector descriptors: " + e.getMessage());
-            }
-        }
+        Map<String, JsonNode> descriptors = ConnectorDescriptors.ofKind(allDescriptors, "webhook-source");
         Map<String, WebhookSource> sources = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         descriptors.forEach((name, d) -> {
-            if (d == null || !"webhook-source".equals(d.path("kind").asText())) {
-                return; // sinks and pollers are read by their own loaders
-            }
             try {
                 if (isOn(name, d, env)) {
                     sources.put(name, source(name, d, env, defaultToken, json));
@@ -90,26 +56,17 @@ public final class WebhookSourceRegistry {
     }
 
     /**
-     * As for sinks: a source is on unless its descriptor says {@code enabled: false}; one that names a secret
-     * variable of its own ({@code auth.secretEnv}) and does not say {@code enabled: true} stays off until that
-     * variable is set, so the shipped descriptors never block a start with no environment. With
-     * {@code enabled: true}, a missing secret stops the start (naming the variable).
+     * As for sinks ({@link ConnectorDescriptors#isOn}): a source that names a secret variable of its own
+     * ({@code auth.secretEnv}) stays off until it is set, unless it says {@code enabled: true}.
      */
     private static boolean isOn(String name, JsonNode d, Map<String, String> env) {
-        String enabled = d.path("enabled").asText("");
-        if (!enabled.isEmpty() && !enabled.equals("true") && !enabled.equals("false")) {
-            throw new ConfigException("connectors/" + name + ".yaml: enabled must be true or false, got '" + enabled + "'");
-        }
-        if (enabled.equals("false")) {
-            LOG.info("Webhook source '{}' is disabled (enabled: false)", name);
-            return false;
-        }
         String secretEnv = d.path("auth").path("secretEnv").asText("");
-        if (enabled.isEmpty() && !secretEnv.isEmpty() && env.getOrDefault(secretEnv, "").isBlank()) {
-            LOG.info("Webhook source '{}' is off until {} is set", name, secretEnv);
-            return false;
+        boolean on = ConnectorDescriptors.isOn(name, d, secretEnv.isEmpty() ? List.of() : List.of(secretEnv), env);
+        if (!on) {
+            LOG.info("Webhook source '{}' is off ({})", name, d.path("enabled").asText("").equals("false")
+                    ? "enabled: false" : "set " + secretEnv + " to turn it on");
         }
-        return true;
+        return on;
     }
 
     private static WebhookSource source(String name, JsonNode d, Map<String, String> env, String defaultToken, ObjectMapper json) {

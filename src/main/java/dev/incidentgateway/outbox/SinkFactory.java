@@ -17,7 +17,6 @@ public interface SinkFactory {
 
     /**
      * @param env  the process environment (read credentials and base URLs from it; never log them)
-     * @param link base URL of the gateway's incident pages for message links, may be empty
      */
     Sink create(SinkDescriptor descriptor, Map<String, String> env, SinkHttpClient http);
 }

@@ -17,14 +17,38 @@ public final class SinkHttpClient {
     private static final String ENDPOINT = "http://outbound?throwExceptionOnFailure=false"
             + "&connectTimeout=5000&connectionRequestTimeout=5000&responseTimeout=30000";
 
-    private final ProducerTemplate template;
+    private final java.util.function.Supplier<ProducerTemplate> templates;
+    private volatile ProducerTemplate template;
 
     public SinkHttpClient(ProducerTemplate template) {
-        this.template = template;
+        this.templates = () -> template;
+    }
+
+    /** For sinks built before Camel has started: the template is taken on first use. */
+    public SinkHttpClient(java.util.function.Supplier<ProducerTemplate> templates) {
+        this.templates = templates;
+    }
+
+    private ProducerTemplate template() {
+        ProducerTemplate t = template;
+        if (t == null) {
+            synchronized (this) {
+                if (template == null) {
+                    ProducerTemplate created = templates.get();
+                    // Apache HttpClient would otherwise retry 429/503 itself, sleeping out Retry-After on a relay
+                    // thread: retries are the outbox's job, with their state in the row.
+                    created.getCamelContext().getComponent("http", org.apache.camel.component.http.HttpComponent.class)
+                            .setAutomaticRetriesDisabled(true);
+                    template = created;
+                }
+                t = template;
+            }
+        }
+        return t;
     }
 
     public HttpReply send(HttpCall call) {
-        Exchange result = template.request(ENDPOINT, exchange -> {
+        Exchange result = template().request(ENDPOINT, exchange -> {
             Message in = exchange.getMessage();
             in.setHeader(Exchange.HTTP_URI, call.url());
             in.setHeader(Exchange.HTTP_METHOD, call.method());

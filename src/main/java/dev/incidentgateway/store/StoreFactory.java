@@ -24,7 +24,7 @@ public final class StoreFactory {
     public static HikariDataSource open(GatewayConfig config) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("gateway-store");
-        hc.setJdbcUrl(config.get(GatewayConfig.DB_URL));
+        hc.setJdbcUrl(durableUrl(config.get(GatewayConfig.DB_URL)));
         hc.setUsername(config.get(GatewayConfig.DB_USER));
         hc.setPassword(config.get(GatewayConfig.DB_PASSWORD));
         hc.setMaximumPoolSize(config.get(GatewayConfig.DB_POOL_SIZE));
@@ -38,6 +38,18 @@ public final class StoreFactory {
             hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
         return new HikariDataSource(hc);
+    }
+
+    /**
+     * H2 writes committed transactions to its file up to WRITE_DELAY (500 ms) after the commit returns: a
+     * process killed in that window loses events that were already answered 2xx. WRITE_DELAY=0 writes each
+     * commit before it returns (group commit keeps that affordable). An explicit setting in the URL wins.
+     */
+    static String durableUrl(String url) {
+        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
+            return url + ";WRITE_DELAY=0";
+        }
+        return url;
     }
 
     public static void migrate(HikariDataSource ds, SqlDialect dialect) {

@@ -10,7 +10,11 @@ import java.util.List;
  * {@link #afterCommit} runs once the events are durable (live streams, metrics) and must not block.
  */
 public interface AppendListener {
-    default void inTransaction(Connection connection, List<TimelineEvent> events) throws SQLException {
+    /**
+     * @param views the incidents' views after these events (by incident id), e.g. for their severity
+     */
+    default void inTransaction(Connection connection, List<TimelineEvent> events, java.util.Map<String, Incident> views)
+            throws SQLException {
     }
 
     default void afterCommit(List<TimelineEvent> events) {

@@ -277,6 +277,11 @@ final class AppendTransaction {
         return List.copyOf(stagedEvents);
     }
 
+    /** Views after this transaction, by incident id. */
+    Map<String, Incident> views() {
+        return java.util.Collections.unmodifiableMap(staged);
+    }
+
     /** The views this transaction changed, to remember once it has committed. */
     Collection<Incident> changedViews() {
         return staged.values();

@@ -101,6 +101,11 @@ public final class TimelineStore implements AutoCloseable {
         return afterId == null ? queryEvents(sql) : queryEvents(sql, afterId);
     }
 
+    /** One event by id. */
+    public Optional<TimelineEvent> event(String eventId) {
+        return queryEvents("SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events WHERE id = ?", eventId).stream().findFirst();
+    }
+
     /** True when the database answers within two seconds. */
     public boolean isHealthy() {
         try (Connection c = dataSource.getConnection()) {

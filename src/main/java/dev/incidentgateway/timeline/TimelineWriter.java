@@ -129,7 +129,7 @@ public final class TimelineWriter implements AutoCloseable {
                 }
                 written = tx.flush();
                 for (AppendListener l : listeners) {
-                    l.inTransaction(c, written);
+                    l.inTransaction(c, written, tx.views());
                 }
                 c.commit();
                 memory.committed(tx.changedViews(), written);

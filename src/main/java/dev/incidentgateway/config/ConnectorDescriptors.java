@@ -1,0 +1,93 @@
+package dev.incidentgateway.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads the connector descriptors ({@code connectors/<name>.yaml}): those shipped in the jar, replaced or
+ * extended by the files in the connectors directory. Each loader (webhook sources, sinks) then takes the
+ * descriptors of its {@code kind}.
+ */
+public final class ConnectorDescriptors {
+    /** Descriptors shipped inside the jar (the classpath copy of the repository's connectors/). */
+    public static final List<String> SHIPPED = List.of("alertmanager", "grafana", "cloudevents", "pagerduty", "datadog",
+            "servicenow", "jira", "slack");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ConnectorDescriptors() {
+    }
+
+    /** Descriptors by name (the file name without {@code .yaml}). */
+    public static Map<String, JsonNode> load(Path connectorsDir) {
+        Map<String, JsonNode> descriptors = new TreeMap<>();
+        for (String name : SHIPPED) {
+            try (InputStream in = ConnectorDescriptors.class.getClassLoader().getResourceAsStream("connectors/" + name + ".yaml")) {
+                if (in != null) {
+                    descriptors.put(name, YAML.readTree(in));
+                }
+            } catch (IOException e) {
+                throw new ConfigException("connectors/" + name + ".yaml (shipped): not readable YAML: " + e.getMessage());
+            }
+        }
+        if (connectorsDir != null && Files.isDirectory(connectorsDir)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(connectorsDir, "*.yaml")) {
+                for (Path file : files) {
+                    String name = file.getFileName().toString().replaceFirst("\\.yaml$", "");
+                    try {
+                        descriptors.put(name, YAML.readTree(file.toFile()));
+                    } catch (IOException e) {
+                        throw new ConfigException(file + ": not readable YAML: " + e.getMessage());
+                    }
+                }
+            } catch (IOException e) {
+                throw new ConfigException(connectorsDir + ": cannot list connector descriptors: " + e.getMessage());
+            }
+        }
+        return descriptors;
+    }
+
+    /** The descriptors of one kind ({@code webhook-source}, {@code sink}, {@code source}). */
+    public static Map<String, JsonNode> ofKind(Map<String, JsonNode> all, String kind) {
+        Map<String, JsonNode> out = new TreeMap<>();
+        all.forEach((name, d) -> {
+            if (d != null && kind.equals(d.path("kind").asText())) {
+                out.put(name, d);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The shared on/off rule of connectors: off with {@code enabled: false}; on with {@code enabled: true}
+     * (the caller then fails the start for a missing variable, naming it); otherwise on only when every
+     * variable in {@code requiredEnv} is set, so shipped descriptors never block a start with no environment.
+     */
+    public static boolean isOn(String name, JsonNode d, List<String> requiredEnv, Map<String, String> env) {
+        String enabled = d.path("enabled").asText("");
+        if (!enabled.isEmpty() && !enabled.equals("true") && !enabled.equals("false")) {
+            throw new ConfigException("connectors/" + name + ".yaml: enabled must be true or false, got '" + enabled + "'");
+        }
+        if (enabled.equals("false")) {
+            return false;
+        }
+        if (enabled.equals("true")) {
+            List<String> missing = requiredEnv.stream().filter(v -> env.getOrDefault(v, "").isBlank()).toList();
+            if (!missing.isEmpty()) {
+                throw new ConfigException("connectors/" + name + ".yaml says enabled: true but " + String.join(", ", missing)
+                        + (missing.size() == 1 ? " is" : " are") + " not set");
+            }
+            return true;
+        }
+        return requiredEnv.stream().noneMatch(v -> env.getOrDefault(v, "").isBlank());
+    }
+}

@@ -1,0 +1,36 @@
+package dev.incidentgateway.connectors.jira;
+
+import dev.incidentgateway.outbox.Sink;
+import dev.incidentgateway.outbox.SinkDescriptor;
+import dev.incidentgateway.outbox.SinkFactory;
+import dev.incidentgateway.outbox.SinkHttpClient;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Jira Cloud sink ({@code connectors/jira.yaml}). Environment: {@code JIRA_URL} (site base URL,
+ * https://&lt;site&gt;.atlassian.net), {@code JIRA_EMAIL} and {@code JIRA_API_TOKEN} (Basic auth of an
+ * Atlassian account with Browse, Create, Add Comments and Transition Issues on the project) and
+ * {@code JIRA_PROJECT} (project key, e.g. OPS). Descriptor settings: see {@link JiraConfig}.
+ */
+public final class JiraSinkFactory implements SinkFactory {
+
+    @Override
+    public String connector() {
+        return JiraSink.CONNECTOR;
+    }
+
+    @Override
+    public List<String> requiredEnv() {
+        return List.of("JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PROJECT");
+    }
+
+    /** @throws dev.incidentgateway.config.ConfigException naming every bad setting */
+    @Override
+    public Sink create(SinkDescriptor descriptor, Map<String, String> env, SinkHttpClient http) {
+        JiraConfig config = JiraConfig.from(descriptor, env);
+        // SinkFactory passes no gateway link yet: ${link} renders empty.
+        return new JiraSink(config, new JiraIssueMapper(config, ""), http);
+    }
+}

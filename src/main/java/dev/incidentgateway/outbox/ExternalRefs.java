@@ -1,0 +1,53 @@
+package dev.incidentgateway.outbox;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/** The {@code external_refs} table: each incident's ticket/thread per connector. */
+public final class ExternalRefs {
+    private final DataSource dataSource;
+
+    public ExternalRefs(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public ExternalRef find(String incidentId, String connector) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT external_id, external_key, channel, url FROM external_refs WHERE incident_id = ? AND connector = ?")) {
+            ps.setString(1, incidentId);
+            ps.setString(2, connector);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new ExternalRef(incidentId, connector, rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4)) : null;
+            }
+        }
+    }
+
+    /** Inserts a ref; one that exists already (a redelivery after a crash) is kept as it is. */
+    static void insert(Connection c, ExternalRef ref, Instant now) throws SQLException {
+        try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM external_refs WHERE incident_id = ? AND connector = ?")) {
+            exists.setString(1, ref.incidentId());
+            exists.setString(2, ref.connector());
+            try (ResultSet rs = exists.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO external_refs (incident_id, connector, external_id, external_key, "
+                + "channel, url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, ref.incidentId());
+            ps.setString(2, ref.connector());
+            ps.setString(3, ref.externalId());
+            ps.setString(4, ref.externalKey());
+            ps.setString(5, ref.channel());
+            ps.setString(6, ref.url());
+            ps.setObject(7, OutboxStore.utc(now));
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.incidentgateway.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.incidentgateway.api.ApiProblem;
+import dev.incidentgateway.api.ApiRequest;
+import dev.incidentgateway.api.ApiResponse;
+import org.apache.camel.builder.RouteBuilder;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The operator's view of the outbox: {@code GET /api/v1/outbox?connector=&status=&after=&limit=},
+ * {@code POST /api/v1/outbox/{id}/replay} (a dead row goes again, and the incident's held-back rows follow)
+ * and {@code POST /api/v1/outbox/{id}/skip} (give the row up, releasing the rows behind it).
+ */
+public final class OutboxApi extends RouteBuilder {
+    private static final Set<String> STATUSES = Set.of("pending", "delivered", "dead", "skipped");
+
+    private final OutboxStore outbox;
+    private final ObjectMapper json;
+    private final dev.incidentgateway.api.ApiEndpoint.Settings endpoints;
+    private final Clock clock;
+
+    public OutboxApi(OutboxStore outbox, ObjectMapper json, dev.incidentgateway.api.ApiEndpoint.Settings endpoints, Clock clock) {
+        this.outbox = outbox;
+        this.json = json;
+        this.endpoints = endpoints;
+        this.clock = clock;
+    }
+
+    @Override
+    public void configure() {
+        from("platform-http:/api/v1/outbox?httpMethodRestrict=GET").routeId("api-outbox-list").process(endpoints.read(this::list));
+        from("platform-http:/api/v1/outbox/{id}/replay?httpMethodRestrict=POST").routeId("api-outbox-replay")
+                .process(endpoints.read(req -> change(req, true)));
+        from("platform-http:/api/v1/outbox/{id}/skip?httpMethodRestrict=POST").routeId("api-outbox-skip")
+                .process(endpoints.read(req -> change(req, false)));
+    }
+
+    ApiResponse list(ApiRequest req) throws SQLException, JsonProcessingException {
+        String status = req.query("status");
+        if (status != null && !status.isEmpty() && !STATUSES.contains(status)) {
+            throw ApiProblem.invalidField("status", "status must be one of pending, delivered, dead, skipped");
+        }
+        int limit = number(req, "limit", 100, 1, 1000);
+        long after = number(req, "after", 0, 0, Long.MAX_VALUE);
+        String connector = req.query("connector");
+        List<OutboxRow> rows = outbox.list(connector == null || connector.isEmpty() ? null : connector,
+                status == null || status.isEmpty() ? null : status, after, limit);
+        return ApiResponse.json(200, json.writeValueAsBytes(Map.of("items", rows)));
+    }
+
+    ApiResponse change(ApiRequest req, boolean replay) throws SQLException, JsonProcessingException {
+        String raw = req.pathSegment(3); // /api/v1/outbox/{id}/...
+        long id;
+        try {
+            id = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw ApiProblem.notFound("outbox row " + raw + " does not exist");
+        }
+        OutboxRow row = outbox.row(id).orElseThrow(() -> ApiProblem.notFound("outbox row " + id + " does not exist"));
+        boolean changed = replay ? outbox.replay(id, clock.instant()) : outbox.skip(id);
+        if (!changed) {
+            throw new ApiProblem(409, "outbox-state", "Not possible in this state", "outbox row " + id + " is " + row.status()
+                    + (replay ? "; only dead or skipped rows can be replayed" : "; only dead or pending rows can be skipped"));
+        }
+        return ApiResponse.json(200, json.writeValueAsBytes(outbox.row(id).orElseThrow()));
+    }
+
+    private static long number(ApiRequest req, String name, long dflt, long min, long max) {
+        String raw = req.query(name);
+        if (raw == null || raw.isEmpty()) {
+            return dflt;
+        }
+        try {
+            long v = Long.parseLong(raw);
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiProblem.invalidField(name, name + " must be a whole number from " + min + " to " + max);
+    }
+
+    private static int number(ApiRequest req, String name, int dflt, int min, int max) {
+        return (int) number(req, name, (long) dflt, min, max);
+    }
+}

@@ -1,0 +1,191 @@
+package dev.incidentgateway.outbox;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The outbox table: which rows are due, and the state transitions of a row (delivered, retry, dead,
+ * replay, skip). Ordering is a query, not a lock: a row is due only when no earlier row of the same
+ * incident and connector is still pending or dead, so event n+1 waits for n and a dead row holds back
+ * the rest of its incident until it is replayed or skipped.
+ */
+public final class OutboxStore {
+    private static final String COLUMNS = "id, connector, incident_id, event_id, event_seq, status, attempts, next_attempt_at, "
+            + "created_at, delivered_at, last_error";
+    private static final String DUE = "SELECT " + COLUMNS + " FROM outbox o WHERE o.connector = ? AND o.status = 'pending' "
+            + "AND o.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.connector = o.connector "
+            + "AND p.incident_id = o.incident_id AND p.event_seq < o.event_seq AND p.status IN ('pending', 'dead')) "
+            + "ORDER BY o.id LIMIT ?";
+
+    private final DataSource dataSource;
+
+    public OutboxStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Claims up to {@code limit} due rows (at most one per incident) by moving their next attempt to
+     * {@code leaseUntil}: if this process dies while delivering, the row is simply due again then.
+     */
+    public List<OutboxItem> claimDue(String connector, int limit, Instant now, Instant leaseUntil) throws SQLException {
+        List<OutboxRow> due = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DUE)) {
+            ps.setString(1, connector);
+            ps.setObject(2, utc(now));
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    due.add(read(rs));
+                }
+            }
+            List<OutboxItem> claimed = new ArrayList<>();
+            try (PreparedStatement claim = c.prepareStatement(
+                    "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at = ?")) {
+                for (OutboxRow r : due) {
+                    claim.setObject(1, utc(leaseUntil));
+                    claim.setLong(2, r.id());
+                    claim.setObject(3, utc(r.nextAttemptAt()));
+                    if (claim.executeUpdate() == 1) { // another instance may have claimed it first
+                        claimed.add(new OutboxItem(r.id(), r.connector(), r.incidentId(), r.eventId(), r.eventSeq(), r.attempts(),
+                                r.createdAt()));
+                    }
+                }
+            }
+            return claimed;
+        }
+    }
+
+    /** Marks a row delivered and, in the same transaction, records the ticket/thread the delivery created. */
+    public void delivered(OutboxItem item, ExternalRef created, Instant now) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (created != null) {
+                    ExternalRefs.insert(c, created, now);
+                }
+                update(c, "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL "
+                        + "WHERE id = ?", utc(now), item.id());
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Counts the failed attempt and schedules the next one, or dead-letters the row when {@code dead}. */
+    public void failed(OutboxItem item, String reason, Instant nextAttempt, boolean dead) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            update(c, "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, status = ? WHERE id = ?",
+                    truncate(reason), utc(nextAttempt), dead ? "dead" : "pending", item.id());
+        }
+    }
+
+    /** A dead (or skipped) row becomes pending again, due now, with its attempts reset. */
+    public boolean replay(long id, Instant now) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return update(c, "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? "
+                    + "WHERE id = ? AND status IN ('dead', 'skipped')", utc(now), id) == 1;
+        }
+    }
+
+    /** A dead or pending row is given up, releasing the incident's later rows. */
+    public boolean skip(long id) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return update(c, "UPDATE outbox SET status = 'skipped' WHERE id = ? AND status IN ('dead', 'pending')", id) == 1;
+        }
+    }
+
+    public Optional<OutboxRow> row(long id) throws SQLException {
+        return query("SELECT " + COLUMNS + " FROM outbox WHERE id = ?", List.of(id), 1).stream().findFirst();
+    }
+
+    /** Rows, oldest first, optionally of one connector and/or status. */
+    public List<OutboxRow> list(String connector, String status, long afterId, int limit) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM outbox WHERE id > ?");
+        params.add(afterId);
+        if (connector != null) {
+            sql.append(" AND connector = ?");
+            params.add(connector);
+        }
+        if (status != null) {
+            sql.append(" AND status = ?");
+            params.add(status);
+        }
+        return query(sql + " ORDER BY id LIMIT ?", params, limit);
+    }
+
+    /** Rows of one connector in one status (for the pending/dead gauges). */
+    public long count(String connector, String status) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM outbox WHERE connector = ? AND status = ?")) {
+            ps.setString(1, connector);
+            ps.setString(2, status);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    private List<OutboxRow> query(String sql, List<Object> params, int limit) throws SQLException {
+        List<OutboxRow> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (Object p : params) {
+                ps.setObject(i++, p);
+            }
+            if (sql.endsWith("LIMIT ?")) {
+                ps.setInt(i, limit);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int update(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    private static OutboxRow read(ResultSet rs) throws SQLException {
+        return new OutboxRow(rs.getLong("id"), rs.getString("connector"), rs.getString("incident_id"), rs.getString("event_id").trim(),
+                rs.getLong("event_seq"), rs.getString("status"), rs.getInt("attempts"), instant(rs, "next_attempt_at"),
+                instant(rs, "created_at"), instant(rs, "delivered_at"), rs.getString("last_error"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static OffsetDateTime utc(Instant t) {
+        return t.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 2000 ? s : s.substring(0, 1997) + "...";
+    }
+}

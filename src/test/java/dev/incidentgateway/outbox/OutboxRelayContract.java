@@ -1,0 +1,243 @@
+package dev.incidentgateway.outbox;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.testsupport.PostgresTestDatabase;
+import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.Severity;
+import dev.incidentgateway.timeline.TimelineStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shared outbox mechanism with a scripted in-memory sink, on each kind of store: rows written with the
+ * event, per-incident order, parallel incidents, classified retries, dead letters holding back their
+ * incident, replay and skip. (The vendor sinks are tested against their contract fakes elsewhere.)
+ */
+abstract class OutboxRelayContract {
+    TestStore testStore;
+    HikariDataSource dataSource;
+    TimelineStore timeline;
+    OutboxStore outbox;
+    ScriptedSink sink;
+    OutboxRelay relay;
+
+    abstract TestStore.Kind kind();
+
+    @BeforeEach
+    void open() {
+        if (kind() == TestStore.Kind.POSTGRESQL) {
+            PostgresTestDatabase.assumeAvailable();
+        }
+        testStore = TestStore.create(kind());
+        GatewayConfig config = testStore.config();
+        dataSource = StoreFactory.openAndMigrate(config);
+        SinkDescriptor subscription = new SinkDescriptor("scripted", EnumSet.allOf(EventType.class), Severity.SEV3, Map.of(),
+                JsonNodeFactory.instance.objectNode());
+        timeline = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway", 256,
+                10_000, new SimpleMeterRegistry(), List.of(new OutboxWriter(List.of(subscription))));
+        outbox = new OutboxStore(dataSource);
+        sink = new ScriptedSink();
+        relay = new OutboxRelay(sink, outbox, timeline, new OutboxRelay.Settings(Duration.ofMillis(1), 4, 8),
+                new SimpleMeterRegistry(), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void close() {
+        if (relay != null) {
+            relay.close();
+            timeline.close();
+            dataSource.close();
+            testStore.close();
+        }
+    }
+
+    /** A sink whose answers a test scripts; it records what it delivered, per incident, in order. */
+    static final class ScriptedSink implements Sink {
+        final Map<String, Queue<String>> delivered = new ConcurrentHashMap<>();
+        final Queue<DeliveryResult> script = new ConcurrentLinkedQueue<>();
+        /** Answers for one incident's deliveries, used before the shared script. */
+        final Map<String, Queue<DeliveryResult>> scriptFor = new ConcurrentHashMap<>();
+        final AtomicInteger calls = new AtomicInteger();
+        final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+        volatile boolean overlapSeen;
+
+        @Override
+        public String connector() {
+            return "scripted";
+        }
+
+        @Override
+        public DeliveryResult deliver(Delivery d) {
+            calls.incrementAndGet();
+            AtomicInteger running = inFlight.computeIfAbsent(d.incident().id(), k -> new AtomicInteger());
+            if (running.incrementAndGet() > 1) {
+                overlapSeen = true; // two deliveries of one incident at once would break its order
+            }
+            try {
+                Queue<DeliveryResult> own = scriptFor.get(d.incident().id());
+                DeliveryResult next = own != null && !own.isEmpty() ? own.poll() : script.poll();
+                if (next == null || next instanceof DeliveryResult.Delivered) {
+                    delivered.computeIfAbsent(d.incident().id(), k -> new ConcurrentLinkedQueue<>()).add(d.event().type().wireName());
+                    return d.ref() == null ? new DeliveryResult.Delivered(new ExternalRef(d.incident().id(), "scripted",
+                            "T-" + d.incident().id(), null, null, null)) : DeliveryResult.delivered();
+                }
+                return next;
+            } finally {
+                running.decrementAndGet();
+            }
+        }
+    }
+
+    String declare(String id, Severity severity) {
+        return timeline.append(NewEvent.builder(EventType.DECLARE, "a").incident(id).title("t").severity(severity).build()).incidentId();
+    }
+
+    void append(String id, EventType type) {
+        timeline.append(NewEvent.builder(type, "a").incident(id).build());
+    }
+
+    void drain() throws Exception {
+        for (int i = 0; i < 200 && relay.pass() > 0; i++) {
+            // keep passing while rows are due
+        }
+    }
+
+    void drainUntilSettled(int passes) throws Exception {
+        for (int i = 0; i < passes; i++) {
+            relay.pass();
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void rowsAreWrittenWithTheEventForSubscribedSeverities() throws Exception {
+        declare("O-1", Severity.SEV2);
+        append("O-1", EventType.NOTE);
+        declare("O-2", Severity.SEV4); // below the subscription's minimum severity (sev3)
+        assertThat(outbox.list("scripted", "pending", 0, 100)).extracting(OutboxRow::incidentId).containsExactly("O-1", "O-1");
+        drain();
+        assertThat(sink.delivered.get("O-1")).containsExactly("declare", "note");
+        assertThat(outbox.list("scripted", "delivered", 0, 100)).hasSize(2);
+        assertThat(new ExternalRefs(dataSource).find("O-1", "scripted").externalId()).isEqualTo("T-O-1");
+    }
+
+    @Test
+    void manyIncidentsInParallelEachStrictlyInOrderAndExactlyOnce() throws Exception {
+        List<String> expected = List.of("declare", "ack", "note", "mitigate", "resolve");
+        for (int i = 0; i < 100; i++) {
+            String id = "P-" + i;
+            declare(id, Severity.SEV1);
+            append(id, EventType.ACK);
+            append(id, EventType.NOTE);
+            append(id, EventType.MITIGATE);
+            append(id, EventType.RESOLVE);
+        }
+        for (int i = 0; i < 20; i++) { // transient failures: the first rows fail up to 3 times (max attempts is 4)
+            sink.script.add(new DeliveryResult.Retry("HTTP 500", null));
+        }
+        drainUntilSettled(400);
+        for (int i = 0; i < 100; i++) {
+            assertThat(sink.delivered.get("P-" + i)).as("P-" + i).containsExactlyElementsOf(expected);
+        }
+        assertThat(sink.overlapSeen).isFalse();
+        assertThat(outbox.count("scripted", "delivered")).isEqualTo(500);
+    }
+
+    @Test
+    void retryAfterIsHonouredAndRetryStateLivesInTheRow() throws Exception {
+        declare("R-1", Severity.SEV1);
+        sink.script.add(new DeliveryResult.Retry("HTTP 429: ratelimited", Duration.ofSeconds(30)));
+        drain();
+        OutboxRow row = outbox.list("scripted", "pending", 0, 10).get(0);
+        assertThat(row.attempts()).isEqualTo(1);
+        assertThat(row.lastError()).contains("429");
+        assertThat(row.nextAttemptAt()).isAfter(java.time.Instant.now().plusSeconds(25));
+        drain();
+        assertThat(sink.delivered.get("R-1")).isNull(); // not due yet
+    }
+
+    @Test
+    void aDeadRowHoldsBackItsIncidentUntilReplayedThenTheRestFollowInOrder() throws Exception {
+        declare("D-1", Severity.SEV1);
+        append("D-1", EventType.ACK);
+        append("D-1", EventType.RESOLVE);
+        declare("D-2", Severity.SEV1);
+        sink.scriptFor.put("D-1", new ConcurrentLinkedQueue<>(List.of(new DeliveryResult.Dead("HTTP 400: short_description is required"))));
+        drainUntilSettled(20);
+        List<OutboxRow> dead = outbox.list("scripted", "dead", 0, 10);
+        assertThat(dead).singleElement().satisfies(r -> {
+            assertThat(r.incidentId()).isEqualTo("D-1");
+            assertThat(r.lastError()).contains("short_description");
+        });
+        assertThat(sink.delivered.get("D-1")).isNull();
+        assertThat(sink.delivered.get("D-2")).containsExactly("declare"); // other incidents are not held back
+
+        assertThat(outbox.replay(dead.get(0).id(), java.time.Instant.now())).isTrue();
+        drainUntilSettled(20);
+        assertThat(sink.delivered.get("D-1")).containsExactly("declare", "ack", "resolve");
+    }
+
+    @Test
+    void skippingADeadRowReleasesTheRest() throws Exception {
+        declare("S-1", Severity.SEV1);
+        append("S-1", EventType.NOTE);
+        sink.script.add(new DeliveryResult.Dead("HTTP 403"));
+        drainUntilSettled(10);
+        long deadId = outbox.list("scripted", "dead", 0, 10).get(0).id();
+        assertThat(outbox.skip(deadId)).isTrue();
+        drainUntilSettled(10);
+        assertThat(sink.delivered.get("S-1")).containsExactly("note");
+        assertThat(outbox.row(deadId).orElseThrow().status()).isEqualTo("skipped");
+    }
+
+    @Test
+    void aRowThatKeepsFailingIsDeadAfterMaxAttempts() throws Exception {
+        declare("M-1", Severity.SEV1);
+        for (int i = 0; i < 10; i++) {
+            sink.script.add(new DeliveryResult.Retry("HTTP 502", null));
+        }
+        drainUntilSettled(60);
+        OutboxRow row = outbox.list("scripted", "dead", 0, 10).get(0);
+        assertThat(row.attempts()).isEqualTo(4);
+        assertThat(row.lastError()).contains("gave up after 4 attempts");
+    }
+
+    @Test
+    void backoffGrowsExponentiallyWithJitter() {
+        OutboxRelay r = new OutboxRelay(sink, outbox, timeline, new OutboxRelay.Settings(Duration.ofMillis(1000), 10, 1),
+                new SimpleMeterRegistry(), Clock.systemUTC());
+        try {
+            List<Long> firsts = new ArrayList<>();
+            for (int attempt = 1; attempt <= 5; attempt++) {
+                long ms = r.backoff(attempt).toMillis();
+                long base = 1000L << (attempt - 1);
+                assertThat(ms).isBetween(base / 2, base);
+                firsts.add(ms);
+            }
+            assertThat(r.backoff(40).toMillis()).isLessThanOrEqualTo(Duration.ofMinutes(10).toMillis());
+        } finally {
+            r.close();
+        }
+    }
+}
