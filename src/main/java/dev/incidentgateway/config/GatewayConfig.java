@@ -28,6 +28,8 @@ public final class GatewayConfig {
             "Database password (never logged).");
     public static final ConfigKey<Integer> DB_POOL_SIZE = ConfigKey.integer("store.poolSize", "GATEWAY_DB_POOL_SIZE", 10, 2, 200,
             "Maximum JDBC connections (HikariCP). One is held by the append writer while it commits.");
+    public static final ConfigKey<Integer> DB_STARTUP_WAIT_S = ConfigKey.integer("store.startupWaitSeconds", "GATEWAY_DB_STARTUP_WAIT_S",
+            30, 0, 3600, "How long the start waits for the database to accept a connection before giving up.");
     public static final ConfigKey<Integer> APPEND_MAX_BATCH = ConfigKey.integer("store.appendMaxBatch", "GATEWAY_APPEND_MAX_BATCH", 256, 1, 10_000,
             "Most appends committed together in one transaction (group commit).");
     public static final ConfigKey<Integer> APPEND_QUEUE_CAPACITY = ConfigKey.integer("store.appendQueueCapacity", "GATEWAY_APPEND_QUEUE_CAPACITY",
@@ -59,7 +61,7 @@ public final class GatewayConfig {
     public static final ConfigKey<Integer> OUTBOX_POLL_MS = ConfigKey.integer("outbox.pollMs", "GATEWAY_OUTBOX_POLL_MS", 200,
             10, 60_000, "How often an idle relay looks for due rows.");
 
-    public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE,
+    public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
             OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS);
 

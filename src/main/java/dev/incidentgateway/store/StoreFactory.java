@@ -13,6 +13,7 @@ public final class StoreFactory {
     public static HikariDataSource openAndMigrate(GatewayConfig config) {
         HikariDataSource ds = open(config);
         try {
+            awaitReachable(ds, java.time.Duration.ofSeconds(config.get(GatewayConfig.DB_STARTUP_WAIT_S)));
             migrate(ds, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)));
             return ds;
         } catch (RuntimeException e) {
@@ -38,6 +39,25 @@ public final class StoreFactory {
             hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
         return new HikariDataSource(hc);
+    }
+
+    /**
+     * Waits for the store to accept a connection: a database that starts next to the gateway, or an H2 file
+     * whose lock a killed process left behind (H2 needs a few seconds to see that its owner is gone).
+     */
+    static void awaitReachable(HikariDataSource ds, java.time.Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try (java.sql.Connection c = ds.getConnection()) {
+                return;
+            } catch (java.sql.SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the store did not accept a connection within " + patience.toSeconds()
+                            + " s (" + GatewayConfig.DB_STARTUP_WAIT_S.env() + "): " + e.getMessage(), e);
+                }
+                org.slf4j.LoggerFactory.getLogger(StoreFactory.class).info("Waiting for the store: {}", e.getMessage());
+            }
+        }
     }
 
     /**
