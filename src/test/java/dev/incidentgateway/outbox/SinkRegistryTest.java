@@ -1,0 +1,95 @@
+package dev.incidentgateway.outbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.ConnectorDescriptors;
+import dev.incidentgateway.connectors.SinkFactories;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.Severity;
+import dev.incidentgateway.timeline.TimelineEvent;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Which sinks are on, and which events their subscriptions take. */
+class SinkRegistryTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private final SinkHttpClient http = new SinkHttpClient(() -> {
+        throw new AssertionError("no HTTP while loading");
+    });
+
+    private static Map<String, JsonNode> shippedWith(String name, String yaml) throws Exception {
+        Map<String, JsonNode> all = new HashMap<>(ConnectorDescriptors.load(null));
+        if (yaml != null) {
+            all.put(name, YAML.readTree(yaml));
+        }
+        return all;
+    }
+
+    @Test
+    void shippedSinksAreOffWithoutCredentialsAndOnWithThem() throws Exception {
+        assertThat(SinkRegistry.load(shippedWith(null, null), SinkFactories.all(), Map.of(), http)).isEmpty();
+        Map<String, String> env = Map.of("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_CHANNEL", "#incidents");
+        assertThat(SinkRegistry.load(shippedWith(null, null), SinkFactories.all(), env, http))
+                .extracting(a -> a.descriptor().name()).containsExactly("slack");
+    }
+
+    @Test
+    void enabledTrueWithoutCredentialsStopsTheStartNamingTheVariable() throws Exception {
+        Map<String, JsonNode> all = shippedWith("slack", """
+                kind: sink
+                name: slack
+                enabled: true
+                events: [declare]
+                """);
+        assertThatThrownBy(() -> SinkRegistry.load(all, SinkFactories.all(), Map.of("SLACK_CHANNEL", "#x"), http))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("SLACK_BOT_TOKEN").hasMessageContaining("slack.yaml");
+    }
+
+    @Test
+    void enabledFalseKeepsASinkOffEvenWithCredentials() throws Exception {
+        Map<String, JsonNode> all = shippedWith("slack", """
+                kind: sink
+                name: slack
+                enabled: false
+                events: [declare]
+                """);
+        assertThat(SinkRegistry.load(all, SinkFactories.all(), Map.of("SLACK_BOT_TOKEN", "x", "SLACK_CHANNEL", "#x"), http)).isEmpty();
+    }
+
+    @Test
+    void badDescriptorsAreNamed() throws Exception {
+        assertThatThrownBy(() -> SinkRegistry.load(shippedWith("slack", "kind: sink\nevents: [declare, explode]\n"),
+                SinkFactories.all(), Map.of(), http)).hasMessageContaining("explode");
+        assertThatThrownBy(() -> SinkRegistry.load(shippedWith("slack", "kind: sink\nevents: [declare]\ntemplates: {declare: '${nope}'}\n"),
+                SinkFactories.all(), Map.of(), http)).hasMessageContaining("${nope}");
+        assertThatThrownBy(() -> SinkRegistry.load(shippedWith("teams", "kind: sink\nevents: [declare]\n"),
+                SinkFactories.all(), Map.of(), http)).hasMessageContaining("no sink connector named 'teams'");
+    }
+
+    @Test
+    void subscriptionsFilterByTypeSeverityAndNeverSendAnEventBackToItsSource() {
+        SinkDescriptor jira = new SinkDescriptor("jira", java.util.EnumSet.of(EventType.DECLARE, EventType.NOTE), Severity.SEV2,
+                Map.of(), JsonNodeFactory.instance.objectNode());
+        assertThat(jira.accepts(event(EventType.DECLARE, "/api/v1"), Severity.SEV1)).isTrue();
+        assertThat(jira.accepts(event(EventType.DECLARE, "/api/v1"), Severity.SEV3)).isFalse();
+        assertThat(jira.accepts(event(EventType.ACK, "/api/v1"), Severity.SEV1)).isFalse();
+        assertThat(jira.accepts(event(EventType.NOTE, "/connectors/jira"), Severity.SEV1)).isFalse();
+        assertThat(jira.accepts(event(EventType.NOTE, "/webhooks/jira"), Severity.SEV1)).isFalse();
+        assertThat(jira.accepts(event(EventType.NOTE, "/connectors/servicenow"), Severity.SEV1)).isTrue();
+    }
+
+    private static TimelineEvent event(EventType type, String source) {
+        return new TimelineEvent("01JDZ8Q6Y0M5V3W3T0B7C2N4KX", "INC-1", 1, type, "a", "t", null, Instant.now(), Instant.now(),
+                source, "x", source, "t", JsonNodeFactory.instance.objectNode(), "0".repeat(64), "0".repeat(64));
+    }
+}
