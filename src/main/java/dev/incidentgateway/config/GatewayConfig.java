@@ -49,6 +49,8 @@ public final class GatewayConfig {
             "Directory of connector descriptors (*.yaml). Those shipped in the jar are always loaded; a file here with the "
                     + "same name replaces one, a new file adds a connector. A missing directory means only the shipped ones.");
 
+    public static final ConfigKey<String> PUBLIC_URL = ConfigKey.string("http.publicUrl", "GATEWAY_PUBLIC_URL", "",
+            "The gateway's public base URL (https://gateway.example.com); outbound messages link to its incident pages.");
     public static final ConfigKey<Integer> OUTBOX_BACKOFF_MS = ConfigKey.integer("outbox.backoffMs", "GATEWAY_OUTBOX_BACKOFF_MS", 1000,
             1, 3_600_000, "First retry delay of a failed delivery; doubles per attempt (with jitter), Retry-After wins.");
     public static final ConfigKey<Integer> OUTBOX_MAX_ATTEMPTS = ConfigKey.integer("outbox.maxAttempts", "GATEWAY_OUTBOX_MAX_ATTEMPTS", 10,
@@ -63,7 +65,7 @@ public final class GatewayConfig {
 
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
-            OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS);
+            OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL);
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;

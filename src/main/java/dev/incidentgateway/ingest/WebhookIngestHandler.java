@@ -52,7 +52,7 @@ public final class WebhookIngestHandler {
             switch (o.kind()) {
                 case APPENDED -> accepted.add(o.event().id());
                 case DUPLICATE -> duplicates.add(o.event().id());
-                case CORRELATED, IGNORED -> ignored++;
+                case CORRELATED, IGNORED, REFUSED -> ignored++;
             }
         }
         body.put("ignored", ignored);

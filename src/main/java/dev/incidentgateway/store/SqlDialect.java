@@ -6,18 +6,26 @@ package dev.incidentgateway.store;
  */
 public enum SqlDialect {
     H2("SELECT NEXT VALUE FOR incident_number_seq", null,
-            "MERGE INTO incidents (" + Columns.INCIDENT + ") KEY (id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+            "MERGE INTO incidents (" + Columns.INCIDENT + ") KEY (id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "MERGE INTO source_watermarks (source, watermark, updated_at) KEY (source) VALUES (?, ?, ?)"),
     POSTGRESQL("SELECT nextval('incident_number_seq')",
             // Serializes appends of every gateway instance sharing the database, so ids are handed out
             // in commit order across processes too (see TimelineWriter). Released at commit/rollback.
             "SELECT pg_advisory_xact_lock(7310117)",
             // One multi-row statement per group once PgJDBC's reWriteBatchedInserts has merged the batch.
             "INSERT INTO incidents (" + Columns.INCIDENT + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET "
-                    + "title = EXCLUDED.title, severity = EXCLUDED.severity, status = EXCLUDED.status, commander = EXCLUDED.commander, declared_at = EXCLUDED.declared_at, acknowledged_at = EXCLUDED.acknowledged_at, mitigated_at = EXCLUDED.mitigated_at, resolved_at = EXCLUDED.resolved_at, closed_at = EXCLUDED.closed_at, last_event_id = EXCLUDED.last_event_id, last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash, alert_repeats = EXCLUDED.alert_repeats");
+                    + "title = EXCLUDED.title, severity = EXCLUDED.severity, status = EXCLUDED.status, commander = EXCLUDED.commander, "
+                    + "declared_at = EXCLUDED.declared_at, acknowledged_at = EXCLUDED.acknowledged_at, "
+                    + "mitigated_at = EXCLUDED.mitigated_at, resolved_at = EXCLUDED.resolved_at, closed_at = EXCLUDED.closed_at, "
+                    + "last_event_id = EXCLUDED.last_event_id, last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash, "
+                    + "alert_repeats = EXCLUDED.alert_repeats",
+            "INSERT INTO source_watermarks (source, watermark, updated_at) VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE "
+                    + "SET watermark = EXCLUDED.watermark, updated_at = EXCLUDED.updated_at");
 
     /** Column list of the incidents view, in the order TimelineRows binds them. */
     public static final class Columns {
-        public static final String INCIDENT = "id, title, severity, status, commander, declared_at, acknowledged_at, mitigated_at, resolved_at, closed_at, last_event_id, last_seq, last_hash, alert_repeats";
+        public static final String INCIDENT = "id, title, severity, status, commander, declared_at, acknowledged_at, "
+                + "mitigated_at, resolved_at, closed_at, last_event_id, last_seq, last_hash, alert_repeats";
 
         private Columns() {
         }
@@ -26,11 +34,18 @@ public enum SqlDialect {
     private final String nextIncidentNumber;
     private final String appendLock;
     private final String upsertIncident;
+    private final String upsertWatermark;
 
-    SqlDialect(String nextIncidentNumber, String appendLock, String upsertIncident) {
+    SqlDialect(String nextIncidentNumber, String appendLock, String upsertIncident, String upsertWatermark) {
         this.nextIncidentNumber = nextIncidentNumber;
         this.appendLock = appendLock;
         this.upsertIncident = upsertIncident;
+        this.upsertWatermark = upsertWatermark;
+    }
+
+    /** Insert-or-update of a polling source's watermark (source, watermark, updated_at). */
+    public String upsertWatermarkSql() {
+        return upsertWatermark;
     }
 
     /** Insert-or-update of one incident view row, bound like an insert (id first). */

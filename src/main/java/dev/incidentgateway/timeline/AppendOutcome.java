@@ -19,7 +19,9 @@ public record AppendOutcome(Kind kind, TimelineEvent event, String incidentId) {
         /** A declare whose correlation key has an open incident: no event, the incident's repeat count grows. */
         CORRELATED,
         /** Refers by correlation key to no open incident (e.g. a resolve of an unknown alert): nothing to do. */
-        IGNORED
+        IGNORED,
+        /** Refused by the state machine inside a best-effort (polled) request; the other events went on. */
+        REFUSED
     }
 
     public static AppendOutcome appended(TimelineEvent e) {

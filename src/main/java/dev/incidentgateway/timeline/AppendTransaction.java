@@ -37,6 +37,7 @@ final class AppendTransaction {
     private final Map<String, Incident> staged = new LinkedHashMap<>();
     private final Map<String, TimelineEvent> stagedByCe = new HashMap<>();
     private final List<TimelineEvent> stagedEvents = new ArrayList<>();
+    private final Map<String, String> stagedWatermarks = new LinkedHashMap<>();
 
     AppendTransaction(Connection connection, SqlDialect dialect, WriterMemory memory, String typePrefix, Correlator correlator)
             throws SQLException {
@@ -153,6 +154,27 @@ final class AppendTransaction {
         return outcomes;
     }
 
+    /**
+     * Best effort, for polled changes: each event on its own, a refused one reported as {@link AppendOutcome.Kind#REFUSED}
+     * instead of failing the request, so one change the state machine refuses cannot block a source's progress.
+     */
+    List<AppendOutcome> applyEach(List<NewEvent> events) throws SQLException {
+        List<AppendOutcome> outcomes = new ArrayList<>(events.size());
+        for (NewEvent e : events) {
+            try {
+                outcomes.addAll(apply(List.of(e)));
+            } catch (AppendRejectedException refused) {
+                outcomes.add(new AppendOutcome(AppendOutcome.Kind.REFUSED, null, e.incidentId()));
+            }
+        }
+        return outcomes;
+    }
+
+    /** Stages a source's new watermark: written by {@link #flush()}, so it commits with the events. */
+    void recordProgress(SourceProgress progress) {
+        stagedWatermarks.put(progress.source(), progress.watermark());
+    }
+
     private static boolean touchesCorrelation(NewEvent e) {
         return e.correlationKey() != null || e.type() == EventType.RESOLVE || e.type() == EventType.CLOSE
                 || e.type() == EventType.STATE_CHANGE;
@@ -260,6 +282,17 @@ final class AppendTransaction {
             try (PreparedStatement ps = connection.prepareStatement(TimelineRows.INSERT_EVENT)) {
                 for (TimelineEvent e : stagedEvents) {
                     TimelineRows.bindEvent(ps, e);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (!stagedWatermarks.isEmpty()) {
+            try (PreparedStatement ps = connection.prepareStatement(dialect.upsertWatermarkSql())) {
+                for (Map.Entry<String, String> w : stagedWatermarks.entrySet()) {
+                    ps.setString(1, w.getKey());
+                    ps.setString(2, w.getValue());
+                    ps.setObject(3, now.atOffset(java.time.ZoneOffset.UTC));
                     ps.addBatch();
                 }
                 ps.executeBatch();

@@ -53,9 +53,28 @@ public final class TimelineStore implements AutoCloseable {
      * @throws StoreUnavailableException  the store could not take it now (nothing stored; retry)
      */
     public List<AppendOutcome> appendAll(List<NewEvent> events) {
+        return append(events, false, null);
+    }
+
+    /**
+     * Appends what a polling source read, each event on its own (a refused one is reported as REFUSED), and
+     * commits the source's new watermark in the same transaction.
+     */
+    public List<AppendOutcome> appendPolled(List<NewEvent> events, SourceProgress progress) {
+        return append(events, true, progress);
+    }
+
+    /** The watermark a polling source last committed, if any. */
+    public Optional<String> watermark(String source) {
+        List<String> found = new ArrayList<>();
+        query("SELECT watermark FROM source_watermarks WHERE source = ?", new String[]{source}, rs -> found.add(rs.getString(1)));
+        return found.stream().findFirst();
+    }
+
+    private List<AppendOutcome> append(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
         long start = System.nanoTime();
         try {
-            List<AppendOutcome> outcomes = writer.submit(events).get();
+            List<AppendOutcome> outcomes = writer.submit(events, bestEffort, progress).get();
             for (int i = 0; i < outcomes.size(); i++) {
                 meters.counter("gateway.appends", "type", events.get(i).type().wireName(),
                         "outcome", outcomes.get(i).kind().name().toLowerCase()).increment();

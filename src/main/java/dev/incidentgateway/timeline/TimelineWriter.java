@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 public final class TimelineWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TimelineWriter.class);
 
-    private record Request(List<NewEvent> events, CompletableFuture<List<AppendOutcome>> result) {
+    private record Request(List<NewEvent> events, boolean bestEffort, SourceProgress progress,
+                           CompletableFuture<List<AppendOutcome>> result) {
     }
 
     private final DataSource dataSource;
@@ -60,10 +61,18 @@ public final class TimelineWriter implements AutoCloseable {
 
     /** Queues one all-or-nothing request; the future completes once it is committed (or refused). */
     public CompletableFuture<List<AppendOutcome>> submit(List<NewEvent> events) {
+        return submit(events, false, null);
+    }
+
+    /**
+     * @param bestEffort each event on its own (refusals reported, not thrown) instead of all-or-nothing
+     * @param progress   a polling source's watermark to commit with the events, or {@code null}
+     */
+    public CompletableFuture<List<AppendOutcome>> submit(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
         CompletableFuture<List<AppendOutcome>> result = new CompletableFuture<>();
         if (!running) {
             result.completeExceptionally(new StoreUnavailableException("the timeline writer is stopped", null));
-        } else if (!queue.offer(new Request(List.copyOf(events), result))) {
+        } else if (!queue.offer(new Request(List.copyOf(events), bestEffort, progress, result))) {
             result.completeExceptionally(new StoreUnavailableException("too many appends waiting; retry shortly", null));
         }
         return result;
@@ -122,7 +131,10 @@ public final class TimelineWriter implements AutoCloseable {
                 tx.preload(batch.stream().flatMap(r -> r.events().stream()).map(NewEvent::incidentId).toList());
                 for (Request r : batch) {
                     try {
-                        outcomes.add(tx.apply(r.events()));
+                        outcomes.add(r.bestEffort() ? tx.applyEach(r.events()) : tx.apply(r.events()));
+                        if (r.progress() != null) {
+                            tx.recordProgress(r.progress());
+                        }
                     } catch (AppendRejectedException refused) {
                         outcomes.add(refused);
                     }

@@ -96,4 +96,28 @@ abstract class CorrelationContract extends AuditAndRebuildContract {
         new ViewRebuilder(dataSource, dialect).rebuild();
         assertThat(store.incident(incident).orElseThrow().alertRepeats()).isEqualTo(1);
     }
+
+    @Test
+    void polledChangesCommitTheirWatermarkWithThemAndARefusedOneDoesNotBlockTheRest() throws SQLException {
+        String id = newId();
+        long before = countEvents();
+        List<AppendOutcome> outcomes = store.appendPolled(List.of(
+                NewEvent.builder(EventType.DECLARE, "servicenow").incident(id).title("From ITSM").source("/connectors/servicenow")
+                        .ceId(id + ":created").build(),
+                event(id, EventType.CLOSE), // refused: not resolved yet
+                NewEvent.builder(EventType.ACK, "servicenow").incident(id).source("/connectors/servicenow").ceId(id + ":state2").build()),
+                new SourceProgress("servicenow-test", "2026-11-23 10:00:00"));
+        assertThat(outcomes).extracting(AppendOutcome::kind).containsExactly(
+                AppendOutcome.Kind.APPENDED, AppendOutcome.Kind.REFUSED, AppendOutcome.Kind.APPENDED);
+        assertThat(countEvents()).isEqualTo(before + 2);
+        assertThat(store.watermark("servicenow-test")).contains("2026-11-23 10:00:00");
+
+        // a re-read of the same changes (overlap window) appends nothing and moves the watermark on
+        List<AppendOutcome> again = store.appendPolled(List.of(
+                NewEvent.builder(EventType.DECLARE, "servicenow").incident(id).title("From ITSM").source("/connectors/servicenow")
+                        .ceId(id + ":created").build()), new SourceProgress("servicenow-test", "2026-11-23 10:05:00"));
+        assertThat(again).extracting(AppendOutcome::kind).containsExactly(AppendOutcome.Kind.DUPLICATE);
+        assertThat(countEvents()).isEqualTo(before + 2);
+        assertThat(store.watermark("servicenow-test")).contains("2026-11-23 10:05:00");
+    }
 }
