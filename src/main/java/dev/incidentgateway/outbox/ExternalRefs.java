@@ -27,6 +27,18 @@ public final class ExternalRefs {
         }
     }
 
+    /** The incident whose ticket at {@code connector} has this id (sys_id, Jira issue id), or {@code null}. */
+    public String incidentFor(String connector, String externalId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT incident_id FROM external_refs WHERE connector = ? AND external_id = ?")) {
+            ps.setString(1, connector);
+            ps.setString(2, externalId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     /** Inserts a ref; one that exists already (a redelivery after a crash) is kept as it is. */
     static void insert(Connection c, ExternalRef ref, Instant now) throws SQLException {
         try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM external_refs WHERE incident_id = ? AND connector = ?")) {
