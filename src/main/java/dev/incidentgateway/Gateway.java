@@ -37,7 +37,12 @@ import dev.incidentgateway.timeline.StoreUnavailableException;
 import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConnectorDescriptors;
+import dev.incidentgateway.connectors.PollingSources;
 import dev.incidentgateway.connectors.SinkFactories;
+import dev.incidentgateway.ingest.poll.PollerRoute;
+import dev.incidentgateway.ingest.poll.PollingSource;
+import dev.incidentgateway.ingest.poll.SourcePoller;
+import dev.incidentgateway.outbox.ExternalRefs;
 import dev.incidentgateway.outbox.OutboxApi;
 import dev.incidentgateway.outbox.OutboxModule;
 import dev.incidentgateway.outbox.OutboxRelay;
@@ -65,6 +70,7 @@ public final class Gateway implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final TimelineStore store;
     private final OutboxModule outbox;
+    private final List<SourcePoller> pollers;
     private final Main main;
 
     private Gateway(GatewayConfig config) {
@@ -84,12 +90,14 @@ public final class Gateway implements AutoCloseable {
         this.dataSource = StoreFactory.openAndMigrate(config);
         this.main = new Main();
         Map<String, WebhookSource> webhookSources;
+        List<PollingSource> pollingSources;
         try {
             Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)));
             webhookSources = WebhookSourceRegistry.load(descriptors, config.env(), webhookToken(config, dataSource), json);
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
             SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());
             this.outbox = new OutboxModule(SinkRegistry.load(descriptors, SinkFactories.all(), config.env(), http), dataSource);
+            pollingSources = PollingSources.create(descriptors, config.env(), http, new ExternalRefs(dataSource));
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -106,7 +114,9 @@ public final class Gateway implements AutoCloseable {
         main.bind("prometheusMeterRegistry", meters);
         main.bind("webhookIngest", endpoints.jsonBody(new WebhookIngestHandler(webhookSources, store, json)::handle));
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, endpoints));
-        main.configure().addRoutesBuilder(new OpsRoute(store, dialect.name(), meters, json, endpoints));
+        this.pollers = pollingSources.stream().map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC())).toList();
+        main.configure().addRoutesBuilder(new PollerRoute(pollers));
+        main.configure().addRoutesBuilder(new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers));
         OutboxRelay.Settings relay = new OutboxRelay.Settings(Duration.ofMillis(config.get(GatewayConfig.OUTBOX_BACKOFF_MS)),
                 config.get(GatewayConfig.OUTBOX_MAX_ATTEMPTS), config.get(GatewayConfig.OUTBOX_CONCURRENCY),
                 Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)));
@@ -216,6 +226,7 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("Camel did not stop cleanly", e);
         }
         outbox.close();
+        pollers.forEach(SourcePoller::close);
         store.close();
         dataSource.close();
     }

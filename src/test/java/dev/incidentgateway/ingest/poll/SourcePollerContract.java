@@ -1,0 +1,185 @@
+package dev.incidentgateway.ingest.poll;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.testsupport.PostgresTestDatabase;
+import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.TimelineStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The poller framework with a scripted source, on each kind of store. */
+abstract class SourcePollerContract {
+    TestStore testStore;
+    HikariDataSource dataSource;
+    TimelineStore store;
+    SqlDialect dialect;
+    final MutableClock clock = new MutableClock();
+
+    abstract TestStore.Kind kind();
+
+    @BeforeEach
+    void open() {
+        if (kind() == TestStore.Kind.POSTGRESQL) {
+            PostgresTestDatabase.assumeAvailable();
+        }
+        testStore = TestStore.create(kind());
+        GatewayConfig config = testStore.config();
+        dataSource = StoreFactory.openAndMigrate(config);
+        dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
+        store = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 64, 1000, new SimpleMeterRegistry(), List.of());
+    }
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+            dataSource.close();
+            testStore.close();
+        }
+    }
+
+    static final class MutableClock extends Clock {
+        Instant now = Instant.parse("2026-11-23T10:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    /** Serves scripted pages; records the watermark each poll was asked with. */
+    static final class ScriptedSource implements PollingSource {
+        final Deque<Object> script = new ArrayDeque<>();
+        final List<String> askedWith = new ArrayList<>();
+        final AtomicInteger polls = new AtomicInteger();
+
+        @Override
+        public String name() {
+            return "scripted";
+        }
+
+        @Override
+        public Duration interval() {
+            return Duration.ofSeconds(60);
+        }
+
+        @Override
+        public PollPage poll(String watermark) throws PollFailure {
+            polls.incrementAndGet();
+            askedWith.add(watermark);
+            Object next = script.poll();
+            if (next instanceof PollFailure f) {
+                throw f;
+            }
+            return next == null ? new PollPage(List.of(), watermark, false) : (PollPage) next;
+        }
+    }
+
+    static NewEvent declare(String id) {
+        return NewEvent.builder(EventType.DECLARE, "itsm").incident(id).title("From ITSM").source("/connectors/scripted")
+                .ceId(id + ":1").build();
+    }
+
+    @Test
+    void pagesAreAppendedWithTheirWatermarksAndTheNextPollResumesFromTheLast() {
+        ScriptedSource source = new ScriptedSource();
+        source.script.add(new PollPage(List.of(declare("SP-1"), declare("SP-2")), "w1", true));
+        source.script.add(new PollPage(List.of(declare("SP-3")), "w2", false));
+        try (SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock)) {
+            poller.tick();
+            assertThat(source.askedWith).containsExactly(null, "w1");
+            assertThat(store.watermark("scripted")).contains("w2");
+            assertThat(store.incident("SP-3")).isPresent();
+            assertThat(poller.status()).isEqualTo(SourcePoller.Status.UP);
+
+            poller.tick(); // not due yet
+            assertThat(source.polls.get()).isEqualTo(2);
+            clock.now = clock.now.plusSeconds(61);
+            poller.tick();
+            assertThat(source.askedWith).containsExactly(null, "w1", "w2");
+        }
+    }
+
+    @Test
+    void refusedCredentialsStopThePollerAndReportDown() {
+        ScriptedSource source = new ScriptedSource();
+        source.script.add(new PollFailure(PollFailure.Kind.AUTH, "HTTP 401: User Not Authenticated", null));
+        try (SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock)) {
+            poller.tick();
+            assertThat(poller.status()).isEqualTo(SourcePoller.Status.DOWN);
+            assertThat(poller.detail()).contains("401");
+            clock.now = clock.now.plusSeconds(3600);
+            poller.tick();
+            assertThat(source.polls.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void transientFailuresBackOffHonouringRetryAfter() {
+        ScriptedSource source = new ScriptedSource();
+        source.script.add(new PollFailure(PollFailure.Kind.TRANSIENT, "HTTP 429", Duration.ofSeconds(300)));
+        source.script.add(new PollPage(List.of(declare("SP-9")), "w9", false));
+        try (SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock)) {
+            poller.tick();
+            assertThat(poller.status()).isEqualTo(SourcePoller.Status.BACKING_OFF);
+            clock.now = clock.now.plusSeconds(299);
+            poller.tick();
+            assertThat(source.polls.get()).isEqualTo(1);
+            clock.now = clock.now.plusSeconds(2);
+            poller.tick();
+            assertThat(store.watermark("scripted")).contains("w9");
+            assertThat(poller.status()).isEqualTo(SourcePoller.Status.UP);
+        }
+    }
+
+    @Test
+    void onPostgresqlOneInstancePollsAndAnotherTakesOverWhenItGoes() {
+        if (dialect != SqlDialect.POSTGRESQL) {
+            return; // the embedded store has one process: it always leads
+        }
+        ScriptedSource a = new ScriptedSource();
+        ScriptedSource b = new ScriptedSource();
+        SourcePoller first = new SourcePoller(a, store, dataSource, dialect, clock);
+        try (SourcePoller second = new SourcePoller(b, store, dataSource, dialect, clock)) {
+            first.tick();
+            second.tick();
+            assertThat(a.polls.get()).isEqualTo(1);
+            assertThat(b.polls.get()).isZero();
+            assertThat(second.status()).isEqualTo(SourcePoller.Status.STANDBY);
+            first.close(); // the leader goes away
+            clock.now = clock.now.plusSeconds(61);
+            second.tick();
+            assertThat(b.polls.get()).isEqualTo(1);
+            assertThat(second.status()).isEqualTo(SourcePoller.Status.UP);
+        }
+    }
+}
