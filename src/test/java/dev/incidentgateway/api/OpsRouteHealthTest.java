@@ -1,0 +1,69 @@
+package dev.incidentgateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.GatewayJson;
+import dev.incidentgateway.ingest.poll.PollFailure;
+import dev.incidentgateway.ingest.poll.PollPage;
+import dev.incidentgateway.ingest.poll.PollingSource;
+import dev.incidentgateway.ingest.poll.SourcePoller;
+import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.timeline.TimelineStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** /health turns DOWN (503) when a poller's credentials are refused, naming the poller. */
+class OpsRouteHealthTest {
+
+    @Test
+    void aPollerWhoseCredentialsWereRefusedMakesHealthDown() throws Exception {
+        try (TestStore testStore = TestStore.create(TestStore.Kind.H2);
+             HikariDataSource ds = StoreFactory.openAndMigrate(testStore.config())) {
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            TimelineStore store = new TimelineStore(ds, SqlDialect.H2, "dev.incidentgateway", 16, 100, meters, List.of());
+            PollingSource refused = new PollingSource() {
+                @Override
+                public String name() {
+                    return "servicenow";
+                }
+
+                @Override
+                public Duration interval() {
+                    return Duration.ofSeconds(60);
+                }
+
+                @Override
+                public PollPage poll(String watermark) throws PollFailure {
+                    throw new PollFailure(PollFailure.Kind.AUTH, "HTTP 401: User Not Authenticated", null);
+                }
+            };
+            try (SourcePoller poller = new SourcePoller(refused, store, ds, SqlDialect.H2, Clock.systemUTC())) {
+                ObjectMapper json = GatewayJson.create();
+                OpsRoute ops = new OpsRoute(store, "H2", meters, json, new ApiEndpoint.Settings(new ProblemMapper(json), meters, 1024),
+                        List.of(poller));
+                assertThat(ops.health().status()).isEqualTo(200);
+
+                poller.tick();
+                ApiResponse down = ops.health();
+                assertThat(down.status()).isEqualTo(503);
+                JsonNode body = json.readTree(down.body());
+                assertThat(body.path("status").asText()).isEqualTo("DOWN");
+                assertThat(body.path("checks").path("store").path("status").asText()).isEqualTo("UP");
+                assertThat(body.path("checks").path("poller-servicenow").path("status").asText()).isEqualTo("DOWN");
+                assertThat(body.path("checks").path("poller-servicenow").path("detail").asText()).contains("401");
+            } finally {
+                store.close();
+            }
+        }
+    }
+}
