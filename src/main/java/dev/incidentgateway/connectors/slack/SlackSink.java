@@ -1,12 +1,9 @@
 package dev.incidentgateway.connectors.slack;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.outbox.Delivery;
 import dev.incidentgateway.outbox.DeliveryResult;
 import dev.incidentgateway.outbox.ExternalRef;
-import dev.incidentgateway.outbox.HttpCall;
 import dev.incidentgateway.outbox.Sink;
 import dev.incidentgateway.outbox.SinkHttpClient;
 import dev.incidentgateway.timeline.EventType;
@@ -28,22 +25,26 @@ import java.util.concurrent.ConcurrentHashMap;
  *       never a reply Slack already accepted.</li>
  *   <li>a later event without a ref (the sink was enabled after the declare): the root is posted first
  *       (already showing the current status), then the reply; the result carries the new ref.</li>
+ *   <li>no ref, but a root is already there ({@link SlackRootFinder}: the process died after Slack accepted
+ *       the root, before the relay stored its ref): that root is reused, as if the ref had been stored. Before
+ *       posting any root the channel's history is searched for it, so a crash never leaves two threads.</li>
  * </ul>
+ * The configured channel may be a name: it is resolved to its ID once (conversations.list), and the ID is
+ * used for every call.
  */
 public final class SlackSink implements Sink {
     public static final String CONNECTOR = "slack";
     private static final Logger LOG = LoggerFactory.getLogger(SlackSink.class);
 
-    private final String apiUrl;
+    private final SlackApi api;
     private final String token;
     private final String channel;
     private final String workspaceUrl;
     private final SlackMessageBuilder messages;
-    private final SinkHttpClient http;
-    private final ObjectMapper json;
+    private final SlackRootFinder finder;
     /**
-     * Roots posted for a non-declare event whose reply then failed: the retry (ref still {@code null}, as
-     * only {@code Delivered} stores it) threads under this root instead of posting a second one.
+     * Roots posted (or found) for a non-declare event whose reply then failed: the retry (ref still
+     * {@code null}, as only {@code Delivered} stores it) threads under this root without looking it up again.
      */
     private final Map<String, ExternalRef> unconfirmedRoots = new ConcurrentHashMap<>();
 
@@ -54,13 +55,12 @@ public final class SlackSink implements Sink {
      */
     public SlackSink(String apiUrl, String token, String channel, String workspaceUrl, SlackMessageBuilder messages,
                      SinkHttpClient http, ObjectMapper json) {
-        this.apiUrl = apiUrl.replaceAll("/+$", "");
+        this.api = new SlackApi(apiUrl, token, http, json);
         this.token = token;
         this.channel = channel;
         this.workspaceUrl = workspaceUrl == null || workspaceUrl.isBlank() ? null : workspaceUrl.replaceAll("/+$", "");
         this.messages = messages;
-        this.http = http;
-        this.json = json;
+        this.finder = new SlackRootFinder(api, channel);
     }
 
     @Override
@@ -89,28 +89,49 @@ public final class SlackSink implements Sink {
         boolean isDeclare = d.event().type() == EventType.DECLARE;
         ExternalRef ref = d.ref();
         boolean creating = ref == null;
+        boolean updateRoot = !creating;
         if (creating) {
             ref = unconfirmedRoots.get(incidentId);
         }
         if (ref == null) {
-            SlackErrors.Answer root = call("chat.postMessage", messages.root(channel, d));
-            if (!root.ok()) {
-                return root.failure();
+            SlackRootFinder.Lookup channelId = finder.channelId();
+            if (!channelId.ok()) {
+                return channelId.failure();
             }
-            String ts = root.body().path("ts").asText("");
-            String channelId = root.body().path("channel").asText("");
-            if (ts.isEmpty() || channelId.isEmpty()) {
-                return new DeliveryResult.Dead("slack chat.postMessage: ok answer without ts or channel");
+            SlackRootFinder.Lookup existing = finder.findRoot(channelId.value(), d.incident());
+            if (!existing.ok()) {
+                return existing.failure();
             }
-            ref = new ExternalRef(incidentId, CONNECTOR, ts, null, channelId, permalink(channelId, ts));
-            if (isDeclare) {
-                return new DeliveryResult.Delivered(ref);
+            if (existing.value() != null) {
+                // Posted by an attempt whose ref was never stored (the process died right after): reuse it.
+                ref = ref(incidentId, channelId.value(), existing.value());
+                LOG.info("slack: incident {} already has its thread root {} in {}; reusing it", incidentId, ref.externalId(),
+                        ref.channel());
+                if (isDeclare) {
+                    return new DeliveryResult.Delivered(ref);
+                }
+                updateRoot = true;
+            } else {
+                SlackErrors.Answer root = api.post("chat.postMessage", messages.root(channelId.value(), d));
+                if (!root.ok()) {
+                    return root.failure();
+                }
+                String ts = root.body().path("ts").asText("");
+                String answeredId = root.body().path("channel").asText("");
+                if (ts.isEmpty() || answeredId.isEmpty()) {
+                    return new DeliveryResult.Dead("slack chat.postMessage: ok answer without ts or channel");
+                }
+                ref = ref(incidentId, answeredId, ts);
+                if (isDeclare) {
+                    return new DeliveryResult.Delivered(ref);
+                }
+                // The new root already shows the current status: no chat.update needed, only the reply.
+                unconfirmedRoots.put(incidentId, ref);
             }
-            // The new root already shows the current status: no chat.update needed, only the reply.
-            unconfirmedRoots.put(incidentId, ref);
-        } else if (!creating) {
+        }
+        if (updateRoot) {
             String channelId = ref.channel() != null ? ref.channel() : channel;
-            SlackErrors.Answer update = call("chat.update", messages.rootUpdate(channelId, ref.externalId(), d));
+            SlackErrors.Answer update = api.post("chat.update", messages.rootUpdate(channelId, ref.externalId(), d));
             if (!update.ok()) {
                 if (!SlackErrors.STATUS_LINE_OPTIONAL.contains(update.error())) {
                     return update.failure();
@@ -118,10 +139,13 @@ public final class SlackSink implements Sink {
                 LOG.warn("slack: the root message of incident {} cannot be updated ({}); posting the reply only",
                         incidentId, update.error());
             }
+            if (creating) {
+                unconfirmedRoots.put(incidentId, ref); // a retry of a failed reply needs neither lookup nor update
+            }
         }
         if (!isDeclare) {
             String channelId = ref.channel() != null ? ref.channel() : channel;
-            SlackErrors.Answer reply = call("chat.postMessage", messages.reply(channelId, ref.externalId(), d));
+            SlackErrors.Answer reply = api.post("chat.postMessage", messages.reply(channelId, ref.externalId(), d));
             if (!reply.ok()) {
                 return reply.failure();
             }
@@ -133,15 +157,8 @@ public final class SlackSink implements Sink {
         return DeliveryResult.delivered();
     }
 
-    private SlackErrors.Answer call(String method, ObjectNode payload) {
-        String body;
-        try {
-            body = json.writeValueAsString(payload);
-        } catch (JsonProcessingException e) {
-            return new SlackErrors.Answer(null, null, new DeliveryResult.Dead("slack " + method + ": " + e.getMessage()));
-        }
-        HttpCall call = HttpCall.json("POST", apiUrl + "/" + method, Map.of("Authorization", "Bearer " + token), body);
-        return SlackErrors.read(method, http.send(call), json);
+    private ExternalRef ref(String incidentId, String channelId, String ts) {
+        return new ExternalRef(incidentId, CONNECTOR, ts, null, channelId, permalink(channelId, ts));
     }
 
     /** {@code https://acme.slack.com/archives/C0123ABCD/p1700000000000100} when the workspace URL is known. */
@@ -166,6 +183,6 @@ public final class SlackSink implements Sink {
 
     @Override
     public String toString() {
-        return "SlackSink[" + apiUrl + ", channel " + channel + "]";
+        return "SlackSink[" + api.apiUrl() + ", channel " + channel + "]";
     }
 }

@@ -53,7 +53,8 @@ public final class SlackSinkFactory implements SinkFactory {
         String channel = value(env, CHANNEL);
         String apiUrl = value(env, API_URL);
         if (token == null) {
-            problems.add(file + ": " + BOT_TOKEN + " is not set (a bot token with the chat:write scope)");
+            problems.add(file + ": " + BOT_TOKEN + " is not set (a bot token with the chat:write and "
+                    + "channels:history scopes, see connectors/slack.yaml)");
         }
         if (channel == null) {
             problems.add(file + ": " + CHANNEL + " is not set (a channel name such as #incidents, or its ID)");

@@ -1,7 +1,6 @@
 package dev.incidentgateway.connectors.slack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -12,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +24,11 @@ import static dev.incidentgateway.connectors.slack.FakeSlackWorkspace.error;
 /**
  * Slack Web API stand-in: {@code POST /api/chat.postMessage} and {@code POST /api/chat.update}, checked like
  * the real API (Bearer token, JSON body, channel, ts, text/blocks, thread_ts), answering HTTP 200 with
- * {@code ok:false} and Slack's error code on a bad call. One channel, {@code #incidents} = {@value #CHANNEL_ID};
- * chat.update accepts only the ID. A root message's incident is read from its message metadata
+ * {@code ok:false} and Slack's error code on a bad call; {@code conversations.list} and
+ * {@code conversations.history} ({@link FakeSlackConversations}: GET or form POST, cursor pagination, message
+ * metadata with include_all_metadata). One channel the gateway posts to, {@code #incidents} =
+ * {@value #CHANNEL_ID}; chat.update and conversations.history accept only the ID. The token has every scope
+ * the gateway needs until {@link #revokeScope(String)}. A root message's incident is read from its message metadata
  * ({@code event_payload.incident_id}); replies belong to their thread_ts's incident and are recorded under
  * {@code event_payload.event_type}.
  */
@@ -32,7 +36,6 @@ public final class FakeSlack implements ContractFake {
     public static final String TOKEN = "xoxb-0000000000-fake-slack-token";
     public static final String CHANNEL_NAME = "#incidents";
     public static final String CHANNEL_ID = "C0123ABCD";
-    private static final ObjectMapper JSON = FakeSlackWorkspace.JSON;
 
     /** @param target {@code null} for any call, else a method name or {@value #REPLY} */
     private record Failure(String target, int status, Map<String, String> headers, String body) {
@@ -50,6 +53,10 @@ public final class FakeSlack implements ContractFake {
     private final Deque<Failure> failures = new ArrayDeque<>();
     private final FakeSlackWorkspace workspace = new FakeSlackWorkspace();
     private int requests;
+    private final Map<String, Integer> calls = new HashMap<>();
+    private final Set<String> scopes = new HashSet<>(Set.of("chat:write", "channels:read", "groups:read", "channels:history",
+            "groups:history"));
+    private volatile int pageSize = 1000;
     private volatile boolean down;
     private volatile int latencyMillis;
     private volatile String misconfigured;
@@ -136,6 +143,21 @@ public final class FakeSlack implements ContractFake {
         return workspace.updateCount(incidentId);
     }
 
+    /** The token loses a scope: calls of the methods that need it answer missing_scope (with needed). */
+    public synchronized void revokeScope(String scope) {
+        scopes.remove(scope);
+    }
+
+    /** conversations.list and conversations.history answer at most this many items a page, whatever the limit. */
+    public void setPageSize(int items) {
+        this.pageSize = items;
+    }
+
+    /** Requests received for one Web API method (e.g. conversations.list), failed ones included. */
+    public synchronized int callCount(String method) {
+        return calls.getOrDefault(method, 0);
+    }
+
     /** Requests received, failed ones included. */
     public synchronized int requestCount() {
         return requests;
@@ -155,6 +177,7 @@ public final class FakeSlack implements ContractFake {
             Failure failure;
             synchronized (this) {
                 requests++;
+                calls.merge(method, 1, Integer::sum);
                 failure = failures.stream().filter(f -> f.matches(method, reply)).findFirst().orElse(null);
                 failures.remove(failure);
             }
@@ -163,12 +186,12 @@ public final class FakeSlack implements ContractFake {
             }
             if (failure != null) {
                 failure.headers().forEach(ex.getResponseHeaders()::add);
-                send(ex, failure.status(), failure.body());
+                FakeSlackHttp.send(ex, failure.status(), failure.body());
             } else if (down) {
-                send(ex, 503, "{\"ok\":false,\"error\":\"service_unavailable\"}");
+                FakeSlackHttp.send(ex, 503, "{\"ok\":false,\"error\":\"service_unavailable\"}");
             } else {
                 ObjectNode answer = answer(ex, method, raw);
-                send(ex, "unknown_method".equals(answer.path("error").asText()) ? 404 : 200, answer.toString());
+                FakeSlackHttp.send(ex, "unknown_method".equals(answer.path("error").asText()) ? 404 : 200, answer.toString());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -186,39 +209,27 @@ public final class FakeSlack implements ContractFake {
         if (!auth.equals("Bearer " + TOKEN)) {
             return error("invalid_auth");
         }
-        String type = ex.getRequestHeaders().getFirst("Content-Type");
-        if (type == null) {
-            return error("missing_post_type");
+        synchronized (this) {
+            String needed = FakeSlackConversations.neededScope(method);
+            if (!scopes.contains(needed)) {
+                return error("missing_scope").put("needed", needed).put("provided", String.join(",", scopes));
+            }
         }
-        String lower = type.toLowerCase().replace(" ", "");
-        if (!"POST".equals(ex.getRequestMethod()) || !lower.startsWith("application/json")) {
-            return error("invalid_post_type");
+        if (method.equals("conversations.list")) {
+            return FakeSlackConversations.list(FakeSlackHttp.params(ex, raw), pageSize);
         }
-        if (lower.contains("charset=") && !lower.contains("charset=utf-8")) {
-            return error("invalid_charset");
+        if (method.equals("conversations.history")) {
+            return FakeSlackConversations.history(FakeSlackHttp.params(ex, raw), workspace, pageSize);
         }
-        JsonNode body;
-        try {
-            body = JSON.readTree(raw);
-        } catch (IOException e) {
-            return error("invalid_json");
+        ObjectNode invalid = FakeSlackHttp.jsonError(ex, raw);
+        if (invalid != null) {
+            return invalid;
         }
-        if (body == null || !body.isObject()) {
-            return error("json_not_object");
-        }
+        ObjectNode body = FakeSlackHttp.jsonObject(raw);
         return switch (method) {
-            case "chat.postMessage" -> workspace.postMessage((ObjectNode) body);
-            case "chat.update" -> workspace.update((ObjectNode) body);
+            case "chat.postMessage" -> workspace.postMessage(body);
+            case "chat.update" -> workspace.update(body);
             default -> error("unknown_method");
         };
-    }
-
-    private static void send(HttpExchange ex, int status, String body) throws IOException {
-        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            ex.getResponseBody().write(bytes);
-        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The state and checks of {@link FakeSlack}'s one channel: messages by ts, thread roots by incident (read
@@ -25,7 +26,10 @@ final class FakeSlackWorkspace {
     private final Map<String, List<String>> received = new LinkedHashMap<>();
     private final Map<String, List<String>> roots = new LinkedHashMap<>();
     private final Map<String, Integer> updates = new HashMap<>();
-    private long seq = 100;
+    /** Top-level messages (what conversations.history lists), by ts in microseconds. */
+    private final TreeMap<Long, String> topLevel = new TreeMap<>();
+    private final Map<String, Integer> replyCounts = new HashMap<>();
+    private long lastMicros;
 
     synchronized List<String> receivedFor(String incidentId) {
         return List.copyOf(received.getOrDefault(incidentId, List.of()));
@@ -65,19 +69,24 @@ final class FakeSlackWorkspace {
         if (!metadata.isMissingNode() && (!metadata.path("event_type").isTextual() || !metadata.path("event_payload").isObject())) {
             return error("invalid_metadata_format");
         }
-        String ts = (1_700_000_000L + seq / 1_000_000) + "." + String.format("%06d", seq % 1_000_000);
-        seq++;
+        // Like Slack: the post time in seconds with six digits, unique in the channel.
+        lastMicros = Math.max(System.currentTimeMillis() * 1000, lastMicros + 1);
+        String ts = String.format("%d.%06d", lastMicros / 1_000_000, lastMicros % 1_000_000);
         ObjectNode message = body.deepCopy().put("type", "message").put("ts", ts).put("channel", FakeSlack.CHANNEL_ID);
         messages.put(ts, message);
         JsonNode payload = metadata.path("event_payload");
         if (threadTs == null) {
+            topLevel.put(lastMicros, ts);
             String incident = payload.path("incident_id").asText(null);
             rootIncident.put(ts, incident == null ? "" : incident);
             if (incident != null) {
                 roots.computeIfAbsent(incident, k -> new ArrayList<>()).add(ts);
                 received.computeIfAbsent(incident, k -> new ArrayList<>()).add("declare");
             }
-        } else if (!rootIncident.get(threadTs).isEmpty()) {
+        } else {
+            replyCounts.merge(threadTs, 1, Integer::sum);
+        }
+        if (threadTs != null && !rootIncident.get(threadTs).isEmpty()) {
             received.computeIfAbsent(rootIncident.get(threadTs), k -> new ArrayList<>())
                     .add(payload.path("event_type").asText("reply"));
         }
@@ -108,6 +117,39 @@ final class FakeSlackWorkspace {
             updates.merge(incident, 1, Integer::sum);
         }
         return JSON.createObjectNode().put("ok", true).put("channel", FakeSlack.CHANNEL_ID).put("ts", ts).put("text", body.path("text").asText(""));
+    }
+
+    /**
+     * conversations.history's view of the channel: the top-level messages (thread replies are not listed)
+     * with ts in (from, to] microseconds (bounds as the caller made them), newest first, at most {@code max}.
+     * A root with replies carries thread_ts (= its ts) and reply_count; metadata only when asked for.
+     */
+    synchronized List<ObjectNode> history(long fromExclusive, long toInclusive, int max, boolean withMetadata) {
+        List<ObjectNode> out = new ArrayList<>();
+        if (toInclusive <= fromExclusive) {
+            return out;
+        }
+        for (String ts : topLevel.subMap(fromExclusive, false, toInclusive, true).descendingMap().values()) {
+            if (out.size() == max) {
+                break;
+            }
+            ObjectNode stored = messages.get(ts);
+            ObjectNode m = JSON.createObjectNode().put("type", "message").put("user", "U0GATEWAY").put("bot_id", "B0GATEWAY")
+                    .put("app_id", "A0GATEWAY").put("ts", ts);
+            m.set("text", stored.path("text").deepCopy());
+            if (stored.has("blocks")) {
+                m.set("blocks", stored.get("blocks").deepCopy());
+            }
+            if (withMetadata && stored.has("metadata")) {
+                m.set("metadata", stored.get("metadata").deepCopy());
+            }
+            int replies = replyCounts.getOrDefault(ts, 0);
+            if (replies > 0) {
+                m.put("thread_ts", ts).put("reply_count", replies);
+            }
+            out.add(m);
+        }
+        return out;
     }
 
     /** text or blocks required; Block Kit limits of the blocks the gateway uses; text ≤ 40,000 characters. */

@@ -4,16 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.outbox.Delivery;
 import dev.incidentgateway.outbox.DeliveryResult;
 import dev.incidentgateway.outbox.ExternalRef;
-import dev.incidentgateway.outbox.Sink;
-import dev.incidentgateway.outbox.SinkHttpClient;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.IncidentStatus;
-import org.apache.camel.component.http.HttpComponent;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,47 +18,7 @@ import static dev.incidentgateway.connectors.slack.SlackDeliveries.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Slack sink over real HTTP (camel-http) against {@link FakeSlack}. */
-class SlackSinkIT {
-    private static final String WRONG_TOKEN = "xoxb-9999999999-a-wrong-but-secret-token";
-    private static DefaultCamelContext camel;
-    private static SinkHttpClient http;
-
-    private FakeSlack slack;
-    private Sink sink;
-    private String incident;
-    private final List<DeliveryResult> results = new ArrayList<>();
-
-    @BeforeAll
-    static void startCamel() {
-        camel = new DefaultCamelContext();
-        // Apache HttpClient 5.5 (Camel 4.18) retries a 429/503 answer by itself, POSTs included, sleeping for its
-        // Retry-After on the caller's thread (CAMEL-23345): the sink would never see the 429. SinkHttpClient's
-        // endpoint should say automaticRetriesDisabled=true; until it does, this test's component does.
-        camel.getComponent("http", HttpComponent.class).setAutomaticRetriesDisabled(true);
-        camel.start();
-        http = new SinkHttpClient(camel.createProducerTemplate());
-    }
-
-    @AfterAll
-    static void stopCamel() {
-        camel.stop();
-    }
-
-    @BeforeEach
-    void start() {
-        slack = new FakeSlack();
-        sink = sink(slack.env());
-        incident = SlackDeliveries.newIncidentId();
-    }
-
-    @AfterEach
-    void stop() {
-        slack.close();
-        for (DeliveryResult r : results) {
-            assertThat(String.valueOf(r)).doesNotContain(FakeSlack.TOKEN).doesNotContain(WRONG_TOKEN);
-        }
-    }
-
+class SlackSinkIT extends SlackSinkHarness {
     @Test
     void declareAckNoteResolveMakeOneThreadWithStatusUpdates() {
         DeliveryResult declared = deliver(delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, "500s on /pay", null));
@@ -115,7 +67,8 @@ class SlackSinkIT {
         sink = sink(env);
         DeliveryResult r = deliver(delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, null, null));
         assertThat(r).isInstanceOf(DeliveryResult.Dead.class);
-        assertThat(((DeliveryResult.Dead) r).reason()).contains("invalid_auth").contains("chat.postMessage");
+        // The first call is the channel name's lookup (SLACK_CHANNEL is #incidents).
+        assertThat(((DeliveryResult.Dead) r).reason()).contains("invalid_auth").contains("conversations.list");
         assertThat(slack.ticketCount(incident)).isZero();
     }
 
@@ -125,7 +78,7 @@ class SlackSinkIT {
         Delivery declare = delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, null, null);
         DeliveryResult r = deliver(declare);
         assertThat(r).isInstanceOf(DeliveryResult.Dead.class);
-        assertThat(((DeliveryResult.Dead) r).reason()).isEqualTo("slack chat.postMessage: not_in_channel");
+        assertThat(((DeliveryResult.Dead) r).reason()).isEqualTo("slack conversations.list: not_in_channel"); // the first call
 
         slack.repair();
         assertThat(deliver(declare)).isInstanceOf(DeliveryResult.Delivered.class);
@@ -207,19 +160,90 @@ class SlackSinkIT {
         assertThat(r).isEqualTo(new DeliveryResult.Dead("slack chat.update: message_not_found"));
     }
 
-    private ExternalRef declare() {
+    @Test
+    void declareRetriedAfterACrashAfterThePostReusesTheRoot() {
+        Delivery declare = delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, null, null);
+        ExternalRef first = created(deliver(declare));
+        // Killed before the relay stored the ref: the row is delivered again, still without a ref.
+        restart();
+        assertThat(created(deliver(declare))).isEqualTo(first);
+        assertThat(created(deliver(declare))).isEqualTo(first); // and by the same process too
+        assertThat(slack.ticketCount(incident)).isEqualTo(1);
+        assertThat(slack.receivedFor(incident)).containsExactly("declare");
+        assertThat(slack.updateCount(incident)).isZero();
+    }
+
+    @Test
+    void laterEventWithoutRefAfterACrashThreadsUnderTheExistingRoot() {
+        ExternalRef ref = declare();
+        restart();
+        DeliveryResult ack = deliver(delivery(incident, EventType.ACK, IncidentStatus.ACKNOWLEDGED, null, null));
+        assertThat(created(ack)).isEqualTo(ref);
+        assertThat(slack.ticketCount(incident)).isEqualTo(1);
+        assertThat(slack.receivedFor(incident)).containsExactly("declare", "ack");
+        assertThat(slack.updateCount(incident)).isEqualTo(1); // the found root gets the current status
+        assertThat(slack.rootMessage(incident).path("blocks").toString()).contains("*Status:* acknowledged");
+
+        // A root posted for a late event (no declare delivered), the process killed before its ref was stored.
+        String late = SlackDeliveries.newIncidentId();
+        ExternalRef lateRef = created(deliver(delivery(late, EventType.NOTE, IncidentStatus.ACKNOWLEDGED, "hi", null)));
+        restart();
+        slack.failNext(FakeSlack.REPLY, 1, 200, Map.of(), "{\"ok\":false,\"error\":\"internal_error\"}");
+        Delivery mitigate = delivery(late, EventType.MITIGATE, IncidentStatus.MITIGATED, null, null);
+        assertThat(deliver(mitigate)).isInstanceOf(DeliveryResult.Retry.class);
+        int lookups = slack.callCount("conversations.history");
+        assertThat(created(deliver(mitigate))).isEqualTo(lateRef);
+        assertThat(slack.callCount("conversations.history")).isEqualTo(lookups); // the retry remembered the root
+        assertThat(slack.ticketCount(late)).isEqualTo(1);
+        assertThat(slack.receivedFor(late)).containsExactly("declare", "note", "mitigate");
+    }
+
+    @Test
+    void channelNameIsResolvedToItsIdOnce() {
+        slack.setPageSize(2); // #incidents is on the second page of conversations.list, roots span pages of history
+        List<String> ids = List.of(incident, SlackDeliveries.newIncidentId(), SlackDeliveries.newIncidentId());
+        List<ExternalRef> refs = new ArrayList<>();
+        for (String id : ids) {
+            refs.add(created(deliver(delivery(id, EventType.DECLARE, IncidentStatus.DECLARED, null, null))));
+            assertThat(deliver(delivery(id, EventType.ACK, IncidentStatus.ACKNOWLEDGED, null, refs.get(refs.size() - 1))))
+                    .isEqualTo(DeliveryResult.delivered());
+        }
+        assertThat(slack.callCount("conversations.list")).isEqualTo(2); // one resolution, two pages
+        assertThat(refs).allSatisfy(ref -> assertThat(ref.channel()).isEqualTo(FakeSlack.CHANNEL_ID));
+        // After a crash, the first incident's root is the oldest: found pages down the history.
+        restart();
+        assertThat(created(deliver(delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, null, null)))).isEqualTo(refs.get(0));
+        assertThat(slack.callCount("conversations.list")).isEqualTo(4); // the new process resolves once too
+        ids.forEach(id -> assertThat(slack.ticketCount(id)).isEqualTo(1));
+
+        Map<String, String> byId = new HashMap<>(slack.env());
+        byId.put("SLACK_CHANNEL", FakeSlack.CHANNEL_ID);
+        sink = sink(byId);
+        String other = SlackDeliveries.newIncidentId();
+        assertThat(created(deliver(delivery(other, EventType.DECLARE, IncidentStatus.DECLARED, null, null))).channel())
+                .isEqualTo(FakeSlack.CHANNEL_ID);
+        assertThat(slack.callCount("conversations.list")).isEqualTo(4); // an ID needs no lookup
+    }
+
+    @Test
+    void missingReadScopesAreDeadAndNameTheScope() {
+        slack.revokeScope("channels:history");
         DeliveryResult r = deliver(delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, null, null));
-        assertThat(r).isInstanceOf(DeliveryResult.Delivered.class);
-        return ((DeliveryResult.Delivered) r).created();
+        assertThat(r).isEqualTo(new DeliveryResult.Dead("slack conversations.history: missing_scope (needed: channels:history)"));
+        slack.revokeScope("channels:read");
+        restart();
+        r = deliver(delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, null, null));
+        assertThat(r).isEqualTo(new DeliveryResult.Dead("slack conversations.list: missing_scope (needed: channels:read)"));
+        assertThat(slack.ticketCount(incident)).isZero();
     }
 
-    private DeliveryResult deliver(Delivery d) {
-        DeliveryResult r = sink.deliver(d);
-        results.add(r);
-        return r;
-    }
-
-    private static Sink sink(Map<String, String> env) {
-        return new SlackSinkFactory().create(SlackDeliveries.descriptor(), env, http);
+    @Test
+    void unknownChannelNameIsDead() {
+        Map<String, String> env = new HashMap<>(slack.env());
+        env.put("SLACK_CHANNEL", "#no-such-channel");
+        sink = sink(env);
+        DeliveryResult r = deliver(delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, null, null));
+        assertThat(r).isInstanceOf(DeliveryResult.Dead.class);
+        assertThat(((DeliveryResult.Dead) r).reason()).startsWith("slack conversations.list: no channel named #no-such-channel");
     }
 }
