@@ -1,6 +1,7 @@
 package dev.incidentgateway.connectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.connectors.jira.JiraPoller;
 import dev.incidentgateway.ingest.poll.PollingSource;
 import dev.incidentgateway.outbox.ExternalRefs;
 import dev.incidentgateway.outbox.SinkHttpClient;
@@ -17,6 +18,10 @@ public final class PollingSources {
     public static List<PollingSource> create(Map<String, JsonNode> descriptors, Map<String, String> env, SinkHttpClient http,
                                              ExternalRefs refs) {
         List<PollingSource> sources = new ArrayList<>();
+        JiraPoller jira = JiraPoller.create(descriptors.get("jira"), env, http, refs);
+        if (jira != null) {
+            sources.add(jira);
+        }
         return sources;
     }
 }

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.incidentgateway.connectors.jira.FakeJiraState.Issue;
 import dev.incidentgateway.connectors.jira.FakeJiraState.Reply;
+import dev.incidentgateway.connectors.jira.JiraPollFakeData.User;
 import dev.incidentgateway.testsupport.ContractFake;
 
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -116,6 +119,54 @@ public final class FakeJira implements ContractFake {
         return List.copyOf(requests);
     }
 
+    /** Where the fake's clock stands: the next change is one second later. */
+    public synchronized void setNow(Instant now) {
+        state.now = now;
+    }
+
+    /** Page tokens issued so far are refused from now on (400), as Jira does with expired ones. */
+    public synchronized void expirePageTokens() {
+        state.tokenEpoch++;
+    }
+
+    /** The gateway account's profile zone (JQL dates are read in it; {@code /myself} reports it). */
+    public synchronized void setUserZone(ZoneId zone) {
+        state.zone = zone;
+    }
+
+    /** Someone (not the gateway) creates an issue of {@code issueType} at {@code at}; priority High. */
+    public synchronized Issue createIssue(User who, String summary, String issueType, Instant at) {
+        state.now = at.minusSeconds(1);
+        return state.find(json(state.create(JiraPollFakeData.newIssue(PROJECT, summary, issueType, who), who)).path("id").asText());
+    }
+
+    /** {@code who} moves the issue to {@code status} at {@code at} (through the workflow's transition). */
+    public synchronized void transition(User who, String key, String status, Instant at) {
+        for (JsonNode t : json(state.issue("GET", key, "/transitions", null, null)).path("transitions")) {
+            if (t.path("to").path("name").asText().equals(status)) {
+                state.now = at.minusSeconds(1);
+                state.issue("POST", key, "/transitions", json.createObjectNode().set("transition",
+                        json.createObjectNode().put("id", t.path("id").asText())), null, who);
+                return;
+            }
+        }
+        throw new IllegalStateException("no transition of " + key + " to " + status);
+    }
+
+    /** {@code who} comments on the issue at {@code at}. */
+    public synchronized void comment(User who, String key, String text, Instant at) {
+        state.now = at.minusSeconds(1);
+        state.issue("POST", key, "/comment", json.createObjectNode().set("body", FakeJiraChecks.adfOf(text)), null, who);
+    }
+
+    private JsonNode json(Reply reply) {
+        try {
+            return json.readTree(reply.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -159,6 +210,12 @@ public final class FakeJira implements ContractFake {
         try {
             if (path.equals("/rest/api/3/issue") && method.equals("POST")) {
                 return state.create(parse(body));
+            }
+            if (path.equals("/rest/api/3/myself") && method.equals("GET")) {
+                return new Reply(200, Map.of(), JiraPollFakeData.myself(state.zone).toString());
+            }
+            if (path.equals("/rest/api/3/status") && method.equals("GET")) {
+                return new Reply(200, Map.of(), JiraPollFakeData.statuses().toString());
             }
             if (path.equals("/rest/api/3/search/jql") && method.equals("GET")) {
                 return state.search(query(ex.getRequestURI().getRawQuery()));

@@ -94,6 +94,21 @@ final class FakeJiraChecks {
         return true;
     }
 
+    /** A one-paragraph ADF document; newlines become hard breaks. */
+    static JsonNode adfOf(String text) {
+        com.fasterxml.jackson.databind.node.ObjectNode doc = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("type", "doc").put("version", 1);
+        com.fasterxml.jackson.databind.node.ArrayNode inline = doc.putArray("content").addObject().put("type", "paragraph")
+                .putArray("content");
+        for (String line : text.split("\n")) {
+            if (!inline.isEmpty()) {
+                inline.addObject().put("type", "hardBreak");
+            }
+            inline.addObject().put("type", "text").put("text", line);
+        }
+        return doc;
+    }
+
     /** The plain text of an ADF document (text nodes joined, hard breaks as newlines, paragraphs by blank lines). */
     static String text(JsonNode doc) {
         StringBuilder out = new StringBuilder();

@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.incidentgateway.connectors.jira.JiraPollFakeData.User;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +35,12 @@ final class FakeJiraState {
         public final ObjectNode fields;
         public final List<JsonNode> comments = new ArrayList<>();
         public volatile String status = "To Do";
+        /** For polling: who reported it, when, its changelog histories and full comments (author, created). */
+        public User reporter = JiraPollFakeData.GATEWAY;
+        public Instant created;
+        public Instant updated;
+        public final List<ObjectNode> histories = new ArrayList<>();
+        public final List<ObjectNode> commentRecords = new ArrayList<>();
 
         Issue(String id, String key, ObjectNode fields) {
             this.id = id;
@@ -52,6 +63,14 @@ final class FakeJiraState {
     private final String baseUrl;
     private final List<Issue> issues = new ArrayList<>();
     private final Map<String, List<String>> received = new HashMap<>();
+    /** The fake's clock: each change takes {@link #tick()} (one second later than the last unless set). */
+    Instant now = Instant.parse("2025-03-01T09:00:00Z");
+    /** The account's profile zone: JQL dates are read in it, times are rendered in it. */
+    ZoneId zone = ZoneOffset.UTC;
+    /** Part of every page token: bumping it expires the tokens issued before. */
+    int tokenEpoch;
+    private long nextHistory = 30000;
+    private long nextComment = 20000;
 
     FakeJiraState(String project, String baseUrl) {
         this.project = project;
@@ -59,6 +78,10 @@ final class FakeJiraState {
     }
 
     Reply create(JsonNode body) {
+        return create(body, JiraPollFakeData.GATEWAY);
+    }
+
+    Reply create(JsonNode body, User who) {
         JsonNode fields = body.path("fields");
         if (!fields.isObject()) {
             return error(400, List.of("Request body must contain fields"), Map.of());
@@ -69,6 +92,9 @@ final class FakeJiraState {
         }
         int n = issues.size() + 1;
         Issue issue = new Issue(String.valueOf(10000 + n), project + "-" + n, (ObjectNode) fields.deepCopy());
+        issue.reporter = who;
+        issue.created = tick();
+        issue.updated = issue.created;
         issues.add(issue);
         record(issue, "declare");
         return ok(201, json.createObjectNode().put("id", issue.id).put("key", issue.key)
@@ -76,6 +102,13 @@ final class FakeJiraState {
     }
 
     Reply search(Map<String, String> params) {
+        ObjectNode byUpdated = JiraPollFakeData.searchUpdated(issues, params, baseUrl, zone, tokenEpoch);
+        if (byUpdated != null && byUpdated.has("errorMessages")) {
+            return new Reply(400, Map.of(), byUpdated.toString());
+        }
+        if (byUpdated != null) {
+            return ok(200, byUpdated);
+        }
         Matcher m = JQL.matcher(params.getOrDefault("jql", "").trim());
         if (!m.matches()) {
             return error(400, List.of("Error in the JQL Query: unsupported query '" + params.get("jql") + "'"), Map.of());
@@ -91,28 +124,46 @@ final class FakeJiraState {
 
     /** {@code GET /rest/api/3/issue/{idOrKey}}, {@code /comment} and {@code /transitions}. */
     Reply issue(String method, String idOrKey, String sub, JsonNode body, String event) {
-        Issue issue = issues.stream().filter(i -> i.id.equals(idOrKey) || i.key.equals(idOrKey)).findFirst().orElse(null);
+        return issue(method, idOrKey, sub, body, event, JiraPollFakeData.GATEWAY);
+    }
+
+    /** As {@link #issue(String, String, String, JsonNode, String)}, acting as {@code who}. */
+    Reply issue(String method, String idOrKey, String sub, JsonNode body, String event, User who) {
+        Issue issue = find(idOrKey);
         if (issue == null) {
             return error(404, List.of("Issue does not exist or you do not have permission to see it."), Map.of());
         }
         return switch (method + " " + sub) {
             case "GET " -> ok(200, view(issue));
-            case "POST /comment" -> comment(issue, body, event);
+            case "POST /comment" -> comment(issue, body, event, who);
             case "GET /transitions" -> ok(200, transitions(issue));
-            case "POST /transitions" -> transition(issue, body, event);
+            case "POST /transitions" -> transition(issue, body, event, who);
             default -> error(405, List.of("Method " + method + " is not allowed here"), Map.of());
         };
     }
 
-    private Reply comment(Issue issue, JsonNode body, String event) {
+    Issue find(String idOrKey) {
+        return issues.stream().filter(i -> i.id.equals(idOrKey) || i.key.equals(idOrKey)).findFirst().orElse(null);
+    }
+
+    /** The next change's time. */
+    Instant tick() {
+        now = now.plusSeconds(1);
+        return now;
+    }
+
+    private Reply comment(Issue issue, JsonNode body, String event, User who) {
         JsonNode doc = body.get("body");
         if (!FakeJiraChecks.isAdf(doc) || doc.path("content").isEmpty()) {
             return error(400, List.of(), Map.of("comment", FakeJiraChecks.NOT_ADF));
         }
         issue.comments.add(doc);
+        long id = nextComment++;
+        issue.updated = tick();
+        issue.commentRecords.add(JiraPollFakeData.comment(id, who, issue.updated, zone, doc));
         Matcher tag = TAG.matcher(FakeJiraChecks.text(doc));
         record(issue, event != null ? event : tag.find() ? tag.group(1) : "note");
-        ObjectNode out = json.createObjectNode().put("id", String.valueOf(20000 + issue.comments.size()));
+        ObjectNode out = json.createObjectNode().put("id", String.valueOf(id));
         out.set("body", doc);
         return ok(201, out);
     }
@@ -127,10 +178,12 @@ final class FakeJiraState {
         return out;
     }
 
-    private Reply transition(Issue issue, JsonNode body, String event) {
+    private Reply transition(Issue issue, JsonNode body, String event, User who) {
         String id = body.path("transition").path("id").asText("");
         for (String[] t : WORKFLOW.get(issue.status)) {
             if (t[0].equals(id)) {
+                issue.updated = tick();
+                issue.histories.add(JiraPollFakeData.history(nextHistory++, who, issue.updated, zone, issue.status, t[2]));
                 issue.status = t[2];
                 record(issue, event != null ? event : "transition:" + t[2]);
                 return new Reply(204, Map.of(), null);
@@ -154,12 +207,7 @@ final class FakeJiraState {
     }
 
     private ObjectNode view(Issue i) {
-        ObjectNode out = json.createObjectNode().put("id", i.id).put("key", i.key).put("self", baseUrl + "/rest/api/3/issue/" + i.id);
-        ObjectNode fields = out.putObject("fields");
-        fields.put("summary", i.fields.path("summary").asText());
-        fields.putObject("status").put("name", i.status);
-        fields.set("labels", i.fields.path("labels").deepCopy());
-        return out;
+        return JiraPollFakeData.view(i, baseUrl, zone, false);
     }
 
     private void record(Issue issue, String what) {

@@ -1,0 +1,149 @@
+package dev.incidentgateway.connectors.jira;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.Severity;
+
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The Jira poller's settings: the sink's environment ({@code JIRA_URL}, {@code JIRA_EMAIL}, {@code JIRA_API_TOKEN},
+ * {@code JIRA_PROJECT}), {@code JIRA_POLL_INTERVAL} (seconds, default 60, 0 = off) and the optional {@code source:}
+ * block of {@code connectors/jira.yaml}.
+ *
+ * @param statusEvents status name (lower case) → event type; a status not named here maps by its category
+ * @param priorities   Jira priority name (lower case) → severity, the inverse of the sink's {@code priorities}
+ * @param timeZone     the zone JQL dates are read in (the account's profile zone); {@code null}: ask {@code /myself}
+ */
+record JiraPollConfig(String baseUrl, String email, String token, String project, Duration interval, int pageSize,
+                      int overlapMinutes, Duration firstSync, String issueType, Map<String, EventType> statusEvents,
+                      Map<String, Severity> priorities, ZoneId timeZone) {
+
+    static final int DEFAULT_INTERVAL_S = 60;
+    private static final String FILE = "connectors/jira.yaml: source.";
+
+    /** Never print the token. */
+    @Override
+    public String toString() {
+        return "JiraPollConfig[" + baseUrl + ", project=" + project + ", every " + interval.toSeconds() + " s]";
+    }
+
+    String authorization() {
+        return "Basic " + Base64.getEncoder().encodeToString((email + ":" + token).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code null} when the poller is off: credentials not all set, {@code JIRA_POLL_INTERVAL=0}, or {@code source.enabled: false}. */
+    static JiraPollConfig from(JsonNode descriptor, Map<String, String> env) {
+        JsonNode raw = descriptor == null ? MissingNode.getInstance() : descriptor;
+        JsonNode src = raw.path("source");
+        String url = env.getOrDefault("JIRA_URL", "").trim();
+        String email = env.getOrDefault("JIRA_EMAIL", "").trim();
+        String token = env.getOrDefault("JIRA_API_TOKEN", "").trim();
+        String project = env.getOrDefault("JIRA_PROJECT", "").trim();
+        if (url.isEmpty() || email.isEmpty() || token.isEmpty() || project.isEmpty() || src.path("enabled").asText("").equals("false")) {
+            return null;
+        }
+        List<String> problems = new ArrayList<>();
+        if (!url.matches("https?://[^\\s/]+(/\\S*)?")) {
+            problems.add("JIRA_URL must be the http(s) base URL of the Jira site (https://<site>.atlassian.net)");
+        }
+        url = url.replaceAll("/+$", "");
+        if (!project.matches("[A-Za-z][A-Za-z0-9_]*")) {
+            problems.add("JIRA_PROJECT must be a Jira project key such as OPS");
+        }
+        String intervalText = env.getOrDefault("JIRA_POLL_INTERVAL", "").trim();
+        long interval = DEFAULT_INTERVAL_S;
+        if (!intervalText.isEmpty()) {
+            interval = intervalText.matches("\\d{1,7}") ? Long.parseLong(intervalText) : -1;
+            if (interval < 0) {
+                problems.add("JIRA_POLL_INTERVAL must be a number of seconds (0 turns the Jira poller off), got '" + intervalText + "'");
+            } else if (interval == 0) {
+                return null;
+            }
+        }
+        int pageSize = number(src, "pageSize", 50, 1, 100, problems);
+        int overlap = number(src, "overlapMinutes", 2, 0, 1440, problems);
+        int firstSyncHours = number(src, "firstSyncHours", 24, 0, 24 * 366, problems);
+        String issueType = text(src.path("issueType"), text(raw.path("issueType"), JiraConfig.DEFAULT_ISSUE_TYPE));
+        ZoneId zone = null;
+        if (src.hasNonNull("timeZone")) {
+            try {
+                zone = ZoneId.of(src.path("timeZone").asText());
+            } catch (DateTimeException e) {
+                problems.add(FILE + "timeZone: not a time zone id such as UTC or Europe/Berlin");
+            }
+        }
+        Map<String, EventType> statusEvents = statusEvents(src.path("statusEvents"), problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new JiraPollConfig(url, email, token, project.toUpperCase(Locale.ROOT), Duration.ofSeconds(interval),
+                pageSize, overlap, Duration.ofHours(firstSyncHours), issueType, statusEvents, priorities(raw.path("priorities")), zone);
+    }
+
+    private static Map<String, EventType> statusEvents(JsonNode node, List<String> problems) {
+        Map<String, EventType> out = new LinkedHashMap<>();
+        if (!node.isMissingNode() && !node.isNull() && !node.isObject()) {
+            problems.add(FILE + "statusEvents must be a map of Jira status name to ack, mitigate, resolve or close");
+            return out;
+        }
+        node.properties().forEach(e -> {
+            EventType type = EventType.fromWire(e.getValue().asText("").trim().toLowerCase(Locale.ROOT)).orElse(null);
+            if (type == null || !type.name().matches("ACK|MITIGATE|RESOLVE|CLOSE")) {
+                problems.add(FILE + "statusEvents." + e.getKey() + ": must be ack, mitigate, resolve or close, got '"
+                        + e.getValue().asText() + "'");
+            } else {
+                out.put(e.getKey().trim().toLowerCase(Locale.ROOT), type);
+            }
+        });
+        return out;
+    }
+
+    /** The inverse of the sink's severity → priority map (defaults: Highest sev1, High sev2, Medium sev3, Low/Lowest sev4). */
+    private static Map<String, Severity> priorities(JsonNode node) {
+        Map<String, Severity> out = new LinkedHashMap<>();
+        out.put("highest", Severity.SEV1);
+        out.put("high", Severity.SEV2);
+        out.put("medium", Severity.SEV3);
+        out.put("low", Severity.SEV4);
+        out.put("lowest", Severity.SEV4);
+        if (node.isObject()) {
+            Map<Severity, String> configured = new EnumMap<>(Severity.class);
+            node.properties().forEach(e -> Severity.fromWire(e.getKey()).ifPresent(s -> configured.put(s, e.getValue().asText(""))));
+            configured.forEach((sev, name) -> {
+                if (!name.isBlank()) {
+                    out.put(name.trim().toLowerCase(Locale.ROOT), sev);
+                }
+            });
+        }
+        return out;
+    }
+
+    private static int number(JsonNode src, String key, int fallback, int min, int max, List<String> problems) {
+        JsonNode v = src.path(key);
+        if (v.isMissingNode() || v.isNull()) {
+            return fallback;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min || v.asInt() > max) {
+            problems.add(FILE + key + " must be a whole number from " + min + " to " + max + ", got '" + v.asText() + "'");
+            return fallback;
+        }
+        return v.asInt();
+    }
+
+    private static String text(JsonNode node, String fallback) {
+        return node.isTextual() && !node.asText().isBlank() ? node.asText().trim() : fallback;
+    }
+}

@@ -1,0 +1,241 @@
+package dev.incidentgateway.connectors.jira;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.incidentgateway.ingest.poll.PollFailure;
+import dev.incidentgateway.ingest.poll.PollPage;
+import dev.incidentgateway.ingest.poll.PollingSource;
+import dev.incidentgateway.outbox.ExternalRefs;
+import dev.incidentgateway.outbox.FailureClassifier;
+import dev.incidentgateway.outbox.HttpCall;
+import dev.incidentgateway.outbox.HttpReply;
+import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.timeline.NewEvent;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Polls Jira Cloud for changes to the project's issues ({@code GET /rest/api/3/search/jql}, {@code nextPageToken}
+ * paging, {@code expand=changelog}) and maps them with {@link JiraPollMapper}: new issues of the configured type
+ * declare incidents, status changes acknowledge or resolve them, comments become notes.
+ *
+ * <p>JQL dates have minute precision and are read in the account's time zone ({@code GET /rest/api/3/myself}, or
+ * {@code source.timeZone}), and Jira's search index lags: each run asks for
+ * {@code updated >= "<last seen updated − overlapMinutes, floored to the minute>"} and lets the events' stable
+ * ids drop what was read before. The watermark is described in {@link JiraPollWatermark}. The first sync (no
+ * watermark) reads the issues updated in the last {@code source.firstSyncHours} (default 24).
+ *
+ * <p>Failures: 401/403 → {@link PollFailure.Kind#AUTH}; 429, 5xx, other errors and no answer →
+ * {@link PollFailure.Kind#TRANSIENT} with Jira's Retry-After. A page token Jira no longer accepts (400) restarts
+ * the run from the watermark's {@code updated}.
+ */
+public final class JiraPoller implements PollingSource {
+    static final String NAME = "jira";
+    static final String FIELDS = "summary,status,priority,labels,issuetype,created,updated,description,reporter,comment";
+    private static final DateTimeFormatter JQL_DATE = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm", Locale.ROOT);
+    private static final int MAX_WATERMARK = 500;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final JiraPollConfig config;
+    private final SinkHttpClient http;
+    private final ExternalRefs refs;
+    private final Clock clock;
+    private final Map<String, String> categories = new HashMap<>();
+    private JiraPollMapper mapper;
+    private ZoneId zone;
+
+    JiraPoller(JiraPollConfig config, SinkHttpClient http, ExternalRefs refs, Clock clock) {
+        this.config = config;
+        this.http = http;
+        this.refs = refs;
+        this.clock = clock;
+    }
+
+    /**
+     * The poller of {@code connectors/jira.yaml}'s {@code source:} block, or {@code null} when JIRA_URL, JIRA_EMAIL,
+     * JIRA_API_TOKEN or JIRA_PROJECT is unset, JIRA_POLL_INTERVAL is 0, or {@code source.enabled} is false.
+     *
+     * @throws dev.incidentgateway.config.ConfigException naming every bad setting
+     */
+    public static JiraPoller create(JsonNode descriptor, Map<String, String> env, SinkHttpClient http, ExternalRefs refs) {
+        JiraPollConfig config = JiraPollConfig.from(descriptor, env);
+        return config == null ? null : new JiraPoller(config, http, refs, Clock.systemUTC());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Duration interval() {
+        return config.interval();
+    }
+
+    @Override
+    public PollPage poll(String watermark) throws PollFailure {
+        if (mapper == null) {
+            identify();
+        }
+        JiraPollWatermark w = JiraPollWatermark.parse(watermark);
+        Instant max = w.updated();
+        List<NewEvent> events = new ArrayList<>();
+        String from = w.paging() ? w.from() : lowerBound(w.updated());
+        String token = w.page();
+        boolean refreshed = false;
+        while (true) {
+            HttpReply reply = http.send(HttpCall.get(searchUrl(from, token), headers()));
+            if (reply.status() == 400 && token != null) {
+                // the page token expired (e.g. after a restart): start the run again from what is committed
+                from = lowerBound(w.updated());
+                token = null;
+                continue;
+            }
+            JsonNode page = json(check(reply, "search issues of " + config.project()), "search issues");
+            if (!refreshed && hasUnknownStatus(page)) {
+                loadStatuses();
+                refreshed = true;
+            }
+            for (JsonNode issue : page.path("issues")) {
+                events.addAll(mapper.map(issue, incidentFor(issue.path("id").asText())));
+                Instant updated = JiraPollMapper.time(issue.path("fields").path("updated").asText());
+                if (updated != null && (max == null || updated.isAfter(max))) {
+                    max = updated;
+                }
+            }
+            String next = page.path("nextPageToken").asText("");
+            if (page.path("isLast").asBoolean(next.isEmpty()) || next.isEmpty() || page.path("issues").isEmpty()) {
+                Instant done = max != null ? max : parseJqlDate(from);
+                return new PollPage(events, new JiraPollWatermark(done, null, null).format(), false);
+            }
+            String more = new JiraPollWatermark(max, from, next).format();
+            if (more.length() <= MAX_WATERMARK) {
+                return new PollPage(events, more, true);
+            }
+            token = next; // a token too long to store: read on in this call
+        }
+    }
+
+    /** {@code GET /myself}: the account whose changes are the gateway's own, and the zone JQL dates are read in. */
+    private void identify() throws PollFailure {
+        JsonNode me = json(check(http.send(HttpCall.get(api("/myself"), headers())), "read the account of JIRA_EMAIL"), "myself");
+        zone = config.timeZone();
+        if (zone == null) {
+            try {
+                zone = ZoneId.of(me.path("timeZone").asText("UTC"));
+            } catch (DateTimeException e) {
+                zone = ZoneOffset.UTC;
+            }
+        }
+        loadStatuses();
+        mapper = new JiraPollMapper(config, me.path("accountId").asText(null), categories);
+    }
+
+    /** {@code GET /status}: every status's category ({@code new}, {@code indeterminate}, {@code done}). */
+    private void loadStatuses() throws PollFailure {
+        HttpReply reply = check(http.send(HttpCall.get(api("/status"), headers())), "list statuses");
+        try {
+            for (JsonNode s : JSON.readTree(reply.text())) {
+                String category = s.path("statusCategory").path("key").asText("");
+                categories.put(s.path("id").asText(), category);
+                categories.put(s.path("name").asText().toLowerCase(Locale.ROOT), category);
+            }
+        } catch (IOException e) {
+            throw new PollFailure(PollFailure.Kind.TRANSIENT, "list statuses: the answer is not JSON", null);
+        }
+    }
+
+    private boolean hasUnknownStatus(JsonNode page) {
+        for (JsonNode issue : page.path("issues")) {
+            for (JsonNode h : issue.path("changelog").path("histories")) {
+                for (JsonNode item : h.path("items")) {
+                    if ("status".equals(item.path("field").asText()) && !categories.containsKey(item.path("to").asText(""))
+                            && !categories.containsKey(item.path("toString").asText("").toLowerCase(Locale.ROOT))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private String incidentFor(String issueId) throws PollFailure {
+        try {
+            return refs.incidentFor(NAME, issueId);
+        } catch (SQLException e) {
+            throw new PollFailure(PollFailure.Kind.TRANSIENT, "could not read external refs: " + e.getMessage(), null);
+        }
+    }
+
+    /** The run's JQL lower bound: the last seen {@code updated} minus the overlap (first sync: now minus firstSyncHours). */
+    private String lowerBound(Instant updated) {
+        Instant from = updated == null ? clock.instant().minus(config.firstSync())
+                : updated.minus(Duration.ofMinutes(config.overlapMinutes()));
+        return JQL_DATE.format(from.atZone(zone).truncatedTo(ChronoUnit.MINUTES));
+    }
+
+    private Instant parseJqlDate(String text) {
+        return java.time.LocalDateTime.parse(text, JQL_DATE).atZone(zone).toInstant();
+    }
+
+    String searchUrl(String from, String token) {
+        String jql = "project = " + config.project() + " AND updated >= \"" + from + "\" ORDER BY updated ASC";
+        return api("/search/jql?jql=" + encode(jql) + "&maxResults=" + config.pageSize() + "&fields=" + encode(FIELDS)
+                + "&expand=changelog" + (token == null ? "" : "&nextPageToken=" + encode(token)));
+    }
+
+    /** A non-2xx answer as a classified failure; never with the credentials in it. */
+    private HttpReply check(HttpReply reply, String what) throws PollFailure {
+        if (reply.isSuccess()) {
+            return reply;
+        }
+        String reason = JiraErrors.reason(reply).replace(config.token(), "***")
+                .replace(config.authorization().substring("Basic ".length()), "***");
+        String message = "HTTP " + (reply.status() == 0 ? "no answer" : reply.status()) + ": " + what
+                + (reason.isEmpty() ? "" : ": " + reason);
+        if (reply.status() == 401 || reply.status() == 403) {
+            throw new PollFailure(PollFailure.Kind.AUTH, message, null);
+        }
+        throw new PollFailure(PollFailure.Kind.TRANSIENT, message, FailureClassifier.retryAfter(reply.header("Retry-After")));
+    }
+
+    private static JsonNode json(HttpReply reply, String what) throws PollFailure {
+        try {
+            JsonNode node = JSON.readTree(reply.text());
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (IOException e) {
+            // below
+        }
+        throw new PollFailure(PollFailure.Kind.TRANSIENT, what + ": HTTP " + reply.status() + " with a body that is not a JSON object", null);
+    }
+
+    private Map<String, String> headers() {
+        return Map.of("Authorization", config.authorization(), "Accept", "application/json");
+    }
+
+    private String api(String path) {
+        return config.baseUrl() + "/rest/api/3" + path;
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
