@@ -42,6 +42,7 @@ import dev.incidentgateway.connectors.SinkFactories;
 import dev.incidentgateway.ingest.poll.PollerRoute;
 import dev.incidentgateway.ingest.poll.PollingSource;
 import dev.incidentgateway.ingest.poll.SourcePoller;
+import dev.incidentgateway.outbox.ExternalRefRecorder;
 import dev.incidentgateway.outbox.ExternalRefs;
 import dev.incidentgateway.outbox.OutboxApi;
 import dev.incidentgateway.outbox.OutboxModule;
@@ -103,7 +104,7 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
-                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, List.of(outbox.writer()));
+                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, List.of(outbox.writer(), new ExternalRefRecorder()));
 
         int maxBody = config.get(GatewayConfig.HTTP_MAX_BODY_BYTES);
         ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json), meters, maxBody);

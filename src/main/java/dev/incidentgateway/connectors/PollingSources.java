@@ -2,6 +2,7 @@ package dev.incidentgateway.connectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.connectors.jira.JiraPoller;
+import dev.incidentgateway.connectors.servicenow.ServiceNowPoller;
 import dev.incidentgateway.ingest.poll.PollingSource;
 import dev.incidentgateway.outbox.ExternalRefs;
 import dev.incidentgateway.outbox.SinkHttpClient;
@@ -18,6 +19,10 @@ public final class PollingSources {
     public static List<PollingSource> create(Map<String, JsonNode> descriptors, Map<String, String> env, SinkHttpClient http,
                                              ExternalRefs refs) {
         List<PollingSource> sources = new ArrayList<>();
+        ServiceNowPoller serviceNow = ServiceNowPoller.create(descriptors.get("servicenow"), env, http, refs);
+        if (serviceNow != null) {
+            sources.add(serviceNow);
+        }
         JiraPoller jira = JiraPoller.create(descriptors.get("jira"), env, http, refs);
         if (jira != null) {
             sources.add(jira);

@@ -117,8 +117,13 @@ final class JiraPollMapper {
 
     private ObjectNode data(JsonNode issue) {
         String key = issue.path("key").asText();
-        return json.createObjectNode().put("jiraIssueId", issue.path("id").asText()).put("jiraKey", key)
+        ObjectNode data = json.createObjectNode().put("jiraIssueId", issue.path("id").asText()).put("jiraKey", key)
                 .put("url", config.baseUrl() + "/browse/" + key);
+        // Recorded in external_refs with the declare (ExternalRefRecorder): the Jira sink then updates this issue
+        // instead of creating a second one, and later polls map the issue to its incident by id.
+        data.putObject("externalRef").put("connector", "jira").put("externalId", issue.path("id").asText())
+                .put("externalKey", key).put("url", config.baseUrl() + "/browse/" + key);
+        return data;
     }
 
     /** The configured name first, then the category of the status (its id, its name, or the issue's current status). */

@@ -1,6 +1,5 @@
 package dev.incidentgateway.connectors.servicenow;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -10,7 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +25,15 @@ import java.util.concurrent.Executors;
  * and {@code GET/PATCH .../incident/<sys_id>}, answering errors with ServiceNow's envelope
  * {@code {"error":{"message","detail"},"status":"failure"}}. What a call stands for is read from the
  * {@code X-Incident-Gateway-Event} header the sink sends (creates count as "declare").
+ *
+ * <p>For pollers: list GETs of incident and sys_journal_field take {@link ServiceNowPollFakeQuery}'s encoded queries,
+ * sysparm_limit/offset, and answer X-Total-Count and a Link header. HTTP writes are {@link #USER}'s at {@link #now()};
+ * {@link #createAs}, {@link #updateAs} and {@link #setNow} stand for other users working at chosen times.
  */
 public final class FakeServiceNow implements ContractFake {
     public static final String USER = "incident-gateway";
     private static final String TABLE = "/api/now/table/incident";
+    private static final String JOURNAL = "/api/now/table/sys_journal_field";
 
     private final String password = "pw-" + java.util.UUID.randomUUID();
     private final FakeServiceNowTable table = new FakeServiceNowTable();
@@ -40,6 +45,8 @@ public final class FakeServiceNow implements ContractFake {
     private Canned failure;
     private volatile boolean down;
     private volatile int latencyMillis;
+    private volatile Instant fixedNow;
+    private volatile boolean linkHeaders = true;
 
     private record Canned(int status, Map<String, String> headers, String body) {
     }
@@ -113,6 +120,37 @@ public final class FakeServiceNow implements ContractFake {
         return rec == null ? List.of() : table.workNotes(rec.path("sys_id").asText());
     }
 
+    /** The instance's clock: real time (to the second) unless {@link #setNow} fixed it. */
+    public Instant now() {
+        Instant fixed = fixedNow;
+        return (fixed != null ? fixed : Instant.now()).truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** Fixes the instance's clock ({@code null}: real time again). */
+    public void setNow(Instant now) {
+        this.fixedNow = now;
+    }
+
+    /** Whether list answers carry a Link header (on by default, as on real instances). */
+    public void setLinkHeaders(boolean on) {
+        this.linkHeaders = on;
+    }
+
+    /** Creates an incident record as {@code user} (not through HTTP) at {@link #now()}; returns it. */
+    public ObjectNode createAs(String user, ObjectNode fields) {
+        return table.insert(fields, user, now());
+    }
+
+    /** Updates a record as {@code user} at {@link #now()}: fields, and work_notes/comments as journal entries. */
+    public ObjectNode updateAs(String user, String sysId, ObjectNode fields) {
+        return table.update(sysId, fields, null, user, now());
+    }
+
+    /** A record by sys_id, or {@code null}. */
+    public ObjectNode recordBySysId(String sysId) {
+        return table.get(sysId);
+    }
+
     /** Every request as {@code METHOD path?query}, in arrival order. */
     public List<String> requests() {
         return List.copyOf(requests);
@@ -162,16 +200,9 @@ public final class FakeServiceNow implements ContractFake {
         String method = ex.getRequestMethod();
         if (path.equals(TABLE)) {
             switch (method) {
-                case "GET" -> {
-                    Map<String, String> q = FakeServiceNowHttp.query(ex.getRequestURI().getRawQuery());
-                    List<String> fields = q.containsKey("sysparm_fields")
-                            ? Arrays.stream(q.get("sysparm_fields").split(",")).map(String::trim).toList() : List.of();
-                    int limit = Integer.parseInt(q.getOrDefault("sysparm_limit", "10000"));
-                    ArrayNode result = table.query(q.get("sysparm_query"), fields, limit);
-                    FakeServiceNowHttp.result(ex, 200, result, Map.of("X-Total-Count", String.valueOf(result.size())));
-                }
+                case "GET" -> FakeServiceNowHttp.list(ex, baseUrl() + TABLE, linkHeaders, table::query);
                 case "POST" -> {
-                    ObjectNode rec = table.insert(FakeServiceNowHttp.json(ex, body));
+                    ObjectNode rec = table.insert(FakeServiceNowHttp.json(ex, body), USER, now());
                     FakeServiceNowHttp.result(ex, 201, rec, Map.of("Location", baseUrl() + TABLE + "/" + rec.path("sys_id").asText()));
                 }
                 default -> FakeServiceNowHttp.error(ex, 405, "Method not Supported", "Method " + method + " is not supported for this resource");
@@ -188,9 +219,11 @@ public final class FakeServiceNow implements ContractFake {
                     FakeServiceNowHttp.result(ex, 200, rec, Map.of());
                 }
                 case "PATCH", "PUT" -> FakeServiceNowHttp.result(ex, 200, table.update(sysId, FakeServiceNowHttp.json(ex, body),
-                        ex.getRequestHeaders().getFirst(ServiceNowSink.EVENT_HEADER)), Map.of());
+                        ex.getRequestHeaders().getFirst(ServiceNowSink.EVENT_HEADER), USER, now()), Map.of());
                 default -> FakeServiceNowHttp.error(ex, 405, "Method not Supported", "Method " + method + " is not supported for this resource");
             }
+        } else if (path.equals(JOURNAL) && method.equals("GET")) {
+            FakeServiceNowHttp.list(ex, baseUrl() + JOURNAL, linkHeaders, table::journalQuery);
         } else {
             FakeServiceNowHttp.error(ex, 400, "Requested URI does not represent any resource", "Please provide a valid URI");
         }

@@ -1,10 +1,12 @@
 package dev.incidentgateway.connectors.servicenow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,7 +19,10 @@ import java.util.UUID;
 /**
  * The incident table of {@link FakeServiceNow}: records by sys_id, with the checks the fake stands for
  * (short_description on insert, choice values of state/urgency/impact, close fields for Resolved/Closed as the
- * out-of-box data policy wants). Every method is synchronized: the HTTP server calls it from many threads.
+ * out-of-box data policy wants), and the sys_journal_field entries of their work notes and comments. Each write
+ * records who made it and when (sys_created_on/by, sys_updated_on/by, sys_mod_count, opened_at, resolved_at,
+ * closed_at; date-times {@code yyyy-MM-dd HH:mm:ss} UTC). Every method is synchronized: the HTTP server calls it
+ * from many threads.
  */
 final class FakeServiceNowTable {
     /** incident.state choices: New, In Progress, On Hold, Resolved, Closed, Canceled. */
@@ -41,9 +46,13 @@ final class FakeServiceNowTable {
     private final Map<String, ObjectNode> bySysId = new LinkedHashMap<>();
     private final Map<String, List<String>> workNotes = new HashMap<>();
     private final Map<String, List<String>> received = new HashMap<>();
+    private final List<ObjectNode> journalEntries = new ArrayList<>();
     private int nextNumber = 10001;
 
-    synchronized ObjectNode insert(JsonNode body) {
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    /** Inserts a record as {@code user} at {@code at}. */
+    synchronized ObjectNode insert(JsonNode body, String user, Instant at) {
         ObjectNode in = object(body);
         if (in.path("short_description").asText("").isBlank()) {
             throw new Refused(400, "Mandatory field missing", "Field short_description is mandatory");
@@ -60,18 +69,29 @@ final class FakeServiceNowTable {
         rec.put("close_notes", "");
         rec.put("correlation_id", "");
         rec.put("correlation_display", "");
+        String t = TIME.format(at);
+        rec.put("opened_at", t);
+        rec.put("resolved_at", "");
+        rec.put("closed_at", "");
+        rec.put("sys_created_on", t);
+        rec.put("sys_created_by", user);
+        rec.put("sys_updated_on", t);
+        rec.put("sys_updated_by", user);
+        rec.put("sys_mod_count", "0");
         in.fields().forEachRemaining(f -> {
             if (!JOURNALS.contains(f.getKey()) && !f.getKey().startsWith("sys_")) {
                 rec.put(f.getKey(), f.getValue().asText());
             }
         });
+        stamp(rec, rec, user, at);
         bySysId.put(sysId, rec);
-        journal(sysId, in);
+        journal(sysId, in, user, at);
         receivedFor(rec.path("correlation_id").asText()).add("declare");
         return rec.deepCopy();
     }
 
-    synchronized ObjectNode update(String sysId, JsonNode body, String eventType) {
+    /** Updates a record as {@code user} at {@code at}; {@code eventType} is what the sink said the call stands for. */
+    synchronized ObjectNode update(String sysId, JsonNode body, String eventType, String user, Instant at) {
         ObjectNode rec = bySysId.get(sysId);
         if (rec == null) {
             throw new Refused(404, "No Record found", "Record doesn't exist or ACL restricts the record retrieval");
@@ -98,34 +118,24 @@ final class FakeServiceNowTable {
                         "Data Policy Exception: \n\tThe following fields are mandatory: " + String.join(", ", missing) + "\n");
             }
         }
+        next.put("sys_updated_on", TIME.format(at));
+        next.put("sys_updated_by", user);
+        next.put("sys_mod_count", String.valueOf(rec.path("sys_mod_count").asInt() + 1));
+        stamp(rec, next, user, at);
         bySysId.put(sysId, next);
-        journal(sysId, in);
+        journal(sysId, in, user, at);
         receivedFor(next.path("correlation_id").asText()).add(eventType == null ? "update" : eventType);
         return next.deepCopy();
     }
 
-    /** Records matching every {@code field=value} term of an encoded query ({@code a=1^b=2}). */
-    synchronized ArrayNode query(String encodedQuery, List<String> fields, int limit) {
-        Map<String, String> terms = new LinkedHashMap<>();
-        if (encodedQuery != null && !encodedQuery.isBlank()) {
-            for (String term : encodedQuery.replace("^^", "\u0000").split("\\^")) {
-                int eq = term.indexOf('=');
-                if (eq <= 0) {
-                    throw new Refused(400, "Invalid query", "only field=value terms are supported by the fake: " + term);
-                }
-                terms.put(term.substring(0, eq), term.substring(eq + 1).replace("\u0000", "^"));
-            }
-        }
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        for (ObjectNode rec : bySysId.values()) {
-            if (out.size() >= limit) {
-                break;
-            }
-            if (terms.entrySet().stream().allMatch(t -> rec.path(t.getKey()).asText("").equals(t.getValue()))) {
-                out.add(fields.isEmpty() ? rec.deepCopy() : rec.deepCopy().retain(fields));
-            }
-        }
-        return out;
+    /** A page of the records an encoded query selects ({@link ServiceNowPollFakeQuery}). */
+    synchronized ServiceNowPollFakeQuery.Page query(String encodedQuery, List<String> fields, int limit, int offset) {
+        return ServiceNowPollFakeQuery.parse(encodedQuery).select(bySysId.values(), fields, limit, offset);
+    }
+
+    /** A page of sys_journal_field entries an encoded query selects. */
+    synchronized ServiceNowPollFakeQuery.Page journalQuery(String encodedQuery, List<String> fields, int limit, int offset) {
+        return ServiceNowPollFakeQuery.parse(encodedQuery).select(journalEntries, fields, limit, offset);
     }
 
     synchronized ObjectNode get(String sysId) {
@@ -162,10 +172,36 @@ final class FakeServiceNowTable {
         return received.computeIfAbsent(incidentId, k -> new ArrayList<>());
     }
 
-    private void journal(String sysId, ObjectNode in) {
-        String note = in.path("work_notes").asText("");
-        if (!note.isBlank()) {
-            workNotes.computeIfAbsent(sysId, k -> new ArrayList<>()).add(note);
+    /** resolved_at / closed_at as ServiceNow's business rules set them when the state is entered. */
+    private static void stamp(ObjectNode before, ObjectNode after, String user, Instant at) {
+        String state = after.path("state").asText();
+        boolean entered = before == after || !state.equals(before.path("state").asText());
+        if (entered && (state.equals("6") || state.equals("7")) && after.path("resolved_at").asText("").isEmpty()) {
+            after.put("resolved_at", TIME.format(at));
+        }
+        if (entered && state.equals("7")) {
+            after.put("closed_at", TIME.format(at));
+        }
+    }
+
+    private void journal(String sysId, ObjectNode in, String user, Instant at) {
+        for (String element : JOURNALS) {
+            String value = in.path(element).asText("");
+            if (value.isBlank()) {
+                continue;
+            }
+            if (element.equals("work_notes")) {
+                workNotes.computeIfAbsent(sysId, k -> new ArrayList<>()).add(value);
+            }
+            ObjectNode entry = JsonNodeFactory.instance.objectNode();
+            entry.put("sys_id", UUID.randomUUID().toString().replace("-", ""));
+            entry.put("name", "incident");
+            entry.put("element_id", sysId);
+            entry.put("element", element);
+            entry.put("value", value);
+            entry.put("sys_created_on", TIME.format(at));
+            entry.put("sys_created_by", user);
+            journalEntries.add(entry);
         }
     }
 

@@ -1,0 +1,36 @@
+package dev.incidentgateway.outbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.timeline.AppendListener;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.Incident;
+import dev.incidentgateway.timeline.TimelineEvent;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Records the ticket an incident was declared from (a poller's declare carries it as {@code data.externalRef}:
+ * connector, externalId, externalKey, url) in {@code external_refs}, in the declare's own transaction. The
+ * sink of that connector then updates that ticket instead of creating a second one, and the poller maps
+ * the ticket's later changes to the incident by id.
+ */
+public final class ExternalRefRecorder implements AppendListener {
+
+    @Override
+    public void inTransaction(Connection c, List<TimelineEvent> events, Map<String, Incident> views) throws SQLException {
+        for (TimelineEvent e : events) {
+            JsonNode ref = e.data().path("externalRef");
+            if (e.type() == EventType.DECLARE && ref.hasNonNull("connector") && ref.hasNonNull("externalId")) {
+                ExternalRefs.insert(c, new ExternalRef(e.incidentId(), ref.get("connector").asText(), ref.get("externalId").asText(),
+                        text(ref, "externalKey"), text(ref, "channel"), text(ref, "url")), e.recordedAt());
+            }
+        }
+    }
+
+    private static String text(JsonNode ref, String field) {
+        return ref.hasNonNull(field) ? ref.get(field).asText() : null;
+    }
+}

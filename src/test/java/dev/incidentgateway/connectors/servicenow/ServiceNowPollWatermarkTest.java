@@ -1,0 +1,62 @@
+package dev.incidentgateway.connectors.servicenow;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The poller's watermark: format, paging by key within a pass, the overlap at the start of each pass. */
+class ServiceNowPollWatermarkTest {
+    private static final Duration OVERLAP = Duration.ofSeconds(120);
+
+    private static LocalDateTime t(String s) {
+        return ServiceNowPollWatermark.time(s);
+    }
+
+    @Test
+    void firstSyncReadsEverythingAndPagesByTheLastRecordsTime() {
+        ServiceNowPollWatermark first = ServiceNowPollWatermark.parse(null);
+        assertThat(first.lowerBound(OVERLAP)).isNull();
+        assertThat(first.offset()).isZero();
+        assertThat(first.journalBound(OVERLAP)).isNull();
+
+        ServiceNowPollWatermark mid = first.next(List.of(t("2026-01-01 10:00:00"), t("2026-01-01 10:00:05"),
+                t("2026-01-01 10:00:05")), true, OVERLAP);
+        assertThat(mid.format()).isEqualTo("2026-01-01 10:00:05|2|");
+        assertThat(ServiceNowPollWatermark.parse(mid.format())).isEqualTo(mid);
+        assertThat(mid.lowerBound(OVERLAP)).isEqualTo(t("2026-01-01 10:00:05"));
+        assertThat(mid.offset()).isEqualTo(2);
+
+        // a page entirely at the same second: the skip grows
+        ServiceNowPollWatermark same = mid.next(List.of(t("2026-01-01 10:00:05"), t("2026-01-01 10:00:05")), true, OVERLAP);
+        assertThat(same.format()).isEqualTo("2026-01-01 10:00:05|4|");
+        ServiceNowPollWatermark done = same.next(List.of(t("2026-01-01 10:00:05"), t("2026-01-01 11:00:00")), false, OVERLAP);
+        assertThat(done.format()).isEqualTo("2026-01-01 11:00:00");
+    }
+
+    @Test
+    void aCaughtUpPassStartsOverlapBehindAndNeverMovesBack() {
+        ServiceNowPollWatermark caughtUp = ServiceNowPollWatermark.parse("2026-01-01 11:00:00");
+        assertThat(caughtUp.lowerBound(OVERLAP)).isEqualTo(t("2026-01-01 10:58:00"));
+        assertThat(caughtUp.journalBound(OVERLAP)).isEqualTo(t("2026-01-01 10:58:00"));
+        assertThat(caughtUp.offset()).isZero();
+        assertThat(caughtUp.next(List.of(t("2026-01-01 10:59:30")), false, OVERLAP).format()).isEqualTo("2026-01-01 11:00:00");
+        assertThat(caughtUp.next(List.of(), false, OVERLAP).format()).isEqualTo("2026-01-01 11:00:00");
+
+        ServiceNowPollWatermark full = caughtUp.next(List.of(t("2026-01-01 10:58:00"), t("2026-01-01 10:59:00")), true, OVERLAP);
+        assertThat(full.format()).isEqualTo("2026-01-01 10:59:00|1|2026-01-01 10:58:00");
+        assertThat(full.journalBound(OVERLAP)).isEqualTo(t("2026-01-01 10:58:00"));
+        assertThat(caughtUp.next(List.of(t("2026-01-01 10:58:00")), true, OVERLAP).offset()).as("skip counts from the bound").isEqualTo(1);
+    }
+
+    @Test
+    void anUnreadableWatermarkStartsAFirstSync() {
+        assertThat(ServiceNowPollWatermark.parse("yesterday")).isEqualTo(ServiceNowPollWatermark.FIRST_SYNC);
+        assertThat(ServiceNowPollWatermark.parse("2026-01-01 10:00:00|x|")).isEqualTo(ServiceNowPollWatermark.FIRST_SYNC);
+        assertThat(ServiceNowPollWatermark.parse(ServiceNowPollWatermark.FIRST_SYNC.next(List.of(), false, OVERLAP).format())
+                .lowerBound(OVERLAP)).isEqualTo(t("1969-12-31 23:58:00"));
+    }
+}
