@@ -39,7 +39,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConnectorDescriptors;
 import dev.incidentgateway.connectors.PollingSources;
 import dev.incidentgateway.connectors.SinkFactories;
-import dev.incidentgateway.ingest.poll.PollerRoute;
+import dev.incidentgateway.ingest.poll.SourcePollers;
 import dev.incidentgateway.ingest.poll.PollingSource;
 import dev.incidentgateway.ingest.poll.SourcePoller;
 import dev.incidentgateway.outbox.ExternalRefRecorder;
@@ -71,7 +71,7 @@ public final class Gateway implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final TimelineStore store;
     private final OutboxModule outbox;
-    private final List<SourcePoller> pollers;
+    private final SourcePollers pollers;
     private final Main main;
 
     private Gateway(GatewayConfig config) {
@@ -115,9 +115,10 @@ public final class Gateway implements AutoCloseable {
         main.bind("prometheusMeterRegistry", meters);
         main.bind("webhookIngest", endpoints.jsonBody(new WebhookIngestHandler(webhookSources, store, json)::handle));
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, endpoints));
-        this.pollers = pollingSources.stream().map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC())).toList();
-        main.configure().addRoutesBuilder(new PollerRoute(pollers));
-        main.configure().addRoutesBuilder(new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers));
+        this.pollers = new SourcePollers(pollingSources.stream()
+                .map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC())).toList());
+        main.bind(SourcePollers.BEAN, pollers); // ticked by routes/pollers.camel.yaml
+        main.configure().addRoutesBuilder(new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers.all()));
         OutboxRelay.Settings relay = new OutboxRelay.Settings(Duration.ofMillis(config.get(GatewayConfig.OUTBOX_BACKOFF_MS)),
                 config.get(GatewayConfig.OUTBOX_MAX_ATTEMPTS), config.get(GatewayConfig.OUTBOX_CONCURRENCY),
                 Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)));
@@ -227,7 +228,7 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("Camel did not stop cleanly", e);
         }
         outbox.close();
-        pollers.forEach(SourcePoller::close);
+        pollers.close();
         store.close();
         dataSource.close();
     }
