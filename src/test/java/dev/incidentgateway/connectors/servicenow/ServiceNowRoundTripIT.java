@@ -52,4 +52,23 @@ class ServiceNowRoundTripIT {
             }
         }
     }
+
+    @Test
+    void refusedCredentialsTurnHealthDownNamingThePoller() throws Exception {
+        try (FakeServiceNow fake = new FakeServiceNow()) {
+            Map<String, String> env = new HashMap<>(fake.env());
+            env.put("SERVICENOW_PASSWORD", "not-the-password");
+            env.put("SERVICENOW_POLL_INTERVAL", "1");
+            try (GatewayFixture fixture = GatewayFixture.start(TestStore.Kind.H2, env)) {
+                HttpApi http = fixture.http();
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    HttpApi.Response health = http.get("/health");
+                    assertThat(health.status()).isEqualTo(503);
+                    assertThat(health.json().path("checks").path("poller-servicenow").path("status").asText()).isEqualTo("DOWN");
+                    assertThat(health.json().path("checks").path("store").path("status").asText()).isEqualTo("UP");
+                    assertThat(health.body()).doesNotContain("not-the-password");
+                });
+            }
+        }
+    }
 }
