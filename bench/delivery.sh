@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Outbox delivery benchmark: the real gateway jar (embedded H2) delivering incident events to a local fake of the
+# Slack Web API that answers every call after 5 ms (see bench/README.md, "Outbox delivery").
+#
+#   bench/delivery.sh
+#
+# About 2 minutes (plus the build when the jar is stale). Builds target/incident-gateway.jar if it is missing or
+# older than pom.xml/src, then runs bench/DeliveryBenchmark.java from a private copy of the jar. The program starts
+# the fake and the gateway itself (in a temp dir, on a free port, embedded H2, GATEWAY_OUTBOX_CONCURRENCY=8,
+# GATEWAY_OUTBOX_POLL_MS=20), warms it up, appends incidents over the REST API (a burst of 300 incidents x 5
+# events, then 50 events/s for 20 s) and measures delivery throughput and commit->delivery latency; then a burst
+# on a second gateway with GATEWAY_OUTBOX_CONCURRENCY=1 for comparison.
+# Knobs (environment): BENCH_INCIDENTS, BENCH_CLIENTS, BENCH_PACED_RATE, BENCH_PACED_SECONDS, BENCH_CONCURRENCY,
+# BENCH_POLL_MS, BENCH_FAKE_LATENCY_MS, BENCH_WARMUP_MAX_S, BENCH_COMPARE_CONCURRENCY (0 = no comparison run), ...
+# (see the header of bench/DeliveryBenchmark.java).
+# The last line of the output is machine-readable:
+#   delivery store=h2 connector=slack concurrency=8 fake_latency_ms=5 events=<n> delivered_per_s=<n> p50_ms=<x> p99_ms=<x> duplicates=<n> out_of_order=<n>
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+JAR=target/incident-gateway.jar
+log() { echo "delivery.sh: $*" >&2; }
+
+# --- build what is needed -------------------------------------------------------------------
+# The benchmark runs the shaded jar (the gateway with Camel/Vert.x, camel-http, H2, the shipped connectors).
+list_jar() { if command -v unzip >/dev/null 2>&1; then unzip -Z1 "$1"; else jar tf "$1"; fi; }
+jar_ok() {
+  [[ -f $JAR ]] || return 1
+  local names; names=$(list_jar "$JAR" 2>/dev/null) || return 1
+  local c
+  for c in dev/incidentgateway/GatewayMain.class dev/incidentgateway/outbox/OutboxRelay.class \
+           dev/incidentgateway/connectors/slack/SlackSink.class org/apache/camel/component/http/HttpComponent.class \
+           com/fasterxml/jackson/databind/ObjectMapper.class org/h2/Driver.class connectors/slack.yaml; do
+    grep -qxF "$c" <<<"$names" || return 1
+  done
+}
+stale() { [[ ! -f $JAR ]] || [[ -n $(find pom.xml src -newer "$JAR" -type f -print -quit 2>/dev/null) ]]; }
+build() {
+  log "building $JAR (mvn -B -ntp -q -DskipTests package) ..."
+  mvn -B -ntp -q -Dstyle.color=never -DskipTests package >&2
+}
+
+if stale || ! jar_ok; then
+  # Other builds may share target/: if ours fails or leaves no complete shaded jar, wait and retry once.
+  if ! build || ! jar_ok; then
+    log "build failed or $JAR incomplete (a concurrent build?); retrying in 20s"
+    sleep 20
+    if ! build || ! jar_ok; then
+      if jar_ok; then
+        log "WARNING: the build failed; benchmarking the existing, older $JAR"
+      else
+        log "ERROR: no usable shaded $JAR (build failed)"
+        exit 1
+      fi
+    fi
+  fi
+else
+  log "$JAR is up to date"
+fi
+
+# --- run --------------------------------------------------------------------------------------
+# The machine has 2 cores: another benchmark running at the same time would halve both results.
+if others=$(pgrep -af 'AppendBenchmark|WebhookBenchmark|DeliveryBenchmark' 2>/dev/null) && [[ -n $others ]]; then
+  log "WARNING: another benchmark is running; the figures will be low:"
+  echo "$others" | cut -c1-160 >&2
+fi
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/delivery-bench.XXXXXX")
+cleanup() {
+  # Gateways the benchmark started and did not stop (only if it was killed): by pid, and only if the process
+  # still runs the jar copy in our temp dir.
+  local pid
+  if [[ -f $WORK/pids ]]; then
+    while read -r pid; do
+      if [[ -n $pid && -r /proc/$pid/cmdline ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "$WORK/incident-gateway.jar"; then
+        kill -9 "$pid" 2>/dev/null || true
+      fi
+    done <"$WORK/pids"
+  fi
+  rm -rf -- "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Run from a private copy, so a concurrent rebuild of target/ cannot pull the jar from under the JVMs. The
+# gateways' working dirs (H2 files) go under $WORK too, so the trap removes them even if the JVM is killed.
+cp "$JAR" "$WORK/incident-gateway.jar"
+BENCH_PID_FILE="$WORK/pids" \
+  java -Xms256m -Xmx512m -Djava.io.tmpdir="$WORK" -cp "$WORK/incident-gateway.jar" bench/DeliveryBenchmark.java "$WORK/incident-gateway.jar"
