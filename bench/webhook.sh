@@ -32,29 +32,9 @@ jar_ok() {
     grep -qxF "$c" <<<"$names" || return 1
   done
 }
-stale() { [[ ! -f $JAR ]] || [[ -n $(find pom.xml src -newer "$JAR" -type f -print -quit 2>/dev/null) ]]; }
-build() {
-  log "building $JAR (mvn -B -ntp -q -DskipTests package) ..."
-  mvn -B -ntp -q -Dstyle.color=never -DskipTests package >&2
-}
-
-if stale || ! jar_ok; then
-  # Other builds may share target/: if ours fails or leaves no complete shaded jar, wait and retry once.
-  if ! build || ! jar_ok; then
-    log "build failed or $JAR incomplete (a concurrent build?); retrying in 20s"
-    sleep 20
-    if ! build || ! jar_ok; then
-      if jar_ok; then
-        log "WARNING: the build failed; benchmarking the existing, older $JAR"
-      else
-        log "ERROR: no usable shaded $JAR (build failed)"
-        exit 1
-      fi
-    fi
-  fi
-else
-  log "$JAR is up to date"
-fi
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+ensure_jar
 
 # The figures depend on the code: say which (the jar is built from the working tree).
 if rev=$(git rev-parse --short HEAD 2>/dev/null); then
