@@ -1,15 +1,20 @@
 package dev.incidentgateway;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.cli.RebuildViewsCommand;
+import dev.incidentgateway.cli.StoreCommand;
+import dev.incidentgateway.cli.VerifyCommand;
+import dev.incidentgateway.cli.WebhookTokenCommand;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
-import dev.incidentgateway.ingest.WebhookTokenStore;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
-import dev.incidentgateway.timeline.ChainVerifier;
-import dev.incidentgateway.timeline.ViewRebuilder;
 
 import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Command line of {@code incident-gateway.jar}:
@@ -23,12 +28,23 @@ import java.io.PrintStream;
  * Exit codes: 0 success, 1 verification found a broken link, 2 bad usage or configuration, 3 store error.
  */
 public final class GatewayMain {
-    static final int OK = 0;
-    static final int BROKEN = 1;
-    static final int USAGE = 2;
-    static final int STORE_ERROR = 3;
+    static final int OK = StoreCommand.OK;
+    static final int BROKEN = StoreCommand.BROKEN;
+    static final int USAGE = StoreCommand.USAGE;
+    static final int STORE_ERROR = StoreCommand.STORE_ERROR;
+
+    /** Commands that work on the store, by name (see {@link StoreCommand}). */
+    static final Map<String, StoreCommand> STORE_COMMANDS = storeCommands();
 
     private GatewayMain() {
+    }
+
+    private static Map<String, StoreCommand> storeCommands() {
+        Map<String, StoreCommand> m = new LinkedHashMap<>();
+        m.put("verify", new VerifyCommand());
+        m.put("rebuild-views", new RebuildViewsCommand());
+        m.put("webhook-token", new WebhookTokenCommand());
+        return m;
     }
 
     public static void main(String[] args) throws Exception {
@@ -49,78 +65,38 @@ public final class GatewayMain {
             err.println(e.getMessage());
             return USAGE;
         }
-        switch (command) {
-            case "run" -> {
-                try {
-                    Gateway.create(config).runUntilStopped();
-                } catch (ConfigException e) {
-                    err.println(e.getMessage());
-                    return USAGE;
-                }
-                return OK;
-            }
-            case "verify" -> {
-                return verify(config, out, err);
-            }
-            case "rebuild-views" -> {
-                return rebuildViews(config, out, err);
-            }
-            case "webhook-token" -> {
-                return webhookToken(config, out, err);
-            }
-            case "config" -> {
-                out.print(config.describe());
-                return OK;
-            }
-            default -> {
-                err.println("Unknown command '" + command + "'. Commands: run (default), verify, rebuild-views, webhook-token, config");
+        if (command.equals("run")) {
+            try {
+                Gateway.create(config).runUntilStopped();
+            } catch (ConfigException e) {
+                err.println(e.getMessage());
                 return USAGE;
             }
-        }
-    }
-
-    private static int verify(GatewayConfig config, PrintStream out, PrintStream err) {
-        try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) {
-            ChainVerifier.Report report = new ChainVerifier(ds).verifyAll();
-            if (report.intact()) {
-                out.printf("OK: %d incidents, %d events; every hash chain is intact%n", report.incidents(), report.events());
-                return OK;
-            }
-            for (ChainVerifier.BrokenLink link : report.broken()) {
-                out.printf("BROKEN: incident %s at seq %d (event %s): %s%n", link.incidentId(), link.seq(), link.eventId(),
-                        link.reason());
-            }
-            out.printf("%d of %d incidents have a broken hash chain%n", report.broken().size(), report.incidents());
-            return BROKEN;
-        } catch (Exception e) {
-            err.println("verify failed: " + e.getMessage());
-            return STORE_ERROR;
-        }
-    }
-
-    /** Prints the webhook bearer token: the configured one, or the one generated and kept in the store. */
-    private static int webhookToken(GatewayConfig config, PrintStream out, PrintStream err) {
-        String configured = config.get(GatewayConfig.WEBHOOK_TOKEN);
-        if (!configured.isBlank()) {
-            out.println(configured);
             return OK;
         }
-        try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) {
-            out.println(new WebhookTokenStore(ds).getOrCreate());
+        if (command.equals("config")) {
+            out.print(config.describe());
             return OK;
-        } catch (Exception e) {
-            err.println("webhook-token failed: " + e.getMessage());
-            return STORE_ERROR;
         }
+        StoreCommand storeCommand = STORE_COMMANDS.get(command);
+        if (storeCommand == null) {
+            err.println("Unknown command '" + command + "'. Commands: run (default), config, " + String.join(", ", STORE_COMMANDS.keySet()));
+            return USAGE;
+        }
+        return runStoreCommand(command, storeCommand, config, Arrays.asList(args).subList(1, args.length), out, err);
     }
 
-    private static int rebuildViews(GatewayConfig config, PrintStream out, PrintStream err) {
+    /** Opens (and migrates) the store, runs the command on it, closes the store. */
+    private static int runStoreCommand(String name, StoreCommand command, GatewayConfig config, List<String> args,
+                                       PrintStream out, PrintStream err) {
         try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) {
-            int n = new ViewRebuilder(ds, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL))).rebuild();
-            out.printf("Rebuilt the view of %d incidents from the event log%n", n);
-            return OK;
+            StoreCommand.Context ctx = new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)));
+            return command.run(ctx, args, out, err);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return USAGE;
         } catch (Exception e) {
-            err.println("rebuild-views failed: " + e.getMessage());
+            err.println(name + " failed: " + e.getMessage());
             return STORE_ERROR;
         }
     }

@@ -1,0 +1,16 @@
+package dev.incidentgateway.security;
+
+/**
+ * Turns the token of an {@code Authorization: Bearer <token>} header into the {@link Principal} it stands
+ * for: an API key ({@code igw_…}) or an OpenID Connect access token (a JWT). Called on every request,
+ * so implementations answer from memory (keys cached, JWKS cached) and never block on a slow network
+ * for a token they have already seen the key of.
+ */
+public interface CredentialVerifier {
+    /**
+     * @return the principal, with the scopes the credential grants
+     * @throws InvalidCredentialException the token is unknown, revoked, expired, badly signed or for
+     *         someone else; the message says why in words safe to show the caller (never the token)
+     */
+    Principal verify(String token) throws InvalidCredentialException;
+}

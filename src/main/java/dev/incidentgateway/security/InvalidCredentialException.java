@@ -1,0 +1,12 @@
+package dev.incidentgateway.security;
+
+/** A bearer token that does not authenticate anyone: answered 401 with {@code WWW-Authenticate: Bearer}. */
+public final class InvalidCredentialException extends Exception {
+    public InvalidCredentialException(String message) {
+        super(message);
+    }
+
+    public InvalidCredentialException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
