@@ -109,6 +109,9 @@ public final class OidcTokenVerifier implements CredentialVerifier {
 
     /** Checks what can be refused before any key is looked up, each with its own reason. */
     private static SignedJWT parseSigned(String token) throws InvalidCredentialException {
+        if (token == null || token.isBlank()) {
+            throw new InvalidCredentialException("malformed token: empty");
+        }
         JWT jwt;
         try {
             jwt = JWTParser.parse(token);
