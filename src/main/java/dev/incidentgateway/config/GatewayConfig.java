@@ -63,9 +63,25 @@ public final class GatewayConfig {
     public static final ConfigKey<Integer> OUTBOX_POLL_MS = ConfigKey.integer("outbox.pollMs", "GATEWAY_OUTBOX_POLL_MS", 200,
             10, 60_000, "How often an idle relay looks for due rows.");
 
+    // OpenID Connect access tokens (issue 9, security/OidcTokenVerifier): off while the issuer is empty.
+    public static final ConfigKey<String> OIDC_ISSUER = ConfigKey.matching("oidc.issuer", "GATEWAY_OIDC_ISSUER", "",
+            "|https?://\\S+", "empty or the issuer URL of the identity provider, such as https://idp.example.com/realms/ops",
+            "Issuer of the OpenID Connect access tokens (JWT) the API accepts besides API keys; a token's iss must equal it "
+                    + "exactly (mind a trailing slash). Empty: OIDC is off.");
+    public static final ConfigKey<String> OIDC_AUDIENCE = ConfigKey.string("oidc.audience", "GATEWAY_OIDC_AUDIENCE", "",
+            "Audience a token's aud must contain (the gateway's client id or API identifier at the identity provider). "
+                    + "Required when oidc.issuer is set.");
+    public static final ConfigKey<String> OIDC_JWKS_URL = ConfigKey.matching("oidc.jwksUrl", "GATEWAY_OIDC_JWKS_URL", "",
+            "|https?://\\S+", "empty or an http(s) URL", "URL of the identity provider's signing keys (JWKS). Empty: the jwks_uri "
+                    + "of <issuer>/.well-known/openid-configuration, fetched on the first token.");
+    public static final ConfigKey<String> OIDC_SCOPE_PREFIX = ConfigKey.string("oidc.scopePrefix", "GATEWAY_OIDC_SCOPE_PREFIX", "",
+            "Prefix of the gateway's scopes in a token's scope/scp claim: with gateway: the scope gateway:read grants read "
+                    + "and scopes without the prefix are ignored. Empty: read, write, operate, metrics, admin as they are.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
-            OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL);
+            OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
+            OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL, OIDC_SCOPE_PREFIX);
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;
@@ -101,10 +117,20 @@ public final class GatewayConfig {
                 problems.add(key.name() + " (env " + key.env() + "):" + (shown.isBlank() ? " invalid value" : shown));
             }
         }
+        requireOidcAudience(values, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new GatewayConfig(values, env);
+    }
+
+    /** OIDC: an issuer without an audience would accept tokens the identity provider minted for any other client. */
+    private static void requireOidcAudience(Map<ConfigKey<?>, Object> values, List<String> problems) {
+        if (!String.valueOf(values.getOrDefault(OIDC_ISSUER, "")).isBlank()
+                && String.valueOf(values.getOrDefault(OIDC_AUDIENCE, "")).isBlank()) {
+            problems.add(OIDC_AUDIENCE.name() + " (env " + OIDC_AUDIENCE.env() + "): required when " + OIDC_ISSUER.env()
+                    + " is set (the client id or API identifier the gateway's tokens are issued for)");
+        }
     }
 
     /**
