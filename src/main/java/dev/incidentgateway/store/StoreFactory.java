@@ -65,23 +65,46 @@ public final class StoreFactory {
             } catch (java.sql.SQLException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the store did not accept a connection within " + patience.toSeconds()
-                            + " s (" + GatewayConfig.DB_STARTUP_WAIT_S.env() + "): " + Redact.text(e.getMessage()), e);
+                            + " s (" + GatewayConfig.DB_STARTUP_WAIT_S.env() + "): " + Redact.text(cause(e)), e);
                 }
-                LOG.info("Waiting for the store: {}", Redact.text(e.getMessage()));
+                LOG.info("Waiting for the store: {}", Redact.text(cause(e)));
             }
         }
     }
 
     /**
+     * The database's own reason (e.g. H2's "Database may be already in use" while another process holds the file)
+     * rather than the pool's "Connection is not available, request timed out" wrapped around it.
+     */
+    static String cause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+    }
+
+    /**
      * H2 writes committed transactions to its file up to WRITE_DELAY (500 ms) after the commit returns: a
      * process killed in that window loses events that were already answered 2xx. WRITE_DELAY=0 writes each
-     * commit before it returns (group commit keeps that affordable). An explicit setting in the URL wins.
+     * commit before it returns (group commit keeps that affordable). H2's own error log ({@code .trace.db} beside
+     * the store) would hold statements and row values outside the redacted gateway log, in a file made after the
+     * start narrowed permissions: TRACE_LEVEL_FILE=0 turns it off (errors still reach the gateway as exceptions).
+     * An explicit setting in the URL wins.
      */
     static String durableUrl(String url) {
-        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
-            return url + ";WRITE_DELAY=0";
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
         }
-        return url;
+        String upper = url.toUpperCase(Locale.ROOT);
+        String out = url;
+        if (!upper.contains("WRITE_DELAY")) {
+            out += ";WRITE_DELAY=0";
+        }
+        if (!upper.contains("TRACE_LEVEL_FILE")) {
+            out += ";TRACE_LEVEL_FILE=0";
+        }
+        return out;
     }
 
     /**
