@@ -14,6 +14,8 @@ import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.timeline.TimelineStore;
+import dev.incidentgateway.transport.GatewayTls;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -57,6 +59,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Wires the gateway: store (HikariCP + Flyway) → timeline → REST/ops routes and the YAML routes under
@@ -73,6 +76,7 @@ public final class Gateway implements AutoCloseable {
     private final OutboxModule outbox;
     private final SourcePollers pollers;
     private final Main main;
+    private final boolean https;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -87,6 +91,8 @@ public final class Gateway implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         String typePrefix = config.get(GatewayConfig.CE_TYPE_PREFIX);
         SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
+        Optional<SSLContextParameters> tls = GatewayTls.load(config); // bad TLS files fail before the store opens
+        this.https = tls.isPresent();
 
         this.dataSource = StoreFactory.openAndMigrate(config);
         this.main = new Main();
@@ -139,6 +145,7 @@ public final class Gateway implements AutoCloseable {
                 // Vert.x answers a bigger body with a plain-text 413 before our routes; leave room above
                 // our own limit so most oversize requests get a problem+json 413 from ApiEndpoint.
                 .withMaxBodySize((long) maxBody * 4);
+        GatewayTls.apply(main, tls);
     }
 
     /**
@@ -217,7 +224,8 @@ public final class Gateway implements AutoCloseable {
     private void logReady() {
         String url = config.get(GatewayConfig.DB_URL);
         int q = url.indexOf('?');
-        LOG.info("Incident Gateway listening on port {} (store: {})", port(), q < 0 ? url : url.substring(0, q));
+        LOG.info("Incident Gateway listening on port {}{} (store: {})", port(), https ? " (HTTPS)" : "",
+                config.masked(q < 0 ? url : url.substring(0, q)));
     }
 
     @Override
