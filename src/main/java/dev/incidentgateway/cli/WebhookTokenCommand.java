@@ -36,7 +36,10 @@ public final class WebhookTokenCommand implements StoreCommand {
             String arg = args.get(i);
             if (arg.equals("--rotate")) {
                 rotate = true;
-            } else if (arg.equals("--source") && i + 1 < args.size()) {
+            } else if (arg.equals("--source")) {
+                if (i + 1 == args.size()) {
+                    return usage(err, "--source needs a NAME");
+                }
                 source = args.get(++i);
             } else if (arg.startsWith("--source=")) {
                 source = arg.substring("--source=".length());

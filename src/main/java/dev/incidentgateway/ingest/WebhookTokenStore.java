@@ -1,6 +1,8 @@
 package dev.incidentgateway.ingest;
 
 import dev.incidentgateway.ingest.auth.TokenDigest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.security.SecureRandom;
@@ -29,6 +31,7 @@ public final class WebhookTokenStore {
     /** The plain-text token of versions before per-source tokens, in {@code gateway_secrets}. */
     static final String LEGACY_SECRET_NAME = "webhook-token";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookTokenStore.class);
 
     private final DataSource dataSource;
 
@@ -118,12 +121,27 @@ public final class WebhookTokenStore {
                     adopted.add(source);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM gateway_secrets WHERE name = ?")) {
-                ps.setString(1, LEGACY_SECRET_NAME);
-                ps.executeUpdate();
-            }
+            deleteLegacy(c);
         }
         return adopted;
+    }
+
+    /**
+     * Deletes the plain-text copy. A role that may not delete (a least-privilege runtime role) must not stop the
+     * gateway from starting, now or at every later start: the senders already work from the hashes, so it warns,
+     * naming the statement an owner should run.
+     */
+    private static void deleteLegacy(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM gateway_secrets WHERE name = ?")) {
+            ps.setString(1, LEGACY_SECRET_NAME);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (!"42501".equals(e.getSQLState())) { // insufficient privilege
+                throw e;
+            }
+            LOG.warn("The plain-text webhook token of earlier versions is still in gateway_secrets: this database user may "
+                    + "not delete it. Run as the owner: DELETE FROM gateway_secrets WHERE name = '{}'", LEGACY_SECRET_NAME);
+        }
     }
 
     private static boolean insertIfAbsent(Connection c, String source, String hash) throws SQLException {

@@ -135,6 +135,9 @@ abstract class WebhookTokenCommandContract {
         assertThat(noSource.exit()).isEqualTo(StoreCommand.USAGE);
         assertThat(noSource.err()).contains("--source");
         assertThat(run("--bogus").exit()).isEqualTo(StoreCommand.USAGE);
+        Result noName = run("--source");
+        assertThat(noName.exit()).isEqualTo(StoreCommand.USAGE);
+        assertThat(noName.err()).contains("--source needs a NAME");
         for (Result r : List.of(unknown, ownSecret, hmac, noSource)) {
             assertThat(r.out()).as("nothing a script could take for a token").isEmpty();
         }
