@@ -46,8 +46,9 @@ public final class GatewayConfig {
             "CloudEvents source recorded for REST appends that name no source.");
 
     public static final ConfigKey<String> WEBHOOK_TOKEN = ConfigKey.secret("webhooks.token", "GATEWAY_WEBHOOK_TOKEN", "",
-            "Default bearer token of webhook sources that name no secret of their own. Empty: generated on first start, "
-                    + "kept in the store; print it with `java -jar incident-gateway.jar webhook-token`.");
+            "Shared bearer token (the behaviour of earlier versions) that every bearer webhook source without auth.secretEnv "
+                    + "accepts besides its own. Prefer a token per source: `java -jar incident-gateway.jar webhook-token "
+                    + "--source NAME --rotate`; empty: each such source accepts only its own token.");
     public static final ConfigKey<String> CONNECTORS_DIR = ConfigKey.string("connectors.dir", "GATEWAY_CONNECTORS_DIR", "connectors",
             "Directory of connector descriptors (*.yaml). Those shipped in the jar are always loaded; a file here with the "
                     + "same name replaces one, a new file adds a connector. A missing directory means only the shipped ones.");
