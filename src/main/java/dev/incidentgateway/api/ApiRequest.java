@@ -1,5 +1,6 @@
 package dev.incidentgateway.api;
 
+import dev.incidentgateway.security.Principal;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -10,14 +11,27 @@ import java.util.Map;
 
 /** The parts of an HTTP request a handler needs, read from a Camel exchange of platform-http. */
 public final class ApiRequest {
+    /** Exchange property holding the authenticated {@link Principal} (set by {@link ApiAuthPolicyFactory}). */
+    public static final String PRINCIPAL_PROPERTY = "gateway.principal";
+
+    private final Exchange exchange;
     private final Message message;
     private final Map<String, String> query;
     /** Read once: platform-http hands a stream cache that a second read would find empty. */
     private byte[] body;
 
     ApiRequest(Exchange exchange) {
+        this.exchange = exchange;
         this.message = exchange.getMessage();
         this.query = parseQuery(message.getHeader(Exchange.HTTP_QUERY, String.class));
+    }
+
+    /**
+     * Who sent this request, as authenticated by the route's policy; {@code null} only on routes that need no
+     * credential ({@code /health} called without one, {@code /webhooks/*}, which check their own secrets).
+     */
+    public Principal principal() {
+        return exchange.getProperty(PRINCIPAL_PROPERTY, Principal.class);
     }
 
     public String method() {
