@@ -43,13 +43,13 @@ public final class BearerAuthenticator {
             return new Missing();
         }
         String value = authorization.strip();
+        if (value.equalsIgnoreCase("Bearer")) {
+            return new Missing();
+        }
         if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return new Refused("use Authorization: Bearer <API key or access token>");
         }
         String token = value.substring(7).strip();
-        if (token.isEmpty()) {
-            return new Missing();
-        }
         try {
             if (JWT.matcher(token).matches()) {
                 if (jwt.isEmpty()) {
