@@ -202,6 +202,13 @@ abstract class AuthMatrixContract {
     }
 
     @Test
+    void aRouteOpenToAnyMethodTakesTheRealMethodNotAHeaderTheCallerSet() {
+        Response r = fixture.http().withBearer(keyWithOnly.get(Scope.READ)).send("POST", "/custom/matrix/x", "CamelHttpMethod", "GET");
+        assertThat(r.status()).as("a POST dressed up as a GET: %s", r).isEqualTo(403);
+        assertThat(r.json().path("requiredScope").asText()).isEqualTo("admin");
+    }
+
+    @Test
     void healthIsOpenButShowsItsChecksOnlyToRead() {
         Response anonymous = call(new Endpoint("/health", "GET", false), null);
         assertThat(anonymous.status()).isEqualTo(200);
