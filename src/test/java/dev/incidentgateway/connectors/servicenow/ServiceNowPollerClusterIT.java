@@ -4,6 +4,9 @@ import dev.incidentgateway.Gateway;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.testsupport.TestApiKeys;
+import dev.incidentgateway.security.Scope;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -29,13 +32,14 @@ class ServiceNowPollerClusterIT {
         try (FakeServiceNow fake = new FakeServiceNow(); TestStore store = TestStore.create(TestStore.Kind.POSTGRESQL)) {
             Map<String, String> env = new HashMap<>(fake.env());
             env.put("SERVICENOW_POLL_INTERVAL", "2");
+            String key = TestApiKeys.create(store.config(env), "cluster-reader", Set.of(Scope.READ));
             Gateway first = Gateway.create(store.config(env)).start();
             Gateway second = null;
             try {
-                HttpApi a = new HttpApi(first.port());
+                HttpApi a = new HttpApi(first.port(), key);
                 await().atMost(Duration.ofSeconds(20)).until(() -> state(a).equals("up"));
                 second = Gateway.create(store.config(env)).start();
-                HttpApi b = new HttpApi(second.port());
+                HttpApi b = new HttpApi(second.port(), key);
                 await().atMost(Duration.ofSeconds(20)).until(() -> state(b).equals("standby"));
                 assertThat(state(a)).isEqualTo("up");
 
