@@ -11,6 +11,7 @@ import dev.incidentgateway.security.ApiKeyStore;
 import dev.incidentgateway.security.ApiKeyVerifier;
 import dev.incidentgateway.security.BearerAuthenticator;
 import dev.incidentgateway.security.CredentialVerifier;
+import dev.incidentgateway.security.OidcTokenVerifier;
 import dev.incidentgateway.api.IncidentApi;
 import dev.incidentgateway.api.IncidentApiRoute;
 import dev.incidentgateway.api.IncidentRequestParser;
@@ -131,8 +132,8 @@ public final class Gateway implements AutoCloseable {
 
         // Authentication and scopes of every HTTP route (issue 9): the policy factory covers Java and YAML routes.
         this.apiKeys = new ApiKeyVerifier(new ApiKeyStore(dataSource), Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMinutes(1));
-        // OpenID Connect plug point: the verifier of JWT access tokens (empty = API keys only).
-        Optional<CredentialVerifier> accessTokens = Optional.empty();
+        // OpenID Connect access tokens (JWT) besides API keys, when GATEWAY_OIDC_ISSUER is set.
+        Optional<CredentialVerifier> accessTokens = OidcTokenVerifier.fromConfig(config).map(v -> (CredentialVerifier) v);
         main.bind("apiAuthPolicy", new ApiAuthPolicyFactory(new BearerAuthenticator(apiKeys, accessTokens), endpoints));
         ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL)).ifPresent(dir -> main.configure().addRoutesBuilder(
                 new ControlChannelRoute(prepareControlDirectory(dir), GatewayMain.STORE_COMMANDS,

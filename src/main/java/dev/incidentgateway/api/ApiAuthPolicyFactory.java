@@ -84,7 +84,11 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
             if (!(access instanceof RouteAccessPolicy.Requires requires)) {
                 return; // open: a credential, if valid, only adds detail
             }
-            if (outcome instanceof BearerAuthenticator.Missing) {
+            if (outcome instanceof BearerAuthenticator.Unavailable unavailable) {
+                refuse(exchange, new ApiProblem(503, "credential-check-unavailable", "Credential cannot be checked now",
+                        "The credential cannot be checked right now (" + unavailable.reason() + "); nothing was done. Retry later.",
+                        null, Map.of("Retry-After", Integer.toString(unavailable.retryAfterSeconds()))));
+            } else if (outcome instanceof BearerAuthenticator.Missing) {
                 refuse(exchange, unauthorized("This endpoint needs a credential: Authorization: Bearer <API key or access token>.",
                         "Bearer"));
             } else if (outcome instanceof BearerAuthenticator.Refused refused) {

@@ -26,6 +26,13 @@ public final class BearerAuthenticator {
     public record Authenticated(Principal principal) implements Outcome {
     }
 
+    /**
+     * The token may be fine but cannot be checked now (the identity provider's keys cannot be fetched): our
+     * trouble, so 503 + Retry-After, never a 401 the caller would take as final.
+     */
+    public record Unavailable(String reason, int retryAfterSeconds) implements Outcome {
+    }
+
     private final CredentialVerifier apiKeys;
     private final Optional<CredentialVerifier> jwt;
 
@@ -58,6 +65,8 @@ public final class BearerAuthenticator {
                 return new Authenticated(jwt.get().verify(token));
             }
             return new Authenticated(apiKeys.verify(token));
+        } catch (IdentityProviderUnavailableException e) {
+            return new Unavailable(e.getMessage(), IdentityProviderUnavailableException.RETRY_AFTER_SECONDS);
         } catch (InvalidCredentialException e) {
             return new Refused(e.getMessage());
         }
