@@ -22,7 +22,7 @@ import java.util.Map;
  *   (no command) | run   start the gateway
  *   verify              check every incident's audit hash chain; exit 1 at the first broken link
  *   rebuild-views       recompute the incidents view from the event log
- *   webhook-token       print the webhook bearer token (GATEWAY_WEBHOOK_TOKEN or the generated one)
+ *   webhook-token       --source NAME --rotate: issue a webhook source's bearer token; alone: which sources have one
  *   config              print every setting, its value (secrets masked) and its documentation
  * </pre>
  * Exit codes: 0 success, 1 verification found a broken link, 2 bad usage or configuration, 3 store error.
