@@ -23,7 +23,10 @@ public final class EmbeddedStoreLock {
         if (ControlChannel.directoryFor(url).isEmpty()) {
             return false;
         }
-        try (Connection ignored = DriverManager.getConnection(url, config.get(GatewayConfig.DB_USER), config.get(GatewayConfig.DB_PASSWORD))) {
+        // IFEXISTS: the probe must not create the store (nor its directory, with the default permissions) when
+        // there is none yet; "not found" means no one holds it, and the command then creates it properly.
+        String probe = url.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS") ? url : url + ";IFEXISTS=TRUE";
+        try (Connection ignored = DriverManager.getConnection(probe, config.get(GatewayConfig.DB_USER), config.get(GatewayConfig.DB_PASSWORD))) {
             return false;
         } catch (SQLException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {

@@ -49,4 +49,15 @@ class BearerAuthenticatorTest {
         assertThat(without).isInstanceOf(BearerAuthenticator.Refused.class);
         assertThat(((BearerAuthenticator.Refused) without).reason()).contains("OpenID Connect").doesNotContain(jwt);
     }
+
+    @Test
+    void anIdentityProviderThatCannotBeReachedIsUnavailableNotRefused() {
+        String jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
+        CredentialVerifier down = token -> {
+            throw new IdentityProviderUnavailableException("the identity provider's signing keys could not be fetched", null);
+        };
+        BearerAuthenticator.Outcome outcome = new BearerAuthenticator(KEYS, Optional.of(down)).authenticate("Bearer " + jwt);
+        assertThat(outcome).isEqualTo(new BearerAuthenticator.Unavailable(
+                "the identity provider's signing keys could not be fetched", IdentityProviderUnavailableException.RETRY_AFTER_SECONDS));
+    }
 }

@@ -112,6 +112,19 @@ abstract class OidcApiContract {
         }
     }
 
+    @Test
+    void aTokenWhoseKeysCannotBeFetchedGets503NotA401() throws Exception {
+        RSAKey rotated = new RSAKeyGenerator(2048).keyID("k-new").generate();
+        idp.jwksDown(true);
+        try {
+            HttpApi.Response r = http.get("/api/v1/incidents", bearer(token(rotated, "alice", AUDIENCE, "gateway:read", 300)));
+            assertThat(r.status()).as(r.toString()).isEqualTo(503);
+            assertThat(r.header("Retry-After")).isPresent();
+        } finally {
+            idp.jwksDown(false);
+        }
+    }
+
     private String token(RSAKey signer, String subject, String audience, String scope, long expiresInSeconds) throws Exception {
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(idp.issuer()).subject(subject).audience(audience)
