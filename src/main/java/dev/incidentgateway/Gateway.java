@@ -8,6 +8,7 @@ import dev.incidentgateway.api.IncidentApiRoute;
 import dev.incidentgateway.api.IncidentRequestParser;
 import dev.incidentgateway.api.OpsRoute;
 import dev.incidentgateway.api.ProblemMapper;
+import dev.incidentgateway.audit.AuditModule;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
@@ -72,6 +73,7 @@ public final class Gateway implements AutoCloseable {
     private final TimelineStore store;
     private final OutboxModule outbox;
     private final SourcePollers pollers;
+    private final AuditModule audit;
     private final Main main;
 
     private Gateway(GatewayConfig config) {
@@ -93,6 +95,7 @@ public final class Gateway implements AutoCloseable {
         Map<String, WebhookSource> webhookSources;
         List<PollingSource> pollingSources;
         try {
+            this.audit = AuditModule.create(config, dataSource); // the chain key, checked against the store's
             Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)));
             webhookSources = WebhookSourceRegistry.load(descriptors, config.env(), webhookToken(config, dataSource), json);
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
@@ -124,6 +127,7 @@ public final class Gateway implements AutoCloseable {
                 Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)));
         main.configure().addRoutesBuilder(outbox.relayRoute(store, relay, config.get(GatewayConfig.OUTBOX_POLL_MS), meters, Clock.systemUTC()));
         main.configure().addRoutesBuilder(new OutboxApi(outbox.store(), json, endpoints, Clock.systemUTC()));
+        main.configure().addRoutesBuilder(audit.routes(json, endpoints));
         main.configure().withRoutesIncludePattern("classpath:routes/*.camel.yaml"
                 + (routesDir == null ? "" : ",file:" + routesDir.toAbsolutePath() + "/*.camel.yaml"));
         main.configure().withName("incident-gateway");
@@ -230,6 +234,7 @@ public final class Gateway implements AutoCloseable {
         outbox.close();
         pollers.close();
         store.close();
+        audit.close(); // a last checkpoint, once the writer has stopped
         dataSource.close();
     }
 }

@@ -34,15 +34,31 @@ public final class TestStore implements AutoCloseable {
             env.put("GATEWAY_DB_URL", db.jdbcUrl());
             env.put("GATEWAY_DB_USER", db.user() == null ? "postgres" : db.user());
             env.put("GATEWAY_DB_PASSWORD", db.password() == null ? "" : db.password());
+            env.putAll(auditFiles(tempDir()));
             return new TestStore(kind, env, db);
         }
+        Path dir = tempDir();
+        Map<String, String> env = new HashMap<>(auditFiles(dir));
+        env.putAll(Map.of("GATEWAY_DB_URL", "jdbc:h2:file:" + dir.resolve("gateway").toAbsolutePath(),
+                "GATEWAY_DB_USER", "sa", "GATEWAY_DB_PASSWORD", ""));
+        return new TestStore(kind, env, null);
+    }
+
+    private static Path tempDir() {
         try {
-            Path dir = Files.createTempDirectory("gateway-h2-");
-            return new TestStore(kind, Map.of("GATEWAY_DB_URL", "jdbc:h2:file:" + dir.resolve("gateway").toAbsolutePath(),
-                    "GATEWAY_DB_USER", "sa", "GATEWAY_DB_PASSWORD", ""), null);
+            return Files.createTempDirectory("gateway-store-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Keys and checkpoints of the store's gateways in the store's own directory, not in the working directory: every
+     * gateway on this store shares the generated chain key, as instances sharing a database must.
+     */
+    private static Map<String, String> auditFiles(Path dir) {
+        return Map.of("GATEWAY_KEYS_DIR", dir.resolve("keys").toString(),
+                "GATEWAY_CHECKPOINT_FILE", dir.resolve("checkpoints.jsonl").toString());
     }
 
     public Kind kind() {
