@@ -1,5 +1,6 @@
 package dev.incidentgateway.api;
 
+import dev.incidentgateway.security.Principal;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -10,14 +11,24 @@ import java.util.Map;
 
 /** The parts of an HTTP request a handler needs, read from a Camel exchange of platform-http. */
 public final class ApiRequest {
+    private final Exchange exchange;
     private final Message message;
     private final Map<String, String> query;
     /** Read once: platform-http hands a stream cache that a second read would find empty. */
     private byte[] body;
 
     ApiRequest(Exchange exchange) {
+        this.exchange = exchange;
         this.message = exchange.getMessage();
         this.query = parseQuery(message.getHeader(Exchange.HTTP_QUERY, String.class));
+    }
+
+    /** Exchange property holding the {@link Principal} that authenticated this request. */
+    public static final String PRINCIPAL_PROPERTY = "gateway.principal";
+
+    /** Who sent this request, as authenticated by the server; {@code null} on routes that need no credential. */
+    public Principal principal() {
+        return exchange.getProperty(PRINCIPAL_PROPERTY, Principal.class);
     }
 
     public String method() {

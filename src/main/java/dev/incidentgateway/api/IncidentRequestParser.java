@@ -8,13 +8,13 @@ import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.Severity;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.regex.Pattern;
 
 /**
  * Turns REST request bodies into {@link NewEvent}s, naming the field at fault when one is missing or of
- * the wrong shape. Unknown fields are ignored (forward compatibility for clients). Type-specific rules
+ * the wrong shape. Unknown fields are ignored (forward compatibility for clients), and so is {@code source}:
+ * provenance is the server's to decide (the authenticated principal, recorded by the caller of this parser),
+ * so every REST event has the CloudEvents source {@code api.defaultSource}. Type-specific rules
  * (a declare needs a title, ...) are the store's, so every entry point answers alike.
  */
 public final class IncidentRequestParser {
@@ -22,7 +22,6 @@ public final class IncidentRequestParser {
     public static final Pattern INCIDENT_ID = Pattern.compile("[A-Z][A-Z0-9]*-[0-9]+");
     private static final int MAX_TITLE = 1024;
     private static final int MAX_ACTOR = 256;
-    private static final int MAX_SOURCE = 512;
     private static final int MAX_KEY = 256;
 
     private final ObjectMapper json;
@@ -48,7 +47,7 @@ public final class IncidentRequestParser {
                         ApiProblem.invalidField("severity", "severity must be one of sev1, sev2, sev3, sev4; got '" + severity + "'")))
                 .content(optionalText(o, "content", Integer.MAX_VALUE))
                 .data(optionalObject(o, "data"))
-                .source(source(o))
+                .source(defaultSource)
                 .ceId(idempotencyKey(idempotencyKey))
                 .correlationKey(optionalText(o, "correlationKey", 512))
                 .build();
@@ -69,7 +68,7 @@ public final class IncidentRequestParser {
                         ApiProblem.invalidField("severity", "severity must be one of sev1, sev2, sev3, sev4")))
                 .data(optionalObject(o, "data"))
                 .expectedSeq(expectedSeq(o))
-                .source(source(o))
+                .source(defaultSource)
                 .ceId(idempotencyKey(idempotencyKey))
                 .build();
     }
@@ -133,19 +132,6 @@ public final class IncidentRequestParser {
             throw ApiProblem.invalidField("expectedSeq", "expectedSeq must be a whole number >= 0");
         }
         return v.asLong();
-    }
-
-    private String source(ObjectNode o) {
-        String s = optionalText(o, "source", MAX_SOURCE);
-        if (s == null || s.isBlank()) {
-            return defaultSource;
-        }
-        try {
-            new URI(s);
-            return s;
-        } catch (URISyntaxException e) {
-            throw ApiProblem.invalidField("source", "source must be a URI-reference (CloudEvents), got '" + s + "'");
-        }
     }
 
     private static String idempotencyKey(String key) {

@@ -46,6 +46,7 @@ public final class TimelineCloudEventMapper {
                 .withData(dataOf(e))
                 .withExtension("incidentseq", Math.toIntExact(e.seq()))
                 .withExtension("actor", e.actor())
+                .withExtension("principal", e.principal())
                 .build();
     }
 
@@ -77,6 +78,7 @@ public final class TimelineCloudEventMapper {
         data.put("title", e.title());
         data.put("content", e.content());
         data.put("source", e.source());
+        data.put("principal", e.principal());
         data.put("recordedAt", e.recordedAt().toString());
         data.set("data", e.data());
         data.put("hash", e.hash());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.api.ApiRequest;
 import dev.incidentgateway.api.ApiResponse;
+import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.TimelineStore;
@@ -38,7 +39,9 @@ public final class WebhookIngestHandler {
         }
         WebhookRequest request = new WebhookRequest(name, req.headers(), req.body());
         source.authenticator().authenticate(request);
-        List<NewEvent> events = source.mapper().map(request);
+        // Provenance is the route's, not the payload's: every event of /webhooks/<name> is webhook:<name>.
+        String principal = Principal.webhook(name).name();
+        List<NewEvent> events = source.mapper().map(request).stream().map(e -> e.withPrincipal(principal)).toList();
         List<AppendOutcome> outcomes = events.isEmpty() ? List.of() : store.appendAll(events);
         return ApiResponse.json(200, json.writeValueAsBytes(reply(outcomes)));
     }

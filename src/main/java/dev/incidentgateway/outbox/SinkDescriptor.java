@@ -1,6 +1,7 @@
 package dev.incidentgateway.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Severity;
 import dev.incidentgateway.timeline.TimelineEvent;
@@ -24,11 +25,11 @@ public record SinkDescriptor(String name, Set<EventType> events, Severity minSev
     }
 
     /**
-     * Loop prevention: events that the gateway read from this connector (pollers and webhooks record a
-     * source such as {@code /connectors/jira} or {@code /webhooks/jira}) are not sent back to it.
+     * Loop prevention: events that the gateway read from this connector (principal {@code poller:<name>} or
+     * {@code webhook:<name>}, set by the server) are not sent back to it. Never keyed on a caller-supplied
+     * string such as the CloudEvents source, which any sender can write.
      */
     private boolean cameFromHere(TimelineEvent event) {
-        String source = event.source();
-        return source.equals("/connectors/" + name) || source.equals("/webhooks/" + name) || source.equals(name);
+        return name.equals(Principal.originConnector(event.principal()));
     }
 }

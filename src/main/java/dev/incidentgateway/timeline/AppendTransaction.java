@@ -113,7 +113,7 @@ final class AppendTransaction {
         try {
             for (NewEvent ne : request) {
                 String ceSource = ne.effectiveCeSource();
-                TimelineEvent earlier = ne.ceId() == null ? null : earlier(ceSource, ne.ceId(), addedByCe);
+                TimelineEvent earlier = ne.ceId() == null ? null : earlier(ne.principal(), ceSource, ne.ceId(), addedByCe);
                 String open = ne.correlationKey() == null ? null : correlator.openIncident(connection, ne.correlationKey());
                 if (earlier != null) {
                     if (ne.type() == EventType.DECLARE && open != null) {
@@ -139,7 +139,7 @@ final class AppendTransaction {
                     correlator.release(connection, incidentId);
                 }
                 added.add(event);
-                addedByCe.put(ceSource + "\n" + event.ceId(), event);
+                addedByCe.put(ceKey(ne.principal(), ceSource, event.ceId()), event);
                 outcomes.add(AppendOutcome.appended(event));
             }
         } catch (AppendRejectedException refused) {
@@ -180,10 +180,16 @@ final class AppendTransaction {
                 || e.type() == EventType.STATE_CHANGE;
     }
 
-    private TimelineEvent earlier(String ceSource, String ceId, Map<String, TimelineEvent> addedByCe) throws SQLException {
-        String ceKey = ceSource + "\n" + ceId;
+    /** Idempotency ids are scoped by principal: another sender's (source, id) never suppresses ours. */
+    private TimelineEvent earlier(String principal, String ceSource, String ceId, Map<String, TimelineEvent> addedByCe)
+            throws SQLException {
+        String ceKey = ceKey(principal, ceSource, ceId);
         TimelineEvent earlier = addedByCe.containsKey(ceKey) ? addedByCe.get(ceKey) : stagedByCe.get(ceKey);
-        return earlier != null ? earlier : findByCe(ceSource, ceId);
+        return earlier != null ? earlier : findByCe(principal, ceSource, ceId);
+    }
+
+    private static String ceKey(String principal, String ceSource, String ceId) {
+        return principal + "\n" + ceSource + "\n" + ceId;
     }
 
     /**
@@ -230,13 +236,14 @@ final class AppendTransaction {
         String prevHash = current == null ? EventHasher.GENESIS : current.lastHash();
         TimelineEvent unsigned = new TimelineEvent(id, incidentId, lastSeq + 1, ne.type(), ne.actor(), ne.title(), ne.content(),
                 eventTime, now, ne.source(), ne.ceId() != null ? ne.ceId() : id, ceSource,
-                ne.ceType() != null ? ne.ceType() : typePrefix + ".incident." + ne.type().wireName(), data, prevHash, null);
+                ne.ceType() != null ? ne.ceType() : typePrefix + ".incident." + ne.type().wireName(), data, prevHash, null,
+                ne.principal());
         return withHash(unsigned, EventHasher.hash(prevHash, unsigned));
     }
 
     private static TimelineEvent withHash(TimelineEvent e, String hash) {
         return new TimelineEvent(e.id(), e.incidentId(), e.seq(), e.type(), e.actor(), e.title(), e.content(), e.eventTime(),
-                e.recordedAt(), e.source(), e.ceId(), e.ceSource(), e.ceType(), e.data(), e.prevHash(), hash);
+                e.recordedAt(), e.source(), e.ceId(), e.ceSource(), e.ceType(), e.data(), e.prevHash(), hash, e.principal());
     }
 
     private Incident current(String incidentId, Map<String, Incident> overlay) throws SQLException {
@@ -265,11 +272,12 @@ final class AppendTransaction {
         }
     }
 
-    private TimelineEvent findByCe(String ceSource, String ceId) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events WHERE ce_source = ? AND ce_id = ?")) {
-            ps.setString(1, ceSource);
-            ps.setString(2, ceId);
+    private TimelineEvent findByCe(String principal, String ceSource, String ceId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + TimelineRows.EVENT_COLUMNS
+                + " FROM timeline_events WHERE principal = ? AND ce_source = ? AND ce_id = ?")) {
+            ps.setString(1, principal);
+            ps.setString(2, ceSource);
+            ps.setString(3, ceId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? TimelineRows.readEvent(rs) : null;
             }

@@ -22,16 +22,22 @@ import java.util.Objects;
  *                    incidentId, the event goes to the key's open incident: a declare is absorbed when one is
  *                    open (its repeat count grows) and binds the key to the new incident otherwise; any other
  *                    type is ignored when none is open.
+ * @param principal   who caused it ({@code key:<name>}, {@code webhook:<source>}, …), set by the entry point from the
+ *                    credential it checked, never from the request body; it scopes idempotency ids and keys loop
+ *                    prevention. {@code null} means {@link #INTERNAL_PRINCIPAL}.
  */
 public record NewEvent(String incidentId, EventType type, String actor, String title, String content, Severity severity,
                        ObjectNode data, Instant eventTime, String source, String ceSource, String ceId, String ceType,
-                       Long expectedSeq, String correlationKey) {
+                       Long expectedSeq, String correlationKey, String principal) {
+    /** The principal of events the gateway builds without a caller. */
+    public static final String INTERNAL_PRINCIPAL = "system:gateway";
 
     public NewEvent {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(source, "source");
         data = data == null ? JsonNodeFactory.instance.objectNode() : data;
+        principal = principal == null ? INTERNAL_PRINCIPAL : principal;
         if (incidentId == null && correlationKey == null && type != EventType.DECLARE) {
             throw new IllegalArgumentException("incidentId or correlationKey is required for " + type.wireName());
         }
@@ -44,6 +50,12 @@ public record NewEvent(String incidentId, EventType type, String actor, String t
     /** The effective CloudEvents source used for idempotency. */
     public String effectiveCeSource() {
         return ceSource != null ? ceSource : source;
+    }
+
+    /** This event as caused by {@code principalName}: entry points stamp what they authenticated. */
+    public NewEvent withPrincipal(String principalName) {
+        return new NewEvent(incidentId, type, actor, title, content, severity, data, eventTime, source, ceSource, ceId, ceType,
+                expectedSeq, correlationKey, principalName);
     }
 
     /** Fluent construction; most events set only a few of the thirteen fields. */
@@ -62,6 +74,7 @@ public record NewEvent(String incidentId, EventType type, String actor, String t
         private String ceType;
         private Long expectedSeq;
         private String correlationKey;
+        private String principal;
 
         private Builder(EventType type, String actor) {
             this.type = type;
@@ -80,10 +93,11 @@ public record NewEvent(String incidentId, EventType type, String actor, String t
         public Builder ceType(String v) { this.ceType = v; return this; }
         public Builder expectedSeq(Long v) { this.expectedSeq = v; return this; }
         public Builder correlationKey(String v) { this.correlationKey = v; return this; }
+        public Builder principal(String v) { this.principal = v; return this; }
 
         public NewEvent build() {
             return new NewEvent(incidentId, type, actor, title, content, severity, data, eventTime, source, ceSource, ceId,
-                    ceType, expectedSeq, correlationKey);
+                    ceType, expectedSeq, correlationKey, principal);
         }
     }
 }

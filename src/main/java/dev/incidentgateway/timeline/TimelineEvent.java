@@ -12,10 +12,11 @@ import java.time.Instant;
  * @param seq      1..n per incident, gapless
  * @param prevHash hash of the incident's previous event (64 zeros for the first)
  * @param hash     SHA-256 over prevHash and the canonical form of this event, see {@link EventHasher}
+ * @param principal who caused it, set by the server from the checked credential ({@code key:ops}, {@code webhook:alertmanager}, …)
  */
 public record TimelineEvent(String id, String incidentId, long seq, EventType type, String actor, String title, String content,
                             Instant eventTime, Instant recordedAt, String source, String ceId, String ceSource, String ceType,
-                            ObjectNode data, String prevHash, String hash) {
+                            ObjectNode data, String prevHash, String hash, String principal) {
 
     /** The status named by {@code data.to} of a state_change, or {@code null}. */
     @JsonIgnore

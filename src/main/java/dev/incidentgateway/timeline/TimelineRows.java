@@ -15,8 +15,8 @@ import java.time.ZoneOffset;
 /** JDBC mapping of {@code timeline_events} and {@code incidents} rows; every statement is parameterized. */
 final class TimelineRows {
     static final String EVENT_COLUMNS = "id, incident_id, seq, type, actor, title, content, event_time, recorded_at, source, "
-            + "ce_id, ce_source, ce_type, data, prev_hash, hash";
-    static final String INSERT_EVENT = "INSERT INTO timeline_events (" + EVENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + "ce_id, ce_source, ce_type, data, prev_hash, hash, principal";
+    static final String INSERT_EVENT = "INSERT INTO timeline_events (" + EVENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     static final String INCIDENT_COLUMNS = dev.incidentgateway.store.SqlDialect.Columns.INCIDENT;
     static final String INSERT_INCIDENT = "INSERT INTO incidents (" + INCIDENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
@@ -30,7 +30,7 @@ final class TimelineRows {
                 rs.getString("actor"), rs.getString("title"), rs.getString("content"),
                 instant(rs, "event_time"), instant(rs, "recorded_at"), rs.getString("source"), rs.getString("ce_id"),
                 rs.getString("ce_source"), rs.getString("ce_type"), parseData(rs.getString("data")),
-                rs.getString("prev_hash").trim(), rs.getString("hash").trim());
+                rs.getString("prev_hash").trim(), rs.getString("hash").trim(), rs.getString("principal"));
     }
 
     static void bindEvent(PreparedStatement ps, TimelineEvent e) throws SQLException {
@@ -50,6 +50,7 @@ final class TimelineRows {
         ps.setString(14, EventHasher.canonicalJson(e.data()));
         ps.setString(15, e.prevHash());
         ps.setString(16, e.hash());
+        ps.setString(17, e.principal());
     }
 
     static Incident readIncident(ResultSet rs) throws SQLException {

@@ -49,7 +49,7 @@ abstract class IncidentApiContract {
     static final Set<String> INCIDENT_FIELDS = Set.of("id", "title", "severity", "status", "commander", "declaredAt",
             "acknowledgedAt", "mitigatedAt", "resolvedAt", "closedAt", "lastEventId", "lastSeq", "alertRepeats");
     static final Set<String> EVENT_FIELDS = Set.of("id", "incidentId", "seq", "type", "actor", "title", "content", "eventTime",
-            "recordedAt", "source", "ceId", "ceSource", "ceType", "data", "prevHash", "hash");
+            "recordedAt", "source", "ceId", "ceSource", "ceType", "data", "prevHash", "hash", "principal");
     static final int MAX_BODY = 1_048_576;
     static final String FIXTURE = "FIX-1";
     private static final String ULID = "[0-9A-HJKMNP-TV-Z]{26}";
@@ -218,7 +218,9 @@ abstract class IncidentApiContract {
         assertThat(event.path("actor").asText()).isEqualTo("alice");
         assertThat(event.path("title").asText()).isEqualTo("Checkout failing");
         assertThat(event.path("content").asText()).isEqualTo("500s on /pay");
-        assertThat(event.path("source").asText()).isEqualTo("https://alerts.example/checkout");
+        // The body's "source" is ignored: provenance is the server's (the principal), the REST source is fixed.
+        assertThat(event.path("source").asText()).isEqualTo("/api/v1");
+        assertThat(event.path("principal").asText()).isNotBlank();
         assertThat(event.path("ceType").asText()).isEqualTo("dev.incidentgateway.incident.declare");
         assertThat(event.path("data").isObject()).isTrue();
         assertThat(event.path("prevHash").asText()).matches("[0-9a-f]{64}");
@@ -519,8 +521,10 @@ abstract class IncidentApiContract {
             assertThat(HttpApi.JSON.readTree(ce.getData().toBytes()).isObject()).isTrue();
             assertThat(ce.getExtension("incidentseq")).isEqualTo(i + 1);
             assertThat(ce.getExtension("actor")).isEqualTo(ev.path("actor").asText());
+            assertThat(ce.getExtension("principal")).isEqualTo(ev.path("principal").asText());
         }
-        assertThat(events.get(0).getSource()).isEqualTo(URI.create("https://alerts.example/feed"));
+        // the body's "source" is ignored: REST events have the API's source
+        assertThat(events.get(0).getSource()).isEqualTo(URI.create("/api/v1"));
         assertThat(events.get(0).getType()).isEqualTo("dev.incidentgateway.incident.declare");
         assertThat(events.get(1).getType()).isEqualTo("dev.incidentgateway.incident.ack");
         assertThat(events.get(1).getId()).isEqualTo(ack.path("id").asText());

@@ -29,7 +29,7 @@ class TimelineCloudEventMapperTest {
         return new TimelineEvent(id, "INC-7", seq, type, "alice@example.com", "Checkout failing", "500s on /pay",
                 Instant.parse("2026-11-23T10:15:30.123456Z"), Instant.parse("2026-11-23T10:15:31Z"), "/api/v1", id, "/api/v1",
                 "com.example.incident." + type.wireName(), JsonNodeFactory.instance.objectNode().put("severity", "sev1"),
-                "0".repeat(64), "a".repeat(64));
+                "0".repeat(64), "a".repeat(64), "key:alice");
     }
 
     @Test
@@ -46,6 +46,7 @@ class TimelineCloudEventMapperTest {
         assertThat(ce.getDataContentType()).isEqualTo("application/json");
         assertThat(ce.getExtension("incidentseq")).isEqualTo(3);
         assertThat(ce.getExtension("actor")).isEqualTo("alice@example.com");
+        assertThat(ce.getExtension("principal")).isEqualTo("key:alice");
 
         JsonNode data = json.readTree(ce.getData().toBytes());
         assertThat(data.path("incidentId").asText()).isEqualTo("INC-7");

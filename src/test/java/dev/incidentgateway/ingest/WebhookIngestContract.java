@@ -82,6 +82,8 @@ abstract class WebhookIngestContract {
             if (ce.path("id").asText().equals(eventId)) {
                 incident = ce.path("subject").asText();
                 assertThat(ce.path("data").path("title").asText()).isEqualTo("HighLatency: p99 above 2s");
+                // provenance is the route's: the CloudEvents extension names the webhook source that sent it
+                assertThat(ce.path("principal").asText()).isEqualTo("webhook:alertmanager");
             }
         }
         assertThat(incident).isNotNull();

@@ -99,6 +99,19 @@ abstract class OutboxDeliveryContract {
     }
 
     @Test
+    void aCallerCannotSuppressDeliveryByClaimingAConnectorAsSource() {
+        // Loop prevention keys on the server-set principal: "source": "slack" in a REST body changes nothing.
+        String id = "OB-" + IDS.incrementAndGet();
+        HttpApi.Response r = http.postJson("/api/v1/incidents", obj("id", id, "title", "Spoofed " + id, "actor", "mallory",
+                "severity", "sev1", "source", "slack"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        HttpApi.Response note = http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "note", "actor", "mallory",
+                "content", "hi", "source", "/webhooks/slack"));
+        assertThat(note.status()).as(note.toString()).isEqualTo(201);
+        awaitReceived(slack, id, List.of("declare", "note"));
+    }
+
+    @Test
     void eachTargetGetsTheIncidentAndItsUpdatesInOrder() {
         String id = declare();
         event(id, "ack");

@@ -80,16 +80,31 @@ class SinkRegistryTest {
     void subscriptionsFilterByTypeSeverityAndNeverSendAnEventBackToItsSource() {
         SinkDescriptor jira = new SinkDescriptor("jira", java.util.EnumSet.of(EventType.DECLARE, EventType.NOTE), Severity.SEV2,
                 Map.of(), JsonNodeFactory.instance.objectNode());
-        assertThat(jira.accepts(event(EventType.DECLARE, "/api/v1"), Severity.SEV1)).isTrue();
-        assertThat(jira.accepts(event(EventType.DECLARE, "/api/v1"), Severity.SEV3)).isFalse();
-        assertThat(jira.accepts(event(EventType.ACK, "/api/v1"), Severity.SEV1)).isFalse();
-        assertThat(jira.accepts(event(EventType.NOTE, "/connectors/jira"), Severity.SEV1)).isFalse();
-        assertThat(jira.accepts(event(EventType.NOTE, "/webhooks/jira"), Severity.SEV1)).isFalse();
-        assertThat(jira.accepts(event(EventType.NOTE, "/connectors/servicenow"), Severity.SEV1)).isTrue();
+        assertThat(jira.accepts(event(EventType.DECLARE, "key:ops"), Severity.SEV1)).isTrue();
+        assertThat(jira.accepts(event(EventType.DECLARE, "key:ops"), Severity.SEV3)).isFalse();
+        assertThat(jira.accepts(event(EventType.ACK, "key:ops"), Severity.SEV1)).isFalse();
+        assertThat(jira.accepts(event(EventType.NOTE, "poller:jira"), Severity.SEV1)).isFalse();
+        assertThat(jira.accepts(event(EventType.NOTE, "webhook:jira"), Severity.SEV1)).isFalse();
+        assertThat(jira.accepts(event(EventType.NOTE, "poller:servicenow"), Severity.SEV1)).isTrue();
     }
 
-    private static TimelineEvent event(EventType type, String source) {
+    @Test
+    void loopPreventionKeysOnTheServerSetPrincipalNeverOnTheCallersSource() {
+        SinkDescriptor slack = new SinkDescriptor("slack", java.util.EnumSet.of(EventType.DECLARE), Severity.SEV4,
+                Map.of(), JsonNodeFactory.instance.objectNode());
+        // A REST caller writing "source": "slack" (or /webhooks/slack) used to suppress delivery to Slack.
+        assertThat(slack.accepts(event(EventType.DECLARE, "key:ops", "slack"), Severity.SEV1)).isTrue();
+        assertThat(slack.accepts(event(EventType.DECLARE, "key:ops", "/webhooks/slack"), Severity.SEV1)).isTrue();
+        assertThat(slack.accepts(event(EventType.DECLARE, "oidc:slack", "/api/v1"), Severity.SEV1)).isTrue();
+        assertThat(slack.accepts(event(EventType.DECLARE, "webhook:slack", "/api/v1"), Severity.SEV1)).isFalse();
+    }
+
+    private static TimelineEvent event(EventType type, String principal) {
+        return event(type, principal, "/api/v1");
+    }
+
+    private static TimelineEvent event(EventType type, String principal, String source) {
         return new TimelineEvent("01JDZ8Q6Y0M5V3W3T0B7C2N4KX", "INC-1", 1, type, "a", "t", null, Instant.now(), Instant.now(),
-                source, "x", source, "t", JsonNodeFactory.instance.objectNode(), "0".repeat(64), "0".repeat(64));
+                source, "x", source, "t", JsonNodeFactory.instance.objectNode(), "0".repeat(64), "0".repeat(64), principal);
     }
 }

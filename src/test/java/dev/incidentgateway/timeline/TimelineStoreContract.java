@@ -215,6 +215,27 @@ abstract class TimelineStoreContract {
     }
 
     @Test
+    void idempotencyIdsAreScopedByPrincipalSoNoSenderCanSuppressAnothers() throws SQLException {
+        String id = newId();
+        store.append(declare(id));
+        NewEvent fromAlertmanager = NewEvent.builder(EventType.NOTE, "am").incident(id).ceSource("urn:shared").ceId("evt-9")
+                .principal("webhook:alertmanager").build();
+        AppendOutcome first = store.append(fromAlertmanager);
+        assertThat(first.event().principal()).isEqualTo("webhook:alertmanager");
+        // Another caller claiming the same (source, id) gets its own event, not the first sender's
+        AppendOutcome claimed = store.append(fromAlertmanager.withPrincipal("key:mallory"));
+        assertThat(claimed.duplicate()).isFalse();
+        assertThat(claimed.event().id()).isNotEqualTo(first.event().id());
+        assertThat(claimed.event().principal()).isEqualTo("key:mallory");
+        // and the first sender's redelivery is still recognised as its own
+        AppendOutcome redelivered = store.append(fromAlertmanager);
+        assertThat(redelivered.duplicate()).isTrue();
+        assertThat(redelivered.event().id()).isEqualTo(first.event().id());
+        assertThat(store.timeline(id, null, 100)).extracting(TimelineEvent::principal)
+                .containsExactly(NewEvent.INTERNAL_PRINCIPAL, "webhook:alertmanager", "key:mallory");
+    }
+
+    @Test
     void sinceFeedPagesThroughEveryEventInIdOrder() {
         String id = newId();
         store.append(declare(id));

@@ -1,7 +1,9 @@
 package dev.incidentgateway.ingest.poll;
 
+import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.timeline.AppendOutcome;
+import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.SourceProgress;
 import dev.incidentgateway.timeline.StoreUnavailableException;
 import dev.incidentgateway.timeline.TimelineStore;
@@ -73,8 +75,11 @@ public final class SourcePoller implements AutoCloseable {
                 String watermark = store.watermark(source.name()).orElse(null);
                 PollPage page = source.poll(watermark);
                 boolean moved = page.nextWatermark() != null && !page.nextWatermark().equals(watermark);
-                List<AppendOutcome> outcomes = page.events().isEmpty() && !moved ? List.of()
-                        : store.appendPolled(page.events(), moved ? new SourceProgress(source.name(), page.nextWatermark()) : null);
+                // The poller, not the source's data, decides provenance: loop prevention keys on it.
+                String principal = Principal.poller(source.name()).name();
+                List<NewEvent> events = page.events().stream().map(e -> e.withPrincipal(principal)).toList();
+                List<AppendOutcome> outcomes = events.isEmpty() && !moved ? List.of()
+                        : store.appendPolled(events, moved ? new SourceProgress(source.name(), page.nextWatermark()) : null);
                 long refused = outcomes.stream().filter(o -> o.kind() == AppendOutcome.Kind.REFUSED).count();
                 if (refused > 0) {
                     LOG.info("{} poll: {} change(s) refused by the state machine and skipped", source.name(), refused);

@@ -67,7 +67,7 @@ final class JiraFixtures {
         };
         TimelineEvent event = new TimelineEvent("01J0000000000000000000000" + seq, incidentId, seq, type, "alice", title, content,
                 T0.plusSeconds(60 * seq), T0.plusSeconds(60 * seq), "/api/v1", null, null, null, data,
-                "0".repeat(64), "1".repeat(64));
+                "0".repeat(64), "1".repeat(64), "key:test");
         Incident incident = new Incident(incidentId, "Checkout latency above 2s", Severity.SEV2, status, "alice", T0,
                 null, null, null, null, event.id(), seq, event.hash(), 0);
         OutboxItem item = new OutboxItem(seq, "jira", incidentId, event.id(), seq, 0, T0);

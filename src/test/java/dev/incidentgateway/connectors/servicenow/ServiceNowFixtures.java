@@ -72,7 +72,7 @@ final class ServiceNowFixtures {
             String eventId = String.format("01JD0000000000000000000%03d", seq);
             TimelineEvent event = new TimelineEvent(eventId, incidentId, seq, type, actor,
                     type == EventType.DECLARE ? title : null, content, now, now, "/api/v1", null, null, null, data,
-                    "0".repeat(64), "f".repeat(64));
+                    "0".repeat(64), "f".repeat(64), "key:test");
             Incident incident = new Incident(incidentId, title, severity, statusAfter, null, now, null, null, null, null,
                     eventId, seq, "f".repeat(64), 0);
             OutboxItem item = new OutboxItem(seq, "servicenow", incidentId, eventId, seq, 0, now);

@@ -71,7 +71,7 @@ final class SlackDeliveries {
                 now, null, null, null, null, "E" + seq, seq, "0".repeat(64), 0);
         TimelineEvent event = new TimelineEvent("E" + seq, incidentId, seq, type, "bob", type == EventType.NOTE ? "Note" : null,
                 content, now, now, "/api/v1", null, null, null, new ObjectMapper().createObjectNode(), "0".repeat(64),
-                "1".repeat(64));
+                "1".repeat(64), "key:test");
         OutboxItem item = new OutboxItem(seq, "slack", incidentId, event.id(), seq, 0, now);
         return new Delivery(item, event, incident, ref);
     }
