@@ -107,7 +107,7 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
-                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, List.of(outbox.writer(), new ExternalRefRecorder()));
+                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, audit.chainKey(), List.of(outbox.writer(), new ExternalRefRecorder()));
 
         int maxBody = config.get(GatewayConfig.HTTP_MAX_BODY_BYTES);
         ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json), meters, maxBody);

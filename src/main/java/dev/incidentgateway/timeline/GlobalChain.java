@@ -1,6 +1,7 @@
 package dev.incidentgateway.timeline;
 
 import dev.incidentgateway.audit.ChainKey;
+import dev.incidentgateway.store.SqlDialect;
 
 import javax.crypto.Mac;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,6 @@ public final class GlobalChain {
     public record Head(String lastEventId, String globalHash) {
     }
 
-    /** Newest event first: one row, read with the append lock held (see {@code SqlDialect.lockThenReadHeadSql}). */
-    public static final String HEAD_SQL = "SELECT id, global_hash FROM timeline_events ORDER BY id DESC LIMIT 1";
     private static final String SEAL_CONTEXT = "incident-gateway legacy seal";
 
     private GlobalChain() {
@@ -38,7 +37,7 @@ public final class GlobalChain {
         return key.hmacHex(previous + "\n" + eventHash);
     }
 
-    /** Reads the head row of a result set of {@link #HEAD_SQL}. */
+    /** Reads the head row of a result set of {@link SqlDialect#HEAD_OF_LOG_SQL}. */
     static Head head(ResultSet rs) throws SQLException {
         if (!rs.next()) {
             return null;
@@ -48,7 +47,7 @@ public final class GlobalChain {
     }
 
     public static Head readHead(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(HEAD_SQL); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement(SqlDialect.HEAD_OF_LOG_SQL); ResultSet rs = ps.executeQuery()) {
             return head(rs);
         }
     }
