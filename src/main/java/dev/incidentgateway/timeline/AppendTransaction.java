@@ -66,7 +66,9 @@ final class AppendTransaction {
             while (isResultSet || st.getUpdateCount() != -1) {
                 if (isResultSet) {
                     try (ResultSet rs = st.getResultSet()) {
-                        found = GlobalChain.head(rs); // the last result is the head of the log
+                        if (rs.getMetaData().getColumnCount() == 2) { // the head query, not the lock's void result
+                            found = GlobalChain.head(rs);
+                        }
                     }
                 }
                 isResultSet = st.getMoreResults();
