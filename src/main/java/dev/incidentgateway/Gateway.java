@@ -180,6 +180,7 @@ public final class Gateway implements AutoCloseable {
     public void runUntilStopped() throws Exception {
         try {
             checkPortFree();
+            audit.checkpointAtExit();
             main.run();
         } finally {
             close();

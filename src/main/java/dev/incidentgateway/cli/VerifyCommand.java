@@ -108,8 +108,9 @@ public final class VerifyCommand implements StoreCommand {
         if (anchors.isEmpty()) {
             out.printf("    no checkpoint checked (none in %s): removal of the newest events cannot be detected without one%n", checkpoints);
         } else {
-            out.printf("    %d signed checkpoint%s from %s hold: every event up to %s is in the log, unchanged%n", anchors.size(),
-                    anchors.size() == 1 ? "" : "s", checkpoints, anchors.get(anchors.size() - 1).eventId());
+            String newest = anchors.stream().map(GlobalChainVerifier.Anchor::eventId).max(String::compareTo).orElseThrow();
+            out.printf("    %d signed checkpoint%s from %s: every event up to %s is in the log, unchanged%n", anchors.size(),
+                    anchors.size() == 1 ? " holds" : "s hold", checkpoints, newest);
         }
         return OK;
     }

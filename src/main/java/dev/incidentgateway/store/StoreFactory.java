@@ -67,7 +67,14 @@ public final class StoreFactory {
      */
     static String durableUrl(String url) {
         if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
-            return url + ";WRITE_DELAY=0";
+            url = url + ";WRITE_DELAY=0";
+        }
+        // H2's own shutdown hook would close the database on SIGTERM while the gateway still drains its writer and
+        // signs the last audit checkpoint; the gateway closes the pool (and so the database) itself when it stops.
+        // (H2 refuses this together with AUTO_SERVER=TRUE; such a store is closed by H2's hook as before.)
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        if (url.startsWith("jdbc:h2:") && !upper.contains("DB_CLOSE_ON_EXIT") && !upper.contains("AUTO_SERVER=TRUE")) {
+            url = url + ";DB_CLOSE_ON_EXIT=FALSE";
         }
         return url;
     }

@@ -258,6 +258,36 @@ abstract class AuditChainContract {
     }
 
     @Test
+    void twoInstancesAppendingAtOnceKeepOneGlobalChain() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dialect == SqlDialect.POSTGRESQL, "one writer per H2 store");
+        startGateway();
+        store.append(declare("A-1"));
+        store.append(declare("B-1"));
+        try (TimelineStore other = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 64, 1000, new SimpleMeterRegistry(),
+                audit.chainKey(), List.of())) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    TimelineStore s = i % 2 == 0 ? store : other;
+                    String id = i % 3 == 0 ? "A-1" : "B-1";
+                    int n = i;
+                    done.add(pool.submit(() -> s.append(note(id, "n" + n))));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+        checkpoint();
+        Run run = verify();
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("202 events");
+    }
+
+    @Test
     void aGatewayWithAnotherChainKeyRefusesToStart() throws SQLException {
         startGateway();
         String other = "ab".repeat(32);
