@@ -20,7 +20,10 @@ import java.util.Map;
  * Command line of {@code incident-gateway.jar}:
  * <pre>
  *   (no command) | run   start the gateway
- *   verify              check every incident's audit hash chain; exit 1 at the first broken link
+ *   verify [--checkpoint FILE] [--public-key FILE]
+ *                       check the audit chain: every incident's keyed hash chain, the global chain, the views'
+ *                       heads and signed checkpoints (the latest in GATEWAY_CHECKPOINT_FILE, or all in FILE);
+ *                       exit 1 with a line per problem
  *   rebuild-views       recompute the incidents view from the event log
  *   webhook-token       print the webhook bearer token (GATEWAY_WEBHOOK_TOKEN or the generated one)
  *   config              print every setting, its value (secrets masked) and its documentation
