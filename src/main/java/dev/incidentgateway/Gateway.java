@@ -15,6 +15,8 @@ import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.timeline.TimelineStore;
+import dev.incidentgateway.transport.GatewayTls;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -32,10 +34,7 @@ import java.net.ServerSocket;
 import dev.incidentgateway.ingest.WebhookIngestHandler;
 import dev.incidentgateway.ingest.WebhookSource;
 import dev.incidentgateway.ingest.WebhookSourceRegistry;
-import dev.incidentgateway.ingest.WebhookTokenStore;
-import dev.incidentgateway.timeline.StoreUnavailableException;
-
-import javax.sql.DataSource;
+import dev.incidentgateway.ingest.WebhookTokenSnapshot;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConnectorDescriptors;
 import dev.incidentgateway.connectors.PollingSources;
@@ -55,9 +54,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Wires the gateway: store (HikariCP + Flyway) → timeline → REST/ops routes and the YAML routes under
@@ -74,7 +73,9 @@ public final class Gateway implements AutoCloseable {
     private final OutboxModule outbox;
     private final SourcePollers pollers;
     private final AuditModule audit;
+    private final WebhookTokenSnapshot webhookTokens;
     private final Main main;
+    private final boolean https;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -89,23 +90,31 @@ public final class Gateway implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         String typePrefix = config.get(GatewayConfig.CE_TYPE_PREFIX);
         SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
+        Optional<SSLContextParameters> tls = GatewayTls.load(config); // bad TLS files fail before the store opens
+        this.https = tls.isPresent();
 
         this.dataSource = StoreFactory.openAndMigrate(config);
         this.main = new Main();
         Map<String, WebhookSource> webhookSources;
         List<PollingSource> pollingSources;
+        WebhookTokenSnapshot tokens = null;
         try {
             this.audit = AuditModule.create(config, dataSource); // the chain key, checked against the store's
             Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)));
-            webhookSources = WebhookSourceRegistry.load(descriptors, config.env(), webhookToken(config, dataSource), json);
+            tokens = WebhookTokenSnapshot.open(dataSource, descriptors, config.get(GatewayConfig.WEBHOOK_TOKEN));
+            webhookSources = WebhookSourceRegistry.load(descriptors, config.env(), tokens, json);
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
             SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());
             this.outbox = new OutboxModule(SinkRegistry.load(descriptors, SinkFactories.all(), config.env(), http), dataSource);
             pollingSources = PollingSources.create(descriptors, config.env(), http, new ExternalRefs(dataSource));
         } catch (RuntimeException e) {
+            if (tokens != null) {
+                tokens.close();
+            }
             dataSource.close();
             throw e;
         }
+        this.webhookTokens = tokens;
         this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
                 config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, audit.chainKey(), List.of(outbox.writer(), new ExternalRefRecorder()));
 
@@ -143,25 +152,7 @@ public final class Gateway implements AutoCloseable {
                 // Vert.x answers a bigger body with a plain-text 413 before our routes; leave room above
                 // our own limit so most oversize requests get a problem+json 413 from ApiEndpoint.
                 .withMaxBodySize((long) maxBody * 4);
-    }
-
-    /**
-     * {@code GATEWAY_WEBHOOK_TOKEN}, or the token generated on first start and kept in the store, so the quick
-     * start works with no environment. The token itself is never logged.
-     */
-    private static String webhookToken(GatewayConfig config, DataSource dataSource) {
-        String token = config.get(GatewayConfig.WEBHOOK_TOKEN);
-        if (!token.isBlank()) {
-            return token;
-        }
-        try {
-            String generated = new WebhookTokenStore(dataSource).getOrCreate();
-            LOG.info("GATEWAY_WEBHOOK_TOKEN is not set: webhooks take the token generated on first start and kept in the "
-                    + "store. Print it with: java -jar incident-gateway.jar webhook-token");
-            return generated;
-        } catch (SQLException e) {
-            throw new StoreUnavailableException("cannot read or store the generated webhook token", e);
-        }
+        GatewayTls.apply(main, tls);
     }
 
     /** Builds the gateway (opens and migrates the store) without starting HTTP. */
@@ -222,7 +213,8 @@ public final class Gateway implements AutoCloseable {
     private void logReady() {
         String url = config.get(GatewayConfig.DB_URL);
         int q = url.indexOf('?');
-        LOG.info("Incident Gateway listening on port {} (store: {})", port(), q < 0 ? url : url.substring(0, q));
+        LOG.info("Incident Gateway listening on port {}{} (store: {})", port(), https ? " (HTTPS)" : "",
+                config.masked(q < 0 ? url : url.substring(0, q)));
     }
 
     @Override
@@ -234,6 +226,7 @@ public final class Gateway implements AutoCloseable {
         }
         outbox.close();
         pollers.close();
+        webhookTokens.close();
         store.close();
         audit.close(); // a last checkpoint, once the writer has stopped
         dataSource.close();

@@ -25,7 +25,7 @@ import java.util.Map;
  *                       heads and signed checkpoints (the latest in GATEWAY_CHECKPOINT_FILE, or all in FILE);
  *                       exit 1 with a line per problem
  *   rebuild-views       recompute the incidents view from the event log
- *   webhook-token       print the webhook bearer token (GATEWAY_WEBHOOK_TOKEN or the generated one)
+ *   webhook-token       --source NAME --rotate: issue a webhook source's bearer token; alone: which sources have one
  *   config              print every setting, its value (secrets masked) and its documentation
  * </pre>
  * Exit codes: 0 success, 1 verification found a broken link, 2 bad usage or configuration, 3 store error.

@@ -1,5 +1,6 @@
 package dev.incidentgateway.api;
 
+import dev.incidentgateway.security.Redact;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.timeline.IncidentNotFoundException;
@@ -49,12 +50,16 @@ public final class ProblemMapper {
             error = new StoreUnavailableException("the store failed: " + e.getMessage(), e);
         }
         if (error instanceof StoreUnavailableException e) {
-            LOG.warn("Store unavailable: {}", e.getMessage());
+            LOG.warn("Store unavailable: {}", Redact.text(e.getMessage()));
             return new ApiProblem(503, "store-unavailable", "Store unavailable",
                     "The timeline store cannot take requests right now; nothing was stored. Retry later.", null,
                     Map.of("Retry-After", "5"));
         }
-        LOG.error("Unexpected error while handling a request", error);
+        // Messages quote what they were given (request bodies, row values): the log gets them redacted and cut,
+        // with where it happened; the full stack trace only at DEBUG.
+        StackTraceElement[] where = error.getStackTrace();
+        LOG.error("Unexpected error while handling a request: {}{}", Redact.error(error), where.length == 0 ? "" : " at " + where[0]);
+        LOG.debug("Unexpected error while handling a request", error);
         return new ApiProblem(500, "internal-error", "Internal error", "An unexpected error occurred; nothing was stored.");
     }
 

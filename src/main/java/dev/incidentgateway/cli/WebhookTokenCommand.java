@@ -1,17 +1,100 @@
 package dev.incidentgateway.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.config.ConnectorDescriptors;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.ingest.GatewayTokenSources;
 import dev.incidentgateway.ingest.WebhookTokenStore;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
-/** {@code webhook-token}: prints the webhook bearer token (GATEWAY_WEBHOOK_TOKEN or the generated one). */
+/**
+ * {@code webhook-token}: the gateway-managed bearer tokens of webhook sources (bearer without {@code auth.secretEnv}).
+ * <pre>
+ *   webhook-token --source NAME --rotate   issue a new token for NAME, print it alone on stdout (once);
+ *                                          the previous one stops working within seconds
+ *   webhook-token --source NAME            whether NAME has a token (never the token)
+ *   webhook-token                          GATEWAY_WEBHOOK_TOKEN when set (as earlier versions did); otherwise
+ *                                          which sources take a managed token and which have one
+ * </pre>
+ * Runs on {@link Context} alone, so it works the same in the CLI's JVM and inside a running gateway.
+ */
 public final class WebhookTokenCommand implements StoreCommand {
+    private static final String ROTATE = "java -jar incident-gateway.jar webhook-token --source <name> --rotate";
+
     @Override
     public int run(Context ctx, List<String> args, PrintStream out, PrintStream err) throws Exception {
-        String configured = ctx.config().get(GatewayConfig.WEBHOOK_TOKEN);
-        out.println(configured.isBlank() ? new WebhookTokenStore(ctx.dataSource()).getOrCreate() : configured);
+        String source = null;
+        boolean rotate = false;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--rotate")) {
+                rotate = true;
+            } else if (arg.equals("--source")) {
+                if (i + 1 == args.size()) {
+                    return usage(err, "--source needs a NAME");
+                }
+                source = args.get(++i);
+            } else if (arg.startsWith("--source=")) {
+                source = arg.substring("--source=".length());
+            } else {
+                return usage(err, "unknown argument '" + arg + "'");
+            }
+        }
+        if (rotate && source == null) {
+            return usage(err, "--rotate needs --source NAME");
+        }
+        Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(ctx.config().get(GatewayConfig.CONNECTORS_DIR)));
+        Set<String> managed = GatewayTokenSources.of(descriptors);
+        WebhookTokenStore store = new WebhookTokenStore(ctx.dataSource());
+        store.adoptLegacyToken(managed); // the same upgrade as at gateway start, so the status below is true
+        if (source == null) {
+            String shared = ctx.config().get(GatewayConfig.WEBHOOK_TOKEN);
+            if (!shared.isBlank()) {
+                out.println(shared); // set by the operator, printed as earlier versions did
+                return OK;
+            }
+            return status(managed, store.issued(), out);
+        }
+        Optional<String> refusal = GatewayTokenSources.whyNot(descriptors, source);
+        if (refusal.isPresent()) {
+            err.println("webhook-token: " + refusal.get());
+            return USAGE;
+        }
+        if (!rotate) {
+            return status(Set.of(source), store.issued(), out);
+        }
+        out.println(store.rotate(source));
+        err.println("Issued a new token for webhook source '" + source + "' (shown only now; the store keeps its hash). "
+                + "Senders use it as 'Authorization: Bearer <token>' on POST /webhooks/" + source
+                + "; the previous token stops working within seconds.");
         return OK;
+    }
+
+    private static int status(Set<String> sources, Map<String, Instant> issued, PrintStream out) {
+        if (sources.isEmpty()) {
+            out.println("No webhook source takes a gateway-managed token (each bearer source names its own auth.secretEnv).");
+            return OK;
+        }
+        out.println("Webhook sources with a gateway-managed bearer token:");
+        for (String s : sources) {
+            Instant at = issued.get(s);
+            out.printf("  %-20s %s%n", s, at == null ? "no token yet: refuses every request (unless GATEWAY_WEBHOOK_TOKEN is set)"
+                    : "token issued " + at);
+        }
+        out.println("Issue or replace a source's token (printed once; the previous one stops working within seconds):");
+        out.println("  " + ROTATE);
+        return OK;
+    }
+
+    private static int usage(PrintStream err, String problem) {
+        err.println("webhook-token: " + problem + ". Usage: webhook-token [--source NAME [--rotate]]");
+        return USAGE;
     }
 }

@@ -1,5 +1,7 @@
 package dev.incidentgateway.config;
 
+import dev.incidentgateway.security.Redact;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,8 +22,9 @@ public final class GatewayConfig {
     public static final ConfigKey<Integer> HTTP_MAX_BODY_BYTES = ConfigKey.integer("http.maxBodyBytes", "GATEWAY_MAX_BODY_BYTES",
             1_048_576, 1024, 64 * 1_048_576, "Largest request body accepted; a larger one is refused with 413.");
     public static final ConfigKey<String> DB_URL = ConfigKey.matching("store.url", "GATEWAY_DB_URL",
-            "jdbc:h2:file:./data/gateway;AUTO_SERVER=TRUE", "jdbc:(h2|postgresql):.+", "a jdbc:h2: or jdbc:postgresql: URL",
-            "JDBC URL of the timeline store. The default is an embedded H2 file under ./data; a jdbc:postgresql: URL selects PostgreSQL.");
+            "jdbc:h2:file:./data/gateway", "jdbc:(h2|postgresql):.+", "a jdbc:h2: or jdbc:postgresql: URL",
+            "JDBC URL of the timeline store. The default is an embedded H2 file under ./data (no network listener); "
+                    + "a jdbc:postgresql: URL selects PostgreSQL.");
     public static final ConfigKey<String> DB_USER = ConfigKey.string("store.user", "GATEWAY_DB_USER", "sa",
             "Database user.");
     public static final ConfigKey<String> DB_PASSWORD = ConfigKey.secret("store.password", "GATEWAY_DB_PASSWORD", "",
@@ -43,8 +46,9 @@ public final class GatewayConfig {
             "CloudEvents source recorded for REST appends that name no source.");
 
     public static final ConfigKey<String> WEBHOOK_TOKEN = ConfigKey.secret("webhooks.token", "GATEWAY_WEBHOOK_TOKEN", "",
-            "Default bearer token of webhook sources that name no secret of their own. Empty: generated on first start, "
-                    + "kept in the store; print it with `java -jar incident-gateway.jar webhook-token`.");
+            "Shared bearer token (the behaviour of earlier versions) that every bearer webhook source without auth.secretEnv "
+                    + "accepts besides its own. Prefer a token per source: `java -jar incident-gateway.jar webhook-token "
+                    + "--source NAME --rotate`; empty: each such source accepts only its own token.");
     public static final ConfigKey<String> CONNECTORS_DIR = ConfigKey.string("connectors.dir", "GATEWAY_CONNECTORS_DIR", "connectors",
             "Directory of connector descriptors (*.yaml). Those shipped in the jar are always loaded; a file here with the "
                     + "same name replaces one, a new file adds a connector. A missing directory means only the shipped ones.");
@@ -63,6 +67,30 @@ public final class GatewayConfig {
     public static final ConfigKey<Integer> OUTBOX_POLL_MS = ConfigKey.integer("outbox.pollMs", "GATEWAY_OUTBOX_POLL_MS", 200,
             10, 60_000, "How often an idle relay looks for due rows.");
 
+    // OpenID Connect access tokens (issue 9, security/OidcTokenVerifier): off while the issuer is empty.
+    public static final ConfigKey<String> OIDC_ISSUER = ConfigKey.matching("oidc.issuer", "GATEWAY_OIDC_ISSUER", "",
+            "|https?://\\S+", "empty or the issuer URL of the identity provider, such as https://idp.example.com/realms/ops",
+            "Issuer of the OpenID Connect access tokens (JWT) the API accepts besides API keys; a token's iss must equal it "
+                    + "exactly (mind a trailing slash). Empty: OIDC is off.");
+    public static final ConfigKey<String> OIDC_AUDIENCE = ConfigKey.string("oidc.audience", "GATEWAY_OIDC_AUDIENCE", "",
+            "Audience a token's aud must contain (the gateway's client id or API identifier at the identity provider). "
+                    + "Required when oidc.issuer is set.");
+    public static final ConfigKey<String> OIDC_JWKS_URL = ConfigKey.matching("oidc.jwksUrl", "GATEWAY_OIDC_JWKS_URL", "",
+            "|https?://\\S+", "empty or an http(s) URL", "URL of the identity provider's signing keys (JWKS). Empty: the jwks_uri "
+                    + "of <issuer>/.well-known/openid-configuration, fetched on the first token.");
+    public static final ConfigKey<String> OIDC_SCOPE_PREFIX = ConfigKey.string("oidc.scopePrefix", "GATEWAY_OIDC_SCOPE_PREFIX", "",
+            "Prefix of the gateway's scopes in a token's scope/scp claim: with gateway: the scope gateway:read grants read "
+                    + "and scopes without the prefix are ignored. Empty: read, write, operate, metrics, admin as they are.");
+    // Issue 9, store and transport security: a migration credential apart from the runtime one, and HTTPS.
+    public static final ConfigKey<String> DB_MIGRATION_USER = ConfigKey.string("store.migrationUser", "GATEWAY_DB_MIGRATION_USER", "",
+            "Database user that runs the schema migrations (the schema owner, see scripts/pg-roles.sql). Empty: "
+                    + "migrations run as GATEWAY_DB_USER. The gateway's connection pool never holds this credential.");
+    public static final ConfigKey<String> DB_MIGRATION_PASSWORD = ConfigKey.secret("store.migrationPassword",
+            "GATEWAY_DB_MIGRATION_PASSWORD", "", "Password of GATEWAY_DB_MIGRATION_USER (never logged).");
+    public static final ConfigKey<String> TLS_CERT_FILE = ConfigKey.string("http.tls.certFile", "GATEWAY_TLS_CERT_FILE", "",
+            "PEM certificate (chain) for HTTPS on the gateway's port. Set with GATEWAY_TLS_KEY_FILE; both empty: plain HTTP.");
+    public static final ConfigKey<String> TLS_KEY_FILE = ConfigKey.string("http.tls.keyFile", "GATEWAY_TLS_KEY_FILE", "",
+            "PEM private key (PKCS#8, or PKCS#1 RSA / SEC1 EC, unencrypted) of GATEWAY_TLS_CERT_FILE.");
     // Audit chain and signed checkpoints (issue 9: keyed audit chain).
     public static final ConfigKey<String> CHAIN_KEY = ConfigKey.secret("audit.chainKey", "GATEWAY_CHAIN_KEY", "",
             "Secret key of the audit chain (HMAC-SHA-256), hex or base64 of at least 32 random bytes; never stored in the "
@@ -84,6 +112,8 @@ public final class GatewayConfig {
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
             OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
+            OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL, OIDC_SCOPE_PREFIX,
+            DB_MIGRATION_USER, DB_MIGRATION_PASSWORD, TLS_CERT_FILE, TLS_KEY_FILE,
             CHAIN_KEY, KEYS_DIR, CHECKPOINT_KEY_FILE, CHECKPOINT_FILE, CHECKPOINT_INTERVAL_S);
 
     private final Map<ConfigKey<?>, Object> values;
@@ -116,14 +146,24 @@ public final class GatewayConfig {
             try {
                 values.put(key, key.parse(raw));
             } catch (IllegalArgumentException e) {
-                String shown = key.isSecret() ? "" : " " + e.getMessage();
+                String shown = key.isSecret() ? "" : " " + Redact.url(e.getMessage());
                 problems.add(key.name() + " (env " + key.env() + "):" + (shown.isBlank() ? " invalid value" : shown));
             }
         }
+        requireOidcAudience(values, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new GatewayConfig(values, env);
+    }
+
+    /** OIDC: an issuer without an audience would accept tokens the identity provider minted for any other client. */
+    private static void requireOidcAudience(Map<ConfigKey<?>, Object> values, List<String> problems) {
+        if (!String.valueOf(values.getOrDefault(OIDC_ISSUER, "")).isBlank()
+                && String.valueOf(values.getOrDefault(OIDC_AUDIENCE, "")).isBlank()) {
+            problems.add(OIDC_AUDIENCE.name() + " (env " + OIDC_AUDIENCE.env() + "): required when " + OIDC_ISSUER.env()
+                    + " is set (the client id or API identifier the gateway's tokens are issued for)");
+        }
     }
 
     /**
@@ -171,15 +211,29 @@ public final class GatewayConfig {
         return dir.isBlank() ? null : Path.of(dir);
     }
 
-    /** Human-readable listing of every key, its value (secrets masked) and its doc. */
+    /**
+     * Human-readable listing of every key, its value and its doc. Secrets are masked wherever they appear: secret
+     * keys, credentials inside URLs ({@link Redact#url}) and a secret's value quoted inside another setting.
+     */
     public String describe() {
         StringBuilder out = new StringBuilder();
         for (ConfigKey<?> key : KEYS) {
-            Object v = values.get(key);
-            String shown = key.isSecret() ? (String.valueOf(v).isEmpty() ? "(empty)" : "****") : String.valueOf(v);
+            String v = String.valueOf(values.get(key));
+            String shown = key.isSecret() ? (v.isEmpty() ? "(empty)" : "****") : masked(v);
             out.append(String.format("%-26s %-30s = %s%n    %s (default: %s)%n", key.name(), key.env(), shown, key.doc(),
-                    key.isSecret() ? "-" : key.defaultValue()));
+                    key.isSecret() ? "-" : masked(key.defaultValue())));
         }
         return out.toString();
+    }
+
+    /** A value with URL credentials and the values of every secret key masked, for output and logs. */
+    public String masked(String value) {
+        String out = Redact.url(value);
+        for (ConfigKey<?> key : KEYS) {
+            if (key.isSecret()) {
+                out = Redact.without(out, String.valueOf(values.get(key)));
+            }
+        }
+        return out;
     }
 }

@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Loads the webhook sources from connector descriptors ({@code kind: webhook-source}): those shipped in the
@@ -30,16 +32,19 @@ public final class WebhookSourceRegistry {
     private WebhookSourceRegistry() {
     }
 
-    /** @param allDescriptors every connector descriptor ({@link ConnectorDescriptors#load}); this takes the webhook sources */
-    public static Map<String, WebhookSource> load(Map<String, JsonNode> allDescriptors, Map<String, String> env, String defaultToken,
-                                                  ObjectMapper json) {
+    /**
+     * @param allDescriptors every connector descriptor ({@link ConnectorDescriptors#load}); this takes the webhook sources
+     * @param tokens         the gateway-managed tokens, for bearer sources without a secret of their own
+     */
+    public static Map<String, WebhookSource> load(Map<String, JsonNode> allDescriptors, Map<String, String> env,
+                                                  WebhookTokenSnapshot tokens, ObjectMapper json) {
         Map<String, JsonNode> descriptors = ConnectorDescriptors.ofKind(allDescriptors, "webhook-source");
         Map<String, WebhookSource> sources = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         descriptors.forEach((name, d) -> {
             try {
                 if (isOn(name, d, env)) {
-                    sources.put(name, source(name, d, env, defaultToken, json));
+                    sources.put(name, source(name, d, env, tokens, json));
                 }
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
@@ -52,7 +57,24 @@ public final class WebhookSourceRegistry {
                 LOG.warn("Webhook source '{}' is OPEN (auth.mode: none): anyone who can reach POST /webhooks/{} can write to the timeline",
                         s.name(), s.name()));
         LOG.info("Webhook sources: {}", sources.keySet());
+        logGatewayTokens(allDescriptors, sources.keySet(), tokens);
         return sources;
+    }
+
+    /** Says, never showing a token, which running sources take a gateway-managed token and which have none yet. */
+    private static void logGatewayTokens(Map<String, JsonNode> allDescriptors, Set<String> running, WebhookTokenSnapshot tokens) {
+        Set<String> managed = new TreeSet<>(GatewayTokenSources.of(allDescriptors));
+        managed.retainAll(running);
+        Set<String> missing = new TreeSet<>(managed);
+        missing.removeAll(tokens.issued());
+        if (tokens.sharedTokenSet() && !managed.isEmpty()) {
+            LOG.info("GATEWAY_WEBHOOK_TOKEN is set: webhook sources {} accept it (one token shared by all: the behaviour of "
+                    + "earlier versions). A token per source is safer: java -jar incident-gateway.jar webhook-token --source "
+                    + "<name> --rotate", managed);
+        } else if (!missing.isEmpty()) {
+            LOG.warn("Webhook sources {} have no token yet and refuse every request. Issue one (printed once) with: "
+                    + "java -jar incident-gateway.jar webhook-token --source <name> --rotate", missing);
+        }
     }
 
     /**
@@ -69,7 +91,8 @@ public final class WebhookSourceRegistry {
         return on;
     }
 
-    private static WebhookSource source(String name, JsonNode d, Map<String, String> env, String defaultToken, ObjectMapper json) {
+    private static WebhookSource source(String name, JsonNode d, Map<String, String> env, WebhookTokenSnapshot tokens,
+                                        ObjectMapper json) {
         String file = "connectors/" + name + ".yaml";
         String declared = d.path("name").asText(name);
         if (!declared.equals(name)) {
@@ -78,7 +101,7 @@ public final class WebhookSourceRegistry {
         if (!name.matches("[a-z0-9][a-z0-9-]*")) {
             throw new ConfigException(file + ": name must be lower-case letters, digits and '-' (it is the URL path)");
         }
-        WebhookAuthenticator auth = WebhookAuthenticators.create(name, d.path("auth"), env, defaultToken, Clock.systemUTC());
+        WebhookAuthenticator auth = WebhookAuthenticators.create(name, d.path("auth"), env, tokens.forSource(name), Clock.systemUTC());
         String mapper = d.path("mapper").asText("");
         WebhookMapper m = switch (mapper) {
             case "alertmanager" -> new AlertmanagerMapper(name, severities(file, d.path("severity")), json);

@@ -1,59 +1,180 @@
 package dev.incidentgateway.ingest;
 
+import dev.incidentgateway.ingest.auth.TokenDigest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.sql.DataSource;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The default webhook bearer token when {@code GATEWAY_WEBHOOK_TOKEN} is unset: generated once, kept in
- * {@code gateway_secrets} so it survives restarts and is shared by every instance on the same database.
+ * The gateway-managed webhook tokens, one per source, in {@code webhook_tokens}: only each token's SHA-256 is
+ * stored ({@link TokenDigest}); the token itself exists only in the output of {@link #rotate}.
  */
 public final class WebhookTokenStore {
-    private static final String NAME = "webhook-token";
+    /** Tokens read {@code igw_wh_<source>_<43 base64url characters>}: recognizable to people and secret scanners. */
+    public static final String TOKEN_PREFIX = "igw_wh_";
+    /** The plain-text token of versions before per-source tokens, in {@code gateway_secrets}. */
+    static final String LEGACY_SECRET_NAME = "webhook-token";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookTokenStore.class);
+
     private final DataSource dataSource;
 
     public WebhookTokenStore(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    /** The stored token, generating and storing one first if there is none. */
-    public String getOrCreate() throws SQLException {
-        String existing = read();
-        if (existing != null) {
-            return existing;
-        }
+    /** A new token for {@code source}: 256 bits from {@link SecureRandom}, base64url, with the recognizable prefix. */
+    static String newToken(String source) {
         byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        RANDOM.nextBytes(random);
+        return TOKEN_PREFIX + source + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /**
+     * Issues a new token for {@code source}, replacing its previous one (which stops working as soon as the
+     * gateways reload), and returns it: the only time it is ever seen.
+     */
+    public String rotate(String source) throws SQLException {
+        String token = newToken(source);
+        String hash = TokenDigest.sha256Hex(token);
+        try (Connection c = dataSource.getConnection()) {
+            if (update(c, source, hash) == 0) {
+                try {
+                    insert(c, source, hash);
+                } catch (SQLException e) {
+                    if (!isDuplicate(e) || update(c, source, hash) == 0) { // a concurrent rotate inserted first: replace it
+                        throw e;
+                    }
+                }
+            }
+        }
+        return token;
+    }
+
+    /** SHA-256 digests of the issued tokens, by source. */
+    public Map<String, byte[]> digests() throws SQLException {
+        Map<String, byte[]> out = new TreeMap<>();
+        HexFormat hex = HexFormat.of();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO gateway_secrets (name, secret, created_at) VALUES (?, ?, ?)")) {
-            ps.setString(1, NAME);
-            ps.setString(2, token);
-            ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+             PreparedStatement ps = c.prepareStatement("SELECT source, token_hash FROM webhook_tokens");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), hex.parseHex(rs.getString(2)));
+            }
+        }
+        return out;
+    }
+
+    /** When each source's current token was issued. */
+    public Map<String, Instant> issued() throws SQLException {
+        Map<String, Instant> out = new TreeMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT source, created_at FROM webhook_tokens");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Upgrade from the single plain-text token of earlier versions: its hash becomes the token of every source in
+     * {@code sources} that has none yet (so existing senders keep working), then the plain-text copy is deleted.
+     * Idempotent, and safe when several gateways start at once.
+     *
+     * @return the sources that took the old token (empty when there was none)
+     */
+    public List<String> adoptLegacyToken(Collection<String> sources) throws SQLException {
+        List<String> adopted = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            String legacy;
+            try (PreparedStatement ps = c.prepareStatement("SELECT secret FROM gateway_secrets WHERE name = ?")) {
+                ps.setString(1, LEGACY_SECRET_NAME);
+                try (ResultSet rs = ps.executeQuery()) {
+                    legacy = rs.next() ? rs.getString(1).strip() : null;
+                }
+            }
+            if (legacy == null) {
+                return adopted;
+            }
+            String hash = TokenDigest.sha256Hex(legacy);
+            Map<String, byte[]> existing = digests();
+            for (String source : sources) {
+                if (!existing.containsKey(source) && insertIfAbsent(c, source, hash)) {
+                    adopted.add(source);
+                }
+            }
+            deleteLegacy(c);
+        }
+        return adopted;
+    }
+
+    /**
+     * Deletes the plain-text copy. A role that may not delete (a least-privilege runtime role) must not stop the
+     * gateway from starting, now or at every later start: the senders already work from the hashes, so it warns,
+     * naming the statement an owner should run.
+     */
+    private static void deleteLegacy(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM gateway_secrets WHERE name = ?")) {
+            ps.setString(1, LEGACY_SECRET_NAME);
             ps.executeUpdate();
-            return token;
         } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState())) {
-                return read(); // another instance stored one first: use theirs
+            if (!"42501".equals(e.getSQLState())) { // insufficient privilege
+                throw e;
+            }
+            LOG.warn("The plain-text webhook token of earlier versions is still in gateway_secrets: this database user may "
+                    + "not delete it. Run as the owner: DELETE FROM gateway_secrets WHERE name = '{}'", LEGACY_SECRET_NAME);
+        }
+    }
+
+    private static boolean insertIfAbsent(Connection c, String source, String hash) throws SQLException {
+        try {
+            insert(c, source, hash);
+            return true;
+        } catch (SQLException e) {
+            if (isDuplicate(e)) {
+                return false; // issued meanwhile (another gateway adopting, or a rotate): keep that one
             }
             throw e;
         }
     }
 
-    /** The stored token, or {@code null}. */
-    public String read() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT secret FROM gateway_secrets WHERE name = ?")) {
-            ps.setString(1, NAME);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
+    private static int update(Connection c, String source, String hash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_tokens SET token_hash = ?, created_at = ? WHERE source = ?")) {
+            ps.setString(1, hash);
+            ps.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.setString(3, source);
+            return ps.executeUpdate();
         }
+    }
+
+    private static void insert(Connection c, String source, String hash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhook_tokens (source, token_hash, created_at) VALUES (?, ?, ?)")) {
+            ps.setString(1, source);
+            ps.setString(2, hash);
+            ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.executeUpdate();
+        }
+    }
+
+    private static boolean isDuplicate(SQLException e) {
+        return "23505".equals(e.getSQLState());
     }
 }

@@ -1,5 +1,6 @@
 package dev.incidentgateway.outbox;
 
+import dev.incidentgateway.security.Redact;
 import dev.incidentgateway.timeline.Incident;
 import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
@@ -86,7 +87,8 @@ public final class OutboxRelay implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return claimed.size();
             } catch (java.util.concurrent.ExecutionException e) {
-                LOG.warn("Outbox delivery to {} failed unexpectedly", sink.connector(), e.getCause());
+                LOG.warn("Outbox delivery to {} failed unexpectedly: {}", sink.connector(), Redact.error(e.getCause()));
+                LOG.debug("Outbox delivery failure", e.getCause());
             }
         }
         return claimed.size();
@@ -110,11 +112,11 @@ public final class OutboxRelay implements AutoCloseable {
             } else if (result instanceof DeliveryResult.Dead d) {
                 outbox.failed(item, d.reason(), now, true);
                 meters.counter("gateway.outbox.failures", "connector", sink.connector(), "kind", "dead").increment();
-                LOG.warn("Outbox row {} to {} dead-lettered: {}", item.id(), sink.connector(), d.reason());
+                LOG.warn("Outbox row {} to {} dead-lettered: {}", item.id(), sink.connector(), Redact.text(d.reason()));
             }
         } catch (SQLException e) {
             // The row keeps its lease and is due again when it runs out: nothing is lost.
-            LOG.warn("Could not record the outcome of outbox row {} for {}: {}", item.id(), sink.connector(), e.getMessage());
+            LOG.warn("Could not record the outcome of outbox row {} for {}: {}", item.id(), sink.connector(), Redact.text(e.getMessage()));
         }
     }
 

@@ -3,18 +3,30 @@ package dev.incidentgateway.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.security.Redact;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+import java.util.Optional;
 
 /** Opens the connection pool (HikariCP) and brings the schema up to date (Flyway) before anything else runs. */
 public final class StoreFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreFactory.class);
     private StoreFactory() {
     }
 
     public static HikariDataSource openAndMigrate(GatewayConfig config) {
+        String url = config.get(GatewayConfig.DB_URL);
+        warnIfListening(url);
+        Optional<H2DataDirectory> h2Dir = H2DataDirectory.of(url);
+        h2Dir.ifPresent(H2DataDirectory::prepare);
         HikariDataSource ds = open(config);
         try {
             awaitReachable(ds, java.time.Duration.ofSeconds(config.get(GatewayConfig.DB_STARTUP_WAIT_S)));
-            migrate(ds, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)));
+            migrate(config, ds);
+            h2Dir.ifPresent(H2DataDirectory::restrictFiles);
             return ds;
         } catch (RuntimeException e) {
             ds.close();
@@ -53,38 +65,92 @@ public final class StoreFactory {
             } catch (java.sql.SQLException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the store did not accept a connection within " + patience.toSeconds()
-                            + " s (" + GatewayConfig.DB_STARTUP_WAIT_S.env() + "): " + e.getMessage(), e);
+                            + " s (" + GatewayConfig.DB_STARTUP_WAIT_S.env() + "): " + Redact.text(cause(e)), e);
                 }
-                org.slf4j.LoggerFactory.getLogger(StoreFactory.class).info("Waiting for the store: {}", e.getMessage());
+                LOG.info("Waiting for the store: {}", Redact.text(cause(e)));
             }
         }
     }
 
     /**
+     * The database's own reason (e.g. H2's "Database may be already in use" while another process holds the file)
+     * rather than the pool's "Connection is not available, request timed out" wrapped around it.
+     */
+    static String cause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+    }
+
+    /**
      * H2 writes committed transactions to its file up to WRITE_DELAY (500 ms) after the commit returns: a
      * process killed in that window loses events that were already answered 2xx. WRITE_DELAY=0 writes each
-     * commit before it returns (group commit keeps that affordable). An explicit setting in the URL wins.
+     * commit before it returns (group commit keeps that affordable). H2's own error log ({@code .trace.db} beside
+     * the store) would hold statements and row values outside the redacted gateway log, in a file made after the
+     * start narrowed permissions: TRACE_LEVEL_FILE=0 turns it off (errors still reach the gateway as exceptions).
+     * An explicit setting in the URL wins.
      */
     static String durableUrl(String url) {
-        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
-            url = url + ";WRITE_DELAY=0";
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
+        }
+        String upper = url.toUpperCase(Locale.ROOT);
+        String out = url;
+        if (!upper.contains("WRITE_DELAY")) {
+            out += ";WRITE_DELAY=0";
+        }
+        if (!upper.contains("TRACE_LEVEL_FILE")) {
+            out += ";TRACE_LEVEL_FILE=0";
         }
         // H2's own shutdown hook would close the database on SIGTERM while the gateway still drains its writer and
         // signs the last audit checkpoint; the gateway closes the pool (and so the database) itself when it stops.
         // (H2 refuses this together with AUTO_SERVER=TRUE; such a store is closed by H2's hook as before.)
-        String upper = url.toUpperCase(java.util.Locale.ROOT);
-        if (url.startsWith("jdbc:h2:") && !upper.contains("DB_CLOSE_ON_EXIT") && !upper.contains("AUTO_SERVER=TRUE")) {
-            url = url + ";DB_CLOSE_ON_EXIT=FALSE";
+        if (!upper.contains("DB_CLOSE_ON_EXIT") && !upper.replace(" ", "").contains("AUTO_SERVER=TRUE")) {
+            out += ";DB_CLOSE_ON_EXIT=FALSE";
         }
-        return url;
+        return out;
+    }
+
+    /**
+     * An H2 URL with {@code AUTO_SERVER=TRUE} makes H2 open a TCP port (on every interface) for other processes:
+     * allowed, since a user asked for it, but said loudly at every start.
+     */
+    static boolean warnIfListening(String url) {
+        boolean listening = url.startsWith("jdbc:h2:") && url.toUpperCase(Locale.ROOT).replace(" ", "").contains("AUTO_SERVER=TRUE");
+        if (listening) {
+            LOG.warn("{} has AUTO_SERVER=TRUE: H2 opens a TCP port through which anyone who reaches this host and has "
+                    + "the database credentials can read and rewrite the store. Remove it unless you need it.",
+                    GatewayConfig.DB_URL.env());
+        }
+        return listening;
+    }
+
+    /**
+     * Brings the schema up to date. With {@code GATEWAY_DB_MIGRATION_USER} set, Flyway connects on its own
+     * short-lived connections as that user (the schema owner), so the runtime pool never holds the owner's
+     * credential; without it, it migrates through the runtime pool, as a single-user setup always did.
+     */
+    static void migrate(GatewayConfig config, HikariDataSource runtime) {
+        SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
+        String owner = config.get(GatewayConfig.DB_MIGRATION_USER);
+        if (owner.isBlank()) {
+            migrate(runtime, dialect);
+            return;
+        }
+        LOG.info("Migrating the schema as {} ({}); the gateway runs as {}", owner, GatewayConfig.DB_MIGRATION_USER.env(),
+                config.get(GatewayConfig.DB_USER));
+        flyway(dialect).dataSource(runtime.getJdbcUrl(), owner, config.get(GatewayConfig.DB_MIGRATION_PASSWORD)).load().migrate();
     }
 
     public static void migrate(HikariDataSource ds, SqlDialect dialect) {
-        Flyway.configure()
-                .dataSource(ds)
+        flyway(dialect).dataSource(ds).load().migrate();
+    }
+
+    private static org.flywaydb.core.api.configuration.FluentConfiguration flyway(SqlDialect dialect) {
+        return Flyway.configure()
                 .locations("classpath:db/migration/common", "classpath:db/migration/" + dialect.flywayVendor())
-                .failOnMissingLocations(false)
-                .load()
-                .migrate();
+                .failOnMissingLocations(false);
     }
 }

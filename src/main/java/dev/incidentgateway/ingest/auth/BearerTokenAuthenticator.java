@@ -2,31 +2,31 @@ package dev.incidentgateway.ingest.auth;
 
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.ingest.WebhookRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Mode {@code bearer}: the sender puts a shared token in {@code Authorization: Bearer <token>}
  * (RFC 6750). For senders that cannot sign bodies (Alertmanager, Grafana's plain webhook, curl).
  * The scheme is matched case-insensitively, as RFC 9110 §11.1 requires.
  *
- * <p>Both tokens are hashed with SHA-256 before the constant-time comparison, so the time taken does
- * not even reveal the configured token's length.
+ * <p>The presented token is hashed with SHA-256 and its digest compared in constant time ({@link TokenCheck}),
+ * so the time taken does not even reveal the expected token's length. The expected token is either fixed (a
+ * secret of the source's own) or the source's gateway-managed token, which can change while the gateway runs.
  */
 public final class BearerTokenAuthenticator implements WebhookAuthenticator {
     static final String MODE = "bearer";
     private static final String HEADER = "Authorization";
     private static final String SCHEME = "Bearer";
 
-    private final byte[] expectedDigest;
+    private final TokenCheck check;
 
-    /** @param token the shared token; must not be blank */
+    /** @param token the one accepted token; must not be blank */
     public BearerTokenAuthenticator(String token) {
-        if (token == null || token.isBlank()) {
-            throw new IllegalArgumentException("bearer token must not be blank");
-        }
-        this.expectedDigest = sha256(token);
+        this(TokenCheck.of(token));
+    }
+
+    /** @param check decides which tokens are accepted */
+    public BearerTokenAuthenticator(TokenCheck check) {
+        this.check = java.util.Objects.requireNonNull(check, "check");
     }
 
     @Override
@@ -41,7 +41,7 @@ public final class BearerTokenAuthenticator implements WebhookAuthenticator {
             throw ApiProblem.unauthorized(HEADER + " must use the " + SCHEME + " scheme");
         }
         String token = trimmed.substring(space + 1).strip();
-        if (!MessageDigest.isEqual(expectedDigest, sha256(token))) {
+        if (!check.accepts(TokenDigest.sha256(token))) {
             throw ApiProblem.unauthorized("invalid bearer token");
         }
     }
@@ -63,13 +63,5 @@ public final class BearerTokenAuthenticator implements WebhookAuthenticator {
             }
         }
         return -1;
-    }
-
-    private static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is unavailable in this JVM", e);
-        }
     }
 }

@@ -15,7 +15,7 @@ import java.util.Set;
  * <pre>
  * auth:
  *   mode: bearer | standard-webhooks | hmac-sha256-hex | none
- *   secretEnv: PAGERDUTY_WEBHOOK_SECRET      # bearer: optional (default: the gateway token); else required
+ *   secretEnv: PAGERDUTY_WEBHOOK_SECRET      # bearer: optional (default: the source's gateway-managed token); else required
  *   header: X-PagerDuty-Signature            # hmac-sha256-hex (default X-Hub-Signature-256)
  *   prefix: "v1="                            # hmac-sha256-hex (default "sha256=")
  *   timestampHeader: X-Grafana-Alerting-Signature-Timestamp   # hmac-sha256-hex, optional
@@ -39,17 +39,17 @@ public final class WebhookAuthenticators {
      * @param sourceName   the descriptor's name ({@code connectors/<sourceName>.yaml}), used in messages
      * @param auth         the {@code auth:} node; {@code null} or missing is an error
      * @param env          the environment the secrets are read from
-     * @param defaultToken the gateway-wide token for {@code bearer} without {@code secretEnv}
+     * @param gatewayToken the check of this source's gateway-managed token, used when {@link #usesGatewayToken}
      * @param clock        the clock timestamps are checked against
      * @throws dev.incidentgateway.config.ConfigException naming every key at fault, never a secret's value
      */
     public static WebhookAuthenticator create(String sourceName, JsonNode auth, Map<String, String> env,
-                                              String defaultToken, Clock clock) {
+                                              TokenCheck gatewayToken, Clock clock) {
         AuthBlock block = new AuthBlock(sourceName, auth, env);
         String mode = block.mode(MODES);
         block.allowOnly(mode, KEYS.get(mode));
         return switch (mode) {
-            case BearerTokenAuthenticator.MODE -> bearer(block, defaultToken);
+            case BearerTokenAuthenticator.MODE -> bearer(block, usesGatewayToken(auth) ? gatewayToken : null);
             case StandardWebhooksAuthenticator.MODE -> standardWebhooks(block, clock);
             case HmacHexAuthenticator.MODE -> hmacHex(block, clock);
             default -> {
@@ -59,11 +59,24 @@ public final class WebhookAuthenticators {
         };
     }
 
-    private static WebhookAuthenticator bearer(AuthBlock block, String defaultToken) {
+    /**
+     * The one rule for which sources take a gateway-managed token (issued by {@code webhook-token --source NAME
+     * --rotate}): {@code auth.mode: bearer} without {@code auth.secretEnv}. The gateway and the CLI both ask here.
+     */
+    public static boolean usesGatewayToken(JsonNode auth) {
+        if (auth == null || !auth.isObject()) {
+            return false;
+        }
+        JsonNode secretEnv = auth.get("secretEnv");
+        return BearerTokenAuthenticator.MODE.equals(auth.path("mode").asText()) && (secretEnv == null || secretEnv.isNull());
+    }
+
+    /** @param gatewayToken the managed token's check, or {@code null} when the source names its own secret */
+    private static WebhookAuthenticator bearer(AuthBlock block, TokenCheck gatewayToken) {
         String token = block.secret(false, BearerTokenAuthenticator.MODE);
         block.done();
-        if (!block.has("secretEnv")) {
-            token = defaultToken;
+        if (gatewayToken != null) {
+            return new BearerTokenAuthenticator(gatewayToken);
         }
         // HTTP strips surrounding whitespace from header values, so a padded token could never match.
         return new BearerTokenAuthenticator(token == null ? null : token.strip());

@@ -1,6 +1,7 @@
 package dev.incidentgateway.ingest.poll;
 
 import dev.incidentgateway.security.Principal;
+import dev.incidentgateway.security.Redact;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.NewEvent;
@@ -96,19 +97,19 @@ public final class SourcePoller implements AutoCloseable {
                 status = Status.DOWN;
                 detail = f.getMessage();
                 LOG.error("{} poller stopped: the credentials were refused ({}). Fix them and restart the gateway.",
-                        source.name(), f.getMessage());
+                        source.name(), Redact.text(f.getMessage()));
             } else {
                 status = Status.BACKING_OFF;
                 detail = f.getMessage();
                 Duration wait = f.retryAfter() != null ? f.retryAfter() : source.interval();
                 nextPoll = clock.instant().plus(wait);
-                LOG.warn("{} poll failed, next try in {} s: {}", source.name(), wait.toSeconds(), f.getMessage());
+                LOG.warn("{} poll failed, next try in {} s: {}", source.name(), wait.toSeconds(), Redact.text(f.getMessage()));
             }
         } catch (StoreUnavailableException e) {
             status = Status.BACKING_OFF;
             detail = "store unavailable";
             nextPoll = clock.instant().plus(source.interval());
-            LOG.warn("{} poll could not be stored: {}", source.name(), e.getMessage());
+            LOG.warn("{} poll could not be stored: {}", source.name(), Redact.text(e.getMessage()));
         }
     }
 

@@ -73,6 +73,6 @@ class BearerTokenAuthenticatorTest {
     void neverShowsTheTokenAndRefusesABlankOne() {
         assertThat(auth.toString()).doesNotContain(TOKEN);
         assertThatThrownBy(() -> new BearerTokenAuthenticator(" ")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new BearerTokenAuthenticator(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BearerTokenAuthenticator((String) null)).isInstanceOf(IllegalArgumentException.class);
     }
 }

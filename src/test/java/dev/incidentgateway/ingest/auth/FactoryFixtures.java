@@ -29,6 +29,6 @@ final class FactoryFixtures {
 
     /** Builds the authenticator of {@code connectors/pagerduty.yaml} with the given {@code auth:} block. */
     static WebhookAuthenticator create(String authYaml) {
-        return WebhookAuthenticators.create("pagerduty", yaml(authYaml), ENV, DEFAULT_TOKEN, CLOCK);
+        return WebhookAuthenticators.create("pagerduty", yaml(authYaml), ENV, TokenCheck.of(DEFAULT_TOKEN), CLOCK);
     }
 }

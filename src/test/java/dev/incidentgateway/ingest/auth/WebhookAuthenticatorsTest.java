@@ -37,7 +37,7 @@ class WebhookAuthenticatorsTest {
     void aMissingAuthBlockOrModeIsAnErrorNotAnOpenSource() {
         for (JsonNode auth : new JsonNode[] {null, MissingNode.getInstance(), yaml("secretEnv: AM_TOKEN"), yaml("mode: ''"),
                 yaml("mode: 3"), yaml("bearer")}) {
-            assertThatThrownBy(() -> WebhookAuthenticators.create("pagerduty", auth, ENV, DEFAULT_TOKEN, CLOCK))
+            assertThatThrownBy(() -> WebhookAuthenticators.create("pagerduty", auth, ENV, TokenCheck.of(DEFAULT_TOKEN), CLOCK))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("connectors/pagerduty.yaml")
                     .hasMessageContaining("auth")

@@ -1,0 +1,67 @@
+package dev.incidentgateway.security;
+
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.ExpiredJWTException;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The claim checks of an access token, run by nimbus after the signature checked out: {@code iss} equals the
+ * issuer exactly, {@code aud} contains the audience, {@code exp} (required) and {@code nbf} with
+ * {@link #CLOCK_SKEW_SECONDS} of tolerance, {@code sub} present.
+ *
+ * <p>nimbus' {@link DefaultJWTClaimsVerifier}, configured with the same rules, stays the authority; the
+ * checks in front of it only name the reason in words safe to show the caller ({@link Rejected}), so a
+ * caller learns whether its token expired or is for another audience, never what it contained.
+ */
+final class OidcClaimsVerifier extends DefaultJWTClaimsVerifier<SecurityContext> {
+    static final int CLOCK_SKEW_SECONDS = 60;
+
+    private final String issuer;
+    private final String audience;
+
+    OidcClaimsVerifier(String issuer, String audience) {
+        super(Set.of(audience), new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("exp", "sub"), Set.of());
+        setMaxClockSkew(CLOCK_SKEW_SECONDS);
+        this.issuer = issuer;
+        this.audience = audience;
+    }
+
+    @Override
+    public void verify(JWTClaimsSet claims, SecurityContext context) throws BadJWTException {
+        if (!issuer.equals(claims.getIssuer())) {
+            throw new Rejected("wrong issuer: the token was not issued by the configured identity provider (iss)");
+        }
+        List<String> aud = claims.getAudience();
+        if (aud == null || !aud.contains(audience)) {
+            throw new Rejected("wrong audience: the token is not meant for this gateway (aud)");
+        }
+        if (claims.getExpirationTime() == null) {
+            throw new Rejected("malformed token: it has no expiry time (exp)");
+        }
+        if (claims.getSubject() == null || claims.getSubject().isBlank()) {
+            throw new Rejected("malformed token: it names no subject (sub)");
+        }
+        try {
+            super.verify(claims, context);
+        } catch (ExpiredJWTException e) {
+            throw new Rejected("expired: the token's expiry time (exp) has passed");
+        } catch (BadJWTException e) {
+            // What is left after the checks above is the not-before time.
+            throw new Rejected(claims.getNotBeforeTime() != null
+                    ? "not yet valid: the token's not-before time (nbf) is in the future"
+                    : "the token's claims were rejected");
+        }
+    }
+
+    /** A claim check failed; the message says which, without any value from the token. */
+    static final class Rejected extends BadJWTException {
+        Rejected(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.incidentgateway.security;
+
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
+import com.nimbusds.jose.jwk.source.JWKSetUnavailableException;
+import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jose.util.ResourceRetriever;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.text.ParseException;
+import java.util.Map;
+
+/**
+ * The JWKS named by the issuer's discovery document ({@code <issuer>/.well-known/openid-configuration}),
+ * looked up on the first key fetch rather than at start, so the gateway starts while the identity provider
+ * is down. It sits under nimbus' cache and rate limiter ({@link OidcKeySource}), so a failed lookup is
+ * retried no more often than a failed JWKS fetch; once found, the JWKS URL is kept for the process' life.
+ */
+final class OidcDiscovery implements JWKSetSource<SecurityContext> {
+    private final OidcSettings settings;
+    private final ResourceRetriever retriever;
+    private volatile URLBasedJWKSetSource<SecurityContext> jwks;
+
+    OidcDiscovery(OidcSettings settings, ResourceRetriever retriever) {
+        this.settings = settings;
+        this.retriever = retriever;
+    }
+
+    @Override
+    public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator refreshEvaluator, long currentTime, SecurityContext context)
+            throws KeySourceException {
+        return jwks().getJWKSet(refreshEvaluator, currentTime, context);
+    }
+
+    private synchronized URLBasedJWKSetSource<SecurityContext> jwks() throws KeySourceException {
+        if (jwks == null) {
+            jwks = new URLBasedJWKSetSource<>(discoverJwksUrl(), retriever);
+        }
+        return jwks;
+    }
+
+    private URL discoverJwksUrl() throws KeySourceException {
+        URL discovery = settings.discoveryUrl();
+        try {
+            Map<String, Object> doc = JSONObjectUtils.parse(retriever.retrieveResource(discovery).getContent());
+            // Discovery §4.3: the document must name the very issuer it was fetched for.
+            String issuer = JSONObjectUtils.getString(doc, "issuer");
+            if (!settings.issuer().equals(issuer)) {
+                throw new JWKSetUnavailableException("the discovery document at " + discovery + " names issuer '" + issuer
+                        + "', not the configured " + settings.issuer());
+            }
+            URI jwksUri = JSONObjectUtils.getURI(doc, "jwks_uri");
+            // The retriever also reads file: URLs; a discovery document must not point the gateway at its own disk.
+            if (jwksUri == null || !("https".equals(jwksUri.getScheme()) || "http".equals(jwksUri.getScheme()))) {
+                throw new JWKSetUnavailableException("the discovery document at " + discovery + " has no http(s) jwks_uri");
+            }
+            return jwksUri.toURL();
+        } catch (IOException | ParseException | IllegalArgumentException e) {
+            throw new JWKSetUnavailableException("could not read the discovery document at " + discovery + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        URLBasedJWKSetSource<SecurityContext> source = jwks;
+        if (source != null) {
+            source.close();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.incidentgateway.security;
+
+import com.nimbusds.jose.jwk.source.JWKSetSource;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.ResourceRetriever;
+
+import java.time.Duration;
+
+/**
+ * The identity provider's signing keys, as nimbus' {@link JWKSourceBuilder} serves them: cached, fetched
+ * again when a token names a {@code kid} the cache does not hold (key rotation), at most two fetches per
+ * {@link #MIN_FETCH_INTERVAL} so tokens with made-up {@code kid}s cannot make the gateway hammer the
+ * identity provider, and the last good keys kept through a short outage of the JWKS endpoint.
+ */
+final class OidcKeySource {
+    /** Per HTTP call (discovery or JWKS): a hung identity provider costs a request a few seconds, not a thread. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
+    /** Real JWKS documents are a few KiB; anything far bigger is not one. */
+    static final int SIZE_LIMIT_BYTES = 256 * 1024;
+    static final Duration CACHE_TTL = Duration.ofMinutes(5);
+    /** How long a request waits for another thread's fetch of the same keys before giving up. */
+    static final Duration REFRESH_WAIT = Duration.ofSeconds(8);
+    static final Duration MIN_FETCH_INTERVAL = Duration.ofSeconds(IdentityProviderUnavailableException.RETRY_AFTER_SECONDS);
+    /**
+     * Keys fetched before the endpoint went down keep verifying tokens this long. Short, because a key the
+     * identity provider withdrew during that outage (say, a leaked one) stays trusted until it ends.
+     */
+    static final Duration OUTAGE_TOLERANCE = Duration.ofMinutes(30);
+
+    private OidcKeySource() {
+    }
+
+    static JWKSource<SecurityContext> create(OidcSettings settings) {
+        ResourceRetriever retriever = new DefaultResourceRetriever(
+                (int) CONNECT_TIMEOUT.toMillis(), (int) READ_TIMEOUT.toMillis(), SIZE_LIMIT_BYTES);
+        JWKSetSource<SecurityContext> origin = settings.jwksUrl() != null
+                ? new URLBasedJWKSetSource<>(settings.jwksUrl(), retriever)
+                : new OidcDiscovery(settings, retriever);
+        return JWKSourceBuilder.create(origin)
+                .cache(CACHE_TTL.toMillis(), REFRESH_WAIT.toMillis())
+                // No background refresh thread: a fetch happens on the request that needs it.
+                .refreshAheadCache(false)
+                .rateLimited(MIN_FETCH_INTERVAL.toMillis())
+                .outageTolerant(OUTAGE_TOLERANCE.toMillis())
+                .build();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.incidentgateway.transport;
+
+import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.ConfigKey;
+import dev.incidentgateway.config.GatewayConfig;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.support.jsse.KeyManagersParameters;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Optional HTTPS on the gateway's own port from a PEM certificate (chain) and key
+ * ({@code GATEWAY_TLS_CERT_FILE}, {@code GATEWAY_TLS_KEY_FILE}).
+ *
+ * <p>Why a KeyStore: camel-platform-http-vertx 4.18 configures TLS only from Camel's
+ * {@link SSLContextParameters} (a KeyStore and its password; {@code VertxHelper.setupSSLOptions}), never from
+ * Vert.x's own {@code PemKeyCertOptions}; Vert.x's PEM reader is reachable only through its internal
+ * {@code KeyStoreHelper}. So Bouncy Castle's PEM parser (PKCS#8, PKCS#1 RSA and SEC1 EC keys, certificate
+ * chains) reads the files into an in-memory PKCS#12 store whose password is random and never leaves memory.
+ */
+public final class GatewayTls {
+    private GatewayTls() {
+    }
+
+    /**
+     * The TLS parameters from the two files, or empty when neither is set. Fails naming the key when only one is
+     * set, a file is unreadable, or it holds no certificate / no usable private key.
+     */
+    public static Optional<SSLContextParameters> load(GatewayConfig config) {
+        String cert = config.get(GatewayConfig.TLS_CERT_FILE);
+        String key = config.get(GatewayConfig.TLS_KEY_FILE);
+        if (cert.isBlank() && key.isBlank()) {
+            return Optional.empty();
+        }
+        if (cert.isBlank() || key.isBlank()) {
+            ConfigKey<String> missing = cert.isBlank() ? GatewayConfig.TLS_CERT_FILE : GatewayConfig.TLS_KEY_FILE;
+            ConfigKey<String> given = cert.isBlank() ? GatewayConfig.TLS_KEY_FILE : GatewayConfig.TLS_CERT_FILE;
+            throw new ConfigException(problem(missing, "must be set too when " + given.env() + " is set (HTTPS needs both)"));
+        }
+        List<X509Certificate> chain = readCertificates(Path.of(cert));
+        PrivateKey privateKey = readPrivateKey(Path.of(key));
+        try {
+            char[] password = HexFormat.of().formatHex(randomBytes(16)).toCharArray();
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("gateway", privateKey, password, chain.toArray(X509Certificate[]::new));
+            KeyStoreParameters storeParameters = new KeyStoreParameters();
+            storeParameters.setKeyStore(store);
+            KeyManagersParameters keyManagers = new KeyManagersParameters();
+            keyManagers.setKeyStore(storeParameters);
+            keyManagers.setKeyPassword(new String(password));
+            SSLContextParameters ssl = new SSLContextParameters();
+            ssl.setKeyManagers(keyManagers);
+            return Optional.of(ssl);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new ConfigException(problem(GatewayConfig.TLS_KEY_FILE, "the key does not go with the certificate of "
+                    + GatewayConfig.TLS_CERT_FILE.env() + " (" + e.getMessage() + ")"));
+        }
+    }
+
+    /** Serves HTTPS instead of HTTP on the gateway's port when {@code tls} is present. */
+    public static void apply(Main main, Optional<SSLContextParameters> tls) {
+        if (tls.isEmpty()) {
+            return;
+        }
+        main.configure().httpServer().withUseGlobalSslContextParameters(true);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                m.getCamelContext().setSSLContextParameters(tls.get());
+            }
+        });
+    }
+
+    static List<X509Certificate> readCertificates(Path file) {
+        List<X509Certificate> chain = new ArrayList<>();
+        try (PEMParser pem = new PEMParser(reader(GatewayConfig.TLS_CERT_FILE, file))) {
+            JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+            for (Object o = pem.readObject(); o != null; o = pem.readObject()) {
+                if (o instanceof X509CertificateHolder holder) {
+                    chain.add(converter.getCertificate(holder));
+                }
+            }
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new ConfigException(problem(GatewayConfig.TLS_CERT_FILE, "not a PEM certificate: " + file.toAbsolutePath()
+                    + " (" + e.getMessage() + ")"));
+        }
+        if (chain.isEmpty()) {
+            throw new ConfigException(problem(GatewayConfig.TLS_CERT_FILE, "no CERTIFICATE block in " + file.toAbsolutePath()));
+        }
+        return chain;
+    }
+
+    static PrivateKey readPrivateKey(Path file) {
+        try (PEMParser pem = new PEMParser(reader(GatewayConfig.TLS_KEY_FILE, file))) {
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            for (Object o = pem.readObject(); o != null; o = pem.readObject()) {
+                if (o instanceof PEMKeyPair pair) {          // BEGIN RSA / EC PRIVATE KEY
+                    return converter.getKeyPair(pair).getPrivate();
+                }
+                if (o instanceof PrivateKeyInfo info) {      // BEGIN PRIVATE KEY (PKCS#8)
+                    return converter.getPrivateKey(info);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // The message names the file, never its content.
+            throw new ConfigException(problem(GatewayConfig.TLS_KEY_FILE, "not a readable PEM private key: " + file.toAbsolutePath()));
+        }
+        throw new ConfigException(problem(GatewayConfig.TLS_KEY_FILE, "no unencrypted PRIVATE KEY block in " + file.toAbsolutePath()
+                + " (encrypted keys are not supported: decrypt it, e.g. openssl pkey -in key.pem -out plain.pem)"));
+    }
+
+    private static Reader reader(ConfigKey<String> key, Path file) {
+        try {
+            return Files.newBufferedReader(file, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new ConfigException(problem(key, "cannot read " + file.toAbsolutePath() + " (" + e.getClass().getSimpleName() + ")"));
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    private static String problem(ConfigKey<String> key, String what) {
+        return key.name() + " (env " + key.env() + "): " + what;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.incidentgateway.transport;
+
+import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.testsupport.SelfSignedCertificate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The TLS settings fail fast, naming the key at fault, before anything starts. */
+class GatewayTlsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void neitherFileMeansPlainHttp() {
+        assertThat(GatewayTls.load(config(Map.of()))).isEmpty();
+    }
+
+    @Test
+    void bothFilesGiveTlsParameters() throws Exception {
+        SelfSignedCertificate cert = SelfSignedCertificate.create(dir);
+        assertThat(GatewayTls.load(config(Map.of("GATEWAY_TLS_CERT_FILE", cert.certFile().toString(),
+                "GATEWAY_TLS_KEY_FILE", cert.keyFile().toString())))).isPresent();
+    }
+
+    @Test
+    void aCertificateWithoutKeyNamesTheMissingKey() throws Exception {
+        SelfSignedCertificate cert = SelfSignedCertificate.create(dir);
+        assertThatThrownBy(() -> GatewayTls.load(config(Map.of("GATEWAY_TLS_CERT_FILE", cert.certFile().toString()))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("GATEWAY_TLS_KEY_FILE");
+        assertThatThrownBy(() -> GatewayTls.load(config(Map.of("GATEWAY_TLS_KEY_FILE", cert.keyFile().toString()))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("GATEWAY_TLS_CERT_FILE");
+    }
+
+    @Test
+    void anUnreadableOrWrongFileNamesItsKeyButNeverPrintsTheKey() throws Exception {
+        SelfSignedCertificate cert = SelfSignedCertificate.create(dir);
+        Path missing = dir.resolve("nope.pem");
+        assertThatThrownBy(() -> GatewayTls.load(config(Map.of("GATEWAY_TLS_CERT_FILE", cert.certFile().toString(),
+                "GATEWAY_TLS_KEY_FILE", missing.toString()))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("GATEWAY_TLS_KEY_FILE").hasMessageContaining("nope.pem");
+        // The certificate given as key file: no private key in it.
+        assertThatThrownBy(() -> GatewayTls.load(config(Map.of("GATEWAY_TLS_CERT_FILE", cert.certFile().toString(),
+                "GATEWAY_TLS_KEY_FILE", cert.certFile().toString()))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("GATEWAY_TLS_KEY_FILE");
+        // The key given as certificate file: no certificate in it, and its content is not echoed.
+        String keyPem = Files.readString(cert.keyFile());
+        String body = keyPem.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+        assertThatThrownBy(() -> GatewayTls.load(config(Map.of("GATEWAY_TLS_CERT_FILE", cert.keyFile().toString(),
+                "GATEWAY_TLS_KEY_FILE", cert.keyFile().toString()))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("GATEWAY_TLS_CERT_FILE").hasMessageNotContaining(body);
+    }
+
+    private static GatewayConfig config(Map<String, String> env) {
+        return GatewayConfig.load(new HashMap<>(env), Map.of());
+    }
+}
