@@ -42,10 +42,7 @@ class AuditCheckpointJarIT {
     void checkpointsAreSignedServedKeptAndCatchACutTail(@TempDir Path dir) throws Exception {
         int port = freePort();
         // A long interval: every checkpoint here is made at start (nothing new) or at shutdown.
-        // The embedded store without AUTO_SERVER (H2 closes an AUTO_SERVER store in its own shutdown hook, before the
-        // gateway can sign its last checkpoint).
-        Map<String, String> env = Map.of("GATEWAY_HTTP_PORT", Integer.toString(port), "GATEWAY_CHECKPOINT_INTERVAL_S", "3600",
-                "GATEWAY_DB_URL", "jdbc:h2:file:./data/gateway");
+        Map<String, String> env = Map.of("GATEWAY_HTTP_PORT", Integer.toString(port), "GATEWAY_CHECKPOINT_INTERVAL_S", "3600");
         Launched first = gw.start(dir, env);
         String id;
         try {
