@@ -203,7 +203,7 @@ public class AppendBenchmark {
             System.out.println("   " + version);
             InstrumentedDataSource ids = new InstrumentedDataSource(ds);
             TimelineStore store = new TimelineStore(ids, SqlDialect.forUrl(url), TYPE_PREFIX, 256, 10000,
-                    new SimpleMeterRegistry(), List.of());
+                    new SimpleMeterRegistry(), dev.incidentgateway.audit.ChainKey.generate(), List.of());
             try {
                 String one = "BENCH-1";
                 List<String> many = new ArrayList<>();
@@ -397,7 +397,7 @@ public class AppendBenchmark {
     // ---------------------------------------------------------------- raw JDBC batch insert
 
     static final String INSERT = "INSERT INTO timeline_events (id, incident_id, seq, type, actor, title, content, event_time, "
-            + "recorded_at, source, ce_id, ce_source, ce_type, data, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + "recorded_at, source, ce_id, ce_source, ce_type, data, prev_hash, hash, global_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     /** Rows shaped like appended notes, one connection, {@code batch} rows per commit, for {@code seconds}. */
     static Phase rawInsert(String name, DataSource ds, String incident, int batch, int seconds) throws SQLException {
@@ -445,6 +445,7 @@ public class AppendBenchmark {
                         ps.setString(14, "{}");
                         ps.setString(15, prev);
                         ps.setString(16, hash);
+                        ps.setString(17, hash); // same shape as the global chain's column
                         ps.addBatch();
                         prev = hash;
                     }

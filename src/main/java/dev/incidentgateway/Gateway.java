@@ -17,6 +17,7 @@ import dev.incidentgateway.api.IncidentApiRoute;
 import dev.incidentgateway.api.IncidentRequestParser;
 import dev.incidentgateway.api.OpsRoute;
 import dev.incidentgateway.api.ProblemMapper;
+import dev.incidentgateway.audit.AuditModule;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
@@ -80,6 +81,7 @@ public final class Gateway implements AutoCloseable {
     private final TimelineStore store;
     private final OutboxModule outbox;
     private final SourcePollers pollers;
+    private final AuditModule audit;
     private final WebhookTokenSnapshot webhookTokens;
     private final ApiKeyVerifier apiKeys;
     private final Main main;
@@ -107,6 +109,7 @@ public final class Gateway implements AutoCloseable {
         List<PollingSource> pollingSources;
         WebhookTokenSnapshot tokens = null;
         try {
+            this.audit = AuditModule.create(config, dataSource); // the chain key, checked against the store's
             Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)));
             tokens = WebhookTokenSnapshot.open(dataSource, descriptors, config.get(GatewayConfig.WEBHOOK_TOKEN));
             webhookSources = WebhookSourceRegistry.load(descriptors, config.env(), tokens, json);
@@ -123,7 +126,7 @@ public final class Gateway implements AutoCloseable {
         }
         this.webhookTokens = tokens;
         this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
-                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, List.of(outbox.writer(), new ExternalRefRecorder()));
+                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, audit.chainKey(), List.of(outbox.writer(), new ExternalRefRecorder()));
 
         int maxBody = config.get(GatewayConfig.HTTP_MAX_BODY_BYTES);
         ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json), meters, maxBody);
@@ -151,6 +154,7 @@ public final class Gateway implements AutoCloseable {
                 Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)));
         main.configure().addRoutesBuilder(outbox.relayRoute(store, relay, config.get(GatewayConfig.OUTBOX_POLL_MS), meters, Clock.systemUTC()));
         main.configure().addRoutesBuilder(new OutboxApi(outbox.store(), json, endpoints, Clock.systemUTC()));
+        main.configure().addRoutesBuilder(audit.routes(json, endpoints));
         main.configure().withRoutesIncludePattern("classpath:routes/*.camel.yaml"
                 + (routesDir == null ? "" : ",file:" + routesDir.toAbsolutePath() + "/*.camel.yaml"));
         main.configure().withName("incident-gateway");
@@ -194,6 +198,7 @@ public final class Gateway implements AutoCloseable {
     public void runUntilStopped() throws Exception {
         try {
             checkPortFree();
+            audit.checkpointAtExit();
             main.run();
         } finally {
             close();
@@ -256,6 +261,7 @@ public final class Gateway implements AutoCloseable {
         webhookTokens.close();
         apiKeys.close();
         store.close();
+        audit.close(); // a last checkpoint, once the writer has stopped
         dataSource.close();
     }
 }

@@ -24,7 +24,10 @@ import java.util.Map;
  * Command line of {@code incident-gateway.jar}:
  * <pre>
  *   (no command) | run   start the gateway
- *   verify              check every incident's audit hash chain; exit 1 at the first broken link
+ *   verify [--checkpoint FILE] [--public-key FILE]
+ *                       check the audit chain: every incident's keyed hash chain, the global chain, the views'
+ *                       heads and signed checkpoints (the latest in GATEWAY_CHECKPOINT_FILE, or all in FILE);
+ *                       exit 1 with a line per problem
  *   rebuild-views       recompute the incidents view from the event log
  *   webhook-token       --source NAME --rotate: issue a webhook source's bearer token; alone: which sources have one
  *   api-key             create --name N --scopes read,write | list | revoke N: API keys of the HTTP API

@@ -31,7 +31,7 @@ public final class IncidentApi {
 
     public IncidentApi(TimelineStore store, IncidentRequestParser parser, TimelineCloudEventMapper cloudEvents, ObjectMapper json) {
         this.store = store;
-        this.verifier = new ChainVerifier(store.dataSource());
+        this.verifier = store.verifier();
         this.parser = parser;
         this.cloudEvents = cloudEvents;
         this.json = json;

@@ -1,24 +1,117 @@
 package dev.incidentgateway.cli;
 
+import dev.incidentgateway.audit.ChainKey;
+import dev.incidentgateway.audit.ChainKeys;
+import dev.incidentgateway.audit.CheckpointAnchors;
+import dev.incidentgateway.audit.CheckpointFile;
+import dev.incidentgateway.audit.CheckpointKeys;
+import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.timeline.ChainVerifier;
+import dev.incidentgateway.timeline.GlobalChainVerifier;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** {@code verify}: checks every incident's audit chain; exit 1 at a broken link. */
+/**
+ * {@code verify [--checkpoint FILE] [--public-key FILE]}: checks every incident's chain with the chain key, the
+ * global chain over all events, the views' heads, and checkpoints: by default the latest one of the gateway's
+ * checkpoint file (if it exists), with {@code --checkpoint} every checkpoint in FILE (JSON lines, one JSON object
+ * or an array, as the gateway writes or serves them). Signatures are checked with the gateway's public key, or the
+ * one in {@code --public-key} (a keeper's copy). Exit 1 with a line per problem, 0 with a summary.
+ */
 public final class VerifyCommand implements StoreCommand {
     @Override
     public int run(Context ctx, List<String> args, PrintStream out, PrintStream err) throws Exception {
-        ChainVerifier.Report report = new ChainVerifier(ctx.dataSource()).verifyAll();
-        if (report.intact()) {
-            out.printf("OK: %d incidents, %d events; every hash chain is intact%n", report.incidents(), report.events());
-            return OK;
+        Path checkpointArg = null;
+        Path publicKeyArg = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if ((a.equals("--checkpoint") || a.equals("--public-key")) && i + 1 < args.size()) {
+                Path p = Path.of(args.get(++i));
+                if (!Files.isRegularFile(p)) {
+                    err.println(a + ": no such file: " + p);
+                    return USAGE;
+                }
+                if (a.equals("--checkpoint")) {
+                    checkpointArg = p;
+                } else {
+                    publicKeyArg = p;
+                }
+            } else {
+                err.println("Usage: verify [--checkpoint FILE] [--public-key FILE]");
+                return USAGE;
+            }
         }
-        for (ChainVerifier.BrokenLink link : report.broken()) {
-            out.printf("BROKEN: incident %s at seq %d (event %s): %s%n", link.incidentId(), link.seq(), link.eventId(),
-                    link.reason());
+        GatewayConfig config = ctx.config();
+        ChainKey key;
+        try {
+            key = ChainKeys.existing(config).orElse(null);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return USAGE;
         }
-        out.printf("%d of %d incidents have a broken hash chain%n", report.broken().size(), report.incidents());
-        return BROKEN;
+        if (key == null && ChainKeys.storeHasKey(ctx.dataSource())) {
+            err.println("No chain key: this store's audit chain is keyed. Set " + GatewayConfig.CHAIN_KEY.env() + " or restore "
+                    + ChainKeys.keyFile(config) + " (" + GatewayConfig.KEYS_DIR.env() + ")");
+            return USAGE;
+        }
+        if (key != null && !ChainKeys.matchesStore(key, ctx.dataSource())) {
+            out.println("BROKEN: " + ChainKeys.describe(config) + " is not the key this store's audit chain was written with");
+            return BROKEN;
+        }
+        List<String> problems = new ArrayList<>();
+        ChainVerifier.Report incidents = new ChainVerifier(ctx.dataSource(), key).verifyAll();
+        for (ChainVerifier.BrokenLink link : incidents.broken()) {
+            problems.add("incident " + link.incidentId() + " at seq " + link.seq() + " (event " + link.eventId() + "): " + link.reason());
+        }
+
+        Path checkpoints = checkpointArg != null ? checkpointArg : Path.of(config.get(GatewayConfig.CHECKPOINT_FILE));
+        List<CheckpointFile.Entry> entries = checkpointArg != null ? CheckpointFile.readAll(checkpointArg)
+                : CheckpointAnchors.latestOf(checkpoints);
+        if (checkpointArg != null && entries.isEmpty()) {
+            problems.add(checkpointArg + " holds no checkpoint");
+        }
+        List<GlobalChainVerifier.Anchor> anchors = List.of();
+        if (!entries.isEmpty()) {
+            Optional<PublicKey> publicKey = publicKeyArg != null ? Optional.of(CheckpointKeys.readPublicKey(publicKeyArg))
+                    : CheckpointKeys.gatewayPublicKey(config);
+            if (publicKey.isEmpty()) {
+                problems.add("cannot check the checkpoints' signatures: no public key at " + CheckpointKeys.publicKeyFile(config)
+                        + " (give a copy with --public-key FILE)");
+            } else {
+                CheckpointAnchors.Result r = CheckpointAnchors.from(checkpoints, entries, publicKey.get());
+                problems.addAll(r.problems());
+                anchors = r.anchors();
+            }
+        }
+        GlobalChainVerifier.Report global = new GlobalChainVerifier(ctx.dataSource(), key).verify(anchors);
+        problems.addAll(global.problems());
+
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> out.println("BROKEN: " + p));
+            out.printf("%d problem%s found in %d incidents, %d events%n", problems.size(), problems.size() == 1 ? "" : "s",
+                    incidents.incidents(), global.events());
+            return BROKEN;
+        }
+        out.printf("OK: %d incidents, %d events; every incident's hash chain, the global chain and every incident view are intact%n",
+                incidents.incidents(), global.events());
+        if (global.legacyEvents() > 0) {
+            out.printf("    %d events from before keyed hashing: unkeyed hashes, sealed into the global chain at the first keyed event%n",
+                    global.legacyEvents());
+        }
+        if (anchors.isEmpty()) {
+            out.printf("    no checkpoint checked (none in %s): removal of the newest events cannot be detected without one%n", checkpoints);
+        } else {
+            String newest = anchors.stream().map(GlobalChainVerifier.Anchor::eventId).max(String::compareTo).orElseThrow();
+            out.printf("    %d signed checkpoint%s from %s: every event up to %s is in the log, unchanged%n", anchors.size(),
+                    anchors.size() == 1 ? " holds" : "s hold", checkpoints, newest);
+        }
+        return OK;
     }
 }

@@ -91,12 +91,30 @@ public final class GatewayConfig {
             "PEM certificate (chain) for HTTPS on the gateway's port. Set with GATEWAY_TLS_KEY_FILE; both empty: plain HTTP.");
     public static final ConfigKey<String> TLS_KEY_FILE = ConfigKey.string("http.tls.keyFile", "GATEWAY_TLS_KEY_FILE", "",
             "PEM private key (PKCS#8, or PKCS#1 RSA / SEC1 EC, unencrypted) of GATEWAY_TLS_CERT_FILE.");
+    // Audit chain and signed checkpoints (issue 9: keyed audit chain).
+    public static final ConfigKey<String> CHAIN_KEY = ConfigKey.secret("audit.chainKey", "GATEWAY_CHAIN_KEY", "",
+            "Secret key of the audit chain (HMAC-SHA-256), hex or base64 of at least 32 random bytes; never stored in the "
+                    + "database, never logged. Empty: the key file chain.key in audit.keysDir (generated on first start). "
+                    + "Gateways sharing one database must share it.");
+    public static final ConfigKey<String> KEYS_DIR = ConfigKey.string("audit.keysDir", "GATEWAY_KEYS_DIR", "./keys",
+            "Directory (created 0700, files 0600) of the generated chain key and checkpoint signing key. Keep it off the "
+                    + "database host and back it up: without the chain key the log cannot be verified.");
+    public static final ConfigKey<String> CHECKPOINT_KEY_FILE = ConfigKey.string("audit.checkpointKeyFile", "GATEWAY_CHECKPOINT_KEY_FILE", "",
+            "Ed25519 private key (PKCS#8 PEM) that signs checkpoints, its public key beside it as <file>.pub. Empty: "
+                    + "checkpoint-ed25519.key in audit.keysDir (generated on first start).");
+    public static final ConfigKey<String> CHECKPOINT_FILE = ConfigKey.string("audit.checkpointFile", "GATEWAY_CHECKPOINT_FILE",
+            "./data/checkpoints.jsonl", "File (0600) the signed checkpoints of the audit chain are appended to, one JSON "
+                    + "object a line; `verify` checks the latest one. Ship it (or GET /api/v1/audit/checkpoint) elsewhere.");
+    public static final ConfigKey<Integer> CHECKPOINT_INTERVAL_S = ConfigKey.integer("audit.checkpointIntervalSeconds",
+            "GATEWAY_CHECKPOINT_INTERVAL_S", 60, 1, 86_400,
+            "How often the head of the audit chain is signed and appended to the checkpoint file (only when it moved; also at shutdown).");
 
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
             OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
             OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL, OIDC_SCOPE_PREFIX,
-            DB_MIGRATION_USER, DB_MIGRATION_PASSWORD, TLS_CERT_FILE, TLS_KEY_FILE);
+            DB_MIGRATION_USER, DB_MIGRATION_PASSWORD, TLS_CERT_FILE, TLS_KEY_FILE,
+            CHAIN_KEY, KEYS_DIR, CHECKPOINT_KEY_FILE, CHECKPOINT_FILE, CHECKPOINT_INTERVAL_S);
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;

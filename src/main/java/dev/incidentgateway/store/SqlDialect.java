@@ -53,13 +53,16 @@ public enum SqlDialect {
         return upsertIncident;
     }
 
+    /** The newest event's id and global hash (no row: empty log), read through the primary key index. */
+    public static final String HEAD_OF_LOG_SQL = "SELECT id, global_hash FROM timeline_events ORDER BY id DESC LIMIT 1";
+
     /**
-     * Takes the append lock (where there is one) and then reads the largest event id, in one round trip:
-     * two statements in one string, so MAX(id) runs, with its own snapshot, only after the lock is held.
+     * Takes the append lock (where there is one) and then reads the head of the log (largest event id and its
+     * global hash), in one round trip: two statements in one string, so the read runs, with its own snapshot, only
+     * after the lock is held.
      */
-    public String lockThenMaxIdSql() {
-        String max = "SELECT MAX(id) FROM timeline_events";
-        return appendLock == null ? max : appendLock + "; " + max;
+    public String lockThenReadHeadSql() {
+        return appendLock == null ? HEAD_OF_LOG_SQL : appendLock + "; " + HEAD_OF_LOG_SQL;
     }
 
     public static SqlDialect forUrl(String jdbcUrl) {

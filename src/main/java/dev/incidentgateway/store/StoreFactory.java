@@ -104,6 +104,12 @@ public final class StoreFactory {
         if (!upper.contains("TRACE_LEVEL_FILE")) {
             out += ";TRACE_LEVEL_FILE=0";
         }
+        // H2's own shutdown hook would close the database on SIGTERM while the gateway still drains its writer and
+        // signs the last audit checkpoint; the gateway closes the pool (and so the database) itself when it stops.
+        // (H2 refuses this together with AUTO_SERVER=TRUE; such a store is closed by H2's hook as before.)
+        if (!upper.contains("DB_CLOSE_ON_EXIT") && !upper.replace(" ", "").contains("AUTO_SERVER=TRUE")) {
+            out += ";DB_CLOSE_ON_EXIT=FALSE";
+        }
         return out;
     }
 

@@ -1,6 +1,7 @@
 package dev.incidentgateway.timeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.audit.ChainKey;
 import dev.incidentgateway.store.SqlDialect;
 
 import java.sql.Connection;
@@ -31,6 +32,9 @@ final class AppendTransaction {
     private final String typePrefix;
     private final Correlator correlator;
     private final Instant now;
+    private final ChainKey chainKey;
+    /** The newest stored event when the transaction started ({@code null}: empty log). */
+    private final GlobalChain.Head head;
     /** Incident views as committed, loaded once per transaction ({@code null} value: does not exist). */
     private final Map<String, Incident> committed = new HashMap<>();
     /** Views after the requests accepted so far. */
@@ -39,34 +43,49 @@ final class AppendTransaction {
     private final List<TimelineEvent> stagedEvents = new ArrayList<>();
     private final Map<String, String> stagedWatermarks = new LinkedHashMap<>();
 
-    AppendTransaction(Connection connection, SqlDialect dialect, WriterMemory memory, String typePrefix, Correlator correlator)
-            throws SQLException {
+    AppendTransaction(Connection connection, SqlDialect dialect, WriterMemory memory, String typePrefix, Correlator correlator,
+                      ChainKey chainKey) throws SQLException {
         this.connection = connection;
         this.correlator = correlator;
         this.dialect = dialect;
         this.memory = memory;
         this.ids = memory.ids;
         this.typePrefix = typePrefix;
+        this.chainKey = chainKey;
         this.now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         connection.setAutoCommit(false);
         // Under the lock, no id larger than ours can commit before us: see TimelineWriter.
-        memory.startTransaction(lockThenReadMaxId());
+        this.head = lockThenReadHead();
+        memory.startTransaction(head == null ? null : head.lastEventId());
     }
 
-    private String lockThenReadMaxId() throws SQLException {
-        String max = null;
+    private GlobalChain.Head lockThenReadHead() throws SQLException {
+        GlobalChain.Head found = null;
         try (Statement st = connection.createStatement()) {
-            boolean isResultSet = st.execute(dialect.lockThenMaxIdSql());
+            boolean isResultSet = st.execute(dialect.lockThenReadHeadSql());
             while (isResultSet || st.getUpdateCount() != -1) {
                 if (isResultSet) {
                     try (ResultSet rs = st.getResultSet()) {
-                        max = rs.next() ? rs.getString(1) : null; // the last result is MAX(id)
+                        if (rs.getMetaData().getColumnCount() == 2) { // the head query, not the lock's void result
+                            found = GlobalChain.head(rs);
+                        }
                     }
                 }
                 isResultSet = st.getMoreResults();
             }
         }
-        return max;
+        return found;
+    }
+
+    /**
+     * The global hash the first event of this transaction follows: the head's, or, when the log is empty or holds
+     * only events from before keyed hashing, the seal of those events (computed once, by the first keyed append).
+     */
+    private String globalHashBefore() throws SQLException {
+        if (head != null && head.globalHash() != null) {
+            return head.globalHash();
+        }
+        return GlobalChain.sealOfLegacy(chainKey, connection, head == null ? null : head.lastEventId());
     }
 
     /** Loads the views of the named incidents with one query, before requests are applied. */
@@ -238,7 +257,7 @@ final class AppendTransaction {
                 eventTime, now, ne.source(), ne.ceId() != null ? ne.ceId() : id, ceSource,
                 ne.ceType() != null ? ne.ceType() : typePrefix + ".incident." + ne.type().wireName(), data, prevHash, null,
                 ne.principal());
-        return withHash(unsigned, EventHasher.hash(prevHash, unsigned));
+        return withHash(unsigned, EventHasher.keyedHash(chainKey, prevHash, unsigned));
     }
 
     private static TimelineEvent withHash(TimelineEvent e, String hash) {
@@ -287,9 +306,12 @@ final class AppendTransaction {
     /** Writes everything staged with batched statements; the caller runs the hooks and commits. */
     List<TimelineEvent> flush() throws SQLException {
         if (!stagedEvents.isEmpty()) {
+            // Staged events are in id order (ids are handed out in staging order), which is the global chain's order.
+            String global = globalHashBefore();
             try (PreparedStatement ps = connection.prepareStatement(TimelineRows.INSERT_EVENT)) {
                 for (TimelineEvent e : stagedEvents) {
-                    TimelineRows.bindEvent(ps, e);
+                    global = GlobalChain.next(chainKey, global, e.hash());
+                    TimelineRows.bindEvent(ps, e, global);
                     ps.addBatch();
                 }
                 ps.executeBatch();

@@ -1,5 +1,7 @@
 package dev.incidentgateway.timeline;
 
+import dev.incidentgateway.audit.ChainKey;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -7,13 +9,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Walks the audit chain of each incident and reports its first broken link: a seq gap, a prev_hash that
- * is not the previous event's hash, a hash that does not match the event's content, or a view whose head
- * is not the last event (events removed at the end).
+ * is not the previous event's hash, a hash that does not match the event's content (keyed with the chain key, or
+ * for events from before keyed hashing the unkeyed formula of that time), an unkeyed event after keyed ones, or a
+ * view whose head is not the last event (events removed at the end). The set of incidents and the newest events
+ * are the {@link GlobalChainVerifier}'s part.
  */
 public final class ChainVerifier {
     /** The first broken link of one incident. */
@@ -28,9 +34,12 @@ public final class ChainVerifier {
     }
 
     private final DataSource dataSource;
+    private final ChainKey key;
 
-    public ChainVerifier(DataSource dataSource) {
+    /** @param key the chain key; {@code null} only for a log without keyed events (then any keyed event is reported) */
+    public ChainVerifier(DataSource dataSource, ChainKey key) {
         this.dataSource = dataSource;
+        this.key = key;
     }
 
     public Report verifyAll() throws SQLException {
@@ -41,12 +50,15 @@ public final class ChainVerifier {
     public Report verify(String incidentId) throws SQLException {
         String where = incidentId == null ? "" : " WHERE incident_id = ?";
         Map<String, TimelineEvent> heads = new HashMap<>();
+        Set<String> keyedSeen = new HashSet<>();
         Map<String, BrokenLink> broken = new HashMap<>();
         long events = 0;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false); // lets PostgreSQL stream with the fetch size instead of loading all rows
+            // One snapshot for the events and the views: appends committed meanwhile are not "removed events".
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try (PreparedStatement ps = c.prepareStatement("SELECT " + TimelineRows.EVENT_COLUMNS
-                    + " FROM timeline_events" + where + " ORDER BY incident_id, seq")) {
+                    + ", global_hash FROM timeline_events" + where + " ORDER BY incident_id, seq")) {
                 ps.setFetchSize(1000);
                 if (incidentId != null) {
                     ps.setString(1, incidentId);
@@ -54,14 +66,18 @@ public final class ChainVerifier {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         TimelineEvent e = TimelineRows.readEvent(rs);
+                        boolean keyed = rs.getString("global_hash") != null;
                         events++;
                         if (!broken.containsKey(e.incidentId())) {
-                            String reason = check(heads.get(e.incidentId()), e);
+                            String reason = check(heads.get(e.incidentId()), e, keyed, keyedSeen.contains(e.incidentId()));
                             if (reason != null) {
                                 broken.put(e.incidentId(), new BrokenLink(e.incidentId(), e.seq(), e.id(), reason));
                             }
                         }
                         heads.put(e.incidentId(), e);
+                        if (keyed) {
+                            keyedSeen.add(e.incidentId());
+                        }
                     }
                 }
             }
@@ -73,7 +89,7 @@ public final class ChainVerifier {
         return new Report(heads.size(), events, list);
     }
 
-    private static String check(TimelineEvent previous, TimelineEvent e) {
+    private String check(TimelineEvent previous, TimelineEvent e, boolean keyed, boolean keyedBefore) {
         long expectedSeq = previous == null ? 1 : previous.seq() + 1;
         if (e.seq() != expectedSeq) {
             return "seq " + e.seq() + " found where " + expectedSeq + " was expected (an event is missing)";
@@ -82,7 +98,14 @@ public final class ChainVerifier {
         if (!expectedPrev.equals(e.prevHash())) {
             return "prev_hash does not match the hash of the previous event";
         }
-        if (!EventHasher.hash(e).equals(e.hash())) {
+        if (!keyed && keyedBefore) {
+            return "an event without the keyed hash follows keyed ones (written or rewritten without the chain key)";
+        }
+        if (keyed && key == null) {
+            return "the event has a keyed hash and no chain key is configured to check it";
+        }
+        String expected = keyed ? EventHasher.keyedHash(key, e.prevHash(), e) : EventHasher.legacyHash(e.prevHash(), e);
+        if (!ChainKey.sameHash(expected, e.hash())) {
             return "hash does not match the event's stored content (the row was changed)";
         }
         return null;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.audit.ChainKey;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,9 +13,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The tamper-evident audit chain: {@code hash = SHA-256(prevHash + "\n" + canonical(event))}, where the
- * canonical form is compact JSON of every stored column but the hashes, keys sorted at every depth.
- * Changing any stored field, removing or reordering an event breaks the chain from that event on.
+ * The per-incident audit chain. Events written since keyed hashing:
+ * {@code hash = HMAC-SHA-256(chain key, prevHash + "\n" + canonical(event))}, the canonical form covering every
+ * stored column but the hashes, {@code principal} included, keys sorted at every depth; without the chain key nobody
+ * can compute it. Events written before ("legacy") keep {@code SHA-256(prevHash + "\n" + canonical)} over the
+ * columns of that time (no principal), which anyone can recompute; the {@link GlobalChain} seals them at the upgrade.
+ * Changing any covered field, removing or reordering an event breaks the chain from that event on.
  */
 public final class EventHasher {
     /** prev_hash of an incident's first event. */
@@ -34,12 +38,19 @@ public final class EventHasher {
         }
     }
 
-    public static String hash(TimelineEvent e) {
-        return hash(e.prevHash(), e);
+    /** The keyed hash {@code e} must carry when it follows an event whose hash is {@code prevHash}. */
+    public static String keyedHash(ChainKey key, String prevHash, TimelineEvent e) {
+        ObjectNode c = legacyForm(e);
+        c.put("principal", e.principal());
+        return key.hmacHex(prevHash + "\n" + canonicalJson(c));
     }
 
-    /** The hash {@code e} must carry when it follows an event whose hash is {@code prevHash}. */
-    public static String hash(String prevHash, TimelineEvent e) {
+    /** The unkeyed hash of an event written before keyed hashing (the formula of that time, unchanged). */
+    public static String legacyHash(String prevHash, TimelineEvent e) {
+        return sha256Hex(prevHash + "\n" + canonicalJson(legacyForm(e)));
+    }
+
+    private static ObjectNode legacyForm(TimelineEvent e) {
         ObjectNode c = CANONICAL.createObjectNode();
         c.put("id", e.id());
         c.put("incidentId", e.incidentId());
@@ -55,7 +66,7 @@ public final class EventHasher {
         c.put("ceSource", e.ceSource());
         c.put("ceType", e.ceType());
         c.set("data", e.data());
-        return sha256Hex(prevHash + "\n" + canonicalJson(c));
+        return c;
     }
 
     static String sha256Hex(String s) {

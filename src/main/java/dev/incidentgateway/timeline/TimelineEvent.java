@@ -11,7 +11,8 @@ import java.time.Instant;
  * @param id       ULID: monotonic, the position in the global {@code Since} feed
  * @param seq      1..n per incident, gapless
  * @param prevHash hash of the incident's previous event (64 zeros for the first)
- * @param hash     SHA-256 over prevHash and the canonical form of this event, see {@link EventHasher}
+ * @param hash     HMAC-SHA-256 with the chain key over prevHash and the canonical form of this event (unkeyed SHA-256
+ *                 for events from before keyed hashing), see {@link EventHasher}
  * @param principal who caused it, set by the server from the checked credential ({@code key:ops}, {@code webhook:alertmanager}, …)
  */
 public record TimelineEvent(String id, String incidentId, long seq, EventType type, String actor, String title, String content,

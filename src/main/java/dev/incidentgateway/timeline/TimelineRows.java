@@ -16,7 +16,9 @@ import java.time.ZoneOffset;
 final class TimelineRows {
     static final String EVENT_COLUMNS = "id, incident_id, seq, type, actor, title, content, event_time, recorded_at, source, "
             + "ce_id, ce_source, ce_type, data, prev_hash, hash, principal";
-    static final String INSERT_EVENT = "INSERT INTO timeline_events (" + EVENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    /** The event columns, then {@code global_hash} (see {@link GlobalChain}; {@code null} for a legacy event). */
+    static final String INSERT_EVENT = "INSERT INTO timeline_events (" + EVENT_COLUMNS + ", global_hash) "
+            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     static final String INCIDENT_COLUMNS = dev.incidentgateway.store.SqlDialect.Columns.INCIDENT;
     static final String INSERT_INCIDENT = "INSERT INTO incidents (" + INCIDENT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
@@ -33,7 +35,7 @@ final class TimelineRows {
                 rs.getString("prev_hash").trim(), rs.getString("hash").trim(), rs.getString("principal"));
     }
 
-    static void bindEvent(PreparedStatement ps, TimelineEvent e) throws SQLException {
+    static void bindEvent(PreparedStatement ps, TimelineEvent e, String globalHash) throws SQLException {
         ps.setString(1, e.id());
         ps.setString(2, e.incidentId());
         ps.setLong(3, e.seq());
@@ -51,6 +53,7 @@ final class TimelineRows {
         ps.setString(15, e.prevHash());
         ps.setString(16, e.hash());
         ps.setString(17, e.principal());
+        ps.setString(18, globalHash);
     }
 
     static Incident readIncident(ResultSet rs) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.incidentgateway.timeline;
 
+import dev.incidentgateway.audit.ChainKey;
 import dev.incidentgateway.store.SqlDialect;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,17 +25,20 @@ public final class TimelineStore implements AutoCloseable {
     private final TimelineWriter writer;
     private final MeterRegistry meters;
     private final Timer appendLatency;
+    private final ChainKey chainKey;
 
+    /** @param chainKey the audit chain's key (see {@link EventHasher}, {@link GlobalChain}) */
     public TimelineStore(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
-                         MeterRegistry meters, List<AppendListener> listeners) {
-        this(dataSource, dialect, typePrefix, maxBatch, queueCapacity, meters, new ExactKeyCorrelator(), listeners);
+                         MeterRegistry meters, ChainKey chainKey, List<AppendListener> listeners) {
+        this(dataSource, dialect, typePrefix, maxBatch, queueCapacity, meters, chainKey, new ExactKeyCorrelator(), listeners);
     }
 
     public TimelineStore(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
-                         MeterRegistry meters, Correlator correlator, List<AppendListener> listeners) {
+                         MeterRegistry meters, ChainKey chainKey, Correlator correlator, List<AppendListener> listeners) {
         this.dataSource = dataSource;
         this.meters = meters;
-        this.writer = new TimelineWriter(dataSource, dialect, typePrefix, maxBatch, queueCapacity, correlator, listeners);
+        this.chainKey = chainKey;
+        this.writer = new TimelineWriter(dataSource, dialect, typePrefix, maxBatch, queueCapacity, correlator, chainKey, listeners);
         this.appendLatency = Timer.builder("gateway.append.latency")
                 .description("Time from an append request to its durable commit")
                 .publishPercentileHistogram()
@@ -136,6 +140,11 @@ public final class TimelineStore implements AutoCloseable {
 
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /** A verifier of the incidents' audit chains with this store's chain key. */
+    public ChainVerifier verifier() {
+        return new ChainVerifier(dataSource, chainKey);
     }
 
     private List<Incident> queryIncidents(String sql, String... params) {

@@ -1,5 +1,6 @@
 package dev.incidentgateway.timeline;
 
+import dev.incidentgateway.audit.ChainKey;
 import dev.incidentgateway.store.SqlDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,14 +41,16 @@ public final class TimelineWriter implements AutoCloseable {
     private final int maxBatch;
     private final List<AppendListener> listeners;
     private final Correlator correlator;
+    private final ChainKey chainKey;
     private final BlockingQueue<Request> queue;
     private final WriterMemory memory = new WriterMemory();
     private final Thread thread;
     private volatile boolean running = true;
 
     public TimelineWriter(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
-                          Correlator correlator, List<AppendListener> listeners) {
+                          Correlator correlator, ChainKey chainKey, List<AppendListener> listeners) {
         this.dataSource = dataSource;
+        this.chainKey = chainKey;
         this.correlator = correlator;
         this.dialect = dialect;
         this.typePrefix = typePrefix;
@@ -127,7 +130,7 @@ public final class TimelineWriter implements AutoCloseable {
         List<TimelineEvent> written;
         try (Connection c = dataSource.getConnection()) {
             try {
-                AppendTransaction tx = new AppendTransaction(c, dialect, memory, typePrefix, correlator);
+                AppendTransaction tx = new AppendTransaction(c, dialect, memory, typePrefix, correlator, chainKey);
                 tx.preload(batch.stream().flatMap(r -> r.events().stream()).map(NewEvent::incidentId).toList());
                 for (Request r : batch) {
                     try {

@@ -33,7 +33,7 @@ class OpsRouteHealthTest {
         try (TestStore testStore = TestStore.create(TestStore.Kind.H2);
              HikariDataSource ds = StoreFactory.openAndMigrate(testStore.config())) {
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            TimelineStore store = new TimelineStore(ds, SqlDialect.H2, "dev.incidentgateway", 16, 100, meters, List.of());
+            TimelineStore store = new TimelineStore(ds, SqlDialect.H2, "dev.incidentgateway", 16, 100, meters, testStore.chainKey(), List.of());
             PollingSource refused = new PollingSource() {
                 @Override
                 public String name() {

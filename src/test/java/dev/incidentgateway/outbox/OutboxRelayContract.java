@@ -55,7 +55,7 @@ abstract class OutboxRelayContract {
         SinkDescriptor subscription = new SinkDescriptor("scripted", EnumSet.allOf(EventType.class), Severity.SEV3, Map.of(),
                 JsonNodeFactory.instance.objectNode());
         timeline = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway", 256,
-                10_000, new SimpleMeterRegistry(), List.of(new OutboxWriter(List.of(subscription))));
+                10_000, new SimpleMeterRegistry(), testStore.chainKey(), List.of(new OutboxWriter(List.of(subscription))));
         outbox = new OutboxStore(dataSource);
         sink = new ScriptedSink();
         relay = new OutboxRelay(sink, outbox, timeline, new OutboxRelay.Settings(Duration.ofMillis(1), 4, 8),

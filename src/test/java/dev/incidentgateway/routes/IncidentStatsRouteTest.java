@@ -38,7 +38,7 @@ class IncidentStatsRouteTest extends CamelTestSupport {
     protected CamelContext createCamelContext() throws Exception {
         testStore = TestStore.create(TestStore.Kind.H2);
         dataSource = StoreFactory.openAndMigrate(testStore.config());
-        store = new TimelineStore(dataSource, SqlDialect.H2, "dev.incidentgateway", 16, 100, new SimpleMeterRegistry(), List.of());
+        store = new TimelineStore(dataSource, SqlDialect.H2, "dev.incidentgateway", 16, 100, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
         CamelContext context = super.createCamelContext();
         context.getRegistry().bind(Gateway.DATA_SOURCE_BEAN, dataSource);
         PluginHelper.getRoutesLoader(context).loadRoutes(

@@ -1,11 +1,14 @@
 package dev.incidentgateway.testsupport;
 
+import dev.incidentgateway.audit.ChainKey;
 import dev.incidentgateway.config.GatewayConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -34,15 +37,39 @@ public final class TestStore implements AutoCloseable {
             env.put("GATEWAY_DB_URL", db.jdbcUrl());
             env.put("GATEWAY_DB_USER", db.user() == null ? "postgres" : db.user());
             env.put("GATEWAY_DB_PASSWORD", db.password() == null ? "" : db.password());
+            env.putAll(auditFiles(tempDir()));
             return new TestStore(kind, env, db);
         }
+        Path dir = tempDir();
+        Map<String, String> env = new HashMap<>(auditFiles(dir));
+        env.putAll(Map.of("GATEWAY_DB_URL", "jdbc:h2:file:" + dir.resolve("gateway").toAbsolutePath(),
+                "GATEWAY_DB_USER", "sa", "GATEWAY_DB_PASSWORD", ""));
+        return new TestStore(kind, env, null);
+    }
+
+    private static Path tempDir() {
         try {
-            Path dir = Files.createTempDirectory("gateway-h2-");
-            return new TestStore(kind, Map.of("GATEWAY_DB_URL", "jdbc:h2:file:" + dir.resolve("gateway").toAbsolutePath(),
-                    "GATEWAY_DB_USER", "sa", "GATEWAY_DB_PASSWORD", ""), null);
+            return Files.createTempDirectory("gateway-store-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Keys and checkpoints of the store's gateways in the store's own directory, not in the working directory, and
+     * one chain key shared by every gateway on this store, as instances sharing a database must.
+     */
+    private static Map<String, String> auditFiles(Path dir) {
+        byte[] key = new byte[ChainKey.MIN_BYTES];
+        new SecureRandom().nextBytes(key);
+        return Map.of("GATEWAY_KEYS_DIR", dir.resolve("keys").toString(),
+                "GATEWAY_CHECKPOINT_FILE", dir.resolve("checkpoints.jsonl").toString(),
+                "GATEWAY_CHAIN_KEY", Base64.getEncoder().encodeToString(key));
+    }
+
+    /** The chain key of this store's gateways (GATEWAY_CHAIN_KEY in {@link #env}), for stores built by hand in tests. */
+    public ChainKey chainKey() {
+        return ChainKey.parse(env.get("GATEWAY_CHAIN_KEY"));
     }
 
     public Kind kind() {

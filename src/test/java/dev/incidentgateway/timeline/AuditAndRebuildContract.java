@@ -26,7 +26,7 @@ abstract class AuditAndRebuildContract extends TimelineStoreContract {
         store.append(event(id, EventType.ACK));
         TimelineEvent second = store.append(NewEvent.builder(EventType.NOTE, "bob").incident(id).content("all good").build()).event();
         store.append(event(id, EventType.RESOLVE));
-        ChainVerifier verifier = new ChainVerifier(dataSource);
+        ChainVerifier verifier = store.verifier();
         assertThat(verifier.verify(id).intact()).isTrue();
 
         tamper("UPDATE timeline_events SET content = 'nothing to see' WHERE id = '" + second.id() + "'");
@@ -48,7 +48,7 @@ abstract class AuditAndRebuildContract extends TimelineStoreContract {
         store.append(declare(id));
         TimelineEvent last = store.append(event(id, EventType.ACK)).event();
         tamper("DELETE FROM timeline_events WHERE id = '" + last.id() + "'");
-        ChainVerifier.Report report = new ChainVerifier(dataSource).verify(id);
+        ChainVerifier.Report report = store.verifier().verify(id);
         assertThat(report.broken()).singleElement().satisfies(link -> assertThat(link.reason()).contains("removed"));
     }
 

@@ -49,7 +49,7 @@ abstract class TimelineStoreContract {
         GatewayConfig config = testStore.config();
         dataSource = StoreFactory.openAndMigrate(config);
         dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
-        store = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 256, 10_000, new SimpleMeterRegistry(), List.of());
+        store = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 256, 10_000, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
     }
 
     /** Per test, not per class: a class-level skip shows as "Tests run: 0", which hides that nothing ran. */
@@ -316,7 +316,7 @@ abstract class TimelineStoreContract {
         assertThat(written).hasSize(16 * perWriter).doesNotHaveDuplicates();
         assertThat(seen).doesNotHaveDuplicates().isSorted();
         assertThat(seen).containsExactlyInAnyOrderElementsOf(written);
-        assertThat(new ChainVerifier(dataSource).verify(shared).intact()).isTrue();
+        assertThat(store.verifier().verify(shared).intact()).isTrue();
     }
 
     @Test
@@ -326,7 +326,7 @@ abstract class TimelineStoreContract {
         String id = newId();
         store.append(declare(id));
         try (TimelineStore other = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 256, 10_000,
-                new SimpleMeterRegistry(), List.of())) {
+                new SimpleMeterRegistry(), testStore.chainKey(), List.of())) {
             for (int i = 0; i < 10; i++) {
                 (i % 2 == 0 ? store : other).append(event(id, EventType.NOTE));
             }
@@ -352,7 +352,7 @@ abstract class TimelineStoreContract {
         assertThat(events).extracting(TimelineEvent::seq)
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, expected).boxed().toList());
         assertThat(events).extracting(TimelineEvent::id).isSorted();
-        assertThat(new ChainVerifier(dataSource).verify(id).intact()).isTrue();
+        assertThat(store.verifier().verify(id).intact()).isTrue();
         assertThat(store.incident(id).orElseThrow().lastSeq()).isEqualTo(expected);
     }
 }

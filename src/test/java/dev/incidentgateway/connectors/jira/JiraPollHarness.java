@@ -55,7 +55,7 @@ abstract class JiraPollHarness {
         GatewayConfig config = testStore.config();
         dataSource = StoreFactory.openAndMigrate(config);
         store = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway", 64, 1000,
-                new SimpleMeterRegistry(), List.of());
+                new SimpleMeterRegistry(), testStore.chainKey(), List.of());
         refs = new ExternalRefs(dataSource);
         camel = new DefaultCamelContext();
         camel.getComponent("http", HttpComponent.class).setAutomaticRetriesDisabled(true);

@@ -71,7 +71,7 @@ abstract class ServiceNowPollHarness {
     void start() {
         testStore = TestStore.create(TestStore.Kind.H2);
         dataSource = StoreFactory.openAndMigrate(testStore.config());
-        store = new TimelineStore(dataSource, SqlDialect.H2, "dev.incidentgateway", 256, 10_000, new SimpleMeterRegistry(), List.of());
+        store = new TimelineStore(dataSource, SqlDialect.H2, "dev.incidentgateway", 256, 10_000, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
         refs = new ExternalRefs(dataSource);
         fake = new FakeServiceNow();
         fake.setNow(T0);

@@ -45,7 +45,7 @@ abstract class SourcePollerContract {
         GatewayConfig config = testStore.config();
         dataSource = StoreFactory.openAndMigrate(config);
         dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
-        store = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 64, 1000, new SimpleMeterRegistry(), List.of());
+        store = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 64, 1000, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
     }
 
     @AfterEach

@@ -1,0 +1,69 @@
+package dev.incidentgateway.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.incidentgateway.api.ApiEndpoint;
+import dev.incidentgateway.api.AuditApi;
+import dev.incidentgateway.config.GatewayConfig;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The audit chain's part of a running gateway: the chain key (checked against the store), the checkpoint signer,
+ * the checkpoint timer and endpoint, and a last checkpoint at shutdown.
+ */
+public final class AuditModule implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditModule.class);
+
+    private final ChainKey chainKey;
+    private final Checkpointer checkpointer;
+    private final long intervalMs;
+
+    private AuditModule(ChainKey chainKey, Checkpointer checkpointer, long intervalMs) {
+        this.chainKey = chainKey;
+        this.checkpointer = checkpointer;
+        this.intervalMs = intervalMs;
+    }
+
+    /** @throws dev.incidentgateway.config.ConfigException when a key is malformed, missing or not the store's */
+    public static AuditModule create(GatewayConfig config, DataSource store) {
+        ChainKey key = ChainKeys.forGateway(config, store);
+        CheckpointSigner signer = CheckpointKeys.forGateway(config);
+        Checkpointer checkpointer = new Checkpointer(store, signer, Path.of(config.get(GatewayConfig.CHECKPOINT_FILE)), Clock.systemUTC());
+        return new AuditModule(key, checkpointer, config.get(GatewayConfig.CHECKPOINT_INTERVAL_S) * 1000L);
+    }
+
+    public ChainKey chainKey() {
+        return chainKey;
+    }
+
+    public Checkpointer checkpointer() {
+        return checkpointer;
+    }
+
+    public RouteBuilder routes(ObjectMapper json, ApiEndpoint.Settings endpoints) {
+        return new AuditApi(checkpointer, json, endpoints, intervalMs);
+    }
+
+    /**
+     * Signs the head once more when the JVM exits (SIGTERM): Camel's shutdown hook does not wait for the main thread to
+     * reach {@link #close()}, and a shutdown hook runs while the store is still open (see StoreFactory.durableUrl).
+     */
+    public void checkpointAtExit() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "audit-checkpoint-at-exit"));
+    }
+
+    /** Signs the final head, so the events of the last interval are covered too; after the writer stopped. */
+    @Override
+    public void close() {
+        try {
+            checkpointer.checkpointIfMoved();
+        } catch (Exception e) {
+            LOG.warn("No checkpoint at shutdown ({}): {}", e.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+}

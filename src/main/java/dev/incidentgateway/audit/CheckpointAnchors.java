@@ -1,0 +1,50 @@
+package dev.incidentgateway.audit;
+
+import dev.incidentgateway.timeline.GlobalChainVerifier;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns checkpoints read from a file into anchors for {@link GlobalChainVerifier}: only those whose signature is
+ * valid for the gateway's public key count; every other entry is a problem (a checkpoint signed by another key
+ * proves nothing, whatever public key it names).
+ */
+public final class CheckpointAnchors {
+    /** Anchors to check, problems found in the file itself. */
+    public record Result(List<GlobalChainVerifier.Anchor> anchors, List<String> problems) {
+    }
+
+    private CheckpointAnchors() {
+    }
+
+    public static Result from(Path file, List<CheckpointFile.Entry> entries, PublicKey gatewayKey) {
+        List<GlobalChainVerifier.Anchor> anchors = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        String ourId = CheckpointSigner.keyId(gatewayKey);
+        for (CheckpointFile.Entry e : entries) {
+            String where = "checkpoint " + e.position() + " in " + file;
+            if (e.checkpoint() == null) {
+                problems.add(where + ": " + e.error());
+                continue;
+            }
+            Checkpoint cp = e.checkpoint();
+            String label = "checkpoint of " + cp.time() + " (" + cp.count() + " events)";
+            if (!CheckpointSigner.validSignature(cp, gatewayKey)) {
+                problems.add(label + " in " + file + ": the signature is not valid for the gateway's public key " + ourId
+                        + (cp.keyId() != null && !cp.keyId().equals(ourId) ? " (it names key " + cp.keyId() + ")" : " (it was changed)"));
+                continue;
+            }
+            anchors.add(new GlobalChainVerifier.Anchor(label, cp.lastEventId(), cp.count(), cp.headHash()));
+        }
+        return new Result(anchors, problems);
+    }
+
+    /** The latest entry of the gateway's own checkpoint file, if the file exists. */
+    public static List<CheckpointFile.Entry> latestOf(Path file) throws IOException {
+        return CheckpointFile.latest(file).map(List::of).orElse(List.of());
+    }
+}

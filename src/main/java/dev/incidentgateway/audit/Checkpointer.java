@@ -1,0 +1,99 @@
+package dev.incidentgateway.audit;
+
+import dev.incidentgateway.timeline.GlobalChain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * Signs the head of the global chain when it moved and appends the checkpoint to the checkpoint file. Run by a
+ * timer ({@code GATEWAY_CHECKPOINT_INTERVAL_S}) and once more at shutdown.
+ */
+public final class Checkpointer {
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
+
+    private final DataSource dataSource;
+    private final CheckpointSigner signer;
+    private final Path file;
+    private final Clock clock;
+    private Checkpoint latest;
+    /** Events counted so far, up to this id: later counts only read the events added since. */
+    private String countedUpTo;
+    private long counted;
+
+    public Checkpointer(DataSource dataSource, CheckpointSigner signer, Path file, Clock clock) {
+        this.dataSource = dataSource;
+        this.signer = signer;
+        this.file = file;
+        this.clock = clock;
+        this.latest = fromFile();
+    }
+
+    /** The latest checkpoint this gateway signed (also one from an earlier run, read from the file). */
+    public synchronized Optional<Checkpoint> latest() {
+        return Optional.ofNullable(latest);
+    }
+
+    public CheckpointSigner signer() {
+        return signer;
+    }
+
+    /**
+     * Signs and appends a checkpoint of the current head unless it is the one signed last; nothing while the log is
+     * empty or holds only events from before the upgrade (no keyed event yet).
+     */
+    public synchronized Optional<Checkpoint> checkpointIfMoved() throws SQLException, IOException {
+        GlobalChain.Head head;
+        long count;
+        try (Connection c = dataSource.getConnection()) {
+            head = GlobalChain.readHead(c);
+            if (head == null || head.globalHash() == null
+                    || latest != null && latest.lastEventId().equals(head.lastEventId()) && latest.headHash().equals(head.globalHash())) {
+                return Optional.empty();
+            }
+            count = count(c, head.lastEventId());
+        }
+        Checkpoint cp = signer.sign(head.lastEventId(), count, head.globalHash(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        CheckpointFile.append(file, cp);
+        latest = cp;
+        LOG.debug("Checkpoint at event {} ({} events)", cp.lastEventId(), cp.count());
+        return Optional.of(cp);
+    }
+
+    private long count(Connection c, String upTo) throws SQLException {
+        boolean incremental = countedUpTo != null && countedUpTo.compareTo(upTo) <= 0;
+        String sql = "SELECT COUNT(*) FROM timeline_events WHERE id <= ?" + (incremental ? " AND id > ?" : "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, upTo);
+            if (incremental) {
+                ps.setString(2, countedUpTo);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                counted = (incremental ? counted : 0) + rs.getLong(1);
+            }
+        }
+        countedUpTo = upTo;
+        return counted;
+    }
+
+    private Checkpoint fromFile() {
+        try {
+            return CheckpointFile.latest(file).map(CheckpointFile.Entry::checkpoint)
+                    .filter(cp -> CheckpointSigner.validSignature(cp, signer.publicKey())).orElse(null);
+        } catch (IOException e) {
+            LOG.warn("Cannot read the checkpoint file {}: {}", file, e.getMessage());
+            return null;
+        }
+    }
+}

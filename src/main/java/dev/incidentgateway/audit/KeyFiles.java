@@ -1,0 +1,75 @@
+package dev.incidentgateway.audit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Files that hold keys or evidence: directories {@code 0700}, files {@code 0600} from the moment they exist
+ * (created with the permission, not chmod-ed afterwards), written whole or not at all.
+ */
+public final class KeyFiles {
+    private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+
+    private KeyFiles() {
+    }
+
+    /** Owner-only file permission where the file system has POSIX permissions, else none. */
+    public static FileAttribute<?>[] ownerOnlyFile(Path anyPathOnTheFileSystem) {
+        return posix(anyPathOnTheFileSystem) ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(FILE)} : new FileAttribute<?>[0];
+    }
+
+    /** Creates the directory (and parents) {@code 0700} if it does not exist; an existing one is left as it is. */
+    public static void ensureDirectory(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            return;
+        }
+        if (abs.getParent() != null) {
+            Files.createDirectories(abs.getParent());
+        }
+        try {
+            if (posix(abs.getParent())) {
+                Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(DIR));
+            } else {
+                Files.createDirectory(abs);
+            }
+        } catch (FileAlreadyExistsException raced) {
+            // another process made it first
+        }
+    }
+
+    /**
+     * Writes a new file {@code 0600} atomically: the content goes to a temporary file in the same directory
+     * that is then moved into place, so a reader never sees half a key.
+     *
+     * @return false if the file already existed (another process wrote it first); it is left unchanged
+     */
+    public static boolean createNew(Path file, String content) throws IOException {
+        Path abs = file.toAbsolutePath();
+        ensureDirectory(abs.getParent());
+        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp", ownerOnlyFile(abs.getParent()));
+        try {
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            if (Files.exists(abs)) {
+                return false;
+            }
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static boolean posix(Path p) {
+        return p != null && p.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+}

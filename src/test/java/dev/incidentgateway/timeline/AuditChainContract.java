@@ -1,0 +1,306 @@
+package dev.incidentgateway.timeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.audit.AuditModule;
+import dev.incidentgateway.audit.ChainKeys;
+import dev.incidentgateway.audit.Checkpoint;
+import dev.incidentgateway.audit.CheckpointFile;
+import dev.incidentgateway.audit.CheckpointKeys;
+import dev.incidentgateway.audit.CheckpointSigner;
+import dev.incidentgateway.cli.StoreCommand;
+import dev.incidentgateway.cli.VerifyCommand;
+import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.testsupport.PostgresTestDatabase;
+import dev.incidentgateway.testsupport.TestStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The keyed audit chain against a database admin: rows rewritten with recomputed unkeyed hashes, a whole incident
+ * deleted, the newest events deleted, forged checkpoints, and the upgrade of a store from before keyed hashing. Each
+ * test has its own store (a tampered log stays tampered). On PostgreSQL the admin disables the append-only triggers.
+ */
+abstract class AuditChainContract {
+    TestStore testStore;
+    GatewayConfig config;
+    HikariDataSource dataSource;
+    SqlDialect dialect;
+    AuditModule audit;
+    TimelineStore store;
+    AuditTampering admin;
+
+    abstract TestStore.Kind kind();
+
+    @BeforeEach
+    void openStore() {
+        if (kind() == TestStore.Kind.POSTGRESQL) {
+            PostgresTestDatabase.assumeAvailable();
+        }
+        testStore = TestStore.create(kind());
+        config = testStore.config();
+        dataSource = StoreFactory.openAndMigrate(config);
+        dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
+        admin = new AuditTampering(dataSource, dialect);
+    }
+
+    /** Starts the current gateway code on the store (key check, checkpointer, writer), as an upgrade does. */
+    void startGateway() {
+        audit = AuditModule.create(config, dataSource);
+        store = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 64, 1000, new SimpleMeterRegistry(),
+                audit.chainKey(), List.of());
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+        if (dataSource != null) {
+            dataSource.close();
+        }
+        if (testStore != null) {
+            testStore.close();
+        }
+    }
+
+    record Run(int exit, String output) {
+    }
+
+    Run verify(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = new VerifyCommand().run(new StoreCommand.Context(dataSource, config, dialect), List.of(args),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(exit, out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
+    }
+
+    static NewEvent declare(String id) {
+        return NewEvent.builder(EventType.DECLARE, "alice").incident(id).title("Checkout failing").severity(Severity.SEV2).build();
+    }
+
+    static NewEvent note(String id, String text) {
+        return NewEvent.builder(EventType.NOTE, "bob").incident(id).content(text).build().withPrincipal("key:ops");
+    }
+
+    /** Three incidents, interleaved, four events each. */
+    void appendWorkload() {
+        for (String id : List.of("A-1", "B-1", "C-1")) {
+            store.append(declare(id));
+        }
+        for (int i = 0; i < 3; i++) {
+            for (String id : List.of("A-1", "B-1", "C-1")) {
+                store.append(note(id, "update " + i));
+            }
+        }
+    }
+
+    Checkpoint checkpoint() throws Exception {
+        return audit.checkpointer().checkpointIfMoved().orElseThrow();
+    }
+
+    @Test
+    void anUntouchedLogVerifiesWithItsCheckpoint() throws Exception {
+        startGateway();
+        appendWorkload();
+        checkpoint();
+        assertThat(audit.checkpointer().checkpointIfMoved()).as("head did not move: no new checkpoint").isEmpty();
+        TimelineEvent first = store.timeline("A-1", null, 1).get(0);
+        assertThat(first.hash()).as("keyed, not the old formula").isNotEqualTo(EventHasher.legacyHash(first.prevHash(), first));
+
+        Run run = verify();
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("OK: 3 incidents, 12 events").contains("1 signed checkpoint");
+    }
+
+    @Test
+    void aRowRewrittenWithRecomputedUnkeyedHashesIsDetected() throws Exception {
+        startGateway();
+        appendWorkload();
+        TimelineEvent target = store.timeline("B-1", null, 10).get(1);
+        admin.rewriteWithUnkeyedHashes("B-1", target.seq(), "nothing happened here", false);
+
+        Run run = verify();
+        assertThat(run.exit()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).contains("incident B-1 at seq 2").contains("hash does not match");
+        assertThat(store.verifier().verify("B-1").intact()).isFalse();
+    }
+
+    @Test
+    void aRowRewrittenAsIfWrittenBeforeTheUpgradeIsDetected() throws Exception {
+        startGateway();
+        appendWorkload();
+        admin.rewriteWithUnkeyedHashes("C-1", 1, null, true); // global hashes of C-1 cleared: "legacy" rows
+
+        Run run = verify();
+        assertThat(run.exit()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).contains("has no global hash after the keyed chain began");
+    }
+
+    @Test
+    void aWholeIncidentDeletedIsDetected() throws Exception {
+        startGateway();
+        appendWorkload();
+        admin.deleteIncident("B-1");
+
+        Run run = verify();
+        assertThat(run.exit()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).contains("the global chain breaks here");
+    }
+
+    @Test
+    void theNewestEventsDeletedAreDetectedAgainstTheCheckpoint() throws Exception {
+        startGateway();
+        appendWorkload();
+        store.append(declare("D-1"));
+        store.append(note("D-1", "the evidence"));
+        Checkpoint cp = checkpoint();
+        admin.deleteIncident("D-1");
+        admin.deleteNewestEvents(2); // and C-1 and A-1 lose their last note; views rebuilt to match
+        new ViewRebuilder(dataSource, dialect).rebuild();
+
+        Run chainsOnly = verifyWithout(config.get(GatewayConfig.CHECKPOINT_FILE));
+        assertThat(chainsOnly.exit()).as("the chains alone cannot see a cut tail: " + chainsOnly.output()).isZero();
+        Run run = verify();
+        assertThat(run.exit()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).contains("its last event " + cp.lastEventId() + " is not in the log");
+    }
+
+    /** verify with the default checkpoint file moved away. */
+    Run verifyWithout(String checkpointFile) throws Exception {
+        Path file = Path.of(checkpointFile);
+        Path aside = file.resolveSibling("aside.jsonl");
+        Files.move(file, aside);
+        try {
+            return verify();
+        } finally {
+            Files.move(aside, file);
+        }
+    }
+
+    @Test
+    void aCheckpointSignedByAnotherKeyIsRefused(@TempDir Path dir) throws Exception {
+        startGateway();
+        appendWorkload();
+        Checkpoint real = checkpoint();
+        CheckpointSigner stranger = CheckpointKeys.forGateway(GatewayConfig.load(Map.of("GATEWAY_KEYS_DIR", dir.toString()), Map.of()));
+        Path forged = dir.resolve("forged.jsonl");
+        CheckpointFile.append(forged, stranger.sign(real.lastEventId(), real.count(), real.headHash(), real.time()));
+
+        Run run = verify("--checkpoint", forged.toString());
+        assertThat(run.exit()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).contains("signature is not valid for the gateway's public key");
+    }
+
+    @Test
+    void aCopiedCheckpointFileOrEndpointBodyVerifiesWithTheKeepersPublicKey(@TempDir Path dir) throws Exception {
+        startGateway();
+        appendWorkload();
+        checkpoint();
+        store.append(note("A-1", "later"));
+        Checkpoint second = checkpoint();
+        Path copy = Files.copy(Path.of(config.get(GatewayConfig.CHECKPOINT_FILE)), dir.resolve("kept.jsonl"));
+        store.append(note("C-1", "after the last checkpoint")); // a log that only grew still holds
+
+        Run run = verify("--checkpoint", copy.toString());
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("2 signed checkpoints");
+
+        Path body = dir.resolve("endpoint.json");
+        Files.writeString(body, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(second.toJson()));
+        Path publicKey = dir.resolve("gateway.pub");
+        Files.writeString(publicKey, audit.checkpointer().signer().publicKeyPem());
+        Run kept = verify("--checkpoint", body.toString(), "--public-key", publicKey.toString());
+        assertThat(kept.exit()).as(kept.output()).isZero();
+        assertThat(kept.output()).contains("1 signed checkpoint");
+    }
+
+    @Test
+    void aStoreFromBeforeKeyedHashingUpgradesInPlaceAndItsEventsStaySealed() throws Exception {
+        LegacyWriter legacy = new LegacyWriter(dataSource);
+        legacy.incident("OLD-1", 3);
+        legacy.incident("OLD-2", 2);
+        Run before = verify();
+        assertThat(before.exit()).as("a legacy store verifies without a key: " + before.output()).isZero();
+
+        startGateway();
+        store.append(note("OLD-1", "after the upgrade"));
+        store.append(declare("NEW-1"));
+        checkpoint();
+        Run upgraded = verify();
+        assertThat(upgraded.exit()).as(upgraded.output()).isZero();
+        assertThat(upgraded.output()).contains("OK: 3 incidents, 7 events").contains("5 events from before keyed hashing");
+
+        admin.rewriteWithUnkeyedHashes("OLD-2", 2, "rewritten after the upgrade", false);
+        assertThat(store.verifier().verify("OLD-2").intact()).as("alone, an unkeyed chain can be recomputed").isTrue();
+        Run tampered = verify();
+        assertThat(tampered.exit()).as(tampered.output()).isEqualTo(1);
+        assertThat(tampered.output()).contains("events from before the upgrade were changed, removed or added");
+    }
+
+    @Test
+    void twoInstancesAppendingAtOnceKeepOneGlobalChain() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dialect == SqlDialect.POSTGRESQL, "one writer per H2 store");
+        startGateway();
+        store.append(declare("A-1"));
+        store.append(declare("B-1"));
+        try (TimelineStore other = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 64, 1000, new SimpleMeterRegistry(),
+                audit.chainKey(), List.of())) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    TimelineStore s = i % 2 == 0 ? store : other;
+                    String id = i % 3 == 0 ? "A-1" : "B-1";
+                    int n = i;
+                    done.add(pool.submit(() -> s.append(note(id, "n" + n))));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+        checkpoint();
+        Run run = verify();
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("202 events");
+    }
+
+    @Test
+    void aGatewayWithAnotherChainKeyRefusesToStart() throws SQLException {
+        startGateway();
+        String other = "ab".repeat(32);
+        GatewayConfig wrong = testStore.config(Map.of("GATEWAY_CHAIN_KEY", other));
+        assertThatThrownBy(() -> ChainKeys.forGateway(wrong, dataSource)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("GATEWAY_CHAIN_KEY").hasMessageContaining("share one chain key").hasMessageNotContaining(other);
+        GatewayConfig none = testStore.config(Map.of("GATEWAY_CHAIN_KEY", ""));
+        assertThatThrownBy(() -> ChainKeys.forGateway(none, dataSource)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("restore");
+        assertThat(ChainKeys.matchesStore(testStore.chainKey(), dataSource)).isTrue();
+    }
+
+    static com.fasterxml.jackson.databind.node.ObjectNode data() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+}
