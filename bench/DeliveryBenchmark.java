@@ -227,12 +227,13 @@ public class DeliveryBenchmark {
         Process gateway = null;
         List<Phase> out = new ArrayList<>();
         try {
+            String key = createApiKey(jar, work, env);
             gateway = startJava(jar, work, env, log, List.of("-Xms256m", "-Xmx512m"));
             recordPid(gateway.pid());
             final Process gw = gateway;
             Runtime.getRuntime().addShutdownHook(new Thread(gw::destroyForcibly));
             waitHealthy(gateway, port);
-            Api api = new Api(port);
+            Api api = new Api(port, key);
 
             // Warm-up: bursts of WARMUP_INCIDENTS incidents until the JIT compilers have (nearly) stopped, i.e. used less
             // than WARMUP_JIT_PCT % of one core during the last burst, or for at most warmupMaxSeconds. On 2 cores
@@ -780,8 +781,11 @@ public class DeliveryBenchmark {
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
 
-        Api(int port) {
+        final String authorization;
+
+        Api(int port, String key) {
             this.port = port;
+            this.authorization = "Bearer " + key;
         }
 
         Sent append(String incident, String type) throws IOException, InterruptedException {
@@ -802,7 +806,7 @@ public class DeliveryBenchmark {
                 }
             }
             HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("Authorization", authorization)
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
             HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
             Instant acked = Instant.now();
@@ -827,7 +831,7 @@ public class DeliveryBenchmark {
 
         int count(String status) throws IOException, InterruptedException {
             HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/outbox?status=" + status
-                    + "&limit=1000")).timeout(Duration.ofSeconds(30)).GET().build();
+                    + "&limit=1000")).timeout(Duration.ofSeconds(30)).header("Authorization", authorization).GET().build();
             HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
             if (res.statusCode() != 200) throw new IOException("answered " + res.statusCode() + ": " + res.body());
             return JSON.readTree(res.body()).path("items").size();
@@ -1011,6 +1015,25 @@ public class DeliveryBenchmark {
     }
 
     // ---------------------------------------------------------------- gateway process, CPU
+
+    /** {@code api-key create} on the gateway's store before it starts: the API needs a key with read and write. */
+    static String createApiKey(Path jar, Path dir, Map<String, String> env) throws Exception {
+        Path out = dir.resolve("api-key.out");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                "api-key", "create", "--name", "bench", "--scopes", "read,write");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile())
+                .redirectError(dir.resolve("api-key.err").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("GATEWAY_"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("api-key create failed: " + Files.readString(dir.resolve("api-key.err")));
+        }
+        String key = Files.readString(out).strip();
+        Files.delete(out);
+        return key;
+    }
 
     static Process startJava(Path jar, Path dir, Map<String, String> env, Path log, List<String> jvmArgs) throws IOException {
         List<String> cmd = new ArrayList<>();

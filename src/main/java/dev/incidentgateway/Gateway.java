@@ -2,7 +2,16 @@ package dev.incidentgateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.api.ApiAuthPolicyFactory;
 import dev.incidentgateway.api.ApiEndpoint;
+import dev.incidentgateway.cli.ControlChannel;
+import dev.incidentgateway.cli.ControlChannelRoute;
+import dev.incidentgateway.cli.StoreCommand;
+import dev.incidentgateway.security.ApiKeyStore;
+import dev.incidentgateway.security.ApiKeyVerifier;
+import dev.incidentgateway.security.BearerAuthenticator;
+import dev.incidentgateway.security.CredentialVerifier;
+import dev.incidentgateway.security.OidcTokenVerifier;
 import dev.incidentgateway.api.IncidentApi;
 import dev.incidentgateway.api.IncidentApiRoute;
 import dev.incidentgateway.api.IncidentRequestParser;
@@ -74,6 +83,7 @@ public final class Gateway implements AutoCloseable {
     private final SourcePollers pollers;
     private final AuditModule audit;
     private final WebhookTokenSnapshot webhookTokens;
+    private final ApiKeyVerifier apiKeys;
     private final Main main;
     private final boolean https;
 
@@ -123,6 +133,14 @@ public final class Gateway implements AutoCloseable {
         IncidentApi api = new IncidentApi(store, new IncidentRequestParser(json, config.get(GatewayConfig.DEFAULT_SOURCE)),
                 new TimelineCloudEventMapper(typePrefix, json), json);
 
+        // Authentication and scopes of every HTTP route (issue 9): the policy factory covers Java and YAML routes.
+        this.apiKeys = new ApiKeyVerifier(new ApiKeyStore(dataSource), Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMinutes(1));
+        // OpenID Connect access tokens (JWT) besides API keys, when GATEWAY_OIDC_ISSUER is set.
+        Optional<CredentialVerifier> accessTokens = OidcTokenVerifier.fromConfig(config).map(v -> (CredentialVerifier) v);
+        main.bind("apiAuthPolicy", new ApiAuthPolicyFactory(new BearerAuthenticator(apiKeys, accessTokens), endpoints));
+        ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL)).ifPresent(dir -> main.configure().addRoutesBuilder(
+                new ControlChannelRoute(prepareControlDirectory(dir), GatewayMain.STORE_COMMANDS,
+                        new StoreCommand.Context(dataSource, config, dialect))));
         main.bind(DATA_SOURCE_BEAN, dataSource);
         main.bind("prometheusMeterRegistry", meters);
         main.bind("webhookIngest", endpoints.jsonBody(new WebhookIngestHandler(webhookSources, store, json)::handle));
@@ -153,6 +171,15 @@ public final class Gateway implements AutoCloseable {
                 // our own limit so most oversize requests get a problem+json 413 from ApiEndpoint.
                 .withMaxBodySize((long) maxBody * 4);
         GatewayTls.apply(main, tls);
+    }
+
+    private static Path prepareControlDirectory(Path dir) {
+        try {
+            return ControlChannel.prepare(dir);
+        } catch (IOException e) {
+            throw new ConfigException(GatewayConfig.DB_URL.name() + " (env " + GatewayConfig.DB_URL.env()
+                    + "): cannot create the control directory " + dir + " beside the H2 file: " + e.getMessage());
+        }
     }
 
     /** Builds the gateway (opens and migrates the store) without starting HTTP. */
@@ -206,6 +233,11 @@ public final class Gateway implements AutoCloseable {
         return store;
     }
 
+    /** The running Camel context (tests enumerate its HTTP routes). */
+    public org.apache.camel.CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
     public HikariDataSource dataSource() {
         return dataSource;
     }
@@ -227,6 +259,7 @@ public final class Gateway implements AutoCloseable {
         outbox.close();
         pollers.close();
         webhookTokens.close();
+        apiKeys.close();
         store.close();
         audit.close(); // a last checkpoint, once the writer has stopped
         dataSource.close();

@@ -1,6 +1,10 @@
 package dev.incidentgateway;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.cli.ApiKeyCommand;
+import dev.incidentgateway.cli.ControlChannel;
+import dev.incidentgateway.cli.ControlChannelClient;
+import dev.incidentgateway.cli.EmbeddedStoreLock;
 import dev.incidentgateway.cli.RebuildViewsCommand;
 import dev.incidentgateway.cli.StoreCommand;
 import dev.incidentgateway.cli.VerifyCommand;
@@ -26,6 +30,7 @@ import java.util.Map;
  *                       exit 1 with a line per problem
  *   rebuild-views       recompute the incidents view from the event log
  *   webhook-token       --source NAME --rotate: issue a webhook source's bearer token; alone: which sources have one
+ *   api-key             create --name N --scopes read,write | list | revoke N: API keys of the HTTP API
  *   config              print every setting, its value (secrets masked) and its documentation
  * </pre>
  * Exit codes: 0 success, 1 verification found a broken link, 2 bad usage or configuration, 3 store error.
@@ -47,6 +52,7 @@ public final class GatewayMain {
         m.put("verify", new VerifyCommand());
         m.put("rebuild-views", new RebuildViewsCommand());
         m.put("webhook-token", new WebhookTokenCommand());
+        m.put("api-key", new ApiKeyCommand());
         return m;
     }
 
@@ -89,9 +95,21 @@ public final class GatewayMain {
         return runStoreCommand(command, storeCommand, config, Arrays.asList(args).subList(1, args.length), out, err);
     }
 
-    /** Opens (and migrates) the store, runs the command on it, closes the store. */
+    /**
+     * Opens (and migrates) the store, runs the command on it, closes the store. When a running gateway holds
+     * the embedded H2 file, hands the command to that gateway through its {@link ControlChannel} instead.
+     */
     private static int runStoreCommand(String name, StoreCommand command, GatewayConfig config, List<String> args,
                                        PrintStream out, PrintStream err) {
+        if (EmbeddedStoreLock.heldByAnotherProcess(config)) {
+            try {
+                return new ControlChannelClient(ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL)).orElseThrow(),
+                        java.time.Duration.ofSeconds(30)).run(name, args, out, err);
+            } catch (Exception e) {
+                err.println(name + " failed: cannot reach the running gateway: " + e.getMessage());
+                return STORE_ERROR;
+            }
+        }
         try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) {
             StoreCommand.Context ctx = new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)));
             return command.run(ctx, args, out, err);

@@ -35,6 +35,7 @@ class GatewayJarIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static GatewayProcess gw;
+    private String key;
 
     @BeforeAll
     static void findJar() {
@@ -45,6 +46,7 @@ class GatewayJarIT {
     void servesDeclaresThenVerifyDetectsTamperingAndRebuildViewsSucceeds(@TempDir Path dir) throws Exception {
         int port = freePort();
         String incidentId;
+        key = gw.createApiKey(dir, Map.of(), "jar-test", "read,write");
         Launched server = gw.start(dir, Map.of("GATEWAY_HTTP_PORT", Integer.toString(port)));
         try {
             String health = gw.awaitHealthy(server);
@@ -57,7 +59,8 @@ class GatewayJarIT {
                     .isEqualTo(201);
             assertThat(post(port, "/api/v1/incidents/" + incidentId + "/events", "{\"type\":\"resolve\",\"actor\":\"bob\"}").statusCode())
                     .isEqualTo(201);
-            HttpResponse<String> view = gw.send(gw.request(port, "/api/v1/incidents/" + incidentId).GET());
+            HttpResponse<String> view = gw.send(gw.request(port, "/api/v1/incidents/" + incidentId)
+                    .header("Authorization", "Bearer " + key).GET());
             JsonNode incident = JSON.readTree(view.body());
             assertThat(incident.path("status").asText()).isEqualTo("resolved");
             assertThat(incident.path("lastSeq").asLong()).isEqualTo(3);
@@ -101,7 +104,7 @@ class GatewayJarIT {
     }
 
     private HttpResponse<String> post(int port, String path, String json) throws Exception {
-        return gw.send(gw.request(port, path).header("Content-Type", "application/json")
+        return gw.send(gw.request(port, path).header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
     }
 }

@@ -11,6 +11,9 @@ import java.util.Map;
 
 /** The parts of an HTTP request a handler needs, read from a Camel exchange of platform-http. */
 public final class ApiRequest {
+    /** Exchange property holding the authenticated {@link Principal} (set by {@link ApiAuthPolicyFactory}). */
+    public static final String PRINCIPAL_PROPERTY = "gateway.principal";
+
     private final Exchange exchange;
     private final Message message;
     private final Map<String, String> query;
@@ -23,10 +26,10 @@ public final class ApiRequest {
         this.query = parseQuery(message.getHeader(Exchange.HTTP_QUERY, String.class));
     }
 
-    /** Exchange property holding the {@link Principal} that authenticated this request. */
-    public static final String PRINCIPAL_PROPERTY = "gateway.principal";
-
-    /** Who sent this request, as authenticated by the server; {@code null} on routes that need no credential. */
+    /**
+     * Who sent this request, as authenticated by the route's policy; {@code null} only on routes that need no
+     * credential ({@code /health} called without one, {@code /webhooks/*}, which check their own secrets).
+     */
     public Principal principal() {
         return exchange.getProperty(PRINCIPAL_PROPERTY, Principal.class);
     }

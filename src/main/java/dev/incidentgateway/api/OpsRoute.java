@@ -2,6 +2,8 @@ package dev.incidentgateway.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.security.Principal;
+import dev.incidentgateway.security.Scope;
 import dev.incidentgateway.timeline.TimelineStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.builder.RouteBuilder;
@@ -11,7 +13,8 @@ import java.util.Map;
 
 /**
  * {@code GET /health}: 200 UP, or 503 DOWN when the store does not answer or a poller's credentials were
- * refused (each check reported under {@code checks}); {@code GET /metrics}: Prometheus text.
+ * refused (each check reported under {@code checks}, shown only to a caller with {@code read});
+ * {@code GET /metrics}: Prometheus text.
  */
 public final class OpsRoute extends RouteBuilder {
     private final TimelineStore store;
@@ -34,13 +37,14 @@ public final class OpsRoute extends RouteBuilder {
     @Override
     public void configure() {
         from("platform-http:/health?httpMethodRestrict=GET").routeId("ops-health")
-                .process(endpoints.read(req -> health()));
+                .process(endpoints.read(req -> health(req.principal())));
         from("platform-http:/metrics?httpMethodRestrict=GET").routeId("ops-metrics")
                 .process(endpoints.read(req -> new ApiResponse(200, "text/plain; version=0.0.4; charset=utf-8",
                         prometheus.scrape().getBytes(StandardCharsets.UTF_8), Map.of())));
     }
 
-    ApiResponse health() throws Exception {
+    /** The checks in detail for a caller with {@code read}; anyone else (load balancers, probes) gets only the status. */
+    ApiResponse health(Principal caller) throws Exception {
         boolean storeUp = store.isHealthy();
         boolean up = storeUp;
         ObjectNode body = json.createObjectNode();
@@ -60,6 +64,9 @@ public final class OpsRoute extends RouteBuilder {
             }
         }
         body.put("status", up ? "UP" : "DOWN");
+        if (caller == null || !caller.has(Scope.READ)) {
+            body = json.createObjectNode().put("status", up ? "UP" : "DOWN");
+        }
         return ApiResponse.json(up ? 200 : 503, json.writeValueAsBytes(body));
     }
 }

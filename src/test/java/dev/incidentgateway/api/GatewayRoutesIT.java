@@ -8,6 +8,9 @@ import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi.Response;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.testsupport.TestApiKeys;
+import dev.incidentgateway.security.Scope;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,29 +138,35 @@ class GatewayRoutesIT {
 
     @Test
     void healthIsDownAndWritesAnswer503WhenTheDatabaseIsGone() throws Exception {
-        try (TestStore own = TestStore.create(TestStore.Kind.H2); Gateway g = Gateway.create(own.config()).start()) {
-            HttpApi api = new HttpApi(g.port());
-            Response up = api.get("/health");
-            assertThat(up.status()).as(up.toString()).isEqualTo(200);
-            assertThat(up.json().path("status").asText()).isEqualTo("UP");
-            assertThat(api.postJson("/api/v1/incidents", obj("id", "DOWN-1", "title", "before", "actor", "a")).status()).isEqualTo(201);
-
-            g.dataSource().close(); // the database no longer answers
-
-            Response down = api.get("/health");
-            assertThat(down.status()).as(down.toString()).isEqualTo(503);
-            assertThat(down.contentType()).startsWith("application/json");
-            assertThat(down.json().path("status").asText()).isEqualTo("DOWN");
-
-            Response declare = api.postJson("/api/v1/incidents", obj("title", "during outage", "actor", "a"));
-            assertThat(declare.status()).as("a write while the store is down: %s", declare).isEqualTo(503);
-            assertThat(declare.header("Retry-After")).as("Retry-After on %s", declare).isPresent();
-            assertThat(declare.contentType()).startsWith("application/problem+json");
-            assertThat(declare.json().path("status").asInt()).isEqualTo(503);
-
-            Response append = api.postJson("/api/v1/incidents/DOWN-1/events", obj("type", "note", "actor", "a"));
-            assertThat(append.status()).as("an append while the store is down: %s", append).isEqualTo(503);
-            assertThat(append.header("Retry-After")).isPresent();
+        try (TestStore own = TestStore.create(TestStore.Kind.H2)) {
+            String key = TestApiKeys.create(own.config(), "writer", Set.of(Scope.WRITE));
+            try (Gateway g = Gateway.create(own.config()).start()) {
+                healthIsDownAndWritesAnswer503(g, new HttpApi(g.port(), key));
+            }
         }
+    }
+
+    private void healthIsDownAndWritesAnswer503(Gateway g, HttpApi api) {
+        Response up = api.get("/health");
+        assertThat(up.status()).as(up.toString()).isEqualTo(200);
+        assertThat(up.json().path("status").asText()).isEqualTo("UP");
+        assertThat(api.postJson("/api/v1/incidents", obj("id", "DOWN-1", "title", "before", "actor", "a")).status()).isEqualTo(201);
+
+        g.dataSource().close(); // the database no longer answers
+
+        Response down = api.get("/health");
+        assertThat(down.status()).as(down.toString()).isEqualTo(503);
+        assertThat(down.contentType()).startsWith("application/json");
+        assertThat(down.json().path("status").asText()).isEqualTo("DOWN");
+
+        Response declare = api.postJson("/api/v1/incidents", obj("title", "during outage", "actor", "a"));
+        assertThat(declare.status()).as("a write while the store is down: %s", declare).isEqualTo(503);
+        assertThat(declare.header("Retry-After")).as("Retry-After on %s", declare).isPresent();
+        assertThat(declare.contentType()).startsWith("application/problem+json");
+        assertThat(declare.json().path("status").asInt()).isEqualTo(503);
+
+        Response append = api.postJson("/api/v1/incidents/DOWN-1/events", obj("type", "note", "actor", "a"));
+        assertThat(append.status()).as("an append while the store is down: %s", append).isEqualTo(503);
+        assertThat(append.header("Retry-After")).isPresent();
     }
 }

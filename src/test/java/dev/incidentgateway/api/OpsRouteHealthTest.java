@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import dev.incidentgateway.security.Principal;
+import dev.incidentgateway.security.Scope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,10 +54,16 @@ class OpsRouteHealthTest {
                 ObjectMapper json = GatewayJson.create();
                 OpsRoute ops = new OpsRoute(store, "H2", meters, json, new ApiEndpoint.Settings(new ProblemMapper(json), meters, 1024),
                         List.of(poller));
-                assertThat(ops.health().status()).isEqualTo(200);
+                Principal reader = Principal.apiKey("reader", Set.of(Scope.READ));
+                assertThat(ops.health(reader).status()).isEqualTo(200);
 
                 poller.tick();
-                ApiResponse down = ops.health();
+                ApiResponse anonymous = ops.health(null);
+                assertThat(anonymous.status()).isEqualTo(503);
+                assertThat(json.readTree(anonymous.body())).as("without read: the status alone")
+                        .isEqualTo(json.readTree("{\"status\":\"DOWN\"}"));
+                assertThat(json.readTree(ops.health(Principal.apiKey("prom", Set.of(Scope.METRICS))).body()).has("checks")).isFalse();
+                ApiResponse down = ops.health(reader);
                 assertThat(down.status()).isEqualTo(503);
                 JsonNode body = json.readTree(down.body());
                 assertThat(body.path("status").asText()).isEqualTo("DOWN");

@@ -54,11 +54,12 @@ class OutboxResilienceIT {
             env.put("GATEWAY_OUTBOX_POLL_MS", "50");
             env.put("GATEWAY_OUTBOX_LEASE_MS", "10000"); // rows the killed process had claimed are due again after this
             env.put("GATEWAY_HTTP_PORT", Integer.toString(GatewayProcess.freePort()));
+            String key = jar.createApiKey(dir, env, "resilience", "read,write");
             GatewayProcess.Launched first = jar.start(dir, env);
             List<String> ids = new ArrayList<>();
             try {
                 jar.awaitHealthy(first);
-                HttpApi http = new HttpApi(first.port());
+                HttpApi http = new HttpApi(first.port(), key);
                 for (int i = 0; i < 200; i++) {
                     String id = "CR-" + i;
                     ids.add(id);
@@ -80,7 +81,7 @@ class OutboxResilienceIT {
             GatewayProcess.Launched second = jar.start(dir, env);
             try {
                 jar.awaitHealthy(second);
-                HttpApi http = new HttpApi(second.port());
+                HttpApi http = new HttpApi(second.port(), key);
                 await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                     assertThat(http.get("/api/v1/outbox?status=pending&limit=1").json().path("items")).isEmpty();
                     for (ContractFake f : fakes) {

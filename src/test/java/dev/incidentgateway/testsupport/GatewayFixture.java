@@ -18,11 +18,13 @@ public final class GatewayFixture implements AutoCloseable {
     private final TestStore store;
     private final Gateway gateway;
     private final HttpApi http;
+    private final String adminKey;
 
-    private GatewayFixture(TestStore store, Gateway gateway) {
+    private GatewayFixture(TestStore store, Gateway gateway, String adminKey) {
         this.store = store;
         this.gateway = gateway;
-        this.http = new HttpApi(gateway.port());
+        this.adminKey = adminKey;
+        this.http = new HttpApi(gateway.port(), adminKey);
     }
 
     /** False when this kind of store is not configured here (PostgreSQL without GATEWAY_TEST_PG_URL). */
@@ -39,7 +41,8 @@ public final class GatewayFixture implements AutoCloseable {
 
     /**
      * A new store of {@code kind} and a started gateway on it, configured by the store's variables plus
-     * {@code extraEnv}; {@code null} when {@link #available} says no.
+     * {@code extraEnv}, with an {@code admin} API key created in the store first (sent by {@link #http});
+     * {@code null} when {@link #available} says no.
      */
     public static GatewayFixture start(TestStore.Kind kind, Map<String, String> extraEnv) throws Exception {
         if (!available(kind)) {
@@ -47,7 +50,8 @@ public final class GatewayFixture implements AutoCloseable {
         }
         TestStore store = TestStore.create(kind);
         try {
-            return new GatewayFixture(store, Gateway.create(store.config(extraEnv)).start());
+            String adminKey = TestApiKeys.admin(store.config(extraEnv));
+            return new GatewayFixture(store, Gateway.create(store.config(extraEnv)).start(), adminKey);
         } catch (Exception | Error e) {
             store.close();
             throw e;
@@ -62,9 +66,14 @@ public final class GatewayFixture implements AutoCloseable {
         return gateway;
     }
 
-    /** A client for the gateway's HTTP port. */
+    /** A client for the gateway's HTTP port that sends the fixture's {@code admin} key. */
     public HttpApi http() {
         return http;
+    }
+
+    /** The {@code admin} API key the fixture created (key name {@code test-admin}). */
+    public String adminKey() {
+        return adminKey;
     }
 
     /** Stops the gateway, then drops the store (also when stopping failed). */

@@ -87,10 +87,15 @@ public final class GatewayProcess {
      * finish within {@link #COMMAND_TIMEOUT}, and stops it in any case.
      */
     public Command command(Path dir, String... args) throws Exception {
+        return command(dir, Map.of(), args);
+    }
+
+    /** {@link #command(Path, String...)} with these environment variables (e.g. the store's URL). */
+    public Command command(Path dir, Map<String, String> env, String... args) throws Exception {
         int n = LOGS.incrementAndGet();
         Path out = dir.resolve("command-" + n + ".out");
         Path err = dir.resolve("command-" + n + ".err");
-        ProcessBuilder pb = builder(dir, Map.of(), args);
+        ProcessBuilder pb = builder(dir, env, args);
         pb.redirectOutput(out.toFile());
         pb.redirectError(err.toFile());
         Process p = pb.start();
@@ -103,6 +108,18 @@ public final class GatewayProcess {
         } finally {
             stop(p);
         }
+    }
+
+    /**
+     * Creates an API key with {@code java -jar … api-key create} (offline, or through a running gateway's control
+     * channel) and returns it; fails the test unless the command exits 0 printing exactly one line.
+     */
+    public String createApiKey(Path dir, Map<String, String> env, String name, String scopes) throws Exception {
+        Command created = command(dir, env, "api-key", "create", "--name", name, "--scopes", scopes);
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        List<String> lines = created.stdout().lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).as("api-key create prints the key alone on stdout; %s", created).hasSize(1);
+        return lines.get(0).strip();
     }
 
     private ProcessBuilder builder(Path dir, Map<String, String> env, String... args) {

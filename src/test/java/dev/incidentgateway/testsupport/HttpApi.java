@@ -27,9 +27,25 @@ public final class HttpApi {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     private final String base;
+    private final String bearer;
 
+    /** A client that sends no credential. */
     public HttpApi(int port) {
+        this(port, null);
+    }
+
+    /**
+     * A client that sends {@code Authorization: Bearer <bearer>} with every request, except to {@code /webhooks/*}
+     * (webhook senders hold their own secrets, not API keys) and when a request sets its own Authorization.
+     */
+    public HttpApi(int port, String bearer) {
         this.base = "http://127.0.0.1:" + port;
+        this.bearer = bearer;
+    }
+
+    /** The same server with another credential ({@code null}: none). */
+    public HttpApi withBearer(String token) {
+        return new HttpApi(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), token);
     }
 
     /** One answer: status, headers and body, with the body parsed as JSON on demand. */
@@ -76,6 +92,17 @@ public final class HttpApi {
         return send(b);
     }
 
+    /** Any method, with a JSON body for methods other than GET, HEAD and DELETE. */
+    public Response send(String method, String path, String... headerPairs) {
+        boolean bodyless = java.util.Set.of("GET", "HEAD", "DELETE").contains(method);
+        HttpRequest.Builder b = request(path, headerPairs).method(method,
+                bodyless ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}"));
+        if (!bodyless) {
+            b.header("Content-Type", "application/json");
+        }
+        return send(b);
+    }
+
     public static String toJson(Object body) {
         if (body instanceof String s) {
             return s;
@@ -98,8 +125,13 @@ public final class HttpApi {
 
     private HttpRequest.Builder request(String path, String... headerPairs) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        boolean ownAuthorization = false;
         for (int i = 0; i < headerPairs.length; i += 2) {
             b.header(headerPairs[i], headerPairs[i + 1]);
+            ownAuthorization |= headerPairs[i].equalsIgnoreCase("Authorization");
+        }
+        if (bearer != null && !ownAuthorization && !path.startsWith("/webhooks/")) {
+            b.header("Authorization", "Bearer " + bearer);
         }
         return b;
     }

@@ -4,6 +4,9 @@ import dev.incidentgateway.Gateway;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.testsupport.TestApiKeys;
+import dev.incidentgateway.security.Scope;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -41,13 +44,14 @@ class ServiceNowPollerClusterIT {
             java.nio.file.Path secondDir = java.nio.file.Files.createTempDirectory("second-host-");
             secondHost.put("GATEWAY_KEYS_DIR", secondDir.resolve("keys").toString());
             secondHost.put("GATEWAY_CHECKPOINT_FILE", secondDir.resolve("checkpoints.jsonl").toString());
+            String key = TestApiKeys.create(store.config(env), "cluster-reader", Set.of(Scope.READ));
             Gateway first = Gateway.create(store.config(env)).start();
             Gateway second = null;
             try {
-                HttpApi a = new HttpApi(first.port());
+                HttpApi a = new HttpApi(first.port(), key);
                 await().atMost(Duration.ofSeconds(20)).until(() -> state(a).equals("up"));
                 second = Gateway.create(store.config(secondHost)).start();
-                HttpApi b = new HttpApi(second.port());
+                HttpApi b = new HttpApi(second.port(), key);
                 await().atMost(Duration.ofSeconds(20)).until(() -> state(b).equals("standby"));
                 assertThat(state(a)).isEqualTo("up");
 

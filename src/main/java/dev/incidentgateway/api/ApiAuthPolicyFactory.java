@@ -1,0 +1,121 @@
+package dev.incidentgateway.api;
+
+import dev.incidentgateway.security.BearerAuthenticator;
+import dev.incidentgateway.security.Principal;
+import dev.incidentgateway.security.RouteAccessPolicy;
+import dev.incidentgateway.security.RouteAccessPolicy.Access;
+import dev.incidentgateway.security.Scope;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Route;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.spi.RoutePolicyFactory;
+import org.apache.camel.support.RoutePolicySupport;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Authentication and scopes for every platform-http route, whatever DSL declared it (Java RouteBuilders,
+ * the shipped YAML routes, an operator's routes from {@code GATEWAY_ROUTES_DIR}): Camel asks this factory
+ * for a policy for each route it creates, and the policy runs before the route's first step.
+ *
+ * <p>The rule comes from the route's endpoint (path template and {@code httpMethodRestrict}), see
+ * {@link RouteAccessPolicy}. A refused request is answered here with problem+json and the route is stopped,
+ * so the route's steps never see it. The authenticated {@link Principal} is left in the exchange property
+ * {@link ApiRequest#PRINCIPAL_PROPERTY}, and the {@code Authorization} header is removed so no step can
+ * pass the credential on or echo it.
+ */
+public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
+    private final BearerAuthenticator authenticator;
+    private final ApiEndpoint.Settings endpoints;
+
+    public ApiAuthPolicyFactory(BearerAuthenticator authenticator, ApiEndpoint.Settings endpoints) {
+        this.authenticator = authenticator;
+        this.endpoints = endpoints;
+    }
+
+    @Override
+    public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
+        return new Policy();
+    }
+
+    /** The path template and allowed methods of a platform-http endpoint, or null for any other endpoint. */
+    static PlatformHttpEndpoint httpEndpoint(Endpoint endpoint) {
+        return endpoint instanceof PlatformHttpEndpoint http ? http : null;
+    }
+
+    /** The method a request to this endpoint has: the one it is restricted to, else the request's own. */
+    static String method(PlatformHttpEndpoint endpoint, Exchange exchange) {
+        String restrict = endpoint.getHttpMethodRestrict();
+        if (restrict != null && !restrict.isBlank() && !restrict.contains(",")) {
+            return restrict.trim().toUpperCase(Locale.ROOT);
+        }
+        String m = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
+        return m == null ? "" : m.toUpperCase(Locale.ROOT);
+    }
+
+    private final class Policy extends RoutePolicySupport {
+        @Override
+        public void onExchangeBegin(Route route, Exchange exchange) {
+            PlatformHttpEndpoint endpoint = httpEndpoint(route.getEndpoint());
+            if (endpoint == null) {
+                return;
+            }
+            Access access = RouteAccessPolicy.access(endpoint.getPath(), method(endpoint, exchange));
+            if (access instanceof RouteAccessPolicy.SelfAuthenticated) {
+                return;
+            }
+            String authorization = exchange.getMessage().getHeader("Authorization", String.class);
+            exchange.getMessage().removeHeader("Authorization");
+            BearerAuthenticator.Outcome outcome;
+            try {
+                outcome = authenticator.authenticate(authorization);
+            } catch (RuntimeException storeTrouble) {
+                refuse(exchange, endpoints.problems().toProblem(storeTrouble));
+                return;
+            }
+            if (outcome instanceof BearerAuthenticator.Authenticated ok) {
+                exchange.setProperty(ApiRequest.PRINCIPAL_PROPERTY, ok.principal());
+            }
+            if (!(access instanceof RouteAccessPolicy.Requires requires)) {
+                return; // open: a credential, if valid, only adds detail
+            }
+            if (outcome instanceof BearerAuthenticator.Unavailable unavailable) {
+                refuse(exchange, new ApiProblem(503, "credential-check-unavailable", "Credential cannot be checked now",
+                        "The credential cannot be checked right now (" + unavailable.reason() + "); nothing was done. Retry later.",
+                        null, Map.of("Retry-After", Integer.toString(unavailable.retryAfterSeconds()))));
+            } else if (outcome instanceof BearerAuthenticator.Missing) {
+                refuse(exchange, unauthorized("This endpoint needs a credential: Authorization: Bearer <API key or access token>.",
+                        "Bearer"));
+            } else if (outcome instanceof BearerAuthenticator.Refused refused) {
+                refuse(exchange, unauthorized("The credential was refused: " + refused.reason() + ".",
+                        "Bearer error=\"invalid_token\""));
+            } else if (outcome instanceof BearerAuthenticator.Authenticated ok && !ok.principal().has(requires.scope())) {
+                refuse(exchange, forbidden(ok.principal(), requires.scope()));
+            }
+        }
+
+        private void refuse(Exchange exchange, ApiProblem problem) {
+            endpoints.meters().counter("gateway.http.errors", "status", Integer.toString(problem.status())).increment();
+            String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
+            ApiEndpoint.reply(exchange.getMessage(), new ApiResponse(problem.status(), ProblemMapper.CONTENT_TYPE,
+                    endpoints.problems().render(problem, path), problem.headers()));
+            exchange.setRouteStop(true);
+        }
+    }
+
+    private static ApiProblem unauthorized(String detail, String challenge) {
+        return new ApiProblem(401, "unauthorized", "Unauthorized", detail, null, Map.of("WWW-Authenticate", challenge));
+    }
+
+    private static ApiProblem forbidden(Principal principal, Scope needed) {
+        return new ApiProblem(403, "insufficient-scope", "Forbidden",
+                "This request needs the '" + needed.wireName() + "' scope, which " + principal.name() + " does not have.", null,
+                Map.of("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + needed.wireName() + "\""))
+                .withExtras(Map.of("requiredScope", needed.wireName()));
+    }
+}

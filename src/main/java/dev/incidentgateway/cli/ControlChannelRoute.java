@@ -1,0 +1,76 @@
+package dev.incidentgateway.cli;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The running gateway's side of the {@link ControlChannel}: a Camel {@code file:} consumer picks up each
+ * request file (and deletes it), runs the named {@link StoreCommand} on the gateway's own store, and
+ * writes the response file the CLI waits for. Only commands registered as store commands can run.
+ */
+public final class ControlChannelRoute extends RouteBuilder {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlChannelRoute.class);
+
+    private final Path dir;
+    private final Map<String, StoreCommand> commands;
+    private final StoreCommand.Context context;
+
+    public ControlChannelRoute(Path dir, Map<String, StoreCommand> commands, StoreCommand.Context context) {
+        this.dir = dir;
+        this.commands = Map.copyOf(commands);
+        this.context = context;
+    }
+
+    @Override
+    public void configure() {
+        // Request files appear by an atomic rename, so they are complete when seen; hidden temporary files
+        // (".…tmp") are skipped by the file component.
+        fromF("file:%s?include=.*\\.request\\.json&delete=true&readLock=none&initialDelay=0&delay=100", dir.toAbsolutePath())
+                .routeId("control-channel")
+                .process(this::handle);
+    }
+
+    void handle(Exchange exchange) throws Exception {
+        String fileName = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        String id = fileName.substring(0, fileName.length() - ControlChannel.REQUEST_SUFFIX.length());
+        ControlChannel.Response response;
+        try {
+            ControlChannel.Request request = ControlChannel.JSON.readValue(exchange.getMessage().getBody(byte[].class),
+                    ControlChannel.Request.class);
+            response = run(request);
+        } catch (java.io.IOException e) {
+            response = new ControlChannel.Response(StoreCommand.USAGE, "", "unreadable control request: " + e.getMessage() + "\n");
+        }
+        ControlChannel.writeAtomically(dir.resolve(id + ControlChannel.RESPONSE_SUFFIX), response);
+    }
+
+    ControlChannel.Response run(ControlChannel.Request request) {
+        StoreCommand command = commands.get(request.command());
+        if (command == null) {
+            return new ControlChannel.Response(StoreCommand.USAGE, "", "unknown store command '" + request.command() + "'\n");
+        }
+        LOG.info("Running '{}' for the command line (control channel)", request.command());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            try {
+                code = command.run(context, request.args() == null ? List.of() : request.args(), o, e);
+            } catch (Exception failure) {
+                e.println(request.command() + " failed: " + failure.getMessage());
+                code = StoreCommand.STORE_ERROR;
+            }
+        }
+        return new ControlChannel.Response(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}

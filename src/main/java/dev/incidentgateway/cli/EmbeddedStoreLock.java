@@ -1,0 +1,40 @@
+package dev.incidentgateway.cli;
+
+import dev.incidentgateway.config.GatewayConfig;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+/**
+ * Tells whether another process (a running gateway) holds the embedded H2 file. One connection attempt,
+ * answered at once by H2's file lock, instead of the start-up wait for the store
+ * ({@code GATEWAY_DB_STARTUP_WAIT_S}), which is meant for a database that is still starting.
+ */
+public final class EmbeddedStoreLock {
+    /** H2's "Database may be already in use" (ErrorCode.DATABASE_ALREADY_OPEN_1). */
+    static final int DATABASE_ALREADY_OPEN = 90020;
+
+    private EmbeddedStoreLock() {
+    }
+
+    public static boolean heldByAnotherProcess(GatewayConfig config) {
+        String url = config.get(GatewayConfig.DB_URL);
+        if (ControlChannel.directoryFor(url).isEmpty()) {
+            return false;
+        }
+        // IFEXISTS: the probe must not create the store (nor its directory, with the default permissions) when
+        // there is none yet; "not found" means no one holds it, and the command then creates it properly.
+        String probe = url.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS") ? url : url + ";IFEXISTS=TRUE";
+        try (Connection ignored = DriverManager.getConnection(probe, config.get(GatewayConfig.DB_USER), config.get(GatewayConfig.DB_PASSWORD))) {
+            return false;
+        } catch (SQLException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof SQLException s && s.getErrorCode() == DATABASE_ALREADY_OPEN) {
+                    return true;
+                }
+            }
+            return false; // another problem: opening the store the usual way reports it
+        }
+    }
+}

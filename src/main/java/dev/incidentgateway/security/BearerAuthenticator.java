@@ -1,0 +1,74 @@
+package dev.incidentgateway.security;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code Authorization: Bearer <token>} and asks the verifier the token's shape calls for: a JWT
+ * (three base64url parts separated by dots) goes to the OpenID Connect verifier when one is configured,
+ * anything else to the API keys.
+ */
+public final class BearerAuthenticator {
+    private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+
+    /** What a request's credential amounts to. */
+    public sealed interface Outcome {
+    }
+
+    /** No {@code Authorization} header (or not a Bearer one): 401 without an error code. */
+    public record Missing() implements Outcome {
+    }
+
+    /** A token that authenticates nobody: 401 {@code error="invalid_token"}; {@code reason} is safe to show. */
+    public record Refused(String reason) implements Outcome {
+    }
+
+    public record Authenticated(Principal principal) implements Outcome {
+    }
+
+    /**
+     * The token may be fine but cannot be checked now (the identity provider's keys cannot be fetched): our
+     * trouble, so 503 + Retry-After, never a 401 the caller would take as final.
+     */
+    public record Unavailable(String reason, int retryAfterSeconds) implements Outcome {
+    }
+
+    private final CredentialVerifier apiKeys;
+    private final Optional<CredentialVerifier> jwt;
+
+    /**
+     * @param apiKeys verifies {@code igw_…} keys
+     * @param jwt     verifies JWT access tokens (OpenID Connect); empty when no identity provider is configured
+     */
+    public BearerAuthenticator(CredentialVerifier apiKeys, Optional<CredentialVerifier> jwt) {
+        this.apiKeys = apiKeys;
+        this.jwt = jwt;
+    }
+
+    public Outcome authenticate(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return new Missing();
+        }
+        String value = authorization.strip();
+        if (value.equalsIgnoreCase("Bearer")) {
+            return new Missing();
+        }
+        if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return new Refused("use Authorization: Bearer <API key or access token>");
+        }
+        String token = value.substring(7).strip();
+        try {
+            if (JWT.matcher(token).matches()) {
+                if (jwt.isEmpty()) {
+                    return new Refused("access tokens (JWT) are not accepted: no OpenID Connect issuer is configured");
+                }
+                return new Authenticated(jwt.get().verify(token));
+            }
+            return new Authenticated(apiKeys.verify(token));
+        } catch (IdentityProviderUnavailableException e) {
+            return new Unavailable(e.getMessage(), IdentityProviderUnavailableException.RETRY_AFTER_SECONDS);
+        } catch (InvalidCredentialException e) {
+            return new Refused(e.getMessage());
+        }
+    }
+}

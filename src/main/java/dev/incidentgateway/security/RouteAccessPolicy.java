@@ -1,0 +1,82 @@
+package dev.incidentgateway.security;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Who may call an HTTP route, decided from the route's endpoint (its path template and HTTP method), never
+ * from the raw request path. Every route gets an answer: routes not in the explicit table (a new endpoint,
+ * an operator's YAML route) need {@code read} for GET/HEAD and {@code admin} for anything else, so nothing
+ * ships open by accident.
+ */
+public final class RouteAccessPolicy {
+    /** What a route requires. */
+    public sealed interface Access {
+    }
+
+    /** Open to anyone; a valid credential, if sent, is still recognized ({@code /health} shows details to {@code read}). */
+    public record Open() implements Access {
+    }
+
+    /** Not authenticated here: the route checks its own secret (each webhook source in WebhookIngestHandler). */
+    public record SelfAuthenticated() implements Access {
+    }
+
+    /** A credential holding {@code scope}. */
+    public record Requires(Scope scope) implements Access {
+    }
+
+    /** An entry of the explicit table; {@code method} null means any method. */
+    private record Rule(String method, String template, boolean prefix, Access access) {
+        boolean matches(String m, String t) {
+            return (method == null || method.equals(m)) && (prefix ? t.startsWith(template) : t.equals(template));
+        }
+    }
+
+    private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
+
+    /** First match wins; path parameters are compared as {@code {}} whatever their names. */
+    private static final List<Rule> TABLE = List.of(
+            new Rule("GET", "/health", false, new Open()),
+            new Rule("HEAD", "/health", false, new Open()),
+            new Rule(null, "/webhooks/{}", false, new SelfAuthenticated()),
+            new Rule("GET", "/metrics", false, new Requires(Scope.METRICS)),
+            new Rule("POST", "/api/v1/incidents", false, new Requires(Scope.WRITE)),
+            new Rule("POST", "/api/v1/incidents/{}/events", false, new Requires(Scope.WRITE)),
+            new Rule("POST", "/api/v1/outbox/{}/replay", false, new Requires(Scope.OPERATE)),
+            new Rule("POST", "/api/v1/outbox/{}/skip", false, new Requires(Scope.OPERATE)),
+            new Rule("GET", "/api/v1/", true, new Requires(Scope.READ)),
+            new Rule("HEAD", "/api/v1/", true, new Requires(Scope.READ)));
+
+    private RouteAccessPolicy() {
+    }
+
+    /** What a request with {@code method} to the route of {@code pathTemplate} requires. */
+    public static Access access(String pathTemplate, String method) {
+        String m = method == null ? "" : method.toUpperCase(Locale.ROOT);
+        String t = normalize(pathTemplate);
+        for (Rule rule : TABLE) {
+            if (rule.matches(m, t)) {
+                return rule.access();
+            }
+        }
+        return new Requires(READ_METHODS.contains(m) ? Scope.READ : Scope.ADMIN);
+    }
+
+    /** True when the explicit table (rather than the default) decides this route and method. */
+    public static boolean isExplicit(String pathTemplate, String method) {
+        String m = method == null ? "" : method.toUpperCase(Locale.ROOT);
+        String t = normalize(pathTemplate);
+        return TABLE.stream().anyMatch(r -> r.matches(m, t));
+    }
+
+    /** {@code /api/v1/incidents/{id}/events} → {@code /api/v1/incidents/{}/events}; a trailing slash dropped. */
+    static String normalize(String template) {
+        String t = template == null ? "/" : template.replaceAll("\\{[^}/]*}", "{}");
+        if (!t.startsWith("/")) {
+            t = "/" + t;
+        }
+        return t.length() > 1 && t.endsWith("/") ? t.substring(0, t.length() - 1) : t;
+    }
+}
