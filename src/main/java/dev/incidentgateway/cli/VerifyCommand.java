@@ -109,8 +109,8 @@ public final class VerifyCommand implements StoreCommand {
             out.printf("    no checkpoint checked (none in %s): removal of the newest events cannot be detected without one%n", checkpoints);
         } else {
             String newest = anchors.stream().map(GlobalChainVerifier.Anchor::eventId).max(String::compareTo).orElseThrow();
-            out.printf("    %d signed checkpoint%s from %s: every event up to %s is in the log, unchanged%n", anchors.size(),
-                    anchors.size() == 1 ? " holds" : "s hold", checkpoints, newest);
+            out.printf("    %d signed checkpoint%s from %s checked: every event up to %s is in the log, unchanged%n", anchors.size(),
+                    anchors.size() == 1 ? "" : "s", checkpoints, newest);
         }
         return OK;
     }

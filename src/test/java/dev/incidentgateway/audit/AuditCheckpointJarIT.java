@@ -32,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AuditCheckpointJarIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static GatewayProcess gw;
+    private String key;
 
     @BeforeAll
     static void findJar() {
@@ -43,11 +44,12 @@ class AuditCheckpointJarIT {
         int port = freePort();
         // A long interval: every checkpoint here is made at start (nothing new) or at shutdown.
         Map<String, String> env = Map.of("GATEWAY_HTTP_PORT", Integer.toString(port), "GATEWAY_CHECKPOINT_INTERVAL_S", "3600");
+        key = gw.createApiKey(dir, Map.of(), "audit-test", "read,write");
         Launched first = gw.start(dir, env);
         String id;
         try {
             gw.awaitHealthy(first);
-            assertThat(gw.send(gw.request(port, "/api/v1/audit/checkpoint").GET()).statusCode()).as("empty log").isEqualTo(404);
+            assertThat(get(port, "/api/v1/audit/checkpoint").statusCode()).as("empty log").isEqualTo(404);
             id = JSON.readTree(post(port, "/api/v1/incidents", "{\"title\":\"Jar audit\",\"actor\":\"alice\"}").body()).path("id").asText();
             assertThat(post(port, "/api/v1/incidents/" + id + "/events", "{\"type\":\"ack\",\"actor\":\"bob\"}").statusCode()).isEqualTo(201);
         } finally {
@@ -61,7 +63,7 @@ class AuditCheckpointJarIT {
         Launched second = gw.start(dir, env);
         try {
             gw.awaitHealthy(second);
-            HttpResponse<String> latest = gw.send(gw.request(port, "/api/v1/audit/checkpoint").GET());
+            HttpResponse<String> latest = get(port, "/api/v1/audit/checkpoint");
             assertThat(latest.statusCode()).as(latest.body()).isEqualTo(200);
             assertThat(JSON.readTree(latest.body()).path("count").asLong()).isEqualTo(2);
             assertThat(JSON.readTree(latest.body()).path("publicKeyPem").asText()).startsWith("-----BEGIN PUBLIC KEY-----");
@@ -79,8 +81,8 @@ class AuditCheckpointJarIT {
         assertThat(mode(dir.resolve("keys/chain.key"))).isEqualTo("rw-------");
         assertThat(mode(dir.resolve("keys/checkpoint-ed25519.key"))).isEqualTo("rw-------");
         assertThat(mode(checkpoints)).isEqualTo("rw-------");
-        String key = Files.readString(dir.resolve("keys/chain.key")).strip();
-        assertThat(Files.readString(first.log()) + Files.readString(second.log())).doesNotContain(key);
+        String chainKey = Files.readString(dir.resolve("keys/chain.key")).strip();
+        assertThat(Files.readString(first.log()) + Files.readString(second.log())).doesNotContain(chainKey);
 
         Command ok = gw.command(dir, "verify");
         assertThat(ok.exitCode()).as(ok.output()).isZero();
@@ -104,8 +106,12 @@ class AuditCheckpointJarIT {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
 
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return gw.send(gw.request(port, path).header("Authorization", "Bearer " + key).GET());
+    }
+
     private HttpResponse<String> post(int port, String path, String json) throws Exception {
-        return gw.send(gw.request(port, path).header("Content-Type", "application/json")
+        return gw.send(gw.request(port, path).header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
     }
 }
