@@ -25,7 +25,9 @@ public final class EmbeddedStoreLock {
         }
         // IFEXISTS: the probe must not create the store (nor its directory, with the default permissions) when
         // there is none yet; "not found" means no one holds it, and the command then creates it properly.
-        String probe = url.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS") ? url : url + ";IFEXISTS=TRUE";
+        // TRACE_LEVEL_FILE=0: the refusal we expect must not leave an H2 trace file (default permissions) behind.
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        String probe = url + (upper.contains("IFEXISTS") ? "" : ";IFEXISTS=TRUE") + (upper.contains("TRACE_LEVEL_FILE") ? "" : ";TRACE_LEVEL_FILE=0");
         try (Connection ignored = DriverManager.getConnection(probe, config.get(GatewayConfig.DB_USER), config.get(GatewayConfig.DB_PASSWORD))) {
             return false;
         } catch (SQLException e) {

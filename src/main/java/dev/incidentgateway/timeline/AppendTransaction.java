@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -55,26 +54,8 @@ final class AppendTransaction {
         this.now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         connection.setAutoCommit(false);
         // Under the lock, no id larger than ours can commit before us: see TimelineWriter.
-        this.head = lockThenReadHead();
+        this.head = GlobalChain.lockThenReadHead(connection, dialect);
         memory.startTransaction(head == null ? null : head.lastEventId());
-    }
-
-    private GlobalChain.Head lockThenReadHead() throws SQLException {
-        GlobalChain.Head found = null;
-        try (Statement st = connection.createStatement()) {
-            boolean isResultSet = st.execute(dialect.lockThenReadHeadSql());
-            while (isResultSet || st.getUpdateCount() != -1) {
-                if (isResultSet) {
-                    try (ResultSet rs = st.getResultSet()) {
-                        if (rs.getMetaData().getColumnCount() == 2) { // the head query, not the lock's void result
-                            found = GlobalChain.head(rs);
-                        }
-                    }
-                }
-                isResultSet = st.getMoreResults();
-            }
-        }
-        return found;
     }
 
     /**
@@ -204,7 +185,7 @@ final class AppendTransaction {
             throws SQLException {
         String ceKey = ceKey(principal, ceSource, ceId);
         TimelineEvent earlier = addedByCe.containsKey(ceKey) ? addedByCe.get(ceKey) : stagedByCe.get(ceKey);
-        return earlier != null ? earlier : findByCe(principal, ceSource, ceId);
+        return earlier != null ? earlier : TimelineRows.findByIdempotencyKey(connection, principal, ceSource, ceId);
     }
 
     private static String ceKey(String principal, String ceSource, String ceId) {
@@ -287,18 +268,6 @@ final class AppendTransaction {
             }
             if (current(candidate, overlay) == null) {
                 return candidate;
-            }
-        }
-    }
-
-    private TimelineEvent findByCe(String principal, String ceSource, String ceId) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT " + TimelineRows.EVENT_COLUMNS
-                + " FROM timeline_events WHERE principal = ? AND ce_source = ? AND ce_id = ?")) {
-            ps.setString(1, principal);
-            ps.setString(2, ceSource);
-            ps.setString(3, ceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? TimelineRows.readEvent(rs) : null;
             }
         }
     }

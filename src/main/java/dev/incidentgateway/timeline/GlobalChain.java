@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HexFormat;
 
 /**
@@ -38,6 +39,28 @@ public final class GlobalChain {
     }
 
     /** Reads the head row of a result set of {@link SqlDialect#HEAD_OF_LOG_SQL}. */
+    /**
+     * Takes the append lock and reads the newest event's id and global hash in one round trip (the dialect's
+     * statement): under the lock no id larger than the one returned can commit before us (see TimelineWriter).
+     */
+    static Head lockThenReadHead(Connection connection, SqlDialect dialect) throws SQLException {
+        Head found = null;
+        try (Statement st = connection.createStatement()) {
+            boolean isResultSet = st.execute(dialect.lockThenReadHeadSql());
+            while (isResultSet || st.getUpdateCount() != -1) {
+                if (isResultSet) {
+                    try (ResultSet rs = st.getResultSet()) {
+                        if (rs.getMetaData().getColumnCount() == 2) { // the head query, not the lock's void result
+                            found = head(rs);
+                        }
+                    }
+                }
+                isResultSet = st.getMoreResults();
+            }
+        }
+        return found;
+    }
+
     static Head head(ResultSet rs) throws SQLException {
         if (!rs.next()) {
             return null;

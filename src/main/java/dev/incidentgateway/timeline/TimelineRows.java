@@ -35,6 +35,20 @@ final class TimelineRows {
                 rs.getString("prev_hash").trim(), rs.getString("hash").trim(), rs.getString("principal"));
     }
 
+    /** The event a principal stored with this (ceSource, ceId), or {@code null}: idempotency is scoped by principal. */
+    static TimelineEvent findByIdempotencyKey(java.sql.Connection connection, String principal, String ceSource, String ceId)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + EVENT_COLUMNS
+                + " FROM timeline_events WHERE principal = ? AND ce_source = ? AND ce_id = ?")) {
+            ps.setString(1, principal);
+            ps.setString(2, ceSource);
+            ps.setString(3, ceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? readEvent(rs) : null;
+            }
+        }
+    }
+
     static void bindEvent(PreparedStatement ps, TimelineEvent e, String globalHash) throws SQLException {
         ps.setString(1, e.id());
         ps.setString(2, e.incidentId());

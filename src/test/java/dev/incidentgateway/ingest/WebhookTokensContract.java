@@ -132,7 +132,7 @@ abstract class WebhookTokensContract {
                 }
                 assertThat(tokenTable(gateway.dataSource())).contains(TokenDigest.sha256Hex(legacy)).noneMatch(v -> v.contains(legacy));
                 try (Connection c = gateway.dataSource().getConnection();
-                     ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM gateway_secrets")) {
+                     ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM gateway_secrets WHERE name = 'webhook-token'")) {
                     rs.next();
                     assertThat(rs.getInt(1)).as("the plain-text row is deleted").isZero();
                 }

@@ -48,7 +48,7 @@ class OutboxResilienceIT {
             Map<String, String> env = new HashMap<>();
             fakes.forEach(f -> {
                 env.putAll(f.env());
-                f.setLatencyMillis(5);
+                f.setLatencyMillis(20); // slow enough that 1,000 events per target are still being delivered at the kill
             });
             env.put("GATEWAY_OUTBOX_BACKOFF_MS", "50");
             env.put("GATEWAY_OUTBOX_POLL_MS", "50");
@@ -72,7 +72,10 @@ class OutboxResilienceIT {
                 }
                 // Kill it while deliveries are under way, not before they start nor after they end.
                 await().atMost(Duration.ofSeconds(60)).until(() -> fakes.get(2).incidents().size() >= 20);
-                assertThat(fakes.stream().mapToInt(f -> f.incidents().size()).min().orElse(0)).isLessThan(200);
+                // Declares lead every incident's queue, so tickets can all exist early: what must still be under way is
+                // delivery as such (pending rows), whatever the machine's speed.
+                assertThat(http.get("/api/v1/outbox?status=pending&limit=1").json().path("items"))
+                        .as("deliveries still under way at the kill").isNotEmpty();
             } finally {
                 first.process().destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop
                 first.process().waitFor();
