@@ -26,6 +26,8 @@ public final class TimelineStore implements AutoCloseable {
     private final MeterRegistry meters;
     private final Timer appendLatency;
     private final ChainKey chainKey;
+    private volatile java.time.Duration appendTimeout = java.time.Duration.ofSeconds(10);
+    private volatile dev.incidentgateway.store.StoreHealthProbe healthProbe;
 
     /** @param chainKey the audit chain's key (see {@link EventHasher}, {@link GlobalChain}) */
     public TimelineStore(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
@@ -78,12 +80,15 @@ public final class TimelineStore implements AutoCloseable {
     private List<AppendOutcome> append(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
         long start = System.nanoTime();
         try {
-            List<AppendOutcome> outcomes = writer.submit(events, bestEffort, progress).get();
+            List<AppendOutcome> outcomes = awaitCommit(writer.submit(events, bestEffort, progress));
             for (int i = 0; i < outcomes.size(); i++) {
                 meters.counter("gateway.appends", "type", events.get(i).type().wireName(),
                         "outcome", outcomes.get(i).kind().name().toLowerCase()).increment();
             }
             return outcomes;
+        } catch (AppendOutcomeUnknownException e) {
+            meters.counter("gateway.append.errors", "reason", "AppendTimeout").increment();
+            throw e;
         } catch (ExecutionException | CompletionException e) {
             meters.counter("gateway.append.errors", "reason", e.getCause().getClass().getSimpleName()).increment();
             if (e.getCause() instanceof RuntimeException r) {
@@ -95,6 +100,28 @@ public final class TimelineStore implements AutoCloseable {
             throw new StoreUnavailableException("interrupted while appending", e);
         } finally {
             appendLatency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * How long an append waits for its commit (GATEWAY_APPEND_TIMEOUT_MS). A request still queued when it runs out
+     * is cancelled, and the writer drops cancelled requests before it writes them; one already inside a
+     * transaction may still commit, hence {@link AppendOutcomeUnknownException} says "unknown", not "not stored".
+     */
+    public TimelineStore withAppendTimeout(java.time.Duration timeout) {
+        this.appendTimeout = timeout;
+        return this;
+    }
+
+    private List<AppendOutcome> awaitCommit(java.util.concurrent.CompletableFuture<List<AppendOutcome>> pending)
+            throws ExecutionException, InterruptedException {
+        try {
+            return pending.get(appendTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            if (pending.cancel(false)) {
+                throw new AppendOutcomeUnknownException("the append did not commit within " + appendTimeout.toMillis() + " ms", null);
+            }
+            return pending.get(); // completed in the meantime: report what really happened
         }
     }
 
@@ -129,8 +156,21 @@ public final class TimelineStore implements AutoCloseable {
         return queryEvents("SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events WHERE id = ?", eventId).stream().findFirst();
     }
 
-    /** True when the database answers within two seconds. */
+    /**
+     * Uses a background probe of the store (answers from memory, never blocks on the database) for
+     * {@link #isHealthy()}; the store closes it with itself.
+     */
+    public TimelineStore withHealthProbe(dev.incidentgateway.store.StoreHealthProbe probe) {
+        this.healthProbe = probe;
+        return this;
+    }
+
+    /** The probe's cached status if there is one (the server), else whether the database answers within two seconds. */
     public boolean isHealthy() {
+        dev.incidentgateway.store.StoreHealthProbe probe = healthProbe;
+        if (probe != null) {
+            return probe.isUp();
+        }
         try (Connection c = dataSource.getConnection()) {
             return c.isValid(2);
         } catch (SQLException e) {
@@ -180,6 +220,9 @@ public final class TimelineStore implements AutoCloseable {
 
     @Override
     public void close() {
+        if (healthProbe != null) {
+            healthProbe.close();
+        }
         writer.close();
     }
 }
