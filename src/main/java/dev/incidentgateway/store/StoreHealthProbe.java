@@ -29,6 +29,7 @@ public final class StoreHealthProbe implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private volatile boolean lastOk = true; // the store was reachable a moment ago: it was just migrated
     private volatile long lastSuccessNanos = System.nanoTime();
+    private volatile long lastSuccessStartNanos = System.nanoTime();
 
     public StoreHealthProbe(DataSource dataSource, Duration interval, Duration staleAfter) {
         this.dataSource = dataSource;
@@ -51,7 +52,13 @@ public final class StoreHealthProbe implements AutoCloseable {
         return lastOk && System.nanoTime() - lastSuccessNanos < staleAfterNanos;
     }
 
+    /** {@link System#nanoTime()} at which the last successful probe started (see AppendCircuitBreaker). */
+    public long lastSuccessStart() {
+        return lastSuccessStartNanos;
+    }
+
     private void probe() {
+        long started = System.nanoTime();
         boolean ok;
         try (Connection c = dataSource.getConnection()) {
             ok = c.isValid(1);
@@ -60,6 +67,7 @@ public final class StoreHealthProbe implements AutoCloseable {
             LOG.debug("Store health probe failed: {}", e.getMessage());
         }
         if (ok) {
+            lastSuccessStartNanos = started;
             lastSuccessNanos = System.nanoTime();
         }
         if (ok != lastOk) {

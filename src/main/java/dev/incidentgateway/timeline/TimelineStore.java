@@ -28,6 +28,9 @@ public final class TimelineStore implements AutoCloseable {
     private final ChainKey chainKey;
     private volatile java.time.Duration appendTimeout = java.time.Duration.ofSeconds(10);
     private volatile dev.incidentgateway.store.StoreHealthProbe healthProbe;
+    /** Appends in a row with an unknown outcome after which the breaker opens (only with a health probe). */
+    static final int BREAKER_THRESHOLD = 5;
+    private volatile AppendCircuitBreaker breaker;
 
     /** @param chainKey the audit chain's key (see {@link EventHasher}, {@link GlobalChain}) */
     public TimelineStore(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
@@ -79,18 +82,34 @@ public final class TimelineStore implements AutoCloseable {
 
     private List<AppendOutcome> append(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
         long start = System.nanoTime();
+        AppendCircuitBreaker circuit = breaker;
+        if (circuit != null && !circuit.allows()) {
+            meters.counter("gateway.append.errors", "reason", "CircuitOpen").increment();
+            throw new StoreUnavailableException("the store keeps failing; appends are refused until it answers again", null);
+        }
         try {
             List<AppendOutcome> outcomes = awaitCommit(writer.submit(events, bestEffort, progress));
             for (int i = 0; i < outcomes.size(); i++) {
                 meters.counter("gateway.appends", "type", events.get(i).type().wireName(),
                         "outcome", outcomes.get(i).kind().name().toLowerCase()).increment();
             }
+            if (circuit != null) {
+                circuit.succeeded();
+            }
             return outcomes;
         } catch (AppendOutcomeUnknownException e) {
             meters.counter("gateway.append.errors", "reason", "AppendTimeout").increment();
+            if (circuit != null) {
+                circuit.failed();
+            }
             throw e;
         } catch (ExecutionException | CompletionException e) {
             meters.counter("gateway.append.errors", "reason", e.getCause().getClass().getSimpleName()).increment();
+            if (circuit != null && e.getCause() instanceof AppendOutcomeUnknownException) {
+                circuit.failed();
+            } else if (circuit != null && e.getCause() instanceof AppendRejectedException) {
+                circuit.succeeded(); // the store answered: refused by the domain
+            }
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
@@ -162,6 +181,7 @@ public final class TimelineStore implements AutoCloseable {
      */
     public TimelineStore withHealthProbe(dev.incidentgateway.store.StoreHealthProbe probe) {
         this.healthProbe = probe;
+        this.breaker = new AppendCircuitBreaker(BREAKER_THRESHOLD, probe::lastSuccessStart);
         return this;
     }
 

@@ -75,7 +75,7 @@ class StorePauseIT {
 
         proxy.pause();
         List<CompletableFuture<HttpResponse<String>>> during = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 6; i++) { // more than the circuit breaker's threshold (5)
             during.add(CompletableFuture.supplyAsync(appendCall(id, "during-" + during.size())));
         }
         for (CompletableFuture<HttpResponse<String>> f : during) {
@@ -87,6 +87,11 @@ class StorePauseIT {
             JsonNode problem = HttpApi.JSON.readTree(r.body());
             assertThat(problem.path("detail").asText()).contains("Idempotency-Key").doesNotContain("nothing was stored");
         }
+        // The breaker is open now: the next append is refused without reaching the store, so nothing was stored.
+        HttpResponse<String> refused = appendCall(id, "refused-0").get();
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(HttpApi.JSON.readTree(refused.body()).path("type").asText()).endsWith("store-unavailable");
         // /health answers (2 s client timeout: a hang fails the test) and turns DOWN while the store hangs.
         assertThat(awaitHealth(503)).isTrue();
 
@@ -96,6 +101,7 @@ class StorePauseIT {
         for (int i = 0; i < during.size(); i++) {
             appendAcknowledged(id, "during-" + i, acknowledged);
         }
+        appendAcknowledged(id, "refused-0", acknowledged);
         appendAcknowledged(id, "after-0", acknowledged);
 
         HttpResponse<String> timeline = get("/api/v1/incidents/" + id + "/timeline?limit=1000");
