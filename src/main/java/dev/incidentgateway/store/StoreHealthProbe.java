@@ -52,6 +52,14 @@ public final class StoreHealthProbe implements AutoCloseable {
         return lastOk && System.nanoTime() - lastSuccessNanos < staleAfterNanos;
     }
 
+    /**
+     * True when the last finished probe failed (a refused or timed-out connection, an invalid one): firmer than
+     * {@link #isUp()}, which also turns false when probes merely stop finishing (a busy machine can delay them).
+     */
+    public boolean lastProbeFailed() {
+        return !lastOk;
+    }
+
     /** {@link System#nanoTime()} at which the last successful probe started (see AppendCircuitBreaker). */
     public long lastSuccessStart() {
         return lastSuccessStartNanos;

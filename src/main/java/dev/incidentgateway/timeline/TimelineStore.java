@@ -224,6 +224,11 @@ public final class TimelineStore implements AutoCloseable {
     }
 
     private void query(String sql, String[] params, RowReader reader) {
+        dev.incidentgateway.store.StoreHealthProbe probe = healthProbe;
+        if (probe != null && probe.lastProbeFailed()) {
+            // Fail fast instead of holding an HTTP worker until the socket timeout of a store that does not answer.
+            throw new StoreUnavailableException("the store does not answer (health probe)", null);
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setString(i + 1, params[i]);

@@ -94,6 +94,9 @@ class StorePauseIT {
         assertThat(HttpApi.JSON.readTree(refused.body()).path("type").asText()).endsWith("store-unavailable");
         // /health answers (2 s client timeout: a hang fails the test) and turns DOWN while the store hangs.
         assertThat(awaitHealth(503)).isTrue();
+        HttpResponse<String> read = get("/api/v1/incidents/" + id);
+        assertThat(read.statusCode()).as("reads fail fast while the store is DOWN: %s", read.body()).isEqualTo(503);
+        assertThat(read.headers().firstValue("Retry-After")).isPresent();
 
         proxy.resume();
         assertThat(awaitHealth(200)).as("health UP again after the resume").isTrue();
