@@ -23,6 +23,8 @@ import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.store.StoreHealthProbe;
+import dev.incidentgateway.store.StoreTimeouts;
 import dev.incidentgateway.timeline.TimelineStore;
 import dev.incidentgateway.transport.GatewayTls;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -103,7 +105,7 @@ public final class Gateway implements AutoCloseable {
         Optional<SSLContextParameters> tls = GatewayTls.load(config); // bad TLS files fail before the store opens
         this.https = tls.isPresent();
 
-        this.dataSource = StoreFactory.openAndMigrate(config);
+        this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config));
         this.main = new Main();
         Map<String, WebhookSource> webhookSources;
         List<PollingSource> pollingSources;
@@ -126,7 +128,9 @@ public final class Gateway implements AutoCloseable {
         }
         this.webhookTokens = tokens;
         this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
-                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, audit.chainKey(), List.of(outbox.writer(), new ExternalRefRecorder()));
+                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, audit.chainKey(), List.of(outbox.writer(), new ExternalRefRecorder()))
+                .withAppendTimeout(Duration.ofMillis(config.get(GatewayConfig.APPEND_TIMEOUT_MS)))
+                .withHealthProbe(StoreHealthProbe.standard(dataSource)); // /health never waits on the database
 
         int maxBody = config.get(GatewayConfig.HTTP_MAX_BODY_BYTES);
         ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json), meters, maxBody);

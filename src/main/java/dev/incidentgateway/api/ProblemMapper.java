@@ -3,6 +3,7 @@ package dev.incidentgateway.api;
 import dev.incidentgateway.security.Redact;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.timeline.AppendOutcomeUnknownException;
 import dev.incidentgateway.timeline.IncidentNotFoundException;
 import dev.incidentgateway.timeline.InvalidEventException;
 import dev.incidentgateway.timeline.SeqConflictException;
@@ -48,6 +49,13 @@ public final class ProblemMapper {
         }
         if (error instanceof java.sql.SQLException e) {
             error = new StoreUnavailableException("the store failed: " + e.getMessage(), e);
+        }
+        if (error instanceof AppendOutcomeUnknownException e) {
+            LOG.warn("Append outcome unknown: {}", Redact.text(e.getMessage()));
+            return new ApiProblem(503, "append-outcome-unknown", "Append outcome unknown",
+                    "The store did not confirm this append in time; it may or may not have been stored. Retrying with the "
+                            + "same Idempotency-Key (or CloudEvent id) is safe: it is stored at most once.", null,
+                    Map.of("Retry-After", "5"));
         }
         if (error instanceof StoreUnavailableException e) {
             LOG.warn("Store unavailable: {}", Redact.text(e.getMessage()));

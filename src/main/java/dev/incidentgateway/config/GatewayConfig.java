@@ -109,12 +109,18 @@ public final class GatewayConfig {
             "GATEWAY_CHECKPOINT_INTERVAL_S", 60, 1, 86_400,
             "How often the head of the audit chain is signed and appended to the checkpoint file (only when it moved; also at shutdown).");
 
+    // Fail fast when the store hangs (issue 10, "Timeouts everywhere"): store/StoreTimeouts derives the JDBC timeouts.
+    public static final ConfigKey<Integer> APPEND_TIMEOUT_MS = ConfigKey.integer("store.appendTimeoutMs", "GATEWAY_APPEND_TIMEOUT_MS",
+            10_000, 100, 600_000, "Longest an append waits for its commit before it answers 503 + Retry-After (outcome unknown: "
+                    + "retry with the same Idempotency-Key / CloudEvent id). The database statement and socket timeouts follow it.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
             OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
             OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL, OIDC_SCOPE_PREFIX,
             DB_MIGRATION_USER, DB_MIGRATION_PASSWORD, TLS_CERT_FILE, TLS_KEY_FILE,
-            CHAIN_KEY, KEYS_DIR, CHECKPOINT_KEY_FILE, CHECKPOINT_FILE, CHECKPOINT_INTERVAL_S);
+            CHAIN_KEY, KEYS_DIR, CHECKPOINT_KEY_FILE, CHECKPOINT_FILE, CHECKPOINT_INTERVAL_S,
+            APPEND_TIMEOUT_MS);
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;

@@ -17,12 +17,17 @@ public final class StoreFactory {
     private StoreFactory() {
     }
 
+    /** For command-line tools: only the connect timeout (see {@link StoreTimeouts#connectOnly()}). */
     public static HikariDataSource openAndMigrate(GatewayConfig config) {
+        return openAndMigrate(config, StoreTimeouts.connectOnly());
+    }
+
+    public static HikariDataSource openAndMigrate(GatewayConfig config, StoreTimeouts timeouts) {
         String url = config.get(GatewayConfig.DB_URL);
         warnIfListening(url);
         Optional<H2DataDirectory> h2Dir = H2DataDirectory.of(url);
         h2Dir.ifPresent(H2DataDirectory::prepare);
-        HikariDataSource ds = open(config);
+        HikariDataSource ds = open(config, timeouts);
         try {
             awaitReachable(ds, java.time.Duration.ofSeconds(config.get(GatewayConfig.DB_STARTUP_WAIT_S)));
             migrate(config, ds);
@@ -35,6 +40,10 @@ public final class StoreFactory {
     }
 
     public static HikariDataSource open(GatewayConfig config) {
+        return open(config, StoreTimeouts.connectOnly());
+    }
+
+    public static HikariDataSource open(GatewayConfig config, StoreTimeouts timeouts) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("gateway-store");
         hc.setJdbcUrl(durableUrl(config.get(GatewayConfig.DB_URL)));
@@ -50,6 +59,7 @@ public final class StoreFactory {
         if (config.isPostgres()) {
             hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
+        timeouts.applyTo(hc, config.isPostgres());
         return new HikariDataSource(hc);
     }
 
@@ -136,7 +146,8 @@ public final class StoreFactory {
         SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
         String owner = config.get(GatewayConfig.DB_MIGRATION_USER);
         if (owner.isBlank()) {
-            migrate(runtime, dialect);
+            // Its own connection from the URL, without the pool's statement and socket timeouts (StoreTimeouts).
+            flyway(dialect).dataSource(runtime.getJdbcUrl(), runtime.getUsername(), runtime.getPassword()).load().migrate();
             return;
         }
         LOG.info("Migrating the schema as {} ({}); the gateway runs as {}", owner, GatewayConfig.DB_MIGRATION_USER.env(),

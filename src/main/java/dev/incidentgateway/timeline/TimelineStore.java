@@ -26,6 +26,11 @@ public final class TimelineStore implements AutoCloseable {
     private final MeterRegistry meters;
     private final Timer appendLatency;
     private final ChainKey chainKey;
+    private volatile java.time.Duration appendTimeout = java.time.Duration.ofSeconds(10);
+    private volatile dev.incidentgateway.store.StoreHealthProbe healthProbe;
+    /** Appends in a row with an unknown outcome after which the breaker opens (only with a health probe). */
+    static final int BREAKER_THRESHOLD = 5;
+    private volatile AppendCircuitBreaker breaker;
 
     /** @param chainKey the audit chain's key (see {@link EventHasher}, {@link GlobalChain}) */
     public TimelineStore(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
@@ -77,15 +82,34 @@ public final class TimelineStore implements AutoCloseable {
 
     private List<AppendOutcome> append(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
         long start = System.nanoTime();
+        AppendCircuitBreaker circuit = breaker;
+        if (circuit != null && !circuit.allows()) {
+            meters.counter("gateway.append.errors", "reason", "CircuitOpen").increment();
+            throw new StoreUnavailableException("the store keeps failing; appends are refused until it answers again", null);
+        }
         try {
-            List<AppendOutcome> outcomes = writer.submit(events, bestEffort, progress).get();
+            List<AppendOutcome> outcomes = awaitCommit(writer.submit(events, bestEffort, progress));
             for (int i = 0; i < outcomes.size(); i++) {
                 meters.counter("gateway.appends", "type", events.get(i).type().wireName(),
                         "outcome", outcomes.get(i).kind().name().toLowerCase()).increment();
             }
+            if (circuit != null) {
+                circuit.succeeded();
+            }
             return outcomes;
+        } catch (AppendOutcomeUnknownException e) {
+            meters.counter("gateway.append.errors", "reason", "AppendTimeout").increment();
+            if (circuit != null) {
+                circuit.failed();
+            }
+            throw e;
         } catch (ExecutionException | CompletionException e) {
             meters.counter("gateway.append.errors", "reason", e.getCause().getClass().getSimpleName()).increment();
+            if (circuit != null && e.getCause() instanceof AppendOutcomeUnknownException) {
+                circuit.failed();
+            } else if (circuit != null && e.getCause() instanceof AppendRejectedException) {
+                circuit.succeeded(); // the store answered: refused by the domain
+            }
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
@@ -95,6 +119,28 @@ public final class TimelineStore implements AutoCloseable {
             throw new StoreUnavailableException("interrupted while appending", e);
         } finally {
             appendLatency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * How long an append waits for its commit (GATEWAY_APPEND_TIMEOUT_MS). A request still queued when it runs out
+     * is cancelled, and the writer drops cancelled requests before it writes them; one already inside a
+     * transaction may still commit, hence {@link AppendOutcomeUnknownException} says "unknown", not "not stored".
+     */
+    public TimelineStore withAppendTimeout(java.time.Duration timeout) {
+        this.appendTimeout = timeout;
+        return this;
+    }
+
+    private List<AppendOutcome> awaitCommit(java.util.concurrent.CompletableFuture<List<AppendOutcome>> pending)
+            throws ExecutionException, InterruptedException {
+        try {
+            return pending.get(appendTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            if (pending.cancel(false)) {
+                throw new AppendOutcomeUnknownException("the append did not commit within " + appendTimeout.toMillis() + " ms", null);
+            }
+            return pending.get(); // completed in the meantime: report what really happened
         }
     }
 
@@ -129,8 +175,22 @@ public final class TimelineStore implements AutoCloseable {
         return queryEvents("SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events WHERE id = ?", eventId).stream().findFirst();
     }
 
-    /** True when the database answers within two seconds. */
+    /**
+     * Uses a background probe of the store (answers from memory, never blocks on the database) for
+     * {@link #isHealthy()}; the store closes it with itself.
+     */
+    public TimelineStore withHealthProbe(dev.incidentgateway.store.StoreHealthProbe probe) {
+        this.healthProbe = probe;
+        this.breaker = new AppendCircuitBreaker(BREAKER_THRESHOLD, probe::lastSuccessStart);
+        return this;
+    }
+
+    /** The probe's cached status if there is one (the server), else whether the database answers within two seconds. */
     public boolean isHealthy() {
+        dev.incidentgateway.store.StoreHealthProbe probe = healthProbe;
+        if (probe != null) {
+            return probe.isUp();
+        }
         try (Connection c = dataSource.getConnection()) {
             return c.isValid(2);
         } catch (SQLException e) {
@@ -164,6 +224,11 @@ public final class TimelineStore implements AutoCloseable {
     }
 
     private void query(String sql, String[] params, RowReader reader) {
+        dev.incidentgateway.store.StoreHealthProbe probe = healthProbe;
+        if (probe != null && probe.lastProbeFailed()) {
+            // Fail fast instead of holding an HTTP worker until the socket timeout of a store that does not answer.
+            throw new StoreUnavailableException("the store does not answer (health probe)", null);
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setString(i + 1, params[i]);
@@ -180,6 +245,9 @@ public final class TimelineStore implements AutoCloseable {
 
     @Override
     public void close() {
+        if (healthProbe != null) {
+            healthProbe.close();
+        }
         writer.close();
     }
 }

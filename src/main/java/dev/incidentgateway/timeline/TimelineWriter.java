@@ -91,7 +91,12 @@ public final class TimelineWriter implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                commitGroup(batch);
+                // A caller that gave up (append timeout) cancelled its future: drop it unwritten, so a hung
+                // store does not leave a backlog of work nobody waits for, and that request is really not stored.
+                batch.removeIf(r -> r.result().isDone());
+                if (!batch.isEmpty()) {
+                    commitGroup(batch);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -112,15 +117,22 @@ public final class TimelineWriter implements AutoCloseable {
         try {
             commit(batch);
         } catch (SQLException e) {
-            if (batch.size() == 1) {
-                LOG.warn("Append failed in the store (SQLState {}): {}", e.getSQLState(), e.getMessage());
-                batch.get(0).result().completeExceptionally(new StoreUnavailableException("the store refused the append", e));
+            if (batch.size() == 1 || StoreFailures.isStoreWide(e)) {
+                // The store itself failed (connection lost, timed out, cancelled): every request of the group
+                // fails now, instead of each retried alone and each waiting the pool's connection timeout.
+                LOG.warn("Append group of {} failed in the store (SQLState {}): {}", batch.size(), e.getSQLState(), e.getMessage());
+                StoreUnavailableException failure = StoreFailures.isStoreWide(e)
+                        ? new AppendOutcomeUnknownException("the store failed during the append", e)
+                        : new StoreUnavailableException("the store refused the append", e);
+                batch.forEach(r -> r.result().completeExceptionally(failure));
                 return;
             }
             // One bad request must not fail its neighbours: retry each alone to find it.
             LOG.debug("Group of {} failed ({}); retrying one by one", batch.size(), e.getMessage());
             for (Request r : batch) {
-                commitGroup(List.of(r));
+                if (!r.result().isDone()) {
+                    commitGroup(List.of(r));
+                }
             }
         }
     }

@@ -1,0 +1,193 @@
+package dev.incidentgateway.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.Gateway;
+import dev.incidentgateway.testsupport.HttpApi;
+import dev.incidentgateway.testsupport.PausableTcpProxy;
+import dev.incidentgateway.testsupport.PostgresTestDatabase;
+import dev.incidentgateway.testsupport.TestApiKeys;
+import dev.incidentgateway.testsupport.TestStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * PostgreSQL hangs (a TCP proxy between the gateway and the database stops forwarding, connections stay open) and
+ * comes back: appends answer 503 + Retry-After within the append timeout, /health keeps answering and says DOWN,
+ * and after the resume appends succeed again with nothing acknowledged-then-lost. (H2 runs in-process: it cannot
+ * be paused.) Bounds are generous on purpose: no timing is measured here.
+ */
+class StorePauseIT {
+    private static final Pattern HOST_PORT = Pattern.compile("^(jdbc:postgresql://)([^/:?]+)(?::(\\d+))?(.*)$");
+    private static final int APPEND_TIMEOUT_MS = 1500;
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    private TestStore store;
+    private PausableTcpProxy proxy;
+    private Gateway gateway;
+    private String adminKey;
+
+    @AfterEach
+    void stop() {
+        if (proxy != null) {
+            proxy.resume();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Test
+    void aPausedDatabaseGets503sAndHealthDownAndEverythingRecoversWithNothingAcknowledgedLost() throws Exception {
+        PostgresTestDatabase.assumeAvailable();
+        startGatewayBehindProxy();
+        String id = "PAUSE-1";
+        assertThat(post("/api/v1/incidents", "{\"id\":\"" + id + "\",\"title\":\"Paused\",\"actor\":\"t\"}", null).statusCode())
+                .isEqualTo(201);
+        Map<String, String> acknowledged = new LinkedHashMap<>(); // Idempotency-Key -> event id of each 2xx
+        for (int i = 0; i < 5; i++) {
+            appendAcknowledged(id, "before-" + i, acknowledged);
+        }
+        assertThat(health().statusCode()).isEqualTo(200);
+
+        proxy.pause();
+        List<CompletableFuture<HttpResponse<String>>> during = new ArrayList<>();
+        for (int i = 0; i < 6; i++) { // more than the circuit breaker's threshold (5)
+            during.add(CompletableFuture.supplyAsync(appendCall(id, "during-" + during.size())));
+        }
+        for (CompletableFuture<HttpResponse<String>> f : during) {
+            HttpResponse<String> r = f.get();
+            // 2xx would be possible only if it committed before the pause took hold; here the proxy was paused first.
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+            assertThat(r.headers().firstValue("Retry-After")).isPresent();
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+            JsonNode problem = HttpApi.JSON.readTree(r.body());
+            assertThat(problem.path("detail").asText()).contains("Idempotency-Key").doesNotContain("nothing was stored");
+        }
+        // The breaker is open now: the next append is refused without reaching the store, so nothing was stored.
+        HttpResponse<String> refused = appendCall(id, "refused-0").get();
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(HttpApi.JSON.readTree(refused.body()).path("type").asText()).endsWith("store-unavailable");
+        // /health answers (2 s client timeout: a hang fails the test) and turns DOWN while the store hangs.
+        assertThat(awaitHealth(503)).isTrue();
+        HttpResponse<String> read = get("/api/v1/incidents/" + id);
+        assertThat(read.statusCode()).as("reads fail fast while the store is DOWN: %s", read.body()).isEqualTo(503);
+        assertThat(read.headers().firstValue("Retry-After")).isPresent();
+
+        proxy.resume();
+        assertThat(awaitHealth(200)).as("health UP again after the resume").isTrue();
+        // The appends that got 503 are retried with their keys: each is stored once (whether or not it committed before).
+        for (int i = 0; i < during.size(); i++) {
+            appendAcknowledged(id, "during-" + i, acknowledged);
+        }
+        appendAcknowledged(id, "refused-0", acknowledged);
+        appendAcknowledged(id, "after-0", acknowledged);
+
+        HttpResponse<String> timeline = get("/api/v1/incidents/" + id + "/timeline?limit=1000");
+        assertThat(timeline.statusCode()).isEqualTo(200);
+        Set<String> storedIds = new HashSet<>();
+        HttpApi.JSON.readTree(timeline.body()).path("events").forEach(e -> storedIds.add(e.path("id").asText()));
+        assertThat(storedIds).as("every acknowledged append is stored").containsAll(acknowledged.values());
+        assertThat(storedIds).as("the declaration plus one event per key: retries stored nothing twice")
+                .hasSize(1 + acknowledged.size());
+    }
+
+    private void startGatewayBehindProxy() throws Exception {
+        store = TestStore.create(TestStore.Kind.POSTGRESQL);
+        Matcher m = HOST_PORT.matcher(store.env().get("GATEWAY_DB_URL"));
+        assertThat(m.matches()).as("a jdbc:postgresql://host:port/db URL").isTrue();
+        proxy = new PausableTcpProxy(m.group(2), m.group(3) == null ? 5432 : Integer.parseInt(m.group(3)));
+        Map<String, String> env = Map.of(
+                "GATEWAY_DB_URL", m.group(1) + "127.0.0.1:" + proxy.port() + m.group(4),
+                "GATEWAY_APPEND_TIMEOUT_MS", String.valueOf(APPEND_TIMEOUT_MS));
+        adminKey = TestApiKeys.admin(store.config(env));
+        gateway = Gateway.create(store.config(env)).start();
+    }
+
+    /** Appends a note with the key until it is acknowledged (2xx), for at most 30 s; records its event id. */
+    private void appendAcknowledged(String id, String key, Map<String, String> acknowledged) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> r;
+        do {
+            r = appendCall(id, key).get();
+            if (r.statusCode() / 100 == 2) {
+                acknowledged.put(key, HttpApi.JSON.readTree(r.body()).path("id").asText());
+                return;
+            }
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("append " + key + " not acknowledged after the resume: " + r.statusCode() + " " + r.body());
+    }
+
+    private java.util.function.Supplier<HttpResponse<String>> appendCall(String id, String key) {
+        return () -> {
+            try {
+                return post("/api/v1/incidents/" + id + "/events", "{\"type\":\"note\",\"actor\":\"t\",\"content\":\"" + key + "\"}", key);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    /** Polls /health (each call must answer within 2 s) until it has {@code status}, for at most 20 s. */
+    private boolean awaitHealth(int status) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = health();
+            if (r.statusCode() == status) {
+                assertThat(HttpApi.JSON.readTree(r.body()).path("status").asText()).isEqualTo(status == 200 ? "UP" : "DOWN");
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    private HttpResponse<String> health() throws Exception {
+        return client.send(request("/health", Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return client.send(request(path, Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A POST whose answer must come well within the append timeout plus slack (a hang fails the test). */
+    private HttpResponse<String> post(String path, String json, String idempotencyKey) throws Exception {
+        HttpRequest.Builder b = request(path, Duration.ofMillis(APPEND_TIMEOUT_MS + 8_000))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (idempotencyKey != null) {
+            b.header("Idempotency-Key", idempotencyKey);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String path, Duration timeout) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .timeout(timeout).header("Authorization", "Bearer " + adminKey);
+    }
+}
