@@ -64,9 +64,17 @@ public final class EventLimits {
         }
     }
 
+    /**
+     * The character and depth rules for a JSON value before it is converted (the CloudEvents SDK re-encodes data,
+     * silently replacing a lone surrogate); {@code field} names it in the answer.
+     */
+    public static void checkJson(String field, JsonNode node) {
+        json(field, node, 1);
+    }
+
     private static void json(String path, JsonNode node, int depth) {
         if (depth > JSON_DEPTH) {
-            throw new InvalidEventException("data", "data is nested deeper than " + JSON_DEPTH + " levels");
+            throw new InvalidEventException(path, "nested deeper than " + JSON_DEPTH + " levels");
         }
         if (node.isTextual()) {
             text(path, node.asText(), CONTENT);
