@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.timeline.EventLimits;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.Severity;
@@ -20,9 +21,9 @@ import java.util.regex.Pattern;
 public final class IncidentRequestParser {
     /** Incident ids chosen by a caller: {@code PROJ-123}. */
     public static final Pattern INCIDENT_ID = Pattern.compile("[A-Z][A-Z0-9]*-[0-9]+");
-    private static final int MAX_TITLE = 1024;
-    private static final int MAX_ACTOR = 256;
-    private static final int MAX_KEY = 256;
+    private static final int MAX_TITLE = EventLimits.TITLE;
+    private static final int MAX_ACTOR = EventLimits.ACTOR;
+    private static final int MAX_KEY = EventLimits.CE_ID;
 
     private final ObjectMapper json;
     private final String defaultSource;
@@ -79,8 +80,9 @@ public final class IncidentRequestParser {
             node = json.readTree(body);
         } catch (JsonProcessingException e) {
             throw new ApiProblem(400, "malformed-json", "Malformed JSON",
-                    "The body is not valid JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
-                            + ", column " + e.getLocation().getColumnNr(), "body", java.util.Map.of());
+                    "The body is not valid JSON: " + e.getOriginalMessage() + (e.getLocation() == null ? ""
+                            : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()),
+                    "body", java.util.Map.of());
         } catch (java.io.IOException e) {
             throw new ApiProblem(400, "malformed-json", "Malformed JSON", "The body could not be read.", "body", java.util.Map.of());
         }

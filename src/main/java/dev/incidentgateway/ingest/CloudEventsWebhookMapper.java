@@ -13,7 +13,6 @@ import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.jackson.JsonFormat;
-import io.cloudevents.rw.CloudEventRWException;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -47,32 +46,60 @@ public final class CloudEventsWebhookMapper implements WebhookMapper {
             throw new ApiProblem(415, "unsupported-media-type", "Unsupported media type",
                     "Send a CloudEvent: binary mode (ce-* headers), " + STRUCTURED + " or " + BATCH + ".", "Content-Type", Map.of());
         }
-        try {
-            return List.of(toEvent(HttpMessageFactory.createReader(request.headers(), request.body()).toEvent(), ""));
-        } catch (CloudEventRWException | IllegalStateException e) {
-            throw ApiProblem.invalidField("body", "not a valid CloudEvent: " + e.getMessage());
+        if (request.mediaType().equals(STRUCTURED)) {
+            CloudEventAttributes.checkStructured(tree(request.body(), "the body"), "");
+        } else {
+            CloudEventAttributes.checkBinary(request);
         }
+        return List.of(toEvent(sdkRead(() -> HttpMessageFactory.createReader(request.headers(), request.body()).toEvent(), "body"), ""));
     }
 
+    /**
+     * An empty batch is valid (JSON batch format) and stores nothing; each item is checked and named by its
+     * index, and any item refused refuses the whole batch.
+     */
     private List<NewEvent> batch(byte[] body) {
-        JsonNode array;
-        try {
-            array = json.readTree(body);
-        } catch (IOException e) {
-            throw ApiProblem.invalidField("body", "the batch is not valid JSON: " + e.getMessage());
-        }
-        if (array == null || !array.isArray() || array.isEmpty()) {
-            throw ApiProblem.invalidField("body", "a batch must be a non-empty JSON array of CloudEvents");
+        JsonNode array = tree(body, "the batch");
+        if (!array.isArray()) {
+            throw ApiProblem.invalidField("body", "a batch must be a JSON array of CloudEvents");
         }
         List<NewEvent> events = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
-            try {
-                events.add(toEvent(format.deserialize(json.writeValueAsBytes(array.get(i))), "[" + i + "]."));
-            } catch (CloudEventRWException | IOException e) {
-                throw ApiProblem.invalidField("[" + i + "]", "batch item " + i + " is not a valid CloudEvent: " + e.getMessage());
-            }
+            String at = "[" + i + "].";
+            JsonNode item = array.get(i);
+            CloudEventAttributes.checkStructured(item, at);
+            events.add(toEvent(sdkRead(() -> format.deserialize(json.writeValueAsBytes(item)), "[" + i + "]"), at));
         }
         return events;
+    }
+
+    private JsonNode tree(byte[] body, String what) {
+        try {
+            JsonNode node = json.readTree(body);
+            if (node != null && !node.isMissingNode()) {
+                return node;
+            }
+        } catch (IOException e) {
+            throw ApiProblem.invalidField("body", what + " is not valid JSON: " + e.getMessage());
+        }
+        throw ApiProblem.invalidField("body", what + " is empty");
+    }
+
+    private interface SdkRead {
+        CloudEvent read() throws IOException;
+    }
+
+    /**
+     * The SDK signals unreadable input with several unchecked exceptions (CloudEventRWException,
+     * EventDeserializationException, IllegalArgumentException, DateTimeException...); the attributes were
+     * checked first, so what is left is the sender's, named by {@code field}.
+     */
+    private static CloudEvent sdkRead(SdkRead read, String field) {
+        try {
+            return read.read();
+        } catch (IOException | RuntimeException e) {
+            throw ApiProblem.invalidField(field, "not a valid CloudEvent: " + e.getMessage());
+        }
     }
 
     private NewEvent toEvent(CloudEvent ce, String at) {

@@ -81,6 +81,14 @@ public final class TimelineStore implements AutoCloseable {
     }
 
     private List<AppendOutcome> append(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
+        if (bestEffort) {
+            return PolledRecords.appendValid(events, valid -> submit(valid, true, progress), meters);
+        }
+        events.forEach(EventLimits::check); // before the writer: bad input never costs a transaction
+        return submit(events, false, progress);
+    }
+
+    private List<AppendOutcome> submit(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
         long start = System.nanoTime();
         AppendCircuitBreaker circuit = breaker;
         if (circuit != null && !circuit.allows()) {

@@ -33,6 +33,7 @@ abstract class SourcePollerContract {
     TimelineStore store;
     SqlDialect dialect;
     final MutableClock clock = new MutableClock();
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     abstract TestStore.Kind kind();
 
@@ -45,7 +46,7 @@ abstract class SourcePollerContract {
         GatewayConfig config = testStore.config();
         dataSource = StoreFactory.openAndMigrate(config);
         dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
-        store = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 64, 1000, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
+        store = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 64, 1000, meters, testStore.chainKey(), List.of());
     }
 
     @AfterEach
@@ -126,6 +127,29 @@ abstract class SourcePollerContract {
             clock.now = clock.now.plusSeconds(61);
             poller.tick();
             assertThat(source.askedWith).containsExactly(null, "w1", "w2");
+        }
+    }
+
+    @Test
+    void aRecordBreakingTheLimitsIsSkippedWithItsWatermarkAndCounted() {
+        ScriptedSource source = new ScriptedSource();
+        NewEvent tooLong = NewEvent.builder(EventType.DECLARE, "itsm").incident("SP-L").title("t".repeat(1025))
+                .source("/connectors/scripted").ceId("SP-L:1").build();
+        NewEvent nul = NewEvent.builder(EventType.DECLARE, "itsm").incident("SP-N").title("a\u0000b")
+                .source("/connectors/scripted").ceId("SP-N:1").build();
+        source.script.add(new PollPage(List.of(tooLong, declare("SP-OK"), nul), "w-bad", false));
+        try (SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock)) {
+            poller.tick();
+            assertThat(poller.status()).isEqualTo(SourcePoller.Status.UP);
+            assertThat(store.incident("SP-OK")).isPresent();
+            assertThat(store.incident("SP-L")).isEmpty();
+            assertThat(store.incident("SP-N")).isEmpty();
+            assertThat(store.watermark("scripted")).contains("w-bad");
+            assertThat(meters.counter("gateway.poll.invalid_records", "poller", "poller:scripted", "field", "title").count())
+                    .isEqualTo(2.0);
+            clock.now = clock.now.plusSeconds(61);
+            poller.tick();
+            assertThat(source.askedWith).containsExactly(null, "w-bad"); // moved on, not retried from the start
         }
     }
 

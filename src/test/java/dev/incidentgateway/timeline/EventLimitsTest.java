@@ -1,0 +1,58 @@
+package dev.incidentgateway.timeline;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class EventLimitsTest {
+    private static NewEvent.Builder note() {
+        return NewEvent.builder(EventType.NOTE, "alice").incident("INC-1").content("hello");
+    }
+
+    private static String refusedField(NewEvent e) {
+        InvalidEventException x = catchThrowableOfType(InvalidEventException.class, () -> EventLimits.check(e));
+        assertThat(x).as("refused").isNotNull();
+        return x.field();
+    }
+
+    @Test
+    void valuesAtTheLimitPassAndOneMoreIsRefusedNamingTheField() {
+        assertThatCode(() -> EventLimits.check(NewEvent.builder(EventType.DECLARE, "a".repeat(256)).title("t".repeat(1024))
+                .ceId("i".repeat(256)).ceType("t".repeat(256)).source("s".repeat(512)).correlationKey("k".repeat(512)).build()))
+                .doesNotThrowAnyException();
+        assertThat(refusedField(NewEvent.builder(EventType.DECLARE, "a".repeat(257)).build())).isEqualTo("actor");
+        assertThat(refusedField(NewEvent.builder(EventType.DECLARE, "a").title("t".repeat(1025)).build())).isEqualTo("title");
+        assertThat(refusedField(note().incident("INC-" + "1".repeat(61)).build())).isEqualTo("incidentId");
+        assertThat(refusedField(note().ceId("i".repeat(257)).build())).isEqualTo("ceId");
+        assertThat(refusedField(note().ceType("t".repeat(257)).build())).isEqualTo("ceType");
+        assertThat(refusedField(note().ceSource("s".repeat(513)).build())).isEqualTo("ceSource");
+        assertThat(refusedField(note().correlationKey("k".repeat(513)).build())).isEqualTo("correlationKey");
+    }
+
+    @Test
+    void nulAndLoneSurrogatesAreRefusedAnywhereButPairedSurrogatesPass() {
+        assertThat(refusedField(note().content("a\u0000").build())).isEqualTo("content");
+        assertThat(refusedField(note().content("a\ud800").build())).isEqualTo("content");
+        assertThat(refusedField(note().content("\udc00a").build())).isEqualTo("content");
+        assertThatCode(() -> EventLimits.check(note().content("fire \uD83D\uDD25").build())).doesNotThrowAnyException();
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.putArray("list").add("ok").add("x\u0000");
+        assertThat(refusedField(note().data(data).build())).isEqualTo("data.list[1]");
+    }
+
+    @Test
+    void dataDeeperThanTheCapIsRefused() {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        ObjectNode at = root;
+        for (int i = 0; i < EventLimits.JSON_DEPTH - 1; i++) {
+            at = at.putObject("a");
+        }
+        assertThatCode(() -> EventLimits.check(note().data(root).build())).doesNotThrowAnyException();
+        at.putObject("a");
+        assertThat(refusedField(note().data(root).build())).startsWith("data.a");
+    }
+}
