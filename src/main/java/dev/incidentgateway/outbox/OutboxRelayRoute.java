@@ -5,8 +5,10 @@ import org.apache.camel.builder.RouteBuilder;
 import java.util.List;
 
 /**
- * One Camel timer route per active sink drives its relay. A pass that found work is followed at once by
- * another, so a backlog drains at full speed; an idle relay polls every {@code pollMillis}.
+ * One Camel timer route per active sink drives its relay. While deliveries run, the route keeps filling
+ * free slots: each finished delivery (which may make the next row of its incident due) is followed at once
+ * by another pass, so a backlog drains at full speed and a hung delivery blocks only its own slot; an idle
+ * relay polls every {@code pollMillis}.
  */
 public final class OutboxRelayRoute extends RouteBuilder {
     private final List<OutboxRelay> relays;
@@ -23,10 +25,15 @@ public final class OutboxRelayRoute extends RouteBuilder {
             from("timer:outbox-" + relay.connector() + "?delay=" + pollMillis + "&period=" + pollMillis)
                     .routeId("outbox-relay-" + relay.connector())
                     .process(exchange -> {
-                        int handled;
-                        do {
-                            handled = relay.pass();
-                        } while (handled > 0 && getContext().isStarted());
+                        while (getContext().isStarted()) {
+                            int started = relay.pass();
+                            if (started == 0 && !relay.busy()) {
+                                break; // idle: the next tick looks again
+                            }
+                            if (started == 0) {
+                                relay.awaitProgress(java.time.Duration.ofMillis(pollMillis));
+                            }
+                        }
                     });
         }
     }
