@@ -150,6 +150,23 @@ public final class OutboxRelay implements AutoCloseable {
         return claimed.size();
     }
 
+    /**
+     * Keeps the slots filled while {@code running} says so: a pass after every finished delivery (which may make
+     * the next row of its incident due), a look for new rows every {@code poll} while deliveries run. Returns
+     * once no row was due and no delivery runs. A hung delivery thus blocks its own slot, never this loop.
+     */
+    public void drive(java.util.function.BooleanSupplier running, Duration poll) throws SQLException, InterruptedException {
+        while (running.getAsBoolean()) {
+            int started = pass();
+            if (started == 0 && !busy()) {
+                return; // idle: the next tick looks again
+            }
+            if (started == 0) {
+                awaitProgress(poll);
+            }
+        }
+    }
+
     /** Whether any delivery is running. */
     public boolean busy() {
         return slots.availablePermits() < settings.concurrency();

@@ -5,10 +5,9 @@ import org.apache.camel.builder.RouteBuilder;
 import java.util.List;
 
 /**
- * One Camel timer route per active sink drives its relay. While deliveries run, the route keeps filling
- * free slots: each finished delivery (which may make the next row of its incident due) is followed at once
- * by another pass, so a backlog drains at full speed and a hung delivery blocks only its own slot; an idle
- * relay polls every {@code pollMillis}.
+ * One Camel timer route per active sink drives its relay ({@link OutboxRelay#drive}): while deliveries run,
+ * every finished one is followed at once by another pass, so a backlog drains at full speed and a hung
+ * delivery blocks only its own slot; an idle relay polls every {@code pollMillis}.
  */
 public final class OutboxRelayRoute extends RouteBuilder {
     private final List<OutboxRelay> relays;
@@ -24,17 +23,7 @@ public final class OutboxRelayRoute extends RouteBuilder {
         for (OutboxRelay relay : relays) {
             from("timer:outbox-" + relay.connector() + "?delay=" + pollMillis + "&period=" + pollMillis)
                     .routeId("outbox-relay-" + relay.connector())
-                    .process(exchange -> {
-                        while (getContext().isStarted()) {
-                            int started = relay.pass();
-                            if (started == 0 && !relay.busy()) {
-                                break; // idle: the next tick looks again
-                            }
-                            if (started == 0) {
-                                relay.awaitProgress(java.time.Duration.ofMillis(pollMillis));
-                            }
-                        }
-                    });
+                    .process(exchange -> relay.drive(getContext()::isStarted, java.time.Duration.ofMillis(pollMillis)));
         }
     }
 }
