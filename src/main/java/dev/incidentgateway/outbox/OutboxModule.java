@@ -49,6 +49,11 @@ public final class OutboxModule implements AutoCloseable {
         return new OutboxRelayRoute(relays, pollMillis);
     }
 
+    /** The timer route that purges delivered rows older than {@code retention} (500 a statement, 100 statements a run). */
+    public RouteBuilder purgeRoute(java.time.Duration retention, MeterRegistry meters, Clock clock) {
+        return new OutboxPurge(outbox.dataSource(), retention, 500, 100, clock, meters).route();
+    }
+
     private double count(String connector, String status) {
         try {
             return outbox.count(connector, status);

@@ -329,4 +329,43 @@ abstract class OutboxFaultsContract {
         relay.awaitIdle();
         assertThat(sink.delivered.get("T-2")).containsExactly("declare");
     }
+
+    @Test
+    void deliveredRowsOlderThanTheRetentionArePurgedInBatchesAndNothingElse() throws Exception {
+        relay(8, Duration.ofSeconds(300), Duration.ofSeconds(30));
+        for (int i = 0; i < 5; i++) {
+            declare("G-old-" + i);
+        }
+        relay.pass();
+        relay.awaitIdle(); // five rows delivered at T0
+        now.set(T0.plus(Duration.ofDays(1)));
+        declare("G-dead");
+        declare("G-skipped");
+        sink.next = new DeliveryResult.Dead("HTTP 400");
+        relay.pass();
+        relay.awaitIdle();
+        assertThat(outbox.skip(onlyRow("G-skipped").id(), clock.instant())).isTrue();
+        now.set(T0.plus(Duration.ofDays(3)));
+        sink.next = null;
+        declare("G-recent");
+        relay.pass();
+        relay.awaitIdle(); // delivered at T0 + 3 days
+        declare("G-pending"); // never delivered
+        assertThat(outbox.list("gated", "delivered", 0, 100)).hasSize(6);
+
+        now.set(T0.plus(Duration.ofDays(7)).plusSeconds(1));
+        OutboxPurge capped = new OutboxPurge(dataSource, Duration.ofDays(7), 2, 2, clock, new SimpleMeterRegistry());
+        assertThat(capped.run()).as("at most maxBatches x batchSize a run").isEqualTo(4);
+        OutboxPurge purge = new OutboxPurge(dataSource, Duration.ofDays(7), 2, 100, clock, new SimpleMeterRegistry());
+        assertThat(purge.run()).isEqualTo(1);
+        assertThat(purge.run()).isZero();
+        assertThat(outbox.list("gated", null, 0, 100)).extracting(OutboxRow::incidentId, OutboxRow::status).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("G-dead", "dead"), org.assertj.core.groups.Tuple.tuple("G-skipped", "skipped"),
+                org.assertj.core.groups.Tuple.tuple("G-recent", "delivered"), org.assertj.core.groups.Tuple.tuple("G-pending", "pending"));
+
+        now.set(T0.plus(Duration.ofDays(30)));
+        assertThat(purge.run()).isEqualTo(1); // G-recent, now old too; dead, skipped and pending rows stay
+        assertThat(outbox.list("gated", null, 0, 100)).extracting(OutboxRow::incidentId)
+                .containsExactlyInAnyOrder("G-dead", "G-skipped", "G-pending");
+    }
 }
