@@ -154,6 +154,7 @@ public final class Gateway implements AutoCloseable {
                 Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)), Duration.ofSeconds(config.get(GatewayConfig.OUTBOX_MAX_RETRY_AFTER_S)),
                 Duration.ofMillis(config.get(GatewayConfig.OUTBOX_DELIVERY_TIMEOUT_MS)));
         main.configure().addRoutesBuilder(outbox.relayRoute(store, relay, config.get(GatewayConfig.OUTBOX_POLL_MS), meters, Clock.systemUTC()));
+        main.configure().addRoutesBuilder(outbox.gaugeRoute(meters));
         main.configure().addRoutesBuilder(outbox.purgeRoute(Duration.ofDays(config.get(GatewayConfig.OUTBOX_RETENTION_DAYS)), meters,
                 Clock.systemUTC()));
         main.configure().addRoutesBuilder(new OutboxApi(outbox.store(), json, endpoints, Clock.systemUTC()));

@@ -368,4 +368,22 @@ abstract class OutboxFaultsContract {
         assertThat(outbox.list("gated", null, 0, 100)).extracting(OutboxRow::incidentId)
                 .containsExactlyInAnyOrder("G-dead", "G-skipped", "G-pending");
     }
+
+    @Test
+    void outboxGaugesAreReadFromTheLastRefreshNotCountedPerScrape() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        OutboxGauges gauges = new OutboxGauges(outbox, List.of("gated"), meters);
+        java.util.function.Function<String, Double> gauge = status -> meters.get("gateway.outbox.rows").tag("connector", "gated")
+                .tag("status", status).gauge().value();
+        declare("M-1");
+        declare("M-2");
+        assertThat(gauge.apply("pending")).as("before the first refresh").isNaN();
+        gauges.refresh();
+        assertThat(gauge.apply("pending")).isEqualTo(2.0);
+        assertThat(gauge.apply("dead")).isZero();
+        declare("M-3");
+        assertThat(gauge.apply("pending")).as("a scrape does not count").isEqualTo(2.0);
+        gauges.refresh();
+        assertThat(gauge.apply("pending")).isEqualTo(3.0);
+    }
 }
