@@ -17,7 +17,9 @@ import java.util.Set;
 /**
  * The operator's view of the outbox: {@code GET /api/v1/outbox?connector=&status=&after=&limit=},
  * {@code POST /api/v1/outbox/{id}/replay} (a dead row goes again, and the incident's held-back rows follow)
- * and {@code POST /api/v1/outbox/{id}/skip} (give the row up, releasing the rows behind it).
+ * and {@code POST /api/v1/outbox/{id}/skip} (give the row up, releasing the rows behind it). Both change a row
+ * only in the state they expect, in the UPDATE itself: a row being delivered right now cannot be skipped (409
+ * outbox-in-flight) and its delivery's outcome is recorded.
  */
 public final class OutboxApi extends RouteBuilder {
     private static final Set<String> STATUSES = Set.of("pending", "delivered", "dead", "skipped");

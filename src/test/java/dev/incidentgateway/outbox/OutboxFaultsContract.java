@@ -2,15 +2,10 @@ package dev.incidentgateway.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.api.ApiEndpoint;
 import dev.incidentgateway.api.ProblemMapper;
-import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.GatewayJson;
-import dev.incidentgateway.store.SqlDialect;
-import dev.incidentgateway.store.StoreFactory;
-import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import dev.incidentgateway.testsupport.TestStore;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
@@ -28,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -52,7 +46,7 @@ abstract class OutboxFaultsContract {
     static final Instant T0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plus(Duration.ofHours(1));
     static final Duration LEASE = Duration.ofSeconds(60);
 
-    TestStore testStore;
+    OutboxTestStore store;
     HikariDataSource dataSource;
     TimelineStore timeline;
     OutboxStore outbox;
@@ -80,17 +74,10 @@ abstract class OutboxFaultsContract {
 
     @BeforeEach
     void open() {
-        if (kind() == TestStore.Kind.POSTGRESQL) {
-            PostgresTestDatabase.assumeAvailable();
-        }
-        testStore = TestStore.create(kind());
-        GatewayConfig config = testStore.config();
-        dataSource = StoreFactory.openAndMigrate(config);
-        SinkDescriptor subscription = new SinkDescriptor("gated", EnumSet.allOf(EventType.class), Severity.SEV3, Map.of(),
-                JsonNodeFactory.instance.objectNode());
-        timeline = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway", 256,
-                10_000, new SimpleMeterRegistry(), testStore.chainKey(), List.of(new OutboxWriter(List.of(subscription))));
-        outbox = new OutboxStore(dataSource);
+        store = new OutboxTestStore(kind(), "gated");
+        dataSource = store.dataSource;
+        timeline = store.timeline;
+        outbox = store.outbox;
         sink = new GatedSink();
     }
 
@@ -102,10 +89,8 @@ abstract class OutboxFaultsContract {
         if (relay != null) {
             relay.close();
         }
-        if (timeline != null) {
-            timeline.close();
-            dataSource.close();
-            testStore.close();
+        if (store != null) {
+            store.close();
         }
     }
 

@@ -72,7 +72,9 @@ class OutboxResilienceIT {
                 }
                 // Kill it while deliveries are under way, not before they start nor after they end.
                 await().atMost(Duration.ofSeconds(60)).until(() -> fakes.get(2).incidents().size() >= 20);
-                assertThat(fakes.stream().mapToInt(f -> f.incidents().size()).min().orElse(0)).isLessThan(200);
+                // Under way: some target still misses events (every incident may have reached every target by now, as
+                // deliveries keep up with the appends since a finished delivery frees its slot at once).
+                assertThat(fakes.stream().anyMatch(f -> ids.stream().anyMatch(id -> f.receivedFor(id).size() < 4))).isTrue();
             } finally {
                 first.process().destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop
                 first.process().waitFor();
