@@ -153,10 +153,14 @@ public final class Gateway implements AutoCloseable {
                 .map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC())).toList());
         main.bind(SourcePollers.BEAN, pollers); // ticked by routes/pollers.camel.yaml
         main.configure().addRoutesBuilder(new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers.all()));
-        OutboxRelay.Settings relay = new OutboxRelay.Settings(Duration.ofMillis(config.get(GatewayConfig.OUTBOX_BACKOFF_MS)),
+        OutboxRelay.Settings relay = OutboxRelay.Settings.configured(Duration.ofMillis(config.get(GatewayConfig.OUTBOX_BACKOFF_MS)),
                 config.get(GatewayConfig.OUTBOX_MAX_ATTEMPTS), config.get(GatewayConfig.OUTBOX_CONCURRENCY),
-                Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)));
+                Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)), Duration.ofSeconds(config.get(GatewayConfig.OUTBOX_MAX_RETRY_AFTER_S)),
+                Duration.ofMillis(config.get(GatewayConfig.OUTBOX_DELIVERY_TIMEOUT_MS)));
         main.configure().addRoutesBuilder(outbox.relayRoute(store, relay, config.get(GatewayConfig.OUTBOX_POLL_MS), meters, Clock.systemUTC()));
+        main.configure().addRoutesBuilder(outbox.gaugeRoute(meters));
+        main.configure().addRoutesBuilder(outbox.purgeRoute(Duration.ofDays(config.get(GatewayConfig.OUTBOX_RETENTION_DAYS)), meters,
+                Clock.systemUTC()));
         main.configure().addRoutesBuilder(new OutboxApi(outbox.store(), json, endpoints, Clock.systemUTC()));
         main.configure().addRoutesBuilder(audit.routes(json, endpoints));
         main.configure().withRoutesIncludePattern("classpath:routes/*.camel.yaml"

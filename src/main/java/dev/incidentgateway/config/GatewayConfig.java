@@ -113,6 +113,18 @@ public final class GatewayConfig {
     public static final ConfigKey<Integer> APPEND_TIMEOUT_MS = ConfigKey.integer("store.appendTimeoutMs", "GATEWAY_APPEND_TIMEOUT_MS",
             10_000, 100, 600_000, "Longest an append waits for its commit before it answers 503 + Retry-After (outcome unknown: "
                     + "retry with the same Idempotency-Key / CloudEvent id). The database statement and socket timeouts follow it.");
+    // Issue 10, outbox under faults and bounded storage (outbox/OutboxRelay, outbox/OutboxPurge).
+    public static final ConfigKey<Integer> OUTBOX_MAX_RETRY_AFTER_S = ConfigKey.integer("outbox.maxRetryAfterSeconds",
+            "GATEWAY_OUTBOX_MAX_RETRY_AFTER_S", 300, 1, 86_400,
+            "Longest a vendor's Retry-After (429/503) is honoured; a vendor asking for more is tried again after this long.");
+    public static final ConfigKey<Integer> OUTBOX_DELIVERY_TIMEOUT_MS = ConfigKey.integer("outbox.deliveryTimeoutMs",
+            "GATEWAY_OUTBOX_DELIVERY_TIMEOUT_MS", 60_000, 1_000, 3_600_000,
+            "Overall deadline of one delivery (all its HTTP calls); a delivery without an outcome by then is abandoned and "
+                    + "retried later, freeing its slot. At most two thirds of GATEWAY_OUTBOX_LEASE_MS (a larger value is lowered to it).");
+    public static final ConfigKey<Integer> OUTBOX_RETENTION_DAYS = ConfigKey.integer("outbox.retentionDays",
+            "GATEWAY_OUTBOX_RETENTION_DAYS", 7, 1, 36_500,
+            "Delivered outbox rows older than this many days are purged (in small batches, every few minutes); pending, "
+                    + "dead and skipped rows are kept.");
 
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
@@ -120,7 +132,8 @@ public final class GatewayConfig {
             OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL, OIDC_SCOPE_PREFIX,
             DB_MIGRATION_USER, DB_MIGRATION_PASSWORD, TLS_CERT_FILE, TLS_KEY_FILE,
             CHAIN_KEY, KEYS_DIR, CHECKPOINT_KEY_FILE, CHECKPOINT_FILE, CHECKPOINT_INTERVAL_S,
-            APPEND_TIMEOUT_MS);
+            APPEND_TIMEOUT_MS,
+            OUTBOX_MAX_RETRY_AFTER_S, OUTBOX_DELIVERY_TIMEOUT_MS, OUTBOX_RETENTION_DAYS);
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;

@@ -9,6 +9,7 @@ import org.apache.camel.builder.RouteBuilder;
 
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +17,9 @@ import java.util.Set;
 /**
  * The operator's view of the outbox: {@code GET /api/v1/outbox?connector=&status=&after=&limit=},
  * {@code POST /api/v1/outbox/{id}/replay} (a dead row goes again, and the incident's held-back rows follow)
- * and {@code POST /api/v1/outbox/{id}/skip} (give the row up, releasing the rows behind it).
+ * and {@code POST /api/v1/outbox/{id}/skip} (give the row up, releasing the rows behind it). Both change a row
+ * only in the state they expect, in the UPDATE itself: a row being delivered right now cannot be skipped (409
+ * outbox-in-flight) and its delivery's outcome is recorded.
  */
 public final class OutboxApi extends RouteBuilder {
     private static final Set<String> STATUSES = Set.of("pending", "delivered", "dead", "skipped");
@@ -63,9 +66,17 @@ public final class OutboxApi extends RouteBuilder {
         } catch (NumberFormatException e) {
             throw ApiProblem.notFound("outbox row " + raw + " does not exist");
         }
-        OutboxRow row = outbox.row(id).orElseThrow(() -> ApiProblem.notFound("outbox row " + id + " does not exist"));
-        boolean changed = replay ? outbox.replay(id, clock.instant()) : outbox.skip(id);
+        outbox.row(id).orElseThrow(() -> ApiProblem.notFound("outbox row " + id + " does not exist"));
+        // The UPDATE itself checks the state (no read-then-write race with a delivery); the row is read again only
+        // to say why it refused.
+        Instant now = clock.instant();
+        boolean changed = replay ? outbox.replay(id, now) : outbox.skip(id, now);
         if (!changed) {
+            OutboxRow row = outbox.row(id).orElseThrow(() -> ApiProblem.notFound("outbox row " + id + " does not exist"));
+            if (!replay && outbox.inFlight(id, now)) {
+                throw new ApiProblem(409, "outbox-in-flight", "Delivery in flight", "outbox row " + id + " is being delivered "
+                        + "right now; its outcome will be recorded. Skip it once it is dead or waiting for a retry.");
+            }
             throw new ApiProblem(409, "outbox-state", "Not possible in this state", "outbox row " + id + " is " + row.status()
                     + (replay ? "; only dead or skipped rows can be replayed" : "; only dead or pending rows can be skipped"));
         }

@@ -1,11 +1,9 @@
 package dev.incidentgateway.outbox;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.builder.RouteBuilder;
 
 import javax.sql.DataSource;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 
@@ -35,26 +33,21 @@ public final class OutboxModule implements AutoCloseable {
         return outbox;
     }
 
-    /** Creates the relays and their timer route, and registers the gauges. */
+    /** Creates the relays and their timer route. */
     public RouteBuilder relayRoute(dev.incidentgateway.timeline.TimelineStore timeline, OutboxRelay.Settings settings, long pollMillis,
                                    MeterRegistry meters, Clock clock) {
         relays = sinks.stream().map(a -> new OutboxRelay(a.sink(), outbox, timeline, settings, meters, clock)).toList();
-        for (SinkRegistry.ActiveSink a : sinks) {
-            for (String status : List.of("pending", "dead")) {
-                Gauge.builder("gateway.outbox.rows", () -> count(a.descriptor().name(), status))
-                        .tag("connector", a.descriptor().name()).tag("status", status)
-                        .description("Outbox rows by connector and status").register(meters);
-            }
-        }
         return new OutboxRelayRoute(relays, pollMillis);
     }
 
-    private double count(String connector, String status) {
-        try {
-            return outbox.count(connector, status);
-        } catch (SQLException e) {
-            return Double.NaN;
-        }
+    /** The timer route that purges delivered rows older than {@code retention} (500 a statement, 100 statements a run). */
+    public RouteBuilder purgeRoute(java.time.Duration retention, MeterRegistry meters, Clock clock) {
+        return new OutboxPurge(outbox.dataSource(), retention, 500, 100, clock, meters).route();
+    }
+
+    /** The pending/dead gauges and the timer route that refreshes them (a scrape never queries the store). */
+    public RouteBuilder gaugeRoute(MeterRegistry meters) {
+        return new OutboxGauges(outbox, sinks.stream().map(a -> a.descriptor().name()).toList(), meters).route();
     }
 
     @Override

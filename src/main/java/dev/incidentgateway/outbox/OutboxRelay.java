@@ -14,25 +14,63 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Delivers one connector's outbox rows: claims the due rows (the head of each incident's queue, so
  * different incidents go in parallel and one incident strictly in order), hands each to the sink, and
- * writes the classified outcome back into the row: delivered, retry later (Retry-After or exponential
- * backoff with jitter), or dead. Driven by a Camel timer route ({@link OutboxRelayRoute}).
+ * writes the classified outcome back into the row: delivered, retry later (Retry-After, capped, or
+ * exponential backoff with jitter), or dead. Driven by a Camel timer route ({@link OutboxRelayRoute}).
+ *
+ * <p>Each delivery holds one of {@code concurrency} slots and has an overall deadline shorter than its
+ * lease: a call that hangs is abandoned at the deadline (recorded as a retry, its slot freed) and never
+ * holds back the other incidents, whose deliveries take the other slots meanwhile. Outcomes are recorded
+ * only while the delivery's claim still holds, so an operator's skip that won is never overwritten.
  */
 public final class OutboxRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
-    /** Relay knobs ({@code GATEWAY_OUTBOX_*}). */
-    public record Settings(Duration firstBackoff, int maxAttempts, int concurrency, Duration lease) {
+    /**
+     * Relay knobs ({@code GATEWAY_OUTBOX_*}).
+     *
+     * @param maxRetryAfter    the longest a vendor's Retry-After is honoured; asking for more waits this long
+     * @param deliveryDeadline overall time one delivery (all its HTTP calls) may take; shorter than {@code lease}
+     */
+    public record Settings(Duration firstBackoff, int maxAttempts, int concurrency, Duration lease, Duration maxRetryAfter,
+                           Duration deliveryDeadline) {
+        public Settings {
+            if (deliveryDeadline.compareTo(lease) >= 0) {
+                throw new IllegalArgumentException("the outbox delivery deadline (" + deliveryDeadline.toMillis()
+                        + " ms) must be shorter than the lease (" + lease.toMillis() + " ms): GATEWAY_OUTBOX_DELIVERY_TIMEOUT_MS "
+                        + "< GATEWAY_OUTBOX_LEASE_MS");
+            }
+        }
+
+        public Settings(Duration firstBackoff, int maxAttempts, int concurrency, Duration lease) {
+            this(firstBackoff, maxAttempts, concurrency, lease, Duration.ofSeconds(300), lease.multipliedBy(2).dividedBy(3));
+        }
+
+        /** The configured settings, the deadline kept to at most two thirds of the lease (so a short lease stays safe). */
+        public static Settings configured(Duration firstBackoff, int maxAttempts, int concurrency, Duration lease,
+                                          Duration maxRetryAfter, Duration deadline) {
+            Duration ceiling = lease.multipliedBy(2).dividedBy(3);
+            return new Settings(firstBackoff, maxAttempts, concurrency, lease, maxRetryAfter,
+                    deadline.compareTo(ceiling) > 0 ? ceiling : deadline);
+        }
+
         public Settings(Duration firstBackoff, int maxAttempts, int concurrency) {
             this(firstBackoff, maxAttempts, concurrency, Duration.ofSeconds(90));
         }
@@ -44,7 +82,12 @@ public final class OutboxRelay implements AutoCloseable {
     private final TimelineStore timeline;
     private final Settings settings;
     private final Clock clock;
+    /** One thread per slot: waits for its delivery's outcome (or deadline) and records it. */
     private final ExecutorService workers;
+    /** The sink calls themselves; a hung one is abandoned here at its deadline, not waited for. */
+    private final ExecutorService calls;
+    private final Semaphore slots;
+    private final BlockingQueue<Long> finished = new LinkedBlockingQueue<>();
     private final Timer latency;
     private final DistributionSummary attempts;
     private final MeterRegistry meters;
@@ -57,67 +100,158 @@ public final class OutboxRelay implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.meters = meters;
-        this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> {
-            Thread t = new Thread(r, "outbox-" + sink.connector());
-            t.setDaemon(true);
-            return t;
-        });
+        this.slots = new Semaphore(settings.concurrency());
+        this.workers = Executors.newFixedThreadPool(settings.concurrency(), daemon("outbox-" + sink.connector()));
+        this.calls = Executors.newCachedThreadPool(daemon("outbox-call-" + sink.connector()));
         this.latency = Timer.builder("gateway.outbox.delivery.latency").tag("connector", sink.connector())
                 .description("From the event's commit to the target's 2xx").publishPercentileHistogram().register(meters);
         this.attempts = DistributionSummary.builder("gateway.outbox.attempts").tag("connector", sink.connector())
                 .description("Attempts a delivered row needed").register(meters);
     }
 
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     public String connector() {
         return sink.connector();
     }
 
-    /** One pass: claims up to {@code concurrency} due rows and delivers them in parallel. Returns how many. */
+    /**
+     * One pass: claims as many due rows as there are free slots and starts their deliveries; does not wait
+     * for them. Returns how many it started.
+     */
     public int pass() throws SQLException {
-        Instant now = clock.instant();
-        List<OutboxItem> claimed = outbox.claimDue(sink.connector(), settings.concurrency(), now, now.plus(settings.lease()));
-        List<Future<?>> running = new ArrayList<>(claimed.size());
-        for (OutboxItem item : claimed) {
-            running.add(workers.submit(() -> deliver(item)));
+        int free = slots.availablePermits();
+        if (free == 0) {
+            return 0;
         }
-        for (Future<?> f : running) {
+        Instant now = clock.instant();
+        List<OutboxItem> claimed = outbox.claimDue(sink.connector(), free, now, now.plus(settings.lease()));
+        for (OutboxItem item : claimed) {
+            slots.acquireUninterruptibly(); // only the driving thread acquires: a permit counted free is still free
             try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return claimed.size();
-            } catch (java.util.concurrent.ExecutionException e) {
-                LOG.warn("Outbox delivery to {} failed unexpectedly: {}", sink.connector(), Redact.error(e.getCause()));
-                LOG.debug("Outbox delivery failure", e.getCause());
+                workers.execute(() -> {
+                    try {
+                        deliver(item);
+                    } finally {
+                        slots.release();
+                        finished.add(item.id());
+                    }
+                });
+            } catch (RejectedExecutionException e) { // closing: the row's lease runs out and it is due again
+                slots.release();
             }
         }
         return claimed.size();
     }
 
+    /**
+     * Keeps the slots filled while {@code running} says so: a pass after every finished delivery (which may make
+     * the next row of its incident due), a look for new rows every {@code poll} while deliveries run. Returns
+     * once no row was due and no delivery runs. A hung delivery thus blocks its own slot, never this loop.
+     */
+    public void drive(java.util.function.BooleanSupplier running, Duration poll) throws SQLException, InterruptedException {
+        while (running.getAsBoolean()) {
+            int started = pass();
+            if (started == 0 && !busy()) {
+                return; // idle: the next tick looks again
+            }
+            if (started == 0) {
+                awaitProgress(poll);
+            }
+        }
+    }
+
+    /** Whether any delivery is running. */
+    public boolean busy() {
+        return slots.availablePermits() < settings.concurrency();
+    }
+
+    /** Waits until some delivery finishes (a slot frees, the next row of its incident may be due) or {@code max} passes. */
+    public void awaitProgress(Duration max) throws InterruptedException {
+        if (finished.poll(max.toMillis(), TimeUnit.MILLISECONDS) != null) {
+            finished.clear();
+        }
+    }
+
+    /** Waits until no delivery is running (tests, shutdown). */
+    public void awaitIdle() throws InterruptedException {
+        while (busy()) {
+            awaitProgress(Duration.ofMillis(50));
+        }
+    }
+
     private void deliver(OutboxItem item) {
         try {
-            DeliveryResult result = attempt(item);
-            Instant now = clock.instant();
-            int attempt = item.attempts() + 1;
-            if (result instanceof DeliveryResult.Delivered d) {
-                outbox.delivered(item, d.created(), now);
-                latency.record(Duration.between(item.createdAt(), now));
-                attempts.record(attempt);
-                meters.counter("gateway.outbox.delivered", "connector", sink.connector()).increment();
-            } else if (result instanceof DeliveryResult.Retry r) {
-                boolean giveUp = attempt >= settings.maxAttempts();
-                Duration wait = r.retryAfter() != null ? r.retryAfter() : backoff(attempt);
-                outbox.failed(item, giveUp ? r.reason() + " (gave up after " + attempt + " attempts)" : r.reason(), now.plus(wait), giveUp);
-                meters.counter("gateway.outbox.failures", "connector", sink.connector(), "kind", giveUp ? "dead" : "retry").increment();
-            } else if (result instanceof DeliveryResult.Dead d) {
-                outbox.failed(item, d.reason(), now, true);
-                meters.counter("gateway.outbox.failures", "connector", sink.connector(), "kind", "dead").increment();
-                LOG.warn("Outbox row {} to {} dead-lettered: {}", item.id(), sink.connector(), Redact.text(d.reason()));
-            }
+            record(item, attemptWithin(item));
         } catch (SQLException e) {
             // The row keeps its lease and is due again when it runs out: nothing is lost.
             LOG.warn("Could not record the outcome of outbox row {} for {}: {}", item.id(), sink.connector(), Redact.text(e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.warn("Outbox delivery to {} failed unexpectedly: {}", sink.connector(), Redact.error(e));
+            LOG.debug("Outbox delivery failure", e);
         }
+    }
+
+    /** The sink's outcome, or a retry when it has none within the deadline (the call is abandoned, interrupted). */
+    private DeliveryResult attemptWithin(OutboxItem item) throws SQLException {
+        Future<DeliveryResult> call = calls.submit(() -> attempt(item));
+        try {
+            return call.get(settings.deliveryDeadline().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            meters.counter("gateway.outbox.deadline.exceeded", "connector", sink.connector()).increment();
+            return new DeliveryResult.Retry("no outcome from " + sink.connector() + " within the delivery deadline of "
+                    + settings.deliveryDeadline().toMillis() + " ms", null);
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("relay closing", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            return new DeliveryResult.Retry("unexpected error in the " + sink.connector() + " sink: " + e.getCause(), null);
+        }
+    }
+
+    private void record(OutboxItem item, DeliveryResult result) throws SQLException {
+        Instant now = clock.instant();
+        int attempt = item.attempts() + 1;
+        boolean recorded;
+        if (result instanceof DeliveryResult.Delivered d) {
+            recorded = outbox.delivered(item, d.created(), now);
+            if (recorded) {
+                latency.record(Duration.between(item.createdAt(), now));
+                attempts.record(attempt);
+                meters.counter("gateway.outbox.delivered", "connector", sink.connector()).increment();
+            }
+        } else if (result instanceof DeliveryResult.Retry r) {
+            boolean giveUp = attempt >= settings.maxAttempts();
+            Duration wait = r.retryAfter() != null ? cap(r.retryAfter()) : backoff(attempt);
+            recorded = outbox.failed(item, giveUp ? r.reason() + " (gave up after " + attempt + " attempts)" : r.reason(),
+                    now.plus(wait), giveUp);
+            meters.counter("gateway.outbox.failures", "connector", sink.connector(), "kind", giveUp ? "dead" : "retry").increment();
+        } else {
+            DeliveryResult.Dead d = (DeliveryResult.Dead) result;
+            recorded = outbox.failed(item, d.reason(), now, true);
+            meters.counter("gateway.outbox.failures", "connector", sink.connector(), "kind", "dead").increment();
+            LOG.warn("Outbox row {} to {} dead-lettered: {}", item.id(), sink.connector(), Redact.text(d.reason()));
+        }
+        if (!recorded) {
+            LOG.info("Outcome of outbox row {} for {} not recorded: the row was skipped or reclaimed meanwhile", item.id(),
+                    sink.connector());
+        }
+    }
+
+    /** A vendor's Retry-After, but never longer than {@code maxRetryAfter}. */
+    Duration cap(Duration retryAfter) {
+        return retryAfter.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : retryAfter;
     }
 
     private DeliveryResult attempt(OutboxItem item) throws SQLException {
@@ -143,5 +277,6 @@ public final class OutboxRelay implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
+        calls.shutdownNow();
     }
 }

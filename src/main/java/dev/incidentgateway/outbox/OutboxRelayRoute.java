@@ -5,8 +5,9 @@ import org.apache.camel.builder.RouteBuilder;
 import java.util.List;
 
 /**
- * One Camel timer route per active sink drives its relay. A pass that found work is followed at once by
- * another, so a backlog drains at full speed; an idle relay polls every {@code pollMillis}.
+ * One Camel timer route per active sink drives its relay ({@link OutboxRelay#drive}): while deliveries run,
+ * every finished one is followed at once by another pass, so a backlog drains at full speed and a hung
+ * delivery blocks only its own slot; an idle relay polls every {@code pollMillis}.
  */
 public final class OutboxRelayRoute extends RouteBuilder {
     private final List<OutboxRelay> relays;
@@ -22,12 +23,7 @@ public final class OutboxRelayRoute extends RouteBuilder {
         for (OutboxRelay relay : relays) {
             from("timer:outbox-" + relay.connector() + "?delay=" + pollMillis + "&period=" + pollMillis)
                     .routeId("outbox-relay-" + relay.connector())
-                    .process(exchange -> {
-                        int handled;
-                        do {
-                            handled = relay.pass();
-                        } while (handled > 0 && getContext().isStarted());
-                    });
+                    .process(exchange -> relay.drive(getContext()::isStarted, java.time.Duration.ofMillis(pollMillis)));
         }
     }
 }

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The outbox table: which rows are due, and the state transitions of a row (delivered, retry, dead,
@@ -34,7 +35,8 @@ public final class OutboxStore {
 
     /**
      * Claims up to {@code limit} due rows (at most one per incident) by moving their next attempt to
-     * {@code leaseUntil}: if this process dies while delivering, the row is simply due again then.
+     * {@code leaseUntil}: if this process dies while delivering, the row is simply due again then. Each claim
+     * gets a fresh token ({@link OutboxItem#claimToken()}); the outcome is recorded only while it still holds.
      */
     public List<OutboxItem> claimDue(String connector, int limit, Instant now, Instant leaseUntil) throws SQLException {
         List<OutboxRow> due = new ArrayList<>();
@@ -49,14 +51,16 @@ public final class OutboxStore {
             }
             List<OutboxItem> claimed = new ArrayList<>();
             try (PreparedStatement claim = c.prepareStatement(
-                    "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at = ?")) {
+                    "UPDATE outbox SET next_attempt_at = ?, claim_token = ? WHERE id = ? AND status = 'pending' AND next_attempt_at = ?")) {
                 for (OutboxRow r : due) {
+                    long token = ThreadLocalRandom.current().nextLong();
                     claim.setObject(1, utc(leaseUntil));
-                    claim.setLong(2, r.id());
-                    claim.setObject(3, utc(r.nextAttemptAt()));
+                    claim.setLong(2, token);
+                    claim.setLong(3, r.id());
+                    claim.setObject(4, utc(r.nextAttemptAt()));
                     if (claim.executeUpdate() == 1) { // another instance may have claimed it first
                         claimed.add(new OutboxItem(r.id(), r.connector(), r.incidentId(), r.eventId(), r.eventSeq(), r.attempts(),
-                                r.createdAt()));
+                                r.createdAt(), token));
                     }
                 }
             }
@@ -64,17 +68,23 @@ public final class OutboxStore {
         }
     }
 
-    /** Marks a row delivered and, in the same transaction, records the ticket/thread the delivery created. */
-    public void delivered(OutboxItem item, ExternalRef created, Instant now) throws SQLException {
+    /**
+     * Marks a row delivered and, in the same transaction, records the ticket/thread the delivery created.
+     * Returns {@code false} (and changes nothing) when the claim no longer holds: an operator skipped the row
+     * meanwhile, or its lease ran out and another delivery claimed it.
+     */
+    public boolean delivered(OutboxItem item, ExternalRef created, Instant now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (created != null) {
+                int changed = update(c, "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, "
+                        + "last_error = NULL, claim_token = NULL WHERE id = ? AND status = 'pending' AND claim_token = ?",
+                        utc(now), item.id(), item.claimToken());
+                if (changed == 1 && created != null) {
                     ExternalRefs.insert(c, created, now);
                 }
-                update(c, "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL "
-                        + "WHERE id = ?", utc(now), item.id());
                 c.commit();
+                return changed == 1;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -82,26 +92,46 @@ public final class OutboxStore {
         }
     }
 
-    /** Counts the failed attempt and schedules the next one, or dead-letters the row when {@code dead}. */
-    public void failed(OutboxItem item, String reason, Instant nextAttempt, boolean dead) throws SQLException {
+    /**
+     * Counts the failed attempt and schedules the next one, or dead-letters the row when {@code dead}; like
+     * {@link #delivered}, only while the claim holds ({@code false} otherwise).
+     */
+    public boolean failed(OutboxItem item, String reason, Instant nextAttempt, boolean dead) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            update(c, "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, status = ? WHERE id = ?",
-                    truncate(reason), utc(nextAttempt), dead ? "dead" : "pending", item.id());
+            return update(c, "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, status = ?, "
+                    + "claim_token = NULL WHERE id = ? AND status = 'pending' AND claim_token = ?",
+                    truncate(reason), utc(nextAttempt), dead ? "dead" : "pending", item.id(), item.claimToken()) == 1;
         }
     }
 
-    /** A dead (or skipped) row becomes pending again, due now, with its attempts reset. */
+    /** A dead or skipped row becomes pending again, due now, with its attempts reset; any other row is left alone. */
     public boolean replay(long id, Instant now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return update(c, "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? "
+            return update(c, "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, claim_token = NULL "
                     + "WHERE id = ? AND status IN ('dead', 'skipped')", utc(now), id) == 1;
         }
     }
 
-    /** A dead or pending row is given up, releasing the incident's later rows. */
-    public boolean skip(long id) throws SQLException {
+    /**
+     * A dead row, or a pending row no delivery holds right now, is given up, releasing the incident's later
+     * rows. A row being delivered (claimed, lease not run out) is left alone: its outcome will be recorded.
+     */
+    public boolean skip(long id, Instant now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return update(c, "UPDATE outbox SET status = 'skipped' WHERE id = ? AND status IN ('dead', 'pending')", id) == 1;
+            return update(c, "UPDATE outbox SET status = 'skipped', claim_token = NULL WHERE id = ? AND (status = 'dead' "
+                    + "OR (status = 'pending' AND (claim_token IS NULL OR next_attempt_at <= ?)))", id, utc(now)) == 1;
+        }
+    }
+
+    /** Whether a delivery holds the row right now (claimed, lease running). */
+    public boolean inFlight(long id, Instant now) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM outbox WHERE id = ? AND status = 'pending' AND claim_token IS NOT NULL AND next_attempt_at > ?")) {
+            ps.setLong(1, id);
+            ps.setObject(2, utc(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 

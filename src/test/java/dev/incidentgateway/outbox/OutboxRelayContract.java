@@ -1,11 +1,6 @@
 package dev.incidentgateway.outbox;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.incidentgateway.config.GatewayConfig;
-import dev.incidentgateway.store.SqlDialect;
-import dev.incidentgateway.store.StoreFactory;
-import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import dev.incidentgateway.testsupport.TestStore;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
@@ -19,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -35,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * incident, replay and skip. (The vendor sinks are tested against their contract fakes elsewhere.)
  */
 abstract class OutboxRelayContract {
-    TestStore testStore;
+    OutboxTestStore store;
     HikariDataSource dataSource;
     TimelineStore timeline;
     OutboxStore outbox;
@@ -46,17 +40,10 @@ abstract class OutboxRelayContract {
 
     @BeforeEach
     void open() {
-        if (kind() == TestStore.Kind.POSTGRESQL) {
-            PostgresTestDatabase.assumeAvailable();
-        }
-        testStore = TestStore.create(kind());
-        GatewayConfig config = testStore.config();
-        dataSource = StoreFactory.openAndMigrate(config);
-        SinkDescriptor subscription = new SinkDescriptor("scripted", EnumSet.allOf(EventType.class), Severity.SEV3, Map.of(),
-                JsonNodeFactory.instance.objectNode());
-        timeline = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway", 256,
-                10_000, new SimpleMeterRegistry(), testStore.chainKey(), List.of(new OutboxWriter(List.of(subscription))));
-        outbox = new OutboxStore(dataSource);
+        store = new OutboxTestStore(kind(), "scripted");
+        dataSource = store.dataSource;
+        timeline = store.timeline;
+        outbox = store.outbox;
         sink = new ScriptedSink();
         relay = new OutboxRelay(sink, outbox, timeline, new OutboxRelay.Settings(Duration.ofMillis(1), 4, 8),
                 new SimpleMeterRegistry(), Clock.systemUTC());
@@ -66,9 +53,7 @@ abstract class OutboxRelayContract {
     void close() {
         if (relay != null) {
             relay.close();
-            timeline.close();
-            dataSource.close();
-            testStore.close();
+            store.close();
         }
     }
 
@@ -118,14 +103,19 @@ abstract class OutboxRelayContract {
     }
 
     void drain() throws Exception {
-        for (int i = 0; i < 200 && relay.pass() > 0; i++) {
-            // keep passing while rows are due
+        for (int i = 0; i < 200; i++) { // keep passing while rows are due
+            int started = relay.pass();
+            relay.awaitIdle();
+            if (started == 0) {
+                return;
+            }
         }
     }
 
     void drainUntilSettled(int passes) throws Exception {
         for (int i = 0; i < passes; i++) {
             relay.pass();
+            relay.awaitIdle();
             Thread.sleep(5);
         }
     }
@@ -205,7 +195,7 @@ abstract class OutboxRelayContract {
         sink.script.add(new DeliveryResult.Dead("HTTP 403"));
         drainUntilSettled(10);
         long deadId = outbox.list("scripted", "dead", 0, 10).get(0).id();
-        assertThat(outbox.skip(deadId)).isTrue();
+        assertThat(outbox.skip(deadId, java.time.Instant.now())).isTrue();
         drainUntilSettled(10);
         assertThat(sink.delivered.get("S-1")).containsExactly("note");
         assertThat(outbox.row(deadId).orElseThrow().status()).isEqualTo("skipped");

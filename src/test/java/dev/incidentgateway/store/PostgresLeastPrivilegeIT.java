@@ -115,7 +115,7 @@ class PostgresLeastPrivilegeIT {
         assertThat(claimed).extracting(OutboxItem::id).containsExactly(rowId);
         outbox.failed(claimed.get(0), "boom", now, true);
         assertThat(outbox.replay(rowId, now)).isTrue();
-        assertThat(outbox.skip(rowId)).isTrue();
+        assertThat(outbox.skip(rowId, now)).isTrue();
         assertThat(outbox.row(rowId)).get().extracting(r -> r.status()).isEqualTo("skipped");
 
         assertThat(new ViewRebuilder(gateway.dataSource(), SqlDialect.POSTGRESQL).rebuild()).isGreaterThanOrEqualTo(1);
