@@ -154,6 +154,9 @@ class GatewayRoutesIT {
 
         g.dataSource().close(); // the database no longer answers
 
+        // /health reads the background store probe (every 0.5 s), so DOWN shows within a few seconds, not at once
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> api.get("/health").status() == 503);
         Response down = api.get("/health");
         assertThat(down.status()).as(down.toString()).isEqualTo(503);
         assertThat(down.contentType()).startsWith("application/json");
