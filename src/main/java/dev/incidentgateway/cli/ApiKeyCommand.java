@@ -1,5 +1,7 @@
 package dev.incidentgateway.cli;
 
+import dev.incidentgateway.security.TokenDigest;
+
 import dev.incidentgateway.security.ApiKeyStore;
 import dev.incidentgateway.security.ApiKeys;
 import dev.incidentgateway.security.Scope;
@@ -70,7 +72,7 @@ public final class ApiKeyCommand implements StoreCommand {
         }
         String key = ApiKeys.generate();
         try {
-            store.create(name, ApiKeys.hashHex(key), parsed, clock.instant());
+            store.create(name, TokenDigest.sha256Hex(key), parsed, clock.instant());
         } catch (ApiKeyStore.NameTakenException e) {
             err.println(e.getMessage());
             return USAGE;

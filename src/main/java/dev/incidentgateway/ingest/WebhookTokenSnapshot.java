@@ -2,7 +2,7 @@ package dev.incidentgateway.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.ingest.auth.TokenCheck;
-import dev.incidentgateway.ingest.auth.TokenDigest;
+import dev.incidentgateway.security.TokenDigest;
 import dev.incidentgateway.timeline.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

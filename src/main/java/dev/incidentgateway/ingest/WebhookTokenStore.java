@@ -1,11 +1,10 @@
 package dev.incidentgateway.ingest;
 
-import dev.incidentgateway.ingest.auth.TokenDigest;
+import dev.incidentgateway.security.TokenDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +13,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,7 +28,6 @@ public final class WebhookTokenStore {
     public static final String TOKEN_PREFIX = "igw_wh_";
     /** The plain-text token of versions before per-source tokens, in {@code gateway_secrets}. */
     static final String LEGACY_SECRET_NAME = "webhook-token";
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Logger LOG = LoggerFactory.getLogger(WebhookTokenStore.class);
 
     private final DataSource dataSource;
@@ -39,11 +36,9 @@ public final class WebhookTokenStore {
         this.dataSource = dataSource;
     }
 
-    /** A new token for {@code source}: 256 bits from {@link SecureRandom}, base64url, with the recognizable prefix. */
+    /** A new token for {@code source}: 256 random bits ({@link TokenDigest#generate}) behind the recognizable prefix. */
     static String newToken(String source) {
-        byte[] random = new byte[32];
-        RANDOM.nextBytes(random);
-        return TOKEN_PREFIX + source + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        return TokenDigest.generate(TOKEN_PREFIX + source + "_");
     }
 
     /**

@@ -60,7 +60,7 @@ public final class ApiKeyVerifier implements CredentialVerifier, AutoCloseable {
         if (!ApiKeys.looksLikeKey(token)) {
             throw new InvalidCredentialException("not an API key");
         }
-        byte[] hash = ApiKeys.hash(token);
+        byte[] hash = TokenDigest.sha256(token);
         ApiKeyStore.Active match = null;
         // Compare against every key with MessageDigest.isEqual (constant time) and no early exit, so the
         // time taken says nothing about which stored hash shares a prefix with the presented one.

@@ -1,6 +1,7 @@
 package dev.incidentgateway.cli;
 
-import dev.incidentgateway.security.ApiKeys;
+import dev.incidentgateway.security.TokenDigest;
+
 import dev.incidentgateway.testsupport.GatewayProcess;
 import dev.incidentgateway.testsupport.GatewayProcess.Command;
 import dev.incidentgateway.testsupport.GatewayProcess.Launched;
@@ -77,7 +78,7 @@ class ApiKeyCliIT {
                 assertThat(list.stdout()).contains("ops").contains("read,write").contains("prometheus").contains("metrics");
                 for (String key : List.of(ops, prom)) {
                     assertThat(list.output()).doesNotContain(key).doesNotContain(key.substring(4, 20))
-                            .doesNotContain(ApiKeys.hashHex(key)).doesNotContain(ApiKeys.hashHex(key).substring(0, 16));
+                            .doesNotContain(TokenDigest.sha256Hex(key)).doesNotContain(TokenDigest.sha256Hex(key).substring(0, 16));
                 }
 
                 Command revoked = gw.command(dir, env, "api-key", "revoke", "prometheus");

@@ -2,7 +2,7 @@ package dev.incidentgateway.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.config.GatewayConfig;
-import dev.incidentgateway.ingest.auth.TokenDigest;
+import dev.incidentgateway.security.TokenDigest;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;

@@ -2,7 +2,7 @@ package dev.incidentgateway.ingest;
 
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.ingest.auth.BearerTokenAuthenticator;
-import dev.incidentgateway.ingest.auth.TokenDigest;
+import dev.incidentgateway.security.TokenDigest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

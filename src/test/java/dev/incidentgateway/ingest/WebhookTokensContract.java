@@ -7,7 +7,7 @@ import dev.incidentgateway.Gateway;
 import dev.incidentgateway.cli.StoreCommand;
 import dev.incidentgateway.cli.WebhookTokenCommand;
 import dev.incidentgateway.config.GatewayConfig;
-import dev.incidentgateway.ingest.auth.TokenDigest;
+import dev.incidentgateway.security.TokenDigest;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.testsupport.GatewayFixture;

@@ -1,5 +1,7 @@
 package dev.incidentgateway.testsupport;
 
+import dev.incidentgateway.security.TokenDigest;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.security.ApiKeyStore;
@@ -29,7 +31,7 @@ public final class TestApiKeys {
     public static String create(ApiKeyStore store, String name, Set<Scope> scopes) {
         String key = ApiKeys.generate();
         try {
-            store.create(name, ApiKeys.hashHex(key), scopes, Instant.now());
+            store.create(name, TokenDigest.sha256Hex(key), scopes, Instant.now());
         } catch (Exception e) {
             throw new IllegalStateException("cannot store test API key " + name, e);
         }

@@ -1,5 +1,7 @@
 package dev.incidentgateway.ingest.auth;
 
+import dev.incidentgateway.security.TokenDigest;
+
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.ingest.WebhookRequest;
 

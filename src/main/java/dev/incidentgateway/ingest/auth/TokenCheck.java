@@ -1,5 +1,7 @@
 package dev.incidentgateway.ingest.auth;
 
+import dev.incidentgateway.security.TokenDigest;
+
 import java.security.MessageDigest;
 
 /**
