@@ -25,7 +25,7 @@ import java.time.Instant;
 public final class OutboxPurge {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxPurge.class);
     private static final String DELETE = "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'delivered' "
-            + "AND delivered_at < ? ORDER BY id LIMIT ?)";
+            + "AND delivered_at < ? ORDER BY delivered_at LIMIT ?)";
     /** How often the purge runs: often enough that each run finds little. */
     static final Duration PERIOD = Duration.ofMinutes(5);
 
