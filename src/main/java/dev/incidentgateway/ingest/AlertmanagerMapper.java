@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.api.ApiProblem;
+import dev.incidentgateway.timeline.EventLimits;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.Severity;
@@ -115,10 +116,10 @@ public class AlertmanagerMapper implements WebhookMapper {
 
     private static Instant instant(String value, String field) {
         try {
-            return Instant.parse(value);
+            return EventLimits.checkEventTime(field, Instant.parse(value));
         } catch (DateTimeParseException e) {
             try {
-                return java.time.OffsetDateTime.parse(value).toInstant();
+                return EventLimits.checkEventTime(field, java.time.OffsetDateTime.parse(value).toInstant());
             } catch (DateTimeParseException e2) {
                 throw ApiProblem.invalidField(field, field + " must be an RFC 3339 time, got '" + value + "'");
             }

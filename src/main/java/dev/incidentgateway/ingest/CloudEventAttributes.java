@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.timeline.EventLimits;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.function.Function;
@@ -76,11 +77,13 @@ final class CloudEventAttributes {
         }
         String time = attribute.apply("time");
         if (time != null) {
+            Instant t;
             try {
-                OffsetDateTime.parse(time);
+                t = OffsetDateTime.parse(time).toInstant();
             } catch (DateTimeParseException e) {
                 throw ApiProblem.invalidField(at + "time", "time must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z");
             }
+            EventLimits.checkEventTime(at + "time", t);
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.incidentgateway.timeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -29,6 +31,14 @@ public final class EventLimits {
     public static final int CONTENT = 1_048_576;
     /** JSON nesting depth of data, and of any request body (see GatewayJson). */
     public static final int JSON_DEPTH = 64;
+    /** Earliest eventTime accepted: before it, a time is a sender's placeholder or a unit mistake (seconds as ms). */
+    public static final Instant EARLIEST_EVENT_TIME = Instant.parse("1970-01-01T00:00:00Z");
+    /**
+     * How far ahead of the gateway's clock an eventTime may lie: room for a sender's clock skew, while a time
+     * years ahead (a unit mistake, or a year beyond what PostgreSQL can store) is the sender's 400, not a stored
+     * event that every SLA clock and timeline order would then trust.
+     */
+    public static final Duration EVENT_TIME_SKEW = Duration.ofDays(1);
 
     private EventLimits() {
     }
@@ -49,6 +59,22 @@ public final class EventLimits {
             text("data.assignee", e.data().get("assignee").asText(), ASSIGNEE);
         }
         json("data", e.data(), 1);
+        checkEventTime("eventTime", e.eventTime());
+    }
+
+    /**
+     * The event-time range, checked by the store and, earlier, by each mapper that reads a time so that the answer
+     * names the sender's own field ({@code time}, {@code alerts[0].startsAt}, a JSONPath).
+     *
+     * @return {@code t}
+     * @throws InvalidEventException naming {@code field} when {@code t} lies outside the range
+     */
+    public static Instant checkEventTime(String field, Instant t) {
+        if (t != null && (t.isBefore(EARLIEST_EVENT_TIME) || t.isAfter(Instant.now().plus(EVENT_TIME_SKEW)))) {
+            throw new InvalidEventException(field, field + " must lie between " + EARLIEST_EVENT_TIME
+                    + " and one day after the gateway's clock");
+        }
+        return t;
     }
 
     private static void text(String field, String value, int max) {

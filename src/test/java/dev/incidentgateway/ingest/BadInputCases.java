@@ -45,6 +45,12 @@ final class BadInputCases {
             time.put("time", t);
             rows.add(structured("time '" + t + "'", time, auth, "time"));
         }
+        // Well-formed but out of range: a placeholder before 1970, a far future (beyond what PostgreSQL stores).
+        for (String t : new String[]{"1969-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "3026-11-30T10:00:00Z", "+99999-01-01T00:00:00Z"}) {
+            ObjectNode time = valid();
+            time.put("time", t);
+            rows.add(structured("time out of range '" + t + "'", time, auth, "time"));
+        }
         ObjectNode numericTime = valid();
         numericTime.put("time", 1764496800);
         rows.add(structured("numeric time", numericTime, auth, "time"));
@@ -150,6 +156,10 @@ final class BadInputCases {
                 "0001-01-01T00:00:00Z").replace("p99 above 2s", "p99\\u0000");
         rows.add(new Case("Alertmanager NUL in summary", "/webhooks/alertmanager", "application/json",
                 nul.getBytes(StandardCharsets.UTF_8), auth, 400, "title"));
+        String future = WebhookIngestContract.alertmanager("firing", "fp-future-" + System.nanoTime(), "3026-11-30T10:00:00Z",
+                "0001-01-01T00:00:00Z");
+        rows.add(new Case("Alertmanager startsAt a thousand years ahead", "/webhooks/alertmanager", "application/json",
+                future.getBytes(StandardCharsets.UTF_8), auth, 400, "alerts[0].startsAt"));
     }
 
     private static final String STRUCTURED_TYPE = BadInputContract.STRUCTURED;

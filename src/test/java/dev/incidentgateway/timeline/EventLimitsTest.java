@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -31,6 +34,18 @@ class EventLimitsTest {
         assertThat(refusedField(note().ceType("t".repeat(257)).build())).isEqualTo("ceType");
         assertThat(refusedField(note().ceSource("s".repeat(513)).build())).isEqualTo("ceSource");
         assertThat(refusedField(note().correlationKey("k".repeat(513)).build())).isEqualTo("correlationKey");
+    }
+
+    @Test
+    void eventTimesFrom1970ToADayAheadPassAndOthersAreRefused() {
+        Instant now = Instant.now();
+        for (Instant ok : new Instant[]{EventLimits.EARLIEST_EVENT_TIME, now.minus(Duration.ofDays(3650)), now.plus(Duration.ofHours(23))}) {
+            assertThatCode(() -> EventLimits.check(note().eventTime(ok).build())).as(ok.toString()).doesNotThrowAnyException();
+        }
+        for (Instant bad : new Instant[]{EventLimits.EARLIEST_EVENT_TIME.minusMillis(1), Instant.parse("0001-01-01T00:00:00Z"),
+                now.plus(Duration.ofDays(2)), Instant.parse("+99999-01-01T00:00:00Z")}) {
+            assertThat(refusedField(note().eventTime(bad).build())).as(bad.toString()).isEqualTo("eventTime");
+        }
     }
 
     @Test

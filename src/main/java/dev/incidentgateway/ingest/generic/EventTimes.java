@@ -3,6 +3,7 @@ package dev.incidentgateway.ingest.generic;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.ingest.generic.WebhookSourceMapping.TimeRule;
+import dev.incidentgateway.timeline.EventLimits;
 
 import java.math.BigDecimal;
 import java.time.DateTimeException;
@@ -11,18 +12,23 @@ import java.time.format.DateTimeFormatter;
 
 /** Reads an item's event time as its {@link TimeRule} says; an unreadable value answers 400 naming the path. */
 final class EventTimes {
+    private static final String GO_ZERO_TIME = "0001-01-01T00:00:00";
+
     private EventTimes() {
     }
 
     /** @return the time, or {@code null} when no alternative yields a value */
     static Instant read(Item item, TimeRule rule) {
-        FieldPath.Hit hit = rule.path().first(item.node());
+        // Go's zero time (Alertmanager's and Grafana's endsAt of a firing alert) means "not set": the next
+        // alternative is read instead, as it would be for a missing field.
+        FieldPath.Hit hit = rule.path().first(item.node(), v -> !(v.isTextual() && v.asText().startsWith(GO_ZERO_TIME)));
         if (hit == null) {
             return null;
         }
         JsonNode v = hit.value();
+        Instant t;
         try {
-            return switch (rule.format()) {
+            t = switch (rule.format()) {
                 case ISO_8601 -> {
                     if (!v.isTextual()) {
                         throw new DateTimeException("not a string");
@@ -41,6 +47,7 @@ final class EventTimes {
             throw ApiProblem.invalidField(field, "the event time at " + field + " is not " + describe(rule)
                     + ": " + (v.isTextual() ? "'" + v.asText() + "'" : v.toString()));
         }
+        return EventLimits.checkEventTime(item.field(hit.expression()), t);
     }
 
     private static BigDecimal number(JsonNode v) {

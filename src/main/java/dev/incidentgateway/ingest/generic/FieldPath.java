@@ -79,9 +79,14 @@ public final class FieldPath {
 
     /** The first present value and the expression that found it, or {@code null} when none is present. */
     Hit first(JsonNode item) {
+        return first(item, v -> true);
+    }
+
+    /** The first alternative whose value is present and {@code usable}. */
+    Hit first(JsonNode item, java.util.function.Predicate<JsonNode> usable) {
         for (int i = 0; i < compiled.size(); i++) {
             JsonNode value = read(compiled.get(i), item);
-            if (present(value)) {
+            if (present(value) && usable.test(value)) {
                 return new Hit(expressions.get(i), value);
             }
         }
