@@ -26,3 +26,26 @@ ensure_jar() {
     log "$JAR is up to date"
   fi
 }
+
+# start_pg PORT: starts a throwaway PostgreSQL (scripts/pg-test-cluster.sh) and sets PG_URL, or leaves PG_URL
+# empty and says why (BENCH_SKIP_PG=1 skips it). stop_pg PORT stops and removes it; call it from an EXIT trap.
+start_pg() {
+  PG_URL=""
+  if [[ ${BENCH_SKIP_PG:-0} == 1 ]]; then
+    log "BENCH_SKIP_PG=1: H2 only"
+    return 0
+  fi
+  log "starting a throwaway PostgreSQL on port $1 ..."
+  local err; err=$(mktemp)
+  if PG_URL=$(bash scripts/pg-test-cluster.sh start "" "$1" 2>"$err"); then
+    log "PostgreSQL: $PG_URL"
+  else
+    PG_URL=""
+    log "PostgreSQL could not be started; H2 only. Reason:"
+    tail -n 5 "$err" >&2 || true
+  fi
+  rm -f "$err"
+}
+stop_pg() {
+  bash scripts/pg-test-cluster.sh stop "" "$1" >/dev/null 2>&1 || true
+}

@@ -1,0 +1,96 @@
+package dev.incidentgateway.store;
+
+import dev.incidentgateway.security.Redact;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps an embedded H2 file close to the size of its live data while the gateway runs.
+ *
+ * <p>Why it is needed: the gateway's H2 URL has {@code WRITE_DELAY=0} (a commit is written before it returns, so
+ * a 2xx survives kill -9). That also switches off H2's background writer, and with it the only thing that
+ * compacts the file while it is open: every commit appends a new chunk of changed B-tree pages (15–25 KB for one
+ * event) and the file grew by that much per event until it was closed. H2 has no SQL command for online
+ * compaction, so this does what the background writer would: every {@link #PERIOD} it forces the file to disk
+ * ({@link MVStore#sync()}) and rewrites chunks that are mostly garbage ({@link MVStore#compact(int, int)}), so
+ * their space is reused by later commits. The file does not shrink while open (H2 compacts it on close), but it
+ * stops growing by a chunk per commit: it settles at its live data plus a working area of recent writes. H2 reuses a freed chunk's space only after the {@code RETENTION_TIME} the URL sets
+ * ({@link StoreFactory#durableUrl}, 2 s instead of H2's 45 s): H2 keeps old chunks for that long in case the
+ * operating system has not yet written the newer ones, and the sync here bounds that to one period. Figures:
+ * {@code bench/storage.sh}.
+ *
+ * <p>Reaches the MVStore through H2's engine classes (stable within the pinned H2 version; a store opened
+ * differently, e.g. through a TCP server, is left alone). It stops by itself once the database is closed.
+ */
+public final class H2FileMaintenance {
+    private static final Logger LOG = LoggerFactory.getLogger(H2FileMaintenance.class);
+    static final Duration PERIOD = Duration.ofMillis(500);
+    /**
+     * Rewrite whenever the file holds any garbage: H2 counts a chunk as used while one live page is left in it,
+     * so the file's fill rate stays high (over 90 %) while its chunks are mostly dead (5 % live measured); a lower
+     * target than 100 rewrote nothing and the file grew without bound.
+     */
+    static final int TARGET_FILL_RATE = 100;
+    /** At most this many bytes rewritten per run (4 MB/s), so one run never holds the store long. */
+    static final int MAX_REWRITE_BYTES = 2 << 20;
+
+    private H2FileMaintenance() {
+    }
+
+    /** Starts the maintenance for an embedded H2 store; does nothing for any other store. */
+    public static void startIfEmbeddedH2(DataSource dataSource) {
+        mvStore(dataSource).ifPresent(mv -> {
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "h2-file-maintenance");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.scheduleWithFixedDelay(() -> {
+                if (mv.isClosed() || !runOnce(mv)) {
+                    timer.shutdown();
+                }
+            }, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** @return whether to go on */
+    static boolean runOnce(MVStore mv) {
+        try {
+            mv.sync();
+            mv.compact(TARGET_FILL_RATE, MAX_REWRITE_BYTES);
+            return true;
+        } catch (RuntimeException e) {
+            if (mv.isClosed()) {
+                return false; // closed between the check and the call: the store is shutting down
+            }
+            LOG.warn("H2 file maintenance failed (the file may grow until the next restart): {}", Redact.text(String.valueOf(e.getMessage())));
+            return true;
+        }
+    }
+
+    static Optional<MVStore> mvStore(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            if (!c.isWrapperFor(JdbcConnection.class)
+                    || !(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local)
+                    || local.getDatabase().getStore() == null || !local.getDatabase().isPersistent()) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(local.getDatabase().getStore().getMvStore());
+        } catch (SQLException e) {
+            LOG.warn("H2 file maintenance not started: {}", Redact.text(String.valueOf(e.getMessage())));
+            return Optional.empty();
+        }
+    }
+}
