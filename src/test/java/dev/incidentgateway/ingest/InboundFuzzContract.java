@@ -58,10 +58,21 @@ abstract class InboundFuzzContract {
         return f;
     }
 
+    /** Answers by class (index status / 100) per store, written to target/fuzz-summary-<store>.txt for bench/faults.sh. */
+    private static final Map<TestStore.Kind, int[]> ANSWERS = new EnumMap<>(TestStore.Kind.class);
+
     @AfterContainer
-    static void stop() {
+    static void stop() throws java.io.IOException {
         FIXTURES.values().forEach(GatewayFixture::close);
         FIXTURES.clear();
+        for (Map.Entry<TestStore.Kind, int[]> e : ANSWERS.entrySet()) {
+            int[] n = e.getValue();
+            String store = e.getKey() == TestStore.Kind.H2 ? "h2" : "postgresql";
+            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "fuzz-summary-" + store + ".txt"), String.format(
+                    "fuzz store=%s cases=%d answered_2xx=%d answered_4xx=%d answered_5xx=%d%n", store,
+                    java.util.Arrays.stream(n).sum(), n[2], n[4], n[5]));
+        }
+        ANSWERS.clear();
     }
 
     @Provide
@@ -78,6 +89,9 @@ abstract class InboundFuzzContract {
         String before = newestEventId(http);
         Response r = http.post(target.path(), target.contentType(), HttpRequest.BodyPublishers.ofByteArray(body),
                 target.path().startsWith("/webhooks/") ? new String[]{"Authorization", "Bearer " + TOKEN} : new String[0]);
+        synchronized (ANSWERS) {
+            ANSWERS.computeIfAbsent(kind(), k -> new int[6])[Math.min(5, r.status() / 100)]++;
+        }
         String shown = target.path() + " " + new String(body, StandardCharsets.UTF_8).substring(0, Math.min(body.length, 300)) + " -> " + r;
         assertThat(r.status()).as(shown).isLessThan(500);
         if (r.status() >= 300) {
