@@ -1,0 +1,145 @@
+package dev.incidentgateway.transport;
+
+import dev.incidentgateway.Gateway;
+import dev.incidentgateway.testsupport.HttpApi;
+import dev.incidentgateway.testsupport.PausableTcpProxy;
+import dev.incidentgateway.testsupport.PostgresTestDatabase;
+import dev.incidentgateway.testsupport.TestApiKeys;
+import dev.incidentgateway.testsupport.TestStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * PostgreSQL hangs (a paused TCP proxy) while more appends than there are request threads wait for it: every
+ * request thread is blocked, so a request that needs one (here /metrics) gets no answer, yet GET /health without a
+ * credential answers (from the event loop) and turns DOWN; after the resume everything answers again. Bounds are
+ * generous: a 2 s client timeout on /health is the only clock.
+ */
+class HealthUnderLoadIT {
+    private static final Pattern HOST_PORT = Pattern.compile("^(jdbc:postgresql://)([^/:?]+)(?::(\\d+))?(.*)$");
+    /** More than Vert.x's 20 worker threads. */
+    private static final int BLOCKED_APPENDS = 30;
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    private TestStore store;
+    private PausableTcpProxy proxy;
+    private Gateway gateway;
+    private String adminKey;
+
+    @AfterEach
+    void stop() {
+        if (proxy != null) {
+            proxy.resume();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Test
+    void healthAnswersWhileEveryRequestThreadIsBlockedOnAHungDatabase() throws Exception {
+        PostgresTestDatabase.assumeAvailable();
+        store = TestStore.create(TestStore.Kind.POSTGRESQL);
+        Matcher m = HOST_PORT.matcher(store.env().get("GATEWAY_DB_URL"));
+        assertThat(m.matches()).isTrue();
+        proxy = new PausableTcpProxy(m.group(2), m.group(3) == null ? 5432 : Integer.parseInt(m.group(3)));
+        Map<String, String> env = Map.of("GATEWAY_DB_URL", m.group(1) + "127.0.0.1:" + proxy.port() + m.group(4),
+                "GATEWAY_APPEND_TIMEOUT_MS", "20000");
+        adminKey = TestApiKeys.admin(store.config(env));
+        gateway = Gateway.create(store.config(env)).start();
+        String id = "LOAD-1";
+        assertThat(send(post("/api/v1/incidents", "{\"id\":\"" + id + "\",\"title\":\"Load\",\"actor\":\"t\"}")).statusCode())
+                .isEqualTo(201);
+
+        proxy.pause();
+        List<CompletableFuture<HttpResponse<String>>> appends = new ArrayList<>();
+        for (int i = 0; i < BLOCKED_APPENDS; i++) {
+            appends.add(client.sendAsync(post("/api/v1/incidents/" + id + "/events",
+                    "{\"type\":\"note\",\"actor\":\"t\",\"content\":\"n" + i + "\"}"), HttpResponse.BodyHandlers.ofString()));
+        }
+        assertThat(workersBlocked()).as("every request thread waits on the database (else this test proves nothing)").isTrue();
+
+        HttpResponse<String> health = anonymousHealth();
+        assertThat(health.statusCode()).isIn(200, 503);
+        assertThat(awaitAnonymousHealth(503, "DOWN")).as("/health turns DOWN while the request threads are blocked").isTrue();
+
+        proxy.resume();
+        for (CompletableFuture<HttpResponse<String>> f : appends) {
+            HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).as(r.body()).isIn(201, 503);
+        }
+        assertThat(awaitAnonymousHealth(200, "UP")).isTrue();
+        assertThat(send(authorized("/metrics").GET().build()).statusCode()).isEqualTo(200);
+    }
+
+    /** True once a request that needs a request thread (/metrics with a key) gets no answer within 3 s. */
+    private boolean workersBlocked() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            try {
+                client.send(authorized("/metrics").timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                Thread.sleep(200);
+            } catch (HttpTimeoutException noThreadFree) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean awaitAnonymousHealth(int status, String text) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            HttpResponse<String> r = anonymousHealth();
+            if (r.statusCode() == status) {
+                assertThat(HttpApi.JSON.readTree(r.body()).path("status").asText()).isEqualTo(text);
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    /** Must answer within 2 s (a hang fails the test with HttpTimeoutException). */
+    private HttpResponse<String> anonymousHealth() throws Exception {
+        return client.send(HttpRequest.newBuilder(uri("/health")).timeout(Duration.ofSeconds(2)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest post(String path, String json) {
+        return authorized(path).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+
+    private HttpResponse<String> send(HttpRequest r) throws Exception {
+        return client.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder authorized(String path) {
+        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + adminKey);
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + gateway.port() + path);
+    }
+}
