@@ -4,8 +4,7 @@ import dev.incidentgateway.Gateway;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.PausableTcpProxy;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
-import dev.incidentgateway.testsupport.TestApiKeys;
-import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.testsupport.GatewayBehindProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,44 +29,30 @@ import static org.assertj.core.api.Assertions.assertThat;
  * generous: a 2 s client timeout on /health is the only clock.
  */
 class HealthUnderLoadIT {
-    private static final Pattern HOST_PORT = Pattern.compile("^(jdbc:postgresql://)([^/:?]+)(?::(\\d+))?(.*)$");
     /** More than Vert.x's 20 worker threads. */
     private static final int BLOCKED_APPENDS = 30;
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
-    private TestStore store;
+    private GatewayBehindProxy setup;
     private PausableTcpProxy proxy;
     private Gateway gateway;
     private String adminKey;
 
     @AfterEach
     void stop() {
-        if (proxy != null) {
-            proxy.resume();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (store != null) {
-            store.close();
+        if (setup != null) {
+            setup.close();
         }
     }
 
     @Test
     void healthAnswersWhileEveryRequestThreadIsBlockedOnAHungDatabase() throws Exception {
         PostgresTestDatabase.assumeAvailable();
-        store = TestStore.create(TestStore.Kind.POSTGRESQL);
-        Matcher m = HOST_PORT.matcher(store.env().get("GATEWAY_DB_URL"));
-        assertThat(m.matches()).isTrue();
-        proxy = new PausableTcpProxy(m.group(2), m.group(3) == null ? 5432 : Integer.parseInt(m.group(3)));
-        Map<String, String> env = Map.of("GATEWAY_DB_URL", m.group(1) + "127.0.0.1:" + proxy.port() + m.group(4),
-                "GATEWAY_APPEND_TIMEOUT_MS", "20000");
-        adminKey = TestApiKeys.admin(store.config(env));
-        gateway = Gateway.create(store.config(env)).start();
+        setup = GatewayBehindProxy.start(Map.of("GATEWAY_APPEND_TIMEOUT_MS", "20000"));
+        proxy = setup.proxy();
+        gateway = setup.gateway();
+        adminKey = setup.adminKey();
         String id = "LOAD-1";
         assertThat(send(post("/api/v1/incidents", "{\"id\":\"" + id + "\",\"title\":\"Load\",\"actor\":\"t\"}")).statusCode())
                 .isEqualTo(201);
