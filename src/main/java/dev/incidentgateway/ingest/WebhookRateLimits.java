@@ -3,6 +3,8 @@ package dev.incidentgateway.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.transport.RateLimit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,9 +18,11 @@ import java.util.Set;
  * The rate limit of each webhook source: {@code rateLimit: {perSecond: 50, burst: 100}} in its descriptor, else
  * the gateway-wide default ({@code GATEWAY_WEBHOOK_RATE_PER_S} / {@code GATEWAY_WEBHOOK_RATE_BURST}).
  * {@code perSecond: 0} turns the limit off for that source whatever the default; {@code burst} left out means one
- * second's worth. A source over its limit gets 429 + Retry-After (see {@link WebhookIngestHandler}).
+ * second's worth. One request is one token, however many events it carries. A source over its limit gets 429 +
+ * Retry-After (see {@link WebhookIngestHandler}).
  */
 public final class WebhookRateLimits {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookRateLimits.class);
     static final int MAX = 1_000_000;
     private static final Set<String> FIELDS = Set.of("perSecond", "burst");
 
@@ -43,6 +47,11 @@ public final class WebhookRateLimits {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
+        limits.forEach((name, limit) -> {
+            if (!limit.isOff()) {
+                LOG.info("Webhook source '{}' is rate-limited to {}", name, limit.describe());
+            }
+        });
         return limits;
     }
 

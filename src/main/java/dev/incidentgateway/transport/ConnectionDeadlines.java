@@ -36,6 +36,7 @@ final class ConnectionDeadlines {
         this.readMillis = readTimeout.toMillis();
         this.idleMillis = idleTimeout.toMillis();
         this.meters = meters;
+        meters.gauge("gateway.http.connections", open, Map::size);
     }
 
     /** A new connection (Vert.x's connection handler): its request headers are due. */
@@ -68,10 +69,6 @@ final class ConnectionDeadlines {
                 deadline.arm(idleMillis, () -> true, "idle-timeout");
             }
         });
-    }
-
-    int openConnections() {
-        return open.size();
     }
 
     /** The one timer of a connection; armed and fired from event-loop threads, hence synchronized. */

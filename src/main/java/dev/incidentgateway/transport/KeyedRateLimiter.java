@@ -46,7 +46,8 @@ public final class KeyedRateLimiter {
     public static KeyedRateLimiter perKey(Map<String, RateLimit> limits) {
         Map<String, RateLimit> copy = Map.copyOf(limits);
         Duration longest = copy.values().stream().map(RateLimit::refillTime).max(Duration::compareTo).orElse(Duration.ZERO);
-        return new KeyedRateLimiter(k -> copy.getOrDefault(k, RateLimit.OFF), longest, Math.max(1, copy.size()),
+        // Room above the key count: Caffeine's size bound is approximate, and a source's bucket must never be evicted.
+        return new KeyedRateLimiter(k -> copy.getOrDefault(k, RateLimit.OFF), longest, 2 * copy.size() + 16,
                 TimeMeter.SYSTEM_NANOTIME);
     }
 
