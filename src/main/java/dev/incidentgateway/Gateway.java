@@ -27,6 +27,10 @@ import dev.incidentgateway.store.StoreHealthProbe;
 import dev.incidentgateway.store.StoreTimeouts;
 import dev.incidentgateway.timeline.TimelineStore;
 import dev.incidentgateway.transport.GatewayTls;
+import dev.incidentgateway.transport.HttpEdge;
+import dev.incidentgateway.transport.KeyedRateLimiter;
+import dev.incidentgateway.transport.RateLimit;
+import dev.incidentgateway.ingest.WebhookRateLimits;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -88,6 +92,7 @@ public final class Gateway implements AutoCloseable {
     private final ApiKeyVerifier apiKeys;
     private final Main main;
     private final boolean https;
+    private final HttpEdge edge;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -108,6 +113,7 @@ public final class Gateway implements AutoCloseable {
         this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config));
         this.main = new Main();
         Map<String, WebhookSource> webhookSources;
+        Map<String, RateLimit> webhookRates;
         List<PollingSource> pollingSources;
         WebhookTokenSnapshot tokens = null;
         try {
@@ -115,6 +121,8 @@ public final class Gateway implements AutoCloseable {
             Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)));
             tokens = WebhookTokenSnapshot.open(dataSource, descriptors, config.get(GatewayConfig.WEBHOOK_TOKEN));
             webhookSources = WebhookSourceRegistry.load(descriptors, config.env(), tokens, json);
+            webhookRates = WebhookRateLimits.of(descriptors, webhookSources.keySet(),
+                    RateLimit.of(config.get(GatewayConfig.WEBHOOK_RATE_PER_S), config.get(GatewayConfig.WEBHOOK_RATE_BURST)));
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
             SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());
             this.outbox = new OutboxModule(SinkRegistry.load(descriptors, SinkFactories.all(), config.env(), http), dataSource);
@@ -141,18 +149,24 @@ public final class Gateway implements AutoCloseable {
         this.apiKeys = new ApiKeyVerifier(new ApiKeyStore(dataSource), Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMinutes(1));
         // OpenID Connect access tokens (JWT) besides API keys, when GATEWAY_OIDC_ISSUER is set.
         Optional<CredentialVerifier> accessTokens = OidcTokenVerifier.fromConfig(config).map(v -> (CredentialVerifier) v);
-        main.bind("apiAuthPolicy", new ApiAuthPolicyFactory(new BearerAuthenticator(apiKeys, accessTokens), endpoints));
+        main.bind("apiAuthPolicy", new ApiAuthPolicyFactory(new BearerAuthenticator(apiKeys, accessTokens), endpoints,
+                KeyedRateLimiter.uniform(RateLimit.of(config.get(GatewayConfig.API_RATE_PER_S), config.get(GatewayConfig.API_RATE_BURST)),
+                        KeyedRateLimiter.DEFAULT_MAX_KEYS)));
         ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL)).ifPresent(dir -> main.configure().addRoutesBuilder(
                 new ControlChannelRoute(prepareControlDirectory(dir), GatewayMain.STORE_COMMANDS,
                         new StoreCommand.Context(dataSource, config, dialect))));
         main.bind(DATA_SOURCE_BEAN, dataSource);
         main.bind("prometheusMeterRegistry", meters);
-        main.bind("webhookIngest", endpoints.jsonBody(new WebhookIngestHandler(webhookSources, store, json)::handle));
+        main.bind("webhookIngest", endpoints.jsonBody(new WebhookIngestHandler(webhookSources, store, json,
+                KeyedRateLimiter.perKey(webhookRates))::handle));
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, endpoints));
         this.pollers = new SourcePollers(pollingSources.stream()
                 .map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC())).toList());
         main.bind(SourcePollers.BEAN, pollers); // ticked by routes/pollers.camel.yaml
-        main.configure().addRoutesBuilder(new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers.all()));
+        OpsRoute ops = new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers.all());
+        main.configure().addRoutesBuilder(ops);
+        // Timeouts, in-flight limit, early 413 and an anonymous /health on the event loop (issue 10, overload).
+        this.edge = HttpEdge.install(main, HttpEdge.Settings.from(config), endpoints.problems(), meters, () -> ops.health(null));
         OutboxRelay.Settings relay = OutboxRelay.Settings.configured(Duration.ofMillis(config.get(GatewayConfig.OUTBOX_BACKOFF_MS)),
                 config.get(GatewayConfig.OUTBOX_MAX_ATTEMPTS), config.get(GatewayConfig.OUTBOX_CONCURRENCY),
                 Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)), Duration.ofSeconds(config.get(GatewayConfig.OUTBOX_MAX_RETRY_AFTER_S)),
@@ -175,9 +189,9 @@ public final class Gateway implements AutoCloseable {
         main.configure().httpServer()
                 .withEnabled(true)
                 .withPort(config.get(GatewayConfig.HTTP_PORT))
-                // Vert.x answers a bigger body with a plain-text 413 before our routes; leave room above
-                // our own limit so most oversize requests get a problem+json 413 from ApiEndpoint.
-                .withMaxBodySize((long) maxBody * 4);
+                // Vert.x stops reading a body (sent without Content-Length) at the limit; HttpEdge answers its 413
+                // as problem+json, and one with a Content-Length above the limit before reading it.
+                .withMaxBodySize((long) maxBody);
         GatewayTls.apply(main, tls);
     }
 
@@ -264,6 +278,7 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly", e);
         }
+        edge.close();
         outbox.close();
         pollers.close();
         webhookTokens.close();

@@ -5,6 +5,7 @@ import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.security.RouteAccessPolicy;
 import dev.incidentgateway.security.RouteAccessPolicy.Access;
 import dev.incidentgateway.security.Scope;
+import dev.incidentgateway.transport.KeyedRateLimiter;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -27,15 +28,24 @@ import java.util.Map;
  * {@link RouteAccessPolicy}. A refused request is answered here with problem+json and the route is stopped,
  * so the route's steps never see it. The authenticated {@link Principal} is left in the exchange property
  * {@link ApiRequest#PRINCIPAL_PROPERTY}, and the {@code Authorization} header is removed so no step can
- * pass the credential on or echo it.
+ * pass the credential on or echo it. An authorized principal over its rate limit on {@code /api/v1/**} gets 429.
  */
 public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
+    /** The API whose callers are rate-limited per principal (not /health, /metrics or /webhooks/*). */
+    static final String API_PREFIX = "/api/v1/";
     private final BearerAuthenticator authenticator;
     private final ApiEndpoint.Settings endpoints;
+    private final KeyedRateLimiter apiRateLimits;
 
     public ApiAuthPolicyFactory(BearerAuthenticator authenticator, ApiEndpoint.Settings endpoints) {
+        this(authenticator, endpoints, KeyedRateLimiter.unlimited());
+    }
+
+    /** @param apiRateLimits per principal name, applied to {@code /api/v1/**} once the request is authorized */
+    public ApiAuthPolicyFactory(BearerAuthenticator authenticator, ApiEndpoint.Settings endpoints, KeyedRateLimiter apiRateLimits) {
         this.authenticator = authenticator;
         this.endpoints = endpoints;
+        this.apiRateLimits = apiRateLimits;
     }
 
     @Override
@@ -96,6 +106,10 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
                         "Bearer error=\"invalid_token\""));
             } else if (outcome instanceof BearerAuthenticator.Authenticated ok && !ok.principal().has(requires.scope())) {
                 refuse(exchange, forbidden(ok.principal(), requires.scope()));
+            } else if (outcome instanceof BearerAuthenticator.Authenticated ok && endpoint.getPath().startsWith(API_PREFIX)) {
+                apiRateLimits.tryAcquire(ok.principal().name()).ifPresent(seconds -> refuse(exchange, ApiProblem.tooManyRequests(
+                        ok.principal().name() + " is limited to " + apiRateLimits.limitOf(ok.principal().name()).describe()
+                                + " on " + API_PREFIX + "**; nothing was done. Retry after " + seconds + " s.", seconds)));
             }
         }
 

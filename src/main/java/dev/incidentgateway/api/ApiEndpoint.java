@@ -65,8 +65,7 @@ public final class ApiEndpoint implements Processor {
         String contentLength = request.header("Content-Length");
         if (contentLength != null && contentLength.matches("\\d{1,18}") && Long.parseLong(contentLength) > maxBodyBytes
                 || request.body().length > maxBodyBytes) {
-            throw new ApiProblem(413, "body-too-large", "Request body too large",
-                    "The body exceeds " + maxBodyBytes + " bytes (http.maxBodyBytes).");
+            throw bodyTooLarge(maxBodyBytes);
         }
         String type = request.header("Content-Type");
         String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
@@ -75,6 +74,12 @@ public final class ApiEndpoint implements Processor {
                     "Send the body as application/json" + (type == null ? "" : ", not " + mediaType) + ".",
                     "Content-Type", java.util.Map.of());
         }
+    }
+
+    /** 413: also answered at the HTTP edge (transport/EdgeGuard) before a body above the limit is read. */
+    public static ApiProblem bodyTooLarge(long maxBodyBytes) {
+        return new ApiProblem(413, "body-too-large", "Request body too large",
+                "The body exceeds " + maxBodyBytes + " bytes (http.maxBodyBytes, env GATEWAY_MAX_BODY_BYTES); nothing was stored.");
     }
 
     static void reply(Message message, ApiResponse response) {

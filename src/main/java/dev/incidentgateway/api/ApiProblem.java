@@ -52,6 +52,12 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(401, "unauthorized", "Unauthorized", detail);
     }
 
+    /** 429 with Retry-After: the caller sent more than {@code limit} allows; nothing was done. */
+    public static ApiProblem tooManyRequests(String detail, long retryAfterSeconds) {
+        return new ApiProblem(429, "rate-limited", "Too many requests", detail, null,
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
     public static ApiProblem notFound(String detail) {
         return new ApiProblem(404, "not-found", "Not found", detail);
     }

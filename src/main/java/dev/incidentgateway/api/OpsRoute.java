@@ -43,8 +43,12 @@ public final class OpsRoute extends RouteBuilder {
                         prometheus.scrape().getBytes(StandardCharsets.UTF_8), Map.of())));
     }
 
-    /** The checks in detail for a caller with {@code read}; anyone else (load balancers, probes) gets only the status. */
-    ApiResponse health(Principal caller) throws Exception {
+    /**
+     * The checks in detail for a caller with {@code read}; anyone else (load balancers, probes) gets only the status.
+     * Reads cached state only (the store's background probe, the pollers' last status), so transport/HttpEdge calls it
+     * on the event loop for callers without a credential.
+     */
+    public ApiResponse health(Principal caller) throws Exception {
         boolean storeUp = store.isHealthy();
         boolean up = storeUp;
         ObjectNode body = json.createObjectNode();

@@ -126,6 +126,32 @@ public final class GatewayConfig {
             "Delivered outbox rows older than this many days are purged (in small batches, every few minutes); pending, "
                     + "dead and skipped rows are kept.");
 
+    // Issue 10, overload is a 429 or 503, never an unbounded queue (transport/HttpEdge, transport/KeyedRateLimiter).
+    public static final ConfigKey<Integer> HTTP_MAX_INFLIGHT = ConfigKey.integer("http.maxInflight", "GATEWAY_MAX_INFLIGHT", 256, 1, 100_000,
+            "HTTP requests being served at once (received, not yet answered) beyond which a new one gets 503 + Retry-After at "
+                    + "once instead of waiting in a queue; GET /health is never counted or refused. 256 is about ten times what "
+                    + "the 20 request threads serve at once (enough for bursts and group commit) while bounding the request bodies "
+                    + "held in memory to 256 x http.maxBodyBytes.");
+    public static final ConfigKey<Integer> HTTP_READ_TIMEOUT_S = ConfigKey.integer("http.readTimeoutSeconds", "GATEWAY_HTTP_READ_TIMEOUT_S",
+            10, 1, 3600, "A new connection must deliver its request's headers within this many seconds, and every request its "
+                    + "whole body within this many seconds after its headers; otherwise the connection is closed (slow or stalled clients).");
+    public static final ConfigKey<Integer> HTTP_IDLE_TIMEOUT_S = ConfigKey.integer("http.idleTimeoutSeconds", "GATEWAY_HTTP_IDLE_TIMEOUT_S",
+            30, 1, 3600, "A keep-alive connection whose next request has not arrived (headers complete) this many seconds after the "
+                    + "last answer is closed. Time the gateway spends answering does not count.");
+    public static final ConfigKey<Integer> WEBHOOK_RATE_PER_S = ConfigKey.integer("webhooks.ratePerSecond", "GATEWAY_WEBHOOK_RATE_PER_S",
+            0, 0, 1_000_000, "Requests per second each webhook source may send (a token bucket per source, counted after "
+                    + "authentication) unless its descriptor declares rateLimit: {perSecond, burst}; more get 429 + Retry-After and "
+                    + "store nothing. 0: no limit.");
+    public static final ConfigKey<Integer> WEBHOOK_RATE_BURST = ConfigKey.integer("webhooks.rateBurst", "GATEWAY_WEBHOOK_RATE_BURST",
+            0, 0, 1_000_000, "Requests a webhook source may send at once after a quiet spell (the bucket's size) under "
+                    + "webhooks.ratePerSecond. 0: one second's worth.");
+    public static final ConfigKey<Integer> API_RATE_PER_S = ConfigKey.integer("api.ratePerSecond", "GATEWAY_API_RATE_PER_S",
+            0, 0, 1_000_000, "Requests per second to /api/v1/** per authenticated principal (API key or OIDC subject); more get "
+                    + "429 + Retry-After. 0 (the default): no limit, because API callers are the operators' own authenticated tools "
+                    + "whose volume only the operator knows, and overload is bounded anyway by GATEWAY_MAX_INFLIGHT and the append queue.");
+    public static final ConfigKey<Integer> API_RATE_BURST = ConfigKey.integer("api.rateBurst", "GATEWAY_API_RATE_BURST",
+            0, 0, 1_000_000, "Requests a principal may send at once after a quiet spell under api.ratePerSecond. 0: one second's worth.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
             OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
@@ -133,7 +159,8 @@ public final class GatewayConfig {
             DB_MIGRATION_USER, DB_MIGRATION_PASSWORD, TLS_CERT_FILE, TLS_KEY_FILE,
             CHAIN_KEY, KEYS_DIR, CHECKPOINT_KEY_FILE, CHECKPOINT_FILE, CHECKPOINT_INTERVAL_S,
             APPEND_TIMEOUT_MS,
-            OUTBOX_MAX_RETRY_AFTER_S, OUTBOX_DELIVERY_TIMEOUT_MS, OUTBOX_RETENTION_DAYS);
+            OUTBOX_MAX_RETRY_AFTER_S, OUTBOX_DELIVERY_TIMEOUT_MS, OUTBOX_RETENTION_DAYS,
+            HTTP_MAX_INFLIGHT, HTTP_READ_TIMEOUT_S, HTTP_IDLE_TIMEOUT_S, WEBHOOK_RATE_PER_S, WEBHOOK_RATE_BURST, API_RATE_PER_S, API_RATE_BURST);
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;

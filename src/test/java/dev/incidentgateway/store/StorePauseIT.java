@@ -5,8 +5,7 @@ import dev.incidentgateway.Gateway;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.PausableTcpProxy;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
-import dev.incidentgateway.testsupport.TestApiKeys;
-import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.testsupport.GatewayBehindProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,29 +31,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * be paused.) Bounds are generous on purpose: no timing is measured here.
  */
 class StorePauseIT {
-    private static final Pattern HOST_PORT = Pattern.compile("^(jdbc:postgresql://)([^/:?]+)(?::(\\d+))?(.*)$");
     private static final int APPEND_TIMEOUT_MS = 1500;
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
-    private TestStore store;
+    private GatewayBehindProxy setup;
     private PausableTcpProxy proxy;
     private Gateway gateway;
     private String adminKey;
 
     @AfterEach
     void stop() {
-        if (proxy != null) {
-            proxy.resume();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (store != null) {
-            store.close();
+        if (setup != null) {
+            setup.close();
         }
     }
 
@@ -116,16 +103,11 @@ class StorePauseIT {
                 .hasSize(1 + acknowledged.size());
     }
 
-    private void startGatewayBehindProxy() throws Exception {
-        store = TestStore.create(TestStore.Kind.POSTGRESQL);
-        Matcher m = HOST_PORT.matcher(store.env().get("GATEWAY_DB_URL"));
-        assertThat(m.matches()).as("a jdbc:postgresql://host:port/db URL").isTrue();
-        proxy = new PausableTcpProxy(m.group(2), m.group(3) == null ? 5432 : Integer.parseInt(m.group(3)));
-        Map<String, String> env = Map.of(
-                "GATEWAY_DB_URL", m.group(1) + "127.0.0.1:" + proxy.port() + m.group(4),
-                "GATEWAY_APPEND_TIMEOUT_MS", String.valueOf(APPEND_TIMEOUT_MS));
-        adminKey = TestApiKeys.admin(store.config(env));
-        gateway = Gateway.create(store.config(env)).start();
+    private void startGatewayBehindProxy() {
+        setup = GatewayBehindProxy.start(Map.of("GATEWAY_APPEND_TIMEOUT_MS", String.valueOf(APPEND_TIMEOUT_MS)));
+        proxy = setup.proxy();
+        gateway = setup.gateway();
+        adminKey = setup.adminKey();
     }
 
     /** Appends a note with the key until it is acknowledged (2xx), for at most 30 s; records its event id. */

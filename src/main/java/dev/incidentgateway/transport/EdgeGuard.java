@@ -1,0 +1,156 @@
+package dev.incidentgateway.transport;
+
+import dev.incidentgateway.api.ApiEndpoint;
+import dev.incidentgateway.api.ApiProblem;
+import dev.incidentgateway.api.ApiResponse;
+import dev.incidentgateway.api.ProblemMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The first handler of every request, on the Vert.x event loop, before any body is read and before a request
+ * thread is taken:
+ * <ul>
+ *   <li>{@code GET /health} without a credential is answered here from the cached store probe, so it never
+ *       waits behind busy request threads; with a credential it goes on to the Camel route (detail needs read);</li>
+ *   <li>a {@code Content-Length} above the body limit gets 413 at once, the body unread;</li>
+ *   <li>beyond {@code maxInflight} requests being served, 503 + Retry-After at once (nothing queues);
+ *       {@code /health} is never counted or refused.</li>
+ * </ul>
+ * A refusal closes the connection: the unread body is not wanted. Before closing, what the client still sends is
+ * discarded (never buffered) for a moment, so a client busy sending sees the answer rather than a reset.
+ */
+final class EdgeGuard implements Handler<RoutingContext> {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeGuard.class);
+    static final String HEALTH = "/health";
+    /** Longest a refused request's remaining body is discarded before the connection is closed. */
+    private static final long LINGER_MILLIS = 2_000;
+
+    private final Vertx vertx;
+    private final int maxInflight;
+    private final long maxBodyBytes;
+    private final Callable<ApiResponse> anonymousHealth;
+    private final ProblemMapper problems;
+    private final ConnectionDeadlines deadlines;
+    private final MeterRegistry meters;
+    private final AtomicInteger inflight = new AtomicInteger();
+
+    EdgeGuard(Vertx vertx, int maxInflight, long maxBodyBytes, Callable<ApiResponse> anonymousHealth, ProblemMapper problems,
+              ConnectionDeadlines deadlines, MeterRegistry meters) {
+        this.vertx = vertx;
+        this.maxInflight = maxInflight;
+        this.maxBodyBytes = maxBodyBytes;
+        this.anonymousHealth = anonymousHealth;
+        this.problems = problems;
+        this.deadlines = deadlines;
+        this.meters = meters;
+        meters.gauge("gateway.http.inflight", inflight);
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        deadlines.requestHead(ctx);
+        if (HEALTH.equals(request.path())) {
+            if (request.method() == HttpMethod.GET && request.getHeader("Authorization") == null && answerHealth(ctx)) {
+                return;
+            }
+            ctx.next(); // never counted, never refused
+            return;
+        }
+        long length = contentLength(request);
+        if (length > maxBodyBytes) {
+            refuse(ctx, ApiEndpoint.bodyTooLarge(maxBodyBytes), "body-too-large");
+            return;
+        }
+        if (inflight.incrementAndGet() > maxInflight) {
+            inflight.decrementAndGet();
+            refuse(ctx, new ApiProblem(503, "overloaded", "Overloaded", "The gateway is serving its most requests at once ("
+                    + maxInflight + ", GATEWAY_MAX_INFLIGHT); nothing was done. Retry shortly.", null,
+                    Map.of("Retry-After", "1")), "inflight");
+            return;
+        }
+        ctx.addEndHandler(done -> inflight.decrementAndGet()); // on the answer, an error or the connection's close
+        ctx.next();
+    }
+
+    /**
+     * Failure handler: a 413 is Vert.x's body handler refusing a body (sent without length) once it passed the limit;
+     * it becomes problem+json and the rest of the body is not read. Other failures go on to Vert.x's handling.
+     */
+    void onFailure(RoutingContext ctx) {
+        if (ctx.statusCode() == 413) {
+            refuse(ctx, ApiEndpoint.bodyTooLarge(maxBodyBytes), "body-too-large");
+        } else {
+            ctx.next();
+        }
+    }
+
+    private boolean answerHealth(RoutingContext ctx) {
+        ApiResponse health;
+        try {
+            health = anonymousHealth.call(); // reads cached state only: safe on the event loop
+        } catch (Exception e) {
+            LOG.debug("/health on the event loop failed; the Camel route answers instead", e);
+            return false;
+        }
+        HttpServerResponse response = ctx.response().setStatusCode(health.status()).putHeader("Content-Type", health.contentType());
+        health.headers().forEach(response::putHeader);
+        response.end(Buffer.buffer(health.body()));
+        return true;
+    }
+
+    private void refuse(RoutingContext ctx, ApiProblem problem, String reason) {
+        meters.counter("gateway.http.refused", "reason", reason).increment();
+        HttpServerRequest request = ctx.request();
+        HttpServerResponse response = ctx.response();
+        if (response.ended()) {
+            return;
+        }
+        response.setStatusCode(problem.status()).putHeader("Content-Type", ProblemMapper.CONTENT_TYPE).putHeader("Connection", "close");
+        problem.headers().forEach(response::putHeader);
+        response.end(Buffer.buffer(problems.render(problem, request.path()))).onComplete(written -> discardThenClose(request));
+    }
+
+    private void discardThenClose(HttpServerRequest request) {
+        HttpConnection connection = request.connection();
+        if (request.isEnded()) {
+            connection.close();
+            return;
+        }
+        try {
+            request.handler(ignored -> { }).endHandler(v -> connection.close());
+            request.resume();
+        } catch (IllegalStateException alreadyRead) {
+            connection.close();
+            return;
+        }
+        vertx.setTimer(LINGER_MILLIS, t -> connection.close());
+    }
+
+    /** The declared body length, or -1 when there is none (or it is not a number: Vert.x refuses that itself). */
+    static long contentLength(HttpServerRequest request) {
+        String value = request.getHeader("Content-Length");
+        if (value == null || !value.trim().matches("\\d{1,19}")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException tooBig) {
+            return Long.MAX_VALUE;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.incidentgateway.transport;
+
+import dev.incidentgateway.api.ApiResponse;
+import dev.incidentgateway.api.ProblemMapper;
+import dev.incidentgateway.config.GatewayConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.main.Main;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's HTTP edge, around Camel's platform-http server: read and idle timeouts for slow clients
+ * ({@link ConnectionDeadlines}), the in-flight limit, the early 413 and {@code /health} on the event loop
+ * ({@link EdgeGuard}). Installed by binding a Vert.x instance in Camel's registry ({@link ServerHookVertx}) whose
+ * HTTP server gets the connection handler and whose router gets the guard first, before Camel listens.
+ */
+public final class HttpEdge implements AutoCloseable {
+    /** The limits of the edge, from {@link GatewayConfig}. */
+    public record Settings(int maxInflight, long maxBodyBytes, Duration readTimeout, Duration idleTimeout) {
+        public static Settings from(GatewayConfig config) {
+            return new Settings(config.get(GatewayConfig.HTTP_MAX_INFLIGHT), config.get(GatewayConfig.HTTP_MAX_BODY_BYTES),
+                    Duration.ofSeconds(config.get(GatewayConfig.HTTP_READ_TIMEOUT_S)),
+                    Duration.ofSeconds(config.get(GatewayConfig.HTTP_IDLE_TIMEOUT_S)));
+        }
+    }
+
+    private final Vertx vertx;
+    private final EdgeGuard guard;
+    private final ConnectionDeadlines deadlines;
+    private volatile boolean routed;
+
+    private HttpEdge(Main main, Settings settings, ProblemMapper problems, MeterRegistry meters, Callable<ApiResponse> anonymousHealth) {
+        Vertx plain = Vertx.vertx();
+        this.deadlines = new ConnectionDeadlines(plain, settings.readTimeout(), settings.idleTimeout(), meters);
+        this.guard = new EdgeGuard(plain, settings.maxInflight(), settings.maxBodyBytes(), anonymousHealth, problems, deadlines, meters);
+        // HTTP/2 (h2c) would share one connection between requests: the per-connection deadlines are for HTTP/1.1.
+        this.vertx = new ServerHookVertx(plain, options -> options.setHttp2ClearTextEnabled(false),
+                server -> onServerCreated(server, main.getCamelContext()));
+    }
+
+    /**
+     * Binds the edge's Vert.x instance in {@code main}'s registry; Camel's HTTP server then runs on it.
+     *
+     * @param anonymousHealth the {@code /health} answer for a caller without a credential; must not block
+     */
+    public static HttpEdge install(Main main, Settings settings, ProblemMapper problems, MeterRegistry meters,
+                                   Callable<ApiResponse> anonymousHealth) {
+        HttpEdge edge = new HttpEdge(main, settings, problems, meters, anonymousHealth);
+        main.bind("gatewayVertx", edge.vertx);
+        return edge;
+    }
+
+    private void onServerCreated(HttpServer server, CamelContext camel) {
+        server.connectionHandler(deadlines::opened);
+        if (routed) {
+            return;
+        }
+        // Camel has bound its router by now and starts no route before its server: the guard comes first.
+        for (VertxPlatformHttpRouter router : camel.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
+            if (router.isMainServer()) {
+                router.route().order(Integer.MIN_VALUE).handler(guard).failureHandler(guard::onFailure);
+                routed = true;
+            }
+        }
+        if (!routed) {
+            throw new IllegalStateException("Camel's platform-http router was not found: the HTTP limits cannot be installed");
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // Camel closes the Vert.x instance it was given when it stops; a second close has nothing left to do.
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.incidentgateway.transport;
+
+import dev.incidentgateway.testsupport.GatewayFixture;
+import dev.incidentgateway.testsupport.HttpApi;
+import dev.incidentgateway.testsupport.HttpApi.Response;
+import dev.incidentgateway.testsupport.TestStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The HTTP edge over real sockets, on an in-process gateway (H2): slow and idle clients are cut off, a declared body
+ * above the limit is refused unread, a body without length stops being read at the limit, and beyond the in-flight
+ * limit requests get 503 at once while /health still answers. No timing is asserted: the sockets wait up to 30 s for
+ * the gateway to act.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HttpEdgeIT {
+    private static final int MAX_BODY = 1_048_576;
+    /** Short timeouts, so the cut-offs happen within the test. */
+    private GatewayFixture strict;
+    /** Two requests in flight at most, long timeouts so that held requests stay held. */
+    private GatewayFixture narrow;
+
+    @BeforeAll
+    void start() throws Exception {
+        strict = GatewayFixture.start(TestStore.Kind.H2, Map.of("GATEWAY_HTTP_READ_TIMEOUT_S", "1", "GATEWAY_HTTP_IDLE_TIMEOUT_S", "2"));
+        narrow = GatewayFixture.start(TestStore.Kind.H2, Map.of("GATEWAY_MAX_INFLIGHT", "2",
+                "GATEWAY_HTTP_READ_TIMEOUT_S", "120", "GATEWAY_HTTP_IDLE_TIMEOUT_S", "120"));
+    }
+
+    @AfterAll
+    void stop() {
+        for (GatewayFixture f : new GatewayFixture[] {strict, narrow}) {
+            if (f != null) {
+                f.close();
+            }
+        }
+    }
+
+    @Test
+    void aClientThatNeverFinishesItsHeadersIsCutOff() throws Exception {
+        try (RawConnection c = new RawConnection(strict.gateway().port())) {
+            c.send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nContent-Type: appl");
+            assertThat(c.closedByServer()).as("closed by the read timeout, nothing answered").isTrue();
+        }
+    }
+
+    @Test
+    void aBodyThatStopsHalfWayIsCutOffAndNothingIsStored() throws Exception {
+        String id = "SLOW-" + System.nanoTime();
+        String body = "{\"id\":\"" + id + "\",\"title\":\"Slow body\",\"actor\":\"t\"}";
+        try (RawConnection c = new RawConnection(strict.gateway().port())) {
+            c.send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + strict.adminKey()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                    + body.substring(0, body.length() / 2));
+            assertThat(c.closedByServer()).as("closed by the read timeout").isTrue();
+        }
+        assertThat(strict.gateway().store().incident(id)).isEmpty();
+    }
+
+    @Test
+    void anIdleKeepAliveConnectionIsClosedAfterItsAnswer() throws Exception {
+        try (RawConnection c = new RawConnection(strict.gateway().port())) {
+            RawConnection.Answer health = c.send("GET /health HTTP/1.1\r\nHost: gateway\r\n\r\n").readAnswer();
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(health.header("Connection")).as("kept alive after the answer").isNotEqualToIgnoringCase("close");
+            assertThat(c.closedByServer()).as("closed by the idle timeout").isTrue();
+        }
+    }
+
+    @Test
+    void aDeclaredBodyAboveTheLimitGets413BeforeItIsSent() throws Exception {
+        try (RawConnection c = new RawConnection(strict.gateway().port())) {
+            RawConnection.Answer a = c.send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer "
+                    + strict.adminKey() + "\r\nContent-Type: application/json\r\nContent-Length: " + (MAX_BODY + 1) + "\r\n\r\n")
+                    .readAnswer(); // not one byte of the body was sent
+            assertThat(a.status()).isEqualTo(413);
+            assertThat(a.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(HttpApi.JSON.readTree(a.body()).path("type").asText()).endsWith("body-too-large");
+            assertThat(a.header("Connection")).isEqualToIgnoringCase("close");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void aChunkedBodyIsRefusedOnceItPassesTheLimitWithoutWaitingForItsEnd() throws Exception {
+        try (RawConnection c = new RawConnection(strict.gateway().port())) {
+            c.send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + strict.adminKey()
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+            byte[] chunk = ("10000\r\n" + "x".repeat(0x10000) + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            for (int sent = 0; sent <= MAX_BODY; sent += 0x10000) {
+                c.send(chunk);
+            }
+            // The last chunk is never sent: the answer comes anyway.
+            RawConnection.Answer a = c.readAnswer();
+            assertThat(a.status()).isEqualTo(413);
+            assertThat(a.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void beyondTheInflightLimitRequestsGet503AtOnceWhileHealthAnswers() throws Exception {
+        int port = narrow.gateway().port();
+        HttpApi api = narrow.http();
+        List<RawConnection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) { // two requests whose bodies never come: in flight until their connection closes
+                held.add(new RawConnection(port).send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer "
+                        + narrow.adminKey() + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"));
+            }
+            Response refused = awaitStatus(api, 503);
+            assertThat(refused.header("Retry-After")).isPresent();
+            assertThat(Long.parseLong(refused.header("Retry-After").orElseThrow())).isGreaterThanOrEqualTo(1);
+            assertThat(refused.header("Content-Type").orElse("")).startsWith("application/problem+json");
+            assertThat(refused.json().path("type").asText()).endsWith("overloaded");
+
+            Response anonymousHealth = new HttpApi(port).get("/health");
+            assertThat(anonymousHealth.status()).isEqualTo(200);
+            assertThat(anonymousHealth.json().path("status").asText()).isEqualTo("UP");
+            assertThat(anonymousHealth.json().has("checks")).as("no detail without a credential").isFalse();
+            Response detailedHealth = api.get("/health");
+            assertThat(detailedHealth.status()).as("never counted, never refused").isEqualTo(200);
+            assertThat(detailedHealth.json().path("checks").path("store").path("status").asText()).isEqualTo("UP");
+        } finally {
+            for (RawConnection c : held) {
+                c.close();
+            }
+        }
+        assertThat(awaitStatus(api, 200).status()).as("room again once the held requests are gone").isEqualTo(200);
+    }
+
+    /** GET /api/v1/incidents until it answers {@code status} (the held connections reach the server asynchronously). */
+    private static Response awaitStatus(HttpApi api, int status) throws InterruptedException {
+        Response r = null;
+        for (int i = 0; i < 300; i++) {
+            r = api.get("/api/v1/incidents?limit=1");
+            if (r.status() == status) {
+                return r;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no " + status + " within 300 tries; last: " + r);
+    }
+}
