@@ -23,6 +23,7 @@ public final class PausableTcpProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
     private volatile boolean paused;
+    private volatile boolean stopped;
     private volatile boolean closed;
 
     public PausableTcpProxy(String targetHost, int targetPort) {
@@ -45,6 +46,21 @@ public final class PausableTcpProxy implements AutoCloseable {
         paused = true;
     }
 
+    /**
+     * As if the database were stopped: every open connection is cut and new ones are closed at once (the client
+     * sees a reset or end of stream), until {@link #start()}.
+     */
+    public void stop() {
+        stopped = true;
+        sockets.forEach(PausableTcpProxy::closeQuietly);
+        sockets.clear();
+    }
+
+    /** The database is back: new connections are forwarded again. */
+    public void start() {
+        stopped = false;
+    }
+
     public void resume() {
         synchronized (gate) {
             paused = false;
@@ -56,6 +72,10 @@ public final class PausableTcpProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = server.accept();
+                if (stopped) {
+                    closeQuietly(client);
+                    continue;
+                }
                 sockets.add(client);
                 daemon(() -> connect(client), "proxy-connect").start();
             } catch (IOException e) {
