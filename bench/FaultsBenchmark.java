@@ -50,6 +50,7 @@ public class FaultsBenchmark {
     static final AtomicInteger ackedDuringPause = new AtomicInteger();
     static final AtomicInteger other5xx = new AtomicInteger();
     static final Map<String, Set<String>> acked = new ConcurrentHashMap<>();
+    static final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
 
     public static void main(String[] args) throws Exception {
         base = args[0];
@@ -58,8 +59,12 @@ public class FaultsBenchmark {
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
-            String incident = "FAULT-" + w + "-" + Long.toString(System.currentTimeMillis(), 36);
-            send("POST", "/api/v1/incidents", "{\"id\":\"" + incident + "\",\"title\":\"fault bench\",\"actor\":\"bench\",\"severity\":\"sev3\"}");
+            String incident = "FAULT-" + (System.currentTimeMillis() % 1_000_000_000L * 100 + w);
+            HttpResponse<String> declared = send("POST", "/api/v1/incidents",
+                    "{\"id\":\"" + incident + "\",\"title\":\"fault bench\",\"actor\":\"bench\",\"severity\":\"sev3\"}");
+            if (declared.statusCode() != 201) {
+                throw new IllegalStateException("declare " + incident + ": " + declared.statusCode() + " " + declared.body());
+            }
             acked.put(incident, ConcurrentHashMap.newKeySet());
             threads.add(start(() -> write(incident, running)));
         }
@@ -98,6 +103,7 @@ public class FaultsBenchmark {
                 }
             }
         }
+        System.out.println("answers by status: " + new java.util.TreeMap<>(statuses));
         System.out.println();
         System.out.printf("faults store=postgresql pause_s=%d acked=%d acked_during_pause=%d lost=%d first_503_ms=%d health_down_ms=%d "
                         + "health_max_ms=%d recovery_ms=%d answered_5xx_other_than_503=%d%n", PAUSE_S, total, ackedDuringPause.get(), lost,
@@ -112,6 +118,7 @@ public class FaultsBenchmark {
                 HttpResponse<String> r = send("POST", "/api/v1/incidents/" + incident + "/events",
                         "{\"type\":\"note\",\"actor\":\"bench\",\"content\":\"note " + (n++) + "\"}");
                 long at = now();
+                statuses.merge(r.statusCode(), 1, Integer::sum);
                 if (r.statusCode() / 100 == 2) {
                     Matcher m = EVENT_ID.matcher(r.body());
                     if (m.find()) {

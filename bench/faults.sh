@@ -20,7 +20,11 @@ JAR=target/incident-gateway.jar
 PG_PORT=${BENCH_PG_PORT:-55497}
 log() { echo "faults.sh: $*" >&2; }
 list_jar() { if command -v unzip >/dev/null 2>&1; then unzip -Z1 "$1"; else jar tf "$1"; fi; }
-jar_ok() { [[ -f $JAR ]] && list_jar "$JAR" 2>/dev/null | grep -qxF org/postgresql/Driver.class; }
+jar_ok() {
+  [[ -f $JAR ]] || return 1
+  local names; names=$(list_jar "$JAR" 2>/dev/null) || return 1 # not piped into grep -q: pipefail + SIGPIPE
+  grep -qxF org/postgresql/Driver.class <<<"$names"
+}
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 ensure_jar
@@ -44,10 +48,12 @@ cp "$JAR" "$WORK/incident-gateway.jar"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export GATEWAY_DB_URL=$PG_URL GATEWAY_HTTP_PORT=$PORT
 cd "$WORK"
-KEY=$(java -jar incident-gateway.jar api-key create --name faults-bench --scopes read,write 2>/dev/null)
+KEY=$(java -jar incident-gateway.jar api-key create --name "faults-bench-$$-$RANDOM" --scopes read,write 2>api-key.log) || { cat api-key.log >&2; exit 1; }
 java -jar incident-gateway.jar > gateway.log 2>&1 &
 GW_PID=$!
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
+up=0
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && { up=1; break; }; sleep 0.5; done
+[[ $up == 1 ]] || { log "ERROR: the gateway did not come up; its log:"; tail -n 30 gateway.log >&2; exit 1; }
 cd - >/dev/null
 java bench/FaultsBenchmark.java "http://127.0.0.1:$PORT" "$KEY" "$(head -1 "$PG_DIR/postmaster.pid")" | tee "$WORK/faults.txt"
 kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true; GW_PID=""
@@ -61,4 +67,4 @@ if [[ ${BENCH_SKIP_FUZZ:-0} != 1 ]]; then
 fi
 echo
 grep '^faults ' "$WORK/faults.txt"
-cat target/fuzz-summary-*.txt 2>/dev/null || true
+[[ ${BENCH_SKIP_FUZZ:-0} == 1 ]] || cat target/fuzz-summary-*.txt 2>/dev/null || true
