@@ -126,6 +126,13 @@ public final class GatewayConfig {
             "Delivered outbox rows older than this many days are purged (in small batches, every few minutes); pending, "
                     + "dead and skipped rows are kept.");
 
+    // Issue 10, graceful shutdown (lifecycle/GracefulShutdown).
+    public static final ConfigKey<Integer> SHUTDOWN_TIMEOUT_S = ConfigKey.integer("shutdown.timeoutSeconds",
+            "GATEWAY_SHUTDOWN_TIMEOUT_S", 20, 1, 3_600,
+            "On SIGTERM / Ctrl-C, how long in-flight HTTP requests, outbox deliveries and poller runs may take to finish "
+                    + "(new requests get 503) before the store closes. Keep it below the platform's kill deadline (Kubernetes: "
+                    + "terminationGracePeriodSeconds, 30 s by default) minus a few seconds for closing the store.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
             OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
@@ -133,7 +140,8 @@ public final class GatewayConfig {
             DB_MIGRATION_USER, DB_MIGRATION_PASSWORD, TLS_CERT_FILE, TLS_KEY_FILE,
             CHAIN_KEY, KEYS_DIR, CHECKPOINT_KEY_FILE, CHECKPOINT_FILE, CHECKPOINT_INTERVAL_S,
             APPEND_TIMEOUT_MS,
-            OUTBOX_MAX_RETRY_AFTER_S, OUTBOX_DELIVERY_TIMEOUT_MS, OUTBOX_RETENTION_DAYS);
+            OUTBOX_MAX_RETRY_AFTER_S, OUTBOX_DELIVERY_TIMEOUT_MS, OUTBOX_RETENTION_DAYS,
+            SHUTDOWN_TIMEOUT_S);
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;
