@@ -7,6 +7,7 @@ import dev.incidentgateway.connectors.slack.FakeSlack;
 import dev.incidentgateway.testsupport.ContractFake;
 import dev.incidentgateway.testsupport.GatewayProcess;
 import dev.incidentgateway.testsupport.HttpApi;
+import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,12 +39,25 @@ class GracefulShutdownIT {
     private static final int SENDERS = 4;
 
     @Test
-    void sigtermUnderLoadExitsZeroLosesNothingAndSendsNothingTwice(@TempDir Path dir) throws Exception {
+    void sigtermUnderLoadOnH2ExitsZeroLosesNothingAndSendsNothingTwice(@TempDir Path dir) throws Exception {
+        sigtermUnderLoad(dir, Map.of());
+    }
+
+    @Test
+    void sigtermUnderLoadOnPostgresqlExitsZeroLosesNothingAndSendsNothingTwice(@TempDir Path dir) throws Exception {
+        try (PostgresTestDatabase db = PostgresTestDatabase.create()) {
+            sigtermUnderLoad(dir, Map.of("GATEWAY_DB_URL", db.jdbcUrl(), "GATEWAY_DB_USER", db.user() == null ? "postgres" : db.user(),
+                    "GATEWAY_DB_PASSWORD", db.password() == null ? "" : db.password()));
+        }
+    }
+
+    private void sigtermUnderLoad(Path dir, Map<String, String> storeEnv) throws Exception {
         GatewayProcess jar = GatewayProcess.locate();
         List<ContractFake> fakes = List.of(new FakeServiceNow(), new FakeJira(), new FakeSlack());
         try {
             // Deliveries are in flight at the stop, and a backlog builds up behind them.
             Map<String, String> env = ContractFake.envFor(fakes, 50);
+            env.putAll(storeEnv);
             env.put("GATEWAY_OUTBOX_BACKOFF_MS", "50");
             env.put("GATEWAY_OUTBOX_POLL_MS", "50");
             env.put("GATEWAY_OUTBOX_LEASE_MS", "10000"); // a row whose outcome was not recorded is due again soon after the restart
@@ -108,6 +122,50 @@ class GracefulShutdownIT {
             }
         } finally {
             fakes.forEach(ContractFake::close);
+        }
+    }
+
+    @Test
+    void aDeliveryStillRunningAtTheShutdownTimeoutDoesNotHoldTheStopAndIsDeliveredAfterTheRestart(@TempDir Path dir) throws Exception {
+        GatewayProcess jar = GatewayProcess.locate();
+        try (FakeSlack slack = new FakeSlack()) {
+            Map<String, String> env = ContractFake.envFor(List.of(slack), 0);
+            env.put("GATEWAY_OUTBOX_POLL_MS", "50");
+            env.put("GATEWAY_OUTBOX_LEASE_MS", "10000");
+            env.put("GATEWAY_SHUTDOWN_TIMEOUT_S", "1");
+            env.put("GATEWAY_HTTP_PORT", Integer.toString(GatewayProcess.freePort()));
+            String key = jar.createApiKey(dir, env, "slow", "read,write");
+            GatewayProcess.Launched first = jar.start(dir, env);
+            try {
+                jar.awaitHealthy(first);
+                slack.setLatencyMillis(5_000); // the vendor takes longer than the shutdown timeout
+                assertThat(new HttpApi(first.port(), key).postJson("/api/v1/incidents",
+                        obj("id", "SLOW-1", "title", "Slow", "actor", "a", "severity", "sev1")).status()).isEqualTo(201);
+                Thread.sleep(1_000); // claimed and under way (the relay polls every 50 ms)
+                first.process().destroy(); // SIGTERM
+                assertThat(first.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                GatewayProcess.stop(first.process());
+            }
+            String log = Files.readString(first.log());
+            assertThat(first.process().exitValue()).as("exit status after SIGTERM; log:%n%s", log).isZero();
+            assertThat(log).contains("delivered again after their lease").contains("Stopped: the store is closed")
+                    .doesNotContainIgnoringCase("already closed");
+
+            slack.setLatencyMillis(0);
+            GatewayProcess.Launched second = jar.start(dir, env);
+            try {
+                jar.awaitHealthy(second);
+                HttpApi http = new HttpApi(second.port(), key);
+                // At-least-once: the abandoned call may have reached Slack too, so the thread is there at least once.
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    assertThat(http.get("/api/v1/outbox?status=pending&limit=1").json().path("items")).isEmpty();
+                    assertThat(slack.receivedFor("SLOW-1")).contains("declare");
+                });
+                assertThat(http.get("/api/v1/outbox?status=dead&limit=10").json().path("items")).isEmpty();
+            } finally {
+                GatewayProcess.stop(second.process());
+            }
         }
     }
 
