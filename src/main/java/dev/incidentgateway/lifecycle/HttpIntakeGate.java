@@ -1,5 +1,6 @@
 package dev.incidentgateway.lifecycle;
 
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -37,6 +38,11 @@ public final class HttpIntakeGate {
         router = camel.getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
                 .filter(VertxPlatformHttpRouter::isMainServer).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no platform-http router: the HTTP server has not started"));
+        install(router);
+    }
+
+    /** Puts the gate before every other route of {@code router}. */
+    void install(Router router) {
         router.route().order(Integer.MIN_VALUE).handler(this::admit);
     }
 
