@@ -21,6 +21,9 @@ import dev.incidentgateway.audit.AuditModule;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.lifecycle.GracefulShutdown;
+import dev.incidentgateway.lifecycle.HttpIntakeGate;
+import dev.incidentgateway.lifecycle.ShutdownSignals;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.store.StoreHealthProbe;
@@ -40,6 +43,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,6 +97,8 @@ public final class Gateway implements AutoCloseable {
     private final Main main;
     private final boolean https;
     private final HttpEdge edge;
+    private final HttpIntakeGate intake = new HttpIntakeGate();
+    private final GracefulShutdown shutdown;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -183,9 +189,19 @@ public final class Gateway implements AutoCloseable {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport ignored) {
+                intake.install(main.getCamelContext());
                 logReady();
             }
+
+            @Override
+            public void beforeStop(BaseMainSupport ignored) {
+                shutdown.drain(); // while Camel still runs: the sinks deliver through its HTTP client
+            }
         });
+        Duration shutdownBudget = Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S));
+        main.configure().withShutdownTimeout((int) shutdownBudget.toSeconds());
+        this.shutdown = new GracefulShutdown(new GracefulShutdown.Parts(intake, pollers, outbox, main,
+                List.of(webhookTokens, apiKeys, edge), store, audit, dataSource), shutdownBudget);
         main.configure().httpServer()
                 .withEnabled(true)
                 .withPort(config.get(GatewayConfig.HTTP_PORT))
@@ -213,17 +229,25 @@ public final class Gateway implements AutoCloseable {
     public Gateway start() throws Exception {
         checkPortFree();
         main.start();
+        intake.install(main.getCamelContext());
         return this;
     }
 
-    /** Runs until the process is told to stop (SIGTERM / Ctrl-C), then shuts down gracefully. */
+    /**
+     * Runs until the process is told to stop (SIGTERM / Ctrl-C), then shuts down gracefully ({@link GracefulShutdown}):
+     * the signal completes Camel Main's run, whose beforeStop drains the work in flight; then Camel stops and
+     * {@link #close} closes the store. Camel's own JVM shutdown hook is left out (see {@link ShutdownSignals}).
+     */
     public void runUntilStopped() throws Exception {
+        checkPortFree();
+        main.setShutdownStrategy(new SimpleMainShutdownStrategy());
+        ShutdownSignals signals = ShutdownSignals.install(main::completed,
+                Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S) + 15L));
         try {
-            checkPortFree();
-            audit.checkpointAtExit();
             main.run();
         } finally {
             close();
+            signals.finished();
         }
     }
 
@@ -271,20 +295,9 @@ public final class Gateway implements AutoCloseable {
                 config.masked(q < 0 ? url : url.substring(0, q)));
     }
 
+    /** Stops gracefully (see {@link GracefulShutdown}); returns once the store is closed. */
     @Override
     public void close() {
-        try {
-            main.stop();
-        } catch (Exception e) {
-            LOG.warn("Camel did not stop cleanly", e);
-        }
-        edge.close();
-        outbox.close();
-        pollers.close();
-        webhookTokens.close();
-        apiKeys.close();
-        store.close();
-        audit.close(); // a last checkpoint, once the writer has stopped
-        dataSource.close();
+        shutdown.run();
     }
 }

@@ -57,10 +57,8 @@ public final class GatewayMain {
     }
 
     public static void main(String[] args) throws Exception {
-        int code = run(args, GatewayConfig::load, System.out, System.err);
-        if (code != OK || args.length > 0 && !args[0].equals("run")) {
-            System.exit(code);
-        }
+        // Also after "run": the gateway is closed by then, and a stray non-daemon thread must not keep the JVM up.
+        System.exit(run(args, GatewayConfig::load, System.out, System.err));
     }
 
     /** Runs one command; separated from {@link #main} so tests can call it in-process. */

@@ -49,14 +49,6 @@ public final class AuditModule implements AutoCloseable {
         return new AuditApi(checkpointer, json, endpoints, intervalMs);
     }
 
-    /**
-     * Signs the head once more when the JVM exits (SIGTERM): Camel's shutdown hook does not wait for the main thread to
-     * reach {@link #close()}, and a shutdown hook runs while the store is still open (see StoreFactory.durableUrl).
-     */
-    public void checkpointAtExit() {
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "audit-checkpoint-at-exit"));
-    }
-
     /** Signs the final head, so the events of the last interval are covered too; after the writer stopped. */
     @Override
     public void close() {

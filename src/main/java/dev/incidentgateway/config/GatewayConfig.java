@@ -152,6 +152,13 @@ public final class GatewayConfig {
     public static final ConfigKey<Integer> API_RATE_BURST = ConfigKey.integer("api.rateBurst", "GATEWAY_API_RATE_BURST",
             0, 0, 1_000_000, "Requests a principal may send at once after a quiet spell under api.ratePerSecond. 0: one second's worth.");
 
+    // Issue 10, graceful shutdown (lifecycle/GracefulShutdown).
+    public static final ConfigKey<Integer> SHUTDOWN_TIMEOUT_S = ConfigKey.integer("shutdown.timeoutSeconds",
+            "GATEWAY_SHUTDOWN_TIMEOUT_S", 20, 1, 3_600,
+            "On SIGTERM / Ctrl-C, how long in-flight HTTP requests, outbox deliveries and poller runs may take to finish "
+                    + "(new requests get 503) before the store closes. Keep it below the platform's kill deadline (Kubernetes: "
+                    + "terminationGracePeriodSeconds, 30 s by default) minus a few seconds for closing the store.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
             OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
@@ -160,7 +167,8 @@ public final class GatewayConfig {
             CHAIN_KEY, KEYS_DIR, CHECKPOINT_KEY_FILE, CHECKPOINT_FILE, CHECKPOINT_INTERVAL_S,
             APPEND_TIMEOUT_MS,
             OUTBOX_MAX_RETRY_AFTER_S, OUTBOX_DELIVERY_TIMEOUT_MS, OUTBOX_RETENTION_DAYS,
-            HTTP_MAX_INFLIGHT, HTTP_READ_TIMEOUT_S, HTTP_IDLE_TIMEOUT_S, WEBHOOK_RATE_PER_S, WEBHOOK_RATE_BURST, API_RATE_PER_S, API_RATE_BURST);
+            HTTP_MAX_INFLIGHT, HTTP_READ_TIMEOUT_S, HTTP_IDLE_TIMEOUT_S, WEBHOOK_RATE_PER_S, WEBHOOK_RATE_BURST, API_RATE_PER_S, API_RATE_BURST,
+            SHUTDOWN_TIMEOUT_S);
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;

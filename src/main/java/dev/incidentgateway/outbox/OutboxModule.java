@@ -50,6 +50,23 @@ public final class OutboxModule implements AutoCloseable {
         return new OutboxGauges(outbox, sinks.stream().map(a -> a.descriptor().name()).toList(), meters).route();
     }
 
+    /**
+     * Shutdown: stops every relay claiming rows, then waits until the deliveries under way have recorded their outcome
+     * or {@code deadline} passes; those still running then record nothing (their rows are due again after the lease).
+     * Returns how many relays still had deliveries running.
+     */
+    public int drain(java.time.Instant deadline) throws InterruptedException {
+        relays.forEach(OutboxRelay::stopClaiming);
+        int late = 0;
+        for (OutboxRelay relay : relays) {
+            if (!relay.awaitIdle(deadline)) {
+                relay.abandonRunning();
+                late++;
+            }
+        }
+        return late;
+    }
+
     @Override
     public void close() {
         relays.forEach(OutboxRelay::close);

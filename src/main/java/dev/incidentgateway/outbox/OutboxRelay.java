@@ -91,6 +91,11 @@ public final class OutboxRelay implements AutoCloseable {
     private final Timer latency;
     private final DistributionSummary attempts;
     private final MeterRegistry meters;
+    /** Held while rows are claimed and handed to workers, so {@link #stopClaiming} returns only once no claim is half-done. */
+    private final Object claimLock = new Object();
+    private volatile boolean claiming = true;
+    /** Set at shutdown after the wait ran out: outcomes still to come are not recorded (the store is closing). */
+    private volatile boolean abandoned;
 
     public OutboxRelay(Sink sink, OutboxStore outbox, TimelineStore timeline, Settings settings, MeterRegistry meters, Clock clock) {
         this.sink = sink;
@@ -126,6 +131,12 @@ public final class OutboxRelay implements AutoCloseable {
      * for them. Returns how many it started.
      */
     public int pass() throws SQLException {
+        synchronized (claimLock) {
+            return claiming ? claimAndStart() : 0;
+        }
+    }
+
+    private int claimAndStart() throws SQLException {
         int free = slots.availablePermits();
         if (free == 0) {
             return 0;
@@ -179,16 +190,52 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    /** Waits until no delivery is running (tests, shutdown). */
+    /** Waits until no delivery is running (tests). */
     public void awaitIdle() throws InterruptedException {
         while (busy()) {
             awaitProgress(Duration.ofMillis(50));
         }
     }
 
+    /**
+     * Shutdown, first step: claims no more rows. Returns once a pass under way has handed its claimed rows to
+     * workers, so {@link #awaitIdle(Instant)} afterwards sees every delivery this relay will start.
+     */
+    public void stopClaiming() {
+        synchronized (claimLock) {
+            claiming = false;
+        }
+    }
+
+    /** Waits until no delivery is running or {@code deadline} passes; whether none runs. */
+    public boolean awaitIdle(Instant deadline) throws InterruptedException {
+        while (busy()) {
+            Duration left = Duration.between(Instant.now(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                return false;
+            }
+            awaitProgress(left.compareTo(Duration.ofMillis(50)) < 0 ? left : Duration.ofMillis(50));
+        }
+        return true;
+    }
+
+    /**
+     * Shutdown, after {@link #awaitIdle(Instant)} ran out: deliveries still running record nothing when they end, so their
+     * rows keep their claim and are delivered again once the lease runs out (at-least-once; the store is closing).
+     */
+    public void abandonRunning() {
+        abandoned = true;
+    }
+
     private void deliver(OutboxItem item) {
         try {
-            record(item, attemptWithin(item));
+            DeliveryResult result = attemptWithin(item);
+            if (abandoned) {
+                LOG.warn("Outbox row {} for {} finished after the shutdown timeout: its outcome is not recorded, the row is "
+                        + "delivered again after its lease", item.id(), sink.connector());
+            } else {
+                record(item, result);
+            }
         } catch (SQLException e) {
             // The row keeps its lease and is due again when it runs out: nothing is lost.
             LOG.warn("Could not record the outcome of outbox row {} for {}: {}", item.id(), sink.connector(), Redact.text(e.getMessage()));
@@ -276,7 +323,14 @@ public final class OutboxRelay implements AutoCloseable {
 
     @Override
     public void close() {
-        workers.shutdownNow();
-        calls.shutdownNow();
+        if (abandoned) {
+            // Not interrupted: a call may be reading the store, which is still being closed (H2 closes its file when a
+            // thread doing I/O on it is interrupted). The threads are daemons; what they finish is not recorded.
+            workers.shutdown();
+            calls.shutdown();
+        } else {
+            workers.shutdownNow();
+            calls.shutdownNow();
+        }
     }
 }

@@ -38,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The outbox under faults, on each kind of store, with a sink the test holds: an operator's skip or replay
  * racing a delivery in flight, a vendor's Retry-After beyond the cap, a call that hangs for one incident
- * while the others are delivered, and the per-delivery deadline. The races are made deterministic by a sink
- * that blocks until the test releases it and by a clock the test moves.
+ * while the others are delivered, the per-delivery deadline, and a shutdown with deliveries under way. The races
+ * are made deterministic by a sink that blocks until the test releases it and by a clock the test moves.
  */
 abstract class OutboxFaultsContract {
     /** The test clock's start: later than the rows' commit time (the real clock), in whole seconds. */
@@ -313,6 +313,44 @@ abstract class OutboxFaultsContract {
         relay.pass(); // the freed slot takes the next incident
         relay.awaitIdle();
         assertThat(sink.delivered.get("T-2")).containsExactly("declare");
+    }
+
+    @Test
+    void atShutdownTheDeliveryUnderWayIsRecordedAndNoNewRowIsClaimed() throws Exception {
+        relay(1, Duration.ofSeconds(300), Duration.ofSeconds(30));
+        declare("S-1");
+        declare("S-2");
+        sink.gated.add("S-1");
+        relay.pass(); // one slot: S-1, held until released
+        assertThat(sink.entered("S-1").await(30, TimeUnit.SECONDS)).isTrue();
+        relay.stopClaiming();
+        sink.releaseAll();
+        assertThat(relay.awaitIdle(Instant.now().plusSeconds(30))).isTrue();
+        assertThat(onlyRow("S-1").status()).isEqualTo("delivered");
+        assertThat(relay.pass()).as("rows claimed after stopClaiming").isZero();
+        assertThat(onlyRow("S-2").attempts()).isZero();
+        assertThat(outbox.inFlight(onlyRow("S-2").id(), clock.instant())).isFalse();
+    }
+
+    @Test
+    void atShutdownADeliveryStillRunningAtTheTimeoutRecordsNothingAndIsDueAgainAfterItsLease() throws Exception {
+        relay(1, Duration.ofSeconds(300), Duration.ofSeconds(30));
+        declare("L-1");
+        sink.gated.add("L-1");
+        relay.pass();
+        assertThat(sink.entered("L-1").await(30, TimeUnit.SECONDS)).isTrue();
+        relay.stopClaiming();
+        assertThat(relay.awaitIdle(Instant.now().plusMillis(200))).as("idle by the shutdown timeout").isFalse();
+        relay.abandonRunning();
+        sink.releaseAll(); // the vendor answers after all, once the gateway stopped waiting
+        relay.awaitIdle();
+        assertThat(sink.delivered.get("L-1")).containsExactly("declare");
+        OutboxRow row = onlyRow("L-1");
+        assertThat(row.status()).as("outcome not recorded").isEqualTo("pending");
+        assertThat(row.attempts()).isZero();
+        assertThat(outbox.claimDue("gated", 10, T0, T0.plus(LEASE))).as("still claimed").isEmpty();
+        assertThat(outbox.claimDue("gated", 10, T0.plus(LEASE).plusSeconds(1), T0.plus(LEASE.multipliedBy(2))))
+                .as("due again after the lease: at-least-once").hasSize(1);
     }
 
     @Test

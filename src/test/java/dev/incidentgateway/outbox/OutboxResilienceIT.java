@@ -45,11 +45,8 @@ class OutboxResilienceIT {
         GatewayProcess jar = GatewayProcess.locate();
         List<ContractFake> fakes = List.of(new FakeServiceNow(), new FakeJira(), new FakeSlack());
         try {
-            Map<String, String> env = new HashMap<>();
-            fakes.forEach(f -> {
-                env.putAll(f.env());
-                f.setLatencyMillis(20); // slow enough that 1,000 events per target are still being delivered at the kill
-            });
+            // Slow enough that 1,000 events per target are still being delivered at the kill.
+            Map<String, String> env = ContractFake.envFor(fakes, 20);
             env.put("GATEWAY_OUTBOX_BACKOFF_MS", "50");
             env.put("GATEWAY_OUTBOX_POLL_MS", "50");
             env.put("GATEWAY_OUTBOX_LEASE_MS", "10000"); // rows the killed process had claimed are due again after this

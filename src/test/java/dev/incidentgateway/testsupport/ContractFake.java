@@ -40,4 +40,14 @@ public interface ContractFake extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Environment pointing a gateway at every one of {@code fakes} (a mutable map), each set to answer after {@code latencyMillis}. */
+    static Map<String, String> envFor(List<? extends ContractFake> fakes, int latencyMillis) {
+        Map<String, String> env = new java.util.HashMap<>();
+        fakes.forEach(f -> {
+            env.putAll(f.env());
+            f.setLatencyMillis(latencyMillis);
+        });
+        return env;
+    }
 }

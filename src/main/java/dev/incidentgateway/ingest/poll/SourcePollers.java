@@ -17,16 +17,23 @@ public final class SourcePollers implements AutoCloseable {
         pollers.forEach(p -> byName.put(p.name(), p));
     }
 
+    private volatile boolean stopped;
+
     /** Called by the route {@code poll-<name>} every second; the poller decides whether its interval has come. */
     public void tick(String name) {
         SourcePoller poller = byName.get(name);
-        if (poller != null) {
+        if (poller != null && !stopped) {
             poller.tick();
         }
     }
 
     public List<SourcePoller> all() {
         return List.copyOf(byName.values());
+    }
+
+    /** Shutdown: later ticks do nothing; a run under way finishes (Camel's route shutdown waits for it). */
+    public void stop() {
+        stopped = true;
     }
 
     @Override
