@@ -21,7 +21,7 @@ class H2FileMaintenanceTest {
     /**
      * The same workload (a commit per row, as WRITE_DELAY=0 writes them) on two files, maintained between batches
      * or not. RETENTION_TIME=0 here so that freed space is reusable at once and the test need not wait out the
-     * gateway's 2 s retention: what is checked is that the maintenance lets that space be reused.
+     * gateway's 1 s retention: what is checked is that the maintenance lets that space be reused.
      */
     @Test
     void commitsPerRowReuseTheFileInsteadOfGrowingItByAChunkEach(@TempDir Path dir) throws Exception {
@@ -59,8 +59,8 @@ class H2FileMaintenanceTest {
     }
 
     @Test
-    void theGatewayUrlKeepsFreedSpaceForTwoSecondsAndOtherStoresAreLeftAlone() throws Exception {
-        assertThat(StoreFactory.durableUrl("jdbc:h2:file:./x")).contains(";RETENTION_TIME=2000");
+    void theGatewayUrlKeepsFreedSpaceForOneSecondAndOtherStoresAreLeftAlone() throws Exception {
+        assertThat(StoreFactory.durableUrl("jdbc:h2:file:./x")).contains(";RETENTION_TIME=1000");
         JdbcDataSource mem = new JdbcDataSource();
         mem.setURL("jdbc:h2:mem:maintenance-" + System.nanoTime());
         try (Connection keepOpen = mem.getConnection()) {
