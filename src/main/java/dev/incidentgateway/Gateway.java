@@ -20,7 +20,9 @@ import dev.incidentgateway.api.ProblemMapper;
 import dev.incidentgateway.audit.AuditModule;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.camel.TimelineComponent;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
 import dev.incidentgateway.lifecycle.GracefulShutdown;
 import dev.incidentgateway.lifecycle.HttpIntakeGate;
 import dev.incidentgateway.lifecycle.ShutdownSignals;
@@ -162,6 +164,7 @@ public final class Gateway implements AutoCloseable {
                 new ControlChannelRoute(prepareControlDirectory(dir), GatewayMain.STORE_COMMANDS,
                         new StoreCommand.Context(dataSource, config, dialect))));
         main.bind(DATA_SOURCE_BEAN, dataSource);
+        main.bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(json))); // to: timeline:append
         main.bind("prometheusMeterRegistry", meters);
         main.bind("webhookIngest", endpoints.jsonBody(new WebhookIngestHandler(webhookSources, store, json,
                 KeyedRateLimiter.perKey(webhookRates))::handle));

@@ -102,6 +102,11 @@ public final class CloudEventsWebhookMapper implements WebhookMapper {
         }
     }
 
+    /** One SDK CloudEvent as the timeline's event, mapped as this source maps it ({@code timeline:append} uses it). */
+    public NewEvent fromCloudEvent(CloudEvent ce) {
+        return toEvent(ce, "");
+    }
+
     private NewEvent toEvent(CloudEvent ce, String at) {
         EventType type = incidentType(ce.getType(), at);
         ObjectNode data = data(ce, at);

@@ -49,6 +49,24 @@ class GatewayRoutesIT {
                         constant: hello from a custom route
             """;
 
+    /** A user's route that appends through the timeline component: the caller's credential names the event. */
+    private static final String CLOUDEVENT_ROUTE = """
+            - route:
+                id: custom-cloudevent
+                from:
+                  uri: platform-http:/custom/cloudevent
+                  parameters:
+                    httpMethodRestrict: POST
+                  steps:
+                    - convertBodyTo:
+                        type: byte[]
+                    - to: timeline:append
+                    - setBody:
+                        simple: "${header.TimelineEventId} ${header.TimelineDuplicate}"
+                    - removeHeaders:
+                        pattern: "*"
+            """;
+
     private Path routesDir;
     private GatewayFixture fixture;
     private HttpApi http;
@@ -57,6 +75,7 @@ class GatewayRoutesIT {
     void start() throws Exception {
         routesDir = Files.createTempDirectory("gateway-routes-");
         Files.writeString(routesDir.resolve("hello.camel.yaml"), HELLO_ROUTE);
+        Files.writeString(routesDir.resolve("cloudevent.camel.yaml"), CLOUDEVENT_ROUTE);
         fixture = GatewayFixture.start(TestStore.Kind.H2, Map.of("GATEWAY_ROUTES_DIR", routesDir.toString()));
         http = fixture.http();
     }
@@ -75,6 +94,22 @@ class GatewayRoutesIT {
         assertThat(r.body()).isEqualTo("hello from a custom route");
         // The shipped routes are still there next to it.
         assertThat(http.get("/api/v1/stats").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aYamlRouteAppendsThroughTheTimelineComponentUnderTheCallersPrincipal() {
+        String ce = "{\"specversion\":\"1.0\",\"id\":\"rt-1\",\"source\":\"urn:custom\",\"type\":\"dev.incidentgateway.incident.declare\","
+                + "\"subject\":\"RT-1\",\"data\":{\"title\":\"From a YAML route\"}}";
+        Response first = http.post("/custom/cloudevent", "application/json", java.net.http.HttpRequest.BodyPublishers.ofString(ce));
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        String[] reply = first.body().split(" ");
+        assertThat(reply[1]).isEqualTo("false");
+        Response again = http.post("/custom/cloudevent", "application/json", java.net.http.HttpRequest.BodyPublishers.ofString(ce));
+        assertThat(again.body()).isEqualTo(reply[0] + " true");
+        var events = http.get("/api/v1/incidents/RT-1/timeline").json().path("events");
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).path("id").asText()).isEqualTo(reply[0]);
+        assertThat(events.get(0).path("principal").asText()).isEqualTo("key:test-admin");
     }
 
     @Test

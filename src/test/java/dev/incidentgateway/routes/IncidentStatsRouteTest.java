@@ -2,15 +2,11 @@ package dev.incidentgateway.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.Gateway;
-import dev.incidentgateway.store.SqlDialect;
-import dev.incidentgateway.store.StoreFactory;
-import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.testsupport.RouteTestStore;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.TimelineStore;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.support.PluginHelper;
@@ -30,17 +26,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * steps run.
  */
 class IncidentStatsRouteTest extends CamelTestSupport {
-    private TestStore testStore;
-    private HikariDataSource dataSource;
+    private RouteTestStore routeStore;
     private TimelineStore store;
 
     @Override
     protected CamelContext createCamelContext() throws Exception {
-        testStore = TestStore.create(TestStore.Kind.H2);
-        dataSource = StoreFactory.openAndMigrate(testStore.config());
-        store = new TimelineStore(dataSource, SqlDialect.H2, "dev.incidentgateway", 16, 100, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
+        routeStore = new RouteTestStore();
+        store = routeStore.store();
         CamelContext context = super.createCamelContext();
-        context.getRegistry().bind(Gateway.DATA_SOURCE_BEAN, dataSource);
+        context.getRegistry().bind(Gateway.DATA_SOURCE_BEAN, routeStore.dataSource());
         PluginHelper.getRoutesLoader(context).loadRoutes(
                 ResourceHelper.resolveResource(context, "file:routes/incident-stats.camel.yaml"));
         return context;
@@ -53,9 +47,7 @@ class IncidentStatsRouteTest extends CamelTestSupport {
 
     @AfterEach
     void closeStore() {
-        store.close();
-        dataSource.close();
-        testStore.close();
+        routeStore.close();
     }
 
     @Test

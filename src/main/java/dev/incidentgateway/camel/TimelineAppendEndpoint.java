@@ -1,0 +1,53 @@
+package dev.incidentgateway.camel;
+
+import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
+import dev.incidentgateway.timeline.TimelineStore;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * {@code timeline:append[?principal=system:NAME]}: a producer only.
+ *
+ * <table>
+ *   <caption>Options</caption>
+ *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code principal}</td><td>{@code system:route:<routeId>}</td><td>who the stored event names when the
+ *   exchange carries no authenticated principal (an HTTP route's caller always wins; a route cannot claim a
+ *   caller's identity). Must start with {@code system:}.</td></tr>
+ * </table>
+ */
+public final class TimelineAppendEndpoint extends DefaultEndpoint {
+    private final TimelineStore store;
+    private final CloudEventsWebhookMapper cloudEvents;
+    private String principal;
+
+    TimelineAppendEndpoint(String uri, TimelineComponent component, TimelineStore store, CloudEventsWebhookMapper cloudEvents) {
+        super(uri, component);
+        this.store = store;
+        this.cloudEvents = cloudEvents;
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new TimelineAppendProducer(this, store, cloudEvents);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) {
+        throw new UnsupportedOperationException("timeline:append is a producer (to:), not a consumer (from:)");
+    }
+
+    public String getPrincipal() {
+        return principal;
+    }
+
+    /** Set from the URI ({@code ?principal=system:my-exporter}); only {@code system:} names are accepted. */
+    public void setPrincipal(String principal) {
+        if (principal != null && !principal.startsWith("system:")) {
+            throw new IllegalArgumentException("timeline:append principal must start with system: (got " + principal + ")");
+        }
+        this.principal = principal;
+    }
+}
