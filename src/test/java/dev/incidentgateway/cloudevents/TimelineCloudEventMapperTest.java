@@ -25,11 +25,15 @@ class TimelineCloudEventMapperTest {
     private final TimelineCloudEventMapper mapper = new TimelineCloudEventMapper("com.example", json);
     private final EventFormat format = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
 
+    /**
+     * The sender's own CloudEvent attributes (ceId, ceSource, ceType) differ from the stored event's id, source and
+     * type on purpose, so a mapper that copies the wrong field fails.
+     */
     private static TimelineEvent event(String id, long seq, EventType type) {
         return new TimelineEvent(id, "INC-7", seq, type, "alice@example.com", "Checkout failing", "500s on /pay",
-                Instant.parse("2026-11-23T10:15:30.123456Z"), Instant.parse("2026-11-23T10:15:31Z"), "/api/v1", id, "/api/v1",
-                "com.example.incident." + type.wireName(), JsonNodeFactory.instance.objectNode().put("severity", "sev1"),
-                "0".repeat(64), "a".repeat(64), "key:alice");
+                Instant.parse("2026-11-23T10:15:30.123456Z"), Instant.parse("2026-11-23T10:15:31Z"), "/webhooks/alertmanager",
+                "upstream-ce-" + seq, "urn:upstream:monitor", "com.upstream.alert.fired",
+                JsonNodeFactory.instance.objectNode().put("severity", "sev1"), "0".repeat(64), "a".repeat(64), "key:alice");
     }
 
     @Test
@@ -38,9 +42,9 @@ class TimelineCloudEventMapperTest {
         CloudEvent ce = format.deserialize(bytes);
 
         assertThat(ce.getSpecVersion()).isEqualTo(SpecVersion.V1);
-        assertThat(ce.getId()).isEqualTo("01JDZ8Q6Y0M5V3W3T0B7C2N4KX");
-        assertThat(ce.getSource()).isEqualTo(URI.create("/api/v1"));
-        assertThat(ce.getType()).isEqualTo("com.example.incident.ack");
+        assertThat(ce.getId()).as("the stored event's id, not the sender's ceId").isEqualTo("01JDZ8Q6Y0M5V3W3T0B7C2N4KX");
+        assertThat(ce.getSource()).as("the stored source, not the sender's ceSource").isEqualTo(URI.create("/webhooks/alertmanager"));
+        assertThat(ce.getType()).as("the gateway's type, not the sender's ceType").isEqualTo("com.example.incident.ack");
         assertThat(ce.getSubject()).isEqualTo("INC-7");
         assertThat(ce.getTime().toInstant()).isEqualTo(Instant.parse("2026-11-23T10:15:30.123456Z"));
         assertThat(ce.getDataContentType()).isEqualTo("application/json");
@@ -53,6 +57,7 @@ class TimelineCloudEventMapperTest {
         assertThat(data.path("type").asText()).isEqualTo("ack");
         assertThat(data.path("title").asText()).isEqualTo("Checkout failing");
         assertThat(data.path("content").asText()).isEqualTo("500s on /pay");
+        assertThat(data.path("source").asText()).isEqualTo("/webhooks/alertmanager");
         assertThat(data.path("data").path("severity").asText()).isEqualTo("sev1");
         // extension is a JSON number, not a string
         assertThat(json.readTree(bytes).path("incidentseq").isIntegralNumber()).isTrue();

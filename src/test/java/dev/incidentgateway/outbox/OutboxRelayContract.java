@@ -218,13 +218,18 @@ abstract class OutboxRelayContract {
         OutboxRelay r = new OutboxRelay(sink, outbox, timeline, new OutboxRelay.Settings(Duration.ofMillis(1000), 10, 1),
                 new SimpleMeterRegistry(), Clock.systemUTC());
         try {
-            List<Long> firsts = new ArrayList<>();
             for (int attempt = 1; attempt <= 5; attempt++) {
                 long ms = r.backoff(attempt).toMillis();
                 long base = 1000L << (attempt - 1);
                 assertThat(ms).isBetween(base / 2, base);
-                firsts.add(ms);
             }
+            // Jitter: the same attempt's delay varies from call to call (a fixed factor would give one value), so
+            // rows that failed together do not all retry at the same instant.
+            java.util.Set<Long> delays = new java.util.HashSet<>();
+            for (int i = 0; i < 50; i++) {
+                delays.add(r.backoff(3).toMillis());
+            }
+            assertThat(delays).as("delays of attempt 3 over 50 calls").hasSizeGreaterThan(10);
             assertThat(r.backoff(40).toMillis()).isLessThanOrEqualTo(Duration.ofMinutes(10).toMillis());
         } finally {
             r.close();

@@ -187,9 +187,8 @@ abstract class SourcePollerContract {
 
     @Test
     void onPostgresqlOneInstancePollsAndAnotherTakesOverWhenItGoes() {
-        if (dialect != SqlDialect.POSTGRESQL) {
-            return; // the embedded store has one process: it always leads
-        }
+        // The embedded store has one process: it always leads. Shown as skipped on H2, not as passed.
+        org.junit.jupiter.api.Assumptions.assumeTrue(dialect == SqlDialect.POSTGRESQL, "leadership needs PostgreSQL");
         ScriptedSource a = new ScriptedSource();
         ScriptedSource b = new ScriptedSource();
         SourcePoller first = new SourcePoller(a, store, dataSource, dialect, clock);
