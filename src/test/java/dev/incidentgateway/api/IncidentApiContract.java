@@ -556,6 +556,35 @@ abstract class IncidentApiContract {
     }
 
     @Test
+    void verifyReportsABrokenChainNamingTheFirstBrokenLink() throws Exception {
+        String id = newId("VBR");
+        declare(id, "Audit");
+        append(id, "ack");
+        append(id, "note");
+        // Rewrite the second event's title behind the gateway's back (as a database admin could).
+        String sql = "UPDATE timeline_events SET title = 'rewritten' WHERE incident_id = '" + id + "' AND seq = 2";
+        try (java.sql.Connection c = fixture.gateway().dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            if (kind() == TestStore.Kind.POSTGRESQL) {
+                st.execute("ALTER TABLE timeline_events DISABLE TRIGGER timeline_events_no_update_delete");
+                try {
+                    assertThat(st.executeUpdate(sql)).isEqualTo(1);
+                } finally {
+                    st.execute("ALTER TABLE timeline_events ENABLE TRIGGER timeline_events_no_update_delete");
+                }
+            } else {
+                assertThat(st.executeUpdate(sql)).isEqualTo(1);
+            }
+        }
+        Response r = http.get("/api/v1/incidents/" + id + "/verify");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        JsonNode body = r.json();
+        assertThat(body.path("intact").asBoolean()).as(r.toString()).isFalse();
+        assertThat(body.path("firstBrokenLink").path("incidentId").asText()).isEqualTo(id);
+        assertThat(body.path("firstBrokenLink").path("seq").asLong()).isEqualTo(2);
+        assertThat(body.path("firstBrokenLink").path("reason").asText()).isNotBlank();
+    }
+
+    @Test
     void healthIsUp() {
         Response r = http.get("/health");
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
