@@ -34,7 +34,12 @@ public final class ConnectorSinkProcessor implements Processor {
         }
         Sink sink = connectors.sink(connector).orElseThrow(() -> new DeliveryDeadException("no active Java sink named '"
                 + connector + "' (connectors/" + connector + ".yaml off or absent)"));
-        DeliveryResult result = sink.deliver(delivery);
+        DeliveryResult result;
+        try {
+            result = sink.deliver(delivery);
+        } catch (RuntimeException e) { // a sink's bug, not the target's answer: retried, as the relay always did
+            result = new DeliveryResult.Retry("unexpected error in the " + connector + " sink: " + e, null);
+        }
         exchange.setProperty(TimelineHeaders.DELIVERY_RESULT, result);
         if (result instanceof DeliveryResult.Delivered d && d.created() != null) {
             exchange.getMessage().setHeader(TimelineHeaders.EXTERNAL_REF_CREATED, d.created().externalId());

@@ -29,10 +29,10 @@ import java.util.Map;
  * {@code AppendOutcomeUnknownException} (a retry with the same idempotency id is safe).
  */
 public final class TimelineAppendProducer extends DefaultProducer {
-    public static final String EVENT_ID = "TimelineEventId";
-    public static final String INCIDENT_ID = "TimelineIncidentId";
-    public static final String EVENT_SEQ = "TimelineEventSeq";
-    public static final String DUPLICATE = "TimelineDuplicate";
+    public static final String EVENT_ID = TimelineHeaders.EVENT_ID;
+    public static final String INCIDENT_ID = TimelineHeaders.INCIDENT_ID;
+    public static final String EVENT_SEQ = TimelineHeaders.EVENT_SEQ;
+    public static final String DUPLICATE = TimelineHeaders.DUPLICATE;
 
     private final TimelineStore store;
     private final CloudEventsWebhookMapper cloudEvents;
