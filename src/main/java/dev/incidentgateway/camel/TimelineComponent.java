@@ -13,7 +13,7 @@ import java.util.Map;
  * <table>
  *   <caption>Endpoints</caption>
  *   <tr><th>URI</th><th>role</th></tr>
- *   <tr><td>{@code timeline:append}</td><td>producer: appends the exchange's event (see {@link TimelineAppendProducer})</td></tr>
+ *   <tr><td>{@code timeline:append}</td><td>producer: appends the exchange's event, a batch of events (all or nothing) or a poller's page with its watermark (see {@link TimelineAppendProducer})</td></tr>
  * </table>
  *
  * The outbox consumer ({@code timeline:outbox?connector=}) and the committed feed ({@code timeline:events}) are the

@@ -19,49 +19,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The shipped route {@code routes/inbound/servicenow-poller.camel.yaml} with a scripted source named servicenow: each
+ * The shipped route {@code routes/inbound/servicenow-poller.camel.yaml} (and, in {@link JiraPollerRouteTest}, the Jira
+ * one) with a scripted source of the connector's name: each
  * tick (its timer replaced by {@code direct:tick}) reads page after page and appends each through
  * {@code timeline:append} with its watermark; failures set the poller's health and backoff.
  */
 class PollerRouteTest extends CamelTestSupport {
     private final SourcePollerContract.MutableClock clock = new SourcePollerContract.MutableClock();
-    private final ScriptedServiceNow source = new ScriptedServiceNow();
+    private final SourcePollerContract.ScriptedSource source = new SourcePollerContract.ScriptedSource(connector());
     private RouteTestStore routeStore;
     private TimelineStore store;
     private SourcePoller poller;
 
-    /** Serves scripted pages or failures; records the watermark each poll was asked with. */
-    static final class ScriptedServiceNow implements PollingSource {
-        final Deque<Object> script = new ArrayDeque<>();
-        final List<String> askedWith = new ArrayList<>();
-
-        @Override
-        public String name() {
-            return "servicenow";
-        }
-
-        @Override
-        public Duration interval() {
-            return Duration.ofSeconds(60);
-        }
-
-        @Override
-        public PollPage poll(String watermark) throws PollFailure {
-            askedWith.add(watermark);
-            Object next = script.poll();
-            if (next instanceof PollFailure f) {
-                throw f;
-            }
-            return next == null ? new PollPage(List.of(), watermark, false) : (PollPage) next;
-        }
+    /** The connector whose shipped route is under test. */
+    String connector() {
+        return "servicenow";
     }
 
     @Override
@@ -78,13 +55,13 @@ class PollerRouteTest extends CamelTestSupport {
         context.getRegistry().bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(GatewayJson.create())));
         context.getRegistry().bind(SourcePollers.BEAN, new SourcePollers(List.of(poller)));
         PluginHelper.getRoutesLoader(context).loadRoutes(
-                ResourceHelper.resolveResource(context, "file:routes/inbound/servicenow-poller.camel.yaml"));
+                ResourceHelper.resolveResource(context, "file:routes/inbound/" + connector() + "-poller.camel.yaml"));
         return context;
     }
 
     @BeforeEach
     void tickOnDemand() throws Exception {
-        AdviceWith.adviceWith(context, "poll-servicenow", route -> route.replaceFromWith("direct:tick"));
+        AdviceWith.adviceWith(context, "poll-" + connector(), route -> route.replaceFromWith("direct:tick"));
         context.start();
     }
 
@@ -94,8 +71,8 @@ class PollerRouteTest extends CamelTestSupport {
         routeStore.close();
     }
 
-    private static NewEvent declare(String id) {
-        return NewEvent.builder(EventType.DECLARE, "itsm").incident(id).title("From ITSM").source("/connectors/servicenow")
+    private NewEvent declare(String id) {
+        return NewEvent.builder(EventType.DECLARE, "itsm").incident(id).title("From ITSM").source("/connectors/" + connector())
                 .ceId(id + ":1").build();
     }
 
@@ -109,8 +86,8 @@ class PollerRouteTest extends CamelTestSupport {
         source.script.add(new PollPage(List.of(declare("PR-3")), "w2", false));
         tick();
         assertThat(source.askedWith).containsExactly(null, "w1");
-        assertThat(store.watermark("servicenow")).contains("w2");
-        assertThat(store.timeline("PR-3", null, 10)).extracting(TimelineEvent::principal).containsExactly("poller:servicenow");
+        assertThat(store.watermark(connector())).contains("w2");
+        assertThat(store.timeline("PR-3", null, 10)).extracting(TimelineEvent::principal).containsExactly("poller:" + connector());
         assertThat(poller.status()).isEqualTo(SourcePoller.Status.UP);
 
         tick(); // not due before the interval
@@ -128,7 +105,7 @@ class PollerRouteTest extends CamelTestSupport {
         tick();
         assertThat(poller.status()).isEqualTo(SourcePoller.Status.BACKING_OFF);
         assertThat(store.incident("PR-4")).isPresent();
-        assertThat(store.watermark("servicenow")).contains("w1");
+        assertThat(store.watermark(connector())).contains("w1");
 
         clock.now = clock.now.plusSeconds(299);
         tick();
@@ -136,7 +113,7 @@ class PollerRouteTest extends CamelTestSupport {
         clock.now = clock.now.plusSeconds(2);
         tick();
         assertThat(source.askedWith).containsExactly(null, "w1", "w1");
-        assertThat(store.watermark("servicenow")).contains("w2");
+        assertThat(store.watermark(connector())).contains("w2");
         assertThat(poller.status()).isEqualTo(SourcePoller.Status.UP);
     }
 
