@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import dev.incidentgateway.ingest.WebhookIngestHandler;
+import dev.incidentgateway.ingest.WebhookSteps;
+import dev.incidentgateway.api.ApiRouteSteps;
 import dev.incidentgateway.ingest.WebhookSource;
 import dev.incidentgateway.ingest.WebhookSourceRegistry;
 import dev.incidentgateway.ingest.WebhookTokenSnapshot;
@@ -170,12 +171,12 @@ public final class Gateway implements AutoCloseable {
                 .withOutbox(outbox, new TimelineCloudEventMapper(typePrefix, json))); // from: timeline:outbox (routes/outbound/)
         main.bind(ConnectorSinkProcessor.BEAN, new ConnectorSinkProcessor(outbox.subscriptions()));
         main.bind("prometheusMeterRegistry", meters);
-        main.bind("webhookIngest", endpoints.jsonBody(new WebhookIngestHandler(webhookSources, store, json,
-                KeyedRateLimiter.perKey(webhookRates))::handle));
+        main.bind(WebhookSteps.BEAN, new WebhookSteps(webhookSources, KeyedRateLimiter.perKey(webhookRates),
+                new ApiRouteSteps(endpoints), json)); // the steps of routes/inbound/webhooks.camel.yaml
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, endpoints));
         this.pollers = new SourcePollers(pollingSources.stream()
                 .map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC())).toList());
-        main.bind(SourcePollers.BEAN, pollers); // ticked by routes/pollers.camel.yaml
+        main.bind(SourcePollers.BEAN, pollers); // run by routes/inbound/<name>-poller.camel.yaml
         OpsRoute ops = new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers.all());
         main.configure().addRoutesBuilder(ops);
         // Timeouts, in-flight limit, early 413 and an anonymous /health on the event loop (issue 10, overload).

@@ -50,18 +50,23 @@ public final class ApiEndpoint implements Processor {
         ApiResponse response;
         try {
             if (expectsJsonBody) {
-                checkBody(request);
+                checkBody(request, maxBodyBytes);
             }
             response = handler.handle(request);
         } catch (Exception e) {
-            ApiProblem p = problems.toProblem(e);
-            meters.counter("gateway.http.errors", "status", Integer.toString(p.status())).increment();
-            response = new ApiResponse(p.status(), ProblemMapper.CONTENT_TYPE, problems.render(p, request.path()), p.headers());
+            response = problemResponse(e, request.path(), problems, meters);
         }
         reply(exchange.getMessage(), response);
     }
 
-    private void checkBody(ApiRequest request) {
+    /** A failure as its problem+json answer, counted in {@code gateway.http.errors{status}}. */
+    static ApiResponse problemResponse(Throwable e, String path, ProblemMapper problems, MeterRegistry meters) {
+        ApiProblem p = problems.toProblem(e);
+        meters.counter("gateway.http.errors", "status", Integer.toString(p.status())).increment();
+        return new ApiResponse(p.status(), ProblemMapper.CONTENT_TYPE, problems.render(p, path), p.headers());
+    }
+
+    static void checkBody(ApiRequest request, int maxBodyBytes) {
         String contentLength = request.header("Content-Length");
         if (contentLength != null && contentLength.matches("\\d{1,18}") && Long.parseLong(contentLength) > maxBodyBytes
                 || request.body().length > maxBodyBytes) {

@@ -28,7 +28,8 @@ public final class ApiRequest {
 
     /**
      * Who sent this request, as authenticated by the route's policy; {@code null} only on routes that need no
-     * credential ({@code /health} called without one, {@code /webhooks/*}, which check their own secrets).
+     * credential ({@code /health} called without one, {@code /webhooks/*} before their authenticate step checks the
+     * source's own secret and names the caller {@code webhook:<source>}).
      */
     public Principal principal() {
         return exchange.getProperty(PRINCIPAL_PROPERTY, Principal.class);

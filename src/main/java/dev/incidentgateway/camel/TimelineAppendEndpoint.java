@@ -14,8 +14,8 @@ import org.apache.camel.support.DefaultEndpoint;
  *   <caption>Options</caption>
  *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>{@code principal}</td><td>{@code system:route:<routeId>}</td><td>who the stored event names when the
- *   exchange carries no authenticated principal (an HTTP route's caller always wins; a route cannot claim a
- *   caller's identity). Must start with {@code system:}.</td></tr>
+ *   exchange carries no authenticated principal (an HTTP route's caller, a webhook source's {@code webhook:<name>}
+ *   and a poller's {@code poller:<name>} always win; a route cannot claim a caller's identity). Must start with {@code system:}.</td></tr>
  * </table>
  */
 public final class TimelineAppendEndpoint extends DefaultEndpoint {

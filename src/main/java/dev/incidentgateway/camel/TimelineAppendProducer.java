@@ -7,6 +7,7 @@ import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.InvalidEventException;
 import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.SourcePage;
 import dev.incidentgateway.timeline.TimelineStore;
 import io.cloudevents.CloudEvent;
 import org.apache.camel.Exchange;
@@ -17,13 +18,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Appends one event per exchange through {@link TimelineStore#append} (group commit and every append guarantee
- * unchanged). The body is the gateway's {@link NewEvent}, an SDK {@link CloudEvent}, or a structured CloudEvent's
- * JSON ({@code byte[]} or {@code String}); CloudEvents map exactly as on {@code POST /webhooks/cloudevents}.
+ * Appends the exchange's body through {@link TimelineStore} (group commit and every append guarantee unchanged).
  *
- * <p>Out: body = the stored {@code TimelineEvent}; headers {@value #EVENT_ID}, {@value #INCIDENT_ID}, {@value #EVENT_SEQ} and
- * {@value #DUPLICATE} ({@code true} when the event's idempotency id was stored before: the original is returned).
- * Refusals are typed exceptions, for a route's {@code onException}: {@code InvalidEventException} or, from the
+ * <table>
+ *   <caption>Bodies</caption>
+ *   <tr><th>in body</th><th>appended</th><th>out</th></tr>
+ *   <tr><td>one event: the gateway's {@link NewEvent}, an SDK {@link CloudEvent}, or a structured CloudEvent's JSON
+ *   ({@code byte[]} or {@code String}; mapped exactly as on {@code POST /webhooks/cloudevents})</td>
+ *   <td>{@link TimelineStore#append}</td>
+ *   <td>body = the stored {@code TimelineEvent}; headers {@value #EVENT_ID}, {@value #INCIDENT_ID}, {@value #EVENT_SEQ},
+ *   {@value #DUPLICATE} ({@code true} when the event's idempotency id was stored before: the original is returned)</td></tr>
+ *   <tr><td>a batch: a {@code List} whose elements are any of the above (a webhook request's events)</td>
+ *   <td>{@link TimelineStore#appendAll}: all or nothing, in one transaction; nothing is stored when any event is
+ *   refused (the refusal is thrown)</td>
+ *   <td>body = {@code List<AppendOutcome>}, one per event in order (appended, duplicate, correlated, ignored); an empty
+ *   list appends nothing and answers an empty list</td></tr>
+ *   <tr><td>a poller's page: {@link SourcePage} (events + the source's new watermark)</td>
+ *   <td>{@link TimelineStore#appendPolled}: best effort per event (a refused or invalid one is REFUSED and skipped),
+ *   and the watermark commits in the same transaction as the events</td>
+ *   <td>body = {@code List<AppendOutcome>}, one per event in order</td></tr>
+ * </table>
+ *
+ * <p>Every event is recorded under the exchange's principal: the one its route authenticated (an HTTP caller, a
+ * webhook source's {@code webhook:<name>}, a poller's {@code poller:<name>}: exchange property
+ * {@code gateway.principal}), else the endpoint's {@code principal=system:…}, else {@code system:route:<routeId>};
+ * never a name the body carries.
+ *
+ * <p>Refusals are typed exceptions, for a route's {@code onException}: {@code InvalidEventException} or, from the
  * CloudEvents mapping, {@code ApiProblem} (bad input, naming the field), {@code TransitionRefusedException}, {@code IncidentNotFoundException},
  * {@code SeqConflictException}; the store's own trouble is {@code StoreUnavailableException} or
  * {@code AppendOutcomeUnknownException} (a retry with the same idempotency id is safe).
@@ -45,9 +66,20 @@ public final class TimelineAppendProducer extends DefaultProducer {
 
     @Override
     public void process(Exchange exchange) {
-        Message in = exchange.getIn();
-        AppendOutcome outcome = store.append(event(in).withPrincipal(principal(exchange)));
+        Object body = exchange.getIn().getBody();
+        String principal = principal(exchange);
         Message out = exchange.getMessage();
+        if (body instanceof SourcePage page) {
+            List<NewEvent> events = page.events().stream().map(e -> e.withPrincipal(principal)).toList();
+            out.setBody(page.isEmpty() ? List.of() : store.appendPolled(events, page.progress()));
+            return;
+        }
+        if (body instanceof List<?> batch) {
+            List<NewEvent> events = batch.stream().map(this::event).map(e -> e.withPrincipal(principal)).toList();
+            out.setBody(events.isEmpty() ? List.of() : store.appendAll(events));
+            return;
+        }
+        AppendOutcome outcome = store.append(event(body).withPrincipal(principal));
         out.setBody(outcome.event());
         out.setHeader(EVENT_ID, outcome.event().id());
         out.setHeader(INCIDENT_ID, outcome.event().incidentId());
@@ -55,8 +87,7 @@ public final class TimelineAppendProducer extends DefaultProducer {
         out.setHeader(DUPLICATE, outcome.duplicate());
     }
 
-    private NewEvent event(Message in) {
-        Object body = in.getBody();
+    private NewEvent event(Object body) {
         if (body instanceof NewEvent e) {
             return e;
         }
@@ -65,7 +96,7 @@ public final class TimelineAppendProducer extends DefaultProducer {
         }
         byte[] json = body instanceof byte[] b ? b : body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
         if (json == null) {
-            throw new InvalidEventException("body", "timeline:append takes a NewEvent, a CloudEvent or a CloudEvent's JSON, not "
+            throw new InvalidEventException("body", "timeline:append takes a NewEvent, a CloudEvent or a CloudEvent's JSON (or a List of them, or a SourcePage), not "
                     + (body == null ? "an empty body" : body.getClass().getSimpleName()));
         }
         List<NewEvent> events = cloudEvents.map(new WebhookRequest("timeline", Map.of("Content-Type", "application/cloudevents+json"), json));
@@ -75,7 +106,7 @@ public final class TimelineAppendProducer extends DefaultProducer {
         return events.get(0);
     }
 
-    /** The authenticated caller of an HTTP route wins; otherwise the endpoint's system principal, or the route's. */
+    /** The principal the route authenticated (HTTP caller, webhook source, poller) wins; else the endpoint's, else the route's. */
     private String principal(Exchange exchange) {
         Principal caller = exchange.getProperty(ApiRequest.PRINCIPAL_PROPERTY, Principal.class);
         if (caller != null) {

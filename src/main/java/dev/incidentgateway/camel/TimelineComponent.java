@@ -15,7 +15,7 @@ import java.util.Map;
  * <table>
  *   <caption>Endpoints</caption>
  *   <tr><th>URI</th><th>role</th></tr>
- *   <tr><td>{@code timeline:append}</td><td>producer: appends the exchange's event (see {@link TimelineAppendProducer})</td></tr>
+ *   <tr><td>{@code timeline:append}</td><td>producer: appends the exchange's event, a batch of events (all or nothing) or a poller's page with its watermark (see {@link TimelineAppendProducer})</td></tr>
  *   <tr><td>{@code timeline:outbox?connector=NAME}</td><td>consumer: one exchange per committed outbox row of a connector,
  *   with the outbox's guarantees (see {@link TimelineOutboxEndpoint}); needs {@link #withOutbox}</td></tr>
  * </table>

@@ -19,7 +19,7 @@ import java.util.Set;
  * the gateway-wide default ({@code GATEWAY_WEBHOOK_RATE_PER_S} / {@code GATEWAY_WEBHOOK_RATE_BURST}).
  * {@code perSecond: 0} turns the limit off for that source whatever the default; {@code burst} left out means one
  * second's worth. One request is one token, however many events it carries. A source over its limit gets 429 +
- * Retry-After (see {@link WebhookIngestHandler}).
+ * Retry-After (see {@link WebhookSteps#rateLimit}).
  */
 public final class WebhookRateLimits {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookRateLimits.class);

@@ -19,7 +19,7 @@ public final class RouteAccessPolicy {
     public record Open() implements Access {
     }
 
-    /** Not authenticated here: the route checks its own secret (each webhook source in WebhookIngestHandler). */
+    /** Not authenticated here: the route checks its own secret (each webhook source in WebhookSteps#authenticate). */
     public record SelfAuthenticated() implements Access {
     }
 

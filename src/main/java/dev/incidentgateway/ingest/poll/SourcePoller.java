@@ -4,7 +4,7 @@ import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.security.Redact;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.timeline.AppendOutcome;
-import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.SourcePage;
 import dev.incidentgateway.timeline.SourceProgress;
 import dev.incidentgateway.timeline.StoreUnavailableException;
 import dev.incidentgateway.timeline.TimelineStore;
@@ -20,7 +20,9 @@ import java.util.List;
 /**
  * Runs one {@link PollingSource}: on each tick, if this instance leads the source and the source is due,
  * reads page after page from the committed watermark and appends each page together with its new
- * watermark (best effort: a change the state machine refuses is reported, not blocking). The poller keeps
+ * watermark (best effort: a change the state machine refuses is reported, not blocking). The route
+ * {@code routes/inbound/<name>-poller.camel.yaml} runs these steps through {@link SourcePollers}, appending each page
+ * with {@code to: timeline:append}; {@link #tick} runs the same steps in Java. The poller keeps
  * no progress of its own; after a crash it resumes from the last committed page.
  */
 public final class SourcePoller implements AutoCloseable {
@@ -61,55 +63,106 @@ public final class SourcePoller implements AutoCloseable {
         return detail;
     }
 
-    /** One tick of the timer route. Never throws: a failure is logged and reflected in {@link #status()}. */
+    /** One run of a tick: page after page while the source says more are waiting (at most {@value #MAX_PAGES_PER_TICK}). */
+    public static final class Run {
+        private int pages;
+        private boolean more = true;
+
+        /** True while another page should be read in this run. */
+        public boolean more() {
+            return more && pages < MAX_PAGES_PER_TICK;
+        }
+    }
+
+    /**
+     * One tick, in Java: the steps of the route {@code routes/inbound/<name>-poller.camel.yaml} ({@link #begin},
+     * then {@link #read}, append, {@link #recorded} while {@link Run#more}; {@link #failed} on a poll or store failure).
+     * Never throws for those: a failure is logged and reflected in {@link #status()}.
+     */
     public void tick() {
-        if (status == Status.DOWN || clock.instant().isBefore(nextPoll)) {
+        Run run = begin();
+        if (run == null) {
             return;
+        }
+        try {
+            while (run.more()) {
+                SourcePage page = read(run);
+                recorded(run, page.isEmpty() ? List.of() : store.appendPolled(page.events(), page.progress()));
+            }
+        } catch (PollFailure | StoreUnavailableException e) {
+            failed(e);
+        }
+    }
+
+    /**
+     * Starts a run if this instance leads the source and the source is due; {@code null} when there is nothing to do
+     * now (stopped after refused credentials, not due, or another instance leads: STANDBY).
+     */
+    public Run begin() {
+        if (status == Status.DOWN || clock.instant().isBefore(nextPoll)) {
+            return null;
         }
         if (!lease.acquire()) {
             status = Status.STANDBY;
             detail = "another gateway instance polls " + source.name();
-            return;
+            return null;
         }
-        try {
-            for (int pages = 0; pages < MAX_PAGES_PER_TICK; pages++) {
-                String watermark = store.watermark(source.name()).orElse(null);
-                PollPage page = source.poll(watermark);
-                boolean moved = page.nextWatermark() != null && !page.nextWatermark().equals(watermark);
-                // The poller, not the source's data, decides provenance: loop prevention keys on it.
-                String principal = Principal.poller(source.name()).name();
-                List<NewEvent> events = page.events().stream().map(e -> e.withPrincipal(principal)).toList();
-                List<AppendOutcome> outcomes = events.isEmpty() && !moved ? List.of()
-                        : store.appendPolled(events, moved ? new SourceProgress(source.name(), page.nextWatermark()) : null);
-                long refused = outcomes.stream().filter(o -> o.kind() == AppendOutcome.Kind.REFUSED).count();
-                if (refused > 0) {
-                    LOG.info("{} poll: {} change(s) refused by the state machine and skipped", source.name(), refused);
-                }
-                if (!page.more()) {
-                    break;
-                }
-            }
+        return new Run();
+    }
+
+    /**
+     * Reads the page after the committed watermark: its events (under {@code poller:<name>}, which the poller decides, not
+     * the source's data: loop prevention keys on it) and the new watermark when it moved, to append together.
+     */
+    public SourcePage read(Run run) throws PollFailure {
+        String watermark = store.watermark(source.name()).orElse(null);
+        PollPage page = source.poll(watermark);
+        run.pages++;
+        run.more = page.more();
+        boolean moved = page.nextWatermark() != null && !page.nextWatermark().equals(watermark);
+        String principal = principal().name();
+        return new SourcePage(page.events().stream().map(e -> e.withPrincipal(principal)).toList(),
+                moved ? new SourceProgress(source.name(), page.nextWatermark()) : null);
+    }
+
+    /** Who this poller's events are recorded under: {@code poller:<name>}. */
+    public Principal principal() {
+        return Principal.poller(source.name());
+    }
+
+    /** Takes note of what the append of the last page did; once the run ends, the source is UP until its next interval. */
+    public void recorded(Run run, List<AppendOutcome> outcomes) {
+        long refused = outcomes.stream().filter(o -> o.kind() == AppendOutcome.Kind.REFUSED).count();
+        if (refused > 0) {
+            LOG.info("{} poll: {} change(s) refused by the state machine and skipped", source.name(), refused);
+        }
+        if (!run.more()) {
             status = Status.UP;
             detail = "";
             nextPoll = clock.instant().plus(source.interval());
-        } catch (PollFailure f) {
-            if (f.kind() == PollFailure.Kind.AUTH) {
-                status = Status.DOWN;
-                detail = f.getMessage();
-                LOG.error("{} poller stopped: the credentials were refused ({}). Fix them and restart the gateway.",
-                        source.name(), Redact.text(f.getMessage()));
-            } else {
-                status = Status.BACKING_OFF;
-                detail = f.getMessage();
-                Duration wait = f.retryAfter() != null ? f.retryAfter() : source.interval();
-                nextPoll = clock.instant().plus(wait);
-                LOG.warn("{} poll failed, next try in {} s: {}", source.name(), wait.toSeconds(), Redact.text(f.getMessage()));
-            }
-        } catch (StoreUnavailableException e) {
+        }
+    }
+
+    /** A run failed: refused credentials stop the poller (DOWN); anything transient backs off, honouring Retry-After. */
+    public void failed(Exception failure) {
+        if (failure instanceof PollFailure f && f.kind() == PollFailure.Kind.AUTH) {
+            status = Status.DOWN;
+            detail = f.getMessage();
+            LOG.error("{} poller stopped: the credentials were refused ({}). Fix them and restart the gateway.",
+                    source.name(), Redact.text(f.getMessage()));
+        } else if (failure instanceof PollFailure f) {
+            status = Status.BACKING_OFF;
+            detail = f.getMessage();
+            Duration wait = f.retryAfter() != null ? f.retryAfter() : source.interval();
+            nextPoll = clock.instant().plus(wait);
+            LOG.warn("{} poll failed, next try in {} s: {}", source.name(), wait.toSeconds(), Redact.text(f.getMessage()));
+        } else if (failure instanceof StoreUnavailableException) {
             status = Status.BACKING_OFF;
             detail = "store unavailable";
             nextPoll = clock.instant().plus(source.interval());
-            LOG.warn("{} poll could not be stored: {}", source.name(), Redact.text(e.getMessage()));
+            LOG.warn("{} poll could not be stored: {}", source.name(), Redact.text(failure.getMessage()));
+        } else {
+            throw new IllegalArgumentException("not a poll or store failure: " + failure, failure);
         }
     }
 

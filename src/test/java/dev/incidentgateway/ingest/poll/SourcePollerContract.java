@@ -82,10 +82,19 @@ abstract class SourcePollerContract {
         final Deque<Object> script = new ArrayDeque<>();
         final List<String> askedWith = new ArrayList<>();
         final AtomicInteger polls = new AtomicInteger();
+        private final String name;
+
+        ScriptedSource() {
+            this("scripted");
+        }
+
+        ScriptedSource(String name) {
+            this.name = name;
+        }
 
         @Override
         public String name() {
-            return "scripted";
+            return name;
         }
 
         @Override

@@ -1,0 +1,120 @@
+package dev.incidentgateway.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.api.ApiProblem;
+import dev.incidentgateway.api.ApiRequest;
+import dev.incidentgateway.api.ApiResponse;
+import dev.incidentgateway.api.ApiRouteSteps;
+import dev.incidentgateway.security.Principal;
+import dev.incidentgateway.timeline.AppendOutcome;
+import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.transport.KeyedRateLimiter;
+import org.apache.camel.Exchange;
+
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The steps of the route {@code routes/inbound/webhooks.camel.yaml} ({@code POST /webhooks/<source>}), bound as the
+ * bean {@value #BEAN}: authenticate → rate limit → normalize → ({@code to: timeline:append}, one transaction) →
+ * reply {@code {"accepted":[ids],"duplicates":[ids],"ignored":n}} only after the commit. A source over its rate limit
+ * (after authentication) gets 429 + Retry-After. Nothing is stored when any step refuses the request; every failure
+ * is answered by {@link #problem} (the route's onException) through ProblemMapper, so a transient store failure is a
+ * 503 + Retry-After.
+ */
+public final class WebhookSteps {
+    /** The name the gateway binds these steps under. */
+    public static final String BEAN = "webhooks";
+    private static final String SOURCE = "gateway.webhookSource";
+    private static final String REQUEST = "gateway.webhookRequest";
+
+    private final Map<String, WebhookSource> sources;
+    private final KeyedRateLimiter rateLimits;
+    private final ApiRouteSteps http;
+    private final ObjectMapper json;
+
+    /** @param rateLimits per source name ({@link WebhookRateLimits}) */
+    public WebhookSteps(Map<String, WebhookSource> sources, KeyedRateLimiter rateLimits, ApiRouteSteps http, ObjectMapper json) {
+        this.sources = Map.copyOf(sources);
+        this.rateLimits = rateLimits;
+        this.http = http;
+        this.json = json;
+    }
+
+    /**
+     * Step 1: a JSON body within the size limit (413/415), a declared source (404), and the source's own secret
+     * (bearer, standard-webhooks, hmac-sha256-hex or none: 401). The caller is then {@code webhook:<source>}, the
+     * principal {@code timeline:append} records on every event: provenance is the route's, never the payload's.
+     */
+    public void authenticate(Exchange exchange) {
+        ApiRequest req = http.checkJsonBody(exchange);
+        String name = req.pathSegment(1); // /webhooks/{source}
+        WebhookSource source = sources.get(name);
+        if (source == null) {
+            throw ApiProblem.notFound("no webhook source named '" + name + "' (connectors/<name>.yaml with kind: webhook-source)");
+        }
+        WebhookRequest request = new WebhookRequest(name, req.headers(), req.body());
+        source.authenticator().authenticate(request);
+        exchange.setProperty(SOURCE, source);
+        exchange.setProperty(REQUEST, request);
+        exchange.setProperty(ApiRequest.PRINCIPAL_PROPERTY, Principal.webhook(name));
+    }
+
+    /** Step 2, after authentication: only the source's real sender spends its budget, a stranger cannot exhaust it. */
+    public void rateLimit(Exchange exchange) {
+        String name = source(exchange).name();
+        rateLimits.tryAcquire(name).ifPresent(seconds -> {
+            throw ApiProblem.tooManyRequests("Webhook source '" + name + "' is limited to " + rateLimits.limitOf(name).describe()
+                    + "; nothing was stored. Retry after " + seconds + " s.", seconds);
+        });
+    }
+
+    /** Step 3: the source's mapper turns the payload into the request's events (the body for {@code timeline:append}). */
+    public List<NewEvent> normalize(Exchange exchange) {
+        return source(exchange).mapper().map(exchange.getProperty(REQUEST, WebhookRequest.class));
+    }
+
+    /** Step 5: the body is the committed batch's outcomes, one per event. */
+    public void reply(Exchange exchange) {
+        List<?> outcomes = exchange.getMessage().getBody(List.class);
+        try {
+            ApiRouteSteps.reply(exchange, ApiResponse.json(200, json.writeValueAsBytes(replyBody(outcomes))));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The route's onException: any failure of any step as problem+json (ProblemMapper). */
+    public void problem(Exchange exchange) {
+        http.replyProblem(exchange);
+    }
+
+    private static WebhookSource source(Exchange exchange) {
+        WebhookSource source = exchange.getProperty(SOURCE, WebhookSource.class);
+        if (source == null) {
+            throw new IllegalStateException("webhooks.authenticate must run before this step");
+        }
+        return source;
+    }
+
+    private ObjectNode replyBody(List<?> outcomes) {
+        ObjectNode body = json.createObjectNode();
+        ArrayNode accepted = body.putArray("accepted");
+        ArrayNode duplicates = body.putArray("duplicates");
+        int ignored = 0;
+        for (Object each : outcomes) {
+            AppendOutcome o = (AppendOutcome) each;
+            switch (o.kind()) {
+                case APPENDED -> accepted.add(o.event().id());
+                case DUPLICATE -> duplicates.add(o.event().id());
+                case CORRELATED, IGNORED, REFUSED -> ignored++;
+            }
+        }
+        body.put("ignored", ignored);
+        return body;
+    }
+}
