@@ -164,7 +164,8 @@ public final class Gateway implements AutoCloseable {
                 new ControlChannelRoute(prepareControlDirectory(dir), GatewayMain.STORE_COMMANDS,
                         new StoreCommand.Context(dataSource, config, dialect))));
         main.bind(DATA_SOURCE_BEAN, dataSource);
-        main.bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(json))); // to: timeline:append
+        main.bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(json),
+                new TimelineCloudEventMapper(typePrefix, json))); // to: timeline:append, from: timeline:events
         main.bind("prometheusMeterRegistry", meters);
         main.bind("webhookIngest", endpoints.jsonBody(new WebhookIngestHandler(webhookSources, store, json,
                 KeyedRateLimiter.perKey(webhookRates))::handle));

@@ -1,11 +1,16 @@
 package dev.incidentgateway.camel;
 
+import dev.incidentgateway.GatewayJson;
+import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
+import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
 import dev.incidentgateway.timeline.TimelineStore;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code timeline:} Camel component: routes reach the gateway's append-only timeline through it.
@@ -14,10 +19,11 @@ import java.util.Map;
  *   <caption>Endpoints</caption>
  *   <tr><th>URI</th><th>role</th></tr>
  *   <tr><td>{@code timeline:append}</td><td>producer: appends the exchange's event (see {@link TimelineAppendProducer})</td></tr>
+ *   <tr><td>{@code timeline:events?consumer=NAME}</td><td>consumer: the committed feed from a stored position (see
+ *   {@link TimelineEventsEndpoint})</td></tr>
  * </table>
  *
- * The outbox consumer ({@code timeline:outbox?connector=}) and the committed feed ({@code timeline:events}) are the
- * next steps of issue 11; until then a URI naming them is refused when the route starts, naming what exists.
+ * A URI naming another endpoint is refused when the route starts, naming what exists.
  */
 public final class TimelineComponent extends DefaultComponent {
     /** The name the gateway binds the component under, so {@code timeline:} URIs resolve to it. */
@@ -25,17 +31,36 @@ public final class TimelineComponent extends DefaultComponent {
 
     private final TimelineStore store;
     private final CloudEventsWebhookMapper cloudEvents;
+    private final TimelineCloudEventMapper feedEvents;
+    private final Set<String> feedConsumerNames = ConcurrentHashMap.newKeySet();
 
+    /** With CloudEvents types under the default prefix ({@code GATEWAY_CE_TYPE_PREFIX}'s default). */
     public TimelineComponent(TimelineStore store, CloudEventsWebhookMapper cloudEvents) {
+        this(store, cloudEvents, new TimelineCloudEventMapper(GatewayConfig.CE_TYPE_PREFIX.defaultValue(), GatewayJson.create()));
+    }
+
+    /** @param feedEvents how {@code timeline:events} writes an event as CloudEvent JSON (the Since feed's mapper) */
+    public TimelineComponent(TimelineStore store, CloudEventsWebhookMapper cloudEvents, TimelineCloudEventMapper feedEvents) {
         this.store = store;
         this.cloudEvents = cloudEvents;
+        this.feedEvents = feedEvents;
+    }
+
+    /** Names of the {@code timeline:events} consumers running now: one route per stored position. */
+    Set<String> feedConsumerNames() {
+        return feedConsumerNames;
     }
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if ("events".equals(remaining)) { // from: timeline:events (the committed feed)
+            TimelineEventsEndpoint events = new TimelineEventsEndpoint(uri, this, store, feedEvents);
+            setProperties(events, parameters);
+            return events;
+        }
         if (!"append".equals(remaining)) {
             throw new IllegalArgumentException("timeline:" + remaining + " is not an endpoint of the timeline component; "
-                    + "it has: timeline:append");
+                    + "it has: timeline:append, timeline:events");
         }
         TimelineAppendEndpoint endpoint = new TimelineAppendEndpoint(uri, this, store, cloudEvents);
         setProperties(endpoint, parameters);
