@@ -167,8 +167,9 @@ public final class Gateway implements AutoCloseable {
                 new ControlChannelRoute(prepareControlDirectory(dir), GatewayMain.STORE_COMMANDS,
                         new StoreCommand.Context(dataSource, config, dialect))));
         main.bind(DATA_SOURCE_BEAN, dataSource);
-        main.bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(json)) // to: timeline:append
-                .withOutbox(outbox, new TimelineCloudEventMapper(typePrefix, json))); // from: timeline:outbox (routes/outbound/)
+        TimelineCloudEventMapper cloudEventsOut = new TimelineCloudEventMapper(typePrefix, json);
+        main.bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(json), cloudEventsOut)
+                .withOutbox(outbox, cloudEventsOut)); // to: timeline:append, from: timeline:events, from: timeline:outbox
         main.bind(ConnectorSinkProcessor.BEAN, new ConnectorSinkProcessor(outbox.subscriptions()));
         main.bind("prometheusMeterRegistry", meters);
         main.bind(WebhookSteps.BEAN, new WebhookSteps(webhookSources, KeyedRateLimiter.perKey(webhookRates),

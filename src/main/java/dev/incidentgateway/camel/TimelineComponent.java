@@ -1,6 +1,8 @@
 package dev.incidentgateway.camel;
 
+import dev.incidentgateway.GatewayJson;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
+import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
 import dev.incidentgateway.outbox.OutboxModule;
 import dev.incidentgateway.timeline.TimelineStore;
@@ -8,6 +10,8 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code timeline:} Camel component: routes reach the gateway's append-only timeline through it.
@@ -18,6 +22,8 @@ import java.util.Map;
  *   <tr><td>{@code timeline:append}</td><td>producer: appends the exchange's event, a batch of events (all or nothing) or a poller's page with its watermark (see {@link TimelineAppendProducer})</td></tr>
  *   <tr><td>{@code timeline:outbox?connector=NAME}</td><td>consumer: one exchange per committed outbox row of a connector,
  *   with the outbox's guarantees (see {@link TimelineOutboxEndpoint}); needs {@link #withOutbox}</td></tr>
+ *   <tr><td>{@code timeline:events?consumer=NAME}</td><td>consumer: the committed feed from a stored position (see
+ *   {@link TimelineEventsEndpoint})</td></tr>
  * </table>
  *
  * A URI naming another endpoint is refused when the route starts, naming what exists. Header names: {@link TimelineHeaders}.
@@ -30,10 +36,24 @@ public final class TimelineComponent extends DefaultComponent {
     private final CloudEventsWebhookMapper cloudEvents;
     private OutboxModule outbox;
     private TimelineCloudEventMapper outboxCloudEvents;
+    private final TimelineCloudEventMapper feedEvents;
+    private final Set<String> feedConsumerNames = ConcurrentHashMap.newKeySet();
 
+    /** With CloudEvents types under the default prefix ({@code GATEWAY_CE_TYPE_PREFIX}'s default). */
     public TimelineComponent(TimelineStore store, CloudEventsWebhookMapper cloudEvents) {
+        this(store, cloudEvents, new TimelineCloudEventMapper(GatewayConfig.CE_TYPE_PREFIX.defaultValue(), GatewayJson.create()));
+    }
+
+    /** @param feedEvents how {@code timeline:events} writes an event as CloudEvent JSON (the Since feed's mapper) */
+    public TimelineComponent(TimelineStore store, CloudEventsWebhookMapper cloudEvents, TimelineCloudEventMapper feedEvents) {
         this.store = store;
         this.cloudEvents = cloudEvents;
+        this.feedEvents = feedEvents;
+    }
+
+    /** Names of the {@code timeline:events} consumers running now: one route per stored position. */
+    Set<String> feedConsumerNames() {
+        return feedConsumerNames;
     }
 
     /** Enables {@code timeline:outbox}: its subscriptions and relays are the outbox's; bodies are CloudEvents JSON. */
@@ -51,9 +71,14 @@ public final class TimelineComponent extends DefaultComponent {
             endpoint.subscribe();
             return endpoint;
         }
+        if ("events".equals(remaining)) { // from: timeline:events (the committed feed)
+            TimelineEventsEndpoint events = new TimelineEventsEndpoint(uri, this, store, feedEvents);
+            setProperties(events, parameters);
+            return events;
+        }
         if (!"append".equals(remaining)) {
             throw new IllegalArgumentException("timeline:" + remaining + " is not an endpoint of the timeline component; "
-                    + "it has: timeline:append" + (outbox == null ? "" : ", timeline:outbox?connector=NAME"));
+                    + "it has: timeline:append, timeline:events" + (outbox == null ? "" : ", timeline:outbox?connector=NAME"));
         }
         TimelineAppendEndpoint endpoint = new TimelineAppendEndpoint(uri, this, store, cloudEvents);
         setProperties(endpoint, parameters);

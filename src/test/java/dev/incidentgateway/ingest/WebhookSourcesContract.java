@@ -3,6 +3,7 @@ package dev.incidentgateway.ingest;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -90,12 +91,13 @@ abstract class WebhookSourcesContract {
 
     @AfterAll
     void stop() throws IOException {
-        rootLogger().detachAppender(logs);
         try {
             if (fixture != null) {
                 fixture.close();
+                assertNoSecretWasEverLogged(); // every test's logs and the shutdown's, not only those before one test ran
             }
         } finally {
+            rootLogger().detachAppender(logs);
             if (connectorsDir != null) {
                 try (Stream<Path> files = Files.walk(connectorsDir)) {
                     for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -569,22 +571,35 @@ abstract class WebhookSourcesContract {
         assertThat(duplicates(again)).containsExactlyElementsOf(accepted(r));
     }
 
-    @Test
-    void anOpenSourceIsWarnedAboutAtStartAndNoSecretIsEverLogged() {
-        List<ILoggingEvent> events;
+    private List<ILoggingEvent> loggedSoFar() {
         synchronized (logs) { // AppenderBase appends under this lock
-            events = List.copyOf(logs.list);
+            return List.copyOf(logs.list);
         }
+    }
+
+    /** Run once after all tests of the class and the gateway's shutdown, over every line logged meanwhile. */
+    private void assertNoSecretWasEverLogged() {
+        List<ILoggingEvent> events = loggedSoFar();
+        assertThat(events).as("the gateway's log was captured (else this check would pass vacuously)")
+                .anyMatch(e -> e.getFormattedMessage().contains("openhook"));
+        for (ILoggingEvent e : events) {
+            StringBuilder text = new StringBuilder(e.getFormattedMessage());
+            for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+                text.append('\n').append(t.getClassName()).append(": ").append(t.getMessage());
+            }
+            assertThat(text.toString()).doesNotContain(TOKEN).doesNotContain(PAGERDUTY_SECRET).doesNotContain(DATADOG_TOKEN)
+                    .doesNotContain(acmeSecret).doesNotContain(acmeSecret.substring("whsec_".length()));
+        }
+    }
+
+    @Test
+    void anOpenSourceIsWarnedAboutAtStart() {
+        List<ILoggingEvent> events = loggedSoFar();
         List<String> warnings = events.stream().filter(e -> e.getLevel() == Level.WARN)
                 .map(ILoggingEvent::getFormattedMessage).toList();
         assertThat(warnings).as("the open source is warned about").anyMatch(m -> m.contains("openhook"));
         assertThat(warnings).as("no authenticated source is reported open").noneMatch(m -> m.toLowerCase().contains("open")
                 && Stream.of("'acme'", "'pagerduty'", "'datadog'", "'grafana'", "'alertmanager'").anyMatch(m::contains));
-        for (ILoggingEvent e : events) {
-            String text = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
-            assertThat(text).doesNotContain(TOKEN).doesNotContain(PAGERDUTY_SECRET).doesNotContain(DATADOG_TOKEN)
-                    .doesNotContain(acmeSecret).doesNotContain(acmeSecret.substring("whsec_".length()));
-        }
     }
 
     @Test

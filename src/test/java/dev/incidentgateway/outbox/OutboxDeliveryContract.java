@@ -141,6 +141,14 @@ abstract class OutboxDeliveryContract {
         String id = declare();
         awaitReceived(jira, id, List.of("declare"));
         assertThat(jira.ticketCount(id)).isEqualTo(1);
+        // The three 500s were served to this declare's create call (not to some other request), then it succeeded.
+        assertThat(jira.requests()).filteredOn(r -> r.method().equals("POST") && r.uri().equals("/rest/api/3/issue")
+                && r.body().contains(id)).as("the create call, answered 500 three times and then 201").hasSize(4);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(outbox("connector=jira&status=delivered&limit=1000")).anySatisfy(row -> {
+            assertThat(row.path("incidentId").asText()).isEqualTo(id);
+            assertThat(row.path("eventSeq").asLong()).isEqualTo(1);
+            assertThat(row.path("attempts").asInt()).as("three failed attempts and the one that delivered").isEqualTo(4);
+        }));
     }
 
     @Test

@@ -114,6 +114,7 @@ class OutboxResilienceIT {
             try (GatewayFixture fixture = GatewayFixture.start(TestStore.Kind.H2, env)) {
                 HttpApi http = fixture.http();
                 jira.setDown(true);
+                long downSince = System.nanoTime();
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < 5; i++) {
                     String id = "DOWN-" + i;
@@ -123,7 +124,11 @@ class OutboxResilienceIT {
                         http.postJson("/api/v1/incidents/" + id + "/events", obj("type", type, "actor", "a"));
                     }
                 }
-                Thread.sleep(30_000);
+                // Down for (at least) thirty seconds, and during them the gateway kept trying: each incident's first
+                // delivery was attempted again and again, and Jira refused every one of those calls.
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
+                        System.nanoTime() - downSince >= Duration.ofSeconds(30).toNanos() && everyDeclareRetried(http, ids, 3));
+                assertThat(jira.requests()).as("the retries reached Jira (and were answered 503)").hasSizeGreaterThanOrEqualTo(ids.size() * 3);
                 assertThat(jira.incidents()).isEmpty();
                 assertThat(http.get("/api/v1/outbox?connector=jira&status=pending&limit=1000").json().path("items")).hasSize(25);
                 assertThat(http.get("/api/v1/outbox?connector=jira&status=dead").json().path("items")).isEmpty();
@@ -138,5 +143,23 @@ class OutboxResilienceIT {
                 ids.forEach(id -> assertThat(jira.ticketCount(id)).isEqualTo(1));
             }
         }
+    }
+
+    /** Whether the pending declare row of each incident has been attempted at least {@code attempts} times. */
+    private static boolean everyDeclareRetried(HttpApi http, List<String> ids, int attempts) {
+        com.fasterxml.jackson.databind.JsonNode items = http.get("/api/v1/outbox?connector=jira&status=pending&limit=1000").json().path("items");
+        for (String id : ids) {
+            boolean retried = false;
+            for (com.fasterxml.jackson.databind.JsonNode item : items) {
+                if (item.path("incidentId").asText().equals(id) && item.path("eventSeq").asLong() == 1
+                        && item.path("attempts").asInt() >= attempts) {
+                    retried = true;
+                }
+            }
+            if (!retried) {
+                return false;
+            }
+        }
+        return true;
     }
 }

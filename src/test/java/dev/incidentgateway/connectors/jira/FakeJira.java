@@ -206,6 +206,11 @@ public final class FakeJira implements ContractFake {
         if (!expected.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
             return state.error(401, List.of("Client must be authenticated to access this resource."), Map.of());
         }
+        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+        if ((method.equals("POST") || method.equals("PUT"))
+                && (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))) {
+            return new Reply(415, Map.of(), null); // Jira's REST API reads only JSON bodies: 415, no body
+        }
         String path = ex.getRequestURI().getPath();
         try {
             if (path.equals("/rest/api/3/issue") && method.equals("POST")) {

@@ -8,13 +8,16 @@ import java.util.Set;
 
 /**
  * What Jira Cloud checks on {@code POST /rest/api/3/issue} and comments, with its messages: required
- * fields, known issue types and priorities, labels without spaces, and rich text as an Atlassian Document
- * ({@code {"type":"doc","version":1,"content":[...]}}) rather than a string.
+ * fields, known issue types and priorities, labels without spaces, rich text as an Atlassian Document
+ * ({@code {"type":"doc","version":1,"content":[...]}}) rather than a string, and no field that is not on the screen
+ * (the create screen holds {@link #CREATE_SCREEN}; the workflow's transitions have no screen at all).
  */
 final class FakeJiraChecks {
     static final Set<String> ISSUE_TYPES = Set.of("Task", "Bug", "Story", "Epic");
     static final Set<String> PRIORITIES = Set.of("Highest", "High", "Medium", "Low", "Lowest");
     static final String NOT_ADF = "Operation value must be an Atlassian Document";
+    /** The fields of the project's create screen; Jira refuses any other field, known or not, with {@link #offScreen}. */
+    static final Set<String> CREATE_SCREEN = Set.of("project", "issuetype", "summary", "description", "labels", "priority");
     private static final Set<String> BLOCKS = Set.of("paragraph", "heading", "bulletList", "orderedList", "listItem",
             "codeBlock", "blockquote", "rule", "panel");
     private static final Set<String> INLINES = Set.of("text", "hardBreak", "mention", "emoji", "inlineCard");
@@ -25,6 +28,11 @@ final class FakeJiraChecks {
     /** The {@code errors} of a create request (field → message); empty when Jira would accept it. */
     static Map<String, String> createErrors(JsonNode fields, String project) {
         Map<String, String> errors = new LinkedHashMap<>();
+        fields.fieldNames().forEachRemaining(name -> {
+            if (!CREATE_SCREEN.contains(name)) {
+                errors.put(name, offScreen(name));
+            }
+        });
         if (!project.equals(fields.path("project").path("key").asText(null))) {
             errors.put("project", "Specify a valid project ID or key");
         }
@@ -54,6 +62,20 @@ final class FakeJiraChecks {
         }
         if (fields.has("priority") && !PRIORITIES.contains(fields.path("priority").path("name").asText())) {
             errors.put("priority", "Specify the Priority (id or name) in the string format");
+        }
+        return errors;
+    }
+
+    /** Jira Cloud's answer to a field that is unknown or not on the screen of the operation. */
+    static String offScreen(String field) {
+        return "Field '" + field + "' cannot be set. It is not on the appropriate screen, or unknown.";
+    }
+
+    /** The {@code errors} of a transition's {@code fields}/{@code update}: the workflow has no transition screens. */
+    static Map<String, String> transitionErrors(JsonNode body) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (String part : new String[]{"fields", "update"}) {
+            body.path(part).fieldNames().forEachRemaining(name -> errors.put(name, offScreen(name)));
         }
         return errors;
     }

@@ -180,6 +180,10 @@ final class FakeJiraState {
 
     private Reply transition(Issue issue, JsonNode body, String event, User who) {
         String id = body.path("transition").path("id").asText("");
+        Map<String, String> offScreen = FakeJiraChecks.transitionErrors(body);
+        if (!offScreen.isEmpty()) {
+            return error(400, List.of(), offScreen);
+        }
         for (String[] t : WORKFLOW.get(issue.status)) {
             if (t[0].equals(id)) {
                 issue.updated = tick();

@@ -17,7 +17,6 @@ import dev.incidentgateway.timeline.SourceProgress;
 import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,8 +56,7 @@ abstract class JiraPollHarness {
         store = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway", 64, 1000,
                 new SimpleMeterRegistry(), testStore.chainKey(), List.of());
         refs = new ExternalRefs(dataSource);
-        camel = new DefaultCamelContext();
-        camel.getComponent("http", HttpComponent.class).setAutomaticRetriesDisabled(true);
+        camel = new DefaultCamelContext(); // HttpClient's own retries: SinkHttpClient turns them off, as in production
         camel.start();
         http = new SinkHttpClient(camel.createProducerTemplate());
         jira = new FakeJira();

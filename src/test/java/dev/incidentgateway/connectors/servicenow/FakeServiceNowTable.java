@@ -19,7 +19,8 @@ import java.util.UUID;
 /**
  * The incident table of {@link FakeServiceNow}: records by sys_id, with the checks the fake stands for
  * (short_description on insert, choice values of state/urgency/impact, close fields for Resolved/Closed as the
- * out-of-box data policy wants), and the sys_journal_field entries of their work notes and comments. Each write
+ * out-of-box data policy wants, on insert and update; rows that tie on every ORDERBY field come back in a random order,
+ * as a real instance gives no order among them), and the sys_journal_field entries of their work notes and comments. Each write
  * records who made it and when (sys_created_on/by, sys_updated_on/by, sys_mod_count, opened_at, resolved_at,
  * closed_at; date-times {@code yyyy-MM-dd HH:mm:ss} UTC). Every method is synchronized: the HTTP server calls it
  * from many threads.
@@ -83,6 +84,7 @@ final class FakeServiceNowTable {
                 rec.put(f.getKey(), f.getValue().asText());
             }
         });
+        checkDataPolicy(rec); // on insert as on update: a record created Resolved or Closed needs its close fields too
         stamp(rec, rec, user, at);
         bySysId.put(sysId, rec);
         journal(sysId, in, user, at);
@@ -104,20 +106,7 @@ final class FakeServiceNowTable {
                 next.put(f.getKey(), f.getValue().asText());
             }
         });
-        String state = next.path("state").asText();
-        if ((state.equals("6") || state.equals("7"))) {
-            List<String> missing = new ArrayList<>();
-            if (next.path("close_code").asText("").isBlank()) {
-                missing.add("Resolution code");
-            }
-            if (next.path("close_notes").asText("").isBlank()) {
-                missing.add("Resolution notes");
-            }
-            if (!missing.isEmpty()) {
-                throw new Refused(403, "Operation Failed",
-                        "Data Policy Exception: \n\tThe following fields are mandatory: " + String.join(", ", missing) + "\n");
-            }
-        }
+        checkDataPolicy(next);
         next.put("sys_updated_on", TIME.format(at));
         next.put("sys_updated_by", user);
         next.put("sys_mod_count", String.valueOf(rec.path("sys_mod_count").asInt() + 1));
@@ -202,6 +191,24 @@ final class FakeServiceNowTable {
             entry.put("sys_created_on", TIME.format(at));
             entry.put("sys_created_by", user);
             journalEntries.add(entry);
+        }
+    }
+
+    /** The out-of-box data policy: Resolved (6) and Closed (7) need a resolution code and notes, on insert and on update. */
+    private static void checkDataPolicy(ObjectNode rec) {
+        String state = rec.path("state").asText();
+        if (state.equals("6") || state.equals("7")) {
+            List<String> missing = new ArrayList<>();
+            if (rec.path("close_code").asText("").isBlank()) {
+                missing.add("Resolution code");
+            }
+            if (rec.path("close_notes").asText("").isBlank()) {
+                missing.add("Resolution notes");
+            }
+            if (!missing.isEmpty()) {
+                throw new Refused(403, "Operation Failed",
+                        "Data Policy Exception: \n\tThe following fields are mandatory: " + String.join(", ", missing) + "\n");
+            }
         }
     }
 

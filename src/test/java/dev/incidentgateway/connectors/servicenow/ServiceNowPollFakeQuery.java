@@ -90,7 +90,11 @@ final class ServiceNowPollFakeQuery {
     Page select(Collection<ObjectNode> rows, List<String> fields, int limit, int offset) {
         List<ObjectNode> matching = rows.stream().filter(r -> filters.stream().allMatch(f -> f.test(r))).toList();
         if (order != null) {
-            matching = matching.stream().sorted(order).toList();
+            // Shuffled first, so rows that tie on every ORDERBY field come back in no particular order (a real instance
+            // promises none): a query without a unique tie-breaker pages inconsistently here too.
+            List<ObjectNode> shuffled = new java.util.ArrayList<>(matching);
+            java.util.Collections.shuffle(shuffled);
+            matching = shuffled.stream().sorted(order).toList();
         }
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         matching.stream().skip(Math.max(0, offset)).limit(Math.max(0, limit))

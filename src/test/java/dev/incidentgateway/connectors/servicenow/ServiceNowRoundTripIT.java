@@ -47,8 +47,13 @@ class ServiceNowRoundTripIT {
                         assertThat(fake.recordBySysId(sysId).path("state").asText()).isEqualTo("2"));
                 assertThat(fake.ticketCount(incidentId)).as("the sink updated alice's record, it did not create one").isZero();
 
-                Thread.sleep(2500); // a few poll intervals: the gateway's own update must not come back as an event
-                assertThat(http.get("/api/v1/incidents/" + incidentId + "/timeline").json().path("events")).hasSize(2);
+                // Proof the poller read past the gateway's own update: alice's later work note arrives. Only then is
+                // "the gateway's own update did not come back as an event" a check that can fail.
+                fake.updateAs("alice", sysId, JsonNodeFactory.instance.objectNode().put("work_notes", "after the gateway's ack"));
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(types(http, incidentId)).contains("note"));
+                assertThat(types(http, incidentId))
+                        .as("declare, the API's ack, alice's note: no echo of the gateway's own update")
+                        .containsExactly("declare", "ack", "note");
             }
         }
     }
@@ -70,5 +75,11 @@ class ServiceNowRoundTripIT {
                 });
             }
         }
+    }
+
+    private static java.util.List<String> types(HttpApi http, String incidentId) {
+        java.util.List<String> types = new java.util.ArrayList<>();
+        http.get("/api/v1/incidents/" + incidentId + "/timeline").json().path("events").forEach(e -> types.add(e.path("type").asText()));
+        return types;
     }
 }

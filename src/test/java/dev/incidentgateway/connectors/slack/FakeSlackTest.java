@@ -77,6 +77,27 @@ class FakeSlackTest {
         assertThat(get("conversations.list", true).path("channels")).hasSize(1); // public only, archived included, page of 1
     }
 
+    @Test
+    void blocksSlackRefusesAreRefusedAsInvalidBlocks() throws Exception {
+        String section = "{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"ok\"}}";
+        String context = "{\"type\":\"context\",\"elements\":[{\"type\":\"mrkdwn\",\"text\":\"INC-1\"}]}";
+        assertThat(postBlocks(section + "," + context).path("ok").asBoolean()).as("the shape the gateway sends").isTrue();
+        for (String refused : List.of(
+                "{\"type\":\"context\"}",
+                "{\"type\":\"context\",\"elements\":[]}",
+                "{\"type\":\"context\",\"elements\":[{\"text\":\"no type\"}]}",
+                "{\"type\":\"section\",\"text\":{\"text\":\"no type\"}}",
+                "{\"type\":\"section\",\"text\":{\"type\":\"markdown\",\"text\":\"wrong type\"}}")) {
+            JsonNode answer = postBlocks(refused);
+            assertThat(answer.path("ok").asBoolean()).as(refused).isFalse();
+            assertThat(answer.path("error").asText()).as(refused).isEqualTo("invalid_blocks");
+        }
+    }
+
+    private JsonNode postBlocks(String blocks) throws Exception {
+        return post("chat.postMessage", "application/json", "{\"channel\":\"C0123ABCD\",\"text\":\"fallback\",\"blocks\":[" + blocks + "]}");
+    }
+
     private JsonNode get(String path, boolean authed) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(slack.baseUrl() + "/" + path)).GET();
         if (authed) {

@@ -177,8 +177,34 @@ final class FakeSlackWorkspace {
             if (type.equals("section") && (text.isEmpty() || text.length() > 3000)) {
                 return invalidBlocks("section text must be 1..3000 characters [json-pointer:/blocks/" + i + "/text]");
             }
+            if (type.equals("section") && !TEXT_TYPES.contains(b.path("text").path("type").asText())) {
+                return invalidBlocks("must provide a text object type of plain_text or mrkdwn [json-pointer:/blocks/" + i + "/text/type]");
+            }
+            if (type.equals("context")) {
+                String refused = invalidContextElements(b.path("elements"));
+                if (refused != null) {
+                    return invalidBlocks(refused + " [json-pointer:/blocks/" + i + "/elements]");
+                }
+            }
             if (!Set.of("header", "section", "context", "divider", "actions").contains(type)) {
                 return invalidBlocks("unknown block type '" + type + "' [json-pointer:/blocks/" + i + "]");
+            }
+        }
+        return null;
+    }
+
+    /** Text object types; a context element may also be an image. */
+    private static final Set<String> TEXT_TYPES = Set.of("plain_text", "mrkdwn");
+
+    /** Slack's rule for a context block: {@code elements} required, 1..10 text objects or images; null when valid. */
+    private static String invalidContextElements(JsonNode elements) {
+        if (!elements.isArray() || elements.isEmpty() || elements.size() > 10) {
+            return "context elements must be an array of 1..10 elements";
+        }
+        for (JsonNode e : elements) {
+            String type = e.path("type").asText("");
+            if (TEXT_TYPES.contains(type) ? e.path("text").asText("").isEmpty() : !type.equals("image")) {
+                return "context element must be a non-empty plain_text or mrkdwn text object, or an image";
             }
         }
         return null;

@@ -1,0 +1,144 @@
+package dev.incidentgateway.camel;
+
+import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
+import dev.incidentgateway.timeline.TimelineEvent;
+import dev.incidentgateway.timeline.TimelineStore;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.ScheduledPollConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Polls the {@code Since} feed after the consumer's stored position and sends one exchange per committed event, in
+ * feed (id) order. Body: the event as structured CloudEvent JSON, a {@code String} (the same JSON as an item of
+ * {@code GET /api/v1/events}); headers {@value #EVENT_ID}, {@value #INCIDENT_ID}, {@value #EVENT_SEQ} and
+ * {@value #EVENT_TYPE} (wire name); exchange property {@value #EVENT_PROPERTY}: the {@link TimelineEvent}.
+ *
+ * <p><b>Never skips an event.</b> Paging with {@code id > position} is safe because transactions commit in id order
+ * (see {@code TimelineWriter}): once an event is visible, no event with a smaller id can still appear.
+ *
+ * <p><b>At-least-once.</b> The position moves past an event only after the route completed its exchange (an exception
+ * handled by {@code onException ... handled: true} counts as completed). A failed exchange stops the batch and is sent
+ * again at the next poll; a crash between the route's completion and the position's update sends that one event
+ * again after the restart. Exporters should therefore be idempotent on the event id (the CloudEvent {@code id}).
+ */
+final class TimelineEventsConsumer extends ScheduledPollConsumer {
+    private static final Logger LOG = LoggerFactory.getLogger(TimelineEventsConsumer.class);
+    /** Same names as {@code timeline:append}'s reply headers. */
+    public static final String EVENT_ID = TimelineAppendProducer.EVENT_ID;
+    public static final String INCIDENT_ID = TimelineAppendProducer.INCIDENT_ID;
+    public static final String EVENT_SEQ = TimelineAppendProducer.EVENT_SEQ;
+    public static final String EVENT_TYPE = "TimelineEventType";
+    public static final String EVENT_PROPERTY = "TimelineEvent";
+
+    private final TimelineEventsEndpoint endpoint;
+    private final TimelineStore store;
+    private final TimelineCloudEventMapper cloudEvents;
+    private final FeedPositions positions;
+    private final Set<String> activeNames;
+    private String position;
+
+    TimelineEventsConsumer(TimelineEventsEndpoint endpoint, Processor processor, TimelineStore store,
+                           TimelineCloudEventMapper cloudEvents, FeedPositions positions, Set<String> activeNames) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+        this.store = store;
+        this.cloudEvents = cloudEvents;
+        this.positions = positions;
+        this.activeNames = activeNames;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        // Two routes advancing one stored position would each skip what the other completed.
+        if (!activeNames.add(endpoint.getConsumer())) {
+            throw new IllegalStateException("another route already consumes timeline:events as consumer=" + endpoint.getConsumer());
+        }
+        try {
+            position = positions.findOrCreate(endpoint.getConsumer(), initialPosition()).lastEventId().orElse(null);
+        } catch (RuntimeException e) {
+            activeNames.remove(endpoint.getConsumer());
+            throw e;
+        }
+        super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        activeNames.remove(endpoint.getConsumer());
+    }
+
+    private String initialPosition() {
+        return switch (endpoint.getFrom()) {
+            case "start" -> null;
+            case "now" -> positions.latestEventId().orElse(null);
+            default -> endpoint.getFrom();
+        };
+    }
+
+    /** @return the number of events read from the feed (delivered or filtered out), so a greedy poll goes on while there are more */
+    @Override
+    protected int poll() throws Exception {
+        List<TimelineEvent> events = store.since(position, endpoint.getBatchSize());
+        String passedOver = null;
+        for (TimelineEvent event : events) {
+            if (!isPollAllowed()) {
+                break; // stopping: what is not completed is sent again after the restart
+            }
+            if (!matches(event)) {
+                passedOver = event.id();
+                continue;
+            }
+            if (!deliver(event)) {
+                advanceTo(passedOver);
+                return 0; // wait the poll delay before trying this event again
+            }
+            passedOver = null;
+            advanceTo(event.id());
+        }
+        advanceTo(passedOver);
+        return events.size();
+    }
+
+    private boolean matches(TimelineEvent event) {
+        return endpoint.types().contains(event.type())
+                && (endpoint.getIncident() == null || endpoint.getIncident().equals(event.incidentId()));
+    }
+
+    private boolean deliver(TimelineEvent event) throws Exception {
+        Exchange exchange = createExchange(false);
+        try {
+            Message in = exchange.getIn();
+            in.setBody(new String(cloudEvents.serialize(event), StandardCharsets.UTF_8));
+            in.setHeader(EVENT_ID, event.id());
+            in.setHeader(INCIDENT_ID, event.incidentId());
+            in.setHeader(EVENT_SEQ, event.seq());
+            in.setHeader(EVENT_TYPE, event.type().wireName());
+            exchange.setProperty(EVENT_PROPERTY, event);
+            getProcessor().process(exchange);
+            if (exchange.isFailed() || exchange.isRollbackOnly()) {
+                // The route's error handler has logged the failure itself; say only what happens next.
+                LOG.warn("timeline:events consumer={} did not complete event {}; it is sent again at the next poll",
+                        endpoint.getConsumer(), event.id());
+                return false;
+            }
+            return true;
+        } finally {
+            releaseExchange(exchange, false);
+        }
+    }
+
+    private void advanceTo(String eventId) {
+        if (eventId != null) {
+            positions.advance(endpoint.getConsumer(), eventId);
+            position = eventId;
+        }
+    }
+}

@@ -1,0 +1,348 @@
+package dev.incidentgateway.camel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.GatewayJson;
+import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
+import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.testsupport.PostgresTestDatabase;
+import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.Severity;
+import dev.incidentgateway.timeline.TimelineEvent;
+import dev.incidentgateway.timeline.TimelineStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code from: timeline:events} against a real store (H2 and PostgreSQL subclasses): order and completeness under
+ * concurrent appends, the stored position across a restart, redelivery of a failed exchange, separate positions per
+ * consumer, filters. One store per class; each test uses its own consumer names and incident ids.
+ */
+abstract class TimelineEventsConsumerContract extends CamelTestSupport {
+    private static final AtomicInteger IDS = new AtomicInteger();
+    private static TestStore testStore;
+    private static HikariDataSource dataSource;
+    private static TimelineStore store;
+
+    abstract TestStore.Kind kind();
+
+    @Override
+    protected CamelContext createCamelContext() throws Exception {
+        openStore();
+        CamelContext context = super.createCamelContext();
+        bindComponent(context);
+        return context;
+    }
+
+    private void openStore() {
+        if (kind() == TestStore.Kind.POSTGRESQL) {
+            PostgresTestDatabase.assumeAvailable();
+        }
+        if (store == null) {
+            testStore = TestStore.create(kind());
+            GatewayConfig config = testStore.config();
+            dataSource = StoreFactory.openAndMigrate(config);
+            store = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway",
+                    64, 1000, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
+        }
+    }
+
+    private static void bindComponent(CamelContext context) {
+        context.getRegistry().bind(TimelineComponent.SCHEME, new TimelineComponent(store,
+                new CloudEventsWebhookMapper(GatewayJson.create()), new TimelineCloudEventMapper("dev.incidentgateway", GatewayJson.create())));
+    }
+
+    @AfterAll
+    static void closeStore() {
+        if (store != null) {
+            store.close();
+            dataSource.close();
+            testStore.close();
+        }
+        store = null;
+    }
+
+    /** What a route saw: every attempt, and the exchanges it completed. */
+    static final class Received {
+        final List<TimelineEvent> attempts = Collections.synchronizedList(new ArrayList<>());
+        final List<TimelineEvent> completed = Collections.synchronizedList(new ArrayList<>());
+        final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
+
+        List<String> completedIds() {
+            synchronized (completed) {
+                return completed.stream().map(TimelineEvent::id).toList();
+            }
+        }
+
+        List<String> attemptIds() {
+            synchronized (attempts) {
+                return attempts.stream().map(TimelineEvent::id).toList();
+            }
+        }
+    }
+
+    /** A route from {@code uri} that fails an exchange while {@code fail} says so, else records it as completed. */
+    static RouteBuilder route(String uri, Received received, Predicate<Exchange> fail) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).process(exchange -> {
+                    TimelineEvent event = exchange.getProperty(TimelineEventsConsumer.EVENT_PROPERTY, TimelineEvent.class);
+                    received.attempts.add(event);
+                    if (fail.test(exchange)) {
+                        throw new IllegalStateException("exporter down for " + event.id());
+                    }
+                    received.bodies.add(exchange.getIn().getBody(String.class));
+                    received.completed.add(event);
+                });
+            }
+        };
+    }
+
+    static String newIncident() {
+        return "EV-" + IDS.incrementAndGet();
+    }
+
+    static TimelineEvent declare(String incident) {
+        return store.append(NewEvent.builder(EventType.DECLARE, "alice").incident(incident).title("Checkout failing")
+                .severity(Severity.SEV2).build()).event();
+    }
+
+    static TimelineEvent append(String incident, EventType type) {
+        return store.append(NewEvent.builder(type, "bob").incident(incident).content("c").build()).event();
+    }
+
+    static List<TimelineEvent> declareWithTwoNotes(String incident) {
+        return List.of(declare(incident), append(incident, EventType.NOTE), append(incident, EventType.NOTE));
+    }
+
+    static String storedPosition(String consumer) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT last_event_id FROM feed_positions WHERE consumer = ?")) {
+            ps.setString(1, consumer);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("a stored position for " + consumer).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @Test
+    void everyEventArrivesOnceInFeedOrderWhileSeveralThreadsAppend() throws Exception {
+        Received received = new Received();
+        String before = new FeedPositions(dataSource).latestEventId().orElse(null);
+        context.addRoutes(route("timeline:events?consumer=concurrent&from=now&batchSize=7&delay=5", received, e -> false));
+
+        int threads = 4;
+        int perThread = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> writers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            writers.add(pool.submit(() -> {
+                String incident = newIncident();
+                declare(incident);
+                for (int i = 1; i < perThread; i++) {
+                    append(incident, EventType.NOTE);
+                }
+            }));
+        }
+        for (Future<?> w : writers) {
+            w.get();
+        }
+        pool.shutdown();
+
+        int total = threads * perThread;
+        await().atMost(PATIENCE).until(() -> new HashSet<>(received.completedIds()).size() >= total);
+        List<String> feed = store.since(before, total + 10).stream().map(TimelineEvent::id).toList();
+        assertThat(feed).hasSize(total);
+        assertThat(received.completedIds()).as("each committed event once, in the Since feed's order").isEqualTo(feed);
+
+        TimelineEvent first = received.completed.get(0);
+        JsonNode body = GatewayJson.create().readTree(received.bodies.get(0));
+        assertThat(body.get("id").asText()).isEqualTo(first.id());
+        assertThat(body.get("subject").asText()).isEqualTo(first.incidentId());
+        assertThat(body.get("type").asText()).isEqualTo("dev.incidentgateway.incident." + first.type().wireName());
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(storedPosition("concurrent")).isEqualTo(feed.get(total - 1)));
+    }
+
+    @Test
+    void headersAndBodyDescribeTheEvent() throws Exception {
+        String incident = newIncident();
+        List<Exchange> exchanges = Collections.synchronizedList(new ArrayList<>());
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timeline:events?consumer=headers&delay=5&incident=" + incident).process(exchanges::add);
+            }
+        });
+        TimelineEvent declared = declare(incident);
+        await().atMost(PATIENCE).until(() -> !exchanges.isEmpty());
+        Exchange got = exchanges.get(0);
+        assertThat(got.getIn().getBody()).isInstanceOf(String.class);
+        assertThat(got.getIn().getHeader("TimelineEventId")).isEqualTo(declared.id());
+        assertThat(got.getIn().getHeader("TimelineIncidentId")).isEqualTo(incident);
+        assertThat(got.getIn().getHeader("TimelineEventSeq")).isEqualTo(1L);
+        assertThat(got.getIn().getHeader("TimelineEventType")).isEqualTo("declare");
+        assertThat(got.getIn().getBody(String.class)).isEqualTo(
+                new String(new TimelineCloudEventMapper("dev.incidentgateway", GatewayJson.create()).serialize(declared)));
+    }
+
+    @Test
+    void thePositionSurvivesARestartAndResumesAfterTheLastCompletedEvent() throws Exception {
+        String incident = newIncident();
+        List<TimelineEvent> events = declareWithTwoNotes(incident);
+        TimelineEvent one = events.get(0);
+        TimelineEvent two = events.get(1);
+        TimelineEvent three = events.get(2);
+        String uri = "timeline:events?consumer=restart&from=start&delay=5&incident=" + incident;
+
+        Received first = new Received();
+        CamelContext before = new DefaultCamelContext();
+        bindComponent(before);
+        before.addRoutes(route(uri, first, e -> e.getIn().getHeader("TimelineEventId").equals(three.id())));
+        before.start();
+        // The third event fails: it must be tried at least twice (redelivered at each poll) before we stop.
+        await().atMost(PATIENCE).until(() -> first.attemptIds().stream().filter(three.id()::equals).count() >= 2);
+        before.close();
+        assertThat(first.completedIds()).containsExactly(one.id(), two.id());
+        assertThat(storedPosition("restart")).isEqualTo(two.id());
+
+        TimelineEvent four = append(incident, EventType.NOTE);
+        Received second = new Received();
+        CamelContext after = new DefaultCamelContext();
+        bindComponent(after);
+        after.addRoutes(route(uri, second, e -> false));
+        after.start();
+        try {
+            await().atMost(PATIENCE).until(() -> second.completed.size() >= 2);
+            assertThat(second.completedIds()).as("from=start is ignored once a position is stored")
+                    .containsExactly(three.id(), four.id());
+        } finally {
+            after.close();
+        }
+    }
+
+    @Test
+    void aFailingExchangeStopsTheBatchAndIsRedeliveredAtTheNextPoll() throws Exception {
+        String incident = newIncident();
+        List<TimelineEvent> events = declareWithTwoNotes(incident);
+        TimelineEvent one = events.get(0);
+        TimelineEvent two = events.get(1);
+        TimelineEvent three = events.get(2);
+        AtomicInteger failuresLeft = new AtomicInteger(2);
+        Received received = new Received();
+        context.addRoutes(route("timeline:events?consumer=redeliver&delay=5&incident=" + incident, received,
+                e -> e.getIn().getHeader("TimelineEventId").equals(two.id()) && failuresLeft.getAndDecrement() > 0));
+
+        await().atMost(PATIENCE).until(() -> received.completed.size() >= 3);
+        assertThat(received.attemptIds()).as("the failed event again, and nothing after it before it completed")
+                .containsExactly(one.id(), two.id(), two.id(), two.id(), three.id());
+        assertThat(received.completedIds()).containsExactly(one.id(), two.id(), three.id());
+    }
+
+    @Test
+    void twoConsumersKeepSeparatePositions() throws Exception {
+        String incident = newIncident();
+        List<TimelineEvent> events = declareWithTwoNotes(incident);
+        TimelineEvent one = events.get(0);
+        TimelineEvent two = events.get(1);
+        TimelineEvent three = events.get(2);
+        Received stuck = new Received();
+        Received flowing = new Received();
+        context.addRoutes(route("timeline:events?consumer=stuck&delay=5&incident=" + incident, stuck,
+                e -> e.getIn().getHeader("TimelineEventId").equals(two.id())));
+        context.addRoutes(route("timeline:events?consumer=flowing&delay=5&incident=" + incident, flowing, e -> false));
+
+        await().atMost(PATIENCE).until(() -> flowing.completed.size() >= 3
+                && stuck.attemptIds().stream().filter(two.id()::equals).count() >= 2);
+        assertThat(flowing.completedIds()).containsExactly(one.id(), two.id(), three.id());
+        assertThat(stuck.completedIds()).containsExactly(one.id());
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(storedPosition("flowing")).isEqualTo(three.id()));
+        assertThat(storedPosition("stuck")).isEqualTo(one.id());
+    }
+
+    @Test
+    void filtersPassOverOtherEventsAndThePositionMovesPastThem() throws Exception {
+        String incident = newIncident();
+        String other = newIncident();
+        Received received = new Received();
+        context.addRoutes(route("timeline:events?consumer=filtered&from=now&delay=5&types=declare, resolve,close&incident="
+                + incident, received, e -> false));
+        TimelineEvent declared = declare(incident);
+        append(incident, EventType.NOTE);
+        declare(other);
+        append(incident, EventType.ACK);
+        TimelineEvent resolved = append(incident, EventType.RESOLVE);
+        append(other, EventType.RESOLVE);
+        TimelineEvent closed = append(incident, EventType.CLOSE);
+        TimelineEvent lastNote = append(incident, EventType.NOTE);
+
+        await().atMost(PATIENCE).until(() -> received.completed.size() >= 3);
+        assertThat(received.completedIds()).containsExactly(declared.id(), resolved.id(), closed.id());
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(storedPosition("filtered")).isEqualTo(lastNote.id()));
+        assertThat(received.completedIds()).hasSize(3);
+    }
+
+    @Test
+    void fromAnEventIdStartsAfterItAndFromNowSkipsThePast() throws Exception {
+        String incident = newIncident();
+        declare(incident);
+        TimelineEvent two = append(incident, EventType.NOTE);
+        TimelineEvent three = append(incident, EventType.NOTE);
+        Received afterTwo = new Received();
+        Received fromNow = new Received();
+        context.addRoutes(route("timeline:events?consumer=after-two&delay=5&from=" + two.id() + "&incident=" + incident, afterTwo, e -> false));
+        context.addRoutes(route("timeline:events?consumer=from-now&delay=5&from=now&incident=" + incident, fromNow, e -> false));
+        TimelineEvent four = append(incident, EventType.NOTE);
+
+        await().atMost(PATIENCE).until(() -> afterTwo.completed.size() >= 2 && !fromNow.completed.isEmpty());
+        assertThat(afterTwo.completedIds()).containsExactly(three.id(), four.id());
+        assertThat(fromNow.completedIds()).containsExactly(four.id());
+    }
+
+    @Test
+    void badOptionsAndASharedConsumerNameAreRefusedAtStart() throws Exception {
+        assertThatThrownBy(() -> context.addRoutes(route("timeline:events", new Received(), e -> false)))
+                .hasStackTraceContaining("consumer=NAME");
+        assertThatThrownBy(() -> context.addRoutes(route("timeline:events?consumer=x&types=declare,explode", new Received(), e -> false)))
+                .hasStackTraceContaining("unknown event type explode");
+        assertThatThrownBy(() -> context.addRoutes(route("timeline:events?consumer=x&from=yesterday", new Received(), e -> false)))
+                .hasStackTraceContaining("from must be start, now or an event id");
+        assertThatThrownBy(() -> context.addRoutes(route("timeline:events?consumer=x&nonsense=1", new Received(), e -> false)))
+                .hasStackTraceContaining("nonsense");
+        context.addRoutes(route("timeline:events?consumer=twice", new Received(), e -> false));
+        assertThatThrownBy(() -> context.addRoutes(route("timeline:events?consumer=twice&delay=7", new Received(), e -> false)))
+                .hasStackTraceContaining("already consumes timeline:events as consumer=twice");
+    }
+}
