@@ -36,7 +36,8 @@ import java.util.Set;
  * route (endpoints, then consumers) before it starts any route's consumer, and every append starts at a consumer
  * (HTTP routes, pollers' timers, the control channel, routes calling {@code timeline:append}), so no event can commit
  * without this connector's row. A connector with a descriptor that is off (its variables unset or {@code enabled:
- * false}) subscribes nothing: its route stays idle.
+ * false}) subscribes nothing: its route stays idle. A stopped route (or one with {@code autoStartup: false}) keeps its
+ * subscription: its rows wait, pending, and are delivered once it starts.
  */
 public final class TimelineOutboxEndpoint extends DefaultEndpoint {
     private final OutboxModule outbox;

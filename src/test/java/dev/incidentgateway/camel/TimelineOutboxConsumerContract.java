@@ -214,6 +214,24 @@ abstract class TimelineOutboxConsumerContract extends CamelTestSupport {
     }
 
     @Test
+    void theSubscriptionHoldsFromTheEndpointsCreationSoRowsWaitForARouteNotYetStarted() throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timeline:outbox?connector=paused&events=declare").routeId("paused").autoStartup(false).to("mock:paused");
+            }
+        });
+        declare("OC-11", "t", Severity.SEV4);
+        List<OutboxRow> waiting = new OutboxStore(dataSource).list("paused", null, 0, 10);
+        assertThat(waiting).extracting(OutboxRow::incidentId, OutboxRow::status).containsExactly(org.assertj.core.groups.Tuple.tuple("OC-11", "pending"));
+
+        getMockEndpoint("mock:paused").expectedMessageCount(1);
+        context.getRouteController().startRoute("paused");
+        getMockEndpoint("mock:paused").assertIsSatisfied(30_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> new OutboxStore(dataSource).list("paused", "delivered", 0, 10).size() == 1);
+    }
+
+    @Test
     void badOptionsStopTheRouteNamingThem() {
         assertThatThrownBy(() -> context.addRoutes(new RouteBuilder() {
             @Override
