@@ -22,6 +22,7 @@ import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.camel.TimelineComponent;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.RoutePlaceholders;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
 import dev.incidentgateway.lifecycle.GracefulShutdown;
 import dev.incidentgateway.lifecycle.HttpIntakeGate;
@@ -186,7 +187,9 @@ public final class Gateway implements AutoCloseable {
                 Clock.systemUTC()));
         main.configure().addRoutesBuilder(new OutboxApi(outbox.store(), json, endpoints, Clock.systemUTC()));
         main.configure().addRoutesBuilder(audit.routes(json, endpoints));
-        main.configure().withRoutesIncludePattern("classpath:routes/*.camel.yaml"
+        RoutePlaceholders.of(config).forEach(main::addInitialProperty); // {{gateway.kafka.topic}} in YAML routes
+        main.configure().withRoutesIncludePattern("classpath:routes/*.camel.yaml,classpath:routes/inbound/*.camel.yaml,"
+                + "classpath:routes/outbound/*.camel.yaml" // not routes/**: Camel then names jar entries without their folder
                 + (routesDir == null ? "" : ",file:" + routesDir.toAbsolutePath() + "/*.camel.yaml"));
         main.configure().withName("incident-gateway");
         main.addMainListener(new MainListenerSupport() {
