@@ -165,7 +165,8 @@ public final class GatewayConfig {
             "Kafka brokers (host:port,host:port). Empty: the Kafka target and source routes are off. Set: every committed "
                     + "event is published to kafka.topic as a CloudEvent (key = incident id).");
     public static final ConfigKey<String> KAFKA_TOPIC = ConfigKey.string("kafka.topic", "KAFKA_TOPIC", "incident-events",
-            "Topic the Kafka target publishes every committed event to (structured CloudEvents, key = incident id).");
+            "Topic the Kafka target publishes every committed event to (structured CloudEvents, key = incident id). "
+                    + "Empty: the target is off (a source-only setup).");
     public static final ConfigKey<String> KAFKA_SOURCE_TOPIC = ConfigKey.string("kafka.sourceTopic", "KAFKA_SOURCE_TOPIC", "",
             "Topic of structured CloudEvents (JSON values) the Kafka source appends to the timeline. "
                     + "Empty: the source is off (it also needs kafka.bootstrapServers).");
