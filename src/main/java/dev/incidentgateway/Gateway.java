@@ -20,6 +20,7 @@ import dev.incidentgateway.api.ProblemMapper;
 import dev.incidentgateway.audit.AuditModule;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.camel.ConnectorSinkProcessor;
 import dev.incidentgateway.camel.TimelineComponent;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.config.RoutePlaceholders;
@@ -134,7 +135,8 @@ public final class Gateway implements AutoCloseable {
                     RateLimit.of(config.get(GatewayConfig.WEBHOOK_RATE_PER_S), config.get(GatewayConfig.WEBHOOK_RATE_BURST)));
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
             SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());
-            this.outbox = new OutboxModule(SinkRegistry.load(descriptors, SinkFactories.all(), config.env(), http), dataSource);
+            this.outbox = new OutboxModule(SinkRegistry.load(descriptors, SinkFactories.all(), config.env(), http),
+                    ConnectorDescriptors.ofKind(descriptors, "sink").keySet(), dataSource);
             pollingSources = PollingSources.create(descriptors, config.env(), http, new ExternalRefs(dataSource));
         } catch (RuntimeException e) {
             if (tokens != null) {
@@ -165,7 +167,9 @@ public final class Gateway implements AutoCloseable {
                 new ControlChannelRoute(prepareControlDirectory(dir), GatewayMain.STORE_COMMANDS,
                         new StoreCommand.Context(dataSource, config, dialect))));
         main.bind(DATA_SOURCE_BEAN, dataSource);
-        main.bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(json))); // to: timeline:append
+        main.bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(json)) // to: timeline:append
+                .withOutbox(outbox, new TimelineCloudEventMapper(typePrefix, json))); // from: timeline:outbox (routes/outbound/)
+        main.bind(ConnectorSinkProcessor.BEAN, new ConnectorSinkProcessor(outbox.subscriptions()));
         main.bind("prometheusMeterRegistry", meters);
         main.bind("webhookIngest", endpoints.jsonBody(new WebhookIngestHandler(webhookSources, store, json,
                 KeyedRateLimiter.perKey(webhookRates))::handle));
@@ -181,21 +185,25 @@ public final class Gateway implements AutoCloseable {
                 config.get(GatewayConfig.OUTBOX_MAX_ATTEMPTS), config.get(GatewayConfig.OUTBOX_CONCURRENCY),
                 Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)), Duration.ofSeconds(config.get(GatewayConfig.OUTBOX_MAX_RETRY_AFTER_S)),
                 Duration.ofMillis(config.get(GatewayConfig.OUTBOX_DELIVERY_TIMEOUT_MS)));
-        main.configure().addRoutesBuilder(outbox.relayRoute(store, relay, config.get(GatewayConfig.OUTBOX_POLL_MS), meters, Clock.systemUTC()));
+        outbox.configureRelays(store, relay, config.get(GatewayConfig.OUTBOX_POLL_MS), meters, Clock.systemUTC());
+        // Outbound routes call vendors with camel-http: retries are the outbox's (state in the row), never HttpClient's own.
+        main.addInitialProperty("camel.component.http.automaticRetriesDisabled", "true");
         main.configure().addRoutesBuilder(outbox.gaugeRoute(meters));
         main.configure().addRoutesBuilder(outbox.purgeRoute(Duration.ofDays(config.get(GatewayConfig.OUTBOX_RETENTION_DAYS)), meters,
                 Clock.systemUTC()));
         main.configure().addRoutesBuilder(new OutboxApi(outbox.store(), json, endpoints, Clock.systemUTC()));
         main.configure().addRoutesBuilder(audit.routes(json, endpoints));
         RoutePlaceholders.of(config).forEach(main::addInitialProperty); // {{gateway.kafka.topic}} in YAML routes
+        // Subdirectories named one by one: Camel's classpath scan of a jar drops the subdirectory from a "**" match.
         main.configure().withRoutesIncludePattern("classpath:routes/*.camel.yaml,classpath:routes/inbound/*.camel.yaml,"
-                + "classpath:routes/outbound/*.camel.yaml" // not routes/**: Camel then names jar entries without their folder
-                + (routesDir == null ? "" : ",file:" + routesDir.toAbsolutePath() + "/*.camel.yaml"));
+                + "classpath:routes/outbound/*.camel.yaml"
+                + (routesDir == null ? "" : ",file:" + routesDir.toAbsolutePath() + "/**/*.camel.yaml"));
         main.configure().withName("incident-gateway");
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport ignored) {
                 intake.install(main.getCamelContext());
+                outbox.warnUnconsumed();
                 logReady();
             }
 

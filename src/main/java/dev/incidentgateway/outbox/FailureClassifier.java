@@ -30,6 +30,20 @@ public final class FailureClassifier {
         return new DeliveryResult.Dead(why);
     }
 
+    /**
+     * The outcome of a route whose camel-http call failed ({@code throwExceptionOnFailure}, the default): by status and
+     * Retry-After as above, the reason being the status text and the start of the target's answer. The exception's own
+     * message is left out: it quotes the URL, which for an incoming webhook carries its secret.
+     */
+    public static DeliveryResult classify(org.apache.camel.http.base.HttpOperationFailedException e) {
+        String body = e.getResponseBody();
+        String text = e.getStatusText() == null ? "" : e.getStatusText();
+        String answer = body == null || body.isBlank() ? "" : dev.incidentgateway.security.Redact.text(body.strip());
+        String reason = text.isBlank() ? answer : answer.isEmpty() ? text : text + ": " + answer;
+        return classify(new HttpReply(e.getStatusCode(), e.getResponseHeaders() == null ? java.util.Map.of() : e.getResponseHeaders(),
+                null), reason);
+    }
+
     /** Retry-After as delay-seconds or an HTTP-date; {@code null} when absent or unreadable. */
     public static Duration retryAfter(String value) {
         if (value == null || value.isBlank()) {

@@ -21,20 +21,28 @@ public final class OutboxGauges {
     private static final List<String> STATUSES = List.of("pending", "dead");
 
     private final OutboxStore outbox;
-    private final List<String> connectors;
+    private final List<String> connectors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Double> values = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
 
     public OutboxGauges(OutboxStore outbox, List<String> connectors, MeterRegistry meters) {
         this.outbox = outbox;
-        this.connectors = List.copyOf(connectors);
-        for (String connector : connectors) {
-            for (String status : STATUSES) {
-                values.put(key(connector, status), Double.NaN);
-                Gauge.builder("gateway.outbox.rows", values, v -> v.getOrDefault(key(connector, status), Double.NaN))
-                        .tag("connector", connector).tag("status", status)
-                        .description("Outbox rows by connector and status (refreshed every " + PERIOD.toSeconds() + " s)")
-                        .register(meters);
-            }
+        this.meters = meters;
+        connectors.forEach(this::track);
+    }
+
+    /** Adds a connector's gauges (a route's connector that has no descriptor); once per connector. */
+    public synchronized void track(String connector) {
+        if (connectors.contains(connector)) {
+            return;
+        }
+        connectors.add(connector);
+        for (String status : STATUSES) {
+            values.put(key(connector, status), Double.NaN);
+            Gauge.builder("gateway.outbox.rows", values, v -> v.getOrDefault(key(connector, status), Double.NaN))
+                    .tag("connector", connector).tag("status", status)
+                    .description("Outbox rows by connector and status (refreshed every " + PERIOD.toSeconds() + " s)")
+                    .register(meters);
         }
     }
 

@@ -1,27 +1,50 @@
 package dev.incidentgateway.outbox;
 
+import dev.incidentgateway.timeline.TimelineStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Wires the outbox for the active sinks: the writer that adds rows inside each append transaction, one
- * relay per sink with its timer route, and the pending/dead gauges. Built before the timeline store
- * (which takes the writer as a listener), attached to it once the store exists.
+ * Wires the outbox: the writer that adds rows inside each append transaction, the subscriptions
+ * ({@link OutboxSubscriptions}), the relays the {@code timeline:outbox} consumers open (one per connector
+ * route; every one is drained at shutdown), and the pending/dead gauges. Built before the timeline store
+ * (which takes the writer as a listener); {@link #configureRelays} once the store exists.
  */
 public final class OutboxModule implements AutoCloseable {
-    private final List<SinkRegistry.ActiveSink> sinks;
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxModule.class);
+
     private final OutboxStore outbox;
     private final OutboxWriter writer;
-    private List<OutboxRelay> relays = List.of();
+    private final OutboxSubscriptions subscriptions;
+    private final List<String> activeNames;
+    private final List<OutboxRelay> relays = new CopyOnWriteArrayList<>();
+    private RelayFactory relayFactory;
+    private OutboxGauges gauges;
+
+    /** The relays' shared parts: the store they read events from, their settings, and how often an idle one looks. */
+    private record RelayFactory(TimelineStore timeline, OutboxRelay.Settings settings, Duration poll, MeterRegistry meters,
+                                Clock clock) {
+    }
 
     public OutboxModule(List<SinkRegistry.ActiveSink> sinks, DataSource dataSource) {
-        this.sinks = List.copyOf(sinks);
+        this(sinks, Set.of(), dataSource);
+    }
+
+    /** @param describedSinks every connector with a sink descriptor, on or off (an off one's route stays idle) */
+    public OutboxModule(List<SinkRegistry.ActiveSink> sinks, Set<String> describedSinks, DataSource dataSource) {
         this.outbox = new OutboxStore(dataSource);
         this.writer = new OutboxWriter(sinks.stream().map(SinkRegistry.ActiveSink::descriptor).toList());
+        this.subscriptions = new OutboxSubscriptions(sinks, describedSinks, writer);
+        this.activeNames = sinks.stream().map(a -> a.descriptor().name()).toList();
     }
 
     /** The append listener that writes outbox rows in the event's transaction. */
@@ -33,11 +56,59 @@ public final class OutboxModule implements AutoCloseable {
         return outbox;
     }
 
-    /** Creates the relays and their timer route. */
-    public RouteBuilder relayRoute(dev.incidentgateway.timeline.TimelineStore timeline, OutboxRelay.Settings settings, long pollMillis,
-                                   MeterRegistry meters, Clock clock) {
-        relays = sinks.stream().map(a -> new OutboxRelay(a.sink(), outbox, timeline, settings, meters, clock)).toList();
-        return new OutboxRelayRoute(relays, pollMillis);
+    public OutboxSubscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    /** What the relays opened from now on share ({@code GATEWAY_OUTBOX_*}). */
+    public void configureRelays(TimelineStore timeline, OutboxRelay.Settings settings, long pollMillis, MeterRegistry meters,
+                                Clock clock) {
+        this.relayFactory = new RelayFactory(timeline, settings, Duration.ofMillis(pollMillis), meters, clock);
+    }
+
+    /** How often an idle relay looks for due rows ({@code GATEWAY_OUTBOX_POLL_MS}). */
+    public Duration pollInterval() {
+        return factory().poll();
+    }
+
+    /**
+     * A relay delivering {@code sink.connector()}'s rows through {@code sink}, with {@code concurrency} slots
+     * ({@code null}: the configured number); drained at shutdown until {@link #closeRelay}.
+     */
+    public OutboxRelay openRelay(Sink sink, Integer concurrency) {
+        RelayFactory f = factory();
+        OutboxRelay.Settings s = f.settings();
+        if (concurrency != null) {
+            s = new OutboxRelay.Settings(s.firstBackoff(), s.maxAttempts(), concurrency, s.lease(), s.maxRetryAfter(),
+                    s.deliveryDeadline());
+        }
+        OutboxRelay relay = new OutboxRelay(sink, outbox, f.timeline(), s, f.meters(), f.clock());
+        relays.add(relay);
+        if (gauges != null) {
+            gauges.track(sink.connector());
+        }
+        return relay;
+    }
+
+    /** Closes a relay its consumer no longer drives. */
+    public void closeRelay(OutboxRelay relay) {
+        relays.remove(relay);
+        relay.close();
+    }
+
+    private RelayFactory factory() {
+        if (relayFactory == null) {
+            throw new IllegalStateException("the outbox relays are not configured (OutboxModule.configureRelays)");
+        }
+        return relayFactory;
+    }
+
+    /** Warns about active connectors whose rows no route delivers (called once the routes have started). */
+    public void warnUnconsumed() {
+        for (String connector : subscriptions.unconsumed()) {
+            LOG.warn("Sink '{}' is on but no route reads from timeline:outbox?connector={}: its outbox rows wait (add "
+                    + "routes/outbound/{}.camel.yaml)", connector, connector, connector);
+        }
     }
 
     /** The timer route that purges delivered rows older than {@code retention} (500 a statement, 100 statements a run). */
@@ -47,7 +118,8 @@ public final class OutboxModule implements AutoCloseable {
 
     /** The pending/dead gauges and the timer route that refreshes them (a scrape never queries the store). */
     public RouteBuilder gaugeRoute(MeterRegistry meters) {
-        return new OutboxGauges(outbox, sinks.stream().map(a -> a.descriptor().name()).toList(), meters).route();
+        gauges = new OutboxGauges(outbox, activeNames, meters);
+        return gauges.route();
     }
 
     /**

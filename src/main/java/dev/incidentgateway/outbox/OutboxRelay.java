@@ -32,7 +32,8 @@ import java.util.concurrent.TimeoutException;
  * Delivers one connector's outbox rows: claims the due rows (the head of each incident's queue, so
  * different incidents go in parallel and one incident strictly in order), hands each to the sink, and
  * writes the classified outcome back into the row: delivered, retry later (Retry-After, capped, or
- * exponential backoff with jitter), or dead. Driven by a Camel timer route ({@link OutboxRelayRoute}).
+ * exponential backoff with jitter), or dead. Driven by the consumer of its {@code timeline:outbox} route
+ * ({@code dev.incidentgateway.camel.TimelineOutboxConsumer}).
  *
  * <p>Each delivery holds one of {@code concurrency} slots and has an overall deadline shorter than its
  * lease: a call that hangs is abandoned at the deadline (recorded as a retry, its slot freed) and never

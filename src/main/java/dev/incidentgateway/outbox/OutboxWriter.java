@@ -9,25 +9,47 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Writes the outbox rows of each append inside the append's own transaction: one row per event and
  * subscribed connector. An event that does not commit leaves no row, so nothing is ever sent for it.
+ *
+ * <p>Subscriptions are the active sinks' descriptors, known when the writer is built, plus those of
+ * {@code timeline:outbox} routes, added by {@link #subscribe} while Camel creates the routes' endpoints, which
+ * it does for every route before it starts any route's consumer, so before anything can append (see
+ * {@code TimelineOutboxEndpoint}). Each transaction reads one snapshot of them.
  */
 public final class OutboxWriter implements AppendListener {
     private static final String INSERT = "INSERT INTO outbox (connector, incident_id, event_id, event_seq, status, attempts, "
             + "next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)";
 
-    private final Collection<SinkDescriptor> subscriptions;
+    /** By connector name; replaced whole (copy on write), never changed in place. */
+    private volatile Map<String, SinkDescriptor> subscriptions;
 
     public OutboxWriter(Collection<SinkDescriptor> subscriptions) {
-        this.subscriptions = List.copyOf(subscriptions);
+        Map<String, SinkDescriptor> byName = new LinkedHashMap<>();
+        subscriptions.forEach(s -> byName.put(s.name(), s));
+        this.subscriptions = Map.copyOf(byName);
+    }
+
+    /** Adds a connector's subscription, or replaces the one of the same name (a route's options override its descriptor's). */
+    public synchronized void subscribe(SinkDescriptor subscription) {
+        Map<String, SinkDescriptor> next = new LinkedHashMap<>(subscriptions);
+        next.put(subscription.name(), subscription);
+        subscriptions = Map.copyOf(next);
+    }
+
+    /** The subscription of one connector, if any. */
+    public java.util.Optional<SinkDescriptor> subscription(String connector) {
+        return java.util.Optional.ofNullable(subscriptions.get(connector));
     }
 
     @Override
     public void inTransaction(Connection c, List<TimelineEvent> events, Map<String, Incident> views) throws SQLException {
+        Collection<SinkDescriptor> subscriptions = this.subscriptions.values();
         if (subscriptions.isEmpty() || events.isEmpty()) {
             return;
         }
