@@ -159,6 +159,23 @@ public final class GatewayConfig {
                     + "(new requests get 503) before the store closes. Keep it below the platform's kill deadline (Kubernetes: "
                     + "terminationGracePeriodSeconds, 30 s by default) minus a few seconds for closing the store.");
 
+    // Issue 11, Kafka target and source written in YAML only (routes/outbound/kafka.camel.yaml,
+    // routes/inbound/kafka-cloudevents.camel.yaml); the routes read them as {{gateway.kafka.*}} placeholders.
+    public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS = ConfigKey.string("kafka.bootstrapServers", "KAFKA_BOOTSTRAP_SERVERS", "",
+            "Kafka brokers (host:port,host:port). Empty: the Kafka target and source routes are off. Set: every committed "
+                    + "event is published to kafka.topic as a CloudEvent (key = incident id).");
+    public static final ConfigKey<String> KAFKA_TOPIC = ConfigKey.string("kafka.topic", "KAFKA_TOPIC", "incident-events",
+            "Topic the Kafka target publishes every committed event to (structured CloudEvents, key = incident id). "
+                    + "Empty: the target is off (a source-only setup).");
+    public static final ConfigKey<String> KAFKA_SOURCE_TOPIC = ConfigKey.string("kafka.sourceTopic", "KAFKA_SOURCE_TOPIC", "",
+            "Topic of structured CloudEvents (JSON values) the Kafka source appends to the timeline. "
+                    + "Empty: the source is off (it also needs kafka.bootstrapServers).");
+    public static final ConfigKey<String> KAFKA_SOURCE_GROUP = ConfigKey.string("kafka.sourceGroup", "KAFKA_SOURCE_GROUP", "incident-gateway",
+            "Consumer group of the Kafka source; its offsets are committed only after the append.");
+    public static final ConfigKey<String> KAFKA_SOURCE_DLQ_TOPIC = ConfigKey.string("kafka.sourceDeadLetterTopic", "KAFKA_SOURCE_DLQ_TOPIC",
+            "incident-gateway-dlq", "Where the Kafka source puts records it cannot append (not a CloudEvent, refused event), "
+                    + "unchanged, with the reason in header x-gateway-error; the source goes on with the next record.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
             OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
@@ -168,7 +185,8 @@ public final class GatewayConfig {
             APPEND_TIMEOUT_MS,
             OUTBOX_MAX_RETRY_AFTER_S, OUTBOX_DELIVERY_TIMEOUT_MS, OUTBOX_RETENTION_DAYS,
             HTTP_MAX_INFLIGHT, HTTP_READ_TIMEOUT_S, HTTP_IDLE_TIMEOUT_S, WEBHOOK_RATE_PER_S, WEBHOOK_RATE_BURST, API_RATE_PER_S, API_RATE_BURST,
-            SHUTDOWN_TIMEOUT_S);
+            SHUTDOWN_TIMEOUT_S,
+            KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, KAFKA_SOURCE_TOPIC, KAFKA_SOURCE_GROUP, KAFKA_SOURCE_DLQ_TOPIC);
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;

@@ -1,0 +1,28 @@
+package dev.incidentgateway.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The gateway's settings as Camel property placeholders, so a YAML route reads a setting declared once in
+ * {@link GatewayConfig} (env variable, config file or default, validated) as {@code {{gateway.<key name>}}}, e.g.
+ * {@code {{gateway.kafka.topic}}}, instead of a second, undocumented {@code {{env:...}}} lookup. Secret keys are
+ * left out: a route that needs a credential reads it where the operator put it, and Camel's property listings
+ * never show one.
+ */
+public final class RoutePlaceholders {
+    public static final String PREFIX = "gateway.";
+
+    private RoutePlaceholders() {
+    }
+
+    public static Map<String, String> of(GatewayConfig config) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (ConfigKey<?> key : GatewayConfig.KEYS) {
+            if (!key.isSecret()) {
+                out.put(PREFIX + key.name(), String.valueOf(config.get(key)));
+            }
+        }
+        return out;
+    }
+}

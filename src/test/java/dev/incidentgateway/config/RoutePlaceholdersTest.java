@@ -1,0 +1,23 @@
+package dev.incidentgateway.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Settings reach YAML routes as {{gateway.<name>}}: env wins over the file, defaults fill in, secrets stay out. */
+class RoutePlaceholdersTest {
+    @Test
+    void settingsAreRoutePlaceholdersWithoutTheSecrets() {
+        GatewayConfig config = GatewayConfig.load(
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker-1:9092,broker-2:9092", "GATEWAY_DB_PASSWORD", "s3cret"),
+                Map.of("kafka.sourceTopic", "alerts"));
+        Map<String, String> placeholders = RoutePlaceholders.of(config);
+        assertThat(placeholders).containsEntry("gateway.kafka.bootstrapServers", "broker-1:9092,broker-2:9092")
+                .containsEntry("gateway.kafka.sourceTopic", "alerts")
+                .containsEntry("gateway.kafka.topic", "incident-events");
+        assertThat(placeholders).doesNotContainKey("gateway." + GatewayConfig.DB_PASSWORD.name());
+        assertThat(placeholders.values()).doesNotContain("s3cret");
+    }
+}
