@@ -68,7 +68,7 @@ import dev.incidentgateway.outbox.ExternalRefs;
 import dev.incidentgateway.outbox.OutboxApi;
 import dev.incidentgateway.outbox.OutboxModule;
 import dev.incidentgateway.outbox.OutboxRelay;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.outbox.SinkRegistry;
 
 import java.time.Clock;

@@ -5,7 +5,7 @@ import dev.incidentgateway.connectors.jira.JiraPoller;
 import dev.incidentgateway.connectors.servicenow.ServiceNowPoller;
 import dev.incidentgateway.ingest.poll.PollingSource;
 import dev.incidentgateway.outbox.ExternalRefs;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.incidentgateway.outbox;
 
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

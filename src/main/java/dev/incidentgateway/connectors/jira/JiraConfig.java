@@ -1,5 +1,6 @@
 package dev.incidentgateway.connectors.jira;
 
+import dev.incidentgateway.connectors.http.VendorHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.incidentgateway.config.ConfigException;
@@ -7,9 +8,7 @@ import dev.incidentgateway.outbox.SinkDescriptor;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Severity;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +43,7 @@ record JiraConfig(String baseUrl, String email, String token, String project, St
 
     /** {@code Authorization} value: Basic base64(email:api-token). */
     String authorization() {
-        return "Basic " + Base64.getEncoder().encodeToString((email + ":" + token).getBytes(StandardCharsets.UTF_8));
+        return VendorHttp.basicAuth(email, token);
     }
 
     static JiraConfig from(SinkDescriptor descriptor, Map<String, String> env) {

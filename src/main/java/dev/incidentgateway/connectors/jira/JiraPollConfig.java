@@ -1,17 +1,16 @@
 package dev.incidentgateway.connectors.jira;
 
+import dev.incidentgateway.connectors.http.VendorHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Severity;
 
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +40,7 @@ record JiraPollConfig(String baseUrl, String email, String token, String project
     }
 
     String authorization() {
-        return "Basic " + Base64.getEncoder().encodeToString((email + ":" + token).getBytes(StandardCharsets.UTF_8));
+        return VendorHttp.basicAuth(email, token);
     }
 
     /** {@code null} when the poller is off: credentials not all set, {@code JIRA_POLL_INTERVAL=0}, or {@code source.enabled: false}. */

@@ -3,7 +3,7 @@ package dev.incidentgateway.connectors.jira;
 import dev.incidentgateway.outbox.Sink;
 import dev.incidentgateway.outbox.SinkDescriptor;
 import dev.incidentgateway.outbox.SinkFactory;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.outbox.Sink;
 import dev.incidentgateway.outbox.SinkDescriptor;
 import dev.incidentgateway.outbox.SinkFactory;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 
 import java.util.List;
 import java.util.Map;
