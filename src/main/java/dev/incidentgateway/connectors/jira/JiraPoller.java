@@ -103,7 +103,7 @@ public final class JiraPoller implements PollingSource {
                 token = null;
                 continue;
             }
-            JsonNode page = json(check(reply, "search issues of " + config.project()), "search issues");
+            JsonNode page = json(check(reply, "search issues of " + config.site().project()), "search issues");
             if (!refreshed && hasUnknownStatus(page)) {
                 loadStatuses();
                 refreshed = true;
@@ -191,7 +191,7 @@ public final class JiraPoller implements PollingSource {
     }
 
     String searchUrl(String from, String token) {
-        String jql = "project = " + config.project() + " AND updated >= \"" + from + "\" ORDER BY updated ASC";
+        String jql = "project = " + config.site().project() + " AND updated >= \"" + from + "\" ORDER BY updated ASC";
         return api("/search/jql?jql=" + VendorHttp.encode(jql) + "&maxResults=" + config.pageSize() + "&fields=" + VendorHttp.encode(FIELDS)
                 + "&expand=changelog" + (token == null ? "" : "&nextPageToken=" + VendorHttp.encode(token)));
     }
@@ -201,8 +201,8 @@ public final class JiraPoller implements PollingSource {
         if (reply.isSuccess()) {
             return reply;
         }
-        String reason = JiraErrors.reason(reply).replace(config.token(), "***")
-                .replace(config.authorization().substring("Basic ".length()), "***");
+        String reason = JiraErrors.reason(reply).replace(config.site().token(), "***")
+                .replace(config.site().authorization().substring("Basic ".length()), "***");
         String message = "HTTP " + (reply.status() == 0 ? "no answer" : reply.status()) + ": " + what
                 + (reason.isEmpty() ? "" : ": " + reason);
         if (reply.status() == 401 || reply.status() == 403) {
@@ -220,11 +220,11 @@ public final class JiraPoller implements PollingSource {
     }
 
     private Map<String, String> headers() {
-        return Map.of("Authorization", config.authorization(), "Accept", "application/json");
+        return Map.of("Authorization", config.site().authorization(), "Accept", "application/json");
     }
 
     private String api(String path) {
-        return config.baseUrl() + "/rest/api/3" + path;
+        return config.site().baseUrl() + "/rest/api/3" + path;
     }
 
 }

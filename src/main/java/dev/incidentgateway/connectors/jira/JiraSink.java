@@ -82,7 +82,7 @@ final class JiraSink implements Sink {
 
     private ExternalRef create(Delivery d) {
         HttpReply reply = send(HttpCall.json("POST", api("/issue"), headers(d), mapper.createIssue(d)),
-                "create issue in " + config.project());
+                "create issue in " + config.site().project());
         return ref(d, json(reply, "create issue"));
     }
 
@@ -130,7 +130,7 @@ final class JiraSink implements Sink {
 
     /** Reasons end up in the outbox API: never let the credentials in, whatever a proxy echoes. */
     private String scrub(String reason) {
-        return VendorHttp.scrub(reason, config.authorization(), config.token());
+        return VendorHttp.scrub(reason, config.site().authorization(), config.site().token());
     }
 
     private static JsonNode json(HttpReply reply, String what) {
@@ -147,16 +147,16 @@ final class JiraSink implements Sink {
         if (id.isEmpty() || key.isEmpty()) {
             throw new Outcome(new DeliveryResult.Retry("Jira answered an issue without id or key", null));
         }
-        return new ExternalRef(d.incident().id(), CONNECTOR, id, key, null, config.baseUrl() + "/browse/" + key);
+        return new ExternalRef(d.incident().id(), CONNECTOR, id, key, null, config.site().baseUrl() + "/browse/" + key);
     }
 
     private Map<String, String> headers(Delivery d) {
-        return Map.of("Authorization", config.authorization(), "Accept", "application/json",
+        return Map.of("Authorization", config.site().authorization(), "Accept", "application/json",
                 EVENT_HEADER, d.event().type().wireName());
     }
 
     private String api(String path) {
-        return config.baseUrl() + "/rest/api/3" + path;
+        return config.site().baseUrl() + "/rest/api/3" + path;
     }
 
     private String issueUrl(ExternalRef ref, String suffix) {

@@ -58,7 +58,7 @@ public final class ServiceNowPoller implements PollingSource {
         this.mapper = new ServiceNowPollMapper(settings);
         this.http = http;
         this.refs = refs;
-        this.authorization = VendorHttp.basicAuth(settings.user(), settings.password());
+        this.authorization = settings.instance().authorization();
     }
 
     /**
@@ -199,7 +199,7 @@ public final class ServiceNowPoller implements PollingSource {
 
     /** Failure messages are logged and shown on /health: never the password or the auth header. */
     private String scrub(String message) {
-        return VendorHttp.scrub(message, authorization, settings.password());
+        return VendorHttp.scrub(message, authorization, settings.instance().password());
     }
 
 }

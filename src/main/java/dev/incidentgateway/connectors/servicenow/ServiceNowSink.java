@@ -35,18 +35,13 @@ public final class ServiceNowSink implements Sink {
     private final ServiceNowRecordMapper mapper;
     private final SinkHttpClient http;
 
-    /** @param baseUrl the instance, e.g. {@code https://acme.service-now.com} (a trailing slash is dropped) */
-    public ServiceNowSink(String baseUrl, String user, String password, ServiceNowRecordMapper mapper, SinkHttpClient http) {
-        this.baseUrl = baseUrl.replaceAll("/+$", "");
-        this.authorization = VendorHttp.basicAuth(user, password);
-        this.password = password;
+    /** @param instance the instance and integration user, shared with the poller */
+    public ServiceNowSink(ServiceNowSettings instance, ServiceNowRecordMapper mapper, SinkHttpClient http) {
+        this.baseUrl = instance.baseUrl();
+        this.authorization = instance.authorization();
+        this.password = instance.password();
         this.mapper = mapper;
         this.http = http;
-    }
-
-    @Override
-    public String connector() {
-        return CONNECTOR;
     }
 
     @Override
@@ -124,6 +119,11 @@ public final class ServiceNowSink implements Sink {
         return VendorHttp.scrub(FailureClassifier.classify(reply, ServiceNowErrors.reason(reply)), authorization, password);
     }
 
+
+    @Override
+    public String connector() {
+        return CONNECTOR;
+    }
 
     private record Step(ExternalRef ref, DeliveryResult failure) {
         static Step failed(DeliveryResult failure) {
