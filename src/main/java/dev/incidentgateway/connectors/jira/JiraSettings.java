@@ -2,7 +2,7 @@ package dev.incidentgateway.connectors.jira;
 
 import dev.incidentgateway.config.ConfigKey;
 import dev.incidentgateway.config.ConnectorSettings;
-import dev.incidentgateway.connectors.http.VendorHttp;
+import dev.incidentgateway.connectors.http.BasicAuthSite;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.Map;
  * The Jira connector's environment, declared once and shared by the sink ({@link JiraConfig}) and the poller
  * ({@link JiraPollConfig}): the site, the account (Basic auth e-mail:API token), the project and the poll interval.
  */
-public record JiraSettings(String url, String email, String token, String project) {
+public record JiraSettings(String url, String email, String token, String project) implements BasicAuthSite {
     static final int DEFAULT_POLL_INTERVAL_S = 60;
     public static final ConfigKey<String> URL = ConfigKey.string("jira.url", "JIRA_URL", "",
             "Jira Cloud site base URL, e.g. https://acme.atlassian.net (issue links are <JIRA_URL>/browse/<key>). With "
@@ -50,14 +50,14 @@ public record JiraSettings(String url, String email, String token, String projec
         return problems;
     }
 
-    /** The site URL without a trailing slash. */
-    String baseUrl() {
-        return url.replaceAll("/+$", "");
+    @Override
+    public String user() {
+        return email;
     }
 
-    /** {@code Authorization} value: Basic base64(email:api-token). */
-    String authorization() {
-        return VendorHttp.basicAuth(email, token);
+    @Override
+    public String secret() {
+        return token;
     }
 
     /** Never print the token (records print their components). */

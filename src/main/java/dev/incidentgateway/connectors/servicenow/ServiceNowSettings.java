@@ -3,7 +3,7 @@ package dev.incidentgateway.connectors.servicenow;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.ConfigKey;
 import dev.incidentgateway.config.ConnectorSettings;
-import dev.incidentgateway.connectors.http.VendorHttp;
+import dev.incidentgateway.connectors.http.BasicAuthSite;
 
 import java.util.List;
 import java.util.Map;
@@ -13,7 +13,7 @@ import java.util.Map;
  * the integration user (Basic auth) and the poll interval. The descriptor settings ({@code connectors/servicenow.yaml})
  * are read by {@link ServiceNowRecordMapper} (sink) and {@link ServiceNowPollSettings} (poller).
  */
-public record ServiceNowSettings(String url, String user, String password) {
+public record ServiceNowSettings(String url, String user, String password) implements BasicAuthSite {
     public static final ConfigKey<String> URL = ConfigKey.string("servicenow.url", "SERVICENOW_URL", "",
             "ServiceNow instance, e.g. https://acme.service-now.com (no /api/... suffix). With USER and PASSWORD set, the "
                     + "servicenow sink and poller are on (connectors/servicenow.yaml).");
@@ -36,6 +36,12 @@ public record ServiceNowSettings(String url, String user, String password) {
         return !url.isEmpty() && !user.isEmpty() && !password.isEmpty();
     }
 
+    /** The password is the Basic-auth secret. */
+    @Override
+    public String secret() {
+        return password;
+    }
+
     /** @throws ConfigException when the URL is not the instance's http(s) base URL */
     ServiceNowSettings checkUrl() {
         if (!url.startsWith("https://") && !url.startsWith("http://")) {
@@ -45,15 +51,6 @@ public record ServiceNowSettings(String url, String user, String password) {
             throw new ConfigException(URL.env() + " must be the instance's base URL, without /api/...");
         }
         return this;
-    }
-
-    /** The instance's base URL without a trailing slash. */
-    String baseUrl() {
-        return url.replaceAll("/+$", "");
-    }
-
-    String authorization() {
-        return VendorHttp.basicAuth(user, password);
     }
 
     /** Never print the password (records print their components). */

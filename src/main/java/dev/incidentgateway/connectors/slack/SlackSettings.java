@@ -17,8 +17,8 @@ public record SlackSettings(String token, String channel, String apiUrl) {
                     + "with SLACK_CHANNEL set the slack sink is on (connectors/slack.yaml). Never logged.");
     public static final ConfigKey<String> CHANNEL = ConfigKey.string("slack.channel", "SLACK_CHANNEL", "",
             "The channel: its ID (C0123ABCD) or its name (#incidents, looked up once; needs channels:read).");
-    public static final ConfigKey<String> API_URL = ConfigKey.string("slack.apiUrl", "SLACK_API_URL", "",
-            "Slack Web API base URL; empty: " + DEFAULT_API_URL + " (set it for a proxy or a test fake).");
+    public static final ConfigKey<String> API_URL = ConfigKey.string("slack.apiUrl", "SLACK_API_URL", DEFAULT_API_URL,
+            "Slack Web API base URL (another one for a proxy or a test fake).");
     public static final List<ConfigKey<?>> KEYS = List.of(BOT_TOKEN, CHANNEL, API_URL);
 
     public static SlackSettings from(Map<String, String> env) {

@@ -126,7 +126,7 @@ class ServiceNowPollerIT extends ServiceNowPollHarness {
         List<AppendOutcome> outcomes = sync();
 
         assertThat(fake.requests().get(fake.requests().size() - 2))
-                .contains("sysparm_query=sys_updated_on%3E%3D2026-03-02+07%3A58%3A00%5EORDERBYsys_updated_on");
+                .contains("sysparm_query=sys_updated_on%3E%3D2026-03-02%2007%3A58%3A00%5EORDERBYsys_updated_on");
         assertThat(appended(outcomes)).isEqualTo(1);
         assertThat(outcomes).filteredOn(o -> o.kind() == AppendOutcome.Kind.DUPLICATE).hasSize(2); // first's declare, ack
         assertThat(types(incidentOf(first))).containsExactly(DECLARE, ACK);
