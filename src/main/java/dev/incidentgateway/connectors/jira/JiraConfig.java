@@ -1,6 +1,5 @@
 package dev.incidentgateway.connectors.jira;
 
-import dev.incidentgateway.connectors.http.VendorHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.incidentgateway.config.ConfigException;
@@ -11,7 +10,6 @@ import dev.incidentgateway.timeline.Severity;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**

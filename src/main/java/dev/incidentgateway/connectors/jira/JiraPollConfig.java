@@ -1,6 +1,5 @@
 package dev.incidentgateway.connectors.jira;
 
-import dev.incidentgateway.connectors.http.VendorHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.incidentgateway.config.ConfigException;
