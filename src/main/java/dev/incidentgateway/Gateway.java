@@ -61,8 +61,7 @@ import dev.incidentgateway.ingest.WebhookSourceRegistry;
 import dev.incidentgateway.ingest.WebhookTokenSnapshot;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConnectorDescriptors;
-import dev.incidentgateway.connectors.PollingSources;
-import dev.incidentgateway.connectors.SinkFactories;
+import dev.incidentgateway.connectors.Connectors;
 import dev.incidentgateway.ingest.poll.SourcePollers;
 import dev.incidentgateway.ingest.poll.PollingSource;
 import dev.incidentgateway.ingest.poll.SourcePoller;
@@ -71,7 +70,7 @@ import dev.incidentgateway.outbox.ExternalRefs;
 import dev.incidentgateway.outbox.OutboxApi;
 import dev.incidentgateway.outbox.OutboxModule;
 import dev.incidentgateway.outbox.OutboxRelay;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.outbox.SinkRegistry;
 
 import java.time.Clock;
@@ -136,9 +135,10 @@ public final class Gateway implements AutoCloseable {
                     RateLimit.of(config.get(GatewayConfig.WEBHOOK_RATE_PER_S), config.get(GatewayConfig.WEBHOOK_RATE_BURST)));
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
             SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());
-            this.outbox = new OutboxModule(SinkRegistry.load(descriptors, SinkFactories.all(), config.env(), http),
+            Connectors connectors = Connectors.discover(); // ServiceLoader: META-INF/services/...connectors.Connector
+            this.outbox = new OutboxModule(SinkRegistry.load(descriptors, connectors.sinkFactories(), config.env(), http),
                     ConnectorDescriptors.ofKind(descriptors, "sink").keySet(), dataSource);
-            pollingSources = PollingSources.create(descriptors, config.env(), http, new ExternalRefs(dataSource));
+            pollingSources = connectors.pollers(descriptors, config.env(), http, new ExternalRefs(dataSource));
         } catch (RuntimeException e) {
             if (tokens != null) {
                 tokens.close();

@@ -1,5 +1,6 @@
 package dev.incidentgateway;
 
+import dev.incidentgateway.connectors.ConnectorSettingsListing;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.cli.ApiKeyCommand;
 import dev.incidentgateway.cli.ControlChannel;
@@ -83,6 +84,7 @@ public final class GatewayMain {
         }
         if (command.equals("config")) {
             out.print(config.describe());
+            out.print(ConnectorSettingsListing.describe(config)); // every discovered connector's settings
             return OK;
         }
         StoreCommand storeCommand = STORE_COMMANDS.get(command);

@@ -3,7 +3,7 @@ package dev.incidentgateway.camel;
 import dev.incidentgateway.outbox.Delivery;
 import dev.incidentgateway.outbox.DeliveryResult;
 import dev.incidentgateway.outbox.ExternalRef;
-import dev.incidentgateway.outbox.FailureClassifier;
+import dev.incidentgateway.connectors.http.FailureClassifier;
 import dev.incidentgateway.security.Redact;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

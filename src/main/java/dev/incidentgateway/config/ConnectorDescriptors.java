@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,14 +13,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads the connector descriptors ({@code connectors/<name>.yaml}): those shipped in the jar, replaced or
+ * Reads the connector descriptors ({@code connectors/<name>.yaml}): those on the class path (found by listing its
+ * {@code connectors/} directories, {@link ShippedDescriptors}: no list of names to keep up to date), replaced or
  * extended by the files in the connectors directory. Each loader (webhook sources, sinks) then takes the
  * descriptors of its {@code kind}.
  */
 public final class ConnectorDescriptors {
-    /** Descriptors shipped inside the jar (the classpath copy of the repository's connectors/). */
-    public static final List<String> SHIPPED = List.of("alertmanager", "grafana", "cloudevents", "pagerduty", "datadog",
-            "servicenow", "jira", "slack");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private ConnectorDescriptors() {
@@ -30,15 +27,13 @@ public final class ConnectorDescriptors {
     /** Descriptors by name (the file name without {@code .yaml}). */
     public static Map<String, JsonNode> load(Path connectorsDir) {
         Map<String, JsonNode> descriptors = new TreeMap<>();
-        for (String name : SHIPPED) {
-            try (InputStream in = ConnectorDescriptors.class.getClassLoader().getResourceAsStream("connectors/" + name + ".yaml")) {
-                if (in != null) {
-                    descriptors.put(name, YAML.readTree(in));
-                }
+        ShippedDescriptors.list().forEach((name, text) -> {
+            try {
+                descriptors.put(name, YAML.readTree(text));
             } catch (IOException e) {
                 throw new ConfigException("connectors/" + name + ".yaml (shipped): not readable YAML: " + e.getMessage());
             }
-        }
+        });
         if (connectorsDir != null && Files.isDirectory(connectorsDir)) {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(connectorsDir, "*.yaml")) {
                 for (Path file : files) {

@@ -132,6 +132,24 @@ public class AlertmanagerMapper implements WebhookMapper {
                 Map.of("critical", Severity.SEV1, "error", Severity.SEV2, "high", Severity.SEV2, "warning", Severity.SEV3),
                 Severity.SEV4);
 
+        /**
+         * The descriptor's {@code severity:} block ({@code label}, {@code values}, {@code default}); {@link #DEFAULT}
+         * when absent.
+         */
+        public static SeverityMapping fromDescriptor(String source, JsonNode node) {
+            String file = "connectors/" + source + ".yaml";
+            if (node.isMissingNode()) {
+                return DEFAULT;
+            }
+            Map<String, Severity> values = new java.util.HashMap<>();
+            node.path("values").fields().forEachRemaining(e -> values.put(e.getKey().toLowerCase(java.util.Locale.ROOT),
+                    Severity.fromWire(e.getValue().asText()).orElseThrow(() -> new dev.incidentgateway.config.ConfigException(file
+                            + ": severity.values." + e.getKey() + " must be sev1..sev4, got '" + e.getValue().asText() + "'"))));
+            String fallback = node.path("default").asText("sev4");
+            return new SeverityMapping(node.path("label").asText("severity"), values, Severity.fromWire(fallback).orElseThrow(() ->
+                    new dev.incidentgateway.config.ConfigException(file + ": severity.default must be sev1..sev4")));
+        }
+
         Severity map(JsonNode labels) {
             String v = labels.path(label).asText("").toLowerCase(java.util.Locale.ROOT);
             return values.getOrDefault(v, fallback);

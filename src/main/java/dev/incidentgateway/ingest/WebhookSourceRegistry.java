@@ -4,19 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.ConnectorDescriptors;
+import dev.incidentgateway.connectors.Connectors;
 import dev.incidentgateway.ingest.auth.WebhookAuthenticator;
 import dev.incidentgateway.ingest.auth.WebhookAuthenticators;
-import dev.incidentgateway.ingest.generic.JsonPathWebhookMapper;
-import dev.incidentgateway.timeline.Severity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -41,10 +38,12 @@ public final class WebhookSourceRegistry {
         Map<String, JsonNode> descriptors = ConnectorDescriptors.ofKind(allDescriptors, "webhook-source");
         Map<String, WebhookSource> sources = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
+        // The payload mappers connectors offer (alertmanager, grafana, cloudevents, jsonpath, …), discovered.
+        Map<String, WebhookMapperFactory> mappers = Connectors.discover().webhookMappers();
         descriptors.forEach((name, d) -> {
             try {
                 if (isOn(name, d, env)) {
-                    sources.put(name, source(name, d, env, tokens, json));
+                    sources.put(name, source(name, d, env, tokens, json, mappers));
                 }
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
@@ -92,7 +91,7 @@ public final class WebhookSourceRegistry {
     }
 
     private static WebhookSource source(String name, JsonNode d, Map<String, String> env, WebhookTokenSnapshot tokens,
-                                        ObjectMapper json) {
+                                        ObjectMapper json, Map<String, WebhookMapperFactory> mappers) {
         String file = "connectors/" + name + ".yaml";
         String declared = d.path("name").asText(name);
         if (!declared.equals(name)) {
@@ -103,27 +102,12 @@ public final class WebhookSourceRegistry {
         }
         WebhookAuthenticator auth = WebhookAuthenticators.create(name, d.path("auth"), env, tokens.forSource(name), Clock.systemUTC());
         String mapper = d.path("mapper").asText("");
-        WebhookMapper m = switch (mapper) {
-            case "alertmanager" -> new AlertmanagerMapper(name, severities(file, d.path("severity")), json);
-            case "grafana" -> new GrafanaMapper(name, severities(file, d.path("severity")), json);
-            case "cloudevents" -> new CloudEventsWebhookMapper(json);
-            case "jsonpath" -> JsonPathWebhookMapper.fromDescriptor(name, d.path("mapping"));
-            default -> throw new ConfigException(file + ": mapper must be one of alertmanager, grafana, cloudevents, jsonpath; got '"
+        WebhookMapperFactory factory = mappers.get(mapper);
+        if (factory == null) {
+            throw new ConfigException(file + ": mapper must be one of " + String.join(", ", mappers.keySet()) + "; got '"
                     + mapper + "'");
-        };
-        return new WebhookSource(name, auth, m);
-    }
-
-    private static AlertmanagerMapper.SeverityMapping severities(String file, JsonNode node) {
-        if (node.isMissingNode()) {
-            return AlertmanagerMapper.SeverityMapping.DEFAULT;
         }
-        Map<String, Severity> values = new HashMap<>();
-        node.path("values").fields().forEachRemaining(e -> values.put(e.getKey().toLowerCase(Locale.ROOT),
-                Severity.fromWire(e.getValue().asText()).orElseThrow(() -> new ConfigException(file + ": severity.values."
-                        + e.getKey() + " must be sev1..sev4, got '" + e.getValue().asText() + "'"))));
-        String fallback = node.path("default").asText("sev4");
-        return new AlertmanagerMapper.SeverityMapping(node.path("label").asText("severity"), values,
-                Severity.fromWire(fallback).orElseThrow(() -> new ConfigException(file + ": severity.default must be sev1..sev4")));
+        WebhookMapper m = factory.create(name, d, json);
+        return new WebhookSource(name, auth, m);
     }
 }

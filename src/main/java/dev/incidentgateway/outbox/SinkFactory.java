@@ -1,5 +1,6 @@
 package dev.incidentgateway.outbox;
 
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import java.util.List;
 import java.util.Map;
 

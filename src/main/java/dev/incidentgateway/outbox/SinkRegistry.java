@@ -1,5 +1,6 @@
 package dev.incidentgateway.outbox;
 
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.ConnectorDescriptors;

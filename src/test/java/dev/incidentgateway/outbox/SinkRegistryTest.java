@@ -1,12 +1,13 @@
 package dev.incidentgateway.outbox;
 
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.ConnectorDescriptors;
-import dev.incidentgateway.connectors.SinkFactories;
+import dev.incidentgateway.connectors.Connectors;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Severity;
 import dev.incidentgateway.timeline.TimelineEvent;
@@ -37,9 +38,9 @@ class SinkRegistryTest {
 
     @Test
     void shippedSinksAreOffWithoutCredentialsAndOnWithThem() throws Exception {
-        assertThat(SinkRegistry.load(shippedWith(null, null), SinkFactories.all(), Map.of(), http)).isEmpty();
+        assertThat(SinkRegistry.load(shippedWith(null, null), Connectors.discover().sinkFactories(), Map.of(), http)).isEmpty();
         Map<String, String> env = Map.of("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_CHANNEL", "#incidents");
-        assertThat(SinkRegistry.load(shippedWith(null, null), SinkFactories.all(), env, http))
+        assertThat(SinkRegistry.load(shippedWith(null, null), Connectors.discover().sinkFactories(), env, http))
                 .extracting(a -> a.descriptor().name()).containsExactly("slack");
     }
 
@@ -51,7 +52,7 @@ class SinkRegistryTest {
                 enabled: true
                 events: [declare]
                 """);
-        assertThatThrownBy(() -> SinkRegistry.load(all, SinkFactories.all(), Map.of("SLACK_CHANNEL", "#x"), http))
+        assertThatThrownBy(() -> SinkRegistry.load(all, Connectors.discover().sinkFactories(), Map.of("SLACK_CHANNEL", "#x"), http))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("SLACK_BOT_TOKEN").hasMessageContaining("slack.yaml");
     }
 
@@ -63,17 +64,17 @@ class SinkRegistryTest {
                 enabled: false
                 events: [declare]
                 """);
-        assertThat(SinkRegistry.load(all, SinkFactories.all(), Map.of("SLACK_BOT_TOKEN", "x", "SLACK_CHANNEL", "#x"), http)).isEmpty();
+        assertThat(SinkRegistry.load(all, Connectors.discover().sinkFactories(), Map.of("SLACK_BOT_TOKEN", "x", "SLACK_CHANNEL", "#x"), http)).isEmpty();
     }
 
     @Test
     void badDescriptorsAreNamed() throws Exception {
         assertThatThrownBy(() -> SinkRegistry.load(shippedWith("slack", "kind: sink\nevents: [declare, explode]\n"),
-                SinkFactories.all(), Map.of(), http)).hasMessageContaining("explode");
+                Connectors.discover().sinkFactories(), Map.of(), http)).hasMessageContaining("explode");
         assertThatThrownBy(() -> SinkRegistry.load(shippedWith("slack", "kind: sink\nevents: [declare]\ntemplates: {declare: '${nope}'}\n"),
-                SinkFactories.all(), Map.of(), http)).hasMessageContaining("${nope}");
+                Connectors.discover().sinkFactories(), Map.of(), http)).hasMessageContaining("${nope}");
         assertThatThrownBy(() -> SinkRegistry.load(shippedWith("teams", "kind: sink\nevents: [declare]\n"),
-                SinkFactories.all(), Map.of(), http)).hasMessageContaining("no sink connector named 'teams'");
+                Connectors.discover().sinkFactories(), Map.of(), http)).hasMessageContaining("no sink connector named 'teams'");
     }
 
     @Test

@@ -7,12 +7,9 @@ import dev.incidentgateway.outbox.SinkDescriptor;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Severity;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -24,7 +21,7 @@ import java.util.Map;
  * @param priorities  Jira priority name per severity; empty leaves the priority to the project's default
  * @param labels      extra labels put on every issue (besides {@code incident-gateway} and the incident's)
  */
-record JiraConfig(String baseUrl, String email, String token, String project, String issueType,
+record JiraConfig(JiraSettings site, String issueType,
                   Map<EventType, String> transitions, Map<Severity, String> priorities, List<String> labels,
                   String summaryTemplate, String descriptionTemplate, String commentTemplate) {
 
@@ -39,31 +36,15 @@ record JiraConfig(String baseUrl, String email, String token, String project, St
     /** Never print the token (records print their components). */
     @Override
     public String toString() {
-        return "JiraConfig[" + baseUrl + ", project=" + project + ", issueType=" + issueType + "]";
-    }
-
-    /** {@code Authorization} value: Basic base64(email:api-token). */
-    String authorization() {
-        return "Basic " + Base64.getEncoder().encodeToString((email + ":" + token).getBytes(StandardCharsets.UTF_8));
+        return "JiraConfig[" + site.baseUrl() + ", project=" + site.project() + ", issueType=" + issueType + "]";
     }
 
     static JiraConfig from(SinkDescriptor descriptor, Map<String, String> env) {
-        List<String> problems = new ArrayList<>();
-        String url = env.getOrDefault("JIRA_URL", "").trim();
-        if (!url.matches("https?://[^\\s/]+(/\\S*)?")) {
-            problems.add("JIRA_URL must be the http(s) base URL of the Jira site (https://<site>.atlassian.net)");
-        }
-        while (url.endsWith("/")) {
-            url = url.substring(0, url.length() - 1);
-        }
-        String project = env.getOrDefault("JIRA_PROJECT", "").trim();
-        if (!project.matches("[A-Za-z][A-Za-z0-9_]*")) {
-            problems.add("JIRA_PROJECT must be a Jira project key such as OPS");
-        }
-        String email = env.getOrDefault("JIRA_EMAIL", "").trim();
-        String token = env.getOrDefault("JIRA_API_TOKEN", "").trim();
-        if (email.isEmpty() || token.isEmpty()) {
-            problems.add("JIRA_EMAIL and JIRA_API_TOKEN must be set (an Atlassian account e-mail and its API token)");
+        JiraSettings site = JiraSettings.from(env);
+        List<String> problems = new ArrayList<>(site.problems());
+        if (site.email().isEmpty() || site.token().isEmpty()) {
+            problems.add(JiraSettings.EMAIL.env() + " and " + JiraSettings.API_TOKEN.env()
+                    + " must be set (an Atlassian account e-mail and its API token)");
         }
         JsonNode raw = descriptor.raw() == null ? MissingNode.getInstance() : descriptor.raw();
         String issueType = text(raw.path("issueType"), DEFAULT_ISSUE_TYPE);
@@ -79,8 +60,7 @@ record JiraConfig(String baseUrl, String email, String token, String project, St
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new JiraConfig(url, email, token, project.toUpperCase(Locale.ROOT),
-                issueType, transitions, priorities, List.copyOf(labels),
+        return new JiraConfig(site, issueType, transitions, priorities, List.copyOf(labels),
                 template(templates, raw, "summary", DEFAULT_SUMMARY),
                 template(templates, raw, "description", DEFAULT_DESCRIPTION),
                 template(templates, raw, "comment", DEFAULT_COMMENT));

@@ -1,10 +1,9 @@
 package dev.incidentgateway.connectors.jira;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.incidentgateway.outbox.HttpReply;
+import dev.incidentgateway.connectors.http.VendorHttp;
+import dev.incidentgateway.connectors.http.HttpReply;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,8 +14,6 @@ import java.util.List;
  * reduced to their first characters.
  */
 final class JiraErrors {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_TEXT = 300;
 
     private JiraErrors() {
     }
@@ -26,26 +23,18 @@ final class JiraErrors {
         if (text.isBlank()) {
             return "";
         }
-        try {
-            JsonNode body = JSON.readTree(text);
-            if (body != null && body.isObject() && (body.has("errorMessages") || body.has("errors"))) {
-                List<String> parts = new ArrayList<>();
-                body.path("errorMessages").forEach(m -> parts.add(m.asText()));
-                body.path("errors").properties().forEach(e -> parts.add(e.getKey() + ": " + e.getValue().asText()));
-                if (!parts.isEmpty()) {
-                    return shorten(String.join("; ", parts));
-                }
+        JsonNode body = VendorHttp.json(reply);
+        if (body.isObject() && (body.has("errorMessages") || body.has("errors"))) {
+            List<String> parts = new ArrayList<>();
+            body.path("errorMessages").forEach(m -> parts.add(m.asText()));
+            body.path("errors").properties().forEach(e -> parts.add(e.getKey() + ": " + e.getValue().asText()));
+            if (!parts.isEmpty()) {
+                return VendorHttp.shorten(String.join("; ", parts));
             }
-            if (body != null && body.isObject() && body.hasNonNull("message")) {
-                return shorten(body.get("message").asText());
-            }
-        } catch (IOException notJson) {
-            // fall through: not a JSON error body
         }
-        return shorten(text.replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").strip());
-    }
-
-    private static String shorten(String s) {
-        return s.length() > MAX_TEXT ? s.substring(0, MAX_TEXT) + "…" : s;
+        if (body.isObject() && body.hasNonNull("message")) {
+            return VendorHttp.shorten(body.get("message").asText());
+        }
+        return VendorHttp.oneLine(text);
     }
 }

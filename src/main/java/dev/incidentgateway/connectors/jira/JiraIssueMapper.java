@@ -47,14 +47,14 @@ final class JiraIssueMapper {
 
     /** JQL for the issues of this project that carry the incident's label, oldest first. */
     String searchJql(String incidentId) {
-        return "project = " + quote(config.project()) + " AND labels = " + quote(incidentLabel(incidentId))
+        return "project = " + quote(config.site().project()) + " AND labels = " + quote(incidentLabel(incidentId))
                 + " ORDER BY created ASC";
     }
 
     /** Body of {@code POST /rest/api/3/issue}. */
     String createIssue(Delivery d) {
         ObjectNode fields = json.createObjectNode();
-        fields.putObject("project").put("key", config.project());
+        fields.putObject("project").put("key", config.site().project());
         fields.putObject("issuetype").put("name", config.issueType());
         fields.put("summary", summary(MessageTemplates.render(config.summaryTemplate(), d, link)));
         ObjectNode description = adf(MessageTemplates.render(config.descriptionTemplate(), d, link));

@@ -3,15 +3,14 @@ package dev.incidentgateway.connectors.jira;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.ConnectorSettings;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Severity;
 
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,51 +26,36 @@ import java.util.Map;
  * @param priorities   Jira priority name (lower case) → severity, the inverse of the sink's {@code priorities}
  * @param timeZone     the zone JQL dates are read in (the account's profile zone); {@code null}: ask {@code /myself}
  */
-record JiraPollConfig(String baseUrl, String email, String token, String project, Duration interval, int pageSize,
+record JiraPollConfig(JiraSettings site, Duration interval, int pageSize,
                       int overlapMinutes, Duration firstSync, String issueType, Map<String, EventType> statusEvents,
                       Map<String, Severity> priorities, ZoneId timeZone) {
 
-    static final int DEFAULT_INTERVAL_S = 60;
     private static final String FILE = "connectors/jira.yaml: source.";
 
     /** Never print the token. */
     @Override
     public String toString() {
-        return "JiraPollConfig[" + baseUrl + ", project=" + project + ", every " + interval.toSeconds() + " s]";
-    }
-
-    String authorization() {
-        return "Basic " + Base64.getEncoder().encodeToString((email + ":" + token).getBytes(StandardCharsets.UTF_8));
+        return "JiraPollConfig[" + site.baseUrl() + ", project=" + site.project() + ", every " + interval.toSeconds() + " s]";
     }
 
     /** {@code null} when the poller is off: credentials not all set, {@code JIRA_POLL_INTERVAL=0}, or {@code source.enabled: false}. */
     static JiraPollConfig from(JsonNode descriptor, Map<String, String> env) {
         JsonNode raw = descriptor == null ? MissingNode.getInstance() : descriptor;
         JsonNode src = raw.path("source");
-        String url = env.getOrDefault("JIRA_URL", "").trim();
-        String email = env.getOrDefault("JIRA_EMAIL", "").trim();
-        String token = env.getOrDefault("JIRA_API_TOKEN", "").trim();
-        String project = env.getOrDefault("JIRA_PROJECT", "").trim();
-        if (url.isEmpty() || email.isEmpty() || token.isEmpty() || project.isEmpty() || src.path("enabled").asText("").equals("false")) {
+        JiraSettings site = JiraSettings.from(env);
+        if (!site.complete() || src.path("enabled").asText("").equals("false")) {
             return null;
         }
-        List<String> problems = new ArrayList<>();
-        if (!url.matches("https?://[^\\s/]+(/\\S*)?")) {
-            problems.add("JIRA_URL must be the http(s) base URL of the Jira site (https://<site>.atlassian.net)");
-        }
-        url = url.replaceAll("/+$", "");
-        if (!project.matches("[A-Za-z][A-Za-z0-9_]*")) {
-            problems.add("JIRA_PROJECT must be a Jira project key such as OPS");
-        }
-        String intervalText = env.getOrDefault("JIRA_POLL_INTERVAL", "").trim();
-        long interval = DEFAULT_INTERVAL_S;
-        if (!intervalText.isEmpty()) {
-            interval = intervalText.matches("\\d{1,7}") ? Long.parseLong(intervalText) : -1;
-            if (interval < 0) {
-                problems.add("JIRA_POLL_INTERVAL must be a number of seconds (0 turns the Jira poller off), got '" + intervalText + "'");
-            } else if (interval == 0) {
+        List<String> problems = new ArrayList<>(site.problems());
+        Duration interval = Duration.ofSeconds(JiraSettings.DEFAULT_POLL_INTERVAL_S);
+        try {
+            interval = ConnectorSettings.seconds(JiraSettings.POLL_INTERVAL, env,
+                    JiraSettings.POLL_INTERVAL.env() + " must be a number of seconds (0 turns the Jira poller off)");
+            if (interval.isZero()) {
                 return null;
             }
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
         }
         int pageSize = number(src, "pageSize", 50, 1, 100, problems);
         int overlap = number(src, "overlapMinutes", 2, 0, 1440, problems);
@@ -89,7 +73,7 @@ record JiraPollConfig(String baseUrl, String email, String token, String project
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new JiraPollConfig(url, email, token, project.toUpperCase(Locale.ROOT), Duration.ofSeconds(interval),
+        return new JiraPollConfig(site, interval,
                 pageSize, overlap, Duration.ofHours(firstSyncHours), issueType, statusEvents, priorities(raw.path("priorities")), zone);
     }
 

@@ -118,11 +118,11 @@ final class JiraPollMapper {
     private ObjectNode data(JsonNode issue) {
         String key = issue.path("key").asText();
         ObjectNode data = json.createObjectNode().put("jiraIssueId", issue.path("id").asText()).put("jiraKey", key)
-                .put("url", config.baseUrl() + "/browse/" + key);
+                .put("url", config.site().baseUrl() + "/browse/" + key);
         // Recorded in external_refs with the declare (ExternalRefRecorder): the Jira sink then updates this issue
         // instead of creating a second one, and later polls map the issue to its incident by id.
         data.putObject("externalRef").put("connector", "jira").put("externalId", issue.path("id").asText())
-                .put("externalKey", key).put("url", config.baseUrl() + "/browse/" + key);
+                .put("externalKey", key).put("url", config.site().baseUrl() + "/browse/" + key);
         return data;
     }
 
@@ -146,7 +146,7 @@ final class JiraPollMapper {
     boolean byGateway(JsonNode author) {
         String accountId = author.path("accountId").asText("");
         return (gatewayAccountId != null && gatewayAccountId.equals(accountId))
-                || config.email().equalsIgnoreCase(author.path("emailAddress").asText(""));
+                || config.site().email().equalsIgnoreCase(author.path("emailAddress").asText(""));
     }
 
     /** Jira's {@code 2025-03-01T10:15:30.000+0000}; {@code null} when absent or unreadable. */

@@ -1,20 +1,17 @@
 package dev.incidentgateway.connectors.jira;
 
+import dev.incidentgateway.connectors.http.VendorHttp;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.ingest.poll.PollFailure;
 import dev.incidentgateway.ingest.poll.PollPage;
 import dev.incidentgateway.ingest.poll.PollingSource;
 import dev.incidentgateway.outbox.ExternalRefs;
-import dev.incidentgateway.outbox.FailureClassifier;
-import dev.incidentgateway.outbox.HttpCall;
-import dev.incidentgateway.outbox.HttpReply;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.http.FailureClassifier;
+import dev.incidentgateway.connectors.http.HttpCall;
+import dev.incidentgateway.connectors.http.HttpReply;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.timeline.NewEvent;
 
-import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -50,7 +47,6 @@ public final class JiraPoller implements PollingSource {
     static final String FIELDS = "summary,status,priority,labels,issuetype,created,updated,description,reporter,comment";
     private static final DateTimeFormatter JQL_DATE = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm", Locale.ROOT);
     private static final int MAX_WATERMARK = 500;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JiraPollConfig config;
     private final SinkHttpClient http;
@@ -107,7 +103,7 @@ public final class JiraPoller implements PollingSource {
                 token = null;
                 continue;
             }
-            JsonNode page = json(check(reply, "search issues of " + config.project()), "search issues");
+            JsonNode page = json(check(reply, "search issues of " + config.site().project()), "search issues");
             if (!refreshed && hasUnknownStatus(page)) {
                 loadStatuses();
                 refreshed = true;
@@ -150,14 +146,14 @@ public final class JiraPoller implements PollingSource {
     /** {@code GET /status}: every status's category ({@code new}, {@code indeterminate}, {@code done}). */
     private void loadStatuses() throws PollFailure {
         HttpReply reply = check(http.send(HttpCall.get(api("/status"), headers())), "list statuses");
-        try {
-            for (JsonNode s : JSON.readTree(reply.text())) {
-                String category = s.path("statusCategory").path("key").asText("");
-                categories.put(s.path("id").asText(), category);
-                categories.put(s.path("name").asText().toLowerCase(Locale.ROOT), category);
-            }
-        } catch (IOException e) {
+        JsonNode statuses = VendorHttp.json(reply);
+        if (statuses.isMissingNode()) {
             throw new PollFailure(PollFailure.Kind.TRANSIENT, "list statuses: the answer is not JSON", null);
+        }
+        for (JsonNode s : statuses) {
+            String category = s.path("statusCategory").path("key").asText("");
+            categories.put(s.path("id").asText(), category);
+            categories.put(s.path("name").asText().toLowerCase(Locale.ROOT), category);
         }
     }
 
@@ -195,9 +191,9 @@ public final class JiraPoller implements PollingSource {
     }
 
     String searchUrl(String from, String token) {
-        String jql = "project = " + config.project() + " AND updated >= \"" + from + "\" ORDER BY updated ASC";
-        return api("/search/jql?jql=" + encode(jql) + "&maxResults=" + config.pageSize() + "&fields=" + encode(FIELDS)
-                + "&expand=changelog" + (token == null ? "" : "&nextPageToken=" + encode(token)));
+        String jql = "project = " + config.site().project() + " AND updated >= \"" + from + "\" ORDER BY updated ASC";
+        return api("/search/jql?jql=" + VendorHttp.encode(jql) + "&maxResults=" + config.pageSize() + "&fields=" + VendorHttp.encode(FIELDS)
+                + "&expand=changelog" + (token == null ? "" : "&nextPageToken=" + VendorHttp.encode(token)));
     }
 
     /** A non-2xx answer as a classified failure; never with the credentials in it. */
@@ -205,8 +201,8 @@ public final class JiraPoller implements PollingSource {
         if (reply.isSuccess()) {
             return reply;
         }
-        String reason = JiraErrors.reason(reply).replace(config.token(), "***")
-                .replace(config.authorization().substring("Basic ".length()), "***");
+        String reason = JiraErrors.reason(reply).replace(config.site().token(), "***")
+                .replace(config.site().authorization().substring("Basic ".length()), "***");
         String message = "HTTP " + (reply.status() == 0 ? "no answer" : reply.status()) + ": " + what
                 + (reason.isEmpty() ? "" : ": " + reason);
         if (reply.status() == 401 || reply.status() == 403) {
@@ -216,26 +212,19 @@ public final class JiraPoller implements PollingSource {
     }
 
     private static JsonNode json(HttpReply reply, String what) throws PollFailure {
-        try {
-            JsonNode node = JSON.readTree(reply.text());
-            if (node != null && node.isObject()) {
-                return node;
-            }
-        } catch (IOException e) {
-            // below
+        JsonNode node = VendorHttp.json(reply);
+        if (node.isObject()) {
+            return node;
         }
         throw new PollFailure(PollFailure.Kind.TRANSIENT, what + ": HTTP " + reply.status() + " with a body that is not a JSON object", null);
     }
 
     private Map<String, String> headers() {
-        return Map.of("Authorization", config.authorization(), "Accept", "application/json");
+        return Map.of("Authorization", config.site().authorization(), "Accept", "application/json");
     }
 
     private String api(String path) {
-        return config.baseUrl() + "/rest/api/3" + path;
+        return config.site().baseUrl() + "/rest/api/3" + path;
     }
 
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
 }

@@ -1,20 +1,17 @@
 package dev.incidentgateway.connectors.jira;
 
+import dev.incidentgateway.connectors.http.VendorHttp;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.outbox.Delivery;
 import dev.incidentgateway.outbox.DeliveryResult;
 import dev.incidentgateway.outbox.ExternalRef;
-import dev.incidentgateway.outbox.FailureClassifier;
-import dev.incidentgateway.outbox.HttpCall;
-import dev.incidentgateway.outbox.HttpReply;
+import dev.incidentgateway.connectors.http.FailureClassifier;
+import dev.incidentgateway.connectors.http.HttpCall;
+import dev.incidentgateway.connectors.http.HttpReply;
 import dev.incidentgateway.outbox.Sink;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.timeline.EventType;
 
-import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +29,6 @@ import java.util.Map;
 final class JiraSink implements Sink {
     static final String CONNECTOR = "jira";
     static final String EVENT_HEADER = "X-Incident-Gateway-Event";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JiraConfig config;
     private final JiraIssueMapper mapper;
@@ -78,7 +74,7 @@ final class JiraSink implements Sink {
 
     /** The oldest issue of the project carrying the incident's label, or {@code null}. */
     private ExternalRef findExisting(Delivery d) {
-        String query = "jql=" + encode(mapper.searchJql(d.incident().id())) + "&fields=summary,status,labels&maxResults=1";
+        String query = "jql=" + VendorHttp.encode(mapper.searchJql(d.incident().id())) + "&fields=summary,status,labels&maxResults=1";
         JsonNode issues = json(send(HttpCall.get(api("/search/jql?" + query), headers(d)), "search issues"), "search issues")
                 .path("issues");
         return issues.isEmpty() ? null : ref(d, issues.get(0));
@@ -86,7 +82,7 @@ final class JiraSink implements Sink {
 
     private ExternalRef create(Delivery d) {
         HttpReply reply = send(HttpCall.json("POST", api("/issue"), headers(d), mapper.createIssue(d)),
-                "create issue in " + config.project());
+                "create issue in " + config.site().project());
         return ref(d, json(reply, "create issue"));
     }
 
@@ -134,18 +130,13 @@ final class JiraSink implements Sink {
 
     /** Reasons end up in the outbox API: never let the credentials in, whatever a proxy echoes. */
     private String scrub(String reason) {
-        String auth = config.authorization();
-        return reason.replace(auth.substring("Basic ".length()), "***").replace(config.token(), "***");
+        return VendorHttp.scrub(reason, config.site().authorization(), config.site().token());
     }
 
     private static JsonNode json(HttpReply reply, String what) {
-        try {
-            JsonNode node = JSON.readTree(reply.text());
-            if (node != null && node.isObject()) {
-                return node;
-            }
-        } catch (IOException e) {
-            // below
+        JsonNode node = VendorHttp.json(reply);
+        if (node.isObject()) {
+            return node;
         }
         throw new Outcome(new DeliveryResult.Retry(what + ": HTTP " + reply.status() + " with a body that is not a JSON object", null));
     }
@@ -156,27 +147,24 @@ final class JiraSink implements Sink {
         if (id.isEmpty() || key.isEmpty()) {
             throw new Outcome(new DeliveryResult.Retry("Jira answered an issue without id or key", null));
         }
-        return new ExternalRef(d.incident().id(), CONNECTOR, id, key, null, config.baseUrl() + "/browse/" + key);
+        return new ExternalRef(d.incident().id(), CONNECTOR, id, key, null, config.site().baseUrl() + "/browse/" + key);
     }
 
     private Map<String, String> headers(Delivery d) {
-        return Map.of("Authorization", config.authorization(), "Accept", "application/json",
+        return Map.of("Authorization", config.site().authorization(), "Accept", "application/json",
                 EVENT_HEADER, d.event().type().wireName());
     }
 
     private String api(String path) {
-        return config.baseUrl() + "/rest/api/3" + path;
+        return config.site().baseUrl() + "/rest/api/3" + path;
     }
 
     private String issueUrl(ExternalRef ref, String suffix) {
         // The id is stable; the key changes when the issue is moved to another project.
         String idOrKey = ref.externalId() != null ? ref.externalId() : ref.externalKey();
-        return api("/issue/" + encode(idOrKey) + suffix);
+        return api("/issue/" + VendorHttp.encode(idOrKey) + suffix);
     }
 
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
 
     /** Ends a delivery early with its result (never leaves {@link #deliver}). */
     private static final class Outcome extends RuntimeException {

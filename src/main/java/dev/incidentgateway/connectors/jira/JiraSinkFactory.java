@@ -2,10 +2,9 @@ package dev.incidentgateway.connectors.jira;
 
 import dev.incidentgateway.outbox.Sink;
 import dev.incidentgateway.outbox.SinkDescriptor;
-import dev.incidentgateway.outbox.SinkFactory;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.VendorSinkFactory;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,16 +13,9 @@ import java.util.Map;
  * Atlassian account with Browse, Create, Add Comments and Transition Issues on the project) and
  * {@code JIRA_PROJECT} (project key, e.g. OPS). Descriptor settings: see {@link JiraConfig}.
  */
-public final class JiraSinkFactory implements SinkFactory {
-
-    @Override
-    public String connector() {
-        return JiraSink.CONNECTOR;
-    }
-
-    @Override
-    public List<String> requiredEnv() {
-        return List.of("JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PROJECT");
+public final class JiraSinkFactory extends VendorSinkFactory {
+    public JiraSinkFactory() {
+        super(JiraSink.CONNECTOR, JiraSettings.URL, JiraSettings.EMAIL, JiraSettings.API_TOKEN, JiraSettings.PROJECT);
     }
 
     /** @throws dev.incidentgateway.config.ConfigException naming every bad setting */

@@ -1,10 +1,9 @@
 package dev.incidentgateway.connectors.servicenow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.incidentgateway.outbox.HttpReply;
+import dev.incidentgateway.connectors.http.VendorHttp;
+import dev.incidentgateway.connectors.http.HttpReply;
 
-import java.io.IOException;
 
 /**
  * Reads why ServiceNow refused a call. Its REST APIs answer errors with
@@ -12,8 +11,6 @@ import java.io.IOException;
  * front of an instance may answer plain text or HTML instead, which is kept short.
  */
 public final class ServiceNowErrors {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX = 300;
 
     private ServiceNowErrors() {
     }
@@ -27,24 +24,13 @@ public final class ServiceNowErrors {
         if (text.isEmpty()) {
             return null;
         }
-        if (text.startsWith("{")) {
-            try {
-                JsonNode error = JSON.readTree(text).path("error");
-                String message = error.path("message").asText("").trim();
-                String detail = error.path("detail").asText("").trim();
-                if (!message.isEmpty() || !detail.isEmpty()) {
-                    return shorten(message.isEmpty() ? detail
-                            : detail.isEmpty() || detail.equals(message) ? message : message + ": " + detail);
-                }
-            } catch (IOException e) {
-                // not the envelope: fall through to the raw text
-            }
+        JsonNode error = VendorHttp.json(reply).path("error");
+        String message = error.path("message").asText("").trim();
+        String detail = error.path("detail").asText("").trim();
+        if (!message.isEmpty() || !detail.isEmpty()) {
+            return VendorHttp.oneLine(message.isEmpty() ? detail
+                    : detail.isEmpty() || detail.equals(message) ? message : message + ": " + detail);
         }
-        return shorten(text.startsWith("<") ? text.replaceAll("<[^>]*>", " ") : text);
-    }
-
-    private static String shorten(String s) {
-        String one = s.replaceAll("\\s+", " ").trim();
-        return one.length() <= MAX ? one : one.substring(0, MAX) + "…";
+        return VendorHttp.oneLine(text);
     }
 }

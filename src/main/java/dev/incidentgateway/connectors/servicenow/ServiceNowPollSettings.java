@@ -3,6 +3,7 @@ package dev.incidentgateway.connectors.servicenow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.ConnectorSettings;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Severity;
 
@@ -27,32 +28,25 @@ import java.util.Set;
  * The descriptor's {@code severity} map (used by the sink) is read backwards to give declared incidents a
  * severity from urgency/impact.
  */
-record ServiceNowPollSettings(String baseUrl, String user, String password, Duration interval, int pageSize,
+record ServiceNowPollSettings(ServiceNowSettings instance, Duration interval, int pageSize,
                               Duration overlap, String query, String incidentPrefix, Map<String, EventType> states,
                               Map<String, Severity> severityByLevels) {
-    static final String INTERVAL = "SERVICENOW_POLL_INTERVAL";
     private static final String FILE = "connectors/servicenow.yaml";
     private static final Set<EventType> STATE_EVENTS = EnumSet.of(EventType.ACK, EventType.MITIGATE, EventType.RESOLVE,
             EventType.CLOSE);
 
     /** @return the settings, or {@code null} when the poller is off (credentials not all set, or interval 0) */
     static ServiceNowPollSettings from(JsonNode descriptor, Map<String, String> env) {
-        String url = env.getOrDefault(ServiceNowSinkFactory.URL, "").trim();
-        String user = env.getOrDefault(ServiceNowSinkFactory.USER, "").trim();
-        String password = env.getOrDefault(ServiceNowSinkFactory.PASSWORD, "");
-        if (url.isEmpty() || user.isEmpty() || password.isEmpty()) {
+        ServiceNowSettings instance = ServiceNowSettings.from(env);
+        if (!instance.complete()) {
             return null;
         }
-        Duration interval = Duration.ofSeconds(interval(env.getOrDefault(INTERVAL, "").trim()));
+        Duration interval = ConnectorSettings.seconds(ServiceNowSettings.POLL_INTERVAL, env,
+                ServiceNowSettings.POLL_INTERVAL.env() + " must be a whole number of seconds (0 turns the ServiceNow poller off)");
         if (interval.isZero()) {
             return null;
         }
-        if (!url.startsWith("https://") && !url.startsWith("http://")) {
-            throw new ConfigException(ServiceNowSinkFactory.URL + " must be the instance's http(s) URL, e.g. https://acme.service-now.com");
-        }
-        if (url.matches(".*/api(/.*)?/?$")) {
-            throw new ConfigException(ServiceNowSinkFactory.URL + " must be the instance's base URL, without /api/...");
-        }
+        instance.checkUrl();
         JsonNode d = descriptor == null ? JsonNodeFactory.instance.objectNode() : descriptor;
         JsonNode source = d.path("source");
         if (!source.isMissingNode() && !source.isNull() && !source.isObject()) {
@@ -68,23 +62,16 @@ record ServiceNowPollSettings(String baseUrl, String user, String password, Dura
         if (!prefix.matches("[A-Z][A-Z0-9]*")) {
             throw new ConfigException(FILE + ": source.incidentPrefix must match [A-Z][A-Z0-9]*, got '" + prefix + "'");
         }
-        return new ServiceNowPollSettings(url.replaceAll("/+$", ""), user, password, interval, pageSize,
+        return new ServiceNowPollSettings(instance, interval, pageSize,
                 Duration.ofSeconds(overlap), query, prefix, states(source.path("states")), severities(d.path("severity")));
     }
 
-    private static long interval(String raw) {
-        if (raw.isEmpty()) {
-            return 60;
-        }
-        try {
-            long v = Long.parseLong(raw);
-            if (v >= 0) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(INTERVAL + " must be a whole number of seconds (0 turns the ServiceNow poller off), got '" + raw + "'");
+    String baseUrl() {
+        return instance.baseUrl();
+    }
+
+    String user() {
+        return instance.user();
     }
 
     private static int integer(JsonNode source, String key, int fallback, int min, int max) {

@@ -1,26 +1,22 @@
 package dev.incidentgateway.connectors.servicenow;
 
+import dev.incidentgateway.connectors.http.VendorHttp;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.api.IncidentRequestParser;
 import dev.incidentgateway.ingest.poll.PollFailure;
 import dev.incidentgateway.ingest.poll.PollPage;
 import dev.incidentgateway.ingest.poll.PollingSource;
 import dev.incidentgateway.outbox.ExternalRefs;
-import dev.incidentgateway.outbox.FailureClassifier;
-import dev.incidentgateway.outbox.HttpCall;
-import dev.incidentgateway.outbox.HttpReply;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.http.FailureClassifier;
+import dev.incidentgateway.connectors.http.HttpCall;
+import dev.incidentgateway.connectors.http.HttpReply;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.timeline.NewEvent;
 
-import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +46,6 @@ public final class ServiceNowPoller implements PollingSource {
     private static final int JOURNAL_IDS_PER_CALL = 50;
     private static final int JOURNAL_PAGE = 1000;
     private static final Pattern NEXT = Pattern.compile("rel\\s*=\\s*\"?next\"?", Pattern.CASE_INSENSITIVE);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ServiceNowPollSettings settings;
     private final ServiceNowPollMapper mapper;
@@ -63,8 +58,7 @@ public final class ServiceNowPoller implements PollingSource {
         this.mapper = new ServiceNowPollMapper(settings);
         this.http = http;
         this.refs = refs;
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString(
-                (settings.user() + ":" + settings.password()).getBytes(StandardCharsets.UTF_8));
+        this.authorization = settings.instance().authorization();
     }
 
     /**
@@ -173,7 +167,7 @@ public final class ServiceNowPoller implements PollingSource {
     }
 
     private HttpReply get(String table, String query, String fields, int limit, int offset) {
-        String url = settings.baseUrl() + table + "?sysparm_query=" + enc(query) + "&sysparm_fields=" + enc(fields)
+        String url = settings.baseUrl() + table + "?sysparm_query=" + VendorHttp.encode(query) + "&sysparm_fields=" + VendorHttp.encode(fields)
                 + "&sysparm_limit=" + limit + "&sysparm_offset=" + offset + "&sysparm_exclude_reference_link=true";
         return http.send(HttpCall.get(url, Map.of("Authorization", authorization, "Accept", "application/json")));
     }
@@ -182,12 +176,7 @@ public final class ServiceNowPoller implements PollingSource {
         if (!reply.isSuccess()) {
             throw failure(reply, table);
         }
-        JsonNode result;
-        try {
-            result = JSON.readTree(reply.body()).path("result");
-        } catch (IOException e) {
-            result = JSON.missingNode();
-        }
+        JsonNode result = VendorHttp.json(reply).path("result");
         if (!result.isArray()) {
             // e.g. a hibernating developer instance answers 200 with an HTML page
             throw new PollFailure(PollFailure.Kind.TRANSIENT, "ServiceNow " + table + ": HTTP " + reply.status()
@@ -210,11 +199,7 @@ public final class ServiceNowPoller implements PollingSource {
 
     /** Failure messages are logged and shown on /health: never the password or the auth header. */
     private String scrub(String message) {
-        String out = message.replace(authorization.substring("Basic ".length()), "***");
-        return settings.password().length() >= 4 ? out.replace(settings.password(), "***") : out;
+        return VendorHttp.scrub(message, authorization, settings.instance().password());
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
 }

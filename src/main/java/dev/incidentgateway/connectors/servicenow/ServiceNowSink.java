@@ -1,22 +1,18 @@
 package dev.incidentgateway.connectors.servicenow;
 
+import dev.incidentgateway.connectors.http.VendorHttp;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.outbox.Delivery;
 import dev.incidentgateway.outbox.DeliveryResult;
 import dev.incidentgateway.outbox.ExternalRef;
-import dev.incidentgateway.outbox.FailureClassifier;
-import dev.incidentgateway.outbox.HttpCall;
-import dev.incidentgateway.outbox.HttpReply;
+import dev.incidentgateway.connectors.http.FailureClassifier;
+import dev.incidentgateway.connectors.http.HttpCall;
+import dev.incidentgateway.connectors.http.HttpReply;
 import dev.incidentgateway.outbox.Sink;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.timeline.EventType;
 
-import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,7 +28,6 @@ public final class ServiceNowSink implements Sink {
     static final String TABLE = "/api/now/table/incident";
     /** Names the gateway event a call stands for; ServiceNow ignores headers it does not know. */
     static final String EVENT_HEADER = "X-Incident-Gateway-Event";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
     private final String authorization;
@@ -40,18 +35,13 @@ public final class ServiceNowSink implements Sink {
     private final ServiceNowRecordMapper mapper;
     private final SinkHttpClient http;
 
-    /** @param baseUrl the instance, e.g. {@code https://acme.service-now.com} (a trailing slash is dropped) */
-    public ServiceNowSink(String baseUrl, String user, String password, ServiceNowRecordMapper mapper, SinkHttpClient http) {
-        this.baseUrl = baseUrl.replaceAll("/+$", "");
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        this.password = password;
+    /** @param instance the instance and integration user, shared with the poller */
+    public ServiceNowSink(ServiceNowSettings instance, ServiceNowRecordMapper mapper, SinkHttpClient http) {
+        this.baseUrl = instance.baseUrl();
+        this.authorization = instance.authorization();
+        this.password = instance.password();
         this.mapper = mapper;
         this.http = http;
-    }
-
-    @Override
-    public String connector() {
-        return CONNECTOR;
     }
 
     @Override
@@ -73,7 +63,7 @@ public final class ServiceNowSink implements Sink {
         if (body.isEmpty()) {
             return new DeliveryResult.Delivered(created);
         }
-        HttpReply reply = send(HttpCall.json("PATCH", baseUrl + TABLE + "/" + enc(ref.externalId()), headers(d), body.toString()));
+        HttpReply reply = send(HttpCall.json("PATCH", baseUrl + TABLE + "/" + VendorHttp.encode(ref.externalId()), headers(d), body.toString()));
         return reply.isSuccess() ? new DeliveryResult.Delivered(created) : failure(reply);
     }
 
@@ -81,14 +71,14 @@ public final class ServiceNowSink implements Sink {
     private Step findOrCreate(Delivery d) {
         String incidentId = d.incident().id();
         String query = "correlation_id=" + incidentId.replace("^", "^^");
-        String url = baseUrl + TABLE + "?sysparm_query=" + enc(query) + "&sysparm_fields=sys_id,number&sysparm_limit=1";
+        String url = baseUrl + TABLE + "?sysparm_query=" + VendorHttp.encode(query) + "&sysparm_fields=sys_id,number&sysparm_limit=1";
         Map<String, String> h = headers(d);
         h.put("Accept", "application/json");
         HttpReply found = send(HttpCall.get(url, h));
         if (!found.isSuccess()) {
             return Step.failed(failure(found));
         }
-        JsonNode result = parse(found).path("result");
+        JsonNode result = VendorHttp.json(found).path("result");
         if (!result.isArray()) {
             return Step.failed(new DeliveryResult.Retry("HTTP " + found.status() + ": lookup answer has no result list", null));
         }
@@ -99,7 +89,7 @@ public final class ServiceNowSink implements Sink {
         if (!made.isSuccess()) {
             return Step.failed(failure(made));
         }
-        return ref(incidentId, parse(made).path("result"), made);
+        return ref(incidentId, VendorHttp.json(made).path("result"), made);
     }
 
     private Step ref(String incidentId, JsonNode record, HttpReply reply) {
@@ -124,33 +114,15 @@ public final class ServiceNowSink implements Sink {
         return http.send(call);
     }
 
-    private DeliveryResult failure(HttpReply reply) {
-        DeliveryResult r = FailureClassifier.classify(reply, ServiceNowErrors.reason(reply));
-        if (r instanceof DeliveryResult.Retry retry) {
-            return new DeliveryResult.Retry(scrub(retry.reason()), retry.retryAfter());
-        }
-        if (r instanceof DeliveryResult.Dead dead) {
-            return new DeliveryResult.Dead(scrub(dead.reason()));
-        }
-        return r;
-    }
-
     /** Reasons are shown by the outbox API: never let the password or the auth header through. */
-    private String scrub(String reason) {
-        String out = reason.replace(authorization.substring("Basic ".length()), "***");
-        return password.length() >= 4 ? out.replace(password, "***") : out;
+    private DeliveryResult failure(HttpReply reply) {
+        return VendorHttp.scrub(FailureClassifier.classify(reply, ServiceNowErrors.reason(reply)), authorization, password);
     }
 
-    private static JsonNode parse(HttpReply reply) {
-        try {
-            return JSON.readTree(reply.body());
-        } catch (IOException e) {
-            return JSON.missingNode();
-        }
-    }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    @Override
+    public String connector() {
+        return CONNECTOR;
     }
 
     private record Step(ExternalRef ref, DeliveryResult failure) {

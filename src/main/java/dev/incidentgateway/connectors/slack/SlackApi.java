@@ -1,14 +1,13 @@
 package dev.incidentgateway.connectors.slack;
 
+import dev.incidentgateway.connectors.http.VendorHttp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.outbox.DeliveryResult;
-import dev.incidentgateway.outbox.HttpCall;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.http.HttpCall;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -51,7 +50,7 @@ final class SlackApi {
         StringJoiner query = new StringJoiner("&");
         params.forEach((k, v) -> {
             if (v != null) {
-                query.add(encode(k) + "=" + encode(v));
+                query.add(VendorHttp.encode(k) + "=" + VendorHttp.encode(v));
             }
         });
         String url = apiUrl + "/" + method + (query.length() == 0 ? "" : "?" + query);
@@ -63,7 +62,4 @@ final class SlackApi {
         return Map.of("Authorization", "Bearer " + token);
     }
 
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
 }

@@ -1,12 +1,12 @@
 package dev.incidentgateway.connectors.slack;
 
+import dev.incidentgateway.connectors.http.VendorHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.outbox.DeliveryResult;
-import dev.incidentgateway.outbox.FailureClassifier;
-import dev.incidentgateway.outbox.HttpReply;
+import dev.incidentgateway.connectors.http.FailureClassifier;
+import dev.incidentgateway.connectors.http.HttpReply;
 
-import java.io.IOException;
 import java.util.Set;
 
 /**
@@ -30,8 +30,6 @@ public final class SlackErrors {
      */
     static final Set<String> STATUS_LINE_OPTIONAL = Set.of("edit_window_closed", "cant_update_message");
 
-    private static final int MAX_BODY_IN_REASON = 300;
-
     private SlackErrors() {
     }
 
@@ -50,7 +48,7 @@ public final class SlackErrors {
 
     /** Reads and classifies Slack's answer to {@code method} (e.g. chat.postMessage). */
     public static Answer read(String method, HttpReply reply, ObjectMapper json) {
-        JsonNode body = parse(reply, json);
+        JsonNode body = parse(reply);
         String error = body == null ? null : text(body.get("error"));
         if (!reply.isSuccess()) {
             String why = error != null ? reason(method, error, body) : "slack " + method + bodyExcerpt(reply);
@@ -98,30 +96,20 @@ public final class SlackErrors {
                 for (int i = 0; i < Math.min(3, messages.size()); i++) {
                     details.append(i == 0 ? "" : "; ").append(messages.get(i).asText());
                 }
-                why.append(" (").append(cut(details.toString())).append(')');
+                why.append(" (").append(VendorHttp.shorten(details.toString())).append(')');
             }
         }
         return why.toString();
     }
 
-    private static JsonNode parse(HttpReply reply, ObjectMapper json) {
-        if (reply.body().length == 0) {
-            return null;
-        }
-        try {
-            return json.readTree(reply.body());
-        } catch (IOException e) {
-            return null;
-        }
+    private static JsonNode parse(HttpReply reply) {
+        JsonNode body = VendorHttp.json(reply);
+        return body.isMissingNode() ? null : body;
     }
 
     private static String bodyExcerpt(HttpReply reply) {
         String text = reply.text().strip();
-        return text.isEmpty() ? "" : ": " + cut(text);
-    }
-
-    private static String cut(String s) {
-        return s.length() <= MAX_BODY_IN_REASON ? s : s.substring(0, MAX_BODY_IN_REASON) + "…";
+        return text.isEmpty() ? "" : ": " + VendorHttp.shorten(text);
     }
 
     private static String text(JsonNode n) {

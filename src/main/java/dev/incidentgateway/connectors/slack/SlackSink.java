@@ -1,11 +1,12 @@
 package dev.incidentgateway.connectors.slack;
 
+import dev.incidentgateway.connectors.http.VendorHttp;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.outbox.Delivery;
 import dev.incidentgateway.outbox.DeliveryResult;
 import dev.incidentgateway.outbox.ExternalRef;
 import dev.incidentgateway.outbox.Sink;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.timeline.EventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,17 +169,7 @@ public final class SlackSink implements Sink {
 
     /** The token never leaves in a reason, whatever a proxy or exception echoed. */
     private DeliveryResult scrubbed(DeliveryResult r) {
-        if (r instanceof DeliveryResult.Retry retry) {
-            return new DeliveryResult.Retry(scrub(retry.reason()), retry.retryAfter());
-        }
-        if (r instanceof DeliveryResult.Dead dead) {
-            return new DeliveryResult.Dead(scrub(dead.reason()));
-        }
-        return r;
-    }
-
-    private String scrub(String reason) {
-        return reason == null || token.isEmpty() ? reason : reason.replace(token, "xoxb-***");
+        return VendorHttp.scrub(r, token);
     }
 
     @Override

@@ -2,10 +2,11 @@ package dev.incidentgateway.connectors.slack;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.outbox.Sink;
 import dev.incidentgateway.outbox.SinkDescriptor;
-import dev.incidentgateway.outbox.SinkFactory;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.VendorSinkFactory;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +19,12 @@ import java.util.Map;
  * the incident links in messages). Descriptor: {@code templates} ({@link SlackMessageBuilder}) and
  * {@code workspaceUrl} (optional, {@code https://<workspace>.slack.com}, for message permalinks).
  */
-public final class SlackSinkFactory implements SinkFactory {
-    public static final String API_URL = "SLACK_API_URL";
-    public static final String BOT_TOKEN = "SLACK_BOT_TOKEN";
-    public static final String CHANNEL = "SLACK_CHANNEL";
-    public static final String PUBLIC_URL = "GATEWAY_PUBLIC_URL";
-    public static final String DEFAULT_API_URL = "https://slack.com/api";
+public final class SlackSinkFactory extends VendorSinkFactory {
+    public static final String API_URL = SlackSettings.API_URL.env();
+    public static final String BOT_TOKEN = SlackSettings.BOT_TOKEN.env();
+    public static final String CHANNEL = SlackSettings.CHANNEL.env();
+    public static final String PUBLIC_URL = GatewayConfig.PUBLIC_URL.env();
+    public static final String DEFAULT_API_URL = SlackSettings.DEFAULT_API_URL;
 
     private final ObjectMapper json;
 
@@ -32,26 +33,18 @@ public final class SlackSinkFactory implements SinkFactory {
     }
 
     public SlackSinkFactory(ObjectMapper json) {
+        super(SlackSink.CONNECTOR, SlackSettings.BOT_TOKEN, SlackSettings.CHANNEL);
         this.json = json;
-    }
-
-    @Override
-    public String connector() {
-        return SlackSink.CONNECTOR;
-    }
-
-    @Override
-    public List<String> requiredEnv() {
-        return List.of(BOT_TOKEN, CHANNEL);
     }
 
     @Override
     public Sink create(SinkDescriptor descriptor, Map<String, String> env, SinkHttpClient http) {
         String file = "connectors/" + descriptor.name() + ".yaml";
         List<String> problems = new ArrayList<>();
-        String token = value(env, BOT_TOKEN);
-        String channel = value(env, CHANNEL);
-        String apiUrl = value(env, API_URL);
+        SlackSettings settings = SlackSettings.from(env);
+        String token = settings.token();
+        String channel = settings.channel();
+        String apiUrl = settings.apiUrl();
         if (token == null) {
             problems.add(file + ": " + BOT_TOKEN + " is not set (a bot token with the chat:write and "
                     + "channels:history scopes, see connectors/slack.yaml)");
@@ -69,12 +62,9 @@ public final class SlackSinkFactory implements SinkFactory {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        SlackMessageBuilder messages = new SlackMessageBuilder(descriptor.templates(), value(env, PUBLIC_URL), json);
+        // The public URL is the application's setting (GatewayConfig.PUBLIC_URL), passed in the same environment.
+        String publicUrl = env.getOrDefault(PUBLIC_URL, "").isBlank() ? null : env.get(PUBLIC_URL).strip();
+        SlackMessageBuilder messages = new SlackMessageBuilder(descriptor.templates(), publicUrl, json);
         return new SlackSink(apiUrl == null ? DEFAULT_API_URL : apiUrl, token, channel, workspaceUrl, messages, http, json);
-    }
-
-    private static String value(Map<String, String> env, String name) {
-        String v = env.get(name);
-        return v == null || v.isBlank() ? null : v.strip();
     }
 }

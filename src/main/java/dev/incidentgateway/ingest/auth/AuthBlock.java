@@ -1,5 +1,7 @@
 package dev.incidentgateway.ingest.auth;
 
+import dev.incidentgateway.config.ConfigKey;
+import dev.incidentgateway.config.ConnectorSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConfigException;
 import java.time.Duration;
@@ -18,12 +20,14 @@ import java.util.TreeSet;
 final class AuthBlock {
     private static final long MAX_TOLERANCE_SECONDS = 86_400;
 
+    private final String source;
     private final String file;
     private final JsonNode auth;
     private final Map<String, String> env;
     private final List<String> problems = new ArrayList<>();
 
     AuthBlock(String sourceName, JsonNode auth, Map<String, String> env) {
+        this.source = sourceName;
         this.file = "connectors/" + sourceName + ".yaml";
         this.auth = auth;
         this.env = env == null ? Map.of() : env;
@@ -71,8 +75,9 @@ final class AuthBlock {
             }
             return null;
         }
-        String value = env.get(variable);
-        if (value == null || value.isBlank()) {
+        ConfigKey<String> key = WebhookSecrets.key(source, variable);
+        String value = ConnectorSettings.isSet(key, env) ? ConnectorSettings.text(key, env) : null;
+        if (value == null) {
             problems.add(file + ": auth.secretEnv " + variable + " is not set");
             return null;
         }

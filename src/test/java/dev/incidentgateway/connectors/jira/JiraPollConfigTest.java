@@ -42,8 +42,8 @@ class JiraPollConfigTest {
     @Test
     void theShippedDescriptorAndDefaults() {
         JiraPollConfig c = JiraPollConfig.from(JiraFixtures.descriptor().raw(), ENV);
-        assertThat(c.baseUrl()).isEqualTo("https://acme.atlassian.net");
-        assertThat(c.project()).isEqualTo("OPS");
+        assertThat(c.site().baseUrl()).isEqualTo("https://acme.atlassian.net");
+        assertThat(c.site().project()).isEqualTo("OPS");
         assertThat(c.pageSize()).isEqualTo(50);
         assertThat(c.overlapMinutes()).isEqualTo(2);
         assertThat(c.issueType()).isEqualTo("Task");

@@ -7,7 +7,7 @@ import dev.incidentgateway.ingest.poll.PollFailure;
 import dev.incidentgateway.ingest.poll.PollPage;
 import dev.incidentgateway.outbox.ExternalRef;
 import dev.incidentgateway.outbox.ExternalRefs;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.testsupport.TestStore;

@@ -126,7 +126,7 @@ class ServiceNowPollerIT extends ServiceNowPollHarness {
         List<AppendOutcome> outcomes = sync();
 
         assertThat(fake.requests().get(fake.requests().size() - 2)).as("the whole query, with its sys_id tie-breaker")
-                .matches(".*sysparm_query=sys_updated_on%3E%3D2026-03-02\\+07%3A58%3A00%5EORDERBYsys_updated_on%5EORDERBYsys_id(&.*)?");
+                .matches(".*sysparm_query=sys_updated_on%3E%3D2026-03-02%2007%3A58%3A00%5EORDERBYsys_updated_on%5EORDERBYsys_id(&.*)?");
         assertThat(appended(outcomes)).isEqualTo(1);
         assertThat(outcomes).filteredOn(o -> o.kind() == AppendOutcome.Kind.DUPLICATE).hasSize(2); // first's declare, ack
         assertThat(types(incidentOf(first))).containsExactly(DECLARE, ACK);

@@ -10,7 +10,7 @@ import dev.incidentgateway.outbox.DeliveryResult.Retry;
 import dev.incidentgateway.outbox.ExternalRef;
 import dev.incidentgateway.outbox.Sink;
 import dev.incidentgateway.outbox.SinkDescriptor;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

@@ -2,7 +2,7 @@ package dev.incidentgateway.connectors.slack;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.outbox.DeliveryResult;
-import dev.incidentgateway.outbox.HttpReply;
+import dev.incidentgateway.connectors.http.HttpReply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -4,7 +4,7 @@ import dev.incidentgateway.outbox.Delivery;
 import dev.incidentgateway.outbox.DeliveryResult;
 import dev.incidentgateway.outbox.ExternalRef;
 import dev.incidentgateway.outbox.Sink;
-import dev.incidentgateway.outbox.SinkHttpClient;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.IncidentStatus;
 import org.apache.camel.impl.DefaultCamelContext;

@@ -1,4 +1,4 @@
-package dev.incidentgateway.outbox;
+package dev.incidentgateway.connectors.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

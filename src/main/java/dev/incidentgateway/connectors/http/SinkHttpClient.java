@@ -1,4 +1,4 @@
-package dev.incidentgateway.outbox;
+package dev.incidentgateway.connectors.http;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

@@ -1,5 +1,6 @@
-package dev.incidentgateway.outbox;
+package dev.incidentgateway.connectors.http;
 
+import dev.incidentgateway.outbox.DeliveryResult;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;

@@ -1,0 +1,84 @@
+package dev.incidentgateway.config;
+
+import dev.incidentgateway.security.Redact;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads connector settings through their {@link ConfigKey} declarations, as {@link GatewayConfig} does for
+ * the application's: each connector declares its keys once (name, environment variable, default, secret, doc)
+ * and reads them only through here, so {@code java -jar incident-gateway.jar config} can list them all.
+ *
+ * <p>Unlike the application's keys, a connector key is read from the environment only (connector settings have
+ * always been environment variables; their descriptor settings live in {@code connectors/<name>.yaml}), and a
+ * blank variable counts as unset: connectors are off until their variables are set.
+ */
+public final class ConnectorSettings {
+    private ConnectorSettings() {
+    }
+
+    /** The variable's value when it is set and not blank, else the key's default (never {@code null}). */
+    public static String text(ConfigKey<?> key, Map<String, String> env) {
+        String v = env.get(key.env());
+        if (v == null || v.isBlank()) {
+            return key.defaultValue() == null ? "" : key.defaultValue();
+        }
+        return v;
+    }
+
+    /** True when the variable is set (not blank). */
+    public static boolean isSet(ConfigKey<?> key, Map<String, String> env) {
+        String v = env.get(key.env());
+        return v != null && !v.isBlank();
+    }
+
+    /**
+     * The parsed value (the default when unset).
+     *
+     * @param problem what to say when the value is refused; {@code null}: the key's own message
+     * @throws ConfigException naming the variable
+     */
+    public static <T> T value(ConfigKey<T> key, Map<String, String> env, String problem) {
+        String raw = text(key, env).trim();
+        try {
+            return key.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(problem != null ? problem + ", got '" + (key.isSecret() ? "****" : raw) + "'"
+                    : key.env() + " " + (key.isSecret() ? "is invalid" : e.getMessage()));
+        }
+    }
+
+    /** An interval in seconds ({@code value} of a whole-number key), {@code problem} saying what is expected. */
+    public static java.time.Duration seconds(ConfigKey<Integer> key, Map<String, String> env, String problem) {
+        return java.time.Duration.ofSeconds(value(key, env, problem));
+    }
+
+    /**
+     * The listing of {@code config} for connector keys, in {@link GatewayConfig#describe}'s layout; secrets and
+     * credentials inside URLs are masked, and so is a secret's value quoted inside another setting.
+     */
+    public static String describe(String heading, List<ConfigKey<?>> keys, Map<String, String> env,
+                                  java.util.function.UnaryOperator<String> masker) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%n# %s%n", heading));
+        for (ConfigKey<?> key : keys) {
+            String v = text(key, env);
+            String shown = key.isSecret() ? (v.isEmpty() ? "(empty)" : "****") : masked(v, keys, env, masker);
+            out.append(String.format("%-26s %-30s = %s%n    %s (default: %s)%n", key.name(), key.env(), shown, key.doc(),
+                    key.isSecret() ? "-" : masked(String.valueOf(key.defaultValue()), keys, env, masker)));
+        }
+        return out.toString();
+    }
+
+    private static String masked(String value, List<ConfigKey<?>> keys, Map<String, String> env,
+                                 java.util.function.UnaryOperator<String> masker) {
+        String out = masker.apply(Redact.url(value));
+        for (ConfigKey<?> key : keys) {
+            if (key.isSecret()) {
+                out = Redact.without(out, text(key, env));
+            }
+        }
+        return out;
+    }
+}

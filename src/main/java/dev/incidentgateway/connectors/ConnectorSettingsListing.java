@@ -1,0 +1,37 @@
+package dev.incidentgateway.connectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.ConnectorDescriptors;
+import dev.incidentgateway.config.ConnectorSettings;
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.ingest.auth.WebhookSecrets;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The connectors' part of {@code java -jar incident-gateway.jar config}: every discovered connector's settings,
+ * then the secrets webhook descriptors name ({@code auth.secretEnv}); secrets masked as in the application's list.
+ */
+public final class ConnectorSettingsListing {
+    private ConnectorSettingsListing() {
+    }
+
+    public static String describe(GatewayConfig config) {
+        StringBuilder out = new StringBuilder();
+        Connectors.discover().settings().forEach((name, keys) ->
+                out.append(ConnectorSettings.describe("connector " + name + " (connectors/" + name + ".yaml)", keys, config.env(),
+                        config::masked)));
+        try {
+            Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)));
+            var secrets = WebhookSecrets.keys(descriptors);
+            if (!secrets.isEmpty()) {
+                out.append(ConnectorSettings.describe("webhook sources (auth.secretEnv)", secrets, config.env(), config::masked));
+            }
+        } catch (ConfigException e) {
+            out.append(String.format("%n# webhook sources: descriptors not readable: %s%n", String.join("; ", e.problems())));
+        }
+        return out.toString();
+    }
+}

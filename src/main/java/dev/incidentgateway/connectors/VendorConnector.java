@@ -1,0 +1,60 @@
+package dev.incidentgateway.connectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.config.ConfigKey;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
+import dev.incidentgateway.ingest.poll.PollingSource;
+import dev.incidentgateway.outbox.ExternalRefs;
+import dev.incidentgateway.outbox.SinkFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A {@link Connector} put together from its parts, so a vendor's connector class is one constructor call:
+ * {@code super("jira", JiraSettings.KEYS, new JiraSinkFactory(), JiraPoller::create)}.
+ */
+public abstract class VendorConnector implements Connector {
+    /** Builds the poller, or returns {@code null} when it is off (credentials unset, interval 0). */
+    @FunctionalInterface
+    public interface PollerFactory {
+        PollingSource create(JsonNode descriptor, Map<String, String> env, SinkHttpClient http, ExternalRefs refs);
+    }
+
+    private final String name;
+    private final List<ConfigKey<?>> settings;
+    private final SinkFactory sink;
+    private final PollerFactory poller;
+
+    /**
+     * @param sink   {@code null} when the vendor has no sink
+     * @param poller {@code null} when the vendor has no poller
+     */
+    protected VendorConnector(String name, List<ConfigKey<?>> settings, SinkFactory sink, PollerFactory poller) {
+        this.name = name;
+        this.settings = List.copyOf(settings);
+        this.sink = sink;
+        this.poller = poller;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final List<ConfigKey<?>> settings() {
+        return settings;
+    }
+
+    @Override
+    public final Optional<SinkFactory> sink() {
+        return Optional.ofNullable(sink);
+    }
+
+    @Override
+    public final Optional<PollingSource> poller(JsonNode descriptor, Map<String, String> env, SinkHttpClient http, ExternalRefs refs) {
+        return poller == null ? Optional.empty() : Optional.ofNullable(poller.create(descriptor, env, http, refs));
+    }
+}

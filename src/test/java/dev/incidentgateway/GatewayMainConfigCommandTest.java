@@ -1,0 +1,30 @@
+package dev.incidentgateway;
+
+import dev.incidentgateway.config.GatewayConfig;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code java -jar incident-gateway.jar config} lists the application's settings and every discovered connector's. */
+class GatewayMainConfigCommandTest {
+    @Test
+    void configListsConnectorSettingsWithSecretsMasked() throws Exception {
+        Map<String, String> env = Map.of("SERVICENOW_PASSWORD", "snow-secret-1", "SLACK_CHANNEL", "#incidents",
+                "ECHO_TOKEN", "echo-secret-2");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = GatewayMain.run(new String[]{"config"}, () -> GatewayConfig.load(env, Map.of()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).isZero();
+        assertThat(text).contains("GATEWAY_DB_URL", "SERVICENOW_PASSWORD", "SERVICENOW_POLL_INTERVAL", "JIRA_API_TOKEN",
+                "SLACK_CHANNEL                  = #incidents", "ECHO_TOKEN", "PAGERDUTY_WEBHOOK_SECRET");
+        assertThat(text).doesNotContain("snow-secret-1", "echo-secret-2");
+    }
+}
