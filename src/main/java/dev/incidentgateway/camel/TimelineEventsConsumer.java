@@ -43,6 +43,12 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
     private final FeedPositions positions;
     private final Set<String> activeNames;
     private String position;
+    /**
+     * Held while a poll reads or writes the store. Camel stops a scheduled-poll consumer by cancelling its task with an
+     * interrupt, and H2 closes its whole database file when a thread doing file I/O is interrupted: stopping waits for
+     * the poll under way (it ends after its current event) so the interrupt finds nothing running.
+     */
+    private final java.util.concurrent.locks.ReentrantLock polling = new java.util.concurrent.locks.ReentrantLock();
 
     TimelineEventsConsumer(TimelineEventsEndpoint endpoint, Processor processor, TimelineStore store,
                            TimelineCloudEventMapper cloudEvents, FeedPositions positions, Set<String> activeNames) {
@@ -71,7 +77,14 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
 
     @Override
     protected void doStop() throws Exception {
-        super.doStop();
+        boolean idle = polling.tryLock(30, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            super.doStop();
+        } finally {
+            if (idle) {
+                polling.unlock();
+            }
+        }
         activeNames.remove(endpoint.getConsumer());
     }
 
@@ -86,6 +99,18 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
     /** @return the number of events read from the feed (delivered or filtered out), so a greedy poll goes on while there are more */
     @Override
     protected int poll() throws Exception {
+        polling.lock();
+        try {
+            return pollLocked();
+        } finally {
+            polling.unlock();
+        }
+    }
+
+    private int pollLocked() throws Exception {
+        if (!isPollAllowed()) {
+            return 0;
+        }
         List<TimelineEvent> events = store.since(position, endpoint.getBatchSize());
         String passedOver = null;
         for (TimelineEvent event : events) {
