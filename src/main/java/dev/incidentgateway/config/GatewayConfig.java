@@ -176,6 +176,18 @@ public final class GatewayConfig {
             "incident-gateway-dlq", "Where the Kafka source puts records it cannot append (not a CloudEvent, refused event), "
                     + "unchanged, with the reason in header x-gateway-error; the source goes on with the next record.");
 
+    // Issue 11, the chat target written in YAML only (routes/outbound/chat-webhook.camel.yaml), read as {{gateway.chat.*}};
+    // the URL is a secret (it holds the webhook's token), so the route reads it from the environment, never a Camel property.
+    public static final ConfigKey<String> CHAT_WEBHOOK_URL = ConfigKey.secret("chat.webhookUrl", "CHAT_WEBHOOK_URL", "",
+            "Incoming-webhook URL of a chat channel (Mattermost, Slack, Rocket.Chat, Google Chat; Teams with the route's "
+                    + "Adaptive Card variant). Set in the environment: the route is off (not even created) while it is empty.");
+    public static final ConfigKey<String> CHAT_WEBHOOK_EVENTS = ConfigKey.matching("chat.events", "CHAT_WEBHOOK_EVENTS",
+            "declare,ack,mitigate,resolve,close", " *(declare|ack|mitigate|resolve|close|note|role_assign|state_change) *"
+                    + "(, *(declare|ack|mitigate|resolve|close|note|role_assign|state_change) *)*",
+            "a comma-separated list of event types", "Event types the chat target posts, comma-separated.");
+    public static final ConfigKey<String> CHAT_WEBHOOK_MIN_SEVERITY = ConfigKey.matching("chat.minSeverity",
+            "CHAT_WEBHOOK_MIN_SEVERITY", "sev4", "sev[1-4]", "sev1..sev4", "The chat target posts incidents of this severity and above.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
             OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
@@ -186,7 +198,8 @@ public final class GatewayConfig {
             OUTBOX_MAX_RETRY_AFTER_S, OUTBOX_DELIVERY_TIMEOUT_MS, OUTBOX_RETENTION_DAYS,
             HTTP_MAX_INFLIGHT, HTTP_READ_TIMEOUT_S, HTTP_IDLE_TIMEOUT_S, WEBHOOK_RATE_PER_S, WEBHOOK_RATE_BURST, API_RATE_PER_S, API_RATE_BURST,
             SHUTDOWN_TIMEOUT_S,
-            KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, KAFKA_SOURCE_TOPIC, KAFKA_SOURCE_GROUP, KAFKA_SOURCE_DLQ_TOPIC);
+            KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, KAFKA_SOURCE_TOPIC, KAFKA_SOURCE_GROUP, KAFKA_SOURCE_DLQ_TOPIC,
+            CHAT_WEBHOOK_URL, CHAT_WEBHOOK_EVENTS, CHAT_WEBHOOK_MIN_SEVERITY);
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;
