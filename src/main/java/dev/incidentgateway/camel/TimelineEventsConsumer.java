@@ -30,11 +30,11 @@ import java.util.Set;
  */
 final class TimelineEventsConsumer extends ScheduledPollConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(TimelineEventsConsumer.class);
-    /** Same names as {@code timeline:append}'s reply headers. */
-    public static final String EVENT_ID = TimelineAppendProducer.EVENT_ID;
-    public static final String INCIDENT_ID = TimelineAppendProducer.INCIDENT_ID;
-    public static final String EVENT_SEQ = TimelineAppendProducer.EVENT_SEQ;
-    public static final String EVENT_TYPE = "TimelineEventType";
+    /** The header names of the whole component ({@link TimelineHeaders}). */
+    private static final String EVENT_ID = TimelineHeaders.EVENT_ID;
+    private static final String INCIDENT_ID = TimelineHeaders.INCIDENT_ID;
+    private static final String EVENT_SEQ = TimelineHeaders.EVENT_SEQ;
+    private static final String EVENT_TYPE = TimelineHeaders.EVENT_TYPE;
     public static final String EVENT_PROPERTY = "TimelineEvent";
 
     private final TimelineEventsEndpoint endpoint;
