@@ -79,7 +79,7 @@ public final class TimelineAppendProducer extends DefaultProducer {
             out.setBody(events.isEmpty() ? List.of() : store.appendAll(events));
             return;
         }
-        AppendOutcome outcome = store.append(event(body).withPrincipal(principal));
+        AppendOutcome outcome = store.append(withHeaderKeys(event(body), exchange.getIn()).withPrincipal(principal));
         out.setBody(outcome.event());
         out.setHeader(EVENT_ID, outcome.event().id());
         out.setHeader(INCIDENT_ID, outcome.event().incidentId());
@@ -104,6 +104,22 @@ public final class TimelineAppendProducer extends DefaultProducer {
             throw new InvalidEventException("body", "timeline:append takes one event per exchange; split a batch first");
         }
         return events.get(0);
+    }
+
+    /** {@link TimelineHeaders#CORRELATION_KEY} and {@link TimelineHeaders#IDEMPOTENCY_KEY}, when set, win over the body's. */
+    private static NewEvent withHeaderKeys(NewEvent e, Message in) {
+        String key = blankToNull(in.getHeader(TimelineHeaders.CORRELATION_KEY, String.class));
+        String id = blankToNull(in.getHeader(TimelineHeaders.IDEMPOTENCY_KEY, String.class));
+        if (key == null && id == null) {
+            return e;
+        }
+        return new NewEvent(e.incidentId(), e.type(), e.actor(), e.title(), e.content(), e.severity(), e.data(), e.eventTime(),
+                e.source(), e.ceSource(), id != null ? id : e.ceId(), e.ceType(), e.expectedSeq(),
+                key != null ? key : e.correlationKey(), e.principal());
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     /** The principal the route authenticated (HTTP caller, webhook source, poller) wins; else the endpoint's, else the route's. */

@@ -45,6 +45,13 @@ public final class TimelineHeaders {
     public static final String DELIVERY_RESULT = "TimelineDeliveryResult";
     /** {@code timeline:append}'s reply header: whether the event's idempotency id was stored before. */
     public static final String DUPLICATE = "TimelineDuplicate";
+    /** In, {@code timeline:append} (one event): the alert key that finds the incident, set when the body has none or to override it. */
+    public static final String CORRELATION_KEY = "TimelineCorrelationKey";
+    /**
+     * In, {@code timeline:append} (one event): the idempotency id (the CloudEvents {@code id} under the route's principal);
+     * a second append with the same id is a no-op answered with the original.
+     */
+    public static final String IDEMPOTENCY_KEY = "TimelineIdempotencyKey";
 
     private TimelineHeaders() {
     }

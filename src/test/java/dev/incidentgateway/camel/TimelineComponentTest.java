@@ -133,4 +133,34 @@ class TimelineComponentTest extends CamelTestSupport {
             }
         })).isInstanceOf(FailedToCreateRouteException.class).hasStackTraceContaining("it has: timeline:append");
     }
+
+    @Test
+    void correlationKeyAndIdempotencyIdMayComeFromHeaders() {
+        NewEvent declare = NewEvent.builder(EventType.DECLARE, "monitor").title("CPU hot").severity(dev.incidentgateway.timeline.Severity.SEV2).source("urn:monitor").build();
+        Exchange first = template.request("direct:exporter", e -> {
+            e.getMessage().setBody(declare);
+            e.getMessage().setHeader(TimelineHeaders.CORRELATION_KEY, "cpu:host-1");
+            e.getMessage().setHeader(TimelineHeaders.IDEMPOTENCY_KEY, "alert-77");
+        });
+        assertThat(first.getException()).isNull();
+        String incident = first.getMessage().getHeader(TimelineHeaders.INCIDENT_ID, String.class);
+
+        // The same idempotency id again: the original is answered, nothing new is stored.
+        Exchange repeat = template.request("direct:exporter", e -> {
+            e.getMessage().setBody(declare);
+            e.getMessage().setHeader(TimelineHeaders.IDEMPOTENCY_KEY, "alert-77");
+        });
+        assertThat(repeat.getMessage().getHeader(TimelineHeaders.DUPLICATE)).isEqualTo(true);
+        assertThat(repeat.getMessage().getHeader(TimelineHeaders.EVENT_ID)).isEqualTo(first.getMessage().getHeader(TimelineHeaders.EVENT_ID));
+
+        // A resolve with no incident id finds the incident by the header's correlation key.
+        NewEvent resolve = NewEvent.builder(EventType.RESOLVE, "monitor").correlationKey("placeholder").source("urn:monitor").build();
+        Exchange resolved = template.request("direct:exporter", e -> {
+            e.getMessage().setBody(resolve);
+            e.getMessage().setHeader(TimelineHeaders.CORRELATION_KEY, "cpu:host-1");
+        });
+        assertThat(resolved.getException()).isNull();
+        assertThat(resolved.getMessage().getHeader(TimelineHeaders.INCIDENT_ID)).isEqualTo(incident);
+        assertThat(store.timeline(incident, null, 10)).extracting(TimelineEvent::type).containsExactly(EventType.DECLARE, EventType.RESOLVE);
+    }
 }
