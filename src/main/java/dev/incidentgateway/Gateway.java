@@ -101,6 +101,7 @@ public final class Gateway implements AutoCloseable {
     private final Main main;
     private final boolean https;
     private final HttpEdge edge;
+    private final OpsRoute ops;
     private final HttpIntakeGate intake = new HttpIntakeGate();
     private final GracefulShutdown shutdown;
 
@@ -179,7 +180,7 @@ public final class Gateway implements AutoCloseable {
         this.pollers = new SourcePollers(pollingSources.stream()
                 .map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC())).toList());
         main.bind(SourcePollers.BEAN, pollers); // run by routes/inbound/<name>-poller.camel.yaml
-        OpsRoute ops = new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers.all());
+        this.ops = new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers.all());
         main.configure().addRoutesBuilder(ops);
         // Timeouts, in-flight limit, early 413 and an anonymous /health on the event loop (issue 10, overload).
         this.edge = HttpEdge.install(main, HttpEdge.Settings.from(config), endpoints.problems(), meters, () -> ops.health(null));
@@ -205,6 +206,7 @@ public final class Gateway implements AutoCloseable {
             @Override
             public void afterStart(BaseMainSupport ignored) {
                 intake.install(main.getCamelContext());
+                ops.markStarted();
                 outbox.warnUnconsumed();
                 logReady();
             }
@@ -246,6 +248,7 @@ public final class Gateway implements AutoCloseable {
         checkPortFree();
         main.start();
         intake.install(main.getCamelContext());
+        ops.markStarted();
         return this;
     }
 

@@ -23,6 +23,11 @@ public final class OpsRoute extends RouteBuilder {
     private final ObjectMapper json;
     private final ApiEndpoint.Settings endpoints;
     private final java.util.List<dev.incidentgateway.ingest.poll.SourcePoller> pollers;
+    /**
+     * Set once every route has started. Until then /health answers 503 STARTING: the HTTP server (and the event-loop
+     * /health) is up before Camel has started the routes, and a probe that saw 200 must find every route serving.
+     */
+    private volatile boolean started;
 
     public OpsRoute(TimelineStore store, String storeKind, PrometheusMeterRegistry prometheus, ObjectMapper json,
                     ApiEndpoint.Settings endpoints, java.util.List<dev.incidentgateway.ingest.poll.SourcePoller> pollers) {
@@ -48,7 +53,16 @@ public final class OpsRoute extends RouteBuilder {
      * Reads cached state only (the store's background probe, the pollers' last status), so transport/HttpEdge calls it
      * on the event loop for callers without a credential.
      */
+    /** Every route has started: /health may say UP. */
+    public void markStarted() {
+        started = true;
+    }
+
     public ApiResponse health(Principal caller) throws Exception {
+        if (!started) {
+            return new ApiResponse(503, "application/json", json.writeValueAsBytes(json.createObjectNode().put("status", "STARTING")),
+                    Map.of("Retry-After", "1"));
+        }
         boolean storeUp = store.isHealthy();
         boolean up = storeUp;
         ObjectNode body = json.createObjectNode();

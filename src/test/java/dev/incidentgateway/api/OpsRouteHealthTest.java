@@ -25,7 +25,7 @@ import dev.incidentgateway.security.Scope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** /health turns DOWN (503) when a poller's credentials are refused, naming the poller. */
+/** /health says STARTING (503) until every route has started, and turns DOWN (503) when a poller's credentials are refused, naming the poller. */
 class OpsRouteHealthTest {
 
     @Test
@@ -55,6 +55,11 @@ class OpsRouteHealthTest {
                 OpsRoute ops = new OpsRoute(store, "H2", meters, json, new ApiEndpoint.Settings(new ProblemMapper(json), meters, 1024),
                         List.of(poller));
                 Principal reader = Principal.apiKey("reader", Set.of(Scope.READ));
+                ApiResponse starting = ops.health(reader);
+                assertThat(starting.status()).as("before every route has started").isEqualTo(503);
+                assertThat(json.readTree(starting.body()).path("status").asText()).isEqualTo("STARTING");
+                assertThat(starting.headers()).containsEntry("Retry-After", "1");
+                ops.markStarted();
                 assertThat(ops.health(reader).status()).isEqualTo(200);
 
                 poller.tick();
