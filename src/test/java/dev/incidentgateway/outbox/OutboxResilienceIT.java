@@ -40,6 +40,25 @@ class OutboxResilienceIT {
         return out;
     }
 
+    /** What a failure needs explained: the incident's timeline as stored, and what both processes logged about delivery. */
+    private static String diagnosis(HttpApi http, String id, Path... logs) {
+        StringBuilder out = new StringBuilder("\ntimeline:");
+        http.get("/api/v1/incidents/" + id + "/timeline?limit=100").json().path("events").forEach(e -> out.append("\n  ")
+                .append(e.path("type").asText()).append(' ').append(e.path("id").asText()).append(' ')
+                .append(e.path("principal").asText()).append(' ').append(e.path("source").asText()).append(' ')
+                .append(e.path("time").asText()));
+        for (Path log : logs) {
+            out.append("\n").append(log.getFileName()).append(':');
+            try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(log)) {
+                lines.filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains(id + "\"") || l.contains("utcome"))
+                        .limit(60).forEach(l -> out.append("\n  ").append(l));
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                out.append(" unreadable: ").append(e);
+            }
+        }
+        return out.toString();
+    }
+
     @Test
     void killedMidDeliveryThenRestartedEveryRowIsDeliveredAndNoTicketIsDuplicated(@TempDir Path dir) throws Exception {
         GatewayProcess jar = GatewayProcess.locate();
@@ -92,7 +111,8 @@ class OutboxResilienceIT {
                 for (ContractFake f : fakes) {
                     for (String id : ids) {
                         assertThat(f.ticketCount(id)).as(f.getClass().getSimpleName() + " tickets of " + id).isEqualTo(1);
-                        assertThat(collapsed(f.receivedFor(id))).as(f.getClass().getSimpleName() + " " + id)
+                        assertThat(collapsed(f.receivedFor(id)))
+                                .as(() -> f.getClass().getSimpleName() + " " + id + diagnosis(http, id, first.log(), second.log()))
                                 .containsExactlyElementsOf(f instanceof FakeJira ? List.of("declare", "ack", "note", "resolve") : LIFECYCLE);
                     }
                 }
