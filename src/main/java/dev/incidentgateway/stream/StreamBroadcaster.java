@@ -104,6 +104,11 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
         return published;
     }
 
+    /** The sequence of the oldest frame the ring still holds. */
+    long oldestHeld() {
+        return Math.max(0, published - (mask + 1L));
+    }
+
     /** The frame of sequence {@code seq}, or null when it was overwritten (the reader lagged too far). */
     Frame frame(long seq) {
         Frame f = ring.get((int) (seq & mask));

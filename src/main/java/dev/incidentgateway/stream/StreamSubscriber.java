@@ -109,19 +109,33 @@ final class StreamSubscriber {
         });
     }
 
-    /** True once the replay reached the first event published after this subscriber registered. */
+    /**
+     * True once the replay reached the first live event still in the ring. While a long replay runs, the ring may
+     * move past the registration point: the cursor then moves to the oldest frame still held (everything before
+     * it is committed, so the store replay covers it) rather than dropping the client.
+     */
     private boolean reachedLive() {
-        if (cursor >= broadcaster.published()) {
-            return false;
+        while (cursor < broadcaster.published()) {
+            StreamBroadcaster.Frame first = broadcaster.frame(cursor);
+            if (first != null) {
+                return first.event.id().compareTo(position) <= 0;
+            }
+            cursor = Math.max(cursor + 1, broadcaster.oldestHeld());
         }
-        StreamBroadcaster.Frame first = broadcaster.frame(cursor);
-        return first == null || first.event.id().compareTo(position) <= 0; // null: overwritten, pump() drops it
+        return false;
     }
 
     /** Sends the published frames this subscriber has not seen, until caught up or its write queue is full. */
     void pump() {
         if (!live || ended) {
             return;
+        }
+        if (cursor < broadcaster.published() && broadcaster.frame(cursor) == null) {
+            drop("overflow"); // it lagged more than the ring holds (stopped reading): it resumes with its last id
+            return;
+        }
+        if (response.writeQueueFull()) {
+            return; // the client is not keeping up: wait for the drain handler, the ring holds what comes meanwhile
         }
         Buffer out = Buffer.buffer();
         long end = broadcaster.published();
