@@ -40,28 +40,45 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
         this.maxSubscribers = maxSubscribers;
     }
 
+    /** A request checked off the event loop: refused, or the stream to open. */
+    private record Checked(ApiProblem refusal, StreamFilter filter, String after) {
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         String authorization = request.getHeader("Authorization");
-        ctx.vertx().executeBlocking(() -> auth.decide(PATH, "GET", authorization), false).onComplete(decided -> {
-            if (decided.failed()) {
+        ctx.vertx().executeBlocking(() -> check(authorization, request), false).onComplete(checked -> {
+            if (checked.failed()) {
                 refuse(ctx, new ApiProblem(503, "stream-unavailable", "Stream unavailable",
-                        "The credential could not be checked; retry shortly.", null, Map.of("Retry-After", "1")));
-                return;
-            }
-            ApiAuthPolicyFactory.Decision decision = decided.result();
-            if (decision.refusal() != null) {
-                auth.countRefusal(decision.refusal());
-                refuse(ctx, decision.refusal());
-                return;
-            }
-            try {
-                open(ctx, filter(request), lastEventId(request));
-            } catch (ApiProblem badInput) {
-                refuse(ctx, badInput);
+                        "The stream cannot be opened right now; retry shortly.", null, Map.of("Retry-After", "1")));
+            } else if (checked.result().refusal() != null) {
+                refuse(ctx, checked.result().refusal());
+            } else {
+                open(ctx, checked.result().filter(), checked.result().after());
             }
         });
+    }
+
+    /**
+     * Authorization first (a caller without a credential learns nothing about the parameters), then the parameters.
+     * Without a Last-Event-ID the stream starts after the newest event committed now: the same path as a resume, so
+     * whichever way the broadcaster is fed (commit hook or Since-feed tail) a new stream gets exactly the events
+     * committed after it was requested.
+     */
+    private Checked check(String authorization, HttpServerRequest request) {
+        ApiAuthPolicyFactory.Decision decision = auth.decide(PATH, "GET", authorization);
+        if (decision.refusal() != null) {
+            auth.countRefusal(decision.refusal());
+            return new Checked(decision.refusal(), null, null);
+        }
+        try {
+            StreamFilter filter = filter(request);
+            String after = lastEventId(request);
+            return new Checked(null, filter, after != null ? after : store.newestEventId().orElse(null));
+        } catch (ApiProblem badInput) {
+            return new Checked(badInput, null, null);
+        }
     }
 
     private void open(RoutingContext ctx, StreamFilter filter, String lastEventId) {
