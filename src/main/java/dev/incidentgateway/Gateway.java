@@ -29,6 +29,7 @@ import dev.incidentgateway.lifecycle.GracefulShutdown;
 import dev.incidentgateway.lifecycle.HttpIntakeGate;
 import dev.incidentgateway.lifecycle.ShutdownSignals;
 import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.stream.LiveStream;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.store.StoreHealthProbe;
 import dev.incidentgateway.store.StoreTimeouts;
@@ -104,6 +105,7 @@ public final class Gateway implements AutoCloseable {
     private final OpsRoute ops;
     private final HttpIntakeGate intake = new HttpIntakeGate();
     private final GracefulShutdown shutdown;
+    private final LiveStream stream;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -148,8 +150,9 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         this.webhookTokens = tokens;
+        this.stream = LiveStream.create(config, typePrefix, json, meters); // issue 12: GET /api/v1/stream
         this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
-                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, audit.chainKey(), List.of(outbox.writer(), new ExternalRefRecorder()))
+                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, audit.chainKey(), List.of(outbox.writer(), new ExternalRefRecorder(), stream.listener()))
                 .withAppendTimeout(Duration.ofMillis(config.get(GatewayConfig.APPEND_TIMEOUT_MS)))
                 .withHealthProbe(StoreHealthProbe.standard(dataSource)); // /health never waits on the database
 
@@ -162,9 +165,10 @@ public final class Gateway implements AutoCloseable {
         this.apiKeys = new ApiKeyVerifier(new ApiKeyStore(dataSource), Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMinutes(1));
         // OpenID Connect access tokens (JWT) besides API keys, when GATEWAY_OIDC_ISSUER is set.
         Optional<CredentialVerifier> accessTokens = OidcTokenVerifier.fromConfig(config).map(v -> (CredentialVerifier) v);
-        main.bind("apiAuthPolicy", new ApiAuthPolicyFactory(new BearerAuthenticator(apiKeys, accessTokens), endpoints,
+        ApiAuthPolicyFactory apiAuth = new ApiAuthPolicyFactory(new BearerAuthenticator(apiKeys, accessTokens), endpoints,
                 KeyedRateLimiter.uniform(RateLimit.of(config.get(GatewayConfig.API_RATE_PER_S), config.get(GatewayConfig.API_RATE_BURST)),
-                        KeyedRateLimiter.DEFAULT_MAX_KEYS)));
+                        KeyedRateLimiter.DEFAULT_MAX_KEYS));
+        main.bind("apiAuthPolicy", apiAuth);
         ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL)).ifPresent(dir -> main.configure().addRoutesBuilder(
                 new ControlChannelRoute(prepareControlDirectory(dir), GatewayMain.STORE_COMMANDS,
                         new StoreCommand.Context(dataSource, config, dialect))));
@@ -184,6 +188,7 @@ public final class Gateway implements AutoCloseable {
         main.configure().addRoutesBuilder(ops);
         // Timeouts, in-flight limit, early 413 and an anonymous /health on the event loop (issue 10, overload).
         this.edge = HttpEdge.install(main, HttpEdge.Settings.from(config), endpoints.problems(), meters, () -> ops.health(null));
+        stream.serve(store, apiAuth, edge); // on the event loop, authorized by apiAuth like every API route
         OutboxRelay.Settings relay = OutboxRelay.Settings.configured(Duration.ofMillis(config.get(GatewayConfig.OUTBOX_BACKOFF_MS)),
                 config.get(GatewayConfig.OUTBOX_MAX_ATTEMPTS), config.get(GatewayConfig.OUTBOX_CONCURRENCY),
                 Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)), Duration.ofSeconds(config.get(GatewayConfig.OUTBOX_MAX_RETRY_AFTER_S)),
@@ -219,7 +224,7 @@ public final class Gateway implements AutoCloseable {
         Duration shutdownBudget = Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S));
         main.configure().withShutdownTimeout((int) shutdownBudget.toSeconds());
         this.shutdown = new GracefulShutdown(new GracefulShutdown.Parts(intake, pollers, outbox, main,
-                List.of(webhookTokens, apiKeys, edge), store, audit, dataSource), shutdownBudget);
+                List.of(stream, webhookTokens, apiKeys, edge), store, audit, dataSource), shutdownBudget);
         main.configure().httpServer()
                 .withEnabled(true)
                 .withPort(config.get(GatewayConfig.HTTP_PORT))

@@ -68,6 +68,60 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
         return m == null ? "" : m.toUpperCase(Locale.ROOT);
     }
 
+    /** What the policy decided for one request: its principal (null when none) and, when refused, the problem to answer. */
+    public record Decision(Principal principal, ApiProblem refusal) {
+    }
+
+    /**
+     * The policy's decision for a request to the route of {@code pathTemplate} with {@code method} carrying the
+     * {@code authorization} header (may be null). May block (a key lookup in the store, an OIDC key fetch): call it
+     * off the event loop. Also used by handlers served outside Camel routes (the live stream), so they follow the
+     * same table, credentials, problems and rate limits.
+     */
+    public Decision decide(String pathTemplate, String method, String authorization) {
+        Access access = RouteAccessPolicy.access(pathTemplate, method);
+        BearerAuthenticator.Outcome outcome;
+        try {
+            outcome = authenticator.authenticate(authorization);
+        } catch (RuntimeException storeTrouble) {
+            return new Decision(null, endpoints.problems().toProblem(storeTrouble));
+        }
+        Principal principal = outcome instanceof BearerAuthenticator.Authenticated ok ? ok.principal() : null;
+        if (!(access instanceof RouteAccessPolicy.Requires requires)) {
+            return new Decision(principal, null); // open: a credential, if valid, only adds detail
+        }
+        ApiProblem refusal = null;
+        if (outcome instanceof BearerAuthenticator.Unavailable unavailable) {
+            refusal = new ApiProblem(503, "credential-check-unavailable", "Credential cannot be checked now",
+                    "The credential cannot be checked right now (" + unavailable.reason() + "); nothing was done. Retry later.",
+                    null, Map.of("Retry-After", Integer.toString(unavailable.retryAfterSeconds())));
+        } else if (outcome instanceof BearerAuthenticator.Missing) {
+            refusal = unauthorized("This endpoint needs a credential: Authorization: Bearer <API key or access token>.", "Bearer");
+        } else if (outcome instanceof BearerAuthenticator.Refused refused) {
+            refusal = unauthorized("The credential was refused: " + refused.reason() + ".", "Bearer error=\"invalid_token\"");
+        } else if (principal != null && !principal.has(requires.scope())) {
+            refusal = forbidden(principal, requires.scope());
+        } else if (principal != null && pathTemplate.startsWith(API_PREFIX)) {
+            java.util.OptionalLong wait = apiRateLimits.tryAcquire(principal.name());
+            if (wait.isPresent()) {
+                long seconds = wait.getAsLong();
+                refusal = ApiProblem.tooManyRequests(principal.name() + " is limited to " + apiRateLimits.limitOf(principal.name()).describe()
+                        + " on " + API_PREFIX + "**; nothing was done. Retry after " + seconds + " s.", seconds);
+            }
+        }
+        return new Decision(principal, refusal);
+    }
+
+    /** Counts a refusal the way refused Camel requests are counted. */
+    public void countRefusal(ApiProblem problem) {
+        endpoints.meters().counter("gateway.http.errors", "status", Integer.toString(problem.status())).increment();
+    }
+
+    /** The problem body for a refusal of a request to {@code path}. */
+    public byte[] render(ApiProblem problem, String path) {
+        return endpoints.problems().render(problem, path);
+    }
+
     private final class Policy extends RoutePolicySupport {
         @Override
         public void onExchangeBegin(Route route, Exchange exchange) {
@@ -75,46 +129,23 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
             if (endpoint == null) {
                 return;
             }
-            Access access = RouteAccessPolicy.access(endpoint.getPath(), method(endpoint, exchange));
-            if (access instanceof RouteAccessPolicy.SelfAuthenticated) {
+            String method = method(endpoint, exchange);
+            if (RouteAccessPolicy.access(endpoint.getPath(), method) instanceof RouteAccessPolicy.SelfAuthenticated) {
                 return;
             }
             String authorization = exchange.getMessage().getHeader("Authorization", String.class);
             exchange.getMessage().removeHeader("Authorization");
-            BearerAuthenticator.Outcome outcome;
-            try {
-                outcome = authenticator.authenticate(authorization);
-            } catch (RuntimeException storeTrouble) {
-                refuse(exchange, endpoints.problems().toProblem(storeTrouble));
-                return;
+            Decision decision = decide(endpoint.getPath(), method, authorization);
+            if (decision.principal() != null) {
+                exchange.setProperty(ApiRequest.PRINCIPAL_PROPERTY, decision.principal());
             }
-            if (outcome instanceof BearerAuthenticator.Authenticated ok) {
-                exchange.setProperty(ApiRequest.PRINCIPAL_PROPERTY, ok.principal());
-            }
-            if (!(access instanceof RouteAccessPolicy.Requires requires)) {
-                return; // open: a credential, if valid, only adds detail
-            }
-            if (outcome instanceof BearerAuthenticator.Unavailable unavailable) {
-                refuse(exchange, new ApiProblem(503, "credential-check-unavailable", "Credential cannot be checked now",
-                        "The credential cannot be checked right now (" + unavailable.reason() + "); nothing was done. Retry later.",
-                        null, Map.of("Retry-After", Integer.toString(unavailable.retryAfterSeconds()))));
-            } else if (outcome instanceof BearerAuthenticator.Missing) {
-                refuse(exchange, unauthorized("This endpoint needs a credential: Authorization: Bearer <API key or access token>.",
-                        "Bearer"));
-            } else if (outcome instanceof BearerAuthenticator.Refused refused) {
-                refuse(exchange, unauthorized("The credential was refused: " + refused.reason() + ".",
-                        "Bearer error=\"invalid_token\""));
-            } else if (outcome instanceof BearerAuthenticator.Authenticated ok && !ok.principal().has(requires.scope())) {
-                refuse(exchange, forbidden(ok.principal(), requires.scope()));
-            } else if (outcome instanceof BearerAuthenticator.Authenticated ok && endpoint.getPath().startsWith(API_PREFIX)) {
-                apiRateLimits.tryAcquire(ok.principal().name()).ifPresent(seconds -> refuse(exchange, ApiProblem.tooManyRequests(
-                        ok.principal().name() + " is limited to " + apiRateLimits.limitOf(ok.principal().name()).describe()
-                                + " on " + API_PREFIX + "**; nothing was done. Retry after " + seconds + " s.", seconds)));
+            if (decision.refusal() != null) {
+                refuse(exchange, decision.refusal());
             }
         }
 
         private void refuse(Exchange exchange, ApiProblem problem) {
-            endpoints.meters().counter("gateway.http.errors", "status", Integer.toString(problem.status())).increment();
+            countRefusal(problem);
             String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
             ApiEndpoint.reply(exchange.getMessage(), new ApiResponse(problem.status(), ProblemMapper.CONTENT_TYPE,
                     endpoints.problems().render(problem, path), problem.headers()));

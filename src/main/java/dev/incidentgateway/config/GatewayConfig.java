@@ -188,6 +188,23 @@ public final class GatewayConfig {
     public static final ConfigKey<String> CHAT_WEBHOOK_MIN_SEVERITY = ConfigKey.matching("chat.minSeverity",
             "CHAT_WEBHOOK_MIN_SEVERITY", "sev4", "sev[1-4]", "sev1..sev4", "The chat target posts incidents of this severity and above.");
 
+    // Issue 12, live stream (stream/StreamBroadcaster, GET /api/v1/stream).
+    public static final ConfigKey<String> STREAM_SOURCE = ConfigKey.matching("stream.source", "GATEWAY_STREAM_SOURCE", "auto",
+            "auto|commit|poll", "auto, commit or poll", "Where the live stream learns of committed events: 'commit' = this "
+                    + "process's commit hook (lowest delay; only this instance's appends), 'poll' = the store's Since feed every "
+                    + "stream.pollMillis (every instance's appends: use it when several gateways share one PostgreSQL database), "
+                    + "'auto' = commit on H2 (one process), poll on PostgreSQL.");
+    public static final ConfigKey<Integer> STREAM_POLL_MS = ConfigKey.integer("stream.pollMillis", "GATEWAY_STREAM_POLL_MS", 250, 10,
+            60_000, "With stream.source=poll: how often the Since feed is read when caught up (the added delay, at most).");
+    public static final ConfigKey<Integer> STREAM_BUFFER_EVENTS = ConfigKey.integer("stream.bufferEvents", "GATEWAY_STREAM_BUFFER_EVENTS",
+            8192, 16, 1_048_576, "Newest events kept in memory for live-stream subscribers: a subscriber that falls further "
+                    + "behind (it stopped reading) is disconnected and resumes with Last-Event-ID from the store.");
+    public static final ConfigKey<Integer> STREAM_MAX_SUBSCRIBERS = ConfigKey.integer("stream.maxSubscribers",
+            "GATEWAY_STREAM_MAX_SUBSCRIBERS", 2000, 1, 1_000_000, "Live streams open at once; one more gets 503 + Retry-After. "
+                    + "Streams do not count against GATEWAY_MAX_INFLIGHT.");
+    public static final ConfigKey<Integer> STREAM_HEARTBEAT_S = ConfigKey.integer("stream.heartbeatSeconds", "GATEWAY_STREAM_HEARTBEAT_S",
+            15, 1, 3600, "A comment line sent on every open stream this often, so proxies and clients see the connection alive.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
             OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
@@ -199,7 +216,8 @@ public final class GatewayConfig {
             HTTP_MAX_INFLIGHT, HTTP_READ_TIMEOUT_S, HTTP_IDLE_TIMEOUT_S, WEBHOOK_RATE_PER_S, WEBHOOK_RATE_BURST, API_RATE_PER_S, API_RATE_BURST,
             SHUTDOWN_TIMEOUT_S,
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, KAFKA_SOURCE_TOPIC, KAFKA_SOURCE_GROUP, KAFKA_SOURCE_DLQ_TOPIC,
-            CHAT_WEBHOOK_URL, CHAT_WEBHOOK_EVENTS, CHAT_WEBHOOK_MIN_SEVERITY);
+            CHAT_WEBHOOK_URL, CHAT_WEBHOOK_EVENTS, CHAT_WEBHOOK_MIN_SEVERITY,
+            STREAM_SOURCE, STREAM_POLL_MS, STREAM_BUFFER_EVENTS, STREAM_MAX_SUBSCRIBERS, STREAM_HEARTBEAT_S);
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;

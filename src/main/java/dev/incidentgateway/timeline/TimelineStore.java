@@ -178,6 +178,13 @@ public final class TimelineStore implements AutoCloseable {
         return afterId == null ? queryEvents(sql) : queryEvents(sql, afterId);
     }
 
+    /** The id of the newest stored event, if any (where a tail of the Since feed starts). */
+    public Optional<String> newestEventId() {
+        List<String> found = new ArrayList<>();
+        query("SELECT MAX(id) FROM timeline_events", new String[0], rs -> found.add(rs.getString(1)));
+        return found.stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
     /** One event by id. */
     public Optional<TimelineEvent> event(String eventId) {
         return queryEvents("SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events WHERE id = ?", eventId).stream().findFirst();

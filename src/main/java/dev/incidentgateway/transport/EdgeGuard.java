@@ -47,6 +47,8 @@ final class EdgeGuard implements Handler<RoutingContext> {
     private final ConnectionDeadlines deadlines;
     private final MeterRegistry meters;
     private final AtomicInteger inflight = new AtomicInteger();
+    /** Long-lived responses (live streams) with a limit of their own: never counted or refused here. */
+    private final java.util.Set<String> notCounted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     EdgeGuard(Vertx vertx, int maxInflight, long maxBodyBytes, Callable<ApiResponse> anonymousHealth, ProblemMapper problems,
               ConnectionDeadlines deadlines, MeterRegistry meters) {
@@ -76,6 +78,10 @@ final class EdgeGuard implements Handler<RoutingContext> {
             refuse(ctx, ApiEndpoint.bodyTooLarge(maxBodyBytes), "body-too-large");
             return;
         }
+        if (notCounted.contains(request.path())) {
+            ctx.next();
+            return;
+        }
         if (inflight.incrementAndGet() > maxInflight) {
             inflight.decrementAndGet();
             refuse(ctx, new ApiProblem(503, "overloaded", "Overloaded", "The gateway is serving its most requests at once ("
@@ -85,6 +91,10 @@ final class EdgeGuard implements Handler<RoutingContext> {
         }
         ctx.addEndHandler(done -> inflight.decrementAndGet()); // on the answer, an error or the connection's close
         ctx.next();
+    }
+
+    void exemptFromInflight(String path) {
+        notCounted.add(path);
     }
 
     /**

@@ -34,6 +34,7 @@ public final class HttpEdge implements AutoCloseable {
     private final EdgeGuard guard;
     private final ConnectionDeadlines deadlines;
     private volatile boolean routed;
+    private final java.util.Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> streams = new java.util.LinkedHashMap<>();
 
     private HttpEdge(Main main, Settings settings, ProblemMapper problems, MeterRegistry meters, Callable<ApiResponse> anonymousHealth) {
         Vertx plain = Vertx.vertx();
@@ -56,6 +57,16 @@ public final class HttpEdge implements AutoCloseable {
         return edge;
     }
 
+    /**
+     * Serves {@code GET path} with {@code handler} on the event loop, after the guard and before Camel's routes: for
+     * long-lived responses (the live stream) that must not hold a request thread. They are not counted in flight.
+     * Call before Camel starts.
+     */
+    public void streamRoute(String path, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler) {
+        streams.put(path, handler);
+        guard.exemptFromInflight(path);
+    }
+
     private void onServerCreated(HttpServer server, CamelContext camel) {
         server.connectionHandler(deadlines::opened);
         if (routed) {
@@ -65,6 +76,8 @@ public final class HttpEdge implements AutoCloseable {
         for (VertxPlatformHttpRouter router : camel.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
             if (router.isMainServer()) {
                 router.route().order(Integer.MIN_VALUE).handler(guard).failureHandler(guard::onFailure);
+                streams.forEach((path, handler) -> router.route(io.vertx.core.http.HttpMethod.GET, path)
+                        .order(Integer.MIN_VALUE + 1).handler(handler));
                 routed = true;
             }
         }

@@ -1,0 +1,82 @@
+package dev.incidentgateway.stream;
+
+import dev.incidentgateway.timeline.TimelineEvent;
+import dev.incidentgateway.timeline.TimelineStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Feeds the broadcaster from the store's Since feed, for gateways sharing one PostgreSQL database: an
+ * instance's after-commit hook only sees its own commits, the Since feed sees everyone's, in id order and without
+ * gaps (ids are assigned under the store-wide append lock, see TimelineWriter). One daemon thread polls; it
+ * reads greedily while there is more and waits {@code interval} when caught up. It starts at the newest stored
+ * event: history is for clients that resume with an id, and they read it from the store themselves.
+ */
+public final class StoreTail implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreTail.class);
+    private static final int PAGE = 500;
+
+    private final TimelineStore store;
+    private final StreamBroadcaster broadcaster;
+    private final long intervalMillis;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public StoreTail(TimelineStore store, StreamBroadcaster broadcaster, Duration interval) {
+        this.store = store;
+        this.broadcaster = broadcaster;
+        this.intervalMillis = interval.toMillis();
+        this.thread = new Thread(this::run, "stream-store-tail");
+        this.thread.setDaemon(true);
+    }
+
+    public StoreTail start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        String last = null;
+        boolean positioned = false;
+        while (running) {
+            try {
+                if (!positioned) {
+                    last = store.newestEventId().orElse(null);
+                    positioned = true;
+                }
+                List<TimelineEvent> page = store.since(last, PAGE);
+                if (!page.isEmpty()) {
+                    broadcaster.publish(page);
+                    last = page.get(page.size() - 1).id();
+                }
+                if (page.size() < PAGE) {
+                    Thread.sleep(intervalMillis);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("Live stream: reading the Since feed failed ({}); retrying", e.getMessage());
+                sleepQuietly();
+            }
+        }
+    }
+
+    private void sleepQuietly() {
+        try {
+            Thread.sleep(Math.max(intervalMillis, 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}

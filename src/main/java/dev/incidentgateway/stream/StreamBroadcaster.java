@@ -1,0 +1,209 @@
+package dev.incidentgateway.stream;
+
+import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
+import dev.incidentgateway.timeline.AppendListener;
+import dev.incidentgateway.timeline.TimelineEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The Broadcaster of the live stream: committed events, in commit (= id) order, fanned out to the open
+ * {@code GET /api/v1/stream} responses.
+ *
+ * <p><b>Why a shared ring, not a queue per client.</b> Events are published once into one bounded ring of the
+ * newest {@code capacity} events; each subscriber only holds a cursor into it. Publishing costs the writer thread
+ * one array store per event and one wake-up per Vert.x event loop (not per client), and an event is rendered as
+ * an SSE frame once, lazily, for all clients. A subscriber may lag at most {@code capacity} events behind the
+ * newest (its bounded buffer): one that falls further behind (it stopped reading, so its socket and Vert.x write
+ * queue are full) finds its next event overwritten and is disconnected; it resumes with its last id.
+ *
+ * <p>Fed by {@link #afterCommit} (the writer's after-commit hook: this process's commits) or by a
+ * {@link StoreTail} (the store's Since feed: every instance's commits), never both, so the ring stays in id order.
+ */
+public final class StreamBroadcaster implements AppendListener, AutoCloseable {
+    /** One published event and its SSE frame, rendered on first use (by whichever event loop needs it first). */
+    static final class Frame {
+        final long seq;
+        final TimelineEvent event;
+        private volatile Buffer bytes;
+
+        Frame(long seq, TimelineEvent event) {
+            this.seq = seq;
+            this.event = event;
+        }
+
+        Buffer bytes(TimelineCloudEventMapper mapper) {
+            Buffer b = bytes;
+            if (b == null) {
+                b = render(event, mapper);
+                bytes = b; // a race renders twice, identical bytes
+            }
+            return b;
+        }
+    }
+
+    private final AtomicReferenceArray<Frame> ring;
+    private final int mask;
+    private final TimelineCloudEventMapper mapper;
+    private final boolean hooked;
+    private final MeterRegistry meters;
+    private final Map<Context, LoopGroup> groups = new ConcurrentHashMap<>();
+    private final AtomicInteger subscribers = new AtomicInteger();
+    private final long heartbeatMillis;
+    /** Number of events ever published = the sequence number the next one gets. Written by one thread only. */
+    private volatile long published;
+
+    /**
+     * @param capacity   events kept for subscribers that lag (rounded up to a power of two)
+     * @param fromCommit true: fed by {@link #afterCommit}; false: by {@link #publish} from a {@link StoreTail}
+     */
+    public StreamBroadcaster(int capacity, boolean fromCommit, long heartbeatMillis, TimelineCloudEventMapper mapper,
+                             MeterRegistry meters) {
+        int size = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
+        this.ring = new AtomicReferenceArray<>(size);
+        this.mask = size - 1;
+        this.hooked = fromCommit;
+        this.heartbeatMillis = heartbeatMillis;
+        this.mapper = mapper;
+        this.meters = meters;
+        meters.gauge("gateway.stream.subscribers", subscribers);
+    }
+
+    @Override
+    public void afterCommit(List<TimelineEvent> events) {
+        if (hooked) {
+            publish(events);
+        }
+    }
+
+    /** Adds committed events, in id order, after all published before. One publishing thread at a time. */
+    public void publish(List<TimelineEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        long seq = published;
+        for (TimelineEvent e : events) {
+            ring.set((int) (seq & mask), new Frame(seq, e));
+            seq++;
+            published = seq; // after the frame: a reader that sees the count sees the frame
+        }
+        groups.values().forEach(LoopGroup::wake);
+        meters.counter("gateway.stream.published").increment(events.size());
+    }
+
+    long published() {
+        return published;
+    }
+
+    /** The sequence of the oldest frame the ring still holds. */
+    long oldestHeld() {
+        return Math.max(0, published - (mask + 1L));
+    }
+
+    /** The frame of sequence {@code seq}, or null when it was overwritten (the reader lagged too far). */
+    Frame frame(long seq) {
+        Frame f = ring.get((int) (seq & mask));
+        return f != null && f.seq == seq ? f : null;
+    }
+
+    TimelineCloudEventMapper mapper() {
+        return mapper;
+    }
+
+    MeterRegistry meters() {
+        return meters;
+    }
+
+    /** Counts a new subscriber unless {@code max} are open; false when full. */
+    boolean reserve(int max) {
+        if (subscribers.incrementAndGet() > max) {
+            subscribers.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void release() {
+        subscribers.decrementAndGet();
+    }
+
+    public int subscriberCount() {
+        return subscribers.get();
+    }
+
+    /** The group of the event loop {@code context}; called on that loop. */
+    LoopGroup group(Context context) {
+        return groups.computeIfAbsent(context, c -> new LoopGroup(c, heartbeatMillis));
+    }
+
+    /** Ends every open stream (shutdown): clients reconnect, to another instance or after the restart. */
+    @Override
+    public void close() {
+        groups.values().forEach(LoopGroup::closeAll);
+    }
+
+    static Buffer render(TimelineEvent e, TimelineCloudEventMapper mapper) {
+        byte[] json = mapper.serialize(e); // compact JSON: no raw line breaks inside a data: line
+        Buffer b = Buffer.buffer(json.length + 80);
+        b.appendString("id: " + e.id() + "\nevent: " + e.type().wireName() + "\ndata: ", "UTF-8");
+        b.appendBytes(json);
+        b.appendBytes("\n\n".getBytes(StandardCharsets.UTF_8));
+        return b;
+    }
+
+    /**
+     * The subscribers served by one Vert.x event loop. Only that loop touches the list; publishers only schedule
+     * one pump of the whole group (at most one pending at a time), and a timer there sends the heartbeats.
+     */
+    static final class LoopGroup {
+        private static final Buffer HEARTBEAT = Buffer.buffer(": heartbeat\n\n");
+        private final Context context;
+        private final List<StreamSubscriber> members = new ArrayList<>();
+        private final java.util.concurrent.atomic.AtomicBoolean scheduled = new java.util.concurrent.atomic.AtomicBoolean();
+
+        LoopGroup(Context context, long heartbeatMillis) {
+            this.context = context;
+            context.owner().setPeriodic(heartbeatMillis, heartbeatMillis, t -> context.runOnContext(v -> heartbeat()));
+        }
+
+        void add(StreamSubscriber s) {
+            members.add(s);
+        }
+
+        void remove(StreamSubscriber s) {
+            members.remove(s);
+        }
+
+        void wake() {
+            if (scheduled.compareAndSet(false, true)) {
+                context.runOnContext(v -> pumpAll());
+            }
+        }
+
+        private void pumpAll() {
+            scheduled.set(false); // first: a publish from now on schedules another pass
+            for (StreamSubscriber s : List.copyOf(members)) {
+                s.pump();
+            }
+        }
+
+        private void heartbeat() {
+            for (StreamSubscriber s : List.copyOf(members)) {
+                s.heartbeat(HEARTBEAT);
+            }
+        }
+
+        void closeAll() {
+            context.runOnContext(v -> List.copyOf(members).forEach(StreamSubscriber::end));
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.incidentgateway.stream;
+
+import dev.incidentgateway.api.ApiAuthPolicyFactory;
+import dev.incidentgateway.api.ApiProblem;
+import dev.incidentgateway.api.IncidentRequestParser;
+import dev.incidentgateway.api.ProblemMapper;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.TimelineStore;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /api/v1/stream}: Server-Sent Events, served on the Vert.x event loop rather than as a Camel route,
+ * because a Camel platform-http exchange holds a worker thread until it writes one whole response, and an open
+ * stream must hold no thread at all. Authorization is still the API's: the same {@link ApiAuthPolicyFactory}
+ * decision (route table, credentials, scope {@code read}, rate limit, problem bodies), run off the event loop.
+ */
+public final class StreamHttpHandler implements Handler<RoutingContext> {
+    public static final String PATH = "/api/v1/stream";
+    private static final Pattern ULID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{26}");
+
+    private final ApiAuthPolicyFactory auth;
+    private final StreamBroadcaster broadcaster;
+    private final TimelineStore store;
+    private final int maxSubscribers;
+
+    public StreamHttpHandler(ApiAuthPolicyFactory auth, StreamBroadcaster broadcaster, TimelineStore store, int maxSubscribers) {
+        this.auth = auth;
+        this.broadcaster = broadcaster;
+        this.store = store;
+        this.maxSubscribers = maxSubscribers;
+    }
+
+    /** A request checked off the event loop: refused, or the stream to open. */
+    private record Checked(ApiProblem refusal, StreamFilter filter, String after) {
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        String authorization = request.getHeader("Authorization");
+        ctx.vertx().executeBlocking(() -> check(authorization, request), false).onComplete(checked -> {
+            if (checked.failed()) {
+                refuse(ctx, new ApiProblem(503, "stream-unavailable", "Stream unavailable",
+                        "The stream cannot be opened right now; retry shortly.", null, Map.of("Retry-After", "1")));
+            } else if (checked.result().refusal() != null) {
+                refuse(ctx, checked.result().refusal());
+            } else {
+                open(ctx, checked.result().filter(), checked.result().after());
+            }
+        });
+    }
+
+    /**
+     * Authorization first (a caller without a credential learns nothing about the parameters), then the parameters.
+     * Without a Last-Event-ID the stream starts after the newest event committed now: the same path as a resume, so
+     * whichever way the broadcaster is fed (commit hook or Since-feed tail) a new stream gets exactly the events
+     * committed after it was requested.
+     */
+    private Checked check(String authorization, HttpServerRequest request) {
+        ApiAuthPolicyFactory.Decision decision = auth.decide(PATH, "GET", authorization);
+        if (decision.refusal() != null) {
+            auth.countRefusal(decision.refusal());
+            return new Checked(decision.refusal(), null, null);
+        }
+        try {
+            StreamFilter filter = filter(request);
+            String after = lastEventId(request);
+            return new Checked(null, filter, after != null ? after : store.newestEventId().orElse(null));
+        } catch (ApiProblem badInput) {
+            return new Checked(badInput, null, null);
+        }
+    }
+
+    private void open(RoutingContext ctx, StreamFilter filter, String lastEventId) {
+        if (ctx.response().closed()) {
+            return;
+        }
+        if (!broadcaster.reserve(maxSubscribers)) {
+            refuse(ctx, new ApiProblem(503, "too-many-streams", "Too many streams", "This gateway serves " + maxSubscribers
+                    + " live streams at most (GATEWAY_STREAM_MAX_SUBSCRIBERS); retry shortly or use another instance.",
+                    null, Map.of("Retry-After", "5")));
+            return;
+        }
+        HttpServerResponse response = ctx.response()
+                .setStatusCode(200)
+                .setChunked(true)
+                .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                .putHeader("Cache-Control", "no-store")
+                .putHeader("X-Accel-Buffering", "no"); // reverse proxies must pass each event on at once
+        response.write(Buffer.buffer(": stream open\n\n")); // sends the head now: the client knows it is subscribed
+        new StreamSubscriber(broadcaster, broadcaster.group(ctx.vertx().getOrCreateContext()), response, filter, store,
+                ctx.vertx(), lastEventId).start();
+    }
+
+    static StreamFilter filter(HttpServerRequest request) {
+        String incident = request.getParam("incident");
+        if (incident != null && incident.isEmpty()) {
+            incident = null;
+        }
+        if (incident != null && !IncidentRequestParser.INCIDENT_ID.matcher(incident).matches()) {
+            throw ApiProblem.invalidField("incident", "incident must be an incident id like INC-42");
+        }
+        Set<EventType> types = EnumSet.noneOf(EventType.class);
+        String raw = request.getParam("types");
+        if (raw != null && !raw.isBlank()) {
+            for (String name : raw.split(",")) {
+                Optional<EventType> type = EventType.fromWire(name.trim());
+                if (type.isEmpty()) {
+                    throw ApiProblem.invalidField("types", "types must be a comma-separated list of event types ("
+                            + String.join(", ", java.util.Arrays.stream(EventType.values()).map(EventType::wireName).toList())
+                            + "); '" + name.trim() + "' is not one");
+                }
+                types.add(type.get());
+            }
+        }
+        return new StreamFilter(incident, types);
+    }
+
+    /** The id to resume after: the {@code Last-Event-ID} header (what EventSource sends), else {@code ?after=}. */
+    static String lastEventId(HttpServerRequest request) {
+        String header = request.getHeader("Last-Event-ID");
+        if (header != null && !header.isBlank()) {
+            return checkedId("Last-Event-ID", header.trim());
+        }
+        String after = request.getParam("after");
+        return after == null || after.isEmpty() ? null : checkedId("after", after);
+    }
+
+    private static String checkedId(String field, String id) {
+        if (!ULID.matcher(id).matches()) {
+            throw ApiProblem.invalidField(field, field + " must be an event id (a 26-character ULID)");
+        }
+        return id;
+    }
+
+    private void refuse(RoutingContext ctx, ApiProblem problem) {
+        HttpServerResponse response = ctx.response();
+        if (response.closed() || response.ended()) {
+            return;
+        }
+        response.setStatusCode(problem.status()).putHeader("Content-Type", ProblemMapper.CONTENT_TYPE);
+        problem.headers().forEach(response::putHeader);
+        response.end(Buffer.buffer(auth.render(problem, ctx.request().path())));
+    }
+}

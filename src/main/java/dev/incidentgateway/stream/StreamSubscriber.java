@@ -1,0 +1,205 @@
+package dev.incidentgateway.stream;
+
+import dev.incidentgateway.timeline.TimelineEvent;
+import dev.incidentgateway.timeline.TimelineStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * One open {@code GET /api/v1/stream} response. Everything here runs on the event loop of its connection; the
+ * store is read on a worker thread ({@code executeBlocking}), one page at a time, never holding a thread while
+ * waiting for the client.
+ *
+ * <p><b>No gap, no duplicate.</b> The subscriber takes its cursor into the broadcaster's ring <em>before</em> it
+ * reads the store: every event published before that point was committed before it, so the store replay (after
+ * the client's last id) has it; every event committed later is published at or after the cursor. Replay pages
+ * until the store has no more, or until it reaches the first live event; then live frames with an id at or
+ * below the last replayed one are skipped. Ids are assigned in commit order (TimelineWriter), so the ring and
+ * the store agree on the order.
+ */
+final class StreamSubscriber {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamSubscriber.class);
+    static final int REPLAY_PAGE = 500;
+    /** Bytes gathered into one write: fewer, larger writes when a subscriber catches up. */
+    private static final int WRITE_CHUNK = 64 * 1024;
+
+    private final StreamBroadcaster broadcaster;
+    private final StreamBroadcaster.LoopGroup group;
+    private final HttpServerResponse response;
+    private final StreamFilter filter;
+    private final TimelineStore store;
+    private final Vertx vertx;
+    /** Next ring sequence to look at. */
+    private long cursor;
+    /** The newest event id sent or passed over (filtered out); later frames at or below it are duplicates. */
+    private String position;
+    private boolean live;
+    private boolean ended;
+
+    StreamSubscriber(StreamBroadcaster broadcaster, StreamBroadcaster.LoopGroup group, HttpServerResponse response,
+                     StreamFilter filter, TimelineStore store, Vertx vertx, String lastEventId) {
+        this.broadcaster = broadcaster;
+        this.group = group;
+        this.response = response;
+        this.filter = filter;
+        this.store = store;
+        this.vertx = vertx;
+        this.position = lastEventId;
+    }
+
+    /** Registers (cursor first), then replays after the client's last id if it sent one, then goes live. */
+    void start() {
+        cursor = broadcaster.published();
+        group.add(this);
+        response.drainHandler(v -> resume());
+        response.closeHandler(v -> gone());
+        response.exceptionHandler(e -> gone());
+        if (position == null) {
+            live = true;
+            pump();
+        } else {
+            replayPage();
+        }
+    }
+
+    private void resume() {
+        if (live) {
+            pump();
+        } else {
+            replayPage();
+        }
+    }
+
+    private void replayPage() {
+        if (ended || response.writeQueueFull()) {
+            return; // the drain handler calls back
+        }
+        String after = position;
+        vertx.executeBlocking(() -> store.since(after, REPLAY_PAGE), false).onComplete(read -> {
+            if (ended) {
+                return;
+            }
+            if (read.failed()) {
+                LOG.debug("Stream replay failed; closing the stream so the client resumes", read.cause());
+                drop("replay-failed");
+                return;
+            }
+            List<TimelineEvent> page = read.result();
+            Buffer out = Buffer.buffer();
+            for (TimelineEvent e : page) {
+                if (filter.accepts(e.incidentId(), e.type())) {
+                    out.appendBuffer(StreamBroadcaster.render(e, broadcaster.mapper()));
+                }
+                position = e.id();
+            }
+            if (out.length() > 0) {
+                response.write(out);
+            }
+            if (page.size() < REPLAY_PAGE || reachedLive()) {
+                live = true;
+                pump();
+            } else {
+                replayPage();
+            }
+        });
+    }
+
+    /**
+     * True once the replay reached the first live event still in the ring. While a long replay runs, the ring may
+     * move past the registration point: the cursor then moves to the oldest frame still held (everything before
+     * it is committed, so the store replay covers it) rather than dropping the client.
+     */
+    private boolean reachedLive() {
+        while (cursor < broadcaster.published()) {
+            StreamBroadcaster.Frame first = broadcaster.frame(cursor);
+            if (first != null) {
+                return first.event.id().compareTo(position) <= 0;
+            }
+            cursor = Math.max(cursor + 1, broadcaster.oldestHeld());
+        }
+        return false;
+    }
+
+    /** Sends the published frames this subscriber has not seen, until caught up or its write queue is full. */
+    void pump() {
+        if (!live || ended) {
+            return;
+        }
+        if (cursor < broadcaster.published() && broadcaster.frame(cursor) == null) {
+            drop("overflow"); // it lagged more than the ring holds (stopped reading): it resumes with its last id
+            return;
+        }
+        if (response.writeQueueFull()) {
+            return; // the client is not keeping up: wait for the drain handler, the ring holds what comes meanwhile
+        }
+        Buffer out = Buffer.buffer();
+        long end = broadcaster.published();
+        while (cursor < end) {
+            StreamBroadcaster.Frame f = broadcaster.frame(cursor);
+            if (f == null) {
+                flush(out);
+                drop("overflow"); // lagged more than the ring holds: it resumes with its last id
+                return;
+            }
+            cursor++;
+            TimelineEvent e = f.event;
+            if (position != null && e.id().compareTo(position) <= 0) {
+                continue; // already replayed from the store
+            }
+            position = e.id();
+            if (filter.accepts(e.incidentId(), e.type())) {
+                out.appendBuffer(f.bytes(broadcaster.mapper()));
+            }
+            if (out.length() >= WRITE_CHUNK) {
+                flush(out);
+                out = Buffer.buffer();
+                if (response.writeQueueFull()) {
+                    return; // the drain handler resumes
+                }
+            }
+            if (cursor == end) {
+                end = broadcaster.published();
+            }
+        }
+        flush(out);
+    }
+
+    private void flush(Buffer out) {
+        if (out.length() > 0 && !ended) {
+            response.write(out);
+        }
+    }
+
+    void heartbeat(Buffer comment) {
+        if (!ended && !response.writeQueueFull()) {
+            response.write(comment);
+        }
+    }
+
+    /** Ends the response cleanly (shutdown). */
+    void end() {
+        if (!ended) {
+            gone();
+            response.end();
+        }
+    }
+
+    private void drop(String reason) {
+        broadcaster.meters().counter("gateway.stream.dropped", "reason", reason).increment();
+        gone();
+        response.reset(); // closes the connection: the client sees the stream cut and resumes with its last id
+    }
+
+    private void gone() {
+        if (!ended) {
+            ended = true;
+            group.remove(this);
+            broadcaster.release();
+        }
+    }
+}
