@@ -188,6 +188,13 @@ public final class GatewayConfig {
     public static final ConfigKey<String> CHAT_WEBHOOK_MIN_SEVERITY = ConfigKey.matching("chat.minSeverity",
             "CHAT_WEBHOOK_MIN_SEVERITY", "sev4", "sev[1-4]", "sev1..sev4", "The chat target posts incidents of this severity and above.");
 
+    // Issue 12, SLA clocks (sla/SlaTracker, routes/sla-tracker.camel.yaml).
+    public static final ConfigKey<String> SLA_FILE = ConfigKey.string("sla.file", "GATEWAY_SLA_FILE", "",
+            "SLA policy file (per severity: acknowledge, mitigate and resolve targets, warning threshold, business hours). "
+                    + "Empty: ./config/sla.yaml if present, else the copy shipped in the jar. A bad file stops the start, naming the key.");
+    public static final ConfigKey<Integer> SLA_SCAN_INTERVAL_MS = ConfigKey.integer("sla.scanIntervalMs", "GATEWAY_SLA_SCAN_INTERVAL_MS",
+            30_000, 1_000, 3_600_000, "How often the SLA tracker recomputes the open incidents' clocks and records due warnings and breaches.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
             OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
@@ -199,7 +206,8 @@ public final class GatewayConfig {
             HTTP_MAX_INFLIGHT, HTTP_READ_TIMEOUT_S, HTTP_IDLE_TIMEOUT_S, WEBHOOK_RATE_PER_S, WEBHOOK_RATE_BURST, API_RATE_PER_S, API_RATE_BURST,
             SHUTDOWN_TIMEOUT_S,
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, KAFKA_SOURCE_TOPIC, KAFKA_SOURCE_GROUP, KAFKA_SOURCE_DLQ_TOPIC,
-            CHAT_WEBHOOK_URL, CHAT_WEBHOOK_EVENTS, CHAT_WEBHOOK_MIN_SEVERITY);
+            CHAT_WEBHOOK_URL, CHAT_WEBHOOK_EVENTS, CHAT_WEBHOOK_MIN_SEVERITY,
+            SLA_FILE, SLA_SCAN_INTERVAL_MS);
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +23,8 @@ import java.time.Instant;
  * @param warningReached whether the clock passed the warning threshold while running (a warning note is due)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SlaClock(SlaTarget target, State state, Duration goal, Instant startedAt, Instant dueAt, Instant warningAt,
-                       Duration elapsed, Instant completedAt, Instant metAt, Instant breachedAt,
+public record SlaClock(SlaTarget target, State state, @JsonSerialize(using = ToStringSerializer.class) Duration goal, Instant startedAt, Instant dueAt, Instant warningAt,
+                       @JsonSerialize(using = ToStringSerializer.class) Duration elapsed, Instant completedAt, Instant metAt, Instant breachedAt,
                        @JsonIgnore boolean warningReached) {
 
     /** The clock's state; wire names as in the API. */
@@ -37,6 +39,7 @@ public record SlaClock(SlaTarget target, State state, Duration goal, Instant sta
 
     /** Goal minus elapsed: negative once breached. */
     @JsonProperty("remaining")
+    @JsonSerialize(using = ToStringSerializer.class)
     public Duration remaining() {
         return goal.minus(elapsed);
     }
