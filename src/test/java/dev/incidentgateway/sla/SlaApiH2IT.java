@@ -1,0 +1,71 @@
+package dev.incidentgateway.sla;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.Gateway;
+import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.testsupport.GatewayFixture;
+import dev.incidentgateway.testsupport.HttpApi;
+import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.Severity;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The SLA clocks in a running gateway (H2): GATEWAY_SLA_FILE is read, GET /api/v1/incidents/{id}/sla answers the
+ * states, the shipped tracker route records a breach that was already due at start, and a bad file stops the start
+ * naming the key.
+ */
+class SlaApiH2IT {
+    private static Path slaFile(String yaml) throws Exception {
+        Path file = Files.createTempFile("sla-", ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void answersTheClocksAndRecordsADueBreach() throws Exception {
+        Path file = slaFile("severities:\n  sev1: {acknowledge: 10m, resolve: 4h}\n");
+        try (GatewayFixture fixture = GatewayFixture.start(TestStore.Kind.H2, Map.of("GATEWAY_SLA_FILE", file.toString()))) {
+            fixture.gateway().store().append(NewEvent.builder(EventType.DECLARE, "alice").incident("INC-900").title("api down")
+                    .severity(Severity.SEV1).eventTime(Instant.now().minus(Duration.ofMinutes(20))).build());
+            HttpApi.Response r = fixture.http().get("/api/v1/incidents/INC-900/sla");
+            assertThat(r.status()).isEqualTo(200);
+            JsonNode body = r.json();
+            assertThat(body.path("severity").asText()).isEqualTo("sev1");
+            JsonNode ack = body.path("targets").get(0);
+            assertThat(ack.path("target").asText()).isEqualTo("acknowledge");
+            assertThat(ack.path("state").asText()).isEqualTo("breached");
+            assertThat(ack.path("goal").asText()).isEqualTo("PT10M");
+            assertThat(ack.path("breachedAt").asText()).isNotEmpty();
+            assertThat(ack.path("remainingSeconds").asLong()).isNegative();
+            JsonNode resolve = body.path("targets").get(1);
+            assertThat(resolve.path("state").asText()).isEqualTo("running");
+            assertThat(resolve.has("dueAt")).isTrue();
+            assertThat(fixture.http().get("/api/v1/incidents/INC-901/sla").status()).isEqualTo(404);
+            assertThat(fixture.http().withBearer("nope").get("/api/v1/incidents/INC-900/sla").status()).isEqualTo(401);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(fixture.http()
+                    .get("/api/v1/incidents/INC-900/timeline").json().path("events").findValues("kind"))
+                    .extracting(JsonNode::asText).contains("sla_breach", "sla_warning"));
+        }
+    }
+
+    @Test
+    void aBadPolicyFileStopsTheStartNamingTheKey() throws Exception {
+        Path file = slaFile("severities:\n  sev2: {acknowledge: 15 minutes}\n");
+        try (TestStore store = TestStore.create(TestStore.Kind.H2)) {
+            assertThatThrownBy(() -> Gateway.create(store.config(Map.of("GATEWAY_SLA_FILE", file.toString()))))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("severities.sev2.acknowledge");
+        }
+    }
+}
