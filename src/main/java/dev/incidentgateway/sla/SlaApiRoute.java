@@ -6,10 +6,12 @@ import org.apache.camel.builder.RouteBuilder;
 /** Binds the SLA API (scope read, by the route access policy's GET rule for /api/v1/). */
 public final class SlaApiRoute extends RouteBuilder {
     private final SlaApi api;
+    private final SlaReport report;
     private final ApiEndpoint.Settings endpoints;
 
-    public SlaApiRoute(SlaApi api, ApiEndpoint.Settings endpoints) {
+    public SlaApiRoute(SlaApi api, SlaReport report, ApiEndpoint.Settings endpoints) {
         this.api = api;
+        this.report = report;
         this.endpoints = endpoints;
     }
 
@@ -17,5 +19,7 @@ public final class SlaApiRoute extends RouteBuilder {
     public void configure() {
         from("platform-http:/api/v1/incidents/{id}/sla?httpMethodRestrict=GET").routeId("api-incident-sla")
                 .process(endpoints.read(api::incidentSla));
+        from("platform-http:/api/v1/reports/sla?httpMethodRestrict=GET").routeId("api-report-sla")
+                .process(endpoints.read(report::report));
     }
 }

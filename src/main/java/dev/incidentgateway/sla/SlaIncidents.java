@@ -18,13 +18,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The store reads of the SLA tracker: bounded pages of incidents by id, and one incident's whole timeline. */
-final class SlaIncidents {
+public final class SlaIncidents {
     static final int PAGE = 500;
     private static final int TIMELINE_PAGE = 1000;
 
     private final TimelineStore store;
 
-    SlaIncidents(TimelineStore store) {
+    public SlaIncidents(TimelineStore store) {
         this.store = store;
     }
 
@@ -39,16 +39,34 @@ final class SlaIncidents {
             ps.setString(3, IncidentStatus.ACKNOWLEDGED.wireName());
             ps.setString(4, IncidentStatus.MITIGATED.wireName());
             ps.setObject(5, OffsetDateTime.ofInstant(resolvedSince, ZoneOffset.UTC));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Incident(rs.getString(1), null, Severity.fromWire(rs.getString(2)).orElse(Severity.DEFAULT),
-                            IncidentStatus.fromWire(rs.getString(3)).orElse(null), null, null, null, null, null, null, null, 0, null, 0));
-                }
-            }
+            readInto(ps, out);
         } catch (SQLException e) {
             throw new StoreUnavailableException("the store could not list incidents for the SLA tracker", e);
         }
         return out;
+    }
+
+    /** Incidents declared in [{@code from}, {@code to}), at most {@code limit}, oldest first. */
+    List<Incident> declaredBetween(Instant from, Instant to, int limit) {
+        String sql = "SELECT id, severity, status FROM incidents WHERE declared_at >= ? AND declared_at < ? ORDER BY declared_at, id LIMIT " + limit;
+        List<Incident> out = new ArrayList<>();
+        try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+            ps.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+            readInto(ps, out);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the store could not list incidents for the SLA report", e);
+        }
+        return out;
+    }
+
+    private static void readInto(PreparedStatement ps, List<Incident> out) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Incident(rs.getString(1), null, Severity.fromWire(rs.getString(2)).orElse(Severity.DEFAULT),
+                        IncidentStatus.fromWire(rs.getString(3)).orElse(null), null, null, null, null, null, null, null, 0, null, 0));
+            }
+        }
     }
 
     List<TimelineEvent> timeline(String incidentId) {

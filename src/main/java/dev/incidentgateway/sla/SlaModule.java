@@ -22,11 +22,12 @@ public final class SlaModule {
         return new SlaModule(SlaPolicyFile.load(config.get(GatewayConfig.SLA_FILE), GatewayConfig.SLA_FILE.env()));
     }
 
-    /** Binds {@value SlaTracker#BEAN} (run by routes/sla-tracker.camel.yaml) and adds GET /api/v1/incidents/{id}/sla. */
+    /** Binds {@value SlaTracker#BEAN} (run by routes/sla-tracker.camel.yaml) and adds GET /api/v1/incidents/{id}/sla and /api/v1/reports/sla. */
     public void install(Main main, TimelineStore store, MeterRegistry meters, ObjectMapper json, ApiEndpoint.Settings endpoints,
                         Clock clock) {
         SlaTracker tracker = new SlaTracker(store, policies, clock, meters);
         main.bind(SlaTracker.BEAN, tracker);
-        main.configure().addRoutesBuilder(new SlaApiRoute(new SlaApi(store, tracker, json), endpoints));
+        main.configure().addRoutesBuilder(new SlaApiRoute(new SlaApi(store, tracker, json),
+                new SlaReport(new SlaIncidents(store), policies, clock, json), endpoints));
     }
 }

@@ -57,6 +57,22 @@ class SlaApiH2IT {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(fixture.http()
                     .get("/api/v1/incidents/INC-900/timeline").json().path("events").findValues("kind"))
                     .extracting(JsonNode::asText).contains("sla_breach", "sla_warning"));
+
+            Instant declared = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            fixture.gateway().store().append(NewEvent.builder(EventType.DECLARE, "alice").incident("INC-902").title("slow")
+                    .severity(Severity.SEV1).eventTime(declared).build());
+            fixture.gateway().store().append(NewEvent.builder(EventType.ACK, "bob").incident("INC-902")
+                    .eventTime(declared.plus(Duration.ofMinutes(5))).build());
+            JsonNode report = fixture.http().get("/api/v1/reports/sla?from=" + declared.minus(Duration.ofHours(1))).json();
+            JsonNode sev1 = report.path("severities").path("sev1");
+            assertThat(sev1.path("incidents").asInt()).isEqualTo(2);
+            assertThat(sev1.path("mtta").path("count").asInt()).isEqualTo(1);
+            assertThat(sev1.path("mtta").path("medianSeconds").asLong()).isEqualTo(300);
+            assertThat(sev1.path("breaches").path("acknowledge").asInt()).isEqualTo(1); // INC-900 only
+            assertThat(sev1.path("breaches").path("resolve").asInt()).isZero();
+            HttpApi.Response bad = fixture.http().get("/api/v1/reports/sla?from=yesterday");
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.body()).contains("from");
         }
     }
 
