@@ -70,6 +70,9 @@ class SlaApiH2IT {
             assertThat(sev1.path("mtta").path("medianSeconds").asLong()).isEqualTo(300);
             assertThat(sev1.path("breaches").path("acknowledge").asInt()).isEqualTo(1); // INC-900 only
             assertThat(sev1.path("breaches").path("resolve").asInt()).isZero();
+            String metrics = fixture.http().get("/metrics").body();
+            assertThat(metrics).contains("gateway_sla_time_to_acknowledge_seconds_count{severity=\"sev1\"} 1")
+                    .contains("gateway_sla_breaches_total{severity=\"sev1\",target=\"acknowledge\"} 1.0");
             HttpApi.Response bad = fixture.http().get("/api/v1/reports/sla?from=yesterday");
             assertThat(bad.status()).isEqualTo(400);
             assertThat(bad.body()).contains("from");
