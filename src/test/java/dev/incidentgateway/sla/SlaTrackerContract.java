@@ -69,7 +69,9 @@ abstract class SlaTrackerContract {
             GatewayConfig config = testStore.config();
             dataSource = StoreFactory.openAndMigrate(config);
             store = newStore(config);
-            secondInstance = newStore(config); // its own writer: appends race as two gateways' would
+            // PostgreSQL: a second writer, as a second gateway on the same database (the append lock serializes them).
+            // H2 is embedded: one gateway owns the file, so the second tracker shares its writer.
+            secondInstance = kind() == TestStore.Kind.POSTGRESQL ? newStore(config) : store;
         }
     }
 
@@ -82,7 +84,9 @@ abstract class SlaTrackerContract {
     static void closeStore() {
         if (store != null) {
             store.close();
-            secondInstance.close();
+            if (secondInstance != store) {
+                secondInstance.close();
+            }
             dataSource.close();
             testStore.close();
         }
