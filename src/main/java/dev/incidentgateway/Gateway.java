@@ -121,6 +121,7 @@ public final class Gateway implements AutoCloseable {
         String typePrefix = config.get(GatewayConfig.CE_TYPE_PREFIX);
         SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
         Optional<SSLContextParameters> tls = GatewayTls.load(config); // bad TLS files fail before the store opens
+        dev.incidentgateway.sla.SlaModule sla = dev.incidentgateway.sla.SlaModule.load(config); // issue 12: a bad sla.yaml fails here too
         this.https = tls.isPresent();
 
         this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config));
@@ -152,7 +153,8 @@ public final class Gateway implements AutoCloseable {
         this.webhookTokens = tokens;
         this.stream = LiveStream.create(config, typePrefix, json, meters); // issue 12: GET /api/v1/stream
         this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
-                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, audit.chainKey(), List.of(outbox.writer(), new ExternalRefRecorder(), stream.listener()))
+                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, audit.chainKey(), List.of(outbox.writer(), new ExternalRefRecorder(),
+                        stream.listener(), new dev.incidentgateway.sla.SlaMetrics(meters)))
                 .withAppendTimeout(Duration.ofMillis(config.get(GatewayConfig.APPEND_TIMEOUT_MS)))
                 .withHealthProbe(StoreHealthProbe.standard(dataSource)); // /health never waits on the database
 
@@ -181,6 +183,7 @@ public final class Gateway implements AutoCloseable {
         main.bind(WebhookSteps.BEAN, new WebhookSteps(webhookSources, KeyedRateLimiter.perKey(webhookRates),
                 new ApiRouteSteps(endpoints), json)); // the steps of routes/inbound/webhooks.camel.yaml
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, endpoints));
+        sla.install(main, store, meters, json, endpoints, Clock.systemUTC()); // SLA tracker bean + GET /api/v1/incidents/{id}/sla
         this.pollers = new SourcePollers(pollingSources.stream()
                 .map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC())).toList());
         main.bind(SourcePollers.BEAN, pollers); // run by routes/inbound/<name>-poller.camel.yaml

@@ -204,6 +204,12 @@ public final class GatewayConfig {
                     + "Streams do not count against GATEWAY_MAX_INFLIGHT.");
     public static final ConfigKey<Integer> STREAM_HEARTBEAT_S = ConfigKey.integer("stream.heartbeatSeconds", "GATEWAY_STREAM_HEARTBEAT_S",
             15, 1, 3600, "A comment line sent on every open stream this often, so proxies and clients see the connection alive.");
+    // Issue 12, SLA clocks (sla/SlaTracker, routes/sla-tracker.camel.yaml).
+    public static final ConfigKey<String> SLA_FILE = ConfigKey.string("sla.file", "GATEWAY_SLA_FILE", "",
+            "SLA policy file (per severity: acknowledge, mitigate and resolve targets, warning threshold, business hours). "
+                    + "Empty: ./config/sla.yaml if present, else the copy shipped in the jar. A bad file stops the start, naming the key.");
+    public static final ConfigKey<Integer> SLA_SCAN_INTERVAL_MS = ConfigKey.integer("sla.scanIntervalMs", "GATEWAY_SLA_SCAN_INTERVAL_MS",
+            30_000, 1_000, 3_600_000, "How often the SLA tracker recomputes the open incidents' clocks and records due warnings and breaches.");
 
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
@@ -217,7 +223,8 @@ public final class GatewayConfig {
             SHUTDOWN_TIMEOUT_S,
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, KAFKA_SOURCE_TOPIC, KAFKA_SOURCE_GROUP, KAFKA_SOURCE_DLQ_TOPIC,
             CHAT_WEBHOOK_URL, CHAT_WEBHOOK_EVENTS, CHAT_WEBHOOK_MIN_SEVERITY,
-            STREAM_SOURCE, STREAM_POLL_MS, STREAM_BUFFER_EVENTS, STREAM_MAX_SUBSCRIBERS, STREAM_HEARTBEAT_S);
+            STREAM_SOURCE, STREAM_POLL_MS, STREAM_BUFFER_EVENTS, STREAM_MAX_SUBSCRIBERS, STREAM_HEARTBEAT_S,
+            SLA_FILE, SLA_SCAN_INTERVAL_MS);
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;

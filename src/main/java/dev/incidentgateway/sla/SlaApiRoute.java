@@ -1,0 +1,25 @@
+package dev.incidentgateway.sla;
+
+import dev.incidentgateway.api.ApiEndpoint;
+import org.apache.camel.builder.RouteBuilder;
+
+/** Binds the SLA API (scope read, by the route access policy's GET rule for /api/v1/). */
+public final class SlaApiRoute extends RouteBuilder {
+    private final SlaApi api;
+    private final SlaReport report;
+    private final ApiEndpoint.Settings endpoints;
+
+    public SlaApiRoute(SlaApi api, SlaReport report, ApiEndpoint.Settings endpoints) {
+        this.api = api;
+        this.report = report;
+        this.endpoints = endpoints;
+    }
+
+    @Override
+    public void configure() {
+        from("platform-http:/api/v1/incidents/{id}/sla?httpMethodRestrict=GET").routeId("api-incident-sla")
+                .process(endpoints.read(api::incidentSla));
+        from("platform-http:/api/v1/reports/sla?httpMethodRestrict=GET").routeId("api-report-sla")
+                .process(endpoints.read(report::report));
+    }
+}

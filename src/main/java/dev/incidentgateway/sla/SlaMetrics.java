@@ -1,0 +1,62 @@
+package dev.incidentgateway.sla;
+
+import dev.incidentgateway.timeline.AppendListener;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.Incident;
+import dev.incidentgateway.timeline.TimelineEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Response-time histograms by severity ({@code gateway.sla.time_to_acknowledge|mitigate|resolve}, wall time from the
+ * declaration), observed on the append path: measured in the transaction (where the incident's view gives severity and
+ * declaration time) and recorded only once it committed. Acknowledge and mitigate count the first time; resolve counts
+ * every resolve (a reopened incident's next resolve is measured from the declaration again).
+ */
+public final class SlaMetrics implements AppendListener {
+    private final MeterRegistry meters;
+    /** Samples measured in a transaction, by event id, until its commit (one writer thread; a rollback leaves them to be replaced). */
+    private final Map<String, Sample> pending = new ConcurrentHashMap<>();
+
+    private record Sample(String name, String severity, Duration time) {
+    }
+
+    public SlaMetrics(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    @Override
+    public void inTransaction(Connection connection, List<TimelineEvent> events, Map<String, Incident> views) {
+        pending.clear();
+        for (TimelineEvent e : events) {
+            Incident v = views.get(e.incidentId());
+            if (v == null || v.declaredAt() == null) {
+                continue;
+            }
+            String name = e.type() == EventType.ACK ? "gateway.sla.time_to_acknowledge"
+                    : e.type() == EventType.MITIGATE && e.eventTime().equals(v.mitigatedAt()) ? "gateway.sla.time_to_mitigate"
+                    : e.type() == EventType.RESOLVE ? "gateway.sla.time_to_resolve" : null;
+            if (name != null) {
+                Duration time = Duration.between(v.declaredAt(), e.eventTime());
+                pending.put(e.id(), new Sample(name, v.severity().wireName(), time.isNegative() ? Duration.ZERO : time));
+            }
+        }
+    }
+
+    @Override
+    public void afterCommit(List<TimelineEvent> events) {
+        for (TimelineEvent e : events) {
+            Sample s = pending.remove(e.id());
+            if (s != null) {
+                Timer.builder(s.name()).description("Time from an incident's declaration to this response").tag("severity", s.severity())
+                        .publishPercentileHistogram().register(meters).record(s.time());
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.incidentgateway.sla;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.incidentgateway.api.ApiEndpoint;
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.timeline.TimelineStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.main.Main;
+
+import java.time.Clock;
+
+/** Wires the SLA clocks into the gateway: the policies (read and validated first), the tracker bean and the API route. */
+public final class SlaModule {
+    private final SlaPolicies policies;
+
+    private SlaModule(SlaPolicies policies) {
+        this.policies = policies;
+    }
+
+    /** Reads and validates the policy file; a bad one throws ConfigException naming the key, before anything starts. */
+    public static SlaModule load(GatewayConfig config) {
+        return new SlaModule(SlaPolicyFile.load(config.get(GatewayConfig.SLA_FILE), GatewayConfig.SLA_FILE.env()));
+    }
+
+    /** Binds {@value SlaTracker#BEAN} (run by routes/sla-tracker.camel.yaml) and adds GET /api/v1/incidents/{id}/sla and /api/v1/reports/sla. */
+    public void install(Main main, TimelineStore store, MeterRegistry meters, ObjectMapper json, ApiEndpoint.Settings endpoints,
+                        Clock clock) {
+        SlaTracker tracker = new SlaTracker(store, policies, clock, meters);
+        main.bind(SlaTracker.BEAN, tracker);
+        main.configure().addRoutesBuilder(new SlaApiRoute(new SlaApi(store, tracker, json),
+                new SlaReport(new SlaIncidents(store), policies, clock, json), endpoints));
+    }
+}

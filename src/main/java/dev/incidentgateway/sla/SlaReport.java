@@ -1,0 +1,125 @@
+package dev.incidentgateway.sla;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.api.ApiProblem;
+import dev.incidentgateway.api.ApiRequest;
+import dev.incidentgateway.api.ApiResponse;
+import dev.incidentgateway.timeline.Incident;
+import dev.incidentgateway.timeline.Severity;
+import dev.incidentgateway.timeline.TimelineEvent;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/v1/reports/sla?from=&to=}: for the incidents declared in [from, to) (default: the last 30 days), per
+ * severity the incident count, MTTA and MTTR (median and p90, wall-clock seconds from the declaration to the first
+ * acknowledge / the final resolve, with the same rules as the clocks) and how many targets are breached.
+ */
+public final class SlaReport {
+    /** Most incidents one report covers: a wider range is refused (400) rather than read unbounded. */
+    static final int MAX_INCIDENTS = 5_000;
+
+    private final SlaIncidents incidents;
+    private final SlaPolicies policies;
+    private final Clock clock;
+    private final ObjectMapper json;
+
+    public SlaReport(SlaIncidents incidents, SlaPolicies policies, Clock clock, ObjectMapper json) {
+        this.incidents = incidents;
+        this.policies = policies;
+        this.clock = clock;
+        this.json = json;
+    }
+
+    private static final class Bucket {
+        int incidents;
+        final List<Duration> toAck = new ArrayList<>();
+        final List<Duration> toResolve = new ArrayList<>();
+        final Map<SlaTarget, Integer> breaches = new EnumMap<>(SlaTarget.class);
+    }
+
+    public ApiResponse report(ApiRequest req) throws Exception {
+        Instant now = clock.instant();
+        Instant to = instant(req, "to", now);
+        Instant from = instant(req, "from", to.minus(Duration.ofDays(30)));
+        if (!from.isBefore(to)) {
+            throw ApiProblem.invalidField("from", "from must be before to");
+        }
+        List<Incident> declared = incidents.declaredBetween(from, to, MAX_INCIDENTS + 1);
+        if (declared.size() > MAX_INCIDENTS) {
+            throw ApiProblem.invalidField("from", "the range holds more than " + MAX_INCIDENTS + " incidents; narrow it");
+        }
+        Map<Severity, Bucket> buckets = new EnumMap<>(Severity.class);
+        for (Incident incident : declared) {
+            Bucket b = buckets.computeIfAbsent(incident.severity(), s -> new Bucket());
+            b.incidents++;
+            List<TimelineEvent> timeline = incidents.timeline(incident.id());
+            SlaPolicy policy = policies.of(incident.severity()).orElse(null);
+            // The clocks' rules without goals give the response times even for a severity without a policy.
+            SlaPolicy measure = new SlaPolicy(Map.of(SlaTarget.ACKNOWLEDGE, Duration.ofDays(36_500),
+                    SlaTarget.RESOLVE, Duration.ofDays(36_500)), 50, null);
+            for (SlaClock c : SlaCalculator.clocks(measure, timeline, now)) {
+                if (c.completedAt() != null) {
+                    (c.target() == SlaTarget.ACKNOWLEDGE ? b.toAck : b.toResolve).add(Duration.between(c.startedAt(), c.completedAt()));
+                }
+            }
+            if (policy != null) {
+                SlaCalculator.clocks(policy, timeline, now).stream().filter(SlaClock::breached)
+                        .forEach(c -> b.breaches.merge(c.target(), 1, Integer::sum));
+            }
+        }
+        ObjectNode body = json.createObjectNode();
+        body.put("from", from.toString());
+        body.put("to", to.toString());
+        ObjectNode bySeverity = body.putObject("severities");
+        buckets.forEach((severity, b) -> {
+            ObjectNode s = bySeverity.putObject(severity.wireName());
+            s.put("incidents", b.incidents);
+            s.set("mtta", stats(b.toAck));
+            s.set("mttr", stats(b.toResolve));
+            ObjectNode breaches = s.putObject("breaches");
+            for (SlaTarget t : SlaTarget.values()) {
+                breaches.put(t.wireName(), b.breaches.getOrDefault(t, 0));
+            }
+        });
+        return ApiResponse.json(200, json.writeValueAsBytes(body));
+    }
+
+    /** {count, medianSeconds, p90Seconds} by nearest rank; the times are null without samples. */
+    private ObjectNode stats(List<Duration> samples) {
+        ObjectNode out = json.createObjectNode();
+        List<Long> sorted = samples.stream().map(Duration::toSeconds).sorted().toList();
+        out.put("count", sorted.size());
+        out.put("medianSeconds", percentile(sorted, 50));
+        out.put("p90Seconds", percentile(sorted, 90));
+        return out;
+    }
+
+    static Long percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return null;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+
+    private static Instant instant(ApiRequest req, String name, Instant fallback) {
+        String raw = req.query(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(raw);
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.invalidField(name, name + " must be an ISO-8601 instant such as 2026-06-01T00:00:00Z");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.incidentgateway.sla;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.camel.TimelineHeaders;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.Incident;
+import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.TimelineEvent;
+import dev.incidentgateway.timeline.TimelineStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The SLA tracker: finds warnings and breaches that are due and not yet recorded, as {@code note} events for
+ * {@code timeline:append} (driven by {@code routes/sla-tracker.camel.yaml} on a timer).
+ *
+ * <p>Nothing is held in memory between scans: each scan recomputes every clock from the store with
+ * {@link SlaCalculator}, so a restart loses nothing and a breach that fell due while the gateway was down is found
+ * on the first scan. Each note carries a deterministic idempotency id ({@code sla:<incident>:<target>:<kind>} under
+ * principal {@value #PRINCIPAL}); the append takes a global lock and skips an id it has stored, so two trackers
+ * (instances) that find the same breach at once, or one whose clock went back and forth, record it exactly once.
+ */
+public final class SlaTracker {
+    public static final String BEAN = "slaTracker";
+    public static final String PRINCIPAL = "system:sla";
+    public static final String CE_SOURCE = "/sla";
+    public static final String WARNING = "sla_warning";
+    public static final String BREACH = "sla_breach";
+    private static final Logger LOG = LoggerFactory.getLogger(SlaTracker.class);
+    /** Resolved incidents are looked at this long after their resolve, for a breach that fell due just before it. */
+    static final Duration RESOLVED_LOOKBACK = Duration.ofDays(1);
+
+    private final SlaIncidents incidents;
+    private final SlaPolicies policies;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    public SlaTracker(TimelineStore store, SlaPolicies policies, Clock clock, MeterRegistry meters) {
+        this.incidents = new SlaIncidents(store);
+        this.policies = policies;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** The clocks of one incident now (empty when its severity has no policy). */
+    public List<SlaClock> clocks(Incident incident) {
+        return clocks(incident, incidents.timeline(incident.id()), clock.instant());
+    }
+
+    private List<SlaClock> clocks(Incident incident, List<TimelineEvent> timeline, Instant now) {
+        return policies.of(incident.severity()).map(p -> SlaCalculator.clocks(p, timeline, now)).orElse(List.of());
+    }
+
+    /**
+     * Every warning and breach due now and not yet in the store, as notes to append (a warning before its breach).
+     * Scans open incidents (and those resolved within a day) a bounded page at a time.
+     */
+    public List<NewEvent> dueNotes() {
+        if (policies.isEmpty()) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<NewEvent> due = new ArrayList<>();
+        String after = "";
+        List<Incident> page;
+        do {
+            page = incidents.openOrRecentlyResolved(after, now.minus(RESOLVED_LOOKBACK));
+            for (Incident incident : page) {
+                List<TimelineEvent> timeline = incidents.timeline(incident.id());
+                Set<String> recorded = timeline.stream().filter(e -> PRINCIPAL.equals(e.principal()) && e.type() == EventType.NOTE)
+                        .map(TimelineEvent::ceId).collect(Collectors.toSet());
+                for (SlaClock c : clocks(incident, timeline, now)) {
+                    if (c.warningReached()) {
+                        addIfNew(due, recorded, incident, c, WARNING);
+                    }
+                    if (c.breached()) {
+                        addIfNew(due, recorded, incident, c, BREACH);
+                    }
+                }
+                after = incident.id();
+            }
+        } while (page.size() == SlaIncidents.PAGE);
+        return due;
+    }
+
+    /** The deterministic idempotency id of a note: one per incident, target and kind, whoever appends it. */
+    public static String noteId(String incidentId, SlaTarget target, String kind) {
+        return "sla:" + incidentId + ":" + target.wireName() + ":" + kind;
+    }
+
+    private static void addIfNew(List<NewEvent> due, Set<String> recorded, Incident incident, SlaClock c, String kind) {
+        String id = noteId(incident.id(), c.target(), kind);
+        if (recorded.contains(id)) {
+            return;
+        }
+        boolean breach = BREACH.equals(kind);
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.put("kind", kind);
+        data.put("target", c.target().wireName());
+        data.put("goal", c.goal().toString());
+        data.put("dueAt", c.dueAt().toString());
+        data.put("warningAt", c.warningAt().toString());
+        data.put("severity", incident.severity().wireName());
+        String content = (breach ? "SLA breached: " : "SLA at risk: ") + "time to " + c.target().wireName() + " ("
+                + c.goal().toString().substring(2).toLowerCase() + ") " + (breach ? "was due at " : "is due at ") + c.dueAt();
+        due.add(NewEvent.builder(EventType.NOTE, "sla").incident(incident.id()).content(content).data(data)
+                .source(CE_SOURCE).ceSource(CE_SOURCE).ceId(id).principal(PRINCIPAL).build());
+    }
+
+    /** After {@code timeline:append} of one note: counts and logs it when this instance stored it (not a duplicate). */
+    public void recorded(Exchange exchange) {
+        if (Boolean.TRUE.equals(exchange.getMessage().getHeader(TimelineHeaders.DUPLICATE, Boolean.class))) {
+            return;
+        }
+        TimelineEvent note = exchange.getMessage().getBody(TimelineEvent.class);
+        if (note == null) {
+            return;
+        }
+        String kind = note.data().path("kind").asText();
+        String target = note.data().path("target").asText();
+        meters.counter(BREACH.equals(kind) ? "gateway.sla.breaches" : "gateway.sla.warnings", "target", target,
+                "severity", note.data().path("severity").asText()).increment();
+        LOG.info("{} {} of {} recorded", kind, target, note.incidentId());
+    }
+}

@@ -1,0 +1,259 @@
+package dev.incidentgateway.sla;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.GatewayJson;
+import dev.incidentgateway.camel.TimelineComponent;
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
+import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.testsupport.PostgresTestDatabase;
+import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.Incident;
+import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.Severity;
+import dev.incidentgateway.timeline.TimelineEvent;
+import dev.incidentgateway.timeline.TimelineStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The SLA tracker against a real store (H2 and PostgreSQL subclasses), with an injectable clock: a breach is recorded
+ * exactly once by two trackers at once, after a restart and across clock changes; one that fell due while the gateway
+ * was down is recorded by the route's first scan; a reopen resumes the resolve clock; the clocks' states.
+ */
+abstract class SlaTrackerContract {
+    private static final AtomicInteger IDS = new AtomicInteger(100);
+    private static final Instant T0 = Instant.parse("2026-06-01T08:00:00Z");
+    private static final SlaPolicies POLICIES = new SlaPolicies(Map.of(Severity.SEV1, new SlaPolicy(Map.of(
+            SlaTarget.ACKNOWLEDGE, Duration.ofMinutes(10), SlaTarget.RESOLVE, Duration.ofHours(4)), 80, null)));
+    private static TestStore testStore;
+    private static HikariDataSource dataSource;
+    private static TimelineStore store;
+    private static TimelineStore secondInstance;
+
+    private final MutableClock clock = new MutableClock(T0);
+
+    abstract TestStore.Kind kind();
+
+    @BeforeEach
+    void openStore() {
+        if (kind() == TestStore.Kind.POSTGRESQL) {
+            PostgresTestDatabase.assumeAvailable();
+        }
+        if (store == null) {
+            testStore = TestStore.create(kind());
+            GatewayConfig config = testStore.config();
+            dataSource = StoreFactory.openAndMigrate(config);
+            store = newStore(config);
+            // PostgreSQL: a second writer, as a second gateway on the same database (the append lock serializes them).
+            // H2 is embedded: one gateway owns the file, so the second tracker shares its writer.
+            secondInstance = kind() == TestStore.Kind.POSTGRESQL ? newStore(config) : store;
+        }
+    }
+
+    private static TimelineStore newStore(GatewayConfig config) {
+        return new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway",
+                64, 1000, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
+    }
+
+    @AfterAll
+    static void closeStore() {
+        if (store != null) {
+            store.close();
+            if (secondInstance != store) {
+                secondInstance.close();
+            }
+            dataSource.close();
+            testStore.close();
+        }
+        store = null;
+    }
+
+    private SlaTracker tracker(TimelineStore on) {
+        return new SlaTracker(on, POLICIES, clock, new SimpleMeterRegistry());
+    }
+
+    private static String declare(Instant at) {
+        String id = "SLA-" + IDS.incrementAndGet();
+        store.append(NewEvent.builder(EventType.DECLARE, "alice").incident(id).title("db down").severity(Severity.SEV1)
+                .eventTime(at).build());
+        return id;
+    }
+
+    private static void event(String id, EventType type, Instant at, String stateChangeTo) {
+        var data = GatewayJson.create().createObjectNode();
+        if (stateChangeTo != null) {
+            data.put("to", stateChangeTo);
+        }
+        store.append(NewEvent.builder(type, "bob").incident(id).eventTime(at).data(data).build());
+    }
+
+    private static List<TimelineEvent> notes(String id, String kind, SlaTarget target) {
+        return store.timeline(id, null, 1000).stream().filter(e -> e.type() == EventType.NOTE
+                && SlaTracker.PRINCIPAL.equals(e.principal()) && kind.equals(e.data().path("kind").asText())
+                && target.wireName().equals(e.data().path("target").asText())).toList();
+    }
+
+    private static List<NewEvent> of(List<NewEvent> due, String incidentId) {
+        return due.stream().filter(n -> incidentId.equals(n.incidentId())).toList();
+    }
+
+    private static void appendEach(TimelineStore on, List<NewEvent> notes) {
+        notes.forEach(on::append);
+    }
+
+    @Test
+    void twoTrackersAtOnceRecordEachBreachOnce() throws Exception {
+        String id = declare(T0);
+        clock.set(T0.plus(Duration.ofMinutes(30)));
+        List<NewEvent> first = of(tracker(store).dueNotes(), id);
+        List<NewEvent> second = of(tracker(secondInstance).dueNotes(), id);
+        assertThat(first).hasSize(2); // acknowledge: warning and breach; resolve is still running
+        assertThat(second).hasSize(2); // both found them before either recorded: only the append's idempotency decides
+        CountDownLatch start = new CountDownLatch(1);
+        CompletableFuture<Void> a = CompletableFuture.runAsync(() -> { awaitLatch(start); appendEach(store, first); });
+        CompletableFuture<Void> b = CompletableFuture.runAsync(() -> { awaitLatch(start); appendEach(secondInstance, second); });
+        start.countDown();
+        CompletableFuture.allOf(a, b).get();
+        assertThat(notes(id, SlaTracker.BREACH, SlaTarget.ACKNOWLEDGE)).hasSize(1);
+        assertThat(notes(id, SlaTracker.WARNING, SlaTarget.ACKNOWLEDGE)).hasSize(1);
+        TimelineEvent breach = notes(id, SlaTracker.BREACH, SlaTarget.ACKNOWLEDGE).get(0);
+        assertThat(breach.principal()).isEqualTo("system:sla");
+        assertThat(breach.data().path("dueAt").asText()).isEqualTo(T0.plus(Duration.ofMinutes(10)).toString());
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aRestartedTrackerAndAClockGoingBackAndForthAddNothing() {
+        String id = declare(T0);
+        clock.set(T0.plus(Duration.ofMinutes(11)));
+        appendEach(store, of(tracker(store).dueNotes(), id));
+        assertThat(notes(id, SlaTracker.BREACH, SlaTarget.ACKNOWLEDGE)).hasSize(1);
+        SlaTracker restarted = tracker(store); // a new instance: nothing carried over in memory
+        assertThat(of(restarted.dueNotes(), id)).isEmpty();
+        clock.set(T0.plus(Duration.ofMinutes(5))); // the clock jumps back
+        assertThat(of(restarted.dueNotes(), id)).isEmpty();
+        clock.set(T0.plus(Duration.ofMinutes(20)));
+        List<NewEvent> again = of(restarted.dueNotes(), id);
+        assertThat(again).isEmpty();
+        // and even a note built again for the same breach is a no-op
+        NewEvent repeat = NewEvent.builder(EventType.NOTE, "sla").incident(id).content("again").source(SlaTracker.CE_SOURCE)
+                .ceSource(SlaTracker.CE_SOURCE).ceId(SlaTracker.noteId(id, SlaTarget.ACKNOWLEDGE, SlaTracker.BREACH))
+                .principal(SlaTracker.PRINCIPAL).build();
+        assertThat(store.append(repeat).duplicate()).isTrue();
+        assertThat(notes(id, SlaTracker.BREACH, SlaTarget.ACKNOWLEDGE)).hasSize(1);
+    }
+
+    @Test
+    void aBreachThatFellDueWhileDownIsRecordedByTheFirstScanOfTheRoute() throws Exception {
+        String id = declare(T0);
+        clock.set(T0.plus(Duration.ofHours(5))); // "the gateway was down" for five hours: nothing ran
+        try (CamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(GatewayJson.create())));
+            camel.getRegistry().bind(SlaTracker.BEAN, tracker(store));
+            Properties props = new Properties();
+            props.put("gateway.sla.scanIntervalMs", "3600000"); // one scan: the one at start
+            camel.getPropertiesComponent().setInitialProperties(props);
+            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, "file:routes/sla-tracker.camel.yaml"));
+            camel.start();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(notes(id, SlaTracker.BREACH, SlaTarget.RESOLVE)).hasSize(1));
+            assertThat(notes(id, SlaTracker.BREACH, SlaTarget.ACKNOWLEDGE)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aReopenResumesTheResolveClock() {
+        String id = declare(T0);
+        event(id, EventType.RESOLVE, T0.plus(Duration.ofHours(1)), null);
+        event(id, EventType.STATE_CHANGE, T0.plus(Duration.ofHours(10)), "acknowledged");
+        clock.set(T0.plus(Duration.ofHours(12)));
+        SlaClock resolve = clock(id, SlaTarget.RESOLVE);
+        assertThat(resolve.state()).isEqualTo(SlaClock.State.RUNNING);
+        assertThat(resolve.elapsed()).isEqualTo(Duration.ofHours(3));
+        clock.set(T0.plus(Duration.ofHours(13)));
+        assertThat(clock(id, SlaTarget.RESOLVE).state()).isEqualTo(SlaClock.State.BREACHED);
+        appendEach(store, of(tracker(store).dueNotes(), id));
+        assertThat(notes(id, SlaTracker.BREACH, SlaTarget.RESOLVE)).hasSize(1);
+    }
+
+    @Test
+    void statesRunningAtRiskBreachedAndMet() {
+        String id = declare(T0);
+        clock.set(T0.plus(Duration.ofMinutes(5)));
+        assertThat(clock(id, SlaTarget.ACKNOWLEDGE).state()).isEqualTo(SlaClock.State.RUNNING);
+        clock.set(T0.plus(Duration.ofMinutes(9)));
+        assertThat(clock(id, SlaTarget.ACKNOWLEDGE).state()).isEqualTo(SlaClock.State.AT_RISK);
+        clock.set(T0.plus(Duration.ofMinutes(12)));
+        assertThat(clock(id, SlaTarget.ACKNOWLEDGE).state()).isEqualTo(SlaClock.State.BREACHED);
+        String met = declare(T0);
+        event(met, EventType.ACK, T0.plus(Duration.ofMinutes(3)), null);
+        SlaClock ack = clock(met, SlaTarget.ACKNOWLEDGE);
+        assertThat(ack.state()).isEqualTo(SlaClock.State.MET);
+        assertThat(ack.metAt()).isEqualTo(T0.plus(Duration.ofMinutes(3)));
+    }
+
+    private SlaClock clock(String id, SlaTarget target) {
+        Incident incident = store.incident(id).orElseThrow();
+        return tracker(store).clocks(incident).stream().filter(c -> c.target() == target).findFirst().orElseThrow();
+    }
+
+    /** A clock tests move by hand. */
+    static final class MutableClock extends Clock {
+        private final AtomicReference<Instant> now;
+
+        MutableClock(Instant start) {
+            this.now = new AtomicReference<>(start);
+        }
+
+        void set(Instant instant) {
+            now.set(instant);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    }
+}
