@@ -49,15 +49,11 @@ export async function api(path, { method = 'GET', body } = {}) {
 }
 
 /**
- * Whether an optional endpoint exists on this gateway (one another part of issue 12 may add later): a route
- * that does not exist answers 404 as HTML, an existing one answers JSON. Asked once per page load.
+ * Which optional endpoints this gateway has ({ sla, stream }), as the gateway itself reports them from its
+ * running routes: asking is cheaper than probing, and a probe's 404 would be an error in the browser console.
  */
-const probes = new Map();
-export function endpointExists(path) {
-  if (!probes.has(path)) {
-    probes.set(path, fetch(path, { method: 'GET', headers: { Authorization: `Bearer ${session.key()}` } })
-      .then((r) => (r.headers.get('Content-Type') || '').includes('json') && r.status !== 404 && r.status < 500)
-      .catch(() => false));
-  }
-  return probes.get(path);
+let features = null;
+export function optionalFeatures() {
+  if (!features) features = fetch('/console/features.json').then((r) => r.json()).catch(() => ({}));
+  return features;
 }

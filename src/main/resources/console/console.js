@@ -1,7 +1,7 @@
 // The operator console: a hash router over three pages (incidents, one incident, outbox, sources), kept
 // current by the live feed (live.js). Every page re-reads what it shows from the API; no state is cached
 // beyond the key in sessionStorage and the feed's position.
-import { api, endpointExists, Problem, session } from './api.js';
+import { api, optionalFeatures, Problem, session } from './api.js';
 import { incidentOf, pollEvents } from './live.js';
 import { badge, h, slaSummary, table, when } from './views.js';
 
@@ -80,9 +80,7 @@ async function incidentsPage() {
 
   async function refresh() {
     const { incidents } = await api('/api/v1/incidents?limit=100');
-    if (withSla === null && incidents.length > 0) {
-      withSla = await endpointExists(`/api/v1/incidents/${encodeURIComponent(incidents[0].id)}/sla`);
-    }
+    if (withSla === null) withSla = Boolean((await optionalFeatures()).sla);
     const slas = withSla ? await Promise.all(incidents.map((i) => api(`/api/v1/incidents/${encodeURIComponent(i.id)}/sla`).catch(() => null))) : [];
     const headers = ['Incident', { label: 'Title', cls: 'hide-narrow' }, 'Status', 'Severity', { label: 'Commander', cls: 'hide-narrow' },
       { label: 'Declared', cls: 'hide-narrow' }];

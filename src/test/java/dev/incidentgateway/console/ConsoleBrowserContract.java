@@ -155,6 +155,23 @@ abstract class ConsoleBrowserContract {
     }
 
     @Test
+    void thePageIsOpenStrictAndServesOnlyItsOwnFiles() {
+        HttpApi anonymous = new HttpApi(fixture.gateway().port());
+        HttpApi.Response page = anonymous.get("/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.contentType()).startsWith("text/html");
+        assertThat(page.body()).contains("<label for=\"api-key\">API key</label>").doesNotContain("http://", "https://");
+        assertThat(page.header("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp).contains("script-src 'self'"));
+        assertThat(anonymous.get("/console/console.js").status()).isEqualTo(200);
+        HttpApi.Response features = anonymous.get("/console/features.json");
+        assertThat(features.json().path("sla").isBoolean()).as(features.toString()).isTrue();
+        assertThat(features.json().path("stream").isBoolean()).isTrue();
+        assertThat(anonymous.get("/console/..%2Fapplication.yaml").status()).isEqualTo(404);
+        assertThat(anonymous.get("/console/logback.xml").status()).isEqualTo(404);
+        assertThat(anonymous.get("/api/v1/incidents").status()).as("the API still needs a key").isEqualTo(401);
+    }
+
+    @Test
     void fitsAPhonesWidth() {
         String id = "PHONE-" + kind().ordinal() + "1";
         declare(id, "Login page slow on mobile");
