@@ -17,7 +17,7 @@ export function h(tag, attrs = {}, ...children) {
 }
 
 export function badge(kind, value) {
-  return h('span', { class: `badge ${kind}-${value}` }, value || '—');
+  return h('span', { class: `badge ${kind}-${value}` }, value ? String(value).replace(/_/g, ' ') : '—');
 }
 
 export function when(iso) {
@@ -44,7 +44,7 @@ export function slaSummary(sla) {
   const open = targets.filter((t) => t.state && t.state !== 'met');
   if (open.length === 0) return targets.length ? badge('sla', 'met') : '—';
   const next = open.sort((a, b) => String(a.due || a.dueAt || '').localeCompare(String(b.due || b.dueAt || '')))[0];
-  return h('span', {}, badge('sla', next.state), ' ', `${next.target || ''} ${duration(next.remaining)}`.trim());
+  return h('span', {}, badge('sla', next.state), ' ', `${next.target || next.name || ''} ${duration(next.remaining)}`.trim());
 }
 
 function duration(value) {
