@@ -34,6 +34,18 @@ async function guarded(action) {
   }
 }
 
+/** Runs fn with `button` disabled (no double acknowledge from a double click), then gives the focus back. */
+async function busy(button, fn) {
+  if (!button) return fn();
+  button.disabled = true;
+  try {
+    return await fn();
+  } finally {
+    button.disabled = false;
+    if (button.isConnected) button.focus();
+  }
+}
+
 // ---- the key ------------------------------------------------------------------------------------------
 function showSession() {
   const signedIn = Boolean(session.key());
@@ -109,26 +121,26 @@ async function incidentPage(id) {
   const seen = new Set();
   let lastId = null;
   for (const [type, label] of [['ack', 'Acknowledge'], ['mitigate', 'Mitigate'], ['resolve', 'Resolve'], ['close', 'Close']]) {
-    actions.append(h('button', { type: 'button', 'data-action': type, onclick: () => act(type) }, label));
+    actions.append(h('button', { type: 'button', 'data-action': type, onclick: (e) => act(type, e.currentTarget) }, label));
   }
   const noteText = h('textarea', { id: 'note-text', name: 'note', required: true, maxlength: '10000' });
-  const noteForm = h('form', { class: 'note-form', onsubmit: (e) => { e.preventDefault(); note(); } },
+  const noteForm = h('form', { class: 'note-form', onsubmit: (e) => { e.preventDefault(); note(e.submitter); } },
     h('label', { for: 'note-text' }, 'Add a note'), noteText, h('button', { type: 'submit' }, 'Add note'));
   view.replaceChildren(h('p', {}, h('a', { href: '#/incidents' }, '← All incidents')), heading, facts, actions,
     h('h3', {}, 'Timeline'), timeline, noteForm);
 
-  async function act(type) {
-    if (await guarded(() => api(`/api/v1/incidents/${encodeURIComponent(id)}/events`, { method: 'POST', body: { type, actor: session.actor() } }))) {
+  async function act(type, button) {
+    if (await busy(button, () => guarded(() => api(`/api/v1/incidents/${encodeURIComponent(id)}/events`, { method: 'POST', body: { type, actor: session.actor() } })))) {
       showProblem(null);
       await guarded(refresh);
     }
   }
 
-  async function note() {
+  async function note(button) {
     const content = noteText.value.trim();
     if (!content) return;
-    if (await guarded(() => api(`/api/v1/incidents/${encodeURIComponent(id)}/events`,
-      { method: 'POST', body: { type: 'note', actor: session.actor(), content } }))) {
+    if (await busy(button, () => guarded(() => api(`/api/v1/incidents/${encodeURIComponent(id)}/events`,
+      { method: 'POST', body: { type: 'note', actor: session.actor(), content } })))) {
       noteText.value = '';
       showProblem(null);
       await guarded(refresh);
@@ -173,8 +185,8 @@ async function outboxPage() {
   view.replaceChildren(heading, h('p', {}, 'Deliveries to connectors that are waiting (pending) or gave up (dead). '
     + 'Replay sends a dead delivery again; skip gives it up and releases the deliveries behind it.'), body);
 
-  async function change(row, what) {
-    if (await guarded(() => api(`/api/v1/outbox/${row.id}/${what}`, { method: 'POST' }))) {
+  async function change(row, what, button) {
+    if (await busy(button, () => guarded(() => api(`/api/v1/outbox/${row.id}/${what}`, { method: 'POST' })))) {
       showProblem(null);
       await guarded(refresh);
     }
@@ -199,9 +211,9 @@ async function outboxPage() {
           h('td', { class: 'hide-narrow' }, String(r.attempts)),
           h('td', { class: 'hide-narrow error-cell' }, r.lastError || '—'),
           h('td', {},
-            r.status === 'dead' ? h('button', { type: 'button', 'data-action': 'replay', 'aria-label': `Replay delivery ${r.id}`, onclick: () => change(r, 'replay') }, 'Replay') : null,
+            r.status === 'dead' ? h('button', { type: 'button', 'data-action': 'replay', 'aria-label': `Replay delivery ${r.id}`, onclick: (e) => change(r, 'replay', e.currentTarget) }, 'Replay') : null,
             ' ',
-            h('button', { type: 'button', class: 'secondary', 'data-action': 'skip', 'aria-label': `Skip delivery ${r.id}`, onclick: () => change(r, 'skip') }, 'Skip')))),
+            h('button', { type: 'button', class: 'secondary', 'data-action': 'skip', 'aria-label': `Skip delivery ${r.id}`, onclick: (e) => change(r, 'skip', e.currentTarget) }, 'Skip')))),
         'None.'))));
   }
 

@@ -1,6 +1,6 @@
 // Live updates for the console. Today: poll the committed feed GET /api/v1/events?after= every 2 s.
-// When GET /api/v1/stream (Server-Sent Events) is on main, a second implementation with the same
-// shape — start(after, onEvents) returning { stop() } — can open
+// When GET /api/v1/stream (Server-Sent Events) is on main (/console/features.json then says stream: true),
+// a second implementation with the same shape — (after, onEvents, onError) returning { stop() } — can open
 //   new EventSource(`/api/v1/stream?after=${after}&access_token=${key}`)
 // and call onEvents([JSON.parse(message.data)]) per message; nothing else in the console changes.
 import { api } from './api.js';
