@@ -49,8 +49,9 @@ abstract class ConsoleBrowserContract {
 
     @BeforeAll
     void start() throws Exception {
-        GatewayFixture.assumeStore(kind());
-        HeadlessChromium.assumeAvailable();
+        if (!GatewayFixture.available(kind()) || !HeadlessChromium.available()) {
+            return; // each test says why it is skipped (or, in CI, fails): see gatewayRunning
+        }
         serviceNow = new FakeServiceNow();
         Map<String, String> env = new HashMap<>(serviceNow.env());
         env.put("GATEWAY_OUTBOX_BACKOFF_MS", "100");
@@ -71,6 +72,8 @@ abstract class ConsoleBrowserContract {
 
     @BeforeEach
     void gatewayRunning() {
+        GatewayFixture.assumeStore(kind());
+        HeadlessChromium.assumeAvailable();
         assertThat(fixture).as("gateway").isNotNull();
     }
 
