@@ -40,6 +40,9 @@ public final class RouteAccessPolicy {
     private static final List<Rule> TABLE = List.of(
             new Rule("GET", "/health", false, new Open()),
             new Rule("HEAD", "/health", false, new Open()),
+            // The operator console's page and files (issue 12): no data in them; every API call carries the key.
+            new Rule("GET", "/", false, new Open()),
+            new Rule("GET", "/console/{}", false, new Open()),
             new Rule(null, "/webhooks/{}", false, new SelfAuthenticated()),
             new Rule("GET", "/metrics", false, new Requires(Scope.METRICS)),
             new Rule("POST", "/api/v1/incidents", false, new Requires(Scope.WRITE)),

@@ -31,6 +31,11 @@ class RouteAccessPolicyTest {
             "POST, /api/v1/incidents/{incidentId}/events, write",
             "POST, /api/v1/outbox/{id}/replay,       operate",
             "POST, /api/v1/outbox/{id}/skip,         operate",
+            "GET,  /,                                open",
+            "GET,  /console/{file},                  open",
+            "POST, /,                                admin",
+            "POST, /console/{file},                  admin",
+            "GET,  /console/{file}/more,             read",
             // the default: read for GET/HEAD, admin for anything else
             "GET,  /custom/hello,                    read",
             "HEAD, /custom/hello,                    read",

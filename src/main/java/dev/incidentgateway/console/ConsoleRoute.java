@@ -1,0 +1,107 @@
+package dev.incidentgateway.console;
+
+import dev.incidentgateway.api.ApiEndpoint;
+import dev.incidentgateway.api.ApiProblem;
+import dev.incidentgateway.api.ApiRequest;
+import dev.incidentgateway.api.ApiResponse;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Route;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The operator console (issue 12): {@code GET /} answers its page and {@code GET /console/{file}} its script and
+ * style sheet, all read once from the jar's {@code console/} folder. Only the files named in {@link #FILES} are
+ * served (no path from the request ever reaches the class loader). The page itself is open (RouteAccessPolicy): it
+ * holds no data; every API call it makes carries the operator's key. The Content-Security-Policy allows only this
+ * origin's scripts and connections, so nothing inline runs and nothing leaves for a CDN.
+ */
+public final class ConsoleRoute extends RouteBuilder {
+    /** File name → content type; the page's own files, nothing else. */
+    static final Map<String, String> FILES = Map.of(
+            "index.html", "text/html; charset=utf-8",
+            "console.css", "text/css; charset=utf-8",
+            "console.js", "text/javascript; charset=utf-8",
+            "api.js", "text/javascript; charset=utf-8",
+            "live.js", "text/javascript; charset=utf-8",
+            "views.js", "text/javascript; charset=utf-8");
+
+    static final String FEATURES = "features.json";
+
+    /** Feature name → the path template of the endpoint that provides it (issue 12's other parts). */
+    static final Map<String, String> OPTIONAL = Map.of(
+            "sla", "/api/v1/incidents/{}/sla",
+            "stream", "/api/v1/stream");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static final Map<String, String> HEADERS = Map.of(
+            "Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+                    + "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            "X-Content-Type-Options", "nosniff",
+            "Referrer-Policy", "no-referrer",
+            "Cache-Control", "no-cache");
+
+    private final ApiEndpoint.Settings endpoints;
+    private final Map<String, ApiResponse> responses = new LinkedHashMap<>();
+
+    public ConsoleRoute(ApiEndpoint.Settings endpoints) {
+        this.endpoints = endpoints;
+        FILES.forEach((name, type) -> responses.put(name, new ApiResponse(200, type, read(name), HEADERS)));
+    }
+
+    @Override
+    public void configure() {
+        from("platform-http:/?httpMethodRestrict=GET").routeId("console-page")
+                .process(endpoints.read(req -> responses.get("index.html")));
+        from("platform-http:/console/{file}?httpMethodRestrict=GET").routeId("console-files")
+                .process(endpoints.read(this::file));
+    }
+
+    ApiResponse file(ApiRequest req) throws Exception {
+        String name = req.pathSegment(1); // /console/{file}
+        if (FEATURES.equals(name)) {
+            return features();
+        }
+        ApiResponse response = name == null ? null : responses.get(name);
+        if (response == null) {
+            throw ApiProblem.notFound("the console has no file " + name);
+        }
+        return response;
+    }
+
+    /**
+     * {@code /console/features.json}: which optional API endpoints this gateway has (the SLA clock, the event stream),
+     * read from the running routes. The page asks here instead of probing them: a probe's 404 would be an error in the
+     * browser's console, and an endpoint added later is picked up without changing the page.
+     */
+    private ApiResponse features() throws Exception {
+        Set<String> paths = getContext().getRoutes().stream()
+                .map(Route::getEndpoint)
+                .filter(PlatformHttpEndpoint.class::isInstance)
+                .map(e -> ((PlatformHttpEndpoint) e).getPath().replaceAll("\\{[^}/]*}", "{}"))
+                .collect(Collectors.toSet());
+        Map<String, Boolean> features = new LinkedHashMap<>();
+        OPTIONAL.forEach((feature, path) -> features.put(feature, paths.contains(path)));
+        return new ApiResponse(200, "application/json", JSON.writeValueAsBytes(features), HEADERS);
+    }
+
+    private static byte[] read(String name) {
+        try (InputStream in = ConsoleRoute.class.getResourceAsStream("/console/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("console/" + name + " is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+// The console's only way to the gateway: every call carries the operator's key from sessionStorage
+// (never localStorage: it must end with the browser tab). Failures become a Problem with the RFC 9457
+// title and detail the gateway sent.
+const KEY = 'incidentGateway.apiKey';
+const ACTOR = 'incidentGateway.actor';
+
+export class Problem extends Error {
+  constructor(status, title, detail) {
+    super(`${title}: ${detail}`);
+    this.status = status;
+    this.title = title;
+    this.detail = detail;
+  }
+}
+
+export const session = {
+  key: () => sessionStorage.getItem(KEY),
+  actor: () => sessionStorage.getItem(ACTOR) || 'console',
+  save(key, actor) {
+    sessionStorage.setItem(KEY, key);
+    sessionStorage.setItem(ACTOR, actor || 'console');
+  },
+  forget() {
+    sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(ACTOR);
+  },
+};
+
+/** GET or POST a JSON API path; resolves to the parsed body (null when empty). */
+export async function api(path, { method = 'GET', body } = {}) {
+  const headers = { Accept: 'application/json, application/problem+json, application/cloudevents-batch+json' };
+  const key = session.key();
+  if (key) headers.Authorization = `Bearer ${key}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (e) {
+    throw new Problem(0, 'Gateway unreachable', `The request to ${path} did not reach the gateway (${e.message}).`);
+  }
+  const text = await response.text();
+  const type = response.headers.get('Content-Type') || '';
+  const parsed = text && type.includes('json') ? JSON.parse(text) : null;
+  if (!response.ok) {
+    if (parsed && parsed.title) throw new Problem(response.status, parsed.title, parsed.detail || '');
+    throw new Problem(response.status, `HTTP ${response.status}`, `${method} ${path} failed.`);
+  }
+  return parsed;
+}
+
+/**
+ * Which optional endpoints this gateway has ({ sla, stream }), as the gateway itself reports them from its
+ * running routes: asking is cheaper than probing, and a probe's 404 would be an error in the browser console.
+ */
+let features = null;
+export function optionalFeatures() {
+  if (!features) features = fetch('/console/features.json').then((r) => r.json()).catch(() => ({}));
+  return features;
+}
