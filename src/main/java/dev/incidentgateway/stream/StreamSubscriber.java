@@ -27,6 +27,8 @@ final class StreamSubscriber {
     static final int REPLAY_PAGE = 500;
     /** Bytes gathered into one write: fewer, larger writes when a subscriber catches up. */
     private static final int WRITE_CHUNK = 64 * 1024;
+    /** Heartbeats in a row with the write queue still full after which the client counts as gone. */
+    static final int STALLED_BEATS = 3;
 
     private final StreamBroadcaster broadcaster;
     private final StreamBroadcaster.LoopGroup group;
@@ -40,6 +42,9 @@ final class StreamSubscriber {
     private String position;
     private boolean live;
     private boolean ended;
+    private int stalledBeats;
+    /** Whether the client took data (the write queue drained) since the last heartbeat. */
+    private boolean drained;
 
     StreamSubscriber(StreamBroadcaster broadcaster, StreamBroadcaster.LoopGroup group, HttpServerResponse response,
                      StreamFilter filter, TimelineStore store, Vertx vertx, String lastEventId) {
@@ -68,6 +73,7 @@ final class StreamSubscriber {
     }
 
     private void resume() {
+        drained = true;
         if (live) {
             pump();
         } else {
@@ -175,10 +181,28 @@ final class StreamSubscriber {
         }
     }
 
+    /**
+     * Every heartbeat: a comment line, or, when the write queue is full and did not drain since the last beat (the
+     * client took nothing; a slow client that keeps draining is not stalled), a count of stalled beats. A stream that
+     * stays stalled for {@value #STALLED_BEATS} beats in a row is dropped: the ring overflow only catches a stalled
+     * client while events flow, and a client stalled during its replay is never in the ring at all (it would hold
+     * its connection and its subscriber slot forever).
+     */
     void heartbeat(Buffer comment) {
-        if (!ended && !response.writeQueueFull()) {
-            response.write(comment);
+        if (ended) {
+            return;
         }
+        boolean progressed = drained;
+        drained = false;
+        if (response.writeQueueFull()) {
+            stalledBeats = progressed ? 0 : stalledBeats + 1;
+            if (stalledBeats >= STALLED_BEATS) {
+                drop("stalled");
+            }
+            return;
+        }
+        stalledBeats = 0;
+        response.write(comment);
     }
 
     /** Ends the response cleanly (shutdown). */

@@ -44,7 +44,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class LiveStreamContract {
     private static final Duration BOUND = Duration.ofMinutes(3);
-    private static final Pattern DROPPED = Pattern.compile("gateway_stream_dropped_total\\{[^}]*reason=\"overflow\"[^}]*} ([0-9.E]+)");
+    /** Dropped for any reason: a stalled live client is cut by the ring overflow or by the stalled-heartbeat check, whichever comes first. */
+    private static final Pattern DROPPED = dropped("[a-z-]+");
+    private static final Pattern STALLED = dropped("stalled");
     private final AtomicInteger ids = new AtomicInteger();
 
     GatewayFixture fixture;
@@ -221,6 +223,38 @@ abstract class LiveStreamContract {
         }
     }
 
+    @Test
+    void aSubscriberThatStopsReadingDuringItsReplayIsDropped() throws Exception {
+        String incident = declare("STALLREPLAY");
+        String big = "r".repeat(4000);
+        // More than the server's socket buffer and write queue hold, so the replay cannot be written out.
+        List<String> appended = appendNotes(List.of(incident, incident, incident, incident), 400, big);
+        try (Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress("127.0.0.1", port));
+            double before = dropped(STALLED);
+            OutputStream out = stalled.getOutputStream();
+            out.write(("GET /api/v1/stream?incident=" + incident + "&after=" + incidentEventBefore(incident) + " HTTP/1.1\r\n"
+                    + "Host: localhost\r\nAuthorization: Bearer " + fixture.adminKey() + "\r\nAccept: text/event-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // Heartbeats every second here: dropped after a few beats with nothing taken.
+            org.awaitility.Awaitility.await().atMost(BOUND).pollInterval(Duration.ofMillis(500))
+                    .until(() -> dropped(STALLED) > before);
+            int received = countEvents(stalled.getInputStream());
+            assertThat(received).as("the stalled replay was cut before the end").isLessThan(appended.size());
+        }
+    }
+
+    /** The incident's declare: replaying "after" it yields every later event of the incident. */
+    private String incidentEventBefore(String incident) {
+        return http.get("/api/v1/incidents/" + incident + "/timeline?limit=1").json().path("events").get(0).path("id").asText();
+    }
+
+    private static Pattern dropped(String reason) {
+        return Pattern.compile("gateway_stream_dropped_total\\{[^}]*reason=\"" + reason + "\"[^}]*} ([0-9.E]+)");
+    }
+
     /** Reads what the server sent until it closed the connection; returns the number of events in it. */
     private static int countEvents(InputStream in) {
         StringBuilder text = new StringBuilder();
@@ -237,8 +271,16 @@ abstract class LiveStreamContract {
     }
 
     private double dropped() {
-        Matcher m = DROPPED.matcher(http.get("/metrics").body());
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        return dropped(DROPPED);
+    }
+
+    private double dropped(Pattern reason) {
+        Matcher m = reason.matcher(http.get("/metrics").body());
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+        }
+        return sum;
     }
 
     private static List<String> ids(List<SseSubscriber.Event> events) {
