@@ -57,8 +57,9 @@ export function slaSummary(sla) {
   return h('span', { 'data-sla-target': next.target }, badge('sla', next.state), ' ', text);
 }
 
-/** 720 → "12 min", 7500 → "2 h 5 min"; `round` decides the partial minute (up for time left, down for time past). */
+/** 720 → "12 min", 7500 → "2 h 5 min", 20 (rounded down) → "under 1 min"; `round` decides the partial minute (up for time left, down for time past). */
 function minutes(seconds, round) {
   const total = round(seconds / 60);
+  if (total === 0) return 'under 1 min';
   return total < 90 ? `${total} min` : `${Math.floor(total / 60)} h${total % 60 ? ` ${total % 60} min` : ''}`;
 }

@@ -132,6 +132,9 @@ abstract class ConsoleBrowserContract {
             new WebDriverWait(page, WAIT).until(ExpectedConditions.not(
                     ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action='mitigate']"))));
             browser.screenshot(kind().name().toLowerCase() + "-incident-laptop");
+            page.findElement(By.linkText("Sources")).click();
+            waitFor(page, By.cssSelector("tr[data-source='alertmanager']"));
+            browser.screenshot(kind().name().toLowerCase() + "-sources-laptop");
             assertNoConsoleErrors(browser);
         }
     }
