@@ -28,9 +28,7 @@ export const session = {
 
 /** GET or POST a JSON API path; resolves to the parsed body (null when empty). */
 export async function api(path, { method = 'GET', body } = {}) {
-  const headers = { Accept: 'application/json, application/problem+json, application/cloudevents-batch+json' };
-  const key = session.key();
-  if (key) headers.Authorization = `Bearer ${key}`;
+  const headers = authHeaders('application/json, application/problem+json, application/cloudevents-batch+json');
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
   try {
@@ -38,14 +36,24 @@ export async function api(path, { method = 'GET', body } = {}) {
   } catch (e) {
     throw new Problem(0, 'Gateway unreachable', `The request to ${path} did not reach the gateway (${e.message}).`);
   }
+  if (!response.ok) throw await problemOf(response, `${method} ${path} failed.`);
   const text = await response.text();
   const type = response.headers.get('Content-Type') || '';
-  const parsed = text && type.includes('json') ? JSON.parse(text) : null;
-  if (!response.ok) {
-    if (parsed && parsed.title) throw new Problem(response.status, parsed.title, parsed.detail || '');
-    throw new Problem(response.status, `HTTP ${response.status}`, `${method} ${path} failed.`);
-  }
-  return parsed;
+  return text && type.includes('json') ? JSON.parse(text) : null;
+}
+
+/** The headers of every API call: the operator's key as a Bearer token (never in a URL). */
+export function authHeaders(accept) {
+  const key = session.key();
+  return key ? { Accept: accept, Authorization: `Bearer ${key}` } : { Accept: accept };
+}
+
+/** A failed response as a Problem: the RFC 9457 title and detail when the gateway sent them, else `fallback`. */
+export async function problemOf(response, fallback) {
+  const type = response.headers.get('Content-Type') || '';
+  const parsed = type.includes('json') ? await response.json().catch(() => null) : null;
+  if (parsed && parsed.title) return new Problem(response.status, parsed.title, parsed.detail || '');
+  return new Problem(response.status, `HTTP ${response.status}`, fallback);
 }
 
 /**

@@ -1,50 +1,18 @@
-// The operator console: a hash router over three pages (incidents, one incident, outbox, sources), kept
+// The operator console: a hash router over four pages (incidents, one incident, outbox.js, sources.js), kept
 // current by the live feed (live.js). Every page re-reads what it shows from the API; no state is cached
 // beyond the key in sessionStorage and the feed's position.
-import { api, optionalFeatures, Problem, session } from './api.js';
-import { incidentOf, pollEvents } from './live.js';
+import { api, optionalFeatures, session } from './api.js';
+import { incidentOf, liveEvents } from './live.js';
+import { outboxPage } from './outbox.js';
+import { sourcesPage } from './sources.js';
+import { busy, guarded, showProblem } from './ui.js';
 import { badge, h, slaSummary, table, when } from './views.js';
 
 const view = document.getElementById('view');
 const liveStatus = document.getElementById('live-status');
 let feed = null;
+let feedStarting = false; // a feed is being opened (the features are read first): open only one
 let current = { name: null, refresh: async () => {}, onEvents: null };
-
-// ---- errors: the problem's title and detail -------------------------------------------------------------
-function showProblem(problem) {
-  const box = document.getElementById('problem');
-  if (!problem) {
-    box.hidden = true;
-    return;
-  }
-  const p = problem instanceof Problem ? problem : new Problem(0, 'Console error', String(problem.message || problem));
-  document.getElementById('problem-title').textContent = p.title;
-  document.getElementById('problem-detail').textContent = p.detail;
-  box.hidden = false;
-}
-document.getElementById('problem-close').addEventListener('click', () => showProblem(null));
-
-async function guarded(action) {
-  try {
-    await action();
-    return true;
-  } catch (e) {
-    showProblem(e);
-    return false;
-  }
-}
-
-/** Runs fn with `button` disabled (no double acknowledge from a double click), then gives the focus back. */
-async function busy(button, fn) {
-  if (!button) return fn();
-  button.disabled = true;
-  try {
-    return await fn();
-  } finally {
-    button.disabled = false;
-    if (button.isConnected) button.focus();
-  }
-}
 
 // ---- the key ------------------------------------------------------------------------------------------
 function showSession() {
@@ -73,14 +41,44 @@ document.getElementById('forget-key').addEventListener('click', () => {
 });
 
 // ---- live feed --------------------------------------------------------------------------------------------
-function startFeed(after) {
+// Events are handed to the page together when several arrive at once (a stream delivers them one by one):
+// one re-read of the page per burst, not one per event.
+let pending = [];
+let liveKind = 'feed'; // 'stream' or 'polling', as live.js chose
+let flushTimer = null;
+function deliver(events) {
+  pending.push(...events);
+  if (flushTimer) return;
+  flushTimer = setTimeout(() => {
+    const batch = pending;
+    pending = [];
+    flushTimer = null;
+    liveStatus.textContent = `Live (${liveKind}): ${batch.length} new event${batch.length === 1 ? '' : 's'} at ${new Date().toLocaleTimeString()}`;
+    if (current.onEvents) guarded(() => current.onEvents(batch));
+  }, 150);
+}
+
+async function startFeed(after) {
   if (feed) feed.stop();
-  feed = pollEvents(after, (events) => {
-    liveStatus.textContent = `Live: ${events.length} new event${events.length === 1 ? '' : 's'} at ${new Date().toLocaleTimeString()}`;
-    if (current.onEvents) guarded(() => current.onEvents(events));
-  }, (problem) => {
-    if (problem) liveStatus.textContent = `Live updates paused: ${problem.title}. Retrying…`;
-  });
+  feed = null;
+  feedStarting = true;
+  try {
+    let live = false;
+    const started = await liveEvents(after, deliver, (problem, kind) => {
+      liveKind = kind;
+      if (problem) liveStatus.textContent = `Live updates paused: ${problem.title}. Retrying…`;
+      else if (!live) {
+        liveStatus.textContent = `Live (${kind})`;
+        // Re-read the page once live: what was committed before a feed without a position opened shows too.
+        if (after === null) guarded(current.refresh);
+      }
+      live = !problem;
+    });
+    if (!session.key()) started.stop(); // signed out while it was starting
+    else feed = started;
+  } finally {
+    feedStarting = false;
+  }
 }
 
 // ---- pages ------------------------------------------------------------------------------------------------
@@ -123,17 +121,21 @@ async function incidentPage(id) {
   for (const [type, label] of [['ack', 'Acknowledge'], ['mitigate', 'Mitigate'], ['resolve', 'Resolve'], ['close', 'Close']]) {
     actions.append(h('button', { type: 'button', 'data-action': type, onclick: (e) => act(type, e.currentTarget) }, label));
   }
+  const actionHelp = h('p', { id: 'actions-help', class: 'help' });
+  actions.setAttribute('aria-describedby', 'actions-help');
   const noteText = h('textarea', { id: 'note-text', name: 'note', required: true, maxlength: '10000' });
   const noteForm = h('form', { class: 'note-form', onsubmit: (e) => { e.preventDefault(); note(e.submitter); } },
     h('label', { for: 'note-text' }, 'Add a note'), noteText, h('button', { type: 'submit' }, 'Add note'));
-  view.replaceChildren(h('p', {}, h('a', { href: '#/incidents' }, '← All incidents')), heading, facts, actions,
+  view.replaceChildren(h('p', {}, h('a', { href: '#/incidents' }, '← All incidents')), heading, facts, actions, actionHelp,
     h('h3', {}, 'Timeline'), timeline, noteForm);
 
   async function act(type, button) {
     if (await busy(button, () => guarded(() => api(`/api/v1/incidents/${encodeURIComponent(id)}/events`, { method: 'POST', body: { type, actor: session.actor() } })))) {
       showProblem(null);
-      await guarded(refresh);
     }
+    await guarded(refresh); // also after a refusal: the status may have moved on elsewhere
+    // The button just used is usually greyed out now: keep the keyboard focus on the page's next step.
+    if (button.disabled) (actions.querySelector('button:not(:disabled)') || noteText).focus();
   }
 
   async function note(button) {
@@ -147,6 +149,17 @@ async function incidentPage(id) {
     }
   }
 
+  // Only the changes the incident's status accepts now are offered: the gateway lists them (allowedEvents, from
+  // timeline/IncidentStateMachine), so the page never keeps its own copy of the state machine.
+  function allowActions(i) {
+    if (!Array.isArray(i.allowedEvents)) return; // an older gateway: offer all, it refuses with a problem
+    for (const button of actions.querySelectorAll('button[data-action]')) {
+      button.disabled = !i.allowedEvents.includes(button.dataset.action);
+    }
+    actionHelp.textContent = i.status === 'closed' ? 'Closed is final: only notes can be added.'
+      : `Greyed-out changes do not apply to a ${i.status} incident.`;
+  }
+
   async function refresh() {
     const i = await api(`/api/v1/incidents/${encodeURIComponent(id)}`);
     heading.textContent = `Incident ${i.id}: ${i.title}`;
@@ -155,6 +168,7 @@ async function incidentPage(id) {
       h('dt', {}, 'Severity'), h('dd', {}, i.severity || '—'),
       h('dt', {}, 'Commander'), h('dd', {}, i.commander || '—'),
       h('dt', {}, 'Declared'), h('dd', {}, when(i.declaredAt)));
+    allowActions(i);
     for (;;) { // the timeline's new pages, after the last event shown
       const page = await api(`/api/v1/incidents/${encodeURIComponent(id)}/timeline?limit=200${lastId ? `&after=${lastId}` : ''}`);
       for (const e of page.events) {
@@ -177,74 +191,6 @@ async function incidentPage(id) {
     onEvents: (events) => (events.some((e) => incidentOf(e) === id) ? refresh() : null),
     position: incident.lastEventId,
   };
-}
-
-async function outboxPage() {
-  const heading = h('h2', { tabindex: '-1' }, 'Outbox');
-  const body = h('div', {});
-  view.replaceChildren(heading, h('p', {}, 'Deliveries to connectors that are waiting (pending) or gave up (dead). '
-    + 'Replay sends a dead delivery again; skip gives it up and releases the deliveries behind it.'), body);
-
-  async function change(row, what, button) {
-    if (await busy(button, () => guarded(() => api(`/api/v1/outbox/${row.id}/${what}`, { method: 'POST' })))) {
-      showProblem(null);
-      await guarded(refresh);
-    }
-  }
-
-  async function refresh() {
-    const [pending, dead] = await Promise.all([api('/api/v1/outbox?status=pending&limit=500'), api('/api/v1/outbox?status=dead&limit=500')]);
-    const rows = [...dead.items, ...pending.items];
-    const connectors = [...new Set(rows.map((r) => r.connector))].sort();
-    if (connectors.length === 0) {
-      body.replaceChildren(h('p', { class: 'empty' }, 'Nothing pending or dead: every delivery went through.'));
-      return;
-    }
-    body.replaceChildren(...connectors.map((c) => h('section', { 'aria-label': `Connector ${c}` },
-      h('h3', {}, `${c} — ${rows.filter((r) => r.connector === c && r.status === 'dead').length} dead, `
-        + `${rows.filter((r) => r.connector === c && r.status === 'pending').length} pending`),
-      table(`Deliveries to ${c}`, ['Row', 'Incident', 'Status', { label: 'Attempts', cls: 'hide-narrow' }, { label: 'Last error', cls: 'hide-narrow' }, 'Action'],
-        rows.filter((r) => r.connector === c).map((r) => h('tr', { 'data-row': r.id },
-          h('td', {}, String(r.id)),
-          h('td', {}, h('a', { href: `#/incidents/${encodeURIComponent(r.incidentId)}` }, r.incidentId), ` #${r.eventSeq}`),
-          h('td', {}, badge('st', r.status)),
-          h('td', { class: 'hide-narrow' }, String(r.attempts)),
-          h('td', { class: 'hide-narrow error-cell' }, r.lastError || '—'),
-          h('td', {},
-            r.status === 'dead' ? h('button', { type: 'button', 'data-action': 'replay', 'aria-label': `Replay delivery ${r.id}`, onclick: (e) => change(r, 'replay', e.currentTarget) }, 'Replay') : null,
-            ' ',
-            h('button', { type: 'button', class: 'secondary', 'data-action': 'skip', 'aria-label': `Skip delivery ${r.id}`, onclick: (e) => change(r, 'skip', e.currentTarget) }, 'Skip')))),
-        'None.'))));
-  }
-
-  await refresh();
-  // Deliveries change without a timeline event (retried, delivered, dead): re-read while the page is open.
-  const timer = setInterval(() => guarded(refresh), 3000);
-  return { heading, refresh, onEvents: refresh, position: null, stop: () => clearInterval(timer) };
-}
-
-async function sourcesPage() {
-  const heading = h('h2', { tabindex: '-1' }, 'Sources');
-  const body = h('div', {});
-  view.replaceChildren(heading, h('p', {}, 'The gateway\'s health checks: its store and each poller. '
-    + 'Webhook sources are not listed by the API yet.'), body);
-
-  async function refresh() {
-    // /health answers 503 with the same body when a check is down: read it either way.
-    const response = await fetch('/health', { headers: { Authorization: `Bearer ${session.key()}`, Accept: 'application/json' } });
-    const health = await response.json();
-    const checks = Object.entries(health.checks || {});
-    body.replaceChildren(h('p', {}, 'Gateway: ', badge('hc', health.status)),
-      table('Health checks', ['Check', 'Kind', 'Status', 'Detail'], checks.map(([name, c]) => h('tr', { 'data-check': name },
-        h('th', { scope: 'row' }, name.replace(/^poller-/, '')),
-        h('td', {}, name.startsWith('poller-') ? 'poller' : name),
-        h('td', {}, badge('hc', c.status), c.state ? ` ${c.state}` : ''),
-        h('td', { class: 'error-cell' }, c.detail || c.database || '—'))),
-      'No details: this key may lack the read scope.'));
-  }
-
-  await refresh();
-  return { heading, refresh, onEvents: null, position: null };
 }
 
 /** Where the live feed starts when the first page shown has no position: the newest incident event. */
@@ -271,7 +217,7 @@ async function route() {
     if (link.dataset.nav === (match ? 'incidents' : name)) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  const pages = { incidents: incidentsPage, outbox: outboxPage, sources: sourcesPage };
+  const pages = { incidents: incidentsPage, outbox: () => outboxPage(view), sources: () => sourcesPage(view) };
   const page = match ? () => incidentPage(decodeURIComponent(match[1])) : pages[name] || incidentsPage;
   if (current.stop) current.stop();
   current = { name: null, refresh: async () => {}, onEvents: null };
@@ -280,13 +226,21 @@ async function route() {
     current = next;
     document.title = `${next.heading.textContent} — Incident Gateway`;
     next.heading.focus();
-    if (!feed) startFeed(next.position || await latestPosition());
+    if (!feed && !feedStarting) await startFeed(next.position || await latestPosition());
   });
 }
 
 function start() {
   route();
 }
+
+// Where the gateway also accepts OpenID Connect access tokens, the sign-in form says so and names the issuer: a
+// token pasted there is sent like a key (Authorization: Bearer), and kept the same way (this tab only).
+optionalFeatures().then(({ oidcIssuer }) => {
+  if (!oidcIssuer) return;
+  document.querySelector('label[for="api-key"]').textContent = 'API key or access token';
+  document.getElementById('key-help').prepend(`Or paste an access token from ${oidcIssuer}. `);
+});
 
 window.addEventListener('hashchange', route);
 showSession();

@@ -36,22 +36,30 @@ export function table(label, headers, rows, emptyText) {
       h('tbody', {}, rows)));
 }
 
-/** "12 min left", "breached 3 min ago" from an SLA answer; tolerant of its exact shape (another helper's endpoint). */
+/**
+ * The SLA cell from GET /api/v1/incidents/{id}/sla ({ targets: [{ target, state, remainingSeconds, completedAt?, … }] },
+ * sla/SlaClock): the most urgent open target (not met, clock not stopped; smallest remainingSeconds first) as
+ * "[at risk] acknowledge 12 min" or "[breached] acknowledge, 5 min ago". `remaining` itself is a Java Duration
+ * ("PT-5M"), so only the seconds are read.
+ */
 export function slaSummary(sla) {
-  if (!sla) return '—';
-  const targets = Array.isArray(sla.targets) ? sla.targets
-    : Object.entries(sla.targets || sla).filter(([, v]) => v && typeof v === 'object').map(([name, v]) => ({ target: name, ...v }));
-  const open = targets.filter((t) => t.state && t.state !== 'met');
-  if (open.length === 0) return targets.length ? badge('sla', 'met') : '—';
-  const next = open.sort((a, b) => String(a.due || a.dueAt || '').localeCompare(String(b.due || b.dueAt || '')))[0];
-  return h('span', {}, badge('sla', next.state), ' ', `${next.target || next.name || ''} ${duration(next.remaining)}`.trim());
+  const targets = (sla && Array.isArray(sla.targets)) ? sla.targets : [];
+  if (targets.length === 0) return '—';
+  const open = targets.filter((t) => t.state !== 'met' && !t.completedAt)
+    .sort((a, b) => a.remainingSeconds - b.remainingSeconds);
+  if (open.length === 0) { // every clock stopped: met, or the worst one that was breached
+    const missed = targets.find((t) => t.state === 'breached');
+    return missed ? h('span', {}, badge('sla', 'breached'), ` ${missed.target}`) : badge('sla', 'met');
+  }
+  const next = open[0];
+  const text = next.remainingSeconds < 0 ? `${next.target}, ${minutes(-next.remainingSeconds, Math.floor)} ago`
+    : `${next.target} ${minutes(next.remainingSeconds, Math.ceil)}`;
+  return h('span', { 'data-sla-target': next.target }, badge('sla', next.state), ' ', text);
 }
 
-function duration(value) {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'number') return `${Math.round(value / 60)} min`;
-  const m = /^-?PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(value);
-  if (!m) return String(value);
-  const minutes = (+(m[1] || 0)) * 60 + (+(m[2] || 0)) + Math.round((+(m[3] || 0)) / 60);
-  return `${value.startsWith('-') ? '-' : ''}${minutes} min`;
+/** 720 → "12 min", 7500 → "2 h 5 min", 20 (rounded down) → "under 1 min"; `round` decides the partial minute (up for time left, down for time past). */
+function minutes(seconds, round) {
+  const total = round(seconds / 60);
+  if (total === 0) return 'under 1 min';
+  return total < 90 ? `${total} min` : `${Math.floor(total / 60)} h${total % 60 ? ` ${total % 60} min` : ''}`;
 }

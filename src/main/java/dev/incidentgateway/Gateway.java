@@ -57,6 +57,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import dev.incidentgateway.ingest.WebhookSteps;
+import dev.incidentgateway.ingest.WebhookSourceActivity;
+import dev.incidentgateway.ingest.SourcesApi;
 import dev.incidentgateway.api.ApiRouteSteps;
 import dev.incidentgateway.ingest.WebhookSource;
 import dev.incidentgateway.ingest.WebhookSourceRegistry;
@@ -81,6 +83,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -181,8 +184,9 @@ public final class Gateway implements AutoCloseable {
                 .withOutbox(outbox, cloudEventsOut)); // to: timeline:append, from: timeline:events, from: timeline:outbox
         main.bind(ConnectorSinkProcessor.BEAN, new ConnectorSinkProcessor(outbox.subscriptions()));
         main.bind("prometheusMeterRegistry", meters);
+        WebhookSourceActivity webhookActivity = new WebhookSourceActivity(webhookSources.keySet(), meters, Clock.systemUTC());
         main.bind(WebhookSteps.BEAN, new WebhookSteps(webhookSources, KeyedRateLimiter.perKey(webhookRates),
-                new ApiRouteSteps(endpoints), json)); // the steps of routes/inbound/webhooks.camel.yaml
+                new ApiRouteSteps(endpoints), json, webhookActivity)); // the steps of routes/inbound/webhooks.camel.yaml
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, endpoints));
         sla.install(main, store, meters, json, endpoints, Clock.systemUTC()); // SLA tracker bean + GET /api/v1/incidents/{id}/sla
         this.pollers = new SourcePollers(pollingSources.stream()
@@ -190,6 +194,7 @@ public final class Gateway implements AutoCloseable {
         main.bind(SourcePollers.BEAN, pollers); // run by routes/inbound/<name>-poller.camel.yaml
         this.ops = new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers.all());
         main.configure().addRoutesBuilder(ops);
+        main.configure().addRoutesBuilder(new SourcesApi(webhookSources, webhookActivity, pollers.all(), json, endpoints)); // issue 12
         // Timeouts, in-flight limit, early 413 and an anonymous /health on the event loop (issue 10, overload).
         this.edge = HttpEdge.install(main, HttpEdge.Settings.from(config), endpoints.problems(), meters, () -> ops.health(null));
         stream.serve(store, apiAuth, edge); // on the event loop, authorized by apiAuth like every API route
@@ -205,7 +210,8 @@ public final class Gateway implements AutoCloseable {
                 Clock.systemUTC()));
         main.configure().addRoutesBuilder(new OutboxApi(outbox.store(), json, endpoints, Clock.systemUTC()));
         main.configure().addRoutesBuilder(audit.routes(json, endpoints));
-        main.configure().addRoutesBuilder(new ConsoleRoute(endpoints)); // GET / (issue 12, operator console)
+        main.configure().addRoutesBuilder(new ConsoleRoute(endpoints, Set.of(dev.incidentgateway.stream.StreamHttpHandler.PATH),
+                config.get(GatewayConfig.OIDC_ISSUER))); // GET / (issue 12, operator console)
         RoutePlaceholders.of(config).forEach(main::addInitialProperty); // {{gateway.kafka.topic}} in YAML routes
         // Subdirectories named one by one: Camel's classpath scan of a jar drops the subdirectory from a "**" match.
         main.configure().withRoutesIncludePattern("classpath:routes/*.camel.yaml,classpath:routes/inbound/*.camel.yaml,"

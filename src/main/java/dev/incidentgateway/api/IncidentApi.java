@@ -7,6 +7,7 @@ import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.ChainVerifier;
 import dev.incidentgateway.timeline.Incident;
+import dev.incidentgateway.timeline.IncidentStateMachine;
 import dev.incidentgateway.timeline.IncidentStatus;
 import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
@@ -63,9 +64,16 @@ public final class IncidentApi {
                 .withHeader("Location", "/api/v1/incidents/" + id + "/timeline?after=" + outcome.event().id());
     }
 
-    /** GET /api/v1/incidents/{id}. */
+    /**
+     * GET /api/v1/incidents/{id}: the incident, plus {@code allowedEvents}, the event types its status accepts now
+     * (IncidentStateMachine), so a client can offer only those.
+     */
     public ApiResponse incident(ApiRequest req) throws JsonProcessingException {
-        return ApiResponse.json(200, json.writeValueAsBytes(existing(incidentId(req))));
+        Incident incident = existing(incidentId(req));
+        com.fasterxml.jackson.databind.node.ObjectNode body = json.valueToTree(incident);
+        com.fasterxml.jackson.databind.node.ArrayNode allowed = body.putArray("allowedEvents");
+        IncidentStateMachine.allowedAfter(incident.status()).forEach(type -> allowed.add(type.wireName()));
+        return ApiResponse.json(200, json.writeValueAsBytes(body));
     }
 
     /** GET /api/v1/incidents?status=&limit= → {"incidents":[...]}, newest first. */

@@ -32,7 +32,10 @@ public final class ConsoleRoute extends RouteBuilder {
             "console.js", "text/javascript; charset=utf-8",
             "api.js", "text/javascript; charset=utf-8",
             "live.js", "text/javascript; charset=utf-8",
-            "views.js", "text/javascript; charset=utf-8");
+            "views.js", "text/javascript; charset=utf-8",
+            "sources.js", "text/javascript; charset=utf-8",
+            "outbox.js", "text/javascript; charset=utf-8",
+            "ui.js", "text/javascript; charset=utf-8");
 
     static final String FEATURES = "features.json";
 
@@ -51,10 +54,20 @@ public final class ConsoleRoute extends RouteBuilder {
             "Cache-Control", "no-cache");
 
     private final ApiEndpoint.Settings endpoints;
+    private final Set<String> edgePaths;
+    private final String oidcIssuer;
     private final Map<String, ApiResponse> responses = new LinkedHashMap<>();
 
-    public ConsoleRoute(ApiEndpoint.Settings endpoints) {
+    /**
+     * @param edgePaths  paths served on the HTTP edge rather than by a Camel route (the live stream), which the
+     *                   route table in {@link #features} cannot see
+     * @param oidcIssuer the OpenID Connect issuer whose access tokens the gateway accepts, or {@code null}: the
+     *                   sign-in form then says it also takes one
+     */
+    public ConsoleRoute(ApiEndpoint.Settings endpoints, Set<String> edgePaths, String oidcIssuer) {
         this.endpoints = endpoints;
+        this.edgePaths = Set.copyOf(edgePaths);
+        this.oidcIssuer = oidcIssuer == null || oidcIssuer.isBlank() ? null : oidcIssuer;
         FILES.forEach((name, type) -> responses.put(name, new ApiResponse(200, type, read(name), HEADERS)));
     }
 
@@ -80,17 +93,20 @@ public final class ConsoleRoute extends RouteBuilder {
 
     /**
      * {@code /console/features.json}: which optional API endpoints this gateway has (the SLA clock, the event stream),
-     * read from the running routes. The page asks here instead of probing them: a probe's 404 would be an error in the
-     * browser's console, and an endpoint added later is picked up without changing the page.
+     * read from the running routes, and the OpenID Connect issuer when one is configured ({@code oidcIssuer}). The page
+     * asks here instead of probing them: a probe's 404 would be an error in the browser's console, and an endpoint
+     * added later is picked up without changing the page.
      */
     private ApiResponse features() throws Exception {
         Set<String> paths = getContext().getRoutes().stream()
                 .map(Route::getEndpoint)
                 .filter(PlatformHttpEndpoint.class::isInstance)
                 .map(e -> ((PlatformHttpEndpoint) e).getPath().replaceAll("\\{[^}/]*}", "{}"))
-                .collect(Collectors.toSet());
-        Map<String, Boolean> features = new LinkedHashMap<>();
+                .collect(Collectors.toCollection(java.util.HashSet::new));
+        paths.addAll(edgePaths);
+        Map<String, Object> features = new LinkedHashMap<>();
         OPTIONAL.forEach((feature, path) -> features.put(feature, paths.contains(path)));
+        features.put("oidcIssuer", oidcIssuer);
         return new ApiResponse(200, "application/json", JSON.writeValueAsBytes(features), HEADERS);
     }
 

@@ -13,6 +13,7 @@ import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.transport.KeyedRateLimiter;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -36,13 +37,19 @@ public final class WebhookSteps {
     private final KeyedRateLimiter rateLimits;
     private final ApiRouteSteps http;
     private final ObjectMapper json;
+    private final WebhookSourceActivity activity;
 
-    /** @param rateLimits per source name ({@link WebhookRateLimits}) */
-    public WebhookSteps(Map<String, WebhookSource> sources, KeyedRateLimiter rateLimits, ApiRouteSteps http, ObjectMapper json) {
+    /**
+     * @param rateLimits per source name ({@link WebhookRateLimits})
+     * @param activity   counts each declared source's accepted and refused requests (GET /api/v1/sources)
+     */
+    public WebhookSteps(Map<String, WebhookSource> sources, KeyedRateLimiter rateLimits, ApiRouteSteps http, ObjectMapper json,
+                        WebhookSourceActivity activity) {
         this.sources = Map.copyOf(sources);
         this.rateLimits = rateLimits;
         this.http = http;
         this.json = json;
+        this.activity = activity;
     }
 
     /**
@@ -83,14 +90,31 @@ public final class WebhookSteps {
         List<?> outcomes = exchange.getMessage().getBody(List.class);
         try {
             ApiRouteSteps.reply(exchange, ApiResponse.json(200, json.writeValueAsBytes(replyBody(outcomes))));
+            activity.accepted(source(exchange).name());
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The route's onException: any failure of any step as problem+json (ProblemMapper). */
+    /**
+     * The route's onException: any failure of any step as problem+json (ProblemMapper), counted as a refusal of the
+     * source named in the path when that source is declared (WebhookSourceActivity ignores any other name).
+     */
     public void problem(Exchange exchange) {
+        String name = ApiRouteSteps.request(exchange).pathSegment(1); // /webhooks/{source}; read first: the reply drops the headers
         http.replyProblem(exchange);
+        if (name != null && sources.containsKey(name)) {
+            Message reply = exchange.getMessage();
+            activity.refused(name, reply.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class), problemTitle(reply.getBody(byte[].class)));
+        }
+    }
+
+    private String problemTitle(byte[] problem) {
+        try {
+            return problem == null ? "" : json.readTree(problem).path("title").asText("");
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private static WebhookSource source(Exchange exchange) {

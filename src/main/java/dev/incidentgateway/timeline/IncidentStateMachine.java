@@ -72,6 +72,29 @@ public final class IncidentStateMachine {
         };
     }
 
+    /**
+     * The event types that may follow {@code current} now (asked of {@link #next} itself, so this never disagrees with
+     * it): what a client such as the console offers. {@code state_change} is in it when some status may be entered by one.
+     */
+    public static Set<EventType> allowedAfter(IncidentStatus current) {
+        Set<EventType> allowed = EnumSet.noneOf(EventType.class);
+        for (EventType type : EventType.values()) {
+            if (type == EventType.DECLARE) {
+                continue; // only ever the first event
+            }
+            for (IncidentStatus to : type == EventType.STATE_CHANGE ? IncidentStatus.values() : new IncidentStatus[] {null}) {
+                try {
+                    next(current, type, to);
+                    allowed.add(type);
+                    break;
+                } catch (TransitionRefusedException refused) {
+                    // not from here
+                }
+            }
+        }
+        return allowed;
+    }
+
     private static IncidentStatus enter(IncidentStatus current, EventType type, IncidentStatus target, boolean reopen) {
         if (reopen || ENTERED_FROM.getOrDefault(target, Set.of()).contains(current)) {
             return target;

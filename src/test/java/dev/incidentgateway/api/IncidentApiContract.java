@@ -227,7 +227,9 @@ abstract class IncidentApiContract {
         assertThat(event.path("hash").asText()).matches("[0-9a-f]{64}");
         assertThat(Instant.parse(event.path("eventTime").asText())).isEqualTo(Instant.parse(body.path("declaredAt").asText()));
 
-        JsonNode fetched = incident(id);
+        ObjectNode fetched = incident(id).deepCopy();
+        assertThat(list(fetched.remove("allowedEvents"))).as("what a declared incident accepts now (IncidentStateMachine)")
+                .map(JsonNode::asText).containsExactlyInAnyOrder("ack", "mitigate", "resolve", "note", "role_assign", "state_change");
         ObjectNode withoutEvent = body.deepCopy();
         withoutEvent.remove("event");
         assertThat(fetched).isEqualTo(withoutEvent);

@@ -34,12 +34,14 @@ import static org.awaitility.Awaitility.await;
  * The operator console in a real headless Chromium against a running gateway (issue 12): an incident declared
  * through the API appears in the open list without a reload; acknowledging and adding a note from the incident page
  * change the incident; a dead delivery is replayed from the outbox page; errors show the problem's title and
- * detail; the page fits a phone's width. The browser's console must stay free of errors. Screenshots go to
+ * detail; the page fits a phone's width. Live updates come through the event stream; actions the incident's status
+ * refuses are greyed out; the sources page lists the webhook sources with their counts. The browser's console must stay free of errors. Screenshots go to
  * target/console-screenshots/ (look at them).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ConsoleBrowserContract {
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String WEBHOOK_TOKEN = "console-webhook-token-" + java.util.UUID.randomUUID();
 
     private FakeServiceNow serviceNow;
     private GatewayFixture fixture;
@@ -56,6 +58,7 @@ abstract class ConsoleBrowserContract {
         Map<String, String> env = new HashMap<>(serviceNow.env());
         env.put("GATEWAY_OUTBOX_BACKOFF_MS", "100");
         env.put("GATEWAY_OUTBOX_POLL_MS", "50");
+        env.put("GATEWAY_WEBHOOK_TOKEN", WEBHOOK_TOKEN); // turns the shipped alertmanager source on (sources page)
         fixture = GatewayFixture.start(kind(), env);
         http = fixture.http();
     }
@@ -84,12 +87,19 @@ abstract class ConsoleBrowserContract {
             WebDriver page = signIn(browser, "/", "Pat Operator");
             waitFor(page, By.xpath("//h2[normalize-space()='Incidents']"));
             ((JavascriptExecutor) page).executeScript("window.notReloaded = true;");
+            new WebDriverWait(page, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("live-status"), "Live (stream)"));
 
             declare(id, "Checkout latency above 2 s");
             WebElement row = waitFor(page, By.cssSelector("tr[data-incident='" + id + "']"));
             assertThat(row.getText()).contains("declared", "sev2");
             assertThat(((JavascriptExecutor) page).executeScript("return window.notReloaded === true;"))
                     .as("the row came without a reload").isEqualTo(true);
+            // ... through the event stream (features.json says the gateway has it), not by polling the feed
+            assertThat(page.findElement(By.id("live-status")).getText()).startsWith("Live (stream)");
+            assertThat(streamSubscribers()).as("open streams while the page is open").isGreaterThan(0);
+            assertThat(((JavascriptExecutor) page).executeScript(
+                    "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/events')).length;"))
+                    .as("no polling of /api/v1/events").isEqualTo(0L);
             browser.screenshot(kind().name().toLowerCase() + "-incidents-laptop");
 
             row.findElement(By.linkText(id)).click();
@@ -97,6 +107,12 @@ abstract class ConsoleBrowserContract {
             new WebDriverWait(page, WAIT).until(ExpectedConditions.textToBe(By.cssSelector("dd[data-field='status']"), "acknowledged"));
             JsonNode incident = http.get("/api/v1/incidents/" + id).json();
             assertThat(incident.path("status").asText()).isEqualTo("acknowledged");
+            // What the state machine refuses for an acknowledged incident is greyed out; the rest stays on.
+            new WebDriverWait(page, WAIT).until(ExpectedConditions.not(
+                    ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action='ack']"))));
+            assertThat(page.findElement(By.cssSelector("button[data-action='close']")).isEnabled()).isFalse();
+            assertThat(page.findElement(By.cssSelector("button[data-action='mitigate']")).isEnabled()).isTrue();
+            assertThat(page.findElement(By.cssSelector("button[data-action='resolve']")).isEnabled()).isTrue();
 
             // Keyboard only: type the note, Tab to the button, Enter.
             WebElement note = page.findElement(By.id("note-text"));
@@ -113,7 +129,12 @@ abstract class ConsoleBrowserContract {
             // An event written elsewhere shows on the open incident page without a reload.
             http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "mitigate", "actor", "elsewhere"));
             new WebDriverWait(page, WAIT).until(ExpectedConditions.textToBe(By.cssSelector("dd[data-field='status']"), "mitigated"));
+            new WebDriverWait(page, WAIT).until(ExpectedConditions.not(
+                    ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action='mitigate']"))));
             browser.screenshot(kind().name().toLowerCase() + "-incident-laptop");
+            page.findElement(By.linkText("Sources")).click();
+            waitFor(page, By.cssSelector("tr[data-source='alertmanager']"));
+            browser.screenshot(kind().name().toLowerCase() + "-sources-laptop");
             assertNoConsoleErrors(browser);
         }
     }
@@ -168,7 +189,8 @@ abstract class ConsoleBrowserContract {
         assertThat(anonymous.get("/console/console.js").status()).isEqualTo(200);
         HttpApi.Response features = anonymous.get("/console/features.json");
         assertThat(features.json().path("sla").isBoolean()).as(features.toString()).isTrue();
-        assertThat(features.json().path("stream").isBoolean()).isTrue();
+        assertThat(features.json().path("stream").asBoolean()).as("the stream is served on the HTTP edge").isTrue();
+        assertThat(features.json().path("oidcIssuer").isNull()).as("no OIDC configured").isTrue();
         assertThat(anonymous.get("/console/..%2Fapplication.yaml").status()).isEqualTo(404);
         assertThat(anonymous.get("/console/logback.xml").status()).isEqualTo(404);
         assertThat(anonymous.get("/api/v1/incidents").status()).as("the API still needs a key").isEqualTo(401);
@@ -188,9 +210,15 @@ abstract class ConsoleBrowserContract {
             assertThat(ack.isDisplayed()).isTrue();
             assertNoHorizontalScroll(page);
             browser.screenshot(kind().name().toLowerCase() + "-incident-phone");
+            assertThat(http.post("/webhooks/alertmanager", "application/json", "{}", "Authorization", "Bearer wrong").status()).isEqualTo(401);
             page.findElement(By.linkText("Sources")).click();
-            WebElement store = waitFor(page, By.cssSelector("tr[data-check='store']"));
+            WebElement store = waitFor(page, By.cssSelector("[data-check='store']"));
             assertThat(store.getText()).contains("UP");
+            WebElement alertmanager = waitFor(page, By.cssSelector("tr[data-source='alertmanager']"));
+            assertThat(alertmanager.getText()).contains("/webhooks/alertmanager").doesNotContain(WEBHOOK_TOKEN);
+            assertThat(alertmanager.findElement(By.cssSelector("[data-field='refused']")).getText()).isNotEqualTo("0");
+            assertThat(page.findElement(By.tagName("main")).getText()).doesNotContain("not listed by the API");
+            assertNoHorizontalScroll(page);
             browser.screenshot(kind().name().toLowerCase() + "-sources-phone");
             assertNoConsoleErrors(browser);
         }
@@ -212,6 +240,12 @@ abstract class ConsoleBrowserContract {
     private void declare(String id, String title) {
         HttpApi.Response r = http.postJson("/api/v1/incidents", obj("id", id, "title", title, "actor", "api", "severity", "sev2"));
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    }
+
+    /** The gauge gateway.stream.subscribers from /metrics. */
+    private double streamSubscribers() {
+        return http.get("/metrics").body().lines().filter(l -> l.startsWith("gateway_stream_subscribers "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim())).findFirst().orElse(-1);
     }
 
     private long deadRow(String id) {

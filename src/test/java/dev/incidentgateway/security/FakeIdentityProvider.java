@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code <issuer>/.well-known/openid-configuration} and its JWKS at {@code /keys}, counting the fetches of
  * each. The published keys can change while it runs (rotation), and the JWKS can be made to fail.
  */
-final class FakeIdentityProvider implements AutoCloseable {
+public final class FakeIdentityProvider implements AutoCloseable {
     private final HttpServer server;
     private final List<JWK> published = new CopyOnWriteArrayList<>();
     private final AtomicInteger jwksFetches = new AtomicInteger();
@@ -28,7 +28,7 @@ final class FakeIdentityProvider implements AutoCloseable {
     private volatile boolean jwksDown;
     private volatile String discoveryIssuer;
 
-    FakeIdentityProvider() {
+    public FakeIdentityProvider() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -51,7 +51,7 @@ final class FakeIdentityProvider implements AutoCloseable {
         server.start();
     }
 
-    String issuer() {
+    public String issuer() {
         return base() + "/realms/ops";
     }
 
@@ -63,7 +63,7 @@ final class FakeIdentityProvider implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    void publish(JWK key) {
+    public void publish(JWK key) {
         published.add(key);
     }
 

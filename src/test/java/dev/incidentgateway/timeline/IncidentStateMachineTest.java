@@ -103,6 +103,20 @@ class IncidentStateMachineTest {
                 });
     }
 
+    @ParameterizedTest
+    @CsvSource({
+            "declared,     'ack,mitigate,resolve,note,role_assign,state_change'",
+            "acknowledged, 'mitigate,resolve,note,role_assign,state_change'",
+            "mitigated,    'resolve,note,role_assign,state_change'",
+            "resolved,     'close,note,role_assign,state_change'",
+            "closed,       'note,role_assign'",
+    })
+    void allowedAfterListsWhatNextAccepts(String current, String expected) {
+        assertThat(IncidentStateMachine.allowedAfter(IncidentStatus.fromWire(current).orElseThrow()))
+                .map(EventType::wireName)
+                .containsExactlyInAnyOrder(expected.split(","));
+    }
+
     private static void assertOutcome(IncidentStatus current, EventType type, IncidentStatus to, String expected) {
         if (expected.equals("-")) {
             assertThatThrownBy(() -> IncidentStateMachine.next(current, type, to))

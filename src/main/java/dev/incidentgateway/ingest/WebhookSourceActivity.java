@@ -1,0 +1,83 @@
+package dev.incidentgateway.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What each declared webhook source has sent <b>since this process started</b>: requests accepted and refused, when
+ * each last happened, and the last refusal's status and title. Kept in memory only (a restart starts from zero; the
+ * timeline itself is the durable record); also counted as {@code gateway.webhook.requests{source,outcome}}.
+ * <p>
+ * The set of sources is fixed when the gateway starts: a request to an undeclared name changes nothing here, so a
+ * stranger cycling through made-up names cannot grow this state (or the meter registry).
+ */
+public final class WebhookSourceActivity {
+    /** One source's activity so far; {@code null} times and refusal when it never happened. */
+    public record Snapshot(long accepted, long refused, Instant lastAcceptedAt, Instant lastRefusedAt, String lastRefusal) {
+    }
+
+    private static final class Counts {
+        final AtomicLong accepted = new AtomicLong();
+        final AtomicLong refused = new AtomicLong();
+        final Counter acceptedMeter;
+        final Counter refusedMeter;
+        volatile Instant lastAcceptedAt;
+        volatile Instant lastRefusedAt;
+        volatile String lastRefusal;
+
+        Counts(String source, MeterRegistry meters) {
+            acceptedMeter = meter(meters, source, "accepted");
+            refusedMeter = meter(meters, source, "refused");
+        }
+
+        private static Counter meter(MeterRegistry meters, String source, String outcome) {
+            return Counter.builder("gateway.webhook.requests").description("Webhook requests per declared source since start")
+                    .tag("source", source).tag("outcome", outcome).register(meters);
+        }
+    }
+
+    private final Map<String, Counts> bySource;
+    private final Clock clock;
+
+    public WebhookSourceActivity(Collection<String> declaredSources, MeterRegistry meters, Clock clock) {
+        this.bySource = declaredSources.stream().collect(Collectors.toUnmodifiableMap(Function.identity(), s -> new Counts(s, meters)));
+        this.clock = clock;
+    }
+
+    /** A request of {@code source} was stored (replied 200); ignored for an undeclared name. */
+    public void accepted(String source) {
+        Counts c = source == null ? null : bySource.get(source);
+        if (c != null) {
+            c.accepted.incrementAndGet();
+            c.acceptedMeter.increment();
+            c.lastAcceptedAt = clock.instant();
+        }
+    }
+
+    /** A request of {@code source} was refused with {@code status} and the problem's {@code title}; ignored for an undeclared name. */
+    public void refused(String source, int status, String title) {
+        Counts c = source == null ? null : bySource.get(source);
+        if (c != null) {
+            c.refused.incrementAndGet();
+            c.refusedMeter.increment();
+            c.lastRefusedAt = clock.instant();
+            c.lastRefusal = title == null || title.isBlank() ? Integer.toString(status) : status + " " + title;
+        }
+    }
+
+    /** The activity of a declared source; empty for any other name. */
+    public Optional<Snapshot> of(String source) {
+        Counts c = bySource.get(source);
+        return c == null ? Optional.empty()
+                : Optional.of(new Snapshot(c.accepted.get(), c.refused.get(), c.lastAcceptedAt, c.lastRefusedAt, c.lastRefusal));
+    }
+}

@@ -1,0 +1,50 @@
+// The outbox page: deliveries to connectors that are waiting (pending) or gave up (dead), per connector, with
+// replay and skip (scope operate).
+import { api } from './api.js';
+import { busy, guarded, showProblem } from './ui.js';
+import { badge, h, table } from './views.js';
+
+/** Renders the page into `view`; returns the page object the router keeps. */
+export async function outboxPage(view) {
+  const heading = h('h2', { tabindex: '-1' }, 'Outbox');
+  const body = h('div', {});
+  view.replaceChildren(heading, h('p', {}, 'Deliveries to connectors that are waiting (pending) or gave up (dead). '
+    + 'Replay sends a dead delivery again; skip gives it up and releases the deliveries behind it.'), body);
+
+  async function change(row, what, button) {
+    if (await busy(button, () => guarded(() => api(`/api/v1/outbox/${row.id}/${what}`, { method: 'POST' })))) {
+      showProblem(null);
+      await guarded(refresh);
+    }
+  }
+
+  async function refresh() {
+    const [pending, dead] = await Promise.all([api('/api/v1/outbox?status=pending&limit=500'), api('/api/v1/outbox?status=dead&limit=500')]);
+    const rows = [...dead.items, ...pending.items];
+    const connectors = [...new Set(rows.map((r) => r.connector))].sort();
+    if (connectors.length === 0) {
+      body.replaceChildren(h('p', { class: 'empty' }, 'Nothing pending or dead: every delivery went through.'));
+      return;
+    }
+    body.replaceChildren(...connectors.map((c) => h('section', { 'aria-label': `Connector ${c}` },
+      h('h3', {}, `${c} — ${rows.filter((r) => r.connector === c && r.status === 'dead').length} dead, `
+        + `${rows.filter((r) => r.connector === c && r.status === 'pending').length} pending`),
+      table(`Deliveries to ${c}`, ['Row', 'Incident', 'Status', { label: 'Attempts', cls: 'hide-narrow' }, { label: 'Last error', cls: 'hide-narrow' }, 'Action'],
+        rows.filter((r) => r.connector === c).map((r) => h('tr', { 'data-row': r.id },
+          h('td', {}, String(r.id)),
+          h('td', {}, h('a', { href: `#/incidents/${encodeURIComponent(r.incidentId)}` }, r.incidentId), ` #${r.eventSeq}`),
+          h('td', {}, badge('st', r.status)),
+          h('td', { class: 'hide-narrow' }, String(r.attempts)),
+          h('td', { class: 'hide-narrow error-cell' }, r.lastError || '—'),
+          h('td', {},
+            r.status === 'dead' ? h('button', { type: 'button', 'data-action': 'replay', 'aria-label': `Replay delivery ${r.id}`, onclick: (e) => change(r, 'replay', e.currentTarget) }, 'Replay') : null,
+            ' ',
+            h('button', { type: 'button', class: 'secondary', 'data-action': 'skip', 'aria-label': `Skip delivery ${r.id}`, onclick: (e) => change(r, 'skip', e.currentTarget) }, 'Skip')))),
+        'None.'))));
+  }
+
+  await refresh();
+  // Deliveries change without a timeline event (retried, delivered, dead): re-read while the page is open.
+  const timer = setInterval(() => guarded(refresh), 3000);
+  return { heading, refresh, onEvents: refresh, position: null, stop: () => clearInterval(timer) };
+}
