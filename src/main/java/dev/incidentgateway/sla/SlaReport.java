@@ -63,6 +63,11 @@ public final class SlaReport {
             throw ApiProblem.invalidField("from", "the range from " + from + " to " + to + " is longer than "
                     + MAX_RANGE.toDays() + " days; narrow it");
         }
+        return ApiResponse.json(200, json.writeValueAsBytes(compute(from, to, now)));
+    }
+
+    /** The report over the incidents declared in [from, to), their clocks taken at {@code now}. */
+    ObjectNode compute(Instant from, Instant to, Instant now) {
         Map<Severity, Bucket> buckets = new EnumMap<>(Severity.class);
         query.forEachIncident(from, to, (severity, timeline) -> {
             Bucket b = buckets.computeIfAbsent(severity, s -> new Bucket());
@@ -89,7 +94,7 @@ public final class SlaReport {
                 breaches.put(t.wireName(), b.breaches.getOrDefault(t, 0));
             }
         });
-        return ApiResponse.json(200, json.writeValueAsBytes(body));
+        return body;
     }
 
     /** {count, medianSeconds, p90Seconds} by nearest rank, to the millisecond; the times are null without samples. */
