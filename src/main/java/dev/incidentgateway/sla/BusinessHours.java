@@ -11,7 +11,9 @@ import java.util.Set;
 
 /**
  * The hours during which an SLA clock runs: one daily window [{@code open}, {@code close}) on the given days, in a
- * time zone. {@code close} {@code null} means midnight at the end of the day (24:00). Windows are converted to
+ * time zone. {@code close} {@code null} means midnight at the end of the day (24:00). A {@code close} before
+ * {@code open} is an overnight window: it opens on a listed day and closes the next morning (a night shift
+ * {@code mon-fri 22:00-06:00} runs from Monday 22:00 to Saturday 06:00, in five stretches). Windows are converted to
  * instants per day with {@link ZonedDateTime#of}, so a DST change shortens or lengthens that day's window as the
  * wall clock does (a window start inside a spring-forward gap moves to the end of the gap).
  */
@@ -23,8 +25,8 @@ public record BusinessHours(ZoneId zone, Set<DayOfWeek> days, LocalTime open, Lo
         if (days.isEmpty()) {
             throw new IllegalArgumentException("days must name at least one day");
         }
-        if (close != null && !close.isAfter(open)) {
-            throw new IllegalArgumentException("hours must end after they start (an overnight window is not supported)");
+        if (open.equals(close)) {
+            throw new IllegalArgumentException("hours must not start and end at the same time");
         }
     }
 
@@ -34,7 +36,7 @@ public record BusinessHours(ZoneId zone, Set<DayOfWeek> days, LocalTime open, Lo
             return Duration.ZERO;
         }
         Duration sum = Duration.ZERO;
-        LocalDate day = from.atZone(zone).toLocalDate();
+        LocalDate day = from.atZone(zone).toLocalDate().minusDays(1); // yesterday's overnight window may still be open
         LocalDate last = to.atZone(zone).toLocalDate();
         for (int i = 0; !day.isAfter(last) && i < MAX_DAYS; i++, day = day.plusDays(1)) {
             if (!days.contains(day.getDayOfWeek())) {
@@ -52,7 +54,7 @@ public record BusinessHours(ZoneId zone, Set<DayOfWeek> days, LocalTime open, Lo
     /** The instant at which {@code amount} of business time has passed since {@code from}. */
     public Instant plus(Instant from, Duration amount) {
         Duration left = amount;
-        LocalDate day = from.atZone(zone).toLocalDate();
+        LocalDate day = from.atZone(zone).toLocalDate().minusDays(1); // yesterday's overnight window may still be open
         for (int i = 0; i < MAX_DAYS; i++, day = day.plusDays(1)) {
             if (!days.contains(day.getDayOfWeek())) {
                 continue;
@@ -76,7 +78,15 @@ public record BusinessHours(ZoneId zone, Set<DayOfWeek> days, LocalTime open, Lo
     }
 
     private Instant windowEnd(LocalDate day) {
-        return close == null ? day.plusDays(1).atStartOfDay(zone).toInstant() : ZonedDateTime.of(day, close, zone).toInstant();
+        if (close == null) {
+            return day.plusDays(1).atStartOfDay(zone).toInstant();
+        }
+        return ZonedDateTime.of(close.isAfter(open) ? day : day.plusDays(1), close, zone).toInstant();
+    }
+
+    /** Whether the window runs past midnight into the next day. */
+    public boolean overnight() {
+        return close != null && close.isBefore(open);
     }
 
     private static Instant max(Instant a, Instant b) {

@@ -17,10 +17,15 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The store reads of the SLA tracker: bounded pages of incidents by id, and one incident's whole timeline. */
+/**
+ * The store reads and writes of the SLA tracker: bounded pages of the incidents it has not settled, one incident's
+ * whole timeline, and the settled marks ({@code sla_settled}).
+ */
 public final class SlaIncidents {
     static final int PAGE = 500;
     private static final int TIMELINE_PAGE = 1000;
+    /** SQLState of a unique-key violation, the same on H2 and PostgreSQL. */
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final TimelineStore store;
 
@@ -28,44 +33,61 @@ public final class SlaIncidents {
         this.store = store;
     }
 
-    /** Up to {@link #PAGE} incidents with an id above {@code afterId}: open ones, and those resolved since {@code resolvedSince}. */
-    List<Incident> openOrRecentlyResolved(String afterId, Instant resolvedSince) {
-        String sql = "SELECT id, severity, status FROM incidents WHERE id > ? AND (status IN (?, ?, ?) OR resolved_at >= ?) "
-                + "ORDER BY id LIMIT " + PAGE;
+    /**
+     * Up to {@link #PAGE} incidents with an id above {@code afterId} that are not settled at their current
+     * {@code last_seq}: every open incident, and every resolved or closed one however long ago it was resolved until
+     * the tracker has settled it. The anti-join runs in the store, so settled incidents cost no timeline read.
+     */
+    List<Incident> unsettled(String afterId) {
+        String sql = "SELECT i.id, i.severity, i.status, i.last_seq FROM incidents i WHERE i.id > ? AND NOT EXISTS "
+                + "(SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id AND s.last_seq = i.last_seq) ORDER BY i.id LIMIT " + PAGE;
         List<Incident> out = new ArrayList<>();
         try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, afterId);
-            ps.setString(2, IncidentStatus.DECLARED.wireName());
-            ps.setString(3, IncidentStatus.ACKNOWLEDGED.wireName());
-            ps.setString(4, IncidentStatus.MITIGATED.wireName());
-            ps.setObject(5, OffsetDateTime.ofInstant(resolvedSince, ZoneOffset.UTC));
-            readInto(ps, out);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Incident(rs.getString(1), null, Severity.fromWire(rs.getString(2)).orElse(Severity.DEFAULT),
+                            IncidentStatus.fromWire(rs.getString(3)).orElse(null), null, null, null, null, null, null, null,
+                            rs.getLong(4), null, 0));
+                }
+            }
         } catch (SQLException e) {
             throw new StoreUnavailableException("the store could not list incidents for the SLA tracker", e);
         }
         return out;
     }
 
-    /** Incidents declared in [{@code from}, {@code to}), at most {@code limit}, oldest first. */
-    List<Incident> declaredBetween(Instant from, Instant to, int limit) {
-        String sql = "SELECT id, severity, status FROM incidents WHERE declared_at >= ? AND declared_at < ? ORDER BY declared_at, id LIMIT " + limit;
-        List<Incident> out = new ArrayList<>();
-        try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
-            ps.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
-            readInto(ps, out);
-        } catch (SQLException e) {
-            throw new StoreUnavailableException("the store could not list incidents for the SLA report", e);
-        }
-        return out;
-    }
-
-    private static void readInto(PreparedStatement ps, List<Incident> out) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new Incident(rs.getString(1), null, Severity.fromWire(rs.getString(2)).orElse(Severity.DEFAULT),
-                        IncidentStatus.fromWire(rs.getString(3)).orElse(null), null, null, null, null, null, null, null, 0, null, 0));
+    /**
+     * Marks an incident settled at {@code lastSeq}. Idempotent across trackers: a row is only moved forward, and a
+     * concurrent insert of the same incident (another instance) is fine.
+     */
+    void settle(String incidentId, long lastSeq, Instant now) {
+        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        try (Connection c = store.dataSource().getConnection()) {
+            try (PreparedStatement up = c.prepareStatement(
+                    "UPDATE sla_settled SET last_seq = ?, settled_at = ? WHERE incident_id = ? AND last_seq < ?")) {
+                up.setLong(1, lastSeq);
+                up.setObject(2, at);
+                up.setString(3, incidentId);
+                up.setLong(4, lastSeq);
+                if (up.executeUpdate() > 0) {
+                    return;
+                }
             }
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO sla_settled (incident_id, last_seq, settled_at) "
+                    + "SELECT ?, ?, ? FROM (VALUES (1)) AS one(x) WHERE NOT EXISTS (SELECT 1 FROM sla_settled WHERE incident_id = ?)")) {
+                ins.setString(1, incidentId);
+                ins.setLong(2, lastSeq);
+                ins.setObject(3, at);
+                ins.setString(4, incidentId);
+                ins.executeUpdate();
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the store could not record a settled SLA incident", e);
         }
     }
 

@@ -28,6 +28,6 @@ public final class SlaModule {
         SlaTracker tracker = new SlaTracker(store, policies, clock, meters);
         main.bind(SlaTracker.BEAN, tracker);
         main.configure().addRoutesBuilder(new SlaApiRoute(new SlaApi(store, tracker, json),
-                new SlaReport(new SlaIncidents(store), policies, clock, json), endpoints));
+                new SlaReport(store, policies, clock, json), endpoints));
     }
 }

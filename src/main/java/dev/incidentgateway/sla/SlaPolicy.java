@@ -27,8 +27,8 @@ public record SlaPolicy(Map<SlaTarget, Duration> goals, int warningPercent, Busi
         return businessHours != null ? businessHours.plus(from, amount) : from.plus(amount);
     }
 
-    /** The part of {@code goal} at which the warning falls due. */
+    /** The part of {@code goal} at which the warning falls due (to the nanosecond, as the clocks count). */
     Duration warningAt(Duration goal) {
-        return Duration.ofMillis(goal.toMillis() * warningPercent / 100);
+        return goal.multipliedBy(warningPercent).dividedBy(100);
     }
 }

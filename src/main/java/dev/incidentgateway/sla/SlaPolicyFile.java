@@ -158,13 +158,14 @@ public final class SlaPolicyFile {
             try {
                 open = LocalTime.parse(m.group(1));
                 close = m.group(2).equals("24:00") ? null : LocalTime.parse(m.group(2));
-                hoursOk = close == null || close.isAfter(open);
+                hoursOk = !open.equals(close); // close before open: an overnight window into the next day
             } catch (DateTimeParseException e) {
                 hoursOk = false;
             }
         }
         if (!hoursOk) {
-            problem(key + ".hours", "must be HH:MM-HH:MM with the end after the start (24:00 allowed), got '"
+            problem(key + ".hours", "must be HH:MM-HH:MM with different start and end (24:00 allowed; an end before the start, "
+                    + "such as 22:00-06:00, runs overnight into the next day), got '"
                     + node.path("hours").asText("") + "'");
         }
         return zone == null || days == null || !hoursOk ? null : new BusinessHours(zone, days, open, close);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.camel.TimelineHeaders;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Incident;
+import dev.incidentgateway.timeline.IncidentStatus;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
@@ -14,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +38,6 @@ public final class SlaTracker {
     public static final String WARNING = "sla_warning";
     public static final String BREACH = "sla_breach";
     private static final Logger LOG = LoggerFactory.getLogger(SlaTracker.class);
-    /** Resolved incidents are looked at this long after their resolve, for a breach that fell due just before it. */
-    static final Duration RESOLVED_LOOKBACK = Duration.ofDays(1);
 
     private final SlaIncidents incidents;
     private final SlaPolicies policies;
@@ -64,34 +62,45 @@ public final class SlaTracker {
 
     /**
      * Every warning and breach due now and not yet in the store, as notes to append (a warning before its breach).
-     * Scans open incidents (and those resolved within a day) a bounded page at a time.
+     * Scans the incidents not yet settled a bounded page at a time: open ones, and resolved or closed ones however
+     * long ago (a gateway that was down for a week still records what fell due meanwhile). A resolved or closed
+     * incident with nothing left to record is marked settled and not read again until its next event.
      */
     public List<NewEvent> dueNotes() {
-        if (policies.isEmpty()) {
-            return List.of();
-        }
         Instant now = clock.instant();
         List<NewEvent> due = new ArrayList<>();
         String after = "";
         List<Incident> page;
         do {
-            page = incidents.openOrRecentlyResolved(after, now.minus(RESOLVED_LOOKBACK));
+            page = incidents.unsettled(after);
             for (Incident incident : page) {
-                List<TimelineEvent> timeline = incidents.timeline(incident.id());
-                Set<String> recorded = timeline.stream().filter(e -> PRINCIPAL.equals(e.principal()) && e.type() == EventType.NOTE)
-                        .map(TimelineEvent::ceId).collect(Collectors.toSet());
-                for (SlaClock c : clocks(incident, timeline, now)) {
-                    if (c.warningReached()) {
-                        addIfNew(due, recorded, incident, c, WARNING);
+                int before = due.size();
+                if (policies.of(incident.severity()).isPresent()) {
+                    List<TimelineEvent> timeline = incidents.timeline(incident.id());
+                    Set<String> recorded = timeline.stream().filter(e -> PRINCIPAL.equals(e.principal()) && e.type() == EventType.NOTE)
+                            .map(TimelineEvent::ceId).collect(Collectors.toSet());
+                    for (SlaClock c : clocks(incident, timeline, now)) {
+                        if (c.warningReached()) {
+                            addIfNew(due, recorded, incident, c, WARNING);
+                        }
+                        if (c.breached()) {
+                            addIfNew(due, recorded, incident, c, BREACH);
+                        }
                     }
-                    if (c.breached()) {
-                        addIfNew(due, recorded, incident, c, BREACH);
-                    }
+                }
+                if (due.size() == before && stopped(incident.status())) {
+                    // Every clock has stopped and its notes are stored: nothing can fall due until another event.
+                    incidents.settle(incident.id(), incident.lastSeq(), now);
                 }
                 after = incident.id();
             }
         } while (page.size() == SlaIncidents.PAGE);
         return due;
+    }
+
+    /** Resolved or closed: no clock runs (a reopen is a new event, which unsettles the incident). */
+    private static boolean stopped(IncidentStatus status) {
+        return status == IncidentStatus.RESOLVED || status == IncidentStatus.CLOSED;
     }
 
     /** The deterministic idempotency id of a note: one per incident, target and kind, whoever appends it. */

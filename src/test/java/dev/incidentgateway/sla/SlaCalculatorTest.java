@@ -147,4 +147,58 @@ class SlaCalculatorTest {
         SlaPolicy onlyResolve = new SlaPolicy(Map.of(SlaTarget.RESOLVE, Duration.ofHours(1)), 80, null);
         assertThat(SlaCalculator.clocks(onlyResolve, events, T0)).extracting(SlaClock::target).containsExactly(SlaTarget.RESOLVE);
     }
+
+    @Test
+    void aBreachBySubSecondIsABreachNotMet() {
+        Duration goal = Duration.ofMinutes(10);
+        at(T0, EventType.DECLARE).at(T0.plus(goal).plusMillis(1), EventType.ACK);
+        SlaClock late = clock(WALL, SlaTarget.ACKNOWLEDGE, T0.plusSeconds(3600));
+        assertThat(late.state()).isEqualTo(SlaClock.State.BREACHED);
+        assertThat(late.elapsed()).isEqualTo(goal.plusMillis(1));
+        assertThat(late.remaining()).isEqualTo(Duration.ofMillis(-1));
+        assertThat(late.remainingSeconds()).isNegative(); // whole seconds round towards the past: -1, never 0
+        assertThat(late.breachedAt()).isEqualTo(T0.plus(goal));
+        assertThat(late.metAt()).isNull();
+
+        events.clear();
+        at(T0, EventType.DECLARE).at(T0.plus(goal).minusNanos(1_000), EventType.ACK); // a microsecond early (store precision)
+        SlaClock justInTime = clock(WALL, SlaTarget.ACKNOWLEDGE, T0.plusSeconds(3600));
+        assertThat(justInTime.state()).isEqualTo(SlaClock.State.MET);
+        assertThat(justInTime.remaining()).isEqualTo(Duration.ofNanos(1_000));
+
+        events.clear();
+        at(T0, EventType.DECLARE); // still running, 0.4 s past due
+        SlaClock running = clock(WALL, SlaTarget.ACKNOWLEDGE, T0.plus(goal).plusMillis(400));
+        assertThat(running.state()).isEqualTo(SlaClock.State.BREACHED);
+        assertThat(running.remainingSeconds()).isEqualTo(-1);
+        // and the warning threshold keeps sub-millisecond goals exact: 80 % of 1.000005 s
+        SlaPolicy tiny = new SlaPolicy(Map.of(SlaTarget.ACKNOWLEDGE, Duration.ofNanos(1_000_005_000L)), 80, null);
+        assertThat(tiny.warningAt(tiny.goals().get(SlaTarget.ACKNOWLEDGE))).isEqualTo(Duration.ofNanos(800_004_000L));
+    }
+
+    @Test
+    void anOvernightWindowRunsIntoTheNextMorningFromTheDaysItOpens() {
+        BusinessHours nights = new BusinessHours(ZoneId.of("UTC"), EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY),
+                LocalTime.of(22, 0), LocalTime.of(6, 0));
+        Instant monday = Instant.parse("2026-03-02T00:00:00Z");
+        // Monday 00:00-06:00 belongs to Sunday's night, which is not listed: nothing until Monday 22:00
+        assertThat(nights.between(monday, Instant.parse("2026-03-02T21:00:00Z"))).isZero();
+        // Monday 22:00 to Tuesday 06:00 counts 8 hours, Tuesday's night starts at 22:00 again
+        assertThat(nights.between(monday, Instant.parse("2026-03-03T12:00:00Z"))).isEqualTo(Duration.ofHours(8));
+        // a declare at Tuesday 03:00 is inside Monday's night: 3 hours left of it
+        Instant tuesday3 = Instant.parse("2026-03-03T03:00:00Z");
+        assertThat(nights.plus(tuesday3, Duration.ofHours(3))).isEqualTo(Instant.parse("2026-03-03T06:00:00Z"));
+        assertThat(nights.plus(tuesday3, Duration.ofHours(4))).isEqualTo(Instant.parse("2026-03-03T23:00:00Z"));
+        // Friday's night runs into Saturday 06:00; Saturday and Sunday nights do not open
+        Instant friday23 = Instant.parse("2026-03-06T23:00:00Z");
+        assertThat(nights.plus(friday23, Duration.ofHours(8))).isEqualTo(Instant.parse("2026-03-09T23:00:00Z"));
+        assertThat(nights.between(friday23, Instant.parse("2026-03-09T22:00:00Z"))).isEqualTo(Duration.ofHours(7));
+
+        SlaPolicy policy = new SlaPolicy(Map.of(SlaTarget.ACKNOWLEDGE, Duration.ofHours(2)), 50, nights);
+        at(tuesday3, EventType.DECLARE);
+        SlaClock c = clock(policy, SlaTarget.ACKNOWLEDGE, Instant.parse("2026-03-03T12:00:00Z"));
+        assertThat(c.elapsed()).isEqualTo(Duration.ofHours(3));
+        assertThat(c.state()).isEqualTo(SlaClock.State.BREACHED);
+        assertThat(c.dueAt()).isEqualTo(Instant.parse("2026-03-03T05:00:00Z"));
+    }
 }

@@ -46,6 +46,31 @@ class SlaPolicyFileTest {
     }
 
     @Test
+    void anEndBeforeTheStartIsAnOvernightWindow() throws Exception {
+        BusinessHours night = parse("""
+                severities:
+                  sev3:
+                    acknowledge: 1h
+                    businessHours: {timeZone: UTC, days: mon-fri, hours: "22:00-06:00"}
+                """).of(Severity.SEV3).orElseThrow().businessHours();
+        assertThat(night.overnight()).isTrue();
+        assertThat(night.open()).isEqualTo(LocalTime.of(22, 0));
+        assertThat(night.close()).isEqualTo(LocalTime.of(6, 0));
+    }
+
+    @Test
+    void aWindowWithoutLengthIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> parse("""
+                severities:
+                  sev3:
+                    acknowledge: 1h
+                    businessHours: {timeZone: UTC, days: mon-fri, hours: "22:00-22:00"}
+                """)).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).singleElement()
+                        .satisfies(m -> assertThat(m).contains("severities.sev3.businessHours.hours")));
+    }
+
+    @Test
     void namesEveryBadKey() {
         assertThatThrownBy(() -> parse("""
                 severities:
@@ -53,7 +78,7 @@ class SlaPolicyFileTest {
                     acknowlege: 15m
                     resolve: soon
                     warningThreshold: 120%
-                    businessHours: {timeZone: Mars/Olympus, days: [mon, funday], hours: "17:00-09:00"}
+                    businessHours: {timeZone: Mars/Olympus, days: [mon, funday], hours: "09:00-09:00"}
                   sev9: {resolve: 1h}
                 """)).isInstanceOf(ConfigException.class).satisfies(e -> assertThat(((ConfigException) e).problems()).anySatisfy(
                         m -> assertThat(m).contains("severities.sev2.acknowlege: unknown key"))

@@ -1,13 +1,6 @@
 package dev.incidentgateway.sla;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.GatewayJson;
-import dev.incidentgateway.camel.TimelineComponent;
-import dev.incidentgateway.config.GatewayConfig;
-import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
-import dev.incidentgateway.store.SqlDialect;
-import dev.incidentgateway.store.StoreFactory;
-import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import dev.incidentgateway.testsupport.TestStore;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Incident;
@@ -17,9 +10,6 @@ import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +21,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,8 +39,7 @@ abstract class SlaTrackerContract {
     private static final Instant T0 = Instant.parse("2026-06-01T08:00:00Z");
     private static final SlaPolicies POLICIES = new SlaPolicies(Map.of(Severity.SEV1, new SlaPolicy(Map.of(
             SlaTarget.ACKNOWLEDGE, Duration.ofMinutes(10), SlaTarget.RESOLVE, Duration.ofHours(4)), 80, null)));
-    private static TestStore testStore;
-    private static HikariDataSource dataSource;
+    private static SlaTestStore db;
     private static TimelineStore store;
     private static TimelineStore secondInstance;
 
@@ -61,35 +49,24 @@ abstract class SlaTrackerContract {
 
     @BeforeEach
     void openStore() {
-        if (kind() == TestStore.Kind.POSTGRESQL) {
-            PostgresTestDatabase.assumeAvailable();
-        }
-        if (store == null) {
-            testStore = TestStore.create(kind());
-            GatewayConfig config = testStore.config();
-            dataSource = StoreFactory.openAndMigrate(config);
-            store = newStore(config);
+        if (db == null) {
+            db = SlaTestStore.open(kind());
+            store = db.store;
             // PostgreSQL: a second writer, as a second gateway on the same database (the append lock serializes them).
             // H2 is embedded: one gateway owns the file, so the second tracker shares its writer.
-            secondInstance = kind() == TestStore.Kind.POSTGRESQL ? newStore(config) : store;
+            secondInstance = kind() == TestStore.Kind.POSTGRESQL ? db.newWriter() : store;
         }
-    }
-
-    private static TimelineStore newStore(GatewayConfig config) {
-        return new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway",
-                64, 1000, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
     }
 
     @AfterAll
     static void closeStore() {
-        if (store != null) {
-            store.close();
+        if (db != null) {
             if (secondInstance != store) {
                 secondInstance.close();
             }
-            dataSource.close();
-            testStore.close();
+            db.close();
         }
+        db = null;
         store = null;
     }
 
@@ -113,9 +90,7 @@ abstract class SlaTrackerContract {
     }
 
     private static List<TimelineEvent> notes(String id, String kind, SlaTarget target) {
-        return store.timeline(id, null, 1000).stream().filter(e -> e.type() == EventType.NOTE
-                && SlaTracker.PRINCIPAL.equals(e.principal()) && kind.equals(e.data().path("kind").asText())
-                && target.wireName().equals(e.data().path("target").asText())).toList();
+        return db.slaNotes(id, kind, target);
     }
 
     private static List<NewEvent> of(List<NewEvent> due, String incidentId) {
@@ -179,14 +154,7 @@ abstract class SlaTrackerContract {
     void aBreachThatFellDueWhileDownIsRecordedByTheFirstScanOfTheRoute() throws Exception {
         String id = declare(T0);
         clock.set(T0.plus(Duration.ofHours(5))); // "the gateway was down" for five hours: nothing ran
-        try (CamelContext camel = new DefaultCamelContext()) {
-            camel.getRegistry().bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(GatewayJson.create())));
-            camel.getRegistry().bind(SlaTracker.BEAN, tracker(store));
-            Properties props = new Properties();
-            props.put("gateway.sla.scanIntervalMs", "3600000"); // one scan: the one at start
-            camel.getPropertiesComponent().setInitialProperties(props);
-            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, "file:routes/sla-tracker.camel.yaml"));
-            camel.start();
+        try (CamelContext camel = db.startTrackerRoute(tracker(store))) {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(notes(id, SlaTracker.BREACH, SlaTarget.RESOLVE)).hasSize(1));
             assertThat(notes(id, SlaTracker.BREACH, SlaTarget.ACKNOWLEDGE)).hasSize(1);

@@ -1,0 +1,80 @@
+package dev.incidentgateway.sla;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.GatewayJson;
+import dev.incidentgateway.camel.TimelineComponent;
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
+import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.testsupport.PostgresTestDatabase;
+import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.TimelineEvent;
+import dev.incidentgateway.timeline.TimelineStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+
+import java.util.List;
+import java.util.Properties;
+
+/** A migrated store (H2 or PostgreSQL) for the SLA contracts, and the shipped tracker route started on it. */
+final class SlaTestStore implements AutoCloseable {
+    final TestStore testStore;
+    final HikariDataSource dataSource;
+    final TimelineStore store;
+
+    private SlaTestStore(TestStore testStore) {
+        this.testStore = testStore;
+        this.dataSource = StoreFactory.openAndMigrate(testStore.config());
+        this.store = newWriter();
+    }
+
+    /** Skips visibly when PostgreSQL is asked for and GATEWAY_TEST_PG_URL is not set. */
+    static SlaTestStore open(TestStore.Kind kind) {
+        if (kind == TestStore.Kind.POSTGRESQL) {
+            PostgresTestDatabase.assumeAvailable();
+        }
+        return new SlaTestStore(TestStore.create(kind));
+    }
+
+    /** Another writer on the same database, as a second gateway would have. */
+    TimelineStore newWriter() {
+        GatewayConfig config = testStore.config();
+        return new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway",
+                64, 1000, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
+    }
+
+    /** The incident's notes by the tracker of this kind and target. */
+    List<TimelineEvent> slaNotes(String incidentId, String kind, SlaTarget target) {
+        return store.timeline(incidentId, null, 1000).stream().filter(e -> e.type() == EventType.NOTE
+                && SlaTracker.PRINCIPAL.equals(e.principal()) && kind.equals(e.data().path("kind").asText())
+                && target.wireName().equals(e.data().path("target").asText())).toList();
+    }
+
+    /**
+     * A started Camel context running the shipped {@code routes/sla-tracker.camel.yaml} with {@code tracker}, scanning
+     * once a second after the start and then only hourly: as a gateway that has just started.
+     */
+    CamelContext startTrackerRoute(SlaTracker tracker) throws Exception {
+        CamelContext camel = new DefaultCamelContext();
+        camel.getRegistry().bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(GatewayJson.create())));
+        camel.getRegistry().bind(SlaTracker.BEAN, tracker);
+        Properties props = new Properties();
+        props.put("gateway.sla.scanIntervalMs", "3600000");
+        camel.getPropertiesComponent().setInitialProperties(props);
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, "file:routes/sla-tracker.camel.yaml"));
+        camel.start();
+        return camel;
+    }
+
+    @Override
+    public void close() {
+        store.close();
+        dataSource.close();
+        testStore.close();
+    }
+}
