@@ -1,6 +1,7 @@
 package dev.incidentgateway.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.testsupport.FeedMark;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.HttpApi.Response;
@@ -107,28 +108,8 @@ abstract class BadInputContract {
     }
 
     /** The newest event id of the Since feed (paged from {@code after}). */
-    /**
-     * The newest event id after {@code after} that a request could have stored: the SLA tracker's notes (principal
-     * {@code system:sla}, written on its own schedule for the incidents the valid rows declared with past times) are
-     * passed over, so they never count as "stored by" a refused request.
-     */
     String newestEventId(String after) {
-        String newest = after;
-        String cursor = after;
-        while (true) {
-            Response feed = http.get("/api/v1/events?limit=1000" + (cursor == null ? "" : "&after=" + cursor));
-            assertThat(feed.status()).as(feed.toString()).isEqualTo(200);
-            JsonNode events = feed.json();
-            if (events.isEmpty()) {
-                return newest;
-            }
-            for (JsonNode e : events) {
-                if (!"system:sla".equals(e.path("principal").asText())) {
-                    newest = e.path("id").asText();
-                }
-            }
-            cursor = events.get(events.size() - 1).path("id").asText();
-        }
+        return FeedMark.newestRequestEvent(http, after);
     }
 
     Stream<Case> cases() {

@@ -1,6 +1,7 @@
 package dev.incidentgateway.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.testsupport.FeedMark;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.HttpApi.Response;
@@ -100,22 +101,7 @@ abstract class InboundFuzzContract {
         }
     }
 
-    /**
-     * The newest event id a request could have stored: the SLA tracker's notes (principal {@code system:sla}, written on
-     * its own schedule for incidents declared with past times) are passed over, never "stored on" a refused request.
-     */
     static String newestEventId(HttpApi http) {
-        Response first = http.get("/api/v1/events?limit=1000");
-        String newest = null;
-        JsonNode page = first.json();
-        while (page.size() > 0) {
-            for (JsonNode e : page) {
-                if (!"system:sla".equals(e.path("principal").asText())) {
-                    newest = e.path("id").asText();
-                }
-            }
-            page = http.get("/api/v1/events?limit=1000&after=" + page.get(page.size() - 1).path("id").asText()).json();
-        }
-        return newest;
+        return FeedMark.newestRequestEvent(http, null);
     }
 }
