@@ -20,6 +20,7 @@ import dev.incidentgateway.api.ProblemMapper;
 import dev.incidentgateway.audit.AuditModule;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.console.ConsoleRoute;
+import dev.incidentgateway.config.ClasspathListing;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.camel.ConnectorSinkProcessor;
 import dev.incidentgateway.camel.TimelineComponent;
@@ -82,6 +83,7 @@ import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
@@ -213,9 +215,9 @@ public final class Gateway implements AutoCloseable {
         main.configure().addRoutesBuilder(new ConsoleRoute(endpoints, Set.of(dev.incidentgateway.stream.StreamHttpHandler.PATH),
                 config.get(GatewayConfig.OIDC_ISSUER))); // GET / (issue 12, operator console)
         RoutePlaceholders.of(config).forEach(main::addInitialProperty); // {{gateway.kafka.topic}} in YAML routes
-        // Subdirectories named one by one: Camel's classpath scan of a jar drops the subdirectory from a "**" match.
-        main.configure().withRoutesIncludePattern("classpath:routes/*.camel.yaml,classpath:routes/inbound/*.camel.yaml,"
-                + "classpath:routes/outbound/*.camel.yaml"
+        // Shipped routes named one by one (ClasspathListing says why Camel's own classpath scan is not used).
+        main.configure().withRoutesIncludePattern(ClasspathListing.list("routes", true, ".camel.yaml").stream()
+                .map(r -> "classpath:" + r).collect(Collectors.joining(","))
                 + (routesDir == null ? "" : ",file:" + routesDir.toAbsolutePath() + "/**/*.camel.yaml"));
         main.configure().withName("incident-gateway");
         main.addMainListener(new MainListenerSupport() {
