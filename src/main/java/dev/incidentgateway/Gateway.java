@@ -20,6 +20,7 @@ import dev.incidentgateway.api.ProblemMapper;
 import dev.incidentgateway.audit.AuditModule;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.console.ConsoleRoute;
+import dev.incidentgateway.console.ConsoleSignIn;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.camel.ConnectorSinkProcessor;
 import dev.incidentgateway.camel.TimelineComponent;
@@ -211,7 +212,7 @@ public final class Gateway implements AutoCloseable {
         main.configure().addRoutesBuilder(new OutboxApi(outbox.store(), json, endpoints, Clock.systemUTC()));
         main.configure().addRoutesBuilder(audit.routes(json, endpoints));
         main.configure().addRoutesBuilder(new ConsoleRoute(endpoints, Set.of(dev.incidentgateway.stream.StreamHttpHandler.PATH),
-                config.get(GatewayConfig.OIDC_ISSUER))); // GET / (issue 12, operator console)
+                config.get(GatewayConfig.OIDC_ISSUER), ConsoleSignIn.fromConfig(config).orElse(null))); // GET / (issue 12, operator console)
         RoutePlaceholders.of(config).forEach(main::addInitialProperty); // {{gateway.kafka.topic}} in YAML routes
         // Subdirectories named one by one: Camel's classpath scan of a jar drops the subdirectory from a "**" match.
         main.configure().withRoutesIncludePattern("classpath:routes/*.camel.yaml,classpath:routes/inbound/*.camel.yaml,"
