@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -45,12 +46,12 @@ public final class ConsoleSignIn {
     private final String clientId;
     private final String scopes;
     private final ResourceRetriever retriever;
-    private final Clock clock;
+    private final InstantSource clock;
     private Endpoints endpoints;
     private String problem = "not read yet";
     private Instant retryAt = Instant.MIN;
 
-    ConsoleSignIn(OidcSettings settings, String clientId, String scopes, ResourceRetriever retriever, Clock clock) {
+    ConsoleSignIn(OidcSettings settings, String clientId, String scopes, ResourceRetriever retriever, InstantSource clock) {
         this.settings = settings;
         this.clientId = clientId;
         this.scopes = scopes;

@@ -6,9 +6,7 @@ import dev.incidentgateway.security.OidcSettings;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,22 +30,7 @@ class ConsoleSignInTest {
         return new Resource(document.get(), "application/json");
     };
     private final ConsoleSignIn signIn = new ConsoleSignIn(SETTINGS, "incident-console", "openid gateway:read", retriever,
-            new Clock() {
-                @Override
-                public ZoneOffset getZone() {
-                    return ZoneOffset.UTC;
-                }
-
-                @Override
-                public Clock withZone(java.time.ZoneId zone) {
-                    return this;
-                }
-
-                @Override
-                public Instant instant() {
-                    return now;
-                }
-            });
+            () -> now);
 
     private static String doc(String issuer, String authorize) {
         return "{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + authorize + "\","
