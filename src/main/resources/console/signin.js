@@ -35,7 +35,7 @@ export async function startSignIn(signIn, actor) {
   const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
   sessionStorage.setItem(PENDING, JSON.stringify({
     state, verifier, actor, hash: location.hash, tokenEndpoint: signIn.tokenEndpoint, clientId: signIn.clientId,
-    issuerHost: signIn.issuerHost, redirectUri: redirectUri(),
+    issuer: signIn.issuer, issuerHost: signIn.issuerHost, redirectUri: redirectUri(),
   }));
   const url = new URL(signIn.authorizationEndpoint);
   const params = { response_type: 'code', client_id: signIn.clientId, redirect_uri: redirectUri(), scope: signIn.scopes,
@@ -67,6 +67,10 @@ export async function finishSignIn() {
   if (!pending || !returned.state || returned.state !== pending.state) {
     throw new Problem(0, 'Sign-in failed', 'The answer from the identity provider does not belong to a sign-in started in this '
       + 'tab (its state does not match), so it was not used. Sign in again.');
+  }
+  // RFC 9207: a provider that names itself in the answer (iss) must be the one the sign-in went to (mix-up attacks).
+  if (returned.iss && returned.iss !== pending.issuer) {
+    throw new Problem(0, 'Sign-in failed', `The answer names the issuer ${returned.iss}, not ${pending.issuer}, so it was not used.`);
   }
   let response;
   try {
