@@ -46,20 +46,7 @@ if others=$(pgrep -af 'AppendBenchmark|WebhookBenchmark|DeliveryBenchmark' 2>/de
   echo "$others" | cut -c1-160 >&2
 fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/delivery-bench.XXXXXX")
-cleanup() {
-  # Gateways the benchmark started and did not stop (only if it was killed): by pid, and only if the process
-  # still runs the jar copy in our temp dir.
-  local pid
-  if [[ -f $WORK/pids ]]; then
-    while read -r pid; do
-      if [[ -n $pid && -r /proc/$pid/cmdline ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "$WORK/incident-gateway.jar"; then
-        kill -9 "$pid" 2>/dev/null || true
-      fi
-    done <"$WORK/pids"
-  fi
-  rm -rf -- "$WORK"
-}
-trap cleanup EXIT
+trap cleanup_work EXIT # bench/lib.sh
 trap 'exit 130' INT TERM
 
 # Run from a private copy, so a concurrent rebuild of target/ cannot pull the jar from under the JVMs. The

@@ -49,3 +49,22 @@ start_pg() {
 stop_pg() {
   bash scripts/pg-test-cluster.sh stop "" "$1" >/dev/null 2>&1 || true
 }
+
+# kill_bench_gateways: kills the gateways a benchmark started from its private jar copy in $WORK and did not stop
+# (only if it was killed): by pid, listed in $WORK/pids, and only if the process still runs
+# $WORK/incident-gateway.jar (a reused pid is never hit).
+kill_bench_gateways() {
+  local pid
+  if [[ -f $WORK/pids ]]; then
+    while read -r pid; do
+      if [[ -n $pid && -r /proc/$pid/cmdline ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "$WORK/incident-gateway.jar"; then
+        kill -9 "$pid" 2>/dev/null || true
+      fi
+    done <"$WORK/pids"
+  fi
+}
+# cleanup_work: the EXIT trap of delivery.sh and stream.sh: those gateways, then $WORK.
+cleanup_work() {
+  kill_bench_gateways
+  rm -rf -- "$WORK"
+}

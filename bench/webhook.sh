@@ -48,16 +48,7 @@ PG_URL=""
 PG_STARTED=0
 
 cleanup() {
-  # Gateways the benchmark started and did not stop (only if it was killed): by pid, and only if the process
-  # still runs the jar copy in our temp dir.
-  local pid
-  if [[ -f $WORK/pids ]]; then
-    while read -r pid; do
-      if [[ -n $pid && -r /proc/$pid/cmdline ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "$WORK/incident-gateway.jar"; then
-        kill -9 "$pid" 2>/dev/null || true
-      fi
-    done <"$WORK/pids"
-  fi
+  kill_bench_gateways # bench/lib.sh
   if [[ $PG_STARTED == 1 ]]; then
     bash scripts/pg-test-cluster.sh stop "" "$PG_PORT" >/dev/null 2>&1 || log "WARNING: could not stop PostgreSQL on port $PG_PORT"
   fi

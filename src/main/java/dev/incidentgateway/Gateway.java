@@ -20,6 +20,7 @@ import dev.incidentgateway.api.ProblemMapper;
 import dev.incidentgateway.audit.AuditModule;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.console.ConsoleRoute;
+import dev.incidentgateway.console.ConsoleSignIn;
 import dev.incidentgateway.config.ClasspathListing;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.camel.ConnectorSinkProcessor;
@@ -213,7 +214,7 @@ public final class Gateway implements AutoCloseable {
         main.configure().addRoutesBuilder(new OutboxApi(outbox.store(), json, endpoints, Clock.systemUTC()));
         main.configure().addRoutesBuilder(audit.routes(json, endpoints));
         main.configure().addRoutesBuilder(new ConsoleRoute(endpoints, Set.of(dev.incidentgateway.stream.StreamHttpHandler.PATH),
-                config.get(GatewayConfig.OIDC_ISSUER))); // GET / (issue 12, operator console)
+                config.get(GatewayConfig.OIDC_ISSUER), ConsoleSignIn.fromConfig(config).orElse(null))); // GET / (issue 12, operator console)
         RoutePlaceholders.of(config).forEach(main::addInitialProperty); // {{gateway.kafka.topic}} in YAML routes
         // Shipped routes named one by one (ClasspathListing says why Camel's own classpath scan is not used).
         main.configure().withRoutesIncludePattern(ClasspathListing.list("routes", true, ".camel.yaml").stream()
