@@ -1,6 +1,7 @@
 package dev.incidentgateway.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,22 +20,13 @@ public final class FeedMark {
      * are passed over, so they never count as stored by a refused request.
      */
     public static String newestRequestEvent(HttpApi http, String after) {
-        String newest = after;
-        String cursor = after;
-        while (true) {
-            HttpApi.Response feed = http.get("/api/v1/events?limit=1000" + (cursor == null ? "" : "&after=" + cursor));
-            assertThat(feed.status()).as(feed.toString()).isEqualTo(200);
-            JsonNode events = feed.json();
-            if (events.isEmpty()) {
-                return newest;
+        String[] newest = {after};
+        forEachEvent(http, after, e -> {
+            if (fromRequest(e)) {
+                newest[0] = e.path("id").asText();
             }
-            for (JsonNode e : events) {
-                if (fromRequest(e)) {
-                    newest = e.path("id").asText();
-                }
-            }
-            cursor = events.get(events.size() - 1).path("id").asText();
-        }
+        });
+        return newest[0];
     }
 
     /** Whether a stored event (feed or timeline JSON) came from a request rather than from the SLA tracker. */
@@ -44,18 +36,21 @@ public final class FeedMark {
 
     /** How many events of the whole feed requests stored. */
     public static int requestEventCount(HttpApi http) {
-        int count = 0;
-        String cursor = null;
+        int[] count = {0};
+        forEachEvent(http, null, e -> count[0] += fromRequest(e) ? 1 : 0);
+        return count[0];
+    }
+
+    private static void forEachEvent(HttpApi http, String after, Consumer<JsonNode> action) {
+        String cursor = after;
         while (true) {
             HttpApi.Response feed = http.get("/api/v1/events?limit=1000" + (cursor == null ? "" : "&after=" + cursor));
             assertThat(feed.status()).as(feed.toString()).isEqualTo(200);
             JsonNode events = feed.json();
             if (events.isEmpty()) {
-                return count;
+                return;
             }
-            for (JsonNode e : events) {
-                count += fromRequest(e) ? 1 : 0;
-            }
+            events.forEach(action);
             cursor = events.get(events.size() - 1).path("id").asText();
         }
     }
