@@ -26,9 +26,9 @@ jar_ok() {
   [[ -f $JAR ]] || return 1
   local names; names=$(list_jar "$JAR" 2>/dev/null) || return 1
   local c
-  for c in dev/incidentgateway/GatewayMain.class dev/incidentgateway/ingest/WebhookIngestHandler.class \
+  for c in dev/incidentgateway/GatewayMain.class dev/incidentgateway/ingest/WebhookSteps.class dev/incidentgateway/transport/AsyncRouteHttpEngine.class \
            org/apache/camel/component/platform/http/vertx/VertxPlatformHttpServer.class \
-           org/h2/Driver.class org/postgresql/Driver.class routes/webhooks.camel.yaml connectors/alertmanager.yaml; do
+           org/h2/Driver.class org/postgresql/Driver.class routes/inbound/webhooks.camel.yaml connectors/alertmanager.yaml; do
     grep -qxF "$c" <<<"$names" || return 1
   done
 }

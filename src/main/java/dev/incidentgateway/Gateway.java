@@ -200,6 +200,8 @@ public final class Gateway implements AutoCloseable {
         main.configure().addRoutesBuilder(new SourcesApi(webhookSources, webhookActivity, pollers.all(), json, endpoints)); // issue 12
         // Timeouts, in-flight limit, early 413 and an anonymous /health on the event loop (issue 10, overload).
         this.edge = HttpEdge.install(main, HttpEdge.Settings.from(config), endpoints.problems(), meters, () -> ops.health(null));
+        // issue 13: routes/inbound/webhooks.camel.yaml names it; a webhook waiting for its group commit holds no thread.
+        main.bind(dev.incidentgateway.transport.AsyncRouteHttpEngine.BEAN, new dev.incidentgateway.transport.AsyncRouteHttpEngine());
         stream.serve(store, apiAuth, edge); // on the event loop, authorized by apiAuth like every API route
         OutboxRelay.Settings relay = OutboxRelay.Settings.configured(Duration.ofMillis(config.get(GatewayConfig.OUTBOX_BACKOFF_MS)),
                 config.get(GatewayConfig.OUTBOX_MAX_ATTEMPTS), config.get(GatewayConfig.OUTBOX_CONCURRENCY),

@@ -143,7 +143,7 @@ public final class TimelineWriter implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             try {
                 AppendTransaction tx = new AppendTransaction(c, dialect, memory, typePrefix, correlator, chainKey);
-                tx.preload(batch.stream().flatMap(r -> r.events().stream()).map(NewEvent::incidentId).toList());
+                tx.prefetch(batch.stream().map(Request::events).toList());
                 for (Request r : batch) {
                     try {
                         outcomes.add(r.bestEffort() ? tx.applyEach(r.events()) : tx.apply(r.events()));
