@@ -26,6 +26,8 @@ public final class SlaIncidents {
     private static final int TIMELINE_PAGE = 1000;
     /** SQLState of a unique-key violation, the same on H2 and PostgreSQL. */
     private static final String UNIQUE_VIOLATION = "23505";
+    /** The latest recheck moment stored (both stores' timestamps reach year 9999): "only after the next event". */
+    static final Instant FOREVER = Instant.parse("9999-12-31T00:00:00Z");
 
     private final TimelineStore store;
 
@@ -33,17 +35,26 @@ public final class SlaIncidents {
         this.store = store;
     }
 
-    /**
-     * Up to {@link #PAGE} incidents with an id above {@code afterId} that are not settled at their current
-     * {@code last_seq}: every open incident, and every resolved or closed one however long ago it was resolved until
-     * the tracker has settled it. The anti-join runs in the store, so settled incidents cost no timeline read.
-     */
+    /** Incidents not settled for good (see {@link #unsettled(String, Instant, String)}), whatever their recheck moments. */
     List<Incident> unsettled(String afterId) {
+        return unsettled(afterId, Instant.MAX, "");
+    }
+
+    /**
+     * Up to {@link #PAGE} incidents with an id above {@code afterId} that need a look at {@code now}: every incident
+     * without a settled row at its current {@code last_seq}, every open one whose recheck moment has come or whose moment
+     * was computed with other policies than {@code policy}; resolved or closed ones stay settled until their next event.
+     * The anti-join runs in the store, so settled incidents cost no timeline read.
+     */
+    List<Incident> unsettled(String afterId, Instant now, String policy) {
         String sql = "SELECT i.id, i.severity, i.status, i.last_seq FROM incidents i WHERE i.id > ? AND NOT EXISTS "
-                + "(SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id AND s.last_seq = i.last_seq) ORDER BY i.id LIMIT " + PAGE;
+                + "(SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id AND s.last_seq = i.last_seq "
+                + "AND (s.recheck_at IS NULL OR (s.recheck_at > ? AND s.policy = ?))) ORDER BY i.id LIMIT " + PAGE;
         List<Incident> out = new ArrayList<>();
         try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, afterId);
+            ps.setObject(2, OffsetDateTime.ofInstant(now.isAfter(FOREVER) ? FOREVER : now, ZoneOffset.UTC));
+            ps.setString(3, policy);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Incident(rs.getString(1), null, Severity.fromWire(rs.getString(2)).orElse(Severity.DEFAULT),
@@ -57,29 +68,41 @@ public final class SlaIncidents {
         return out;
     }
 
-    /**
-     * Marks an incident settled at {@code lastSeq}. Idempotent across trackers: a row is only moved forward, and a
-     * concurrent insert of the same incident (another instance) is fine.
-     */
+    /** Marks a resolved or closed incident settled at {@code lastSeq} until its next event; see {@link #settle(String, long, Instant, Instant, String)}. */
     void settle(String incidentId, long lastSeq, Instant now) {
+        settle(incidentId, lastSeq, now, null, null);
+    }
+
+    /**
+     * Marks an incident settled at {@code lastSeq}: not looked at again before {@code recheckAt} ({@code null}: until its
+     * next event) unless the policies change ({@code policy}, their fingerprint). Idempotent across trackers: a row is
+     * never moved back to an older {@code last_seq}, and a concurrent insert of the same incident (another instance) is fine.
+     */
+    void settle(String incidentId, long lastSeq, Instant now, Instant recheckAt, String policy) {
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        OffsetDateTime recheck = recheckAt == null ? null
+                : OffsetDateTime.ofInstant(recheckAt.isAfter(FOREVER) ? FOREVER : recheckAt, ZoneOffset.UTC);
         try (Connection c = store.dataSource().getConnection()) {
             try (PreparedStatement up = c.prepareStatement(
-                    "UPDATE sla_settled SET last_seq = ?, settled_at = ? WHERE incident_id = ? AND last_seq < ?")) {
+                    "UPDATE sla_settled SET last_seq = ?, settled_at = ?, recheck_at = ?, policy = ? WHERE incident_id = ? AND last_seq <= ?")) {
                 up.setLong(1, lastSeq);
                 up.setObject(2, at);
-                up.setString(3, incidentId);
-                up.setLong(4, lastSeq);
+                up.setObject(3, recheck, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                up.setString(4, policy);
+                up.setString(5, incidentId);
+                up.setLong(6, lastSeq);
                 if (up.executeUpdate() > 0) {
                     return;
                 }
             }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO sla_settled (incident_id, last_seq, settled_at) "
-                    + "SELECT ?, ?, ? FROM (VALUES (1)) AS one(x) WHERE NOT EXISTS (SELECT 1 FROM sla_settled WHERE incident_id = ?)")) {
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO sla_settled (incident_id, last_seq, settled_at, recheck_at, policy) "
+                    + "SELECT ?, ?, ?, ?, ? FROM (VALUES (1)) AS one(x) WHERE NOT EXISTS (SELECT 1 FROM sla_settled WHERE incident_id = ?)")) {
                 ins.setString(1, incidentId);
                 ins.setLong(2, lastSeq);
                 ins.setObject(3, at);
-                ins.setString(4, incidentId);
+                ins.setObject(4, recheck, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                ins.setString(5, policy);
+                ins.setString(6, incidentId);
                 ins.executeUpdate();
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
