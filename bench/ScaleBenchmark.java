@@ -182,6 +182,8 @@ public class ScaleBenchmark {
                     store, EVENTS, INCIDENTS, LOADERS, loaded.seconds(), EVENTS / loaded.seconds()));
             LINES.add(String.format(Locale.ROOT, "scale store=%s metric=bytes_per_event events=%d bytes_per_event=%d %s", store, EVENTS,
                     loaded.bytesPerEvent(), loaded.sizeNote()));
+            System.out.println("   (results so far; repeated at the end)");
+            LINES.forEach(l -> System.out.println("   " + l));
             return true;
         } finally {
             for (Process p : new Process[]{loadedGw, emptyGw}) {
@@ -307,6 +309,7 @@ public class ScaleBenchmark {
                     LINES.add(String.format(Locale.ROOT, "scale store=%s metric=sla_scan incidents=%d ms=%.0f notes_due=%d", store, INCIDENTS, ms, due));
                 }
             }
+            explain(ds, h2File == null, sample.get(sample.size() / 2), incident(INCIDENTS / 2));
             OutboxStore outboxStore = new OutboxStore(ds);
             long pending = 0;
             long s = System.nanoTime();
@@ -343,6 +346,47 @@ public class ScaleBenchmark {
         }
         System.out.printf(Locale.ROOT, "   bytes on disk per event: %d (%s)%n", bytesPerEvent, sizeNote);
         return new Loaded(seconds, new ArrayList<>(sample), declared, bytesPerEvent, sizeNote);
+    }
+
+    /**
+     * The plans of the API's read queries on the loaded store (EXPLAIN ANALYZE on both stores; literal values of this
+     * store): the Since feed, one incident and its timeline, the list by status, what an ack reads in the writer, the SLA
+     * tracker's page, the outbox gauge count and the stats route.
+     */
+    static void explain(HikariDataSource ds, boolean pg, String eventId, String incidentId) throws Exception {
+        String events = "id, incident_id, seq, type, actor, title, content, event_time, recorded_at, source, ce_id, ce_source, ce_type, "
+                + "data, prev_hash, hash, principal";
+        String incidents = dev.incidentgateway.store.SqlDialect.Columns.INCIDENT;
+        String now = "TIMESTAMP WITH TIME ZONE '2030-01-01 00:00:00+00'";
+        Map<String, String> queries = new LinkedHashMap<>();
+        queries.put("since page (GET /api/v1/events?after=)", "SELECT " + events + " FROM timeline_events WHERE id > '" + eventId + "' ORDER BY id LIMIT 100");
+        queries.put("one incident (GET /api/v1/incidents/{id}; also the writer's view read of an ack)",
+                "SELECT " + incidents + " FROM incidents WHERE id = '" + incidentId + "'");
+        queries.put("timeline (GET /api/v1/incidents/{id}/timeline)",
+                "SELECT " + events + " FROM timeline_events WHERE incident_id = '" + incidentId + "' ORDER BY seq LIMIT 50");
+        queries.put("list by status (GET /api/v1/incidents?status=declared)",
+                "SELECT " + incidents + " FROM incidents WHERE status = 'declared' ORDER BY declared_at DESC, id DESC LIMIT 50");
+        queries.put("list, all (GET /api/v1/incidents)", "SELECT " + incidents + " FROM incidents ORDER BY declared_at DESC, id DESC LIMIT 50");
+        queries.put("ack: idempotency lookup in the writer", "SELECT " + events + " FROM timeline_events WHERE principal = 'key:bench' "
+                + "AND ce_source = '/api' AND ce_id = 'x'");
+        queries.put("SLA tracker page (SlaIncidents.unsettled)", "SELECT i.id, i.severity, i.status, i.last_seq FROM incidents i WHERE i.id > '' "
+                + "AND NOT EXISTS (SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id AND s.last_seq = i.last_seq AND (s.recheck_at IS NULL "
+                + "OR (s.recheck_at > " + now + " AND s.policy = 'p'))) ORDER BY i.id LIMIT 500");
+        queries.put("outbox gauge (OutboxStore.count)", "SELECT COUNT(*) FROM outbox WHERE connector = '" + CONNECTOR + "' AND status = 'pending'");
+        queries.put("stats (GET /api/v1/stats)", "SELECT status, COUNT(*) FROM incidents GROUP BY status ORDER BY status");
+        System.out.println("   query plans on the loaded store (EXPLAIN ANALYZE):");
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            for (Map.Entry<String, String> q : queries.entrySet()) {
+                System.out.println("   -- " + q.getKey());
+                try (ResultSet rs = st.executeQuery((pg ? "EXPLAIN (ANALYZE, COSTS OFF) " : "EXPLAIN ANALYZE ") + q.getValue())) {
+                    while (rs.next()) {
+                        for (String line : rs.getString(1).split("\n")) {
+                            System.out.println("      " + line);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** An incident's events: a declare, then (by its number) an ack or an ack and a mitigate, then notes. */

@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The store reads and writes of the SLA tracker: bounded pages of the incidents it has not settled, one incident's
@@ -35,26 +37,48 @@ public final class SlaIncidents {
         this.store = store;
     }
 
-    /** Incidents not settled for good (see {@link #unsettled(String, Instant, String)}), whatever their recheck moments. */
+    /** Incidents not settled for good (see {@link #unsettled(String, Instant, String, Changes)}), whatever their recheck moments. */
     List<Incident> unsettled(String afterId) {
-        return unsettled(afterId, Instant.MAX, "");
+        return unsettled(afterId, Instant.MAX, "", null);
+    }
+
+    /**
+     * Where a scan looks: the incidents with an event above {@code afterEventId} (the feed's id order is its commit
+     * order: appends take the store's append lock), those whose recheck moment has come, and {@code again} (those that had
+     * notes due in the last scan, in case their append failed).
+     */
+    record Changes(String afterEventId, Set<String> again) {
     }
 
     /**
      * Up to {@link #PAGE} incidents with an id above {@code afterId} that need a look at {@code now}: every incident
      * without a settled row at its current {@code last_seq}, every open one whose recheck moment has come or whose moment
      * was computed with other policies than {@code policy}; resolved or closed ones stay settled until their next event.
-     * The anti-join runs in the store, so settled incidents cost no timeline read.
+     * The anti-join runs in the store, so settled incidents cost no timeline read. With {@code changes} only those
+     * incidents are candidates, so a scan costs what changed, not the size of the store (null: every incident).
      */
-    List<Incident> unsettled(String afterId, Instant now, String policy) {
-        String sql = "SELECT i.id, i.severity, i.status, i.last_seq FROM incidents i WHERE i.id > ? AND NOT EXISTS "
+    List<Incident> unsettled(String afterId, Instant now, String policy, Changes changes) {
+        OffsetDateTime at = OffsetDateTime.ofInstant(now.isAfter(FOREVER) ? FOREVER : now, ZoneOffset.UTC);
+        String candidates = changes == null ? "" : " AND i.id IN (SELECT incident_id FROM timeline_events WHERE id > ? "
+                + "UNION SELECT incident_id FROM sla_settled WHERE recheck_at <= ?"
+                + (changes.again().isEmpty() ? "" : " UNION SELECT id FROM incidents WHERE id IN ("
+                + String.join(",", Collections.nCopies(changes.again().size(), "?")) + ")") + ")";
+        String sql = "SELECT i.id, i.severity, i.status, i.last_seq FROM incidents i WHERE i.id > ?" + candidates + " AND NOT EXISTS "
                 + "(SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id AND s.last_seq = i.last_seq "
                 + "AND (s.recheck_at IS NULL OR (s.recheck_at > ? AND s.policy = ?))) ORDER BY i.id LIMIT " + PAGE;
         List<Incident> out = new ArrayList<>();
         try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, afterId);
-            ps.setObject(2, OffsetDateTime.ofInstant(now.isAfter(FOREVER) ? FOREVER : now, ZoneOffset.UTC));
-            ps.setString(3, policy);
+            int p = 1;
+            ps.setString(p++, afterId);
+            if (changes != null) {
+                ps.setString(p++, changes.afterEventId());
+                ps.setObject(p++, at);
+                for (String id : changes.again()) {
+                    ps.setString(p++, id);
+                }
+            }
+            ps.setObject(p++, at);
+            ps.setString(p, policy);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Incident(rs.getString(1), null, Severity.fromWire(rs.getString(2)).orElse(Severity.DEFAULT),
@@ -68,50 +92,97 @@ public final class SlaIncidents {
         return out;
     }
 
-    /** Marks a resolved or closed incident settled at {@code lastSeq} until its next event; see {@link #settle(String, long, Instant, Instant, String)}. */
-    void settle(String incidentId, long lastSeq, Instant now) {
-        settle(incidentId, lastSeq, now, null, null);
+    /** The newest event id ("" for an empty store): a scan that starts now sees every event up to it. */
+    String newestEventId() {
+        return store.newestEventId().orElse("");
+    }
+
+    /** A settled mark: see {@link #settleAll}. {@code recheckAt} {@code null}: until the next event. */
+    record Mark(String incidentId, long lastSeq, Instant recheckAt, String policy) {
     }
 
     /**
-     * Marks an incident settled at {@code lastSeq}: not looked at again before {@code recheckAt} ({@code null}: until its
-     * next event) unless the policies change ({@code policy}, their fingerprint). Idempotent across trackers: a row is
-     * never moved back to an older {@code last_seq}, and a concurrent insert of the same incident (another instance) is fine.
+     * Marks incidents settled, each at its {@code lastSeq}: not looked at again before its {@code recheckAt} unless the
+     * policies change ({@code policy}, their fingerprint) or it has a new event. One transaction for the page (a commit
+     * per incident made the first scan of 100k open incidents take minutes). Idempotent across trackers: a row is never
+     * moved back to an older {@code last_seq}; if another instance inserted one of the rows first, the page is retried
+     * row by row.
      */
-    void settle(String incidentId, long lastSeq, Instant now, Instant recheckAt, String policy) {
-        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-        OffsetDateTime recheck = recheckAt == null ? null
-                : OffsetDateTime.ofInstant(recheckAt.isAfter(FOREVER) ? FOREVER : recheckAt, ZoneOffset.UTC);
+    void settleAll(List<Mark> marks, Instant now) {
+        if (marks.isEmpty()) {
+            return;
+        }
         try (Connection c = store.dataSource().getConnection()) {
-            try (PreparedStatement up = c.prepareStatement(
-                    "UPDATE sla_settled SET last_seq = ?, settled_at = ?, recheck_at = ?, policy = ? WHERE incident_id = ? AND last_seq <= ?")) {
-                up.setLong(1, lastSeq);
-                up.setObject(2, at);
-                up.setObject(3, recheck, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
-                up.setString(4, policy);
-                up.setString(5, incidentId);
-                up.setLong(6, lastSeq);
-                if (up.executeUpdate() > 0) {
-                    return;
-                }
-            }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO sla_settled (incident_id, last_seq, settled_at, recheck_at, policy) "
-                    + "SELECT ?, ?, ?, ?, ? FROM (VALUES (1)) AS one(x) WHERE NOT EXISTS (SELECT 1 FROM sla_settled WHERE incident_id = ?)")) {
-                ins.setString(1, incidentId);
-                ins.setLong(2, lastSeq);
-                ins.setObject(3, at);
-                ins.setObject(4, recheck, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
-                ins.setString(5, policy);
-                ins.setString(6, incidentId);
-                ins.executeUpdate();
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                write(c, marks, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                c.commit();
             } catch (SQLException e) {
+                c.rollback();
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw e;
                 }
+                for (Mark m : marks) { // a concurrent tracker inserted one of them: row by row, its row stands
+                    try {
+                        write(c, List.of(m), OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                        c.commit();
+                    } catch (SQLException one) {
+                        c.rollback();
+                        if (!UNIQUE_VIOLATION.equals(one.getSQLState())) {
+                            throw one;
+                        }
+                    }
+                }
+            } finally {
+                c.setAutoCommit(auto);
             }
         } catch (SQLException e) {
-            throw new StoreUnavailableException("the store could not record a settled SLA incident", e);
+            throw new StoreUnavailableException("the store could not record settled SLA incidents", e);
         }
+    }
+
+    private static void write(Connection c, List<Mark> marks, OffsetDateTime at) throws SQLException {
+        int[] updated;
+        try (PreparedStatement up = c.prepareStatement(
+                "UPDATE sla_settled SET last_seq = ?, settled_at = ?, recheck_at = ?, policy = ? WHERE incident_id = ? AND last_seq <= ?")) {
+            for (Mark m : marks) {
+                up.setLong(1, m.lastSeq());
+                up.setObject(2, at);
+                up.setObject(3, recheck(m), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                up.setString(4, m.policy());
+                up.setString(5, m.incidentId());
+                up.setLong(6, m.lastSeq());
+                up.addBatch();
+            }
+            updated = up.executeBatch();
+        }
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO sla_settled (incident_id, last_seq, settled_at, recheck_at, policy) "
+                + "SELECT ?, ?, ?, ?, ? FROM (VALUES (1)) AS one(x) WHERE NOT EXISTS (SELECT 1 FROM sla_settled WHERE incident_id = ?)")) {
+            boolean any = false;
+            for (int i = 0; i < marks.size(); i++) {
+                if (updated[i] > 0) {
+                    continue;
+                }
+                Mark m = marks.get(i);
+                ins.setString(1, m.incidentId());
+                ins.setLong(2, m.lastSeq());
+                ins.setObject(3, at);
+                ins.setObject(4, recheck(m), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                ins.setString(5, m.policy());
+                ins.setString(6, m.incidentId());
+                ins.addBatch();
+                any = true;
+            }
+            if (any) {
+                ins.executeBatch();
+            }
+        }
+    }
+
+    private static OffsetDateTime recheck(Mark m) {
+        return m.recheckAt() == null ? null
+                : OffsetDateTime.ofInstant(m.recheckAt().isAfter(FOREVER) ? FOREVER : m.recheckAt(), ZoneOffset.UTC);
     }
 
     List<TimelineEvent> timeline(String incidentId) {

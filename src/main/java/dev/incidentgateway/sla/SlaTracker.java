@@ -44,6 +44,12 @@ public final class SlaTracker {
     private final Clock clock;
     private final MeterRegistry meters;
     private final String policyFingerprint;
+    /**
+     * Where the next scan starts: the newest event id before the last complete scan, and the incidents that had notes
+     * due in it; {@code null} before the first scan (which reads every incident not settled, also after a restart with
+     * other policies). Only the timer route's thread scans.
+     */
+    private SlaIncidents.Changes since;
 
     public SlaTracker(TimelineStore store, SlaPolicies policies, Clock clock, MeterRegistry meters) {
         this.incidents = new SlaIncidents(store);
@@ -66,15 +72,21 @@ public final class SlaTracker {
      * Every warning and breach due now and not yet in the store, as notes to append (a warning before its breach).
      * Scans the incidents not yet settled a bounded page at a time: open ones, and resolved or closed ones however
      * long ago (a gateway that was down for a week still records what fell due meanwhile). A resolved or closed
-     * incident with nothing left to record is marked settled and not read again until its next event.
+     * incident with nothing left to record is marked settled and not read again until its next event; an open one with
+     * its notes stored is settled until its next note can fall due. After the first scan, a scan reads only the incidents
+     * with events since the last one, those whose moment has come and those that had notes due last time (issue 13:
+     * flat at 100k open incidents).
      */
-    public List<NewEvent> dueNotes() {
+    public synchronized List<NewEvent> dueNotes() {
         Instant now = clock.instant();
+        String newest = incidents.newestEventId(); // before the scan: what commits meanwhile is above it, seen next time
+        SlaIncidents.Changes changes = since;
         List<NewEvent> due = new ArrayList<>();
         String after = "";
         List<Incident> page;
         do {
-            page = incidents.unsettled(after, now, policyFingerprint);
+            page = incidents.unsettled(after, now, policyFingerprint, changes);
+            List<SlaIncidents.Mark> settled = new ArrayList<>();
             for (Incident incident : page) {
                 int before = due.size();
                 Instant next = SlaIncidents.FOREVER; // without clocks nothing falls due before the next event
@@ -94,16 +106,20 @@ public final class SlaTracker {
                 }
                 if (due.size() == before && stopped(incident.status())) {
                     // Every clock has stopped and its notes are stored: nothing can fall due until another event.
-                    incidents.settle(incident.id(), incident.lastSeq(), now);
+                    settled.add(new SlaIncidents.Mark(incident.id(), incident.lastSeq(), null, null));
                 } else if (due.size() == before) {
                     // Open, every note due so far stored: the next one cannot fall due before `next` unless an event
                     // changes the clocks (which moves last_seq), so the scans skip it until then (issue 13: at 100k open
                     // incidents, reading each one's timeline on every scan was more than a core's worth of work).
-                    incidents.settle(incident.id(), incident.lastSeq(), now, next, policyFingerprint);
+                    settled.add(new SlaIncidents.Mark(incident.id(), incident.lastSeq(), next, policyFingerprint));
                 }
                 after = incident.id();
             }
+            incidents.settleAll(settled, now);
         } while (page.size() == SlaIncidents.PAGE);
+        Set<String> again = due.stream().map(NewEvent::incidentId).collect(Collectors.toSet());
+        // Many notes due at once (a mass breach): the next scan reads every unsettled incident rather than a long id list.
+        since = again.size() > SlaIncidents.PAGE ? null : new SlaIncidents.Changes(newest, again);
         return due;
     }
 

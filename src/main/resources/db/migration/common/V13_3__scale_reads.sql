@@ -15,3 +15,6 @@ CREATE INDEX ix_incidents_declared ON incidents (declared_at DESC, id DESC);
 -- Resolved and closed incidents keep recheck_at NULL (settled until their next event, as before).
 ALTER TABLE sla_settled ADD COLUMN recheck_at TIMESTAMP WITH TIME ZONE;
 ALTER TABLE sla_settled ADD COLUMN policy VARCHAR(64);
+-- After its first scan a tracker looks only at incidents with events since its last scan (by event id: the append lock
+-- makes id order commit order) and at those whose recheck moment has come: this index finds the latter.
+CREATE INDEX ix_sla_settled_recheck ON sla_settled (recheck_at);
