@@ -309,7 +309,11 @@ public class ScaleBenchmark {
                     LINES.add(String.format(Locale.ROOT, "scale store=%s metric=sla_scan incidents=%d ms=%.0f notes_due=%d", store, INCIDENTS, ms, due));
                 }
             }
-            explain(ds, h2File == null, sample.get(sample.size() / 2), incident(INCIDENTS / 2));
+            try {
+                explain(ds, h2File == null, sample.get(sample.size() / 2), incident(INCIDENTS / 2));
+            } catch (Exception e) {
+                System.out.println("   EXPLAIN failed: " + e);
+            }
             OutboxStore outboxStore = new OutboxStore(ds);
             long pending = 0;
             long s = System.nanoTime();
