@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The store reads and writes of the SLA tracker: bounded pages of the incidents it has not settled, one incident's
@@ -37,48 +38,39 @@ public final class SlaIncidents {
         this.store = store;
     }
 
-    /** Incidents not settled for good (see {@link #unsettled(String, Instant, String, Changes)}), whatever their recheck moments. */
+    /** Incidents not settled for good (see {@link #unsettled(String, Instant, String)}), whatever their recheck moments. */
     List<Incident> unsettled(String afterId) {
-        return unsettled(afterId, Instant.MAX, "", null);
-    }
-
-    /**
-     * Where a scan looks: the incidents with an event above {@code afterEventId} (the feed's id order is its commit
-     * order: appends take the store's append lock), those whose recheck moment has come, and {@code again} (those that had
-     * notes due in the last scan, in case their append failed).
-     */
-    record Changes(String afterEventId, Set<String> again) {
+        return unsettled(afterId, Instant.MAX, "");
     }
 
     /**
      * Up to {@link #PAGE} incidents with an id above {@code afterId} that need a look at {@code now}: every incident
      * without a settled row at its current {@code last_seq}, every open one whose recheck moment has come or whose moment
      * was computed with other policies than {@code policy}; resolved or closed ones stay settled until their next event.
-     * The anti-join runs in the store, so settled incidents cost no timeline read. With {@code changes} only those
-     * incidents are candidates, so a scan costs what changed, not the size of the store (null: every incident).
+     * The anti-join runs in the store, so settled incidents cost no timeline read (but the page walk reads every
+     * incident row: the tracker does it once, then follows {@link #changedSince}).
      */
-    List<Incident> unsettled(String afterId, Instant now, String policy, Changes changes) {
-        OffsetDateTime at = OffsetDateTime.ofInstant(now.isAfter(FOREVER) ? FOREVER : now, ZoneOffset.UTC);
-        String candidates = changes == null ? "" : " AND i.id IN (SELECT incident_id FROM timeline_events WHERE id > ? "
-                + "UNION SELECT incident_id FROM sla_settled WHERE recheck_at <= ?"
-                + (changes.again().isEmpty() ? "" : " UNION SELECT id FROM incidents WHERE id IN ("
-                + String.join(",", Collections.nCopies(changes.again().size(), "?")) + ")") + ")";
-        String sql = "SELECT i.id, i.severity, i.status, i.last_seq FROM incidents i WHERE i.id > ?" + candidates + " AND NOT EXISTS "
+    List<Incident> unsettled(String afterId, Instant now, String policy) {
+        return incidents("i.id > ? ORDER BY i.id LIMIT " + PAGE, List.of(afterId), now, policy);
+    }
+
+    /** Those of {@code ids} (at most {@link #PAGE}) that need a look at {@code now}, as {@link #unsettled(String, Instant, String)}. */
+    List<Incident> unsettledAmong(List<String> ids, Instant now, String policy) {
+        return ids.isEmpty() ? List.of()
+                : incidents("i.id IN (" + String.join(",", Collections.nCopies(ids.size(), "?")) + ") ORDER BY i.id", ids, now, policy);
+    }
+
+    private List<Incident> incidents(String where, List<String> ids, Instant now, String policy) {
+        String sql = "SELECT i.id, i.severity, i.status, i.last_seq FROM incidents i WHERE NOT EXISTS "
                 + "(SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id AND s.last_seq = i.last_seq "
-                + "AND (s.recheck_at IS NULL OR (s.recheck_at > ? AND s.policy = ?))) ORDER BY i.id LIMIT " + PAGE;
+                + "AND (s.recheck_at IS NULL OR (s.recheck_at > ? AND s.policy = ?))) AND " + where;
         List<Incident> out = new ArrayList<>();
         try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int p = 1;
-            ps.setString(p++, afterId);
-            if (changes != null) {
-                ps.setString(p++, changes.afterEventId());
-                ps.setObject(p++, at);
-                for (String id : changes.again()) {
-                    ps.setString(p++, id);
-                }
+            ps.setObject(1, OffsetDateTime.ofInstant(now.isAfter(FOREVER) ? FOREVER : now, ZoneOffset.UTC));
+            ps.setString(2, policy);
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setString(3 + i, ids.get(i));
             }
-            ps.setObject(p++, at);
-            ps.setString(p, policy);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Incident(rs.getString(1), null, Severity.fromWire(rs.getString(2)).orElse(Severity.DEFAULT),
@@ -88,6 +80,36 @@ public final class SlaIncidents {
             }
         } catch (SQLException e) {
             throw new StoreUnavailableException("the store could not list incidents for the SLA tracker", e);
+        }
+        return out;
+    }
+
+    /**
+     * The incidents a scan after the first must look at: those with an event above {@code afterEventId} (a range of the
+     * events' primary key; the append lock makes id order commit order, so none is skipped) and those whose recheck moment
+     * has come by {@code now} (ix_sla_settled_recheck). What it costs depends on what changed, not on the store's size.
+     */
+    Set<String> changedSince(String afterEventId, Instant now) {
+        Set<String> out = new TreeSet<>();
+        try (Connection c = store.dataSource().getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT incident_id FROM timeline_events WHERE id > ?")) {
+                ps.setString(1, afterEventId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT incident_id FROM sla_settled WHERE recheck_at <= ?")) {
+                ps.setObject(1, OffsetDateTime.ofInstant(now.isAfter(FOREVER) ? FOREVER : now, ZoneOffset.UTC));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the store could not list changed incidents for the SLA tracker", e);
         }
         return out;
     }

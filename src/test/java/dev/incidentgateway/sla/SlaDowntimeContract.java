@@ -192,7 +192,7 @@ abstract class SlaDowntimeContract {
         List<Incident> page;
         String after = "";
         do {
-            page = incidents.unsettled(after, now, policy, null);
+            page = incidents.unsettled(after, now, policy);
             page.forEach(i -> out.add(i.id()));
             after = page.isEmpty() ? after : page.get(page.size() - 1).id();
         } while (page.size() == SlaIncidents.PAGE);
