@@ -369,7 +369,7 @@ public class ScaleBenchmark {
         queries.put("timeline (GET /api/v1/incidents/{id}/timeline)",
                 "SELECT " + events + " FROM timeline_events WHERE incident_id = '" + incidentId + "' ORDER BY seq LIMIT 50");
         queries.put("list by status (GET /api/v1/incidents?status=declared)",
-                "SELECT " + incidents + " FROM incidents WHERE status = 'declared' ORDER BY declared_at DESC, id DESC LIMIT 50");
+                "SELECT " + incidents + " FROM incidents WHERE status = 'declared' ORDER BY status, declared_at DESC, id DESC LIMIT 50");
         queries.put("list, all (GET /api/v1/incidents)", "SELECT " + incidents + " FROM incidents ORDER BY declared_at DESC, id DESC LIMIT 50");
         queries.put("ack: idempotency lookup in the writer", "SELECT " + events + " FROM timeline_events WHERE principal = 'key:bench' "
                 + "AND ce_source = '/api' AND ce_id = 'x'");
