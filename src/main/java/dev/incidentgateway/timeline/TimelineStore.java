@@ -109,18 +109,29 @@ public final class TimelineStore implements AutoCloseable {
         return found.stream().findFirst();
     }
 
-    /** Incidents, newest declared first, optionally of one status. */
+    /**
+     * Incidents, newest declared first, optionally of one status. Ordered by (status,) declared_at DESC, id DESC: the
+     * columns of ix_incidents_status_declared / ix_incidents_declared (V13_3) from the first, so both stores read just
+     * {@code limit} index entries (H2 sorts every incident of the status when the constant status is left out).
+     */
     public List<Incident> incidents(IncidentStatus status, int limit) {
         String sql = "SELECT " + TimelineRows.INCIDENT_COLUMNS + " FROM incidents"
-                + (status == null ? "" : " WHERE status = ?") + " ORDER BY declared_at DESC, id DESC LIMIT " + limit;
+                + (status == null ? "" : " WHERE status = ?") + " ORDER BY " + (status == null ? "" : "status, ")
+                + "declared_at DESC, id DESC LIMIT " + limit;
         return status == null ? queryIncidents(sql) : queryIncidents(sql, status.wireName());
     }
 
-    /** An incident's events in order, after the event {@code afterId} (exclusive; {@code null} from the start). */
+    /**
+     * An incident's events in order, after the event {@code afterId} (exclusive; {@code null} from the start). A page
+     * starts in the (incident_id, seq) index at the seq of {@code afterId} (an incident's ids rise with its seq), so
+     * the thousandth page of a long timeline costs what the first does; {@code id > ?} stays for an {@code afterId}
+     * of another incident.
+     */
     public List<TimelineEvent> timeline(String incidentId, String afterId, int limit) {
         String sql = "SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events WHERE incident_id = ?"
-                + (afterId == null ? "" : " AND id > ?") + " ORDER BY seq LIMIT " + limit;
-        return afterId == null ? queryEvents(sql, incidentId) : queryEvents(sql, incidentId, afterId);
+                + (afterId == null ? "" : " AND id > ? AND seq > COALESCE((SELECT a.seq FROM timeline_events a WHERE a.id = ? "
+                + "AND a.incident_id = ?), 0)") + " ORDER BY seq LIMIT " + limit;
+        return afterId == null ? queryEvents(sql, incidentId) : queryEvents(sql, incidentId, afterId, afterId, incidentId);
     }
 
     /** The {@code Since} feed: every event of every incident with an id above {@code afterId}, in id order. */
