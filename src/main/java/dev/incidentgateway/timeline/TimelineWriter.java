@@ -166,13 +166,18 @@ public final class TimelineWriter implements AutoCloseable {
                 throw e;
             }
         }
-        complete(batch, outcomes);
-        for (AppendListener l : listeners) {
-            try {
-                l.afterCommit(written);
-            } catch (RuntimeException e) {
-                LOG.warn("After-commit listener {} failed", l.getClass().getSimpleName(), e);
+        // Listeners first (they must not block): a caller answered for its append then already finds it in /metrics
+        // and on the live stream.
+        try {
+            for (AppendListener l : listeners) {
+                try {
+                    l.afterCommit(written);
+                } catch (RuntimeException e) {
+                    LOG.warn("After-commit listener {} failed", l.getClass().getSimpleName(), e);
+                }
             }
+        } finally {
+            complete(batch, outcomes);
         }
     }
 

@@ -118,12 +118,13 @@ abstract class SlaApiContract {
                 .eventTime(declared.plus(Duration.ofMinutes(30))).build());
         fixture.gateway().store().append(NewEvent.builder(EventType.RESOLVE, "bob").incident("INC-903")
                 .eventTime(declared.plus(Duration.ofMinutes(90))).build());
-        String metrics = fixture.http().get("/metrics").body();
-        assertThat(metrics).contains("gateway_sla_time_to_acknowledge_seconds_count{severity=\"sev2\"} 1",
-                "gateway_sla_time_to_mitigate_seconds_count{severity=\"sev2\"} 1",
-                "gateway_sla_time_to_resolve_seconds_count{severity=\"sev2\"} 1",
-                "gateway_sla_time_to_mitigate_seconds_sum{severity=\"sev2\"} 1800.0",
-                "gateway_sla_time_to_resolve_seconds_sum{severity=\"sev2\"} 5400.0");
+        // Recorded by the tracker as it reads the committed events (on PostgreSQL from the Since feed), so not at once.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(fixture.http().get("/metrics").body())
+                .contains("gateway_sla_time_to_acknowledge_seconds_count{severity=\"sev2\"} 1",
+                        "gateway_sla_time_to_mitigate_seconds_count{severity=\"sev2\"} 1",
+                        "gateway_sla_time_to_resolve_seconds_count{severity=\"sev2\"} 1",
+                        "gateway_sla_time_to_mitigate_seconds_sum{severity=\"sev2\"} 1800.0",
+                        "gateway_sla_time_to_resolve_seconds_sum{severity=\"sev2\"} 5400.0"));
     }
 
     @Test
