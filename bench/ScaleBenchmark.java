@@ -530,8 +530,9 @@ public class ScaleBenchmark {
     static void ingest(String store, Process loaded, int loadedPort, Process empty, int emptyPort, String token, int pgPort) throws Exception {
         System.out.printf(Locale.ROOT, "   ingest: %d connections, POST /webhooks/alertmanager (a new incident each), empty store vs loaded store "
                 + "alternating, %d rounds of %d s%n", WebhookBenchmark.CONNECTIONS, WebhookBenchmark.ROUNDS, WebhookBenchmark.SECONDS);
-        try (WebhookBenchmark.Load onEmpty = new WebhookBenchmark.Load(emptyPort, token, pgPort);
-             WebhookBenchmark.Load onLoaded = new WebhookBenchmark.Load(loadedPort, token, pgPort)) {
+        // Only the webhook path is sent: the webhook token authenticates it, so no API key is needed (null).
+        try (WebhookBenchmark.Load onEmpty = new WebhookBenchmark.Load(emptyPort, token, null, pgPort);
+             WebhookBenchmark.Load onLoaded = new WebhookBenchmark.Load(loadedPort, token, null, pgPort)) {
             String path = WebhookBenchmark.WEBHOOK_PATH;
             int c = WebhookBenchmark.CONNECTIONS;
             WebhookBenchmark.report(store, onEmpty.run("warm-up empty", path, true, c, WARMUP_S, empty.pid()));
