@@ -24,17 +24,10 @@ log() { echo "delivery.sh: $*" >&2; }
 
 # --- build what is needed -------------------------------------------------------------------
 # The benchmark runs the shaded jar (the gateway with Camel/Vert.x, camel-http, H2, the shipped connectors).
-list_jar() { if command -v unzip >/dev/null 2>&1; then unzip -Z1 "$1"; else jar tf "$1"; fi; }
-jar_ok() {
-  [[ -f $JAR ]] || return 1
-  local names; names=$(list_jar "$JAR" 2>/dev/null) || return 1
-  local c
-  for c in dev/incidentgateway/GatewayMain.class dev/incidentgateway/outbox/OutboxRelay.class \
-           dev/incidentgateway/connectors/slack/SlackSink.class org/apache/camel/component/http/HttpComponent.class \
-           com/fasterxml/jackson/databind/ObjectMapper.class org/h2/Driver.class connectors/slack.yaml; do
-    grep -qxF "$c" <<<"$names" || return 1
-  done
-}
+jar_ok() { jar_has dev/incidentgateway/GatewayMain.class dev/incidentgateway/outbox/OutboxRelay.class \
+                   dev/incidentgateway/connectors/slack/SlackSink.class \
+                   org/apache/camel/component/http/HttpComponent.class \
+                   com/fasterxml/jackson/databind/ObjectMapper.class org/h2/Driver.class connectors/slack.yaml; }
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 ensure_jar

@@ -1,5 +1,18 @@
 # Shared by the bench/*.sh scripts: makes sure the shaded jar exists, is newer than the sources and is complete.
-# The caller defines JAR, log() and jar_ok() (the classes its benchmark needs), then calls ensure_jar.
+# The caller defines JAR, log() and jar_ok() (usually `jar_has` with the entries its benchmark needs), then calls
+# ensure_jar.
+
+# jar_has ENTRY...: whether $JAR exists and lists every entry (classes, routes, descriptors). The listing is read
+# into a variable, not piped into grep -q: with pipefail, grep quitting early would fail the pipe (SIGPIPE).
+jar_has() {
+  [[ -f $JAR ]] || return 1
+  local names entry
+  if command -v unzip >/dev/null 2>&1; then names=$(unzip -Z1 "$JAR" 2>/dev/null) || return 1
+  else names=$(jar tf "$JAR" 2>/dev/null) || return 1; fi
+  for entry in "$@"; do
+    grep -qxF "$entry" <<<"$names" || return 1
+  done
+}
 
 stale() { [[ ! -f $JAR ]] || [[ -n $(find pom.xml src -newer "$JAR" -type f -print -quit 2>/dev/null) ]]; }
 build() {
@@ -24,6 +37,15 @@ ensure_jar() {
     fi
   else
     log "$JAR is up to date"
+  fi
+}
+
+# log_jar_source: which commit the jar was built from, and whether pom.xml/src had uncommitted changes.
+log_jar_source() {
+  local rev
+  if rev=$(git rev-parse --short HEAD 2>/dev/null); then
+    if [[ -n $(git status --porcelain -- pom.xml src 2>/dev/null) ]]; then rev="$rev + uncommitted changes in pom.xml/src"; fi
+    log "source: commit $rev; jar built $(date -u -r "$JAR" '+%Y-%m-%d %H:%M:%S') UTC"
   fi
 }
 

@@ -22,34 +22,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 JAR=target/incident-gateway.jar
 PG_PORT=${BENCH_PG_PORT:-55498}
 log() { echo "scale.sh: $*" >&2; }
-list_jar() { if command -v unzip >/dev/null 2>&1; then unzip -Z1 "$1"; else jar tf "$1"; fi; }
-jar_ok() {
-  [[ -f $JAR ]] || return 1
-  local names; names=$(list_jar "$JAR" 2>/dev/null) || return 1
-  local c
-  for c in dev/incidentgateway/GatewayMain.class dev/incidentgateway/sla/SlaTracker.class org/h2/Driver.class \
-           org/postgresql/Driver.class routes/inbound/webhooks.camel.yaml; do
-    grep -qxF "$c" <<<"$names" || return 1
-  done
-}
+jar_ok() { jar_has dev/incidentgateway/GatewayMain.class dev/incidentgateway/sla/SlaTracker.class \
+                   org/h2/Driver.class org/postgresql/Driver.class routes/inbound/webhooks.camel.yaml; }
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 ensure_jar
-if rev=$(git rev-parse --short HEAD 2>/dev/null); then
-  if [[ -n $(git status --porcelain -- pom.xml src 2>/dev/null) ]]; then rev="$rev + uncommitted changes in pom.xml/src"; fi
-  log "source: commit $rev; jar built $(date -u -r "$JAR" '+%Y-%m-%d %H:%M:%S') UTC"
-fi
+log_jar_source # bench/lib.sh
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/scale-bench.XXXXXX")
 cleanup() {
-  local pid
-  if [[ -f $WORK/pids ]]; then
-    while read -r pid; do
-      if [[ -n $pid && -r /proc/$pid/cmdline ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "$WORK/incident-gateway.jar"; then
-        kill -9 "$pid" 2>/dev/null || true
-      fi
-    done <"$WORK/pids"
-  fi
+  kill_bench_gateways # bench/lib.sh
   stop_pg "$PG_PORT"
   rm -rf -- "$WORK"
 }

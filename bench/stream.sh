@@ -19,12 +19,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 JAR=target/incident-gateway.jar
 log() { echo "stream.sh: $*" >&2; }
-list_jar() { if command -v unzip >/dev/null 2>&1; then unzip -Z1 "$1"; else jar tf "$1"; fi; }
-jar_ok() {
-  [[ -f $JAR ]] || return 1
-  local names; names=$(list_jar "$JAR" 2>/dev/null) || return 1 # not piped into grep -q: pipefail and SIGPIPE
-  grep -qxF dev/incidentgateway/stream/StreamBroadcaster.class <<<"$names"
-}
+jar_ok() { jar_has dev/incidentgateway/stream/StreamBroadcaster.class; }
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 ensure_jar
