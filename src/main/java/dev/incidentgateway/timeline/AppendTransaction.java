@@ -38,6 +38,8 @@ final class AppendTransaction {
     private final Map<String, Incident> staged = new LinkedHashMap<>();
     private final Map<String, TimelineEvent> stagedByCe = new HashMap<>();
     private final List<TimelineEvent> stagedEvents = new ArrayList<>();
+    /** Each staged event's {@code data} in canonical form, by event id: serialized once, for the hash and the row. */
+    private final Map<String, String> canonicalData = new HashMap<>();
     private final Map<String, String> stagedWatermarks = new LinkedHashMap<>();
     private final GroupLookups lookups;
 
@@ -241,7 +243,9 @@ final class AppendTransaction {
                 eventTime, now, ne.source(), ne.ceId() != null ? ne.ceId() : id, ceSource,
                 ne.ceType() != null ? ne.ceType() : typePrefix + ".incident." + ne.type().wireName(), data, prevHash, null,
                 ne.principal());
-        return withHash(unsigned, EventHasher.keyedHash(chainKey, prevHash, unsigned));
+        String dataJson = EventHasher.canonicalJson(data);
+        canonicalData.put(id, dataJson); // a refused request's entries are never read: flush binds staged events only
+        return withHash(unsigned, EventHasher.keyedHash(chainKey, prevHash, unsigned, dataJson));
     }
 
     private static TimelineEvent withHash(TimelineEvent e, String hash) {
@@ -278,7 +282,7 @@ final class AppendTransaction {
             try (PreparedStatement ps = connection.prepareStatement(TimelineRows.INSERT_EVENT)) {
                 for (TimelineEvent e : stagedEvents) {
                     global = GlobalChain.next(chainKey, global, e.hash());
-                    TimelineRows.bindEvent(ps, e, global);
+                    TimelineRows.bindEvent(ps, e, canonicalData.get(e.id()), global);
                     ps.addBatch();
                 }
                 ps.executeBatch();

@@ -1,12 +1,15 @@
 package dev.incidentgateway.timeline;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.audit.ChainKey;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,33 +43,53 @@ public final class EventHasher {
 
     /** The keyed hash {@code e} must carry when it follows an event whose hash is {@code prevHash}. */
     public static String keyedHash(ChainKey key, String prevHash, TimelineEvent e) {
-        ObjectNode c = legacyForm(e);
-        c.put("principal", e.principal());
-        return key.hmacHex(prevHash + "\n" + canonicalJson(c));
+        return keyedHash(key, prevHash, e, canonicalJson(e.data()));
+    }
+
+    /** As {@link #keyedHash(ChainKey, String, TimelineEvent)}, with {@code e.data()} already in canonical form. */
+    static String keyedHash(ChainKey key, String prevHash, TimelineEvent e, String canonicalData) {
+        return key.hmacHex(prevHash + "\n" + canonicalForm(e, canonicalData, true));
     }
 
     /** The unkeyed hash of an event written before keyed hashing (the formula of that time, unchanged). */
     public static String legacyHash(String prevHash, TimelineEvent e) {
-        return sha256Hex(prevHash + "\n" + canonicalJson(legacyForm(e)));
+        return sha256Hex(prevHash + "\n" + canonicalForm(e, canonicalJson(e.data()), false));
     }
 
-    private static ObjectNode legacyForm(TimelineEvent e) {
-        ObjectNode c = CANONICAL.createObjectNode();
-        c.put("id", e.id());
-        c.put("incidentId", e.incidentId());
-        c.put("seq", e.seq());
-        c.put("type", e.type().wireName());
-        c.put("actor", e.actor());
-        c.put("title", e.title());
-        c.put("content", e.content());
-        c.put("eventTime", e.eventTime().toString());
-        c.put("recordedAt", e.recordedAt().toString());
-        c.put("source", e.source());
-        c.put("ceId", e.ceId());
-        c.put("ceSource", e.ceSource());
-        c.put("ceType", e.ceType());
-        c.set("data", e.data());
-        return c;
+    /**
+     * The canonical JSON of an event: the object of every covered column (plus {@code principal} for the keyed form),
+     * keys sorted, compact. It is what {@link #canonicalJson} of that object as a tree gives, byte for byte (a property
+     * test holds the two together), but written field by field in the sorted order: building the tree and sorting it
+     * took a seventh of the single writer's time per event (issue 13), and {@code data} is serialized once per event
+     * for both the hash and the stored column.
+     */
+    static String canonicalForm(TimelineEvent e, String canonicalData, boolean withPrincipal) {
+        StringWriter out = new StringWriter(256 + canonicalData.length());
+        try (JsonGenerator g = CANONICAL.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("actor", e.actor());
+            g.writeStringField("ceId", e.ceId());
+            g.writeStringField("ceSource", e.ceSource());
+            g.writeStringField("ceType", e.ceType());
+            g.writeStringField("content", e.content());
+            g.writeFieldName("data");
+            g.writeRawValue(canonicalData);
+            g.writeStringField("eventTime", e.eventTime().toString());
+            g.writeStringField("id", e.id());
+            g.writeStringField("incidentId", e.incidentId());
+            if (withPrincipal) {
+                g.writeStringField("principal", e.principal());
+            }
+            g.writeStringField("recordedAt", e.recordedAt().toString());
+            g.writeNumberField("seq", e.seq());
+            g.writeStringField("source", e.source());
+            g.writeStringField("title", e.title());
+            g.writeStringField("type", e.type().wireName());
+            g.writeEndObject();
+        } catch (IOException impossible) {
+            throw new UncheckedIOException("a StringWriter cannot fail", impossible);
+        }
+        return out.toString();
     }
 
     static String sha256Hex(String s) {

@@ -49,7 +49,8 @@ final class TimelineRows {
         }
     }
 
-    static void bindEvent(PreparedStatement ps, TimelineEvent e, String globalHash) throws SQLException {
+    /** Binds {@code e} for {@link #INSERT_EVENT}; {@code canonicalData} is {@code e.data()} in canonical form. */
+    static void bindEvent(PreparedStatement ps, TimelineEvent e, String canonicalData, String globalHash) throws SQLException {
         ps.setString(1, e.id());
         ps.setString(2, e.incidentId());
         ps.setLong(3, e.seq());
@@ -63,7 +64,7 @@ final class TimelineRows {
         ps.setString(11, e.ceId());
         ps.setString(12, e.ceSource());
         ps.setString(13, e.ceType());
-        ps.setString(14, EventHasher.canonicalJson(e.data()));
+        ps.setString(14, canonicalData);
         ps.setString(15, e.prevHash());
         ps.setString(16, e.hash());
         ps.setString(17, e.principal());

@@ -37,7 +37,7 @@ final class LegacyWriter {
                         data, prev, null, "system:legacy");
                 e = AuditTampering.copy(e, e.content(), prev, EventHasher.legacyHash(prev, e));
                 try (PreparedStatement ps = c.prepareStatement(TimelineRows.INSERT_EVENT)) {
-                    TimelineRows.bindEvent(ps, e, null);
+                    TimelineRows.bindEvent(ps, e, EventHasher.canonicalJson(e.data()), null);
                     ps.executeUpdate();
                 }
                 view = IncidentProjection.apply(view, e);
