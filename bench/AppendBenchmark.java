@@ -6,10 +6,12 @@
 // fresh database, warms up, then measures:
 //   durable 1 writer    one thread appending notes in a closed loop through TimelineStore.append
 //   durable 32 writers  32 threads, each on its own incident, closed loop (group commit batches them)
-//   raw batch=100       plain JDBC: the same shape of rows into the same timeline_events table, one
-//                       connection, batches of 100 rows, one commit per batch: the physical limit
+//   raw batch=100       plain JDBC: the same shape of rows into the same timeline_events table, spread over as
+//                       many incidents as there are writers, one connection, batches of 100 rows, one commit per
+//                       batch: the physical limit
 //                       (these two alternate in BENCH_ROUNDS rounds; each reports its median round)
 //   raw batch=N         the same with N = the group size the durable path actually achieved
+//   raw 100, 1 incident all rows to one incident (the baseline printed before 2026-12-01; see rawInsert)
 //   profile             a short extra 32-writer run with every statement of the writer timed (not a headline)
 // and prints a table, then one machine-readable line per store (the last lines of the output):
 //   append-ratio store=h2 writers=32 durable_per_s=<n> raw_per_s=<n> ratio=<durable/raw>
@@ -99,7 +101,8 @@ public class AppendBenchmark {
     record StoreResult(String store, String version, List<Phase> phases, List<Phase[]> rounds, Map<String, double[]> profile,
                        Phase profilePhase) {
         Phase phase(String prefix) {
-            return phases.stream().filter(p -> p.name().startsWith(prefix)).findFirst().orElseThrow();
+            return phases.stream().filter(p -> p.name().equals(prefix)).findFirst()
+                    .or(() -> phases.stream().filter(p -> p.name().startsWith(prefix)).findFirst()).orElseThrow();
         }
     }
 
@@ -217,7 +220,7 @@ public class AppendBenchmark {
                 // Warm-up: the JIT, the pool, the database caches (a few thousand appends and raw rows).
                 Phase w1 = runWriters("warmup 1", store, ids, List.of(one), Math.max(1, WARMUP_S / 4));
                 Phase wN = runWriters("warmup N", store, ids, many, Math.max(1, WARMUP_S - WARMUP_S / 4));
-                rawInsert("warmup raw", ds, "BENCH-RAW-WARMUP", RAW_BATCH, Math.max(1, WARMUP_S / 2));
+                rawInsert("warmup raw", ds, "BENCH-RAW-WARMUP", WRITERS, RAW_BATCH, Math.max(1, WARMUP_S / 2));
                 System.out.printf(Locale.ROOT, "   warmed up: %d + %d appends%n", w1.events(), wN.events());
 
                 phases.add(report(runWriters("durable 1 writer", store, ids, List.of(one), SECONDS_1)));
@@ -227,7 +230,7 @@ public class AppendBenchmark {
                 List<Phase> rawRounds = new ArrayList<>();
                 for (int r = 1; r <= ROUNDS; r++) {
                     Phase d = report(runWriters("durable " + WRITERS + " writers #" + r, store, ids, many, SECONDS_32));
-                    Phase w = report(rawInsert("raw batch=" + RAW_BATCH + " #" + r, ds, "BENCH-RAW-100-" + r, RAW_BATCH, SECONDS_RAW));
+                    Phase w = report(rawInsert("raw batch=" + RAW_BATCH + " #" + r, ds, "BENCH-RAW-100-" + r, WRITERS, RAW_BATCH, SECONDS_RAW));
                     durableRounds.add(d);
                     rawRounds.add(w);
                     rounds.add(new Phase[]{d, w});
@@ -237,9 +240,10 @@ public class AppendBenchmark {
                 phases.add(merge("raw batch=" + RAW_BATCH, rawRounds));
                 int groupSize = (int) Math.max(1, Math.round(durableN.eventsPerTx()));
                 if (groupSize != RAW_BATCH) {
-                    phases.add(report(rawInsert("raw batch=" + groupSize, ds, "BENCH-RAW-G", groupSize, SECONDS_RAW)));
+                    phases.add(report(rawInsert("raw batch=" + groupSize, ds, "BENCH-RAW-G", WRITERS, groupSize, SECONDS_RAW)));
                 }
-                phases.add(report(rawInsert("raw batch=1", ds, "BENCH-RAW-1", 1, 2)));
+                phases.add(report(rawInsert("raw " + RAW_BATCH + ", 1 incident", ds, "BENCH-RAW-ONE", 1, RAW_BATCH, SECONDS_RAW)));
+                phases.add(report(rawInsert("raw batch=1", ds, "BENCH-RAW-1", WRITERS, 1, 2)));
                 long appended = many.size() + 1 + w1.events() + wN.events() + phases.get(0).events() + durableN.events();
                 if (SECONDS_PROFILE > 0) {
                     ids.detailed = true;
@@ -400,7 +404,14 @@ public class AppendBenchmark {
             + "recorded_at, source, ce_id, ce_source, ce_type, data, prev_hash, hash, global_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     /** Rows shaped like appended notes, one connection, {@code batch} rows per commit, for {@code seconds}. */
-    static Phase rawInsert(String name, DataSource ds, String incident, int batch, int seconds) throws SQLException {
+    /**
+     * Plain JDBC batches of {@code batch} rows, one commit each, spread round-robin over {@code incidents} incidents
+     * (named {@code prefix-1 …}). The durable side writes to WRITERS incidents, and where an incident's rows go
+     * matters: each incident has its own place in the (incident_id, seq) index, so on H2 (copy-on-write B-tree pages,
+     * one chunk per commit) rows of 32 incidents write twice the bytes of rows of one. The headline raw rows therefore
+     * use the durable side's incidents count; "raw 100, 1 incident" is the figure printed before 2026-12-01.
+     */
+    static Phase rawInsert(String name, DataSource ds, String prefix, int incidents, int batch, int seconds) throws SQLException {
         UlidFactory ulids = UlidFactory.newMonotonicInstance();
         String[] hashes = new String[1024];
         Random rnd = new Random(42);
@@ -421,17 +432,20 @@ public class AppendBenchmark {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                 long seq = 0;
-                String prev = "0".repeat(64);
+                long[] seqOf = new long[incidents];
+                String[] prevOf = new String[incidents];
+                Arrays.fill(prevOf, "0".repeat(64));
                 while (System.nanoTime() < deadline) {
                     long t0 = System.nanoTime();
                     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
                     for (int i = 0; i < batch; i++) {
                         String id = ulids.create().toString();
                         String hash = hashes[(int) (seq % hashes.length)];
+                        int incident = (int) (seq % incidents);
                         seq++;
                         ps.setString(1, id);
-                        ps.setString(2, incident);
-                        ps.setLong(3, seq);
+                        ps.setString(2, prefix + "-" + (incident + 1));
+                        ps.setLong(3, ++seqOf[incident]);
                         ps.setString(4, NOTE_TYPE);
                         ps.setString(5, "bench");
                         ps.setNull(6, Types.VARCHAR);
@@ -443,11 +457,11 @@ public class AppendBenchmark {
                         ps.setString(12, SOURCE);
                         ps.setString(13, ceType);
                         ps.setString(14, "{}");
-                        ps.setString(15, prev);
+                        ps.setString(15, prevOf[incident]);
                         ps.setString(16, hash);
                         ps.setString(17, hash); // same shape as the global chain's column
                         ps.addBatch();
-                        prev = hash;
+                        prevOf[incident] = hash;
                     }
                     ps.executeBatch();
                     c.commit();
