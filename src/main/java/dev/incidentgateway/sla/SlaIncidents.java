@@ -7,6 +7,7 @@ import dev.incidentgateway.timeline.StoreUnavailableException;
 import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
 
+import dev.incidentgateway.store.SqlLists;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -56,8 +56,11 @@ public final class SlaIncidents {
 
     /** Those of {@code ids} (at most {@link #PAGE}) that need a look at {@code now}, as {@link #unsettled(String, Instant, String)}. */
     List<Incident> unsettledAmong(List<String> ids, Instant now, String policy) {
-        return ids.isEmpty() ? List.of()
-                : incidents("i.id IN (" + String.join(",", Collections.nCopies(ids.size(), "?")) + ") ORDER BY i.id", ids, now, policy);
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<String> keys = SqlLists.padded(ids);
+        return incidents("i.id IN (" + SqlLists.marks(keys.size()) + ") ORDER BY i.id", keys, now, policy);
     }
 
     private List<Incident> incidents(String where, List<String> ids, Instant now, String policy) {

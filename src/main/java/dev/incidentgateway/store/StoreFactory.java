@@ -123,6 +123,11 @@ public final class StoreFactory {
         if (!upper.contains("COMPRESS")) {
             out += ";COMPRESS=TRUE";
         }
+        // H2 keeps the 8 most recent parsed statements per connection by default; the writer's group uses more than 8
+        // (lock, lookups, inserts, view upsert, outbox, correlation), so every group parsed all of them again.
+        if (!upper.contains("QUERY_CACHE_SIZE")) {
+            out += ";QUERY_CACHE_SIZE=64";
+        }
         if (!upper.contains("TRACE_LEVEL_FILE")) {
             out += ";TRACE_LEVEL_FILE=0";
         }

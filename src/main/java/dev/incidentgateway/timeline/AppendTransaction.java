@@ -3,6 +3,7 @@ package dev.incidentgateway.timeline;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.audit.ChainKey;
 import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.store.SqlLists;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -92,11 +93,11 @@ final class AppendTransaction {
         if (missing.isEmpty()) {
             return;
         }
-        String marks = String.join(",", java.util.Collections.nCopies(missing.size(), "?"));
+        List<String> keys = SqlLists.padded(missing);
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT " + TimelineRows.INCIDENT_COLUMNS + " FROM incidents WHERE id IN (" + marks + ")")) {
-            for (int i = 0; i < missing.size(); i++) {
-                ps.setString(i + 1, missing.get(i));
+                "SELECT " + TimelineRows.INCIDENT_COLUMNS + " FROM incidents WHERE id IN (" + SqlLists.marks(keys.size()) + ")")) {
+            for (int i = 0; i < keys.size(); i++) {
+                ps.setString(i + 1, keys.get(i));
             }
             missing.forEach(id -> committed.put(id, null));
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,5 +1,6 @@
 package dev.incidentgateway.timeline;
 
+import dev.incidentgateway.store.SqlLists;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,7 +8,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,13 +47,12 @@ public final class ExactKeyCorrelator implements Correlator {
     @Override
     public Map<String, String> openIncidents(Connection c, Collection<String> keys) throws SQLException {
         Map<String, String> open = new HashMap<>();
-        List<String> list = List.copyOf(keys);
-        if (list.isEmpty()) {
+        if (keys.isEmpty()) {
             return open;
         }
-        String marks = String.join(",", Collections.nCopies(list.size(), "?"));
+        List<String> list = SqlLists.padded(List.copyOf(keys));
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT correlation_key, incident_id FROM correlation_keys WHERE correlation_key IN (" + marks + ")")) {
+                "SELECT correlation_key, incident_id FROM correlation_keys WHERE correlation_key IN (" + SqlLists.marks(list.size()) + ")")) {
             for (int i = 0; i < list.size(); i++) {
                 ps.setString(i + 1, list.get(i));
             }

@@ -1,6 +1,7 @@
 package dev.incidentgateway.timeline;
 
 import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.store.SqlLists;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -111,11 +112,12 @@ final class GroupLookups {
         if (wanted.isEmpty()) {
             return;
         }
+        List<String[]> keys = SqlLists.padded(List.copyOf(wanted.values()));
         String one = "SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events WHERE principal = ? AND ce_source = ? AND ce_id = ?";
-        String sql = String.join(" UNION ALL ", java.util.Collections.nCopies(wanted.size(), one));
+        String sql = String.join(" UNION ALL ", java.util.Collections.nCopies(keys.size(), one));
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             int p = 1;
-            for (String[] key : wanted.values()) {
+            for (String[] key : keys) {
                 ps.setString(p++, key[0]);
                 ps.setString(p++, key[1]);
                 ps.setString(p++, key[2]);
