@@ -1,19 +1,17 @@
 package dev.incidentgateway.cloudevents;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.timeline.TimelineEvent;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import io.cloudevents.core.format.EventFormat;
-import io.cloudevents.jackson.JsonFormat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -34,7 +32,6 @@ public final class TimelineCloudEventMapper {
 
     private final String typePrefix;
     private final ObjectMapper json;
-    private final EventFormat format = new JsonFormat();
 
     public TimelineCloudEventMapper(String typePrefix, ObjectMapper json) {
         this.typePrefix = typePrefix;
@@ -108,11 +105,11 @@ public final class TimelineCloudEventMapper {
         g.writeStartObject();
         g.writeStringField("specversion", "1.0");
         g.writeStringField("id", e.id());
-        g.writeStringField("source", URI.create(e.source()).toString());
+        g.writeStringField("source", e.source()); // what URI.create(source).toString() gives back
         g.writeStringField("type", typeOf(e));
         g.writeStringField("datacontenttype", "application/json");
         g.writeStringField("subject", e.incidentId());
-        g.writeStringField("time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(e.eventTime().atOffset(ZoneOffset.UTC)));
+        g.writeStringField("time", isoOffsetUtc(e.eventTime()));
         // The SDK's extension map (a HashMap) yields these three names in this order; it refuses a null value, and
         // stored events always have an actor and a principal (both NOT NULL), so a null is left out here.
         if (e.actor() != null) {
@@ -125,6 +122,42 @@ public final class TimelineCloudEventMapper {
         g.writeFieldName("data");
         writeData(g, e);
         g.writeEndObject();
+    }
+
+    /**
+     * {@code DateTimeFormatter.ISO_OFFSET_DATE_TIME} of the instant at UTC (what the SDK writes: seconds always, the
+     * fraction without trailing zeros, {@code Z}), without the formatter's generic machinery for the years 0-9999.
+     */
+    static String isoOffsetUtc(Instant t) {
+        OffsetDateTime o = t.atOffset(ZoneOffset.UTC);
+        if (o.getYear() < 0 || o.getYear() > 9999) {
+            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(o);
+        }
+        StringBuilder b = new StringBuilder(32);
+        pad(b, o.getYear(), 4).append('-');
+        pad(b, o.getMonthValue(), 2).append('-');
+        pad(b, o.getDayOfMonth(), 2).append('T');
+        pad(b, o.getHour(), 2).append(':');
+        pad(b, o.getMinute(), 2).append(':');
+        pad(b, o.getSecond(), 2);
+        int nano = o.getNano();
+        if (nano > 0) {
+            int digits = 9;
+            while (nano % 10 == 0) {
+                nano /= 10;
+                digits--;
+            }
+            pad(b.append('.'), nano, digits);
+        }
+        return b.append('Z').toString();
+    }
+
+    private static StringBuilder pad(StringBuilder b, int value, int width) {
+        String s = Integer.toString(value);
+        for (int i = s.length(); i < width; i++) {
+            b.append('0');
+        }
+        return b.append(s);
     }
 
     /** The event's data object: its stored fields, the stored {@code data} object nested as {@code data}. */
@@ -142,6 +175,9 @@ public final class TimelineCloudEventMapper {
         g.writeFieldName("data");
         if (e.data() == null) {
             g.writeNull();
+        } else if (e.data().isEmpty()) {
+            g.writeStartObject(); // what writeTree writes for it, without a serializer provider per event
+            g.writeEndObject();
         } else {
             json.writeTree(g, e.data());
         }

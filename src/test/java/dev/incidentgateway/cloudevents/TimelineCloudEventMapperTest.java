@@ -109,6 +109,18 @@ class TimelineCloudEventMapperTest {
         assertThat(mapper.serializeBatch(List.of())).isEqualTo("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** The time attribute without the formatter: equal to ISO_OFFSET_DATE_TIME at UTC for every fraction width. */
+    @Test
+    void timeIsWhatTheIsoOffsetFormatterWrites() {
+        for (String t : List.of("2026-11-23T10:15:30Z", "2026-11-23T10:15:00.5Z", "2026-01-02T03:04:05.000000007Z",
+                "2026-11-23T10:15:30.120Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "+10000-01-01T00:00:00Z",
+                "1969-12-31T23:59:59.9Z")) {
+            Instant i = Instant.parse(t);
+            assertThat(TimelineCloudEventMapper.isoOffsetUtc(i)).as(t)
+                    .isEqualTo(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(i.atOffset(java.time.ZoneOffset.UTC)));
+        }
+    }
+
     private static TimelineEvent withData(TimelineEvent e, com.fasterxml.jackson.databind.node.ObjectNode data) {
         return new TimelineEvent(e.id(), e.incidentId(), e.seq(), e.type(), e.actor(), e.title(), e.content(), e.eventTime(),
                 e.recordedAt(), e.source(), e.ceId(), e.ceSource(), e.ceType(), data, e.prevHash(), e.hash(), e.principal());
