@@ -12,7 +12,7 @@
 # ingest per side, BENCH_WARMUP (10), BENCH_IDLE_SECONDS (40), BENCH_SKIP_PG=1 (H2 only), BENCH_SKIP_H2=1 (PostgreSQL only). A short run:
 #   BENCH_EVENTS=100000 BENCH_INCIDENTS=10000 BENCH_SECONDS=5 BENCH_IDLE_SECONDS=10 bench/scale.sh
 # The last lines are machine-readable, one per measurement:
-#   scale store=<h2|postgresql> metric=<since_page_100|timeline|list_by_status|ack> ... p50_ms=<x> p99_ms=<x> goal=p99<..ms ... pass=<bool>
+#   scale store=<h2|postgresql> metric=<since_page_100|timeline|list_by_status|stats|ack> ... p50_ms=<x> p99_ms=<x> goal=p99<..ms ... pass=<bool>
 #   scale store=<..> metric=ingest_ratio ... ratio=<loaded/empty> goal=ratio>=0.80 ... pass=<bool>
 #   scale store=<..> metric=<load|bytes_per_event|sla_scan|outbox_gauges|idle_cpu|memory> ...
 set -euo pipefail

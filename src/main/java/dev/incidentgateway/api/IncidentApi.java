@@ -85,15 +85,20 @@ public final class IncidentApi {
         return ApiResponse.json(200, json.writeValueAsBytes(Map.of("incidents", list)));
     }
 
-    /** GET /api/v1/incidents/{id}/timeline?after=&limit= → {"incidentId", "events":[...], "nextAfter"}. */
+    /**
+     * GET /api/v1/incidents/{id}/timeline?after=&limit= → {"incidentId", "events":[...], "nextAfter"}. A page with events
+     * proves the incident exists: only an empty page costs the second query that tells 404 from "nothing after".
+     */
     public ApiResponse timeline(ApiRequest req) throws JsonProcessingException {
         String id = incidentId(req);
-        existing(id);
         int limit = limit(req, 50);
         List<TimelineEvent> events = store.timeline(id, after(req), limit);
-        ObjectNode body = json.createObjectNode();
+        if (events.isEmpty()) {
+            existing(id);
+        }
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("incidentId", id);
-        body.set("events", json.valueToTree(events));
+        body.put("events", events);
         body.put("nextAfter", events.size() == limit ? events.get(events.size() - 1).id() : null);
         return ApiResponse.json(200, json.writeValueAsBytes(body));
     }

@@ -308,6 +308,7 @@ final class AppendTransaction {
                 }
                 upsert.executeBatch();
             }
+            IncidentStatusCounts.apply(connection, committed, staged.values());
         }
         lookups.flush(now);
         return List.copyOf(stagedEvents);

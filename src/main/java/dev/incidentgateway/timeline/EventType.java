@@ -2,7 +2,6 @@ package dev.incidentgateway.timeline;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** The eight kinds of fact a timeline records. The wire name is the lower-case constant name. */
@@ -11,10 +10,15 @@ public enum EventType {
 
     @JsonValue
     public String wireName() {
-        return name().toLowerCase();
+        return Wire.NAMES.of(this);
     }
 
     public static Optional<EventType> fromWire(String name) {
-        return Arrays.stream(values()).filter(t -> t.wireName().equals(name)).findFirst();
+        return Wire.NAMES.parse(name);
+    }
+
+    /** Initialized on first use, after the constants exist. */
+    private static final class Wire {
+        static final WireNames<EventType> NAMES = new WireNames<>(EventType.class);
     }
 }

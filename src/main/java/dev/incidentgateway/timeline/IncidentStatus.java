@@ -2,7 +2,6 @@ package dev.incidentgateway.timeline;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** Lifecycle of an incident: declared → acknowledged → mitigated → resolved → closed. */
@@ -11,10 +10,15 @@ public enum IncidentStatus {
 
     @JsonValue
     public String wireName() {
-        return name().toLowerCase();
+        return Wire.NAMES.of(this);
     }
 
     public static Optional<IncidentStatus> fromWire(String name) {
-        return Arrays.stream(values()).filter(s -> s.wireName().equals(name)).findFirst();
+        return Wire.NAMES.parse(name);
+    }
+
+    /** Initialized on first use, after the constants exist. */
+    private static final class Wire {
+        static final WireNames<IncidentStatus> NAMES = new WireNames<>(IncidentStatus.class);
     }
 }

@@ -2,7 +2,6 @@ package dev.incidentgateway.timeline;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** sev1 (most severe) .. sev4. */
@@ -13,10 +12,15 @@ public enum Severity {
 
     @JsonValue
     public String wireName() {
-        return name().toLowerCase();
+        return Wire.NAMES.of(this);
     }
 
     public static Optional<Severity> fromWire(String name) {
-        return Arrays.stream(values()).filter(s -> s.wireName().equals(name)).findFirst();
+        return Wire.NAMES.parse(name);
+    }
+
+    /** Initialized on first use, after the constants exist. */
+    private static final class Wire {
+        static final WireNames<Severity> NAMES = new WireNames<>(Severity.class);
     }
 }

@@ -101,6 +101,10 @@ final class TimelineRows {
     }
 
     static ObjectNode parseData(String json) throws SQLException {
+        if ("{}".equals(json)) {
+            // The data of most events (notes, acks, ...): no parser for it (a parser costs more than the rest of the row).
+            return EventHasher.CANONICAL.createObjectNode();
+        }
         try {
             JsonNode node = EventHasher.CANONICAL.readTree(json);
             if (node instanceof ObjectNode object) {

@@ -52,6 +52,7 @@ public final class ViewRebuilder {
                     }
                     insert.executeBatch();
                 }
+                IncidentStatusCounts.recount(c);
                 c.commit();
                 return views.size();
             } catch (SQLException | RuntimeException e) {

@@ -484,6 +484,13 @@ abstract class IncidentApiContract {
 
         Response tail = http.get("/api/v1/incidents/" + id + "/timeline?after=" + all.get(3).path("id").asText());
         assertThat(list(tail.json().path("events"))).containsExactly(all.get(4));
+        // An empty page is 200 for an incident that exists and 404 for one that does not (the page cannot tell them apart).
+        String last = all.get(4).path("id").asText();
+        Response end = http.get("/api/v1/incidents/" + id + "/timeline?after=" + last);
+        assertThat(end.status()).as(end.toString()).isEqualTo(200);
+        assertThat(list(end.json().path("events"))).isEmpty();
+        assertThat(end.json().path("nextAfter").isNull()).isTrue();
+        assertThat(http.get("/api/v1/incidents/NOPE-404/timeline?after=" + last).status()).isEqualTo(404);
     }
 
     @Test

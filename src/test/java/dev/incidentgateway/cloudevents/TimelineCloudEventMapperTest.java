@@ -75,4 +75,54 @@ class TimelineCloudEventMapperTest {
         assertThat(second.getExtension("incidentseq")).isEqualTo(2);
         assertThat(json.readTree(mapper.serializeBatch(List.of())).isEmpty()).isTrue();
     }
+
+    /**
+     * The feed's writer (one Jackson generator, no SDK objects) answers exactly the bytes the SDK writes for
+     * {@link TimelineCloudEventMapper#toCloudEvent}: attribute and extension order, time format (ISO offset form, no
+     * trailing zeros), escaping, numbers and nesting of the stored data.
+     */
+    @Test
+    void writerAnswersTheSdksBytesForEveryKindOfEvent() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode rich = JsonNodeFactory.instance.objectNode();
+        rich.put("zeta", "last").put("alpha", "ä ß 中 \u2028 \" \\ / \n\t\u0001").put("int", 42).put("long", 1L << 40)
+                .put("double", 1.5e-7).put("neg", -0.0).put("big", new java.math.BigInteger("123456789012345678901234567890"))
+                .put("bool", true).putNull("nothing");
+        rich.putArray("list").add(1).add("two").addObject().put("x", 3);
+        rich.putObject("nested").putObject("deeper").put("k", "v");
+        List<TimelineEvent> events = List.of(
+                event("01JDZ8Q6Y0M5V3W3T0B7C2N4KX", 1, EventType.DECLARE),
+                withData(event("01JDZ8Q6Y0M5V3W3T0B7C2N4KY", 2, EventType.STATE_CHANGE), rich),
+                new TimelineEvent("01JDZ8Q6Y0M5V3W3T0B7C2N4KZ", "INC-1234567", 70000, EventType.NOTE, "bob \"the builder\"", null,
+                        "line one\nline two <b>&amp;</b> \uD83D\uDE00", Instant.parse("2026-11-23T10:15:30Z"),
+                        Instant.parse("2026-11-23T10:15:30.100Z"), "urn:source:x?y=1&z=%20", "c", "s", "t",
+                        JsonNodeFactory.instance.objectNode(), "0".repeat(64), "b".repeat(64), "webhook:alertmanager"),
+                new TimelineEvent("01JDZ8Q6Y0M5V3W3T0B7C2N4M0", "INC-9", 5, EventType.RESOLVE, "carol", "t", "",
+                        Instant.parse("2026-11-23T10:15:30.000001Z"), Instant.parse("2026-11-23T10:15:30.120Z"), "/api/v1", "c", "s", "t",
+                        JsonNodeFactory.instance.objectNode().put("severity", "sev1"), "0".repeat(64), "c".repeat(64), "system:legacy"));
+        StringBuilder sdkBatch = new StringBuilder("[");
+        for (TimelineEvent e : events) {
+            String sdk = new String(format.serialize(mapper.toCloudEvent(e)), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(new String(mapper.serialize(e), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(sdk);
+            sdkBatch.append(sdkBatch.length() > 1 ? "," : "").append(sdk);
+        }
+        assertThat(new String(mapper.serializeBatch(events), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(sdkBatch + "]");
+        assertThat(mapper.serializeBatch(List.of())).isEqualTo("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The time attribute without the formatter: equal to ISO_OFFSET_DATE_TIME at UTC for every fraction width. */
+    @Test
+    void timeIsWhatTheIsoOffsetFormatterWrites() {
+        for (String t : List.of("2026-11-23T10:15:30Z", "2026-11-23T10:15:00.5Z", "2026-01-02T03:04:05.000000007Z",
+                "2026-11-23T10:15:30.120Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "+10000-01-01T00:00:00Z",
+                "1969-12-31T23:59:59.9Z")) {
+            Instant i = Instant.parse(t);
+            assertThat(TimelineCloudEventMapper.isoOffsetUtc(i)).as(t)
+                    .isEqualTo(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(i.atOffset(java.time.ZoneOffset.UTC)));
+        }
+    }
+
+    private static TimelineEvent withData(TimelineEvent e, com.fasterxml.jackson.databind.node.ObjectNode data) {
+        return new TimelineEvent(e.id(), e.incidentId(), e.seq(), e.type(), e.actor(), e.title(), e.content(), e.eventTime(),
+                e.recordedAt(), e.source(), e.ceId(), e.ceSource(), e.ceType(), data, e.prevHash(), e.hash(), e.principal());
+    }
 }

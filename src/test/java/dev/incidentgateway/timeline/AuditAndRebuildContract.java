@@ -86,6 +86,9 @@ abstract class AuditAndRebuildContract extends TimelineStoreContract {
         assertThat(incremental.values().stream().map(Incident::status).distinct().count()).isGreaterThanOrEqualTo(3);
         assertThat(incremental.values()).extracting(Incident::status).contains(IncidentStatus.CLOSED);
 
+        assertThat(statusCounts()).as("counts kept by the writer, refused requests included")
+                .isEqualTo(countedFromTheView()).containsKeys("declared", "closed");
+
         ViewRebuilder rebuilder = new ViewRebuilder(dataSource, dialect);
         Map<String, Incident> computed = rebuilder.computeViews();
         ids.forEach(id -> assertThat(computed.get(id)).isEqualTo(incremental.get(id)));
@@ -94,8 +97,29 @@ abstract class AuditAndRebuildContract extends TimelineStoreContract {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE incidents SET status = 'declared', commander = NULL, last_seq = 0");
         }
+        assertThat(statusCounts()).isNotEqualTo(countedFromTheView());
         rebuilder.rebuild();
         ids.forEach(id -> assertThat(store.incident(id).orElseThrow()).isEqualTo(incremental.get(id)));
+        assertThat(statusCounts()).as("counted again by the rebuild").isEqualTo(countedFromTheView());
+    }
+
+    /** incident_status_counts (what GET /api/v1/stats reads), statuses with incidents only. */
+    Map<String, Long> statusCounts() throws SQLException {
+        return counts("SELECT status, incidents FROM incident_status_counts WHERE incidents <> 0");
+    }
+
+    Map<String, Long> countedFromTheView() throws SQLException {
+        return counts("SELECT status, COUNT(*) FROM incidents GROUP BY status");
+    }
+
+    private Map<String, Long> counts(String sql) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return out;
     }
 
     /** Changes the log with plain JDBC; on PostgreSQL the append-only trigger must first be shown to refuse it. */
