@@ -1,0 +1,192 @@
+package dev.incidentgateway.outbox;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static dev.incidentgateway.outbox.OutboxStore.update;
+import static dev.incidentgateway.outbox.OutboxStore.utc;
+
+/**
+ * How outbox rows are claimed, at a cost that does not grow with the backlog.
+ *
+ * <p>A row may be delivered only when it is its incident's head: no earlier row of the incident and connector is
+ * pending or dead. The general claim ({@link #claimDue}) walks the connector's pending, due rows in
+ * {@code next_attempt_at} order straight off the index {@code (connector, status, next_attempt_at)} and stops after
+ * a few more rows than it needs: it never reads the whole backlog. The rows it meets that are not heads (queued
+ * behind a head being delivered, waiting for a retry, or dead) are <em>parked</em>: their {@code next_attempt_at}
+ * moves one lease ahead, out of the range the next claims read, so a backlog of one busy incident is not read again
+ * on every claim. A parked row is taken up by {@link #advance}: the delivery that records its predecessor's outcome
+ * claims it in the same transaction (no pass, no poll in between), or, when it must hand its slot back, makes it due
+ * at once. If a parked row is missed (another instance's claim parked it at the very moment its predecessor was
+ * recorded), it is due again when its park runs out: a delay of at most one lease, never a loss.
+ *
+ * <p>Within this process every change to an incident's rows made here runs under that incident's stripe lock, so a
+ * claim that parks a row and a delivery that advances past its predecessor never interleave.
+ */
+final class OutboxClaims {
+    private static final String COLUMNS = "o.id, o.connector, o.incident_id, o.event_id, o.event_seq, o.attempts, "
+            + "o.next_attempt_at, o.created_at";
+    /**
+     * Whether an earlier row of the same incident holds this one back. Two probes of index {@code ix_outbox_open} (V13_2:
+     * partial on PostgreSQL, status-keyed on H2), one per status, so the cost does not grow with the incident's delivered
+     * rows; with {@code status IN (…)} H2 read all of them.
+     */
+    private static final String HELD_BACK = "(" + heldBackBy("pending") + " OR " + heldBackBy("dead") + ")";
+    /**
+     * Ordered by the index's own columns (connector and status are constants here) so that H2 and PostgreSQL both read
+     * the index in order and stop at the limit; ordering by id instead made them read and sort every due row.
+     */
+    private static final String DUE = "SELECT " + COLUMNS + ", CASE WHEN " + HELD_BACK + " THEN 1 ELSE 0 END AS held_back "
+            + "FROM outbox o WHERE o.connector = ? AND o.status = 'pending' AND o.next_attempt_at <= ? "
+            + "ORDER BY o.connector, o.status, o.next_attempt_at LIMIT ?";
+    private static final String NEXT = "SELECT " + COLUMNS + ", CASE WHEN " + HELD_BACK + " THEN 1 ELSE 0 END AS held_back "
+            + "FROM outbox o WHERE o.connector = ? AND o.incident_id = ? AND o.event_seq > ? AND o.status = 'pending' "
+            + "ORDER BY o.connector, o.incident_id, o.event_seq LIMIT 1";
+    private static final String CLAIM = "UPDATE outbox SET next_attempt_at = ?, claim_token = ? WHERE id = ? "
+            + "AND status = 'pending' AND next_attempt_at = ?";
+    /** Claims a parked (or lease-expired) successor whatever its next_attempt_at: parking only hid it from the scan. */
+    private static final String CLAIM_NEXT = "UPDATE outbox SET next_attempt_at = ?, claim_token = ? WHERE id = ? "
+            + "AND status = 'pending' AND (claim_token IS NULL OR next_attempt_at <= ?)";
+    private static final String PARK = "UPDATE outbox o SET next_attempt_at = ?, claim_token = NULL WHERE o.id = ? "
+            + "AND o.status = 'pending' AND o.next_attempt_at = ? AND " + HELD_BACK;
+    private static final String UNPARK = "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending' "
+            + "AND claim_token IS NULL AND next_attempt_at > ?";
+    /** Rows read beyond those wanted, so a claim gets past a few held-back rows (which it parks) in one query. */
+    private static final int SLACK = 32;
+    /** Queries one claim makes at most; held-back rows it could not get past are parked and skipped by the next claim. */
+    private static final int ROUNDS = 8;
+
+    private static String heldBackBy(String status) {
+        return "EXISTS (SELECT 1 FROM outbox p WHERE p.connector = o.connector AND p.incident_id = o.incident_id "
+                + "AND p.status = '" + status + "' AND p.event_seq < o.event_seq)";
+    }
+
+    private record Candidate(OutboxItem item, Instant nextAttemptAt, boolean heldBack) {
+    }
+
+    private final DataSource dataSource;
+    private final Object[] stripes = new Object[64];
+
+    OutboxClaims(DataSource dataSource) {
+        this.dataSource = dataSource;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
+    }
+
+    /** The lock of one incident's rows of one connector, for changes made in this process. */
+    Object stripe(String connector, String incidentId) {
+        return stripes[Math.floorMod(connector.hashCode() * 31 + incidentId.hashCode(), stripes.length)];
+    }
+
+    /**
+     * Claims up to {@code limit} heads that are due, parking until {@code leaseUntil} the held-back rows read on the way.
+     * Each claim carries a fresh token; the row's lease is {@code leaseUntil}.
+     */
+    List<OutboxItem> claimDue(String connector, int limit, Instant now, Instant leaseUntil) throws SQLException {
+        List<OutboxItem> claimed = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement due = c.prepareStatement(DUE);
+             PreparedStatement claim = c.prepareStatement(CLAIM); PreparedStatement park = c.prepareStatement(PARK)) {
+            for (int round = 0; round < ROUNDS && claimed.size() < limit; round++) {
+                int wanted = limit - claimed.size() + SLACK;
+                due.setString(1, connector);
+                due.setObject(2, utc(now));
+                due.setInt(3, wanted);
+                List<Candidate> candidates = read(due);
+                int parked = 0;
+                for (Candidate cand : candidates) {
+                    OutboxItem item = cand.item();
+                    synchronized (stripe(connector, item.incidentId())) {
+                        if (cand.heldBack()) {
+                            park.setObject(1, utc(leaseUntil));
+                            park.setLong(2, item.id());
+                            park.setObject(3, utc(cand.nextAttemptAt()));
+                            parked += park.executeUpdate();
+                        } else if (claimed.size() < limit) {
+                            long token = ThreadLocalRandom.current().nextLong();
+                            claim.setObject(1, utc(leaseUntil));
+                            claim.setLong(2, token);
+                            claim.setLong(3, item.id());
+                            claim.setObject(4, utc(cand.nextAttemptAt()));
+                            if (claim.executeUpdate() == 1) { // another instance may have claimed it first
+                                claimed.add(withToken(item, token));
+                            }
+                        }
+                    }
+                }
+                if (candidates.size() < wanted || parked == 0) {
+                    break; // no more due rows, or none moved out of the way: the next query would read the same rows
+                }
+            }
+        }
+        return claimed;
+    }
+
+    /**
+     * After row {@code done}'s outcome, inside the transaction that records it: claims the incident's next row when
+     * {@code leaseUntil} is given and that row is now the head (returned, with its token), or otherwise makes a parked
+     * next row due {@code now}, so a general claim finds it.
+     */
+    OutboxItem advance(Connection c, OutboxItem done, Instant now, Instant leaseUntil) throws SQLException {
+        Candidate next;
+        try (PreparedStatement ps = c.prepareStatement(NEXT)) {
+            ps.setString(1, done.connector());
+            ps.setString(2, done.incidentId());
+            ps.setLong(3, done.eventSeq());
+            List<Candidate> found = read(ps);
+            if (found.isEmpty()) {
+                return null;
+            }
+            next = found.get(0);
+        }
+        if (next.heldBack()) {
+            return null; // an earlier row was replayed meanwhile: it goes first
+        }
+        if (leaseUntil != null) {
+            long token = ThreadLocalRandom.current().nextLong();
+            if (update(c, CLAIM_NEXT, utc(leaseUntil), token, next.item().id(), utc(now)) == 1) {
+                return withToken(next.item(), token);
+            }
+            return null; // held by another delivery (another instance's claim)
+        }
+        update(c, UNPARK, utc(now), next.item().id(), utc(now));
+        return null;
+    }
+
+    /** Makes the row after {@code id} (of its incident and connector) due now if it was parked (after a skip). */
+    void unparkAfter(Connection c, long id, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", 0 AS held_back FROM outbox o WHERE o.id = ?")) {
+            ps.setLong(1, id);
+            List<Candidate> row = read(ps);
+            if (!row.isEmpty()) {
+                advance(c, row.get(0).item(), now, null);
+            }
+        }
+    }
+
+    private static OutboxItem withToken(OutboxItem i, long token) {
+        return new OutboxItem(i.id(), i.connector(), i.incidentId(), i.eventId(), i.eventSeq(), i.attempts(), i.createdAt(), token);
+    }
+
+    private static List<Candidate> read(PreparedStatement ps) throws SQLException {
+        List<Candidate> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                OutboxItem item = new OutboxItem(rs.getLong("id"), rs.getString("connector"), rs.getString("incident_id"),
+                        rs.getString("event_id").trim(), rs.getLong("event_seq"), rs.getInt("attempts"),
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant(), 0L);
+                out.add(new Candidate(item, rs.getObject("next_attempt_at", OffsetDateTime.class).toInstant(),
+                        rs.getInt("held_back") == 1));
+            }
+        }
+        return out;
+    }
+}
