@@ -8,8 +8,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static dev.incidentgateway.outbox.OutboxStore.update;
 import static dev.incidentgateway.outbox.OutboxStore.utc;
@@ -44,7 +46,7 @@ final class OutboxClaims {
      * Ordered by the index's own columns (connector and status are constants here) so that H2 and PostgreSQL both read
      * the index in order and stop at the limit; ordering by id instead made them read and sort every due row.
      */
-    private static final String DUE = "SELECT " + COLUMNS + ", CASE WHEN " + HELD_BACK + " THEN 1 ELSE 0 END AS held_back "
+    static final String DUE = "SELECT " + COLUMNS + ", CASE WHEN " + HELD_BACK + " THEN 1 ELSE 0 END AS held_back "
             + "FROM outbox o WHERE o.connector = ? AND o.status = 'pending' AND o.next_attempt_at <= ? "
             + "ORDER BY o.connector, o.status, o.next_attempt_at LIMIT ?";
     private static final String NEXT = "SELECT " + COLUMNS + ", CASE WHEN " + HELD_BACK + " THEN 1 ELSE 0 END AS held_back "
@@ -73,18 +75,22 @@ final class OutboxClaims {
     }
 
     private final DataSource dataSource;
-    private final Object[] stripes = new Object[64];
+    private final ReentrantLock[] stripes = new ReentrantLock[64];
 
     OutboxClaims(DataSource dataSource) {
         this.dataSource = dataSource;
         for (int i = 0; i < stripes.length; i++) {
-            stripes[i] = new Object();
+            stripes[i] = new ReentrantLock();
         }
     }
 
     /** The lock of one incident's rows of one connector, for changes made in this process. */
-    Object stripe(String connector, String incidentId) {
-        return stripes[Math.floorMod(connector.hashCode() * 31 + incidentId.hashCode(), stripes.length)];
+    ReentrantLock stripe(String connector, String incidentId) {
+        return stripes[stripeIndex(connector, incidentId)];
+    }
+
+    private int stripeIndex(String connector, String incidentId) {
+        return Math.floorMod(connector.hashCode() * 31 + incidentId.hashCode(), stripes.length);
     }
 
     /**
@@ -95,39 +101,76 @@ final class OutboxClaims {
         List<OutboxItem> claimed = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement due = c.prepareStatement(DUE);
              PreparedStatement claim = c.prepareStatement(CLAIM); PreparedStatement park = c.prepareStatement(PARK)) {
+            c.setAutoCommit(false); // one commit per round, not one per row (on PostgreSQL each commit waits for the WAL flush)
             for (int round = 0; round < ROUNDS && claimed.size() < limit; round++) {
                 int wanted = limit - claimed.size() + SLACK;
                 due.setString(1, connector);
                 due.setObject(2, utc(now));
                 due.setInt(3, wanted);
                 List<Candidate> candidates = read(due);
+                c.commit();
+                List<OutboxItem> taken = new ArrayList<>();
                 int parked = 0;
-                for (Candidate cand : candidates) {
-                    OutboxItem item = cand.item();
-                    synchronized (stripe(connector, item.incidentId())) {
-                        if (cand.heldBack()) {
-                            park.setObject(1, utc(leaseUntil));
-                            park.setLong(2, item.id());
-                            park.setObject(3, utc(cand.nextAttemptAt()));
-                            parked += park.executeUpdate();
-                        } else if (claimed.size() < limit) {
-                            long token = ThreadLocalRandom.current().nextLong();
-                            claim.setObject(1, utc(leaseUntil));
-                            claim.setLong(2, token);
-                            claim.setLong(3, item.id());
-                            claim.setObject(4, utc(cand.nextAttemptAt()));
-                            if (claim.executeUpdate() == 1) { // another instance may have claimed it first
-                                claimed.add(withToken(item, token));
-                            }
+                List<ReentrantLock> locks = locks(connector, candidates);
+                locks.forEach(ReentrantLock::lock);
+                try {
+                    int heads = 0;
+                    List<Candidate> byId = new ArrayList<>(candidates);
+                    byId.sort(Comparator.comparingLong(cand -> cand.item().id())); // the same row order in every instance
+                    for (Candidate cand : candidates) {
+                        if (!cand.heldBack() && heads++ >= limit - claimed.size()) {
+                            byId.remove(cand); // more heads than wanted: left for the next claim
                         }
                     }
+                    List<OutboxItem> tried = new ArrayList<>();
+                    for (Candidate cand : byId) { // one round trip for all the parks and one for all the claims
+                        if (cand.heldBack()) {
+                            batch(park, utc(leaseUntil), cand.item().id(), utc(cand.nextAttemptAt()));
+                        } else {
+                            tried.add(withToken(cand.item(), ThreadLocalRandom.current().nextLong()));
+                            batch(claim, utc(leaseUntil), tried.get(tried.size() - 1).claimToken(), cand.item().id(),
+                                    utc(cand.nextAttemptAt()));
+                        }
+                    }
+                    parked = changed(park.executeBatch()).length;
+                    int[] won = tried.isEmpty() ? new int[0] : claim.executeBatch();
+                    for (int i = 0; i < tried.size(); i++) {
+                        if (won[i] == 1) {
+                            taken.add(tried.get(i)); // else another instance claimed it first
+                        }
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    locks.forEach(ReentrantLock::unlock);
                 }
+                claimed.addAll(taken);
                 if (candidates.size() < wanted || parked == 0) {
                     break; // no more due rows, or none moved out of the way: the next query would read the same rows
                 }
             }
         }
         return claimed;
+    }
+
+    /** The stripes of the candidates' incidents, in one global order (so two claims never wait for each other). */
+    private List<ReentrantLock> locks(String connector, List<Candidate> candidates) {
+        return candidates.stream().map(cand -> stripeIndex(connector, cand.item().incidentId())).distinct().sorted()
+                .map(i -> stripes[i]).toList();
+    }
+
+    private static void batch(PreparedStatement ps, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            ps.setObject(i + 1, params[i]);
+        }
+        ps.addBatch();
+    }
+
+    /** The entries of a batch's update counts that changed a row. */
+    private static int[] changed(int[] counts) {
+        return java.util.Arrays.stream(counts).filter(n -> n > 0).toArray();
     }
 
     /**

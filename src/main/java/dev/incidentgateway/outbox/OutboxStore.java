@@ -58,7 +58,9 @@ public final class OutboxStore {
      * parked. So the next event of an incident leaves as soon as the previous one's outcome is recorded.
      */
     public Recorded delivered(OutboxItem item, ExternalRef created, Instant now, Instant leaseUntil) throws SQLException {
-        synchronized (claims.stripe(item.connector(), item.incidentId())) {
+        java.util.concurrent.locks.ReentrantLock stripe = claims.stripe(item.connector(), item.incidentId());
+        stripe.lock();
+        try {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
@@ -79,6 +81,8 @@ public final class OutboxStore {
                     throw e;
                 }
             }
+        } finally {
+            stripe.unlock();
         }
     }
 
@@ -160,6 +164,11 @@ public final class OutboxStore {
                 return rs.getLong(1);
             }
         }
+    }
+
+    /** The claim's query (parameters: connector, now, limit), for EXPLAIN in bench/ClaimCostBenchmark.java. */
+    public static String claimQuery() {
+        return OutboxClaims.DUE;
     }
 
     public DataSource dataSource() {
