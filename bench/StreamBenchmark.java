@@ -26,42 +26,60 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Live-stream benchmark (bench/stream.sh): the gateway jar as a process on the embedded H2 store.
- * 1. cost of open streams: the gateway's RSS and thread count with 0 and with 1,000 idle streams;
- * 2. fan-out: with S subscribers (10, 100, 1000), 8 writers append notes for a fixed time; events/s appended and
- *    deliveries/s (events x subscribers) received, and the delay from "append answered" (committed) to "seen by a
- *    subscriber" (p50/p99/max over every delivery). One NIO selector thread reads every stream.
- * Args: jar work-dir.
+ * Live-stream benchmark (bench/stream.sh): the gateway jar as a process, on the embedded H2 store (the stream fed by
+ * the writer's commit hook) and, when a PostgreSQL URL is given, on PostgreSQL (fed by the store's Since feed, poll
+ * mode: GATEWAY_STREAM_SOURCE=auto picks it there). Per store:
+ * 1. cost of open streams: the gateway's RSS and thread count with 0 and with BENCH_IDLE_STREAMS (1,000) idle streams;
+ * 2. fan-out: with S subscribers (BENCH_SUBSCRIBERS, default 10,100,1000), 8 writers append notes for BENCH_SECONDS
+ *    (15) s; events/s appended and deliveries/s (events x subscribers) received, and the delay from "append answered"
+ *    (committed) to "seen by a subscriber" (p50/p99/max over every delivery). One NIO selector thread reads every
+ *    stream. Each fan-out line ends with the CPU shares of the machine (all cores) used meanwhile by the gateway, this
+ *    JVM (writers and readers) and other processes (/proc/stat, /proc/<pid>/stat), since the machine is shared.
+ * Args: jar work-dir [postgresql-jdbc-url].
  */
 public class StreamBenchmark {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static final Map<String, Long> COMMITTED = new ConcurrentHashMap<>(); // note content -> nanoTime the append returned
+    static final int SECONDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_SECONDS", "15"));
+    static final int IDLE_STREAMS = Integer.parseInt(System.getenv().getOrDefault("BENCH_IDLE_STREAMS", "1000"));
+    static final String SUBSCRIBERS = System.getenv().getOrDefault("BENCH_SUBSCRIBERS", "10,100,1000");
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
         Path dir = Path.of(args[1]);
+        run("h2", jar, dir, Map.of());
+        if (args.length > 2 && !args[2].isBlank()) {
+            run("postgresql", jar, dir, Map.of("GATEWAY_DB_URL", args[2]));
+        }
+    }
+
+    static void run(String store, Path jar, Path parent, Map<String, String> storeEnv) throws Exception {
+        Path dir = Files.createDirectories(parent.resolve(store));
         int port = freePort();
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = new HashMap<>(storeEnv);
         env.put("GATEWAY_HTTP_PORT", Integer.toString(port));
         env.put("GATEWAY_STREAM_MAX_SUBSCRIBERS", "5000");
         String key = createKey(jar, dir, env);
         Process gw = start(jar, dir, env, List.of("-Xmx512m"), List.of());
-        Files.writeString(dir.resolve("pids"), gw.pid() + "\n");
+        Files.writeString(parent.resolve("pids"), gw.pid() + "\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        System.out.println("== store=" + store + (storeEnv.isEmpty() ? " (embedded H2 file, commit-hook stream)"
+                : " (" + storeEnv.get("GATEWAY_DB_URL") + ", Since-feed stream)"));
         try {
             awaitHealthy(port);
             post(port, key, "/api/v1/incidents", "{\"id\":\"BENCH-1\",\"title\":\"bench\",\"actor\":\"b\"}");
             warmUp(port, key);
             long[] idle = procStatus(gw.pid());
-            try (Readers r = new Readers(port, key, 1000)) {
+            try (Readers r = new Readers(port, key, IDLE_STREAMS)) {
                 Thread.sleep(3000);
                 long[] open = procStatus(gw.pid());
-                System.out.printf(Locale.ROOT, "open streams: 0 -> RSS %d MB, %d threads; 1000 -> RSS %d MB, %d threads%n",
-                        idle[0] / 1024, idle[1], open[0] / 1024, open[1]);
-                System.out.printf(Locale.ROOT, "stream-cost streams=1000 rss_delta_mb=%d threads_delta=%d%n",
-                        (open[0] - idle[0]) / 1024, open[1] - idle[1]);
+                System.out.printf(Locale.ROOT, "open streams: 0 -> RSS %d MB, %d threads; %d -> RSS %d MB, %d threads%n",
+                        idle[0] / 1024, idle[1], IDLE_STREAMS, open[0] / 1024, open[1]);
+                System.out.printf(Locale.ROOT, "stream-cost store=%s streams=%d rss_delta_mb=%d threads_delta=%d%n",
+                        store, IDLE_STREAMS, (open[0] - idle[0]) / 1024, open[1] - idle[1]);
             }
-            for (int subscribers : new int[]{10, 100, 1000}) {
-                fanOut(port, key, subscribers, 15);
+            for (String subscribers : SUBSCRIBERS.split(",")) {
+                fanOut(store, gw.pid(), port, key, Integer.parseInt(subscribers.trim()), SECONDS);
             }
         } finally {
             gw.destroy();
@@ -69,10 +87,13 @@ public class StreamBenchmark {
         }
     }
 
-    static void fanOut(int port, String key, int subscribers, int seconds) throws Exception {
+    static void fanOut(String store, long gatewayPid, int port, String key, int subscribers, int seconds) throws Exception {
         COMMITTED.clear();
         try (Readers r = new Readers(port, key, subscribers)) {
             Thread.sleep(1000);
+            long[] machine0 = machineTicks();
+            long gw0 = processTicks(gatewayPid);
+            long self0 = processTicks(ProcessHandle.current().pid());
             ExecutorService writers = Executors.newFixedThreadPool(8);
             AtomicLong appended = new AtomicLong();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -99,12 +120,43 @@ public class StreamBenchmark {
             while (r.received.get() < expected && System.nanoTime() < waitUntil) {
                 Thread.sleep(50);
             }
+            long[] machine1 = machineTicks();
+            double total = Math.max(1, machine1[1] - machine0[1]);
+            double gw = (processTicks(gatewayPid) - gw0) / total;
+            double self = (processTicks(ProcessHandle.current().pid()) - self0) / total;
+            double other = Math.max(0, (machine1[0] - machine0[0]) / total - gw - self);
             List<Long> delays = r.delays();
             Collections.sort(delays);
             double eps = appended.get() / (double) seconds;
-            System.out.printf(Locale.ROOT, "fan-out subscribers=%d events_per_s=%.0f deliveries_per_s=%.0f delivered=%d/%d "
-                            + "commit_to_subscriber_ms p50=%.1f p99=%.1f max=%.1f%n", subscribers, eps, eps * subscribers,
-                    r.received.get(), expected, pct(delays, 0.5), pct(delays, 0.99), pct(delays, 1.0));
+            System.out.printf(Locale.ROOT, "fan-out store=%s subscribers=%d events_per_s=%.0f deliveries_per_s=%.0f delivered=%d/%d "
+                            + "commit_to_subscriber_ms p50=%.1f p99=%.1f max=%.1f cpu gw=%.0f%% bench=%.0f%% oth=%.0f%%%n", store,
+                    subscribers, eps, eps * subscribers, r.received.get(), expected, pct(delays, 0.5), pct(delays, 0.99),
+                    pct(delays, 1.0), gw * 100, self * 100, other * 100);
+        }
+    }
+
+    /** utime + stime of a process in clock ticks (/proc/<pid>/stat), or 0 when unreadable. */
+    static long processTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** {busy, total} clock ticks of the whole machine, all cores (/proc/stat), or zeros. */
+    static long[] machineTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) {
+                total += Long.parseLong(f[i]);
+            }
+            return new long[]{total - Long.parseLong(f[4]) - Long.parseLong(f[5]), total};
+        } catch (IOException | RuntimeException e) {
+            return new long[]{0, 0};
         }
     }
 

@@ -106,9 +106,55 @@ public class WebhookBenchmark {
     }
 
     record StoreResult(String store, Phase webhook, Phase noop, List<Phase[]> rounds, long answered200, long statsCount,
-                       String verifyLine, boolean durable, String note) {
+                       String verifyLine, boolean durable, String note, MemorySample memory) {
         StoreResult withNote(String n) {
-            return new StoreResult(store, webhook, noop, rounds, answered200, statsCount, verifyLine, durable, n);
+            return new StoreResult(store, webhook, noop, rounds, answered200, statsCount, verifyLine, durable, n, memory);
+        }
+    }
+
+    /** The gateway's -Xmx (BENCH_GATEWAY_HEAP_MB, default 256: what issue 13 asks the gateway to cope with). */
+    static final int GATEWAY_HEAP_MB = Integer.parseInt(System.getenv().getOrDefault("BENCH_GATEWAY_HEAP_MB", "256"));
+
+    /** Heap (jcmd GC.heap_info: used and committed, summed over the generations) and resident set (/proc) in MB. */
+    record MemorySample(double heapUsedMb, double heapCommittedMb, double rssMb) {
+        static MemorySample of(long pid) {
+            double used = Double.NaN, committed = Double.NaN, rss = Double.NaN;
+            try {
+                Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+                String info = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                p.waitFor(30, TimeUnit.SECONDS);
+                Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(info);
+                double t = 0, u = 0;
+                boolean found = false;
+                while (m.find()) {
+                    t += Long.parseLong(m.group(1));
+                    u += Long.parseLong(m.group(2));
+                    found = true;
+                }
+                if (found) {
+                    committed = t / 1024;
+                    used = u / 1024;
+                }
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        rss = Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                    }
+                }
+            } catch (Exception e) {
+                System.err.println("memory sample failed: " + e.getMessage());
+            }
+            return new MemorySample(used, committed, rss);
+        }
+
+        MemorySample max(MemorySample other) {
+            return other == null ? this : new MemorySample(Math.max(heapUsedMb, other.heapUsedMb),
+                    Math.max(heapCommittedMb, other.heapCommittedMb), Math.max(rssMb, other.rssMb));
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "heap used %.0f MB of %.0f MB committed (-Xmx%dm), RSS %.0f MB", heapUsedMb,
+                    heapCommittedMb, GATEWAY_HEAP_MB, rssMb);
         }
     }
 
@@ -154,6 +200,12 @@ public class WebhookBenchmark {
                             + "noop_p99_ms=%.2f ratio=%.2f%n",
                     r.store(), CONNECTIONS, Math.round(r.webhook().perSecond()), r.webhook().percentileMs(99),
                     Math.round(r.noop().perSecond()), r.noop().percentileMs(99), r.webhook().perSecond() / r.noop().perSecond());
+        }
+        for (StoreResult r : results) {
+            if (r.memory() != null) {
+                System.out.printf(Locale.ROOT, "webhook-memory store=%s xmx_mb=%d heap_used_mb=%.0f heap_committed_mb=%.0f rss_mb=%.0f%n",
+                        r.store(), GATEWAY_HEAP_MB, r.memory().heapUsedMb(), r.memory().heapCommittedMb(), r.memory().rssMb());
+            }
         }
         System.out.flush();
         System.exit(failed ? 1 : 0);
@@ -221,13 +273,17 @@ public class WebhookBenchmark {
 
         Process gateway = null;
         try {
-            gateway = startJava(jar, work, env, log, List.of("-Xms512m", "-Xmx1g"), List.of());
+            // The heap a user gets unless they set one: the gateway must take the load with -Xmx256m (issue 13, memory).
+            // Every route but /webhooks needs an API key (issue 9): one for the noop route and /api/v1/stats.
+            String apiKey = createApiKey(jar, work, env);
+            apiKeyForStats = apiKey;
+            gateway = startJava(jar, work, env, log, List.of("-Xmx" + GATEWAY_HEAP_MB + "m"), List.of());
             recordPid(gateway.pid());
             final Process gw = gateway;
             Runtime.getRuntime().addShutdownHook(new Thread(gw::destroyForcibly));
             waitHealthy(gateway, port, log);
 
-            Load load = new Load(port, token, pgPort(dbEnv.getOrDefault("GATEWAY_DB_URL", "")));
+            Load load = new Load(port, token, apiKey, pgPort(dbEnv.getOrDefault("GATEWAY_DB_URL", "")));
             try {
                 // Sanity: one request to each endpoint, checked like the measured ones.
                 Phase s1 = load.run("sanity webhook", WEBHOOK_PATH, true, 1, 0, gateway.pid());
@@ -255,8 +311,21 @@ public class WebhookBenchmark {
                 List<Phase> hooks = new ArrayList<>();
                 List<Phase> noops = new ArrayList<>();
                 List<Phase[]> rounds = new ArrayList<>();
+                MemorySample memory = null;
                 for (int r = 1; r <= ROUNDS; r++) {
+                    // Heap and RSS of the gateway halfway through each webhook round (under load).
+                    MemorySample[] sampled = new MemorySample[1];
+                    Thread memSampler = new Thread(() -> {
+                        sleep(SECONDS * 500L);
+                        sampled[0] = MemorySample.of(gw.pid());
+                    });
+                    memSampler.start();
                     Phase h = report(storeName, load.run("webhook #" + r, WEBHOOK_PATH, true, CONNECTIONS, SECONDS, gateway.pid()));
+                    memSampler.join();
+                    if (sampled[0] != null) {
+                        System.out.println("        gateway memory halfway through webhook #" + r + ": " + sampled[0]);
+                        memory = sampled[0].max(memory);
+                    }
                     Phase n = report(storeName, load.run("noop #" + r, NOOP_PATH, false, CONNECTIONS, SECONDS, gateway.pid()));
                     hooks.add(h);
                     noops.add(n);
@@ -282,7 +351,7 @@ public class WebhookBenchmark {
                 System.out.printf(Locale.ROOT, "   after SIGKILL of the gateway, `java -jar incident-gateway.jar verify` on the same "
                         + "store: %s -> %s%n", verify, intact && verified == ok ? "OK" : "MISMATCH");
                 return new StoreResult(storeName, webhook, noop, rounds, ok, stats, verify,
-                        stats == ok && verified == ok && intact, null);
+                        stats == ok && verified == ok && intact, null, memory);
             } finally {
                 load.close();
             }
@@ -394,6 +463,7 @@ public class WebhookBenchmark {
     static final class Load implements AutoCloseable {
         final int port;
         final String token;
+        final String apiKey;
         final int pgPort;
         final HttpConn[] conns = new HttpConn[CONNECTIONS];
         final AtomicLong fingerprints = new AtomicLong(new SecureRandom().nextLong() & 0x7fff_ffff_0000_0000L);
@@ -401,9 +471,10 @@ public class WebhookBenchmark {
         volatile String lastBadAnswer;
         volatile String threadSample = "(no sample)";
 
-        Load(int port, String token, int pgPort) {
+        Load(int port, String token, String apiKey, int pgPort) {
             this.port = port;
             this.token = token;
+            this.apiKey = apiKey;
             this.pgPort = pgPort;
         }
 
@@ -428,7 +499,7 @@ public class WebhookBenchmark {
                     + "\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"http://prometheus.monitoring.svc:9090/graph?g0.expr=latency\","
                     + "\"fingerprint\":\"" + fp + "\"}]}";
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
-            String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + token
+            String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + (path.equals(WEBHOOK_PATH) ? token : apiKey)
                     + "\r\nContent-Type: application/json\r\nContent-Length: " + b.length + "\r\n\r\n";
             byte[] h = head.getBytes(StandardCharsets.US_ASCII);
             byte[] all = Arrays.copyOf(h, h.length + b.length);
@@ -803,10 +874,30 @@ public class WebhookBenchmark {
     }
 
     /** Sum of the counts of GET /api/v1/stats ([{"status","count"}]). */
+    /** {@code api-key create --scopes admin} on the store, before the gateway starts; the key is stdout's last line. */
+    static String createApiKey(Path jar, Path dir, Map<String, String> env) throws Exception {
+        Path out = dir.resolve("api-key.out");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
+                jar.toString(), "api-key", "create", "--name", "bench", "--scopes", "admin");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile())
+                .redirectError(dir.resolve("api-key.err").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("GATEWAY_"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("api-key create failed: " + Files.readString(dir.resolve("api-key.err")));
+        }
+        List<String> lines = Files.readAllLines(out).stream().filter(l -> !l.isBlank()).toList();
+        return lines.get(lines.size() - 1).strip();
+    }
+
+    static String apiKeyForStats;
+
     static long incidentCount(int port) throws IOException {
         HttpConn c = new HttpConn(port);
         try {
-            HttpConn.Answer a = c.exchange(("GET /api/v1/stats HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n")
+            HttpConn.Answer a = c.exchange(("GET /api/v1/stats HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nAuthorization: Bearer " + apiKeyForStats + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             String body = new String(a.body(), StandardCharsets.UTF_8);
             if (a.status() != 200) throw new IOException("GET /api/v1/stats answered " + a.status() + ": " + body);

@@ -19,16 +19,9 @@ log() { echo "append.sh: $*" >&2; }
 
 # --- build what is needed -------------------------------------------------------------------
 # The benchmark needs the shaded jar (store classes + H2 + PostgreSQL driver + ulid-creator).
-list_jar() { if command -v unzip >/dev/null 2>&1; then unzip -Z1 "$1"; else jar tf "$1"; fi; }
-jar_ok() {
-  [[ -f $JAR ]] || return 1
-  local names; names=$(list_jar "$JAR" 2>/dev/null) || return 1
-  local c
-  for c in dev/incidentgateway/timeline/TimelineStore.class org/h2/Driver.class org/postgresql/Driver.class \
-           com/github/f4b6a3/ulid/UlidFactory.class com/zaxxer/hikari/HikariDataSource.class; do
-    grep -qxF "$c" <<<"$names" || return 1
-  done
-}
+jar_ok() { jar_has dev/incidentgateway/timeline/TimelineStore.class org/h2/Driver.class \
+                   org/postgresql/Driver.class com/github/f4b6a3/ulid/UlidFactory.class \
+                   com/zaxxer/hikari/HikariDataSource.class; }
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 ensure_jar

@@ -29,17 +29,10 @@ log() { echo "delivery.sh: $*" >&2; }
 
 # --- build what is needed -------------------------------------------------------------------
 # The benchmark runs the shaded jar (the gateway with Camel/Vert.x, camel-http, H2, the shipped connectors).
-list_jar() { if command -v unzip >/dev/null 2>&1; then unzip -Z1 "$1"; else jar tf "$1"; fi; }
-jar_ok() {
-  [[ -f $JAR ]] || return 1
-  local names; names=$(list_jar "$JAR" 2>/dev/null) || return 1
-  local c
-  for c in dev/incidentgateway/GatewayMain.class dev/incidentgateway/outbox/OutboxRelay.class \
-           dev/incidentgateway/connectors/slack/SlackSink.class org/apache/camel/component/http/HttpComponent.class \
-           com/fasterxml/jackson/databind/ObjectMapper.class org/h2/Driver.class connectors/slack.yaml; do
-    grep -qxF "$c" <<<"$names" || return 1
-  done
-}
+jar_ok() { jar_has dev/incidentgateway/GatewayMain.class dev/incidentgateway/outbox/OutboxRelay.class \
+                   dev/incidentgateway/connectors/slack/SlackSink.class \
+                   org/apache/camel/component/http/HttpComponent.class \
+                   com/fasterxml/jackson/databind/ObjectMapper.class org/h2/Driver.class connectors/slack.yaml; }
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 ensure_jar
@@ -51,20 +44,7 @@ if others=$(pgrep -af 'AppendBenchmark|WebhookBenchmark|DeliveryBenchmark' 2>/de
   echo "$others" | cut -c1-160 >&2
 fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/delivery-bench.XXXXXX")
-cleanup() {
-  # Gateways the benchmark started and did not stop (only if it was killed): by pid, and only if the process
-  # still runs the jar copy in our temp dir.
-  local pid
-  if [[ -f $WORK/pids ]]; then
-    while read -r pid; do
-      if [[ -n $pid && -r /proc/$pid/cmdline ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "$WORK/incident-gateway.jar"; then
-        kill -9 "$pid" 2>/dev/null || true
-      fi
-    done <"$WORK/pids"
-  fi
-  rm -rf -- "$WORK"
-}
-trap cleanup EXIT
+trap cleanup_work EXIT # bench/lib.sh
 trap 'exit 130' INT TERM
 
 # Run from a private copy, so a concurrent rebuild of target/ cannot pull the jar from under the JVMs. The

@@ -19,12 +19,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 JAR=target/incident-gateway.jar
 PG_PORT=${BENCH_PG_PORT:-55497}
 log() { echo "faults.sh: $*" >&2; }
-list_jar() { if command -v unzip >/dev/null 2>&1; then unzip -Z1 "$1"; else jar tf "$1"; fi; }
-jar_ok() {
-  [[ -f $JAR ]] || return 1
-  local names; names=$(list_jar "$JAR" 2>/dev/null) || return 1 # not piped into grep -q: pipefail + SIGPIPE
-  grep -qxF org/postgresql/Driver.class <<<"$names"
-}
+jar_ok() { jar_has org/postgresql/Driver.class; }
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 ensure_jar

@@ -1,5 +1,18 @@
 # Shared by the bench/*.sh scripts: makes sure the shaded jar exists, is newer than the sources and is complete.
-# The caller defines JAR, log() and jar_ok() (the classes its benchmark needs), then calls ensure_jar.
+# The caller defines JAR, log() and jar_ok() (usually `jar_has` with the entries its benchmark needs), then calls
+# ensure_jar.
+
+# jar_has ENTRY...: whether $JAR exists and lists every entry (classes, routes, descriptors). The listing is read
+# into a variable, not piped into grep -q: with pipefail, grep quitting early would fail the pipe (SIGPIPE).
+jar_has() {
+  [[ -f $JAR ]] || return 1
+  local names entry
+  if command -v unzip >/dev/null 2>&1; then names=$(unzip -Z1 "$JAR" 2>/dev/null) || return 1
+  else names=$(jar tf "$JAR" 2>/dev/null) || return 1; fi
+  for entry in "$@"; do
+    grep -qxF "$entry" <<<"$names" || return 1
+  done
+}
 
 stale() { [[ ! -f $JAR ]] || [[ -n $(find pom.xml src -newer "$JAR" -type f -print -quit 2>/dev/null) ]]; }
 build() {
@@ -27,6 +40,15 @@ ensure_jar() {
   fi
 }
 
+# log_jar_source: which commit the jar was built from, and whether pom.xml/src had uncommitted changes.
+log_jar_source() {
+  local rev
+  if rev=$(git rev-parse --short HEAD 2>/dev/null); then
+    if [[ -n $(git status --porcelain -- pom.xml src 2>/dev/null) ]]; then rev="$rev + uncommitted changes in pom.xml/src"; fi
+    log "source: commit $rev; jar built $(date -u -r "$JAR" '+%Y-%m-%d %H:%M:%S') UTC"
+  fi
+}
+
 # start_pg PORT: starts a throwaway PostgreSQL (scripts/pg-test-cluster.sh) and sets PG_URL, or leaves PG_URL
 # empty and says why (BENCH_SKIP_PG=1 skips it). stop_pg PORT stops and removes it; call it from an EXIT trap.
 start_pg() {
@@ -48,4 +70,23 @@ start_pg() {
 }
 stop_pg() {
   bash scripts/pg-test-cluster.sh stop "" "$1" >/dev/null 2>&1 || true
+}
+
+# kill_bench_gateways: kills the gateways a benchmark started from its private jar copy in $WORK and did not stop
+# (only if it was killed): by pid, listed in $WORK/pids, and only if the process still runs
+# $WORK/incident-gateway.jar (a reused pid is never hit).
+kill_bench_gateways() {
+  local pid
+  if [[ -f $WORK/pids ]]; then
+    while read -r pid; do
+      if [[ -n $pid && -r /proc/$pid/cmdline ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "$WORK/incident-gateway.jar"; then
+        kill -9 "$pid" 2>/dev/null || true
+      fi
+    done <"$WORK/pids"
+  fi
+}
+# cleanup_work: the EXIT trap of delivery.sh and stream.sh: those gateways, then $WORK.
+cleanup_work() {
+  kill_bench_gateways
+  rm -rf -- "$WORK"
 }

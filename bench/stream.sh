@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Live-stream benchmark: the real gateway jar on the embedded H2 store (commit-hook broadcaster).
+# Live-stream benchmark: the real gateway jar on the embedded H2 store (commit-hook broadcaster), then on a throwaway
+# PostgreSQL on port ${BENCH_PG_PORT:-55496} (the Since feed in poll mode; BENCH_SKIP_PG=1: H2 only).
 #
 #   bench/stream.sh
 #
 # Builds target/incident-gateway.jar if it is missing or older than pom.xml/src, then runs
-# bench/StreamBenchmark.java, which starts the jar itself (temp dir, free port), and prints:
-#   stream-cost streams=1000 rss_delta_mb=<n> threads_delta=<n>        (1,000 idle open streams vs none)
-#   fan-out subscribers=<S> events_per_s=<n> deliveries_per_s=<n> delivered=<got>/<expected>
-#           commit_to_subscriber_ms p50=<x> p99=<x> max=<x>                (S = 10, 100, 1000; 8 writers, 15 s each)
+# bench/StreamBenchmark.java, which starts the jar itself (temp dir, free port), and prints per store:
+#   stream-cost store=<h2|postgresql> streams=1000 rss_delta_mb=<n> threads_delta=<n>   (1,000 idle open streams vs none)
+#   fan-out store=<..> subscribers=<S> events_per_s=<n> deliveries_per_s=<n> delivered=<got>/<expected>
+#           commit_to_subscriber_ms p50=<x> p99=<x> max=<x> cpu gw=<%> bench=<%> oth=<%>
+#           (S = 10, 100, 1000; 8 writers, 15 s each; cpu: shares of the whole machine meanwhile)
+# Knobs: BENCH_SECONDS (15), BENCH_SUBSCRIBERS (10,100,1000), BENCH_IDLE_STREAMS (1000), BENCH_PG_PORT, BENCH_SKIP_PG.
 # "commit" is when the writer's POST answered 201 (the append is durable then); the reader and the writers are in
 # one JVM on the same machine as the gateway, so the figures include their CPU share.
 set -euo pipefail
@@ -16,30 +19,17 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 JAR=target/incident-gateway.jar
 log() { echo "stream.sh: $*" >&2; }
-list_jar() { if command -v unzip >/dev/null 2>&1; then unzip -Z1 "$1"; else jar tf "$1"; fi; }
-jar_ok() {
-  [[ -f $JAR ]] || return 1
-  local names; names=$(list_jar "$JAR" 2>/dev/null) || return 1 # not piped into grep -q: pipefail and SIGPIPE
-  grep -qxF dev/incidentgateway/stream/StreamBroadcaster.class <<<"$names"
-}
+jar_ok() { jar_has dev/incidentgateway/stream/StreamBroadcaster.class; }
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 ensure_jar
 
+PG_PORT=${BENCH_PG_PORT:-55496}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stream-bench.XXXXXX")
-cleanup() {
-  local pid
-  if [[ -f $WORK/pids ]]; then
-    while read -r pid; do
-      if [[ -n $pid && -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$WORK/incident-gateway.jar"; then
-        kill -9 "$pid" 2>/dev/null || true
-      fi
-    done <"$WORK/pids"
-  fi
-  rm -rf -- "$WORK"
-}
-trap cleanup EXIT
+PG_URL=""
+trap 'cleanup_work; [[ -z $PG_URL ]] || stop_pg "$PG_PORT"' EXIT # bench/lib.sh; the gateways go before their database (only one we started)
 trap 'exit 130' INT TERM
+start_pg "$PG_PORT"
 
 cp "$JAR" "$WORK/incident-gateway.jar"
-java -Xmx512m -Djava.io.tmpdir="$WORK" bench/StreamBenchmark.java "$WORK/incident-gateway.jar" "$WORK"
+java -Xmx512m -Djava.io.tmpdir="$WORK" bench/StreamBenchmark.java "$WORK/incident-gateway.jar" "$WORK" "$PG_URL"

@@ -21,26 +21,17 @@ log() { echo "webhook.sh: $*" >&2; }
 
 # --- build what is needed -------------------------------------------------------------------
 # The benchmark runs the shaded jar (the gateway with Camel/Vert.x, H2 and the PostgreSQL driver).
-list_jar() { if command -v unzip >/dev/null 2>&1; then unzip -Z1 "$1"; else jar tf "$1"; fi; }
-jar_ok() {
-  [[ -f $JAR ]] || return 1
-  local names; names=$(list_jar "$JAR" 2>/dev/null) || return 1
-  local c
-  for c in dev/incidentgateway/GatewayMain.class dev/incidentgateway/ingest/WebhookIngestHandler.class \
-           org/apache/camel/component/platform/http/vertx/VertxPlatformHttpServer.class \
-           org/h2/Driver.class org/postgresql/Driver.class routes/webhooks.camel.yaml connectors/alertmanager.yaml; do
-    grep -qxF "$c" <<<"$names" || return 1
-  done
-}
+jar_ok() { jar_has dev/incidentgateway/GatewayMain.class dev/incidentgateway/ingest/WebhookSteps.class \
+                   dev/incidentgateway/transport/AsyncRouteHttpEngine.class \
+                   org/apache/camel/component/platform/http/vertx/VertxPlatformHttpServer.class \
+                   org/h2/Driver.class org/postgresql/Driver.class routes/inbound/webhooks.camel.yaml \
+                   connectors/alertmanager.yaml; }
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 ensure_jar
 
 # The figures depend on the code: say which (the jar is built from the working tree).
-if rev=$(git rev-parse --short HEAD 2>/dev/null); then
-  if [[ -n $(git status --porcelain -- pom.xml src 2>/dev/null) ]]; then rev="$rev + uncommitted changes in pom.xml/src"; fi
-  log "source: commit $rev; jar built $(date -u -r "$JAR" '+%Y-%m-%d %H:%M:%S') UTC"
-fi
+log_jar_source # bench/lib.sh
 
 # --- throwaway PostgreSQL -------------------------------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/webhook-bench.XXXXXX")
@@ -48,16 +39,7 @@ PG_URL=""
 PG_STARTED=0
 
 cleanup() {
-  # Gateways the benchmark started and did not stop (only if it was killed): by pid, and only if the process
-  # still runs the jar copy in our temp dir.
-  local pid
-  if [[ -f $WORK/pids ]]; then
-    while read -r pid; do
-      if [[ -n $pid && -r /proc/$pid/cmdline ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "$WORK/incident-gateway.jar"; then
-        kill -9 "$pid" 2>/dev/null || true
-      fi
-    done <"$WORK/pids"
-  fi
+  kill_bench_gateways # bench/lib.sh
   if [[ $PG_STARTED == 1 ]]; then
     bash scripts/pg-test-cluster.sh stop "" "$PG_PORT" >/dev/null 2>&1 || log "WARNING: could not stop PostgreSQL on port $PG_PORT"
   fi

@@ -3,6 +3,7 @@
 // title and detail the gateway sent.
 const KEY = 'incidentGateway.apiKey';
 const ACTOR = 'incidentGateway.actor';
+const VIA = 'incidentGateway.signedInAt'; // the identity provider's host when the key is an access token from sign-in
 
 export class Problem extends Error {
   constructor(status, title, detail) {
@@ -16,15 +17,26 @@ export class Problem extends Error {
 export const session = {
   key: () => sessionStorage.getItem(KEY),
   actor: () => sessionStorage.getItem(ACTOR) || 'console',
-  save(key, actor) {
+  via: () => sessionStorage.getItem(VIA),
+  save(key, actor, via) {
     sessionStorage.setItem(KEY, key);
     sessionStorage.setItem(ACTOR, actor || 'console');
+    if (via) sessionStorage.setItem(VIA, via);
+    else sessionStorage.removeItem(VIA);
   },
   forget() {
     sessionStorage.removeItem(KEY);
     sessionStorage.removeItem(ACTOR);
+    sessionStorage.removeItem(VIA);
   },
 };
+
+// What happens when the gateway refuses the credential (401: an expired access token, a revoked key): console.js
+// signs the operator out and shows the sign-in screen again.
+let unauthorized = () => {};
+export function onUnauthorized(handler) {
+  unauthorized = handler;
+}
 
 /** GET or POST a JSON API path; resolves to the parsed body (null when empty). */
 export async function api(path, { method = 'GET', body } = {}) {
@@ -50,6 +62,7 @@ export function authHeaders(accept) {
 
 /** A failed response as a Problem: the RFC 9457 title and detail when the gateway sent them, else `fallback`. */
 export async function problemOf(response, fallback) {
+  if (response.status === 401 && session.key()) unauthorized();
   const type = response.headers.get('Content-Type') || '';
   const parsed = type.includes('json') ? await response.json().catch(() => null) : null;
   if (parsed && parsed.title) return new Problem(response.status, parsed.title, parsed.detail || '');

@@ -1,10 +1,11 @@
 // The operator console: a hash router over four pages (incidents, one incident, outbox.js, sources.js), kept
 // current by the live feed (live.js). Every page re-reads what it shows from the API; no state is cached
 // beyond the key in sessionStorage and the feed's position.
-import { api, optionalFeatures, session } from './api.js';
+import { api, onUnauthorized, optionalFeatures, session } from './api.js';
 import { incidentOf, liveEvents } from './live.js';
 import { outboxPage } from './outbox.js';
 import { sourcesPage } from './sources.js';
+import { finishSignIn, startSignIn } from './signin.js';
 import { busy, guarded, showProblem } from './ui.js';
 import { badge, h, slaSummary, table, when } from './views.js';
 
@@ -19,7 +20,17 @@ function showSession() {
   const signedIn = Boolean(session.key());
   document.getElementById('key-form').hidden = signedIn;
   document.getElementById('session').hidden = !signedIn;
-  document.getElementById('session-who').textContent = signedIn ? `Acting as ${session.actor()}` : '';
+  const via = session.via();
+  document.getElementById('session-who').textContent = signedIn ? `Acting as ${session.actor()}${via ? ` (signed in at ${via})` : ''}` : '';
+  document.getElementById('forget-key').textContent = via ? 'Sign out' : 'Forget key';
+}
+
+function signOut(message) {
+  session.forget();
+  if (feed) feed.stop();
+  feed = null;
+  showSession();
+  view.replaceChildren(h('p', {}, message));
 }
 
 document.getElementById('key-form').addEventListener('submit', (e) => {
@@ -32,13 +43,12 @@ document.getElementById('key-form').addEventListener('submit', (e) => {
   start();
 });
 document.getElementById('forget-key').addEventListener('click', () => {
-  session.forget();
-  if (feed) feed.stop();
-  feed = null;
-  showSession();
-  view.replaceChildren(h('p', {}, 'Enter an API key (scope read; write to change incidents; operate for the outbox).'));
+  signOut('Enter an API key (scope read; write to change incidents; operate for the outbox).');
   document.getElementById('api-key').focus();
 });
+// An access token expires (and a key can be revoked): the gateway's 401 brings the operator back to the sign-in.
+onUnauthorized(() => signOut('Signed out: the gateway no longer accepts this key or access token (access tokens expire). '
+  + 'Sign in again.'));
 
 // ---- live feed --------------------------------------------------------------------------------------------
 // Events are handed to the page together when several arrive at once (a stream delivers them one by one):
@@ -207,7 +217,7 @@ function latest(ids) {
 // ---- router -----------------------------------------------------------------------------------------------
 async function route() {
   if (!session.key()) {
-    view.replaceChildren(h('p', {}, 'Enter an API key above to start.'));
+    view.replaceChildren(h('p', {}, 'Sign in or enter an API key above to start.'));
     return;
   }
   const path = location.hash.replace(/^#/, '') || '/incidents';
@@ -235,13 +245,29 @@ function start() {
 }
 
 // Where the gateway also accepts OpenID Connect access tokens, the sign-in form says so and names the issuer: a
-// token pasted there is sent like a key (Authorization: Bearer), and kept the same way (this tab only).
-optionalFeatures().then(({ oidcIssuer }) => {
+// token pasted there (one a command-line tool obtained, say) is sent like a key (Authorization: Bearer), and kept the
+// same way (this tab only). Where the console also has a client id there, "Sign in with <host>" starts signin.js.
+optionalFeatures().then(({ oidcIssuer, oidcSignIn }) => {
   if (!oidcIssuer) return;
   document.querySelector('label[for="api-key"]').textContent = 'API key or access token';
-  document.getElementById('key-help').prepend(`Or paste an access token from ${oidcIssuer}. `);
+  const help = document.getElementById('key-help');
+  help.prepend(`Or paste an access token from ${oidcIssuer}. `);
+  if (!oidcSignIn) return;
+  if (oidcSignIn.problem) {
+    help.prepend(`Sign-in with ${oidcSignIn.issuerHost} is unavailable: ${oidcSignIn.problem}. `);
+    return;
+  }
+  const button = document.getElementById('idp-sign-in');
+  button.textContent = `Sign in with ${oidcSignIn.issuerHost}`;
+  button.hidden = false;
+  button.addEventListener('click', () => busy(button, () => guarded(
+    () => startSignIn(oidcSignIn, document.getElementById('actor').value.trim()))));
 });
 
-window.addEventListener('hashchange', route);
-showSession();
-start();
+async function boot() {
+  await guarded(finishSignIn); // the identity provider's redirect back, if this is one
+  window.addEventListener('hashchange', route);
+  showSession();
+  start();
+}
+boot();

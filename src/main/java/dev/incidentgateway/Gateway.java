@@ -20,6 +20,8 @@ import dev.incidentgateway.api.ProblemMapper;
 import dev.incidentgateway.audit.AuditModule;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.console.ConsoleRoute;
+import dev.incidentgateway.console.ConsoleSignIn;
+import dev.incidentgateway.config.ClasspathListing;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.camel.ConnectorSinkProcessor;
 import dev.incidentgateway.camel.TimelineComponent;
@@ -82,6 +84,7 @@ import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
@@ -197,6 +200,8 @@ public final class Gateway implements AutoCloseable {
         main.configure().addRoutesBuilder(new SourcesApi(webhookSources, webhookActivity, pollers.all(), json, endpoints)); // issue 12
         // Timeouts, in-flight limit, early 413 and an anonymous /health on the event loop (issue 10, overload).
         this.edge = HttpEdge.install(main, HttpEdge.Settings.from(config), endpoints.problems(), meters, () -> ops.health(null));
+        // issue 13: routes/inbound/webhooks.camel.yaml names it; a webhook waiting for its group commit holds no thread.
+        main.bind(dev.incidentgateway.transport.AsyncRouteHttpEngine.BEAN, new dev.incidentgateway.transport.AsyncRouteHttpEngine());
         stream.serve(store, apiAuth, edge); // on the event loop, authorized by apiAuth like every API route
         OutboxRelay.Settings relay = OutboxRelay.Settings.configured(Duration.ofMillis(config.get(GatewayConfig.OUTBOX_BACKOFF_MS)),
                 config.get(GatewayConfig.OUTBOX_MAX_ATTEMPTS), config.get(GatewayConfig.OUTBOX_CONCURRENCY),
@@ -211,11 +216,11 @@ public final class Gateway implements AutoCloseable {
         main.configure().addRoutesBuilder(new OutboxApi(outbox.store(), json, endpoints, Clock.systemUTC()));
         main.configure().addRoutesBuilder(audit.routes(json, endpoints));
         main.configure().addRoutesBuilder(new ConsoleRoute(endpoints, Set.of(dev.incidentgateway.stream.StreamHttpHandler.PATH),
-                config.get(GatewayConfig.OIDC_ISSUER))); // GET / (issue 12, operator console)
+                config.get(GatewayConfig.OIDC_ISSUER), ConsoleSignIn.fromConfig(config).orElse(null))); // GET / (issue 12, operator console)
         RoutePlaceholders.of(config).forEach(main::addInitialProperty); // {{gateway.kafka.topic}} in YAML routes
-        // Subdirectories named one by one: Camel's classpath scan of a jar drops the subdirectory from a "**" match.
-        main.configure().withRoutesIncludePattern("classpath:routes/*.camel.yaml,classpath:routes/inbound/*.camel.yaml,"
-                + "classpath:routes/outbound/*.camel.yaml"
+        // Shipped routes named one by one (ClasspathListing says why Camel's own classpath scan is not used).
+        main.configure().withRoutesIncludePattern(ClasspathListing.list("routes", true, ".camel.yaml").stream()
+                .map(r -> "classpath:" + r).collect(Collectors.joining(","))
                 + (routesDir == null ? "" : ",file:" + routesDir.toAbsolutePath() + "/**/*.camel.yaml"));
         main.configure().withName("incident-gateway");
         main.addMainListener(new MainListenerSupport() {

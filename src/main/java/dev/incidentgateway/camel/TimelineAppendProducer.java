@@ -12,10 +12,14 @@ import dev.incidentgateway.timeline.TimelineStore;
 import io.cloudevents.CloudEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.support.DefaultProducer;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.support.DefaultAsyncProducer;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Appends the exchange's body through {@link TimelineStore} (group commit and every append guarantee unchanged).
@@ -49,7 +53,7 @@ import java.util.Map;
  * {@code SeqConflictException}; the store's own trouble is {@code StoreUnavailableException} or
  * {@code AppendOutcomeUnknownException} (a retry with the same idempotency id is safe).
  */
-public final class TimelineAppendProducer extends DefaultProducer {
+public final class TimelineAppendProducer extends DefaultAsyncProducer {
     public static final String EVENT_ID = TimelineHeaders.EVENT_ID;
     public static final String INCIDENT_ID = TimelineHeaders.INCIDENT_ID;
     public static final String EVENT_SEQ = TimelineHeaders.EVENT_SEQ;
@@ -64,22 +68,67 @@ public final class TimelineAppendProducer extends DefaultProducer {
         this.cloudEvents = cloudEvents;
     }
 
+    /**
+     * Asynchronous for a batch or one event: the calling thread (e.g. an HTTP worker) is free as soon as the request is
+     * queued, and the exchange continues, on the store's completion pool, once its group has committed. A poller's page
+     * is appended synchronously (timer routes have a thread of their own to wait with).
+     */
     @Override
-    public void process(Exchange exchange) {
-        Object body = exchange.getIn().getBody();
-        String principal = principal(exchange);
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        CompletableFuture<List<AppendOutcome>> pending;
+        Object single = null;
+        try {
+            Object body = exchange.getIn().getBody();
+            String principal = principal(exchange);
+            if (body instanceof SourcePage page) {
+                List<NewEvent> events = page.events().stream().map(e -> e.withPrincipal(principal)).toList();
+                exchange.getMessage().setBody(page.isEmpty() ? List.of() : store.appendPolled(events, page.progress()));
+                callback.done(true);
+                return true;
+            }
+            if (body instanceof List<?> batch) {
+                List<NewEvent> events = batch.stream().map(this::event).map(e -> e.withPrincipal(principal)).toList();
+                pending = events.isEmpty() ? CompletableFuture.completedFuture(List.of()) : store.appendAllAsync(events);
+            } else {
+                single = body;
+                pending = store.appendAllAsync(List.of(withHeaderKeys(event(body), exchange.getIn()).withPrincipal(principal)));
+            }
+        } catch (RuntimeException refused) { // bad input: refused before anything was queued
+            exchange.setException(refused);
+            callback.done(true);
+            return true;
+        }
+        boolean oneEvent = single != null;
+        if (pending.isDone()) {
+            complete(exchange, pending, oneEvent);
+            callback.done(true);
+            return true;
+        }
+        pending.whenComplete((outcomes, error) -> {
+            complete(exchange, pending, oneEvent);
+            callback.done(false);
+        });
+        return false;
+    }
+
+    /** Sets the reply or the exception; never throws (the exchange must go on either way). */
+    private static void complete(Exchange exchange, CompletableFuture<List<AppendOutcome>> done, boolean oneEvent) {
+        try {
+            reply(exchange, done.join(), oneEvent);
+        } catch (CompletionException | CancellationException e) {
+            exchange.setException(e.getCause() != null ? e.getCause() : e);
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+        }
+    }
+
+    private static void reply(Exchange exchange, List<AppendOutcome> outcomes, boolean oneEvent) {
         Message out = exchange.getMessage();
-        if (body instanceof SourcePage page) {
-            List<NewEvent> events = page.events().stream().map(e -> e.withPrincipal(principal)).toList();
-            out.setBody(page.isEmpty() ? List.of() : store.appendPolled(events, page.progress()));
+        if (!oneEvent) {
+            out.setBody(outcomes);
             return;
         }
-        if (body instanceof List<?> batch) {
-            List<NewEvent> events = batch.stream().map(this::event).map(e -> e.withPrincipal(principal)).toList();
-            out.setBody(events.isEmpty() ? List.of() : store.appendAll(events));
-            return;
-        }
-        AppendOutcome outcome = store.append(withHeaderKeys(event(body), exchange.getIn()).withPrincipal(principal));
+        AppendOutcome outcome = outcomes.get(0);
         out.setBody(outcome.event());
         out.setHeader(EVENT_ID, outcome.event().id());
         out.setHeader(INCIDENT_ID, outcome.event().incidentId());

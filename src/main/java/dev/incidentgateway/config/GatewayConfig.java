@@ -211,6 +211,17 @@ public final class GatewayConfig {
     public static final ConfigKey<Integer> SLA_SCAN_INTERVAL_MS = ConfigKey.integer("sla.scanIntervalMs", "GATEWAY_SLA_SCAN_INTERVAL_MS",
             30_000, 1_000, 3_600_000, "How often the SLA tracker recomputes the open incidents' clocks and records due warnings and breaches.");
 
+    // Issue 12, console sign-in at the identity provider (console/ConsoleSignIn): OAuth 2.0 authorization code flow
+    // with PKCE, the console as a public client. Offered only when oidc.issuer is set too.
+    public static final ConfigKey<String> OIDC_CONSOLE_CLIENT_ID = ConfigKey.string("oidc.console.clientId",
+            "GATEWAY_OIDC_CONSOLE_CLIENT_ID", "", "Client id of the operator console at the identity provider (a public client: "
+                    + "no secret, PKCE S256, redirect URI <console origin>/, CORS on the token endpoint for that origin). Set with "
+                    + "oidc.issuer, the console offers 'Sign in with <issuer host>'; its tokens must carry oidc.audience. Empty: "
+                    + "the console takes API keys and pasted access tokens only.");
+    public static final ConfigKey<String> OIDC_CONSOLE_SCOPES = ConfigKey.string("oidc.console.scopes", "GATEWAY_OIDC_CONSOLE_SCOPES",
+            "openid", "Space-separated scopes the console asks for at sign-in, such as 'openid gateway:read gateway:write' "
+                    + "(with oidc.scopePrefix gateway:); the gateway grants what the access token's scope/scp claim holds.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
             OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
@@ -224,7 +235,8 @@ public final class GatewayConfig {
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, KAFKA_SOURCE_TOPIC, KAFKA_SOURCE_GROUP, KAFKA_SOURCE_DLQ_TOPIC,
             CHAT_WEBHOOK_URL, CHAT_WEBHOOK_EVENTS, CHAT_WEBHOOK_MIN_SEVERITY,
             STREAM_SOURCE, STREAM_POLL_MS, STREAM_BUFFER_EVENTS, STREAM_MAX_SUBSCRIBERS, STREAM_HEARTBEAT_S,
-            SLA_FILE, SLA_SCAN_INTERVAL_MS);
+            SLA_FILE, SLA_SCAN_INTERVAL_MS,
+            OIDC_CONSOLE_CLIENT_ID, OIDC_CONSOLE_SCOPES);
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;

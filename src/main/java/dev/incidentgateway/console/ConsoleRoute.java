@@ -35,7 +35,8 @@ public final class ConsoleRoute extends RouteBuilder {
             "views.js", "text/javascript; charset=utf-8",
             "sources.js", "text/javascript; charset=utf-8",
             "outbox.js", "text/javascript; charset=utf-8",
-            "ui.js", "text/javascript; charset=utf-8");
+            "ui.js", "text/javascript; charset=utf-8",
+            "signin.js", "text/javascript; charset=utf-8");
 
     static final String FEATURES = "features.json";
 
@@ -47,8 +48,7 @@ public final class ConsoleRoute extends RouteBuilder {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static final Map<String, String> HEADERS = Map.of(
-            "Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-                    + "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            "Content-Security-Policy", csp(null),
             "X-Content-Type-Options", "nosniff",
             "Referrer-Policy", "no-referrer",
             "Cache-Control", "no-cache");
@@ -56,6 +56,7 @@ public final class ConsoleRoute extends RouteBuilder {
     private final ApiEndpoint.Settings endpoints;
     private final Set<String> edgePaths;
     private final String oidcIssuer;
+    private final ConsoleSignIn signIn;
     private final Map<String, ApiResponse> responses = new LinkedHashMap<>();
 
     /**
@@ -63,20 +64,43 @@ public final class ConsoleRoute extends RouteBuilder {
      *                   route table in {@link #features} cannot see
      * @param oidcIssuer the OpenID Connect issuer whose access tokens the gateway accepts, or {@code null}: the
      *                   sign-in form then says it also takes one
+     * @param signIn     the identity provider sign-in the page offers, or {@code null} (no console client id)
      */
-    public ConsoleRoute(ApiEndpoint.Settings endpoints, Set<String> edgePaths, String oidcIssuer) {
+    public ConsoleRoute(ApiEndpoint.Settings endpoints, Set<String> edgePaths, String oidcIssuer, ConsoleSignIn signIn) {
         this.endpoints = endpoints;
         this.edgePaths = Set.copyOf(edgePaths);
         this.oidcIssuer = oidcIssuer == null || oidcIssuer.isBlank() ? null : oidcIssuer;
+        this.signIn = signIn;
         FILES.forEach((name, type) -> responses.put(name, new ApiResponse(200, type, read(name), HEADERS)));
     }
 
     @Override
     public void configure() {
         from("platform-http:/?httpMethodRestrict=GET").routeId("console-page")
-                .process(endpoints.read(req -> responses.get("index.html")));
+                .process(endpoints.read(req -> page()));
         from("platform-http:/console/{file}?httpMethodRestrict=GET").routeId("console-files")
                 .process(endpoints.read(this::file));
+    }
+
+    /**
+     * The page, whose Content-Security-Policy also lets it reach the identity provider's token endpoint when the
+     * sign-in is configured (the code exchange is the page's only cross-origin call).
+     */
+    private ApiResponse page() {
+        ApiResponse page = responses.get("index.html");
+        String tokenOrigin = signIn == null ? null : signIn.endpoints().map(ConsoleSignIn.Endpoints::tokenOrigin).orElse(null);
+        if (tokenOrigin == null) {
+            return page;
+        }
+        Map<String, String> headers = new LinkedHashMap<>(HEADERS);
+        headers.put("Content-Security-Policy", csp(tokenOrigin));
+        return new ApiResponse(page.status(), page.contentType(), page.body(), headers);
+    }
+
+    /** Only this origin's scripts, styles and connections (plus {@code extraConnect}, when not null): no CDN, nothing inline. */
+    static String csp(String extraConnect) {
+        return "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'" + (extraConnect == null ? "" : " " + extraConnect)
+                + "; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     }
 
     ApiResponse file(ApiRequest req) throws Exception {
@@ -93,7 +117,8 @@ public final class ConsoleRoute extends RouteBuilder {
 
     /**
      * {@code /console/features.json}: which optional API endpoints this gateway has (the SLA clock, the event stream),
-     * read from the running routes, and the OpenID Connect issuer when one is configured ({@code oidcIssuer}). The page
+     * read from the running routes, the OpenID Connect issuer when one is configured ({@code oidcIssuer}) and the sign-in
+     * at it when the console has a client id ({@code oidcSignIn}, see {@link ConsoleSignIn#describe}). The page
      * asks here instead of probing them: a probe's 404 would be an error in the browser's console, and an endpoint
      * added later is picked up without changing the page.
      */
@@ -107,6 +132,7 @@ public final class ConsoleRoute extends RouteBuilder {
         Map<String, Object> features = new LinkedHashMap<>();
         OPTIONAL.forEach((feature, path) -> features.put(feature, paths.contains(path)));
         features.put("oidcIssuer", oidcIssuer);
+        features.put("oidcSignIn", signIn == null ? null : signIn.describe());
         return new ApiResponse(200, "application/json", JSON.writeValueAsBytes(features), HEADERS);
     }
 

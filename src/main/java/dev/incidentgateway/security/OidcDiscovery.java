@@ -7,14 +7,10 @@ import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSetUnavailableException;
 import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jose.util.ResourceRetriever;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URL;
-import java.text.ParseException;
-import java.util.Map;
 
 /**
  * The JWKS named by the issuer's discovery document ({@code <issuer>/.well-known/openid-configuration}),
@@ -46,23 +42,11 @@ final class OidcDiscovery implements JWKSetSource<SecurityContext> {
     }
 
     private URL discoverJwksUrl() throws KeySourceException {
-        URL discovery = settings.discoveryUrl();
         try {
-            Map<String, Object> doc = JSONObjectUtils.parse(retriever.retrieveResource(discovery).getContent());
-            // Discovery §4.3: the document must name the very issuer it was fetched for.
-            String issuer = JSONObjectUtils.getString(doc, "issuer");
-            if (!settings.issuer().equals(issuer)) {
-                throw new JWKSetUnavailableException("the discovery document at " + discovery + " names issuer '" + issuer
-                        + "', not the configured " + settings.issuer());
-            }
-            URI jwksUri = JSONObjectUtils.getURI(doc, "jwks_uri");
-            // The retriever also reads file: URLs; a discovery document must not point the gateway at its own disk.
-            if (jwksUri == null || !("https".equals(jwksUri.getScheme()) || "http".equals(jwksUri.getScheme()))) {
-                throw new JWKSetUnavailableException("the discovery document at " + discovery + " has no http(s) jwks_uri");
-            }
-            return jwksUri.toURL();
-        } catch (IOException | ParseException | IllegalArgumentException e) {
-            throw new JWKSetUnavailableException("could not read the discovery document at " + discovery + ": " + e.getMessage(), e);
+            return OidcProviderDocument.fetch(settings, retriever).httpUri("jwks_uri").toURL();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new JWKSetUnavailableException("could not read the discovery document at " + settings.discoveryUrl() + ": "
+                    + e.getMessage(), e);
         }
     }
 

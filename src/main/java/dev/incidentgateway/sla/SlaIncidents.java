@@ -15,7 +15,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The store reads and writes of the SLA tracker: bounded pages of the incidents it has not settled, one incident's
@@ -26,6 +29,8 @@ public final class SlaIncidents {
     private static final int TIMELINE_PAGE = 1000;
     /** SQLState of a unique-key violation, the same on H2 and PostgreSQL. */
     private static final String UNIQUE_VIOLATION = "23505";
+    /** The latest recheck moment stored (both stores' timestamps reach year 9999): "only after the next event". */
+    static final Instant FOREVER = Instant.parse("9999-12-31T00:00:00Z");
 
     private final TimelineStore store;
 
@@ -33,17 +38,39 @@ public final class SlaIncidents {
         this.store = store;
     }
 
-    /**
-     * Up to {@link #PAGE} incidents with an id above {@code afterId} that are not settled at their current
-     * {@code last_seq}: every open incident, and every resolved or closed one however long ago it was resolved until
-     * the tracker has settled it. The anti-join runs in the store, so settled incidents cost no timeline read.
-     */
+    /** Incidents not settled for good (see {@link #unsettled(String, Instant, String)}), whatever their recheck moments. */
     List<Incident> unsettled(String afterId) {
-        String sql = "SELECT i.id, i.severity, i.status, i.last_seq FROM incidents i WHERE i.id > ? AND NOT EXISTS "
-                + "(SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id AND s.last_seq = i.last_seq) ORDER BY i.id LIMIT " + PAGE;
+        return unsettled(afterId, Instant.MAX, "");
+    }
+
+    /**
+     * Up to {@link #PAGE} incidents with an id above {@code afterId} that need a look at {@code now}: every incident
+     * without a settled row at its current {@code last_seq}, every open one whose recheck moment has come or whose moment
+     * was computed with other policies than {@code policy}; resolved or closed ones stay settled until their next event.
+     * The anti-join runs in the store, so settled incidents cost no timeline read (but the page walk reads every
+     * incident row: the tracker does it once, then follows {@link #changedSince}).
+     */
+    List<Incident> unsettled(String afterId, Instant now, String policy) {
+        return incidents("i.id > ? ORDER BY i.id LIMIT " + PAGE, List.of(afterId), now, policy);
+    }
+
+    /** Those of {@code ids} (at most {@link #PAGE}) that need a look at {@code now}, as {@link #unsettled(String, Instant, String)}. */
+    List<Incident> unsettledAmong(List<String> ids, Instant now, String policy) {
+        return ids.isEmpty() ? List.of()
+                : incidents("i.id IN (" + String.join(",", Collections.nCopies(ids.size(), "?")) + ") ORDER BY i.id", ids, now, policy);
+    }
+
+    private List<Incident> incidents(String where, List<String> ids, Instant now, String policy) {
+        String sql = "SELECT i.id, i.severity, i.status, i.last_seq FROM incidents i WHERE NOT EXISTS "
+                + "(SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id AND s.last_seq = i.last_seq "
+                + "AND (s.recheck_at IS NULL OR (s.recheck_at > ? AND s.policy = ?))) AND " + where;
         List<Incident> out = new ArrayList<>();
         try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, afterId);
+            ps.setObject(1, OffsetDateTime.ofInstant(now.isAfter(FOREVER) ? FOREVER : now, ZoneOffset.UTC));
+            ps.setString(2, policy);
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setString(3 + i, ids.get(i));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Incident(rs.getString(1), null, Severity.fromWire(rs.getString(2)).orElse(Severity.DEFAULT),
@@ -58,37 +85,126 @@ public final class SlaIncidents {
     }
 
     /**
-     * Marks an incident settled at {@code lastSeq}. Idempotent across trackers: a row is only moved forward, and a
-     * concurrent insert of the same incident (another instance) is fine.
+     * The incidents a scan after the first must look at: those with an event above {@code afterEventId} (a range of the
+     * events' primary key; the append lock makes id order commit order, so none is skipped) and those whose recheck moment
+     * has come by {@code now} (ix_sla_settled_recheck). What it costs depends on what changed, not on the store's size.
      */
-    void settle(String incidentId, long lastSeq, Instant now) {
-        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+    Set<String> changedSince(String afterEventId, Instant now) {
+        Set<String> out = new TreeSet<>();
         try (Connection c = store.dataSource().getConnection()) {
-            try (PreparedStatement up = c.prepareStatement(
-                    "UPDATE sla_settled SET last_seq = ?, settled_at = ? WHERE incident_id = ? AND last_seq < ?")) {
-                up.setLong(1, lastSeq);
-                up.setObject(2, at);
-                up.setString(3, incidentId);
-                up.setLong(4, lastSeq);
-                if (up.executeUpdate() > 0) {
-                    return;
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT incident_id FROM timeline_events WHERE id > ?")) {
+                ps.setString(1, afterEventId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
                 }
             }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO sla_settled (incident_id, last_seq, settled_at) "
-                    + "SELECT ?, ?, ? FROM (VALUES (1)) AS one(x) WHERE NOT EXISTS (SELECT 1 FROM sla_settled WHERE incident_id = ?)")) {
-                ins.setString(1, incidentId);
-                ins.setLong(2, lastSeq);
-                ins.setObject(3, at);
-                ins.setString(4, incidentId);
-                ins.executeUpdate();
-            } catch (SQLException e) {
-                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                    throw e;
+            try (PreparedStatement ps = c.prepareStatement("SELECT incident_id FROM sla_settled WHERE recheck_at <= ?")) {
+                ps.setObject(1, OffsetDateTime.ofInstant(now.isAfter(FOREVER) ? FOREVER : now, ZoneOffset.UTC));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
                 }
             }
         } catch (SQLException e) {
-            throw new StoreUnavailableException("the store could not record a settled SLA incident", e);
+            throw new StoreUnavailableException("the store could not list changed incidents for the SLA tracker", e);
         }
+        return out;
+    }
+
+    /** The newest event id ("" for an empty store): a scan that starts now sees every event up to it. */
+    String newestEventId() {
+        return store.newestEventId().orElse("");
+    }
+
+    /** A settled mark: see {@link #settleAll}. {@code recheckAt} {@code null}: until the next event. */
+    record Mark(String incidentId, long lastSeq, Instant recheckAt, String policy) {
+    }
+
+    /**
+     * Marks incidents settled, each at its {@code lastSeq}: not looked at again before its {@code recheckAt} unless the
+     * policies change ({@code policy}, their fingerprint) or it has a new event. One transaction for the page (a commit
+     * per incident made the first scan of 100k open incidents take minutes). Idempotent across trackers: a row is never
+     * moved back to an older {@code last_seq}; if another instance inserted one of the rows first, the page is retried
+     * row by row.
+     */
+    void settleAll(List<Mark> marks, Instant now) {
+        if (marks.isEmpty()) {
+            return;
+        }
+        try (Connection c = store.dataSource().getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                write(c, marks, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                for (Mark m : marks) { // a concurrent tracker inserted one of them: row by row, its row stands
+                    try {
+                        write(c, List.of(m), OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                        c.commit();
+                    } catch (SQLException one) {
+                        c.rollback();
+                        if (!UNIQUE_VIOLATION.equals(one.getSQLState())) {
+                            throw one;
+                        }
+                    }
+                }
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the store could not record settled SLA incidents", e);
+        }
+    }
+
+    private static void write(Connection c, List<Mark> marks, OffsetDateTime at) throws SQLException {
+        int[] updated;
+        try (PreparedStatement up = c.prepareStatement(
+                "UPDATE sla_settled SET last_seq = ?, settled_at = ?, recheck_at = ?, policy = ? WHERE incident_id = ? AND last_seq <= ?")) {
+            for (Mark m : marks) {
+                up.setLong(1, m.lastSeq());
+                up.setObject(2, at);
+                up.setObject(3, recheck(m), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                up.setString(4, m.policy());
+                up.setString(5, m.incidentId());
+                up.setLong(6, m.lastSeq());
+                up.addBatch();
+            }
+            updated = up.executeBatch();
+        }
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO sla_settled (incident_id, last_seq, settled_at, recheck_at, policy) "
+                + "SELECT ?, ?, ?, ?, ? FROM (VALUES (1)) AS one(x) WHERE NOT EXISTS (SELECT 1 FROM sla_settled WHERE incident_id = ?)")) {
+            boolean any = false;
+            for (int i = 0; i < marks.size(); i++) {
+                if (updated[i] > 0) {
+                    continue;
+                }
+                Mark m = marks.get(i);
+                ins.setString(1, m.incidentId());
+                ins.setLong(2, m.lastSeq());
+                ins.setObject(3, at);
+                ins.setObject(4, recheck(m), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                ins.setString(5, m.policy());
+                ins.setString(6, m.incidentId());
+                ins.addBatch();
+                any = true;
+            }
+            if (any) {
+                ins.executeBatch();
+            }
+        }
+    }
+
+    private static OffsetDateTime recheck(Mark m) {
+        return m.recheckAt() == null ? null
+                : OffsetDateTime.ofInstant(m.recheckAt().isAfter(FOREVER) ? FOREVER : m.recheckAt(), ZoneOffset.UTC);
     }
 
     List<TimelineEvent> timeline(String incidentId) {

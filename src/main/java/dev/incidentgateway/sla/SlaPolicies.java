@@ -18,4 +18,35 @@ public record SlaPolicies(Map<Severity, SlaPolicy> bySeverity) {
     public boolean isEmpty() {
         return bySeverity.isEmpty();
     }
+
+    /**
+     * A short fingerprint of these policies (SHA-256 of a canonical text: severities, targets in order), the same in every
+     * JVM for the same file: the SLA tracker stores it with the moments it computed, and looks again when it differs.
+     */
+    public String fingerprint() {
+        StringBuilder text = new StringBuilder();
+        for (Severity severity : Severity.values()) {
+            SlaPolicy p = bySeverity.get(severity);
+            if (p == null) {
+                continue;
+            }
+            text.append(severity.wireName()).append(':').append(p.warningPercent()).append(':').append(hours(p.businessHours()));
+            for (SlaTarget target : SlaTarget.values()) {
+                if (p.goals().containsKey(target)) {
+                    text.append(':').append(target.wireName()).append('=').append(p.goals().get(target));
+                }
+            }
+            text.append('\n');
+        }
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String hours(BusinessHours h) {
+        return h == null ? "-" : h.zone() + " " + new java.util.TreeSet<>(h.days()) + " " + h.open() + "-" + h.close();
+    }
 }

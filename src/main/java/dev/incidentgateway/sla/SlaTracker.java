@@ -43,12 +43,23 @@ public final class SlaTracker {
     private final SlaPolicies policies;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final String policyFingerprint;
+    /** Above this many changed incidents a scan walks every incident instead (a burst, a mass breach). */
+    static final int FULL_SCAN_ABOVE = 50_000;
+    /**
+     * The newest event id before the last complete scan; {@code null} before the first scan, which walks every incident
+     * not settled (also after a restart with other policies). Only the timer route's thread scans.
+     */
+    private String watermark;
+    /** The incidents that had notes due in the last scan: looked at again in case their append failed. */
+    private Set<String> again = Set.of();
 
     public SlaTracker(TimelineStore store, SlaPolicies policies, Clock clock, MeterRegistry meters) {
         this.incidents = new SlaIncidents(store);
         this.policies = policies;
         this.clock = clock;
         this.meters = meters;
+        this.policyFingerprint = policies.fingerprint();
     }
 
     /** The clocks of one incident now (empty when its severity has no policy). */
@@ -64,38 +75,82 @@ public final class SlaTracker {
      * Every warning and breach due now and not yet in the store, as notes to append (a warning before its breach).
      * Scans the incidents not yet settled a bounded page at a time: open ones, and resolved or closed ones however
      * long ago (a gateway that was down for a week still records what fell due meanwhile). A resolved or closed
-     * incident with nothing left to record is marked settled and not read again until its next event.
+     * incident with nothing left to record is marked settled and not read again until its next event; an open one with
+     * its notes stored is settled until its next note can fall due. After the first scan, a scan reads only the incidents
+     * with events since the last one, those whose moment has come and those that had notes due last time (issue 13:
+     * flat at 100k open incidents).
      */
-    public List<NewEvent> dueNotes() {
+    public synchronized List<NewEvent> dueNotes() {
         Instant now = clock.instant();
+        String newest = incidents.newestEventId(); // before the scan: what commits meanwhile is above it, seen next time
         List<NewEvent> due = new ArrayList<>();
-        String after = "";
-        List<Incident> page;
-        do {
-            page = incidents.unsettled(after);
-            for (Incident incident : page) {
-                int before = due.size();
-                if (policies.of(incident.severity()).isPresent()) {
-                    List<TimelineEvent> timeline = incidents.timeline(incident.id());
-                    Set<String> recorded = timeline.stream().filter(e -> PRINCIPAL.equals(e.principal()) && e.type() == EventType.NOTE)
-                            .map(TimelineEvent::ceId).collect(Collectors.toSet());
-                    for (SlaClock c : clocks(incident, timeline, now)) {
-                        if (c.warningReached()) {
-                            addIfNew(due, recorded, incident, c, WARNING);
-                        }
-                        if (c.breached()) {
-                            addIfNew(due, recorded, incident, c, BREACH);
-                        }
-                    }
-                }
-                if (due.size() == before && stopped(incident.status())) {
-                    // Every clock has stopped and its notes are stored: nothing can fall due until another event.
-                    incidents.settle(incident.id(), incident.lastSeq(), now);
-                }
-                after = incident.id();
+        Set<String> candidates = null;
+        if (watermark != null) {
+            candidates = incidents.changedSince(watermark, now);
+            candidates.addAll(again);
+        }
+        if (candidates == null || candidates.size() > FULL_SCAN_ABOVE) {
+            String after = "";
+            List<Incident> page;
+            do {
+                page = incidents.unsettled(after, now, policyFingerprint);
+                look(page, now, due);
+                after = page.isEmpty() ? after : page.get(page.size() - 1).id();
+            } while (page.size() == SlaIncidents.PAGE);
+        } else {
+            List<String> ids = new ArrayList<>(candidates);
+            for (int i = 0; i < ids.size(); i += SlaIncidents.PAGE) {
+                look(incidents.unsettledAmong(ids.subList(i, Math.min(ids.size(), i + SlaIncidents.PAGE)), now, policyFingerprint), now, due);
             }
-        } while (page.size() == SlaIncidents.PAGE);
+        }
+        watermark = newest;
+        again = due.stream().map(NewEvent::incidentId).collect(Collectors.toSet());
         return due;
+    }
+
+    /** Computes the clocks of a page of incidents, adds the notes due to {@code due} and settles the others. */
+    private void look(List<Incident> page, Instant now, List<NewEvent> due) {
+        List<SlaIncidents.Mark> settled = new ArrayList<>();
+        for (Incident incident : page) {
+            int before = due.size();
+            Instant next = SlaIncidents.FOREVER; // without clocks nothing falls due before the next event
+            if (policies.of(incident.severity()).isPresent()) {
+                List<TimelineEvent> timeline = incidents.timeline(incident.id());
+                Set<String> recorded = timeline.stream().filter(e -> PRINCIPAL.equals(e.principal()) && e.type() == EventType.NOTE)
+                        .map(TimelineEvent::ceId).collect(Collectors.toSet());
+                for (SlaClock c : clocks(incident, timeline, now)) {
+                    if (c.warningReached()) {
+                        addIfNew(due, recorded, incident, c, WARNING);
+                    }
+                    if (c.breached()) {
+                        addIfNew(due, recorded, incident, c, BREACH);
+                    }
+                    next = earlier(next, nextMoment(c));
+                }
+            }
+            if (due.size() == before && stopped(incident.status())) {
+                // Every clock has stopped and its notes are stored: nothing can fall due until another event.
+                settled.add(new SlaIncidents.Mark(incident.id(), incident.lastSeq(), null, null));
+            } else if (due.size() == before) {
+                // Open, every note due so far stored: the next one cannot fall due before `next` unless an event
+                // changes the clocks (which moves last_seq), so the scans skip it until then (issue 13: at 100k open
+                // incidents, reading each one's timeline on every scan was more than a core's worth of work).
+                settled.add(new SlaIncidents.Mark(incident.id(), incident.lastSeq(), next, policyFingerprint));
+            }
+        }
+        incidents.settleAll(settled, now);
+    }
+
+    /** When a running clock's next note falls due (its warning, then its breach); {@code null} when none can. */
+    private static Instant nextMoment(SlaClock c) {
+        if (c.completedAt() != null) {
+            return null; // stopped for good (until an event, which moves last_seq)
+        }
+        return !c.warningReached() ? c.warningAt() : !c.breached() ? c.dueAt() : null;
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return b == null || a.isBefore(b) ? a : b;
     }
 
     /** Resolved or closed: no clock runs (a reopen is a new event, which unsettles the incident). */

@@ -27,9 +27,9 @@ import java.util.concurrent.TimeUnit;
  * ({@link MVStore#sync()}) and rewrites chunks that are mostly garbage ({@link MVStore#compact(int, int)}), so
  * their space is reused by later commits. The file does not shrink while open (H2 compacts it on close), but it
  * stops growing by a chunk per commit: it settles at its live data plus a working area of recent writes. H2
- * reuses a freed chunk's space only after the {@code RETENTION_TIME} the URL sets ({@link StoreFactory#durableUrl},
- * 1 s instead of H2's 45 s): H2 keeps old chunks for that long in case the operating system has not yet written the
- * newer ones, and the sync here, twice within it, makes sure it has. Figures: {@code bench/storage.sh}.
+ * reuses a freed chunk's space only after its {@code RETENTION_TIME} (H2's default, 45 s: a shorter one, 1 s, lost
+ * the last answered commits of a gateway killed with SIGKILL, see {@link StoreFactory#durableUrl}). Figures:
+ * {@code bench/storage.sh}.
  *
  * <p>Reaches the MVStore through H2's engine classes (stable within the pinned H2 version; a store opened
  * differently, e.g. through a TCP server, is left alone). It stops by itself once the database is closed.

@@ -5,10 +5,10 @@ package dev.incidentgateway.store;
  * standard SQL shared by both.
  */
 public enum SqlDialect {
-    H2("SELECT NEXT VALUE FOR incident_number_seq", null,
+    H2("SELECT NEXT VALUE FOR incident_number_seq", "SELECT NEXT VALUE FOR incident_number_seq FROM SYSTEM_RANGE(1, ?)", null,
             "MERGE INTO incidents (" + Columns.INCIDENT + ") KEY (id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             "MERGE INTO source_watermarks (source, watermark, updated_at) KEY (source) VALUES (?, ?, ?)"),
-    POSTGRESQL("SELECT nextval('incident_number_seq')",
+    POSTGRESQL("SELECT nextval('incident_number_seq')", "SELECT nextval('incident_number_seq') FROM generate_series(1, ?)",
             // Serializes appends of every gateway instance sharing the database, so ids are handed out
             // in commit order across processes too (see TimelineWriter). Released at commit/rollback.
             "SELECT pg_advisory_xact_lock(7310117)",
@@ -34,10 +34,12 @@ public enum SqlDialect {
     private final String nextIncidentNumber;
     private final String appendLock;
     private final String upsertIncident;
+    private final String nextIncidentNumbers;
     private final String upsertWatermark;
 
-    SqlDialect(String nextIncidentNumber, String appendLock, String upsertIncident, String upsertWatermark) {
+    SqlDialect(String nextIncidentNumber, String nextIncidentNumbers, String appendLock, String upsertIncident, String upsertWatermark) {
         this.nextIncidentNumber = nextIncidentNumber;
+        this.nextIncidentNumbers = nextIncidentNumbers;
         this.appendLock = appendLock;
         this.upsertIncident = upsertIncident;
         this.upsertWatermark = upsertWatermark;
@@ -71,6 +73,11 @@ public enum SqlDialect {
 
     public String nextIncidentNumberSql() {
         return nextIncidentNumber;
+    }
+
+    /** {@code n} numbers of the incident sequence in one statement (parameter 1: n), for a group's new incidents. */
+    public String nextIncidentNumbersSql() {
+        return nextIncidentNumbers;
     }
 
     /** Statement taking the cross-process append lock, or {@code null} when the database is single-process. */

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -29,7 +28,6 @@ final class AppendTransaction {
     private final EventIdSource ids;
     private final WriterMemory memory;
     private final String typePrefix;
-    private final Correlator correlator;
     private final Instant now;
     private final ChainKey chainKey;
     /** The newest stored event when the transaction started ({@code null}: empty log). */
@@ -41,17 +39,18 @@ final class AppendTransaction {
     private final Map<String, TimelineEvent> stagedByCe = new HashMap<>();
     private final List<TimelineEvent> stagedEvents = new ArrayList<>();
     private final Map<String, String> stagedWatermarks = new LinkedHashMap<>();
+    private final GroupLookups lookups;
 
     AppendTransaction(Connection connection, SqlDialect dialect, WriterMemory memory, String typePrefix, Correlator correlator,
                       ChainKey chainKey) throws SQLException {
         this.connection = connection;
-        this.correlator = correlator;
         this.dialect = dialect;
         this.memory = memory;
         this.ids = memory.ids;
         this.typePrefix = typePrefix;
         this.chainKey = chainKey;
         this.now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        this.lookups = new GroupLookups(connection, dialect, correlator);
         connection.setAutoCommit(false);
         // Under the lock, no id larger than ours can commit before us: see TimelineWriter.
         this.head = GlobalChain.lockThenReadHead(connection, dialect);
@@ -67,6 +66,16 @@ final class AppendTransaction {
             return head.globalHash();
         }
         return GlobalChain.sealOfLegacy(chainKey, connection, head == null ? null : head.lastEventId());
+    }
+
+    /**
+     * Before the group's requests are applied: its dedup, correlation and incident-number lookups, each one statement
+     * for the whole group ({@link GroupLookups}), and the views of every incident it names or will probably create.
+     */
+    void prefetch(List<List<NewEvent>> requests) throws SQLException {
+        List<String> ids = new ArrayList<>(requests.stream().flatMap(List::stream).map(NewEvent::incidentId).toList());
+        ids.addAll(lookups.prefetch(requests));
+        preload(ids);
     }
 
     /** Loads the views of the named incidents with one query, before requests are applied. */
@@ -107,14 +116,14 @@ final class AppendTransaction {
         Map<String, TimelineEvent> addedByCe = new HashMap<>();
         List<TimelineEvent> added = new ArrayList<>();
         List<AppendOutcome> outcomes = new ArrayList<>(request.size());
-        // Correlation writes go straight to the connection; a savepoint lets a refused request undo them.
-        // Only requests that can touch correlation pay for one (plain notes and acks do not).
-        Savepoint savepoint = request.stream().anyMatch(AppendTransaction::touchesCorrelation) ? connection.setSavepoint() : null;
+        // Nothing is written while requests are applied (correlation changes wait in the lookups until flush), so a
+        // refused request has nothing to undo in the database.
+        lookups.beginRequest();
         try {
             for (NewEvent ne : request) {
                 String ceSource = ne.effectiveCeSource();
                 TimelineEvent earlier = ne.ceId() == null ? null : earlier(ne.principal(), ceSource, ne.ceId(), addedByCe);
-                String open = ne.correlationKey() == null ? null : correlator.openIncident(connection, ne.correlationKey());
+                String open = ne.correlationKey() == null ? null : lookups.openIncident(ne.correlationKey());
                 if (earlier != null) {
                     if (ne.type() == EventType.DECLARE && open != null) {
                         countRepeat(open, overlay); // Alertmanager re-sending a firing alert every repeat_interval
@@ -133,21 +142,20 @@ final class AppendTransaction {
                 Incident next = IncidentProjection.apply(current, event);
                 overlay.put(incidentId, next);
                 if (ne.type() == EventType.DECLARE && ne.correlationKey() != null) {
-                    correlator.bind(connection, ne.correlationKey(), incidentId, now);
+                    lookups.bind(ne.correlationKey(), incidentId);
                 }
                 if (current != null && current.isOpen() && !next.isOpen()) {
-                    correlator.release(connection, incidentId);
+                    lookups.release(incidentId);
                 }
                 added.add(event);
                 addedByCe.put(ceKey(ne.principal(), ceSource, event.ceId()), event);
                 outcomes.add(AppendOutcome.appended(event));
             }
         } catch (AppendRejectedException refused) {
-            if (savepoint != null) {
-                connection.rollback(savepoint);
-            }
+            lookups.beginRequest(); // drops this request's correlation changes
             throw refused;
         }
+        lookups.acceptRequest();
         staged.putAll(overlay);
         stagedByCe.putAll(addedByCe);
         stagedEvents.addAll(added);
@@ -175,21 +183,16 @@ final class AppendTransaction {
         stagedWatermarks.put(progress.source(), progress.watermark());
     }
 
-    private static boolean touchesCorrelation(NewEvent e) {
-        return e.correlationKey() != null || e.type() == EventType.RESOLVE || e.type() == EventType.CLOSE
-                || e.type() == EventType.STATE_CHANGE;
-    }
-
     /** Idempotency ids are scoped by principal: another sender's (source, id) never suppresses ours. */
     private TimelineEvent earlier(String principal, String ceSource, String ceId, Map<String, TimelineEvent> addedByCe)
             throws SQLException {
         String ceKey = ceKey(principal, ceSource, ceId);
         TimelineEvent earlier = addedByCe.containsKey(ceKey) ? addedByCe.get(ceKey) : stagedByCe.get(ceKey);
-        return earlier != null ? earlier : TimelineRows.findByIdempotencyKey(connection, principal, ceSource, ceId);
+        return earlier != null ? earlier : lookups.stored(principal, ceSource, ceId);
     }
 
     private static String ceKey(String principal, String ceSource, String ceId) {
-        return principal + "\n" + ceSource + "\n" + ceId;
+        return GroupLookups.ceKey(principal, ceSource, ceId);
     }
 
     /**
@@ -257,15 +260,10 @@ final class AppendTransaction {
         return committed.get(incidentId);
     }
 
-    /** {@code INC-<n>} from the database sequence, skipping numbers a caller already chose by hand. */
+    /** {@code INC-<n>} from the database sequence (reserved per group), skipping numbers a caller already chose by hand. */
     private String generateIncidentId(Map<String, Incident> overlay) throws SQLException {
         while (true) {
-            String candidate;
-            try (PreparedStatement ps = connection.prepareStatement(dialect.nextIncidentNumberSql());
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                candidate = "INC-" + rs.getLong(1);
-            }
+            String candidate = "INC-" + lookups.nextIncidentNumber();
             if (current(candidate, overlay) == null) {
                 return candidate;
             }
@@ -306,6 +304,7 @@ final class AppendTransaction {
                 upsert.executeBatch();
             }
         }
+        lookups.flush(now);
         return List.copyOf(stagedEvents);
     }
 

@@ -3,11 +3,16 @@ package dev.incidentgateway.timeline;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Maps correlation keys (an alert fingerprint such as {@code alertmanager:3f2a…}) to the one open
  * incident they belong to. Called by the writer inside the append transaction, so a binding commits or
- * rolls back with the events that made it. Replace it for smarter correlation (grouping by service,
+ * rolls back with the events that made it. The writer asks once per group transaction ({@link #openIncidents}) and
+ * writes the group's binds and releases at its end ({@link #releaseAll}, then {@link #bindAll}); in between it keeps
+ * the group's changes itself. Replace it for smarter correlation (grouping by service,
  * time windows, …) without touching the store.
  */
 public interface Correlator {
@@ -19,4 +24,30 @@ public interface Correlator {
 
     /** Releases every key of an incident that reached resolved or closed: the next firing declares anew. */
     void release(Connection c, String incidentId) throws SQLException;
+
+    /** The open incident of each key that has one (keys without one are absent); override with one statement. */
+    default Map<String, String> openIncidents(Connection c, Collection<String> keys) throws SQLException {
+        Map<String, String> open = new HashMap<>();
+        for (String key : keys) {
+            String incident = openIncident(c, key);
+            if (incident != null) {
+                open.put(key, incident);
+            }
+        }
+        return open;
+    }
+
+    /** Binds each key to its incident (no key has an open incident); override with a batched statement. */
+    default void bindAll(Connection c, Map<String, String> keyToIncident, Instant at) throws SQLException {
+        for (Map.Entry<String, String> e : keyToIncident.entrySet()) {
+            bind(c, e.getKey(), e.getValue(), at);
+        }
+    }
+
+    /** Releases every key of each incident; override with a batched statement. */
+    default void releaseAll(Connection c, Collection<String> incidentIds) throws SQLException {
+        for (String id : incidentIds) {
+            release(c, id);
+        }
+    }
 }

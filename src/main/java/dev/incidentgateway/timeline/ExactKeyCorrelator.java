@@ -6,6 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /** Correlation by exact key, in the {@code correlation_keys} table (one row per open key). */
 public final class ExactKeyCorrelator implements Correlator {
@@ -36,6 +41,53 @@ public final class ExactKeyCorrelator implements Correlator {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM correlation_keys WHERE incident_id = ?")) {
             ps.setString(1, incidentId);
             ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public Map<String, String> openIncidents(Connection c, Collection<String> keys) throws SQLException {
+        Map<String, String> open = new HashMap<>();
+        List<String> list = List.copyOf(keys);
+        if (list.isEmpty()) {
+            return open;
+        }
+        String marks = String.join(",", Collections.nCopies(list.size(), "?"));
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT correlation_key, incident_id FROM correlation_keys WHERE correlation_key IN (" + marks + ")")) {
+            for (int i = 0; i < list.size(); i++) {
+                ps.setString(i + 1, list.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    open.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return open;
+    }
+
+    @Override
+    public void bindAll(Connection c, Map<String, String> keyToIncident, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO correlation_keys (correlation_key, incident_id, bound_at) VALUES (?, ?, ?)")) {
+            for (Map.Entry<String, String> e : keyToIncident.entrySet()) {
+                ps.setString(1, e.getKey());
+                ps.setString(2, e.getValue());
+                ps.setObject(3, at.atOffset(ZoneOffset.UTC));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    @Override
+    public void releaseAll(Connection c, Collection<String> incidentIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM correlation_keys WHERE incident_id = ?")) {
+            for (String id : incidentIds) {
+                ps.setString(1, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 }

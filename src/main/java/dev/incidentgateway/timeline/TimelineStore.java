@@ -3,7 +3,6 @@ package dev.incidentgateway.timeline;
 import dev.incidentgateway.audit.ChainKey;
 import dev.incidentgateway.store.SqlDialect;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -13,8 +12,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The timeline: durable appends (through the group-committing {@link TimelineWriter}) and the queries
@@ -24,13 +21,11 @@ public final class TimelineStore implements AutoCloseable {
     private final DataSource dataSource;
     private final TimelineWriter writer;
     private final MeterRegistry meters;
-    private final Timer appendLatency;
+    private final AppendSubmission submission;
     private final ChainKey chainKey;
-    private volatile java.time.Duration appendTimeout = java.time.Duration.ofSeconds(10);
     private volatile dev.incidentgateway.store.StoreHealthProbe healthProbe;
     /** Appends in a row with an unknown outcome after which the breaker opens (only with a health probe). */
     static final int BREAKER_THRESHOLD = 5;
-    private volatile AppendCircuitBreaker breaker;
 
     /** @param chainKey the audit chain's key (see {@link EventHasher}, {@link GlobalChain}) */
     public TimelineStore(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
@@ -44,10 +39,7 @@ public final class TimelineStore implements AutoCloseable {
         this.meters = meters;
         this.chainKey = chainKey;
         this.writer = new TimelineWriter(dataSource, dialect, typePrefix, maxBatch, queueCapacity, correlator, chainKey, listeners);
-        this.appendLatency = Timer.builder("gateway.append.latency")
-                .description("Time from an append request to its durable commit")
-                .publishPercentileHistogram()
-                .register(meters);
+        this.submission = new AppendSubmission(writer, meters);
     }
 
     /** Appends one event; see {@link #appendAll}. */
@@ -82,74 +74,34 @@ public final class TimelineStore implements AutoCloseable {
 
     private List<AppendOutcome> append(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
         if (bestEffort) {
-            return PolledRecords.appendValid(events, valid -> submit(valid, true, progress), meters);
+            return PolledRecords.appendValid(events, valid -> submission.await(valid, true, progress), meters);
         }
         events.forEach(EventLimits::check); // before the writer: bad input never costs a transaction
-        return submit(events, false, progress);
+        return submission.await(events, false, progress);
     }
 
-    private List<AppendOutcome> submit(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
-        long start = System.nanoTime();
-        AppendCircuitBreaker circuit = breaker;
-        if (circuit != null && !circuit.allows()) {
-            meters.counter("gateway.append.errors", "reason", "CircuitOpen").increment();
-            throw new StoreUnavailableException("the store keeps failing; appends are refused until it answers again", null);
-        }
+    /**
+     * {@link #appendAll} without blocking the caller: the future completes (never on the writer thread) once the events
+     * are committed, or exceptionally ({@link java.util.concurrent.CompletionException} around the exception
+     * {@code appendAll} throws). Bad input fails the future before anything is queued.
+     */
+    public java.util.concurrent.CompletableFuture<List<AppendOutcome>> appendAllAsync(List<NewEvent> events) {
         try {
-            List<AppendOutcome> outcomes = awaitCommit(writer.submit(events, bestEffort, progress));
-            for (int i = 0; i < outcomes.size(); i++) {
-                meters.counter("gateway.appends", "type", events.get(i).type().wireName(),
-                        "outcome", outcomes.get(i).kind().name().toLowerCase()).increment();
-            }
-            if (circuit != null) {
-                circuit.succeeded();
-            }
-            return outcomes;
-        } catch (AppendOutcomeUnknownException e) {
-            meters.counter("gateway.append.errors", "reason", "AppendTimeout").increment();
-            if (circuit != null) {
-                circuit.failed();
-            }
-            throw e;
-        } catch (ExecutionException | CompletionException e) {
-            meters.counter("gateway.append.errors", "reason", e.getCause().getClass().getSimpleName()).increment();
-            if (circuit != null && e.getCause() instanceof AppendOutcomeUnknownException) {
-                circuit.failed();
-            } else if (circuit != null && e.getCause() instanceof AppendRejectedException) {
-                circuit.succeeded(); // the store answered: refused by the domain
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new StoreUnavailableException("append failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while appending", e);
-        } finally {
-            appendLatency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            events.forEach(EventLimits::check);
+        } catch (RuntimeException bad) {
+            return java.util.concurrent.CompletableFuture.failedFuture(bad);
         }
+        return submission.submit(events, false, null);
     }
 
     /**
      * How long an append waits for its commit (GATEWAY_APPEND_TIMEOUT_MS). A request still queued when it runs out
-     * is cancelled, and the writer drops cancelled requests before it writes them; one already inside a
-     * transaction may still commit, hence {@link AppendOutcomeUnknownException} says "unknown", not "not stored".
+     * is dropped unwritten by the writer; one already inside a transaction may still commit, hence
+     * {@link AppendOutcomeUnknownException} says "unknown", not "not stored".
      */
     public TimelineStore withAppendTimeout(java.time.Duration timeout) {
-        this.appendTimeout = timeout;
+        submission.timeout(timeout);
         return this;
-    }
-
-    private List<AppendOutcome> awaitCommit(java.util.concurrent.CompletableFuture<List<AppendOutcome>> pending)
-            throws ExecutionException, InterruptedException {
-        try {
-            return pending.get(appendTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            if (pending.cancel(false)) {
-                throw new AppendOutcomeUnknownException("the append did not commit within " + appendTimeout.toMillis() + " ms", null);
-            }
-            return pending.get(); // completed in the meantime: report what really happened
-        }
     }
 
     public Optional<Incident> incident(String id) {
@@ -157,18 +109,29 @@ public final class TimelineStore implements AutoCloseable {
         return found.stream().findFirst();
     }
 
-    /** Incidents, newest declared first, optionally of one status. */
+    /**
+     * Incidents, newest declared first, optionally of one status. Ordered by (status,) declared_at DESC, id DESC: the
+     * columns of ix_incidents_status_declared / ix_incidents_declared (V13_3) from the first, so both stores read just
+     * {@code limit} index entries (H2 sorts every incident of the status when the constant status is left out).
+     */
     public List<Incident> incidents(IncidentStatus status, int limit) {
         String sql = "SELECT " + TimelineRows.INCIDENT_COLUMNS + " FROM incidents"
-                + (status == null ? "" : " WHERE status = ?") + " ORDER BY declared_at DESC, id DESC LIMIT " + limit;
+                + (status == null ? "" : " WHERE status = ?") + " ORDER BY " + (status == null ? "" : "status, ")
+                + "declared_at DESC, id DESC LIMIT " + limit;
         return status == null ? queryIncidents(sql) : queryIncidents(sql, status.wireName());
     }
 
-    /** An incident's events in order, after the event {@code afterId} (exclusive; {@code null} from the start). */
+    /**
+     * An incident's events in order, after the event {@code afterId} (exclusive; {@code null} from the start). A page
+     * starts in the (incident_id, seq) index at the seq of {@code afterId} (an incident's ids rise with its seq), so
+     * the thousandth page of a long timeline costs what the first does; {@code id > ?} stays for an {@code afterId}
+     * of another incident.
+     */
     public List<TimelineEvent> timeline(String incidentId, String afterId, int limit) {
         String sql = "SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events WHERE incident_id = ?"
-                + (afterId == null ? "" : " AND id > ?") + " ORDER BY seq LIMIT " + limit;
-        return afterId == null ? queryEvents(sql, incidentId) : queryEvents(sql, incidentId, afterId);
+                + (afterId == null ? "" : " AND id > ? AND seq > COALESCE((SELECT a.seq FROM timeline_events a WHERE a.id = ? "
+                + "AND a.incident_id = ?), 0)") + " ORDER BY seq LIMIT " + limit;
+        return afterId == null ? queryEvents(sql, incidentId) : queryEvents(sql, incidentId, afterId, afterId, incidentId);
     }
 
     /** The {@code Since} feed: every event of every incident with an id above {@code afterId}, in id order. */
@@ -196,7 +159,7 @@ public final class TimelineStore implements AutoCloseable {
      */
     public TimelineStore withHealthProbe(dev.incidentgateway.store.StoreHealthProbe probe) {
         this.healthProbe = probe;
-        this.breaker = new AppendCircuitBreaker(BREAKER_THRESHOLD, probe::lastSuccessStart);
+        submission.breaker(new AppendCircuitBreaker(BREAKER_THRESHOLD, probe::lastSuccessStart));
         return this;
     }
 
@@ -264,5 +227,6 @@ public final class TimelineStore implements AutoCloseable {
             healthProbe.close();
         }
         writer.close();
+        submission.close();
     }
 }

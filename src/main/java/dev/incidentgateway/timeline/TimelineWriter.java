@@ -143,7 +143,7 @@ public final class TimelineWriter implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             try {
                 AppendTransaction tx = new AppendTransaction(c, dialect, memory, typePrefix, correlator, chainKey);
-                tx.preload(batch.stream().flatMap(r -> r.events().stream()).map(NewEvent::incidentId).toList());
+                tx.prefetch(batch.stream().map(Request::events).toList());
                 for (Request r : batch) {
                     try {
                         outcomes.add(r.bestEffort() ? tx.applyEach(r.events()) : tx.apply(r.events()));
@@ -166,13 +166,18 @@ public final class TimelineWriter implements AutoCloseable {
                 throw e;
             }
         }
-        complete(batch, outcomes);
-        for (AppendListener l : listeners) {
-            try {
-                l.afterCommit(written);
-            } catch (RuntimeException e) {
-                LOG.warn("After-commit listener {} failed", l.getClass().getSimpleName(), e);
+        // Listeners first (they must not block): a caller answered for its append then already finds it in /metrics
+        // and on the live stream.
+        try {
+            for (AppendListener l : listeners) {
+                try {
+                    l.afterCommit(written);
+                } catch (RuntimeException e) {
+                    LOG.warn("After-commit listener {} failed", l.getClass().getSimpleName(), e);
+                }
             }
+        } finally {
+            complete(batch, outcomes);
         }
     }
 

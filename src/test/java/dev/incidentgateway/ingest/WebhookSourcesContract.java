@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.testsupport.GatewayFixture;
+import dev.incidentgateway.testsupport.FeedMark;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.HttpApi.Response;
 import dev.incidentgateway.testsupport.TestStore;
@@ -201,7 +202,7 @@ abstract class WebhookSourcesContract {
     }
 
     int eventCount() {
-        return http.get("/api/v1/events?limit=1000").json().size();
+        return FeedMark.requestEventCount(http);
     }
 
     JsonNode incident(String id) {
@@ -218,7 +219,11 @@ abstract class WebhookSourcesContract {
 
     List<String> timelineTypes(String id) {
         List<String> out = new ArrayList<>();
-        timeline(id).forEach(e -> out.add(e.path("type").asText()));
+        timeline(id).forEach(e -> {
+            if (FeedMark.fromRequest(e)) {
+                out.add(e.path("type").asText());
+            }
+        });
         return out;
     }
 

@@ -23,8 +23,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The SLA clocks in a running gateway (H2 and PostgreSQL subclasses): GATEWAY_SLA_FILE is read, GET /api/v1/incidents/{id}/sla answers the
- * states, the shipped tracker route records a breach that was already due at start, and a bad file stops the start
- * naming the key.
+ * states, the shipped tracker route records a breach that was already due at start, GET /api/v1/reports/sla answers
+ * and refuses bad ranges with a 400 naming the field, /metrics has the acknowledge, mitigate and resolve histograms,
+ * and a bad file stops the start naming the key.
  */
 abstract class SlaApiContract {
     abstract TestStore.Kind kind();
@@ -76,10 +77,54 @@ abstract class SlaApiContract {
             String metrics = fixture.http().get("/metrics").body();
             assertThat(metrics).contains("gateway_sla_time_to_acknowledge_seconds_count{severity=\"sev1\"} 1")
                     .contains("gateway_sla_breaches_total{severity=\"sev1\",target=\"acknowledge\"} 1.0");
-            HttpApi.Response bad = fixture.http().get("/api/v1/reports/sla?from=yesterday");
-            assertThat(bad.status()).isEqualTo(400);
-            assertThat(bad.body()).contains("from");
+            refusesBadReportRanges(fixture.http(), declared);
+            histogramsForEveryResponse(fixture);
         }
+    }
+
+    /**
+     * GET /api/v1/reports/sla: an unparseable bound, from not before to, and a range over the cap are each a 400
+     * problem naming the field; a missing bound is not an error (to defaults to now, from to 30 days before to).
+     */
+    private static void refusesBadReportRanges(HttpApi http, Instant at) {
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("from=yesterday", "from");
+        refused.put("to=2026-13-01T00:00:00Z", "to");
+        refused.put("from=2026-06-01", "from"); // a date is not an instant
+        refused.put("from=" + at + "&to=" + at, "from");
+        refused.put("from=" + at + "&to=" + at.minusSeconds(1), "from");
+        refused.put("from=" + at.minus(SlaReport.MAX_RANGE).minusSeconds(1) + "&to=" + at, "from");
+        refused.forEach((query, field) -> {
+            HttpApi.Response r = http.get("/api/v1/reports/sla?" + query);
+            assertThat(r.status()).as(query).isEqualTo(400);
+            assertThat(r.contentType()).as(query).startsWith("application/problem+json");
+            assertThat(r.json().path("field").asText()).as(query).isEqualTo(field);
+            assertThat(r.json().path("detail").asText()).as(query).contains(field);
+            assertThat(r.json().has("severities")).as(query).isFalse();
+        });
+        JsonNode defaults = http.get("/api/v1/reports/sla?to=" + at).json();
+        assertThat(Instant.parse(defaults.path("from").asText())).isEqualTo(at.minus(Duration.ofDays(30)));
+        assertThat(http.get("/api/v1/reports/sla?from=" + at.minus(SlaReport.MAX_RANGE) + "&to=" + at).status()).isEqualTo(200);
+    }
+
+    /** Acknowledged, mitigated and resolved: each response has its histogram series by severity, not only the ack one. */
+    private static void histogramsForEveryResponse(GatewayFixture fixture) throws Exception {
+        Instant declared = Instant.now().minus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        fixture.gateway().store().append(NewEvent.builder(EventType.DECLARE, "alice").incident("INC-903").title("disk full")
+                .severity(Severity.SEV2).eventTime(declared).build());
+        fixture.gateway().store().append(NewEvent.builder(EventType.ACK, "bob").incident("INC-903")
+                .eventTime(declared.plus(Duration.ofMinutes(4))).build());
+        fixture.gateway().store().append(NewEvent.builder(EventType.MITIGATE, "bob").incident("INC-903")
+                .eventTime(declared.plus(Duration.ofMinutes(30))).build());
+        fixture.gateway().store().append(NewEvent.builder(EventType.RESOLVE, "bob").incident("INC-903")
+                .eventTime(declared.plus(Duration.ofMinutes(90))).build());
+        // Recorded by the tracker as it reads the committed events (on PostgreSQL from the Since feed), so not at once.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(fixture.http().get("/metrics").body())
+                .contains("gateway_sla_time_to_acknowledge_seconds_count{severity=\"sev2\"} 1",
+                        "gateway_sla_time_to_mitigate_seconds_count{severity=\"sev2\"} 1",
+                        "gateway_sla_time_to_resolve_seconds_count{severity=\"sev2\"} 1",
+                        "gateway_sla_time_to_mitigate_seconds_sum{severity=\"sev2\"} 1800.0",
+                        "gateway_sla_time_to_resolve_seconds_sum{severity=\"sev2\"} 5400.0"));
     }
 
     @Test

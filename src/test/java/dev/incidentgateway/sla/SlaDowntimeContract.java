@@ -130,6 +130,75 @@ abstract class SlaDowntimeContract {
                 .extracting(n -> n.data().path("kind").asText()).containsExactly(SlaTracker.WARNING, SlaTracker.BREACH);
     }
 
+    @Test
+    void anOpenIncidentWithItsNotesStoredIsNotReadAgainUntilItsNextNoteCanFallDue() {
+        // Issue 13: at 100k open incidents the tracker cannot read every timeline on every scan.
+        String id = "QUIET-1";
+        Instant declared = T0.plus(Duration.ofDays(500));
+        db.store.appendAll(incident(id, declared, null, null)); // sev1: acknowledge in 10 min, warning at 80 % = 8 min
+        SlaIncidents incidents = new SlaIncidents(db.store);
+        String policy = POLICIES.fingerprint();
+
+        clock.set(declared.plus(Duration.ofMinutes(1)));
+        assertThat(tracker().dueNotes()).noneMatch(n -> n.incidentId().equals(id));
+        assertThat(unsettledAt(incidents, clock.instant(), policy)).doesNotContain(id); // settled until 8 min
+        clock.set(declared.plus(Duration.ofMinutes(7)));
+        assertThat(unsettledAt(incidents, clock.instant(), policy)).doesNotContain(id);
+        assertThat(unsettledAt(incidents, clock.instant(), "other policies")).contains(id); // another sla.yaml: look again
+
+        clock.set(declared.plus(Duration.ofMinutes(8)));
+        assertThat(unsettledAt(incidents, clock.instant(), policy)).contains(id); // its warning can be due now
+        List<NewEvent> due = tracker().dueNotes();
+        assertThat(due).filteredOn(n -> n.incidentId().equals(id)).extracting(n -> n.data().path("kind").asText())
+                .containsExactly(SlaTracker.WARNING);
+        db.store.appendAll(due.stream().filter(n -> n.incidentId().equals(id)).toList());
+        assertThat(tracker().dueNotes()).noneMatch(n -> n.incidentId().equals(id)); // recorded: settled until the breach
+        assertThat(unsettledAt(incidents, clock.instant(), policy)).doesNotContain(id);
+
+        db.store.append(NewEvent.builder(EventType.ACK, "bob").incident(id).eventTime(clock.instant()).build());
+        assertThat(unsettledAt(incidents, clock.instant(), policy)).contains(id); // a new event: looked at again
+        clock.set(declared.plus(Duration.ofHours(5)));
+        assertThat(tracker().dueNotes()).filteredOn(n -> n.incidentId().equals(id)).extracting(n -> n.data().path("kind").asText())
+                .containsExactly(SlaTracker.WARNING, SlaTracker.BREACH); // the resolve clock kept running meanwhile
+    }
+
+    @Test
+    void afterItsFirstScanATrackerReadsOnlyWhatChangedWhatCameDueAndWhatItCouldNotRecord() {
+        Instant declared = T0.plus(Duration.ofDays(600));
+        db.store.appendAll(incident("INCR-1", declared, null, null));
+        SlaTracker tracker = tracker(); // one tracker across scans, like the gateway's
+        clock.set(declared.plus(Duration.ofMinutes(1)));
+        assertThat(tracker.dueNotes()).noneMatch(n -> n.incidentId().startsWith("INCR-")); // the first (full) scan
+
+        clock.set(declared.plus(Duration.ofMinutes(8))); // INCR-1's warning moment: found without a full scan
+        assertThat(kinds(tracker.dueNotes(), "INCR-1")).containsExactly(SlaTracker.WARNING);
+        List<NewEvent> again = tracker.dueNotes(); // not appended (a failed append): offered again
+        assertThat(kinds(again, "INCR-1")).containsExactly(SlaTracker.WARNING);
+        db.store.appendAll(again.stream().filter(n -> n.incidentId().equals("INCR-1")).toList());
+        assertThat(tracker.dueNotes()).noneMatch(n -> n.incidentId().equals("INCR-1"));
+
+        // A new incident declared (with an old declaration time) after the last scan: found by its events.
+        db.store.appendAll(incident("INCR-2", declared.minus(Duration.ofMinutes(30)), null, null));
+        assertThat(kinds(tracker.dueNotes(), "INCR-2")).containsExactly(SlaTracker.WARNING, SlaTracker.BREACH);
+    }
+
+    private static List<String> kinds(List<NewEvent> notes, String incidentId) {
+        return notes.stream().filter(n -> n.incidentId().equals(incidentId) && n.data().path("target").asText().equals("acknowledge"))
+                .map(n -> n.data().path("kind").asText()).toList();
+    }
+
+    private static List<String> unsettledAt(SlaIncidents incidents, Instant now, String policy) {
+        List<String> out = new ArrayList<>();
+        List<Incident> page;
+        String after = "";
+        do {
+            page = incidents.unsettled(after, now, policy);
+            page.forEach(i -> out.add(i.id()));
+            after = page.isEmpty() ? after : page.get(page.size() - 1).id();
+        } while (page.size() == SlaIncidents.PAGE);
+        return out;
+    }
+
     private static List<String> doneIncidents(SlaIncidents incidents) {
         return allUnsettled(incidents).stream().filter(id -> id.startsWith("DONE-")).toList();
     }

@@ -59,8 +59,9 @@ class H2FileMaintenanceTest {
     }
 
     @Test
-    void theGatewayUrlKeepsFreedSpaceForOneSecondAndOtherStoresAreLeftAlone() throws Exception {
-        assertThat(StoreFactory.durableUrl("jdbc:h2:file:./x")).contains(";RETENTION_TIME=1000");
+    void theGatewayUrlKeepsH2sRetentionTimeAndOtherStoresAreLeftAlone() throws Exception {
+        // RETENTION_TIME=1000 lost answered commits on SIGKILL (issue 13): H2's default (45 s) stays.
+        assertThat(StoreFactory.durableUrl("jdbc:h2:file:./x")).doesNotContain("RETENTION_TIME");
         JdbcDataSource mem = new JdbcDataSource();
         mem.setURL("jdbc:h2:mem:maintenance-" + System.nanoTime());
         try (Connection keepOpen = mem.getConnection()) {

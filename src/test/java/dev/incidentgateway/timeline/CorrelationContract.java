@@ -49,6 +49,49 @@ abstract class CorrelationContract extends AuditAndRebuildContract {
         assertThat(store.incident(again.incidentId()).orElseThrow().status()).isEqualTo(IncidentStatus.DECLARED);
     }
 
+    /**
+     * Requests queued together share one group transaction, whose dedup, correlation and incident numbers are looked up
+     * once for the group: every request must still see what the requests before it did, exactly as if each were
+     * committed alone, and a refused request leaves nothing behind (not even its correlation key).
+     */
+    @Test
+    void requestsOfOneGroupSeeEachOtherAndARefusedOneLeavesNoKey() throws Exception {
+        String k = "am:" + newId();
+        String k2 = "am:" + newId();
+        String k3 = "am:" + newId();
+        List<java.util.concurrent.CompletableFuture<List<AppendOutcome>>> queued = List.of(
+                store.appendAllAsync(List.of(firing(k, "1"))),
+                store.appendAllAsync(List.of(firing(k, "2"))),
+                store.appendAllAsync(List.of(firing(k2, "1"),
+                        NewEvent.builder(EventType.ACK, "alice").incident("NOPE-" + newId()).build())),
+                store.appendAllAsync(List.of(firing(k2, "1"))),
+                store.appendAllAsync(List.of(firing(k3, "1"), resolved(k3, "1"))),
+                store.appendAllAsync(List.of(firing(k3, "2"))),
+                store.appendAllAsync(List.of(firing(k, "1"))));
+        List<AppendOutcome> first = queued.get(0).get();
+        assertThat(first.get(0).kind()).isEqualTo(AppendOutcome.Kind.APPENDED);
+        String a = first.get(0).incidentId();
+        assertThat(queued.get(1).get().get(0)).extracting(AppendOutcome::kind, AppendOutcome::incidentId)
+                .containsExactly(AppendOutcome.Kind.CORRELATED, a);
+        assertThatThrownBy(() -> queued.get(2).join()).hasCauseInstanceOf(IncidentNotFoundException.class);
+        AppendOutcome b = queued.get(3).get().get(0);
+        assertThat(b.kind()).as("the refused request neither stored its event nor bound its key").isEqualTo(AppendOutcome.Kind.APPENDED);
+        List<AppendOutcome> c = queued.get(4).get();
+        assertThat(c).extracting(AppendOutcome::kind).containsExactly(AppendOutcome.Kind.APPENDED, AppendOutcome.Kind.APPENDED);
+        assertThat(c.get(1).incidentId()).isEqualTo(c.get(0).incidentId());
+        AppendOutcome d = queued.get(5).get().get(0);
+        assertThat(d.kind()).as("declared again after its resolve in the same group: a new incident").isEqualTo(AppendOutcome.Kind.APPENDED);
+        assertThat(List.of(a, b.incidentId(), c.get(0).incidentId(), d.incidentId())).doesNotHaveDuplicates();
+        assertThat(queued.get(6).get().get(0)).extracting(AppendOutcome::kind, o -> o.event().id())
+                .containsExactly(AppendOutcome.Kind.DUPLICATE, first.get(0).event().id());
+
+        // What the group committed to correlation_keys: each key names its open incident, the resolved one none.
+        assertThat(store.append(firing(k, "3")).incidentId()).isEqualTo(a);
+        assertThat(store.append(firing(k2, "3")).incidentId()).isEqualTo(b.incidentId());
+        assertThat(store.append(firing(k3, "3")).incidentId()).isEqualTo(d.incidentId());
+        assertThat(store.incident(c.get(0).incidentId()).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
+    }
+
     @Test
     void resolveOfAnUnknownKeyIsIgnored() throws SQLException {
         long events = countEvents();

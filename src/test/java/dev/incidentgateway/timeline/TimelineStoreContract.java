@@ -254,6 +254,11 @@ abstract class TimelineStoreContract {
         assertThat(all.stream().filter(e -> e.incidentId().equals(id)).count()).isEqualTo(26);
         assertThat(store.timeline(id, all.stream().filter(e -> e.incidentId().equals(id)).toList().get(9).id(), 5))
                 .extracting(TimelineEvent::seq).containsExactly(11L, 12L, 13L, 14L, 15L);
+        // after= an event of another incident (older than all of this one's): still "events with a larger id"
+        String otherOlder = all.stream().filter(e -> !e.incidentId().equals(id)).reduce((a, b) -> b).map(TimelineEvent::id).orElse(null);
+        if (otherOlder != null) {
+            assertThat(store.timeline(id, otherOlder, 5)).extracting(TimelineEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+        }
     }
 
     @Test

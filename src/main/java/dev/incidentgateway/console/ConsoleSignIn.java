@@ -1,0 +1,119 @@
+package dev.incidentgateway.console;
+
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.ResourceRetriever;
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.security.OidcProviderDocument;
+import dev.incidentgateway.security.OidcSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.InstantSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the console needs to sign an operator in at the identity provider (issue 12): OAuth 2.0 authorization code
+ * flow with PKCE as a public client ({@code GATEWAY_OIDC_CONSOLE_CLIENT_ID}, no secret: the browser could not keep
+ * one). The gateway reads the authorization and token endpoints from the issuer's discovery document and hands them
+ * to the page in {@code /console/features.json}, so the browser needs no CORS access to the discovery document, only
+ * to the token endpoint. The access tokens it obtains are verified like any other (security/OidcTokenVerifier).
+ *
+ * <p>The document is read on the first console request, not at start (the gateway starts while the identity provider
+ * is down), then kept; a failed read is retried no more often than every {@link #RETRY_AFTER_FAILURE}.
+ */
+public final class ConsoleSignIn {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleSignIn.class);
+    static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
+    private static final int TIMEOUT_MS = 3000;
+    private static final int SIZE_LIMIT_BYTES = 256 * 1024;
+
+    /** The endpoints of one identity provider, as the page gets them. */
+    record Endpoints(URI authorization, URI token) {
+        /** The token endpoint's origin: the one cross-origin connection the page's Content-Security-Policy allows. */
+        String tokenOrigin() {
+            return token.getScheme() + "://" + token.getHost() + (token.getPort() < 0 ? "" : ":" + token.getPort());
+        }
+    }
+
+    private final OidcSettings settings;
+    private final String clientId;
+    private final String scopes;
+    private final ResourceRetriever retriever;
+    private final InstantSource clock;
+    private Endpoints endpoints;
+    private String problem = "not read yet";
+    private Instant retryAt = Instant.MIN;
+
+    ConsoleSignIn(OidcSettings settings, String clientId, String scopes, ResourceRetriever retriever, InstantSource clock) {
+        this.settings = settings;
+        this.clientId = clientId;
+        this.scopes = scopes;
+        this.retriever = retriever;
+        this.clock = clock;
+    }
+
+    /** The sign-in {@code GATEWAY_OIDC_*} describe, or empty when the issuer or the console's client id is not set. */
+    public static Optional<ConsoleSignIn> fromConfig(GatewayConfig config) {
+        String clientId = config.get(GatewayConfig.OIDC_CONSOLE_CLIENT_ID).trim();
+        Optional<OidcSettings> settings = OidcSettings.fromConfig(config);
+        if (clientId.isEmpty()) {
+            return Optional.empty();
+        }
+        if (settings.isEmpty()) {
+            LOG.warn("{} is set but {} is not: the console offers no sign-in", GatewayConfig.OIDC_CONSOLE_CLIENT_ID.env(),
+                    GatewayConfig.OIDC_ISSUER.env());
+            return Optional.empty();
+        }
+        String scopes = config.get(GatewayConfig.OIDC_CONSOLE_SCOPES).trim();
+        return Optional.of(new ConsoleSignIn(settings.get(), clientId, scopes.isEmpty() ? "openid" : scopes,
+                new DefaultResourceRetriever(TIMEOUT_MS, TIMEOUT_MS, SIZE_LIMIT_BYTES), Clock.systemUTC()));
+    }
+
+    /** The endpoints, reading the discovery document when they are not known yet (and the last failure is old enough). */
+    synchronized Optional<Endpoints> endpoints() {
+        Instant now = clock.instant();
+        if (endpoints == null && !now.isBefore(retryAt)) {
+            try {
+                OidcProviderDocument doc = OidcProviderDocument.fetch(settings, retriever);
+                endpoints = new Endpoints(doc.httpUri("authorization_endpoint"), doc.httpUri("token_endpoint"));
+                LOG.info("Console sign-in: client {} at {}", clientId, endpoints.authorization());
+            } catch (IOException | RuntimeException e) {
+                problem = e.getMessage();
+                retryAt = now.plus(RETRY_AFTER_FAILURE);
+                LOG.warn("Console sign-in unavailable: {}", problem);
+            }
+        }
+        return Optional.ofNullable(endpoints);
+    }
+
+    /**
+     * The {@code oidcSignIn} member of features.json: what the page needs to start the flow, or why it cannot
+     * ({@code problem}), in which case the page offers the key form only.
+     */
+    Map<String, Object> describe() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Optional<Endpoints> known = endpoints();
+        out.put("issuer", settings.issuer());
+        out.put("issuerHost", URI.create(settings.issuer()).getAuthority());
+        if (known.isEmpty()) {
+            out.put("problem", "the identity provider's discovery document could not be read (" + problemNow() + ")");
+            return out;
+        }
+        out.put("authorizationEndpoint", known.get().authorization().toString());
+        out.put("tokenEndpoint", known.get().token().toString());
+        out.put("clientId", clientId);
+        out.put("scopes", scopes);
+        return out;
+    }
+
+    private synchronized String problemNow() {
+        return problem;
+    }
+}

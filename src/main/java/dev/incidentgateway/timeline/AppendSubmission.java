@@ -1,0 +1,142 @@
+package dev.incidentgateway.timeline;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Hands append requests to the {@link TimelineWriter} and accounts for each one (latency, outcome counters, the circuit
+ * breaker, the append timeout), the same for a caller that blocks until the commit and for one that is called back.
+ *
+ * <p>Callbacks never run on the writer thread: a webhook's reply (JSON, Camel's routing of the rest of the route) would
+ * otherwise delay the next group commit. They run on a small pool of their own ({@code timeline-append-done-N}); how
+ * many requests can wait there is bounded by the writer's queue capacity.
+ */
+final class AppendSubmission implements AutoCloseable {
+    private final TimelineWriter writer;
+    private final MeterRegistry meters;
+    private final Timer latency;
+    private final ExecutorService completions;
+    private volatile Duration timeout = Duration.ofSeconds(10);
+    private volatile AppendCircuitBreaker breaker;
+
+    AppendSubmission(TimelineWriter writer, MeterRegistry meters) {
+        this.writer = writer;
+        this.meters = meters;
+        this.latency = Timer.builder("gateway.append.latency")
+                .description("Time from an append request to its durable commit")
+                .publishPercentileHistogram()
+                .register(meters);
+        AtomicInteger n = new AtomicInteger();
+        this.completions = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread t = new Thread(r, "timeline-append-done-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void timeout(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    void breaker(AppendCircuitBreaker breaker) {
+        this.breaker = breaker;
+    }
+
+    /** Blocks until the request is committed or refused. */
+    List<AppendOutcome> await(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
+        long start = System.nanoTime();
+        AppendCircuitBreaker circuit = breaker;
+        CompletableFuture<List<AppendOutcome>> pending = enqueue(events, bestEffort, progress, circuit);
+        List<AppendOutcome> outcomes;
+        try {
+            outcomes = pending.get();
+        } catch (ExecutionException e) {
+            return account(events, null, e.getCause(), circuit, start);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.cancel(false); // still queued: the writer drops it
+            throw new StoreUnavailableException("interrupted while appending", e);
+        }
+        return account(events, outcomes, null, circuit, start);
+    }
+
+    /**
+     * Completes, on the completion pool, once the request is committed or refused; exceptionally with the same
+     * exceptions {@link #await} throws (wrapped in a {@link CompletionException}).
+     */
+    CompletableFuture<List<AppendOutcome>> submit(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
+        long start = System.nanoTime();
+        AppendCircuitBreaker circuit = breaker;
+        return enqueue(events, bestEffort, progress, circuit)
+                .handleAsync((outcomes, error) -> account(events, outcomes, error, circuit, start), completions);
+    }
+
+    private CompletableFuture<List<AppendOutcome>> enqueue(List<NewEvent> events, boolean bestEffort, SourceProgress progress,
+                                                           AppendCircuitBreaker circuit) {
+        if (circuit != null && !circuit.allows()) {
+            return CompletableFuture.failedFuture(new CircuitOpen());
+        }
+        // A request still queued when the timeout runs out completes with a TimeoutException here, and the writer
+        // drops requests that are done before it writes them; one already inside a transaction may still commit,
+        // hence "unknown" (AppendOutcomeUnknownException), not "not stored".
+        return writer.submit(events, bestEffort, progress).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Refusal by the open breaker, before the writer: counted as CircuitOpen, not as a failure of the store. */
+    private static final class CircuitOpen extends StoreUnavailableException {
+        CircuitOpen() {
+            super("the store keeps failing; appends are refused until it answers again", null);
+        }
+    }
+
+    private List<AppendOutcome> account(List<NewEvent> events, List<AppendOutcome> outcomes, Throwable error,
+                                        AppendCircuitBreaker circuit, long start) {
+        if (error instanceof CircuitOpen open) {
+            meters.counter("gateway.append.errors", "reason", "CircuitOpen").increment();
+            throw open;
+        }
+        latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        if (error == null) {
+            for (int i = 0; i < outcomes.size(); i++) {
+                meters.counter("gateway.appends", "type", events.get(i).type().wireName(),
+                        "outcome", outcomes.get(i).kind().name().toLowerCase()).increment();
+            }
+            if (circuit != null) {
+                circuit.succeeded();
+            }
+            return outcomes;
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String reason = cause.getClass().getSimpleName();
+        if (cause instanceof TimeoutException) {
+            reason = "AppendTimeout";
+            cause = new AppendOutcomeUnknownException("the append did not commit within " + timeout.toMillis() + " ms", null);
+        }
+        meters.counter("gateway.append.errors", "reason", reason).increment();
+        if (circuit != null && cause instanceof AppendOutcomeUnknownException) {
+            circuit.failed();
+        } else if (circuit != null && cause instanceof AppendRejectedException) {
+            circuit.succeeded(); // the store answered: refused by the domain
+        }
+        if (cause instanceof RuntimeException r) {
+            throw r;
+        }
+        throw new StoreUnavailableException("append failed", cause);
+    }
+
+    @Override
+    public void close() {
+        completions.shutdown();
+    }
+}

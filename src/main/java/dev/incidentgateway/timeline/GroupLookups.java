@@ -1,0 +1,212 @@
+package dev.incidentgateway.timeline;
+
+import dev.incidentgateway.store.SqlDialect;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The per-alert lookups of one group transaction, done once for the whole group with set-based statements: the
+ * idempotency dedup (one statement for every {@code (principal, ce_source, ce_id)} of the group), the open incident of
+ * every correlation key (one statement), and the {@code INC-<n>} numbers new incidents will need (one statement for
+ * all). On PostgreSQL each of these was a round trip per alert on the single writer.
+ *
+ * <p>Correlation changes (a declare binds its key, a resolve or close releases its incident's keys) are kept here,
+ * per request first ({@link #beginRequest}), joined to the group's when the request is accepted ({@link #acceptRequest})
+ * and dropped when it is refused, and written with batched statements by {@link #flush}. Nothing is written while
+ * requests are applied, so a refused request has nothing to undo and needs no savepoint.
+ */
+final class GroupLookups {
+    private final Connection connection;
+    private final SqlDialect dialect;
+    private final Correlator correlator;
+    /** Events stored before this transaction, by ce key; a looked-up key without a stored event maps to {@code null}. */
+    private final Map<String, TimelineEvent> storedByCe = new HashMap<>();
+    /** The committed open incident of each looked-up key ({@code null}: none). */
+    private final Map<String, String> committedKeys = new HashMap<>();
+    private final Map<String, String> groupBound = new LinkedHashMap<>();
+    private final Set<String> groupReleased = new LinkedHashSet<>();
+    private final Map<String, String> requestBound = new LinkedHashMap<>();
+    private final Set<String> requestReleased = new LinkedHashSet<>();
+    private final Deque<Long> numbers = new ArrayDeque<>();
+
+    GroupLookups(Connection connection, SqlDialect dialect, Correlator correlator) {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.correlator = correlator;
+    }
+
+    static String ceKey(String principal, String ceSource, String ceId) {
+        return principal + "\n" + ceSource + "\n" + ceId;
+    }
+
+    /**
+     * Looks up what the group's events need, and reserves the incident numbers its new incidents will probably take.
+     *
+     * @return the reserved numbers as incident ids, for the caller to load (a number a caller already chose by hand
+     * is skipped)
+     */
+    List<String> prefetch(List<List<NewEvent>> requests) throws SQLException {
+        List<NewEvent> all = requests.stream().flatMap(List::stream).toList();
+        loadStored(all.stream().filter(e -> e.ceId() != null).toList());
+        List<String> keys = all.stream().map(NewEvent::correlationKey).filter(k -> k != null).distinct().toList();
+        if (!keys.isEmpty()) {
+            Map<String, String> open = correlator.openIncidents(connection, keys);
+            keys.forEach(k -> committedKeys.put(k, open.get(k)));
+        }
+        int needed = newIncidentsExpected(all);
+        if (needed > 0) {
+            reserveNumbers(needed);
+        }
+        return numbers.stream().map(n -> "INC-" + n).toList();
+    }
+
+    /**
+     * New incidents the group will declare unless a request is refused: declares without an incident id that are no
+     * duplicate and whose key has no open incident (a second declare of a key new in this group joins the first).
+     * Too few (a key released and declared again within the group) costs one more statement; too many leaves gaps.
+     */
+    private int newIncidentsExpected(List<NewEvent> all) {
+        Set<String> seenCe = new HashSet<>();
+        Set<String> opening = new HashSet<>();
+        int n = 0;
+        for (NewEvent e : all) {
+            if (e.ceId() != null) {
+                String k = ceKey(e.principal(), e.effectiveCeSource(), e.ceId());
+                if (storedByCe.get(k) != null || !seenCe.add(k)) {
+                    continue;
+                }
+            }
+            if (e.type() != EventType.DECLARE || e.incidentId() != null) {
+                continue;
+            }
+            if (e.correlationKey() != null && (committedKeys.get(e.correlationKey()) != null || !opening.add(e.correlationKey()))) {
+                continue;
+            }
+            n++;
+        }
+        return n;
+    }
+
+    /** One statement: a UNION ALL of the unique-index lookup per key (each branch an index probe on both stores). */
+    private void loadStored(List<NewEvent> withIds) throws SQLException {
+        Map<String, String[]> wanted = new LinkedHashMap<>();
+        for (NewEvent e : withIds) {
+            String source = e.effectiveCeSource();
+            wanted.putIfAbsent(ceKey(e.principal(), source, e.ceId()), new String[]{e.principal(), source, e.ceId()});
+        }
+        if (wanted.isEmpty()) {
+            return;
+        }
+        String one = "SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events WHERE principal = ? AND ce_source = ? AND ce_id = ?";
+        String sql = String.join(" UNION ALL ", java.util.Collections.nCopies(wanted.size(), one));
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            int p = 1;
+            for (String[] key : wanted.values()) {
+                ps.setString(p++, key[0]);
+                ps.setString(p++, key[1]);
+                ps.setString(p++, key[2]);
+            }
+            wanted.keySet().forEach(k -> storedByCe.put(k, null));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TimelineEvent e = TimelineRows.readEvent(rs);
+                    storedByCe.put(ceKey(e.principal(), e.ceSource(), e.ceId()), e);
+                }
+            }
+        }
+    }
+
+    /** The event stored before this transaction under this idempotency key, or {@code null}. */
+    TimelineEvent stored(String principal, String ceSource, String ceId) throws SQLException {
+        String k = ceKey(principal, ceSource, ceId);
+        if (!storedByCe.containsKey(k)) {
+            storedByCe.put(k, TimelineRows.findByIdempotencyKey(connection, principal, ceSource, ceId));
+        }
+        return storedByCe.get(k);
+    }
+
+    private void reserveNumbers(int n) throws SQLException {
+        List<Long> got = new ArrayList<>(n);
+        try (PreparedStatement ps = connection.prepareStatement(dialect.nextIncidentNumbersSql())) {
+            ps.setInt(1, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    got.add(rs.getLong(1));
+                }
+            }
+        }
+        got.sort(null); // handed out in arrival order
+        numbers.addAll(got);
+    }
+
+    /** The next reserved incident number (one more from the sequence when the reservation is used up). */
+    long nextIncidentNumber() throws SQLException {
+        if (numbers.isEmpty()) {
+            reserveNumbers(1);
+        }
+        return numbers.removeFirst();
+    }
+
+    void beginRequest() {
+        requestBound.clear();
+        requestReleased.clear();
+    }
+
+    /** The open incident of a key as the requests accepted so far (and this one up to now) left it. */
+    String openIncident(String key) throws SQLException {
+        if (requestBound.containsKey(key)) {
+            return requestBound.get(key);
+        }
+        String open = groupBound.containsKey(key) ? groupBound.get(key) : committed(key);
+        return open == null || requestReleased.contains(open) || groupReleased.contains(open) ? null : open;
+    }
+
+    private String committed(String key) throws SQLException {
+        if (!committedKeys.containsKey(key)) {
+            committedKeys.put(key, correlator.openIncidents(connection, List.of(key)).get(key));
+        }
+        return committedKeys.get(key);
+    }
+
+    void bind(String key, String incidentId) {
+        requestBound.put(key, incidentId);
+    }
+
+    void release(String incidentId) {
+        requestBound.values().removeIf(incidentId::equals);
+        requestReleased.add(incidentId);
+    }
+
+    void acceptRequest() {
+        for (String released : requestReleased) {
+            groupBound.values().removeIf(released::equals);
+            groupReleased.add(released);
+        }
+        groupBound.putAll(requestBound);
+        beginRequest();
+    }
+
+    /** Writes the group's correlation changes: releases first (a released key may be bound again in the same group). */
+    void flush(Instant now) throws SQLException {
+        if (!groupReleased.isEmpty()) {
+            correlator.releaseAll(connection, groupReleased);
+        }
+        if (!groupBound.isEmpty()) {
+            correlator.bindAll(connection, groupBound, now);
+        }
+    }
+}

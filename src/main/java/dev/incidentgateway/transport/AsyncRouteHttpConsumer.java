@@ -1,0 +1,97 @@
+package dev.incidentgateway.transport;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
+import org.apache.camel.component.platform.http.vertx.PlatformHttpResponses;
+
+import java.util.List;
+
+/**
+ * A platform-http consumer that does not hold a Vert.x worker thread while its route waits for an asynchronous step.
+ *
+ * <p>Camel's consumer runs each exchange with {@code executeBlocking(() -> processor.process(exchange))}: the
+ * synchronous {@code process} waits, on the worker thread, until the whole route has completed, also when a step
+ * completes later (e.g. {@code timeline:append}, done when its group commits). With Vert.x's 20 worker threads that
+ * let at most 20 webhook requests wait for a commit at a time. This consumer starts the route on a worker thread the
+ * same way (the steps before the append may block: authentication, parsing, mapping), but through Camel's
+ * asynchronous {@code process(exchange, callback)}: the worker is free once an asynchronous step has taken the
+ * exchange, and the answer is written, on the request's event loop, when the callback says the route is done.
+ * A route with no asynchronous step behaves exactly as with Camel's consumer. How many requests may wait is bounded
+ * by the HTTP edge's in-flight limit ({@link EdgeGuard}: a request counts until its answer is written).
+ *
+ * <p>Form posts and proxy endpoints (which need Camel's private form and proxy handling) go the unchanged way.
+ */
+final class AsyncRouteHttpConsumer extends VertxPlatformHttpConsumer {
+
+    AsyncRouteHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor, String routerName) {
+        super(endpoint, processor, List.of(), routerName);
+    }
+
+    @Override
+    protected void handleRequest(RoutingContext ctx) {
+        if (isSuspended() || getEndpoint().isHttpProxy() || isForm(ctx)) {
+            super.handleRequest(ctx);
+            return;
+        }
+        Vertx vertx = ctx.vertx();
+        Context eventLoop = vertx.getOrCreateContext();
+        Exchange exchange = createExchange(false);
+        exchange.setPattern(ExchangePattern.InOut);
+        processHttpRequest(exchange, ctx).onComplete(read -> {
+            if (read.failed()) {
+                fail(exchange, ctx, read.cause());
+                return;
+            }
+            vertx.executeBlocking(() -> {
+                createUoW(exchange);
+                // doneSync or not, the answer is written on the event loop, as Camel's consumer does.
+                getAsyncProcessor().process(exchange, doneSync -> eventLoop.runOnContext(v -> answer(exchange, ctx)));
+                return null;
+            }, false).onFailure(error -> fail(exchange, ctx, error));
+        });
+    }
+
+    private void answer(Exchange exchange, RoutingContext ctx) {
+        PlatformHttpResponses.write(ctx, exchange, getEndpoint().getHeaderFilterStrategy(), getEndpoint().isMuteException())
+                .onComplete(written -> {
+                    if (written.succeeded()) {
+                        finish(exchange);
+                    } else {
+                        fail(exchange, ctx, written.cause());
+                    }
+                });
+    }
+
+    /** As Camel's consumer handles a failure of its own (not of the route: the route's onException answers those). */
+    private void fail(Exchange exchange, RoutingContext ctx, Throwable failure) {
+        getExceptionHandler().handleException("Failed handling platform-http endpoint " + getEndpoint().getPath(), failure);
+        ctx.fail(failure);
+        if (getEndpoint().isHandleWriteResponseError() && failure != null) {
+            Exception existing = exchange.getException();
+            if (existing != null) {
+                failure.addSuppressed(existing);
+            }
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
+            exchange.setException(failure);
+        }
+        finish(exchange);
+    }
+
+    private void finish(Exchange exchange) {
+        doneUoW(exchange);
+        releaseExchange(exchange, false);
+    }
+
+    private static boolean isForm(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        return type != null && (type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
+                || type.regionMatches(true, 0, "multipart/form-data", 0, 19));
+    }
+}
