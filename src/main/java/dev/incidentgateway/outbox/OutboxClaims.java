@@ -9,9 +9,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static dev.incidentgateway.outbox.OutboxStore.update;
 import static dev.incidentgateway.outbox.OutboxStore.utc;
@@ -25,31 +27,33 @@ import static dev.incidentgateway.outbox.OutboxStore.utc;
  * a few more rows than it needs: it never reads the whole backlog. The rows it meets that are not heads (queued
  * behind a head being delivered, waiting for a retry, or dead) are <em>parked</em>: their {@code next_attempt_at}
  * moves one lease ahead, out of the range the next claims read, so a backlog of one busy incident is not read again
- * on every claim. A parked row is taken up by {@link #advance}: the delivery that records its predecessor's outcome
- * claims it in the same transaction (no pass, no poll in between), or, when it must hand its slot back, makes it due
- * at once. If a parked row is missed (another instance's claim parked it at the very moment its predecessor was
- * recorded), it is due again when its park runs out: a delay of at most one lease, never a loss.
+ * on every claim. A parked row is taken up by {@link #advance}: the transaction that records its predecessor's outcome
+ * claims it (no pass, no poll in between) or, when the slot is handed back, makes it due at once.
  *
- * <p>Within this process every change to an incident's rows made here runs under that incident's stripe lock, so a
- * claim that parks a row and a delivery that advances past its predecessor never interleave.
+ * <p>That hand-over must never be missed, whichever instance parks and whichever records, and it is ordered by row
+ * locks in the database, not by anything held in memory: a claim locks ({@code FOR UPDATE SKIP LOCKED}) the rows it
+ * reads and, for each row it parks, the earliest open row before it (its <em>blocker</em>), and parks only while that
+ * blocker is still open. An outcome transaction updates its row first, so it waits for a claim that holds that row
+ * and then sees the park; if it holds the row first, the claim skips it and parks nothing behind it. A claim never
+ * waits for a lock (rows locked by someone else are left for the next claim), so claims and outcomes cannot deadlock.
  */
 final class OutboxClaims {
     private static final String COLUMNS = "o.id, o.connector, o.incident_id, o.event_id, o.event_seq, o.attempts, "
             + "o.next_attempt_at, o.created_at";
     /**
-     * Whether an earlier row of the same incident holds this one back. Two probes of index {@code ix_outbox_open} (V13_2:
-     * partial on PostgreSQL, status-keyed on H2), one per status, so the cost does not grow with the incident's delivered
-     * rows; with {@code status IN (…)} H2 read all of them.
+     * The earliest open row before this one (pending first, else dead), or null when the row is its incident's head. Two
+     * probes of index {@code ix_outbox_open} (V13_2: partial on PostgreSQL, status-keyed on H2), one per status, so the
+     * cost does not grow with the incident's delivered rows.
      */
-    private static final String HELD_BACK = "(" + heldBackBy("pending") + " OR " + heldBackBy("dead") + ")";
+    private static final String BLOCKER = "COALESCE(" + blockerWith("pending") + ", " + blockerWith("dead") + ")";
     /**
      * Ordered by the index's own columns (connector and status are constants here) so that H2 and PostgreSQL both read
      * the index in order and stop at the limit; ordering by id instead made them read and sort every due row.
      */
-    static final String DUE = "SELECT " + COLUMNS + ", CASE WHEN " + HELD_BACK + " THEN 1 ELSE 0 END AS held_back "
+    static final String DUE = "SELECT " + COLUMNS + ", " + BLOCKER + " AS blocker "
             + "FROM outbox o WHERE o.connector = ? AND o.status = 'pending' AND o.next_attempt_at <= ? "
             + "ORDER BY o.connector, o.status, o.next_attempt_at LIMIT ?";
-    private static final String NEXT = "SELECT " + COLUMNS + ", CASE WHEN " + HELD_BACK + " THEN 1 ELSE 0 END AS held_back "
+    private static final String NEXT = "SELECT " + COLUMNS + ", " + BLOCKER + " AS blocker "
             + "FROM outbox o WHERE o.connector = ? AND o.incident_id = ? AND o.event_seq > ? AND o.status = 'pending' "
             + "ORDER BY o.connector, o.incident_id, o.event_seq LIMIT 1";
     private static final String CLAIM = "UPDATE outbox SET next_attempt_at = ?, claim_token = ? WHERE id = ? "
@@ -57,8 +61,10 @@ final class OutboxClaims {
     /** Claims a parked (or lease-expired) successor whatever its next_attempt_at: parking only hid it from the scan. */
     private static final String CLAIM_NEXT = "UPDATE outbox SET next_attempt_at = ?, claim_token = ? WHERE id = ? "
             + "AND status = 'pending' AND (claim_token IS NULL OR next_attempt_at <= ?)";
-    private static final String PARK = "UPDATE outbox o SET next_attempt_at = ?, claim_token = NULL WHERE o.id = ? "
-            + "AND o.status = 'pending' AND o.next_attempt_at = ? AND " + HELD_BACK;
+    /** Parks a row while its blocker (locked by this transaction) is still open. */
+    private static final String PARK = "UPDATE outbox SET next_attempt_at = ?, claim_token = NULL WHERE id = ? "
+            + "AND status = 'pending' AND next_attempt_at = ? AND EXISTS (SELECT 1 FROM outbox p WHERE p.id = ? "
+            + "AND p.status IN ('pending', 'dead'))";
     private static final String UNPARK = "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending' "
             + "AND claim_token IS NULL AND next_attempt_at > ?";
     /** Rows read beyond those wanted, so a claim gets past a few held-back rows (which it parks) in one query. */
@@ -66,31 +72,23 @@ final class OutboxClaims {
     /** Queries one claim makes at most; held-back rows it could not get past are parked and skipped by the next claim. */
     private static final int ROUNDS = 8;
 
-    private static String heldBackBy(String status) {
-        return "EXISTS (SELECT 1 FROM outbox p WHERE p.connector = o.connector AND p.incident_id = o.incident_id "
-                + "AND p.status = '" + status + "' AND p.event_seq < o.event_seq)";
+    private static String blockerWith(String status) {
+        return "(SELECT p.id FROM outbox p WHERE p.connector = o.connector AND p.incident_id = o.incident_id "
+                + "AND p.status = '" + status + "' AND p.event_seq < o.event_seq "
+                + "ORDER BY p.connector, p.incident_id, p.status, p.event_seq LIMIT 1)";
     }
 
-    private record Candidate(OutboxItem item, Instant nextAttemptAt, boolean heldBack) {
-    }
-
-    private final DataSource dataSource;
-    private final ReentrantLock[] stripes = new ReentrantLock[64];
-
-    OutboxClaims(DataSource dataSource) {
-        this.dataSource = dataSource;
-        for (int i = 0; i < stripes.length; i++) {
-            stripes[i] = new ReentrantLock();
+    /** A row read by a claim; {@code blocker} is the id of the earliest open row before it, or null for a head. */
+    private record Candidate(OutboxItem item, Instant nextAttemptAt, Long blocker) {
+        boolean heldBack() {
+            return blocker != null;
         }
     }
 
-    /** The lock of one incident's rows of one connector, for changes made in this process. */
-    ReentrantLock stripe(String connector, String incidentId) {
-        return stripes[stripeIndex(connector, incidentId)];
-    }
+    private final DataSource dataSource;
 
-    private int stripeIndex(String connector, String incidentId) {
-        return Math.floorMod(connector.hashCode() * 31 + incidentId.hashCode(), stripes.length);
+    OutboxClaims(DataSource dataSource) {
+        this.dataSource = dataSource;
     }
 
     /**
@@ -108,24 +106,27 @@ final class OutboxClaims {
                 due.setObject(2, utc(now));
                 due.setInt(3, wanted);
                 List<Candidate> candidates = read(due);
-                c.commit();
                 List<OutboxItem> taken = new ArrayList<>();
-                int parked = 0;
-                List<ReentrantLock> locks = locks(connector, candidates);
-                locks.forEach(ReentrantLock::lock);
+                int parked;
                 try {
+                    List<Candidate> chosen = new ArrayList<>();
                     int heads = 0;
-                    List<Candidate> byId = new ArrayList<>(candidates);
-                    byId.sort(Comparator.comparingLong(cand -> cand.item().id())); // the same row order in every instance
                     for (Candidate cand : candidates) {
-                        if (!cand.heldBack() && heads++ >= limit - claimed.size()) {
-                            byId.remove(cand); // more heads than wanted: left for the next claim
+                        if (cand.heldBack() || heads++ < limit - claimed.size()) {
+                            chosen.add(cand); // more heads than wanted are left for the next claim
                         }
                     }
+                    Set<Long> locked = lock(c, chosen);
+                    chosen.sort(Comparator.comparingLong(cand -> cand.item().id()));
                     List<OutboxItem> tried = new ArrayList<>();
-                    for (Candidate cand : byId) { // one round trip for all the parks and one for all the claims
+                    for (Candidate cand : chosen) { // one round trip for all the parks and one for all the claims
+                        if (!locked.contains(cand.item().id())) {
+                            continue; // being recorded or claimed elsewhere right now: left for the next claim
+                        }
                         if (cand.heldBack()) {
-                            batch(park, utc(leaseUntil), cand.item().id(), utc(cand.nextAttemptAt()));
+                            if (locked.contains(cand.blocker())) {
+                                batch(park, utc(leaseUntil), cand.item().id(), utc(cand.nextAttemptAt()), cand.blocker());
+                            }
                         } else {
                             tried.add(withToken(cand.item(), ThreadLocalRandom.current().nextLong()));
                             batch(claim, utc(leaseUntil), tried.get(tried.size() - 1).claimToken(), cand.item().id(),
@@ -143,8 +144,6 @@ final class OutboxClaims {
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
                     throw e;
-                } finally {
-                    locks.forEach(ReentrantLock::unlock);
                 }
                 claimed.addAll(taken);
                 if (candidates.size() < wanted || parked == 0) {
@@ -155,10 +154,36 @@ final class OutboxClaims {
         return claimed;
     }
 
-    /** The stripes of the candidates' incidents, in one global order (so two claims never wait for each other). */
-    private List<ReentrantLock> locks(String connector, List<Candidate> candidates) {
-        return candidates.stream().map(cand -> stripeIndex(connector, cand.item().incidentId())).distinct().sorted()
-                .map(i -> stripes[i]).toList();
+    /**
+     * Locks the chosen rows and their blockers that no other transaction holds (never waits), in this transaction;
+     * returns the ids it holds.
+     */
+    private static Set<Long> lock(Connection c, List<Candidate> chosen) throws SQLException {
+        Set<Long> ids = new TreeSet<>();
+        for (Candidate cand : chosen) {
+            ids.add(cand.item().id());
+            if (cand.heldBack()) {
+                ids.add(cand.blocker());
+            }
+        }
+        Set<Long> locked = new HashSet<>();
+        if (ids.isEmpty()) {
+            return locked;
+        }
+        String sql = "SELECT id FROM outbox WHERE id IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?"))
+                + ") FOR UPDATE SKIP LOCKED";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (Long id : ids) {
+                ps.setLong(i++, id);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    locked.add(rs.getLong(1));
+                }
+            }
+        }
+        return locked;
     }
 
     private static void batch(PreparedStatement ps, Object... params) throws SQLException {
@@ -206,7 +231,7 @@ final class OutboxClaims {
 
     /** Makes the row after {@code id} (of its incident and connector) due now if it was parked (after a skip). */
     void unparkAfter(Connection c, long id, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", 0 AS held_back FROM outbox o WHERE o.id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", NULL AS blocker FROM outbox o WHERE o.id = ?")) {
             ps.setLong(1, id);
             List<Candidate> row = read(ps);
             if (!row.isEmpty()) {
@@ -226,8 +251,9 @@ final class OutboxClaims {
                 OutboxItem item = new OutboxItem(rs.getLong("id"), rs.getString("connector"), rs.getString("incident_id"),
                         rs.getString("event_id").trim(), rs.getLong("event_seq"), rs.getInt("attempts"),
                         rs.getObject("created_at", OffsetDateTime.class).toInstant(), 0L);
-                out.add(new Candidate(item, rs.getObject("next_attempt_at", OffsetDateTime.class).toInstant(),
-                        rs.getInt("held_back") == 1));
+                long blocker = rs.getLong("blocker");
+                Long blockerId = rs.wasNull() ? null : blocker;
+                out.add(new Candidate(item, rs.getObject("next_attempt_at", OffsetDateTime.class).toInstant(), blockerId));
             }
         }
         return out;

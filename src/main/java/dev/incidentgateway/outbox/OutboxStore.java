@@ -58,31 +58,27 @@ public final class OutboxStore {
      * parked. So the next event of an incident leaves as soon as the previous one's outcome is recorded.
      */
     public Recorded delivered(OutboxItem item, ExternalRef created, Instant now, Instant leaseUntil) throws SQLException {
-        java.util.concurrent.locks.ReentrantLock stripe = claims.stripe(item.connector(), item.incidentId());
-        stripe.lock();
-        try {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    int changed = update(c, "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, "
-                            + "last_error = NULL, claim_token = NULL WHERE id = ? AND status = 'pending' AND claim_token = ?",
-                            utc(now), item.id(), item.claimToken());
-                    OutboxItem next = null;
-                    if (changed == 1) {
-                        if (created != null) {
-                            ExternalRefs.insert(c, created, now);
-                        }
-                        next = claims.advance(c, item, now, leaseUntil);
+        // The row is updated first: a claim holding its lock (to park the rows behind it) is waited for, and the advance
+        // below then sees what that claim parked (OutboxClaims).
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int changed = update(c, "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, "
+                        + "last_error = NULL, claim_token = NULL WHERE id = ? AND status = 'pending' AND claim_token = ?",
+                        utc(now), item.id(), item.claimToken());
+                OutboxItem next = null;
+                if (changed == 1) {
+                    if (created != null) {
+                        ExternalRefs.insert(c, created, now);
                     }
-                    c.commit();
-                    return new Recorded(changed == 1, next);
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
+                    next = claims.advance(c, item, now, leaseUntil);
                 }
+                c.commit();
+                return new Recorded(changed == 1, next);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
-        } finally {
-            stripe.unlock();
         }
     }
 

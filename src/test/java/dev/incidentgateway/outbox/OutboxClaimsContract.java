@@ -175,4 +175,54 @@ abstract class OutboxClaimsContract {
             driver.join(10_000);
         }
     }
+
+    /**
+     * Two instances on one store: instance B claims while instance A's transaction recording the predecessor is still
+     * open (the moment a claim used to park the successor a whole lease ahead). Whether A hands its slot back or claims
+     * the successor itself, the successor is claimable as soon as the outcome is committed, and every row is claimed once.
+     */
+    @Test
+    void aSuccessorIsClaimableAsSoonAsItsPredecessorIsRecordedWhileAnotherInstanceClaims() throws Exception {
+        for (boolean chain : new boolean[] {false, true}) {
+            String incident = "RACE-" + chain;
+            declare(incident);
+            Instant now = now().plusSeconds(1);
+            Instant lease = now.plus(LEASE);
+            OutboxStore instanceB = new OutboxStore(store.dataSource);
+            java.util.concurrent.atomic.AtomicReference<Runnable> beforeCommit = new java.util.concurrent.atomic.AtomicReference<>();
+            OutboxStore instanceA = new OutboxStore(CommitHook.wrap(store.dataSource, beforeCommit));
+            OutboxItem declared = instanceA.claimDue("scripted", 5, now, lease).get(0);
+            assertThat(declared.incidentId()).isEqualTo(incident);
+            append(incident, EventType.ACK); // committed while the declare is being delivered: due, not parked
+
+            java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+            java.util.concurrent.atomic.AtomicReference<List<OutboxItem>> claimedMeanwhile = new java.util.concurrent.atomic.AtomicReference<>();
+            beforeCommit.set(() -> {
+                try { // instance B's claim runs to its end while A's transaction is open (a claim never waits for a lock)
+                    claimedMeanwhile.set(other.submit(() -> instanceB.claimDue("scripted", 5, now, lease)).get(20, java.util.concurrent.TimeUnit.SECONDS));
+                } catch (Exception e) {
+                    throw new IllegalStateException("instance B's claim did not finish while A recorded", e);
+                }
+            });
+            OutboxStore.Recorded recorded = instanceA.delivered(declared, null, now, chain ? lease : null);
+            other.shutdown();
+            assertThat(recorded.recorded()).isTrue();
+            assertThat(claimedMeanwhile.get()).as("nothing claimable while the declare's outcome is open").isEmpty();
+
+            List<OutboxItem> afterwards = instanceB.claimDue("scripted", 5, now, lease);
+            OutboxItem ack;
+            if (chain) {
+                assertThat(recorded.next()).as("A claimed the ack with the declare's outcome").isNotNull();
+                assertThat(afterwards).as("so B does not").isEmpty();
+                ack = recorded.next();
+            } else {
+                assertThat(afterwards).as("the ack is claimable at once, not one lease later")
+                        .extracting(OutboxItem::eventSeq).containsExactly(rows(incident).get(1).eventSeq());
+                ack = afterwards.get(0);
+            }
+            assertThat(outbox.delivered(ack, null, now)).isTrue();
+            assertThat(rows(incident)).as("each row delivered once, in order").extracting(OutboxRow::status, OutboxRow::attempts)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("delivered", 1), org.assertj.core.groups.Tuple.tuple("delivered", 1));
+        }
+    }
 }
