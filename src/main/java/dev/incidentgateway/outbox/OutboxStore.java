@@ -58,23 +58,42 @@ public final class OutboxStore {
      * parked. So the next event of an incident leaves as soon as the previous one's outcome is recorded.
      */
     public Recorded delivered(OutboxItem item, ExternalRef created, Instant now, Instant leaseUntil) throws SQLException {
-        // The row is updated first: a claim holding its lock (to park the rows behind it) is waited for, and the advance
-        // below then sees what that claim parked (OutboxClaims).
-        try (Connection c = dataSource.getConnection()) {
+        return deliveredAll(List.of(new Delivered(item, created, now, leaseUntil))).get(0);
+    }
+
+    /** One delivery to record: the row, the ticket/thread it created (or null), when, and the next row's lease (or null). */
+    public record Delivered(OutboxItem item, ExternalRef created, Instant now, Instant leaseUntil) {
+    }
+
+    /**
+     * {@link #delivered(OutboxItem, ExternalRef, Instant, Instant)} for several deliveries (of different incidents) in
+     * one transaction, so concurrent slots share a commit; the results in the same order.
+     */
+    public List<Recorded> deliveredAll(List<Delivered> deliveries) throws SQLException {
+        // Each row is updated first: a claim holding its lock (to park the rows behind it) is waited for, and the advance
+        // then sees what that claim parked (OutboxClaims).
+        try (Connection c = dataSource.getConnection(); PreparedStatement mark = c.prepareStatement(
+                "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL, "
+                        + "claim_token = NULL WHERE id = ? AND status = 'pending' AND claim_token = ?")) {
             c.setAutoCommit(false);
             try {
-                int changed = update(c, "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, "
-                        + "last_error = NULL, claim_token = NULL WHERE id = ? AND status = 'pending' AND claim_token = ?",
-                        utc(now), item.id(), item.claimToken());
-                OutboxItem next = null;
-                if (changed == 1) {
-                    if (created != null) {
-                        ExternalRefs.insert(c, created, now);
+                List<Recorded> out = new ArrayList<>(deliveries.size());
+                for (Delivered d : deliveries) {
+                    mark.setObject(1, utc(d.now()));
+                    mark.setLong(2, d.item().id());
+                    mark.setLong(3, d.item().claimToken());
+                    boolean changed = mark.executeUpdate() == 1;
+                    OutboxItem next = null;
+                    if (changed) {
+                        if (d.created() != null) {
+                            ExternalRefs.insert(c, d.created(), d.now());
+                        }
+                        next = claims.advance(c, d.item(), d.now(), d.leaseUntil());
                     }
-                    next = claims.advance(c, item, now, leaseUntil);
+                    out.add(new Recorded(changed, next));
                 }
                 c.commit();
-                return new Recorded(changed == 1, next);
+                return out;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

@@ -29,6 +29,8 @@ final class OutcomeRecorder {
     private final MeterRegistry meters;
     private final Timer latency;
     private final DistributionSummary attempts;
+    /** Delivered outcomes of concurrent slots share a commit. */
+    private final DeliveredBatch delivered;
 
     OutcomeRecorder(String connector, OutboxStore outbox, OutboxRelay.Settings settings, MeterRegistry meters, Clock clock) {
         this.connector = connector;
@@ -36,6 +38,7 @@ final class OutcomeRecorder {
         this.settings = settings;
         this.clock = clock;
         this.meters = meters;
+        this.delivered = new DeliveredBatch(outbox);
         this.latency = Timer.builder("gateway.outbox.delivery.latency").tag("connector", connector)
                 .description("From the event's commit to the target's 2xx").publishPercentileHistogram().register(meters);
         this.attempts = DistributionSummary.builder("gateway.outbox.attempts").tag("connector", connector)
@@ -53,7 +56,8 @@ final class OutcomeRecorder {
         boolean recorded;
         OutboxItem next = null;
         if (result instanceof DeliveryResult.Delivered d) {
-            OutboxStore.Recorded r = outbox.delivered(item, d.created(), now, chain ? now.plus(settings.lease()) : null);
+            OutboxStore.Recorded r = delivered.record(new OutboxStore.Delivered(item, d.created(), now,
+                    chain ? now.plus(settings.lease()) : null));
             recorded = r.recorded();
             next = r.next();
             if (recorded) {

@@ -225,4 +225,32 @@ abstract class OutboxClaimsContract {
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("delivered", 1), org.assertj.core.groups.Tuple.tuple("delivered", 1));
         }
     }
+
+    @Test
+    void outcomesRecordedTogetherKeepTheirOwnMeaning() throws Exception {
+        declare("B-1");
+        append("B-1", EventType.ACK);
+        declare("B-2");
+        declare("B-3");
+        Instant now = now().plusSeconds(1);
+        Instant lease = now.plus(LEASE);
+        List<OutboxItem> heads = outbox.claimDue("scripted", 5, now, lease);
+        assertThat(heads).extracting(OutboxItem::incidentId).containsExactlyInAnyOrder("B-1", "B-2", "B-3");
+        OutboxItem b1 = heads.stream().filter(i -> i.incidentId().equals("B-1")).findFirst().orElseThrow();
+        OutboxItem b2 = heads.stream().filter(i -> i.incidentId().equals("B-2")).findFirst().orElseThrow();
+        OutboxItem b3 = heads.stream().filter(i -> i.incidentId().equals("B-3")).findFirst().orElseThrow();
+        OutboxItem b3Stale = new OutboxItem(b3.id(), b3.connector(), b3.incidentId(), b3.eventId(), b3.eventSeq(), b3.attempts(),
+                b3.createdAt(), b3.claimToken() + 1); // as if its lease had run out and another delivery held it now
+
+        List<OutboxStore.Recorded> recorded = outbox.deliveredAll(List.of(new OutboxStore.Delivered(b1, null, now, lease),
+                new OutboxStore.Delivered(b2, null, now, null), new OutboxStore.Delivered(b3Stale, null, now, lease)));
+
+        assertThat(recorded).extracting(OutboxStore.Recorded::recorded).containsExactly(true, true, false);
+        assertThat(recorded.get(0).next()).as("B-1's ack claimed with its declare's outcome").isNotNull();
+        assertThat(recorded.get(0).next().eventSeq()).isEqualTo(rows("B-1").get(1).eventSeq());
+        assertThat(recorded.get(1).next()).isNull();
+        assertThat(rows("B-3")).as("a claim that no longer holds records nothing").extracting(OutboxRow::status)
+                .containsExactly("pending");
+        assertThat(rows("B-2")).extracting(OutboxRow::status).containsExactly("delivered");
+    }
 }
