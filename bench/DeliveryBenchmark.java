@@ -47,7 +47,8 @@
 //   delivery store=h2 connector=slack concurrency=8 fake_latency_ms=5 events=<n> delivered_per_s=<n> ceiling_per_s=<n> of_ceiling=<x> p50_ms=<x> p99_ms=<x> duplicates=<n> out_of_order=<n>
 // (ceiling_per_s = concurrency / the fake's measured time per event, i.e. every slot always busy at the fake;
 // of_ceiling = delivered_per_s / ceiling_per_s = mean calls open at the fake / concurrency)
-// Other knobs: BENCH_CONCURRENCY (8), BENCH_POLL_MS (20), BENCH_TIMEOUT_S (180, per phase).
+// Other knobs: BENCH_CONCURRENCY (8), BENCH_POLL_MS (20), BENCH_TIMEOUT_S (180, per phase), BENCH_GATEWAY_DB_URL (the
+// gateways' GATEWAY_DB_URL, e.g. jdbc:h2:file:./data/gateway;COMPRESS=FALSE to compare H2 settings; default: unset).
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -227,6 +228,10 @@ public class DeliveryBenchmark {
         env.put("SLACK_API_URL", fake.baseUrl());
         env.put("SLACK_BOT_TOKEN", FakeSlack.TOKEN);
         env.put("SLACK_CHANNEL", CHANNEL_ID);
+        String dbUrl = System.getenv("BENCH_GATEWAY_DB_URL"); // e.g. H2 settings to compare (the default URL otherwise)
+        if (dbUrl != null && !dbUrl.isBlank()) {
+            env.put("GATEWAY_DB_URL", dbUrl);
+        }
         System.out.printf(Locale.ROOT, "%n== concurrency %d: gateway on port %d, working dir %s, store: embedded H2 (default URL)%n",
                 concurrency, port, work);
         String prefix = "C" + concurrency;
