@@ -61,7 +61,7 @@ fi
 if [[ ${BENCH_SKIP_CLAIM:-0} != 1 ]]; then
   PG_PORT=${BENCH_PG_PORT:-55499}
   start_pg "$PG_PORT"
-  trap 'stop_pg "$PG_PORT"; cleanup' EXIT
+  trap 'stop_pg "$PG_PORT"; cleanup_work' EXIT
   mkdir -p "$WORK/claim"
   java -Xms256m -Xmx512m -cp "$WORK/incident-gateway.jar" bench/ClaimCostBenchmark.java "$WORK/claim" "$PG_URL" | tee "$WORK/claim.out"
   grep -E '^delivery-claim' "$WORK/claim.out" >>"$OUT" || true
