@@ -43,9 +43,12 @@
 // (claim query, bookkeeping, the idle poll), overall and by backlog.
 // It prints a table and, as the last lines, machine-readable ones (the very last: the burst at concurrency 8):
 //   delivery-paced store=h2 connector=slack concurrency=8 fake_latency_ms=5 rate_per_s=<n> events=<n> p50_ms=<x> p99_ms=<x> duplicates=<n> out_of_order=<n>
-//   delivery store=h2 connector=slack concurrency=1 fake_latency_ms=5 events=<n> delivered_per_s=<n> p50_ms=<x> p99_ms=<x> duplicates=<n> out_of_order=<n>
-//   delivery store=h2 connector=slack concurrency=8 fake_latency_ms=5 events=<n> delivered_per_s=<n> p50_ms=<x> p99_ms=<x> duplicates=<n> out_of_order=<n>
-// Other knobs: BENCH_CONCURRENCY (8), BENCH_POLL_MS (20), BENCH_TIMEOUT_S (180, per phase).
+//   delivery store=h2 connector=slack concurrency=1 fake_latency_ms=5 events=<n> delivered_per_s=<n> ceiling_per_s=<n> of_ceiling=<x> p50_ms=<x> p99_ms=<x> duplicates=<n> out_of_order=<n>
+//   delivery store=h2 connector=slack concurrency=8 fake_latency_ms=5 events=<n> delivered_per_s=<n> ceiling_per_s=<n> of_ceiling=<x> p50_ms=<x> p99_ms=<x> duplicates=<n> out_of_order=<n>
+// (ceiling_per_s = concurrency / the fake's measured time per event, i.e. every slot always busy at the fake;
+// of_ceiling = delivered_per_s / ceiling_per_s = mean calls open at the fake / concurrency)
+// Other knobs: BENCH_CONCURRENCY (8), BENCH_POLL_MS (20), BENCH_TIMEOUT_S (180, per phase), BENCH_GATEWAY_DB_URL (the
+// gateways' GATEWAY_DB_URL, e.g. jdbc:h2:file:./data/gateway;COMPRESS=FALSE to compare H2 settings; default: unset).
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -199,9 +202,13 @@ public class DeliveryBenchmark {
     }
 
     static String line(Phase p) {
+        // The ceiling: `concurrency` deliveries open at the fake all the time, each taking the fake's measured time per
+        // event (calls x its delay); so the share of it reached = mean calls open at the fake / concurrency.
+        double ceiling = p.meanInFlight() > 0 ? p.deliveredPerSecond() * p.concurrency() / p.meanInFlight() : Double.NaN;
         return String.format(Locale.ROOT, "delivery store=h2 connector=slack concurrency=%d fake_latency_ms=%d events=%d delivered_per_s=%d "
-                        + "p50_ms=%.1f p99_ms=%.1f duplicates=%d out_of_order=%d", p.concurrency(), FAKE_LATENCY_MS, p.events(),
-                Math.round(p.deliveredPerSecond()), p.p(50), p.p(99), p.duplicates(), p.outOfOrder());
+                        + "ceiling_per_s=%d of_ceiling=%.2f p50_ms=%.1f p99_ms=%.1f duplicates=%d out_of_order=%d", p.concurrency(),
+                FAKE_LATENCY_MS, p.events(), Math.round(p.deliveredPerSecond()), Math.round(ceiling),
+                p.deliveredPerSecond() / ceiling, p.p(50), p.p(99), p.duplicates(), p.outOfOrder());
     }
 
     // ---------------------------------------------------------------- one gateway run
@@ -221,6 +228,10 @@ public class DeliveryBenchmark {
         env.put("SLACK_API_URL", fake.baseUrl());
         env.put("SLACK_BOT_TOKEN", FakeSlack.TOKEN);
         env.put("SLACK_CHANNEL", CHANNEL_ID);
+        String dbUrl = System.getenv("BENCH_GATEWAY_DB_URL"); // e.g. H2 settings to compare (the default URL otherwise)
+        if (dbUrl != null && !dbUrl.isBlank()) {
+            env.put("GATEWAY_DB_URL", dbUrl);
+        }
         System.out.printf(Locale.ROOT, "%n== concurrency %d: gateway on port %d, working dir %s, store: embedded H2 (default URL)%n",
                 concurrency, port, work);
         String prefix = "C" + concurrency;

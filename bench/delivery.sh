@@ -13,8 +13,13 @@
 # Knobs (environment): BENCH_INCIDENTS, BENCH_CLIENTS, BENCH_PACED_RATE, BENCH_PACED_SECONDS, BENCH_CONCURRENCY,
 # BENCH_POLL_MS, BENCH_FAKE_LATENCY_MS, BENCH_WARMUP_MAX_S, BENCH_COMPARE_CONCURRENCY (0 = no comparison run), ...
 # (see the header of bench/DeliveryBenchmark.java).
-# The last line of the output is machine-readable:
-#   delivery store=h2 connector=slack concurrency=8 fake_latency_ms=5 events=<n> delivered_per_s=<n> p50_ms=<x> p99_ms=<x> duplicates=<n> out_of_order=<n>
+# Then bench/ClaimCostBenchmark.java times the relay's claim with 10,000 and 100,000 pending rows on H2 and on a throwaway
+# PostgreSQL on port ${BENCH_PG_PORT:-55499} (BENCH_SKIP_PG=1: H2 only; BENCH_SKIP_CLAIM=1 skips the claim part;
+# BENCH_SKIP_DELIVERY=1 skips the gateway part).
+# The last lines of the output are machine-readable:
+#   delivery-paced store=h2 connector=slack concurrency=8 fake_latency_ms=5 rate_per_s=50 events=<n> p50_ms=<x> p99_ms=<x> duplicates=<n> out_of_order=<n>
+#   delivery store=h2 connector=slack concurrency=8 fake_latency_ms=5 events=<n> delivered_per_s=<n> ceiling_per_s=<n> of_ceiling=<x> p50_ms=<x> p99_ms=<x> duplicates=<n> out_of_order=<n>
+#   delivery-claim store=h2|postgresql pending_small=10000 pending_large=100000 claim_p50_ms_small=<x> claim_p50_ms_large=<x> ... large_over_small_p50=<x> ...
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -45,5 +50,21 @@ trap 'exit 130' INT TERM
 # Run from a private copy, so a concurrent rebuild of target/ cannot pull the jar from under the JVMs. The
 # gateways' working dirs (H2 files) go under $WORK too, so the trap removes them even if the JVM is killed.
 cp "$JAR" "$WORK/incident-gateway.jar"
-BENCH_PID_FILE="$WORK/pids" \
-  java -Xms256m -Xmx512m -Djava.io.tmpdir="$WORK" -cp "$WORK/incident-gateway.jar" bench/DeliveryBenchmark.java "$WORK/incident-gateway.jar"
+OUT=$WORK/lines
+: >"$OUT"
+if [[ ${BENCH_SKIP_DELIVERY:-0} != 1 ]]; then
+  BENCH_PID_FILE="$WORK/pids" \
+    java -Xms256m -Xmx512m -Djava.io.tmpdir="$WORK" -cp "$WORK/incident-gateway.jar" bench/DeliveryBenchmark.java "$WORK/incident-gateway.jar" \
+    | tee "$WORK/delivery.out"
+  grep -E '^delivery' "$WORK/delivery.out" >>"$OUT" || true
+fi
+if [[ ${BENCH_SKIP_CLAIM:-0} != 1 ]]; then
+  PG_PORT=${BENCH_PG_PORT:-55499}
+  start_pg "$PG_PORT"
+  trap 'stop_pg "$PG_PORT"; cleanup_work' EXIT
+  mkdir -p "$WORK/claim"
+  java -Xms256m -Xmx512m -cp "$WORK/incident-gateway.jar" bench/ClaimCostBenchmark.java "$WORK/claim" "$PG_URL" | tee "$WORK/claim.out"
+  grep -E '^delivery-claim' "$WORK/claim.out" >>"$OUT" || true
+fi
+echo
+cat "$OUT"

@@ -10,11 +10,9 @@ import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Drives one connector's {@link OutboxRelay}, whose sink is this route ({@link RouteDeliverySink}). So a route gets
@@ -22,8 +20,10 @@ import java.util.concurrent.TimeUnit;
  * retries with backoff and Retry-After, dead letters, the replay/skip API and the metrics, leases after a crash, the
  * delivery deadline, and the drain at shutdown (the relay is registered with {@link OutboxModule}).
  *
- * <p>While deliveries run, every finished one is followed at once by another pass, so a backlog drains at full speed and
- * a hung delivery blocks only its own slot; an idle relay looks for due rows every {@code GATEWAY_OUTBOX_POLL_MS}.
+ * <p>Every slot goes on with its incident's next row as soon as an outcome is recorded, and the driving thread claims new
+ * heads whenever a slot frees or this process commits rows for the connector ({@link OutboxModule#wakeOnCommit}), so a
+ * backlog drains at full speed and a quiet event leaves at once; a hung delivery blocks only its own slot. Otherwise the
+ * relay looks for due rows every {@code GATEWAY_OUTBOX_POLL_MS} (rows of other instances, retries coming due).
  */
 final class TimelineOutboxConsumer extends DefaultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(TimelineOutboxConsumer.class);
@@ -32,7 +32,7 @@ final class TimelineOutboxConsumer extends DefaultConsumer {
     private final TimelineCloudEventMapper cloudEvents;
     private final Optional<SinkDescriptor> subscription;
     private OutboxRelay relay;
-    private ScheduledExecutorService driver;
+    private ExecutorService driver;
 
     TimelineOutboxConsumer(TimelineOutboxEndpoint endpoint, Processor processor, OutboxModule outbox,
                            TimelineCloudEventMapper cloudEvents, Optional<SinkDescriptor> subscription) {
@@ -63,23 +63,29 @@ final class TimelineOutboxConsumer extends DefaultConsumer {
         relay = outbox.openRelay(new RouteDeliverySink(connector, this, cloudEvents), getEndpoint().getConcurrency());
         Duration poll = outbox.pollInterval();
         driver = getEndpoint().getCamelContext().getExecutorServiceManager()
-                .newSingleThreadScheduledExecutor(this, "timeline-outbox-" + connector);
+                .newSingleThreadExecutor(this, "timeline-outbox-" + connector);
         OutboxRelay driven = relay;
-        driver.scheduleWithFixedDelay(() -> drive(driven, poll), poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
+        driver.execute(() -> drive(driven, poll));
         LOG.info("Route {} delivers connector {}: {} from {}", getRouteId(), connector,
                 subscription.get().events(), subscription.get().minSeverity().wireName());
     }
 
     private void drive(OutboxRelay driven, Duration poll) {
-        try {
-            driven.drive(this::isRunAllowed, poll);
-        } catch (SQLException e) {
-            LOG.warn("Outbox relay {}: could not read its rows (retried at the next poll): {}", driven.connector(),
-                    Redact.text(e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.warn("Outbox relay {} failed (retried at the next poll): {}", driven.connector(), Redact.error(e));
+        while (isRunAllowed()) {
+            try {
+                driven.run(this::isRunAllowed, poll);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("Outbox relay {} failed (started again after a poll interval): {}", driven.connector(), Redact.error(e));
+                try {
+                    Thread.sleep(poll.toMillis());
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

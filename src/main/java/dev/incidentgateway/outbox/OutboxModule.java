@@ -52,6 +52,11 @@ public final class OutboxModule implements AutoCloseable {
         return writer;
     }
 
+    /** The after-commit hook that wakes this process's relays when rows for their connector commit. */
+    public dev.incidentgateway.timeline.AppendListener wakeOnCommit() {
+        return new RelayWakeups(writer, relays);
+    }
+
     public OutboxStore store() {
         return outbox;
     }

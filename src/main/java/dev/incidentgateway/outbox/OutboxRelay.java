@@ -1,12 +1,8 @@
 package dev.incidentgateway.outbox;
 
 import dev.incidentgateway.security.Redact;
-import dev.incidentgateway.timeline.Incident;
-import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,33 +12,35 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
- * Delivers one connector's outbox rows: claims the due rows (the head of each incident's queue, so
- * different incidents go in parallel and one incident strictly in order), hands each to the sink, and
- * writes the classified outcome back into the row: delivered, retry later (Retry-After, capped, or
- * exponential backoff with jitter), or dead. Driven by the consumer of its {@code timeline:outbox} route
- * ({@code dev.incidentgateway.camel.TimelineOutboxConsumer}).
+ * Delivers one connector's outbox rows with up to {@code concurrency} deliveries in flight at all times, each of a
+ * different incident (one incident strictly in order). Driven by the consumer of its {@code timeline:outbox} route
+ * ({@code dev.incidentgateway.camel.TimelineOutboxConsumer}) through {@link #run}.
  *
- * <p>Each delivery holds one of {@code concurrency} slots and has an overall deadline shorter than its
- * lease: a call that hangs is abandoned at the deadline (recorded as a retry, its slot freed) and never
- * holds back the other incidents, whose deliveries take the other slots meanwhile. Outcomes are recorded
- * only while the delivery's claim still holds, so an operator's skip that won is never overwritten.
+ * <p>There is no pass to wait for: each delivery holds one slot, and when its outcome is recorded the same
+ * transaction claims the incident's next row ({@link OutboxStore#delivered(OutboxItem, ExternalRef, Instant, Instant)}),
+ * which the slot delivers at once; a slot whose incident has nothing more (or that delivered {@link #CHAIN_LIMIT} rows
+ * of one incident in a row, so other incidents get their turn) is handed back and the driving thread claims new heads
+ * for it. That thread is woken by a freed slot, by a commit of this process with rows for the connector
+ * ({@link #wake}), and otherwise looks every poll interval (rows committed by other instances, retries coming due).
+ *
+ * <p>Each delivery has an overall deadline shorter than its lease ({@link DeliveryCall}): a call that hangs is abandoned
+ * at the deadline (recorded as a retry, its slot freed) and never holds back the other incidents. Outcomes are recorded
+ * ({@link OutcomeRecorder}) only while the delivery's claim still holds.
  */
 public final class OutboxRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
+    /** Rows of one incident a slot delivers in a row before it lets the claim choose again (fairness). */
+    static final int CHAIN_LIMIT = 16;
 
     /**
      * Relay knobs ({@code GATEWAY_OUTBOX_*}).
@@ -79,19 +77,17 @@ public final class OutboxRelay implements AutoCloseable {
 
     private final Sink sink;
     private final OutboxStore outbox;
-    private final ExternalRefs refs;
-    private final TimelineStore timeline;
     private final Settings settings;
     private final Clock clock;
-    /** One thread per slot: waits for its delivery's outcome (or deadline) and records it. */
+    private final DeliveryCall call;
+    private final OutcomeRecorder recorder;
+    /** One thread per slot: runs its deliveries and records their outcomes. */
     private final ExecutorService workers;
-    /** The sink calls themselves; a hung one is abandoned here at its deadline, not waited for. */
-    private final ExecutorService calls;
     private final Semaphore slots;
+    /** A slot ended its deliveries (for {@link #awaitProgress}). */
     private final BlockingQueue<Long> finished = new LinkedBlockingQueue<>();
-    private final Timer latency;
-    private final DistributionSummary attempts;
-    private final MeterRegistry meters;
+    /** Something for the driving thread to look at: a freed slot or a commit with rows for this connector. */
+    private final BlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
     /** Held while rows are claimed and handed to workers, so {@link #stopClaiming} returns only once no claim is half-done. */
     private final Object claimLock = new Object();
     private volatile boolean claiming = true;
@@ -101,21 +97,15 @@ public final class OutboxRelay implements AutoCloseable {
     public OutboxRelay(Sink sink, OutboxStore outbox, TimelineStore timeline, Settings settings, MeterRegistry meters, Clock clock) {
         this.sink = sink;
         this.outbox = outbox;
-        this.refs = new ExternalRefs(outbox.dataSource());
-        this.timeline = timeline;
         this.settings = settings;
         this.clock = clock;
-        this.meters = meters;
+        this.call = new DeliveryCall(sink, outbox, timeline, settings.deliveryDeadline(), meters);
+        this.recorder = new OutcomeRecorder(sink.connector(), outbox, settings, meters, clock);
         this.slots = new Semaphore(settings.concurrency());
         this.workers = Executors.newFixedThreadPool(settings.concurrency(), daemon("outbox-" + sink.connector()));
-        this.calls = Executors.newCachedThreadPool(daemon("outbox-call-" + sink.connector()));
-        this.latency = Timer.builder("gateway.outbox.delivery.latency").tag("connector", sink.connector())
-                .description("From the event's commit to the target's 2xx").publishPercentileHistogram().register(meters);
-        this.attempts = DistributionSummary.builder("gateway.outbox.attempts").tag("connector", sink.connector())
-                .description("Attempts a delivered row needed").register(meters);
     }
 
-    private static ThreadFactory daemon(String name) {
+    static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -128,8 +118,8 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * One pass: claims as many due rows as there are free slots and starts their deliveries; does not wait
-     * for them. Returns how many it started.
+     * Claims as many due rows as there are free slots and starts their deliveries; does not wait for them (each slot
+     * then goes on with its incident's next rows). Returns how many it started.
      */
     public int pass() throws SQLException {
         synchronized (claimLock) {
@@ -147,14 +137,7 @@ public final class OutboxRelay implements AutoCloseable {
         for (OutboxItem item : claimed) {
             slots.acquireUninterruptibly(); // only the driving thread acquires: a permit counted free is still free
             try {
-                workers.execute(() -> {
-                    try {
-                        deliver(item);
-                    } finally {
-                        slots.release();
-                        finished.add(item.id());
-                    }
-                });
+                workers.execute(() -> deliverFrom(item));
             } catch (RejectedExecutionException e) { // closing: the row's lease runs out and it is due again
                 slots.release();
             }
@@ -163,15 +146,42 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * Keeps the slots filled while {@code running} says so: a pass after every finished delivery (which may make
-     * the next row of its incident due), a look for new rows every {@code poll} while deliveries run. Returns
-     * once no row was due and no delivery runs. A hung delivery thus blocks its own slot, never this loop.
+     * Drives this relay until {@code running} says stop: claims for free slots, then sleeps until a slot frees, a
+     * commit {@linkplain #wake wakes} it, or {@code poll} passes. A failed claim (store unreachable) is retried after
+     * {@code poll}.
      */
-    public void drive(java.util.function.BooleanSupplier running, Duration poll) throws SQLException, InterruptedException {
+    public void run(BooleanSupplier running, Duration poll) throws InterruptedException {
+        while (running.getAsBoolean()) {
+            int started;
+            try {
+                started = pass();
+            } catch (SQLException e) {
+                LOG.warn("Outbox relay {}: could not read its rows (retried at the next poll): {}", connector(),
+                        Redact.text(e.getMessage()));
+                started = 0;
+            }
+            if (started == 0 && wakeups.poll(poll.toMillis(), TimeUnit.MILLISECONDS) != null) {
+                wakeups.clear();
+            }
+        }
+    }
+
+    /** Rows for this connector were committed: the driving thread looks at once rather than at its next poll. */
+    public void wake() {
+        if (wakeups.isEmpty()) {
+            wakeups.offer(Boolean.TRUE);
+        }
+    }
+
+    /**
+     * Keeps the slots filled while {@code running} says so and returns once no row was due and no delivery runs
+     * (tests; the consumer uses {@link #run}). A hung delivery blocks its own slot, never this loop.
+     */
+    public void drive(BooleanSupplier running, Duration poll) throws SQLException, InterruptedException {
         while (running.getAsBoolean()) {
             int started = pass();
             if (started == 0 && !busy()) {
-                return; // idle: the next tick looks again
+                return;
             }
             if (started == 0) {
                 awaitProgress(poll);
@@ -184,7 +194,7 @@ public final class OutboxRelay implements AutoCloseable {
         return slots.availablePermits() < settings.concurrency();
     }
 
-    /** Waits until some delivery finishes (a slot frees, the next row of its incident may be due) or {@code max} passes. */
+    /** Waits until some slot ends its deliveries or {@code max} passes. */
     public void awaitProgress(Duration max) throws InterruptedException {
         if (finished.poll(max.toMillis(), TimeUnit.MILLISECONDS) != null) {
             finished.clear();
@@ -199,8 +209,9 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * Shutdown, first step: claims no more rows. Returns once a pass under way has handed its claimed rows to
-     * workers, so {@link #awaitIdle(Instant)} afterwards sees every delivery this relay will start.
+     * Shutdown, first step: claims no more rows (neither new heads nor an incident's next row). Returns once a claim
+     * under way has handed its rows to workers, so {@link #awaitIdle(Instant)} afterwards sees every delivery this relay
+     * will start.
      */
     public void stopClaiming() {
         synchronized (claimLock) {
@@ -228,15 +239,30 @@ public final class OutboxRelay implements AutoCloseable {
         abandoned = true;
     }
 
-    private void deliver(OutboxItem item) {
+    /** One slot's work: {@code first}, then the rows of its incident that recording each outcome claimed. */
+    private void deliverFrom(OutboxItem first) {
         try {
-            DeliveryResult result = attemptWithin(item);
+            OutboxItem item = first;
+            for (int delivered = 1; item != null; delivered++) {
+                item = deliver(item, claiming && delivered < CHAIN_LIMIT);
+            }
+        } finally {
+            slots.release();
+            finished.add(first.id());
+            wakeups.offer(Boolean.TRUE);
+        }
+    }
+
+    /** Delivers one row and records its outcome; the incident's next row when it claimed it ({@code chain}), else null. */
+    private OutboxItem deliver(OutboxItem item, boolean chain) {
+        try {
+            DeliveryResult result = call.attemptWithin(item);
             if (abandoned) {
                 LOG.warn("Outbox row {} for {} finished after the shutdown timeout: its outcome is not recorded, the row is "
                         + "delivered again after its lease", item.id(), sink.connector());
-            } else {
-                record(item, result);
+                return null;
             }
+            return recorder.record(item, result, chain && claiming && !abandoned);
         } catch (SQLException e) {
             // The row keeps its lease and is due again when it runs out: nothing is lost.
             LOG.warn("Could not record the outcome of outbox row {} for {}: {}", item.id(), sink.connector(), Redact.text(e.getMessage()));
@@ -244,82 +270,17 @@ public final class OutboxRelay implements AutoCloseable {
             LOG.warn("Outbox delivery to {} failed unexpectedly: {}", sink.connector(), Redact.error(e));
             LOG.debug("Outbox delivery failure", e);
         }
-    }
-
-    /** The sink's outcome, or a retry when it has none within the deadline (the call is abandoned, interrupted). */
-    private DeliveryResult attemptWithin(OutboxItem item) throws SQLException {
-        Future<DeliveryResult> call = calls.submit(() -> attempt(item));
-        try {
-            return call.get(settings.deliveryDeadline().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            meters.counter("gateway.outbox.deadline.exceeded", "connector", sink.connector()).increment();
-            return new DeliveryResult.Retry("no outcome from " + sink.connector() + " within the delivery deadline of "
-                    + settings.deliveryDeadline().toMillis() + " ms", null);
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("relay closing", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof SQLException sql) {
-                throw sql;
-            }
-            return new DeliveryResult.Retry("unexpected error in the " + sink.connector() + " sink: " + e.getCause(), null);
-        }
-    }
-
-    private void record(OutboxItem item, DeliveryResult result) throws SQLException {
-        Instant now = clock.instant();
-        int attempt = item.attempts() + 1;
-        boolean recorded;
-        if (result instanceof DeliveryResult.Delivered d) {
-            recorded = outbox.delivered(item, d.created(), now);
-            if (recorded) {
-                latency.record(Duration.between(item.createdAt(), now));
-                attempts.record(attempt);
-                meters.counter("gateway.outbox.delivered", "connector", sink.connector()).increment();
-            }
-        } else if (result instanceof DeliveryResult.Retry r) {
-            boolean giveUp = attempt >= settings.maxAttempts();
-            Duration wait = r.retryAfter() != null ? cap(r.retryAfter()) : backoff(attempt);
-            recorded = outbox.failed(item, giveUp ? r.reason() + " (gave up after " + attempt + " attempts)" : r.reason(),
-                    now.plus(wait), giveUp);
-            meters.counter("gateway.outbox.failures", "connector", sink.connector(), "kind", giveUp ? "dead" : "retry").increment();
-        } else {
-            DeliveryResult.Dead d = (DeliveryResult.Dead) result;
-            recorded = outbox.failed(item, d.reason(), now, true);
-            meters.counter("gateway.outbox.failures", "connector", sink.connector(), "kind", "dead").increment();
-            LOG.warn("Outbox row {} to {} dead-lettered: {}", item.id(), sink.connector(), Redact.text(d.reason()));
-        }
-        if (!recorded) {
-            LOG.info("Outcome of outbox row {} for {} not recorded: the row was skipped or reclaimed meanwhile", item.id(),
-                    sink.connector());
-        }
+        return null;
     }
 
     /** A vendor's Retry-After, but never longer than {@code maxRetryAfter}. */
     Duration cap(Duration retryAfter) {
-        return retryAfter.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : retryAfter;
-    }
-
-    private DeliveryResult attempt(OutboxItem item) throws SQLException {
-        TimelineEvent event = timeline.event(item.eventId()).orElse(null);
-        Incident incident = timeline.incident(item.incidentId()).orElse(null);
-        if (event == null || incident == null) {
-            return new DeliveryResult.Dead("event " + item.eventId() + " or incident " + item.incidentId() + " is not in the store");
-        }
-        try {
-            return sink.deliver(new Delivery(item, event, incident, refs.find(item.incidentId(), sink.connector())));
-        } catch (RuntimeException e) {
-            return new DeliveryResult.Retry("unexpected error in the " + sink.connector() + " sink: " + e, null);
-        }
+        return recorder.cap(retryAfter);
     }
 
     /** Exponential backoff with jitter: first × 2^(attempt−1), capped, times a random factor in [0.5, 1). */
     Duration backoff(int attempt) {
-        long base = settings.firstBackoff().toMillis() << Math.min(attempt - 1, 20);
-        long capped = Math.min(base, MAX_BACKOFF.toMillis());
-        return Duration.ofMillis((long) (capped * (0.5 + ThreadLocalRandom.current().nextDouble() * 0.5)));
+        return recorder.backoff(attempt);
     }
 
     @Override
@@ -328,10 +289,10 @@ public final class OutboxRelay implements AutoCloseable {
             // Not interrupted: a call may be reading the store, which is still being closed (H2 closes its file when a
             // thread doing I/O on it is interrupted). The threads are daemons; what they finish is not recorded.
             workers.shutdown();
-            calls.shutdown();
+            call.close(false);
         } else {
             workers.shutdownNow();
-            calls.shutdownNow();
+            call.close(true);
         }
     }
 }

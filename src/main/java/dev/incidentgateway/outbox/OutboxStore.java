@@ -11,7 +11,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The outbox table: which rows are due, and the state transitions of a row (delivered, retry, dead,
@@ -22,50 +21,26 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class OutboxStore {
     private static final String COLUMNS = "id, connector, incident_id, event_id, event_seq, status, attempts, next_attempt_at, "
             + "created_at, delivered_at, last_error";
-    private static final String DUE = "SELECT " + COLUMNS + " FROM outbox o WHERE o.connector = ? AND o.status = 'pending' "
-            + "AND o.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.connector = o.connector "
-            + "AND p.incident_id = o.incident_id AND p.event_seq < o.event_seq AND p.status IN ('pending', 'dead')) "
-            + "ORDER BY o.id LIMIT ?";
-
     private final DataSource dataSource;
+    private final OutboxClaims claims;
 
     public OutboxStore(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.claims = new OutboxClaims(dataSource);
+    }
+
+    /** What recording a delivery did: whether the claim still held, and the incident's next row if it claimed it. */
+    public record Recorded(boolean recorded, OutboxItem next) {
     }
 
     /**
-     * Claims up to {@code limit} due rows (at most one per incident) by moving their next attempt to
+     * Claims up to {@code limit} due rows (at most one per incident, its head) by moving their next attempt to
      * {@code leaseUntil}: if this process dies while delivering, the row is simply due again then. Each claim
      * gets a fresh token ({@link OutboxItem#claimToken()}); the outcome is recorded only while it still holds.
+     * Rows held back by an earlier one are parked on the way (see {@link OutboxClaims}).
      */
     public List<OutboxItem> claimDue(String connector, int limit, Instant now, Instant leaseUntil) throws SQLException {
-        List<OutboxRow> due = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DUE)) {
-            ps.setString(1, connector);
-            ps.setObject(2, utc(now));
-            ps.setInt(3, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    due.add(read(rs));
-                }
-            }
-            List<OutboxItem> claimed = new ArrayList<>();
-            try (PreparedStatement claim = c.prepareStatement(
-                    "UPDATE outbox SET next_attempt_at = ?, claim_token = ? WHERE id = ? AND status = 'pending' AND next_attempt_at = ?")) {
-                for (OutboxRow r : due) {
-                    long token = ThreadLocalRandom.current().nextLong();
-                    claim.setObject(1, utc(leaseUntil));
-                    claim.setLong(2, token);
-                    claim.setLong(3, r.id());
-                    claim.setObject(4, utc(r.nextAttemptAt()));
-                    if (claim.executeUpdate() == 1) { // another instance may have claimed it first
-                        claimed.add(new OutboxItem(r.id(), r.connector(), r.incidentId(), r.eventId(), r.eventSeq(), r.attempts(),
-                                r.createdAt(), token));
-                    }
-                }
-            }
-            return claimed;
-        }
+        return claims.claimDue(connector, limit, now, leaseUntil);
     }
 
     /**
@@ -74,17 +49,51 @@ public final class OutboxStore {
      * meanwhile, or its lease ran out and another delivery claimed it.
      */
     public boolean delivered(OutboxItem item, ExternalRef created, Instant now) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
+        return delivered(item, created, now, null).recorded();
+    }
+
+    /**
+     * {@link #delivered(OutboxItem, ExternalRef, Instant)}, and in the same transaction the incident's next row:
+     * claimed until {@code leaseUntil} when that is given and the row is now the head, else made due now if it was
+     * parked. So the next event of an incident leaves as soon as the previous one's outcome is recorded.
+     */
+    public Recorded delivered(OutboxItem item, ExternalRef created, Instant now, Instant leaseUntil) throws SQLException {
+        return deliveredAll(List.of(new Delivered(item, created, now, leaseUntil))).get(0);
+    }
+
+    /** One delivery to record: the row, the ticket/thread it created (or null), when, and the next row's lease (or null). */
+    public record Delivered(OutboxItem item, ExternalRef created, Instant now, Instant leaseUntil) {
+    }
+
+    /**
+     * {@link #delivered(OutboxItem, ExternalRef, Instant, Instant)} for several deliveries (of different incidents) in
+     * one transaction, so concurrent slots share a commit; the results in the same order.
+     */
+    public List<Recorded> deliveredAll(List<Delivered> deliveries) throws SQLException {
+        // Each row is updated first: a claim holding its lock (to park the rows behind it) is waited for, and the advance
+        // then sees what that claim parked (OutboxClaims).
+        try (Connection c = dataSource.getConnection(); PreparedStatement mark = c.prepareStatement(
+                "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL, "
+                        + "claim_token = NULL WHERE id = ? AND status = 'pending' AND claim_token = ?")) {
             c.setAutoCommit(false);
             try {
-                int changed = update(c, "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, "
-                        + "last_error = NULL, claim_token = NULL WHERE id = ? AND status = 'pending' AND claim_token = ?",
-                        utc(now), item.id(), item.claimToken());
-                if (changed == 1 && created != null) {
-                    ExternalRefs.insert(c, created, now);
+                List<Recorded> out = new ArrayList<>(deliveries.size());
+                for (Delivered d : deliveries) {
+                    mark.setObject(1, utc(d.now()));
+                    mark.setLong(2, d.item().id());
+                    mark.setLong(3, d.item().claimToken());
+                    boolean changed = mark.executeUpdate() == 1;
+                    OutboxItem next = null;
+                    if (changed) {
+                        if (d.created() != null) {
+                            ExternalRefs.insert(c, d.created(), d.now());
+                        }
+                        next = claims.advance(c, d.item(), d.now(), d.leaseUntil());
+                    }
+                    out.add(new Recorded(changed, next));
                 }
                 c.commit();
-                return changed == 1;
+                return out;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -118,8 +127,12 @@ public final class OutboxStore {
      */
     public boolean skip(long id, Instant now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return update(c, "UPDATE outbox SET status = 'skipped', claim_token = NULL WHERE id = ? AND (status = 'dead' "
+            boolean skipped = update(c, "UPDATE outbox SET status = 'skipped', claim_token = NULL WHERE id = ? AND (status = 'dead' "
                     + "OR (status = 'pending' AND (claim_token IS NULL OR next_attempt_at <= ?)))", id, utc(now)) == 1;
+            if (skipped) {
+                claims.unparkAfter(c, id, now); // the rows behind it were parked while it held them back
+            }
+            return skipped;
         }
     }
 
@@ -168,6 +181,11 @@ public final class OutboxStore {
         }
     }
 
+    /** The claim's query (parameters: connector, now, limit), for EXPLAIN in bench/ClaimCostBenchmark.java. */
+    public static String claimQuery() {
+        return OutboxClaims.DUE;
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }
@@ -191,7 +209,7 @@ public final class OutboxStore {
         return out;
     }
 
-    private static int update(Connection c, String sql, Object... params) throws SQLException {
+    static int update(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);

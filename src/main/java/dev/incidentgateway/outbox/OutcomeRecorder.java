@@ -1,0 +1,98 @@
+package dev.incidentgateway.outbox;
+
+import dev.incidentgateway.security.Redact;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Writes a delivery's classified outcome into its row: delivered (and, in the same transaction, the claim of the
+ * incident's next row), retry later (Retry-After, capped, or exponential backoff with jitter), or dead. Only while
+ * the delivery's claim still holds, so an operator's skip that won is never overwritten.
+ */
+final class OutcomeRecorder {
+    private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecorder.class);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
+
+    private final String connector;
+    private final OutboxStore outbox;
+    private final OutboxRelay.Settings settings;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final Timer latency;
+    private final DistributionSummary attempts;
+    /** Delivered outcomes of concurrent slots share a commit. */
+    private final DeliveredBatch delivered;
+
+    OutcomeRecorder(String connector, OutboxStore outbox, OutboxRelay.Settings settings, MeterRegistry meters, Clock clock) {
+        this.connector = connector;
+        this.outbox = outbox;
+        this.settings = settings;
+        this.clock = clock;
+        this.meters = meters;
+        this.delivered = new DeliveredBatch(outbox);
+        this.latency = Timer.builder("gateway.outbox.delivery.latency").tag("connector", connector)
+                .description("From the event's commit to the target's 2xx").publishPercentileHistogram().register(meters);
+        this.attempts = DistributionSummary.builder("gateway.outbox.attempts").tag("connector", connector)
+                .description("Attempts a delivered row needed").register(meters);
+    }
+
+    /**
+     * Records {@code result} for {@code item}. When it was delivered and {@code chain} is true, also claims the
+     * incident's next row if it is now the head, and returns it (the caller delivers it in the same slot); when
+     * {@code chain} is false that row is made due instead. Returns {@code null} when there is nothing to chain.
+     */
+    OutboxItem record(OutboxItem item, DeliveryResult result, boolean chain) throws SQLException {
+        Instant now = clock.instant();
+        int attempt = item.attempts() + 1;
+        boolean recorded;
+        OutboxItem next = null;
+        if (result instanceof DeliveryResult.Delivered d) {
+            OutboxStore.Recorded r = delivered.record(new OutboxStore.Delivered(item, d.created(), now,
+                    chain ? now.plus(settings.lease()) : null));
+            recorded = r.recorded();
+            next = r.next();
+            if (recorded) {
+                latency.record(Duration.between(item.createdAt(), now));
+                attempts.record(attempt);
+                meters.counter("gateway.outbox.delivered", "connector", connector).increment();
+            }
+        } else if (result instanceof DeliveryResult.Retry r) {
+            boolean giveUp = attempt >= settings.maxAttempts();
+            Duration wait = r.retryAfter() != null ? cap(r.retryAfter()) : backoff(attempt);
+            recorded = outbox.failed(item, giveUp ? r.reason() + " (gave up after " + attempt + " attempts)" : r.reason(),
+                    now.plus(wait), giveUp);
+            meters.counter("gateway.outbox.failures", "connector", connector, "kind", giveUp ? "dead" : "retry").increment();
+        } else {
+            DeliveryResult.Dead d = (DeliveryResult.Dead) result;
+            recorded = outbox.failed(item, d.reason(), now, true);
+            meters.counter("gateway.outbox.failures", "connector", connector, "kind", "dead").increment();
+            LOG.warn("Outbox row {} to {} dead-lettered: {}", item.id(), connector, Redact.text(d.reason()));
+        }
+        if (!recorded) {
+            LOG.info("Outcome of outbox row {} for {} not recorded: the row was skipped or reclaimed meanwhile", item.id(),
+                    connector);
+        }
+        return next;
+    }
+
+    /** A vendor's Retry-After, but never longer than {@code maxRetryAfter}. */
+    Duration cap(Duration retryAfter) {
+        return retryAfter.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : retryAfter;
+    }
+
+    /** Exponential backoff with jitter: first × 2^(attempt−1), capped, times a random factor in [0.5, 1). */
+    Duration backoff(int attempt) {
+        long base = settings.firstBackoff().toMillis() << Math.min(attempt - 1, 20);
+        long capped = Math.min(base, MAX_BACKOFF.toMillis());
+        return Duration.ofMillis((long) (capped * (0.5 + ThreadLocalRandom.current().nextDouble() * 0.5)));
+    }
+}
