@@ -5,6 +5,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
+import java.util.regex.Pattern;
 import java.util.Locale;
 
 /**
@@ -13,6 +14,8 @@ import java.util.Locale;
  * removes the request's headers before replying (platform-http would echo them back).
  */
 public final class ApiEndpoint implements Processor {
+    /** A Content-Length value (compiled once: it is checked on every request). */
+    private static final Pattern DIGITS = Pattern.compile("\\d{1,18}");
     /** A handler: one request in, one response out; throws {@link ApiProblem} or domain exceptions. */
     @FunctionalInterface
     public interface Handler {
@@ -68,7 +71,7 @@ public final class ApiEndpoint implements Processor {
 
     static void checkBody(ApiRequest request, int maxBodyBytes) {
         String contentLength = request.header("Content-Length");
-        if (contentLength != null && contentLength.matches("\\d{1,18}") && Long.parseLong(contentLength) > maxBodyBytes
+        if (contentLength != null && DIGITS.matcher(contentLength).matches() && Long.parseLong(contentLength) > maxBodyBytes
                 || request.body().length > maxBodyBytes) {
             throw bodyTooLarge(maxBodyBytes);
         }

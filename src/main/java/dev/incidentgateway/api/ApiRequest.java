@@ -46,7 +46,7 @@ public final class ApiRequest {
      */
     public String pathSegment(int index) {
         String path = path();
-        String[] segments = path == null ? new String[0] : path.replaceFirst("^/", "").split("/");
+        String[] segments = path == null ? new String[0] : (path.startsWith("/") ? path.substring(1) : path).split("/"); // a one-char split takes String's fast path, no regex
         return index < segments.length ? URLDecoder.decode(segments[index], StandardCharsets.UTF_8) : null;
     }
 

@@ -1,5 +1,6 @@
 package dev.incidentgateway.security;
 
+import java.util.regex.Pattern;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -52,6 +53,9 @@ public final class RouteAccessPolicy {
             new Rule("GET", "/api/v1/", true, new Requires(Scope.READ)),
             new Rule("HEAD", "/api/v1/", true, new Requires(Scope.READ)));
 
+    /** A path parameter of a route template; compiled once (every request to a Camel route asks {@link #access}). */
+    private static final Pattern PATH_PARAMETER = Pattern.compile("\\{[^}/]*}");
+
     private RouteAccessPolicy() {
     }
 
@@ -76,7 +80,7 @@ public final class RouteAccessPolicy {
 
     /** {@code /api/v1/incidents/{id}/events} → {@code /api/v1/incidents/{}/events}; a trailing slash dropped. */
     static String normalize(String template) {
-        String t = template == null ? "/" : template.replaceAll("\\{[^}/]*}", "{}");
+        String t = template == null ? "/" : PATH_PARAMETER.matcher(template).replaceAll("{}");
         if (!t.startsWith("/")) {
             t = "/" + t;
         }

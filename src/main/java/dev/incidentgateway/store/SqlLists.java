@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Parameter lists of statements that name a variable number of keys ({@code IN (?,?,…)}, a {@code UNION ALL} per key),
+ * Parameter lists of statements that name a variable number of keys ({@code IN (?,?,…)}, a {@code VALUES} row per key),
  * padded to the next power of two by repeating the last key. The writer names every key of a group in one statement,
  * and groups have any size from 1 to hundreds: without padding each size is a new SQL text that the database parses
  * and plans again (H2 spent a tenth of the single writer's time preparing such statements, issue 13). With padding

@@ -11,6 +11,7 @@ import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
 import org.apache.camel.component.platform.http.vertx.PlatformHttpResponses;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -59,6 +60,11 @@ final class AsyncRouteHttpConsumer extends VertxPlatformHttpConsumer {
     }
 
     private void answer(Exchange exchange, RoutingContext ctx) {
+        if (exchange.getMessage().getBody() instanceof byte[] bytes) {
+            // Camel's writer sends a byte[] through an InputStream pump that allocates a large read buffer per answer
+            // (a third of all the gateway's allocation under webhook load, issue 13); a ByteBuffer is written in one copy.
+            exchange.getMessage().setBody(ByteBuffer.wrap(bytes));
+        }
         PlatformHttpResponses.write(ctx, exchange, getEndpoint().getHeaderFilterStrategy(), getEndpoint().isMuteException())
                 .onComplete(written -> {
                     if (written.succeeded()) {

@@ -16,6 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.regex.Pattern;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * discarded (never buffered) for a moment, so a client busy sending sees the answer rather than a reset.
  */
 final class EdgeGuard implements Handler<RoutingContext> {
+    /** A Content-Length value (compiled once: it is checked on every request). */
+    private static final Pattern DIGITS = Pattern.compile("\\d{1,19}");
     private static final Logger LOG = LoggerFactory.getLogger(EdgeGuard.class);
     static final String HEALTH = "/health";
     /** Longest a refused request's remaining body is discarded before the connection is closed. */
@@ -154,7 +157,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
     /** The declared body length, or -1 when there is none (or it is not a number: Vert.x refuses that itself). */
     static long contentLength(HttpServerRequest request) {
         String value = request.getHeader("Content-Length");
-        if (value == null || !value.trim().matches("\\d{1,19}")) {
+        if (value == null || !DIGITS.matcher(value.trim()).matches()) {
             return -1;
         }
         try {
