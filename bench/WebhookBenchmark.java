@@ -11,7 +11,9 @@
 //   2. opens BENCH_CONNECTIONS (64) HTTP/1.1 keep-alive connections, one per worker thread, each worker
 //      sending its next request as soon as the previous answer is in (closed loop, so exactly 64 in flight);
 //   3. warm-up (BENCH_WARMUP = 15 s on the webhook, half as long on the noop: the webhook path needs a while
-//      until the JIT has compiled it on 2 busy cores), then BENCH_ROUNDS (2) rounds alternating
+//      until the JIT has compiled it on 2 busy cores; then more 5 s rounds of each while the gateway's JIT
+//      compilers used BENCH_WARMUP_JIT_PCT (10) % of one core or more, until BENCH_WARMUP_MAX_S (120) s after the
+//      warm-up began), then BENCH_ROUNDS (2) rounds alternating
 //        webhook  POST /webhooks/alertmanager, bearer token, one firing alert with a new fingerprint per request
 //                 (every request declares a new incident: one durable append, 200 only after the commit);
 //                 the answer must be 200 with exactly one accepted event id
@@ -69,6 +71,10 @@ import java.util.stream.Stream;
 public class WebhookBenchmark {
     static final int CONNECTIONS = intEnv("BENCH_CONNECTIONS", 64);
     static final int WARMUP_S = intEnv("BENCH_WARMUP", 15);
+    /** Warm-up goes on in rounds while the JIT compilers use this much of one core (%), up to BENCH_WARMUP_MAX_S. */
+    static final int WARMUP_JIT_PCT = intEnv("BENCH_WARMUP_JIT_PCT", 10);
+    static final int WARMUP_MAX_S = intEnv("BENCH_WARMUP_MAX_S", 120);
+    static final int WARMUP_ROUND_S = 5;
     static final int SECONDS = intEnv("BENCH_SECONDS", 10);
     static final int ROUNDS = intEnv("BENCH_ROUNDS", 2);
     static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -301,11 +307,14 @@ public class WebhookBenchmark {
                     load.threadSample = threadSample(gw.pid());
                 });
                 sampler.start();
+                long warmStart = System.nanoTime();
                 Phase w1 = report(storeName, load.run("warm-up webhook", WEBHOOK_PATH, true, CONNECTIONS, WARMUP_S, gateway.pid()));
                 sampler.join();
+                ok += w1.ok();
+                ok += warmUntilCompiled(storeName, load, WEBHOOK_PATH, true, w1, warmStart, gateway.pid());
                 Phase w2 = report(storeName, load.run("warm-up noop", NOOP_PATH, false, CONNECTIONS, Math.max(1, WARMUP_S / 2),
                         gateway.pid()));
-                ok += w1.ok();
+                warmUntilCompiled(storeName, load, NOOP_PATH, false, w2, warmStart, gateway.pid());
                 System.out.println("   gateway threads sampled during the webhook warm-up: " + load.threadSample);
 
                 List<Phase> hooks = new ArrayList<>();
@@ -366,6 +375,29 @@ public class WebhookBenchmark {
             }
             deleteTree(work);
         }
+    }
+
+    /**
+     * More warm-up rounds of {@value #WARMUP_ROUND_S} s on {@code path} while the gateway's JIT compilers used at least
+     * WARMUP_JIT_PCT % of one core in the last round, until WARMUP_MAX_S after {@code warmStart}. On 2 shared cores C2
+     * is still compiling H2's and Camel's large methods after the fixed warm-up (it took 40–70 % of a core through the
+     * measured rounds of 2026-12-01), so the ratio measured the compiler more than the steady state; the delivery
+     * benchmark waits for the same condition. Returns the answers checked as accepted (for the durability count).
+     */
+    static long warmUntilCompiled(String store, Load load, String path, boolean webhook, Phase last, long warmStart, long pid)
+            throws Exception {
+        long ok = 0;
+        while (last.threads().getOrDefault("jit", 0.0) * 100 >= WARMUP_JIT_PCT
+                && System.nanoTime() - warmStart < TimeUnit.SECONDS.toNanos(WARMUP_MAX_S)) {
+            last = report(store, load.run("warm-up " + (webhook ? "webhook" : "noop") + " +", path, webhook, CONNECTIONS,
+                    WARMUP_ROUND_S, pid));
+            ok += webhook ? last.ok() : 0;
+        }
+        System.out.printf(Locale.ROOT, "   warm-up %s ended: JIT compilers at %.0f %% of one core in the last round (%s)%n",
+                webhook ? "webhook" : "noop", last.threads().getOrDefault("jit", 0.0) * 100,
+                last.threads().getOrDefault("jit", 0.0) * 100 < WARMUP_JIT_PCT ? "below " + WARMUP_JIT_PCT + " %"
+                        : "time limit of " + WARMUP_MAX_S + " s reached");
+        return ok;
     }
 
     static Phase report(String store, Phase p) {
