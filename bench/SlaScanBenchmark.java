@@ -59,6 +59,7 @@ public class SlaScanBenchmark {
     /** The PostgreSQL server's postmaster (BENCH_SLA_PG_PID): its children's CPU is the server side of a scan. */
     static final long PG_PID = Long.parseLong(System.getenv().getOrDefault("BENCH_SLA_PG_PID", "0"));
     static boolean serverCpu;
+    static String pgDatabase = "";
 
     record Scan(int incidents, long cpuNanos, long wallNanos, int due, long serverNanos) {
         double cpuMicrosPerIncident() {
@@ -81,6 +82,7 @@ public class SlaScanBenchmark {
                 s.execute("CREATE DATABASE " + db);
             }
             serverCpu = true;
+            pgDatabase = db;
             try {
                 run("postgresql", pg.replaceFirst("/[^/?]+(\\?|$)", "/" + db + "$1"));
             } finally {
@@ -164,7 +166,9 @@ public class SlaScanBenchmark {
                 try {
                     String stat = Files.readString(p.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    if (Long.parseLong(f[1]) == PG_PID) { // f[0] is the state, f[1] the parent; utime, stime at 11, 12
+                    // f[0] is the state, f[1] the parent; utime, stime at 11, 12. Only the benchmark database's backends
+                    // (their title names it): not autovacuum, the checkpointer or another client's backends.
+                    if (Long.parseLong(f[1]) == PG_PID && Files.readString(p.resolve("cmdline")).contains(" " + pgDatabase + " ")) {
                         ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
                     }
                 } catch (java.io.IOException | RuntimeException gone) {

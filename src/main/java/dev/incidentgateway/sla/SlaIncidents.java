@@ -17,7 +17,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.HashSet;
 
 /**
  * The store reads and writes of the SLA tracker: bounded pages of the incidents it has not settled, one incident's
@@ -94,27 +94,18 @@ public final class SlaIncidents {
     }
 
     /**
-     * The incidents a scan after the first must look at: those with an event above {@code afterEventId} (a range of the
-     * events' primary key; the append lock makes id order commit order, so none is skipped) and those whose recheck moment
-     * has come by {@code now} (ix_sla_settled_recheck). What it costs depends on what changed, not on the store's size.
+     * The incidents whose recheck moment has come by {@code now} (ix_sla_settled_recheck): with those that have events since
+     * its last scan ({@link SlaTimelines#since}), what a scan after the first must look at. What it costs depends on what
+     * changed, not on the store's size.
      */
-    Set<String> changedSince(String afterEventId, Instant now) {
-        Set<String> out = new TreeSet<>();
-        try (Connection c = store.dataSource().getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT incident_id FROM timeline_events WHERE id > ?")) {
-                ps.setString(1, afterEventId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT incident_id FROM sla_settled WHERE recheck_at <= ?")) {
-                ps.setObject(1, OffsetDateTime.ofInstant(now.isAfter(FOREVER) ? FOREVER : now, ZoneOffset.UTC));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
+    Set<String> recheckDue(Instant now) {
+        Set<String> out = new HashSet<>();
+        try (Connection c = store.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT incident_id FROM sla_settled WHERE recheck_at <= ?")) {
+            ps.setObject(1, OffsetDateTime.ofInstant(now.isAfter(FOREVER) ? FOREVER : now, ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
                 }
             }
         } catch (SQLException e) {

@@ -41,10 +41,40 @@ final class SlaTimelines {
             .filter(t -> t != EventType.DECLARE && t != EventType.STATE_CHANGE && IncidentStateMachine.targetOf(t) == null).toList();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Clock events in seq order and the ids of the tracker's notes, of one incident. */
-    record Timeline(List<TimelineEvent> clockEvents, Set<String> recordedNotes) {
-        static final Timeline EMPTY = new Timeline(List.of(), Set.of());
+    /**
+     * Clock events in seq order and the ids of the tracker's notes, of one incident; from {@link #since}, up to and
+     * including its event {@code lastSeq} (from {@link #of}, which leaves other events out, {@code lastSeq} means nothing).
+     */
+    static final class Timeline {
+        private final List<TimelineEvent> clockEvents = new ArrayList<>();
+        private final Set<String> recordedNotes = new HashSet<>();
+        private long lastSeq;
+
+        List<TimelineEvent> clockEvents() {
+            return clockEvents;
+        }
+
+        Set<String> recordedNotes() {
+            return recordedNotes;
+        }
+
+        long lastSeq() {
+            return lastSeq;
+        }
     }
+
+    /**
+     * The incidents with events above an event id, and the whole timelines of those whose every event is above it (new
+     * incidents: their first event, seq 1, is among them); {@code complete} is empty when there were more events than a
+     * scan keeps in memory.
+     */
+    record Since(Set<String> incidents, Map<String, Timeline> complete) {
+    }
+
+    /** Events since the last scan that {@link #since} keeps as timelines; above, the scan reads timelines by page. */
+    static final int SINCE_KEPT = 100_000;
+    private static final String COLUMNS = "incident_id, seq, type, event_time, CASE WHEN type = ? THEN data END, "
+            + "CASE WHEN type = ? AND principal = ? THEN ce_id END";
 
     private final TimelineStore store;
 
@@ -63,14 +93,11 @@ final class SlaTimelines {
             return out;
         }
         List<String> keys = SqlLists.padded(incidentIds);
-        String sql = "SELECT incident_id, type, event_time, CASE WHEN type = ? THEN data END, "
-                + "CASE WHEN type = ? THEN ce_id END FROM timeline_events WHERE incident_id IN (" + SqlLists.marks(keys.size())
+        String sql = "SELECT " + COLUMNS + " FROM timeline_events WHERE incident_id IN (" + SqlLists.marks(keys.size())
                 + ") AND (type NOT IN (" + SqlLists.marks(CLOCK_NEUTRAL.size()) + ") OR (type = ? AND principal = ?)) "
                 + "ORDER BY incident_id, seq";
         try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int p = 1;
-            ps.setString(p++, EventType.STATE_CHANGE.wireName());
-            ps.setString(p++, EventType.NOTE.wireName());
+            int p = bindColumns(ps);
             for (String key : keys) {
                 ps.setString(p++, key);
             }
@@ -80,7 +107,9 @@ final class SlaTimelines {
             ps.setString(p++, EventType.NOTE.wireName());
             ps.setString(p, SlaTracker.PRINCIPAL);
             try (ResultSet rs = ps.executeQuery()) {
-                read(rs, out);
+                while (rs.next()) {
+                    add(rs, out.computeIfAbsent(rs.getString(1), id -> new Timeline()));
+                }
             }
         } catch (SQLException e) {
             throw new StoreUnavailableException("the store could not read timelines for the SLA tracker", e);
@@ -88,24 +117,56 @@ final class SlaTimelines {
         return out;
     }
 
-    private static void read(ResultSet rs, Map<String, Timeline> out) throws SQLException {
-        String current = null;
-        Timeline timeline = null;
-        while (rs.next()) {
-            String id = rs.getString(1);
-            if (!id.equals(current)) {
-                current = id;
-                timeline = new Timeline(new ArrayList<>(), new HashSet<>());
-                out.put(id, timeline);
+    /**
+     * The incidents with events above {@code afterEventId} (a range of the events' primary key; the append lock makes id
+     * order commit order, so none is skipped), read with the columns the clocks need: a scan that looks at a new incident
+     * then needs no read of its timeline (issue 13: the per-incident cost of a burst of new incidents). An incident's ids
+     * rise with its seq, so id order is each incident's seq order.
+     */
+    Since since(String afterEventId) {
+        Set<String> incidents = new HashSet<>();
+        Map<String, Timeline> complete = new HashMap<>();
+        int kept = 0;
+        try (Connection c = store.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM timeline_events WHERE id > ? ORDER BY id")) {
+            ps.setString(bindColumns(ps), afterEventId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    boolean first = incidents.add(id);
+                    if (kept++ >= SINCE_KEPT) {
+                        complete.clear(); // a burst: the scan reads timelines by page, as for other incidents
+                    } else if (first ? rs.getLong(2) == 1 : complete.containsKey(id)) {
+                        add(rs, complete.computeIfAbsent(id, k -> new Timeline()));
+                    }
+                }
             }
-            EventType type = EventType.fromWire(rs.getString(2)).orElseThrow(() -> new SQLException("unknown event type in store"));
-            if (type == EventType.NOTE) {
-                timeline.recordedNotes().add(rs.getString(5));
-                continue;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the store could not list changed incidents for the SLA tracker", e);
+        }
+        return new Since(incidents, complete);
+    }
+
+    private static int bindColumns(PreparedStatement ps) throws SQLException {
+        ps.setString(1, EventType.STATE_CHANGE.wireName());
+        ps.setString(2, EventType.NOTE.wireName());
+        ps.setString(3, SlaTracker.PRINCIPAL);
+        return 4;
+    }
+
+    /** Adds the event of the current row (of {@code COLUMNS}) to {@code timeline}, which then ends at it. */
+    private static void add(ResultSet rs, Timeline timeline) throws SQLException {
+        timeline.lastSeq = rs.getLong(2);
+        EventType type = EventType.fromWire(rs.getString(3)).orElseThrow(() -> new SQLException("unknown event type in store"));
+        if (type == EventType.NOTE) {
+            String ceId = rs.getString(6); // null: not the tracker's note
+            if (ceId != null) {
+                timeline.recordedNotes.add(ceId);
             }
-            ObjectNode data = type == EventType.STATE_CHANGE ? parse(rs.getString(4)) : JsonNodeFactory.instance.objectNode();
-            timeline.clockEvents().add(new TimelineEvent(null, id, 0, type, null, null, null,
-                    rs.getObject(3, OffsetDateTime.class).toInstant(), null, null, null, null, null, data, null, null, null));
+        } else if (!CLOCK_NEUTRAL.contains(type)) {
+            ObjectNode data = type == EventType.STATE_CHANGE ? parse(rs.getString(5)) : JsonNodeFactory.instance.objectNode();
+            timeline.clockEvents.add(new TimelineEvent(null, rs.getString(1), timeline.lastSeq, type, null, null, null,
+                    rs.getObject(4, OffsetDateTime.class).toInstant(), null, null, null, null, null, data, null, null, null));
         }
     }
 

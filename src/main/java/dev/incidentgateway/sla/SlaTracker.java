@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -87,22 +88,27 @@ public final class SlaTracker {
         String newest = incidents.newestEventId(); // before the scan: what commits meanwhile is above it, seen next time
         List<NewEvent> due = new ArrayList<>();
         Set<String> candidates = null;
+        Map<String, SlaTimelines.Timeline> known = Map.of();
         if (watermark != null) {
-            candidates = incidents.changedSince(watermark, now);
+            SlaTimelines.Since since = timelines.since(watermark);
+            candidates = new TreeSet<>(since.incidents());
+            candidates.addAll(incidents.recheckDue(now));
             candidates.addAll(again);
+            known = since.complete();
         }
         if (candidates == null || candidates.size() > FULL_SCAN_ABOVE) {
             String after = "";
             List<SlaIncidents.Candidate> page;
             do {
                 page = incidents.unsettled(after, now, policyFingerprint);
-                look(page, now, due);
+                look(page, now, due, Map.of());
                 after = page.isEmpty() ? after : page.get(page.size() - 1).id();
             } while (page.size() == SlaIncidents.PAGE);
         } else {
             List<String> ids = new ArrayList<>(candidates);
             for (int i = 0; i < ids.size(); i += SlaIncidents.PAGE) {
-                look(incidents.unsettledAmong(ids.subList(i, Math.min(ids.size(), i + SlaIncidents.PAGE)), now, policyFingerprint), now, due);
+                look(incidents.unsettledAmong(ids.subList(i, Math.min(ids.size(), i + SlaIncidents.PAGE)), now, policyFingerprint),
+                        now, due, known);
             }
         }
         watermark = newest;
@@ -112,18 +118,20 @@ public final class SlaTracker {
 
     /**
      * Computes the clocks of a page of incidents, adds the notes due to {@code due} and settles the others. The page's
-     * timelines come from one statement ({@link SlaTimelines}), not one query per incident.
+     * timelines come from one statement ({@link SlaTimelines#of}), not one query per incident, except those {@code known}
+     * from the events since the last scan.
      */
-    private void look(List<SlaIncidents.Candidate> page, Instant now, List<NewEvent> due) {
+    private void look(List<SlaIncidents.Candidate> page, Instant now, List<NewEvent> due, Map<String, SlaTimelines.Timeline> known) {
         Map<String, SlaTimelines.Timeline> byIncident = timelines.of(page.stream()
-                .filter(i -> policies.of(i.severity()).isPresent()).map(SlaIncidents.Candidate::id).toList());
+                .filter(i -> policies.of(i.severity()).isPresent() && !isKnown(i, known)).map(SlaIncidents.Candidate::id).toList());
         List<SlaIncidents.Mark> settled = new ArrayList<>();
         for (SlaIncidents.Candidate incident : page) {
             int before = due.size();
             Instant next = SlaIncidents.FOREVER; // without clocks nothing falls due before the next event
             Optional<SlaPolicy> policy = policies.of(incident.severity());
             if (policy.isPresent()) {
-                SlaTimelines.Timeline timeline = byIncident.getOrDefault(incident.id(), SlaTimelines.Timeline.EMPTY);
+                SlaTimelines.Timeline timeline = isKnown(incident, known) ? known.get(incident.id())
+                        : byIncident.getOrDefault(incident.id(), new SlaTimelines.Timeline());
                 for (SlaClock c : SlaCalculator.clocks(policy.get(), timeline.clockEvents(), now)) {
                     if (c.warningReached()) {
                         addIfNew(due, timeline.recordedNotes(), incident, c, WARNING);
@@ -145,6 +153,15 @@ public final class SlaTracker {
             }
         }
         incidents.settleAll(settled, now);
+    }
+
+    /**
+     * Whether the scan read the incident's whole timeline with the events since the last scan, up to the event the
+     * incident's row was read at (an event committed in between is not in it: then the timeline is read again).
+     */
+    private static boolean isKnown(SlaIncidents.Candidate incident, Map<String, SlaTimelines.Timeline> known) {
+        SlaTimelines.Timeline timeline = known.get(incident.id());
+        return timeline != null && timeline.lastSeq() == incident.lastSeq();
     }
 
     /** When a running clock's next note falls due (its warning, then its breach); {@code null} when none can. */

@@ -78,11 +78,11 @@ abstract class SlaTrackerPageContract {
                 .data(GatewayJson.create().createObjectNode().put("to", "acknowledged")).build();
     }
 
-    @Test
-    void aPageOfIncidentsOfSeveralSeveritiesAndStatesGivesTheNotesAndMarksOfTheWholeTimelines() throws Exception {
+    /** An incident of each severity in each state, ids starting with {@code prefix}. */
+    private static List<NewEvent> page(String prefix) {
         List<NewEvent> events = new ArrayList<>();
         for (Severity severity : Severity.values()) {
-            String p = "PAGE-" + severity.wireName() + "-";
+            String p = prefix + severity.wireName() + "-";
             events.add(declare(p + "declared", severity, T0));
             events.add(declare(p + "acked", severity, T0));
             events.add(event(p + "acked", EventType.ACK, T0.plus(Duration.ofMinutes(4))));
@@ -102,7 +102,12 @@ abstract class SlaTrackerPageContract {
                     .ceSource(SlaTracker.CE_SOURCE).ceId(SlaTracker.noteId(p + "lookalike", SlaTarget.ACKNOWLEDGE, SlaTracker.BREACH))
                     .eventTime(T0.plus(Duration.ofMinutes(1))).build());
         }
-        db.store.appendAll(events);
+        return events;
+    }
+
+    @Test
+    void aPageOfIncidentsOfSeveralSeveritiesAndStatesGivesTheNotesAndMarksOfTheWholeTimelines() throws Exception {
+        db.store.appendAll(page("PAGE-"));
 
         // A first scan after these events records what is due then; later events change some clocks.
         clock.set(T0.plus(Duration.ofMinutes(55)));
@@ -110,6 +115,10 @@ abstract class SlaTrackerPageContract {
         db.store.appendAll(following.dueNotes().stream().filter(n -> n.incidentId().startsWith("PAGE-")).toList());
         db.store.appendAll(List.of(event("PAGE-sev1-declared", EventType.ACK, T0.plus(Duration.ofMinutes(60))),
                 event("PAGE-sev2-declared", EventType.MITIGATE, T0.plus(Duration.ofMinutes(70)))));
+        db.store.appendAll(page("LATE-")); // new since the first scan: their whole timelines are among the events since
+        String recorded = SlaTracker.noteId("LATE-sev1-declared", SlaTarget.ACKNOWLEDGE, SlaTracker.WARNING); // as if by another tracker
+        db.store.append(NewEvent.builder(EventType.NOTE, "sla").incident("LATE-sev1-declared").content("SLA at risk")
+                .principal(SlaTracker.PRINCIPAL).ceSource(SlaTracker.CE_SOURCE).ceId(recorded).eventTime(T0.plus(Duration.ofMinutes(8))).build());
 
         clock.set(T0.plus(Duration.ofMinutes(390)));
         List<String> ids = pageIds();
@@ -117,12 +126,13 @@ abstract class SlaTrackerPageContract {
         assertThat(expected.values().stream().mapToInt(List::size).sum()).isGreaterThan(5); // the page has notes due
         List<NewEvent> due = following.dueNotes(); // after its first scan: the incidents with events since
         assertThat(noteIds(due, ids)).isEqualTo(expected);
+        assertThat(expected.get("LATE-sev1-declared")).isNotEmpty().doesNotContain(recorded);
         assertMarks(ids, expected);
         assertThat(noteIds(tracker().dueNotes(), ids)).isEqualTo(expected); // a new tracker's first scan: the same
         assertMarks(ids, expected);
 
         db.store.appendAll(due);
-        assertThat(tracker().dueNotes()).noneMatch(n -> n.incidentId().startsWith("PAGE-"));
+        assertThat(tracker().dueNotes()).noneMatch(n -> ids.contains(n.incidentId()));
         Map<String, List<String>> none = expectedNotes(ids);
         assertThat(none.values()).allMatch(List::isEmpty);
         assertMarks(ids, none);
@@ -144,9 +154,11 @@ abstract class SlaTrackerPageContract {
 
     private static List<String> pageIds() {
         List<String> ids = new ArrayList<>();
-        for (Severity severity : Severity.values()) {
-            for (String kind : List.of("declared", "acked", "resolved", "closed", "reopened", "lookalike")) {
-                ids.add("PAGE-" + severity.wireName() + "-" + kind);
+        for (String prefix : List.of("PAGE-", "LATE-")) {
+            for (Severity severity : Severity.values()) {
+                for (String kind : List.of("declared", "acked", "resolved", "closed", "reopened", "lookalike")) {
+                    ids.add(prefix + severity.wireName() + "-" + kind);
+                }
             }
         }
         return ids;
