@@ -73,6 +73,8 @@ final class SlaTimelines {
 
     /** Events since the last scan that {@link #since} keeps as timelines; above, the scan reads timelines by page. */
     static final int SINCE_KEPT = 100_000;
+    /** Rows of {@link #since} per round trip: a burst of events since the last scan is not held by the driver at once. */
+    private static final int FETCH = 2_000;
     private static final String COLUMNS = "incident_id, seq, type, event_time, CASE WHEN type = ? THEN data END, "
             + "CASE WHEN type = ? AND principal = ? THEN ce_id END";
 
@@ -127,19 +129,26 @@ final class SlaTimelines {
         Set<String> incidents = new HashSet<>();
         Map<String, Timeline> complete = new HashMap<>();
         int kept = 0;
-        try (Connection c = store.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM timeline_events WHERE id > ? ORDER BY id")) {
-            ps.setString(bindColumns(ps), afterEventId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String id = rs.getString(1);
-                    boolean first = incidents.add(id);
-                    if (kept++ >= SINCE_KEPT) {
-                        complete.clear(); // a burst: the scan reads timelines by page, as for other incidents
-                    } else if (first ? rs.getLong(2) == 1 : complete.containsKey(id)) {
-                        add(rs, complete.computeIfAbsent(id, k -> new Timeline()));
+        try (Connection c = store.dataSource().getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false); // PostgreSQL streams a result with a fetch size only inside a transaction
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM timeline_events WHERE id > ? ORDER BY id")) {
+                ps.setFetchSize(FETCH);
+                ps.setString(bindColumns(ps), afterEventId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String id = rs.getString(1);
+                        boolean first = incidents.add(id);
+                        if (kept++ >= SINCE_KEPT) {
+                            complete.clear(); // a burst: the scan reads timelines by page, as for other incidents
+                        } else if (first ? rs.getLong(2) == 1 : complete.containsKey(id)) {
+                            add(rs, complete.computeIfAbsent(id, k -> new Timeline()));
+                        }
                     }
                 }
+            } finally {
+                c.rollback(); // read only
+                c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
             throw new StoreUnavailableException("the store could not list changed incidents for the SLA tracker", e);
