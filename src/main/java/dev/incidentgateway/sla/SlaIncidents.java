@@ -15,9 +15,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.HashSet;
 
 /**
  * The store reads and writes of the SLA tracker: bounded pages of the incidents it has not settled, one incident's
@@ -47,7 +47,7 @@ public final class SlaIncidents {
      * without a settled row at its current {@code last_seq}, every open one whose recheck moment has come or whose moment
      * was computed with other policies than {@code policy}; resolved or closed ones stay settled until their next event.
      * The anti-join runs in the store, so settled incidents cost no timeline read (but the page walk reads every
-     * incident row: the tracker does it once, then follows {@link #changedSince}).
+     * incident row: the tracker does it once, then follows {@link SlaTimelines#since} and {@link #recheckDue}).
      */
     List<Candidate> unsettled(String afterId, Instant now, String policy) {
         return incidents("i.id > ? ORDER BY i.id LIMIT " + PAGE, List.of(afterId), now, policy);
