@@ -391,8 +391,9 @@ public class ScaleBenchmark {
         queries.put("SLA tracker page (SlaIncidents.unsettled)", "SELECT i.id, i.severity, i.status, i.last_seq FROM incidents i WHERE i.id > '' "
                 + "AND NOT EXISTS (SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id AND s.last_seq = i.last_seq AND (s.recheck_at IS NULL "
                 + "OR (s.recheck_at > " + now + " AND s.policy = 'p'))) ORDER BY i.id LIMIT 500");
-        queries.put("SLA tracker after its first scan: incidents with events since its last scan (SlaIncidents.changedSince)",
-                "SELECT DISTINCT incident_id FROM timeline_events WHERE id > '" + eventId + "'");
+        queries.put("SLA tracker after its first scan: events since its last scan, with the clock columns (SlaTimelines.since)",
+                "SELECT incident_id, seq, type, event_time, CASE WHEN type = 'state_change' THEN data END, CASE WHEN type = 'note' "
+                + "AND principal = 'system:sla' THEN ce_id END FROM timeline_events WHERE id > '" + eventId + "' ORDER BY id");
         queries.put("SLA tracker after its first scan: incidents whose recheck moment came", "SELECT incident_id FROM sla_settled WHERE recheck_at <= " + now);
         queries.put("outbox gauge (OutboxStore.count)", "SELECT COUNT(*) FROM outbox WHERE connector = '" + CONNECTOR + "' AND status = 'pending'");
         queries.put("stats (GET /api/v1/stats; counts kept by the writer, V13_4)",

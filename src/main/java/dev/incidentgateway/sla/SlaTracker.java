@@ -18,7 +18,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -40,6 +43,7 @@ public final class SlaTracker {
     private static final Logger LOG = LoggerFactory.getLogger(SlaTracker.class);
 
     private final SlaIncidents incidents;
+    private final SlaTimelines timelines;
     private final SlaPolicies policies;
     private final Clock clock;
     private final MeterRegistry meters;
@@ -56,6 +60,7 @@ public final class SlaTracker {
 
     public SlaTracker(TimelineStore store, SlaPolicies policies, Clock clock, MeterRegistry meters) {
         this.incidents = new SlaIncidents(store);
+        this.timelines = new SlaTimelines(store);
         this.policies = policies;
         this.clock = clock;
         this.meters = meters;
@@ -64,10 +69,8 @@ public final class SlaTracker {
 
     /** The clocks of one incident now (empty when its severity has no policy). */
     public List<SlaClock> clocks(Incident incident) {
-        return clocks(incident, incidents.timeline(incident.id()), clock.instant());
-    }
-
-    private List<SlaClock> clocks(Incident incident, List<TimelineEvent> timeline, Instant now) {
+        List<TimelineEvent> timeline = incidents.timeline(incident.id());
+        Instant now = clock.instant();
         return policies.of(incident.severity()).map(p -> SlaCalculator.clocks(p, timeline, now)).orElse(List.of());
     }
 
@@ -85,22 +88,27 @@ public final class SlaTracker {
         String newest = incidents.newestEventId(); // before the scan: what commits meanwhile is above it, seen next time
         List<NewEvent> due = new ArrayList<>();
         Set<String> candidates = null;
+        Map<String, SlaTimelines.Timeline> known = Map.of();
         if (watermark != null) {
-            candidates = incidents.changedSince(watermark, now);
+            SlaTimelines.Since since = timelines.since(watermark);
+            candidates = new TreeSet<>(since.incidents());
+            candidates.addAll(incidents.recheckDue(now));
             candidates.addAll(again);
+            known = since.complete();
         }
         if (candidates == null || candidates.size() > FULL_SCAN_ABOVE) {
             String after = "";
-            List<Incident> page;
+            List<SlaIncidents.Candidate> page;
             do {
                 page = incidents.unsettled(after, now, policyFingerprint);
-                look(page, now, due);
+                look(page, now, due, Map.of());
                 after = page.isEmpty() ? after : page.get(page.size() - 1).id();
             } while (page.size() == SlaIncidents.PAGE);
         } else {
             List<String> ids = new ArrayList<>(candidates);
             for (int i = 0; i < ids.size(); i += SlaIncidents.PAGE) {
-                look(incidents.unsettledAmong(ids.subList(i, Math.min(ids.size(), i + SlaIncidents.PAGE)), now, policyFingerprint), now, due);
+                look(incidents.unsettledAmong(ids.subList(i, Math.min(ids.size(), i + SlaIncidents.PAGE)), now, policyFingerprint),
+                        now, due, known);
             }
         }
         watermark = newest;
@@ -108,37 +116,52 @@ public final class SlaTracker {
         return due;
     }
 
-    /** Computes the clocks of a page of incidents, adds the notes due to {@code due} and settles the others. */
-    private void look(List<Incident> page, Instant now, List<NewEvent> due) {
+    /**
+     * Computes the clocks of a page of incidents, adds the notes due to {@code due} and settles the others. The page's
+     * timelines come from one statement ({@link SlaTimelines#of}), not one query per incident, except those {@code known}
+     * from the events since the last scan.
+     */
+    private void look(List<SlaIncidents.Candidate> page, Instant now, List<NewEvent> due, Map<String, SlaTimelines.Timeline> known) {
+        Map<String, SlaTimelines.Timeline> byIncident = timelines.of(page.stream()
+                .filter(i -> policies.of(i.severity()).isPresent() && !isKnown(i, known)).map(SlaIncidents.Candidate::id).toList());
         List<SlaIncidents.Mark> settled = new ArrayList<>();
-        for (Incident incident : page) {
+        for (SlaIncidents.Candidate incident : page) {
             int before = due.size();
             Instant next = SlaIncidents.FOREVER; // without clocks nothing falls due before the next event
-            if (policies.of(incident.severity()).isPresent()) {
-                List<TimelineEvent> timeline = incidents.timeline(incident.id());
-                Set<String> recorded = timeline.stream().filter(e -> PRINCIPAL.equals(e.principal()) && e.type() == EventType.NOTE)
-                        .map(TimelineEvent::ceId).collect(Collectors.toSet());
-                for (SlaClock c : clocks(incident, timeline, now)) {
+            Optional<SlaPolicy> policy = policies.of(incident.severity());
+            if (policy.isPresent()) {
+                SlaTimelines.Timeline timeline = isKnown(incident, known) ? known.get(incident.id())
+                        : byIncident.getOrDefault(incident.id(), new SlaTimelines.Timeline());
+                for (SlaClock c : SlaCalculator.clocks(policy.get(), timeline.clockEvents(), now)) {
                     if (c.warningReached()) {
-                        addIfNew(due, recorded, incident, c, WARNING);
+                        addIfNew(due, timeline.recordedNotes(), incident, c, WARNING);
                     }
                     if (c.breached()) {
-                        addIfNew(due, recorded, incident, c, BREACH);
+                        addIfNew(due, timeline.recordedNotes(), incident, c, BREACH);
                     }
                     next = earlier(next, nextMoment(c));
                 }
             }
             if (due.size() == before && stopped(incident.status())) {
                 // Every clock has stopped and its notes are stored: nothing can fall due until another event.
-                settled.add(new SlaIncidents.Mark(incident.id(), incident.lastSeq(), null, null));
+                settled.add(new SlaIncidents.Mark(incident.id(), incident.lastSeq(), null, null, incident.marked()));
             } else if (due.size() == before) {
                 // Open, every note due so far stored: the next one cannot fall due before `next` unless an event
                 // changes the clocks (which moves last_seq), so the scans skip it until then (issue 13: at 100k open
                 // incidents, reading each one's timeline on every scan was more than a core's worth of work).
-                settled.add(new SlaIncidents.Mark(incident.id(), incident.lastSeq(), next, policyFingerprint));
+                settled.add(new SlaIncidents.Mark(incident.id(), incident.lastSeq(), next, policyFingerprint, incident.marked()));
             }
         }
         incidents.settleAll(settled, now);
+    }
+
+    /**
+     * Whether the scan read the incident's whole timeline with the events since the last scan, up to the event the
+     * incident's row was read at (an event committed in between is not in it: then the timeline is read again).
+     */
+    private static boolean isKnown(SlaIncidents.Candidate incident, Map<String, SlaTimelines.Timeline> known) {
+        SlaTimelines.Timeline timeline = known.get(incident.id());
+        return timeline != null && timeline.lastSeq() == incident.lastSeq();
     }
 
     /** When a running clock's next note falls due (its warning, then its breach); {@code null} when none can. */
@@ -163,7 +186,7 @@ public final class SlaTracker {
         return "sla:" + incidentId + ":" + target.wireName() + ":" + kind;
     }
 
-    private static void addIfNew(List<NewEvent> due, Set<String> recorded, Incident incident, SlaClock c, String kind) {
+    private static void addIfNew(List<NewEvent> due, Set<String> recorded, SlaIncidents.Candidate incident, SlaClock c, String kind) {
         String id = noteId(incident.id(), c.target(), kind);
         if (recorded.contains(id)) {
             return;

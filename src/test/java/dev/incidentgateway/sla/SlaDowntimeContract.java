@@ -3,7 +3,6 @@ package dev.incidentgateway.sla;
 import dev.incidentgateway.GatewayJson;
 import dev.incidentgateway.testsupport.TestStore;
 import dev.incidentgateway.timeline.EventType;
-import dev.incidentgateway.timeline.Incident;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.Severity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -189,7 +188,7 @@ abstract class SlaDowntimeContract {
 
     private static List<String> unsettledAt(SlaIncidents incidents, Instant now, String policy) {
         List<String> out = new ArrayList<>();
-        List<Incident> page;
+        List<SlaIncidents.Candidate> page;
         String after = "";
         do {
             page = incidents.unsettled(after, now, policy);
@@ -205,7 +204,7 @@ abstract class SlaDowntimeContract {
 
     private static List<String> allUnsettled(SlaIncidents incidents) {
         List<String> out = new ArrayList<>();
-        List<Incident> page;
+        List<SlaIncidents.Candidate> page;
         String after = "";
         do {
             page = incidents.unsettled(after);
