@@ -92,6 +92,11 @@ public final class OutboxRelay implements AutoCloseable {
     /** Held while rows are claimed and handed to workers, so {@link #stopClaiming} returns only once no claim is half-done. */
     private final Object claimLock = new Object();
     private volatile boolean claiming = true;
+    /**
+     * Whether more rows were due than the last claim could take (it filled every free slot, or a refill found a head):
+     * only then does an outcome claim a new head for its slot. A quiet relay skips that query, which would find nothing.
+     */
+    private volatile boolean backlog;
     /** Set at shutdown after the wait ran out: outcomes still to come are not recorded (the store is closing). */
     private volatile boolean abandoned;
 
@@ -143,6 +148,7 @@ public final class OutboxRelay implements AutoCloseable {
                 slots.release();
             }
         }
+        backlog = claimed.size() == free;
         return claimed.size();
     }
 
@@ -275,7 +281,11 @@ public final class OutboxRelay implements AutoCloseable {
             }
             // After CHAIN_LIMIT rows of one incident the slot is handed back: the driving thread's claim chooses again.
             boolean more = chain && claiming && !abandoned;
-            return recorder.record(item, result, more, more);
+            OutboxItem next = recorder.record(item, result, more, more && backlog);
+            if (more && backlog && (next == null || !next.incidentId().equals(item.incidentId()))) {
+                backlog = next != null; // a refill found no due head: the backlog is gone
+            }
+            return next;
         } catch (SQLException e) {
             // The row keeps its lease and is due again when it runs out: nothing is lost.
             LOG.warn("Could not record the outcome of outbox row {} for {}: {}", item.id(), sink.connector(), Redact.text(e.getMessage()));
