@@ -97,61 +97,86 @@ final class OutboxClaims {
      */
     List<OutboxItem> claimDue(String connector, int limit, Instant now, Instant leaseUntil) throws SQLException {
         List<OutboxItem> claimed = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement due = c.prepareStatement(DUE);
-             PreparedStatement claim = c.prepareStatement(CLAIM); PreparedStatement park = c.prepareStatement(PARK)) {
+        try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false); // one commit per round, not one per row (on PostgreSQL each commit waits for the WAL flush)
             for (int round = 0; round < ROUNDS && claimed.size() < limit; round++) {
-                int wanted = limit - claimed.size() + SLACK;
-                due.setString(1, connector);
-                due.setObject(2, utc(now));
-                due.setInt(3, wanted);
-                List<Candidate> candidates = read(due);
-                List<OutboxItem> taken = new ArrayList<>();
-                int parked;
+                Round r;
                 try {
-                    List<Candidate> chosen = new ArrayList<>();
-                    int heads = 0;
-                    for (Candidate cand : candidates) {
-                        if (cand.heldBack() || heads++ < limit - claimed.size()) {
-                            chosen.add(cand); // more heads than wanted are left for the next claim
-                        }
-                    }
-                    Set<Long> locked = lock(c, chosen);
-                    chosen.sort(Comparator.comparingLong(cand -> cand.item().id()));
-                    List<OutboxItem> tried = new ArrayList<>();
-                    for (Candidate cand : chosen) { // one round trip for all the parks and one for all the claims
-                        if (!locked.contains(cand.item().id())) {
-                            continue; // being recorded or claimed elsewhere right now: left for the next claim
-                        }
-                        if (cand.heldBack()) {
-                            if (locked.contains(cand.blocker())) {
-                                batch(park, utc(leaseUntil), cand.item().id(), utc(cand.nextAttemptAt()), cand.blocker());
-                            }
-                        } else {
-                            tried.add(withToken(cand.item(), ThreadLocalRandom.current().nextLong()));
-                            batch(claim, utc(leaseUntil), tried.get(tried.size() - 1).claimToken(), cand.item().id(),
-                                    utc(cand.nextAttemptAt()));
-                        }
-                    }
-                    parked = changed(park.executeBatch()).length;
-                    int[] won = tried.isEmpty() ? new int[0] : claim.executeBatch();
-                    for (int i = 0; i < tried.size(); i++) {
-                        if (won[i] == 1) {
-                            taken.add(tried.get(i)); // else another instance claimed it first
-                        }
-                    }
+                    r = round(c, connector, limit - claimed.size(), now, leaseUntil);
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
                     throw e;
                 }
-                claimed.addAll(taken);
-                if (candidates.size() < wanted || parked == 0) {
-                    break; // no more due rows, or none moved out of the way: the next query would read the same rows
+                claimed.addAll(r.taken());
+                if (!r.mayFindMore()) {
+                    break;
                 }
             }
         }
         return claimed;
+    }
+
+    /**
+     * One round of {@link #claimDue} inside the caller's transaction {@code c} (committed by the caller): the transaction
+     * that records delivered outcomes uses it to give a slot whose incident has nothing more a new head at once, in the
+     * same commit, instead of handing the slot back to the relay's driving thread for a claim (and a commit) of its own.
+     */
+    List<OutboxItem> claimIn(Connection c, String connector, int limit, Instant now, Instant leaseUntil) throws SQLException {
+        return round(c, connector, limit, now, leaseUntil).taken();
+    }
+
+    /**
+     * @param taken       the rows this round claimed
+     * @param mayFindMore whether another query could find heads this one did not (it read all it asked for and parked
+     *                    some held-back rows out of the way)
+     */
+    private record Round(List<OutboxItem> taken, boolean mayFindMore) {
+    }
+
+    private static Round round(Connection c, String connector, int limit, Instant now, Instant leaseUntil) throws SQLException {
+        try (PreparedStatement due = c.prepareStatement(DUE); PreparedStatement claim = c.prepareStatement(CLAIM);
+             PreparedStatement park = c.prepareStatement(PARK)) {
+            int wanted = limit + SLACK;
+            due.setString(1, connector);
+            due.setObject(2, utc(now));
+            due.setInt(3, wanted);
+            List<Candidate> candidates = read(due);
+            List<Candidate> chosen = new ArrayList<>();
+            int heads = 0;
+            for (Candidate cand : candidates) {
+                if (cand.heldBack() || heads++ < limit) {
+                    chosen.add(cand); // more heads than wanted are left for the next claim
+                }
+            }
+            Set<Long> locked = lock(c, chosen);
+            chosen.sort(Comparator.comparingLong(cand -> cand.item().id()));
+            List<OutboxItem> tried = new ArrayList<>();
+            for (Candidate cand : chosen) { // one round trip for all the parks and one for all the claims
+                if (!locked.contains(cand.item().id())) {
+                    continue; // being recorded or claimed elsewhere right now: left for the next claim
+                }
+                if (cand.heldBack()) {
+                    if (locked.contains(cand.blocker())) {
+                        batch(park, utc(leaseUntil), cand.item().id(), utc(cand.nextAttemptAt()), cand.blocker());
+                    }
+                } else {
+                    tried.add(withToken(cand.item(), ThreadLocalRandom.current().nextLong()));
+                    batch(claim, utc(leaseUntil), tried.get(tried.size() - 1).claimToken(), cand.item().id(),
+                            utc(cand.nextAttemptAt()));
+                }
+            }
+            int parked = changed(park.executeBatch()).length;
+            int[] won = tried.isEmpty() ? new int[0] : claim.executeBatch();
+            List<OutboxItem> taken = new ArrayList<>();
+            for (int i = 0; i < tried.size(); i++) {
+                if (won[i] == 1) {
+                    taken.add(tried.get(i)); // else another instance claimed it first
+                }
+            }
+            // no more due rows, or none moved out of the way: the next query would read the same rows
+            return new Round(taken, candidates.size() >= wanted && parked > 0);
+        }
     }
 
     /**

@@ -28,10 +28,11 @@ import java.util.function.BooleanSupplier;
  *
  * <p>There is no pass to wait for: each delivery holds one slot, and when its outcome is recorded the same
  * transaction claims the incident's next row ({@link OutboxStore#delivered(OutboxItem, ExternalRef, Instant, Instant)}),
- * which the slot delivers at once; a slot whose incident has nothing more (or that delivered {@link #CHAIN_LIMIT} rows
- * of one incident in a row, so other incidents get their turn) is handed back and the driving thread claims new heads
- * for it. That thread is woken by a freed slot, by a commit of this process with rows for the connector
- * ({@link #wake}), and otherwise looks every poll interval (rows committed by other instances, retries coming due).
+ * which the slot delivers at once; a slot whose incident has nothing more gets a due head of another incident claimed
+ * in that same transaction or, when none is due, is handed back; so is a slot that delivered {@link #CHAIN_LIMIT} rows of
+ * one incident in a row (other incidents get their turn). The driving thread claims new heads for free slots. That thread
+ * is woken by a freed slot, by a commit of this process with rows for the connector ({@link #wake}), and otherwise
+ * looks every poll interval (rows committed by other instances, retries coming due).
  *
  * <p>Each delivery has an overall deadline shorter than its lease ({@link DeliveryCall}): a call that hangs is abandoned
  * at the deadline (recorded as a retry, its slot freed) and never holds back the other incidents. Outcomes are recorded
@@ -91,6 +92,11 @@ public final class OutboxRelay implements AutoCloseable {
     /** Held while rows are claimed and handed to workers, so {@link #stopClaiming} returns only once no claim is half-done. */
     private final Object claimLock = new Object();
     private volatile boolean claiming = true;
+    /**
+     * Whether more rows were due than the last claim could take (it filled every free slot, or a refill found a head):
+     * only then does an outcome claim a new head for its slot. A quiet relay skips that query, which would find nothing.
+     */
+    private volatile boolean backlog;
     /** Set at shutdown after the wait ran out: outcomes still to come are not recorded (the store is closing). */
     private volatile boolean abandoned;
 
@@ -142,6 +148,7 @@ public final class OutboxRelay implements AutoCloseable {
                 slots.release();
             }
         }
+        backlog = claimed.size() == free;
         return claimed.size();
     }
 
@@ -239,12 +246,19 @@ public final class OutboxRelay implements AutoCloseable {
         abandoned = true;
     }
 
-    /** One slot's work: {@code first}, then the rows of its incident that recording each outcome claimed. */
+    /**
+     * One slot's work: {@code first}, then the rows that recording each outcome claimed for the slot: its incident's
+     * next rows (at most {@link #CHAIN_LIMIT} in a row), and when the incident has nothing more a due head of another
+     * incident, claimed in the same transaction, so a busy relay's slots are not handed back to the driving thread for a
+     * claim and a commit of their own between incidents.
+     */
     private void deliverFrom(OutboxItem first) {
         try {
             OutboxItem item = first;
-            for (int delivered = 1; item != null; delivered++) {
-                item = deliver(item, claiming && delivered < CHAIN_LIMIT);
+            for (int inARow = 1; item != null; ) {
+                OutboxItem next = deliver(item, claiming && inARow < CHAIN_LIMIT);
+                inARow = next != null && next.incidentId().equals(item.incidentId()) ? inARow + 1 : 1;
+                item = next;
             }
         } finally {
             slots.release();
@@ -253,7 +267,10 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    /** Delivers one row and records its outcome; the incident's next row when it claimed it ({@code chain}), else null. */
+    /**
+     * Delivers one row and records its outcome; the row claimed for the slot meanwhile (the incident's next row when
+     * {@code chain}, else a new head), or null.
+     */
     private OutboxItem deliver(OutboxItem item, boolean chain) {
         try {
             DeliveryResult result = call.attemptWithin(item);
@@ -262,7 +279,13 @@ public final class OutboxRelay implements AutoCloseable {
                         + "delivered again after its lease", item.id(), sink.connector());
                 return null;
             }
-            return recorder.record(item, result, chain && claiming && !abandoned);
+            // After CHAIN_LIMIT rows of one incident the slot is handed back: the driving thread's claim chooses again.
+            boolean more = chain && claiming && !abandoned;
+            OutboxItem next = recorder.record(item, result, more, more && backlog);
+            if (more && backlog && (next == null || !next.incidentId().equals(item.incidentId()))) {
+                backlog = next != null; // a refill found no due head: the backlog is gone
+            }
+            return next;
         } catch (SQLException e) {
             // The row keeps its lease and is due again when it runs out: nothing is lost.
             LOG.warn("Could not record the outcome of outbox row {} for {}: {}", item.id(), sink.connector(), Redact.text(e.getMessage()));

@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,7 +31,10 @@ public final class OutboxStore {
         this.claims = new OutboxClaims(dataSource);
     }
 
-    /** What recording a delivery did: whether the claim still held, and the incident's next row if it claimed it. */
+    /**
+     * What recording a delivery did: whether the claim still held, and the row it claimed for the slot: the incident's
+     * next row, or a new head ({@link Delivered#refillUntil()}), or null.
+     */
     public record Recorded(boolean recorded, OutboxItem next) {
     }
 
@@ -61,8 +66,16 @@ public final class OutboxStore {
         return deliveredAll(List.of(new Delivered(item, created, now, leaseUntil))).get(0);
     }
 
-    /** One delivery to record: the row, the ticket/thread it created (or null), when, and the next row's lease (or null). */
-    public record Delivered(OutboxItem item, ExternalRef created, Instant now, Instant leaseUntil) {
+    /**
+     * One delivery to record: the row, the ticket/thread it created (or null), when, and the next row's lease (or null).
+     * When {@code refillUntil} is given and no next row of the incident is claimed for the slot, a due head of another
+     * incident is claimed for it instead (until then), in the same transaction: the slot goes on with that one rather
+     * than being handed back for a claim with a commit of its own.
+     */
+    public record Delivered(OutboxItem item, ExternalRef created, Instant now, Instant leaseUntil, Instant refillUntil) {
+        public Delivered(OutboxItem item, ExternalRef created, Instant now, Instant leaseUntil) {
+            this(item, created, now, leaseUntil, null);
+        }
     }
 
     /**
@@ -92,11 +105,29 @@ public final class OutboxStore {
                     }
                     out.add(new Recorded(changed, next));
                 }
+                refill(c, deliveries, out);
                 c.commit();
                 return out;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
+            }
+        }
+    }
+
+    /** Claims a new head for every recorded delivery that asked for one ({@code refillUntil}) and got no next row. */
+    private void refill(Connection c, List<Delivered> deliveries, List<Recorded> out) throws SQLException {
+        Map<String, List<Integer>> wanting = new LinkedHashMap<>();
+        for (int i = 0; i < deliveries.size(); i++) {
+            if (deliveries.get(i).refillUntil() != null && out.get(i).recorded() && out.get(i).next() == null) {
+                wanting.computeIfAbsent(deliveries.get(i).item().connector(), k -> new ArrayList<>()).add(i);
+            }
+        }
+        for (Map.Entry<String, List<Integer>> e : wanting.entrySet()) {
+            Delivered first = deliveries.get(e.getValue().get(0));
+            List<OutboxItem> heads = claims.claimIn(c, e.getKey(), e.getValue().size(), first.now(), first.refillUntil());
+            for (int k = 0; k < heads.size(); k++) {
+                out.set(e.getValue().get(k), new Recorded(true, heads.get(k)));
             }
         }
     }

@@ -48,16 +48,19 @@ final class OutcomeRecorder {
     /**
      * Records {@code result} for {@code item}. When it was delivered and {@code chain} is true, also claims the
      * incident's next row if it is now the head, and returns it (the caller delivers it in the same slot); when
-     * {@code chain} is false that row is made due instead. Returns {@code null} when there is nothing to chain.
+     * {@code chain} is false that row is made due instead. When {@code refill} is true and no next row of the incident
+     * was claimed, a due head of another incident is claimed and returned instead (same transaction). Returns
+     * {@code null} when there is nothing more for the slot.
      */
-    OutboxItem record(OutboxItem item, DeliveryResult result, boolean chain) throws SQLException {
+    OutboxItem record(OutboxItem item, DeliveryResult result, boolean chain, boolean refill) throws SQLException {
         Instant now = clock.instant();
         int attempt = item.attempts() + 1;
         boolean recorded;
         OutboxItem next = null;
         if (result instanceof DeliveryResult.Delivered d) {
+            Instant leaseUntil = now.plus(settings.lease());
             OutboxStore.Recorded r = delivered.record(new OutboxStore.Delivered(item, d.created(), now,
-                    chain ? now.plus(settings.lease()) : null));
+                    chain ? leaseUntil : null, refill ? leaseUntil : null));
             recorded = r.recorded();
             next = r.next();
             if (recorded) {

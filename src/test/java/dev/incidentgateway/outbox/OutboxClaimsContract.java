@@ -103,7 +103,7 @@ abstract class OutboxClaimsContract {
         declare("P-1");
         append("P-1", EventType.ACK);
         append("P-1", EventType.NOTE);
-        Instant now = now();
+        Instant now = now().plusSeconds(1); // truncated to ms, now() alone can precede the note's created_at (not yet due)
         Instant lease = now.plus(LEASE);
         List<OutboxItem> head = outbox.claimDue("scripted", 5, now, lease);
         assertThat(head).extracting(OutboxItem::eventSeq).containsExactly(rows("P-1").get(0).eventSeq());
@@ -252,5 +252,48 @@ abstract class OutboxClaimsContract {
         assertThat(rows("B-3")).as("a claim that no longer holds records nothing").extracting(OutboxRow::status)
                 .containsExactly("pending");
         assertThat(rows("B-2")).extracting(OutboxRow::status).containsExactly("delivered");
+    }
+
+    @Test
+    void aSlotWhoseIncidentHasNothingMoreGetsANewHeadClaimedWithItsOutcome() throws Exception {
+        declare("R-1");
+        declare("R-2");
+        append("R-2", EventType.ACK);
+        declare("R-3");
+        Instant now = now().plusSeconds(1);
+        Instant lease = now.plus(LEASE);
+        OutboxItem r1 = outbox.claimDue("scripted", 1, now, lease).get(0);
+        assertThat(r1.incidentId()).isEqualTo("R-1");
+
+        List<OutboxStore.Recorded> recorded = outbox.deliveredAll(List.of(new OutboxStore.Delivered(r1, null, now, lease, lease)));
+
+        OutboxItem head = recorded.get(0).next();
+        assertThat(head).as("R-1 has nothing more: the oldest due head of another incident, claimed in the same commit")
+                .isNotNull();
+        assertThat(head.incidentId()).isEqualTo("R-2");
+        assertThat(outbox.inFlight(head.id(), now)).isTrue();
+        assertThat(rows("R-2").get(1).nextAttemptAt()).as("R-2's ack, held back by it, parked on the way").isEqualTo(lease);
+        assertThat(outbox.claimDue("scripted", 5, now, lease)).as("what is left for the relay's own claim")
+                .extracting(OutboxItem::incidentId).containsExactly("R-3");
+
+        OutboxStore.Recorded next = outbox.delivered(head, null, now, lease);
+        assertThat(next.next()).as("without refillUntil only the incident's next row is claimed").isNotNull();
+        assertThat(next.next().incidentId()).isEqualTo("R-2");
+        assertThat(outbox.delivered(next.next(), null, now, lease).next()).as("and nothing else").isNull();
+    }
+
+    @Test
+    void oneClaimKeepsItsSlotBusyAcrossIncidentsWhileHeadsAreDue() throws Exception {
+        relay(1);
+        declare("S-1");
+        append("S-1", EventType.ACK);
+        declare("S-2");
+        declare("S-3");
+        assertThat(relay.pass()).as("the driving thread's claim").isEqualTo(1);
+        relay.awaitIdle();
+        assertThat(sink.delivered.get("S-1")).containsExactly("declare", "ack");
+        assertThat(sink.delivered.get("S-2")).as("claimed by S-1's last outcome, not by another pass").containsExactly("declare");
+        assertThat(sink.delivered.get("S-3")).containsExactly("declare");
+        assertThat(sink.overlapSeen).isFalse();
     }
 }

@@ -1,5 +1,6 @@
 package dev.incidentgateway.connectors.http;
 
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
@@ -19,7 +20,11 @@ public final class SinkHttpClient {
             + "&connectTimeout=5000&connectionRequestTimeout=5000&responseTimeout=30000";
 
     private final java.util.function.Supplier<ProducerTemplate> templates;
-    private volatile ProducerTemplate template;
+    /** The template and the endpoint it sends to, resolved once: by URI string, every call parsed and normalized it. */
+    private volatile Target target;
+
+    private record Target(ProducerTemplate template, Endpoint endpoint) {
+    }
 
     public SinkHttpClient(ProducerTemplate template) {
         this.templates = () -> template;
@@ -30,26 +35,27 @@ public final class SinkHttpClient {
         this.templates = templates;
     }
 
-    private ProducerTemplate template() {
-        ProducerTemplate t = template;
+    private Target target() {
+        Target t = target;
         if (t == null) {
             synchronized (this) {
-                if (template == null) {
+                if (target == null) {
                     ProducerTemplate created = templates.get();
                     // Apache HttpClient would otherwise retry 429/503 itself, sleeping out Retry-After on a relay
                     // thread: retries are the outbox's job, with their state in the row.
                     created.getCamelContext().getComponent("http", org.apache.camel.component.http.HttpComponent.class)
                             .setAutomaticRetriesDisabled(true);
-                    template = created;
+                    target = new Target(created, created.getCamelContext().getEndpoint(ENDPOINT));
                 }
-                t = template;
+                t = target;
             }
         }
         return t;
     }
 
     public HttpReply send(HttpCall call) {
-        Exchange result = template().request(ENDPOINT, exchange -> {
+        Target t = target();
+        Exchange result = t.template().request(t.endpoint(), exchange -> {
             Message in = exchange.getMessage();
             in.setHeader(Exchange.HTTP_URI, call.url());
             // As camel-http's own enum: given as a String, every call converted it through Camel's EnumTypeConverter
