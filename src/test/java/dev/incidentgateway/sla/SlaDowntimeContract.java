@@ -1,14 +1,11 @@
 package dev.incidentgateway.sla;
 
 import dev.incidentgateway.GatewayJson;
-import dev.incidentgateway.testsupport.TestStore;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.Severity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -28,30 +25,11 @@ import static org.awaitility.Awaitility.await;
  * due while no gateway ran is recorded on start, once, however long ago the incident was resolved; settled incidents
  * are not read again until their next event.
  */
-abstract class SlaDowntimeContract {
+abstract class SlaDowntimeContract extends SlaStoreContract {
     private static final Instant T0 = Instant.parse("2025-01-06T08:00:00Z");
     private static final SlaPolicies POLICIES = new SlaPolicies(Map.of(Severity.SEV1, new SlaPolicy(Map.of(
             SlaTarget.ACKNOWLEDGE, Duration.ofMinutes(10), SlaTarget.RESOLVE, Duration.ofHours(4)), 80, null)));
-    private static SlaTestStore db;
-
     private final SlaTrackerContract.MutableClock clock = new SlaTrackerContract.MutableClock(T0);
-
-    abstract TestStore.Kind kind();
-
-    @BeforeEach
-    void openStore() {
-        if (db == null) {
-            db = SlaTestStore.open(kind());
-        }
-    }
-
-    @AfterAll
-    static void closeStore() {
-        if (db != null) {
-            db.close();
-        }
-        db = null;
-    }
 
     private SlaTracker tracker() {
         return new SlaTracker(db.store, POLICIES, clock, new SimpleMeterRegistry());

@@ -1,7 +1,6 @@
 package dev.incidentgateway.sla;
 
 import dev.incidentgateway.GatewayJson;
-import dev.incidentgateway.testsupport.TestStore;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Incident;
 import dev.incidentgateway.timeline.IncidentStatus;
@@ -9,8 +8,6 @@ import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.Severity;
 import dev.incidentgateway.timeline.TimelineEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -33,33 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * per-incident reference: {@link SlaTracker#clocks(Incident)}, which reads each whole timeline. The page read in one
  * statement (issue 13) must give the same notes and the same settled marks, on H2 and PostgreSQL.
  */
-abstract class SlaTrackerPageContract {
+abstract class SlaTrackerPageContract extends SlaStoreContract {
     private static final Instant T0 = Instant.parse("2026-03-02T08:00:00Z");
     private static final SlaPolicies POLICIES = new SlaPolicies(Map.of(
             Severity.SEV1, new SlaPolicy(Map.of(SlaTarget.ACKNOWLEDGE, Duration.ofMinutes(10), SlaTarget.MITIGATE, Duration.ofHours(1),
                     SlaTarget.RESOLVE, Duration.ofHours(4)), 80, null),
             Severity.SEV2, new SlaPolicy(Map.of(SlaTarget.ACKNOWLEDGE, Duration.ofMinutes(30), SlaTarget.RESOLVE, Duration.ofHours(8)), 75, null),
             Severity.SEV4, new SlaPolicy(Map.of(SlaTarget.RESOLVE, Duration.ofDays(1)), 80, null))); // sev3: no SLA
-    private static SlaTestStore db;
-
     private final SlaTrackerContract.MutableClock clock = new SlaTrackerContract.MutableClock(T0);
-
-    abstract TestStore.Kind kind();
-
-    @BeforeEach
-    void openStore() {
-        if (db == null) {
-            db = SlaTestStore.open(kind());
-        }
-    }
-
-    @AfterAll
-    static void closeStore() {
-        if (db != null) {
-            db.close();
-        }
-        db = null;
-    }
 
     private SlaTracker tracker() {
         return new SlaTracker(db.store, POLICIES, clock, new SimpleMeterRegistry());
