@@ -1,9 +1,9 @@
 package dev.incidentgateway.security;
 
-import java.util.regex.Pattern;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Who may call an HTTP route, decided from the route's endpoint (its path template and HTTP method), never
