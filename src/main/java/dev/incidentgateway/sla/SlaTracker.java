@@ -144,10 +144,10 @@ public final class SlaTracker {
                     if (c.breached()) {
                         addIfNew(due, timeline.recordedNotes(), incident, c, BREACH);
                     }
-                    next = earlier(next, nextMoment(c));
+                    next = earlier(next, nextMoment(c, now));
                 }
             }
-            if (due.size() == before && stopped(incident.status())) {
+            if (due.size() == before && stopped(incident.status()) && next.equals(SlaIncidents.FOREVER)) {
                 // Every clock has stopped and its notes are stored: nothing can fall due until another event.
                 settled.add(new SlaIncidents.Mark(incident.id(), incident.lastSeq(), null, null, incident.marked()));
             } else if (due.size() == before) {
@@ -169,12 +169,18 @@ public final class SlaTracker {
         return timeline != null && timeline.lastSeq() == incident.lastSeq();
     }
 
-    /** When a running clock's next note falls due (its warning, then its breach); {@code null} when none can. */
-    private static Instant nextMoment(SlaClock c) {
-        if (c.completedAt() != null) {
-            return null; // stopped for good (until an event, which moves last_seq)
+    /**
+     * When a clock's next note falls due (its warning, then its breach); {@code null} when none can before the next
+     * event (which moves last_seq). A stopped clock normally has none, but one stopped by an event whose time is still
+     * ahead of {@code now} (the sender's clock runs ahead of ours) counts on until then, and its notes fall due if it
+     * reaches them first: settling such an incident for good missed a breach its full timeline shows later.
+     */
+    private static Instant nextMoment(SlaClock c, Instant now) {
+        Instant moment = !c.warningReached() ? c.warningAt() : !c.breached() ? c.dueAt() : null;
+        if (moment == null || c.completedAt() == null) {
+            return moment;
         }
-        return !c.warningReached() ? c.warningAt() : !c.breached() ? c.dueAt() : null;
+        return c.completedAt().isAfter(now) && !moment.isAfter(c.completedAt()) ? moment : null;
     }
 
     private static Instant earlier(Instant a, Instant b) {

@@ -177,6 +177,26 @@ abstract class SlaTrackerContract {
     }
 
     @Test
+    void aResolveTimedAheadOfOurClockStillBreachesWhenItsTimeComes() {
+        String id = declare(T0);
+        event(id, EventType.ACK, T0.plus(Duration.ofMinutes(2)), null);
+        event(id, EventType.RESOLVE, T0.plus(Duration.ofHours(5)), null); // the sender's clock runs ahead of ours
+        SlaTracker tracker = tracker(store);
+        clock.set(T0.plus(Duration.ofHours(1)));
+        assertThat(of(tracker.dueNotes(), id)).isEmpty(); // resolved, but its resolve clock still runs until 13:00
+        clock.set(T0.plus(Duration.ofHours(3).plusMinutes(30)));
+        List<NewEvent> warning = of(tracker.dueNotes(), id);
+        assertThat(warning).extracting(n -> n.data().path("kind").asText()).containsExactly(SlaTracker.WARNING);
+        appendEach(store, warning);
+        clock.set(T0.plus(Duration.ofHours(6)));
+        appendEach(store, of(tracker.dueNotes(), id));
+        assertThat(notes(id, SlaTracker.BREACH, SlaTarget.RESOLVE)).hasSize(1); // took 5 h of a 4 h goal
+        assertThat(notes(id, SlaTracker.WARNING, SlaTarget.RESOLVE)).hasSize(1);
+        assertThat(notes(id, SlaTracker.BREACH, SlaTarget.ACKNOWLEDGE)).isEmpty();
+        assertThat(of(tracker(store).dueNotes(), id)).isEmpty(); // a new instance finds nothing more
+    }
+
+    @Test
     void statesRunningAtRiskBreachedAndMet() {
         String id = declare(T0);
         clock.set(T0.plus(Duration.ofMinutes(5)));
