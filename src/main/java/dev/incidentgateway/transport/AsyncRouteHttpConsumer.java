@@ -2,6 +2,7 @@ package dev.incidentgateway.transport;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.Exchange;
@@ -49,6 +50,13 @@ final class AsyncRouteHttpConsumer extends VertxPlatformHttpConsumer {
             if (read.failed()) {
                 fail(exchange, ctx, read.cause());
                 return;
+            }
+            if (exchange.getMessage().getBody() instanceof Buffer buffer) {
+                // Camel's stream caching (on by default) turns the request's Buffer into a stream cache, and every
+                // read of it as byte[] then copies it out through an 8 KB buffered pump into a growing array (an eighth
+                // of all the gateway's allocation under webhook load, issue 13). A byte[] is not a stream: it is
+                // neither cached nor copied again, and reads as String, InputStream or Buffer just the same.
+                exchange.getMessage().setBody(buffer.getBytes());
             }
             vertx.executeBlocking(() -> {
                 createUoW(exchange);
