@@ -177,12 +177,16 @@ public class WebhookBenchmark {
 
         List<StoreResult> results = new ArrayList<>();
         boolean failed = false;
-        try {
-            results.add(runStore("h2", jar, Map.of()));
-        } catch (Exception e) {
-            failed = true;
-            System.err.println("H2 run failed: " + e);
-            e.printStackTrace();
+        if ("1".equals(System.getenv("BENCH_SKIP_H2"))) {
+            System.out.println("H2: skipped (BENCH_SKIP_H2=1)");
+        } else {
+            try {
+                results.add(runStore("h2", jar, Map.of()));
+            } catch (Exception e) {
+                failed = true;
+                System.err.println("H2 run failed: " + e);
+                e.printStackTrace();
+            }
         }
         if (pgUrl.isEmpty()) {
             System.out.println("PostgreSQL: skipped (no JDBC URL given)");
