@@ -6,6 +6,7 @@ import dev.incidentgateway.timeline.StoreUnavailableException;
 import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
 
+import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.SqlLists;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -50,16 +52,28 @@ public final class SlaIncidents {
      * incident row: the tracker does it once, then follows {@link SlaTimelines#since} and {@link #recheckDue}).
      */
     List<Candidate> unsettled(String afterId, Instant now, String policy) {
-        return incidents("i.id > ? ORDER BY i.id LIMIT " + PAGE, List.of(afterId), now, policy);
+        return incidents("", "i.id > ? ORDER BY i.id LIMIT " + PAGE, List.of(afterId), now, policy);
     }
 
-    /** Those of {@code ids} (at most {@link #PAGE}) that need a look at {@code now}, as {@link #unsettled(String, Instant, String)}. */
+    /**
+     * Those of {@code ids} (at most {@link #PAGE}) that need a look at {@code now}, as {@link #unsettled(String, Instant, String)}.
+     * On H2 the ids are a {@code VALUES} list joined to the primary key: H2 probes the index for an {@code IN} list too,
+     * but then tests every row it found against the whole list again, 512 string compares a row (a fifth of the
+     * tracker's time under webhook load, issue 13). PostgreSQL keeps the {@code IN} list (one index scan over the array).
+     */
     List<Candidate> unsettledAmong(List<String> ids, Instant now, String policy) {
         if (ids.isEmpty()) {
             return List.of();
         }
+        if (store.dialect() == SqlDialect.H2) {
+            // Padded with "" (no incident has that id), not by repeating an id: the join would return that row twice.
+            List<String> keys = new ArrayList<>(ids);
+            keys.addAll(Collections.nCopies(SqlLists.paddedSize(ids.size()) - ids.size(), ""));
+            return incidents("JOIN (VALUES " + String.join(",", Collections.nCopies(keys.size(), "(CAST(? AS VARCHAR))"))
+                    + ") AS wanted(id) ON i.id = wanted.id", "TRUE ORDER BY i.id", keys, now, policy);
+        }
         List<String> keys = SqlLists.padded(ids);
-        return incidents("i.id IN (" + SqlLists.marks(keys.size()) + ") ORDER BY i.id", keys, now, policy);
+        return incidents("", "i.id IN (" + SqlLists.marks(keys.size()) + ") ORDER BY i.id", keys, now, policy);
     }
 
     /**
@@ -69,18 +83,21 @@ public final class SlaIncidents {
     record Candidate(String id, Severity severity, IncidentStatus status, long lastSeq, boolean marked) {
     }
 
-    private List<Candidate> incidents(String where, List<String> ids, Instant now, String policy) {
+    /** {@code join} (its parameters first) and {@code where} name the incidents; {@code ids} are their parameters. */
+    private List<Candidate> incidents(String join, String where, List<String> ids, Instant now, String policy) {
         String sql = "SELECT i.id, i.severity, i.status, i.last_seq, "
-                + "(SELECT m.last_seq FROM sla_settled m WHERE m.incident_id = i.id) FROM incidents i WHERE NOT EXISTS "
+                + "(SELECT m.last_seq FROM sla_settled m WHERE m.incident_id = i.id) FROM incidents i " + join + " WHERE NOT EXISTS "
                 + "(SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id AND s.last_seq = i.last_seq "
                 + "AND (s.recheck_at IS NULL OR (s.recheck_at > ? AND s.policy = ?))) AND " + where;
         List<Candidate> out = new ArrayList<>();
         try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, OffsetDateTime.ofInstant(now.isAfter(FOREVER) ? FOREVER : now, ZoneOffset.UTC));
-            ps.setString(2, policy);
+            int first = join.isEmpty() ? 3 : 1; // the join's parameters come before the anti-join's two
             for (int i = 0; i < ids.size(); i++) {
-                ps.setString(3 + i, ids.get(i));
+                ps.setString(first + i, ids.get(i));
             }
+            int at = join.isEmpty() ? 1 : ids.size() + 1;
+            ps.setObject(at, OffsetDateTime.ofInstant(now.isAfter(FOREVER) ? FOREVER : now, ZoneOffset.UTC));
+            ps.setString(at + 1, policy);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Candidate(rs.getString(1), Severity.fromWire(rs.getString(2)).orElse(Severity.DEFAULT),

@@ -19,6 +19,7 @@ import java.util.Optional;
  */
 public final class TimelineStore implements AutoCloseable {
     private final DataSource dataSource;
+    private final SqlDialect dialect;
     private final TimelineWriter writer;
     private final MeterRegistry meters;
     private final AppendSubmission submission;
@@ -36,6 +37,7 @@ public final class TimelineStore implements AutoCloseable {
     public TimelineStore(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
                          MeterRegistry meters, ChainKey chainKey, Correlator correlator, List<AppendListener> listeners) {
         this.dataSource = dataSource;
+        this.dialect = dialect;
         this.meters = meters;
         this.chainKey = chainKey;
         this.writer = new TimelineWriter(dataSource, dialect, typePrefix, maxBatch, queueCapacity, correlator, chainKey, listeners);
@@ -178,6 +180,11 @@ public final class TimelineStore implements AutoCloseable {
 
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /** Which database {@link #dataSource()} is, for the few reads whose best form differs between them. */
+    public SqlDialect dialect() {
+        return dialect;
     }
 
     /** A verifier of the incidents' audit chains with this store's chain key. */
