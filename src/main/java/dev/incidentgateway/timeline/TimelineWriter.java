@@ -89,16 +89,14 @@ public final class TimelineWriter implements AutoCloseable {
         List<Request> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
             try {
-                Request first = queue.poll();
-                boolean wasIdle = first == null;
-                if (wasIdle && (first = queue.poll(100, TimeUnit.MILLISECONDS)) == null) {
+                long ready = System.nanoTime();
+                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                if (!wasIdle) { // after an idle moment nobody is coming back: a lone request goes at once
-                    gatherLateArrivals(batch);
-                }
+                gatherLateArrivals(batch, ready + GATHER_NANOS);
                 lastGroupSize = batch.size();
                 // A caller that gave up (append timeout) cancelled its future: drop it unwritten, so a hung
                 // store does not leave a backlog of work nobody waits for, and that request is really not stored.
@@ -108,6 +106,9 @@ public final class TimelineWriter implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                // Interrupted while gathering: the requests taken so far are answered like those left in the queue.
+                StoreUnavailableException stopped = new StoreUnavailableException("the timeline writer is stopped", null);
+                batch.forEach(r -> r.result().completeExceptionally(stopped));
                 break;
             } catch (RuntimeException e) {
                 LOG.error("Timeline writer failed a batch", e);
@@ -127,13 +128,13 @@ public final class TimelineWriter implements AutoCloseable {
      * sending the next (HTTP clients, the benchmark's writers) come back one by one after a commit, while the writer
      * would start the next group at once with those already back: groups of 23–29 of 32 such callers (bench/README.md,
      * Append), each paying the whole per-commit cost (H2 rewrites every index page the group touches; PostgreSQL a
-     * lock round trip and an fsync). The wait ends as soon as as many requests as the last group had are here, and
-     * after {@link #GATHER_NANOS} at most; a lone caller (last group of one) never waits, and when fewer callers come
-     * back the expectation falls with the next group. The writer sleeps meanwhile, leaving the CPU to the callers.
+     * lock round trip and an fsync). The wait ends as soon as as many requests as the last group had are here, and at
+     * {@code deadline} ({@link #GATHER_NANOS} after the writer became free) at the latest: a request that comes after an
+     * idle moment goes at once, a lone caller (last group of one) never waits, and when fewer callers come back the
+     * expectation falls with the next group. The writer sleeps meanwhile, leaving the CPU to the callers.
      */
-    private void gatherLateArrivals(List<Request> batch) throws InterruptedException {
+    private void gatherLateArrivals(List<Request> batch, long deadline) throws InterruptedException {
         int expected = Math.min(maxBatch, lastGroupSize);
-        long deadline = System.nanoTime() + GATHER_NANOS;
         while (batch.size() < expected) {
             long left = deadline - System.nanoTime();
             Request next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
