@@ -137,6 +137,7 @@ public class AppendBenchmark {
         }
 
         printTable(results);
+        StoreCost.print(results);
         System.out.flush();
         for (StoreResult r : results) {
             Phase durable = r.phase("durable " + WRITERS);
@@ -205,6 +206,7 @@ public class AppendBenchmark {
             }
             System.out.println("   " + version);
             InstrumentedDataSource ids = new InstrumentedDataSource(ds);
+            StoreCost.use(ds, storeName);
             TimelineStore store = new TimelineStore(ids, SqlDialect.forUrl(url), TYPE_PREFIX, 256, 10000,
                     new SimpleMeterRegistry(), dev.incidentgateway.audit.ChainKey.generate(), List.of());
             try {
@@ -364,6 +366,7 @@ public class AppendBenchmark {
         Thread writer = findThread("timeline-writer");
         ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
         long writerCpu0 = writer == null ? 0 : tmx.getThreadCpuTime(writer.getId());
+        double store0 = StoreCost.sample();
         long jvmCpu0 = processCpuNanos();
         long tx0 = ids.connections.sum(), busy0 = ids.busyNanos.sum(), commit0 = ids.commitNanos.sum();
         long start = System.nanoTime();
@@ -385,6 +388,7 @@ public class AppendBenchmark {
             off += l.length;
         }
         Arrays.sort(all);
+        StoreCost.record(name, StoreCost.sample() - store0);
         return new Phase(name, total, elapsed / 1e9, all, tx, busy, commit, writerCpu, jvmCpu);
     }
 
@@ -425,6 +429,7 @@ public class AppendBenchmark {
         long[] lat = new long[1 << 12];
         int k = 0;
         long rows = 0;
+        double store0 = StoreCost.sample();
         long jvmCpu0 = processCpuNanos();
         long start = System.nanoTime();
         long deadline = start + seconds * 1_000_000_000L;
@@ -474,7 +479,9 @@ public class AppendBenchmark {
         long elapsed = System.nanoTime() - start;
         long[] l = Arrays.copyOf(lat, k);
         Arrays.sort(l);
-        return new Phase(name, rows, elapsed / 1e9, l, k, Double.NaN, Double.NaN, Double.NaN, processCpuNanos() - jvmCpu0);
+        long jvmCpu = processCpuNanos() - jvmCpu0;
+        StoreCost.record(name, StoreCost.sample() - store0);
+        return new Phase(name, rows, elapsed / 1e9, l, k, Double.NaN, Double.NaN, Double.NaN, jvmCpu);
     }
 
     // ---------------------------------------------------------------- output
@@ -533,6 +540,81 @@ public class AppendBenchmark {
 
     static String pct(double f) {
         return Double.isNaN(f) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * f);
+    }
+
+    // ---------------------------------------------------------------- cost per event (diagnostic)
+
+    /**
+     * What each phase cost per event, steadier than events/s on a shared machine: the writer thread's CPU, the JVM's
+     * CPU, and the store's own work — H2: bytes written to its file ({@code info.FILE_WRITE_BYTES}); PostgreSQL: CPU of
+     * the benchmark database's backends (from /proc, so only for a server on this machine; NaN otherwise).
+     */
+    static final class StoreCost {
+        static final Map<String, Double> BY_PHASE = new ConcurrentHashMap<>();
+        static DataSource ds;
+        static boolean h2;
+
+        static void use(DataSource dataSource, String store) {
+            ds = dataSource;
+            h2 = store.equals("h2");
+        }
+
+        static void record(String phase, double delta) {
+            BY_PHASE.put((h2 ? "h2/" : "postgresql/") + phase, delta);
+        }
+
+        /** H2: bytes written so far; PostgreSQL: CPU nanoseconds of the database's backends so far. */
+        static double sample() {
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                if (h2) {
+                    try (ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                            + "WHERE SETTING_NAME = 'info.FILE_WRITE_BYTES'")) {
+                        return rs.next() ? Double.parseDouble(rs.getString(1)) : Double.NaN;
+                    }
+                }
+                double nanos = 0;
+                try (ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")) {
+                    while (rs.next()) {
+                        String[] f = Files.readString(Path.of("/proc/" + rs.getInt(1) + "/stat")).replaceFirst("^.*\\) ", "").split(" ");
+                        nanos += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1e7; // utime + stime, 100 ticks/s
+                    }
+                }
+                return nanos;
+            } catch (SQLException | IOException | RuntimeException e) {
+                return Double.NaN;
+            }
+        }
+
+        /** Sum over a phase's rounds ("name #1", "name #2", …) or the phase itself. */
+        static double of(String store, String phase) {
+            Double exact = BY_PHASE.get(store + "/" + phase);
+            if (exact != null) return exact;
+            return BY_PHASE.entrySet().stream().filter(e -> e.getKey().startsWith(store + "/" + phase + " #"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+        }
+
+        static void print(List<StoreResult> results) {
+            System.out.println("Cost per event (writer = timeline-writer thread CPU; jvm = process CPU; store = H2 file bytes "
+                    + "written / PostgreSQL backends' CPU µs):");
+            System.out.printf(Locale.ROOT, "  %-11s %-20s %12s %12s %12s%n", "store", "phase", "writer µs", "jvm µs", "store");
+            for (StoreResult r : results) {
+                for (Phase p : r.phases()) {
+                    double store = of(r.store(), p.name()) / p.events();
+                    System.out.printf(Locale.ROOT, "  %-11s %-20s %12s %12.1f %12.1f%n", r.store(), p.name(),
+                            Double.isNaN(p.writerCpuNanos()) ? "-" : String.format(Locale.ROOT, "%.1f", p.writerCpuNanos() / p.events() / 1e3),
+                            p.jvmCpuNanos() / p.events() / 1e3, r.store().equals("h2") ? store : store / 1e3);
+                }
+            }
+            for (StoreResult r : results) {
+                Phase d = r.phase("durable " + WRITERS), w = r.phase("raw batch=" + RAW_BATCH);
+                double ds = of(r.store(), d.name()) / d.events(), rs = of(r.store(), w.name()) / w.events();
+                String unit = r.store().equals("h2") ? "bytes" : "cpu_us";
+                double scale = r.store().equals("h2") ? 1 : 1e3;
+                System.out.printf(Locale.ROOT, "append-cost store=%s durable_writer_cpu_us=%.1f durable_jvm_cpu_us=%.1f raw_jvm_cpu_us=%.1f "
+                                + "durable_store_%s=%.1f raw_store_%s=%.1f%n", r.store(), d.writerCpuNanos() / d.events() / 1e3,
+                        d.jvmCpuNanos() / d.events() / 1e3, w.jvmCpuNanos() / w.events() / 1e3, unit, ds / scale, unit, rs / scale);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- instrumentation

@@ -1,5 +1,6 @@
 package dev.incidentgateway.timeline;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -13,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Hands append requests to the {@link TimelineWriter} and accounts for each one (latency, outcome counters, the circuit
@@ -23,10 +25,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * many requests can wait there is bounded by the writer's queue capacity.
  */
 final class AppendSubmission implements AutoCloseable {
+    private static final int KINDS = AppendOutcome.Kind.values().length;
     private final TimelineWriter writer;
     private final MeterRegistry meters;
     private final Timer latency;
     private final ExecutorService completions;
+    /**
+     * {@code gateway.appends} by (type, outcome), looked up once: a registry lookup builds and sorts the tags each time,
+     * per appended event on the callers' threads (issue 13).
+     */
+    private final AtomicReferenceArray<Counter> appendCounters = new AtomicReferenceArray<>(EventType.values().length * KINDS);
     private volatile Duration timeout = Duration.ofSeconds(10);
     private volatile AppendCircuitBreaker breaker;
 
@@ -53,14 +61,20 @@ final class AppendSubmission implements AutoCloseable {
         this.breaker = breaker;
     }
 
-    /** Blocks until the request is committed or refused. */
+    /**
+     * Blocks until the request is committed or refused. The append timeout is this thread's own timed wait, not a task
+     * scheduled per append ({@link CompletableFuture#orTimeout}): those all go through one shared scheduler queue, whose
+     * lock 32 callers and the writer (cancelling the task of every completed append) contended for (issue 13). On
+     * timeout the future is completed with the {@link TimeoutException} as {@code orTimeout} would, so a request still
+     * queued is dropped by the writer.
+     */
     List<AppendOutcome> await(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
         long start = System.nanoTime();
         AppendCircuitBreaker circuit = breaker;
         CompletableFuture<List<AppendOutcome>> pending = enqueue(events, bestEffort, progress, circuit);
         List<AppendOutcome> outcomes;
         try {
-            outcomes = pending.get();
+            outcomes = awaitWithin(pending, timeout.toMillis());
         } catch (ExecutionException e) {
             return account(events, null, e.getCause(), circuit, start);
         } catch (InterruptedException e) {
@@ -71,6 +85,15 @@ final class AppendSubmission implements AutoCloseable {
         return account(events, outcomes, null, circuit, start);
     }
 
+    private static <T> T awaitWithin(CompletableFuture<T> pending, long millis) throws ExecutionException, InterruptedException {
+        try {
+            return pending.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.completeExceptionally(e); // no effect if it completed just now: get() then returns that outcome
+            return pending.get();
+        }
+    }
+
     /**
      * Completes, on the completion pool, once the request is committed or refused; exceptionally with the same
      * exceptions {@link #await} throws (wrapped in a {@link CompletionException}).
@@ -79,6 +102,7 @@ final class AppendSubmission implements AutoCloseable {
         long start = System.nanoTime();
         AppendCircuitBreaker circuit = breaker;
         return enqueue(events, bestEffort, progress, circuit)
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handleAsync((outcomes, error) -> account(events, outcomes, error, circuit, start), completions);
     }
 
@@ -87,10 +111,10 @@ final class AppendSubmission implements AutoCloseable {
         if (circuit != null && !circuit.allows()) {
             return CompletableFuture.failedFuture(new CircuitOpen());
         }
-        // A request still queued when the timeout runs out completes with a TimeoutException here, and the writer
-        // drops requests that are done before it writes them; one already inside a transaction may still commit,
+        // A request still queued when the timeout runs out completes with a TimeoutException (await, submit), and the
+        // writer drops requests that are done before it writes them; one already inside a transaction may still commit,
         // hence "unknown" (AppendOutcomeUnknownException), not "not stored".
-        return writer.submit(events, bestEffort, progress).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return writer.submit(events, bestEffort, progress);
     }
 
     /** Refusal by the open breaker, before the writer: counted as CircuitOpen, not as a failure of the store. */
@@ -109,8 +133,7 @@ final class AppendSubmission implements AutoCloseable {
         latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         if (error == null) {
             for (int i = 0; i < outcomes.size(); i++) {
-                meters.counter("gateway.appends", "type", events.get(i).type().wireName(),
-                        "outcome", outcomes.get(i).kind().name().toLowerCase()).increment();
+                appendCounter(events.get(i).type(), outcomes.get(i).kind()).increment();
             }
             if (circuit != null) {
                 circuit.succeeded();
@@ -133,6 +156,16 @@ final class AppendSubmission implements AutoCloseable {
             throw r;
         }
         throw new StoreUnavailableException("append failed", cause);
+    }
+
+    private Counter appendCounter(EventType type, AppendOutcome.Kind kind) {
+        int i = type.ordinal() * KINDS + kind.ordinal();
+        Counter c = appendCounters.get(i);
+        if (c == null) {
+            c = meters.counter("gateway.appends", "type", type.wireName(), "outcome", kind.name().toLowerCase());
+            appendCounters.set(i, c); // the registry hands every caller the same counter for these tags
+        }
+        return c;
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HexFormat;
 
 /**
@@ -45,8 +44,10 @@ public final class GlobalChain {
      */
     static Head lockThenReadHead(Connection connection, SqlDialect dialect) throws SQLException {
         Head found = null;
-        try (Statement st = connection.createStatement()) {
-            boolean isResultSet = st.execute(dialect.lockThenReadHeadSql());
+        // Prepared, not a plain Statement: PgJDBC then keeps both statements prepared on the server after a few groups
+        // instead of parsing and planning them again for every group (and H2 finds them in its statement cache).
+        try (PreparedStatement st = connection.prepareStatement(dialect.lockThenReadHeadSql())) {
+            boolean isResultSet = st.execute();
             while (isResultSet || st.getUpdateCount() != -1) {
                 if (isResultSet) {
                     try (ResultSet rs = st.getResultSet()) {
