@@ -77,7 +77,6 @@ public final class OutboxRelay implements AutoCloseable {
     private final OutboxStore outbox;
     private final Settings settings;
     private final Clock clock;
-    private final OutcomeRecorder recorder;
     private final RelaySlots slots;
     /** Something for the driving thread to look at: a freed slot or a commit with rows for this connector. */
     private final BlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
@@ -89,12 +88,8 @@ public final class OutboxRelay implements AutoCloseable {
         this.outbox = outbox;
         this.settings = settings;
         this.clock = clock;
-        DeliveryCall call = new DeliveryCall(sink, outbox, timeline, settings.deliveryDeadline(), meters);
-        // The recorder asks the slots whether more outcomes are coming (to share a commit); the slots exist once it runs.
-        RelaySlots[] created = new RelaySlots[1];
-        this.recorder = new OutcomeRecorder(sink.connector(), outbox, settings, meters, clock,
-                () -> created[0].moreOutcomesComing());
-        this.slots = created[0] = new RelaySlots(sink.connector(), call, recorder, settings, () -> wakeups.offer(Boolean.TRUE));
+        this.slots = new RelaySlots(sink.connector(), new DeliveryCall(sink, outbox, timeline, settings.deliveryDeadline(), meters),
+                outbox, settings, meters, clock, () -> wakeups.offer(Boolean.TRUE));
     }
 
     static ThreadFactory daemon(String name) {
@@ -227,12 +222,12 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** A vendor's Retry-After, but never longer than {@code maxRetryAfter}. */
     Duration cap(Duration retryAfter) {
-        return recorder.cap(retryAfter);
+        return slots.recorder().cap(retryAfter);
     }
 
     /** Exponential backoff with jitter: first × 2^(attempt−1), capped, times a random factor in [0.5, 1). */
     Duration backoff(int attempt) {
-        return recorder.backoff(attempt);
+        return slots.recorder().backoff(attempt);
     }
 
     @Override

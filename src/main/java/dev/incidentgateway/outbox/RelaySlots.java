@@ -1,10 +1,12 @@
 package dev.incidentgateway.outbox;
 
 import dev.incidentgateway.security.Redact;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -56,17 +58,23 @@ final class RelaySlots {
      */
     volatile boolean backlog;
 
-    RelaySlots(String connector, DeliveryCall call, OutcomeRecorder recorder, OutboxRelay.Settings settings, Runnable freed) {
+    /** @param freed run when a slot ends its deliveries (wakes the relay's driving thread) */
+    RelaySlots(String connector, DeliveryCall call, OutboxStore outbox, OutboxRelay.Settings settings, MeterRegistry meters,
+               Clock clock, Runnable freed) {
         this.connector = connector;
         this.call = call;
-        this.recorder = recorder;
         this.concurrency = settings.concurrency();
         this.freed = freed;
         this.permitWait = settings.lease().minus(settings.deliveryDeadline()).dividedBy(2);
         int count = settings.concurrency() * SLOTS_PER_CALL;
         this.slots = new Semaphore(count);
         this.calls = new Semaphore(settings.concurrency(), true);
+        this.recorder = new OutcomeRecorder(connector, outbox, settings, meters, clock, this::moreOutcomesComing);
         this.workers = Executors.newFixedThreadPool(count, OutboxRelay.daemon("outbox-" + connector));
+    }
+
+    OutcomeRecorder recorder() {
+        return recorder;
     }
 
     int free() {
