@@ -69,6 +69,12 @@ final class OutboxClaims {
             + "AND claim_token IS NULL AND next_attempt_at > ?";
     /** Rows read beyond those wanted, so a claim gets past a few held-back rows (which it parks) in one query. */
     private static final int SLACK = 32;
+    /**
+     * The same for a refill ({@link #claimIn}), which wants one head per slot: reading 32 rows more (each with its two
+     * blocker probes and its lock) to take one head was a tenth of a busy relay's outcome transactions. A refill whose
+     * window held no head but parked rows looks again, as a claim's next round would.
+     */
+    private static final int REFILL_SLACK = 4;
     /** Queries one claim makes at most; held-back rows it could not get past are parked and skipped by the next claim. */
     private static final int ROUNDS = 8;
 
@@ -102,7 +108,7 @@ final class OutboxClaims {
             for (int round = 0; round < ROUNDS && claimed.size() < limit; round++) {
                 Round r;
                 try {
-                    r = round(c, connector, limit - claimed.size(), now, leaseUntil);
+                    r = round(c, connector, limit - claimed.size(), SLACK, now, leaseUntil);
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
@@ -118,12 +124,21 @@ final class OutboxClaims {
     }
 
     /**
-     * One round of {@link #claimDue} inside the caller's transaction {@code c} (committed by the caller): the transaction
-     * that records delivered outcomes uses it to give a slot whose incident has nothing more a new head at once, in the
-     * same commit, instead of handing the slot back to the relay's driving thread for a claim (and a commit) of its own.
+     * {@link #claimDue} inside the caller's transaction {@code c} (committed by the caller), reading a narrow window per
+     * round ({@link #REFILL_SLACK}): the transaction that records delivered outcomes uses it to give a slot whose incident
+     * has nothing more a new head at once, in the same commit, instead of handing the slot back to the relay's driving
+     * thread for a claim (and a commit) of its own.
      */
     List<OutboxItem> claimIn(Connection c, String connector, int limit, Instant now, Instant leaseUntil) throws SQLException {
-        return round(c, connector, limit, now, leaseUntil).taken();
+        List<OutboxItem> claimed = new ArrayList<>();
+        for (int round = 0; round < ROUNDS && claimed.size() < limit; round++) {
+            Round r = round(c, connector, limit - claimed.size(), REFILL_SLACK, now, leaseUntil);
+            claimed.addAll(r.taken());
+            if (!r.mayFindMore()) {
+                break;
+            }
+        }
+        return claimed;
     }
 
     /**
@@ -134,10 +149,11 @@ final class OutboxClaims {
     private record Round(List<OutboxItem> taken, boolean mayFindMore) {
     }
 
-    private static Round round(Connection c, String connector, int limit, Instant now, Instant leaseUntil) throws SQLException {
+    private static Round round(Connection c, String connector, int limit, int slack, Instant now, Instant leaseUntil)
+            throws SQLException {
         try (PreparedStatement due = c.prepareStatement(DUE); PreparedStatement claim = c.prepareStatement(CLAIM);
              PreparedStatement park = c.prepareStatement(PARK)) {
-            int wanted = limit + SLACK;
+            int wanted = limit + slack;
             due.setString(1, connector);
             due.setObject(2, utc(now));
             due.setInt(3, wanted);

@@ -12,21 +12,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Delivers one connector's outbox rows with up to {@code concurrency} deliveries in flight at all times, each of a
+ * Delivers one connector's outbox rows with up to {@code concurrency} calls open at the target at all times, each for a
  * different incident (one incident strictly in order). Driven by the consumer of its {@code timeline:outbox} route
  * ({@code dev.incidentgateway.camel.TimelineOutboxConsumer}) through {@link #run}.
  *
- * <p>There is no pass to wait for: each delivery holds one slot, and when its outcome is recorded the same
+ * <p>There is no pass to wait for: each claimed row holds one slot ({@link RelaySlots}: two per call, so that slots
+ * waiting for their outcome's shared commit do not idle the target), and when its outcome is recorded the same
  * transaction claims the incident's next row ({@link OutboxStore#delivered(OutboxItem, ExternalRef, Instant, Instant)}),
  * which the slot delivers at once; a slot whose incident has nothing more gets a due head of another incident claimed
  * in that same transaction or, when none is due, is handed back; so is a slot that delivered {@link #CHAIN_LIMIT} rows of
@@ -80,35 +77,19 @@ public final class OutboxRelay implements AutoCloseable {
     private final OutboxStore outbox;
     private final Settings settings;
     private final Clock clock;
-    private final DeliveryCall call;
-    private final OutcomeRecorder recorder;
-    /** One thread per slot: runs its deliveries and records their outcomes. */
-    private final ExecutorService workers;
-    private final Semaphore slots;
-    /** A slot ended its deliveries (for {@link #awaitProgress}). */
-    private final BlockingQueue<Long> finished = new LinkedBlockingQueue<>();
+    private final RelaySlots slots;
     /** Something for the driving thread to look at: a freed slot or a commit with rows for this connector. */
     private final BlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
-    /** Held while rows are claimed and handed to workers, so {@link #stopClaiming} returns only once no claim is half-done. */
+    /** Held while rows are claimed and handed to slots, so {@link #stopClaiming} returns only once no claim is half-done. */
     private final Object claimLock = new Object();
-    private volatile boolean claiming = true;
-    /**
-     * Whether more rows were due than the last claim could take (it filled every free slot, or a refill found a head):
-     * only then does an outcome claim a new head for its slot. A quiet relay skips that query, which would find nothing.
-     */
-    private volatile boolean backlog;
-    /** Set at shutdown after the wait ran out: outcomes still to come are not recorded (the store is closing). */
-    private volatile boolean abandoned;
 
     public OutboxRelay(Sink sink, OutboxStore outbox, TimelineStore timeline, Settings settings, MeterRegistry meters, Clock clock) {
         this.sink = sink;
         this.outbox = outbox;
         this.settings = settings;
         this.clock = clock;
-        this.call = new DeliveryCall(sink, outbox, timeline, settings.deliveryDeadline(), meters);
-        this.recorder = new OutcomeRecorder(sink.connector(), outbox, settings, meters, clock);
-        this.slots = new Semaphore(settings.concurrency());
-        this.workers = Executors.newFixedThreadPool(settings.concurrency(), daemon("outbox-" + sink.connector()));
+        this.slots = new RelaySlots(sink.connector(), new DeliveryCall(sink, outbox, timeline, settings.deliveryDeadline(), meters),
+                outbox, settings, meters, clock, () -> wakeups.offer(Boolean.TRUE));
     }
 
     static ThreadFactory daemon(String name) {
@@ -129,26 +110,19 @@ public final class OutboxRelay implements AutoCloseable {
      */
     public int pass() throws SQLException {
         synchronized (claimLock) {
-            return claiming ? claimAndStart() : 0;
+            return slots.claiming ? claimAndStart() : 0;
         }
     }
 
     private int claimAndStart() throws SQLException {
-        int free = slots.availablePermits();
+        int free = slots.free();
         if (free == 0) {
             return 0;
         }
         Instant now = clock.instant();
         List<OutboxItem> claimed = outbox.claimDue(sink.connector(), free, now, now.plus(settings.lease()));
-        for (OutboxItem item : claimed) {
-            slots.acquireUninterruptibly(); // only the driving thread acquires: a permit counted free is still free
-            try {
-                workers.execute(() -> deliverFrom(item));
-            } catch (RejectedExecutionException e) { // closing: the row's lease runs out and it is due again
-                slots.release();
-            }
-        }
-        backlog = claimed.size() == free;
+        claimed.forEach(slots::start);
+        slots.backlog = claimed.size() == free;
         return claimed.size();
     }
 
@@ -198,13 +172,13 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** Whether any delivery is running. */
     public boolean busy() {
-        return slots.availablePermits() < settings.concurrency();
+        return slots.busy();
     }
 
     /** Waits until some slot ends its deliveries or {@code max} passes. */
     public void awaitProgress(Duration max) throws InterruptedException {
-        if (finished.poll(max.toMillis(), TimeUnit.MILLISECONDS) != null) {
-            finished.clear();
+        if (slots.finished.poll(max.toMillis(), TimeUnit.MILLISECONDS) != null) {
+            slots.finished.clear();
         }
     }
 
@@ -222,7 +196,7 @@ public final class OutboxRelay implements AutoCloseable {
      */
     public void stopClaiming() {
         synchronized (claimLock) {
-            claiming = false;
+            slots.claiming = false;
         }
     }
 
@@ -243,79 +217,21 @@ public final class OutboxRelay implements AutoCloseable {
      * rows keep their claim and are delivered again once the lease runs out (at-least-once; the store is closing).
      */
     public void abandonRunning() {
-        abandoned = true;
-    }
-
-    /**
-     * One slot's work: {@code first}, then the rows that recording each outcome claimed for the slot: its incident's
-     * next rows (at most {@link #CHAIN_LIMIT} in a row), and when the incident has nothing more a due head of another
-     * incident, claimed in the same transaction, so a busy relay's slots are not handed back to the driving thread for a
-     * claim and a commit of their own between incidents.
-     */
-    private void deliverFrom(OutboxItem first) {
-        try {
-            OutboxItem item = first;
-            for (int inARow = 1; item != null; ) {
-                OutboxItem next = deliver(item, claiming && inARow < CHAIN_LIMIT);
-                inARow = next != null && next.incidentId().equals(item.incidentId()) ? inARow + 1 : 1;
-                item = next;
-            }
-        } finally {
-            slots.release();
-            finished.add(first.id());
-            wakeups.offer(Boolean.TRUE);
-        }
-    }
-
-    /**
-     * Delivers one row and records its outcome; the row claimed for the slot meanwhile (the incident's next row when
-     * {@code chain}, else a new head), or null.
-     */
-    private OutboxItem deliver(OutboxItem item, boolean chain) {
-        try {
-            DeliveryResult result = call.attemptWithin(item);
-            if (abandoned) {
-                LOG.warn("Outbox row {} for {} finished after the shutdown timeout: its outcome is not recorded, the row is "
-                        + "delivered again after its lease", item.id(), sink.connector());
-                return null;
-            }
-            // After CHAIN_LIMIT rows of one incident the slot is handed back: the driving thread's claim chooses again.
-            boolean more = chain && claiming && !abandoned;
-            OutboxItem next = recorder.record(item, result, more, more && backlog);
-            if (more && backlog && (next == null || !next.incidentId().equals(item.incidentId()))) {
-                backlog = next != null; // a refill found no due head: the backlog is gone
-            }
-            return next;
-        } catch (SQLException e) {
-            // The row keeps its lease and is due again when it runs out: nothing is lost.
-            LOG.warn("Could not record the outcome of outbox row {} for {}: {}", item.id(), sink.connector(), Redact.text(e.getMessage()));
-        } catch (RuntimeException e) {
-            LOG.warn("Outbox delivery to {} failed unexpectedly: {}", sink.connector(), Redact.error(e));
-            LOG.debug("Outbox delivery failure", e);
-        }
-        return null;
+        slots.abandoned = true;
     }
 
     /** A vendor's Retry-After, but never longer than {@code maxRetryAfter}. */
     Duration cap(Duration retryAfter) {
-        return recorder.cap(retryAfter);
+        return slots.recorder().cap(retryAfter);
     }
 
     /** Exponential backoff with jitter: first × 2^(attempt−1), capped, times a random factor in [0.5, 1). */
     Duration backoff(int attempt) {
-        return recorder.backoff(attempt);
+        return slots.recorder().backoff(attempt);
     }
 
     @Override
     public void close() {
-        if (abandoned) {
-            // Not interrupted: a call may be reading the store, which is still being closed (H2 closes its file when a
-            // thread doing I/O on it is interrupted). The threads are daemons; what they finish is not recorded.
-            workers.shutdown();
-            call.close(false);
-        } else {
-            workers.shutdownNow();
-            call.close(true);
-        }
+        slots.close();
     }
 }

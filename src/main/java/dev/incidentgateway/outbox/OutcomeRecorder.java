@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * Writes a delivery's classified outcome into its row: delivered (and, in the same transaction, the claim of the
@@ -32,13 +33,17 @@ final class OutcomeRecorder {
     /** Delivered outcomes of concurrent slots share a commit. */
     private final DeliveredBatch delivered;
 
-    OutcomeRecorder(String connector, OutboxStore outbox, OutboxRelay.Settings settings, MeterRegistry meters, Clock clock) {
+    /** @param moreComing whether other outcomes are on their way, worth a short wait to share their commit */
+    OutcomeRecorder(String connector, OutboxStore outbox, OutboxRelay.Settings settings, MeterRegistry meters, Clock clock,
+                    BooleanSupplier moreComing) {
         this.connector = connector;
         this.outbox = outbox;
         this.settings = settings;
         this.clock = clock;
         this.meters = meters;
-        this.delivered = new DeliveredBatch(outbox);
+        this.delivered = new DeliveredBatch(outbox, Math.max(2, settings.concurrency() / 2), moreComing,
+                DistributionSummary.builder("gateway.outbox.outcomes.per.commit").tag("connector", connector)
+                        .description("Delivered outcomes recorded by one commit").register(meters));
         this.latency = Timer.builder("gateway.outbox.delivery.latency").tag("connector", connector)
                 .description("From the event's commit to the target's 2xx").publishPercentileHistogram().register(meters);
         this.attempts = DistributionSummary.builder("gateway.outbox.attempts").tag("connector", connector)

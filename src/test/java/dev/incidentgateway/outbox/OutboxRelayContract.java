@@ -66,6 +66,9 @@ abstract class OutboxRelayContract {
         final AtomicInteger calls = new AtomicInteger();
         final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
         volatile boolean overlapSeen;
+        /** Deliveries running right now, of any incident, and the most seen at once. */
+        final AtomicInteger open = new AtomicInteger();
+        final AtomicInteger mostOpen = new AtomicInteger();
 
         @Override
         public String connector() {
@@ -75,6 +78,7 @@ abstract class OutboxRelayContract {
         @Override
         public DeliveryResult deliver(Delivery d) {
             calls.incrementAndGet();
+            mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
             AtomicInteger running = inFlight.computeIfAbsent(d.incident().id(), k -> new AtomicInteger());
             if (running.incrementAndGet() > 1) {
                 overlapSeen = true; // two deliveries of one incident at once would break its order
@@ -90,6 +94,7 @@ abstract class OutboxRelayContract {
                 return next;
             } finally {
                 running.decrementAndGet();
+                open.decrementAndGet();
             }
         }
     }
@@ -234,5 +239,24 @@ abstract class OutboxRelayContract {
         } finally {
             r.close();
         }
+    }
+
+    @Test
+    void theRelayClaimsMoreRowsThanItCallsAtOnceButNeverCallsMoreThanItsConcurrency() throws Exception {
+        relay.close();
+        relay = new OutboxRelay(sink, outbox, timeline, new OutboxRelay.Settings(Duration.ofMillis(1), 4, 2),
+                new SimpleMeterRegistry(), Clock.systemUTC());
+        for (int i = 1; i <= 12; i++) {
+            declare("K-" + i, Severity.SEV2);
+            append("K-" + i, EventType.NOTE);
+        }
+        assertThat(relay.pass()).as("a row per slot: %d slots per call", RelaySlots.SLOTS_PER_CALL)
+                .isEqualTo(2 * RelaySlots.SLOTS_PER_CALL);
+        drain();
+        for (int i = 1; i <= 12; i++) {
+            assertThat(sink.delivered.get("K-" + i)).containsExactly("declare", "note");
+        }
+        assertThat(sink.mostOpen.get()).as("calls at the target at once").isBetween(1, 2);
+        assertThat(sink.overlapSeen).isFalse();
     }
 }
