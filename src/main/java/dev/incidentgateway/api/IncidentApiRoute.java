@@ -1,8 +1,15 @@
 package dev.incidentgateway.api;
 
+import dev.incidentgateway.transport.AsyncRouteHttpEngine;
 import org.apache.camel.builder.RouteBuilder;
 
-/** Binds the incident REST API to paths of the platform-http server (Vert.x). */
+/**
+ * Binds the incident REST API to paths of the platform-http server (Vert.x), through the gateway's own consumer
+ * ({@link AsyncRouteHttpEngine}): it hands the answer's bytes to Vert.x in one copy, where Camel's consumer pumps a
+ * {@code byte[]} through an {@code InputStream} with a read buffer per answer. On a Since page of 100 events (≈ 70 KB)
+ * that pump was a fifth of the request's allocation, and with {@code -Xmx256m} young collections came every ≈ 90 pages,
+ * each pausing the request it hit (the Since page's p99, issue 13, bench/README.md "Scale").
+ */
 public final class IncidentApiRoute extends RouteBuilder {
     private final IncidentApi api;
     private final ApiEndpoint.Settings endpoints;
@@ -14,19 +21,20 @@ public final class IncidentApiRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("platform-http:/api/v1/incidents?httpMethodRestrict=POST").routeId("api-declare")
+        String engine = "&platformHttpEngine=#" + AsyncRouteHttpEngine.BEAN;
+        from("platform-http:/api/v1/incidents?httpMethodRestrict=POST" + engine).routeId("api-declare")
                 .process(endpoints.jsonBody(api::declare));
-        from("platform-http:/api/v1/incidents?httpMethodRestrict=GET").routeId("api-list-incidents")
+        from("platform-http:/api/v1/incidents?httpMethodRestrict=GET" + engine).routeId("api-list-incidents")
                 .process(endpoints.read(api::incidents));
-        from("platform-http:/api/v1/incidents/{id}?httpMethodRestrict=GET").routeId("api-get-incident")
+        from("platform-http:/api/v1/incidents/{id}?httpMethodRestrict=GET" + engine).routeId("api-get-incident")
                 .process(endpoints.read(api::incident));
-        from("platform-http:/api/v1/incidents/{id}/events?httpMethodRestrict=POST").routeId("api-append-event")
+        from("platform-http:/api/v1/incidents/{id}/events?httpMethodRestrict=POST" + engine).routeId("api-append-event")
                 .process(endpoints.jsonBody(api::appendEvent));
-        from("platform-http:/api/v1/incidents/{id}/timeline?httpMethodRestrict=GET").routeId("api-timeline")
+        from("platform-http:/api/v1/incidents/{id}/timeline?httpMethodRestrict=GET" + engine).routeId("api-timeline")
                 .process(endpoints.read(api::timeline));
-        from("platform-http:/api/v1/incidents/{id}/verify?httpMethodRestrict=GET").routeId("api-verify")
+        from("platform-http:/api/v1/incidents/{id}/verify?httpMethodRestrict=GET" + engine).routeId("api-verify")
                 .process(endpoints.read(api::verify));
-        from("platform-http:/api/v1/events?httpMethodRestrict=GET").routeId("api-events-since")
+        from("platform-http:/api/v1/events?httpMethodRestrict=GET" + engine).routeId("api-events-since")
                 .process(endpoints.read(api::since));
     }
 }

@@ -39,24 +39,52 @@ public final class SlaIncidents {
         this.store = store;
     }
 
-    /** Incidents not settled for good (see {@link #unsettled(String, Instant, String)}), whatever their recheck moments. */
-    List<Candidate> unsettled(String afterId) {
+    /** As {@link #unsettled(String, Instant, String)}, whatever the incidents' recheck moments. */
+    Walk unsettled(String afterId) {
         return unsettled(afterId, Instant.MAX, "");
     }
 
     /**
-     * Up to {@link #PAGE} incidents with an id above {@code afterId} that need a look at {@code now}: every incident
-     * without a settled row at its current {@code last_seq}, every open one whose recheck moment has come or whose moment
-     * was computed with other policies than {@code policy}; resolved or closed ones stay settled until their next event.
-     * The anti-join runs in the store, so settled incidents cost no timeline read (but the page walk reads every
-     * incident row: the tracker does it once, then follows {@link SlaTimelines#since} and {@link #recheckDue}).
+     * One step of a walk over every incident: of the next {@link #PAGE} incident ids above {@code afterId}, those that
+     * need a look at {@code now}: every incident without a settled row at its current {@code last_seq}, every open one
+     * whose recheck moment has come or whose moment was computed with other policies than {@code policy}; resolved or
+     * closed ones stay settled until their next event. The anti-join runs in the store, so settled incidents cost no
+     * timeline read (but the walk reads every incident row: the tracker does it once, then follows
+     * {@link SlaTimelines#since} and {@link #recheckDue}).
+     * <p>
+     * Each step reads a bounded range of ids, not "the next {@link #PAGE} unsettled ones": when (nearly) every incident
+     * is settled, that one statement read all of them. At 100k incidents on a busy H2 it outlasted the statement
+     * timeout (the append timeout), so the first scan failed every 30 s and started again from the first incident,
+     * about a quarter of a core at rest, and no SLA note ever fell due (issue 13, bench/README.md "Scale").
      */
-    List<Candidate> unsettled(String afterId, Instant now, String policy) {
-        return incidents("", "i.id > ? ORDER BY i.id LIMIT " + PAGE, List.of(afterId), now, policy);
+    Walk unsettled(String afterId, Instant now, String policy) {
+        String last = rangeEnd(afterId);
+        if (last == null) {
+            return new Walk(List.of(), null);
+        }
+        return new Walk(incidents("", "i.id > ? AND i.id <= ? ORDER BY i.id", List.of(afterId, last), now, policy), last);
+    }
+
+    /** A step of the walk: the candidates of its range and the range's last incident id ({@code null}: nothing was left). */
+    record Walk(List<Candidate> candidates, String lastId) {
+    }
+
+    /** The {@link #PAGE}th incident id above {@code afterId} (or the last one), {@code null} if there is none. */
+    private String rangeEnd(String afterId) {
+        try (Connection c = store.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT MAX(p.id) FROM (SELECT id FROM incidents WHERE id > ? ORDER BY id LIMIT "
+                     + PAGE + ") p")) {
+            ps.setString(1, afterId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the store could not list incidents for the SLA tracker", e);
+        }
     }
 
     /**
-     * Those of {@code ids} (at most {@link #PAGE}) that need a look at {@code now}, as {@link #unsettled(String, Instant, String)}.
+     * Those of {@code ids} (at most {@link #PAGE}) that need a look at {@code now}, as in {@link #unsettled(String, Instant, String)}.
      * On H2 the ids are a {@code VALUES} list joined to the primary key: H2 probes the index for an {@code IN} list too,
      * but then tests every row it found against the whole list again, 512 string compares a row (a fifth of the
      * tracker's time under webhook load, issue 13). PostgreSQL keeps the {@code IN} list (one index scan over the array).

@@ -103,12 +103,11 @@ public final class SlaTracker {
         }
         if (candidates == null || candidates.size() > FULL_SCAN_ABOVE) {
             String after = "";
-            List<SlaIncidents.Candidate> page;
-            do {
-                page = incidents.unsettled(after, now, policyFingerprint);
-                look(page, now, due, Map.of());
-                after = page.isEmpty() ? after : page.get(page.size() - 1).id();
-            } while (page.size() == SlaIncidents.PAGE);
+            SlaIncidents.Walk step;
+            while ((step = incidents.unsettled(after, now, policyFingerprint)).lastId() != null) {
+                look(step.candidates(), now, due, Map.of());
+                after = step.lastId();
+            }
         } else {
             List<String> ids = new ArrayList<>(candidates);
             for (int i = 0; i < ids.size(); i += SlaIncidents.PAGE) {

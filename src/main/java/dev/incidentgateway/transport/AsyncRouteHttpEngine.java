@@ -10,7 +10,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * The platform-http engine of routes that must not hold a worker thread while an asynchronous step (such as
  * {@code timeline:append}) waits: bound as {@value #BEAN} and named by such a route's endpoint,
  * {@code platform-http:/webhooks/{source}?platformHttpEngine=#asyncRouteHttpEngine}. Same server, router and
- * handlers as every other route; only the consumer differs ({@link AsyncRouteHttpConsumer}).
+ * handlers as every other route; only the consumer differs ({@link AsyncRouteHttpConsumer}). The REST API's routes
+ * ({@code IncidentApiRoute}) use it too, for the way it writes an answer (one copy instead of Camel's stream pump).
  */
 public final class AsyncRouteHttpEngine extends VertxPlatformHttpEngine {
     /** The registry name routes refer to. */

@@ -166,13 +166,12 @@ abstract class SlaDowntimeContract extends SlaStoreContract {
 
     private static List<String> unsettledAt(SlaIncidents incidents, Instant now, String policy) {
         List<String> out = new ArrayList<>();
-        List<SlaIncidents.Candidate> page;
+        SlaIncidents.Walk step;
         String after = "";
-        do {
-            page = incidents.unsettled(after, now, policy);
-            page.forEach(i -> out.add(i.id()));
-            after = page.isEmpty() ? after : page.get(page.size() - 1).id();
-        } while (page.size() == SlaIncidents.PAGE);
+        while ((step = incidents.unsettled(after, now, policy)).lastId() != null) {
+            step.candidates().forEach(i -> out.add(i.id()));
+            after = step.lastId();
+        }
         return out;
     }
 
@@ -182,13 +181,12 @@ abstract class SlaDowntimeContract extends SlaStoreContract {
 
     private static List<String> allUnsettled(SlaIncidents incidents) {
         List<String> out = new ArrayList<>();
-        List<SlaIncidents.Candidate> page;
+        SlaIncidents.Walk step;
         String after = "";
-        do {
-            page = incidents.unsettled(after);
-            page.forEach(i -> out.add(i.id()));
-            after = page.isEmpty() ? after : page.get(page.size() - 1).id();
-        } while (page.size() == SlaIncidents.PAGE);
+        while ((step = incidents.unsettled(after)).lastId() != null) {
+            step.candidates().forEach(i -> out.add(i.id()));
+            after = step.lastId();
+        }
         return out;
     }
 
