@@ -24,6 +24,7 @@ public final class Checkpointer {
     /** Events counted per statement (see {@link #count}). */
     static final int COUNT_RANGE = 50_000;
 
+    private final int countRange;
     private final DataSource dataSource;
     private final CheckpointSigner signer;
     private final Path file;
@@ -34,6 +35,12 @@ public final class Checkpointer {
     private long counted;
 
     public Checkpointer(DataSource dataSource, CheckpointSigner signer, Path file, Clock clock) {
+        this(dataSource, signer, file, clock, COUNT_RANGE);
+    }
+
+    /** @param countRange events counted per statement (tests count over several ranges with a few events) */
+    Checkpointer(DataSource dataSource, CheckpointSigner signer, Path file, Clock clock, int countRange) {
+        this.countRange = countRange;
         this.dataSource = dataSource;
         this.signer = signer;
         this.file = file;
@@ -73,8 +80,8 @@ public final class Checkpointer {
     }
 
     /**
-     * The number of events up to {@code upTo}, counted in ranges of {@link #COUNT_RANGE} ids, each its own statement, and
-     * remembered as it goes. One {@code COUNT(*)} over a million events outlasted the statement timeout on a busy H2
+     * The number of events up to {@code upTo}, counted in ranges of {@link #COUNT_RANGE} ids (by default), each its own
+     * statement, and remembered as it goes. One {@code COUNT(*)} over a million events outlasted the statement timeout on a busy H2
      * (10 s, the append timeout): the first checkpoint after a start then failed every interval and counted from the
      * first event again, most of an idle gateway's CPU (issue 13, bench/README.md "Scale"). A range that fails now
      * leaves the ranges before it counted.
@@ -85,7 +92,7 @@ public final class Checkpointer {
             counted = 0;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MAX(r.id) FROM (SELECT id FROM timeline_events "
-                + "WHERE id > ? AND id <= ? ORDER BY id LIMIT " + COUNT_RANGE + ") r")) {
+                + "WHERE id > ? AND id <= ? ORDER BY id LIMIT " + countRange + ") r")) {
             while (true) {
                 ps.setString(1, countedUpTo);
                 ps.setString(2, upTo);

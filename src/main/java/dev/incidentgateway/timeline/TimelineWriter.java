@@ -30,8 +30,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TimelineWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TimelineWriter.class);
-    /** Longest wait for the callers of the last group to come back (see {@link #gatherLateArrivals}). */
-    static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 
     private record Request(List<NewEvent> events, boolean bestEffort, SourceProgress progress,
                            CompletableFuture<List<AppendOutcome>> result) {
@@ -48,8 +46,6 @@ public final class TimelineWriter implements AutoCloseable {
     private final WriterMemory memory = new WriterMemory();
     private final Thread thread;
     private volatile boolean running = true;
-    /** Requests in the last group: how many callers are probably coming back (writer thread only). */
-    private int lastGroupSize;
 
     public TimelineWriter(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
                           Correlator correlator, ChainKey chainKey, List<AppendListener> listeners) {
@@ -89,15 +85,12 @@ public final class TimelineWriter implements AutoCloseable {
         List<Request> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
             try {
-                long ready = System.nanoTime();
                 Request first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                gatherLateArrivals(batch, ready + GATHER_NANOS);
-                lastGroupSize = batch.size();
                 // A caller that gave up (append timeout) cancelled its future: drop it unwritten, so a hung
                 // store does not leave a backlog of work nobody waits for, and that request is really not stored.
                 batch.removeIf(r -> r.result().isDone());
@@ -106,9 +99,6 @@ public final class TimelineWriter implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                // Interrupted while gathering: the requests taken so far are answered like those left in the queue.
-                StoreUnavailableException stopped = new StoreUnavailableException("the timeline writer is stopped", null);
-                batch.forEach(r -> r.result().completeExceptionally(stopped));
                 break;
             } catch (RuntimeException e) {
                 LOG.error("Timeline writer failed a batch", e);
@@ -120,29 +110,6 @@ public final class TimelineWriter implements AutoCloseable {
         Request left;
         while ((left = queue.poll()) != null) {
             left.result().completeExceptionally(new StoreUnavailableException("the timeline writer is stopped", null));
-        }
-    }
-
-    /**
-     * Waits briefly for the rest of the callers the last group answered. Callers that wait for each append before
-     * sending the next (HTTP clients, the benchmark's writers) come back one by one after a commit, while the writer
-     * would start the next group at once with those already back: groups of 23–29 of 32 such callers (bench/README.md,
-     * Append), each paying the whole per-commit cost (H2 rewrites every index page the group touches; PostgreSQL a
-     * lock round trip and an fsync). The wait ends as soon as as many requests as the last group had are here, and at
-     * {@code deadline} ({@link #GATHER_NANOS} after the writer became free) at the latest: a request that comes after an
-     * idle moment goes at once, a lone caller (last group of one) never waits, and when fewer callers come back the
-     * expectation falls with the next group. The writer sleeps meanwhile, leaving the CPU to the callers.
-     */
-    private void gatherLateArrivals(List<Request> batch, long deadline) throws InterruptedException {
-        int expected = Math.min(maxBatch, lastGroupSize);
-        while (batch.size() < expected) {
-            long left = deadline - System.nanoTime();
-            Request next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
-            queue.drainTo(batch, maxBatch - batch.size());
         }
     }
 
