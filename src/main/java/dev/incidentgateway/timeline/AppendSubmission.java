@@ -71,7 +71,7 @@ final class AppendSubmission implements AutoCloseable {
     List<AppendOutcome> await(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
         long start = System.nanoTime();
         AppendCircuitBreaker circuit = breaker;
-        CompletableFuture<List<AppendOutcome>> pending = enqueue(events, bestEffort, progress, circuit);
+        CompletableFuture<List<AppendOutcome>> pending = enqueue(events, bestEffort, progress, circuit, true);
         List<AppendOutcome> outcomes;
         try {
             outcomes = awaitWithin(pending, timeout.toMillis());
@@ -101,20 +101,21 @@ final class AppendSubmission implements AutoCloseable {
     CompletableFuture<List<AppendOutcome>> submit(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
         long start = System.nanoTime();
         AppendCircuitBreaker circuit = breaker;
-        return enqueue(events, bestEffort, progress, circuit)
+        return enqueue(events, bestEffort, progress, circuit, false)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handleAsync((outcomes, error) -> account(events, outcomes, error, circuit, start), completions);
     }
 
+    /** @param callerWaits this thread blocks on the result ({@link #await}), rather than being called back */
     private CompletableFuture<List<AppendOutcome>> enqueue(List<NewEvent> events, boolean bestEffort, SourceProgress progress,
-                                                           AppendCircuitBreaker circuit) {
+                                                           AppendCircuitBreaker circuit, boolean callerWaits) {
         if (circuit != null && !circuit.allows()) {
             return CompletableFuture.failedFuture(new CircuitOpen());
         }
         // A request still queued when the timeout runs out completes with a TimeoutException (await, submit), and the
         // writer drops requests that are done before it writes them; one already inside a transaction may still commit,
         // hence "unknown" (AppendOutcomeUnknownException), not "not stored".
-        return writer.submit(events, bestEffort, progress);
+        return writer.submit(events, bestEffort, progress, callerWaits);
     }
 
     /** Refusal by the open breaker, before the writer: counted as CircuitOpen, not as a failure of the store. */
