@@ -1,5 +1,7 @@
 package dev.incidentgateway.outbox;
 
+import dev.incidentgateway.store.SqlLists;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -211,7 +213,7 @@ final class OutboxClaims {
         if (ids.isEmpty()) {
             return locked;
         }
-        String sql = "SELECT id FROM outbox WHERE id IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?"))
+        String sql = "SELECT id FROM outbox WHERE id IN (" + SqlLists.marks(ids.size())
                 + ") FOR UPDATE SKIP LOCKED";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;

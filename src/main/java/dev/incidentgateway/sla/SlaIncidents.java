@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -94,10 +93,8 @@ public final class SlaIncidents {
             return List.of();
         }
         if (store.dialect() == SqlDialect.H2) {
-            // Padded with "" (no incident has that id), not by repeating an id: the join would return that row twice.
-            List<String> keys = new ArrayList<>(ids);
-            keys.addAll(Collections.nCopies(SqlLists.paddedSize(ids.size()) - ids.size(), ""));
-            return incidents("JOIN (VALUES " + String.join(",", Collections.nCopies(keys.size(), "(CAST(? AS VARCHAR))"))
+            List<String> keys = SqlLists.padded(ids, ""); // no incident has the id ""
+            return incidents("JOIN (VALUES " + SqlLists.rows(keys.size(), "(CAST(? AS VARCHAR))")
                     + ") AS wanted(id) ON i.id = wanted.id", "TRUE ORDER BY i.id", keys, now, policy);
         }
         List<String> keys = SqlLists.padded(ids);

@@ -26,18 +26,31 @@ public final class SqlLists {
 
     /** {@code values} followed by copies of its last element up to {@link #paddedSize}. */
     public static <T> List<T> padded(List<T> values) {
+        return padded(values, values.get(values.size() - 1));
+    }
+
+    /**
+     * {@code values} followed by copies of {@code filler} up to {@link #paddedSize}: for a join, where a repeated key
+     * would return its row twice, a filler that matches nothing.
+     */
+    public static <T> List<T> padded(List<T> values, T filler) {
         int size = paddedSize(values.size());
         if (size == values.size()) {
             return values;
         }
         List<T> out = new ArrayList<>(size);
         out.addAll(values);
-        out.addAll(Collections.nCopies(size - values.size(), values.get(values.size() - 1)));
+        out.addAll(Collections.nCopies(size - values.size(), filler));
         return out;
     }
 
     /** {@code n} placeholders separated by commas. */
     public static String marks(int n) {
-        return String.join(",", Collections.nCopies(n, "?"));
+        return rows(n, "?");
+    }
+
+    /** {@code n} copies of {@code row} separated by commas, e.g. the rows {@code (?,?,?)} of a {@code VALUES} list. */
+    public static String rows(int n, String row) {
+        return String.join(",", Collections.nCopies(n, row));
     }
 }

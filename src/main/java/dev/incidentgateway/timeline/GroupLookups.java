@@ -118,7 +118,7 @@ final class GroupLookups {
         }
         List<String[]> keys = SqlLists.padded(List.copyOf(wanted.values()));
         String sql = "SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events JOIN (VALUES "
-                + String.join(",", java.util.Collections.nCopies(keys.size(), "(?,?,?)")) + ") AS wanted(p, s, c)"
+                + SqlLists.rows(keys.size(), "(?,?,?)") + ") AS wanted(p, s, c)"
                 + " ON principal = wanted.p AND ce_source = wanted.s AND ce_id = wanted.c";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             int p = 1;

@@ -136,9 +136,8 @@ public final class TimelineWriter implements AutoCloseable {
     /**
      * Waits briefly for the rest of the callers the last group answered, when each of them was a thread blocked on its
      * append ({@code callerWaits}: {@link TimelineStore#appendAll} and the like). Such callers come back one by one
-     * within microseconds of a commit, while the writer
-     * would start the next group at once with those already back: groups of 23–29 of 32 such callers (bench/README.md,
-     * Append), each paying the whole per-commit cost (H2 rewrites every index page the group touches; PostgreSQL a
+     * within microseconds of a commit, while the writer would start the next group at once with those already back:
+     * groups of 23–29 of 32 such callers (bench/README.md, Append), each paying the whole per-commit cost (H2 rewrites every index page the group touches; PostgreSQL a
      * lock round trip and an fsync). The wait ends as soon as as many requests as the last group had are here, and at
      * {@code deadline} ({@link #GATHER_NANOS} after the writer became free) at the latest: a request that comes after an
      * idle moment goes at once, a lone caller (last group of one) never waits, and when fewer callers come back the
