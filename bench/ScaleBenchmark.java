@@ -370,7 +370,7 @@ public class ScaleBenchmark {
     /**
      * The plans of the API's read queries on the loaded store (EXPLAIN ANALYZE on both stores; literal values of this
      * store): the Since feed, one incident and its timeline, the list by status, what an ack reads in the writer, the SLA
-     * tracker's page, the outbox gauge count and the stats route.
+     * tracker's walk step (its range, then the range's unsettled incidents), the outbox gauge count and the stats route.
      */
     static void explain(HikariDataSource ds, boolean pg, String eventId, String incidentId) throws Exception {
         String events = "id, incident_id, seq, type, actor, title, content, event_time, recorded_at, source, ce_id, ce_source, ce_type, "
@@ -388,9 +388,18 @@ public class ScaleBenchmark {
         queries.put("list, all (GET /api/v1/incidents)", "SELECT " + incidents + " FROM incidents ORDER BY declared_at DESC, id DESC LIMIT 50");
         queries.put("ack: idempotency lookup in the writer", "SELECT " + events + " FROM timeline_events WHERE principal = 'key:bench' "
                 + "AND ce_source = '/api' AND ce_id = 'x'");
-        queries.put("SLA tracker page (SlaIncidents.unsettled)", "SELECT i.id, i.severity, i.status, i.last_seq FROM incidents i WHERE i.id > '' "
-                + "AND NOT EXISTS (SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id AND s.last_seq = i.last_seq AND (s.recheck_at IS NULL "
-                + "OR (s.recheck_at > " + now + " AND s.policy = 'p'))) ORDER BY i.id LIMIT 500");
+        String rangeEnd;
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT MAX(p.id) FROM (SELECT id FROM incidents WHERE id > '' ORDER BY id LIMIT 500) p")) {
+            rs.next();
+            rangeEnd = "'" + rs.getString(1) + "'"; // the tracker binds the id it read; a literal here, as in the other queries
+        }
+        queries.put("SLA tracker walk step, its range (SlaIncidents.rangeEnd)", "SELECT MAX(p.id) FROM (SELECT id FROM incidents "
+                + "WHERE id > '' ORDER BY id LIMIT 500) p");
+        queries.put("SLA tracker walk step, the range's unsettled incidents (SlaIncidents.unsettled)", "SELECT i.id, i.severity, i.status, "
+                + "i.last_seq, (SELECT m.last_seq FROM sla_settled m WHERE m.incident_id = i.id) FROM incidents i WHERE NOT EXISTS "
+                + "(SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id AND s.last_seq = i.last_seq AND (s.recheck_at IS NULL "
+                + "OR (s.recheck_at > " + now + " AND s.policy = 'p'))) AND i.id > '' AND i.id <= " + rangeEnd + " ORDER BY i.id");
         queries.put("SLA tracker after its first scan: events since its last scan, with the clock columns (SlaTimelines.since)",
                 "SELECT incident_id, seq, type, event_time, CASE WHEN type = 'state_change' THEN data END, CASE WHEN type = 'note' "
                 + "AND principal = 'system:sla' THEN ce_id END FROM timeline_events WHERE id > '" + eventId + "' ORDER BY id");
