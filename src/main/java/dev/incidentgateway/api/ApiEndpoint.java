@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 public final class ApiEndpoint implements Processor {
     /** A Content-Length value (compiled once: it is checked on every request). */
-    private static final Pattern DIGITS = Pattern.compile("\\d{1,18}");
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
     /** A handler: one request in, one response out; throws {@link ApiProblem} or domain exceptions. */
     @FunctionalInterface
     public interface Handler {
@@ -70,9 +70,7 @@ public final class ApiEndpoint implements Processor {
     }
 
     static void checkBody(ApiRequest request, int maxBodyBytes) {
-        String contentLength = request.header("Content-Length");
-        if (contentLength != null && DIGITS.matcher(contentLength).matches() && Long.parseLong(contentLength) > maxBodyBytes
-                || request.body().length > maxBodyBytes) {
+        if (declaredLength(request.header("Content-Length")) > maxBodyBytes || request.body().length > maxBodyBytes) {
             throw bodyTooLarge(maxBodyBytes);
         }
         String type = request.header("Content-Type");
@@ -81,6 +79,21 @@ public final class ApiEndpoint implements Processor {
             throw new ApiProblem(415, "unsupported-media-type", "Unsupported media type",
                     "Send the body as application/json" + (type == null ? "" : ", not " + mediaType) + ".",
                     "Content-Type", java.util.Map.of());
+        }
+    }
+
+    /**
+     * A Content-Length header's value: -1 when there is none or it is not a number (Vert.x refuses that itself),
+     * {@link Long#MAX_VALUE} for a number beyond a long. Used here and at the HTTP edge (transport/EdgeGuard).
+     */
+    public static long declaredLength(String value) {
+        if (value == null || !DIGITS.matcher(value.trim()).matches()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException tooBig) {
+            return Long.MAX_VALUE;
         }
     }
 

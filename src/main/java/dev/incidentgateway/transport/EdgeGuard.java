@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 /**
  * The first handler of every request, on the Vert.x event loop, before any body is read and before a request
@@ -35,8 +34,6 @@ import java.util.regex.Pattern;
  * discarded (never buffered) for a moment, so a client busy sending sees the answer rather than a reset.
  */
 final class EdgeGuard implements Handler<RoutingContext> {
-    /** A Content-Length value (compiled once: it is checked on every request). */
-    private static final Pattern DIGITS = Pattern.compile("\\d{1,19}");
     private static final Logger LOG = LoggerFactory.getLogger(EdgeGuard.class);
     static final String HEALTH = "/health";
     /** Longest a refused request's remaining body is discarded before the connection is closed. */
@@ -156,14 +153,6 @@ final class EdgeGuard implements Handler<RoutingContext> {
 
     /** The declared body length, or -1 when there is none (or it is not a number: Vert.x refuses that itself). */
     static long contentLength(HttpServerRequest request) {
-        String value = request.getHeader("Content-Length");
-        if (value == null || !DIGITS.matcher(value.trim()).matches()) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException tooBig) {
-            return Long.MAX_VALUE;
-        }
+        return ApiEndpoint.declaredLength(request.getHeader("Content-Length"));
     }
 }
