@@ -36,6 +36,7 @@ import dev.incidentgateway.stream.LiveStream;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.store.StoreHealthProbe;
 import dev.incidentgateway.store.StoreTimeouts;
+import dev.incidentgateway.timeline.FreshStoreAnalyzer;
 import dev.incidentgateway.timeline.TimelineStore;
 import dev.incidentgateway.transport.GatewayTls;
 import dev.incidentgateway.transport.HttpEdge;
@@ -161,7 +162,8 @@ public final class Gateway implements AutoCloseable {
         this.stream = LiveStream.create(config, typePrefix, json, meters); // issue 12: GET /api/v1/stream
         this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
                 config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, audit.chainKey(), List.of(outbox.writer(), outbox.wakeOnCommit(), new ExternalRefRecorder(),
-                        stream.listener(), new dev.incidentgateway.sla.SlaMetrics(meters)))
+                        stream.listener(), new dev.incidentgateway.sla.SlaMetrics(meters),
+                        FreshStoreAnalyzer.forStore(dataSource, dialect)))
                 .withAppendTimeout(Duration.ofMillis(config.get(GatewayConfig.APPEND_TIMEOUT_MS)))
                 .withHealthProbe(StoreHealthProbe.standard(dataSource)); // /health never waits on the database
 

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -61,7 +62,11 @@ public final class SlaIncidents {
         if (last == null) {
             return new Walk(List.of(), null);
         }
-        return new Walk(incidents("", "i.id > ? AND i.id <= ? ORDER BY i.id", List.of(afterId, last), now, policy), last);
+        if (store.dialect() == SqlDialect.POSTGRESQL) {
+            return new Walk(incidents("SELECT " + COLUMNS_PG + " FROM incidents i " + SETTLED_PG + " WHERE i.id > ? AND i.id <= ? AND "
+                    + NEEDS_LOOK_PG + " ORDER BY i.id", Arrays.asList(afterId, last, at(now), policy)), last);
+        }
+        return new Walk(incidents(h2Sql("", "i.id > ? AND i.id <= ? ORDER BY i.id"), Arrays.asList(at(now), policy, afterId, last)), last);
     }
 
     /** A step of the walk: the candidates of its range and the range's last incident id ({@code null}: nothing was left). */
@@ -86,19 +91,22 @@ public final class SlaIncidents {
      * Those of {@code ids} (at most {@link #PAGE}) that need a look at {@code now}, as in {@link #unsettled(String, Instant, String)}.
      * On H2 the ids are a {@code VALUES} list joined to the primary key: H2 probes the index for an {@code IN} list too,
      * but then tests every row it found against the whole list again, 512 string compares a row (a fifth of the
-     * tracker's time under webhook load, issue 13). PostgreSQL keeps the {@code IN} list (one index scan over the array).
+     * tracker's time under webhook load, issue 13). On PostgreSQL see {@link #SETTLED_PG}.
      */
     List<Candidate> unsettledAmong(List<String> ids, Instant now, String policy) {
         if (ids.isEmpty()) {
             return List.of();
         }
-        if (store.dialect() == SqlDialect.H2) {
-            List<String> keys = SqlLists.padded(ids, ""); // no incident has the id ""
-            return incidents("JOIN (VALUES " + SqlLists.rows(keys.size(), "(CAST(? AS VARCHAR))")
-                    + ") AS wanted(id) ON i.id = wanted.id", "TRUE ORDER BY i.id", keys, now, policy);
+        if (store.dialect() == SqlDialect.POSTGRESQL) {
+            return incidents("SELECT " + COLUMNS_PG + " FROM unnest(CAST(? AS varchar[])) AS wanted(id) JOIN LATERAL "
+                    + "(SELECT id, severity, status, last_seq FROM incidents WHERE id = wanted.id OFFSET 0) i ON TRUE " + SETTLED_PG
+                    + " WHERE " + NEEDS_LOOK_PG + " ORDER BY i.id", Arrays.asList(new IdArray(ids), at(now), policy));
         }
-        List<String> keys = SqlLists.padded(ids);
-        return incidents("", "i.id IN (" + SqlLists.marks(keys.size()) + ") ORDER BY i.id", keys, now, policy);
+        List<Object> params = new ArrayList<>(SqlLists.padded(ids, "")); // no incident has the id ""
+        params.add(at(now));
+        params.add(policy);
+        return incidents(h2Sql("JOIN (VALUES " + SqlLists.rows(params.size() - 2, "(CAST(? AS VARCHAR))")
+                + ") AS wanted(id) ON i.id = wanted.id", "TRUE ORDER BY i.id"), params);
     }
 
     /**
@@ -108,21 +116,48 @@ public final class SlaIncidents {
     record Candidate(String id, Severity severity, IncidentStatus status, long lastSeq, boolean marked) {
     }
 
-    /** {@code join} (its parameters first) and {@code where} name the incidents; {@code ids} are their parameters. */
-    private List<Candidate> incidents(String join, String where, List<String> ids, Instant now, String policy) {
-        String sql = "SELECT i.id, i.severity, i.status, i.last_seq, "
+    /**
+     * PostgreSQL: each incident's settled row is probed through its primary key, whatever the table sizes. With
+     * {@code NOT EXISTS} (an anti-join) and an {@code IN} list the planner read both tables whole (hash anti-join over
+     * a sequential scan of {@code sla_settled}, and of {@code incidents} until it was large): a page cost grew with the
+     * store, and under webhook load this statement was the largest statement cost on the server (issue 13). The
+     * {@code OFFSET 0} keeps each lateral subquery from being merged into a join the planner may turn into such scans.
+     */
+    private static final String SETTLED_PG =
+            "LEFT JOIN LATERAL (SELECT last_seq, recheck_at, policy FROM sla_settled WHERE incident_id = i.id OFFSET 0) s ON TRUE";
+    /** The {@code NOT EXISTS} of {@link #h2Sql} over the lateral row {@code s} (none: the incident has no settled row). */
+    private static final String NEEDS_LOOK_PG = "(s.last_seq IS DISTINCT FROM i.last_seq OR (s.recheck_at IS NOT NULL "
+            + "AND (s.recheck_at <= ? OR s.policy IS DISTINCT FROM ?)))";
+    private static final String COLUMNS_PG = "i.id, i.severity, i.status, i.last_seq, s.last_seq";
+
+    /** The ids of {@link #unsettledAmong} as one PostgreSQL array parameter (one SQL text for any page size). */
+    private record IdArray(List<String> ids) {
+    }
+
+    /** The H2 statement: {@code join} and {@code where} name the incidents; its parameters are now and policy, then theirs. */
+    private static String h2Sql(String join, String where) {
+        return "SELECT i.id, i.severity, i.status, i.last_seq, "
                 + "(SELECT m.last_seq FROM sla_settled m WHERE m.incident_id = i.id) FROM incidents i " + join + " WHERE NOT EXISTS "
                 + "(SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id AND s.last_seq = i.last_seq "
                 + "AND (s.recheck_at IS NULL OR (s.recheck_at > ? AND s.policy = ?))) AND " + where;
+    }
+
+    private static OffsetDateTime at(Instant now) {
+        return OffsetDateTime.ofInstant(now.isAfter(FOREVER) ? FOREVER : now, ZoneOffset.UTC);
+    }
+
+    /** Runs a candidates statement: columns id, severity, status, last_seq, and the settled row's last_seq (or null). */
+    private List<Candidate> incidents(String sql, List<Object> params) {
         List<Candidate> out = new ArrayList<>();
         try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int first = join.isEmpty() ? 3 : 1; // the join's parameters come before the anti-join's two
-            for (int i = 0; i < ids.size(); i++) {
-                ps.setString(first + i, ids.get(i));
+            for (int i = 0; i < params.size(); i++) {
+                Object p = params.get(i);
+                if (p instanceof IdArray a) {
+                    ps.setArray(i + 1, c.createArrayOf("varchar", a.ids().toArray()));
+                } else {
+                    ps.setObject(i + 1, p);
+                }
             }
-            int at = join.isEmpty() ? 1 : ids.size() + 1;
-            ps.setObject(at, OffsetDateTime.ofInstant(now.isAfter(FOREVER) ? FOREVER : now, ZoneOffset.UTC));
-            ps.setString(at + 1, policy);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Candidate(rs.getString(1), Severity.fromWire(rs.getString(2)).orElse(Severity.DEFAULT),
@@ -144,7 +179,7 @@ public final class SlaIncidents {
         Set<String> out = new HashSet<>();
         try (Connection c = store.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT incident_id FROM sla_settled WHERE recheck_at <= ?")) {
-            ps.setObject(1, OffsetDateTime.ofInstant(now.isAfter(FOREVER) ? FOREVER : now, ZoneOffset.UTC));
+            ps.setObject(1, at(now));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
@@ -183,7 +218,7 @@ public final class SlaIncidents {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                write(c, marks, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                SettledMarks.write(c, store.dialect(), marks, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
@@ -192,7 +227,7 @@ public final class SlaIncidents {
                 }
                 for (Mark m : marks) { // a concurrent tracker inserted one of them: row by row, its row stands
                     try {
-                        write(c, List.of(m), OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                        SettledMarks.write(c, store.dialect(), List.of(m), OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
                         c.commit();
                     } catch (SQLException one) {
                         c.rollback();
@@ -207,60 +242,6 @@ public final class SlaIncidents {
         } catch (SQLException e) {
             throw new StoreUnavailableException("the store could not record settled SLA incidents", e);
         }
-    }
-
-    /**
-     * Inserts the marks of incidents that had no settled row when read and updates the others (and those whose insert
-     * found a row after all: another tracker's, inserted meanwhile). The same outcome as an update tried first for every
-     * mark, without an update that misses for each new incident (issue 13: half the cost of settling a page of them).
-     */
-    private static void write(Connection c, List<Mark> marks, OffsetDateTime at) throws SQLException {
-        List<Mark> updates = new ArrayList<>();
-        List<Mark> inserts = new ArrayList<>();
-        for (Mark m : marks) {
-            (m.marked() ? updates : inserts).add(m);
-        }
-        if (!inserts.isEmpty()) {
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO sla_settled (incident_id, last_seq, settled_at, recheck_at, policy) "
-                    + "SELECT ?, ?, ?, ?, ? FROM (VALUES (1)) AS one(x) WHERE NOT EXISTS (SELECT 1 FROM sla_settled WHERE incident_id = ?)")) {
-                for (Mark m : inserts) {
-                    ins.setString(1, m.incidentId());
-                    ins.setLong(2, m.lastSeq());
-                    ins.setObject(3, at);
-                    ins.setObject(4, recheck(m), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
-                    ins.setString(5, m.policy());
-                    ins.setString(6, m.incidentId());
-                    ins.addBatch();
-                }
-                int[] inserted = ins.executeBatch();
-                for (int i = 0; i < inserted.length; i++) {
-                    if (inserted[i] == 0) {
-                        updates.add(inserts.get(i));
-                    }
-                }
-            }
-        }
-        if (updates.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement up = c.prepareStatement(
-                "UPDATE sla_settled SET last_seq = ?, settled_at = ?, recheck_at = ?, policy = ? WHERE incident_id = ? AND last_seq <= ?")) {
-            for (Mark m : updates) {
-                up.setLong(1, m.lastSeq());
-                up.setObject(2, at);
-                up.setObject(3, recheck(m), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
-                up.setString(4, m.policy());
-                up.setString(5, m.incidentId());
-                up.setLong(6, m.lastSeq());
-                up.addBatch();
-            }
-            up.executeBatch(); // a miss: another tracker moved the row past this mark's last_seq, its row stands
-        }
-    }
-
-    private static OffsetDateTime recheck(Mark m) {
-        return m.recheckAt() == null ? null
-                : OffsetDateTime.ofInstant(m.recheckAt().isAfter(FOREVER) ? FOREVER : m.recheckAt(), ZoneOffset.UTC);
     }
 
     List<TimelineEvent> timeline(String incidentId) {
