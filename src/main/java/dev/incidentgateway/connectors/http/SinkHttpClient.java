@@ -37,7 +37,7 @@ public final class SinkHttpClient {
         this.templates = () -> template;
     }
 
-    /** For sinks built before Camel has started: the template is taken on first use. */
+    /** For sinks built before Camel has started: the template is taken on first use (only for its CamelContext). */
     public SinkHttpClient(java.util.function.Supplier<ProducerTemplate> templates) {
         this.templates = templates;
     }
