@@ -112,16 +112,21 @@ public final class StoreFactory {
         if (!upper.contains("WRITE_DELAY")) {
             out += ";WRITE_DELAY=0";
         }
-        // Bytes per event (bench/storage.sh): 4 KB pages instead of 16 KB make the chunk each commit writes smaller;
-        // LZF compression of pages (cheap) shrinks it again. RETENTION_TIME stays H2's default (45 s): with 1 s (set
-        // here before), a gateway killed with SIGKILL lost the commits of its last group(s) although they had been
-        // answered 2xx (issue 13, measured: 20–40 of ~600–1400 appends lost on reopen, none with 45 s), because H2
-        // had already reused freed chunks' space that its recovery still needed to find the newest chunks.
+        // Every commit writes each B-tree page it changed, so the page size sets the writer's cost per commit: 4 KB pages
+        // instead of H2's 16 KB. Uncompressed: with COMPRESS=TRUE (this URL's default before session 21) H2 ignores
+        // PAGE_SIZE and splits pages at 64 KB (org.h2.mvstore.db.Store), so each commit serialized and LZF-compressed
+        // pages of up to 48 rows or index entries per changed leaf — a third of the writer's CPU for about the same
+        // bytes written (bench/README.md, "Storage per event", session 21: writer CPU per event −26 % for notes,
+        // −33 % for new alerts; bytes written per event −5 % / +20 %). Pages written compressed before stay readable.
+        // RETENTION_TIME stays H2's default (45 s): with 1 s (set here before), a gateway killed with SIGKILL lost the
+        // commits of its last group(s) although they had been answered 2xx (issue 13, measured: 20–40 of ~600–1400
+        // appends lost on reopen, none with 45 s), because H2 had already reused freed chunks' space that its recovery
+        // still needed to find the newest chunks.
         if (!upper.contains("PAGE_SIZE")) {
             out += ";PAGE_SIZE=4096";
         }
         if (!upper.contains("COMPRESS")) {
-            out += ";COMPRESS=TRUE";
+            out += ";COMPRESS=FALSE";
         }
         // H2 keeps the 8 most recent parsed statements per connection by default; the writer's group uses more than 8
         // (lock, lookups, inserts, view upsert, outbox, correlation), so every group parsed all of them again.
