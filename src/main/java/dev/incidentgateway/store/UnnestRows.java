@@ -36,6 +36,14 @@ public final class UnnestRows<T> {
         return select;
     }
 
+    /** Runs {@code sql}, a statement around {@link #select()}, with {@code rows}; the number of rows it changed. */
+    public int execute(Connection connection, String sql, List<T> rows) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            bind(connection, ps, rows);
+            return ps.executeUpdate();
+        }
+    }
+
     /** Binds {@code rows} as the column arrays, parameters 1 to the number of columns. */
     public void bind(Connection connection, PreparedStatement ps, List<T> rows) throws SQLException {
         for (int c = 0; c < columns.size(); c++) {

@@ -45,10 +45,7 @@ final class GroupWrites {
     /** Inserts the rows in list order (ids ascending: the global chain's order). */
     static void insertEvents(Connection connection, SqlDialect dialect, List<EventRow> rows) throws SQLException {
         if (dialect == SqlDialect.POSTGRESQL) {
-            try (PreparedStatement ps = connection.prepareStatement(INSERT_EVENTS_PG)) {
-                EVENT_ARRAYS.bind(connection, ps, rows);
-                ps.executeUpdate();
-            }
+            EVENT_ARRAYS.execute(connection, INSERT_EVENTS_PG, rows);
             return;
         }
         try (PreparedStatement ps = connection.prepareStatement(TimelineRows.INSERT_EVENT)) {
@@ -63,10 +60,7 @@ final class GroupWrites {
     /** Inserts or replaces the views (distinct ids: an upsert may not touch a row twice in one statement). */
     static void upsertIncidents(Connection connection, SqlDialect dialect, List<Incident> views) throws SQLException {
         if (dialect == SqlDialect.POSTGRESQL) {
-            try (PreparedStatement ps = connection.prepareStatement(UPSERT_INCIDENTS_PG)) {
-                INCIDENT_ARRAYS.bind(connection, ps, views);
-                ps.executeUpdate();
-            }
+            INCIDENT_ARRAYS.execute(connection, UPSERT_INCIDENTS_PG, views);
             return;
         }
         try (PreparedStatement upsert = connection.prepareStatement(dialect.upsertIncidentSql())) {
