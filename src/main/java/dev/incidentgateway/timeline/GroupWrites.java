@@ -44,7 +44,7 @@ final class GroupWrites {
 
     /** Inserts the rows in list order (ids ascending: the global chain's order). */
     static void insertEvents(Connection connection, SqlDialect dialect, List<EventRow> rows) throws SQLException {
-        if (dialect == SqlDialect.POSTGRESQL) {
+        if (inOneUnnest(dialect, rows)) {
             EVENT_ARRAYS.execute(connection, INSERT_EVENTS_PG, rows);
             return;
         }
@@ -59,7 +59,7 @@ final class GroupWrites {
 
     /** Inserts or replaces the views (distinct ids: an upsert may not touch a row twice in one statement). */
     static void upsertIncidents(Connection connection, SqlDialect dialect, List<Incident> views) throws SQLException {
-        if (dialect == SqlDialect.POSTGRESQL) {
+        if (inOneUnnest(dialect, views)) {
             INCIDENT_ARRAYS.execute(connection, UPSERT_INCIDENTS_PG, views);
             return;
         }
@@ -70,6 +70,14 @@ final class GroupWrites {
             }
             upsert.executeBatch();
         }
+    }
+
+    /**
+     * PostgreSQL with more than one row. A single row keeps the plain one-row statement (a batch of one is one statement
+     * already, with nothing for the arrays to save), so a lone writer's groups of one event are written as before.
+     */
+    private static boolean inOneUnnest(SqlDialect dialect, List<?> rows) {
+        return dialect == SqlDialect.POSTGRESQL && rows.size() > 1;
     }
 
     private static <T> Column<T> text(java.util.function.Function<T, String> value) {
