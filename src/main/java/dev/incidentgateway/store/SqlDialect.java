@@ -12,13 +12,7 @@ public enum SqlDialect {
             // Serializes appends of every gateway instance sharing the database, so ids are handed out
             // in commit order across processes too (see TimelineWriter). Released at commit/rollback.
             "SELECT pg_advisory_xact_lock(7310117)",
-            // One multi-row statement per group once PgJDBC's reWriteBatchedInserts has merged the batch.
-            "INSERT INTO incidents (" + Columns.INCIDENT + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET "
-                    + "title = EXCLUDED.title, severity = EXCLUDED.severity, status = EXCLUDED.status, commander = EXCLUDED.commander, "
-                    + "declared_at = EXCLUDED.declared_at, acknowledged_at = EXCLUDED.acknowledged_at, "
-                    + "mitigated_at = EXCLUDED.mitigated_at, resolved_at = EXCLUDED.resolved_at, closed_at = EXCLUDED.closed_at, "
-                    + "last_event_id = EXCLUDED.last_event_id, last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash, "
-                    + "alert_repeats = EXCLUDED.alert_repeats",
+            "INSERT INTO incidents (" + Columns.INCIDENT + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) " + Columns.INCIDENT_CONFLICT_UPDATE,
             "INSERT INTO source_watermarks (source, watermark, updated_at) VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE "
                     + "SET watermark = EXCLUDED.watermark, updated_at = EXCLUDED.updated_at");
 
@@ -26,6 +20,13 @@ public enum SqlDialect {
     public static final class Columns {
         public static final String INCIDENT = "id, title, severity, status, commander, declared_at, acknowledged_at, "
                 + "mitigated_at, resolved_at, closed_at, last_event_id, last_seq, last_hash, alert_repeats";
+        /** PostgreSQL: what an upsert of incident rows does to an incident that exists (every column but id replaced). */
+        public static final String INCIDENT_CONFLICT_UPDATE = "ON CONFLICT (id) DO UPDATE SET "
+                + "title = EXCLUDED.title, severity = EXCLUDED.severity, status = EXCLUDED.status, commander = EXCLUDED.commander, "
+                + "declared_at = EXCLUDED.declared_at, acknowledged_at = EXCLUDED.acknowledged_at, "
+                + "mitigated_at = EXCLUDED.mitigated_at, resolved_at = EXCLUDED.resolved_at, closed_at = EXCLUDED.closed_at, "
+                + "last_event_id = EXCLUDED.last_event_id, last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash, "
+                + "alert_repeats = EXCLUDED.alert_repeats";
 
         private Columns() {
         }

@@ -275,19 +275,17 @@ final class AppendTransaction {
         }
     }
 
-    /** Writes everything staged with batched statements; the caller runs the hooks and commits. */
+    /** Writes everything staged, a statement per table ({@link GroupWrites}); the caller runs the hooks and commits. */
     List<TimelineEvent> flush() throws SQLException {
         if (!stagedEvents.isEmpty()) {
             // Staged events are in id order (ids are handed out in staging order), which is the global chain's order.
             String global = globalHashBefore();
-            try (PreparedStatement ps = connection.prepareStatement(TimelineRows.INSERT_EVENT)) {
-                for (TimelineEvent e : stagedEvents) {
-                    global = GlobalChain.next(chainKey, global, e.hash());
-                    TimelineRows.bindEvent(ps, e, canonicalData.get(e.id()), global);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+            List<GroupWrites.EventRow> rows = new ArrayList<>(stagedEvents.size());
+            for (TimelineEvent e : stagedEvents) {
+                global = GlobalChain.next(chainKey, global, e.hash());
+                rows.add(new GroupWrites.EventRow(e, canonicalData.get(e.id()), global));
             }
+            GroupWrites.insertEvents(connection, dialect, rows);
         }
         if (!stagedWatermarks.isEmpty()) {
             try (PreparedStatement ps = connection.prepareStatement(dialect.upsertWatermarkSql())) {
@@ -301,13 +299,7 @@ final class AppendTransaction {
             }
         }
         if (!staged.isEmpty()) {
-            try (PreparedStatement upsert = connection.prepareStatement(dialect.upsertIncidentSql())) {
-                for (Incident view : staged.values()) {
-                    TimelineRows.bindIncident(upsert, view);
-                    upsert.addBatch();
-                }
-                upsert.executeBatch();
-            }
+            GroupWrites.upsertIncidents(connection, dialect, List.copyOf(staged.values()));
             IncidentStatusCounts.apply(connection, committed, staged.values());
         }
         lookups.flush(now);
