@@ -112,12 +112,13 @@ public final class StoreFactory {
         if (!upper.contains("WRITE_DELAY")) {
             out += ";WRITE_DELAY=0";
         }
-        // Every commit writes each B-tree page it changed, so the page size sets the writer's cost per commit: 4 KB pages
-        // instead of H2's 16 KB. Uncompressed: with COMPRESS=TRUE (this URL's default before session 21) H2 ignores
-        // PAGE_SIZE and splits pages at 64 KB (org.h2.mvstore.db.Store), so each commit serialized and LZF-compressed
-        // pages of up to 48 rows or index entries per changed leaf — a third of the writer's CPU for about the same
-        // bytes written (bench/README.md, "Storage per event", session 21: writer CPU per event −26 % for notes,
-        // −33 % for new alerts; bytes written per event −5 % / +20 %). Pages written compressed before stay readable.
+        // Every commit writes each B-tree page it changed. Compressed (LZF), as before session 21: H2 then ignores
+        // PAGE_SIZE and splits pages at 64 KB (org.h2.mvstore.db.Store), and serializing + compressing those pages is a
+        // quarter to a third of the single writer's CPU. Uncompressed (COMPRESS=FALSE in GATEWAY_DB_URL) the 4 KB pages
+        // asked for here take effect: writer CPU per event -26 % (notes) / -33 % (new alerts), webhook ingest ≈ +14 %,
+        // but 2.4x the bytes on disk (1,979 vs 839 per event at 1M) and a slower Since page at 1M (p99 11.6 vs 9.3 ms,
+        // over the issue's 10 ms). bench/README.md, "Storage per event" and "Scale", session 21. The default keeps the
+        // compact store; PAGE_SIZE stays for those who turn compression off. Either setting reads the other's pages.
         // RETENTION_TIME stays H2's default (45 s): with 1 s (set here before), a gateway killed with SIGKILL lost the
         // commits of its last group(s) although they had been answered 2xx (issue 13, measured: 20–40 of ~600–1400
         // appends lost on reopen, none with 45 s), because H2 had already reused freed chunks' space that its recovery
@@ -126,7 +127,7 @@ public final class StoreFactory {
             out += ";PAGE_SIZE=4096";
         }
         if (!upper.contains("COMPRESS")) {
-            out += ";COMPRESS=FALSE";
+            out += ";COMPRESS=TRUE";
         }
         // H2 keeps the 8 most recent parsed statements per connection by default; the writer's group uses more than 8
         // (lock, lookups, inserts, view upsert, outbox, correlation), so every group parsed all of them again.
