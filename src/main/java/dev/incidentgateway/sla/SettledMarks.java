@@ -1,8 +1,9 @@
 package dev.incidentgateway.sla;
 
 import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.store.UnnestRows;
+import dev.incidentgateway.store.UnnestRows.Column;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,10 +29,18 @@ final class SettledMarks {
      * {@code INSERT … WHERE NOT EXISTS} per new incident was the second largest statement cost of webhook ingest on
      * PostgreSQL (a statement's execution for every declared incident, on top of the writer's group inserts).
      */
+    private static final UnnestRows<NewMark> NEW_MARK_ARRAYS = new UnnestRows<>(List.of(
+            new Column<>("text", n -> n.mark().incidentId()), new Column<>("bigint", n -> Long.toString(n.mark().lastSeq())),
+            new Column<>("timestamptz", n -> n.settledAt().toString()),
+            new Column<>("timestamptz", n -> n.mark().recheckAt() == null ? null : recheck(n.mark()).toString()),
+            new Column<>("text", n -> n.mark().policy())));
     private static final String INSERT_NEW_PG = "INSERT INTO sla_settled (incident_id, last_seq, settled_at, recheck_at, policy) "
-            + "SELECT m.incident_id, m.last_seq, ?, m.recheck_at, m.policy FROM unnest(CAST(? AS varchar[]), CAST(? AS bigint[]), "
-            + "CAST(CAST(? AS text[]) AS timestamptz[]), CAST(? AS varchar[])) AS m(incident_id, last_seq, recheck_at, policy) "
-            + "ON CONFLICT (incident_id) DO NOTHING RETURNING incident_id";
+            + NEW_MARK_ARRAYS.select() + " ON CONFLICT (incident_id) DO NOTHING RETURNING incident_id";
+
+    /** A new mark with the moment its page was settled (a column of its own in the arrays). */
+    private record NewMark(SlaIncidents.Mark mark, OffsetDateTime settledAt) {
+    }
+
     /** H2: one batched statement a mark; a batch count of 0 is a row that was there already. */
     private static final String INSERT_ONE = "INSERT INTO sla_settled (incident_id, last_seq, settled_at, recheck_at, policy) "
             + "SELECT ?, ?, ?, ?, ? FROM (VALUES (1)) AS one(x) WHERE NOT EXISTS (SELECT 1 FROM sla_settled WHERE incident_id = ?)";
@@ -93,14 +102,7 @@ final class SettledMarks {
         List<SlaIncidents.Mark> rows = List.copyOf(first.values());
         Set<String> inserted = new HashSet<>();
         try (PreparedStatement ins = c.prepareStatement(INSERT_NEW_PG)) {
-            ins.setObject(1, at);
-            ins.setArray(2, array(c, "varchar", rows.stream().map(SlaIncidents.Mark::incidentId).toArray()));
-            ins.setArray(3, array(c, "int8", rows.stream().map(SlaIncidents.Mark::lastSeq).toArray()));
-            ins.setArray(4, array(c, "text", rows.stream().map(m -> {
-                OffsetDateTime r = recheck(m);
-                return r == null ? null : r.toString();
-            }).toArray()));
-            ins.setArray(5, array(c, "varchar", rows.stream().map(SlaIncidents.Mark::policy).toArray()));
+            NEW_MARK_ARRAYS.bind(c, ins, rows.stream().map(m -> new NewMark(m, at)).toList());
             try (ResultSet rs = ins.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(rs.getString(1));
@@ -109,10 +111,6 @@ final class SettledMarks {
         }
         rows.stream().filter(m -> !inserted.contains(m.incidentId())).forEach(found::add);
         return found;
-    }
-
-    private static Array array(Connection c, String type, Object[] values) throws SQLException {
-        return c.createArrayOf(type, values);
     }
 
     private static void update(Connection c, List<SlaIncidents.Mark> updates, OffsetDateTime at) throws SQLException {
