@@ -73,12 +73,18 @@ final class GroupWrites {
     }
 
     /**
-     * PostgreSQL with more than one row. A single row keeps the plain one-row statement (a batch of one is one statement
-     * already, with nothing for the arrays to save), so a lone writer's groups of one event are written as before.
+     * PostgreSQL with 2 to {@value #UNNEST_MAX_ROWS} rows. A single row keeps the plain one-row statement (a batch of one
+     * is one statement already, with nothing for the arrays to save), so a lone writer's groups of one event are written
+     * as before. Large groups keep the rewritten batch too: loading 300k events in groups of up to 256 took 62.7 s with
+     * the arrays against 42.7 s with the batch (bench/scale.sh, session 21, one pair), while groups of ≈ 32 (32 writers,
+     * bench/append.sh) cost the server 17 % less CPU per event with the arrays. Between 32 and 256 nothing was measured;
+     * 64 is the most concurrent webhook requests a group of the webhook benchmark holds.
      */
     private static boolean inOneUnnest(SqlDialect dialect, List<?> rows) {
-        return dialect == SqlDialect.POSTGRESQL && rows.size() > 1;
+        return dialect == SqlDialect.POSTGRESQL && rows.size() > 1 && rows.size() <= UNNEST_MAX_ROWS;
     }
+
+    static final int UNNEST_MAX_ROWS = 64;
 
     private static <T> Column<T> text(java.util.function.Function<T, String> value) {
         return new Column<>("text", value);
