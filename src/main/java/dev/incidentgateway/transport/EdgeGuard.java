@@ -73,7 +73,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
             ctx.next(); // never counted, never refused
             return;
         }
-        long length = contentLength(request);
+        long length = ApiEndpoint.declaredLength(request.getHeader("Content-Length"));
         if (length > maxBodyBytes) {
             refuse(ctx, ApiEndpoint.bodyTooLarge(maxBodyBytes), "body-too-large");
             return;
@@ -149,10 +149,5 @@ final class EdgeGuard implements Handler<RoutingContext> {
             return;
         }
         vertx.setTimer(LINGER_MILLIS, t -> connection.close());
-    }
-
-    /** The declared body length, or -1 when there is none (or it is not a number: Vert.x refuses that itself). */
-    static long contentLength(HttpServerRequest request) {
-        return ApiEndpoint.declaredLength(request.getHeader("Content-Length"));
     }
 }
