@@ -46,13 +46,23 @@ public final class UnnestRows<T> {
 
     /** Binds {@code rows} as the column arrays, parameters 1 to the number of columns. */
     public void bind(Connection connection, PreparedStatement ps, List<T> rows) throws SQLException {
+        bind(connection, ps, rows, 1);
+    }
+
+    /**
+     * Binds {@code rows} as the column arrays from parameter {@code first} on (a statement of several).
+     *
+     * @return the next parameter's index
+     */
+    public int bind(Connection connection, PreparedStatement ps, List<T> rows, int first) throws SQLException {
         for (int c = 0; c < columns.size(); c++) {
             Function<T, String> text = columns.get(c).text();
             String[] values = new String[rows.size()];
             for (int r = 0; r < values.length; r++) {
                 values[r] = text.apply(rows.get(r));
             }
-            ps.setArray(c + 1, connection.createArrayOf("text", values));
+            ps.setArray(first + c, connection.createArrayOf("text", values));
         }
+        return first + columns.size();
     }
 }

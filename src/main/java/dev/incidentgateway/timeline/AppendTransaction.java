@@ -1,6 +1,5 @@
 package dev.incidentgateway.timeline;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.audit.ChainKey;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.SqlLists;
@@ -26,38 +25,48 @@ import java.util.Map;
 final class AppendTransaction {
     private final Connection connection;
     private final SqlDialect dialect;
-    private final EventIdSource ids;
     private final WriterMemory memory;
-    private final String typePrefix;
     private final Instant now;
     private final ChainKey chainKey;
     /** The newest stored event when the transaction started ({@code null}: empty log). */
     private final GlobalChain.Head head;
+    /**
+     * PostgreSQL, when this writer's last transaction left the head it knows: the append lock is taken with the first
+     * write ({@link GroupWrites#lockThenWrite}), which checks that head, instead of in a round trip of its own first.
+     */
+    private final boolean lockWithFirstWrite;
+    /** The head after {@link #flush()}: the last written event and its global hash (or {@link #head} if none). */
+    private GlobalChain.Head headAfter;
     /** Incident views as committed, loaded once per transaction ({@code null} value: does not exist). */
     private final Map<String, Incident> committed = new HashMap<>();
     /** Views after the requests accepted so far. */
     private final Map<String, Incident> staged = new LinkedHashMap<>();
     private final Map<String, TimelineEvent> stagedByCe = new HashMap<>();
     private final List<TimelineEvent> stagedEvents = new ArrayList<>();
-    /** Each staged event's {@code data} in canonical form, by event id: serialized once, for the hash and the row. */
-    private final Map<String, String> canonicalData = new HashMap<>();
     private final Map<String, String> stagedWatermarks = new LinkedHashMap<>();
     private final GroupLookups lookups;
+    private final EventStamper stamper;
 
     AppendTransaction(Connection connection, SqlDialect dialect, WriterMemory memory, String typePrefix, Correlator correlator,
                       ChainKey chainKey) throws SQLException {
         this.connection = connection;
         this.dialect = dialect;
         this.memory = memory;
-        this.ids = memory.ids;
-        this.typePrefix = typePrefix;
         this.chainKey = chainKey;
         this.now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        this.stamper = new EventStamper(memory.ids, typePrefix, chainKey, now);
         this.lookups = new GroupLookups(connection, dialect, correlator);
         connection.setAutoCommit(false);
-        // Under the lock, no id larger than ours can commit before us: see TimelineWriter.
-        this.head = GlobalChain.lockThenReadHead(connection, dialect);
-        memory.startTransaction(head == null ? null : head.lastEventId());
+        GlobalChain.Head remembered = dialect == SqlDialect.POSTGRESQL ? memory.head() : null;
+        this.lockWithFirstWrite = remembered != null;
+        if (lockWithFirstWrite) {
+            this.head = remembered; // checked under the lock before anything is written (StaleHeadException)
+        } else {
+            // Under the lock, no id larger than ours can commit before us: see TimelineWriter.
+            this.head = GlobalChain.lockThenReadHead(connection, dialect);
+            memory.startTransaction(head);
+        }
+        this.headAfter = head;
     }
 
     /**
@@ -141,7 +150,7 @@ final class AppendTransaction {
                 }
                 String incidentId = ne.incidentId() != null ? ne.incidentId() : open != null ? open : generateIncidentId(overlay);
                 Incident current = current(incidentId, overlay);
-                TimelineEvent event = stage(ne, incidentId, current, ceSource);
+                TimelineEvent event = stamper.stamp(ne, incidentId, current, ceSource);
                 Incident next = IncidentProjection.apply(current, event);
                 overlay.put(incidentId, next);
                 if (ne.type() == EventType.DECLARE && ne.correlationKey() != null) {
@@ -223,37 +232,6 @@ final class AppendTransaction {
         }
     }
 
-    private TimelineEvent stage(NewEvent ne, String incidentId, Incident current, String ceSource) {
-        if (current == null && ne.type() != EventType.DECLARE) {
-            throw new IncidentNotFoundException(incidentId);
-        }
-        long lastSeq = current == null ? 0 : current.lastSeq();
-        if (ne.expectedSeq() != null && ne.expectedSeq() != lastSeq) {
-            throw new SeqConflictException(incidentId, ne.expectedSeq(), lastSeq);
-        }
-        ObjectNode data = ne.data().deepCopy();
-        IncidentStatus stateChangeTo = EventRules.check(ne, data);
-        IncidentStateMachine.next(current == null ? null : current.status(), ne.type(), stateChangeTo);
-        if (ne.type() == EventType.DECLARE) {
-            data.put("severity", (ne.severity() == null ? Severity.DEFAULT : ne.severity()).wireName());
-        }
-        String id = ids.next();
-        Instant eventTime = ne.eventTime() == null ? now : ne.eventTime().truncatedTo(ChronoUnit.MICROS);
-        String prevHash = current == null ? EventHasher.GENESIS : current.lastHash();
-        TimelineEvent unsigned = new TimelineEvent(id, incidentId, lastSeq + 1, ne.type(), ne.actor(), ne.title(), ne.content(),
-                eventTime, now, ne.source(), ne.ceId() != null ? ne.ceId() : id, ceSource,
-                ne.ceType() != null ? ne.ceType() : typePrefix + ".incident." + ne.type().wireName(), data, prevHash, null,
-                ne.principal());
-        String dataJson = EventHasher.canonicalJson(data);
-        canonicalData.put(id, dataJson); // a refused request's entries are never read: flush binds staged events only
-        return withHash(unsigned, EventHasher.keyedHash(chainKey, prevHash, unsigned, dataJson));
-    }
-
-    private static TimelineEvent withHash(TimelineEvent e, String hash) {
-        return new TimelineEvent(e.id(), e.incidentId(), e.seq(), e.type(), e.actor(), e.title(), e.content(), e.eventTime(),
-                e.recordedAt(), e.source(), e.ceId(), e.ceSource(), e.ceType(), e.data(), e.prevHash(), hash, e.principal());
-    }
-
     private Incident current(String incidentId, Map<String, Incident> overlay) throws SQLException {
         if (overlay.containsKey(incidentId)) {
             return overlay.get(incidentId);
@@ -277,33 +255,39 @@ final class AppendTransaction {
 
     /** Writes everything staged, a statement per table ({@link GroupWrites}); the caller runs the hooks and commits. */
     List<TimelineEvent> flush() throws SQLException {
+        List<GroupWrites.EventRow> rows = new ArrayList<>(stagedEvents.size());
         if (!stagedEvents.isEmpty()) {
             // Staged events are in id order (ids are handed out in staging order), which is the global chain's order.
             String global = globalHashBefore();
-            List<GroupWrites.EventRow> rows = new ArrayList<>(stagedEvents.size());
             for (TimelineEvent e : stagedEvents) {
                 global = GlobalChain.next(chainKey, global, e.hash());
-                rows.add(new GroupWrites.EventRow(e, canonicalData.get(e.id()), global));
+                rows.add(new GroupWrites.EventRow(e, stamper.canonicalData(e.id()), global));
             }
+            headAfter = new GlobalChain.Head(stagedEvents.get(stagedEvents.size() - 1).id(), global);
+        }
+        List<Incident> views = List.copyOf(staged.values());
+        boolean rowsWritten = false;
+        if (lockWithFirstWrite) {
+            // Everything above was staged on the head this writer's last commit left; another instance may have appended
+            // since. The lock comes with the first write, which writes only on that head (else: staged again, locked).
+            rowsWritten = GroupWrites.lockThenWrite(connection, dialect, head, rows, views);
+        } else if (!rows.isEmpty()) {
             GroupWrites.insertEvents(connection, dialect, rows);
         }
-        if (!stagedWatermarks.isEmpty()) {
-            try (PreparedStatement ps = connection.prepareStatement(dialect.upsertWatermarkSql())) {
-                for (Map.Entry<String, String> w : stagedWatermarks.entrySet()) {
-                    ps.setString(1, w.getKey());
-                    ps.setString(2, w.getValue());
-                    ps.setObject(3, now.atOffset(java.time.ZoneOffset.UTC));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+        GroupWrites.upsertWatermarks(connection, dialect, stagedWatermarks, now);
+        if (!views.isEmpty()) {
+            if (!rowsWritten) {
+                GroupWrites.upsertIncidents(connection, dialect, views);
             }
-        }
-        if (!staged.isEmpty()) {
-            GroupWrites.upsertIncidents(connection, dialect, List.copyOf(staged.values()));
-            IncidentStatusCounts.apply(connection, committed, staged.values());
+            IncidentStatusCounts.apply(connection, committed, views);
         }
         lookups.flush(now);
         return List.copyOf(stagedEvents);
+    }
+
+    /** The store's head once this transaction has committed. */
+    GlobalChain.Head headAfter() {
+        return headAfter;
     }
 
     /** Views after this transaction, by incident id. */

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,8 +39,57 @@ final class GroupWrites {
             + EVENT_ARRAYS.select();
     static final String UPSERT_INCIDENTS_PG = "INSERT INTO incidents (" + TimelineRows.INCIDENT_COLUMNS + ") "
             + INCIDENT_ARRAYS.select() + " " + SqlDialect.Columns.INCIDENT_CONFLICT_UPDATE;
+    /** The newest event's id, compared in the guarded statements of lockThenWrite ({@code char(26)} like the column). */
+    private static final String HEAD_IS = "(SELECT id FROM timeline_events ORDER BY id DESC LIMIT 1) = CAST(? AS CHAR(26))";
+
+    private static final String LOCK_THEN_WRITE_PG = SqlDialect.POSTGRESQL.appendLockSql() + "; "
+            + INSERT_EVENTS_PG + " WHERE " + HEAD_IS + "; "
+            + "INSERT INTO incidents (" + TimelineRows.INCIDENT_COLUMNS + ") " + INCIDENT_ARRAYS.select() + " WHERE " + HEAD_IS
+            + " " + SqlDialect.Columns.INCIDENT_CONFLICT_UPDATE;
 
     private GroupWrites() {
+    }
+
+    /**
+     * PostgreSQL, for a group staged on the head {@code expected} without the append lock: takes the lock and, in the same
+     * round trip, writes the events (if the store's head under the lock is still {@code expected}) and the views (if the
+     * group's last event is then the head). Three statements, one round trip, where the lock + head read was one of its
+     * own before the writes (issue 13, bench/README.md "Append"). Groups the arrays do not take ({@link #inOneUnnest})
+     * only take the lock and check the head here, and are written by the caller.
+     *
+     * @return whether the rows and views were written (else the caller writes them, under the lock now held)
+     * @throws StaleHeadException when the head is another: nothing was written
+     */
+    static boolean lockThenWrite(Connection connection, SqlDialect dialect, GlobalChain.Head expected, List<EventRow> rows,
+                                 List<Incident> views) throws SQLException {
+        if (!inOneUnnest(dialect, rows, 1) || !inOneUnnest(dialect, views, 1)) {
+            if (!Objects.equals(GlobalChain.lockThenReadHead(connection, dialect), expected)) {
+                throw new StaleHeadException(expected);
+            }
+            return false;
+        }
+        int[] counts = new int[2];
+        try (PreparedStatement ps = connection.prepareStatement(LOCK_THEN_WRITE_PG)) {
+            int p = EVENT_ARRAYS.bind(connection, ps, rows, 1);
+            ps.setString(p++, expected.lastEventId());
+            p = INCIDENT_ARRAYS.bind(connection, ps, views, p);
+            ps.setString(p, rows.get(rows.size() - 1).event().id());
+            int n = 0;
+            boolean isResultSet = ps.execute(); // the lock's row first, then the two update counts
+            while (isResultSet || ps.getUpdateCount() != -1) {
+                if (!isResultSet && n < counts.length) {
+                    counts[n++] = ps.getUpdateCount();
+                }
+                isResultSet = ps.getMoreResults();
+            }
+        }
+        if (counts[0] != rows.size()) {
+            throw new StaleHeadException(expected);
+        }
+        if (counts[1] != views.size()) {
+            throw new IllegalStateException("wrote " + counts[1] + " of " + views.size() + " incident views after the events");
+        }
+        return true;
     }
 
     /** Inserts the rows in list order (ids ascending: the global chain's order). */
@@ -51,6 +101,23 @@ final class GroupWrites {
         try (PreparedStatement ps = connection.prepareStatement(TimelineRows.INSERT_EVENT)) {
             for (EventRow r : rows) {
                 TimelineRows.bindEvent(ps, r.event(), r.canonicalData(), r.globalHash());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Writes polling sources' new watermarks (source to watermark), stamped {@code now}. */
+    static void upsertWatermarks(Connection connection, SqlDialect dialect, Map<String, String> watermarks, Instant now)
+            throws SQLException {
+        if (watermarks.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(dialect.upsertWatermarkSql())) {
+            for (Map.Entry<String, String> w : watermarks.entrySet()) {
+                ps.setString(1, w.getKey());
+                ps.setString(2, w.getValue());
+                ps.setObject(3, now.atOffset(java.time.ZoneOffset.UTC));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -81,7 +148,11 @@ final class GroupWrites {
      * 64 is the most concurrent webhook requests a group of the webhook benchmark holds.
      */
     private static boolean inOneUnnest(SqlDialect dialect, List<?> rows) {
-        return dialect == SqlDialect.POSTGRESQL && rows.size() > 1 && rows.size() <= UNNEST_MAX_ROWS;
+        return inOneUnnest(dialect, rows, 2);
+    }
+
+    private static boolean inOneUnnest(SqlDialect dialect, List<?> rows, int fewest) {
+        return dialect == SqlDialect.POSTGRESQL && rows.size() >= fewest && rows.size() <= UNNEST_MAX_ROWS;
     }
 
     static final int UNNEST_MAX_ROWS = 64;

@@ -161,7 +161,14 @@ public final class TimelineWriter implements AutoCloseable {
 
     private void commitGroup(List<Request> batch) {
         try {
-            commit(batch);
+            try {
+                commit(batch);
+            } catch (StaleHeadException otherWriter) {
+                // Staged on this writer's last head, but another instance appended since (nothing was written, and the
+                // memory is forgotten): the same requests again, staged under the lock this time.
+                LOG.debug("Append group of {} staged on a stale head ({}); staging it again", batch.size(), otherWriter.getMessage());
+                commit(batch);
+            }
         } catch (SQLException e) {
             if (batch.size() == 1 || StoreFailures.isStoreWide(e)) {
                 // The store itself failed (connection lost, timed out, cancelled): every request of the group
@@ -205,7 +212,7 @@ public final class TimelineWriter implements AutoCloseable {
                     l.inTransaction(c, written, tx.views());
                 }
                 c.commit();
-                memory.committed(tx.changedViews(), written);
+                memory.committed(tx.changedViews(), written, tx.headAfter());
             } catch (SQLException | RuntimeException e) {
                 memory.forget();
                 c.rollback();

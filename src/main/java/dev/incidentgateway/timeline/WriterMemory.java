@@ -10,9 +10,9 @@ import java.util.Objects;
  * What the single writer thread carries from one transaction to the next: the id source, and the views of
  * recently written incidents, so a busy incident costs no SELECT per group.
  *
- * <p>The views are only trusted while nobody else has appended: each transaction starts (under the append
- * lock) by comparing the store's largest event id with the last one this writer committed. Any difference
- * (another instance on the same PostgreSQL) or any failed transaction forgets them all.
+ * <p>The views are only trusted while nobody else has appended: a transaction compares the store's head (largest event
+ * id), read under the append lock, with the head this writer's last commit left. Any difference (another instance on
+ * the same PostgreSQL) or any failed transaction forgets them all, and the head with them.
  */
 final class WriterMemory {
     private static final int MAX_VIEWS = 10_000;
@@ -25,14 +25,26 @@ final class WriterMemory {
         }
     };
     private String lastCommittedMaxId;
+    /** The store's head as this writer last read or left it under the lock ({@code null}: not known). */
+    private GlobalChain.Head head;
 
-    /** Called under the append lock with the store's current largest event id. */
-    void startTransaction(String storedMaxId) {
+    /** Called under the append lock with the store's current head ({@code null}: empty log). */
+    void startTransaction(GlobalChain.Head storedHead) {
+        String storedMaxId = storedHead == null ? null : storedHead.lastEventId();
         ids.raiseFloor(storedMaxId);
         if (!Objects.equals(storedMaxId, lastCommittedMaxId)) {
             views.clear();
         }
         lastCommittedMaxId = storedMaxId;
+        head = storedHead;
+    }
+
+    /**
+     * The head the store has if nobody else appended since this writer's last transaction ({@code null}: not known, or
+     * the log is empty): what a transaction that takes the lock only with its first write assumes, and checks there.
+     */
+    GlobalChain.Head head() {
+        return head;
     }
 
     /** The committed view of an incident, if remembered. */
@@ -40,15 +52,18 @@ final class WriterMemory {
         return views.get(incidentId);
     }
 
-    void committed(Collection<Incident> changedViews, List<TimelineEvent> written) {
+    /** @param headAfter the store's head after the commit (the last written event and its global hash) */
+    void committed(Collection<Incident> changedViews, List<TimelineEvent> written, GlobalChain.Head headAfter) {
         changedViews.forEach(v -> views.put(v.id(), v));
         if (!written.isEmpty()) {
             lastCommittedMaxId = written.get(written.size() - 1).id();
         }
+        head = headAfter;
     }
 
     void forget() {
         views.clear();
         lastCommittedMaxId = null;
+        head = null;
     }
 }

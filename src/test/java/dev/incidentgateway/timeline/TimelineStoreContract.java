@@ -360,4 +360,29 @@ abstract class TimelineStoreContract {
         assertThat(store.verifier().verify(id).intact()).isTrue();
         assertThat(store.incident(id).orElseThrow().lastSeq()).isEqualTo(expected);
     }
+
+    @Test
+    void twoWritersAppendingToDifferentIncidentsKeepTheGlobalChainAndTheFeedOrder() throws Exception {
+        // Each writer stages a group on the head its own last commit left (on PostgreSQL without taking the lock
+        // first); when the other instance appended in between, even to another incident, that head is stale: the
+        // group must be staged again under the lock, or its global hash would follow the wrong event.
+        String mine = newId();
+        String theirs = newId();
+        store.append(declare(mine));
+        try (TimelineStore other = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 256, 10_000,
+                new SimpleMeterRegistry(), testStore.chainKey(), List.of())) {
+            other.append(declare(theirs));
+            for (int i = 0; i < 6; i++) {
+                store.appendAll(List.of(event(mine, EventType.NOTE), event(mine, EventType.NOTE)));
+                other.appendAll(List.of(event(theirs, EventType.NOTE), event(theirs, EventType.NOTE)));
+            }
+        }
+        GlobalChainVerifier.Report report = new GlobalChainVerifier(dataSource, testStore.chainKey()).verify(List.of());
+        assertThat(report.intact()).as(report.toString()).isTrue();
+        assertThat(store.verifier().verify(mine).intact()).isTrue();
+        assertThat(store.incident(mine).orElseThrow().lastSeq()).isEqualTo(13);
+        assertThat(store.incident(theirs).orElseThrow().lastSeq()).isEqualTo(13);
+        assertThat(store.timeline(theirs, null, 100)).extracting(TimelineEvent::seq)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 13).boxed().toList());
+    }
 }
