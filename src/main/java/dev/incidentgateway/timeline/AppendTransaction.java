@@ -21,24 +21,30 @@ import java.util.Map;
  * One group-commit transaction: validates a series of append requests against the state machine, each
  * all-or-nothing, stages the accepted events and view changes, and writes them with batched statements.
  * Requests see the effects of the requests staged before them in the same transaction.
+ *
+ * <p>Two forms. {@link #underLock}: the append lock is taken and the head read first, and the lookups and writes go
+ * through the same connection (the form after a failure, and for the first group). {@link #onKnownHead}: staged
+ * without the lock, on the head the writer's last commit left or on the one the group still being written will leave
+ * ({@code inFlight}: its views, idempotency keys and correlation changes count as done); the lookups read committed
+ * data on their own connection, and {@link #write} takes the lock with its first statement, which writes only if the
+ * store's head is still the one staged on ({@link StaleHeadException} otherwise: nothing is written). Either way ids are
+ * written only under the lock and above every committed id (see {@link TimelineWriter}).
  */
 final class AppendTransaction {
-    private final Connection connection;
+    private final Connection reads;
     private final SqlDialect dialect;
-    private final WriterMemory memory;
     private final Instant now;
     private final ChainKey chainKey;
-    /** The newest stored event when the transaction started ({@code null}: empty log). */
+    /** The newest stored event this transaction follows ({@code null}: empty log). */
     private final GlobalChain.Head head;
-    /**
-     * PostgreSQL, when this writer's last transaction left the head it knows: the append lock is taken with the first
-     * write ({@link GroupWrites#lockThenWrite}), which checks that head, instead of in a round trip of its own first.
-     */
-    private final boolean lockWithFirstWrite;
-    /** The head after {@link #flush()}: the last written event and its global hash (or {@link #head} if none). */
+    /** {@link #onKnownHead}: the lock is taken, and {@link #head} checked, by the first write. */
+    private final boolean lockAtWrite;
+    /** The group in flight this one is staged on ({@code null}: none). */
+    private final AppendTransaction inFlight;
+    /** The head after this transaction (the last staged event and its global hash, or {@link #head}): set by {@link #seal}. */
     private GlobalChain.Head headAfter;
-    /** Incident views as committed, loaded once per transaction ({@code null} value: does not exist). */
-    private final Map<String, Incident> committed = new HashMap<>();
+    private List<GroupWrites.EventRow> rows;
+    private final GroupViews committed;
     /** Views after the requests accepted so far. */
     private final Map<String, Incident> staged = new LinkedHashMap<>();
     private final Map<String, TimelineEvent> stagedByCe = new HashMap<>();
@@ -47,26 +53,40 @@ final class AppendTransaction {
     private final GroupLookups lookups;
     private final EventStamper stamper;
 
-    AppendTransaction(Connection connection, SqlDialect dialect, WriterMemory memory, String typePrefix, Correlator correlator,
-                      ChainKey chainKey) throws SQLException {
-        this.connection = connection;
+    private AppendTransaction(Connection reads, SqlDialect dialect, WriterMemory memory, String typePrefix, Correlator correlator,
+                              ChainKey chainKey, GlobalChain.Head head, boolean lockAtWrite, AppendTransaction inFlight) {
+        this.reads = reads;
         this.dialect = dialect;
-        this.memory = memory;
         this.chainKey = chainKey;
+        this.head = head;
+        this.headAfter = head;
+        this.lockAtWrite = lockAtWrite;
+        this.inFlight = inFlight;
         this.now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         this.stamper = new EventStamper(memory.ids, typePrefix, chainKey, now);
-        this.lookups = new GroupLookups(connection, dialect, correlator);
+        this.committed = new GroupViews(reads, memory, inFlight == null ? null : inFlight.staged);
+        this.lookups = new GroupLookups(reads, dialect, correlator, inFlight == null ? null : inFlight.lookups,
+                inFlight == null ? java.util.Set.of() : inFlight.stagedByCe.keySet());
+    }
+
+    /** Takes the append lock and reads the head on {@code connection} (auto-commit off), which also takes the writes. */
+    static AppendTransaction underLock(Connection connection, SqlDialect dialect, WriterMemory memory, String typePrefix,
+                                       Correlator correlator, ChainKey chainKey) throws SQLException {
         connection.setAutoCommit(false);
-        GlobalChain.Head remembered = dialect == SqlDialect.POSTGRESQL ? memory.head() : null;
-        this.lockWithFirstWrite = remembered != null;
-        if (lockWithFirstWrite) {
-            this.head = remembered; // checked under the lock before anything is written (StaleHeadException)
-        } else {
-            // Under the lock, no id larger than ours can commit before us: see TimelineWriter.
-            this.head = GlobalChain.lockThenReadHead(connection, dialect);
-            memory.startTransaction(head);
-        }
-        this.headAfter = head;
+        // Under the lock, no id larger than ours can commit before us: see TimelineWriter.
+        GlobalChain.Head head = GlobalChain.lockThenReadHead(connection, dialect);
+        memory.startTransaction(head);
+        return new AppendTransaction(connection, dialect, memory, typePrefix, correlator, chainKey, head, false, null);
+    }
+
+    /**
+     * Staged on the head {@code inFlight} will leave, or (no group in flight) on the one the writer's last commit left,
+     * which {@link WriterMemory#head()} must then know; lookups through {@code reads}.
+     */
+    static AppendTransaction onKnownHead(Connection reads, SqlDialect dialect, WriterMemory memory, String typePrefix,
+                                         Correlator correlator, ChainKey chainKey, AppendTransaction inFlight) {
+        GlobalChain.Head head = inFlight != null ? inFlight.headAfter : memory.head();
+        return new AppendTransaction(reads, dialect, memory, typePrefix, correlator, chainKey, head, true, inFlight);
     }
 
     /**
@@ -77,45 +97,18 @@ final class AppendTransaction {
         if (head != null && head.globalHash() != null) {
             return head.globalHash();
         }
-        return GlobalChain.sealOfLegacy(chainKey, connection, head == null ? null : head.lastEventId());
+        return GlobalChain.sealOfLegacy(chainKey, reads, head == null ? null : head.lastEventId());
     }
 
     /**
-     * Before the group's requests are applied: its dedup, correlation and incident-number lookups, each one statement
-     * for the whole group ({@link GroupLookups}), and the views of every incident it names or will probably create.
+     * Before requests are applied: their dedup, correlation and incident-number lookups, each one statement for all of
+     * them ({@link GroupLookups}), and the views of every incident they name or will probably create. May be called again
+     * for requests that join the group later.
      */
     void prefetch(List<List<NewEvent>> requests) throws SQLException {
         List<String> ids = new ArrayList<>(requests.stream().flatMap(List::stream).map(NewEvent::incidentId).toList());
         ids.addAll(lookups.prefetch(requests));
-        preload(ids);
-    }
-
-    /** Loads the views of the named incidents with one query, before requests are applied. */
-    void preload(Collection<String> incidentIds) throws SQLException {
-        for (String id : incidentIds) {
-            Incident remembered = id == null || committed.containsKey(id) ? null : memory.view(id);
-            if (remembered != null) {
-                committed.put(id, remembered);
-            }
-        }
-        List<String> missing = incidentIds.stream().filter(id -> id != null && !committed.containsKey(id)).distinct().toList();
-        if (missing.isEmpty()) {
-            return;
-        }
-        List<String> keys = SqlLists.padded(missing);
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT " + TimelineRows.INCIDENT_COLUMNS + " FROM incidents WHERE id IN (" + SqlLists.marks(keys.size()) + ")")) {
-            for (int i = 0; i < keys.size(); i++) {
-                ps.setString(i + 1, keys.get(i));
-            }
-            missing.forEach(id -> committed.put(id, null));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Incident incident = TimelineRows.readIncident(rs);
-                    committed.put(incident.id(), incident);
-                }
-            }
-        }
+        committed.preload(ids);
     }
 
     /**
@@ -190,7 +183,7 @@ final class AppendTransaction {
         return outcomes;
     }
 
-    /** Stages a source's new watermark: written by {@link #flush()}, so it commits with the events. */
+    /** Stages a source's new watermark: written by {@link #write}, so it commits with the events. */
     void recordProgress(SourceProgress progress) {
         stagedWatermarks.put(progress.source(), progress.watermark());
     }
@@ -200,6 +193,9 @@ final class AppendTransaction {
             throws SQLException {
         String ceKey = ceKey(principal, ceSource, ceId);
         TimelineEvent earlier = addedByCe.containsKey(ceKey) ? addedByCe.get(ceKey) : stagedByCe.get(ceKey);
+        if (earlier == null && inFlight != null) {
+            earlier = inFlight.stagedByCe.get(ceKey);
+        }
         return earlier != null ? earlier : lookups.stored(principal, ceSource, ceId);
     }
 
@@ -239,7 +235,6 @@ final class AppendTransaction {
         if (staged.containsKey(incidentId)) {
             return staged.get(incidentId);
         }
-        preload(List.of(incidentId));
         return committed.get(incidentId);
     }
 
@@ -253,9 +248,9 @@ final class AppendTransaction {
         }
     }
 
-    /** Writes everything staged, a statement per table ({@link GroupWrites}); the caller runs the hooks and commits. */
-    List<TimelineEvent> flush() throws SQLException {
-        List<GroupWrites.EventRow> rows = new ArrayList<>(stagedEvents.size());
+    /** Ends staging: the event rows with their global hashes, and the head this transaction will leave. */
+    void seal() throws SQLException {
+        rows = new ArrayList<>(stagedEvents.size());
         if (!stagedEvents.isEmpty()) {
             // Staged events are in id order (ids are handed out in staging order), which is the global chain's order.
             String global = globalHashBefore();
@@ -265,23 +260,28 @@ final class AppendTransaction {
             }
             headAfter = new GlobalChain.Head(stagedEvents.get(stagedEvents.size() - 1).id(), global);
         }
+    }
+
+    /**
+     * Writes everything {@link #seal sealed}, a statement per table ({@link GroupWrites}), through {@code writes} (auto-commit
+     * off; the caller runs the hooks and commits).
+     *
+     * @throws StaleHeadException staged on a head that is no longer the store's: nothing was written
+     */
+    List<TimelineEvent> write(Connection writes) throws SQLException {
         List<Incident> views = List.copyOf(staged.values());
-        boolean rowsWritten = false;
-        if (lockWithFirstWrite) {
-            // Everything above was staged on the head this writer's last commit left; another instance may have appended
-            // since. The lock comes with the first write, which writes only on that head (else: staged again, locked).
-            rowsWritten = GroupWrites.lockThenWrite(connection, dialect, head, rows, views);
-        } else if (!rows.isEmpty()) {
-            GroupWrites.insertEvents(connection, dialect, rows);
+        boolean rowsWritten = lockAtWrite && GroupWrites.lockThenWrite(writes, dialect, head, rows, views);
+        if (!rowsWritten && !rows.isEmpty()) {
+            GroupWrites.insertEvents(writes, dialect, rows);
         }
-        GroupWrites.upsertWatermarks(connection, dialect, stagedWatermarks, now);
+        GroupWrites.upsertWatermarks(writes, dialect, stagedWatermarks, now);
         if (!views.isEmpty()) {
             if (!rowsWritten) {
-                GroupWrites.upsertIncidents(connection, dialect, views);
+                GroupWrites.upsertIncidents(writes, dialect, views);
             }
-            IncidentStatusCounts.apply(connection, committed, views);
+            IncidentStatusCounts.apply(writes, committed.loaded(), views);
         }
-        lookups.flush(now);
+        lookups.flush(writes, now);
         return List.copyOf(stagedEvents);
     }
 

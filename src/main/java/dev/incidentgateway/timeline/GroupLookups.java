@@ -43,11 +43,17 @@ final class GroupLookups {
     private final Map<String, String> requestBound = new LinkedHashMap<>();
     private final Set<String> requestReleased = new LinkedHashSet<>();
     private final Deque<Long> numbers = new ArrayDeque<>();
+    /** The lookups of the group in flight this one is staged on: its correlation changes count as done ({@code null}: none). */
+    private final GroupLookups inFlight;
+    /** The idempotency keys of the events of the group in flight. */
+    private final Set<String> inFlightCeKeys;
 
-    GroupLookups(Connection connection, SqlDialect dialect, Correlator correlator) {
+    GroupLookups(Connection connection, SqlDialect dialect, Correlator correlator, GroupLookups inFlight, Set<String> inFlightCeKeys) {
         this.connection = connection;
         this.dialect = dialect;
         this.correlator = correlator;
+        this.inFlight = inFlight;
+        this.inFlightCeKeys = inFlightCeKeys;
     }
 
     static String ceKey(String principal, String ceSource, String ceId) {
@@ -66,7 +72,7 @@ final class GroupLookups {
         List<String> keys = all.stream().map(NewEvent::correlationKey).filter(k -> k != null).distinct().toList();
         if (!keys.isEmpty()) {
             Map<String, String> open = correlator.openIncidents(connection, keys);
-            keys.forEach(k -> committedKeys.put(k, open.get(k)));
+            keys.forEach(k -> committedKeys.put(k, afterInFlight(k, open.get(k))));
         }
         int needed = newIncidentsExpected(all);
         if (needed > 0) {
@@ -87,7 +93,7 @@ final class GroupLookups {
         for (NewEvent e : all) {
             if (e.ceId() != null) {
                 String k = ceKey(e.principal(), e.effectiveCeSource(), e.ceId());
-                if (storedByCe.get(k) != null || !seenCe.add(k)) {
+                if (storedByCe.get(k) != null || inFlightCeKeys.contains(k) || !seenCe.add(k)) {
                     continue;
                 }
             }
@@ -184,9 +190,23 @@ final class GroupLookups {
 
     private String committed(String key) throws SQLException {
         if (!committedKeys.containsKey(key)) {
-            committedKeys.put(key, correlator.openIncidents(connection, List.of(key)).get(key));
+            committedKeys.put(key, afterInFlight(key, correlator.openIncidents(connection, List.of(key)).get(key)));
         }
         return committedKeys.get(key);
+    }
+
+    /**
+     * A key's open incident as read from the store, once the group in flight has committed: the store may be read before
+     * or after that commit, and the group's own changes give the same answer either way.
+     */
+    private String afterInFlight(String key, String stored) {
+        if (inFlight == null) {
+            return stored;
+        }
+        if (inFlight.groupBound.containsKey(key)) {
+            return inFlight.groupBound.get(key);
+        }
+        return stored != null && inFlight.groupReleased.contains(stored) ? null : stored;
     }
 
     void bind(String key, String incidentId) {
@@ -207,13 +227,16 @@ final class GroupLookups {
         beginRequest();
     }
 
-    /** Writes the group's correlation changes: releases first (a released key may be bound again in the same group). */
-    void flush(Instant now) throws SQLException {
+    /**
+     * Writes the group's correlation changes through {@code writes}: releases first (a released key may be bound again in
+     * the same group).
+     */
+    void flush(Connection writes, Instant now) throws SQLException {
         if (!groupReleased.isEmpty()) {
-            correlator.releaseAll(connection, groupReleased);
+            correlator.releaseAll(writes, groupReleased);
         }
         if (!groupBound.isEmpty()) {
-            correlator.bindAll(connection, groupBound, now);
+            correlator.bindAll(writes, groupBound, now);
         }
     }
 }

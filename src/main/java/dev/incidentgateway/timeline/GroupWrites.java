@@ -62,7 +62,7 @@ final class GroupWrites {
      */
     static boolean lockThenWrite(Connection connection, SqlDialect dialect, GlobalChain.Head expected, List<EventRow> rows,
                                  List<Incident> views) throws SQLException {
-        if (!inOneUnnest(dialect, rows, 1) || !inOneUnnest(dialect, views, 1)) {
+        if (expected == null || !inOneUnnest(dialect, rows, 1) || !inOneUnnest(dialect, views, 1)) {
             if (!Objects.equals(GlobalChain.lockThenReadHead(connection, dialect), expected)) {
                 throw new StaleHeadException(expected);
             }

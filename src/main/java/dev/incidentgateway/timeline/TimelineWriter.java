@@ -13,6 +13,10 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,11 +24,19 @@ import java.util.concurrent.TimeUnit;
  * that are waiting in one transaction (up to {@code maxBatch}), so 32 concurrent callers cost about one
  * commit, not 32. Each request stays all-or-nothing; a refused request does not affect the others.
  *
+ * <p><b>Pipelined.</b> While one group is being written and committed (on the {@code timeline-committer} thread), the
+ * writer thread stages the next: its lookups (on a connection of their own, reading committed data), state machine,
+ * ids and hashes, on the head and views the group in flight will leave; requests that arrive meanwhile join it. It is
+ * handed over once the previous group has committed. If that one failed, or another instance appended in between
+ * (checked under the lock by the first write: {@link StaleHeadException}), what was staged on it is dropped unwritten and
+ * the requests go through the plain path: one transaction that takes the lock first, on this thread.
+ *
  * <p><b>Why the {@code Since} feed never skips an event.</b> A reader pages with {@code id > lastSeen}.
  * That is only safe if no event with a smaller id can commit after a reader saw a larger one. Ids are
- * assigned here, inside the transaction, after taking the append lock (one writer thread per process;
- * on PostgreSQL also {@code pg_advisory_xact_lock}, shared by every instance), and are always above the
- * largest id already stored. So transactions commit in id order: every id in a committed transaction is
+ * assigned by this one thread per process, in staging order, and written only under the append lock (on PostgreSQL
+ * {@code pg_advisory_xact_lock}, shared by every instance) and only when they are above the largest id stored: the
+ * plain path reads that id under the lock before assigning any, the pipelined one checks under the lock that the
+ * largest id is still the one it staged on. So transactions commit in id order: every id in a committed transaction is
  * larger than every id of all transactions committed before it, and a transaction's rows become visible
  * together at commit. A reader that has seen id X will therefore only ever find new events above X.
  */
@@ -33,8 +45,15 @@ public final class TimelineWriter implements AutoCloseable {
     /** Longest wait for the callers of the last group to come back (see {@link #gatherLateArrivals}). */
     static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 
-    private record Request(List<NewEvent> events, boolean bestEffort, SourceProgress progress, boolean callerWaits,
-                           CompletableFuture<List<AppendOutcome>> result) {
+    /** Longest wait for one more request to join a staged group while the previous one is being written. */
+    static final long JOIN_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
+    record Request(List<NewEvent> events, boolean bestEffort, SourceProgress progress, boolean callerWaits,
+                   CompletableFuture<List<AppendOutcome>> result) {
+    }
+
+    /** A group handed to the committer thread, and that thread's work on it. */
+    private record InFlight(StagedGroup group, CompletableFuture<Void> done) {
     }
 
     private final DataSource dataSource;
@@ -47,7 +66,10 @@ public final class TimelineWriter implements AutoCloseable {
     private final BlockingQueue<Request> queue;
     private final WriterMemory memory = new WriterMemory();
     private final Thread thread;
+    private final ExecutorService committer;
     private volatile boolean running = true;
+    /** The group being written by the committer thread ({@code null}: none; writer thread only). */
+    private InFlight inFlight;
     /** Requests in the last group: how many callers are probably coming back (writer thread only). */
     private int lastGroupSize;
     /** Whether every request of the last group had a thread blocked on it (writer thread only). */
@@ -63,6 +85,11 @@ public final class TimelineWriter implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.listeners = List.copyOf(listeners);
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.committer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "timeline-committer");
+            t.setDaemon(true);
+            return t;
+        });
         this.thread = new Thread(this::run, "timeline-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -97,8 +124,12 @@ public final class TimelineWriter implements AutoCloseable {
         while (running || !queue.isEmpty()) {
             try {
                 long ready = System.nanoTime();
-                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+                // While a group is in flight, look at it every millisecond: a failed one is recovered here.
+                Request first = queue.poll(inFlight == null ? 100 : 1, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    if (inFlight != null && inFlight.done().isDone()) {
+                        settleInFlight();
+                    }
                     continue;
                 }
                 batch.add(first);
@@ -106,14 +137,14 @@ public final class TimelineWriter implements AutoCloseable {
                 if (lastGroupWaited) {
                     gatherLateArrivals(batch, ready + GATHER_NANOS);
                 }
-                lastGroupSize = batch.size();
-                lastGroupWaited = batch.stream().allMatch(Request::callerWaits);
                 // A caller that gave up (append timeout) cancelled its future: drop it unwritten, so a hung
                 // store does not leave a backlog of work nobody waits for, and that request is really not stored.
                 batch.removeIf(r -> r.result().isDone());
                 if (!batch.isEmpty()) {
-                    commitGroup(batch);
+                    process(batch);
                 }
+                lastGroupSize = batch.size();
+                lastGroupWaited = batch.stream().allMatch(Request::callerWaits);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 // Interrupted while gathering: the requests taken so far are answered like those left in the queue.
@@ -127,9 +158,120 @@ public final class TimelineWriter implements AutoCloseable {
                 batch.clear();
             }
         }
+        try {
+            settleInFlight();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        committer.shutdown();
         Request left;
         while ((left = queue.poll()) != null) {
             left.result().completeExceptionally(new StoreUnavailableException("the timeline writer is stopped", null));
+        }
+    }
+
+    /**
+     * Stages the group on the head the group in flight (or this writer's last commit) leaves, waits for the group in
+     * flight, and hands this one to the committer thread; the plain path when there is no known head to stage on, when
+     * staging failed, or when the group in flight did not commit.
+     */
+    private void process(List<Request> batch) throws InterruptedException {
+        StagedGroup next = inFlight != null || memory.head() != null ? stageOnKnownHead(batch) : null;
+        boolean previousCommitted = settleInFlight();
+        if (next != null && previousCommitted) {
+            inFlight = new InFlight(next, CompletableFuture.runAsync(() -> commitOnOwnConnection(next), committer));
+        } else {
+            commitGroup(batch); // under the lock; after a failure the memory is forgotten, so everything is read again
+        }
+    }
+
+    private StagedGroup stageOnKnownHead(List<Request> batch) throws InterruptedException {
+        AppendTransaction base = inFlight == null ? null : inFlight.group().tx;
+        try (Connection reads = dataSource.getConnection()) {
+            AppendTransaction tx = AppendTransaction.onKnownHead(reads, dialect, memory, typePrefix, correlator, chainKey, base);
+            List<Object> outcomes = new ArrayList<>(batch.size());
+            applyAll(tx, batch, outcomes);
+            while (inFlight != null && !inFlight.done().isDone() && batch.size() < maxBatch) {
+                // The previous group is still being written: requests arriving meanwhile join this one.
+                List<Request> more = new ArrayList<>();
+                Request next = queue.poll(JOIN_POLL_NANOS, TimeUnit.NANOSECONDS);
+                if (next != null) {
+                    more.add(next);
+                    queue.drainTo(more, maxBatch - batch.size() - 1);
+                    more.removeIf(r -> r.result().isDone());
+                    batch.addAll(more);
+                    applyAll(tx, more, outcomes);
+                }
+            }
+            tx.seal();
+            return new StagedGroup(batch, outcomes, tx);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Staging a group of {} without the lock failed ({}); it goes through the plain path", batch.size(), e.toString());
+            return null;
+        }
+    }
+
+    /** Applies the requests in order, each all-or-nothing (or each event on its own: best effort). */
+    private static void applyAll(AppendTransaction tx, List<Request> requests, List<Object> outcomes) throws SQLException {
+        if (requests.isEmpty()) {
+            return;
+        }
+        tx.prefetch(requests.stream().map(Request::events).toList());
+        for (Request r : requests) {
+            try {
+                outcomes.add(r.bestEffort() ? tx.applyEach(r.events()) : tx.apply(r.events()));
+                if (r.progress() != null) {
+                    tx.recordProgress(r.progress());
+                }
+            } catch (AppendRejectedException refused) {
+                outcomes.add(refused);
+            }
+        }
+    }
+
+    /** Committer thread. */
+    private void commitOnOwnConnection(StagedGroup group) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            group.commit(c, memory, listeners);
+        } catch (SQLException e) {
+            memory.forget();
+            throw new CompletionException(e);
+        }
+    }
+
+    /**
+     * Waits for the group in flight. If it did not commit, its requests are recovered here: staged again under the lock
+     * (stale head), retried one by one, or failed, as on the plain path.
+     *
+     * @return whether it committed (or there was none)
+     */
+    private boolean settleInFlight() throws InterruptedException {
+        InFlight f = inFlight;
+        if (f == null) {
+            return true;
+        }
+        inFlight = null;
+        try {
+            f.done().get();
+            return true;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+            memory.forget();
+            List<Request> open = f.group().requests.stream().filter(r -> !r.result().isDone()).toList();
+            if (open.isEmpty()) {
+                return false;
+            }
+            if (cause instanceof StaleHeadException) {
+                LOG.debug("Append group of {} was staged on a stale head ({}); staging it again", open.size(), cause.getMessage());
+                commitGroup(open);
+            } else if (cause instanceof SQLException sql) {
+                onGroupFailure(open, sql);
+            } else {
+                LOG.error("Timeline writer failed a batch", cause);
+                open.forEach(r -> r.result().completeExceptionally(new StoreUnavailableException("append failed", cause)));
+            }
+            return false;
         }
     }
 
@@ -159,90 +301,50 @@ public final class TimelineWriter implements AutoCloseable {
         }
     }
 
+    /** The plain path: one transaction on this thread that takes the append lock first. */
     private void commitGroup(List<Request> batch) {
         try {
-            try {
-                commit(batch);
-            } catch (StaleHeadException otherWriter) {
-                // Staged on this writer's last head, but another instance appended since (nothing was written, and the
-                // memory is forgotten): the same requests again, staged under the lock this time.
-                LOG.debug("Append group of {} staged on a stale head ({}); staging it again", batch.size(), otherWriter.getMessage());
-                commit(batch);
-            }
+            commit(batch);
         } catch (SQLException e) {
-            if (batch.size() == 1 || StoreFailures.isStoreWide(e)) {
-                // The store itself failed (connection lost, timed out, cancelled): every request of the group
-                // fails now, instead of each retried alone and each waiting the pool's connection timeout.
-                LOG.warn("Append group of {} failed in the store (SQLState {}): {}", batch.size(), e.getSQLState(), e.getMessage());
-                StoreUnavailableException failure = StoreFailures.isStoreWide(e)
-                        ? new AppendOutcomeUnknownException("the store failed during the append", e)
-                        : new StoreUnavailableException("the store refused the append", e);
-                batch.forEach(r -> r.result().completeExceptionally(failure));
-                return;
-            }
-            // One bad request must not fail its neighbours: retry each alone to find it.
-            LOG.debug("Group of {} failed ({}); retrying one by one", batch.size(), e.getMessage());
-            for (Request r : batch) {
-                if (!r.result().isDone()) {
-                    commitGroup(List.of(r));
-                }
+            onGroupFailure(batch, e);
+        }
+    }
+
+    private void onGroupFailure(List<Request> batch, SQLException e) {
+        if (batch.size() == 1 || StoreFailures.isStoreWide(e)) {
+            // The store itself failed (connection lost, timed out, cancelled): every request of the group
+            // fails now, instead of each retried alone and each waiting the pool's connection timeout.
+            LOG.warn("Append group of {} failed in the store (SQLState {}): {}", batch.size(), e.getSQLState(), e.getMessage());
+            StoreUnavailableException failure = StoreFailures.isStoreWide(e)
+                    ? new AppendOutcomeUnknownException("the store failed during the append", e)
+                    : new StoreUnavailableException("the store refused the append", e);
+            batch.forEach(r -> r.result().completeExceptionally(failure));
+            return;
+        }
+        // One bad request must not fail its neighbours: retry each alone to find it.
+        LOG.debug("Group of {} failed ({}); retrying one by one", batch.size(), e.getMessage());
+        for (Request r : batch) {
+            if (!r.result().isDone()) {
+                commitGroup(List.of(r));
             }
         }
     }
 
     private void commit(List<Request> batch) throws SQLException {
-        List<Object> outcomes = new ArrayList<>(batch.size());
-        List<TimelineEvent> written;
         try (Connection c = dataSource.getConnection()) {
+            StagedGroup group;
             try {
-                AppendTransaction tx = new AppendTransaction(c, dialect, memory, typePrefix, correlator, chainKey);
-                tx.prefetch(batch.stream().map(Request::events).toList());
-                for (Request r : batch) {
-                    try {
-                        outcomes.add(r.bestEffort() ? tx.applyEach(r.events()) : tx.apply(r.events()));
-                        if (r.progress() != null) {
-                            tx.recordProgress(r.progress());
-                        }
-                    } catch (AppendRejectedException refused) {
-                        outcomes.add(refused);
-                    }
-                }
-                written = tx.flush();
-                for (AppendListener l : listeners) {
-                    l.inTransaction(c, written, tx.views());
-                }
-                c.commit();
-                memory.committed(tx.changedViews(), written, tx.headAfter());
+                AppendTransaction tx = AppendTransaction.underLock(c, dialect, memory, typePrefix, correlator, chainKey);
+                List<Object> outcomes = new ArrayList<>(batch.size());
+                applyAll(tx, batch, outcomes);
+                tx.seal();
+                group = new StagedGroup(batch, outcomes, tx);
             } catch (SQLException | RuntimeException e) {
                 memory.forget();
                 c.rollback();
                 throw e;
             }
-        }
-        // Listeners first (they must not block): a caller answered for its append then already finds it in /metrics
-        // and on the live stream.
-        try {
-            for (AppendListener l : listeners) {
-                try {
-                    l.afterCommit(written);
-                } catch (RuntimeException e) {
-                    LOG.warn("After-commit listener {} failed", l.getClass().getSimpleName(), e);
-                }
-            }
-        } finally {
-            complete(batch, outcomes);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void complete(List<Request> batch, List<Object> outcomes) {
-        for (int i = 0; i < batch.size(); i++) {
-            Object o = outcomes.get(i);
-            if (o instanceof Throwable t) {
-                batch.get(i).result().completeExceptionally(t);
-            } else {
-                batch.get(i).result().complete((List<AppendOutcome>) o);
-            }
+            group.commit(c, memory, listeners);
         }
     }
 

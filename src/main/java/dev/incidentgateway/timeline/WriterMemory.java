@@ -13,6 +13,9 @@ import java.util.Objects;
  * <p>The views are only trusted while nobody else has appended: a transaction compares the store's head (largest event
  * id), read under the append lock, with the head this writer's last commit left. Any difference (another instance on
  * the same PostgreSQL) or any failed transaction forgets them all, and the head with them.
+ *
+ * <p>Read by the writer thread while it stages, written by the committer thread after each commit: synchronized. The
+ * {@link #ids} are the writer thread's alone.
  */
 final class WriterMemory {
     private static final int MAX_VIEWS = 10_000;
@@ -29,7 +32,7 @@ final class WriterMemory {
     private GlobalChain.Head head;
 
     /** Called under the append lock with the store's current head ({@code null}: empty log). */
-    void startTransaction(GlobalChain.Head storedHead) {
+    synchronized void startTransaction(GlobalChain.Head storedHead) {
         String storedMaxId = storedHead == null ? null : storedHead.lastEventId();
         ids.raiseFloor(storedMaxId);
         if (!Objects.equals(storedMaxId, lastCommittedMaxId)) {
@@ -43,17 +46,17 @@ final class WriterMemory {
      * The head the store has if nobody else appended since this writer's last transaction ({@code null}: not known, or
      * the log is empty): what a transaction that takes the lock only with its first write assumes, and checks there.
      */
-    GlobalChain.Head head() {
+    synchronized GlobalChain.Head head() {
         return head;
     }
 
     /** The committed view of an incident, if remembered. */
-    Incident view(String incidentId) {
+    synchronized Incident view(String incidentId) {
         return views.get(incidentId);
     }
 
     /** @param headAfter the store's head after the commit (the last written event and its global hash) */
-    void committed(Collection<Incident> changedViews, List<TimelineEvent> written, GlobalChain.Head headAfter) {
+    synchronized void committed(Collection<Incident> changedViews, List<TimelineEvent> written, GlobalChain.Head headAfter) {
         changedViews.forEach(v -> views.put(v.id(), v));
         if (!written.isEmpty()) {
             lastCommittedMaxId = written.get(written.size() - 1).id();
@@ -61,7 +64,7 @@ final class WriterMemory {
         head = headAfter;
     }
 
-    void forget() {
+    synchronized void forget() {
         views.clear();
         lastCommittedMaxId = null;
         head = null;
