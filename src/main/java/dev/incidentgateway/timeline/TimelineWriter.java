@@ -15,8 +15,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,17 +54,11 @@ public final class TimelineWriter implements AutoCloseable {
     private record InFlight(StagedGroup group, CompletableFuture<Void> done) {
     }
 
-    private final DataSource dataSource;
-    private final SqlDialect dialect;
-    private final String typePrefix;
     private final int maxBatch;
-    private final List<AppendListener> listeners;
-    private final Correlator correlator;
-    private final ChainKey chainKey;
     private final BlockingQueue<Request> queue;
     private final WriterMemory memory = new WriterMemory();
+    private final GroupCommitter groups;
     private final Thread thread;
-    private final ExecutorService committer;
     private volatile boolean running = true;
     /** The group being written by the committer thread ({@code null}: none; writer thread only). */
     private InFlight inFlight;
@@ -77,19 +69,9 @@ public final class TimelineWriter implements AutoCloseable {
 
     public TimelineWriter(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
                           Correlator correlator, ChainKey chainKey, List<AppendListener> listeners) {
-        this.dataSource = dataSource;
-        this.chainKey = chainKey;
-        this.correlator = correlator;
-        this.dialect = dialect;
-        this.typePrefix = typePrefix;
         this.maxBatch = maxBatch;
-        this.listeners = List.copyOf(listeners);
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.committer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "timeline-committer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.groups = new GroupCommitter(dataSource, dialect, memory, typePrefix, correlator, chainKey, listeners);
         this.thread = new Thread(this::run, "timeline-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -163,7 +145,7 @@ public final class TimelineWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        committer.shutdown();
+        groups.shutdown();
         Request left;
         while ((left = queue.poll()) != null) {
             left.result().completeExceptionally(new StoreUnavailableException("the timeline writer is stopped", null));
@@ -179,18 +161,18 @@ public final class TimelineWriter implements AutoCloseable {
         StagedGroup next = inFlight != null || memory.head() != null ? stageOnKnownHead(batch) : null;
         boolean previousCommitted = settleInFlight();
         if (next != null && previousCommitted) {
-            inFlight = new InFlight(next, CompletableFuture.runAsync(() -> commitOnOwnConnection(next), committer));
+            inFlight = new InFlight(next, groups.commitAsync(next));
         } else {
-            commitGroup(batch); // under the lock; after a failure the memory is forgotten, so everything is read again
+            groups.commitPlain(batch); // under the lock; after a failure the memory is forgotten, so everything is read again
         }
     }
 
     private StagedGroup stageOnKnownHead(List<Request> batch) throws InterruptedException {
         AppendTransaction base = inFlight == null ? null : inFlight.group().tx;
-        try (Connection reads = dataSource.getConnection()) {
-            AppendTransaction tx = AppendTransaction.onKnownHead(reads, dialect, memory, typePrefix, correlator, chainKey, base);
+        try (Connection reads = groups.readConnection()) {
+            AppendTransaction tx = groups.onKnownHead(reads, base);
             List<Object> outcomes = new ArrayList<>(batch.size());
-            applyAll(tx, batch, outcomes);
+            GroupCommitter.applyAll(tx, batch, outcomes);
             while (inFlight != null && !inFlight.done().isDone() && batch.size() < maxBatch) {
                 // The previous group is still being written: requests arriving meanwhile join this one.
                 List<Request> more = new ArrayList<>();
@@ -200,7 +182,7 @@ public final class TimelineWriter implements AutoCloseable {
                     queue.drainTo(more, maxBatch - batch.size() - 1);
                     more.removeIf(r -> r.result().isDone());
                     batch.addAll(more);
-                    applyAll(tx, more, outcomes);
+                    GroupCommitter.applyAll(tx, more, outcomes);
                 }
             }
             tx.seal();
@@ -208,35 +190,6 @@ public final class TimelineWriter implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             LOG.debug("Staging a group of {} without the lock failed ({}); it goes through the plain path", batch.size(), e.toString());
             return null;
-        }
-    }
-
-    /** Applies the requests in order, each all-or-nothing (or each event on its own: best effort). */
-    private static void applyAll(AppendTransaction tx, List<Request> requests, List<Object> outcomes) throws SQLException {
-        if (requests.isEmpty()) {
-            return;
-        }
-        tx.prefetch(requests.stream().map(Request::events).toList());
-        for (Request r : requests) {
-            try {
-                outcomes.add(r.bestEffort() ? tx.applyEach(r.events()) : tx.apply(r.events()));
-                if (r.progress() != null) {
-                    tx.recordProgress(r.progress());
-                }
-            } catch (AppendRejectedException refused) {
-                outcomes.add(refused);
-            }
-        }
-    }
-
-    /** Committer thread. */
-    private void commitOnOwnConnection(StagedGroup group) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            group.commit(c, memory, listeners);
-        } catch (SQLException e) {
-            memory.forget();
-            throw new CompletionException(e);
         }
     }
 
@@ -262,15 +215,7 @@ public final class TimelineWriter implements AutoCloseable {
             if (open.isEmpty()) {
                 return false;
             }
-            if (cause instanceof StaleHeadException) {
-                LOG.debug("Append group of {} was staged on a stale head ({}); staging it again", open.size(), cause.getMessage());
-                commitGroup(open);
-            } else if (cause instanceof SQLException sql) {
-                onGroupFailure(open, sql);
-            } else {
-                LOG.error("Timeline writer failed a batch", cause);
-                open.forEach(r -> r.result().completeExceptionally(new StoreUnavailableException("append failed", cause)));
-            }
+            groups.recover(open, cause);
             return false;
         }
     }
@@ -298,53 +243,6 @@ public final class TimelineWriter implements AutoCloseable {
             }
             batch.add(next);
             queue.drainTo(batch, maxBatch - batch.size());
-        }
-    }
-
-    /** The plain path: one transaction on this thread that takes the append lock first. */
-    private void commitGroup(List<Request> batch) {
-        try {
-            commit(batch);
-        } catch (SQLException e) {
-            onGroupFailure(batch, e);
-        }
-    }
-
-    private void onGroupFailure(List<Request> batch, SQLException e) {
-        if (batch.size() == 1 || StoreFailures.isStoreWide(e)) {
-            // The store itself failed (connection lost, timed out, cancelled): every request of the group
-            // fails now, instead of each retried alone and each waiting the pool's connection timeout.
-            LOG.warn("Append group of {} failed in the store (SQLState {}): {}", batch.size(), e.getSQLState(), e.getMessage());
-            StoreUnavailableException failure = StoreFailures.isStoreWide(e)
-                    ? new AppendOutcomeUnknownException("the store failed during the append", e)
-                    : new StoreUnavailableException("the store refused the append", e);
-            batch.forEach(r -> r.result().completeExceptionally(failure));
-            return;
-        }
-        // One bad request must not fail its neighbours: retry each alone to find it.
-        LOG.debug("Group of {} failed ({}); retrying one by one", batch.size(), e.getMessage());
-        for (Request r : batch) {
-            if (!r.result().isDone()) {
-                commitGroup(List.of(r));
-            }
-        }
-    }
-
-    private void commit(List<Request> batch) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            StagedGroup group;
-            try {
-                AppendTransaction tx = AppendTransaction.underLock(c, dialect, memory, typePrefix, correlator, chainKey);
-                List<Object> outcomes = new ArrayList<>(batch.size());
-                applyAll(tx, batch, outcomes);
-                tx.seal();
-                group = new StagedGroup(batch, outcomes, tx);
-            } catch (SQLException | RuntimeException e) {
-                memory.forget();
-                c.rollback();
-                throw e;
-            }
-            group.commit(c, memory, listeners);
         }
     }
 
