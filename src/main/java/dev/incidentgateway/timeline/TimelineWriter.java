@@ -43,8 +43,11 @@ public final class TimelineWriter implements AutoCloseable {
     /** Longest wait for the callers of the last group to come back (see {@link #gatherLateArrivals}). */
     static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 
-    /** Longest wait for one more request to join a staged group while the previous one is being written. */
-    static final long JOIN_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    /**
+     * Put in the queue when the committer thread is done with a group, so a writer waiting for requests (to join a staged
+     * group, or for the next group) notices at once; never answered, dropped wherever requests are taken.
+     */
+    private final Request doneSignal = new Request(List.of(), false, null, false, new CompletableFuture<>());
 
     record Request(List<NewEvent> events, boolean bestEffort, SourceProgress progress, boolean callerWaits,
                    CompletableFuture<List<AppendOutcome>> result) {
@@ -106,9 +109,9 @@ public final class TimelineWriter implements AutoCloseable {
         while (running || !queue.isEmpty()) {
             try {
                 long ready = System.nanoTime();
-                // While a group is in flight, look at it every millisecond: a failed one is recovered here.
-                Request first = queue.poll(inFlight == null ? 100 : 1, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null || first == doneSignal) {
+                    // A group in flight that did not commit is recovered here (the done signal: as soon as it is done).
                     if (inFlight != null && inFlight.done().isDone()) {
                         settleInFlight();
                     }
@@ -121,7 +124,7 @@ public final class TimelineWriter implements AutoCloseable {
                 }
                 // A caller that gave up (append timeout) cancelled its future: drop it unwritten, so a hung
                 // store does not leave a backlog of work nobody waits for, and that request is really not stored.
-                batch.removeIf(r -> r.result().isDone());
+                batch.removeIf(r -> r == doneSignal || r.result().isDone());
                 if (!batch.isEmpty()) {
                     process(batch);
                 }
@@ -161,7 +164,9 @@ public final class TimelineWriter implements AutoCloseable {
         StagedGroup next = inFlight != null || memory.head() != null ? stageOnKnownHead(batch) : null;
         boolean previousCommitted = settleInFlight();
         if (next != null && previousCommitted) {
-            inFlight = new InFlight(next, groups.commitAsync(next));
+            CompletableFuture<Void> done = groups.commitAsync(next);
+            done.whenComplete((ok, failed) -> queue.offer(doneSignal));
+            inFlight = new InFlight(next, done);
         } else {
             groups.commitPlain(batch); // under the lock; after a failure the memory is forgotten, so everything is read again
         }
@@ -176,11 +181,11 @@ public final class TimelineWriter implements AutoCloseable {
             while (inFlight != null && !inFlight.done().isDone() && batch.size() < maxBatch) {
                 // The previous group is still being written: requests arriving meanwhile join this one.
                 List<Request> more = new ArrayList<>();
-                Request next = queue.poll(JOIN_POLL_NANOS, TimeUnit.NANOSECONDS);
-                if (next != null) {
+                Request next = queue.poll(10, TimeUnit.MILLISECONDS); // doneSignal ends the wait
+                if (next != null && next != doneSignal) {
                     more.add(next);
                     queue.drainTo(more, maxBatch - batch.size() - 1);
-                    more.removeIf(r -> r.result().isDone());
+                    more.removeIf(r -> r == doneSignal || r.result().isDone());
                     batch.addAll(more);
                     GroupCommitter.applyAll(tx, more, outcomes);
                 }

@@ -76,6 +76,46 @@ abstract class PipelinedStagingContract extends CorrelationContract {
         assertThat(store.verifier().verify(id).intact()).isTrue();
     }
 
+    @Test
+    void aGroupTheStoreRefusesIsRetriedRequestByRequestAndOnlyTheBadOneFails() throws Exception {
+        // A listener that fails the transaction of any group holding the poisoned note stands for a row the database
+        // refuses: the group (staged and written on the pipelined path once the head is known) is retried one request
+        // at a time, so only the poisoned request fails and everything queued with it commits, in order.
+        AppendListener refusing = new AppendListener() {
+            @Override
+            public void inTransaction(Connection c, List<TimelineEvent> events, java.util.Map<String, Incident> views)
+                    throws SQLException {
+                if (events.stream().anyMatch(e -> "poison".equals(e.content()))) {
+                    throw new SQLException("refused by the test", "23514");
+                }
+            }
+        };
+        String id = newId();
+        try (TimelineStore refusingStore = new TimelineStore(dataSource, dialect, PREFIX, 256, 10_000,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), testStore.chainKey(), List.of(refusing))) {
+            refusingStore.append(declare(id));
+            List<java.util.concurrent.CompletableFuture<List<AppendOutcome>>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                NewEvent note = NewEvent.builder(EventType.NOTE, "bob").incident(id).content(i == 17 ? "poison" : "n" + i).build();
+                futures.add(refusingStore.appendAllAsync(List.of(note)));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                java.util.concurrent.CompletableFuture<List<AppendOutcome>> f = futures.get(i);
+                if (i == 17) {
+                    assertThat(f).failsWithin(java.time.Duration.ofSeconds(30))
+                            .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                            .withCauseInstanceOf(StoreUnavailableException.class);
+                } else {
+                    assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS).get(0).kind()).isEqualTo(AppendOutcome.Kind.APPENDED);
+                }
+            }
+        }
+        assertThat(store.timeline(id, null, 100)).extracting(TimelineEvent::seq)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList());
+        assertThat(store.timeline(id, null, 100)).extracting(TimelineEvent::content).doesNotContain("poison");
+        assertThat(store.verifier().verify(id).intact()).isTrue();
+    }
+
     private String declared(String key) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             return new ExactKeyCorrelator().openIncidents(c, List.of(key)).get(key);
