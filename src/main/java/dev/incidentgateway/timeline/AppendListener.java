@@ -5,8 +5,9 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * Extension point around the append transaction. {@link #inTransaction} runs inside it, on the thread that writes the group (the writer's or its committer)
- * before commit (outbox rows, correlation keys: they commit or roll back with the events);
+ * Extension point around the append transaction. {@link #inTransaction} runs inside it, on the thread that writes
+ * the group (the writer's or its committer), before commit (outbox rows, correlation keys: they commit or roll back
+ * with the events);
  * {@link #afterCommit} runs once the events are durable (live streams, metrics) and must not block.
  */
 public interface AppendListener {
