@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The writer's per-group row writes: a group's events and its changed incident views, each in one statement on
@@ -96,6 +95,9 @@ final class GroupWrites {
 
     /** ISO-8601 with {@code Z} ({@link Instant#toString}): read the same whatever the session's time zone. */
     private static <T> Column<T> time(java.util.function.Function<T, Instant> value) {
-        return new Column<>("timestamptz", row -> Objects.toString(value.apply(row), null));
+        return new Column<>("timestamptz", row -> {
+            Instant t = value.apply(row);
+            return t == null ? null : CanonicalText.instant(t);
+        });
     }
 }
