@@ -1,15 +1,11 @@
 package dev.incidentgateway.timeline;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import dev.incidentgateway.audit.ChainKey;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -51,12 +47,18 @@ public final class EventHasher {
 
     /** As {@link #keyedHash(ChainKey, String, TimelineEvent)}, with {@code e.data()} already in canonical form. */
     static String keyedHash(ChainKey key, String prevHash, TimelineEvent e, String canonicalData) {
-        return key.hmacHex(prevHash + "\n" + canonicalForm(e, canonicalData, true));
+        return key.hmacHex(hashInput(prevHash, e, canonicalData, true));
     }
 
     /** The unkeyed hash of an event written before keyed hashing (the formula of that time, unchanged). */
     public static String legacyHash(String prevHash, TimelineEvent e) {
-        return sha256Hex(prevHash + "\n" + canonicalForm(e, canonicalJson(e.data()), false));
+        return sha256Hex(hashInput(prevHash, e, canonicalJson(e.data()), false));
+    }
+
+    /** {@code prevHash + "\n" + canonicalForm(…)}, built in one buffer. */
+    private static String hashInput(String prevHash, TimelineEvent e, String canonicalData, boolean withPrincipal) {
+        StringBuilder out = new StringBuilder(320 + canonicalData.length()).append(prevHash).append('\n');
+        return appendCanonicalForm(out, e, canonicalData, withPrincipal).toString();
     }
 
     /**
@@ -64,35 +66,38 @@ public final class EventHasher {
      * keys sorted, compact. It is what {@link #canonicalJson} of that object as a tree gives, byte for byte (a property
      * test holds the two together), but written field by field in the sorted order: building the tree and sorting it
      * took a seventh of the single writer's time per event (issue 13), and {@code data} is serialized once per event
-     * for both the hash and the stored column.
+     * for both the hash and the stored column. The fields are written by {@link CanonicalText}, not by a Jackson
+     * generator and {@link java.time.Instant#toString()}: those took ≈ 11 % and ≈ 5 % of the PostgreSQL writer's CPU
+     * samples (issue 13, session 22; bench/README.md, Append benchmark).
      */
     static String canonicalForm(TimelineEvent e, String canonicalData, boolean withPrincipal) {
-        StringWriter out = new StringWriter(256 + canonicalData.length());
-        try (JsonGenerator g = CANONICAL.getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("actor", e.actor());
-            g.writeStringField("ceId", e.ceId());
-            g.writeStringField("ceSource", e.ceSource());
-            g.writeStringField("ceType", e.ceType());
-            g.writeStringField("content", e.content());
-            g.writeFieldName("data");
-            g.writeRawValue(canonicalData);
-            g.writeStringField("eventTime", e.eventTime().toString());
-            g.writeStringField("id", e.id());
-            g.writeStringField("incidentId", e.incidentId());
-            if (withPrincipal) {
-                g.writeStringField("principal", e.principal());
-            }
-            g.writeStringField("recordedAt", e.recordedAt().toString());
-            g.writeNumberField("seq", e.seq());
-            g.writeStringField("source", e.source());
-            g.writeStringField("title", e.title());
-            g.writeStringField("type", e.type().wireName());
-            g.writeEndObject();
-        } catch (IOException impossible) {
-            throw new UncheckedIOException("a StringWriter cannot fail", impossible);
+        return appendCanonicalForm(new StringBuilder(256 + canonicalData.length()), e, canonicalData, withPrincipal).toString();
+    }
+
+    private static StringBuilder appendCanonicalForm(StringBuilder out, TimelineEvent e, String canonicalData,
+                                                     boolean withPrincipal) {
+        field(out, "{\"actor\":", e.actor());
+        field(out, ",\"ceId\":", e.ceId());
+        field(out, ",\"ceSource\":", e.ceSource());
+        field(out, ",\"ceType\":", e.ceType());
+        field(out, ",\"content\":", e.content());
+        out.append(",\"data\":").append(canonicalData);
+        field(out, ",\"eventTime\":", CanonicalText.instant(e.eventTime()));
+        field(out, ",\"id\":", e.id());
+        field(out, ",\"incidentId\":", e.incidentId());
+        if (withPrincipal) {
+            field(out, ",\"principal\":", e.principal());
         }
-        return out.toString();
+        field(out, ",\"recordedAt\":", CanonicalText.instant(e.recordedAt()));
+        out.append(",\"seq\":").append(e.seq());
+        field(out, ",\"source\":", e.source());
+        field(out, ",\"title\":", e.title());
+        field(out, ",\"type\":", e.type().wireName());
+        return out.append('}');
+    }
+
+    private static void field(StringBuilder out, String separatorAndName, String value) {
+        CanonicalText.appendJsonString(out.append(separatorAndName), value);
     }
 
     static String sha256Hex(String s) {

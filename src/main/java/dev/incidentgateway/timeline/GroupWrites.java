@@ -167,6 +167,9 @@ final class GroupWrites {
 
     /** ISO-8601 with {@code Z} ({@link Instant#toString}): read the same whatever the session's time zone. */
     private static <T> Column<T> time(java.util.function.Function<T, Instant> value) {
-        return new Column<>("timestamptz", row -> Objects.toString(value.apply(row), null));
+        return new Column<>("timestamptz", row -> {
+            Instant t = value.apply(row);
+            return t == null ? null : CanonicalText.instant(t);
+        });
     }
 }

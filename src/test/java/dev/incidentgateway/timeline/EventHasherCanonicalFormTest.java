@@ -80,7 +80,7 @@ class EventHasherCanonicalFormTest {
     @Provide
     Arbitrary<String> texts() {
         // Quotes, backslashes, control characters, non-Latin text and surrogate pairs: everything escaping touches.
-        Arbitrary<String> mixed = Arbitraries.strings().withChars("\"\\\n\t\u0000\u001f\u007fé€/<>").ascii()
+        Arbitrary<String> mixed = Arbitraries.strings().withChars("\"\\\b\f\n\r\t\u0000\u001f\u007fé€/<>").ascii()
                 .withCharRange('\u4e00', '\u4e10').withChars("😀").ofMaxLength(40);
         return Arbitraries.oneOf(mixed, Arbitraries.just(null), Arbitraries.just(""));
     }
