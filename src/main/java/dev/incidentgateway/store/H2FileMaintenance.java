@@ -48,8 +48,14 @@ public final class H2FileMaintenance {
      * the writer for the same file and measured worse under concurrent appends.
      */
     static final int REWRITE_BELOW_CHUNK_FILL = 50;
-    /** At most this many bytes rewritten per run (4 MB/s), so one run never holds the store long. */
-    static final int MAX_REWRITE_BYTES = 2 << 20;
+    /**
+     * At most this many live bytes rewritten per run (1 MB/s). H2 picks the emptiest, oldest chunks first, so a small
+     * budget frees the most space per byte rewritten; the budget is spent on every run while ingest goes on (the young
+     * chunks keep the fill rate below {@link #REWRITE_BELOW_CHUNK_FILL}). With 2 MB (4 MB/s) this thread was a quarter
+     * of the gateway's CPU samples under webhook ingest on H2 and a quarter of its allocation, and the writer's next
+     * commit wrote every page it had moved again (issue 13, bench/README "Webhook ingest", session 22).
+     */
+    static final int MAX_REWRITE_BYTES = 512 << 10;
 
     private H2FileMaintenance() {
     }
