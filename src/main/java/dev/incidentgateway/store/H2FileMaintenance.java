@@ -49,11 +49,13 @@ public final class H2FileMaintenance {
      */
     static final int REWRITE_BELOW_CHUNK_FILL = 50;
     /**
-     * At most this many live bytes rewritten per run (1 MB/s). H2 picks the emptiest, oldest chunks first, so a small
-     * budget frees the most space per byte rewritten; the budget is spent on every run while ingest goes on (the young
-     * chunks keep the fill rate below {@link #REWRITE_BELOW_CHUNK_FILL}). With 2 MB (4 MB/s) this thread was a quarter
-     * of the gateway's CPU samples under webhook ingest on H2 and a quarter of its allocation, and the writer's next
-     * commit wrote every page it had moved again (issue 13, bench/README "Webhook ingest", session 22).
+     * At most this many live bytes rewritten per run (1 MB/s), under H2's store lock: no commit goes through meanwhile.
+     * H2 picks the emptiest, oldest chunks first, so a small budget frees the most space per byte rewritten; the budget
+     * is spent on every run while ingest goes on (the young chunks keep the fill rate below
+     * {@link #REWRITE_BELOW_CHUNK_FILL}). With 2 MB (4 MB/s) this thread was a quarter of the gateway's CPU samples and
+     * of its allocation under webhook ingest on H2, and on a busy machine held the lock for seconds (appends timed
+     * out); 512 KB costs a seventh of that per event, and the open file grows to about 1.5 times the size
+     * (issue 13, bench/README "Webhook ingest", session 22).
      */
     static final int MAX_REWRITE_BYTES = 512 << 10;
 
