@@ -25,6 +25,8 @@
 // It prints a table and, as the last lines of the output, one machine-readable line per store:
 //   webhook-ratio store=h2 connections=64 webhook_rps=<n> webhook_p99_ms=<x> noop_rps=<n> noop_p99_ms=<x> ratio=<webhook/noop>
 //
+// BENCH_JFR_DIR=<dir> records each webhook round with JFR (settings=profile) into <dir>/<store>-webhook-<r>.jfr.
+//
 // The exit status is 1 if any answer was not the expected 200 or a durability check failed.
 //
 // CPU columns are shares of the whole machine (cpu seconds / (wall seconds x cores)): the gateway JVM, this load
@@ -333,7 +335,9 @@ public class WebhookBenchmark {
                         sampled[0] = MemorySample.of(gw.pid());
                     });
                     memSampler.start();
+                    String jfr = startJfr(gateway.pid(), storeName + "-webhook-" + r);
                     Phase h = report(storeName, load.run("webhook #" + r, WEBHOOK_PATH, true, CONNECTIONS, SECONDS, gateway.pid()));
+                    stopJfr(gateway.pid(), jfr);
                     memSampler.join();
                     if (sampled[0] != null) {
                         System.out.println("        gateway memory halfway through webhook #" + r + ": " + sampled[0]);
@@ -958,6 +962,39 @@ public class WebhookBenchmark {
         List<String> lines = Files.readAllLines(out).stream().filter(l -> l.startsWith("OK:") || l.contains("broken")
                 || l.startsWith("BROKEN") || l.startsWith("verify failed")).toList();
         return lines.isEmpty() ? "verify exited " + p.exitValue() + " without a result line" : lines.get(lines.size() - 1);
+    }
+
+    /**
+     * BENCH_JFR_DIR set: a JFR recording of the gateway ({@code settings=profile}) from just before a webhook round to
+     * just after it, written to {@code <dir>/<name>.jfr} (allocation and CPU per webhook: divide by the round's requests).
+     * @return the recording's name, or null when not recording
+     */
+    static String startJfr(long pid, String name) {
+        String dir = System.getenv("BENCH_JFR_DIR");
+        if (dir == null || dir.isBlank()) return null;
+        jcmd(pid, "JFR.start", "name=" + name, "settings=profile");
+        return name;
+    }
+
+    static void stopJfr(long pid, String name) {
+        if (name == null) return;
+        Path file = Path.of(System.getenv("BENCH_JFR_DIR")).toAbsolutePath().resolve(name + ".jfr");
+        jcmd(pid, "JFR.stop", "name=" + name, "filename=" + file);
+        System.out.println("        JFR of this round: " + file);
+    }
+
+    static void jcmd(long pid, String... command) {
+        List<String> args = new ArrayList<>(List.of("jcmd", Long.toString(pid)));
+        args.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                System.out.println("        jcmd " + String.join(" ", command) + " failed: " + out.strip());
+            }
+        } catch (Exception e) {
+            System.out.println("        jcmd " + String.join(" ", command) + " failed: " + e.getMessage());
+        }
     }
 
     /** One thread dump of the gateway (jcmd): how many Vert.x worker threads exist and where they are. */

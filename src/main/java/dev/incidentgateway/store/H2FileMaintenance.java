@@ -48,8 +48,17 @@ public final class H2FileMaintenance {
      * the writer for the same file and measured worse under concurrent appends.
      */
     static final int REWRITE_BELOW_CHUNK_FILL = 50;
-    /** At most this many bytes rewritten per run (4 MB/s), so one run never holds the store long. */
-    static final int MAX_REWRITE_BYTES = 2 << 20;
+    /**
+     * At most this many live bytes rewritten per run (1 MB/s), under H2's store lock: no commit goes through meanwhile.
+     * H2 picks the emptiest, oldest chunks first, so a small budget frees the most space per byte rewritten; the budget
+     * is spent on every run while ingest goes on (the young chunks keep the fill rate below
+     * {@link #REWRITE_BELOW_CHUNK_FILL}). With 2 MB (4 MB/s) this thread was a quarter of the gateway's CPU samples and
+     * of its allocation under webhook ingest on H2, and on a busy machine held the lock for seconds (appends timed
+     * out). At one run per 2,150 commits of new alerts 512 KB did a seventh of the work per event and held the lock
+     * 56 instead of 453 ms at most, for an open file about 1.5 times the size (issue 13, bench/README "Webhook ingest",
+     * session 22).
+     */
+    static final int MAX_REWRITE_BYTES = 512 << 10;
 
     private H2FileMaintenance() {
     }

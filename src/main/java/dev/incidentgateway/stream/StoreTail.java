@@ -13,7 +13,8 @@ import java.util.List;
  * instance's after-commit hook only sees its own commits, the Since feed sees everyone's, in id order and without
  * gaps (ids are assigned under the store-wide append lock, see TimelineWriter). One daemon thread polls; it
  * reads greedily while there is more and waits {@code interval} when caught up. It starts at the newest stored
- * event: history is for clients that resume with an id, and they read it from the store themselves.
+ * event: history is for clients that resume with an id, and they read it from the store themselves. While no stream
+ * is open it only follows the newest id.
  */
 public final class StoreTail implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreTail.class);
@@ -43,9 +44,21 @@ public final class StoreTail implements AutoCloseable {
         boolean positioned = false;
         while (running) {
             try {
-                if (!positioned) {
-                    last = store.newestEventId().orElse(null);
-                    positioned = true;
+                if (!positioned || !broadcaster.hasSubscribers()) {
+                    // While no stream is open only the head is read, not every event (on PostgreSQL the tail read each
+                    // ingested event back, issue 13). Head first, then the check: when no stream is open after the read,
+                    // every event up to the head was committed before any stream that opens later, which reads them from
+                    // the store itself (its replay), so the tail may go on after the head.
+                    String head = store.newestEventId().orElse(null);
+                    boolean idle = !broadcaster.hasSubscribers();
+                    if (!positioned || idle) {
+                        last = head;
+                        positioned = true;
+                    }
+                    if (idle) {
+                        Thread.sleep(intervalMillis);
+                        continue;
+                    }
                 }
                 List<TimelineEvent> page = store.since(last, PAGE);
                 if (!page.isEmpty()) {

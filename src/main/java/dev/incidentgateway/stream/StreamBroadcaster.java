@@ -78,11 +78,23 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
         meters.gauge("gateway.stream.subscribers", subscribers);
     }
 
+    /**
+     * Publishes this process's commits while a stream is open. With none open nothing is published: no stream ever
+     * reads a frame published before it opened (it starts at the ring's end and reads what was committed before from
+     * the store), and under ingest with no one watching the ring held the newest 8,192 events with their data,
+     * about half of the gateway's live heap (issue 13). The commit precedes this check, so a stream that opens after it
+     * found none reads these events from the store.
+     */
     @Override
     public void afterCommit(List<TimelineEvent> events) {
-        if (hooked) {
+        if (hooked && hasSubscribers()) {
             publish(events);
         }
+    }
+
+    /** Whether any stream is open or opening ({@link #reserve}d). */
+    boolean hasSubscribers() {
+        return subscribers.get() > 0;
     }
 
     /** Adds committed events, in id order, after all published before. One publishing thread at a time. */

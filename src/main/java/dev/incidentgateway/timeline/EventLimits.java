@@ -58,7 +58,7 @@ public final class EventLimits {
         if (e.type() == EventType.ROLE_ASSIGN && e.data().path("assignee").isTextual()) {
             text("data.assignee", e.data().get("assignee").asText(), ASSIGNEE);
         }
-        json("data", e.data(), 1);
+        checkJson("data", e.data());
         checkEventTime("eventTime", e.eventTime());
     }
 
@@ -95,7 +95,38 @@ public final class EventLimits {
      * silently replacing a lone surrogate); {@code field} names it in the answer.
      */
     public static void checkJson(String field, JsonNode node) {
-        json(field, node, 1);
+        if (!jsonOk(node, 1)) {
+            json(field, node, 1); // names the first value that breaks a rule
+        }
+    }
+
+    /**
+     * The rules of {@link #json} without naming anything: every event's data passes through here, and building each
+     * field's path ({@code data.labels.severity}) as it went was strings per field per event (issue 13, allocation).
+     */
+    private static boolean jsonOk(JsonNode node, int depth) {
+        if (depth > JSON_DEPTH) {
+            return false;
+        }
+        if (node.isTextual()) {
+            String text = node.asText();
+            return text.length() <= CONTENT && badCharacter(text) == null;
+        }
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (badCharacter(f.getKey()) != null || !jsonOk(f.getValue(), depth + 1)) {
+                    return false;
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                if (!jsonOk(node.get(i), depth + 1)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static void json(String path, JsonNode node, int depth) {

@@ -21,6 +21,7 @@ class StreamBroadcasterTest {
     @Test
     void keepsTheNewestCapacityEventsAndReportsOverwrittenOnesAsGone() {
         StreamBroadcaster b = new StreamBroadcaster(16, true, 15_000, mapper, new SimpleMeterRegistry());
+        assertThat(b.reserve(1)).isTrue(); // a stream is open
         b.afterCommit(IntStream.range(0, 40).mapToObj(i -> event(i)).toList());
 
         assertThat(b.published()).isEqualTo(40);
@@ -28,6 +29,22 @@ class StreamBroadcasterTest {
         assertThat(b.frame(23)).isNull(); // overwritten: a subscriber still there has lagged too far
         assertThat(b.frame(24).event.id()).isEqualTo(event(24).id());
         assertThat(b.frame(39).event.id()).isEqualTo(event(39).id());
+    }
+
+    @Test
+    void commitsAreNotKeptWhileNoStreamIsOpen() {
+        StreamBroadcaster b = new StreamBroadcaster(16, true, 15_000, mapper, new SimpleMeterRegistry());
+        b.afterCommit(List.of(event(1), event(2)));
+        assertThat(b.published()).as("nobody could read them: a stream starts at the ring's end").isZero();
+        assertThat(b.frame(0)).isNull();
+
+        assertThat(b.reserve(1)).isTrue();
+        b.afterCommit(List.of(event(3)));
+        assertThat(b.published()).isEqualTo(1);
+        assertThat(b.frame(0).event.id()).isEqualTo(event(3).id());
+        b.release();
+        b.afterCommit(List.of(event(4)));
+        assertThat(b.published()).isEqualTo(1);
     }
 
     @Test

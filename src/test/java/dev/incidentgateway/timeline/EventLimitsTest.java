@@ -60,6 +60,18 @@ class EventLimitsTest {
     }
 
     @Test
+    void aValueOrKeyDeepInDataIsNamedByItsPath() {
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.putObject("labels").put("ok", "x").put("summary", "s".repeat(EventLimits.CONTENT + 1));
+        assertThat(refusedField(note().data(data).build())).isEqualTo("data.labels.summary");
+        ObjectNode badKey = JsonNodeFactory.instance.objectNode();
+        badKey.putArray("alerts").addObject().put("a\u0000b", "x");
+        assertThat(refusedField(note().data(badKey).build())).isEqualTo("data.alerts[0]");
+        data.withObject("/labels").put("summary", "s".repeat(EventLimits.CONTENT));
+        assertThatCode(() -> EventLimits.check(note().data(data).build())).doesNotThrowAnyException();
+    }
+
+    @Test
     void dataDeeperThanTheCapIsRefused() {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         ObjectNode at = root;
