@@ -22,14 +22,19 @@ import java.util.function.BooleanSupplier;
  * failed one would be.
  *
  * <p>While a backlog drains and other calls are open ({@code moreComing}), the recording slot waits up to
- * {@link #GATHER_NANOS} for {@code target} outcomes before it commits: on H2 a commit of one outcome wrote ~16 KB and cost
- * ~0.9 ms of CPU, one of four ~4 KB and ~0.37 ms per outcome (most of a chunk is the index and map roots every commit
- * rewrites). The relay has more slots than calls ({@link RelaySlots}), so the wait does not idle the target. A quiet relay
- * (the paced path) commits each outcome at once, as before.
+ * {@link #GATHER_NANOS} for {@code target} outcomes (one per call the relay may have open) before it commits: on H2 a
+ * commit of one outcome wrote ~16 KB and cost ~0.9 ms of CPU, one of four ~4 KB and ~0.21 ms per outcome, one of eight
+ * ~0.12 ms (bench/OutcomeCommitBenchmark.java; most of a chunk is the index and map roots every commit rewrites), and
+ * H2's background maintenance rewrites chunks in proportion to how many were written. The relay has more slots than
+ * calls ({@link RelaySlots}), so the wait does not idle the target. A quiet relay (the paced path) commits each outcome
+ * at once, as before.
  */
 final class DeliveredBatch {
-    /** The longest a recording slot waits for others' outcomes (a fraction of one delivery's two vendor calls). */
-    static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
+    /**
+     * The longest a recording slot waits for others' outcomes: about the time the other open calls take to finish (two
+     * 5 ms vendor calls in bench/delivery.sh), so a batch can hold an outcome of every call open when it began.
+     */
+    static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(8);
 
     private record Request(OutboxStore.Delivered delivery, CompletableFuture<OutboxStore.Recorded> result) {
     }

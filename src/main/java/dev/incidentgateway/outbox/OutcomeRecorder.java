@@ -41,7 +41,7 @@ final class OutcomeRecorder {
         this.settings = settings;
         this.clock = clock;
         this.meters = meters;
-        this.delivered = new DeliveredBatch(outbox, Math.max(2, settings.concurrency() / 2), moreComing,
+        this.delivered = new DeliveredBatch(outbox, Math.max(2, settings.concurrency()), moreComing,
                 DistributionSummary.builder("gateway.outbox.outcomes.per.commit").tag("connector", connector)
                         .description("Delivered outcomes recorded by one commit").register(meters));
         this.latency = Timer.builder("gateway.outbox.delivery.latency").tag("connector", connector)

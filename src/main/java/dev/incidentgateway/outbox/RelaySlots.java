@@ -159,6 +159,7 @@ final class RelaySlots {
     }
 
     void close() {
+        claiming = false; // a slot still recording (or gathering outcomes for a commit) claims nothing more once closed
         if (abandoned) {
             // Not interrupted: a call may be reading the store, which is still being closed (H2 closes its file when a
             // thread doing I/O on it is interrupted). The threads are daemons; what they finish is not recorded.
