@@ -108,7 +108,6 @@ public final class TimelineWriter implements AutoCloseable {
         List<Request> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
             try {
-                long ready = System.nanoTime();
                 Request first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null || first == doneSignal) {
                     // A group in flight that did not commit is recovered here (the done signal: as soon as it is done).
@@ -120,7 +119,9 @@ public final class TimelineWriter implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
                 if (lastGroupWaited) {
-                    gatherLateArrivals(batch, ready + GATHER_NANOS);
+                    // From the first caller's return, not from when this thread began to wait: with a group in flight it
+                    // waits from long before that group commits and its callers come back.
+                    gatherLateArrivals(batch, System.nanoTime() + GATHER_NANOS);
                 }
                 // A caller that gave up (append timeout) cancelled its future: drop it unwritten, so a hung
                 // store does not leave a backlog of work nobody waits for, and that request is really not stored.
@@ -231,8 +232,8 @@ public final class TimelineWriter implements AutoCloseable {
      * within microseconds of a commit, while the writer would start the next group at once with those already back:
      * groups of 23–29 of 32 such callers (bench/README.md, Append), each paying the whole per-commit cost (H2 rewrites every index page the group touches; PostgreSQL a
      * lock round trip and an fsync). The wait ends as soon as as many requests as the last group had are here, and at
-     * {@code deadline} ({@link #GATHER_NANOS} after the writer became free) at the latest: a request that comes after an
-     * idle moment goes at once, a lone caller (last group of one) never waits, and when fewer callers come back the
+     * {@code deadline} ({@link #GATHER_NANOS} after the first of them came back) at the latest: a lone caller (last group
+     * of one) never waits, and when fewer callers come back the
      * expectation falls with the next group. The writer sleeps meanwhile, leaving the CPU to the callers.
      * Asynchronous requests (webhooks: answered when their group commits) come back only after an HTTP round trip, and
      * waiting for them cost webhook ingest on H2 ≈ 11 % (quiet A/B, bench/README.md "Webhook ingest"), so a group with
