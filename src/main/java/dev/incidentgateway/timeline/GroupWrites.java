@@ -37,15 +37,15 @@ final class GroupWrites {
             text(Incident::lastHash), bigint(Incident::alertRepeats)));
     static final String INSERT_EVENTS_PG = "INSERT INTO timeline_events (" + TimelineRows.EVENT_COLUMNS + ", global_hash) "
             + EVENT_ARRAYS.select();
-    static final String UPSERT_INCIDENTS_PG = "INSERT INTO incidents (" + TimelineRows.INCIDENT_COLUMNS + ") "
-            + INCIDENT_ARRAYS.select() + " " + SqlDialect.Columns.INCIDENT_CONFLICT_UPDATE;
+    private static final String INSERT_INCIDENTS_PG = "INSERT INTO incidents (" + TimelineRows.INCIDENT_COLUMNS + ") "
+            + INCIDENT_ARRAYS.select();
+    static final String UPSERT_INCIDENTS_PG = INSERT_INCIDENTS_PG + " " + SqlDialect.Columns.INCIDENT_CONFLICT_UPDATE;
     /** The newest event's id, compared in the guarded statements of lockThenWrite ({@code char(26)} like the column). */
     private static final String HEAD_IS = "(SELECT id FROM timeline_events ORDER BY id DESC LIMIT 1) = CAST(? AS CHAR(26))";
 
     private static final String LOCK_THEN_WRITE_PG = SqlDialect.POSTGRESQL.appendLockSql() + "; "
             + INSERT_EVENTS_PG + " WHERE " + HEAD_IS + "; "
-            + "INSERT INTO incidents (" + TimelineRows.INCIDENT_COLUMNS + ") " + INCIDENT_ARRAYS.select() + " WHERE " + HEAD_IS
-            + " " + SqlDialect.Columns.INCIDENT_CONFLICT_UPDATE;
+            + INSERT_INCIDENTS_PG + " WHERE " + HEAD_IS + " " + SqlDialect.Columns.INCIDENT_CONFLICT_UPDATE;
 
     private GroupWrites() {
     }

@@ -40,7 +40,7 @@ final class StagedGroup {
                 l.inTransaction(c, written, tx.views());
             }
             c.commit();
-            memory.committed(tx.changedViews(), written, tx.headAfter());
+            memory.committed(tx.changedViews(), tx.headAfter());
         } catch (SQLException | RuntimeException e) {
             memory.forget();
             c.rollback();

@@ -218,10 +218,9 @@ public final class TimelineWriter implements AutoCloseable {
             Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
             memory.forget();
             List<Request> open = f.group().requests.stream().filter(r -> !r.result().isDone()).toList();
-            if (open.isEmpty()) {
-                return false;
+            if (!open.isEmpty()) {
+                groups.recover(open, cause);
             }
-            groups.recover(open, cause);
             return false;
         }
     }

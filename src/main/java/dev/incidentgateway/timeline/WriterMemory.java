@@ -2,7 +2,6 @@ package dev.incidentgateway.timeline;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -27,7 +26,6 @@ final class WriterMemory {
             return size() > MAX_VIEWS;
         }
     };
-    private String lastCommittedMaxId;
     /** The store's head as this writer last read or left it under the lock ({@code null}: not known). */
     private GlobalChain.Head head;
 
@@ -35,10 +33,9 @@ final class WriterMemory {
     synchronized void startTransaction(GlobalChain.Head storedHead) {
         String storedMaxId = storedHead == null ? null : storedHead.lastEventId();
         ids.raiseFloor(storedMaxId);
-        if (!Objects.equals(storedMaxId, lastCommittedMaxId)) {
+        if (!Objects.equals(storedMaxId, head == null ? null : head.lastEventId())) {
             views.clear();
         }
-        lastCommittedMaxId = storedMaxId;
         head = storedHead;
     }
 
@@ -56,17 +53,13 @@ final class WriterMemory {
     }
 
     /** @param headAfter the store's head after the commit (the last written event and its global hash) */
-    synchronized void committed(Collection<Incident> changedViews, List<TimelineEvent> written, GlobalChain.Head headAfter) {
+    synchronized void committed(Collection<Incident> changedViews, GlobalChain.Head headAfter) {
         changedViews.forEach(v -> views.put(v.id(), v));
-        if (!written.isEmpty()) {
-            lastCommittedMaxId = written.get(written.size() - 1).id();
-        }
         head = headAfter;
     }
 
     synchronized void forget() {
         views.clear();
-        lastCommittedMaxId = null;
         head = null;
     }
 }

@@ -24,9 +24,9 @@ abstract class PipelinedStagingContract extends CorrelationContract {
         try (Connection c = dataSource.getConnection()) { // the plain path once: the head the memory then knows
             AppendTransaction first = AppendTransaction.underLock(c, dialect, memory, PREFIX, correlator, testStore.chainKey());
             first.seal();
-            List<TimelineEvent> none = first.write(c);
+            first.write(c);
             c.commit();
-            memory.committed(first.changedViews(), none, first.headAfter());
+            memory.committed(first.changedViews(), first.headAfter());
         }
         String key = "pipe:" + newId();
         try (Connection reads1 = dataSource.getConnection(); Connection reads2 = dataSource.getConnection()) {
@@ -125,9 +125,9 @@ abstract class PipelinedStagingContract extends CorrelationContract {
     private void commitAlone(AppendTransaction tx, WriterMemory memory) throws SQLException {
         try (Connection w = dataSource.getConnection()) {
             w.setAutoCommit(false);
-            List<TimelineEvent> written = tx.write(w);
+            tx.write(w);
             w.commit();
-            memory.committed(tx.changedViews(), written, tx.headAfter());
+            memory.committed(tx.changedViews(), tx.headAfter());
         }
     }
 }
