@@ -270,18 +270,20 @@ final class AppendTransaction {
      */
     List<TimelineEvent> write(Connection writes) throws SQLException {
         List<Incident> views = List.copyOf(staged.values());
-        boolean rowsWritten = lockAtWrite && GroupWrites.lockThenWrite(writes, dialect, head, rows, views);
-        if (!rowsWritten && !rows.isEmpty()) {
-            GroupWrites.insertEvents(writes, dialect, rows);
+        Map<String, String> binds = lookups.bindsToWriteWithRows();
+        boolean rowsWritten = lockAtWrite && GroupWrites.lockThenWrite(writes, dialect, head, rows, views,
+                IncidentStatusCounts.delta(committed.loaded(), views), binds, now);
+        if (!rowsWritten) {
+            if (!rows.isEmpty()) {
+                GroupWrites.insertEvents(writes, dialect, rows);
+            }
+            if (!views.isEmpty()) {
+                GroupWrites.upsertIncidents(writes, dialect, views);
+                IncidentStatusCounts.apply(writes, committed.loaded(), views);
+            }
         }
         GroupWrites.upsertWatermarks(writes, dialect, stagedWatermarks, now);
-        if (!views.isEmpty()) {
-            if (!rowsWritten) {
-                GroupWrites.upsertIncidents(writes, dialect, views);
-            }
-            IncidentStatusCounts.apply(writes, committed.loaded(), views);
-        }
-        lookups.flush(writes, now);
+        lookups.flush(writes, now, rowsWritten && binds != null);
         return List.copyOf(stagedEvents);
     }
 

@@ -228,14 +228,25 @@ final class GroupLookups {
     }
 
     /**
+     * The group's new correlation keys, for the group's writes to bind in their own statement ({@link GroupWrites#lockThenWrite});
+     * {@code null} when {@link #flush} must write them: another correlator than the built-in one (its table is its own),
+     * or keys released in the group (releases go first: a released key may be bound again in the same group).
+     */
+    Map<String, String> bindsToWriteWithRows() {
+        return correlator instanceof ExactKeyCorrelator && groupReleased.isEmpty() ? groupBound : null;
+    }
+
+    /**
      * Writes the group's correlation changes through {@code writes}: releases first (a released key may be bound again in
      * the same group).
+     *
+     * @param bindsWritten the binds were written with the group's rows ({@link #bindsToWriteWithRows})
      */
-    void flush(Connection writes, Instant now) throws SQLException {
+    void flush(Connection writes, Instant now, boolean bindsWritten) throws SQLException {
         if (!groupReleased.isEmpty()) {
             correlator.releaseAll(writes, groupReleased);
         }
-        if (!groupBound.isEmpty()) {
+        if (!groupBound.isEmpty() && !bindsWritten) {
             correlator.bindAll(writes, groupBound, now);
         }
     }

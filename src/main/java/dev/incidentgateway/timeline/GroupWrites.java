@@ -43,39 +43,65 @@ final class GroupWrites {
     /** The newest event's id, compared in the guarded statements of lockThenWrite ({@code char(26)} like the column). */
     private static final String HEAD_IS = "(SELECT id FROM timeline_events ORDER BY id DESC LIMIT 1) = CAST(? AS CHAR(26))";
 
+    /** How much each status's count moves (no element: none moves). */
+    private static final UnnestRows<Map.Entry<IncidentStatus, Long>> STATUS_DELTAS = new UnnestRows<>(List.of(
+            text(d -> d.getKey().wireName()), bigint(Map.Entry::getValue)));
+    /** Correlation keys bound by the group, and their incidents (no element: none). */
+    private static final UnnestRows<Map.Entry<String, String>> BINDS = new UnnestRows<>(List.of(
+            text(Map.Entry::getKey), text(Map.Entry::getValue)));
+
+    /**
+     * The lock, then the group's rows, each statement after the events insert guarded by "the group's last event is now
+     * the head", so a stale head writes nothing at all.
+     */
     private static final String LOCK_THEN_WRITE_PG = SqlDialect.POSTGRESQL.appendLockSql() + "; "
             + INSERT_EVENTS_PG + " WHERE " + HEAD_IS + "; "
-            + INSERT_INCIDENTS_PG + " WHERE " + HEAD_IS + " " + SqlDialect.Columns.INCIDENT_CONFLICT_UPDATE;
+            + INSERT_INCIDENTS_PG + " WHERE " + HEAD_IS + " " + SqlDialect.Columns.INCIDENT_CONFLICT_UPDATE + "; "
+            + "UPDATE incident_status_counts c SET incidents = c.incidents + d.n FROM (" + STATUS_DELTAS.select()
+            + ") AS d(status, n) WHERE c.status = d.status AND " + HEAD_IS + "; "
+            + "INSERT INTO correlation_keys (correlation_key, incident_id, bound_at) SELECT b.k, b.i, CAST(? AS timestamptz) FROM ("
+            + BINDS.select() + ") AS b(k, i) WHERE " + HEAD_IS;
 
     private GroupWrites() {
     }
 
     /**
      * PostgreSQL, for a group staged on the head {@code expected} without the append lock: takes the lock and, in the same
-     * round trip, writes the events (if the store's head under the lock is still {@code expected}) and the views (if the
-     * group's last event is then the head). Three statements, one round trip, where the lock + head read was one of its
-     * own before the writes (issue 13, bench/README.md "Append"). Groups the arrays do not take ({@link #inOneUnnest})
-     * only take the lock and check the head here, and are written by the caller.
+     * round trip, writes the events (if the store's head under the lock is still {@code expected}), then, if the group's
+     * last event is now the head, the views, the status counts' changes and the correlation keys {@code binds} binds.
+     * Five statements, one round trip: the lock + head read was one of its own before the writes, and the counts and
+     * the keys one each after them (issue 13: on a busy 2-core machine each round trip of the committer cost ≈ 0.9 ms of
+     * a 5.5 ms group cycle; bench/README.md "Webhook ingest", session 23). Groups the arrays do not take
+     * ({@link #inOneUnnest}) only take the lock and check the head here, and are written by the caller.
      *
-     * @return whether the rows and views were written (else the caller writes them, under the lock now held)
+     * @param binds the group's new correlation keys to write here ({@code null}: the caller writes them)
+     * @return whether the rows, views, counts and binds were written (else the caller writes them, under the lock now held)
      * @throws StaleHeadException when the head is another: nothing was written
      */
     static boolean lockThenWrite(Connection connection, SqlDialect dialect, GlobalChain.Head expected, List<EventRow> rows,
-                                 List<Incident> views) throws SQLException {
+                                 List<Incident> views, Map<IncidentStatus, Long> statusDelta, Map<String, String> binds,
+                                 Instant now) throws SQLException {
         if (expected == null || !inOneUnnest(dialect, rows, 1) || !inOneUnnest(dialect, views, 1)) {
             if (!Objects.equals(GlobalChain.lockThenReadHead(connection, dialect), expected)) {
                 throw new StaleHeadException(expected);
             }
             return false;
         }
-        int[] counts = new int[2];
+        String last = rows.get(rows.size() - 1).event().id();
+        List<Map.Entry<String, String>> bound = binds == null ? List.of() : List.copyOf(binds.entrySet());
+        int[] counts = new int[4];
         try (PreparedStatement ps = connection.prepareStatement(LOCK_THEN_WRITE_PG)) {
             int p = EVENT_ARRAYS.bind(connection, ps, rows, 1);
             ps.setString(p++, expected.lastEventId());
             p = INCIDENT_ARRAYS.bind(connection, ps, views, p);
-            ps.setString(p, rows.get(rows.size() - 1).event().id());
+            ps.setString(p++, last);
+            p = STATUS_DELTAS.bind(connection, ps, List.copyOf(statusDelta.entrySet()), p);
+            ps.setString(p++, last);
+            ps.setString(p++, CanonicalText.instant(now));
+            p = BINDS.bind(connection, ps, bound, p);
+            ps.setString(p, last);
             int n = 0;
-            boolean isResultSet = ps.execute(); // the lock's row first, then the two update counts
+            boolean isResultSet = ps.execute(); // the lock's row first, then the four update counts
             while (isResultSet || ps.getUpdateCount() != -1) {
                 if (!isResultSet && n < counts.length) {
                     counts[n++] = ps.getUpdateCount();
@@ -86,8 +112,9 @@ final class GroupWrites {
         if (counts[0] != rows.size()) {
             throw new StaleHeadException(expected);
         }
-        if (counts[1] != views.size()) {
-            throw new IllegalStateException("wrote " + counts[1] + " of " + views.size() + " incident views after the events");
+        if (counts[1] != views.size() || counts[2] != statusDelta.size() || counts[3] != bound.size()) {
+            throw new IllegalStateException("after the events, wrote " + counts[1] + " of " + views.size() + " incident views, "
+                    + counts[2] + " of " + statusDelta.size() + " status counts, " + counts[3] + " of " + bound.size() + " correlation keys");
         }
         return true;
     }

@@ -22,18 +22,7 @@ final class IncidentStatusCounts {
      * it had when the transaction started ({@code before}: the committed views, {@code null} for a new incident).
      */
     static void apply(Connection connection, Map<String, Incident> before, Collection<Incident> after) throws SQLException {
-        Map<IncidentStatus, Long> delta = new EnumMap<>(IncidentStatus.class);
-        for (Incident now : after) {
-            Incident was = before.get(now.id());
-            if (was != null && was.status() == now.status()) {
-                continue;
-            }
-            if (was != null) {
-                delta.merge(was.status(), -1L, Long::sum);
-            }
-            delta.merge(now.status(), 1L, Long::sum);
-        }
-        delta.values().removeIf(d -> d == 0);
+        Map<IncidentStatus, Long> delta = delta(before, after);
         if (delta.isEmpty()) {
             return;
         }
@@ -46,6 +35,23 @@ final class IncidentStatusCounts {
             }
             ps.executeBatch();
         }
+    }
+
+    /** By how much a transaction moves each status's count (statuses it does not move are absent). */
+    static Map<IncidentStatus, Long> delta(Map<String, Incident> before, Collection<Incident> after) {
+        Map<IncidentStatus, Long> delta = new EnumMap<>(IncidentStatus.class);
+        for (Incident now : after) {
+            Incident was = before.get(now.id());
+            if (was != null && was.status() == now.status()) {
+                continue;
+            }
+            if (was != null) {
+                delta.merge(was.status(), -1L, Long::sum);
+            }
+            delta.merge(now.status(), 1L, Long::sum);
+        }
+        delta.values().removeIf(d -> d == 0);
+        return delta;
     }
 
     /** Counts every incident again (after the views were rebuilt), in the caller's transaction. */
