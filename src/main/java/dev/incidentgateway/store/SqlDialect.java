@@ -5,10 +5,12 @@ package dev.incidentgateway.store;
  * standard SQL shared by both.
  */
 public enum SqlDialect {
-    H2("SELECT NEXT VALUE FOR incident_number_seq", "SELECT NEXT VALUE FOR incident_number_seq FROM SYSTEM_RANGE(1, ?)", null,
+    H2("SELECT NEXT VALUE FOR incident_number_seq", "SELECT n, EXISTS (SELECT 1 FROM incidents WHERE id = CONCAT('INC-', n)) FROM "
+            + "(SELECT NEXT VALUE FOR incident_number_seq AS n FROM SYSTEM_RANGE(1, ?)) AS reserved", null,
             "MERGE INTO incidents (" + Columns.INCIDENT + ") KEY (id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             "MERGE INTO source_watermarks (source, watermark, updated_at) KEY (source) VALUES (?, ?, ?)"),
-    POSTGRESQL("SELECT nextval('incident_number_seq')", "SELECT nextval('incident_number_seq') FROM generate_series(1, ?)",
+    POSTGRESQL("SELECT nextval('incident_number_seq')", "SELECT n, EXISTS (SELECT 1 FROM incidents WHERE id = 'INC-' || n) FROM "
+            + "(SELECT nextval('incident_number_seq') AS n FROM generate_series(1, ?)) AS reserved",
             // Serializes appends of every gateway instance sharing the database, so ids are handed out
             // in commit order across processes too (see TimelineWriter). Released at commit/rollback.
             "SELECT pg_advisory_xact_lock(7310117)",
@@ -76,7 +78,11 @@ public enum SqlDialect {
         return nextIncidentNumber;
     }
 
-    /** {@code n} numbers of the incident sequence in one statement (parameter 1: n), for a group's new incidents. */
+    /**
+     * {@code n} numbers of the incident sequence in one statement (parameter 1: n), for a group's new incidents, each with
+     * whether an incident {@code INC-<n>} exists already (a caller chose that id by hand): one statement where the
+     * numbers and then their views were two (issue 13).
+     */
     public String nextIncidentNumbersSql() {
         return nextIncidentNumbers;
     }

@@ -107,7 +107,9 @@ final class AppendTransaction {
      */
     void prefetch(List<List<NewEvent>> requests) throws SQLException {
         List<String> ids = new ArrayList<>(requests.stream().flatMap(List::stream).map(NewEvent::incidentId).toList());
-        ids.addAll(lookups.prefetch(requests));
+        GroupLookups.ReservedIds reserved = lookups.prefetch(requests);
+        committed.absentFromStore(reserved.free());
+        ids.addAll(reserved.taken());
         committed.preload(ids);
     }
 
@@ -241,7 +243,7 @@ final class AppendTransaction {
     /** {@code INC-<n>} from the database sequence (reserved per group), skipping numbers a caller already chose by hand. */
     private String generateIncidentId(Map<String, Incident> overlay) throws SQLException {
         while (true) {
-            String candidate = "INC-" + lookups.nextIncidentNumber();
+            String candidate = GroupLookups.incidentId(lookups.nextIncidentNumber());
             if (current(candidate, overlay) == null) {
                 return candidate;
             }

@@ -43,6 +43,8 @@ final class GroupLookups {
     private final Map<String, String> requestBound = new LinkedHashMap<>();
     private final Set<String> requestReleased = new LinkedHashSet<>();
     private final Deque<Long> numbers = new ArrayDeque<>();
+    /** Reserved numbers under which an incident existed when they were reserved. */
+    private final Set<Long> takenNumbers = new HashSet<>();
     /** The lookups of the group in flight this one is staged on: its correlation changes count as done ({@code null}: none). */
     private final GroupLookups inFlight;
     /** The idempotency keys of the events of the group in flight. */
@@ -63,10 +65,9 @@ final class GroupLookups {
     /**
      * Looks up what the group's events need, and reserves the incident numbers its new incidents will probably take.
      *
-     * @return the reserved numbers as incident ids, for the caller to load (a number a caller already chose by hand
-     * is skipped)
+     * @return the reserved numbers not yet handed out, as incident ids
      */
-    List<String> prefetch(List<List<NewEvent>> requests) throws SQLException {
+    ReservedIds prefetch(List<List<NewEvent>> requests) throws SQLException {
         List<NewEvent> all = requests.stream().flatMap(List::stream).toList();
         loadStored(all.stream().filter(e -> e.ceId() != null).toList());
         List<String> keys = all.stream().map(NewEvent::correlationKey).filter(k -> k != null).distinct().toList();
@@ -78,7 +79,23 @@ final class GroupLookups {
         if (needed > 0) {
             reserveNumbers(needed);
         }
-        return numbers.stream().map(n -> "INC-" + n).toList();
+        List<String> free = new ArrayList<>();
+        List<String> taken = new ArrayList<>();
+        for (long n : numbers) {
+            (takenNumbers.contains(n) ? taken : free).add(incidentId(n));
+        }
+        return new ReservedIds(free, taken);
+    }
+
+    /**
+     * Reserved numbers as incident ids: those without an incident in the store when they were reserved (the caller needs
+     * not read their views), and those a caller had already chosen by hand (skipped when ids are handed out).
+     */
+    record ReservedIds(List<String> free, List<String> taken) {
+    }
+
+    static String incidentId(long number) {
+        return "INC-" + number;
     }
 
     /**
@@ -159,6 +176,9 @@ final class GroupLookups {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     got.add(rs.getLong(1));
+                    if (rs.getBoolean(2)) {
+                        takenNumbers.add(rs.getLong(1));
+                    }
                 }
             }
         }

@@ -29,6 +29,18 @@ final class GroupViews {
         this.inFlight = inFlight;
     }
 
+    /**
+     * Incidents the store had no row for when their numbers were reserved: their views are the group in flight's, or none
+     * (no query). The writer's memory holds only views that were committed, so it has none of these.
+     */
+    void absentFromStore(Collection<String> incidentIds) {
+        for (String id : incidentIds) {
+            if (!before.containsKey(id)) {
+                before.put(id, inFlight == null ? null : inFlight.get(id));
+            }
+        }
+    }
+
     /** Loads the views of the named incidents (one query for those neither in flight nor remembered). */
     void preload(Collection<String> incidentIds) throws SQLException {
         for (String id : incidentIds) {
