@@ -52,15 +52,23 @@ final class GroupWrites {
 
     /**
      * The lock, then the group's rows, each statement after the events insert guarded by "the group's last event is now
-     * the head", so a stale head writes nothing at all.
+     * the head", so a stale head writes nothing at all. Index: 1 with the status counts' statement, + 2 with the
+     * correlation keys' (a group of notes changes neither, and sends neither statement).
      */
-    private static final String LOCK_THEN_WRITE_PG = SqlDialect.POSTGRESQL.appendLockSql() + "; "
-            + INSERT_EVENTS_PG + " WHERE " + HEAD_IS + "; "
-            + INSERT_INCIDENTS_PG + " WHERE " + HEAD_IS + " " + SqlDialect.Columns.INCIDENT_CONFLICT_UPDATE + "; "
-            + "UPDATE incident_status_counts c SET incidents = c.incidents + d.n FROM (" + STATUS_DELTAS.select()
-            + ") AS d(status, n) WHERE c.status = d.status AND " + HEAD_IS + "; "
-            + "INSERT INTO correlation_keys (correlation_key, incident_id, bound_at) SELECT b.k, b.i, CAST(? AS timestamptz) FROM ("
-            + BINDS.select() + ") AS b(k, i) WHERE " + HEAD_IS;
+    private static final String[] LOCK_THEN_WRITE_PG = new String[4];
+
+    static {
+        String rows = SqlDialect.POSTGRESQL.appendLockSql() + "; "
+                + INSERT_EVENTS_PG + " WHERE " + HEAD_IS + "; "
+                + INSERT_INCIDENTS_PG + " WHERE " + HEAD_IS + " " + SqlDialect.Columns.INCIDENT_CONFLICT_UPDATE;
+        String counts = "; UPDATE incident_status_counts c SET incidents = c.incidents + d.n FROM (" + STATUS_DELTAS.select()
+                + ") AS d(status, n) WHERE c.status = d.status AND " + HEAD_IS;
+        String binds = "; INSERT INTO correlation_keys (correlation_key, incident_id, bound_at) SELECT b.k, b.i, "
+                + "CAST(? AS timestamptz) FROM (" + BINDS.select() + ") AS b(k, i) WHERE " + HEAD_IS;
+        for (int i = 0; i < LOCK_THEN_WRITE_PG.length; i++) {
+            LOCK_THEN_WRITE_PG[i] = rows + ((i & 1) != 0 ? counts : "") + ((i & 2) != 0 ? binds : "");
+        }
+    }
 
     private GroupWrites() {
     }
@@ -69,7 +77,7 @@ final class GroupWrites {
      * PostgreSQL, for a group staged on the head {@code expected} without the append lock: takes the lock and, in the same
      * round trip, writes the events (if the store's head under the lock is still {@code expected}), then, if the group's
      * last event is now the head, the views, the status counts' changes and the correlation keys {@code binds} binds.
-     * Five statements, one round trip: the lock + head read was one of its own before the writes, and the counts and
+     * Up to five statements, one round trip: the lock + head read was one of its own before the writes, and the counts and
      * the keys one each after them (issue 13: on a busy 2-core machine each round trip of the committer cost ≈ 0.9 ms of
      * a 5.5 ms group cycle; bench/README.md "Webhook ingest", session 23). Groups the arrays do not take
      * ({@link #inOneUnnest}) only take the lock and check the head here, and are written by the caller.
@@ -88,20 +96,26 @@ final class GroupWrites {
             return false;
         }
         String last = rows.get(rows.size() - 1).event().id();
+        List<Map.Entry<IncidentStatus, Long>> moved = List.copyOf(statusDelta.entrySet());
         List<Map.Entry<String, String>> bound = binds == null ? List.of() : List.copyOf(binds.entrySet());
         int[] counts = new int[4];
-        try (PreparedStatement ps = connection.prepareStatement(LOCK_THEN_WRITE_PG)) {
+        try (PreparedStatement ps = connection.prepareStatement(
+                LOCK_THEN_WRITE_PG[(moved.isEmpty() ? 0 : 1) + (bound.isEmpty() ? 0 : 2)])) {
             int p = EVENT_ARRAYS.bind(connection, ps, rows, 1);
             ps.setString(p++, expected.lastEventId());
             p = INCIDENT_ARRAYS.bind(connection, ps, views, p);
             ps.setString(p++, last);
-            p = STATUS_DELTAS.bind(connection, ps, List.copyOf(statusDelta.entrySet()), p);
-            ps.setString(p++, last);
-            ps.setString(p++, CanonicalText.instant(now));
-            p = BINDS.bind(connection, ps, bound, p);
-            ps.setString(p, last);
+            if (!moved.isEmpty()) {
+                p = STATUS_DELTAS.bind(connection, ps, moved, p);
+                ps.setString(p++, last);
+            }
+            if (!bound.isEmpty()) {
+                ps.setString(p++, CanonicalText.instant(now));
+                p = BINDS.bind(connection, ps, bound, p);
+                ps.setString(p, last);
+            }
             int n = 0;
-            boolean isResultSet = ps.execute(); // the lock's row first, then the four update counts
+            boolean isResultSet = ps.execute(); // the lock's row first, then the update counts in statement order
             while (isResultSet || ps.getUpdateCount() != -1) {
                 if (!isResultSet && n < counts.length) {
                     counts[n++] = ps.getUpdateCount();
@@ -112,9 +126,12 @@ final class GroupWrites {
         if (counts[0] != rows.size()) {
             throw new StaleHeadException(expected);
         }
-        if (counts[1] != views.size() || counts[2] != statusDelta.size() || counts[3] != bound.size()) {
+        int movedWritten = moved.isEmpty() ? 0 : counts[2];
+        int boundWritten = bound.isEmpty() ? 0 : counts[moved.isEmpty() ? 2 : 3];
+        if (counts[1] != views.size() || movedWritten != moved.size() || boundWritten != bound.size()) {
             throw new IllegalStateException("after the events, wrote " + counts[1] + " of " + views.size() + " incident views, "
-                    + counts[2] + " of " + statusDelta.size() + " status counts, " + counts[3] + " of " + bound.size() + " correlation keys");
+                    + movedWritten + " of " + moved.size() + " status counts, " + boundWritten + " of " + bound.size()
+                    + " correlation keys");
         }
         return true;
     }
