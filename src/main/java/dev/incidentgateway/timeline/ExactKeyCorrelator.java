@@ -51,18 +51,32 @@ public final class ExactKeyCorrelator implements Correlator {
             return open;
         }
         List<String> list = SqlLists.padded(List.copyOf(keys));
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT correlation_key, incident_id FROM correlation_keys WHERE correlation_key IN (" + SqlLists.marks(list.size()) + ")")) {
-            for (int i = 0; i < list.size(); i++) {
-                ps.setString(i + 1, list.get(i));
-            }
+        try (PreparedStatement ps = c.prepareStatement(openIncidentsSql(list.size()))) {
+            bindKeys(ps, list, 1);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    open.put(rs.getString(1), rs.getString(2));
-                }
+                readOpen(rs, open);
             }
         }
         return open;
+    }
+
+    /** The lookup of {@link #openIncidents} for {@code n} keys (parameters: the keys), to send with other statements. */
+    static String openIncidentsSql(int n) {
+        return "SELECT correlation_key, incident_id FROM correlation_keys WHERE correlation_key IN (" + SqlLists.marks(n) + ")";
+    }
+
+    /** Binds the keys of {@link #openIncidentsSql} from parameter {@code first} on. */
+    static void bindKeys(PreparedStatement ps, List<String> keys, int first) throws SQLException {
+        for (int i = 0; i < keys.size(); i++) {
+            ps.setString(first + i, keys.get(i));
+        }
+    }
+
+    /** Reads the rows of {@link #openIncidentsSql} into {@code open} (key to incident). */
+    static void readOpen(ResultSet rs, Map<String, String> open) throws SQLException {
+        while (rs.next()) {
+            open.put(rs.getString(1), rs.getString(2));
+        }
     }
 
     @Override

@@ -69,11 +69,16 @@ final class GroupLookups {
      */
     ReservedIds prefetch(List<List<NewEvent>> requests) throws SQLException {
         List<NewEvent> all = requests.stream().flatMap(List::stream).toList();
-        loadStored(all.stream().filter(e -> e.ceId() != null).toList());
+        Map<String, String[]> wanted = IdempotencyLookup.wanted(all);
         List<String> keys = all.stream().map(NewEvent::correlationKey).filter(k -> k != null).distinct().toList();
-        if (!keys.isEmpty()) {
-            Map<String, String> open = correlator.openIncidents(connection, keys);
-            keys.forEach(k -> committedKeys.put(k, afterInFlight(k, open.get(k))));
+        if (!wanted.isEmpty() && !keys.isEmpty() && dialect == SqlDialect.POSTGRESQL && correlator instanceof ExactKeyCorrelator) {
+            storedAndOpenInOneRoundTrip(wanted, keys);
+        } else {
+            loadStored(wanted);
+            if (!keys.isEmpty()) {
+                Map<String, String> open = correlator.openIncidents(connection, keys);
+                keys.forEach(k -> committedKeys.put(k, afterInFlight(k, open.get(k))));
+            }
         }
         int needed = newIncidentsExpected(all);
         if (needed > 0) {
@@ -125,39 +130,48 @@ final class GroupLookups {
         return n;
     }
 
-    /**
-     * One statement: the keys as a {@code VALUES} list joined to the unique index (an index probe per key on both stores).
-     * Not a {@code UNION ALL} of one lookup per key: H2 never caches a union's plan (its {@code SelectUnion} is not
-     * cacheable), so it parsed and planned up to 256 branches for every group, a seventh of the writer's time (issue 13).
-     */
-    private void loadStored(List<NewEvent> withIds) throws SQLException {
-        Map<String, String[]> wanted = new LinkedHashMap<>();
-        for (NewEvent e : withIds) {
-            String source = e.effectiveCeSource();
-            wanted.putIfAbsent(ceKey(e.principal(), source, e.ceId()), new String[]{e.principal(), source, e.ceId()});
-        }
+    private void loadStored(Map<String, String[]> wanted) throws SQLException {
         if (wanted.isEmpty()) {
             return;
         }
         List<String[]> keys = SqlLists.padded(List.copyOf(wanted.values()));
-        String sql = "SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events JOIN (VALUES "
-                + SqlLists.rows(keys.size(), "(?,?,?)") + ") AS wanted(p, s, c)"
-                + " ON principal = wanted.p AND ce_source = wanted.s AND ce_id = wanted.c";
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            int p = 1;
-            for (String[] key : keys) {
-                ps.setString(p++, key[0]);
-                ps.setString(p++, key[1]);
-                ps.setString(p++, key[2]);
-            }
+        try (PreparedStatement ps = connection.prepareStatement(IdempotencyLookup.sql(keys.size()))) {
+            IdempotencyLookup.bind(ps, keys);
             wanted.keySet().forEach(k -> storedByCe.put(k, null));
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    TimelineEvent e = TimelineRows.readEvent(rs);
-                    storedByCe.put(ceKey(e.principal(), e.ceSource(), e.ceId()), e);
-                }
+                IdempotencyLookup.read(rs, storedByCe);
             }
         }
+    }
+
+    /**
+     * PostgreSQL with the built-in correlator: the dedup lookup and the correlation keys' in one round trip (two
+     * statements), where they were one each; a pipelined group runs one such round per batch of requests that join it,
+     * and the one in progress when the group before it commits delays the hand-over (issue 13, session 23).
+     */
+    private void storedAndOpenInOneRoundTrip(Map<String, String[]> wanted, List<String> correlationKeys) throws SQLException {
+        List<String[]> keys = SqlLists.padded(List.copyOf(wanted.values()));
+        List<String> open = SqlLists.padded(correlationKeys);
+        Map<String, String> found = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                IdempotencyLookup.sql(keys.size()) + "; " + ExactKeyCorrelator.openIncidentsSql(open.size()))) {
+            int next = IdempotencyLookup.bind(ps, keys);
+            ExactKeyCorrelator.bindKeys(ps, open, next);
+            wanted.keySet().forEach(k -> storedByCe.put(k, null));
+            if (!ps.execute()) {
+                throw new SQLException("the dedup lookup returned no rows");
+            }
+            try (ResultSet rs = ps.getResultSet()) {
+                IdempotencyLookup.read(rs, storedByCe);
+            }
+            if (!ps.getMoreResults()) {
+                throw new SQLException("the correlation lookup returned no rows");
+            }
+            try (ResultSet rs = ps.getResultSet()) {
+                ExactKeyCorrelator.readOpen(rs, found);
+            }
+        }
+        correlationKeys.forEach(k -> committedKeys.put(k, afterInFlight(k, found.get(k))));
     }
 
     /** The event stored before this transaction under this idempotency key, or {@code null}. */
