@@ -113,8 +113,9 @@ public final class TimelineStore implements AutoCloseable {
 
     /**
      * Incidents, newest declared first, optionally of one status. Ordered by (status,) declared_at DESC, id DESC: the
-     * columns of ix_incidents_status_declared / ix_incidents_declared (V13_3) from the first, so both stores read just
-     * {@code limit} index entries (H2 sorts every incident of the status when the constant status is left out).
+     * columns of ix_incidents_status_declared / ix_incidents_declared (V13_3; ascending on PostgreSQL since V13_5, read
+     * backwards) from the first, so both stores read just {@code limit} index entries (H2 sorts every incident of the
+     * status when the constant status is left out).
      */
     public List<Incident> incidents(IncidentStatus status, int limit) {
         String sql = "SELECT " + TimelineRows.INCIDENT_COLUMNS + " FROM incidents"
