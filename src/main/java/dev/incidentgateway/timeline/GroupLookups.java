@@ -159,13 +159,13 @@ final class GroupLookups {
             ExactKeyCorrelator.bindKeys(ps, open, next);
             wanted.keySet().forEach(k -> storedByCe.put(k, null));
             if (!ps.execute()) {
-                throw new SQLException("the dedup lookup returned no rows");
+                throw new SQLException("the dedup lookup returned no result set");
             }
             try (ResultSet rs = ps.getResultSet()) {
                 IdempotencyLookup.read(rs, storedByCe);
             }
             if (!ps.getMoreResults()) {
-                throw new SQLException("the correlation lookup returned no rows");
+                throw new SQLException("the correlation lookup returned no result set");
             }
             try (ResultSet rs = ps.getResultSet()) {
                 ExactKeyCorrelator.readOpen(rs, found);
