@@ -64,7 +64,7 @@ final class AppendTransaction {
         this.inFlight = inFlight;
         this.now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         this.stamper = new EventStamper(memory.ids, typePrefix, chainKey, now);
-        this.committed = new GroupViews(reads, memory, inFlight == null ? null : inFlight.staged);
+        this.committed = new GroupViews(reads, dialect, memory, inFlight == null ? null : inFlight.staged);
         this.lookups = new GroupLookups(reads, dialect, correlator, inFlight == null ? null : inFlight.lookups,
                 inFlight == null ? java.util.Set.of() : inFlight.stagedByCe.keySet());
     }

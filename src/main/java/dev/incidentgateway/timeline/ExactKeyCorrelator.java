@@ -65,6 +65,14 @@ public final class ExactKeyCorrelator implements Correlator {
         return "SELECT correlation_key, incident_id FROM correlation_keys WHERE correlation_key IN (" + SqlLists.marks(n) + ")";
     }
 
+    /**
+     * PostgreSQL: the lookup of {@link #openIncidents} with the keys as one array parameter, each fetched by primary key
+     * (a cached generic plan of the {@code IN} list can be a sequential scan that stays as the table grows; see
+     * {@code GroupViews.PRELOAD_PG}).
+     */
+    static final String OPEN_INCIDENTS_PG = "SELECT k.correlation_key, k.incident_id FROM unnest(CAST(? AS varchar[])) AS wanted(k) "
+            + "JOIN LATERAL (SELECT correlation_key, incident_id FROM correlation_keys WHERE correlation_key = wanted.k OFFSET 0) k ON TRUE";
+
     /** Binds the keys of {@link #openIncidentsSql} from parameter {@code first} on. */
     static void bindKeys(PreparedStatement ps, List<String> keys, int first) throws SQLException {
         for (int i = 0; i < keys.size(); i++) {

@@ -71,7 +71,7 @@ final class GroupLookups {
         List<NewEvent> all = requests.stream().flatMap(List::stream).toList();
         Map<String, String[]> wanted = IdempotencyLookup.wanted(all);
         List<String> keys = all.stream().map(NewEvent::correlationKey).filter(k -> k != null).distinct().toList();
-        if (!wanted.isEmpty() && !keys.isEmpty() && dialect == SqlDialect.POSTGRESQL && correlator instanceof ExactKeyCorrelator) {
+        if (!keys.isEmpty() && dialect == SqlDialect.POSTGRESQL && correlator instanceof ExactKeyCorrelator) {
             storedAndOpenInOneRoundTrip(wanted, keys);
         } else {
             loadStored(wanted);
@@ -145,27 +145,29 @@ final class GroupLookups {
     }
 
     /**
-     * PostgreSQL with the built-in correlator: the dedup lookup and the correlation keys' in one round trip (two
-     * statements), where they were one each; a pipelined group runs one such round per batch of requests that join it,
-     * and the one in progress when the group before it commits delays the hand-over (issue 13, session 23).
+     * PostgreSQL with the built-in correlator: the dedup lookup (if the group has ce ids) and the correlation keys' in one
+     * round trip (two statements), where they were one each; a pipelined group runs one such round per batch of requests
+     * that join it, and the one in progress when the group before it commits delays the hand-over (issue 13, session 23).
+     * The keys are one array parameter, each looked up by primary key ({@link ExactKeyCorrelator#OPEN_INCIDENTS_PG}).
      */
     private void storedAndOpenInOneRoundTrip(Map<String, String[]> wanted, List<String> correlationKeys) throws SQLException {
-        List<String[]> keys = SqlLists.padded(List.copyOf(wanted.values()));
-        List<String> open = SqlLists.padded(correlationKeys);
+        List<String[]> keys = wanted.isEmpty() ? List.of() : SqlLists.padded(List.copyOf(wanted.values()));
         Map<String, String> found = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(
-                IdempotencyLookup.sql(keys.size()) + "; " + ExactKeyCorrelator.openIncidentsSql(open.size()))) {
-            int next = IdempotencyLookup.bind(ps, keys);
-            ExactKeyCorrelator.bindKeys(ps, open, next);
+        String sql = (keys.isEmpty() ? "" : IdempotencyLookup.sql(keys.size()) + "; ") + ExactKeyCorrelator.OPEN_INCIDENTS_PG;
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            int next = keys.isEmpty() ? 1 : IdempotencyLookup.bind(ps, keys);
+            ps.setArray(next, connection.createArrayOf("varchar", correlationKeys.toArray()));
             wanted.keySet().forEach(k -> storedByCe.put(k, null));
             if (!ps.execute()) {
-                throw new SQLException("the dedup lookup returned no result set");
+                throw new SQLException("the group's first lookup returned no result set");
             }
-            try (ResultSet rs = ps.getResultSet()) {
-                IdempotencyLookup.read(rs, storedByCe);
-            }
-            if (!ps.getMoreResults()) {
-                throw new SQLException("the correlation lookup returned no result set");
+            if (!keys.isEmpty()) {
+                try (ResultSet rs = ps.getResultSet()) {
+                    IdempotencyLookup.read(rs, storedByCe);
+                }
+                if (!ps.getMoreResults()) {
+                    throw new SQLException("the correlation lookup returned no result set");
+                }
             }
             try (ResultSet rs = ps.getResultSet()) {
                 ExactKeyCorrelator.readOpen(rs, found);

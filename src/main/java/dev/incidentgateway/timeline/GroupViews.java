@@ -1,5 +1,6 @@
 package dev.incidentgateway.timeline;
 
+import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.SqlLists;
 
 import java.sql.Connection;
@@ -17,14 +18,25 @@ import java.util.Map;
  * the group names. A {@code null} value: the incident does not exist.
  */
 final class GroupViews {
+    /**
+     * PostgreSQL: one array parameter, each incident fetched by primary key. A cached generic plan of {@code id IN
+     * (?, …)} chosen while the table was small is a sequential scan comparing every row with every parameter, and it
+     * stays cached as the table grows: loading a fresh store it took 30 → 70 ms a group between 100k and 300k events
+     * (bench/README.md, Scale, session 23). {@code OFFSET 0} keeps the lateral subquery from being flattened into a join.
+     */
+    static final String PRELOAD_PG = "SELECT i.* FROM unnest(CAST(? AS varchar[])) AS wanted(id) JOIN LATERAL (SELECT "
+            + TimelineRows.INCIDENT_COLUMNS + " FROM incidents WHERE id = wanted.id OFFSET 0) i ON TRUE";
+
     private final Connection reads;
+    private final SqlDialect dialect;
     private final WriterMemory memory;
     /** The views the group this one is staged on will leave ({@code null}: staged on the store as committed). */
     private final Map<String, Incident> inFlight;
     private final Map<String, Incident> before = new HashMap<>();
 
-    GroupViews(Connection reads, WriterMemory memory, Map<String, Incident> inFlight) {
+    GroupViews(Connection reads, SqlDialect dialect, WriterMemory memory, Map<String, Incident> inFlight) {
         this.reads = reads;
+        this.dialect = dialect;
         this.memory = memory;
         this.inFlight = inFlight;
     }
@@ -56,11 +68,16 @@ final class GroupViews {
         if (missing.isEmpty()) {
             return;
         }
-        List<String> keys = SqlLists.padded(missing);
-        try (PreparedStatement ps = reads.prepareStatement(
-                "SELECT " + TimelineRows.INCIDENT_COLUMNS + " FROM incidents WHERE id IN (" + SqlLists.marks(keys.size()) + ")")) {
-            for (int i = 0; i < keys.size(); i++) {
-                ps.setString(i + 1, keys.get(i));
+        boolean pg = dialect == SqlDialect.POSTGRESQL;
+        List<String> keys = pg ? missing : SqlLists.padded(missing);
+        try (PreparedStatement ps = reads.prepareStatement(pg ? PRELOAD_PG
+                : "SELECT " + TimelineRows.INCIDENT_COLUMNS + " FROM incidents WHERE id IN (" + SqlLists.marks(keys.size()) + ")")) {
+            if (pg) {
+                ps.setArray(1, reads.createArrayOf("varchar", keys.toArray()));
+            } else {
+                for (int i = 0; i < keys.size(); i++) {
+                    ps.setString(i + 1, keys.get(i));
+                }
             }
             missing.forEach(id -> before.put(id, null));
             try (ResultSet rs = ps.executeQuery()) {
