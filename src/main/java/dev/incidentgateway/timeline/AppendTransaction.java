@@ -273,16 +273,16 @@ final class AppendTransaction {
     List<TimelineEvent> write(Connection writes) throws SQLException {
         List<Incident> views = List.copyOf(staged.values());
         Map<String, String> binds = lookups.bindsToWriteWithRows();
-        boolean rowsWritten = lockAtWrite && GroupWrites.lockThenWrite(writes, dialect, head, rows, views,
-                IncidentStatusCounts.delta(committed.loaded(), views), binds, now);
+        Map<IncidentStatus, Long> statusDelta = IncidentStatusCounts.delta(committed.loaded(), views);
+        boolean rowsWritten = lockAtWrite && GroupWrites.lockThenWrite(writes, dialect, head, rows, views, statusDelta, binds, now);
         if (!rowsWritten) {
             if (!rows.isEmpty()) {
                 GroupWrites.insertEvents(writes, dialect, rows);
             }
             if (!views.isEmpty()) {
                 GroupWrites.upsertIncidents(writes, dialect, views);
-                IncidentStatusCounts.apply(writes, committed.loaded(), views);
             }
+            IncidentStatusCounts.apply(writes, statusDelta);
         }
         GroupWrites.upsertWatermarks(writes, dialect, stagedWatermarks, now);
         lookups.flush(writes, now, rowsWritten && binds != null);

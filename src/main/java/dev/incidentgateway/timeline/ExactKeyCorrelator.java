@@ -51,18 +51,16 @@ public final class ExactKeyCorrelator implements Correlator {
             return open;
         }
         List<String> list = SqlLists.padded(List.copyOf(keys));
-        try (PreparedStatement ps = c.prepareStatement(openIncidentsSql(list.size()))) {
-            bindKeys(ps, list, 1);
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT correlation_key, incident_id FROM correlation_keys WHERE correlation_key IN (" + SqlLists.marks(list.size()) + ")")) {
+            for (int i = 0; i < list.size(); i++) {
+                ps.setString(i + 1, list.get(i));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 readOpen(rs, open);
             }
         }
         return open;
-    }
-
-    /** The lookup of {@link #openIncidents} for {@code n} keys (parameters: the keys), to send with other statements. */
-    static String openIncidentsSql(int n) {
-        return "SELECT correlation_key, incident_id FROM correlation_keys WHERE correlation_key IN (" + SqlLists.marks(n) + ")";
     }
 
     /**
@@ -73,14 +71,7 @@ public final class ExactKeyCorrelator implements Correlator {
     static final String OPEN_INCIDENTS_PG = "SELECT k.correlation_key, k.incident_id FROM unnest(CAST(? AS varchar[])) AS wanted(k) "
             + "JOIN LATERAL (SELECT correlation_key, incident_id FROM correlation_keys WHERE correlation_key = wanted.k OFFSET 0) k ON TRUE";
 
-    /** Binds the keys of {@link #openIncidentsSql} from parameter {@code first} on. */
-    static void bindKeys(PreparedStatement ps, List<String> keys, int first) throws SQLException {
-        for (int i = 0; i < keys.size(); i++) {
-            ps.setString(first + i, keys.get(i));
-        }
-    }
-
-    /** Reads the rows of {@link #openIncidentsSql} into {@code open} (key to incident). */
+    /** Reads rows of (correlation_key, incident_id) into {@code open} (key to incident). */
     static void readOpen(ResultSet rs, Map<String, String> open) throws SQLException {
         while (rs.next()) {
             open.put(rs.getString(1), rs.getString(2));

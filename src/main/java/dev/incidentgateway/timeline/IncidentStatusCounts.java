@@ -17,12 +17,8 @@ final class IncidentStatusCounts {
     private IncidentStatusCounts() {
     }
 
-    /**
-     * Moves the counts by what a transaction did: each changed view counts in its new status and no longer in the one
-     * it had when the transaction started ({@code before}: the committed views, {@code null} for a new incident).
-     */
-    static void apply(Connection connection, Map<String, Incident> before, Collection<Incident> after) throws SQLException {
-        Map<IncidentStatus, Long> delta = delta(before, after);
+    /** Moves the counts by {@link #delta} (nothing to do when it is empty). */
+    static void apply(Connection connection, Map<IncidentStatus, Long> delta) throws SQLException {
         if (delta.isEmpty()) {
             return;
         }
@@ -37,7 +33,11 @@ final class IncidentStatusCounts {
         }
     }
 
-    /** By how much a transaction moves each status's count (statuses it does not move are absent). */
+    /**
+     * By how much a transaction moves each status's count (statuses it does not move are absent): each changed view counts
+     * in its new status and no longer in the one it had when the transaction started ({@code before}: the committed views,
+     * {@code null} for a new incident).
+     */
     static Map<IncidentStatus, Long> delta(Map<String, Incident> before, Collection<Incident> after) {
         Map<IncidentStatus, Long> delta = new EnumMap<>(IncidentStatus.class);
         for (Incident now : after) {
