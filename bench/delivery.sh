@@ -4,7 +4,7 @@
 #
 #   bench/delivery.sh
 #
-# About 2 minutes (plus the build when the jar is stale). Builds target/incident-gateway.jar if it is missing or
+# About 3 minutes (plus the build when the jar is stale). Builds target/incident-gateway.jar if it is missing or
 # older than pom.xml/src, then runs bench/DeliveryBenchmark.java from a private copy of the jar. The program starts
 # the fake and the gateway itself (in a temp dir, on a free port, embedded H2, GATEWAY_OUTBOX_CONCURRENCY=8,
 # GATEWAY_OUTBOX_POLL_MS=20), warms it up, appends incidents over the REST API (a burst of 300 incidents x 5
@@ -13,6 +13,10 @@
 # Knobs (environment): BENCH_INCIDENTS, BENCH_CLIENTS, BENCH_PACED_RATE, BENCH_PACED_SECONDS, BENCH_CONCURRENCY,
 # BENCH_POLL_MS, BENCH_FAKE_LATENCY_MS, BENCH_WARMUP_MAX_S, BENCH_COMPARE_CONCURRENCY (0 = no comparison run), ...
 # (see the header of bench/DeliveryBenchmark.java).
+# The benchmark's own JVM (the fake Slack and the load clients, which stand in for machines of their own) runs with C1
+# only (BENCH_HARNESS_JAVA_OPTS, default -XX:TieredStopAtLevel=1): with C2 its compiler took a third of a core through
+# the whole run, CPU the gateway under test then did not get on 2 cores (bench/README.md, session 24). The gateway runs
+# with the JVM's defaults.
 # Then bench/ClaimCostBenchmark.java times the relay's claim with 10,000 and 100,000 pending rows on H2 and on a throwaway
 # PostgreSQL on port ${BENCH_PG_PORT:-55499} (BENCH_SKIP_PG=1: H2 only; BENCH_SKIP_CLAIM=1 skips the claim part;
 # BENCH_SKIP_DELIVERY=1 skips the gateway part).
@@ -54,7 +58,7 @@ OUT=$WORK/lines
 : >"$OUT"
 if [[ ${BENCH_SKIP_DELIVERY:-0} != 1 ]]; then
   BENCH_PID_FILE="$WORK/pids" \
-    java -Xms256m -Xmx512m -Djava.io.tmpdir="$WORK" -cp "$WORK/incident-gateway.jar" bench/DeliveryBenchmark.java "$WORK/incident-gateway.jar" \
+    java -Xms256m -Xmx512m ${BENCH_HARNESS_JAVA_OPTS--XX:TieredStopAtLevel=1} -Djava.io.tmpdir="$WORK" -cp "$WORK/incident-gateway.jar" bench/DeliveryBenchmark.java "$WORK/incident-gateway.jar" \
     | tee "$WORK/delivery.out"
   grep -E '^delivery' "$WORK/delivery.out" >>"$OUT" || true
 fi
