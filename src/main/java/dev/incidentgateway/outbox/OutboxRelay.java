@@ -88,8 +88,7 @@ public final class OutboxRelay implements AutoCloseable {
         this.outbox = outbox;
         this.settings = settings;
         this.clock = clock;
-        this.slots = new RelaySlots(sink.connector(), new DeliveryCall(sink, outbox, timeline, settings.concurrency(),
-                settings.deliveryDeadline(), meters),
+        this.slots = new RelaySlots(sink.connector(), new DeliveryCall(sink, outbox, timeline, settings.deliveryDeadline(), meters),
                 outbox, settings, meters, clock, () -> wakeups.offer(Boolean.TRUE));
     }
 

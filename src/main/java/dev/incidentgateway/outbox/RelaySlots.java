@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The slots of one {@link OutboxRelay}: each slot holds one claimed row (one incident) and delivers it, then the rows
@@ -37,6 +38,8 @@ final class RelaySlots {
     /** One thread per slot: runs its deliveries and records their outcomes. */
     private final ExecutorService workers;
     private final Semaphore slots;
+    /** Calls open at the target: at most {@code concurrency}. */
+    private final Semaphore calls;
     /**
      * The longest a slot waits for a call permit: a row claimed with a lease must be called and recorded before the lease
      * runs out, and a call may take the whole delivery deadline, so the wait gets half of the margin between the two.
@@ -65,6 +68,7 @@ final class RelaySlots {
         this.permitWait = settings.lease().minus(settings.deliveryDeadline()).dividedBy(2);
         int count = settings.concurrency() * SLOTS_PER_CALL;
         this.slots = new Semaphore(count);
+        this.calls = new Semaphore(settings.concurrency(), true);
         this.recorder = new OutcomeRecorder(connector, outbox, settings, meters, clock, this::moreOutcomesComing);
         this.workers = Executors.newFixedThreadPool(count, OutboxRelay.daemon("outbox-" + connector));
     }
@@ -84,7 +88,7 @@ final class RelaySlots {
 
     /** Whether outcomes other than those queued are on their way: a backlog is being drained and calls are open. */
     boolean moreOutcomesComing() {
-        return backlog && call.open() > 0;
+        return backlog && calls.availablePermits() < concurrency;
     }
 
     /** Starts a slot with {@code item}; only the driving thread starts slots, so a slot counted free is still free. */
@@ -121,12 +125,16 @@ final class RelaySlots {
             DeliveryCall.Prepared prepared = call.prepare(item); // reads outside the permit: it is for calls
             DeliveryResult result = prepared.dead();
             if (result == null) {
-                result = call.attemptWithin(prepared.delivery(), permitWait);
-                if (result == null) {
+                if (!calls.tryAcquire(permitWait.toMillis(), TimeUnit.MILLISECONDS)) {
                     // Every call permit held by hung calls: the row keeps its claim and is due again when its lease runs out.
                     LOG.warn("Outbox row {} for {} not delivered: no call slot free within {} ms; it is retried after its lease",
                             item.id(), connector, permitWait.toMillis());
                     return null;
+                }
+                try {
+                    result = call.attemptWithin(prepared.delivery());
+                } finally {
+                    calls.release();
                 }
             }
             if (abandoned) {
