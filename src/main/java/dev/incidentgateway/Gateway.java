@@ -105,6 +105,8 @@ public final class Gateway implements AutoCloseable {
     private final OutboxModule outbox;
     private final SourcePollers pollers;
     private final AuditModule audit;
+    /** How long the control channel waits for the credential snapshots to be read again after a command. */
+    private static final Duration CREDENTIAL_RELOAD_WAIT = Duration.ofSeconds(5);
     private final WebhookTokenSnapshot webhookTokens;
     private final ApiKeyVerifier apiKeys;
     private final Main main;
@@ -182,7 +184,7 @@ public final class Gateway implements AutoCloseable {
         main.bind("apiAuthPolicy", apiAuth);
         ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL)).ifPresent(dir -> main.configure().addRoutesBuilder(
                 new ControlChannelRoute(prepareControlDirectory(dir), GatewayMain.STORE_COMMANDS,
-                        new StoreCommand.Context(dataSource, config, dialect))));
+                        new StoreCommand.Context(dataSource, config, dialect), this::credentialsChanged)));
         main.bind(DATA_SOURCE_BEAN, dataSource);
         TimelineCloudEventMapper cloudEventsOut = new TimelineCloudEventMapper(typePrefix, json);
         main.bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(json), cloudEventsOut)
@@ -250,6 +252,15 @@ public final class Gateway implements AutoCloseable {
                 // as problem+json, and one with a Content-Length above the limit before reading it.
                 .withMaxBodySize((long) maxBody);
         GatewayTls.apply(main, tls);
+    }
+
+    /**
+     * After the CLI ran a command through the control channel (e.g. {@code api-key create}): the key and token snapshots
+     * are read again before the CLI gets its answer, so what it created works at once and what it revoked has stopped.
+     */
+    private void credentialsChanged() {
+        apiKeys.refreshNow(CREDENTIAL_RELOAD_WAIT);
+        webhookTokens.refreshNow(CREDENTIAL_RELOAD_WAIT);
     }
 
     private static Path prepareControlDirectory(Path dir) {

@@ -23,11 +23,17 @@ public final class ControlChannelRoute extends RouteBuilder {
     private final Path dir;
     private final Map<String, StoreCommand> commands;
     private final StoreCommand.Context context;
+    /**
+     * Run after each command, before its answer is written: the gateway reads its credential snapshots again, so a key
+     * or token the command created or revoked is in force when the CLI returns.
+     */
+    private final Runnable afterCommand;
 
-    public ControlChannelRoute(Path dir, Map<String, StoreCommand> commands, StoreCommand.Context context) {
+    public ControlChannelRoute(Path dir, Map<String, StoreCommand> commands, StoreCommand.Context context, Runnable afterCommand) {
         this.dir = dir;
         this.commands = Map.copyOf(commands);
         this.context = context;
+        this.afterCommand = afterCommand;
     }
 
     @Override
@@ -71,6 +77,7 @@ public final class ControlChannelRoute extends RouteBuilder {
                 code = StoreCommand.STORE_ERROR;
             }
         }
+        afterCommand.run();
         return new ControlChannel.Response(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -2,6 +2,7 @@ package dev.incidentgateway.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.ingest.auth.TokenCheck;
+import dev.incidentgateway.security.StoreSnapshot;
 import dev.incidentgateway.security.TokenDigest;
 import dev.incidentgateway.timeline.StoreUnavailableException;
 import org.slf4j.Logger;
@@ -14,15 +15,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway-managed webhook tokens as the bearer authenticators see them: each source's token digest, held in
- * memory and reloaded from the store every {@link #REFRESH}, so a rotated token works (and the old one stops)
- * within seconds without a restart, while no request waits on the database to be authenticated. When a reload
- * fails the last snapshot stays in force.
+ * memory ({@link StoreSnapshot}) and read again from the store every {@link #REFRESH}, at once after the control
+ * channel ran a command, and after a token that did not match, so a rotated token works at its first use (and the old
+ * one stops within seconds) without a restart, while a request with a current token never waits on the database. When
+ * a reload fails the last snapshot stays in force.
  *
  * <p>{@code GATEWAY_WEBHOOK_TOKEN}, when set, is the shared token of earlier versions: every source with a
  * managed token accepts it as well as its own.
@@ -39,20 +38,17 @@ public final class WebhookTokenSnapshot implements AutoCloseable {
         Map<String, byte[]> load() throws SQLException;
     }
 
-    private final Loader loader;
     private final byte[] sharedDigest;
-    private volatile Map<String, byte[]> digests;
-    private ScheduledExecutorService refresher;
-    private boolean failing; // touched by the refresher thread only
+    private final StoreSnapshot<Map<String, byte[]>> digests;
 
     /**
      * @param sharedToken {@code GATEWAY_WEBHOOK_TOKEN}; blank when unset
      * @throws SQLException when the first load fails (the gateway cannot start without it)
      */
     WebhookTokenSnapshot(Loader loader, String sharedToken) throws SQLException {
-        this.loader = loader;
         this.sharedDigest = sharedToken == null || sharedToken.isBlank() ? null : TokenDigest.sha256(sharedToken.strip());
-        this.digests = Map.copyOf(loader.load());
+        this.digests = new StoreSnapshot<>("the webhook tokens", () -> Map.copyOf(loader.load()), Map.copyOf(loader.load()),
+                REFRESH, () -> { }, "webhook-token-refresh");
     }
 
     /**
@@ -76,29 +72,12 @@ public final class WebhookTokenSnapshot implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreUnavailableException("cannot read the webhook tokens from the store", e);
         }
-        snapshot.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "webhook-token-refresh");
-            t.setDaemon(true);
-            return t;
-        });
-        snapshot.refresher.scheduleWithFixedDelay(snapshot::refresh, REFRESH.toMillis(), REFRESH.toMillis(), TimeUnit.MILLISECONDS);
         return snapshot;
     }
 
-    /** Reloads the digests; on failure keeps the previous ones and warns once until a reload succeeds. */
-    void refresh() {
-        try {
-            digests = Map.copyOf(loader.load());
-            if (failing) {
-                LOG.info("Webhook tokens are read from the store again");
-                failing = false;
-            }
-        } catch (SQLException | RuntimeException e) {
-            if (!failing) {
-                LOG.warn("Cannot reload the webhook tokens from the store ({}); the last ones loaded stay in force", e.toString());
-                failing = true;
-            }
-        }
+    /** Reads the tokens again now (after the control channel ran a command); waits for that at most {@code wait}. */
+    public boolean refreshNow(Duration wait) {
+        return digests.reloadNow(wait);
     }
 
     /** The check the bearer authenticator of {@code source} uses: its own token, or the shared one when set. */
@@ -107,6 +86,15 @@ public final class WebhookTokenSnapshot implements AutoCloseable {
     }
 
     private boolean accepts(String source, byte[] presented) {
+        Map<String, byte[]> current = digests.current();
+        if (accepts(current, source, presented)) {
+            return true;
+        }
+        Map<String, byte[]> reloaded = digests.afterMiss(); // a token rotated a moment ago by another process
+        return reloaded != current && accepts(reloaded, source, presented);
+    }
+
+    private boolean accepts(Map<String, byte[]> digests, String source, byte[] presented) {
         byte[] own = digests.get(source);
         boolean ok = MessageDigest.isEqual(own == null ? NONE : own, presented) & own != null;
         if (sharedDigest != null) {
@@ -122,13 +110,11 @@ public final class WebhookTokenSnapshot implements AutoCloseable {
 
     /** The sources that have a token of their own in the current snapshot. */
     public Set<String> issued() {
-        return digests.keySet();
+        return digests.current().keySet();
     }
 
     @Override
     public void close() {
-        if (refresher != null) {
-            refresher.shutdownNow();
-        }
+        digests.close();
     }
 }

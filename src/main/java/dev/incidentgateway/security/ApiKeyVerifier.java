@@ -12,15 +12,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Verifies API keys from an in-memory snapshot of the unrevoked keys, so a request never waits on the
- * database to authenticate. A background thread reloads the snapshot every {@code refresh} (keys created or
- * revoked by {@code api-key} take effect within that time, without a restart) and writes {@code last_used_at}
- * at most once per {@code touchEvery} per key.
+ * Verifies API keys from an in-memory snapshot of the unrevoked keys ({@link StoreSnapshot}), so a request with a known
+ * key never waits on the database. The snapshot is read again every {@code refresh} (a key revoked by {@code api-key}
+ * stops working within that time, without a restart), at once after the control channel ran a command, and after an
+ * unknown key (a key created a moment ago works at its first use). {@code last_used_at} is written at most once per
+ * {@code touchEvery} per key.
  */
 public final class ApiKeyVerifier implements CredentialVerifier, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeyVerifier.class);
@@ -28,9 +26,7 @@ public final class ApiKeyVerifier implements CredentialVerifier, AutoCloseable {
     private final ApiKeyStore store;
     private final Clock clock;
     private final Duration touchEvery;
-    private final ScheduledExecutorService refresher;
-    private volatile List<ApiKeyStore.Active> snapshot;
-    private volatile boolean refreshFailing;
+    private final StoreSnapshot<List<ApiKeyStore.Active>> snapshot;
     /** Last use per key name not yet written, and when each key's use was last written. */
     private final Map<String, Instant> unwrittenUse = new ConcurrentHashMap<>();
     private final Map<String, Instant> writtenUse = new ConcurrentHashMap<>();
@@ -39,21 +35,23 @@ public final class ApiKeyVerifier implements CredentialVerifier, AutoCloseable {
         this.store = store;
         this.clock = clock;
         this.touchEvery = touchEvery;
-        refresh();
-        this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "api-key-refresh");
-            t.setDaemon(true);
-            return t;
-        });
-        refresher.scheduleWithFixedDelay(() -> {
-            refresh();
-            writeUsage();
-        }, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
+        this.snapshot = new StoreSnapshot<>("the API keys", () -> List.copyOf(store.active()), firstRead(store), refresh,
+                this::writeUsage, "api-key-refresh");
+    }
+
+    /** The keys at start, or null when the store cannot be read yet (requests get 503 until a reload succeeds). */
+    private static List<ApiKeyStore.Active> firstRead(ApiKeyStore store) {
+        try {
+            return List.copyOf(store.active());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Cannot read the API keys from the store (requests are answered 503 until they are read): {}", e.getMessage());
+            return null;
+        }
     }
 
     @Override
     public Principal verify(String token) throws InvalidCredentialException {
-        List<ApiKeyStore.Active> keys = snapshot;
+        List<ApiKeyStore.Active> keys = snapshot.current();
         if (keys == null) {
             throw new StoreUnavailableException("the API keys could not be read from the store yet", null);
         }
@@ -61,13 +59,10 @@ public final class ApiKeyVerifier implements CredentialVerifier, AutoCloseable {
             throw new InvalidCredentialException("not an API key");
         }
         byte[] hash = TokenDigest.sha256(token);
-        ApiKeyStore.Active match = null;
-        // Compare against every key with MessageDigest.isEqual (constant time) and no early exit, so the
-        // time taken says nothing about which stored hash shares a prefix with the presented one.
-        for (ApiKeyStore.Active key : keys) {
-            if (MessageDigest.isEqual(key.hash(), hash)) {
-                match = key;
-            }
+        ApiKeyStore.Active match = find(keys, hash);
+        if (match == null) {
+            List<ApiKeyStore.Active> reloaded = snapshot.afterMiss();
+            match = reloaded == keys || reloaded == null ? null : find(reloaded, hash);
         }
         if (match == null) {
             throw new InvalidCredentialException("unknown or revoked API key");
@@ -76,27 +71,30 @@ public final class ApiKeyVerifier implements CredentialVerifier, AutoCloseable {
         return Principal.apiKey(match.name(), match.scopes());
     }
 
+    /**
+     * Compares against every key with MessageDigest.isEqual (constant time) and no early exit, so the time taken says
+     * nothing about which stored hash shares a prefix with the presented one.
+     */
+    private static ApiKeyStore.Active find(List<ApiKeyStore.Active> keys, byte[] hash) {
+        ApiKeyStore.Active match = null;
+        for (ApiKeyStore.Active key : keys) {
+            if (MessageDigest.isEqual(key.hash(), hash)) {
+                match = key;
+            }
+        }
+        return match;
+    }
+
+    /** Reads the keys again now (after the control channel ran a command); waits for that at most {@code wait}. */
+    public boolean refreshNow(Duration wait) {
+        return snapshot.reloadNow(wait);
+    }
+
     private void recordUse(String name) {
         Instant now = clock.instant();
         Instant written = writtenUse.get(name);
         if (written == null || !now.isBefore(written.plus(touchEvery))) {
             unwrittenUse.put(name, now);
-        }
-    }
-
-    /** Reloads the snapshot; on failure keeps the last one (a store hiccup must not lock everyone out). */
-    void refresh() {
-        try {
-            snapshot = List.copyOf(store.active());
-            if (refreshFailing) {
-                LOG.info("API keys are read from the store again");
-            }
-            refreshFailing = false;
-        } catch (SQLException | RuntimeException e) {
-            if (!refreshFailing) {
-                LOG.warn("Cannot reload the API keys from the store (the last loaded keys stay in force): {}", e.getMessage());
-            }
-            refreshFailing = true;
         }
     }
 
@@ -117,7 +115,7 @@ public final class ApiKeyVerifier implements CredentialVerifier, AutoCloseable {
 
     @Override
     public void close() {
-        refresher.shutdownNow();
+        snapshot.close();
         writeUsage();
     }
 }

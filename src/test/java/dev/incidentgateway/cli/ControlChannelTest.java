@@ -31,9 +31,11 @@ class ControlChannelTest {
             err.print("err");
             return 7;
         };
-        ControlChannelRoute route = new ControlChannelRoute(Path.of("unused"), Map.of("echo", echo), null);
+        java.util.concurrent.atomic.AtomicInteger reloads = new java.util.concurrent.atomic.AtomicInteger();
+        ControlChannelRoute route = new ControlChannelRoute(Path.of("unused"), Map.of("echo", echo), null, reloads::incrementAndGet);
         assertThat(route.run(new ControlChannel.Request("echo", List.of("a", "b"))))
                 .isEqualTo(new ControlChannel.Response(7, "out:a,b", "err"));
+        assertThat(reloads).as("the gateway's credentials are read again before the CLI gets its answer").hasValue(1);
         ControlChannel.Response unknown = route.run(new ControlChannel.Request("run", List.of()));
         assertThat(unknown.exitCode()).isEqualTo(StoreCommand.USAGE);
         assertThat(unknown.stderr()).contains("unknown store command 'run'");

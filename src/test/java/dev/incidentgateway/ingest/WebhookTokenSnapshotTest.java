@@ -7,17 +7,18 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The in-memory view of the gateway-managed tokens, through the real bearer authenticator: one token per
- * source, the shared environment token, reloads (a rotation takes effect, a failing store keeps the last view).
+ * source, the shared environment token, reloads (a rotated token works at its first use, a failing store keeps the
+ * last view).
  */
 class WebhookTokenSnapshotTest {
     private final Map<String, byte[]> table = new HashMap<>();
@@ -86,14 +87,17 @@ class WebhookTokenSnapshotTest {
     }
 
     @Test
-    void aReloadMakesARotatedTokenWorkAndTheOldOneStop() throws SQLException {
+    void aRotatedTokenWorksAtItsFirstUseAndTheOldOneStopsAtTheNextReload() throws SQLException {
         String first = issue("alertmanager");
         WebhookTokenSnapshot tokens = snapshot("");
         String second = issue("alertmanager");
-        assertThat(accepted(tokens, "alertmanager", second)).as("not before the reload").isFalse();
-        tokens.refresh();
-        assertThat(accepted(tokens, "alertmanager", second)).isTrue();
+        assertThat(accepted(tokens, "alertmanager", first)).as("still in force until the tokens are read again").isTrue();
+        assertThat(accepted(tokens, "alertmanager", second)).as("not in the snapshot: read again, then accepted").isTrue();
         assertThat(accepted(tokens, "alertmanager", first)).isFalse();
+        String third = issue("alertmanager");
+        assertThat(tokens.refreshNow(Duration.ofSeconds(5))).isTrue();
+        assertThat(accepted(tokens, "alertmanager", second)).isFalse();
+        assertThat(accepted(tokens, "alertmanager", third)).isTrue();
     }
 
     @Test
@@ -101,11 +105,11 @@ class WebhookTokenSnapshotTest {
         String token = issue("alertmanager");
         WebhookTokenSnapshot tokens = snapshot("");
         storeDown.set(true);
-        assertThatCode(tokens::refresh).doesNotThrowAnyException();
+        assertThat(tokens.refreshNow(Duration.ofSeconds(5))).as("the reload ran (and failed)").isTrue();
         assertThat(accepted(tokens, "alertmanager", token)).isTrue();
         storeDown.set(false);
         table.clear();
-        tokens.refresh();
+        assertThat(tokens.refreshNow(Duration.ofSeconds(5))).isTrue();
         assertThat(accepted(tokens, "alertmanager", token)).isFalse();
     }
 

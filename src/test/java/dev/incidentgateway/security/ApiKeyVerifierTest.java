@@ -51,6 +51,27 @@ class ApiKeyVerifierTest {
     }
 
     @Test
+    void aKeyCreatedAfterTheStartWorksAtItsFirstUseWithoutWaitingForTheReload() throws Exception {
+        try (TestStore testStore = TestStore.create(TestStore.Kind.H2);
+             HikariDataSource ds = StoreFactory.openAndMigrate(testStore.config())) {
+            ApiKeyStore store = new ApiKeyStore(ds);
+            try (ApiKeyVerifier verifier = new ApiKeyVerifier(store, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMinutes(1))) {
+                String created = TestApiKeys.create(store, "created-later", Set.of(Scope.READ));
+                assertThat(verifier.verify(created)).isEqualTo(Principal.apiKey("created-later", Set.of(Scope.READ)));
+
+                String other = TestApiKeys.create(store, "revoked-later", Set.of(Scope.WRITE));
+                Thread.sleep(StoreSnapshot.MISS_RELOAD_INTERVAL.toMillis() + 50);
+                assertThat(verifier.verify(other).name()).isEqualTo("key:revoked-later");
+                assertThat(store.revoke("revoked-later", Instant.now())).isTrue();
+                assertThat(verifier.verify(other).name()).as("a known key never waits on the store: revoked at the next reload")
+                        .isEqualTo("key:revoked-later");
+                assertThat(verifier.refreshNow(Duration.ofSeconds(5))).isTrue();
+                assertThatThrownBy(() -> verifier.verify(other)).isInstanceOf(InvalidCredentialException.class);
+            }
+        }
+    }
+
+    @Test
     void keysHaveThePrefixAnd256BitsAndOnlyValidNamesPass() {
         String key = ApiKeys.generate();
         assertThat(key).startsWith("igw_").hasSize(4 + 43).matches("igw_[A-Za-z0-9_-]{43}");
