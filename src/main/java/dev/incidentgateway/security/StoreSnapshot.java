@@ -137,8 +137,20 @@ public final class StoreSnapshot<T> implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops reloading. A read under way may finish first (up to 2 s): interrupting a thread in the middle of an H2 file
+     * read makes H2 close its file, which the gateway still needs to close the store.
+     */
     @Override
     public void close() {
-        reloads.shutdownNow();
+        reloads.shutdown();
+        try {
+            if (!reloads.awaitTermination(2, TimeUnit.SECONDS)) {
+                reloads.shutdownNow(); // a read hung on a database that does not answer
+            }
+        } catch (InterruptedException e) {
+            reloads.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }
