@@ -43,6 +43,11 @@ public class ApiProblem extends RuntimeException {
         this(status, slug, title, detail, null, Map.of());
     }
 
+    /** 400: the body is not (well-formed) JSON, or not the JSON value the endpoint takes; {@code field} is {@code body}. */
+    public static ApiProblem malformedJson(String detail) {
+        return new ApiProblem(400, "malformed-json", "Malformed JSON", detail, "body", Map.of());
+    }
+
     public static ApiProblem invalidField(String field, String detail) {
         return new ApiProblem(400, "invalid-field", "Invalid request field", detail, field, Map.of());
     }

@@ -79,17 +79,15 @@ public final class IncidentRequestParser {
         try {
             node = json.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new ApiProblem(400, "malformed-json", "Malformed JSON",
-                    "The body is not valid JSON: " + e.getOriginalMessage() + (e.getLocation() == null ? ""
-                            : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()),
-                    "body", java.util.Map.of());
+            throw ApiProblem.malformedJson("The body is not valid JSON: " + e.getOriginalMessage() + (e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
         } catch (java.io.IOException e) {
-            throw new ApiProblem(400, "malformed-json", "Malformed JSON", "The body could not be read.", "body", java.util.Map.of());
+            throw ApiProblem.malformedJson("The body could not be read.");
         }
         if (node instanceof ObjectNode o) {
             return o;
         }
-        throw new ApiProblem(400, "malformed-json", "Malformed JSON", "The body must be a JSON object.", "body", java.util.Map.of());
+        throw ApiProblem.malformedJson("The body must be a JSON object.");
     }
 
     private static String requiredText(ObjectNode o, String field, int maxLength) {

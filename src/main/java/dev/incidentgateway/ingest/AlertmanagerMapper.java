@@ -71,7 +71,7 @@ public class AlertmanagerMapper implements WebhookMapper {
         copyText(root, data, "groupKey");
         addSourceSpecifics(root, alert, data);
         String webhook = "/webhooks/" + source;
-        return NewEvent.builder(firing ? EventType.DECLARE : EventType.RESOLVE, source)
+        NewEvent event = NewEvent.builder(firing ? EventType.DECLARE : EventType.RESOLVE, source)
                 .title(firing ? title : null)
                 .content(firing ? annotations.path("description").asText(null) : "Resolved at " + time)
                 .severity(firing ? severities.map(labels) : null)
@@ -81,6 +81,29 @@ public class AlertmanagerMapper implements WebhookMapper {
                 .source(webhook)
                 .ceId(fingerprint + ":" + status + ":" + time)
                 .build();
+        // The title joins alertname and summary: a title the store refuses is named by the part at fault.
+        boolean alertnameAtFault = !alertname.isEmpty() && (summary.isEmpty() || !EventLimits.fits(alertname, EventLimits.TITLE));
+        String titleField = at + (alertnameAtFault ? ".labels.alertname" : !summary.isEmpty() ? ".annotations.summary" : ".fingerprint");
+        EventLimits.checkAsSent(event, field -> sentAs(field, at, titleField, firing));
+        return event;
+    }
+
+    /** Where the payload carried an event field: the answer to a value over a limit names it ({@code alerts[0].fingerprint}). */
+    private static String sentAs(String eventField, String at, String titleField, boolean firing) {
+        return switch (eventField) {
+            case "ceId", "correlationKey" -> at + ".fingerprint";
+            case "title" -> titleField;
+            case "content" -> at + (firing ? ".annotations.description" : ".endsAt");
+            case "eventTime" -> at + (firing ? ".startsAt" : ".endsAt");
+            default -> {
+                if (!eventField.startsWith("data.")) {
+                    yield eventField;
+                }
+                String inData = eventField.substring("data.".length());
+                boolean ofTheNotification = inData.matches("(receiver|groupKey|orgId|state|title)([.\\[].*)?");
+                yield ofTheNotification ? inData : at + "." + inData;
+            }
+        };
     }
 
     /** Hook for payloads that extend Alertmanager's (Grafana): copy their extra fields into {@code data}. */
@@ -100,10 +123,9 @@ public class AlertmanagerMapper implements WebhookMapper {
                 return root;
             }
         } catch (IOException e) {
-            throw new ApiProblem(400, "malformed-json", "Malformed JSON", "The body is not valid JSON: " + e.getMessage(),
-                    "body", Map.of());
+            throw ApiProblem.malformedJson("The body is not valid JSON: " + e.getMessage());
         }
-        throw new ApiProblem(400, "malformed-json", "Malformed JSON", "The body must be a JSON object.", "body", Map.of());
+        throw ApiProblem.malformedJson("The body must be a JSON object.");
     }
 
     private static String text(JsonNode node, String field, String at) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.api.IncidentRequestParser;
+import dev.incidentgateway.timeline.EventLimits;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.Severity;
@@ -80,9 +81,9 @@ public final class CloudEventsWebhookMapper implements WebhookMapper {
                 return node;
             }
         } catch (IOException e) {
-            throw ApiProblem.invalidField("body", what + " is not valid JSON: " + e.getMessage());
+            throw ApiProblem.malformedJson(what + " is not valid JSON: " + e.getMessage());
         }
-        throw ApiProblem.invalidField("body", what + " is empty");
+        throw ApiProblem.malformedJson(what + " is empty");
     }
 
     private interface SdkRead {
@@ -125,7 +126,8 @@ public final class CloudEventsWebhookMapper implements WebhookMapper {
         if (inner != null && !inner.isNull() && !inner.isObject()) {
             throw ApiProblem.invalidField(at + "data.data", "data.data must be a JSON object");
         }
-        return NewEvent.builder(type, actor != null ? actor : actorExtension != null ? actorExtension.toString() : ce.getSource().toString())
+        String actorField = actor != null ? "data.actor" : actorExtension != null ? "actor" : "source";
+        NewEvent event = NewEvent.builder(type, actor != null ? actor : actorExtension != null ? actorExtension.toString() : ce.getSource().toString())
                 .incident(subject)
                 .title(optionalText(data, "title", at))
                 .content(optionalText(data, "content", at))
@@ -140,6 +142,23 @@ public final class CloudEventsWebhookMapper implements WebhookMapper {
                 .ceId(ce.getId())
                 .ceType(ce.getType())
                 .build();
+        EventLimits.checkAsSent(event, field -> at + attribute(field, actorField));
+        return event;
+    }
+
+    /** Where a CloudEvent carries an event field: its attributes, or {@code data} (which holds the REST fields). */
+    private static String attribute(String eventField, String actorField) {
+        return switch (eventField) {
+            case "ceId" -> "id";
+            case "ceSource", "source" -> "source";
+            case "ceType" -> "type";
+            case "incidentId" -> "subject";
+            case "eventTime" -> "time";
+            case "actor" -> actorField;
+            case "title", "content", "correlationKey" -> "data." + eventField;
+            default -> eventField.equals("data") || eventField.startsWith("data.") || eventField.startsWith("data[")
+                    ? "data." + eventField : eventField;
+        };
     }
 
     /** 422 when the type is well-formed CloudEvents but not one of ours. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The one declaration of what an event's fields may hold, checked by the store before anything reaches the
@@ -63,6 +64,25 @@ public final class EventLimits {
     }
 
     /**
+     * {@link #check} and the type's field rules (a declare's title, a state_change's {@code data.to}, ...), as a mapper
+     * runs them before the store does, so that the answer names the sender's own field: {@code wire} maps the event's
+     * field ({@code ceId}, {@code title}, {@code data.x}) to where the sender put it ({@code id}, {@code [2].data.title},
+     * {@code alerts[0].fingerprint}).
+     *
+     * @throws InvalidEventException naming the sender's field
+     */
+    public static void checkAsSent(NewEvent e, UnaryOperator<String> wire) {
+        try {
+            check(e);
+            EventRules.check(e, e.data());
+        } catch (InvalidEventException x) {
+            String name = wire.apply(x.field());
+            String message = x.getMessage();
+            throw new InvalidEventException(name, message.startsWith(x.field()) ? name + message.substring(x.field().length()) : message);
+        }
+    }
+
+    /**
      * The event-time range, checked by the store and, earlier, by each mapper that reads a time so that the answer
      * names the sender's own field ({@code time}, {@code alerts[0].startsAt}, a JSONPath).
      *
@@ -75,6 +95,11 @@ public final class EventLimits {
                     + " and one day after the gateway's clock");
         }
         return t;
+    }
+
+    /** Whether {@code value} is within {@code max} and holds no character the store refuses. */
+    public static boolean fits(String value, int max) {
+        return value.length() <= max && badCharacter(value) == null;
     }
 
     private static void text(String field, String value, int max) {

@@ -65,6 +65,12 @@ final class EdgeGuard implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        if (request.method() == HttpMethod.HEAD) {
+            // HEAD is GET without the body (RFC 9110 §9.3.2): routed again as GET, same credential and scope; Vert.x sends no
+            // body in the answer to a HEAD request. The routes (Camel's, YAML ones) then need no HEAD of their own.
+            ctx.reroute(HttpMethod.GET, request.uri());
+            return;
+        }
         deadlines.requestHead(ctx);
         if (HEALTH.equals(request.path())) {
             if (request.method() == HttpMethod.GET && request.getHeader("Authorization") == null && answerHealth(ctx)) {

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's HTTP edge, around Camel's platform-http server: read and idle timeouts for slow clients
- * ({@link ConnectionDeadlines}), the in-flight limit, the early 413 and {@code /health} on the event loop
- * ({@link EdgeGuard}). Installed by binding a Vert.x instance in Camel's registry ({@link ServerHookVertx}) whose
+ * ({@link ConnectionDeadlines}), the in-flight limit, the early 413, HEAD served as GET and {@code /health} on the event
+ * loop ({@link EdgeGuard}), problem+json answers when no route matches ({@link UnmatchedRequests}). Installed by binding a Vert.x instance in Camel's registry ({@link ServerHookVertx}) whose
  * HTTP server gets the connection handler and whose router gets the guard first, before Camel listens.
  */
 public final class HttpEdge implements AutoCloseable {
@@ -33,11 +33,13 @@ public final class HttpEdge implements AutoCloseable {
     private final Vertx vertx;
     private final EdgeGuard guard;
     private final ConnectionDeadlines deadlines;
+    private final ProblemMapper problems;
     private volatile boolean routed;
     private final java.util.Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> streams = new java.util.LinkedHashMap<>();
 
     private HttpEdge(Main main, Settings settings, ProblemMapper problems, MeterRegistry meters, Callable<ApiResponse> anonymousHealth) {
         Vertx plain = Vertx.vertx();
+        this.problems = problems;
         this.deadlines = new ConnectionDeadlines(plain, settings.readTimeout(), settings.idleTimeout(), meters);
         this.guard = new EdgeGuard(plain, settings.maxInflight(), settings.maxBodyBytes(), anonymousHealth, problems, deadlines, meters);
         // HTTP/2 (h2c) would share one connection between requests: the per-connection deadlines are for HTTP/1.1.
@@ -78,6 +80,7 @@ public final class HttpEdge implements AutoCloseable {
                 router.route().order(Integer.MIN_VALUE).handler(guard).failureHandler(guard::onFailure);
                 streams.forEach((path, handler) -> router.route(io.vertx.core.http.HttpMethod.GET, path)
                         .order(Integer.MIN_VALUE + 1).handler(handler));
+                UnmatchedRequests.install(router, problems); // 404/405 as problem+json, with Allow
                 routed = true;
             }
         }

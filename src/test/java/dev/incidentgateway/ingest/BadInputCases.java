@@ -104,19 +104,27 @@ final class BadInputCases {
     private static void limits(List<Case> rows, String[] auth) {
         ObjectNode longId = valid();
         longId.put("id", "i".repeat(257));
-        rows.add(structured("id over 256", longId, auth, "ceId"));
+        rows.add(structured("id over 256", longId, auth, "id"));
+        rows.add(batch("batch item id over 256", "[" + valid() + "," + longId + "]", auth, "[1].id"));
         ObjectNode longType = valid();
         longType.put("type", "t".repeat(250) + ".incident.declare");
-        rows.add(structured("type over 256", longType, auth, "ceType"));
+        rows.add(structured("type over 256", longType, auth, "type"));
         ObjectNode longSource = valid();
         longSource.put("source", "urn:" + "s".repeat(600));
         rows.add(structured("source over 512", longSource, auth, "source"));
         ObjectNode longTitle = valid();
         ((ObjectNode) longTitle.get("data")).put("title", "t".repeat(1025));
-        rows.add(structured("title over 1024", longTitle, auth, "title"));
+        rows.add(structured("title over 1024", longTitle, auth, "data.title"));
+        rows.add(batch("batch item title over 1024", "[" + valid() + "," + longTitle + "]", auth, "[1].data.title"));
         ObjectNode longActor = valid();
         ((ObjectNode) longActor.get("data")).put("actor", "a".repeat(257));
-        rows.add(structured("actor over 256", longActor, auth, "actor"));
+        rows.add(structured("actor over 256", longActor, auth, "data.actor"));
+        ObjectNode longKey = valid();
+        ((ObjectNode) longKey.get("data")).put("correlationKey", "k".repeat(513));
+        rows.add(structured("correlationKey over 512", longKey, auth, "data.correlationKey"));
+        ObjectNode untitled = valid();
+        ((ObjectNode) untitled.get("data")).remove("title");
+        rows.add(structured("declare without a title", untitled, auth, "data.title"));
         ObjectNode nul = valid();
         ((ObjectNode) nul.get("data")).put("title", "a\u0000b");
         rows.add(structured("NUL in title", nul, auth, "data.title"));
@@ -151,11 +159,15 @@ final class BadInputCases {
                 "0001-01-01T00:00:00Z").replace("\"alertname\":\"HighLatency\",\"severity\"",
                 "\"alertname\":\"" + "L".repeat(1100) + "\",\"severity\"");
         rows.add(new Case("Alertmanager alertname makes a title over 1024", "/webhooks/alertmanager", "application/json",
-                body.getBytes(StandardCharsets.UTF_8), auth, 400, "title"));
+                body.getBytes(StandardCharsets.UTF_8), auth, 400, "alerts[0].labels.alertname"));
+        String longFingerprint = WebhookIngestContract.alertmanager("firing", "f".repeat(600), "2026-11-30T10:00:00Z",
+                "0001-01-01T00:00:00Z");
+        rows.add(new Case("Alertmanager fingerprint over the id limit", "/webhooks/alertmanager", "application/json",
+                longFingerprint.getBytes(StandardCharsets.UTF_8), auth, 400, "alerts[0].fingerprint"));
         String nul = WebhookIngestContract.alertmanager("firing", "fp-nul-" + System.nanoTime(), "2026-11-30T10:00:00Z",
                 "0001-01-01T00:00:00Z").replace("p99 above 2s", "p99\\u0000");
         rows.add(new Case("Alertmanager NUL in summary", "/webhooks/alertmanager", "application/json",
-                nul.getBytes(StandardCharsets.UTF_8), auth, 400, "title"));
+                nul.getBytes(StandardCharsets.UTF_8), auth, 400, "alerts[0].annotations.summary"));
         String future = WebhookIngestContract.alertmanager("firing", "fp-future-" + System.nanoTime(), "3026-11-30T10:00:00Z",
                 "0001-01-01T00:00:00Z");
         rows.add(new Case("Alertmanager startsAt a thousand years ahead", "/webhooks/alertmanager", "application/json",

@@ -46,6 +46,38 @@ class HttpEdgeIT {
     }
 
     @Test
+    void headIsGetWithoutABodyAndRequestsNoRouteTakesAreAnsweredAsProblems() {
+        HttpApi anonymous = new HttpApi(strict.gateway().port());
+        HttpApi admin = strict.http();
+        Response health = anonymous.send("HEAD", "/health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.body()).as("no body in an answer to HEAD").isEmpty();
+        Response list = admin.send("HEAD", "/api/v1/incidents");
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(list.body()).isEmpty();
+        assertThat(anonymous.send("HEAD", "/api/v1/incidents").status()).as("the same credential as GET").isEqualTo(401);
+
+        Response unknown = admin.get("/api/v1/no-such-thing");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(unknown.json().path("type").asText()).endsWith(":not-found");
+        assertThat(anonymous.get("/no/such/path").status()).isEqualTo(404);
+
+        Response delete = admin.send("DELETE", "/api/v1/incidents/INC-1");
+        assertThat(delete.status()).isEqualTo(405);
+        assertThat(delete.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(delete.headers().firstValue("Allow")).contains("GET, HEAD");
+        assertThat(delete.json().path("type").asText()).endsWith(":method-not-allowed");
+        Response put = admin.send("PUT", "/api/v1/incidents");
+        assertThat(put.status()).isEqualTo(405);
+        assertThat(put.headers().firstValue("Allow")).contains("GET, HEAD, POST");
+        Response webhookGet = anonymous.get("/webhooks/alertmanager");
+        assertThat(webhookGet.status()).isEqualTo(405);
+        assertThat(webhookGet.headers().firstValue("Allow")).contains("POST");
+    }
+
+    @Test
     void aClientThatNeverFinishesItsHeadersIsCutOff() throws Exception {
         try (RawConnection c = new RawConnection(strict.gateway().port())) {
             c.send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nContent-Type: appl");

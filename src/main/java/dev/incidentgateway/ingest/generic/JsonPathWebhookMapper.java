@@ -119,11 +119,11 @@ public final class JsonPathWebhookMapper implements WebhookMapper {
         try {
             root = body == null || body.length == 0 ? null : JSON.readTree(body);
         } catch (IOException e) {
-            throw ApiProblem.invalidField("body", "the body is not valid JSON: "
+            throw ApiProblem.malformedJson("the body is not valid JSON: "
                     + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
         if (root == null || root.isMissingNode()) {
-            throw ApiProblem.invalidField("body", "the body is empty; a JSON document is required");
+            throw ApiProblem.malformedJson("the body is empty; a JSON document is required");
         }
         return root;
     }

@@ -1,0 +1,105 @@
+package dev.incidentgateway.transport;
+
+import dev.incidentgateway.api.ApiProblem;
+import dev.incidentgateway.api.ProblemMapper;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What the HTTP server answers when no route takes a request, instead of Vert.x's defaults (an HTML page for 404, an
+ * empty 405 with an empty {@code Allow}): RFC 9457 problem+json like every other error, and for 405 the methods the
+ * path does take ({@code Allow}, RFC 9110 §15.5.6). Vert.x keeps the methods it saw for the path to itself, so they are
+ * found here from the router's routes (those with a path and methods): a path template's {@code :name} segment matches any one segment, a trailing
+ * {@code *} any rest.
+ */
+final class UnmatchedRequests {
+    private final Router router;
+    private final ProblemMapper problems;
+
+    private UnmatchedRequests(Router router, ProblemMapper problems) {
+        this.router = router;
+        this.problems = problems;
+    }
+
+    /**
+     * Adds the last route of {@code router}: it is reached only by requests no other route took. (Camel's router is a
+     * sub-router of a server router it keeps to itself, so Vert.x's own 404/405 handling is out of reach.)
+     */
+    static void install(Router router, ProblemMapper problems) {
+        UnmatchedRequests answers = new UnmatchedRequests(router, problems);
+        router.route().last().handler(answers::unmatched);
+    }
+
+    private void unmatched(RoutingContext ctx) {
+        if (allowed(ctx.request().path()).isEmpty()) {
+            notFound(ctx);
+        } else {
+            methodNotAllowed(ctx);
+        }
+    }
+
+    private void notFound(RoutingContext ctx) {
+        answer(ctx, new ApiProblem(404, "not-found", "Not found", "No resource at " + ctx.request().path()
+                + "; the API is under /api/v1 (see GET /api/v1/sources for the webhook paths)."));
+    }
+
+    private void methodNotAllowed(RoutingContext ctx) {
+        String path = ctx.request().path();
+        Set<String> allowed = allowed(path);
+        Map<String, String> headers = allowed.isEmpty() ? Map.of() : Map.of("Allow", String.join(", ", allowed));
+        answer(ctx, new ApiProblem(405, "method-not-allowed", "Method not allowed", ctx.request().method() + " is not served at "
+                + path + (allowed.isEmpty() ? "" : "; it takes " + String.join(", ", allowed)) + ".", null, headers));
+    }
+
+    private void answer(RoutingContext ctx, ApiProblem problem) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response().setStatusCode(problem.status()).putHeader("Content-Type", ProblemMapper.CONTENT_TYPE);
+        problem.headers().forEach(ctx.response()::putHeader);
+        ctx.response().end(Buffer.buffer(problems.render(problem, ctx.request().path())));
+    }
+
+    /** The methods of the routes whose path matches {@code path} (HEAD wherever GET is: the edge serves HEAD as GET). */
+    Set<String> allowed(String path) {
+        Set<String> methods = new TreeSet<>();
+        for (Route route : router.getRoutes()) {
+            String template = route.getPath();
+            if (template != null && route.methods() != null && !route.methods().isEmpty() && matches(template, path)) {
+                route.methods().forEach(m -> methods.add(m.name()));
+            }
+        }
+        if (methods.contains(HttpMethod.GET.name())) {
+            methods.add(HttpMethod.HEAD.name());
+        }
+        return methods;
+    }
+
+    static boolean matches(String template, String path) {
+        String[] want = template.split("/", -1);
+        String[] got = path.split("/", -1);
+        boolean rest = template.endsWith("*");
+        if (rest ? got.length < want.length - 1 : got.length != want.length) {
+            return false;
+        }
+        for (int i = 0; i < want.length; i++) {
+            if (rest && i == want.length - 1) {
+                return true;
+            }
+            if (!want[i].startsWith(":") && !want[i].equals(got[i])) {
+                return false;
+            }
+            if (want[i].startsWith(":") && got[i].isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
