@@ -137,6 +137,7 @@ public final class Gateway implements AutoCloseable {
         this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config));
         this.main = new Main();
         Map<String, WebhookSource> webhookSources;
+        Map<String, String> webhookSourcesOff;
         Map<String, RateLimit> webhookRates;
         List<PollingSource> pollingSources;
         WebhookTokenSnapshot tokens = null;
@@ -145,6 +146,7 @@ public final class Gateway implements AutoCloseable {
             Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)));
             tokens = WebhookTokenSnapshot.open(dataSource, descriptors, config.get(GatewayConfig.WEBHOOK_TOKEN));
             webhookSources = WebhookSourceRegistry.load(descriptors, config.env(), tokens, json);
+            webhookSourcesOff = WebhookSourceRegistry.off(descriptors, config.env());
             webhookRates = WebhookRateLimits.of(descriptors, webhookSources.keySet(),
                     RateLimit.of(config.get(GatewayConfig.WEBHOOK_RATE_PER_S), config.get(GatewayConfig.WEBHOOK_RATE_BURST)));
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
@@ -192,7 +194,8 @@ public final class Gateway implements AutoCloseable {
         main.bind(ConnectorSinkProcessor.BEAN, new ConnectorSinkProcessor(outbox.subscriptions()));
         main.bind("prometheusMeterRegistry", meters);
         WebhookSourceActivity webhookActivity = new WebhookSourceActivity(webhookSources.keySet(), meters, Clock.systemUTC());
-        main.bind(WebhookSteps.BEAN, new WebhookSteps(webhookSources, KeyedRateLimiter.perKey(webhookRates),
+        main.bind(WebhookSteps.BEAN, new WebhookSteps(webhookSources, webhookSourcesOff,
+                KeyedRateLimiter.perKey(webhookRates),
                 new ApiRouteSteps(endpoints), json, webhookActivity)); // the steps of routes/inbound/webhooks.camel.yaml
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, endpoints));
         sla.install(main, store, meters, json, endpoints, Clock.systemUTC()); // SLA tracker bean + GET /api/v1/incidents/{id}/sla

@@ -240,10 +240,13 @@ public final class GatewayConfig {
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;
+    /** Where each value came from, for {@code config}: "env", "config file" or "default". */
+    private final Map<ConfigKey<?>, String> origins;
 
-    private GatewayConfig(Map<ConfigKey<?>, Object> values, Map<String, String> env) {
+    private GatewayConfig(Map<ConfigKey<?>, Object> values, Map<String, String> env, Map<ConfigKey<?>, String> origins) {
         this.values = values;
         this.env = Map.copyOf(env);
+        this.origins = Map.copyOf(origins);
     }
 
     /** Loads from the process environment and the default config file. */
@@ -259,8 +262,10 @@ public final class GatewayConfig {
      */
     public static GatewayConfig load(Map<String, String> env, Map<String, String> yaml) {
         Map<ConfigKey<?>, Object> values = new HashMap<>();
+        Map<ConfigKey<?>, String> origins = new HashMap<>();
         List<String> problems = new ArrayList<>();
         for (ConfigKey<?> key : KEYS) {
+            origins.put(key, key.env() != null && env.containsKey(key.env()) ? "env" : yaml.containsKey(key.name()) ? "config file" : "default");
             String raw = resolveRaw(key, env, yaml, problems);
             if (raw == null) {
                 continue;
@@ -276,7 +281,7 @@ public final class GatewayConfig {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new GatewayConfig(values, env);
+        return new GatewayConfig(values, env, origins);
     }
 
     /** OIDC: an issuer without an audience would accept tokens the identity provider minted for any other client. */
@@ -334,7 +339,8 @@ public final class GatewayConfig {
     }
 
     /**
-     * Human-readable listing of every key, its value and its doc. Secrets are masked wherever they appear: secret
+     * Human-readable listing of every key, its value, where the value came from ({@code [env]}, {@code [config file]},
+     * {@code [default]}) and its doc. Secrets are masked wherever they appear: secret
      * keys, credentials inside URLs ({@link Redact#url}) and a secret's value quoted inside another setting.
      */
     public String describe() {
@@ -342,8 +348,8 @@ public final class GatewayConfig {
         for (ConfigKey<?> key : KEYS) {
             String v = String.valueOf(values.get(key));
             String shown = key.isSecret() ? (v.isEmpty() ? "(empty)" : "****") : masked(v);
-            out.append(String.format("%-26s %-30s = %s%n    %s (default: %s)%n", key.name(), key.env(), shown, key.doc(),
-                    key.isSecret() ? "-" : masked(key.defaultValue())));
+            out.append(String.format("%-26s %-30s = %s  [%s]%n    %s (default: %s)%n", key.name(), key.env(), shown,
+                    origins.getOrDefault(key, "default"), key.doc(), key.isSecret() ? "-" : masked(key.defaultValue())));
         }
         return out.toString();
     }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -81,13 +82,35 @@ public final class WebhookSourceRegistry {
      * ({@code auth.secretEnv}) stays off until it is set, unless it says {@code enabled: true}.
      */
     private static boolean isOn(String name, JsonNode d, Map<String, String> env) {
-        String secretEnv = d.path("auth").path("secretEnv").asText("");
-        boolean on = ConnectorDescriptors.isOn(name, d, secretEnv.isEmpty() ? List.of() : List.of(secretEnv), env);
-        if (!on) {
-            LOG.info("Webhook source '{}' is off ({})", name, d.path("enabled").asText("").equals("false")
-                    ? "enabled: false" : "set " + secretEnv + " to turn it on");
+        String off = offReason(name, d, env);
+        if (off != null) {
+            LOG.info("Webhook source '{}' is off ({})", name, off);
         }
-        return on;
+        return off == null;
+    }
+
+    /** Why a declared source is off ({@code enabled: false}, or which variable to set), or null when it is on. */
+    private static String offReason(String name, JsonNode d, Map<String, String> env) {
+        String secretEnv = d.path("auth").path("secretEnv").asText("");
+        if (ConnectorDescriptors.isOn(name, d, secretEnv.isEmpty() ? List.of() : List.of(secretEnv), env)) {
+            return null;
+        }
+        return d.path("enabled").asText("").equals("false") ? "enabled: false" : "set " + secretEnv + " to turn it on";
+    }
+
+    /**
+     * The webhook sources declared in {@code connectors/} but off, each with why: a request to one is answered 404
+     * saying so, rather than as an unknown name.
+     */
+    public static Map<String, String> off(Map<String, JsonNode> allDescriptors, Map<String, String> env) {
+        Map<String, String> off = new TreeMap<>();
+        ConnectorDescriptors.ofKind(allDescriptors, "webhook-source").forEach((name, d) -> {
+            String reason = offReason(name, d, env);
+            if (reason != null) {
+                off.put(name, reason);
+            }
+        });
+        return off;
     }
 
     private static WebhookSource source(String name, JsonNode d, Map<String, String> env, WebhookTokenSnapshot tokens,

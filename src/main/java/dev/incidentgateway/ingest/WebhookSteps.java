@@ -38,13 +38,16 @@ public final class WebhookSteps {
     private final ApiRouteSteps http;
     private final ObjectMapper json;
     private final WebhookSourceActivity activity;
+    private final Map<String, String> offSources;
 
     /**
+     * @param offSources the declared sources that are off, each with why ({@link WebhookSourceRegistry#off}): 404 says so
      * @param rateLimits per source name ({@link WebhookRateLimits})
      * @param activity   counts each declared source's accepted and refused requests (GET /api/v1/sources)
      */
-    public WebhookSteps(Map<String, WebhookSource> sources, KeyedRateLimiter rateLimits, ApiRouteSteps http, ObjectMapper json,
-                        WebhookSourceActivity activity) {
+    public WebhookSteps(Map<String, WebhookSource> sources, Map<String, String> offSources, KeyedRateLimiter rateLimits,
+                        ApiRouteSteps http, ObjectMapper json, WebhookSourceActivity activity) {
+        this.offSources = Map.copyOf(offSources);
         this.sources = Map.copyOf(sources);
         this.rateLimits = rateLimits;
         this.http = http;
@@ -62,7 +65,9 @@ public final class WebhookSteps {
         String name = req.pathSegment(1); // /webhooks/{source}
         WebhookSource source = sources.get(name);
         if (source == null) {
-            throw ApiProblem.notFound("no webhook source named '" + name + "' (connectors/<name>.yaml with kind: webhook-source)");
+            String off = offSources.get(name);
+            throw ApiProblem.notFound(off != null ? "webhook source '" + name + "' is off (" + off + ", then restart)"
+                    : "no webhook source named '" + name + "' (connectors/<name>.yaml with kind: webhook-source)");
         }
         WebhookRequest request = new WebhookRequest(name, req.headers(), req.body());
         source.authenticator().authenticate(request);

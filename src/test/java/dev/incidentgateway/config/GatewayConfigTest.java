@@ -52,6 +52,14 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theDescriptionSaysWhereEachValueCameFrom() {
+        String text = GatewayConfig.load(Map.of("GATEWAY_HTTP_PORT", "9999"), Map.of("http.maxBodyBytes", "2048")).describe();
+        assertThat(text).containsPattern("http\\.port\\s+GATEWAY_HTTP_PORT\\s+= 9999  \\[env\\]")
+                .containsPattern("http\\.maxBodyBytes\\s+GATEWAY_MAX_BODY_BYTES\\s+= 2048  \\[config file\\]")
+                .containsPattern("store\\.url\\s+GATEWAY_DB_URL\\s+= jdbc:h2:file:\\./data/gateway  \\[default\\]");
+    }
+
+    @Test
     void theShippedConfigFileLoads() {
         Map<String, String> shipped = YamlSettings.read(java.nio.file.Path.of("config/gateway.yaml"));
         assertThat(shipped).containsKeys("http.port", "store.url", "routes.dir");
