@@ -83,7 +83,9 @@ final class OutcomeRecorder {
             DeliveryResult.Dead d = (DeliveryResult.Dead) result;
             recorded = outbox.failed(item, d.reason(), now, true);
             meters.counter("gateway.outbox.failures", "connector", connector, "kind", "dead").increment();
-            LOG.warn("Outbox row {} to {} dead-lettered: {}", item.id(), connector, Redact.text(d.reason()));
+            if (recorded) { // not when an operator's skip won meanwhile: the row stays skipped (logged below)
+                LOG.warn("Outbox row {} to {} dead-lettered: {}", item.id(), connector, Redact.text(d.reason()));
+            }
         }
         if (!recorded) {
             LOG.info("Outcome of outbox row {} for {} not recorded: the row was skipped or reclaimed meanwhile", item.id(),
