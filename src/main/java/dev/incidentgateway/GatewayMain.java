@@ -79,6 +79,9 @@ public final class GatewayMain {
             } catch (ConfigException e) {
                 err.println(e.getMessage());
                 return USAGE;
+            } catch (dev.incidentgateway.store.StoreStartException e) {
+                err.println("Cannot start: " + e.getMessage());
+                return STORE_ERROR;
             }
             return OK;
         }

@@ -47,7 +47,15 @@ public final class StoreFactory {
     public static HikariDataSource open(GatewayConfig config, StoreTimeouts timeouts) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("gateway-store");
-        hc.setJdbcUrl(durableUrl(config.get(GatewayConfig.DB_URL)));
+        String url = durableUrl(config.get(GatewayConfig.DB_URL));
+        try {
+            java.sql.DriverManager.getDriver(url); // a URL no driver takes (e.g. a port that is not a number) is bad configuration
+        } catch (java.sql.SQLException e) {
+            throw new dev.incidentgateway.config.ConfigException(GatewayConfig.DB_URL.name() + " (env "
+                    + GatewayConfig.DB_URL.env() + "): no JDBC driver takes this URL (" + Redact.url(config.get(GatewayConfig.DB_URL))
+                    + "); expected jdbc:postgresql://host:port/database or jdbc:h2:file:path");
+        }
+        hc.setJdbcUrl(url);
         hc.setUsername(config.get(GatewayConfig.DB_USER));
         hc.setPassword(config.get(GatewayConfig.DB_PASSWORD));
         hc.setMaximumPoolSize(config.get(GatewayConfig.DB_POOL_SIZE));
@@ -74,13 +82,37 @@ public final class StoreFactory {
             try (java.sql.Connection c = ds.getConnection()) {
                 return;
             } catch (java.sql.SQLException e) {
+                String refusal = refusal(e);
+                if (refusal != null) {
+                    throw new StoreStartException("the store refused the gateway (" + refusal + "): " + Redact.text(cause(e)), e);
+                }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the store did not accept a connection within " + patience.toSeconds()
+                    throw new StoreStartException("the store did not accept a connection within " + patience.toSeconds()
                             + " s (" + GatewayConfig.DB_STARTUP_WAIT_S.env() + "): " + Redact.text(cause(e)), e);
                 }
                 LOG.info("Waiting for the store: {}", Redact.text(cause(e)));
             }
         }
+    }
+
+    /**
+     * What no amount of waiting changes, by SQLState anywhere in the causes: invalid authorization (class 28: user or
+     * password, as PostgreSQL and H2 report it) or a database that does not exist (3D000). Null for anything else (the
+     * server not up yet, a network problem, a held H2 file lock): those are waited out.
+     */
+    static String refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("28")) {
+                    return "wrong user or password: " + GatewayConfig.DB_USER.env() + ", " + GatewayConfig.DB_PASSWORD.env();
+                }
+                if (state.equals("3D000")) {
+                    return "no such database: check " + GatewayConfig.DB_URL.env();
+                }
+            }
+        }
+        return null;
     }
 
     /**
