@@ -66,6 +66,9 @@ public final class GatewayMain {
     static int run(String[] args, java.util.function.Supplier<GatewayConfig> configs, PrintStream out, PrintStream err)
             throws Exception {
         String command = args.length == 0 ? "run" : args[0];
+        if (command.equals("pg-roles")) { // needs no configuration: for `… pg-roles | psql … -f -` where only the jar is
+            return printResource(PG_ROLES_SCRIPT, out, err);
+        }
         GatewayConfig config;
         try {
             config = configs.get();
@@ -92,10 +95,26 @@ public final class GatewayMain {
         }
         StoreCommand storeCommand = STORE_COMMANDS.get(command);
         if (storeCommand == null) {
-            err.println("Unknown command '" + command + "'. Commands: run (default), config, " + String.join(", ", STORE_COMMANDS.keySet()));
+            err.println("Unknown command '" + command + "'. Commands: run (default), config, pg-roles, "
+                    + String.join(", ", STORE_COMMANDS.keySet()));
             return USAGE;
         }
         return runStoreCommand(command, storeCommand, config, Arrays.asList(args).subList(1, args.length), out, err);
+    }
+
+    /** The least-privilege roles script (README, "PostgreSQL with least privilege"), packaged in the jar. */
+    static final String PG_ROLES_SCRIPT = "scripts/pg-roles.sql";
+
+    private static int printResource(String name, PrintStream out, PrintStream err) throws java.io.IOException {
+        try (java.io.InputStream in = GatewayMain.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                err.println(name + " is not in this jar");
+                return STORE_ERROR;
+            }
+            out.write(in.readAllBytes());
+            out.flush();
+            return OK;
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.incidentgateway.Gateway;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.outbox.OutboxItem;
 import dev.incidentgateway.outbox.OutboxStore;
+import dev.incidentgateway.testsupport.GatewayProcess;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.EventType;
@@ -179,13 +180,21 @@ class PostgresLeastPrivilegeIT {
         return DriverManager.getConnection(System.getenv("GATEWAY_TEST_PG_URL"), p);
     }
 
-    /** psql -f scripts/pg-roles.sql against the test database, as the superuser of GATEWAY_TEST_PG_URL. */
+    /**
+     * psql -f with the script as the jar prints it ({@code java -jar incident-gateway.jar pg-roles}, which must be
+     * scripts/pg-roles.sql unchanged) against the test database, as the superuser of GATEWAY_TEST_PG_URL.
+     */
     private static void runRolesScript() throws Exception {
+        Path scratch = Files.createTempDirectory("pg-roles");
+        GatewayProcess.Command printed = GatewayProcess.locate().command(scratch, "pg-roles");
+        assertThat(printed.exitCode()).as(printed.toString()).isZero();
+        assertThat(printed.stdout()).isEqualTo(Files.readString(Path.of("scripts/pg-roles.sql")));
+        Path script = Files.writeString(scratch.resolve("pg-roles.sql"), printed.stdout());
         String libpqUrl = db.jdbcUrl().substring("jdbc:".length());
         ProcessBuilder pb = new ProcessBuilder(psql(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
                 "-v", "owner_role=" + owner, "-v", "owner_password=" + OWNER_PASSWORD,
                 "-v", "runtime_role=" + runtime, "-v", "runtime_password=" + RUNTIME_PASSWORD,
-                "-f", Path.of("scripts/pg-roles.sql").toAbsolutePath().toString(), libpqUrl).redirectErrorStream(true);
+                "-f", script.toString(), libpqUrl).redirectErrorStream(true);
         if (db.password() != null) {
             pb.environment().put("PGPASSWORD", db.password());
         }
