@@ -265,8 +265,7 @@ public final class GatewayConfig {
         Map<ConfigKey<?>, String> origins = new HashMap<>();
         List<String> problems = new ArrayList<>();
         for (ConfigKey<?> key : KEYS) {
-            origins.put(key, key.env() != null && env.containsKey(key.env()) ? "env" : yaml.containsKey(key.name()) ? "config file" : "default");
-            String raw = resolveRaw(key, env, yaml, problems);
+            String raw = resolveRaw(key, env, yaml, problems, origins);
             if (raw == null) {
                 continue;
             }
@@ -301,11 +300,18 @@ public final class GatewayConfig {
         return env;
     }
 
-    private static String resolveRaw(ConfigKey<?> key, Map<String, String> env, Map<String, String> yaml, List<String> problems) {
+    /**
+     * The key's raw value: from the environment first, then the config file, else its default; records which in
+     * {@code origins} (for {@link #describe}).
+     */
+    private static String resolveRaw(ConfigKey<?> key, Map<String, String> env, Map<String, String> yaml, List<String> problems,
+                                     Map<ConfigKey<?>, String> origins) {
         if (key.env() != null && env.containsKey(key.env())) {
+            origins.put(key, "env");
             return env.get(key.env());
         }
         if (yaml.containsKey(key.name())) {
+            origins.put(key, "config file");
             try {
                 return EnvInterpolator.expand(yaml.get(key.name()), env);
             } catch (IllegalArgumentException e) {
@@ -313,6 +319,7 @@ public final class GatewayConfig {
                 return null;
             }
         }
+        origins.put(key, "default");
         return key.defaultValue();
     }
 

@@ -81,18 +81,18 @@ public class AlertmanagerMapper implements WebhookMapper {
                 .source(webhook)
                 .ceId(fingerprint + ":" + status + ":" + time)
                 .build();
-        // The title joins alertname and summary: a title the store refuses is named by the part at fault.
-        boolean alertnameAtFault = !alertname.isEmpty() && (summary.isEmpty() || !EventLimits.fits(alertname, EventLimits.TITLE));
-        String titleField = at + (alertnameAtFault ? ".labels.alertname" : !summary.isEmpty() ? ".annotations.summary" : ".fingerprint");
-        EventLimits.checkAsSent(event, field -> sentAs(field, at, titleField, firing));
+        EventLimits.checkAsSent(event, field -> sentAs(field, at, firing, alertname, summary));
         return event;
     }
 
-    /** Where the payload carried an event field: the answer to a value over a limit names it ({@code alerts[0].fingerprint}). */
-    private static String sentAs(String eventField, String at, String titleField, boolean firing) {
+    /**
+     * Where the payload carried an event field: the answer to a value over a limit names it ({@code alerts[0].fingerprint}).
+     * Called only for a field the store refuses.
+     */
+    private static String sentAs(String eventField, String at, boolean firing, String alertname, String summary) {
         return switch (eventField) {
             case "ceId", "correlationKey" -> at + ".fingerprint";
-            case "title" -> titleField;
+            case "title" -> at + titleSentAs(alertname, summary);
             case "content" -> at + (firing ? ".annotations.description" : ".endsAt");
             case "eventTime" -> at + (firing ? ".startsAt" : ".endsAt");
             default -> {
@@ -104,6 +104,14 @@ public class AlertmanagerMapper implements WebhookMapper {
                 yield ofTheNotification ? inData : at + "." + inData;
             }
         };
+    }
+
+    /** The title joins alertname and summary: a title the store refuses is named by the part at fault. */
+    private static String titleSentAs(String alertname, String summary) {
+        if (!alertname.isEmpty() && (summary.isEmpty() || !EventLimits.fits(alertname, EventLimits.TITLE))) {
+            return ".labels.alertname";
+        }
+        return summary.isEmpty() ? ".fingerprint" : ".annotations.summary";
     }
 
     /** Hook for payloads that extend Alertmanager's (Grafana): copy their extra fields into {@code data}. */

@@ -3,9 +3,9 @@ package dev.incidentgateway.stream;
 import dev.incidentgateway.api.ApiAuthPolicyFactory;
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.api.IncidentRequestParser;
-import dev.incidentgateway.api.ProblemMapper;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.TimelineStore;
+import dev.incidentgateway.transport.ProblemResponses;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -148,8 +148,6 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
         if (response.closed() || response.ended()) {
             return;
         }
-        response.setStatusCode(problem.status()).putHeader("Content-Type", ProblemMapper.CONTENT_TYPE);
-        problem.headers().forEach(response::putHeader);
-        response.end(Buffer.buffer(auth.render(problem, ctx.request().path())));
+        ProblemResponses.end(response, problem, auth.render(problem, ctx.request().path()));
     }
 }

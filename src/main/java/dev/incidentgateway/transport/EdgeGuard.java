@@ -136,9 +136,8 @@ final class EdgeGuard implements Handler<RoutingContext> {
         if (response.ended()) {
             return;
         }
-        response.setStatusCode(problem.status()).putHeader("Content-Type", ProblemMapper.CONTENT_TYPE).putHeader("Connection", "close");
-        problem.headers().forEach(response::putHeader);
-        response.end(Buffer.buffer(problems.render(problem, request.path()))).onComplete(written -> discardThenClose(request));
+        response.putHeader("Connection", "close");
+        ProblemResponses.end(response, problem, problems.render(problem, request.path())).onComplete(written -> discardThenClose(request));
     }
 
     private void discardThenClose(HttpServerRequest request) {

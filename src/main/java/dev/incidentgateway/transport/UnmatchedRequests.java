@@ -2,7 +2,6 @@ package dev.incidentgateway.transport;
 
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.api.ProblemMapper;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -38,10 +37,11 @@ final class UnmatchedRequests {
     }
 
     private void unmatched(RoutingContext ctx) {
-        if (allowed(ctx.request().path()).isEmpty()) {
+        Set<String> allowed = allowed(ctx.request().path());
+        if (allowed.isEmpty()) {
             notFound(ctx);
         } else {
-            methodNotAllowed(ctx);
+            methodNotAllowed(ctx, allowed);
         }
     }
 
@@ -50,21 +50,18 @@ final class UnmatchedRequests {
                 + "; the API is under /api/v1 (see GET /api/v1/sources for the webhook paths)."));
     }
 
-    private void methodNotAllowed(RoutingContext ctx) {
-        String path = ctx.request().path();
-        Set<String> allowed = allowed(path);
-        Map<String, String> headers = allowed.isEmpty() ? Map.of() : Map.of("Allow", String.join(", ", allowed));
+    /** @param allowed the methods the path takes (not empty) */
+    private void methodNotAllowed(RoutingContext ctx, Set<String> allowed) {
+        String methods = String.join(", ", allowed);
         answer(ctx, new ApiProblem(405, "method-not-allowed", "Method not allowed", ctx.request().method() + " is not served at "
-                + path + (allowed.isEmpty() ? "" : "; it takes " + String.join(", ", allowed)) + ".", null, headers));
+                + ctx.request().path() + "; it takes " + methods + ".", null, Map.of("Allow", methods)));
     }
 
     private void answer(RoutingContext ctx, ApiProblem problem) {
         if (ctx.response().ended()) {
             return;
         }
-        ctx.response().setStatusCode(problem.status()).putHeader("Content-Type", ProblemMapper.CONTENT_TYPE);
-        problem.headers().forEach(ctx.response()::putHeader);
-        ctx.response().end(Buffer.buffer(problems.render(problem, ctx.request().path())));
+        ProblemResponses.end(ctx.response(), problem, problems.render(problem, ctx.request().path()));
     }
 
     /** The methods of the routes whose path matches {@code path} (HEAD wherever GET is: the edge serves HEAD as GET). */

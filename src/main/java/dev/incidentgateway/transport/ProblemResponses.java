@@ -1,0 +1,24 @@
+package dev.incidentgateway.transport;
+
+import dev.incidentgateway.api.ApiProblem;
+import dev.incidentgateway.api.ProblemMapper;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * An {@link ApiProblem} as the whole answer of a Vert.x response, for the handlers that answer before or beside Camel's
+ * routes (the edge's refusals, requests no route takes, the live stream's refusals); the routes answer through
+ * {@code ApiEndpoint}. The caller checks first that the response can still be written.
+ */
+public final class ProblemResponses {
+    private ProblemResponses() {
+    }
+
+    /** Ends {@code response} with the problem's status and headers and {@code body} (its rendering) as problem+json. */
+    public static Future<Void> end(HttpServerResponse response, ApiProblem problem, byte[] body) {
+        response.setStatusCode(problem.status()).putHeader("Content-Type", ProblemMapper.CONTENT_TYPE);
+        problem.headers().forEach(response::putHeader);
+        return response.end(Buffer.buffer(body));
+    }
+}
