@@ -17,6 +17,8 @@ public final class ApiRequest {
     private final Exchange exchange;
     private final Message message;
     private final Map<String, String> query;
+    /** Parameters given more than once: which of the values was meant is the sender's to say, so reading one is a 400. */
+    private final java.util.Set<String> repeated = new java.util.HashSet<>();
     /** Read once: platform-http hands a stream cache that a second read would find empty. */
     private byte[] body;
 
@@ -52,6 +54,9 @@ public final class ApiRequest {
 
     /** A query parameter, read from the raw query string (never from a header a caller could set). */
     public String query(String name) {
+        if (repeated.contains(name)) {
+            throw ApiProblem.invalidField(name, name + " is given more than once; give it once");
+        }
         return query.get(name);
     }
 
@@ -82,7 +87,8 @@ public final class ApiRequest {
         return body;
     }
 
-    private static Map<String, String> parseQuery(String raw) {
+    /** The edge has checked the escapes already ({@code EdgeGuard}): a malformed one never reaches a route. */
+    private Map<String, String> parseQuery(String raw) {
         Map<String, String> out = new HashMap<>();
         if (raw == null || raw.isEmpty()) {
             return out;
@@ -91,7 +97,9 @@ public final class ApiRequest {
             int eq = pair.indexOf('=');
             String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
             String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.putIfAbsent(key, value);
+            if (out.putIfAbsent(key, value) != null) {
+                repeated.add(key);
+            }
         }
         return out;
     }

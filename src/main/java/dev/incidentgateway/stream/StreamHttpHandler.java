@@ -5,6 +5,7 @@ import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.api.IncidentRequestParser;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.TimelineStore;
+import dev.incidentgateway.transport.HttpEdge;
 import dev.incidentgateway.transport.ProblemResponses;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -85,25 +86,31 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
         if (ctx.response().closed()) {
             return;
         }
+        if (HttpEdge.askedWithHead(ctx)) { // the stream's head only: no subscription that would live until the client closes
+            streamHead(ctx.response()).end();
+            return;
+        }
         if (!broadcaster.reserve(maxSubscribers)) {
             refuse(ctx, new ApiProblem(503, "too-many-streams", "Too many streams", "This gateway serves " + maxSubscribers
                     + " live streams at most (GATEWAY_STREAM_MAX_SUBSCRIBERS); retry shortly or use another instance.",
                     null, Map.of("Retry-After", "5")));
             return;
         }
-        HttpServerResponse response = ctx.response()
-                .setStatusCode(200)
-                .setChunked(true)
-                .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-                .putHeader("Cache-Control", "no-store")
-                .putHeader("X-Accel-Buffering", "no"); // reverse proxies must pass each event on at once
+        HttpServerResponse response = streamHead(ctx.response()).setChunked(true);
         response.write(Buffer.buffer(": stream open\n\n")); // sends the head now: the client knows it is subscribed
         new StreamSubscriber(broadcaster, broadcaster.group(ctx.vertx().getOrCreateContext()), response, filter, store,
                 ctx.vertx(), lastEventId).start();
     }
 
+    private static HttpServerResponse streamHead(HttpServerResponse response) {
+        return response.setStatusCode(200)
+                .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                .putHeader("Cache-Control", "no-store")
+                .putHeader("X-Accel-Buffering", "no"); // reverse proxies must pass each event on at once
+    }
+
     static StreamFilter filter(HttpServerRequest request) {
-        String incident = request.getParam("incident");
+        String incident = param(request, "incident");
         if (incident != null && incident.isEmpty()) {
             incident = null;
         }
@@ -111,7 +118,7 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
             throw ApiProblem.invalidField("incident", "incident must be an incident id like INC-42");
         }
         Set<EventType> types = EnumSet.noneOf(EventType.class);
-        String raw = request.getParam("types");
+        String raw = param(request, "types");
         if (raw != null && !raw.isBlank()) {
             for (String name : raw.split(",")) {
                 Optional<EventType> type = EventType.fromWire(name.trim());
@@ -132,8 +139,17 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
         if (header != null && !header.isBlank()) {
             return checkedId("Last-Event-ID", header.trim());
         }
-        String after = request.getParam("after");
+        String after = param(request, "after");
         return after == null || after.isEmpty() ? null : checkedId("after", after);
+    }
+
+    /** A query parameter given at most once (which of two values was meant is the sender's to say). */
+    private static String param(HttpServerRequest request, String name) {
+        java.util.List<String> values = request.params().getAll(name);
+        if (values.size() > 1) {
+            throw ApiProblem.invalidField(name, name + " is given more than once; give it once");
+        }
+        return values.isEmpty() ? null : values.get(0);
     }
 
     private static String checkedId(String field, String id) {

@@ -62,16 +62,30 @@ final class EdgeGuard implements Handler<RoutingContext> {
         meters.gauge("gateway.http.inflight", inflight);
     }
 
+    /** Set on a request that came as HEAD and was rerouted as GET. */
+    private static final String HEAD_REQUEST = "incidentgateway.head";
+
+    /** Whether the client asked with HEAD (the rerouted request's method says GET). */
+    static boolean askedWithHead(RoutingContext ctx) {
+        return Boolean.TRUE.equals(ctx.get(HEAD_REQUEST));
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         if (request.method() == HttpMethod.HEAD) {
             // HEAD is GET without the body (RFC 9110 §9.3.2): routed again as GET, same credential and scope; Vert.x sends no
             // body in the answer to a HEAD request. The routes (Camel's, YAML ones) then need no HEAD of their own.
+            ctx.put(HEAD_REQUEST, Boolean.TRUE); // the rerouted request says GET; a handler that streams must know
             ctx.reroute(HttpMethod.GET, request.uri());
             return;
         }
         deadlines.requestHead(ctx);
+        if (!queryDecodes(ctx)) {
+            refuse(ctx, new ApiProblem(400, "invalid-query", "Invalid query string", "The query string has a malformed percent-escape "
+                    + "(% must be followed by two hex digits, encoding UTF-8); nothing was done.", "query", Map.of()), "invalid-query");
+            return;
+        }
         if (HEALTH.equals(request.path())) {
             if (request.method() == HttpMethod.GET && request.getHeader("Authorization") == null && answerHealth(ctx)) {
                 return;
@@ -112,6 +126,23 @@ final class EdgeGuard implements Handler<RoutingContext> {
             refuse(ctx, ApiEndpoint.bodyTooLarge(maxBodyBytes), "body-too-large");
         } else {
             ctx.next();
+        }
+    }
+
+    /**
+     * Whether the query string decodes. Vert.x decodes it when a route first reads a parameter (Camel's consumer does,
+     * for every request) and a malformed escape then fails the request with an ERROR and a stack trace in the log and a
+     * plain-text 400; decoded here first (Vert.x keeps the result, so the route does not decode it again).
+     */
+    private static boolean queryDecodes(RoutingContext ctx) {
+        if (ctx.request().query() == null) {
+            return true;
+        }
+        try {
+            ctx.queryParams();
+            return true;
+        } catch (RuntimeException malformed) {
+            return false;
         }
     }
 

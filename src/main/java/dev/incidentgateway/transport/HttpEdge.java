@@ -44,7 +44,7 @@ public final class HttpEdge implements AutoCloseable {
         this.guard = new EdgeGuard(plain, settings.maxInflight(), settings.maxBodyBytes(), anonymousHealth, problems, deadlines, meters);
         // HTTP/2 (h2c) would share one connection between requests: the per-connection deadlines are for HTTP/1.1.
         this.vertx = new ServerHookVertx(plain, options -> options.setHttp2ClearTextEnabled(false),
-                server -> onServerCreated(server, main.getCamelContext()));
+                server -> onServerCreated(server, main.getCamelContext()), new MalformedTargets(problems, meters)::before);
     }
 
     /**
@@ -67,6 +67,11 @@ public final class HttpEdge implements AutoCloseable {
     public void streamRoute(String path, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> handler) {
         streams.put(path, handler);
         guard.exemptFromInflight(path);
+    }
+
+    /** Whether the client sent {@code ctx}'s request as HEAD: the edge serves HEAD as GET, so a handler sees GET. */
+    public static boolean askedWithHead(io.vertx.ext.web.RoutingContext ctx) {
+        return EdgeGuard.askedWithHead(ctx);
     }
 
     private void onServerCreated(HttpServer server, CamelContext camel) {

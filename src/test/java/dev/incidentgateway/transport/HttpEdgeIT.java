@@ -46,6 +46,37 @@ class HttpEdgeIT {
     }
 
     @Test
+    void aMalformedOrRepeatedQueryParameterIsTheSendersProblemNamingIt() throws Exception {
+        HttpApi admin = strict.http();
+        for (String target : List.of("/api/v1/incidents?limit=%zz", "/api/v1/events?after=%E0%A4%A", "/api/v1/stream?types=%")) {
+            try (RawConnection c = new RawConnection(strict.gateway().port())) { // java.net.URI refuses to send these
+                RawConnection.Answer a = c.send("GET " + target + " HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer "
+                        + strict.adminKey() + "\r\n\r\n").readAnswer();
+                assertThat(a.status()).as(target).isEqualTo(400);
+                assertThat(a.header("Content-Type")).as(target).startsWith("application/problem+json");
+                assertThat(HttpApi.JSON.readTree(a.body()).path("type").asText()).endsWith(":invalid-query");
+                assertThat(HttpApi.JSON.readTree(a.body()).path("field").asText()).isEqualTo("query");
+            }
+        }
+        for (String requestLine : List.of("GET /api/v1/incidents/INC-%zz", "GET /api/v1/incidents/%", "OPTIONS *")) {
+            try (RawConnection c = new RawConnection(strict.gateway().port())) {
+                RawConnection.Answer a = c.send(requestLine + " HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer "
+                        + strict.adminKey() + "\r\n\r\n").readAnswer();
+                assertThat(a.status()).as(requestLine).isEqualTo(400);
+                assertThat(a.header("Content-Type")).as(requestLine).startsWith("application/problem+json");
+                assertThat(HttpApi.JSON.readTree(a.body()).path("type").asText()).endsWith(":invalid-path");
+            }
+        }
+        Response repeated = admin.get("/api/v1/incidents?limit=1&limit=2");
+        assertThat(repeated.status()).isEqualTo(400);
+        assertThat(repeated.json().path("field").asText()).isEqualTo("limit");
+        Response repeatedOnStream = admin.get("/api/v1/stream?types=declare&types=ack");
+        assertThat(repeatedOnStream.status()).isEqualTo(400);
+        assertThat(repeatedOnStream.json().path("field").asText()).isEqualTo("types");
+        assertThat(admin.get("/api/v1/incidents?limit=2&status=declared").status()).as("distinct parameters").isEqualTo(200);
+    }
+
+    @Test
     void headIsGetWithoutABodyAndRequestsNoRouteTakesAreAnsweredAsProblems() {
         HttpApi anonymous = new HttpApi(strict.gateway().port());
         HttpApi admin = strict.http();
@@ -57,6 +88,10 @@ class HttpEdgeIT {
         assertThat(list.headers().firstValue("Content-Type")).contains("application/json");
         assertThat(list.body()).isEmpty();
         assertThat(anonymous.send("HEAD", "/api/v1/incidents").status()).as("the same credential as GET").isEqualTo(401);
+        Response streamHead = admin.send("HEAD", "/api/v1/stream");
+        assertThat(streamHead.status()).isEqualTo(200);
+        assertThat(streamHead.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+        assertThat(admin.get("/metrics").body()).as("HEAD opens no stream that lives on").contains("gateway_stream_subscribers 0.0");
 
         Response unknown = admin.get("/api/v1/no-such-thing");
         assertThat(unknown.status()).isEqualTo(404);
