@@ -34,17 +34,19 @@ public final class HttpEdge implements AutoCloseable {
     private final EdgeGuard guard;
     private final ConnectionDeadlines deadlines;
     private final ProblemMapper problems;
+    private final MalformedRequests malformed;
     private volatile boolean routed;
     private final java.util.Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> streams = new java.util.LinkedHashMap<>();
 
     private HttpEdge(Main main, Settings settings, ProblemMapper problems, MeterRegistry meters, Callable<ApiResponse> anonymousHealth) {
         Vertx plain = Vertx.vertx();
+        this.malformed = new MalformedRequests(problems, meters);
         this.problems = problems;
         this.deadlines = new ConnectionDeadlines(plain, settings.readTimeout(), settings.idleTimeout(), meters);
         this.guard = new EdgeGuard(plain, settings.maxInflight(), settings.maxBodyBytes(), anonymousHealth, problems, deadlines, meters);
         // HTTP/2 (h2c) would share one connection between requests: the per-connection deadlines are for HTTP/1.1.
         this.vertx = new ServerHookVertx(plain, options -> options.setHttp2ClearTextEnabled(false),
-                server -> onServerCreated(server, main.getCamelContext()), new MalformedTargets(problems, meters)::before);
+                server -> onServerCreated(server, main.getCamelContext()), malformed::before);
     }
 
     /**
@@ -75,7 +77,7 @@ public final class HttpEdge implements AutoCloseable {
     }
 
     private void onServerCreated(HttpServer server, CamelContext camel) {
-        server.connectionHandler(deadlines::opened);
+        server.connectionHandler(deadlines::opened).invalidRequestHandler(malformed::invalid);
         if (routed) {
             return;
         }

@@ -46,7 +46,7 @@ class HttpEdgeIT {
     }
 
     @Test
-    void aMalformedOrRepeatedQueryParameterIsTheSendersProblemNamingIt() throws Exception {
+    void malformedRequestsPathsAndQueriesAndRepeatedParametersAreProblemJson() throws Exception {
         HttpApi admin = strict.http();
         for (String target : List.of("/api/v1/incidents?limit=%zz", "/api/v1/events?after=%E0%A4%A", "/api/v1/stream?types=%")) {
             try (RawConnection c = new RawConnection(strict.gateway().port())) { // java.net.URI refuses to send these
@@ -65,6 +65,18 @@ class HttpEdgeIT {
                 assertThat(a.status()).as(requestLine).isEqualTo(400);
                 assertThat(a.header("Content-Type")).as(requestLine).startsWith("application/problem+json");
                 assertThat(HttpApi.JSON.readTree(a.body()).path("type").asText()).endsWith(":invalid-path");
+            }
+        }
+        Map<String, Integer> undecodable = Map.of(
+                "GET /api/v1/incidents?q=" + "x".repeat(5000) + " HTTP/1.1\r\nHost: gateway\r\n\r\n", 414,
+                "GET /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nX-Big: " + "y".repeat(9000) + "\r\n\r\n", 431,
+                "POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nContent-Length: 99999999999999999999999\r\n\r\n", 400);
+        for (Map.Entry<String, Integer> request : undecodable.entrySet()) {
+            try (RawConnection c = new RawConnection(strict.gateway().port())) {
+                RawConnection.Answer a = c.send(request.getKey()).readAnswer();
+                assertThat(a.status()).isEqualTo(request.getValue());
+                assertThat(a.header("Content-Type")).as("status " + a.status()).startsWith("application/problem+json");
+                assertThat(HttpApi.JSON.readTree(a.body()).path("status").asInt()).isEqualTo(request.getValue());
             }
         }
         Response repeated = admin.get("/api/v1/incidents?limit=1&limit=2");

@@ -1,0 +1,80 @@
+package dev.incidentgateway.transport;
+
+import dev.incidentgateway.api.ApiProblem;
+import dev.incidentgateway.api.ProblemMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.HttpUtils;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+
+import java.util.Map;
+
+/**
+ * Problem+json answers for requests the server's router cannot take: a path with a malformed percent-escape (such as
+ * {@code /INC-%zz}) or a target that is not a path (such as {@code OPTIONS *}), answered in front of the router, which
+ * would answer a plain-text {@code Bad Request} or an HTML page and is Camel's (not reachable to add an error handler
+ * to), by wrapping the server's request handler ({@link ServerHookVertx}); and requests Netty's decoder refused (a
+ * request line or headers over Vert.x's limits, a {@code Content-Length} that is not a number), which Vert.x answers
+ * with an empty 414, 431 or 400.
+ */
+final class MalformedRequests {
+    private final ProblemMapper problems;
+    private final MeterRegistry meters;
+
+    MalformedRequests(ProblemMapper problems, MeterRegistry meters) {
+        this.problems = problems;
+        this.meters = meters;
+    }
+
+    /** {@code next}, reached only by requests whose path the router can match. */
+    Handler<HttpServerRequest> before(Handler<HttpServerRequest> next) {
+        return request -> {
+            String problem = problem(request.path());
+            if (problem == null) {
+                next.handle(request);
+                return;
+            }
+            meters.counter("gateway.http.refused", "reason", "invalid-path").increment();
+            ApiProblem refusal = new ApiProblem(400, "invalid-path", "Invalid request path", problem + "; nothing was done.",
+                    "path", Map.of());
+            ProblemResponses.end(request.response(), refusal, problems.render(refusal, String.valueOf(request.uri())));
+        };
+    }
+
+    /** The server's handler of requests its decoder refused: the status Vert.x would send, as problem+json. */
+    void invalid(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        ApiProblem problem;
+        if (cause instanceof TooLongHttpLineException) {
+            problem = new ApiProblem(414, "uri-too-long", "Request line too long", "The request line is longer than the server "
+                    + "takes (4096 bytes).", null, Map.of());
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            problem = new ApiProblem(431, "headers-too-large", "Request headers too large", "The request's headers are larger "
+                    + "than the server takes (8192 bytes).", null, Map.of());
+        } else {
+            problem = new ApiProblem(400, "malformed-request", "Malformed HTTP request", "The request is not valid HTTP/1.1"
+                    + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")") + ".", null, Map.of());
+        }
+        meters.counter("gateway.http.refused", "reason", "malformed-request").increment();
+        request.response().putHeader("Connection", "close"); // the server closes it once the answer is written
+        ProblemResponses.end(request.response(), problem, problems.render(problem, "/"));
+    }
+
+    /** Why the router cannot take {@code path}, or {@code null} if it can. */
+    static String problem(String path) {
+        if (path == null || path.isEmpty() || path.charAt(0) != '/') {
+            return "The request target must be a path starting with /";
+        }
+        if (path.indexOf('%') < 0) {
+            return null; // nothing to decode: the common case costs one scan
+        }
+        try {
+            HttpUtils.normalizePath(path); // what the router does first with every path
+            return null;
+        } catch (IllegalArgumentException malformed) {
+            return "The path has a malformed percent-escape (% must be followed by two hex digits)";
+        }
+    }
+}
