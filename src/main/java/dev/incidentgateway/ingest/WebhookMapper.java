@@ -14,4 +14,16 @@ import java.util.List;
  */
 public interface WebhookMapper {
     List<NewEvent> map(WebhookRequest request);
+
+    /**
+     * {@link #map}, with how many of the payload's items map to no event (a vendor event type the source does not map,
+     * e.g. PagerDuty's {@code pagey.ping}): the reply counts them as {@code ignored}, like events the store ignores.
+     */
+    default Mapped mapCounting(WebhookRequest request) {
+        return new Mapped(map(request), 0);
+    }
+
+    /** A payload's events, and the number of its items that map to none. */
+    record Mapped(List<NewEvent> events, int skipped) {
+    }
 }

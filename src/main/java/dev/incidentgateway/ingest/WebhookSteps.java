@@ -32,6 +32,7 @@ public final class WebhookSteps {
     public static final String BEAN = "webhooks";
     private static final String SOURCE = "gateway.webhookSource";
     private static final String REQUEST = "gateway.webhookRequest";
+    private static final String SKIPPED = "gateway.webhookSkipped";
 
     private final Map<String, WebhookSource> sources;
     private final KeyedRateLimiter rateLimits;
@@ -61,7 +62,12 @@ public final class WebhookSteps {
      * principal {@code timeline:append} records on every event: provenance is the route's, never the payload's.
      */
     public void authenticate(Exchange exchange) {
-        ApiRequest req = http.checkJsonBody(exchange);
+        ApiRequest req = ApiRouteSteps.request(exchange);
+        // A binary-mode CloudEvent without data has neither body nor Content-Type (CloudEvents HTTP binding §3.1.1).
+        boolean eventWithoutData = req.header("ce-specversion") != null && req.header("Content-Type") == null && req.body().length == 0;
+        if (!eventWithoutData) {
+            http.checkJsonBody(exchange);
+        }
         String name = req.pathSegment(1); // /webhooks/{source}
         WebhookSource source = sources.get(name);
         if (source == null) {
@@ -87,14 +93,17 @@ public final class WebhookSteps {
 
     /** Step 3: the source's mapper turns the payload into the request's events (the body for {@code timeline:append}). */
     public List<NewEvent> normalize(Exchange exchange) {
-        return source(exchange).mapper().map(exchange.getProperty(REQUEST, WebhookRequest.class));
+        WebhookMapper.Mapped mapped = source(exchange).mapper().mapCounting(exchange.getProperty(REQUEST, WebhookRequest.class));
+        exchange.setProperty(SKIPPED, mapped.skipped());
+        return mapped.events();
     }
 
     /** Step 5: the body is the committed batch's outcomes, one per event. */
     public void reply(Exchange exchange) {
         List<?> outcomes = exchange.getMessage().getBody(List.class);
         try {
-            ApiRouteSteps.reply(exchange, ApiResponse.json(200, json.writeValueAsBytes(replyBody(outcomes))));
+            ApiRouteSteps.reply(exchange, ApiResponse.json(200, json.writeValueAsBytes(replyBody(outcomes,
+                    exchange.getProperty(SKIPPED, 0, Integer.class)))));
             activity.accepted(source(exchange).name());
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
@@ -130,11 +139,12 @@ public final class WebhookSteps {
         return source;
     }
 
-    private ObjectNode replyBody(List<?> outcomes) {
+    /** @param skipped the payload's items its mapper turned into no event: ignored too */
+    private ObjectNode replyBody(List<?> outcomes, int skipped) {
         ObjectNode body = json.createObjectNode();
         ArrayNode accepted = body.putArray("accepted");
         ArrayNode duplicates = body.putArray("duplicates");
-        int ignored = 0;
+        int ignored = skipped;
         for (Object each : outcomes) {
             AppendOutcome o = (AppendOutcome) each;
             switch (o.kind()) {

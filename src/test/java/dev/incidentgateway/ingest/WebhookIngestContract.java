@@ -178,6 +178,16 @@ abstract class WebhookIngestContract {
         JsonNode events = http.get("/api/v1/incidents/" + id + "/timeline").json().path("events");
         assertThat(events.get(1).path("ceId").asText()).isEqualTo("ack-" + id);
         assertThat(events.get(1).path("ceSource").asText()).isEqualTo("urn:monitor");
+
+        // Binary mode without data: no body and no Content-Type (the HTTP binding's event without data).
+        Response noData = http.post("/webhooks/cloudevents", null, java.net.http.HttpRequest.BodyPublishers.noBody(),
+                "Authorization", "Bearer " + TOKEN, "ce-specversion", "1.0", "ce-id", "res-" + id, "ce-source", "urn:monitor",
+                "ce-type", "com.example.incident.resolve", "ce-subject", id, "ce-actor", "carol");
+        assertThat(noData.status()).as(noData.toString()).isEqualTo(200);
+        assertThat(noData.json().path("accepted")).hasSize(1);
+        assertThat(http.get("/api/v1/incidents/" + id).json().path("status").asText()).isEqualTo("resolved");
+        assertThat(http.get("/api/v1/incidents/" + id + "/timeline").json().path("events").get(2).path("actor").asText())
+                .isEqualTo("carol");
     }
 
     @Test

@@ -448,6 +448,15 @@ abstract class WebhookSourcesContract {
         assertThat(incident(id).path("status").asText()).isEqualTo("resolved");
         assertThat(timelineTypes(id)).containsExactly("declare", "ack", "note", "resolve");
 
+        // PagerDuty's test delivery (a type the source does not map): 200, nothing stored, counted as ignored.
+        int beforePing = eventCount();
+        byte[] ping = "{\"event\":{\"id\":\"01PING\",\"event_type\":\"pagey.ping\",\"data\":{\"type\":\"ping\"}}}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Response pinged = ok(post("pagerduty", ping, "X-PagerDuty-Signature", pagerDutySignature(PAGERDUTY_SECRET, ping)));
+        assertThat(accepted(pinged)).isEmpty();
+        assertThat(ignored(pinged)).isEqualTo(1);
+        assertThat(eventCount()).isEqualTo(beforePing);
+
         // A signed but unmappable delivery: 400 naming the field (a declare without a title).
         byte[] untitled = edited("pagerduty-incident-triggered.json", root -> {
             ObjectNode data = (ObjectNode) root.path("event").path("data");

@@ -98,6 +98,11 @@ public final class JsonPathWebhookMapper implements WebhookMapper {
 
     @Override
     public List<NewEvent> map(WebhookRequest request) {
+        return mapCounting(request).events();
+    }
+
+    @Override
+    public Mapped mapCounting(WebhookRequest request) {
         String media = request.mediaType();
         if (!media.isEmpty() && !media.equals("application/json") && !media.endsWith("+json")) {
             throw new ApiProblem(415, "unsupported-media-type", "Unsupported media type",
@@ -105,13 +110,16 @@ public final class JsonPathWebhookMapper implements WebhookMapper {
         }
         JsonNode body = parse(request.body());
         List<NewEvent> events = new ArrayList<>();
+        int skipped = 0;
         for (Item item : items(body)) {
             NewEvent e = toEvent(item);
             if (e != null) {
                 events.add(e);
+            } else {
+                skipped++;
             }
         }
-        return events;
+        return new Mapped(events, skipped);
     }
 
     private static JsonNode parse(byte[] body) {
