@@ -51,8 +51,16 @@ final class SlackRootFinder {
         }
     }
 
+    /**
+     * Where a new root goes and the root already there ({@code rootTs}, {@code null}: none found or not checked), or a
+     * failure to retry.
+     */
+    record Search(String channelId, String rootTs, DeliveryResult failure) {
+    }
+
     private final SlackApi api;
     private final String channel;
+    private final java.util.concurrent.atomic.AtomicBoolean warnedUnchecked = new java.util.concurrent.atomic.AtomicBoolean();
     private final Object resolving = new Object();
     private volatile String channelId;
 
@@ -61,6 +69,39 @@ final class SlackRootFinder {
         this.api = api;
         this.channel = channel;
         this.channelId = CHANNEL_ID.matcher(channel).matches() ? channel : null;
+    }
+
+    /**
+     * Before posting a root: the channel's ID and the incident's root already there. A lookup Slack refuses for good
+     * (the app lacks {@value #HISTORY_SCOPES} or {@value #LIST_SCOPES}, a Slack-compatible API without the method, a
+     * name it cannot resolve) does not stop the delivery: the root is posted without the check, to the configured
+     * channel when its ID is unknown (chat.postMessage takes a name too), with a warning. Only the crash-time duplicate
+     * check is lost, which chat:write alone cannot give. A failure worth retrying (rate limit, 5xx) is returned.
+     */
+    Search search(Incident incident) {
+        Lookup id = channelId();
+        if (!id.ok()) {
+            return unchecked(id.failure(), channel, incident);
+        }
+        Lookup root = findRoot(id.value(), incident);
+        if (!root.ok()) {
+            return unchecked(root.failure(), id.value(), incident);
+        }
+        return new Search(id.value(), root.value(), null);
+    }
+
+    private Search unchecked(DeliveryResult failure, String postTo, Incident incident) {
+        if (!(failure instanceof DeliveryResult.Dead dead)) {
+            return new Search(null, null, failure);
+        }
+        if (warnedUnchecked.compareAndSet(false, true)) {
+            LOG.warn("slack: cannot look for an earlier root of incident {} ({}); roots are posted without that check until "
+                    + "it works, so a crash between a post and its record can leave two threads (give the app the scopes "
+                    + "in connectors/slack.yaml, or set SLACK_CHANNEL to the channel ID)", incident.id(), dead.reason());
+        } else {
+            LOG.debug("slack: root of incident {} posted without the check: {}", incident.id(), dead.reason());
+        }
+        return new Search(postTo, null, null);
     }
 
     /** The configured channel's ID: the configured value when it is one, else resolved once by name. */

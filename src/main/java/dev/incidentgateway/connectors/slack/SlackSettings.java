@@ -13,10 +13,10 @@ import java.util.Map;
 public record SlackSettings(String token, String channel, String apiUrl) {
     public static final String DEFAULT_API_URL = "https://slack.com/api";
     public static final ConfigKey<String> BOT_TOKEN = ConfigKey.secret("slack.botToken", "SLACK_BOT_TOKEN", "",
-            "Bot token (xoxb-…) of a Slack app with chat:write and channels:history (groups:history for a private channel); "
+            "Bot token (xoxb-…) of a Slack app with chat:write (and, for the duplicate check, channels:history or groups:history); "
                     + "with SLACK_CHANNEL set the slack sink is on (connectors/slack.yaml). Never logged.");
     public static final ConfigKey<String> CHANNEL = ConfigKey.string("slack.channel", "SLACK_CHANNEL", "",
-            "The channel: its ID (C0123ABCD) or its name (#incidents, looked up once; needs channels:read).");
+            "The channel: its ID (C0123ABCD) or its name (#incidents, looked up once with channels:read).");
     public static final ConfigKey<String> API_URL = ConfigKey.string("slack.apiUrl", "SLACK_API_URL", DEFAULT_API_URL,
             "Slack Web API base URL (another one for a proxy or a test fake).");
     public static final List<ConfigKey<?>> KEYS = List.of(BOT_TOKEN, CHANNEL, API_URL);

@@ -28,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       (already showing the current status), then the reply; the result carries the new ref.</li>
  *   <li>no ref, but a root is already there ({@link SlackRootFinder}: the process died after Slack accepted
  *       the root, before the relay stored its ref): that root is reused, as if the ref had been stored. Before
- *       posting any root the channel's history is searched for it, so a crash never leaves two threads.</li>
+ *       posting any root the channel's history is searched for it, so a crash never leaves two threads (when the
+ *       app may read the history: without the scope the root is posted unchecked, see {@link SlackRootFinder#search}).</li>
  * </ul>
  * The configured channel may be a name: it is resolved to its ID once (conversations.list), and the ID is
  * used for every call.
@@ -95,17 +96,13 @@ public final class SlackSink implements Sink {
             ref = unconfirmedRoots.get(incidentId);
         }
         if (ref == null) {
-            SlackRootFinder.Lookup channelId = finder.channelId();
-            if (!channelId.ok()) {
-                return channelId.failure();
+            SlackRootFinder.Search search = finder.search(d.incident());
+            if (search.failure() != null) {
+                return search.failure();
             }
-            SlackRootFinder.Lookup existing = finder.findRoot(channelId.value(), d.incident());
-            if (!existing.ok()) {
-                return existing.failure();
-            }
-            if (existing.value() != null) {
+            if (search.rootTs() != null) {
                 // Posted by an attempt whose ref was never stored (the process died right after): reuse it.
-                ref = ref(incidentId, channelId.value(), existing.value());
+                ref = ref(incidentId, search.channelId(), search.rootTs());
                 LOG.info("slack: incident {} already has its thread root {} in {}; reusing it", incidentId, ref.externalId(),
                         ref.channel());
                 if (isDeclare) {
@@ -113,7 +110,7 @@ public final class SlackSink implements Sink {
                 }
                 updateRoot = true;
             } else {
-                SlackErrors.Answer root = api.post("chat.postMessage", messages.root(channelId.value(), d));
+                SlackErrors.Answer root = api.post("chat.postMessage", messages.root(search.channelId(), d));
                 if (!root.ok()) {
                     return root.failure();
                 }

@@ -46,8 +46,8 @@ public final class SlackSinkFactory extends VendorSinkFactory {
         String channel = settings.channel();
         String apiUrl = settings.apiUrl();
         if (token == null) {
-            problems.add(file + ": " + BOT_TOKEN + " is not set (a bot token with the chat:write and "
-                    + "channels:history scopes, see connectors/slack.yaml)");
+            problems.add(file + ": " + BOT_TOKEN + " is not set (a bot token with the chat:write scope, "
+                    + "see connectors/slack.yaml)");
         }
         if (channel == null) {
             problems.add(file + ": " + CHANNEL + " is not set (a channel name such as #incidents, or its ID)");

@@ -67,8 +67,8 @@ class SlackSinkIT extends SlackSinkHarness {
         sink = sink(env);
         DeliveryResult r = deliver(delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, null, null));
         assertThat(r).isInstanceOf(DeliveryResult.Dead.class);
-        // The first call is the channel name's lookup (SLACK_CHANNEL is #incidents).
-        assertThat(((DeliveryResult.Dead) r).reason()).contains("invalid_auth").contains("conversations.list");
+        // The lookups fail first (passed over with a warning), then the post itself.
+        assertThat(((DeliveryResult.Dead) r).reason()).isEqualTo("slack chat.postMessage: invalid_auth");
         assertThat(slack.ticketCount(incident)).isZero();
     }
 
@@ -78,7 +78,7 @@ class SlackSinkIT extends SlackSinkHarness {
         Delivery declare = delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, null, null);
         DeliveryResult r = deliver(declare);
         assertThat(r).isInstanceOf(DeliveryResult.Dead.class);
-        assertThat(((DeliveryResult.Dead) r).reason()).isEqualTo("slack conversations.list: not_in_channel"); // the first call
+        assertThat(((DeliveryResult.Dead) r).reason()).isEqualTo("slack chat.postMessage: not_in_channel");
 
         slack.repair();
         assertThat(deliver(declare)).isInstanceOf(DeliveryResult.Delivered.class);
@@ -226,15 +226,19 @@ class SlackSinkIT extends SlackSinkHarness {
     }
 
     @Test
-    void missingReadScopesAreDeadAndNameTheScope() {
-        slack.revokeScope("channels:history");
-        DeliveryResult r = deliver(delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, null, null));
-        assertThat(r).isEqualTo(new DeliveryResult.Dead("slack conversations.history: missing_scope (needed: channels:history)"));
-        slack.revokeScope("channels:read");
+    void withoutTheReadScopesTheRootIsPostedWithoutTheDuplicateCheck() {
+        slack.revokeScope("channels:history"); // an app with chat:write (and channels:read) only
+        ExternalRef root = created(deliver(delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, null, null)));
+        assertThat(root.channel()).isEqualTo(FakeSlack.CHANNEL_ID);
+        assertThat(slack.ticketCount(incident)).isEqualTo(1);
+        slack.revokeScope("channels:read"); // chat:write only: the name cannot be resolved, chat.postMessage takes it
         restart();
-        r = deliver(delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, null, null));
-        assertThat(r).isEqualTo(new DeliveryResult.Dead("slack conversations.list: missing_scope (needed: channels:read)"));
-        assertThat(slack.ticketCount(incident)).isZero();
+        String other = SlackDeliveries.newIncidentId();
+        ExternalRef second = created(deliver(delivery(other, EventType.DECLARE, IncidentStatus.DECLARED, null, null)));
+        assertThat(second.channel()).as("the ID Slack answered with, for chat.update").isEqualTo(FakeSlack.CHANNEL_ID);
+        assertThat(slack.ticketCount(other)).isEqualTo(1);
+        assertThat(deliver(delivery(other, EventType.ACK, IncidentStatus.ACKNOWLEDGED, null, second)))
+                .isInstanceOf(DeliveryResult.Delivered.class);
     }
 
     @Test
@@ -243,7 +247,7 @@ class SlackSinkIT extends SlackSinkHarness {
         env.put("SLACK_CHANNEL", "#no-such-channel");
         sink = sink(env);
         DeliveryResult r = deliver(delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, null, null));
-        assertThat(r).isInstanceOf(DeliveryResult.Dead.class);
-        assertThat(((DeliveryResult.Dead) r).reason()).startsWith("slack conversations.list: no channel named #no-such-channel");
+        assertThat(r).isEqualTo(new DeliveryResult.Dead("slack chat.postMessage: channel_not_found"));
+        assertThat(slack.ticketCount(incident)).isZero();
     }
 }
