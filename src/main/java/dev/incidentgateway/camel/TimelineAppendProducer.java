@@ -2,7 +2,6 @@ package dev.incidentgateway.camel;
 
 import dev.incidentgateway.api.ApiRequest;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
-import dev.incidentgateway.ingest.WebhookRequest;
 import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.InvalidEventException;
@@ -16,7 +15,6 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.support.DefaultAsyncProducer;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,7 +29,10 @@ import java.util.concurrent.CompletionException;
  *   ({@code byte[]} or {@code String}; mapped exactly as on {@code POST /webhooks/cloudevents})</td>
  *   <td>{@link TimelineStore#append}</td>
  *   <td>body = the stored {@code TimelineEvent}; headers {@value #EVENT_ID}, {@value #INCIDENT_ID}, {@value #EVENT_SEQ},
- *   {@value #DUPLICATE} ({@code true} when the event's idempotency id was stored before: the original is returned)</td></tr>
+ *   {@value #DUPLICATE} ({@code true} when the event's idempotency id was stored before: the original is returned),
+ *   {@code TimelineOutcome} ({@code appended}, {@code duplicate}, or, with no event stored and a {@code null} body,
+ *   {@code correlated}: an open incident with the same correlation key counted a repeat, {@code ignored}: no open
+ *   incident has the key)</td></tr>
  *   <tr><td>a batch: a {@code List} whose elements are any of the above (a webhook request's events)</td>
  *   <td>{@link TimelineStore#appendAll}: all or nothing, in one transaction; nothing is stored when any event is
  *   refused (the refusal is thrown)</td>
@@ -87,11 +88,12 @@ public final class TimelineAppendProducer extends DefaultAsyncProducer {
                 return true;
             }
             if (body instanceof List<?> batch) {
-                List<NewEvent> events = batch.stream().map(this::event).map(e -> e.withPrincipal(principal)).toList();
+                List<NewEvent> events = batch.stream().map(e -> event(e, null)).map(e -> e.withPrincipal(principal)).toList();
                 pending = events.isEmpty() ? CompletableFuture.completedFuture(List.of()) : store.appendAllAsync(events);
             } else {
                 single = body;
-                pending = store.appendAllAsync(List.of(withHeaderKeys(event(body), exchange.getIn()).withPrincipal(principal)));
+                String key = blankToNull(exchange.getIn().getHeader(TimelineHeaders.CORRELATION_KEY, String.class));
+                pending = store.appendAllAsync(List.of(withHeaderKeys(event(body, key), exchange.getIn()).withPrincipal(principal)));
             }
         } catch (RuntimeException refused) { // bad input: refused before anything was queued
             exchange.setException(refused);
@@ -129,30 +131,34 @@ public final class TimelineAppendProducer extends DefaultAsyncProducer {
             return;
         }
         AppendOutcome outcome = outcomes.get(0);
+        out.setHeader(TimelineHeaders.OUTCOME, outcome.kind().name().toLowerCase(java.util.Locale.ROOT));
+        out.setHeader(DUPLICATE, outcome.duplicate());
+        out.setHeader(INCIDENT_ID, outcome.incidentId());
+        if (outcome.event() == null) { // correlated (the open incident's repeat count grew) or ignored: nothing stored
+            out.setBody(null);
+            out.removeHeader(EVENT_ID);
+            out.removeHeader(EVENT_SEQ);
+            return;
+        }
         out.setBody(outcome.event());
         out.setHeader(EVENT_ID, outcome.event().id());
-        out.setHeader(INCIDENT_ID, outcome.event().incidentId());
         out.setHeader(EVENT_SEQ, outcome.event().seq());
-        out.setHeader(DUPLICATE, outcome.duplicate());
     }
 
-    private NewEvent event(Object body) {
+    /** @param correlationKey the route's ({@code TimelineCorrelationKey}) for a CloudEvent body, or {@code null} */
+    private NewEvent event(Object body, String correlationKey) {
         if (body instanceof NewEvent e) {
             return e;
         }
         if (body instanceof CloudEvent ce) {
-            return cloudEvents.fromCloudEvent(ce);
+            return cloudEvents.one(ce, correlationKey);
         }
         byte[] json = body instanceof byte[] b ? b : body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
         if (json == null) {
             throw new InvalidEventException("body", "timeline:append takes a NewEvent, a CloudEvent or a CloudEvent's JSON (or a List of them, or a SourcePage), not "
                     + (body == null ? "an empty body" : body.getClass().getSimpleName()));
         }
-        List<NewEvent> events = cloudEvents.map(new WebhookRequest("timeline", Map.of("Content-Type", "application/cloudevents+json"), json));
-        if (events.size() != 1) {
-            throw new InvalidEventException("body", "timeline:append takes one event per exchange; split a batch first");
-        }
-        return events.get(0);
+        return cloudEvents.one(json, correlationKey);
     }
 
     /** {@link TimelineHeaders#CORRELATION_KEY} and {@link TimelineHeaders#IDEMPOTENCY_KEY}, when set, win over the body's. */

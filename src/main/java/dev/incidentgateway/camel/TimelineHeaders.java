@@ -45,6 +45,8 @@ public final class TimelineHeaders {
     public static final String DELIVERY_RESULT = "TimelineDeliveryResult";
     /** {@code timeline:append}'s reply header: whether the event's idempotency id was stored before. */
     public static final String DUPLICATE = "TimelineDuplicate";
+    /** What became of one appended event: appended, duplicate, correlated (absorbed by an open incident) or ignored. */
+    public static final String OUTCOME = "TimelineOutcome";
     /** In, {@code timeline:append} (one event): the alert key that finds the incident, set when the body has none or to override it. */
     public static final String CORRELATION_KEY = "TimelineCorrelationKey";
     /**

@@ -103,19 +103,32 @@ public final class CloudEventsWebhookMapper implements WebhookMapper {
         }
     }
 
-    /** One SDK CloudEvent as the timeline's event, mapped as this source maps it ({@code timeline:append} uses it). */
-    public NewEvent fromCloudEvent(CloudEvent ce) {
-        return toEvent(ce, "");
+    /**
+     * One event for {@code timeline:append}: an SDK {@link CloudEvent}, or a structured CloudEvent's JSON; a non-null
+     * {@code correlationKey} is the route's (its header) and stands for {@code data.correlationKey}, so a route can
+     * address an incident by key without rebuilding the event.
+     */
+    public NewEvent one(Object event, String correlationKey) {
+        if (event instanceof CloudEvent ce) {
+            return toEvent(ce, "", correlationKey);
+        }
+        byte[] body = (byte[]) event;
+        CloudEventAttributes.checkStructured(tree(body, "the body"), "");
+        return toEvent(sdkRead(() -> format.deserialize(body), "body"), "", correlationKey);
     }
 
     private NewEvent toEvent(CloudEvent ce, String at) {
+        return toEvent(ce, at, null);
+    }
+
+    private NewEvent toEvent(CloudEvent ce, String at, String keyOfRoute) {
         EventType type = incidentType(ce.getType(), at);
         ObjectNode data = data(ce, at);
         String subject = ce.getSubject();
         if (subject != null && !IncidentRequestParser.INCIDENT_ID.matcher(subject).matches()) {
             throw ApiProblem.invalidField(at + "subject", "subject must be an incident id like INC-42, got '" + subject + "'");
         }
-        String correlationKey = optionalText(data, "correlationKey", at);
+        String correlationKey = keyOfRoute != null ? keyOfRoute : optionalText(data, "correlationKey", at);
         if (subject == null && correlationKey == null && type != EventType.DECLARE) {
             throw ApiProblem.invalidField(at + "subject", "subject (the incident id) is required for " + type.wireName());
         }

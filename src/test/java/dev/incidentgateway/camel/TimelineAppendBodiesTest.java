@@ -11,6 +11,7 @@ import dev.incidentgateway.testsupport.TestStore;
 import dev.incidentgateway.timeline.AppendListener;
 import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.IncidentStatus;
 import dev.incidentgateway.timeline.Incident;
 import dev.incidentgateway.timeline.IncidentNotFoundException;
 import dev.incidentgateway.timeline.NewEvent;
@@ -99,6 +100,43 @@ class TimelineAppendBodiesTest extends CamelTestSupport {
 
         Exchange again = template.request("direct:webhook", e -> e.getMessage().setBody(List.of(declare("TB-1", "Disk full"))));
         assertThat(again.getMessage().getBody(List.class)).extracting(o -> ((AppendOutcome) o).kind()).containsExactly(AppendOutcome.Kind.DUPLICATE);
+    }
+
+    @Test
+    void oneEventThatStoresNothingAnswersItsOutcomeWithAnEmptyBody() {
+        String key = "disk:host-" + System.nanoTime();
+        String first = """
+                {"specversion":"1.0","id":"a1-%1$s","source":"urn:alerts","type":"x.incident.declare",
+                 "data":{"title":"Disk full","actor":"monitor","correlationKey":"%1$s"}}""".formatted(key);
+        Exchange declared = template.request("direct:append", e -> e.getMessage().setBody(first));
+        assertThat(declared.getException()).isNull();
+        assertThat(declared.getMessage().getHeader(TimelineHeaders.OUTCOME)).isEqualTo("appended");
+        String incident = declared.getMessage().getHeader(TimelineHeaders.INCIDENT_ID, String.class);
+
+        Exchange repeat = template.request("direct:append", e -> e.getMessage().setBody(first.replace("a1-", "a2-")));
+        assertThat(repeat.getException()).as("an alert already open is absorbed, not an error").isNull();
+        assertThat(repeat.getMessage().getHeader(TimelineHeaders.OUTCOME)).isEqualTo("correlated");
+        assertThat(repeat.getMessage().getHeader(TimelineHeaders.INCIDENT_ID)).isEqualTo(incident);
+        assertThat(repeat.getMessage().getHeader(TimelineHeaders.EVENT_ID)).isNull();
+        assertThat(repeat.getMessage().getBody()).isNull();
+
+        Exchange unknown = template.request("direct:append", e -> e.getMessage().setBody("""
+                {"specversion":"1.0","id":"r-%1$s","source":"urn:alerts","type":"x.incident.resolve",
+                 "data":{"actor":"monitor","correlationKey":"no-such-%1$s"}}""".formatted(key)));
+        assertThat(unknown.getException()).isNull();
+        assertThat(unknown.getMessage().getHeader(TimelineHeaders.OUTCOME)).isEqualTo("ignored");
+        assertThat(unknown.getMessage().getHeader(TimelineHeaders.INCIDENT_ID)).isNull();
+
+        // The route's key (header) finds the incident of a CloudEvent that has neither subject nor data.correlationKey.
+        Exchange resolved = template.request("direct:append", e -> {
+            e.getMessage().setBody("""
+                    {"specversion":"1.0","id":"r2-%s","source":"urn:alerts","type":"x.incident.resolve","data":{"actor":"monitor"}}"""
+                    .formatted(key));
+            e.getMessage().setHeader(TimelineHeaders.CORRELATION_KEY, key);
+        });
+        assertThat(resolved.getException()).isNull();
+        assertThat(resolved.getMessage().getHeader(TimelineHeaders.OUTCOME)).isEqualTo("appended");
+        assertThat(store.incident(incident).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
     }
 
     @Test
