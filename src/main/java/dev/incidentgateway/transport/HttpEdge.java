@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import org.apache.camel.CamelContext;
+import dev.incidentgateway.api.ApiAuthPolicyFactory;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.main.Main;
 
@@ -35,6 +36,7 @@ public final class HttpEdge implements AutoCloseable {
     private final ConnectionDeadlines deadlines;
     private final ProblemMapper problems;
     private final MalformedRequests malformed;
+    private volatile ApiAuthPolicyFactory unmatchedAuth;
     private volatile boolean routed;
     private final java.util.Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> streams = new java.util.LinkedHashMap<>();
 
@@ -71,6 +73,15 @@ public final class HttpEdge implements AutoCloseable {
         guard.exemptFromInflight(path);
     }
 
+    /**
+     * Requests under {@code /api/v1} and {@code /metrics} that no route takes get their 404/405 only with a valid
+     * credential: without one, 401 like every route there, so a caller without a key cannot map which paths and methods
+     * exist. Call before Camel starts.
+     */
+    public void credentialBeforeNotFound(ApiAuthPolicyFactory auth) {
+        this.unmatchedAuth = auth;
+    }
+
     /** Whether the client sent {@code ctx}'s request as HEAD: the edge serves HEAD as GET, so a handler sees GET. */
     public static boolean askedWithHead(io.vertx.ext.web.RoutingContext ctx) {
         return EdgeGuard.askedWithHead(ctx);
@@ -87,7 +98,7 @@ public final class HttpEdge implements AutoCloseable {
                 router.route().order(Integer.MIN_VALUE).handler(guard).failureHandler(guard::onFailure);
                 streams.forEach((path, handler) -> router.route(io.vertx.core.http.HttpMethod.GET, path)
                         .order(Integer.MIN_VALUE + 1).handler(handler));
-                UnmatchedRequests.install(router, problems); // 404/405 as problem+json, with Allow
+                UnmatchedRequests.install(router, problems, unmatchedAuth); // 404/405 as problem+json, with Allow
                 routed = true;
             }
         }

@@ -1,5 +1,6 @@
 package dev.incidentgateway.transport;
 
+import dev.incidentgateway.api.ApiAuthPolicyFactory;
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.api.ProblemMapper;
 import io.vertx.core.http.HttpMethod;
@@ -7,6 +8,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,21 +21,45 @@ import java.util.TreeSet;
  * {@code *} any rest.
  */
 final class UnmatchedRequests {
+    /** Where a credential comes before "no such path": the API and the metrics. */
+    private static final List<String> PROTECTED = List.of("/api/v1/", "/metrics");
+
     private final Router router;
     private final ProblemMapper problems;
+    private final ApiAuthPolicyFactory auth;
 
-    private UnmatchedRequests(Router router, ProblemMapper problems) {
+    private UnmatchedRequests(Router router, ProblemMapper problems, ApiAuthPolicyFactory auth) {
         this.router = router;
         this.problems = problems;
+        this.auth = auth;
     }
 
     /**
      * Adds the last route of {@code router}: it is reached only by requests no other route took. (Camel's router is a
      * sub-router of a server router it keeps to itself, so Vert.x's own 404/405 handling is out of reach.)
      */
-    static void install(Router router, ProblemMapper problems) {
-        UnmatchedRequests answers = new UnmatchedRequests(router, problems);
-        router.route().last().handler(answers::unmatched);
+    static void install(Router router, ProblemMapper problems, ApiAuthPolicyFactory auth) {
+        UnmatchedRequests answers = new UnmatchedRequests(router, problems, auth);
+        router.route().last().handler(answers::unmatchedAfterCredential);
+    }
+
+    /** {@code /api/v1/…} and {@code /metrics}: a caller without a valid credential gets the API's 401 (or 503, 429). */
+    private void unmatchedAfterCredential(RoutingContext ctx) {
+        String path = ctx.request().path();
+        if (auth == null || PROTECTED.stream().noneMatch(p -> path.startsWith(p) || path.equals(p.replaceAll("/$", "")))) {
+            unmatched(ctx);
+            return;
+        }
+        String authorization = ctx.request().getHeader("Authorization");
+        // decide() may read the store (a key seen for the first time): off the event loop, like the live stream's check.
+        ctx.vertx().executeBlocking(() -> auth.decide(path, "GET", authorization), false).onComplete(decided -> {
+            if (decided.succeeded() && decided.result().principal() == null && decided.result().refusal() != null) {
+                auth.countRefusal(decided.result().refusal());
+                answer(ctx, decided.result().refusal());
+            } else {
+                unmatched(ctx); // authenticated (whatever its scopes): it may learn that the path does not exist
+            }
+        });
     }
 
     private void unmatched(RoutingContext ctx) {

@@ -110,6 +110,12 @@ class HttpEdgeIT {
         assertThat(unknown.headers().firstValue("Content-Type")).contains("application/problem+json");
         assertThat(unknown.json().path("type").asText()).endsWith(":not-found");
         assertThat(anonymous.get("/no/such/path").status()).isEqualTo(404);
+        for (String[] request : new String[][] {{"GET", "/api/v1/no-such-thing"}, {"DELETE", "/api/v1/incidents/INC-1"},
+                {"PUT", "/api/v1/outbox/1/skip"}, {"POST", "/metrics"}}) {
+            Response withoutKey = anonymous.send(request[0], request[1]);
+            assertThat(withoutKey.status()).as("no key learns nothing of %s %s", request[0], request[1]).isEqualTo(401);
+            assertThat(withoutKey.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        }
 
         Response delete = admin.send("DELETE", "/api/v1/incidents/INC-1");
         assertThat(delete.status()).isEqualTo(405);
