@@ -7,8 +7,8 @@ package dev.incidentgateway.security;
  * catches this subclass first can answer 503 with {@code Retry-After} instead of 401.
  */
 public final class IdentityProviderUnavailableException extends InvalidCredentialException {
-    /** Seconds after which a retry may find the keys again: the JWKS fetches are rate limited to two per 30 s. */
-    public static final int RETRY_AFTER_SECONDS = 30;
+    /** Seconds after which a retry may find the keys again: the JWKS fetches are rate limited to two per 5 s. */
+    public static final int RETRY_AFTER_SECONDS = 5;
 
     public IdentityProviderUnavailableException(String message, Throwable cause) {
         super(message, cause);

@@ -25,6 +25,7 @@ final class OidcKeySource {
     static final Duration CACHE_TTL = Duration.ofMinutes(5);
     /** How long a request waits for another thread's fetch of the same keys before giving up. */
     static final Duration REFRESH_WAIT = Duration.ofSeconds(8);
+    /** Short, so a key the provider rotated in is trusted within seconds; two JWKS fetches per interval cost it nothing. */
     static final Duration MIN_FETCH_INTERVAL = Duration.ofSeconds(IdentityProviderUnavailableException.RETRY_AFTER_SECONDS);
     /**
      * Keys fetched before the endpoint went down keep verifying tokens this long. Short, because a key the

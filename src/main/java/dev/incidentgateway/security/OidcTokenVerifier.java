@@ -5,6 +5,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -98,6 +99,13 @@ public final class OidcTokenVerifier implements CredentialVerifier {
         } catch (BadJOSEException e) {
             // The algorithm and type were checked in parseSigned: what is left is a kid the JWKS does not hold.
             throw new InvalidCredentialException("unknown key: the token is signed with a key the identity provider does not publish");
+        } catch (RateLimitReachedException e) {
+            // An unknown kid while the keys were just fetched: most likely made up. 401 (the token cannot be verified),
+            // not 503, so a forged token never gets a 5xx; a key the provider has just rotated in verifies once the
+            // short fetch interval has passed.
+            throw new InvalidCredentialException("unknown key: the token is signed with a key the identity provider did not "
+                    + "publish when its keys were last fetched (fetched again at most every "
+                    + OidcKeySource.MIN_FETCH_INTERVAL.toSeconds() + " s)");
         } catch (KeySourceException e) {
             LOG.warn("OIDC: cannot fetch the identity provider's signing keys: {}", e.getMessage());
             throw new IdentityProviderUnavailableException(KEYS_UNAVAILABLE, e);
