@@ -1,0 +1,41 @@
+package dev.incidentgateway;
+
+import dev.incidentgateway.testsupport.TestStore;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A route file of the operator's that cannot be loaded ends the start as bad configuration: exit 2, the file named, no stack trace. */
+class BadRouteStartIT {
+    @TempDir
+    Path routes;
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "YAML that does not parse | '- route:\\n    from:\\n      uri: timer:x\\n     steps: [\\n' | line 4",
+            "an unknown step          | '- route:\\n    from:\\n      uri: timer:x\\n      steps:\\n        - nosuchstep: hi\\n' | nosuchstep",
+            "an unknown component     | '- route:\\n    from:\\n      uri: nosuchcomponent:x\\n      steps:\\n        - log: hi\\n' | nosuchcomponent",
+            "timeline:outbox without its connector | '- route:\\n    from:\\n      uri: timeline:outbox\\n      steps:\\n        - log: hi\\n' | connector="})
+    void isBadConfigurationNamingTheFile(String what, String yaml, String named) throws Exception {
+        Files.writeString(routes.resolve("mine.camel.yaml"), yaml.replace("\\n", "\n"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (TestStore store = TestStore.create(TestStore.Kind.H2)) {
+            int code = GatewayMain.run(new String[0], () -> store.config(Map.of("GATEWAY_ROUTES_DIR", routes.toString(),
+                    "GATEWAY_HTTP_PORT", "0")), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            String message = err.toString(StandardCharsets.UTF_8);
+            assertThat(code).as(message).isEqualTo(2);
+            assertThat(message).startsWith("Invalid route: ").contains("mine.camel.yaml").contains(named);
+            assertThat(message).doesNotContain("\tat ");
+        }
+    }
+}
