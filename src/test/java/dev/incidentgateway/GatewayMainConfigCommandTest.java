@@ -26,5 +26,8 @@ class GatewayMainConfigCommandTest {
         assertThat(text).contains("GATEWAY_DB_URL", "SERVICENOW_PASSWORD", "SERVICENOW_POLL_INTERVAL", "JIRA_API_TOKEN",
                 "SLACK_CHANNEL                  = #incidents", "ECHO_TOKEN", "PAGERDUTY_WEBHOOK_SECRET");
         assertThat(text).doesNotContain("snow-secret-1", "echo-secret-2");
+        assertThat(text).as("where each connector value came from").contains("SLACK_CHANNEL                  = #incidents  [env]")
+                .containsPattern("SERVICENOW_PASSWORD +\\= \\*\\*\\*\\*  \\[env\\]")
+                .containsPattern("JIRA_API_TOKEN +\\= \\(empty\\)  \\[default\\]");
     }
 }

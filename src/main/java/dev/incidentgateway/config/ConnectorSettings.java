@@ -65,7 +65,9 @@ public final class ConnectorSettings {
         for (ConfigKey<?> key : keys) {
             String v = text(key, env);
             String shown = key.isSecret() ? (v.isEmpty() ? "(empty)" : "****") : masked(v, keys, env, masker);
-            out.append(String.format("%-26s %-30s = %s%n    %s (default: %s)%n", key.name(), key.env(), shown, key.doc(),
+            // Connector settings come from the environment or their default (descriptors hold no values of them).
+            out.append(String.format("%-26s %-30s = %s  [%s]%n    %s (default: %s)%n", key.name(), key.env(), shown,
+                    isSet(key, env) ? "env" : "default", key.doc(),
                     key.isSecret() ? "-" : masked(String.valueOf(key.defaultValue()), keys, env, masker)));
         }
         return out.toString();
