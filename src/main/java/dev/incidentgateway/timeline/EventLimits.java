@@ -137,6 +137,9 @@ public final class EventLimits {
             String text = node.asText();
             return text.length() <= CONTENT && badCharacter(text) == null;
         }
+        if (node.isFloatingPointNumber()) {
+            return Double.isFinite(node.asDouble());
+        }
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> f = it.next();
@@ -160,6 +163,9 @@ public final class EventLimits {
         }
         if (node.isTextual()) {
             text(path, node.asText(), CONTENT);
+        } else if (node.isFloatingPointNumber() && !Double.isFinite(node.asDouble())) {
+            // 1e999999 parses as Infinity, which JSON cannot hold: it would be stored as the string "Infinity"
+            throw new InvalidEventException(path, path + " is a number out of range (beyond ±1.8e308)");
         } else if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> f = it.next();

@@ -152,6 +152,8 @@ final class BadInputCases {
                 new byte[]{'{', '"', 't', 'i', 't', 'l', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}, new String[0], 400, "body"));
         rows.add(rest("REST nested 1000 deep", "{\"title\":\"t\",\"actor\":\"a\",\"data\":" + nested(1000) + "}", "body"));
         rows.add(rest("REST data nested 65 deep", "{\"title\":\"t\",\"actor\":\"a\",\"data\":" + nested(65) + "}", "body"));
+        rows.add(rest("REST number beyond double in data", "{\"title\":\"t\",\"actor\":\"a\",\"data\":{\"n\":[1,-1e999999]}}",
+                "data.n[1]"));
     }
 
     static void alertmanager(List<Case> rows, String[] auth) {
