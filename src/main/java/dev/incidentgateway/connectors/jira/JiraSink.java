@@ -160,8 +160,8 @@ final class JiraSink implements Sink {
     }
 
     private String issueUrl(ExternalRef ref, String suffix) {
-        // The id is stable; the key changes when the issue is moved to another project.
-        String idOrKey = ref.externalId() != null ? ref.externalId() : ref.externalKey();
+        // The key, as the Jira REST docs (and the contract) address issues; Jira still resolves a moved issue's old key.
+        String idOrKey = ref.externalKey() != null ? ref.externalKey() : ref.externalId();
         return api("/issue/" + VendorHttp.encode(idOrKey) + suffix);
     }
 
