@@ -216,6 +216,7 @@ public final class Gateway implements AutoCloseable {
                 Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)), Duration.ofSeconds(config.get(GatewayConfig.OUTBOX_MAX_RETRY_AFTER_S)),
                 Duration.ofMillis(config.get(GatewayConfig.OUTBOX_DELIVERY_TIMEOUT_MS)));
         outbox.configureRelays(store, relay, config.get(GatewayConfig.OUTBOX_POLL_MS), meters, Clock.systemUTC());
+        outbox.releaseClaimsOfEndedRun(config.get(GatewayConfig.DB_URL), Clock.systemUTC());
         // Outbound routes call vendors with camel-http: retries are the outbox's (state in the row), never HttpClient's own.
         main.addInitialProperty("camel.component.http.automaticRetriesDisabled", "true");
         main.configure().addRoutesBuilder(outbox.gaugeRoute(meters));

@@ -65,6 +65,25 @@ public final class OutboxModule implements AutoCloseable {
         return subscriptions;
     }
 
+    /**
+     * At start on the embedded H2 store (one process at a time): the deliveries an ended run had claimed are due at once
+     * rather than after their lease. On PostgreSQL another instance may hold them: their lease decides.
+     */
+    public void releaseClaimsOfEndedRun(String jdbcUrl, Clock clock) {
+        if (!jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.startsWith("jdbc:h2:tcp:") || jdbcUrl.startsWith("jdbc:h2:ssl:")) {
+            return;
+        }
+        try {
+            int released = outbox.releaseClaimsOfEndedRun(clock.instant());
+            if (released > 0) {
+                org.slf4j.LoggerFactory.getLogger(OutboxModule.class).info(
+                        "Outbox: {} deliveries claimed by the previous run are due again (it ended without recording them)", released);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new dev.incidentgateway.timeline.StoreUnavailableException("cannot release the previous run's outbox claims", e);
+        }
+    }
+
     /** What the relays opened from now on share ({@code GATEWAY_OUTBOX_*}). */
     public void configureRelays(TimelineStore timeline, OutboxRelay.Settings settings, long pollMillis, MeterRegistry meters,
                                 Clock clock) {

@@ -240,6 +240,19 @@ public final class OutboxStore {
         return out;
     }
 
+    /**
+     * Makes every claimed pending row unclaimed and due at once: for a store only one process can open (embedded H2),
+     * the claims found at start are those of a run that ended without recording them (kill -9, power loss), and waiting
+     * out their lease ({@code GATEWAY_OUTBOX_LEASE_MS}) would hold their incidents back for nothing. Returns how many.
+     */
+    public int releaseClaimsOfEndedRun(Instant now) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            return update(c, "UPDATE outbox SET claim_token = NULL, next_attempt_at = ? WHERE status = 'pending' "
+                    + "AND claim_token IS NOT NULL", utc(now));
+        }
+    }
+
     static int update(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {

@@ -359,6 +359,22 @@ abstract class OutboxFaultsContract {
     }
 
     @Test
+    void theClaimsOfARunThatEndedAreDueAtOnceWhenOnlyOneProcessCanOpenTheStore() throws Exception {
+        declare("E-1");
+        declare("E-2");
+        append("E-2", EventType.ACK);
+        assertThat(outbox.claimDue("gated", 10, T0, T0.plus(LEASE))).as("claimed by a run that then ended").hasSize(2);
+        assertThat(outbox.claimDue("gated", 10, T0, T0.plus(LEASE))).as("held until the lease ends").isEmpty();
+
+        int released = outbox.releaseClaimsOfEndedRun(T0);
+        assertThat(released).isEqualTo(2);
+        assertThat(outbox.claimDue("gated", 10, T0, T0.plus(LEASE))).extracting(OutboxItem::incidentId)
+                .as("both heads due at once; E-2's ack still waits behind its declare").containsExactlyInAnyOrder("E-1", "E-2");
+        assertThat(outbox.releaseClaimsOfEndedRun(T0)).isEqualTo(2);
+        assertThat(outbox.releaseClaimsOfEndedRun(T0)).as("nothing claimed any more").isZero();
+    }
+
+    @Test
     void deliveredRowsOlderThanTheRetentionArePurgedInBatchesAndNothingElse() throws Exception {
         relay(8, Duration.ofSeconds(300), Duration.ofSeconds(30));
         for (int i = 0; i < 5; i++) {
