@@ -70,7 +70,9 @@ public final class OutboxModule implements AutoCloseable {
      * rather than after their lease. On PostgreSQL another instance may hold them: their lease decides.
      */
     public void releaseClaimsOfEndedRun(String jdbcUrl, Clock clock) {
-        if (!jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.startsWith("jdbc:h2:tcp:") || jdbcUrl.startsWith("jdbc:h2:ssl:")) {
+        String url = jdbcUrl.toUpperCase(java.util.Locale.ROOT);
+        if (!url.startsWith("JDBC:H2:") || url.startsWith("JDBC:H2:TCP:") || url.startsWith("JDBC:H2:SSL:")
+                || url.contains("AUTO_SERVER=TRUE")) { // shared: another process may hold the claims
             return;
         }
         try {
