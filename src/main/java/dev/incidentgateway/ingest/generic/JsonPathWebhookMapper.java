@@ -10,6 +10,7 @@ import dev.incidentgateway.GatewayJson;
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.ingest.WebhookMapper;
 import dev.incidentgateway.ingest.WebhookRequest;
+import dev.incidentgateway.timeline.EventLimits;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.Severity;
@@ -191,7 +192,7 @@ public final class JsonPathWebhookMapper implements WebhookMapper {
                 data.set(name, hit.value());
             }
         });
-        return NewEvent.builder(type, actor == null ? mapping.name() : actor)
+        NewEvent event = NewEvent.builder(type, actor == null ? mapping.name() : actor)
                 .title(type == EventType.DECLARE ? title : null)
                 .content(item.optional(mapping.content()))
                 .severity(type == EventType.DECLARE ? severity(item) : null)
@@ -202,6 +203,21 @@ public final class JsonPathWebhookMapper implements WebhookMapper {
                 .ceSource(webhookPath)
                 .ceId(eventId != null ? eventId : digest(key, type, item.node()))
                 .build();
+        EventLimits.checkAsSent(event, field -> sentAs(field, item)); // a NUL in the title: $.event.data.title, not title
+        return event;
+    }
+
+    /** The JSONPath the item carried an event field at, for an answer about a field the store refuses. */
+    private String sentAs(String eventField, Item item) {
+        FieldPath path = switch (eventField) {
+            case "title" -> mapping.title();
+            case "actor" -> mapping.actor();
+            case "content" -> mapping.content();
+            case "ceId" -> mapping.eventId();
+            case "correlationKey" -> mapping.correlationKey();
+            default -> null;
+        };
+        return path == null ? eventField : item.field(path.display());
     }
 
     private Severity severity(Item item) {

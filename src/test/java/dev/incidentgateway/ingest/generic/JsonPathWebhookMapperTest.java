@@ -92,6 +92,15 @@ class JsonPathWebhookMapperTest {
     }
 
     @Test
+    void aValueTheStoreRefusesIsNamedByItsJsonPath() {
+        ObjectNode body = (ObjectNode) tree("pagerduty-incident-triggered.json");
+        ((ObjectNode) body.path("event").path("data")).put("title", "Checkout \u0000 down");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> map(pagerduty, body.toString()))
+                .isInstanceOfSatisfying(dev.incidentgateway.timeline.InvalidEventException.class,
+                        e -> assertThat(e.field()).isEqualTo("$.event.data.title"));
+    }
+
+    @Test
     void redeliveryGetsTheSameIdempotencyId() {
         for (String f : new String[]{"pagerduty-incident-triggered.json", "pagerduty-incident-resolved.json"}) {
             assertThat(single(pagerduty, fixture(f)).ceId()).isEqualTo(single(pagerduty, fixture(f)).ceId());
