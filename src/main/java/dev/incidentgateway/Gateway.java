@@ -204,7 +204,7 @@ public final class Gateway implements AutoCloseable {
         main.bind(SourcePollers.BEAN, pollers); // run by routes/inbound/<name>-poller.camel.yaml
         this.ops = new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers.all());
         main.configure().addRoutesBuilder(ops);
-        main.configure().addRoutesBuilder(new SourcesApi(webhookSources, webhookActivity, pollers.all(), json, endpoints)); // issue 12
+        main.configure().addRoutesBuilder(new SourcesApi(webhookSources, webhookSourcesOff, webhookActivity, pollers.all(), json, endpoints)); // issue 12
         // Timeouts, in-flight limit, early 413 and an anonymous /health on the event loop (issue 10, overload).
         this.edge = HttpEdge.install(main, HttpEdge.Settings.from(config), endpoints.problems(), meters, () -> ops.health(null));
         // issue 13: routes/inbound/webhooks.camel.yaml names it; a webhook waiting for its group commit holds no thread.

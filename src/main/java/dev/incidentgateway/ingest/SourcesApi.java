@@ -17,8 +17,11 @@ import java.util.TreeMap;
  * <pre>
  * {"webhooks":[{"name","path":"/webhooks/&lt;name&gt;","auth":"bearer|standard-webhooks|hmac-sha256-hex|none",
  *               "accepted":n,"refused":n,"lastAcceptedAt","lastRefusedAt","lastRefusal":"401 Unauthorized"}],
- *  "pollers":[{"name","status":"UP|DOWN","state":"starting|up|standby|backing_off|down","detail","intervalSeconds"}]}
+ *  "pollers":[{"name","status":"UP|DOWN","state":"starting|up|standby|backing_off|down","detail","intervalSeconds"}],
+ *  "offWebhooks":[{"name","path","reason"}]}
  * </pre>
+ * {@code offWebhooks}: sources declared in {@code connectors/} that are off (their secret unset, or {@code enabled: false}),
+ * with what turns them on, so an operator sees why a sender's requests get 404.
  * Webhook counts are since this process started ({@link WebhookSourceActivity}, in memory); pollers are the same
  * objects {@code /health} reads. Only the auth <em>mode</em> is named, never a token, secret or the env variable
  * holding one.
@@ -27,14 +30,17 @@ public final class SourcesApi extends RouteBuilder {
     public static final String PATH = "/api/v1/sources";
 
     private final Map<String, WebhookSource> webhooks;
+    private final Map<String, String> offWebhooks;
     private final WebhookSourceActivity activity;
     private final List<SourcePoller> pollers;
     private final ObjectMapper json;
     private final ApiEndpoint.Settings endpoints;
 
-    public SourcesApi(Map<String, WebhookSource> webhooks, WebhookSourceActivity activity, List<SourcePoller> pollers,
-                      ObjectMapper json, ApiEndpoint.Settings endpoints) {
+    /** @param offWebhooks declared sources that are off → why (what turns them on) */
+    public SourcesApi(Map<String, WebhookSource> webhooks, Map<String, String> offWebhooks, WebhookSourceActivity activity,
+                      List<SourcePoller> pollers, ObjectMapper json, ApiEndpoint.Settings endpoints) {
         this.webhooks = new TreeMap<>(webhooks); // listed by name
+        this.offWebhooks = new TreeMap<>(offWebhooks);
         this.activity = activity;
         this.pollers = List.copyOf(pollers);
         this.json = json;
@@ -72,6 +78,8 @@ public final class SourcesApi extends RouteBuilder {
             o.put("detail", p.detail());
             o.put("intervalSeconds", p.interval().toSeconds());
         }
+        var off = body.putArray("offWebhooks");
+        offWebhooks.forEach((name, reason) -> off.addObject().put("name", name).put("path", "/webhooks/" + name).put("reason", reason));
         return body;
     }
 

@@ -47,6 +47,10 @@ class SourcesApiIT {
             assertThat(am.path("lastRefusal").asText()).startsWith("401 ").hasSizeGreaterThan(4);
             assertThat(response.json().path("webhooks").findValuesAsText("name")).doesNotContain("no-such-source");
             assertThat(response.json().path("pollers").isArray()).isTrue();
+            JsonNode off = response.json().path("offWebhooks");
+            assertThat(off.findValuesAsText("name")).as("shipped sources whose secret is unset").contains("pagerduty", "datadog");
+            assertThat(off.findValuesAsText("reason")).anySatisfy(r -> assertThat(r).isEqualTo("set PAGERDUTY_WEBHOOK_SECRET to turn it on"));
+            assertThat(response.json().path("webhooks").findValuesAsText("name")).doesNotContain("pagerduty");
             assertThat(response.body()).doesNotContain(TOKEN).doesNotContain("GATEWAY_WEBHOOK_TOKEN");
             assertThat(http.get("/metrics").body())
                     .contains("gateway_webhook_requests_total{outcome=\"accepted\",source=\"alertmanager\"} 1.0")

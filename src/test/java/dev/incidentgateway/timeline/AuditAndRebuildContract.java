@@ -78,8 +78,9 @@ abstract class AuditAndRebuildContract extends TimelineStoreContract {
         }
         try {
             for (int round = 0; round < 30; round++) {
-                ChainVerifier.Report all = store.verifier().verifyAll();
-                assertThat(all.broken()).as("round %d, all incidents", round).isEmpty();
+                ChainVerifier.Report all = store.verifier().verifyAll(); // other tests of the class tamper with their own
+                assertThat(all.broken()).filteredOn(link -> ids.contains(link.incidentId())).as("round %d, all incidents", round)
+                        .isEmpty();
                 ChainVerifier.Report one = store.verifier().verify(ids.get(round % ids.size()));
                 assertThat(one.broken()).as("round %d, one incident", round).isEmpty();
             }
