@@ -56,8 +56,8 @@ public class AlertmanagerMapper implements WebhookMapper {
             default -> throw ApiProblem.invalidField(at + ".status", at + ".status must be firing or resolved, got '" + status + "'");
         };
         String time = firing ? text(alert, "startsAt", at) : text(alert, "endsAt", at);
-        JsonNode labels = alert.path("labels");
-        JsonNode annotations = alert.path("annotations");
+        JsonNode labels = objectOrAbsent(alert, "labels", at);
+        JsonNode annotations = objectOrAbsent(alert, "annotations", at);
         String alertname = labels.path("alertname").asText("");
         String summary = annotations.path("summary").asText("");
         String title = alertname.isEmpty() ? (summary.isEmpty() ? "Alert " + fingerprint : summary)
@@ -83,6 +83,16 @@ public class AlertmanagerMapper implements WebhookMapper {
                 .build();
         EventLimits.checkAsSent(event, field -> sentAs(field, at, firing, alertname, summary));
         return event;
+    }
+
+    /** {@code alert.name}: an object, or absent; anything else (a string, an array) is the sender's error, not "no labels". */
+    private static JsonNode objectOrAbsent(JsonNode alert, String name, String at) {
+        JsonNode node = alert.path(name);
+        if (!node.isMissingNode() && !node.isNull() && !node.isObject()) {
+            throw ApiProblem.invalidField(at + "." + name, at + "." + name + " must be an object of strings, found "
+                    + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return node;
     }
 
     /**

@@ -174,6 +174,10 @@ final class BadInputCases {
                 "0001-01-01T00:00:00Z");
         rows.add(new Case("Alertmanager startsAt a thousand years ahead", "/webhooks/alertmanager", "application/json",
                 future.getBytes(StandardCharsets.UTF_8), auth, 400, "alerts[0].startsAt"));
+        String labelsAsText = "{\"alerts\":[{\"status\":\"firing\",\"fingerprint\":\"fp-labels-" + System.nanoTime()
+                + "\",\"startsAt\":\"2026-11-30T10:00:00Z\",\"labels\":\"severity=critical\"}]}";
+        rows.add(new Case("Alertmanager labels not an object", "/webhooks/alertmanager", "application/json",
+                labelsAsText.getBytes(StandardCharsets.UTF_8), auth, 400, "alerts[0].labels"));
     }
 
     private static final String STRUCTURED_TYPE = BadInputContract.STRUCTURED;
