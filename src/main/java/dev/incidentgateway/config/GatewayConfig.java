@@ -56,7 +56,7 @@ public final class GatewayConfig {
     public static final ConfigKey<String> PUBLIC_URL = ConfigKey.string("http.publicUrl", "GATEWAY_PUBLIC_URL", "",
             "The gateway's public base URL (https://gateway.example.com); outbound messages link to its incident pages.");
     public static final ConfigKey<Integer> OUTBOX_BACKOFF_MS = ConfigKey.integer("outbox.backoffMs", "GATEWAY_OUTBOX_BACKOFF_MS", 1000,
-            1, 3_600_000, "First retry delay of a failed delivery; doubles per attempt (with jitter), Retry-After wins.");
+            1, 3_600_000, "Retry delay of a failed delivery: the n-th retry after 0.5-1 x this x 2^(n-1) (jitter), at most 10 min; Retry-After wins.");
     public static final ConfigKey<Integer> OUTBOX_MAX_ATTEMPTS = ConfigKey.integer("outbox.maxAttempts", "GATEWAY_OUTBOX_MAX_ATTEMPTS", 10,
             1, 1000, "Attempts after which a row that keeps failing is dead-lettered.");
     public static final ConfigKey<Integer> OUTBOX_CONCURRENCY = ConfigKey.integer("outbox.concurrency", "GATEWAY_OUTBOX_CONCURRENCY", 8,
