@@ -30,9 +30,11 @@ import java.util.concurrent.CompletionException;
  *   <td>{@link TimelineStore#append}</td>
  *   <td>body = the stored {@code TimelineEvent}; headers {@value #EVENT_ID}, {@value #INCIDENT_ID}, {@value #EVENT_SEQ},
  *   {@value #DUPLICATE} ({@code true} when the event's idempotency id was stored before: the original is returned),
- *   {@code TimelineOutcome} ({@code appended}, {@code duplicate}, or, with no event stored and a {@code null} body,
- *   {@code correlated}: an open incident with the same correlation key counted a repeat, {@code ignored}: no open
- *   incident has the key)</td></tr>
+ *   {@code TimelineOutcome} ({@code appended}, {@code duplicate}, or, with no event stored and the
+ *   {@code AppendOutcome} as the body, {@code correlated}: an open incident with the same correlation key counted a
+ *   repeat, {@code ignored}: no open incident has the key). Both bodies convert to JSON ({@link TimelineReplyConverter}),
+ *   so a {@code platform-http} route answers its caller with them; {@code Content-Type} is set to
+ *   {@code application/json}</td></tr>
  *   <tr><td>a batch: a {@code List} whose elements are any of the above (a webhook request's events)</td>
  *   <td>{@link TimelineStore#appendAll}: all or nothing, in one transaction; nothing is stored when any event is
  *   refused (the refusal is thrown)</td>
@@ -80,6 +82,9 @@ public final class TimelineAppendProducer extends DefaultAsyncProducer {
         Object single = null;
         try {
             Object body = exchange.getIn().getBody();
+            if (body instanceof java.io.InputStream || body instanceof org.apache.camel.StreamCache) {
+                body = exchange.getIn().getBody(byte[].class); // an HTTP request's body (platform-http hands a stream cache)
+            }
             String principal = principal(exchange);
             if (body instanceof SourcePage page) {
                 List<NewEvent> events = page.events().stream().map(e -> e.withPrincipal(principal)).toList();
@@ -134,8 +139,9 @@ public final class TimelineAppendProducer extends DefaultAsyncProducer {
         out.setHeader(TimelineHeaders.OUTCOME, outcome.kind().name().toLowerCase(java.util.Locale.ROOT));
         out.setHeader(DUPLICATE, outcome.duplicate());
         out.setHeader(INCIDENT_ID, outcome.incidentId());
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json"); // written as JSON (TimelineReplyConverter), not the request's type
         if (outcome.event() == null) { // correlated (the open incident's repeat count grew) or ignored: nothing stored
-            out.setBody(null);
+            out.setBody(outcome);
             out.removeHeader(EVENT_ID);
             out.removeHeader(EVENT_SEQ);
             return;

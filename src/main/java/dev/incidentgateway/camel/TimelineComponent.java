@@ -64,6 +64,13 @@ public final class TimelineComponent extends DefaultComponent {
     }
 
     @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        // A platform-http route that ends with timeline:append answers its caller with the event (or outcome) as JSON.
+        TimelineReplyConverter.register(getCamelContext().getTypeConverterRegistry(), GatewayJson.create());
+    }
+
+    @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         if ("outbox".equals(remaining) && outbox != null) {
             TimelineOutboxEndpoint endpoint = new TimelineOutboxEndpoint(uri, this, outbox, outboxCloudEvents);

@@ -67,6 +67,18 @@ class GatewayRoutesIT {
                         pattern: "*"
             """;
 
+    /** The least a user writes: the request's body straight into the timeline, whose reply is the caller's answer. */
+    private static final String PLAIN_APPEND_ROUTE = """
+            - route:
+                id: custom-plain-append
+                from:
+                  uri: platform-http:/custom/append
+                  parameters:
+                    httpMethodRestrict: POST
+                  steps:
+                    - to: timeline:append
+            """;
+
     private Path routesDir;
     private GatewayFixture fixture;
     private HttpApi http;
@@ -76,6 +88,7 @@ class GatewayRoutesIT {
         routesDir = Files.createTempDirectory("gateway-routes-");
         Files.writeString(routesDir.resolve("hello.camel.yaml"), HELLO_ROUTE);
         Files.writeString(routesDir.resolve("cloudevent.camel.yaml"), CLOUDEVENT_ROUTE);
+        Files.writeString(routesDir.resolve("plain-append.camel.yaml"), PLAIN_APPEND_ROUTE);
         fixture = GatewayFixture.start(TestStore.Kind.H2, Map.of("GATEWAY_ROUTES_DIR", routesDir.toString()));
         http = fixture.http();
     }
@@ -110,6 +123,25 @@ class GatewayRoutesIT {
         assertThat(events).hasSize(1);
         assertThat(events.get(0).path("id").asText()).isEqualTo(reply[0]);
         assertThat(events.get(0).path("principal").asText()).isEqualTo("key:test-admin");
+    }
+
+    @Test
+    void aPlainAppendRouteAnswersTheStoredEventOrTheOutcomeAsJson() {
+        String key = "cpu:host-" + System.nanoTime();
+        String declare = "{\"specversion\":\"1.0\",\"id\":\"pa-1-%s\",\"source\":\"urn:custom\",\"type\":\"dev.incidentgateway.incident.declare\","
+                + "\"data\":{\"title\":\"CPU high\",\"actor\":\"monitor\",\"correlationKey\":\"%s\"}}";
+        Response first = http.post("/custom/append", "application/cloudevents+json", declare.formatted(1, key));
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        assertThat(first.contentType()).startsWith("application/json");
+        String incident = first.json().path("incidentId").asText();
+        assertThat(first.json().path("type").asText()).isEqualTo("declare");
+        assertThat(first.json().path("principal").asText()).isEqualTo("key:test-admin");
+
+        Response repeat = http.post("/custom/append", "application/cloudevents+json", declare.formatted(2, key));
+        assertThat(repeat.status()).as(repeat.toString()).isEqualTo(200);
+        assertThat(repeat.json().path("outcome").asText()).isEqualTo("correlated");
+        assertThat(repeat.json().path("incidentId").asText()).isEqualTo(incident);
+        assertThat(http.get("/api/v1/incidents/" + incident).json().path("alertRepeats").asInt()).isEqualTo(1);
     }
 
     @Test

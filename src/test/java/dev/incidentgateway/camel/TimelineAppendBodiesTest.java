@@ -118,7 +118,9 @@ class TimelineAppendBodiesTest extends CamelTestSupport {
         assertThat(repeat.getMessage().getHeader(TimelineHeaders.OUTCOME)).isEqualTo("correlated");
         assertThat(repeat.getMessage().getHeader(TimelineHeaders.INCIDENT_ID)).isEqualTo(incident);
         assertThat(repeat.getMessage().getHeader(TimelineHeaders.EVENT_ID)).isNull();
-        assertThat(repeat.getMessage().getBody()).isNull();
+        assertThat(repeat.getMessage().getBody(AppendOutcome.class).kind()).isEqualTo(AppendOutcome.Kind.CORRELATED);
+        assertThat(repeat.getMessage().getBody(String.class)).as("as JSON, for an HTTP route's answer")
+                .isEqualTo("{\"outcome\":\"correlated\",\"incidentId\":\"" + incident + "\"}");
 
         Exchange unknown = template.request("direct:append", e -> e.getMessage().setBody("""
                 {"specversion":"1.0","id":"r-%1$s","source":"urn:alerts","type":"x.incident.resolve",

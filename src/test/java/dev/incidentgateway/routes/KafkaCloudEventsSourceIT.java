@@ -57,6 +57,11 @@ class KafkaCloudEventsSourceIT {
                 send(producer, "KS-1", ce("ks-1-declare", "declare", "KS-1", "{\"title\":\"Queue backlog\",\"severity\":\"sev2\"}"));
                 send(producer, "KS-2", ce("ks-2-ack", "ack", "KS-2", "{}")); // refused: no such incident
                 send(producer, "KS-3", ce("ks-3-declare", "declare", "KS-3", "{\"title\":\"Disk full\"}"));
+                // Alerts by key (no subject): the second declare is absorbed by the open incident, the resolve closes it.
+                String lag = "{\"title\":\"Consumer lag\",\"correlationKey\":\"kafka-it:lag\"}";
+                send(producer, "lag", ce("ks-lag-1", "declare", null, lag));
+                send(producer, "lag", ce("ks-lag-2", "declare", null, lag));
+                send(producer, "lag", ce("ks-lag-3", "resolve", null, "{\"correlationKey\":\"kafka-it:lag\"}"));
             }
 
             Map<String, String> env = new HashMap<>();
@@ -80,6 +85,15 @@ class KafkaCloudEventsSourceIT {
                 assertThat(events).hasSize(2);
                 events.forEach(e -> assertThat(e.path("principal").asText()).isEqualTo("system:kafka"));
                 assertThat(http.get("/api/v1/incidents/KS-2").status()).isEqualTo(404);
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+                    JsonNode lag = null;
+                    for (JsonNode i : http.get("/api/v1/incidents?limit=100").json().path("incidents")) {
+                        lag = "Consumer lag".equals(i.path("title").asText()) ? i : lag;
+                    }
+                    assertThat(lag).as("the alert's incident").isNotNull();
+                    assertThat(lag.path("alertRepeats").asInt()).as("the repeat counted once").isEqualTo(1);
+                    assertThat(lag.path("status").asText()).as("the records after the repeat were read").isEqualTo("resolved");
+                });
 
                 // The two refused records are in the dead-letter topic, unchanged, keyed as before, with the reason.
                 List<ConsumerRecord<String, String>> dead = readAll(kafka, DLQ, 2);
@@ -103,9 +117,11 @@ class KafkaCloudEventsSourceIT {
         }
     }
 
+    /** @param incident the subject, or {@code null} for an event addressed by its data.correlationKey */
     static String ce(String id, String type, String incident, String data) {
         return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"urn:kafka-it\",\"type\":\"dev.incidentgateway.incident."
-                + type + "\",\"subject\":\"" + incident + "\",\"datacontenttype\":\"application/json\",\"data\":" + data + "}";
+                + type + "\"," + (incident == null ? "" : "\"subject\":\"" + incident + "\",")
+                + "\"datacontenttype\":\"application/json\",\"data\":" + data + "}";
     }
 
     private static List<String> eventIds(HttpApi http, String incident) {
