@@ -303,10 +303,23 @@ public final class Gateway implements AutoCloseable {
                 Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S) + 15L));
         try {
             main.run();
+        } catch (Exception e) { // a route file that cannot be loaded is bad configuration, named by its file
+            java.util.Optional<String> badRoute = dev.incidentgateway.config.RouteLoadFailure.describe(e, this::routeFile);
+            if (badRoute.isPresent()) {
+                throw new ConfigException(badRoute.get());
+            }
+            throw e;
         } finally {
             close();
             signals.finished();
         }
+    }
+
+    /** The file a route was loaded from, from Camel's model (empty for a route built in Java). */
+    private java.util.Optional<String> routeFile(String routeId) {
+        org.apache.camel.model.RouteDefinition route = ((org.apache.camel.model.ModelCamelContext) main.getCamelContext())
+                .getRouteDefinition(routeId);
+        return java.util.Optional.ofNullable(route == null || route.getResource() == null ? null : route.getResource().getLocation());
     }
 
     /**

@@ -85,13 +85,6 @@ public final class GatewayMain {
             } catch (dev.incidentgateway.store.StoreStartException e) {
                 err.println("Cannot start: " + e.getMessage());
                 return STORE_ERROR;
-            } catch (Exception e) {
-                java.util.Optional<String> badRoute = dev.incidentgateway.config.RouteLoadFailure.describe(e);
-                if (badRoute.isEmpty()) {
-                    throw e;
-                }
-                err.println(badRoute.get());
-                return USAGE;
             }
             return OK;
         }

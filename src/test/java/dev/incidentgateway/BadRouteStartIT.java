@@ -24,7 +24,8 @@ class BadRouteStartIT {
             "YAML that does not parse | '- route:\\n    from:\\n      uri: timer:x\\n     steps: [\\n' | line 4",
             "an unknown step          | '- route:\\n    from:\\n      uri: timer:x\\n      steps:\\n        - nosuchstep: hi\\n' | nosuchstep",
             "an unknown component     | '- route:\\n    from:\\n      uri: nosuchcomponent:x\\n      steps:\\n        - log: hi\\n' | nosuchcomponent",
-            "timeline:outbox without its connector | '- route:\\n    from:\\n      uri: timeline:outbox\\n      steps:\\n        - log: hi\\n' | connector="})
+            "timeline:outbox without its connector | '- route:\\n    from:\\n      uri: timeline:outbox\\n      steps:\\n        - log: hi\\n' | connector=",
+            "an unknown component in a step | '- route:\\n    from:\\n      uri: timer:x\\n      steps:\\n        - to: nosuchcomp:foo\\n' | nosuchcomp"})
     void isBadConfigurationNamingTheFile(String what, String yaml, String named) throws Exception {
         Files.writeString(routes.resolve("mine.camel.yaml"), yaml.replace("\\n", "\n"));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -34,7 +35,7 @@ class BadRouteStartIT {
                     new PrintStream(err, true, StandardCharsets.UTF_8));
             String message = err.toString(StandardCharsets.UTF_8);
             assertThat(code).as(message).isEqualTo(2);
-            assertThat(message).startsWith("Invalid route: ").contains("mine.camel.yaml").contains(named);
+            assertThat(message).startsWith("Invalid configuration:").contains("Invalid route: ").contains("mine.camel.yaml").contains(named);
             assertThat(message).doesNotContain("\tat ");
         }
     }
