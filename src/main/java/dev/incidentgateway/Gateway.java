@@ -193,6 +193,9 @@ public final class Gateway implements AutoCloseable {
                 .withOutbox(outbox, cloudEventsOut)); // to: timeline:append, from: timeline:events, from: timeline:outbox
         main.bind(ConnectorSinkProcessor.BEAN, new ConnectorSinkProcessor(outbox.subscriptions()));
         main.bind("prometheusMeterRegistry", meters);
+        // For a YAML route's onException: `bean: {ref: apiProblems, method: replyProblem}` answers the caught failure as
+        // the API does (problem+json, 4xx for the sender's input, 503 for the store's trouble), never Camel's plain 500.
+        main.bind(ApiRouteSteps.PROBLEMS_BEAN, new ApiRouteSteps(endpoints));
         WebhookSourceActivity webhookActivity = new WebhookSourceActivity(webhookSources.keySet(), meters, Clock.systemUTC());
         main.bind(WebhookSteps.BEAN, new WebhookSteps(webhookSources, webhookSourcesOff,
                 KeyedRateLimiter.perKey(webhookRates),

@@ -13,6 +13,9 @@ public final class ApiRouteSteps {
     /** Exchange property caching the {@link ApiRequest}: its body is a stream that a second read would find empty. */
     static final String REQUEST_PROPERTY = "gateway.apiRequest";
 
+    /** The instance bound for YAML routes' {@code onException} ({@link #replyProblem}). */
+    public static final String PROBLEMS_BEAN = "apiProblems";
+
     private final ApiEndpoint.Settings settings;
 
     public ApiRouteSteps(ApiEndpoint.Settings settings) {

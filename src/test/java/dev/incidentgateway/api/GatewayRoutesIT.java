@@ -69,8 +69,21 @@ class GatewayRoutesIT {
 
     /** The least a user writes: the request's body straight into the timeline, whose reply is the caller's answer. */
     private static final String PLAIN_APPEND_ROUTE = """
+            - routeConfiguration:
+                id: custom-problems
+                onException:
+                  - onException:
+                      exception:
+                        - java.lang.Exception
+                      handled:
+                        constant: true
+                      steps:
+                        - bean:
+                            ref: apiProblems
+                            method: replyProblem
             - route:
                 id: custom-plain-append
+                routeConfigurationId: custom-problems
                 from:
                   uri: platform-http:/custom/append
                   parameters:
@@ -142,6 +155,14 @@ class GatewayRoutesIT {
         assertThat(repeat.json().path("outcome").asText()).isEqualTo("correlated");
         assertThat(repeat.json().path("incidentId").asText()).isEqualTo(incident);
         assertThat(http.get("/api/v1/incidents/" + incident).json().path("alertRepeats").asInt()).isEqualTo(1);
+
+        // Refused by the timeline: the apiProblems bean answers as the API does, not Camel's plain 500.
+        Response refused = http.post("/custom/append", "application/cloudevents+json", ("{\"specversion\":\"1.0\",\"id\":\"pa-3\","
+                + "\"source\":\"urn:custom\",\"type\":\"dev.incidentgateway.incident.ack\",\"subject\":\"INC-999999\",\"data\":{}}"));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(404);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        Response malformed = http.post("/custom/append", "application/cloudevents+json", "{\"specversion\":");
+        assertThat(malformed.status()).as(malformed.toString()).isEqualTo(400);
     }
 
     @Test
