@@ -173,6 +173,8 @@ class HttpEdgeIT {
             assertThat(a.header("Connection")).isEqualToIgnoringCase("close");
             assertThat(c.closedByServer()).isTrue();
         }
+        assertThat(strict.http().get("/metrics").body()).as("counted with the routes' error answers")
+                .containsPattern("gateway_http_errors_total\\{status=\"413\"\\} [1-9]");
     }
 
     @Test
