@@ -184,7 +184,9 @@ public final class Gateway implements AutoCloseable {
                 KeyedRateLimiter.uniform(RateLimit.of(config.get(GatewayConfig.API_RATE_PER_S), config.get(GatewayConfig.API_RATE_BURST)),
                         KeyedRateLimiter.DEFAULT_MAX_KEYS));
         main.bind("apiAuthPolicy", apiAuth);
-        ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL)).ifPresent(dir -> main.configure().addRoutesBuilder(
+        // An H2 file store: only this process opens it (the CLI reaches it through the control channel).
+        Optional<Path> controlDirectory = ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL));
+        controlDirectory.ifPresent(dir -> main.configure().addRoutesBuilder(
                 new ControlChannelRoute(prepareControlDirectory(dir), GatewayMain.STORE_COMMANDS,
                         new StoreCommand.Context(dataSource, config, dialect), this::credentialsChanged)));
         main.bind(DATA_SOURCE_BEAN, dataSource);
@@ -219,7 +221,9 @@ public final class Gateway implements AutoCloseable {
                 Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)), Duration.ofSeconds(config.get(GatewayConfig.OUTBOX_MAX_RETRY_AFTER_S)),
                 Duration.ofMillis(config.get(GatewayConfig.OUTBOX_DELIVERY_TIMEOUT_MS)));
         outbox.configureRelays(store, relay, config.get(GatewayConfig.OUTBOX_POLL_MS), meters, Clock.systemUTC());
-        outbox.releaseClaimsOfEndedRun(config.get(GatewayConfig.DB_URL), Clock.systemUTC());
+        if (controlDirectory.isPresent() && !StoreFactory.opensTcpPort(config.get(GatewayConfig.DB_URL))) {
+            outbox.releaseClaimsOfEndedRun(Clock.systemUTC()); // no other process can hold them
+        }
         // Outbound routes call vendors with camel-http: retries are the outbox's (state in the row), never HttpClient's own.
         main.addInitialProperty("camel.component.http.automaticRetriesDisabled", "true");
         main.configure().addRoutesBuilder(outbox.gaugeRoute(meters));

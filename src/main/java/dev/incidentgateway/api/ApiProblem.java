@@ -48,6 +48,11 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(400, "malformed-json", "Malformed JSON", detail, "body", Map.of());
     }
 
+    /** A query parameter given more than once: which value was meant is the sender's to say. */
+    public static ApiProblem givenTwice(String parameter) {
+        return invalidField(parameter, parameter + " is given more than once; give it once");
+    }
+
     public static ApiProblem invalidField(String field, String detail) {
         return new ApiProblem(400, "invalid-field", "Invalid request field", detail, field, Map.of());
     }

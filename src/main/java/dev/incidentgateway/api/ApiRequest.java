@@ -55,7 +55,7 @@ public final class ApiRequest {
     /** A query parameter, read from the raw query string (never from a header a caller could set). */
     public String query(String name) {
         if (repeated.contains(name)) {
-            throw ApiProblem.invalidField(name, name + " is given more than once; give it once");
+            throw ApiProblem.givenTwice(name);
         }
         return query.get(name);
     }

@@ -98,7 +98,7 @@ public final class TimelineAppendProducer extends DefaultAsyncProducer {
             } else {
                 single = body;
                 String key = blankToNull(exchange.getIn().getHeader(TimelineHeaders.CORRELATION_KEY, String.class));
-                pending = store.appendAllAsync(List.of(withHeaderKeys(event(body, key), exchange.getIn()).withPrincipal(principal)));
+                pending = store.appendAllAsync(List.of(withHeaderKeys(event(body, key), key, exchange.getIn()).withPrincipal(principal)));
             }
         } catch (RuntimeException refused) { // bad input: refused before anything was queued
             exchange.setException(refused);
@@ -167,9 +167,11 @@ public final class TimelineAppendProducer extends DefaultAsyncProducer {
         return cloudEvents.one(json, correlationKey);
     }
 
-    /** {@link TimelineHeaders#CORRELATION_KEY} and {@link TimelineHeaders#IDEMPOTENCY_KEY}, when set, win over the body's. */
-    private static NewEvent withHeaderKeys(NewEvent e, Message in) {
-        String key = blankToNull(in.getHeader(TimelineHeaders.CORRELATION_KEY, String.class));
+    /**
+     * {@link TimelineHeaders#CORRELATION_KEY} ({@code key}, already read) and {@link TimelineHeaders#IDEMPOTENCY_KEY},
+     * when set, win over the body's.
+     */
+    private static NewEvent withHeaderKeys(NewEvent e, String key, Message in) {
         String id = blankToNull(in.getHeader(TimelineHeaders.IDEMPOTENCY_KEY, String.class));
         if (key == null && id == null) {
             return e;

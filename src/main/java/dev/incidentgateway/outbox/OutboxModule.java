@@ -66,15 +66,11 @@ public final class OutboxModule implements AutoCloseable {
     }
 
     /**
-     * At start on the embedded H2 store (one process at a time): the deliveries an ended run had claimed are due at once
-     * rather than after their lease. On PostgreSQL another instance may hold them: their lease decides.
+     * At start on a store only this process can open (the embedded H2 file): the deliveries an ended run had claimed
+     * are due at once rather than after their lease. Not for a shared store (PostgreSQL, an H2 server): another instance
+     * may hold them, and their lease decides.
      */
-    public void releaseClaimsOfEndedRun(String jdbcUrl, Clock clock) {
-        String url = jdbcUrl.toUpperCase(java.util.Locale.ROOT);
-        if (!url.startsWith("JDBC:H2:") || url.startsWith("JDBC:H2:TCP:") || url.startsWith("JDBC:H2:SSL:")
-                || url.contains("AUTO_SERVER=TRUE")) { // shared: another process may hold the claims
-            return;
-        }
+    public void releaseClaimsOfEndedRun(Clock clock) {
         try {
             int released = outbox.releaseClaimsOfEndedRun(clock.instant());
             if (released > 0) {

@@ -183,13 +183,18 @@ public final class StoreFactory {
      * allowed, since a user asked for it, but said loudly at every start.
      */
     static boolean warnIfListening(String url) {
-        boolean listening = url.startsWith("jdbc:h2:") && url.toUpperCase(Locale.ROOT).replace(" ", "").contains("AUTO_SERVER=TRUE");
+        boolean listening = opensTcpPort(url);
         if (listening) {
             LOG.warn("{} has AUTO_SERVER=TRUE: H2 opens a TCP port through which anyone who reaches this host and has "
                     + "the database credentials can read and rewrite the store. Remove it unless you need it.",
                     GatewayConfig.DB_URL.env());
         }
         return listening;
+    }
+
+    /** Whether {@code url} is an H2 store other processes may open too ({@code AUTO_SERVER=TRUE}). */
+    public static boolean opensTcpPort(String url) {
+        return url.startsWith("jdbc:h2:") && url.toUpperCase(Locale.ROOT).replace(" ", "").contains("AUTO_SERVER=TRUE");
     }
 
     /**

@@ -147,7 +147,7 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
     private static String param(HttpServerRequest request, String name) {
         java.util.List<String> values = request.params().getAll(name);
         if (values.size() > 1) {
-            throw ApiProblem.invalidField(name, name + " is given more than once; give it once");
+            throw ApiProblem.givenTwice(name);
         }
         return values.isEmpty() ? null : values.get(0);
     }

@@ -8,7 +8,6 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,9 +20,6 @@ import java.util.TreeSet;
  * {@code *} any rest.
  */
 final class UnmatchedRequests {
-    /** Where a credential comes before "no such path": the API and the metrics. */
-    private static final List<String> PROTECTED = List.of("/api/v1/", "/metrics");
-
     private final Router router;
     private final ProblemMapper problems;
     private final ApiAuthPolicyFactory auth;
@@ -46,7 +42,8 @@ final class UnmatchedRequests {
     /** {@code /api/v1/…} and {@code /metrics}: a caller without a valid credential gets the API's 401 (or 503, 429). */
     private void unmatchedAfterCredential(RoutingContext ctx) {
         String path = ctx.request().path();
-        if (auth == null || PROTECTED.stream().noneMatch(p -> path.startsWith(p) || path.equals(p.replaceAll("/$", "")))) {
+        boolean protectedPath = path.equals("/api/v1") || path.startsWith("/api/v1/") || path.startsWith("/metrics");
+        if (auth == null || !protectedPath) {
             unmatched(ctx);
             return;
         }
