@@ -63,6 +63,7 @@ import dev.incidentgateway.ingest.WebhookSteps;
 import dev.incidentgateway.ingest.WebhookSourceActivity;
 import dev.incidentgateway.ingest.SourcesApi;
 import dev.incidentgateway.api.ApiRouteSteps;
+import dev.incidentgateway.api.HttpRouteProblems;
 import dev.incidentgateway.ingest.WebhookSource;
 import dev.incidentgateway.ingest.WebhookSourceRegistry;
 import dev.incidentgateway.ingest.WebhookTokenSnapshot;
@@ -198,6 +199,7 @@ public final class Gateway implements AutoCloseable {
         // For a YAML route's onException: `bean: {ref: apiProblems, method: replyProblem}` answers the caught failure as
         // the API does (problem+json, 4xx for the sender's input, 503 for the store's trouble), never Camel's plain 500.
         main.bind(ApiRouteSteps.PROBLEMS_BEAN, new ApiRouteSteps(endpoints));
+        main.configure().addRoutesBuilder(new HttpRouteProblems()); // ... and so does any HTTP route that names no routeConfigurationId
         WebhookSourceActivity webhookActivity = new WebhookSourceActivity(webhookSources.keySet(), meters, Clock.systemUTC());
         main.bind(WebhookSteps.BEAN, new WebhookSteps(webhookSources, webhookSourcesOff,
                 KeyedRateLimiter.perKey(webhookRates),

@@ -166,6 +166,24 @@ class GatewayRoutesIT {
     }
 
     @Test
+    void anHttpRouteWithoutOnExceptionAnswersRefusedInputAsTheApiDoes() {
+        // custom-cloudevent names no routeConfigurationId and has no onException: the global one answers its failures.
+        Response invalid = http.post("/custom/cloudevent", "application/json", java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"specversion\":\"1.0\",\"id\":\"rt-bad\",\"source\":\"urn:custom\",\"type\":\"com.example.unknown\"}"));
+        assertThat(invalid.status()).as(invalid.toString()).isEqualTo(422); // as POST /webhooks/cloudevents answers it
+        assertThat(invalid.contentType()).startsWith("application/problem+json");
+        assertThat(invalid.json().path("field").asText()).isEqualTo("type");
+        assertThat(invalid.json().path("instance").asText()).isEqualTo("/custom/cloudevent");
+
+        Response unknownIncident = http.post("/custom/cloudevent", "application/json", java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"specversion\":\"1.0\",\"id\":\"rt-404\",\"source\":\"urn:custom\",\"type\":\"dev.incidentgateway.incident.ack\","
+                        + "\"subject\":\"RT-404404\",\"data\":{}}"));
+        assertThat(unknownIncident.status()).as(unknownIncident.toString()).isEqualTo(404);
+        assertThat(unknownIncident.contentType()).startsWith("application/problem+json");
+        assertThat(http.get("/api/v1/incidents/RT-404404").status()).isEqualTo(404);
+    }
+
+    @Test
     void aRoutesDirThatDoesNotExistFailsCreateNamingTheVariable() {
         Path missing = routesDir.resolve("does-not-exist");
         assertThatThrownBy(() -> Gateway.create(fixture.store().config(Map.of("GATEWAY_ROUTES_DIR", missing.toString()))))
@@ -227,7 +245,7 @@ class GatewayRoutesIT {
     @Test
     void healthIsDownAndWritesAnswer503WhenTheDatabaseIsGone() throws Exception {
         try (TestStore own = TestStore.create(TestStore.Kind.H2)) {
-            String key = TestApiKeys.create(own.config(), "writer", Set.of(Scope.WRITE));
+            String key = TestApiKeys.create(own.config(), "writer", Set.of(Scope.WRITE, Scope.READ));
             try (Gateway g = Gateway.create(own.config()).start()) {
                 healthIsDownAndWritesAnswer503(g, new HttpApi(g.port(), key));
             }
@@ -259,5 +277,11 @@ class GatewayRoutesIT {
         Response append = api.postJson("/api/v1/incidents/DOWN-1/events", obj("type", "note", "actor", "a"));
         assertThat(append.status()).as("an append while the store is down: %s", append).isEqualTo(503);
         assertThat(append.header("Retry-After")).isPresent();
+
+        // The shipped stats route (camel-jdbc, no onException of its own) answers the store's trouble the same way.
+        Response stats = api.get("/api/v1/stats");
+        assertThat(stats.status()).as("stats while the store is down: %s", stats).isEqualTo(503);
+        assertThat(stats.header("Retry-After")).as("Retry-After on %s", stats).isPresent();
+        assertThat(stats.contentType()).startsWith("application/problem+json");
     }
 }
