@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Stops sending appends to a store that keeps failing: after {@code threshold} appends in a row ended with an unknown
- * outcome (timed out, or the store failed around the transaction), appends are refused at once (503, nothing stored)
+ * outcome (timed out, or the store failed around the transaction) or could not get a connection
+ * ({@link StoreUnreachableException}), appends are refused at once (503, nothing stored)
  * instead of each tying up an HTTP worker for the whole append timeout. It closes again by itself as soon as the
  * background health probe has succeeded with a probe that started after the breaker opened.
  *

@@ -148,7 +148,7 @@ final class AppendSubmission implements AutoCloseable {
             cause = new AppendOutcomeUnknownException("the append did not commit within " + timeout.toMillis() + " ms", null);
         }
         meters.counter("gateway.append.errors", "reason", reason).increment();
-        if (circuit != null && cause instanceof AppendOutcomeUnknownException) {
+        if (circuit != null && (cause instanceof AppendOutcomeUnknownException || cause instanceof StoreUnreachableException)) {
             circuit.failed();
         } else if (circuit != null && cause instanceof AppendRejectedException) {
             circuit.succeeded(); // the store answered: refused by the domain

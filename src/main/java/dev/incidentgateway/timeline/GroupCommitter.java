@@ -49,8 +49,21 @@ final class GroupCommitter {
     }
 
     /** A connection for a pipelined group's lookups (auto-commit: each reads what is committed at that moment). */
-    Connection readConnection() throws SQLException {
-        return dataSource.getConnection();
+    Connection readConnection() {
+        return connect();
+    }
+
+    /**
+     * A connection of the pool, or {@link StoreUnreachableException} when it could give none within its connection
+     * timeout: nothing was sent, and the writer fails the group and what is queued behind it at once rather than
+     * trying again for each of them (on PostgreSQL refusing connections each try waited the whole timeout, 5 s).
+     */
+    private Connection connect() {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new StoreUnreachableException(e);
+        }
     }
 
     /** A transaction staged on the head {@code inFlight} leaves, or (none) on the one the writer's last commit left. */
@@ -90,7 +103,11 @@ final class GroupCommitter {
         }
     }
 
-    /** The plain path: one transaction on this thread that takes the append lock first. */
+    /**
+     * The plain path: one transaction on this thread that takes the append lock first.
+     *
+     * @throws StoreUnreachableException no connection could be had; the requests not answered yet are left to the caller
+     */
     void commitPlain(List<TimelineWriter.Request> batch) {
         try {
             commit(batch);
@@ -120,7 +137,7 @@ final class GroupCommitter {
     }
 
     private void commit(List<TimelineWriter.Request> batch) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = connect()) {
             StagedGroup group;
             try {
                 AppendTransaction tx = AppendTransaction.underLock(c, dialect, memory, typePrefix, correlator, chainKey);

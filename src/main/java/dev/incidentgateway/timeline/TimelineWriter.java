@@ -162,15 +162,37 @@ public final class TimelineWriter implements AutoCloseable {
      * staging failed, or when the group in flight did not commit.
      */
     private void process(List<Request> batch) throws InterruptedException {
-        StagedGroup next = inFlight != null || memory.head() != null ? stageOnKnownHead(batch) : null;
-        boolean previousCommitted = settleInFlight();
-        if (next != null && previousCommitted) {
-            CompletableFuture<Void> done = groups.commitAsync(next);
-            done.whenComplete((ok, failed) -> queue.offer(doneSignal));
-            inFlight = new InFlight(next, done);
-        } else {
-            groups.commitPlain(batch); // under the lock; after a failure the memory is forgotten, so everything is read again
+        try {
+            StagedGroup next = inFlight != null || memory.head() != null ? stageOnKnownHead(batch) : null;
+            boolean previousCommitted = settleInFlight();
+            if (next != null && previousCommitted) {
+                CompletableFuture<Void> done = groups.commitAsync(next);
+                done.whenComplete((ok, failed) -> queue.offer(doneSignal));
+                inFlight = new InFlight(next, done);
+            } else {
+                groups.commitPlain(batch); // under the lock; after a failure the memory is forgotten, so everything is read again
+            }
+        } catch (StoreUnreachableException e) {
+            settleInFlight(); // the group in flight has its own connection: it may still commit
+            failUnreachable(batch, e);
         }
+    }
+
+    /**
+     * No connection could be had: this group and every request queued behind it fail now, as not stored (503 +
+     * Retry-After), instead of one group after another each waiting the pool's whole connection timeout (and the
+     * queued ones their append timeout). The circuit breaker counts them and refuses what comes next at once until the
+     * store answers again.
+     */
+    private void failUnreachable(List<Request> batch, StoreUnreachableException e) {
+        List<Request> failed = new ArrayList<>(batch);
+        queue.drainTo(failed);
+        if (failed.removeIf(r -> r == doneSignal)) {
+            queue.offer(doneSignal); // the committer's wake-up is not ours to drop
+        }
+        failed.removeIf(r -> r.result().isDone());
+        LOG.warn("The store cannot be reached ({}): {} appends fail now, nothing of them stored", e.getMessage(), failed.size());
+        failed.forEach(r -> r.result().completeExceptionally(e));
     }
 
     private StagedGroup stageOnKnownHead(List<Request> batch) throws InterruptedException {
@@ -193,6 +215,8 @@ public final class TimelineWriter implements AutoCloseable {
             }
             tx.seal();
             return new StagedGroup(batch, outcomes, tx);
+        } catch (StoreUnreachableException e) {
+            throw e; // the plain path would wait for a connection again
         } catch (SQLException | RuntimeException e) {
             LOG.debug("Staging a group of {} without the lock failed ({}); it goes through the plain path", batch.size(), e.toString());
             return null;
@@ -219,7 +243,11 @@ public final class TimelineWriter implements AutoCloseable {
             memory.forget();
             List<Request> open = f.group().requests.stream().filter(r -> !r.result().isDone()).toList();
             if (!open.isEmpty()) {
-                groups.recover(open, cause);
+                try {
+                    groups.recover(open, cause);
+                } catch (StoreUnreachableException unreachable) {
+                    failUnreachable(open, unreachable);
+                }
             }
             return false;
         }

@@ -33,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StorePauseIT {
     private static final int APPEND_TIMEOUT_MS = 1500;
+    private int appendTimeoutMs = APPEND_TIMEOUT_MS;
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -143,8 +144,59 @@ class StorePauseIT {
                 .hasSize(1 + acknowledged.size());
     }
 
+    @Test
+    void aDatabaseRefusingConnectionsFailsTheQueuedAppendsAsNotStoredAndOpensTheBreaker() throws Exception {
+        PostgresTestDatabase.assumeAvailable();
+        // An append timeout far above the pool's connection timeout (5 s), so that what answers is the writer, not it.
+        startGatewayBehindProxy(20_000);
+        String id = "REFUSE-1";
+        assertThat(post("/api/v1/incidents", "{\"id\":\"" + id + "\",\"title\":\"Refused\",\"actor\":\"t\"}", null).statusCode())
+                .isEqualTo(201);
+        Map<String, String> acknowledged = new LinkedHashMap<>();
+        appendAcknowledged(id, "before", acknowledged);
+
+        proxy.stop();
+        // Past Hikari's 500 ms alive-bypass window every pooled connection is checked when lent, found dead and dropped,
+        // so each append needs a new connection, which the stopped database refuses.
+        Thread.sleep(1_000);
+        List<CompletableFuture<HttpResponse<String>>> during = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            during.add(CompletableFuture.supplyAsync(appendCall(id, "refused-" + i)));
+        }
+        for (CompletableFuture<HttpResponse<String>> f : during) {
+            HttpResponse<String> r = f.get();
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+            assertThat(r.headers().firstValue("Retry-After")).isPresent();
+            // Not "append-outcome-unknown": no connection was had, nothing was sent, so the answer can say nothing was
+            // stored (before, the writer tried a second connection for the same group and the store-wide failure was
+            // answered as an unknown outcome, 10 s after the request).
+            assertThat(HttpApi.JSON.readTree(r.body()).path("type").asText()).as(r.body()).endsWith(":store-unavailable");
+        }
+        HttpResponse<String> next = appendCall(id, "after-breaker").get();
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(503);
+        HttpResponse<String> metrics = get("/metrics");
+        assertThat(metrics.body()).as("the breaker refused the next append before the writer")
+                .containsPattern("gateway_append_errors_total\\{[^}]*reason=\"CircuitOpen\"[^}]*\\} [1-9]");
+
+        proxy.start();
+        assertThat(awaitHealth(200)).as("health UP again once the database is back").isTrue();
+        for (int i = 0; i < during.size(); i++) {
+            appendAcknowledged(id, "refused-" + i, acknowledged);
+        }
+        HttpResponse<String> timeline = get("/api/v1/incidents/" + id + "/timeline?limit=1000");
+        Set<String> storedIds = new HashSet<>();
+        HttpApi.JSON.readTree(timeline.body()).path("events").forEach(e -> storedIds.add(e.path("id").asText()));
+        assertThat(storedIds).as("every acknowledged append is stored, once").containsAll(acknowledged.values())
+                .hasSize(1 + acknowledged.size());
+    }
+
     private void startGatewayBehindProxy() {
-        setup = GatewayBehindProxy.start(Map.of("GATEWAY_APPEND_TIMEOUT_MS", String.valueOf(APPEND_TIMEOUT_MS)));
+        startGatewayBehindProxy(APPEND_TIMEOUT_MS);
+    }
+
+    private void startGatewayBehindProxy(int appendTimeout) {
+        appendTimeoutMs = appendTimeout;
+        setup = GatewayBehindProxy.start(Map.of("GATEWAY_APPEND_TIMEOUT_MS", String.valueOf(appendTimeout)));
         proxy = setup.proxy();
         gateway = setup.gateway();
         adminKey = setup.adminKey();
@@ -200,7 +252,7 @@ class StorePauseIT {
 
     /** A POST whose answer must come well within the append timeout plus slack (a hang fails the test). */
     private HttpResponse<String> post(String path, String json, String idempotencyKey) throws Exception {
-        HttpRequest.Builder b = request(path, Duration.ofMillis(APPEND_TIMEOUT_MS + 8_000))
+        HttpRequest.Builder b = request(path, Duration.ofMillis(appendTimeoutMs + 8_000))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
         if (idempotencyKey != null) {
             b.header("Idempotency-Key", idempotencyKey);

@@ -100,7 +100,7 @@ class AppendTimeoutTest {
     }
 
     @Test
-    void aConnectionFailureFailsTheWholeGroupAtOnceWithAnUnknownOutcome() throws Exception {
+    void aConnectionThatCannotBeHadFailsTheWholeGroupAtOnceAsNotStored() throws Exception {
         try (TestStore testStore = TestStore.create(TestStore.Kind.H2);
              HikariDataSource ds = StoreFactory.openAndMigrate(testStore.config())) {
             GatedDataSource gated = new GatedDataSource(ds);
@@ -114,11 +114,15 @@ class AppendTimeoutTest {
                     group.add(CompletableFuture.supplyAsync(() -> failureOf(() -> store.append(declare(id)))));
                 }
                 for (CompletableFuture<Throwable> f : group) {
-                    assertThat(f.get()).isInstanceOf(AppendOutcomeUnknownException.class)
+                    // No connection, so nothing was sent: a known "not stored" (503 store-unavailable), not an unknown outcome.
+                    assertThat(f.get()).isInstanceOf(StoreUnreachableException.class)
                             .hasRootCauseInstanceOf(SQLTransientConnectionException.class);
                 }
                 gated.failing = false;
                 assertThat(store.append(declare("OK-1")).kind()).isEqualTo(AppendOutcome.Kind.APPENDED);
+                for (int i = 0; i < 8; i++) {
+                    assertThat(store.incident("G-" + i)).isEmpty();
+                }
             } finally {
                 store.close();
             }
