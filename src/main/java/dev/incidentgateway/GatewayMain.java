@@ -12,6 +12,7 @@ import dev.incidentgateway.cli.VerifyCommand;
 import dev.incidentgateway.cli.WebhookTokenCommand;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.security.Redact;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 
@@ -128,7 +129,7 @@ public final class GatewayMain {
                 return new ControlChannelClient(ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL)).orElseThrow(),
                         java.time.Duration.ofSeconds(30)).run(name, args, out, err);
             } catch (Exception e) {
-                err.println(name + " failed: cannot reach the running gateway: " + e.getMessage());
+                err.println(name + " failed: cannot reach the running gateway: " + Redact.text(e.getMessage()));
                 return STORE_ERROR;
             }
         }
@@ -139,7 +140,7 @@ public final class GatewayMain {
             err.println(e.getMessage());
             return USAGE;
         } catch (Exception e) {
-            err.println(name + " failed: " + e.getMessage());
+            err.println(name + " failed: " + Redact.text(e.getMessage())); // a driver's message may quote the URL
             return STORE_ERROR;
         }
     }

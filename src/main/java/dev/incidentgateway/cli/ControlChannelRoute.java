@@ -73,7 +73,7 @@ public final class ControlChannelRoute extends RouteBuilder {
             try {
                 code = command.run(context, request.args() == null ? List.of() : request.args(), o, e);
             } catch (Exception failure) {
-                e.println(request.command() + " failed: " + failure.getMessage());
+                e.println(request.command() + " failed: " + dev.incidentgateway.security.Redact.text(failure.getMessage()));
                 code = StoreCommand.STORE_ERROR;
             }
         }

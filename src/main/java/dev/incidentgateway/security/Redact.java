@@ -21,6 +21,11 @@ public final class Redact {
     // scheme://user:password@host → scheme://user:****@host
     private static final Pattern USERINFO = Pattern.compile("(//[^/@:\\s]*:)[^@/\\s]*@");
     // PostgreSQL "Detail: Key (ce_source, ce_id)=(a, b) already exists." and "Failing row contains (...)."
+    /**
+     * {@code user:password@host} without a scheme before it, as a driver quotes the host part of a URL it could not use
+     * (PgJDBC takes no userinfo: {@code jdbc:postgresql://u:pw@h/db} fails with "UnknownHost (u:pw@h)").
+     */
+    private static final Pattern BARE_USERINFO = Pattern.compile("(^|[\\s(\\[\"'=,])([^\\s/@:()\\[\\]\"',]+:)[^\\s/@()\\[\\]\"',]+@");
     private static final Pattern PG_KEY_DETAIL = Pattern.compile("(Key \\([^)\n]*\\)=).*");
     private static final Pattern PG_FAILING_ROW = Pattern.compile("(Failing row contains ).*");
     // H2 "... ON PUBLIC.T(C) VALUES ( /* 1 */ 'a', 'b' )\"" and "Value too long for column \"C\": \"'aaa' (2000)\""
@@ -46,6 +51,7 @@ public final class Redact {
             return null;
         }
         String out = url(message);
+        out = BARE_USERINFO.matcher(out).replaceAll("$1$2" + MASK + "@");
         out = PG_KEY_DETAIL.matcher(out).replaceAll("$1(…)");
         out = PG_FAILING_ROW.matcher(out).replaceAll("$1(…)");
         out = H2_VALUES.matcher(out).replaceAll("$1…$2");

@@ -137,8 +137,8 @@ public final class EventLimits {
             String text = node.asText();
             return text.length() <= CONTENT && badCharacter(text) == null;
         }
-        if (node.isFloatingPointNumber()) {
-            return Double.isFinite(node.asDouble());
+        if (node.isNumber()) {
+            return Double.isFinite(node.asDouble()); // integers too: a 400-digit one is beyond what JSON readers take
         }
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -163,8 +163,9 @@ public final class EventLimits {
         }
         if (node.isTextual()) {
             text(path, node.asText(), CONTENT);
-        } else if (node.isFloatingPointNumber() && !Double.isFinite(node.asDouble())) {
-            // 1e999999 parses as Infinity, which JSON cannot hold: it would be stored as the string "Infinity"
+        } else if (node.isNumber() && !Double.isFinite(node.asDouble())) {
+            // 1e999999 parses as Infinity, which JSON cannot hold: it would be stored as the string "Infinity"; an integer
+            // of 310 digits is a BigInteger that most readers of the event (JavaScript, the console) cannot take
             throw new InvalidEventException(path, path + " is a number out of range (beyond ±1.8e308)");
         } else if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code GET /health} without a credential is answered here from the cached store probe, so it never
  *       waits behind busy request threads; with a credential it goes on to the Camel route (detail needs read);</li>
- *   <li>a {@code Content-Length} above the body limit gets 413 at once, the body unread;</li>
+ *   <li>a {@code Content-Length} above the body limit gets 413 at once, the body unread; a request framed both by
+ *       {@code Content-Length} and {@code Transfer-Encoding} (or by a coding other than chunked) 400;</li>
  *   <li>beyond {@code maxInflight} requests being served, 503 + Retry-After at once (nothing queues);
  *       {@code /health} is never counted or refused.</li>
  * </ul>
@@ -86,6 +87,13 @@ final class EdgeGuard implements Handler<RoutingContext> {
                     + "(% must be followed by two hex digits, encoding UTF-8); nothing was done.", "query", Map.of()), "invalid-query");
             return;
         }
+        if (ambiguousFraming(request)) {
+            refuse(ctx, new ApiProblem(400, "ambiguous-framing", "Ambiguous request framing", "The request has both "
+                    + "Transfer-Encoding and Content-Length, or a Transfer-Encoding that does not end in chunked (RFC 9112 §6.1, "
+                    + "§6.3): a proxy in front of the gateway could read where it ends differently. Nothing was done.", null,
+                    Map.of()), "ambiguous-framing");
+            return;
+        }
         if (HEALTH.equals(request.path())) {
             if (request.method() == HttpMethod.GET && request.getHeader("Authorization") == null && answerHealth(ctx)) {
                 return;
@@ -134,6 +142,22 @@ final class EdgeGuard implements Handler<RoutingContext> {
      * for every request) and a malformed escape then fails the request with an ERROR and a stack trace in the log and a
      * plain-text 400; decoded here first (Vert.x keeps the result, so the route does not decode it again).
      */
+    /**
+     * A request a proxy and this server could frame differently (request smuggling): Netty reads the body by
+     * Transfer-Encoding and carries on with the connection, where RFC 9112 has the server refuse it or close after it.
+     */
+    static boolean ambiguousFraming(HttpServerRequest request) {
+        java.util.List<String> codings = request.headers().getAll("Transfer-Encoding");
+        if (codings.isEmpty()) {
+            return false;
+        }
+        if (request.headers().contains("Content-Length")) {
+            return true;
+        }
+        String last = codings.get(codings.size() - 1);
+        return !last.substring(last.lastIndexOf(',') + 1).trim().equalsIgnoreCase("chunked");
+    }
+
     private static boolean queryDecodes(RoutingContext ctx) {
         if (ctx.request().query() == null) {
             return true;

@@ -21,6 +21,15 @@ class RedactTest {
     }
 
     @Test
+    void userinfoADriverQuotesWithoutItsSchemeIsMasked() {
+        // PgJDBC takes no userinfo in its URL: it reports the whole "user:password@host" as an unknown host.
+        assertThat(Redact.text("gateway-store - Connection is not available (gateway_app:SekretInUrl1@127.0.0.1)"))
+                .isEqualTo("gateway-store - Connection is not available (gateway_app:****@127.0.0.1)");
+        assertThat(Redact.text("UnknownHostException: u:p@ss@db.example")).doesNotContain("p@ss");
+        assertThat(Redact.text("at 10:30 on host db-1, port 5432: refused")).isEqualTo("at 10:30 on host db-1, port 5432: refused");
+    }
+
+    @Test
     void postgresRowValuesAreDropped() {
         String pg = "ERROR: duplicate key value violates unique constraint \"uq_timeline_ce\"\n"
                 + "  Detail: Key (ce_source, ce_id)=(/webhooks/x, customer-ssn-123) already exists.";

@@ -72,6 +72,17 @@ class EventLimitsTest {
     }
 
     @Test
+    void numbersBeyondADoublesRangeAreRefusedIntegersToo() {
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.put("big", new java.math.BigInteger("1" + "0".repeat(308))).put("fine", Long.MAX_VALUE).put("real", 1.5e308);
+        assertThatCode(() -> EventLimits.check(note().data(data).build())).doesNotThrowAnyException();
+        data.put("big", new java.math.BigInteger("1" + "0".repeat(309)));
+        assertThat(refusedField(note().data(data).build())).isEqualTo("data.big");
+        data.put("big", 1).putArray("list").add(new java.math.BigInteger("-1" + "0".repeat(400)));
+        assertThat(refusedField(note().data(data).build())).isEqualTo("data.list[0]");
+    }
+
+    @Test
     void dataDeeperThanTheCapIsRefused() {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         ObjectNode at = root;

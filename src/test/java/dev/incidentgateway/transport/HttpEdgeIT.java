@@ -178,6 +178,25 @@ class HttpEdgeIT {
     }
 
     @Test
+    void aRequestWhoseFramingAProxyCouldReadOtherwiseIsRefusedAndItsConnectionClosed() throws Exception {
+        String declare = "{\"title\":\"smuggled\",\"actor\":\"a\"}";
+        String chunked = Integer.toHexString(declare.length()) + "\r\n" + declare + "\r\n0\r\n\r\n";
+        // (Content-Length beside "Transfer-Encoding: chunked" never reaches the gateway: Netty drops the length and reads
+        // the chunks, as RFC 9112 §6.3 says.)
+        for (String framing : List.of("Transfer-Encoding: chunked, identity",
+                "Content-Length: " + chunked.length() + "\r\nTransfer-Encoding: xchunked")) {
+            try (RawConnection c = new RawConnection(strict.gateway().port())) {
+                RawConnection.Answer a = c.send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer "
+                        + strict.adminKey() + "\r\nContent-Type: application/json\r\n" + framing + "\r\n\r\n" + chunked).readAnswer();
+                assertThat(a.status()).as(framing).isEqualTo(400);
+                assertThat(HttpApi.JSON.readTree(a.body()).path("type").asText()).as(framing).endsWith(":ambiguous-framing");
+                assertThat(c.closedByServer()).as(framing).isTrue();
+            }
+        }
+        assertThat(strict.http().get("/api/v1/incidents?limit=1000").body()).doesNotContain("smuggled");
+    }
+
+    @Test
     void aChunkedBodyIsRefusedOnceItPassesTheLimitWithoutWaitingForItsEnd() throws Exception {
         try (RawConnection c = new RawConnection(strict.gateway().port())) {
             c.send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + strict.adminKey()
