@@ -70,8 +70,7 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
     private Checked check(String authorization, HttpServerRequest request) {
         ApiAuthPolicyFactory.Decision decision = auth.decide(PATH, "GET", authorization);
         if (decision.refusal() != null) {
-            auth.countRefusal(decision.refusal());
-            return new Checked(decision.refusal(), null, null);
+            return new Checked(decision.refusal(), null, null); // counted where it is answered
         }
         try {
             StreamFilter filter = filter(request);
@@ -164,6 +163,7 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
         if (response.closed() || response.ended()) {
             return;
         }
+        auth.countRefusal(problem); // gateway_http_errors_total{status}, as every error answer of the API
         ProblemResponses.end(response, problem, auth.render(problem, ctx.request().path()));
     }
 }

@@ -51,7 +51,6 @@ final class UnmatchedRequests {
         // decide() may read the store (a key seen for the first time): off the event loop, like the live stream's check.
         ctx.vertx().executeBlocking(() -> auth.decide(path, "GET", authorization), false).onComplete(decided -> {
             if (decided.succeeded() && decided.result().principal() == null && decided.result().refusal() != null) {
-                auth.countRefusal(decided.result().refusal());
                 answer(ctx, decided.result().refusal());
             } else {
                 unmatched(ctx); // authenticated (whatever its scopes): it may learn that the path does not exist
@@ -83,6 +82,9 @@ final class UnmatchedRequests {
     private void answer(RoutingContext ctx, ApiProblem problem) {
         if (ctx.response().ended()) {
             return;
+        }
+        if (auth != null) {
+            auth.countRefusal(problem); // gateway_http_errors_total{status}: the 401s, and the 404/405s too
         }
         ProblemResponses.end(ctx.response(), problem, problems.render(problem, ctx.request().path()));
     }

@@ -128,6 +128,8 @@ class HttpEdgeIT {
         Response webhookGet = anonymous.get("/webhooks/alertmanager");
         assertThat(webhookGet.status()).isEqualTo(405);
         assertThat(webhookGet.headers().firstValue("Allow")).contains("POST");
+        assertThat(admin.get("/metrics").body()).as("every error answer is counted, those of requests no route takes too")
+                .containsPattern("gateway_http_errors_total\\{status=\"405\"\\} [3-9]");
     }
 
     @Test
