@@ -26,7 +26,7 @@ import java.util.Map;
  * Command line of {@code incident-gateway.jar}:
  * <pre>
  *   (no command) | run   start the gateway
- *   verify [--checkpoint FILE] [--public-key FILE]
+ *   verify [--checkpoint FILE] [--public-key FILE]...
  *                       check the audit chain: every incident's keyed hash chain, the global chain, the views'
  *                       heads and signed checkpoints (the latest in GATEWAY_CHECKPOINT_FILE, or all in FILE);
  *                       exit 1 with a line per problem

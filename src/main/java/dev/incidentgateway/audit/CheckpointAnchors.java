@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Turns checkpoints read from a file into anchors for {@link GlobalChainVerifier}: only those whose signature is
- * valid for the gateway's public key count; every other entry is a problem (a checkpoint signed by another key
+ * valid for a trusted public key (the gateway's, or those given to {@code verify}) count; every other entry is a problem (a checkpoint signed by another key
  * proves nothing, whatever public key it names).
  */
 public final class CheckpointAnchors {
@@ -21,10 +21,15 @@ public final class CheckpointAnchors {
     private CheckpointAnchors() {
     }
 
-    public static Result from(Path file, List<CheckpointFile.Entry> entries, PublicKey gatewayKey) {
+    /**
+     * @param trusted the public keys whose signatures count: the gateway's, or the ones given to {@code verify} (several
+     *                when instances sharing one database each sign with a key of their own)
+     */
+    public static Result from(Path file, List<CheckpointFile.Entry> entries, List<PublicKey> trusted) {
         List<GlobalChainVerifier.Anchor> anchors = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        String ourId = CheckpointSigner.keyId(gatewayKey);
+        List<String> ids = trusted.stream().map(CheckpointSigner::keyId).toList();
+        String ourId = String.join(", ", ids);
         for (CheckpointFile.Entry e : entries) {
             String where = "checkpoint " + e.position() + " in " + file;
             if (e.checkpoint() == null) {
@@ -33,9 +38,9 @@ public final class CheckpointAnchors {
             }
             Checkpoint cp = e.checkpoint();
             String label = "checkpoint of " + cp.time() + " (" + cp.count() + " events)";
-            if (!CheckpointSigner.validSignature(cp, gatewayKey)) {
+            if (trusted.stream().noneMatch(key -> CheckpointSigner.validSignature(cp, key))) {
                 problems.add(label + " in " + file + ": the signature is not valid for the gateway's public key " + ourId
-                        + (cp.keyId() != null && !cp.keyId().equals(ourId) ? " (it names key " + cp.keyId() + ")" : " (it was changed)"));
+                        + (cp.keyId() != null && !ids.contains(cp.keyId()) ? " (it names key " + cp.keyId() + ")" : " (it was changed)"));
                 continue;
             }
             anchors.add(new GlobalChainVerifier.Anchor(label, cp.lastEventId(), cp.count(), cp.headHash()));

@@ -16,20 +16,20 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * {@code verify [--checkpoint FILE] [--public-key FILE]}: checks every incident's chain with the chain key, the
+ * {@code verify [--checkpoint FILE] [--public-key FILE]...}: checks every incident's chain with the chain key, the
  * global chain over all events, the views' heads, and checkpoints: by default the latest one of the gateway's
  * checkpoint file (if it exists), with {@code --checkpoint} every checkpoint in FILE (JSON lines, one JSON object
  * or an array, as the gateway writes or serves them). Signatures are checked with the gateway's public key, or the
- * one in {@code --public-key} (a keeper's copy). Exit 1 with a line per problem, 0 with a summary.
+ * ones given with {@code --public-key} (a keeper's copies; one per instance when instances sharing a database sign
+ * with keys of their own). Exit 1 with a line per problem, 0 with a summary.
  */
 public final class VerifyCommand implements StoreCommand {
     @Override
     public int run(Context ctx, List<String> args, PrintStream out, PrintStream err) throws Exception {
         Path checkpointArg = null;
-        Path publicKeyArg = null;
+        List<Path> publicKeyArgs = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if ((a.equals("--checkpoint") || a.equals("--public-key")) && i + 1 < args.size()) {
@@ -41,10 +41,10 @@ public final class VerifyCommand implements StoreCommand {
                 if (a.equals("--checkpoint")) {
                     checkpointArg = p;
                 } else {
-                    publicKeyArg = p;
+                    publicKeyArgs.add(p);
                 }
             } else {
-                err.println("Usage: verify [--checkpoint FILE] [--public-key FILE]");
+                err.println("Usage: verify [--checkpoint FILE] [--public-key FILE]...");
                 return USAGE;
             }
         }
@@ -79,13 +79,18 @@ public final class VerifyCommand implements StoreCommand {
         }
         List<GlobalChainVerifier.Anchor> anchors = List.of();
         if (!entries.isEmpty()) {
-            Optional<PublicKey> publicKey = publicKeyArg != null ? Optional.of(CheckpointKeys.readPublicKey(publicKeyArg))
-                    : CheckpointKeys.gatewayPublicKey(config);
-            if (publicKey.isEmpty()) {
+            List<PublicKey> trusted = new ArrayList<>();
+            for (Path p : publicKeyArgs) {
+                trusted.add(CheckpointKeys.readPublicKey(p));
+            }
+            if (trusted.isEmpty()) {
+                CheckpointKeys.gatewayPublicKey(config).ifPresent(trusted::add);
+            }
+            if (trusted.isEmpty()) {
                 problems.add("cannot check the checkpoints' signatures: no public key at " + CheckpointKeys.publicKeyFile(config)
                         + " (give a copy with --public-key FILE)");
             } else {
-                CheckpointAnchors.Result r = CheckpointAnchors.from(checkpoints, entries, publicKey.get());
+                CheckpointAnchors.Result r = CheckpointAnchors.from(checkpoints, entries, trusted);
                 problems.addAll(r.problems());
                 anchors = r.anchors();
             }

@@ -235,6 +235,26 @@ abstract class AuditChainContract {
     }
 
     @Test
+    void checkpointsOfInstancesWithKeysOfTheirOwnVerifyWithEachOnesPublicKey(@TempDir Path dir) throws Exception {
+        startGateway();
+        appendWorkload();
+        Checkpoint ours = checkpoint();
+        // A second instance on the same database signs with a key of its own (default: its own keys directory).
+        CheckpointSigner other = CheckpointKeys.forGateway(GatewayConfig.load(Map.of("GATEWAY_KEYS_DIR", dir.resolve("b").toString()), Map.of()));
+        Path kept = dir.resolve("kept.jsonl");
+        CheckpointFile.append(kept, ours);
+        CheckpointFile.append(kept, other.sign(ours.lastEventId(), ours.count(), ours.headHash(), ours.time()));
+        Path ourKey = Files.writeString(dir.resolve("a.pub"), audit.checkpointer().signer().publicKeyPem());
+        Path otherKey = Files.writeString(dir.resolve("b.pub"), other.publicKeyPem());
+
+        Run both = verify("--checkpoint", kept.toString(), "--public-key", ourKey.toString(), "--public-key", otherKey.toString());
+        assertThat(both.exit()).as(both.output()).isZero();
+        assertThat(both.output()).contains("2 signed checkpoints");
+        Run oneKey = verify("--checkpoint", kept.toString(), "--public-key", ourKey.toString());
+        assertThat(oneKey.exit()).as("the other instance's checkpoint proves nothing without its key: " + oneKey.output()).isEqualTo(1);
+    }
+
+    @Test
     void aStoreFromBeforeKeyedHashingUpgradesInPlaceAndItsEventsStaySealed() throws Exception {
         LegacyWriter legacy = new LegacyWriter(dataSource);
         legacy.incident("OLD-1", 3);
