@@ -213,7 +213,9 @@ public final class Gateway implements AutoCloseable {
         main.configure().addRoutesBuilder(ops);
         main.configure().addRoutesBuilder(new SourcesApi(webhookSources, webhookSourcesOff, webhookActivity, pollers.all(), json, endpoints)); // issue 12
         // Timeouts, in-flight limit, early 413 and an anonymous /health on the event loop (issue 10, overload).
-        this.edge = HttpEdge.install(main, HttpEdge.Settings.from(config), endpoints.problems(), meters, () -> ops.health(null));
+        this.edge = HttpEdge.install(main, HttpEdge.Settings.from(config), endpoints.problems(), meters,
+                // Once the intake gate has closed (shutdown), /health goes on to the gate, which answers 503 like any request.
+                () -> intake.isOpen() ? ops.health(null) : null);
         // issue 13: routes/inbound/webhooks.camel.yaml names it; a webhook waiting for its group commit holds no thread.
         main.bind(dev.incidentgateway.transport.AsyncRouteHttpEngine.BEAN, new dev.incidentgateway.transport.AsyncRouteHttpEngine());
         stream.serve(store, apiAuth, edge); // on the event loop, authorized by apiAuth like every API route

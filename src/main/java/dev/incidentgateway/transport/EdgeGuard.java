@@ -138,11 +138,6 @@ final class EdgeGuard implements Handler<RoutingContext> {
     }
 
     /**
-     * Whether the query string decodes. Vert.x decodes it when a route first reads a parameter (Camel's consumer does,
-     * for every request) and a malformed escape then fails the request with an ERROR and a stack trace in the log and a
-     * plain-text 400; decoded here first (Vert.x keeps the result, so the route does not decode it again).
-     */
-    /**
      * A request a proxy and this server could frame differently (request smuggling): Netty reads the body by
      * Transfer-Encoding and carries on with the connection, where RFC 9112 has the server refuse it or close after it.
      */
@@ -158,6 +153,11 @@ final class EdgeGuard implements Handler<RoutingContext> {
         return !last.substring(last.lastIndexOf(',') + 1).trim().equalsIgnoreCase("chunked");
     }
 
+    /**
+     * Whether the query string decodes. Vert.x decodes it when a route first reads a parameter (Camel's consumer does,
+     * for every request) and a malformed escape then fails the request with an ERROR and a stack trace in the log and a
+     * plain-text 400; decoded here first (Vert.x keeps the result, so the route does not decode it again).
+     */
     private static boolean queryDecodes(RoutingContext ctx) {
         if (ctx.request().query() == null) {
             return true;
@@ -173,9 +173,12 @@ final class EdgeGuard implements Handler<RoutingContext> {
     private boolean answerHealth(RoutingContext ctx) {
         ApiResponse health;
         try {
-            health = anonymousHealth.call(); // reads cached state only: safe on the event loop
+            health = anonymousHealth.call(); // reads cached state only: safe on the event loop; null: not answered here
         } catch (Exception e) {
             LOG.debug("/health on the event loop failed; the Camel route answers instead", e);
+            return false;
+        }
+        if (health == null) {
             return false;
         }
         HttpServerResponse response = ctx.response().setStatusCode(health.status()).putHeader("Content-Type", health.contentType());
