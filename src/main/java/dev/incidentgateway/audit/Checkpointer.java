@@ -33,6 +33,8 @@ public final class Checkpointer {
     /** Events counted so far, up to this id: later counts only read the events added since. */
     private String countedUpTo;
     private long counted;
+    /** The head last refused a checkpoint (its ERROR is logged once, not every interval). */
+    private GlobalChain.Head refusedHead;
 
     public Checkpointer(DataSource dataSource, CheckpointSigner signer, Path file, Clock clock) {
         this(dataSource, signer, file, clock, COUNT_RANGE);
@@ -59,7 +61,9 @@ public final class Checkpointer {
 
     /**
      * Signs and appends a checkpoint of the current head unless it is the one signed last; nothing while the log is
-     * empty or holds only events from before the upgrade (no keyed event yet).
+     * empty or holds only events from before the upgrade (no keyed event yet), and nothing while the log contradicts
+     * the last checkpoint (its last event gone or changed, fewer events): a new checkpoint over what is left would
+     * become the latest one, which {@code verify} checks, and hide the removal from it.
      */
     public synchronized Optional<Checkpoint> checkpointIfMoved() throws SQLException, IOException {
         GlobalChain.Head head;
@@ -71,12 +75,44 @@ public final class Checkpointer {
                 return Optional.empty();
             }
             count = count(c, head.lastEventId());
+            Optional<String> contradiction = contradiction(c, count);
+            if (contradiction.isPresent()) {
+                if (!head.equals(refusedHead)) {
+                    LOG.error("No checkpoint signed: the log contradicts the last checkpoint (of {}, {} events): {}. Events were removed "
+                            + "or changed (or an older backup was restored: then move {} aside and keep it). Run verify.",
+                            latest.time(), latest.count(), contradiction.get(), file);
+                    refusedHead = head;
+                }
+                return Optional.empty();
+            }
         }
         Checkpoint cp = signer.sign(head.lastEventId(), count, head.globalHash(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
         CheckpointFile.append(file, cp);
         latest = cp;
         LOG.debug("Checkpoint at event {} ({} events)", cp.lastEventId(), cp.count());
         return Optional.of(cp);
+    }
+
+    /** What in the log contradicts the latest checkpoint, if anything ({@code count}: the events up to the head now). */
+    private Optional<String> contradiction(Connection c, long count) throws SQLException {
+        if (latest == null) {
+            return Optional.empty();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT global_hash FROM timeline_events WHERE id = ?")) {
+            ps.setString(1, latest.lastEventId());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.of("its last event " + latest.lastEventId() + " is not in the log");
+                }
+                String hash = rs.getString(1);
+                if (hash == null || !hash.trim().equals(latest.headHash())) {
+                    return Optional.of("the global hash at its last event " + latest.lastEventId() + " is not the one it signed");
+                }
+            }
+        }
+        return count < latest.count()
+                ? Optional.of("the log holds " + count + " events up to its head, fewer than the " + latest.count() + " it counted")
+                : Optional.empty();
     }
 
     /**

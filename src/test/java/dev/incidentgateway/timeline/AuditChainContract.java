@@ -183,6 +183,32 @@ abstract class AuditChainContract {
         Run run = verify();
         assertThat(run.exit()).as(run.output()).isEqualTo(1);
         assertThat(run.output()).contains("its last event " + cp.lastEventId() + " is not in the log");
+
+        // The gateway's next checkpoint (timer, or its stop) must not sign what is left: as the file's latest it would be
+        // the one verify checks, and the removal would pass (before: OK after one restart).
+        assertThat(audit.checkpointer().checkpointIfMoved()).isEmpty();
+        assertThat(audit.checkpointer().latest()).contains(cp);
+        store.append(note("A-1", "after the removal")); // the head moves on: still nothing signed over the cut log
+        assertThat(audit.checkpointer().checkpointIfMoved()).isEmpty();
+        Run later = verify();
+        assertThat(later.exit()).as(later.output()).isEqualTo(1);
+        assertThat(later.output()).contains("its last event " + cp.lastEventId() + " is not in the log");
+    }
+
+    @Test
+    void eventsRemovedBeforeTheLastCheckpointedOneStopTheCheckpointsAfterARestart() throws Exception {
+        startGateway();
+        appendWorkload();
+        Checkpoint cp = checkpoint();
+        admin.deleteIncident("B-1"); // older events: the checkpoint's own last event is still there, with its global hash
+        store.append(note("A-1", "after the removal"));
+        // As after a restart: a checkpointer that reads the file and counts the log from its start.
+        dev.incidentgateway.audit.Checkpointer restarted = new dev.incidentgateway.audit.Checkpointer(dataSource,
+                audit.checkpointer().signer(), Path.of(config.get(GatewayConfig.CHECKPOINT_FILE)), java.time.Clock.systemUTC());
+        assertThat(restarted.checkpointIfMoved()).as("fewer events than the last checkpoint counted").isEmpty();
+        assertThat(restarted.latest()).contains(cp);
+        Run run = verify();
+        assertThat(run.exit()).as("the global chain shows the gap too: " + run.output()).isEqualTo(1);
     }
 
     /** verify with the default checkpoint file moved away. */
