@@ -212,7 +212,16 @@ public final class StoreFactory {
         }
         LOG.info("Migrating the schema as {} ({}); the gateway runs as {}", owner, GatewayConfig.DB_MIGRATION_USER.env(),
                 config.get(GatewayConfig.DB_USER));
-        flyway(dialect).dataSource(runtime.getJdbcUrl(), owner, config.get(GatewayConfig.DB_MIGRATION_PASSWORD)).load().migrate();
+        try {
+            flyway(dialect).dataSource(runtime.getJdbcUrl(), owner, config.get(GatewayConfig.DB_MIGRATION_PASSWORD)).load().migrate();
+        } catch (org.flywaydb.core.api.FlywayException e) {
+            if (refusal(e) == null) {
+                throw e;
+            }
+            // Exit 3 and one line, as for the runtime user (it was a stack trace and exit 1).
+            throw new StoreStartException("the store refused the migration user " + owner + " (" + GatewayConfig.DB_MIGRATION_USER.env()
+                    + ", " + GatewayConfig.DB_MIGRATION_PASSWORD.env() + "): " + Redact.text(cause(e)), e);
+        }
     }
 
     public static void migrate(HikariDataSource ds, SqlDialect dialect) {

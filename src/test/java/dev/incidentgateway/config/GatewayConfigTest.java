@@ -40,6 +40,18 @@ class GatewayConfigTest {
     }
 
     @Test
+    void kafkaBrokersAreHostPortListsOrEmpty() {
+        for (String ok : new String[] {"", "kafka:9092", "10.0.0.1:9092, kafka-2.example.com:19092", "[::1]:9092", "SSL://broker:9093"}) {
+            assertThat(GatewayConfig.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", ok), Map.of()).get(GatewayConfig.KAFKA_BOOTSTRAP_SERVERS))
+                    .isEqualTo(ok);
+        }
+        for (String bad : new String[] {"zz-bad", "kafka", "kafka:", "host:port", "a:1,,b:2"}) {
+            assertThatThrownBy(() -> GatewayConfig.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", bad), Map.of())).as(bad)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.bootstrapServers (env KAFKA_BOOTSTRAP_SERVERS)");
+        }
+    }
+
+    @Test
     void anUnsetVariableWithoutDefaultIsNamed() {
         assertThatThrownBy(() -> GatewayConfig.load(Map.of(), Map.of("store.password", "${DB_SECRET}")))
                 .hasMessageContaining("store.password").hasMessageContaining("DB_SECRET");

@@ -58,6 +58,15 @@ class StoreStartIT {
         }
     }
 
+    @Test
+    void aMigrationUserTheStoreRefusesEndsTheStartWithExit3NamingTheSetting() throws Exception {
+        Command run = gw.command(dir(), Map.of("GATEWAY_DB_MIGRATION_USER", "nosuchowner", "GATEWAY_DB_MIGRATION_PASSWORD", "not-it",
+                "GATEWAY_HTTP_PORT", Integer.toString(GatewayProcess.freePort())), "run");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+        assertThat(run.stderr()).contains("Cannot start: the store refused the migration user nosuchowner (GATEWAY_DB_MIGRATION_USER")
+                .doesNotContain("Exception in thread").doesNotContain("\tat ").doesNotContain("not-it");
+    }
+
     @TempDir
     Path tmp;
 
