@@ -282,10 +282,19 @@ public final class GatewayConfig {
             }
         }
         requireOidcAudience(values, problems);
+        refuseUnknownKeys(yaml, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new GatewayConfig(values, env, origins);
+    }
+
+    /** A key of the config file that is no setting: a typo would otherwise leave the default in force without a word. */
+    private static void refuseUnknownKeys(Map<String, String> yaml, List<String> problems) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        KEYS.forEach(k -> known.add(k.name()));
+        yaml.keySet().stream().filter(name -> !known.contains(name)).sorted().forEach(name -> problems.add(name
+                + " (config file): not a setting of the gateway (misspelled? `java -jar incident-gateway.jar config` lists every key)"));
     }
 
     /** OIDC: an issuer without an audience would accept tokens the identity provider minted for any other client. */

@@ -40,6 +40,15 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aConfigFileKeyThatIsNoSettingIsNamed() {
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of(), Map.of("http.maxBodyByte", "5000", "http.port", "8081")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(1);
+                    assertThat(e.getMessage()).contains("http.maxBodyByte (config file): not a setting");
+                });
+    }
+
+    @Test
     void kafkaBrokersAreHostPortListsOrEmpty() {
         for (String ok : new String[] {"", "kafka:9092", "10.0.0.1:9092, kafka-2.example.com:19092", "[::1]:9092", "SSL://broker:9093"}) {
             assertThat(GatewayConfig.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", ok), Map.of()).get(GatewayConfig.KAFKA_BOOTSTRAP_SERVERS))
