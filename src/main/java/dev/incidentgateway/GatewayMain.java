@@ -67,6 +67,10 @@ public final class GatewayMain {
     static int run(String[] args, java.util.function.Supplier<GatewayConfig> configs, PrintStream out, PrintStream err)
             throws Exception {
         String command = args.length == 0 ? "run" : args[0];
+        if (args.length > 1 && (command.equals("run") || command.equals("config") || command.equals("pg-roles"))) {
+            err.println("Usage: " + command + " (it takes no options; got " + String.join(" ", Arrays.asList(args).subList(1, args.length)) + ")");
+            return USAGE;
+        }
         if (command.equals("pg-roles")) { // needs no configuration: for `… pg-roles | psql … -f -` where only the jar is
             return printResource(PG_ROLES_SCRIPT, out, err);
         }

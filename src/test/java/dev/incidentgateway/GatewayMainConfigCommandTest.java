@@ -10,7 +10,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code java -jar incident-gateway.jar config} lists the application's settings and every discovered connector's. */
+/**
+ * {@code java -jar incident-gateway.jar config} lists the application's settings and every discovered connector's; commands
+ * without options refuse one.
+ */
 class GatewayMainConfigCommandTest {
     @Test
     void configListsConnectorSettingsWithSecretsMasked() throws Exception {
@@ -29,5 +32,24 @@ class GatewayMainConfigCommandTest {
         assertThat(text).as("where each connector value came from").contains("SLACK_CHANNEL                  = #incidents  [env]")
                 .containsPattern("SERVICENOW_PASSWORD +\\= \\*\\*\\*\\*  \\[env\\]")
                 .containsPattern("JIRA_API_TOKEN +\\= \\(empty\\)  \\[default\\]");
+    }
+
+    @Test
+    void commandsWithoutOptionsRefuseAnUnknownOneWithUsage() throws Exception {
+        for (String command : new String[] {"run", "config", "pg-roles"}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            // run would start a gateway if it took the option: the config supplier fails the test first.
+            int code = GatewayMain.run(new String[]{command, "--bogus"}, () -> {
+                throw new AssertionError(command + " went on with an option it does not take");
+            }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(code).as(command).isEqualTo(GatewayMain.USAGE);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(command).contains("Usage: " + command, "--bogus");
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rebuild = new dev.incidentgateway.cli.RebuildViewsCommand().run(null, java.util.List.of("--bogus"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(rebuild).as("rebuild-views touches no store with an option it does not take").isEqualTo(GatewayMain.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: rebuild-views");
     }
 }

@@ -9,6 +9,10 @@ import java.util.List;
 public final class RebuildViewsCommand implements StoreCommand {
     @Override
     public int run(Context ctx, List<String> args, PrintStream out, PrintStream err) throws Exception {
+        if (!args.isEmpty()) {
+            err.println("Usage: rebuild-views (it takes no options; got " + String.join(" ", args) + ")");
+            return USAGE;
+        }
         int n = new ViewRebuilder(ctx.dataSource(), ctx.dialect()).rebuild();
         out.printf("Rebuilt the view of %d incidents from the event log%n", n);
         return OK;
