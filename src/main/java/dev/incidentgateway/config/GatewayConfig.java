@@ -53,7 +53,8 @@ public final class GatewayConfig {
             "Directory of connector descriptors (*.yaml). Those shipped in the jar are always loaded; a file here with the "
                     + "same name replaces one, a new file adds a connector. A missing directory means only the shipped ones.");
 
-    public static final ConfigKey<String> PUBLIC_URL = ConfigKey.string("http.publicUrl", "GATEWAY_PUBLIC_URL", "",
+    public static final ConfigKey<String> PUBLIC_URL = ConfigKey.matching("http.publicUrl", "GATEWAY_PUBLIC_URL", "",
+            "|https?://[^\\s/?#]+\\S*", "empty or an http(s) base URL (https://gateway.example.com)",
             "The gateway's public base URL (https://gateway.example.com); outbound messages link to its incident pages.");
     public static final ConfigKey<Integer> OUTBOX_BACKOFF_MS = ConfigKey.integer("outbox.backoffMs", "GATEWAY_OUTBOX_BACKOFF_MS", 1000,
             1, 3_600_000, "Retry delay of a failed delivery: the n-th retry after 0.5-1 x this x 2^(n-1) (jitter), at most 10 min; Retry-After wins.");

@@ -49,6 +49,17 @@ class GatewayConfigTest {
     }
 
     @Test
+    void thePublicUrlIsAnHttpBaseUrlOrEmpty() {
+        for (String ok : new String[] {"", "https://gateway.example.com", "http://10.0.0.5:8080/incidents/"}) {
+            assertThat(GatewayConfig.load(Map.of("GATEWAY_PUBLIC_URL", ok), Map.of()).get(GatewayConfig.PUBLIC_URL)).isEqualTo(ok);
+        }
+        for (String bad : new String[] {"zz-bad", "gateway.example.com", "ftp://x", "https://"}) {
+            assertThatThrownBy(() -> GatewayConfig.load(Map.of("GATEWAY_PUBLIC_URL", bad), Map.of())).as(bad)
+                    .hasMessageContaining("http.publicUrl (env GATEWAY_PUBLIC_URL)");
+        }
+    }
+
+    @Test
     void kafkaBrokersAreHostPortListsOrEmpty() {
         for (String ok : new String[] {"", "kafka:9092", "10.0.0.1:9092, kafka-2.example.com:19092", "[::1]:9092", "SSL://broker:9093"}) {
             assertThat(GatewayConfig.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", ok), Map.of()).get(GatewayConfig.KAFKA_BOOTSTRAP_SERVERS))
