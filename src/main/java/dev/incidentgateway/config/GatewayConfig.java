@@ -279,7 +279,8 @@ public final class GatewayConfig {
                 values.put(key, key.parse(raw));
             } catch (IllegalArgumentException e) {
                 String shown = key.isSecret() ? "" : " " + Redact.url(e.getMessage());
-                problems.add(key.name() + " (env " + key.env() + "):" + (shown.isBlank() ? " invalid value" : shown));
+                String from = "config file".equals(origins.get(key)) ? "in the config file; env " : "env ";
+                problems.add(key.name() + " (" + from + key.env() + "):" + (shown.isBlank() ? " invalid value" : shown));
             }
         }
         requireOidcAudience(values, problems);

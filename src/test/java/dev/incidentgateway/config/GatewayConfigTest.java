@@ -40,6 +40,12 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aBadValueFromTheConfigFileSaysSo() {
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of(), Map.of("http.maxBodyBytes", "5")))
+                .hasMessageContaining("http.maxBodyBytes (in the config file; env GATEWAY_MAX_BODY_BYTES)");
+    }
+
+    @Test
     void aConfigFileKeyThatIsNoSettingIsNamed() {
         assertThatThrownBy(() -> GatewayConfig.load(Map.of(), Map.of("http.maxBodyByte", "5000", "http.port", "8081")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
