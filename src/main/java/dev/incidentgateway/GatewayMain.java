@@ -67,6 +67,10 @@ public final class GatewayMain {
     static int run(String[] args, java.util.function.Supplier<GatewayConfig> configs, PrintStream out, PrintStream err)
             throws Exception {
         String command = args.length == 0 ? "run" : args[0];
+        if (command.equals("help") || command.equals("--help") || command.equals("-h")) {
+            out.print(USAGE_TEXT);
+            return OK;
+        }
         if (args.length > 1 && (command.equals("run") || command.equals("config") || command.equals("pg-roles"))) {
             err.println("Usage: " + command + " (it takes no options; got " + String.join(" ", Arrays.asList(args).subList(1, args.length)) + ")");
             return USAGE;
@@ -100,12 +104,27 @@ public final class GatewayMain {
         }
         StoreCommand storeCommand = STORE_COMMANDS.get(command);
         if (storeCommand == null) {
-            err.println("Unknown command '" + command + "'. Commands: run (default), config, pg-roles, "
+            err.println("Unknown command '" + command + "'. Commands: run (default), config, pg-roles, help, "
                     + String.join(", ", STORE_COMMANDS.keySet()));
             return USAGE;
         }
         return runStoreCommand(command, storeCommand, config, Arrays.asList(args).subList(1, args.length), out, err);
     }
+
+    static final String USAGE_TEXT = """
+            Usage: java -jar incident-gateway.jar [COMMAND]
+              run (default)       start the gateway
+              verify [--checkpoint FILE] [--public-key FILE]...
+                                  check the audit chain (exit 1 with a line per problem)
+              rebuild-views       recompute the incidents view from the event log
+              webhook-token [--source NAME --rotate]
+                                  issue a webhook source's bearer token; alone: which sources have one
+              api-key create --name N --scopes read,write | list | revoke N
+                                  API keys of the HTTP API
+              config              every setting, its value (secrets masked), where it came from and what it does
+              pg-roles            the least-privilege PostgreSQL roles script (for psql -f -)
+            Exit codes: 0 success, 1 verify found a problem, 2 bad usage or configuration, 3 store error.
+            """;
 
     /** The least-privilege roles script (README, "PostgreSQL with least privilege"), packaged in the jar. */
     static final String PG_ROLES_SCRIPT = "scripts/pg-roles.sql";

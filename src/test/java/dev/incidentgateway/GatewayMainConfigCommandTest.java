@@ -35,6 +35,19 @@ class GatewayMainConfigCommandTest {
     }
 
     @Test
+    void helpPrintsEveryCommandAndExitsZero() throws Exception {
+        for (String help : new String[] {"help", "--help", "-h"}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = GatewayMain.run(new String[]{help}, () -> {
+                throw new AssertionError("help needs no configuration");
+            }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            assertThat(code).as(help).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("verify", "rebuild-views", "webhook-token", "api-key", "config",
+                    "pg-roles", "Exit codes");
+        }
+    }
+
+    @Test
     void commandsWithoutOptionsRefuseAnUnknownOneWithUsage() throws Exception {
         for (String command : new String[] {"run", "config", "pg-roles"}) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

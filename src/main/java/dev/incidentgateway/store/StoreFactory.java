@@ -218,9 +218,10 @@ public final class StoreFactory {
             if (refusal(e) == null) {
                 throw e;
             }
-            // Exit 3 and one line, as for the runtime user (it was a stack trace and exit 1).
+            // Exit 3 and one line, as for the runtime user (it was a stack trace and exit 1); Flyway's message goes on for
+            // several lines (a rule, SQL State, Error Code): its first line names the cause.
             throw new StoreStartException("the store refused the migration user " + owner + " (" + GatewayConfig.DB_MIGRATION_USER.env()
-                    + ", " + GatewayConfig.DB_MIGRATION_PASSWORD.env() + "): " + Redact.text(cause(e)), e);
+                    + ", " + GatewayConfig.DB_MIGRATION_PASSWORD.env() + "): " + Redact.text(cause(e).lines().findFirst().orElse("")), e);
         }
     }
 

@@ -65,6 +65,8 @@ class StoreStartIT {
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
         assertThat(run.stderr()).contains("Cannot start: the store refused the migration user nosuchowner (GATEWAY_DB_MIGRATION_USER")
                 .doesNotContain("Exception in thread").doesNotContain("\tat ").doesNotContain("not-it");
+        assertThat(run.stderr().lines().filter(l -> !l.isBlank() && !l.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d+ .*")))
+                .as("one line besides the log's: " + run.stderr()).hasSize(1);
     }
 
     @TempDir
