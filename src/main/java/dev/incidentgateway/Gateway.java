@@ -165,12 +165,13 @@ public final class Gateway implements AutoCloseable {
         }
         this.webhookTokens = tokens;
         this.stream = LiveStream.create(config, typePrefix, json, meters); // issue 12: GET /api/v1/stream
+        StoreHealthProbe probe = StoreHealthProbe.standard(dataSource); // /health never waits on the database
         this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
                 config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, audit.chainKey(), List.of(outbox.writer(), outbox.wakeOnCommit(), new ExternalRefRecorder(),
                         stream.listener(), new dev.incidentgateway.sla.SlaMetrics(meters),
                         FreshStoreAnalyzer.forStore(dataSource, dialect)))
                 .withAppendTimeout(Duration.ofMillis(config.get(GatewayConfig.APPEND_TIMEOUT_MS)))
-                .withHealthProbe(StoreHealthProbe.standard(dataSource)); // /health never waits on the database
+                .withHealthProbe(probe);
 
         int maxBody = config.get(GatewayConfig.HTTP_MAX_BODY_BYTES);
         ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json), meters, maxBody);
@@ -190,7 +191,7 @@ public final class Gateway implements AutoCloseable {
         controlDirectory.ifPresent(dir -> main.configure().addRoutesBuilder(
                 new ControlChannelRoute(prepareControlDirectory(dir), GatewayMain.STORE_COMMANDS,
                         new StoreCommand.Context(dataSource, config, dialect), this::credentialsChanged)));
-        main.bind(DATA_SOURCE_BEAN, dataSource);
+        main.bind(DATA_SOURCE_BEAN, new dev.incidentgateway.store.ProbeGatedDataSource(dataSource, probe)); // YAML routes' jdbc
         TimelineCloudEventMapper cloudEventsOut = new TimelineCloudEventMapper(typePrefix, json);
         main.bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(json), cloudEventsOut)
                 .withOutbox(outbox, cloudEventsOut)); // to: timeline:append, from: timeline:events, from: timeline:outbox
