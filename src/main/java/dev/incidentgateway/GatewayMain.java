@@ -23,19 +23,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Command line of {@code incident-gateway.jar}:
- * <pre>
- *   (no command) | run   start the gateway
- *   verify [--checkpoint FILE] [--public-key FILE]...
- *                       check the audit chain: every incident's keyed hash chain, the global chain, the views'
- *                       heads and signed checkpoints (the latest in GATEWAY_CHECKPOINT_FILE, or all in FILE);
- *                       exit 1 with a line per problem
- *   rebuild-views       recompute the incidents view from the event log
- *   webhook-token       --source NAME --rotate: issue a webhook source's bearer token; alone: which sources have one
- *   api-key             create --name N --scopes read,write | list | revoke N: API keys of the HTTP API
- *   config              print every setting, its value (secrets masked) and its documentation
- * </pre>
- * Exit codes: 0 success, 1 verification found a broken link, 2 bad usage or configuration, 3 store error.
+ * Command line of {@code incident-gateway.jar}: the commands and exit codes are {@link #USAGE_TEXT} (what {@code help}
+ * prints); exit codes 0 success, 1 verification found a broken link, 2 bad usage or configuration, 3 store error.
  */
 public final class GatewayMain {
     static final int OK = StoreCommand.OK;
