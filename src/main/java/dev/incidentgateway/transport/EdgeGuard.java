@@ -82,6 +82,12 @@ final class EdgeGuard implements Handler<RoutingContext> {
             return;
         }
         deadlines.requestHead(ctx);
+        // Every answer: a browser never sniffs a JSON body into HTML; the API's answers (incident data) are never stored
+        // by a cache on the way. A route may set its own (the console's pages, the stream).
+        ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+        if (request.path() != null && (request.path().startsWith("/api/") || request.path().equals("/metrics"))) {
+            ctx.response().putHeader("Cache-Control", "no-store");
+        }
         if (!queryDecodes(ctx)) {
             refuse(ctx, new ApiProblem(400, "invalid-query", "Invalid query string", "The query string has a malformed percent-escape "
                     + "(% must be followed by two hex digits, encoding UTF-8); nothing was done.", "query", Map.of()), "invalid-query");

@@ -105,6 +105,13 @@ class HttpEdgeIT {
         assertThat(streamHead.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
         assertThat(admin.get("/metrics").body()).as("HEAD opens no stream that lives on").contains("gateway_stream_subscribers 0.0");
 
+        Response listed = admin.get("/api/v1/incidents");
+        assertThat(listed.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(listed.headers().firstValue("Cache-Control")).as("incident data is not kept by caches").contains("no-store");
+        Response refusedList = anonymous.get("/api/v1/incidents");
+        assertThat(refusedList.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(refusedList.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+
         Response unknown = admin.get("/api/v1/no-such-thing");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.headers().firstValue("Content-Type")).contains("application/problem+json");
