@@ -30,7 +30,9 @@ class HealthDuringShutdownIT {
             String body = "{\"id\":\"SLOW-1\",\"title\":\"in flight at the stop\",\"actor\":\"t\"}";
             slow.send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + fixture.adminKey()
                     + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"); // the body comes later
-            Thread.sleep(300); // the headers are in: the request is admitted and holds the drain
+            // Admitted (it holds the drain) once the edge counts it: the metrics request itself is the other one in flight.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> fixture.http().get("/metrics")
+                    .body().lines().anyMatch(l -> l.matches("gateway_http_inflight(\\{[^}]*\\})? ([2-9]|[1-9][0-9]+)(\\.0)?")));
 
             stopped = CompletableFuture.runAsync(fixture::close);
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
