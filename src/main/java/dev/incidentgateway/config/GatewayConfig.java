@@ -22,7 +22,10 @@ public final class GatewayConfig {
     public static final ConfigKey<Integer> HTTP_MAX_BODY_BYTES = ConfigKey.integer("http.maxBodyBytes", "GATEWAY_MAX_BODY_BYTES",
             1_048_576, 1024, 64 * 1_048_576, "Largest request body accepted; a larger one is refused with 413.");
     public static final ConfigKey<String> DB_URL = ConfigKey.matching("store.url", "GATEWAY_DB_URL",
-            "jdbc:h2:file:./data/gateway", "jdbc:(h2|postgresql):.+", "a jdbc:h2: or jdbc:postgresql: URL",
+            // PgJDBC takes no user:password@ in the URL: it read the pair as a host name and the start waited out
+            // GATEWAY_DB_STARTUP_WAIT_S before a vague "connection is not available".
+            "jdbc:h2:file:./data/gateway", "jdbc:h2:.+|jdbc:postgresql:(?!//[^/?#]*@).+",
+            "a jdbc:h2: or jdbc:postgresql: URL (a PostgreSQL URL takes no user:password@: set GATEWAY_DB_USER and GATEWAY_DB_PASSWORD)",
             "JDBC URL of the timeline store. The default is an embedded H2 file under ./data (no network listener); "
                     + "a jdbc:postgresql: URL selects PostgreSQL.");
     public static final ConfigKey<String> DB_USER = ConfigKey.string("store.user", "GATEWAY_DB_USER", "sa",

@@ -12,16 +12,16 @@ class ConfigCommandMaskingTest {
     @Test
     void passwordsInsideUrlsAndSecretValuesAnywhereAreMasked() {
         Map<String, String> env = new HashMap<>();
-        env.put("GATEWAY_DB_URL", "jdbc:postgresql://app:userinfo-pw@db:5432/gw?user=app&password=query-pw;PASSWORD=semi-pw");
+        env.put("GATEWAY_DB_URL", "jdbc:postgresql://db:5432/gw?user=app&password=query-pw;PASSWORD=semi-pw");
         env.put("GATEWAY_DB_PASSWORD", "db-secret-1");
         env.put("GATEWAY_DB_MIGRATION_PASSWORD", "owner-secret-2");
         env.put("GATEWAY_WEBHOOK_TOKEN", "webhook-secret-3");
-        env.put("GATEWAY_PUBLIC_URL", "https://gw.example.com/?token=db-secret-1");
+        env.put("GATEWAY_PUBLIC_URL", "https://ops:userinfo-pw@gw.example.com/?token=db-secret-1");
         env.put("GATEWAY_ROUTES_DIR", "/srv/owner-secret-2/routes");
         String out = GatewayConfig.load(env, Map.of()).describe();
 
         assertThat(out).doesNotContain("userinfo-pw", "query-pw", "semi-pw", "db-secret-1", "owner-secret-2", "webhook-secret-3");
-        assertThat(out).contains("jdbc:postgresql://app:****@db:5432/gw?user=app&password=****;PASSWORD=****")
+        assertThat(out).contains("jdbc:postgresql://db:5432/gw?user=app&password=****;PASSWORD=****").contains("https://ops:****@gw.example.com")
                 .contains("GATEWAY_DB_MIGRATION_PASSWORD").contains("/srv/****/routes");
     }
 

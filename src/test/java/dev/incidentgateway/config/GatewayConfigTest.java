@@ -55,6 +55,15 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aPostgresqlUrlWithUserinfoIsRefusedAtOnceWithoutShowingThePassword() {
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of("GATEWAY_DB_URL", "jdbc:postgresql://app:s3cret@db:5432/gw"), Map.of()))
+                .hasMessageContaining("store.url (env GATEWAY_DB_URL)").hasMessageContaining("GATEWAY_DB_PASSWORD")
+                .hasMessageNotContaining("s3cret");
+        assertThat(GatewayConfig.load(Map.of("GATEWAY_DB_URL", "jdbc:postgresql://db:5432/gw?user=app&password=x"), Map.of())
+                .isPostgres()).isTrue();
+    }
+
+    @Test
     void thePublicUrlIsAnHttpBaseUrlOrEmpty() {
         for (String ok : new String[] {"", "https://gateway.example.com", "http://10.0.0.5:8080/incidents/"}) {
             assertThat(GatewayConfig.load(Map.of("GATEWAY_PUBLIC_URL", ok), Map.of()).get(GatewayConfig.PUBLIC_URL)).isEqualTo(ok);
