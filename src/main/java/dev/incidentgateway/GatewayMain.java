@@ -56,12 +56,13 @@ public final class GatewayMain {
     static int run(String[] args, java.util.function.Supplier<GatewayConfig> configs, PrintStream out, PrintStream err)
             throws Exception {
         String command = args.length == 0 ? "run" : args[0];
+        List<String> options = args.length == 0 ? List.of() : Arrays.asList(args).subList(1, args.length);
         if (command.equals("help") || command.equals("--help") || command.equals("-h")) {
             out.print(USAGE_TEXT);
             return OK;
         }
-        if (args.length > 1 && (command.equals("run") || command.equals("config") || command.equals("pg-roles"))) {
-            err.println("Usage: " + command + " (it takes no options; got " + String.join(" ", Arrays.asList(args).subList(1, args.length)) + ")");
+        if ((command.equals("run") || command.equals("config") || command.equals("pg-roles"))
+                && StoreCommand.refusesOptions(command, options, err)) {
             return USAGE;
         }
         if (command.equals("pg-roles")) { // needs no configuration: for `… pg-roles | psql … -f -` where only the jar is
@@ -97,7 +98,7 @@ public final class GatewayMain {
                     + String.join(", ", STORE_COMMANDS.keySet()));
             return USAGE;
         }
-        return runStoreCommand(command, storeCommand, config, Arrays.asList(args).subList(1, args.length), out, err);
+        return runStoreCommand(command, storeCommand, config, options, out, err);
     }
 
     static final String USAGE_TEXT = """

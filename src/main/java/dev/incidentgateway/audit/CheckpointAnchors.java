@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Turns checkpoints read from a file into anchors for {@link GlobalChainVerifier}: only those whose signature is
- * valid for a trusted public key (the gateway's, or those given to {@code verify}) count; every other entry is a problem (a checkpoint signed by another key
- * proves nothing, whatever public key it names).
+ * valid for a trusted public key (the gateway's, or those given to {@code verify}) count; every other entry is a
+ * problem (a checkpoint signed by another key proves nothing, whatever public key it names).
  */
 public final class CheckpointAnchors {
     /** Anchors to check, problems found in the file itself. */
@@ -29,7 +29,7 @@ public final class CheckpointAnchors {
         List<GlobalChainVerifier.Anchor> anchors = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<String> ids = trusted.stream().map(CheckpointSigner::keyId).toList();
-        String ourId = String.join(", ", ids);
+        String trustedIds = String.join(", ", ids);
         for (CheckpointFile.Entry e : entries) {
             String where = "checkpoint " + e.position() + " in " + file;
             if (e.checkpoint() == null) {
@@ -39,7 +39,7 @@ public final class CheckpointAnchors {
             Checkpoint cp = e.checkpoint();
             String label = "checkpoint of " + cp.time() + " (" + cp.count() + " events)";
             if (trusted.stream().noneMatch(key -> CheckpointSigner.validSignature(cp, key))) {
-                problems.add(label + " in " + file + ": the signature is not valid for the gateway's public key " + ourId
+                problems.add(label + " in " + file + ": the signature is not valid for the gateway's public key " + trustedIds
                         + (cp.keyId() != null && !ids.contains(cp.keyId()) ? " (it names key " + cp.keyId() + ")" : " (it was changed)"));
                 continue;
             }

@@ -9,8 +9,7 @@ import java.util.List;
 public final class RebuildViewsCommand implements StoreCommand {
     @Override
     public int run(Context ctx, List<String> args, PrintStream out, PrintStream err) throws Exception {
-        if (!args.isEmpty()) {
-            err.println("Usage: rebuild-views (it takes no options; got " + String.join(" ", args) + ")");
+        if (StoreCommand.refusesOptions("rebuild-views", args, err)) {
             return USAGE;
         }
         int n = new ViewRebuilder(ctx.dataSource(), ctx.dialect()).rebuild();

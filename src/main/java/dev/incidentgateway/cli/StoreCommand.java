@@ -29,4 +29,13 @@ public interface StoreCommand {
      * @return the exit code
      */
     int run(Context ctx, List<String> args, PrintStream out, PrintStream err) throws Exception;
+
+    /** For a command that takes no options: prints its usage to {@code err} and says so when {@code args} has any. */
+    static boolean refusesOptions(String command, List<String> args, PrintStream err) {
+        if (args.isEmpty()) {
+            return false;
+        }
+        err.println("Usage: " + command + " (it takes no options; got " + String.join(" ", args) + ")");
+        return true;
+    }
 }

@@ -20,12 +20,12 @@ public final class Redact {
             "(?i)((?:password|passwd|pwd|secret|token|access_token|api_key|apikey)=)[^&;?\\s\"']*");
     // scheme://user:password@host → scheme://user:****@host
     private static final Pattern USERINFO = Pattern.compile("(//[^/@:\\s]*:)[^@/\\s]*@");
-    // PostgreSQL "Detail: Key (ce_source, ce_id)=(a, b) already exists." and "Failing row contains (...)."
     /**
      * {@code user:password@host} without a scheme before it, as a driver quotes the host part of a URL it could not use
      * (PgJDBC takes no userinfo: {@code jdbc:postgresql://u:pw@h/db} fails with "UnknownHost (u:pw@h)").
      */
     private static final Pattern BARE_USERINFO = Pattern.compile("(^|[\\s(\\[\"'=,])([^\\s/@:()\\[\\]\"',]+:)[^\\s/@()\\[\\]\"',]+@");
+    // PostgreSQL "Detail: Key (ce_source, ce_id)=(a, b) already exists." and "Failing row contains (...)."
     private static final Pattern PG_KEY_DETAIL = Pattern.compile("(Key \\([^)\n]*\\)=).*");
     private static final Pattern PG_FAILING_ROW = Pattern.compile("(Failing row contains ).*");
     // H2 "... ON PUBLIC.T(C) VALUES ( /* 1 */ 'a', 'b' )\"" and "Value too long for column \"C\": \"'aaa' (2000)\""
