@@ -112,11 +112,6 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
         return new Decision(principal, refusal);
     }
 
-    /** Counts a refusal the way refused Camel requests are counted. */
-    public void countRefusal(ApiProblem problem) {
-        endpoints.meters().counter("gateway.http.errors", "status", Integer.toString(problem.status())).increment();
-    }
-
     /** The problem body for a refusal of a request to {@code path}. */
     public byte[] render(ApiProblem problem, String path) {
         return endpoints.problems().render(problem, path);
@@ -145,7 +140,6 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
         }
 
         private void refuse(Exchange exchange, ApiProblem problem) {
-            countRefusal(problem);
             String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
             ApiEndpoint.reply(exchange.getMessage(), new ApiResponse(problem.status(), ProblemMapper.CONTENT_TYPE,
                     endpoints.problems().render(problem, path), problem.headers()));

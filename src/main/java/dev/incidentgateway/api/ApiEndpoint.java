@@ -1,6 +1,5 @@
 package dev.incidentgateway.api;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -24,26 +23,24 @@ public final class ApiEndpoint implements Processor {
 
     private final Handler handler;
     private final ProblemMapper problems;
-    private final MeterRegistry meters;
     private final int maxBodyBytes;
     private final boolean expectsJsonBody;
 
-    private ApiEndpoint(Handler handler, ProblemMapper problems, MeterRegistry meters, int maxBodyBytes, boolean expectsJsonBody) {
+    private ApiEndpoint(Handler handler, ProblemMapper problems, int maxBodyBytes, boolean expectsJsonBody) {
         this.handler = handler;
         this.problems = problems;
-        this.meters = meters;
         this.maxBodyBytes = maxBodyBytes;
         this.expectsJsonBody = expectsJsonBody;
     }
 
     /** Settings shared by all endpoints of one server. */
-    public record Settings(ProblemMapper problems, MeterRegistry meters, int maxBodyBytes) {
+    public record Settings(ProblemMapper problems, int maxBodyBytes) {
         public ApiEndpoint read(Handler h) {
-            return new ApiEndpoint(h, problems, meters, maxBodyBytes, false);
+            return new ApiEndpoint(h, problems, maxBodyBytes, false);
         }
 
         public ApiEndpoint jsonBody(Handler h) {
-            return new ApiEndpoint(h, problems, meters, maxBodyBytes, true);
+            return new ApiEndpoint(h, problems, maxBodyBytes, true);
         }
     }
 
@@ -57,15 +54,14 @@ public final class ApiEndpoint implements Processor {
             }
             response = handler.handle(request);
         } catch (Exception e) {
-            response = problemResponse(e, request.path(), problems, meters);
+            response = problemResponse(e, request.path(), problems);
         }
         reply(exchange.getMessage(), response);
     }
 
-    /** A failure as its problem+json answer, counted in {@code gateway.http.errors{status}}. */
-    static ApiResponse problemResponse(Throwable e, String path, ProblemMapper problems, MeterRegistry meters) {
+    /** A failure as its problem+json answer (counted in {@code gateway_http_errors_total} by the HTTP edge when written). */
+    static ApiResponse problemResponse(Throwable e, String path, ProblemMapper problems) {
         ApiProblem p = problems.toProblem(e);
-        meters.counter("gateway.http.errors", "status", Integer.toString(p.status())).increment();
         return new ApiResponse(p.status(), ProblemMapper.CONTENT_TYPE, problems.render(p, path), p.headers());
     }
 

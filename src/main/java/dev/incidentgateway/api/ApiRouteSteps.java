@@ -50,6 +50,6 @@ public final class ApiRouteSteps {
         while (failure instanceof RuntimeCamelException wrapper && wrapper.getCause() != null) {
             failure = wrapper.getCause(); // a bean step's checked exception arrives wrapped
         }
-        reply(exchange, ApiEndpoint.problemResponse(failure, request(exchange).path(), settings.problems(), settings.meters()));
+        reply(exchange, ApiEndpoint.problemResponse(failure, request(exchange).path(), settings.problems()));
     }
 }

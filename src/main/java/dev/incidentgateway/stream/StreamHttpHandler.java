@@ -163,7 +163,6 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
         if (response.closed() || response.ended()) {
             return;
         }
-        auth.countRefusal(problem); // gateway_http_errors_total{status}, as every error answer of the API
         ProblemResponses.end(response, problem, auth.render(problem, ctx.request().path()));
     }
 }

@@ -195,7 +195,6 @@ final class EdgeGuard implements Handler<RoutingContext> {
 
     private void refuse(RoutingContext ctx, ApiProblem problem, String reason) {
         meters.counter("gateway.http.refused", "reason", reason).increment();
-        meters.counter("gateway.http.errors", "status", Integer.toString(problem.status())).increment(); // like the routes' answers
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
         if (response.ended()) {

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The gateway's HTTP edge, around Camel's platform-http server: read and idle timeouts for slow clients
  * ({@link ConnectionDeadlines}), the in-flight limit, the early 413, HEAD served as GET and {@code /health} on the event
- * loop ({@link EdgeGuard}), problem+json answers when no route matches ({@link UnmatchedRequests}). Installed by binding a Vert.x instance in Camel's registry ({@link ServerHookVertx}) whose
+ * loop ({@link EdgeGuard}), problem+json answers when no route matches ({@link UnmatchedRequests}), every error answer
+ * counted as it is written ({@link ErrorAnswerMetrics}). Installed by binding a Vert.x instance in Camel's registry ({@link ServerHookVertx}) whose
  * HTTP server gets the connection handler and whose router gets the guard first, before Camel listens.
  */
 public final class HttpEdge implements AutoCloseable {
@@ -41,7 +42,7 @@ public final class HttpEdge implements AutoCloseable {
     private final java.util.Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> streams = new java.util.LinkedHashMap<>();
 
     private HttpEdge(Main main, Settings settings, ProblemMapper problems, MeterRegistry meters, Callable<ApiResponse> anonymousHealth) {
-        Vertx plain = Vertx.vertx();
+        Vertx plain = Vertx.vertx(new io.vertx.core.VertxOptions().setMetricsOptions(ErrorAnswerMetrics.options(meters)));
         this.malformed = new MalformedRequests(problems, meters);
         this.problems = problems;
         this.deadlines = new ConnectionDeadlines(plain, settings.readTimeout(), settings.idleTimeout(), meters);

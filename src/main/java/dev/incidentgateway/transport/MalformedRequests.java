@@ -37,7 +37,6 @@ final class MalformedRequests {
                 return;
             }
             meters.counter("gateway.http.refused", "reason", "invalid-path").increment();
-            meters.counter("gateway.http.errors", "status", "400").increment();
             ApiProblem refusal = new ApiProblem(400, "invalid-path", "Invalid request path", problem + "; nothing was done.",
                     "path", Map.of());
             ProblemResponses.end(request.response(), refusal, problems.render(refusal, String.valueOf(request.uri())));
@@ -59,7 +58,6 @@ final class MalformedRequests {
                     + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")") + ".", null, Map.of());
         }
         meters.counter("gateway.http.refused", "reason", "malformed-request").increment();
-        meters.counter("gateway.http.errors", "status", Integer.toString(problem.status())).increment();
         request.response().putHeader("Connection", "close"); // the server closes it once the answer is written
         ProblemResponses.end(request.response(), problem, problems.render(problem, "/"));
     }

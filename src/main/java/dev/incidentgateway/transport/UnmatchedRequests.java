@@ -83,9 +83,6 @@ final class UnmatchedRequests {
         if (ctx.response().ended()) {
             return;
         }
-        if (auth != null) {
-            auth.countRefusal(problem); // gateway_http_errors_total{status}: the 401s, and the 404/405s too
-        }
         ProblemResponses.end(ctx.response(), problem, problems.render(problem, ctx.request().path()));
     }
 

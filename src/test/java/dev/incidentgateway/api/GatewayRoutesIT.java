@@ -168,12 +168,14 @@ class GatewayRoutesIT {
     @Test
     void anHttpRouteWithoutOnExceptionAnswersRefusedInputAsTheApiDoes() {
         // custom-cloudevent names no routeConfigurationId and has no onException: the global one answers its failures.
+        double counted = http.metric("gateway_http_errors_total{status=\"422\"}");
         Response invalid = http.post("/custom/cloudevent", "application/json", java.net.http.HttpRequest.BodyPublishers.ofString(
                 "{\"specversion\":\"1.0\",\"id\":\"rt-bad\",\"source\":\"urn:custom\",\"type\":\"com.example.unknown\"}"));
         assertThat(invalid.status()).as(invalid.toString()).isEqualTo(422); // as POST /webhooks/cloudevents answers it
         assertThat(invalid.contentType()).startsWith("application/problem+json");
         assertThat(invalid.json().path("field").asText()).isEqualTo("type");
         assertThat(invalid.json().path("instance").asText()).isEqualTo("/custom/cloudevent");
+        assertThat(http.metric("gateway_http_errors_total{status=\"422\"}") - counted).as("counted in gateway_http_errors_total like the API's own answers").isEqualTo(1.0);
 
         Response unknownIncident = http.post("/custom/cloudevent", "application/json", java.net.http.HttpRequest.BodyPublishers.ofString(
                 "{\"specversion\":\"1.0\",\"id\":\"rt-404\",\"source\":\"urn:custom\",\"type\":\"dev.incidentgateway.incident.ack\","
@@ -182,6 +184,7 @@ class GatewayRoutesIT {
         assertThat(unknownIncident.contentType()).startsWith("application/problem+json");
         assertThat(http.get("/api/v1/incidents/RT-404404").status()).isEqualTo(404);
     }
+
 
     @Test
     void aRoutesDirThatDoesNotExistFailsCreateNamingTheVariable() {

@@ -52,7 +52,7 @@ class OpsRouteHealthTest {
             };
             try (SourcePoller poller = new SourcePoller(refused, store, ds, SqlDialect.H2, Clock.systemUTC())) {
                 ObjectMapper json = GatewayJson.create();
-                OpsRoute ops = new OpsRoute(store, "H2", meters, json, new ApiEndpoint.Settings(new ProblemMapper(json), meters, 1024),
+                OpsRoute ops = new OpsRoute(store, "H2", meters, json, new ApiEndpoint.Settings(new ProblemMapper(json), 1024),
                         List.of(poller));
                 Principal reader = Principal.apiKey("reader", Set.of(Scope.READ));
                 ApiResponse starting = ops.health(reader);

@@ -92,6 +92,13 @@ public final class HttpApi {
         return send(b);
     }
 
+    /** The value of one series of {@code GET /metrics} (this client needs scope metrics), 0 when it is not there yet. */
+    public double metric(String series) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(series) + " (\\S+)$")
+                .matcher(get("/metrics").body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
     /** Any method, with a JSON body for methods other than GET, HEAD and DELETE. */
     public Response send(String method, String path, String... headerPairs) {
         boolean bodyless = java.util.Set.of("GET", "HEAD", "DELETE").contains(method);

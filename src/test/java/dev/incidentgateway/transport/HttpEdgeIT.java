@@ -140,6 +140,48 @@ class HttpEdgeIT {
     }
 
     @Test
+    void everyErrorAnswerIsCountedOnceByItsStatusWhoeverWroteIt() throws Exception {
+        HttpApi admin = strict.http();
+        HttpApi anonymous = new HttpApi(strict.gateway().port());
+        Map<String, Runnable> answers = new java.util.LinkedHashMap<>();
+        answers.put("401 the API's credential check", () -> assertThat(anonymous.get("/api/v1/incidents").status()).isEqualTo(401));
+        answers.put("404 no route takes it", () -> assertThat(admin.get("/api/v1/no-such-thing").status()).isEqualTo(404));
+        answers.put("400 the API's own problem", () -> assertThat(admin.post("/api/v1/incidents", "application/json", "{").status())
+                .isEqualTo(400));
+        answers.put("400 the live stream's refusal", () -> assertThat(admin.get("/api/v1/stream?types=no-such-type").status())
+                .isEqualTo(400));
+        answers.put("400 the edge's query check", () -> assertThat(raw("GET /api/v1/incidents?limit=%zz HTTP/1.1\r\nHost: g\r\n\r\n"))
+                .isEqualTo(400));
+        answers.put("400 the server's path check", () -> assertThat(raw("GET /api/v1/incidents/%zz HTTP/1.1\r\nHost: g\r\n\r\n"))
+                .isEqualTo(400));
+        answers.put("414 the HTTP decoder's refusal", () -> assertThat(raw("GET /?q=" + "x".repeat(5000) + " HTTP/1.1\r\nHost: g\r\n\r\n"))
+                .isEqualTo(414));
+        for (Map.Entry<String, Runnable> answer : answers.entrySet()) {
+            String status = answer.getKey().substring(0, 3);
+            double before = admin.metric(errorSeries(status));
+            answer.getValue().run();
+            assertThat(admin.metric(errorSeries(status)) - before).as(answer.getKey()).isEqualTo(1.0);
+        }
+        double ok = admin.metric(errorSeries("200"));
+        assertThat(admin.get("/api/v1/incidents").status()).isEqualTo(200);
+        assertThat(admin.metric(errorSeries("200"))).as("a success is no error").isEqualTo(ok).isZero();
+    }
+
+    private static String errorSeries(String status) {
+        return "gateway_http_errors_total{status=\"" + status + "\"}";
+    }
+
+    /** The status of the answer to one raw request on its own connection. */
+    private int raw(String request) {
+        try (RawConnection c = new RawConnection(strict.gateway().port())) {
+            return c.send(request).readAnswer().status();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+
+    @Test
     void aClientThatNeverFinishesItsHeadersIsCutOff() throws Exception {
         try (RawConnection c = new RawConnection(strict.gateway().port())) {
             c.send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nContent-Type: appl");
