@@ -359,6 +359,15 @@ public final class GatewayConfig {
         return get(DB_URL).startsWith("jdbc:postgresql:");
     }
 
+    /**
+     * {@link #OUTBOX_DELIVERY_TIMEOUT_MS} as the relay uses it: at most two thirds of the lease, so that a delivery ends
+     * and its outcome is recorded while its row is still claimed (a larger value is lowered; {@link #describe} says so).
+     */
+    public java.time.Duration outboxDeliveryTimeout() {
+        long ceiling = get(OUTBOX_LEASE_MS) * 2L / 3;
+        return java.time.Duration.ofMillis(Math.min(get(OUTBOX_DELIVERY_TIMEOUT_MS), ceiling));
+    }
+
     public Path routesDir() {
         String dir = get(ROUTES_DIR);
         return dir.isBlank() ? null : Path.of(dir);
@@ -374,6 +383,9 @@ public final class GatewayConfig {
         for (ConfigKey<?> key : KEYS) {
             String v = String.valueOf(values.get(key));
             String shown = key.isSecret() ? (v.isEmpty() ? "(empty)" : "****") : masked(v);
+            if (key == OUTBOX_DELIVERY_TIMEOUT_MS && outboxDeliveryTimeout().toMillis() < get(OUTBOX_DELIVERY_TIMEOUT_MS)) {
+                shown += " (in effect: " + outboxDeliveryTimeout().toMillis() + ", two thirds of " + OUTBOX_LEASE_MS.env() + ")";
+            }
             out.append(String.format("%-26s %-30s = %s  [%s]%n    %s (default: %s)%n", key.name(), key.env(), shown,
                     origins.getOrDefault(key, "default"), key.doc(), key.isSecret() ? "-" : masked(key.defaultValue())));
         }

@@ -60,14 +60,6 @@ public final class OutboxRelay implements AutoCloseable {
             this(firstBackoff, maxAttempts, concurrency, lease, Duration.ofSeconds(300), lease.multipliedBy(2).dividedBy(3));
         }
 
-        /** The configured settings, the deadline kept to at most two thirds of the lease (so a short lease stays safe). */
-        public static Settings configured(Duration firstBackoff, int maxAttempts, int concurrency, Duration lease,
-                                          Duration maxRetryAfter, Duration deadline) {
-            Duration ceiling = lease.multipliedBy(2).dividedBy(3);
-            return new Settings(firstBackoff, maxAttempts, concurrency, lease, maxRetryAfter,
-                    deadline.compareTo(ceiling) > 0 ? ceiling : deadline);
-        }
-
         public Settings(Duration firstBackoff, int maxAttempts, int concurrency) {
             this(firstBackoff, maxAttempts, concurrency, Duration.ofSeconds(90));
         }

@@ -107,6 +107,17 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aDeliveryTimeoutAboveTwoThirdsOfTheLeaseIsLoweredAndTheDescriptionSaysWhatIsInEffect() {
+        GatewayConfig lowered = GatewayConfig.load(Map.of("GATEWAY_OUTBOX_DELIVERY_TIMEOUT_MS", "80000"), Map.of());
+        assertThat(lowered.outboxDeliveryTimeout()).isEqualTo(java.time.Duration.ofMillis(60_000)); // the lease: 90 s
+        assertThat(lowered.describe()).containsPattern("GATEWAY_OUTBOX_DELIVERY_TIMEOUT_MS\\s+= 80000 \\(in effect: 60000, two "
+                + "thirds of GATEWAY_OUTBOX_LEASE_MS\\)  \\[env\\]");
+        GatewayConfig kept = GatewayConfig.load(Map.of("GATEWAY_OUTBOX_DELIVERY_TIMEOUT_MS", "5000"), Map.of());
+        assertThat(kept.outboxDeliveryTimeout()).isEqualTo(java.time.Duration.ofMillis(5_000));
+        assertThat(kept.describe()).containsPattern("GATEWAY_OUTBOX_DELIVERY_TIMEOUT_MS\\s+= 5000  \\[env\\]");
+    }
+
+    @Test
     void theShippedConfigFileLoads() {
         Map<String, String> shipped = YamlSettings.read(java.nio.file.Path.of("config/gateway.yaml"));
         assertThat(shipped).containsKeys("http.port", "store.url", "routes.dir");
