@@ -148,8 +148,12 @@ public final class SourcePoller implements AutoCloseable {
         if (failure instanceof PollFailure f && f.kind() == PollFailure.Kind.AUTH) {
             status = Status.DOWN;
             detail = f.getMessage();
-            LOG.error("{} poller stopped: the credentials were refused ({}). Fix them and restart the gateway.",
-                    source.name(), Redact.text(f.getMessage()));
+            // Another instance may hold other credentials (a secret rotated on it first): it takes the source over at its
+            // next tick. Kept, the lock left the source unpolled while the other instances reported STANDBY. An instance
+            // with the same refused credentials tries once and stops as well: one refused call each, no retry loop.
+            lease.close();
+            LOG.error("{} poller stopped: the credentials were refused ({}). Fix them and restart the gateway; another "
+                    + "instance on the same database may poll meanwhile.", source.name(), Redact.text(f.getMessage()));
         } else if (failure instanceof PollFailure f) {
             status = Status.BACKING_OFF;
             detail = f.getMessage();

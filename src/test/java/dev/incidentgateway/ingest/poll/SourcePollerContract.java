@@ -214,4 +214,25 @@ abstract class SourcePollerContract {
             assertThat(second.status()).isEqualTo(SourcePoller.Status.UP);
         }
     }
+
+    @Test
+    void onPostgresqlALeaderWhoseCredentialsAreRefusedLetsAnotherInstancePoll() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dialect == SqlDialect.POSTGRESQL, "leadership needs PostgreSQL");
+        ScriptedSource refused = new ScriptedSource();
+        refused.script.add(new PollFailure(PollFailure.Kind.AUTH, "HTTP 401: User Not Authenticated", null));
+        ScriptedSource rotated = new ScriptedSource(); // the instance whose secret was already rotated
+        rotated.script.add(new PollPage(List.of(declare("SP-ROT")), "w-rot", false));
+        try (SourcePoller first = new SourcePoller(refused, store, dataSource, dialect, clock);
+             SourcePoller second = new SourcePoller(rotated, store, dataSource, dialect, clock)) {
+            first.tick();
+            assertThat(first.status()).isEqualTo(SourcePoller.Status.DOWN);
+            second.tick(); // the stopped leader is still running: before, it kept the lock and this stayed STANDBY
+            assertThat(rotated.polls.get()).isEqualTo(1);
+            assertThat(second.status()).isEqualTo(SourcePoller.Status.UP);
+            assertThat(store.watermark("scripted")).contains("w-rot");
+            clock.now = clock.now.plusSeconds(3600);
+            first.tick();
+            assertThat(refused.polls.get()).as("stopped until restarted").isEqualTo(1);
+        }
+    }
 }
