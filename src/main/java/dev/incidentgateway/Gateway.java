@@ -28,6 +28,7 @@ import dev.incidentgateway.camel.TimelineComponent;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.config.RoutePlaceholders;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
+import dev.incidentgateway.ingest.WebhookModule;
 import dev.incidentgateway.lifecycle.GracefulShutdown;
 import dev.incidentgateway.lifecycle.HttpIntakeGate;
 import dev.incidentgateway.lifecycle.ShutdownSignals;
@@ -42,7 +43,6 @@ import dev.incidentgateway.transport.GatewayTls;
 import dev.incidentgateway.transport.HttpEdge;
 import dev.incidentgateway.transport.KeyedRateLimiter;
 import dev.incidentgateway.transport.RateLimit;
-import dev.incidentgateway.ingest.WebhookRateLimits;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -59,14 +59,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import dev.incidentgateway.ingest.WebhookSteps;
-import dev.incidentgateway.ingest.WebhookSourceActivity;
-import dev.incidentgateway.ingest.SourcesApi;
 import dev.incidentgateway.api.ApiRouteSteps;
 import dev.incidentgateway.api.HttpRouteProblems;
-import dev.incidentgateway.ingest.WebhookSource;
-import dev.incidentgateway.ingest.WebhookSourceRegistry;
-import dev.incidentgateway.ingest.WebhookTokenSnapshot;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConnectorDescriptors;
 import dev.incidentgateway.connectors.Connectors;
@@ -75,9 +69,7 @@ import dev.incidentgateway.ingest.poll.PollingSource;
 import dev.incidentgateway.ingest.poll.SourcePoller;
 import dev.incidentgateway.outbox.ExternalRefRecorder;
 import dev.incidentgateway.outbox.ExternalRefs;
-import dev.incidentgateway.outbox.OutboxApi;
 import dev.incidentgateway.outbox.OutboxModule;
-import dev.incidentgateway.outbox.OutboxRelay;
 import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.outbox.SinkRegistry;
 
@@ -108,7 +100,7 @@ public final class Gateway implements AutoCloseable {
     private final AuditModule audit;
     /** How long the control channel waits for the credential snapshots to be read again after a command. */
     private static final Duration CREDENTIAL_RELOAD_WAIT = Duration.ofSeconds(5);
-    private final WebhookTokenSnapshot webhookTokens;
+    private final WebhookModule webhooks;
     private final ApiKeyVerifier apiKeys;
     private final Main main;
     private final boolean https;
@@ -137,19 +129,12 @@ public final class Gateway implements AutoCloseable {
 
         this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config));
         this.main = new Main();
-        Map<String, WebhookSource> webhookSources;
-        Map<String, String> webhookSourcesOff;
-        Map<String, RateLimit> webhookRates;
         List<PollingSource> pollingSources;
-        WebhookTokenSnapshot tokens = null;
+        WebhookModule inbound = null;
         try {
             this.audit = AuditModule.create(config, dataSource); // the chain key, checked against the store's
             Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)));
-            tokens = WebhookTokenSnapshot.open(dataSource, descriptors, config.get(GatewayConfig.WEBHOOK_TOKEN));
-            webhookSources = WebhookSourceRegistry.load(descriptors, config.env(), tokens, json);
-            webhookSourcesOff = WebhookSourceRegistry.off(descriptors, config.env());
-            webhookRates = WebhookRateLimits.of(descriptors, webhookSources.keySet(),
-                    RateLimit.of(config.get(GatewayConfig.WEBHOOK_RATE_PER_S), config.get(GatewayConfig.WEBHOOK_RATE_BURST)));
+            inbound = WebhookModule.load(descriptors, config, dataSource, json);
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
             SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());
             Connectors connectors = Connectors.discover(); // ServiceLoader: META-INF/services/...connectors.Connector
@@ -157,13 +142,13 @@ public final class Gateway implements AutoCloseable {
                     ConnectorDescriptors.ofKind(descriptors, "sink").keySet(), dataSource);
             pollingSources = connectors.pollers(descriptors, config.env(), http, new ExternalRefs(dataSource));
         } catch (RuntimeException e) {
-            if (tokens != null) {
-                tokens.close();
+            if (inbound != null) {
+                inbound.close();
             }
             dataSource.close();
             throw e;
         }
-        this.webhookTokens = tokens;
+        this.webhooks = inbound;
         this.stream = LiveStream.create(config, typePrefix, json, meters); // issue 12: GET /api/v1/stream
         StoreHealthProbe probe = StoreHealthProbe.standard(dataSource); // /health never waits on the database
         this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
@@ -201,10 +186,6 @@ public final class Gateway implements AutoCloseable {
         // the API does (problem+json, 4xx for the sender's input, 503 for the store's trouble), never Camel's plain 500.
         main.bind(ApiRouteSteps.PROBLEMS_BEAN, new ApiRouteSteps(endpoints));
         main.configure().addRoutesBuilder(new HttpRouteProblems()); // ... and so does any HTTP route that names no routeConfigurationId
-        WebhookSourceActivity webhookActivity = new WebhookSourceActivity(webhookSources.keySet(), meters, Clock.systemUTC());
-        main.bind(WebhookSteps.BEAN, new WebhookSteps(webhookSources, webhookSourcesOff,
-                KeyedRateLimiter.perKey(webhookRates),
-                new ApiRouteSteps(endpoints), json, webhookActivity)); // the steps of routes/inbound/webhooks.camel.yaml
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, endpoints));
         sla.install(main, store, meters, json, endpoints, Clock.systemUTC()); // SLA tracker bean + GET /api/v1/incidents/{id}/sla
         this.pollers = new SourcePollers(pollingSources.stream()
@@ -212,7 +193,7 @@ public final class Gateway implements AutoCloseable {
         main.bind(SourcePollers.BEAN, pollers); // run by routes/inbound/<name>-poller.camel.yaml
         this.ops = new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers.all());
         main.configure().addRoutesBuilder(ops);
-        main.configure().addRoutesBuilder(new SourcesApi(webhookSources, webhookSourcesOff, webhookActivity, pollers.all(), json, endpoints)); // issue 12
+        webhooks.install(main, endpoints, json, meters, pollers.all(), Clock.systemUTC()); // routes/inbound/webhooks.camel.yaml's steps
         // Timeouts, in-flight limit, early 413 and an anonymous /health on the event loop (issue 10, overload).
         this.edge = HttpEdge.install(main, HttpEdge.Settings.from(config), endpoints.problems(), meters,
                 // Once the intake gate has closed (shutdown), /health goes on to the gate, which answers 503 like any request.
@@ -221,20 +202,9 @@ public final class Gateway implements AutoCloseable {
         main.bind(dev.incidentgateway.transport.AsyncRouteHttpEngine.BEAN, new dev.incidentgateway.transport.AsyncRouteHttpEngine());
         stream.serve(store, apiAuth, edge); // on the event loop, authorized by apiAuth like every API route
         edge.credentialBeforeNotFound(apiAuth);
-        OutboxRelay.Settings relay = new OutboxRelay.Settings(Duration.ofMillis(config.get(GatewayConfig.OUTBOX_BACKOFF_MS)),
-                config.get(GatewayConfig.OUTBOX_MAX_ATTEMPTS), config.get(GatewayConfig.OUTBOX_CONCURRENCY),
-                Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)), Duration.ofSeconds(config.get(GatewayConfig.OUTBOX_MAX_RETRY_AFTER_S)),
-                config.outboxDeliveryTimeout());
-        outbox.configureRelays(store, relay, config.get(GatewayConfig.OUTBOX_POLL_MS), meters, Clock.systemUTC());
-        if (controlDirectory.isPresent() && !StoreFactory.opensTcpPort(config.get(GatewayConfig.DB_URL))) {
-            outbox.releaseClaimsOfEndedRun(Clock.systemUTC()); // no other process can hold them
-        }
-        // Outbound routes call vendors with camel-http: retries are the outbox's (state in the row), never HttpClient's own.
-        main.addInitialProperty("camel.component.http.automaticRetriesDisabled", "true");
-        main.configure().addRoutesBuilder(outbox.gaugeRoute(meters));
-        main.configure().addRoutesBuilder(outbox.purgeRoute(Duration.ofDays(config.get(GatewayConfig.OUTBOX_RETENTION_DAYS)), meters,
-                Clock.systemUTC()));
-        main.configure().addRoutesBuilder(new OutboxApi(outbox.store(), json, endpoints, Clock.systemUTC()));
+        // Relays, gauges, purge and /api/v1/outbox; an embedded H2 file is this process's alone: an ended run's claims are free.
+        outbox.install(main, store, config, meters, json, endpoints,
+                controlDirectory.isPresent() && !StoreFactory.opensTcpPort(config.get(GatewayConfig.DB_URL)), Clock.systemUTC());
         main.configure().addRoutesBuilder(audit.routes(json, endpoints));
         main.configure().addRoutesBuilder(new ConsoleRoute(endpoints, Set.of(dev.incidentgateway.stream.StreamHttpHandler.PATH),
                 config.get(GatewayConfig.OIDC_ISSUER), ConsoleSignIn.fromConfig(config).orElse(null))); // GET / (issue 12, operator console)
@@ -261,7 +231,7 @@ public final class Gateway implements AutoCloseable {
         Duration shutdownBudget = Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S));
         main.configure().withShutdownTimeout((int) shutdownBudget.toSeconds());
         this.shutdown = new GracefulShutdown(new GracefulShutdown.Parts(intake, pollers, outbox, main,
-                List.of(stream, webhookTokens, apiKeys, edge), store, audit, dataSource), shutdownBudget);
+                List.of(stream, webhooks, apiKeys, edge), store, audit, dataSource), shutdownBudget);
         main.configure().httpServer()
                 .withEnabled(true)
                 .withPort(config.get(GatewayConfig.HTTP_PORT))
@@ -277,7 +247,7 @@ public final class Gateway implements AutoCloseable {
      */
     private void credentialsChanged() {
         apiKeys.refreshNow(CREDENTIAL_RELOAD_WAIT);
-        webhookTokens.refreshNow(CREDENTIAL_RELOAD_WAIT);
+        webhooks.refreshTokens(CREDENTIAL_RELOAD_WAIT);
     }
 
     private static Path prepareControlDirectory(Path dir) {

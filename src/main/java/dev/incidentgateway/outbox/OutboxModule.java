@@ -1,5 +1,7 @@
 package dev.incidentgateway.outbox;
 
+import dev.incidentgateway.api.ApiEndpoint;
+import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.timeline.TimelineStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.builder.RouteBuilder;
@@ -80,6 +82,30 @@ public final class OutboxModule implements AutoCloseable {
         } catch (java.sql.SQLException e) {
             throw new dev.incidentgateway.timeline.StoreUnavailableException("cannot release the previous run's outbox claims", e);
         }
+    }
+
+    /**
+     * Wires the outbox into {@code main}: the relays' settings from {@code GATEWAY_OUTBOX_*}, the pending/dead gauges, the
+     * purge of delivered rows and {@code /api/v1/outbox}.
+     *
+     * @param soleProcess the store is one only this process opens (an embedded H2 file): an ended run's claims are released
+     */
+    public void install(org.apache.camel.main.Main main, TimelineStore timeline, GatewayConfig config, MeterRegistry meters,
+                        com.fasterxml.jackson.databind.ObjectMapper json, ApiEndpoint.Settings endpoints, boolean soleProcess,
+                        Clock clock) {
+        configureRelays(timeline, new OutboxRelay.Settings(Duration.ofMillis(config.get(GatewayConfig.OUTBOX_BACKOFF_MS)),
+                config.get(GatewayConfig.OUTBOX_MAX_ATTEMPTS), config.get(GatewayConfig.OUTBOX_CONCURRENCY),
+                Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)),
+                Duration.ofSeconds(config.get(GatewayConfig.OUTBOX_MAX_RETRY_AFTER_S)), config.outboxDeliveryTimeout()),
+                config.get(GatewayConfig.OUTBOX_POLL_MS), meters, clock);
+        if (soleProcess) {
+            releaseClaimsOfEndedRun(clock);
+        }
+        // Outbound routes call vendors with camel-http: retries are the outbox's (state in the row), never HttpClient's own.
+        main.addInitialProperty("camel.component.http.automaticRetriesDisabled", "true");
+        main.configure().addRoutesBuilder(gaugeRoute(meters));
+        main.configure().addRoutesBuilder(purgeRoute(Duration.ofDays(config.get(GatewayConfig.OUTBOX_RETENTION_DAYS)), meters, clock));
+        main.configure().addRoutesBuilder(new OutboxApi(outbox, json, endpoints, clock));
     }
 
     /** What the relays opened from now on share ({@code GATEWAY_OUTBOX_*}). */
