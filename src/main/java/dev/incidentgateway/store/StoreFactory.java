@@ -69,6 +69,10 @@ public final class StoreFactory {
             hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
         timeouts.applyTo(hc, config.isPostgres());
+        if (url.startsWith("jdbc:h2:")) { // H2DurableCommits says why: a commit must be on disk when it returns
+            hc.setDataSource(H2DurableCommits.wrap(new com.zaxxer.hikari.util.DriverDataSource(url, null,
+                    hc.getDataSourceProperties(), hc.getUsername(), hc.getPassword())));
+        }
         return new HikariDataSource(hc);
     }
 
