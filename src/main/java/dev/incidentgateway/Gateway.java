@@ -323,6 +323,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The bound HTTP port (useful with {@code http.port=0}). */
+    /** HTTP requests admitted and not yet answered, live streams included (what a graceful stop waits for). */
+    public int requestsInFlight() {
+        return intake.inFlight();
+    }
+
     public int port() {
         VertxPlatformHttpServer server = main.getCamelContext().hasService(VertxPlatformHttpServer.class);
         return server == null || server.getServer() == null ? -1 : server.getServer().actualPort();

@@ -97,8 +97,10 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
         }
         HttpServerResponse response = streamHead(ctx.response()).setChunked(true);
         response.write(Buffer.buffer(": stream open\n\n")); // sends the head now: the client knows it is subscribed
-        new StreamSubscriber(broadcaster, broadcaster.group(ctx.vertx().getOrCreateContext()), response, filter, store,
-                ctx.vertx(), lastEventId).start();
+        StreamSubscriber subscriber = new StreamSubscriber(broadcaster, broadcaster.group(ctx.vertx().getOrCreateContext()),
+                ctx.request(), response, filter, store, ctx.vertx(), lastEventId);
+        ctx.addEndHandler(ended -> subscriber.closed());
+        subscriber.start();
     }
 
     private static HttpServerResponse streamHead(HttpServerResponse response) {

@@ -33,6 +33,7 @@ final class StreamSubscriber {
     private final StreamBroadcaster broadcaster;
     private final StreamBroadcaster.LoopGroup group;
     private final HttpServerResponse response;
+    private final io.vertx.core.http.HttpConnection connection;
     private final StreamFilter filter;
     private final TimelineStore store;
     private final Vertx vertx;
@@ -52,11 +53,12 @@ final class StreamSubscriber {
     /** Whether the client took data (the write queue drained) since the last heartbeat. */
     private boolean drained;
 
-    StreamSubscriber(StreamBroadcaster broadcaster, StreamBroadcaster.LoopGroup group, HttpServerResponse response,
-                     StreamFilter filter, TimelineStore store, Vertx vertx, String lastEventId) {
+    StreamSubscriber(StreamBroadcaster broadcaster, StreamBroadcaster.LoopGroup group, io.vertx.core.http.HttpServerRequest request,
+                     HttpServerResponse response, StreamFilter filter, TimelineStore store, Vertx vertx, String lastEventId) {
         this.broadcaster = broadcaster;
         this.group = group;
         this.response = response;
+        this.connection = request.connection();
         this.filter = filter;
         this.store = store;
         this.vertx = vertx;
@@ -68,8 +70,9 @@ final class StreamSubscriber {
         cursor = broadcaster.published();
         group.add(this);
         response.drainHandler(v -> resume());
-        response.closeHandler(v -> gone());
-        response.exceptionHandler(e -> gone());
+        // The connection's close and errors reach closed() through the routing context's end handlers: setting the
+        // response's own close and exception handlers here replaced those (the only ones a response has), and the
+        // intake gate then counted a stream the server had dropped as in flight until shutdown waited it out.
         if (position == null) {
             live = true;
             pump();
@@ -224,7 +227,15 @@ final class StreamSubscriber {
     private void drop(String reason) {
         broadcaster.meters().counter("gateway.stream.dropped", "reason", reason).increment();
         gone();
-        response.reset(); // closes the connection: the client sees the stream cut and resumes with its last id
+        // Closes the connection now, discarding what is queued: the client sees the stream cut and resumes with its last
+        // id. (reset() closes it only once the queued writes are flushed, which a client that stopped reading never lets
+        // happen: its socket, and the request the intake gate counted, stayed until the gateway stopped.)
+        connection.close();
+    }
+
+    /** The response ended, failed or its connection closed (the routing context's end handler). */
+    void closed() {
+        gone();
     }
 
     private void gone() {

@@ -239,6 +239,9 @@ abstract class LiveStreamContract {
         } finally {
             reader.close();
         }
+        // Neither the dropped stream nor the closed one is still counted as a request in flight: a graceful stop
+        // waited for such streams until its timeout and reported them as unanswered.
+        org.awaitility.Awaitility.await().atMost(BOUND).until(() -> fixture.gateway().requestsInFlight() == 0);
     }
 
     @Test
