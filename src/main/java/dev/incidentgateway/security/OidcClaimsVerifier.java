@@ -7,6 +7,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -56,6 +57,31 @@ final class OidcClaimsVerifier extends DefaultJWTClaimsVerifier<SecurityContext>
                     ? "not yet valid: the token's not-before time (nbf) is in the future"
                     : "the token's claims were rejected");
         }
+    }
+
+    /**
+     * Why nimbus could not read these claims (its parser refuses a registered claim of the wrong JSON type, and its
+     * message is not worded for a caller): the first such claim by name, else that there is no JSON object at all.
+     */
+    static String unreadable(Map<String, Object> claims) {
+        if (claims == null) {
+            return "its claims are not a JSON object";
+        }
+        for (String time : List.of("exp", "nbf", "iat")) {
+            if (claims.get(time) != null && !(claims.get(time) instanceof Number)) {
+                return "claim " + time + " must be a number (seconds since 1970)";
+            }
+        }
+        for (String text : List.of("iss", "jti")) { // nimbus reads a non-string sub as text
+            if (claims.get(text) != null && !(claims.get(text) instanceof String)) {
+                return "claim " + text + " must be a string";
+            }
+        }
+        Object aud = claims.get("aud");
+        if (aud != null && !(aud instanceof String) && !(aud instanceof List<?> list && list.stream().allMatch(String.class::isInstance))) {
+            return "claim aud must be a string or a list of strings";
+        }
+        return "its claims could not be read";
     }
 
     /** A claim check failed; the message says which, without any value from the token. */

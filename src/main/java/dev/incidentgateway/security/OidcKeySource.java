@@ -1,5 +1,8 @@
 package dev.incidentgateway.security;
 
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
@@ -8,6 +11,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.ResourceRetriever;
 
+import java.io.IOException;
 import java.time.Duration;
 
 /**
@@ -15,6 +19,11 @@ import java.time.Duration;
  * again when a token names a {@code kid} the cache does not hold (key rotation), at most two fetches per
  * {@link #MIN_FETCH_INTERVAL} so tokens with made-up {@code kid}s cannot make the gateway hammer the
  * identity provider, and the last good keys kept through a short outage of the JWKS endpoint.
+ *
+ * <p>nimbus hides from its caller whether the last fetch worked: the outage-tolerant layer answers with the old
+ * keys, the rate limiter refuses without fetching. So the outcome is recorded where the fetch happens (under all
+ * of nimbus' layers), and {@link #lastFetchSucceeded()} lets the verifier tell "the provider does not publish this
+ * key" (401) from "we could not ask it" (503).
  */
 final class OidcKeySource {
     /** Per HTTP call (discovery or JWKS): a hung identity provider costs a request a few seconds, not a thread. */
@@ -33,21 +42,75 @@ final class OidcKeySource {
      */
     static final Duration OUTAGE_TOLERANCE = Duration.ofMinutes(30);
 
-    private OidcKeySource() {
-    }
+    private final Recorded origin;
+    private final JWKSource<SecurityContext> keys;
 
-    static JWKSource<SecurityContext> create(OidcSettings settings) {
-        ResourceRetriever retriever = new DefaultResourceRetriever(
-                (int) CONNECT_TIMEOUT.toMillis(), (int) READ_TIMEOUT.toMillis(), SIZE_LIMIT_BYTES);
-        JWKSetSource<SecurityContext> origin = settings.jwksUrl() != null
-                ? new URLBasedJWKSetSource<>(settings.jwksUrl(), retriever)
-                : new OidcDiscovery(settings, retriever);
-        return JWKSourceBuilder.create(origin)
+    private OidcKeySource(JWKSetSource<SecurityContext> origin) {
+        this.origin = new Recorded(origin);
+        this.keys = JWKSourceBuilder.create(this.origin)
                 .cache(CACHE_TTL.toMillis(), REFRESH_WAIT.toMillis())
                 // No background refresh thread: a fetch happens on the request that needs it.
                 .refreshAheadCache(false)
                 .rateLimited(MIN_FETCH_INTERVAL.toMillis())
                 .outageTolerant(OUTAGE_TOLERANCE.toMillis())
                 .build();
+    }
+
+    static OidcKeySource create(OidcSettings settings) {
+        ResourceRetriever retriever = new DefaultResourceRetriever(
+                (int) CONNECT_TIMEOUT.toMillis(), (int) READ_TIMEOUT.toMillis(), SIZE_LIMIT_BYTES);
+        return new OidcKeySource(settings.jwksUrl() != null
+                ? new URLBasedJWKSetSource<>(settings.jwksUrl(), retriever)
+                : new OidcDiscovery(settings, retriever));
+    }
+
+    /** The keys for nimbus' key selector. */
+    JWKSource<SecurityContext> keys() {
+        return keys;
+    }
+
+    /**
+     * Whether the latest fetch of the keys (discovery included) worked. False before the first one and after a
+     * failed one, until a fetch works again: while it is false, a {@code kid} missing from the cached keys may be
+     * one the provider published since, so nobody can say the token is bad.
+     */
+    boolean lastFetchSucceeded() {
+        return origin.lastFetchSucceeded;
+    }
+
+    /** Whether the keys last fetched successfully hold one with this {@code kid}, whatever its type or algorithm. */
+    boolean publishes(String kid) {
+        JWKSet fetched = origin.lastGood;
+        return kid != null && fetched != null && fetched.getKeyByKeyId(kid) != null;
+    }
+
+    /** The fetch itself (JWKS URL or discovery), recording its outcome. */
+    private static final class Recorded implements JWKSetSource<SecurityContext> {
+        private final JWKSetSource<SecurityContext> source;
+        private volatile boolean lastFetchSucceeded;
+        private volatile JWKSet lastGood;
+
+        Recorded(JWKSetSource<SecurityContext> source) {
+            this.source = source;
+        }
+
+        @Override
+        public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator refreshEvaluator, long currentTime, SecurityContext context)
+                throws KeySourceException {
+            try {
+                JWKSet fetched = source.getJWKSet(refreshEvaluator, currentTime, context);
+                lastGood = fetched;
+                lastFetchSucceeded = true;
+                return fetched;
+            } catch (KeySourceException | RuntimeException e) {
+                lastFetchSucceeded = false;
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            source.close();
+        }
     }
 }

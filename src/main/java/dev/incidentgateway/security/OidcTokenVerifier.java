@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
@@ -57,16 +56,18 @@ public final class OidcTokenVerifier implements CredentialVerifier {
     static final String KEYS_UNAVAILABLE = "the identity provider's signing keys could not be fetched; try again shortly";
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final OidcKeySource keys;
     private final String scopePrefix;
 
     public OidcTokenVerifier(OidcSettings settings) {
         this(settings, OidcKeySource.create(settings));
     }
 
-    OidcTokenVerifier(OidcSettings settings, JWKSource<SecurityContext> keys) {
+    OidcTokenVerifier(OidcSettings settings, OidcKeySource keys) {
+        this.keys = keys;
         this.scopePrefix = settings.scopePrefix();
         processor.setJWSTypeVerifier(TOKEN_TYPES);
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ACCEPTED_ALGORITHMS, keys));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ACCEPTED_ALGORITHMS, keys.keys()));
         processor.setJWTClaimsSetVerifier(new OidcClaimsVerifier(settings.issuer(), settings.audience()));
     }
 
@@ -97,15 +98,15 @@ public final class OidcTokenVerifier implements CredentialVerifier {
         } catch (BadJWSException e) {
             throw new InvalidCredentialException("bad signature: the token's signature does not verify with the identity provider's key");
         } catch (BadJOSEException e) {
-            // The algorithm and type were checked in parseSigned: what is left is a kid the JWKS does not hold.
-            throw new InvalidCredentialException("unknown key: the token is signed with a key the identity provider does not publish");
+            // The algorithm and type were checked in parseSigned: what is left is no key for the token in the JWKS.
+            throw noKey(jwt, "unknown key: the token is signed with a key the identity provider does not publish", e);
         } catch (RateLimitReachedException e) {
-            // An unknown kid while the keys were just fetched: most likely made up. 401 (the token cannot be verified),
-            // not 503, so a forged token never gets a 5xx; a key the provider has just rotated in verifies once the
-            // short fetch interval has passed.
-            throw new InvalidCredentialException("unknown key: the token is signed with a key the identity provider did not "
+            // An unknown kid while the keys were just fetched (and that fetch worked): most likely made up. 401 (the
+            // token cannot be verified), not 503, so a forged token never gets a 5xx; a key the provider has just
+            // rotated in verifies once the short fetch interval has passed. After a failed fetch noKey answers 503.
+            throw noKey(jwt, "unknown key: the token is signed with a key the identity provider did not "
                     + "publish when its keys were last fetched (fetched again at most every "
-                    + OidcKeySource.MIN_FETCH_INTERVAL.toSeconds() + " s)");
+                    + OidcKeySource.MIN_FETCH_INTERVAL.toSeconds() + " s)", e);
         } catch (KeySourceException e) {
             LOG.warn("OIDC: cannot fetch the identity provider's signing keys: {}", e.getMessage());
             throw new IdentityProviderUnavailableException(KEYS_UNAVAILABLE, e);
@@ -113,6 +114,25 @@ public final class OidcTokenVerifier implements CredentialVerifier {
             throw new InvalidCredentialException("bad signature: the token's signature could not be verified");
         }
         return Principal.oidc(claims.getSubject(), scopes(claims));
+    }
+
+    /**
+     * No key among the cached ones verifies the token. The caller's fault (401) only when the identity provider was
+     * asked and answered: its {@code kid} is published for another algorithm, or the latest fetch worked and it is
+     * not there. While the keys cannot be fetched (never yet, or the latest fetch failed and the rate limit holds
+     * off the next one) the key may be one the provider rotated in meanwhile: 503, retry later.
+     */
+    private InvalidCredentialException noKey(SignedJWT jwt, String unknownKey, Exception cause) {
+        if (keys.publishes(jwt.getHeader().getKeyID())) {
+            return new InvalidCredentialException("the key does not match the algorithm: the identity provider publishes "
+                    + "the token's key (kid) for another algorithm or key type than the token's (alg)");
+        }
+        if (!keys.lastFetchSucceeded()) {
+            LOG.warn("OIDC: a token names a key not among the cached ones and the identity provider's keys cannot be "
+                    + "fetched at the moment");
+            return new IdentityProviderUnavailableException(KEYS_UNAVAILABLE, cause);
+        }
+        return new InvalidCredentialException(unknownKey);
     }
 
     /** Checks what can be refused before any key is looked up, each with its own reason. */
@@ -141,7 +161,7 @@ public final class OidcTokenVerifier implements CredentialVerifier {
         } catch (BadJOSEException e) {
             throw new InvalidCredentialException("malformed token: its type (typ) is not a JWT access token");
         } catch (ParseException e) {
-            throw new InvalidCredentialException("malformed token: its claims are not a JSON object");
+            throw new InvalidCredentialException("malformed token: " + OidcClaimsVerifier.unreadable(signed.getPayload().toJSONObject()));
         }
         return signed;
     }

@@ -225,6 +225,23 @@ class OidcTokenVerifierTest {
                 .message().doesNotContain(token);
     }
 
+    @Test
+    void aPublishedKidWithAKeyOfAnotherTypeIsRefusedAsAMismatchNotAsUnknown() throws Exception {
+        OidcTokenVerifier v = verifier("");
+        rejected(v, sign(withKid(rsa, "ec-1"), JWSAlgorithm.RS256, claims().build()), "does not match the algorithm");
+        rejected(v, sign(new ECKey.Builder(ec).keyID("rsa-1").build(), JWSAlgorithm.ES256, claims().build()), "does not match the algorithm");
+    }
+
+    @Test
+    void aTimeClaimThatIsNotANumberIsRefusedNamingTheClaim() throws Exception {
+        OidcTokenVerifier v = verifier("");
+        rejected(v, rs256(claims().claim("exp", "1796000000").build()), "malformed token: claim exp must be a number");
+        rejected(v, rs256(claims().claim("nbf", "soon").build()), "claim nbf must be a number");
+        rejected(v, rs256(claims().claim("iat", true).build()), "claim iat must be a number");
+        rejected(v, rs256(claims().claim("iss", 42).build()), "claim iss must be a string");
+        assertThat(idp.jwksFetches()).as("refused before any key is looked up").isZero();
+    }
+
     // --- configuration ---
 
     @Test

@@ -1,0 +1,107 @@
+package dev.incidentgateway.security;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A token whose key is not among the cached ones while the JWKS cannot be fetched is the identity provider's
+ * trouble (503 + Retry-After), also when the refetch rate limit holds off the next fetch; only after a fetch
+ * that worked is an unpublished {@code kid} the token's fault (401).
+ */
+class OidcKeyOutageTest {
+    private static final String AUDIENCE = "incident-gateway";
+    private static RSAKey published;
+    private static RSAKey rotated;
+    private static RSAKey madeUp;
+
+    private FakeIdentityProvider idp;
+    private OidcTokenVerifier verifier;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        published = new RSAKeyGenerator(2048).keyID("k1").generate();
+        rotated = new RSAKeyGenerator(2048).keyID("k-rotated").generate();
+        madeUp = new RSAKeyGenerator(2048).keyID("k-made-up").generate();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        idp = new FakeIdentityProvider();
+        idp.publish(published.toPublicJWK());
+        verifier = new OidcTokenVerifier(new OidcSettings(idp.issuer(), AUDIENCE, URI.create(idp.jwksUrl()).toURL(), ""));
+    }
+
+    @AfterEach
+    void stop() {
+        idp.close();
+    }
+
+    @Test
+    void whileTheKeysWereNeverFetchedEveryTokenGets503AlsoWhenTheRateLimitHoldsOffTheFetch() throws Exception {
+        idp.jwksDown(true); // the gateway started while the identity provider is down
+        String valid = token(published);
+        for (int i = 0; i < 4; i++) {
+            unavailable(valid); // from the third on, the rate limit refuses to fetch: still not the caller's fault
+        }
+        unavailable(token(madeUp));
+        assertThat(idp.jwksFetches()).as("still at most two fetches per interval").isLessThanOrEqualTo(2);
+
+        idp.jwksDown(false);
+        await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(verifier.verify(valid).name()).isEqualTo("oidc:alice"));
+    }
+
+    @Test
+    void aKeyRotatedInWhileTheJwksIsDownGets503UntilAFetchWorksThenAnUnpublishedKidIs401() throws Exception {
+        assertThat(verifier.verify(token(published)).name()).isEqualTo("oidc:alice");
+        idp.jwksDown(true);
+        idp.publish(rotated.toPublicJWK());
+        String rotatedToken = token(rotated);
+        for (int i = 0; i < 4; i++) {
+            // the first try fetches and fails (the old keys are kept), the next ones are rate limited after that failure
+            unavailable(rotatedToken);
+        }
+        unavailable(token(madeUp));
+        assertThat(idp.jwksFetches()).as("one fetch, at most two more in the outage").isLessThanOrEqualTo(3);
+        assertThat(verifier.verify(token(published)).name()).as("cached keys still verify").isEqualTo("oidc:alice");
+
+        idp.jwksDown(false);
+        await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(verifier.verify(rotatedToken).name()).isEqualTo("oidc:alice"));
+        // The keys were just fetched, so a kid the provider does not publish is the token's fault.
+        assertThatThrownBy(() -> verifier.verify(token(madeUp))).isInstanceOf(InvalidCredentialException.class)
+                .isNotInstanceOf(IdentityProviderUnavailableException.class).hasMessageContaining("unknown key");
+    }
+
+    private void unavailable(String token) {
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(IdentityProviderUnavailableException.class)
+                .hasMessageContaining("signing keys could not be fetched");
+    }
+
+    private String token(RSAKey key) throws Exception {
+        Instant now = Instant.now();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(idp.issuer()).audience(AUDIENCE).subject("alice")
+                .issueTime(Date.from(now.minusSeconds(5))).expirationTime(Date.from(now.plusSeconds(300))).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+}
