@@ -63,18 +63,30 @@ public final class ConnectorDescriptors {
     }
 
     /**
+     * The descriptor says {@code enabled: false}: the whole connector is off, its sink and its poller alike
+     * (README: "{@code enabled: false} turns it off"), whatever its variables say.
+     *
+     * @param d the descriptor, or {@code null} when there is none (then never off by it)
+     * @throws ConfigException when {@code enabled} is neither true nor false
+     */
+    public static boolean switchedOff(String name, JsonNode d) {
+        String enabled = d == null ? "" : d.path("enabled").asText("");
+        if (!enabled.isEmpty() && !enabled.equals("true") && !enabled.equals("false")) {
+            throw new ConfigException("connectors/" + name + ".yaml: enabled must be true or false, got '" + enabled + "'");
+        }
+        return enabled.equals("false");
+    }
+
+    /**
      * The shared on/off rule of connectors: off with {@code enabled: false}; on with {@code enabled: true}
      * (the caller then fails the start for a missing variable, naming it); otherwise on only when every
      * variable in {@code requiredEnv} is set, so shipped descriptors never block a start with no environment.
      */
     public static boolean isOn(String name, JsonNode d, List<String> requiredEnv, Map<String, String> env) {
-        String enabled = d.path("enabled").asText("");
-        if (!enabled.isEmpty() && !enabled.equals("true") && !enabled.equals("false")) {
-            throw new ConfigException("connectors/" + name + ".yaml: enabled must be true or false, got '" + enabled + "'");
-        }
-        if (enabled.equals("false")) {
+        if (switchedOff(name, d)) {
             return false;
         }
+        String enabled = d.path("enabled").asText("");
         if (enabled.equals("true")) {
             List<String> missing = requiredEnv.stream().filter(v -> env.getOrDefault(v, "").isBlank()).toList();
             if (!missing.isEmpty()) {

@@ -39,7 +39,8 @@ public interface Connector {
     }
 
     /**
-     * The poller of this source, when it is on (its credentials set, its interval not 0).
+     * The poller of this source, when it is on (its credentials set, its interval not 0, and its descriptor not saying
+     * {@code enabled: false}, which turns off the whole connector: {@link dev.incidentgateway.config.ConnectorDescriptors#switchedOff}).
      *
      * @param descriptor {@code connectors/<name>.yaml}, or {@code null} when there is none
      * @throws dev.incidentgateway.config.ConfigException naming the variable or key at fault

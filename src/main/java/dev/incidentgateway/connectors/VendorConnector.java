@@ -2,10 +2,13 @@ package dev.incidentgateway.connectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConfigKey;
+import dev.incidentgateway.config.ConnectorDescriptors;
 import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.ingest.poll.PollingSource;
 import dev.incidentgateway.outbox.ExternalRefs;
 import dev.incidentgateway.outbox.SinkFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -16,7 +19,12 @@ import java.util.Optional;
  * {@code super("jira", JiraSettings.KEYS, new JiraSinkFactory(), JiraPoller::create)}.
  */
 public abstract class VendorConnector implements Connector {
-    /** Builds the poller, or returns {@code null} when it is off (credentials unset, interval 0). */
+    private static final Logger LOG = LoggerFactory.getLogger(VendorConnector.class);
+
+    /**
+     * Builds the poller, or returns {@code null} when it is off (credentials unset, interval 0). Not called when the
+     * descriptor says {@code enabled: false}.
+     */
     @FunctionalInterface
     public interface PollerFactory {
         PollingSource create(JsonNode descriptor, Map<String, String> env, SinkHttpClient http, ExternalRefs refs);
@@ -53,8 +61,20 @@ public abstract class VendorConnector implements Connector {
         return Optional.ofNullable(sink);
     }
 
+    /**
+     * The poller, unless the vendor has none, it is off by its own settings, or the descriptor says {@code enabled: false}:
+     * that switch turns off the whole connector, so an operator who switched ServiceNow off has no incidents imported
+     * from it and its credentials unused (logged like the sink's "is off" line; an off poller is not on /health).
+     */
     @Override
     public final Optional<PollingSource> poller(JsonNode descriptor, Map<String, String> env, SinkHttpClient http, ExternalRefs refs) {
-        return poller == null ? Optional.empty() : Optional.ofNullable(poller.create(descriptor, env, http, refs));
+        if (poller == null) {
+            return Optional.empty();
+        }
+        if (ConnectorDescriptors.switchedOff(name, descriptor)) {
+            LOG.info("Poller '{}' is off (enabled: false)", name);
+            return Optional.empty();
+        }
+        return Optional.ofNullable(poller.create(descriptor, env, http, refs));
     }
 }

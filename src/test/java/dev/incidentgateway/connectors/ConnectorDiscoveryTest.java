@@ -63,6 +63,23 @@ class ConnectorDiscoveryTest {
     }
 
     @Test
+    void enabledFalseTurnsOffTheConnectorsPollerAsWellAsItsSink() {
+        Map<String, String> env = Map.of("SERVICENOW_URL", "https://acme.service-now.com", "SERVICENOW_USER", "gw",
+                "SERVICENOW_PASSWORD", "snow-pw", "JIRA_URL", "https://acme.atlassian.net", "JIRA_EMAIL", "bot@example.com",
+                "JIRA_API_TOKEN", "jira-token", "JIRA_PROJECT", "OPS");
+        Map<String, JsonNode> descriptors = new java.util.TreeMap<>(ConnectorDescriptors.load(null));
+        assertThat(Connectors.discover().pollers(descriptors, env, http, null)).extracting(p -> p.name())
+                .containsExactlyInAnyOrder("servicenow", "jira");
+
+        for (String name : List.of("servicenow", "jira")) {
+            descriptors.put(name, ((com.fasterxml.jackson.databind.node.ObjectNode) descriptors.get(name).deepCopy()).put("enabled", false));
+        }
+        assertThat(Connectors.discover().pollers(descriptors, env, http, null)).as("enabled: false is the connector's switch")
+                .isEmpty();
+        assertThat(SinkRegistry.load(descriptors, Connectors.discover().sinkFactories(), env, http)).isEmpty();
+    }
+
+    @Test
     void configListsEveryConnectorsSettingsWithSecretsMasked() {
         Map<String, String> env = Map.of("ECHO_URL", "https://bot:url-pw@echo.example.com/echo-secret-1", "ECHO_TOKEN", "echo-secret-1",
                 "JIRA_API_TOKEN", "jira-secret-2", "SERVICENOW_PASSWORD", "snow-secret-3", "SLACK_BOT_TOKEN", "xoxb-secret-4",

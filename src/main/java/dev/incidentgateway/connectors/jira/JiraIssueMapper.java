@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.outbox.Delivery;
+import dev.incidentgateway.outbox.IncidentLink;
 import dev.incidentgateway.outbox.MessageTemplates;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.IncidentStatus;
@@ -28,11 +29,12 @@ final class JiraIssueMapper {
 
     private final ObjectMapper json = new ObjectMapper();
     private final JiraConfig config;
-    private final String link;
+    private final IncidentLink link;
 
-    JiraIssueMapper(JiraConfig config, String link) {
+    /** @param link {@code ${link}}: the descriptor's {@code link:}, else the incident's console page (GATEWAY_PUBLIC_URL) */
+    JiraIssueMapper(JiraConfig config, IncidentLink link) {
         this.config = config;
-        this.link = link == null ? "" : link;
+        this.link = link;
     }
 
     /** Jira labels cannot contain spaces: whitespace becomes '-', length is capped. */
@@ -56,8 +58,8 @@ final class JiraIssueMapper {
         ObjectNode fields = json.createObjectNode();
         fields.putObject("project").put("key", config.site().project());
         fields.putObject("issuetype").put("name", config.issueType());
-        fields.put("summary", summary(MessageTemplates.render(config.summaryTemplate(), d, link)));
-        ObjectNode description = adf(MessageTemplates.render(config.descriptionTemplate(), d, link));
+        fields.put("summary", summary(MessageTemplates.render(config.summaryTemplate(), d, link.of(d))));
+        ObjectNode description = adf(MessageTemplates.render(config.descriptionTemplate(), d, link.of(d)));
         if (!description.path("content").isEmpty()) {
             fields.set("description", description);
         }
@@ -81,7 +83,7 @@ final class JiraIssueMapper {
      * ({@code [note] …}, {@code [role_assign] …}); a role assignment adds its role and assignee.
      */
     String comment(Delivery d) {
-        String text = MessageTemplates.render(config.commentTemplate(), d, link);
+        String text = MessageTemplates.render(config.commentTemplate(), d, link.of(d));
         TimelineEvent e = d.event();
         if (e.type() == EventType.ROLE_ASSIGN && e.data() != null && e.data().hasNonNull("role")) {
             text = text + "\n\n" + e.data().path("role").asText() + ": " + e.data().path("assignee").asText();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.ConnectorSettings;
+import dev.incidentgateway.ingest.poll.FirstSyncWindow;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Severity;
 
@@ -59,7 +60,12 @@ record JiraPollConfig(JiraSettings site, Duration interval, int pageSize,
         }
         int pageSize = number(src, "pageSize", 50, 1, 100, problems);
         int overlap = number(src, "overlapMinutes", 2, 0, 1440, problems);
-        int firstSyncHours = number(src, "firstSyncHours", 24, 0, 24 * 366, problems);
+        Duration firstSync = Duration.ofHours(FirstSyncWindow.DEFAULT_HOURS);
+        try {
+            firstSync = FirstSyncWindow.read(src, "connectors/jira.yaml");
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
         String issueType = text(src.path("issueType"), text(raw.path("issueType"), JiraConfig.DEFAULT_ISSUE_TYPE));
         ZoneId zone = null;
         if (src.hasNonNull("timeZone")) {
@@ -74,7 +80,7 @@ record JiraPollConfig(JiraSettings site, Duration interval, int pageSize,
             throw new ConfigException(problems);
         }
         return new JiraPollConfig(site, interval,
-                pageSize, overlap, Duration.ofHours(firstSyncHours), issueType, statusEvents, priorities(raw.path("priorities")), zone);
+                pageSize, overlap, firstSync, issueType, statusEvents, priorities(raw.path("priorities")), zone);
     }
 
     private static Map<String, EventType> statusEvents(JsonNode node, List<String> problems) {

@@ -1,5 +1,6 @@
 package dev.incidentgateway.connectors.jira;
 
+import dev.incidentgateway.outbox.IncidentLink;
 import dev.incidentgateway.outbox.Sink;
 import dev.incidentgateway.outbox.SinkDescriptor;
 import dev.incidentgateway.connectors.VendorSinkFactory;
@@ -22,7 +23,6 @@ public final class JiraSinkFactory extends VendorSinkFactory {
     @Override
     public Sink create(SinkDescriptor descriptor, Map<String, String> env, SinkHttpClient http) {
         JiraConfig config = JiraConfig.from(descriptor, env);
-        // SinkFactory passes no gateway link yet: ${link} renders empty.
-        return new JiraSink(config, new JiraIssueMapper(config, ""), http);
+        return new JiraSink(config, new JiraIssueMapper(config, IncidentLink.of(descriptor.raw(), env)), http);
     }
 }

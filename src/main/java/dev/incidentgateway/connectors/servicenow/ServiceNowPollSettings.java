@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.ConnectorSettings;
+import dev.incidentgateway.ingest.poll.FirstSyncWindow;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Severity;
 
@@ -21,6 +22,7 @@ import java.util.Set;
  *   source:
  *     pageSize: 100              # records per page (sysparm_limit), 1..10000
  *     overlapSeconds: 120        # re-read this far behind the watermark (clock skew, late commits)
+ *     firstSyncHours: 24         # the first sync (no watermark yet) reads the records updated in this many hours
  *     query: "assignment_group=..."   # extra encoded query, ANDed (no ^NQ, no ORDERBY)
  *     incidentPrefix: SN         # incidents declared from ServiceNow get the id SN-<digits of number>
  *     states: { 2: ack, 6: resolve, 7: close }   # incident.state → event (ack, mitigate, resolve, close)
@@ -29,7 +31,7 @@ import java.util.Set;
  * severity from urgency/impact.
  */
 record ServiceNowPollSettings(ServiceNowSettings instance, Duration interval, int pageSize,
-                              Duration overlap, String query, String incidentPrefix, Map<String, EventType> states,
+                              Duration overlap, Duration firstSync, String query, String incidentPrefix, Map<String, EventType> states,
                               Map<String, Severity> severityByLevels) {
     private static final String FILE = "connectors/servicenow.yaml";
     private static final Set<EventType> STATE_EVENTS = EnumSet.of(EventType.ACK, EventType.MITIGATE, EventType.RESOLVE,
@@ -50,7 +52,7 @@ record ServiceNowPollSettings(ServiceNowSettings instance, Duration interval, in
         JsonNode d = descriptor == null ? JsonNodeFactory.instance.objectNode() : descriptor;
         JsonNode source = d.path("source");
         if (!source.isMissingNode() && !source.isNull() && !source.isObject()) {
-            throw new ConfigException(FILE + ": source must be a mapping (pageSize, overlapSeconds, query, states)");
+            throw new ConfigException(FILE + ": source must be a mapping (pageSize, overlapSeconds, firstSyncHours, query, states)");
         }
         int pageSize = integer(source, "pageSize", 100, 1, 10_000);
         int overlap = integer(source, "overlapSeconds", 120, 0, 86_400);
@@ -63,7 +65,7 @@ record ServiceNowPollSettings(ServiceNowSettings instance, Duration interval, in
             throw new ConfigException(FILE + ": source.incidentPrefix must match [A-Z][A-Z0-9]*, got '" + prefix + "'");
         }
         return new ServiceNowPollSettings(instance, interval, pageSize,
-                Duration.ofSeconds(overlap), query, prefix, states(source.path("states")), severities(d.path("severity")));
+                Duration.ofSeconds(overlap), FirstSyncWindow.read(source, FILE), query, prefix, states(source.path("states")), severities(d.path("severity")));
     }
 
     String baseUrl() {

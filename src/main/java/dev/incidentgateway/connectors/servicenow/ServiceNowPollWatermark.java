@@ -20,6 +20,8 @@ import java.util.List;
  *                                                ordered by sys_updated_on, sys_id. The third part is where the pass
  *                                                began (journal entries are read from there); empty on the first sync.
  * </pre>
+ * The first sync (nothing stored) is a pass from now minus {@code source.firstSyncHours} ({@link #startingAt}): the
+ * records updated since then, with every journal entry of theirs.
  * Paging is by key (the last record's time) rather than by offset alone, so records updated while a pass is
  * under way cannot shift unread ones past the reader.
  *
@@ -33,7 +35,7 @@ record ServiceNowPollWatermark(LocalDateTime at, int skip, LocalDateTime pass, b
     static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final LocalDateTime EPOCH = LocalDateTime.of(1970, 1, 1, 0, 0);
 
-    /** The first sync: every record, from the oldest update on. */
+    /** Nothing stored (or unreadable): the first sync, which {@link #startingAt} bounds. */
     static final ServiceNowPollWatermark FIRST_SYNC = new ServiceNowPollWatermark(null, 0, null, false);
 
     /** Reads a committed watermark; {@code null} or one this version cannot read starts a first sync (idempotent). */
@@ -70,6 +72,14 @@ record ServiceNowPollWatermark(LocalDateTime at, int skip, LocalDateTime pass, b
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    /**
+     * The first sync as a pass from {@code firstSyncStart} (so it does not read the whole incident table); any other
+     * watermark as it is. Its pass start stays empty: the journal entries of the records it reads are read whole.
+     */
+    ServiceNowPollWatermark startingAt(LocalDateTime firstSyncStart) {
+        return at == null && !caughtUp ? new ServiceNowPollWatermark(firstSyncStart, 0, null, false) : this;
     }
 
     /** The page's {@code sys_updated_on>=} bound, or {@code null} for none. */

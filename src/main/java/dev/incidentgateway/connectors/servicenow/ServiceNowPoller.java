@@ -14,8 +14,11 @@ import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.timeline.NewEvent;
 
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -37,7 +40,8 @@ import java.util.regex.Pattern;
  * by {@code SERVICENOW_USER} give no events, and records that user created are not declared. So the
  * integration user should be used by the gateway only (a state change by someone else that the gateway user
  * overwrites before the next poll is not seen). Each pass re-reads {@code overlapSeconds} behind the watermark;
- * the idempotent event ids make the re-read a no-op. Watermark format: {@link ServiceNowPollWatermark}.
+ * the idempotent event ids make the re-read a no-op. The first sync (no watermark) reads the records updated in the
+ * last {@code source.firstSyncHours} (default 24). Watermark format: {@link ServiceNowPollWatermark}.
  * Date-times are read as UTC: give the integration user the UTC time zone.
  */
 public final class ServiceNowPoller implements PollingSource {
@@ -52,13 +56,15 @@ public final class ServiceNowPoller implements PollingSource {
     private final SinkHttpClient http;
     private final ExternalRefs refs;
     private final String authorization;
+    private final Clock clock;
 
-    ServiceNowPoller(ServiceNowPollSettings settings, SinkHttpClient http, ExternalRefs refs) {
+    ServiceNowPoller(ServiceNowPollSettings settings, SinkHttpClient http, ExternalRefs refs, Clock clock) {
         this.settings = settings;
         this.mapper = new ServiceNowPollMapper(settings);
         this.http = http;
         this.refs = refs;
         this.authorization = settings.instance().authorization();
+        this.clock = clock;
     }
 
     /**
@@ -69,7 +75,7 @@ public final class ServiceNowPoller implements PollingSource {
      */
     public static ServiceNowPoller create(JsonNode descriptor, Map<String, String> env, SinkHttpClient http, ExternalRefs refs) {
         ServiceNowPollSettings settings = ServiceNowPollSettings.from(descriptor, env);
-        return settings == null ? null : new ServiceNowPoller(settings, http, refs);
+        return settings == null ? null : new ServiceNowPoller(settings, http, refs, Clock.systemUTC());
     }
 
     @Override
@@ -84,7 +90,9 @@ public final class ServiceNowPoller implements PollingSource {
 
     @Override
     public PollPage poll(String watermark) throws PollFailure {
-        ServiceNowPollWatermark from = ServiceNowPollWatermark.parse(watermark);
+        LocalDateTime firstSyncStart = LocalDateTime.ofInstant(clock.instant().minus(settings.firstSync()), ZoneOffset.UTC)
+                .truncatedTo(ChronoUnit.SECONDS); // sys_updated_on is read as UTC (the integration user's zone)
+        ServiceNowPollWatermark from = ServiceNowPollWatermark.parse(watermark).startingAt(firstSyncStart);
         Duration overlap = settings.overlap();
         LocalDateTime lower = from.lowerBound(overlap);
         String query = (lower == null ? "" : "sys_updated_on>=" + ServiceNowPollWatermark.FORMAT.format(lower) + "^")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.outbox.Delivery;
+import dev.incidentgateway.outbox.IncidentLink;
 import dev.incidentgateway.outbox.MessageTemplates;
 import dev.incidentgateway.outbox.SinkDescriptor;
 import dev.incidentgateway.timeline.EventType;
@@ -64,20 +65,24 @@ public final class ServiceNowRecordMapper {
     private final Map<String, String> templates;
     private final Map<Severity, List<String>> levels;
     private final String closeCode;
-    private final String linkTemplate;
+    private final IncidentLink link;
     private final boolean resolveSubscribed;
 
     ServiceNowRecordMapper(Map<String, String> templates, Map<Severity, List<String>> levels, String closeCode,
-                           String linkTemplate, boolean resolveSubscribed) {
+                           IncidentLink link, boolean resolveSubscribed) {
         this.templates = templates;
         this.levels = levels;
         this.closeCode = closeCode;
-        this.linkTemplate = linkTemplate;
+        this.link = link;
         this.resolveSubscribed = resolveSubscribed;
     }
 
-    /** Reads templates, {@code severity}, {@code closeCode} and {@code link}; fails naming the bad key. */
-    public static ServiceNowRecordMapper from(SinkDescriptor descriptor) {
+    /**
+     * Reads templates, {@code severity} and {@code closeCode}; fails naming the bad key.
+     *
+     * @param link {@code ${link}}: the descriptor's {@code link:}, else the incident's console page (GATEWAY_PUBLIC_URL)
+     */
+    public static ServiceNowRecordMapper from(SinkDescriptor descriptor, IncidentLink link) {
         Map<String, String> templates = new HashMap<>(DEFAULT_TEMPLATES);
         if (descriptor.templates() != null) {
             descriptor.templates().forEach((k, v) -> {
@@ -100,7 +105,7 @@ public final class ServiceNowRecordMapper {
             throw new ConfigException(FILE + ": closeCode must not be empty (ServiceNow requires a resolution code)");
         }
         boolean resolve = descriptor.events() == null || descriptor.events().contains(EventType.RESOLVE);
-        return new ServiceNowRecordMapper(Map.copyOf(templates), levels, closeCode, raw.path("link").asText(""), resolve);
+        return new ServiceNowRecordMapper(Map.copyOf(templates), levels, closeCode, link, resolve);
     }
 
     private static String level(JsonNode severity, Severity s, String field, String fallback) {
@@ -193,8 +198,7 @@ public final class ServiceNowRecordMapper {
     }
 
     private String render(String template, Delivery d) {
-        String link = MessageTemplates.render(linkTemplate, d, "");
-        return MessageTemplates.render(templates.get(template), d, link).trim();
+        return MessageTemplates.render(templates.get(template), d, link.of(d)).trim();
     }
 
     String closeCode() {

@@ -1,6 +1,7 @@
 package dev.incidentgateway.connectors.servicenow;
 
 import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.outbox.IncidentLink;
 import dev.incidentgateway.outbox.Sink;
 import dev.incidentgateway.outbox.SinkDescriptor;
 import dev.incidentgateway.connectors.VendorSinkFactory;
@@ -25,6 +26,6 @@ public final class ServiceNowSinkFactory extends VendorSinkFactory {
             throw new ConfigException(ServiceNowSettings.USER.env() + " and " + ServiceNowSettings.PASSWORD.env()
                     + " must be set for the ServiceNow sink");
         }
-        return new ServiceNowSink(instance, ServiceNowRecordMapper.from(descriptor), http);
+        return new ServiceNowSink(instance, ServiceNowRecordMapper.from(descriptor, IncidentLink.of(descriptor.raw(), env)), http);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.outbox.Delivery;
+import dev.incidentgateway.outbox.IncidentLink;
 import dev.incidentgateway.outbox.MessageTemplates;
 
 import java.util.HashMap;
@@ -40,20 +41,20 @@ public final class SlackMessageBuilder {
     static final int SECTION_MAX = 3000;
 
     private final Map<String, String> templates;
-    private final String linkBase;
+    private final IncidentLink link;
     private final ObjectMapper json;
 
     /**
      * @param templates the descriptor's templates (missing ones fall back to {@link #DEFAULT_TEMPLATES})
-     * @param linkBase  the gateway's public base URL for incident links, or empty for none
+     * @param link      the incident's page in the console (empty without GATEWAY_PUBLIC_URL)
      */
-    public SlackMessageBuilder(Map<String, String> templates, String linkBase, ObjectMapper json) {
+    public SlackMessageBuilder(Map<String, String> templates, IncidentLink link, ObjectMapper json) {
         Map<String, String> merged = new HashMap<>(DEFAULT_TEMPLATES);
         if (templates != null) {
             merged.putAll(templates);
         }
         this.templates = Map.copyOf(merged);
-        this.linkBase = linkBase == null ? "" : linkBase.replaceAll("/+$", "");
+        this.link = link;
         this.json = json;
     }
 
@@ -96,9 +97,9 @@ public final class SlackMessageBuilder {
         return msg;
     }
 
-    /** The gateway's link to the incident, or empty when no public URL is configured. */
+    /** The incident's page in the gateway's console, or empty when no public URL is configured. */
     public String link(Delivery d) {
-        return linkBase.isEmpty() ? "" : linkBase + "/api/v1/incidents/" + d.incident().id();
+        return link.of(d);
     }
 
     private ObjectNode rootContent(Delivery d) {

@@ -2,7 +2,7 @@ package dev.incidentgateway.connectors.slack;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.config.ConfigException;
-import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.outbox.IncidentLink;
 import dev.incidentgateway.outbox.Sink;
 import dev.incidentgateway.outbox.SinkDescriptor;
 import dev.incidentgateway.connectors.VendorSinkFactory;
@@ -15,15 +15,14 @@ import java.util.Map;
 /**
  * The Slack connector ({@code connectors/slack.yaml}): a thread per incident in one channel, through the
  * Web API with a bot token. Environment: {@code SLACK_BOT_TOKEN} and {@code SLACK_CHANNEL} (required),
- * {@code SLACK_API_URL} (default {@value #DEFAULT_API_URL}), {@code GATEWAY_PUBLIC_URL} (optional: base of
- * the incident links in messages). Descriptor: {@code templates} ({@link SlackMessageBuilder}) and
+ * {@code SLACK_API_URL} (default {@value #DEFAULT_API_URL}), {@code GATEWAY_PUBLIC_URL} (optional: the messages
+ * then link to the incident's console page, {@link IncidentLink}). Descriptor: {@code templates} ({@link SlackMessageBuilder}) and
  * {@code workspaceUrl} (optional, {@code https://<workspace>.slack.com}, for message permalinks).
  */
 public final class SlackSinkFactory extends VendorSinkFactory {
     public static final String API_URL = SlackSettings.API_URL.env();
     public static final String BOT_TOKEN = SlackSettings.BOT_TOKEN.env();
     public static final String CHANNEL = SlackSettings.CHANNEL.env();
-    public static final String PUBLIC_URL = GatewayConfig.PUBLIC_URL.env();
     public static final String DEFAULT_API_URL = SlackSettings.DEFAULT_API_URL;
 
     private final ObjectMapper json;
@@ -62,9 +61,7 @@ public final class SlackSinkFactory extends VendorSinkFactory {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        // The public URL is the application's setting (GatewayConfig.PUBLIC_URL), passed in the same environment.
-        String publicUrl = env.getOrDefault(PUBLIC_URL, "").isBlank() ? null : env.get(PUBLIC_URL).strip();
-        SlackMessageBuilder messages = new SlackMessageBuilder(descriptor.templates(), publicUrl, json);
+        SlackMessageBuilder messages = new SlackMessageBuilder(descriptor.templates(), IncidentLink.of(descriptor.raw(), env), json);
         return new SlackSink(apiUrl == null ? DEFAULT_API_URL : apiUrl, token, channel, workspaceUrl, messages, http, json);
     }
 }

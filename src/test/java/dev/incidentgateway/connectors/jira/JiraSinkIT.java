@@ -93,6 +93,15 @@ class JiraSinkIT {
     }
 
     @Test
+    void withGatewayPublicUrlTheDescriptionLinksToTheIncidentsConsolePage() {
+        Map<String, String> env = new HashMap<>(jira.env());
+        env.put("GATEWAY_PUBLIC_URL", "https://gw.example.com");
+        declare(factory.create(descriptor(), env, http), "INC-8");
+        assertThat(FakeJiraChecks.text(jira.issuesFor("INC-8").get(0).fields.get("description")))
+                .contains("https://gw.example.com/#/incidents/INC-8");
+    }
+
+    @Test
     void descriptionIsAnAtlassianDocumentTheFakeAccepts() {
         declare(sink(), "INC-7");
         JsonNode description = jira.issuesFor("INC-7").get(0).fields.get("description");

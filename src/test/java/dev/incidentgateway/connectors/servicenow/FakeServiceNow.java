@@ -126,6 +126,26 @@ public final class FakeServiceNow implements ContractFake {
         return (fixed != null ? fixed : Instant.now()).truncatedTo(ChronoUnit.SECONDS);
     }
 
+    /** {@link #now()} as a clock, for a poller whose "now" (its first-sync window) must be the instance's. */
+    public java.time.Clock clock() {
+        return new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now();
+            }
+        };
+    }
+
     /** Fixes the instance's clock ({@code null}: real time again). */
     public void setNow(Instant now) {
         this.fixedNow = now;

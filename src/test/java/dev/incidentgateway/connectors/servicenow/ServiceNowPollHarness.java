@@ -75,7 +75,7 @@ abstract class ServiceNowPollHarness {
         refs = new ExternalRefs(dataSource);
         fake = new FakeServiceNow();
         fake.setNow(T0);
-        poller = ServiceNowPoller.create(ServiceNowFixtures.shippedDescriptor().raw(), fake.env(), http, refs);
+        poller = poller(fake.env());
     }
 
     @AfterEach
@@ -158,8 +158,9 @@ abstract class ServiceNowPollHarness {
         return ref;
     }
 
-    /** A poller for the fake with different settings. */
+    /** A poller for the fake with these settings, its clock the fake's (the first sync reads back from the fake's now). */
     ServiceNowPoller poller(Map<String, String> env) {
-        return ServiceNowPoller.create(ServiceNowFixtures.shippedDescriptor().raw(), env, http, refs);
+        return new ServiceNowPoller(ServiceNowPollSettings.from(ServiceNowFixtures.shippedDescriptor().raw(), env), http, refs,
+                fake.clock());
     }
 }

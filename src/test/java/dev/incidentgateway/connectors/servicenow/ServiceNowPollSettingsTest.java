@@ -52,6 +52,7 @@ class ServiceNowPollSettingsTest {
         assertThat(s.interval()).isEqualTo(Duration.ofSeconds(15));
         assertThat(s.pageSize()).isEqualTo(100);
         assertThat(s.overlap()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(s.firstSync()).isEqualTo(Duration.ofHours(24));
         assertThat(s.query()).isEmpty();
         assertThat(s.states()).containsExactly(Map.entry("2", EventType.ACK), Map.entry("6", EventType.RESOLVE),
                 Map.entry("7", EventType.CLOSE));
@@ -70,12 +71,14 @@ class ServiceNowPollSettingsTest {
                 source:
                   pageSize: 50
                   overlapSeconds: 30
+                  firstSyncHours: 6
                   query: "assignment_group=abc^priority<=2"
                   incidentPrefix: SNOW
                   states: { 2: ack, 8: resolve }
                 """), env());
         assertThat(s.pageSize()).isEqualTo(50);
         assertThat(s.overlap()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.firstSync()).isEqualTo(Duration.ofHours(6));
         assertThat(s.query()).isEqualTo("assignment_group=abc^priority<=2");
         assertThat(s.incidentPrefix()).isEqualTo("SNOW");
         assertThat(s.states()).containsExactly(Map.entry("2", EventType.ACK), Map.entry("8", EventType.RESOLVE));
@@ -91,6 +94,9 @@ class ServiceNowPollSettingsTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("source.pageSize");
         assertThatThrownBy(() -> ServiceNowPoller.create(yaml("source: {overlapSeconds: many}"), env(), null, null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("source.overlapSeconds");
+        assertThatThrownBy(() -> ServiceNowPoller.create(yaml("source: {firstSyncHours: -1}"), env(), null, null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("connectors/servicenow.yaml: source.firstSyncHours must be a whole number from 0 to 8784, got '-1'");
         assertThatThrownBy(() -> ServiceNowPoller.create(yaml("source: {query: 'a=1^NQb=2'}"), env(), null, null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("source.query");
         assertThatThrownBy(() -> ServiceNowPoller.create(yaml("source: {states: {2: note}}"), env(), null, null))

@@ -38,6 +38,23 @@ class ServiceNowPollWatermarkTest {
     }
 
     @Test
+    void theFirstSyncIsAPassFromItsWindowStartAndOtherWatermarksIgnoreTheWindow() {
+        LocalDateTime start = t("2026-01-01 08:00:00");
+        ServiceNowPollWatermark first = ServiceNowPollWatermark.parse(null).startingAt(start);
+        assertThat(first.lowerBound(OVERLAP)).isEqualTo(start);
+        assertThat(first.offset()).isZero();
+        assertThat(first.journalBound(OVERLAP)).as("the journal of the records read, whole").isNull();
+        assertThat(first.next(List.of(), false, OVERLAP).format()).as("nothing there: caught up at the window start")
+                .isEqualTo("2026-01-01 08:00:00");
+        assertThat(first.next(List.of(t("2026-01-01 09:00:00")), true, OVERLAP).format()).isEqualTo("2026-01-01 09:00:00|1|");
+
+        ServiceNowPollWatermark caughtUp = ServiceNowPollWatermark.parse("2025-06-01 10:00:00");
+        assertThat(caughtUp.startingAt(start)).isEqualTo(caughtUp);
+        ServiceNowPollWatermark inPass = ServiceNowPollWatermark.parse("2025-06-01 10:00:05|2|");
+        assertThat(inPass.startingAt(start)).isEqualTo(inPass);
+    }
+
+    @Test
     void aCaughtUpPassStartsOverlapBehindAndNeverMovesBack() {
         ServiceNowPollWatermark caughtUp = ServiceNowPollWatermark.parse("2026-01-01 11:00:00");
         assertThat(caughtUp.lowerBound(OVERLAP)).isEqualTo(t("2026-01-01 10:58:00"));

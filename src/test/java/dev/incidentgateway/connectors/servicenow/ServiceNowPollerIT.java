@@ -76,6 +76,29 @@ class ServiceNowPollerIT extends ServiceNowPollHarness {
     }
 
     @Test
+    void theFirstSyncReadsOnlyTheRecordsUpdatedInFirstSyncHoursThenGoesOnFromItsWatermark() throws Exception {
+        fake.setNow(T0.minus(Duration.ofHours(25)));
+        ObjectNode old = opened("erin", "Last year's outage", "2", "2");
+        fake.setNow(T0.minus(Duration.ofHours(23)));
+        ObjectNode recent = opened("erin", "Replica lag", "2", "2");
+        fake.setNow(T0);
+        sync();
+
+        assertThat(fake.requests().stream().filter(r -> r.startsWith("GET /api/now/table/incident?")).findFirst().orElseThrow())
+                .as("the first request is bounded: now - firstSyncHours (24), in ServiceNow's format")
+                .contains("sysparm_query=sys_updated_on%3E%3D2026-03-01%2008%3A00%3A00%5EORDERBYsys_updated_on");
+        assertThat(store.incidents(null, 100)).extracting(Incident::id).containsExactly(incidentOf(recent));
+        assertThat(store.watermark("servicenow")).contains("2026-03-01 09:00:00");
+
+        fake.setNow(T0.plusSeconds(60));
+        fake.updateAs("erin", old.path("sys_id").asText(), fields().put("state", "2"));
+        sync();
+        assertThat(fake.requests().get(fake.requests().size() - 2)).as("after the first sync: the watermark minus the overlap")
+                .contains("sysparm_query=sys_updated_on%3E%3D2026-03-01%2008%3A58%3A00%5E");
+        assertThat(types(incidentOf(old))).as("an old record updated later is read then").containsExactly(DECLARE, ACK);
+    }
+
+    @Test
     void stateChangesAndJournalEntriesOfOtherUsersBecomeEvents() throws Exception {
         ObjectNode rec = opened(ALICE, "Payments timeouts", "1", "2");
         String sysId = rec.path("sys_id").asText();

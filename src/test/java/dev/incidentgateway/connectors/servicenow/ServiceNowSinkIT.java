@@ -190,6 +190,22 @@ class ServiceNowSinkIT {
     }
 
     @Test
+    void theDescriptionLinksToTheIncidentsConsolePageWithGatewayPublicUrlUnlessTheDescriptorHasItsOwnLink() {
+        Map<String, String> env = new HashMap<>(fake.env());
+        env.put("GATEWAY_PUBLIC_URL", "https://gw.example.com");
+        created(sink(ServiceNowFixtures.shippedDescriptor(), env).deliver(new Timeline("INC-110", SEV2, "x")
+                .event(DECLARE, DECLARED, "a", "body text", null)));
+        assertThat(fake.record("INC-110").path("description").asText())
+                .endsWith("as INC-110 (Incident Gateway). https://gw.example.com/#/incidents/INC-110");
+
+        SinkDescriptor d = ServiceNowFixtures.shippedDescriptor();
+        SinkDescriptor own = new SinkDescriptor(d.name(), d.events(), d.minSeverity(), d.templates(),
+                ((ObjectNode) d.raw().deepCopy()).put("link", "https://ui.example.com/i/${incident.id}"));
+        created(sink(own, env).deliver(new Timeline("INC-111", SEV2, "x").event(DECLARE, DECLARED, "a", "", null)));
+        assertThat(fake.record("INC-111").path("description").asText()).endsWith("https://ui.example.com/i/INC-111");
+    }
+
+    @Test
     void noAnswerIsRetried() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -47,6 +47,19 @@ class SlackSinkIT extends SlackSinkHarness {
     }
 
     @Test
+    void withGatewayPublicUrlTheRootLinksToTheIncidentsConsolePageNotTheApi() {
+        Map<String, String> env = new HashMap<>(slack.env());
+        env.put("GATEWAY_PUBLIC_URL", "https://gw.example.com/");
+        sink = sink(env);
+        assertThat(deliver(delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, null, null)))
+                .isInstanceOf(DeliveryResult.Delivered.class);
+
+        assertThat(slack.rootMessage(incident).path("blocks").toString())
+                .contains("<https://gw.example.com/#/incidents/" + incident + "|Open in Incident Gateway>")
+                .doesNotContain("/api/v1/incidents/");
+    }
+
+    @Test
     void rateLimitIsRetriedAfterSlacksRetryAfter() {
         ExternalRef ref = declare();
         slack.rateLimitNext(30);
