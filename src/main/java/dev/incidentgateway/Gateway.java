@@ -138,9 +138,9 @@ public final class Gateway implements AutoCloseable {
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
             SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());
             Connectors connectors = Connectors.discover(); // ServiceLoader: META-INF/services/...connectors.Connector
-            this.outbox = new OutboxModule(SinkRegistry.load(descriptors, connectors.sinkFactories(), config.env(), http),
+            this.outbox = new OutboxModule(SinkRegistry.load(descriptors, connectors.sinkFactories(), config.connectorEnv(), http),
                     ConnectorDescriptors.ofKind(descriptors, "sink").keySet(), dataSource);
-            pollingSources = connectors.pollers(descriptors, config.env(), http, new ExternalRefs(dataSource));
+            pollingSources = connectors.pollers(descriptors, config.connectorEnv(), http, new ExternalRefs(dataSource));
         } catch (RuntimeException e) {
             if (inbound != null) {
                 inbound.close();

@@ -146,9 +146,19 @@ public final class GatewayMain {
                 return STORE_ERROR;
             }
         }
+        java.util.Optional<java.nio.file.Path> newStore = dev.incidentgateway.store.H2DataDirectory.of(config.get(GatewayConfig.DB_URL))
+                .map(dev.incidentgateway.store.H2DataDirectory::databaseFile).filter(file -> !java.nio.file.Files.exists(file));
+        if (newStore.isPresent() && !command.createsStore()) {
+            err.println(name + " failed: there is no store at " + newStore.get() + " (" + GatewayConfig.DB_URL.env() + "): run it "
+                    + "in the gateway's working directory or set " + GatewayConfig.DB_URL.env() + " as the gateway has it; nothing was created");
+            return STORE_ERROR;
+        }
         try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) {
             StoreCommand.Context ctx = new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)));
-            return command.run(ctx, args, out, err);
+            int exit = command.run(ctx, args, out, err);
+            newStore.ifPresent(file -> err.println("Note: there was no store at " + file + ": a new one was created there. A gateway "
+                    + "started in another directory (or with another " + GatewayConfig.DB_URL.env() + ") does not see it."));
+            return exit;
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return USAGE;

@@ -35,6 +35,34 @@ class GatewayMainConfigCommandTest {
     }
 
     @Test
+    void aStoreCommandRunElsewhereThanTheGatewayDoesNotReportOnANewEmptyStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("data/gateway");
+        for (String[] command : new String[][] {{"verify"}, {"rebuild-views"}}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = GatewayMain.run(command, () -> GatewayConfig.load(Map.of("GATEWAY_DB_URL", url), Map.of()),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(code).as(command[0]).isEqualTo(3);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(command[0]).contains("there is no store at", "gateway.mv.db",
+                    "nothing was created");
+            assertThat(dir.resolve("data/gateway.mv.db")).as(command[0] + " created no store").doesNotExist();
+        }
+        // api-key create makes the store before a first start (README quick start), and says where.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = GatewayMain.run(new String[] {"api-key", "create", "--name", "first", "--scopes", "admin"},
+                () -> GatewayConfig.load(Map.of("GATEWAY_DB_URL", url), Map.of()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("a new one was created there");
+        assertThat(dir.resolve("data/gateway.mv.db")).exists();
+        ByteArrayOutputStream listErr = new ByteArrayOutputStream();
+        assertThat(GatewayMain.run(new String[] {"api-key", "list", "--bogus"}, () -> GatewayConfig.load(Map.of("GATEWAY_DB_URL", url), Map.of()),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(listErr, true, StandardCharsets.UTF_8))).as("api-key list --bogus").isEqualTo(GatewayMain.USAGE);
+    }
+
+    @Test
     void helpPrintsEveryCommandAndExitsZero() throws Exception {
         for (String help : new String[] {"help", "--help", "-h"}) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

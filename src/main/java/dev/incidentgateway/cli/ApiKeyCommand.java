@@ -18,6 +18,11 @@ import java.util.Set;
  * {@code api-key revoke NAME}. A running gateway sees the change within seconds.
  */
 public final class ApiKeyCommand implements StoreCommand {
+    @Override
+    public boolean createsStore() {
+        return true; // before the gateway's first start (README quick start)
+    }
+
     private static final String USAGE_TEXT = """
             usage: api-key create --name NAME --scopes SCOPE[,SCOPE...]   (scopes: read, write, operate, metrics, admin)
                    api-key list
@@ -40,7 +45,7 @@ public final class ApiKeyCommand implements StoreCommand {
         ApiKeyStore store = new ApiKeyStore(ctx.dataSource());
         return switch (sub) {
             case "create" -> create(store, rest, out, err);
-            case "list" -> list(store, out);
+            case "list" -> rest.isEmpty() ? list(store, out) : usage(err, "api-key list takes no options (got " + String.join(" ", rest) + ")");
             case "revoke" -> revoke(store, rest, out, err);
             default -> usage(err, sub.isEmpty() ? "api-key needs a subcommand" : "unknown api-key subcommand '" + sub + "'");
         };

@@ -30,6 +30,15 @@ public interface StoreCommand {
      */
     int run(Context ctx, List<String> args, PrintStream out, PrintStream err) throws Exception;
 
+    /**
+     * Whether the command may create the store when there is none (an embedded H2 file not there yet): {@code api-key}
+     * and {@code webhook-token} run before a first start; {@code verify} and {@code rebuild-views} need a store to read,
+     * and on a missing one (a command run in another directory than the gateway's) would report an empty store as intact.
+     */
+    default boolean createsStore() {
+        return false;
+    }
+
     /** For a command that takes no options: prints its usage to {@code err} and says so when {@code args} has any. */
     static boolean refusesOptions(String command, List<String> args, PrintStream err) {
         if (args.isEmpty()) {

@@ -26,6 +26,11 @@ import java.util.Set;
  * Runs on {@link Context} alone, so it works the same in the CLI's JVM and inside a running gateway.
  */
 public final class WebhookTokenCommand implements StoreCommand {
+    @Override
+    public boolean createsStore() {
+        return true; // before the gateway's first start (README quick start)
+    }
+
     private static final String ROTATE = "java -jar incident-gateway.jar webhook-token --source <name> --rotate";
 
     @Override

@@ -320,6 +320,18 @@ public final class GatewayConfig {
     }
 
     /**
+     * What connectors read their settings from: the environment, with the gateway settings they use as in effect
+     * ({@code GATEWAY_PUBLIC_URL} also when only the config file's {@code http.publicUrl} sets it).
+     */
+    public Map<String, String> connectorEnv() {
+        Map<String, String> out = new java.util.HashMap<>(env);
+        if (!get(PUBLIC_URL).isEmpty()) {
+            out.put(PUBLIC_URL.env(), get(PUBLIC_URL));
+        }
+        return Map.copyOf(out);
+    }
+
+    /**
      * The key's raw value: from the environment first, then the config file, else its default; records which in
      * {@code origins} (for {@link #describe}).
      */

@@ -62,6 +62,11 @@ public final class H2DataDirectory {
                 : Optional.of(new H2DataDirectory(file.getParent(), file.getFileName().toString()));
     }
 
+    /** The database file H2 keeps there ({@code <name>.mv.db}). */
+    public Path databaseFile() {
+        return directory.resolve(baseName + ".mv.db");
+    }
+
     public Path directory() {
         return directory;
     }

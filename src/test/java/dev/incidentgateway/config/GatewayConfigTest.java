@@ -118,6 +118,13 @@ class GatewayConfigTest {
     }
 
     @Test
+    void connectorsSeeThePublicUrlInEffectAlsoWhenOnlyTheConfigFileSetsIt() {
+        GatewayConfig fromFile = GatewayConfig.load(Map.of("SLACK_BOT_TOKEN", "x"), Map.of("http.publicUrl", "https://gw.example.com"));
+        assertThat(fromFile.connectorEnv()).containsEntry("GATEWAY_PUBLIC_URL", "https://gw.example.com").containsEntry("SLACK_BOT_TOKEN", "x");
+        assertThat(GatewayConfig.load(Map.of(), Map.of()).connectorEnv()).doesNotContainKey("GATEWAY_PUBLIC_URL");
+    }
+
+    @Test
     void theShippedConfigFileLoads() {
         Map<String, String> shipped = YamlSettings.read(java.nio.file.Path.of("config/gateway.yaml"));
         assertThat(shipped).containsKeys("http.port", "store.url", "routes.dir");
