@@ -167,7 +167,7 @@ async function incidentPage(id) {
       button.disabled = !i.allowedEvents.includes(button.dataset.action);
     }
     actionHelp.textContent = i.status === 'closed' ? 'Closed is final: only notes can be added.'
-      : `Greyed-out changes do not apply to a ${i.status} incident.`;
+      : `Greyed-out changes do not apply to an incident that is ${i.status}.`;
   }
 
   async function refresh() {

@@ -48,6 +48,18 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(400, "malformed-json", "Malformed JSON", detail, "body", Map.of());
     }
 
+    /**
+     * 400 for a body (or part, {@code what}) the JSON parser refused: the parser's own words and where, without the
+     * "Source: REDACTED (StreamReadFeature…)" text Jackson's full message carries. One wording for every endpoint.
+     */
+    public static ApiProblem malformedJson(String what, java.io.IOException e) {
+        if (!(e instanceof com.fasterxml.jackson.core.JsonProcessingException j)) {
+            return malformedJson(what + " could not be read.");
+        }
+        return malformedJson(what + " is not valid JSON: " + j.getOriginalMessage() + (j.getLocation() == null ? ""
+                : " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr()));
+    }
+
     /** A query parameter given more than once: which value was meant is the sender's to say. */
     public static ApiProblem givenTwice(String parameter) {
         return invalidField(parameter, parameter + " is given more than once; give it once");

@@ -1,6 +1,5 @@
 package dev.incidentgateway.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -78,11 +77,8 @@ public final class IncidentRequestParser {
         JsonNode node;
         try {
             node = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiProblem.malformedJson("The body is not valid JSON: " + e.getOriginalMessage() + (e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
         } catch (java.io.IOException e) {
-            throw ApiProblem.malformedJson("The body could not be read.");
+            throw ApiProblem.malformedJson("The body", e);
         }
         if (node instanceof ObjectNode o) {
             return o;

@@ -40,7 +40,9 @@ public final class ProblemMapper {
             return ApiProblem.notFound(e.getMessage());
         }
         if (error instanceof TransitionRefusedException e) {
-            return new ApiProblem(409, "transition-refused", "Transition refused", e.getMessage(), "type",
+            // A declare of an id that is taken: the id is at fault (the caller sent no type).
+            return new ApiProblem(409, "transition-refused", "Transition refused", e.getMessage(),
+                    e instanceof dev.incidentgateway.timeline.IncidentExistsException ? "id" : "type",
                     Map.of()).withExtras(Map.of("currentStatus", e.current().wireName(), "attemptedType", e.attempted().wireName()));
         }
         if (error instanceof SeqConflictException e) {

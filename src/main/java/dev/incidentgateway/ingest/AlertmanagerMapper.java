@@ -141,7 +141,7 @@ public class AlertmanagerMapper implements WebhookMapper {
                 return root;
             }
         } catch (IOException e) {
-            throw ApiProblem.malformedJson("The body is not valid JSON: " + e.getMessage());
+            throw ApiProblem.malformedJson("The body", e);
         }
         throw ApiProblem.malformedJson("The body must be a JSON object.");
     }

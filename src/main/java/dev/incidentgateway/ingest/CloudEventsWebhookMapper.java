@@ -81,7 +81,7 @@ public final class CloudEventsWebhookMapper implements WebhookMapper {
                 return node;
             }
         } catch (IOException e) {
-            throw ApiProblem.malformedJson(what + " is not valid JSON: " + e.getMessage());
+            throw ApiProblem.malformedJson(what, e);
         }
         throw ApiProblem.malformedJson(what + " is empty");
     }

@@ -62,6 +62,7 @@ public final class GatewayTls {
         }
         List<X509Certificate> chain = readCertificates(Path.of(cert));
         PrivateKey privateKey = readPrivateKey(Path.of(key));
+        requireKeyOfCertificate(privateKey, chain.get(0));
         try {
             char[] password = HexFormat.of().formatHex(randomBytes(16)).toCharArray();
             KeyStore store = KeyStore.getInstance("PKCS12");
@@ -78,6 +79,41 @@ public final class GatewayTls {
         } catch (GeneralSecurityException | IOException e) {
             throw new ConfigException(problem(GatewayConfig.TLS_KEY_FILE, "the key does not go with the certificate of "
                     + GatewayConfig.TLS_CERT_FILE.env() + " (" + e.getMessage() + ")"));
+        }
+    }
+
+    /**
+     * The key must be the certificate's: a key renewed without its certificate (or the other way round) was taken, the
+     * gateway said "listening (HTTPS)", and every handshake then failed without a log line. Checked by signing with the
+     * key and verifying with the certificate's public key (the JDK keeps no simpler match for every key type).
+     */
+    static void requireKeyOfCertificate(PrivateKey key, X509Certificate certificate) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC", "ECDSA" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null; // another key type: the handshake is the check
+        };
+        boolean matches;
+        try {
+            if (algorithm == null) {
+                return;
+            }
+            byte[] probe = randomBytes(32);
+            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            matches = verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            matches = false; // e.g. an EC key beside an RSA certificate
+        }
+        if (!matches) {
+            throw new ConfigException(problem(GatewayConfig.TLS_KEY_FILE, "the key does not go with the certificate of "
+                    + GatewayConfig.TLS_CERT_FILE.env() + " (renew both together)"));
         }
     }
 

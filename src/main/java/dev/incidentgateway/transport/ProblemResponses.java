@@ -17,7 +17,10 @@ public final class ProblemResponses {
 
     /** Ends {@code response} with the problem's status and headers and {@code body} (its rendering) as problem+json. */
     public static Future<Void> end(HttpServerResponse response, ApiProblem problem, byte[] body) {
-        response.setStatusCode(problem.status()).putHeader("Content-Type", ProblemMapper.CONTENT_TYPE);
+        // Also on the answers written before the edge's own headers are set (a path or request the server's parser
+        // refused): every answer is nosniff, and a refusal is never worth caching.
+        response.setStatusCode(problem.status()).putHeader("Content-Type", ProblemMapper.CONTENT_TYPE)
+                .putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-store");
         problem.headers().forEach(response::putHeader);
         return response.end(Buffer.buffer(body));
     }

@@ -163,6 +163,8 @@ class GatewayRoutesIT {
         assertThat(refused.contentType()).startsWith("application/problem+json");
         Response malformed = http.post("/custom/append", "application/cloudevents+json", "{\"specversion\":");
         assertThat(malformed.status()).as(malformed.toString()).isEqualTo(400);
+        assertThat(malformed.json().path("detail").asText()).as("the parser's words and where, not its internals")
+                .contains("not valid JSON", "at line 1").doesNotContain("REDACTED", "StreamReadFeature");
     }
 
     @Test

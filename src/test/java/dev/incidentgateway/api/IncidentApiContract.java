@@ -768,7 +768,7 @@ abstract class IncidentApiContract {
                 declareWith("missing actor (declare)", "{\"title\":\"t\"}", 400, "actor"),
                 declareWith("bad severity", "{\"title\":\"t\",\"actor\":\"a\",\"severity\":\"sev5\"}", 400, "severity"),
                 declareWith("bad id", "{\"id\":\"inc-1\",\"title\":\"t\",\"actor\":\"a\"}", 400, "id"),
-                declareWith("declare of an existing id", "{\"id\":\"" + FIXTURE + "\",\"title\":\"t\",\"actor\":\"a\"}", 409, null),
+                declareWith("declare of an existing id", "{\"id\":\"" + FIXTURE + "\",\"title\":\"t\",\"actor\":\"a\"}", 409, "id"),
                 eventWith("missing type", "{\"actor\":\"a\"}", 400, "type"),
                 eventWith("bad type", "{\"type\":\"explode\",\"actor\":\"a\"}", 400, "type"),
                 eventWith("missing actor (event)", "{\"type\":\"note\"}", 400, "actor"),

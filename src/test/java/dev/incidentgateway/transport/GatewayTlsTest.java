@@ -59,6 +59,16 @@ class GatewayTlsTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("GATEWAY_TLS_CERT_FILE").hasMessageNotContaining(body);
     }
 
+    @Test
+    void aKeyThatIsNotTheCertificatesStopsTheStartNamingTheKeyFile() throws Exception {
+        SelfSignedCertificate one = SelfSignedCertificate.create(Files.createDirectories(dir.resolve("one")));
+        SelfSignedCertificate other = SelfSignedCertificate.create(Files.createDirectories(dir.resolve("other")));
+        assertThatThrownBy(() -> GatewayTls.load(config(Map.of("GATEWAY_TLS_CERT_FILE", one.certFile().toString(),
+                "GATEWAY_TLS_KEY_FILE", other.keyFile().toString()))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("GATEWAY_TLS_KEY_FILE")
+                .hasMessageContaining("does not go with the certificate");
+    }
+
     private static GatewayConfig config(Map<String, String> env) {
         return GatewayConfig.load(new HashMap<>(env), Map.of());
     }

@@ -65,6 +65,8 @@ class HttpEdgeIT {
                 assertThat(a.status()).as(requestLine).isEqualTo(400);
                 assertThat(a.header("Content-Type")).as(requestLine).startsWith("application/problem+json");
                 assertThat(HttpApi.JSON.readTree(a.body()).path("type").asText()).endsWith(":invalid-path");
+                assertThat(a.header("X-Content-Type-Options")).as(requestLine).isEqualTo("nosniff");
+                assertThat(a.header("Cache-Control")).as(requestLine).isEqualTo("no-store");
             }
         }
         Map<String, Integer> undecodable = Map.of(
@@ -77,6 +79,7 @@ class HttpEdgeIT {
                 assertThat(a.status()).isEqualTo(request.getValue());
                 assertThat(a.header("Content-Type")).as("status " + a.status()).startsWith("application/problem+json");
                 assertThat(HttpApi.JSON.readTree(a.body()).path("status").asInt()).isEqualTo(request.getValue());
+                assertThat(a.header("X-Content-Type-Options")).as("status " + a.status()).isEqualTo("nosniff");
             }
         }
         Response repeated = admin.get("/api/v1/incidents?limit=1&limit=2");

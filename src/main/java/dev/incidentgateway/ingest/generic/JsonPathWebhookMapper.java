@@ -128,8 +128,7 @@ public final class JsonPathWebhookMapper implements WebhookMapper {
         try {
             root = body == null || body.length == 0 ? null : JSON.readTree(body);
         } catch (IOException e) {
-            throw ApiProblem.malformedJson("the body is not valid JSON: "
-                    + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            throw ApiProblem.malformedJson("The body", e);
         }
         if (root == null || root.isMissingNode()) {
             throw ApiProblem.malformedJson("the body is empty; a JSON document is required");
