@@ -18,6 +18,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 
+import javax.sql.DataSource;
 import java.util.List;
 import java.util.Properties;
 
@@ -43,8 +44,13 @@ final class SlaTestStore implements AutoCloseable {
 
     /** Another writer on the same database, as a second gateway would have. */
     TimelineStore newWriter() {
+        return newWriter(dataSource);
+    }
+
+    /** A writer on {@code pool}: a closed pool makes one whose store cannot be reached. */
+    TimelineStore newWriter(DataSource pool) {
         GatewayConfig config = testStore.config();
-        return new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway",
+        return new TimelineStore(pool, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway",
                 64, 1000, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
     }
 
@@ -60,8 +66,13 @@ final class SlaTestStore implements AutoCloseable {
      * once a second after the start and then only hourly: as a gateway that has just started.
      */
     CamelContext startTrackerRoute(SlaTracker tracker) throws Exception {
+        return startTrackerRoute(tracker, store);
+    }
+
+    /** As {@link #startTrackerRoute(SlaTracker)}, the route's {@code timeline:append} appending to {@code appendTo}. */
+    CamelContext startTrackerRoute(SlaTracker tracker, TimelineStore appendTo) throws Exception {
         CamelContext camel = new DefaultCamelContext();
-        camel.getRegistry().bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(GatewayJson.create())));
+        camel.getRegistry().bind(TimelineComponent.SCHEME, new TimelineComponent(appendTo, new CloudEventsWebhookMapper(GatewayJson.create())));
         camel.getRegistry().bind(SlaTracker.BEAN, tracker);
         Properties props = new Properties();
         props.put("gateway.sla.scanIntervalMs", "3600000");

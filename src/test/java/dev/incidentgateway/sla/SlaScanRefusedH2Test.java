@@ -1,0 +1,79 @@
+package dev.incidentgateway.sla;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.Severity;
+import dev.incidentgateway.timeline.TimelineStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The shipped SLA tracker route while the store refuses appends: the scan stops at the first refused note and logs one
+ * line, instead of trying (and logging) every due note. The route does not depend on the store's kind: H2 only.
+ */
+class SlaScanRefusedH2Test extends SlaStoreContract {
+    private static final Instant T0 = Instant.parse("2025-01-06T08:00:00Z");
+    private static final List<String> IDS = List.of("REFUSED-1", "REFUSED-2", "REFUSED-3");
+
+    @Override
+    TestStore.Kind kind() {
+        return TestStore.Kind.H2;
+    }
+
+    @Test
+    void aScanWhoseAppendsTheStoreRefusesStopsAtTheFirstAndLogsOnce() throws Exception {
+        // Three incidents declared a month ago and never acknowledged: a warning and a breach of both targets are due
+        // for each. The route appends through a closed pool: every append is refused as the store being unreachable.
+        for (String id : IDS) {
+            db.store.appendAll(List.of(NewEvent.builder(EventType.DECLARE, "alice").incident(id).title("db down")
+                    .severity(Severity.SEV1).eventTime(T0).build()));
+        }
+        SlaPolicies policies = new SlaPolicies(Map.of(Severity.SEV1, new SlaPolicy(Map.of(
+                SlaTarget.ACKNOWLEDGE, Duration.ofMinutes(10), SlaTarget.RESOLVE, Duration.ofHours(4)), 80, null)));
+        SlaTracker tracker = new SlaTracker(db.store, policies,
+                new SlaTrackerContract.MutableClock(T0.plus(Duration.ofDays(30))), new SimpleMeterRegistry());
+        HikariDataSource closed = StoreFactory.openAndMigrate(db.testStore.config());
+        closed.close();
+        TimelineStore refusing = db.newWriter(closed);
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        try (CamelContext camel = db.startTrackerRoute(tracker, refusing)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> skipped(logs) > 0);
+            Thread.sleep(300); // a split that went on after the first refusal logs the rest within microseconds
+        } finally {
+            root.detachAppender(logs);
+            refusing.close();
+        }
+        assertThat(tracker.dueNotes()).hasSize(12); // what the scan had to record: 2 kinds × 2 targets × 3 incidents
+        assertThat(skipped(logs)).isEqualTo(1);
+        for (String id : IDS) {
+            assertThat(db.slaNotes(id, SlaTracker.WARNING, SlaTarget.ACKNOWLEDGE)).isEmpty();
+        }
+    }
+
+    private static long skipped(ListAppender<ILoggingEvent> logs) {
+        synchronized (logs) { // AppenderBase appends under this lock
+            return logs.list.stream().filter(e -> e.getLevel() == Level.WARN
+                    && e.getFormattedMessage().startsWith("SLA scan skipped")).count();
+        }
+    }
+}
