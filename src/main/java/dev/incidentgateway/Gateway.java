@@ -106,7 +106,7 @@ public final class Gateway implements AutoCloseable {
     private final boolean https;
     private final HttpEdge edge;
     private final OpsRoute ops;
-    private final HttpIntakeGate intake = new HttpIntakeGate();
+    private final HttpIntakeGate intake;
     private final GracefulShutdown shutdown;
     private final LiveStream stream;
 
@@ -160,6 +160,7 @@ public final class Gateway implements AutoCloseable {
 
         int maxBody = config.get(GatewayConfig.HTTP_MAX_BODY_BYTES);
         ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json), maxBody);
+        this.intake = new HttpIntakeGate(endpoints.problems());
         IncidentApi api = new IncidentApi(store, new IncidentRequestParser(json, config.get(GatewayConfig.DEFAULT_SOURCE)),
                 new TimelineCloudEventMapper(typePrefix, json), json);
 

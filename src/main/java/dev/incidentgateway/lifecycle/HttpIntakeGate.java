@@ -1,5 +1,8 @@
 package dev.incidentgateway.lifecycle;
 
+import dev.incidentgateway.api.ApiProblem;
+import dev.incidentgateway.api.ProblemMapper;
+import dev.incidentgateway.transport.ProblemResponses;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
@@ -9,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,12 +30,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HttpIntakeGate {
     private static final Logger LOG = LoggerFactory.getLogger(HttpIntakeGate.class);
-    static final String REFUSAL = "{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
-            + "\"detail\":\"The gateway is shutting down; nothing was stored. Retry shortly (another instance, or this one once it is back).\"}";
+    /** A problem type of the gateway's own like every other 503, so a client can tell this one (go elsewhere) apart. */
+    static final ApiProblem REFUSAL = new ApiProblem(503, "shutting-down", "Shutting down",
+            "The gateway is shutting down; nothing was stored. Retry shortly (another instance, or this one once it is back).",
+            null, Map.of("Retry-After", "5"));
 
+    private final ProblemMapper problems;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean open = true;
     private volatile VertxPlatformHttpRouter router;
+
+    public HttpIntakeGate(ProblemMapper problems) {
+        this.problems = problems;
+    }
 
     /** Puts the gate in front of the main server's routes; call once Camel (and so its HTTP server) has started. */
     public void install(CamelContext camel) {
@@ -51,11 +62,8 @@ public final class HttpIntakeGate {
         inFlight.incrementAndGet();
         if (!open) {
             inFlight.decrementAndGet();
-            ctx.response().setStatusCode(503)
-                    .putHeader("Retry-After", "5")
-                    .putHeader("Connection", "close")
-                    .putHeader("Content-Type", "application/problem+json")
-                    .end(REFUSAL);
+            ProblemResponses.end(ctx.response().putHeader("Connection", "close"), REFUSAL,
+                    problems.render(REFUSAL, ctx.request().path()));
             return;
         }
         ctx.addEndHandler(ended -> inFlight.decrementAndGet()); // answered, failed or the connection dropped

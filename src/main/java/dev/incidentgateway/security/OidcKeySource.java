@@ -11,8 +11,12 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.ResourceRetriever;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The identity provider's signing keys, as nimbus' {@link JWKSourceBuilder} serves them: cached, fetched
@@ -24,8 +28,13 @@ import java.time.Duration;
  * keys, the rate limiter refuses without fetching. So the outcome is recorded where the fetch happens (under all
  * of nimbus' layers), and {@link #lastFetchSucceeded()} lets the verifier tell "the provider does not publish this
  * key" (401) from "we could not ask it" (503).
+ *
+ * <p>An outage of the endpoint is logged here, where the fetches are seen: one WARN when a fetch fails after one
+ * worked (or the first one fails), one INFO when a fetch works again. Every token refused meanwhile would otherwise
+ * add a WARN of its own, and a flood of tokens during an outage would bury the log.
  */
 final class OidcKeySource {
+    private static final Logger LOG = LoggerFactory.getLogger(OidcKeySource.class);
     /** Per HTTP call (discovery or JWKS): a hung identity provider costs a request a few seconds, not a thread. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
@@ -89,6 +98,8 @@ final class OidcKeySource {
         private final JWKSetSource<SecurityContext> source;
         private volatile boolean lastFetchSucceeded;
         private volatile JWKSet lastGood;
+        /** Set by the failed fetch that logged the outage, cleared by the next fetch that works: one WARN per outage. */
+        private final AtomicBoolean outage = new AtomicBoolean();
 
         Recorded(JWKSetSource<SecurityContext> source) {
             this.source = source;
@@ -101,9 +112,18 @@ final class OidcKeySource {
                 JWKSet fetched = source.getJWKSet(refreshEvaluator, currentTime, context);
                 lastGood = fetched;
                 lastFetchSucceeded = true;
+                if (outage.compareAndSet(true, false)) {
+                    LOG.info("OIDC: the identity provider's signing keys were fetched again");
+                }
                 return fetched;
             } catch (KeySourceException | RuntimeException e) {
                 lastFetchSucceeded = false;
+                if (outage.compareAndSet(false, true)) {
+                    LOG.warn("OIDC: cannot fetch the identity provider's signing keys ({}); tokens whose key is not "
+                            + "cached get 503 until a fetch works again (logged once per outage)", e.getMessage());
+                } else {
+                    LOG.debug("OIDC: the identity provider's signing keys still cannot be fetched: {}", e.getMessage());
+                }
                 throw e;
             }
         }

@@ -108,7 +108,8 @@ public final class OidcTokenVerifier implements CredentialVerifier {
                     + "publish when its keys were last fetched (fetched again at most every "
                     + OidcKeySource.MIN_FETCH_INTERVAL.toSeconds() + " s)", e);
         } catch (KeySourceException e) {
-            LOG.warn("OIDC: cannot fetch the identity provider's signing keys: {}", e.getMessage());
+            // The outage itself is logged once, by OidcKeySource where the fetch failed: not once per token.
+            LOG.debug("OIDC: a token could not be checked, the signing keys are unavailable: {}", e.getMessage());
             throw new IdentityProviderUnavailableException(KEYS_UNAVAILABLE, e);
         } catch (JOSEException e) {
             throw new InvalidCredentialException("bad signature: the token's signature could not be verified");
@@ -128,7 +129,8 @@ public final class OidcTokenVerifier implements CredentialVerifier {
                     + "the token's key (kid) for another algorithm or key type than the token's (alg)");
         }
         if (!keys.lastFetchSucceeded()) {
-            LOG.warn("OIDC: a token names a key not among the cached ones and the identity provider's keys cannot be "
+            // Not a WARN per token: OidcKeySource logged the failed fetch that began this outage.
+            LOG.debug("OIDC: a token names a key not among the cached ones and the identity provider's keys cannot be "
                     + "fetched at the moment");
             return new IdentityProviderUnavailableException(KEYS_UNAVAILABLE, cause);
         }

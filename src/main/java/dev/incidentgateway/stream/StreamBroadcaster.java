@@ -3,6 +3,7 @@ package dev.incidentgateway.stream;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.timeline.AppendListener;
 import dev.incidentgateway.timeline.TimelineEvent;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -56,6 +57,7 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
     private final TimelineCloudEventMapper mapper;
     private final boolean hooked;
     private final MeterRegistry meters;
+    private final Map<DropReason, Counter> drops;
     private final Map<Context, LoopGroup> groups = new ConcurrentHashMap<>();
     private final AtomicInteger subscribers = new AtomicInteger();
     private final long heartbeatMillis;
@@ -76,6 +78,7 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
         this.mapper = mapper;
         this.meters = meters;
         meters.gauge("gateway.stream.subscribers", subscribers);
+        this.drops = DropReason.register(meters);
     }
 
     /**
@@ -131,8 +134,9 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
         return mapper;
     }
 
-    MeterRegistry meters() {
-        return meters;
+    /** Counts a subscriber cut for {@code reason}. */
+    void dropped(DropReason reason) {
+        drops.get(reason).increment();
     }
 
     /** Counts a new subscriber unless {@code max} are open; false when full. */

@@ -103,7 +103,7 @@ final class StreamSubscriber {
             }
             if (read.failed()) {
                 LOG.debug("Stream replay failed; closing the stream so the client resumes", read.cause());
-                drop("replay-failed");
+                drop(DropReason.REPLAY_FAILED);
                 return;
             }
             List<TimelineEvent> page = read.result();
@@ -148,7 +148,7 @@ final class StreamSubscriber {
             return;
         }
         if (cursor < broadcaster.published() && broadcaster.frame(cursor) == null) {
-            drop("overflow"); // it lagged more than the ring holds (stopped reading): it resumes with its last id
+            drop(DropReason.OVERFLOW); // it lagged more than the ring holds (stopped reading): it resumes with its last id
             return;
         }
         if (response.writeQueueFull()) {
@@ -160,7 +160,7 @@ final class StreamSubscriber {
             StreamBroadcaster.Frame f = broadcaster.frame(cursor);
             if (f == null) {
                 flush(out);
-                drop("overflow"); // lagged more than the ring holds: it resumes with its last id
+                drop(DropReason.OVERFLOW); // lagged more than the ring holds: it resumes with its last id
                 return;
             }
             cursor++;
@@ -208,7 +208,7 @@ final class StreamSubscriber {
         if (response.writeQueueFull()) {
             stalledBeats = progressed ? 0 : stalledBeats + 1;
             if (stalledBeats >= STALLED_BEATS) {
-                drop("stalled");
+                drop(DropReason.STALLED);
             }
             return;
         }
@@ -224,8 +224,8 @@ final class StreamSubscriber {
         }
     }
 
-    private void drop(String reason) {
-        broadcaster.meters().counter("gateway.stream.dropped", "reason", reason).increment();
+    private void drop(DropReason reason) {
+        broadcaster.dropped(reason);
         gone();
         // Closes the connection now, discarding what is queued: the client sees the stream cut and resumes with its last
         // id. (reset() closes it only once the queued writes are flushed, which a client that stopped reading never lets

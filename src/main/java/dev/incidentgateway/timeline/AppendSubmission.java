@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +36,7 @@ final class AppendSubmission implements AutoCloseable {
      * per appended event on the callers' threads (issue 13).
      */
     private final AtomicReferenceArray<Counter> appendCounters = new AtomicReferenceArray<>(EventType.values().length * KINDS);
+    private final Map<AppendErrorReason, Counter> errors;
     private volatile Duration timeout = Duration.ofSeconds(10);
     private volatile AppendCircuitBreaker breaker;
 
@@ -45,6 +47,7 @@ final class AppendSubmission implements AutoCloseable {
                 .description("Time from an append request to its durable commit")
                 .publishPercentileHistogram()
                 .register(meters);
+        this.errors = AppendErrorReason.register(meters);
         AtomicInteger n = new AtomicInteger();
         this.completions = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
             Thread t = new Thread(r, "timeline-append-done-" + n.incrementAndGet());
@@ -128,7 +131,7 @@ final class AppendSubmission implements AutoCloseable {
     private List<AppendOutcome> account(List<NewEvent> events, List<AppendOutcome> outcomes, Throwable error,
                                         AppendCircuitBreaker circuit, long start) {
         if (error instanceof CircuitOpen open) {
-            meters.counter("gateway.append.errors", "reason", "CircuitOpen").increment();
+            errors.get(AppendErrorReason.CIRCUIT_OPEN).increment();
             throw open;
         }
         latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -142,12 +145,10 @@ final class AppendSubmission implements AutoCloseable {
             return outcomes;
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        String reason = cause.getClass().getSimpleName();
+        errors.get(AppendErrorReason.of(cause)).increment();
         if (cause instanceof TimeoutException) {
-            reason = "AppendTimeout";
             cause = new AppendOutcomeUnknownException("the append did not commit within " + timeout.toMillis() + " ms", null);
         }
-        meters.counter("gateway.append.errors", "reason", reason).increment();
         if (circuit != null && (cause instanceof AppendOutcomeUnknownException || cause instanceof StoreUnreachableException)) {
             circuit.failed();
         } else if (circuit != null && cause instanceof AppendRejectedException) {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -132,11 +133,16 @@ final class EdgeGuard implements Handler<RoutingContext> {
 
     /**
      * Failure handler: a 413 is Vert.x's body handler refusing a body (sent without length) once it passed the limit;
-     * it becomes problem+json and the rest of the body is not read. Other failures go on to Vert.x's handling.
+     * it becomes problem+json and the rest of the body is not read. A connection closed before the body was in (the
+     * read timeout cut a stalled sender, or the sender hung up) leaves nobody to answer and is the sender's trouble:
+     * Vert.x's handling would log it as an ERROR with a stack trace, so it ends here (the cuts are counted in
+     * {@code gateway.http.connections.cut}). Other failures go on to Vert.x's handling.
      */
     void onFailure(RoutingContext ctx) {
         if (ctx.statusCode() == 413) {
             refuse(ctx, ApiEndpoint.bodyTooLarge(maxBodyBytes), "body-too-large");
+        } else if (ctx.failure() instanceof HttpClosedException) {
+            LOG.debug("{} {}: the connection closed before the request was read", ctx.request().method(), ctx.request().path());
         } else {
             ctx.next();
         }

@@ -95,6 +95,8 @@ class GatewayRoutesIT {
     private Path routesDir;
     private GatewayFixture fixture;
     private HttpApi http;
+    /** {@code /metrics} right after the start, before any test appended anything. */
+    private String freshMetrics;
 
     @BeforeAll
     void start() throws Exception {
@@ -104,6 +106,7 @@ class GatewayRoutesIT {
         Files.writeString(routesDir.resolve("plain-append.camel.yaml"), PLAIN_APPEND_ROUTE);
         fixture = GatewayFixture.start(TestStore.Kind.H2, Map.of("GATEWAY_ROUTES_DIR", routesDir.toString()));
         http = fixture.http();
+        freshMetrics = http.get("/metrics").body();
     }
 
     @AfterAll
@@ -245,6 +248,22 @@ class GatewayRoutesIT {
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("gateway_appends_total{").contains("type=\"note\""));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("gateway_append_latency_seconds"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("gateway_append_latency_seconds_count"));
+    }
+
+    @Test
+    void errorAndDropCountersAreThereAtZeroFromTheStartForRateAlerts() {
+        for (String reason : List.of("CircuitOpen", "AppendTimeout", "AppendOutcomeUnknownException", "StoreUnreachableException",
+                "StoreUnavailableException", "IncidentExistsException", "TransitionRefusedException", "SeqConflictException",
+                "IncidentNotFoundException", "InvalidEventException")) {
+            assertThat(freshMetrics).containsPattern(atZero("gateway_append_errors_total", reason));
+        }
+        for (String reason : List.of("overflow", "stalled", "replay-failed")) {
+            assertThat(freshMetrics).containsPattern(atZero("gateway_stream_dropped_total", reason));
+        }
+    }
+
+    private static String atZero(String counter, String reason) {
+        return "(?m)^" + counter + "\\{[^}]*reason=\"" + java.util.regex.Pattern.quote(reason) + "\"[^}]*\\} 0(\\.0)?$";
     }
 
     @Test

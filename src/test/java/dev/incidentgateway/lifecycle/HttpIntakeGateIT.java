@@ -1,5 +1,8 @@
 package dev.incidentgateway.lifecycle;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.incidentgateway.api.ProblemMapper;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -31,7 +34,7 @@ class HttpIntakeGateIT {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        gate = new HttpIntakeGate();
+        gate = new HttpIntakeGate(new ProblemMapper(new ObjectMapper()));
         Router router = Router.router(vertx);
         router.get("/slow").handler(ctx -> vertx.executeBlocking(() -> release.await(30, TimeUnit.SECONDS))
                 .onComplete(done -> ctx.response().end("done")));
@@ -62,7 +65,12 @@ class HttpIntakeGateIT {
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).contains("5");
         assertThat(refused.headers().firstValue("Content-Type")).contains("application/problem+json");
-        assertThat(refused.body()).contains("shutting down");
+        JsonNode problem = new ObjectMapper().readTree(refused.body());
+        assertThat(problem.path("type").asText()).as("the gateway's own problem type, as every other 503")
+                .isEqualTo("urn:incident-gateway:problem:shutting-down");
+        assertThat(problem.path("status").asInt()).isEqualTo(503);
+        assertThat(problem.path("instance").asText()).isEqualTo("/fast");
+        assertThat(problem.path("detail").asText()).contains("shutting down");
         assertThat(gate.awaitIdle(Instant.now().plusMillis(200))).as("idle while the slow request runs").isFalse();
 
         release.countDown();

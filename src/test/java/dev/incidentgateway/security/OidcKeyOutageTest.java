@@ -1,5 +1,9 @@
 package dev.incidentgateway.security;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -11,11 +15,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A token whose key is not among the cached ones while the JWKS cannot be fetched is the identity provider's
  * trouble (503 + Retry-After), also when the refetch rate limit holds off the next fetch; only after a fetch
- * that worked is an unpublished {@code kid} the token's fault (401).
+ * that worked is an unpublished {@code kid} the token's fault (401). An outage is logged once, not once per token.
  */
 class OidcKeyOutageTest {
     private static final String AUDIENCE = "incident-gateway";
@@ -89,6 +95,48 @@ class OidcKeyOutageTest {
         // The keys were just fetched, so a kid the provider does not publish is the token's fault.
         assertThatThrownBy(() -> verifier.verify(token(madeUp))).isInstanceOf(InvalidCredentialException.class)
                 .isNotInstanceOf(IdentityProviderUnavailableException.class).hasMessageContaining("unknown key");
+    }
+
+    @Test
+    void anOutageIsLoggedOnceHoweverManyTokensComeAndAgainWhenANewOneBegins() throws Exception {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger security = (Logger) LoggerFactory.getLogger(OidcTokenVerifier.class.getPackageName());
+        security.addAppender(logs);
+        try {
+            assertThat(verifier.verify(token(published)).name()).isEqualTo("oidc:alice");
+            idp.jwksDown(true);
+            idp.publish(rotated.toPublicJWK());
+            String rotatedToken = token(rotated);
+            for (int i = 0; i < 20; i++) {
+                unavailable(i % 2 == 0 ? rotatedToken : token(madeUp)); // a failed fetch, then rate limited ones
+            }
+            assertThat(warnings(logs)).as("one WARN for the outage, none per token").hasSize(1);
+            assertThat(warnings(logs).get(0)).contains("cannot fetch the identity provider's signing keys");
+
+            idp.jwksDown(false);
+            await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .untilAsserted(() -> assertThat(verifier.verify(rotatedToken).name()).isEqualTo("oidc:alice"));
+            assertThat(warnings(logs)).as("recovery is no warning").hasSize(1);
+
+            idp.jwksDown(true);
+            String madeUpToken = token(madeUp);
+            // Right after the recovery an unknown kid is the token's fault (401) until the rate limit lets a fetch fail.
+            await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThatThrownBy(() -> verifier.verify(madeUpToken))
+                            .isInstanceOf(IdentityProviderUnavailableException.class));
+            for (int i = 0; i < 10; i++) {
+                unavailable(madeUpToken);
+            }
+            assertThat(warnings(logs)).as("the new outage is logged once more").hasSize(2);
+        } finally {
+            security.detachAppender(logs);
+        }
+    }
+
+    private static List<String> warnings(ListAppender<ILoggingEvent> logs) {
+        return logs.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     private void unavailable(String token) {
