@@ -46,7 +46,8 @@ public final class ListeningSockets {
             if (!Files.exists(file)) {
                 continue;
             }
-            for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+            List<String> lines = Files.readAllLines(file); // read once: the table changes between two reads
+            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
                 // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
                 String[] f = line.trim().split("\\s+");
                 if (f.length > 9 && f[3].equals("0A") && inodes.contains(f[9])) {
