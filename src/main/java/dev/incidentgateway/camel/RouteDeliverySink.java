@@ -47,7 +47,7 @@ final class RouteDeliverySink implements Sink {
             in.setHeader(TimelineHeaders.EVENT_SEQ, d.event().seq());
             in.setHeader(TimelineHeaders.EVENT_TYPE, d.event().type().wireName());
             in.setHeader(TimelineHeaders.INCIDENT_SEVERITY, d.incident().severity().wireName());
-            in.setHeader(TimelineHeaders.INCIDENT_STATUS, d.incident().status().wireName());
+            in.setHeader(TimelineHeaders.INCIDENT_STATUS, d.statusAfterEvent().wireName());
             in.setHeader(TimelineHeaders.INCIDENT_TITLE, d.incident().title());
             in.setHeader(TimelineHeaders.ATTEMPT, d.item().attempts() + 1);
             if (d.ref() != null) {

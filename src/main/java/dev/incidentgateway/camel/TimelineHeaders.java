@@ -19,7 +19,10 @@ public final class TimelineHeaders {
     public static final String EVENT_TYPE = "TimelineEventType";
     /** sev1..sev4: the incident's current severity. */
     public static final String INCIDENT_SEVERITY = "TimelineIncidentSeverity";
-    /** The incident's current status (wire name). */
+    /**
+     * The incident's status right after this event (wire name), not at delivery time: a declare delivered after the ack
+     * (a retry, a backlog) still says declared.
+     */
     public static final String INCIDENT_STATUS = "TimelineIncidentStatus";
     public static final String INCIDENT_TITLE = "TimelineIncidentTitle";
     /** This delivery attempt, 1-based. */

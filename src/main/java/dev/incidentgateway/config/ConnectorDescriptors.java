@@ -70,11 +70,7 @@ public final class ConnectorDescriptors {
      * @throws ConfigException when {@code enabled} is neither true nor false
      */
     public static boolean switchedOff(String name, JsonNode d) {
-        String enabled = d == null ? "" : d.path("enabled").asText("");
-        if (!enabled.isEmpty() && !enabled.equals("true") && !enabled.equals("false")) {
-            throw new ConfigException("connectors/" + name + ".yaml: enabled must be true or false, got '" + enabled + "'");
-        }
-        return enabled.equals("false");
+        return enabled(name, d) == Switch.OFF;
     }
 
     /**
@@ -83,18 +79,29 @@ public final class ConnectorDescriptors {
      * variable in {@code requiredEnv} is set, so shipped descriptors never block a start with no environment.
      */
     public static boolean isOn(String name, JsonNode d, List<String> requiredEnv, Map<String, String> env) {
-        if (switchedOff(name, d)) {
+        Switch enabled = enabled(name, d);
+        if (enabled == Switch.OFF) {
             return false;
         }
-        String enabled = d.path("enabled").asText("");
-        if (enabled.equals("true")) {
-            List<String> missing = requiredEnv.stream().filter(v -> env.getOrDefault(v, "").isBlank()).toList();
-            if (!missing.isEmpty()) {
-                throw new ConfigException("connectors/" + name + ".yaml says enabled: true but " + String.join(", ", missing)
-                        + (missing.size() == 1 ? " is" : " are") + " not set");
-            }
-            return true;
+        List<String> missing = requiredEnv.stream().filter(v -> env.getOrDefault(v, "").isBlank()).toList();
+        if (enabled == Switch.ON && !missing.isEmpty()) {
+            throw new ConfigException("connectors/" + name + ".yaml says enabled: true but " + String.join(", ", missing)
+                    + (missing.size() == 1 ? " is" : " are") + " not set");
         }
-        return requiredEnv.stream().noneMatch(v -> env.getOrDefault(v, "").isBlank());
+        return missing.isEmpty();
+    }
+
+    /** What a descriptor's {@code enabled} says; {@link Switch#UNSET} without the field or without a descriptor. */
+    private enum Switch { ON, OFF, UNSET }
+
+    /** Reads and checks {@code enabled}: the one place it is parsed, so {@link #isOn} and {@link #switchedOff} agree. */
+    private static Switch enabled(String name, JsonNode d) {
+        String enabled = d == null ? "" : d.path("enabled").asText("");
+        return switch (enabled) {
+            case "" -> Switch.UNSET;
+            case "true" -> Switch.ON;
+            case "false" -> Switch.OFF;
+            default -> throw new ConfigException("connectors/" + name + ".yaml: enabled must be true or false, got '" + enabled + "'");
+        };
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.timeline.AppendListener;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Incident;
+import dev.incidentgateway.timeline.IncidentStatus;
 import dev.incidentgateway.timeline.TimelineEvent;
 
 import java.sql.Connection;
@@ -20,7 +21,8 @@ import java.util.Map;
 public final class ExternalRefRecorder implements AppendListener {
 
     @Override
-    public void inTransaction(Connection c, List<TimelineEvent> events, Map<String, Incident> views) throws SQLException {
+    public void inTransaction(Connection c, List<TimelineEvent> events, Map<String, Incident> views,
+                              Map<String, IncidentStatus> statusAfter) throws SQLException {
         for (TimelineEvent e : events) {
             JsonNode ref = e.data().path("externalRef");
             if (e.type() == EventType.DECLARE && ref.hasNonNull("connector") && ref.hasNonNull("externalId")) {

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * {@code ${incident.title}}, {@code ${incident.severity}}, {@code ${incident.status}},
  * {@code ${incident.commander}}, {@code ${event.type}}, {@code ${event.actor}}, {@code ${event.title}},
  * {@code ${event.content}}, {@code ${event.time}}, {@code ${link}}. Unknown placeholders are left as written
- * (the descriptor loader rejects them at start); missing values render as empty text.
+ * (the descriptor loader rejects them at start); missing values render as empty text. {@code ${incident.status}} is
+ * the status right after the delivered event ({@link Delivery#statusAfterEvent}); the other incident values are current.
  */
 public final class MessageTemplates {
     public static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z.]+)}");
@@ -29,7 +30,7 @@ public final class MessageTemplates {
                 Map.entry("incident.id", d.incident().id()),
                 Map.entry("incident.title", nz(d.incident().title())),
                 Map.entry("incident.severity", d.incident().severity().wireName()),
-                Map.entry("incident.status", d.incident().status().wireName()),
+                Map.entry("incident.status", d.statusAfterEvent().wireName()),
                 Map.entry("incident.commander", nz(d.incident().commander())),
                 Map.entry("event.type", d.event().type().wireName()),
                 Map.entry("event.actor", nz(d.event().actor())),

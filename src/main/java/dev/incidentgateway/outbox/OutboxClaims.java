@@ -1,6 +1,7 @@
 package dev.incidentgateway.outbox;
 
 import dev.incidentgateway.store.SqlLists;
+import dev.incidentgateway.timeline.IncidentStatus;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -40,8 +41,8 @@ import static dev.incidentgateway.outbox.OutboxStore.utc;
  * waits for a lock (rows locked by someone else are left for the next claim), so claims and outcomes cannot deadlock.
  */
 final class OutboxClaims {
-    private static final String COLUMNS = "o.id, o.connector, o.incident_id, o.event_id, o.event_seq, o.attempts, "
-            + "o.next_attempt_at, o.created_at";
+    private static final String COLUMNS = "o.id, o.connector, o.incident_id, o.event_id, o.event_seq, o.incident_status, "
+            + "o.attempts, o.next_attempt_at, o.created_at";
     /**
      * The earliest open row before this one (pending first, else dead), or null when the row is its incident's head. Two
      * probes of index {@code ix_outbox_open} (V13_2: partial on PostgreSQL, status-keyed on H2), one per status, so the
@@ -179,7 +180,7 @@ final class OutboxClaims {
                         batch(park, utc(leaseUntil), cand.item().id(), utc(cand.nextAttemptAt()), cand.blocker());
                     }
                 } else {
-                    tried.add(withToken(cand.item(), ThreadLocalRandom.current().nextLong()));
+                    tried.add(cand.item().withClaimToken(ThreadLocalRandom.current().nextLong()));
                     batch(claim, utc(leaseUntil), tried.get(tried.size() - 1).claimToken(), cand.item().id(),
                             utc(cand.nextAttemptAt()));
                 }
@@ -264,7 +265,7 @@ final class OutboxClaims {
         if (leaseUntil != null) {
             long token = ThreadLocalRandom.current().nextLong();
             if (update(c, CLAIM_NEXT, utc(leaseUntil), token, next.item().id(), utc(now)) == 1) {
-                return withToken(next.item(), token);
+                return next.item().withClaimToken(token);
             }
             return null; // held by another delivery (another instance's claim)
         }
@@ -283,16 +284,13 @@ final class OutboxClaims {
         }
     }
 
-    private static OutboxItem withToken(OutboxItem i, long token) {
-        return new OutboxItem(i.id(), i.connector(), i.incidentId(), i.eventId(), i.eventSeq(), i.attempts(), i.createdAt(), token);
-    }
-
     private static List<Candidate> read(PreparedStatement ps) throws SQLException {
         List<Candidate> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 OutboxItem item = new OutboxItem(rs.getLong("id"), rs.getString("connector"), rs.getString("incident_id"),
-                        rs.getString("event_id").trim(), rs.getLong("event_seq"), rs.getInt("attempts"),
+                        rs.getString("event_id").trim(), rs.getLong("event_seq"),
+                        IncidentStatus.fromWire(rs.getString("incident_status")).orElse(null), rs.getInt("attempts"),
                         rs.getObject("created_at", OffsetDateTime.class).toInstant(), 0L);
                 long blocker = rs.getLong("blocker");
                 Long blockerId = rs.wasNull() ? null : blocker;

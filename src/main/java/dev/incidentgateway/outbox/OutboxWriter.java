@@ -2,6 +2,7 @@ package dev.incidentgateway.outbox;
 
 import dev.incidentgateway.timeline.AppendListener;
 import dev.incidentgateway.timeline.Incident;
+import dev.incidentgateway.timeline.IncidentStatus;
 import dev.incidentgateway.timeline.TimelineEvent;
 
 import java.sql.Connection;
@@ -21,10 +22,17 @@ import java.util.Map;
  * {@code timeline:outbox} routes, added by {@link #subscribe} while Camel creates the routes' endpoints, which
  * it does for every route before it starts any route's consumer, so before anything can append (see
  * {@code TimelineOutboxEndpoint}). Each transaction reads one snapshot of them.
+ *
+ * <p>Each row also records the incident's status right after its event ({@code incident_status}), which deliveries show
+ * (header {@code TimelineIncidentStatus}, {@code ${incident.status}}). Recorded here rather than worked out when the
+ * row is claimed: the append transaction has just run the state machine for every event under the append lock, so the
+ * value is exact whatever else commits later, and it costs one more parameter of a batch this insert sends anyway.
+ * Working it out at claim time would cost every delivery a read of the incident's events back to the last one that
+ * changed its status, for a value that never changes once the event has committed.
  */
 public final class OutboxWriter implements AppendListener {
-    private static final String INSERT = "INSERT INTO outbox (connector, incident_id, event_id, event_seq, status, attempts, "
-            + "next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)";
+    private static final String INSERT = "INSERT INTO outbox (connector, incident_id, event_id, event_seq, incident_status, "
+            + "status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)";
 
     /** By connector name; replaced whole (copy on write), never changed in place. */
     private volatile Map<String, SinkDescriptor> subscriptions;
@@ -48,7 +56,8 @@ public final class OutboxWriter implements AppendListener {
     }
 
     @Override
-    public void inTransaction(Connection c, List<TimelineEvent> events, Map<String, Incident> views) throws SQLException {
+    public void inTransaction(Connection c, List<TimelineEvent> events, Map<String, Incident> views,
+                              Map<String, IncidentStatus> statusAfter) throws SQLException {
         Collection<SinkDescriptor> subscriptions = this.subscriptions.values();
         if (subscriptions.isEmpty() || events.isEmpty()) {
             return;
@@ -63,8 +72,9 @@ public final class OutboxWriter implements AppendListener {
                         ps.setString(2, e.incidentId());
                         ps.setString(3, e.id());
                         ps.setLong(4, e.seq());
-                        ps.setObject(5, e.recordedAt().atOffset(ZoneOffset.UTC));
+                        ps.setString(5, statusAfter.get(e.id()).wireName());
                         ps.setObject(6, e.recordedAt().atOffset(ZoneOffset.UTC));
+                        ps.setObject(7, e.recordedAt().atOffset(ZoneOffset.UTC));
                         ps.addBatch();
                         any = true;
                     }

@@ -3,6 +3,7 @@ package dev.incidentgateway.sla;
 import dev.incidentgateway.timeline.AppendListener;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Incident;
+import dev.incidentgateway.timeline.IncidentStatus;
 import dev.incidentgateway.timeline.TimelineEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -32,7 +33,8 @@ public final class SlaMetrics implements AppendListener {
     }
 
     @Override
-    public void inTransaction(Connection connection, List<TimelineEvent> events, Map<String, Incident> views) {
+    public void inTransaction(Connection connection, List<TimelineEvent> events, Map<String, Incident> views,
+                              Map<String, IncidentStatus> statusAfter) {
         pending.clear();
         for (TimelineEvent e : events) {
             Incident v = views.get(e.incidentId());

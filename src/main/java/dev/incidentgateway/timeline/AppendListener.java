@@ -3,6 +3,7 @@ package dev.incidentgateway.timeline;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Extension point around the append transaction. {@link #inTransaction} runs inside it, on the thread that writes
@@ -12,10 +13,12 @@ import java.util.List;
  */
 public interface AppendListener {
     /**
-     * @param views the incidents' views after these events (by incident id), e.g. for their severity
+     * @param views       the incidents' views after these events (by incident id), e.g. for their severity
+     * @param statusAfter the incident's status right after each event (by event id): with several events of one
+     *                    incident in the transaction, {@code views} holds only the status after the last
      */
-    default void inTransaction(Connection connection, List<TimelineEvent> events, java.util.Map<String, Incident> views)
-            throws SQLException {
+    default void inTransaction(Connection connection, List<TimelineEvent> events, Map<String, Incident> views,
+                               Map<String, IncidentStatus> statusAfter) throws SQLException {
     }
 
     default void afterCommit(List<TimelineEvent> events) {

@@ -49,6 +49,8 @@ final class AppendTransaction {
     private final Map<String, Incident> staged = new LinkedHashMap<>();
     private final Map<String, TimelineEvent> stagedByCe = new HashMap<>();
     private final List<TimelineEvent> stagedEvents = new ArrayList<>();
+    /** The incident's status right after each staged event, by event id (the state machine's answer, for the outbox). */
+    private final Map<String, IncidentStatus> stagedStatus = new HashMap<>();
     private final Map<String, String> stagedWatermarks = new LinkedHashMap<>();
     private final GroupLookups lookups;
     private final EventStamper stamper;
@@ -122,6 +124,7 @@ final class AppendTransaction {
         Map<String, Incident> overlay = new HashMap<>();
         Map<String, TimelineEvent> addedByCe = new HashMap<>();
         List<TimelineEvent> added = new ArrayList<>();
+        Map<String, IncidentStatus> addedStatus = new HashMap<>();
         List<AppendOutcome> outcomes = new ArrayList<>(request.size());
         // Nothing is written while requests are applied (correlation changes wait in the lookups until flush), so a
         // refused request has nothing to undo in the database.
@@ -155,7 +158,8 @@ final class AppendTransaction {
                     lookups.release(incidentId);
                 }
                 added.add(event);
-                addedByCe.put(ceKey(ne.principal(), ceSource, event.ceId()), event);
+                addedStatus.put(event.id(), next.status());
+                addedByCe.put(GroupLookups.ceKey(ne.principal(), ceSource, event.ceId()), event);
                 outcomes.add(AppendOutcome.appended(event));
             }
         } catch (AppendRejectedException refused) {
@@ -166,6 +170,7 @@ final class AppendTransaction {
         staged.putAll(overlay);
         stagedByCe.putAll(addedByCe);
         stagedEvents.addAll(added);
+        stagedStatus.putAll(addedStatus);
         return outcomes;
     }
 
@@ -193,16 +198,12 @@ final class AppendTransaction {
     /** Idempotency ids are scoped by principal: another sender's (source, id) never suppresses ours. */
     private TimelineEvent earlier(String principal, String ceSource, String ceId, Map<String, TimelineEvent> addedByCe)
             throws SQLException {
-        String ceKey = ceKey(principal, ceSource, ceId);
+        String ceKey = GroupLookups.ceKey(principal, ceSource, ceId);
         TimelineEvent earlier = addedByCe.containsKey(ceKey) ? addedByCe.get(ceKey) : stagedByCe.get(ceKey);
         if (earlier == null && inFlight != null) {
             earlier = inFlight.stagedByCe.get(ceKey);
         }
         return earlier != null ? earlier : lookups.stored(principal, ceSource, ceId);
-    }
-
-    private static String ceKey(String principal, String ceSource, String ceId) {
-        return GroupLookups.ceKey(principal, ceSource, ceId);
     }
 
     /**
@@ -297,6 +298,11 @@ final class AppendTransaction {
     /** Views after this transaction, by incident id. */
     Map<String, Incident> views() {
         return java.util.Collections.unmodifiableMap(staged);
+    }
+
+    /** The incident's status right after each event of this transaction, by event id. */
+    Map<String, IncidentStatus> statusAfter() {
+        return java.util.Collections.unmodifiableMap(stagedStatus);
     }
 
     /** The views this transaction changed, to remember once it has committed. */

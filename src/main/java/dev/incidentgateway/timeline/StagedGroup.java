@@ -37,7 +37,7 @@ final class StagedGroup {
         try {
             written = tx.write(c);
             for (AppendListener l : listeners) {
-                l.inTransaction(c, written, tx.views());
+                l.inTransaction(c, written, tx.views(), tx.statusAfter());
             }
             c.commit();
             memory.committed(tx.changedViews(), tx.headAfter());

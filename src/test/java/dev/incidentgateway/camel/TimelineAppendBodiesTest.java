@@ -53,7 +53,8 @@ class TimelineAppendBodiesTest extends CamelTestSupport {
         dataSource = StoreFactory.openAndMigrate(testStore.config());
         AppendListener poison = new AppendListener() {
             @Override
-            public void inTransaction(Connection connection, List<TimelineEvent> events, Map<String, Incident> views) throws SQLException {
+            public void inTransaction(Connection connection, List<TimelineEvent> events, Map<String, Incident> views,
+                                      Map<String, IncidentStatus> statusAfter) throws SQLException {
                 if (events.stream().anyMatch(e -> POISON.equals(e.title()))) {
                     throw new SQLException("poisoned for the test", "40001");
                 }

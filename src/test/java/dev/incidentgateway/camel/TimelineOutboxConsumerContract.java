@@ -141,6 +141,21 @@ abstract class TimelineOutboxConsumerContract extends CamelTestSupport {
     }
 
     @Test
+    void eachDeliveryCarriesTheStatusRightAfterItsEventNotTheStatusWhenItIsDelivered() {
+        // One transaction (as a poller's page): the ack is committed before the declare's first delivery, when the
+        // incident is already acknowledged. The notes take the status of the event before them.
+        store.appendAll(List.of(
+                NewEvent.builder(EventType.DECLARE, "alice").incident("OC-12").title("late").severity(Severity.SEV2).build(),
+                NewEvent.builder(EventType.NOTE, "bob").incident("OC-12").content("looking").build(),
+                NewEvent.builder(EventType.ACK, "bob").incident("OC-12").build(),
+                NewEvent.builder(EventType.NOTE, "bob").incident("OC-12").content("on it").build()));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> target.exchangesOf("OC-12").size() == 4);
+        assertThat(target.exchangesOf("OC-12")).extracting(h -> h.get(TimelineHeaders.INCIDENT_STATUS))
+                .containsExactly("declared", "declared", "acknowledged", "acknowledged");
+    }
+
+    @Test
     void aRetryAfterHeaderSetInYamlIsHonouredAndHoldsBackTheIncidentsNextEvent() throws Exception {
         Instant before = Instant.now();
         declare("OC-3", "rate limited", Severity.SEV1);

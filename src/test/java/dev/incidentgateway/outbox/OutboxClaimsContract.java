@@ -239,8 +239,7 @@ abstract class OutboxClaimsContract {
         OutboxItem b1 = heads.stream().filter(i -> i.incidentId().equals("B-1")).findFirst().orElseThrow();
         OutboxItem b2 = heads.stream().filter(i -> i.incidentId().equals("B-2")).findFirst().orElseThrow();
         OutboxItem b3 = heads.stream().filter(i -> i.incidentId().equals("B-3")).findFirst().orElseThrow();
-        OutboxItem b3Stale = new OutboxItem(b3.id(), b3.connector(), b3.incidentId(), b3.eventId(), b3.eventSeq(), b3.attempts(),
-                b3.createdAt(), b3.claimToken() + 1); // as if its lease had run out and another delivery held it now
+        OutboxItem b3Stale = b3.withClaimToken(b3.claimToken() + 1); // as if its lease had run out and another delivery held it now
 
         List<OutboxStore.Recorded> recorded = outbox.deliveredAll(List.of(new OutboxStore.Delivered(b1, null, now, lease),
                 new OutboxStore.Delivered(b2, null, now, null), new OutboxStore.Delivered(b3Stale, null, now, lease)));

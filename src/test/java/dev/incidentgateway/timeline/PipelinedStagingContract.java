@@ -83,8 +83,8 @@ abstract class PipelinedStagingContract extends CorrelationContract {
         // at a time, so only the poisoned request fails and everything queued with it commits, in order.
         AppendListener refusing = new AppendListener() {
             @Override
-            public void inTransaction(Connection c, List<TimelineEvent> events, java.util.Map<String, Incident> views)
-                    throws SQLException {
+            public void inTransaction(Connection c, List<TimelineEvent> events, java.util.Map<String, Incident> views,
+                                      java.util.Map<String, IncidentStatus> statusAfter) throws SQLException {
                 if (events.stream().anyMatch(e -> "poison".equals(e.content()))) {
                     throw new SQLException("refused by the test", "23514");
                 }

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Where the ServiceNow poller stands. ServiceNow date-times ({@code sys_updated_on}) are
@@ -77,9 +78,11 @@ record ServiceNowPollWatermark(LocalDateTime at, int skip, LocalDateTime pass, b
     /**
      * The first sync as a pass from {@code firstSyncStart} (so it does not read the whole incident table); any other
      * watermark as it is. Its pass start stays empty: the journal entries of the records it reads are read whole.
+     *
+     * @param firstSyncStart asked only for the first sync: every other poll (nearly all of them) has no use for it
      */
-    ServiceNowPollWatermark startingAt(LocalDateTime firstSyncStart) {
-        return at == null && !caughtUp ? new ServiceNowPollWatermark(firstSyncStart, 0, null, false) : this;
+    ServiceNowPollWatermark startingAt(Supplier<LocalDateTime> firstSyncStart) {
+        return at == null && !caughtUp ? new ServiceNowPollWatermark(firstSyncStart.get(), 0, null, false) : this;
     }
 
     /** The page's {@code sys_updated_on>=} bound, or {@code null} for none. */

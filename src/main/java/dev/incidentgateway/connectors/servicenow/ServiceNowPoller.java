@@ -90,9 +90,7 @@ public final class ServiceNowPoller implements PollingSource {
 
     @Override
     public PollPage poll(String watermark) throws PollFailure {
-        LocalDateTime firstSyncStart = LocalDateTime.ofInstant(clock.instant().minus(settings.firstSync()), ZoneOffset.UTC)
-                .truncatedTo(ChronoUnit.SECONDS); // sys_updated_on is read as UTC (the integration user's zone)
-        ServiceNowPollWatermark from = ServiceNowPollWatermark.parse(watermark).startingAt(firstSyncStart);
+        ServiceNowPollWatermark from = ServiceNowPollWatermark.parse(watermark).startingAt(this::firstSyncStart);
         Duration overlap = settings.overlap();
         LocalDateTime lower = from.lowerBound(overlap);
         String query = (lower == null ? "" : "sys_updated_on>=" + ServiceNowPollWatermark.FORMAT.format(lower) + "^")
@@ -118,6 +116,12 @@ public final class ServiceNowPoller implements PollingSource {
         }
         events.addAll(notes(targets, from.journalBound(overlap)));
         return new PollPage(events, from.next(updatedOn, more, overlap).format(), more);
+    }
+
+    /** Now minus {@code source.firstSyncHours}, to the second: where a first sync starts. */
+    private LocalDateTime firstSyncStart() {
+        return LocalDateTime.ofInstant(clock.instant().minus(settings.firstSync()), ZoneOffset.UTC)
+                .truncatedTo(ChronoUnit.SECONDS); // sys_updated_on is read as UTC (the integration user's zone)
     }
 
     /** Where a record's events go, or {@code null} when it gives none. */

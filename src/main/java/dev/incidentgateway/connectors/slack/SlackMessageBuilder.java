@@ -13,12 +13,12 @@ import java.util.stream.Collectors;
 
 /**
  * The one place a Slack message is built: the Web API payloads of the thread root (chat.postMessage, then
- * chat.update with the same content re-rendered from the incident's current view) and of the thread
+ * chat.update with the same content re-rendered for each later event) and of the thread
  * replies. Text comes from the descriptor's templates ({@link MessageTemplates}):
  * <ul>
  *   <li>{@code title}: the root's header block (plain text, at most 150 characters)</li>
  *   <li>{@code declare}: the root's summary section</li>
- *   <li>{@code status}: the root's status line (severity, status, commander), re-rendered on every event</li>
+ *   <li>{@code status}: the root's status line (severity, status, commander), re-rendered with every event's status</li>
  *   <li>{@code update}: a thread reply, one per event after the declare</li>
  * </ul>
  * Rendered text is Slack mrkdwn with {@code &}, {@code <} and {@code >} escaped (so incident text cannot
@@ -69,7 +69,8 @@ public final class SlackMessageBuilder {
     }
 
     /**
-     * chat.update payload: the root re-rendered (status line from the current incident view). chat.update
+     * chat.update payload: the root re-rendered (status line as of the delivered event, so it never runs ahead of the
+     * thread's replies). chat.update
      * replaces text and blocks whole, so root templates should use only {@code ${incident.*}} and {@code ${link}}.
      */
     public ObjectNode rootUpdate(String channelId, String ts, Delivery d) {

@@ -46,6 +46,8 @@ public final class FakeServiceNow implements ContractFake {
     private volatile boolean down;
     private volatile int latencyMillis;
     private volatile Instant fixedNow;
+    /** Reads of {@link #clock()}: what a poller asked of its clock (the fake's own reads of {@link #now()} do not count). */
+    private final java.util.concurrent.atomic.AtomicInteger clockReads = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean linkHeaders = true;
 
     private record Canned(int status, Map<String, String> headers, String body) {
@@ -141,9 +143,15 @@ public final class FakeServiceNow implements ContractFake {
 
             @Override
             public Instant instant() {
+                clockReads.incrementAndGet();
                 return now();
             }
         };
+    }
+
+    /** How often a {@link #clock()} was read. */
+    public int clockReads() {
+        return clockReads.get();
     }
 
     /** Fixes the instance's clock ({@code null}: real time again). */

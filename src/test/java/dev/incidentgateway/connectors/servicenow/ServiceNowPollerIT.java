@@ -83,6 +83,8 @@ class ServiceNowPollerIT extends ServiceNowPollHarness {
         ObjectNode recent = opened("erin", "Replica lag", "2", "2");
         fake.setNow(T0);
         sync();
+        assertThat(fake.clockReads()).as("the first sync's window is from the poller's clock").isPositive();
+        int readsAfterFirstSync = fake.clockReads();
 
         assertThat(fake.requests().stream().filter(r -> r.startsWith("GET /api/now/table/incident?")).findFirst().orElseThrow())
                 .as("the first request is bounded: now - firstSyncHours (24), in ServiceNow's format")
@@ -93,6 +95,7 @@ class ServiceNowPollerIT extends ServiceNowPollHarness {
         fake.setNow(T0.plusSeconds(60));
         fake.updateAs("erin", old.path("sys_id").asText(), fields().put("state", "2"));
         sync();
+        assertThat(fake.clockReads()).as("only the first sync has a window to compute").isEqualTo(readsAfterFirstSync);
         assertThat(fake.requests().get(fake.requests().size() - 2)).as("after the first sync: the watermark minus the overlap")
                 .contains("sysparm_query=sys_updated_on%3E%3D2026-03-01%2008%3A58%3A00%5E");
         assertThat(types(incidentOf(old))).as("an old record updated later is read then").containsExactly(DECLARE, ACK);
