@@ -12,9 +12,11 @@ import dev.incidentgateway.cli.VerifyCommand;
 import dev.incidentgateway.cli.WebhookTokenCommand;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.lifecycle.ShutdownSignals;
 import dev.incidentgateway.security.Redact;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.store.StoreStartException;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -68,24 +70,15 @@ public final class GatewayMain {
         if (command.equals("pg-roles")) { // needs no configuration: for `… pg-roles | psql … -f -` where only the jar is
             return printResource(PG_ROLES_SCRIPT, out, err);
         }
+        if (command.equals("run")) {
+            return runGateway(configs, err);
+        }
         GatewayConfig config;
         try {
             config = configs.get();
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return USAGE;
-        }
-        if (command.equals("run")) {
-            try {
-                Gateway.create(config).runUntilStopped();
-            } catch (ConfigException e) {
-                err.println(e.getMessage());
-                return USAGE;
-            } catch (dev.incidentgateway.store.StoreStartException e) {
-                err.println("Cannot start: " + e.getMessage());
-                return STORE_ERROR;
-            }
-            return OK;
         }
         if (command.equals("config")) {
             out.print(config.describe());
@@ -99,6 +92,26 @@ public final class GatewayMain {
             return USAGE;
         }
         return runStoreCommand(command, storeCommand, config, options, out, err);
+    }
+
+    /**
+     * Starts the gateway and runs it until SIGTERM / Ctrl-C. The signal handlers come first (see
+     * {@link ShutdownSignals#install}): reading the configuration and opening the store take seconds.
+     */
+    private static int runGateway(java.util.function.Supplier<GatewayConfig> configs, PrintStream err) throws Exception {
+        ShutdownSignals signals = ShutdownSignals.install();
+        try {
+            Gateway.create(configs.get()).runUntilStopped(signals);
+            return OK;
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return USAGE;
+        } catch (StoreStartException e) {
+            err.println("Cannot start: " + e.getMessage());
+            return STORE_ERROR;
+        } finally {
+            signals.finished();
+        }
     }
 
     static final String USAGE_TEXT = """
