@@ -275,15 +275,16 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Runs until the process is told to stop (SIGTERM / Ctrl-C), then shuts down gracefully ({@link GracefulShutdown}):
-     * the signal completes Camel Main's run, whose beforeStop drains the work in flight; then Camel stops and
-     * {@link #close} closes the store. Camel's own JVM shutdown hook is left out (see {@link ShutdownSignals}).
+     * Runs until the process is told to stop ({@code signals}: SIGTERM / Ctrl-C, installed before the gateway was built),
+     * then shuts down gracefully ({@link GracefulShutdown}): the signal completes Camel Main's run, whose beforeStop drains
+     * the work in flight; then Camel stops and {@link #close} closes the store. A signal that came while the gateway was
+     * built completes the run before it starts: Camel never starts, and the store is closed. Camel's own JVM shutdown
+     * hook is left out (see {@link ShutdownSignals}).
      */
-    public void runUntilStopped() throws Exception {
+    public void runUntilStopped(ShutdownSignals signals) throws Exception {
         checkPortFree();
         main.setShutdownStrategy(new SimpleMainShutdownStrategy());
-        ShutdownSignals signals = ShutdownSignals.install(main::completed,
-                Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S) + 15L));
+        signals.whenStopRequested(main::completed, Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S) + 15L));
         try {
             main.run();
         } catch (Exception e) { // a route file that cannot be loaded is bad configuration, named by its file
@@ -294,7 +295,6 @@ public final class Gateway implements AutoCloseable {
             throw e;
         } finally {
             close();
-            signals.finished();
         }
     }
 

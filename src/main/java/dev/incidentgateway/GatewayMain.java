@@ -12,15 +12,19 @@ import dev.incidentgateway.cli.VerifyCommand;
 import dev.incidentgateway.cli.WebhookTokenCommand;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.lifecycle.ShutdownSignals;
 import dev.incidentgateway.security.Redact;
+import dev.incidentgateway.store.H2DataDirectory;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.store.StoreStartException;
 
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Command line of {@code incident-gateway.jar}: the commands and exit codes are {@link #USAGE_TEXT} (what {@code help}
@@ -68,24 +72,15 @@ public final class GatewayMain {
         if (command.equals("pg-roles")) { // needs no configuration: for `… pg-roles | psql … -f -` where only the jar is
             return printResource(PG_ROLES_SCRIPT, out, err);
         }
+        if (command.equals("run")) {
+            return runGateway(configs, err);
+        }
         GatewayConfig config;
         try {
             config = configs.get();
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return USAGE;
-        }
-        if (command.equals("run")) {
-            try {
-                Gateway.create(config).runUntilStopped();
-            } catch (ConfigException e) {
-                err.println(e.getMessage());
-                return USAGE;
-            } catch (dev.incidentgateway.store.StoreStartException e) {
-                err.println("Cannot start: " + e.getMessage());
-                return STORE_ERROR;
-            }
-            return OK;
         }
         if (command.equals("config")) {
             out.print(config.describe());
@@ -99,6 +94,26 @@ public final class GatewayMain {
             return USAGE;
         }
         return runStoreCommand(command, storeCommand, config, options, out, err);
+    }
+
+    /**
+     * Starts the gateway and runs it until SIGTERM / Ctrl-C. The signal handlers come first (see
+     * {@link ShutdownSignals#install}): reading the configuration and opening the store take seconds.
+     */
+    private static int runGateway(java.util.function.Supplier<GatewayConfig> configs, PrintStream err) throws Exception {
+        ShutdownSignals signals = ShutdownSignals.install();
+        try {
+            Gateway.create(configs.get()).runUntilStopped(signals);
+            return OK;
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return USAGE;
+        } catch (StoreStartException e) {
+            err.println("Cannot start: " + e.getMessage());
+            return STORE_ERROR;
+        } finally {
+            signals.finished();
+        }
     }
 
     static final String USAGE_TEXT = """
@@ -137,6 +152,14 @@ public final class GatewayMain {
      */
     private static int runStoreCommand(String name, StoreCommand command, GatewayConfig config, List<String> args,
                                        PrintStream out, PrintStream err) {
+        Optional<H2DataDirectory> h2 = H2DataDirectory.of(config.get(GatewayConfig.DB_URL));
+        try {
+            // First: the lock probe takes a store this user cannot open for a free one, and the wait then is 30 s.
+            h2.ifPresent(H2DataDirectory::checkAccess);
+        } catch (StoreStartException e) {
+            err.println(name + " failed: " + e.getMessage());
+            return STORE_ERROR;
+        }
         if (EmbeddedStoreLock.heldByAnotherProcess(config)) {
             try {
                 return new ControlChannelClient(ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL)).orElseThrow(),
@@ -146,8 +169,7 @@ public final class GatewayMain {
                 return STORE_ERROR;
             }
         }
-        java.util.Optional<java.nio.file.Path> newStore = dev.incidentgateway.store.H2DataDirectory.of(config.get(GatewayConfig.DB_URL))
-                .map(dev.incidentgateway.store.H2DataDirectory::databaseFile).filter(file -> !java.nio.file.Files.exists(file));
+        Optional<java.nio.file.Path> newStore = h2.map(H2DataDirectory::databaseFile).filter(file -> !java.nio.file.Files.exists(file));
         if (newStore.isPresent() && !command.createsStore()) {
             err.println(name + " failed: there is no store at " + newStore.get() + " (" + GatewayConfig.DB_URL.env() + "): run it "
                     + "in the gateway's working directory or set " + GatewayConfig.DB_URL.env() + " as the gateway has it; nothing was created");

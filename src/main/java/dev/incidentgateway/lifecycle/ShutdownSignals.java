@@ -4,9 +4,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Turns SIGTERM and SIGINT (Ctrl-C) into a request to stop, handled by the main thread, instead of the JVM's default.
@@ -22,29 +24,38 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * waits for the main thread's shutdown to finish.
  */
 public final class ShutdownSignals {
-    private static final Logger LOG = LoggerFactory.getLogger(ShutdownSignals.class);
+    /**
+     * Not a static field: the first logger initializes logback, which takes a good part of a second at a start, and the
+     * handlers must be in place before that (a SIGTERM in that time otherwise ended the JVM with 143).
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(ShutdownSignals.class);
+    }
 
     private final AtomicBoolean requested = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
-    private final Runnable requestStop;
-    private final long hookWaitMillis;
+    /** How long the shutdown hook waits while the gateway is still built (its shutdown budget is not read yet). */
+    static final Duration UNTIL_BUILT = Duration.ofSeconds(60);
 
-    private ShutdownSignals(Runnable requestStop, long hookWaitMillis) {
-        this.requestStop = requestStop;
-        this.hookWaitMillis = hookWaitMillis;
+    private final AtomicLong hookWaitMillis = new AtomicLong(UNTIL_BUILT.toMillis());
+    private Runnable requestStop = () -> { }; // until the gateway is built: the request is only remembered
+
+    private ShutdownSignals() {
     }
 
     /**
-     * Installs the handlers. {@code requestStop} must return at once (it only tells the main thread to stop); the main
-     * thread calls {@link #finished()} once the gateway is closed. {@code hookWait}: how long the shutdown hook waits.
+     * Installs the handlers, first thing at a start: a signal while the configuration is read, the store opens and the
+     * gateway is assembled (the first seconds) is remembered, and the gateway stops once built, closing the store,
+     * instead of the JVM's default exit 143 with the store left open. The main thread calls {@link #finished()} once
+     * the gateway is closed (or its start failed).
      */
-    public static ShutdownSignals install(Runnable requestStop, java.time.Duration hookWait) {
-        ShutdownSignals signals = new ShutdownSignals(requestStop, hookWait.toMillis());
+    public static ShutdownSignals install() {
+        ShutdownSignals signals = new ShutdownSignals();
         for (String name : new String[]{"TERM", "INT"}) {
             try {
                 Signal.handle(new Signal(name), signals::onSignal);
             } catch (IllegalArgumentException e) { // e.g. the JVM runs with -Xrs: the shutdown hook below still applies
-                LOG.warn("Cannot handle SIG{} ({}); stopping on it relies on the JVM's shutdown hooks", name, e.getMessage());
+                log().warn("Cannot handle SIG{} ({}); stopping on it relies on the JVM's shutdown hooks", name, e.getMessage());
             }
         }
         Runtime.getRuntime().addShutdownHook(new Thread(signals::onJvmShutdown, "gateway-shutdown-hook"));
@@ -53,23 +64,39 @@ public final class ShutdownSignals {
 
     private void onSignal(Signal signal) {
         if (requested.compareAndSet(false, true)) {
-            LOG.info("SIG{} received: stopping gracefully (again to stop at once)", signal.getName());
-            requestStop.run();
+            log().info("SIG{} received: stopping gracefully (again to stop at once)", signal.getName());
+            requestStop();
         } else {
-            LOG.warn("SIG{} received again: stopping at once; deliveries under way are retried after their lease", signal.getName());
+            log().warn("SIG{} received again: stopping at once; deliveries under way are retried after their lease", signal.getName());
             Runtime.getRuntime().halt(128 + signal.getNumber());
         }
     }
 
     private void onJvmShutdown() {
         if (requested.compareAndSet(false, true)) {
-            requestStop.run();
+            requestStop();
         }
         try {
-            finished.await(hookWaitMillis, TimeUnit.MILLISECONDS); // the JVM halts once the hooks return
+            finished.await(hookWaitMillis.get(), TimeUnit.MILLISECONDS); // the JVM halts once the hooks return
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * What tells the built gateway's main thread to stop; it must return at once. Run here and now when a signal came
+     * before (the gateway then stops without serving). {@code hookWait}: how long the shutdown hook waits for the stop.
+     */
+    public synchronized void whenStopRequested(Runnable stop, Duration hookWait) {
+        hookWaitMillis.set(hookWait.toMillis());
+        requestStop = stop;
+        if (requested.get()) {
+            stop.run();
+        }
+    }
+
+    private synchronized void requestStop() {
+        requestStop.run();
     }
 
     /** The gateway is closed: a shutdown hook waiting for it may return. */

@@ -78,6 +78,7 @@ public final class H2DataDirectory {
         }
         try {
             if (Files.isDirectory(directory)) {
+                checkAccess();
                 Set<PosixFilePermission> actual = Files.getPosixFilePermissions(directory);
                 if (actual.stream().anyMatch(p -> !DIRECTORY.contains(p))) {
                     LOG.warn("The store directory {} is {}: other users can list it; chmod 700 it", directory,
@@ -91,6 +92,34 @@ public final class H2DataDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the store directory " + directory, e);
         }
+    }
+
+    /**
+     * Fails at once, naming the path, when this process's user cannot use an existing store directory or file (a
+     * command run as another user than the gateway's, or a {@code ./data} without permission). H2 reports that only as
+     * a failed connection, which the start-up wait took for a store still starting (30 s, GATEWAY_DB_STARTUP_WAIT_S),
+     * and a file in a directory this user cannot enter looks like no store at all.
+     */
+    public void checkAccess() {
+        if (Files.isDirectory(directory) && !(Files.isReadable(directory) && Files.isWritable(directory) && Files.isExecutable(directory))) {
+            throw denied(directory);
+        }
+        Path file = databaseFile();
+        if (Files.exists(file) && !(Files.isReadable(file) && Files.isWritable(file))) {
+            throw denied(file);
+        }
+    }
+
+    private static StoreStartException denied(Path path) {
+        String owner;
+        try {
+            owner = " (it belongs to " + Files.getOwner(path).getName() + (posix() ? ", " + PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(path)) : "") + ")";
+        } catch (IOException | UnsupportedOperationException e) {
+            owner = "";
+        }
+        return new StoreStartException("cannot read and write the store at " + path + ": permission denied for user "
+                + System.getProperty("user.name") + owner + "; run this as the user that runs the gateway", null);
     }
 
     /**

@@ -29,7 +29,8 @@ public final class StoreFactory {
         h2Dir.ifPresent(H2DataDirectory::prepare);
         HikariDataSource ds = open(config, timeouts);
         try {
-            awaitReachable(ds, java.time.Duration.ofSeconds(config.get(GatewayConfig.DB_STARTUP_WAIT_S)));
+            StoreStartupWait.await(ds.getJdbcUrl(), config.get(GatewayConfig.DB_USER), config.get(GatewayConfig.DB_PASSWORD),
+                    config.isPostgres(), java.time.Duration.ofSeconds(config.get(GatewayConfig.DB_STARTUP_WAIT_S)));
             migrate(config, ds);
             h2Dir.ifPresent(H2DataDirectory::restrictFiles);
             H2FileMaintenance.startIfEmbeddedH2(ds);
@@ -74,61 +75,6 @@ public final class StoreFactory {
                     hc.getDataSourceProperties(), hc.getUsername(), hc.getPassword())));
         }
         return new HikariDataSource(hc);
-    }
-
-    /**
-     * Waits for the store to accept a connection: a database that starts next to the gateway, or an H2 file
-     * whose lock a killed process left behind (H2 needs a few seconds to see that its owner is gone).
-     */
-    static void awaitReachable(HikariDataSource ds, java.time.Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (true) {
-            try (java.sql.Connection c = ds.getConnection()) {
-                return;
-            } catch (java.sql.SQLException e) {
-                String refusal = refusal(e);
-                if (refusal != null) {
-                    throw new StoreStartException("the store refused the gateway (" + refusal + "): " + Redact.text(cause(e)), e);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new StoreStartException("the store did not accept a connection within " + patience.toSeconds()
-                            + " s (" + GatewayConfig.DB_STARTUP_WAIT_S.env() + "): " + Redact.text(cause(e)), e);
-                }
-                LOG.info("Waiting for the store: {}", Redact.text(cause(e)));
-            }
-        }
-    }
-
-    /**
-     * What no amount of waiting changes, by SQLState anywhere in the causes: invalid authorization (class 28: user or
-     * password, as PostgreSQL and H2 report it) or a database that does not exist (3D000). Null for anything else (the
-     * server not up yet, a network problem, a held H2 file lock): those are waited out.
-     */
-    static String refusal(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("28")) {
-                    return "wrong user or password: " + GatewayConfig.DB_USER.env() + ", " + GatewayConfig.DB_PASSWORD.env();
-                }
-                if (state.equals("3D000")) {
-                    return "no such database: check " + GatewayConfig.DB_URL.env();
-                }
-            }
-        }
-        return null;
-    }
-
-    /**
-     * The database's own reason (e.g. H2's "Database may be already in use" while another process holds the file)
-     * rather than the pool's "Connection is not available, request timed out" wrapped around it.
-     */
-    static String cause(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
     }
 
     /**
@@ -219,13 +165,13 @@ public final class StoreFactory {
         try {
             flyway(dialect).dataSource(runtime.getJdbcUrl(), owner, config.get(GatewayConfig.DB_MIGRATION_PASSWORD)).load().migrate();
         } catch (org.flywaydb.core.api.FlywayException e) {
-            if (refusal(e) == null) {
+            if (StoreStartupWait.refusal(e) == null) {
                 throw e;
             }
             // Exit 3 and one line, as for the runtime user (it was a stack trace and exit 1); Flyway's message goes on for
             // several lines (a rule, SQL State, Error Code): its first line names the cause.
             throw new StoreStartException("the store refused the migration user " + owner + " (" + GatewayConfig.DB_MIGRATION_USER.env()
-                    + ", " + GatewayConfig.DB_MIGRATION_PASSWORD.env() + "): " + Redact.text(cause(e).lines().findFirst().orElse("")), e);
+                    + ", " + GatewayConfig.DB_MIGRATION_PASSWORD.env() + "): " + Redact.text(StoreStartupWait.cause(e).lines().findFirst().orElse("")), e);
         }
     }
 

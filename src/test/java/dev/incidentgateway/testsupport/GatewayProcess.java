@@ -126,7 +126,7 @@ public final class GatewayProcess {
     /** Starts {@code java -jar} with {@code args} in {@code dir}; stdout and stderr go to one log file in {@code dir}. */
     public Launched start(Path dir, Map<String, String> env, String... args) throws IOException {
         Path log = dir.resolve("gateway-" + LOGS.incrementAndGet() + ".log");
-        ProcessBuilder pb = builder(dir, env, args).redirectErrorStream(true);
+        ProcessBuilder pb = builder(List.of(), dir, env, args).redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         String port = env.get("GATEWAY_HTTP_PORT");
         return new Launched(pb.start(), log, port == null ? -1 : Integer.parseInt(port));
@@ -142,10 +142,18 @@ public final class GatewayProcess {
 
     /** {@link #command(Path, String...)} with these environment variables (e.g. the store's URL). */
     public Command command(Path dir, Map<String, String> env, String... args) throws Exception {
+        return commandAs(List.of(), dir, env, args);
+    }
+
+    /**
+     * {@link #command(Path, Map, String...)} run through {@code wrapper} (e.g. {@code runuser -u nobody --}, to run it
+     * as another user); its output files are written by this process, so that user needs no write access to {@code dir}.
+     */
+    public Command commandAs(List<String> wrapper, Path dir, Map<String, String> env, String... args) throws Exception {
         int n = LOGS.incrementAndGet();
         Path out = dir.resolve("command-" + n + ".out");
         Path err = dir.resolve("command-" + n + ".err");
-        ProcessBuilder pb = builder(dir, env, args);
+        ProcessBuilder pb = builder(wrapper, dir, env, args);
         pb.redirectOutput(out.toFile());
         pb.redirectError(err.toFile());
         Process p = pb.start();
@@ -172,8 +180,8 @@ public final class GatewayProcess {
         return lines.get(0).strip();
     }
 
-    private ProcessBuilder builder(Path dir, Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>();
+    private ProcessBuilder builder(List<String> wrapper, Path dir, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.addAll(jvmOptions);
