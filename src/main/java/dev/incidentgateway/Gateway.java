@@ -282,10 +282,10 @@ public final class Gateway implements AutoCloseable {
      * hook is left out (see {@link ShutdownSignals}).
      */
     public void runUntilStopped(ShutdownSignals signals) throws Exception {
-        checkPortFree();
-        main.setShutdownStrategy(new SimpleMainShutdownStrategy());
-        signals.whenStopRequested(main::completed, Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S) + 15L));
-        try {
+        try { // a taken port too ends here through close(): the store is open by now
+            checkPortFree();
+            main.setShutdownStrategy(new SimpleMainShutdownStrategy());
+            signals.whenStopRequested(main::completed, Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S) + 15L));
             main.run();
         } catch (Exception e) { // a route file that cannot be loaded is bad configuration, named by its file
             java.util.Optional<String> badRoute = dev.incidentgateway.config.RouteLoadFailure.describe(e, this::routeFile);
@@ -323,7 +323,6 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The bound HTTP port (useful with {@code http.port=0}). */
     /** HTTP requests admitted and not yet answered, live streams included (what a graceful stop waits for). */
     public int requestsInFlight() {
         return intake.inFlight();

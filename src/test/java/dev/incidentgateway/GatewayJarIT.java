@@ -97,6 +97,7 @@ class GatewayJarIT {
                 assertThat(exited).as("the process must stop by itself when its port is taken; output:%n%s", output).isTrue();
                 assertThat(p.process().exitValue()).as(output).isEqualTo(2);
                 assertThat(output).contains("GATEWAY_HTTP_PORT");
+                assertThat(output).as("the store opened before the port check is closed again").contains("Stopped: the store is closed");
             } finally {
                 stop(p.process());
             }
