@@ -3,14 +3,20 @@ package dev.incidentgateway.store;
 import dev.incidentgateway.security.Redact;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.Chunk;
+import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.lang.reflect.Field;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,11 +31,26 @@ import java.util.concurrent.TimeUnit;
  * event) and the file grew by that much per event until it was closed. H2 has no SQL command for online
  * compaction, so this does what the background writer would: every {@link #PERIOD} it forces the file to disk
  * ({@link MVStore#sync()}) and rewrites chunks that are mostly garbage ({@link MVStore#compact(int, int)}), so
- * their space is reused by later commits. The file does not shrink while open (H2 compacts it on close), but it
- * stops growing by a chunk per commit: it settles at its live data plus a working area of recent writes. H2
- * reuses a freed chunk's space only after its {@code RETENTION_TIME} (H2's default, 45 s: a shorter one, 1 s, lost
- * the last answered commits of a gateway killed with SIGKILL, see {@link StoreFactory#durableUrl}). Figures:
+ * their space is reused by later commits. The file shrinks while open only when its end is free (H2 compacts it on
+ * close), but it stops growing by a chunk per commit: it settles at its live data plus a working area of recent
+ * writes. H2 reuses a freed chunk's space only after its {@code RETENTION_TIME} (H2's default, 45 s: a shorter one,
+ * 1 s, lost the last answered commits of a gateway killed with SIGKILL, see {@link StoreFactory#durableUrl}). Figures:
  * {@code bench/storage.sh}.
+ *
+ * <p>What bounds the running file under many small commits (measured in session 29 with an outside soak's load:
+ * webhooks, declares, acks and notes committed 1–2 events at a time, two outbox targets, 30 streams; ~40 requests/s,
+ * ~65 commits/s on two busy cores; bench/README "Storage per event"). Each such commit writes a chunk of 35–40 KB
+ * (the changed pages of about ten maps; over a third of it is H2's layout map, which rewrites the entry of every
+ * chunk that lost a page), 2.5 MB/s here. H2 reuses a chunk's space only once the chunk was written at least the
+ * retention time ago, so the file cannot be smaller than its live data plus 45 s of writes (~95 MB here): that part
+ * follows the write rate and levels off with it. What kept the file growing on top of it: H2 frees dead chunks from a
+ * queue in the order they died and stops at the first one still too young. Under small commits nearly every chunk
+ * dies young (its pages are rewritten by the next commit or two), so a chunk written minutes ago that died just now
+ * (its last live pages moved by the compaction below) waited behind them for another whole retention time: 860
+ * such chunks, 40 MB of a 150 MB file after five minutes, and growing with the age of the data. They are moved ahead
+ * ({@link #unblockSeasonedDeadChunks}); H2 frees them at its next write if it would free them at the head of its
+ * queue anyway (old enough, no reader on their version), so no chunk is reused earlier than H2's own rule allows.
+ * The compaction budget was not what fell behind: the old chunks' live pages stayed under 100 KB in total.
  *
  * <p>Reaches the MVStore through H2's engine classes (stable within the pinned H2 version; a store opened
  * differently, e.g. through a TCP server, is left alone). It stops by itself once the database is closed.
@@ -59,6 +80,8 @@ public final class H2FileMaintenance {
      * session 22).
      */
     static final int MAX_REWRITE_BYTES = 512 << 10;
+    /** H2's queue of dead chunks ({@code FileStore.deadChunks} in the pinned H2 2.5.252); null if an H2 has none. */
+    private static final Field DEAD_CHUNKS = deadChunksField();
 
     private H2FileMaintenance() {
     }
@@ -83,6 +106,7 @@ public final class H2FileMaintenance {
     static boolean runOnce(MVStore mv) {
         try {
             mv.sync();
+            unblockSeasonedDeadChunks(mv);
             if (mv.getFileStore().getChunksFillRate() < REWRITE_BELOW_CHUNK_FILL) {
                 mv.compact(TARGET_FILL_RATE, MAX_REWRITE_BYTES);
             }
@@ -93,6 +117,67 @@ public final class H2FileMaintenance {
             }
             LOG.warn("H2 file maintenance failed (the file may grow until the next restart): {}", Redact.text(String.valueOf(e.getMessage())));
             return true;
+        }
+    }
+
+    /**
+     * Puts the dead chunks that H2 may already free (written more than its retention time ago) at the head of H2's
+     * queue of dead chunks, where its next write frees them; see the class comment. Only the order changes: H2 itself
+     * checks again, chunk by chunk, that each one is old enough and that no reader still uses its version.
+     *
+     * @return how many chunks were moved ahead, 0 if none was held up, -1 if this H2 keeps no such queue
+     */
+    static int unblockSeasonedDeadChunks(MVStore mv) {
+        FileStore<?> fs = mv.getFileStore();
+        Deque<Chunk<?>> queue = deadChunks(fs);
+        if (queue == null || fs.getRetentionTime() < 0) {
+            return queue == null ? -1 : 0;
+        }
+        // H2's own test (FileStore.isSeasonedChunk): written at least the retention time ago, in its clock
+        long seasonedUntil = mv.getTimeAbsolute() - fs.getCreationTime() - fs.getRetentionTime();
+        boolean youngSeen = false;
+        boolean heldUp = false;
+        for (Chunk<?> c : queue) {
+            youngSeen |= c.time > seasonedUntil;
+            if (youngSeen && c.time <= seasonedUntil) {
+                heldUp = true;
+                break;
+            }
+        }
+        if (!heldUp) {
+            return 0;
+        }
+        List<Chunk<?>> seasoned = new ArrayList<>();
+        List<Chunk<?>> young = new ArrayList<>();
+        for (Chunk<?> c; (c = queue.pollFirst()) != null; ) {
+            (c.time <= seasonedUntil ? seasoned : young).add(c);
+        }
+        // Back at the head (before any chunk H2 queued meanwhile): the old ones first, each group in its own order.
+        for (int i = young.size() - 1; i >= 0; i--) {
+            queue.offerFirst(young.get(i));
+        }
+        for (int i = seasoned.size() - 1; i >= 0; i--) {
+            queue.offerFirst(seasoned.get(i));
+        }
+        return seasoned.size();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Deque<Chunk<?>> deadChunks(FileStore<?> fs) {
+        try {
+            return DEAD_CHUNKS == null ? null : (Deque<Chunk<?>>) DEAD_CHUNKS.get(fs);
+        } catch (IllegalAccessException | ClassCastException e) {
+            return null;
+        }
+    }
+
+    private static Field deadChunksField() {
+        try {
+            Field f = FileStore.class.getDeclaredField("deadChunks");
+            f.setAccessible(true);
+            return Deque.class.isAssignableFrom(f.getType()) ? f : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
     }
 
