@@ -4,6 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -89,8 +91,11 @@ public final class H2DataDirectory {
             Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(DIRECTORY));
             // The umask may have narrowed what createDirectories asked for, never widened it: set it exactly.
             Files.setPosixFilePermissions(directory, DIRECTORY);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the store directory " + directory, e);
+        } catch (IOException e) { // e.g. a parent the user may not write, or a file where a directory must be: one line, exit 3
+            String reason = e instanceof AccessDeniedException ? "permission denied for user " + System.getProperty("user.name")
+                    : e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.toString();
+            throw new StoreStartException("cannot create the store directory " + directory + " (" + reason
+                    + " at " + (e instanceof FileSystemException fs ? fs.getFile() : directory) + ")", e);
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class H2DataDirectoryTest {
@@ -25,6 +26,16 @@ class H2DataDirectoryTest {
         assertThat(H2DataDirectory.of("jdbc:h2:mem:test")).isEmpty();
         assertThat(H2DataDirectory.of("jdbc:h2:tcp://db/x")).isEmpty();
         assertThat(H2DataDirectory.of("jdbc:postgresql://db/x")).isEmpty();
+    }
+
+    @Test
+    void aStoreDirectoryThatCannotBeCreatedIsAStartFailureNamingIt() throws Exception {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path file = Files.writeString(tmp.resolve("not-a-directory"), "x"); // fails for root too, unlike permissions
+        H2DataDirectory store = H2DataDirectory.of("jdbc:h2:file:" + file.resolve("data/gateway")).orElseThrow();
+        assertThatThrownBy(store::prepare).isInstanceOf(StoreStartException.class)
+                .hasMessageStartingWith("cannot create the store directory " + file.resolve("data"))
+                .hasMessageContaining(file.toString());
     }
 
     @Test
