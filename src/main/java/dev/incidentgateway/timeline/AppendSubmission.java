@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,11 +50,15 @@ final class AppendSubmission implements AutoCloseable {
                 .register(meters);
         this.errors = AppendErrorReason.register(meters);
         AtomicInteger n = new AtomicInteger();
-        this.completions = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        // Once closed, a completion runs on the thread that completed the append (the caller's, for a refusal by the
+        // stopped writer): the pool's default rejection would leave the caller's future never completed or failing
+        // with RejectedExecutionException, instead of the store's "unavailable" every caller maps to a 503.
+        this.completions = new ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "timeline-append-done-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        });
+        }, (task, closed) -> task.run());
     }
 
     void timeout(Duration timeout) {
