@@ -328,6 +328,7 @@ public final class Gateway implements AutoCloseable {
         return intake.inFlight();
     }
 
+    /** The bound HTTP port (useful with {@code http.port=0}). */
     public int port() {
         VertxPlatformHttpServer server = main.getCamelContext().hasService(VertxPlatformHttpServer.class);
         return server == null || server.getServer() == null ? -1 : server.getServer().actualPort();

@@ -91,6 +91,14 @@ public final class ConnectorDescriptors {
         return missing.isEmpty();
     }
 
+    /**
+     * Why a connector that {@link #isOn} refused is off, for its "is off" log line: {@code enabled: false}, else which
+     * variables to set.
+     */
+    public static String offReason(String name, JsonNode d, List<String> requiredEnv) {
+        return switchedOff(name, d) ? "enabled: false" : "set " + String.join(", ", requiredEnv) + " to turn it on";
+    }
+
     /** What a descriptor's {@code enabled} says; {@link Switch#UNSET} without the field or without a descriptor. */
     private enum Switch { ON, OFF, UNSET }
 

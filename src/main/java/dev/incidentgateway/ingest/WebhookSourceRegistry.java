@@ -92,10 +92,8 @@ public final class WebhookSourceRegistry {
     /** Why a declared source is off ({@code enabled: false}, or which variable to set), or null when it is on. */
     private static String offReason(String name, JsonNode d, Map<String, String> env) {
         String secretEnv = d.path("auth").path("secretEnv").asText("");
-        if (ConnectorDescriptors.isOn(name, d, secretEnv.isEmpty() ? List.of() : List.of(secretEnv), env)) {
-            return null;
-        }
-        return d.path("enabled").asText("").equals("false") ? "enabled: false" : "set " + secretEnv + " to turn it on";
+        List<String> required = secretEnv.isEmpty() ? List.of() : List.of(secretEnv);
+        return ConnectorDescriptors.isOn(name, d, required, env) ? null : ConnectorDescriptors.offReason(name, d, required);
     }
 
     /**

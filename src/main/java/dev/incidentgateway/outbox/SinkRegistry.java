@@ -48,8 +48,7 @@ public final class SinkRegistry {
                 if (ConnectorDescriptors.isOn(name, d, factory.requiredEnv(), env)) {
                     active.add(new ActiveSink(descriptor, factory.create(descriptor, env, http)));
                 } else {
-                    LOG.info("Sink '{}' is off ({})", name, d.path("enabled").asText("").equals("false") ? "enabled: false"
-                            : "set " + String.join(", ", factory.requiredEnv()) + " to turn it on");
+                    LOG.info("Sink '{}' is off ({})", name, ConnectorDescriptors.offReason(name, d, factory.requiredEnv()));
                 }
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
