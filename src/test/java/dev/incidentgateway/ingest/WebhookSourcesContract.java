@@ -1,12 +1,11 @@
 package dev.incidentgateway.ingest;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.FeedMark;
 import dev.incidentgateway.testsupport.HttpApi;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -63,7 +61,7 @@ abstract class WebhookSourcesContract {
     HttpApi http;
     Path connectorsDir;
     /** Every log event of the gateway while this class runs (secrets must never appear; open sources warn). */
-    final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    CapturedLogs logs;
 
     abstract TestStore.Kind kind();
 
@@ -72,8 +70,7 @@ abstract class WebhookSourcesContract {
         if (!GatewayFixture.available(kind())) {
             return;
         }
-        logs.start();
-        rootLogger().addAppender(logs);
+        logs = CapturedLogs.root();
         connectorsDir = Files.createTempDirectory("gateway-connectors-");
         writeDescriptors(connectorsDir);
         fixture = GatewayFixture.start(kind(), Map.of(
@@ -98,7 +95,9 @@ abstract class WebhookSourcesContract {
                 assertNoSecretWasEverLogged(); // every test's logs and the shutdown's, not only those before one test ran
             }
         } finally {
-            rootLogger().detachAppender(logs);
+            if (logs != null) {
+                logs.close();
+            }
             if (connectorsDir != null) {
                 try (Stream<Path> files = Files.walk(connectorsDir)) {
                     for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -109,9 +108,6 @@ abstract class WebhookSourcesContract {
         }
     }
 
-    private static Logger rootLogger() {
-        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    }
 
     /** Sources that exist only as files in the connectors directory. */
     private static void writeDescriptors(Path dir) throws IOException {
@@ -596,9 +592,7 @@ abstract class WebhookSourcesContract {
     }
 
     private List<ILoggingEvent> loggedSoFar() {
-        synchronized (logs) { // AppenderBase appends under this lock
-            return List.copyOf(logs.list);
-        }
+        return logs.events(e -> true);
     }
 
     /** Run once after all tests of the class and the gateway's shutdown, over every line logged meanwhile. */

@@ -1,8 +1,6 @@
 package dev.incidentgateway.ingest;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.incidentgateway.Gateway;
 import dev.incidentgateway.cli.StoreCommand;
 import dev.incidentgateway.cli.WebhookTokenCommand;
@@ -10,6 +8,7 @@ import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.security.TokenDigest;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.TableCells;
@@ -17,7 +16,6 @@ import dev.incidentgateway.testsupport.HttpApi.Response;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.io.ByteArrayOutputStream;
@@ -60,19 +58,15 @@ abstract class WebhookTokensContract {
 
     @Test
     void aRotatedTokenOpensOnlyItsOwnSourceWithinSecondsAndReplacesThePreviousOne() throws Exception {
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        Logger registryLog = (Logger) LoggerFactory.getLogger(WebhookSourceRegistry.class);
-        registryLog.addAppender(logs);
         GatewayFixture fixture;
-        try {
+        List<ILoggingEvent> started;
+        try (CapturedLogs logs = CapturedLogs.of(WebhookSourceRegistry.class.getName())) {
             fixture = GatewayFixture.start(kind(), Map.of());
-        } finally {
-            registryLog.detachAppender(logs);
+            started = logs.events(e -> true);
         }
         try (fixture) {
             HttpApi http = fixture.http();
-            String startLog = String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+            String startLog = String.join("\n", started.stream().map(ILoggingEvent::getFormattedMessage).toList());
             assertThat(startLog).as("the start says which sources have no token and how to issue one")
                     .contains("[alertmanager, cloudevents, grafana] have no token yet").contains("webhook-token --source <name> --rotate");
 

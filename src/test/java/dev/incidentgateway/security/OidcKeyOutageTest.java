@@ -1,9 +1,7 @@
 package dev.incidentgateway.security;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -11,11 +9,11 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.incidentgateway.testsupport.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Duration;
@@ -99,11 +97,7 @@ class OidcKeyOutageTest {
 
     @Test
     void anOutageIsLoggedOnceHoweverManyTokensComeAndAgainWhenANewOneBegins() throws Exception {
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        Logger security = (Logger) LoggerFactory.getLogger(OidcTokenVerifier.class.getPackageName());
-        security.addAppender(logs);
-        try {
+        try (CapturedLogs logs = CapturedLogs.of(OidcTokenVerifier.class.getPackageName())) {
             assertThat(verifier.verify(token(published)).name()).isEqualTo("oidc:alice");
             idp.jwksDown(true);
             idp.publish(rotated.toPublicJWK());
@@ -129,14 +123,11 @@ class OidcKeyOutageTest {
                 unavailable(madeUpToken);
             }
             assertThat(warnings(logs)).as("the new outage is logged once more").hasSize(2);
-        } finally {
-            security.detachAppender(logs);
         }
     }
 
-    private static List<String> warnings(ListAppender<ILoggingEvent> logs) {
-        return logs.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                .map(ILoggingEvent::getFormattedMessage).toList();
+    private static List<String> warnings(CapturedLogs logs) {
+        return logs.events(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     private void unavailable(String token) {

@@ -1,11 +1,9 @@
 package dev.incidentgateway.sla;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.TestStore;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
@@ -14,7 +12,6 @@ import dev.incidentgateway.timeline.TimelineStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -52,28 +49,22 @@ class SlaScanRefusedH2Test extends SlaStoreContract {
         HikariDataSource closed = StoreFactory.openAndMigrate(db.testStore.config());
         closed.close();
         TimelineStore refusing = db.newWriter(closed);
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        root.addAppender(logs);
-        try (CamelContext camel = db.startTrackerRoute(tracker, refusing)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> skipped(logs) > 0);
-            Thread.sleep(300); // a split that went on after the first refusal logs the rest within microseconds
-        } finally {
-            root.detachAppender(logs);
-            refusing.close();
+        try (CapturedLogs logs = CapturedLogs.root()) {
+            try (CamelContext camel = db.startTrackerRoute(tracker, refusing)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> skipped(logs) > 0);
+                Thread.sleep(300); // a split that went on after the first refusal logs the rest within microseconds
+            } finally {
+                refusing.close();
+            }
+            assertThat(tracker.dueNotes()).hasSize(12); // what the scan had to record: 2 kinds × 2 targets × 3 incidents
+            assertThat(skipped(logs)).isEqualTo(1);
         }
-        assertThat(tracker.dueNotes()).hasSize(12); // what the scan had to record: 2 kinds × 2 targets × 3 incidents
-        assertThat(skipped(logs)).isEqualTo(1);
         for (String id : IDS) {
             assertThat(db.slaNotes(id, SlaTracker.WARNING, SlaTarget.ACKNOWLEDGE)).isEmpty();
         }
     }
 
-    private static long skipped(ListAppender<ILoggingEvent> logs) {
-        synchronized (logs) { // AppenderBase appends under this lock
-            return logs.list.stream().filter(e -> e.getLevel() == Level.WARN
-                    && e.getFormattedMessage().startsWith("SLA scan skipped")).count();
-        }
+    private static long skipped(CapturedLogs logs) {
+        return logs.events(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().startsWith("SLA scan skipped")).size();
     }
 }

@@ -1,9 +1,7 @@
 package dev.incidentgateway.transport;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.HttpApi.Response;
@@ -12,13 +10,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -215,31 +211,17 @@ class HttpEdgeIT {
 
     @Test
     void aBodyCutByTheReadTimeoutIsNoErrorInTheLog() throws Exception {
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-        Logger guard = (Logger) LoggerFactory.getLogger(EdgeGuard.class);
-        Level guardLevel = guard.getLevel();
-        guard.setLevel(Level.DEBUG); // its DEBUG line says the cut request has been dealt with
-        root.addAppender(logs);
-        try (RawConnection c = new RawConnection(strict.gateway().port())) {
+        // EdgeGuard's DEBUG line says the cut request has been dealt with
+        try (CapturedLogs logs = CapturedLogs.root().atLevel(EdgeGuard.class.getName(), Level.DEBUG);
+             RawConnection c = new RawConnection(strict.gateway().port())) {
             c.send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + strict.adminKey()
                     + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":");
             assertThat(c.closedByServer()).as("closed by the read timeout, nothing answered").isTrue();
             // The server handles the closed connection after the client sees it: wait until it has logged either way.
-            await().atMost(Duration.ofSeconds(20)).until(() -> !events(logs, e -> e.getLevel() == Level.ERROR
+            await().atMost(Duration.ofSeconds(20)).until(() -> !logs.events(e -> e.getLevel() == Level.ERROR
                     || e.getLoggerName().equals(EdgeGuard.class.getName()) && e.getLevel() == Level.DEBUG).isEmpty());
-            assertThat(events(logs, e -> e.getLevel().isGreaterOrEqual(Level.WARN))).as("the sender's trouble, not the gateway's")
+            assertThat(logs.lines(e -> e.getLevel().isGreaterOrEqual(Level.WARN))).as("the sender's trouble, not the gateway's")
                     .isEmpty();
-        } finally {
-            root.detachAppender(logs);
-            guard.setLevel(guardLevel);
-        }
-    }
-
-    private static List<String> events(ListAppender<ILoggingEvent> logs, Predicate<ILoggingEvent> which) {
-        synchronized (logs) { // appended to under this lock, from the event loop
-            return logs.list.stream().filter(which).map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
         }
     }
 
