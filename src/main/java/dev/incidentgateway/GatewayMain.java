@@ -108,6 +108,9 @@ public final class GatewayMain {
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return USAGE;
+        } catch (StoreStartException.Stopped e) {
+            err.println(e.getMessage());
+            return OK; // the operator asked for it: as a stop after the start (exit 0), not a store error
         } catch (StoreStartException e) {
             err.println("Cannot start: " + e.getMessage());
             return STORE_ERROR;

@@ -32,6 +32,13 @@ public final class ShutdownSignals {
         return LoggerFactory.getLogger(ShutdownSignals.class);
     }
 
+    /**
+     * Whether a stop was asked for since the last {@link #install}, for waits at start that are not the gateway yet (the
+     * store's start-up wait, {@link #awaitStopRequest}). Static because signals are the process's: there is one handler.
+     */
+    private static final Object STOP_MONITOR = new Object();
+    private static boolean stopRequested;
+
     private final AtomicBoolean requested = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
     /** How long the shutdown hook waits while the gateway is still built (its shutdown budget is not read yet). */
@@ -51,6 +58,9 @@ public final class ShutdownSignals {
      */
     public static ShutdownSignals install() {
         ShutdownSignals signals = new ShutdownSignals();
+        synchronized (STOP_MONITOR) {
+            stopRequested = false;
+        }
         for (String name : new String[]{"TERM", "INT"}) {
             try {
                 Signal.handle(new Signal(name), signals::onSignal);
@@ -96,7 +106,28 @@ public final class ShutdownSignals {
     }
 
     private synchronized void requestStop() {
+        synchronized (STOP_MONITOR) {
+            stopRequested = true;
+            STOP_MONITOR.notifyAll();
+        }
         requestStop.run();
+    }
+
+    /**
+     * Waits up to {@code millis} for a stop request; true when one came (now or before). For a wait at start that can
+     * last long, e.g. for a database that is not up yet ({@code GATEWAY_DB_STARTUP_WAIT_S}, 30 s by default): without it a
+     * SIGTERM in that wait was acted on only when the wait was over. False at once for {@code millis <= 0} without one;
+     * always false in a process that did not {@link #install} the handlers (the command-line tools).
+     */
+    public static boolean awaitStopRequest(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (STOP_MONITOR) {
+            long left;
+            while (!stopRequested && (left = deadline - System.nanoTime()) > 0) {
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(STOP_MONITOR, left);
+            }
+            return stopRequested;
+        }
     }
 
     /** The gateway is closed: a shutdown hook waiting for it may return. */

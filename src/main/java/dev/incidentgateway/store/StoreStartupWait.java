@@ -1,6 +1,7 @@
 package dev.incidentgateway.store;
 
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.lifecycle.ShutdownSignals;
 import dev.incidentgateway.security.Redact;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,7 @@ final class StoreStartupWait {
                     LOG.info("Waiting for the store (up to {} s, {}): {}", patience.toSeconds(), GatewayConfig.DB_STARTUP_WAIT_S.env(), reason);
                     logged = reason;
                 }
-                sleep(Math.min(PAUSE.toMillis(), Math.max(1, remaining / 1_000_000)));
+                pause(Math.min(PAUSE.toMillis(), Math.max(1, remaining / 1_000_000)));
             }
         }
     }
@@ -74,9 +75,12 @@ final class StoreStartupWait {
         return p;
     }
 
-    private static void sleep(long millis) {
+    /** Between attempts; a stop request (SIGTERM at start) ends the wait at once rather than when it is over. */
+    private static void pause(long millis) {
         try {
-            Thread.sleep(millis);
+            if (ShutdownSignals.awaitStopRequest(millis)) {
+                throw new StoreStartException.Stopped("Stopped while waiting for the store: nothing was started");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreStartException("interrupted while waiting for the store", e);
