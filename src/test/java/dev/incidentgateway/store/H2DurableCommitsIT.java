@@ -2,7 +2,11 @@ package dev.incidentgateway.store;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.config.GatewayConfig;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.tx.TransactionStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +42,7 @@ class H2DurableCommitsIT {
                 s.execute("CREATE TABLE incidents(id VARCHAR(40) PRIMARY KEY, last BIGINT)");
             }
             MVStore mv = H2FileMaintenance.mvStore(ds).orElseThrow();
+            SessionLocal session = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
             H2FileMaintenance.startIfEmbeddedH2(ds);
             c.setAutoCommit(false);
             Random random = new Random(42);
@@ -59,9 +64,10 @@ class H2DurableCommitsIT {
                     }
                     event.executeBatch();
                     incident.executeBatch();
+                    int transaction = session.getTransaction().getId();
                     c.commit();
                     commits++;
-                    if (mv.hasUnsavedChanges()) {
+                    if (mv.hasUnsavedChanges() && !endWritten(mv, transaction)) {
                         unsaved.add(commits);
                     }
                     Thread.sleep(random.nextInt(5));
@@ -70,5 +76,17 @@ class H2DurableCommitsIT {
             assertThat(commits).as("commits made").isGreaterThan(500);
             assertThat(unsaved).as("commits that returned before they were written, of %d", commits).isEmpty();
         }
+    }
+
+    /**
+     * Whether the transaction's end is on disk: its undo log, which the commit empties, is saved. Not "the store has no
+     * unsaved changes": the maintenance's compaction moves pages of old chunks on its own thread and leaves them unsaved
+     * until the next write, so that check failed once in 1,531 commits on a busy machine with nothing lost. Compaction
+     * never moves this undo log's root (every commit of the connection rewrites it: always in a young chunk); a process
+     * killed while the emptied log is unsaved finds the old log on disk and rolls the transaction back.
+     */
+    private static boolean endWritten(MVStore mv, int transaction) {
+        MVMap<?, ?> undoLog = mv.openMap(TransactionStore.UNDO_LOG_NAME_PREFIX + "." + transaction);
+        return undoLog.getRootPage().isSaved();
     }
 }
