@@ -52,19 +52,19 @@ public final class CommandLineConventions {
         PrintWriter err = commandLine.getErr();
         err.println(problem(e, args));
         UnmatchedArgumentException.printSuggestions(e, err);
-        err.println("Usage: " + relative(commandLine.getHelp().synopsis(0).strip()));
+        err.println("Usage: " + relative(commandLine, commandLine.getHelp().synopsis(0).strip()));
         err.flush();
         return StoreCommand.USAGE;
     }
 
     /** The command as typed after the jar: {@code api-key create}. */
     public static String path(CommandLine commandLine) {
-        return relative(commandLine.getCommandSpec().qualifiedName());
+        return relative(commandLine, commandLine.getCommandSpec().qualifiedName());
     }
 
-    /** A usage error names the command as typed after the jar, as the previous parser's did ("Usage: verify …"). */
-    private static String relative(String text) {
-        return text.startsWith(JAR + " ") ? text.substring(JAR.length() + 1) : text;
+    /** A usage error names a command as typed after the jar, as the previous parser's did ("Usage: verify …"). */
+    private static String relative(CommandLine commandLine, String text) {
+        return commandLine.getParent() != null && text.startsWith(JAR + " ") ? text.substring(JAR.length() + 1) : text;
     }
 
     /**
