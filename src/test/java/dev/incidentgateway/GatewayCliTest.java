@@ -125,11 +125,14 @@ class GatewayCliTest {
     }
 
     @Test
-    void anUnknownCommandListsTheCommands() throws Exception {
+    void anUnknownCommandListsTheCommandsAndHelpOnOneNamesIt() throws Exception {
         Result r = run("nosuch");
         assertThat(r.exit()).isEqualTo(GatewayMain.USAGE);
         assertThat(r.err()).isEqualTo("Unknown command 'nosuch'. Commands: run (default), config, pg-roles, help, verify, "
                 + "rebuild-views, webhook-token, api-key" + System.lineSeparator());
         assertNothingTouched("nosuch");
+        Result help = run("help", "nosuch");
+        assertThat(help.exit()).isEqualTo(GatewayMain.USAGE);
+        assertThat(help.err()).contains("'nosuch'", "Usage: java -jar incident-gateway.jar [-hV] [COMMAND]");
     }
 }
