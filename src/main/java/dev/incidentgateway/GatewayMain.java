@@ -3,11 +3,13 @@ package dev.incidentgateway;
 import dev.incidentgateway.connectors.ConnectorSettingsListing;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.cli.ApiKeyCommand;
+import dev.incidentgateway.cli.CommandLineConventions;
 import dev.incidentgateway.cli.ControlChannel;
 import dev.incidentgateway.cli.ControlChannelClient;
 import dev.incidentgateway.cli.EmbeddedStoreLock;
 import dev.incidentgateway.cli.RebuildViewsCommand;
 import dev.incidentgateway.cli.StoreCommand;
+import dev.incidentgateway.cli.StoreCommandLine;
 import dev.incidentgateway.cli.VerifyCommand;
 import dev.incidentgateway.cli.WebhookTokenCommand;
 import dev.incidentgateway.config.ConfigException;
@@ -19,27 +21,48 @@ import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.store.StoreStartException;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
 import java.io.PrintStream;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
- * Command line of {@code incident-gateway.jar}: the commands and exit codes are {@link #USAGE_TEXT} (what {@code help}
- * prints); exit codes 0 success, 1 verification found a broken link, 2 bad usage or configuration, 3 store error.
+ * Command line of {@code incident-gateway.jar}, parsed by picocli: the commands, each with {@code --help}, and
+ * {@code --version}; exit codes 0 success, 1 verification found a broken link, 2 bad usage or configuration, 3 store
+ * error. Help, the version and usage errors come before the configuration is read or a store is touched.
  */
+@Command(name = CommandLineConventions.JAR, mixinStandardHelpOptions = true, versionProvider = GatewayMain.ManifestVersion.class,
+        description = {"Without a COMMAND: run. Every command takes --help; an option's value follows it after a space "
+                + "or '=' (--name alice, --name=alice)."}, commandListHeading = "Commands:%n", footer = GatewayMain.EXIT_CODES)
 public final class GatewayMain {
     static final int OK = StoreCommand.OK;
     static final int BROKEN = StoreCommand.BROKEN;
     static final int USAGE = StoreCommand.USAGE;
     static final int STORE_ERROR = StoreCommand.STORE_ERROR;
+    static final String EXIT_CODES = "Exit codes: 0 success, 1 verify found a problem, 2 bad usage or configuration, 3 store error.";
 
     /** Commands that work on the store, by name (see {@link StoreCommand}). */
     static final Map<String, StoreCommand> STORE_COMMANDS = storeCommands();
 
-    private GatewayMain() {
+    private final Supplier<GatewayConfig> configs;
+    private final PrintStream out;
+    private final PrintStream err;
+    /** What a command threw: {@link #run} throws it on, as before picocli (whose default is to print it and exit 1). */
+    private Exception failure;
+
+    private GatewayMain(Supplier<GatewayConfig> configs, PrintStream out, PrintStream err) {
+        this.configs = configs;
+        this.out = out;
+        this.err = err;
     }
 
     private static Map<String, StoreCommand> storeCommands() {
@@ -57,50 +80,125 @@ public final class GatewayMain {
     }
 
     /** Runs one command; separated from {@link #main} so tests can call it in-process. */
-    static int run(String[] args, java.util.function.Supplier<GatewayConfig> configs, PrintStream out, PrintStream err)
-            throws Exception {
-        String command = args.length == 0 ? "run" : args[0];
-        List<String> options = args.length == 0 ? List.of() : Arrays.asList(args).subList(1, args.length);
-        if (command.equals("help") || command.equals("--help") || command.equals("-h")) {
-            out.print(USAGE_TEXT);
-            return OK;
+    static int run(String[] args, Supplier<GatewayConfig> configs, PrintStream out, PrintStream err) throws Exception {
+        GatewayMain main = new GatewayMain(configs, out, err);
+        int exit = main.commandLine().execute(args);
+        if (main.failure != null) {
+            throw main.failure;
         }
-        if ((command.equals("run") || command.equals("config") || command.equals("pg-roles"))
-                && StoreCommand.refusesOptions(command, options, err)) {
+        return exit;
+    }
+
+    /** The command tree, in the order the help lists it. */
+    private CommandLine commandLine() {
+        CommandLine root = new CommandLine(this);
+        root.addSubcommand(new RunCommand());
+        STORE_COMMANDS.forEach((name, command) -> root.addSubcommand(name, command.getClass())); // a fresh instance to fill
+        root.addSubcommand(new ConfigCommand());
+        root.addSubcommand(new PgRolesCommand());
+        root.addSubcommand(new CommandLine.HelpCommand());
+        CommandLineConventions.apply(root, out, err);
+        root.setParameterExceptionHandler(this::usageError);
+        root.setExecutionStrategy(this::execute);
+        return root;
+    }
+
+    private int usageError(ParameterException e, String[] args) {
+        if (e instanceof UnmatchedArgumentException unmatched && e.getCommandLine().getParent() == null) {
+            err.println("Unknown command '" + unmatched.getUnmatched().get(0) + "'. Commands: run (default), config, pg-roles, "
+                    + "help, " + String.join(", ", STORE_COMMANDS.keySet()));
             return USAGE;
         }
-        if (command.equals("pg-roles")) { // needs no configuration: for `… pg-roles | psql … -f -` where only the jar is
+        return CommandLineConventions.usageError(e, args);
+    }
+
+    private int execute(ParseResult parsed) {
+        try {
+            return dispatch(parsed);
+        } catch (ParameterException e) {
+            throw e; // a usage error found after parsing: picocli hands it to usageError
+        } catch (CommandLine.ExecutionException e) {
+            failure = e.getCause() instanceof Exception cause ? cause : e;
+        } catch (Exception e) {
+            failure = e;
+        }
+        return STORE_ERROR; // not what the caller sees: run() throws the failure
+    }
+
+    private int dispatch(ParseResult parsed) throws Exception {
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) {
+            return help;
+        }
+        if (!parsed.hasSubcommand()) {
+            return runGateway();
+        }
+        ParseResult command = parsed.subcommand();
+        if (command.commandSpec().userObject() instanceof StoreCommand) {
+            StoreCommandLine.checked(command); // its usage errors too before the configuration and the store
+            String name = command.commandSpec().name();
+            // The root takes no option but help and version, so the command's name is the first argument.
+            List<String> args = parsed.originalArgs().subList(1, parsed.originalArgs().size());
+            return runStoreCommand(name, STORE_COMMANDS.get(name), args);
+        }
+        return new CommandLine.RunLast().execute(parsed);
+    }
+
+    @Command(name = "run", description = "start the gateway (the default)")
+    private final class RunCommand implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            return runGateway();
+        }
+    }
+
+    @Command(name = "config", description = "every setting, its value (secrets masked), where it came from and what it does")
+    private final class ConfigCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Optional<GatewayConfig> config = config();
+            if (config.isEmpty()) {
+                return USAGE;
+            }
+            out.print(config.get().describe());
+            out.print(ConnectorSettingsListing.describe(config.get())); // every discovered connector's settings
+            return OK;
+        }
+    }
+
+    // Needs no configuration: for `… pg-roles | psql … -f -` where only the jar is.
+    @Command(name = "pg-roles", description = "the least-privilege PostgreSQL roles script (for psql -f -)")
+    private final class PgRolesCommand implements Callable<Integer> {
+        @Override
+        public Integer call() throws java.io.IOException {
             return printResource(PG_ROLES_SCRIPT, out, err);
         }
-        if (command.equals("run")) {
-            return runGateway(configs, err);
+    }
+
+    /** The version in the jar's manifest (Implementation-Version, written by the shade plugin from the project's). */
+    static final class ManifestVersion implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = GatewayMain.class.getPackage().getImplementationVersion();
+            return new String[] {"incident-gateway " + (version == null ? "(version unknown: not run from the packaged jar)" : version)};
         }
-        GatewayConfig config;
+    }
+
+    /** The configuration, or empty after printing why it is bad (exit {@link #USAGE}). */
+    private Optional<GatewayConfig> config() {
         try {
-            config = configs.get();
+            return Optional.of(configs.get());
         } catch (ConfigException e) {
             err.println(e.getMessage());
-            return USAGE;
+            return Optional.empty();
         }
-        if (command.equals("config")) {
-            out.print(config.describe());
-            out.print(ConnectorSettingsListing.describe(config)); // every discovered connector's settings
-            return OK;
-        }
-        StoreCommand storeCommand = STORE_COMMANDS.get(command);
-        if (storeCommand == null) {
-            err.println("Unknown command '" + command + "'. Commands: run (default), config, pg-roles, help, "
-                    + String.join(", ", STORE_COMMANDS.keySet()));
-            return USAGE;
-        }
-        return runStoreCommand(command, storeCommand, config, options, out, err);
     }
 
     /**
      * Starts the gateway and runs it until SIGTERM / Ctrl-C. The signal handlers come first (see
      * {@link ShutdownSignals#install}): reading the configuration and opening the store take seconds.
      */
-    private static int runGateway(java.util.function.Supplier<GatewayConfig> configs, PrintStream err) throws Exception {
+    private int runGateway() throws Exception {
         ShutdownSignals signals = ShutdownSignals.install();
         try {
             Gateway.create(configs.get()).runUntilStopped(signals);
@@ -118,21 +216,6 @@ public final class GatewayMain {
             signals.finished();
         }
     }
-
-    static final String USAGE_TEXT = """
-            Usage: java -jar incident-gateway.jar [COMMAND]
-              run (default)       start the gateway
-              verify [--checkpoint FILE] [--public-key FILE]...
-                                  check the audit chain (exit 1 with a line per problem)
-              rebuild-views       recompute the incidents view from the event log
-              webhook-token [--source NAME --rotate]
-                                  issue a webhook source's bearer token; alone: which sources have one
-              api-key create --name N --scopes read,write | list | revoke N
-                                  API keys of the HTTP API
-              config              every setting, its value (secrets masked), where it came from and what it does
-              pg-roles            the least-privilege PostgreSQL roles script (for psql -f -)
-            Exit codes: 0 success, 1 verify found a problem, 2 bad usage or configuration, 3 store error.
-            """;
 
     /** The least-privilege roles script (README, "PostgreSQL with least privilege"), packaged in the jar. */
     static final String PG_ROLES_SCRIPT = "scripts/pg-roles.sql";
@@ -153,8 +236,12 @@ public final class GatewayMain {
      * Opens (and migrates) the store, runs the command on it, closes the store. When a running gateway holds
      * the embedded H2 file, hands the command to that gateway through its {@link ControlChannel} instead.
      */
-    private static int runStoreCommand(String name, StoreCommand command, GatewayConfig config, List<String> args,
-                                       PrintStream out, PrintStream err) {
+    private int runStoreCommand(String name, StoreCommand command, List<String> args) {
+        Optional<GatewayConfig> loaded = config();
+        if (loaded.isEmpty()) {
+            return USAGE;
+        }
+        GatewayConfig config = loaded.get();
         Optional<H2DataDirectory> h2 = H2DataDirectory.of(config.get(GatewayConfig.DB_URL));
         try {
             // First: the lock probe takes a store this user cannot open for a free one, and the wait then is 30 s.

@@ -5,6 +5,9 @@ import dev.incidentgateway.security.TokenDigest;
 import dev.incidentgateway.security.ApiKeyStore;
 import dev.incidentgateway.security.ApiKeys;
 import dev.incidentgateway.security.Scope;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.time.Clock;
@@ -17,102 +20,81 @@ import java.util.Set;
  * {@code api-key list} (name, scopes, created, last used, revoked; never a key or a hash) and
  * {@code api-key revoke NAME}. A running gateway sees the change within seconds.
  */
+@Command(name = "api-key", description = "API keys of the HTTP API: create, list, revoke",
+        subcommands = {ApiKeyCommand.Create.class, ApiKeyCommand.ListKeys.class, ApiKeyCommand.Revoke.class})
 public final class ApiKeyCommand implements StoreCommand {
+    private static final Clock CLOCK = Clock.systemUTC();
+
     @Override
     public boolean createsStore() {
         return true; // before the gateway's first start (README quick start)
     }
 
-    private static final String USAGE_TEXT = """
-            usage: api-key create --name NAME --scopes SCOPE[,SCOPE...]   (scopes: read, write, operate, metrics, admin)
-                   api-key list
-                   api-key revoke NAME""";
-
-    private final Clock clock;
-
-    public ApiKeyCommand() {
-        this(Clock.systemUTC());
-    }
-
-    ApiKeyCommand(Clock clock) {
-        this.clock = clock;
-    }
-
     @Override
     public int run(Context ctx, List<String> args, PrintStream out, PrintStream err) throws Exception {
-        String sub = args.isEmpty() ? "" : args.get(0);
-        List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
-        ApiKeyStore store = new ApiKeyStore(ctx.dataSource());
-        return switch (sub) {
-            case "create" -> create(store, rest, out, err);
-            case "list" -> rest.isEmpty() ? list(store, out) : usage(err, "api-key list takes no options (got " + String.join(" ", rest) + ")");
-            case "revoke" -> revoke(store, rest, out, err);
-            default -> usage(err, sub.isEmpty() ? "api-key needs a subcommand" : "unknown api-key subcommand '" + sub + "'");
-        };
+        return StoreCommandLine.run(new ApiKeyCommand(), ctx, args, out, err);
     }
 
-    private int create(ApiKeyStore store, List<String> args, PrintStream out, PrintStream err) throws Exception {
-        String name = null;
-        String scopes = null;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            boolean hasValue = i + 1 < args.size();
-            if (a.equals("--name") && hasValue) {
-                name = args.get(++i);
-            } else if (a.equals("--scopes") && hasValue) {
-                scopes = args.get(++i);
-            } else {
-                return usage(err, "unexpected argument '" + a + "'");
-            }
-        }
-        if (name == null || scopes == null) {
-            return usage(err, "api-key create needs --name and --scopes");
-        }
-        Set<Scope> parsed;
-        try {
+    @Command(name = "create", description = "create a key and print it alone on stdout, once (the store keeps its SHA-256)")
+    static final class Create implements Parsed {
+        @Option(names = "--name", required = true, paramLabel = "NAME",
+                description = "1 to 64 characters of lower-case letters, digits, '.', '_' and '-'")
+        private String name;
+
+        @Option(names = "--scopes", required = true, paramLabel = "SCOPE[,SCOPE...]",
+                description = "what the key may do: read, write, operate, metrics, admin")
+        private String scopes;
+
+        @Override
+        public void validate() {
             ApiKeys.checkName(name);
-            parsed = Scope.parseList(scopes);
-        } catch (IllegalArgumentException e) {
-            return usage(err, e.getMessage());
+            Scope.parseList(scopes);
         }
-        String key = ApiKeys.generate();
-        try {
-            store.create(name, TokenDigest.sha256Hex(key), parsed, clock.instant());
-        } catch (ApiKeyStore.NameTakenException e) {
-            err.println(e.getMessage());
-            return USAGE;
+
+        @Override
+        public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
+            Set<Scope> parsed = Scope.parseList(scopes);
+            String key = ApiKeys.generate();
+            try {
+                new ApiKeyStore(ctx.dataSource()).create(name, TokenDigest.sha256Hex(key), parsed, CLOCK.instant());
+            } catch (ApiKeyStore.NameTakenException e) {
+                err.println(e.getMessage());
+                return USAGE;
+            }
+            out.println(key);
+            err.println("Created API key '" + name + "' (" + ApiKeyStore.wire(parsed) + "). It is shown only this once: "
+                    + "send it as Authorization: Bearer <key>.");
+            return OK;
         }
-        out.println(key);
-        err.println("Created API key '" + name + "' (" + ApiKeyStore.wire(parsed) + "). It is shown only this once: "
-                + "send it as Authorization: Bearer <key>.");
-        return OK;
     }
 
-    private int list(ApiKeyStore store, PrintStream out) throws Exception {
-        out.printf("%-24s %-32s %-22s %-22s %s%n", "NAME", "SCOPES", "CREATED", "LAST USED", "REVOKED");
-        for (ApiKeyStore.Listed k : store.list()) {
-            out.printf("%-24s %-32s %-22s %-22s %s%n", k.name(), ApiKeyStore.wire(k.scopes()), time(k.createdAt()),
-                    time(k.lastUsedAt()), time(k.revokedAt()));
+    @Command(name = "list", description = "name, scopes, created, last used, revoked; never a key or a hash")
+    static final class ListKeys implements Parsed {
+        @Override
+        public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
+            out.printf("%-24s %-32s %-22s %-22s %s%n", "NAME", "SCOPES", "CREATED", "LAST USED", "REVOKED");
+            for (ApiKeyStore.Listed k : new ApiKeyStore(ctx.dataSource()).list()) {
+                out.printf("%-24s %-32s %-22s %-22s %s%n", k.name(), ApiKeyStore.wire(k.scopes()), time(k.createdAt()),
+                        time(k.lastUsedAt()), time(k.revokedAt()));
+            }
+            return OK;
         }
-        return OK;
     }
 
-    private int revoke(ApiKeyStore store, List<String> args, PrintStream out, PrintStream err) throws Exception {
-        if (args.size() != 1) {
-            return usage(err, "api-key revoke needs exactly one key name");
-        }
-        if (!store.revoke(args.get(0), clock.instant())) {
-            err.println("No active API key named '" + args.get(0) + "' (see api-key list).");
-            return USAGE;
-        }
-        out.println("Revoked API key '" + args.get(0) + "'; a running gateway refuses it within seconds.");
-        return OK;
-    }
+    @Command(name = "revoke", description = "the key stops working within seconds")
+    static final class Revoke implements Parsed {
+        @Parameters(paramLabel = "NAME", description = "the key's name")
+        private String name;
 
-    private static int usage(PrintStream err, String problem) {
-        err.println(problem);
-        err.println(USAGE_TEXT);
-        return USAGE;
+        @Override
+        public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
+            if (!new ApiKeyStore(ctx.dataSource()).revoke(name, CLOCK.instant())) {
+                err.println("No active API key named '" + name + "' (see api-key list).");
+                return USAGE;
+            }
+            out.println("Revoked API key '" + name + "'; a running gateway refuses it within seconds.");
+            return OK;
+        }
     }
 
     private static String time(Instant t) {

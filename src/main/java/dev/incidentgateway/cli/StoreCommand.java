@@ -25,7 +25,8 @@ public interface StoreCommand {
     }
 
     /**
-     * @param args the arguments after the command's name
+     * @param args the arguments after the command's name (what was typed; the command parses them itself, so the
+     *             control channel hands a running gateway the same list)
      * @return the exit code
      */
     int run(Context ctx, List<String> args, PrintStream out, PrintStream err) throws Exception;
@@ -39,12 +40,22 @@ public interface StoreCommand {
         return false;
     }
 
-    /** For a command that takes no options: prints its usage to {@code err} and says so when {@code args} has any. */
-    static boolean refusesOptions(String command, List<String> args, PrintStream err) {
-        if (args.isEmpty()) {
-            return false;
+    /**
+     * A store command, or one of {@code api-key}'s subcommands, as picocli declares and fills it: its options are fields,
+     * set from the arguments before {@link #execute}. {@link StoreCommand#run} parses into a fresh one each time, so the
+     * registered command (shared by the gateway's control channel) keeps no state between runs.
+     */
+    interface Parsed {
+        /**
+         * Checks what picocli cannot declare (an option that needs another, a value's syntax). It runs before any store
+         * is opened, in the CLI's JVM, so a usage error never creates or opens one.
+         *
+         * @throws IllegalArgumentException naming the problem (a usage error, exit {@link #USAGE})
+         */
+        default void validate() {
         }
-        err.println("Usage: " + command + " (it takes no options; got " + String.join(" ", args) + ")");
-        return true;
+
+        /** @return the exit code */
+        int execute(Context ctx, PrintStream out, PrintStream err) throws Exception;
     }
 }

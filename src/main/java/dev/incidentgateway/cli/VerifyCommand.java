@@ -9,6 +9,8 @@ import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.timeline.ChainVerifier;
 import dev.incidentgateway.timeline.GlobalChainVerifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -19,34 +21,33 @@ import java.util.List;
 
 /**
  * {@code verify [--checkpoint FILE] [--public-key FILE]...}: checks every incident's chain with the chain key, the
- * global chain over all events, the views' heads, and checkpoints: by default the latest one of the gateway's
- * checkpoint file (if it exists), with {@code --checkpoint} every checkpoint in FILE (JSON lines, one JSON object
- * or an array, as the gateway writes or serves them). Signatures are checked with the gateway's public key, or the
- * ones given with {@code --public-key} (a keeper's copies; one per instance when instances sharing a database sign
- * with keys of their own). Exit 1 with a line per problem, 0 with a summary.
+ * global chain over all events, the views' heads, and checkpoints (which ones, and with which keys: the options below,
+ * which {@code --help} shows). Exit 1 with a line per problem, 0 with a summary.
  */
-public final class VerifyCommand implements StoreCommand {
+@Command(name = "verify", description = {"check the audit chain (exit 1 with a line per problem)",
+        "Checks every incident's hash chain with the chain key, the global chain, the views' heads and the latest "
+                + "checkpoint of the gateway's checkpoint file (if it exists). Exit 0 with a summary."})
+public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "check every checkpoint in FILE (JSON lines, one JSON "
+            + "object or an array, as the gateway writes or serves them) instead of the gateway's latest")
+    private Path checkpointArg;
+
+    @Option(names = "--public-key", paramLabel = "FILE", description = "a public key the checkpoints' signatures may be "
+            + "made with (a keeper's copy; one per instance when instances sharing a database sign with keys of their own); "
+            + "default: the gateway's")
+    private List<Path> publicKeyArgs = new ArrayList<>();
+
     @Override
     public int run(Context ctx, List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Path checkpointArg = null;
-        List<Path> publicKeyArgs = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if ((a.equals("--checkpoint") || a.equals("--public-key")) && i + 1 < args.size()) {
-                Path p = Path.of(args.get(++i));
-                if (!Files.isRegularFile(p)) {
-                    err.println(a + ": no such file: " + p);
-                    return USAGE;
-                }
-                if (a.equals("--checkpoint")) {
-                    checkpointArg = p;
-                } else {
-                    publicKeyArgs.add(p);
-                }
-            } else {
-                err.println("Usage: verify [--checkpoint FILE] [--public-key FILE]...");
-                return USAGE;
-            }
+        return StoreCommandLine.run(new VerifyCommand(), ctx, args, out, err);
+    }
+
+    @Override
+    public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
+        // Checked here, not in validate(): a command handed to a running gateway resolves a relative FILE where the
+        // gateway runs, as before.
+        if (!exists("--checkpoint", checkpointArg, err) || !publicKeyArgs.stream().allMatch(p -> exists("--public-key", p, err))) {
+            return USAGE;
         }
         GatewayConfig config = ctx.config();
         ChainKey key;
@@ -118,5 +119,13 @@ public final class VerifyCommand implements StoreCommand {
                     anchors.size() == 1 ? "" : "s", checkpoints, newest);
         }
         return OK;
+    }
+
+    private static boolean exists(String option, Path file, PrintStream err) {
+        if (file != null && !Files.isRegularFile(file)) {
+            err.println(option + ": no such file: " + file);
+            return false;
+        }
+        return true;
     }
 }

@@ -5,6 +5,8 @@ import dev.incidentgateway.config.ConnectorDescriptors;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.ingest.GatewayTokenSources;
 import dev.incidentgateway.ingest.WebhookTokenStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -25,7 +27,10 @@ import java.util.Set;
  * </pre>
  * Runs on {@link Context} alone, so it works the same in the CLI's JVM and inside a running gateway.
  */
-public final class WebhookTokenCommand implements StoreCommand {
+@Command(name = "webhook-token", description = {"issue a webhook source's bearer token; alone: which sources have one",
+        "Alone: GATEWAY_WEBHOOK_TOKEN when set (as earlier versions did); otherwise which sources take a gateway-managed "
+                + "token and which have one."})
+public final class WebhookTokenCommand implements StoreCommand, StoreCommand.Parsed {
     @Override
     public boolean createsStore() {
         return true; // before the gateway's first start (README quick start)
@@ -33,28 +38,27 @@ public final class WebhookTokenCommand implements StoreCommand {
 
     private static final String ROTATE = "java -jar incident-gateway.jar webhook-token --source <name> --rotate";
 
+    @Option(names = "--source", paramLabel = "NAME", description = "the webhook source: alone, whether it has a token (never the token)")
+    private String source;
+
+    @Option(names = "--rotate", description = "issue a new token for the source and print it alone on stdout (once); "
+            + "the previous one stops working within seconds")
+    private boolean rotate;
+
     @Override
     public int run(Context ctx, List<String> args, PrintStream out, PrintStream err) throws Exception {
-        String source = null;
-        boolean rotate = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("--rotate")) {
-                rotate = true;
-            } else if (arg.equals("--source")) {
-                if (i + 1 == args.size()) {
-                    return usage(err, "--source needs a NAME");
-                }
-                source = args.get(++i);
-            } else if (arg.startsWith("--source=")) {
-                source = arg.substring("--source=".length());
-            } else {
-                return usage(err, "unknown argument '" + arg + "'");
-            }
-        }
+        return StoreCommandLine.run(new WebhookTokenCommand(), ctx, args, out, err);
+    }
+
+    @Override
+    public void validate() {
         if (rotate && source == null) {
-            return usage(err, "--rotate needs --source NAME");
+            throw new IllegalArgumentException("--rotate needs --source NAME");
         }
+    }
+
+    @Override
+    public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
         Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(ctx.config().get(GatewayConfig.CONNECTORS_DIR)));
         Set<String> managed = GatewayTokenSources.of(descriptors);
         WebhookTokenStore store = new WebhookTokenStore(ctx.dataSource());
@@ -96,10 +100,5 @@ public final class WebhookTokenCommand implements StoreCommand {
         out.println("Issue or replace a source's token (printed once; the previous one stops working within seconds):");
         out.println("  " + ROTATE);
         return OK;
-    }
-
-    private static int usage(PrintStream err, String problem) {
-        err.println("webhook-token: " + problem + ". Usage: webhook-token [--source NAME [--rotate]]");
-        return USAGE;
     }
 }

@@ -41,6 +41,18 @@ class ApiKeyCliIT {
         gw = GatewayProcess.locate();
     }
 
+    @org.junit.jupiter.api.Test
+    void theJarPrintsItsVersionAndHelpWithoutAStore(@TempDir Path dir) throws Exception {
+        Command version = gw.command(dir, "--version");
+        assertThat(version.exitCode()).as(version.toString()).isZero();
+        assertThat(version.stdout().strip()).as("the manifest's Implementation-Version")
+                .isEqualTo("incident-gateway " + System.getProperty("gateway.version"));
+        Command help = gw.command(dir, "api-key", "--help");
+        assertThat(help.exitCode()).as(help.toString()).isZero();
+        assertThat(help.stdout()).contains("Usage: java -jar incident-gateway.jar api-key", "create", "list", "revoke");
+        assertThat(dir.resolve("data")).as("no store for a help request").doesNotExist();
+    }
+
     @ParameterizedTest
     @EnumSource(TestStore.Kind.class)
     void keysAreCreatedListedAndRevokedAgainstARunningGateway(TestStore.Kind kind, @TempDir Path dir) throws Exception {
