@@ -77,6 +77,28 @@ public final class KafkaBroker implements AutoCloseable {
                                 + "\" password=\"" + ADMIN_PASSWORD + "\";"));
     }
 
+    /**
+     * A broker whose client listener is SSL with {@code certificate} (the test's own CA; key and chain inline as PEM,
+     * so no keystore file is built); the broker trusts it too, as it connects to its own listener. Clients trust it
+     * through {@link #clientConfig()} (a PEM trust store of the certificate file).
+     */
+    public static KafkaBroker startSsl(Path parent, SelfSignedCertificate certificate) throws Exception {
+        String chain = inlinePem(certificate.certFile());
+        return start(parent, "SSL", List.of(
+                "ssl.keystore.type=PEM",
+                "ssl.keystore.certificate.chain=" + chain,
+                "ssl.keystore.key=" + inlinePem(certificate.keyFile()),
+                "ssl.truststore.type=PEM",
+                "ssl.truststore.certificates=" + chain),
+                Map.of("security.protocol", "SSL", "ssl.truststore.type", "PEM",
+                        "ssl.truststore.location", certificate.certFile().toAbsolutePath().toString()));
+    }
+
+    /** A PEM file as one line of a properties file: its line breaks as {@code \n} escapes. */
+    private static String inlinePem(Path file) throws IOException {
+        return Files.readString(file).strip().replace("\r", "").replace("\n", "\\n");
+    }
+
     private static KafkaBroker start(Path parent, String protocol, List<String> extraConfig, Map<String, Object> clientConfig)
             throws Exception {
         Path dir = Files.createTempDirectory(parent, "kafka-");
