@@ -7,7 +7,10 @@ import dev.incidentgateway.testsupport.SelfSignedCertificate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static dev.incidentgateway.testsupport.HttpApi.obj;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,12 +31,13 @@ import static org.awaitility.Awaitility.await;
  * The shipped Kafka target (routes/outbound/kafka.camel.yaml, unchanged) in the real jar against real brokers that
  * only let in authenticated or TLS clients: one with a SASL_PLAINTEXT listener and PLAIN logins, one with an SSL
  * listener whose certificate comes from a private CA. With the KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* and
- * KAFKA_SSL_CA_FILE settings the committed events arrive; with a wrong password, or without the CA, nothing arrives
+ * KAFKA_SSL_CA_FILE settings the committed events arrive and the source reads a CloudEvent; with a wrong password, or without the CA, nothing arrives
  * and the delivery waits in the outbox (pending, attempts counted), to go out once the gateway runs with the right
  * settings. Settings the start cannot work with stop it with exit 2, naming the key.
  */
 class KafkaClientSecurityIT {
     private static final String TOPIC = "incident-events-security-it";
+    private static final String SOURCE_TOPIC = "incident-commands-security-it";
     // A ';' and an '=' inside the password: the JAAS line the gateway builds must quote it.
     private static final String PASSWORD = "gw-s3cret;=x";
 
@@ -109,6 +114,8 @@ class KafkaClientSecurityIT {
 
             env.putAll(fix);
             env.put("GATEWAY_HTTP_PORT", Integer.toString(GatewayProcess.freePort()));
+            kafka.createTopic(SOURCE_TOPIC, 1);
+            env.put("KAFKA_SOURCE_TOPIC", SOURCE_TOPIC); // the source's consumer takes the same settings
             gateway = jar.start(dir, env);
             try {
                 jar.awaitHealthy(gateway);
@@ -119,6 +126,15 @@ class KafkaClientSecurityIT {
                     poll(consumer, Duration.ofMillis(300)).forEach(r -> incidents.add(r.key())); // the record key: the incident id
                     assertThat(incidents).containsExactlyInAnyOrder("KSE-1", "KSE-2"); // two incidents: no order between them
                 });
+                // The source reads with the same login / trust: a CloudEvent from the topic reaches the timeline.
+                try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientConfig(), new StringSerializer(),
+                        new StringSerializer())) {
+                    producer.send(new ProducerRecord<>(SOURCE_TOPIC, "KSE-2", KafkaCloudEventsSourceIT.ce("kse-2-ack", "ack",
+                            "KSE-2", "{}"))).get(30, TimeUnit.SECONDS);
+                }
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> assertThat(
+                        http.get("/api/v1/incidents/KSE-2/timeline").json().path("events").findValuesAsText("ceId"))
+                        .contains("kse-2-ack"));
                 // The relay records a delivery after the broker's acknowledgement, which the consumer may see first.
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                         http.get("/api/v1/outbox?connector=kafka&status=pending&limit=10").json().path("items")).isEmpty());
