@@ -26,6 +26,7 @@ import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.camel.ConnectorSinkProcessor;
 import dev.incidentgateway.camel.TimelineComponent;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.KafkaClientSecurity;
 import dev.incidentgateway.config.RoutePlaceholders;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
 import dev.incidentgateway.ingest.WebhookModule;
@@ -124,6 +125,7 @@ public final class Gateway implements AutoCloseable {
         String typePrefix = config.get(GatewayConfig.CE_TYPE_PREFIX);
         SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
         Optional<SSLContextParameters> tls = GatewayTls.load(config); // bad TLS files fail before the store opens
+        Optional<KafkaClientSecurity> kafkaSecurity = KafkaClientSecurity.from(config); // ... and so does a bad Kafka CA file
         dev.incidentgateway.sla.SlaModule sla = dev.incidentgateway.sla.SlaModule.load(config); // issue 12: a bad sla.yaml fails here too
         this.https = tls.isPresent();
 
@@ -210,6 +212,7 @@ public final class Gateway implements AutoCloseable {
         main.configure().addRoutesBuilder(new ConsoleRoute(endpoints, Set.of(dev.incidentgateway.stream.StreamHttpHandler.PATH),
                 config.get(GatewayConfig.OIDC_ISSUER), ConsoleSignIn.fromConfig(config).orElse(null))); // GET / (issue 12, operator console)
         RoutePlaceholders.of(config).forEach(main::addInitialProperty); // {{gateway.kafka.topic}} in YAML routes
+        kafkaSecurity.ifPresent(k -> k.install(main)); // SASL/TLS of every kafka: endpoint, shipped or the operator's
         // Shipped routes named one by one (ClasspathListing says why Camel's own classpath scan is not used).
         main.configure().withRoutesIncludePattern(ClasspathListing.list("routes", true, ".camel.yaml").stream()
                 .map(r -> "classpath:" + r).collect(Collectors.joining(","))

@@ -184,6 +184,24 @@ public final class GatewayConfig {
     public static final ConfigKey<String> KAFKA_SOURCE_DLQ_TOPIC = ConfigKey.string("kafka.sourceDeadLetterTopic", "KAFKA_SOURCE_DLQ_TOPIC",
             "incident-gateway-dlq", "Where the Kafka source puts records it cannot append (not a CloudEvent, refused event), "
                     + "unchanged, with the reason in header x-gateway-error; the source goes on with the next record.");
+    // Authentication and TLS of every Kafka client (the shipped target and source, the dead-letter producer and any
+    // user route's kafka: endpoint): applied once to Camel's kafka component by config/KafkaClientSecurity.
+    public static final ConfigKey<String> KAFKA_SECURITY_PROTOCOL = ConfigKey.matching("kafka.securityProtocol",
+            "KAFKA_SECURITY_PROTOCOL", "PLAINTEXT", "PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL",
+            "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL", "How the Kafka clients reach the brokers: PLAINTEXT (no TLS, no "
+                    + "authentication), SSL (TLS), SASL_PLAINTEXT (SASL authentication, no TLS) or SASL_SSL (both; the usual "
+                    + "choice for Confluent Cloud, MSK, Aiven).");
+    public static final ConfigKey<String> KAFKA_SASL_MECHANISM = ConfigKey.matching("kafka.saslMechanism", "KAFKA_SASL_MECHANISM",
+            "", "|PLAIN|SCRAM-SHA-256|SCRAM-SHA-512", "empty, PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
+            "SASL mechanism with kafka.securityProtocol SASL_PLAINTEXT or SASL_SSL (required there): PLAIN, SCRAM-SHA-256 or "
+                    + "SCRAM-SHA-512.");
+    public static final ConfigKey<String> KAFKA_SASL_USERNAME = ConfigKey.string("kafka.saslUsername", "KAFKA_SASL_USERNAME", "",
+            "SASL user name (an API key on Confluent Cloud); required with a SASL_* protocol. The gateway builds the JAAS line.");
+    public static final ConfigKey<String> KAFKA_SASL_PASSWORD = ConfigKey.secret("kafka.saslPassword", "KAFKA_SASL_PASSWORD", "",
+            "SASL password (an API secret on Confluent Cloud); required with a SASL_* protocol; never logged.");
+    public static final ConfigKey<String> KAFKA_SSL_CA_FILE = ConfigKey.string("kafka.sslCaFile", "KAFKA_SSL_CA_FILE", "",
+            "PEM file of the CA certificates the Kafka clients trust with SSL or SASL_SSL. Empty: the JVM's default trust "
+                    + "store (enough for public CAs, e.g. Confluent Cloud, MSK).");
 
     // Issue 11, the chat target written in YAML only (routes/outbound/chat-webhook.camel.yaml), read as {{gateway.chat.*}};
     // the URL is a secret (it holds the webhook's token), so the route reads it from the environment, never a Camel property.
@@ -242,6 +260,7 @@ public final class GatewayConfig {
             HTTP_MAX_INFLIGHT, HTTP_READ_TIMEOUT_S, HTTP_IDLE_TIMEOUT_S, WEBHOOK_RATE_PER_S, WEBHOOK_RATE_BURST, API_RATE_PER_S, API_RATE_BURST,
             SHUTDOWN_TIMEOUT_S,
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, KAFKA_SOURCE_TOPIC, KAFKA_SOURCE_GROUP, KAFKA_SOURCE_DLQ_TOPIC,
+            KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_SSL_CA_FILE,
             CHAT_WEBHOOK_URL, CHAT_WEBHOOK_EVENTS, CHAT_WEBHOOK_MIN_SEVERITY,
             STREAM_SOURCE, STREAM_POLL_MS, STREAM_BUFFER_EVENTS, STREAM_MAX_SUBSCRIBERS, STREAM_HEARTBEAT_S,
             SLA_FILE, SLA_SCAN_INTERVAL_MS,
@@ -287,6 +306,7 @@ public final class GatewayConfig {
             }
         }
         requireOidcAudience(values, problems);
+        problems.addAll(KafkaClientSecurity.missingSettings(key -> String.valueOf(values.getOrDefault(key, ""))));
         refuseUnknownKeys(yaml, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,34 +33,87 @@ import static org.assertj.core.api.Assertions.fail;
 public final class KafkaBroker implements AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final AtomicInteger LOGS = new AtomicInteger();
+    /** The super user of a SASL broker: the broker's own login, and the one {@link #admin()} uses. */
+    public static final String ADMIN = "admin";
+    private static final String ADMIN_PASSWORD = "admin-secret";
 
     private final Path dir;
     private final Path config;
     private final int port;
+    /** What a client needs besides the bootstrap servers to be let in (empty for PLAINTEXT); {@link #ADMIN}'s login. */
+    private final Map<String, Object> clientConfig;
     private Process process;
     private Path log;
 
-    private KafkaBroker(Path dir, Path config, int port) {
+    private KafkaBroker(Path dir, Path config, int port, Map<String, Object> clientConfig) {
         this.dir = dir;
         this.config = config;
         this.port = port;
+        this.clientConfig = Map.copyOf(clientConfig);
     }
 
     /** Formats a fresh log directory under {@code parent} and starts the broker; returns once it answers. */
     public static KafkaBroker start(Path parent) throws Exception {
+        return start(parent, "PLAINTEXT", List.of(), Map.of());
+    }
+
+    /**
+     * A broker whose client listener is SASL_PLAINTEXT with the PLAIN mechanism and the given users (name → password),
+     * plus {@link #ADMIN} for the broker itself and for {@link #admin()}; the KRaft controller listener stays PLAINTEXT.
+     * Passwords are written into the broker's JAAS line inside double quotes: keep {@code "} and {@code \} out of them.
+     */
+    public static KafkaBroker startSaslPlain(Path parent, Map<String, String> users) throws Exception {
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                + ADMIN + "\" password=\"" + ADMIN_PASSWORD + "\" user_" + ADMIN + "=\"" + ADMIN_PASSWORD + "\"");
+        users.forEach((name, password) -> jaas.append(" user_").append(name).append("=\"").append(password).append('"'));
+        jaas.append(';');
+        return start(parent, "SASL_PLAINTEXT", List.of(
+                "sasl.enabled.mechanisms=PLAIN",
+                "sasl.mechanism.inter.broker.protocol=PLAIN",
+                // The listener's own JAAS line: its login (username/password) and the users it accepts (user_<name>).
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config=" + jaas),
+                Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN
+                                + "\" password=\"" + ADMIN_PASSWORD + "\";"));
+    }
+
+    /**
+     * A broker whose client listener is SSL with {@code certificate} (the test's own CA; key and chain inline as PEM,
+     * so no keystore file is built); the broker trusts it too, as it connects to its own listener. Clients trust it
+     * through {@link #clientConfig()} (a PEM trust store of the certificate file).
+     */
+    public static KafkaBroker startSsl(Path parent, SelfSignedCertificate certificate) throws Exception {
+        String chain = inlinePem(certificate.certFile());
+        return start(parent, "SSL", List.of(
+                "ssl.keystore.type=PEM",
+                "ssl.keystore.certificate.chain=" + chain,
+                "ssl.keystore.key=" + inlinePem(certificate.keyFile()),
+                "ssl.truststore.type=PEM",
+                "ssl.truststore.certificates=" + chain),
+                Map.of("security.protocol", "SSL", "ssl.truststore.type", "PEM",
+                        "ssl.truststore.location", certificate.certFile().toAbsolutePath().toString()));
+    }
+
+    /** A PEM file as one line of a properties file: its line breaks as {@code \n} escapes. */
+    private static String inlinePem(Path file) throws IOException {
+        return Files.readString(file).strip().replace("\r", "").replace("\n", "\\n");
+    }
+
+    private static KafkaBroker start(Path parent, String protocol, List<String> extraConfig, Map<String, Object> clientConfig)
+            throws Exception {
         Path dir = Files.createTempDirectory(parent, "kafka-");
         int port = GatewayProcess.freePort();
         int controllerPort = GatewayProcess.freePort();
         Path config = dir.resolve("server.properties");
-        Files.writeString(config, String.join("\n",
+        List<String> lines = new ArrayList<>(List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=" + protocol + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=" + protocol + "://127.0.0.1:" + port,
                 "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=" + protocol,
+                "listener.security.protocol.map=" + protocol + ":" + protocol + ",CONTROLLER:PLAINTEXT",
                 "log.dirs=" + dir.resolve("data"),
                 // One node: internal topics cannot have more replicas than that.
                 "offsets.topic.replication.factor=1",
@@ -68,9 +122,11 @@ public final class KafkaBroker implements AutoCloseable {
                 "transaction.state.log.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 "num.partitions=3",
-                "auto.create.topics.enable=true",
-                ""));
-        KafkaBroker broker = new KafkaBroker(dir, config, port);
+                "auto.create.topics.enable=true"));
+        lines.addAll(extraConfig);
+        lines.add("");
+        Files.writeString(config, String.join("\n", lines));
+        KafkaBroker broker = new KafkaBroker(dir, config, port, clientConfig);
         broker.run(List.of("kafka.tools.StorageTool", "format", "--ignore-formatted", "-t", Uuid.randomUuid().toString(),
                 "-c", config.toString()), true);
         broker.start();
@@ -110,8 +166,16 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+        Map<String, Object> config = new HashMap<>(clientConfig());
+        config.putAll(Map.of(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+        return Admin.create(config);
+    }
+
+    /** Bootstrap servers and, for a SASL broker, {@link #ADMIN}'s login: the base of a test's own consumer or producer. */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return config;
     }
 
     /** The broker's output so far (for failure messages). */
