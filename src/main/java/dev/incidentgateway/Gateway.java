@@ -115,8 +115,7 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         Path routesDir = config.routesDir();
         if (routesDir != null && !Files.isDirectory(routesDir)) {
-            throw new ConfigException(GatewayConfig.ROUTES_DIR.name() + " (env " + GatewayConfig.ROUTES_DIR.env()
-                    + "): directory not found: " + routesDir.toAbsolutePath());
+            throw new ConfigException(GatewayConfig.ROUTES_DIR.problem("directory not found: " + routesDir.toAbsolutePath()));
         }
         ObjectMapper json = GatewayJson.create();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -258,8 +257,8 @@ public final class Gateway implements AutoCloseable {
         try {
             return ControlChannel.prepare(dir);
         } catch (IOException e) {
-            throw new ConfigException(GatewayConfig.DB_URL.name() + " (env " + GatewayConfig.DB_URL.env()
-                    + "): cannot create the control directory " + dir + " beside the H2 file: " + e.getMessage());
+            throw new ConfigException(GatewayConfig.DB_URL.problem("cannot create the control directory " + dir
+                    + " beside the H2 file: " + e.getMessage()));
         }
     }
 
@@ -321,8 +320,7 @@ public final class Gateway implements AutoCloseable {
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(port));
         } catch (IOException e) {
-            throw new ConfigException(GatewayConfig.HTTP_PORT.name() + " (env " + GatewayConfig.HTTP_PORT.env() + "): port "
-                    + port + " is not available (" + e.getMessage() + ")");
+            throw new ConfigException(GatewayConfig.HTTP_PORT.problem("port " + port + " is not available (" + e.getMessage() + ")"));
         }
     }
 

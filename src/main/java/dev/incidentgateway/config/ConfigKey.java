@@ -66,6 +66,14 @@ public final class ConfigKey<T> {
         return name;
     }
 
+    /**
+     * A configuration problem about this key, worded as every one the gateway reports: {@code <name> (env <ENV>): what}
+     * (the operator finds the key in the config file or the environment by either name).
+     */
+    public String problem(String what) {
+        return name + " (env " + env + "): " + what;
+    }
+
     public String env() {
         return env;
     }

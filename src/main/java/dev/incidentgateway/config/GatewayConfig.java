@@ -326,8 +326,8 @@ public final class GatewayConfig {
     private static void requireOidcAudience(Map<ConfigKey<?>, Object> values, List<String> problems) {
         if (!String.valueOf(values.getOrDefault(OIDC_ISSUER, "")).isBlank()
                 && String.valueOf(values.getOrDefault(OIDC_AUDIENCE, "")).isBlank()) {
-            problems.add(OIDC_AUDIENCE.name() + " (env " + OIDC_AUDIENCE.env() + "): required when " + OIDC_ISSUER.env()
-                    + " is set (the client id or API identifier the gateway's tokens are issued for)");
+            problems.add(OIDC_AUDIENCE.problem("required when " + OIDC_ISSUER.env()
+                    + " is set (the client id or API identifier the gateway's tokens are issued for)"));
         }
     }
 

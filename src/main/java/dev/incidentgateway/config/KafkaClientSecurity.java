@@ -65,17 +65,15 @@ public final class KafkaClientSecurity {
         for (ConfigKey<?> key : List.of(KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD)) {
             boolean set = !value.apply(key).isEmpty();
             if (sasl && !set) {
-                problems.add(key.name() + " (env " + key.env() + "): required when " + KAFKA_SECURITY_PROTOCOL.env() + " is "
-                        + protocol);
+                problems.add(key.problem("required when " + KAFKA_SECURITY_PROTOCOL.env() + " is " + protocol));
             } else if (!sasl && set) {
-                problems.add(key.name() + " (env " + key.env() + "): set, but " + KAFKA_SECURITY_PROTOCOL.env() + " is "
-                        + protocol + " (no SASL): set it to SASL_SSL or SASL_PLAINTEXT, or unset " + key.env());
+                problems.add(key.problem("set, but " + KAFKA_SECURITY_PROTOCOL.env() + " is " + protocol
+                        + " (no SASL): set it to SASL_SSL or SASL_PLAINTEXT, or unset " + key.env()));
             }
         }
         if (!protocol.endsWith("SSL") && !value.apply(KAFKA_SSL_CA_FILE).isBlank()) {
-            problems.add(KAFKA_SSL_CA_FILE.name() + " (env " + KAFKA_SSL_CA_FILE.env() + "): set, but "
-                    + KAFKA_SECURITY_PROTOCOL.env() + " is " + protocol + " (no TLS): set it to SSL or SASL_SSL, or unset "
-                    + KAFKA_SSL_CA_FILE.env());
+            problems.add(KAFKA_SSL_CA_FILE.problem("set, but " + KAFKA_SECURITY_PROTOCOL.env() + " is " + protocol
+                    + " (no TLS): set it to SSL or SASL_SSL, or unset " + KAFKA_SSL_CA_FILE.env()));
         }
         return problems;
     }
@@ -131,8 +129,8 @@ public final class KafkaClientSecurity {
             problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
         if (problem != null) {
-            throw new ConfigException(KAFKA_SSL_CA_FILE.name() + " (env " + KAFKA_SSL_CA_FILE.env() + "): cannot read CA "
-                    + "certificates from " + file.toAbsolutePath() + ": " + problem);
+            throw new ConfigException(KAFKA_SSL_CA_FILE.problem("cannot read CA certificates from " + file.toAbsolutePath()
+                    + ": " + problem));
         }
         return file.toAbsolutePath();
     }

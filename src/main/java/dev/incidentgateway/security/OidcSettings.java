@@ -54,7 +54,7 @@ public record OidcSettings(String issuer, String audience, URL jwksUrl, String s
         try {
             return URI.create(value).toURL();
         } catch (IllegalArgumentException | MalformedURLException e) {
-            throw new ConfigException(key.name() + " (env " + key.env() + "): not a valid URL: '" + value + "'");
+            throw new ConfigException(key.problem("not a valid URL: '" + value + "'"));
         }
     }
 }

@@ -52,9 +52,8 @@ public final class StoreFactory {
         try {
             java.sql.DriverManager.getDriver(url); // a URL no driver takes (e.g. a port that is not a number) is bad configuration
         } catch (java.sql.SQLException e) {
-            throw new dev.incidentgateway.config.ConfigException(GatewayConfig.DB_URL.name() + " (env "
-                    + GatewayConfig.DB_URL.env() + "): no JDBC driver takes this URL (" + Redact.url(config.get(GatewayConfig.DB_URL))
-                    + "); expected jdbc:postgresql://host:port/database or jdbc:h2:file:path");
+            throw new dev.incidentgateway.config.ConfigException(GatewayConfig.DB_URL.problem("no JDBC driver takes this URL ("
+                    + Redact.url(config.get(GatewayConfig.DB_URL)) + "); expected jdbc:postgresql://host:port/database or jdbc:h2:file:path"));
         }
         hc.setJdbcUrl(url);
         hc.setUsername(config.get(GatewayConfig.DB_USER));

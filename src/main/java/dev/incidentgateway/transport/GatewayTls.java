@@ -58,7 +58,7 @@ public final class GatewayTls {
         if (cert.isBlank() || key.isBlank()) {
             ConfigKey<String> missing = cert.isBlank() ? GatewayConfig.TLS_CERT_FILE : GatewayConfig.TLS_KEY_FILE;
             ConfigKey<String> given = cert.isBlank() ? GatewayConfig.TLS_KEY_FILE : GatewayConfig.TLS_CERT_FILE;
-            throw new ConfigException(problem(missing, "must be set too when " + given.env() + " is set (HTTPS needs both)"));
+            throw new ConfigException(missing.problem("must be set too when " + given.env() + " is set (HTTPS needs both)"));
         }
         List<X509Certificate> chain = readCertificates(Path.of(cert));
         PrivateKey privateKey = readPrivateKey(Path.of(key));
@@ -77,7 +77,7 @@ public final class GatewayTls {
             ssl.setKeyManagers(keyManagers);
             return Optional.of(ssl);
         } catch (GeneralSecurityException | IOException e) {
-            throw new ConfigException(problem(GatewayConfig.TLS_KEY_FILE, "the key does not go with the certificate of "
+            throw new ConfigException(GatewayConfig.TLS_KEY_FILE.problem("the key does not go with the certificate of "
                     + GatewayConfig.TLS_CERT_FILE.env() + " (" + e.getMessage() + ")"));
         }
     }
@@ -112,7 +112,7 @@ public final class GatewayTls {
             matches = false; // e.g. an EC key beside an RSA certificate
         }
         if (!matches) {
-            throw new ConfigException(problem(GatewayConfig.TLS_KEY_FILE, "the key does not go with the certificate of "
+            throw new ConfigException(GatewayConfig.TLS_KEY_FILE.problem("the key does not go with the certificate of "
                     + GatewayConfig.TLS_CERT_FILE.env() + " (renew both together)"));
         }
     }
@@ -141,11 +141,11 @@ public final class GatewayTls {
                 }
             }
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            throw new ConfigException(problem(GatewayConfig.TLS_CERT_FILE, "not a PEM certificate: " + file.toAbsolutePath()
+            throw new ConfigException(GatewayConfig.TLS_CERT_FILE.problem("not a PEM certificate: " + file.toAbsolutePath()
                     + " (" + e.getMessage() + ")"));
         }
         if (chain.isEmpty()) {
-            throw new ConfigException(problem(GatewayConfig.TLS_CERT_FILE, "no CERTIFICATE block in " + file.toAbsolutePath()));
+            throw new ConfigException(GatewayConfig.TLS_CERT_FILE.problem("no CERTIFICATE block in " + file.toAbsolutePath()));
         }
         return chain;
     }
@@ -163,9 +163,9 @@ public final class GatewayTls {
             }
         } catch (IOException | RuntimeException e) {
             // The message names the file, never its content.
-            throw new ConfigException(problem(GatewayConfig.TLS_KEY_FILE, "not a readable PEM private key: " + file.toAbsolutePath()));
+            throw new ConfigException(GatewayConfig.TLS_KEY_FILE.problem("not a readable PEM private key: " + file.toAbsolutePath()));
         }
-        throw new ConfigException(problem(GatewayConfig.TLS_KEY_FILE, "no unencrypted PRIVATE KEY block in " + file.toAbsolutePath()
+        throw new ConfigException(GatewayConfig.TLS_KEY_FILE.problem("no unencrypted PRIVATE KEY block in " + file.toAbsolutePath()
                 + " (encrypted keys are not supported: decrypt it, e.g. openssl pkey -in key.pem -out plain.pem)"));
     }
 
@@ -173,7 +173,7 @@ public final class GatewayTls {
         try {
             return Files.newBufferedReader(file, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
-            throw new ConfigException(problem(key, "cannot read " + file.toAbsolutePath() + " (" + e.getClass().getSimpleName() + ")"));
+            throw new ConfigException(key.problem("cannot read " + file.toAbsolutePath() + " (" + e.getClass().getSimpleName() + ")"));
         }
     }
 
@@ -181,9 +181,5 @@ public final class GatewayTls {
         byte[] b = new byte[n];
         new SecureRandom().nextBytes(b);
         return b;
-    }
-
-    private static String problem(ConfigKey<String> key, String what) {
-        return key.name() + " (env " + key.env() + "): " + what;
     }
 }
