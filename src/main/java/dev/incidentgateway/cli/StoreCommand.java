@@ -41,6 +41,14 @@ public interface StoreCommand {
     }
 
     /**
+     * The arguments as a running gateway gets them through the control channel. It runs in its own working directory,
+     * so a command whose arguments name the caller's files resolves them first (default: as typed).
+     */
+    default List<String> argsForRunningGateway(List<String> args) {
+        return args;
+    }
+
+    /**
      * A store command, or one of {@code api-key}'s subcommands, as picocli declares and fills it: its options are fields,
      * set from the arguments before {@link #execute}. {@link StoreCommand#run} parses into a fresh one each time, so the
      * registered command (shared by the gateway's control channel) keeps no state between runs.

@@ -9,6 +9,7 @@ import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.timeline.ChainVerifier;
 import dev.incidentgateway.timeline.GlobalChainVerifier;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,10 +43,26 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
         return StoreCommandLine.run(new VerifyCommand(), ctx, args, out, err);
     }
 
+    /**
+     * {@code --checkpoint} and {@code --public-key} as absolute paths: a relative FILE is the caller's, not one in the
+     * running gateway's working directory (where it was looked up before, "no such file").
+     */
+    @Override
+    public List<String> argsForRunningGateway(List<String> args) {
+        VerifyCommand parsed = new VerifyCommand();
+        new CommandLine(parsed).parseArgs(args.toArray(String[]::new)); // parsed once already: no usage error here
+        List<String> resolved = new ArrayList<>();
+        if (parsed.checkpointArg != null) {
+            resolved.add("--checkpoint=" + parsed.checkpointArg.toAbsolutePath());
+        }
+        parsed.publicKeyArgs.forEach(key -> resolved.add("--public-key=" + key.toAbsolutePath()));
+        return resolved;
+    }
+
     @Override
     public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
-        // Checked here, not in validate(): a command handed to a running gateway resolves a relative FILE where the
-        // gateway runs, as before.
+        // Checked here, not in validate(): the files must be readable where the command runs (a running gateway gets
+        // them as absolute paths, argsForRunningGateway).
         if (!exists("--checkpoint", checkpointArg, err) || !publicKeyArgs.stream().allMatch(p -> exists("--public-key", p, err))) {
             return USAGE;
         }

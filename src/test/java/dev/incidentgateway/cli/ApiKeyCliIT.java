@@ -1,5 +1,6 @@
 package dev.incidentgateway.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.security.TokenDigest;
 
 import dev.incidentgateway.testsupport.GatewayProcess;
@@ -29,7 +30,8 @@ import static org.awaitility.Awaitility.await;
  * API keys as an operator manages them, with the shaded jar in separate JVMs: a key created before the first
  * start works; a key created while the gateway runs works at its first use, a revoked one stops within seconds (at
  * once on H2, where the CLI's control channel has the gateway read its keys again), without a restart;
- * {@code api-key list} never shows key material; {@code verify} works while the gateway runs. On H2 the
+ * {@code api-key list} never shows key material; {@code verify} works while the gateway runs (on H2 with a
+ * keeper's checkpoint file named relative to the caller's directory). On H2 the
  * running gateway holds the file (no AUTO_SERVER), so the CLI goes through the control channel; on
  * PostgreSQL it connects directly.
  */
@@ -62,6 +64,7 @@ class ApiKeyCliIT {
         try (TestStore store = TestStore.create(kind)) {
             Map<String, String> env = new HashMap<>(store.env());
             env.put("GATEWAY_HTTP_PORT", Integer.toString(GatewayProcess.freePort()));
+            env.put("GATEWAY_CHECKPOINT_INTERVAL_S", "1"); // a checkpoint soon after the first event
             String ops = gw.createApiKey(dir, env, "ops", "read,write");
             assertThat(ops).matches("igw_[A-Za-z0-9_-]{43}");
             assertThat(gw.command(dir, env, "api-key", "create", "--name", "ops", "--scopes", "read").exitCode())
@@ -109,6 +112,19 @@ class ApiKeyCliIT {
                 assertThat(verify.exitCode()).as(verify.toString()).isZero();
                 assertThat(verify.stdout()).contains("OK");
                 if (kind == TestStore.Kind.H2) {
+                    // A keeper's copy of a checkpoint, named relative to the keeper's directory (not the gateway's):
+                    // the CLI hands the running gateway the path resolved where it was typed.
+                    JsonNode checkpoint = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                            .until(() -> api.get("/api/v1/audit/checkpoint"), r -> r.status() == 200).json();
+                    Path keeper = Files.createDirectory(dir.resolve("keeper"));
+                    Files.writeString(keeper.resolve("kept.jsonl"), checkpoint.toString() + "\n");
+                    Command kept = gw.command(keeper, env, "verify", "--checkpoint", "kept.jsonl");
+                    assertThat(kept.exitCode()).as(kept.toString()).isZero();
+                    assertThat(kept.stdout()).contains("1 signed checkpoint from " + keeper.toRealPath().resolve("kept.jsonl"));
+                    Command missing = gw.command(keeper, env, "verify", "--checkpoint", "lost.jsonl");
+                    assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(2);
+                    assertThat(missing.stderr()).contains("no such file: " + keeper.toRealPath().resolve("lost.jsonl"));
+
                     Path control = Path.of(env.get("GATEWAY_DB_URL").substring("jdbc:h2:file:".length())).getParent().resolve("control");
                     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(control))).isEqualTo("rwx------");
                     try (var left = Files.list(control)) {
