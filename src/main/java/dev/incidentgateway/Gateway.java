@@ -154,7 +154,7 @@ public final class Gateway implements AutoCloseable {
         StoreHealthProbe probe = StoreHealthProbe.standard(dataSource); // /health never waits on the database
         this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
                 config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, audit.chainKey(), List.of(outbox.writer(), outbox.wakeOnCommit(), new ExternalRefRecorder(),
-                        stream.listener(), new dev.incidentgateway.sla.SlaMetrics(meters),
+                        stream.listener(), sla.metrics(meters),
                         FreshStoreAnalyzer.forStore(dataSource, dialect)))
                 .withAppendTimeout(Duration.ofMillis(config.get(GatewayConfig.APPEND_TIMEOUT_MS)))
                 .withHealthProbe(probe);

@@ -30,7 +30,7 @@ public final class ChainKeys {
 
     /** The key file used when GATEWAY_CHAIN_KEY is empty. */
     public static Path keyFile(GatewayConfig config) {
-        return Path.of(config.get(GatewayConfig.KEYS_DIR)).resolve(KEY_FILE).toAbsolutePath();
+        return Path.of(config.get(GatewayConfig.KEYS_DIR)).resolve(KEY_FILE).toAbsolutePath().normalize();
     }
 
     /** The configured key, without generating one: empty when neither the variable nor the key file exists. */

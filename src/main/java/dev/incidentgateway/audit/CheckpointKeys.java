@@ -37,7 +37,7 @@ public final class CheckpointKeys {
     public static Path privateKeyFile(GatewayConfig config) {
         String configured = config.get(GatewayConfig.CHECKPOINT_KEY_FILE);
         return (configured.isBlank() ? Path.of(config.get(GatewayConfig.KEYS_DIR)).resolve(DEFAULT_FILE) : Path.of(configured))
-                .toAbsolutePath();
+                .toAbsolutePath().normalize(); // "./keys/…" reads as "keys/…" in messages
     }
 
     public static Path publicKeyFile(GatewayConfig config) {

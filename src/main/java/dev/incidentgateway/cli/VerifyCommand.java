@@ -53,9 +53,9 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
         new CommandLine(parsed).parseArgs(args.toArray(String[]::new)); // parsed once already: no usage error here
         List<String> resolved = new ArrayList<>();
         if (parsed.checkpointArg != null) {
-            resolved.add("--checkpoint=" + parsed.checkpointArg.toAbsolutePath());
+            resolved.add("--checkpoint=" + parsed.checkpointArg.toAbsolutePath().normalize());
         }
-        parsed.publicKeyArgs.forEach(key -> resolved.add("--public-key=" + key.toAbsolutePath()));
+        parsed.publicKeyArgs.forEach(key -> resolved.add("--public-key=" + key.toAbsolutePath().normalize()));
         return resolved;
     }
 
@@ -86,7 +86,8 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
         List<String> problems = new ArrayList<>();
         ChainVerifier.Report incidents = new ChainVerifier(ctx.dataSource(), key).verifyAll();
         for (ChainVerifier.BrokenLink link : incidents.broken()) {
-            problems.add("incident " + link.incidentId() + " at seq " + link.seq() + " (event " + link.eventId() + "): " + link.reason());
+            problems.add("incident " + link.incidentId() + " at seq " + link.seq()
+                    + (link.eventId() == null ? "" : " (event " + link.eventId() + ")") + ": " + link.reason()); // no event: a gap
         }
 
         Path checkpoints = checkpointArg != null ? checkpointArg : Path.of(config.get(GatewayConfig.CHECKPOINT_FILE));

@@ -46,7 +46,7 @@ public final class GatewayConfig {
             "dev.incidentgateway", "[a-z0-9]+([.-][a-z0-9]+)*", "a reverse-DNS prefix such as dev.incidentgateway",
             "Prefix of CloudEvents types: <prefix>.incident.<eventType>.");
     public static final ConfigKey<String> DEFAULT_SOURCE = ConfigKey.string("api.defaultSource", "GATEWAY_API_DEFAULT_SOURCE", "/api/v1",
-            "CloudEvents source recorded for REST appends that name no source.");
+            "CloudEvents source recorded for every REST append (a source in the request body is ignored).");
 
     public static final ConfigKey<String> WEBHOOK_TOKEN = ConfigKey.secret("webhooks.token", "GATEWAY_WEBHOOK_TOKEN", "",
             "Shared bearer token (the behaviour of earlier versions) that every bearer webhook source without auth.secretEnv "

@@ -22,6 +22,11 @@ public final class SlaModule {
         return new SlaModule(SlaPolicyFile.load(config.get(GatewayConfig.SLA_FILE), GatewayConfig.SLA_FILE.env()));
     }
 
+    /** The response-time histograms, with a bucket boundary at every goal of the policies. */
+    public SlaMetrics metrics(MeterRegistry meters) {
+        return new SlaMetrics(meters, policies.bySeverity().values().stream().flatMap(p -> p.goals().values().stream()).toList());
+    }
+
     /** Binds {@value SlaTracker#BEAN} (run by routes/sla-tracker.camel.yaml) and adds GET /api/v1/incidents/{id}/sla and /api/v1/reports/sla. */
     public void install(Main main, TimelineStore store, MeterRegistry meters, ObjectMapper json, ApiEndpoint.Settings endpoints,
                         Clock clock) {

@@ -38,7 +38,7 @@ abstract class SlaApiContract {
 
     @Test
     void answersTheClocksAndRecordsADueBreach() throws Exception {
-        Path file = slaFile("severities:\n  sev1: {acknowledge: 10m, resolve: 4h}\n");
+        Path file = slaFile("severities:\n  sev1: {acknowledge: 10m, resolve: 3h}\n");
         GatewayFixture.assumeStore(kind());
         try (GatewayFixture fixture = GatewayFixture.start(kind(), Map.of("GATEWAY_SLA_FILE", file.toString()))) {
             fixture.gateway().store().append(NewEvent.builder(EventType.DECLARE, "alice").incident("INC-900").title("api down")
@@ -76,6 +76,8 @@ abstract class SlaApiContract {
             assertThat(sev1.path("breaches").path("resolve").asInt()).isZero();
             String metrics = fixture.http().get("/metrics").body();
             assertThat(metrics).contains("gateway_sla_time_to_acknowledge_seconds_count{severity=\"sev1\"} 1")
+                    // a bucket boundary at the policy's 3 h goal, which the fixed boundaries do not have
+                    .contains("gateway_sla_time_to_acknowledge_seconds_bucket{severity=\"sev1\",le=\"10800.0\"} 1")
                     .contains("gateway_sla_breaches_total{severity=\"sev1\",target=\"acknowledge\"} 1.0");
             refusesBadReportRanges(fixture.http(), declared);
             histogramsForEveryResponse(fixture);
@@ -124,7 +126,11 @@ abstract class SlaApiContract {
                         "gateway_sla_time_to_mitigate_seconds_count{severity=\"sev2\"} 1",
                         "gateway_sla_time_to_resolve_seconds_count{severity=\"sev2\"} 1",
                         "gateway_sla_time_to_mitigate_seconds_sum{severity=\"sev2\"} 1800.0",
-                        "gateway_sla_time_to_resolve_seconds_sum{severity=\"sev2\"} 5400.0"));
+                        "gateway_sla_time_to_resolve_seconds_sum{severity=\"sev2\"} 5400.0",
+                        // buckets over the range of response times (the percentile histogram's ended at 30 s)
+                        "gateway_sla_time_to_resolve_seconds_bucket{severity=\"sev2\",le=\"3600.0\"} 0",
+                        "gateway_sla_time_to_resolve_seconds_bucket{severity=\"sev2\",le=\"7200.0\"} 1",
+                        "gateway_sla_time_to_acknowledge_seconds_bucket{severity=\"sev2\",le=\"300.0\"} 1"));
     }
 
     @Test
