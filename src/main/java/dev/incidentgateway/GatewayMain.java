@@ -251,6 +251,10 @@ public final class GatewayMain {
             return STORE_ERROR;
         }
         if (EmbeddedStoreLock.heldByAnotherProcess(config)) {
+            java.util.OptionalInt ownAnswer = command.answerFromCallersConfig(config, args, out);
+            if (ownAnswer.isPresent()) {
+                return ownAnswer.getAsInt();
+            }
             try {
                 return new ControlChannelClient(ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL)).orElseThrow(),
                         java.time.Duration.ofSeconds(30)).run(name, command.argsForRunningGateway(args), out, err);

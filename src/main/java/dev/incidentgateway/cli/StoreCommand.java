@@ -6,6 +6,7 @@ import dev.incidentgateway.store.SqlDialect;
 import javax.sql.DataSource;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * A command line command that works on the store ({@code verify}, {@code rebuild-views},
@@ -46,6 +47,15 @@ public interface StoreCommand {
      */
     default List<String> argsForRunningGateway(List<String> args) {
         return args;
+    }
+
+    /**
+     * An answer that comes from the caller's own configuration, given without the store when a running gateway holds it
+     * (the gateway's configuration, which would answer through the control channel, may differ); empty: the command
+     * needs the store. {@code args} passed the usage checks already.
+     */
+    default OptionalInt answerFromCallersConfig(GatewayConfig config, List<String> args, PrintStream out) {
+        return OptionalInt.empty();
     }
 
     /**

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -57,6 +58,20 @@ public final class WebhookTokenCommand implements StoreCommand, StoreCommand.Par
         }
     }
 
+    /**
+     * {@code webhook-token} alone with GATEWAY_WEBHOOK_TOKEN set prints the caller's token (for {@code TOKEN=$(…)}), also
+     * while a gateway runs: through the control channel it would answer with the gateway's settings, i.e. the list.
+     */
+    @Override
+    public OptionalInt answerFromCallersConfig(GatewayConfig config, List<String> args, PrintStream out) {
+        String shared = config.get(GatewayConfig.WEBHOOK_TOKEN);
+        if (!args.isEmpty() || shared.isBlank()) {
+            return OptionalInt.empty();
+        }
+        out.println(shared);
+        return OptionalInt.of(OK);
+    }
+
     @Override
     public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
         Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(ctx.config().get(GatewayConfig.CONNECTORS_DIR)));
@@ -64,12 +79,8 @@ public final class WebhookTokenCommand implements StoreCommand, StoreCommand.Par
         WebhookTokenStore store = new WebhookTokenStore(ctx.dataSource());
         store.adoptLegacyToken(managed); // the same upgrade as at gateway start, so the status below is true
         if (source == null) {
-            String shared = ctx.config().get(GatewayConfig.WEBHOOK_TOKEN);
-            if (!shared.isBlank()) {
-                out.println(shared); // set by the operator, printed as earlier versions did
-                return OK;
-            }
-            return status(managed, store.issued(), out);
+            OptionalInt shared = answerFromCallersConfig(ctx.config(), List.of(), out); // as earlier versions did
+            return shared.isPresent() ? shared.getAsInt() : status(managed, store.issued(), out);
         }
         Optional<String> refusal = GatewayTokenSources.whyNot(descriptors, source);
         if (refusal.isPresent()) {

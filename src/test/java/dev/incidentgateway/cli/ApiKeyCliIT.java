@@ -125,6 +125,13 @@ class ApiKeyCliIT {
                     assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(2);
                     assertThat(missing.stderr()).contains("no such file: " + keeper.toRealPath().resolve("lost.jsonl"));
 
+                    // The caller's GATEWAY_WEBHOOK_TOKEN, not the running gateway's settings (which have none).
+                    Map<String, String> withShared = new HashMap<>(env);
+                    withShared.put("GATEWAY_WEBHOOK_TOKEN", "shared-webhook-token-of-the-caller-0123");
+                    Command shared = gw.command(dir, withShared, "webhook-token");
+                    assertThat(shared.exitCode()).as(shared.toString()).isZero();
+                    assertThat(shared.stdout()).isEqualTo("shared-webhook-token-of-the-caller-0123\n");
+
                     Path control = Path.of(env.get("GATEWAY_DB_URL").substring("jdbc:h2:file:".length())).getParent().resolve("control");
                     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(control))).isEqualTo("rwx------");
                     try (var left = Files.list(control)) {
