@@ -12,10 +12,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.fail;
@@ -28,7 +31,8 @@ import static org.assertj.core.api.Assertions.fail;
  * ports go dark), {@link #start()} brings it back on the same ports with the same log directory, so committed
  * records and consumer offsets survive.
  *
- * <p>Use: {@code try (KafkaBroker kafka = KafkaBroker.start(dir)) { kafka.bootstrapServers() ... }}.
+ * <p>Use: {@code try (KafkaBroker kafka = KafkaBroker.start(dir)) { kafka.bootstrapServers() ... }}; for clients that
+ * log in or need TLS, {@link #startSecured}, one broker with a listener per security protocol.
  */
 public final class KafkaBroker implements AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -36,62 +40,85 @@ public final class KafkaBroker implements AutoCloseable {
     /** The super user of a SASL broker: the broker's own login, and the one {@link #admin()} uses. */
     public static final String ADMIN = "admin";
     private static final String ADMIN_PASSWORD = "admin-secret";
+    private static final String PLAIN_LOGIN = "org.apache.kafka.common.security.plain.PlainLoginModule required";
+    private static final String SCRAM_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule required";
+
+    /** A client listener, named after its security protocol (so Kafka's protocol map is the identity). */
+    public enum Listener { PLAINTEXT, SASL_PLAINTEXT, SSL, SASL_SSL }
 
     private final Path dir;
     private final Path config;
-    private final int port;
-    /** What a client needs besides the bootstrap servers to be let in (empty for PLAINTEXT); {@link #ADMIN}'s login. */
-    private final Map<String, Object> clientConfig;
+    /**
+     * Per client listener, in order (the first is the inter-broker one, which {@link #admin()} uses), what a client
+     * needs to be let in: bootstrap servers, security protocol and, as the listener wants, {@link #ADMIN}'s login and
+     * trust in the certificate.
+     */
+    private final Map<Listener, Map<String, Object>> clientConfigs;
     private Process process;
     private Path log;
 
-    private KafkaBroker(Path dir, Path config, int port, Map<String, Object> clientConfig) {
+    private KafkaBroker(Path dir, Path config, Map<Listener, Map<String, Object>> clientConfigs) {
         this.dir = dir;
         this.config = config;
-        this.port = port;
-        this.clientConfig = Map.copyOf(clientConfig);
+        this.clientConfigs = clientConfigs;
     }
 
     /** Formats a fresh log directory under {@code parent} and starts the broker; returns once it answers. */
     public static KafkaBroker start(Path parent) throws Exception {
-        return start(parent, "PLAINTEXT", List.of(), Map.of());
+        return start(parent, Map.of(Listener.PLAINTEXT, Map.of()), List.of(), List.of());
     }
 
     /**
-     * A broker whose client listener is SASL_PLAINTEXT with the PLAIN mechanism and the given users (name → password),
-     * plus {@link #ADMIN} for the broker itself and for {@link #admin()}; the KRaft controller listener stays PLAINTEXT.
-     * Passwords are written into the broker's JAAS line inside double quotes: keep {@code "} and {@code \} out of them.
+     * A broker with three client listeners, so that one start serves every secured case of a test class:
+     * SASL_PLAINTEXT (the inter-broker listener: the broker logs in to itself with PLAIN as {@link #ADMIN}), SSL
+     * (TLS, no login) and SASL_SSL; both SASL listeners take PLAIN and SCRAM-SHA-512. The KRaft controller listener
+     * stays PLAINTEXT. Clients reach each through {@link #clientConfig(Listener)}.
+     *
+     * @param certificate the TLS listeners' certificate (the test's own CA); the key and chain go inline as PEM, so no
+     *                    keystore file is built
+     * @param plainUsers  PLAIN logins (name → password) besides {@link #ADMIN}, written into the broker's JAAS line
+     *                    inside double quotes: keep {@code "} and {@code \} out of them
+     * @param scramUsers  SCRAM-SHA-512 logins (name → password), stored in the cluster metadata when the log
+     *                    directory is formatted; the format tool splits its argument at {@code ,}: keep it out of them
      */
-    public static KafkaBroker startSaslPlain(Path parent, Map<String, String> users) throws Exception {
-        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                + ADMIN + "\" password=\"" + ADMIN_PASSWORD + "\" user_" + ADMIN + "=\"" + ADMIN_PASSWORD + "\"");
-        users.forEach((name, password) -> jaas.append(" user_").append(name).append("=\"").append(password).append('"'));
-        jaas.append(';');
-        return start(parent, "SASL_PLAINTEXT", List.of(
-                "sasl.enabled.mechanisms=PLAIN",
+    public static KafkaBroker startSecured(Path parent, SelfSignedCertificate certificate, Map<String, String> plainUsers,
+                                           Map<String, String> scramUsers) throws Exception {
+        StringBuilder plain = new StringBuilder(PLAIN_LOGIN + adminLogin() + " user_" + ADMIN + "=\"" + ADMIN_PASSWORD + "\"");
+        plainUsers.forEach((name, password) -> plain.append(" user_").append(name).append("=\"").append(password).append('"'));
+        plain.append(';');
+        List<String> brokerConfig = new ArrayList<>(List.of(
+                "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-512",
                 "sasl.mechanism.inter.broker.protocol=PLAIN",
-                // The listener's own JAAS line: its login (username/password) and the users it accepts (user_<name>).
-                "listener.name.sasl_plaintext.plain.sasl.jaas.config=" + jaas),
-                Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
-                        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN
-                                + "\" password=\"" + ADMIN_PASSWORD + "\";"));
+                // No trust store: no listener asks clients for a certificate, and the broker talks to itself without TLS.
+                "ssl.keystore.type=PEM",
+                "ssl.keystore.certificate.chain=" + inlinePem(certificate.certFile()),
+                "ssl.keystore.key=" + inlinePem(certificate.keyFile())));
+        for (Listener sasl : List.of(Listener.SASL_PLAINTEXT, Listener.SASL_SSL)) {
+            // A SASL listener needs a JAAS line per mechanism: PLAIN's holds the broker's own login and the users it
+            // accepts (user_<name>); SCRAM's names none, as the broker checks SCRAM logins against the cluster metadata.
+            String prefix = "listener.name." + sasl.name().toLowerCase(Locale.ROOT) + ".";
+            brokerConfig.add(prefix + "plain.sasl.jaas.config=" + plain);
+            brokerConfig.add(prefix + "scram-sha-512.sasl.jaas.config=" + SCRAM_LOGIN + ";");
+        }
+        // Added at format time: in KRaft the credentials are metadata records, so the broker starts with them.
+        List<String> formatArgs = new ArrayList<>();
+        scramUsers.forEach((name, password) -> formatArgs.addAll(List.of("--add-scram",
+                "SCRAM-SHA-512=[name=" + name + ",password=" + password + "]")));
+
+        Map<String, Object> login = Map.of("sasl.mechanism", "PLAIN", "sasl.jaas.config", PLAIN_LOGIN + adminLogin() + ";");
+        Map<String, Object> trust = Map.of("ssl.truststore.type", "PEM",
+                "ssl.truststore.location", certificate.certFile().toAbsolutePath().toString());
+        Map<String, Object> loginAndTrust = new HashMap<>(login);
+        loginAndTrust.putAll(trust);
+        Map<Listener, Map<String, Object>> listeners = new LinkedHashMap<>();
+        listeners.put(Listener.SASL_PLAINTEXT, login);
+        listeners.put(Listener.SSL, trust);
+        listeners.put(Listener.SASL_SSL, loginAndTrust);
+        return start(parent, listeners, brokerConfig, formatArgs);
     }
 
-    /**
-     * A broker whose client listener is SSL with {@code certificate} (the test's own CA; key and chain inline as PEM,
-     * so no keystore file is built); the broker trusts it too, as it connects to its own listener. Clients trust it
-     * through {@link #clientConfig()} (a PEM trust store of the certificate file).
-     */
-    public static KafkaBroker startSsl(Path parent, SelfSignedCertificate certificate) throws Exception {
-        String chain = inlinePem(certificate.certFile());
-        return start(parent, "SSL", List.of(
-                "ssl.keystore.type=PEM",
-                "ssl.keystore.certificate.chain=" + chain,
-                "ssl.keystore.key=" + inlinePem(certificate.keyFile()),
-                "ssl.truststore.type=PEM",
-                "ssl.truststore.certificates=" + chain),
-                Map.of("security.protocol", "SSL", "ssl.truststore.type", "PEM",
-                        "ssl.truststore.location", certificate.certFile().toAbsolutePath().toString()));
+    private static String adminLogin() {
+        return " username=\"" + ADMIN + "\" password=\"" + ADMIN_PASSWORD + "\"";
     }
 
     /** A PEM file as one line of a properties file: its line breaks as {@code \n} escapes. */
@@ -99,21 +126,36 @@ public final class KafkaBroker implements AutoCloseable {
         return Files.readString(file).strip().replace("\r", "").replace("\n", "\\n");
     }
 
-    private static KafkaBroker start(Path parent, String protocol, List<String> extraConfig, Map<String, Object> clientConfig)
-            throws Exception {
+    /**
+     * @param listeners  the client listeners in order, each with the client settings besides bootstrap servers and
+     *                   protocol that let {@link #ADMIN} in; the first is the inter-broker listener
+     * @param formatArgs extra arguments of the storage format
+     */
+    private static KafkaBroker start(Path parent, Map<Listener, Map<String, Object>> listeners, List<String> extraConfig,
+                                     List<String> formatArgs) throws Exception {
         Path dir = Files.createTempDirectory(parent, "kafka-");
-        int port = GatewayProcess.freePort();
+        Map<Listener, Map<String, Object>> clientConfigs = new LinkedHashMap<>();
+        for (Map.Entry<Listener, Map<String, Object>> listener : listeners.entrySet()) {
+            Map<String, Object> client = new HashMap<>(listener.getValue());
+            client.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, listener.getKey().name());
+            client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + GatewayProcess.freePort());
+            clientConfigs.put(listener.getKey(), Map.copyOf(client));
+        }
         int controllerPort = GatewayProcess.freePort();
+        String advertised = clientConfigs.entrySet().stream()
+                .map(e -> e.getKey() + "://" + e.getValue().get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG))
+                .collect(Collectors.joining(","));
         Path config = dir.resolve("server.properties");
         List<String> lines = new ArrayList<>(List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=" + protocol + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=" + protocol + "://127.0.0.1:" + port,
+                "listeners=" + advertised + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=" + advertised,
                 "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=" + protocol,
-                "listener.security.protocol.map=" + protocol + ":" + protocol + ",CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=" + clientConfigs.keySet().iterator().next(),
+                "listener.security.protocol.map=" + clientConfigs.keySet().stream().map(l -> l + ":" + l)
+                        .collect(Collectors.joining(",")) + ",CONTROLLER:PLAINTEXT",
                 "log.dirs=" + dir.resolve("data"),
                 // One node: internal topics cannot have more replicas than that.
                 "offsets.topic.replication.factor=1",
@@ -126,16 +168,23 @@ public final class KafkaBroker implements AutoCloseable {
         lines.addAll(extraConfig);
         lines.add("");
         Files.writeString(config, String.join("\n", lines));
-        KafkaBroker broker = new KafkaBroker(dir, config, port, clientConfig);
-        broker.run(List.of("kafka.tools.StorageTool", "format", "--ignore-formatted", "-t", Uuid.randomUuid().toString(),
-                "-c", config.toString()), true);
+        KafkaBroker broker = new KafkaBroker(dir, config, clientConfigs);
+        List<String> format = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "--ignore-formatted",
+                "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
+        format.addAll(formatArgs);
+        broker.run(format, true);
         broker.start();
         return broker;
     }
 
-    /** {@code 127.0.0.1:PORT}, the same across {@link #stop()} and {@link #start()}. */
+    /** The first listener's {@code 127.0.0.1:PORT}, the same across {@link #stop()} and {@link #start()}. */
     public String bootstrapServers() {
-        return "127.0.0.1:" + port;
+        return bootstrapServers(firstListener());
+    }
+
+    /** {@code listener}'s {@code 127.0.0.1:PORT}. */
+    public String bootstrapServers(Listener listener) {
+        return (String) clientConfig(listener).get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
     }
 
     /** Starts the (stopped) broker and waits until it answers an admin request. */
@@ -171,11 +220,26 @@ public final class KafkaBroker implements AutoCloseable {
         return Admin.create(config);
     }
 
-    /** Bootstrap servers and, for a SASL broker, {@link #ADMIN}'s login: the base of a test's own consumer or producer. */
+    /** {@link #clientConfig(Listener)} of the first listener, the one the broker itself uses. */
     public Map<String, Object> clientConfig() {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        return config;
+        return clientConfig(firstListener());
+    }
+
+    /**
+     * What a test's own consumer, producer or admin needs on {@code listener}: its bootstrap servers, security
+     * protocol and, as that listener wants, {@link #ADMIN}'s PLAIN login and trust in the certificate. A new map;
+     * fails for a listener this broker does not have.
+     */
+    public Map<String, Object> clientConfig(Listener listener) {
+        Map<String, Object> config = clientConfigs.get(listener);
+        if (config == null) {
+            throw new IllegalArgumentException("no " + listener + " listener; this broker has " + clientConfigs.keySet());
+        }
+        return new HashMap<>(config);
+    }
+
+    private Listener firstListener() {
+        return clientConfigs.keySet().iterator().next();
     }
 
     /** The broker's output so far (for failure messages). */
