@@ -41,6 +41,7 @@ import dev.incidentgateway.store.StoreTimeouts;
 import dev.incidentgateway.timeline.FreshStoreAnalyzer;
 import dev.incidentgateway.timeline.TimelineStore;
 import dev.incidentgateway.transport.GatewayTls;
+import dev.incidentgateway.transport.HttpPathClashes;
 import dev.incidentgateway.transport.HttpEdge;
 import dev.incidentgateway.transport.KeyedRateLimiter;
 import dev.incidentgateway.transport.RateLimit;
@@ -110,6 +111,8 @@ public final class Gateway implements AutoCloseable {
     private final HttpIntakeGate intake;
     private final GracefulShutdown shutdown;
     private final LiveStream stream;
+    /** Found once Camel had started (two routes on one HTTP path): the run ends and the start fails with it. */
+    private volatile String startProblem;
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -222,6 +225,11 @@ public final class Gateway implements AutoCloseable {
             public void afterStart(BaseMainSupport ignored) {
                 intake.install(main.getCamelContext());
                 ops.markStarted();
+                startProblem = HttpPathClashes.find(main.getCamelContext(), Gateway.this::routeFile).orElse(null);
+                if (startProblem != null) {
+                    main.completed(); // runUntilStopped reports it once Camel has stopped again
+                    return;
+                }
                 outbox.warnUnconsumed();
                 logReady();
             }
@@ -273,6 +281,10 @@ public final class Gateway implements AutoCloseable {
         main.start();
         intake.install(main.getCamelContext());
         ops.markStarted();
+        java.util.Optional<String> clash = HttpPathClashes.find(main.getCamelContext(), this::routeFile);
+        if (clash.isPresent()) {
+            throw new ConfigException(clash.get());
+        }
         return this;
     }
 
@@ -289,6 +301,9 @@ public final class Gateway implements AutoCloseable {
             main.setShutdownStrategy(new SimpleMainShutdownStrategy());
             signals.whenStopRequested(main::completed, Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S) + 15L));
             main.run();
+            if (startProblem != null) {
+                throw new ConfigException(startProblem);
+            }
         } catch (Exception e) { // a route file that cannot be loaded is bad configuration, named by its file
             java.util.Optional<String> badRoute = dev.incidentgateway.config.RouteLoadFailure.describe(e, this::routeFile);
             if (badRoute.isPresent()) {

@@ -1,6 +1,7 @@
 package dev.incidentgateway;
 
 import dev.incidentgateway.testsupport.TestStore;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,18 +15,24 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A route file of the operator's that cannot be loaded ends the start as bad configuration: exit 2, the file named, no stack trace. */
+/**
+ * A route file of the operator's that cannot be loaded, or that takes an HTTP path and method a shipped route serves (only
+ * one of them would ever answer), ends the start as bad configuration: exit 2, the file named, no stack trace.
+ */
 class BadRouteStartIT {
     @TempDir
     Path routes;
 
     @ParameterizedTest(name = "{0}")
+    @Timeout(120) // a start that does not fail runs until stopped
     @CsvSource(delimiter = '|', value = {
             "YAML that does not parse | '- route:\\n    from:\\n      uri: timer:x\\n     steps: [\\n' | line 4",
             "an unknown step          | '- route:\\n    from:\\n      uri: timer:x\\n      steps:\\n        - nosuchstep: hi\\n' | nosuchstep",
             "an unknown component     | '- route:\\n    from:\\n      uri: nosuchcomponent:x\\n      steps:\\n        - log: hi\\n' | nosuchcomponent",
             "timeline:outbox without its connector | '- route:\\n    from:\\n      uri: timeline:outbox\\n      steps:\\n        - log: hi\\n' | connector=",
-            "an unknown component in a step | '- route:\\n    from:\\n      uri: timer:x\\n      steps:\\n        - to: nosuchcomp:foo\\n' | nosuchcomp"})
+            "an unknown component in a step | '- route:\\n    from:\\n      uri: timer:x\\n      steps:\\n        - to: nosuchcomp:foo\\n' | nosuchcomp",
+            "a path and method a shipped route serves | '- route:\\n    from:\\n      uri: platform-http:/api/v1/incidents\\n      steps:\\n        - log: hi\\n' | 'both take'",
+            "a shipped path under another parameter name | '- route:\\n    from:\\n      uri: platform-http:/api/v1/incidents/{incident}/events?httpMethodRestrict=POST\\n      steps:\\n        - log: hi\\n' | 'both take POST'"})
     void isBadConfigurationNamingTheFile(String what, String yaml, String named) throws Exception {
         Files.writeString(routes.resolve("mine.camel.yaml"), yaml.replace("\\n", "\n"));
         ByteArrayOutputStream err = new ByteArrayOutputStream();

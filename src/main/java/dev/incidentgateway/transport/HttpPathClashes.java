@@ -1,0 +1,74 @@
+package dev.incidentgateway.transport;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Two HTTP routes on one path and method: the HTTP server hands every request to the first one registered, so the
+ * other never answers, and nothing says so (an operator's route on {@code /api/v1/incidents} was taken and ignored).
+ * Found once the routes have started, from their platform-http endpoints; the start then ends as bad configuration
+ * naming both routes. Path parameters count as the same segment whatever their names ({@code {id}}, {@code {key}}).
+ */
+public final class HttpPathClashes {
+    private HttpPathClashes() {
+    }
+
+    /**
+     * The first clash among {@code context}'s routes, worded for the operator; empty when every path and method has one route.
+     *
+     * @param routeFiles the file a route was loaded from (empty for a route built in Java)
+     */
+    public static Optional<String> find(CamelContext context, Function<String, Optional<String>> routeFiles) {
+        List<Served> served = new ArrayList<>();
+        for (Route route : context.getRoutes()) {
+            if (route.getEndpoint() instanceof PlatformHttpEndpoint http) {
+                Served s = new Served(route.getRouteId(), http.getPath().replaceAll("\\{[^}/]*}", "{}"), methods(http));
+                for (Served other : served) {
+                    Set<String> both = overlap(s.methods(), other.methods());
+                    if (s.path().equals(other.path()) && !both.isEmpty()) {
+                        return Optional.of("Invalid route: routes '" + other.routeId() + "'" + where(other, routeFiles) + " and '"
+                                + s.routeId() + "'" + where(s, routeFiles) + " both take " + String.join(",", both) + " "
+                                + http.getPath() + ": only one of them would ever answer; give one of them another path");
+                    }
+                }
+                served.add(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private record Served(String routeId, String path, Set<String> methods) {
+    }
+
+    /** The methods a route takes; empty: all of them. */
+    private static Set<String> methods(PlatformHttpEndpoint http) {
+        String restrict = http.getHttpMethodRestrict();
+        return restrict == null || restrict.isBlank() ? Set.of() : Arrays.stream(restrict.split(","))
+                .map(m -> m.strip().toUpperCase(Locale.ROOT)).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Set<String> overlap(Set<String> a, Set<String> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            Set<String> named = a.isEmpty() ? b : a;
+            return named.isEmpty() ? Set.of("every method") : named;
+        }
+        Set<String> both = new TreeSet<>(a);
+        both.retainAll(b);
+        return both;
+    }
+
+    private static String where(Served s, Function<String, Optional<String>> routeFiles) {
+        return routeFiles.apply(s.routeId()).map(file -> " (" + file + ")").orElse(" (built in)");
+    }
+}
