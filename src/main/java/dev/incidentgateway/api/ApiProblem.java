@@ -24,19 +24,24 @@ public class ApiProblem extends RuntimeException {
         this.extras = Map.of();
     }
 
-    private ApiProblem(ApiProblem p, Map<String, Object> extras) {
+    private ApiProblem(ApiProblem p, String field, Map<String, Object> extras) {
         super(p.getMessage(), null, false, false);
         this.status = p.status;
         this.slug = p.slug;
         this.title = p.title;
-        this.field = p.field;
+        this.field = field;
         this.headers = p.headers;
         this.extras = Map.copyOf(extras);
     }
 
     /** The same problem with extension members (RFC 9457 §3.2), e.g. the incident's current status. */
     public ApiProblem withExtras(Map<String, Object> extras) {
-        return new ApiProblem(this, extras);
+        return new ApiProblem(this, field, extras);
+    }
+
+    /** The same problem naming another field, e.g. the batch item a refusal is about ({@code [1].type}). */
+    public ApiProblem withField(String field) {
+        return new ApiProblem(this, field, extras);
     }
 
     public ApiProblem(int status, String slug, String title, String detail) {

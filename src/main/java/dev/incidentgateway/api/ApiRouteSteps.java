@@ -22,6 +22,11 @@ public final class ApiRouteSteps {
         this.settings = settings;
     }
 
+    /** How failures become problems, for a step that renames a problem's field before {@link #replyProblem}. */
+    public ProblemMapper problems() {
+        return settings.problems();
+    }
+
     /** The HTTP request of this exchange, read once and kept for the later steps. */
     public static ApiRequest request(Exchange exchange) {
         ApiRequest request = exchange.getProperty(REQUEST_PROPERTY, ApiRequest.class);

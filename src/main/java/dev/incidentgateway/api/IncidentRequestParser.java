@@ -8,14 +8,17 @@ import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.Severity;
 
+import java.util.Iterator;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * Turns REST request bodies into {@link NewEvent}s, naming the field at fault when one is missing or of
- * the wrong shape. Unknown fields are ignored (forward compatibility for clients), and so is {@code source}:
- * provenance is the server's to decide (the authenticated principal, recorded by the caller of this parser),
- * so every REST event has the CloudEvents source {@code api.defaultSource}. Type-specific rules
- * (a declare needs a title, ...) are the store's, so every entry point answers alike.
+ * the wrong shape. An unknown top-level field is refused too (400 naming it): a misspelt {@code "sevrity"} dropped
+ * silently made a sev3 incident, with the wrong SLA clocks and routing. {@code data} stays free-form. {@code source}
+ * is taken and ignored (old clients send it): provenance is the server's to decide (the authenticated principal,
+ * recorded by the caller of this parser), so every REST event has the CloudEvents source {@code api.defaultSource}.
+ * Type-specific rules (a declare needs a title, ...) are the store's, so every entry point answers alike.
  */
 public final class IncidentRequestParser {
     /** Incident ids chosen by a caller: {@code PROJ-123}. */
@@ -23,6 +26,18 @@ public final class IncidentRequestParser {
     private static final int MAX_TITLE = EventLimits.TITLE;
     private static final int MAX_ACTOR = EventLimits.ACTOR;
     private static final int MAX_KEY = EventLimits.CE_ID;
+    /*
+     * The top-level fields each body may have: exactly those read below. The README's table lists the first six of
+     * each; correlationKey (declare) is documented with correlation, and events have always read severity, so both
+     * stay; so does IGNORED. The body is read as a tree, not bound to a class, so Jackson's FAIL_ON_UNKNOWN_PROPERTIES
+     * does not apply: these lists are the binding.
+     */
+    static final List<String> DECLARE_FIELDS = List.of("title", "actor", "severity", "content", "id", "data", "correlationKey");
+    static final List<String> EVENT_FIELDS = List.of("type", "actor", "title", "content", "data", "expectedSeq", "severity");
+    /** Accepted for old clients and never read: provenance is the principal. */
+    private static final String IGNORED = "source";
+    /** An unknown name is quoted back at most this long: the body may be 1 MiB of key. */
+    private static final int MAX_QUOTED_NAME = 100;
 
     private final ObjectMapper json;
     private final String defaultSource;
@@ -32,9 +47,9 @@ public final class IncidentRequestParser {
         this.defaultSource = defaultSource;
     }
 
-    /** {@code POST /api/v1/incidents}: {title*, actor*, severity, content, id, source, data, correlationKey}. */
+    /** {@code POST /api/v1/incidents}: {title*, actor*, severity, content, id, data, correlationKey, source}. */
     public NewEvent declare(byte[] body, String idempotencyKey) {
-        ObjectNode o = object(body);
+        ObjectNode o = object(body, DECLARE_FIELDS);
         String id = optionalText(o, "id", 64);
         if (id != null && !INCIDENT_ID.matcher(id).matches()) {
             throw ApiProblem.invalidField("id", "id must match " + INCIDENT_ID.pattern() + " (e.g. INC-42), got '" + id + "'");
@@ -55,7 +70,7 @@ public final class IncidentRequestParser {
 
     /** {@code POST /api/v1/incidents/{id}/events}: {type*, actor*, title, content, data, expectedSeq, severity, source}. */
     public NewEvent event(String incidentId, byte[] body, String idempotencyKey) {
-        ObjectNode o = object(body);
+        ObjectNode o = object(body, EVENT_FIELDS);
         String typeName = requiredText(o, "type", 32);
         EventType type = EventType.fromWire(typeName).orElseThrow(() -> ApiProblem.invalidField("type",
                 "type must be one of declare, ack, mitigate, resolve, close, note, role_assign, state_change; got '" + typeName + "'"));
@@ -71,6 +86,20 @@ public final class IncidentRequestParser {
                 .source(defaultSource)
                 .ceId(idempotencyKey(idempotencyKey))
                 .build();
+    }
+
+    /** The body as a JSON object having only {@code fields} at its top level; checked first, so a misspelt required field is named as the typo it is. */
+    private ObjectNode object(byte[] body, List<String> fields) {
+        ObjectNode o = object(body);
+        for (Iterator<String> names = o.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!fields.contains(name) && !IGNORED.equals(name)) {
+                String quoted = name.length() > MAX_QUOTED_NAME ? name.substring(0, MAX_QUOTED_NAME) + "…" : name;
+                throw ApiProblem.invalidField(quoted, "'" + quoted + "' is not a field of this request; its fields are "
+                        + String.join(", ", fields) + " (and " + IGNORED + ", which is ignored)");
+            }
+        }
+        return o;
     }
 
     private ObjectNode object(byte[] body) {

@@ -61,6 +61,7 @@ public final class TimelineAppendProducer extends DefaultAsyncProducer {
     public static final String INCIDENT_ID = TimelineHeaders.INCIDENT_ID;
     public static final String EVENT_SEQ = TimelineHeaders.EVENT_SEQ;
     public static final String DUPLICATE = TimelineHeaders.DUPLICATE;
+    private static final String NOT_AN_EVENT = "timeline:append takes a NewEvent, a CloudEvent or a CloudEvent's JSON (or a List of them, or a SourcePage), ";
 
     private final TimelineStore store;
     private final CloudEventsWebhookMapper cloudEvents;
@@ -84,6 +85,9 @@ public final class TimelineAppendProducer extends DefaultAsyncProducer {
             Object body = exchange.getIn().getBody();
             if (body instanceof java.io.InputStream || body instanceof org.apache.camel.StreamCache) {
                 body = exchange.getIn().getBody(byte[].class); // an HTTP request's body (platform-http hands a stream cache)
+            }
+            if (body instanceof java.util.Map<?, ?>) {
+                refuseForm(exchange.getIn());
             }
             String principal = principal(exchange);
             if (body instanceof SourcePage page) {
@@ -151,6 +155,19 @@ public final class TimelineAppendProducer extends DefaultAsyncProducer {
         out.setHeader(EVENT_SEQ, outcome.event().seq());
     }
 
+    /**
+     * platform-http parses a form body into a {@code Map} before any step sees it, and {@code curl -d} sends a form
+     * unless told otherwise: "not HashMap" left the user guessing, so the refusal says what to send instead.
+     */
+    private static void refuseForm(Message in) {
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        String media = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (media.equals("application/x-www-form-urlencoded") || media.equals("multipart/form-data")) {
+            throw new InvalidEventException("body", NOT_AN_EVENT + "got a form (Content-Type " + media
+                    + ", what curl -d sends by default): send the JSON with Content-Type: application/json");
+        }
+    }
+
     /** @param correlationKey the route's ({@code TimelineCorrelationKey}) for a CloudEvent body, or {@code null} */
     private NewEvent event(Object body, String correlationKey) {
         if (body instanceof NewEvent e) {
@@ -161,8 +178,7 @@ public final class TimelineAppendProducer extends DefaultAsyncProducer {
         }
         byte[] json = body instanceof byte[] b ? b : body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
         if (json == null) {
-            throw new InvalidEventException("body", "timeline:append takes a NewEvent, a CloudEvent or a CloudEvent's JSON (or a List of them, or a SourcePage), not "
-                    + (body == null ? "an empty body" : body.getClass().getSimpleName()));
+            throw new InvalidEventException("body", NOT_AN_EVENT + "not " + (body == null ? "an empty body" : body.getClass().getSimpleName()));
         }
         return cloudEvents.one(json, correlationKey);
     }

@@ -55,6 +55,12 @@ public final class CloudEventsWebhookMapper implements WebhookMapper {
         return List.of(toEvent(sdkRead(() -> HttpMessageFactory.createReader(request.headers(), request.body()).toEvent(), "body"), ""));
     }
 
+    /** A batch's events are its items, in order: a refusal names the item as validation does ({@code [1].type}). */
+    @Override
+    public String itemField(WebhookRequest request, int index, String field) {
+        return request.mediaType().equals(BATCH) ? "[" + index + "]." + field : field;
+    }
+
     /**
      * An empty batch is valid (JSON batch format) and stores nothing; each item is checked and named by its
      * index, and any item refused refuses the whole batch.

@@ -23,6 +23,15 @@ public interface WebhookMapper {
         return new Mapped(map(request), 0);
     }
 
+    /**
+     * What the sender calls {@code field} of the request's {@code index}-th event, for a refusal only the store can make
+     * (a transition the state machine refuses, field {@code type}). Unchanged by default: only a mapper whose events are
+     * the payload's items one for one can name the item.
+     */
+    default String itemField(WebhookRequest request, int index, String field) {
+        return field;
+    }
+
     /** A payload's events, and the number of its items that map to none. */
     record Mapped(List<NewEvent> events, int skipped) {
     }

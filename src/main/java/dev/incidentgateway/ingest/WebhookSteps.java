@@ -10,7 +10,9 @@ import dev.incidentgateway.api.ApiResponse;
 import dev.incidentgateway.api.ApiRouteSteps;
 import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.timeline.AppendOutcome;
+import dev.incidentgateway.timeline.IncidentExistsException;
 import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.TransitionRefusedException;
 import dev.incidentgateway.transport.KeyedRateLimiter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -116,10 +118,28 @@ public final class WebhookSteps {
      */
     public void problem(Exchange exchange) {
         String name = ApiRouteSteps.request(exchange).pathSegment(1); // /webhooks/{source}; read first: the reply drops the headers
+        nameTheRefusedItem(exchange);
         http.replyProblem(exchange);
         if (name != null && sources.containsKey(name)) {
             Message reply = exchange.getMessage();
             activity.refused(name, reply.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class), problemTitle(reply.getBody(byte[].class)));
+        }
+    }
+
+    /**
+     * A transition the state machine refused names the sender's item ({@code [1].type}) as validation does: only the
+     * store knows which event it refused, only the source's mapper what the sender calls it. A declare of a taken id
+     * (field {@code id}, the REST name) is left as it is.
+     */
+    private void nameTheRefusedItem(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        WebhookSource source = exchange.getProperty(SOURCE, WebhookSource.class);
+        WebhookRequest request = exchange.getProperty(REQUEST, WebhookRequest.class);
+        if (caught instanceof TransitionRefusedException refused && !(refused instanceof IncidentExistsException)
+                && refused.index() >= 0 && source != null && request != null) {
+            ApiProblem problem = http.problems().toProblem(refused);
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT,
+                    problem.withField(source.mapper().itemField(request, refused.index(), problem.field())));
         }
     }
 

@@ -129,8 +129,10 @@ final class AppendTransaction {
         // Nothing is written while requests are applied (correlation changes wait in the lookups until flush), so a
         // refused request has nothing to undo in the database.
         lookups.beginRequest();
+        int at = 0; // which event a refusal is about, for the answer to name the sender's item
         try {
-            for (NewEvent ne : request) {
+            for (; at < request.size(); at++) {
+                NewEvent ne = request.get(at);
                 String ceSource = ne.effectiveCeSource();
                 TimelineEvent earlier = ne.ceId() == null ? null : earlier(ne.principal(), ceSource, ne.ceId(), addedByCe);
                 String open = ne.correlationKey() == null ? null : lookups.openIncident(ne.correlationKey());
@@ -164,7 +166,7 @@ final class AppendTransaction {
             }
         } catch (AppendRejectedException refused) {
             lookups.beginRequest(); // drops this request's correlation changes
-            throw refused;
+            throw refused.at(at);
         }
         lookups.acceptRequest();
         staged.putAll(overlay);

@@ -170,6 +170,23 @@ class GatewayRoutesIT {
                 .contains("not valid JSON", "at line 1").doesNotContain("REDACTED", "StreamReadFeature");
     }
 
+    /**
+     * {@code curl -XPOST …/custom/append -d '<CloudEvent>'} sends {@code application/x-www-form-urlencoded}; platform-http
+     * parses that into a Map. The 400 says what to send instead of "not HashMap", and nothing is stored.
+     */
+    @Test
+    void aCloudEventSentAsCurlsDefaultFormIsRefusedSayingToSendJson() {
+        String ce = "{\"specversion\":\"1.0\",\"id\":\"form-1\",\"source\":\"urn:custom\",\"type\":\"dev.incidentgateway.incident.declare\","
+                + "\"subject\":\"FORM-1\",\"data\":{\"title\":\"sent as a form\",\"actor\":\"monitor\"}}";
+        Response r = http.post("/custom/append", "application/x-www-form-urlencoded", ce);
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.json().path("field").asText()).isEqualTo("body");
+        assertThat(r.json().path("detail").asText()).as(r.toString())
+                .contains("got a form (Content-Type application/x-www-form-urlencoded", "send the JSON with Content-Type: application/json");
+        assertThat(http.get("/api/v1/incidents/FORM-1").status()).isEqualTo(404);
+    }
+
     @Test
     void anHttpRouteWithoutOnExceptionAnswersRefusedInputAsTheApiDoes() {
         // custom-cloudevent names no routeConfigurationId and has no onException: the global one answers its failures.

@@ -14,6 +14,7 @@ import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.IncidentStatus;
 import dev.incidentgateway.timeline.Incident;
 import dev.incidentgateway.timeline.IncidentNotFoundException;
+import dev.incidentgateway.timeline.InvalidEventException;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.SourcePage;
 import dev.incidentgateway.timeline.SourceProgress;
@@ -147,6 +148,19 @@ class TimelineAppendBodiesTest extends CamelTestSupport {
         Exchange reply = template.request("direct:append", e -> e.getMessage().setBody(List.of(declare("TB-2", "Latency"), ack("TB-404"))));
         assertThat(reply.getException()).isInstanceOf(IncidentNotFoundException.class);
         assertThat(store.incident("TB-2")).as("the valid event of the refused batch").isEmpty();
+    }
+
+    /** {@code curl -d '<CloudEvent JSON>'} sends a form; platform-http hands the route the parsed Map. */
+    @Test
+    void aFormBodyIsRefusedSayingToSendTheJsonAsApplicationJson() {
+        Exchange reply = template.request("direct:append", e -> {
+            e.getMessage().setBody(new java.util.HashMap<>(Map.of("{\"specversion\":\"1.0\"}", "")));
+            e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded");
+        });
+        assertThat(reply.getException()).isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("got a form (Content-Type application/x-www-form-urlencoded")
+                .hasMessageContaining("send the JSON with Content-Type: application/json");
+        assertThat(((InvalidEventException) reply.getException()).field()).isEqualTo("body");
     }
 
     @Test

@@ -200,12 +200,23 @@ abstract class WebhookIngestContract {
                 """.formatted(id);
         Response r = http.post("/webhooks/cloudevents", "application/cloudevents-batch+json", refused, AUTH);
         assertThat(r.status()).as(r.toString()).isEqualTo(409);
+        // The refused item is named as a validation error names it ([1].data.title): the second item's type.
+        assertThat(r.json().path("field").asText()).as(r.toString()).isEqualTo("[1].type");
+        assertThat(r.json().path("type").asText()).isEqualTo("urn:incident-gateway:problem:transition-refused");
+        assertThat(r.json().path("attemptedType").asText()).isEqualTo("close");
         assertThat(http.get("/api/v1/incidents/" + id).status()).isEqualTo(404);
 
         String ok = refused.replace("x.incident.close", "x.incident.ack");
         Response accepted = http.post("/webhooks/cloudevents", "application/cloudevents-batch+json", ok, AUTH);
         assertThat(accepted.json().path("accepted")).hasSize(2);
         assertThat(http.get("/api/v1/incidents/" + id).json().path("status").asText()).isEqualTo("acknowledged");
+
+        // One structured CloudEvent is not an item: its refusal names "type", as before.
+        Response single = http.post("/webhooks/cloudevents", "application/cloudevents+json", """
+                {"specversion":"1.0","id":"b3-%1$s","source":"urn:b","type":"x.incident.close","subject":"%1$s","data":{"actor":"a"}}"""
+                .formatted(id), AUTH);
+        assertThat(single.status()).as(single.toString()).isEqualTo(409);
+        assertThat(single.json().path("field").asText()).isEqualTo("type");
     }
 
     @Test

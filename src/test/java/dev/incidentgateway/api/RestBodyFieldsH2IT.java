@@ -1,0 +1,80 @@
+package dev.incidentgateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.testsupport.FeedMark;
+import dev.incidentgateway.testsupport.GatewayFixture;
+import dev.incidentgateway.testsupport.HttpApi;
+import dev.incidentgateway.testsupport.HttpApi.Response;
+import dev.incidentgateway.testsupport.TestStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.Map;
+
+import static dev.incidentgateway.api.IncidentApiContract.assertProblem;
+import static dev.incidentgateway.testsupport.HttpApi.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The REST write bodies take only their own top-level fields: a misspelt one is the sender's mistake to hear about,
+ * not a field to drop. A fresh user's {@code "sevrity":"sev1"} once made a sev3 incident (wrong SLA clocks, wrong
+ * routing) and {@code "contnet"} a note without content, both 201. {@code data} stays free-form, and every field the
+ * endpoints read (the console's, the README's, {@code source} kept for old clients) is still taken. Parsing does not
+ * depend on the store, so H2 alone checks it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RestBodyFieldsH2IT {
+    private GatewayFixture fixture;
+    private HttpApi http;
+
+    @BeforeAll
+    void start() throws Exception {
+        fixture = GatewayFixture.start(TestStore.Kind.H2, Map.of());
+        http = fixture.http();
+    }
+
+    @AfterAll
+    void stop() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void aDeclareWithAnUnknownFieldIsRefusedNamingItAndStoresNothing() {
+        String before = FeedMark.newestRequestEvent(http, null);
+        JsonNode p = assertProblem(http.postJson("/api/v1/incidents",
+                obj("id", "UNK-1", "title", "sev typo", "actor", "a", "sevrity", "sev1")), 400, "sevrity");
+        assertThat(p.path("detail").asText()).contains("sevrity", "is not a field of this request")
+                .contains("title, actor, severity, content, id, data, correlationKey");
+        assertProblem(http.get("/api/v1/incidents/UNK-1"), 404, null);
+        assertThat(FeedMark.newestRequestEvent(http, null)).isEqualTo(before);
+    }
+
+    @Test
+    void anEventWithAnUnknownFieldIsRefusedNamingItAndStoresNothing() {
+        assertThat(http.postJson("/api/v1/incidents", obj("id", "UNK-2", "title", "t", "actor", "a")).status()).isEqualTo(201);
+        String before = FeedMark.newestRequestEvent(http, null);
+        JsonNode p = assertProblem(http.postJson("/api/v1/incidents/UNK-2/events",
+                obj("type", "note", "actor", "a", "contnet", "typo here")), 400, "contnet");
+        assertThat(p.path("detail").asText()).contains("contnet", "is not a field of this request")
+                .contains("type, actor, title, content, data, expectedSeq");
+        assertThat(FeedMark.newestRequestEvent(http, null)).isEqualTo(before);
+    }
+
+    @Test
+    void everyFieldTheEndpointsReadIsStillTakenAndDataStaysFreeForm() {
+        Response declared = http.postJson("/api/v1/incidents", obj("id", "UNK-3", "title", "all fields", "actor", "a",
+                "severity", "sev1", "content", "c", "data", obj("anything", obj("goes", 1)), "correlationKey", "unk:3",
+                "source", "https://old-client.example"));
+        assertThat(declared.status()).as(declared.toString()).isEqualTo(201);
+        assertThat(declared.json().path("severity").asText()).isEqualTo("sev1");
+        Response note = http.postJson("/api/v1/incidents/UNK-3/events", obj("type", "note", "actor", "a", "title", "t",
+                "content", "typo fixed", "data", obj("free", "form"), "expectedSeq", 1, "severity", "sev2",
+                "source", "https://old-client.example"));
+        assertThat(note.status()).as(note.toString()).isEqualTo(201);
+        assertThat(note.json().path("content").asText()).isEqualTo("typo fixed");
+    }
+}
