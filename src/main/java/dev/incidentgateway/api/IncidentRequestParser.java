@@ -75,6 +75,11 @@ public final class IncidentRequestParser {
         EventType type = EventType.fromWire(typeName).orElseThrow(() -> ApiProblem.invalidField("type",
                 "type must be one of declare, ack, mitigate, resolve, close, note, role_assign, state_change; got '" + typeName + "'"));
         String severity = optionalText(o, "severity", 8);
+        if (severity != null && type != EventType.DECLARE) {
+            // Only a declare records one (no event changes it): taken on an ack or note, it was silently dropped.
+            throw ApiProblem.invalidField("severity", "only a declare sets the severity; a " + type.wireName()
+                    + " does not change it (declare a new incident for another severity)");
+        }
         return NewEvent.builder(type, requiredText(o, "actor", MAX_ACTOR))
                 .incident(incidentId)
                 .title(optionalText(o, "title", MAX_TITLE))

@@ -72,9 +72,18 @@ class RestBodyFieldsH2IT {
         assertThat(declared.status()).as(declared.toString()).isEqualTo(201);
         assertThat(declared.json().path("severity").asText()).isEqualTo("sev1");
         Response note = http.postJson("/api/v1/incidents/UNK-3/events", obj("type", "note", "actor", "a", "title", "t",
-                "content", "typo fixed", "data", obj("free", "form"), "expectedSeq", 1, "severity", "sev2",
+                "content", "typo fixed", "data", obj("free", "form"), "expectedSeq", 1,
                 "source", "https://old-client.example"));
         assertThat(note.status()).as(note.toString()).isEqualTo(201);
         assertThat(note.json().path("content").asText()).isEqualTo("typo fixed");
+        // severity on the events endpoint: a declare's, refused on anything else (it was dropped silently)
+        Response declare = http.postJson("/api/v1/incidents/UNK-4/events", obj("type", "declare", "actor", "a", "title", "t",
+                "severity", "sev2"));
+        assertThat(declare.status()).as(declare.toString()).isEqualTo(201);
+        assertThat(http.get("/api/v1/incidents/UNK-4").json().path("severity").asText()).isEqualTo("sev2");
+        JsonNode p = assertProblem(http.postJson("/api/v1/incidents/UNK-4/events", obj("type", "mitigate", "actor", "a",
+                "severity", "sev1")), 400, "severity");
+        assertThat(p.path("detail").asText()).contains("only a declare sets the severity");
+        assertThat(http.get("/api/v1/incidents/UNK-4").json().path("status").asText()).isEqualTo("declared");
     }
 }
