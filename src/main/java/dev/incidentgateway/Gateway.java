@@ -233,7 +233,7 @@ public final class Gateway implements AutoCloseable {
         });
         Duration shutdownBudget = Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S));
         main.configure().withShutdownTimeout((int) shutdownBudget.toSeconds());
-        this.shutdown = new GracefulShutdown(new GracefulShutdown.Parts(intake, pollers, outbox, main,
+        this.shutdown = new GracefulShutdown(new GracefulShutdown.Parts(intake, stream::endStreams, pollers, outbox, main,
                 List.of(stream, webhooks, apiKeys, edge), store, audit, dataSource), shutdownBudget);
         main.configure().httpServer()
                 .withEnabled(true)
@@ -324,7 +324,7 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** HTTP requests admitted and not yet answered, live streams included (what a graceful stop waits for). */
+    /** HTTP requests admitted and not yet answered, open live streams included (a graceful stop ends those first). */
     public int requestsInFlight() {
         return intake.inFlight();
     }
