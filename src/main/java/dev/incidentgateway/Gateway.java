@@ -130,6 +130,7 @@ public final class Gateway implements AutoCloseable {
         Optional<KafkaClientSecurity> kafkaSecurity = KafkaClientSecurity.from(config); // ... and so does a bad Kafka CA file
         dev.incidentgateway.sla.SlaModule sla = dev.incidentgateway.sla.SlaModule.load(config); // issue 12: a bad sla.yaml fails here too
         this.https = tls.isPresent();
+        checkPortFree(); // like the checks above, before the store (data/) and the generated keys (keys/) exist
 
         this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config));
         this.main = new Main();
@@ -241,7 +242,7 @@ public final class Gateway implements AutoCloseable {
         });
         Duration shutdownBudget = Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S));
         main.configure().withShutdownTimeout((int) shutdownBudget.toSeconds());
-        this.shutdown = new GracefulShutdown(new GracefulShutdown.Parts(intake, pollers, outbox, main,
+        this.shutdown = new GracefulShutdown(new GracefulShutdown.Parts(intake, stream::endStreams, pollers, outbox, main,
                 List.of(stream, webhooks, apiKeys, edge), store, audit, dataSource), shutdownBudget);
         main.configure().httpServer()
                 .withEnabled(true)
@@ -296,7 +297,7 @@ public final class Gateway implements AutoCloseable {
      * hook is left out (see {@link ShutdownSignals}).
      */
     public void runUntilStopped(ShutdownSignals signals) throws Exception {
-        try { // a taken port too ends here through close(): the store is open by now
+        try { // again, for a port taken while the gateway was built; that ends here through close(): the store is open
             checkPortFree();
             main.setShutdownStrategy(new SimpleMainShutdownStrategy());
             signals.whenStopRequested(main::completed, Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S) + 15L));
@@ -339,7 +340,7 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** HTTP requests admitted and not yet answered, live streams included (what a graceful stop waits for). */
+    /** HTTP requests admitted and not yet answered, open live streams included (a graceful stop ends those first). */
     public int requestsInFlight() {
         return intake.inFlight();
     }

@@ -257,7 +257,7 @@ public final class GatewayMain {
             }
             try {
                 return new ControlChannelClient(ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL)).orElseThrow(),
-                        java.time.Duration.ofSeconds(30)).run(name, command.argsForRunningGateway(args), out, err);
+                        java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(30)).run(name, command.argsForRunningGateway(args), out, err);
             } catch (Exception e) {
                 err.println(name + " failed: cannot reach the running gateway: " + Redact.text(e.getMessage()));
                 return STORE_ERROR;

@@ -20,7 +20,9 @@ import java.util.List;
  *
  * <ol>
  *   <li><b>Stop taking work</b>: new HTTP requests get 503 ({@link HttpIntakeGate}), pollers start no run, the outbox
- *       relays claim no row. Nothing new can reach the store from here on.</li>
+ *       relays claim no row. Nothing new can reach the store from here on. The open live streams are ended (a last
+ *       comment, then the response completes): a stream never finishes by itself, and as a request in flight it held
+ *       the next step for the whole budget; its client reconnects elsewhere, resuming with its last id.</li>
  *   <li><b>Finish the HTTP requests in flight</b>: their appends are in the timeline writer's queue or being committed;
  *       each answers its commit or, at the append timeout, 503 "outcome unknown". Then the port closes.</li>
  *   <li><b>Finish the deliveries in flight and record their outcome</b> — while Camel still runs, because the sinks call
@@ -37,7 +39,7 @@ public final class GracefulShutdown {
     private static final Logger LOG = LoggerFactory.getLogger(GracefulShutdown.class);
 
     /** What is stopped, in the order {@link #run} stops it; {@code storeUsers} close before the timeline store. */
-    public record Parts(HttpIntakeGate intake, SourcePollers pollers, OutboxModule outbox, Main camel,
+    public record Parts(HttpIntakeGate intake, Runnable endStreams, SourcePollers pollers, OutboxModule outbox, Main camel,
                         List<AutoCloseable> storeUsers, TimelineStore store, AuditModule audit, HikariDataSource dataSource) {
     }
 
@@ -76,6 +78,7 @@ public final class GracefulShutdown {
         deadline = Instant.now().plus(budget);
         LOG.info("Stopping: new requests get 503; waiting up to {} s for requests and deliveries in flight", budget.toSeconds());
         parts.intake().close();
+        parts.endStreams().run();
         parts.pollers().stop();
         try {
             if (!parts.intake().awaitIdle(deadline)) {

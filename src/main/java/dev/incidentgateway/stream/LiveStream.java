@@ -56,6 +56,11 @@ public final class LiveStream implements AutoCloseable {
         return broadcaster;
     }
 
+    /** Ends every open stream, and every one that opens from now on (the first step of a graceful stop). */
+    public void endStreams() {
+        broadcaster.close();
+    }
+
     @Override
     public void close() {
         if (tail != null) {

@@ -61,6 +61,7 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
     private final Map<Context, LoopGroup> groups = new ConcurrentHashMap<>();
     private final AtomicInteger subscribers = new AtomicInteger();
     private final long heartbeatMillis;
+    private volatile boolean closed;
     /** Number of events ever published = the sequence number the next one gets. Written by one thread only. */
     private volatile long published;
 
@@ -161,10 +162,18 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
         return groups.computeIfAbsent(context, c -> new LoopGroup(c, heartbeatMillis));
     }
 
-    /** Ends every open stream (shutdown): clients reconnect, to another instance or after the restart. */
+    /**
+     * Ends every open stream (shutdown): clients reconnect, to another instance or after the restart. Closed first, then
+     * the groups: a stream whose group this misses was added after, and ends itself in {@link StreamSubscriber#start}.
+     */
     @Override
     public void close() {
+        closed = true;
         groups.values().forEach(LoopGroup::closeAll);
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     static Buffer render(TimelineEvent e, TimelineCloudEventMapper mapper) {

@@ -29,6 +29,8 @@ final class StreamSubscriber {
     private static final int WRITE_CHUNK = 64 * 1024;
     /** Heartbeats in a row with the write queue still full after which the client counts as gone. */
     static final int STALLED_BEATS = 3;
+    /** The last thing a stream ended at shutdown sends: says why, for a person watching with curl. */
+    private static final String SHUTTING_DOWN = ": gateway shutting down; reconnect (with Last-Event-ID) to resume\n\n";
 
     private final StreamBroadcaster broadcaster;
     private final StreamBroadcaster.LoopGroup group;
@@ -69,6 +71,10 @@ final class StreamSubscriber {
     void start() {
         cursor = broadcaster.published();
         group.add(this);
+        if (broadcaster.isClosed()) { // admitted before the shutdown, opened after the broadcaster ended its streams
+            end();
+            return;
+        }
         response.drainHandler(v -> resume());
         // The connection's close and errors reach closed() through the routing context's end handlers: setting the
         // response's own close and exception handlers here replaced those (the only ones a response has), and the
@@ -216,11 +222,11 @@ final class StreamSubscriber {
         response.write(comment);
     }
 
-    /** Ends the response cleanly (shutdown). */
+    /** Ends the response cleanly (shutdown): EventSource and curl see a complete response, not a cut connection. */
     void end() {
         if (!ended) {
             gone();
-            response.end();
+            response.end(Buffer.buffer(SHUTTING_DOWN));
         }
     }
 
