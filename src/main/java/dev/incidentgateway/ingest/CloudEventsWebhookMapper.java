@@ -55,10 +55,15 @@ public final class CloudEventsWebhookMapper implements WebhookMapper {
         return List.of(toEvent(sdkRead(() -> HttpMessageFactory.createReader(request.headers(), request.body()).toEvent(), "body"), ""));
     }
 
-    /** A batch's events are its items, in order: a refusal names the item as validation does ({@code [1].type}). */
+    /**
+     * A batch's events are its items, in order: a refusal names the item as validation does ({@code [1].type}). The
+     * incident is a CloudEvent's {@code subject} (its {@code id} is the event's own), so a declare of a taken incident
+     * names {@code subject} where the REST API says {@code id}.
+     */
     @Override
     public String itemField(WebhookRequest request, int index, String field) {
-        return request.mediaType().equals(BATCH) ? "[" + index + "]." + field : field;
+        String attribute = field.equals("id") ? "subject" : field;
+        return request.mediaType().equals(BATCH) ? "[" + index + "]." + attribute : attribute;
     }
 
     /**

@@ -10,7 +10,6 @@ import dev.incidentgateway.api.ApiResponse;
 import dev.incidentgateway.api.ApiRouteSteps;
 import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.timeline.AppendOutcome;
-import dev.incidentgateway.timeline.IncidentExistsException;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.TransitionRefusedException;
 import dev.incidentgateway.transport.KeyedRateLimiter;
@@ -128,15 +127,14 @@ public final class WebhookSteps {
 
     /**
      * A transition the state machine refused names the sender's item ({@code [1].type}) as validation does: only the
-     * store knows which event it refused, only the source's mapper what the sender calls it. A declare of a taken id
-     * (field {@code id}, the REST name) is left as it is.
+     * store knows which event it refused, only the source's mapper what the sender calls it (a taken incident id is a
+     * CloudEvent's {@code subject}).
      */
     private void nameTheRefusedItem(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         WebhookSource source = exchange.getProperty(SOURCE, WebhookSource.class);
         WebhookRequest request = exchange.getProperty(REQUEST, WebhookRequest.class);
-        if (caught instanceof TransitionRefusedException refused && !(refused instanceof IncidentExistsException)
-                && refused.index() >= 0 && source != null && request != null) {
+        if (caught instanceof TransitionRefusedException refused && refused.index() >= 0 && source != null && request != null) {
             ApiProblem problem = http.problems().toProblem(refused);
             exchange.setProperty(Exchange.EXCEPTION_CAUGHT,
                     problem.withField(source.mapper().itemField(request, refused.index(), problem.field())));

@@ -217,6 +217,13 @@ abstract class WebhookIngestContract {
                 .formatted(id), AUTH);
         assertThat(single.status()).as(single.toString()).isEqualTo(409);
         assertThat(single.json().path("field").asText()).isEqualTo("type");
+
+        // A declare of an incident that exists: the sender's attribute is the subject (a CloudEvent's id is the event's).
+        Response taken = http.post("/webhooks/cloudevents", "application/cloudevents-batch+json", """
+                [{"specversion":"1.0","id":"b4-%1$s","source":"urn:b","type":"x.incident.declare","subject":"%1$s",
+                  "data":{"title":"Again","actor":"a"}}]""".formatted(id), AUTH);
+        assertThat(taken.status()).as(taken.toString()).isEqualTo(409);
+        assertThat(taken.json().path("field").asText()).isEqualTo("[0].subject");
     }
 
     @Test
