@@ -224,9 +224,7 @@ public final class Gateway implements AutoCloseable {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport ignored) {
-                intake.install(main.getCamelContext());
-                ops.markStarted();
-                startProblem = HttpPathClashes.find(main.getCamelContext(), Gateway.this::routeFile).orElse(null);
+                startProblem = camelStarted().orElse(null);
                 if (startProblem != null) {
                     main.completed(); // runUntilStopped reports it once Camel has stopped again
                     return;
@@ -279,14 +277,22 @@ public final class Gateway implements AutoCloseable {
     /** Starts Camel and the HTTP server, returning once they accept requests (for tests and embedding). */
     public Gateway start() throws Exception {
         checkPortFree();
-        main.start();
-        intake.install(main.getCamelContext());
-        ops.markStarted();
-        java.util.Optional<String> clash = HttpPathClashes.find(main.getCamelContext(), this::routeFile);
+        main.start(); // Camel Main calls no afterStart listener here: camelStarted() is called directly
+        java.util.Optional<String> clash = camelStarted();
         if (clash.isPresent()) {
             throw new ConfigException(clash.get());
         }
         return this;
+    }
+
+    /**
+     * What both ways of starting ({@link #start}, {@link #runUntilStopped}'s afterStart) do once Camel runs: open the
+     * intake gate and /health; returns the problem that ends the start instead, if any (two routes on one HTTP path).
+     */
+    private java.util.Optional<String> camelStarted() {
+        intake.install(main.getCamelContext());
+        ops.markStarted();
+        return HttpPathClashes.find(main.getCamelContext(), this::routeFile);
     }
 
     /**
