@@ -1,89 +1,88 @@
 package dev.incidentgateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.api.ApiAuthPolicyFactory;
 import dev.incidentgateway.api.ApiEndpoint;
-import dev.incidentgateway.cli.ControlChannel;
-import dev.incidentgateway.cli.ControlChannelRoute;
-import dev.incidentgateway.cli.StoreCommand;
-import dev.incidentgateway.security.ApiKeyStore;
-import dev.incidentgateway.security.ApiKeyVerifier;
-import dev.incidentgateway.security.BearerAuthenticator;
-import dev.incidentgateway.security.CredentialVerifier;
-import dev.incidentgateway.security.OidcTokenVerifier;
+import dev.incidentgateway.api.ApiRouteSteps;
+import dev.incidentgateway.api.HttpRouteProblems;
 import dev.incidentgateway.api.IncidentApi;
 import dev.incidentgateway.api.IncidentApiRoute;
 import dev.incidentgateway.api.IncidentRequestParser;
 import dev.incidentgateway.api.OpsRoute;
 import dev.incidentgateway.api.ProblemMapper;
 import dev.incidentgateway.audit.AuditModule;
-import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
-import dev.incidentgateway.console.ConsoleRoute;
-import dev.incidentgateway.console.ConsoleSignIn;
-import dev.incidentgateway.config.ClasspathListing;
-import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.camel.ConnectorSinkProcessor;
 import dev.incidentgateway.camel.TimelineComponent;
+import dev.incidentgateway.cli.ControlChannel;
+import dev.incidentgateway.cli.ControlChannelRoute;
+import dev.incidentgateway.cli.StoreCommand;
+import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
+import dev.incidentgateway.config.ClasspathListing;
+import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.ConnectorDescriptors;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.config.KafkaClientSecurity;
+import dev.incidentgateway.config.RouteFiles;
+import dev.incidentgateway.config.RouteLoadFailure;
 import dev.incidentgateway.config.RoutePlaceholders;
+import dev.incidentgateway.connectors.Connectors;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
+import dev.incidentgateway.console.ConsoleRoute;
+import dev.incidentgateway.console.ConsoleSignIn;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
 import dev.incidentgateway.ingest.WebhookModule;
+import dev.incidentgateway.ingest.poll.PollingSource;
+import dev.incidentgateway.ingest.poll.SourcePoller;
+import dev.incidentgateway.ingest.poll.SourcePollers;
 import dev.incidentgateway.lifecycle.GracefulShutdown;
 import dev.incidentgateway.lifecycle.HttpIntakeGate;
 import dev.incidentgateway.lifecycle.ShutdownSignals;
+import dev.incidentgateway.outbox.ExternalRefRecorder;
+import dev.incidentgateway.outbox.ExternalRefs;
+import dev.incidentgateway.outbox.OutboxModule;
+import dev.incidentgateway.outbox.SinkRegistry;
+import dev.incidentgateway.security.ApiKeyStore;
+import dev.incidentgateway.security.ApiKeyVerifier;
+import dev.incidentgateway.sla.SlaModule;
+import dev.incidentgateway.store.ProbeGatedDataSource;
 import dev.incidentgateway.store.SqlDialect;
-import dev.incidentgateway.stream.LiveStream;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.store.StoreHealthProbe;
 import dev.incidentgateway.store.StoreTimeouts;
+import dev.incidentgateway.stream.LiveStream;
+import dev.incidentgateway.stream.StreamHttpHandler;
 import dev.incidentgateway.timeline.FreshStoreAnalyzer;
 import dev.incidentgateway.timeline.TimelineStore;
+import dev.incidentgateway.transport.AsyncRouteHttpEngine;
 import dev.incidentgateway.transport.GatewayTls;
-import dev.incidentgateway.transport.HttpPathClashes;
 import dev.incidentgateway.transport.HttpEdge;
-import dev.incidentgateway.transport.KeyedRateLimiter;
-import dev.incidentgateway.transport.RateLimit;
-import org.apache.camel.support.jsse.SSLContextParameters;
+import dev.incidentgateway.transport.HttpPathClashes;
+import dev.incidentgateway.transport.HttpPortCheck;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import dev.incidentgateway.api.ApiRouteSteps;
-import dev.incidentgateway.api.HttpRouteProblems;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.incidentgateway.config.ConnectorDescriptors;
-import dev.incidentgateway.connectors.Connectors;
-import dev.incidentgateway.ingest.poll.SourcePollers;
-import dev.incidentgateway.ingest.poll.PollingSource;
-import dev.incidentgateway.ingest.poll.SourcePoller;
-import dev.incidentgateway.outbox.ExternalRefRecorder;
-import dev.incidentgateway.outbox.ExternalRefs;
-import dev.incidentgateway.outbox.OutboxModule;
-import dev.incidentgateway.connectors.http.SinkHttpClient;
-import dev.incidentgateway.outbox.SinkRegistry;
-
-import java.time.Clock;
-import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Wires the gateway: store (HikariCP + Flyway) → timeline → REST/ops routes and the YAML routes under
@@ -128,9 +127,9 @@ public final class Gateway implements AutoCloseable {
         SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
         Optional<SSLContextParameters> tls = GatewayTls.load(config); // bad TLS files fail before the store opens
         Optional<KafkaClientSecurity> kafkaSecurity = KafkaClientSecurity.from(config); // ... and so does a bad Kafka CA file
-        dev.incidentgateway.sla.SlaModule sla = dev.incidentgateway.sla.SlaModule.load(config); // issue 12: a bad sla.yaml fails here too
+        SlaModule sla = SlaModule.load(config); // issue 12: a bad sla.yaml fails here too
         this.https = tls.isPresent();
-        checkPortFree(); // like the checks above, before the store (data/) and the generated keys (keys/) exist
+        HttpPortCheck.requireFree(config); // like the checks above, before the store (data/) and the generated keys (keys/) exist
 
         this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config));
         this.main = new Main();
@@ -171,18 +170,14 @@ public final class Gateway implements AutoCloseable {
 
         // Authentication and scopes of every HTTP route (issue 9): the policy factory covers Java and YAML routes.
         this.apiKeys = new ApiKeyVerifier(new ApiKeyStore(dataSource), Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMinutes(1));
-        // OpenID Connect access tokens (JWT) besides API keys, when GATEWAY_OIDC_ISSUER is set.
-        Optional<CredentialVerifier> accessTokens = OidcTokenVerifier.fromConfig(config).map(v -> (CredentialVerifier) v);
-        ApiAuthPolicyFactory apiAuth = new ApiAuthPolicyFactory(new BearerAuthenticator(apiKeys, accessTokens), endpoints,
-                KeyedRateLimiter.uniform(RateLimit.of(config.get(GatewayConfig.API_RATE_PER_S), config.get(GatewayConfig.API_RATE_BURST)),
-                        KeyedRateLimiter.DEFAULT_MAX_KEYS));
+        ApiAuthPolicyFactory apiAuth = ApiAuthPolicyFactory.fromConfig(config, apiKeys, endpoints); // + OIDC tokens, rate limit
         main.bind("apiAuthPolicy", apiAuth);
         // An H2 file store: only this process opens it (the CLI reaches it through the control channel).
         Optional<Path> controlDirectory = ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL));
         controlDirectory.ifPresent(dir -> main.configure().addRoutesBuilder(
-                new ControlChannelRoute(prepareControlDirectory(dir), GatewayMain.STORE_COMMANDS,
+                new ControlChannelRoute(ControlChannel.prepareForGateway(dir), GatewayMain.STORE_COMMANDS,
                         new StoreCommand.Context(dataSource, config, dialect), this::credentialsChanged)));
-        main.bind(DATA_SOURCE_BEAN, new dev.incidentgateway.store.ProbeGatedDataSource(dataSource, probe)); // YAML routes' jdbc
+        main.bind(DATA_SOURCE_BEAN, new ProbeGatedDataSource(dataSource, probe)); // YAML routes' jdbc
         TimelineCloudEventMapper cloudEventsOut = new TimelineCloudEventMapper(typePrefix, json);
         main.bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(json), cloudEventsOut)
                 .withOutbox(outbox, cloudEventsOut)); // to: timeline:append, from: timeline:events, from: timeline:outbox
@@ -205,14 +200,14 @@ public final class Gateway implements AutoCloseable {
                 // Once the intake gate has closed (shutdown), /health goes on to the gate, which answers 503 like any request.
                 () -> intake.isOpen() ? ops.health(null) : null);
         // issue 13: routes/inbound/webhooks.camel.yaml names it; a webhook waiting for its group commit holds no thread.
-        main.bind(dev.incidentgateway.transport.AsyncRouteHttpEngine.BEAN, new dev.incidentgateway.transport.AsyncRouteHttpEngine());
+        main.bind(AsyncRouteHttpEngine.BEAN, new AsyncRouteHttpEngine());
         stream.serve(store, apiAuth, edge); // on the event loop, authorized by apiAuth like every API route
         edge.credentialBeforeNotFound(apiAuth);
         // Relays, gauges, purge and /api/v1/outbox; an embedded H2 file is this process's alone: an ended run's claims are free.
         outbox.install(main, store, config, meters, json, endpoints,
                 controlDirectory.isPresent() && !StoreFactory.opensTcpPort(config.get(GatewayConfig.DB_URL)), Clock.systemUTC());
         main.configure().addRoutesBuilder(audit.routes(json, endpoints));
-        main.configure().addRoutesBuilder(new ConsoleRoute(endpoints, Set.of(dev.incidentgateway.stream.StreamHttpHandler.PATH),
+        main.configure().addRoutesBuilder(new ConsoleRoute(endpoints, Set.of(StreamHttpHandler.PATH),
                 config.get(GatewayConfig.OIDC_ISSUER), ConsoleSignIn.fromConfig(config).orElse(null))); // GET / (issue 12, operator console)
         RoutePlaceholders.of(config).forEach(main::addInitialProperty); // {{gateway.kafka.topic}} in YAML routes
         kafkaSecurity.ifPresent(k -> k.install(main)); // SASL/TLS of every kafka: endpoint, shipped or the operator's
@@ -260,15 +255,6 @@ public final class Gateway implements AutoCloseable {
         webhooks.refreshTokens(CREDENTIAL_RELOAD_WAIT);
     }
 
-    private static Path prepareControlDirectory(Path dir) {
-        try {
-            return ControlChannel.prepare(dir);
-        } catch (IOException e) {
-            throw new ConfigException(GatewayConfig.DB_URL.problem("cannot create the control directory " + dir
-                    + " beside the H2 file: " + e.getMessage()));
-        }
-    }
-
     /** Builds the gateway (opens and migrates the store) without starting HTTP. */
     public static Gateway create(GatewayConfig config) {
         return new Gateway(config);
@@ -276,9 +262,9 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts Camel and the HTTP server, returning once they accept requests (for tests and embedding). */
     public Gateway start() throws Exception {
-        checkPortFree();
+        HttpPortCheck.requireFree(config);
         main.start(); // Camel Main calls no afterStart listener here: camelStarted() is called directly
-        java.util.Optional<String> clash = camelStarted();
+        Optional<String> clash = camelStarted();
         if (clash.isPresent()) {
             throw new ConfigException(clash.get());
         }
@@ -289,10 +275,10 @@ public final class Gateway implements AutoCloseable {
      * What both ways of starting ({@link #start}, {@link #runUntilStopped}'s afterStart) do once Camel runs: open the
      * intake gate and /health; returns the problem that ends the start instead, if any (two routes on one HTTP path).
      */
-    private java.util.Optional<String> camelStarted() {
+    private Optional<String> camelStarted() {
         intake.install(main.getCamelContext());
         ops.markStarted();
-        return HttpPathClashes.find(main.getCamelContext(), this::routeFile);
+        return HttpPathClashes.find(main.getCamelContext(), RouteFiles.of(main.getCamelContext()));
     }
 
     /**
@@ -304,7 +290,7 @@ public final class Gateway implements AutoCloseable {
      */
     public void runUntilStopped(ShutdownSignals signals) throws Exception {
         try { // again, for a port taken while the gateway was built; that ends here through close(): the store is open
-            checkPortFree();
+            HttpPortCheck.requireFree(config);
             main.setShutdownStrategy(new SimpleMainShutdownStrategy());
             signals.whenStopRequested(main::completed, Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S) + 15L));
             main.run();
@@ -312,7 +298,7 @@ public final class Gateway implements AutoCloseable {
                 throw new ConfigException(startProblem);
             }
         } catch (Exception e) { // a route file that cannot be loaded is bad configuration, named by its file
-            java.util.Optional<String> badRoute = dev.incidentgateway.config.RouteLoadFailure.describe(e, this::routeFile);
+            Optional<String> badRoute = RouteLoadFailure.describe(e, RouteFiles.of(main.getCamelContext()));
             if (badRoute.isPresent()) {
                 throw new ConfigException(badRoute.get());
             }
@@ -322,29 +308,6 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The file a route was loaded from, from Camel's model (empty for a route built in Java). */
-    private java.util.Optional<String> routeFile(String routeId) {
-        org.apache.camel.model.RouteDefinition route = ((org.apache.camel.model.ModelCamelContext) main.getCamelContext())
-                .getRouteDefinition(routeId);
-        return java.util.Optional.ofNullable(route == null || route.getResource() == null ? null : route.getResource().getLocation());
-    }
-
-    /**
-     * Vert.x reports a failed bind only in its log and Camel starts anyway, serving nothing: check first,
-     * so a taken port stops the start with a message naming the key.
-     */
-    private void checkPortFree() {
-        int port = config.get(GatewayConfig.HTTP_PORT);
-        if (port == 0) {
-            return;
-        }
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(port));
-        } catch (IOException e) {
-            throw new ConfigException(GatewayConfig.HTTP_PORT.problem("port " + port + " is not available (" + e.getMessage() + ")"));
-        }
-    }
 
     /** HTTP requests admitted and not yet answered, open live streams included (a graceful stop ends those first). */
     public int requestsInFlight() {
@@ -362,7 +325,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The running Camel context (tests enumerate its HTTP routes). */
-    public org.apache.camel.CamelContext camelContext() {
+    public CamelContext camelContext() {
         return main.getCamelContext();
     }
 

@@ -1,11 +1,16 @@
 package dev.incidentgateway.api;
 
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.security.ApiKeyVerifier;
 import dev.incidentgateway.security.BearerAuthenticator;
+import dev.incidentgateway.security.CredentialVerifier;
+import dev.incidentgateway.security.OidcTokenVerifier;
 import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.security.RouteAccessPolicy;
 import dev.incidentgateway.security.RouteAccessPolicy.Access;
 import dev.incidentgateway.security.Scope;
 import dev.incidentgateway.transport.KeyedRateLimiter;
+import dev.incidentgateway.transport.RateLimit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -18,6 +23,7 @@ import org.apache.camel.support.RoutePolicySupport;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Authentication and scopes for every platform-http route, whatever DSL declared it (Java RouteBuilders,
@@ -46,6 +52,17 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
         this.authenticator = authenticator;
         this.endpoints = endpoints;
         this.apiRateLimits = apiRateLimits;
+    }
+
+    /**
+     * The gateway's policy: API keys ({@code apiKeys}), OpenID Connect access tokens when {@code GATEWAY_OIDC_ISSUER} is
+     * set, and the per-principal rate limit of {@code GATEWAY_API_RATE_PER_S} / {@code GATEWAY_API_RATE_BURST}.
+     */
+    public static ApiAuthPolicyFactory fromConfig(GatewayConfig config, ApiKeyVerifier apiKeys, ApiEndpoint.Settings endpoints) {
+        Optional<CredentialVerifier> accessTokens = OidcTokenVerifier.fromConfig(config).map(v -> (CredentialVerifier) v);
+        return new ApiAuthPolicyFactory(new BearerAuthenticator(apiKeys, accessTokens), endpoints,
+                KeyedRateLimiter.uniform(RateLimit.of(config.get(GatewayConfig.API_RATE_PER_S), config.get(GatewayConfig.API_RATE_BURST)),
+                        KeyedRateLimiter.DEFAULT_MAX_KEYS));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.incidentgateway.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.GatewayConfig;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -69,6 +71,16 @@ public final class ControlChannel {
         }
         Path parent = Path.of(location).toAbsolutePath().normalize().getParent();
         return parent == null ? Optional.empty() : Optional.of(parent.resolve("control"));
+    }
+
+    /** {@link #prepare} for the gateway's start: a directory it cannot create is bad configuration of the store's URL. */
+    public static Path prepareForGateway(Path dir) {
+        try {
+            return prepare(dir);
+        } catch (IOException e) {
+            throw new ConfigException(GatewayConfig.DB_URL.problem("cannot create the control directory " + dir
+                    + " beside the H2 file: " + e.getMessage()));
+        }
     }
 
     /** Creates the directory (and its parents) owner-only, or makes an existing one owner-only. */
