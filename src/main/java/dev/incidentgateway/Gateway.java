@@ -21,6 +21,7 @@ import dev.incidentgateway.cli.StoreCommand;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.config.ClasspathListing;
 import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.ConfigKey;
 import dev.incidentgateway.config.ConnectorDescriptors;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.config.KafkaClientSecurity;
@@ -134,6 +135,7 @@ public final class Gateway implements AutoCloseable {
         this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config));
         this.main = new Main();
         List<PollingSource> pollingSources;
+        List<ConfigKey<?>> connectorKeys;
         WebhookModule inbound = null;
         try {
             this.audit = AuditModule.create(config, dataSource); // the chain key, checked against the store's
@@ -142,6 +144,7 @@ public final class Gateway implements AutoCloseable {
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
             SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());
             Connectors connectors = Connectors.discover(); // ServiceLoader: META-INF/services/...connectors.Connector
+            connectorKeys = connectors.settings().values().stream().flatMap(List::stream).toList();
             this.outbox = new OutboxModule(SinkRegistry.load(descriptors, connectors.sinkFactories(), config.connectorEnv(), http),
                     ConnectorDescriptors.ofKind(descriptors, "sink").keySet(), dataSource);
             pollingSources = connectors.pollers(descriptors, config.connectorEnv(), http, new ExternalRefs(dataSource));
@@ -209,7 +212,7 @@ public final class Gateway implements AutoCloseable {
         main.configure().addRoutesBuilder(audit.routes(json, endpoints));
         main.configure().addRoutesBuilder(new ConsoleRoute(endpoints, Set.of(StreamHttpHandler.PATH),
                 config.get(GatewayConfig.OIDC_ISSUER), ConsoleSignIn.fromConfig(config).orElse(null))); // GET / (issue 12, operator console)
-        RoutePlaceholders.of(config).forEach(main::addInitialProperty); // {{gateway.kafka.topic}} in YAML routes
+        RoutePlaceholders.of(config, connectorKeys).forEach(main::addInitialProperty); // {{gateway.kafka.topic}}, {{gateway.servicenow.url}}
         kafkaSecurity.ifPresent(k -> k.install(main)); // SASL/TLS of every kafka: endpoint, shipped or the operator's
         // Shipped routes named one by one (ClasspathListing says why Camel's own classpath scan is not used).
         main.configure().withRoutesIncludePattern(ClasspathListing.list("routes", true, ".camel.yaml").stream()

@@ -1,6 +1,8 @@
 package dev.incidentgateway.config;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,10 +19,23 @@ public final class RoutePlaceholders {
     }
 
     public static Map<String, String> of(GatewayConfig config) {
+        return of(config, List.of());
+    }
+
+    /**
+     * The application's settings and the connectors' ({@code connectorKeys}, e.g. {@code {{gateway.servicenow.url}}}: a
+     * route of the operator's beside a shipped connector reads the same variable the connector does), secrets left out.
+     */
+    public static Map<String, String> of(GatewayConfig config, Collection<ConfigKey<?>> connectorKeys) {
         Map<String, String> out = new LinkedHashMap<>();
         for (ConfigKey<?> key : GatewayConfig.KEYS) {
             if (!key.isSecret()) {
                 out.put(PREFIX + key.name(), String.valueOf(config.get(key)));
+            }
+        }
+        for (ConfigKey<?> key : connectorKeys) {
+            if (!key.isSecret()) {
+                out.putIfAbsent(PREFIX + key.name(), ConnectorSettings.text(key, config.env()));
             }
         }
         return out;

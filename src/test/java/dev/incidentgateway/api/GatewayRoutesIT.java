@@ -45,6 +45,9 @@ class GatewayRoutesIT {
                     - setHeader:
                         name: Content-Type
                         constant: text/plain
+                    - setHeader:
+                        name: X-Slack-Api
+                        constant: "{{gateway.slack.apiUrl}}"
                     - setBody:
                         constant: hello from a custom route
             """;
@@ -121,6 +124,7 @@ class GatewayRoutesIT {
         Response r = http.get("/custom/hello");
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("hello from a custom route");
+        assertThat(r.header("X-Slack-Api")).as("a connector's setting as {{gateway.<key>}}").contains("https://slack.com/api");
         // The shipped routes are still there next to it.
         assertThat(http.get("/api/v1/stats").status()).isEqualTo(200);
     }

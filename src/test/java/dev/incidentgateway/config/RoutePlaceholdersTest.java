@@ -20,4 +20,17 @@ class RoutePlaceholdersTest {
         assertThat(placeholders).doesNotContainKey("gateway." + GatewayConfig.DB_PASSWORD.name());
         assertThat(placeholders.values()).doesNotContain("s3cret");
     }
+
+    @Test
+    void connectorSettingsAreRoutePlaceholdersWithoutTheirSecrets() {
+        ConfigKey<String> url = ConfigKey.string("servicenow.url", "SERVICENOW_URL", "", "base URL");
+        ConfigKey<String> password = ConfigKey.secret("servicenow.password", "SERVICENOW_PASSWORD", "", "password");
+        GatewayConfig config = GatewayConfig.load(
+                Map.of("SERVICENOW_URL", "https://acme.service-now.com", "SERVICENOW_PASSWORD", "hunter2"), Map.of());
+        Map<String, String> placeholders = RoutePlaceholders.of(config, java.util.List.of(url, password));
+        assertThat(placeholders).containsEntry("gateway.servicenow.url", "https://acme.service-now.com")
+                .containsEntry("gateway.kafka.topic", "incident-events")
+                .doesNotContainKey("gateway.servicenow.password");
+        assertThat(placeholders.values()).doesNotContain("hunter2");
+    }
 }
