@@ -28,6 +28,7 @@ import dev.incidentgateway.config.KafkaClientSecurity;
 import dev.incidentgateway.config.RouteFiles;
 import dev.incidentgateway.config.RouteLoadFailure;
 import dev.incidentgateway.config.RoutePlaceholders;
+import dev.incidentgateway.connectors.ConnectorSettingsListing;
 import dev.incidentgateway.connectors.Connectors;
 import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.console.ConsoleRoute;
@@ -140,6 +141,11 @@ public final class Gateway implements AutoCloseable {
         try {
             this.audit = AuditModule.create(config, dataSource); // the chain key, checked against the store's
             Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)));
+            List<String> unknownVariables = ConnectorSettingsListing.unknownGatewayVariables(config, descriptors);
+            if (!unknownVariables.isEmpty()) { // names only: a value may be a secret
+                LOG.warn("Not settings of the gateway, ignored (misspelled? `java -jar incident-gateway.jar config` lists every key): {}",
+                        String.join(", ", unknownVariables));
+            }
             inbound = WebhookModule.load(descriptors, config, dataSource, json);
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
             SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());

@@ -322,6 +322,20 @@ public final class GatewayConfig {
                 + " (config file): not a setting of the gateway (misspelled? `java -jar incident-gateway.jar config` lists every key)"));
     }
 
+    /**
+     * The {@code GATEWAY_*} variables of the environment that are no setting: a misspelled variable
+     * ({@code GATEWAY_OUTBOX_MAXATTEMPTS}) leaves the default in force without a word. Only warned about, not refused
+     * like a file's unknown key: the environment is shared with whatever else runs there.
+     *
+     * @param namedElsewhere variables that are not settings but are read all the same (a descriptor's {@code auth.secretEnv})
+     */
+    public List<String> unknownGatewayVariables(java.util.Collection<String> namedElsewhere) {
+        java.util.Set<String> known = new java.util.HashSet<>(namedElsewhere);
+        KEYS.forEach(k -> known.add(k.env()));
+        known.add(YamlSettings.CONFIG_FILE_ENV);
+        return env.keySet().stream().filter(name -> name.startsWith("GATEWAY_") && !known.contains(name)).sorted().toList();
+    }
+
     /** OIDC: an issuer without an audience would accept tokens the identity provider minted for any other client. */
     private static void requireOidcAudience(Map<ConfigKey<?>, Object> values, List<String> problems) {
         if (!String.valueOf(values.getOrDefault(OIDC_ISSUER, "")).isBlank()

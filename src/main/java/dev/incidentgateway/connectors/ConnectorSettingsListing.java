@@ -2,12 +2,14 @@ package dev.incidentgateway.connectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.ConfigKey;
 import dev.incidentgateway.config.ConnectorDescriptors;
 import dev.incidentgateway.config.ConnectorSettings;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.ingest.auth.WebhookSecrets;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,9 +31,18 @@ public final class ConnectorSettingsListing {
             if (!secrets.isEmpty()) {
                 out.append(ConnectorSettings.describe("webhook sources (auth.secretEnv)", secrets, config.env(), config::masked));
             }
+            List<String> unknown = unknownGatewayVariables(config, descriptors);
+            if (!unknown.isEmpty()) {
+                out.append(String.format("%n# GATEWAY_* variables that are no setting, ignored (misspelled?)%n%s%n", String.join("\n", unknown)));
+            }
         } catch (ConfigException e) {
             out.append(String.format("%n# webhook sources: descriptors not readable: %s%n", String.join("; ", e.problems())));
         }
         return out.toString();
+    }
+
+    /** {@link GatewayConfig#unknownGatewayVariables}, the variables webhook descriptors name ({@code auth.secretEnv}) being known. */
+    public static List<String> unknownGatewayVariables(GatewayConfig config, Map<String, JsonNode> descriptors) {
+        return config.unknownGatewayVariables(WebhookSecrets.keys(descriptors).stream().map(ConfigKey::env).toList());
     }
 }

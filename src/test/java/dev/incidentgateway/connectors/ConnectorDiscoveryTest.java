@@ -92,4 +92,26 @@ class ConnectorDiscoveryTest {
         assertThat(out).contains("https://acme.atlassian.net").contains("https://bot:****@echo.example.com/****");
         assertThat(out).doesNotContain("url-pw", "echo-secret-1", "jira-secret-2", "snow-secret-3", "xoxb-secret-4", "pd-secret-5");
     }
+
+    @Test
+    void configNamesGatewayVariablesThatAreNoSettingButNotTheOnesDescriptorsOrTheFileSwitchRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("acme.yaml"), """
+                kind: webhook-source
+                name: acme
+                mapper: jsonpath
+                auth: {mode: bearer, secretEnv: GATEWAY_ACME_TOKEN}
+                mapping: {correlationKey: "$.id", eventType: {path: "$.t", values: {open: declare}}, title: "$.s"}
+                """);
+        Map<String, String> env = Map.of("GATEWAY_HTTP_PROT", "1", "GATEWAY_OUTBOX_MAXATTEMPTS", "3", "GATEWAY_OUTBOX_MAX_ATTEMPTS", "4",
+                "GATEWAY_ACME_TOKEN", "acme-secret", "GATEWAY_CONNECTORS_DIR", dir.toString(), "GATEWAY_CONFIG_X", "y");
+        GatewayConfig config = GatewayConfig.load(env, Map.of());
+        var descriptors = dev.incidentgateway.config.ConnectorDescriptors.load(dir);
+
+        assertThat(ConnectorSettingsListing.unknownGatewayVariables(config, descriptors))
+                .containsExactly("GATEWAY_CONFIG_X", "GATEWAY_HTTP_PROT", "GATEWAY_OUTBOX_MAXATTEMPTS");
+        String out = ConnectorSettingsListing.describe(config);
+        assertThat(out).contains("GATEWAY_* variables that are no setting").contains("GATEWAY_HTTP_PROT\nGATEWAY_OUTBOX_MAXATTEMPTS")
+                .doesNotContain("acme-secret");
+    }
 }
