@@ -50,7 +50,7 @@ public final class YamlSettings {
         try (InputStream in = Files.newInputStream(file)) {
             return flatten(new ObjectMapper(new YAMLFactory()).readTree(in));
         } catch (IOException e) {
-            throw new ConfigException(file + ": not readable YAML: " + e.getMessage());
+            throw new ConfigException(ConfigFileProblem.describe(file, e));
         }
     }
 

@@ -75,7 +75,7 @@ public final class SlaPolicyFile {
         try (InputStream in = Files.newInputStream(file)) {
             return parse(file.toString(), new ObjectMapper(new YAMLFactory()).readTree(in));
         } catch (IOException e) {
-            throw new ConfigException(file + ": not readable YAML: " + e.getMessage());
+            throw new ConfigException(dev.incidentgateway.config.ConfigFileProblem.describe(file, e));
         }
     }
 

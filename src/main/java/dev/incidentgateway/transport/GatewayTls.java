@@ -140,6 +140,8 @@ public final class GatewayTls {
                     chain.add(converter.getCertificate(holder));
                 }
             }
+        } catch (ConfigException e) {
+            throw e;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new ConfigException(GatewayConfig.TLS_CERT_FILE.problem("not a PEM certificate: " + file.toAbsolutePath()
                     + " (" + e.getMessage() + ")"));
@@ -161,6 +163,8 @@ public final class GatewayTls {
                     return converter.getPrivateKey(info);
                 }
             }
+        } catch (ConfigException e) {
+            throw e; // the file could not be opened (reader() says why: permission denied is not a bad key)
         } catch (IOException | RuntimeException e) {
             // The message names the file, never its content.
             throw new ConfigException(GatewayConfig.TLS_KEY_FILE.problem("not a readable PEM private key: " + file.toAbsolutePath()));
@@ -173,7 +177,9 @@ public final class GatewayTls {
         try {
             return Files.newBufferedReader(file, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
-            throw new ConfigException(key.problem("cannot read " + file.toAbsolutePath() + " (" + e.getClass().getSimpleName() + ")"));
+            throw new ConfigException(key.problem("cannot read " + file.toAbsolutePath() + " ("
+                    + (e instanceof java.nio.file.AccessDeniedException ? "permission denied for " + System.getProperty("user.name")
+                    : e.getClass().getSimpleName()) + ")"));
         }
     }
 

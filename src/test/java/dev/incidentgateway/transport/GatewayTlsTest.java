@@ -46,7 +46,9 @@ class GatewayTlsTest {
         Path missing = dir.resolve("nope.pem");
         assertThatThrownBy(() -> GatewayTls.load(config(Map.of("GATEWAY_TLS_CERT_FILE", cert.certFile().toString(),
                 "GATEWAY_TLS_KEY_FILE", missing.toString()))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("GATEWAY_TLS_KEY_FILE").hasMessageContaining("nope.pem");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("GATEWAY_TLS_KEY_FILE").hasMessageContaining("nope.pem")
+                // a file that cannot be opened says so; it is not reported as a key in the wrong format
+                .hasMessageContaining("cannot read").hasMessageContaining("NoSuchFileException").hasMessageNotContaining("not a readable PEM");
         // The certificate given as key file: no private key in it.
         assertThatThrownBy(() -> GatewayTls.load(config(Map.of("GATEWAY_TLS_CERT_FILE", cert.certFile().toString(),
                 "GATEWAY_TLS_KEY_FILE", cert.certFile().toString()))))
