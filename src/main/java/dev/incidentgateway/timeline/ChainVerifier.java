@@ -123,6 +123,25 @@ public final class ChainVerifier {
         return null;
     }
 
+    /**
+     * What a view whose head is not the log's last event says, in the order an operator checks: events gone, the view
+     * rewound over removed events (seq matches, hash does not: the hash is of an event no longer there), or a view
+     * behind its log.
+     */
+    private static String viewMismatch(TimelineEvent head, long viewSeq) {
+        if (head == null) {
+            return "the incident's view says its last event is seq " + viewSeq + " but none of its events is in the log (events removed)";
+        }
+        if (head.seq() < viewSeq) {
+            return "the log ends at seq " + head.seq() + " but the incident's view says its last event is seq " + viewSeq + " (events removed)";
+        }
+        if (head.seq() == viewSeq) {
+            return "the hash the incident's view holds for its last event (seq " + viewSeq + ") is not that event's: the view was "
+                    + "changed, e.g. rewound after newer events were removed";
+        }
+        return "the log has events after seq " + viewSeq + ", the incident's view's last (the view was changed)";
+    }
+
     private static void checkViews(Connection c, String incidentId, Map<String, TimelineEvent> heads,
                                    Map<String, BrokenLink> broken) throws SQLException {
         String where = incidentId == null ? "" : " WHERE id = ?";
@@ -137,9 +156,9 @@ public final class ChainVerifier {
                     if (broken.containsKey(id)) {
                         continue;
                     }
-                    if (head == null || head.seq() != rs.getLong(2) || !head.hash().equals(rs.getString(3).trim())) {
-                        broken.put(id, new BrokenLink(id, rs.getLong(2), head == null ? null : head.id(),
-                                "the incident's last event (seq " + rs.getLong(2) + ") is not in the log (events removed)"));
+                    long viewSeq = rs.getLong(2);
+                    if (head == null || head.seq() != viewSeq || !head.hash().equals(rs.getString(3).trim())) {
+                        broken.put(id, new BrokenLink(id, viewSeq, head == null ? null : head.id(), viewMismatch(head, viewSeq)));
                     }
                 }
             }

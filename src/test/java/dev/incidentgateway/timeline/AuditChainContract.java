@@ -168,6 +168,25 @@ abstract class AuditChainContract {
     }
 
     @Test
+    void anEventRemovedFromAnIncidentIsNamedForWhatTheViewSaysOfIt() throws Exception {
+        startGateway();
+        appendWorkload(); // every incident has seq 1..4
+        admin.asAdmin(c -> {
+            try (java.sql.Statement st = c.createStatement()) {
+                // B-1: its last event deleted, the view left as it was; C-1: the same, and the view's seq rewound to 3
+                // as an admin covering the cut would (the head's hash is still the deleted event's)
+                st.executeUpdate("DELETE FROM timeline_events WHERE incident_id IN ('B-1', 'C-1') AND seq = 4");
+                st.executeUpdate("UPDATE incidents SET last_seq = 3 WHERE id = 'C-1'");
+            }
+        });
+        Run run = verify();
+        assertThat(run.exit()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).contains("the log ends at seq 3 but the incident's view says its last event is seq 4 (events removed)")
+                .contains("the hash the incident's view holds for its last event (seq 3) is not that event's")
+                .doesNotContain("(seq 3) is not in the log");
+    }
+
+    @Test
     void theNewestEventsDeletedAreDetectedAgainstTheCheckpoint() throws Exception {
         startGateway();
         appendWorkload();
