@@ -75,6 +75,12 @@ public abstract class VendorConnector implements Connector {
             LOG.info("Poller '{}' is off (enabled: false)", name);
             return Optional.empty();
         }
-        return Optional.ofNullable(poller.create(descriptor, env, http, refs));
+        Optional<PollingSource> created = Optional.ofNullable(poller.create(descriptor, env, http, refs));
+        // Said at start: the sink's variables turn the poller on too, and what it imports goes on to every other target.
+        String offSwitch = settings.stream().filter(k -> k.name().endsWith(".pollIntervalSeconds")).findFirst()
+                .map(k -> k.env() + "=0").orElse("a poll interval of 0");
+        created.ifPresent(p -> LOG.info("Poller '{}' is on: changes made in {} become timeline events, every {} s ({} turns it off)",
+                name, name, p.interval().toSeconds(), offSwitch));
+        return created;
     }
 }

@@ -68,8 +68,14 @@ class ConnectorDiscoveryTest {
                 "SERVICENOW_PASSWORD", "snow-pw", "JIRA_URL", "https://acme.atlassian.net", "JIRA_EMAIL", "bot@example.com",
                 "JIRA_API_TOKEN", "jira-token", "JIRA_PROJECT", "OPS");
         Map<String, JsonNode> descriptors = new java.util.TreeMap<>(ConnectorDescriptors.load(null));
-        assertThat(Connectors.discover().pollers(descriptors, env, http, null)).extracting(p -> p.name())
-                .containsExactlyInAnyOrder("servicenow", "jira");
+        try (var logs = dev.incidentgateway.testsupport.CapturedLogs.of(VendorConnector.class.getName())) {
+            assertThat(Connectors.discover().pollers(descriptors, env, http, null)).extracting(p -> p.name())
+                    .containsExactlyInAnyOrder("servicenow", "jira");
+            // The sink's variables turned the pollers on: the start log says so, and how to turn each off.
+            assertThat(logs.lines(e -> true)).anySatisfy(l -> assertThat(l).contains("Poller 'servicenow' is on")
+                    .contains("every 60 s").contains("SERVICENOW_POLL_INTERVAL=0 turns it off"))
+                    .anySatisfy(l -> assertThat(l).contains("Poller 'jira' is on").contains("JIRA_POLL_INTERVAL=0 turns it off"));
+        }
 
         for (String name : List.of("servicenow", "jira")) {
             descriptors.put(name, ((com.fasterxml.jackson.databind.node.ObjectNode) descriptors.get(name).deepCopy()).put("enabled", false));
