@@ -137,13 +137,13 @@ public final class Gateway implements AutoCloseable {
         WebhookModule inbound = null;
         try {
             this.audit = AuditModule.create(config, dataSource); // the chain key, checked against the store's
-            Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)));
+            Connectors connectors = Connectors.discover(); // ServiceLoader: META-INF/services/...connectors.Connector
+            Map<String, JsonNode> descriptors = connectors.descriptors(config); // a typo in one stops the start
             inbound = WebhookModule.load(descriptors, config, dataSource, json);
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
             SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());
-            Connectors connectors = Connectors.discover(); // ServiceLoader: META-INF/services/...connectors.Connector
-            this.outbox = new OutboxModule(SinkRegistry.load(descriptors, connectors.sinkFactories(), config.connectorEnv(), http),
-                    ConnectorDescriptors.ofKind(descriptors, "sink").keySet(), dataSource);
+            this.outbox = new OutboxModule(SinkRegistry.loadAll(descriptors, connectors.sinkFactories(), connectors.withoutSink(),
+                    config.connectorEnv(), http), ConnectorDescriptors.ofKind(descriptors, "sink").keySet(), dataSource);
             pollingSources = connectors.pollers(descriptors, config.connectorEnv(), http, new ExternalRefs(dataSource));
         } catch (RuntimeException e) {
             if (inbound != null) {
