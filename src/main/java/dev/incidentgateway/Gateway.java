@@ -140,7 +140,8 @@ public final class Gateway implements AutoCloseable {
         WebhookModule inbound = null;
         try {
             this.audit = AuditModule.create(config, dataSource); // the chain key, checked against the store's
-            Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)));
+            Connectors connectors = Connectors.discover(); // ServiceLoader: META-INF/services/...connectors.Connector
+            Map<String, JsonNode> descriptors = connectors.descriptors(config); // a typo in one stops the start
             List<String> unknownVariables = ConnectorSettingsListing.unknownGatewayVariables(config, descriptors);
             if (!unknownVariables.isEmpty()) { // names only: a value may be a secret
                 LOG.warn("Not settings of the gateway, ignored (misspelled? `java -jar incident-gateway.jar config` lists every key): {}",
@@ -149,10 +150,9 @@ public final class Gateway implements AutoCloseable {
             inbound = WebhookModule.load(descriptors, config, dataSource, json);
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
             SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());
-            Connectors connectors = Connectors.discover(); // ServiceLoader: META-INF/services/...connectors.Connector
             connectorKeys = connectors.settings().values().stream().flatMap(List::stream).toList();
-            this.outbox = new OutboxModule(SinkRegistry.load(descriptors, connectors.sinkFactories(), config.connectorEnv(), http),
-                    ConnectorDescriptors.ofKind(descriptors, "sink").keySet(), dataSource);
+            this.outbox = new OutboxModule(SinkRegistry.loadAll(descriptors, connectors.sinkFactories(), connectors.withoutSink(),
+                    config.connectorEnv(), http), ConnectorDescriptors.ofKind(descriptors, "sink").keySet(), dataSource);
             pollingSources = connectors.pollers(descriptors, config.connectorEnv(), http, new ExternalRefs(dataSource));
         } catch (RuntimeException e) {
             if (inbound != null) {

@@ -1,7 +1,7 @@
 package dev.incidentgateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.incidentgateway.config.ConnectorDescriptors;
+import dev.incidentgateway.connectors.Connectors;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.ingest.GatewayTokenSources;
 import dev.incidentgateway.ingest.WebhookTokenStore;
@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +73,7 @@ public final class WebhookTokenCommand implements StoreCommand, StoreCommand.Par
 
     @Override
     public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
-        Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(ctx.config().get(GatewayConfig.CONNECTORS_DIR)));
+        Map<String, JsonNode> descriptors = Connectors.discover().descriptors(ctx.config());
         Set<String> managed = GatewayTokenSources.of(descriptors);
         WebhookTokenStore store = new WebhookTokenStore(ctx.dataSource());
         store.adoptLegacyToken(managed); // the same upgrade as at gateway start, so the status below is true

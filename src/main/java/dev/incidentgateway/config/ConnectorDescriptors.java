@@ -21,7 +21,23 @@ import java.util.TreeMap;
 public final class ConnectorDescriptors {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+    /** The keys every descriptor may hold, whatever its kind: read here ({@code kind}, {@code enabled}) and by the loaders. */
+    public static final DescriptorKeys KEYS = DescriptorKeys.of("kind", "name", "enabled");
+
     private ConnectorDescriptors() {
+    }
+
+    /**
+     * The descriptors of {@code GATEWAY_CONNECTORS_DIR}'s directory and the shipped ones. A directory that is missing is
+     * fine when the setting is the default (the jar runs from any directory), but refused when it was set: a wrong path
+     * would otherwise drop the operator's own sources without a word.
+     */
+    public static Map<String, JsonNode> loadConfigured(GatewayConfig config) {
+        Path dir = Path.of(config.get(GatewayConfig.CONNECTORS_DIR));
+        if (config.isExplicit(GatewayConfig.CONNECTORS_DIR) && !Files.isDirectory(dir)) {
+            throw new ConfigException(GatewayConfig.CONNECTORS_DIR.problem("directory not found: " + dir.toAbsolutePath()));
+        }
+        return load(dir);
     }
 
     /** Descriptors by name (the file name without {@code .yaml}). */
@@ -51,11 +67,11 @@ public final class ConnectorDescriptors {
         return descriptors;
     }
 
-    /** The descriptors of one kind ({@code webhook-source}, {@code sink}, {@code source}). */
+    /** The descriptors of one kind ({@code webhook-source}, {@code sink}; others stop the start: DescriptorCheck). */
     public static Map<String, JsonNode> ofKind(Map<String, JsonNode> all, String kind) {
         Map<String, JsonNode> out = new TreeMap<>();
         all.forEach((name, d) -> {
-            if (d != null && kind.equals(d.path("kind").asText())) {
+            if (d != null && kind.equals(KEYS.path(d, "kind").asText())) {
                 out.put(name, d);
             }
         });
@@ -104,7 +120,7 @@ public final class ConnectorDescriptors {
 
     /** Reads and checks {@code enabled}: the one place it is parsed, so {@link #isOn} and {@link #switchedOff} agree. */
     private static Switch enabled(String name, JsonNode d) {
-        String enabled = d == null ? "" : d.path("enabled").asText("");
+        String enabled = KEYS.path(d, "enabled").asText("");
         return switch (enabled) {
             case "" -> Switch.UNSET;
             case "true" -> Switch.ON;

@@ -54,7 +54,8 @@ public final class GatewayConfig {
                     + "--source NAME --rotate`; empty: each such source accepts only its own token.");
     public static final ConfigKey<String> CONNECTORS_DIR = ConfigKey.string("connectors.dir", "GATEWAY_CONNECTORS_DIR", "connectors",
             "Directory of connector descriptors (*.yaml). Those shipped in the jar are always loaded; a file here with the "
-                    + "same name replaces one, a new file adds a connector. A missing directory means only the shipped ones.");
+                    + "same name replaces one, a new file adds a connector. The default directory may be missing (then only the shipped "
+                    + "ones); a directory set here must exist.");
 
     public static final ConfigKey<String> PUBLIC_URL = ConfigKey.matching("http.publicUrl", "GATEWAY_PUBLIC_URL", "",
             "|https?://[^\\s/?#]+\\S*", "empty or an http(s) base URL (https://gateway.example.com)",
@@ -393,7 +394,20 @@ public final class GatewayConfig {
         Map<String, String> env = new LinkedHashMap<>(this.env);
         values.forEach((k, v) -> env.put(k.env(), String.valueOf(v)));
         overrides.forEach((k, v) -> env.put(k.env(), v));
-        return load(env, Map.of());
+        GatewayConfig copy = load(env, Map.of());
+        // Every value went through env above; a key not overridden keeps where it came from, so a default stays one.
+        Map<ConfigKey<?>, String> kept = new HashMap<>(copy.origins);
+        origins.forEach((k, o) -> {
+            if (!overrides.containsKey(k)) {
+                kept.put(k, o);
+            }
+        });
+        return new GatewayConfig(copy.values, copy.env, kept);
+    }
+
+    /** The key was given (environment or config file) rather than left at its default. */
+    public boolean isExplicit(ConfigKey<?> key) {
+        return !"default".equals(origins.getOrDefault(key, "default"));
     }
 
     @SuppressWarnings("unchecked")

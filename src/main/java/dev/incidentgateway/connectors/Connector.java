@@ -2,6 +2,7 @@ package dev.incidentgateway.connectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConfigKey;
+import dev.incidentgateway.config.DescriptorKeys;
 import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.ingest.WebhookMapperFactory;
 import dev.incidentgateway.ingest.poll.PollingSource;
@@ -31,6 +32,15 @@ public interface Connector {
      */
     default List<ConfigKey<?>> settings() {
         return List.of();
+    }
+
+    /**
+     * The top-level descriptor keys this connector's sink, poller or webhook mapper reads, beyond those of the
+     * descriptor's kind; {@link DescriptorCheck} refuses any other key (a typo). Its readers take them through
+     * {@link DescriptorKeys#path}, so this set is the set read.
+     */
+    default DescriptorKeys descriptorKeys() {
+        return DescriptorKeys.NONE;
     }
 
     /** The sink, for a descriptor {@code kind: sink} of this name. */

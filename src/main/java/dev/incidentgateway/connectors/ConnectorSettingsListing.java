@@ -3,12 +3,10 @@ package dev.incidentgateway.connectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.ConfigKey;
-import dev.incidentgateway.config.ConnectorDescriptors;
 import dev.incidentgateway.config.ConnectorSettings;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.ingest.auth.WebhookSecrets;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -22,11 +20,12 @@ public final class ConnectorSettingsListing {
 
     public static String describe(GatewayConfig config) {
         StringBuilder out = new StringBuilder();
-        Connectors.discover().settings().forEach((name, keys) ->
+        Connectors connectors = Connectors.discover();
+        connectors.settings().forEach((name, keys) ->
                 out.append(ConnectorSettings.describe("connector " + name + " (connectors/" + name + ".yaml)", keys, config.env(),
                         config::masked)));
         try {
-            Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)));
+            Map<String, JsonNode> descriptors = connectors.descriptors(config);
             var secrets = WebhookSecrets.keys(descriptors);
             if (!secrets.isEmpty()) {
                 out.append(ConnectorSettings.describe("webhook sources (auth.secretEnv)", secrets, config.env(), config::masked));

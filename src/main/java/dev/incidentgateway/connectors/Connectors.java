@@ -2,6 +2,8 @@ package dev.incidentgateway.connectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConfigKey;
+import dev.incidentgateway.config.ConnectorDescriptors;
+import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.ingest.WebhookMapperFactory;
 import dev.incidentgateway.ingest.poll.PollingSource;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
@@ -40,6 +43,21 @@ public final class Connectors {
         return new Connectors(found);
     }
 
+    /**
+     * Every connector descriptor ({@link ConnectorDescriptors#loadConfigured}), each checked against the keys its
+     * kind and connector read ({@link DescriptorCheck}): a typo stops the start rather than being ignored.
+     */
+    public Map<String, JsonNode> descriptors(GatewayConfig config) {
+        Map<String, JsonNode> descriptors = ConnectorDescriptors.loadConfigured(config);
+        DescriptorCheck.check(descriptors, this);
+        return descriptors;
+    }
+
+    /** The connector of this name, if one was discovered. */
+    public Optional<Connector> named(String name) {
+        return all.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
     public List<Connector> all() {
         return all;
     }
@@ -48,6 +66,13 @@ public final class Connectors {
     public List<SinkFactory> sinkFactories() {
         List<SinkFactory> out = new ArrayList<>();
         all.forEach(c -> c.sink().ifPresent(out::add));
+        return out;
+    }
+
+    /** The names of the connectors that offer no sink (webhook mappers, …): no sink descriptor may take one. */
+    public java.util.Set<String> withoutSink() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        all.stream().filter(c -> c.sink().isEmpty()).forEach(c -> out.add(c.name()));
         return out;
     }
 

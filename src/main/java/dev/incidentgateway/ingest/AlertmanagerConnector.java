@@ -1,5 +1,6 @@
 package dev.incidentgateway.ingest;
 
+import dev.incidentgateway.config.DescriptorKeys;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.connectors.Connector;
 
@@ -32,9 +33,17 @@ public class AlertmanagerConnector implements Connector {
         return name;
     }
 
+    /** The descriptor key of the severity mapping (for Grafana too). */
+    private static final DescriptorKeys KEYS = DescriptorKeys.of("severity");
+
+    @Override
+    public DescriptorKeys descriptorKeys() {
+        return KEYS;
+    }
+
     @Override
     public Optional<WebhookMapperFactory> webhookMapper() {
         return Optional.of((source, d, json) -> mapper.create(source,
-                AlertmanagerMapper.SeverityMapping.fromDescriptor(source, d.path("severity")), json));
+                AlertmanagerMapper.SeverityMapping.fromDescriptor(source, KEYS.path(d, "severity")), json));
     }
 }

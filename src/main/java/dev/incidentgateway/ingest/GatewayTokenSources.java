@@ -25,7 +25,7 @@ public final class GatewayTokenSources {
     public static Set<String> of(Map<String, JsonNode> allDescriptors) {
         Set<String> out = new TreeSet<>();
         ConnectorDescriptors.ofKind(allDescriptors, KIND).forEach((name, d) -> {
-            if (WebhookAuthenticators.usesGatewayToken(d.path("auth"))) {
+            if (WebhookAuthenticators.usesGatewayToken(WebhookSourceRegistry.KEYS.path(d, "auth"))) {
                 out.add(name);
             }
         });
@@ -39,7 +39,7 @@ public final class GatewayTokenSources {
             return Optional.of("there is no webhook source '" + name + "' (webhook sources: "
                     + String.join(", ", ConnectorDescriptors.ofKind(allDescriptors, KIND).keySet()) + ")");
         }
-        JsonNode auth = d.path("auth");
+        JsonNode auth = WebhookSourceRegistry.KEYS.path(d, "auth");
         if (WebhookAuthenticators.usesGatewayToken(auth)) {
             return Optional.empty();
         }

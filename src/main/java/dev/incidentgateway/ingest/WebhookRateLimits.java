@@ -1,5 +1,6 @@
 package dev.incidentgateway.ingest;
 
+import dev.incidentgateway.config.DescriptorKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.transport.RateLimit;
@@ -29,6 +30,9 @@ public final class WebhookRateLimits {
     private WebhookRateLimits() {
     }
 
+    /** The descriptor key of a source's own limit. */
+    public static final DescriptorKeys KEYS = DescriptorKeys.of("rateLimit");
+
     /**
      * @param descriptors every connector descriptor by name; only the running {@code sources} are read
      * @param fallback    the limit of a source that declares none
@@ -37,9 +41,9 @@ public final class WebhookRateLimits {
         Map<String, RateLimit> limits = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (String name : sources) {
-            JsonNode node = descriptors.get(name) == null ? null : descriptors.get(name).get("rateLimit");
+            JsonNode node = KEYS.path(descriptors.get(name), "rateLimit");
             try {
-                limits.put(name, node == null ? fallback : parse("connectors/" + name + ".yaml", node));
+                limits.put(name, node.isMissingNode() ? fallback : parse("connectors/" + name + ".yaml", node));
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
             }

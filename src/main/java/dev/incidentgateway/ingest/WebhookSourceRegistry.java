@@ -1,5 +1,7 @@
 package dev.incidentgateway.ingest;
 
+import dev.incidentgateway.config.DescriptorKeys;
+import dev.incidentgateway.connectors.Connector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.config.ConfigException;
@@ -26,6 +28,10 @@ import java.util.TreeSet;
  */
 public final class WebhookSourceRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSourceRegistry.class);
+
+    /** The keys of a {@code kind: webhook-source} descriptor before its mapper's own ({@link Connector#descriptorKeys}). */
+    public static final DescriptorKeys KEYS = ConnectorDescriptors.KEYS.and(DescriptorKeys.of("mapper", "auth"))
+            .and(WebhookRateLimits.KEYS);
 
     private WebhookSourceRegistry() {
     }
@@ -91,7 +97,7 @@ public final class WebhookSourceRegistry {
 
     /** Why a declared source is off ({@code enabled: false}, or which variable to set), or null when it is on. */
     private static String offReason(String name, JsonNode d, Map<String, String> env) {
-        String secretEnv = d.path("auth").path("secretEnv").asText("");
+        String secretEnv = KEYS.path(d, "auth").path("secretEnv").asText("");
         List<String> required = secretEnv.isEmpty() ? List.of() : List.of(secretEnv);
         return ConnectorDescriptors.isOn(name, d, required, env) ? null : ConnectorDescriptors.offReason(name, d, required);
     }
@@ -114,15 +120,15 @@ public final class WebhookSourceRegistry {
     private static WebhookSource source(String name, JsonNode d, Map<String, String> env, WebhookTokenSnapshot tokens,
                                         ObjectMapper json, Map<String, WebhookMapperFactory> mappers) {
         String file = "connectors/" + name + ".yaml";
-        String declared = d.path("name").asText(name);
+        String declared = KEYS.path(d, "name").asText(name);
         if (!declared.equals(name)) {
             throw new ConfigException(file + ": name '" + declared + "' must match the file name '" + name + "'");
         }
         if (!name.matches("[a-z0-9][a-z0-9-]*")) {
             throw new ConfigException(file + ": name must be lower-case letters, digits and '-' (it is the URL path)");
         }
-        WebhookAuthenticator auth = WebhookAuthenticators.create(name, d.path("auth"), env, tokens.forSource(name), Clock.systemUTC());
-        String mapper = d.path("mapper").asText("");
+        WebhookAuthenticator auth = WebhookAuthenticators.create(name, KEYS.path(d, "auth"), env, tokens.forSource(name), Clock.systemUTC());
+        String mapper = KEYS.path(d, "mapper").asText("");
         WebhookMapperFactory factory = mappers.get(mapper);
         if (factory == null) {
             throw new ConfigException(file + ": mapper must be one of " + String.join(", ", mappers.keySet()) + "; got '"

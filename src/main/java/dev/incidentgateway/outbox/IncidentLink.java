@@ -18,13 +18,15 @@ import java.util.Map;
  * @param template    the descriptor's {@code link:}, or empty
  */
 public record IncidentLink(String consoleBase, String template) {
+    /** The descriptor key of the link template, declared in {@link SinkRegistry#JAVA_SINK_KEYS}. */
+    public static final String KEY = "link";
 
     /**
      * @param descriptor the sink's descriptor ({@code link:} read from it), or {@code null}
      * @param env        the environment the sink is built from ({@code GATEWAY_PUBLIC_URL}, optional)
      */
     public static IncidentLink of(JsonNode descriptor, Map<String, String> env) {
-        String template = descriptor == null ? "" : descriptor.path("link").asText("").strip();
+        String template = SinkRegistry.JAVA_SINK_KEYS.path(descriptor, KEY).asText("").strip();
         String base = env.getOrDefault(GatewayConfig.PUBLIC_URL.env(), "").strip().replaceAll("/+$", "");
         return new IncidentLink(base, template);
     }

@@ -43,10 +43,20 @@ public final class OutboxModule implements AutoCloseable {
 
     /** @param describedSinks every connector with a sink descriptor, on or off (an off one's route stays idle) */
     public OutboxModule(List<SinkRegistry.ActiveSink> sinks, Set<String> describedSinks, DataSource dataSource) {
+        this(new SinkRegistry.Loaded(sinks, List.of()), describedSinks, dataSource);
+    }
+
+    /**
+     * @param sinks          the Java sinks that are on and the YAML-only targets' descriptors, each subscribed from the start
+     * @param describedSinks every connector with a sink descriptor, on or off (an off one's route stays idle)
+     */
+    public OutboxModule(SinkRegistry.Loaded sinks, Set<String> describedSinks, DataSource dataSource) {
+        List<SinkDescriptor> subscribed = new java.util.ArrayList<>(sinks.routeOnly());
+        sinks.sinks().forEach(a -> subscribed.add(a.descriptor()));
         this.outbox = new OutboxStore(dataSource);
-        this.writer = new OutboxWriter(sinks.stream().map(SinkRegistry.ActiveSink::descriptor).toList());
-        this.subscriptions = new OutboxSubscriptions(sinks, describedSinks, writer);
-        this.activeNames = sinks.stream().map(a -> a.descriptor().name()).toList();
+        this.writer = new OutboxWriter(subscribed);
+        this.subscriptions = new OutboxSubscriptions(sinks.sinks(), sinks.routeOnly(), describedSinks, writer);
+        this.activeNames = subscribed.stream().map(SinkDescriptor::name).toList();
     }
 
     /** The append listener that writes outbox rows in the event's transaction. */
@@ -151,11 +161,14 @@ public final class OutboxModule implements AutoCloseable {
         return relayFactory;
     }
 
-    /** Warns about active connectors whose rows no route delivers (called once the routes have started). */
+    /**
+     * Warns about active connectors, and YAML-only targets with a descriptor, whose rows no route delivers (called once
+     * the routes have started).
+     */
     public void warnUnconsumed() {
         for (String connector : subscriptions.unconsumed()) {
-            LOG.warn("Sink '{}' is on but no route reads from timeline:outbox?connector={}: its outbox rows wait (add "
-                    + "routes/outbound/{}.camel.yaml)", connector, connector, connector);
+            LOG.warn("Sink '{}' is on but no route reads from timeline:outbox?connector={}: its outbox rows wait (add a "
+                    + "route such as routes/outbound/{}.camel.yaml)", connector, connector, connector);
         }
     }
 

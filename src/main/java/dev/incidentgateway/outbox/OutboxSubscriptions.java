@@ -20,6 +20,9 @@ import java.util.Set;
  *       {@link SinkRegistry} rules: on when its required environment is set and the descriptor does not say
  *       {@code enabled: false}. When on, its descriptor (events, minSeverity, templates) is subscribed from the
  *       start; a route's URI options override events and minSeverity. When off, a route for it stays idle.</li>
+ *   <li>A target written in YAML only with a sink descriptor (no Java connector of its name) is subscribed from the
+ *       start with the descriptor's events and minSeverity, unless it says {@code enabled: false}; its route's URI
+ *       options override them.</li>
  *   <li>A connector without a descriptor (a target written in YAML only) is defined by its route's URI options:
  *       all event types and {@code sev4} unless they say otherwise.</li>
  * </ul>
@@ -27,14 +30,22 @@ import java.util.Set;
  */
 public final class OutboxSubscriptions {
     private final Map<String, SinkRegistry.ActiveSink> active = new LinkedHashMap<>();
+    private final Map<String, SinkDescriptor> routeOnly = new LinkedHashMap<>();
     private final Set<String> described;
     private final OutboxWriter writer;
     private final Set<String> consumed = new HashSet<>();
 
     OutboxSubscriptions(List<SinkRegistry.ActiveSink> sinks, Set<String> describedSinks, OutboxWriter writer) {
+        this(sinks, List.of(), describedSinks, writer);
+    }
+
+    OutboxSubscriptions(List<SinkRegistry.ActiveSink> sinks, List<SinkDescriptor> routeOnlyTargets, Set<String> describedSinks,
+                        OutboxWriter writer) {
         sinks.forEach(a -> active.put(a.descriptor().name(), a));
+        routeOnlyTargets.forEach(d -> routeOnly.put(d.name(), d));
         Set<String> all = new HashSet<>(describedSinks);
         all.addAll(active.keySet());
+        all.addAll(routeOnly.keySet());
         this.described = Set.copyOf(all);
         this.writer = writer;
     }
@@ -52,6 +63,8 @@ public final class OutboxSubscriptions {
         SinkDescriptor base;
         if (active.containsKey(connector)) {
             base = active.get(connector).descriptor();
+        } else if (routeOnly.containsKey(connector)) {
+            base = routeOnly.get(connector);
         } else if (described.contains(connector)) {
             return Optional.empty();
         } else {
@@ -69,8 +82,9 @@ public final class OutboxSubscriptions {
         return Optional.ofNullable(active.get(connector)).map(SinkRegistry.ActiveSink::sink);
     }
 
-    /** Active connectors no route consumes: their rows are written and wait for one. */
+    /** Active connectors and YAML-only targets with a descriptor no route consumes: their rows are written and wait for one. */
     public synchronized List<String> unconsumed() {
-        return active.keySet().stream().filter(c -> !consumed.contains(c)).toList();
+        return java.util.stream.Stream.concat(active.keySet().stream(), routeOnly.keySet().stream())
+                .filter(c -> !consumed.contains(c)).toList();
     }
 }

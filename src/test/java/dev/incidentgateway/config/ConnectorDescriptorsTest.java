@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import java.util.List;
 import java.util.Map;
@@ -50,5 +53,30 @@ class ConnectorDescriptorsTest {
                 .hasMessageContaining("enabled: true but VENDOR_TOKEN is not set");
         assertThatThrownBy(() -> isOn(new Counted("yes"), SET)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("enabled must be true or false, got 'yes'");
+    }
+
+    /** Issue: a GATEWAY_CONNECTORS_DIR that does not exist was accepted, silently dropping the operator's own sources. */
+    @Test
+    void aConnectorsDirThatWasSetMustExistTheDefaultNeedNot(@TempDir Path tmp) {
+        String missing = tmp.resolve("nope").toString();
+        assertThatThrownBy(() -> ConnectorDescriptors.loadConfigured(GatewayConfig.load(Map.of("GATEWAY_CONNECTORS_DIR", missing),
+                Map.of()))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("connectors.dir (env GATEWAY_CONNECTORS_DIR): directory not found: " + missing);
+        assertThatThrownBy(() -> ConnectorDescriptors.loadConfigured(GatewayConfig.load(Map.of(), Map.of("connectors.dir", missing))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("directory not found");
+        assertThat(ConnectorDescriptors.loadConfigured(GatewayConfig.load(Map.of("GATEWAY_CONNECTORS_DIR", tmp.toString()), Map.of())))
+                .containsKeys("slack", "alertmanager");
+    }
+
+    @Test
+    void aKeyLeftAtItsDefaultIsNotExplicitEvenInACopyWithOtherKeysReplaced() {
+        GatewayConfig defaults = GatewayConfig.load(Map.of(), Map.of());
+        assertThat(defaults.isExplicit(GatewayConfig.CONNECTORS_DIR)).isFalse();
+        GatewayConfig copy = defaults.with(Map.of(GatewayConfig.HTTP_PORT, "0"));
+        assertThat(copy.isExplicit(GatewayConfig.CONNECTORS_DIR)).isFalse();
+        assertThat(copy.isExplicit(GatewayConfig.HTTP_PORT)).isTrue();
+        assertThat(defaults.with(Map.of(GatewayConfig.CONNECTORS_DIR, "x")).isExplicit(GatewayConfig.CONNECTORS_DIR)).isTrue();
+        assertThat(GatewayConfig.load(Map.of("GATEWAY_CONNECTORS_DIR", "connectors"), Map.of())
+                .isExplicit(GatewayConfig.CONNECTORS_DIR)).isTrue();
     }
 }

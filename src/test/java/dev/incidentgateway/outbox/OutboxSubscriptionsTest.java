@@ -66,4 +66,26 @@ class OutboxSubscriptionsTest {
         subscriptions.subscribe("chat", null, null);
         assertThatThrownBy(() -> subscriptions.subscribe("chat", null, null)).hasMessageContaining("already has a timeline:outbox route");
     }
+
+    /** Issue: a YAML-only target's descriptor (connectors/http-export.yaml) gives its route's defaults; URI options win. */
+    @Test
+    void aTargetWrittenInYamlTakesItsDescriptorsSettingsUnlessItsUriSaysOtherwise() {
+        SinkDescriptor export = new SinkDescriptor("http-export", EnumSet.of(EventType.DECLARE, EventType.ACK), Severity.SEV2, Map.of(),
+                JsonNodeFactory.instance.objectNode());
+        OutboxWriter w = new OutboxWriter(List.of(slack, export));
+        OutboxSubscriptions subs = new OutboxSubscriptions(List.of(new SinkRegistry.ActiveSink(slack, slackSink)), List.of(export),
+                Set.of("slack"), w);
+        assertThat(subs.unconsumed()).containsExactly("slack", "http-export");
+        SinkDescriptor s = subs.subscribe("http-export", null, null).orElseThrow();
+        assertThat(s.events()).containsExactlyInAnyOrder(EventType.DECLARE, EventType.ACK);
+        assertThat(s.minSeverity()).isEqualTo(Severity.SEV2);
+        assertThat(w.subscription("http-export")).contains(s);
+        assertThat(subs.sink("http-export")).isEmpty();
+        assertThat(subs.unconsumed()).containsExactly("slack");
+
+        OutboxSubscriptions again = new OutboxSubscriptions(List.of(), List.of(export), Set.of(), new OutboxWriter(List.of(export)));
+        SinkDescriptor overridden = again.subscribe("http-export", Set.of(EventType.RESOLVE), Severity.SEV1).orElseThrow();
+        assertThat(overridden.events()).containsExactly(EventType.RESOLVE);
+        assertThat(overridden.minSeverity()).isEqualTo(Severity.SEV1);
+    }
 }

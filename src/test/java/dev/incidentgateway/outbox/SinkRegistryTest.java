@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -73,8 +74,36 @@ class SinkRegistryTest {
                 Connectors.discover().sinkFactories(), Map.of(), http)).hasMessageContaining("explode");
         assertThatThrownBy(() -> SinkRegistry.load(shippedWith("slack", "kind: sink\nevents: [declare]\ntemplates: {declare: '${nope}'}\n"),
                 Connectors.discover().sinkFactories(), Map.of(), http)).hasMessageContaining("${nope}");
-        assertThatThrownBy(() -> SinkRegistry.load(shippedWith("teams", "kind: sink\nevents: [declare]\n"),
-                Connectors.discover().sinkFactories(), Map.of(), http)).hasMessageContaining("no sink connector named 'teams'");
+        assertThatThrownBy(() -> SinkRegistry.loadAll(shippedWith("teams", "kind: sink\nevents: [declare, explode]\n"),
+                Connectors.discover().sinkFactories(), Set.of(), Map.of(), http)).hasMessageContaining("teams.yaml: events: 'explode'");
+    }
+
+    /** Issue: a sink descriptor for a route written in YAML only stopped the start ("no sink connector named …"). */
+    @Test
+    void aSinkDescriptorWithoutAJavaConnectorHoldsTheSettingsOfATargetWrittenInYaml() throws Exception {
+        Connectors connectors = Connectors.discover();
+        SinkRegistry.Loaded loaded = SinkRegistry.loadAll(shippedWith("http-export", """
+                kind: sink
+                name: http-export
+                events: [declare, ack]
+                minSeverity: sev2
+                """), connectors.sinkFactories(), connectors.withoutSink(), Map.of(), http);
+        assertThat(loaded.sinks()).isEmpty();
+        assertThat(loaded.routeOnly()).singleElement().satisfies(d -> {
+            assertThat(d.name()).isEqualTo("http-export");
+            assertThat(d.events()).containsExactlyInAnyOrder(EventType.DECLARE, EventType.ACK);
+            assertThat(d.minSeverity()).isEqualTo(Severity.SEV2);
+        });
+        assertThat(SinkRegistry.loadAll(shippedWith("http-export", "kind: sink\nenabled: false\nevents: [declare]\n"),
+                connectors.sinkFactories(), connectors.withoutSink(), Map.of(), http).routeOnly()).isEmpty();
+    }
+
+    @Test
+    void aSinkDescriptorNamedForAConnectorWithoutASinkIsRefused() throws Exception {
+        Connectors connectors = Connectors.discover();
+        assertThatThrownBy(() -> SinkRegistry.loadAll(shippedWith("grafana", "kind: sink\nevents: [declare]\n"),
+                connectors.sinkFactories(), connectors.withoutSink(), Map.of(), http))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("connectors/grafana.yaml: connector 'grafana' has no sink");
     }
 
     @Test

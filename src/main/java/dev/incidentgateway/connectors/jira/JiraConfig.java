@@ -1,5 +1,7 @@
 package dev.incidentgateway.connectors.jira;
 
+import dev.incidentgateway.config.DescriptorKeys;
+import dev.incidentgateway.outbox.SinkRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.incidentgateway.config.ConfigException;
@@ -24,6 +26,9 @@ import java.util.Map;
 record JiraConfig(JiraSettings site, String issueType,
                   Map<EventType, String> transitions, Map<Severity, String> priorities, List<String> labels,
                   String summaryTemplate, String descriptionTemplate, String commentTemplate) {
+    /** The descriptor keys the Jira sink reads (templates: {@link dev.incidentgateway.outbox.SinkRegistry#JAVA_SINK_KEYS}). */
+    static final DescriptorKeys KEYS = DescriptorKeys.of("issueType", "labels", "transitions", "priorities");
+
 
     static final String DEFAULT_ISSUE_TYPE = "Task";
     private static final String FILE = "connectors/jira.yaml: ";
@@ -47,11 +52,11 @@ record JiraConfig(JiraSettings site, String issueType,
                     + " must be set (an Atlassian account e-mail and its API token)");
         }
         JsonNode raw = descriptor.raw() == null ? MissingNode.getInstance() : descriptor.raw();
-        String issueType = text(raw.path("issueType"), DEFAULT_ISSUE_TYPE);
+        String issueType = text(KEYS.path(raw, "issueType"), DEFAULT_ISSUE_TYPE);
         Map<EventType, String> transitions = transitions(raw, problems);
         Map<Severity, String> priorities = priorities(raw, problems);
         List<String> labels = new ArrayList<>();
-        raw.path("labels").forEach(l -> {
+        KEYS.path(raw, "labels").forEach(l -> {
             if (!l.asText("").isBlank()) {
                 labels.add(JiraIssueMapper.labelSafe(l.asText()));
             }
@@ -68,7 +73,7 @@ record JiraConfig(JiraSettings site, String issueType,
 
     private static Map<EventType, String> transitions(JsonNode raw, List<String> problems) {
         Map<EventType, String> out = new EnumMap<>(EventType.class);
-        JsonNode node = raw.path("transitions");
+        JsonNode node = KEYS.path(raw, "transitions");
         if (node.isMissingNode()) {
             out.put(EventType.ACK, "In Progress");
             out.put(EventType.MITIGATE, "In Progress");
@@ -89,7 +94,7 @@ record JiraConfig(JiraSettings site, String issueType,
 
     private static Map<Severity, String> priorities(JsonNode raw, List<String> problems) {
         Map<Severity, String> out = new EnumMap<>(Severity.class);
-        JsonNode node = raw.path("priorities");
+        JsonNode node = KEYS.path(raw, "priorities");
         if (node.isMissingNode()) {
             out.put(Severity.SEV1, "Highest");
             out.put(Severity.SEV2, "High");
@@ -110,8 +115,8 @@ record JiraConfig(JiraSettings site, String issueType,
 
     private static String template(Map<String, String> templates, JsonNode raw, String name, String fallback) {
         String t = templates.get(name);
-        if (t == null && raw.path("templates").path(name).isTextual()) {
-            t = raw.path("templates").path(name).asText();
+        if (t == null && SinkRegistry.JAVA_SINK_KEYS.path(raw, "templates").path(name).isTextual()) {
+            t = SinkRegistry.JAVA_SINK_KEYS.path(raw, "templates").path(name).asText();
         }
         return t == null || t.isBlank() ? fallback : t;
     }

@@ -1,5 +1,6 @@
 package dev.incidentgateway.connectors.jira;
 
+import dev.incidentgateway.config.DescriptorKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.incidentgateway.config.ConfigException;
@@ -30,6 +31,9 @@ import java.util.Map;
 record JiraPollConfig(JiraSettings site, Duration interval, int pageSize,
                       int overlapMinutes, Duration firstSync, String issueType, Map<String, EventType> statusEvents,
                       Map<String, Severity> priorities, ZoneId timeZone) {
+    /** The descriptor keys the Jira poller reads. */
+    static final DescriptorKeys KEYS = DescriptorKeys.of("source", "issueType", "priorities");
+
 
     private static final String FILE = "connectors/jira.yaml: source.";
 
@@ -42,7 +46,7 @@ record JiraPollConfig(JiraSettings site, Duration interval, int pageSize,
     /** {@code null} when the poller is off: credentials not all set, {@code JIRA_POLL_INTERVAL=0}, or {@code source.enabled: false}. */
     static JiraPollConfig from(JsonNode descriptor, Map<String, String> env) {
         JsonNode raw = descriptor == null ? MissingNode.getInstance() : descriptor;
-        JsonNode src = raw.path("source");
+        JsonNode src = KEYS.path(raw, "source");
         JiraSettings site = JiraSettings.from(env);
         if (!site.complete() || src.path("enabled").asText("").equals("false")) {
             return null;
@@ -66,7 +70,7 @@ record JiraPollConfig(JiraSettings site, Duration interval, int pageSize,
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
-        String issueType = text(src.path("issueType"), text(raw.path("issueType"), JiraConfig.DEFAULT_ISSUE_TYPE));
+        String issueType = text(src.path("issueType"), text(KEYS.path(raw, "issueType"), JiraConfig.DEFAULT_ISSUE_TYPE));
         ZoneId zone = null;
         if (src.hasNonNull("timeZone")) {
             try {
@@ -80,7 +84,7 @@ record JiraPollConfig(JiraSettings site, Duration interval, int pageSize,
             throw new ConfigException(problems);
         }
         return new JiraPollConfig(site, interval,
-                pageSize, overlap, firstSync, issueType, statusEvents, priorities(raw.path("priorities")), zone);
+                pageSize, overlap, firstSync, issueType, statusEvents, priorities(KEYS.path(raw, "priorities")), zone);
     }
 
     private static Map<String, EventType> statusEvents(JsonNode node, List<String> problems) {

@@ -1,5 +1,6 @@
 package dev.incidentgateway.connectors.servicenow;
 
+import dev.incidentgateway.config.DescriptorKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.incidentgateway.config.ConfigException;
@@ -33,6 +34,9 @@ import java.util.Set;
 record ServiceNowPollSettings(ServiceNowSettings instance, Duration interval, int pageSize,
                               Duration overlap, Duration firstSync, String query, String incidentPrefix, Map<String, EventType> states,
                               Map<String, Severity> severityByLevels) {
+    /** The descriptor keys the ServiceNow poller reads. */
+    static final DescriptorKeys KEYS = DescriptorKeys.of("source", "severity");
+
     private static final String FILE = "connectors/servicenow.yaml";
     private static final Set<EventType> STATE_EVENTS = EnumSet.of(EventType.ACK, EventType.MITIGATE, EventType.RESOLVE,
             EventType.CLOSE);
@@ -50,7 +54,7 @@ record ServiceNowPollSettings(ServiceNowSettings instance, Duration interval, in
         }
         instance.checkUrl();
         JsonNode d = descriptor == null ? JsonNodeFactory.instance.objectNode() : descriptor;
-        JsonNode source = d.path("source");
+        JsonNode source = KEYS.path(d, "source");
         if (!source.isMissingNode() && !source.isNull() && !source.isObject()) {
             throw new ConfigException(FILE + ": source must be a mapping (pageSize, overlapSeconds, firstSyncHours, query, states)");
         }
@@ -65,7 +69,7 @@ record ServiceNowPollSettings(ServiceNowSettings instance, Duration interval, in
             throw new ConfigException(FILE + ": source.incidentPrefix must match [A-Z][A-Z0-9]*, got '" + prefix + "'");
         }
         return new ServiceNowPollSettings(instance, interval, pageSize,
-                Duration.ofSeconds(overlap), FirstSyncWindow.read(source, FILE), query, prefix, states(source.path("states")), severities(d.path("severity")));
+                Duration.ofSeconds(overlap), FirstSyncWindow.read(source, FILE), query, prefix, states(source.path("states")), severities(KEYS.path(d, "severity")));
     }
 
     String baseUrl() {

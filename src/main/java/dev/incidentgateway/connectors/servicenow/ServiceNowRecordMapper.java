@@ -1,5 +1,6 @@
 package dev.incidentgateway.connectors.servicenow;
 
+import dev.incidentgateway.config.DescriptorKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,6 +33,9 @@ import java.util.Set;
  * </pre>
  */
 public final class ServiceNowRecordMapper {
+    /** The descriptor keys the ServiceNow sink reads. */
+    static final DescriptorKeys KEYS = DescriptorKeys.of("severity", "closeCode");
+
     /** Incident states of the Table API (choice values of incident.state). */
     public static final String STATE_IN_PROGRESS = "2";
     public static final String STATE_RESOLVED = "6";
@@ -96,11 +100,11 @@ public final class ServiceNowRecordMapper {
         JsonNode raw = descriptor.raw() == null ? JsonNodeFactory.instance.objectNode() : descriptor.raw();
         Map<Severity, List<String>> levels = new EnumMap<>(Severity.class);
         for (Severity s : Severity.values()) {
-            JsonNode n = raw.path("severity").path(s.wireName());
+            JsonNode n = KEYS.path(raw, "severity").path(s.wireName());
             levels.put(s, List.of(level(n, s, "urgency", DEFAULT_LEVELS.get(s).get(0)),
                     level(n, s, "impact", DEFAULT_LEVELS.get(s).get(1))));
         }
-        String closeCode = raw.path("closeCode").asText(DEFAULT_CLOSE_CODE).trim();
+        String closeCode = KEYS.path(raw, "closeCode").asText(DEFAULT_CLOSE_CODE).trim();
         if (closeCode.isEmpty()) {
             throw new ConfigException(FILE + ": closeCode must not be empty (ServiceNow requires a resolution code)");
         }

@@ -1,5 +1,6 @@
 package dev.incidentgateway.connectors.slack;
 
+import dev.incidentgateway.config.DescriptorKeys;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.outbox.IncidentLink;
@@ -20,6 +21,9 @@ import java.util.Map;
  * {@code workspaceUrl} (optional, {@code https://<workspace>.slack.com}, for message permalinks).
  */
 public final class SlackSinkFactory extends VendorSinkFactory {
+    /** The descriptor keys the Slack sink reads besides templates and link. */
+    static final DescriptorKeys KEYS = DescriptorKeys.of("workspaceUrl");
+
     public static final String API_URL = SlackSettings.API_URL.env();
     public static final String BOT_TOKEN = SlackSettings.BOT_TOKEN.env();
     public static final String CHANNEL = SlackSettings.CHANNEL.env();
@@ -54,7 +58,7 @@ public final class SlackSinkFactory extends VendorSinkFactory {
         if (apiUrl != null && !apiUrl.matches("(?i)https?://\\S+")) {
             problems.add(file + ": " + API_URL + " must be an http(s) URL, got '" + apiUrl + "'");
         }
-        String workspaceUrl = descriptor.raw() == null ? null : descriptor.raw().path("workspaceUrl").asText(null);
+        String workspaceUrl = KEYS.path(descriptor.raw(), "workspaceUrl").asText(null);
         if (workspaceUrl != null && !workspaceUrl.matches("(?i)https?://\\S+")) {
             problems.add(file + ": workspaceUrl must be an http(s) URL, got '" + workspaceUrl + "'");
         }

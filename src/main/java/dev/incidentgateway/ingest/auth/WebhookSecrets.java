@@ -26,7 +26,7 @@ public final class WebhookSecrets {
     public static List<ConfigKey<?>> keys(Map<String, JsonNode> descriptors) {
         List<ConfigKey<?>> out = new ArrayList<>();
         ConnectorDescriptors.ofKind(descriptors, "webhook-source").forEach((name, d) -> {
-            String variable = d.path("auth").path("secretEnv").asText("");
+            String variable = dev.incidentgateway.ingest.WebhookSourceRegistry.KEYS.path(d, "auth").path("secretEnv").asText("");
             if (!variable.isBlank()) {
                 out.add(key(name, variable));
             }

@@ -1,5 +1,6 @@
 package dev.incidentgateway.ingest.generic;
 
+import dev.incidentgateway.config.DescriptorKeys;
 import dev.incidentgateway.connectors.Connector;
 import dev.incidentgateway.ingest.WebhookMapperFactory;
 
@@ -15,8 +16,16 @@ public final class JsonPathConnector implements Connector {
         return "jsonpath";
     }
 
+    /** The descriptor key of the mapping ({@link MappingReader}). */
+    private static final DescriptorKeys KEYS = DescriptorKeys.of("mapping");
+
+    @Override
+    public DescriptorKeys descriptorKeys() {
+        return KEYS;
+    }
+
     @Override
     public Optional<WebhookMapperFactory> webhookMapper() {
-        return Optional.of((source, d, json) -> JsonPathWebhookMapper.fromDescriptor(source, d.path("mapping")));
+        return Optional.of((source, d, json) -> JsonPathWebhookMapper.fromDescriptor(source, KEYS.path(d, "mapping")));
     }
 }
