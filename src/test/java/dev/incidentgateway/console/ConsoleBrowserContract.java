@@ -126,9 +126,16 @@ abstract class ConsoleBrowserContract {
             assertThat(timeline.findValuesAsText("type")).containsExactly("declare", "ack", "note");
             assertThat(timeline.get(1).path("actor").asText()).isEqualTo("Pat Operator");
 
-            // An event written elsewhere shows on the open incident page without a reload.
+            // An event written elsewhere shows on the open incident page without a reload; so does, with it, the
+            // ServiceNow record the declare made (stored once the ServiceNow delivery was recorded).
+            await().atMost(WAIT).until(() -> http.get("/api/v1/incidents/" + id).json().path("externalRefs").size() == 1);
             http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "mitigate", "actor", "elsewhere"));
             new WebDriverWait(page, WAIT).until(ExpectedConditions.textToBe(By.cssSelector("dd[data-field='status']"), "mitigated"));
+            WebElement ticket = waitFor(page, By.cssSelector("dd[data-field='external-refs'] li[data-connector='servicenow'] a"));
+            JsonNode record = serviceNow.record(id);
+            assertThat(ticket.getText()).isEqualTo("servicenow: " + record.path("number").asText());
+            assertThat(ticket.getAttribute("href"))
+                    .isEqualTo(serviceNow.baseUrl() + "/nav_to.do?uri=incident.do?sys_id=" + record.path("sys_id").asText());
             new WebDriverWait(page, WAIT).until(ExpectedConditions.not(
                     ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action='mitigate']"))));
             browser.screenshot(kind().name().toLowerCase() + "-incident-laptop");
