@@ -172,6 +172,27 @@ abstract class ConsoleBrowserContract {
     }
 
     @Test
+    void everyDeadDeliveryOfAConnectorIsReplayedWithOneButton() {
+        List<String> ids = List.of("DLQ-" + kind().ordinal() + "2", "DLQ-" + kind().ordinal() + "3");
+        for (String id : ids) {
+            declare(id, "Storm " + id);
+            await().atMost(WAIT).until(() -> serviceNow.receivedFor(id).contains("declare"));
+            serviceNow.failNext(1, 400, Map.of(), "{\"error\":{\"message\":\"Invalid state\",\"detail\":\"Data policy\"},\"status\":\"failure\"}");
+            http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "ack", "actor", "a"));
+            await().atMost(WAIT).until(() -> deadRow(id), rowId -> rowId > 0);
+        }
+        try (HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+            WebDriver page = signIn(browser, "/#/outbox", "Sam Operator");
+            waitFor(page, By.cssSelector("section[aria-label='Connector servicenow'] button[data-action='replay-all']")).click();
+            for (String id : ids) {
+                await().atMost(WAIT).untilAsserted(() -> assertThat(serviceNow.receivedFor(id)).containsExactly("declare", "ack"));
+            }
+            new WebDriverWait(page, WAIT).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("button[data-action='replay-all']")));
+            assertNoConsoleErrors(browser);
+        }
+    }
+
+    @Test
     void aRefusedKeyShowsTheProblemsTitleAndDetail() {
         try (HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
             WebDriver page = signIn(browser, "/", "Nobody", "igw_not-a-real-key");
