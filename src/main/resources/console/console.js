@@ -7,7 +7,7 @@ import { outboxPage } from './outbox.js';
 import { sourcesPage } from './sources.js';
 import { finishSignIn, startSignIn } from './signin.js';
 import { busy, guarded, showProblem } from './ui.js';
-import { badge, h, slaSummary, table, when } from './views.js';
+import { badge, externalLinks, h, slaSummary, table, when } from './views.js';
 
 const view = document.getElementById('view');
 const liveStatus = document.getElementById('live-status');
@@ -177,7 +177,8 @@ async function incidentPage(id) {
       h('dt', {}, 'Status'), h('dd', { 'data-field': 'status' }, badge('st', i.status)),
       h('dt', {}, 'Severity'), h('dd', {}, i.severity || '—'),
       h('dt', {}, 'Commander'), h('dd', {}, i.commander || '—'),
-      h('dt', {}, 'Declared'), h('dd', {}, when(i.declaredAt)));
+      h('dt', {}, 'Declared'), h('dd', {}, when(i.declaredAt)),
+      h('dt', {}, 'Linked'), h('dd', { 'data-field': 'external-refs' }, externalLinks(i.externalRefs)));
     allowActions(i);
     for (;;) { // the timeline's new pages, after the last event shown
       const page = await api(`/api/v1/incidents/${encodeURIComponent(id)}/timeline?limit=200${lastId ? `&after=${lastId}` : ''}`);

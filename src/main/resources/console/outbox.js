@@ -9,10 +9,20 @@ export async function outboxPage(view) {
   const heading = h('h2', { tabindex: '-1' }, 'Outbox');
   const body = h('div', {});
   view.replaceChildren(heading, h('p', {}, 'Deliveries to connectors that are waiting (pending) or gave up (dead). '
-    + 'Replay sends a dead delivery again; skip gives it up and releases the deliveries behind it.'), body);
+    + 'Replay sends a dead delivery again (Replay all dead: every one of that connector); skip gives it up and releases the '
+    + 'deliveries behind it.'), body);
 
   async function change(row, what, button) {
     if (await busy(button, () => guarded(() => api(`/api/v1/outbox/${row.id}/${what}`, { method: 'POST' })))) {
+      showProblem(null);
+      await guarded(refresh);
+    }
+  }
+
+  // Every dead delivery of one connector in one call (POST /api/v1/outbox/replay?connector=): after a revoked token or
+  // an outage, an alert storm leaves hundreds of them.
+  async function replayAll(connector, button) {
+    if (await busy(button, () => guarded(() => api(`/api/v1/outbox/replay?connector=${encodeURIComponent(connector)}`, { method: 'POST' })))) {
       showProblem(null);
       await guarded(refresh);
     }
@@ -26,9 +36,12 @@ export async function outboxPage(view) {
       body.replaceChildren(h('p', { class: 'empty' }, 'Nothing pending or dead: every delivery went through.'));
       return;
     }
+    const deadOf = (c) => rows.filter((r) => r.connector === c && r.status === 'dead').length;
     body.replaceChildren(...connectors.map((c) => h('section', { 'aria-label': `Connector ${c}` },
-      h('h3', {}, `${c} — ${rows.filter((r) => r.connector === c && r.status === 'dead').length} dead, `
+      h('h3', {}, `${c} — ${deadOf(c)} dead, `
         + `${rows.filter((r) => r.connector === c && r.status === 'pending').length} pending`),
+      deadOf(c) > 0 ? h('button', { type: 'button', 'data-action': 'replay-all', 'aria-label': `Replay all dead deliveries to ${c}`,
+        onclick: (e) => replayAll(c, e.currentTarget) }, 'Replay all dead') : null,
       table(`Deliveries to ${c}`, ['Row', 'Incident', 'Status', { label: 'Attempts', cls: 'hide-narrow' }, { label: 'Last error', cls: 'hide-narrow' }, 'Action'],
         rows.filter((r) => r.connector === c).map((r) => h('tr', { 'data-row': r.id },
           h('td', {}, String(r.id)),

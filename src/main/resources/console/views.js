@@ -63,3 +63,18 @@ function minutes(seconds, round) {
   if (total === 0) return 'under 1 min';
   return total < 90 ? `${total} min` : `${Math.floor(total / 60)} h${total % 60 ? ` ${total % 60} min` : ''}`;
 }
+
+/**
+ * The tickets and threads the connectors hold for an incident (GET /api/v1/incidents/{id}'s externalRefs): a link
+ * per connector where the gateway knows the URL, else the identifier as text. Only http(s) URLs become links: a
+ * URL comes from a connector or a YAML route, and a javascript: one must never be clickable.
+ */
+export function externalLinks(refs) {
+  if (!Array.isArray(refs) || refs.length === 0) return '—';
+  return h('ul', { class: 'external-refs' }, refs.map((r) => {
+    const name = r.externalKey || (r.channel ? `${r.channel} thread ${r.externalId}` : r.externalId);
+    const label = `${r.connector}: ${name}`;
+    return h('li', { 'data-connector': r.connector }, /^https?:\/\//i.test(r.url || '')
+      ? h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer' }, label) : label);
+  }));
+}

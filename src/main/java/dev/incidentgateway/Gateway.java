@@ -175,7 +175,7 @@ public final class Gateway implements AutoCloseable {
         ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json), maxBody);
         this.intake = new HttpIntakeGate(endpoints.problems());
         IncidentApi api = new IncidentApi(store, new IncidentRequestParser(json, config.get(GatewayConfig.DEFAULT_SOURCE)),
-                new TimelineCloudEventMapper(typePrefix, json), json);
+                new TimelineCloudEventMapper(typePrefix, json), json, new ExternalRefs(dataSource));
 
         // Authentication and scopes of every HTTP route (issue 9): the policy factory covers Java and YAML routes.
         this.apiKeys = new ApiKeyVerifier(new ApiKeyStore(dataSource), Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMinutes(1));

@@ -52,6 +52,13 @@ public final class ApiRequest {
         return index < segments.length ? URLDecoder.decode(segments[index], StandardCharsets.UTF_8) : null;
     }
 
+    /** The names of the query parameters given: a handler taking a closed set refuses the others by name. */
+    public java.util.Set<String> queryNames() {
+        java.util.Set<String> names = new java.util.TreeSet<>(query.keySet());
+        names.addAll(repeated);
+        return names;
+    }
+
     /** A query parameter, read from the raw query string (never from a header a caller could set). */
     public String query(String name) {
         if (repeated.contains(name)) {

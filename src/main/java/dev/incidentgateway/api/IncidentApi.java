@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
+import dev.incidentgateway.outbox.ExternalRef;
+import dev.incidentgateway.outbox.ExternalRefs;
 import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.ChainVerifier;
 import dev.incidentgateway.timeline.Incident;
@@ -29,9 +31,12 @@ public final class IncidentApi {
     private final IncidentRequestParser parser;
     private final TimelineCloudEventMapper cloudEvents;
     private final ObjectMapper json;
+    private final ExternalRefs refs;
 
-    public IncidentApi(TimelineStore store, IncidentRequestParser parser, TimelineCloudEventMapper cloudEvents, ObjectMapper json) {
+    public IncidentApi(TimelineStore store, IncidentRequestParser parser, TimelineCloudEventMapper cloudEvents, ObjectMapper json,
+                       ExternalRefs refs) {
         this.store = store;
+        this.refs = refs;
         this.verifier = store.verifier();
         this.parser = parser;
         this.cloudEvents = cloudEvents;
@@ -66,14 +71,36 @@ public final class IncidentApi {
 
     /**
      * GET /api/v1/incidents/{id}: the incident, plus {@code allowedEvents}, the event types its status accepts now
-     * (IncidentStateMachine), so a client can offer only those.
+     * (IncidentStateMachine), so a client can offer only those, and {@code externalRefs}, the ticket or thread each
+     * connector holds for it, so a responder gets from the incident to INC0010001 or OPS-1.
      */
-    public ApiResponse incident(ApiRequest req) throws JsonProcessingException {
+    public ApiResponse incident(ApiRequest req) throws java.sql.SQLException, JsonProcessingException {
         Incident incident = existing(incidentId(req));
         com.fasterxml.jackson.databind.node.ObjectNode body = json.valueToTree(incident);
         com.fasterxml.jackson.databind.node.ArrayNode allowed = body.putArray("allowedEvents");
         IncidentStateMachine.allowedAfter(incident.status()).forEach(type -> allowed.add(type.wireName()));
+        com.fasterxml.jackson.databind.node.ArrayNode linked = body.putArray("externalRefs");
+        refs.ofIncident(incident.id()).forEach(ref -> linked.add(externalRef(ref)));
         return ApiResponse.json(200, json.writeValueAsBytes(body));
+    }
+
+    /**
+     * One ref as stored, named as a poller's {@code data.externalRef} names it. The {@code url} is the one the connector
+     * stored when it made the ticket (built from its configured base URL: ServiceNow's nav_to.do, Jira's /browse/<key>,
+     * Slack's permalink with {@code workspaceUrl}), so reading the incident calls no vendor; absent fields are left out.
+     */
+    private ObjectNode externalRef(ExternalRef ref) {
+        ObjectNode node = json.createObjectNode().put("connector", ref.connector()).put("externalId", ref.externalId());
+        if (ref.externalKey() != null) {
+            node.put("externalKey", ref.externalKey());
+        }
+        if (ref.channel() != null) {
+            node.put("channel", ref.channel());
+        }
+        if (ref.url() != null) {
+            node.put("url", ref.url());
+        }
+        return node;
     }
 
     /** GET /api/v1/incidents?status=&limit= → {"incidents":[...]}, newest first. */

@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The {@code external_refs} table: each incident's ticket/thread per connector. */
 public final class ExternalRefs {
@@ -25,6 +27,25 @@ public final class ExternalRefs {
                         rs.getString(4)) : null;
             }
         }
+    }
+
+    /**
+     * Every ticket/thread of one incident, by connector: one range read on the primary key (incident_id, connector),
+     * so the incident view pays one indexed lookup whatever the number of connectors.
+     */
+    public List<ExternalRef> ofIncident(String incidentId) throws SQLException {
+        List<ExternalRef> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT connector, external_id, external_key, channel, url FROM external_refs WHERE incident_id = ? ORDER BY connector")) {
+            ps.setString(1, incidentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ExternalRef(incidentId, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5)));
+                }
+            }
+        }
+        return out;
     }
 
     /** The incident whose ticket at {@code connector} has this id (sys_id, Jira issue id), or {@code null}. */

@@ -19,21 +19,28 @@ import java.util.Set;
  * {@code POST /api/v1/outbox/{id}/replay} (a dead row goes again, and the incident's held-back rows follow)
  * and {@code POST /api/v1/outbox/{id}/skip} (give the row up, releasing the rows behind it). Both change a row
  * only in the state they expect, in the UPDATE itself: a row being delivered right now cannot be skipped (409
- * outbox-in-flight) and its delivery's outcome is recorded.
+ * outbox-in-flight) and its delivery's outcome is recorded. {@code POST /api/v1/outbox/replay?connector=&incident=&since=&until=&deadReason=}
+ * replays every dead row of one connector that matches ({@link DeadReplayFilter}, {@link DeadReplay}), e.g. after a
+ * revoked token killed a storm's deliveries.
  */
 public final class OutboxApi extends RouteBuilder {
     private static final Set<String> STATUSES = Set.of("pending", "delivered", "dead", "skipped");
+    /** Ids listed in a bulk replay's answer (the count is always whole): an answer stays small after a large storm. */
+    static final int MAX_IDS_LISTED = 1000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OutboxApi.class);
 
     private final OutboxStore outbox;
     private final ObjectMapper json;
     private final dev.incidentgateway.api.ApiEndpoint.Settings endpoints;
     private final Clock clock;
+    private final DeadReplay deadReplay;
 
     public OutboxApi(OutboxStore outbox, ObjectMapper json, dev.incidentgateway.api.ApiEndpoint.Settings endpoints, Clock clock) {
         this.outbox = outbox;
         this.json = json;
         this.endpoints = endpoints;
         this.clock = clock;
+        this.deadReplay = new DeadReplay(outbox.dataSource());
     }
 
     @Override
@@ -41,6 +48,8 @@ public final class OutboxApi extends RouteBuilder {
         from("platform-http:/api/v1/outbox?httpMethodRestrict=GET").routeId("api-outbox-list").process(endpoints.read(this::list));
         from("platform-http:/api/v1/outbox/{id}/replay?httpMethodRestrict=POST").routeId("api-outbox-replay")
                 .process(endpoints.read(req -> change(req, true)));
+        from("platform-http:/api/v1/outbox/replay?httpMethodRestrict=POST").routeId("api-outbox-replay-dead")
+                .process(endpoints.read(this::replayDead));
         from("platform-http:/api/v1/outbox/{id}/skip?httpMethodRestrict=POST").routeId("api-outbox-skip")
                 .process(endpoints.read(req -> change(req, false)));
     }
@@ -81,6 +90,28 @@ public final class OutboxApi extends RouteBuilder {
                     + (replay ? "; only dead or skipped rows can be replayed" : "; only dead or pending rows can be skipped"));
         }
         return ApiResponse.json(200, json.writeValueAsBytes(outbox.row(id).orElseThrow()));
+    }
+
+    /** POST /api/v1/outbox/replay → 200 {"connector","replayed":n,"ids":[…first 1000]}; 400 naming a bad filter. */
+    ApiResponse replayDead(ApiRequest req) throws SQLException, JsonProcessingException {
+        DeadReplayFilter filter = DeadReplayFilter.of(req);
+        if (!deadReplay.knows(filter.connector())) {
+            throw ApiProblem.invalidField("connector", "no outbox row has connector '" + filter.connector() + "'");
+        }
+        List<Long> ids = deadReplay.replay(filter, clock.instant());
+        // A bulk change to many incidents' deliveries: the log says who asked for it and what it matched.
+        LOG.info("Outbox: {} replayed {} dead deliveries to {} (incident {}, since {}, until {}, deadReason {})",
+                req.principal() == null ? "-" : req.principal().name(), ids.size(), filter.connector(), orAny(filter.incidentId()),
+                orAny(filter.since()), orAny(filter.until()), filter.deadReason() == null ? "any" : dev.incidentgateway.security.Redact.text(filter.deadReason()));
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("connector", filter.connector());
+        body.put("replayed", ids.size());
+        body.put("ids", ids.subList(0, Math.min(ids.size(), MAX_IDS_LISTED)));
+        return ApiResponse.json(200, json.writeValueAsBytes(body));
+    }
+
+    private static Object orAny(Object filterValue) {
+        return filterValue == null ? "any" : filterValue;
     }
 
     private static long number(ApiRequest req, String name, long dflt, long min, long max) {

@@ -49,6 +49,7 @@ public final class RouteAccessPolicy {
             new Rule("POST", "/api/v1/incidents", false, new Requires(Scope.WRITE)),
             new Rule("POST", "/api/v1/incidents/{}/events", false, new Requires(Scope.WRITE)),
             new Rule("POST", "/api/v1/outbox/{}/replay", false, new Requires(Scope.OPERATE)),
+            new Rule("POST", "/api/v1/outbox/replay", false, new Requires(Scope.OPERATE)),
             new Rule("POST", "/api/v1/outbox/{}/skip", false, new Requires(Scope.OPERATE)),
             new Rule("GET", "/api/v1/", true, new Requires(Scope.READ)),
             new Rule("HEAD", "/api/v1/", true, new Requires(Scope.READ)));

@@ -230,6 +230,8 @@ abstract class IncidentApiContract {
         ObjectNode fetched = incident(id).deepCopy();
         assertThat(list(fetched.remove("allowedEvents"))).as("what a declared incident accepts now (IncidentStateMachine)")
                 .map(JsonNode::asText).containsExactlyInAnyOrder("ack", "mitigate", "resolve", "note", "role_assign", "state_change");
+        JsonNode refs = fetched.remove("externalRefs"); // the tickets connectors made: none here (no sink is on)
+        assertThat(refs.isArray() && refs.isEmpty()).as(String.valueOf(refs)).isTrue();
         ObjectNode withoutEvent = body.deepCopy();
         withoutEvent.remove("event");
         assertThat(fetched).isEqualTo(withoutEvent);

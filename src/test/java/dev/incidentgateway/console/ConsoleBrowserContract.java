@@ -126,9 +126,16 @@ abstract class ConsoleBrowserContract {
             assertThat(timeline.findValuesAsText("type")).containsExactly("declare", "ack", "note");
             assertThat(timeline.get(1).path("actor").asText()).isEqualTo("Pat Operator");
 
-            // An event written elsewhere shows on the open incident page without a reload.
+            // An event written elsewhere shows on the open incident page without a reload; so does, with it, the
+            // ServiceNow record the declare made (stored once the ServiceNow delivery was recorded).
+            await().atMost(WAIT).until(() -> http.get("/api/v1/incidents/" + id).json().path("externalRefs").size() == 1);
             http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "mitigate", "actor", "elsewhere"));
             new WebDriverWait(page, WAIT).until(ExpectedConditions.textToBe(By.cssSelector("dd[data-field='status']"), "mitigated"));
+            WebElement ticket = waitFor(page, By.cssSelector("dd[data-field='external-refs'] li[data-connector='servicenow'] a"));
+            JsonNode record = serviceNow.record(id);
+            assertThat(ticket.getText()).isEqualTo("servicenow: " + record.path("number").asText());
+            assertThat(ticket.getAttribute("href"))
+                    .isEqualTo(serviceNow.baseUrl() + "/nav_to.do?uri=incident.do?sys_id=" + record.path("sys_id").asText());
             new WebDriverWait(page, WAIT).until(ExpectedConditions.not(
                     ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action='mitigate']"))));
             browser.screenshot(kind().name().toLowerCase() + "-incident-laptop");
@@ -160,6 +167,27 @@ abstract class ConsoleBrowserContract {
             assertThat(http.get("/api/v1/outbox?connector=servicenow&status=delivered&limit=1000").json().path("items").findValuesAsText("id"))
                     .contains(Long.toString(deadId));
             browser.screenshot(kind().name().toLowerCase() + "-outbox-replayed");
+            assertNoConsoleErrors(browser);
+        }
+    }
+
+    @Test
+    void everyDeadDeliveryOfAConnectorIsReplayedWithOneButton() {
+        List<String> ids = List.of("DLQ-" + kind().ordinal() + "2", "DLQ-" + kind().ordinal() + "3");
+        for (String id : ids) {
+            declare(id, "Storm " + id);
+            await().atMost(WAIT).until(() -> serviceNow.receivedFor(id).contains("declare"));
+            serviceNow.failNext(1, 400, Map.of(), "{\"error\":{\"message\":\"Invalid state\",\"detail\":\"Data policy\"},\"status\":\"failure\"}");
+            http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "ack", "actor", "a"));
+            await().atMost(WAIT).until(() -> deadRow(id), rowId -> rowId > 0);
+        }
+        try (HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+            WebDriver page = signIn(browser, "/#/outbox", "Sam Operator");
+            waitFor(page, By.cssSelector("section[aria-label='Connector servicenow'] button[data-action='replay-all']")).click();
+            for (String id : ids) {
+                await().atMost(WAIT).untilAsserted(() -> assertThat(serviceNow.receivedFor(id)).containsExactly("declare", "ack"));
+            }
+            new WebDriverWait(page, WAIT).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("button[data-action='replay-all']")));
             assertNoConsoleErrors(browser);
         }
     }

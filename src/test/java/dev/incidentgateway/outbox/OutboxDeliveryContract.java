@@ -1,21 +1,11 @@
 package dev.incidentgateway.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.incidentgateway.connectors.jira.FakeJira;
-import dev.incidentgateway.connectors.servicenow.FakeServiceNow;
-import dev.incidentgateway.connectors.slack.FakeSlack;
 import dev.incidentgateway.testsupport.ContractFake;
-import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
-import dev.incidentgateway.testsupport.TestStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,52 +19,9 @@ import static org.awaitility.Awaitility.await;
  * Happy path, 429 with Retry-After, transient 500s, a permanent 400 → dead → replay, and 100 incidents ×
  * 5 events with concurrency 8 arriving in order, exactly once, at every target.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class OutboxDeliveryContract {
+abstract class OutboxDeliveryContract extends VendorGatewayContract {
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final Duration WAIT = Duration.ofSeconds(60);
-
-    FakeServiceNow serviceNow;
-    FakeJira jira;
-    FakeSlack slack;
-    List<ContractFake> fakes;
-    GatewayFixture fixture;
-    HttpApi http;
-
-    abstract TestStore.Kind kind();
-
-    @BeforeAll
-    void start() throws Exception {
-        if (!GatewayFixture.available(kind())) {
-            return;
-        }
-        serviceNow = new FakeServiceNow();
-        jira = new FakeJira();
-        slack = new FakeSlack();
-        fakes = List.of(serviceNow, jira, slack);
-        Map<String, String> env = new HashMap<>();
-        fakes.forEach(f -> env.putAll(f.env()));
-        env.put("GATEWAY_OUTBOX_BACKOFF_MS", "50");
-        env.put("GATEWAY_OUTBOX_POLL_MS", "50");
-        env.put("GATEWAY_OUTBOX_CONCURRENCY", "8");
-        fixture = GatewayFixture.start(kind(), env);
-        http = fixture.http();
-    }
-
-    @BeforeEach
-    void requireStore() {
-        GatewayFixture.assumeStore(kind());
-    }
-
-    @AfterAll
-    void stop() {
-        if (fixture != null) {
-            fixture.close();
-        }
-        if (fakes != null) {
-            fakes.forEach(ContractFake::close);
-        }
-    }
 
     String declare() {
         String id = "OB-" + IDS.incrementAndGet();

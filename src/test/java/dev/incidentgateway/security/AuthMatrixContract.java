@@ -125,7 +125,7 @@ abstract class AuthMatrixContract {
         assertThat(endpoints()).extracting(Endpoint::toString).contains(
                 "POST /api/v1/incidents", "GET /api/v1/incidents/{id}", "POST /api/v1/incidents/{id}/events",
                 "GET /api/v1/stats", "POST /webhooks/{source}", "GET /health", "GET /metrics",
-                "POST /api/v1/outbox/{id}/replay", "POST /api/v1/outbox/{id}/skip", "GET /custom/report",
+                "POST /api/v1/outbox/{id}/replay", "POST /api/v1/outbox/{id}/skip", "POST /api/v1/outbox/replay", "GET /custom/report",
                 "GET /custom/matrix/{thing}", "DELETE /custom/matrix/{thing}");
     }
 

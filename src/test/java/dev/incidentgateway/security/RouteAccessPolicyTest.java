@@ -31,6 +31,7 @@ class RouteAccessPolicyTest {
             "POST, /api/v1/incidents/{incidentId}/events, write",
             "POST, /api/v1/outbox/{id}/replay,       operate",
             "POST, /api/v1/outbox/{id}/skip,         operate",
+            "POST, /api/v1/outbox/replay,            operate",
             "GET,  /,                                open",
             "GET,  /console/{file},                  open",
             "POST, /,                                admin",
