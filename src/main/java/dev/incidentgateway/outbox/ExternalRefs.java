@@ -1,5 +1,7 @@
 package dev.incidentgateway.outbox;
 
+import dev.incidentgateway.timeline.IncidentStatus;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -56,6 +58,20 @@ public final class ExternalRefs {
             ps.setString(2, externalId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /**
+     * Whether the incident is resolved now (its view's status). A poller reads a ticket's state as it is now, not the
+     * state it left; this tells it that an open ticket of a resolved incident was reopened in the vendor's tool.
+     */
+    public boolean resolved(String incidentId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT status FROM incidents WHERE id = ?")) {
+            ps.setString(1, incidentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && IncidentStatus.RESOLVED.wireName().equals(rs.getString(1));
             }
         }
     }

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * {@code ${incident.title}}, {@code ${incident.severity}}, {@code ${incident.status}},
  * {@code ${incident.commander}}, {@code ${event.type}}, {@code ${event.actor}}, {@code ${event.title}},
  * {@code ${event.content}}, {@code ${event.time}}, {@code ${link}}. Unknown placeholders are left as written
- * (the descriptor loader rejects them at start); missing values render as empty text. {@code ${incident.status}} is
+ * (the descriptor loader rejects them at start); missing values render as empty text, and leave no trace: a line of
+ * empty placeholders is dropped with its line break, and a line ending in one loses the separator before it. {@code ${incident.status}} is
  * the status right after the delivered event ({@link Delivery#statusAfterEvent}); the other incident values are current.
  */
 public final class MessageTemplates {
@@ -17,6 +18,9 @@ public final class MessageTemplates {
     public static final java.util.Set<String> NAMES = java.util.Set.of("incident.id", "incident.title", "incident.severity",
             "incident.status", "incident.commander", "event.type", "event.actor", "event.title", "event.content", "event.time",
             "link");
+
+    /** What an empty value at the end of a line leaves: white space, and a separator (: - — ,) before it. */
+    private static final Pattern DANGLING = Pattern.compile("\\s*[:\\-—,]?\\s*$");
 
     private MessageTemplates() {
     }
@@ -38,14 +42,40 @@ public final class MessageTemplates {
                 Map.entry("event.content", nz(d.event().content())),
                 Map.entry("event.time", d.event().eventTime().toString()),
                 Map.entry("link", nz(link)));
-        Matcher m = PLACEHOLDER.matcher(template);
+        java.util.List<String> kept = new java.util.ArrayList<>();
+        for (String line : template.split("\n", -1)) {
+            String rendered = renderLine(line, values);
+            if (rendered != null) {
+                kept.add(rendered);
+            }
+        }
+        return String.join("\n", kept);
+    }
+
+    /**
+     * One line of a template; {@code null} when it held only placeholders that are all empty (an event without content
+     * must not leave an empty line, nor a message ending in a line break). A line ending in an empty placeholder loses
+     * the separator before it ({@code "Resolved by Hank: "} → {@code "Resolved by Hank"}).
+     */
+    private static String renderLine(String line, Map<String, String> values) {
+        Matcher m = PLACEHOLDER.matcher(line);
         StringBuilder out = new StringBuilder();
+        boolean any = false;
+        boolean allEmpty = true;
+        int lastEmptyAt = -1;
         while (m.find()) {
             String v = values.get(m.group(1));
+            any = true;
+            allEmpty &= v != null && v.isEmpty();
             m.appendReplacement(out, Matcher.quoteReplacement(v == null ? m.group() : v));
+            lastEmptyAt = v != null && v.isEmpty() ? m.end() : -1;
         }
+        if (any && allEmpty && PLACEHOLDER.matcher(line).replaceAll("").isBlank()) {
+            return null;
+        }
+        boolean endsEmpty = lastEmptyAt >= 0 && line.substring(lastEmptyAt).isBlank();
         m.appendTail(out);
-        return out.toString();
+        return endsEmpty ? DANGLING.matcher(out).replaceFirst("") : out.toString();
     }
 
     private static String nz(String s) {

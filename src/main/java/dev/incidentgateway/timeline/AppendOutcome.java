@@ -7,8 +7,14 @@ package dev.incidentgateway.timeline;
  * @param event      the stored event (for a duplicate: the one stored earlier); {@code null} when nothing
  *                   was appended for a correlated or ignored event
  * @param incidentId the incident the event belongs to ({@code null} when ignored)
+ * @param refusal    for REFUSED by the store (the state machine, an unknown incident): why, so a poller can say
+ *                   which change of which ticket did not reach the timeline; else {@code null}
  */
-public record AppendOutcome(Kind kind, TimelineEvent event, String incidentId) {
+public record AppendOutcome(Kind kind, TimelineEvent event, String incidentId, AppendRejectedException refusal) {
+
+    public AppendOutcome(Kind kind, TimelineEvent event, String incidentId) {
+        this(kind, event, incidentId, null);
+    }
 
     /** The fate of an event. */
     public enum Kind {
@@ -30,6 +36,11 @@ public record AppendOutcome(Kind kind, TimelineEvent event, String incidentId) {
 
     public static AppendOutcome duplicate(TimelineEvent original) {
         return new AppendOutcome(Kind.DUPLICATE, original, original.incidentId());
+    }
+
+    /** A polled event the state machine refused (nothing stored). */
+    public static AppendOutcome refused(String incidentId, AppendRejectedException why) {
+        return new AppendOutcome(Kind.REFUSED, null, incidentId, why);
     }
 
     public boolean duplicate() {

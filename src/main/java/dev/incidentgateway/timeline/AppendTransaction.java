@@ -186,7 +186,7 @@ final class AppendTransaction {
             try {
                 outcomes.addAll(apply(List.of(e)));
             } catch (AppendRejectedException refused) {
-                outcomes.add(new AppendOutcome(AppendOutcome.Kind.REFUSED, null, e.incidentId()));
+                outcomes.add(AppendOutcome.refused(e.incidentId(), refused));
             }
         }
         return outcomes;

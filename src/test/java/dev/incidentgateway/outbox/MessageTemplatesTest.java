@@ -22,6 +22,36 @@ class MessageTemplatesTest {
     private static final Incident NOW = new Incident("INC-1", "Disk full", Severity.SEV2, IncidentStatus.ACKNOWLEDGED, null, T,
             T.plusSeconds(60), null, null, null, "01JD0000000000000000000002", 2, "f".repeat(64), 0);
 
+    /** A resolve without content, as the Jira poller reads one: Hank moved the issue to Done and wrote nothing. */
+    private static final TimelineEvent BARE_RESOLVE = new TimelineEvent("01JD0000000000000000000003", "INC-1", 3, EventType.RESOLVE,
+            "Hank", null, null, T, T, "/connectors/jira", null, null, null, JsonNodeFactory.instance.objectNode(),
+            "0".repeat(64), "f".repeat(64), "poller:jira");
+
+    private static String render(String template, TimelineEvent event) {
+        OutboxItem row = new OutboxItem(1, "slack", "INC-1", event.id(), event.seq(), IncidentStatus.RESOLVED, 0, T, 0L);
+        return MessageTemplates.render(template, new Delivery(row, event, NOW, null), "");
+    }
+
+    @Test
+    void anEventWithoutContentLeavesNoDanglingSeparatorNorEmptyLine() {
+        assertThat(render("Resolved by ${event.actor}: ${event.content}", BARE_RESOLVE)).as("ServiceNow close_notes")
+                .isEqualTo("Resolved by Hank");
+        assertThat(render("*${event.type}* by ${event.actor}\n${event.title}\n${event.content}", BARE_RESOLVE)).as("a chat reply")
+                .isEqualTo("*resolve* by Hank");
+        assertThat(render("[${event.type}] ${event.title}\n${event.content}\n— ${event.actor}, ${event.time}", BARE_RESOLVE))
+                .as("a Jira comment").isEqualTo("[resolve]\n— Hank, " + T);
+        assertThat(render("Closed by ${event.actor}. ${event.content}", BARE_RESOLVE)).isEqualTo("Closed by Hank.");
+    }
+
+    @Test
+    void anEventWithContentRendersAsWrittenBlankLinesOfTheTemplateIncluded() {
+        TimelineEvent resolve = new TimelineEvent(BARE_RESOLVE.id(), "INC-1", 3, EventType.RESOLVE, "Hank", null, "rolled back",
+                T, T, "/api/v1", null, null, null, JsonNodeFactory.instance.objectNode(), "0".repeat(64), "f".repeat(64), "key:test");
+        assertThat(render("Resolved by ${event.actor}: ${event.content}", resolve)).isEqualTo("Resolved by Hank: rolled back");
+        assertThat(render("${event.content}\n\nBy ${event.actor} - ${event.title}", resolve)).isEqualTo("rolled back\n\nBy Hank");
+        assertThat(render("${event.type}\n", resolve)).as("a template's own line break stays").isEqualTo("resolve\n");
+    }
+
     @Test
     void incidentStatusIsTheStatusRecordedWithTheRowNotTheStatusAtDelivery() {
         OutboxItem recorded = new OutboxItem(1, "slack", "INC-1", DECLARE.id(), 1, IncidentStatus.DECLARED, 0, T, 0L);

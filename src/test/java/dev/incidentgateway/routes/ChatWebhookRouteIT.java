@@ -61,7 +61,8 @@ class ChatWebhookRouteIT {
                         .isAfterOrEqualTo(limited.at().plusMillis(2_900));
                 assertThat(chat.refused("CW-3")).extracting(FakeChatWebhook.Refusal::status).containsExactly(500);
                 FakeChatWebhook.Message declare = chat.accepted("CW-1").get(0);
-                assertThat(declare.text()).startsWith("**[sev2] Chat CW-1** (CW-1)\ndeclare by alice, status: declared");
+                assertThat(declare.text()).as("a declare has no content: no dangling line break")
+                        .isEqualTo("**[sev2] Chat CW-1** (CW-1)\ndeclare by alice, status: declared");
                 assertThat(chat.accepted("CW-2")).as("each message says the status right after its event, though the declare "
                         + "waited for Retry-After until the incident was resolved").extracting(m -> m.text().split("\n")[1])
                         .containsExactly("declare by alice, status: declared", "ack by bob, status: acknowledged",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.IncidentStatus;
 import dev.incidentgateway.timeline.NewEvent;
 
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One issue of a {@code /search/jql} answer (fields and {@code expand=changelog}) → timeline events:
@@ -22,7 +24,8 @@ import java.util.Map;
  *       {@code jira:<issue id>}, title the summary, content the description as text, severity by priority);</li>
  *   <li>each changelog history with a {@code status} item → the event of its target status: by name from
  *       {@code source.statusEvents}, else by status category ({@code indeterminate} → ack, {@code done} → resolve;
- *       {@code new} → nothing);</li>
+ *       {@code new} → nothing); a history from a resolving status (done, or named resolve/close) back to an open one
+ *       (to do, in progress, or named ack/mitigate) → the gateway's reopen, {@code state_change} to acknowledged;</li>
  *   <li>each comment → {@code note} (ADF as plain text).</li>
  * </ul>
  * Loop prevention: histories and comments authored by the gateway's account (its accountId, or
@@ -35,6 +38,7 @@ final class JiraPollMapper {
     static final String SOURCE = "/connectors/jira";
     private static final DateTimeFormatter JIRA_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX][XX][X]");
     private static final Map<String, EventType> BY_CATEGORY = Map.of("indeterminate", EventType.ACK, "done", EventType.RESOLVE);
+    private static final Set<String> OPEN_CATEGORIES = Set.of("new", "indeterminate");
 
     private final ObjectMapper json = new ObjectMapper();
     private final JiraPollConfig config;
@@ -76,10 +80,23 @@ final class JiraPollMapper {
                     continue;
                 }
                 EventType type = statusEvent(item.path("to").asText(""), item.path("toString").asText(""), fields);
+                String title = issue.path("key").asText() + ": " + item.path("fromString").asText() + " → " + item.path("toString").asText();
+                String suffix = "/history/" + h.path("id").asText();
+                if (reopened(item, type, fields)) {
+                    // An ack would be refused on a resolved incident: the gateway's reopen is the state_change to
+                    // acknowledged. A status mapped to mitigate follows it (the state machine reopens to acknowledged only).
+                    changes.add(event(EventType.STATE_CHANGE, h.path("author"), id, incidentId, h.path("created").asText(), suffix)
+                            .title(title).content("Reopened in Jira: " + title)
+                            .data(data(issue).put("status", item.path("toString").asText())
+                                    .put("to", IncidentStatus.ACKNOWLEDGED.wireName()).put("reason", "Reopened in Jira: " + title)).build());
+                    if (type != EventType.MITIGATE) {
+                        continue;
+                    }
+                    suffix += "/mitigate";
+                }
                 if (type != null) {
-                    changes.add(event(type, h.path("author"), id, incidentId, h.path("created").asText(), "/history/" + h.path("id").asText())
-                            .title(issue.path("key").asText() + ": " + item.path("fromString").asText() + " → " + item.path("toString").asText())
-                            .data(data(issue).put("status", item.path("toString").asText())).build());
+                    changes.add(event(type, h.path("author"), id, incidentId, h.path("created").asText(), suffix)
+                            .title(title).data(data(issue).put("status", item.path("toString").asText())).build());
                 }
             }
         }
@@ -126,12 +143,32 @@ final class JiraPollMapper {
         return data;
     }
 
+    /**
+     * A move from a status that resolves (done, or named resolve/close) to one that is open again (to do, in progress,
+     * or named ack/mitigate): a person reopened the issue. "To Do" after Done is a reopen too: the gateway has no way back
+     * to declared, and a ticket someone put back in the queue is not resolved.
+     */
+    private boolean reopened(JsonNode item, EventType to, JsonNode fields) {
+        EventType from = statusEvent(item.path("from").asText(""), item.path("fromString").asText(""), fields);
+        if (from != EventType.RESOLVE && from != EventType.CLOSE) {
+            return false;
+        }
+        return to == EventType.ACK || to == EventType.MITIGATE
+                || to == null && OPEN_CATEGORIES.contains(category(item.path("to").asText(""), item.path("toString").asText(""), fields));
+    }
+
     /** The configured name first, then the category of the status (its id, its name, or the issue's current status). */
     EventType statusEvent(String statusId, String statusName, JsonNode fields) {
         EventType byName = config.statusEvents().get(statusName.toLowerCase(Locale.ROOT));
         if (byName != null) {
             return byName;
         }
+        String category = category(statusId, statusName, fields);
+        return category == null ? null : BY_CATEGORY.get(category);
+    }
+
+    /** A status's category key ({@code new}, {@code indeterminate}, {@code done}), or {@code null} when not known. */
+    private String category(String statusId, String statusName, JsonNode fields) {
         String category = categories.get(statusId);
         if (category == null) {
             category = categories.get(statusName.toLowerCase(Locale.ROOT));
@@ -140,7 +177,7 @@ final class JiraPollMapper {
         if (category == null && (statusId.equals(current.path("id").asText()) || statusName.equalsIgnoreCase(current.path("name").asText()))) {
             category = current.path("statusCategory").path("key").asText(null);
         }
-        return category == null ? null : BY_CATEGORY.get(category);
+        return category;
     }
 
     boolean byGateway(JsonNode author) {

@@ -84,6 +84,13 @@ public final class JiraPoller implements PollingSource {
         return config.interval();
     }
 
+    /** The issue's key (every event of an issue carries it in its data), else the event's id, which holds the issue id. */
+    @Override
+    public String ticket(NewEvent event) {
+        String key = event.data().path("jiraKey").asText("");
+        return key.isEmpty() ? event.ceId() : key;
+    }
+
     @Override
     public PollPage poll(String watermark) throws PollFailure {
         if (mapper == null) {

@@ -118,6 +118,13 @@ public final class ServiceNowPoller implements PollingSource {
         return new PollPage(events, from.next(updatedOn, more, overlap).format(), more);
     }
 
+    /** The record's number and sys_id (state events carry both), else the event's id, which holds the sys_id. */
+    @Override
+    public String ticket(NewEvent event) {
+        String number = event.data().path(ServiceNowPollMapper.NUMBER).asText("");
+        return number.isEmpty() ? event.ceId() : number + " (sys_id " + event.data().path(ServiceNowPollMapper.SYS_ID).asText("") + ")";
+    }
+
     /** Now minus {@code source.firstSyncHours}, to the second: where a first sync starts. */
     private LocalDateTime firstSyncStart() {
         return LocalDateTime.ofInstant(clock.instant().minus(settings.firstSync()), ZoneOffset.UTC)
@@ -130,19 +137,19 @@ public final class ServiceNowPoller implements PollingSource {
         if (sysId.isBlank()) {
             return null;
         }
-        String known = null;
         try {
-            known = refs == null ? null : refs.incidentFor(ServiceNowSink.CONNECTOR, sysId);
+            String known = refs == null ? null : refs.incidentFor(ServiceNowSink.CONNECTOR, sysId);
+            if (known != null) {
+                return ServiceNowPollMapper.Target.known(known, refs.resolved(known));
+            }
+            String correlationId = ServiceNowPollMapper.text(rec, "correlation_id");
+            if (ServiceNowRecordMapper.CORRELATION_DISPLAY.equals(ServiceNowPollMapper.text(rec, "correlation_display"))
+                    && IncidentRequestParser.INCIDENT_ID.matcher(correlationId).matches()) {
+                // created by the sink, its ref not stored yet
+                return ServiceNowPollMapper.Target.known(correlationId, refs != null && refs.resolved(correlationId));
+            }
         } catch (SQLException e) {
             throw new PollFailure(PollFailure.Kind.TRANSIENT, "ServiceNow poll: external refs not readable: " + e.getMessage(), null);
-        }
-        if (known != null) {
-            return ServiceNowPollMapper.Target.known(known);
-        }
-        String correlationId = ServiceNowPollMapper.text(rec, "correlation_id");
-        if (ServiceNowRecordMapper.CORRELATION_DISPLAY.equals(ServiceNowPollMapper.text(rec, "correlation_display"))
-                && IncidentRequestParser.INCIDENT_ID.matcher(correlationId).matches()) {
-            return ServiceNowPollMapper.Target.known(correlationId); // created by the sink, its ref not stored yet
         }
         if (ServiceNowPollMapper.text(rec, "sys_created_by").equalsIgnoreCase(settings.user())) {
             return null;

@@ -28,4 +28,12 @@ public interface PollingSource {
      *                     (429/5xx/no answer: the poller backs off, honouring Retry-After)
      */
     PollPage poll(String watermark) throws PollFailure;
+
+    /**
+     * How an operator finds the ticket one of this source's events came from (a ServiceNow number and sys_id, a Jira
+     * key): named in the log line of a change the store refused. By default the event's idempotent id.
+     */
+    default String ticket(dev.incidentgateway.timeline.NewEvent event) {
+        return event.ceId();
+    }
 }

@@ -4,6 +4,7 @@ import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.security.Redact;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.timeline.AppendOutcome;
+import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.SourcePage;
 import dev.incidentgateway.timeline.SourceProgress;
 import dev.incidentgateway.timeline.StoreUnavailableException;
@@ -35,6 +36,7 @@ public final class SourcePoller implements AutoCloseable {
     private final PollingSource source;
     private final TimelineStore store;
     private final PollerLease lease;
+    private final RefusedChanges refused;
     private final Clock clock;
     private volatile Status status = Status.STARTING;
     private volatile String detail = "";
@@ -44,6 +46,7 @@ public final class SourcePoller implements AutoCloseable {
         this.source = source;
         this.store = store;
         this.lease = new PollerLease(dataSource, dialect, source.name());
+        this.refused = new RefusedChanges(source);
         this.clock = clock;
     }
 
@@ -67,6 +70,8 @@ public final class SourcePoller implements AutoCloseable {
     public static final class Run {
         private int pages;
         private boolean more = true;
+        /** The last page's events, to name what a refused outcome stood for. */
+        private List<NewEvent> events = List.of();
 
         /** True while another page should be read in this run. */
         public boolean more() {
@@ -121,8 +126,8 @@ public final class SourcePoller implements AutoCloseable {
         run.more = page.more();
         boolean moved = page.nextWatermark() != null && !page.nextWatermark().equals(watermark);
         String principal = principal().name();
-        return new SourcePage(page.events().stream().map(e -> e.withPrincipal(principal)).toList(),
-                moved ? new SourceProgress(source.name(), page.nextWatermark()) : null);
+        run.events = page.events().stream().map(e -> e.withPrincipal(principal)).toList();
+        return new SourcePage(run.events, moved ? new SourceProgress(source.name(), page.nextWatermark()) : null);
     }
 
     /** Who this poller's events are recorded under: {@code poller:<name>}. */
@@ -132,10 +137,7 @@ public final class SourcePoller implements AutoCloseable {
 
     /** Takes note of what the append of the last page did; once the run ends, the source is UP until its next interval. */
     public void recorded(Run run, List<AppendOutcome> outcomes) {
-        long refused = outcomes.stream().filter(o -> o.kind() == AppendOutcome.Kind.REFUSED).count();
-        if (refused > 0) {
-            LOG.info("{} poll: {} change(s) refused by the state machine and skipped", source.name(), refused);
-        }
+        refused.report(run.events, outcomes);
         if (!run.more()) {
             status = Status.UP;
             detail = "";

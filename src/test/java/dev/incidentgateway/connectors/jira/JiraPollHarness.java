@@ -54,7 +54,8 @@ abstract class JiraPollHarness {
         GatewayConfig config = testStore.config();
         dataSource = StoreFactory.openAndMigrate(config);
         store = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway", 64, 1000,
-                new SimpleMeterRegistry(), testStore.chainKey(), List.of());
+                new SimpleMeterRegistry(), testStore.chainKey(),
+                List.of(new dev.incidentgateway.outbox.ExternalRefRecorder())); // as the gateway: a declare stores its ticket's ref
         refs = new ExternalRefs(dataSource);
         camel = new DefaultCamelContext(); // HttpClient's own retries: SinkHttpClient turns them off, as in production
         camel.start();

@@ -76,6 +76,35 @@ class JiraPollerIT extends JiraPollHarness {
     }
 
     @Test
+    void anIssueAPersonMovesBackFromDoneReopensTheIncident() throws Exception {
+        JiraPoller poller = poller();
+        FakeJiraState.Issue issue = jira.createIssue(ALICE, "Checkout errors", "Task", T0);
+        jira.transition(BOB, issue.key, "Done", T0.plusSeconds(60));
+        sync(poller);
+        String incident = store.incidents(IncidentStatus.RESOLVED, 10).get(0).id();
+
+        jira.transition(BOB, issue.key, "In Progress", T0.plusSeconds(120)); // Done → In Progress: not fixed after all
+        List<AppendOutcome> outcomes = sync(poller);
+        assertThat(outcomes).noneMatch(o -> o.kind() == AppendOutcome.Kind.REFUSED);
+        assertThat(types(incident)).containsExactly(EventType.DECLARE, EventType.RESOLVE, EventType.STATE_CHANGE);
+        TimelineEvent reopen = store.timeline(incident, null, 10).get(2);
+        assertThat(reopen.stateChangeTarget()).isEqualTo(IncidentStatus.ACKNOWLEDGED);
+        assertThat(reopen.actor()).isEqualTo("Bob Oncall");
+        assertThat(reopen.title()).isEqualTo(issue.key + ": Done → In Progress");
+        assertThat(store.incident(incident).orElseThrow().status()).isEqualTo(IncidentStatus.ACKNOWLEDGED);
+        assertThat(store.incident(incident).orElseThrow().resolvedAt()).as("cleared by the reopen").isNull();
+
+        jira.transition(BOB, issue.key, "Done", T0.plusSeconds(180));
+        jira.transition(ALICE, issue.key, "To Do", T0.plusSeconds(240)); // back in the queue: not resolved either
+        sync(poller);
+        assertThat(types(incident)).containsExactly(EventType.DECLARE, EventType.RESOLVE, EventType.STATE_CHANGE,
+                EventType.RESOLVE, EventType.STATE_CHANGE);
+        assertThat(store.incident(incident).orElseThrow().status()).isEqualTo(IncidentStatus.ACKNOWLEDGED);
+        assertThat(sync(poller)).as("read again by the overlap: nothing new, nothing refused")
+                .allMatch(o -> o.kind() == AppendOutcome.Kind.DUPLICATE);
+    }
+
+    @Test
     void statusEventsByNameOverrideTheCategory() throws Exception {
         JiraPoller poller = poller(raw -> raw.withObject("/source").withObject("/statusEvents").put("In Progress", "mitigate"),
                 jira.env());

@@ -71,11 +71,17 @@ abstract class ServiceNowPollHarness {
     void start() {
         testStore = TestStore.create(TestStore.Kind.H2);
         dataSource = StoreFactory.openAndMigrate(testStore.config());
-        store = new TimelineStore(dataSource, SqlDialect.H2, "dev.incidentgateway", 256, 10_000, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
+        store = new TimelineStore(dataSource, SqlDialect.H2, "dev.incidentgateway", 256, 10_000, new SimpleMeterRegistry(), testStore.chainKey(),
+                listeners());
         refs = new ExternalRefs(dataSource);
         fake = new FakeServiceNow();
         fake.setNow(T0);
         poller = poller(fake.env());
+    }
+
+    /** None: later polls find a declared record by its correlation key; the gateway's ExternalRefRecorder where a test needs it. */
+    List<dev.incidentgateway.timeline.AppendListener> listeners() {
+        return List.of();
     }
 
     @AfterEach

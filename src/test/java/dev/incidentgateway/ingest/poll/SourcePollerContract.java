@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import dev.incidentgateway.testsupport.TestStore;
 import dev.incidentgateway.timeline.EventType;
@@ -159,6 +160,36 @@ abstract class SourcePollerContract {
             clock.now = clock.now.plusSeconds(61);
             poller.tick();
             assertThat(source.askedWith).containsExactly(null, "w-bad"); // moved on, not retried from the start
+        }
+    }
+
+    static NewEvent change(String id, EventType type, String ceId) {
+        return NewEvent.builder(type, "hank").incident(id).source("/connectors/scripted").ceId(ceId).build();
+    }
+
+    @Test
+    void aRefusedChangeIsLoggedOnceAtWarnNamingTicketChangeAndReasonNotAgainWhenTheOverlapReadsItAgain() {
+        ScriptedSource source = new ScriptedSource();
+        source.script.add(new PollPage(List.of(declare("SP-R"), change("SP-R", EventType.RESOLVE, "SP-R:2"),
+                change("SP-R", EventType.CLOSE, "SP-R:3")), "w1", false));
+        // someone moved the ticket back to work after the incident was closed: the state machine refuses it
+        PollPage reopenedAfterClose = new PollPage(List.of(change("SP-R", EventType.ACK, "SP-R:4"),
+                change("SP-R", EventType.CLOSE, "SP-R:5")), "w2", false); // the repeat of the status it is in: lost nothing
+        source.script.add(reopenedAfterClose);
+        source.script.add(reopenedAfterClose); // the overlap window reads the same changes again
+        String pollers = SourcePoller.class.getPackageName();
+        try (CapturedLogs logs = CapturedLogs.of(pollers).atLevel(pollers, ch.qos.logback.classic.Level.DEBUG);
+             SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock)) {
+            for (int i = 0; i < 3; i++) {
+                poller.tick();
+                clock.now = clock.now.plusSeconds(61);
+            }
+            assertThat(source.polls.get()).isEqualTo(3);
+            assertThat(logs.lines(e -> e.getFormattedMessage().startsWith("scripted poll:"))).containsExactly(
+                    "WARN scripted poll: SP-R:4: ack by hank (change SP-R:4) did not reach incident SP-R: "
+                            + "'ack' is not allowed while the incident is closed: closed is terminal",
+                    "DEBUG scripted poll: SP-R:5: close by hank (change SP-R:5) did not reach incident SP-R: "
+                            + "'close' is not allowed while the incident is closed: closed is terminal");
         }
     }
 
