@@ -138,7 +138,7 @@ public final class Gateway implements AutoCloseable {
         List<ConfigKey<?>> connectorKeys;
         WebhookModule inbound = null;
         try {
-            this.audit = AuditModule.create(config, dataSource); // the chain key, checked against the store's
+            this.audit = AuditModule.create(config, dataSource, meters); // the chain key, checked against the store's
             Map<String, JsonNode> descriptors = ConnectorDescriptors.load(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)));
             inbound = WebhookModule.load(descriptors, config, dataSource, json);
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
