@@ -227,7 +227,7 @@ public final class Gateway implements AutoCloseable {
                     main.completed(); // runUntilStopped reports it once Camel has stopped again
                     return;
                 }
-                outbox.warnUnconsumed();
+                outbox.logTargets();
                 logReady();
             }
 
@@ -271,6 +271,7 @@ public final class Gateway implements AutoCloseable {
         if (clash.isPresent()) {
             throw new ConfigException(clash.get());
         }
+        outbox.logTargets();
         return this;
     }
 

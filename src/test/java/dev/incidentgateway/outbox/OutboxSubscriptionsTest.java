@@ -66,4 +66,13 @@ class OutboxSubscriptionsTest {
         subscriptions.subscribe("chat", null, null);
         assertThatThrownBy(() -> subscriptions.subscribe("chat", null, null)).hasMessageContaining("already has a timeline:outbox route");
     }
+
+    /** The start-up line's list: Java sinks and YAML-only targets alike; a connector that is off is not among them. */
+    @Test
+    void deliveringNamesEveryConnectorARouteDeliversAndWhatDeliversIt() {
+        subscriptions.subscribe("slack", null, null);
+        subscriptions.subscribe("jira", null, null);
+        subscriptions.subscribe("chat-webhook", null, null);
+        assertThat(subscriptions.delivering()).containsExactly("chat-webhook (YAML route)", "slack (Java sink)");
+    }
 }

@@ -95,4 +95,14 @@ class YamlTargetObservabilityIT {
                 .allSatisfy(l -> assertThat(l).contains("are failing", "incident OBS-1", "500"));
         assertThat(logs.lines(e -> true)).noneMatch(l -> l.contains(FakeChatWebhook.SECRET));
     }
+
+    /** Before: {@code Sinks: []}, made before the routes existed, while the YAML-only target delivered. */
+    @Test
+    void theStartUpLinesNameTheYamlTargetAmongTheOutboundTargets() {
+        assertThat(logs.lines(e -> e.getFormattedMessage().startsWith("Outbound targets")))
+                .containsExactly("INFO Outbound targets delivering: [team-chat (YAML route)]");
+        assertThat(logs.lines(e -> e.getFormattedMessage().startsWith("Sinks:"))).isEmpty();
+        assertThat(logs.lines(e -> e.getFormattedMessage().startsWith("Sink 'jira' is off")))
+                .as("why a shipped connector is off stays where it was logged").hasSize(1);
+    }
 }
