@@ -139,7 +139,7 @@ public final class Gateway implements AutoCloseable {
         List<ConfigKey<?>> connectorKeys;
         WebhookModule inbound = null;
         try {
-            this.audit = AuditModule.create(config, dataSource); // the chain key, checked against the store's
+            this.audit = AuditModule.create(config, dataSource, meters); // the chain key, checked against the store's
             Connectors connectors = Connectors.discover(); // ServiceLoader: META-INF/services/...connectors.Connector
             Map<String, JsonNode> descriptors = connectors.descriptors(config); // a typo in one stops the start
             List<String> unknownVariables = ConnectorSettingsListing.unknownGatewayVariables(config, descriptors);
@@ -233,7 +233,7 @@ public final class Gateway implements AutoCloseable {
                     main.completed(); // runUntilStopped reports it once Camel has stopped again
                     return;
                 }
-                outbox.warnUnconsumed();
+                outbox.logTargets();
                 logReady();
             }
 
@@ -277,6 +277,7 @@ public final class Gateway implements AutoCloseable {
         if (clash.isPresent()) {
             throw new ConfigException(clash.get());
         }
+        outbox.logTargets();
         return this;
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.api.ApiEndpoint;
 import dev.incidentgateway.api.AuditApi;
 import dev.incidentgateway.config.GatewayConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +33,15 @@ public final class AuditModule implements AutoCloseable {
 
     /** @throws dev.incidentgateway.config.ConfigException when a key is malformed, missing or not the store's */
     public static AuditModule create(GatewayConfig config, DataSource store) {
+        return create(config, store, new SimpleMeterRegistry());
+    }
+
+    /** With the checkpoints' metrics in {@code meters}. */
+    public static AuditModule create(GatewayConfig config, DataSource store, MeterRegistry meters) {
         ChainKey key = ChainKeys.forGateway(config, store);
         CheckpointSigner signer = CheckpointKeys.forGateway(config);
-        Checkpointer checkpointer = new Checkpointer(store, signer, Path.of(config.get(GatewayConfig.CHECKPOINT_FILE)), Clock.systemUTC());
+        Checkpointer checkpointer = new Checkpointer(store, signer, Path.of(config.get(GatewayConfig.CHECKPOINT_FILE)),
+                Clock.systemUTC(), meters);
         return new AuditModule(key, checkpointer, config.get(GatewayConfig.CHECKPOINT_INTERVAL_S) * 1000L);
     }
 

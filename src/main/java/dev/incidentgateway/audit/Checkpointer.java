@@ -1,6 +1,8 @@
 package dev.incidentgateway.audit;
 
 import dev.incidentgateway.timeline.GlobalChain;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,19 +37,29 @@ public final class Checkpointer {
     private long counted;
     /** The head last refused a checkpoint (its ERROR is logged once, not every interval). */
     private GlobalChain.Head refusedHead;
+    private final CheckpointMetrics metrics;
 
     public Checkpointer(DataSource dataSource, CheckpointSigner signer, Path file, Clock clock) {
-        this(dataSource, signer, file, clock, COUNT_RANGE);
+        this(dataSource, signer, file, clock, COUNT_RANGE, new SimpleMeterRegistry());
+    }
+
+    /** With its metrics in {@code meters} (the gateway's /metrics). */
+    public Checkpointer(DataSource dataSource, CheckpointSigner signer, Path file, Clock clock, MeterRegistry meters) {
+        this(dataSource, signer, file, clock, COUNT_RANGE, meters);
     }
 
     /** @param countRange events counted per statement (tests count over several ranges with a few events) */
-    Checkpointer(DataSource dataSource, CheckpointSigner signer, Path file, Clock clock, int countRange) {
+    Checkpointer(DataSource dataSource, CheckpointSigner signer, Path file, Clock clock, int countRange, MeterRegistry meters) {
         this.countRange = countRange;
         this.dataSource = dataSource;
         this.signer = signer;
         this.file = file;
         this.clock = clock;
+        this.metrics = new CheckpointMetrics(meters);
         this.latest = fromFile();
+        if (latest != null) {
+            metrics.latest(latest, false);
+        }
     }
 
     /** The latest checkpoint this gateway signed (also one from an earlier run, read from the file). */
@@ -77,6 +89,7 @@ public final class Checkpointer {
             count = count(c, head.lastEventId());
             Optional<String> contradiction = contradiction(c, count);
             if (contradiction.isPresent()) {
+                metrics.failed(CheckpointMetrics.Failure.LOG_CONTRADICTS_CHECKPOINT); // every interval, unlike the ERROR
                 if (!head.equals(refusedHead)) {
                     LOG.error("No checkpoint signed: the log contradicts the last checkpoint (of {}, {} events): {}. Events were removed "
                             + "or changed (or an older backup was restored: then move {} aside and keep it). Run verify.",
@@ -85,10 +98,19 @@ public final class Checkpointer {
                 }
                 return Optional.empty();
             }
+        } catch (SQLException e) {
+            metrics.failed(CheckpointMetrics.Failure.STORE_ERROR);
+            throw e;
         }
         Checkpoint cp = signer.sign(head.lastEventId(), count, head.globalHash(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        CheckpointFile.append(file, cp);
+        try {
+            CheckpointFile.append(file, cp);
+        } catch (IOException e) {
+            metrics.failed(CheckpointMetrics.Failure.FILE_ERROR);
+            throw e;
+        }
         latest = cp;
+        metrics.latest(cp, true);
         LOG.debug("Checkpoint at event {} ({} events)", cp.lastEventId(), cp.count());
         return Optional.of(cp);
     }

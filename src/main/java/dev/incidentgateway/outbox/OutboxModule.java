@@ -162,10 +162,14 @@ public final class OutboxModule implements AutoCloseable {
     }
 
     /**
-     * Warns about active connectors, and YAML-only targets with a descriptor, whose rows no route delivers (called once
-     * the routes have started).
+     * Once the routes have started: names every outbound target that delivers, and warns about active connectors (and
+     * YAML-only targets with a descriptor) whose rows no route delivers. Not earlier: a YAML-only target (chat-webhook,
+     * kafka) exists only as its route, so the list of Java sinks made while the gateway was built showed {@code Sinks: []}
+     * while chat-webhook delivered. Why a connector is off is logged where that is decided (SinkRegistry, or the route's
+     * precondition), not again here.
      */
-    public void warnUnconsumed() {
+    public void logTargets() {
+        LOG.info("Outbound targets delivering: {}", subscriptions.delivering());
         for (String connector : subscriptions.unconsumed()) {
             LOG.warn("Sink '{}' is on but no route reads from timeline:outbox?connector={}: its outbox rows wait (add a "
                     + "route such as routes/outbound/{}.camel.yaml)", connector, connector, connector);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Which connectors the outbox writes rows for, and from which subscription.
@@ -34,6 +35,8 @@ public final class OutboxSubscriptions {
     private final Set<String> described;
     private final OutboxWriter writer;
     private final Set<String> consumed = new HashSet<>();
+    /** Connectors a route delivers, with what delivers them, for the start-up line (sorted: stable to read and grep). */
+    private final Map<String, String> delivering = new TreeMap<>();
 
     OutboxSubscriptions(List<SinkRegistry.ActiveSink> sinks, Set<String> describedSinks, OutboxWriter writer) {
         this(sinks, List.of(), describedSinks, writer);
@@ -74,12 +77,21 @@ public final class OutboxSubscriptions {
         SinkDescriptor subscription = new SinkDescriptor(connector, events == null ? base.events() : Set.copyOf(events),
                 minSeverity == null ? base.minSeverity() : minSeverity, base.templates(), base.raw());
         writer.subscribe(subscription);
+        delivering.put(connector, active.containsKey(connector) ? "Java sink" : "YAML route");
         return Optional.of(subscription);
     }
 
     /** The Java sink of an active connector (ServiceNow, Jira, Slack, …), for its route's processor. */
     public Optional<Sink> sink(String connector) {
         return Optional.ofNullable(active.get(connector)).map(SinkRegistry.ActiveSink::sink);
+    }
+
+    /**
+     * Every connector a started {@code timeline:outbox} route delivers, Java sinks and YAML-only targets alike, as
+     * {@code name (Java sink)} or {@code name (YAML route)}.
+     */
+    public synchronized List<String> delivering() {
+        return delivering.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList();
     }
 
     /** Active connectors and YAML-only targets with a descriptor no route consumes: their rows are written and wait for one. */

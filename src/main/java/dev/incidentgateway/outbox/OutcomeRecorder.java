@@ -1,6 +1,5 @@
 package dev.incidentgateway.outbox;
 
-import dev.incidentgateway.security.Redact;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -32,6 +31,7 @@ final class OutcomeRecorder {
     private final DistributionSummary attempts;
     /** Delivered outcomes of concurrent slots share a commit. */
     private final DeliveredBatch delivered;
+    private final DeliveryFailureLog failures;
 
     /** @param moreComing whether other outcomes are on their way, worth a short wait to share their commit */
     OutcomeRecorder(String connector, OutboxStore outbox, OutboxRelay.Settings settings, MeterRegistry meters, Clock clock,
@@ -41,6 +41,7 @@ final class OutcomeRecorder {
         this.settings = settings;
         this.clock = clock;
         this.meters = meters;
+        this.failures = new DeliveryFailureLog(connector, clock);
         this.delivered = new DeliveredBatch(outbox, Math.max(2, settings.concurrency()), moreComing,
                 DistributionSummary.builder("gateway.outbox.outcomes.per.commit").tag("connector", connector)
                         .description("Delivered outcomes recorded by one commit").register(meters));
@@ -76,15 +77,20 @@ final class OutcomeRecorder {
         } else if (result instanceof DeliveryResult.Retry r) {
             boolean giveUp = attempt >= settings.maxAttempts();
             Duration wait = r.retryAfter() != null ? cap(r.retryAfter()) : backoff(attempt);
-            recorded = outbox.failed(item, giveUp ? r.reason() + " (gave up after " + attempt + " attempts)" : r.reason(),
-                    now.plus(wait), giveUp);
+            String lastError = giveUp ? r.reason() + " (gave up after " + attempt + " attempts)" : r.reason();
+            recorded = outbox.failed(item, lastError, now.plus(wait), giveUp);
             meters.counter("gateway.outbox.failures", "connector", connector, "kind", giveUp ? "dead" : "retry").increment();
+            if (recorded && giveUp) {
+                failures.dead(item, attempt, lastError);
+            } else if (recorded) {
+                failures.retry(item, attempt, lastError, wait);
+            }
         } else {
             DeliveryResult.Dead d = (DeliveryResult.Dead) result;
             recorded = outbox.failed(item, d.reason(), now, true);
             meters.counter("gateway.outbox.failures", "connector", connector, "kind", "dead").increment();
             if (recorded) { // not when an operator's skip won meanwhile: the row stays skipped (logged below)
-                LOG.warn("Outbox row {} to {} dead-lettered: {}", item.id(), connector, Redact.text(d.reason()));
+                failures.dead(item, attempt, d.reason());
             }
         }
         if (!recorded) {

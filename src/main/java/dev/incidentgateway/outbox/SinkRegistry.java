@@ -94,8 +94,8 @@ public final class SinkRegistry {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        LOG.info("Sinks: {}{}", active.stream().map(a -> a.descriptor().name()).toList(), routeOnly.isEmpty() ? ""
-                : "; YAML-only targets with a descriptor: " + routeOnly.stream().map(SinkDescriptor::name).toList());
+        // No "Sinks: [...]" line here: it named the Java sinks only, and read "[]" while a YAML-only target delivered.
+        // OutboxModule.logTargets names every target once the routes have started.
         return new Loaded(active, routeOnly);
     }
 

@@ -59,4 +59,13 @@ public final class AppendCircuitBreaker {
     public boolean isOpen() {
         return open;
     }
+
+    /**
+     * Whether an append would be refused right now, without closing the breaker: {@link #isOpen()} stays true after the
+     * store answers again until the next append asks {@link #allows()}, which a quiet gateway may not do for a long time,
+     * so a metric read from it would keep an alert firing.
+     */
+    public boolean refusing() {
+        return open && lastProbeSuccessStart.getAsLong() - openedAt <= 0;
+    }
 }

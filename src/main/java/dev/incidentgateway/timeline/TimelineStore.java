@@ -2,6 +2,7 @@ package dev.incidentgateway.timeline;
 
 import dev.incidentgateway.audit.ChainKey;
 import dev.incidentgateway.store.SqlDialect;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import javax.sql.DataSource;
@@ -162,7 +163,13 @@ public final class TimelineStore implements AutoCloseable {
      */
     public TimelineStore withHealthProbe(dev.incidentgateway.store.StoreHealthProbe probe) {
         this.healthProbe = probe;
-        submission.breaker(new AppendCircuitBreaker(BREAKER_THRESHOLD, probe::lastSuccessStart));
+        AppendCircuitBreaker breaker = new AppendCircuitBreaker(BREAKER_THRESHOLD, probe::lastSuccessStart);
+        submission.breaker(breaker);
+        // For alerts from /metrics alone, without a /health probe of their own; both read memory, never the database.
+        Gauge.builder("gateway.store.up", probe, p -> p.isUp() ? 1 : 0).strongReference(true)
+                .description("1 while the background store probe succeeds (what /health reports), else 0").register(meters);
+        Gauge.builder("gateway.store.circuit.open", breaker, b -> b.refusing() ? 1 : 0).strongReference(true)
+                .description("1 while appends are refused at once after failing in a row in the store, else 0").register(meters);
         return this;
     }
 

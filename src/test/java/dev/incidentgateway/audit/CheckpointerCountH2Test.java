@@ -34,7 +34,7 @@ class CheckpointerCountH2Test {
                  TimelineStore store = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)),
                          "dev.incidentgateway", 64, 1000, new SimpleMeterRegistry(), testStore.chainKey(), List.of())) {
                 Checkpointer checkpointer = new Checkpointer(dataSource, CheckpointKeys.forGateway(config),
-                        Path.of(config.get(GatewayConfig.CHECKPOINT_FILE)), Clock.systemUTC(), 5);
+                        Path.of(config.get(GatewayConfig.CHECKPOINT_FILE)), Clock.systemUTC(), 5, new SimpleMeterRegistry());
                 declare(store, 0, 25);
                 assertThat(checkpointer.checkpointIfMoved().orElseThrow().count()).isEqualTo(25); // five full ranges
                 declare(store, 25, 7);

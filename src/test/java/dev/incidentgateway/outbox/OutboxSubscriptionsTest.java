@@ -88,4 +88,13 @@ class OutboxSubscriptionsTest {
         assertThat(overridden.events()).containsExactly(EventType.RESOLVE);
         assertThat(overridden.minSeverity()).isEqualTo(Severity.SEV1);
     }
+
+    /** The start-up line's list: Java sinks and YAML-only targets alike; a connector that is off is not among them. */
+    @Test
+    void deliveringNamesEveryConnectorARouteDeliversAndWhatDeliversIt() {
+        subscriptions.subscribe("slack", null, null);
+        subscriptions.subscribe("jira", null, null);
+        subscriptions.subscribe("chat-webhook", null, null);
+        assertThat(subscriptions.delivering()).containsExactly("chat-webhook (YAML route)", "slack (Java sink)");
+    }
 }

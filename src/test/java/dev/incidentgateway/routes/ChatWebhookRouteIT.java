@@ -87,6 +87,8 @@ class ChatWebhookRouteIT {
                 GatewayProcess.stop(gateway.process());
             }
             assertThat(Files.readString(gateway.log())).as("the webhook URL is its secret").doesNotContain(FakeChatWebhook.SECRET);
+            assertThat(Files.readString(gateway.log())).as("the start-up line names the YAML-only target (before: Sinks: [])")
+                    .contains("Outbound targets delivering: [chat-webhook (YAML route)]");
         }
     }
 

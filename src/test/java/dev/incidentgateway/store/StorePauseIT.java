@@ -162,10 +162,13 @@ class StorePauseIT {
         assertThat(next.statusCode()).as(next.body()).isEqualTo(503);
         HttpResponse<String> metrics = get("/metrics");
         assertThat(metrics.body()).as("the breaker refused the next append before the writer")
-                .containsPattern("gateway_append_errors_total\\{[^}]*reason=\"CircuitOpen\"[^}]*\\} [1-9]");
+                .containsPattern("gateway_append_errors_total\\{[^}]*reason=\"CircuitOpen\"[^}]*\\} [1-9]")
+                .as("the breaker and the store's state as series of their own, for alerts without /health")
+                .contains("gateway_store_circuit_open 1.0", "gateway_store_up 0.0");
 
         resumeAndRetry(id, "refused", during.size(), acknowledged);
         assertStoredOnce(id, acknowledged);
+        assertThat(get("/metrics").body()).contains("gateway_store_circuit_open 0.0", "gateway_store_up 1.0");
     }
 
     /** The database comes back: each append refused meanwhile ({@code prefix-0 … prefix-(n-1)}) is retried until acknowledged. */

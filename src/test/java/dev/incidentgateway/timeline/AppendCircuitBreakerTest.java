@@ -36,4 +36,18 @@ class AppendCircuitBreakerTest {
         breaker.failed();
         assertThat(breaker.allows()).isTrue();
     }
+
+    /** What {@code gateway_store_circuit_open} reads: the state now, though no append asked since the store came back. */
+    @Test
+    void refusingEndsWhenTheStoreAnswersAgainWithoutAnAppendAsking() {
+        assertThat(breaker.refusing()).isFalse();
+        breaker.failed();
+        breaker.failed();
+        breaker.failed();
+        assertThat(breaker.refusing()).isTrue();
+
+        lastProbeSuccessStart.set(System.nanoTime());
+        assertThat(breaker.isOpen()).as("closed only by the next append's allows()").isTrue();
+        assertThat(breaker.refusing()).isFalse();
+    }
 }
