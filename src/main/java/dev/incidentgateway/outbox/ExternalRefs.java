@@ -1,5 +1,6 @@
 package dev.incidentgateway.outbox;
 
+import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.timeline.IncidentStatus;
 
 import javax.sql.DataSource;
@@ -63,15 +64,24 @@ public final class ExternalRefs {
     }
 
     /**
-     * Whether the incident is resolved now (its view's status). A poller reads a ticket's state as it is now, not the
-     * state it left; this tells it that an open ticket of a resolved incident was reopened in the vendor's tool.
+     * Whether the incident is resolved now and {@code connector}'s tool knows it: its last resolve came from that tool
+     * (principal {@code poller:<connector>}) or was delivered there (its outbox row for the connector is delivered). A
+     * poller reads a ticket's state as it is now, not the state it left; only then is an open ticket of a resolved
+     * incident one a person reopened there. Without that evidence the ticket may simply not have heard of the resolve yet
+     * (delivery pending or failing, or a connector that is not sent resolves), and an edit of it is no reopen. A delivered
+     * row purged after {@code GATEWAY_OUTBOX_RETENTION_DAYS} is no evidence either: such a late reopen is refused and logged.
      */
-    public boolean resolved(String incidentId) throws SQLException {
+    public boolean resolvedAndKnownTo(String incidentId, String connector) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT status FROM incidents WHERE id = ?")) {
-            ps.setString(1, incidentId);
+                "SELECT e.principal, (SELECT o.status FROM outbox o WHERE o.connector = ? AND o.event_id = e.id) "
+                        + "FROM incidents i JOIN timeline_events e ON e.incident_id = i.id "
+                        + "WHERE i.id = ? AND i.status = ? AND e.type = ? ORDER BY e.seq DESC LIMIT 1")) {
+            ps.setString(1, connector);
+            ps.setString(2, incidentId);
+            ps.setString(3, IncidentStatus.RESOLVED.wireName());
+            ps.setString(4, dev.incidentgateway.timeline.EventType.RESOLVE.wireName());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && IncidentStatus.RESOLVED.wireName().equals(rs.getString(1));
+                return rs.next() && (Principal.poller(connector).name().equals(rs.getString(1)) || "delivered".equals(rs.getString(2)));
             }
         }
     }

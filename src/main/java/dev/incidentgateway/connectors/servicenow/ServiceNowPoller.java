@@ -140,13 +140,13 @@ public final class ServiceNowPoller implements PollingSource {
         try {
             String known = refs == null ? null : refs.incidentFor(ServiceNowSink.CONNECTOR, sysId);
             if (known != null) {
-                return ServiceNowPollMapper.Target.known(known, refs.resolved(known));
+                return ServiceNowPollMapper.Target.known(known, refs.resolvedAndKnownTo(known, ServiceNowSink.CONNECTOR));
             }
             String correlationId = ServiceNowPollMapper.text(rec, "correlation_id");
             if (ServiceNowRecordMapper.CORRELATION_DISPLAY.equals(ServiceNowPollMapper.text(rec, "correlation_display"))
                     && IncidentRequestParser.INCIDENT_ID.matcher(correlationId).matches()) {
                 // created by the sink, its ref not stored yet
-                return ServiceNowPollMapper.Target.known(correlationId, refs != null && refs.resolved(correlationId));
+                return ServiceNowPollMapper.Target.known(correlationId, refs != null && refs.resolvedAndKnownTo(correlationId, ServiceNowSink.CONNECTOR));
             }
         } catch (SQLException e) {
             throw new PollFailure(PollFailure.Kind.TRANSIENT, "ServiceNow poll: external refs not readable: " + e.getMessage(), null);

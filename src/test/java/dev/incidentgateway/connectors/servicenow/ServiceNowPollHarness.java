@@ -97,7 +97,10 @@ abstract class ServiceNowPollHarness {
         List<AppendOutcome> all = new ArrayList<>();
         for (int pages = 0; pages < 100; pages++) {
             PollPage page = poller.poll(store.watermark("servicenow").orElse(null));
-            all.addAll(store.appendPolled(page.events(), new SourceProgress("servicenow", page.nextWatermark())));
+            // under poller:servicenow, as SourcePoller stamps them (the reopen rule reads who resolved)
+            List<NewEvent> events = page.events().stream()
+                    .map(e -> e.withPrincipal(dev.incidentgateway.security.Principal.poller("servicenow").name())).toList();
+            all.addAll(store.appendPolled(events, new SourceProgress("servicenow", page.nextWatermark())));
             if (!page.more()) {
                 return all;
             }

@@ -75,13 +75,49 @@ class ServiceNowPollReopenIT extends ServiceNowPollHarness {
     @Test
     void aRecordOfTheGatewayMovedBackFromResolvedReopensItsIncident() throws Exception {
         ExternalRef ref = declaredInGateway("INC-21", true);
-        store.append(NewEvent.builder(EventType.RESOLVE, "carol").incident("INC-21").content("restarted the pool").build());
-        fake.updateAs(FakeServiceNow.USER, ref.externalId(), resolvedFields()); // the sink's resolve
+        AppendOutcome resolve = store.append(NewEvent.builder(EventType.RESOLVE, "carol").incident("INC-21").content("restarted the pool").build());
+        fake.updateAs(FakeServiceNow.USER, ref.externalId(), resolvedFields()); // the sink's resolve ...
+        recordOutboxRow("INC-21", resolve.event(), "delivered"); // ... and its outcome, as the relay records it
         sync();
         fake.setNow(T0.plusSeconds(60));
         fake.updateAs(ALICE, ref.externalId(), fields().put("state", "2"));
         sync();
         assertThat(types("INC-21")).containsExactly(DECLARE, RESOLVE, STATE_CHANGE);
         assertThat(incident("INC-21").status()).isEqualTo(IncidentStatus.ACKNOWLEDGED);
+    }
+
+    /**
+     * The gateway resolved the incident but ServiceNow has not heard of it yet (its delivery pending, e.g. ServiceNow
+     * failing): the record is still In Progress, and a person's edit of it (a work note changes the record) is not a
+     * reopen. Before, any edit in that window reopened the incident.
+     */
+    @Test
+    void anEditOfARecordThatHasNotHeardOfTheResolveYetIsNoReopen() throws Exception {
+        ExternalRef ref = declaredInGateway("INC-22", true);
+        fake.updateAs(ALICE, ref.externalId(), fields().put("state", "2")); // In Progress: acknowledged here
+        sync();
+        AppendOutcome resolve = store.append(NewEvent.builder(EventType.RESOLVE, "carol").incident("INC-22").content("alert resolved").build());
+        recordOutboxRow("INC-22", resolve.event(), "pending"); // the resolve waits for ServiceNow
+
+        fake.setNow(T0.plusSeconds(60));
+        fake.updateAs(ALICE, ref.externalId(), fields().put("state", "2").put("work_notes", "still looking"));
+        sync();
+        assertThat(types("INC-22")).as("the work note is taken, the state is no reopen").containsExactly(DECLARE, ACK, RESOLVE, NOTE);
+        assertThat(incident("INC-22").status()).isEqualTo(IncidentStatus.RESOLVED);
+    }
+
+    private void recordOutboxRow(String incidentId, TimelineEvent event, String status) throws Exception {
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO outbox (connector, incident_id, event_id, event_seq, status, attempts, next_attempt_at, created_at) "
+                        + "VALUES ('servicenow', ?, ?, ?, ?, 1, ?, ?)")) {
+            java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+            ps.setString(1, incidentId);
+            ps.setString(2, event.id());
+            ps.setLong(3, event.seq());
+            ps.setString(4, status);
+            ps.setObject(5, now);
+            ps.setObject(6, now);
+            ps.executeUpdate();
+        }
     }
 }
