@@ -231,10 +231,20 @@ public final class TimelineStore implements AutoCloseable {
 
     @Override
     public void close() {
+        close(java.time.Duration.ofSeconds(10));
+    }
+
+    /**
+     * Stops the probe and the writer, waiting up to {@code maxWait} for the writer to commit its queue.
+     *
+     * @return false when the writer was still busy then (see {@link TimelineWriter#close(java.time.Duration)})
+     */
+    public boolean close(java.time.Duration maxWait) {
         if (healthProbe != null) {
             healthProbe.close();
         }
-        writer.close();
+        boolean finished = writer.close(maxWait);
         submission.close();
+        return finished;
     }
 }
