@@ -209,12 +209,20 @@ public final class TimelineStore implements AutoCloseable {
         void read(ResultSet rs) throws SQLException;
     }
 
-    private void query(String sql, String[] params, RowReader reader) {
+    /**
+     * The gate of every read: while the health probe's last check failed it throws {@link StoreUnavailableException}
+     * (503 + Retry-After) at once, instead of holding an HTTP worker for the pool's connection timeout (5 s) or the
+     * socket timeout of a store that does not answer. Public for reads outside this class ({@code /api/v1/outbox}).
+     */
+    public void refuseWhileDown() {
         dev.incidentgateway.store.StoreHealthProbe probe = healthProbe;
         if (probe != null && probe.lastProbeFailed()) {
-            // Fail fast instead of holding an HTTP worker until the socket timeout of a store that does not answer.
             throw new StoreUnavailableException("the store does not answer (health probe)", null);
         }
+    }
+
+    private void query(String sql, String[] params, RowReader reader) {
+        refuseWhileDown();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setString(i + 1, params[i]);
