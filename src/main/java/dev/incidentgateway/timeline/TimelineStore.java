@@ -179,6 +179,12 @@ public final class TimelineStore implements AutoCloseable {
         }
     }
 
+    /** Why the store does not answer, while its health probe's last check failed (for /health's detail). */
+    public java.util.Optional<String> downReason() {
+        dev.incidentgateway.store.StoreHealthProbe probe = healthProbe;
+        return probe == null ? java.util.Optional.empty() : probe.failure();
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }
