@@ -32,6 +32,7 @@ public final class StoreHealthProbe implements AutoCloseable {
     private volatile long lastSuccessStartNanos = System.nanoTime();
     /** Why the last probe failed, in the operator's terms ({@link StoreFailureReason}); null after a success. */
     private volatile String failure;
+    private final StoreOutage outage = new StoreOutage();
 
     public StoreHealthProbe(DataSource dataSource, Duration interval, Duration staleAfter) {
         this.dataSource = dataSource;
@@ -86,15 +87,19 @@ public final class StoreHealthProbe implements AutoCloseable {
             lastSuccessNanos = System.nanoTime();
         }
         failure = why;
-        if (ok != lastOk) {
-            if (ok) {
-                LOG.info("The store answers again");
-            } else {
-                // Once per transition, with the reason: a password changed under a running gateway read like a paused server.
-                LOG.warn("The store does not answer ({}): /health reports it DOWN", why);
-            }
+        // Once per transition, with the reason (a password changed under a running gateway read like a paused server),
+        // and a reminder a minute while it lasts: StoreOutage.
+        if (ok) {
+            outage.probeSucceeded();
+        } else {
+            outage.probeFailed(why);
         }
         lastOk = ok;
+    }
+
+    /** The outage this probe sees, for those who fail because of it (they log at DEBUG while it is known). */
+    public StoreOutage outage() {
+        return outage;
     }
 
     /** Why the store does not answer, while the last probe failed (no secrets: see {@link StoreFailureReason}). */

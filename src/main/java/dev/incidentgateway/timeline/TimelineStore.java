@@ -179,6 +179,12 @@ public final class TimelineStore implements AutoCloseable {
         }
     }
 
+    /** The outage its health probe sees ({@link dev.incidentgateway.store.StoreOutage#untracked()} without one). */
+    public dev.incidentgateway.store.StoreOutage outage() {
+        dev.incidentgateway.store.StoreHealthProbe probe = healthProbe;
+        return probe == null ? dev.incidentgateway.store.StoreOutage.untracked() : probe.outage();
+    }
+
     /** Why the store does not answer, while its health probe's last check failed (for /health's detail). */
     public java.util.Optional<String> downReason() {
         dev.incidentgateway.store.StoreHealthProbe probe = healthProbe;
