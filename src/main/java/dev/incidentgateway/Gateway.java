@@ -172,7 +172,7 @@ public final class Gateway implements AutoCloseable {
                 .withHealthProbe(probe);
 
         int maxBody = config.get(GatewayConfig.HTTP_MAX_BODY_BYTES);
-        ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json), maxBody);
+        ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json, probe.outage()), maxBody); // 503s counted per outage
         this.intake = new HttpIntakeGate(endpoints.problems());
         IncidentApi api = new IncidentApi(store, new IncidentRequestParser(json, config.get(GatewayConfig.DEFAULT_SOURCE)),
                 new TimelineCloudEventMapper(typePrefix, json), json, new ExternalRefs(dataSource));

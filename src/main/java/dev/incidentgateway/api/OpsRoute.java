@@ -71,6 +71,9 @@ public final class OpsRoute extends RouteBuilder {
         ObjectNode storeCheck = checks.putObject("store");
         storeCheck.put("status", storeUp ? "UP" : "DOWN");
         storeCheck.put("database", storeKind);
+        if (!storeUp) {
+            store.downReason().ifPresent(why -> storeCheck.put("detail", why)); // read scope only: see below
+        }
         for (dev.incidentgateway.ingest.poll.SourcePoller p : pollers) {
             boolean pollerUp = p.status() != dev.incidentgateway.ingest.poll.SourcePoller.Status.DOWN;
             up &= pollerUp;

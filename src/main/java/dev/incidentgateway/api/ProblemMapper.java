@@ -1,6 +1,7 @@
 package dev.incidentgateway.api;
 
 import dev.incidentgateway.security.Redact;
+import dev.incidentgateway.store.StoreOutage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.timeline.AppendOutcomeUnknownException;
@@ -24,9 +25,16 @@ public final class ProblemMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ProblemMapper.class);
 
     private final ObjectMapper json;
+    private final StoreOutage outage;
 
     public ProblemMapper(ObjectMapper json) {
+        this(json, StoreOutage.untracked());
+    }
+
+    /** @param outage the store's outage: while it is known, each 503 it causes is counted and logged at DEBUG only */
+    public ProblemMapper(ObjectMapper json, StoreOutage outage) {
         this.json = json;
+        this.outage = outage;
     }
 
     public ApiProblem toProblem(Throwable error) {
@@ -53,14 +61,14 @@ public final class ProblemMapper {
             error = new StoreUnavailableException("the store failed: " + e.getMessage(), e);
         }
         if (error instanceof AppendOutcomeUnknownException e) {
-            LOG.warn("Append outcome unknown: {}", Redact.text(e.getMessage()));
+            log(outage.refused(), "Append outcome unknown: {}", Redact.text(e.getMessage()));
             return new ApiProblem(503, "append-outcome-unknown", "Append outcome unknown",
                     "The store did not confirm this append in time; it may or may not have been stored. Retrying with the "
                             + "same Idempotency-Key (or CloudEvent id) is safe: it is stored at most once.", null,
                     Map.of("Retry-After", "5"));
         }
         if (error instanceof StoreUnavailableException e) {
-            LOG.warn("Store unavailable: {}", Redact.text(e.getMessage()));
+            log(outage.refused(), "Store unavailable: {}", Redact.text(e.getMessage()));
             return new ApiProblem(503, "store-unavailable", "Store unavailable",
                     "The timeline store cannot take requests right now; nothing was stored. Retry later.", null,
                     Map.of("Retry-After", "5"));
@@ -71,6 +79,15 @@ public final class ProblemMapper {
         LOG.error("Unexpected error while handling a request: {}{}", Redact.error(error), where.length == 0 ? "" : " at " + where[0]);
         LOG.debug("Unexpected error while handling a request", error);
         return new ApiProblem(500, "internal-error", "Internal error", "An unexpected error occurred; nothing was stored.");
+    }
+
+    /** WARN, or DEBUG during a known outage: its start, reminders and end are logged once (StoreOutage), not per request. */
+    private static void log(boolean duringKnownOutage, String format, String detail) {
+        if (duringKnownOutage) {
+            LOG.debug(format, detail);
+        } else {
+            LOG.warn(format, detail);
+        }
     }
 
     public byte[] render(ApiProblem p, String instance) {

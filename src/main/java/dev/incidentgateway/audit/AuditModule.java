@@ -66,4 +66,31 @@ public final class AuditModule implements AutoCloseable {
             LOG.warn("No checkpoint at shutdown ({}): {}", e.getClass().getSimpleName(), e.getMessage());
         }
     }
+
+    /**
+     * {@link #close()} waiting at most until {@code deadline}: the checkpoint runs on a thread of its own, because a store
+     * that stops answering holds a query until the pool's connection timeout (5 s) or the socket timeout (the append
+     * timeout + 5 s), past the shutdown budget and Kubernetes' grace period. Abandoned then, it writes nothing.
+     */
+    public void close(java.time.Instant deadline) {
+        Thread last = new Thread(this::close, "shutdown-checkpoint");
+        last.setDaemon(true);
+        last.start();
+        try {
+            last.join(Math.max(1, java.time.Duration.between(java.time.Instant.now(), deadline).toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (last.isAlive()) {
+            checkpointer.abandon();
+            LOG.warn("No checkpoint at shutdown: the store did not answer within the shutdown budget; the first checkpoint "
+                    + "after the next start covers these events");
+        }
+    }
+
+    /** At shutdown while the store's health probe reports it DOWN: waiting for it would only spend the budget. */
+    public void skipCheckpoint() {
+        LOG.warn("No checkpoint at shutdown: the store does not answer (/health DOWN); the first checkpoint after the next "
+                + "start covers these events");
+    }
 }

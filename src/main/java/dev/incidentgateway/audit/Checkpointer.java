@@ -38,6 +38,9 @@ public final class Checkpointer {
     /** The head last refused a checkpoint (its ERROR is logged once, not every interval). */
     private GlobalChain.Head refusedHead;
     private final CheckpointMetrics metrics;
+    /** Guards the file append against {@link #abandon()}: a checkpoint is written whole or not at all. */
+    private final Object fileLock = new Object();
+    private boolean abandoned;
 
     public Checkpointer(DataSource dataSource, CheckpointSigner signer, Path file, Clock clock) {
         this(dataSource, signer, file, clock, COUNT_RANGE, new SimpleMeterRegistry());
@@ -103,16 +106,32 @@ public final class Checkpointer {
             throw e;
         }
         Checkpoint cp = signer.sign(head.lastEventId(), count, head.globalHash(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        try {
-            CheckpointFile.append(file, cp);
-        } catch (IOException e) {
-            metrics.failed(CheckpointMetrics.Failure.FILE_ERROR);
-            throw e;
+        synchronized (fileLock) {
+            if (abandoned) {
+                return Optional.empty();
+            }
+            try {
+                CheckpointFile.append(file, cp);
+            } catch (IOException e) {
+                metrics.failed(CheckpointMetrics.Failure.FILE_ERROR);
+                throw e;
+            }
         }
         latest = cp;
         metrics.latest(cp, true);
         LOG.debug("Checkpoint at event {} ({} events)", cp.lastEventId(), cp.count());
         return Optional.of(cp);
+    }
+
+    /**
+     * No checkpoint is written from now on, not even by one under way: the shutdown gave up waiting for it (a store
+     * that does not answer) and the process is about to exit, which must not cut a checkpoint line in half. Returns once
+     * a write under way, if any, is complete.
+     */
+    public void abandon() {
+        synchronized (fileLock) {
+            abandoned = true;
+        }
     }
 
     /** What in the log contradicts the latest checkpoint, if anything ({@code count}: the events up to the head now). */

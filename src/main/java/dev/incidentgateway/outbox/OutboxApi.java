@@ -34,8 +34,12 @@ public final class OutboxApi extends RouteBuilder {
     private final dev.incidentgateway.api.ApiEndpoint.Settings endpoints;
     private final Clock clock;
     private final DeadReplay deadReplay;
+    /** The store's gate ({@code TimelineStore::refuseWhileDown}): throws at once while the health probe fails. */
+    private final Runnable refuseWhileDown;
 
-    public OutboxApi(OutboxStore outbox, ObjectMapper json, dev.incidentgateway.api.ApiEndpoint.Settings endpoints, Clock clock) {
+    public OutboxApi(OutboxStore outbox, ObjectMapper json, dev.incidentgateway.api.ApiEndpoint.Settings endpoints, Clock clock,
+                     Runnable refuseWhileDown) {
+        this.refuseWhileDown = refuseWhileDown;
         this.outbox = outbox;
         this.json = json;
         this.endpoints = endpoints;
@@ -45,13 +49,21 @@ public final class OutboxApi extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("platform-http:/api/v1/outbox?httpMethodRestrict=GET").routeId("api-outbox-list").process(endpoints.read(this::list));
+        // Through the store's gate, like the API's other reads: the outbox's own queries use the pool directly, and each
+        // answer waited the pool's 5 s connection timeout for a store the probe already knew to be DOWN.
+        from("platform-http:/api/v1/outbox?httpMethodRestrict=GET").routeId("api-outbox-list")
+                .process(endpoints.read(req -> gated(this::list, req)));
         from("platform-http:/api/v1/outbox/{id}/replay?httpMethodRestrict=POST").routeId("api-outbox-replay")
-                .process(endpoints.read(req -> change(req, true)));
+                .process(endpoints.read(req -> gated(r -> change(r, true), req)));
         from("platform-http:/api/v1/outbox/replay?httpMethodRestrict=POST").routeId("api-outbox-replay-dead")
-                .process(endpoints.read(this::replayDead));
+                .process(endpoints.read(req -> gated(this::replayDead, req)));
         from("platform-http:/api/v1/outbox/{id}/skip?httpMethodRestrict=POST").routeId("api-outbox-skip")
-                .process(endpoints.read(req -> change(req, false)));
+                .process(endpoints.read(req -> gated(r -> change(r, false), req)));
+    }
+
+    private ApiResponse gated(dev.incidentgateway.api.ApiEndpoint.Handler handler, ApiRequest req) throws Exception {
+        refuseWhileDown.run();
+        return handler.handle(req);
     }
 
     ApiResponse list(ApiRequest req) throws SQLException, JsonProcessingException {

@@ -115,7 +115,7 @@ public final class OutboxModule implements AutoCloseable {
         main.addInitialProperty("camel.component.http.automaticRetriesDisabled", "true");
         main.configure().addRoutesBuilder(gaugeRoute(meters));
         main.configure().addRoutesBuilder(purgeRoute(Duration.ofDays(config.get(GatewayConfig.OUTBOX_RETENTION_DAYS)), meters, clock));
-        main.configure().addRoutesBuilder(new OutboxApi(outbox, json, endpoints, clock));
+        main.configure().addRoutesBuilder(new OutboxApi(outbox, json, endpoints, clock, timeline::refuseWhileDown));
     }
 
     /** What the relays opened from now on share ({@code GATEWAY_OUTBOX_*}). */

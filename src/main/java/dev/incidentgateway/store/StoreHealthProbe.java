@@ -30,6 +30,9 @@ public final class StoreHealthProbe implements AutoCloseable {
     private volatile boolean lastOk = true; // the store was reachable a moment ago: it was just migrated
     private volatile long lastSuccessNanos = System.nanoTime();
     private volatile long lastSuccessStartNanos = System.nanoTime();
+    /** Why the last probe failed, in the operator's terms ({@link StoreFailureReason}); null after a success. */
+    private volatile String failure;
+    private final StoreOutage outage = new StoreOutage();
 
     public StoreHealthProbe(DataSource dataSource, Duration interval, Duration staleAfter) {
         this.dataSource = dataSource;
@@ -68,24 +71,40 @@ public final class StoreHealthProbe implements AutoCloseable {
     private void probe() {
         long started = System.nanoTime();
         boolean ok;
+        String why = null;
         try (Connection c = dataSource.getConnection()) {
             ok = c.isValid(1);
+            if (!ok) {
+                why = "timeout: the database did not confirm a connection within 1 s";
+            }
         } catch (SQLException | RuntimeException e) {
             ok = false;
+            why = StoreFailureReason.of(e);
             LOG.debug("Store health probe failed: {}", e.getMessage());
         }
         if (ok) {
             lastSuccessStartNanos = started;
             lastSuccessNanos = System.nanoTime();
         }
-        if (ok != lastOk) {
-            if (ok) {
-                LOG.info("The store answers again");
-            } else {
-                LOG.warn("The store does not answer: /health reports it DOWN");
-            }
+        failure = why;
+        // Once per transition, with the reason (a password changed under a running gateway read like a paused server),
+        // and a reminder a minute while it lasts: StoreOutage.
+        if (ok) {
+            outage.probeSucceeded();
+        } else {
+            outage.probeFailed(why);
         }
         lastOk = ok;
+    }
+
+    /** The outage this probe sees, for those who fail because of it (they log at DEBUG while it is known). */
+    public StoreOutage outage() {
+        return outage;
+    }
+
+    /** Why the store does not answer, while the last probe failed (no secrets: see {@link StoreFailureReason}). */
+    public java.util.Optional<String> failure() {
+        return java.util.Optional.ofNullable(failure);
     }
 
     @Override

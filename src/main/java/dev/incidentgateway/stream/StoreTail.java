@@ -1,5 +1,6 @@
 package dev.incidentgateway.stream;
 
+import dev.incidentgateway.timeline.StoreUnavailableException;
 import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
 import org.slf4j.Logger;
@@ -71,8 +72,16 @@ public final class StoreTail implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (StoreUnavailableException e) {
+                // The store's trouble: once a second during an outage was most of the log; the outage is logged once.
+                if (store.outage().retried()) {
+                    LOG.debug("Live stream: reading the Since feed failed ({}); retrying", e.getMessage());
+                } else {
+                    LOG.warn("Live stream: reading the Since feed failed ({}); retrying", e.getMessage());
+                }
+                sleepQuietly();
             } catch (RuntimeException e) {
-                LOG.warn("Live stream: reading the Since feed failed ({}); retrying", e.getMessage());
+                LOG.warn("Live stream: reading the Since feed failed; retrying", e); // not the store's: a bug, with its stack
                 sleepQuietly();
             }
         }

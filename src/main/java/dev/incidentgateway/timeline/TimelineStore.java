@@ -186,6 +186,18 @@ public final class TimelineStore implements AutoCloseable {
         }
     }
 
+    /** The outage its health probe sees ({@link dev.incidentgateway.store.StoreOutage#untracked()} without one). */
+    public dev.incidentgateway.store.StoreOutage outage() {
+        dev.incidentgateway.store.StoreHealthProbe probe = healthProbe;
+        return probe == null ? dev.incidentgateway.store.StoreOutage.untracked() : probe.outage();
+    }
+
+    /** Why the store does not answer, while its health probe's last check failed (for /health's detail). */
+    public java.util.Optional<String> downReason() {
+        dev.incidentgateway.store.StoreHealthProbe probe = healthProbe;
+        return probe == null ? java.util.Optional.empty() : probe.failure();
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }
@@ -216,12 +228,20 @@ public final class TimelineStore implements AutoCloseable {
         void read(ResultSet rs) throws SQLException;
     }
 
-    private void query(String sql, String[] params, RowReader reader) {
+    /**
+     * The gate of every read: while the health probe's last check failed it throws {@link StoreUnavailableException}
+     * (503 + Retry-After) at once, instead of holding an HTTP worker for the pool's connection timeout (5 s) or the
+     * socket timeout of a store that does not answer. Public for reads outside this class ({@code /api/v1/outbox}).
+     */
+    public void refuseWhileDown() {
         dev.incidentgateway.store.StoreHealthProbe probe = healthProbe;
         if (probe != null && probe.lastProbeFailed()) {
-            // Fail fast instead of holding an HTTP worker until the socket timeout of a store that does not answer.
             throw new StoreUnavailableException("the store does not answer (health probe)", null);
         }
+    }
+
+    private void query(String sql, String[] params, RowReader reader) {
+        refuseWhileDown();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setString(i + 1, params[i]);
@@ -238,10 +258,20 @@ public final class TimelineStore implements AutoCloseable {
 
     @Override
     public void close() {
+        close(java.time.Duration.ofSeconds(10));
+    }
+
+    /**
+     * Stops the probe and the writer, waiting up to {@code maxWait} for the writer to commit its queue.
+     *
+     * @return false when the writer was still busy then (see {@link TimelineWriter#close(java.time.Duration)})
+     */
+    public boolean close(java.time.Duration maxWait) {
         if (healthProbe != null) {
             healthProbe.close();
         }
-        writer.close();
+        boolean finished = writer.close(maxWait);
         submission.close();
+        return finished;
     }
 }

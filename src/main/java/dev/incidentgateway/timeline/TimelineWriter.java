@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -281,11 +282,22 @@ public final class TimelineWriter implements AutoCloseable {
 
     @Override
     public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Stops taking requests and waits up to {@code maxWait} for what is queued to be committed; false when the writer
+     * is still busy then (a store that does not answer holds it until the socket timeout). It is not waited for any
+     * longer: every caller of a request it still holds has been answered 503 or has given up, so nothing acknowledged
+     * depends on it, and a transaction it never finishes is rolled back by the database.
+     */
+    public boolean close(Duration maxWait) {
         running = false;
         try {
-            thread.join(10_000);
+            thread.join(Math.max(1, maxWait.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return !thread.isAlive();
     }
 }

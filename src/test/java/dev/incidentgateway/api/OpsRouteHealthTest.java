@@ -80,4 +80,34 @@ class OpsRouteHealthTest {
             }
         }
     }
+
+    @Test
+    void aStoreDownSaysWhyToAReaderAndOnlyTheStatusToAnyoneElse() throws Exception {
+        try (TestStore testStore = TestStore.create(TestStore.Kind.H2);
+             HikariDataSource ds = StoreFactory.openAndMigrate(testStore.config())) {
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            // The probe asks a pool whose every connection the database refuses (a password changed under the gateway).
+            javax.sql.DataSource refusing = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[]{javax.sql.DataSource.class}, (p, m, a) -> {
+                        throw new java.sql.SQLTransientConnectionException("gateway-store - Connection is not available, request "
+                                + "timed out after 5000ms", "28P01", new java.sql.SQLException(
+                                "FATAL: password authentication failed for user \"gateway_app\"", "28P01"));
+                    });
+            TimelineStore store = new TimelineStore(ds, SqlDialect.H2, "dev.incidentgateway", 16, 100, meters, testStore.chainKey(), List.of())
+                    .withHealthProbe(new dev.incidentgateway.store.StoreHealthProbe(refusing, Duration.ofMillis(20), Duration.ofMillis(100)));
+            try {
+                ObjectMapper json = GatewayJson.create();
+                OpsRoute ops = new OpsRoute(store, "H2", meters, json, new ApiEndpoint.Settings(new ProblemMapper(json), 1024), List.of());
+                ops.markStarted();
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ops.health(null).status() == 503);
+                JsonNode store503 = json.readTree(ops.health(Principal.apiKey("reader", Set.of(Scope.READ))).body()).path("checks").path("store");
+                assertThat(store503.path("status").asText()).isEqualTo("DOWN");
+                assertThat(store503.path("detail").asText()).contains("GATEWAY_DB_USER, GATEWAY_DB_PASSWORD")
+                        .contains("password authentication failed");
+                assertThat(json.readTree(ops.health(null).body())).isEqualTo(json.readTree("{\"status\":\"DOWN\"}"));
+            } finally {
+                store.close();
+            }
+        }
+    }
 }

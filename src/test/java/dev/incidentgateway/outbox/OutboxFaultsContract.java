@@ -163,7 +163,7 @@ abstract class OutboxFaultsContract {
     Exchange skipThroughApi(long id) {
         ObjectMapper json = GatewayJson.create();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        OutboxApi api = new OutboxApi(outbox, json, new ApiEndpoint.Settings(new ProblemMapper(json), 1024), clock);
+        OutboxApi api = new OutboxApi(outbox, json, new ApiEndpoint.Settings(new ProblemMapper(json), 1024), clock, () -> { });
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.getMessage().setHeader(Exchange.HTTP_PATH, "/api/v1/outbox/" + id + "/skip");
         new ApiEndpoint.Settings(new ProblemMapper(json), 1024).read(req -> api.change(req, false)).process(exchange);

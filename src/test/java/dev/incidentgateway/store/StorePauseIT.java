@@ -86,6 +86,7 @@ class StorePauseIT {
         HttpResponse<String> read = get("/api/v1/incidents/" + id);
         assertThat(read.statusCode()).as("reads fail fast while the store is DOWN: %s", read.body()).isEqualTo(503);
         assertThat(read.headers().firstValue("Retry-After")).isPresent();
+        readsAnswer503AtOnce();
 
         proxy.resume();
         assertThat(awaitHealth(200)).as("health UP again after the resume").isTrue();
@@ -244,6 +245,22 @@ class StorePauseIT {
 
     private HttpResponse<String> health() throws Exception {
         return client.send(request("/health", Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * README: "reads answer 503 at once while the probe fails" — every read, the outbox's included (it waited the pool's
+     * 5 s connection timeout for each answer). 3 s is far below those 5 s and far above the milliseconds it takes.
+     */
+    private void readsAnswer503AtOnce() throws Exception {
+        for (String path : List.of("/api/v1/incidents", "/api/v1/events?limit=1", "/api/v1/stats", "/api/v1/outbox",
+                "/api/v1/outbox?status=dead")) {
+            long started = System.nanoTime();
+            HttpResponse<String> r = get(path);
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertThat(r.statusCode()).as("%s while the store is DOWN: %s", path, r.body()).isEqualTo(503);
+            assertThat(r.headers().firstValue("Retry-After")).as("Retry-After on %s", path).isPresent();
+            assertThat(tookMs).as("%s answered 503 after %d ms", path, tookMs).isLessThan(3_000);
+        }
     }
 
     private HttpResponse<String> get(String path) throws Exception {
