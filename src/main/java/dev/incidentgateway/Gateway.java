@@ -206,8 +206,10 @@ public final class Gateway implements AutoCloseable {
         webhooks.install(main, endpoints, json, meters, pollers.all(), Clock.systemUTC()); // routes/inbound/webhooks.camel.yaml's steps
         // Timeouts, in-flight limit, early 413 and an anonymous /health on the event loop (issue 10, overload).
         this.edge = HttpEdge.install(main, HttpEdge.Settings.from(config), endpoints.problems(), meters,
-                // Once the intake gate has closed (shutdown), /health goes on to the gate, which answers 503 like any request.
-                () -> intake.isOpen() ? ops.health(null) : null);
+                // Once the intake gate has closed (shutdown), each probe goes on to the gate, which answers 503 like any request.
+                Map.of(OpsRoute.HEALTH, () -> intake.isOpen() ? ops.health(null) : null,
+                        OpsRoute.READY, () -> intake.isOpen() ? ops.readiness() : null,
+                        OpsRoute.LIVE, () -> intake.isOpen() ? ops.liveness() : null));
         // issue 13: routes/inbound/webhooks.camel.yaml names it; a webhook waiting for its group commit holds no thread.
         main.bind(AsyncRouteHttpEngine.BEAN, new AsyncRouteHttpEngine());
         stream.serve(store, apiAuth, edge); // on the event loop, authorized by apiAuth like every API route

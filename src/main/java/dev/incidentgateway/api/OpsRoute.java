@@ -17,6 +17,15 @@ import java.util.Map;
  * {@code GET /metrics}: Prometheus text.
  */
 public final class OpsRoute extends RouteBuilder {
+    public static final String HEALTH = "/health";
+    /**
+     * Readiness for a load balancer or Kubernetes: started and the store answers. Unlike {@code /health}, a poller whose
+     * credentials were refused does not count: one expired Jira token must not take every instance, and with it every
+     * webhook and the API, out of the load balancer.
+     */
+    public static final String READY = "/health/ready";
+    /** Liveness: the process answers HTTP. A store outage is no reason to restart the gateway (it recovers by itself). */
+    public static final String LIVE = "/health/live";
     private final TimelineStore store;
     private final String storeKind;
     private final PrometheusMeterRegistry prometheus;
@@ -41,8 +50,10 @@ public final class OpsRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("platform-http:/health?httpMethodRestrict=GET").routeId("ops-health")
+        from("platform-http:" + HEALTH + "?httpMethodRestrict=GET").routeId("ops-health")
                 .process(endpoints.read(req -> health(req.principal())));
+        from("platform-http:" + READY + "?httpMethodRestrict=GET").routeId("ops-health-ready").process(endpoints.read(req -> readiness()));
+        from("platform-http:" + LIVE + "?httpMethodRestrict=GET").routeId("ops-health-live").process(endpoints.read(req -> liveness()));
         from("platform-http:/metrics?httpMethodRestrict=GET").routeId("ops-metrics")
                 .process(endpoints.read(req -> new ApiResponse(200, "text/plain; version=0.0.4; charset=utf-8",
                         prometheus.scrape().getBytes(StandardCharsets.UTF_8), Map.of())));
@@ -56,6 +67,23 @@ public final class OpsRoute extends RouteBuilder {
     /** Every route has started: /health may say UP. */
     public void markStarted() {
         started = true;
+    }
+
+    /** {@link #READY}: 200 UP once every route has started while the store answers; 503 STARTING or DOWN otherwise. */
+    public ApiResponse readiness() throws Exception {
+        if (!started) {
+            return status(503, "STARTING", Map.of("Retry-After", "1"));
+        }
+        return store.isHealthy() ? status(200, "UP", Map.of()) : status(503, "DOWN", Map.of());
+    }
+
+    /** {@link #LIVE}: 200 UP whenever the HTTP server answers (a stopping gateway answers 503 at its intake gate). */
+    public ApiResponse liveness() throws Exception {
+        return status(200, "UP", Map.of());
+    }
+
+    private ApiResponse status(int code, String status, Map<String, String> headers) throws Exception {
+        return new ApiResponse(code, "application/json", json.writeValueAsBytes(json.createObjectNode().put("status", status)), headers);
     }
 
     public ApiResponse health(Principal caller) throws Exception {

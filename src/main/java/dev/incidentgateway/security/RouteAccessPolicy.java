@@ -41,6 +41,10 @@ public final class RouteAccessPolicy {
     private static final List<Rule> TABLE = List.of(
             new Rule("GET", "/health", false, new Open()),
             new Rule("HEAD", "/health", false, new Open()),
+            new Rule("GET", "/health/ready", false, new Open()),
+            new Rule("HEAD", "/health/ready", false, new Open()),
+            new Rule("GET", "/health/live", false, new Open()),
+            new Rule("HEAD", "/health/live", false, new Open()),
             // The operator console's page and files (issue 12): no data in them; every API call carries the key.
             new Rule("GET", "/", false, new Open()),
             new Rule("GET", "/console/{}", false, new Open()),

@@ -37,14 +37,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class EdgeGuard implements Handler<RoutingContext> {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeGuard.class);
-    static final String HEALTH = "/health";
     /** Longest a refused request's remaining body is discarded before the connection is closed. */
     private static final long LINGER_MILLIS = 2_000;
 
     private final Vertx vertx;
     private final int maxInflight;
     private final long maxBodyBytes;
-    private final Callable<ApiResponse> anonymousHealth;
+    /** {@code /health}, {@code /health/ready}, {@code /health/live}: answered here for a caller without a credential. */
+    private final Map<String, Callable<ApiResponse>> anonymousProbes;
     private final ProblemMapper problems;
     private final ConnectionDeadlines deadlines;
     private final MeterRegistry meters;
@@ -52,12 +52,12 @@ final class EdgeGuard implements Handler<RoutingContext> {
     /** Long-lived responses (live streams) with a limit of their own: never counted or refused here. */
     private final java.util.Set<String> notCounted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    EdgeGuard(Vertx vertx, int maxInflight, long maxBodyBytes, Callable<ApiResponse> anonymousHealth, ProblemMapper problems,
+    EdgeGuard(Vertx vertx, int maxInflight, long maxBodyBytes, Map<String, Callable<ApiResponse>> anonymousProbes, ProblemMapper problems,
               ConnectionDeadlines deadlines, MeterRegistry meters) {
         this.vertx = vertx;
         this.maxInflight = maxInflight;
         this.maxBodyBytes = maxBodyBytes;
-        this.anonymousHealth = anonymousHealth;
+        this.anonymousProbes = Map.copyOf(anonymousProbes);
         this.problems = problems;
         this.deadlines = deadlines;
         this.meters = meters;
@@ -100,8 +100,9 @@ final class EdgeGuard implements Handler<RoutingContext> {
                     + "where it ends differently. Nothing was done.", null, Map.of()), "ambiguous-framing");
             return;
         }
-        if (HEALTH.equals(request.path())) {
-            if (request.method() == HttpMethod.GET && request.getHeader("Authorization") == null && answerHealth(ctx)) {
+        Callable<ApiResponse> probe = anonymousProbes.get(request.path());
+        if (probe != null) {
+            if (request.method() == HttpMethod.GET && request.getHeader("Authorization") == null && answerHealth(ctx, probe)) {
                 return;
             }
             ctx.next(); // never counted, never refused
@@ -182,12 +183,12 @@ final class EdgeGuard implements Handler<RoutingContext> {
         }
     }
 
-    private boolean answerHealth(RoutingContext ctx) {
+    private boolean answerHealth(RoutingContext ctx, Callable<ApiResponse> probe) {
         ApiResponse health;
         try {
-            health = anonymousHealth.call(); // reads cached state only: safe on the event loop; null: not answered here
+            health = probe.call(); // reads cached state only: safe on the event loop; null: not answered here
         } catch (Exception e) {
-            LOG.debug("/health on the event loop failed; the Camel route answers instead", e);
+            LOG.debug("{} on the event loop failed; the Camel route answers instead", ctx.request().path(), e);
             return false;
         }
         if (health == null) {

@@ -12,6 +12,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.main.Main;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -41,12 +42,12 @@ public final class HttpEdge implements AutoCloseable {
     private volatile boolean routed;
     private final java.util.Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> streams = new java.util.LinkedHashMap<>();
 
-    private HttpEdge(Main main, Settings settings, ProblemMapper problems, MeterRegistry meters, Callable<ApiResponse> anonymousHealth) {
+    private HttpEdge(Main main, Settings settings, ProblemMapper problems, MeterRegistry meters, Map<String, Callable<ApiResponse>> anonymousProbes) {
         Vertx plain = Vertx.vertx(new io.vertx.core.VertxOptions().setMetricsOptions(ErrorAnswerMetrics.options(meters)));
         this.malformed = new MalformedRequests(problems, meters);
         this.problems = problems;
         this.deadlines = new ConnectionDeadlines(plain, settings.readTimeout(), settings.idleTimeout(), meters);
-        this.guard = new EdgeGuard(plain, settings.maxInflight(), settings.maxBodyBytes(), anonymousHealth, problems, deadlines, meters);
+        this.guard = new EdgeGuard(plain, settings.maxInflight(), settings.maxBodyBytes(), anonymousProbes, problems, deadlines, meters);
         // HTTP/2 (h2c) would share one connection between requests: the per-connection deadlines are for HTTP/1.1.
         this.vertx = new ServerHookVertx(plain, options -> options.setHttp2ClearTextEnabled(false),
                 server -> onServerCreated(server, main.getCamelContext()), malformed::before);
@@ -55,11 +56,12 @@ public final class HttpEdge implements AutoCloseable {
     /**
      * Binds the edge's Vert.x instance in {@code main}'s registry; Camel's HTTP server then runs on it.
      *
-     * @param anonymousHealth the {@code /health} answer for a caller without a credential; must not block
+     * @param anonymousProbes by path ({@code /health}, {@code /health/ready}, {@code /health/live}): the answer for a caller
+     *                        without a credential, or null to let the route answer; must not block
      */
     public static HttpEdge install(Main main, Settings settings, ProblemMapper problems, MeterRegistry meters,
-                                   Callable<ApiResponse> anonymousHealth) {
-        HttpEdge edge = new HttpEdge(main, settings, problems, meters, anonymousHealth);
+                                   Map<String, Callable<ApiResponse>> anonymousProbes) {
+        HttpEdge edge = new HttpEdge(main, settings, problems, meters, anonymousProbes);
         main.bind("gatewayVertx", edge.vertx);
         return edge;
     }

@@ -59,6 +59,9 @@ class OpsRouteHealthTest {
                 assertThat(starting.status()).as("before every route has started").isEqualTo(503);
                 assertThat(json.readTree(starting.body()).path("status").asText()).isEqualTo("STARTING");
                 assertThat(starting.headers()).containsEntry("Retry-After", "1");
+                assertThat(ops.readiness().status()).as("not ready before every route has started").isEqualTo(503);
+                assertThat(json.readTree(ops.readiness().body()).path("status").asText()).isEqualTo("STARTING");
+                assertThat(ops.liveness().status()).as("alive while starting").isEqualTo(200);
                 ops.markStarted();
                 assertThat(ops.health(reader).status()).isEqualTo(200);
 
@@ -75,6 +78,10 @@ class OpsRouteHealthTest {
                 assertThat(body.path("checks").path("store").path("status").asText()).isEqualTo("UP");
                 assertThat(body.path("checks").path("poller-servicenow").path("status").asText()).isEqualTo("DOWN");
                 assertThat(body.path("checks").path("poller-servicenow").path("detail").asText()).contains("401");
+                // /health/ready leaves pollers out: an expired vendor credential must not take the instance out of the load balancer
+                assertThat(ops.readiness().status()).isEqualTo(200);
+                assertThat(json.readTree(ops.readiness().body())).isEqualTo(json.readTree("{\"status\":\"UP\"}"));
+                assertThat(ops.liveness().status()).isEqualTo(200);
             } finally {
                 store.close();
             }
@@ -105,6 +112,9 @@ class OpsRouteHealthTest {
                 assertThat(store503.path("detail").asText()).contains("GATEWAY_DB_USER, GATEWAY_DB_PASSWORD")
                         .contains("password authentication failed");
                 assertThat(json.readTree(ops.health(null).body())).isEqualTo(json.readTree("{\"status\":\"DOWN\"}"));
+                assertThat(ops.readiness().status()).as("not ready while the store is down").isEqualTo(503);
+                assertThat(json.readTree(ops.readiness().body())).isEqualTo(json.readTree("{\"status\":\"DOWN\"}"));
+                assertThat(ops.liveness().status()).as("alive: a restart would not bring the database back").isEqualTo(200);
             } finally {
                 store.close();
             }

@@ -27,6 +27,8 @@ class HealthDuringShutdownIT {
         CompletableFuture<Void> stopped = null;
         try (RawConnection slow = new RawConnection(fixture.gateway().port())) {
             assertThat(anonymous.get("/health").status()).isEqualTo(200);
+            assertThat(anonymous.get("/health/ready").status()).isEqualTo(200);
+            assertThat(anonymous.get("/health/live").status()).isEqualTo(200);
             String body = "{\"id\":\"SLOW-1\",\"title\":\"in flight at the stop\",\"actor\":\"t\"}";
             slow.send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + fixture.adminKey()
                     + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"); // the body comes later
@@ -40,6 +42,7 @@ class HealthDuringShutdownIT {
             HttpApi.Response health = anonymous.get("/health");
             assertThat(health.status()).isEqualTo(503);
             assertThat(health.header("Retry-After")).isPresent();
+            assertThat(anonymous.get("/health/ready").status()).as("readiness takes the instance out too").isEqualTo(503);
             assertThat(stopped).as("the stop waits for the request in flight").isNotDone();
 
             slow.send(body);

@@ -73,6 +73,12 @@ class ServiceNowRoundTripIT {
                     assertThat(health.json().path("checks").path("store").path("status").asText()).isEqualTo("UP");
                     assertThat(health.body()).doesNotContain("not-the-password");
                 });
+                // Readiness leaves the poller out: the instance keeps serving webhooks and the API (anonymous, as a probe asks).
+                java.net.http.HttpResponse<String> ready = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                        .newBuilder(java.net.URI.create("http://127.0.0.1:" + fixture.gateway().port() + "/health/ready")).GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+                assertThat(ready.body()).isEqualTo("{\"status\":\"UP\"}");
             }
         }
     }
