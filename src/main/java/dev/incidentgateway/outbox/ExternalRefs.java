@@ -64,26 +64,42 @@ public final class ExternalRefs {
     }
 
     /**
-     * Whether the incident is resolved now and {@code connector}'s tool knows it: its last resolve came from that tool
-     * (principal {@code poller:<connector>}) or was delivered there (its outbox row for the connector is delivered). A
-     * poller reads a ticket's state as it is now, not the state it left; only then is an open ticket of a resolved
-     * incident one a person reopened there. Without that evidence the ticket may simply not have heard of the resolve yet
-     * (delivery pending or failing, or a connector that is not sent resolves), and an edit of it is no reopen. A delivered
-     * row purged after {@code GATEWAY_OUTBOX_RETENTION_DAYS} is no evidence either: such a late reopen is refused and logged.
+     * Whether the incident is resolved and {@code connector}'s tool knew it before the ticket's change at {@code changedAt}:
+     * its last resolve came from that tool (principal {@code poller:<connector>}) at an event time before the change, or
+     * was delivered there (its outbox row for the connector) before the change. A poller reads a ticket's state as it is
+     * now, not the state it left; only then is an open ticket of a resolved incident one a person reopened there.
+     * Without that evidence the ticket may not have heard of the resolve yet (delivery pending or failing, a connector
+     * not sent resolves, or a page read just before the delivery was recorded), and its change is no reopen. A delivered
+     * row purged after {@code GATEWAY_OUTBOX_RETENTION_DAYS} is no evidence either: such a late reopen is refused and
+     * logged. The two clocks compared are the tool's (its change time) and the gateway's (delivery time): a reopen within
+     * the clocks' skew of the delivery may be refused, never invented.
+     *
+     * @param changedAt the ticket's change time as the tool reports it; {@code null}: unknown, any evidence counts
      */
-    public boolean resolvedAndKnownTo(String incidentId, String connector) throws SQLException {
+    public boolean resolvedAndKnownTo(String incidentId, String connector, Instant changedAt) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT e.principal, (SELECT o.status FROM outbox o WHERE o.connector = ? AND o.event_id = e.id) "
-                        + "FROM incidents i JOIN timeline_events e ON e.incident_id = i.id "
+                "SELECT e.principal, e.event_time, o.status, o.delivered_at FROM incidents i "
+                        + "JOIN timeline_events e ON e.incident_id = i.id "
+                        + "LEFT JOIN outbox o ON o.connector = ? AND o.event_id = e.id "
                         + "WHERE i.id = ? AND i.status = ? AND e.type = ? ORDER BY e.seq DESC LIMIT 1")) {
             ps.setString(1, connector);
             ps.setString(2, incidentId);
             ps.setString(3, IncidentStatus.RESOLVED.wireName());
             ps.setString(4, dev.incidentgateway.timeline.EventType.RESOLVE.wireName());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && (Principal.poller(connector).name().equals(rs.getString(1)) || "delivered".equals(rs.getString(2)));
+                if (!rs.next()) {
+                    return false;
+                }
+                if (Principal.poller(connector).name().equals(rs.getString(1))) {
+                    return before(rs.getObject(2, java.time.OffsetDateTime.class), changedAt);
+                }
+                return "delivered".equals(rs.getString(3)) && before(rs.getObject(4, java.time.OffsetDateTime.class), changedAt);
             }
         }
+    }
+
+    private static boolean before(java.time.OffsetDateTime known, Instant changedAt) {
+        return changedAt == null || known != null && known.toInstant().isBefore(changedAt);
     }
 
     /** Inserts a ref; one that exists already (a redelivery after a crash) is kept as it is. */

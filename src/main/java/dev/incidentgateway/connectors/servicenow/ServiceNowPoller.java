@@ -138,15 +138,16 @@ public final class ServiceNowPoller implements PollingSource {
             return null;
         }
         try {
+            java.time.Instant changedAt = ServiceNowPollWatermark.instant(ServiceNowPollMapper.text(rec, "sys_updated_on"));
             String known = refs == null ? null : refs.incidentFor(ServiceNowSink.CONNECTOR, sysId);
             if (known != null) {
-                return ServiceNowPollMapper.Target.known(known, refs.resolvedAndKnownTo(known, ServiceNowSink.CONNECTOR));
+                return ServiceNowPollMapper.Target.known(known, refs.resolvedAndKnownTo(known, ServiceNowSink.CONNECTOR, changedAt));
             }
             String correlationId = ServiceNowPollMapper.text(rec, "correlation_id");
             if (ServiceNowRecordMapper.CORRELATION_DISPLAY.equals(ServiceNowPollMapper.text(rec, "correlation_display"))
                     && IncidentRequestParser.INCIDENT_ID.matcher(correlationId).matches()) {
                 // created by the sink, its ref not stored yet
-                return ServiceNowPollMapper.Target.known(correlationId, refs != null && refs.resolvedAndKnownTo(correlationId, ServiceNowSink.CONNECTOR));
+                return ServiceNowPollMapper.Target.known(correlationId, refs != null && refs.resolvedAndKnownTo(correlationId, ServiceNowSink.CONNECTOR, changedAt));
             }
         } catch (SQLException e) {
             throw new PollFailure(PollFailure.Kind.TRANSIENT, "ServiceNow poll: external refs not readable: " + e.getMessage(), null);

@@ -77,7 +77,7 @@ class ServiceNowPollReopenIT extends ServiceNowPollHarness {
         ExternalRef ref = declaredInGateway("INC-21", true);
         AppendOutcome resolve = store.append(NewEvent.builder(EventType.RESOLVE, "carol").incident("INC-21").content("restarted the pool").build());
         fake.updateAs(FakeServiceNow.USER, ref.externalId(), resolvedFields()); // the sink's resolve ...
-        recordOutboxRow("INC-21", resolve.event(), "delivered"); // ... and its outcome, as the relay records it
+        recordOutboxRow("INC-21", resolve.event(), "delivered", T0.plusSeconds(1)); // ... and its outcome, as the relay records it
         sync();
         fake.setNow(T0.plusSeconds(60));
         fake.updateAs(ALICE, ref.externalId(), fields().put("state", "2"));
@@ -97,7 +97,7 @@ class ServiceNowPollReopenIT extends ServiceNowPollHarness {
         fake.updateAs(ALICE, ref.externalId(), fields().put("state", "2")); // In Progress: acknowledged here
         sync();
         AppendOutcome resolve = store.append(NewEvent.builder(EventType.RESOLVE, "carol").incident("INC-22").content("alert resolved").build());
-        recordOutboxRow("INC-22", resolve.event(), "pending"); // the resolve waits for ServiceNow
+        recordOutboxRow("INC-22", resolve.event(), "pending", null); // the resolve waits for ServiceNow
 
         fake.setNow(T0.plusSeconds(60));
         fake.updateAs(ALICE, ref.externalId(), fields().put("state", "2").put("work_notes", "still looking"));
@@ -106,10 +106,26 @@ class ServiceNowPollReopenIT extends ServiceNowPollHarness {
         assertThat(incident("INC-22").status()).isEqualTo(IncidentStatus.RESOLVED);
     }
 
-    private void recordOutboxRow(String incidentId, TimelineEvent event, String status) throws Exception {
+    /**
+     * A page read just before the gateway's resolve was delivered: the record it holds (In Progress, changed at T0+60) is
+     * older than the delivery (T0+90), so its open state is the past, not a person's reopen.
+     */
+    @Test
+    void aRecordChangedBeforeTheResolveWasDeliveredIsNoReopen() throws Exception {
+        ExternalRef ref = declaredInGateway("INC-23", true);
+        fake.setNow(T0.plusSeconds(60));
+        fake.updateAs(ALICE, ref.externalId(), fields().put("state", "2"));
+        AppendOutcome resolve = store.append(NewEvent.builder(EventType.RESOLVE, "carol").incident("INC-23").content("fixed").build());
+        recordOutboxRow("INC-23", resolve.event(), "delivered", T0.plusSeconds(90));
+        sync();
+        assertThat(types("INC-23")).doesNotContain(STATE_CHANGE);
+        assertThat(incident("INC-23").status()).isEqualTo(IncidentStatus.RESOLVED);
+    }
+
+    private void recordOutboxRow(String incidentId, TimelineEvent event, String status, java.time.Instant deliveredAt) throws Exception {
         try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO outbox (connector, incident_id, event_id, event_seq, status, attempts, next_attempt_at, created_at) "
-                        + "VALUES ('servicenow', ?, ?, ?, ?, 1, ?, ?)")) {
+                "INSERT INTO outbox (connector, incident_id, event_id, event_seq, status, attempts, next_attempt_at, created_at, "
+                        + "delivered_at) VALUES ('servicenow', ?, ?, ?, ?, 1, ?, ?, ?)")) {
             java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
             ps.setString(1, incidentId);
             ps.setString(2, event.id());
@@ -117,6 +133,7 @@ class ServiceNowPollReopenIT extends ServiceNowPollHarness {
             ps.setString(4, status);
             ps.setObject(5, now);
             ps.setObject(6, now);
+            ps.setObject(7, deliveredAt == null ? null : java.time.OffsetDateTime.ofInstant(deliveredAt, java.time.ZoneOffset.UTC));
             ps.executeUpdate();
         }
     }
