@@ -246,8 +246,10 @@ public final class Gateway implements AutoCloseable {
         });
         Duration shutdownBudget = Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S));
         main.configure().withShutdownTimeout((int) shutdownBudget.toSeconds());
+        // Store users: those that write nothing to the store first, so a hung store holds back only the last (API keys
+        // record their last use on close).
         this.shutdown = new GracefulShutdown(new GracefulShutdown.Parts(intake, stream::endStreams, pollers, outbox, main,
-                List.of(stream, webhooks, apiKeys, edge), store, audit, dataSource), shutdownBudget);
+                List.of(edge, stream, webhooks, apiKeys), store, audit, dataSource), shutdownBudget);
         main.configure().httpServer()
                 .withEnabled(true)
                 .withPort(config.get(GatewayConfig.HTTP_PORT))

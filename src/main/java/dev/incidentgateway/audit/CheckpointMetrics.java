@@ -40,7 +40,7 @@ final class CheckpointMetrics {
                 .register(meters);
         for (Failure f : Failure.values()) {
             failures.put(f, Counter.builder("gateway.audit.checkpoint.failures").tag("reason", f.label)
-                    .description("Checkpoints due (new events) but not signed, by reason").register(meters));
+                    .description("Checkpoint attempts that signed nothing, by reason: the log contradicts the last checkpoint, the store could not be read, the file could not be written").register(meters));
         }
         Gauge.builder("gateway.audit.checkpoint.last.signed.timestamp.seconds", lastSignedMillis, m -> m.get() / 1000.0)
                 .strongReference(true).description("Unix time of the latest signed checkpoint; 0 before the first")

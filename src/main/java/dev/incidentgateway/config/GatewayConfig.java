@@ -324,6 +324,13 @@ public final class GatewayConfig {
     }
 
     /**
+     * {@code GATEWAY_*} variables others set: Kubernetes' service links for a Service named {@code gateway}
+     * ({@code GATEWAY_SERVICE_HOST}, {@code GATEWAY_PORT_8080_TCP_ADDR}, …) and the test suite's {@code GATEWAY_TEST_*}.
+     */
+    private static final java.util.regex.Pattern NOT_OURS =
+            java.util.regex.Pattern.compile("GATEWAY_(SERVICE_[A-Z0-9_]+|PORT|PORT_\\d+_(TCP|UDP|SCTP)(_[A-Z]+)?|TEST_[A-Z0-9_]+)");
+
+    /**
      * The {@code GATEWAY_*} variables of the environment that are no setting: a misspelled variable
      * ({@code GATEWAY_OUTBOX_MAXATTEMPTS}) leaves the default in force without a word. Only warned about, not refused
      * like a file's unknown key: the environment is shared with whatever else runs there.
@@ -334,7 +341,8 @@ public final class GatewayConfig {
         java.util.Set<String> known = new java.util.HashSet<>(namedElsewhere);
         KEYS.forEach(k -> known.add(k.env()));
         known.add(YamlSettings.CONFIG_FILE_ENV);
-        return env.keySet().stream().filter(name -> name.startsWith("GATEWAY_") && !known.contains(name)).sorted().toList();
+        return env.keySet().stream().filter(name -> name.startsWith("GATEWAY_") && !known.contains(name)
+                && !NOT_OURS.matcher(name).matches()).sorted().toList();
     }
 
     /** OIDC: an issuer without an audience would accept tokens the identity provider minted for any other client. */

@@ -35,9 +35,15 @@ public final class DescriptorCheck {
                 return;
             }
             String kind = ConnectorDescriptors.KEYS.path(d, "kind").asText("");
+            String mapper = WEBHOOK_SOURCE.equals(kind) ? WebhookSourceRegistry.KEYS.path(d, "mapper").asText("") : null;
+            if (mapper != null && !connectors.webhookMappers().containsKey(mapper)) {
+                // Named first: with a misspelled mapper its keys (mapping:) would otherwise be reported as the typo.
+                problems.add(file + ": mapper must be one of " + String.join(", ", connectors.webhookMappers().keySet())
+                        + "; got '" + mapper + "'");
+                return;
+            }
             DescriptorKeys keys = switch (kind) {
-                case WEBHOOK_SOURCE -> WebhookSourceRegistry.KEYS.and(connectorKeys(connectors,
-                        WebhookSourceRegistry.KEYS.path(d, "mapper").asText("")));
+                case WEBHOOK_SOURCE -> WebhookSourceRegistry.KEYS.and(connectorKeys(connectors, mapper));
                 case SINK -> SinkRegistry.keys(connectors.named(name).flatMap(Connector::sink).isPresent())
                         .and(connectorKeys(connectors, name));
                 default -> null;

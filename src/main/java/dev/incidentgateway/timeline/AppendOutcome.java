@@ -10,7 +10,9 @@ package dev.incidentgateway.timeline;
  * @param refusal    for REFUSED by the store (the state machine, an unknown incident): why, so a poller can say
  *                   which change of which ticket did not reach the timeline; else {@code null}
  */
-public record AppendOutcome(Kind kind, TimelineEvent event, String incidentId, AppendRejectedException refusal) {
+public record AppendOutcome(Kind kind, TimelineEvent event, String incidentId,
+                            // an operator's route that marshals outcomes as JSON must not write out an exception and its stack
+                            @com.fasterxml.jackson.annotation.JsonIgnore AppendRejectedException refusal) {
 
     public AppendOutcome(Kind kind, TimelineEvent event, String incidentId) {
         this(kind, event, incidentId, null);

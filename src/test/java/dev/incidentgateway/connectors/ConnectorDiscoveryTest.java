@@ -111,6 +111,9 @@ class ConnectorDiscoveryTest {
                 """);
         Map<String, String> env = Map.of("GATEWAY_HTTP_PROT", "1", "GATEWAY_OUTBOX_MAXATTEMPTS", "3", "GATEWAY_OUTBOX_MAX_ATTEMPTS", "4",
                 "GATEWAY_ACME_TOKEN", "acme-secret", "GATEWAY_CONNECTORS_DIR", dir.toString(), "GATEWAY_CONFIG_X", "y");
+        env = new java.util.HashMap<>(env); // Kubernetes' service links for a Service named gateway, and the tests' own: not ours
+        env.putAll(Map.of("GATEWAY_SERVICE_HOST", "10.0.0.7", "GATEWAY_SERVICE_PORT_HTTP", "8080", "GATEWAY_PORT", "tcp://10.0.0.7:8080",
+                "GATEWAY_PORT_8080_TCP_ADDR", "10.0.0.7", "GATEWAY_PORT_8080_TCP", "tcp://10.0.0.7:8080", "GATEWAY_TEST_PG_URL", "jdbc:x"));
         GatewayConfig config = GatewayConfig.load(env, Map.of());
         var descriptors = dev.incidentgateway.config.ConnectorDescriptors.load(dir);
 

@@ -54,6 +54,8 @@ class DescriptorCheckTest {
             "a misspelt kind | qux | 'kind: webhook-sourc\\nmapper: cloudevents\\n' "
                     + "| connectors/qux.yaml: unknown kind 'webhook-sourc' (known: webhook-source, sink)",
             "no kind | qux | 'mapper: cloudevents\\n' | connectors/qux.yaml: no kind (known: webhook-source, sink)",
+            "a misspelt mapper, named before its keys | qux | 'kind: webhook-source\\nmapper: jsonpth\\nauth: {mode: none}\\nmapping: {}\\n' "
+                    + "| connectors/qux.yaml: mapper must be one of ",
             "an empty file | qux | '' | connectors/qux.yaml: must be a mapping with kind: webhook-source or sink"})
     void refusesNamingTheFileAndTheKey(String what, String name, String yaml, String message) throws Exception {
         Map<String, JsonNode> all = withShipped(name, yaml.replace("\\n", "\n"));
