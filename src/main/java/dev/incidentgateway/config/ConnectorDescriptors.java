@@ -57,7 +57,7 @@ public final class ConnectorDescriptors {
                     try {
                         descriptors.put(name, YAML.readTree(file.toFile()));
                     } catch (IOException e) {
-                        throw new ConfigException(file + ": not readable YAML: " + e.getMessage());
+                        throw new ConfigException(ConfigFileProblem.describe(file, e)); // as gateway.yaml and sla.yaml
                     }
                 }
             } catch (IOException e) {

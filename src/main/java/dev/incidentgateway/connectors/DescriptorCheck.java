@@ -28,6 +28,7 @@ public final class DescriptorCheck {
     /** @throws ConfigException naming each file and key at fault */
     public static void check(Map<String, JsonNode> descriptors, Connectors connectors) {
         List<String> problems = new ArrayList<>();
+        java.util.Set<String> mappers = connectors.webhookMappers().keySet();
         descriptors.forEach((name, d) -> {
             String file = "connectors/" + name + ".yaml";
             if (d == null || !d.isObject()) {
@@ -36,10 +37,9 @@ public final class DescriptorCheck {
             }
             String kind = ConnectorDescriptors.KEYS.path(d, "kind").asText("");
             String mapper = WEBHOOK_SOURCE.equals(kind) ? WebhookSourceRegistry.KEYS.path(d, "mapper").asText("") : null;
-            if (mapper != null && !connectors.webhookMappers().containsKey(mapper)) {
+            if (mapper != null && !mappers.contains(mapper)) {
                 // Named first: with a misspelled mapper its keys (mapping:) would otherwise be reported as the typo.
-                problems.add(file + ": mapper must be one of " + String.join(", ", connectors.webhookMappers().keySet())
-                        + "; got '" + mapper + "'");
+                problems.add(WebhookSourceRegistry.unknownMapper(file, mapper, mappers));
                 return;
             }
             DescriptorKeys keys = switch (kind) {

@@ -117,6 +117,11 @@ public final class WebhookSourceRegistry {
         return off;
     }
 
+    /** What a descriptor naming no discovered mapper is told (here, and by connectors/DescriptorCheck before its keys). */
+    public static String unknownMapper(String file, String mapper, java.util.Collection<String> known) {
+        return file + ": mapper must be one of " + String.join(", ", known) + "; got '" + mapper + "'";
+    }
+
     private static WebhookSource source(String name, JsonNode d, Map<String, String> env, WebhookTokenSnapshot tokens,
                                         ObjectMapper json, Map<String, WebhookMapperFactory> mappers) {
         String file = "connectors/" + name + ".yaml";
@@ -131,8 +136,7 @@ public final class WebhookSourceRegistry {
         String mapper = KEYS.path(d, "mapper").asText("");
         WebhookMapperFactory factory = mappers.get(mapper);
         if (factory == null) {
-            throw new ConfigException(file + ": mapper must be one of " + String.join(", ", mappers.keySet()) + "; got '"
-                    + mapper + "'");
+            throw new ConfigException(unknownMapper(file, mapper, mappers.keySet()));
         }
         WebhookMapper m = factory.create(name, d, json);
         return new WebhookSource(name, auth, m);
