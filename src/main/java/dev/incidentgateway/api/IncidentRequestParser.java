@@ -76,9 +76,10 @@ public final class IncidentRequestParser {
                 "type must be one of declare, ack, mitigate, resolve, close, note, role_assign, state_change; got '" + typeName + "'"));
         String severity = optionalText(o, "severity", 8);
         if (severity != null && type != EventType.DECLARE) {
-            // Only a declare records one (no event changes it): taken on an ack or note, it was silently dropped.
-            throw ApiProblem.invalidField("severity", "only a declare sets the severity; a " + type.wireName()
-                    + " does not change it (declare a new incident for another severity)");
+            // The top-level field is a declare's: taken on an ack or note, it was silently dropped. A change of severity
+            // is a state_change's data.severity, which the store checks for every entry point (EventRules).
+            throw ApiProblem.invalidField("severity", "only a declare sets the severity this way; to change an incident's "
+                    + "severity send {\"type\":\"state_change\",\"data\":{\"severity\":\"sev1\",\"reason\":\"…\"}}");
         }
         return NewEvent.builder(type, requiredText(o, "actor", MAX_ACTOR))
                 .incident(incidentId)

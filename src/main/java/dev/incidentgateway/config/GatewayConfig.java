@@ -210,7 +210,7 @@ public final class GatewayConfig {
             "Incoming-webhook URL of a chat channel (Mattermost, Slack, Rocket.Chat, Google Chat; Teams with the route's "
                     + "Adaptive Card variant). Set in the environment: the route is off (not even created) while it is empty.");
     public static final ConfigKey<String> CHAT_WEBHOOK_EVENTS = ConfigKey.matching("chat.events", "CHAT_WEBHOOK_EVENTS",
-            "declare,ack,mitigate,resolve,close", " *(declare|ack|mitigate|resolve|close|note|role_assign|state_change) *"
+            "declare,ack,mitigate,resolve,close,state_change", " *(declare|ack|mitigate|resolve|close|note|role_assign|state_change) *"
                     + "(, *(declare|ack|mitigate|resolve|close|note|role_assign|state_change) *)*",
             "a comma-separated list of event types", "Event types the chat target posts, comma-separated.");
     public static final ConfigKey<String> CHAT_WEBHOOK_MIN_SEVERITY = ConfigKey.matching("chat.minSeverity",

@@ -6,14 +6,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Field rules that depend on the event type, checked by the store so that every entry point (REST,
  * webhooks, pollers) gets the same answer: a declare needs a title, a state_change a valid
- * {@code data.to}, a role_assign {@code data.role} and {@code data.assignee}.
+ * {@code data.to} and/or {@code data.severity}, a role_assign {@code data.role} and {@code data.assignee}.
  */
 final class EventRules {
+    /** Written by the store into a severity change's data: the severity it replaced (messages say "sev3 → sev1"). */
+    static final String PREVIOUS_SEVERITY = "previousSeverity";
+
     private EventRules() {
     }
 
-    /** @return the target status of a state_change, else {@code null} */
-    static IncidentStatus check(NewEvent e, ObjectNode data) {
+    /**
+     * What a state_change asks for: a new status, a new severity, or both ({@code null} where not asked).
+     * The state machine decides whether the incident may take it ({@link IncidentStateMachine#next}).
+     */
+    record StateChange(IncidentStatus to, Severity severity) {
+    }
+
+    /** @return what a state_change asks for, else {@code null} */
+    static StateChange check(NewEvent e, ObjectNode data) {
         switch (e.type()) {
             case DECLARE -> {
                 if (e.title() == null || e.title().isBlank()) {
@@ -21,13 +31,7 @@ final class EventRules {
                 }
             }
             case STATE_CHANGE -> {
-                String to = text(data, "data.to");
-                IncidentStatus target = IncidentStatus.fromWire(to).orElseThrow(() -> new InvalidEventException("data.to",
-                        "data.to must be one of declared, acknowledged, mitigated, resolved, closed; got '" + to + "'"));
-                if (data.has("reason") && !data.get("reason").isTextual()) {
-                    throw new InvalidEventException("data.reason", "data.reason must be a string");
-                }
-                return target;
+                return stateChange(data);
             }
             case ROLE_ASSIGN -> {
                 text(data, "data.role");
@@ -37,6 +41,32 @@ final class EventRules {
             }
         }
         return null;
+    }
+
+    private static StateChange stateChange(ObjectNode data) {
+        boolean hasTo = data.hasNonNull("to");
+        boolean hasSeverity = data.hasNonNull("severity");
+        if (!hasTo && !hasSeverity) {
+            // Starts with the field's name, so a mapper's answer names it where the sender put it (EventLimits.checkAsSent).
+            throw new InvalidEventException("data", "data of a state_change must have to (declared, acknowledged, mitigated, "
+                    + "resolved, closed) or severity (sev1, sev2, sev3, sev4), or both");
+        }
+        IncidentStatus target = null;
+        if (hasTo) {
+            String to = text(data, "data.to");
+            target = IncidentStatus.fromWire(to).orElseThrow(() -> new InvalidEventException("data.to",
+                    "data.to must be one of declared, acknowledged, mitigated, resolved, closed; got '" + to + "'"));
+        }
+        Severity severity = null;
+        if (hasSeverity) {
+            String name = text(data, "data.severity");
+            severity = Severity.fromWire(name).orElseThrow(() -> new InvalidEventException("data.severity",
+                    "data.severity must be one of sev1, sev2, sev3, sev4; got '" + name + "'"));
+        }
+        if (data.has("reason") && !data.get("reason").isTextual()) {
+            throw new InvalidEventException("data.reason", "data.reason must be a string");
+        }
+        return new StateChange(target, severity);
     }
 
     private static String text(ObjectNode data, String field) {

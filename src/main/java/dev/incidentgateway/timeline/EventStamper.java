@@ -42,10 +42,17 @@ final class EventStamper {
             throw new SeqConflictException(incidentId, ne.expectedSeq(), lastSeq);
         }
         ObjectNode data = ne.data().deepCopy();
-        IncidentStatus stateChangeTo = EventRules.check(ne, data);
-        IncidentStateMachine.next(current == null ? null : current.status(), ne.type(), stateChangeTo);
+        EventRules.StateChange change = EventRules.check(ne, data);
+        IncidentStateMachine.next(current == null ? null : current.status(), ne.type(), change == null ? null : change.to());
         if (ne.type() == EventType.DECLARE) {
             data.put("severity", (ne.severity() == null ? Severity.DEFAULT : ne.severity()).wireName());
+        }
+        if (change != null && change.severity() != null) {
+            IncidentStateMachine.checkSeverityChange(current.status(), current.severity(), change.severity());
+            // Recorded, not left to readers to work out: a message about this event ("sev3 → sev1") and the outbox's
+            // severity at each event then need no earlier event; a caller's own value is replaced, as a declare's is.
+            data.put("severity", change.severity().wireName());
+            data.put(EventRules.PREVIOUS_SEVERITY, current.severity().wireName());
         }
         String id = ids.next();
         Instant eventTime = ne.eventTime() == null ? now : ne.eventTime().truncatedTo(ChronoUnit.MICROS);

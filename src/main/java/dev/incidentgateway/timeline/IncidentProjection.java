@@ -6,7 +6,8 @@ package dev.incidentgateway.timeline;
  *
  * <p>Timestamps: {@code acknowledgedAt}/{@code mitigatedAt} keep the first time the status was reached
  * (SLA clocks measure time to first response); {@code resolvedAt} is cleared by a reopen and set again by
- * the next resolve, since the incident is no longer resolved.
+ * the next resolve, since the incident is no longer resolved. The severity is the declare's until a state_change sets
+ * {@code data.severity}.
  */
 public final class IncidentProjection {
     private IncidentProjection() {
@@ -25,7 +26,8 @@ public final class IncidentProjection {
             commander = e.data().path("assignee").asText();
         }
         boolean reopened = current.status() == IncidentStatus.RESOLVED && status == IncidentStatus.ACKNOWLEDGED;
-        return new Incident(current.id(), current.title(), current.severity(), status, commander, current.declaredAt(),
+        Severity severity = e.severityChange() == null ? current.severity() : e.severityChange();
+        return new Incident(current.id(), current.title(), severity, status, commander, current.declaredAt(),
                 firstTime(current.acknowledgedAt(), status == IncidentStatus.ACKNOWLEDGED, e),
                 firstTime(current.mitigatedAt(), status == IncidentStatus.MITIGATED, e),
                 reopened ? null : (status == IncidentStatus.RESOLVED && current.status() != IncidentStatus.RESOLVED ? e.eventTime() : current.resolvedAt()),

@@ -19,7 +19,8 @@ import static dev.incidentgateway.timeline.IncidentStatus.RESOLVED;
  *   mitigate      declared, acknowledged          → mitigated
  *   resolve       declared, acknowledged, mitigated → resolved
  *   close         resolved                        → closed (terminal)
- *   state_change  to X where the row above allows X, plus the reopen resolved → acknowledged
+ *   state_change  to X where the row above allows X, plus the reopen resolved → acknowledged;
+ *                 with a new severity (and no X): any status but closed, status unchanged
  *   note, role_assign  any status, status unchanged
  * </pre>
  */
@@ -51,7 +52,8 @@ public final class IncidentStateMachine {
      *
      * @param current         status now; {@code null} when the incident does not exist
      * @param type            the event's type
-     * @param stateChangeTo   for {@code state_change}, the requested status ({@code data.to}); else ignored
+     * @param stateChangeTo   for {@code state_change}, the requested status ({@code data.to}), {@code null} for a change of
+     *                        severity alone; else ignored
      * @return the status after the event
      * @throws TransitionRefusedException when the event may not follow {@code current}
      */
@@ -67,7 +69,8 @@ public final class IncidentStateMachine {
         }
         return switch (type) {
             case NOTE, ROLE_ASSIGN -> current;
-            case STATE_CHANGE -> enter(current, type, stateChangeTo, current == RESOLVED && stateChangeTo == ACKNOWLEDGED);
+            case STATE_CHANGE -> stateChangeTo == null ? unlessClosed(current, type)
+                    : enter(current, type, stateChangeTo, current == RESOLVED && stateChangeTo == ACKNOWLEDGED);
             default -> enter(current, type, targetOf(type), false);
         };
     }
@@ -93,6 +96,27 @@ public final class IncidentStateMachine {
             }
         }
         return allowed;
+    }
+
+    /**
+     * A state_change's new severity ({@code data.severity}): refused on a closed incident (as every change is) and when it
+     * is the severity the incident has, as a state_change to the status it has is refused (409, nothing stored).
+     *
+     * @param current  the incident's status and severity now
+     * @throws TransitionRefusedException when the incident may not take it
+     */
+    public static void checkSeverityChange(IncidentStatus current, Severity severity, Severity requested) {
+        unlessClosed(current, EventType.STATE_CHANGE);
+        if (requested == severity) {
+            throw new TransitionRefusedException(current, EventType.STATE_CHANGE, "the severity is already " + severity.wireName());
+        }
+    }
+
+    private static IncidentStatus unlessClosed(IncidentStatus current, EventType type) {
+        if (current == CLOSED) {
+            throw new TransitionRefusedException(current, type, "closed is terminal");
+        }
+        return current;
     }
 
     private static IncidentStatus enter(IncidentStatus current, EventType type, IncidentStatus target, boolean reopen) {

@@ -25,4 +25,18 @@ public record TimelineEvent(String id, String incidentId, long seq, EventType ty
         return type == EventType.STATE_CHANGE && data.hasNonNull("to")
                 ? IncidentStatus.fromWire(data.get("to").asText()).orElse(null) : null;
     }
+
+    /** The severity a state_change set ({@code data.severity}), or {@code null} when it left the severity as it was. */
+    @JsonIgnore
+    public Severity severityChange() {
+        return type == EventType.STATE_CHANGE && data.hasNonNull("severity")
+                ? Severity.fromWire(data.get("severity").asText()).orElse(null) : null;
+    }
+
+    /** The severity a severity change replaced, as the store recorded it ({@code data.previousSeverity}), or {@code null}. */
+    @JsonIgnore
+    public Severity previousSeverity() {
+        return severityChange() == null ? null
+                : Severity.fromWire(data.path(EventRules.PREVIOUS_SEVERITY).asText()).orElse(null);
+    }
 }

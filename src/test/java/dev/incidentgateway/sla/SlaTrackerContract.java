@@ -38,7 +38,8 @@ abstract class SlaTrackerContract {
     private static final AtomicInteger IDS = new AtomicInteger(100);
     private static final Instant T0 = Instant.parse("2026-06-01T08:00:00Z");
     private static final SlaPolicies POLICIES = new SlaPolicies(Map.of(Severity.SEV1, new SlaPolicy(Map.of(
-            SlaTarget.ACKNOWLEDGE, Duration.ofMinutes(10), SlaTarget.RESOLVE, Duration.ofHours(4)), 80, null)));
+            SlaTarget.ACKNOWLEDGE, Duration.ofMinutes(10), SlaTarget.RESOLVE, Duration.ofHours(4)), 80, null),
+            Severity.SEV3, new SlaPolicy(Map.of(SlaTarget.ACKNOWLEDGE, Duration.ofHours(4)), 80, null)));
     private static SlaTestStore db;
     private static TimelineStore store;
     private static TimelineStore secondInstance;
@@ -158,6 +159,36 @@ abstract class SlaTrackerContract {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(notes(id, SlaTracker.BREACH, SlaTarget.RESOLVE)).hasSize(1));
             assertThat(notes(id, SlaTracker.BREACH, SlaTarget.ACKNOWLEDGE)).hasSize(1);
+        }
+    }
+
+    @Test
+    void anIncidentEscalatedFromSev3ToSev1GetsTheSev1Breach() {
+        String watched = "SLA-" + IDS.incrementAndGet(); // scanned before and after by one tracker (the events-since path)
+        String fresh = "SLA-" + IDS.incrementAndGet();   // settled, then read by a tracker started after the change
+        for (String id : List.of(watched, fresh)) {
+            store.append(NewEvent.builder(EventType.DECLARE, "alice").incident(id).title("slow checkout").severity(Severity.SEV3)
+                    .eventTime(T0).build());
+        }
+        SlaTracker tracker = tracker(store);
+        clock.set(T0.plus(Duration.ofMinutes(15)));
+        assertThat(of(tracker.dueNotes(), watched)).as("sev3: 4 h to acknowledge").isEmpty();
+        assertThat(of(tracker(store).dueNotes(), fresh)).isEmpty(); // both are now settled until sev3's warning
+
+        clock.set(T0.plus(Duration.ofMinutes(20)));
+        for (String id : List.of(watched, fresh)) {
+            var data = GatewayJson.create().createObjectNode().put("severity", "sev1").put("reason", "customer impact");
+            store.append(NewEvent.builder(EventType.STATE_CHANGE, "carol").incident(id).eventTime(clock.instant()).data(data).build());
+        }
+        assertThat(clock(watched, SlaTarget.ACKNOWLEDGE).goal()).as("the clocks follow the current severity's policy")
+                .isEqualTo(Duration.ofMinutes(10));
+        appendEach(store, of(tracker.dueNotes(), watched));
+        appendEach(store, of(tracker(store).dueNotes(), fresh));
+        for (String id : List.of(watched, fresh)) {
+            List<TimelineEvent> breach = notes(id, SlaTracker.BREACH, SlaTarget.ACKNOWLEDGE);
+            assertThat(breach).as(id).hasSize(1);
+            assertThat(breach.get(0).data().path("severity").asText()).isEqualTo("sev1");
+            assertThat(breach.get(0).data().path("dueAt").asText()).isEqualTo(T0.plus(Duration.ofMinutes(10)).toString());
         }
     }
 

@@ -5,6 +5,7 @@ import dev.incidentgateway.outbox.SinkRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.outbox.MessageTemplates;
 import dev.incidentgateway.outbox.SinkDescriptor;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Severity;
@@ -25,7 +26,7 @@ import java.util.Map;
  */
 record JiraConfig(JiraSettings site, String issueType,
                   Map<EventType, String> transitions, Map<Severity, String> priorities, List<String> labels,
-                  String summaryTemplate, String descriptionTemplate, String commentTemplate) {
+                  String summaryTemplate, String descriptionTemplate, String commentTemplate, String severityChangeTemplate) {
     /** The descriptor keys the Jira sink reads (templates: {@link dev.incidentgateway.outbox.SinkRegistry#JAVA_SINK_KEYS}). */
     static final DescriptorKeys KEYS = DescriptorKeys.of("issueType", "labels", "transitions", "priorities");
 
@@ -68,7 +69,8 @@ record JiraConfig(JiraSettings site, String issueType,
         return new JiraConfig(site, issueType, transitions, priorities, List.copyOf(labels),
                 template(templates, raw, "summary", DEFAULT_SUMMARY),
                 template(templates, raw, "description", DEFAULT_DESCRIPTION),
-                template(templates, raw, "comment", DEFAULT_COMMENT));
+                template(templates, raw, "comment", DEFAULT_COMMENT),
+                template(templates, raw, MessageTemplates.SEVERITY_CHANGE_TEMPLATE, MessageTemplates.SEVERITY_CHANGE));
     }
 
     private static Map<EventType, String> transitions(JsonNode raw, List<String> problems) {

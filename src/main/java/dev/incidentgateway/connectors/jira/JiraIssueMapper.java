@@ -97,6 +97,28 @@ final class JiraIssueMapper {
         return body.toString();
     }
 
+    /**
+     * Body of {@code PUT /rest/api/3/issue/{key}} for a change of severity: the new severity's priority, as the issue got
+     * at create; {@code null} when {@code priorities} maps none (the project's priority is left alone).
+     */
+    String priorityEdit(TimelineEvent e) {
+        String priority = e.severityChange() == null ? null : config.priorities().get(e.severityChange());
+        if (priority == null) {
+            return null;
+        }
+        ObjectNode body = json.createObjectNode();
+        body.putObject("fields").putObject("priority").put("name", priority);
+        return body.toString();
+    }
+
+    /** Body of the comment that says a severity changed ({@code severity_change} template). */
+    String severityComment(Delivery d) {
+        ObjectNode body = json.createObjectNode();
+        ObjectNode doc = adf(MessageTemplates.render(config.severityChangeTemplate(), d, link.of(d)));
+        body.set("body", doc.path("content").isEmpty() ? adf("[" + d.event().type().wireName() + "]") : doc);
+        return body.toString();
+    }
+
     /** Body of {@code POST /rest/api/3/issue/{key}/transitions}. */
     String transition(String transitionId) {
         ObjectNode body = json.createObjectNode();

@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * Mirrors incidents to Jira Cloud issues (REST v3): declare creates an issue, note and role_assign add
- * comments, ack/mitigate/resolve/close/state_change apply the configured workflow transition.
+ * comments, ack/mitigate/resolve/close/state_change apply the configured workflow transition; a state_change that
+ * sets the severity also sets the issue's priority (by {@code priorities}) and adds a comment.
  *
  * <p>Creation is idempotent across crashes: before creating, the sink searches the project for an issue
  * with the incident's label ({@code incident-gateway-INC-42}) and reuses it. Any event that arrives without
@@ -64,7 +65,11 @@ final class JiraSink implements Sink {
                 case DECLARE -> {
                 }
                 case NOTE, ROLE_ASSIGN -> comment(ref, d);
-                case ACK, MITIGATE, RESOLVE, CLOSE, STATE_CHANGE -> transition(ref, d);
+                case ACK, MITIGATE, RESOLVE, CLOSE -> transition(ref, d);
+                case STATE_CHANGE -> {
+                    severityChange(ref, d);
+                    transition(ref, d);
+                }
             }
             return new DeliveryResult.Delivered(found);
         } catch (Outcome o) {
@@ -88,6 +93,22 @@ final class JiraSink implements Sink {
 
     private void comment(ExternalRef ref, Delivery d) {
         send(HttpCall.json("POST", issueUrl(ref, "/comment"), headers(d), mapper.comment(d)), "comment on " + ref.externalKey());
+    }
+
+    /**
+     * A state_change that set the severity: the issue's priority follows it (as it was set from the severity at
+     * create), and a comment says who changed it and why. Both are safe to repeat after a retry.
+     */
+    private void severityChange(ExternalRef ref, Delivery d) {
+        if (d.event().severityChange() == null) {
+            return;
+        }
+        String edit = mapper.priorityEdit(d.event());
+        if (edit != null) {
+            send(HttpCall.json("PUT", issueUrl(ref, ""), headers(d), edit), "set the priority of " + ref.externalKey());
+        }
+        send(HttpCall.json("POST", issueUrl(ref, "/comment"), headers(d), mapper.severityComment(d)),
+                "comment on " + ref.externalKey());
     }
 
     private void transition(ExternalRef ref, Delivery d) {

@@ -55,7 +55,8 @@ public final class ServiceNowRecordMapper {
             "close", "Closed by ${event.actor}. ${event.content}",
             "note", "${event.actor}: ${event.content}",
             "role_assign", "Role assigned by ${event.actor}. ${event.title} ${event.content}",
-            "state_change", "Status set to ${incident.status} by ${event.actor}. ${event.content}");
+            "state_change", "Status set to ${incident.status} by ${event.actor}. ${event.content}",
+            MessageTemplates.SEVERITY_CHANGE_TEMPLATE, MessageTemplates.SEVERITY_CHANGE);
 
     /** Urgency/impact per severity; ServiceNow's default priority lookup makes these P1, P2, P3 and P4. */
     private static final Map<Severity, List<String>> DEFAULT_LEVELS = Map.of(
@@ -159,7 +160,7 @@ public final class ServiceNowRecordMapper {
             }
         }
         if (type != EventType.RESOLVE) {
-            String notes = render(type.wireName(), d);
+            String notes = workNotes(d);
             if (type == EventType.ROLE_ASSIGN) {
                 notes = (notes + " " + roleLine(d)).trim();
             }
@@ -170,7 +171,24 @@ public final class ServiceNowRecordMapper {
         return body;
     }
 
+    /** The event's work note; a change of severity reads as one, followed by the status line when it set the status too. */
+    private String workNotes(Delivery d) {
+        EventType type = d.event().type();
+        if (type != EventType.STATE_CHANGE || d.event().severityChange() == null) {
+            return render(type.wireName(), d);
+        }
+        String change = render(MessageTemplates.SEVERITY_CHANGE_TEMPLATE, d);
+        return d.event().stateChangeTarget() == null ? change : (change + "\n" + render(type.wireName(), d)).trim();
+    }
+
     private void stateChange(ObjectNode body, Delivery d) {
+        Severity severity = d.event().severityChange();
+        if (severity != null) {
+            // The record was created with the urgency/impact of the severity then: keep its priority in step.
+            List<String> ui = levels.get(severity);
+            body.put("urgency", ui.get(0));
+            body.put("impact", ui.get(1));
+        }
         IncidentStatus to = d.event().stateChangeTarget();
         if (to == null) {
             return;

@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  *   <li>{@code declare}: the root's summary section</li>
  *   <li>{@code status}: the root's status line (severity, status, commander), re-rendered with every event's status</li>
  *   <li>{@code update}: a thread reply, one per event after the declare</li>
+ *   <li>{@code severity_change}: the reply for a state_change that set the severity (followed by {@code update} when it
+ *   also set the status)</li>
  * </ul>
  * Rendered text is Slack mrkdwn with {@code &}, {@code <} and {@code >} escaped (so incident text cannot
  * inject mentions or links); lines left empty by missing values are dropped. The builder adds a context
@@ -33,7 +35,8 @@ public final class SlackMessageBuilder {
             "title", "${incident.title}",
             "declare", ":rotating_light: *${incident.severity}* incident declared, updates follow in this thread.",
             "status", "*Severity:* ${incident.severity}   *Status:* ${incident.status}   *Commander:* ${incident.commander}",
-            "update", "*${event.type}* by ${event.actor}\n${event.title}\n${event.content}");
+            "update", "*${event.type}* by ${event.actor}\n${event.title}\n${event.content}",
+            MessageTemplates.SEVERITY_CHANGE_TEMPLATE, MessageTemplates.SEVERITY_CHANGE);
     /** Slack message metadata event type of every message the gateway posts. */
     public static final String METADATA_EVENT_TYPE = "incident_gateway_event";
 
@@ -82,7 +85,7 @@ public final class SlackMessageBuilder {
 
     /** chat.postMessage payload of the thread reply for the delivery's event. */
     public ObjectNode reply(String channelId, String threadTs, Delivery d) {
-        String body = render("update", d);
+        String body = replyText(d);
         if (body.isEmpty()) {
             body = escape(d.event().type().wireName());
         }
@@ -96,6 +99,15 @@ public final class SlackMessageBuilder {
         msg.put("unfurl_media", false);
         msg.set("metadata", metadata(d, d.event().type().wireName()));
         return msg;
+    }
+
+    /** A severity change reads as one ("Severity changed sev3 → sev1 by carol: …"), not as a generic state_change. */
+    private String replyText(Delivery d) {
+        if (d.event().severityChange() == null) {
+            return render("update", d);
+        }
+        String change = render(MessageTemplates.SEVERITY_CHANGE_TEMPLATE, d);
+        return d.event().stateChangeTarget() == null ? change : (change + "\n" + render("update", d)).strip();
     }
 
     /** The incident's page in the gateway's console, or empty when no public URL is configured. */

@@ -66,6 +66,27 @@ final class FakeJiraChecks {
         return errors;
     }
 
+    /** The fields of the project's edit screen, as far as the gateway edits an issue. */
+    static final Set<String> EDIT_SCREEN = Set.of("priority");
+
+    /** The {@code errors} of an edit request (field → message); empty when Jira would accept it. */
+    static Map<String, String> editErrors(JsonNode fields) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (!fields.isObject() || fields.isEmpty()) {
+            errors.put("fields", "No fields to edit");
+            return errors;
+        }
+        fields.fieldNames().forEachRemaining(name -> {
+            if (!EDIT_SCREEN.contains(name)) {
+                errors.put(name, offScreen(name));
+            }
+        });
+        if (fields.has("priority") && !PRIORITIES.contains(fields.path("priority").path("name").asText())) {
+            errors.put("priority", "Specify the Priority (id or name) in the string format");
+        }
+        return errors;
+    }
+
     /** Jira Cloud's answer to a field that is unknown or not on the screen of the operation. */
     static String offScreen(String field) {
         return "Field '" + field + "' cannot be set. It is not on the appropriate screen, or unknown.";

@@ -138,6 +138,7 @@ final class FakeJiraState {
             case "POST /comment" -> comment(issue, body, event, who);
             case "GET /transitions" -> ok(200, transitions(issue));
             case "POST /transitions" -> transition(issue, body, event, who);
+            case "PUT " -> edit(issue, body, event);
             default -> error(405, List.of("Method " + method + " is not allowed here"), Map.of());
         };
     }
@@ -166,6 +167,24 @@ final class FakeJiraState {
         ObjectNode out = json.createObjectNode().put("id", String.valueOf(id));
         out.set("body", doc);
         return ok(201, out);
+    }
+
+    /** {@code PUT /rest/api/3/issue/{key}}: sets the fields of the edit screen (here: priority); 204 without a body. */
+    private Reply edit(Issue issue, JsonNode body, String event) {
+        Map<String, String> errors = FakeJiraChecks.editErrors(body.path("fields"));
+        if (!errors.isEmpty()) {
+            return error(400, List.of(), errors);
+        }
+        body.path("fields").properties().forEach(f -> issue.fields.set(f.getKey(), f.getValue().deepCopy()));
+        issue.updated = tick();
+        record(issue, (event != null ? event : "edit") + ":" + String.join(",", iterable(body.path("fields").fieldNames())));
+        return new Reply(204, Map.of(), null);
+    }
+
+    private static Iterable<String> iterable(java.util.Iterator<String> names) {
+        List<String> out = new ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
     }
 
     private ObjectNode transitions(Issue issue) {
