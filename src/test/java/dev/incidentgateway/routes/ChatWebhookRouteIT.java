@@ -31,12 +31,7 @@ class ChatWebhookRouteIT {
     void everyEventArrivesOnceInOrderWithRetryAfterHonouredAndA400DeadLetteredUntilReplayed(@TempDir Path dir) throws Exception {
         GatewayProcess jar = GatewayProcess.locate();
         try (FakeChatWebhook chat = new FakeChatWebhook()) {
-            Map<String, String> env = new HashMap<>();
-            env.put("CHAT_WEBHOOK_URL", chat.url());
-            env.put("CHAT_WEBHOOK_EVENTS", String.join(",", LIFECYCLE));
-            env.put("GATEWAY_OUTBOX_BACKOFF_MS", "100");
-            env.put("GATEWAY_OUTBOX_POLL_MS", "50");
-            env.put("GATEWAY_HTTP_PORT", Integer.toString(GatewayProcess.freePort()));
+            Map<String, String> env = env(chat, "CHAT_WEBHOOK_EVENTS", String.join(",", LIFECYCLE), "GATEWAY_OUTBOX_BACKOFF_MS", "100");
             String key = jar.createApiKey(dir, env, "chat", "read,write,operate");
             chat.answerNext("CW-2", 429, 3);  // rate limited: wait 3 s, not the 100 ms backoff
             chat.answerNext("CW-3", 500, 0);  // transient: retried with backoff
@@ -93,6 +88,41 @@ class ChatWebhookRouteIT {
     }
 
     @Test
+    void aChannelHearsOfAnIncidentFromItsEscalationPastMinSeverityAndOfItsLowering(@TempDir Path dir) throws Exception {
+        GatewayProcess jar = GatewayProcess.locate();
+        try (FakeChatWebhook chat = new FakeChatWebhook()) {
+            Map<String, String> env = env(chat, "CHAT_WEBHOOK_MIN_SEVERITY", "sev2"); // the default events: with state_change
+            String key = jar.createApiKey(dir, env, "chat", "read,write");
+            GatewayProcess.Launched gateway = jar.start(dir, env);
+            try {
+                jar.awaitHealthy(gateway);
+                HttpApi http = new HttpApi(gateway.port(), key);
+                String events = "/api/v1/incidents/CW-7/events";
+                assertThat(http.postJson("/api/v1/incidents", obj("id", "CW-7", "title", "Checkout slow", "actor", "alice",
+                        "severity", "sev3")).status()).isEqualTo(201);
+                assertThat(http.postJson(events, obj("type", "state_change", "actor", "carol",
+                        "data", obj("severity", "sev1", "reason", "customer impact"))).status()).isEqualTo(201);
+                assertThat(http.postJson(events, obj("type", "ack", "actor", "bob")).status()).isEqualTo(201);
+                assertThat(http.postJson(events, obj("type", "state_change", "actor", "carol", "data", obj("severity", "sev4")))
+                        .status()).isEqualTo(201);
+                assertThat(http.postJson(events, obj("type", "resolve", "actor", "bob")).status()).isEqualTo(201);
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> http.get(
+                        "/api/v1/outbox?connector=chat-webhook&status=delivered").json().path("items").size() == 3);
+                assertThat(chat.accepted("CW-7")).extracting(m -> m.text().split("\n")[1]).as("sev3's declare and sev4's "
+                        + "resolve are below the channel's sev2").containsExactly(
+                        "Severity changed sev3 → sev1 by carol: customer impact",
+                        "ack by bob, status: acknowledged",
+                        "Severity changed sev1 → sev4 by carol");
+                assertThat(http.get("/api/v1/outbox?connector=chat-webhook").json().path("items")).hasSize(3);
+                assertThat(chat.problems()).isEmpty();
+            } finally {
+                GatewayProcess.stop(gateway.process());
+            }
+        }
+    }
+
+    @Test
     void withoutItsUrlTheRouteDoesNotExistAndTheOutboxWritesNoRowForIt() throws Exception {
         try (GatewayFixture fixture = GatewayFixture.start(TestStore.Kind.H2, Map.of())) {
             assertThat(fixture.gateway().camelContext().getRoute("outbound-chat-webhook")).isNull();
@@ -100,6 +130,18 @@ class ChatWebhookRouteIT {
                     .status()).isEqualTo(201);
             assertThat(fixture.http().get("/api/v1/outbox?connector=chat-webhook").json().path("items")).isEmpty();
         }
+    }
+
+    /** The chat target on, deliveries polled for every 50 ms, a free port; plus {@code pairs} (name, value, …). */
+    private static Map<String, String> env(FakeChatWebhook chat, String... pairs) {
+        Map<String, String> env = new HashMap<>();
+        env.put("CHAT_WEBHOOK_URL", chat.url());
+        env.put("GATEWAY_OUTBOX_POLL_MS", "50");
+        env.put("GATEWAY_HTTP_PORT", Integer.toString(GatewayProcess.freePort()));
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
     }
 
     private static void walk(HttpApi http, String id) {

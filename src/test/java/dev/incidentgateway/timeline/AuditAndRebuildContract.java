@@ -1,6 +1,7 @@
 package dev.incidentgateway.timeline;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -107,7 +108,7 @@ abstract class AuditAndRebuildContract extends TimelineStoreContract {
             String id = ids.get(random.nextInt(ids.size()));
             EventType type = types[random.nextInt(types.length)];
             NewEvent e = switch (type) {
-                case STATE_CHANGE -> stateChange(id, IncidentStatus.values()[random.nextInt(5)].wireName());
+                case STATE_CHANGE -> severityOrStatusChange(id, random);
                 case ROLE_ASSIGN -> NewEvent.builder(type, "r").incident(id).data(JsonNodeFactory.instance.objectNode()
                         .put("role", random.nextBoolean() ? "commander" : "scribe").put("assignee", "u" + random.nextInt(5))).build();
                 case DECLARE -> declare(id);
@@ -120,6 +121,8 @@ abstract class AuditAndRebuildContract extends TimelineStoreContract {
                 // the workload is random on purpose: refusals are part of it
             }
         }
+        assertThat(ids.stream().map(id -> store.incident(id).orElseThrow().severity()).distinct().count())
+                .as("severities changed").isGreaterThanOrEqualTo(3);
         assertThat(accepted).isGreaterThan(100);
         Map<String, Incident> incremental = new HashMap<>();
         ids.forEach(id -> incremental.put(id, store.incident(id).orElseThrow()));
@@ -135,12 +138,25 @@ abstract class AuditAndRebuildContract extends TimelineStoreContract {
 
         // Corrupt the view, rebuild, and it is equal again.
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE incidents SET status = 'declared', commander = NULL, last_seq = 0");
+            s.executeUpdate("UPDATE incidents SET status = 'declared', severity = 'sev4', commander = NULL, last_seq = 0");
         }
         assertThat(statusCounts()).isNotEqualTo(countedFromTheView());
         rebuilder.rebuild();
         ids.forEach(id -> assertThat(store.incident(id).orElseThrow()).isEqualTo(incremental.get(id)));
         assertThat(statusCounts()).as("counted again by the rebuild").isEqualTo(countedFromTheView());
+    }
+
+    /** A state_change to a random status, a random severity, or both. */
+    private static NewEvent severityOrStatusChange(String id, Random random) {
+        int kind = random.nextInt(3);
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        if (kind != 1) {
+            data.put("to", IncidentStatus.values()[random.nextInt(5)].wireName());
+        }
+        if (kind != 0) {
+            data.put("severity", Severity.values()[random.nextInt(4)].wireName());
+        }
+        return NewEvent.builder(EventType.STATE_CHANGE, "bob").incident(id).data(data).build();
     }
 
     /** incident_status_counts (what GET /api/v1/stats reads), statuses with incidents only. */

@@ -140,6 +140,35 @@ class JiraSinkIT {
     }
 
     @Test
+    void aSeverityChangeSetsThePriorityAndComments() {
+        Sink sink = sink();
+        ExternalRef ref = declare(sink, "INC-11");
+        assertThat(sink.deliver(delivery("INC-11", STATE_CHANGE, DECLARED, ref,
+                data("severity", "sev1").put("previousSeverity", "sev2").put("reason", "customer impact"))))
+                .isEqualTo(DeliveryResult.delivered());
+        FakeJiraState.Issue issue = jira.issuesFor("INC-11").get(0);
+        assertThat(issue.fields.path("priority").path("name").asText()).isEqualTo("Highest");
+        assertThat(issue.status).as("no data.to: no transition").isEqualTo("To Do");
+        assertThat(FakeJiraChecks.text(issue.comments.get(0))).isEqualTo("Severity changed sev2 → sev1 by alice: customer impact");
+
+        assertThat(sink.deliver(delivery("INC-11", STATE_CHANGE, ACKNOWLEDGED, ref,
+                data("to", "acknowledged").put("severity", "sev3").put("previousSeverity", "sev1"))))
+                .isEqualTo(DeliveryResult.delivered());
+        assertThat(issue.fields.path("priority").path("name").asText()).isEqualTo("Medium");
+        assertThat(issue.status).isEqualTo("In Progress");
+        assertThat(jira.receivedFor("INC-11")).containsExactly("declare", "state_change:priority", "state_change",
+                "state_change:priority", "state_change", "state_change");
+
+        // A project without a Priority field: the comment only.
+        Sink noPriorities = factory.create(descriptor(raw -> raw.putObject("priorities")), jira.env(), http);
+        ExternalRef other = declare(noPriorities, "INC-12");
+        assertThat(noPriorities.deliver(delivery("INC-12", STATE_CHANGE, DECLARED, other,
+                data("severity", "sev1").put("previousSeverity", "sev2")))).isEqualTo(DeliveryResult.delivered());
+        assertThat(jira.receivedFor("INC-12")).containsExactly("declare", "state_change");
+        assertThat(jira.requests()).filteredOn(r -> r.method().equals("PUT")).as("INC-11's two priority edits").hasSize(2);
+    }
+
+    @Test
     void jiraErrorBodyBecomesTheDeadReason() {
         Sink sink = factory.create(descriptor(raw -> raw.put("issueType", "Incidnet")), jira.env(), http);
         DeliveryResult r = sink.deliver(delivery("INC-5", DECLARE, DECLARED, null));

@@ -101,6 +101,27 @@ class ServiceNowSinkIT {
     }
 
     @Test
+    void aSeverityChangeSetsUrgencyAndImpactAndWritesAWorkNote() {
+        Timeline t = new Timeline("INC-109", SEV4, "Slow search");
+        ExternalRef ref = created(sink.deliver(t.event(DECLARE, DECLARED, "alice", "", null)));
+        assertThat(fake.record("INC-109").path("urgency").asText()).isEqualTo("3");
+        ObjectNode escalate = JsonNodeFactory.instance.objectNode().put("severity", "sev2").put("previousSeverity", "sev4")
+                .put("reason", "customer impact");
+        assertThat(sink.deliver(t.event(STATE_CHANGE, DECLARED, "carol", "", escalate, ref))).isEqualTo(DeliveryResult.delivered());
+        ObjectNode rec = fake.record("INC-109");
+        assertThat(rec.path("urgency").asText()).as("sev2's levels, as a sev2 record is created with").isEqualTo("1");
+        assertThat(rec.path("impact").asText()).isEqualTo("2");
+        assertThat(rec.path("state").asText()).as("the status was not changed").isEqualTo("1");
+        ObjectNode both = JsonNodeFactory.instance.objectNode().put("to", "acknowledged").put("severity", "sev1")
+                .put("previousSeverity", "sev2");
+        assertThat(sink.deliver(t.event(STATE_CHANGE, ACKNOWLEDGED, "carol", "", both, ref))).isEqualTo(DeliveryResult.delivered());
+        assertThat(fake.record("INC-109").path("impact").asText()).isEqualTo("1");
+        assertThat(fake.record("INC-109").path("state").asText()).isEqualTo("2");
+        assertThat(fake.workNotes("INC-109")).containsExactly("Severity changed sev4 → sev2 by carol: customer impact",
+                "Severity changed sev2 → sev1 by carol\nStatus set to acknowledged by carol.");
+    }
+
+    @Test
     void roleAssignMitigateAndStateChangesIncludingReopen() {
         Timeline t = new Timeline("INC-102", SEV2, "Queue backlog");
         ExternalRef ref = created(sink.deliver(t.event(DECLARE, DECLARED, "alice", "", null)));
