@@ -133,7 +133,7 @@ class ChatWebhookRouteIT {
     }
 
     /** The chat target on, deliveries polled for every 50 ms, a free port; plus {@code pairs} (name, value, …). */
-    private static Map<String, String> env(FakeChatWebhook chat, String... pairs) {
+    private static Map<String, String> env(FakeChatWebhook chat, String... pairs) throws java.io.IOException {
         Map<String, String> env = new HashMap<>();
         env.put("CHAT_WEBHOOK_URL", chat.url());
         env.put("GATEWAY_OUTBOX_POLL_MS", "50");
