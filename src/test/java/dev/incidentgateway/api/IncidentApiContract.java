@@ -446,6 +446,58 @@ abstract class IncidentApiContract {
         assertThat(list(http.get("/api/v1/incidents?limit=1").json().path("incidents"))).hasSize(1);
     }
 
+    List<String> listed(String query) {
+        Response r = http.get("/api/v1/incidents?" + query);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return list(r.json().path("incidents")).stream().map(i -> i.path("id").asText()).toList();
+    }
+
+    @Test
+    void listIncidentsTakesStatusListsOpenAndSeverityNewestFirstAcrossStatuses() {
+        String declared = newId("MST");
+        String acked = newId("MST");
+        String mitigated = newId("MST");
+        String resolved = newId("MST");
+        String closed = newId("MST");
+        for (String id : List.of(declared, acked, mitigated, resolved, closed)) {
+            declare(id, "multi");
+        }
+        append(acked, "ack");
+        append(mitigated, "mitigate");
+        append(resolved, "resolve");
+        append(closed, "resolve");
+        append(closed, "close");
+        Response sev1 = http.postJson("/api/v1/incidents", obj("id", newId("MST"), "title", "sev1", "actor", "a", "severity", "sev1"));
+        assertThat(sev1.status()).as(sev1.toString()).isEqualTo(201);
+        String critical = sev1.json().path("id").asText();
+
+        List<String> open = listed("status=open&limit=1000");
+        assertThat(open).contains(declared, acked, mitigated, critical).doesNotContain(resolved, closed);
+        assertThat(listed("status=declared,acknowledged,mitigated&limit=1000")).isEqualTo(open);
+        assertThat(listed("status=acknowledged,%20resolved&limit=1000")).contains(acked, resolved).doesNotContain(declared, mitigated, closed);
+
+        // One order across the statuses: newest declared first, as the unfiltered list has it.
+        List<String> all = listed("limit=1000");
+        assertThat(open).isEqualTo(all.stream().filter(open::contains).toList());
+        // Paging: the first n of the statuses, not n of each.
+        assertThat(listed("status=open&limit=2")).isEqualTo(open.subList(0, 2));
+        // The single value answers exactly what it did, and a list naming one status answers the same.
+        assertThat(listed("status=acknowledged,acknowledged&limit=1000")).isEqualTo(listed("status=acknowledged&limit=1000"));
+        assertThat(listed("status=declared,acknowledged,mitigated,resolved,closed&limit=1000")).isEqualTo(all);
+
+        assertThat(listed("severity=sev1&limit=1000")).contains(critical).doesNotContain(declared, acked);
+        assertThat(listed("status=open&severity=sev1,sev2&limit=1000")).contains(critical).doesNotContain(declared, resolved);
+        assertThat(listed("status=resolved&severity=sev1&limit=1000")).doesNotContain(critical, resolved);
+        assertThat(listed("status=open&severity=sev3&limit=1000")).contains(declared, acked, mitigated).doesNotContain(critical);
+
+        Stored before = stored();
+        assertThat(assertProblem(http.get("/api/v1/incidents?status=open,bogus"), 400, "status").path("detail").asText())
+                .contains("'bogus'").contains("open");
+        assertProblem(http.get("/api/v1/incidents?status=acknowledged,"), 400, "status");
+        assertProblem(http.get("/api/v1/incidents?severity=sev9"), 400, "severity");
+        assertNothingStoredSince(before);
+    }
+
     @Test
     void timelineIsChronologicalAndPagesWithAfterAndNextAfter() {
         String id = newId("TL");
