@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Field rules that depend on the event type, checked by the store so that every entry point (REST,
  * webhooks, pollers) gets the same answer: a declare needs a title, a state_change a valid
- * {@code data.to}, a role_assign {@code data.role} and {@code data.assignee}.
+ * {@code data.to}, a role_assign {@code data.role} and {@code data.assignee}, a note its content.
  */
 final class EventRules {
     private EventRules() {
@@ -32,6 +32,11 @@ final class EventRules {
             case ROLE_ASSIGN -> {
                 text(data, "data.role");
                 text(data, "data.assignee");
+            }
+            case NOTE -> {
+                if (e.content() == null || e.content().isBlank()) { // a note is its content: without it nothing is recorded
+                    throw new InvalidEventException("content", "a note needs a non-empty content");
+                }
             }
             default -> {
             }

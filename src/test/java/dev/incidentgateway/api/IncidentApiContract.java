@@ -109,7 +109,7 @@ abstract class IncidentApiContract {
     }
 
     JsonNode append(String id, String type) {
-        return append(id, obj("type", type, "actor", "bob"));
+        return append(id, obj("type", type, "actor", "bob", "content", type + " by bob"));
     }
 
     JsonNode incident(String id) {
@@ -303,10 +303,10 @@ abstract class IncidentApiContract {
         String id = newId("SEQ");
         declare(id, "Optimistic");
         Stored before = stored();
-        JsonNode p = assertProblem(post(id, obj("type", "note", "actor", "b", "expectedSeq", 0)), 409, null);
+        JsonNode p = assertProblem(post(id, obj("type", "note", "actor", "b", "content", "n", "expectedSeq", 0)), 409, null);
         assertThat(p.path("status").asInt()).isEqualTo(409);
         assertNothingStoredSince(before);
-        assertThat(append(id, obj("type", "note", "actor", "b", "expectedSeq", 1)).path("seq").asLong()).isEqualTo(2);
+        assertThat(append(id, obj("type", "note", "actor", "b", "content", "n", "expectedSeq", 1)).path("seq").asLong()).isEqualTo(2);
         assertProblem(post(id, obj("type", "ack", "actor", "b", "expectedSeq", 1)), 409, null);
         assertThat(incident(id).path("status").asText()).isEqualTo("declared");
         assertThat(timeline(id)).hasSize(2);
@@ -765,7 +765,7 @@ abstract class IncidentApiContract {
         }
         assertThat(incident(id).path("status").asText()).isEqualTo(from);
         int before = timeline(id).size();
-        ObjectNode body = obj("type", type, "actor", "bob");
+        ObjectNode body = obj("type", type, "actor", "bob", "content", type + " by bob");
         if (to != null) {
             body.set("data", obj("to", to));
         } else if (type.equals("role_assign")) {
@@ -777,6 +777,8 @@ abstract class IncidentApiContract {
             JsonNode p = assertProblem(r, 409, null);
             assertThat(p.path("currentStatus").asText()).isEqualTo(from);
             assertThat(p.path("attemptedType").asText()).isEqualTo(type);
+            assertThat(p.path("allowedTypes")).as("what the status allows, as the incident view lists it")
+                    .isEqualTo(incident(id).path("allowedEvents"));
             assertThat(incident(id).path("status").asText()).isEqualTo(from);
             assertThat(timeline(id)).hasSize(before);
         } else {
@@ -826,6 +828,8 @@ abstract class IncidentApiContract {
                 eventWith("missing type", "{\"actor\":\"a\"}", 400, "type"),
                 eventWith("bad type", "{\"type\":\"explode\",\"actor\":\"a\"}", 400, "type"),
                 eventWith("missing actor (event)", "{\"type\":\"note\"}", 400, "actor"),
+                eventWith("note without content", "{\"type\":\"note\",\"actor\":\"x\"}", 400, "content"),
+                eventWith("note with blank content", "{\"type\":\"note\",\"actor\":\"x\",\"content\":\"  \"}", 400, "content"),
                 eventWith("state_change without data", "{\"type\":\"state_change\",\"actor\":\"a\"}", 400, "data.to"),
                 eventWith("state_change without data.to", "{\"type\":\"state_change\",\"actor\":\"a\",\"data\":{\"reason\":\"r\"}}", 400, "data.to"),
                 eventWith("state_change to an unknown status", "{\"type\":\"state_change\",\"actor\":\"a\",\"data\":{\"to\":\"sideways\"}}", 400, "data.to"),
@@ -908,7 +912,7 @@ abstract class IncidentApiContract {
         assertThat(get.status()).as(get.toString()).isEqualTo(200);
         assertThat(get.json().path("id").asText()).isEqualTo(target);
 
-        Response appended = post(target, obj("type", "note", "actor", "a"), "Id", other);
+        Response appended = post(target, obj("type", "note", "actor", "a", "content", "n"), "Id", other);
         assertThat(appended.status()).as(appended.toString()).isEqualTo(201);
         assertThat(appended.json().path("incidentId").asText()).isEqualTo(target);
 
@@ -931,6 +935,9 @@ abstract class IncidentApiContract {
         JsonNode again = assertProblem(http.postJson("/api/v1/incidents", obj("id", id, "title", "dup", "actor", "a")), 409, null);
         assertThat(again.path("currentStatus").asText()).isEqualTo("declared");
         assertThat(again.path("attemptedType").asText()).isEqualTo("declare");
+        assertThat(p.path("allowedTypes")).extracting(JsonNode::asText)
+                .containsExactly("ack", "mitigate", "resolve", "note", "role_assign", "state_change");
+        assertThat(p.path("detail").asText()).contains("send a resolve first", "Allowed now: ack, mitigate, resolve");
         assertNothingStoredSince(before);
         assertThat(incident(id).path("title").asText()).isEqualTo("Refused");
     }
@@ -984,7 +991,7 @@ abstract class IncidentApiContract {
         String[] probe = {"X-Probe", "secret-value"};
         List<Response> answers = new ArrayList<>();
         answers.add(http.postJson("/api/v1/incidents", obj("id", id, "title", "Headers", "actor", "a"), probe));
-        answers.add(http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "note", "actor", "a"), probe));
+        answers.add(http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "note", "actor", "a", "content", "n"), probe));
         answers.add(http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "close", "actor", "a"), probe));
         answers.add(http.get("/api/v1/incidents/" + id, probe));
         answers.add(http.get("/api/v1/incidents", probe));
