@@ -14,6 +14,7 @@ import dev.incidentgateway.cli.VerifyCommand;
 import dev.incidentgateway.cli.WebhookTokenCommand;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.sla.SlaModule;
 import dev.incidentgateway.lifecycle.ShutdownSignals;
 import dev.incidentgateway.security.Redact;
 import dev.incidentgateway.store.H2DataDirectory;
@@ -158,6 +159,12 @@ public final class GatewayMain {
         public Integer call() {
             Optional<GatewayConfig> config = config();
             if (config.isEmpty()) {
+                return USAGE;
+            }
+            try {
+                SlaModule.load(config.get()); // the SLA file a start reads: its problems stop a start, so they fail this check too
+            } catch (ConfigException e) {
+                err.println(e.getMessage());
                 return USAGE;
             }
             out.print(config.get().describe());

@@ -35,6 +35,20 @@ class GatewayMainConfigCommandTest {
     }
 
     @Test
+    void configReportsABadSlaFileAsAStartDoesAndExits2(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path bad = dir.resolve("bad.yaml");
+        java.nio.file.Files.writeString(bad, "severities:\n  sev9:\n    acknowledge: 5m\n  sev1:\n    acknowledge: 5 minutes\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = GatewayMain.run(new String[]{"config"}, () -> GatewayConfig.load(Map.of("GATEWAY_SLA_FILE", bad.toString()), Map.of()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(GatewayMain.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("severities.sev9", "severities.sev1.acknowledge");
+        assertThat(out.toString(StandardCharsets.UTF_8)).as("only the problems are printed").isEmpty();
+    }
+
+    @Test
     void aStoreCommandRunElsewhereThanTheGatewayDoesNotReportOnANewEmptyStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("data/gateway");

@@ -32,7 +32,8 @@ import java.util.Optional;
  *
  * <p>The rule comes from the route's endpoint (path template and {@code httpMethodRestrict}), see
  * {@link RouteAccessPolicy}. A refused request is answered here with problem+json and the route is stopped,
- * so the route's steps never see it. The authenticated {@link Principal} is left in the exchange property
+ * so the route's steps never see it; so is, once authorized, a query parameter the route does not take
+ * ({@link QueryParameters}). The authenticated {@link Principal} is left in the exchange property
  * {@link ApiRequest#PRINCIPAL_PROPERTY}, and the {@code Authorization} header is removed so no step can
  * pass the credential on or echo it. An authorized principal over its rate limit on {@code /api/v1/**} gets 429.
  */
@@ -151,8 +152,16 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
             if (decision.principal() != null) {
                 exchange.setProperty(ApiRequest.PRINCIPAL_PROPERTY, decision.principal());
             }
-            if (decision.refusal() != null) {
-                refuse(exchange, decision.refusal());
+            ApiProblem refusal = decision.refusal();
+            if (refusal == null) {
+                try {
+                    QueryParameters.check(method, endpoint.getPath(), new ApiRequest(exchange).queryNames());
+                } catch (ApiProblem unknownParameter) {
+                    refusal = unknownParameter;
+                }
+            }
+            if (refusal != null) {
+                refuse(exchange, refusal);
             }
         }
 

@@ -10,7 +10,6 @@ import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.ChainVerifier;
 import dev.incidentgateway.timeline.Incident;
 import dev.incidentgateway.timeline.IncidentStateMachine;
-import dev.incidentgateway.timeline.IncidentStatus;
 import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
 
@@ -103,12 +102,13 @@ public final class IncidentApi {
         return node;
     }
 
-    /** GET /api/v1/incidents?status=&limit= → {"incidents":[...]}, newest first. */
+    /**
+     * GET /api/v1/incidents?status=&severity=&limit= → {"incidents":[...]}, newest first. {@code status} and
+     * {@code severity} are comma lists ({@code status=open}: every status but resolved and closed).
+     */
     public ApiResponse incidents(ApiRequest req) throws JsonProcessingException {
-        String s = req.query("status");
-        IncidentStatus status = s == null || s.isEmpty() ? null : IncidentStatus.fromWire(s).orElseThrow(() ->
-                ApiProblem.invalidField("status", "status must be one of declared, acknowledged, mitigated, resolved, closed"));
-        List<Incident> list = store.incidents(status, limit(req, 50));
+        List<Incident> list = store.incidents(IncidentListFilter.statuses(req.query("status")),
+                IncidentListFilter.severities(req.query("severity")), limit(req, 50));
         return ApiResponse.json(200, json.writeValueAsBytes(Map.of("incidents", list)));
     }
 

@@ -10,10 +10,13 @@ import dev.incidentgateway.timeline.InvalidEventException;
 import dev.incidentgateway.timeline.SeqConflictException;
 import dev.incidentgateway.timeline.StoreUnavailableException;
 import dev.incidentgateway.timeline.TransitionRefusedException;
+import dev.incidentgateway.timeline.IncidentStateMachine;
+import dev.incidentgateway.timeline.EventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,9 +52,13 @@ public final class ProblemMapper {
         }
         if (error instanceof TransitionRefusedException e) {
             // A declare of an id that is taken: the id is at fault (the caller sent no type).
-            return new ApiProblem(409, "transition-refused", "Transition refused", e.getMessage(),
-                    e instanceof dev.incidentgateway.timeline.IncidentExistsException ? "id" : "type",
-                    Map.of()).withExtras(Map.of("currentStatus", e.current().wireName(), "attemptedType", e.attempted().wireName()));
+            boolean exists = e instanceof dev.incidentgateway.timeline.IncidentExistsException;
+            List<String> allowed = IncidentStateMachine.allowedAfter(e.current()).stream().map(EventType::wireName).toList();
+            String hint = exists ? null : IncidentStateMachine.hint(e.current(), e.attempted());
+            String detail = e.getMessage() + (hint == null ? "" : "; " + hint) + (exists ? "" : ". Allowed now: " + String.join(", ", allowed));
+            return new ApiProblem(409, "transition-refused", "Transition refused", detail, exists ? "id" : "type", Map.of())
+                    .withExtras(Map.of("currentStatus", e.current().wireName(), "attemptedType", e.attempted().wireName(),
+                            "allowedTypes", allowed));
         }
         if (error instanceof SeqConflictException e) {
             return new ApiProblem(409, "seq-conflict", "Sequence conflict", e.getMessage(), "expectedSeq", Map.of())

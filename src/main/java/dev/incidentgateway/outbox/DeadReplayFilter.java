@@ -6,7 +6,6 @@ import dev.incidentgateway.api.IncidentRequestParser;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -14,7 +13,8 @@ import java.util.regex.Pattern;
  * rows created (the event's commit) from {@code since} (inclusive) to {@code until} (exclusive), and a last error
  * containing {@code deadReason} (case-insensitive). The filter is strict because it widens silently otherwise: a
  * misspelt parameter ({@code incidentId=} for {@code incident=}) would replay every incident of the connector, so any
- * parameter it does not take is refused by name, and so is a connector no outbox row has (a typo replays nothing).
+ * parameter it does not take is refused by name ({@link dev.incidentgateway.api.QueryParameters}, before this runs),
+ * and so is a connector no outbox row has (a typo replays nothing).
  *
  * @param incidentId {@code null}: every incident
  * @param since      {@code null}: no lower bound
@@ -22,18 +22,11 @@ import java.util.regex.Pattern;
  * @param deadReason {@code null}: any reason
  */
 public record DeadReplayFilter(String connector, String incidentId, Instant since, Instant until, String deadReason) {
-    static final Set<String> PARAMETERS = Set.of("connector", "incident", "since", "until", "deadReason");
     private static final Pattern CONNECTOR = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final int MAX_REASON = 200;
 
     /** The filter of a request's query string, or a 400 naming the parameter at fault. */
     static DeadReplayFilter of(ApiRequest req) {
-        for (String name : req.queryNames()) {
-            if (!PARAMETERS.contains(name)) {
-                throw ApiProblem.invalidField(name, name + " is not a filter of this endpoint; it takes connector (required), "
-                        + "incident, since, until and deadReason");
-            }
-        }
         String connector = blankToNull(req.query("connector"));
         if (connector == null) {
             throw ApiProblem.invalidField("connector", "connector is required (e.g. connector=slack): a replay never spans connectors");

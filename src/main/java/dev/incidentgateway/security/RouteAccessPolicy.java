@@ -84,7 +84,7 @@ public final class RouteAccessPolicy {
     }
 
     /** {@code /api/v1/incidents/{id}/events} → {@code /api/v1/incidents/{}/events}; a trailing slash dropped. */
-    static String normalize(String template) {
+    public static String normalize(String template) {
         String t = template == null ? "/" : PATH_PARAMETER.matcher(template).replaceAll("{}");
         if (!t.startsWith("/")) {
             t = "/" + t;

@@ -210,7 +210,8 @@ public final class SlaTracker {
         data.put("warningAt", c.warningAt().toString());
         data.put("severity", incident.severity().wireName());
         String content = (breach ? "SLA breached: " : "SLA at risk: ") + "time to " + c.target().wireName() + " ("
-                + c.goal().toString().substring(2).toLowerCase() + ") " + (breach ? "was due at " : "is due at ") + c.dueAt();
+                + c.goal().toString().substring(2).toLowerCase() + ") " + (breach ? "was due at " : "is due at ")
+                + c.dueAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // for people: data.dueAt keeps the instant
         due.add(NewEvent.builder(EventType.NOTE, "sla").incident(incident.id()).content(content).data(data)
                 .source(CE_SOURCE).ceSource(CE_SOURCE).ceId(id).principal(PRINCIPAL).build());
     }

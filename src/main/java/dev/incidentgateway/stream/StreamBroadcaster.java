@@ -165,9 +165,14 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
     /**
      * Ends every open stream (shutdown): clients reconnect, to another instance or after the restart. Closed first, then
      * the groups: a stream whose group this misses was added after, and ends itself in {@link StreamSubscriber#start}.
+     * Once only: a graceful stop ends the streams at its first step, while the event loops run, and closes the live
+     * stream again with the store's users, after Camel stopped Vert.x, when a loop takes no more tasks.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         groups.values().forEach(LoopGroup::closeAll);
     }
@@ -228,7 +233,11 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
         }
 
         void closeAll() {
-            context.runOnContext(v -> List.copyOf(members).forEach(StreamSubscriber::end));
+            try {
+                context.runOnContext(v -> List.copyOf(members).forEach(StreamSubscriber::end));
+            } catch (java.util.concurrent.RejectedExecutionException loopStopped) {
+                // A stopped event loop closed its connections with it: no stream of this group is left to end.
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.incidentgateway.stream;
 import dev.incidentgateway.api.ApiAuthPolicyFactory;
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.api.IncidentRequestParser;
+import dev.incidentgateway.api.QueryParameters;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.TimelineStore;
 import dev.incidentgateway.transport.HttpEdge;
@@ -73,6 +74,7 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
             return new Checked(decision.refusal(), null, null); // counted where it is answered
         }
         try {
+            QueryParameters.check("GET", PATH, request.params().names());
             StreamFilter filter = filter(request);
             String after = lastEventId(request);
             return new Checked(null, filter, after != null ? after : store.newestEventId().orElse(null));

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Field rules that depend on the event type, checked by the store so that every entry point (REST,
  * webhooks, pollers) gets the same answer: a declare needs a title, a state_change a valid
- * {@code data.to} and/or {@code data.severity}, a role_assign {@code data.role} and {@code data.assignee}.
+ * {@code data.to} and/or {@code data.severity}, a role_assign {@code data.role} and {@code data.assignee}, a note its content.
  */
 final class EventRules {
     /** Written by the store into a severity change's data: the severity it replaced (messages say "sev3 → sev1"). */
@@ -36,6 +36,11 @@ final class EventRules {
             case ROLE_ASSIGN -> {
                 text(data, "data.role");
                 text(data, "data.assignee");
+            }
+            case NOTE -> {
+                if (e.content() == null || e.content().isBlank()) { // a note is its content: without it nothing is recorded
+                    throw new InvalidEventException("content", "a note needs a non-empty content");
+                }
             }
             default -> {
             }

@@ -119,6 +119,26 @@ public final class IncidentStateMachine {
         return current;
     }
 
+    /**
+     * What a refused {@code attempted} needs, for the caller: the one event that would make it allowed ("send a
+     * resolve first", the reopen of a resolved incident), else what closed means, else nothing (the allowed types say the rest).
+     */
+    public static String hint(IncidentStatus current, EventType attempted) {
+        if (current == CLOSED) {
+            return "closed is terminal: declare a new incident";
+        }
+        for (EventType step : allowedAfter(current)) {
+            IncidentStatus after = targetOf(step);
+            if (after != null && after != current && allowedAfter(after).contains(attempted)) {
+                return "send a " + step.wireName() + " first";
+            }
+        }
+        if (current == RESOLVED && allowedAfter(ACKNOWLEDGED).contains(attempted)) {
+            return "reopen it first: a state_change with data.to acknowledged";
+        }
+        return null;
+    }
+
     private static IncidentStatus enter(IncidentStatus current, EventType type, IncidentStatus target, boolean reopen) {
         if (reopen || ENTERED_FROM.getOrDefault(target, Set.of()).contains(current)) {
             return target;

@@ -259,7 +259,7 @@ class GatewayRoutesIT {
     @Test
     void metricsExposeAppendCountersAndLatency() {
         assertThat(http.postJson("/api/v1/incidents", obj("id", "MET-1", "title", "metrics", "actor", "a")).status()).isEqualTo(201);
-        assertThat(http.postJson("/api/v1/incidents/MET-1/events", obj("type", "note", "actor", "b")).status()).isEqualTo(201);
+        assertThat(http.postJson("/api/v1/incidents/MET-1/events", obj("type", "note", "actor", "b", "content", "n")).status()).isEqualTo(201);
 
         Response r = http.get("/metrics");
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
@@ -319,7 +319,7 @@ class GatewayRoutesIT {
         assertThat(declare.contentType()).startsWith("application/problem+json");
         assertThat(declare.json().path("status").asInt()).isEqualTo(503);
 
-        Response append = api.postJson("/api/v1/incidents/DOWN-1/events", obj("type", "note", "actor", "a"));
+        Response append = api.postJson("/api/v1/incidents/DOWN-1/events", obj("type", "note", "actor", "a", "content", "n"));
         assertThat(append.status()).as("an append while the store is down: %s", append).isEqualTo(503);
         assertThat(append.header("Retry-After")).isPresent();
 

@@ -109,7 +109,7 @@ abstract class IncidentApiContract {
     }
 
     JsonNode append(String id, String type) {
-        return append(id, obj("type", type, "actor", "bob"));
+        return append(id, obj("type", type, "actor", "bob", "content", type + " by bob"));
     }
 
     JsonNode incident(String id) {
@@ -303,10 +303,10 @@ abstract class IncidentApiContract {
         String id = newId("SEQ");
         declare(id, "Optimistic");
         Stored before = stored();
-        JsonNode p = assertProblem(post(id, obj("type", "note", "actor", "b", "expectedSeq", 0)), 409, null);
+        JsonNode p = assertProblem(post(id, obj("type", "note", "actor", "b", "content", "n", "expectedSeq", 0)), 409, null);
         assertThat(p.path("status").asInt()).isEqualTo(409);
         assertNothingStoredSince(before);
-        assertThat(append(id, obj("type", "note", "actor", "b", "expectedSeq", 1)).path("seq").asLong()).isEqualTo(2);
+        assertThat(append(id, obj("type", "note", "actor", "b", "content", "n", "expectedSeq", 1)).path("seq").asLong()).isEqualTo(2);
         assertProblem(post(id, obj("type", "ack", "actor", "b", "expectedSeq", 1)), 409, null);
         assertThat(incident(id).path("status").asText()).isEqualTo("declared");
         assertThat(timeline(id)).hasSize(2);
@@ -444,6 +444,58 @@ abstract class IncidentApiContract {
 
         assertThat(list(http.get("/api/v1/incidents?limit=2").json().path("incidents"))).hasSize(2);
         assertThat(list(http.get("/api/v1/incidents?limit=1").json().path("incidents"))).hasSize(1);
+    }
+
+    List<String> listed(String query) {
+        Response r = http.get("/api/v1/incidents?" + query);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return list(r.json().path("incidents")).stream().map(i -> i.path("id").asText()).toList();
+    }
+
+    @Test
+    void listIncidentsTakesStatusListsOpenAndSeverityNewestFirstAcrossStatuses() {
+        String declared = newId("MST");
+        String acked = newId("MST");
+        String mitigated = newId("MST");
+        String resolved = newId("MST");
+        String closed = newId("MST");
+        for (String id : List.of(declared, acked, mitigated, resolved, closed)) {
+            declare(id, "multi");
+        }
+        append(acked, "ack");
+        append(mitigated, "mitigate");
+        append(resolved, "resolve");
+        append(closed, "resolve");
+        append(closed, "close");
+        Response sev1 = http.postJson("/api/v1/incidents", obj("id", newId("MST"), "title", "sev1", "actor", "a", "severity", "sev1"));
+        assertThat(sev1.status()).as(sev1.toString()).isEqualTo(201);
+        String critical = sev1.json().path("id").asText();
+
+        List<String> open = listed("status=open&limit=1000");
+        assertThat(open).contains(declared, acked, mitigated, critical).doesNotContain(resolved, closed);
+        assertThat(listed("status=declared,acknowledged,mitigated&limit=1000")).isEqualTo(open);
+        assertThat(listed("status=acknowledged,%20resolved&limit=1000")).contains(acked, resolved).doesNotContain(declared, mitigated, closed);
+
+        // One order across the statuses: newest declared first, as the unfiltered list has it.
+        List<String> all = listed("limit=1000");
+        assertThat(open).isEqualTo(all.stream().filter(open::contains).toList());
+        // Paging: the first n of the statuses, not n of each.
+        assertThat(listed("status=open&limit=2")).isEqualTo(open.subList(0, 2));
+        // The single value answers exactly what it did, and a list naming one status answers the same.
+        assertThat(listed("status=acknowledged,acknowledged&limit=1000")).isEqualTo(listed("status=acknowledged&limit=1000"));
+        assertThat(listed("status=declared,acknowledged,mitigated,resolved,closed&limit=1000")).isEqualTo(all);
+
+        assertThat(listed("severity=sev1&limit=1000")).contains(critical).doesNotContain(declared, acked);
+        assertThat(listed("status=open&severity=sev1,sev2&limit=1000")).contains(critical).doesNotContain(declared, resolved);
+        assertThat(listed("status=resolved&severity=sev1&limit=1000")).doesNotContain(critical, resolved);
+        assertThat(listed("status=open&severity=sev3&limit=1000")).contains(declared, acked, mitigated).doesNotContain(critical);
+
+        Stored before = stored();
+        assertThat(assertProblem(http.get("/api/v1/incidents?status=open,bogus"), 400, "status").path("detail").asText())
+                .contains("'bogus'").contains("open");
+        assertProblem(http.get("/api/v1/incidents?status=acknowledged,"), 400, "status");
+        assertProblem(http.get("/api/v1/incidents?severity=sev9"), 400, "severity");
+        assertNothingStoredSince(before);
     }
 
     @Test
@@ -713,7 +765,7 @@ abstract class IncidentApiContract {
         }
         assertThat(incident(id).path("status").asText()).isEqualTo(from);
         int before = timeline(id).size();
-        ObjectNode body = obj("type", type, "actor", "bob");
+        ObjectNode body = obj("type", type, "actor", "bob", "content", type + " by bob");
         if (to != null) {
             body.set("data", obj("to", to));
         } else if (type.equals("role_assign")) {
@@ -725,6 +777,8 @@ abstract class IncidentApiContract {
             JsonNode p = assertProblem(r, 409, null);
             assertThat(p.path("currentStatus").asText()).isEqualTo(from);
             assertThat(p.path("attemptedType").asText()).isEqualTo(type);
+            assertThat(p.path("allowedTypes")).as("what the status allows, as the incident view lists it")
+                    .isEqualTo(incident(id).path("allowedEvents"));
             assertThat(incident(id).path("status").asText()).isEqualTo(from);
             assertThat(timeline(id)).hasSize(before);
         } else {
@@ -779,6 +833,8 @@ abstract class IncidentApiContract {
                 eventWith("state_change to an unknown severity", "{\"type\":\"state_change\",\"actor\":\"a\",\"data\":{\"severity\":\"sev5\"}}", 400, "data.severity"),
                 eventWith("state_change with a severity that is no string", "{\"type\":\"state_change\",\"actor\":\"a\",\"data\":{\"severity\":1}}", 400, "data.severity"),
                 eventWith("state_change to the severity it has", "{\"type\":\"state_change\",\"actor\":\"a\",\"data\":{\"severity\":\"sev3\"}}", 409, null),
+                eventWith("note without content", "{\"type\":\"note\",\"actor\":\"x\"}", 400, "content"),
+                eventWith("note with blank content", "{\"type\":\"note\",\"actor\":\"x\",\"content\":\"  \"}", 400, "content"),
                 eventWith("state_change to an unknown status", "{\"type\":\"state_change\",\"actor\":\"a\",\"data\":{\"to\":\"sideways\"}}", 400, "data.to"),
                 eventWith("role_assign without data.role", "{\"type\":\"role_assign\",\"actor\":\"a\",\"data\":{\"assignee\":\"x\"}}", 400, "data.role"),
                 eventWith("role_assign without data.assignee", "{\"type\":\"role_assign\",\"actor\":\"a\",\"data\":{\"role\":\"commander\"}}", 400, "data.assignee"),
@@ -859,7 +915,7 @@ abstract class IncidentApiContract {
         assertThat(get.status()).as(get.toString()).isEqualTo(200);
         assertThat(get.json().path("id").asText()).isEqualTo(target);
 
-        Response appended = post(target, obj("type", "note", "actor", "a"), "Id", other);
+        Response appended = post(target, obj("type", "note", "actor", "a", "content", "n"), "Id", other);
         assertThat(appended.status()).as(appended.toString()).isEqualTo(201);
         assertThat(appended.json().path("incidentId").asText()).isEqualTo(target);
 
@@ -882,6 +938,9 @@ abstract class IncidentApiContract {
         JsonNode again = assertProblem(http.postJson("/api/v1/incidents", obj("id", id, "title", "dup", "actor", "a")), 409, null);
         assertThat(again.path("currentStatus").asText()).isEqualTo("declared");
         assertThat(again.path("attemptedType").asText()).isEqualTo("declare");
+        assertThat(p.path("allowedTypes")).extracting(JsonNode::asText)
+                .containsExactly("ack", "mitigate", "resolve", "note", "role_assign", "state_change");
+        assertThat(p.path("detail").asText()).contains("send a resolve first", "Allowed now: ack, mitigate, resolve");
         assertNothingStoredSince(before);
         assertThat(incident(id).path("title").asText()).isEqualTo("Refused");
     }
@@ -935,7 +994,7 @@ abstract class IncidentApiContract {
         String[] probe = {"X-Probe", "secret-value"};
         List<Response> answers = new ArrayList<>();
         answers.add(http.postJson("/api/v1/incidents", obj("id", id, "title", "Headers", "actor", "a"), probe));
-        answers.add(http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "note", "actor", "a"), probe));
+        answers.add(http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "note", "actor", "a", "content", "n"), probe));
         answers.add(http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "close", "actor", "a"), probe));
         answers.add(http.get("/api/v1/incidents/" + id, probe));
         answers.add(http.get("/api/v1/incidents", probe));

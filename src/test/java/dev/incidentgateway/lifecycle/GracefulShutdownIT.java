@@ -244,7 +244,7 @@ class GracefulShutdownIT {
                 try {
                     r = type.equals("declare")
                             ? http.postJson("/api/v1/incidents", obj("id", id, "title", "Shutdown " + id, "actor", "a", "severity", "sev2"))
-                            : http.postJson("/api/v1/incidents/" + id + "/events", obj("type", type, "actor", "a"));
+                            : http.postJson("/api/v1/incidents/" + id + "/events", obj("type", type, "actor", "a", "content", type + " by a"));
                 } catch (RuntimeException e) { // connection refused or reset: the server is gone, outcome unknown
                     break;
                 }

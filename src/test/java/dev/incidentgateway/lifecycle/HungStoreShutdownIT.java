@@ -67,14 +67,14 @@ class HungStoreShutdownIT {
                     HttpApi api = new HttpApi(gw.port(), key);
                     assertThat(api.postJson("/api/v1/incidents", obj("id", "HUNG-1", "title", "t", "actor", "a")).status()).isEqualTo(201);
                     for (int i = 0; i < 3; i++) {
-                        assertThat(api.postJson("/api/v1/incidents/HUNG-1/events", obj("type", "note", "actor", "a")).status()).isEqualTo(201);
+                        assertThat(api.postJson("/api/v1/incidents/HUNG-1/events", obj("type", "note", "actor", "a", "content", "n")).status()).isEqualTo(201);
                     }
 
                     proxy.pause();
                     List<CompletableFuture<HttpApi.Response>> during = new ArrayList<>();
                     for (int i = 0; i < 3; i++) {
                         during.add(CompletableFuture.supplyAsync(() ->
-                                api.postJson("/api/v1/incidents/HUNG-1/events", obj("type", "note", "actor", "during"))));
+                                api.postJson("/api/v1/incidents/HUNG-1/events", obj("type", "note", "actor", "during", "content", "n"))));
                     }
                     for (CompletableFuture<HttpApi.Response> f : during) {
                         assertThat(f.get(30, TimeUnit.SECONDS).status()).isEqualTo(503);

@@ -64,7 +64,7 @@ abstract class OutboxClaimsContract {
     }
 
     TimelineEvent append(String id, EventType type) {
-        return timeline.append(NewEvent.builder(type, "a").incident(id).build()).event();
+        return timeline.append(NewEvent.builder(type, "a").incident(id).content(type.wireName() + " by a").build()).event();
     }
 
     List<OutboxRow> rows(String incident) throws Exception {

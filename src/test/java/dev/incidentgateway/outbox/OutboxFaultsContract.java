@@ -152,7 +152,7 @@ abstract class OutboxFaultsContract {
     }
 
     void append(String id, EventType type) {
-        timeline.append(NewEvent.builder(type, "a").incident(id).build());
+        timeline.append(NewEvent.builder(type, "a").incident(id).content(type.wireName() + " by a").build());
     }
 
     OutboxRow onlyRow(String incident) throws Exception {

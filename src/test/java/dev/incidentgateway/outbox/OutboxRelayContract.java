@@ -104,7 +104,7 @@ abstract class OutboxRelayContract {
     }
 
     void append(String id, EventType type) {
-        timeline.append(NewEvent.builder(type, "a").incident(id).build());
+        timeline.append(NewEvent.builder(type, "a").incident(id).content(type.wireName() + " by a").build());
     }
 
     /**

@@ -82,7 +82,7 @@ class OutboxResilienceIT {
                     assertThat(http.postJson("/api/v1/incidents", obj("id", id, "title", "Crash " + i, "actor", "a", "severity", "sev1"))
                             .status()).isEqualTo(201);
                     for (String type : LIFECYCLE.subList(1, LIFECYCLE.size())) {
-                        assertThat(http.postJson("/api/v1/incidents/" + id + "/events", obj("type", type, "actor", "a")).status())
+                        assertThat(http.postJson("/api/v1/incidents/" + id + "/events", obj("type", type, "actor", "a", "content", type + " by a")).status())
                                 .isEqualTo(201);
                     }
                 }
@@ -141,7 +141,7 @@ class OutboxResilienceIT {
                     ids.add(id);
                     http.postJson("/api/v1/incidents", obj("id", id, "title", "Down " + i, "actor", "a", "severity", "sev1"));
                     for (String type : LIFECYCLE.subList(1, LIFECYCLE.size())) {
-                        http.postJson("/api/v1/incidents/" + id + "/events", obj("type", type, "actor", "a"));
+                        http.postJson("/api/v1/incidents/" + id + "/events", obj("type", type, "actor", "a", "content", type + " by a"));
                     }
                 }
                 // Down for (at least) thirty seconds, and during them the gateway kept trying: each incident's first

@@ -107,7 +107,7 @@ class KafkaTargetIT {
             HttpApi.Response declared = http.postJson("/api/v1/incidents", obj("id", id, "title", "Kafka " + id, "actor", "a", "severity", "sev2"));
             assertThat(declared.status()).as(declared.toString()).isEqualTo(201);
             for (String type : AFTER_DECLARE) {
-                HttpApi.Response r = http.postJson("/api/v1/incidents/" + id + "/events", obj("type", type, "actor", "a"));
+                HttpApi.Response r = http.postJson("/api/v1/incidents/" + id + "/events", obj("type", type, "actor", "a", "content", type + " by a"));
                 assertThat(r.status()).as(r.toString()).isEqualTo(201);
             }
         }

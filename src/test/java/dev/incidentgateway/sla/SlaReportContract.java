@@ -63,7 +63,7 @@ abstract class SlaReportContract {
     }
 
     private static NewEvent event(EventType type, String id, Instant at) {
-        return NewEvent.builder(type, "bob").incident(id).eventTime(at).build();
+        return NewEvent.builder(type, "bob").incident(id).content(type.wireName() + " by bob").eventTime(at).build();
     }
 
     @Test

@@ -87,7 +87,7 @@ abstract class SlaTrackerContract {
         if (stateChangeTo != null) {
             data.put("to", stateChangeTo);
         }
-        store.append(NewEvent.builder(type, "bob").incident(id).eventTime(at).data(data).build());
+        store.append(NewEvent.builder(type, "bob").incident(id).content(type.wireName() + " by bob").eventTime(at).data(data).build());
     }
 
     private static List<TimelineEvent> notes(String id, String kind, SlaTarget target) {
@@ -120,6 +120,19 @@ abstract class SlaTrackerContract {
         TimelineEvent breach = notes(id, SlaTracker.BREACH, SlaTarget.ACKNOWLEDGE).get(0);
         assertThat(breach.principal()).isEqualTo("system:sla");
         assertThat(breach.data().path("dueAt").asText()).isEqualTo(T0.plus(Duration.ofMinutes(10)).toString());
+    }
+
+    @Test
+    void aNoteSaysWhenItWasDueToTheSecondAndItsDataKeepsTheInstant() {
+        Instant declaredAt = T0.plusNanos(178_794_000); // a REST declare's time, with its microseconds
+        String id = declare(declaredAt);
+        clock.set(T0.plus(Duration.ofMinutes(30)));
+        List<NewEvent> due = of(tracker(store).dueNotes(), id);
+        NewEvent breach = due.stream().filter(n -> SlaTracker.BREACH.equals(n.data().path("kind").asText())).findFirst().orElseThrow();
+        assertThat(breach.content()).isEqualTo("SLA breached: time to acknowledge (10m) was due at 2026-06-01T08:10:00Z");
+        NewEvent warning = due.stream().filter(n -> SlaTracker.WARNING.equals(n.data().path("kind").asText())).findFirst().orElseThrow();
+        assertThat(warning.content()).endsWith("is due at 2026-06-01T08:10:00Z");
+        assertThat(breach.data().path("dueAt").asText()).isEqualTo(declaredAt.plus(Duration.ofMinutes(10)).toString());
     }
 
     private static void awaitLatch(CountDownLatch latch) {

@@ -48,7 +48,7 @@ abstract class SlaTrackerPageContract extends SlaStoreContract {
     }
 
     private static NewEvent event(String id, EventType type, Instant at) {
-        return NewEvent.builder(type, "bob").incident(id).eventTime(at).build();
+        return NewEvent.builder(type, "bob").incident(id).content(type.wireName() + " by bob").eventTime(at).build();
     }
 
     private static NewEvent reopen(String id, Instant at) {

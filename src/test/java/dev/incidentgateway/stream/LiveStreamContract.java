@@ -316,7 +316,7 @@ abstract class LiveStreamContract {
     }
 
     private String append(String incident, String type) {
-        HttpApi.Response r = http.postJson("/api/v1/incidents/" + incident + "/events", obj("type", type, "actor", "t"));
+        HttpApi.Response r = http.postJson("/api/v1/incidents/" + incident + "/events", obj("type", type, "actor", "t", "content", type + " by t"));
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
         return r.json().path("id").asText();
     }

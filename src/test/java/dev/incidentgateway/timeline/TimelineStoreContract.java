@@ -80,7 +80,7 @@ abstract class TimelineStoreContract {
     }
 
     static NewEvent event(String id, EventType type) {
-        return NewEvent.builder(type, "bob").incident(id).build();
+        return NewEvent.builder(type, "bob").incident(id).content(type.wireName() + " by bob").build();
     }
 
     static NewEvent stateChange(String id, String to) {
@@ -187,9 +187,9 @@ abstract class TimelineStoreContract {
     void expectedSeqIsOptimisticConcurrency() {
         String id = newId();
         store.append(declare(id));
-        assertThatThrownBy(() -> store.append(NewEvent.builder(EventType.NOTE, "b").incident(id).expectedSeq(0L).build()))
+        assertThatThrownBy(() -> store.append(NewEvent.builder(EventType.NOTE, "b").incident(id).content("n").expectedSeq(0L).build()))
                 .isInstanceOfSatisfying(SeqConflictException.class, e -> assertThat(e.actual()).isEqualTo(1));
-        assertThat(store.append(NewEvent.builder(EventType.NOTE, "b").incident(id).expectedSeq(1L).build()).event().seq()).isEqualTo(2);
+        assertThat(store.append(NewEvent.builder(EventType.NOTE, "b").incident(id).content("n").expectedSeq(1L).build()).event().seq()).isEqualTo(2);
     }
 
     @Test
@@ -204,12 +204,12 @@ abstract class TimelineStoreContract {
         assertThat(again.event()).isEqualTo(first.event());
         assertThat(countEvents()).isEqualTo(count);
         // same id from another source is another event
-        AppendOutcome other = store.append(NewEvent.builder(EventType.NOTE, "b").incident(id).ceSource("urn:other").ceId("evt-1").build());
+        AppendOutcome other = store.append(NewEvent.builder(EventType.NOTE, "b").incident(id).content("n").ceSource("urn:other").ceId("evt-1").build());
         assertThat(other.duplicate()).isFalse();
         // and a duplicate inside one request counts once
         List<AppendOutcome> twice = store.appendAll(List.of(
-                NewEvent.builder(EventType.NOTE, "b").incident(id).ceSource("urn:test").ceId("evt-2").build(),
-                NewEvent.builder(EventType.NOTE, "b").incident(id).ceSource("urn:test").ceId("evt-2").build()));
+                NewEvent.builder(EventType.NOTE, "b").incident(id).content("n").ceSource("urn:test").ceId("evt-2").build(),
+                NewEvent.builder(EventType.NOTE, "b").incident(id).content("n").ceSource("urn:test").ceId("evt-2").build()));
         assertThat(twice.get(1).duplicate()).isTrue();
         assertThat(twice.get(1).event().id()).isEqualTo(twice.get(0).event().id());
     }
@@ -218,7 +218,7 @@ abstract class TimelineStoreContract {
     void idempotencyIdsAreScopedByPrincipalSoNoSenderCanSuppressAnothers() throws SQLException {
         String id = newId();
         store.append(declare(id));
-        NewEvent fromAlertmanager = NewEvent.builder(EventType.NOTE, "am").incident(id).ceSource("urn:shared").ceId("evt-9")
+        NewEvent fromAlertmanager = NewEvent.builder(EventType.NOTE, "am").incident(id).content("n").ceSource("urn:shared").ceId("evt-9")
                 .principal("webhook:alertmanager").build();
         AppendOutcome first = store.append(fromAlertmanager);
         assertThat(first.event().principal()).isEqualTo("webhook:alertmanager");

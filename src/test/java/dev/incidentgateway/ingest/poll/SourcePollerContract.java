@@ -164,7 +164,7 @@ abstract class SourcePollerContract {
     }
 
     static NewEvent change(String id, EventType type, String ceId) {
-        return NewEvent.builder(type, "hank").incident(id).source("/connectors/scripted").ceId(ceId).build();
+        return NewEvent.builder(type, "hank").incident(id).content(type.wireName() + " by hank").source("/connectors/scripted").ceId(ceId).build();
     }
 
     @Test
