@@ -49,11 +49,11 @@ export function incidentActions(id, refresh) {
     const field = change.summary ? h('textarea', { id: 'step-text', name: 'content', maxlength: '10000' })
       : change.reason ? h('input', { id: 'step-text', name: 'reason', type: 'text', required: true, maxlength: '1000' }) : null;
     const confirm = h('button', { type: 'submit', 'data-confirm': change.action }, change.confirm ? 'Yes, close it' : change.label);
-    step.replaceChildren(
+    step.replaceChildren(...[ // (the DOM's replaceChildren would show a null as the text "null")
       change.confirm ? h('p', { class: 'step-question' }, change.confirm) : null,
       field ? h('label', { for: 'step-text' }, change.summary || change.reason) : null, field,
       h('div', { class: 'actions' }, confirm,
-        h('button', { type: 'button', class: 'secondary', 'data-cancel': '', onclick: () => closeStep(change) }, 'Cancel')));
+        h('button', { type: 'button', class: 'secondary', 'data-cancel': '', onclick: () => closeStep(change) }, 'Cancel'))].filter(Boolean));
     step.onsubmit = (e) => {
       e.preventDefault();
       const value = field ? field.value.trim() : '';

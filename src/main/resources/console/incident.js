@@ -26,7 +26,7 @@ export async function incidentPage(view, id) {
     h('label', { for: 'note-text' }, 'Add a note'), noteText,
     h('button', { type: 'submit', disabled: !canWrite }, 'Add note'));
   view.replaceChildren(h('p', {}, h('a', { href: '#/incidents' }, '← All incidents')), heading, facts,
-    withSla ? h('h3', {}, 'SLA clocks') : null, clocks, actions.element,
+    h('h3', { hidden: !withSla }, 'SLA clocks'), clocks, actions.element,
     h('h3', {}, 'Timeline'), timeline, noteForm, h('h3', {}, 'Assign a role'), actions.roleForm);
 
   async function note(button) {

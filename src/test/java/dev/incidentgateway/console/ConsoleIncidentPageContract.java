@@ -166,6 +166,8 @@ abstract class ConsoleIncidentPageContract extends ConsoleGatewayContract {
             click(page, "button[data-action='close']");
             WebElement question = waitFor(page, By.cssSelector(".action-step .step-question"));
             assertThat(question.getText()).contains("Closed is final");
+            assertThat(page.findElement(By.cssSelector(".action-step")).getText())
+                    .isEqualTo(question.getText() + "\nYes, close it\nCancel");
             browser.screenshot(kind().name().toLowerCase() + "-close-confirm");
             click(page, "button[data-cancel]");
             assertThat(http.get("/api/v1/incidents/" + id).json().path("status").asText()).as("Cancel closes nothing").isEqualTo("resolved");
