@@ -14,17 +14,21 @@ export class Problem extends Error {
   }
 }
 
+let caller = null; // GET /api/v1/whoami for the key in use, asked once per key
+
 export const session = {
   key: () => sessionStorage.getItem(KEY),
   actor: () => sessionStorage.getItem(ACTOR) || 'console',
   via: () => sessionStorage.getItem(VIA),
   save(key, actor, via) {
+    caller = null;
     sessionStorage.setItem(KEY, key);
     sessionStorage.setItem(ACTOR, actor || 'console');
     if (via) sessionStorage.setItem(VIA, via);
     else sessionStorage.removeItem(VIA);
   },
   forget() {
+    caller = null;
     sessionStorage.removeItem(KEY);
     sessionStorage.removeItem(ACTOR);
     sessionStorage.removeItem(VIA);
@@ -77,4 +81,20 @@ let features = null;
 export function optionalFeatures() {
   if (!features) features = fetch('/console/features.json').then((r) => r.json()).catch(() => ({}));
   return features;
+}
+
+/**
+ * Who the gateway takes the operator's key for and what it may do: GET /api/v1/whoami, { principal, scopes } (admin
+ * lists every scope). Asked once per key, so a page can grey out what the key may not do instead of letting a click
+ * find out from a 403. A gateway without the endpoint answers { scopes: null }: then every action is offered.
+ */
+export function whoami() {
+  if (!caller) caller = api('/api/v1/whoami').catch(() => ({ principal: null, scopes: null }));
+  return caller;
+}
+
+/** True unless the key is known to lack `scope` (unknown scopes: offer the action, the gateway refuses with a 403). */
+export async function mayUse(scope) {
+  const { scopes } = await whoami();
+  return !Array.isArray(scopes) || scopes.includes(scope);
 }

@@ -1,13 +1,15 @@
-// The operator console: a hash router over four pages (incidents, one incident, outbox.js, sources.js), kept
+// The operator console: a hash router over four pages (incidents, one incident in incident.js, outbox.js, sources.js), kept
 // current by the live feed (live.js). Every page re-reads what it shows from the API; no state is cached
 // beyond the key in sessionStorage and the feed's position.
-import { api, onUnauthorized, optionalFeatures, session } from './api.js';
-import { incidentOf, liveEvents } from './live.js';
+import { api, onUnauthorized, optionalFeatures, session, whoami } from './api.js';
+import { incidentPage } from './incident.js';
+import { liveEvents } from './live.js';
 import { outboxPage } from './outbox.js';
 import { sourcesPage } from './sources.js';
 import { finishSignIn, startSignIn } from './signin.js';
-import { busy, guarded, showProblem } from './ui.js';
-import { badge, externalLinks, h, slaSummary, table, when } from './views.js';
+import { busy, guarded } from './ui.js';
+import { slaSummary } from './sla.js';
+import { badge, h, table, when } from './views.js';
 
 const view = document.getElementById('view');
 const liveStatus = document.getElementById('live-status');
@@ -23,6 +25,15 @@ function showSession() {
   const via = session.via();
   document.getElementById('session-who').textContent = signedIn ? `Acting as ${session.actor()}${via ? ` (signed in at ${via})` : ''}` : '';
   document.getElementById('forget-key').textContent = via ? 'Sign out' : 'Forget key';
+  if (signedIn) showCaller();
+}
+
+// Beside the name the operator typed: who the gateway takes the key for and what it may do ("key:alice: read, write").
+async function showCaller() {
+  const { principal, scopes } = await whoami();
+  const who = document.getElementById('session-who');
+  if (!principal || !session.key() || who.querySelector('.caller')) return;
+  who.append(h('span', { class: 'caller', 'data-field': 'caller' }, ` · ${principal}${Array.isArray(scopes) ? `: ${scopes.join(', ')}` : ''}`));
 }
 
 function signOut(message) {
@@ -103,105 +114,24 @@ async function incidentsPage() {
     if (withSla === null) withSla = Boolean((await optionalFeatures()).sla);
     const slas = withSla ? await Promise.all(incidents.map((i) => api(`/api/v1/incidents/${encodeURIComponent(i.id)}/sla`).catch(() => null))) : [];
     const headers = ['Incident', { label: 'Title', cls: 'hide-narrow' }, 'Status', 'Severity', { label: 'Commander', cls: 'hide-narrow' },
-      { label: 'Declared', cls: 'hide-narrow' }];
+      { label: 'Declared (event time)', cls: 'hide-narrow' }];
     if (withSla) headers.push('SLA');
+    // On a phone the Title column is hidden and the title is the id's second line instead.
     const rows = incidents.map((i, n) => h('tr', { 'data-incident': i.id },
-      h('td', {}, h('a', { href: `#/incidents/${encodeURIComponent(i.id)}` }, i.id)),
+      h('td', { class: 'incident-cell' }, h('a', { href: `#/incidents/${encodeURIComponent(i.id)}` }, i.id),
+        h('span', { class: 'show-narrow row-title', 'data-field': 'title' }, i.title)),
       h('td', { class: 'hide-narrow' }, i.title),
       h('td', { 'data-field': 'status' }, badge('st', i.status)),
       h('td', {}, i.severity || '—'),
       h('td', { class: 'hide-narrow' }, i.commander || '—'),
       h('td', { class: 'hide-narrow' }, when(i.declaredAt)),
       withSla ? h('td', {}, slaSummary(slas[n])) : null));
-    body.replaceChildren(table('Incidents, newest first', headers, rows, 'No incidents yet.'));
+    body.replaceChildren(table('Incidents, newest first', headers, rows, 'No incidents yet.', { stacked: true }));
     return incidents;
   }
 
   const incidents = await refresh();
   return { heading, refresh, onEvents: refresh, position: latest(incidents.map((i) => i.lastEventId)) };
-}
-
-async function incidentPage(id) {
-  const heading = h('h2', { tabindex: '-1' }, `Incident ${id}`);
-  const facts = h('dl', { class: 'facts' });
-  const timeline = h('ol', { class: 'timeline', 'aria-label': 'Timeline' });
-  const actions = h('div', { class: 'actions', role: 'group', 'aria-label': 'Change the incident' });
-  const seen = new Set();
-  let lastId = null;
-  for (const [type, label] of [['ack', 'Acknowledge'], ['mitigate', 'Mitigate'], ['resolve', 'Resolve'], ['close', 'Close']]) {
-    actions.append(h('button', { type: 'button', 'data-action': type, onclick: (e) => act(type, e.currentTarget) }, label));
-  }
-  const actionHelp = h('p', { id: 'actions-help', class: 'help' });
-  actions.setAttribute('aria-describedby', 'actions-help');
-  const noteText = h('textarea', { id: 'note-text', name: 'note', required: true, maxlength: '10000' });
-  const noteForm = h('form', { class: 'note-form', onsubmit: (e) => { e.preventDefault(); note(e.submitter); } },
-    h('label', { for: 'note-text' }, 'Add a note'), noteText, h('button', { type: 'submit' }, 'Add note'));
-  view.replaceChildren(h('p', {}, h('a', { href: '#/incidents' }, '← All incidents')), heading, facts, actions, actionHelp,
-    h('h3', {}, 'Timeline'), timeline, noteForm);
-
-  async function act(type, button) {
-    if (await busy(button, () => guarded(() => api(`/api/v1/incidents/${encodeURIComponent(id)}/events`, { method: 'POST', body: { type, actor: session.actor() } })))) {
-      showProblem(null);
-    }
-    await guarded(refresh); // also after a refusal: the status may have moved on elsewhere
-    // The button just used is usually greyed out now: keep the keyboard focus on the page's next step.
-    if (button.disabled) (actions.querySelector('button:not(:disabled)') || noteText).focus();
-  }
-
-  async function note(button) {
-    const content = noteText.value.trim();
-    if (!content) return;
-    if (await busy(button, () => guarded(() => api(`/api/v1/incidents/${encodeURIComponent(id)}/events`,
-      { method: 'POST', body: { type: 'note', actor: session.actor(), content } })))) {
-      noteText.value = '';
-      showProblem(null);
-      await guarded(refresh);
-    }
-  }
-
-  // Only the changes the incident's status accepts now are offered: the gateway lists them (allowedEvents, from
-  // timeline/IncidentStateMachine), so the page never keeps its own copy of the state machine.
-  function allowActions(i) {
-    if (!Array.isArray(i.allowedEvents)) return; // an older gateway: offer all, it refuses with a problem
-    for (const button of actions.querySelectorAll('button[data-action]')) {
-      button.disabled = !i.allowedEvents.includes(button.dataset.action);
-    }
-    actionHelp.textContent = i.status === 'closed' ? 'Closed is final: only notes can be added.'
-      : `Greyed-out changes do not apply to an incident that is ${i.status}.`;
-  }
-
-  async function refresh() {
-    const i = await api(`/api/v1/incidents/${encodeURIComponent(id)}`);
-    heading.textContent = `Incident ${i.id}: ${i.title}`;
-    facts.replaceChildren(
-      h('dt', {}, 'Status'), h('dd', { 'data-field': 'status' }, badge('st', i.status)),
-      h('dt', {}, 'Severity'), h('dd', {}, i.severity || '—'),
-      h('dt', {}, 'Commander'), h('dd', {}, i.commander || '—'),
-      h('dt', {}, 'Declared'), h('dd', {}, when(i.declaredAt)),
-      h('dt', {}, 'Linked'), h('dd', { 'data-field': 'external-refs' }, externalLinks(i.externalRefs)));
-    allowActions(i);
-    for (;;) { // the timeline's new pages, after the last event shown
-      const page = await api(`/api/v1/incidents/${encodeURIComponent(id)}/timeline?limit=200${lastId ? `&after=${lastId}` : ''}`);
-      for (const e of page.events) {
-        if (seen.has(e.id)) continue;
-        seen.add(e.id);
-        lastId = e.id;
-        timeline.append(h('li', { 'data-type': e.type },
-          when(e.recordedAt), h('strong', {}, e.type), ` by ${e.actor}`,
-          e.title ? ` — ${e.title}` : '', e.content ? h('div', {}, e.content) : null));
-      }
-      if (!page.nextAfter) break;
-    }
-    return i;
-  }
-
-  const incident = await refresh();
-  return {
-    heading,
-    refresh,
-    onEvents: (events) => (events.some((e) => incidentOf(e) === id) ? refresh() : null),
-    position: incident.lastEventId,
-  };
 }
 
 /** Where the live feed starts when the first page shown has no position: the newest incident event. */
@@ -229,7 +159,7 @@ async function route() {
     else link.removeAttribute('aria-current');
   }
   const pages = { incidents: incidentsPage, outbox: () => outboxPage(view), sources: () => sourcesPage(view) };
-  const page = match ? () => incidentPage(decodeURIComponent(match[1])) : pages[name] || incidentsPage;
+  const page = match ? () => incidentPage(view, decodeURIComponent(match[1])) : pages[name] || incidentsPage;
   if (current.stop) current.stop();
   current = { name: null, refresh: async () => {}, onEvents: null };
   await guarded(async () => {

@@ -1,6 +1,6 @@
 // The outbox page: deliveries to connectors that are waiting (pending) or gave up (dead), per connector, with
 // replay and skip (scope operate).
-import { api } from './api.js';
+import { api, mayUse } from './api.js';
 import { busy, guarded, showProblem } from './ui.js';
 import { badge, h, table } from './views.js';
 
@@ -28,6 +28,10 @@ export async function outboxPage(view) {
     }
   }
 
+  // A key without `operate` sees the deliveries with Replay and Skip greyed out (GET /api/v1/whoami), not a 403 per click.
+  const canOperate = await mayUse('operate');
+  const lacking = canOperate ? null : 'This key lacks the operate scope: Replay and Skip are greyed out.';
+
   async function refresh() {
     const [pending, dead] = await Promise.all([api('/api/v1/outbox?status=pending&limit=500'), api('/api/v1/outbox?status=dead&limit=500')]);
     const rows = [...dead.items, ...pending.items];
@@ -40,20 +44,21 @@ export async function outboxPage(view) {
     body.replaceChildren(...connectors.map((c) => h('section', { 'aria-label': `Connector ${c}` },
       h('h3', {}, `${c} — ${deadOf(c)} dead, `
         + `${rows.filter((r) => r.connector === c && r.status === 'pending').length} pending`),
-      deadOf(c) > 0 ? h('button', { type: 'button', 'data-action': 'replay-all', 'aria-label': `Replay all dead deliveries to ${c}`,
+      deadOf(c) > 0 ? h('button', { type: 'button', 'data-action': 'replay-all', 'aria-label': `Replay all dead deliveries to ${c}`, disabled: !canOperate, title: lacking,
         onclick: (e) => replayAll(c, e.currentTarget) }, 'Replay all dead') : null,
-      table(`Deliveries to ${c}`, ['Row', 'Incident', 'Status', { label: 'Attempts', cls: 'hide-narrow' }, { label: 'Last error', cls: 'hide-narrow' }, 'Action'],
+      // Stacked on a phone (a card per delivery), so the last error, what the operator decides on, stays in sight.
+      table(`Deliveries to ${c}`, ['Row', 'Incident', 'Status', 'Attempts', 'Last error', 'Action'],
         rows.filter((r) => r.connector === c).map((r) => h('tr', { 'data-row': r.id },
           h('td', {}, String(r.id)),
           h('td', {}, h('a', { href: `#/incidents/${encodeURIComponent(r.incidentId)}` }, r.incidentId), ` #${r.eventSeq}`),
           h('td', {}, badge('st', r.status)),
-          h('td', { class: 'hide-narrow' }, String(r.attempts)),
-          h('td', { class: 'hide-narrow error-cell' }, r.lastError || '—'),
+          h('td', {}, String(r.attempts)),
+          h('td', { class: 'error-cell', 'data-field': 'last-error' }, r.lastError || '—'),
           h('td', {},
-            r.status === 'dead' ? h('button', { type: 'button', 'data-action': 'replay', 'aria-label': `Replay delivery ${r.id}`, onclick: (e) => change(r, 'replay', e.currentTarget) }, 'Replay') : null,
+            r.status === 'dead' ? h('button', { type: 'button', 'data-action': 'replay', 'aria-label': `Replay delivery ${r.id}`, disabled: !canOperate, title: lacking, onclick: (e) => change(r, 'replay', e.currentTarget) }, 'Replay') : null,
             ' ',
-            h('button', { type: 'button', class: 'secondary', 'data-action': 'skip', 'aria-label': `Skip delivery ${r.id}`, onclick: (e) => change(r, 'skip', e.currentTarget) }, 'Skip')))),
-        'None.'))));
+            h('button', { type: 'button', class: 'secondary', 'data-action': 'skip', 'aria-label': `Skip delivery ${r.id}`, disabled: !canOperate, title: lacking, onclick: (e) => change(r, 'skip', e.currentTarget) }, 'Skip')))),
+        'None.', { stacked: true }))));
   }
 
   await refresh();

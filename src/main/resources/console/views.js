@@ -9,7 +9,7 @@ export function h(tag, attrs = {}, ...children) {
     if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value === true ? '' : value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -20,48 +20,38 @@ export function badge(kind, value) {
   return h('span', { class: `badge ${kind}-${value}` }, value ? String(value).replace(/_/g, ' ') : '—');
 }
 
+// Times are shown in the browser's time zone, named ("Dec 3, 2026, 03:12:09 AM CET"), so a responder never has to
+// guess whether a time is local or UTC; the tooltip keeps the exact UTC instant the API sent.
+const TIME_FORMAT = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit',
+  minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+
+/** A <time> of an ISO instant, in local time with the zone's name; '—' when absent. */
 export function when(iso) {
   if (!iso) return '—';
-  const d = new Date(iso);
-  return h('time', { datetime: iso, title: iso }, d.toLocaleString());
+  return h('time', { datetime: iso, title: `${iso} (UTC)` }, TIME_FORMAT.format(new Date(iso)));
 }
 
-/** A scrollable, labelled table (keyboard users can scroll it: it is focusable). */
-export function table(label, headers, rows, emptyText) {
+/**
+ * A scrollable, labelled table (keyboard users can scroll it: it is focusable). Every cell is labelled with its
+ * column's name (data-label): with `stacked`, a phone shows each row as a card of "name value" lines instead of
+ * columns (console.css), so no column has to be hidden or scrolled to.
+ */
+export function table(label, headers, rows, emptyText, { stacked = false } = {}) {
   if (rows.length === 0) return h('p', { class: 'empty' }, emptyText);
-  return h('div', { class: 'table-wrap', role: 'region', 'aria-label': label, tabindex: '0' },
+  const names = headers.map((x) => x.label || x);
+  for (const row of rows) {
+    [...row.children].forEach((cell, n) => { if (names[n] && !cell.hasAttribute('data-label')) cell.setAttribute('data-label', names[n]); });
+  }
+  return h('div', { class: stacked ? 'table-wrap stacked' : 'table-wrap', role: 'region', 'aria-label': label, tabindex: '0' },
     h('table', {},
       h('caption', { class: 'sr-only' }, label),
       h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col', class: x.cls }, x.label || x)))),
       h('tbody', {}, rows)));
 }
 
-/**
- * The SLA cell from GET /api/v1/incidents/{id}/sla ({ targets: [{ target, state, remainingSeconds, completedAt?, … }] },
- * sla/SlaClock): the most urgent open target (not met, clock not stopped; smallest remainingSeconds first) as
- * "[at risk] acknowledge 12 min" or "[breached] acknowledge, 5 min ago". `remaining` itself is a Java Duration
- * ("PT-5M"), so only the seconds are read.
- */
-export function slaSummary(sla) {
-  const targets = (sla && Array.isArray(sla.targets)) ? sla.targets : [];
-  if (targets.length === 0) return '—';
-  const open = targets.filter((t) => t.state !== 'met' && !t.completedAt)
-    .sort((a, b) => a.remainingSeconds - b.remainingSeconds);
-  if (open.length === 0) { // every clock stopped: met, or the worst one that was breached
-    const missed = targets.find((t) => t.state === 'breached');
-    return missed ? h('span', {}, badge('sla', 'breached'), ` ${missed.target}`) : badge('sla', 'met');
-  }
-  const next = open[0];
-  const text = next.remainingSeconds < 0 ? `${next.target}, ${minutes(-next.remainingSeconds, Math.floor)} ago`
-    : `${next.target} ${minutes(next.remainingSeconds, Math.ceil)}`;
-  return h('span', { 'data-sla-target': next.target }, badge('sla', next.state), ' ', text);
-}
-
-/** 720 → "12 min", 7500 → "2 h 5 min", 20 (rounded down) → "under 1 min"; `round` decides the partial minute (up for time left, down for time past). */
-function minutes(seconds, round) {
-  const total = round(seconds / 60);
-  if (total === 0) return 'under 1 min';
-  return total < 90 ? `${total} min` : `${Math.floor(total / 60)} h${total % 60 ? ` ${total % 60} min` : ''}`;
+/** An http(s) URL as a link opening in a new tab; anything else (javascript:, data:) only as text, never clickable. */
+export function safeLink(url, label) {
+  return /^https?:\/\//i.test(url || '') ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, label) : label;
 }
 
 /**
@@ -74,7 +64,6 @@ export function externalLinks(refs) {
   return h('ul', { class: 'external-refs' }, refs.map((r) => {
     const name = r.externalKey || (r.channel ? `${r.channel} thread ${r.externalId}` : r.externalId);
     const label = `${r.connector}: ${name}`;
-    return h('li', { 'data-connector': r.connector }, /^https?:\/\//i.test(r.url || '')
-      ? h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer' }, label) : label);
+    return h('li', { 'data-connector': r.connector }, safeLink(r.url, label));
   }));
 }

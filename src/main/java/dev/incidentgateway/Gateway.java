@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.api.ApiAuthPolicyFactory;
 import dev.incidentgateway.api.ApiEndpoint;
 import dev.incidentgateway.api.ApiRouteSteps;
+import dev.incidentgateway.api.CallerApi;
 import dev.incidentgateway.api.HttpRouteProblems;
 import dev.incidentgateway.api.IncidentApi;
 import dev.incidentgateway.api.IncidentApiRoute;
@@ -196,7 +197,7 @@ public final class Gateway implements AutoCloseable {
         // the API does (problem+json, 4xx for the sender's input, 503 for the store's trouble), never Camel's plain 500.
         main.bind(ApiRouteSteps.PROBLEMS_BEAN, new ApiRouteSteps(endpoints));
         main.configure().addRoutesBuilder(new HttpRouteProblems()); // ... and so does any HTTP route that names no routeConfigurationId
-        main.configure().addRoutesBuilder(new IncidentApiRoute(api, endpoints));
+        main.configure().addRoutesBuilder(new IncidentApiRoute(api, new CallerApi(json), endpoints));
         sla.install(main, store, meters, json, endpoints, Clock.systemUTC()); // SLA tracker bean + GET /api/v1/incidents/{id}/sla
         this.pollers = new SourcePollers(pollingSources.stream()
                 .map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC())).toList());

@@ -14,8 +14,11 @@ public final class IncidentApiRoute extends RouteBuilder {
     private final IncidentApi api;
     private final ApiEndpoint.Settings endpoints;
 
-    public IncidentApiRoute(IncidentApi api, ApiEndpoint.Settings endpoints) {
+    private final CallerApi caller;
+
+    public IncidentApiRoute(IncidentApi api, CallerApi caller, ApiEndpoint.Settings endpoints) {
         this.api = api;
+        this.caller = caller;
         this.endpoints = endpoints;
     }
 
@@ -36,5 +39,7 @@ public final class IncidentApiRoute extends RouteBuilder {
                 .process(endpoints.read(api::verify));
         from("platform-http:/api/v1/events?httpMethodRestrict=GET" + engine).routeId("api-events-since")
                 .process(endpoints.read(api::since));
+        from("platform-http:/api/v1/whoami?httpMethodRestrict=GET" + engine).routeId("api-whoami")
+                .process(endpoints.read(caller::whoami));
     }
 }

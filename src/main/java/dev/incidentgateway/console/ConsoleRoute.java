@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -26,17 +27,17 @@ import java.util.stream.Collectors;
  */
 public final class ConsoleRoute extends RouteBuilder {
     /** File name → content type; the page's own files, nothing else. */
-    static final Map<String, String> FILES = Map.of(
-            "index.html", "text/html; charset=utf-8",
-            "console.css", "text/css; charset=utf-8",
-            "console.js", "text/javascript; charset=utf-8",
-            "api.js", "text/javascript; charset=utf-8",
-            "live.js", "text/javascript; charset=utf-8",
-            "views.js", "text/javascript; charset=utf-8",
-            "sources.js", "text/javascript; charset=utf-8",
-            "outbox.js", "text/javascript; charset=utf-8",
-            "ui.js", "text/javascript; charset=utf-8",
-            "signin.js", "text/javascript; charset=utf-8");
+    static final Map<String, String> FILES = files(List.of("console.js", "api.js", "live.js", "views.js", "sources.js",
+            "outbox.js", "ui.js", "signin.js", "incident.js", "incident-actions.js", "timeline.js", "sla.js"));
+
+    /** The page, its style sheet and its JavaScript modules (every other name is a 404). */
+    private static Map<String, String> files(List<String> modules) {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("index.html", "text/html; charset=utf-8");
+        files.put("console.css", "text/css; charset=utf-8");
+        modules.forEach(m -> files.put(m, "text/javascript; charset=utf-8"));
+        return Map.copyOf(files);
+    }
 
     static final String FEATURES = "features.json";
 

@@ -110,7 +110,9 @@ class ConsoleOidcSignInIT {
         assertThat(page.getCurrentUrl()).isEqualTo(console).doesNotContain("code=").doesNotContain("state=");
         assertThat((String) js("return JSON.stringify(localStorage)")).isEqualTo("{}");
         assertThat(js("return sessionStorage.getItem('incidentGateway.oidc.pending')")).isNull();
-        assertThat(page.findElement(By.id("session-who")).getText()).isEqualTo("Acting as Ada (signed in at " + idpHost + ")");
+        // ... then the principal and scopes the gateway took the token for (GET /api/v1/whoami)
+        new WebDriverWait(page, Duration.ofSeconds(20)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("session-who"), " · oidc:"));
+        assertThat(page.findElement(By.id("session-who")).getText()).startsWith("Acting as Ada (signed in at " + idpHost + ") · oidc:");
         assertThat(page.findElement(By.id("forget-key")).getText()).isEqualTo("Sign out");
         assertThat(page.findElement(By.id("problem")).isDisplayed()).isFalse();
         assertThat(browser.consoleLog()).noneMatch(e -> e.getLevel().intValue() >= Level.WARNING.intValue());
