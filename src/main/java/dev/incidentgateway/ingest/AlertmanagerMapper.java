@@ -19,18 +19,22 @@ import java.util.Map;
 /**
  * Prometheus Alertmanager webhook (payload version 4) → one event per alert, correlated by
  * {@code <source>:<fingerprint>}: firing → declare (absorbed while the alert's incident is open),
- * resolved → resolve. The CloudEvents id is fingerprint + status + startsAt/endsAt, so a redelivered
+ * resolved → resolve, or with the descriptor's {@code resolveOnClear: false} a note "Alert cleared: …" that leaves the
+ * incident open. The CloudEvents id is fingerprint + status + startsAt/endsAt, so a redelivered
  * notification (Alertmanager re-sends every repeat_interval) never appends twice.
  */
 public class AlertmanagerMapper implements WebhookMapper {
     private final String source;
     private final SeverityMapping severities;
     private final ObjectMapper json;
+    /** A cleared alert resolves its incident ({@code true}), or is a note on it, which people then resolve themselves. */
+    private final boolean resolveOnClear;
 
-    public AlertmanagerMapper(String source, SeverityMapping severities, ObjectMapper json) {
+    public AlertmanagerMapper(String source, SeverityMapping severities, ObjectMapper json, boolean resolveOnClear) {
         this.source = source;
         this.severities = severities;
         this.json = json;
+        this.resolveOnClear = resolveOnClear;
     }
 
     @Override
@@ -71,9 +75,11 @@ public class AlertmanagerMapper implements WebhookMapper {
         copyText(root, data, "groupKey");
         addSourceSpecifics(root, alert, data);
         String webhook = "/webhooks/" + source;
-        NewEvent event = NewEvent.builder(firing ? EventType.DECLARE : EventType.RESOLVE, source)
+        EventType type = firing ? EventType.DECLARE : resolveOnClear ? EventType.RESOLVE : EventType.NOTE;
+        NewEvent event = NewEvent.builder(type, source)
                 .title(firing ? title : null)
-                .content(firing ? annotations.path("description").asText(null) : "Resolved at " + time)
+                .content(firing ? annotations.path("description").asText(null)
+                        : resolveOnClear ? "Resolved at " + time : "Alert cleared: " + title)
                 .severity(firing ? severities.map(labels) : null)
                 .data(data)
                 .eventTime(instant(time, at + (firing ? ".startsAt" : ".endsAt")))
@@ -99,11 +105,11 @@ public class AlertmanagerMapper implements WebhookMapper {
      * Where the payload carried an event field: the answer to a value over a limit names it ({@code alerts[0].fingerprint}).
      * Called only for a field the store refuses.
      */
-    private static String sentAs(String eventField, String at, boolean firing, String alertname, String summary) {
+    private String sentAs(String eventField, String at, boolean firing, String alertname, String summary) {
         return switch (eventField) {
             case "ceId", "correlationKey" -> at + ".fingerprint";
             case "title" -> at + titleSentAs(alertname, summary);
-            case "content" -> at + (firing ? ".annotations.description" : ".endsAt");
+            case "content" -> at + (firing ? ".annotations.description" : resolveOnClear ? ".endsAt" : titleSentAs(alertname, summary));
             case "eventTime" -> at + (firing ? ".startsAt" : ".endsAt");
             default -> {
                 if (!eventField.startsWith("data.")) {

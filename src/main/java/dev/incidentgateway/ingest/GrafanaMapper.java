@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code grafana:<fingerprint>}. The extra fields are kept in the event's data.
  */
 public final class GrafanaMapper extends AlertmanagerMapper {
-    public GrafanaMapper(String source, SeverityMapping severities, ObjectMapper json) {
-        super(source, severities, json);
+    public GrafanaMapper(String source, SeverityMapping severities, ObjectMapper json, boolean resolveOnClear) {
+        super(source, severities, json, resolveOnClear);
     }
 
     @Override

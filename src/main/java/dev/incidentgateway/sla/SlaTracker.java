@@ -80,7 +80,8 @@ public final class SlaTracker {
     }
 
     /**
-     * Every warning and breach due now and not yet in the store, as notes to append (a warning before its breach).
+     * Every warning and breach due now and not yet in the store, as notes to append (a warning only while its clock is not
+     * breached: a breach found with its warning unrecorded is recorded alone).
      * Scans the incidents not yet settled a bounded page at a time: open ones, and resolved or closed ones however
      * long ago (a gateway that was down for a week still records what fell due meanwhile). A resolved or closed
      * incident with nothing left to record is marked settled and not read again until its next event; an open one with
@@ -137,7 +138,9 @@ public final class SlaTracker {
                 SlaTimelines.Timeline timeline = isKnown(incident, known) ? known.get(incident.id())
                         : byIncident.getOrDefault(incident.id(), new SlaTimelines.Timeline());
                 for (SlaClock c : SlaCalculator.clocks(policy.get(), timeline.clockEvents(), now)) {
-                    if (c.warningReached()) {
+                    // A clock already breached when first seen (a late alert, a gateway that was down) gets its breach
+                    // alone: its warning is moot, and since a breached clock stays breached no later scan adds it.
+                    if (c.warningReached() && !c.breached()) {
                         addIfNew(due, timeline.recordedNotes(), incident, c, WARNING);
                     }
                     if (c.breached()) {

@@ -158,6 +158,8 @@ final class AppendTransaction {
                 }
                 if (current != null && current.isOpen() && !next.isOpen()) {
                     lookups.release(incidentId);
+                } else if (current != null && !current.isOpen() && next.isOpen()) {
+                    lookups.rebind(incidentId);
                 }
                 added.add(event);
                 addedStatus.put(event.id(), next.status());

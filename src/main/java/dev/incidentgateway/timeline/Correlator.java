@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Maps correlation keys (an alert fingerprint such as {@code alertmanager:3f2a…}) to the one open
@@ -42,6 +43,14 @@ public interface Correlator {
         for (Map.Entry<String, String> e : keyToIncident.entrySet()) {
             bind(c, e.getKey(), e.getValue(), at);
         }
+    }
+
+    /**
+     * The keys each of these incidents holds or held until its release, for a reopen to bind again (incidents with none
+     * are absent). Default: none, so a correlator that keeps no history of released keys binds nothing on a reopen.
+     */
+    default Map<String, Set<String>> keysHeld(Connection c, Collection<String> incidentIds) throws SQLException {
+        return Map.of();
     }
 
     /** Releases every key of each incident; override with a batched statement. */

@@ -9,10 +9,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Correlation by exact key, in the {@code correlation_keys} table (one row per open key). */
+/**
+ * Correlation by exact key, in the {@code correlation_keys} table (one row per open key). A release keeps the incident's
+ * keys in {@code released_correlation_keys}, for {@link #keysHeld} (a reopen binds them again).
+ */
 public final class ExactKeyCorrelator implements Correlator {
 
     @Override
@@ -38,10 +43,7 @@ public final class ExactKeyCorrelator implements Correlator {
 
     @Override
     public void release(Connection c, String incidentId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM correlation_keys WHERE incident_id = ?")) {
-            ps.setString(1, incidentId);
-            ps.executeUpdate();
-        }
+        releaseAll(c, List.of(incidentId));
     }
 
     @Override
@@ -92,8 +94,23 @@ public final class ExactKeyCorrelator implements Correlator {
         }
     }
 
+    /**
+     * Keeps the keys in {@code released_correlation_keys} (one statement for every incident; a key released before, by an
+     * earlier resolve of the same incident, is kept once), then deletes them from {@code correlation_keys}.
+     */
     @Override
     public void releaseAll(Connection c, Collection<String> incidentIds) throws SQLException {
+        List<String> ids = SqlLists.padded(List.copyOf(incidentIds));
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO released_correlation_keys (incident_id, correlation_key, released_at) "
+                        + "SELECT k.incident_id, k.correlation_key, CURRENT_TIMESTAMP FROM correlation_keys k "
+                        + "WHERE k.incident_id IN (" + SqlLists.marks(ids.size()) + ") AND NOT EXISTS (SELECT 1 FROM "
+                        + "released_correlation_keys r WHERE r.incident_id = k.incident_id AND r.correlation_key = k.correlation_key)")) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setString(i + 1, ids.get(i));
+            }
+            ps.executeUpdate();
+        }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM correlation_keys WHERE incident_id = ?")) {
             for (String id : incidentIds) {
                 ps.setString(1, id);
@@ -101,5 +118,29 @@ public final class ExactKeyCorrelator implements Correlator {
             }
             ps.executeBatch();
         }
+    }
+
+    /** Open keys and released ones, in one statement for all the incidents (a reopen is rare: only it asks). */
+    @Override
+    public Map<String, Set<String>> keysHeld(Connection c, Collection<String> incidentIds) throws SQLException {
+        Map<String, Set<String>> held = new HashMap<>();
+        if (incidentIds.isEmpty()) {
+            return held;
+        }
+        List<String> ids = SqlLists.padded(List.copyOf(incidentIds));
+        String in = " WHERE incident_id IN (" + SqlLists.marks(ids.size()) + ")";
+        try (PreparedStatement ps = c.prepareStatement("SELECT incident_id, correlation_key FROM correlation_keys" + in
+                + " UNION SELECT incident_id, correlation_key FROM released_correlation_keys" + in)) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setString(i + 1, ids.get(i));
+                ps.setString(ids.size() + i + 1, ids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.computeIfAbsent(rs.getString(1), k -> new LinkedHashSet<>()).add(rs.getString(2));
+                }
+            }
+        }
+        return held;
     }
 }

@@ -25,7 +25,8 @@ import java.util.Set;
  * every correlation key (one statement), and the {@code INC-<n>} numbers new incidents will need (one statement for
  * all). On PostgreSQL each of these was a round trip per alert on the single writer.
  *
- * <p>Correlation changes (a declare binds its key, a resolve or close releases its incident's keys) are kept here,
+ * <p>Correlation changes (a declare binds its key, a resolve or close releases its incident's keys, a reopen binds them
+ * again) are kept here,
  * per request first ({@link #beginRequest}), joined to the group's when the request is accepted ({@link #acceptRequest})
  * and dropped when it is refused, and written with batched statements by {@link #flush}. Nothing is written while
  * requests are applied, so a refused request has nothing to undo and needs no savepoint.
@@ -42,6 +43,9 @@ final class GroupLookups {
     private final Set<String> groupReleased = new LinkedHashSet<>();
     private final Map<String, String> requestBound = new LinkedHashMap<>();
     private final Set<String> requestReleased = new LinkedHashSet<>();
+    /** Keys bound in this group (or request) to an incident then released in it, by key: what a reopen binds again. */
+    private final Map<String, String> groupReleasedBinds = new LinkedHashMap<>();
+    private final Map<String, String> requestReleasedBinds = new LinkedHashMap<>();
     private final Deque<Long> numbers = new ArrayDeque<>();
     /** Reserved numbers under which an incident existed when they were reserved. */
     private final Set<Long> takenNumbers = new HashSet<>();
@@ -213,6 +217,7 @@ final class GroupLookups {
     void beginRequest() {
         requestBound.clear();
         requestReleased.clear();
+        requestReleasedBinds.clear();
     }
 
     /** The open incident of a key as the requests accepted so far (and this one up to now) left it. */
@@ -220,7 +225,11 @@ final class GroupLookups {
         if (requestBound.containsKey(key)) {
             return requestBound.get(key);
         }
-        String open = groupBound.containsKey(key) ? groupBound.get(key) : committed(key);
+        if (groupBound.containsKey(key)) { // bound after any release of the group (a reopen binds again)
+            String open = groupBound.get(key);
+            return requestReleased.contains(open) ? null : open;
+        }
+        String open = committed(key);
         return open == null || requestReleased.contains(open) || groupReleased.contains(open) ? null : open;
     }
 
@@ -250,17 +259,46 @@ final class GroupLookups {
     }
 
     void release(String incidentId) {
+        keysOf(incidentId, requestBound).forEach(key -> requestReleasedBinds.put(key, incidentId));
         requestBound.values().removeIf(incidentId::equals);
         requestReleased.add(incidentId);
     }
 
     void acceptRequest() {
         for (String released : requestReleased) {
+            keysOf(released, groupBound).forEach(key -> groupReleasedBinds.put(key, released));
             groupBound.values().removeIf(released::equals);
             groupReleased.add(released);
         }
+        groupReleasedBinds.putAll(requestReleasedBinds);
         groupBound.putAll(requestBound);
         beginRequest();
+    }
+
+    /**
+     * A reopened incident (resolved → acknowledged, by a responder or a poller) takes its correlation keys again, so the
+     * alert's next firing counts as a repeat on it instead of declaring another incident. Its keys: those the store holds
+     * or kept at its release ({@link Correlator#keysHeld}, one statement, asked only on a reopen), and those bound and
+     * released by this group or the one in flight, not yet committed.
+     */
+    void rebind(String incidentId) throws SQLException {
+        Set<String> keys = new LinkedHashSet<>(correlator.keysHeld(connection, List.of(incidentId)).getOrDefault(incidentId, Set.of()));
+        keys.addAll(keysOf(incidentId, requestReleasedBinds));
+        keys.addAll(keysOf(incidentId, groupReleasedBinds));
+        if (inFlight != null) {
+            keys.addAll(keysOf(incidentId, inFlight.groupReleasedBinds));
+        }
+        for (String key : keys) {
+            // A key another open incident took meanwhile (the alert fired again while this one was resolved) stays
+            // there: taking it back would move a live alert's repeats off the incident people are working on.
+            if (openIncident(key) == null) {
+                bind(key, incidentId);
+            }
+        }
+    }
+
+    private static List<String> keysOf(String incidentId, Map<String, String> keyToIncident) {
+        return keyToIncident.entrySet().stream().filter(e -> e.getValue().equals(incidentId)).map(Map.Entry::getKey).toList();
     }
 
     /**

@@ -108,15 +108,14 @@ abstract class SlaTrackerContract {
         clock.set(T0.plus(Duration.ofMinutes(30)));
         List<NewEvent> first = of(tracker(store).dueNotes(), id);
         List<NewEvent> second = of(tracker(secondInstance).dueNotes(), id);
-        assertThat(first).hasSize(2); // acknowledge: warning and breach; resolve is still running
-        assertThat(second).hasSize(2); // both found them before either recorded: only the append's idempotency decides
+        assertThat(first).hasSize(1); // acknowledge: the breach (found breached: no warning); resolve is still running
+        assertThat(second).hasSize(1); // both found it before either recorded: only the append's idempotency decides
         CountDownLatch start = new CountDownLatch(1);
         CompletableFuture<Void> a = CompletableFuture.runAsync(() -> { awaitLatch(start); appendEach(store, first); });
         CompletableFuture<Void> b = CompletableFuture.runAsync(() -> { awaitLatch(start); appendEach(secondInstance, second); });
         start.countDown();
         CompletableFuture.allOf(a, b).get();
         assertThat(notes(id, SlaTracker.BREACH, SlaTarget.ACKNOWLEDGE)).hasSize(1);
-        assertThat(notes(id, SlaTracker.WARNING, SlaTarget.ACKNOWLEDGE)).hasSize(1);
         TimelineEvent breach = notes(id, SlaTracker.BREACH, SlaTarget.ACKNOWLEDGE).get(0);
         assertThat(breach.principal()).isEqualTo("system:sla");
         assertThat(breach.data().path("dueAt").asText()).isEqualTo(T0.plus(Duration.ofMinutes(10)).toString());
@@ -141,6 +140,32 @@ abstract class SlaTrackerContract {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * An alert delivered late (or a gateway that was down): both clocks are breached when first seen. One note per
+     * target, the breach, not a warning and a breach in the same second; and no later scan adds the moot warning.
+     */
+    @Test
+    void aClockFoundBreachedGetsItsBreachAloneAndNeverItsWarning() {
+        String id = declare(T0);
+        clock.set(T0.plus(Duration.ofHours(5)));
+        List<NewEvent> due = of(tracker(store).dueNotes(), id);
+        assertThat(due).extracting(n -> n.data().path("kind").asText() + ":" + n.data().path("target").asText())
+                .containsExactlyInAnyOrder("sla_breach:acknowledge", "sla_breach:resolve");
+        appendEach(store, due);
+        clock.set(T0.plus(Duration.ofHours(6)));
+        assertThat(of(tracker(store).dueNotes(), id)).as("a later scan, by a new tracker").isEmpty();
+        assertThat(notes(id, SlaTracker.WARNING, SlaTarget.ACKNOWLEDGE)).isEmpty();
+        assertThat(notes(id, SlaTracker.WARNING, SlaTarget.RESOLVE)).isEmpty();
+
+        // A warning that was due but not recorded (its append failed) is moot too once the clock has breached.
+        String late = declare(T0);
+        clock.set(T0.plus(Duration.ofMinutes(9)));
+        SlaTracker tracker = tracker(store);
+        assertThat(of(tracker.dueNotes(), late)).extracting(n -> n.data().path("kind").asText()).containsExactly(SlaTracker.WARNING);
+        clock.set(T0.plus(Duration.ofMinutes(11)));
+        assertThat(of(tracker.dueNotes(), late)).extracting(n -> n.data().path("kind").asText()).containsExactly(SlaTracker.BREACH);
     }
 
     @Test

@@ -153,7 +153,7 @@ abstract class SlaTrackerPageContract extends SlaStoreContract {
                     .map(TimelineEvent::ceId).collect(Collectors.toSet());
             List<String> notes = new ArrayList<>();
             for (SlaClock c : reference.clocks(incident)) {
-                if (c.warningReached()) {
+                if (c.warningReached() && !c.breached()) { // a breach found with its warning unrecorded comes alone
                     notes.add(SlaTracker.noteId(id, c.target(), SlaTracker.WARNING));
                 }
                 if (c.breached()) {

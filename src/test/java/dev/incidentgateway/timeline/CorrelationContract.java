@@ -92,6 +92,71 @@ abstract class CorrelationContract extends AuditAndRebuildContract {
         assertThat(store.incident(c.get(0).incidentId()).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
     }
 
+    /**
+     * The on-call trial's repeat: resolved twice by the alert, the second incident reopened by a responder; the alert's
+     * next firing counts on the reopened incident instead of declaring a third.
+     */
+    @Test
+    void aReopenedIncidentCollectsItsAlertAgain() throws SQLException {
+        String key = "am:" + newId();
+        String first = store.append(firing(key, "t1")).incidentId();
+        store.append(resolved(key, "t2"));
+        String second = store.append(firing(key, "t3")).incidentId();
+        assertThat(second).isNotEqualTo(first);
+        store.append(resolved(key, "t4"));
+
+        store.append(stateChange(second, "acknowledged"));
+        AppendOutcome again = store.append(firing(key, "t5"));
+        assertThat(again).extracting(AppendOutcome::kind, AppendOutcome::incidentId)
+                .containsExactly(AppendOutcome.Kind.CORRELATED, second);
+        assertThat(store.incident(second).orElseThrow().alertRepeats()).isEqualTo(1);
+        assertThat(store.append(resolved(key, "t6")).incidentId()).as("the alert resolves it again").isEqualTo(second);
+        assertThat(store.incident(second).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(store.incident(first).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
+    }
+
+    @Test
+    void aReopenLeavesTheKeyWithTheOpenIncidentThatTookItMeanwhile() {
+        String key = "am:" + newId();
+        String old = store.append(firing(key, "t1")).incidentId();
+        store.append(resolved(key, "t2"));
+        String current = store.append(firing(key, "t3")).incidentId();
+
+        store.append(stateChange(old, "acknowledged"));
+        assertThat(store.append(firing(key, "t4"))).extracting(AppendOutcome::kind, AppendOutcome::incidentId)
+                .containsExactly(AppendOutcome.Kind.CORRELATED, current);
+        store.append(resolved(key, "t5"));
+        assertThat(store.incident(current).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(store.incident(old).orElseThrow().status()).as("the resolve went to the key's holder")
+                .isEqualTo(IncidentStatus.ACKNOWLEDGED);
+    }
+
+    /** Resolved and reopened in one request (so in one group): the key is released, then bound again, in one commit. */
+    @Test
+    void aResolveAndReopenInOneGroupKeepTheKey() {
+        String key = "am:" + newId();
+        String incident = store.append(firing(key, "t1")).incidentId();
+        store.appendAll(List.of(resolved(key, "t2"), stateChange(incident, "acknowledged")));
+        assertThat(store.append(firing(key, "t3")).incidentId()).isEqualTo(incident);
+        // and a firing, resolve and reopen never committed apart: the key bound in the group is the one bound again
+        String key2 = "am:" + newId();
+        List<AppendOutcome> fresh = store.appendAll(List.of(firing(key2, "t1"), resolved(key2, "t2")));
+        store.appendAll(List.of(stateChange(fresh.get(0).incidentId(), "acknowledged"), firing(key2, "t3")));
+        assertThat(store.incident(fresh.get(0).incidentId()).orElseThrow().alertRepeats()).isEqualTo(1);
+    }
+
+    /** ServiceNow and Jira pollers reopen as a state change to acknowledged. */
+    @Test
+    void aPolledReopenBindsTheKeyToo() {
+        String key = "am:" + newId();
+        String incident = store.append(firing(key, "t1")).incidentId();
+        store.append(resolved(key, "t2"));
+        assertThat(store.appendPolled(List.of(stateChange(incident, "acknowledged")), new SourceProgress("reopen-test", "w1")))
+                .extracting(AppendOutcome::kind).containsExactly(AppendOutcome.Kind.APPENDED);
+        assertThat(store.append(firing(key, "t3"))).extracting(AppendOutcome::kind, AppendOutcome::incidentId)
+                .containsExactly(AppendOutcome.Kind.CORRELATED, incident);
+    }
+
     @Test
     void resolveOfAnUnknownKeyIsIgnored() throws SQLException {
         long events = countEvents();

@@ -18,16 +18,8 @@ abstract class PipelinedStagingContract extends CorrelationContract {
 
     @Test
     void aGroupStagedOnTheGroupInFlightSeesItsEventsKeysViewsAndHashes() throws SQLException {
-        store.append(declare(newId())); // a log that is not empty, whatever ran before
-        WriterMemory memory = new WriterMemory();
+        WriterMemory memory = memoryOfAPlainCommit();
         ExactKeyCorrelator correlator = new ExactKeyCorrelator();
-        try (Connection c = dataSource.getConnection()) { // the plain path once: the head the memory then knows
-            AppendTransaction first = AppendTransaction.underLock(c, dialect, memory, PREFIX, correlator, testStore.chainKey());
-            first.seal();
-            first.write(c);
-            c.commit();
-            memory.committed(first.changedViews(), first.headAfter());
-        }
         String key = "pipe:" + newId();
         try (Connection reads1 = dataSource.getConnection(); Connection reads2 = dataSource.getConnection()) {
             AppendTransaction inFlight = AppendTransaction.onKnownHead(reads1, dialect, memory, PREFIX, correlator,
@@ -62,6 +54,37 @@ abstract class PipelinedStagingContract extends CorrelationContract {
         assertThat(store.verifier().verify(incident.id()).intact()).isTrue();
         GlobalChainVerifier.Report report = new GlobalChainVerifier(dataSource, testStore.chainKey()).verify(List.of());
         assertThat(report.intact()).as(report.toString()).isTrue();
+    }
+
+    /** Declared and resolved by the group in flight, reopened by the next: the key it bound is bound again. */
+    @Test
+    void aReopenStagedOnTheGroupInFlightBindsTheKeyThatGroupReleased() throws SQLException {
+        WriterMemory memory = memoryOfAPlainCommit();
+        ExactKeyCorrelator correlator = new ExactKeyCorrelator();
+        String key = "pipe:" + newId();
+        String incident;
+        try (Connection reads1 = dataSource.getConnection(); Connection reads2 = dataSource.getConnection()) {
+            AppendTransaction inFlight = AppendTransaction.onKnownHead(reads1, dialect, memory, PREFIX, correlator,
+                    testStore.chainKey(), null);
+            List<NewEvent> fireAndClear = List.of(firing(key, "t1"), resolved(key, "t2"));
+            inFlight.prefetch(List.of(fireAndClear));
+            incident = inFlight.apply(fireAndClear).get(0).incidentId();
+            inFlight.seal();
+
+            AppendTransaction next = AppendTransaction.onKnownHead(reads2, dialect, memory, PREFIX, correlator,
+                    testStore.chainKey(), inFlight);
+            List<NewEvent> reopen = List.of(stateChange(incident, "acknowledged"));
+            next.prefetch(List.of(reopen, List.of(firing(key, "t3"))));
+            next.apply(reopen);
+            AppendOutcome repeat = next.apply(List.of(firing(key, "t3"))).get(0);
+            next.seal();
+            assertThat(repeat).extracting(AppendOutcome::kind, AppendOutcome::incidentId)
+                    .containsExactly(AppendOutcome.Kind.CORRELATED, incident);
+
+            commitAlone(inFlight, memory);
+            commitAlone(next, memory);
+        }
+        assertThat(declared(key)).as("committed: the key names the reopened incident").isEqualTo(incident);
     }
 
     @Test
@@ -114,6 +137,21 @@ abstract class PipelinedStagingContract extends CorrelationContract {
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList());
         assertThat(store.timeline(id, null, 100)).extracting(TimelineEvent::content).doesNotContain("poison");
         assertThat(store.verifier().verify(id).intact()).isTrue();
+    }
+
+    /** A log that is not empty, whatever ran before, and the plain path once: the head the memory then knows. */
+    private WriterMemory memoryOfAPlainCommit() throws SQLException {
+        store.append(declare(newId()));
+        WriterMemory memory = new WriterMemory();
+        try (Connection c = dataSource.getConnection()) {
+            AppendTransaction first = AppendTransaction.underLock(c, dialect, memory, PREFIX, new ExactKeyCorrelator(),
+                    testStore.chainKey());
+            first.seal();
+            first.write(c);
+            c.commit();
+            memory.committed(first.changedViews(), first.headAfter());
+        }
+        return memory;
     }
 
     private String declared(String key) throws SQLException {
