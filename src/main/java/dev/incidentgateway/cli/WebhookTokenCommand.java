@@ -75,7 +75,7 @@ public final class WebhookTokenCommand implements StoreCommand, StoreCommand.Par
     public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
         Map<String, JsonNode> descriptors = Connectors.discover().descriptors(ctx.config());
         Set<String> managed = GatewayTokenSources.of(descriptors);
-        WebhookTokenStore store = new WebhookTokenStore(ctx.dataSource());
+        WebhookTokenStore store = new WebhookTokenStore(ctx.dataSource(), ctx.credentialRowMacs());
         store.adoptLegacyToken(managed); // the same upgrade as at gateway start, so the status below is true
         if (source == null) {
             OptionalInt shared = answerFromCallersConfig(ctx.config(), List.of(), out); // as earlier versions did
