@@ -106,7 +106,7 @@ public final class EventLimits {
      * {@code value} with each run of what a one-line field refuses ({@link #notOneLine}), and the spaces around it, turned
      * into one space, and
      * stripped: for a title a mapper takes from an alert's text, where a 400 would lose the alert (Alertmanager drops
-     * what gets a 4xx).
+     * what gets a 4xx). NUL is left for the store to refuse, as everywhere (it is no display character but broken input).
      */
     public static String foldToOneLine(String value) {
         return value == null ? null : ONE_LINE_REFUSED.matcher(value).replaceAll(" ").strip();
@@ -143,7 +143,7 @@ public final class EventLimits {
     }
 
     private static final java.util.regex.Pattern ONE_LINE_REFUSED =
-            java.util.regex.Pattern.compile("(?:\\s*[\\x00-\\x1F\\x7F\\u202A-\\u202E\\u2066-\\u2069])+\\s*");
+            java.util.regex.Pattern.compile("(?:\\s*[\\x01-\\x1F\\x7F\\u202A-\\u202E\\u2066-\\u2069])+\\s*");
 
     private static void text(String field, String value, int max) {
         if (value == null) {
