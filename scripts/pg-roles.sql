@@ -26,7 +26,8 @@
 -- sequences; advisory locks need no grant. The exception is the event log: after every migration the
 -- gateway takes UPDATE, DELETE and TRUNCATE on timeline_events back from every role but its owner
 -- (src/main/resources/db/migration/postgresql/afterMigrate__append_only_grants.sql), so the runtime role can
--- only INSERT and SELECT it (and only SELECT Flyway's history). It cannot create, alter or drop anything.
+-- only INSERT and SELECT it (and only SELECT Flyway's history); the same for credential_marks, and on api_keys it may
+-- UPDATE only last_used_at, revoked_at and row_mac. It cannot create, alter or drop anything.
 
 \set ON_ERROR_STOP on
 \if :{?owner_role}
@@ -86,6 +87,14 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA :"schema" TO :"runt
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA :"schema" TO :"runtime_role";
 SELECT format('REVOKE UPDATE, DELETE, TRUNCATE ON %I.timeline_events FROM %I', :'schema', :'runtime_role')
 WHERE to_regclass(format('%I.timeline_events', :'schema')) IS NOT NULL \gexec
+-- Credential marks: added, never changed; API keys: the runtime role updates only last use, revocation and the row's MAC.
+SELECT format('REVOKE UPDATE, DELETE, TRUNCATE ON %I.credential_marks FROM %I', :'schema', :'runtime_role')
+WHERE to_regclass(format('%I.credential_marks', :'schema')) IS NOT NULL \gexec
+-- (Before that column exists, the next migration narrows the grant: afterMigrate__append_only_grants.sql.)
+SELECT format('REVOKE UPDATE ON %1$I.api_keys FROM %2$I; GRANT UPDATE (last_used_at, revoked_at, row_mac) ON %1$I.api_keys TO %2$I',
+              :'schema', :'runtime_role')
+WHERE EXISTS (SELECT FROM information_schema.columns
+              WHERE table_schema = :'schema' AND table_name = 'api_keys' AND column_name = 'row_mac') \gexec
 -- Flyway's history: the runtime role may read it (a start finds nothing to migrate), never write it.
 SELECT format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %I.flyway_schema_history FROM %I', :'schema', :'runtime_role')
 WHERE to_regclass(format('%I.flyway_schema_history', :'schema')) IS NOT NULL \gexec

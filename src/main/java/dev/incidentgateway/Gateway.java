@@ -46,7 +46,9 @@ import dev.incidentgateway.outbox.ExternalRefRecorder;
 import dev.incidentgateway.outbox.ExternalRefs;
 import dev.incidentgateway.outbox.OutboxModule;
 import dev.incidentgateway.outbox.SinkRegistry;
+import dev.incidentgateway.audit.CredentialRowSeal;
 import dev.incidentgateway.security.ApiKeyStore;
+import dev.incidentgateway.security.CredentialRowMacs;
 import dev.incidentgateway.security.ApiKeyVerifier;
 import dev.incidentgateway.sla.SlaModule;
 import dev.incidentgateway.store.ProbeGatedDataSource;
@@ -139,6 +141,7 @@ public final class Gateway implements AutoCloseable {
         List<PollingSource> pollingSources;
         List<ConfigKey<?>> connectorKeys;
         WebhookModule inbound = null;
+        CredentialRowMacs rowMacs;
         try {
             this.audit = AuditModule.create(config, dataSource, meters); // the chain key, checked against the store's
             Connectors connectors = Connectors.discover(); // ServiceLoader: META-INF/services/...connectors.Connector
@@ -148,7 +151,8 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("Not settings of the gateway, ignored (misspelled? `java -jar incident-gateway.jar config` lists every key): {}",
                         String.join(", ", unknownVariables));
             }
-            inbound = WebhookModule.load(descriptors, config, dataSource, json);
+            rowMacs = CredentialRowSeal.sealOnce(dataSource, audit.chainKey()); // api_keys/webhook_tokens rows of older versions
+            inbound = WebhookModule.load(descriptors, config, dataSource, rowMacs, json);
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
             SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());
             connectorKeys = connectors.settings().values().stream().flatMap(List::stream).toList();
@@ -179,7 +183,7 @@ public final class Gateway implements AutoCloseable {
                 new TimelineCloudEventMapper(typePrefix, json), json, new ExternalRefs(dataSource));
 
         // Authentication and scopes of every HTTP route (issue 9): the policy factory covers Java and YAML routes.
-        this.apiKeys = new ApiKeyVerifier(new ApiKeyStore(dataSource), Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMinutes(1));
+        this.apiKeys = new ApiKeyVerifier(new ApiKeyStore(dataSource, rowMacs), Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMinutes(1));
         ApiAuthPolicyFactory apiAuth = ApiAuthPolicyFactory.fromConfig(config, apiKeys, endpoints); // + OIDC tokens, rate limit
         main.bind("apiAuthPolicy", apiAuth);
         // An H2 file store: only this process opens it (the CLI reaches it through the control channel).

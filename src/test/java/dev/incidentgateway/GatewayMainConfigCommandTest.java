@@ -15,6 +15,28 @@ import static org.assertj.core.api.Assertions.assertThat;
  * without options refuse one.
  */
 class GatewayMainConfigCommandTest {
+    /**
+     * Security review: a refused value was echoed as given, so {@code user:KafkaUrlPW@broker:9092} put a password in the
+     * terminal and the start's log. Problems mask values as {@code config} does: credentials in URLs and bare
+     * {@code user:password@host}, and every secret setting's value.
+     */
+    @Test
+    void aRefusedValueIsMaskedInConfigsAndTheStartsProblems() throws Exception {
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "user:KafkaUrlPW@broker:9092",
+                "GATEWAY_DB_URL", "jdbc:postgresql://db/gw?password=UrlPassword9", "GATEWAY_HTTP_PORT", "not-a-port");
+        for (String command : new String[] {"config", "run"}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = GatewayMain.run(new String[] {command}, () -> GatewayConfig.load(env, Map.of()),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            String problems = err.toString(StandardCharsets.UTF_8);
+            assertThat(code).as(command).isEqualTo(2);
+            assertThat(problems).as(command).contains("KAFKA_BOOTSTRAP_SERVERS", "user:****@broker:9092", "GATEWAY_HTTP_PORT")
+                    .doesNotContain("KafkaUrlPW");
+            assertThat(out.toString(StandardCharsets.UTF_8) + problems).doesNotContain("KafkaUrlPW", "UrlPassword9");
+        }
+    }
+
     @Test
     void configListsConnectorSettingsWithSecretsMasked() throws Exception {
         Map<String, String> env = Map.of("SERVICENOW_PASSWORD", "snow-secret-1", "SLACK_CHANNEL", "#incidents",

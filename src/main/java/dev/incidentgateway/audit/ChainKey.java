@@ -58,6 +58,14 @@ public final class ChainKey {
         return new ChainKey(bytes);
     }
 
+    /**
+     * A key of its own for another use of the chain key (e.g. the MACs of credential rows): HMAC-SHA-256(chain key,
+     * purpose). A MAC made for one purpose is then never valid for another, and the chain key itself signs only the chain.
+     */
+    public ChainKey derive(String purpose) {
+        return new ChainKey(macs.get().doFinal(("incident-gateway subkey: " + purpose).getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** The key as base64, for the key file only. */
     String encoded() {
         return Base64.getEncoder().encodeToString(key.getEncoded());

@@ -56,7 +56,7 @@ public final class ApiKeyCommand implements StoreCommand {
             Set<Scope> parsed = Scope.parseList(scopes);
             String key = ApiKeys.generate();
             try {
-                new ApiKeyStore(ctx.dataSource()).create(name, TokenDigest.sha256Hex(key), parsed, CLOCK.instant());
+                new ApiKeyStore(ctx.dataSource(), ctx.credentialRowMacs()).create(name, TokenDigest.sha256Hex(key), parsed, CLOCK.instant());
             } catch (ApiKeyStore.NameTakenException e) {
                 err.println(e.getMessage());
                 return USAGE;
@@ -73,7 +73,7 @@ public final class ApiKeyCommand implements StoreCommand {
         @Override
         public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
             out.printf("%-24s %-32s %-22s %-22s %s%n", "NAME", "SCOPES", "CREATED", "LAST USED", "REVOKED");
-            for (ApiKeyStore.Listed k : new ApiKeyStore(ctx.dataSource()).list()) {
+            for (ApiKeyStore.Listed k : new ApiKeyStore(ctx.dataSource(), null).list()) { // lists, writes no row: no chain key needed
                 out.printf("%-24s %-32s %-22s %-22s %s%n", k.name(), ApiKeyStore.wire(k.scopes()), time(k.createdAt()),
                         time(k.lastUsedAt()), time(k.revokedAt()));
             }
@@ -88,7 +88,7 @@ public final class ApiKeyCommand implements StoreCommand {
 
         @Override
         public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
-            if (!new ApiKeyStore(ctx.dataSource()).revoke(name, CLOCK.instant())) {
+            if (!new ApiKeyStore(ctx.dataSource(), ctx.credentialRowMacs()).revoke(name, CLOCK.instant())) {
                 err.println("No active API key named '" + name + "' (see api-key list).");
                 return USAGE;
             }

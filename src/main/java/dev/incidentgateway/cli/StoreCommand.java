@@ -1,6 +1,9 @@
 package dev.incidentgateway.cli;
 
+import dev.incidentgateway.audit.ChainKeys;
+import dev.incidentgateway.audit.CredentialRowSeal;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.security.CredentialRowMacs;
 import dev.incidentgateway.store.SqlDialect;
 
 import javax.sql.DataSource;
@@ -23,6 +26,15 @@ public interface StoreCommand {
 
     /** What a command may use: the store, the configuration, the SQL dialect. */
     record Context(DataSource dataSource, GatewayConfig config, SqlDialect dialect) {
+        /**
+         * The MACs that credential rows are written with, from the chain key where the command runs (as {@code verify}
+         * finds it; generated, as a first start would, on a store that has none yet), after the one-time seal of older rows.
+         *
+         * @throws dev.incidentgateway.config.ConfigException when the key is not here or not the store's (exit 2)
+         */
+        public CredentialRowMacs credentialRowMacs() {
+            return CredentialRowSeal.sealOnce(dataSource, ChainKeys.forGateway(config, dataSource));
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.incidentgateway.audit.ChainKeys;
 import dev.incidentgateway.audit.CheckpointAnchors;
 import dev.incidentgateway.audit.CheckpointFile;
 import dev.incidentgateway.audit.CheckpointKeys;
+import dev.incidentgateway.audit.CredentialRowCheck;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.timeline.ChainVerifier;
@@ -116,6 +117,9 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
         }
         GlobalChainVerifier.Report global = new GlobalChainVerifier(ctx.dataSource(), key).verify(anchors);
         problems.addAll(global.problems());
+        if (key != null) {
+            problems.addAll(CredentialRowCheck.problems(ctx.dataSource(), key)); // api_keys and webhook_tokens rows
+        }
 
         if (!problems.isEmpty()) {
             problems.forEach(p -> out.println("BROKEN: " + p));

@@ -73,13 +73,16 @@ public final class WebhookTokenCommand implements StoreCommand, StoreCommand.Par
 
     @Override
     public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
+        OptionalInt shared = source == null ? answerFromCallersConfig(ctx.config(), List.of(), out) : OptionalInt.empty();
+        if (shared.isPresent()) {
+            return shared.getAsInt(); // as earlier versions did; needs neither the store's rows nor the chain key
+        }
         Map<String, JsonNode> descriptors = Connectors.discover().descriptors(ctx.config());
         Set<String> managed = GatewayTokenSources.of(descriptors);
-        WebhookTokenStore store = new WebhookTokenStore(ctx.dataSource());
+        WebhookTokenStore store = new WebhookTokenStore(ctx.dataSource(), ctx.credentialRowMacs());
         store.adoptLegacyToken(managed); // the same upgrade as at gateway start, so the status below is true
         if (source == null) {
-            OptionalInt shared = answerFromCallersConfig(ctx.config(), List.of(), out); // as earlier versions did
-            return shared.isPresent() ? shared.getAsInt() : status(managed, store.issued(), out);
+            return status(managed, store.issued(), out);
         }
         Optional<String> refusal = GatewayTokenSources.whyNot(descriptors, source);
         if (refusal.isPresent()) {

@@ -44,8 +44,8 @@ public final class ConnectorSettings {
         try {
             return key.parse(raw);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(problem != null ? problem + ", got '" + (key.isSecret() ? "****" : raw) + "'"
-                    : key.env() + " " + (key.isSecret() ? "is invalid" : e.getMessage()));
+            throw new ConfigException(problem != null ? problem + ", got '" + (key.isSecret() ? "****" : Redact.credentials(raw)) + "'"
+                    : key.env() + " " + (key.isSecret() ? "is invalid" : Redact.credentials(e.getMessage())));
         }
     }
 

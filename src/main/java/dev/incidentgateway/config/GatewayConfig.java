@@ -301,7 +301,7 @@ public final class GatewayConfig {
             try {
                 values.put(key, key.parse(raw));
             } catch (IllegalArgumentException e) {
-                String shown = key.isSecret() ? "" : " " + Redact.url(e.getMessage());
+                String shown = key.isSecret() ? "" : " " + e.getMessage(); // masked below, as config masks values
                 String from = "config file".equals(origins.get(key)) ? "in the config file; env " : "env ";
                 problems.add(key.name() + " (" + from + key.env() + "):" + (shown.isBlank() ? " invalid value" : shown));
             }
@@ -310,6 +310,7 @@ public final class GatewayConfig {
         problems.addAll(KafkaClientSecurity.missingSettings(key -> String.valueOf(values.getOrDefault(key, ""))));
         refuseUnknownKeys(yaml, problems);
         if (!problems.isEmpty()) {
+            problems.replaceAll(p -> masked(p, values)); // a refused value may hold a password (user:pw@broker)
             throw new ConfigException(problems);
         }
         return new GatewayConfig(values, env, origins);
@@ -462,9 +463,13 @@ public final class GatewayConfig {
 
     /** A value with URL credentials and the values of every secret key masked, for output and logs. */
     public String masked(String value) {
-        String out = Redact.url(value);
+        return masked(value, values);
+    }
+
+    private static String masked(String value, Map<ConfigKey<?>, Object> values) {
+        String out = Redact.credentials(value);
         for (ConfigKey<?> key : KEYS) {
-            if (key.isSecret()) {
+            if (key.isSecret() && values.containsKey(key)) {
                 out = Redact.without(out, String.valueOf(values.get(key)));
             }
         }

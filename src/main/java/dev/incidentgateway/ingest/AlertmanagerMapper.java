@@ -64,8 +64,9 @@ public class AlertmanagerMapper implements WebhookMapper {
         JsonNode annotations = objectOrAbsent(alert, "annotations", at);
         String alertname = labels.path("alertname").asText("");
         String summary = annotations.path("summary").asText("");
-        String title = alertname.isEmpty() ? (summary.isEmpty() ? "Alert " + fingerprint : summary)
-                : summary.isEmpty() ? alertname : alertname + ": " + summary;
+        // Folded, not refused: a 4xx makes Alertmanager drop the alert, and a summary is often several lines.
+        String title = EventLimits.foldToOneLine(alertname.isEmpty() ? (summary.isEmpty() ? "Alert " + fingerprint : summary)
+                : summary.isEmpty() ? alertname : alertname + ": " + summary);
         ObjectNode data = json.createObjectNode();
         data.set("labels", labels.isObject() ? labels : json.createObjectNode());
         data.set("annotations", annotations.isObject() ? annotations : json.createObjectNode());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.api.ApiEndpoint;
 import dev.incidentgateway.api.ApiRouteSteps;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.security.CredentialRowMacs;
 import dev.incidentgateway.ingest.poll.SourcePoller;
 import dev.incidentgateway.transport.KeyedRateLimiter;
 import dev.incidentgateway.transport.RateLimit;
@@ -37,8 +38,9 @@ public final class WebhookModule implements AutoCloseable {
     }
 
     /** Reads the sources of {@code descriptors}; a bad one throws naming it (and nothing is left open). */
-    public static WebhookModule load(Map<String, JsonNode> descriptors, GatewayConfig config, DataSource dataSource, ObjectMapper json) {
-        WebhookTokenSnapshot tokens = WebhookTokenSnapshot.open(dataSource, descriptors, config.get(GatewayConfig.WEBHOOK_TOKEN));
+    public static WebhookModule load(Map<String, JsonNode> descriptors, GatewayConfig config, DataSource dataSource,
+                                     CredentialRowMacs rowMacs, ObjectMapper json) {
+        WebhookTokenSnapshot tokens = WebhookTokenSnapshot.open(dataSource, rowMacs, descriptors, config.get(GatewayConfig.WEBHOOK_TOKEN));
         try {
             Map<String, WebhookSource> sources = WebhookSourceRegistry.load(descriptors, config.env(), tokens, json);
             return new WebhookModule(tokens, sources, WebhookSourceRegistry.off(descriptors, config.env()),

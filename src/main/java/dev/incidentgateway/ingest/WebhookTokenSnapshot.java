@@ -2,6 +2,7 @@ package dev.incidentgateway.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.ingest.auth.TokenCheck;
+import dev.incidentgateway.security.CredentialRowMacs;
 import dev.incidentgateway.security.StoreSnapshot;
 import dev.incidentgateway.security.TokenDigest;
 import dev.incidentgateway.timeline.StoreUnavailableException;
@@ -58,8 +59,9 @@ public final class WebhookTokenSnapshot implements AutoCloseable {
      * @param descriptors every connector descriptor, for {@link GatewayTokenSources}
      * @param sharedToken {@code GATEWAY_WEBHOOK_TOKEN}; blank when unset
      */
-    public static WebhookTokenSnapshot open(DataSource dataSource, Map<String, JsonNode> descriptors, String sharedToken) {
-        WebhookTokenStore store = new WebhookTokenStore(dataSource);
+    public static WebhookTokenSnapshot open(DataSource dataSource, CredentialRowMacs rowMacs, Map<String, JsonNode> descriptors,
+                                            String sharedToken) {
+        WebhookTokenStore store = new WebhookTokenStore(dataSource, rowMacs);
         WebhookTokenSnapshot snapshot;
         try {
             List<String> adopted = store.adoptLegacyToken(GatewayTokenSources.of(descriptors));

@@ -1,5 +1,7 @@
 package dev.incidentgateway.ingest;
 
+import dev.incidentgateway.security.CredentialMarks;
+import dev.incidentgateway.security.CredentialRowMacs;
 import dev.incidentgateway.security.TokenDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,16 +14,21 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gateway-managed webhook tokens, one per source, in {@code webhook_tokens}: only each token's SHA-256 is
- * stored ({@link TokenDigest}); the token itself exists only in the output of {@link #rotate}.
+ * stored ({@link TokenDigest}); the token itself exists only in the output of {@link #rotate}. Each row carries a MAC
+ * ({@link CredentialRowMacs}) over source, hash and time: a row whose MAC does not verify opens nothing.
  */
 public final class WebhookTokenStore {
     /** Tokens read {@code igw_wh_<source>_<43 base64url characters>}: recognizable to people and secret scanners. */
@@ -31,9 +38,17 @@ public final class WebhookTokenStore {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookTokenStore.class);
 
     private final DataSource dataSource;
+    private final CredentialRowMacs macs;
+    /** Sources whose refused row was logged already: once per source and process, not at every reload. */
+    private final Set<String> refusalLogged = ConcurrentHashMap.newKeySet();
 
-    public WebhookTokenStore(DataSource dataSource) {
+    /** A row as stored. */
+    private record Row(String source, String tokenHash, Instant createdAt, String mac) {
+    }
+
+    public WebhookTokenStore(DataSource dataSource, CredentialRowMacs macs) {
         this.dataSource = dataSource;
+        this.macs = macs;
     }
 
     /** A new token for {@code source}: 256 random bits ({@link TokenDigest#generate}) behind the recognizable prefix. */
@@ -62,15 +77,71 @@ public final class WebhookTokenStore {
         return token;
     }
 
-    /** SHA-256 digests of the issued tokens, by source. */
+    /**
+     * SHA-256 digests of the issued tokens whose rows verify, by source. A row that does not verify is left out (its
+     * source refuses every request, 401) and logged once as an ERROR naming the source.
+     */
     public Map<String, byte[]> digests() throws SQLException {
         Map<String, byte[]> out = new TreeMap<>();
         HexFormat hex = HexFormat.of();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT source, token_hash FROM webhook_tokens");
+        try (Connection c = dataSource.getConnection()) {
+            boolean sealed = CredentialMarks.has(c, CredentialMarks.LEGACY_ROWS_SEALED);
+            for (Row row : rows(c, "")) {
+                Optional<String> problem = problem(row, sealed);
+                if (problem.isEmpty()) {
+                    out.put(row.source(), hex.parseHex(row.tokenHash()));
+                } else if (refusalLogged.add(row.source())) {
+                    LOG.error("The webhook token of source '{}' is refused: its row in webhook_tokens {}. The source refuses "
+                            + "every request (401) until its token is rotated (webhook-token --source {} --rotate)",
+                            row.source(), problem.get(), row.source());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Why each row that does not verify is refused, by source (for {@code verify}). */
+    public Map<String, String> rowProblems() throws SQLException {
+        Map<String, String> out = new TreeMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            boolean sealed = CredentialMarks.has(c, CredentialMarks.LEGACY_ROWS_SEALED);
+            for (Row row : rows(c, "")) {
+                problem(row, sealed).ifPresent(p -> out.put(row.source(), p));
+            }
+        }
+        return out;
+    }
+
+    /** Writes the MAC of every row that has none (rows from before row MACs); returns their sources. */
+    public List<String> sealUnsealed(Connection c) throws SQLException {
+        List<String> sealed = new ArrayList<>();
+        for (Row row : rows(c, "WHERE row_mac IS NULL")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_tokens SET row_mac = ? WHERE source = ? AND row_mac IS NULL")) {
+                ps.setString(1, macs.webhookTokenRow(row.source(), row.tokenHash(), row.createdAt()));
+                ps.setString(2, row.source());
+                if (ps.executeUpdate() == 1) {
+                    sealed.add(row.source());
+                }
+            }
+        }
+        return sealed;
+    }
+
+    private Optional<String> problem(Row row, boolean sealed) {
+        if (row.mac() == null) {
+            return sealed ? Optional.of("has no MAC (written outside the gateway after the rows were sealed)") : Optional.empty();
+        }
+        return CredentialRowMacs.matches(macs.webhookTokenRow(row.source(), row.tokenHash(), row.createdAt()), row.mac())
+                ? Optional.empty() : Optional.of("does not match its MAC (changed outside the gateway)");
+    }
+
+    private static List<Row> rows(Connection c, String where) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT source, token_hash, created_at, row_mac FROM webhook_tokens " + where);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.put(rs.getString(1), hex.parseHex(rs.getString(2)));
+                OffsetDateTime created = rs.getObject(3, OffsetDateTime.class);
+                out.add(new Row(rs.getString(1), rs.getString(2).trim(), created == null ? null : created.toInstant(), rs.getString(4)));
             }
         }
         return out;
@@ -139,7 +210,7 @@ public final class WebhookTokenStore {
         }
     }
 
-    private static boolean insertIfAbsent(Connection c, String source, String hash) throws SQLException {
+    private boolean insertIfAbsent(Connection c, String source, String hash) throws SQLException {
         try {
             insert(c, source, hash);
             return true;
@@ -151,20 +222,25 @@ public final class WebhookTokenStore {
         }
     }
 
-    private static int update(Connection c, String source, String hash) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_tokens SET token_hash = ?, created_at = ? WHERE source = ?")) {
+    private int update(Connection c, String source, String hash) throws SQLException {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as the store keeps it: the MAC is over what is read back
+        try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_tokens SET token_hash = ?, created_at = ?, row_mac = ? WHERE source = ?")) {
             ps.setString(1, hash);
-            ps.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
-            ps.setString(3, source);
+            ps.setObject(2, now.atOffset(ZoneOffset.UTC));
+            ps.setString(3, macs.webhookTokenRow(source, hash, now));
+            ps.setString(4, source);
             return ps.executeUpdate();
         }
     }
 
-    private static void insert(Connection c, String source, String hash) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhook_tokens (source, token_hash, created_at) VALUES (?, ?, ?)")) {
+    private void insert(Connection c, String source, String hash) throws SQLException {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO webhook_tokens (source, token_hash, created_at, row_mac) VALUES (?, ?, ?, ?)")) {
             ps.setString(1, source);
             ps.setString(2, hash);
-            ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.setObject(3, now.atOffset(ZoneOffset.UTC));
+            ps.setString(4, macs.webhookTokenRow(source, hash, now));
             ps.executeUpdate();
         }
     }

@@ -1,5 +1,8 @@
 package dev.incidentgateway.security;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,20 +11,35 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-/** The {@code api_keys} table: key hashes, their scopes and usage; never a key itself. */
+/**
+ * The {@code api_keys} table: key hashes, their scopes and usage; never a key itself. Each row carries a MAC
+ * ({@link CredentialRowMacs}) that this class writes and checks: a row whose MAC does not verify is no key.
+ */
 public final class ApiKeyStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeyStore.class);
+    private static final String COLUMNS = "name, key_hash, scopes, created_at, revoked_at, row_mac";
+
     /** A key as listed: what an operator may see (no key material). */
     public record Listed(String name, Set<Scope> scopes, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
     }
 
     /** A key that authenticates: its name, the SHA-256 of the key, its scopes. */
     public record Active(String name, byte[] hash, Set<Scope> scopes) {
+    }
+
+    /** A row as stored, every column its MAC covers. */
+    private record Row(String name, String keyHash, String scopes, Instant createdAt, Instant revokedAt, String mac) {
     }
 
     /** {@code api-key create} with a name that exists (or existed: revoked names are not reused). */
@@ -32,19 +50,25 @@ public final class ApiKeyStore {
     }
 
     private final DataSource dataSource;
+    private final CredentialRowMacs macs;
+    /** Keys whose refusal was logged already: once per key and process, not at every reload. */
+    private final Set<String> refusalLogged = ConcurrentHashMap.newKeySet();
 
-    public ApiKeyStore(DataSource dataSource) {
+    public ApiKeyStore(DataSource dataSource, CredentialRowMacs macs) {
         this.dataSource = dataSource;
+        this.macs = macs;
     }
 
     public void create(String name, String keyHashHex, Set<Scope> scopes, Instant now) throws SQLException, NameTakenException {
+        Instant created = now.truncatedTo(ChronoUnit.MILLIS); // as the store keeps it, so the MAC is over what is read back
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO api_keys (name, key_hash, scopes, created_at) VALUES (?, ?, ?, ?)")) {
+                     "INSERT INTO api_keys (name, key_hash, scopes, created_at, row_mac) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, ApiKeys.checkName(name));
             ps.setString(2, keyHashHex);
             ps.setString(3, wire(scopes));
-            ps.setObject(4, utc(now));
+            ps.setObject(4, utc(created));
+            ps.setString(5, macs.apiKeyRow(name, keyHashHex, wire(scopes), created, null));
             ps.executeUpdate();
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) {
@@ -54,13 +78,30 @@ public final class ApiKeyStore {
         }
     }
 
-    /** @return false when no unrevoked key has this name */
+    /**
+     * Revokes the key (a new MAC over the revoked row) and marks it revoked in {@code credential_marks}, where it stays
+     * even if the row's older state is copied back.
+     *
+     * @return false when no unrevoked key has this name
+     */
     public boolean revoke(String name, Instant now) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")) {
-            ps.setObject(1, utc(now));
-            ps.setString(2, name);
-            return ps.executeUpdate() == 1;
+        Instant revoked = now.truncatedTo(ChronoUnit.MILLIS);
+        try (Connection c = dataSource.getConnection()) {
+            Row row = rows(c, "WHERE name = ? AND revoked_at IS NULL", name).stream().findFirst().orElse(null);
+            if (row == null) {
+                return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE api_keys SET revoked_at = ?, row_mac = ? WHERE name = ? AND revoked_at IS NULL")) {
+                ps.setObject(1, utc(revoked));
+                ps.setString(2, macs.apiKeyRow(row.name(), row.keyHash(), row.scopes(), row.createdAt(), revoked));
+                ps.setString(3, name);
+                if (ps.executeUpdate() != 1) {
+                    return false; // revoked meanwhile
+                }
+            }
+            CredentialMarks.add(c, CredentialMarks.revokedApiKey(name));
+            return true;
         }
     }
 
@@ -77,14 +118,83 @@ public final class ApiKeyStore {
         return out;
     }
 
-    /** Every key that is not revoked, for the verifier's in-memory snapshot. */
+    /**
+     * Every key that is not revoked and whose row verifies, for the verifier's in-memory snapshot. A row that does not
+     * verify is left out (a request with its key gets 401) and logged once as an ERROR naming the key.
+     */
     public List<Active> active() throws SQLException {
         List<Active> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT name, key_hash, scopes FROM api_keys WHERE revoked_at IS NULL");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new Active(rs.getString(1), HexFormat.of().parseHex(rs.getString(2).trim()), Scope.parseList(rs.getString(3))));
+        try (Connection c = dataSource.getConnection()) {
+            boolean sealed = CredentialMarks.has(c, CredentialMarks.LEGACY_ROWS_SEALED);
+            Set<String> revoked = CredentialMarks.revokedApiKeys(c);
+            for (Row row : rows(c, "WHERE revoked_at IS NULL")) {
+                Optional<String> problem = problem(row, sealed, revoked);
+                if (problem.isPresent()) {
+                    if (refusalLogged.add(row.name())) {
+                        LOG.error("API key '{}' is refused: its row in api_keys {}. Requests with it get 401; if the key is "
+                                + "meant to work, revoke it and create a new one (api-key revoke / create)", row.name(), problem.get());
+                    }
+                    continue;
+                }
+                out.add(new Active(row.name(), HexFormat.of().parseHex(row.keyHash()), Scope.parseList(row.scopes())));
+            }
+        }
+        return out;
+    }
+
+    /** Why each row that does not verify is refused, by key name (for {@code verify}). */
+    public Map<String, String> rowProblems() throws SQLException {
+        Map<String, String> out = new TreeMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            boolean sealed = CredentialMarks.has(c, CredentialMarks.LEGACY_ROWS_SEALED);
+            Set<String> revoked = CredentialMarks.revokedApiKeys(c);
+            for (Row row : rows(c, "")) {
+                problem(row, sealed, revoked).ifPresent(p -> out.put(row.name(), p));
+            }
+        }
+        return out;
+    }
+
+    /** Writes the MAC of every row that has none (rows from before row MACs); returns their names. */
+    public List<String> sealUnsealed(Connection c) throws SQLException {
+        List<String> sealed = new ArrayList<>();
+        for (Row row : rows(c, "WHERE row_mac IS NULL")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET row_mac = ? WHERE name = ? AND row_mac IS NULL")) {
+                ps.setString(1, macs.apiKeyRow(row.name(), row.keyHash(), row.scopes(), row.createdAt(), row.revokedAt()));
+                ps.setString(2, row.name());
+                if (ps.executeUpdate() == 1) {
+                    sealed.add(row.name());
+                }
+            }
+        }
+        return sealed;
+    }
+
+    private Optional<String> problem(Row row, boolean sealed, Set<String> revokedMarks) {
+        if (row.mac() == null) {
+            return sealed ? Optional.of("has no MAC (written outside the gateway after the rows were sealed)") : Optional.empty();
+        }
+        if (!CredentialRowMacs.matches(macs.apiKeyRow(row.name(), row.keyHash(), row.scopes(), row.createdAt(), row.revokedAt()),
+                row.mac())) {
+            return Optional.of("does not match its MAC (changed outside the gateway)");
+        }
+        if (row.revokedAt() == null && revokedMarks.contains(row.name())) {
+            return Optional.of("was revoked, but an older, unrevoked state of the row was copied back");
+        }
+        return Optional.empty();
+    }
+
+    private static List<Row> rows(Connection c, String where, String... params) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM api_keys " + where)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Row(rs.getString(1), trimmed(rs.getString(2)), rs.getString(3), instant(rs, 4), instant(rs, 5),
+                            rs.getString(6)));
+                }
             }
         }
         return out;
@@ -101,6 +211,10 @@ public final class ApiKeyStore {
 
     public static String wire(Set<Scope> scopes) {
         return scopes.stream().sorted().map(Scope::wireName).collect(Collectors.joining(","));
+    }
+
+    private static String trimmed(String s) {
+        return s == null ? null : s.trim();
     }
 
     private static OffsetDateTime utc(Instant t) {

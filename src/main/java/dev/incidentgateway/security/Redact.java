@@ -25,6 +25,12 @@ public final class Redact {
      * (PgJDBC takes no userinfo: {@code jdbc:postgresql://u:pw@h/db} fails with "UnknownHost (u:pw@h)").
      */
     private static final Pattern BARE_USERINFO = Pattern.compile("(^|[\\s(\\[\"'=,])([^\\s/@:()\\[\\]\"',]+:)[^\\s/@()\\[\\]\"',]+@");
+    /**
+     * An Authorization header's credential ({@code Bearer xoxb-…}, {@code Basic dXNlcjpw…}) that a vendor, a proxy or a
+     * fake echoed into its answer, for lines that print answers of targets whose secret the gateway does not hold
+     * (a YAML route's header); connectors that hold theirs also mask it by value ({@code VendorHttp.scrub}).
+     */
+    private static final Pattern AUTH_CREDENTIAL = Pattern.compile("(?i)\\b(Bearer|Basic)\\s+(?!\\*)[A-Za-z0-9._~+/=-]{4,}");
     // PostgreSQL "Detail: Key (ce_source, ce_id)=(a, b) already exists." and "Failing row contains (...)."
     private static final Pattern PG_KEY_DETAIL = Pattern.compile("(Key \\([^)\n]*\\)=).*");
     private static final Pattern PG_FAILING_ROW = Pattern.compile("(Failing row contains ).*");
@@ -45,13 +51,21 @@ public final class Redact {
         return USERINFO.matcher(out).replaceAll("$1" + MASK + "@");
     }
 
+    /**
+     * {@link #url} and also {@code user:password@host} without a scheme (as a Kafka bootstrap list or a driver's message
+     * has it), for values shown whole ({@code config}, configuration problems).
+     */
+    public static String credentials(String value) {
+        return value == null ? null : BARE_USERINFO.matcher(url(value)).replaceAll("$1$2" + MASK + "@");
+    }
+
     /** A message fit for a log line: credentials masked, row values dropped, at most {@link #MAX_CHARS} long. */
     public static String text(String message) {
         if (message == null) {
             return null;
         }
-        String out = url(message);
-        out = BARE_USERINFO.matcher(out).replaceAll("$1$2" + MASK + "@");
+        String out = credentials(message);
+        out = AUTH_CREDENTIAL.matcher(out).replaceAll("$1 " + MASK);
         out = PG_KEY_DETAIL.matcher(out).replaceAll("$1(…)");
         out = PG_FAILING_ROW.matcher(out).replaceAll("$1(…)");
         out = H2_VALUES.matcher(out).replaceAll("$1…$2");

@@ -46,18 +46,18 @@ public final class EventLimits {
 
     /** @throws InvalidEventException naming the first field that breaks a limit */
     public static void check(NewEvent e) {
-        text("incidentId", e.incidentId(), INCIDENT_ID);
-        text("actor", e.actor(), ACTOR);
-        text("title", e.title(), TITLE);
-        text("content", e.content(), CONTENT);
-        text("source", e.source(), SOURCE);
-        text("ceSource", e.ceSource(), CE_SOURCE);
-        text("ceId", e.ceId(), CE_ID);
-        text("ceType", e.ceType(), CE_TYPE);
-        text("correlationKey", e.correlationKey(), CORRELATION_KEY);
-        text("principal", e.principal(), PRINCIPAL);
+        oneLine("incidentId", e.incidentId(), INCIDENT_ID);
+        oneLine("actor", e.actor(), ACTOR);
+        oneLine("title", e.title(), TITLE);
+        text("content", e.content(), CONTENT); // notes keep their line breaks
+        oneLine("source", e.source(), SOURCE);
+        oneLine("ceSource", e.ceSource(), CE_SOURCE);
+        oneLine("ceId", e.ceId(), CE_ID);
+        oneLine("ceType", e.ceType(), CE_TYPE);
+        oneLine("correlationKey", e.correlationKey(), CORRELATION_KEY);
+        oneLine("principal", e.principal(), PRINCIPAL);
         if (e.type() == EventType.ROLE_ASSIGN && e.data().path("assignee").isTextual()) {
-            text("data.assignee", e.data().get("assignee").asText(), ASSIGNEE);
+            oneLine("data.assignee", e.data().get("assignee").asText(), ASSIGNEE);
         }
         checkJson("data", e.data());
         checkEventTime("eventTime", e.eventTime());
@@ -97,10 +97,53 @@ public final class EventLimits {
         return t;
     }
 
-    /** Whether {@code value} is within {@code max} and holds no character the store refuses. */
+    /** Whether the one-line {@code value} is within {@code max} and holds no character the store refuses there. */
     public static boolean fits(String value, int max) {
-        return value.length() <= max && badCharacter(value) == null;
+        return value.length() <= max && badCharacter(value) == null && notOneLine(value) == null;
     }
+
+    /**
+     * {@code value} with each run of what a one-line field refuses ({@link #notOneLine}), and the spaces around it, turned
+     * into one space, and
+     * stripped: for a title a mapper takes from an alert's text, where a 400 would lose the alert (Alertmanager drops
+     * what gets a 4xx). NUL is left for the store to refuse, as everywhere (it is no display character but broken input).
+     */
+    public static String foldToOneLine(String value) {
+        return value == null ? null : ONE_LINE_REFUSED.matcher(value).replaceAll(" ").strip();
+    }
+
+    /** A one-line field (a title, an actor, an id): also no line break, control or bidirectional override character. */
+    private static void oneLine(String field, String value, int max) {
+        text(field, value, max);
+        String bad = value == null ? null : notOneLine(value);
+        if (bad != null) {
+            throw new InvalidEventException(field, field + " contains " + bad + ": it must be one line of plain text");
+        }
+    }
+
+    /**
+     * @return a description of the first character a one-line field refuses, or {@code null}: CR and LF (a forged line in
+     *     a log or a chat message's header), the other C0 controls and DEL (terminal escapes), and the bidirectional
+     *     override and isolate characters U+202A–U+202E, U+2066–U+2069 (text that reads otherwise than it is)
+     */
+    static String notOneLine(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\r' || c == '\n') {
+                return "a line break";
+            }
+            if (c < 0x20 || c == 0x7F) {
+                return "a control character (U+%04X)".formatted((int) c);
+            }
+            if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+                return "a bidirectional override character (U+%04X)".formatted((int) c);
+            }
+        }
+        return null;
+    }
+
+    private static final java.util.regex.Pattern ONE_LINE_REFUSED =
+            java.util.regex.Pattern.compile("(?:\\s*[\\x01-\\x1F\\x7F\\u202A-\\u202E\\u2066-\\u2069])+\\s*");
 
     private static void text(String field, String value, int max) {
         if (value == null) {

@@ -1,6 +1,8 @@
 package dev.incidentgateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.ingest.WebhookTokenStore;
+import dev.incidentgateway.security.CredentialRowMacs;
 import dev.incidentgateway.testsupport.FeedMark;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
@@ -11,6 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static dev.incidentgateway.api.IncidentApiContract.assertProblem;
@@ -85,5 +89,37 @@ class RestBodyFieldsH2IT {
                 "severity", "sev1")), 400, "severity");
         assertThat(p.path("detail").asText()).contains("only a declare sets the severity");
         assertThat(http.get("/api/v1/incidents/UNK-4").json().path("status").asText()).isEqualTo("declared");
+    }
+
+    // Security review: a title with CR/LF and a terminal escape, or an actor with a bidirectional override, was stored
+    // (201) and its line breaks reached Slack's header block and log lines. One-line fields now refuse them (400 naming
+    // the field, nothing stored); a note's content keeps its lines; an alert's multi-line summary is folded into one
+    // line instead, because Alertmanager drops an alert that gets a 4xx.
+    @Test
+    void controlsLineBreaksAndBidiOverridesInOneLineFieldsAreRefusedNamingTheField() {
+        assertProblem(http.postJson("/api/v1/incidents", obj("id", "OL-1", "title", "T\r\nFAKE LOG LINE\u001b[31m", "actor", "a")),
+                400, "title");
+        assertProblem(http.postJson("/api/v1/incidents", obj("id", "OL-1", "title", "T", "actor", "a\u202eevil")), 400, "actor");
+        assertProblem(http.postJson("/api/v1/incidents", obj("id", "OL-1", "title", "tab\there", "actor", "a")), 400, "title");
+        assertProblem(http.postJson("/api/v1/incidents", obj("id", "OL-1", "title", "del\u007f", "actor", "a")), 400, "title");
+        assertProblem(http.postJson("/api/v1/incidents", obj("id", "OL-1", "title", "iso\u2066x", "actor", "a")), 400, "title");
+        assertProblem(http.get("/api/v1/incidents/OL-1"), 404, null);
+
+        assertThat(http.postJson("/api/v1/incidents", obj("id", "OL-1", "title", "T", "actor", "a")).status()).isEqualTo(201);
+        assertThat(http.postJson("/api/v1/incidents/OL-1/events", obj("type", "note", "actor", "a", "content", "line 1\nline 2"))
+                .status()).as("notes keep their lines").isEqualTo(201);
+    }
+
+    @Test
+    void anAlertsMultiLineSummaryIsFoldedIntoOneLineNotRefused() throws Exception {
+        String token = new WebhookTokenStore(fixture.gateway().dataSource(), CredentialRowMacs.from(fixture.store().chainKey()))
+                .rotate("alertmanager");
+        String alert = Files.readString(Path.of("src/test/resources/fixtures/alertmanager-firing.json"))
+                .replace("\"summary\": \"Pod is crash looping.\"", "\"summary\": \"Pod is\\r\\ncrash looping\\u001b[31m \\u202eagain\"");
+        HttpApi.Response r = http.post("/webhooks/alertmanager", "application/json", alert, "Authorization", "Bearer " + token);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        JsonNode incidents = http.get("/api/v1/incidents?limit=200").json();
+        assertThat(incidents.toString()).contains("KubePodCrashLooping: Pod is crash looping [31m again")
+                .doesNotContain("\\r", "\\n", "\\u001B", "\\u202E");
     }
 }

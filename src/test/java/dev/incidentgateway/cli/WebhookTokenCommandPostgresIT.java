@@ -3,7 +3,9 @@ package dev.incidentgateway.cli;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.audit.ChainKey;
 import dev.incidentgateway.ingest.WebhookTokenStore;
+import dev.incidentgateway.security.CredentialRowMacs;
 import dev.incidentgateway.testsupport.TableCells;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,7 @@ class WebhookTokenCommandPostgresIT extends WebhookTokenCommandContract {
             st.execute("CREATE ROLE " + role);
             st.execute("GRANT SELECT, INSERT, UPDATE ON webhook_tokens TO " + role);
             st.execute("GRANT SELECT ON gateway_secrets TO " + role);
+            st.execute("GRANT SELECT ON credential_marks TO " + role);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO gateway_secrets (name, secret, created_at) VALUES (?, ?, ?)")) {
                 ps.setString(1, "webhook-token");
                 ps.setString(2, "legacy-token-value");
@@ -49,7 +52,7 @@ class WebhookTokenCommandPostgresIT extends WebhookTokenCommandContract {
             asRuntime.setPassword(testStore.config().get(GatewayConfig.DB_PASSWORD));
             asRuntime.setConnectionInitSql("SET ROLE " + role);
             try (HikariDataSource runtime = new HikariDataSource(asRuntime)) {
-                List<String> adopted = new WebhookTokenStore(runtime).adoptLegacyToken(List.of("alertmanager", "grafana"));
+                List<String> adopted = new WebhookTokenStore(runtime, CredentialRowMacs.from(ChainKey.generate())).adoptLegacyToken(List.of("alertmanager", "grafana"));
                 assertThat(adopted).containsExactly("alertmanager", "grafana");
             }
             assertThat(hashes()).containsOnlyKeys("alertmanager", "grafana");

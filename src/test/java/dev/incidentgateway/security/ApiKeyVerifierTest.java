@@ -22,7 +22,7 @@ class ApiKeyVerifierTest {
     void keysCreatedAndRevokedLaterTakeEffectAndUseIsRecorded() throws Exception {
         try (TestStore testStore = TestStore.create(TestStore.Kind.H2);
              HikariDataSource ds = StoreFactory.openAndMigrate(testStore.config())) {
-            ApiKeyStore store = new ApiKeyStore(ds);
+            ApiKeyStore store = TestApiKeys.store(testStore.config(), ds);
             String early = TestApiKeys.create(store, "early", Set.of(Scope.READ, Scope.WRITE));
             try (ApiKeyVerifier verifier = new ApiKeyVerifier(store, Clock.systemUTC(), Duration.ofMillis(100), Duration.ofMinutes(1))) {
                 assertThat(verifier.verify(early)).isEqualTo(Principal.apiKey("early", Set.of(Scope.READ, Scope.WRITE)));
@@ -54,7 +54,7 @@ class ApiKeyVerifierTest {
     void aKeyCreatedAfterTheStartWorksAtItsFirstUseWithoutWaitingForTheReload() throws Exception {
         try (TestStore testStore = TestStore.create(TestStore.Kind.H2);
              HikariDataSource ds = StoreFactory.openAndMigrate(testStore.config())) {
-            ApiKeyStore store = new ApiKeyStore(ds);
+            ApiKeyStore store = TestApiKeys.store(testStore.config(), ds);
             try (ApiKeyVerifier verifier = new ApiKeyVerifier(store, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMinutes(1))) {
                 String created = TestApiKeys.create(store, "created-later", Set.of(Scope.READ));
                 assertThat(verifier.verify(created)).isEqualTo(Principal.apiKey("created-later", Set.of(Scope.READ)));

@@ -73,7 +73,7 @@ abstract class AuthMatrixContract {
             return;
         }
         // Created while the gateway runs: the snapshot picks them up within seconds.
-        ApiKeyStore store = new ApiKeyStore(fixture.gateway().dataSource());
+        ApiKeyStore store = TestApiKeys.store(fixture.store().config(), fixture.gateway().dataSource());
         for (Scope scope : Scope.values()) {
             keyWithOnly.put(scope, TestApiKeys.create(store, "only-" + scope.wireName(), Set.of(scope)));
         }

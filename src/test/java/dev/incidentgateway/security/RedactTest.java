@@ -29,6 +29,15 @@ class RedactTest {
         assertThat(Redact.text("at 10:30 on host db-1, port 5432: refused")).isEqualTo("at 10:30 on host db-1, port 5432: refused");
     }
 
+    /** A target (a YAML route's chat channel, a proxy) that echoes the Authorization header its secret arrived in. */
+    @Test
+    void anEchoedAuthorizationCredentialIsMasked() {
+        assertThat(Redact.text("invalid_auth Bearer xoxb-1234-SECRET-abc")).isEqualTo("invalid_auth Bearer ****");
+        assertThat(Redact.text("got header authorization: basic dXNlcjpwYXNzd29yZA==")).isEqualTo("got header authorization: basic ****");
+        assertThat(Redact.text("Bearer ***")).as("masked already").isEqualTo("Bearer ***");
+        assertThat(Redact.text("a bearer of bad news")).as("a word, not a credential").isEqualTo("a bearer of bad news");
+    }
+
     @Test
     void postgresRowValuesAreDropped() {
         String pg = "ERROR: duplicate key value violates unique constraint \"uq_timeline_ce\"\n"

@@ -1,6 +1,12 @@
 package dev.incidentgateway.store;
 
 import dev.incidentgateway.Gateway;
+import dev.incidentgateway.audit.ChainKey;
+import dev.incidentgateway.security.ApiKeyStore;
+import dev.incidentgateway.security.ApiKeys;
+import dev.incidentgateway.security.CredentialRowMacs;
+import dev.incidentgateway.security.Scope;
+import dev.incidentgateway.security.TokenDigest;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.outbox.OutboxItem;
 import dev.incidentgateway.outbox.OutboxStore;
@@ -32,6 +38,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,12 +132,24 @@ class PostgresLeastPrivilegeIT {
     @ParameterizedTest
     @ValueSource(strings = {"UPDATE timeline_events SET title = 'rewritten'", "DELETE FROM timeline_events",
             "TRUNCATE timeline_events", "DROP TABLE incidents", "INSERT INTO flyway_schema_history (installed_rank) VALUES (999)",
-            "CREATE TABLE sneaky (id int)"})
+            "CREATE TABLE sneaky (id int)", "UPDATE api_keys SET scopes = 'admin'", "UPDATE api_keys SET key_hash = 'x'",
+            "DELETE FROM credential_marks", "UPDATE credential_marks SET mark = 'x'", "TRUNCATE credential_marks"})
     void theRuntimeRoleIsRefused(String sql) throws Exception {
         try (Connection c = asRuntime(); Statement st = c.createStatement()) {
             assertThatThrownBy(() -> st.execute(sql)).isInstanceOf(SQLException.class)
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as(e.getMessage()).isEqualTo("42501"));
         }
+    }
+
+    /** What the CLI does with the runtime credential (README: give the command line only that one) keeps working. */
+    @Test
+    void theRuntimeRoleCreatesRevokesAndTouchesApiKeys() throws Exception {
+        ApiKeyStore keys = new ApiKeyStore(gateway.dataSource(), CredentialRowMacs.from(ChainKey.generate()));
+        keys.create("lp-key", TokenDigest.sha256Hex(ApiKeys.generate()), Set.of(Scope.READ), Instant.now());
+        keys.touch("lp-key", Instant.now());
+        assertThat(keys.revoke("lp-key", Instant.now())).isTrue();
+        assertThat(keys.list()).filteredOn(k -> k.name().equals("lp-key")).singleElement()
+                .satisfies(k -> assertThat(k.revokedAt()).isNotNull());
     }
 
     @Test

@@ -196,7 +196,7 @@ abstract class LiveStreamContract {
         assertThat(anonymous.contentType()).startsWith("application/problem+json");
         assertThat(anonymous.header("WWW-Authenticate")).isPresent();
 
-        String writer = TestApiKeys.create(new ApiKeyStore(fixture.gateway().dataSource()), "stream-writer-" + kind().name().toLowerCase(), Set.of(Scope.WRITE));
+        String writer = TestApiKeys.create(TestApiKeys.store(fixture.store().config(), fixture.gateway().dataSource()), "stream-writer-" + kind().name().toLowerCase(), Set.of(Scope.WRITE));
         HttpApi.Response forbidden = new HttpApi(port, writer).get("/api/v1/stream");
         for (int i = 0; i < 100 && forbidden.status() == 401; i++) { // the key snapshot reloads every 2 s
             Thread.sleep(100);

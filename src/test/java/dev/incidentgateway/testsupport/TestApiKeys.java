@@ -3,12 +3,15 @@ package dev.incidentgateway.testsupport;
 import dev.incidentgateway.security.TokenDigest;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.audit.ChainKeys;
+import dev.incidentgateway.audit.CredentialRowSeal;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.security.ApiKeyStore;
 import dev.incidentgateway.security.ApiKeys;
 import dev.incidentgateway.security.Scope;
 import dev.incidentgateway.store.StoreFactory;
 
+import javax.sql.DataSource;
 import java.time.Instant;
 import java.util.Set;
 
@@ -23,8 +26,16 @@ public final class TestApiKeys {
     /** Opens (and migrates) the store of {@code config}, stores a new key, closes the store; returns the key. */
     public static String create(GatewayConfig config, String name, Set<Scope> scopes) {
         try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) {
-            return create(new ApiKeyStore(ds), name, scopes);
+            return create(store(config, ds), name, scopes);
         }
+    }
+
+    /**
+     * The key store of {@code config}'s store as the CLI writes it: rows with MACs under the chain key of {@code config}
+     * (generated, as a first start would, when there is none yet).
+     */
+    public static ApiKeyStore store(GatewayConfig config, DataSource ds) {
+        return new ApiKeyStore(ds, CredentialRowSeal.sealOnce(ds, ChainKeys.forGateway(config, ds)));
     }
 
     /** Stores a new key in an open store; returns the key. */

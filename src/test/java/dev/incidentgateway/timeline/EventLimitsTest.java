@@ -37,6 +37,19 @@ class EventLimitsTest {
     }
 
     @Test
+    void oneLineFieldsRefuseLineBreaksControlsAndBidiOverridesWhileContentKeepsItsLines() {
+        for (String bad : new String[]{"a\rb", "a\nb", "a\tb", "a\u001b[31m", "a\u007f", "a\u202ab", "a\u202eb", "a\u2066b", "a\u2069b"}) {
+            assertThat(refusedField(NewEvent.builder(EventType.DECLARE, "a").title(bad).build())).as(bad).isEqualTo("title");
+            assertThat(refusedField(NewEvent.builder(EventType.DECLARE, bad).title("t").build())).as(bad).isEqualTo("actor");
+            assertThat(refusedField(note().correlationKey(bad).build())).as(bad).isEqualTo("correlationKey");
+        }
+        assertThatCode(() -> EventLimits.check(note().content("line 1\r\nline 2\ttabbed").build())).doesNotThrowAnyException();
+        assertThatCode(() -> EventLimits.check(NewEvent.builder(EventType.DECLARE, "Zoë").title("Ünïcode — \u05e9\u05dc\u05d5\u05dd fine")
+                .build())).doesNotThrowAnyException();
+        assertThat(EventLimits.foldToOneLine(" disk\r\nfull\u001b[31m \u202eagain\t")).isEqualTo("disk full [31m again");
+    }
+
+    @Test
     void eventTimesFrom1970ToADayAheadPassAndOthersAreRefused() {
         Instant now = Instant.now();
         for (Instant ok : new Instant[]{EventLimits.EARLIEST_EVENT_TIME, now.minus(Duration.ofDays(3650)), now.plus(Duration.ofHours(23))}) {

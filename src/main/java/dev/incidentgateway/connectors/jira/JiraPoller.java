@@ -208,8 +208,7 @@ public final class JiraPoller implements PollingSource {
         if (reply.isSuccess()) {
             return reply;
         }
-        String reason = JiraErrors.reason(reply).replace(config.site().token(), "***")
-                .replace(config.site().authorization().substring("Basic ".length()), "***");
+        String reason = VendorHttp.scrub(JiraErrors.reason(reply), config.site().authorization(), config.site().token());
         String message = "HTTP " + (reply.status() == 0 ? "no answer" : reply.status()) + ": " + what
                 + (reason.isEmpty() ? "" : ": " + reason);
         if (reply.status() == 401 || reply.status() == 403) {

@@ -42,7 +42,7 @@ final class SlackApi {
         } catch (JsonProcessingException e) {
             return new SlackErrors.Answer(null, null, new DeliveryResult.Dead("slack " + method + ": " + e.getMessage()));
         }
-        return SlackErrors.read(method, http.send(HttpCall.json("POST", apiUrl + "/" + method, auth(), body)), json);
+        return scrubbed(SlackErrors.read(method, http.send(HttpCall.json("POST", apiUrl + "/" + method, auth(), body)), json));
     }
 
     /** {@code GET <api>/<method>?<params>} (conversations.list, conversations.history); null values are left out. */
@@ -55,7 +55,17 @@ final class SlackApi {
         });
         String url = apiUrl + "/" + method + (query.length() == 0 ? "" : "?" + query);
         Map<String, String> headers = Map.of("Authorization", "Bearer " + token, "Accept", "application/json");
-        return SlackErrors.read(method, http.send(HttpCall.get(url, headers)), json);
+        return scrubbed(SlackErrors.read(method, http.send(HttpCall.get(url, headers)), json));
+    }
+
+    /**
+     * The answer with the token masked in its error code and failure reason ({@link VendorHttp#scrub}, as every vendor
+     * connector does): whoever reads an answer (the sink's outbox lastError, the root finder's and the sink's log lines)
+     * gets it scrubbed, whatever Slack, a proxy or a fake echoed.
+     */
+    private SlackErrors.Answer scrubbed(SlackErrors.Answer answer) {
+        return answer.ok() ? answer
+                : new SlackErrors.Answer(answer.body(), VendorHttp.scrub(answer.error(), token), VendorHttp.scrub(answer.failure(), token));
     }
 
     private Map<String, String> auth() {

@@ -44,9 +44,12 @@ record Item(JsonNode node, String prefix) {
         return hit == null ? null : text(hit, "the value");
     }
 
-    /** Like {@link #optional} but cut to {@code max} characters (display fields are not worth a rejection). */
+    /**
+     * Like {@link #optional} but folded into one line and cut to {@code max} characters (display fields, title and actor,
+     * are not worth a rejection).
+     */
     String optional(FieldPath path, int max) {
-        String text = optional(path);
+        String text = dev.incidentgateway.timeline.EventLimits.foldToOneLine(optional(path));
         return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 

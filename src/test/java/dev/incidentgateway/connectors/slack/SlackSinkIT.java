@@ -263,4 +263,21 @@ class SlackSinkIT extends SlackSinkHarness {
         assertThat(r).isEqualTo(new DeliveryResult.Dead("slack chat.postMessage: channel_not_found"));
         assertThat(slack.ticketCount(incident)).isZero();
     }
+
+    /**
+     * Security review: a Slack-compatible API (or a proxy) that echoes the Authorization header in its error put the bot
+     * token into the root finder's WARN line, though the outbox's lastError was masked. Every answer is masked where it
+     * is read (SlackApi), so no log line of the connector carries it.
+     */
+    @Test
+    void anErrorEchoingTheTokenIsMaskedInTheLogToo() {
+        slack.failNext("conversations.list", 1, 200, Map.of(),
+                "{\"ok\":false,\"error\":\"invalid_auth Bearer " + FakeSlack.TOKEN + "\"}");
+        try (dev.incidentgateway.testsupport.CapturedLogs logs = dev.incidentgateway.testsupport.CapturedLogs.root()) {
+            created(deliver(delivery(incident, EventType.DECLARE, IncidentStatus.DECLARED, null, null)));
+            List<String> lines = logs.lines(e -> e.getLoggerName().contains("slack"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("WARN").contains("invalid_auth Bearer ***"));
+            assertThat(String.join("\n", logs.lines(e -> true))).doesNotContain(FakeSlack.TOKEN);
+        }
+    }
 }

@@ -1,0 +1,175 @@
+package dev.incidentgateway.audit;
+
+import ch.qos.logback.classic.Level;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.Gateway;
+import dev.incidentgateway.cli.StoreCommand;
+import dev.incidentgateway.cli.VerifyCommand;
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.ingest.WebhookTokenStore;
+import dev.incidentgateway.security.ApiKeys;
+import dev.incidentgateway.security.CredentialRowMacs;
+import dev.incidentgateway.security.Scope;
+import dev.incidentgateway.security.TokenDigest;
+import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.testsupport.CapturedLogs;
+import dev.incidentgateway.testsupport.HttpApi;
+import dev.incidentgateway.testsupport.TestApiKeys;
+import dev.incidentgateway.testsupport.TestStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Security review: whoever can write the database but does not hold the chain key (a database admin, the runtime role)
+ * could turn a read-only key into an admin key with a known secret, bring a revoked key back, or set a webhook token,
+ * and the gateway signed what came in under it. Each credential row now carries a MAC under a key derived from the
+ * chain key: such a row opens nothing (401, one ERROR naming it) and {@code verify} reports it. Rows from before row
+ * MACs are sealed once, at the first start; a row without a MAC after that is refused.
+ */
+abstract class CredentialRowForgeryContract {
+    private static final String ALERT = "/webhooks/alertmanager";
+
+    private TestStore store;
+
+    abstract TestStore.Kind kind();
+
+    @BeforeEach
+    void store() {
+        if (kind() == TestStore.Kind.POSTGRESQL) {
+            dev.incidentgateway.testsupport.PostgresTestDatabase.assumeAvailable();
+        }
+        store = TestStore.create(kind());
+    }
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Test
+    void keyAndTokenRowsRewrittenInTheDatabaseOpenNothingAndVerifyReportsThem() throws Exception {
+        GatewayConfig config = store.config();
+        String admin = TestApiKeys.create(config, "admin", Set.of(Scope.ADMIN));
+        String reader = TestApiKeys.create(config, "reader", Set.of(Scope.READ));
+        String gone = TestApiKeys.create(config, "gone", Set.of(Scope.WRITE));
+        String forgedKey = ApiKeys.PREFIX + "forged-by-the-database-admin-0123456789abcdef";
+        String forgedToken = "igw_wh_alertmanager_forged-by-the-database-admin-0123456789";
+        String token;
+        String untouched;
+        try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) {
+            CredentialRowMacs macs = CredentialRowMacs.from(store.chainKey());
+            token = new WebhookTokenStore(ds, macs).rotate("alertmanager");
+            untouched = new WebhookTokenStore(ds, macs).rotate("grafana");
+            String goneMacBefore = cell(ds, "SELECT row_mac FROM api_keys WHERE name = 'gone'");
+            assertThat(TestApiKeys.store(config, ds).revoke("gone", java.time.Instant.now())).isTrue();
+            // The admin's edits, with the gateway stopped: a revoked key copied back with its older (valid) MAC, a
+            // read-only key made admin with a secret the admin knows, a webhook token of the admin's.
+            update(ds, "UPDATE api_keys SET revoked_at = NULL, row_mac = ? WHERE name = 'gone'", goneMacBefore);
+            update(ds, "UPDATE api_keys SET key_hash = ?, scopes = 'admin', revoked_at = NULL WHERE name = 'reader'",
+                    TokenDigest.sha256Hex(forgedKey));
+            update(ds, "UPDATE webhook_tokens SET token_hash = ? WHERE source = 'alertmanager'", TokenDigest.sha256Hex(forgedToken));
+        }
+        try (CapturedLogs logs = CapturedLogs.root()) {
+            Gateway gateway = Gateway.create(config).start();
+            try {
+                HttpApi http = new HttpApi(gateway.port());
+                assertThat(http.withBearer(forgedKey).postJson("/api/v1/incidents/INC-1/events",
+                        HttpApi.obj("type", "resolve", "actor", "x")).status()).isEqualTo(401);
+                assertThat(http.withBearer(forgedKey).get("/api/v1/incidents").status()).as("asked twice, logged once").isEqualTo(401);
+                assertThat(http.withBearer(reader).get("/api/v1/incidents").status()).isEqualTo(401);
+                assertThat(http.withBearer(gone).get("/api/v1/incidents").status()).as("revoked stays revoked").isEqualTo(401);
+                assertThat(http.withBearer(admin).get("/api/v1/incidents").status()).isEqualTo(200);
+                String alert = Files.readString(Path.of("src/test/resources/fixtures/alertmanager-firing.json"));
+                assertThat(http.post("/webhooks/grafana", "application/json", alert, "Authorization", "Bearer " + untouched).status())
+                        .as("a token whose row verifies is taken").isNotEqualTo(401);
+                assertThat(http.post(ALERT, "application/json", alert, "Authorization", "Bearer " + forgedToken).status()).isEqualTo(401);
+                assertThat(http.post(ALERT, "application/json", alert, "Authorization", "Bearer " + token).status())
+                        .as("the source's row no longer verifies: it refuses every token until rotated").isEqualTo(401);
+            } finally {
+                gateway.close();
+            }
+            List<String> errors = logs.lines(e -> e.getLevel() == Level.ERROR);
+            assertThat(errors).filteredOn(l -> l.contains("'reader'")).hasSize(1);
+            assertThat(errors).filteredOn(l -> l.contains("'gone'")).hasSize(1);
+            assertThat(errors).filteredOn(l -> l.contains("'alertmanager'")).hasSize(1);
+            assertThat(String.join("\n", logs.lines(e -> true))).doesNotContain(forgedKey, forgedToken, TokenDigest.sha256Hex(forgedKey));
+        }
+        String verified = verify(config, 1);
+        assertThat(verified).contains("BROKEN: api_keys row 'reader'", "BROKEN: api_keys row 'gone'",
+                "BROKEN: webhook_tokens row 'alertmanager'").doesNotContain("row 'admin'");
+    }
+
+    @Test
+    void rowsFromBeforeRowMacsAreSealedAtTheFirstStartAndARowWithoutAMacAfterThatIsRefused() throws Exception {
+        GatewayConfig config = store.config();
+        String oldKey = ApiKeys.generate();
+        String sneakyKey = ApiKeys.generate();
+        try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) { // as an older version left them: no MAC
+            update(ds, "INSERT INTO api_keys (name, key_hash, scopes, created_at) VALUES ('old', ?, 'read', ?)",
+                    TokenDigest.sha256Hex(oldKey), OffsetDateTime.now());
+        }
+        Gateway gateway = Gateway.create(config).start();
+        try {
+            assertThat(new HttpApi(gateway.port(), oldKey).get("/api/v1/incidents").status()).isEqualTo(200);
+        } finally {
+            gateway.close();
+        }
+        assertThat(verify(config, 0)).startsWith("OK");
+        try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) { // after the seal: a row without a MAC
+            update(ds, "INSERT INTO api_keys (name, key_hash, scopes, created_at) VALUES ('sneaky', ?, 'admin', ?)",
+                    TokenDigest.sha256Hex(sneakyKey), OffsetDateTime.now());
+        }
+        gateway = Gateway.create(config).start();
+        try {
+            assertThat(new HttpApi(gateway.port(), sneakyKey).get("/api/v1/incidents").status()).isEqualTo(401);
+            assertThat(new HttpApi(gateway.port(), oldKey).get("/api/v1/incidents").status()).isEqualTo(200);
+        } finally {
+            gateway.close();
+        }
+        assertThat(verify(config, 1)).contains("BROKEN: api_keys row 'sneaky' has no MAC").doesNotContain("row 'old'");
+    }
+
+    private static String verify(GatewayConfig config, int expectedExit) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) {
+            int exit = new VerifyCommand().run(new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL))),
+                    List.of(), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
+            assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isEqualTo(expectedExit);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void update(HikariDataSource ds, String sql, Object... params) throws Exception {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            assertThat(ps.executeUpdate()).as(sql).isEqualTo(1);
+        }
+    }
+
+    private static String cell(HikariDataSource ds, String sql) throws Exception {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            assertThat(rs.next()).as(sql).isTrue();
+            return rs.getString(1);
+        }
+    }
+}
