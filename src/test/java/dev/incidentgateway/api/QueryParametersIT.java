@@ -66,6 +66,22 @@ class QueryParametersIT {
         return out;
     }
 
+    /**
+     * GET, reading the body only when the answer is not a stream: a stream that opened (the old behaviour, filtering
+     * nothing) is closed at once instead of read until it ends, which it never does.
+     */
+    private Response get(String path) throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + fixture.gateway().port() + path))
+                .header("Authorization", "Bearer " + fixture.adminKey()).timeout(java.time.Duration.ofSeconds(30)).build();
+        java.net.http.HttpResponse<java.io.InputStream> r = java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream body = r.body()) {
+            boolean stream = r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
+            return new Response(r.statusCode(), r.headers(), stream ? "" : new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     static JsonNode assertUnknownParameter(Response r, String name) {
         assertThat(r.status()).as(r.toString()).isEqualTo(400);
         assertThat(r.contentType()).as(r.toString()).startsWith("application/problem+json");
@@ -77,7 +93,7 @@ class QueryParametersIT {
     }
 
     @Test
-    void everyApiRouteDeclaresItsParametersAndRefusesAnUnknownOneByName() {
+    void everyApiRouteDeclaresItsParametersAndRefusesAnUnknownOneByName() throws Exception {
         List<Endpoint> routes = apiRoutes();
         assertThat(routes).extracting(e -> e.method() + " " + e.template()).contains("GET /api/v1/incidents",
                 "GET /api/v1/events", "GET /api/v1/stats", "GET /api/v1/outbox", "GET /api/v1/reports/sla", "GET /api/v1/stream");
@@ -86,7 +102,7 @@ class QueryParametersIT {
             soft.assertThat(QueryParameters.accepted(e.method(), e.template()))
                     .as("%s %s is not in QueryParameters' table: declare the query parameters it reads there", e.method(), e.template())
                     .isNotNull();
-            Response r = http.send(e.method(), e.path() + "?bogus=1");
+            Response r = e.method().equals("GET") ? get(e.path() + "?bogus=1") : http.send(e.method(), e.path() + "?bogus=1");
             soft.assertThat(r.status()).as("%s %s?bogus=1: %s", e.method(), e.path(), r).isEqualTo(400);
             if (r.status() == 400) {
                 soft.assertThat(r.json().path("field").asText()).as(r.toString()).isEqualTo("bogus");
@@ -96,13 +112,13 @@ class QueryParametersIT {
     }
 
     @Test
-    void theTrialsMisspeltFiltersAreRefusedNamingThemAndListingTheAccepted() {
+    void theTrialsMisspeltFiltersAreRefusedNamingThemAndListingTheAccepted() throws Exception {
         JsonNode p = assertUnknownParameter(http.get("/api/v1/incidents?stauts=closed"), "stauts");
         assertThat(p.path("acceptedParameters").toString()).isEqualTo("[\"status\",\"severity\",\"limit\"]");
         assertThat(p.path("detail").asText()).contains("status, severity, limit");
 
         assertUnknownParameter(http.get("/api/v1/events?incident=QP-2"), "incident");
-        assertUnknownParameter(http.get("/api/v1/stream?incidnet=QP-2"), "incidnet");
+        assertUnknownParameter(get("/api/v1/stream?incidnet=QP-2"), "incidnet");
         assertUnknownParameter(http.get("/api/v1/outbox?connecter=x"), "connecter");
         JsonNode none = assertUnknownParameter(http.get("/api/v1/incidents/QP-1?verbose=1"), "verbose");
         assertThat(none.path("detail").asText()).contains("takes no query parameters");
