@@ -43,6 +43,7 @@ public final class ChainVerifier {
 
     /** View rows read per page. */
     static final int PAGE = 1000;
+    private final int pageSize;
     static final int MAX_LISTED = 1000;
 
     private final DataSource dataSource;
@@ -50,8 +51,14 @@ public final class ChainVerifier {
 
     /** @param key the chain key; {@code null} only for a log without keyed events (then any keyed event is reported) */
     public ChainVerifier(DataSource dataSource, ChainKey key) {
+        this(dataSource, key, PAGE);
+    }
+
+    /** With pages of {@code pageSize} view rows (tests cross page boundaries with a few incidents). */
+    ChainVerifier(DataSource dataSource, ChainKey key, int pageSize) {
         this.dataSource = dataSource;
         this.key = key;
+        this.pageSize = pageSize;
     }
 
     public Report verifyAll() throws SQLException {
@@ -72,10 +79,10 @@ public final class ChainVerifier {
                 Map<String, Long> statuses = new HashMap<>();
                 String after = null;
                 while (true) {
-                    Map<String, ViewCheck.StoredView> page = ViewCheck.page(c, after, PAGE);
+                    Map<String, ViewCheck.StoredView> page = ViewCheck.page(c, after, pageSize);
                     page.values().forEach(v -> statuses.merge(v.status(), 1L, Long::sum));
                     // The page's events are those of ids in (after, its last id]; the last page's range is open above.
-                    String upper = page.size() < PAGE ? null : page.keySet().stream().reduce((a, b) -> b).orElseThrow();
+                    String upper = page.size() < pageSize ? null : page.keySet().stream().reduce((a, b) -> b).orElseThrow();
                     List<String> bounds = new ArrayList<>();
                     List<String> params = new ArrayList<>();
                     if (after != null) {
@@ -96,6 +103,7 @@ public final class ChainVerifier {
             }
             c.rollback();
         }
+        found.broken.sort(java.util.Comparator.comparing(BrokenLink::incidentId)); // stable: an incident's own stay in order
         return new Report(found.incidents, found.events, found.broken, problems, found.unlisted);
     }
 
