@@ -12,6 +12,7 @@ import dev.incidentgateway.timeline.StoreUnavailableException;
 import dev.incidentgateway.timeline.TransitionRefusedException;
 import dev.incidentgateway.timeline.IncidentStateMachine;
 import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.UnreadableEventException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,9 @@ public final class ProblemMapper {
             return new ApiProblem(409, "seq-conflict", "Sequence conflict", e.getMessage(), "expectedSeq", Map.of())
                     .withExtras(Map.of("expectedSeq", e.expected(), "actualSeq", e.actual()));
         }
+        if (error instanceof UnreadableEventException e) {
+            return unreadable(e);
+        }
         if (error instanceof java.sql.SQLException e) {
             error = new StoreUnavailableException("the store failed: " + e.getMessage(), e);
         }
@@ -87,6 +91,27 @@ public final class ProblemMapper {
         LOG.debug("Unexpected error while handling a request", error);
         return new ApiProblem(500, "internal-error", "Internal error", "An unexpected error occurred; nothing was stored.");
     }
+
+    /**
+     * 500 {@code unreadable-event}: neither the caller's fault (4xx) nor a passing one (503 would have clients retry a
+     * read that fails the same way until the log is repaired). Logged at ERROR once per event, not once per request.
+     */
+    private static ApiProblem unreadable(UnreadableEventException e) {
+        if (UNREADABLE_LOGGED.size() < MAX_UNREADABLE_LOGGED && UNREADABLE_LOGGED.add(e.eventId())) {
+            LOG.error("The store holds an event the gateway cannot read: {}. The log was changed outside the gateway: run "
+                    + "`verify` (logged once per event)", e.getMessage());
+        } else {
+            LOG.debug("Unreadable event answered again: {}", e.getMessage());
+        }
+        return new ApiProblem(500, "unreadable-event", "Unreadable event in the store", "The store holds event " + e.eventId()
+                + ", which the gateway cannot read (" + e.reason() + "): it was changed outside the gateway. Retrying will not "
+                + "help; run `java -jar incident-gateway.jar verify` to check the audit chain.", null, Map.of())
+                .withExtras(Map.of("eventId", e.eventId()));
+    }
+
+    /** Event ids already logged as unreadable (bounded: an admin could break many rows). */
+    private static final java.util.Set<String> UNREADABLE_LOGGED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int MAX_UNREADABLE_LOGGED = 10_000;
 
     /** WARN, or DEBUG during a known outage: its start, reminders and end are logged once (StoreOutage), not per request. */
     private static void log(boolean duringKnownOutage, String format, String detail) {

@@ -23,11 +23,12 @@ import java.util.List;
 
 /**
  * {@code verify [--checkpoint FILE] [--public-key FILE]...}: checks every incident's chain with the chain key, the
- * global chain over all events, the views' heads, and checkpoints (which ones, and with which keys: the options below,
+ * global chain over all events, every incident view against its log and the status counts against the views, and checkpoints (which ones, and with which keys: the options below,
  * which {@code --help} shows). Exit 1 with a line per problem, 0 with a summary.
  */
 @Command(name = "verify", description = {"check the audit chain (exit 1 with a line per problem)",
-        "Checks every incident's hash chain with the chain key, the global chain, the views' heads and the latest "
+        "Checks every incident's hash chain with the chain key, the global chain, every incident view against its log, "
+                + "the status counts, and the latest "
                 + "checkpoint of the gateway's checkpoint file (if it exists). Exit 0 with a summary."})
 public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "check every checkpoint in FILE (JSON lines, one JSON "
@@ -90,6 +91,10 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
             problems.add("incident " + link.incidentId() + " at seq " + link.seq()
                     + (link.eventId() == null ? "" : " (event " + link.eventId() + ")") + ": " + link.reason()); // no event: a gap
         }
+        if (incidents.unlisted() > 0) {
+            problems.add("… " + incidents.unlisted() + " more problems of incidents not listed");
+        }
+        problems.addAll(incidents.problems());
 
         Path checkpoints = checkpointArg != null ? checkpointArg : Path.of(config.get(GatewayConfig.CHECKPOINT_FILE));
         List<CheckpointFile.Entry> entries = checkpointArg != null ? CheckpointFile.readAll(checkpointArg)

@@ -2,9 +2,13 @@ package dev.incidentgateway.timeline;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -60,5 +64,31 @@ final class IncidentStatusCounts {
                 + "(SELECT COUNT(*) FROM incidents i WHERE i.status = incident_status_counts.status)")) {
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * Where {@code incident_status_counts} disagrees with the views ({@code counted}: incidents per stored status), one
+     * line per status; empty when they agree. Read in the caller's transaction, so both are of one moment.
+     */
+    static List<String> mismatches(Connection connection, Map<String, Long> counted) throws SQLException {
+        Map<String, Long> kept = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT status, incidents FROM incident_status_counts");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                kept.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (IncidentStatus status : IncidentStatus.values()) {
+            String name = status.wireName();
+            long views = counted.getOrDefault(name, 0L);
+            Long count = kept.get(name);
+            if (count == null || count != views) {
+                out.add("incident_status_counts " + (count == null ? "has no row for '" + name + "'" : "says " + count
+                        + " incidents are '" + name + "'") + ", the incidents view has " + views + " (GET /api/v1/stats reads the "
+                        + "counts; rebuild-views counts them again)");
+            }
+        }
+        return out;
     }
 }

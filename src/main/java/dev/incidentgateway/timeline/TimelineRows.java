@@ -26,12 +26,17 @@ final class TimelineRows {
     private TimelineRows() {
     }
 
+    /**
+     * @throws UnreadableEventException for a row the writer never writes (no such type, {@code data} not a JSON object):
+     *                                  the row is at fault, not the store, so it is no {@link SQLException}
+     */
     static TimelineEvent readEvent(ResultSet rs) throws SQLException {
-        return new TimelineEvent(rs.getString("id").trim(), rs.getString("incident_id"), rs.getLong("seq"),
-                EventType.fromWire(rs.getString("type")).orElseThrow(() -> new SQLException("unknown event type in store")),
+        String id = rs.getString("id").trim();
+        return new TimelineEvent(id, rs.getString("incident_id"), rs.getLong("seq"),
+                EventType.fromWire(rs.getString("type")).orElseThrow(() -> new UnreadableEventException(id, "its type is no event type")),
                 rs.getString("actor"), rs.getString("title"), rs.getString("content"),
                 instant(rs, "event_time"), instant(rs, "recorded_at"), rs.getString("source"), rs.getString("ce_id"),
-                rs.getString("ce_source"), rs.getString("ce_type"), parseData(rs.getString("data")),
+                rs.getString("ce_source"), rs.getString("ce_type"), parseData(id, rs.getString("data")),
                 rs.getString("prev_hash").trim(), rs.getString("hash").trim(), rs.getString("principal"));
     }
 
@@ -100,7 +105,7 @@ final class TimelineRows {
         ps.setLong(p, i.alertRepeats());
     }
 
-    static ObjectNode parseData(String json) throws SQLException {
+    static ObjectNode parseData(String eventId, String json) {
         if ("{}".equals(json)) {
             // The data of most events (notes, acks, ...): no parser for it (a parser costs more than the rest of the row).
             return EventHasher.CANONICAL.createObjectNode();
@@ -110,13 +115,13 @@ final class TimelineRows {
             if (node instanceof ObjectNode object) {
                 return object;
             }
-            throw new SQLException("timeline_events.data is not a JSON object");
+            throw new UnreadableEventException(eventId, "its data is not a JSON object");
         } catch (JsonProcessingException e) {
-            throw new SQLException("timeline_events.data is not valid JSON", e);
+            throw new UnreadableEventException(eventId, "its data is not valid JSON");
         }
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
+    static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }

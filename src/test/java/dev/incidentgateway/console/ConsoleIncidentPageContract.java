@@ -1,7 +1,6 @@
 package dev.incidentgateway.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.incidentgateway.security.ApiKeyStore;
 import dev.incidentgateway.security.Scope;
 import dev.incidentgateway.testsupport.HeadlessChromium;
 import dev.incidentgateway.testsupport.HttpApi;
@@ -195,7 +194,7 @@ abstract class ConsoleIncidentPageContract extends ConsoleGatewayContract {
     void aReadOnlyKeySeesEveryChangeGreyedOut() {
         String id = "RO-" + kind().ordinal() + "1";
         declare(id, "sev3");
-        String reader = TestApiKeys.create(new ApiKeyStore(fixture.gateway().dataSource()), "console-reader-" + kind().ordinal(),
+        String reader = TestApiKeys.create(TestApiKeys.store(fixture.store().config(), fixture.gateway().dataSource()), "console-reader-" + kind().ordinal(),
                 Set.of(Scope.READ));
         try (HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
             WebDriver page = open(browser, id, reader);

@@ -365,6 +365,175 @@ abstract class AuditChainContract {
         assertThat(ChainKeys.matchesStore(testStore.chainKey(), dataSource)).isTrue();
     }
 
+    /** A-1 acknowledged with a commander, B-1 and C-1 declared with notes: the views a tampering test changes. */
+    void appendWorkloadWithAckAndCommander() {
+        appendWorkload();
+        store.append(NewEvent.builder(EventType.ACK, "bob").incident("A-1").build());
+        store.append(NewEvent.builder(EventType.ROLE_ASSIGN, "bob").incident("A-1")
+                .data(data().put("role", "commander").put("assignee", "carol")).build());
+    }
+
+    void asAdmin(String... statements) throws SQLException {
+        admin.asAdmin(c -> {
+            try (java.sql.Statement st = c.createStatement()) {
+                for (String sql : statements) {
+                    st.executeUpdate(sql);
+                }
+            }
+        });
+    }
+
+    /** The runtime role may UPDATE incidents on PostgreSQL (the writer keeps the view), so only verify can tell. */
+    @Test
+    void everyViewColumnChangedBehindTheGatewayIsNamedAgainstItsLog() throws Exception {
+        startGateway();
+        appendWorkloadWithAckAndCommander();
+        TimelineEvent declareOfB = store.timeline("B-1", null, 1).get(0);
+        asAdmin("UPDATE incidents SET status = 'closed', severity = 'sev4', title = 'benign', commander = 'mallory' WHERE id = 'A-1'",
+                "UPDATE incidents SET declared_at = declared_at + INTERVAL '1' HOUR, acknowledged_at = declared_at WHERE id = 'B-1'");
+
+        Run run = verify();
+        assertThat(run.exit()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).contains("incident A-1 at seq 6")
+                .contains("view status is 'closed', its log gives 'acknowledged'")
+                .contains("view severity is 'sev4', its log gives 'sev2'")
+                .contains("view title is 'benign', its log gives 'Checkout failing'")
+                .contains("view commander is 'mallory', its log gives 'carol'")
+                .contains("incident B-1 at seq 4").contains("view declared_at is '" + declareOfB.eventTime().plusSeconds(3600)
+                        + "', its log gives '" + declareOfB.eventTime() + "'")
+                .contains("view acknowledged_at is '" + declareOfB.eventTime() + "', its log gives none (NULL)") // SET reads the old row
+                .contains("incident_status_counts says 1 incidents are 'acknowledged', the incidents view has 0")
+                .doesNotContain("incident C-1");
+        ChainVerifier.Report one = store.verifier().verify("A-1");
+        assertThat(one.intact()).isFalse();
+        assertThat(one.broken()).extracting(ChainVerifier.BrokenLink::reason).hasSize(4)
+                .contains("view status is 'closed', its log gives 'acknowledged'");
+        assertThat(store.verifier().verify("C-1").intact()).isTrue();
+
+        new ViewRebuilder(dataSource, dialect).rebuild(); // the repair: the views (and counts) the log gives
+        Run repaired = verify();
+        assertThat(repaired.exit()).as(repaired.output()).isZero();
+    }
+
+    @Test
+    void aViewRowDeletedOrMadeUpAndChangedStatusCountsAreDetected() throws Exception {
+        startGateway();
+        appendWorkload();
+        Incident madeUp = new Incident("Z-9", "made up", Severity.SEV1, IncidentStatus.DECLARED, null, java.time.Instant.now(),
+                null, null, null, null, "01J00000000000000000000000", 1, "ab".repeat(32), 0);
+        admin.asAdmin(c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(TimelineRows.INSERT_INCIDENT)) {
+                TimelineRows.bindIncident(ps, madeUp);
+                ps.executeUpdate();
+            }
+        });
+        asAdmin("DELETE FROM incidents WHERE id = 'C-1'", "UPDATE incident_status_counts SET incidents = 7 WHERE status = 'closed'");
+
+        Run run = verify();
+        assertThat(run.exit()).as(run.output()).isEqualTo(1);
+        assertThat(run.output())
+                .contains("incident C-1 at seq 4 (event " + store.timeline("C-1", null, 10).get(3).id()
+                        + "): the log has 4 events of this incident and the incidents view has no row for it")
+                .contains("incident Z-9 at seq 1: the incident's view says its last event is seq 1 but none of its events is in the log")
+                .contains("incident_status_counts says 7 incidents are 'closed', the incidents view has 0")
+                .doesNotContain("incident A-1").doesNotContain("incident B-1");
+    }
+
+    /** The views are read a page at a time: every page size finds the same, also at the pages' edges and after the last. */
+    @Test
+    void pagesOfAnySizeFindTheSameProblems() throws Exception {
+        startGateway();
+        appendWorkload();
+        for (String id : List.of("D-1", "E-1", "F-1")) {
+            store.append(declare(id));
+        }
+        for (int size : List.of(1, 2, 3, 1000)) {
+            assertThat(new ChainVerifier(dataSource, audit.chainKey(), size).verifyAll()).as("page size %d", size)
+                    .satisfies(r -> assertThat(r.intact()).isTrue()).satisfies(r -> assertThat(r.incidents()).isEqualTo(6))
+                    .satisfies(r -> assertThat(r.events()).isEqualTo(15));
+        }
+        Incident madeUp = new Incident("C-2", "made up", Severity.SEV1, IncidentStatus.DECLARED, null, java.time.Instant.now(),
+                null, null, null, null, "01J00000000000000000000000", 1, "ab".repeat(32), 0);
+        admin.asAdmin(c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(TimelineRows.INSERT_INCIDENT)) {
+                TimelineRows.bindIncident(ps, madeUp);
+                ps.executeUpdate();
+            }
+        });
+        asAdmin("DELETE FROM incidents WHERE id = 'B-1'", "DELETE FROM incidents WHERE id = 'F-1'",
+                "UPDATE incidents SET title = 'benign' WHERE id = 'E-1'", "UPDATE incidents SET title = 'benign' WHERE id = 'A-1'");
+
+        ChainVerifier.Report onePage = new ChainVerifier(dataSource, audit.chainKey(), 1000).verifyAll();
+        assertThat(onePage.broken()).extracting(ChainVerifier.BrokenLink::incidentId).containsExactly("A-1", "B-1", "C-2", "E-1", "F-1");
+        assertThat(onePage.incidents()).isEqualTo(7);
+        for (int size : List.of(1, 2, 3)) {
+            assertThat(new ChainVerifier(dataSource, audit.chainKey(), size).verifyAll()).as("page size %d", size).isEqualTo(onePage);
+        }
+    }
+
+    /** alert_repeats counts repeats absorbed without an event: nothing in the log to check it against (README says so). */
+    @Test
+    void alertRepeatsAreNotCoveredByVerify() throws Exception {
+        startGateway();
+        appendWorkload();
+        asAdmin("UPDATE incidents SET alert_repeats = 42 WHERE id = 'A-1'");
+        Run run = verify();
+        assertThat(run.exit()).as(run.output()).isZero();
+    }
+
+    /** A row no reader can parse stops nothing: verify names it and goes on to the other incidents and the global chain. */
+    @Test
+    void anUnreadableEventRowIsReportedAndTheCheckGoesOn() throws Exception {
+        startGateway();
+        appendWorkload();
+        TimelineEvent notJson = store.timeline("A-1", null, 10).get(1);
+        TimelineEvent noType = store.timeline("B-1", null, 10).get(2);
+        asAdmin("UPDATE timeline_events SET data = 'not json' WHERE id = '" + notJson.id() + "'",
+                "UPDATE timeline_events SET type = 'NOTE' WHERE id = '" + noType.id() + "'");
+        asAdmin("UPDATE incidents SET title = 'benign' WHERE id = 'C-1'"); // checked after both, in incident order
+
+        Run run = verify();
+        assertThat(run.exit()).as(run.output()).isEqualTo(1);
+        assertThat(run.output())
+                .contains("BROKEN: incident A-1 at seq 2 (event " + notJson.id() + "): the row cannot be read: its data is not valid JSON")
+                .contains("BROKEN: incident B-1 at seq 3 (event " + noType.id() + "): the row cannot be read: its type is no event type")
+                .contains("BROKEN: incident C-1 at seq 4").contains("view title is 'benign'")
+                .contains("3 problems found in 3 incidents, 12 events");
+        assertThatThrownBy(() -> store.timeline("A-1", null, 10)).isInstanceOfSatisfying(UnreadableEventException.class,
+                e -> assertThat(e.eventId()).isEqualTo(notJson.id()));
+        assertThatThrownBy(() -> store.since(null, 100)).isInstanceOf(UnreadableEventException.class);
+    }
+
+    /**
+     * The writer stores data exactly as it hashes it; another spelling of the same JSON parses to the same tree (and so
+     * passed the hash check before): extra whitespace, a duplicate key, a second document after the first, an escape.
+     */
+    @Test
+    void dataNotStoredInItsCanonicalFormIsDetected() throws Exception {
+        startGateway();
+        appendWorkload();
+        store.append(declare("D-1"));
+        Map<String, String> spelt = Map.of("A-1", "{\"severity\": \"sev2\"}", "B-1", "{\"severity\":\"sev1\",\"severity\":\"sev2\"}",
+                "C-1", "{\"severity\":\"sev2\"} {\"severity\":\"sev1\"}", "D-1", "{\"severity\":\"\\u0073ev2\"}");
+        assertThat(store.timeline("A-1", null, 1).get(0).data().toString()).isEqualTo("{\"severity\":\"sev2\"}");
+        admin.asAdmin(c -> {
+            for (Map.Entry<String, String> e : spelt.entrySet()) {
+                try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE timeline_events SET data = ? WHERE incident_id = ? AND seq = 1")) {
+                    ps.setString(1, e.getValue());
+                    ps.setString(2, e.getKey());
+                    assertThat(ps.executeUpdate()).isEqualTo(1);
+                }
+            }
+        });
+
+        Run run = verify();
+        assertThat(run.exit()).as(run.output()).isEqualTo(1);
+        for (String id : spelt.keySet()) {
+            assertThat(run.output()).contains("BROKEN: incident " + id + " at seq 1 (event " + store.timeline(id, null, 1).get(0).id()
+                    + "): data is not stored in its canonical form");
+        }
+    }
+
     static com.fasterxml.jackson.databind.node.ObjectNode data() {
         return JsonNodeFactory.instance.objectNode();
     }

@@ -47,6 +47,7 @@ final class LegacyWriter {
                 TimelineRows.bindIncident(ps, view);
                 ps.executeUpdate();
             }
+            IncidentStatusCounts.recount(c); // as migration V13_4 counted the views of a store from before it
         }
     }
 }
