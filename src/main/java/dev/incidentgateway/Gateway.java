@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.api.ApiAuthPolicyFactory;
+import dev.incidentgateway.api.CredentialsBeforeBody;
 import dev.incidentgateway.api.ApiEndpoint;
 import dev.incidentgateway.api.ApiRouteSteps;
 import dev.incidentgateway.api.CallerApi;
@@ -36,6 +37,7 @@ import dev.incidentgateway.console.ConsoleRoute;
 import dev.incidentgateway.console.ConsoleSignIn;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
 import dev.incidentgateway.ingest.WebhookModule;
+import dev.incidentgateway.ingest.WebhookSteps;
 import dev.incidentgateway.ingest.poll.PollingSource;
 import dev.incidentgateway.ingest.poll.SourcePoller;
 import dev.incidentgateway.ingest.poll.SourcePollers;
@@ -208,7 +210,7 @@ public final class Gateway implements AutoCloseable {
         main.bind(SourcePollers.BEAN, pollers); // run by routes/inbound/<name>-poller.camel.yaml
         this.ops = new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers.all());
         main.configure().addRoutesBuilder(ops);
-        webhooks.install(main, endpoints, json, meters, pollers.all(), Clock.systemUTC()); // routes/inbound/webhooks.camel.yaml's steps
+        WebhookSteps webhookSteps = webhooks.install(main, endpoints, json, meters, pollers.all(), Clock.systemUTC()); // routes/inbound/webhooks.camel.yaml's steps
         // Timeouts, in-flight limit, early 413 and an anonymous /health on the event loop (issue 10, overload).
         this.edge = HttpEdge.install(main, HttpEdge.Settings.from(config), endpoints.problems(), meters,
                 // Once the intake gate has closed (shutdown), each probe goes on to the gate, which answers 503 like any request.
@@ -219,6 +221,8 @@ public final class Gateway implements AutoCloseable {
         main.bind(AsyncRouteHttpEngine.BEAN, new AsyncRouteHttpEngine());
         stream.serve(store, apiAuth, edge); // on the event loop, authorized by apiAuth like every API route
         edge.credentialBeforeNotFound(apiAuth);
+        // A caller without a credential never holds an in-flight slot while its body trickles in (same checks as the routes').
+        edge.authenticateBeforeBody(new CredentialsBeforeBody(apiAuth, (path, method, headers) -> webhookSteps.authenticateFromHeaders(path, headers)));
         // Relays, gauges, purge and /api/v1/outbox; an embedded H2 file is this process's alone: an ended run's claims are free.
         outbox.install(main, store, config, meters, json, endpoints,
                 controlDirectory.isPresent() && !StoreFactory.opensTcpPort(config.get(GatewayConfig.DB_URL)), Clock.systemUTC());

@@ -97,6 +97,28 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
      * same table, credentials, problems and rate limits.
      */
     public Decision decide(String pathTemplate, String method, String authorization) {
+        Decision authorized = authorize(pathTemplate, method, authorization);
+        Principal principal = authorized.principal();
+        if (authorized.refusal() == null && principal != null && pathTemplate.startsWith(API_PREFIX)
+                && RouteAccessPolicy.access(pathTemplate, method) instanceof RouteAccessPolicy.Requires) {
+            java.util.OptionalLong wait = apiRateLimits.tryAcquire(principal.name());
+            if (wait.isPresent()) {
+                long seconds = wait.getAsLong();
+                return new Decision(principal, ApiProblem.tooManyRequests(principal.name() + " is limited to "
+                        + apiRateLimits.limitOf(principal.name()).describe() + " on " + API_PREFIX + "**; nothing was done. Retry after "
+                        + seconds + " s.", seconds));
+            }
+        }
+        return authorized;
+    }
+
+    /**
+     * The credential and scope part of {@link #decide}, without spending the rate limit: what the HTTP edge asks from a
+     * request's headers before it reads the body ({@code path} may be the request's own path, see
+     * {@link RouteAccessPolicy#access}). The route's policy decides again once the body is in (same code, then the rate
+     * limit). May block like {@link #decide}.
+     */
+    public Decision authorize(String pathTemplate, String method, String authorization) {
         Access access = RouteAccessPolicy.access(pathTemplate, method);
         BearerAuthenticator.Outcome outcome;
         try {
@@ -119,13 +141,6 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
             refusal = unauthorized("The credential was refused: " + refused.reason() + ".", "Bearer error=\"invalid_token\"");
         } else if (principal != null && !principal.has(requires.scope())) {
             refusal = forbidden(principal, requires.scope());
-        } else if (principal != null && pathTemplate.startsWith(API_PREFIX)) {
-            java.util.OptionalLong wait = apiRateLimits.tryAcquire(principal.name());
-            if (wait.isPresent()) {
-                long seconds = wait.getAsLong();
-                refusal = ApiProblem.tooManyRequests(principal.name() + " is limited to " + apiRateLimits.limitOf(principal.name()).describe()
-                        + " on " + API_PREFIX + "**; nothing was done. Retry after " + seconds + " s.", seconds);
-            }
         }
         return new Decision(principal, refusal);
     }

@@ -71,6 +71,18 @@ public final class ApiRequest {
         return message.getHeader(name, String.class);
     }
 
+    /**
+     * A header that must come once, like a query parameter: sent twice (platform-http keeps every value, in a list), which
+     * of the values was meant is the sender's to say, so it is a 400 naming the header.
+     */
+    public String singleHeader(String name) {
+        Object value = message.getHeader(name);
+        if (value instanceof java.util.List<?> values && values.size() > 1) {
+            throw ApiProblem.givenTwice(name);
+        }
+        return header(name);
+    }
+
     /** The request's own headers (Camel's internal ones left out), for signature checks. */
     public Map<String, String> headers() {
         Map<String, String> out = new HashMap<>();

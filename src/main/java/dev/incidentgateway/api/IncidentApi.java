@@ -48,7 +48,7 @@ public final class IncidentApi {
      * ({@code correlated: true}, no event).
      */
     public ApiResponse declare(ApiRequest req) throws JsonProcessingException {
-        AppendOutcome outcome = store.append(parser.declare(req.body(), req.header("Idempotency-Key")).withPrincipal(principal(req)));
+        AppendOutcome outcome = store.append(parser.declare(req.body(), req.singleHeader("Idempotency-Key")).withPrincipal(principal(req)));
         String id = outcome.incidentId();
         Incident incident = store.incident(id).orElseThrow(() -> ApiProblem.notFound("incident " + id + " does not exist"));
         ObjectNode body = json.valueToTree(incident);
@@ -63,7 +63,7 @@ public final class IncidentApi {
     /** POST /api/v1/incidents/{id}/events → 201 with the stored event (200 with the original on a repeat). */
     public ApiResponse appendEvent(ApiRequest req) throws JsonProcessingException {
         String id = incidentId(req);
-        AppendOutcome outcome = store.append(parser.event(id, req.body(), req.header("Idempotency-Key")).withPrincipal(principal(req)));
+        AppendOutcome outcome = store.append(parser.event(id, req.body(), req.singleHeader("Idempotency-Key")).withPrincipal(principal(req)));
         return ApiResponse.json(outcome.duplicate() ? 200 : 201, json.writeValueAsBytes(outcome.event()))
                 .withHeader("Location", "/api/v1/incidents/" + id + "/timeline?after=" + outcome.event().id());
     }

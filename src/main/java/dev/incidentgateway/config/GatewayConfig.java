@@ -230,6 +230,9 @@ public final class GatewayConfig {
     public static final ConfigKey<Integer> STREAM_MAX_SUBSCRIBERS = ConfigKey.integer("stream.maxSubscribers",
             "GATEWAY_STREAM_MAX_SUBSCRIBERS", 2000, 1, 1_000_000, "Live streams open at once; one more gets 503 + Retry-After. "
                     + "Streams do not count against GATEWAY_MAX_INFLIGHT.");
+    public static final ConfigKey<Integer> STREAM_MAX_PER_PRINCIPAL = ConfigKey.integer("stream.maxPerPrincipal",
+            "GATEWAY_STREAM_MAX_PER_PRINCIPAL", 50, 1, 1_000_000, "Live streams one caller (API key or OIDC subject) may have open "
+                    + "at once; one more gets 429 + Retry-After, so one credential cannot take every stream.maxSubscribers slot.");
     public static final ConfigKey<Integer> STREAM_HEARTBEAT_S = ConfigKey.integer("stream.heartbeatSeconds", "GATEWAY_STREAM_HEARTBEAT_S",
             15, 1, 3600, "A comment line sent on every open stream this often, so proxies and clients see the connection alive.");
     // Issue 12, SLA clocks (sla/SlaTracker, routes/sla-tracker.camel.yaml).
@@ -263,7 +266,7 @@ public final class GatewayConfig {
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, KAFKA_SOURCE_TOPIC, KAFKA_SOURCE_GROUP, KAFKA_SOURCE_DLQ_TOPIC,
             KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_SSL_CA_FILE,
             CHAT_WEBHOOK_URL, CHAT_WEBHOOK_EVENTS, CHAT_WEBHOOK_MIN_SEVERITY,
-            STREAM_SOURCE, STREAM_POLL_MS, STREAM_BUFFER_EVENTS, STREAM_MAX_SUBSCRIBERS, STREAM_HEARTBEAT_S,
+            STREAM_SOURCE, STREAM_POLL_MS, STREAM_BUFFER_EVENTS, STREAM_MAX_SUBSCRIBERS, STREAM_MAX_PER_PRINCIPAL, STREAM_HEARTBEAT_S,
             SLA_FILE, SLA_SCAN_INTERVAL_MS,
             OIDC_CONSOLE_CLIENT_ID, OIDC_CONSOLE_SCOPES);
 

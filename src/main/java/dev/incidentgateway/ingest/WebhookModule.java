@@ -52,13 +52,18 @@ public final class WebhookModule implements AutoCloseable {
         }
     }
 
-    /** Binds {@value WebhookSteps#BEAN} and adds {@code GET /api/v1/sources} (webhook sources and {@code pollers}). */
-    public void install(Main main, ApiEndpoint.Settings endpoints, ObjectMapper json, MeterRegistry meters, List<SourcePoller> pollers,
+    /**
+     * Binds {@value WebhookSteps#BEAN} and adds {@code GET /api/v1/sources} (webhook sources and {@code pollers}).
+     *
+     * @return the steps, whose {@link WebhookSteps#authenticateFromHeaders} the HTTP edge asks before reading a body
+     */
+    public WebhookSteps install(Main main, ApiEndpoint.Settings endpoints, ObjectMapper json, MeterRegistry meters, List<SourcePoller> pollers,
                         Clock clock) {
         WebhookSourceActivity activity = new WebhookSourceActivity(sources.keySet(), meters, clock);
-        main.bind(WebhookSteps.BEAN, new WebhookSteps(sources, off, KeyedRateLimiter.perKey(rates), new ApiRouteSteps(endpoints), json,
-                activity));
+        WebhookSteps steps = new WebhookSteps(sources, off, KeyedRateLimiter.perKey(rates), new ApiRouteSteps(endpoints), json, activity);
+        main.bind(WebhookSteps.BEAN, steps);
         main.configure().addRoutesBuilder(new SourcesApi(sources, off, activity, pollers, json, endpoints)); // issue 12
+        return steps;
     }
 
     /** Reads the store's tokens again now (after the CLI changed them), waiting at most {@code wait}. */

@@ -12,6 +12,7 @@ import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.TransitionRefusedException;
+import dev.incidentgateway.transport.HeaderAuthentication;
 import dev.incidentgateway.transport.KeyedRateLimiter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -81,6 +82,26 @@ public final class WebhookSteps {
         exchange.setProperty(SOURCE, source);
         exchange.setProperty(REQUEST, request);
         exchange.setProperty(ApiRequest.PRINCIPAL_PROPERTY, Principal.webhook(name));
+    }
+
+    /**
+     * The HTTP edge's check before the body is read ({@code HttpEdge.authenticateBeforeBody}): a source whose secret is
+     * in the headers (bearer) is authenticated now by its own authenticator, and a refusal is counted like step 1's;
+     * a signed or open source, or a name no source has, needs the body (step 1 decides then). Step 1 checks again.
+     */
+    public HeaderAuthentication.Verdict authenticateFromHeaders(String path, Map<String, String> headers) {
+        String name = path.substring(path.lastIndexOf('/') + 1); // /webhooks/{source}
+        WebhookSource source = sources.get(name);
+        if (source == null || !source.authenticator().authenticatesFromHeaders()) {
+            return new HeaderAuthentication.BodyNeeded();
+        }
+        try {
+            source.authenticator().authenticate(new WebhookRequest(name, headers, new byte[0]));
+            return new HeaderAuthentication.Authenticated();
+        } catch (ApiProblem refused) {
+            activity.refused(name, refused.status(), refused.title());
+            return new HeaderAuthentication.Refused(refused);
+        }
     }
 
     /** Step 2, after authentication: only the source's real sender spends its budget, a stranger cannot exhaust it. */

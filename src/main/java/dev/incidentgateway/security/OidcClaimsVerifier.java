@@ -6,6 +6,8 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
 
+import dev.incidentgateway.timeline.EventLimits;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +48,12 @@ final class OidcClaimsVerifier extends DefaultJWTClaimsVerifier<SecurityContext>
         }
         if (claims.getSubject() == null || claims.getSubject().isBlank()) {
             throw new Rejected("malformed token: it names no subject (sub)");
+        }
+        if (!EventLimits.fits(Principal.oidc(claims.getSubject(), Set.of()).name(), EventLimits.PRINCIPAL)) {
+            // The principal oidc:<sub> is recorded on every event: a subject the store refuses is a credential problem (401),
+            // not a 400 about the request at its first append.
+            throw new Rejected("unusable subject: sub must be at most " + (EventLimits.PRINCIPAL - "oidc:".length())
+                    + " characters of valid Unicode without NUL");
         }
         try {
             super.verify(claims, context);

@@ -31,8 +31,29 @@ public final class RouteAccessPolicy {
     /** An entry of the explicit table; {@code method} null means any method. */
     private record Rule(String method, String template, boolean prefix, Access access) {
         boolean matches(String m, String t) {
-            return (method == null || method.equals(m)) && (prefix ? t.startsWith(template) : t.equals(template));
+            return (method == null || method.equals(m)) && (prefix ? t.startsWith(template) : sameSegments(template, t));
         }
+    }
+
+    /**
+     * {@code {}} in a template matches one segment: the segment {@code {}} of another template, or a request path's
+     * segment ({@code /api/v1/incidents/INC-1/events}), so the edge can ask before a route has been picked.
+     */
+    private static boolean sameSegments(String template, String t) {
+        if (!template.contains("{}")) {
+            return t.equals(template);
+        }
+        String[] want = template.split("/", -1);
+        String[] got = t.split("/", -1);
+        if (want.length != got.length) {
+            return false;
+        }
+        for (int i = 0; i < want.length; i++) {
+            if (want[i].equals("{}") ? got[i].isEmpty() : !want[i].equals(got[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
@@ -64,7 +85,10 @@ public final class RouteAccessPolicy {
     private RouteAccessPolicy() {
     }
 
-    /** What a request with {@code method} to the route of {@code pathTemplate} requires. */
+    /**
+     * What a request with {@code method} to the route of {@code pathTemplate} requires; a request's own path gives the
+     * same answer as its route's template.
+     */
     public static Access access(String pathTemplate, String method) {
         String m = method == null ? "" : method.toUpperCase(Locale.ROOT);
         String t = normalize(pathTemplate);

@@ -49,7 +49,7 @@ public final class LiveStream implements AutoCloseable {
             tail = new StoreTail(store, broadcaster, Duration.ofMillis(config.get(GatewayConfig.STREAM_POLL_MS))).start();
         }
         edge.streamRoute(StreamHttpHandler.PATH, new StreamHttpHandler(auth, broadcaster, store,
-                config.get(GatewayConfig.STREAM_MAX_SUBSCRIBERS)));
+                config.get(GatewayConfig.STREAM_MAX_SUBSCRIBERS), config.get(GatewayConfig.STREAM_MAX_PER_PRINCIPAL)));
     }
 
     public StreamBroadcaster broadcaster() {

@@ -34,16 +34,21 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
     private final StreamBroadcaster broadcaster;
     private final TimelineStore store;
     private final int maxSubscribers;
+    private final int maxPerPrincipal;
+    /** Open streams by principal name; a name leaves the map with its last stream. */
+    private final Map<String, Integer> openByPrincipal = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public StreamHttpHandler(ApiAuthPolicyFactory auth, StreamBroadcaster broadcaster, TimelineStore store, int maxSubscribers) {
+    public StreamHttpHandler(ApiAuthPolicyFactory auth, StreamBroadcaster broadcaster, TimelineStore store, int maxSubscribers,
+                             int maxPerPrincipal) {
         this.auth = auth;
         this.broadcaster = broadcaster;
         this.store = store;
         this.maxSubscribers = maxSubscribers;
+        this.maxPerPrincipal = maxPerPrincipal;
     }
 
-    /** A request checked off the event loop: refused, or the stream to open. */
-    private record Checked(ApiProblem refusal, StreamFilter filter, String after) {
+    /** A request checked off the event loop: refused, or the stream to open for {@code principal}. */
+    private record Checked(ApiProblem refusal, StreamFilter filter, String after, String principal) {
     }
 
     @Override
@@ -57,7 +62,7 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
             } else if (checked.result().refusal() != null) {
                 refuse(ctx, checked.result().refusal());
             } else {
-                open(ctx, checked.result().filter(), checked.result().after());
+                open(ctx, checked.result());
             }
         });
     }
@@ -71,19 +76,19 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
     private Checked check(String authorization, HttpServerRequest request) {
         ApiAuthPolicyFactory.Decision decision = auth.decide(PATH, "GET", authorization);
         if (decision.refusal() != null) {
-            return new Checked(decision.refusal(), null, null); // counted where it is answered
+            return new Checked(decision.refusal(), null, null, null); // counted where it is answered
         }
         try {
             QueryParameters.check("GET", PATH, request.params().names());
             StreamFilter filter = filter(request);
             String after = lastEventId(request);
-            return new Checked(null, filter, after != null ? after : store.newestEventId().orElse(null));
+            return new Checked(null, filter, after != null ? after : store.newestEventId().orElse(null), decision.principal().name());
         } catch (ApiProblem badInput) {
-            return new Checked(badInput, null, null);
+            return new Checked(badInput, null, null, null);
         }
     }
 
-    private void open(RoutingContext ctx, StreamFilter filter, String lastEventId) {
+    private void open(RoutingContext ctx, Checked checked) {
         if (ctx.response().closed()) {
             return;
         }
@@ -91,7 +96,17 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
             streamHead(ctx.response()).end();
             return;
         }
+        String principal = checked.principal();
+        if (openByPrincipal.merge(principal, 1, Integer::sum) > maxPerPrincipal) {
+            release(principal);
+            // 429, not the 503 below: the caller's own streams fill its share, another instance would not help
+            refuse(ctx, new ApiProblem(429, "too-many-streams-per-principal", "Too many streams for this caller", principal + " has "
+                    + maxPerPrincipal + " live streams open, the most one caller may (GATEWAY_STREAM_MAX_PER_PRINCIPAL); close one "
+                    + "or retry later.", null, Map.of("Retry-After", "5")));
+            return;
+        }
         if (!broadcaster.reserve(maxSubscribers)) {
+            release(principal);
             refuse(ctx, new ApiProblem(503, "too-many-streams", "Too many streams", "This gateway serves " + maxSubscribers
                     + " live streams at most (GATEWAY_STREAM_MAX_SUBSCRIBERS); retry shortly or use another instance.",
                     null, Map.of("Retry-After", "5")));
@@ -100,9 +115,16 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
         HttpServerResponse response = streamHead(ctx.response()).setChunked(true);
         response.write(Buffer.buffer(": stream open\n\n")); // sends the head now: the client knows it is subscribed
         StreamSubscriber subscriber = new StreamSubscriber(broadcaster, broadcaster.group(ctx.vertx().getOrCreateContext()),
-                ctx.request(), response, filter, store, ctx.vertx(), lastEventId);
-        ctx.addEndHandler(ended -> subscriber.closed());
+                ctx.request(), response, checked.filter(), store, ctx.vertx(), checked.after());
+        ctx.addEndHandler(ended -> {
+            subscriber.closed();
+            release(principal);
+        });
         subscriber.start();
+    }
+
+    private void release(String principal) {
+        openByPrincipal.computeIfPresent(principal, (name, open) -> open > 1 ? open - 1 : null);
     }
 
     private static HttpServerResponse streamHead(HttpServerResponse response) {

@@ -29,6 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       waits behind busy request threads; with a credential it goes on to the Camel route (detail needs read);</li>
  *   <li>a {@code Content-Length} above the body limit gets 413 at once, the body unread; a request framed both by
  *       {@code Content-Length} and {@code Transfer-Encoding} (or by a coding other than chunked) 400;</li>
+ *   <li>a request with a body to a route that reads it is first authenticated from its headers, off the event loop
+ *       and before its body is read or a slot is taken ({@link HeaderAuthentication}): a missing or wrong credential
+ *       gets its 401 (403, 503) at once. Requests whose sender only the body can tell (signed webhooks) or that need no
+ *       credential (open routes) take, besides their slot, one of the smaller budget {@link #unauthenticatedBudget}:
+ *       strangers sending slow bodies cannot hold every slot;</li>
  *   <li>beyond {@code maxInflight} requests being served, 503 + Retry-After at once (nothing queues);
  *       {@code /health} is never counted or refused.</li>
  * </ul>
@@ -39,6 +44,8 @@ final class EdgeGuard implements Handler<RoutingContext> {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeGuard.class);
     /** Longest a refused request's remaining body is discarded before the connection is closed. */
     private static final long LINGER_MILLIS = 2_000;
+    /** Most checks answer from memory; a few wait (at most 0.5 s for a key seen for the first time, an OIDC key fetch). */
+    private static final int CREDENTIAL_CHECK_THREADS = 4;
 
     private final Vertx vertx;
     private final int maxInflight;
@@ -49,6 +56,14 @@ final class EdgeGuard implements Handler<RoutingContext> {
     private final ConnectionDeadlines deadlines;
     private final MeterRegistry meters;
     private final AtomicInteger inflight = new AtomicInteger();
+    /** Requests in flight whose sender was not known before their body was read; also counted in {@link #inflight}. */
+    private final AtomicInteger unauthenticated = new AtomicInteger();
+    private final int maxUnauthenticated;
+    private volatile HeaderAuthentication beforeBody;
+    /** Threads of their own for {@link #beforeBody}: Vert.x's worker pool may be held by routes waiting on the store. */
+    private final io.vertx.core.WorkerExecutor credentialChecks;
+    /** Whether a route (which reads the body) takes a path and method; until the routes exist, every request. */
+    private volatile java.util.function.BiPredicate<String, String> routed = (path, method) -> true;
     /** Long-lived responses (live streams) with a limit of their own: never counted or refused here. */
     private final java.util.Set<String> notCounted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -61,7 +76,24 @@ final class EdgeGuard implements Handler<RoutingContext> {
         this.problems = problems;
         this.deadlines = deadlines;
         this.meters = meters;
+        this.maxUnauthenticated = unauthenticatedBudget(maxInflight);
+        this.credentialChecks = vertx.createSharedWorkerExecutor("gateway-credential-check", CREDENTIAL_CHECK_THREADS);
         meters.gauge("gateway.http.inflight", inflight);
+        meters.gauge("gateway.http.inflight.unauthenticated", unauthenticated);
+    }
+
+    /**
+     * Of {@code maxInflight} slots, how many requests whose sender is known only once their body is in may hold at once:
+     * a quarter (at least one), so that the rest stay free for callers whose credential was checked from the headers.
+     */
+    static int unauthenticatedBudget(int maxInflight) {
+        return Math.max(1, maxInflight / 4);
+    }
+
+    /** From now on, requests with a body are authenticated from their headers first, by {@code check}. */
+    void authenticateBeforeBody(HeaderAuthentication check, java.util.function.BiPredicate<String, String> routed) {
+        this.routed = routed;
+        this.beforeBody = check;
     }
 
     /** Set on a request that came as HEAD and was rerouted as GET. */
@@ -94,7 +126,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
                     + "(% must be followed by two hex digits, encoding UTF-8); nothing was done.", "query", Map.of()), "invalid-query");
             return;
         }
-        if (ambiguousFraming(request)) {
+        if (RequestFraming.ambiguous(request)) {
             refuse(ctx, new ApiProblem(400, "ambiguous-framing", "Ambiguous request framing", "The request's "
                     + "Transfer-Encoding does not end in chunked (RFC 9112 §6.3): a proxy in front of the gateway could read "
                     + "where it ends differently. Nothing was done.", null, Map.of()), "ambiguous-framing");
@@ -117,15 +149,79 @@ final class EdgeGuard implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
-        if (inflight.incrementAndGet() > maxInflight) {
-            inflight.decrementAndGet();
-            refuse(ctx, new ApiProblem(503, "overloaded", "Overloaded", "The gateway is serving its most requests at once ("
-                    + maxInflight + ", GATEWAY_MAX_INFLIGHT); nothing was done. Retry shortly.", null,
-                    Map.of("Retry-After", "1")), "inflight");
+        HeaderAuthentication check = beforeBody;
+        if (check != null && RequestFraming.hasBody(request) && routed.test(request.path(), request.method().name())) {
+            checkThenAdmit(ctx, check);
             return;
         }
-        ctx.addEndHandler(done -> inflight.decrementAndGet()); // on the answer, an error or the connection's close
+        admit(ctx, false); // no body to wait for: the route checks the credential at once
+    }
+
+    /**
+     * The credential from the headers; the body waits, unread. A request without an {@code Authorization} header is decided
+     * here on the event loop (nothing in that check can block: no credential, a signed body, or none needed); one with it
+     * on the edge's own worker threads, which a hung store holding every request thread does not block (a key seen for
+     * the first time may read the store, an OIDC token the identity provider's keys).
+     */
+    private void checkThenAdmit(RoutingContext ctx, HeaderAuthentication check) {
+        HttpServerRequest request = ctx.request();
+        String path = request.path();
+        String method = request.method().name();
+        Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        request.headers().forEach(h -> headers.putIfAbsent(h.getKey(), h.getValue()));
+        if (!headers.containsKey("Authorization")) {
+            decided(ctx, check.check(path, method, headers));
+            return;
+        }
+        request.pause(); // the route's body handler resumes it
+        credentialChecks.executeBlocking(() -> check.check(path, method, headers), false).onComplete(checked -> {
+            if (ctx.response().closed() || ctx.response().ended()) {
+                return; // the sender left, or the read timeout cut it, meanwhile: nothing was taken
+            }
+            if (checked.failed()) {
+                refuse(ctx, problems.toProblem(checked.cause()), "credential");
+            } else {
+                decided(ctx, checked.result());
+            }
+        });
+    }
+
+    private void decided(RoutingContext ctx, HeaderAuthentication.Verdict verdict) {
+        if (verdict instanceof HeaderAuthentication.Refused refused) {
+            refuse(ctx, refused.problem(), "credential");
+        } else {
+            admit(ctx, verdict instanceof HeaderAuthentication.BodyNeeded);
+        }
+    }
+
+    /** @param unknownSender the sender is known only from the body: also a slot of the smaller budget */
+    private void admit(RoutingContext ctx, boolean unknownSender) {
+        if (unknownSender && unauthenticated.incrementAndGet() > maxUnauthenticated) {
+            unauthenticated.decrementAndGet();
+            refuse(ctx, overloaded(maxUnauthenticated + " of them, a quarter of GATEWAY_MAX_INFLIGHT, for requests whose sender only "
+                    + "the body can tell"), "inflight-unauthenticated");
+            return;
+        }
+        if (inflight.incrementAndGet() > maxInflight) {
+            inflight.decrementAndGet();
+            if (unknownSender) {
+                unauthenticated.decrementAndGet();
+            }
+            refuse(ctx, overloaded(maxInflight + ", GATEWAY_MAX_INFLIGHT"), "inflight");
+            return;
+        }
+        ctx.addEndHandler(done -> { // on the answer, an error or the connection's close
+            inflight.decrementAndGet();
+            if (unknownSender) {
+                unauthenticated.decrementAndGet();
+            }
+        });
         ctx.next();
+    }
+
+    private static ApiProblem overloaded(String limit) {
+        return new ApiProblem(503, "overloaded", "Overloaded", "The gateway is serving its most requests at once (" + limit
+                + "); nothing was done. Retry shortly.", null, Map.of("Retry-After", "1"));
     }
 
     void exemptFromInflight(String path) {
@@ -147,23 +243,6 @@ final class EdgeGuard implements Handler<RoutingContext> {
         } else {
             ctx.next();
         }
-    }
-
-    /**
-     * A request a proxy and this server could frame differently (request smuggling): a Transfer-Encoding whose last coding
-     * is not chunked, which Netty reads as chunked anyway. (A Content-Length beside {@code chunked} never gets here: Netty
-     * drops it and reads the chunks, as RFC 9112 §6.3 says; the check of both stays for any parser that keeps it.)
-     */
-    static boolean ambiguousFraming(HttpServerRequest request) {
-        java.util.List<String> codings = request.headers().getAll("Transfer-Encoding");
-        if (codings.isEmpty()) {
-            return false;
-        }
-        if (request.headers().contains("Content-Length")) {
-            return true;
-        }
-        String last = codings.get(codings.size() - 1);
-        return !last.substring(last.lastIndexOf(',') + 1).trim().equalsIgnoreCase("chunked");
     }
 
     /**

@@ -117,6 +117,32 @@ public final class GatewayTls {
         }
     }
 
+    /**
+     * The suites the gateway's port offers: TLS 1.3's own (all AEAD), and for TLS 1.2 only ECDHE key exchange (forward
+     * secrecy) with an AEAD cipher. The JDK's defaults also offer TLS 1.2 CBC suites with SHA-1/SHA-2 MACs (padding-oracle
+     * prone, no longer in Mozilla's "intermediate" profile) and static-RSA ones; clients from the last decade all speak
+     * one of these.
+     */
+    static final List<String> CIPHER_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    /**
+     * Restricts an HTTPS server's options to TLS 1.2 and 1.3 and {@link #CIPHER_SUITES}. Camel builds the server's options
+     * from {@link SSLContextParameters} without passing cipher suites on to Vert.x, so they are set on the options
+     * themselves ({@link ServerHookVertx}); plain HTTP options are left alone.
+     */
+    static void restrictSuites(io.vertx.core.http.HttpServerOptions options) {
+        if (!options.isSsl()) {
+            return;
+        }
+        options.setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"));
+        CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
+    }
+
     /** Serves HTTPS instead of HTTP on the gateway's port when {@code tls} is present. */
     public static void apply(Main main, Optional<SSLContextParameters> tls) {
         if (tls.isEmpty()) {

@@ -39,6 +39,7 @@ public final class HttpEdge implements AutoCloseable {
     private final ProblemMapper problems;
     private final MalformedRequests malformed;
     private volatile ApiAuthPolicyFactory unmatchedAuth;
+    private volatile HeaderAuthentication beforeBody;
     private volatile boolean routed;
     private final java.util.Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> streams = new java.util.LinkedHashMap<>();
 
@@ -49,7 +50,7 @@ public final class HttpEdge implements AutoCloseable {
         this.deadlines = new ConnectionDeadlines(plain, settings.readTimeout(), settings.idleTimeout(), meters);
         this.guard = new EdgeGuard(plain, settings.maxInflight(), settings.maxBodyBytes(), anonymousProbes, problems, deadlines, meters);
         // HTTP/2 (h2c) would share one connection between requests: the per-connection deadlines are for HTTP/1.1.
-        this.vertx = new ServerHookVertx(plain, options -> options.setHttp2ClearTextEnabled(false),
+        this.vertx = new ServerHookVertx(plain, options -> GatewayTls.restrictSuites(options.setHttp2ClearTextEnabled(false)),
                 server -> onServerCreated(server, main.getCamelContext()), malformed::before);
     }
 
@@ -85,6 +86,14 @@ public final class HttpEdge implements AutoCloseable {
         this.unmatchedAuth = auth;
     }
 
+    /**
+     * Requests with a body to a route are authenticated by {@code check} from their headers before the body is read or
+     * an in-flight slot is taken; see {@link EdgeGuard}. Call before Camel starts.
+     */
+    public void authenticateBeforeBody(HeaderAuthentication check) {
+        this.beforeBody = check;
+    }
+
     /** Whether the client sent {@code ctx}'s request as HEAD: the edge serves HEAD as GET, so a handler sees GET. */
     public static boolean askedWithHead(io.vertx.ext.web.RoutingContext ctx) {
         return EdgeGuard.askedWithHead(ctx);
@@ -101,7 +110,10 @@ public final class HttpEdge implements AutoCloseable {
                 router.route().order(Integer.MIN_VALUE).handler(guard).failureHandler(guard::onFailure);
                 streams.forEach((path, handler) -> router.route(io.vertx.core.http.HttpMethod.GET, path)
                         .order(Integer.MIN_VALUE + 1).handler(handler));
-                UnmatchedRequests.install(router, problems, unmatchedAuth); // 404/405 as problem+json, with Allow
+                UnmatchedRequests unmatched = UnmatchedRequests.install(router, problems, unmatchedAuth); // 404/405 as problem+json, with Allow
+                if (beforeBody != null) { // a request no route takes is answered without its body being read
+                    guard.authenticateBeforeBody(beforeBody, (path, method) -> unmatched.allowed(path).contains(method));
+                }
                 routed = true;
             }
         }

@@ -34,9 +34,10 @@ final class UnmatchedRequests {
      * Adds the last route of {@code router}: it is reached only by requests no other route took. (Camel's router is a
      * sub-router of a server router it keeps to itself, so Vert.x's own 404/405 handling is out of reach.)
      */
-    static void install(Router router, ProblemMapper problems, ApiAuthPolicyFactory auth) {
+    static UnmatchedRequests install(Router router, ProblemMapper problems, ApiAuthPolicyFactory auth) {
         UnmatchedRequests answers = new UnmatchedRequests(router, problems, auth);
         router.route().last().handler(answers::unmatchedAfterCredential);
+        return answers;
     }
 
     /** {@code /api/v1/…} and {@code /metrics}: a caller without a valid credential gets the API's 401 (or 503, 429). */

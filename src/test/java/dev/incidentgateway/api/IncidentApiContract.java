@@ -352,6 +352,23 @@ abstract class IncidentApiContract {
         assertThat(timeline(id)).hasSize(1);
     }
 
+    @Test
+    void anIdempotencyKeySentTwiceIsRefusedNamingTheHeader() {
+        Stored before = stored();
+        Response declare = http.postJson("/api/v1/incidents", obj("title", "Twice", "actor", "alice"),
+                "Idempotency-Key", "twice-a-" + UUID.randomUUID(), "Idempotency-Key", "twice-b-" + UUID.randomUUID());
+        assertThat(declare.status()).as(declare.toString()).isEqualTo(400);
+        assertThat(declare.json().path("field").asText()).isEqualTo("Idempotency-Key");
+        assertNothingStoredSince(before);
+        String id = newId("TWICE");
+        declare(id, "Twice");
+        Stored declared = stored();
+        Response note = post(id, obj("type", "note", "actor", "bob", "content", "once?"), "Idempotency-Key", "k1", "Idempotency-Key", "k2");
+        assertThat(note.status()).as(note.toString()).isEqualTo(400);
+        assertThat(note.json().path("field").asText()).isEqualTo("Idempotency-Key");
+        assertNothingStoredSince(declared);
+    }
+
     List<Response> inParallel(int n, java.util.function.IntFunction<Response> call) throws Exception {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
         try {

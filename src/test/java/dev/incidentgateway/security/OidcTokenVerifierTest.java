@@ -129,6 +129,15 @@ class OidcTokenVerifierTest {
         rejected(v, rs256(claims().subject(null).build()), "malformed", "sub");
     }
 
+    @Test
+    void aSubjectTheStoreCannotRecordAsPrincipalIsACredentialProblem() throws Exception {
+        OidcTokenVerifier v = verifier("");
+        rejected(v, rs256(claims().subject("s".repeat(5000)).build()), "sub", "315");
+        rejected(v, rs256(claims().subject("a\u0000b").build()), "sub");
+        String longest = "s".repeat(320 - "oidc:".length());
+        assertThat(v.verify(rs256(claims().subject(longest).build())).name()).isEqualTo("oidc:" + longest);
+    }
+
     // --- issuer and audience ---
 
     @Test

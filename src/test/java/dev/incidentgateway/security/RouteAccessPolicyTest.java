@@ -37,6 +37,13 @@ class RouteAccessPolicyTest {
             "POST, /,                                admin",
             "POST, /console/{file},                  admin",
             "GET,  /console/{file}/more,             read",
+            // a request's own path (the HTTP edge asks before a route is picked): as its route's template
+            "POST, /api/v1/incidents/INC-42/events,  write",
+            "POST, /api/v1/outbox/17/replay,         operate",
+            "POST, /webhooks/alertmanager,           self",
+            "GET,  /console/app.js,                  open",
+            "POST, /api/v1/incidents//events,        admin",
+            "POST, /webhooks/a/b,                    admin",
             // the default: read for GET/HEAD, admin for anything else
             "GET,  /custom/hello,                    read",
             "HEAD, /custom/hello,                    read",

@@ -297,6 +297,9 @@ class HttpEdgeIT {
                 held.add(new RawConnection(port).send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer "
                         + narrow.adminKey() + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"));
             }
+            // Their credentials are checked off the event loop before they take a slot: a poll in flight at that moment
+            // would take the slot one of them is about to fill (and it would get the 503), so the polls start after.
+            Thread.sleep(1_000);
             Response refused = awaitStatus(api, 503);
             assertThat(refused.header("Retry-After")).isPresent();
             assertThat(Long.parseLong(refused.header("Retry-After").orElseThrow())).isGreaterThanOrEqualTo(1);

@@ -76,6 +76,29 @@ class TlsIT {
         }
     }
 
+    @Test
+    void tls12OffersOnlyEcdheWithAeadSuitesAndTls13WorksAsBefore() throws Exception {
+        for (String weak : java.util.List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384")) {
+            assertThatThrownBy(() -> handshake("TLSv1.2", weak)).as(weak).isInstanceOf(SSLHandshakeException.class);
+        }
+        assertThat(handshake("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")).isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+        assertThat(handshake("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"))
+                .isEqualTo("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
+        assertThat(handshake("TLSv1.3", "TLS_AES_256_GCM_SHA384")).isEqualTo("TLS_AES_256_GCM_SHA384");
+    }
+
+    /** The suite a handshake with only {@code protocol} and {@code suite} enabled agreed on. */
+    private static String handshake(String protocol, String suite) throws Exception {
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) cert.trustingContext().getSocketFactory()
+                .createSocket("localhost", gateway.port())) {
+            socket.setSoTimeout(10_000);
+            socket.setEnabledProtocols(new String[] {protocol});
+            socket.setEnabledCipherSuites(new String[] {suite});
+            socket.startHandshake();
+            return socket.getSession().getCipherSuite();
+        }
+    }
+
     private static HttpRequest health(String scheme) {
         return HttpRequest.newBuilder(URI.create(scheme + "://localhost:" + gateway.port() + "/health"))
                 .timeout(Duration.ofSeconds(10)).GET().build();

@@ -49,6 +49,11 @@ public final class BearerTokenAuthenticator implements WebhookAuthenticator {
     }
 
     @Override
+    public boolean authenticatesFromHeaders() {
+        return true;
+    }
+
+    @Override
     public String mode() {
         return MODE;
     }

@@ -14,6 +14,14 @@ public interface WebhookAuthenticator {
      */
     void authenticate(WebhookRequest request);
 
+    /**
+     * True when the headers alone carry what {@link #authenticate} checks (a bearer token), so the HTTP edge can refuse a
+     * stranger before reading the body; false when the body is signed, or anyone is accepted.
+     */
+    default boolean authenticatesFromHeaders() {
+        return false;
+    }
+
     /** The mode's name as written in a descriptor ({@code bearer}, {@code none}, …), for the start-up log. */
     String mode();
 }
