@@ -1,6 +1,5 @@
 package dev.incidentgateway.stream;
 
-import dev.incidentgateway.security.ApiKeyStore;
 import dev.incidentgateway.security.Scope;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
@@ -44,7 +43,7 @@ class StreamPerPrincipalLimitIT {
     @Test
     void oneReadKeyGetsItsShareAndOthersStillOpenStreams() throws Exception {
         int port = fixture.gateway().port();
-        String reader = TestApiKeys.create(new ApiKeyStore(fixture.gateway().dataSource()), "stream-reader", Set.of(Scope.READ));
+        String reader = TestApiKeys.create(TestApiKeys.store(fixture.store().config(), fixture.gateway().dataSource()), "stream-reader", Set.of(Scope.READ));
         for (int i = 0; i < 100 && new HttpApi(port, reader).get("/api/v1/incidents?limit=1").status() == 401; i++) {
             Thread.sleep(100); // the key snapshot reloads every 2 s
         }
