@@ -267,10 +267,6 @@ public final class GatewayMain {
         }
         Optional<java.nio.file.Path> newStore = h2.map(H2DataDirectory::databaseFile).filter(file -> !java.nio.file.Files.exists(file));
         if (newStore.isPresent() && !createsStore) {
-            java.util.OptionalInt ownAnswer = command.answerFromCallersConfig(config, args, out);
-            if (ownAnswer.isPresent()) {
-                return ownAnswer.getAsInt(); // webhook-token with GATEWAY_WEBHOOK_TOKEN set, before a first start
-            }
             err.println(name + " failed: there is no store at " + newStore.get() + " (" + GatewayConfig.DB_URL.env() + "): run it "
                     + "in the gateway's working directory or set " + GatewayConfig.DB_URL.env() + " as the gateway has it; nothing was created");
             return STORE_ERROR;

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StoreSchemaVersionPostgresIT extends StoreSchemaVersionContract {
     private static final List<List<String>> READ_ONLY = List.of(List.of("verify"), List.of("api-key", "list"),
-            List.of("api-key", "revoke", "x"), List.of("webhook-token"), List.of("webhook-token", "--source", "grafana"), List.of("rebuild-views"));
+            List.of("api-key", "revoke", "x"), List.of("rebuild-views"));
 
     @Override
     TestStore.Kind kind() {

@@ -66,7 +66,7 @@ public interface StoreCommand {
 
         /**
          * Whether the command may create or upgrade the store (an embedded H2 file not there yet, an empty PostgreSQL
-         * schema, an older one): {@code api-key create} and {@code webhook-token --rotate} run before a first start. Every
+         * schema, an older one): {@code api-key create} and {@code webhook-token} run before a first start. Every
          * other command needs this gateway's store as it is: on a missing one (run in another directory, or on PostgreSQL
          * with a search_path a restore lost) it would report an empty store as intact, and it must not upgrade a schema
          * under gateways of the older version.

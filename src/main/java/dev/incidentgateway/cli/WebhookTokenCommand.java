@@ -54,7 +54,7 @@ public final class WebhookTokenCommand implements StoreCommand, StoreCommand.Par
 
     @Override
     public boolean createsStore() {
-        return rotate; // issuing a token before the gateway's first start (README quick start); a listing only reads
+        return true; // before the gateway's first start (README quick start): the listing there names the sources too
     }
 
     /**
