@@ -2,7 +2,7 @@
 # Throwaway PostgreSQL cluster for tests and benchmarks (no docker needed).
 #
 #   scripts/pg-test-cluster.sh start [DATADIR] [PORT]   # prints the JDBC URL on stdout
-#   scripts/pg-test-cluster.sh stop  [DATADIR] [PORT]   # fast stop, then removes DATADIR
+#   scripts/pg-test-cluster.sh stop  [DATADIR] [PORT]   # stop and delete: fast stop, then removes DATADIR (all its data)
 #   scripts/pg-test-cluster.sh install                  # apt-get install postgresql if missing (root only)
 #
 # PORT defaults to 55432, DATADIR to ${TMPDIR:-/tmp}/incident-gateway-pg-$PORT
@@ -108,5 +108,5 @@ case $cmd in
   start) start ;;
   stop) stop ;;
   install) install_pg ;;
-  *) die "usage: $0 start|stop [DATADIR] [PORT] | install" ;;
+  *) die "usage: $0 start|stop [DATADIR] [PORT] | install   (stop = stop and delete: removes DATADIR and all its data)" ;;
 esac

@@ -136,11 +136,12 @@ public final class GatewayMain {
         }
         ParseResult command = parsed.subcommand();
         if (command.commandSpec().userObject() instanceof StoreCommand) {
-            StoreCommandLine.checked(command); // its usage errors too before the configuration and the store
+            // its usage errors too before the configuration and the store
+            boolean createsStore = StoreCommandLine.checked(command).createsStore();
             String name = command.commandSpec().name();
             // The root takes no option but help and version, so the command's name is the first argument.
             List<String> args = parsed.originalArgs().subList(1, parsed.originalArgs().size());
-            return runStoreCommand(name, STORE_COMMANDS.get(name), args);
+            return runStoreCommand(name, STORE_COMMANDS.get(name), args, createsStore);
         }
         return new CommandLine.RunLast().execute(parsed);
     }
@@ -240,10 +241,11 @@ public final class GatewayMain {
     }
 
     /**
-     * Opens (and migrates) the store, runs the command on it, closes the store. When a running gateway holds
-     * the embedded H2 file, hands the command to that gateway through its {@link ControlChannel} instead.
+     * Opens the store (creates or migrates it only when {@code createsStore}, see {@link StoreCommand.Parsed#createsStore}),
+     * runs the command on it, closes the store. When a running gateway holds the embedded H2 file, hands the command to
+     * that gateway through its {@link ControlChannel} instead.
      */
-    private int runStoreCommand(String name, StoreCommand command, List<String> args) {
+    private int runStoreCommand(String name, StoreCommand command, List<String> args, boolean createsStore) {
         Optional<GatewayConfig> loaded = config();
         if (loaded.isEmpty()) {
             return USAGE;
@@ -271,12 +273,12 @@ public final class GatewayMain {
             }
         }
         Optional<java.nio.file.Path> newStore = h2.map(H2DataDirectory::databaseFile).filter(file -> !java.nio.file.Files.exists(file));
-        if (newStore.isPresent() && !command.createsStore()) {
+        if (newStore.isPresent() && !createsStore) {
             err.println(name + " failed: there is no store at " + newStore.get() + " (" + GatewayConfig.DB_URL.env() + "): run it "
                     + "in the gateway's working directory or set " + GatewayConfig.DB_URL.env() + " as the gateway has it; nothing was created");
             return STORE_ERROR;
         }
-        try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) {
+        try (HikariDataSource ds = createsStore ? StoreFactory.openAndMigrate(config) : StoreFactory.openExisting(config)) {
             StoreCommand.Context ctx = new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)));
             int exit = command.run(ctx, args, out, err);
             newStore.ifPresent(file -> err.println("Note: there was no store at " + file + ": a new one was created there. A gateway "
@@ -285,6 +287,9 @@ public final class GatewayMain {
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return USAGE;
+        } catch (StoreStartException e) {
+            err.println(name + " failed: " + e.getMessage()); // one line of ours, with what it quotes redacted: not cut
+            return STORE_ERROR;
         } catch (Exception e) {
             err.println(name + " failed: " + Redact.text(e.getMessage())); // a driver's message may quote the URL
             return STORE_ERROR;

@@ -26,11 +26,6 @@ public final class ApiKeyCommand implements StoreCommand {
     private static final Clock CLOCK = Clock.systemUTC();
 
     @Override
-    public boolean createsStore() {
-        return true; // before the gateway's first start (README quick start)
-    }
-
-    @Override
     public int run(Context ctx, List<String> args, PrintStream out, PrintStream err) throws Exception {
         return StoreCommandLine.run(new ApiKeyCommand(), ctx, args, out, err);
     }
@@ -49,6 +44,11 @@ public final class ApiKeyCommand implements StoreCommand {
         public void validate() {
             ApiKeys.checkName(name);
             Scope.parseList(scopes);
+        }
+
+        @Override
+        public boolean createsStore() {
+            return true; // before the gateway's first start (README quick start)
         }
 
         @Override

@@ -45,15 +45,6 @@ public interface StoreCommand {
     int run(Context ctx, List<String> args, PrintStream out, PrintStream err) throws Exception;
 
     /**
-     * Whether the command may create the store when there is none (an embedded H2 file not there yet): {@code api-key}
-     * and {@code webhook-token} run before a first start; {@code verify} and {@code rebuild-views} need a store to read,
-     * and on a missing one (a command run in another directory than the gateway's) would report an empty store as intact.
-     */
-    default boolean createsStore() {
-        return false;
-    }
-
-    /**
      * The arguments as a running gateway gets them through the control channel. It runs in its own working directory,
      * so a command whose arguments name the caller's files resolves them first (default: as typed).
      */
@@ -83,6 +74,17 @@ public interface StoreCommand {
          * @throws IllegalArgumentException naming the problem (a usage error, exit {@link #USAGE})
          */
         default void validate() {
+        }
+
+        /**
+         * Whether the command may create or upgrade the store (an embedded H2 file not there yet, an empty PostgreSQL
+         * schema, an older one): {@code api-key create} and {@code webhook-token} run before a first start. Every
+         * other command needs this gateway's store as it is: on a missing one (run in another directory, or on PostgreSQL
+         * with a search_path a restore lost) it would report an empty store as intact, and it must not upgrade a schema
+         * under gateways of the older version.
+         */
+        default boolean createsStore() {
+            return false;
         }
 
         /** @return the exit code */

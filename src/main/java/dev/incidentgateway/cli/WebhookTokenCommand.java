@@ -31,11 +31,6 @@ import java.util.Set;
         "Alone: GATEWAY_WEBHOOK_TOKEN when set (as earlier versions did); otherwise which sources take a gateway-managed "
                 + "token and which have one."})
 public final class WebhookTokenCommand implements StoreCommand, StoreCommand.Parsed {
-    @Override
-    public boolean createsStore() {
-        return true; // before the gateway's first start (README quick start)
-    }
-
     private static final String ROTATE = "java -jar incident-gateway.jar webhook-token --source <name> --rotate";
 
     @Option(names = "--source", paramLabel = "NAME", description = "the webhook source: alone, whether it has a token (never the token)")
@@ -55,6 +50,11 @@ public final class WebhookTokenCommand implements StoreCommand, StoreCommand.Par
         if (rotate && source == null) {
             throw new IllegalArgumentException("--rotate needs --source NAME");
         }
+    }
+
+    @Override
+    public boolean createsStore() {
+        return true; // before the gateway's first start (README quick start): the listing there names the sources too
     }
 
     /**

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Opens the connection pool (HikariCP) and brings the schema up to date (Flyway) before anything else runs. */
 public final class StoreFactory {
@@ -23,6 +24,24 @@ public final class StoreFactory {
     }
 
     public static HikariDataSource openAndMigrate(GatewayConfig config, StoreTimeouts timeouts) {
+        return openWith(config, timeouts, ds -> migrate(config, ds));
+    }
+
+    /**
+     * For command-line tools that must neither create nor upgrade a store (verify, listings): opens it only when the
+     * schema there is this gateway's, as is.
+     *
+     * @throws StoreStartException no gateway store where the session looks, an older or a newer schema (see {@link StoreSchema})
+     */
+    public static HikariDataSource openExisting(GatewayConfig config) {
+        SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
+        // As the runtime user (it may read Flyway's history): a command that changes no schema needs no owner credential.
+        return openWith(config, StoreTimeouts.connectOnly(), ds -> StoreSchema.requireCurrent(
+                flyway(dialect).dataSource(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword()).load(), ds, dialect,
+                config.get(GatewayConfig.DB_URL)));
+    }
+
+    private static HikariDataSource openWith(GatewayConfig config, StoreTimeouts timeouts, Consumer<HikariDataSource> schema) {
         String url = config.get(GatewayConfig.DB_URL);
         warnIfListening(url);
         Optional<H2DataDirectory> h2Dir = H2DataDirectory.of(url);
@@ -31,7 +50,7 @@ public final class StoreFactory {
         try {
             StoreStartupWait.await(ds.getJdbcUrl(), config.get(GatewayConfig.DB_USER), config.get(GatewayConfig.DB_PASSWORD),
                     config.isPostgres(), java.time.Duration.ofSeconds(config.get(GatewayConfig.DB_STARTUP_WAIT_S)));
-            migrate(config, ds);
+            schema.accept(ds);
             h2Dir.ifPresent(H2DataDirectory::restrictFiles);
             H2FileMaintenance.startIfEmbeddedH2(ds);
             return ds;
@@ -156,13 +175,13 @@ public final class StoreFactory {
         String owner = config.get(GatewayConfig.DB_MIGRATION_USER);
         if (owner.isBlank()) {
             // Its own connection from the URL, without the pool's statement and socket timeouts (StoreTimeouts).
-            flyway(dialect).dataSource(runtime.getJdbcUrl(), runtime.getUsername(), runtime.getPassword()).load().migrate();
+            migrate(flyway(dialect).dataSource(runtime.getJdbcUrl(), runtime.getUsername(), runtime.getPassword()).load());
             return;
         }
         LOG.info("Migrating the schema as {} ({}); the gateway runs as {}", owner, GatewayConfig.DB_MIGRATION_USER.env(),
                 config.get(GatewayConfig.DB_USER));
         try {
-            flyway(dialect).dataSource(runtime.getJdbcUrl(), owner, config.get(GatewayConfig.DB_MIGRATION_PASSWORD)).load().migrate();
+            migrate(flyway(dialect).dataSource(runtime.getJdbcUrl(), owner, config.get(GatewayConfig.DB_MIGRATION_PASSWORD)).load());
         } catch (org.flywaydb.core.api.FlywayException e) {
             if (StoreStartupWait.refusal(e) == null) {
                 throw e;
@@ -175,12 +194,26 @@ public final class StoreFactory {
     }
 
     public static void migrate(HikariDataSource ds, SqlDialect dialect) {
-        flyway(dialect).dataSource(ds).load().migrate();
+        migrate(flyway(dialect).dataSource(ds).load());
+    }
+
+    /** Flyway's migrate, whose validation refuses a store a newer gateway upgraded: said in one line (exit 3). */
+    private static void migrate(Flyway flyway) {
+        try {
+            flyway.migrate();
+        } catch (org.flywaydb.core.api.exception.FlywayValidateException e) {
+            StoreSchema.of(flyway.info()).refuseNewer();
+            throw e;
+        }
     }
 
     private static org.flywaydb.core.api.configuration.FluentConfiguration flyway(SqlDialect dialect) {
         return Flyway.configure()
                 .locations("classpath:db/migration/common", "classpath:db/migration/" + dialect.flywayVendor())
-                .failOnMissingLocations(false);
+                .failOnMissingLocations(false)
+                // Flyway's default ("*:future") only logs a WARN for migrations applied by a newer gateway and migrates on;
+                // this version's code would then write rows the newer schema does not expect (README, "Downgrades are not
+                // supported"). With no pattern, validation fails on them (as on every other mismatch), before any change.
+                .ignoreMigrationPatterns(new String[0]);
     }
 }

@@ -1,0 +1,117 @@
+package dev.incidentgateway.store;
+
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.security.Redact;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationVersion;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Where a store's schema stands against this jar's migrations, as Flyway's own history says ({@link Flyway#info()}):
+ * absent, older (migrations pending), current, or newer (migrations applied that this jar does not have).
+ * <p>
+ * Why: Flyway only logs a WARN for "future" migrations, and a gateway older than its store then wrote events that broke
+ * the audit chain for good; and commands that only read (verify, listings) created the whole schema on an empty
+ * PostgreSQL database (or one whose search_path a restore lost) and reported it intact. Both refusals are one line for
+ * the operator, exit 3 like every other store problem.
+ */
+public final class StoreSchema {
+    private final MigrationVersion applied;
+    private final MigrationVersion known;
+    private final boolean newer;
+    private final boolean pending;
+
+    private StoreSchema(MigrationInfoService info) {
+        MigrationInfo current = info.current();
+        this.applied = current == null ? null : current.getVersion();
+        // The newest migration this jar has (resolved locally), applied yet or not.
+        this.known = Arrays.stream(info.all()).filter(m -> m.getState().isResolved() && m.getVersion() != null)
+                .map(MigrationInfo::getVersion).max(MigrationVersion::compareTo).orElse(MigrationVersion.EMPTY);
+        this.newer = Arrays.stream(info.all()).anyMatch(m -> m.getState().name().startsWith("FUTURE"));
+        this.pending = info.pending().length > 0;
+    }
+
+    static StoreSchema of(MigrationInfoService info) {
+        return new StoreSchema(info);
+    }
+
+    /** @throws StoreStartException when a newer gateway upgraded the store (downgrades are not supported) */
+    void refuseNewer() {
+        if (newer) {
+            throw new StoreStartException("this store was upgraded by a newer gateway (schema " + applied + " > " + known
+                    + ", the newest this gateway knows); run that version or restore a backup (downgrades are not supported)", null);
+        }
+    }
+
+    /**
+     * For commands that must neither create nor upgrade a store: the schema must be this jar's, as is.
+     *
+     * @param url the configured URL, for the message (redacted)
+     * @throws StoreStartException no gateway store where the session looks, an older one, or a newer one
+     */
+    static void requireCurrent(Flyway flyway, DataSource runtime, SqlDialect dialect, String url) {
+        StoreSchema schema;
+        try {
+            schema = of(flyway.info());
+        } catch (FlywayException e) {
+            throw new StoreStartException("cannot read the schema history of the store at " + Redact.url(url) + " ("
+                    + where(runtime, dialect) + "): " + Redact.text(e.getMessage().lines().findFirst().orElse("")), e);
+        }
+        if (schema.applied == null) {
+            throw new StoreStartException("no gateway store at " + Redact.url(url) + " (" + where(runtime, dialect) + "): "
+                    + elsewhere(runtime, dialect) + "nothing was created", null);
+        }
+        schema.refuseNewer();
+        if (schema.pending) {
+            throw new StoreStartException("the store at " + Redact.url(url) + " has schema " + schema.applied + ", this gateway's is "
+                    + schema.known + ": start this version of the gateway once to upgrade it (this command changes no schema)", null);
+        }
+    }
+
+    /** Where the session looked for the gateway's tables: PostgreSQL's search_path, H2's schema. */
+    private static String where(DataSource runtime, SqlDialect dialect) {
+        String sql = dialect == SqlDialect.POSTGRESQL ? "SELECT current_setting('search_path')" : "SELECT SCHEMA()";
+        try (Connection c = runtime.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return (dialect == SqlDialect.POSTGRESQL ? "schema search_path " : "schema ") + rs.getString(1);
+        } catch (SQLException e) {
+            return "schema unknown: " + Redact.text(e.getMessage());
+        }
+    }
+
+    /**
+     * What to do about it. On PostgreSQL a gateway schema in another schema than the session's is most likely a restore
+     * that lost the roles' search_path ({@code pg_dump} without {@code --create} leaves out {@code ALTER ROLE … IN
+     * DATABASE … SET}).
+     */
+    private static String elsewhere(DataSource runtime, SqlDialect dialect) {
+        String check = "check " + GatewayConfig.DB_URL.env() + (dialect == SqlDialect.POSTGRESQL ? " and " + GatewayConfig.DB_USER.env() : "")
+                + " (a gateway's first start creates the store); ";
+        if (dialect != SqlDialect.POSTGRESQL) {
+            return check;
+        }
+        List<String> schemas = new ArrayList<>();
+        try (Connection c = runtime.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT table_schema FROM information_schema.tables WHERE table_name = 'flyway_schema_history' ORDER BY 1")) {
+            while (rs.next()) {
+                schemas.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            return check;
+        }
+        return schemas.isEmpty() ? check : "a gateway schema is in " + String.join(", ", schemas) + ": a restore without pg_dump "
+                + "--create loses the roles' search_path, so run the 'ALTER ROLE … SET search_path' lines of scripts/pg-roles.sql "
+                + "again (or add currentSchema=" + schemas.get(0) + " to " + GatewayConfig.DB_URL.env() + "); ";
+    }
+}

@@ -1,0 +1,67 @@
+package dev.incidentgateway;
+
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.testsupport.TestStore;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * PostgreSQL: the commands that only read, on an empty database and on a restored one whose search_path was lost (the
+ * gateway's tables in schema {@code gateway}, the session looking in {@code public}), create nothing and say where they
+ * looked. Skipped visibly without GATEWAY_TEST_PG_URL; failed in CI.
+ */
+class StoreSchemaVersionPostgresIT extends StoreSchemaVersionContract {
+    private static final List<List<String>> READ_ONLY = List.of(List.of("verify"), List.of("api-key", "list"),
+            List.of("api-key", "revoke", "x"), List.of("rebuild-views"));
+
+    @Override
+    TestStore.Kind kind() {
+        return TestStore.Kind.POSTGRESQL;
+    }
+
+    private int tables(String schema) throws Exception {
+        try (Connection c = connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM pg_tables WHERE schemaname = '" + schema + "'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    @Test
+    void onAnEmptyDatabaseTheCommandsThatOnlyReadCreateNothing() throws Exception {
+        for (List<String> command : READ_ONLY) {
+            Result r = run(command.toArray(String[]::new));
+            assertThat(r.exit()).as(command + ": " + r).isEqualTo(3);
+            assertThat(r.err()).as(command.toString()).contains("no gateway store at " + testStore.config().get(GatewayConfig.DB_URL)
+                    + " (schema search_path \"$user\", public): ", "nothing was created");
+            assertThat(tables("public")).as(command + " created tables").isZero();
+        }
+        Result created = run("api-key", "create", "--name", "first", "--scopes", "admin");
+        assertThat(created.exit()).as("the quick start's first command creates the store: " + created).isZero();
+        assertThat(run("verify").exit()).isZero();
+    }
+
+    @Test
+    void aRestoreThatLostTheSearchPathIsNamedNotReportedAsAnEmptyIntactStore() throws Exception {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA gateway");
+        }
+        String url = testStore.config().get(GatewayConfig.DB_URL);
+        Map<String, String> inGateway = Map.of("GATEWAY_DB_URL", url + (url.contains("?") ? "&" : "?") + "currentSchema=gateway");
+        assertThat(run(inGateway, "api-key", "create", "--name", "first", "--scopes", "admin").exit()).isZero();
+
+        Result r = run("verify");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.err()).contains("no gateway store at", "(schema search_path \"$user\", public): a gateway schema is in gateway",
+                "ALTER ROLE … SET search_path", "currentSchema=gateway", "nothing was created");
+        assertThat(tables("public")).as("verify created tables").isZero();
+        assertThat(run(inGateway, "verify").exit()).isZero();
+    }
+}
