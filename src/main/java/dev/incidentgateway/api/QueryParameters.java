@@ -35,6 +35,7 @@ public final class QueryParameters {
             route("GET", "/api/v1/sources"),
             route("GET", "/api/v1/stats"),
             route("GET", "/api/v1/audit/checkpoint"),
+            route("GET", "/api/v1/whoami"),
             route("GET", "/api/v1/outbox", "connector", "status", "after", "limit"),
             route("POST", "/api/v1/outbox/{}/replay"),
             route("POST", "/api/v1/outbox/replay", "connector", "incident", "since", "until", "deadReason"),
