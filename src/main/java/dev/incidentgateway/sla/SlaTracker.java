@@ -62,6 +62,10 @@ public final class SlaTracker {
     private String watermark;
     /** The incidents that had notes due in the last scan: looked at again in case their append failed. */
     private Set<String> again = Set.of();
+    /** What {@link #recorded} counted since the last {@link #scanned}: only the timer route's thread calls either. */
+    private int breachesSinceSummary;
+    private int warningsSinceSummary;
+    private String firstSinceSummary;
 
     public SlaTracker(TimelineStore store, SlaPolicies policies, Clock clock, MeterRegistry meters) {
         this.incidents = new SlaIncidents(store);
@@ -232,6 +236,30 @@ public final class SlaTracker {
         String target = note.data().path("target").asText();
         meters.counter(BREACH.equals(kind) ? "gateway.sla.breaches" : "gateway.sla.warnings", "target", target,
                 "severity", note.data().path("severity").asText()).increment();
-        LOG.info("{} {} of {} recorded", kind, target, note.incidentId());
+        LOG.debug("{} {} of {} recorded", kind, target, note.incidentId());
+        if (BREACH.equals(kind)) {
+            breachesSinceSummary++;
+        } else {
+            warningsSinceSummary++;
+        }
+        if (firstSinceSummary == null) {
+            firstSinceSummary = note.incidentId() + " time to " + target;
+        }
+    }
+
+    /**
+     * After a scan's notes: one INFO line for what it recorded (each note is at DEBUG). A load that breaches thousands
+     * of incidents wrote one INFO line per note, nearly the whole log; the metrics still count each one. Notes of a scan
+     * cut short by the store are summed into the next summary.
+     */
+    public void scanned() {
+        if (breachesSinceSummary + warningsSinceSummary == 0) {
+            return;
+        }
+        LOG.info("SLA: recorded {} breach{}, {} warning{} (first: {})", breachesSinceSummary, breachesSinceSummary == 1 ? "" : "es",
+                warningsSinceSummary, warningsSinceSummary == 1 ? "" : "s", firstSinceSummary);
+        breachesSinceSummary = 0;
+        warningsSinceSummary = 0;
+        firstSinceSummary = null;
     }
 }
