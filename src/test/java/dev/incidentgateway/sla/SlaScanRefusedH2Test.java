@@ -5,18 +5,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.TestStore;
-import dev.incidentgateway.timeline.EventType;
-import dev.incidentgateway.timeline.NewEvent;
-import dev.incidentgateway.timeline.Severity;
 import dev.incidentgateway.timeline.TimelineStore;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,14 +33,7 @@ class SlaScanRefusedH2Test extends SlaStoreContract {
     void aScanWhoseAppendsTheStoreRefusesStopsAtTheFirstAndLogsOnce() throws Exception {
         // Three incidents declared a month ago and never acknowledged: a breach of both targets is due for each (found
         // breached, so without their warnings). The route appends through a closed pool: every append is refused as the store being unreachable.
-        for (String id : IDS) {
-            db.store.appendAll(List.of(NewEvent.builder(EventType.DECLARE, "alice").incident(id).title("db down")
-                    .severity(Severity.SEV1).eventTime(T0).build()));
-        }
-        SlaPolicies policies = new SlaPolicies(Map.of(Severity.SEV1, new SlaPolicy(Map.of(
-                SlaTarget.ACKNOWLEDGE, Duration.ofMinutes(10), SlaTarget.RESOLVE, Duration.ofHours(4)), 80, null)));
-        SlaTracker tracker = new SlaTracker(db.store, policies,
-                new SlaTrackerContract.MutableClock(T0.plus(Duration.ofDays(30))), new SimpleMeterRegistry());
+        SlaTracker tracker = sev1DeclaredAMonthAgo(IDS, T0);
         HikariDataSource closed = StoreFactory.openAndMigrate(db.testStore.config());
         closed.close();
         TimelineStore refusing = db.newWriter(closed);

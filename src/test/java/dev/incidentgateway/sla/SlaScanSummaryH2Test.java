@@ -3,17 +3,12 @@ package dev.incidentgateway.sla;
 import ch.qos.logback.classic.Level;
 import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.TestStore;
-import dev.incidentgateway.timeline.EventType;
-import dev.incidentgateway.timeline.NewEvent;
-import dev.incidentgateway.timeline.Severity;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,14 +29,7 @@ class SlaScanSummaryH2Test extends SlaStoreContract {
     @Test
     void aScanThatRecordsNotesLogsOneSummaryAtInfo() throws Exception {
         List<String> ids = List.of("SUMMARY-1", "SUMMARY-2", "SUMMARY-3");
-        for (String id : ids) {
-            db.store.appendAll(List.of(NewEvent.builder(EventType.DECLARE, "alice").incident(id).title("db down")
-                    .severity(Severity.SEV1).eventTime(T0).build()));
-        }
-        SlaPolicies policies = new SlaPolicies(Map.of(Severity.SEV1, new SlaPolicy(Map.of(
-                SlaTarget.ACKNOWLEDGE, Duration.ofMinutes(10), SlaTarget.RESOLVE, Duration.ofHours(4)), 80, null)));
-        SlaTracker tracker = new SlaTracker(db.store, policies,
-                new SlaTrackerContract.MutableClock(T0.plus(Duration.ofDays(30))), new SimpleMeterRegistry());
+        SlaTracker tracker = sev1DeclaredAMonthAgo(ids, T0);
         try (CapturedLogs logs = CapturedLogs.of(SlaTracker.class.getName()).atLevel(SlaTracker.class.getName(), Level.DEBUG)) {
             try (CamelContext camel = db.startTrackerRoute(tracker)) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> !info(logs).isEmpty());

@@ -1,8 +1,17 @@
 package dev.incidentgateway.sla;
 
 import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.Severity;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The store lifecycle of the SLA contracts that need one migrated store per test class: opened on the first test of the
@@ -27,5 +36,20 @@ abstract class SlaStoreContract {
             db.close();
         }
         db = null;
+    }
+
+    /**
+     * Declares {@code ids} as sev1 incidents at {@code declaredAt} and returns a tracker whose clock is 30 days later, under
+     * a sev1 policy of 10 minutes to acknowledge and 4 hours to resolve: both are found breached, a breach note each.
+     */
+    static SlaTracker sev1DeclaredAMonthAgo(List<String> ids, Instant declaredAt) {
+        for (String id : ids) {
+            db.store.appendAll(List.of(NewEvent.builder(EventType.DECLARE, "alice").incident(id).title("db down")
+                    .severity(Severity.SEV1).eventTime(declaredAt).build()));
+        }
+        SlaPolicies policies = new SlaPolicies(Map.of(Severity.SEV1, new SlaPolicy(Map.of(
+                SlaTarget.ACKNOWLEDGE, Duration.ofMinutes(10), SlaTarget.RESOLVE, Duration.ofHours(4)), 80, null)));
+        return new SlaTracker(db.store, policies, new SlaTrackerContract.MutableClock(declaredAt.plus(Duration.ofDays(30))),
+                new SimpleMeterRegistry());
     }
 }
