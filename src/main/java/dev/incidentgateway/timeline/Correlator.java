@@ -53,6 +53,14 @@ public interface Correlator {
         return Map.of();
     }
 
+    /**
+     * Keeps keys that were bound and released within one group (so never in the store's open keys) for {@link #keysHeld}:
+     * an alert that fired and cleared in one group is taken back by a reopen that comes after the group committed.
+     * Default: nothing kept, as {@link #keysHeld} keeps nothing.
+     */
+    default void keepReleased(Connection c, Map<String, String> keyToIncident) throws SQLException {
+    }
+
     /** Releases every key of each incident; override with a batched statement. */
     default void releaseAll(Connection c, Collection<String> incidentIds) throws SQLException {
         for (String id : incidentIds) {

@@ -120,6 +120,22 @@ public final class ExactKeyCorrelator implements Correlator {
         }
     }
 
+    @Override
+    public void keepReleased(Connection c, Map<String, String> keyToIncident) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO released_correlation_keys (incident_id, correlation_key, "
+                + "released_at) SELECT ?, ?, CURRENT_TIMESTAMP WHERE NOT EXISTS (SELECT 1 FROM released_correlation_keys "
+                + "WHERE incident_id = ? AND correlation_key = ?)")) {
+            for (Map.Entry<String, String> e : keyToIncident.entrySet()) {
+                ps.setString(1, e.getValue());
+                ps.setString(2, e.getKey());
+                ps.setString(3, e.getValue());
+                ps.setString(4, e.getKey());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     /** Open keys and released ones, in one statement for all the incidents (a reopen is rare: only it asks). */
     @Override
     public Map<String, Set<String>> keysHeld(Connection c, Collection<String> incidentIds) throws SQLException {

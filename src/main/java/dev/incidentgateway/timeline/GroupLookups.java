@@ -320,6 +320,9 @@ final class GroupLookups {
         if (!groupReleased.isEmpty()) {
             correlator.releaseAll(writes, groupReleased);
         }
+        if (!groupReleasedBinds.isEmpty()) { // bound and released in this group: releaseAll found them nowhere to keep
+            correlator.keepReleased(writes, groupReleasedBinds);
+        }
         if (!groupBound.isEmpty() && !bindsWritten) {
             correlator.bindAll(writes, groupBound, now);
         }
