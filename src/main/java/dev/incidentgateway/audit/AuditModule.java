@@ -40,9 +40,28 @@ public final class AuditModule implements AutoCloseable {
     public static AuditModule create(GatewayConfig config, DataSource store, MeterRegistry meters) {
         ChainKey key = ChainKeys.forGateway(config, store);
         CheckpointSigner signer = CheckpointKeys.forGateway(config);
-        Checkpointer checkpointer = new Checkpointer(store, signer, Path.of(config.get(GatewayConfig.CHECKPOINT_FILE)),
-                Clock.systemUTC(), meters);
+        Path file = Path.of(config.get(GatewayConfig.CHECKPOINT_FILE));
+        warnIfLastSignedByAnotherKey(file, signer);
+        Checkpointer checkpointer = new Checkpointer(store, signer, file, Clock.systemUTC(), meters);
         return new AuditModule(key, checkpointer, config.get(GatewayConfig.CHECKPOINT_INTERVAL_S) * 1000L);
+    }
+
+    /**
+     * A checkpoint file whose last checkpoint another key signed: the signing key was replaced (on purpose, or lost and
+     * generated anew). Checkpoints signed before then verify only with the old public key, which the gateway no longer
+     * has, so the operator hears it now rather than from {@code verify --checkpoint} when the proof is needed.
+     */
+    static void warnIfLastSignedByAnotherKey(Path file, CheckpointSigner signer) {
+        try {
+            CheckpointFile.latest(file).map(CheckpointFile.Entry::checkpoint)
+                    .filter(last -> last.keyId() != null && !last.keyId().equals(CheckpointSigner.keyId(signer.publicKey())))
+                    .ifPresent(last -> LOG.warn("The checkpoints in {} were signed with another key ({}) than this gateway's ({}): "
+                            + "keep that key's public key (each of those checkpoints carries it in 'publicKey') and give it to "
+                            + "'verify --checkpoint FILE --public-key OLD.pub', or the older checkpoints no longer prove anything",
+                            file, last.keyId(), CheckpointSigner.keyId(signer.publicKey())));
+        } catch (java.io.IOException e) {
+            LOG.warn("Cannot read the checkpoint file {}: {}", file, e.getMessage());
+        }
     }
 
     public ChainKey chainKey() {
