@@ -222,7 +222,7 @@ public final class Gateway implements AutoCloseable {
         stream.serve(store, apiAuth, edge); // on the event loop, authorized by apiAuth like every API route
         edge.credentialBeforeNotFound(apiAuth);
         // A caller without a credential never holds an in-flight slot while its body trickles in (same checks as the routes').
-        edge.authenticateBeforeBody(new CredentialsBeforeBody(apiAuth, (path, method, headers) -> webhookSteps.authenticateFromHeaders(path, headers)));
+        edge.authenticateBeforeBody(new CredentialsBeforeBody(apiAuth, webhookSteps.beforeBody()));
         // Relays, gauges, purge and /api/v1/outbox; an embedded H2 file is this process's alone: an ended run's claims are free.
         outbox.install(main, store, config, meters, json, endpoints,
                 controlDirectory.isPresent() && !StoreFactory.opensTcpPort(config.get(GatewayConfig.DB_URL)), Clock.systemUTC());

@@ -145,6 +145,15 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
         return new Decision(principal, refusal);
     }
 
+    /**
+     * Whether memory alone tells that {@code authorization} grants what {@code path} and {@code method} need (a known API
+     * key with the scope): the HTTP edge's decision on its event loop. False for anything {@link #authorize} must decide.
+     */
+    public boolean acceptedFromMemory(String path, String method, String authorization) {
+        return RouteAccessPolicy.access(path, method) instanceof RouteAccessPolicy.Requires requires
+                && authenticator.fromMemory(authorization).filter(p -> p.has(requires.scope())).isPresent();
+    }
+
     /** The problem body for a refusal of a request to {@code path}. */
     public byte[] render(ApiProblem problem, String path) {
         return endpoints.problems().render(problem, path);

@@ -33,4 +33,13 @@ public final class CredentialsBeforeBody implements HeaderAuthentication {
         ApiAuthPolicyFactory.Decision decision = api.authorize(path, method, headers.get("Authorization"));
         return decision.refusal() == null ? new Authenticated() : new Refused(decision.refusal());
     }
+
+    @Override
+    public boolean acceptedFromMemory(String path, String method, Map<String, String> headers) {
+        RouteAccessPolicy.Access access = RouteAccessPolicy.access(path, method);
+        if (access instanceof RouteAccessPolicy.SelfAuthenticated) {
+            return selfAuthenticated.acceptedFromMemory(path, method, headers);
+        }
+        return access instanceof RouteAccessPolicy.Requires && api.acceptedFromMemory(path, method, headers.get("Authorization"));
+    }
 }

@@ -104,6 +104,27 @@ public final class WebhookSteps {
         }
     }
 
+    /** Whether {@code source}'s sender is told from memory by the headers alone (a bearer token the gateway holds). */
+    private boolean acceptedFromMemory(String path, Map<String, String> headers) {
+        WebhookSource source = sources.get(path.substring(path.lastIndexOf('/') + 1));
+        return source != null && source.authenticator().acceptsFromMemory(new WebhookRequest(source.name(), headers, new byte[0]));
+    }
+
+    /** The edge's checks of {@code POST /webhooks/<source>} before the body is read ({@link #authenticateFromHeaders}). */
+    public HeaderAuthentication beforeBody() {
+        return new HeaderAuthentication() {
+            @Override
+            public Verdict check(String path, String method, Map<String, String> headers) {
+                return authenticateFromHeaders(path, headers);
+            }
+
+            @Override
+            public boolean acceptedFromMemory(String path, String method, Map<String, String> headers) {
+                return WebhookSteps.this.acceptedFromMemory(path, headers);
+            }
+        };
+    }
+
     /** Step 2, after authentication: only the source's real sender spends its budget, a stranger cannot exhaust it. */
     public void rateLimit(Exchange exchange) {
         String name = source(exchange).name();

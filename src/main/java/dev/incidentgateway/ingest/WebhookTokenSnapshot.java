@@ -84,7 +84,17 @@ public final class WebhookTokenSnapshot implements AutoCloseable {
 
     /** The check the bearer authenticator of {@code source} uses: its own token, or the shared one when set. */
     public TokenCheck forSource(String source) {
-        return presented -> accepts(source, presented);
+        return new TokenCheck() {
+            @Override
+            public boolean accepts(byte[] presented) {
+                return WebhookTokenSnapshot.this.accepts(source, presented);
+            }
+
+            @Override
+            public boolean acceptsFromMemory(byte[] presented) {
+                return WebhookTokenSnapshot.this.accepts(digests.current(), source, presented);
+            }
+        };
     }
 
     private boolean accepts(String source, byte[] presented) {

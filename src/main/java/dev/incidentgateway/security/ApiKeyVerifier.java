@@ -71,6 +71,13 @@ public final class ApiKeyVerifier implements CredentialVerifier, AutoCloseable {
         return Principal.apiKey(match.name(), match.scopes());
     }
 
+    @Override
+    public java.util.Optional<Principal> fromMemory(String token) {
+        List<ApiKeyStore.Active> keys = snapshot.current();
+        ApiKeyStore.Active match = keys == null || !ApiKeys.looksLikeKey(token) ? null : find(keys, TokenDigest.sha256(token));
+        return match == null ? java.util.Optional.empty() : java.util.Optional.of(Principal.apiKey(match.name(), match.scopes()));
+    }
+
     /**
      * Compares against every key with MessageDigest.isEqual (constant time) and no early exit, so the time taken says
      * nothing about which stored hash shares a prefix with the presented one.

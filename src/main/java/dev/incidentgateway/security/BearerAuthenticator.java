@@ -45,6 +45,22 @@ public final class BearerAuthenticator {
         this.jwt = jwt;
     }
 
+    /**
+     * The principal when memory alone tells that the header's API key is valid ({@link CredentialVerifier#fromMemory});
+     * empty for anything else (no header, another scheme, a JWT, a key not in memory).
+     */
+    public Optional<Principal> fromMemory(String authorization) {
+        if (authorization == null) {
+            return Optional.empty();
+        }
+        String value = authorization.strip();
+        if (value.length() < 8 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        String token = value.substring(7).strip();
+        return JWT.matcher(token).matches() ? Optional.empty() : apiKeys.fromMemory(token);
+    }
+
     public Outcome authenticate(String authorization) {
         if (authorization == null || authorization.isBlank()) {
             return new Missing();

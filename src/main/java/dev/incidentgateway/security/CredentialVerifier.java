@@ -13,4 +13,12 @@ public interface CredentialVerifier {
      *         someone else; the message says why in words safe to show the caller (never the token)
      */
     Principal verify(String token) throws InvalidCredentialException;
+
+    /**
+     * The principal when memory alone tells the token is valid (never blocking, no store read, no key fetch: the HTTP
+     * edge asks on its event loop); empty when only {@link #verify} can tell. Records no use.
+     */
+    default java.util.Optional<Principal> fromMemory(String token) {
+        return java.util.Optional.empty();
+    }
 }

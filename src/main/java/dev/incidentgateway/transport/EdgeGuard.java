@@ -159,7 +159,8 @@ final class EdgeGuard implements Handler<RoutingContext> {
 
     /**
      * The credential from the headers; the body waits, unread. A request without an {@code Authorization} header is decided
-     * here on the event loop (nothing in that check can block: no credential, a signed body, or none needed); one with it
+     * here on the event loop (nothing in that check can block: no credential, a signed body, or none needed), and so is
+     * one whose credential memory alone accepts ({@link HeaderAuthentication#acceptedFromMemory}); any other with it
      * on the edge's own worker threads, which a hung store holding every request thread does not block (a key seen for
      * the first time may read the store, an OIDC token the identity provider's keys).
      */
@@ -171,6 +172,12 @@ final class EdgeGuard implements Handler<RoutingContext> {
         request.headers().forEach(h -> headers.putIfAbsent(h.getKey(), h.getValue()));
         if (!headers.containsKey("Authorization")) {
             decided(ctx, check.check(path, method, headers));
+            return;
+        }
+        if (check.acceptedFromMemory(path, method, headers)) {
+            // The common case (a sender whose token or key the gateway holds): no hop to a check thread and back, and
+            // callers the store must be asked about (unknown keys, a hung store) cannot queue a known caller behind them.
+            admit(ctx, false);
             return;
         }
         request.pause(); // the route's body handler resumes it

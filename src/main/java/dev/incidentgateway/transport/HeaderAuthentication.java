@@ -37,4 +37,14 @@ public interface HeaderAuthentication {
      * @param headers the request's headers, the first value of each name, names case-insensitive
      */
     Verdict check(String path, String method, Map<String, String> headers);
+
+    /**
+     * Whether memory alone tells that the headers carry a credential the route accepts (a token or key the last snapshot
+     * holds, with the scope the route needs): decided on the event loop, no thread hop, never blocking. False means
+     * "not known from memory" (a refusal, a key not seen yet, a JWT, a signed source): {@link #check} decides then. Only
+     * acceptance is told here, so a refusal is still counted and answered in one place.
+     */
+    default boolean acceptedFromMemory(String path, String method, Map<String, String> headers) {
+        return false;
+    }
 }

@@ -23,9 +23,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WebhookTokenSnapshotTest {
     private final Map<String, byte[]> table = new HashMap<>();
     private final AtomicBoolean storeDown = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
 
     private WebhookTokenSnapshot snapshot(String sharedToken) throws SQLException {
         return new WebhookTokenSnapshot(() -> {
+            loads.incrementAndGet();
             if (storeDown.get()) {
                 throw new SQLException("connection refused");
             }
@@ -117,6 +119,30 @@ class WebhookTokenSnapshotTest {
     void theFirstLoadMustSucceed() {
         storeDown.set(true);
         assertThatThrownBy(() -> snapshot("")).isInstanceOf(SQLException.class);
+    }
+
+    @Test
+    void fromMemoryATokenIsAcceptedOnlyWhenTheLastReadHoldsItAndTheStoreIsNotAsked() throws SQLException {
+        String old = issue("alertmanager");
+        WebhookTokenSnapshot tokens = snapshot("");
+        BearerTokenAuthenticator auth = new BearerTokenAuthenticator(tokens.forSource("alertmanager"));
+        String rotated = issue("alertmanager"); // in the store, not yet read
+        int loadsBefore = loads.get();
+        assertThat(auth.acceptsFromMemory(request("Bearer " + old))).isTrue();
+        assertThat(auth.acceptsFromMemory(request("bearer  " + old + " "))).as("scheme case and spaces as authenticate takes them").isTrue();
+        assertThat(auth.acceptsFromMemory(request("Bearer " + rotated))).as("only the store can tell: left to authenticate").isFalse();
+        assertThat(auth.acceptsFromMemory(request("Basic " + old))).isFalse();
+        assertThat(auth.acceptsFromMemory(request("Bearer"))).isFalse();
+        assertThat(auth.acceptsFromMemory(new WebhookRequest("alertmanager", Map.of(), new byte[0]))).isFalse();
+        assertThat(loads.get()).as("memory only: no reload, even after a miss").isEqualTo(loadsBefore);
+        assertThat(accepted(tokens, "alertmanager", rotated)).as("authenticate reads the store after the miss").isTrue();
+        assertThat(new BearerTokenAuthenticator(tokens.forSource("cloudevents")).acceptsFromMemory(request("Bearer " + old)))
+                .as("another source's token").isFalse();
+        tokens.close();
+    }
+
+    private static WebhookRequest request(String authorization) {
+        return new WebhookRequest("alertmanager", Map.of("Authorization", authorization), new byte[0]);
     }
 
     @Test

@@ -51,6 +51,26 @@ class ApiKeyVerifierTest {
     }
 
     @Test
+    void fromMemoryAKeyIsKnownOnlyOnceTheSnapshotHoldsItAndNothingIsRecorded() throws Exception {
+        try (TestStore testStore = TestStore.create(TestStore.Kind.H2);
+             HikariDataSource ds = StoreFactory.openAndMigrate(testStore.config())) {
+            ApiKeyStore store = TestApiKeys.store(testStore.config(), ds);
+            String early = TestApiKeys.create(store, "early", Set.of(Scope.READ));
+            try (ApiKeyVerifier verifier = new ApiKeyVerifier(store, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMillis(1))) {
+                assertThat(verifier.fromMemory(early)).contains(Principal.apiKey("early", Set.of(Scope.READ)));
+                String late = TestApiKeys.create(store, "late", Set.of(Scope.WRITE));
+                assertThat(verifier.fromMemory(late)).as("in the store, not in memory: left to verify").isEmpty();
+                assertThat(verifier.fromMemory(late)).as("a miss here reads nothing, so it stays unknown").isEmpty();
+                assertThat(verifier.fromMemory("not-a-key")).isEmpty();
+                assertThat(verifier.verify(late).name()).isEqualTo("key:late");
+                assertThat(verifier.fromMemory(late)).contains(Principal.apiKey("late", Set.of(Scope.WRITE)));
+            }
+            assertThat(store.list()).filteredOn(k -> k.name().equals("early")).singleElement()
+                    .satisfies(k -> assertThat(k.lastUsedAt()).as("fromMemory records no use").isNull());
+        }
+    }
+
+    @Test
     void aKeyCreatedAfterTheStartWorksAtItsFirstUseWithoutWaitingForTheReload() throws Exception {
         try (TestStore testStore = TestStore.create(TestStore.Kind.H2);
              HikariDataSource ds = StoreFactory.openAndMigrate(testStore.config())) {

@@ -37,15 +37,30 @@ public final class BearerTokenAuthenticator implements WebhookAuthenticator {
         if (value == null || value.isBlank()) {
             throw ApiProblem.unauthorized("missing " + HEADER + " header");
         }
-        String trimmed = value.strip();
-        int space = indexOfWhitespace(trimmed);
-        if (space < 0 || !trimmed.substring(0, space).equalsIgnoreCase(SCHEME)) {
+        String token = token(value);
+        if (token == null) {
             throw ApiProblem.unauthorized(HEADER + " must use the " + SCHEME + " scheme");
         }
-        String token = trimmed.substring(space + 1).strip();
         if (!check.accepts(TokenDigest.sha256(token))) {
             throw ApiProblem.unauthorized("invalid bearer token");
         }
+    }
+
+    @Override
+    public boolean acceptsFromMemory(WebhookRequest request) {
+        String value = request.header(HEADER);
+        String token = value == null ? null : token(value);
+        return token != null && check.acceptsFromMemory(TokenDigest.sha256(token));
+    }
+
+    /** The token of a {@code Bearer} header value, or null when the value uses another scheme. */
+    private static String token(String value) {
+        String trimmed = value.strip();
+        int space = indexOfWhitespace(trimmed);
+        if (space < 0 || !trimmed.substring(0, space).equalsIgnoreCase(SCHEME)) {
+            return null;
+        }
+        return trimmed.substring(space + 1).strip();
     }
 
     @Override

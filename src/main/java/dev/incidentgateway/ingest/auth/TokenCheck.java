@@ -11,7 +11,16 @@ import java.security.MessageDigest;
  */
 @FunctionalInterface
 public interface TokenCheck {
+    /** May block (a token rotated a moment ago is looked up in the store). */
     boolean accepts(byte[] presentedDigest);
+
+    /**
+     * Whether memory alone accepts the digest, never blocking (the HTTP edge asks on its event loop); false when only
+     * {@link #accepts} can tell.
+     */
+    default boolean acceptsFromMemory(byte[] presentedDigest) {
+        return false;
+    }
 
     /**
      * A check against one fixed token (a secret named by {@code auth.secretEnv}).
@@ -23,6 +32,16 @@ public interface TokenCheck {
             throw new IllegalArgumentException("bearer token must not be blank");
         }
         byte[] expected = TokenDigest.sha256(token);
-        return presented -> MessageDigest.isEqual(expected, presented);
+        return new TokenCheck() {
+            @Override
+            public boolean accepts(byte[] presented) {
+                return MessageDigest.isEqual(expected, presented);
+            }
+
+            @Override
+            public boolean acceptsFromMemory(byte[] presented) {
+                return accepts(presented);
+            }
+        };
     }
 }

@@ -22,6 +22,14 @@ public interface WebhookAuthenticator {
         return false;
     }
 
+    /**
+     * Whether memory alone tells, from the headers, that the request is authentic (never blocking: the HTTP edge asks on
+     * its event loop); false when it cannot tell that way. {@link #authenticate} still runs once the body is in.
+     */
+    default boolean acceptsFromMemory(WebhookRequest request) {
+        return false;
+    }
+
     /** The mode's name as written in a descriptor ({@code bearer}, {@code none}, …), for the start-up log. */
     String mode();
 }
