@@ -72,6 +72,7 @@ public final class GatewayMain {
         m.put("rebuild-views", new RebuildViewsCommand());
         m.put("webhook-token", new WebhookTokenCommand());
         m.put("api-key", new ApiKeyCommand());
+        m.put("backup", new dev.incidentgateway.cli.BackupCommand());
         return m;
     }
 
@@ -266,7 +267,7 @@ public final class GatewayMain {
             }
             try {
                 return new ControlChannelClient(ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL)).orElseThrow(),
-                        java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(30)).run(name, command.argsForRunningGateway(args), out, err);
+                        command.patience(), java.time.Duration.ofSeconds(30)).run(name, command.argsForRunningGateway(args), out, err);
             } catch (Exception e) {
                 err.println(name + " failed: cannot reach the running gateway: " + Redact.text(e.getMessage()));
                 return STORE_ERROR;

@@ -53,7 +53,7 @@ class GatewayCliTest {
     void helpOnEveryCommandPrintsItsUsageOnStdoutAndTouchesNothing() throws Exception {
         List<List<String>> commands = List.of(List.of("run"), List.of("verify"), List.of("rebuild-views"), List.of("webhook-token"),
                 List.of("api-key"), List.of("api-key", "create"), List.of("api-key", "list"), List.of("api-key", "revoke"),
-                List.of("config"), List.of("pg-roles"));
+                List.of("config"), List.of("pg-roles"), List.of("backup"));
         for (List<String> command : commands) {
             for (String help : List.of("--help", "-h")) {
                 String typed = String.join(" ", command) + " " + help;
@@ -76,7 +76,7 @@ class GatewayCliTest {
     void theTopLevelHelpListsEveryCommandWithADescriptionAndTheExitCodes() throws Exception {
         Result r = run("--help");
         assertThat(r.exit()).isZero();
-        for (String command : List.of("run", "verify", "rebuild-views", "webhook-token", "api-key", "config", "pg-roles", "help")) {
+        for (String command : List.of("run", "verify", "rebuild-views", "webhook-token", "api-key", "backup", "config", "pg-roles", "help")) {
             assertThat(r.out()).as(command).containsPattern("(?m)^  " + command + " +\\S");
         }
         assertThat(r.out()).contains("--version", "Exit codes: 0 success, 1 verify found a problem, 2 bad usage or configuration, 3 store error.");
@@ -103,7 +103,7 @@ class GatewayCliTest {
 
     @Test
     void aMissingOrUnknownOptionIsAUsageErrorNamingItBeforeAnyStore() throws Exception {
-        Map<List<String>, String> problems = Map.of(
+        Map<List<String>, String> problems = new java.util.HashMap<>(Map.of(
                 List.of("api-key", "create", "--name", "alice"), "--scopes",
                 List.of("api-key", "create", "--scopes", "read"), "--name",
                 List.of("api-key", "create", "--name", "alice", "--scopes", "read", "--bogus"), "--bogus",
@@ -113,7 +113,9 @@ class GatewayCliTest {
                 List.of("verify", "--checkpoint"), "--checkpoint needs a FILE",
                 List.of("verify", "--bogus"), "--bogus",
                 List.of("webhook-token", "--rotate"), "--rotate needs --source",
-                List.of("rebuild-views", "extra"), "extra");
+                List.of("rebuild-views", "extra"), "extra"));
+        problems.put(List.of("backup"), "--to");
+        problems.put(List.of("backup", "--to", "pom.xml"), "--to pom.xml exists: a backup never overwrites a file");
         for (Map.Entry<List<String>, String> problem : problems.entrySet()) {
             String typed = String.join(" ", problem.getKey());
             Result r = run(problem.getKey().toArray(String[]::new));
@@ -129,7 +131,7 @@ class GatewayCliTest {
         Result r = run("nosuch");
         assertThat(r.exit()).isEqualTo(GatewayMain.USAGE);
         assertThat(r.err()).isEqualTo("Unknown command 'nosuch'. Commands: run (default), config, pg-roles, help, verify, "
-                + "rebuild-views, webhook-token, api-key" + System.lineSeparator());
+                + "rebuild-views, webhook-token, api-key, backup" + System.lineSeparator());
         assertNothingTouched("nosuch");
         Result help = run("help", "nosuch");
         assertThat(help.exit()).isEqualTo(GatewayMain.USAGE);

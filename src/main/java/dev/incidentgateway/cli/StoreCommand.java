@@ -52,6 +52,11 @@ public interface StoreCommand {
         return args;
     }
 
+    /** How long the CLI waits for a running gateway to answer this command through the control channel. */
+    default java.time.Duration patience() {
+        return java.time.Duration.ofSeconds(30);
+    }
+
     /**
      * An answer that comes from the caller's own configuration, given without the store when a running gateway holds it
      * (the gateway's configuration, which would answer through the control channel, may differ); empty: the command
