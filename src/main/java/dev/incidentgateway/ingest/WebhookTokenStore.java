@@ -114,25 +114,16 @@ public final class WebhookTokenStore {
 
     /** Writes the MAC of every row that has none (rows from before row MACs); returns their sources. */
     public List<String> sealUnsealed(Connection c) throws SQLException {
-        List<String> sealed = new ArrayList<>();
-        for (Row row : rows(c, "WHERE row_mac IS NULL")) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_tokens SET row_mac = ? WHERE source = ? AND row_mac IS NULL")) {
-                ps.setString(1, macs.webhookTokenRow(row.source(), row.tokenHash(), row.createdAt()));
-                ps.setString(2, row.source());
-                if (ps.executeUpdate() == 1) {
-                    sealed.add(row.source());
-                }
-            }
-        }
-        return sealed;
+        return CredentialRowMacs.sealUnsealed(c, CredentialRowMacs.Table.WEBHOOK_TOKENS, WebhookTokenStore::rows, Row::source,
+                this::mac);
     }
 
     private Optional<String> problem(Row row, boolean sealed) {
-        if (row.mac() == null) {
-            return sealed ? Optional.of("has no MAC (written outside the gateway after the rows were sealed)") : Optional.empty();
-        }
-        return CredentialRowMacs.matches(macs.webhookTokenRow(row.source(), row.tokenHash(), row.createdAt()), row.mac())
-                ? Optional.empty() : Optional.of("does not match its MAC (changed outside the gateway)");
+        return CredentialRowMacs.problem(mac(row), row.mac(), sealed);
+    }
+
+    private String mac(Row row) {
+        return macs.webhookTokenRow(row.source(), row.tokenHash(), row.createdAt());
     }
 
     private static List<Row> rows(Connection c, String where) throws SQLException {

@@ -3,7 +3,14 @@ package dev.incidentgateway.security;
 import dev.incidentgateway.audit.ChainKey;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The MACs of credential rows ({@code api_keys}, {@code webhook_tokens}): HMAC-SHA-256 under keys derived from the chain
@@ -13,6 +20,26 @@ import java.time.Instant;
  * {@code last_used_at} is not.
  */
 public final class CredentialRowMacs {
+    /** The tables whose rows carry a MAC, with the column that names a row: a closed set, so no other name reaches SQL. */
+    public enum Table {
+        API_KEYS("api_keys", "name"),
+        WEBHOOK_TOKENS("webhook_tokens", "source");
+
+        private final String sqlName;
+        private final String keyColumn;
+
+        Table(String sqlName, String keyColumn) {
+            this.sqlName = sqlName;
+            this.keyColumn = keyColumn;
+        }
+    }
+
+    /** A store's reader of its rows that match a WHERE clause: only the store knows its columns and how it reads them. */
+    @FunctionalInterface
+    public interface RowReader<R> {
+        List<R> read(Connection c, String where) throws SQLException;
+    }
+
     private final ChainKey apiKeyRows;
     private final ChainKey webhookTokenRows;
 
@@ -38,6 +65,46 @@ public final class CredentialRowMacs {
     /** Whether a stored MAC is the expected one (constant time; a missing MAC never matches). */
     public static boolean matches(String expected, String stored) {
         return ChainKey.sameHash(expected, stored == null ? null : stored.trim());
+    }
+
+    /**
+     * Why a row is refused for its MAC, or empty when it passes. A row without a MAC passes only while the store is not
+     * sealed (a row from before row MACs); once it is, leaving the MAC out would otherwise plant a row.
+     *
+     * @param expected the MAC the row's columns should have
+     * @param stored   the row's {@code row_mac}, null when it has none
+     * @param sealed   whether {@link CredentialMarks#LEGACY_ROWS_SEALED} is there
+     */
+    public static Optional<String> problem(String expected, String stored, boolean sealed) {
+        if (stored == null) {
+            return sealed ? Optional.of("has no MAC (written outside the gateway after the rows were sealed)") : Optional.empty();
+        }
+        return matches(expected, stored) ? Optional.empty() : Optional.of("does not match its MAC (changed outside the gateway)");
+    }
+
+    /**
+     * Writes the MAC of every row of {@code table} that has none (rows from before row MACs); returns the keys of the rows
+     * it sealed. A row that got its MAC meanwhile (another gateway sealing at the same time) is left as it is.
+     *
+     * @param rows the store's reader of its rows
+     * @param key  the row's value in the table's key column
+     * @param mac  the MAC over the row's columns
+     */
+    public static <R> List<String> sealUnsealed(Connection c, Table table, RowReader<R> rows, Function<R, String> key,
+                                                Function<R, String> mac) throws SQLException {
+        List<String> sealed = new ArrayList<>();
+        List<R> unsealed = rows.read(c, "WHERE row_mac IS NULL");
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE " + table.sqlName + " SET row_mac = ? WHERE " + table.keyColumn + " = ? AND row_mac IS NULL")) {
+            for (R row : unsealed) {
+                ps.setString(1, mac.apply(row));
+                ps.setString(2, key.apply(row));
+                if (ps.executeUpdate() == 1) {
+                    sealed.add(key.apply(row));
+                }
+            }
+        }
+        return sealed;
     }
 
     /**

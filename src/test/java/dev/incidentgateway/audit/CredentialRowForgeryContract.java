@@ -113,8 +113,11 @@ abstract class CredentialRowForgeryContract {
             assertThat(String.join("\n", logs.lines(e -> true))).doesNotContain(forgedKey, forgedToken, TokenDigest.sha256Hex(forgedKey));
         }
         String verified = verify(config, 1);
-        assertThat(verified).contains("BROKEN: api_keys row 'reader'", "BROKEN: api_keys row 'gone'",
-                "BROKEN: webhook_tokens row 'alertmanager'").doesNotContain("row 'admin'");
+        assertThat(verified).contains(
+                "BROKEN: api_keys row 'reader' does not match its MAC (changed outside the gateway): the gateway refuses this key",
+                "BROKEN: api_keys row 'gone' was revoked, but an older, unrevoked state of the row was copied back",
+                "BROKEN: webhook_tokens row 'alertmanager' does not match its MAC (changed outside the gateway): the gateway "
+                        + "refuses this source's token").doesNotContain("row 'admin'");
     }
 
     @Test
@@ -125,6 +128,8 @@ abstract class CredentialRowForgeryContract {
         try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) { // as an older version left them: no MAC
             update(ds, "INSERT INTO api_keys (name, key_hash, scopes, created_at) VALUES ('old', ?, 'read', ?)",
                     TokenDigest.sha256Hex(oldKey), OffsetDateTime.now());
+            update(ds, "INSERT INTO webhook_tokens (source, token_hash, created_at) VALUES ('old-source', ?, ?)",
+                    TokenDigest.sha256Hex("old-token"), OffsetDateTime.now());
         }
         Gateway gateway = Gateway.create(config).start();
         try {
@@ -134,8 +139,11 @@ abstract class CredentialRowForgeryContract {
         }
         assertThat(verify(config, 0)).startsWith("OK");
         try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) { // after the seal: a row without a MAC
+            assertThat(cell(ds, "SELECT row_mac FROM webhook_tokens WHERE source = 'old-source'")).as("sealed").isNotNull();
             update(ds, "INSERT INTO api_keys (name, key_hash, scopes, created_at) VALUES ('sneaky', ?, 'admin', ?)",
                     TokenDigest.sha256Hex(sneakyKey), OffsetDateTime.now());
+            update(ds, "INSERT INTO webhook_tokens (source, token_hash, created_at) VALUES ('sneaky-source', ?, ?)",
+                    TokenDigest.sha256Hex("sneaky-token"), OffsetDateTime.now());
         }
         gateway = Gateway.create(config).start();
         try {
@@ -144,7 +152,9 @@ abstract class CredentialRowForgeryContract {
         } finally {
             gateway.close();
         }
-        assertThat(verify(config, 1)).contains("BROKEN: api_keys row 'sneaky' has no MAC").doesNotContain("row 'old'");
+        assertThat(verify(config, 1)).contains(
+                "BROKEN: api_keys row 'sneaky' has no MAC (written outside the gateway after the rows were sealed)",
+                "BROKEN: webhook_tokens row 'sneaky-source' has no MAC").doesNotContain("row 'old'", "row 'old-source'");
     }
 
     private static String verify(GatewayConfig config, int expectedExit) throws Exception {
