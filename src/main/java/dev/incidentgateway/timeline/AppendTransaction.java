@@ -109,7 +109,7 @@ final class AppendTransaction {
      */
     void prefetch(List<List<NewEvent>> requests) throws SQLException {
         List<String> ids = new ArrayList<>(requests.stream().flatMap(List::stream).map(NewEvent::incidentId).toList());
-        GroupLookups.ReservedIds reserved = lookups.prefetch(requests);
+        IncidentNumberReservation.ReservedIds reserved = lookups.prefetch(requests);
         committed.absentFromStore(reserved.free());
         ids.addAll(reserved.taken());
         committed.preload(ids);
@@ -248,7 +248,7 @@ final class AppendTransaction {
     /** {@code INC-<n>} from the database sequence (reserved per group), skipping numbers a caller already chose by hand. */
     private String generateIncidentId(Map<String, Incident> overlay) throws SQLException {
         while (true) {
-            String candidate = GroupLookups.incidentId(lookups.nextIncidentNumber());
+            String candidate = IncidentNumberReservation.incidentId(lookups.nextIncidentNumber());
             if (current(candidate, overlay) == null) {
                 return candidate;
             }
