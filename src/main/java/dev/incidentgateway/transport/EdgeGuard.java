@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       waits behind busy request threads; with a credential it goes on to the Camel route (detail needs read);</li>
  *   <li>a {@code Content-Length} above the body limit gets 413 at once, the body unread; a request framed both by
  *       {@code Content-Length} and {@code Transfer-Encoding} (or by a coding other than chunked) 400;</li>
- *   <li>a request with a body to a route that reads it is first authenticated from its headers, off the event loop
- *       and before its body is read or a slot is taken ({@link HeaderAuthentication}): a missing or wrong credential
- *       gets its 401 (403, 503) at once. Requests whose sender only the body can tell (signed webhooks) or that need no
+ *   <li>a request with a body to a route that reads it (and one without a body that brings a credential) is first
+ *       authenticated from its headers, before its body is read or a slot is taken ({@link HeaderAuthentication}): a
+ *       missing or wrong credential gets its 401 (403, 503) at once. Requests whose sender only the body can tell (signed webhooks) or that need no
  *       credential (open routes) take, besides their slot, one of the smaller budget {@link #unauthenticatedBudget}:
  *       strangers sending slow bodies cannot hold every slot;</li>
  *   <li>beyond {@code maxInflight} requests being served, 503 + Retry-After at once (nothing queues);
@@ -144,8 +144,11 @@ final class EdgeGuard implements Handler<RoutingContext> {
             return;
         }
         HeaderAuthentication check = beforeBody;
-        if (check != null && RequestFraming.hasBody(request) && routed.test(request.path(), request.method().name())) {
-            checkThenAdmit(ctx, check);
+        boolean hasBody = RequestFraming.hasBody(request);
+        // Without a body, only a request that brings a credential is checked here: a wrong one (keys guessed in a loop,
+        // each waiting for a reload of the keys) is refused without holding a slot; none at all the route refuses at once.
+        if (check != null && (hasBody || request.getHeader("Authorization") != null) && routed.test(request.path(), request.method().name())) {
+            checkThenAdmit(ctx, check, hasBody);
             return;
         }
         admit(ctx, false); // no body to wait for: the route checks the credential at once
@@ -158,14 +161,14 @@ final class EdgeGuard implements Handler<RoutingContext> {
      * on the edge's own worker threads, which a hung store holding every request thread does not block (a key seen for
      * the first time may read the store, an OIDC token the identity provider's keys).
      */
-    private void checkThenAdmit(RoutingContext ctx, HeaderAuthentication check) {
+    private void checkThenAdmit(RoutingContext ctx, HeaderAuthentication check, boolean hasBody) {
         HttpServerRequest request = ctx.request();
         String path = request.path();
         String method = request.method().name();
         Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         request.headers().forEach(h -> headers.putIfAbsent(h.getKey(), h.getValue()));
         if (!headers.containsKey("Authorization")) {
-            decided(ctx, check.check(path, method, headers));
+            decided(ctx, check.check(path, method, headers), hasBody);
             return;
         }
         if (check.acceptedFromMemory(path, method, headers)) {
@@ -174,7 +177,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
             admit(ctx, false);
             return;
         }
-        request.pause(); // the route's body handler resumes it
+        request.pause(); // the route's body handler resumes it (also the end of a request without a body, which it awaits)
         credentialChecks.executeBlocking(() -> check.check(path, method, headers), false).onComplete(checked -> {
             if (ctx.response().closed() || ctx.response().ended()) {
                 return; // the sender left, or the read timeout cut it, meanwhile: nothing was taken
@@ -182,16 +185,17 @@ final class EdgeGuard implements Handler<RoutingContext> {
             if (checked.failed()) {
                 refusal.refuse(ctx, problems.toProblem(checked.cause()), "credential");
             } else {
-                decided(ctx, checked.result());
+                decided(ctx, checked.result(), hasBody);
             }
         });
     }
 
-    private void decided(RoutingContext ctx, HeaderAuthentication.Verdict verdict) {
+    /** @param hasBody whether a body is to come: only then can a sender the headers cannot tell hold a slot while it trickles */
+    private void decided(RoutingContext ctx, HeaderAuthentication.Verdict verdict, boolean hasBody) {
         if (verdict instanceof HeaderAuthentication.Refused refused) {
             refusal.refuse(ctx, refused.problem(), "credential");
         } else {
-            admit(ctx, verdict instanceof HeaderAuthentication.BodyNeeded);
+            admit(ctx, hasBody && verdict instanceof HeaderAuthentication.BodyNeeded);
         }
     }
 
