@@ -45,10 +45,7 @@ class KnownCredentialsOnTheEventLoopIT {
     @Test
     void aKnownCallerIsServedWhileEveryCheckThreadWaitsOnTheStore() throws Exception {
         AtomicInteger checksWaiting = new AtomicInteger();
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        EdgeGuard guard = new EdgeGuard(vertx, 64, 1 << 20, Map.of(), new ProblemMapper(new ObjectMapper()),
-                new ConnectionDeadlines(vertx, Duration.ofSeconds(60), Duration.ofSeconds(60), meters), meters);
-        guard.authenticateBeforeBody(new HeaderAuthentication() {
+        EdgeGuard guard = guard(new HeaderAuthentication() {
             @Override
             public Verdict check(String path, String method, Map<String, String> headers) {
                 checksWaiting.incrementAndGet();
@@ -64,7 +61,7 @@ class KnownCredentialsOnTheEventLoopIT {
             public boolean acceptedFromMemory(String path, String method, Map<String, String> headers) {
                 return "Bearer known".equals(headers.get("authorization")); // the edge's header map ignores case
             }
-        }, (path, method) -> true);
+        });
         Router router = Router.router(vertx);
         router.route().order(Integer.MIN_VALUE).handler(guard).failureHandler(guard::onFailure);
         router.post("/webhooks/x").handler(BodyHandler.create()).handler(ctx -> ctx.response().end("got " + ctx.body().asString()));
@@ -99,10 +96,7 @@ class KnownCredentialsOnTheEventLoopIT {
     void aRequestWithoutABodyThatBringsACredentialIsCheckedBeforeItTakesASlot() throws Exception {
         AtomicInteger checks = new AtomicInteger();
         AtomicInteger served = new AtomicInteger();
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        EdgeGuard guard = new EdgeGuard(vertx, 64, 1 << 20, Map.of(), new ProblemMapper(new ObjectMapper()),
-                new ConnectionDeadlines(vertx, Duration.ofSeconds(60), Duration.ofSeconds(60), meters), meters);
-        guard.authenticateBeforeBody(new HeaderAuthentication() {
+        EdgeGuard guard = guard(new HeaderAuthentication() {
             @Override
             public Verdict check(String path, String method, Map<String, String> headers) {
                 checks.incrementAndGet();
@@ -114,7 +108,7 @@ class KnownCredentialsOnTheEventLoopIT {
             public boolean acceptedFromMemory(String path, String method, Map<String, String> headers) {
                 return "Bearer known".equals(headers.get("authorization"));
             }
-        }, (path, method) -> true);
+        });
         Router router = Router.router(vertx);
         router.route().order(Integer.MIN_VALUE).handler(guard).failureHandler(guard::onFailure);
         router.get("/api/x").handler(BodyHandler.create()).handler(ctx -> ctx.response().end("served " + served.incrementAndGet()));
@@ -135,6 +129,15 @@ class KnownCredentialsOnTheEventLoopIT {
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(none.body()).as("no credential and no body: the route decides at once, as before").isEqualTo("served 3");
         assertThat(checks.get()).isEqualTo(2);
+    }
+
+    /** The edge's guard with {@code check} as its check before the body, every path routed. */
+    private EdgeGuard guard(HeaderAuthentication check) {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        EdgeGuard guard = new EdgeGuard(vertx, 64, 1 << 20, Map.of(), new ProblemMapper(new ObjectMapper()),
+                new ConnectionDeadlines(vertx, Duration.ofSeconds(60), Duration.ofSeconds(60), meters), meters);
+        guard.authenticateBeforeBody(check, (path, method) -> true);
+        return guard;
     }
 
     private static HttpRequest get(int port, String authorization) {
