@@ -88,8 +88,9 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
         List<String> problems = new ArrayList<>();
         ChainVerifier.Report incidents = new ChainVerifier(ctx.dataSource(), key).verifyAll();
         for (ChainVerifier.BrokenLink link : incidents.broken()) {
-            problems.add("incident " + link.incidentId() + " at seq " + link.seq()
-                    + (link.eventId() == null ? "" : " (event " + link.eventId() + ")") + ": " + link.reason()); // no event: a gap
+            // no event: a gap, or a derived table's row (seq 0: of no event in particular)
+            problems.add("incident " + link.incidentId() + (link.seq() == 0 && link.eventId() == null ? "" : " at seq " + link.seq())
+                    + (link.eventId() == null ? "" : " (event " + link.eventId() + ")") + ": " + link.reason());
         }
         if (incidents.unlisted() > 0) {
             problems.add("… " + incidents.unlisted() + " more problems of incidents not listed");

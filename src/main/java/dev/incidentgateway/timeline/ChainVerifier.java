@@ -75,6 +75,7 @@ public final class ChainVerifier {
             c.setTransactionIsolation(snapshotIsolation(c));
             if (incidentId != null) {
                 walk(c, " WHERE incident_id = ?", new String[]{incidentId}, ViewCheck.one(c, incidentId), found);
+                DerivedTablesCheck.outbox(c, " WHERE incident_id = ?", new String[]{incidentId}, found);
             } else {
                 Map<String, Long> statuses = new HashMap<>();
                 String after = null;
@@ -100,6 +101,7 @@ public final class ChainVerifier {
                     after = upper;
                 }
                 problems.addAll(IncidentStatusCounts.mismatches(c, statuses));
+                DerivedTablesCheck.outbox(c, "", new String[0], found);
             }
             c.rollback();
         }
@@ -120,11 +122,19 @@ public final class ChainVerifier {
     private static final int H2_SNAPSHOT = 6;
 
     /** What the walk found so far. */
-    private static final class Findings {
+    private static final class Findings implements DerivedTablesCheck.Findings {
         int incidents;
         long events;
         final List<BrokenLink> broken = new ArrayList<>();
         long unlisted;
+        /** The page's incidents whose chain and view hold, for the derived tables' check; and those with a broken one. */
+        final Map<String, LoggedBindings> logged = new HashMap<>();
+        final java.util.Set<String> unchecked = new java.util.HashSet<>();
+
+        @Override
+        public void add(String incidentId, long seq, String reason) {
+            add(new BrokenLink(incidentId, seq, null, reason));
+        }
 
         void add(BrokenLink link) {
             if (broken.size() < MAX_LISTED) {
@@ -145,13 +155,18 @@ public final class ChainVerifier {
         boolean broken;
         /** The view its events give so far ({@code null} before its declare). */
         Incident view;
+        final LoggedBindings bindings;
 
         IncidentWalk(String id) {
             this.id = id;
+            this.bindings = new LoggedBindings(id);
         }
     }
 
-    /** Streams the events {@code where} selects, checks each incident's chain and then its view in {@code views}. */
+    /**
+     * Streams the events {@code where} selects, checks each incident's chain and then its view in {@code views}, then the
+     * rows of the tables derived from those logs ({@link DerivedTablesCheck}).
+     */
     private void walk(Connection c, String where, String[] params, Map<String, ViewCheck.StoredView> views, Findings found)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + TimelineRows.EVENT_COLUMNS
@@ -182,6 +197,9 @@ public final class ChainVerifier {
             found.incidents++;
             found.add(new BrokenLink(orphan.id(), orphan.lastSeq(), null, ViewCheck.headMismatch(null, orphan)));
         }
+        new DerivedTablesCheck(c, found.logged, found.unchecked, found).check(where, params);
+        found.logged.clear();
+        found.unchecked.clear();
     }
 
     /** Checks one event against the one before it; after the incident's first broken link only the head moves on. */
@@ -237,12 +255,14 @@ public final class ChainVerifier {
             return "the incident's log does not begin with a declare";
         }
         walk.view = IncidentProjection.apply(walk.view, e);
+        walk.bindings.add(e, walk.view);
         return null;
     }
 
     /** The incident's view against its log, when its chain holds (a broken log gives no view to compare with). */
     private static void finish(IncidentWalk walk, ViewCheck.StoredView view, Findings found) {
         found.incidents++;
+        found.unchecked.add(walk.id); // until its view is found to hold
         if (walk.broken) {
             return;
         }
@@ -256,6 +276,11 @@ public final class ChainVerifier {
             found.add(new BrokenLink(walk.id, view.lastSeq(), walk.eventId, head));
             return;
         }
-        ViewCheck.differences(view, walk.view).forEach(d -> found.add(new BrokenLink(walk.id, walk.seq, walk.eventId, d)));
+        List<String> differences = ViewCheck.differences(view, walk.view);
+        differences.forEach(d -> found.add(new BrokenLink(walk.id, walk.seq, walk.eventId, d)));
+        if (differences.isEmpty()) {
+            found.unchecked.remove(walk.id);
+            found.logged.put(walk.id, walk.bindings);
+        }
     }
 }
