@@ -19,7 +19,8 @@ import java.util.Map;
  * that time), an unkeyed event after keyed ones. Of an incident whose chain holds it then checks the view: its head
  * must be the last event, and every other column what {@link IncidentProjection} gives from the log ({@link ViewCheck});
  * a view row without events and events without a view row are reported too, and {@code incident_status_counts} is
- * checked against the views. The set of incidents and the newest events are the {@link GlobalChainVerifier}'s part.
+ * checked against the views; so are the other tables derived from the log ({@link DerivedTablesCheck}: correlation keys,
+ * SLA settled marks, tickets, outbox rows). The set of incidents and the newest events are the {@link GlobalChainVerifier}'s part.
  *
  * <p>Memory stays bounded whatever the log's size: the views are read a page at a time, each page with the events of
  * its id range (streamed in incident and seq order), and only the current incident's head is held.
