@@ -1,6 +1,7 @@
 package dev.incidentgateway.sla;
 
 import dev.incidentgateway.api.ApiEndpoint;
+import dev.incidentgateway.api.ExpensiveReads;
 import org.apache.camel.builder.RouteBuilder;
 
 /** Binds the SLA API (scope read, by the route access policy's GET rule for /api/v1/). */
@@ -8,8 +9,11 @@ public final class SlaApiRoute extends RouteBuilder {
     private final SlaApi api;
     private final SlaReport report;
     private final ApiEndpoint.Settings endpoints;
+    private final ExpensiveReads expensiveReads;
 
-    public SlaApiRoute(SlaApi api, SlaReport report, ApiEndpoint.Settings endpoints) {
+    /** @param expensiveReads the bound of both reads: one scans an incident's events, the other up to a year of incidents */
+    public SlaApiRoute(SlaApi api, SlaReport report, ApiEndpoint.Settings endpoints, ExpensiveReads expensiveReads) {
+        this.expensiveReads = expensiveReads;
         this.api = api;
         this.report = report;
         this.endpoints = endpoints;
@@ -18,8 +22,8 @@ public final class SlaApiRoute extends RouteBuilder {
     @Override
     public void configure() {
         from("platform-http:/api/v1/incidents/{id}/sla?httpMethodRestrict=GET").routeId("api-incident-sla")
-                .process(endpoints.read(api::incidentSla));
+                .process(endpoints.read(expensiveReads.bounded(api::incidentSla)));
         from("platform-http:/api/v1/reports/sla?httpMethodRestrict=GET").routeId("api-report-sla")
-                .process(endpoints.read(report::report));
+                .process(endpoints.read(expensiveReads.bounded(report::report)));
     }
 }
