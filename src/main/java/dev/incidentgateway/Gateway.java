@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.api.ApiAuthPolicyFactory;
 import dev.incidentgateway.api.CredentialsBeforeBody;
 import dev.incidentgateway.api.ApiEndpoint;
+import dev.incidentgateway.api.ExpensiveReads;
 import dev.incidentgateway.api.ApiRouteSteps;
 import dev.incidentgateway.api.CallerApi;
 import dev.incidentgateway.api.HttpRouteProblems;
@@ -133,7 +134,9 @@ public final class Gateway implements AutoCloseable {
         ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json, probe.outage()), maxBody); // 503s counted per outage
         this.intake = new HttpIntakeGate(endpoints.problems());
         IncidentApi api = new IncidentApi(store, new IncidentRequestParser(json, config.get(GatewayConfig.DEFAULT_SOURCE)),
-                new TimelineCloudEventMapper(typePrefix, json), json, new ExternalRefs(dataSource));
+                new TimelineCloudEventMapper(typePrefix, json), json, new ExternalRefs(dataSource), config.get(GatewayConfig.PAGE_MAX_BYTES));
+        // Reads that scan a whole incident or the log hold a connection each for seconds: bounded, so writes keep theirs.
+        ExpensiveReads expensiveReads = ExpensiveReads.fromConfig(config, meters);
 
         // Authentication and scopes of every HTTP route (issue 9): the policy factory covers Java and YAML routes.
         this.apiKeys = new ApiKeyVerifier(new ApiKeyStore(dataSource, modules.rowMacs()), Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMinutes(1));
@@ -154,8 +157,8 @@ public final class Gateway implements AutoCloseable {
         // the API does (problem+json, 4xx for the sender's input, 503 for the store's trouble), never Camel's plain 500.
         main.bind(ApiRouteSteps.PROBLEMS_BEAN, new ApiRouteSteps(endpoints));
         main.configure().addRoutesBuilder(new HttpRouteProblems()); // ... and so does any HTTP route that names no routeConfigurationId
-        main.configure().addRoutesBuilder(new IncidentApiRoute(api, new CallerApi(json), endpoints));
-        sla.install(main, store, meters, json, endpoints, Clock.systemUTC()); // SLA tracker bean + GET /api/v1/incidents/{id}/sla
+        main.configure().addRoutesBuilder(new IncidentApiRoute(api, new CallerApi(json), endpoints, expensiveReads));
+        sla.install(main, store, meters, json, endpoints, expensiveReads, Clock.systemUTC()); // SLA tracker bean + GET /api/v1/incidents/{id}/sla
         this.pollers = new SourcePollers(modules.pollingSources().stream()
                 .map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC())).toList());
         main.bind(SourcePollers.BEAN, pollers); // run by routes/inbound/<name>-poller.camel.yaml

@@ -53,7 +53,10 @@ public final class ApiEndpoint implements Processor {
                 checkBody(request, maxBodyBytes);
             }
             response = handler.handle(request);
-        } catch (Exception e) {
+        } catch (Exception | VirtualMachineError e) {
+            // An OutOfMemoryError or StackOverflowError of this request is answered too: left to Camel, it is no Exception
+            // for the routes' onException, and platform-http answered a plain-text "Internal Server Error" (the timeline
+            // read whose page filled the heap). What the request allocated is garbage once it is answered.
             response = problemResponse(e, request.path(), problems);
         }
         reply(exchange.getMessage(), response);

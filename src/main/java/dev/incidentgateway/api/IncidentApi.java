@@ -31,9 +31,12 @@ public final class IncidentApi {
     private final TimelineCloudEventMapper cloudEvents;
     private final ObjectMapper json;
     private final ExternalRefs refs;
+    private final long pageMaxBytes;
 
+    /** @param pageMaxBytes the byte budget of a timeline or Since page (GATEWAY_PAGE_MAX_BYTES) */
     public IncidentApi(TimelineStore store, IncidentRequestParser parser, TimelineCloudEventMapper cloudEvents, ObjectMapper json,
-                       ExternalRefs refs) {
+                       ExternalRefs refs, long pageMaxBytes) {
+        this.pageMaxBytes = pageMaxBytes;
         this.store = store;
         this.refs = refs;
         this.verifier = store.verifier();
@@ -114,20 +117,29 @@ public final class IncidentApi {
 
     /**
      * GET /api/v1/incidents/{id}/timeline?after=&limit= → {"incidentId", "events":[...], "nextAfter"}. A page with events
-     * proves the incident exists: only an empty page costs the second query that tells 404 from "nothing after".
+     * proves the incident exists: only an empty page costs the second query that tells 404 from "nothing after". A page
+     * stops before the event that would take it past the byte budget ({@link BoundedPage}); {@code nextAfter} then
+     * names where to go on, as after a full page.
      */
     public ApiResponse timeline(ApiRequest req) throws JsonProcessingException {
         String id = incidentId(req);
         int limit = limit(req, 50);
-        List<TimelineEvent> events = store.timeline(id, after(req), limit);
-        if (events.isEmpty()) {
+        BoundedPage page = new BoundedPage(pageMaxBytes);
+        store.streamed().timeline(id, after(req), limit, e -> page.add(e.id(), bytes(e)));
+        if (page.count() == 0) {
             existing(id);
         }
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("incidentId", id);
-        body.put("events", events);
-        body.put("nextAfter", events.size() == limit ? events.get(events.size() - 1).id() : null);
-        return ApiResponse.json(200, json.writeValueAsBytes(body));
+        String next = page.next(page.count() == limit);
+        return ApiResponse.json(200, page.render("{\"incidentId\":" + json.writeValueAsString(id) + ",\"events\":",
+                ",\"nextAfter\":" + json.writeValueAsString(next) + "}"));
+    }
+
+    private byte[] bytes(TimelineEvent e) {
+        try {
+            return json.writeValueAsBytes(e);
+        } catch (JsonProcessingException unexpected) {
+            throw new java.io.UncheckedIOException(unexpected);
+        }
     }
 
     /**
@@ -153,17 +165,18 @@ public final class IncidentApi {
     }
 
     /**
-     * GET /api/v1/events?after=&limit= — the Since feed of every incident, as a CloudEvents batch. The
-     * next page starts after the last id returned (also given as a Link header when the page is full).
+     * GET /api/v1/events?after=&limit= — the Since feed of every incident, as a CloudEvents batch. The next page starts
+     * after the last id returned, given as a Link header when the page is full or was closed at the byte budget
+     * ({@link BoundedPage}): a client that follows it gets every event once.
      */
     public ApiResponse since(ApiRequest req) {
         int limit = limit(req, 100);
-        List<TimelineEvent> events = store.since(after(req), limit);
-        ApiResponse response = new ApiResponse(200, TimelineCloudEventMapper.BATCH_CONTENT_TYPE,
-                cloudEvents.serializeBatch(events), Map.of());
-        if (events.size() == limit) {
-            String last = events.get(events.size() - 1).id();
-            response = response.withHeader("Link", "</api/v1/events?after=" + last + "&limit=" + limit + ">; rel=\"next\"");
+        BoundedPage page = new BoundedPage(pageMaxBytes);
+        store.streamed().since(after(req), limit, e -> page.add(e.id(), cloudEvents.serialize(e)));
+        ApiResponse response = new ApiResponse(200, TimelineCloudEventMapper.BATCH_CONTENT_TYPE, page.render("", ""), Map.of());
+        String next = page.next(page.count() == limit);
+        if (next != null) {
+            response = response.withHeader("Link", "</api/v1/events?after=" + next + "&limit=" + limit + ">; rel=\"next\"");
         }
         return response;
     }

@@ -15,8 +15,11 @@ public final class IncidentApiRoute extends RouteBuilder {
     private final ApiEndpoint.Settings endpoints;
 
     private final CallerApi caller;
+    private final ExpensiveReads expensiveReads;
 
-    public IncidentApiRoute(IncidentApi api, CallerApi caller, ApiEndpoint.Settings endpoints) {
+    /** @param expensiveReads the bound of the incident's chain check (it scans the whole incident) */
+    public IncidentApiRoute(IncidentApi api, CallerApi caller, ApiEndpoint.Settings endpoints, ExpensiveReads expensiveReads) {
+        this.expensiveReads = expensiveReads;
         this.api = api;
         this.caller = caller;
         this.endpoints = endpoints;
@@ -36,7 +39,7 @@ public final class IncidentApiRoute extends RouteBuilder {
         from("platform-http:/api/v1/incidents/{id}/timeline?httpMethodRestrict=GET" + engine).routeId("api-timeline")
                 .process(endpoints.read(api::timeline));
         from("platform-http:/api/v1/incidents/{id}/verify?httpMethodRestrict=GET" + engine).routeId("api-verify")
-                .process(endpoints.read(api::verify));
+                .process(endpoints.read(expensiveReads.bounded(api::verify)));
         from("platform-http:/api/v1/events?httpMethodRestrict=GET" + engine).routeId("api-events-since")
                 .process(endpoints.read(api::since));
         from("platform-http:/api/v1/whoami?httpMethodRestrict=GET" + engine).routeId("api-whoami")

@@ -156,6 +156,15 @@ public final class GatewayConfig {
                     + "whose volume only the operator knows, and overload is bounded anyway by GATEWAY_MAX_INFLIGHT and the append queue.");
     public static final ConfigKey<Integer> API_RATE_BURST = ConfigKey.integer("api.rateBurst", "GATEWAY_API_RATE_BURST",
             0, 0, 1_000_000, "Requests a principal may send at once after a quiet spell under api.ratePerSecond. 0: one second's worth.");
+    public static final ConfigKey<Integer> EXPENSIVE_READS_MAX = ConfigKey.integer("api.expensiveReadsMax", "GATEWAY_EXPENSIVE_READS_MAX",
+            2, 1, 100, "Reads that scan a whole incident or a range of the log (GET /api/v1/incidents/{id}/verify, "
+                    + "/api/v1/reports/sla) running at once, gateway-wide; each holds a database connection while it scans. One more "
+                    + "gets 503 + Retry-After at once, a caller already running half of them 429. Lowered to half of "
+                    + "store.poolSize, so the other connections stay for appends, ingest and deliveries.");
+    public static final ConfigKey<Integer> PAGE_MAX_BYTES = ConfigKey.integer("api.pageMaxBytes", "GATEWAY_PAGE_MAX_BYTES",
+            4 * 1024 * 1024, 65_536, 256 * 1024 * 1024, "Most bytes of events in one page of GET /api/v1/events or an incident's "
+                    + "timeline: a page stops before the event that would pass it (always at least one event) and gives the next "
+                    + "page's cursor, so large notes cannot make one answer as big as limit x the body limit.");
 
     // Issue 10, graceful shutdown (lifecycle/GracefulShutdown).
     public static final ConfigKey<Integer> SHUTDOWN_TIMEOUT_S = ConfigKey.integer("shutdown.timeoutSeconds",
@@ -262,7 +271,7 @@ public final class GatewayConfig {
             APPEND_TIMEOUT_MS,
             OUTBOX_MAX_RETRY_AFTER_S, OUTBOX_DELIVERY_TIMEOUT_MS, OUTBOX_RETENTION_DAYS,
             HTTP_MAX_INFLIGHT, HTTP_READ_TIMEOUT_S, HTTP_IDLE_TIMEOUT_S, WEBHOOK_RATE_PER_S, WEBHOOK_RATE_BURST, API_RATE_PER_S, API_RATE_BURST,
-            SHUTDOWN_TIMEOUT_S,
+            EXPENSIVE_READS_MAX, PAGE_MAX_BYTES, SHUTDOWN_TIMEOUT_S,
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, KAFKA_SOURCE_TOPIC, KAFKA_SOURCE_GROUP, KAFKA_SOURCE_DLQ_TOPIC,
             KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_SSL_CA_FILE,
             CHAT_WEBHOOK_URL, CHAT_WEBHOOK_EVENTS, CHAT_WEBHOOK_MIN_SEVERITY,

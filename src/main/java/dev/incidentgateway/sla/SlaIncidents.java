@@ -3,7 +3,6 @@ package dev.incidentgateway.sla;
 import dev.incidentgateway.timeline.IncidentStatus;
 import dev.incidentgateway.timeline.Severity;
 import dev.incidentgateway.timeline.StoreUnavailableException;
-import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
 
 import dev.incidentgateway.store.SqlDialect;
@@ -27,7 +26,6 @@ import java.util.Set;
  */
 public final class SlaIncidents {
     static final int PAGE = 500;
-    private static final int TIMELINE_PAGE = 1000;
     /** SQLState of a unique-key violation, the same on H2 and PostgreSQL. */
     private static final String UNIQUE_VIOLATION = "23505";
     /** The latest recheck moment stored (both stores' timestamps reach year 9999): "only after the next event". */
@@ -242,17 +240,5 @@ public final class SlaIncidents {
         } catch (SQLException e) {
             throw new StoreUnavailableException("the store could not record settled SLA incidents", e);
         }
-    }
-
-    List<TimelineEvent> timeline(String incidentId) {
-        List<TimelineEvent> all = new ArrayList<>();
-        List<TimelineEvent> page;
-        String after = null;
-        do {
-            page = store.timeline(incidentId, after, TIMELINE_PAGE);
-            all.addAll(page);
-            after = page.isEmpty() ? null : page.get(page.size() - 1).id();
-        } while (page.size() == TIMELINE_PAGE);
-        return all;
     }
 }

@@ -2,6 +2,7 @@ package dev.incidentgateway.sla;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.api.ApiEndpoint;
+import dev.incidentgateway.api.ExpensiveReads;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.timeline.TimelineStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,10 +30,10 @@ public final class SlaModule {
 
     /** Binds {@value SlaTracker#BEAN} (run by routes/sla-tracker.camel.yaml) and adds GET /api/v1/incidents/{id}/sla and /api/v1/reports/sla. */
     public void install(Main main, TimelineStore store, MeterRegistry meters, ObjectMapper json, ApiEndpoint.Settings endpoints,
-                        Clock clock) {
+                        ExpensiveReads expensiveReads, Clock clock) {
         SlaTracker tracker = new SlaTracker(store, policies, clock, meters);
         main.bind(SlaTracker.BEAN, tracker);
         main.configure().addRoutesBuilder(new SlaApiRoute(new SlaApi(store, tracker, json),
-                new SlaReport(store, policies, clock, json), endpoints));
+                new SlaReport(store, policies, clock, json), endpoints, expensiveReads));
     }
 }

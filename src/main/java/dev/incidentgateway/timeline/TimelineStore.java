@@ -134,17 +134,36 @@ public final class TimelineStore implements AutoCloseable {
      * of another incident.
      */
     public List<TimelineEvent> timeline(String incidentId, String afterId, int limit) {
-        String sql = "SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events WHERE incident_id = ?"
+        return queryEvents(timelineSql(afterId, limit), timelineParams(incidentId, afterId));
+    }
+
+    static String timelineSql(String afterId, int limit) {
+        return "SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events WHERE incident_id = ?"
                 + (afterId == null ? "" : " AND id > ? AND seq > COALESCE((SELECT a.seq FROM timeline_events a WHERE a.id = ? "
                 + "AND a.incident_id = ?), 0)") + " ORDER BY seq LIMIT " + limit;
-        return afterId == null ? queryEvents(sql, incidentId) : queryEvents(sql, incidentId, afterId, afterId, incidentId);
+    }
+
+    static String[] timelineParams(String incidentId, String afterId) {
+        return afterId == null ? new String[]{incidentId} : new String[]{incidentId, afterId, afterId, incidentId};
     }
 
     /** The {@code Since} feed: every event of every incident with an id above {@code afterId}, in id order. */
     public List<TimelineEvent> since(String afterId, int limit) {
-        String sql = "SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events"
+        return queryEvents(sinceSql(afterId, limit), sinceParams(afterId));
+    }
+
+    static String sinceSql(String afterId, int limit) {
+        return "SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events"
                 + (afterId == null ? "" : " WHERE id > ?") + " ORDER BY id LIMIT " + limit;
-        return afterId == null ? queryEvents(sql) : queryEvents(sql, afterId);
+    }
+
+    static String[] sinceParams(String afterId) {
+        return afterId == null ? new String[0] : new String[]{afterId};
+    }
+
+    /** The pages of {@link #timeline} and {@link #since} handed over one event at a time (the API's byte-capped pages). */
+    public StreamedEvents streamed() {
+        return new StreamedEvents(this);
     }
 
     /** The id of the newest stored event, if any (where a tail of the Since feed starts). */

@@ -1,0 +1,100 @@
+package dev.incidentgateway.api;
+
+import dev.incidentgateway.config.GatewayConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The gateway-wide bound on reads that scan a whole incident or a range of the log (an incident's chain check, the SLA
+ * report): each holds a pooled connection for as long as the scan takes (seconds for a long incident),
+ * so without a bound thirty of them, from one {@code read} key, held every connection of the pool and appends, ingest
+ * and deliveries got 503 {@code store-unavailable}. At most {@code max} run at once, never more than half the pool,
+ * and one caller gets at most half of them, so another caller's check still finds a slot.
+ *
+ * <p>Nothing queues: a read beyond the bound is answered at once. 503 + {@code Retry-After} when every slot is taken (the
+ * gateway's capacity, not this caller's doing: the same request succeeds later); 429 + {@code Retry-After} when this
+ * caller already holds its share (its own parallel reads are the cause: it should send them one after another). The
+ * per-principal {@code GATEWAY_API_RATE_PER_S} bucket is no substitute: it counts requests, not how long they hold a
+ * connection, and is off by default.
+ */
+public final class ExpensiveReads {
+    /** Seconds to wait before retrying: about one scan of a long incident. */
+    static final String RETRY_AFTER = "2";
+
+    private final int max;
+    private final int perCaller;
+    private final Semaphore slots;
+    /** Slots held per principal name; a name is removed when it holds none (bounded by the slots). */
+    private final Map<String, Integer> held = new ConcurrentHashMap<>();
+
+    /** @param max reads that may run at once (at least 1) */
+    public ExpensiveReads(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1");
+        }
+        this.max = max;
+        this.perCaller = Math.max(1, max / 2);
+        this.slots = new Semaphore(max);
+    }
+
+    /** {@code GATEWAY_EXPENSIVE_READS_MAX}, lowered to half of {@code GATEWAY_DB_POOL_SIZE}: the rest stays for writes. */
+    public static ExpensiveReads fromConfig(GatewayConfig config, MeterRegistry meters) {
+        int configured = config.get(GatewayConfig.EXPENSIVE_READS_MAX);
+        ExpensiveReads reads = new ExpensiveReads(Math.min(configured, Math.max(1, config.get(GatewayConfig.DB_POOL_SIZE) / 2)));
+        meters.gauge("gateway.http.expensive.reads", reads, r -> r.max - r.slots.availablePermits());
+        return reads;
+    }
+
+    /** {@code handler} run only within the bound. */
+    public ApiEndpoint.Handler bounded(ApiEndpoint.Handler handler) {
+        return request -> {
+            String caller = request.principal() == null ? "" : request.principal().name();
+            enter(caller);
+            try {
+                return handler.handle(request);
+            } finally {
+                leave(caller);
+            }
+        };
+    }
+
+    /** How many run at once at most (after lowering to half the pool). */
+    public int max() {
+        return max;
+    }
+
+    private void enter(String caller) {
+        boolean[] admitted = {false};
+        held.compute(caller, (name, count) -> {
+            int now = count == null ? 0 : count;
+            if (now >= perCaller) {
+                return count;
+            }
+            admitted[0] = true;
+            return now + 1;
+        });
+        if (!admitted[0]) {
+            throw new ApiProblem(429, "too-many-expensive-reads", "Too many expensive reads", caller + " already runs " + perCaller
+                    + " of the reads that scan a whole incident or the log (verify, the SLA report), the most one caller may run at once; "
+                    + "nothing was done. Send them one after another.", null, Map.of("Retry-After", RETRY_AFTER));
+        }
+        if (!slots.tryAcquire()) {
+            release(caller);
+            throw new ApiProblem(503, "expensive-reads-busy", "Expensive reads busy", "All " + max + " slots for reads that scan a "
+                    + "whole incident or the log (verify, the SLA report; GATEWAY_EXPENSIVE_READS_MAX) are taken; nothing was done. Retry later.",
+                    null, Map.of("Retry-After", RETRY_AFTER));
+        }
+    }
+
+    private void leave(String caller) {
+        slots.release();
+        release(caller);
+    }
+
+    private void release(String caller) {
+        held.computeIfPresent(caller, (name, count) -> count <= 1 ? null : count - 1);
+    }
+}
