@@ -103,6 +103,11 @@ public final class Gateway implements AutoCloseable {
         if (routesDir != null && !Files.isDirectory(routesDir)) {
             throw new ConfigException(GatewayConfig.ROUTES_DIR.problem("directory not found: " + routesDir.toAbsolutePath()));
         }
+        if (routesDir != null) {
+            dev.incidentgateway.config.RouteFiles.ignoredIn(routesDir).forEach(f -> org.slf4j.LoggerFactory.getLogger(Gateway.class)
+                    .warn("{} in GATEWAY_ROUTES_DIR is not loaded: only *.camel.yaml files are routes (rename it to {}.camel.yaml "
+                            + "if it is one)", f, f.getFileName().toString().replaceFirst("\\.ya?ml$", "")));
+        }
         ObjectMapper json = GatewayJson.create();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);

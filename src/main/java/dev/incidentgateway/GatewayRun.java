@@ -101,7 +101,7 @@ final class GatewayRun {
                 throw new ConfigException(startProblem);
             }
         } catch (Exception e) { // a route file that cannot be loaded is bad configuration, named by its file
-            Optional<String> badRoute = RouteLoadFailure.describe(e, RouteFiles.of(main.getCamelContext()));
+            Optional<String> badRoute = RouteLoadFailure.describe(e, RouteFiles.of(main.getCamelContext()), main.getCamelContext());
             if (badRoute.isPresent()) {
                 throw new ConfigException(badRoute.get());
             }

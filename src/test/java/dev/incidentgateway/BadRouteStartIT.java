@@ -35,6 +35,34 @@ class BadRouteStartIT {
             "a shipped path under another parameter name | '- route:\\n    from:\\n      uri: platform-http:/api/v1/incidents/{incident}/events?httpMethodRestrict=POST\\n      steps:\\n        - log: hi\\n' | 'both take POST'"})
     void isBadConfigurationNamingTheFile(String what, String yaml, String named) throws Exception {
         Files.writeString(routes.resolve("mine.camel.yaml"), yaml.replace("\\n", "\n"));
+        assertBadConfiguration(named);
+    }
+
+    /** Two routes one of which would never see its exchanges: both named, with their files (built in for a shipped one). */
+    @ParameterizedTest(name = "{0}")
+    @Timeout(120)
+    @CsvSource(delimiter = '|', value = {
+            "one outbox connector twice | timeline:outbox?connector=dd | timeline:outbox?connector=dd | 'theirs' (",
+            "a shipped connector's outbox | timeline:outbox?connector=slack | | 'outbound-slack' (",
+            "one events consumer twice | timeline:events?consumer=same | timeline:events?consumer=same | 'theirs' (",
+            "the console's page | platform-http:/?httpMethodRestrict=GET | | 'console-page'",
+            "a webhook source's path under the shipped template | platform-http:/webhooks/alertmanager?httpMethodRestrict=POST | | /webhooks/{source}",
+            "a path under the console's prefix | platform-http:/console/leak | | /console/{file}"})
+    void aSecondConsumerOfOneEndpointIsBadConfigurationNamingBoth(String what, String mine, String theirs, String named) throws Exception {
+        Files.writeString(routes.resolve("mine.camel.yaml"), route("mine", mine));
+        if (theirs != null) {
+            Files.writeString(routes.resolve("theirs.camel.yaml"), route("theirs", theirs));
+        }
+        String message = assertBadConfiguration(named);
+        assertThat(message).contains("'mine'").doesNotContain("Multiple consumers");
+        assertThat(message.strip().lines().filter(l -> l.contains("Invalid route")).count()).as(message).isEqualTo(1);
+    }
+
+    private static String route(String id, String uri) {
+        return "- route:\n    id: " + id + "\n    from:\n      uri: \"" + uri + "\"\n      steps:\n        - log: hi\n";
+    }
+
+    private String assertBadConfiguration(String named) throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (TestStore store = TestStore.create(TestStore.Kind.H2)) {
             int code = GatewayMain.run(new String[0], () -> store.config(Map.of("GATEWAY_ROUTES_DIR", routes.toString(),
@@ -44,6 +72,7 @@ class BadRouteStartIT {
             assertThat(code).as(message).isEqualTo(2);
             assertThat(message).startsWith("Invalid configuration:").contains("Invalid route: ").contains("mine.camel.yaml").contains(named);
             assertThat(message).doesNotContain("\tat ");
+            return message;
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.incidentgateway.camel;
 import dev.incidentgateway.api.ApiRequest;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
 import dev.incidentgateway.security.Principal;
+import dev.incidentgateway.timeline.AppendMode;
 import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.InvalidEventException;
 import dev.incidentgateway.timeline.NewEvent;
@@ -37,7 +38,8 @@ import java.util.concurrent.CompletionException;
  *   {@code application/json}</td></tr>
  *   <tr><td>a batch: a {@code List} whose elements are any of the above (a webhook request's events)</td>
  *   <td>{@link TimelineStore#appendAll}: all or nothing, in one transaction; nothing is stored when any event is
- *   refused (the refusal is thrown)</td>
+ *   refused (the refusal is thrown); with the exchange property {@value TimelineHeaders#APPEND_MODE} {@code SENDER_BATCH},
+ *   a repeat of an incident's state is ignored and a refused transition is a REFUSED outcome, the rest committing together</td>
  *   <td>body = {@code List<AppendOutcome>}, one per event in order (appended, duplicate, correlated, ignored); an empty
  *   list appends nothing and answers an empty list</td></tr>
  *   <tr><td>a poller's page: {@link SourcePage} (events + the source's new watermark)</td>
@@ -98,7 +100,8 @@ public final class TimelineAppendProducer extends DefaultAsyncProducer {
             }
             if (body instanceof List<?> batch) {
                 List<NewEvent> events = batch.stream().map(e -> event(e, null)).map(e -> e.withPrincipal(principal)).toList();
-                pending = events.isEmpty() ? CompletableFuture.completedFuture(List.of()) : store.appendAllAsync(events);
+                pending = events.isEmpty() ? CompletableFuture.completedFuture(List.of())
+                        : store.appendAllAsync(events, appendMode(exchange));
             } else {
                 single = body;
                 String key = blankToNull(exchange.getIn().getHeader(TimelineHeaders.CORRELATION_KEY, String.class));
@@ -120,6 +123,12 @@ public final class TimelineAppendProducer extends DefaultAsyncProducer {
             callback.done(false);
         });
         return false;
+    }
+
+    private static AppendMode appendMode(Exchange exchange) {
+        Object mode = exchange.getProperty(TimelineHeaders.APPEND_MODE);
+        return mode == null ? AppendMode.ALL_OR_NOTHING : mode instanceof AppendMode m ? m
+                : AppendMode.valueOf(mode.toString().trim().toUpperCase(java.util.Locale.ROOT));
     }
 
     /** Sets the reply or the exception; never throws (the exchange must go on either way). */

@@ -50,6 +50,11 @@ public final class TimelineHeaders {
     public static final String DUPLICATE = "TimelineDuplicate";
     /** What became of one appended event: appended, duplicate, correlated (absorbed by an open incident) or ignored. */
     public static final String OUTCOME = "TimelineOutcome";
+    /**
+     * Exchange property (not a header: an HTTP caller cannot set it) with a batch's {@code AppendMode}, or its name:
+     * {@code SENDER_BATCH} reports refused transitions per event instead of refusing the batch. Default all-or-nothing.
+     */
+    public static final String APPEND_MODE = "TimelineAppendMode";
     /** In, {@code timeline:append} (one event): the alert key that finds the incident, set when the body has none or to override it. */
     public static final String CORRELATION_KEY = "TimelineCorrelationKey";
     /**

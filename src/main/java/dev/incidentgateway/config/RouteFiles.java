@@ -4,12 +4,32 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.function.Function;
 
 /** Which file a route was loaded from, from Camel's model: start failures and route clashes name it. */
 public final class RouteFiles {
     private RouteFiles() {
+    }
+
+    /**
+     * The YAML files under {@code dir} that are not loaded because their names do not end in {@code .camel.yaml}
+     * ({@code mine.yaml}): a route written there would silently never run, so the start warns about each.
+     */
+    public static List<Path> ignoredIn(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).filter(f -> {
+                String name = f.getFileName().toString();
+                return (name.endsWith(".yaml") || name.endsWith(".yml")) && !name.endsWith(".camel.yaml");
+            }).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** @return route id → the file it was loaded from (empty for a route built in Java, or an unknown id) */

@@ -55,6 +55,12 @@ public final class CloudEventsWebhookMapper implements WebhookMapper {
         return List.of(toEvent(sdkRead(() -> HttpMessageFactory.createReader(request.headers(), request.body()).toEvent(), "body"), ""));
     }
 
+    /** CloudEvents name the incident and the event type themselves: a batch is refused whole (409 naming the item). */
+    @Override
+    public dev.incidentgateway.timeline.AppendMode appendMode() {
+        return dev.incidentgateway.timeline.AppendMode.ALL_OR_NOTHING;
+    }
+
     /**
      * A batch's events are its items, in order: a refusal names the item as validation does ({@code [1].type}). The
      * incident is a CloudEvent's {@code subject} (its {@code id} is the event's own), so a declare of a taken incident

@@ -1,5 +1,6 @@
 package dev.incidentgateway.ingest;
 
+import dev.incidentgateway.timeline.AppendMode;
 import dev.incidentgateway.timeline.NewEvent;
 
 import java.util.List;
@@ -30,6 +31,15 @@ public interface WebhookMapper {
      */
     default String itemField(WebhookRequest request, int index, String field) {
         return field;
+    }
+
+    /**
+     * How the store treats the request's events it refuses. By default a machine sender's batch (alerts resent
+     * with their state at every evaluation, by senders that drop a 4xx): a repeat of the incident's state is
+     * ignored, another refused transition is reported per item in the 200, and the other items commit.
+     */
+    default AppendMode appendMode() {
+        return AppendMode.SENDER_BATCH;
     }
 
     /** A payload's events, and the number of its items that map to none. */

@@ -9,7 +9,9 @@ import dev.incidentgateway.api.ApiRequest;
 import dev.incidentgateway.api.ApiResponse;
 import dev.incidentgateway.api.ApiRouteSteps;
 import dev.incidentgateway.security.Principal;
+import dev.incidentgateway.camel.TimelineHeaders;
 import dev.incidentgateway.timeline.AppendOutcome;
+import dev.incidentgateway.timeline.AppendRejectedException;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.TransitionRefusedException;
 import dev.incidentgateway.transport.HeaderAuthentication;
@@ -146,8 +148,10 @@ public final class WebhookSteps {
 
     /** Step 3: the source's mapper turns the payload into the request's events (the body for {@code timeline:append}). */
     public List<NewEvent> normalize(Exchange exchange) {
-        WebhookMapper.Mapped mapped = source(exchange).mapper().mapCounting(exchange.getProperty(REQUEST, WebhookRequest.class));
+        WebhookMapper mapper = source(exchange).mapper();
+        WebhookMapper.Mapped mapped = mapper.mapCounting(exchange.getProperty(REQUEST, WebhookRequest.class));
         exchange.setProperty(SKIPPED, mapped.skipped());
+        exchange.setProperty(TimelineHeaders.APPEND_MODE, mapper.appendMode());
         return mapped.events();
     }
 
@@ -156,7 +160,7 @@ public final class WebhookSteps {
         List<?> outcomes = exchange.getMessage().getBody(List.class);
         try {
             ApiRouteSteps.reply(exchange, ApiResponse.json(200, json.writeValueAsBytes(replyBody(outcomes,
-                    exchange.getProperty(SKIPPED, 0, Integer.class)))));
+                    exchange.getProperty(SKIPPED, 0, Integer.class), refused -> refusedItem(exchange, refused)))));
             activity.accepted(source(exchange).name());
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
@@ -209,21 +213,43 @@ public final class WebhookSteps {
         return source;
     }
 
-    /** @param skipped the payload's items its mapper turned into no event: ignored too */
-    private ObjectNode replyBody(List<?> outcomes, int skipped) {
+    /** A transition the store refused inside a sender's batch, as the reply's {@code refused} entry naming the item. */
+    private ObjectNode refusedItem(Exchange exchange, AppendRejectedException refusal) {
+        ApiProblem problem = http.problems().toProblem(refusal);
+        WebhookRequest request = exchange.getProperty(REQUEST, WebhookRequest.class);
+        ObjectNode item = json.createObjectNode().put("index", refusal.index())
+                .put("field", source(exchange).mapper().itemField(request, refusal.index(), problem.field()))
+                .put("type", problem.type()).put("detail", problem.getMessage());
+        return item;
+    }
+
+    /**
+     * @param skipped the payload's items its mapper turned into no event: ignored too
+     * @param refusedItem a REFUSED event (a transition refused in a sender's batch) as its {@code refused} entry
+     */
+    private ObjectNode replyBody(List<?> outcomes, int skipped,
+                                 java.util.function.Function<AppendRejectedException, ObjectNode> refusedItem) {
         ObjectNode body = json.createObjectNode();
         ArrayNode accepted = body.putArray("accepted");
         ArrayNode duplicates = body.putArray("duplicates");
+        ArrayNode refused = json.createArrayNode();
         int ignored = skipped;
         for (Object each : outcomes) {
             AppendOutcome o = (AppendOutcome) each;
             switch (o.kind()) {
                 case APPENDED -> accepted.add(o.event().id());
                 case DUPLICATE -> duplicates.add(o.event().id());
-                case CORRELATED, IGNORED, REFUSED -> ignored++;
+                case CORRELATED, IGNORED -> ignored++;
+                case REFUSED -> {
+                    ignored++;
+                    refused.add(refusedItem.apply(o.refusal()));
+                }
             }
         }
         body.put("ignored", ignored);
+        if (!refused.isEmpty()) {
+            body.set("refused", refused); // only when there is one: the reply senders know is unchanged
+        }
         return body;
     }
 }

@@ -174,6 +174,32 @@ public final class OutboxModule implements AutoCloseable {
             LOG.warn("Sink '{}' is on but no route reads from timeline:outbox?connector={}: its outbox rows wait (add a "
                     + "route such as routes/outbound/{}.camel.yaml)", connector, connector, connector);
         }
+        warnAboutRowsNoRouteReads();
+    }
+
+    /**
+     * A target's route removed (a YAML target is only its route) leaves its pending and dead rows behind, unseen: one WARN
+     * per such connector, and its gauges, so gateway_outbox_rows keeps counting them.
+     */
+    private void warnAboutRowsNoRouteReads() {
+        java.util.Map<String, long[]> waiting;
+        try {
+            waiting = outbox.waitingByConnector();
+        } catch (java.sql.SQLException e) {
+            LOG.warn("Could not count the outbox rows by connector: {}", e.getMessage());
+            return;
+        }
+        waiting.forEach((connector, counts) -> {
+            if (!subscriptions.consumed(connector)) {
+                LOG.warn("Connector '{}' has {} pending and {} dead outbox rows but no route reads timeline:outbox?connector={}: "
+                        + "they wait. See them with GET /api/v1/outbox?connector={}&status=pending (or dead); add the route back "
+                        + "to deliver them, or give them up with POST /api/v1/outbox/<id>/skip", connector, counts[0], counts[1],
+                        connector, connector);
+                if (gauges != null) {
+                    gauges.track(connector);
+                }
+            }
+        });
     }
 
     /** The timer route that purges delivered rows older than {@code retention} (500 a statement, 100 statements a run). */

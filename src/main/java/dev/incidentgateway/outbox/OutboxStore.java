@@ -212,6 +212,20 @@ public final class OutboxStore {
         }
     }
 
+    /** Pending and dead rows by connector ({@code [pending, dead]}), for the start's word on rows no route delivers. */
+    public java.util.Map<String, long[]> waitingByConnector() throws SQLException {
+        java.util.Map<String, long[]> waiting = new java.util.TreeMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT connector, status, COUNT(*) FROM outbox "
+                     + "WHERE status IN ('pending', 'dead') GROUP BY connector, status");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                waiting.computeIfAbsent(rs.getString(1), k -> new long[2])["dead".equals(rs.getString(2)) ? 1 : 0] = rs.getLong(3);
+            }
+        }
+        return waiting;
+    }
+
     /** The claim's query (parameters: connector, now, limit), for EXPLAIN in bench/ClaimCostBenchmark.java. */
     public static String claimQuery() {
         return OutboxClaims.DUE;

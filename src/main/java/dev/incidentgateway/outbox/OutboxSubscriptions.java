@@ -94,6 +94,11 @@ public final class OutboxSubscriptions {
         return delivering.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList();
     }
 
+    /** Whether a {@code timeline:outbox} route reads {@code connector}'s rows. */
+    public synchronized boolean consumed(String connector) {
+        return consumed.contains(connector);
+    }
+
     /** Active connectors and YAML-only targets with a descriptor no route consumes: their rows are written and wait for one. */
     public synchronized List<String> unconsumed() {
         return java.util.stream.Stream.concat(active.keySet().stream(), routeOnly.keySet().stream())

@@ -101,10 +101,12 @@ public final class SinkRegistry {
 
     static SinkDescriptor descriptor(String name, JsonNode d) {
         String file = "connectors/" + name + ".yaml";
-        Set<EventType> events = EnumSet.noneOf(EventType.class);
         JsonNode list = KEYS.path(d, "events");
-        if (!list.isArray() || list.isEmpty()) {
-            throw new ConfigException(file + ": events must be a non-empty list of event types");
+        // Without events: every type, as README's options table says (a YAML target that only says enabled: false).
+        boolean absent = list.isMissingNode() || list.isNull();
+        Set<EventType> events = absent ? EnumSet.allOf(EventType.class) : EnumSet.noneOf(EventType.class);
+        if (!absent && (!list.isArray() || list.isEmpty())) {
+            throw new ConfigException(file + ": events must be a non-empty list of event types (or left out: every type)");
         }
         for (JsonNode e : list) {
             events.add(EventType.fromWire(e.asText()).orElseThrow(() -> new ConfigException(file + ": events: '" + e.asText()

@@ -76,10 +76,10 @@ final class AppendSubmission implements AutoCloseable {
      * timeout the future is completed with the {@link TimeoutException} as {@code orTimeout} would, so a request still
      * queued is dropped by the writer.
      */
-    List<AppendOutcome> await(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
+    List<AppendOutcome> await(List<NewEvent> events, AppendMode mode, SourceProgress progress) {
         long start = System.nanoTime();
         AppendCircuitBreaker circuit = breaker;
-        CompletableFuture<List<AppendOutcome>> pending = enqueue(events, bestEffort, progress, circuit, true);
+        CompletableFuture<List<AppendOutcome>> pending = enqueue(events, mode, progress, circuit, true);
         List<AppendOutcome> outcomes;
         try {
             outcomes = awaitWithin(pending, timeout.toMillis());
@@ -106,16 +106,16 @@ final class AppendSubmission implements AutoCloseable {
      * Completes, on the completion pool, once the request is committed or refused; exceptionally with the same
      * exceptions {@link #await} throws (wrapped in a {@link CompletionException}).
      */
-    CompletableFuture<List<AppendOutcome>> submit(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
+    CompletableFuture<List<AppendOutcome>> submit(List<NewEvent> events, AppendMode mode, SourceProgress progress) {
         long start = System.nanoTime();
         AppendCircuitBreaker circuit = breaker;
-        return enqueue(events, bestEffort, progress, circuit, false)
+        return enqueue(events, mode, progress, circuit, false)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handleAsync((outcomes, error) -> account(events, outcomes, error, circuit, start), completions);
     }
 
     /** @param callerWaits this thread blocks on the result ({@link #await}), rather than being called back */
-    private CompletableFuture<List<AppendOutcome>> enqueue(List<NewEvent> events, boolean bestEffort, SourceProgress progress,
+    private CompletableFuture<List<AppendOutcome>> enqueue(List<NewEvent> events, AppendMode mode, SourceProgress progress,
                                                            AppendCircuitBreaker circuit, boolean callerWaits) {
         if (circuit != null && !circuit.allows()) {
             return CompletableFuture.failedFuture(new CircuitOpen());
@@ -123,7 +123,7 @@ final class AppendSubmission implements AutoCloseable {
         // A request still queued when the timeout runs out completes with a TimeoutException (await, submit), and the
         // writer drops requests that are done before it writes them; one already inside a transaction may still commit,
         // hence "unknown" (AppendOutcomeUnknownException), not "not stored".
-        return writer.submit(events, bestEffort, progress, callerWaits);
+        return writer.submit(events, mode, progress, callerWaits);
     }
 
     /** Refusal by the open breaker, before the writer: counted as CircuitOpen, not as a failure of the store. */

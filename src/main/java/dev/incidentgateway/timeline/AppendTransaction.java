@@ -173,6 +173,31 @@ final class AppendTransaction {
         return outcomes;
     }
 
+    /**
+     * A machine sender's batch ({@link AppendMode#SENDER_BATCH}): the request without the events the state machine
+     * refuses, all-or-nothing; each refused one is left out and the rest applied again (a later event may have
+     * depended on it), so what is staged is exactly what one all-or-nothing request of the remaining events stages.
+     * An event that would only repeat its incident's state is IGNORED, another refused one REFUSED with its index.
+     */
+    List<AppendOutcome> applyAsSenderBatch(List<NewEvent> request) throws SQLException {
+        AppendOutcome[] outcomes = new AppendOutcome[request.size()];
+        List<Integer> left = new ArrayList<>(java.util.stream.IntStream.range(0, request.size()).boxed().toList());
+        while (true) {
+            try {
+                List<AppendOutcome> applied = apply(left.stream().map(request::get).toList());
+                for (int i = 0; i < left.size(); i++) {
+                    outcomes[left.get(i)] = applied.get(i);
+                }
+                return List.of(outcomes);
+            } catch (TransitionRefusedException refused) {
+                int at = left.remove(refused.index());
+                String incidentId = request.get(at).incidentId();
+                outcomes[at] = refused.repeat() ? new AppendOutcome(AppendOutcome.Kind.IGNORED, null, incidentId)
+                        : AppendOutcome.refused(incidentId, refused.at(at));
+            }
+        }
+    }
+
     /** Stages a source's new watermark: written by {@link #write}, so it commits with the events. */
     void recordProgress(SourceProgress progress) {
         staged.recordWatermark(progress.source(), progress.watermark());

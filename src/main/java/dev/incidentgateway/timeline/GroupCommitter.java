@@ -162,7 +162,11 @@ final class GroupCommitter {
         tx.prefetch(requests.stream().map(TimelineWriter.Request::events).toList());
         for (TimelineWriter.Request r : requests) {
             try {
-                outcomes.add(r.bestEffort() ? tx.applyEach(r.events()) : tx.apply(r.events()));
+                outcomes.add(switch (r.mode()) {
+                    case ALL_OR_NOTHING -> tx.apply(r.events());
+                    case EACH_EVENT -> tx.applyEach(r.events());
+                    case SENDER_BATCH -> tx.applyAsSenderBatch(r.events());
+                });
                 if (r.progress() != null) {
                     tx.recordProgress(r.progress());
                 }

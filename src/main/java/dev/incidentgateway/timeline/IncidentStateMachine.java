@@ -108,7 +108,7 @@ public final class IncidentStateMachine {
     public static void checkSeverityChange(IncidentStatus current, Severity severity, Severity requested) {
         unlessClosed(current, EventType.STATE_CHANGE);
         if (requested == severity) {
-            throw new TransitionRefusedException(current, EventType.STATE_CHANGE, "the severity is already " + severity.wireName());
+            throw new TransitionRefusedException(current, EventType.STATE_CHANGE, "the severity is already " + severity.wireName(), true);
         }
     }
 
@@ -144,6 +144,7 @@ public final class IncidentStateMachine {
             return target;
         }
         throw new TransitionRefusedException(current, type,
-                current == CLOSED ? "closed is terminal" : "cannot move from " + current.wireName() + " to " + target.wireName());
+                current == CLOSED ? "closed is terminal" : "cannot move from " + current.wireName() + " to " + target.wireName(),
+                current == target);
     }
 }

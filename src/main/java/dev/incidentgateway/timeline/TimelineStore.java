@@ -78,10 +78,10 @@ public final class TimelineStore implements AutoCloseable {
 
     private List<AppendOutcome> append(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
         if (bestEffort) {
-            return PolledRecords.appendValid(events, valid -> submission.await(valid, true, progress), meters);
+            return PolledRecords.appendValid(events, valid -> submission.await(valid, AppendMode.EACH_EVENT, progress), meters);
         }
         events.forEach(EventLimits::check); // before the writer: bad input never costs a transaction
-        return submission.await(events, false, progress);
+        return submission.await(events, AppendMode.ALL_OR_NOTHING, progress);
     }
 
     /**
@@ -90,12 +90,17 @@ public final class TimelineStore implements AutoCloseable {
      * {@code appendAll} throws). Bad input fails the future before anything is queued.
      */
     public java.util.concurrent.CompletableFuture<List<AppendOutcome>> appendAllAsync(List<NewEvent> events) {
+        return appendAllAsync(events, AppendMode.ALL_OR_NOTHING);
+    }
+
+    /** {@link #appendAllAsync(List)} with {@code mode}'s treatment of refused events (bad input still fails the future). */
+    public java.util.concurrent.CompletableFuture<List<AppendOutcome>> appendAllAsync(List<NewEvent> events, AppendMode mode) {
         try {
             events.forEach(EventLimits::check);
         } catch (RuntimeException bad) {
             return java.util.concurrent.CompletableFuture.failedFuture(bad);
         }
-        return submission.submit(events, false, null);
+        return submission.submit(events, mode, null);
     }
 
     /**

@@ -45,9 +45,9 @@ public final class TimelineWriter implements AutoCloseable {
      * Put in the queue when the committer thread is done with a group, so a writer waiting for requests (to join a staged
      * group, or for the next group) notices at once; never answered, dropped wherever requests are taken.
      */
-    private final Request doneSignal = new Request(List.of(), false, null, false, new CompletableFuture<>());
+    private final Request doneSignal = new Request(List.of(), AppendMode.ALL_OR_NOTHING, null, false, new CompletableFuture<>());
 
-    record Request(List<NewEvent> events, boolean bestEffort, SourceProgress progress, boolean callerWaits,
+    record Request(List<NewEvent> events, AppendMode mode, SourceProgress progress, boolean callerWaits,
                    CompletableFuture<List<AppendOutcome>> result) {
     }
 
@@ -79,23 +79,23 @@ public final class TimelineWriter implements AutoCloseable {
 
     /** Queues one all-or-nothing request; the future completes once it is committed (or refused). */
     public CompletableFuture<List<AppendOutcome>> submit(List<NewEvent> events) {
-        return submit(events, false, null);
+        return submit(events, AppendMode.ALL_OR_NOTHING, null);
     }
 
     /**
-     * @param bestEffort each event on its own (refusals reported, not thrown) instead of all-or-nothing
-     * @param progress   a polling source's watermark to commit with the events, or {@code null}
+     * @param mode     all-or-nothing, or which refusals are reported per event instead of thrown
+     * @param progress a polling source's watermark to commit with the events, or {@code null}
      */
-    public CompletableFuture<List<AppendOutcome>> submit(List<NewEvent> events, boolean bestEffort, SourceProgress progress) {
-        return submit(events, bestEffort, progress, false);
+    public CompletableFuture<List<AppendOutcome>> submit(List<NewEvent> events, AppendMode mode, SourceProgress progress) {
+        return submit(events, mode, progress, false);
     }
 
     /** @param callerWaits a thread blocks until the future completes (it comes back at once; see {@link LateArrivals}) */
-    CompletableFuture<List<AppendOutcome>> submit(List<NewEvent> events, boolean bestEffort, SourceProgress progress, boolean callerWaits) {
+    CompletableFuture<List<AppendOutcome>> submit(List<NewEvent> events, AppendMode mode, SourceProgress progress, boolean callerWaits) {
         CompletableFuture<List<AppendOutcome>> result = new CompletableFuture<>();
         if (!running) {
             result.completeExceptionally(new StoreUnavailableException("the timeline writer is stopped", null));
-        } else if (!queue.offer(new Request(List.copyOf(events), bestEffort, progress, callerWaits, result))) {
+        } else if (!queue.offer(new Request(List.copyOf(events), mode, progress, callerWaits, result))) {
             result.completeExceptionally(new StoreUnavailableException("too many appends waiting; retry shortly", null));
         }
         return result;

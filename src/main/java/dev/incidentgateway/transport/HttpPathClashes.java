@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * Two HTTP routes on one path and method: the HTTP server hands every request to the first one registered, so the
  * other never answers, and nothing says so (an operator's route on {@code /api/v1/incidents} was taken and ignored).
  * Found once the routes have started, from their platform-http endpoints; the start then ends as bad configuration
- * naming both routes. Path parameters count as the same segment whatever their names ({@code {id}}, {@code {key}}).
+ * naming both routes. Path parameters count as the same segment whatever their names ({@code {id}}, {@code {key}}), and
+ * as any literal segment: a route on {@code /webhooks/alertmanager} clashes with the shipped {@code /webhooks/{source}}.
  */
 public final class HttpPathClashes {
     private HttpPathClashes() {
@@ -33,13 +34,13 @@ public final class HttpPathClashes {
         List<Served> served = new ArrayList<>();
         for (Route route : context.getRoutes()) {
             if (route.getEndpoint() instanceof PlatformHttpEndpoint http) {
-                Served s = new Served(route.getRouteId(), http.getPath().replaceAll("\\{[^}/]*}", "{}"), methods(http));
+                Served s = new Served(route.getRouteId(), http.getPath().replaceAll("\\{[^}/]*}", "{}"), http.getPath(), methods(http));
                 for (Served other : served) {
                     Set<String> both = overlap(s.methods(), other.methods());
-                    if (s.path().equals(other.path()) && !both.isEmpty()) {
+                    if (samePath(s.path(), other.path()) && !both.isEmpty()) {
                         return Optional.of("Invalid route: routes '" + other.routeId() + "'" + where(other, routeFiles) + " and '"
                                 + s.routeId() + "'" + where(s, routeFiles) + " both take " + String.join(",", both) + " "
-                                + http.getPath() + ": only one of them would ever answer; give one of them another path");
+                                + http.getPath() + (other.path().equals(s.path()) ? "" : " (as " + other.rawPath() + ")") + ": only one of them would ever answer; give one of them another path");
                     }
                 }
                 served.add(s);
@@ -48,7 +49,26 @@ public final class HttpPathClashes {
         return Optional.empty();
     }
 
-    private record Served(String routeId, String path, Set<String> methods) {
+    /**
+     * Whether one request path can reach both: the same path, or a literal segment where the other has a parameter
+     * ({@code /webhooks/alertmanager} and {@code /webhooks/{source}}, {@code /console/leak} and {@code /console/{file}}):
+     * the router hands it to whichever route registered first, so one of them never sees it.
+     */
+    static boolean samePath(String a, String b) {
+        String[] as = a.split("/", -1);
+        String[] bs = b.split("/", -1);
+        if (as.length != bs.length) {
+            return false;
+        }
+        for (int i = 0; i < as.length; i++) {
+            if (!as[i].equals(bs[i]) && !as[i].equals("{}") && !bs[i].equals("{}")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private record Served(String routeId, String path, String rawPath, Set<String> methods) {
     }
 
     /** The methods a route takes; empty: all of them. */

@@ -139,6 +139,20 @@ abstract class WebhookSourcesContract {
                 mapper: jsonpath
                 auth: {mode: none}
                 """ + mapping);
+        Files.writeString(dir.resolve("batchhook.yaml"), """
+                # A machine sender that resends every alert's state in each batch.
+                kind: webhook-source
+                name: batchhook
+                mapper: jsonpath
+                auth: {mode: none}
+                mapping:
+                  items: "$.alerts[*]"
+                  correlationKey: "$.check"
+                  eventType:
+                    path: "$.state"
+                    values: { firing: declare, acked: ack, mitigated: mitigate, resolved: resolve }
+                  title: "$.summary"
+                """);
         Files.writeString(dir.resolve("dormant.yaml"), """
                 # Names a secret of its own that is not set, and does not say enabled: true → stays off.
                 kind: webhook-source
@@ -589,6 +603,44 @@ abstract class WebhookSourcesContract {
         Response again = ok(post("openhook", acme("open-evt-" + check, check, "down", "Open source alert"),
                 "Authorization", "Bearer whatever"));
         assertThat(duplicates(again)).containsExactlyElementsOf(accepted(r));
+    }
+
+    @Test
+    void aSendersBatchAbsorbsARepeatedStateAndReportsARefusedItemWhileTheOtherItemsCommit() {
+        String n = Long.toString(System.nanoTime());
+        String a = ok(post("batchhook", alerts("{\"check\":\"a-" + n + "\",\"state\":\"firing\",\"summary\":\"A\"}"))).json()
+                .path("accepted").get(0).asText();
+        String incidentA = incidentOf(a);
+        ok(post("batchhook", alerts("{\"check\":\"a-" + n + "\",\"state\":\"acked\"}")));
+        int before = eventCount();
+
+        // A new alert and a repeated ack (a different item, so not a duplicate): the ack is absorbed, the new alert declared.
+        Response repeat = ok(post("batchhook", alerts("{\"check\":\"c-" + n + "\",\"state\":\"firing\",\"summary\":\"C\"}",
+                "{\"check\":\"a-" + n + "\",\"state\":\"acked\",\"at\":2}")));
+        assertThat(accepted(repeat)).hasSize(1);
+        assertThat(ignored(repeat)).isEqualTo(1);
+        assertThat(repeat.json().has("refused")).as(repeat.toString()).isFalse();
+        assertThat(incident(incidentOf(accepted(repeat).get(0))).path("title").asText()).isEqualTo("C");
+        assertThat(eventCount()).isEqualTo(before + 1);
+        assertThat(timelineTypes(incidentA)).containsExactly("declare", "ack");
+
+        // A transition the state machine refuses (mitigated → ack) is reported by item; the other item commits.
+        ok(post("batchhook", alerts("{\"check\":\"a-" + n + "\",\"state\":\"mitigated\"}")));
+        Response refused = ok(post("batchhook", alerts("{\"check\":\"d-" + n + "\",\"state\":\"firing\",\"summary\":\"D\"}",
+                "{\"check\":\"a-" + n + "\",\"state\":\"acked\",\"at\":3}")));
+        assertThat(accepted(refused)).hasSize(1);
+        assertThat(ignored(refused)).isEqualTo(1);
+        JsonNode item = refused.json().path("refused").path(0);
+        assertThat(item.path("index").asInt()).as(refused.toString()).isEqualTo(1);
+        assertThat(item.path("field").asText()).isEqualTo("$.alerts[1].state");
+        assertThat(item.path("type").asText()).isEqualTo("urn:incident-gateway:problem:transition-refused");
+        assertThat(item.path("detail").asText()).contains("mitigated");
+        assertThat(timelineTypes(incidentA)).containsExactly("declare", "ack", "mitigate");
+        assertThat(incident(incidentOf(accepted(refused).get(0))).path("title").asText()).isEqualTo("D");
+    }
+
+    private static byte[] alerts(String... items) {
+        return ("{\"alerts\":[" + String.join(",", items) + "]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private List<ILoggingEvent> loggedSoFar() {

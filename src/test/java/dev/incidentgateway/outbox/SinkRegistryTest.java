@@ -78,6 +78,22 @@ class SinkRegistryTest {
                 Connectors.discover().sinkFactories(), Set.of(), Map.of(), http)).hasMessageContaining("teams.yaml: events: 'explode'");
     }
 
+    /** Trial: a YAML target's descriptor without events was refused ("events must be a non-empty list"); README: every type. */
+    @Test
+    void aYamlTargetsDescriptorWithoutEventsTakesEveryType() throws Exception {
+        Connectors connectors = Connectors.discover();
+        SinkRegistry.Loaded loaded = SinkRegistry.loadAll(shippedWith("t3", "kind: sink\nminSeverity: sev2\n"),
+                connectors.sinkFactories(), connectors.withoutSink(), Map.of(), http);
+        assertThat(loaded.routeOnly()).singleElement().satisfies(d -> {
+            assertThat(d.events()).containsExactlyInAnyOrder(EventType.values());
+            assertThat(d.minSeverity()).isEqualTo(Severity.SEV2);
+        });
+        assertThat(SinkRegistry.loadAll(shippedWith("t3", "kind: sink\nenabled: false\n"),
+                connectors.sinkFactories(), connectors.withoutSink(), Map.of(), http).routeOnly()).isEmpty();
+        assertThatThrownBy(() -> SinkRegistry.loadAll(shippedWith("t3", "kind: sink\nevents: []\n"),
+                connectors.sinkFactories(), connectors.withoutSink(), Map.of(), http)).hasMessageContaining("t3.yaml: events must be");
+    }
+
     /** Issue: a sink descriptor for a route written in YAML only stopped the start ("no sink connector named …"). */
     @Test
     void aSinkDescriptorWithoutAJavaConnectorHoldsTheSettingsOfATargetWrittenInYaml() throws Exception {

@@ -123,6 +123,21 @@ public final class JsonPathWebhookMapper implements WebhookMapper {
         return new Mapped(events, skipped);
     }
 
+    /**
+     * The payload item the store refused the {@code index}-th event of, by its event-type path ({@code $.alerts[1].state}):
+     * the items that map to no event are not events, so the request is read again to count only those that do.
+     */
+    @Override
+    public String itemField(WebhookRequest request, int index, String field) {
+        List<Item> mapped = new ArrayList<>();
+        for (Item item : items(parse(request.body()))) {
+            if (mapping.eventTypes().containsKey(item.required(mapping.eventType(), "the event type", Integer.MAX_VALUE))) {
+                mapped.add(item);
+            }
+        }
+        return index >= 0 && index < mapped.size() ? mapped.get(index).field(mapping.eventType().display()) : field;
+    }
+
     private static JsonNode parse(byte[] body) {
         JsonNode root;
         try {
