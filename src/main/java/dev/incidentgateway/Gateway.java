@@ -138,7 +138,8 @@ public final class Gateway implements AutoCloseable {
         this.https = tls.isPresent();
         HttpPortCheck.requireFree(config); // like the checks above, before the store (data/) and the generated keys (keys/) exist
 
-        this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config));
+        // The upgrade to credential row MACs seals the older rows in the migration, and only there (CredentialRowSeal).
+        this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config), CredentialRowSeal.atUpgrade(config));
         this.main = new Main();
         List<PollingSource> pollingSources;
         List<ConfigKey<?>> connectorKeys;
@@ -153,7 +154,7 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("Not settings of the gateway, ignored (misspelled? `java -jar incident-gateway.jar config` lists every key): {}",
                         String.join(", ", unknownVariables));
             }
-            rowMacs = CredentialRowSeal.sealOnce(dataSource, audit.chainKey()); // api_keys/webhook_tokens rows of older versions
+            rowMacs = CredentialRowMacs.from(audit.chainKey());
             inbound = WebhookModule.load(descriptors, config, dataSource, rowMacs, json);
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
             SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());
