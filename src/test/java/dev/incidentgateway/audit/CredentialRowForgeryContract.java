@@ -181,6 +181,37 @@ abstract class CredentialRowForgeryContract {
     }
 
     /**
+     * The upgrade reads the chain key before the migration that brings row MACs: started without the store's key it
+     * stops (a configuration error naming the key) before that migration, so the next start, with the key, still is the
+     * upgrade and seals the older rows.
+     */
+    @Test
+    void anUpgradeWithoutTheStoresChainKeyChangesNothingAndTheNextOneSeals() throws Exception {
+        GatewayConfig config = store.config();
+        String oldKey = ApiKeys.generate();
+        OlderSchema.migrate(config, OlderSchema.BEFORE_ROW_MACS);
+        try (HikariDataSource ds = StoreFactory.open(config)) {
+            ChainKeys.forGateway(config, ds); // recorded by a start of the older version
+            update(ds, "INSERT INTO api_keys (name, key_hash, scopes, created_at) VALUES ('old', ?, 'read', ?)",
+                    TokenDigest.sha256Hex(oldKey), OffsetDateTime.now());
+        }
+        GatewayConfig otherKey = store.config(java.util.Map.of("GATEWAY_CHAIN_KEY", ChainKey.generate().encoded()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Gateway.create(otherKey).close())
+                .isInstanceOf(dev.incidentgateway.config.ConfigException.class).hasMessageContaining("GATEWAY_CHAIN_KEY");
+        try (HikariDataSource ds = StoreFactory.open(config)) {
+            assertThat(cell(ds, "SELECT MAX(\"installed_rank\") FROM \"flyway_schema_history\" WHERE \"version\" = '"
+                    + OlderSchema.BEFORE_ROW_MACS + "'")).as("still schema 14")
+                    .isEqualTo(cell(ds, "SELECT MAX(\"installed_rank\") FROM \"flyway_schema_history\" WHERE \"success\""));
+        }
+        Gateway gateway = Gateway.create(config).start();
+        try {
+            assertThat(new HttpApi(gateway.port(), oldKey).get("/api/v1/incidents").status()).isEqualTo(200);
+        } finally {
+            gateway.close();
+        }
+    }
+
+    /**
      * Security review: whoever may insert into gateway_secrets (the runtime role) deleted the token rows and put a
      * plain-text token there; the next start adopted it as every gateway-token source's token, with valid MACs.
      */
