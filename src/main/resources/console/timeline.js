@@ -2,8 +2,12 @@
 // the caller named and the principal the gateway authenticated), when, and what the event's data says that matters to
 // a responder: the role and assignee of a role_assign, the target status, reason and severity of a state_change, the
 // links and labels an alert carried. Built with DOM nodes and textContent only: every field may come from an alert
-// sender or another caller and is never parsed as HTML.
+// sender or another caller and is never parsed as HTML. What looks official is shown so only when the principal
+// vouches for it: an SLA note only from the SLA tracker (system:sla), an alert's links and labels only from a webhook
+// source or a poller; any caller with a write key can put the same fields in data, and those show as plain data.
 import { h, safeLink, when } from './views.js';
+
+const SLA_PRINCIPAL = 'system:sla';
 
 // An event recorded this much after its own time (a late alert, a backfill) shows both times.
 const LATE_MS = 60_000;
@@ -24,7 +28,9 @@ function text(value) {
 /** The <li> of one timeline event. */
 export function timelineEntry(e) {
   const data = e.data && typeof e.data === 'object' ? e.data : {};
-  const what = summary(e.type, data);
+  const principal = typeof e.principal === 'string' ? e.principal : '';
+  const fromAlertSender = principal.startsWith('webhook:') || principal.startsWith('poller:');
+  const what = summary(e.type, data, principal === SLA_PRINCIPAL);
   return h('li', { 'data-type': e.type, 'data-seq': e.seq },
     h('div', { class: 'tl-head' }, times(e), h('strong', {}, e.type), ` by ${e.actor}`,
       e.principal ? h('span', { class: 'principal', 'data-field': 'principal', title: 'Who did it, as the gateway authenticated it' },
@@ -32,7 +38,14 @@ export function timelineEntry(e) {
       what ? h('span', { 'data-field': 'change' }, `: ${what}`) : null,
       e.title ? ` — ${e.title}` : null),
     e.content ? h('div', { class: 'tl-content', 'data-field': 'content' }, e.content) : null,
-    alertFacts(data));
+    fromAlertSender ? alertFacts(data) : plainData(e.type, data));
+}
+
+/** data a caller wrote that would look like an alert's facts or an SLA note: shown as the JSON it is, as text. */
+function plainData(type, d) {
+  const slaLike = type === 'note' && (d.kind === 'sla_warning' || d.kind === 'sla_breach');
+  if (!slaLike && !alertFacts(d)) return null;
+  return h('div', { class: 'tl-data', 'data-field': 'data' }, `data: ${JSON.stringify(d)}`);
 }
 
 /** The event time (the sender's, e.g. an alert's startsAt); the recording time too when the gateway learned of it later. */
@@ -42,8 +55,8 @@ function times(e) {
   return h('span', { class: 'tl-time' }, when(at), late ? [' (recorded ', when(e.recordedAt), ')'] : null, ' ');
 }
 
-/** What a role_assign, state_change or SLA note changed, in words; null for the others. */
-function summary(type, d) {
+/** What a role_assign, state_change or SLA note (only the SLA tracker's: bySla) changed, in words; null for the others. */
+function summary(type, d, bySla) {
   if (type === 'role_assign') {
     return `${text(d.role) || 'role'} → ${text(d.assignee) || '(nobody)'}`;
   }
@@ -54,7 +67,7 @@ function summary(type, d) {
     if (text(d.severity)) parts.push(`severity → ${d.severity}`);
     return parts.join('; ') || null;
   }
-  if (type === 'note' && (d.kind === 'sla_warning' || d.kind === 'sla_breach')) {
+  if (bySla && type === 'note' && (d.kind === 'sla_warning' || d.kind === 'sla_breach')) {
     return `SLA ${d.kind === 'sla_breach' ? 'breach' : 'warning'}: ${text(d.target) || ''}`.trim();
   }
   return null;

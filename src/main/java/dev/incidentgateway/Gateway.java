@@ -1,6 +1,5 @@
 package dev.incidentgateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.api.ApiAuthPolicyFactory;
@@ -15,6 +14,7 @@ import dev.incidentgateway.api.IncidentRequestParser;
 import dev.incidentgateway.api.OpsRoute;
 import dev.incidentgateway.api.ProblemMapper;
 import dev.incidentgateway.audit.AuditModule;
+import dev.incidentgateway.audit.CredentialRowSeal;
 import dev.incidentgateway.camel.ConnectorSinkProcessor;
 import dev.incidentgateway.camel.TimelineComponent;
 import dev.incidentgateway.cli.ControlChannel;
@@ -23,22 +23,14 @@ import dev.incidentgateway.cli.StoreCommand;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.config.ClasspathListing;
 import dev.incidentgateway.config.ConfigException;
-import dev.incidentgateway.config.ConfigKey;
-import dev.incidentgateway.config.ConnectorDescriptors;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.config.KafkaClientSecurity;
-import dev.incidentgateway.config.RouteFiles;
-import dev.incidentgateway.config.RouteLoadFailure;
 import dev.incidentgateway.config.RoutePlaceholders;
-import dev.incidentgateway.connectors.ConnectorSettingsListing;
-import dev.incidentgateway.connectors.Connectors;
-import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.console.ConsoleRoute;
 import dev.incidentgateway.console.ConsoleSignIn;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
 import dev.incidentgateway.ingest.WebhookModule;
 import dev.incidentgateway.ingest.WebhookSteps;
-import dev.incidentgateway.ingest.poll.PollingSource;
 import dev.incidentgateway.ingest.poll.SourcePoller;
 import dev.incidentgateway.ingest.poll.SourcePollers;
 import dev.incidentgateway.lifecycle.GracefulShutdown;
@@ -47,10 +39,7 @@ import dev.incidentgateway.lifecycle.ShutdownSignals;
 import dev.incidentgateway.outbox.ExternalRefRecorder;
 import dev.incidentgateway.outbox.ExternalRefs;
 import dev.incidentgateway.outbox.OutboxModule;
-import dev.incidentgateway.outbox.SinkRegistry;
-import dev.incidentgateway.audit.CredentialRowSeal;
 import dev.incidentgateway.security.ApiKeyStore;
-import dev.incidentgateway.security.CredentialRowMacs;
 import dev.incidentgateway.security.ApiKeyVerifier;
 import dev.incidentgateway.sla.SlaModule;
 import dev.incidentgateway.store.ProbeGatedDataSource;
@@ -65,21 +54,14 @@ import dev.incidentgateway.timeline.TimelineStore;
 import dev.incidentgateway.transport.AsyncRouteHttpEngine;
 import dev.incidentgateway.transport.GatewayTls;
 import dev.incidentgateway.transport.HttpEdge;
-import dev.incidentgateway.transport.HttpPathClashes;
 import dev.incidentgateway.transport.HttpPortCheck;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
-import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
-import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.apache.camel.support.jsse.SSLContextParameters;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,9 +80,7 @@ import java.util.stream.Collectors;
  */
 public final class Gateway implements AutoCloseable {
     public static final String DATA_SOURCE_BEAN = "gatewayDataSource";
-    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-    private final GatewayConfig config;
     private final HikariDataSource dataSource;
     private final TimelineStore store;
     private final OutboxModule outbox;
@@ -111,17 +91,14 @@ public final class Gateway implements AutoCloseable {
     private final WebhookModule webhooks;
     private final ApiKeyVerifier apiKeys;
     private final Main main;
-    private final boolean https;
     private final HttpEdge edge;
     private final OpsRoute ops;
     private final HttpIntakeGate intake;
     private final GracefulShutdown shutdown;
     private final LiveStream stream;
-    /** Found once Camel had started (two routes on one HTTP path): the run ends and the start fails with it. */
-    private volatile String startProblem;
+    private final GatewayRun run;
 
     private Gateway(GatewayConfig config) {
-        this.config = config;
         Path routesDir = config.routesDir();
         if (routesDir != null && !Files.isDirectory(routesDir)) {
             throw new ConfigException(GatewayConfig.ROUTES_DIR.problem("directory not found: " + routesDir.toAbsolutePath()));
@@ -135,41 +112,16 @@ public final class Gateway implements AutoCloseable {
         Optional<SSLContextParameters> tls = GatewayTls.load(config); // bad TLS files fail before the store opens
         Optional<KafkaClientSecurity> kafkaSecurity = KafkaClientSecurity.from(config); // ... and so does a bad Kafka CA file
         SlaModule sla = SlaModule.load(config); // issue 12: a bad sla.yaml fails here too
-        this.https = tls.isPresent();
+        boolean https = tls.isPresent();
         HttpPortCheck.requireFree(config); // like the checks above, before the store (data/) and the generated keys (keys/) exist
 
         // The upgrade to credential row MACs seals the older rows in the migration, and only there (CredentialRowSeal).
         this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config), CredentialRowSeal.atUpgrade(config));
         this.main = new Main();
-        List<PollingSource> pollingSources;
-        List<ConfigKey<?>> connectorKeys;
-        WebhookModule inbound = null;
-        CredentialRowMacs rowMacs;
-        try {
-            this.audit = AuditModule.create(config, dataSource, meters); // the chain key, checked against the store's
-            Connectors connectors = Connectors.discover(); // ServiceLoader: META-INF/services/...connectors.Connector
-            Map<String, JsonNode> descriptors = connectors.descriptors(config); // a typo in one stops the start
-            List<String> unknownVariables = ConnectorSettingsListing.unknownGatewayVariables(config, descriptors);
-            if (!unknownVariables.isEmpty()) { // names only: a value may be a secret
-                LOG.warn("Not settings of the gateway, ignored (misspelled? `java -jar incident-gateway.jar config` lists every key): {}",
-                        String.join(", ", unknownVariables));
-            }
-            rowMacs = CredentialRowMacs.from(audit.chainKey());
-            inbound = WebhookModule.load(descriptors, config, dataSource, rowMacs, json);
-            // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
-            SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());
-            connectorKeys = connectors.settings().values().stream().flatMap(List::stream).toList();
-            this.outbox = new OutboxModule(SinkRegistry.loadAll(descriptors, connectors.sinkFactories(), connectors.withoutSink(),
-                    config.connectorEnv(), http), ConnectorDescriptors.ofKind(descriptors, "sink").keySet(), dataSource);
-            pollingSources = connectors.pollers(descriptors, config.connectorEnv(), http, new ExternalRefs(dataSource));
-        } catch (RuntimeException e) {
-            if (inbound != null) {
-                inbound.close();
-            }
-            dataSource.close();
-            throw e;
-        }
-        this.webhooks = inbound;
+        StoreModules modules = StoreModules.open(config, dataSource, meters, json, main);
+        this.audit = modules.audit();
+        this.outbox = modules.outbox();
+        this.webhooks = modules.webhooks();
         this.stream = LiveStream.create(config, typePrefix, json, meters); // issue 12: GET /api/v1/stream
         StoreHealthProbe probe = StoreHealthProbe.standard(dataSource); // /health never waits on the database
         this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
@@ -186,7 +138,7 @@ public final class Gateway implements AutoCloseable {
                 new TimelineCloudEventMapper(typePrefix, json), json, new ExternalRefs(dataSource));
 
         // Authentication and scopes of every HTTP route (issue 9): the policy factory covers Java and YAML routes.
-        this.apiKeys = new ApiKeyVerifier(new ApiKeyStore(dataSource, rowMacs), Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMinutes(1));
+        this.apiKeys = new ApiKeyVerifier(new ApiKeyStore(dataSource, modules.rowMacs()), Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMinutes(1));
         ApiAuthPolicyFactory apiAuth = ApiAuthPolicyFactory.fromConfig(config, apiKeys, endpoints); // + OIDC tokens, rate limit
         main.bind("apiAuthPolicy", apiAuth);
         // An H2 file store: only this process opens it (the CLI reaches it through the control channel).
@@ -206,7 +158,7 @@ public final class Gateway implements AutoCloseable {
         main.configure().addRoutesBuilder(new HttpRouteProblems()); // ... and so does any HTTP route that names no routeConfigurationId
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, new CallerApi(json), endpoints));
         sla.install(main, store, meters, json, endpoints, Clock.systemUTC()); // SLA tracker bean + GET /api/v1/incidents/{id}/sla
-        this.pollers = new SourcePollers(pollingSources.stream()
+        this.pollers = new SourcePollers(modules.pollingSources().stream()
                 .map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC())).toList());
         main.bind(SourcePollers.BEAN, pollers); // run by routes/inbound/<name>-poller.camel.yaml
         this.ops = new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers.all());
@@ -230,30 +182,15 @@ public final class Gateway implements AutoCloseable {
         main.configure().addRoutesBuilder(audit.routes(json, endpoints));
         main.configure().addRoutesBuilder(new ConsoleRoute(endpoints, Set.of(StreamHttpHandler.PATH),
                 config.get(GatewayConfig.OIDC_ISSUER), ConsoleSignIn.fromConfig(config).orElse(null))); // GET / (issue 12, operator console)
-        RoutePlaceholders.of(config, connectorKeys).forEach(main::addInitialProperty); // {{gateway.kafka.topic}}, {{gateway.servicenow.url}}
+        RoutePlaceholders.of(config, modules.connectorKeys()).forEach(main::addInitialProperty); // {{gateway.kafka.topic}}, {{gateway.servicenow.url}}
         kafkaSecurity.ifPresent(k -> k.install(main)); // SASL/TLS of every kafka: endpoint, shipped or the operator's
         // Shipped routes named one by one (ClasspathListing says why Camel's own classpath scan is not used).
         main.configure().withRoutesIncludePattern(ClasspathListing.list("routes", true, ".camel.yaml").stream()
                 .map(r -> "classpath:" + r).collect(Collectors.joining(","))
                 + (routesDir == null ? "" : ",file:" + routesDir.toAbsolutePath() + "/**/*.camel.yaml"));
         main.configure().withName("incident-gateway");
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterStart(BaseMainSupport ignored) {
-                startProblem = camelStarted().orElse(null);
-                if (startProblem != null) {
-                    main.completed(); // runUntilStopped reports it once Camel has stopped again
-                    return;
-                }
-                outbox.logTargets();
-                logReady();
-            }
-
-            @Override
-            public void beforeStop(BaseMainSupport ignored) {
-                shutdown.drain(); // while Camel still runs: the sinks deliver through its HTTP client
-            }
-        });
+        this.run = new GatewayRun(config, main, intake, ops, outbox, https);
+        main.addMainListener(run.listener(this::drainBeforeStop));
         Duration shutdownBudget = Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S));
         main.configure().withShutdownTimeout((int) shutdownBudget.toSeconds());
         // Store users: those that write nothing to the store first, so a hung store holds back only the last (API keys
@@ -278,6 +215,11 @@ public final class Gateway implements AutoCloseable {
         webhooks.refreshTokens(CREDENTIAL_RELOAD_WAIT);
     }
 
+    /** Camel Main's beforeStop ({@link GracefulShutdown#drain}), once {@link #shutdown} is built. */
+    private void drainBeforeStop() {
+        shutdown.drain();
+    }
+
     /** Builds the gateway (opens and migrates the store) without starting HTTP. */
     public static Gateway create(GatewayConfig config) {
         return new Gateway(config);
@@ -285,24 +227,8 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts Camel and the HTTP server, returning once they accept requests (for tests and embedding). */
     public Gateway start() throws Exception {
-        HttpPortCheck.requireFree(config);
-        main.start(); // Camel Main calls no afterStart listener here: camelStarted() is called directly
-        Optional<String> clash = camelStarted();
-        if (clash.isPresent()) {
-            throw new ConfigException(clash.get());
-        }
-        outbox.logTargets();
+        run.start();
         return this;
-    }
-
-    /**
-     * What both ways of starting ({@link #start}, {@link #runUntilStopped}'s afterStart) do once Camel runs: open the
-     * intake gate and /health; returns the problem that ends the start instead, if any (two routes on one HTTP path).
-     */
-    private Optional<String> camelStarted() {
-        intake.install(main.getCamelContext());
-        ops.markStarted();
-        return HttpPathClashes.find(main.getCamelContext(), RouteFiles.of(main.getCamelContext()));
     }
 
     /**
@@ -313,20 +239,8 @@ public final class Gateway implements AutoCloseable {
      * hook is left out (see {@link ShutdownSignals}).
      */
     public void runUntilStopped(ShutdownSignals signals) throws Exception {
-        try { // again, for a port taken while the gateway was built; that ends here through close(): the store is open
-            HttpPortCheck.requireFree(config);
-            main.setShutdownStrategy(new SimpleMainShutdownStrategy());
-            signals.whenStopRequested(main::completed, Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S) + 15L));
-            main.run();
-            if (startProblem != null) {
-                throw new ConfigException(startProblem);
-            }
-        } catch (Exception e) { // a route file that cannot be loaded is bad configuration, named by its file
-            Optional<String> badRoute = RouteLoadFailure.describe(e, RouteFiles.of(main.getCamelContext()));
-            if (badRoute.isPresent()) {
-                throw new ConfigException(badRoute.get());
-            }
-            throw e;
+        try {
+            run.runUntilStopped(signals);
         } finally {
             close();
         }
@@ -340,8 +254,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The bound HTTP port (useful with {@code http.port=0}). */
     public int port() {
-        VertxPlatformHttpServer server = main.getCamelContext().hasService(VertxPlatformHttpServer.class);
-        return server == null || server.getServer() == null ? -1 : server.getServer().actualPort();
+        return run.port();
     }
 
     public TimelineStore store() {
@@ -355,13 +268,6 @@ public final class Gateway implements AutoCloseable {
 
     public HikariDataSource dataSource() {
         return dataSource;
-    }
-
-    private void logReady() {
-        String url = config.get(GatewayConfig.DB_URL);
-        int q = url.indexOf('?');
-        LOG.info("Incident Gateway listening on port {}{} (store: {})", port(), https ? " (HTTPS)" : "",
-                config.masked(q < 0 ? url : url.substring(0, q)));
     }
 
     /** Stops gracefully (see {@link GracefulShutdown}); returns once the store is closed. */

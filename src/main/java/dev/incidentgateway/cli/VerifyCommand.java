@@ -23,12 +23,13 @@ import java.util.List;
 
 /**
  * {@code verify [--checkpoint FILE] [--public-key FILE]...}: checks every incident's chain with the chain key, the
- * global chain over all events, every incident view against its log and the status counts against the views, and checkpoints (which ones, and with which keys: the options below,
+ * global chain over all events, every incident view against its log and the status counts against the views, the other
+ * tables derived from the log (ChainVerifier's DerivedTablesCheck), and checkpoints (which ones, and with which keys: the options below,
  * which {@code --help} shows). Exit 1 with a line per problem, 0 with a summary.
  */
 @Command(name = "verify", description = {"check the audit chain (exit 1 with a line per problem)",
         "Checks every incident's hash chain with the chain key, the global chain, every incident view against its log, "
-                + "the status counts, and the latest "
+                + "the status counts, the correlation keys, SLA settled marks, pollers' ticket links and outbox rows, and the latest "
                 + "checkpoint of the gateway's checkpoint file (if it exists). Exit 0 with a summary."})
 public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "check every checkpoint in FILE (JSON lines, one JSON "
@@ -88,8 +89,9 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
         List<String> problems = new ArrayList<>();
         ChainVerifier.Report incidents = new ChainVerifier(ctx.dataSource(), key).verifyAll();
         for (ChainVerifier.BrokenLink link : incidents.broken()) {
-            problems.add("incident " + link.incidentId() + " at seq " + link.seq()
-                    + (link.eventId() == null ? "" : " (event " + link.eventId() + ")") + ": " + link.reason()); // no event: a gap
+            // no event: a gap, or a derived table's row (seq 0: of no event in particular)
+            problems.add("incident " + link.incidentId() + (link.seq() == 0 && link.eventId() == null ? "" : " at seq " + link.seq())
+                    + (link.eventId() == null ? "" : " (event " + link.eventId() + ")") + ": " + link.reason());
         }
         if (incidents.unlisted() > 0) {
             problems.add("… " + incidents.unlisted() + " more problems of incidents not listed");

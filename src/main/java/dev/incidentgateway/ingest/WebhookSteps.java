@@ -73,9 +73,7 @@ public final class WebhookSteps {
         String name = req.pathSegment(1); // /webhooks/{source}
         WebhookSource source = sources.get(name);
         if (source == null) {
-            String off = offSources.get(name);
-            throw ApiProblem.notFound(off != null ? "webhook source '" + name + "' is off (" + off + ", then restart)"
-                    : "no webhook source named '" + name + "' (connectors/<name>.yaml with kind: webhook-source)");
+            throw noSuchSource(name);
         }
         WebhookRequest request = new WebhookRequest(name, req.headers(), req.body());
         source.authenticator().authenticate(request);
@@ -84,15 +82,27 @@ public final class WebhookSteps {
         exchange.setProperty(ApiRequest.PRINCIPAL_PROPERTY, Principal.webhook(name));
     }
 
+    /** The 404 of a name no source has, or of a declared source that is off (and why). */
+    private ApiProblem noSuchSource(String name) {
+        String off = offSources.get(name);
+        return ApiProblem.notFound(off != null ? "webhook source '" + name + "' is off (" + off + ", then restart)"
+                : "no webhook source named '" + name + "' (connectors/<name>.yaml with kind: webhook-source)");
+    }
+
     /**
-     * The HTTP edge's check before the body is read ({@code HttpEdge.authenticateBeforeBody}): a source whose secret is
-     * in the headers (bearer) is authenticated now by its own authenticator, and a refusal is counted like step 1's;
-     * a signed or open source, or a name no source has, needs the body (step 1 decides then). Step 1 checks again.
+     * The HTTP edge's check before the body is read ({@code HttpEdge.authenticateBeforeBody}): a name no source has, or
+     * a source that is off, is refused now (its 404), so a stranger's unread body never takes a slot of the smaller
+     * budget the signed sources' deliveries need; a source whose secret is in the headers (bearer) is authenticated now
+     * by its own authenticator, and a refusal is counted like step 1's; a signed or open source needs the body (step 1
+     * decides then). Step 1 checks again.
      */
     public HeaderAuthentication.Verdict authenticateFromHeaders(String path, Map<String, String> headers) {
         String name = path.substring(path.lastIndexOf('/') + 1); // /webhooks/{source}
         WebhookSource source = sources.get(name);
-        if (source == null || !source.authenticator().authenticatesFromHeaders()) {
+        if (source == null) {
+            return new HeaderAuthentication.Refused(noSuchSource(name));
+        }
+        if (!source.authenticator().authenticatesFromHeaders()) {
             return new HeaderAuthentication.BodyNeeded();
         }
         try {

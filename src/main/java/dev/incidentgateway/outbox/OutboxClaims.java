@@ -1,7 +1,6 @@
 package dev.incidentgateway.outbox;
 
 import dev.incidentgateway.store.SqlLists;
-import dev.incidentgateway.timeline.IncidentStatus;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -9,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -87,13 +85,6 @@ final class OutboxClaims {
                 + "ORDER BY p.connector, p.incident_id, p.status, p.event_seq LIMIT 1)";
     }
 
-    /** A row read by a claim; {@code blocker} is the id of the earliest open row before it, or null for a head. */
-    private record Candidate(OutboxItem item, Instant nextAttemptAt, Long blocker) {
-        boolean heldBack() {
-            return blocker != null;
-        }
-    }
-
     private final DataSource dataSource;
 
     OutboxClaims(DataSource dataSource) {
@@ -160,10 +151,10 @@ final class OutboxClaims {
             due.setString(1, connector);
             due.setObject(2, utc(now));
             due.setInt(3, wanted);
-            List<Candidate> candidates = read(due);
-            List<Candidate> chosen = new ArrayList<>();
+            List<ClaimCandidate> candidates = ClaimCandidate.read(due);
+            List<ClaimCandidate> chosen = new ArrayList<>();
             int heads = 0;
-            for (Candidate cand : candidates) {
+            for (ClaimCandidate cand : candidates) {
                 if (cand.heldBack() || heads++ < limit) {
                     chosen.add(cand); // more heads than wanted are left for the next claim
                 }
@@ -171,7 +162,7 @@ final class OutboxClaims {
             Set<Long> locked = lock(c, chosen);
             chosen.sort(Comparator.comparingLong(cand -> cand.item().id()));
             List<OutboxItem> tried = new ArrayList<>();
-            for (Candidate cand : chosen) { // one round trip for all the parks and one for all the claims
+            for (ClaimCandidate cand : chosen) { // one round trip for all the parks and one for all the claims
                 if (!locked.contains(cand.item().id())) {
                     continue; // being recorded or claimed elsewhere right now: left for the next claim
                 }
@@ -202,9 +193,9 @@ final class OutboxClaims {
      * Locks the chosen rows and their blockers that no other transaction holds (never waits), in this transaction;
      * returns the ids it holds.
      */
-    private static Set<Long> lock(Connection c, List<Candidate> chosen) throws SQLException {
+    private static Set<Long> lock(Connection c, List<ClaimCandidate> chosen) throws SQLException {
         Set<Long> ids = new TreeSet<>();
-        for (Candidate cand : chosen) {
+        for (ClaimCandidate cand : chosen) {
             ids.add(cand.item().id());
             if (cand.heldBack()) {
                 ids.add(cand.blocker());
@@ -248,12 +239,12 @@ final class OutboxClaims {
      * next row due {@code now}, so a general claim finds it.
      */
     OutboxItem advance(Connection c, OutboxItem done, Instant now, Instant leaseUntil) throws SQLException {
-        Candidate next;
+        ClaimCandidate next;
         try (PreparedStatement ps = c.prepareStatement(NEXT)) {
             ps.setString(1, done.connector());
             ps.setString(2, done.incidentId());
             ps.setLong(3, done.eventSeq());
-            List<Candidate> found = read(ps);
+            List<ClaimCandidate> found = ClaimCandidate.read(ps);
             if (found.isEmpty()) {
                 return null;
             }
@@ -277,26 +268,10 @@ final class OutboxClaims {
     void unparkAfter(Connection c, long id, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", NULL AS blocker FROM outbox o WHERE o.id = ?")) {
             ps.setLong(1, id);
-            List<Candidate> row = read(ps);
+            List<ClaimCandidate> row = ClaimCandidate.read(ps);
             if (!row.isEmpty()) {
                 advance(c, row.get(0).item(), now, null);
             }
         }
-    }
-
-    private static List<Candidate> read(PreparedStatement ps) throws SQLException {
-        List<Candidate> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                OutboxItem item = new OutboxItem(rs.getLong("id"), rs.getString("connector"), rs.getString("incident_id"),
-                        rs.getString("event_id").trim(), rs.getLong("event_seq"),
-                        IncidentStatus.fromWire(rs.getString("incident_status")).orElse(null), rs.getInt("attempts"),
-                        rs.getObject("created_at", OffsetDateTime.class).toInstant(), 0L);
-                long blocker = rs.getLong("blocker");
-                Long blockerId = rs.wasNull() ? null : blocker;
-                out.add(new Candidate(item, rs.getObject("next_attempt_at", OffsetDateTime.class).toInstant(), blockerId));
-            }
-        }
-        return out;
     }
 }

@@ -90,11 +90,8 @@ public final class Redact {
         return value.substring(0, max) + "… (" + (value.length() - max) + " more chars)";
     }
 
-    /** {@code text} with every occurrence of {@code secret} (when not blank) replaced by the mask. */
+    /** {@code text} with every occurrence of {@code secret} (when not blank), in any of its {@link SecretForms}, replaced by the mask. */
     public static String without(String text, String secret) {
-        if (text == null || secret == null || secret.isBlank()) {
-            return text;
-        }
-        return text.replace(secret, MASK);
+        return SecretForms.mask(text, secret, MASK);
     }
 }

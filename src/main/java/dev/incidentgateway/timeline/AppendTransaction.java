@@ -13,7 +13,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,13 +44,7 @@ final class AppendTransaction {
     private GlobalChain.Head headAfter;
     private List<GroupWrites.EventRow> rows;
     private final GroupViews committed;
-    /** Views after the requests accepted so far. */
-    private final Map<String, Incident> staged = new LinkedHashMap<>();
-    private final Map<String, TimelineEvent> stagedByCe = new HashMap<>();
-    private final List<TimelineEvent> stagedEvents = new ArrayList<>();
-    /** The incident's status right after each staged event, by event id (the state machine's answer, for the outbox). */
-    private final Map<String, IncidentStatus> stagedStatus = new HashMap<>();
-    private final Map<String, String> stagedWatermarks = new LinkedHashMap<>();
+    private final StagedChanges staged = new StagedChanges();
     private final GroupLookups lookups;
     private final EventStamper stamper;
 
@@ -66,9 +59,9 @@ final class AppendTransaction {
         this.inFlight = inFlight;
         this.now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         this.stamper = new EventStamper(memory.ids, typePrefix, chainKey, now);
-        this.committed = new GroupViews(reads, dialect, memory, inFlight == null ? null : inFlight.staged);
+        this.committed = new GroupViews(reads, dialect, memory, inFlight == null ? null : inFlight.staged.views());
         this.lookups = new GroupLookups(reads, dialect, correlator, inFlight == null ? null : inFlight.lookups,
-                inFlight == null ? java.util.Set.of() : inFlight.stagedByCe.keySet());
+                inFlight == null ? java.util.Set.of() : inFlight.staged.byCe().keySet());
     }
 
     /** Takes the append lock and reads the head on {@code connection} (auto-commit off), which also takes the writes. */
@@ -92,24 +85,13 @@ final class AppendTransaction {
     }
 
     /**
-     * The global hash the first event of this transaction follows: the head's, or, when the log is empty or holds
-     * only events from before keyed hashing, the seal of those events (computed once, by the first keyed append).
-     */
-    private String globalHashBefore() throws SQLException {
-        if (head != null && head.globalHash() != null) {
-            return head.globalHash();
-        }
-        return GlobalChain.sealOfLegacy(chainKey, reads, head == null ? null : head.lastEventId());
-    }
-
-    /**
      * Before requests are applied: their dedup, correlation and incident-number lookups, each one statement for all of
      * them ({@link GroupLookups}), and the views of every incident they name or will probably create. May be called again
      * for requests that join the group later.
      */
     void prefetch(List<List<NewEvent>> requests) throws SQLException {
         List<String> ids = new ArrayList<>(requests.stream().flatMap(List::stream).map(NewEvent::incidentId).toList());
-        GroupLookups.ReservedIds reserved = lookups.prefetch(requests);
+        IncidentNumberReservation.ReservedIds reserved = lookups.prefetch(requests);
         committed.absentFromStore(reserved.free());
         ids.addAll(reserved.taken());
         committed.preload(ids);
@@ -171,10 +153,7 @@ final class AppendTransaction {
             throw refused.at(at);
         }
         lookups.acceptRequest();
-        staged.putAll(overlay);
-        stagedByCe.putAll(addedByCe);
-        stagedEvents.addAll(added);
-        stagedStatus.putAll(addedStatus);
+        staged.accept(overlay, addedByCe, added, addedStatus);
         return outcomes;
     }
 
@@ -196,16 +175,16 @@ final class AppendTransaction {
 
     /** Stages a source's new watermark: written by {@link #write}, so it commits with the events. */
     void recordProgress(SourceProgress progress) {
-        stagedWatermarks.put(progress.source(), progress.watermark());
+        staged.recordWatermark(progress.source(), progress.watermark());
     }
 
     /** Idempotency ids are scoped by principal: another sender's (source, id) never suppresses ours. */
     private TimelineEvent earlier(String principal, String ceSource, String ceId, Map<String, TimelineEvent> addedByCe)
             throws SQLException {
         String ceKey = GroupLookups.ceKey(principal, ceSource, ceId);
-        TimelineEvent earlier = addedByCe.containsKey(ceKey) ? addedByCe.get(ceKey) : stagedByCe.get(ceKey);
+        TimelineEvent earlier = addedByCe.containsKey(ceKey) ? addedByCe.get(ceKey) : staged.byCe().get(ceKey);
         if (earlier == null && inFlight != null) {
-            earlier = inFlight.stagedByCe.get(ceKey);
+            earlier = inFlight.staged.byCe().get(ceKey);
         }
         return earlier != null ? earlier : lookups.stored(principal, ceSource, ceId);
     }
@@ -239,8 +218,8 @@ final class AppendTransaction {
         if (overlay.containsKey(incidentId)) {
             return overlay.get(incidentId);
         }
-        if (staged.containsKey(incidentId)) {
-            return staged.get(incidentId);
+        if (staged.views().containsKey(incidentId)) {
+            return staged.views().get(incidentId);
         }
         return committed.get(incidentId);
     }
@@ -248,7 +227,7 @@ final class AppendTransaction {
     /** {@code INC-<n>} from the database sequence (reserved per group), skipping numbers a caller already chose by hand. */
     private String generateIncidentId(Map<String, Incident> overlay) throws SQLException {
         while (true) {
-            String candidate = GroupLookups.incidentId(lookups.nextIncidentNumber());
+            String candidate = IncidentNumberReservation.incidentId(lookups.nextIncidentNumber());
             if (current(candidate, overlay) == null) {
                 return candidate;
             }
@@ -257,16 +236,9 @@ final class AppendTransaction {
 
     /** Ends staging: the event rows with their global hashes, and the head this transaction will leave. */
     void seal() throws SQLException {
-        rows = new ArrayList<>(stagedEvents.size());
-        if (!stagedEvents.isEmpty()) {
-            // Staged events are in id order (ids are handed out in staging order), which is the global chain's order.
-            String global = globalHashBefore();
-            for (TimelineEvent e : stagedEvents) {
-                global = GlobalChain.next(chainKey, global, e.hash());
-                rows.add(new GroupWrites.EventRow(e, stamper.canonicalData(e.id()), global));
-            }
-            headAfter = new GlobalChain.Head(stagedEvents.get(stagedEvents.size() - 1).id(), global);
-        }
+        SealedEventRows sealed = SealedEventRows.seal(chainKey, reads, head, staged.events(), stamper);
+        rows = sealed.rows();
+        headAfter = sealed.headAfter();
     }
 
     /**
@@ -276,7 +248,7 @@ final class AppendTransaction {
      * @throws StaleHeadException staged on a head that is no longer the store's: nothing was written
      */
     List<TimelineEvent> write(Connection writes) throws SQLException {
-        List<Incident> views = List.copyOf(staged.values());
+        List<Incident> views = List.copyOf(staged.views().values());
         Map<String, String> binds = lookups.bindsToWriteWithRows();
         Map<IncidentStatus, Long> statusDelta = IncidentStatusCounts.delta(committed.loaded(), views);
         boolean rowsWritten = lockAtWrite && GroupWrites.lockThenWrite(writes, dialect, head, rows, views, statusDelta, binds, now);
@@ -289,9 +261,9 @@ final class AppendTransaction {
             }
             IncidentStatusCounts.apply(writes, statusDelta);
         }
-        GroupWrites.upsertWatermarks(writes, dialect, stagedWatermarks, now);
+        GroupWrites.upsertWatermarks(writes, dialect, staged.watermarks(), now);
         lookups.flush(writes, now, rowsWritten && binds != null);
-        return List.copyOf(stagedEvents);
+        return List.copyOf(staged.events());
     }
 
     /** The store's head once this transaction has committed. */
@@ -301,16 +273,16 @@ final class AppendTransaction {
 
     /** Views after this transaction, by incident id. */
     Map<String, Incident> views() {
-        return java.util.Collections.unmodifiableMap(staged);
+        return java.util.Collections.unmodifiableMap(staged.views());
     }
 
     /** The incident's status right after each event of this transaction, by event id. */
     Map<String, IncidentStatus> statusAfter() {
-        return java.util.Collections.unmodifiableMap(stagedStatus);
+        return java.util.Collections.unmodifiableMap(staged.statusAfter());
     }
 
     /** The views this transaction changed, to remember once it has committed. */
     Collection<Incident> changedViews() {
-        return staged.values();
+        return staged.views().values();
     }
 }

@@ -19,7 +19,8 @@ import java.util.Map;
  * that time), an unkeyed event after keyed ones. Of an incident whose chain holds it then checks the view: its head
  * must be the last event, and every other column what {@link IncidentProjection} gives from the log ({@link ViewCheck});
  * a view row without events and events without a view row are reported too, and {@code incident_status_counts} is
- * checked against the views. The set of incidents and the newest events are the {@link GlobalChainVerifier}'s part.
+ * checked against the views; so are the other tables derived from the log ({@link DerivedTablesCheck}: correlation keys,
+ * SLA settled marks, tickets, outbox rows). The set of incidents and the newest events are the {@link GlobalChainVerifier}'s part.
  *
  * <p>Memory stays bounded whatever the log's size: the views are read a page at a time, each page with the events of
  * its id range (streamed in incident and seq order), and only the current incident's head is held.
@@ -75,6 +76,7 @@ public final class ChainVerifier {
             c.setTransactionIsolation(snapshotIsolation(c));
             if (incidentId != null) {
                 walk(c, " WHERE incident_id = ?", new String[]{incidentId}, ViewCheck.one(c, incidentId), found);
+                DerivedTablesCheck.outbox(c, " WHERE incident_id = ?", new String[]{incidentId}, found);
             } else {
                 Map<String, Long> statuses = new HashMap<>();
                 String after = null;
@@ -100,6 +102,7 @@ public final class ChainVerifier {
                     after = upper;
                 }
                 problems.addAll(IncidentStatusCounts.mismatches(c, statuses));
+                DerivedTablesCheck.outbox(c, "", new String[0], found);
             }
             c.rollback();
         }
@@ -120,11 +123,19 @@ public final class ChainVerifier {
     private static final int H2_SNAPSHOT = 6;
 
     /** What the walk found so far. */
-    private static final class Findings {
+    private static final class Findings implements DerivedTablesCheck.Findings {
         int incidents;
         long events;
         final List<BrokenLink> broken = new ArrayList<>();
         long unlisted;
+        /** The page's incidents whose chain and view hold, for the derived tables' check; and those with a broken one. */
+        final Map<String, LoggedBindings> logged = new HashMap<>();
+        final java.util.Set<String> unchecked = new java.util.HashSet<>();
+
+        @Override
+        public void add(String incidentId, long seq, String reason) {
+            add(new BrokenLink(incidentId, seq, null, reason));
+        }
 
         void add(BrokenLink link) {
             if (broken.size() < MAX_LISTED) {
@@ -145,13 +156,18 @@ public final class ChainVerifier {
         boolean broken;
         /** The view its events give so far ({@code null} before its declare). */
         Incident view;
+        final LoggedBindings bindings;
 
         IncidentWalk(String id) {
             this.id = id;
+            this.bindings = new LoggedBindings(id);
         }
     }
 
-    /** Streams the events {@code where} selects, checks each incident's chain and then its view in {@code views}. */
+    /**
+     * Streams the events {@code where} selects, checks each incident's chain and then its view in {@code views}, then the
+     * rows of the tables derived from those logs ({@link DerivedTablesCheck}).
+     */
     private void walk(Connection c, String where, String[] params, Map<String, ViewCheck.StoredView> views, Findings found)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + TimelineRows.EVENT_COLUMNS
@@ -182,6 +198,9 @@ public final class ChainVerifier {
             found.incidents++;
             found.add(new BrokenLink(orphan.id(), orphan.lastSeq(), null, ViewCheck.headMismatch(null, orphan)));
         }
+        new DerivedTablesCheck(c, found.logged, found.unchecked, found).check(where, params);
+        found.logged.clear();
+        found.unchecked.clear();
     }
 
     /** Checks one event against the one before it; after the incident's first broken link only the head moves on. */
@@ -237,12 +256,14 @@ public final class ChainVerifier {
             return "the incident's log does not begin with a declare";
         }
         walk.view = IncidentProjection.apply(walk.view, e);
+        walk.bindings.add(e, walk.view);
         return null;
     }
 
     /** The incident's view against its log, when its chain holds (a broken log gives no view to compare with). */
     private static void finish(IncidentWalk walk, ViewCheck.StoredView view, Findings found) {
         found.incidents++;
+        found.unchecked.add(walk.id); // until its view is found to hold
         if (walk.broken) {
             return;
         }
@@ -256,6 +277,11 @@ public final class ChainVerifier {
             found.add(new BrokenLink(walk.id, view.lastSeq(), walk.eventId, head));
             return;
         }
-        ViewCheck.differences(view, walk.view).forEach(d -> found.add(new BrokenLink(walk.id, walk.seq, walk.eventId, d)));
+        List<String> differences = ViewCheck.differences(view, walk.view);
+        differences.forEach(d -> found.add(new BrokenLink(walk.id, walk.seq, walk.eventId, d)));
+        if (differences.isEmpty()) {
+            found.unchecked.remove(walk.id);
+            found.logged.put(walk.id, walk.bindings);
+        }
     }
 }

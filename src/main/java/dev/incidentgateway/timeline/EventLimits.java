@@ -59,6 +59,13 @@ public final class EventLimits {
         if (e.type() == EventType.ROLE_ASSIGN && e.data().path("assignee").isTextual()) {
             oneLine("data.assignee", e.data().get("assignee").asText(), ASSIGNEE);
         }
+        // role and reason go into ServiceNow's and Jira's work notes and the severity-change message, line by line
+        if (e.type() == EventType.ROLE_ASSIGN && e.data().path("role").isTextual()) {
+            oneLine("data.role", e.data().get("role").asText(), CONTENT);
+        }
+        if (e.type() == EventType.STATE_CHANGE && e.data().path("reason").isTextual()) {
+            oneLine("data.reason", e.data().get("reason").asText(), CONTENT);
+        }
         checkJson("data", e.data());
         checkEventTime("eventTime", e.eventTime());
     }
@@ -112,7 +119,7 @@ public final class EventLimits {
         return value == null ? null : ONE_LINE_REFUSED.matcher(value).replaceAll(" ").strip();
     }
 
-    /** A one-line field (a title, an actor, an id): also no line break, control or bidirectional override character. */
+    /** A one-line field (a title, an actor, an id): also no line break, control or bidirectional control character. */
     private static void oneLine(String field, String value, int max) {
         text(field, value, max);
         String bad = value == null ? null : notOneLine(value);
@@ -122,28 +129,32 @@ public final class EventLimits {
     }
 
     /**
-     * @return a description of the first character a one-line field refuses, or {@code null}: CR and LF (a forged line in
-     *     a log or a chat message's header), the other C0 controls and DEL (terminal escapes), and the bidirectional
-     *     override and isolate characters U+202A–U+202E, U+2066–U+2069 (text that reads otherwise than it is)
+     * @return a description of the first character a one-line field refuses, or {@code null}: CR, LF, NEL (U+0085) and
+     *     the Unicode line and paragraph separators U+2028/U+2029 (a forged line in a log, a chat message or a ticket's
+     *     work note), the other C0 controls, DEL and the C1 controls U+0080–U+009F (terminal escapes: U+009B is CSI), and
+     *     the bidirectional marks, embeddings, overrides and isolates U+061C, U+200E, U+200F, U+202A–U+202E,
+     *     U+2066–U+2069 (text that reads otherwise than it is). ZWNJ and ZWJ (U+200C/U+200D) are allowed: Persian and
+     *     Indic words and emoji sequences need them.
      */
     static String notOneLine(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '\r' || c == '\n') {
-                return "a line break";
+            if (c == '\r' || c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029) {
+                return "a line break" + (c == '\r' || c == '\n' ? "" : " (U+%04X)".formatted((int) c));
             }
-            if (c < 0x20 || c == 0x7F) {
+            if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
                 return "a control character (U+%04X)".formatted((int) c);
             }
-            if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
-                return "a bidirectional override character (U+%04X)".formatted((int) c);
+            if (c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+                return "a bidirectional control character (U+%04X)".formatted((int) c);
             }
         }
         return null;
     }
 
-    private static final java.util.regex.Pattern ONE_LINE_REFUSED =
-            java.util.regex.Pattern.compile("(?:\\s*[\\x01-\\x1F\\x7F\\u202A-\\u202E\\u2066-\\u2069])+\\s*");
+    /** What {@link #notOneLine} refuses, as a character class for {@link #foldToOneLine}. */
+    private static final java.util.regex.Pattern ONE_LINE_REFUSED = java.util.regex.Pattern.compile(
+            "(?:\\s*[\\x01-\\x1F\\x7F-\\x9F\\u2028\\u2029\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069])+\\s*");
 
     private static void text(String field, String value, int max) {
         if (value == null) {

@@ -11,6 +11,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class EventRules {
     /** Written by the store into a severity change's data: the severity it replaced (messages say "sev3 → sev1"). */
     static final String PREVIOUS_SEVERITY = "previousSeverity";
+    /**
+     * Written by the store into every declare's data: the correlation key the declare bound, or JSON null when it bound
+     * none. The log then says which key each incident holds, so verify can check {@code correlation_keys} against it
+     * (a declare without the field is from before it was recorded).
+     */
+    static final String CORRELATION_KEY = "correlationKey";
 
     private EventRules() {
     }

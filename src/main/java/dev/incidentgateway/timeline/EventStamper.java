@@ -46,6 +46,9 @@ final class EventStamper {
         IncidentStateMachine.next(current == null ? null : current.status(), ne.type(), change == null ? null : change.to());
         if (ne.type() == EventType.DECLARE) {
             data.put("severity", (ne.severity() == null ? Severity.DEFAULT : ne.severity()).wireName());
+            // Hashed with the declare: a correlation_keys row the log does not bind is then visible to verify. A caller's
+            // own value is replaced, as its severity is.
+            data.put(EventRules.CORRELATION_KEY, ne.correlationKey());
         }
         if (change != null && change.severity() != null) {
             IncidentStateMachine.checkSeverityChange(current.status(), current.severity(), change.severity());

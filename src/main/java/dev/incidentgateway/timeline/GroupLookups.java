@@ -8,9 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,9 +43,7 @@ final class GroupLookups {
     /** Keys bound in this group (or request) to an incident then released in it, by key: what a reopen binds again. */
     private final Map<String, String> groupReleasedBinds = new LinkedHashMap<>();
     private final Map<String, String> requestReleasedBinds = new LinkedHashMap<>();
-    private final Deque<Long> numbers = new ArrayDeque<>();
-    /** Reserved numbers under which an incident existed when they were reserved. */
-    private final Set<Long> takenNumbers = new HashSet<>();
+    private final IncidentNumberReservation numbers;
     /** The lookups of the group in flight this one is staged on: its correlation changes count as done ({@code null}: none). */
     private final GroupLookups inFlight;
     /** The idempotency keys of the events of the group in flight. */
@@ -58,6 +53,7 @@ final class GroupLookups {
         this.connection = connection;
         this.dialect = dialect;
         this.correlator = correlator;
+        this.numbers = new IncidentNumberReservation(connection, dialect);
         this.inFlight = inFlight;
         this.inFlightCeKeys = inFlightCeKeys;
     }
@@ -71,7 +67,7 @@ final class GroupLookups {
      *
      * @return the reserved numbers not yet handed out, as incident ids
      */
-    ReservedIds prefetch(List<List<NewEvent>> requests) throws SQLException {
+    IncidentNumberReservation.ReservedIds prefetch(List<List<NewEvent>> requests) throws SQLException {
         List<NewEvent> all = requests.stream().flatMap(List::stream).toList();
         Map<String, String[]> wanted = IdempotencyLookup.wanted(all);
         List<String> keys = all.stream().map(NewEvent::correlationKey).filter(k -> k != null).distinct().toList();
@@ -86,25 +82,9 @@ final class GroupLookups {
         }
         int needed = newIncidentsExpected(all);
         if (needed > 0) {
-            reserveNumbers(needed);
+            numbers.reserve(needed);
         }
-        List<String> free = new ArrayList<>();
-        List<String> taken = new ArrayList<>();
-        for (long n : numbers) {
-            (takenNumbers.contains(n) ? taken : free).add(incidentId(n));
-        }
-        return new ReservedIds(free, taken);
-    }
-
-    /**
-     * Reserved numbers as incident ids: those without an incident in the store when they were reserved (the caller needs
-     * not read their views), and those a caller had already chosen by hand (skipped when ids are handed out).
-     */
-    record ReservedIds(List<String> free, List<String> taken) {
-    }
-
-    static String incidentId(long number) {
-        return "INC-" + number;
+        return numbers.notHandedOut();
     }
 
     /**
@@ -189,29 +169,9 @@ final class GroupLookups {
         return storedByCe.get(k);
     }
 
-    private void reserveNumbers(int n) throws SQLException {
-        List<Long> got = new ArrayList<>(n);
-        try (PreparedStatement ps = connection.prepareStatement(dialect.nextIncidentNumbersSql())) {
-            ps.setInt(1, n);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    got.add(rs.getLong(1));
-                    if (rs.getBoolean(2)) {
-                        takenNumbers.add(rs.getLong(1));
-                    }
-                }
-            }
-        }
-        got.sort(null); // handed out in arrival order
-        numbers.addAll(got);
-    }
-
     /** The next reserved incident number (one more from the sequence when the reservation is used up). */
     long nextIncidentNumber() throws SQLException {
-        if (numbers.isEmpty()) {
-            reserveNumbers(1);
-        }
-        return numbers.removeFirst();
+        return numbers.next();
     }
 
     void beginRequest() {

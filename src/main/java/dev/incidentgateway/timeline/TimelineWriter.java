@@ -41,9 +41,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TimelineWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TimelineWriter.class);
-    /** Longest wait for the callers of the last group to come back (see {@link #gatherLateArrivals}). */
-    static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
-
     /**
      * Put in the queue when the committer thread is done with a group, so a writer waiting for requests (to join a staged
      * group, or for the next group) notices at once; never answered, dropped wherever requests are taken.
@@ -66,15 +63,14 @@ public final class TimelineWriter implements AutoCloseable {
     private volatile boolean running = true;
     /** The group being written by the committer thread ({@code null}: none; writer thread only). */
     private InFlight inFlight;
-    /** Requests in the last group: how many callers are probably coming back (writer thread only). */
-    private int lastGroupSize;
-    /** Whether every request of the last group had a thread blocked on it (writer thread only). */
-    private boolean lastGroupWaited;
+    /** The callers of the last group, waited for briefly (writer thread only). */
+    private final LateArrivals lateArrivals;
 
     public TimelineWriter(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
                           Correlator correlator, ChainKey chainKey, List<AppendListener> listeners) {
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.lateArrivals = new LateArrivals(queue, maxBatch);
         this.groups = new GroupCommitter(dataSource, dialect, memory, typePrefix, correlator, chainKey, listeners);
         this.thread = new Thread(this::run, "timeline-writer");
         this.thread.setDaemon(true);
@@ -94,7 +90,7 @@ public final class TimelineWriter implements AutoCloseable {
         return submit(events, bestEffort, progress, false);
     }
 
-    /** @param callerWaits a thread blocks until the future completes (it comes back at once; see {@link #gatherLateArrivals}) */
+    /** @param callerWaits a thread blocks until the future completes (it comes back at once; see {@link LateArrivals}) */
     CompletableFuture<List<AppendOutcome>> submit(List<NewEvent> events, boolean bestEffort, SourceProgress progress, boolean callerWaits) {
         CompletableFuture<List<AppendOutcome>> result = new CompletableFuture<>();
         if (!running) {
@@ -119,19 +115,14 @@ public final class TimelineWriter implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                if (lastGroupWaited) {
-                    // From the first caller's return, not from when this thread began to wait: with a group in flight it
-                    // waits from long before that group commits and its callers come back.
-                    gatherLateArrivals(batch, System.nanoTime() + GATHER_NANOS);
-                }
+                lateArrivals.gather(batch);
                 // A caller that gave up (append timeout) cancelled its future: drop it unwritten, so a hung
                 // store does not leave a backlog of work nobody waits for, and that request is really not stored.
                 batch.removeIf(r -> r == doneSignal || r.result().isDone());
                 if (!batch.isEmpty()) {
                     process(batch);
                 }
-                lastGroupSize = batch.size();
-                lastGroupWaited = batch.stream().allMatch(Request::callerWaits);
+                lateArrivals.lastGroup(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 // Interrupted while gathering: the requests taken so far are answered like those left in the queue.
@@ -251,32 +242,6 @@ public final class TimelineWriter implements AutoCloseable {
                 }
             }
             return false;
-        }
-    }
-
-    /**
-     * Waits briefly for the rest of the callers the last group answered, when each of them was a thread blocked on its
-     * append ({@code callerWaits}: {@link TimelineStore#appendAll} and the like). Such callers come back one by one
-     * within microseconds of a commit, while the writer would start the next group at once with those already back:
-     * groups of 23–29 of 32 such callers (bench/README.md, Append), each paying the whole per-commit cost (H2 rewrites every index page the group touches; PostgreSQL a
-     * lock round trip and an fsync). The wait ends as soon as as many requests as the last group had are here, and at
-     * {@code deadline} ({@link #GATHER_NANOS} after the first of them came back) at the latest: a lone caller (last group
-     * of one) never waits, and when fewer callers come back the
-     * expectation falls with the next group. The writer sleeps meanwhile, leaving the CPU to the callers.
-     * Asynchronous requests (webhooks: answered when their group commits) come back only after an HTTP round trip, and
-     * waiting for them cost webhook ingest on H2 ≈ 11 % (quiet A/B, bench/README.md "Webhook ingest"), so a group with
-     * any of them does not wait.
-     */
-    private void gatherLateArrivals(List<Request> batch, long deadline) throws InterruptedException {
-        int expected = Math.min(maxBatch, lastGroupSize);
-        while (batch.size() < expected) {
-            long left = deadline - System.nanoTime();
-            Request next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
-            queue.drainTo(batch, maxBatch - batch.size());
         }
     }
 

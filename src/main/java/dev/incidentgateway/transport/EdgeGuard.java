@@ -9,7 +9,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -29,32 +28,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       waits behind busy request threads; with a credential it goes on to the Camel route (detail needs read);</li>
  *   <li>a {@code Content-Length} above the body limit gets 413 at once, the body unread; a request framed both by
  *       {@code Content-Length} and {@code Transfer-Encoding} (or by a coding other than chunked) 400;</li>
- *   <li>a request with a body to a route that reads it is first authenticated from its headers, off the event loop
- *       and before its body is read or a slot is taken ({@link HeaderAuthentication}): a missing or wrong credential
- *       gets its 401 (403, 503) at once. Requests whose sender only the body can tell (signed webhooks) or that need no
+ *   <li>a request with a body to a route that reads it (and one without a body that brings a credential) is first
+ *       authenticated from its headers, before its body is read or a slot is taken ({@link HeaderAuthentication}): a
+ *       missing or wrong credential gets its 401 (403, 503) at once. Requests whose sender only the body can tell (signed webhooks) or that need no
  *       credential (open routes) take, besides their slot, one of the smaller budget {@link #unauthenticatedBudget}:
  *       strangers sending slow bodies cannot hold every slot;</li>
  *   <li>beyond {@code maxInflight} requests being served, 503 + Retry-After at once (nothing queues);
  *       {@code /health} is never counted or refused.</li>
  * </ul>
- * A refusal closes the connection: the unread body is not wanted. Before closing, what the client still sends is
- * discarded (never buffered) for a moment, so a client busy sending sees the answer rather than a reset.
+ * A refusal closes the connection after a moment of discarding what the client still sends ({@link EdgeRefusal}).
  */
 final class EdgeGuard implements Handler<RoutingContext> {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeGuard.class);
-    /** Longest a refused request's remaining body is discarded before the connection is closed. */
-    private static final long LINGER_MILLIS = 2_000;
     /** Most checks answer from memory; a few wait (at most 0.5 s for a key seen for the first time, an OIDC key fetch). */
     private static final int CREDENTIAL_CHECK_THREADS = 4;
 
-    private final Vertx vertx;
     private final int maxInflight;
     private final long maxBodyBytes;
     /** {@code /health}, {@code /health/ready}, {@code /health/live}: answered here for a caller without a credential. */
     private final Map<String, Callable<ApiResponse>> anonymousProbes;
     private final ProblemMapper problems;
     private final ConnectionDeadlines deadlines;
-    private final MeterRegistry meters;
+    private final EdgeRefusal refusal;
     private final AtomicInteger inflight = new AtomicInteger();
     /** Requests in flight whose sender was not known before their body was read; also counted in {@link #inflight}. */
     private final AtomicInteger unauthenticated = new AtomicInteger();
@@ -69,13 +64,12 @@ final class EdgeGuard implements Handler<RoutingContext> {
 
     EdgeGuard(Vertx vertx, int maxInflight, long maxBodyBytes, Map<String, Callable<ApiResponse>> anonymousProbes, ProblemMapper problems,
               ConnectionDeadlines deadlines, MeterRegistry meters) {
-        this.vertx = vertx;
         this.maxInflight = maxInflight;
         this.maxBodyBytes = maxBodyBytes;
         this.anonymousProbes = Map.copyOf(anonymousProbes);
         this.problems = problems;
         this.deadlines = deadlines;
-        this.meters = meters;
+        this.refusal = new EdgeRefusal(vertx, problems, meters);
         this.maxUnauthenticated = unauthenticatedBudget(maxInflight);
         this.credentialChecks = vertx.createSharedWorkerExecutor("gateway-credential-check", CREDENTIAL_CHECK_THREADS);
         meters.gauge("gateway.http.inflight", inflight);
@@ -122,12 +116,12 @@ final class EdgeGuard implements Handler<RoutingContext> {
             ctx.response().putHeader("Cache-Control", "no-store");
         }
         if (!queryDecodes(ctx)) {
-            refuse(ctx, new ApiProblem(400, "invalid-query", "Invalid query string", "The query string has a malformed percent-escape "
+            refusal.refuse(ctx, new ApiProblem(400, "invalid-query", "Invalid query string", "The query string has a malformed percent-escape "
                     + "(% must be followed by two hex digits, encoding UTF-8); nothing was done.", "query", Map.of()), "invalid-query");
             return;
         }
         if (RequestFraming.ambiguous(request)) {
-            refuse(ctx, new ApiProblem(400, "ambiguous-framing", "Ambiguous request framing", "The request's "
+            refusal.refuse(ctx, new ApiProblem(400, "ambiguous-framing", "Ambiguous request framing", "The request's "
                     + "Transfer-Encoding does not end in chunked (RFC 9112 §6.3): a proxy in front of the gateway could read "
                     + "where it ends differently. Nothing was done.", null, Map.of()), "ambiguous-framing");
             return;
@@ -142,7 +136,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
         }
         long length = ApiEndpoint.declaredLength(request.getHeader("Content-Length"));
         if (length > maxBodyBytes) {
-            refuse(ctx, ApiEndpoint.bodyTooLarge(maxBodyBytes), "body-too-large");
+            refusal.refuse(ctx, ApiEndpoint.bodyTooLarge(maxBodyBytes), "body-too-large");
             return;
         }
         if (notCounted.contains(request.path())) {
@@ -150,8 +144,11 @@ final class EdgeGuard implements Handler<RoutingContext> {
             return;
         }
         HeaderAuthentication check = beforeBody;
-        if (check != null && RequestFraming.hasBody(request) && routed.test(request.path(), request.method().name())) {
-            checkThenAdmit(ctx, check);
+        boolean hasBody = RequestFraming.hasBody(request);
+        // Without a body, only a request that brings a credential is checked here: a wrong one (keys guessed in a loop,
+        // each waiting for a reload of the keys) is refused without holding a slot; none at all the route refuses at once.
+        if (check != null && (hasBody || request.getHeader("Authorization") != null) && routed.test(request.path(), request.method().name())) {
+            checkThenAdmit(ctx, check, hasBody);
             return;
         }
         admit(ctx, false); // no body to wait for: the route checks the credential at once
@@ -164,14 +161,14 @@ final class EdgeGuard implements Handler<RoutingContext> {
      * on the edge's own worker threads, which a hung store holding every request thread does not block (a key seen for
      * the first time may read the store, an OIDC token the identity provider's keys).
      */
-    private void checkThenAdmit(RoutingContext ctx, HeaderAuthentication check) {
+    private void checkThenAdmit(RoutingContext ctx, HeaderAuthentication check, boolean hasBody) {
         HttpServerRequest request = ctx.request();
         String path = request.path();
         String method = request.method().name();
         Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         request.headers().forEach(h -> headers.putIfAbsent(h.getKey(), h.getValue()));
         if (!headers.containsKey("Authorization")) {
-            decided(ctx, check.check(path, method, headers));
+            decided(ctx, check.check(path, method, headers), hasBody);
             return;
         }
         if (check.acceptedFromMemory(path, method, headers)) {
@@ -180,24 +177,25 @@ final class EdgeGuard implements Handler<RoutingContext> {
             admit(ctx, false);
             return;
         }
-        request.pause(); // the route's body handler resumes it
+        request.pause(); // the route's body handler resumes it (also the end of a request without a body, which it awaits)
         credentialChecks.executeBlocking(() -> check.check(path, method, headers), false).onComplete(checked -> {
             if (ctx.response().closed() || ctx.response().ended()) {
                 return; // the sender left, or the read timeout cut it, meanwhile: nothing was taken
             }
             if (checked.failed()) {
-                refuse(ctx, problems.toProblem(checked.cause()), "credential");
+                refusal.refuse(ctx, problems.toProblem(checked.cause()), "credential");
             } else {
-                decided(ctx, checked.result());
+                decided(ctx, checked.result(), hasBody);
             }
         });
     }
 
-    private void decided(RoutingContext ctx, HeaderAuthentication.Verdict verdict) {
+    /** @param hasBody whether a body is to come: only then can a sender the headers cannot tell hold a slot while it trickles */
+    private void decided(RoutingContext ctx, HeaderAuthentication.Verdict verdict, boolean hasBody) {
         if (verdict instanceof HeaderAuthentication.Refused refused) {
-            refuse(ctx, refused.problem(), "credential");
+            refusal.refuse(ctx, refused.problem(), "credential");
         } else {
-            admit(ctx, verdict instanceof HeaderAuthentication.BodyNeeded);
+            admit(ctx, hasBody && verdict instanceof HeaderAuthentication.BodyNeeded);
         }
     }
 
@@ -205,7 +203,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
     private void admit(RoutingContext ctx, boolean unknownSender) {
         if (unknownSender && unauthenticated.incrementAndGet() > maxUnauthenticated) {
             unauthenticated.decrementAndGet();
-            refuse(ctx, overloaded(maxUnauthenticated + " of them, a quarter of GATEWAY_MAX_INFLIGHT, for requests whose sender only "
+            refusal.refuse(ctx, overloaded(maxUnauthenticated + " of them, a quarter of GATEWAY_MAX_INFLIGHT, for requests whose sender only "
                     + "the body can tell"), "inflight-unauthenticated");
             return;
         }
@@ -214,7 +212,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
             if (unknownSender) {
                 unauthenticated.decrementAndGet();
             }
-            refuse(ctx, overloaded(maxInflight + ", GATEWAY_MAX_INFLIGHT"), "inflight");
+            refusal.refuse(ctx, overloaded(maxInflight + ", GATEWAY_MAX_INFLIGHT"), "inflight");
             return;
         }
         ctx.addEndHandler(done -> { // on the answer, an error or the connection's close
@@ -244,7 +242,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
      */
     void onFailure(RoutingContext ctx) {
         if (ctx.statusCode() == 413) {
-            refuse(ctx, ApiEndpoint.bodyTooLarge(maxBodyBytes), "body-too-large");
+            refusal.refuse(ctx, ApiEndpoint.bodyTooLarge(maxBodyBytes), "body-too-large");
         } else if (ctx.failure() instanceof HttpClosedException) {
             LOG.debug("{} {}: the connection closed before the request was read", ctx.request().method(), ctx.request().path());
         } else {
@@ -284,32 +282,5 @@ final class EdgeGuard implements Handler<RoutingContext> {
         health.headers().forEach(response::putHeader);
         response.end(Buffer.buffer(health.body()));
         return true;
-    }
-
-    private void refuse(RoutingContext ctx, ApiProblem problem, String reason) {
-        meters.counter("gateway.http.refused", "reason", reason).increment();
-        HttpServerRequest request = ctx.request();
-        HttpServerResponse response = ctx.response();
-        if (response.ended()) {
-            return;
-        }
-        response.putHeader("Connection", "close");
-        ProblemResponses.end(response, problem, problems.render(problem, request.path())).onComplete(written -> discardThenClose(request));
-    }
-
-    private void discardThenClose(HttpServerRequest request) {
-        HttpConnection connection = request.connection();
-        if (request.isEnded()) {
-            connection.close();
-            return;
-        }
-        try {
-            request.handler(ignored -> { }).endHandler(v -> connection.close());
-            request.resume();
-        } catch (IllegalStateException alreadyRead) {
-            connection.close();
-            return;
-        }
-        vertx.setTimer(LINGER_MILLIS, t -> connection.close());
     }
 }

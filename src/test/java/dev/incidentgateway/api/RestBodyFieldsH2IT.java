@@ -110,16 +110,33 @@ class RestBodyFieldsH2IT {
                 .status()).as("notes keep their lines").isEqualTo(201);
     }
 
+    // Security review: C1 controls, U+2028/U+2029 and bidi marks passed the one-line check, and data.role and
+    // data.reason (which reach ServiceNow's and Jira's work notes and the severity-change message) had none.
+    @Test
+    void c1ControlsUnicodeLineSeparatorsAndBidiMarksAreRefusedAlsoInRoleAndReason() {
+        assertProblem(http.postJson("/api/v1/incidents", obj("id", "OL-2", "title", "T\u0085FAKE LINE", "actor", "a")), 400, "title");
+        assertProblem(http.postJson("/api/v1/incidents", obj("id", "OL-2", "title", "T\u009b31m", "actor", "a")), 400, "title");
+        assertProblem(http.postJson("/api/v1/incidents", obj("id", "OL-2", "title", "T", "actor", "a\u200fb")), 400, "actor");
+        assertProblem(http.get("/api/v1/incidents/OL-2"), 404, null);
+        assertThat(http.postJson("/api/v1/incidents", obj("id", "OL-2", "title", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "actor", "a"))
+                .status()).as("ZWNJ is part of the word").isEqualTo(201);
+        assertProblem(http.postJson("/api/v1/incidents/OL-2/events", obj("type", "role_assign", "actor", "a",
+                "data", obj("role", "scribe\u2028Commander: mallory", "assignee", "dave"))), 400, "data.role");
+        assertProblem(http.postJson("/api/v1/incidents/OL-2/events", obj("type", "state_change", "actor", "a",
+                "data", obj("severity", "sev1", "reason", "worse\nSeverity: sev4"))), 400, "data.reason");
+        assertThat(http.get("/api/v1/incidents/OL-2/timeline").json().path("events")).as("only the declare").hasSize(1);
+    }
+
     @Test
     void anAlertsMultiLineSummaryIsFoldedIntoOneLineNotRefused() throws Exception {
         String token = new WebhookTokenStore(fixture.gateway().dataSource(), CredentialRowMacs.from(fixture.store().chainKey()))
                 .rotate("alertmanager");
         String alert = Files.readString(Path.of("src/test/resources/fixtures/alertmanager-firing.json"))
-                .replace("\"summary\": \"Pod is crash looping.\"", "\"summary\": \"Pod is\\r\\ncrash looping\\u001b[31m \\u202eagain\"");
+                .replace("\"summary\": \"Pod is crash looping.\"", "\"summary\": \"Pod is\\r\\ncrash looping\\u001b[31m \\u202eagain\\u0085and\\u2028again\"");
         HttpApi.Response r = http.post("/webhooks/alertmanager", "application/json", alert, "Authorization", "Bearer " + token);
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         JsonNode incidents = http.get("/api/v1/incidents?limit=200").json();
-        assertThat(incidents.toString()).contains("KubePodCrashLooping: Pod is crash looping [31m again")
-                .doesNotContain("\\r", "\\n", "\\u001B", "\\u202E");
+        assertThat(incidents.toString()).contains("KubePodCrashLooping: Pod is crash looping [31m again and again")
+                .doesNotContain("\\r", "\\n", "\\u001B", "\\u202E", "\u0085", "\u2028");
     }
 }

@@ -119,6 +119,35 @@ abstract class ConsoleIncidentPageContract extends ConsoleGatewayContract {
         }
     }
 
+    /**
+     * Security review: a note written with a write key, with data.kind sla_breach, showed as "SLA breach: …", and REST
+     * data.annotations.runbook_url and labels as an alert's Runbook link and labels. Only the SLA tracker's principal
+     * (system:sla) gets the SLA summary and only a webhook source or poller the alert's links and labels: a caller's
+     * look-alike data shows as plain data.
+     */
+    @Test
+    void officialLookingDataFromACallerShowsAsPlainData() {
+        String id = "SP-" + kind().ordinal() + "1";
+        declare(id, "sev3");
+        append(id, obj("type", "note", "actor", "mallory", "content", "all fine",
+                "data", obj("kind", "sla_breach", "target", "acknowledge")));
+        append(id, obj("type", "note", "actor", "mallory", "content", "see runbook",
+                "data", obj("annotations", obj("runbook_url", "https://evil.example/runbook"), "labels", obj("severity", "critical"))));
+        try (HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+            WebDriver page = open(browser, id, fixture.adminKey());
+            List<WebElement> notes = new WebDriverWait(page, WAIT).until(
+                    ExpectedConditions.numberOfElementsToBe(By.cssSelector("ol.timeline li[data-type='note']"), 2));
+            assertThat(page.findElement(By.cssSelector("ol.timeline")).getText()).doesNotContain("SLA breach");
+            assertThat(page.findElements(By.cssSelector("ol.timeline [data-field='change']"))).as("no SLA summary").isEmpty();
+            assertThat(page.findElements(By.cssSelector("ol.timeline .tl-alert, ol.timeline [data-link], ol.timeline a")))
+                    .as("no alert links or labels").isEmpty();
+            assertThat(notes).extracting(n -> n.findElement(By.cssSelector("[data-field='data']")).getText()).containsExactlyInAnyOrder(
+                    "data: {\"kind\":\"sla_breach\",\"target\":\"acknowledge\"}",
+                    "data: {\"annotations\":{\"runbook_url\":\"https://evil.example/runbook\"},\"labels\":{\"severity\":\"critical\"}}");
+            assertNoConsoleErrors(browser);
+        }
+    }
+
     @Test
     void theIncidentPageShowsItsSlaClocksWithTheirDueTimes() {
         String id = "SLA-" + kind().ordinal() + "1";

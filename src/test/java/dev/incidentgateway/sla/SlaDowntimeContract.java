@@ -6,6 +6,7 @@ import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.Severity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -30,6 +31,12 @@ abstract class SlaDowntimeContract extends SlaStoreContract {
     private static final SlaPolicies POLICIES = new SlaPolicies(Map.of(Severity.SEV1, new SlaPolicy(Map.of(
             SlaTarget.ACKNOWLEDGE, Duration.ofMinutes(10), SlaTarget.RESOLVE, Duration.ofHours(4)), 80, null)));
     private final SlaTrackerContract.MutableClock clock = new SlaTrackerContract.MutableClock(T0);
+
+    /** The tracker's notes and settled marks are what verify derives from the logs: nothing to report (no false positive). */
+    @AfterEach
+    void verifiesIntact() throws java.sql.SQLException {
+        assertThat(db.store.verifier().verifyAll().broken()).isEmpty();
+    }
 
     private SlaTracker tracker() {
         return new SlaTracker(db.store, POLICIES, clock, new SimpleMeterRegistry());

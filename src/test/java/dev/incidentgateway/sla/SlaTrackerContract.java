@@ -11,6 +11,7 @@ import dev.incidentgateway.timeline.TimelineStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,12 @@ abstract class SlaTrackerContract {
             // H2 is embedded: one gateway owns the file, so the second tracker shares its writer.
             secondInstance = kind() == TestStore.Kind.POSTGRESQL ? db.newWriter() : store;
         }
+    }
+
+    /** The tracker's notes and settled marks are what verify derives from the logs: nothing to report (no false positive). */
+    @AfterEach
+    void verifiesIntact() throws java.sql.SQLException {
+        assertThat(store.verifier().verifyAll().broken()).isEmpty();
     }
 
     @AfterAll

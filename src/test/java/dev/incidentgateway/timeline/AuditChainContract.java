@@ -513,9 +513,11 @@ abstract class AuditChainContract {
         startGateway();
         appendWorkload();
         store.append(declare("D-1"));
-        Map<String, String> spelt = Map.of("A-1", "{\"severity\": \"sev2\"}", "B-1", "{\"severity\":\"sev1\",\"severity\":\"sev2\"}",
-                "C-1", "{\"severity\":\"sev2\"} {\"severity\":\"sev1\"}", "D-1", "{\"severity\":\"\\u0073ev2\"}");
-        assertThat(store.timeline("A-1", null, 1).get(0).data().toString()).isEqualTo("{\"severity\":\"sev2\"}");
+        String key = "\"correlationKey\":null,"; // every declare records the correlation key it bound (none here)
+        Map<String, String> spelt = Map.of("A-1", "{" + key + "\"severity\": \"sev2\"}", "B-1", "{" + key
+                        + "\"severity\":\"sev1\",\"severity\":\"sev2\"}", "C-1", "{" + key + "\"severity\":\"sev2\"} {\"severity\":\"sev1\"}",
+                "D-1", "{" + key + "\"severity\":\"\\u0073ev2\"}");
+        assertThat(store.timeline("A-1", null, 1).get(0).data().toString()).isEqualTo("{" + key + "\"severity\":\"sev2\"}");
         admin.asAdmin(c -> {
             for (Map.Entry<String, String> e : spelt.entrySet()) {
                 try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE timeline_events SET data = ? WHERE incident_id = ? AND seq = 1")) {

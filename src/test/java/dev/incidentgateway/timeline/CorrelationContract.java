@@ -47,6 +47,7 @@ abstract class CorrelationContract extends AuditAndRebuildContract {
         assertThat(again.kind()).isEqualTo(AppendOutcome.Kind.APPENDED);
         assertThat(again.incidentId()).isNotEqualTo(incident);
         assertThat(store.incident(again.incidentId()).orElseThrow().status()).isEqualTo(IncidentStatus.DECLARED);
+        assertVerifies(incident, again.incidentId());
     }
 
     /**
@@ -90,6 +91,7 @@ abstract class CorrelationContract extends AuditAndRebuildContract {
         assertThat(store.append(firing(k2, "3")).incidentId()).isEqualTo(b.incidentId());
         assertThat(store.append(firing(k3, "3")).incidentId()).isEqualTo(d.incidentId());
         assertThat(store.incident(c.get(0).incidentId()).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertVerifies(a, b.incidentId(), c.get(0).incidentId(), d.incidentId());
     }
 
     /**
@@ -113,6 +115,7 @@ abstract class CorrelationContract extends AuditAndRebuildContract {
         assertThat(store.append(resolved(key, "t6")).incidentId()).as("the alert resolves it again").isEqualTo(second);
         assertThat(store.incident(second).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
         assertThat(store.incident(first).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertVerifies(first, second);
     }
 
     @Test
@@ -129,6 +132,7 @@ abstract class CorrelationContract extends AuditAndRebuildContract {
         assertThat(store.incident(current).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
         assertThat(store.incident(old).orElseThrow().status()).as("the resolve went to the key's holder")
                 .isEqualTo(IncidentStatus.ACKNOWLEDGED);
+        assertVerifies(old, current); // old is open without its key: current took it meanwhile
     }
 
     /** Resolved and reopened in one request (so in one group): the key is released, then bound again, in one commit. */
@@ -143,6 +147,7 @@ abstract class CorrelationContract extends AuditAndRebuildContract {
         List<AppendOutcome> fresh = store.appendAll(List.of(firing(key2, "t1"), resolved(key2, "t2")));
         store.appendAll(List.of(stateChange(fresh.get(0).incidentId(), "acknowledged"), firing(key2, "t3")));
         assertThat(store.incident(fresh.get(0).incidentId()).orElseThrow().alertRepeats()).isEqualTo(1);
+        assertVerifies(incident, fresh.get(0).incidentId());
     }
 
     /** ServiceNow and Jira pollers reopen as a state change to acknowledged. */
@@ -155,6 +160,18 @@ abstract class CorrelationContract extends AuditAndRebuildContract {
                 .extracting(AppendOutcome::kind).containsExactly(AppendOutcome.Kind.APPENDED);
         assertThat(store.append(firing(key, "t3"))).extracting(AppendOutcome::kind, AppendOutcome::incidentId)
                 .containsExactly(AppendOutcome.Kind.CORRELATED, incident);
+        assertVerifies(incident);
+    }
+
+    /** What correlation_keys and released_correlation_keys hold of these incidents is what verify derives from their logs. */
+    private void assertVerifies(String... incidents) {
+        for (String id : incidents) {
+            try {
+                assertThat(store.verifier().verify(id).broken()).as(id).isEmpty();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     @Test

@@ -49,6 +49,34 @@ class EventLimitsTest {
         assertThat(EventLimits.foldToOneLine(" disk\r\nfull\u001b[31m \u202eagain\t")).isEqualTo("disk full [31m again");
     }
 
+    /**
+     * Security review: C1 controls (NEL U+0085, CSI U+009B), the Unicode line and paragraph separators and the bidi marks
+     * passed; ZWNJ and ZWJ stay allowed (Persian and Indic words, emoji sequences need them).
+     */
+    @Test
+    void oneLineFieldsRefuseC1ControlsUnicodeLineSeparatorsAndBidiMarks() {
+        for (String bad : new String[]{"a\u0080b", "a\u0085b", "a\u009b31m", "a\u009fb", "a\u2028b", "a\u2029b", "a\u061cb",
+                "a\u200eb", "a\u200fb"}) {
+            assertThat(refusedField(NewEvent.builder(EventType.DECLARE, "a").title(bad).build())).as(bad).isEqualTo("title");
+            assertThat(refusedField(NewEvent.builder(EventType.DECLARE, bad).title("t").build())).as(bad).isEqualTo("actor");
+        }
+        assertThat(EventLimits.foldToOneLine("disk\u0085full\u2028now \u200fthen\u009b31m\u2029")).isEqualTo("disk full now then 31m");
+        assertThatCode(() -> EventLimits.check(NewEvent.builder(EventType.DECLARE, "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645")
+                .title("\ud83d\udc68\u200d\ud83d\udcbb \u0915\u094d\u200d\u0937").build())).doesNotThrowAnyException();
+    }
+
+    /** Security review: a role or a reason goes into work notes and the severity-change message line by line. */
+    @Test
+    void roleAndReasonAreOneLineFields() {
+        ObjectNode role = JsonNodeFactory.instance.objectNode().put("role", "scribe\nFAKE: line").put("assignee", "carol");
+        assertThat(refusedField(NewEvent.builder(EventType.ROLE_ASSIGN, "a").incident("INC-1").data(role).build())).isEqualTo("data.role");
+        ObjectNode reason = JsonNodeFactory.instance.objectNode().put("severity", "sev1").put("reason", "worse\u2028Severity: sev4");
+        assertThat(refusedField(NewEvent.builder(EventType.STATE_CHANGE, "a").incident("INC-1").data(reason).build())).isEqualTo("data.reason");
+        ObjectNode fine = JsonNodeFactory.instance.objectNode().put("severity", "sev1").put("reason", "customers \u200cwait");
+        assertThatCode(() -> EventLimits.check(NewEvent.builder(EventType.STATE_CHANGE, "a").incident("INC-1").data(fine).build()))
+                .doesNotThrowAnyException();
+    }
+
     @Test
     void eventTimesFrom1970ToADayAheadPassAndOthersAreRefused() {
         Instant now = Instant.now();

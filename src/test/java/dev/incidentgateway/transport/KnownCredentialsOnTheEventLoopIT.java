@@ -45,10 +45,7 @@ class KnownCredentialsOnTheEventLoopIT {
     @Test
     void aKnownCallerIsServedWhileEveryCheckThreadWaitsOnTheStore() throws Exception {
         AtomicInteger checksWaiting = new AtomicInteger();
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        EdgeGuard guard = new EdgeGuard(vertx, 64, 1 << 20, Map.of(), new ProblemMapper(new ObjectMapper()),
-                new ConnectionDeadlines(vertx, Duration.ofSeconds(60), Duration.ofSeconds(60), meters), meters);
-        guard.authenticateBeforeBody(new HeaderAuthentication() {
+        EdgeGuard guard = guard(new HeaderAuthentication() {
             @Override
             public Verdict check(String path, String method, Map<String, String> headers) {
                 checksWaiting.incrementAndGet();
@@ -64,7 +61,7 @@ class KnownCredentialsOnTheEventLoopIT {
             public boolean acceptedFromMemory(String path, String method, Map<String, String> headers) {
                 return "Bearer known".equals(headers.get("authorization")); // the edge's header map ignores case
             }
-        }, (path, method) -> true);
+        });
         Router router = Router.router(vertx);
         router.route().order(Integer.MIN_VALUE).handler(guard).failureHandler(guard::onFailure);
         router.post("/webhooks/x").handler(BodyHandler.create()).handler(ctx -> ctx.response().end("got " + ctx.body().asString()));
@@ -93,6 +90,58 @@ class KnownCredentialsOnTheEventLoopIT {
         for (CompletableFuture<HttpResponse<String>> stranger : strangers) {
             assertThat(stranger.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(401);
         }
+    }
+
+    @Test
+    void aRequestWithoutABodyThatBringsACredentialIsCheckedBeforeItTakesASlot() throws Exception {
+        AtomicInteger checks = new AtomicInteger();
+        AtomicInteger served = new AtomicInteger();
+        EdgeGuard guard = guard(new HeaderAuthentication() {
+            @Override
+            public Verdict check(String path, String method, Map<String, String> headers) {
+                checks.incrementAndGet();
+                return "Bearer late".equals(headers.get("authorization")) ? new Authenticated()
+                        : new Refused(ApiProblem.unauthorized("unknown key"));
+            }
+
+            @Override
+            public boolean acceptedFromMemory(String path, String method, Map<String, String> headers) {
+                return "Bearer known".equals(headers.get("authorization"));
+            }
+        });
+        Router router = Router.router(vertx);
+        router.route().order(Integer.MIN_VALUE).handler(guard).failureHandler(guard::onFailure);
+        router.get("/api/x").handler(BodyHandler.create()).handler(ctx -> ctx.response().end("served " + served.incrementAndGet()));
+        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        HttpResponse<String> guessed = client.send(get(server.actualPort(), "Bearer guessed"), HttpResponse.BodyHandlers.ofString());
+        assertThat(guessed.statusCode()).isEqualTo(401);
+        assertThat(served.get()).as("refused at the edge: the route never ran, no slot was held").isZero();
+        assertThat(checks.get()).isEqualTo(1);
+
+        assertThat(client.send(get(server.actualPort(), "Bearer known"), HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("served 1");
+        assertThat(checks.get()).as("a key memory holds is not checked off the event loop").isEqualTo(1);
+        assertThat(client.send(get(server.actualPort(), "Bearer late"), HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("served 2");
+        assertThat(checks.get()).isEqualTo(2);
+        HttpResponse<String> none = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/api/x"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(none.body()).as("no credential and no body: the route decides at once, as before").isEqualTo("served 3");
+        assertThat(checks.get()).isEqualTo(2);
+    }
+
+    /** The edge's guard with {@code check} as its check before the body, every path routed. */
+    private EdgeGuard guard(HeaderAuthentication check) {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        EdgeGuard guard = new EdgeGuard(vertx, 64, 1 << 20, Map.of(), new ProblemMapper(new ObjectMapper()),
+                new ConnectionDeadlines(vertx, Duration.ofSeconds(60), Duration.ofSeconds(60), meters), meters);
+        guard.authenticateBeforeBody(check, (path, method) -> true);
+        return guard;
+    }
+
+    private static HttpRequest get(int port, String authorization) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/x")).header("Authorization", authorization).GET().build();
     }
 
     private static HttpRequest post(int port, String authorization) {

@@ -8,8 +8,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -24,13 +31,14 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlowBodyStrangersIT {
     private static final int MAX_INFLIGHT = 8;
+    private static final String PAGERDUTY_SECRET = "pagerduty-test-secret";
     private GatewayFixture gateway;
 
     @BeforeAll
     void start() throws Exception {
         gateway = GatewayFixture.start(TestStore.Kind.H2, Map.of("GATEWAY_MAX_INFLIGHT", Integer.toString(MAX_INFLIGHT),
                 "GATEWAY_HTTP_READ_TIMEOUT_S", "120", "GATEWAY_HTTP_IDLE_TIMEOUT_S", "120",
-                "PAGERDUTY_WEBHOOK_SECRET", "pagerduty-test-secret"));
+                "PAGERDUTY_WEBHOOK_SECRET", PAGERDUTY_SECRET));
     }
 
     @AfterAll
@@ -92,6 +100,54 @@ class SlowBodyStrangersIT {
             closeAll(signed);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> api.metric("gateway_http_inflight_unauthenticated") == 0);
+    }
+
+    /**
+     * A name no source has, or a source that is off, is refused from the headers (404, the body unread): strangers
+     * trickling bodies to such names cannot fill the smaller budget, so a correctly signed delivery is still served.
+     */
+    @Test
+    void requestsToNoSourceAreRefusedFromTheirHeadersAndSignedDeliveriesAreServed() throws Exception {
+        int port = gateway.gateway().port();
+        HttpApi api = gateway.http();
+        int strangerCount = 10 * EdgeGuard.unauthenticatedBudget(MAX_INFLIGHT);
+        double seenBefore = strangersSeen(api);
+        List<RawConnection> strangers = new ArrayList<>();
+        try {
+            for (int i = 0; i < strangerCount; i++) {
+                String target = i % 2 == 0 ? "/webhooks/nosuch" : "/webhooks/datadog"; // datadog: off, no DATADOG_WEBHOOK_TOKEN
+                strangers.add(new RawConnection(port).send("POST " + target + " HTTP/1.1\r\nHost: gateway\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> strangersSeen(api) >= seenBefore + strangerCount);
+            byte[] delivery = Files.readAllBytes(Path.of("src/test/resources/fixtures/pagerduty-incident-triggered.json"));
+            HttpApi.Response signed = api.post("/webhooks/pagerduty", "application/json", HttpRequest.BodyPublishers.ofByteArray(delivery),
+                    "X-PagerDuty-Signature", pagerDutySignature(delivery));
+            assertThat(signed.status()).as("a signed delivery is served: %s", signed).isEqualTo(200);
+            for (int i = 0; i < strangerCount; i++) {
+                RawConnection.Answer a = strangers.get(i).readAnswer(); // at once: the body (never sent) was not waited for
+                assertThat(a.status()).isEqualTo(404);
+                assertThat(a.header("Connection")).isEqualToIgnoringCase("close");
+                assertThat(HttpApi.JSON.readTree(a.body()).path("detail").asText()).contains(i % 2 == 0
+                        ? "no webhook source named 'nosuch'" : "webhook source 'datadog' is off (");
+            }
+            assertThat(strangers.get(0).closedByServer()).as("the unread body is not wanted").isTrue();
+        } finally {
+            closeAll(strangers);
+        }
+    }
+
+    /** Requests the edge has answered or holds: refused from their headers, refused for the budget, or holding a slot of it. */
+    private static double strangersSeen(HttpApi api) {
+        return api.metric("gateway_http_refused_total{reason=\"credential\"}")
+                + api.metric("gateway_http_refused_total{reason=\"inflight-unauthenticated\"}")
+                + api.metric("gateway_http_inflight_unauthenticated");
+    }
+
+    private static String pagerDutySignature(byte[] body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(PAGERDUTY_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return "v1=" + HexFormat.of().formatHex(mac.doFinal(body));
     }
 
     private static RawConnection slowPagerDutyDelivery(int port) throws Exception {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.incidentgateway.outbox.DeliveryResult;
+import dev.incidentgateway.security.SecretForms;
 
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -37,8 +38,9 @@ public final class VendorHttp {
 
     /**
      * {@code text} with every credential replaced by {@value #MASK}: failure reasons end up in the outbox API
-     * and logs, and a proxy or exception may echo the request. For a Basic-auth header value, its base64 part is
-     * masked too. Secrets shorter than 4 characters are left alone (masking "a" would mangle every reason).
+     * and logs, and a proxy or exception may echo the request. Each is masked in every form an echo may carry it
+     * ({@link SecretForms}: raw, percent-encoded, base64; for a Basic-auth header value the base64 of user:password).
+     * Secrets shorter than 4 characters are left alone (masking "a" would mangle every reason).
      */
     public static String scrub(String text, String... secrets) {
         if (text == null) {
@@ -49,10 +51,7 @@ public final class VendorHttp {
             if (secret == null || secret.length() < 4) {
                 continue;
             }
-            if (secret.startsWith("Basic ")) {
-                out = out.replace(secret.substring("Basic ".length()), MASK);
-            }
-            out = out.replace(secret, MASK);
+            out = SecretForms.mask(out, secret, MASK);
         }
         return out;
     }

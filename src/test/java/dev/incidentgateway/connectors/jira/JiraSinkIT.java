@@ -231,6 +231,28 @@ class JiraSinkIT {
         assertThat(jira.ticketCount("INC-14")).isZero();
     }
 
+    /**
+     * Security review: a vendor that echoes the request's credentials in its error body put the URL-encoded and base64
+     * forms of the API token (and the base64 of email:token, as Basic auth sends it) into the failure reason.
+     */
+    @Test
+    void anErrorEchoingEncodedCredentialsHoldsNoFormOfThem() {
+        String token = "jiraT0ken+/=x y&z";
+        Map<String, String> env = new HashMap<>(jira.env());
+        env.put("JIRA_API_TOKEN", token);
+        Sink echoed = factory.create(descriptor(), env, http);
+        Map<String, String> forms = new java.util.LinkedHashMap<>(dev.incidentgateway.testsupport.EchoedSecrets.forms(token));
+        dev.incidentgateway.testsupport.EchoedSecrets.base64(FakeJira.EMAIL + ":" + token)
+                .forEach((name, form) -> forms.put("email:token " + name, form));
+        int n = 0;
+        for (Map.Entry<String, String> form : forms.entrySet()) {
+            jira.failNext(1, 400, Map.of(), "{\"errorMessages\":[\"token " + form.getValue() + " refused\"],\"errors\":{}}");
+            DeliveryResult r = echoed.deliver(delivery("INC-9" + n++, DECLARE, DECLARED, null));
+            assertThat(r).as(form.getKey()).isInstanceOf(DeliveryResult.Dead.class);
+            assertThat(((DeliveryResult.Dead) r).reason()).as(form.getKey()).contains("token *** refused").doesNotContain(form.getValue());
+        }
+    }
+
     @Test
     void badEnvironmentStopsTheStart() {
         Map<String, String> env = new HashMap<>(jira.env());

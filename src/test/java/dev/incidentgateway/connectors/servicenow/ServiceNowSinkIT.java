@@ -168,6 +168,28 @@ class ServiceNowSinkIT {
         assertThat(fake.ticketCount("INC-104")).isZero();
     }
 
+    /**
+     * Security review: a vendor that echoes the request's credentials in its error body put the URL-encoded and base64
+     * forms of the password (and the base64 of user:password, as Basic auth sends it) into the failure reason.
+     */
+    @Test
+    void anErrorEchoingEncodedCredentialsHoldsNoFormOfThem() {
+        String password = "p@ss+w/rd=?&~ é!";
+        Map<String, String> env = new HashMap<>(fake.env());
+        env.put("SERVICENOW_PASSWORD", password);
+        Sink echoed = sink(ServiceNowFixtures.shippedDescriptor(), env);
+        Map<String, String> forms = new java.util.LinkedHashMap<>(dev.incidentgateway.testsupport.EchoedSecrets.forms(password));
+        dev.incidentgateway.testsupport.EchoedSecrets.base64(FakeServiceNow.USER + ":" + password)
+                .forEach((name, form) -> forms.put("user:password " + name, form));
+        int n = 0;
+        for (Map.Entry<String, String> form : forms.entrySet()) {
+            fake.failNext(1, 400, Map.of("Content-Type", "application/json"),
+                    "{\"error\":{\"message\":\"Bad request\",\"detail\":\"got password=" + form.getValue() + " end\"},\"status\":\"failure\"}");
+            DeliveryResult r = echoed.deliver(new Timeline("INC-19" + n++, SEV2, "x").event(DECLARE, DECLARED, "a", "", null));
+            assertThat(r).as(form.getKey()).isEqualTo(new Dead("HTTP 400: Bad request: got password=*** end"));
+        }
+    }
+
     @Test
     void aRecordTheInstanceRefusesIsDeadWithItsReason() {
         SinkDescriptor d = ServiceNowFixtures.shippedDescriptor();

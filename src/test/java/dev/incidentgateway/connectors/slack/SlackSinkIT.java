@@ -280,4 +280,14 @@ class SlackSinkIT extends SlackSinkHarness {
             assertThat(String.join("\n", logs.lines(e -> true))).doesNotContain(FakeSlack.TOKEN);
         }
     }
+
+    /** Security review: a vendor that echoes the request's credentials in its error put the token's base64 into the reason. */
+    @Test
+    void anErrorEchoingTheEncodedTokenHoldsNoFormOfIt() {
+        for (Map.Entry<String, String> form : dev.incidentgateway.testsupport.EchoedSecrets.forms(FakeSlack.TOKEN).entrySet()) {
+            slack.failNext("chat.postMessage", 1, 200, Map.of(), "{\"ok\":false,\"error\":\"invalid_auth " + form.getValue() + "\"}");
+            DeliveryResult r = deliver(delivery(SlackDeliveries.newIncidentId(), EventType.DECLARE, IncidentStatus.DECLARED, null, null));
+            assertThat(String.valueOf(r)).as(form.getKey()).contains("invalid_auth ***").doesNotContain(form.getValue());
+        }
+    }
 }

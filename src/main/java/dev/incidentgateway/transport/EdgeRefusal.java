@@ -1,0 +1,58 @@
+package dev.incidentgateway.transport;
+
+import dev.incidentgateway.api.ApiProblem;
+import dev.incidentgateway.api.ProblemMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * How the HTTP edge ({@link EdgeGuard}) refuses a request: its problem+json answer, counted in
+ * {@code gateway.http.refused} by reason, then the connection closed. A refusal closes the connection: the unread body
+ * is not wanted. Before closing, what the client still sends is discarded (never buffered) for a moment, so a client
+ * busy sending sees the answer rather than a reset.
+ */
+final class EdgeRefusal {
+    /** Longest a refused request's remaining body is discarded before the connection is closed. */
+    private static final long LINGER_MILLIS = 2_000;
+
+    private final Vertx vertx;
+    private final ProblemMapper problems;
+    private final MeterRegistry meters;
+
+    EdgeRefusal(Vertx vertx, ProblemMapper problems, MeterRegistry meters) {
+        this.vertx = vertx;
+        this.problems = problems;
+        this.meters = meters;
+    }
+
+    void refuse(RoutingContext ctx, ApiProblem problem, String reason) {
+        meters.counter("gateway.http.refused", "reason", reason).increment();
+        HttpServerRequest request = ctx.request();
+        HttpServerResponse response = ctx.response();
+        if (response.ended()) {
+            return;
+        }
+        response.putHeader("Connection", "close");
+        ProblemResponses.end(response, problem, problems.render(problem, request.path())).onComplete(written -> discardThenClose(request));
+    }
+
+    private void discardThenClose(HttpServerRequest request) {
+        HttpConnection connection = request.connection();
+        if (request.isEnded()) {
+            connection.close();
+            return;
+        }
+        try {
+            request.handler(ignored -> { }).endHandler(v -> connection.close());
+            request.resume();
+        } catch (IllegalStateException alreadyRead) {
+            connection.close();
+            return;
+        }
+        vertx.setTimer(LINGER_MILLIS, t -> connection.close());
+    }
+}
