@@ -15,6 +15,7 @@ import dev.incidentgateway.api.IncidentRequestParser;
 import dev.incidentgateway.api.OpsRoute;
 import dev.incidentgateway.api.ProblemMapper;
 import dev.incidentgateway.audit.AuditModule;
+import dev.incidentgateway.audit.CredentialRowSeal;
 import dev.incidentgateway.camel.ConnectorSinkProcessor;
 import dev.incidentgateway.camel.TimelineComponent;
 import dev.incidentgateway.cli.ControlChannel;
@@ -120,7 +121,8 @@ public final class Gateway implements AutoCloseable {
         boolean https = tls.isPresent();
         HttpPortCheck.requireFree(config); // like the checks above, before the store (data/) and the generated keys (keys/) exist
 
-        this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config));
+        // The upgrade to credential row MACs seals the older rows in the migration, and only there (CredentialRowSeal).
+        this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config), CredentialRowSeal.atUpgrade(config));
         this.main = new Main();
         StoreModules modules = StoreModules.open(config, dataSource, meters, json, main);
         this.audit = modules.audit();

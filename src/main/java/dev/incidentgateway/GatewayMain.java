@@ -21,6 +21,7 @@ import dev.incidentgateway.store.H2DataDirectory;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.store.StoreStartException;
+import dev.incidentgateway.store.StoreTimeouts;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -279,7 +280,8 @@ public final class GatewayMain {
                     + "in the gateway's working directory or set " + GatewayConfig.DB_URL.env() + " as the gateway has it; nothing was created");
             return STORE_ERROR;
         }
-        try (HikariDataSource ds = createsStore ? StoreFactory.openAndMigrate(config) : StoreFactory.openExisting(config)) {
+        try (HikariDataSource ds = createsStore ? StoreFactory.openAndMigrate(config, StoreTimeouts.connectOnly(),
+                dev.incidentgateway.audit.CredentialRowSeal.atUpgrade(config)) : StoreFactory.openExisting(config)) {
             StoreCommand.Context ctx = new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)));
             int exit = command.run(ctx, args, out, err);
             newStore.ifPresent(file -> err.println("Note: there was no store at " + file + ": a new one was created there. A gateway "

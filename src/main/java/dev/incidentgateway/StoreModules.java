@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.audit.AuditModule;
-import dev.incidentgateway.audit.CredentialRowSeal;
 import dev.incidentgateway.config.ConfigKey;
 import dev.incidentgateway.config.ConnectorDescriptors;
 import dev.incidentgateway.config.GatewayConfig;
@@ -49,7 +48,7 @@ record StoreModules(AuditModule audit, CredentialRowMacs rowMacs, WebhookModule 
                 LOG.warn("Not settings of the gateway, ignored (misspelled? `java -jar incident-gateway.jar config` lists every key): {}",
                         String.join(", ", unknownVariables));
             }
-            CredentialRowMacs rowMacs = CredentialRowSeal.sealOnce(dataSource, audit.chainKey()); // api_keys/webhook_tokens rows of older versions
+            CredentialRowMacs rowMacs = CredentialRowMacs.from(audit.chainKey()); // older rows: sealed by the upgrade (CredentialRowSeal)
             inbound = WebhookModule.load(descriptors, config, dataSource, rowMacs, json);
             // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
             SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());

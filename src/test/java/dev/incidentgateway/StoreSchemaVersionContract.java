@@ -1,7 +1,7 @@
 package dev.incidentgateway;
 
 import dev.incidentgateway.config.GatewayConfig;
-import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.testsupport.OlderSchema;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import dev.incidentgateway.testsupport.TestStore;
 import org.flywaydb.core.Flyway;
@@ -66,11 +66,7 @@ abstract class StoreSchemaVersionContract {
 
     /** Flyway as the gateway configures it, up to {@code target} ("latest" for all). */
     Flyway flyway(String target) {
-        GatewayConfig config = testStore.config();
-        SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
-        return Flyway.configure().locations("classpath:db/migration/common", "classpath:db/migration/" + dialect.flywayVendor())
-                .failOnMissingLocations(false).target(target)
-                .dataSource(config.get(GatewayConfig.DB_URL), config.get(GatewayConfig.DB_USER), config.get(GatewayConfig.DB_PASSWORD)).load();
+        return OlderSchema.flyway(testStore.config(), target);
     }
 
     Connection connect() throws SQLException {
@@ -123,9 +119,18 @@ abstract class StoreSchemaVersionContract {
                     + "the gateway once to upgrade it");
             assertThat(schemaVersion()).as(command + " upgraded nothing").isEqualTo("9");
         }
+        try (Connection c = connect(); Statement st = c.createStatement()) { // a key of that version: no row MAC yet
+            st.executeUpdate("INSERT INTO api_keys (name, key_hash, scopes, created_at) VALUES ('from-schema-9', "
+                    + "'" + "ab".repeat(32) + "', 'read', CURRENT_TIMESTAMP)");
+        }
         Result created = run("api-key", "create", "--name", "before-the-cut-over", "--scopes", "admin");
         assertThat(created.exit()).as(created.toString()).isZero();
         assertThat(schemaVersion()).isNotEqualTo("9");
+        try (Connection c = connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM api_keys WHERE row_mac IS NULL")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the upgrade to row MACs, run by api-key create, sealed the older key").isZero();
+        }
         Result verified = run("verify");
         assertThat(verified.exit()).as(verified.toString()).isZero();
     }

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * {@code verify}'s check of the credential rows: every {@code api_keys} and {@code webhook_tokens} row whose MAC does not
- * verify (a key or token the gateway refuses) is a problem. Rows from before row MACs that are not sealed yet (no start
- * of this version since the upgrade) are not.
+ * verify (a key or token the gateway refuses) is a problem, a row without a MAC too: rows from before row MACs were
+ * sealed by the upgrade that brought them.
  */
 public final class CredentialRowCheck {
     private CredentialRowCheck() {

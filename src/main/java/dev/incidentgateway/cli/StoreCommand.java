@@ -1,7 +1,6 @@
 package dev.incidentgateway.cli;
 
 import dev.incidentgateway.audit.ChainKeys;
-import dev.incidentgateway.audit.CredentialRowSeal;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.security.CredentialRowMacs;
 import dev.incidentgateway.store.SqlDialect;
@@ -28,12 +27,13 @@ public interface StoreCommand {
     record Context(DataSource dataSource, GatewayConfig config, SqlDialect dialect) {
         /**
          * The MACs that credential rows are written with, from the chain key where the command runs (as {@code verify}
-         * finds it; generated, as a first start would, on a store that has none yet), after the one-time seal of older rows.
+         * finds it; generated, as a first start would, on a store that has none yet). Rows from before row MACs were sealed
+         * by the upgrade that brought them (CredentialRowSeal), never here.
          *
          * @throws dev.incidentgateway.config.ConfigException when the key is not here or not the store's (exit 2)
          */
         public CredentialRowMacs credentialRowMacs() {
-            return CredentialRowSeal.sealOnce(dataSource, ChainKeys.forGateway(config, dataSource));
+            return CredentialRowMacs.from(ChainKeys.forGateway(config, dataSource));
         }
     }
 

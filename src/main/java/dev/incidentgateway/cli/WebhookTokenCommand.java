@@ -80,7 +80,7 @@ public final class WebhookTokenCommand implements StoreCommand, StoreCommand.Par
         Map<String, JsonNode> descriptors = Connectors.discover().descriptors(ctx.config());
         Set<String> managed = GatewayTokenSources.of(descriptors);
         WebhookTokenStore store = new WebhookTokenStore(ctx.dataSource(), ctx.credentialRowMacs());
-        store.adoptLegacyToken(managed); // the same upgrade as at gateway start, so the status below is true
+        store.refuseLegacyToken(); // as at gateway start: adopted only by the upgrade to row MACs (CredentialRowSeal)
         if (source == null) {
             return status(managed, store.issued(), out);
         }

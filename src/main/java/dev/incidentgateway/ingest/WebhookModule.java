@@ -40,7 +40,7 @@ public final class WebhookModule implements AutoCloseable {
     /** Reads the sources of {@code descriptors}; a bad one throws naming it (and nothing is left open). */
     public static WebhookModule load(Map<String, JsonNode> descriptors, GatewayConfig config, DataSource dataSource,
                                      CredentialRowMacs rowMacs, ObjectMapper json) {
-        WebhookTokenSnapshot tokens = WebhookTokenSnapshot.open(dataSource, rowMacs, descriptors, config.get(GatewayConfig.WEBHOOK_TOKEN));
+        WebhookTokenSnapshot tokens = WebhookTokenSnapshot.open(dataSource, rowMacs, config.get(GatewayConfig.WEBHOOK_TOKEN));
         try {
             Map<String, WebhookSource> sources = WebhookSourceRegistry.load(descriptors, config.env(), tokens, json);
             return new WebhookModule(tokens, sources, WebhookSourceRegistry.off(descriptors, config.env()),

@@ -53,23 +53,17 @@ public final class WebhookTokenSnapshot implements AutoCloseable {
     }
 
     /**
-     * At gateway start: adopts the plain-text token of earlier versions ({@link WebhookTokenStore#adoptLegacyToken}),
-     * loads the tokens and keeps reloading them until {@link #close}.
+     * At gateway start: refuses a plain-text token in {@code gateway_secrets} ({@link WebhookTokenStore#refuseLegacyToken};
+     * the one of earlier versions was adopted by the upgrade), loads the tokens and keeps reloading them until {@link #close}.
      *
-     * @param descriptors every connector descriptor, for {@link GatewayTokenSources}
      * @param sharedToken {@code GATEWAY_WEBHOOK_TOKEN}; blank when unset
      */
-    public static WebhookTokenSnapshot open(DataSource dataSource, CredentialRowMacs rowMacs, Map<String, JsonNode> descriptors,
+    public static WebhookTokenSnapshot open(DataSource dataSource, CredentialRowMacs rowMacs,
                                             String sharedToken) {
         WebhookTokenStore store = new WebhookTokenStore(dataSource, rowMacs);
         WebhookTokenSnapshot snapshot;
         try {
-            List<String> adopted = store.adoptLegacyToken(GatewayTokenSources.of(descriptors));
-            if (!adopted.isEmpty()) {
-                LOG.info("Upgraded the webhook token of earlier versions: webhook sources {} keep accepting it, now stored "
-                        + "hashed; its plain-text copy is deleted. Give each source a token of its own with: java -jar "
-                        + "incident-gateway.jar webhook-token --source <name> --rotate", adopted);
-            }
+            store.refuseLegacyToken();
             snapshot = new WebhookTokenSnapshot(store::digests, sharedToken);
         } catch (SQLException e) {
             throw new StoreUnavailableException("cannot read the webhook tokens from the store", e);

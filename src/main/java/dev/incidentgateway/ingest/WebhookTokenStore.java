@@ -1,6 +1,5 @@
 package dev.incidentgateway.ingest;
 
-import dev.incidentgateway.security.CredentialMarks;
 import dev.incidentgateway.security.CredentialRowMacs;
 import dev.incidentgateway.security.TokenDigest;
 import org.slf4j.Logger;
@@ -34,7 +33,7 @@ public final class WebhookTokenStore {
     /** Tokens read {@code igw_wh_<source>_<43 base64url characters>}: recognizable to people and secret scanners. */
     public static final String TOKEN_PREFIX = "igw_wh_";
     /** The plain-text token of versions before per-source tokens, in {@code gateway_secrets}. */
-    static final String LEGACY_SECRET_NAME = "webhook-token";
+    public static final String LEGACY_SECRET_NAME = "webhook-token";
     private static final Logger LOG = LoggerFactory.getLogger(WebhookTokenStore.class);
 
     private final DataSource dataSource;
@@ -85,9 +84,8 @@ public final class WebhookTokenStore {
         Map<String, byte[]> out = new TreeMap<>();
         HexFormat hex = HexFormat.of();
         try (Connection c = dataSource.getConnection()) {
-            boolean sealed = CredentialMarks.has(c, CredentialMarks.LEGACY_ROWS_SEALED);
             for (Row row : rows(c, "")) {
-                Optional<String> problem = problem(row, sealed);
+                Optional<String> problem = problem(row);
                 if (problem.isEmpty()) {
                     out.put(row.source(), hex.parseHex(row.tokenHash()));
                 } else if (refusalLogged.add(row.source())) {
@@ -104,22 +102,21 @@ public final class WebhookTokenStore {
     public Map<String, String> rowProblems() throws SQLException {
         Map<String, String> out = new TreeMap<>();
         try (Connection c = dataSource.getConnection()) {
-            boolean sealed = CredentialMarks.has(c, CredentialMarks.LEGACY_ROWS_SEALED);
             for (Row row : rows(c, "")) {
-                problem(row, sealed).ifPresent(p -> out.put(row.source(), p));
+                problem(row).ifPresent(p -> out.put(row.source(), p));
             }
         }
         return out;
     }
 
-    /** Writes the MAC of every row that has none (rows from before row MACs); returns their sources. */
+    /** Writes the MAC of every row that has none (rows from before row MACs); returns their sources. Only at that upgrade. */
     public List<String> sealUnsealed(Connection c) throws SQLException {
         return CredentialRowMacs.sealUnsealed(c, CredentialRowMacs.Table.WEBHOOK_TOKENS, WebhookTokenStore::rows, Row::source,
                 this::mac);
     }
 
-    private Optional<String> problem(Row row, boolean sealed) {
-        return CredentialRowMacs.problem(mac(row), row.mac(), sealed);
+    private Optional<String> problem(Row row) {
+        return CredentialRowMacs.problem(mac(row), row.mac());
     }
 
     private String mac(Row row) {
@@ -153,42 +150,68 @@ public final class WebhookTokenStore {
 
     /**
      * Upgrade from the single plain-text token of earlier versions: its hash becomes the token of every source in
-     * {@code sources} that has none yet (so existing senders keep working), then the plain-text copy is deleted.
-     * Idempotent, and safe when several gateways start at once.
+     * {@code sources} that has none yet (so existing senders keep working), then the plain-text copy is deleted. Only
+     * in the upgrade to row MACs ({@code CredentialRowSeal}), on the connection that applies it: a plain-text token
+     * found at any other time was written since by someone else, and is refused ({@link #refuseLegacyToken}).
      *
      * @return the sources that took the old token (empty when there was none)
      */
-    public List<String> adoptLegacyToken(Collection<String> sources) throws SQLException {
+    public List<String> adoptLegacyToken(Connection c, Collection<String> sources) throws SQLException {
         List<String> adopted = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            String legacy;
-            try (PreparedStatement ps = c.prepareStatement("SELECT secret FROM gateway_secrets WHERE name = ?")) {
-                ps.setString(1, LEGACY_SECRET_NAME);
-                try (ResultSet rs = ps.executeQuery()) {
-                    legacy = rs.next() ? rs.getString(1).strip() : null;
-                }
-            }
-            if (legacy == null) {
-                return adopted;
-            }
-            String hash = TokenDigest.sha256Hex(legacy);
-            Map<String, byte[]> existing = digests();
-            for (String source : sources) {
-                if (!existing.containsKey(source) && insertIfAbsent(c, source, hash)) {
-                    adopted.add(source);
-                }
-            }
-            deleteLegacy(c);
+        String legacy = legacyToken(c);
+        if (legacy == null) {
+            return adopted;
         }
+        String hash = TokenDigest.sha256Hex(legacy);
+        Set<String> existing = rows(c, "").stream().map(Row::source).collect(java.util.stream.Collectors.toSet());
+        for (String source : sources) {
+            if (!existing.contains(source)) {
+                insert(c, source, hash);
+                adopted.add(source);
+            }
+        }
+        deleteLegacy(c);
         return adopted;
     }
 
     /**
+     * At every start and {@code webhook-token} run: a plain-text token in {@code gateway_secrets} is never taken (the
+     * one of earlier versions was adopted at the upgrade, in the process that applied it). Anyone who may insert there
+     * (the runtime role) could otherwise have their own token adopted for every source. Logged as an ERROR and deleted
+     * where this database user may.
+     *
+     * @return whether there was one
+     */
+    public boolean refuseLegacyToken() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if (legacyToken(c) == null) {
+                return false;
+            }
+            LOG.error("gateway_secrets holds a plain-text webhook token ('{}'): refused. The token of earlier versions was "
+                    + "taken over once, when this store was upgraded to credential row MACs; one written since then did not come "
+                    + "from the gateway (a database user may have put it there). Senders need their source's token "
+                    + "(webhook-token --source <name> --rotate).", LEGACY_SECRET_NAME);
+            deleteLegacy(c);
+            return true;
+        }
+    }
+
+    private static String legacyToken(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT secret FROM gateway_secrets WHERE name = ?")) {
+            ps.setString(1, LEGACY_SECRET_NAME);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1).strip() : null;
+            }
+        }
+    }
+
+    /**
      * Deletes the plain-text copy. A role that may not delete (a least-privilege runtime role) must not stop the
-     * gateway from starting, now or at every later start: the senders already work from the hashes, so it warns,
-     * naming the statement an owner should run.
+     * upgrade or the start: it warns, naming the statement an owner should run. Inside a transaction (the migration's)
+     * the refused DELETE is undone to a savepoint, so the transaction can still commit.
      */
     private static void deleteLegacy(Connection c) throws SQLException {
+        java.sql.Savepoint before = c.getAutoCommit() ? null : c.setSavepoint();
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM gateway_secrets WHERE name = ?")) {
             ps.setString(1, LEGACY_SECRET_NAME);
             ps.executeUpdate();
@@ -196,20 +219,11 @@ public final class WebhookTokenStore {
             if (!"42501".equals(e.getSQLState())) { // insufficient privilege
                 throw e;
             }
-            LOG.warn("The plain-text webhook token of earlier versions is still in gateway_secrets: this database user may "
-                    + "not delete it. Run as the owner: DELETE FROM gateway_secrets WHERE name = '{}'", LEGACY_SECRET_NAME);
-        }
-    }
-
-    private boolean insertIfAbsent(Connection c, String source, String hash) throws SQLException {
-        try {
-            insert(c, source, hash);
-            return true;
-        } catch (SQLException e) {
-            if (isDuplicate(e)) {
-                return false; // issued meanwhile (another gateway adopting, or a rotate): keep that one
+            if (before != null) {
+                c.rollback(before);
             }
-            throw e;
+            LOG.warn("The plain-text webhook token is still in gateway_secrets: this database user may not delete it. Run as "
+                    + "the owner: DELETE FROM gateway_secrets WHERE name = '{}'", LEGACY_SECRET_NAME);
         }
     }
 

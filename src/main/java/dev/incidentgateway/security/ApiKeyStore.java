@@ -53,6 +53,12 @@ public final class ApiKeyStore {
     private final CredentialRowMacs macs;
     /** Keys whose refusal was logged already: once per key and process, not at every reload. */
     private final Set<String> refusalLogged = ConcurrentHashMap.newKeySet();
+    /**
+     * Keys this process has seen revoked (a revocation mark, or a revoked row that verifies). The owner of the database can
+     * delete a mark and copy back the key's row as it was before the revocation, with its valid MAC: nothing left in the
+     * database tells that row from a key never revoked, but a gateway that saw the revocation remembers it until it stops.
+     */
+    private final Set<String> seenRevoked = ConcurrentHashMap.newKeySet();
 
     public ApiKeyStore(DataSource dataSource, CredentialRowMacs macs) {
         this.dataSource = dataSource;
@@ -125,18 +131,17 @@ public final class ApiKeyStore {
     public List<Active> active() throws SQLException {
         List<Active> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
-            boolean sealed = CredentialMarks.has(c, CredentialMarks.LEGACY_ROWS_SEALED);
-            Set<String> revoked = CredentialMarks.revokedApiKeys(c);
-            for (Row row : rows(c, "WHERE revoked_at IS NULL")) {
-                Optional<String> problem = problem(row, sealed, revoked);
-                if (problem.isPresent()) {
+            for (Map.Entry<Row, Optional<String>> checked : checkedRows(c).entrySet()) {
+                Row row = checked.getKey();
+                if (checked.getValue().isPresent()) {
                     if (refusalLogged.add(row.name())) {
                         LOG.error("API key '{}' is refused: its row in api_keys {}. Requests with it get 401; if the key is "
-                                + "meant to work, revoke it and create a new one (api-key revoke / create)", row.name(), problem.get());
+                                + "meant to work, revoke it and create a new one (api-key revoke / create)", row.name(),
+                                checked.getValue().get());
                     }
-                    continue;
+                } else if (row.revokedAt() == null) {
+                    out.add(new Active(row.name(), HexFormat.of().parseHex(row.keyHash()), Scope.parseList(row.scopes())));
                 }
-                out.add(new Active(row.name(), HexFormat.of().parseHex(row.keyHash()), Scope.parseList(row.scopes())));
             }
         }
         return out;
@@ -146,28 +151,43 @@ public final class ApiKeyStore {
     public Map<String, String> rowProblems() throws SQLException {
         Map<String, String> out = new TreeMap<>();
         try (Connection c = dataSource.getConnection()) {
-            boolean sealed = CredentialMarks.has(c, CredentialMarks.LEGACY_ROWS_SEALED);
-            Set<String> revoked = CredentialMarks.revokedApiKeys(c);
-            for (Row row : rows(c, "")) {
-                problem(row, sealed, revoked).ifPresent(p -> out.put(row.name(), p));
-            }
+            checkedRows(c).forEach((row, problem) -> problem.ifPresent(p -> out.put(row.name(), p)));
         }
         return out;
     }
 
-    /** Writes the MAC of every row that has none (rows from before row MACs); returns their names. */
+    /** Every row with why it is refused (empty when it verifies), in the order of the names. */
+    private Map<Row, Optional<String>> checkedRows(Connection c) throws SQLException {
+        Set<String> revokedMarks = CredentialMarks.revokedApiKeys(c);
+        seenRevoked.addAll(revokedMarks);
+        Map<Row, Optional<String>> out = new java.util.LinkedHashMap<>();
+        for (Row row : rows(c, "ORDER BY name")) {
+            out.put(row, problem(row, revokedMarks));
+        }
+        return out;
+    }
+
+    /** Writes the MAC of every row that has none (rows from before row MACs); returns their names. Only at that upgrade. */
     public List<String> sealUnsealed(Connection c) throws SQLException {
         return CredentialRowMacs.sealUnsealed(c, CredentialRowMacs.Table.API_KEYS, ApiKeyStore::rows, Row::name, this::mac);
     }
 
-    /** The MAC verdict ({@link CredentialRowMacs#problem}), then whether the row is a revoked key's older state copied back. */
-    private Optional<String> problem(Row row, boolean sealed, Set<String> revokedMarks) {
-        Optional<String> macProblem = CredentialRowMacs.problem(mac(row), row.mac(), sealed);
-        if (macProblem.isPresent() || row.mac() == null) {
-            return macProblem; // a row from before row MACs, not sealed yet: taken as it is until the seal writes its MAC
+    /**
+     * The MAC verdict ({@link CredentialRowMacs#problem}), then whether the row is a revoked key's older state copied
+     * back: its revocation mark is there, or this process saw the key revoked before the mark was deleted.
+     */
+    private Optional<String> problem(Row row, Set<String> revokedMarks) {
+        Optional<String> macProblem = CredentialRowMacs.problem(mac(row), row.mac());
+        if (macProblem.isPresent()) {
+            return macProblem;
         }
-        if (row.revokedAt() == null && revokedMarks.contains(row.name())) {
+        if (row.revokedAt() != null) {
+            seenRevoked.add(row.name());
+        } else if (revokedMarks.contains(row.name())) {
             return Optional.of("was revoked, but an older, unrevoked state of the row was copied back");
+        } else if (seenRevoked.contains(row.name())) {
+            return Optional.of("was revoked (this gateway saw it), but its revocation mark in credential_marks was deleted and "
+                    + "an older, unrevoked state of the row was copied back");
         }
         return Optional.empty();
     }

@@ -1,6 +1,5 @@
 package dev.incidentgateway.security;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,13 +10,12 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * {@code credential_marks}: facts about credentials that are only ever added. On PostgreSQL no role but the owner may
- * change or delete them (afterMigrate__append_only_grants.sql), so the runtime role can neither make the gateway seal
- * rows again ({@link #LEGACY_ROWS_SEALED}) nor bring a revoked key back.
+ * {@code credential_marks}: facts about credentials that are only ever added: each revoked API key. On PostgreSQL no role
+ * but the owner may change or delete them (afterMigrate__append_only_grants.sql), so the runtime role cannot bring a
+ * revoked key back by copying its older row (and MAC) back. The mark 'legacy-rows-sealed' that versions before this one
+ * added is no longer read: what a database user may delete must not decide whether rows without a MAC are taken.
  */
 public final class CredentialMarks {
-    /** Rows without a MAC (from before row MACs) were sealed: from now on such a row is refused. */
-    public static final String LEGACY_ROWS_SEALED = "legacy-rows-sealed";
     private static final String REVOKED_API_KEY = "revoked-api-key:";
 
     private CredentialMarks() {
@@ -61,11 +59,5 @@ public final class CredentialMarks {
             }
         }
         return out;
-    }
-
-    public static boolean legacyRowsSealed(DataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            return has(c, LEGACY_ROWS_SEALED);
-        }
     }
 }

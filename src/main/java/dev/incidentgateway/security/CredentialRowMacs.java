@@ -68,23 +68,24 @@ public final class CredentialRowMacs {
     }
 
     /**
-     * Why a row is refused for its MAC, or empty when it passes. A row without a MAC passes only while the store is not
-     * sealed (a row from before row MACs); once it is, leaving the MAC out would otherwise plant a row.
+     * Why a row is refused for its MAC, or empty when it passes. A row without a MAC never passes: the only rows that
+     * ever had none, those written before row MACs, were sealed by the process that applied the migration bringing
+     * them ({@code CredentialRowSeal}); nothing in the database can ask for that seal again.
      *
      * @param expected the MAC the row's columns should have
      * @param stored   the row's {@code row_mac}, null when it has none
-     * @param sealed   whether {@link CredentialMarks#LEGACY_ROWS_SEALED} is there
      */
-    public static Optional<String> problem(String expected, String stored, boolean sealed) {
+    public static Optional<String> problem(String expected, String stored) {
         if (stored == null) {
-            return sealed ? Optional.of("has no MAC (written outside the gateway after the rows were sealed)") : Optional.empty();
+            return Optional.of("has no MAC (written outside the gateway: only rows from before row MACs were sealed, by the "
+                    + "upgrade to them)");
         }
         return matches(expected, stored) ? Optional.empty() : Optional.of("does not match its MAC (changed outside the gateway)");
     }
 
     /**
      * Writes the MAC of every row of {@code table} that has none (rows from before row MACs); returns the keys of the rows
-     * it sealed. A row that got its MAC meanwhile (another gateway sealing at the same time) is left as it is.
+     * it sealed. Only for the upgrade to row MACs, on the connection that applies that migration.
      *
      * @param rows the store's reader of its rows
      * @param key  the row's value in the table's key column

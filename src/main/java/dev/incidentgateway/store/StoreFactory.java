@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.security.Redact;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.callback.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,15 @@ public final class StoreFactory {
     }
 
     public static HikariDataSource openAndMigrate(GatewayConfig config, StoreTimeouts timeouts) {
-        return openWith(config, timeouts, ds -> migrate(config, ds));
+        return openAndMigrate(config, timeouts, new Callback[0]);
+    }
+
+    /**
+     * @param upgradeSteps Flyway callbacks that must run in the process that applies a migration, and only there (the
+     *                     seal of credential rows from before row MACs: {@code CredentialRowSeal})
+     */
+    public static HikariDataSource openAndMigrate(GatewayConfig config, StoreTimeouts timeouts, Callback... upgradeSteps) {
+        return openWith(config, timeouts, ds -> migrate(config, ds, upgradeSteps));
     }
 
     /**
@@ -170,18 +179,18 @@ public final class StoreFactory {
      * short-lived connections as that user (the schema owner), so the runtime pool never holds the owner's
      * credential; without it, it migrates through the runtime pool, as a single-user setup always did.
      */
-    static void migrate(GatewayConfig config, HikariDataSource runtime) {
+    static void migrate(GatewayConfig config, HikariDataSource runtime, Callback... upgradeSteps) {
         SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
         String owner = config.get(GatewayConfig.DB_MIGRATION_USER);
         if (owner.isBlank()) {
             // Its own connection from the URL, without the pool's statement and socket timeouts (StoreTimeouts).
-            migrate(flyway(dialect).dataSource(runtime.getJdbcUrl(), runtime.getUsername(), runtime.getPassword()).load());
+            migrate(flyway(dialect).callbacks(upgradeSteps).dataSource(runtime.getJdbcUrl(), runtime.getUsername(), runtime.getPassword()).load());
             return;
         }
         LOG.info("Migrating the schema as {} ({}); the gateway runs as {}", owner, GatewayConfig.DB_MIGRATION_USER.env(),
                 config.get(GatewayConfig.DB_USER));
         try {
-            migrate(flyway(dialect).dataSource(runtime.getJdbcUrl(), owner, config.get(GatewayConfig.DB_MIGRATION_PASSWORD)).load());
+            migrate(flyway(dialect).callbacks(upgradeSteps).dataSource(runtime.getJdbcUrl(), owner, config.get(GatewayConfig.DB_MIGRATION_PASSWORD)).load());
         } catch (org.flywaydb.core.api.FlywayException e) {
             if (StoreStartupWait.refusal(e) == null) {
                 throw e;
@@ -197,12 +206,22 @@ public final class StoreFactory {
         migrate(flyway(dialect).dataSource(ds).load());
     }
 
-    /** Flyway's migrate, whose validation refuses a store a newer gateway upgraded: said in one line (exit 3). */
+    /**
+     * Flyway's migrate, whose validation refuses a store a newer gateway upgraded: said in one line (exit 3). A callback's
+     * configuration problem (the chain key missing or not the store's) comes out as itself (exit 2), not inside Flyway's.
+     */
     private static void migrate(Flyway flyway) {
         try {
             flyway.migrate();
         } catch (org.flywaydb.core.api.exception.FlywayValidateException e) {
             StoreSchema.of(flyway.info()).refuseNewer();
+            throw e;
+        } catch (org.flywaydb.core.api.FlywayException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof dev.incidentgateway.config.ConfigException config) {
+                    throw config;
+                }
+            }
             throw e;
         }
     }

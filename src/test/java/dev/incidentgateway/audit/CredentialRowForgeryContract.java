@@ -3,8 +3,10 @@ package dev.incidentgateway.audit;
 import ch.qos.logback.classic.Level;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.Gateway;
+import dev.incidentgateway.cli.ApiKeyCommand;
 import dev.incidentgateway.cli.StoreCommand;
 import dev.incidentgateway.cli.VerifyCommand;
+import dev.incidentgateway.cli.WebhookTokenCommand;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.ingest.WebhookTokenStore;
 import dev.incidentgateway.security.ApiKeys;
@@ -15,6 +17,7 @@ import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.HttpApi;
+import dev.incidentgateway.testsupport.OlderSchema;
 import dev.incidentgateway.testsupport.TestApiKeys;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +32,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Set;
@@ -40,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * could turn a read-only key into an admin key with a known secret, bring a revoked key back, or set a webhook token,
  * and the gateway signed what came in under it. Each credential row now carries a MAC under a key derived from the
  * chain key: such a row opens nothing (401, one ERROR naming it) and {@code verify} reports it. Rows from before row
- * MACs are sealed once, at the first start; a row without a MAC after that is refused.
+ * MACs are sealed by the process that applies the upgrade to them, and never again; a row without a MAC is refused.
  */
 abstract class CredentialRowForgeryContract {
     private static final String ALERT = "/webhooks/alertmanager";
@@ -120,16 +124,84 @@ abstract class CredentialRowForgeryContract {
                         + "refuses this source's token").doesNotContain("row 'admin'");
     }
 
+    /**
+     * Security review: rows without a MAC were taken while the mark 'legacy-rows-sealed' was missing, and the next start
+     * or {@code api-key revoke} added it and sealed them; the owner of the database deleted the mark and planted a key.
+     * Now only the process that applies the upgrade to row MACs seals, and a row without a MAC is refused whatever
+     * credential_marks says: at a reload of a running gateway, after a revoke and after a start.
+     */
     @Test
-    void rowsFromBeforeRowMacsAreSealedAtTheFirstStartAndARowWithoutAMacAfterThatIsRefused() throws Exception {
+    void rowsFromBeforeRowMacsAreSealedByTheUpgradeAloneAndARowWithoutAMacIsRefusedWhateverTheMarksSay() throws Exception {
         GatewayConfig config = store.config();
         String oldKey = ApiKeys.generate();
         String sneakyKey = ApiKeys.generate();
-        try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) { // as an older version left them: no MAC
+        OlderSchema.migrate(config, OlderSchema.BEFORE_ROW_MACS);
+        try (HikariDataSource ds = StoreFactory.open(config)) { // as the older version left them: no MAC
             update(ds, "INSERT INTO api_keys (name, key_hash, scopes, created_at) VALUES ('old', ?, 'read', ?)",
                     TokenDigest.sha256Hex(oldKey), OffsetDateTime.now());
+            update(ds, "INSERT INTO api_keys (name, key_hash, scopes, created_at) VALUES ('other', ?, 'read', ?)",
+                    TokenDigest.sha256Hex(ApiKeys.generate()), OffsetDateTime.now());
             update(ds, "INSERT INTO webhook_tokens (source, token_hash, created_at) VALUES ('old-source', ?, ?)",
                     TokenDigest.sha256Hex("old-token"), OffsetDateTime.now());
+        }
+        Gateway gateway = Gateway.create(config).start(); // the upgrade: seals them
+        try {
+            HttpApi http = new HttpApi(gateway.port());
+            assertThat(http.withBearer(oldKey).get("/api/v1/incidents").status()).isEqualTo(200);
+            assertThat(cell(gateway.dataSource(), "SELECT row_mac FROM webhook_tokens WHERE source = 'old-source'")).as("sealed").isNotNull();
+            // The owner's edit while the gateway runs: every mark gone (the previous version's 'legacy-rows-sealed' too),
+            // a key and a token without a MAC.
+            try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.executeUpdate("DELETE FROM credential_marks");
+            }
+            update(gateway.dataSource(), "INSERT INTO api_keys (name, key_hash, scopes, created_at) VALUES ('sneaky', ?, 'admin', ?)",
+                    TokenDigest.sha256Hex(sneakyKey), OffsetDateTime.now());
+            update(gateway.dataSource(), "INSERT INTO webhook_tokens (source, token_hash, created_at) VALUES ('sneaky-source', ?, ?)",
+                    TokenDigest.sha256Hex("sneaky-token"), OffsetDateTime.now());
+            Thread.sleep(3_000); // past the key snapshot's reload (2 s)
+            assertThat(http.withBearer(sneakyKey).get("/api/v1/incidents").status()).isEqualTo(401);
+            assertThat(http.withBearer(oldKey).get("/api/v1/incidents").status()).isEqualTo(200);
+        } finally {
+            gateway.close();
+        }
+        assertThat(run(config, new ApiKeyCommand(), List.of("revoke", "other"), 0)).doesNotContain("sneaky");
+        gateway = Gateway.create(config).start();
+        try {
+            assertThat(new HttpApi(gateway.port(), sneakyKey).get("/api/v1/incidents").status()).as("not sealed by the start").isEqualTo(401);
+            assertThat(new HttpApi(gateway.port(), oldKey).get("/api/v1/incidents").status()).isEqualTo(200);
+        } finally {
+            gateway.close();
+        }
+        try (HikariDataSource ds = StoreFactory.open(config)) {
+            assertThat(cell(ds, "SELECT COUNT(*) FROM api_keys WHERE row_mac IS NULL")).as("nor by the revoke").isEqualTo("1");
+        }
+        assertThat(verify(config, 1)).contains(
+                "BROKEN: api_keys row 'sneaky' has no MAC (written outside the gateway",
+                "BROKEN: webhook_tokens row 'sneaky-source' has no MAC").doesNotContain("row 'old'", "row 'old-source'", "row 'other'");
+    }
+
+    /**
+     * The upgrade reads the chain key before the migration that brings row MACs: started without the store's key it
+     * stops (a configuration error naming the key) before that migration, so the next start, with the key, still is the
+     * upgrade and seals the older rows.
+     */
+    @Test
+    void anUpgradeWithoutTheStoresChainKeyChangesNothingAndTheNextOneSeals() throws Exception {
+        GatewayConfig config = store.config();
+        String oldKey = ApiKeys.generate();
+        OlderSchema.migrate(config, OlderSchema.BEFORE_ROW_MACS);
+        try (HikariDataSource ds = StoreFactory.open(config)) {
+            ChainKeys.forGateway(config, ds); // recorded by a start of the older version
+            update(ds, "INSERT INTO api_keys (name, key_hash, scopes, created_at) VALUES ('old', ?, 'read', ?)",
+                    TokenDigest.sha256Hex(oldKey), OffsetDateTime.now());
+        }
+        GatewayConfig otherKey = store.config(java.util.Map.of("GATEWAY_CHAIN_KEY", ChainKey.generate().encoded()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Gateway.create(otherKey).close())
+                .isInstanceOf(dev.incidentgateway.config.ConfigException.class).hasMessageContaining("GATEWAY_CHAIN_KEY");
+        try (HikariDataSource ds = StoreFactory.open(config)) {
+            assertThat(cell(ds, "SELECT MAX(\"installed_rank\") FROM \"flyway_schema_history\" WHERE \"version\" = '"
+                    + OlderSchema.BEFORE_ROW_MACS + "'")).as("still schema 14")
+                    .isEqualTo(cell(ds, "SELECT MAX(\"installed_rank\") FROM \"flyway_schema_history\" WHERE \"success\""));
         }
         Gateway gateway = Gateway.create(config).start();
         try {
@@ -137,34 +209,90 @@ abstract class CredentialRowForgeryContract {
         } finally {
             gateway.close();
         }
-        assertThat(verify(config, 0)).startsWith("OK");
-        try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) { // after the seal: a row without a MAC
-            assertThat(cell(ds, "SELECT row_mac FROM webhook_tokens WHERE source = 'old-source'")).as("sealed").isNotNull();
-            update(ds, "INSERT INTO api_keys (name, key_hash, scopes, created_at) VALUES ('sneaky', ?, 'admin', ?)",
-                    TokenDigest.sha256Hex(sneakyKey), OffsetDateTime.now());
-            update(ds, "INSERT INTO webhook_tokens (source, token_hash, created_at) VALUES ('sneaky-source', ?, ?)",
-                    TokenDigest.sha256Hex("sneaky-token"), OffsetDateTime.now());
+    }
+
+    /**
+     * Security review: whoever may insert into gateway_secrets (the runtime role) deleted the token rows and put a
+     * plain-text token there; the next start adopted it as every gateway-token source's token, with valid MACs.
+     */
+    @Test
+    void aPlainTextWebhookTokenWrittenAfterTheUpgradeIsNeverAdopted() throws Exception {
+        GatewayConfig config = store.config();
+        String alert = Files.readString(Path.of("src/test/resources/fixtures/alertmanager-firing.json"));
+        try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) {
+            new WebhookTokenStore(ds, CredentialRowMacs.from(store.chainKey())).rotate("alertmanager");
+            update(ds, "DELETE FROM webhook_tokens WHERE source = 'alertmanager'");
+            update(ds, "INSERT INTO gateway_secrets (name, secret, created_at) VALUES ('webhook-token', 'attacker-token', ?)",
+                    OffsetDateTime.now());
         }
-        gateway = Gateway.create(config).start();
+        try (CapturedLogs logs = CapturedLogs.root()) {
+            Gateway gateway = Gateway.create(config).start();
+            try {
+                assertThat(new HttpApi(gateway.port()).post(ALERT, "application/json", alert, "Authorization", "Bearer attacker-token")
+                        .status()).isEqualTo(401);
+            } finally {
+                gateway.close();
+            }
+            assertThat(logs.lines(e -> e.getLevel() == Level.ERROR)).anyMatch(l -> l.contains("plain-text webhook token"));
+        }
+        try (HikariDataSource ds = StoreFactory.open(config)) { // once more, for the webhook-token command
+            update(ds, "INSERT INTO gateway_secrets (name, secret, created_at) VALUES ('webhook-token', 'attacker-token', ?)",
+                    OffsetDateTime.now());
+        }
+        assertThat(run(config, new WebhookTokenCommand(), List.of(), 0)).contains("no token yet");
+        Gateway gateway = Gateway.create(config).start();
         try {
-            assertThat(new HttpApi(gateway.port(), sneakyKey).get("/api/v1/incidents").status()).isEqualTo(401);
-            assertThat(new HttpApi(gateway.port(), oldKey).get("/api/v1/incidents").status()).isEqualTo(200);
+            assertThat(new HttpApi(gateway.port()).post(ALERT, "application/json", alert, "Authorization", "Bearer attacker-token")
+                    .status()).isEqualTo(401);
+            assertThat(cell(gateway.dataSource(), "SELECT COUNT(*) FROM webhook_tokens")).isEqualTo("0");
         } finally {
             gateway.close();
         }
-        assertThat(verify(config, 1)).contains(
-                "BROKEN: api_keys row 'sneaky' has no MAC (written outside the gateway after the rows were sealed)",
-                "BROKEN: webhook_tokens row 'sneaky-source' has no MAC").doesNotContain("row 'old'", "row 'old-source'");
+        assertThat(verify(config, 0)).startsWith("OK");
     }
 
-    private static String verify(GatewayConfig config, int expectedExit) throws Exception {
+    /**
+     * Security review: the owner of the database deleted a key's revocation mark and copied back the row as it was
+     * before the revocation, with its valid MAC, and the key worked again. Nothing left in the database tells that row
+     * from a key never revoked; a gateway that saw the revocation refuses it (README, threat model).
+     */
+    @Test
+    void aRevokedKeyWhoseMarkIsDeletedAndWhoseOlderRowIsCopiedBackStaysRefusedByARunningGateway() throws Exception {
+        GatewayConfig config = store.config();
+        String gone = TestApiKeys.create(config, "gone", Set.of(Scope.READ));
+        try (CapturedLogs logs = CapturedLogs.root()) {
+            Gateway gateway = Gateway.create(config).start();
+            try {
+                HttpApi http = new HttpApi(gateway.port(), gone);
+                assertThat(http.get("/api/v1/incidents").status()).isEqualTo(200);
+                String before = cell(gateway.dataSource(), "SELECT row_mac FROM api_keys WHERE name = 'gone'");
+                assertThat(TestApiKeys.store(config, gateway.dataSource()).revoke("gone", java.time.Instant.now())).isTrue();
+                Thread.sleep(3_000); // the gateway reloads its keys and sees the revocation
+                assertThat(http.get("/api/v1/incidents").status()).isEqualTo(401);
+                update(gateway.dataSource(), "DELETE FROM credential_marks WHERE mark = 'revoked-api-key:gone'");
+                update(gateway.dataSource(), "UPDATE api_keys SET revoked_at = NULL, row_mac = ? WHERE name = 'gone'", before);
+                Thread.sleep(3_000);
+                assertThat(http.get("/api/v1/incidents").status()).isEqualTo(401);
+            } finally {
+                gateway.close();
+            }
+            assertThat(logs.lines(e -> e.getLevel() == Level.ERROR)).filteredOn(l -> l.contains("'gone'"))
+                    .anyMatch(l -> l.contains("revocation mark in credential_marks was deleted"));
+        }
+    }
+
+    private static String run(GatewayConfig config, StoreCommand command, List<String> args, int expectedExit) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) {
-            int exit = new VerifyCommand().run(new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL))),
-                    List.of(), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
+            int exit = command.run(new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL))),
+                    args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
             assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isEqualTo(expectedExit);
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String verify(GatewayConfig config, int expectedExit) throws Exception {
+        return run(config, new VerifyCommand(), List.of(), expectedExit);
     }
 
     private static void update(HikariDataSource ds, String sql, Object... params) throws Exception {

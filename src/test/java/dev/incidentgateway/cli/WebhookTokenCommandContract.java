@@ -1,10 +1,13 @@
 package dev.incidentgateway.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.audit.CredentialRowSeal;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.security.TokenDigest;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.store.StoreTimeouts;
+import dev.incidentgateway.testsupport.OlderSchema;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import dev.incidentgateway.testsupport.TableCells;
 import dev.incidentgateway.testsupport.TestStore;
@@ -29,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code webhook-token} on each kind of store, run as the CLI runs it (on a {@link StoreCommand.Context}):
  * rotation prints the token alone and stores only its hash, refusals name why, the status never shows a
  * token, {@code GATEWAY_WEBHOOK_TOKEN} is printed as before, and the plain-text token of earlier versions is
- * upgraded.
+ * upgraded by the upgrade to row MACs, never later.
  */
 abstract class WebhookTokenCommandContract {
     private static final String TOKEN_PATTERN = "igw_wh_%s_[A-Za-z0-9_-]{43}";
@@ -93,8 +96,12 @@ abstract class WebhookTokenCommandContract {
     }
 
     Map<String, String> hashes() throws Exception {
+        return hashes(dataSource);
+    }
+
+    static Map<String, String> hashes(HikariDataSource ds) throws Exception {
         Map<String, String> out = new TreeMap<>();
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT source, token_hash FROM webhook_tokens");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -168,27 +175,64 @@ abstract class WebhookTokenCommandContract {
         assertThat(hashes()).as("printing it stores nothing").isEmpty();
     }
 
+    /**
+     * Security review: the adoption of the plain-text token of earlier versions ran at every start and every
+     * {@code webhook-token} run, so whoever may insert into gateway_secrets (the runtime role) could delete the token rows
+     * and have a token of theirs adopted, with valid MACs, for every source. Now only the upgrade to row MACs adopts it.
+     */
     @Test
-    void thePlainTextTokenOfEarlierVersionsBecomesEachManagedSourcesTokenAndIsDeleted() throws Exception {
+    void thePlainTextTokenOfEarlierVersionsIsAdoptedByTheUpgradeAloneAndOneWrittenLaterIsRefused() throws Exception {
         String legacy = "legacyGeneratedToken0123456789abcdefghijklmno";
-        String own = rotate("cloudevents");
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO gateway_secrets (name, secret, created_at) VALUES (?, ?, ?)")) {
-            ps.setString(1, "webhook-token");
-            ps.setString(2, legacy);
-            ps.setObject(3, OffsetDateTime.now());
+        String own = "igw_wh_cloudevents_issued-by-the-older-version-0123456789";
+        try (TestStore older = TestStore.create(kind())) {
+            GatewayConfig config = older.config();
+            OlderSchema.migrate(config, OlderSchema.BEFORE_ROW_MACS);
+            try (HikariDataSource ds = StoreFactory.open(config)) {
+                execute(ds, "INSERT INTO gateway_secrets (name, secret, created_at) VALUES ('webhook-token', ?, ?)", legacy, OffsetDateTime.now());
+                execute(ds, "INSERT INTO webhook_tokens (source, token_hash, created_at) VALUES ('cloudevents', ?, ?)",
+                        TokenDigest.sha256Hex(own), OffsetDateTime.now());
+            }
+            Result upgraded = cli(config);
+            assertThat(upgraded.exit()).as(upgraded.toString()).isZero();
+            assertThat(upgraded.out()).doesNotContain(legacy).doesNotContain("no token yet");
+            try (HikariDataSource ds = StoreFactory.open(config)) {
+                assertThat(hashes(ds)).containsOnly(Map.entry("alertmanager", TokenDigest.sha256Hex(legacy)),
+                        Map.entry("grafana", TokenDigest.sha256Hex(legacy)),
+                        Map.entry("cloudevents", TokenDigest.sha256Hex(own))); // a source's own token is kept
+                assertThat(TableCells.of(ds, "gateway_secrets")).as("the plain-text copy is gone").doesNotContain("webhook-token", legacy);
+                assertThat(TableCells.of(ds, "webhook_tokens")).noneMatch(v -> v.contains(legacy));
+                // What the runtime role may do: its own plain-text token in place of every source's.
+                execute(ds, "DELETE FROM webhook_tokens");
+                execute(ds, "INSERT INTO gateway_secrets (name, secret, created_at) VALUES ('webhook-token', 'attacker-token', ?)",
+                        OffsetDateTime.now());
+            }
+            Result later = cli(config);
+            assertThat(later.exit()).as(later.toString()).isZero();
+            assertThat(later.out()).contains("no token yet");
+            try (HikariDataSource ds = StoreFactory.open(config)) {
+                assertThat(hashes(ds)).as("not adopted").isEmpty();
+                assertThat(TableCells.of(ds, "gateway_secrets")).as("refused and deleted").doesNotContain("attacker-token");
+            }
+        }
+    }
+
+    /** The command as the CLI runs it on a store no gateway holds: opened and migrated (with the upgrade's seal) first. */
+    private static Result cli(GatewayConfig config, String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (HikariDataSource ds = StoreFactory.openAndMigrate(config, StoreTimeouts.connectOnly(), CredentialRowSeal.atUpgrade(config))) {
+            int exit = new WebhookTokenCommand().run(new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL))),
+                    List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void execute(HikariDataSource ds, String sql, Object... params) throws Exception {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
             ps.executeUpdate();
         }
-        Result status = run();
-        assertThat(status.exit()).isZero();
-        assertThat(status.out()).doesNotContain(legacy).doesNotContain("no token yet");
-        assertThat(hashes()).containsOnly(Map.entry("alertmanager", TokenDigest.sha256Hex(legacy)),
-                Map.entry("grafana", TokenDigest.sha256Hex(legacy)),
-                Map.entry("cloudevents", TokenDigest.sha256Hex(own))); // a source's own token is kept
-        // (the command, holding the chain key like a first start, recorded the key's check there)
-        assertThat(cells("gateway_secrets")).as("the plain-text copy is gone").doesNotContain("webhook-token", legacy);
-        assertThat(cells("webhook_tokens")).noneMatch(v -> v.contains(legacy));
-        assertThat(run().exit()).as("idempotent").isZero();
-        assertThat(hashes()).containsEntry("alertmanager", TokenDigest.sha256Hex(legacy));
     }
 }

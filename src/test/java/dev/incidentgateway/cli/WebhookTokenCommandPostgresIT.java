@@ -27,8 +27,9 @@ class WebhookTokenCommandPostgresIT extends WebhookTokenCommandContract {
     }
 
     /**
-     * A runtime role that may not DELETE from gateway_secrets still upgrades the legacy token (its senders keep
-     * working) instead of failing every start; the plain-text row stays for an owner to delete.
+     * A role that may not DELETE from gateway_secrets, migrating without GATEWAY_DB_MIGRATION_USER, still upgrades the
+     * legacy token (its senders keep working) in the migration's transaction, which still commits; the plain-text row
+     * stays for an owner to delete.
      */
     @Test
     void aRoleThatMayNotDeleteStillAdoptsTheLegacyToken() throws Exception {
@@ -51,8 +52,11 @@ class WebhookTokenCommandPostgresIT extends WebhookTokenCommandContract {
             asRuntime.setUsername(testStore.config().get(GatewayConfig.DB_USER));
             asRuntime.setPassword(testStore.config().get(GatewayConfig.DB_PASSWORD));
             asRuntime.setConnectionInitSql("SET ROLE " + role);
-            try (HikariDataSource runtime = new HikariDataSource(asRuntime)) {
-                List<String> adopted = new WebhookTokenStore(runtime, CredentialRowMacs.from(ChainKey.generate())).adoptLegacyToken(List.of("alertmanager", "grafana"));
+            try (HikariDataSource runtime = new HikariDataSource(asRuntime); Connection c = runtime.getConnection()) {
+                c.setAutoCommit(false);
+                List<String> adopted = new WebhookTokenStore(runtime, CredentialRowMacs.from(ChainKey.generate()))
+                        .adoptLegacyToken(c, List.of("alertmanager", "grafana"));
+                c.commit();
                 assertThat(adopted).containsExactly("alertmanager", "grafana");
             }
             assertThat(hashes()).containsOnlyKeys("alertmanager", "grafana");

@@ -4,10 +4,10 @@ import dev.incidentgateway.security.TokenDigest;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.audit.ChainKeys;
-import dev.incidentgateway.audit.CredentialRowSeal;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.security.ApiKeyStore;
 import dev.incidentgateway.security.ApiKeys;
+import dev.incidentgateway.security.CredentialRowMacs;
 import dev.incidentgateway.security.Scope;
 import dev.incidentgateway.store.StoreFactory;
 
@@ -35,7 +35,7 @@ public final class TestApiKeys {
      * (generated, as a first start would, when there is none yet).
      */
     public static ApiKeyStore store(GatewayConfig config, DataSource ds) {
-        return new ApiKeyStore(ds, CredentialRowSeal.sealOnce(ds, ChainKeys.forGateway(config, ds)));
+        return new ApiKeyStore(ds, CredentialRowMacs.from(ChainKeys.forGateway(config, ds)));
     }
 
     /** Stores a new key in an open store; returns the key. */
