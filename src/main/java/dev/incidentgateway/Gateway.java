@@ -123,18 +123,17 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewayConfig config) {
         this.config = config;
         Path routesDir = config.routesDir();
-        if (routesDir != null && !Files.isDirectory(routesDir)) {
-            throw new ConfigException(GatewayConfig.ROUTES_DIR.problem("directory not found: " + routesDir.toAbsolutePath()));
-        }
+        // Bad settings (TLS files, Kafka CA, sla.yaml, connector descriptors ...) fail before the store and keys exist.
+        StartChecks checked = StartChecks.run(config);
         ObjectMapper json = GatewayJson.create();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
         String typePrefix = config.get(GatewayConfig.CE_TYPE_PREFIX);
         SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
-        Optional<SSLContextParameters> tls = GatewayTls.load(config); // bad TLS files fail before the store opens
-        Optional<KafkaClientSecurity> kafkaSecurity = KafkaClientSecurity.from(config); // ... and so does a bad Kafka CA file
-        SlaModule sla = SlaModule.load(config); // issue 12: a bad sla.yaml fails here too
+        Optional<SSLContextParameters> tls = checked.tls();
+        Optional<KafkaClientSecurity> kafkaSecurity = checked.kafkaSecurity();
+        SlaModule sla = checked.sla();
         this.https = tls.isPresent();
         HttpPortCheck.requireFree(config); // like the checks above, before the store (data/) and the generated keys (keys/) exist
 
@@ -146,8 +145,8 @@ public final class Gateway implements AutoCloseable {
         CredentialRowMacs rowMacs;
         try {
             this.audit = AuditModule.create(config, dataSource, meters); // the chain key, checked against the store's
-            Connectors connectors = Connectors.discover(); // ServiceLoader: META-INF/services/...connectors.Connector
-            Map<String, JsonNode> descriptors = connectors.descriptors(config); // a typo in one stops the start
+            Connectors connectors = checked.connectors();
+            Map<String, JsonNode> descriptors = checked.descriptors();
             List<String> unknownVariables = ConnectorSettingsListing.unknownGatewayVariables(config, descriptors);
             if (!unknownVariables.isEmpty()) { // names only: a value may be a secret
                 LOG.warn("Not settings of the gateway, ignored (misspelled? `java -jar incident-gateway.jar config` lists every key): {}",
