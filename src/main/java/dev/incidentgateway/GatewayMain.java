@@ -97,7 +97,7 @@ public final class GatewayMain {
         STORE_COMMANDS.forEach((name, command) -> root.addSubcommand(name, command.getClass())); // a fresh instance to fill
         root.addSubcommand(new ConfigCommand());
         root.addSubcommand(new PgRolesCommand());
-        root.addSubcommand(new CommandLine.HelpCommand());
+        root.addSubcommand(new dev.incidentgateway.cli.HelpCommand()); // follows subcommands: help api-key create
         CommandLineConventions.apply(root, out, err);
         root.setParameterExceptionHandler(this::usageError);
         root.setExecutionStrategy(this::execute);
