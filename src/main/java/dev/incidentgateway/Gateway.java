@@ -23,7 +23,6 @@ import dev.incidentgateway.cli.ControlChannelRoute;
 import dev.incidentgateway.cli.StoreCommand;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.config.ClasspathListing;
-import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.config.KafkaClientSecurity;
 import dev.incidentgateway.config.RoutePlaceholders;
@@ -64,7 +63,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.apache.camel.support.jsse.SSLContextParameters;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,9 +99,8 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(GatewayConfig config) {
         Path routesDir = config.routesDir();
-        if (routesDir != null && !Files.isDirectory(routesDir)) {
-            throw new ConfigException(GatewayConfig.ROUTES_DIR.problem("directory not found: " + routesDir.toAbsolutePath()));
-        }
+        // Bad settings (TLS files, Kafka CA, sla.yaml, connector descriptors ...) fail before the store and keys exist.
+        StartChecks checked = StartChecks.run(config);
         if (routesDir != null) {
             dev.incidentgateway.config.RouteFiles.ignoredIn(routesDir).forEach(f -> org.slf4j.LoggerFactory.getLogger(Gateway.class)
                     .warn("{} in GATEWAY_ROUTES_DIR is not loaded: only *.camel.yaml files are routes (rename it to {}.camel.yaml "
@@ -115,16 +112,16 @@ public final class Gateway implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         String typePrefix = config.get(GatewayConfig.CE_TYPE_PREFIX);
         SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
-        Optional<SSLContextParameters> tls = GatewayTls.load(config); // bad TLS files fail before the store opens
-        Optional<KafkaClientSecurity> kafkaSecurity = KafkaClientSecurity.from(config); // ... and so does a bad Kafka CA file
-        SlaModule sla = SlaModule.load(config); // issue 12: a bad sla.yaml fails here too
+        Optional<SSLContextParameters> tls = checked.tls();
+        Optional<KafkaClientSecurity> kafkaSecurity = checked.kafkaSecurity();
+        SlaModule sla = checked.sla();
         boolean https = tls.isPresent();
         HttpPortCheck.requireFree(config); // like the checks above, before the store (data/) and the generated keys (keys/) exist
 
         // The upgrade to credential row MACs seals the older rows in the migration, and only there (CredentialRowSeal).
         this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config), CredentialRowSeal.atUpgrade(config));
         this.main = new Main();
-        StoreModules modules = StoreModules.open(config, dataSource, meters, json, main);
+        StoreModules modules = StoreModules.open(config, checked, dataSource, meters, json, main);
         this.audit = modules.audit();
         this.outbox = modules.outbox();
         this.webhooks = modules.webhooks();

@@ -14,7 +14,6 @@ import dev.incidentgateway.cli.VerifyCommand;
 import dev.incidentgateway.cli.WebhookTokenCommand;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
-import dev.incidentgateway.sla.SlaModule;
 import dev.incidentgateway.lifecycle.ShutdownSignals;
 import dev.incidentgateway.security.Redact;
 import dev.incidentgateway.store.H2DataDirectory;
@@ -99,7 +98,7 @@ public final class GatewayMain {
         STORE_COMMANDS.forEach((name, command) -> root.addSubcommand(name, command.getClass())); // a fresh instance to fill
         root.addSubcommand(new ConfigCommand());
         root.addSubcommand(new PgRolesCommand());
-        root.addSubcommand(new CommandLine.HelpCommand());
+        root.addSubcommand(new dev.incidentgateway.cli.HelpCommand()); // follows subcommands: help api-key create
         CommandLineConventions.apply(root, out, err);
         root.setParameterExceptionHandler(this::usageError);
         root.setExecutionStrategy(this::execute);
@@ -165,7 +164,7 @@ public final class GatewayMain {
                 return USAGE;
             }
             try {
-                SlaModule.load(config.get()); // the SLA file a start reads: its problems stop a start, so they fail this check too
+                StartChecks.run(config.get()); // what stops a start before it creates anything fails this check too
             } catch (ConfigException e) {
                 err.println(e.getMessage());
                 return USAGE;

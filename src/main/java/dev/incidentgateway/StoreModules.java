@@ -37,12 +37,14 @@ record StoreModules(AuditModule audit, CredentialRowMacs rowMacs, WebhookModule 
     /** The gateway's logger: these lines are part of its start. */
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-    static StoreModules open(GatewayConfig config, HikariDataSource dataSource, MeterRegistry meters, ObjectMapper json, Main main) {
+    /** @param checked the start's checks, with the connectors and descriptors they read before the store was opened */
+    static StoreModules open(GatewayConfig config, StartChecks checked, HikariDataSource dataSource, MeterRegistry meters, ObjectMapper json,
+                             Main main) {
         WebhookModule inbound = null;
         try {
             AuditModule audit = AuditModule.create(config, dataSource, meters); // the chain key, checked against the store's
-            Connectors connectors = Connectors.discover(); // ServiceLoader: META-INF/services/...connectors.Connector
-            Map<String, JsonNode> descriptors = connectors.descriptors(config); // a typo in one stops the start
+            Connectors connectors = checked.connectors();
+            Map<String, JsonNode> descriptors = checked.descriptors();
             List<String> unknownVariables = ConnectorSettingsListing.unknownGatewayVariables(config, descriptors);
             if (!unknownVariables.isEmpty()) { // names only: a value may be a secret
                 LOG.warn("Not settings of the gateway, ignored (misspelled? `java -jar incident-gateway.jar config` lists every key): {}",

@@ -70,6 +70,13 @@ class GatewayCliTest {
         assertThat(helpCommand.exit()).isZero();
         assertThat(helpCommand.out()).contains("create", "list", "revoke");
         assertNothingTouched("help api-key");
+        // README: help COMMAND is COMMAND --help, subcommands too (it printed api-key's help).
+        Result subcommand = run("help", "api-key", "create");
+        assertThat(subcommand.exit()).as(subcommand.toString()).isZero();
+        assertThat(subcommand.out()).isEqualTo(run("api-key", "create", "--help").out()).contains("api-key create [-h]", "--name");
+        Result unknown = run("help", "api-key", "nosuch");
+        assertThat(unknown.exit()).isEqualTo(GatewayMain.USAGE);
+        assertThat(unknown.err()).contains("'api-key nosuch'", "Usage: api-key [-h]");
     }
 
     @Test
@@ -115,6 +122,9 @@ class GatewayCliTest {
                 List.of("webhook-token", "--rotate"), "--rotate needs --source",
                 List.of("rebuild-views", "extra"), "extra"));
         problems.put(List.of("backup"), "--to");
+        // The option the command does not take comes first, before the required ones left out (README "usage error").
+        problems.put(List.of("api-key", "create", "--bogus"), "Unknown option: '--bogus'");
+        problems.put(List.of("api-key", "create", "--name", "--bogus", "--scopes=read", "-x"), "Unknown option: '-x'");
         problems.put(List.of("backup", "--to", "pom.xml"), "--to pom.xml exists: a backup never overwrites a file");
         for (Map.Entry<List<String>, String> problem : problems.entrySet()) {
             String typed = String.join(" ", problem.getKey());

@@ -70,6 +70,45 @@ class GatewayMainConfigCommandTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).as("only the problems are printed").isEmpty();
     }
 
+    /** A new user's report: config passed a certificate without its key (exit 0) that a start then refused (exit 2). */
+    @Test
+    void configRunsTheStartsCrossKeyChecks() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = GatewayMain.run(new String[]{"config"}, () -> GatewayConfig.load(Map.of("GATEWAY_TLS_CERT_FILE", "/etc/hostname"), Map.of()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(GatewayMain.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("http.tls.keyFile", "must be set too");
+    }
+
+    /**
+     * README (Configuration): a bad value stops the start before data/ or keys/ exist. A missing connectors directory or
+     * a descriptor's typo stopped it only after the store, the chain key and the checkpoint key had been created.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"missing connectors dir", "typo in a descriptor"})
+    void aBadConnectorsSettingStopsTheStartAndConfigBeforeAnythingIsCreated(String what, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path connectors = dir.resolve("connectors");
+        if (what.startsWith("typo")) {
+            java.nio.file.Files.createDirectories(connectors);
+            java.nio.file.Files.writeString(connectors.resolve("slack.yaml"), "kind: sink\nname: slack\nminSeverty: sev1\n");
+        }
+        Map<String, String> env = Map.of("GATEWAY_DB_URL", "jdbc:h2:file:" + dir.resolve("data/gateway"), "GATEWAY_KEYS_DIR",
+                dir.resolve("keys").toString(), "GATEWAY_CONNECTORS_DIR", connectors.toString(), "GATEWAY_HTTP_PORT", "0",
+                "GATEWAY_CHECKPOINT_FILE", dir.resolve("data/checkpoints.jsonl").toString());
+        for (String command : new String[] {"config", "run"}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = GatewayMain.run(new String[]{command}, () -> GatewayConfig.load(env, Map.of()),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(code).as(command + ": " + err).isEqualTo(GatewayMain.USAGE);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(command).contains(what.startsWith("typo") ? "minSeverty" : "GATEWAY_CONNECTORS_DIR");
+            assertThat(dir.resolve("data")).as(command).doesNotExist();
+            assertThat(dir.resolve("keys")).as(command).doesNotExist();
+        }
+    }
+
     @Test
     void aStoreCommandRunElsewhereThanTheGatewayDoesNotReportOnANewEmptyStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {

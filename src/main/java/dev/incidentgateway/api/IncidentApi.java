@@ -68,7 +68,8 @@ public final class IncidentApi {
         String id = incidentId(req);
         AppendOutcome outcome = store.append(parser.event(id, req.body(), req.singleHeader("Idempotency-Key")).withPrincipal(principal(req)));
         return ApiResponse.json(outcome.duplicate() ? 200 : 201, json.writeValueAsBytes(outcome.event()))
-                .withHeader("Location", "/api/v1/incidents/" + id + "/timeline?after=" + outcome.event().id());
+                // The event's own incident: a replay's original may be another incident's than this request's path.
+                .withHeader("Location", "/api/v1/incidents/" + outcome.event().incidentId() + "/timeline?after=" + outcome.event().id());
     }
 
     /**

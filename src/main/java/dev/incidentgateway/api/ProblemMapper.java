@@ -55,7 +55,7 @@ public final class ProblemMapper {
             // A declare of an id that is taken: the id is at fault (the caller sent no type).
             boolean exists = e instanceof dev.incidentgateway.timeline.IncidentExistsException;
             List<String> allowed = IncidentStateMachine.allowedAfter(e.current()).stream().map(EventType::wireName).toList();
-            String hint = exists ? null : IncidentStateMachine.hint(e.current(), e.attempted());
+            String hint = exists ? null : IncidentStateMachine.hint(e.current(), e.attempted(), e.refusedTarget());
             String detail = e.getMessage() + (hint == null ? "" : "; " + hint) + (exists ? "" : ". Allowed now: " + String.join(", ", allowed));
             return new ApiProblem(409, "transition-refused", "Transition refused", detail, exists ? "id" : "type", Map.of())
                     .withExtras(Map.of("currentStatus", e.current().wireName(), "attemptedType", e.attempted().wireName(),

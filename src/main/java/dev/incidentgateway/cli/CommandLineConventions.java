@@ -48,6 +48,14 @@ public final class CommandLineConventions {
 
     /** Prints the problem and the synopsis of the command it is about on stderr; returns {@link StoreCommand#USAGE}. */
     public static int usageError(ParameterException e, String[] args) {
+        if (e instanceof MissingParameterException) {
+            // picocli checks required options before unknown ones: "api-key create --bogus" said "Missing required
+            // options: '--name=NAME', …". The option the command does not take is the mistake to name (README).
+            List<String> unknown = unknownOptions(e.getCommandLine(), args);
+            if (!unknown.isEmpty()) {
+                e = new UnmatchedArgumentException(e.getCommandLine(), unknown);
+            }
+        }
         CommandLine commandLine = e.getCommandLine();
         PrintWriter err = commandLine.getErr();
         err.println(problem(e, args));
@@ -55,6 +63,34 @@ public final class CommandLineConventions {
         err.println("Usage: " + relative(commandLine, commandLine.getHelp().synopsis(0).strip()));
         err.flush();
         return StoreCommand.USAGE;
+    }
+
+    /**
+     * The arguments that look like options ({@code -x}, {@code --name[=value]}) and that neither {@code commandLine} nor
+     * a command above it takes; an option's value and everything after {@code --} are skipped.
+     */
+    static List<String> unknownOptions(CommandLine commandLine, String[] args) {
+        List<String> unknown = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) {
+                break;
+            }
+            if (!arg.startsWith("-") || arg.equals("-")) {
+                continue;
+            }
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            OptionSpec option = null;
+            for (CommandLine c = commandLine; c != null && option == null; c = c.getParent()) {
+                option = c.getCommandSpec().optionsMap().get(name);
+            }
+            if (option == null) {
+                unknown.add(arg);
+            } else if (!arg.contains("=") && option.arity().max() > 0) {
+                i++; // its value, which may start with '-'
+            }
+        }
+        return unknown;
     }
 
     /** The command as typed after the jar: {@code api-key create}. */

@@ -36,9 +36,9 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
             + "object or an array, as the gateway writes or serves them) instead of the gateway's latest")
     private Path checkpointArg;
 
-    @Option(names = "--public-key", paramLabel = "FILE", description = "a public key the checkpoints' signatures may be "
-            + "made with (a keeper's copy; one per instance when instances sharing a database sign with keys of their own); "
-            + "default: the gateway's")
+    @Option(names = "--public-key", paramLabel = "FILE", description = "another public key the checkpoints' signatures may "
+            + "be made with, besides the gateway's own (always accepted): an old key's .pub after a rotation, or one per "
+            + "instance when instances sharing a database sign with keys of their own")
     private List<Path> publicKeyArgs = new ArrayList<>();
 
     @Override
@@ -106,12 +106,12 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
         }
         List<GlobalChainVerifier.Anchor> anchors = List.of();
         if (!entries.isEmpty()) {
+            // The gateway's current key always counts: after a rotation the file holds checkpoints of the old key and
+            // of the current one, and --public-key old.pub adds the old one (it replaced the current one before).
             List<PublicKey> trusted = new ArrayList<>();
+            CheckpointKeys.gatewayPublicKey(config).ifPresent(trusted::add);
             for (Path p : publicKeyArgs) {
                 trusted.add(CheckpointKeys.readPublicKey(p));
-            }
-            if (trusted.isEmpty()) {
-                CheckpointKeys.gatewayPublicKey(config).ifPresent(trusted::add);
             }
             if (trusted.isEmpty()) {
                 problems.add("cannot check the checkpoints' signatures: no public key at " + CheckpointKeys.publicKeyFile(config)

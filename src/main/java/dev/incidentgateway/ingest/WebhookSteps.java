@@ -61,24 +61,24 @@ public final class WebhookSteps {
     }
 
     /**
-     * Step 1: a JSON body within the size limit (413/415), a declared source (404), and the source's own secret
-     * (bearer, standard-webhooks, hmac-sha256-hex or none: 401). The caller is then {@code webhook:<source>}, the
+     * Step 1: a declared source (404), the source's own secret (bearer, standard-webhooks, hmac-sha256-hex or none:
+     * 401), then a JSON body within the size limit (413/415). The caller is then {@code webhook:<source>}, the
      * principal {@code timeline:append} records on every event: provenance is the route's, never the payload's.
      */
     public void authenticate(Exchange exchange) {
         ApiRequest req = ApiRouteSteps.request(exchange);
-        // A binary-mode CloudEvent without data has neither body nor Content-Type (CloudEvents HTTP binding §3.1.1).
-        boolean eventWithoutData = req.header("ce-specversion") != null && req.header("Content-Type") == null && req.body().length == 0;
-        if (!eventWithoutData) {
-            http.checkJsonBody(exchange);
-        }
         String name = req.pathSegment(1); // /webhooks/{source}
         WebhookSource source = sources.get(name);
         if (source == null) {
             throw noSuchSource(name);
         }
         WebhookRequest request = new WebhookRequest(name, req.headers(), req.body());
-        source.authenticator().authenticate(request);
+        source.authenticator().authenticate(request); // first: a caller without a credential gets 401 (README), not 415
+        // A binary-mode CloudEvent without data has neither body nor Content-Type (CloudEvents HTTP binding §3.1.1).
+        boolean eventWithoutData = req.header("ce-specversion") != null && req.header("Content-Type") == null && req.body().length == 0;
+        if (!eventWithoutData) {
+            http.checkJsonBody(exchange);
+        }
         exchange.setProperty(SOURCE, source);
         exchange.setProperty(REQUEST, request);
         exchange.setProperty(ApiRequest.PRINCIPAL_PROPERTY, Principal.webhook(name));

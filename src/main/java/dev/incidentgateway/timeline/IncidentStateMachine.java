@@ -120,31 +120,48 @@ public final class IncidentStateMachine {
     }
 
     /**
-     * What a refused {@code attempted} needs, for the caller: the one event that would make it allowed ("send a
-     * resolve first", the reopen of a resolved incident), else what closed means, else nothing (the allowed types say the rest).
+     * What a refused event needs, for the caller: the one event after which the same event (the same {@code to}
+     * status) would be allowed ("send a resolve first", the reopen of a resolved incident), else what closed means, else
+     * nothing. Asked of {@link #next} with the refused target: a state_change refused for its severity or for the status
+     * it asks for gets no hint its type alone would suggest (a severity already set said "send a ack first").
+     *
+     * @param refusedTarget the status the refused event would have entered ({@link TransitionRefusedException#refusedTarget});
+     *                      {@code null} for a state_change that enters none (a severity change); neither that nor the
+     *                      status the incident has gets a hint
      */
-    public static String hint(IncidentStatus current, EventType attempted) {
+    public static String hint(IncidentStatus current, EventType attempted, IncidentStatus refusedTarget) {
         if (current == CLOSED) {
             return "closed is terminal: declare a new incident";
         }
+        if ((attempted == EventType.STATE_CHANGE && refusedTarget == null) || refusedTarget == current) {
+            return null; // the severity or the status it has already: no event to send first (a resolve and a reopen are a detour)
+        }
         for (EventType step : allowedAfter(current)) {
             IncidentStatus after = targetOf(step);
-            if (after != null && after != current && allowedAfter(after).contains(attempted)) {
-                return "send a " + step.wireName() + " first";
+            if (after != null && after != current && allows(after, attempted, refusedTarget)) {
+                return "send " + (step.wireName().matches("^[aeiou].*") ? "an " : "a ") + step.wireName() + " first";
             }
         }
-        if (current == RESOLVED && allowedAfter(ACKNOWLEDGED).contains(attempted)) {
+        if (current == RESOLVED && allows(ACKNOWLEDGED, attempted, refusedTarget)) {
             return "reopen it first: a state_change with data.to acknowledged";
         }
         return null;
+    }
+
+    private static boolean allows(IncidentStatus status, EventType type, IncidentStatus stateChangeTo) {
+        try {
+            next(status, type, stateChangeTo);
+            return true;
+        } catch (TransitionRefusedException refused) {
+            return false;
+        }
     }
 
     private static IncidentStatus enter(IncidentStatus current, EventType type, IncidentStatus target, boolean reopen) {
         if (reopen || ENTERED_FROM.getOrDefault(target, Set.of()).contains(current)) {
             return target;
         }
-        throw new TransitionRefusedException(current, type,
-                current == CLOSED ? "closed is terminal" : "cannot move from " + current.wireName() + " to " + target.wireName(),
-                current == target);
+        throw new TransitionRefusedException(current, type, target,
+                current == CLOSED ? "closed is terminal" : "cannot move from " + current.wireName() + " to " + target.wireName());
     }
 }

@@ -312,6 +312,23 @@ abstract class IncidentApiContract {
         assertThat(timeline(id)).hasSize(2);
     }
 
+    /** A replay's Location names the original event's incident, not the path the replay was sent to. */
+    @Test
+    void aReplayOnAnotherIncidentPointsAtTheOriginalEventsIncident() {
+        String first = newId("IDLOC");
+        String other = newId("IDLOC");
+        declare(first, "Original");
+        declare(other, "Other");
+        String key = "key-" + UUID.randomUUID();
+        Response original = post(first, obj("type", "note", "actor", "bob", "content", "first"), "Idempotency-Key", key);
+        Response replay = post(other, obj("type", "note", "actor", "bob", "content", "first"), "Idempotency-Key", key);
+
+        assertThat(replay.status()).as(replay.toString()).isEqualTo(200);
+        assertThat(replay.json()).isEqualTo(original.json());
+        assertThat(replay.header("Location")).contains(original.header("Location").orElseThrow())
+                .hasValueSatisfying(location -> assertThat(location).startsWith("/api/v1/incidents/" + first + "/timeline"));
+    }
+
     @Test
     void idempotencyKeyAnswers200WithTheOriginalEventAndAppendsNothing() {
         String id = newId("IDEM");

@@ -299,6 +299,27 @@ abstract class AuditChainContract {
         assertThat(oneKey.exit()).as("the other instance's checkpoint proves nothing without its key: " + oneKey.output()).isEqualTo(1);
     }
 
+    /**
+     * README "Rotating": after a checkpoint key change the file holds checkpoints of the old key and of the current one;
+     * {@code --public-key old.pub} adds the old key to the gateway's own, which is always accepted (it replaced it
+     * before, and the current key's checkpoints were then BROKEN).
+     */
+    @Test
+    void aGivenPublicKeyAddsToTheGatewaysOwnAfterARotation(@TempDir Path dir) throws Exception {
+        startGateway();
+        appendWorkload();
+        Checkpoint current = checkpoint();
+        CheckpointSigner old = CheckpointKeys.forGateway(GatewayConfig.load(Map.of("GATEWAY_KEYS_DIR", dir.resolve("old").toString()), Map.of()));
+        Path kept = dir.resolve("kept.jsonl");
+        CheckpointFile.append(kept, old.sign(current.lastEventId(), current.count(), current.headHash(), current.time()));
+        CheckpointFile.append(kept, current);
+        Path oldKey = Files.writeString(dir.resolve("old.pub"), old.publicKeyPem());
+
+        Run rotated = verify("--checkpoint", kept.toString(), "--public-key", oldKey.toString());
+        assertThat(rotated.exit()).as(rotated.output()).isZero();
+        assertThat(rotated.output()).contains("2 signed checkpoints");
+    }
+
     @Test
     void aStoreFromBeforeKeyedHashingUpgradesInPlaceAndItsEventsStaySealed() throws Exception {
         LegacyWriter legacy = new LegacyWriter(dataSource);
