@@ -190,10 +190,15 @@ final class EdgeGuard implements Handler<RoutingContext> {
         });
     }
 
+    /** The metric's reason: a name no webhook source has (or one that is off) is not a bad credential. */
+    private static String refusalReason(ApiProblem problem) {
+        return problem.status() == 404 ? "not-found" : "credential";
+    }
+
     /** @param hasBody whether a body is to come: only then can a sender the headers cannot tell hold a slot while it trickles */
     private void decided(RoutingContext ctx, HeaderAuthentication.Verdict verdict, boolean hasBody) {
         if (verdict instanceof HeaderAuthentication.Refused refused) {
-            refusal.refuse(ctx, refused.problem(), "credential");
+            refusal.refuse(ctx, refused.problem(), refusalReason(refused.problem()));
         } else {
             admit(ctx, hasBody && verdict instanceof HeaderAuthentication.BodyNeeded);
         }

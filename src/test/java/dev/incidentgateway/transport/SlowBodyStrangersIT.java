@@ -112,6 +112,7 @@ class SlowBodyStrangersIT {
         HttpApi api = gateway.http();
         int strangerCount = 10 * EdgeGuard.unauthenticatedBudget(MAX_INFLIGHT);
         double seenBefore = strangersSeen(api);
+        double credentialRefusalsBefore = api.metric("gateway_http_refused_total{reason=\"credential\"}");
         List<RawConnection> strangers = new ArrayList<>();
         try {
             for (int i = 0; i < strangerCount; i++) {
@@ -132,6 +133,8 @@ class SlowBodyStrangersIT {
                         ? "no webhook source named 'nosuch'" : "webhook source 'datadog' is off (");
             }
             assertThat(strangers.get(0).closedByServer()).as("the unread body is not wanted").isTrue();
+            assertThat(api.metric("gateway_http_refused_total{reason=\"credential\"}"))
+                    .as("a name no source has is no bad credential").isEqualTo(credentialRefusalsBefore);
         } finally {
             closeAll(strangers);
         }
@@ -140,6 +143,7 @@ class SlowBodyStrangersIT {
     /** Requests the edge has answered or holds: refused from their headers, refused for the budget, or holding a slot of it. */
     private static double strangersSeen(HttpApi api) {
         return api.metric("gateway_http_refused_total{reason=\"credential\"}")
+                + api.metric("gateway_http_refused_total{reason=\"not-found\"}")
                 + api.metric("gateway_http_refused_total{reason=\"inflight-unauthenticated\"}")
                 + api.metric("gateway_http_inflight_unauthenticated");
     }
