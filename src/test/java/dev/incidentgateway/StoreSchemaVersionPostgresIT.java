@@ -60,8 +60,19 @@ class StoreSchemaVersionPostgresIT extends StoreSchemaVersionContract {
         Result r = run("verify");
         assertThat(r.exit()).as(r.toString()).isEqualTo(3);
         assertThat(r.err()).contains("no gateway store at", "(schema search_path \"$user\", public): a gateway schema is in gateway",
-                "ALTER ROLE … SET search_path", "currentSchema=gateway", "nothing was created");
+                "run scripts/pg-roles.sql again", "currentSchema=gateway", "nothing was created");
         assertThat(tables("public")).as("verify created tables").isZero();
+
+        // The commands that create or upgrade a store (the start too) must not make a second, empty one where the session
+        // looks: it was a Flyway stack trace (exit 1) without the privilege, a new empty store beside the restored one with it.
+        for (List<String> migrating : List.of(List.of("api-key", "create", "--name", "second", "--scopes", "read"),
+                List.of("webhook-token", "--source", "alertmanager", "--rotate"))) {
+            Result refused = run(migrating.toArray(String[]::new));
+            assertThat(refused.exit()).as(migrating + ": " + refused).isEqualTo(3);
+            assertThat(refused.err()).as(migrating.toString()).contains("no gateway store where the session looks (schema search_path \"$user\", public): "
+                    + "a gateway schema is in gateway", "currentSchema=gateway", "nothing was created");
+            assertThat(tables("public")).as(migrating + " created tables").isZero();
+        }
         assertThat(run(inGateway, "verify").exit()).isZero();
     }
 }

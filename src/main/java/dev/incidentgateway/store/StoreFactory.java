@@ -184,13 +184,13 @@ public final class StoreFactory {
         String owner = config.get(GatewayConfig.DB_MIGRATION_USER);
         if (owner.isBlank()) {
             // Its own connection from the URL, without the pool's statement and socket timeouts (StoreTimeouts).
-            migrate(flyway(dialect).callbacks(upgradeSteps).dataSource(runtime.getJdbcUrl(), runtime.getUsername(), runtime.getPassword()).load());
+            migrate(flyway(dialect).callbacks(upgradeSteps).dataSource(runtime.getJdbcUrl(), runtime.getUsername(), runtime.getPassword()).load(), dialect);
             return;
         }
         LOG.info("Migrating the schema as {} ({}); the gateway runs as {}", owner, GatewayConfig.DB_MIGRATION_USER.env(),
                 config.get(GatewayConfig.DB_USER));
         try {
-            migrate(flyway(dialect).callbacks(upgradeSteps).dataSource(runtime.getJdbcUrl(), owner, config.get(GatewayConfig.DB_MIGRATION_PASSWORD)).load());
+            migrate(flyway(dialect).callbacks(upgradeSteps).dataSource(runtime.getJdbcUrl(), owner, config.get(GatewayConfig.DB_MIGRATION_PASSWORD)).load(), dialect);
         } catch (org.flywaydb.core.api.FlywayException e) {
             if (StoreStartupWait.refusal(e) == null) {
                 throw e;
@@ -203,14 +203,16 @@ public final class StoreFactory {
     }
 
     public static void migrate(HikariDataSource ds, SqlDialect dialect) {
-        migrate(flyway(dialect).dataSource(ds).load());
+        migrate(flyway(dialect).dataSource(ds).load(), dialect);
     }
 
     /**
-     * Flyway's migrate, whose validation refuses a store a newer gateway upgraded: said in one line (exit 3). A callback's
+     * Flyway's migrate, whose validation refuses a store a newer gateway upgraded, and which must not create a second store
+     * beside one a restore left in another schema: each said in one line (exit 3). A callback's
      * configuration problem (the chain key missing or not the store's) comes out as itself (exit 2), not inside Flyway's.
      */
-    private static void migrate(Flyway flyway) {
+    private static void migrate(Flyway flyway, SqlDialect dialect) {
+        StoreSchema.refuseMisplaced(flyway, dialect);
         try {
             flyway.migrate();
         } catch (org.flywaydb.core.api.exception.FlywayValidateException e) {

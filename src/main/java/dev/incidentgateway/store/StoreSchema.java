@@ -91,6 +91,32 @@ public final class StoreSchema {
     }
 
     /**
+     * Before a migration: a PostgreSQL session that finds no gateway schema where it looks while one exists in another
+     * schema is most likely a restore that lost the roles' search_path. Migrating would create a second, empty store
+     * there (or fail on the schema's privileges with Flyway's stack trace): refused in one line instead, exit 3.
+     *
+     * @throws StoreStartException when the session's schema has no gateway store and another schema has one
+     */
+    static void refuseMisplaced(Flyway flyway, SqlDialect dialect) {
+        if (dialect != SqlDialect.POSTGRESQL) {
+            return;
+        }
+        try {
+            if (flyway.info().current() != null) {
+                return;
+            }
+        } catch (FlywayException e) {
+            return; // the migration reports it
+        }
+        DataSource session = flyway.getConfiguration().getDataSource();
+        List<String> schemas = gatewaySchemas(session);
+        if (!schemas.isEmpty()) {
+            throw new StoreStartException("no gateway store where the session looks (" + where(session, dialect) + "): "
+                    + misplaced(schemas) + "nothing was created", null);
+        }
+    }
+
+    /**
      * What to do about it. On PostgreSQL a gateway schema in another schema than the session's is most likely a restore
      * that lost the roles' search_path ({@code pg_dump} without {@code --create} leaves out {@code ALTER ROLE … IN
      * DATABASE … SET}).
@@ -101,17 +127,27 @@ public final class StoreSchema {
         if (dialect != SqlDialect.POSTGRESQL) {
             return check;
         }
+        List<String> schemas = gatewaySchemas(runtime);
+        return schemas.isEmpty() ? check : misplaced(schemas);
+    }
+
+    private static String misplaced(List<String> schemas) {
+        return "a gateway schema is in " + String.join(", ", schemas) + ": a restore without pg_dump "
+                + "--create loses the roles' search_path, so run scripts/pg-roles.sql again with the setup's "
+                + "variables and passwords (it sets the roles' search_path again; or add currentSchema=" + schemas.get(0) + " to " + GatewayConfig.DB_URL.env() + "); ";
+    }
+
+    /** PostgreSQL schemas holding a Flyway history the session may see; empty when none or when they cannot be listed. */
+    private static List<String> gatewaySchemas(DataSource dataSource) {
         List<String> schemas = new ArrayList<>();
-        try (Connection c = runtime.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT table_schema FROM information_schema.tables WHERE table_name = 'flyway_schema_history' ORDER BY 1")) {
             while (rs.next()) {
                 schemas.add(rs.getString(1));
             }
         } catch (SQLException e) {
-            return check;
+            return List.of();
         }
-        return schemas.isEmpty() ? check : "a gateway schema is in " + String.join(", ", schemas) + ": a restore without pg_dump "
-                + "--create loses the roles' search_path, so run the 'ALTER ROLE … SET search_path' lines of scripts/pg-roles.sql "
-                + "again (or add currentSchema=" + schemas.get(0) + " to " + GatewayConfig.DB_URL.env() + "); ";
+        return schemas;
     }
 }
