@@ -184,7 +184,7 @@ public final class Gateway implements AutoCloseable {
         // Relays, gauges, purge and /api/v1/outbox; an embedded H2 file is this process's alone: an ended run's claims are free.
         outbox.install(main, store, config, meters, json, endpoints,
                 controlDirectory.isPresent() && !StoreFactory.opensTcpPort(config.get(GatewayConfig.DB_URL)), Clock.systemUTC());
-        main.configure().addRoutesBuilder(audit.routes(json, endpoints));
+        main.configure().addRoutesBuilder(audit.routes(json, endpoints, () -> store.outage().retried()));
         main.configure().addRoutesBuilder(new ConsoleRoute(endpoints, Set.of(StreamHttpHandler.PATH),
                 config.get(GatewayConfig.OIDC_ISSUER), ConsoleSignIn.fromConfig(config).orElse(null))); // GET / (issue 12, operator console)
         RoutePlaceholders.of(config, modules.connectorKeys()).forEach(main::addInitialProperty); // {{gateway.kafka.topic}}, {{gateway.servicenow.url}}

@@ -20,12 +20,16 @@ public final class AuditApi extends RouteBuilder {
     private final ObjectMapper json;
     private final ApiEndpoint.Settings endpoints;
     private final long intervalMs;
+    private final java.util.function.BooleanSupplier knownOutage;
 
-    public AuditApi(Checkpointer checkpointer, ObjectMapper json, ApiEndpoint.Settings endpoints, long intervalMs) {
+    /** @param knownOutage true while the store's health probe knows it is down (that outage is logged once, not per tick) */
+    public AuditApi(Checkpointer checkpointer, ObjectMapper json, ApiEndpoint.Settings endpoints, long intervalMs,
+                    java.util.function.BooleanSupplier knownOutage) {
         this.checkpointer = checkpointer;
         this.json = json;
         this.endpoints = endpoints;
         this.intervalMs = intervalMs;
+        this.knownOutage = knownOutage;
     }
 
     @Override
@@ -49,6 +53,10 @@ public final class AuditApi extends RouteBuilder {
         try {
             checkpointer.checkpointIfMoved();
         } catch (Exception e) {
+            if (knownOutage.getAsBoolean()) {
+                LOG.debug("Checkpoint not written during a store outage ({}): {}", e.getClass().getSimpleName(), e.getMessage());
+                return;
+            }
             LOG.warn("Checkpoint not written this time ({}): {}", e.getClass().getSimpleName(), e.getMessage());
         }
     }

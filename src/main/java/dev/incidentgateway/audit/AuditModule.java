@@ -72,8 +72,9 @@ public final class AuditModule implements AutoCloseable {
         return checkpointer;
     }
 
-    public RouteBuilder routes(ObjectMapper json, ApiEndpoint.Settings endpoints) {
-        return new AuditApi(checkpointer, json, endpoints, intervalMs);
+    /** @param knownOutage true while the store's health probe knows it is down: a tick that fails then logs at DEBUG */
+    public RouteBuilder routes(ObjectMapper json, ApiEndpoint.Settings endpoints, java.util.function.BooleanSupplier knownOutage) {
+        return new AuditApi(checkpointer, json, endpoints, intervalMs, knownOutage);
     }
 
     /** Signs the final head, so the events of the last interval are covered too; after the writer stopped. */

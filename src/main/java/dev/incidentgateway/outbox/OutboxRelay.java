@@ -70,6 +70,7 @@ public final class OutboxRelay implements AutoCloseable {
     private final Settings settings;
     private final Clock clock;
     private final RelaySlots slots;
+    private final TimelineStore timeline;
     /** Something for the driving thread to look at: a freed slot or a commit with rows for this connector. */
     private final BlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
     /** Held while rows are claimed and handed to slots, so {@link #stopClaiming} returns only once no claim is half-done. */
@@ -80,6 +81,7 @@ public final class OutboxRelay implements AutoCloseable {
         this.outbox = outbox;
         this.settings = settings;
         this.clock = clock;
+        this.timeline = timeline;
         this.slots = new RelaySlots(sink.connector(), new DeliveryCall(sink, outbox, timeline, settings.deliveryDeadline(), meters),
                 outbox, settings, meters, clock, () -> wakeups.offer(Boolean.TRUE));
     }
@@ -129,8 +131,13 @@ public final class OutboxRelay implements AutoCloseable {
             try {
                 started = pass();
             } catch (SQLException e) {
-                LOG.warn("Outbox relay {}: could not read its rows (retried at the next poll): {}", connector(),
-                        Redact.text(e.getMessage()));
+                // Every poll while the store is down: part of the outage the health probe logs once (StoreOutage).
+                if (timeline.outage().retried()) {
+                    LOG.debug("Outbox relay {}: could not read its rows during a store outage: {}", connector(), Redact.text(e.getMessage()));
+                } else {
+                    LOG.warn("Outbox relay {}: could not read its rows (retried at the next poll): {}", connector(),
+                            Redact.text(e.getMessage()));
+                }
                 started = 0;
             }
             if (started == 0 && wakeups.poll(poll.toMillis(), TimeUnit.MILLISECONDS) != null) {

@@ -67,7 +67,10 @@ public final class SlaTracker {
     private int warningsSinceSummary;
     private String firstSinceSummary;
 
+    private final TimelineStore store;
+
     public SlaTracker(TimelineStore store, SlaPolicies policies, Clock clock, MeterRegistry meters) {
+        this.store = store;
         this.incidents = new SlaIncidents(store);
         this.timelines = new SlaTimelines(store);
         this.policies = policies;
@@ -100,6 +103,14 @@ public final class SlaTracker {
      * with events since the last one, those whose moment has come and those that had notes due last time (issue 13:
      * flat at 100k open incidents).
      */
+    /**
+     * For the route's error handler: true while the store's health probe knows it is down (counted as a retry), so a
+     * skipped scan logs at DEBUG: the outage itself is logged once (StoreOutage).
+     */
+    public boolean duringKnownOutage() {
+        return store.outage().retried();
+    }
+
     public synchronized List<NewEvent> dueNotes() {
         Instant now = clock.instant();
         String newest = incidents.newestEventId(); // before the scan: what commits meanwhile is above it, seen next time

@@ -189,6 +189,7 @@ public final class TimelineStore implements AutoCloseable {
      */
     public TimelineStore withHealthProbe(dev.incidentgateway.store.StoreHealthProbe probe) {
         this.healthProbe = probe;
+        writer.knownOutage(probe.outage()::retried);
         AppendCircuitBreaker breaker = new AppendCircuitBreaker(BREAKER_THRESHOLD, probe::lastSuccessStart);
         submission.breaker(breaker);
         // For alerts from /metrics alone, without a /health probe of their own; both read memory, never the database.

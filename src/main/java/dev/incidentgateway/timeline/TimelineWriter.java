@@ -65,6 +65,8 @@ public final class TimelineWriter implements AutoCloseable {
     private InFlight inFlight;
     /** The callers of the last group, waited for briefly (writer thread only). */
     private final LateArrivals lateArrivals;
+    /** True while the store's health probe knows it is down (counting a retry): then a failed group logs at DEBUG. */
+    private volatile java.util.function.BooleanSupplier knownOutage = () -> false;
 
     public TimelineWriter(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
                           Correlator correlator, ChainKey chainKey, List<AppendListener> listeners) {
@@ -75,6 +77,11 @@ public final class TimelineWriter implements AutoCloseable {
         this.thread = new Thread(this::run, "timeline-writer");
         this.thread.setDaemon(true);
         this.thread.start();
+    }
+
+    /** Once the store has a health probe: its outage (StoreOutage) is logged once, not per failed group. */
+    void knownOutage(java.util.function.BooleanSupplier duringOutage) {
+        this.knownOutage = duringOutage;
     }
 
     /** Queues one all-or-nothing request; the future completes once it is committed (or refused). */
@@ -183,7 +190,11 @@ public final class TimelineWriter implements AutoCloseable {
             queue.offer(doneSignal); // the committer's wake-up is not ours to drop
         }
         failed.removeIf(r -> r.result().isDone());
-        LOG.warn("The store cannot be reached ({}): {} appends fail now, nothing of them stored", e.getMessage(), failed.size());
+        if (knownOutage.getAsBoolean()) {
+            LOG.debug("The store cannot be reached during an outage ({}): {} appends fail now, nothing of them stored", e.getMessage(), failed.size());
+        } else {
+            LOG.warn("The store cannot be reached ({}): {} appends fail now, nothing of them stored", e.getMessage(), failed.size());
+        }
         failed.forEach(r -> r.result().completeExceptionally(e));
     }
 

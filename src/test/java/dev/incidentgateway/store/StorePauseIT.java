@@ -2,6 +2,7 @@ package dev.incidentgateway.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.Gateway;
+import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.PausableTcpProxy;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
@@ -129,6 +130,44 @@ class StorePauseIT {
 
         resumeAndRetry(id, "down", during.size(), acknowledged);
         assertStoredOnce(id, acknowledged);
+    }
+
+    /**
+     * README: "An outage is logged as one event". Once the health probe has logged it, the background work that keeps
+     * retrying — the outbox relay's poll, the SLA scan, the checkpoint tick, a failing append group, HikariCP's pool —
+     * logs at DEBUG, not a WARN (with a stack trace) at every retry: an operator sees the one line that says why.
+     */
+    @Test
+    void aKnownOutageIsNotLoggedAgainByEveryRetry() throws Exception {
+        PostgresTestDatabase.assumeAvailable();
+        setup = GatewayBehindProxy.start(Map.of("GATEWAY_APPEND_TIMEOUT_MS", String.valueOf(APPEND_TIMEOUT_MS),
+                "SLACK_BOT_TOKEN", "xoxb-test", "SLACK_CHANNEL", "C123", "SLACK_API_URL", "http://127.0.0.1:9/api",
+                "GATEWAY_SLA_SCAN_INTERVAL_MS", "1000", "GATEWAY_CHECKPOINT_INTERVAL_S", "1"));
+        proxy = setup.proxy();
+        gateway = setup.gateway();
+        adminKey = setup.adminKey();
+        assertThat(post("/api/v1/incidents", "{\"id\":\"QUIET-1\",\"title\":\"Quiet\",\"actor\":\"t\"}", null).statusCode())
+                .isEqualTo(201);
+
+        List<String> retriesLogged;
+        try (CapturedLogs logs = CapturedLogs.root()) {
+            proxy.stop();
+            // /health turns DOWN as soon as probes stop finishing; the outage is known (and logged) once a probe failed.
+            java.util.function.Supplier<List<ch.qos.logback.classic.spi.ILoggingEvent>> outageLine = () -> logs.events(
+                    e -> e.getLoggerName().endsWith("StoreOutage") && e.getFormattedMessage().startsWith("The store does not answer"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !outageLine.get().isEmpty());
+            long knownSince = outageLine.get().get(0).getTimeStamp() + 200;
+            for (int i = 0; i < 3; i++) {
+                assertThat(appendCall("QUIET-1", "quiet-" + i).get().statusCode()).isEqualTo(503);
+            }
+            Thread.sleep(4000); // ~20 relay polls, ~4 SLA scans, ~4 checkpoint ticks
+            retriesLogged = logs.lines(e -> e.getTimeStamp() > knownSince && e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)
+                    && List.of("OutboxRelay", "TimelineWriter", "AuditApi", "sla-tracker", "PoolBase").stream()
+                    .anyMatch(e.getLoggerName()::endsWith));
+        }
+        assertThat(retriesLogged).as("retries during a known outage log at DEBUG").isEmpty();
+        proxy.start();
+        assertThat(awaitHealth(200)).isTrue();
     }
 
     @Test
