@@ -97,10 +97,11 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
      * same table, credentials, problems and rate limits.
      */
     public Decision decide(String pathTemplate, String method, String authorization) {
-        Decision authorized = authorize(pathTemplate, method, authorization);
+        Access access = RouteAccessPolicy.access(pathTemplate, method);
+        Decision authorized = authorize(access, authorization);
         Principal principal = authorized.principal();
         if (authorized.refusal() == null && principal != null && pathTemplate.startsWith(API_PREFIX)
-                && RouteAccessPolicy.access(pathTemplate, method) instanceof RouteAccessPolicy.Requires) {
+                && access instanceof RouteAccessPolicy.Requires) {
             java.util.OptionalLong wait = apiRateLimits.tryAcquire(principal.name());
             if (wait.isPresent()) {
                 long seconds = wait.getAsLong();
@@ -119,7 +120,11 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
      * limit). May block like {@link #decide}.
      */
     public Decision authorize(String pathTemplate, String method, String authorization) {
-        Access access = RouteAccessPolicy.access(pathTemplate, method);
+        return authorize(RouteAccessPolicy.access(pathTemplate, method), authorization);
+    }
+
+    /** {@link #authorize(String, String, String)} for a route whose {@link RouteAccessPolicy#access} the caller already has. */
+    Decision authorize(Access access, String authorization) {
         BearerAuthenticator.Outcome outcome;
         try {
             outcome = authenticator.authenticate(authorization);
@@ -146,12 +151,12 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
     }
 
     /**
-     * Whether memory alone tells that {@code authorization} grants what {@code path} and {@code method} need (a known API
-     * key with the scope): the HTTP edge's decision on its event loop. False for anything {@link #authorize} must decide.
+     * Whether memory alone tells that {@code authorization} grants what a route that {@code requires} needs (a known API
+     * key with the scope): the HTTP edge's decision on its event loop, which has already looked the route up (every
+     * request on the event loop asks, so it is looked up once). False for anything {@link #authorize} must decide.
      */
-    public boolean acceptedFromMemory(String path, String method, String authorization) {
-        return RouteAccessPolicy.access(path, method) instanceof RouteAccessPolicy.Requires requires
-                && authenticator.fromMemory(authorization).filter(p -> p.has(requires.scope())).isPresent();
+    boolean acceptedFromMemory(RouteAccessPolicy.Requires requires, String authorization) {
+        return authenticator.fromMemory(authorization).filter(p -> p.has(requires.scope())).isPresent();
     }
 
     /** The problem body for a refusal of a request to {@code path}. */

@@ -1,10 +1,10 @@
 package dev.incidentgateway.api;
 
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.transport.HeldPerCaller;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -25,10 +25,9 @@ public final class ExpensiveReads {
     static final String RETRY_AFTER = "2";
 
     private final int max;
-    private final int perCaller;
     private final Semaphore slots;
-    /** Slots held per principal name; a name is removed when it holds none (bounded by the slots). */
-    private final Map<String, Integer> held = new ConcurrentHashMap<>();
+    /** Slots held per principal name, at most half of them each. */
+    private final HeldPerCaller held;
 
     /** @param max reads that may run at once (at least 1) */
     public ExpensiveReads(int max) {
@@ -36,7 +35,7 @@ public final class ExpensiveReads {
             throw new IllegalArgumentException("max must be at least 1");
         }
         this.max = max;
-        this.perCaller = Math.max(1, max / 2);
+        this.held = new HeldPerCaller(Math.max(1, max / 2));
         this.slots = new Semaphore(max);
     }
 
@@ -67,22 +66,13 @@ public final class ExpensiveReads {
     }
 
     private void enter(String caller) {
-        boolean[] admitted = {false};
-        held.compute(caller, (name, count) -> {
-            int now = count == null ? 0 : count;
-            if (now >= perCaller) {
-                return count;
-            }
-            admitted[0] = true;
-            return now + 1;
-        });
-        if (!admitted[0]) {
-            throw new ApiProblem(429, "too-many-expensive-reads", "Too many expensive reads", caller + " already runs " + perCaller
+        if (!held.tryAcquire(caller)) {
+            throw new ApiProblem(429, "too-many-expensive-reads", "Too many expensive reads", caller + " already runs " + held.max()
                     + " of the reads that scan a whole incident or the log (verify, the SLA report), the most one caller may run at once; "
                     + "nothing was done. Send them one after another.", null, Map.of("Retry-After", RETRY_AFTER));
         }
         if (!slots.tryAcquire()) {
-            release(caller);
+            held.release(caller);
             throw new ApiProblem(503, "expensive-reads-busy", "Expensive reads busy", "All " + max + " slots for reads that scan a "
                     + "whole incident or the log (verify, the SLA report; GATEWAY_EXPENSIVE_READS_MAX) are taken; nothing was done. Retry later.",
                     null, Map.of("Retry-After", RETRY_AFTER));
@@ -91,10 +81,6 @@ public final class ExpensiveReads {
 
     private void leave(String caller) {
         slots.release();
-        release(caller);
-    }
-
-    private void release(String caller) {
-        held.computeIfPresent(caller, (name, count) -> count <= 1 ? null : count - 1);
+        held.release(caller);
     }
 }

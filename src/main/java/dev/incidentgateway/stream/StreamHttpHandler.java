@@ -6,6 +6,7 @@ import dev.incidentgateway.api.IncidentRequestParser;
 import dev.incidentgateway.api.QueryParameters;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.TimelineStore;
+import dev.incidentgateway.transport.HeldPerCaller;
 import dev.incidentgateway.transport.HttpEdge;
 import dev.incidentgateway.transport.ProblemResponses;
 import io.vertx.core.Handler;
@@ -34,9 +35,8 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
     private final StreamBroadcaster broadcaster;
     private final TimelineStore store;
     private final int maxSubscribers;
-    private final int maxPerPrincipal;
-    /** Open streams by principal name; a name leaves the map with its last stream. */
-    private final Map<String, Integer> openByPrincipal = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Open streams by principal name. */
+    private final HeldPerCaller openByPrincipal;
 
     public StreamHttpHandler(ApiAuthPolicyFactory auth, StreamBroadcaster broadcaster, TimelineStore store, int maxSubscribers,
                              int maxPerPrincipal) {
@@ -44,7 +44,7 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
         this.broadcaster = broadcaster;
         this.store = store;
         this.maxSubscribers = maxSubscribers;
-        this.maxPerPrincipal = maxPerPrincipal;
+        this.openByPrincipal = new HeldPerCaller(maxPerPrincipal);
     }
 
     /** A request checked off the event loop: refused, or the stream to open for {@code principal}. */
@@ -97,16 +97,15 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
             return;
         }
         String principal = checked.principal();
-        if (openByPrincipal.merge(principal, 1, Integer::sum) > maxPerPrincipal) {
-            release(principal);
+        if (!openByPrincipal.tryAcquire(principal)) {
             // 429, not the 503 below: the caller's own streams fill its share, another instance would not help
             refuse(ctx, new ApiProblem(429, "too-many-streams-per-principal", "Too many streams for this caller", principal + " has "
-                    + maxPerPrincipal + " live streams open, the most one caller may (GATEWAY_STREAM_MAX_PER_PRINCIPAL); close one "
+                    + openByPrincipal.max() + " live streams open, the most one caller may (GATEWAY_STREAM_MAX_PER_PRINCIPAL); close one "
                     + "or retry later.", null, Map.of("Retry-After", "5")));
             return;
         }
         if (!broadcaster.reserve(maxSubscribers)) {
-            release(principal);
+            openByPrincipal.release(principal);
             refuse(ctx, new ApiProblem(503, "too-many-streams", "Too many streams", "This gateway serves " + maxSubscribers
                     + " live streams at most (GATEWAY_STREAM_MAX_SUBSCRIBERS); retry shortly or use another instance.",
                     null, Map.of("Retry-After", "5")));
@@ -116,15 +115,12 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
         response.write(Buffer.buffer(": stream open\n\n")); // sends the head now: the client knows it is subscribed
         StreamSubscriber subscriber = new StreamSubscriber(broadcaster, broadcaster.group(ctx.vertx().getOrCreateContext()),
                 ctx.request(), response, checked.filter(), store, ctx.vertx(), checked.after());
+        // Registered in the event-loop turn that checked closed() above: a client gone by now still runs it, so its share returns
         ctx.addEndHandler(ended -> {
             subscriber.closed();
-            release(principal);
+            openByPrincipal.release(principal);
         });
         subscriber.start();
-    }
-
-    private void release(String principal) {
-        openByPrincipal.computeIfPresent(principal, (name, open) -> open > 1 ? open - 1 : null);
     }
 
     private static HttpServerResponse streamHead(HttpServerResponse response) {

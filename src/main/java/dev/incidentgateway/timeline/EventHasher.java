@@ -4,12 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.audit.ChainKey;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The per-incident audit chain. Events written since keyed hashing:
@@ -38,6 +43,50 @@ public final class EventHasher {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("JSON tree cannot fail to serialize", e);
         }
+    }
+
+    /**
+     * {@code data} with its object keys in the canonical (sorted) order at every depth, as {@link #canonicalJson} writes
+     * them and as every later read of the stored event gives them: the append's answer then shows the data exactly as the
+     * timeline will (a 201 diffed with a GET showed its keys in the request's order). The same values, not copied; an
+     * object already in order is kept as it is.
+     */
+    static ObjectNode sortedKeys(ObjectNode data) {
+        return (ObjectNode) sorted(data);
+    }
+
+    private static JsonNode sorted(JsonNode node) {
+        if (node.isObject() && node.size() > 0) {
+            List<String> names = new ArrayList<>(node.size());
+            node.fieldNames().forEachRemaining(names::add);
+            boolean inOrder = true;
+            for (int i = 1; i < names.size() && inOrder; i++) {
+                inOrder = names.get(i - 1).compareTo(names.get(i)) < 0;
+            }
+            if (!inOrder) {
+                Collections.sort(names); // String order: the order of the TreeMap WRITE_PROPERTIES_SORTED writes from
+            }
+            ObjectNode out = ((ObjectNode) node).objectNode();
+            boolean same = inOrder;
+            for (String name : names) {
+                JsonNode child = node.get(name);
+                JsonNode sortedChild = sorted(child);
+                same &= sortedChild == child;
+                out.set(name, sortedChild);
+            }
+            return same ? node : out;
+        }
+        if (node.isArray() && node.size() > 0) {
+            ArrayNode out = ((ArrayNode) node).arrayNode(node.size());
+            boolean same = true;
+            for (JsonNode element : node) {
+                JsonNode sortedElement = sorted(element);
+                same &= sortedElement == element;
+                out.add(sortedElement);
+            }
+            return same ? node : out;
+        }
+        return node;
     }
 
     /** The keyed hash {@code e} must carry when it follows an event whose hash is {@code prevHash}. */

@@ -57,6 +57,7 @@ final class EventStamper {
             data.put("severity", change.severity().wireName());
             data.put(EventRules.PREVIOUS_SEVERITY, current.severity().wireName());
         }
+        data = EventHasher.sortedKeys(data); // the answer's data as stored and read back, not in the request's key order
         String id = ids.next();
         Instant eventTime = ne.eventTime() == null ? now : ne.eventTime().truncatedTo(ChronoUnit.MICROS);
         String prevHash = current == null ? EventHasher.GENESIS : current.lastHash();

@@ -299,6 +299,24 @@ abstract class IncidentApiContract {
     }
 
     @Test
+    void theAnswersDataIsTheStoredDataTextForText() {
+        String id = newId("ORD");
+        Response declared = http.post("/api/v1/incidents", "application/json", HttpApi.toJson(obj("id", id, "title", "Order",
+                "actor", "alice", "correlationKey", "order-" + id)));
+        assertThat(declared.status()).as(declared.toString()).isEqualTo(201);
+        Response appended = post(id, obj("type", "note", "actor", "bob", "content", "keys out of order",
+                "data", obj("zeta", 1, "alpha", obj("y", "2", "x", List.of(obj("b", true, "a", false))), "mid", "m")));
+        assertThat(appended.status()).as(appended.toString()).isEqualTo(201);
+
+        // Compared as text: the same JSON in another key order is what users diffing the 201 with the timeline saw
+        List<JsonNode> read = timeline(id);
+        assertThat(read.get(0).path("data").toString()).isEqualTo(declared.json().path("event").path("data").toString());
+        assertThat(read.get(1).path("data").toString())
+                .isEqualTo(appended.json().path("data").toString())
+                .isEqualTo("{\"alpha\":{\"x\":[{\"a\":false,\"b\":true}],\"y\":\"2\"},\"mid\":\"m\",\"zeta\":1}");
+    }
+
+    @Test
     void expectedSeqIsCheckedAgainstTheLastSeq() {
         String id = newId("SEQ");
         declare(id, "Optimistic");

@@ -214,10 +214,9 @@ abstract class TimelineEventsConsumerContract extends CamelTestSupport {
         assertThat(got.getIn().getHeader("TimelineIncidentId")).isEqualTo(incident);
         assertThat(got.getIn().getHeader("TimelineEventSeq")).isEqualTo(1L);
         assertThat(got.getIn().getHeader("TimelineEventType")).isEqualTo("declare");
-        // As JSON, not as text: the store keeps data in canonical (sorted) key order, the append's answer in the order the
-        // writer added the keys (data.severity, then data.correlationKey).
-        assertThat(GatewayJson.create().readTree(got.getIn().getBody(String.class))).isEqualTo(GatewayJson.create().readTree(
-                new TimelineCloudEventMapper("dev.incidentgateway", GatewayJson.create()).serialize(declared)));
+        // As text: the append's answer carries data in the stored (canonical, sorted) key order, as the delivery reads it
+        assertThat(got.getIn().getBody(String.class)).isEqualTo(
+                new String(new TimelineCloudEventMapper("dev.incidentgateway", GatewayJson.create()).serialize(declared)));
     }
 
     @Test
