@@ -1,5 +1,6 @@
 package dev.incidentgateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.testsupport.GatewayProcess;
 import dev.incidentgateway.testsupport.GatewayProcess.Launched;
 import dev.incidentgateway.testsupport.ReadmeExamples;
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.fail;
  * README.md's copy-paste examples, run as a user runs them: one gateway started from the built jar in an empty
  * directory, then one {@code bash} in that directory (with {@code target/incident-gateway.jar} there, as after
  * {@code mvn package}) runs the marked blocks as written, in order, sharing their variables: the Quick start's
- * walk-through, then the CloudEvents setup and examples. Only the address differs: the gateway listens on a free port,
+ * walk-through, the Alertmanager and Grafana examples, then the CloudEvents setup and examples. Only the address differs: the gateway listens on a free port,
  * so {@code localhost:8080} becomes {@code localhost:<port>}. Each CloudEvents example must print what its
  * {@code # →} line claims ({@link ReadmeExamples}); changing an example into something that no longer works, or its
  * claim into something the gateway does not answer, fails this test.
@@ -45,7 +46,7 @@ class ReadmeExamplesIT {
     @Test
     void quickStartAndCloudEventsExamplesWorkAsWritten() throws Exception {
         Map<String, String> blocks = ReadmeExamples.blocks(ReadmeExamples.readme());
-        assertThat(blocks).containsKeys("quick-start", "cloudevents-setup", "cloudevents-declare", "cloudevents-note",
+        assertThat(blocks).containsKeys("quick-start", "alertmanager", "grafana", "cloudevents-setup", "cloudevents-declare", "cloudevents-note",
                 "cloudevents-batch", "cloudevents-resend", "cloudevents-incident");
         Map<String, Claim> claims = new LinkedHashMap<>();
         for (Map.Entry<String, String> b : blocks.entrySet()) {
@@ -73,6 +74,16 @@ class ReadmeExamplesIT {
                     // "401: no credential": the last command's answer
                     .containsPattern("\\{\"type\":\"urn:incident-gateway:problem:unauthorized\",[^{}]*\"status\":401,[^{}]*}$");
 
+            // Alertmanager: the firing declares ({"accepted":["01J…"],"duplicates":[],"ignored":0}), the clearing resolves.
+            List<JsonNode> alertmanager = ReadmeExamples.replies(printed.get("alertmanager"));
+            assertThat(alertmanager).as("the Alertmanager example's replies").hasSize(2)
+                    .allSatisfy(r -> assertThat(r.path("accepted")).as(r.toString()).hasSize(1));
+            assertThat(alertmanager.get(0).path("duplicates")).isEmpty();
+            assertThat(alertmanager.get(0).path("ignored").asInt(-1)).isZero();
+            List<JsonNode> grafana = ReadmeExamples.replies(printed.get("grafana"));
+            assertThat(grafana).as("the Grafana example's replies").hasSize(1)
+                    .allSatisfy(r -> assertThat(r.path("accepted")).as(r.toString()).hasSize(1));
+
             for (Map.Entry<String, Claim> c : claims.entrySet()) {
                 ReadmeExamples.assertAnswers(c.getKey(), c.getValue(), printed.get(c.getKey()));
             }
@@ -88,8 +99,8 @@ class ReadmeExamplesIT {
     }
 
     /**
-     * One script: each block after a line naming it. The Quick start's address is replaced; the CloudEvents examples'
-     * address is their {@code GW} variable, which the README sets in the setup block and the script sets again after it.
+     * One script: each block after a line naming it. The Quick start's and the alert examples' address is replaced; the
+     * CloudEvents examples' address is their {@code GW} variable, which the README sets in the setup block and the script sets again after it.
      */
     private static String script(Map<String, String> blocks, Map<String, Claim> claims, int port) {
         String quickStart = blocks.get("quick-start");
@@ -98,6 +109,10 @@ class ReadmeExamplesIT {
         assertThat(setup).as("the CloudEvents setup sets GW").contains("GW=http://" + README_ADDRESS);
         StringBuilder script = new StringBuilder();
         section(script, "quick-start", quickStart.replace(README_ADDRESS, "localhost:" + port));
+        for (String alerts : List.of("alertmanager", "grafana")) {
+            assertThat(blocks.get(alerts)).as("the " + alerts + " example talks to " + README_ADDRESS).contains(README_ADDRESS);
+            section(script, alerts, blocks.get(alerts).replace(README_ADDRESS, "localhost:" + port));
+        }
         section(script, "cloudevents-setup", setup + "GW=http://localhost:" + port + "\n");
         for (String name : claims.keySet()) {
             section(script, name, blocks.get(name));
@@ -118,6 +133,8 @@ class ReadmeExamplesIT {
                 .redirectOutput(dir.resolve("readme-examples.out").toFile())
                 .redirectError(dir.resolve("readme-examples.err").toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEWAY_"));
+        // The commands' JVMs (api-key, webhook-token) run for a second or two: C1 alone starts them with less CPU.
+        pb.environment().put("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1");
         pb.environment().merge("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator,
                 (path, javaBin) -> javaBin + path);
         Process bash = pb.start();

@@ -1,6 +1,7 @@
 package dev.incidentgateway.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -77,6 +79,13 @@ public final class ReadmeExamples {
                 .isEqualTo(Integer.toString(claim.status()));
         JsonNode reply = JSON.readTree(trimmed.substring(0, lastLine));
         assertMatches(name, "", claim.body(), reply);
+    }
+
+    /** The JSON replies an example printed one after the other ({@code curl -s} ends none with a line break). */
+    public static List<JsonNode> replies(String output) throws IOException {
+        try (MappingIterator<JsonNode> values = JSON.readerFor(JsonNode.class).readValues(output)) {
+            return values.readAll();
+        }
     }
 
     private static void assertMatches(String name, String at, JsonNode claimed, JsonNode actual) {
