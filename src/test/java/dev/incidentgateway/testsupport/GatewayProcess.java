@@ -106,6 +106,11 @@ public final class GatewayProcess {
         }
     }
 
+    /** The jar this launches (absolute). */
+    public Path jar() {
+        return jar;
+    }
+
     /** A started process, the file its stdout and stderr go to, and its GATEWAY_HTTP_PORT (-1 when not set). */
     public record Launched(Process process, Path log, int port) {
     }
