@@ -159,8 +159,9 @@ public final class Gateway implements AutoCloseable {
         main.bind("prometheusMeterRegistry", meters);
         // For a YAML route's onException: `bean: {ref: apiProblems, method: replyProblem}` answers the caught failure as
         // the API does (problem+json, 4xx for the sender's input, 503 for the store's trouble), never Camel's plain 500.
-        main.bind(ApiRouteSteps.PROBLEMS_BEAN, new ApiRouteSteps(endpoints));
-        main.configure().addRoutesBuilder(new HttpRouteProblems()); // ... and so does any HTTP route that names no routeConfigurationId
+        ApiRouteSteps routeSteps = new ApiRouteSteps(endpoints);
+        main.bind(ApiRouteSteps.PROBLEMS_BEAN, routeSteps);
+        main.configure().addRoutesBuilder(new HttpRouteProblems(routeSteps, json)); // ... and so does any HTTP route that names no routeConfigurationId
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, new CallerApi(json), endpoints, expensiveReads));
         sla.install(main, store, meters, json, endpoints, expensiveReads, Clock.systemUTC()); // SLA tracker bean + GET /api/v1/incidents/{id}/sla
         this.pollers = new SourcePollers(modules.pollingSources().stream()

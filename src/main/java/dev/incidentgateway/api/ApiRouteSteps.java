@@ -49,12 +49,20 @@ public final class ApiRouteSteps {
         ApiEndpoint.reply(exchange.getMessage(), response);
     }
 
-    /** For the route's {@code onException}: the caught failure answered as problem+json through {@link ProblemMapper}. */
+    /**
+     * For the route's {@code onException}: the caught failure answered as problem+json through {@link ProblemMapper};
+     * a body the route's steps could not read is the sender's 400 ({@link RouteInputFailures}).
+     */
     public void replyProblem(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable failure = RouteInputFailures.classify(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class), exchange);
         while (failure instanceof RuntimeCamelException wrapper && wrapper.getCause() != null) {
             failure = wrapper.getCause(); // a bean step's checked exception arrives wrapped
         }
+        answerProblem(exchange, failure);
+    }
+
+    /** Replies {@code failure} as problem+json through {@link ProblemMapper}. */
+    void answerProblem(Exchange exchange, Throwable failure) {
         reply(exchange, ApiEndpoint.problemResponse(failure, request(exchange).path(), settings.problems()));
     }
 }

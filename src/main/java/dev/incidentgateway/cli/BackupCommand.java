@@ -108,18 +108,26 @@ public final class BackupCommand implements StoreCommand, StoreCommand.Parsed {
             Files.deleteIfExists(partial);
             Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             int files;
+            List<String> contents = new ArrayList<>(List.of("the store")); // what the zip holds, for the summary line
             try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(partial))) {
                 files = copyStore(storeCopy, entryName(workDir, h2.databaseFile()), zip);
                 if (withoutKeys) {
                     notes.add("the keys directory was left out (--without-keys): keep it with this backup");
                 } else {
-                    files += addKeys(config, workDir, zip, notes);
+                    int keys = addKeys(config, workDir, zip, notes);
+                    files += keys;
+                    if (keys > 0) {
+                        contents.add("keys");
+                    }
                 }
-                files += addCheckpoints(Path.of(config.get(GatewayConfig.CHECKPOINT_FILE)), workDir, zip, notes);
+                if (addCheckpoints(Path.of(config.get(GatewayConfig.CHECKPOINT_FILE)), workDir, zip, notes) > 0) {
+                    files++;
+                    contents.add("the checkpoint file");
+                }
             }
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-            out.printf("Backed up the store, %s to %s (%d files, %d KB). Restore: stop the gateway, then in its working "
-                            + "directory unzip %s, start it, run verify.%n", withoutKeys ? "the checkpoint file" : "keys and the checkpoint file",
+            out.printf("Backed up %s to %s (%d files, %d KB). Restore: stop the gateway, then in its working "
+                            + "directory unzip %s, start it, run verify.%n", listed(contents),
                     target, files, Files.size(target) / 1024, target.getFileName());
             notes.forEach(note -> out.println("Note: " + note));
             return OK;
@@ -127,6 +135,12 @@ public final class BackupCommand implements StoreCommand, StoreCommand.Parsed {
             Files.deleteIfExists(storeCopy);
             Files.deleteIfExists(partial);
         }
+    }
+
+    /** {@code the store, keys and the checkpoint file}: the parts named one by one, the last after "and". */
+    private static String listed(List<String> parts) {
+        return parts.size() == 1 ? parts.get(0)
+                : String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
     }
 
     /** The one file of H2's backup zip (the {@code .mv.db}), under the store's own path. */

@@ -77,6 +77,9 @@ class BackupIT {
 
         assertThat(backup.exitCode()).as(backup.output()).isEqualTo(0);
         assertThat(backup.stdout()).contains("the keys directory was left out (--without-keys): keep it with this backup");
+        // Never started: no checkpoint file yet, so the summary names only what the zip holds.
+        assertThat(backup.stdout()).contains("Backed up the store to " + dir.resolve("store-only.zip") + " (1 files")
+                .contains("there is no checkpoint file at").doesNotContain("the checkpoint file to");
         try (ZipFile zip = new ZipFile(dir.resolve("store-only.zip").toFile())) {
             assertThat(zip.stream().map(ZipEntry::getName)).containsExactly("data/gateway.mv.db");
         }

@@ -37,10 +37,12 @@ public final class VendorHttp {
     }
 
     /**
-     * {@code text} with every credential replaced by {@value #MASK}: failure reasons end up in the outbox API
-     * and logs, and a proxy or exception may echo the request. Each is masked in every form an echo may carry it
-     * ({@link SecretForms}: raw, percent-encoded, base64; for a Basic-auth header value the base64 of user:password).
-     * Secrets shorter than 4 characters are left alone (masking "a" would mangle every reason).
+     * {@code text} with every credential replaced by {@value #MASK}, then cut to {@value #MAX_REASON} characters
+     * ({@link #shorten}): failure reasons end up in the outbox API and logs, and a proxy or exception may echo the
+     * request. Each is masked in every form an echo may carry it ({@link SecretForms}: raw, percent-encoded, base64;
+     * for a Basic-auth header value the base64 of user:password). Masked first, cut after: a secret that a cut went
+     * through would no longer match, and its first part would stay in the reason. Secrets shorter than 4 characters
+     * are left alone (masking "a" would mangle every reason).
      */
     public static String scrub(String text, String... secrets) {
         if (text == null) {
@@ -53,7 +55,7 @@ public final class VendorHttp {
             }
             out = SecretForms.mask(out, secret, MASK);
         }
-        return out;
+        return shorten(out);
     }
 
     /** A delivery result whose reason went through {@link #scrub}. */
@@ -80,10 +82,12 @@ public final class VendorHttp {
         }
     }
 
-    /** A vendor's text as one line of at most {@value #MAX_REASON} characters, HTML tags dropped. */
+    /**
+     * A vendor's text as one line, HTML tags dropped; not cut: {@link #scrub} cuts a reason after masking its secrets
+     * (cut first, a secret across the cut would keep its first part).
+     */
     public static String oneLine(String text) {
-        String s = text.replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").strip();
-        return shorten(s);
+        return text.replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").strip();
     }
 
     /** At most {@value #MAX_REASON} characters, an ellipsis marking a cut. */

@@ -11,7 +11,7 @@ import java.util.List;
  * Reads Jira's error body, {@code {"errorMessages":["..."],"errors":{"field":"message"}}} (REST v3
  * ErrorCollection), into one line for the dead-letter reason: {@code Issue does not exist; summary: You must
  * specify a summary of the issue.}. Bodies that are not that shape (HTML from a proxy, plain text) are
- * reduced to their first characters.
+ * reduced to one line (cut when the reason is scrubbed, {@link VendorHttp#scrub}).
  */
 final class JiraErrors {
 
@@ -29,11 +29,11 @@ final class JiraErrors {
             body.path("errorMessages").forEach(m -> parts.add(m.asText()));
             body.path("errors").properties().forEach(e -> parts.add(e.getKey() + ": " + e.getValue().asText()));
             if (!parts.isEmpty()) {
-                return VendorHttp.shorten(String.join("; ", parts));
+                return VendorHttp.oneLine(String.join("; ", parts));
             }
         }
         if (body.isObject() && body.hasNonNull("message")) {
-            return VendorHttp.shorten(body.get("message").asText());
+            return VendorHttp.oneLine(body.get("message").asText());
         }
         return VendorHttp.oneLine(text);
     }

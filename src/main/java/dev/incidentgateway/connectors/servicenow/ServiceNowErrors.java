@@ -8,7 +8,7 @@ import dev.incidentgateway.connectors.http.HttpReply;
 /**
  * Reads why ServiceNow refused a call. Its REST APIs answer errors with
  * {@code {"error": {"message": "...", "detail": "..."}, "status": "failure"}}; proxies and load balancers in
- * front of an instance may answer plain text or HTML instead, which is kept short.
+ * front of an instance may answer plain text or HTML instead, kept to one line (cut when scrubbed, {@link VendorHttp#scrub}).
  */
 public final class ServiceNowErrors {
 

@@ -96,7 +96,7 @@ public final class SlackErrors {
                 for (int i = 0; i < Math.min(3, messages.size()); i++) {
                     details.append(i == 0 ? "" : "; ").append(messages.get(i).asText());
                 }
-                why.append(" (").append(VendorHttp.shorten(details.toString())).append(')');
+                why.append(" (").append(details).append(')'); // cut by VendorHttp.scrub, after masking
             }
         }
         return why.toString();
@@ -109,7 +109,7 @@ public final class SlackErrors {
 
     private static String bodyExcerpt(HttpReply reply) {
         String text = reply.text().strip();
-        return text.isEmpty() ? "" : ": " + VendorHttp.shorten(text);
+        return text.isEmpty() ? "" : ": " + text; // cut by VendorHttp.scrub, after masking
     }
 
     private static String text(JsonNode n) {
