@@ -1,10 +1,9 @@
 package dev.incidentgateway.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.incidentgateway.audit.KeyFiles;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
-
-import dev.incidentgateway.audit.KeyFiles;
 
 import java.io.IOException;
 import java.io.InputStream;
