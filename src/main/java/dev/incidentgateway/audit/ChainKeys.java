@@ -43,6 +43,7 @@ public final class ChainKeys {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
+        KeyFiles.warnIfOpen(file);
         try {
             return Optional.of(parse(Files.readString(file, StandardCharsets.UTF_8), describe(config)));
         } catch (IOException e) {
@@ -116,6 +117,7 @@ public final class ChainKeys {
             throw new ConfigException("cannot write the chain key file " + file + " (" + GatewayConfig.KEYS_DIR.env() + "): "
                     + e.getMessage());
         }
+        KeyFiles.warnIfOpen(file); // a new file is 0600, but the directory may be an existing open one
         LOG.info("Generated the audit chain key in {}: back it up and keep it away from the database; without it the log "
                 + "cannot be verified. Gateways sharing this database need the same key ({}).", file, GatewayConfig.CHAIN_KEY.env());
         return key;

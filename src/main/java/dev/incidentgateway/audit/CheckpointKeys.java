@@ -56,6 +56,7 @@ public final class CheckpointKeys {
                 }
                 generate(priv, pub);
             }
+            KeyFiles.warnIfOpen(priv);
             if (!Files.exists(pub)) {
                 throw new ConfigException(GatewayConfig.CHECKPOINT_KEY_FILE.env() + ": the public key " + pub + " is missing "
                         + "(write it with: openssl pkey -in " + priv + " -pubout -out " + pub + ")");

@@ -1,5 +1,9 @@
 package dev.incidentgateway.audit;
 
+import dev.incidentgateway.security.OpenToOthers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -13,9 +17,11 @@ import java.util.Set;
 
 /**
  * Files that hold keys or evidence: directories {@code 0700}, files {@code 0600} from the moment they exist
- * (created with the permission, not chmod-ed afterwards), written whole or not at all.
+ * (created with the permission, not chmod-ed afterwards), written whole or not at all. Existing ones are used as they
+ * are, with a warning when other users can reach them ({@link #warnIfOpen}).
  */
 public final class KeyFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyFiles.class);
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
@@ -25,6 +31,21 @@ public final class KeyFiles {
     /** Owner-only file permission where the file system has POSIX permissions, else none. */
     public static FileAttribute<?>[] ownerOnlyFile(Path anyPathOnTheFileSystem) {
         return posix(anyPathOnTheFileSystem) ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(FILE)} : new FileAttribute<?>[0];
+    }
+
+    /**
+     * Warns (once per process) when the directory of a key file is writable by others (they could put their own key in
+     * its place) or the key file is readable or writable by others. Not a refusal: a Kubernetes secret volume has
+     * {@code 0644} files by default, and the key works as before.
+     */
+    public static void warnIfOpen(Path keyFile) {
+        Path abs = keyFile.toAbsolutePath();
+        if (abs.getParent() != null) {
+            OpenToOthers.warnIf(LOG, abs.getParent(), OpenToOthers.WRITE, "The keys directory",
+                    "other users can replace the key files in it; chmod 700 it (the gateway uses it anyway)");
+        }
+        OpenToOthers.warnIf(LOG, abs, OpenToOthers.READ_OR_WRITE, "The key file",
+                "other users can read or replace the key; chmod 600 it (the gateway uses it anyway)");
     }
 
     /** Creates the directory (and parents) {@code 0700} if it does not exist; an existing one is left as it is. */

@@ -1,18 +1,24 @@
 package dev.incidentgateway.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.incidentgateway.audit.KeyFiles;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,16 +31,18 @@ import java.util.Set;
  * never reads half a file); the gateway runs the command in-process on its own DataSource and answers
  * {@code <id>.response.json} the same way.
  *
- * <p>There is no network listener: filesystem permissions are the security boundary. The directory is
- * {@code 0700} and the files {@code 0600}; whoever can write there can also read (and write) the database
- * file beside it, so the channel gives nobody a power they did not already have.
+ * <p>There is no network listener: filesystem ownership and permissions are the security boundary. The directory is
+ * the gateway user's own, {@code 0700}, and the files {@code 0600}; whoever can write there can also read (and
+ * write) the database file beside it, so the channel gives nobody a power they did not already have. Because the
+ * store's directory may be shared (it only gets a warning), a {@code control} directory someone else made there
+ * beforehand is refused rather than used, and request files that are not the gateway user's own, or are links, are
+ * not run.
  */
 public final class ControlChannel {
     static final String REQUEST_SUFFIX = ".request.json";
     static final String RESPONSE_SUFFIX = ".response.json";
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     /** A command for the gateway: its name and arguments. */
     public record Request(String command, List<String> args) {
@@ -73,44 +81,119 @@ public final class ControlChannel {
         return parent == null ? Optional.empty() : Optional.of(parent.resolve("control"));
     }
 
-    /** {@link #prepare} for the gateway's start: a directory it cannot create is bad configuration of the store's URL. */
+    /**
+     * {@link #prepare} for the gateway's start: a directory it cannot create is bad configuration of the store's URL, and
+     * one that is not its own stops the start (exit 2), naming the directory and its owner: whoever owns it could run
+     * store commands (an admin API key) and plant links the answers would be written through.
+     */
     public static Path prepareForGateway(Path dir) {
         try {
             return prepare(dir);
+        } catch (NotOwnException e) {
+            throw new ConfigException(GatewayConfig.DB_URL.problem("the control directory beside the H2 file " + e.getMessage()
+                    + "; the gateway only uses a control directory of its own: remove it (or chown it to "
+                    + e.gatewayUser + " and chmod 700 it if it is yours) and start again"));
         } catch (IOException e) {
             throw new ConfigException(GatewayConfig.DB_URL.problem("cannot create the control directory " + dir
                     + " beside the H2 file: " + e.getMessage()));
         }
     }
 
-    /** Creates the directory (and its parents) owner-only, or makes an existing one owner-only. */
+    /**
+     * Creates the directory {@code 0700} (parents as needed; made with that mode, never open for a moment), or checks
+     * that an existing one is this user's own directory, not a symbolic link, and makes it owner-only.
+     *
+     * @throws NotOwnException when it is someone else's, a symbolic link or not a directory
+     */
     public static Path prepare(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        if (posix()) {
-            Files.setPosixFilePermissions(dir, OWNER_ONLY_DIR);
+        KeyFiles.ensureDirectory(dir);
+        Optional<String> refusal = notOwn(dir, true);
+        if (refusal.isPresent()) {
+            throw new NotOwnException(refusal.get(), processUser().getName());
+        }
+        if (posix()) { // an existing directory of ours may have been opened up; NOFOLLOW_LINKS: no link is followed
+            Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(OWNER_ONLY_DIR);
         }
         return dir;
     }
 
-    /** Writes {@code value} as JSON to {@code target}: a hidden temporary file first, then an atomic rename. */
+    /**
+     * Writes {@code value} as JSON to a new file {@code target} ({@code 0600}): through a temporary file with a name
+     * nobody can guess, created new (never an existing file or link), then moved into place by an atomic rename, so a
+     * reader never sees half a file.
+     */
     static void writeAtomically(Path target, Object value) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        Files.write(tmp, JSON.writeValueAsBytes(value));
-        if (posix()) {
-            Files.setPosixFilePermissions(tmp, OWNER_ONLY_FILE);
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        if (!KeyFiles.createNew(target, JSON.writeValueAsString(value))) {
+            throw new FileAlreadyExistsException(target.toString(), null, "a control file of that name is already there");
         }
     }
 
-    /** True when the directory exists and belongs to this process's user (never trust someone else's). */
+    /**
+     * The bytes of a control file that is a regular file (not a link) of this user.
+     *
+     * @throws NotOwnException for any other file, naming it and its owner
+     */
+    static byte[] readOwn(Path file) throws IOException {
+        Optional<String> refusal = notOwn(file, false);
+        if (refusal.isPresent()) {
+            throw new NotOwnException(refusal.get(), processUser().getName());
+        }
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * True when the directory exists and belongs to this process's user: a CLI (root's too) never sends its commands
+     * into someone else's directory, whose owner could read them, answer in the gateway's place and plant links.
+     */
     static boolean usable(Path dir) throws IOException {
-        return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
-                && (!posix() || Files.getOwner(dir).getName().equals(System.getProperty("user.name"))
-                || "root".equals(System.getProperty("user.name")));
+        return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && notOwn(dir, true).isEmpty();
+    }
+
+    /**
+     * Why {@code path} is not a directory (or regular file) of this process's user, e.g. {@code "/x/control belongs to
+     * nobody"}; empty when it is, or where the file system has no POSIX owners.
+     */
+    static Optional<String> notOwn(Path path, boolean directory) throws IOException {
+        if (!posix()) {
+            return Optional.empty();
+        }
+        PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        String owner = attributes.owner().getName();
+        if (attributes.isSymbolicLink()) {
+            return Optional.of(path + " is a symbolic link (owner " + owner + ")");
+        }
+        if (directory ? !attributes.isDirectory() : !attributes.isRegularFile()) {
+            return Optional.of(path + " is not a " + (directory ? "directory" : "regular file") + " (owner " + owner + ")");
+        }
+        return attributes.owner().equals(processUser()) ? Optional.empty()
+                : Optional.of(path + " belongs to " + owner + ", not to " + processUser().getName());
+    }
+
+    /** A control directory or file that is not this user's own: the message names the path and its owner. */
+    public static final class NotOwnException extends IOException {
+        private final transient String gatewayUser;
+
+        NotOwnException(String message, String gatewayUser) {
+            super(message);
+            this.gatewayUser = gatewayUser;
+        }
+    }
+
+    /** This process's user, as file owners are compared (by uid). */
+    private static UserPrincipal processUser() throws IOException {
+        UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
+        try {
+            return users.lookupPrincipalByName(System.getProperty("user.name"));
+        } catch (UserPrincipalNotFoundException noPasswdEntry) { // e.g. a container's arbitrary uid: whoever owns a new file
+            Path probe = Files.createTempFile("igw-owner", ".probe");
+            try {
+                return Files.getOwner(probe);
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        }
     }
 
     private static boolean posix() {

@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** The CLI's side of the {@link ControlChannel}: hands one command to the running gateway and reprints its answer. */
@@ -30,8 +31,10 @@ public final class ControlChannelClient {
     /** @return the command's exit code, or {@link StoreCommand#STORE_ERROR} when no gateway answers in time */
     public int run(String command, List<String> args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
         if (!ControlChannel.usable(dir) && !awaitStartingGateway(err)) {
+            Optional<String> whose = Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? ControlChannel.notOwn(dir, true) : Optional.empty();
             err.println("The store is in use by another process, and " + dir + " (the running gateway's control directory) "
-                    + "is missing or not yours. Stop the gateway, or run this as the user that runs it.");
+                    + "is missing or not yours" + whose.map(why -> " (" + why + ")").orElse("")
+                    + ". Stop the gateway, or run this as the user that runs it.");
             return StoreCommand.STORE_ERROR;
         }
         String id = UUID.randomUUID().toString();
@@ -40,9 +43,13 @@ public final class ControlChannelClient {
         ControlChannel.writeAtomically(request, new ControlChannel.Request(command, args));
         long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.exists(response)) {
-                ControlChannel.Response answer = ControlChannel.JSON.readValue(response.toFile(), ControlChannel.Response.class);
-                Files.deleteIfExists(response); // it may hold a new key: do not leave it lying around
+            if (Files.exists(response, LinkOption.NOFOLLOW_LINKS)) {
+                ControlChannel.Response answer;
+                try {
+                    answer = ControlChannel.JSON.readValue(ControlChannel.readOwn(response), ControlChannel.Response.class);
+                } finally {
+                    Files.deleteIfExists(response); // it may hold a new key: do not leave it lying around
+                }
                 out.print(answer.stdout());
                 err.print(answer.stderr());
                 return answer.exitCode();

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -48,10 +49,19 @@ public final class ControlChannelRoute extends RouteBuilder {
     void handle(Exchange exchange) throws Exception {
         String fileName = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         String id = fileName.substring(0, fileName.length() - ControlChannel.REQUEST_SUFFIX.length());
+        Path file = dir.resolve(fileName);
+        byte[] body;
+        try { // read here, not through the file component, which follows links
+            body = ControlChannel.readOwn(file);
+        } catch (ControlChannel.NotOwnException e) {
+            // Only the gateway's user (or root) can write into its 0700 directory: a stranger's file or a link is no request.
+            LOG.warn("Ignored a control request: {}; only regular files of the gateway's user are run", e.getMessage());
+            Files.deleteIfExists(file);
+            return;
+        }
         ControlChannel.Response response;
         try {
-            ControlChannel.Request request = ControlChannel.JSON.readValue(exchange.getMessage().getBody(byte[].class),
-                    ControlChannel.Request.class);
+            ControlChannel.Request request = ControlChannel.JSON.readValue(body, ControlChannel.Request.class);
             response = run(request);
         } catch (java.io.IOException e) {
             response = new ControlChannel.Response(StoreCommand.USAGE, "", "unreadable control request: " + e.getMessage() + "\n");

@@ -1,5 +1,6 @@
 package dev.incidentgateway.store;
 
+import dev.incidentgateway.security.OpenToOthers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,11 +82,7 @@ public final class H2DataDirectory {
         try {
             if (Files.isDirectory(directory)) {
                 checkAccess();
-                Set<PosixFilePermission> actual = Files.getPosixFilePermissions(directory);
-                if (actual.stream().anyMatch(p -> !DIRECTORY.contains(p))) {
-                    LOG.warn("The store directory {} is {}: other users can list it; chmod 700 it", directory,
-                            PosixFilePermissions.toString(actual));
-                }
+                OpenToOthers.warnIf(LOG, directory, OpenToOthers.ANY, "The store directory", "other users can list it; chmod 700 it");
                 return;
             }
             Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(DIRECTORY));

@@ -1,5 +1,6 @@
 package dev.incidentgateway.store;
 
+import dev.incidentgateway.testsupport.CapturedLogs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,7 +65,11 @@ class H2DataDirectoryTest {
         Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("rw-r--r--"));
         Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rw-r--r--"));
         H2DataDirectory store = H2DataDirectory.of("jdbc:h2:file:" + shared.resolve("gateway")).orElseThrow();
-        store.prepare();
+        try (CapturedLogs logs = CapturedLogs.of(H2DataDirectory.class.getName())) {
+            store.prepare();
+            assertThat(logs.lines(e -> true)).containsExactly("WARN The store directory " + shared
+                    + " is rwxr-xr-x: other users can list it; chmod 700 it");
+        }
         store.restrictFiles();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rwxr-xr-x");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(mine))).isEqualTo("rw-------");
