@@ -22,11 +22,13 @@ public final class AuditModule implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditModule.class);
 
     private final ChainKey chainKey;
+    private final ChainKeyEpochs epochs;
     private final Checkpointer checkpointer;
     private final long intervalMs;
 
-    private AuditModule(ChainKey chainKey, Checkpointer checkpointer, long intervalMs) {
-        this.chainKey = chainKey;
+    private AuditModule(ChainKeyEpochs epochs, Checkpointer checkpointer, long intervalMs) {
+        this.chainKey = epochs.current();
+        this.epochs = epochs;
         this.checkpointer = checkpointer;
         this.intervalMs = intervalMs;
     }
@@ -38,12 +40,12 @@ public final class AuditModule implements AutoCloseable {
 
     /** With the checkpoints' metrics in {@code meters}. */
     public static AuditModule create(GatewayConfig config, DataSource store, MeterRegistry meters) {
-        ChainKey key = ChainKeys.forGateway(config, store);
+        ChainKeyEpochs keys = ChainKeys.epochs(config, ChainKeys.forGateway(config, store));
         CheckpointSigner signer = CheckpointKeys.forGateway(config);
         Path file = Path.of(config.get(GatewayConfig.CHECKPOINT_FILE));
         warnIfLastSignedByAnotherKey(file, signer);
         Checkpointer checkpointer = new Checkpointer(store, signer, file, Clock.systemUTC(), meters);
-        return new AuditModule(key, checkpointer, config.get(GatewayConfig.CHECKPOINT_INTERVAL_S) * 1000L);
+        return new AuditModule(keys, checkpointer, config.get(GatewayConfig.CHECKPOINT_INTERVAL_S) * 1000L);
     }
 
     /**
@@ -66,6 +68,11 @@ public final class AuditModule implements AutoCloseable {
 
     public ChainKey chainKey() {
         return chainKey;
+    }
+
+    /** The current key with the retired ones: what checks events written before a rotation (GET …/verify). */
+    public ChainKeyEpochs chainKeyEpochs() {
+        return epochs;
     }
 
     public Checkpointer checkpointer() {
