@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The audit chain's part of a running gateway: the chain key (checked against the store), the checkpoint signer,
@@ -41,6 +42,7 @@ public final class AuditModule implements AutoCloseable {
     /** With the checkpoints' metrics in {@code meters}. */
     public static AuditModule create(GatewayConfig config, DataSource store, MeterRegistry meters) {
         ChainKeyEpochs keys = ChainKeys.epochs(config, ChainKeys.forGateway(config, store));
+        warnIfRetiredKeysDisagree(config, store, keys);
         CheckpointSigner signer = CheckpointKeys.forGateway(config);
         Path file = Path.of(config.get(GatewayConfig.CHECKPOINT_FILE));
         warnIfLastSignedByAnotherKey(file, signer);
@@ -63,6 +65,23 @@ public final class AuditModule implements AutoCloseable {
                             file, last.keyId(), CheckpointSigner.keyId(signer.publicKey())));
         } catch (java.io.IOException e) {
             LOG.warn("Cannot read the checkpoint file {}: {}", file, e.getMessage());
+        }
+    }
+
+    /**
+     * The retired keys this gateway found against the store's record of rotations: it writes with the current key alone,
+     * so it starts anyway, but the events before a rotation cannot be checked (GET …/verify, {@code verify}) without them.
+     */
+    private static void warnIfRetiredKeysDisagree(GatewayConfig config, DataSource store, ChainKeyEpochs keys) {
+        try {
+            List<String> problems = ChainKeyEpochRecords.mismatches(ChainKeyEpochRecords.read(store), keys.retired(),
+                    RetiredChainKeys.file(config).toString());
+            if (!problems.isEmpty()) {
+                LOG.warn("The retired chain keys do not match the store's record of chain key rotations; verify will report "
+                        + "it. Restore {} from the backup of the keys directory: {}", RetiredChainKeys.file(config), problems);
+            }
+        } catch (java.sql.SQLException e) {
+            LOG.warn("Cannot read the store's record of chain key rotations: {}", e.getMessage());
         }
     }
 

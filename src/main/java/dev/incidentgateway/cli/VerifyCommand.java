@@ -85,6 +85,12 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
                     + ChainKeys.keyFile(config) + " (" + GatewayConfig.KEYS_DIR.env() + ")");
             return USAGE;
         }
+        if (key != null && !ChainKeys.matchesStore(key, ctx.dataSource())
+                && Files.exists(dev.incidentgateway.audit.ChainKeyRotation.pendingFile(config))) {
+            err.println("A chain-key rotate was interrupted after its commit (" + dev.incidentgateway.audit.ChainKeyRotation
+                    .pendingFile(config) + " is there): run it again, or start the gateway, to finish it");
+            return USAGE;
+        }
         if (key != null && !ChainKeys.matchesStore(key, ctx.dataSource())) {
             out.println("BROKEN: " + ChainKeys.describe(config) + " is not the key this store's audit chain was written with");
             return BROKEN;
