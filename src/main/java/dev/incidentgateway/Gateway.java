@@ -132,6 +132,7 @@ public final class Gateway implements AutoCloseable {
                         stream.listener(), sla.metrics(meters),
                         FreshStoreAnalyzer.forStore(dataSource, dialect)))
                 .withAppendTimeout(Duration.ofMillis(config.get(GatewayConfig.APPEND_TIMEOUT_MS)))
+                .withChainKeyEpochs(audit.chainKeyEpochs())
                 .withHealthProbe(probe);
 
         int maxBody = config.get(GatewayConfig.HTTP_MAX_BODY_BYTES);

@@ -73,6 +73,7 @@ public final class GatewayMain {
         m.put("webhook-token", new WebhookTokenCommand());
         m.put("api-key", new ApiKeyCommand());
         m.put("backup", new dev.incidentgateway.cli.BackupCommand());
+        m.put("chain-key", new dev.incidentgateway.cli.ChainKeyCommand());
         return m;
     }
 
@@ -261,6 +262,11 @@ public final class GatewayMain {
             return STORE_ERROR;
         }
         if (EmbeddedStoreLock.heldByAnotherProcess(config)) {
+            if (command.needsStoppedGateways()) {
+                err.println(dev.incidentgateway.cli.ChainKeyCommand.STOP_GATEWAYS + " (a running gateway holds the store "
+                        + Redact.url(config.get(GatewayConfig.DB_URL)) + ")");
+                return USAGE;
+            }
             java.util.OptionalInt ownAnswer = command.answerFromCallersConfig(config, args, out);
             if (ownAnswer.isPresent()) {
                 return ownAnswer.getAsInt();

@@ -141,7 +141,7 @@ class GatewayCliTest {
         Result r = run("nosuch");
         assertThat(r.exit()).isEqualTo(GatewayMain.USAGE);
         assertThat(r.err()).isEqualTo("Unknown command 'nosuch'. Commands: run (default), config, pg-roles, help, verify, "
-                + "rebuild-views, webhook-token, api-key, backup" + System.lineSeparator());
+                + "rebuild-views, webhook-token, api-key, backup, chain-key" + System.lineSeparator());
         assertNothingTouched("nosuch");
         Result help = run("help", "nosuch");
         assertThat(help.exit()).isEqualTo(GatewayMain.USAGE);

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The audit chain's part of a running gateway: the chain key (checked against the store), the checkpoint signer,
@@ -22,11 +23,13 @@ public final class AuditModule implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditModule.class);
 
     private final ChainKey chainKey;
+    private final ChainKeyEpochs epochs;
     private final Checkpointer checkpointer;
     private final long intervalMs;
 
-    private AuditModule(ChainKey chainKey, Checkpointer checkpointer, long intervalMs) {
-        this.chainKey = chainKey;
+    private AuditModule(ChainKeyEpochs epochs, Checkpointer checkpointer, long intervalMs) {
+        this.chainKey = epochs.current();
+        this.epochs = epochs;
         this.checkpointer = checkpointer;
         this.intervalMs = intervalMs;
     }
@@ -38,12 +41,13 @@ public final class AuditModule implements AutoCloseable {
 
     /** With the checkpoints' metrics in {@code meters}. */
     public static AuditModule create(GatewayConfig config, DataSource store, MeterRegistry meters) {
-        ChainKey key = ChainKeys.forGateway(config, store);
+        ChainKeyEpochs keys = ChainKeys.epochs(config, ChainKeys.forGateway(config, store));
+        warnIfRetiredKeysDisagree(config, store, keys);
         CheckpointSigner signer = CheckpointKeys.forGateway(config);
         Path file = Path.of(config.get(GatewayConfig.CHECKPOINT_FILE));
         warnIfLastSignedByAnotherKey(file, signer);
         Checkpointer checkpointer = new Checkpointer(store, signer, file, Clock.systemUTC(), meters);
-        return new AuditModule(key, checkpointer, config.get(GatewayConfig.CHECKPOINT_INTERVAL_S) * 1000L);
+        return new AuditModule(keys, checkpointer, config.get(GatewayConfig.CHECKPOINT_INTERVAL_S) * 1000L);
     }
 
     /**
@@ -64,8 +68,30 @@ public final class AuditModule implements AutoCloseable {
         }
     }
 
+    /**
+     * The retired keys this gateway found against the store's record of rotations: it writes with the current key alone,
+     * so it starts anyway, but the events before a rotation cannot be checked (GET …/verify, {@code verify}) without them.
+     */
+    private static void warnIfRetiredKeysDisagree(GatewayConfig config, DataSource store, ChainKeyEpochs keys) {
+        try {
+            List<String> problems = ChainKeyEpochRecords.mismatches(ChainKeyEpochRecords.read(store), keys.retired(),
+                    RetiredChainKeys.file(config).toString());
+            if (!problems.isEmpty()) {
+                LOG.warn("The retired chain keys do not match the store's record of chain key rotations; verify will report "
+                        + "it. Restore {} from the backup of the keys directory: {}", RetiredChainKeys.file(config), problems);
+            }
+        } catch (java.sql.SQLException e) {
+            LOG.warn("Cannot read the store's record of chain key rotations: {}", e.getMessage());
+        }
+    }
+
     public ChainKey chainKey() {
         return chainKey;
+    }
+
+    /** The current key with the retired ones: what checks events written before a rotation (GET …/verify). */
+    public ChainKeyEpochs chainKeyEpochs() {
+        return epochs;
     }
 
     public Checkpointer checkpointer() {

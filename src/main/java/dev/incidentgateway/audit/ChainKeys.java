@@ -59,6 +59,7 @@ public final class ChainKeys {
      */
     public static ChainKey forGateway(GatewayConfig config, DataSource store) {
         try {
+            ChainKeyRotation.finishPending(config, store); // a rotation interrupted after its commit
             String stored = storedFingerprint(store);
             ChainKey key = existing(config).orElse(null);
             if (key == null) {
@@ -78,7 +79,20 @@ public final class ChainKeys {
             return key;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the chain key check from the store: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ConfigException("cannot finish the interrupted chain key rotation in " + keyFile(config).getParent() + ": "
+                    + e.getMessage());
         }
+    }
+
+    /**
+     * {@code key} with the retired keys of the keys directory ({@link RetiredChainKeys}): what checks events written before
+     * a rotation. A gateway writes with {@code key} alone.
+     *
+     * @throws ConfigException when the retired keys file is malformed
+     */
+    public static ChainKeyEpochs epochs(GatewayConfig config, ChainKey key) {
+        return ChainKeyEpochs.of(RetiredChainKeys.read(RetiredChainKeys.file(config)), key);
     }
 
     /** True when the store has recorded a chain key (a keyed chain may exist). */

@@ -90,6 +90,41 @@ public final class KeyFiles {
         }
     }
 
+    /**
+     * Writes {@code file} {@code 0600} whole, replacing what is there: the content goes to a temporary file in the same
+     * directory, is forced to disk and then moved into place, and the directory is forced too, so after a crash the file
+     * holds either the old content or the new one, never a part (a key rotation depends on it).
+     */
+    public static void replace(Path file, String content) throws IOException {
+        Path abs = file.toAbsolutePath();
+        ensureDirectory(abs.getParent());
+        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp", ownerOnlyFile(abs.getParent()));
+        try {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+                ch.force(true);
+            }
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            forceDirectory(abs.getParent());
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Moves {@code from} onto {@code to} atomically (replacing it) and forces the directory: the rename survives a crash. */
+    public static void moveInto(Path from, Path to) throws IOException {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceDirectory(to.toAbsolutePath().getParent());
+    }
+
+    private static void forceDirectory(Path dir) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException notOnThisFileSystem) {
+            // Windows cannot open a directory; its rename is durable on its own
+        }
+    }
+
     private static boolean posix(Path p) {
         return p != null && p.getFileSystem().supportedFileAttributeViews().contains("posix");
     }

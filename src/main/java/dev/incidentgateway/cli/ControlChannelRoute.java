@@ -74,6 +74,10 @@ public final class ControlChannelRoute extends RouteBuilder {
         if (command == null) {
             return new ControlChannel.Response(StoreCommand.USAGE, "", "unknown store command '" + request.command() + "'\n");
         }
+        if (command.needsStoppedGateways()) {
+            return new ControlChannel.Response(StoreCommand.USAGE, "", "'" + request.command() + "' does not run in a running "
+                    + "gateway: stop every gateway on the store first\n");
+        }
         LOG.info("Running '{}' for the command line (control channel)", request.command());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -52,6 +52,14 @@ public interface StoreCommand {
         return args;
     }
 
+    /**
+     * Whether the command runs only while no gateway runs on the store ({@code chain-key rotate}): then it is never handed
+     * to a running gateway through the control channel, and refused (exit {@link #USAGE}) while one holds the store.
+     */
+    default boolean needsStoppedGateways() {
+        return false;
+    }
+
     /** How long the CLI waits for a running gateway to answer this command through the control channel. */
     default java.time.Duration patience() {
         return java.time.Duration.ofSeconds(30);

@@ -1,7 +1,10 @@
 package dev.incidentgateway.cli;
 
 import dev.incidentgateway.audit.ChainKey;
+import dev.incidentgateway.audit.ChainKeyEpochRecords;
+import dev.incidentgateway.audit.ChainKeyEpochs;
 import dev.incidentgateway.audit.ChainKeys;
+import dev.incidentgateway.audit.RetiredChainKeys;
 import dev.incidentgateway.audit.CheckpointAnchors;
 import dev.incidentgateway.audit.CheckpointFile;
 import dev.incidentgateway.audit.CheckpointKeys;
@@ -82,12 +85,36 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
                     + ChainKeys.keyFile(config) + " (" + GatewayConfig.KEYS_DIR.env() + ")");
             return USAGE;
         }
+        if (key != null && !ChainKeys.matchesStore(key, ctx.dataSource())
+                && Files.exists(dev.incidentgateway.audit.ChainKeyRotation.pendingFile(config))) {
+            err.println("A chain-key rotate was interrupted after its commit (" + dev.incidentgateway.audit.ChainKeyRotation
+                    .pendingFile(config) + " is there): run it again, or start the gateway, to finish it");
+            return USAGE;
+        }
         if (key != null && !ChainKeys.matchesStore(key, ctx.dataSource())) {
             out.println("BROKEN: " + ChainKeys.describe(config) + " is not the key this store's audit chain was written with");
             return BROKEN;
         }
-        List<String> problems = new ArrayList<>();
-        ChainVerifier.Report incidents = new ChainVerifier(ctx.dataSource(), key).verifyAll();
+        // The retired keys of earlier rotations, with the boundaries the keys directory pins; the store's record must agree.
+        Path retiredFile = RetiredChainKeys.file(config);
+        List<ChainKeyEpochs.Retired> retired;
+        try {
+            retired = RetiredChainKeys.read(retiredFile);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return USAGE;
+        }
+        List<ChainKeyEpochRecords.Recorded> recorded = ChainKeyEpochRecords.read(ctx.dataSource());
+        List<String> missing = ChainKeyEpochRecords.missingKeys(recorded, retired);
+        if (!missing.isEmpty()) {
+            err.println("Missing retired chain key" + (missing.size() == 1 ? "" : "s") + ": the store records " + missing.size()
+                    + " rotation" + (missing.size() == 1 ? "" : "s") + " whose old key is not in " + retiredFile
+                    + "; restore that file from the backup of the keys directory (" + GatewayConfig.KEYS_DIR.env() + ")");
+            return USAGE;
+        }
+        List<String> problems = new ArrayList<>(ChainKeyEpochRecords.mismatches(recorded, retired, retiredFile.toString()));
+        ChainKeyEpochs keys = ChainKeyEpochs.of(retired, key);
+        ChainVerifier.Report incidents = new ChainVerifier(ctx.dataSource(), keys).verifyAll();
         for (ChainVerifier.BrokenLink link : incidents.broken()) {
             // no event: a gap, or a derived table's row (seq 0: of no event in particular)
             problems.add("incident " + link.incidentId() + (link.seq() == 0 && link.eventId() == null ? "" : " at seq " + link.seq())
@@ -122,7 +149,7 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
                 anchors = r.anchors();
             }
         }
-        GlobalChainVerifier.Report global = new GlobalChainVerifier(ctx.dataSource(), key).verify(anchors);
+        GlobalChainVerifier.Report global = new GlobalChainVerifier(ctx.dataSource(), keys).verify(anchors);
         problems.addAll(global.problems());
         if (key != null) {
             problems.addAll(CredentialRowCheck.problems(ctx.dataSource(), key)); // api_keys and webhook_tokens rows

@@ -115,6 +115,16 @@ public final class WebhookTokenStore {
                 this::mac);
     }
 
+    /**
+     * Seals every row whose MAC verifies anew with {@code next} ({@code chain-key rotate}); returns the sources of the rows
+     * whose MAC did not verify, left as they are.
+     */
+    public List<String> reseal(Connection c, CredentialRowMacs next) throws SQLException {
+        WebhookTokenStore after = new WebhookTokenStore(null, next);
+        return CredentialRowMacs.reseal(c, CredentialRowMacs.Table.WEBHOOK_TOKENS, WebhookTokenStore::rows, Row::source,
+                this::mac, after::mac, Row::mac);
+    }
+
     private Optional<String> problem(Row row) {
         return CredentialRowMacs.problem(mac(row), row.mac());
     }

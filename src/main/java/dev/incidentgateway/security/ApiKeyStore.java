@@ -173,6 +173,16 @@ public final class ApiKeyStore {
     }
 
     /**
+     * Seals every row whose MAC verifies anew with {@code next} ({@code chain-key rotate}); returns the names of the rows
+     * whose MAC did not verify, left as they are.
+     */
+    public List<String> reseal(Connection c, CredentialRowMacs next) throws SQLException {
+        ApiKeyStore after = new ApiKeyStore(null, next);
+        return CredentialRowMacs.reseal(c, CredentialRowMacs.Table.API_KEYS, ApiKeyStore::rows, Row::name, this::mac, after::mac,
+                Row::mac);
+    }
+
+    /**
      * The MAC verdict ({@link CredentialRowMacs#problem}), then whether the row is a revoked key's older state copied
      * back: its revocation mark is there, or this process saw the key revoked before the mark was deleted.
      */

@@ -109,6 +109,37 @@ public final class CredentialRowMacs {
     }
 
     /**
+     * Replaces the MAC of every row of {@code table} whose MAC verifies under the old key with its MAC under the new one
+     * ({@code chain-key rotate}, in its transaction); returns the keys of the rows left as they are because their MAC did
+     * not verify: a row changed outside the gateway stays refused instead of being sealed anew.
+     *
+     * @param oldMac the row's MAC under the current chain key
+     * @param newMac the row's MAC under the key that replaces it
+     * @param stored the row's {@code row_mac}
+     */
+    public static <R> List<String> reseal(Connection c, Table table, RowReader<R> rows, Function<R, String> key,
+                                          Function<R, String> oldMac, Function<R, String> newMac, Function<R, String> stored)
+            throws SQLException {
+        List<String> refused = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE " + table.sqlName + " SET row_mac = ? WHERE " + table.keyColumn + " = ? AND row_mac = ?")) {
+            for (R row : rows.read(c, "")) {
+                if (!matches(oldMac.apply(row), stored.apply(row))) {
+                    refused.add(key.apply(row));
+                    continue;
+                }
+                ps.setString(1, newMac.apply(row));
+                ps.setString(2, key.apply(row));
+                ps.setString(3, stored.apply(row));
+                if (ps.executeUpdate() != 1) {
+                    throw new SQLException(table.sqlName + " row '" + key.apply(row) + "' changed while it was sealed anew");
+                }
+            }
+        }
+        return refused;
+    }
+
+    /**
      * Each value with its length in front: unambiguous whatever a value holds, so no two rows share one text (a row
      * written by hand may put separators into a value).
      */

@@ -16,6 +16,13 @@ import java.util.function.Consumer;
 /** Opens the connection pool (HikariCP) and brings the schema up to date (Flyway) before anything else runs. */
 public final class StoreFactory {
     private static final Logger LOG = LoggerFactory.getLogger(StoreFactory.class);
+    /**
+     * PostgreSQL's application_name of a gateway's connections (pg_stat_activity): {@code chain-key rotate} refuses to run
+     * while a session of that name is connected. The command line's stores, which must not count, have their own.
+     */
+    public static final String GATEWAY_APPLICATION_NAME = "incident-gateway";
+    static final String COMMAND_LINE_APPLICATION_NAME = "incident-gateway-cli";
+
     private StoreFactory() {
     }
 
@@ -33,7 +40,7 @@ public final class StoreFactory {
      *                     seal of credential rows from before row MACs: {@code CredentialRowSeal})
      */
     public static HikariDataSource openAndMigrate(GatewayConfig config, StoreTimeouts timeouts, Callback... upgradeSteps) {
-        return openWith(config, timeouts, ds -> migrate(config, ds, upgradeSteps));
+        return openWith(config, timeouts, GATEWAY_APPLICATION_NAME, ds -> migrate(config, ds, upgradeSteps));
     }
 
     /**
@@ -45,17 +52,18 @@ public final class StoreFactory {
     public static HikariDataSource openExisting(GatewayConfig config) {
         SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
         // As the runtime user (it may read Flyway's history): a command that changes no schema needs no owner credential.
-        return openWith(config, StoreTimeouts.connectOnly(), ds -> StoreSchema.requireCurrent(
+        return openWith(config, StoreTimeouts.connectOnly(), COMMAND_LINE_APPLICATION_NAME, ds -> StoreSchema.requireCurrent(
                 flyway(dialect).dataSource(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword()).load(), ds, dialect,
                 config.get(GatewayConfig.DB_URL)));
     }
 
-    private static HikariDataSource openWith(GatewayConfig config, StoreTimeouts timeouts, Consumer<HikariDataSource> schema) {
+    private static HikariDataSource openWith(GatewayConfig config, StoreTimeouts timeouts, String applicationName,
+                                             Consumer<HikariDataSource> schema) {
         String url = config.get(GatewayConfig.DB_URL);
         warnIfListening(url);
         Optional<H2DataDirectory> h2Dir = H2DataDirectory.of(url);
         h2Dir.ifPresent(H2DataDirectory::prepare);
-        HikariDataSource ds = open(config, timeouts);
+        HikariDataSource ds = open(config, timeouts, applicationName);
         try {
             StoreStartupWait.await(ds.getJdbcUrl(), config.get(GatewayConfig.DB_USER), config.get(GatewayConfig.DB_PASSWORD),
                     config.isPostgres(), java.time.Duration.ofSeconds(config.get(GatewayConfig.DB_STARTUP_WAIT_S)));
@@ -74,6 +82,10 @@ public final class StoreFactory {
     }
 
     public static HikariDataSource open(GatewayConfig config, StoreTimeouts timeouts) {
+        return open(config, timeouts, GATEWAY_APPLICATION_NAME);
+    }
+
+    private static HikariDataSource open(GatewayConfig config, StoreTimeouts timeouts, String applicationName) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("gateway-store");
         String url = durableUrl(config.get(GatewayConfig.DB_URL));
@@ -95,6 +107,7 @@ public final class StoreFactory {
         hc.setInitializationFailTimeout(-1);
         if (config.isPostgres()) {
             hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+            hc.addDataSourceProperty("ApplicationName", applicationName);
         }
         timeouts.applyTo(hc, config.isPostgres());
         if (url.startsWith("jdbc:h2:")) { // H2DurableCommits says why: a commit must be on disk when it returns

@@ -1,6 +1,7 @@
 package dev.incidentgateway.timeline;
 
 import dev.incidentgateway.audit.ChainKey;
+import dev.incidentgateway.audit.ChainKeyEpochs;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -48,17 +49,27 @@ public final class ChainVerifier {
     static final int MAX_LISTED = 1000;
 
     private final DataSource dataSource;
-    private final ChainKey key;
+    /** Each event is checked with the key of its epoch (the retired key whose boundary covers it, else the current one). */
+    private final ChainKeyEpochs keys;
 
     /** @param key the chain key; {@code null} only for a log without keyed events (then any keyed event is reported) */
     public ChainVerifier(DataSource dataSource, ChainKey key) {
-        this(dataSource, key, PAGE);
+        this(dataSource, ChainKeyEpochs.single(key));
+    }
+
+    /** With the keys of a store whose chain key was rotated: events up to a retired key's boundary were hashed with it. */
+    public ChainVerifier(DataSource dataSource, ChainKeyEpochs keys) {
+        this(dataSource, keys, PAGE);
     }
 
     /** With pages of {@code pageSize} view rows (tests cross page boundaries with a few incidents). */
     ChainVerifier(DataSource dataSource, ChainKey key, int pageSize) {
+        this(dataSource, ChainKeyEpochs.single(key), pageSize);
+    }
+
+    private ChainVerifier(DataSource dataSource, ChainKeyEpochs keys, int pageSize) {
         this.dataSource = dataSource;
-        this.key = key;
+        this.keys = keys;
         this.pageSize = pageSize;
     }
 
@@ -211,7 +222,7 @@ public final class ChainVerifier {
         String hash = rs.getString("hash").trim();
         boolean keyed = rs.getString("global_hash") != null;
         if (!walk.broken) {
-            String reason = check(walk, rs, seq, prevHash, hash, keyed);
+            String reason = check(walk, rs, seq, prevHash, hash, keyed ? keys.keyFor(eventId) : null, keyed);
             if (reason != null) {
                 walk.broken = true;
                 found.add(new BrokenLink(walk.id, seq, eventId, reason));
@@ -223,7 +234,8 @@ public final class ChainVerifier {
         walk.keyedSeen |= keyed;
     }
 
-    private String check(IncidentWalk walk, ResultSet rs, long seq, String prevHash, String hash, boolean keyed) throws SQLException {
+    private String check(IncidentWalk walk, ResultSet rs, long seq, String prevHash, String hash, ChainKey key, boolean keyed)
+            throws SQLException {
         if (seq != walk.seq + 1) {
             return "seq " + seq + " found where " + (walk.seq + 1) + " was expected (an event is missing)";
         }

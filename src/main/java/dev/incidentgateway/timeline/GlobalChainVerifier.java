@@ -1,6 +1,7 @@
 package dev.incidentgateway.timeline;
 
 import dev.incidentgateway.audit.ChainKey;
+import dev.incidentgateway.audit.ChainKeyEpochs;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -44,11 +45,16 @@ public final class GlobalChainVerifier {
     }
 
     private final DataSource dataSource;
-    private final ChainKey key;
+    /** Each global hash is checked with the key of its event's epoch; the chain runs on across a rotation's boundary. */
+    private final ChainKeyEpochs keys;
 
     public GlobalChainVerifier(DataSource dataSource, ChainKey key) {
+        this(dataSource, ChainKeyEpochs.single(key));
+    }
+
+    public GlobalChainVerifier(DataSource dataSource, ChainKeyEpochs keys) {
         this.dataSource = dataSource;
-        this.key = key;
+        this.keys = keys;
     }
 
     public Report verify(Collection<Anchor> anchors) throws SQLException {
@@ -59,7 +65,10 @@ public final class GlobalChainVerifier {
         long events = 0;
         String lastId = null;
         String previous = null; // global hash of the previous keyed event; null while in the legacy part
-        GlobalChain.Seal seal = key == null ? null : new GlobalChain.Seal(key);
+        // The seal of the legacy events was made with the key of the first keyed event's epoch, not known until it is
+        // read: one seal per key (a handful) is fed, and that epoch's is taken.
+        Map<ChainKey, GlobalChain.Seal> seals = new java.util.IdentityHashMap<>();
+        keys.all().stream().filter(java.util.Objects::nonNull).forEach(k -> seals.put(k, new GlobalChain.Seal(k)));
         long legacy = 0;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false); // lets PostgreSQL stream with the fetch size
@@ -77,16 +86,15 @@ public final class GlobalChainVerifier {
                                         + "rewritten without the chain key)");
                             } else {
                                 legacy++;
-                                if (seal != null) {
-                                    seal.add(hash);
-                                }
+                                seals.values().forEach(seal -> seal.add(hash));
                             }
                         } else {
+                            ChainKey key = keys.keyFor(lastId);
                             if (key == null) {
                                 add(problems, "the log has events written with a chain key, and no chain key is configured");
                                 break;
                             }
-                            String from = previous != null ? previous : seal.value();
+                            String from = previous != null ? previous : seals.get(key).value();
                             if (!ChainKey.sameHash(GlobalChain.next(key, from, hash), global)) {
                                 add(problems, "event " + lastId + ": the global chain breaks here ("
                                         + (previous == null ? "the events from before the upgrade were changed, removed or added"

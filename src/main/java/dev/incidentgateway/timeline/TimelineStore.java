@@ -25,7 +25,7 @@ public final class TimelineStore implements AutoCloseable {
     private final TimelineWriter writer;
     private final MeterRegistry meters;
     private final AppendSubmission submission;
-    private final ChainKey chainKey;
+    private dev.incidentgateway.audit.ChainKeyEpochs verifierKeys;
     private volatile dev.incidentgateway.store.StoreHealthProbe healthProbe;
     /** Appends in a row with an unknown outcome after which the breaker opens (only with a health probe). */
     static final int BREAKER_THRESHOLD = 5;
@@ -41,7 +41,7 @@ public final class TimelineStore implements AutoCloseable {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.meters = meters;
-        this.chainKey = chainKey;
+        this.verifierKeys = dev.incidentgateway.audit.ChainKeyEpochs.single(chainKey);
         this.writer = new TimelineWriter(dataSource, dialect, typePrefix, maxBatch, queueCapacity, correlator, chainKey, listeners);
         this.submission = new AppendSubmission(writer, meters);
     }
@@ -236,7 +236,13 @@ public final class TimelineStore implements AutoCloseable {
 
     /** A verifier of the incidents' audit chains with this store's chain key. */
     public ChainVerifier verifier() {
-        return new ChainVerifier(dataSource, chainKey);
+        return new ChainVerifier(dataSource, verifierKeys);
+    }
+
+    /** The retired chain keys as well, for the verification of events written before a {@code chain-key rotate}. */
+    public TimelineStore withChainKeyEpochs(dev.incidentgateway.audit.ChainKeyEpochs keys) {
+        this.verifierKeys = keys;
+        return this;
     }
 
     private List<Incident> queryIncidents(String sql, String... params) {

@@ -19,6 +19,7 @@ import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.OlderSchema;
 import dev.incidentgateway.testsupport.TestApiKeys;
+import dev.incidentgateway.testsupport.TableCells;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,10 +56,7 @@ abstract class CredentialRowForgeryContract {
 
     @BeforeEach
     void store() {
-        if (kind() == TestStore.Kind.POSTGRESQL) {
-            dev.incidentgateway.testsupport.PostgresTestDatabase.assumeAvailable();
-        }
-        store = TestStore.create(kind());
+        store = TestStore.createOrSkip(kind());
     }
 
     @AfterEach
@@ -296,18 +294,10 @@ abstract class CredentialRowForgeryContract {
     }
 
     private static void update(HikariDataSource ds, String sql, Object... params) throws Exception {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            assertThat(ps.executeUpdate()).as(sql).isEqualTo(1);
-        }
+        TableCells.updateOne(ds, sql, params);
     }
 
     private static String cell(HikariDataSource ds, String sql) throws Exception {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            assertThat(rs.next()).as(sql).isTrue();
-            return rs.getString(1);
-        }
+        return TableCells.cell(ds, sql);
     }
 }

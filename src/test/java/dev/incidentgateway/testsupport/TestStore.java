@@ -47,6 +47,14 @@ public final class TestStore implements AutoCloseable {
         return new TestStore(kind, env, null);
     }
 
+    /** {@link #create}, the test skipped (visibly) when PostgreSQL is asked for and GATEWAY_TEST_PG_URL is not set. */
+    public static TestStore createOrSkip(Kind kind) {
+        if (kind == Kind.POSTGRESQL) {
+            PostgresTestDatabase.assumeAvailable();
+        }
+        return create(kind);
+    }
+
     private static Path tempDir() {
         try {
             return Files.createTempDirectory("gateway-store-");
