@@ -43,6 +43,8 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
     private final BearerAuthenticator authenticator;
     private final ApiEndpoint.Settings endpoints;
     private final KeyedRateLimiter apiRateLimits;
+    /** Refused credentials and scopes in the log, a line a minute per kind at most (a missing credential is not logged). */
+    private final dev.incidentgateway.security.RefusalLog refusals = new dev.incidentgateway.security.RefusalLog(java.time.Clock.systemUTC());
 
     public ApiAuthPolicyFactory(BearerAuthenticator authenticator, ApiEndpoint.Settings endpoints) {
         this(authenticator, endpoints, KeyedRateLimiter.unlimited());
@@ -144,8 +146,10 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
             refusal = unauthorized("This endpoint needs a credential: Authorization: Bearer <API key or access token>.", "Bearer");
         } else if (outcome instanceof BearerAuthenticator.Refused refused) {
             refusal = unauthorized("The credential was refused: " + refused.reason() + ".", "Bearer error=\"invalid_token\"");
+            refusals.refused("an API credential", 401, refused.reason());
         } else if (principal != null && !principal.has(requires.scope())) {
             refusal = forbidden(principal, requires.scope());
+            refusals.refused(principal.name(), 403, "a request that needs scope " + requires.scope().wireName());
         }
         return new Decision(principal, refusal);
     }

@@ -48,9 +48,13 @@ public final class WebhookSourceActivity {
     private final Map<String, Counts> bySource;
     private final Clock clock;
 
+    /** The sender's refusals (4xx) in the log, a line a minute per source and status at most. */
+    private final dev.incidentgateway.security.RefusalLog refusals;
+
     public WebhookSourceActivity(Collection<String> declaredSources, MeterRegistry meters, Clock clock) {
         this.bySource = declaredSources.stream().collect(Collectors.toUnmodifiableMap(Function.identity(), s -> new Counts(s, meters)));
         this.clock = clock;
+        this.refusals = new dev.incidentgateway.security.RefusalLog(clock);
     }
 
     /** A request of {@code source} was stored (replied 200); ignored for an undeclared name. */
@@ -71,6 +75,9 @@ public final class WebhookSourceActivity {
             c.refusedMeter.increment();
             c.lastRefusedAt = clock.instant();
             c.lastRefusal = title == null || title.isBlank() ? Integer.toString(status) : status + " " + title;
+            if (status >= 400 && status < 500) { // a 503 is ours, and a store outage is logged once (StoreOutage)
+                refusals.refused("a request to webhook source " + source, status, title == null ? "" : title);
+            }
         }
     }
 
