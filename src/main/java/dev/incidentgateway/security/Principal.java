@@ -36,6 +36,14 @@ public record Principal(String name, Set<Scope> scopes) {
         return new Principal("system:" + component, Set.of(Scope.ADMIN));
     }
 
+    /**
+     * Whether {@code principalName} is the gateway's own poller of {@code connector} ({@code poller:jira} for
+     * {@code jira}): the only principal whose declare may link an incident to one of that connector's tickets.
+     */
+    public static boolean isPollerOf(String principalName, String connector) {
+        return connector != null && poller(connector).name().equals(principalName);
+    }
+
     /** True when this principal holds {@code scope}; {@code admin} holds every scope. */
     public boolean has(Scope scope) {
         return scopes.contains(scope) || scopes.contains(Scope.ADMIN);

@@ -1,6 +1,7 @@
 package dev.incidentgateway.timeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.store.SqlLists;
 
 import java.sql.Connection;
@@ -27,7 +28,9 @@ import java.util.Set;
  *   <li>{@code sla_settled}: the incident exists, the mark's seq is one of its events, and a mark for good (no recheck
  *   moment) is at an event after which the incident was resolved or closed.</li>
  *   <li>{@code external_refs}: the row of the ticket a poller's declare came from ({@code data.externalRef}) is that
- *   ticket; other rows (tickets a sink made) have no event and are only checked to belong to an incident.</li>
+ *   ticket, and that declare was made by that connector's poller (a link from any other principal was planted: written
+ *   before the store refused it, or by the database); other rows (tickets a sink made) have no event and are only
+ *   checked to belong to an incident.</li>
  *   <li>{@code outbox} ({@link #outbox}): each row's event exists, of that incident, at that seq.</li>
  * </ul>
  * Declares from before they recorded their key ({@link EventRules#CORRELATION_KEY}) leave that incident's correlation rows
@@ -105,6 +108,14 @@ final class DerivedTablesCheck {
             JsonNode ref = log == null ? null : log.externalRef();
             if (ref == null || !connector.equals(ref.get("connector").asText())) {
                 return; // a ticket a sink made: no event records it
+            }
+            if (!ExternalRefProvenance.byItsPoller(log.declarePrincipal(), ref)) {
+                String ticket = rs.getString(4) != null ? rs.getString(4) : rs.getString(3);
+                found.add(log.incidentId, 1, "external_refs links it to " + quoted(connector) + " ticket " + quoted(ticket)
+                        + " from its declare's data.externalRef, but that declare was made by " + quoted(log.declarePrincipal())
+                        + ", not the connector's poller " + quoted(Principal.poller(connector).name())
+                        + " (the gateway would write into a ticket the caller chose)");
+                return;
             }
             String[] columns = {"external_id", "external_key", "channel", "url"};
             String[] fields = {"externalId", "externalKey", "channel", "url"};

@@ -44,7 +44,10 @@ public final class EventLimits {
     private EventLimits() {
     }
 
-    /** @throws InvalidEventException naming the first field that breaks a limit */
+    /**
+     * @throws InvalidEventException naming the first field that breaks a limit, or a declare's {@code data.externalRef}
+     *                               its connector's poller did not set ({@link ExternalRefProvenance})
+     */
     public static void check(NewEvent e) {
         oneLine("incidentId", e.incidentId(), INCIDENT_ID);
         oneLine("actor", e.actor(), ACTOR);
@@ -68,6 +71,7 @@ public final class EventLimits {
         }
         checkJson("data", e.data());
         checkEventTime("eventTime", e.eventTime());
+        ExternalRefProvenance.check(e);
     }
 
     /**

@@ -18,6 +18,8 @@ final class LoggedBindings {
     private String key;
     /** The declare's {@code data.externalRef} (a poller's ticket), or {@code null}. */
     private JsonNode externalRef;
+    /** Who made the declare: only the connector's own poller may link a ticket ({@link ExternalRefProvenance}). */
+    private String declarePrincipal;
     private long lastSeq;
     private String declareId;
     /** The event of its latest reopen ({@code null}: never reopened). */
@@ -36,8 +38,9 @@ final class LoggedBindings {
             JsonNode recorded = e.data().get(EventRules.CORRELATION_KEY);
             keyRecorded = recorded != null && (recorded.isNull() || recorded.isTextual());
             key = keyRecorded && recorded.isTextual() ? recorded.asText() : null;
-            JsonNode ref = e.data().get("externalRef");
+            JsonNode ref = e.data().get(ExternalRefProvenance.FIELD);
             externalRef = ref != null && ref.hasNonNull("connector") && ref.hasNonNull("externalId") ? ref : null;
+            declarePrincipal = e.principal();
         }
         if (stoppedAt(e.seq() - 1) == after.isOpen()) {
             toggles.add(e.seq());
@@ -56,6 +59,10 @@ final class LoggedBindings {
 
     JsonNode externalRef() {
         return externalRef;
+    }
+
+    String declarePrincipal() {
+        return declarePrincipal;
     }
 
     String declareId() {

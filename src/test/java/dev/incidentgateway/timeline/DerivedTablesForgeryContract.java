@@ -191,12 +191,38 @@ abstract class DerivedTablesForgeryContract {
         assertIncidentCheckFails("INC-81", "external_refs url");
     }
 
+    @Test
+    void aTicketLinkFromADeclareItsPollerDidNotMakeIsReported() throws Exception {
+        // A write key's declare naming someone else's Jira issue, as the store took it before it refused that (written past
+        // the store's check here), and its external_refs row as the recorder then wrote it (or a database writer did).
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.putObject("externalRef").put("connector", "jira").put("externalId", "99999").put("externalKey", "FIN-7")
+                .put("url", "https://evil.example/phish");
+        appendPastTheStoresCheck(NewEvent.builder(EventType.DECLARE, "a").incident("INC-82").title("hijack").data(data)
+                .principal("key:w").build());
+        assertThat(verify()).as("the log alone is intact").startsWith("0 OK");
+        sql("DELETE FROM external_refs WHERE incident_id = 'INC-82'");
+        sql("INSERT INTO external_refs (incident_id, connector, external_id, external_key, channel, url, created_at) "
+                + "VALUES ('INC-82', 'jira', '99999', 'FIN-7', NULL, 'https://evil.example/phish', CURRENT_TIMESTAMP)");
+
+        assertThat(verify()).startsWith("1 ").contains("incident INC-82 at seq 1: external_refs links it to 'jira' ticket 'FIN-7' "
+                + "from its declare's data.externalRef, but that declare was made by 'key:w', not the connector's poller 'poller:jira'");
+        assertIncidentCheckFails("INC-82", "not the connector's poller 'poller:jira'");
+    }
+
+    /** Appends as the store did before {@link ExternalRefProvenance}: straight to the writer, skipping EventLimits. */
+    private void appendPastTheStoresCheck(NewEvent e) throws Exception {
+        java.lang.reflect.Field submission = TimelineStore.class.getDeclaredField("submission");
+        submission.setAccessible(true);
+        ((AppendSubmission) submission.get(store)).await(List.of(e), AppendMode.ALL_OR_NOTHING, null);
+    }
+
     private static NewEvent polledDeclare(String id) {
         ObjectNode data = JsonNodeFactory.instance.objectNode();
         data.putObject("externalRef").put("connector", "jira").put("externalId", "10001").put("externalKey", "OPS-1")
                 .put("url", "https://jira.example/browse/OPS-1");
         return NewEvent.builder(EventType.DECLARE, "jira").incident(id).title("From Jira").data(data).source("/connectors/jira")
-                .ceId(id + ":created").build();
+                .ceId(id + ":created").principal("poller:jira").build();
     }
 
     /**

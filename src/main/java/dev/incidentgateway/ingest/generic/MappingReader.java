@@ -7,6 +7,7 @@ import dev.incidentgateway.ingest.generic.WebhookSourceMapping.SeverityRule;
 import dev.incidentgateway.ingest.generic.WebhookSourceMapping.TimeFormat;
 import dev.incidentgateway.ingest.generic.WebhookSourceMapping.TimeRule;
 import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.ExternalRefProvenance;
 import dev.incidentgateway.timeline.Severity;
 
 import java.util.ArrayList;
@@ -187,6 +188,12 @@ final class MappingReader {
             return out;
         }
         node.fields().forEachRemaining(e -> {
+            if (e.getKey().equals(ExternalRefProvenance.FIELD)) {
+                // From a payload it would let the sender pick the ticket the gateway writes into; the store refuses it.
+                problem("mapping.data." + e.getKey(), "is set by a connector's poller only (it links the incident to an "
+                        + "existing ticket): map the value to another name");
+                return;
+            }
             FieldPath p = paths(e.getValue(), "mapping.data." + e.getKey(), true);
             if (p != null) {
                 out.put(e.getKey(), p);

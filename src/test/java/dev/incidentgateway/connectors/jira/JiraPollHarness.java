@@ -88,9 +88,19 @@ abstract class JiraPollHarness {
         PollPage page;
         do {
             page = poller.poll(store.watermark("jira").orElse(null));
-            all.addAll(store.appendPolled(page.events(), new SourceProgress("jira", page.nextWatermark())));
+            all.addAll(append(page));
         } while (page.more());
         return all;
+    }
+
+    /**
+     * Appends one page with its watermark under {@code poller:jira}, as SourcePoller stamps it: the store takes a
+     * declare's {@code data.externalRef} from that connector's poller only.
+     */
+    List<AppendOutcome> append(PollPage page) {
+        String principal = dev.incidentgateway.security.Principal.poller("jira").name();
+        return store.appendPolled(page.events().stream().map(e -> e.withPrincipal(principal)).toList(),
+                new SourceProgress("jira", page.nextWatermark()));
     }
 
     static List<EventType> appended(List<AppendOutcome> outcomes) {

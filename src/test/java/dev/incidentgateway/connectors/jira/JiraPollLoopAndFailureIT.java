@@ -88,7 +88,7 @@ class JiraPollLoopAndFailureIT extends JiraPollHarness {
         }
         JiraPoller poller = poller();
         PollPage first = poller.poll(null);
-        store.appendPolled(first.events(), new SourceProgress("jira", first.nextWatermark()));
+        append(first);
         jira.expirePageTokens(); // e.g. the gateway was down for a day between two pages
         assertThat(appended(sync(poller))).hasSize(20);
         assertThat(store.incidents(IncidentStatus.DECLARED, 1000)).hasSize(70);

@@ -156,7 +156,7 @@ class JiraPollerIT extends JiraPollHarness {
         }
         JiraPoller poller = poller();
         PollPage first = poller.poll(null);
-        store.appendPolled(first.events(), new SourceProgress("jira", first.nextWatermark()));
+        append(first);
         String committed = store.watermark("jira").orElseThrow();
         assertThat(committed).contains("|");
 
@@ -166,9 +166,9 @@ class JiraPollerIT extends JiraPollHarness {
         assertThat(again.events().stream().map(NewEvent::ceId).toList())
                 .isEqualTo(lost.events().stream().map(NewEvent::ceId).toList()).hasSize(50);
         assertThat(again.nextWatermark()).isEqualTo(lost.nextWatermark());
-        assertThat(appended(store.appendPolled(again.events(), new SourceProgress("jira", again.nextWatermark())))).hasSize(50);
+        assertThat(appended(append(again))).hasSize(50);
         // the same page committed twice (a redelivery) adds nothing
-        assertThat(appended(store.appendPolled(lost.events(), new SourceProgress("jira", lost.nextWatermark())))).isEmpty();
+        assertThat(appended(append(lost))).isEmpty();
 
         assertThat(appended(sync(restarted))).hasSize(20);
         assertThat(store.incidents(IncidentStatus.DECLARED, 1000)).hasSize(120);

@@ -92,15 +92,22 @@ abstract class ServiceNowPollHarness {
         testStore.close();
     }
 
+    /**
+     * Appends one page with its watermark under {@code poller:servicenow}, as SourcePoller stamps it: the reopen rule
+     * reads who resolved, and the store takes a declare's {@code data.externalRef} from that connector's poller only.
+     */
+    List<AppendOutcome> append(PollPage page) {
+        String principal = dev.incidentgateway.security.Principal.poller("servicenow").name();
+        return store.appendPolled(page.events().stream().map(e -> e.withPrincipal(principal)).toList(),
+                new SourceProgress("servicenow", page.nextWatermark()));
+    }
+
     /** Polls and appends page after page until the source has nothing more; returns every outcome. */
     List<AppendOutcome> sync() throws PollFailure {
         List<AppendOutcome> all = new ArrayList<>();
         for (int pages = 0; pages < 100; pages++) {
             PollPage page = poller.poll(store.watermark("servicenow").orElse(null));
-            // under poller:servicenow, as SourcePoller stamps them (the reopen rule reads who resolved)
-            List<NewEvent> events = page.events().stream()
-                    .map(e -> e.withPrincipal(dev.incidentgateway.security.Principal.poller("servicenow").name())).toList();
-            all.addAll(store.appendPolled(events, new SourceProgress("servicenow", page.nextWatermark())));
+            all.addAll(append(page));
             if (!page.more()) {
                 return all;
             }

@@ -176,8 +176,8 @@ class ServiceNowPollerIT extends ServiceNowPollHarness {
         assertThat(again.events()).extracting(NewEvent::ceId).containsExactlyElementsOf(read.events().stream().map(NewEvent::ceId).toList());
         assertThat(again.events()).hasSize(300);
 
-        List<AppendOutcome> first = store.appendPolled(again.events(), new SourceProgress("servicenow", again.nextWatermark()));
-        List<AppendOutcome> replay = store.appendPolled(read.events(), new SourceProgress("servicenow", read.nextWatermark()));
+        List<AppendOutcome> first = append(again);
+        List<AppendOutcome> replay = append(read);
         assertThat(appended(first)).isEqualTo(300);
         assertThat(replay).allMatch(o -> o.kind() == AppendOutcome.Kind.DUPLICATE);
         sync();

@@ -148,6 +148,15 @@ class WebhookSourceMappingTest {
     }
 
     @Test
+    void aDataMemberNamedExternalRefIsRefused() {
+        // A payload must not pick the ticket the gateway writes into: only a connector's poller sets data.externalRef, and
+        // the store would answer the sender 400 for every declare (an alert source must never get one).
+        String ok = "mapping: { correlationKey: \"$.k\", title: \"$.t\", eventType: { path: \"$.s\", values: { DOWN: declare } }, ";
+        assertThat(problems(ok + "data: { externalRef: \"$.ticket\", link: \"$.url\" } }")).singleElement().asString()
+                .startsWith("connectors/acme.yaml: mapping.data.externalRef is set by a connector's poller only");
+    }
+
+    @Test
     void valueMapTargetsMustBeEventTypesAndSeverities() {
         String head = "mapping: { correlationKey: \"$.k\", title: \"$.t\", ";
         assertThat(problems(head + "eventType: { path: \"$.s\", values: { DOWN: declar } } }")).singleElement().asString()
