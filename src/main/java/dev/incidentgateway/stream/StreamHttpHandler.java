@@ -35,16 +35,19 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
     private final TimelineStore store;
     private final int maxSubscribers;
     private final int maxPerPrincipal;
+    /** The byte budget of a replay page (GATEWAY_PAGE_MAX_BYTES). */
+    private final long replayMaxBytes;
     /** Open streams by principal name; a name leaves the map with its last stream. */
     private final Map<String, Integer> openByPrincipal = new java.util.concurrent.ConcurrentHashMap<>();
 
     public StreamHttpHandler(ApiAuthPolicyFactory auth, StreamBroadcaster broadcaster, TimelineStore store, int maxSubscribers,
-                             int maxPerPrincipal) {
+                             int maxPerPrincipal, long replayMaxBytes) {
         this.auth = auth;
         this.broadcaster = broadcaster;
         this.store = store;
         this.maxSubscribers = maxSubscribers;
         this.maxPerPrincipal = maxPerPrincipal;
+        this.replayMaxBytes = replayMaxBytes;
     }
 
     /** A request checked off the event loop: refused, or the stream to open for {@code principal}. */
@@ -115,7 +118,7 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
         HttpServerResponse response = streamHead(ctx.response()).setChunked(true);
         response.write(Buffer.buffer(": stream open\n\n")); // sends the head now: the client knows it is subscribed
         StreamSubscriber subscriber = new StreamSubscriber(broadcaster, broadcaster.group(ctx.vertx().getOrCreateContext()),
-                ctx.request(), response, checked.filter(), store, ctx.vertx(), checked.after());
+                ctx.request(), response, checked.filter(), store, ctx.vertx(), checked.after(), replayMaxBytes);
         ctx.addEndHandler(ended -> {
             subscriber.closed();
             release(principal);
