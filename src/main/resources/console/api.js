@@ -43,7 +43,12 @@ export function onUnauthorized(handler) {
 }
 
 /** GET or POST a JSON API path; resolves to the parsed body (null when empty). */
-export async function api(path, { method = 'GET', body } = {}) {
+export async function api(path, options = {}) {
+  return (await apiResponse(path, options)).body;
+}
+
+/** {@link api}'s answer with its headers: { body, headers } (a page's `Link: rel="next"`). */
+export async function apiResponse(path, { method = 'GET', body } = {}) {
   const headers = authHeaders('application/json, application/problem+json, application/cloudevents-batch+json');
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
@@ -55,7 +60,7 @@ export async function api(path, { method = 'GET', body } = {}) {
   if (!response.ok) throw await problemOf(response, `${method} ${path} failed.`);
   const text = await response.text();
   const type = response.headers.get('Content-Type') || '';
-  return text && type.includes('json') ? JSON.parse(text) : null;
+  return { body: text && type.includes('json') ? JSON.parse(text) : null, headers: response.headers };
 }
 
 /** The headers of every API call: the operator's key as a Bearer token (never in a URL). */

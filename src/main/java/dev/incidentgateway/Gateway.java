@@ -155,7 +155,7 @@ public final class Gateway implements AutoCloseable {
         main.bind(DATA_SOURCE_BEAN, new ProbeGatedDataSource(dataSource, probe)); // YAML routes' jdbc
         TimelineCloudEventMapper cloudEventsOut = new TimelineCloudEventMapper(typePrefix, json);
         main.bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(json), cloudEventsOut)
-                .withOutbox(outbox, cloudEventsOut)); // to: timeline:append, from: timeline:events, from: timeline:outbox
+                .withOutbox(outbox, cloudEventsOut).withFeedPageMaxBytes(config.get(GatewayConfig.PAGE_MAX_BYTES))); // to: timeline:append, from: timeline:events, from: timeline:outbox
         main.bind(ConnectorSinkProcessor.BEAN, new ConnectorSinkProcessor(outbox.subscriptions()));
         main.bind("prometheusMeterRegistry", meters);
         // For a YAML route's onException: `bean: {ref: apiProblems, method: replyProblem}` answers the caught failure as

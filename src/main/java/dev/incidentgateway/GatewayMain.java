@@ -77,9 +77,26 @@ public final class GatewayMain {
         return m;
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         // Also after "run": the gateway is closed by then, and a stray non-daemon thread must not keep the JVM up.
-        System.exit(run(args, GatewayConfig::load, System.out, System.err));
+        System.exit(exitStatus(() -> run(args, GatewayConfig::load, System.out, System.err), System.err));
+    }
+
+    /**
+     * The command's exit status, 1 when it throws, an Error included (printed first, as the JVM would). Before, what
+     * run threw left main without its System.exit: an Error in a graceful stop (e.g. an OutOfMemoryError after one in a
+     * request) ended the main thread, and any non-daemon thread still running kept the JVM up after the SIGTERM.
+     */
+    static int exitStatus(java.util.concurrent.Callable<Integer> command, PrintStream err) {
+        try {
+            return command.call();
+        } catch (Throwable failed) {
+            try {
+                failed.printStackTrace(err);
+            } catch (Throwable unprintable) { // e.g. no heap left for the trace: the exit matters more
+            }
+            return 1;
+        }
     }
 
     /** Runs one command; separated from {@link #main} so tests can call it in-process. */

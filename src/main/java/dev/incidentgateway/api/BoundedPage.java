@@ -1,5 +1,7 @@
 package dev.incidentgateway.api;
 
+import dev.incidentgateway.timeline.PageBudget;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -11,43 +13,39 @@ import java.nio.charset.StandardCharsets;
  * their size: a thousand 1 MB notes in one answer (and several copies of it in memory).
  */
 final class BoundedPage {
-    private final long maxBytes;
+    private final PageBudget budget;
     private final Items items = new Items();
-    private int count;
     private String lastId;
-    private boolean cut;
 
     BoundedPage(long maxBytes) {
-        this.maxBytes = maxBytes;
+        this.budget = new PageBudget(maxBytes);
     }
 
     /** Adds the item (its JSON) unless the page is past {@code maxBytes} with it; false: the page is closed. */
     boolean add(String id, byte[] json) {
-        if (cut || count > 0 && items.size() + 1 + json.length > maxBytes) {
-            cut = true;
+        if (!budget.take(budget.count() == 0 ? json.length : json.length + 1L)) { // + 1: the comma before it
             return false;
         }
-        if (count > 0) {
+        if (budget.count() > 1) {
             items.write(',');
         }
         items.write(json, 0, json.length);
-        count++;
         lastId = id;
         return true;
     }
 
     int count() {
-        return count;
+        return budget.count();
     }
 
     /** Whether an item was left out for the byte budget (then there is a next page). */
     boolean cut() {
-        return cut;
+        return budget.cut();
     }
 
     /** Where the next page starts, when {@code full} or {@link #cut()}; else {@code null} (the end for now). */
     String next(boolean full) {
-        return full || cut ? lastId : null;
+        return full || budget.cut() ? lastId : null;
     }
 
     /** {@code prefix}, the items as a JSON array, then {@code suffix}. */

@@ -38,6 +38,7 @@ public final class TimelineComponent extends DefaultComponent {
     private TimelineCloudEventMapper outboxCloudEvents;
     private final TimelineCloudEventMapper feedEvents;
     private final Set<String> feedConsumerNames = ConcurrentHashMap.newKeySet();
+    private long feedPageMaxBytes = Long.parseLong(GatewayConfig.PAGE_MAX_BYTES.defaultValue());
 
     /** With CloudEvents types under the default prefix ({@code GATEWAY_CE_TYPE_PREFIX}'s default). */
     public TimelineComponent(TimelineStore store, CloudEventsWebhookMapper cloudEvents) {
@@ -54,6 +55,16 @@ public final class TimelineComponent extends DefaultComponent {
     /** Names of the {@code timeline:events} consumers running now: one route per stored position. */
     Set<String> feedConsumerNames() {
         return feedConsumerNames;
+    }
+
+    /** The byte budget of a {@code timeline:events} read ({@code GATEWAY_PAGE_MAX_BYTES}; its default without this call). */
+    public TimelineComponent withFeedPageMaxBytes(long maxBytes) {
+        this.feedPageMaxBytes = maxBytes;
+        return this;
+    }
+
+    long feedPageMaxBytes() {
+        return feedPageMaxBytes;
     }
 
     /** Enables {@code timeline:outbox}: its subscriptions and relays are the outbox's; bodies are CloudEvents JSON. */

@@ -1,6 +1,8 @@
 package dev.incidentgateway.camel;
 
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
+import dev.incidentgateway.timeline.CappedPage;
+import dev.incidentgateway.timeline.StreamedEvents;
 import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
 import org.apache.camel.Exchange;
@@ -11,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -42,6 +43,8 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
     private final TimelineCloudEventMapper cloudEvents;
     private final FeedPositions positions;
     private final Set<String> activeNames;
+    /** The byte budget of one read ({@code GATEWAY_PAGE_MAX_BYTES}). */
+    private final long maxBytes;
     private String position;
     /**
      * Held while a poll reads or writes the store. Camel stops a scheduled-poll consumer by cancelling its task with an
@@ -51,13 +54,14 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
     private final java.util.concurrent.locks.ReentrantLock polling = new java.util.concurrent.locks.ReentrantLock();
 
     TimelineEventsConsumer(TimelineEventsEndpoint endpoint, Processor processor, TimelineStore store,
-                           TimelineCloudEventMapper cloudEvents, FeedPositions positions, Set<String> activeNames) {
+                           TimelineCloudEventMapper cloudEvents, FeedPositions positions, Set<String> activeNames, long maxBytes) {
         super(endpoint, processor);
         this.endpoint = endpoint;
         this.store = store;
         this.cloudEvents = cloudEvents;
         this.positions = positions;
         this.activeNames = activeNames;
+        this.maxBytes = maxBytes;
     }
 
     @Override
@@ -111,17 +115,18 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
         if (!isPollAllowed()) {
             return 0;
         }
-        List<TimelineEvent> events = store.since(position, endpoint.getBatchSize());
+        CappedPage<Read> page = read();
         String passedOver = null;
-        for (TimelineEvent event : events) {
+        for (Read read : page.kept()) {
+            TimelineEvent event = read.event();
             if (!isPollAllowed()) {
                 break; // stopping: what is not completed is sent again after the restart
             }
-            if (!matches(event)) {
-                passedOver = event.id();
+            if (event == null) { // the filters passed it over
+                passedOver = read.id();
                 continue;
             }
-            if (!deliver(event)) {
+            if (!deliver(event, read.body())) {
                 advanceTo(passedOver);
                 return 0; // wait the poll delay before trying this event again
             }
@@ -129,7 +134,33 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
             advanceTo(event.id());
         }
         advanceTo(passedOver);
-        return events.size();
+        return page.read(); // a page cut at the byte budget is followed at once (greedy), as a full one
+    }
+
+    /**
+     * An event read: one the filters take with its body, serialized once to size the page and to send; one they pass
+     * over by its id alone (a page of large events passed over holds no more than their ids).
+     */
+    private record Read(String id, TimelineEvent event, byte[] body) {
+    }
+
+    /**
+     * Up to {@code batchSize} events after the position, closed at {@code maxBytes} of CloudEvent JSON (at least one).
+     * Before, a read was {@code batchSize} events whatever their size, all held until the batch was sent: a few hundred
+     * large notes could take the heap. The position moves only past delivered events, so a cut page skips nothing.
+     */
+    private CappedPage<Read> read() {
+        return store.streamed().since(position, endpoint.getBatchSize(), maxBytes, new StreamedEvents.Sized<>() {
+            @Override
+            public Read keep(TimelineEvent event) {
+                return matches(event) ? new Read(event.id(), event, cloudEvents.serialize(event)) : new Read(event.id(), null, null);
+            }
+
+            @Override
+            public long bytes(Read read) {
+                return read.body() == null ? 0 : read.body().length;
+            }
+        });
     }
 
     private boolean matches(TimelineEvent event) {
@@ -137,11 +168,11 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
                 && (endpoint.getIncident() == null || endpoint.getIncident().equals(event.incidentId()));
     }
 
-    private boolean deliver(TimelineEvent event) throws Exception {
+    private boolean deliver(TimelineEvent event, byte[] body) throws Exception {
         Exchange exchange = createExchange(false);
         try {
             Message in = exchange.getIn();
-            in.setBody(new String(cloudEvents.serialize(event), StandardCharsets.UTF_8));
+            in.setBody(new String(body, StandardCharsets.UTF_8));
             in.setHeader(EVENT_ID, event.id());
             in.setHeader(INCIDENT_ID, event.incidentId());
             in.setHeader(EVENT_SEQ, event.seq());

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code types}</td><td>all</td><td>comma-separated event types (wire names: {@code declare,ack,mitigate,
  *   resolve,close,note,role_assign,state_change}); other events are passed over (the position still moves past them)</td></tr>
  *   <tr><td>{@code incident}</td><td>all</td><td>only this incident's events (e.g. {@code INC-42})</td></tr>
- *   <tr><td>{@code batchSize}</td><td>{@code 100}</td><td>events read from the store per poll (1..1000)</td></tr>
+ *   <tr><td>{@code batchSize}</td><td>{@code 100}</td><td>events read from the store per poll (1..1000); fewer when
+ *   they would pass {@code GATEWAY_PAGE_MAX_BYTES} of CloudEvent JSON (at least one), and the next poll follows at once</td></tr>
  *   <tr><td>{@code delay}</td><td>{@code 500}</td><td>milliseconds between polls when the feed has nothing new (Camel's
  *   scheduled-poll option; {@code initialDelay}, {@code greedy} and the other scheduled-poll options apply too;
  *   {@code greedy} is on: a poll that read events is followed at once by the next)</td></tr>
@@ -68,7 +69,7 @@ public final class TimelineEventsEndpoint extends ScheduledPollEndpoint {
             throw new IllegalArgumentException("timeline:events needs consumer=NAME: the name its position is stored under");
         }
         TimelineEventsConsumer created = new TimelineEventsConsumer(this, processor, store, cloudEvents,
-                new FeedPositions(store.dataSource()), component.feedConsumerNames());
+                new FeedPositions(store.dataSource()), component.feedConsumerNames(), component.feedPageMaxBytes());
         configureConsumer(created);
         return created;
     }

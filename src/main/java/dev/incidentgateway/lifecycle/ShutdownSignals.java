@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 
 /**
  * Turns SIGTERM and SIGINT (Ctrl-C) into a request to stop, handled by the main thread, instead of the JVM's default.
@@ -46,8 +47,15 @@ public final class ShutdownSignals {
 
     private final AtomicLong hookWaitMillis = new AtomicLong(UNTIL_BUILT.toMillis());
     private Runnable requestStop = () -> { }; // until the gateway is built: the request is only remembered
+    /** {@code Runtime.halt}; a test's own in unit tests (a test JVM must not halt). */
+    private final IntConsumer halt;
 
     private ShutdownSignals() {
+        this(status -> Runtime.getRuntime().halt(status));
+    }
+
+    ShutdownSignals(IntConsumer halt) {
+        this.halt = halt;
     }
 
     /**
@@ -58,9 +66,7 @@ public final class ShutdownSignals {
      */
     public static ShutdownSignals install() {
         ShutdownSignals signals = new ShutdownSignals();
-        synchronized (STOP_MONITOR) {
-            stopRequested = false;
-        }
+        forgetStopRequest();
         for (String name : new String[]{"TERM", "INT"}) {
             try {
                 Signal.handle(new Signal(name), signals::onSignal);
@@ -72,13 +78,24 @@ public final class ShutdownSignals {
         return signals;
     }
 
-    private void onSignal(Signal signal) {
+    /**
+     * The stop is requested before anything is logged, and a request that fails halts: this signal is the one that
+     * counts ({@code requested}), and a platform sends one SIGTERM, then waits until its kill deadline. Before, an Error
+     * on the way (an OutOfMemoryError after one in a request: the log line, logback's first use, the stop itself) ended
+     * the handler's thread with the stop never requested, and the gateway ran on until SIGKILL.
+     */
+    void onSignal(Signal signal) {
         if (requested.compareAndSet(false, true)) {
+            try {
+                requestStop();
+            } catch (Throwable failed) { // even an Error: nothing else would stop the gateway now
+                halt.accept(128 + signal.getNumber());
+                return;
+            }
             log().info("SIG{} received: stopping gracefully (again to stop at once)", signal.getName());
-            requestStop();
         } else {
             log().warn("SIG{} received again: stopping at once; deliveries under way are retried after their lease", signal.getName());
-            Runtime.getRuntime().halt(128 + signal.getNumber());
+            halt.accept(128 + signal.getNumber());
         }
     }
 
@@ -127,6 +144,13 @@ public final class ShutdownSignals {
                 java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(STOP_MONITOR, left);
             }
             return stopRequested;
+        }
+    }
+
+    /** Forgets a stop request, as {@link #install} does, for unit tests that request one without installing. */
+    static void forgetStopRequest() {
+        synchronized (STOP_MONITOR) {
+            stopRequested = false;
         }
     }
 

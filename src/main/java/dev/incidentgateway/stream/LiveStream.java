@@ -46,10 +46,12 @@ public final class LiveStream implements AutoCloseable {
     /** Starts the Since-feed tail (poll mode) and routes {@code GET /api/v1/stream}; before Camel starts. */
     public void serve(TimelineStore store, ApiAuthPolicyFactory auth, HttpEdge edge) {
         if (poll) {
-            tail = new StoreTail(store, broadcaster, Duration.ofMillis(config.get(GatewayConfig.STREAM_POLL_MS))).start();
+            tail = new StoreTail(store, broadcaster, Duration.ofMillis(config.get(GatewayConfig.STREAM_POLL_MS)),
+                    config.get(GatewayConfig.PAGE_MAX_BYTES)).start();
         }
         edge.streamRoute(StreamHttpHandler.PATH, new StreamHttpHandler(auth, broadcaster, store,
-                config.get(GatewayConfig.STREAM_MAX_SUBSCRIBERS), config.get(GatewayConfig.STREAM_MAX_PER_PRINCIPAL)));
+                config.get(GatewayConfig.STREAM_MAX_SUBSCRIBERS), config.get(GatewayConfig.STREAM_MAX_PER_PRINCIPAL),
+                config.get(GatewayConfig.PAGE_MAX_BYTES)));
     }
 
     public StreamBroadcaster broadcaster() {

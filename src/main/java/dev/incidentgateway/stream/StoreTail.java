@@ -1,13 +1,14 @@
 package dev.incidentgateway.stream;
 
+import dev.incidentgateway.timeline.CappedPage;
 import dev.incidentgateway.timeline.StoreUnavailableException;
+import dev.incidentgateway.timeline.StreamedEvents;
 import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Feeds the broadcaster from the store's Since feed, for gateways sharing one PostgreSQL database: an
@@ -24,11 +25,14 @@ public final class StoreTail implements AutoCloseable {
     private final TimelineStore store;
     private final StreamBroadcaster broadcaster;
     private final long intervalMillis;
+    /** The byte budget of a page ({@code GATEWAY_PAGE_MAX_BYTES}); a page cut at it is followed at once by the next. */
+    private final long maxBytes;
     private final Thread thread;
     private volatile boolean running = true;
 
-    public StoreTail(TimelineStore store, StreamBroadcaster broadcaster, Duration interval) {
+    public StoreTail(TimelineStore store, StreamBroadcaster broadcaster, Duration interval, long maxBytes) {
         this.store = store;
+        this.maxBytes = maxBytes;
         this.broadcaster = broadcaster;
         this.intervalMillis = interval.toMillis();
         this.thread = new Thread(this::run, "stream-store-tail");
@@ -61,12 +65,12 @@ public final class StoreTail implements AutoCloseable {
                         continue;
                     }
                 }
-                List<TimelineEvent> page = store.since(last, PAGE);
-                if (!page.isEmpty()) {
-                    broadcaster.publish(page);
-                    last = page.get(page.size() - 1).id();
+                CappedPage<StreamBroadcaster.Rendered> page = readPage(last);
+                if (page.lastId() != null) {
+                    broadcaster.publishRendered(page.kept());
+                    last = page.lastId();
                 }
-                if (page.size() < PAGE) {
+                if (!page.more(PAGE)) {
                     Thread.sleep(intervalMillis);
                 }
             } catch (InterruptedException e) {
@@ -85,6 +89,25 @@ public final class StoreTail implements AutoCloseable {
                 sleepQuietly();
             }
         }
+    }
+
+    /**
+     * The events after {@code last}, {@value #PAGE} at most, closed at {@code maxBytes} of SSE frames (at least one):
+     * before, a page was {@value #PAGE} events whatever their size, read whole into a list. Each frame is rendered here,
+     * once: the subscribers send these bytes.
+     */
+    CappedPage<StreamBroadcaster.Rendered> readPage(String last) {
+        return store.streamed().since(last, PAGE, maxBytes, new StreamedEvents.Sized<>() {
+            @Override
+            public StreamBroadcaster.Rendered keep(TimelineEvent e) {
+                return new StreamBroadcaster.Rendered(e, StreamBroadcaster.render(e, broadcaster.mapper()));
+            }
+
+            @Override
+            public long bytes(StreamBroadcaster.Rendered rendered) {
+                return rendered.frame().length();
+            }
+        });
     }
 
     private void sleepQuietly() {

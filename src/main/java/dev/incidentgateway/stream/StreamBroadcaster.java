@@ -37,9 +37,10 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
         final TimelineEvent event;
         private volatile Buffer bytes;
 
-        Frame(long seq, TimelineEvent event) {
+        Frame(long seq, TimelineEvent event, Buffer bytes) {
             this.seq = seq;
             this.event = event;
+            this.bytes = bytes;
         }
 
         Buffer bytes(TimelineCloudEventMapper mapper) {
@@ -103,12 +104,21 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
 
     /** Adds committed events, in id order, after all published before. One publishing thread at a time. */
     public void publish(List<TimelineEvent> events) {
+        publishRendered(events.stream().map(e -> new Rendered(e, null)).toList());
+    }
+
+    /** An event and its SSE frame when already rendered (the tail renders what it reads, to size its page), else null. */
+    record Rendered(TimelineEvent event, Buffer frame) {
+    }
+
+    /** {@link #publish} of events whose frames may be rendered already. */
+    void publishRendered(List<Rendered> events) {
         if (events.isEmpty()) {
             return;
         }
         long seq = published;
-        for (TimelineEvent e : events) {
-            ring.set((int) (seq & mask), new Frame(seq, e));
+        for (Rendered e : events) {
+            ring.set((int) (seq & mask), new Frame(seq, e.event(), e.frame()));
             seq++;
             published = seq; // after the frame: a reader that sees the count sees the frame
         }

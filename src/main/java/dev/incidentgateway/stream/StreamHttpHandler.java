@@ -37,14 +37,17 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
     private final int maxSubscribers;
     /** Open streams by principal name. */
     private final HeldPerCaller openByPrincipal;
+    /** The byte budget of a replay page (GATEWAY_PAGE_MAX_BYTES). */
+    private final long replayMaxBytes;
 
     public StreamHttpHandler(ApiAuthPolicyFactory auth, StreamBroadcaster broadcaster, TimelineStore store, int maxSubscribers,
-                             int maxPerPrincipal) {
+                             int maxPerPrincipal, long replayMaxBytes) {
         this.auth = auth;
         this.broadcaster = broadcaster;
         this.store = store;
         this.maxSubscribers = maxSubscribers;
         this.openByPrincipal = new HeldPerCaller(maxPerPrincipal);
+        this.replayMaxBytes = replayMaxBytes;
     }
 
     /** A request checked off the event loop: refused, or the stream to open for {@code principal}. */
@@ -114,7 +117,7 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
         HttpServerResponse response = streamHead(ctx.response()).setChunked(true);
         response.write(Buffer.buffer(": stream open\n\n")); // sends the head now: the client knows it is subscribed
         StreamSubscriber subscriber = new StreamSubscriber(broadcaster, broadcaster.group(ctx.vertx().getOrCreateContext()),
-                ctx.request(), response, checked.filter(), store, ctx.vertx(), checked.after());
+                ctx.request(), response, checked.filter(), store, ctx.vertx(), checked.after(), replayMaxBytes);
         // Registered in the event-loop turn that checked closed() above: a client gone by now still runs it, so its share returns
         ctx.addEndHandler(ended -> {
             subscriber.closed();

@@ -1,5 +1,7 @@
 package dev.incidentgateway.stream;
 
+import dev.incidentgateway.timeline.CappedPage;
+import dev.incidentgateway.timeline.StreamedEvents;
 import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
 import io.vertx.core.Vertx;
@@ -7,8 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
 
 /**
  * One open {@code GET /api/v1/stream} response. Everything here runs on the event loop of its connection; the
@@ -39,6 +39,8 @@ final class StreamSubscriber {
     private final StreamFilter filter;
     private final TimelineStore store;
     private final Vertx vertx;
+    /** The byte budget of a replay page ({@code GATEWAY_PAGE_MAX_BYTES}). */
+    private final long maxBytes;
     /** Next ring sequence to look at. */
     private long cursor;
     /** The newest event id sent or passed over (filtered out); later frames at or below it are duplicates. */
@@ -56,7 +58,8 @@ final class StreamSubscriber {
     private boolean drained;
 
     StreamSubscriber(StreamBroadcaster broadcaster, StreamBroadcaster.LoopGroup group, io.vertx.core.http.HttpServerRequest request,
-                     HttpServerResponse response, StreamFilter filter, TimelineStore store, Vertx vertx, String lastEventId) {
+                     HttpServerResponse response, StreamFilter filter, TimelineStore store, Vertx vertx, String lastEventId,
+                     long maxBytes) {
         this.broadcaster = broadcaster;
         this.group = group;
         this.response = response;
@@ -65,6 +68,7 @@ final class StreamSubscriber {
         this.store = store;
         this.vertx = vertx;
         this.position = lastEventId;
+        this.maxBytes = maxBytes;
     }
 
     /** Registers (cursor first), then replays after the client's last id if it sent one, then goes live. */
@@ -102,7 +106,7 @@ final class StreamSubscriber {
         }
         reading = true;
         String after = position;
-        vertx.executeBlocking(() -> store.since(after, REPLAY_PAGE), false).onComplete(read -> {
+        vertx.executeBlocking(() -> readReplayPage(store, after, filter, broadcaster.mapper(), maxBytes), false).onComplete(read -> {
             reading = false;
             if (ended) {
                 return;
@@ -112,22 +116,40 @@ final class StreamSubscriber {
                 drop(DropReason.REPLAY_FAILED);
                 return;
             }
-            List<TimelineEvent> page = read.result();
-            Buffer out = Buffer.buffer();
-            for (TimelineEvent e : page) {
-                if (filter.accepts(e.incidentId(), e.type())) {
-                    out.appendBuffer(StreamBroadcaster.render(e, broadcaster.mapper()));
-                }
-                position = e.id();
+            CappedPage<Buffer> page = read.result();
+            if (page.lastId() != null) {
+                position = page.lastId();
             }
+            Buffer out = Buffer.buffer();
+            page.kept().forEach(out::appendBuffer);
             if (out.length() > 0) {
                 response.write(out);
             }
-            if (page.size() < REPLAY_PAGE || reachedLive()) {
+            if (!page.more(REPLAY_PAGE) || reachedLive()) {
                 live = true;
                 pump();
             } else {
                 replayPage();
+            }
+        });
+    }
+
+    /**
+     * One replay page after {@code after}: the frames of the events {@code filter} accepts, rendered on the worker that
+     * reads them, closed at {@code maxBytes} of frames ({@code GATEWAY_PAGE_MAX_BYTES}, at least one). Before, a page was
+     * {@value #REPLAY_PAGE} events whatever their size, read whole into a list: a resume over large notes could take the heap.
+     */
+    static CappedPage<Buffer> readReplayPage(TimelineStore store, String after, StreamFilter filter,
+                                             dev.incidentgateway.cloudevents.TimelineCloudEventMapper mapper, long maxBytes) {
+        return store.streamed().since(after, REPLAY_PAGE, maxBytes, new StreamedEvents.Sized<>() {
+            @Override
+            public Buffer keep(TimelineEvent e) {
+                return filter.accepts(e.incidentId(), e.type()) ? StreamBroadcaster.render(e, mapper) : null;
+            }
+
+            @Override
+            public long bytes(Buffer frame) {
+                return frame.length();
             }
         });
     }

@@ -34,6 +34,39 @@ public final class StreamedEvents {
         read(TimelineStore.sinceSql(afterId, limit), TimelineStore.sinceParams(afterId), taker);
     }
 
+    /** What a capped reader keeps of an event (null: passes it over, costing no bytes) and how many bytes that is. */
+    public interface Sized<T> {
+        T keep(TimelineEvent event);
+
+        long bytes(T kept);
+    }
+
+    /**
+     * The events of {@link TimelineStore#since}, read one at a time and closed at {@code maxBytes} of what the reader
+     * keeps ({@link PageBudget}: at least one event). For readers that hold a whole page in memory before they pass it on
+     * (the live stream's replay and tail, {@code timeline:events}): a page of {@code limit} large events was hundreds of MB.
+     * The reader goes on after {@link CappedPage#lastId()}: nothing is skipped or read twice.
+     */
+    public <T> CappedPage<T> since(String afterId, int limit, long maxBytes, Sized<T> sized) {
+        PageBudget budget = new PageBudget(maxBytes);
+        java.util.List<T> kept = new java.util.ArrayList<>();
+        String[] last = {null};
+        int[] read = {0};
+        since(afterId, limit, e -> {
+            T item = sized.keep(e);
+            if (item != null) {
+                if (!budget.take(sized.bytes(item))) {
+                    return false;
+                }
+                kept.add(item);
+            }
+            last[0] = e.id();
+            read[0]++;
+            return true;
+        });
+        return new CappedPage<>(kept, read[0], last[0], budget.cut());
+    }
+
     private void read(String sql, String[] params, Predicate<TimelineEvent> taker) {
         store.refuseWhileDown();
         try (Connection c = store.dataSource().getConnection()) {

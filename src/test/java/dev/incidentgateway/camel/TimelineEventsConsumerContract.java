@@ -76,9 +76,13 @@ abstract class TimelineEventsConsumerContract extends CamelTestSupport {
         }
     }
 
+    /** GATEWAY_PAGE_MAX_BYTES at its least: a read stops here, while the other tests' small events never reach it. */
+    static final int PAGE_MAX_BYTES = 65_536;
+
     private static void bindComponent(CamelContext context) {
         context.getRegistry().bind(TimelineComponent.SCHEME, new TimelineComponent(store,
-                new CloudEventsWebhookMapper(GatewayJson.create()), new TimelineCloudEventMapper("dev.incidentgateway", GatewayJson.create())));
+                new CloudEventsWebhookMapper(GatewayJson.create()), new TimelineCloudEventMapper("dev.incidentgateway", GatewayJson.create()))
+                .withFeedPageMaxBytes(PAGE_MAX_BYTES));
     }
 
     @AfterAll
@@ -194,6 +198,53 @@ abstract class TimelineEventsConsumerContract extends CamelTestSupport {
         assertThat(body.get("subject").asText()).isEqualTo(first.incidentId());
         assertThat(body.get("type").asText()).isEqualTo("dev.incidentgateway.incident." + first.type().wireName());
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(storedPosition("concurrent")).isEqualTo(feed.get(total - 1)));
+    }
+
+    /**
+     * With GATEWAY_PAGE_MAX_BYTES (here 64 KiB) below {@code batchSize} large events, a read stops at the budget (one
+     * event when one alone passes it) and the next read goes on after it: each event once, in order. Camel's poll
+     * strategy sees how many events each poll read. Before, one poll read the whole batch whatever its size.
+     */
+    @Test
+    void aReadStopsAtThePageByteBudgetAndTheNextGoesOnAfterIt() throws Exception {
+        String incident = newIncident();
+        String before = new FeedPositions(dataSource).latestEventId().orElse("start");
+        List<TimelineEvent> appended = new ArrayList<>();
+        appended.add(declare(incident));
+        for (int i = 0; i < 5; i++) {
+            appended.add(store.append(NewEvent.builder(EventType.NOTE, "bob").incident(incident)
+                    .content(i + ":" + "n".repeat(40_000)).build()).event());
+        }
+        appended.add(store.append(NewEvent.builder(EventType.NOTE, "bob").incident(incident)
+                .content("big:" + "b".repeat(100_000)).build()).event());
+        List<Integer> readPerPoll = Collections.synchronizedList(new ArrayList<>());
+        context.getRegistry().bind("readPerPoll", new org.apache.camel.spi.PollingConsumerPollStrategy() {
+            @Override
+            public boolean begin(org.apache.camel.Consumer consumer, org.apache.camel.Endpoint endpoint) {
+                return true;
+            }
+
+            @Override
+            public void commit(org.apache.camel.Consumer consumer, org.apache.camel.Endpoint endpoint, int polledMessages) {
+                if (polledMessages > 0) {
+                    readPerPoll.add(polledMessages);
+                }
+            }
+
+            @Override
+            public boolean rollback(org.apache.camel.Consumer consumer, org.apache.camel.Endpoint endpoint, int retryCounter, Exception e) {
+                return false;
+            }
+        });
+        Received received = new Received();
+        context.addRoutes(route("timeline:events?consumer=capped&batchSize=100&delay=5&pollStrategy=#readPerPoll&from=" + before
+                + "&incident=" + incident, received, e -> false));
+
+        await().atMost(PATIENCE).until(() -> received.completed.size() >= appended.size());
+        assertThat(received.completedIds()).as("each event once, in feed order")
+                .isEqualTo(appended.stream().map(TimelineEvent::id).toList());
+        // The declare and the first 40 KB note fit in 64 KiB; two 40 KB notes do not, nor the 100 KB note with anything.
+        assertThat(readPerPoll).as("events read per poll").containsExactly(2, 1, 1, 1, 1, 1);
     }
 
     @Test
