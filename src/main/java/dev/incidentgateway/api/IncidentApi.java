@@ -48,16 +48,22 @@ public final class IncidentApi {
     /**
      * POST /api/v1/incidents → 201 + Location. 200 with the existing incident when the Idempotency-Key was
      * seen ({@code event} is the original declare) or the correlationKey has an open incident
-     * ({@code correlated: true}, no event).
+     * ({@code correlated: true}, {@code event} null; {@code escalation}: the state_change that raised the incident to the
+     * declare's higher severity, when it had a lower one).
      */
     public ApiResponse declare(ApiRequest req) throws JsonProcessingException {
         AppendOutcome outcome = store.append(parser.declare(req.body(), req.singleHeader("Idempotency-Key")).withPrincipal(principal(req)));
         String id = outcome.incidentId();
         Incident incident = store.incident(id).orElseThrow(() -> ApiProblem.notFound("incident " + id + " does not exist"));
         ObjectNode body = json.valueToTree(incident);
-        body.set("event", json.valueToTree(outcome.event()));
-        if (outcome.kind() == AppendOutcome.Kind.CORRELATED) {
+        boolean correlated = outcome.kind() == AppendOutcome.Kind.CORRELATED;
+        // A correlated declare's event is the escalation, if any: in a field of its own, as "event" is the declare
+        body.set("event", correlated ? null : json.valueToTree(outcome.event()));
+        if (correlated) {
             body.put("correlated", true);
+            if (outcome.event() != null) {
+                body.set("escalation", json.valueToTree(outcome.event()));
+            }
         }
         return ApiResponse.json(outcome.kind() == AppendOutcome.Kind.APPENDED ? 201 : 200, json.writeValueAsBytes(body))
                 .withHeader("Location", "/api/v1/incidents/" + id);

@@ -33,7 +33,8 @@ import java.util.concurrent.CompletionException;
  *   {@value #DUPLICATE} ({@code true} when the event's idempotency id was stored before: the original is returned),
  *   {@code TimelineOutcome} ({@code appended}, {@code duplicate}, or, with no event stored and the
  *   {@code AppendOutcome} as the body, {@code correlated}: an open incident with the same correlation key counted a
- *   repeat, {@code ignored}: no open incident has the key). Both bodies convert to JSON ({@link TimelineReplyConverter}),
+ *   repeat (when the event's severity was higher, the outcome's {@code event} is the state_change that escalated the
+ *   incident, and {@value #EVENT_ID} / {@value #EVENT_SEQ} name it), {@code ignored}: no open incident has the key). Both bodies convert to JSON ({@link TimelineReplyConverter}),
  *   so a {@code platform-http} route answers its caller with them; {@code Content-Type} is set to
  *   {@code application/json}</td></tr>
  *   <tr><td>a batch: a {@code List} whose elements are any of the above (a webhook request's events)</td>
@@ -153,6 +154,14 @@ public final class TimelineAppendProducer extends DefaultAsyncProducer {
         out.setHeader(DUPLICATE, outcome.duplicate());
         out.setHeader(INCIDENT_ID, outcome.incidentId());
         out.setHeader(Exchange.CONTENT_TYPE, "application/json"); // written as JSON (TimelineReplyConverter), not the request's type
+        if (outcome.kind() == AppendOutcome.Kind.CORRELATED && outcome.event() != null) {
+            // The alert escalated its incident: the outcome stays the body (with the state_change as its event), and the
+            // event headers name that change, the one event stored
+            out.setBody(outcome);
+            out.setHeader(EVENT_ID, outcome.event().id());
+            out.setHeader(EVENT_SEQ, outcome.event().seq());
+            return;
+        }
         if (outcome.event() == null) { // correlated (the open incident's repeat count grew) or ignored: nothing stored
             out.setBody(outcome);
             out.removeHeader(EVENT_ID);

@@ -20,7 +20,8 @@ import java.util.Locale;
  * {@link AppendOutcome} when nothing was stored) as JSON, for whatever writes the body next: a {@code platform-http}
  * route answers its caller with it (it asks for an {@code InputStream}), a {@code log} or {@code kafka} step for a
  * {@code String} or {@code byte[]}. The event is the API's timeline JSON; an outcome is
- * {@code {"outcome":"correlated|ignored|…","incidentId":…}}.
+ * {@code {"outcome":"correlated|ignored|…","incidentId":…}}, plus {@code "event"} when the outcome has one (a correlated
+ * declare's escalation).
  */
 final class TimelineReplyConverter extends TypeConverterSupport {
     private final ObjectMapper json;

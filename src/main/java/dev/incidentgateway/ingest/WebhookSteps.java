@@ -233,13 +233,20 @@ public final class WebhookSteps {
         ArrayNode accepted = body.putArray("accepted");
         ArrayNode duplicates = body.putArray("duplicates");
         ArrayNode refused = json.createArrayNode();
+        ArrayNode escalated = json.createArrayNode();
         int ignored = skipped;
         for (Object each : outcomes) {
             AppendOutcome o = (AppendOutcome) each;
             switch (o.kind()) {
                 case APPENDED -> accepted.add(o.event().id());
                 case DUPLICATE -> duplicates.add(o.event().id());
-                case CORRELATED, IGNORED -> ignored++;
+                case CORRELATED -> {
+                    ignored++; // the alert itself stored nothing, as before
+                    if (o.event() != null) {
+                        escalated.add(o.event().id());
+                    }
+                }
+                case IGNORED -> ignored++;
                 case REFUSED -> {
                     ignored++;
                     refused.add(refusedItem.apply(o.refusal()));
@@ -249,6 +256,9 @@ public final class WebhookSteps {
         body.put("ignored", ignored);
         if (!refused.isEmpty()) {
             body.set("refused", refused); // only when there is one: the reply senders know is unchanged
+        }
+        if (!escalated.isEmpty()) {
+            body.set("escalated", escalated); // likewise: the state_changes correlated alerts of a higher severity made
         }
         return body;
     }

@@ -4,8 +4,9 @@ package dev.incidentgateway.timeline;
  * What became of one event of an append request.
  *
  * @param kind       appended, a duplicate of an earlier event, or absorbed by correlation
- * @param event      the stored event (for a duplicate: the one stored earlier); {@code null} when nothing
- *                   was appended for a correlated or ignored event
+ * @param event      the stored event (for a duplicate: the one stored earlier; for a correlated declare more severe than
+ *                   its incident: the {@code state_change} that escalated it); {@code null} when nothing was appended for
+ *                   a correlated or ignored event
  * @param incidentId the incident the event belongs to ({@code null} when ignored)
  * @param refusal    for REFUSED by the store (the state machine, an unknown incident): why, so a poller can say
  *                   which change of which ticket did not reach the timeline; else {@code null}
@@ -24,7 +25,11 @@ public record AppendOutcome(Kind kind, TimelineEvent event, String incidentId,
         APPENDED,
         /** Its (ceSource, ceId) was stored before: nothing appended, {@link #event} is the original. */
         DUPLICATE,
-        /** A declare whose correlation key has an open incident: no event, the incident's repeat count grows. */
+        /**
+         * A declare whose correlation key has an open incident: not stored, the incident's repeat count grows; when the
+         * declare's severity is higher than the incident's, {@link #event} is the {@code state_change} to it the store
+         * appended in the same transaction, else {@code null}.
+         */
         CORRELATED,
         /** Refers by correlation key to no open incident (e.g. a resolve of an unknown alert): nothing to do. */
         IGNORED,

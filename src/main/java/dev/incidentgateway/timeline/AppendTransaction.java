@@ -127,26 +127,17 @@ final class AppendTransaction {
                 }
                 AppendOutcome absorbed = correlate(ne, open, overlay);
                 if (absorbed != null) {
+                    NewEvent escalation = absorbed.kind() == AppendOutcome.Kind.CORRELATED
+                            ? escalation(ne, open, overlay, addedByCe) : null;
+                    if (escalation != null) { // the alert outranks its incident: still only counted, and the change stored
+                        TimelineEvent change = stage(escalation, open, overlay, added, addedStatus, addedByCe);
+                        absorbed = new AppendOutcome(AppendOutcome.Kind.CORRELATED, change, open);
+                    }
                     outcomes.add(absorbed);
                     continue;
                 }
                 String incidentId = ne.incidentId() != null ? ne.incidentId() : open != null ? open : generateIncidentId(overlay);
-                Incident current = current(incidentId, overlay);
-                TimelineEvent event = stamper.stamp(ne, incidentId, current, ceSource);
-                Incident next = IncidentProjection.apply(current, event);
-                overlay.put(incidentId, next);
-                if (ne.type() == EventType.DECLARE && ne.correlationKey() != null) {
-                    lookups.bind(ne.correlationKey(), incidentId);
-                }
-                if (current != null && current.isOpen() && !next.isOpen()) {
-                    lookups.release(incidentId);
-                } else if (current != null && !current.isOpen() && next.isOpen()) {
-                    lookups.rebind(incidentId);
-                }
-                added.add(event);
-                addedStatus.put(event.id(), next.status());
-                addedByCe.put(GroupLookups.ceKey(ne.principal(), ceSource, event.ceId()), event);
-                outcomes.add(AppendOutcome.appended(event));
+                outcomes.add(AppendOutcome.appended(stage(ne, incidentId, overlay, added, addedStatus, addedByCe)));
             }
         } catch (AppendRejectedException refused) {
             lookups.beginRequest(); // drops this request's correlation changes
@@ -158,44 +149,44 @@ final class AppendTransaction {
     }
 
     /**
-     * Best effort, for polled changes: each event on its own, a refused one reported as {@link AppendOutcome.Kind#REFUSED}
-     * instead of failing the request, so one change the state machine refuses cannot block a source's progress.
+     * Stamps one event onto its incident as the request has left it, and stages it with the request's changes: the view,
+     * the key a declare binds, the keys a resolve releases or a reopen binds again.
      */
-    List<AppendOutcome> applyEach(List<NewEvent> events) throws SQLException {
-        List<AppendOutcome> outcomes = new ArrayList<>(events.size());
-        for (NewEvent e : events) {
-            try {
-                outcomes.addAll(apply(List.of(e)));
-            } catch (AppendRejectedException refused) {
-                outcomes.add(AppendOutcome.refused(e.incidentId(), refused));
-            }
+    private TimelineEvent stage(NewEvent ne, String incidentId, Map<String, Incident> overlay, List<TimelineEvent> added,
+                                Map<String, IncidentStatus> addedStatus, Map<String, TimelineEvent> addedByCe) throws SQLException {
+        String ceSource = ne.effectiveCeSource();
+        Incident current = current(incidentId, overlay);
+        TimelineEvent event = stamper.stamp(ne, incidentId, current, ceSource);
+        Incident next = IncidentProjection.apply(current, event);
+        overlay.put(incidentId, next);
+        if (ne.type() == EventType.DECLARE && ne.correlationKey() != null) {
+            lookups.bind(ne.correlationKey(), incidentId);
         }
-        return outcomes;
+        if (current != null && current.isOpen() && !next.isOpen()) {
+            lookups.release(incidentId);
+        } else if (current != null && !current.isOpen() && next.isOpen()) {
+            lookups.rebind(incidentId);
+        }
+        added.add(event);
+        addedStatus.put(event.id(), next.status());
+        addedByCe.put(GroupLookups.ceKey(ne.principal(), ceSource, event.ceId()), event);
+        return event;
     }
 
     /**
-     * A machine sender's batch ({@link AppendMode#SENDER_BATCH}): the request without the events the state machine
-     * refuses, all-or-nothing; each refused one is left out and the rest applied again (a later event may have
-     * depended on it), so what is staged is exactly what one all-or-nothing request of the remaining events stages.
-     * An event that would only repeat its incident's state is IGNORED, another refused one REFUSED with its index.
+     * The severity change a correlated alert more severe than its open incident makes ({@link CorrelatedEscalation}), or
+     * {@code null}: not more severe, or this alert's escalation is stored already (a redelivery after a responder lowered
+     * the severity again must not override them).
      */
-    List<AppendOutcome> applyAsSenderBatch(List<NewEvent> request) throws SQLException {
-        AppendOutcome[] outcomes = new AppendOutcome[request.size()];
-        List<Integer> left = new ArrayList<>(java.util.stream.IntStream.range(0, request.size()).boxed().toList());
-        while (true) {
-            try {
-                List<AppendOutcome> applied = apply(left.stream().map(request::get).toList());
-                for (int i = 0; i < left.size(); i++) {
-                    outcomes[left.get(i)] = applied.get(i);
-                }
-                return List.of(outcomes);
-            } catch (TransitionRefusedException refused) {
-                int at = left.remove(refused.index());
-                String incidentId = request.get(at).incidentId();
-                outcomes[at] = refused.repeat() ? new AppendOutcome(AppendOutcome.Kind.IGNORED, null, incidentId)
-                        : AppendOutcome.refused(incidentId, refused.at(at));
-            }
+    private NewEvent escalation(NewEvent alert, String incidentId, Map<String, Incident> overlay,
+                                Map<String, TimelineEvent> addedByCe) throws SQLException {
+        NewEvent escalation = CorrelatedEscalation.of(alert, current(incidentId, overlay));
+        if (escalation == null || escalation.ceId() == null) {
+            return escalation;
         }
+        // Looked up here, not with the group's dedup: only an alert that outranks its incident needs it, which is rare.
+        TimelineEvent stored = earlier(escalation.principal(), escalation.effectiveCeSource(), escalation.ceId(), addedByCe);
+        return stored == null ? escalation : null;
     }
 
     /** Stages a source's new watermark: written by {@link #write}, so it commits with the events. */
@@ -215,8 +206,9 @@ final class AppendTransaction {
     }
 
     /**
-     * A declare whose key already has an open incident adds no event; an event addressed only by a key with
-     * no open incident has nothing to apply to. Otherwise {@code null}: the event is appended.
+     * A declare whose key already has an open incident adds no event of its own (its repeat is counted; a more severe one
+     * then escalates the incident, see {@link #escalation}); an event addressed only by a key with no open incident has
+     * nothing to apply to. Otherwise {@code null}: the event is appended.
      */
     private AppendOutcome correlate(NewEvent ne, String open, Map<String, Incident> overlay) throws SQLException {
         if (ne.correlationKey() == null) {

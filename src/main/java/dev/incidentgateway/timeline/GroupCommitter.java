@@ -164,8 +164,8 @@ final class GroupCommitter {
             try {
                 outcomes.add(switch (r.mode()) {
                     case ALL_OR_NOTHING -> tx.apply(r.events());
-                    case EACH_EVENT -> tx.applyEach(r.events());
-                    case SENDER_BATCH -> tx.applyAsSenderBatch(r.events());
+                    case EACH_EVENT -> PartialRequests.eachEvent(tx, r.events());
+                    case SENDER_BATCH -> PartialRequests.senderBatch(tx, r.events());
                 });
                 if (r.progress() != null) {
                     tx.recordProgress(r.progress());

@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param expectedSeq optimistic concurrency: the incident's last seq the caller saw, or {@code null}
  * @param correlationKey an alert key such as {@code alertmanager:<fingerprint>}, or {@code null}. With no
  *                    incidentId, the event goes to the key's open incident: a declare is absorbed when one is
- *                    open (its repeat count grows) and binds the key to the new incident otherwise; any other
+ *                    open (its repeat count grows, and a higher severity escalates that incident: see
+ *                    {@code CorrelatedEscalation}) and binds the key to the new incident otherwise; any other
  *                    type is ignored when none is open.
  * @param principal   who caused it ({@code key:<name>}, {@code webhook:<source>}, …), set by the entry point from the
  *                    credential it checked, never from the request body; it scopes idempotency ids and keys loop

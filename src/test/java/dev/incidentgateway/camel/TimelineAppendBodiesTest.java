@@ -143,6 +143,32 @@ class TimelineAppendBodiesTest extends CamelTestSupport {
         assertThat(store.incident(incident).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
     }
 
+    /** A repeat more severe than its incident is still correlated; the outcome names the escalation it stored. */
+    @Test
+    void aMoreSevereRepeatIsCorrelatedAndItsOutcomeCarriesTheEscalation() throws Exception {
+        String key = "db:host-" + System.nanoTime();
+        String first = """
+                {"specversion":"1.0","id":"a1-%1$s","source":"urn:alerts","type":"x.incident.declare",
+                 "data":{"title":"DB slow","actor":"monitor","severity":"sev4","correlationKey":"%1$s"}}""".formatted(key);
+        String incident = template.request("direct:append", e -> e.getMessage().setBody(first)).getMessage()
+                .getHeader(TimelineHeaders.INCIDENT_ID, String.class);
+
+        Exchange repeat = template.request("direct:append", e -> e.getMessage().setBody(first.replace("a1-", "a2-")
+                .replace("\"sev4\"", "\"sev1\"")));
+        assertThat(repeat.getException()).isNull();
+        assertThat(repeat.getMessage().getHeader(TimelineHeaders.OUTCOME)).isEqualTo("correlated");
+        assertThat(repeat.getMessage().getHeader(TimelineHeaders.INCIDENT_ID)).isEqualTo(incident);
+        AppendOutcome outcome = repeat.getMessage().getBody(AppendOutcome.class);
+        assertThat(outcome.event().type()).isEqualTo(EventType.STATE_CHANGE);
+        assertThat(repeat.getMessage().getHeader(TimelineHeaders.EVENT_ID)).isEqualTo(outcome.event().id());
+        assertThat(repeat.getMessage().getHeader(TimelineHeaders.EVENT_SEQ)).isEqualTo(2L);
+        com.fasterxml.jackson.databind.JsonNode json = GatewayJson.create().readTree(repeat.getMessage().getBody(String.class));
+        assertThat(json.path("outcome").asText()).isEqualTo("correlated");
+        assertThat(json.path("event").path("id").asText()).isEqualTo(outcome.event().id());
+        assertThat(json.path("event").path("data").path("severity").asText()).isEqualTo("sev1");
+        assertThat(store.incident(incident).orElseThrow().severity()).isEqualTo(dev.incidentgateway.timeline.Severity.SEV1);
+    }
+
     @Test
     void oneRefusedEventInABatchStoresNothingOfIt() {
         Exchange reply = template.request("direct:append", e -> e.getMessage().setBody(List.of(declare("TB-2", "Latency"), ack("TB-404"))));

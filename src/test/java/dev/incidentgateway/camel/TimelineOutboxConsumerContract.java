@@ -155,6 +155,21 @@ abstract class TimelineOutboxConsumerContract extends CamelTestSupport {
                 .containsExactly("declared", "declared", "acknowledged", "acknowledged");
     }
 
+    /** A sev4 incident below the subscription, escalated by a correlated sev1 alert: delivered from the escalation on. */
+    @Test
+    void anIncidentEscalatedByACorrelatedAlertIsDeliveredFromTheEscalationOn() throws Exception {
+        store.append(NewEvent.builder(EventType.DECLARE, "m").incident("OC-20").title("harmless test").severity(Severity.SEV4)
+                .correlationKey("alertmanager:oc-20").build());
+        store.append(NewEvent.builder(EventType.DECLARE, "alertmanager").title("DBDown").severity(Severity.SEV1)
+                .correlationKey("alertmanager:oc-20").source("/webhooks/alertmanager").ceId("oc-20:firing:t1").build());
+
+        OutboxRow row = settled("OC-20", 2);
+        assertThat(row.status()).isEqualTo("delivered");
+        assertThat(rows("OC-20")).as("the declare stays below minSeverity").hasSize(1);
+        assertThat(target.exchangesOf("OC-20")).singleElement().satisfies(h -> assertThat(h)
+                .containsEntry(TimelineHeaders.EVENT_TYPE, "state_change").containsEntry(TimelineHeaders.INCIDENT_SEVERITY, "sev1"));
+    }
+
     @Test
     void aRetryAfterHeaderSetInYamlIsHonouredAndHoldsBackTheIncidentsNextEvent() throws Exception {
         Instant before = Instant.now();

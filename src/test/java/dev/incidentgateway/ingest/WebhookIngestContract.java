@@ -119,6 +119,78 @@ abstract class WebhookIngestContract {
         assertThat(withThisTitle).isGreaterThanOrEqualTo(1);
     }
 
+    /** Security review s35, finding 3: a write key's sev4 incident holding an alert's key no longer hides the critical alert. */
+    @Test
+    void aCriticalAlertEscalatesTheLowerIncidentThatClaimedItsKey() {
+        String fp = "fp-db-down-" + UUID.randomUUID().toString().substring(0, 8);
+        Response claimed = http.postJson("/api/v1/incidents", Map.of("title", "harmless test", "actor", "m", "severity", "sev4",
+                "correlationKey", "alertmanager:" + fp));
+        String incident = claimed.json().path("id").asText();
+        String firing = alertmanager("firing", fp, "2026-12-03T12:50:00Z", "0001-01-01T00:00:00Z");
+
+        Response r = postAlert(firing);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().path("accepted")).isEmpty();
+        assertThat(r.json().path("ignored").asInt()).as("the alert itself is correlated, as before").isEqualTo(1);
+        assertThat(r.json().path("escalated")).hasSize(1);
+        JsonNode view = http.get("/api/v1/incidents/" + incident).json();
+        assertThat(view.path("severity").asText()).isEqualTo("sev1");
+        assertThat(view.path("alertRepeats").asLong()).isEqualTo(1);
+        assertThat(http.get("/api/v1/incidents?severity=sev1&limit=1000").json().path("incidents").findValuesAsText("id"))
+                .contains(incident);
+        JsonNode change = http.get("/api/v1/incidents/" + incident + "/timeline").json().path("events").get(1);
+        assertThat(change.path("id").asText()).isEqualTo(r.json().path("escalated").get(0).asText());
+        assertThat(change.path("type").asText()).isEqualTo("state_change");
+        assertThat(change.path("principal").asText()).isEqualTo("webhook:alertmanager");
+        assertThat(change.path("data").path("previousSeverity").asText()).isEqualTo("sev4");
+        assertThat(change.path("data").path("reason").asText())
+                .isEqualTo("correlated alert from /webhooks/alertmanager: HighLatency: p99 above 2s");
+        assertThat(http.get("/api/v1/incidents/" + incident + "/verify").json().path("intact").asBoolean()).isTrue();
+
+        Response redelivered = postAlert(firing); // the severity is now equal: counted, not escalated twice
+        assertThat(redelivered.json().has("escalated")).as(redelivered.toString()).isFalse();
+        assertThat(timelineLength(incident)).isEqualTo(2);
+    }
+
+    /** The same through the API and a CloudEvent: the answer says it was correlated, and adds the escalation. */
+    @Test
+    void aCorrelatedDeclareOfHigherSeverityEscalatesThroughTheApiAndCloudEvents() {
+        String key = "acme:" + UUID.randomUUID();
+        Map<String, String> declare = Map.of("title", "Checkout slow", "actor", "alice", "severity", "sev4", "correlationKey", key);
+        String incident = http.postJson("/api/v1/incidents", declare).json().path("id").asText();
+
+        Response higher = http.postJson("/api/v1/incidents", Map.of("title", "Checkout down", "actor", "bob", "severity", "sev2",
+                "correlationKey", key));
+        assertThat(higher.status()).as(higher.toString()).isEqualTo(200);
+        assertThat(higher.json().path("id").asText()).isEqualTo(incident);
+        assertThat(higher.json().path("correlated").asBoolean()).isTrue();
+        assertThat(higher.json().path("event").isNull()).as("nothing declared").isTrue();
+        assertThat(higher.json().path("severity").asText()).isEqualTo("sev2");
+        JsonNode escalation = higher.json().path("escalation");
+        assertThat(escalation.path("type").asText()).isEqualTo("state_change");
+        assertThat(escalation.path("data").path("severity").asText()).isEqualTo("sev2");
+        assertThat(escalation.path("data").path("reason").asText()).isEqualTo("correlated alert from /api/v1: Checkout down");
+        Response equal = http.postJson("/api/v1/incidents", Map.of("title", "Checkout down", "actor", "bob", "severity", "sev2",
+                "correlationKey", key));
+        assertThat(equal.json().path("correlated").asBoolean()).isTrue();
+        assertThat(equal.json().has("escalation")).as(equal.toString()).isFalse();
+
+        String ce = """
+                {"specversion":"1.0","id":"esc-%s","source":"urn:monitor","type":"com.example.incident.declare",
+                 "data":{"title":"Checkout 500s","actor":"monitor","severity":"sev1","correlationKey":"%s"}}"""
+                .formatted(UUID.randomUUID(), key);
+        Response r = http.post("/webhooks/cloudevents", "application/cloudevents+json", ce, AUTH);
+        assertThat(r.json().path("ignored").asInt()).as(r.toString()).isEqualTo(1);
+        assertThat(r.json().path("escalated")).hasSize(1);
+        JsonNode view = http.get("/api/v1/incidents/" + incident).json();
+        assertThat(view.path("severity").asText()).isEqualTo("sev1");
+        assertThat(view.path("alertRepeats").asLong()).isEqualTo(3);
+        JsonNode events = http.get("/api/v1/incidents/" + incident + "/timeline").json().path("events");
+        assertThat(events.get(2).path("principal").asText()).isEqualTo("webhook:cloudevents");
+        assertThat(events.get(2).path("ceSource").asText()).isEqualTo("urn:monitor");
+        assertThat(http.get("/api/v1/incidents/" + incident + "/verify").json().path("intact").asBoolean()).isTrue();
+    }
+
     @Test
     void resolvedAlertWithoutAnOpenIncidentIsIgnored() {
         Response r = postAlert(alertmanager("resolved", "never-fired", "2026-11-23T10:00:00Z", "2026-11-23T10:20:00Z"));

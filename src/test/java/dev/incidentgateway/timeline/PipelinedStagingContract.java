@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * group must see the group in flight as done — its events for idempotency, its correlation keys, its views and its
  * place in both hash chains — and both must then commit as one log.
  */
-abstract class PipelinedStagingContract extends CorrelationContract {
+abstract class PipelinedStagingContract extends CorrelatedEscalationContract {
     private static final String PREFIX = "dev.incidentgateway";
 
     @Test
