@@ -112,6 +112,11 @@ final class EdgeGuard implements Handler<RoutingContext> {
         // Every answer: a browser never sniffs a JSON body into HTML; the API's answers (incident data) are never stored
         // by a cache on the way. A route may set its own (the console's pages, the stream).
         ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+        if (request.isSSL()) {
+            // Served over TLS: browsers (the console) must never fall back to plain HTTP for this host (RFC 6797). No
+            // includeSubDomains: the gateway cannot speak for other hosts of the domain.
+            ctx.response().putHeader("Strict-Transport-Security", "max-age=31536000");
+        }
         if (request.path() != null && (request.path().startsWith("/api/") || request.path().equals("/metrics"))) {
             ctx.response().putHeader("Cache-Control", "no-store");
         }

@@ -54,6 +54,7 @@ class TlsIT {
         HttpResponse<String> r = client.send(health("https"), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("\"status\"");
+        assertThat(r.headers().firstValue("Strict-Transport-Security")).as("HSTS over TLS").hasValue("max-age=31536000");
         assertThat(r.sslSession()).get().satisfies(s -> assertThat(s.getPeerCertificates()[0]).isEqualTo(cert.certificate()));
     }
 
