@@ -53,11 +53,8 @@ public final class AuditApi extends RouteBuilder {
         try {
             checkpointer.checkpointIfMoved();
         } catch (Exception e) {
-            if (knownOutage.getAsBoolean()) {
-                LOG.debug("Checkpoint not written during a store outage ({}): {}", e.getClass().getSimpleName(), e.getMessage());
-                return;
-            }
-            LOG.warn("Checkpoint not written this time ({}): {}", e.getClass().getSimpleName(), e.getMessage());
+            dev.incidentgateway.store.StoreOutage.log(LOG, knownOutage.getAsBoolean(),
+                    "Checkpoint not written this time ({}): {}", e.getClass().getSimpleName(), e.getMessage());
         }
     }
 }

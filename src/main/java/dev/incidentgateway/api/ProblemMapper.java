@@ -72,14 +72,14 @@ public final class ProblemMapper {
             error = new StoreUnavailableException("the store failed: " + e.getMessage(), e);
         }
         if (error instanceof AppendOutcomeUnknownException e) {
-            log(outage.refused(), "Append outcome unknown: {}", Redact.text(e.getMessage()));
+            StoreOutage.log(LOG, outage.refused(), "Append outcome unknown: {}", Redact.text(e.getMessage()));
             return new ApiProblem(503, "append-outcome-unknown", "Append outcome unknown",
                     "The store did not confirm this append in time; it may or may not have been stored. Retrying with the "
                             + "same Idempotency-Key (or CloudEvent id) is safe: it is stored at most once.", null,
                     Map.of("Retry-After", "5"));
         }
         if (error instanceof StoreUnavailableException e) {
-            log(outage.refused(), "Store unavailable: {}", Redact.text(e.getMessage()));
+            StoreOutage.log(LOG, outage.refused(), "Store unavailable: {}", Redact.text(e.getMessage()));
             return new ApiProblem(503, "store-unavailable", "Store unavailable",
                     "The timeline store cannot take requests right now; nothing was stored. Retry later.", null,
                     Map.of("Retry-After", "5"));
@@ -112,15 +112,6 @@ public final class ProblemMapper {
     /** Event ids already logged as unreadable (bounded: an admin could break many rows). */
     private static final java.util.Set<String> UNREADABLE_LOGGED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final int MAX_UNREADABLE_LOGGED = 10_000;
-
-    /** WARN, or DEBUG during a known outage: its start, reminders and end are logged once (StoreOutage), not per request. */
-    private static void log(boolean duringKnownOutage, String format, String detail) {
-        if (duringKnownOutage) {
-            LOG.debug(format, detail);
-        } else {
-            LOG.warn(format, detail);
-        }
-    }
 
     public byte[] render(ApiProblem p, String instance) {
         ObjectNode body = json.createObjectNode();

@@ -132,12 +132,8 @@ public final class OutboxRelay implements AutoCloseable {
                 started = pass();
             } catch (SQLException e) {
                 // Every poll while the store is down: part of the outage the health probe logs once (StoreOutage).
-                if (timeline.outage().retried()) {
-                    LOG.debug("Outbox relay {}: could not read its rows during a store outage: {}", connector(), Redact.text(e.getMessage()));
-                } else {
-                    LOG.warn("Outbox relay {}: could not read its rows (retried at the next poll): {}", connector(),
-                            Redact.text(e.getMessage()));
-                }
+                dev.incidentgateway.store.StoreOutage.log(LOG, timeline.outage().retried(),
+                        "Outbox relay {}: could not read its rows (retried at the next poll): {}", connector(), Redact.text(e.getMessage()));
                 started = 0;
             }
             if (started == 0 && wakeups.poll(poll.toMillis(), TimeUnit.MILLISECONDS) != null) {

@@ -95,6 +95,18 @@ public final class StoreOutage {
         return ongoing;
     }
 
+    /**
+     * The one way a failure caused by the store is logged: at WARN, or at DEBUG while {@code duringKnownOutage} (the
+     * answer of {@link #refused} or {@link #retried}), since the outage's start, reminders and end are logged here once.
+     */
+    public static void log(Logger log, boolean duringKnownOutage, String format, Object... args) {
+        if (duringKnownOutage) {
+            log.debug(format, args);
+        } else {
+            log.warn(format, args);
+        }
+    }
+
     private static long seconds(long nanos) {
         return Math.max(0, Math.round(nanos / 1e9));
     }

@@ -78,11 +78,8 @@ public final class StoreTail implements AutoCloseable {
                 return;
             } catch (StoreUnavailableException e) {
                 // The store's trouble: once a second during an outage was most of the log; the outage is logged once.
-                if (store.outage().retried()) {
-                    LOG.debug("Live stream: reading the Since feed failed ({}); retrying", e.getMessage());
-                } else {
-                    LOG.warn("Live stream: reading the Since feed failed ({}); retrying", e.getMessage());
-                }
+                dev.incidentgateway.store.StoreOutage.log(LOG, store.outage().retried(),
+                        "Live stream: reading the Since feed failed ({}); retrying", e.getMessage());
                 sleepQuietly();
             } catch (RuntimeException e) {
                 LOG.warn("Live stream: reading the Since feed failed; retrying", e); // not the store's: a bug, with its stack

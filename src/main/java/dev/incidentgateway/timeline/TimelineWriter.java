@@ -190,11 +190,8 @@ public final class TimelineWriter implements AutoCloseable {
             queue.offer(doneSignal); // the committer's wake-up is not ours to drop
         }
         failed.removeIf(r -> r.result().isDone());
-        if (knownOutage.getAsBoolean()) {
-            LOG.debug("The store cannot be reached during an outage ({}): {} appends fail now, nothing of them stored", e.getMessage(), failed.size());
-        } else {
-            LOG.warn("The store cannot be reached ({}): {} appends fail now, nothing of them stored", e.getMessage(), failed.size());
-        }
+        dev.incidentgateway.store.StoreOutage.log(LOG, knownOutage.getAsBoolean(),
+                "The store cannot be reached ({}): {} appends fail now, nothing of them stored", e.getMessage(), failed.size());
         failed.forEach(r -> r.result().completeExceptionally(e));
     }
 
