@@ -62,8 +62,8 @@ public final class GatewayConfig {
             "The gateway's public base URL (https://gateway.example.com); outbound messages link to its incident pages.");
     public static final ConfigKey<Integer> OUTBOX_BACKOFF_MS = ConfigKey.integer("outbox.backoffMs", "GATEWAY_OUTBOX_BACKOFF_MS", 1000,
             1, 3_600_000, "Retry delay of a failed delivery: the n-th retry after 0.5-1 x this x 2^(n-1) (jitter), at most 10 min; Retry-After wins.");
-    public static final ConfigKey<Integer> OUTBOX_MAX_ATTEMPTS = ConfigKey.integer("outbox.maxAttempts", "GATEWAY_OUTBOX_MAX_ATTEMPTS", 10,
-            1, 1000, "Attempts after which a row that keeps failing is dead-lettered.");
+    public static final ConfigKey<Integer> OUTBOX_MAX_ATTEMPTS = ConfigKey.integer("outbox.maxAttempts", "GATEWAY_OUTBOX_MAX_ATTEMPTS", 20,
+            1, 1000, "Failed attempts after which a row is dead-lettered (with the default backoff 20 span about 1-2 h); a rate-limited answer (Retry-After) is not counted.");
     public static final ConfigKey<Integer> OUTBOX_CONCURRENCY = ConfigKey.integer("outbox.concurrency", "GATEWAY_OUTBOX_CONCURRENCY", 8,
             1, 256, "Incidents delivered in parallel per connector (one incident is always in order).");
     public static final ConfigKey<Integer> OUTBOX_LEASE_MS = ConfigKey.integer("outbox.leaseMs", "GATEWAY_OUTBOX_LEASE_MS", 90_000,

@@ -133,13 +133,13 @@ public final class OutboxStore {
     }
 
     /**
-     * Counts the failed attempt and schedules the next one, or dead-letters the row when {@code dead}; like
-     * {@link #delivered}, only while the claim holds ({@code false} otherwise).
+     * Schedules the next attempt, or dead-letters the row when {@code dead}, counting the attempt when {@code counted}
+     * (a rate-limited answer is not); like {@link #delivered}, only while the claim holds ({@code false} otherwise).
      */
-    public boolean failed(OutboxItem item, String reason, Instant nextAttempt, boolean dead) throws SQLException {
+    public boolean failed(OutboxItem item, String reason, Instant nextAttempt, boolean dead, boolean counted) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return update(c, "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, status = ?, "
-                    + "claim_token = NULL WHERE id = ? AND status = 'pending' AND claim_token = ?",
+            return update(c, "UPDATE outbox SET attempts = attempts + ?, last_error = ?, next_attempt_at = ?, status = ?, "
+                    + "claim_token = NULL WHERE id = ? AND status = 'pending' AND claim_token = ?", counted ? 1 : 0,
                     truncate(reason), utc(nextAttempt), dead ? "dead" : "pending", item.id(), item.claimToken()) == 1;
         }
     }

@@ -75,10 +75,14 @@ final class OutcomeRecorder {
                 meters.counter("gateway.outbox.delivered", "connector", connector).increment();
             }
         } else if (result instanceof DeliveryResult.Retry r) {
-            boolean giveUp = attempt >= settings.maxAttempts();
-            Duration wait = r.retryAfter() != null ? cap(r.retryAfter()) : backoff(attempt);
+            // Rate-limited (the target said when to come back: 429/503 Retry-After, a route's TimelineRetryAfter) is
+            // not a failed attempt: the target is up and pacing us, so it neither spends the attempt budget nor grows
+            // the backoff; only failures the target did not schedule bring a row closer to dead.
+            boolean rateLimited = r.retryAfter() != null;
+            boolean giveUp = !rateLimited && attempt >= settings.maxAttempts();
+            Duration wait = rateLimited ? cap(r.retryAfter()) : backoff(attempt);
             String lastError = giveUp ? r.reason() + " (gave up after " + attempt + " attempts)" : r.reason();
-            recorded = outbox.failed(item, lastError, now.plus(wait), giveUp);
+            recorded = outbox.failed(item, lastError, now.plus(wait), giveUp, !rateLimited);
             meters.counter("gateway.outbox.failures", "connector", connector, "kind", giveUp ? "dead" : "retry").increment();
             if (recorded && giveUp) {
                 failures.dead(item, attempt, lastError);
@@ -87,7 +91,7 @@ final class OutcomeRecorder {
             }
         } else {
             DeliveryResult.Dead d = (DeliveryResult.Dead) result;
-            recorded = outbox.failed(item, d.reason(), now, true);
+            recorded = outbox.failed(item, d.reason(), now, true, true);
             meters.counter("gateway.outbox.failures", "connector", connector, "kind", "dead").increment();
             if (recorded) { // not when an operator's skip won meanwhile: the row stays skipped (logged below)
                 failures.dead(item, attempt, d.reason());

@@ -106,7 +106,7 @@ abstract class TimelineOutboxConsumerContract extends CamelTestSupport {
 
     private OutboxRow settled(String incidentId, long seq) {
         return await().atMost(Duration.ofSeconds(30)).until(() -> rows(incidentId).stream()
-                .filter(r -> r.eventSeq() == seq && (!r.status().equals("pending") || r.attempts() > 0)).findFirst().orElse(null),
+                .filter(r -> r.eventSeq() == seq && (!r.status().equals("pending") || r.lastError() != null)).findFirst().orElse(null),
                 r -> r != null);
     }
 
@@ -178,7 +178,7 @@ abstract class TimelineOutboxConsumerContract extends CamelTestSupport {
 
         OutboxRow row = settled("OC-3", 1);
         assertThat(row.status()).isEqualTo("pending");
-        assertThat(row.attempts()).isEqualTo(1);
+        assertThat(row.attempts()).as("the route scheduled the retry: not a failed attempt").isZero();
         assertThat(row.lastError()).contains("retry after 7");
         assertThat(row.nextAttemptAt()).isAfterOrEqualTo(before.plusSeconds(7));
         assertThat(row.nextAttemptAt()).as("7 s, not the 60 s backoff").isBefore(Instant.now().plusSeconds(30));

@@ -132,7 +132,7 @@ abstract class OutboxClaimsContract {
         declare("D-2");
         Instant now = now().plusSeconds(1);
         OutboxItem dead = outbox.claimDue("scripted", 1, now, now.plus(LEASE)).get(0);
-        assertThat(outbox.failed(dead, "HTTP 400", now, true)).isTrue();
+        assertThat(outbox.failed(dead, "HTTP 400", now, true, true)).isTrue();
 
         List<OutboxItem> claimed = outbox.claimDue("scripted", 1, now, now.plus(LEASE));
         assertThat(claimed).extracting(OutboxItem::incidentId).containsExactly("D-2");

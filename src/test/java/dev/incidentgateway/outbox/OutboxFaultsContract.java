@@ -226,7 +226,7 @@ abstract class OutboxFaultsContract {
         List<OutboxItem> second = outbox.claimDue("gated", 1, lease.plusSeconds(1), lease.plus(LEASE));
         assertThat(first).hasSize(1);
         assertThat(second).hasSize(1);
-        assertThat(outbox.failed(first.get(0), "HTTP 500", lease, true)).isFalse();
+        assertThat(outbox.failed(first.get(0), "HTTP 500", lease, true, true)).isFalse();
         assertThat(outbox.delivered(second.get(0), null, lease.plusSeconds(2))).isTrue();
         assertThat(outbox.delivered(first.get(0), null, lease.plusSeconds(3))).isFalse();
         OutboxRow row = onlyRow("C-1");

@@ -178,11 +178,26 @@ abstract class OutboxRelayContract {
         sink.script.add(new DeliveryResult.Retry("HTTP 429: ratelimited", Duration.ofSeconds(30)));
         drain();
         OutboxRow row = outbox.list("scripted", "pending", 0, 10).get(0);
-        assertThat(row.attempts()).isEqualTo(1);
+        assertThat(row.attempts()).as("a rate-limited answer is not a failed attempt").isZero();
         assertThat(row.lastError()).contains("429");
         assertThat(row.nextAttemptAt()).isAfter(java.time.Instant.now().plusSeconds(25));
         drain();
         assertThat(sink.delivered.get("R-1")).isNull(); // not due yet
+    }
+
+    @Test
+    void rateLimitedAnswersDoNotSpendTheAttemptBudget() throws Exception {
+        declare("L-1", Severity.SEV1); // max attempts is 4: six 429s and then three 500s would be dead if all counted
+        for (int i = 0; i < 6; i++) {
+            sink.script.add(new DeliveryResult.Retry("HTTP 429: ratelimited", Duration.ZERO));
+        }
+        for (int i = 0; i < 3; i++) {
+            sink.script.add(new DeliveryResult.Retry("HTTP 500", null));
+        }
+        drainUntilSettled(60);
+        assertThat(sink.delivered.get("L-1")).containsExactly("declare");
+        assertThat(outbox.count("scripted", "dead")).isZero();
+        assertThat(sink.calls.get()).isEqualTo(10);
     }
 
     @Test

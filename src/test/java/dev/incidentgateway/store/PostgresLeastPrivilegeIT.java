@@ -121,7 +121,7 @@ class PostgresLeastPrivilegeIT {
         Instant now = Instant.now();
         List<OutboxItem> claimed = outbox.claimDue("lp-test", 10, now.plusSeconds(1), now.plusSeconds(60));
         assertThat(claimed).extracting(OutboxItem::id).containsExactly(rowId);
-        outbox.failed(claimed.get(0), "boom", now, true);
+        outbox.failed(claimed.get(0), "boom", now, true, true);
         assertThat(outbox.replay(rowId, now)).isTrue();
         assertThat(outbox.skip(rowId, now)).isTrue();
         assertThat(outbox.row(rowId)).get().extracting(r -> r.status()).isEqualTo("skipped");
