@@ -9,6 +9,7 @@ import dev.incidentgateway.api.ExpensiveReads;
 import dev.incidentgateway.api.ApiRouteSteps;
 import dev.incidentgateway.api.CallerApi;
 import dev.incidentgateway.api.HttpRouteProblems;
+import dev.incidentgateway.api.RouteReplyBody;
 import dev.incidentgateway.api.IncidentApi;
 import dev.incidentgateway.api.IncidentApiRoute;
 import dev.incidentgateway.api.IncidentRequestParser;
@@ -162,7 +163,9 @@ public final class Gateway implements AutoCloseable {
         // the API does (problem+json, 4xx for the sender's input, 503 for the store's trouble), never Camel's plain 500.
         ApiRouteSteps routeSteps = new ApiRouteSteps(endpoints);
         main.bind(ApiRouteSteps.PROBLEMS_BEAN, routeSteps);
-        main.configure().addRoutesBuilder(new HttpRouteProblems(routeSteps, json)); // ... and so does any HTTP route that names no routeConfigurationId
+        main.configure().addRoutesBuilder(new HttpRouteProblems()); // ... and so does any HTTP route that names no routeConfigurationId
+        // Every HTTP route, whatever configuration it names: its Map/List body written as JSON, a failure left unhandled as problem+json.
+        main.bind("httpRouteReplies", new RouteReplyBody(routeSteps, json));
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, new CallerApi(json), endpoints, expensiveReads));
         sla.install(main, store, meters, json, endpoints, expensiveReads, Clock.systemUTC()); // SLA tracker bean + GET /api/v1/incidents/{id}/sla
         this.pollers = new SourcePollers(modules.pollingSources().stream()

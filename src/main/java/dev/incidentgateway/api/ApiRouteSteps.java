@@ -54,7 +54,12 @@ public final class ApiRouteSteps {
      * a body the route's steps could not read is the sender's 400 ({@link RouteInputFailures}).
      */
     public void replyProblem(Exchange exchange) {
-        Throwable failure = RouteInputFailures.classify(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class), exchange);
+        answerFailure(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+    }
+
+    /** {@link #replyProblem} for {@code caught}: also what an HTTP route's failure no configuration handled gets. */
+    void answerFailure(Exchange exchange, Throwable caught) {
+        Throwable failure = RouteInputFailures.classify(caught, exchange);
         while (failure instanceof RuntimeCamelException wrapper && wrapper.getCause() != null) {
             failure = wrapper.getCause(); // a bean step's checked exception arrives wrapped
         }

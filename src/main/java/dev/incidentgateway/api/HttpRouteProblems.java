@@ -1,6 +1,5 @@
 package dev.incidentgateway.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
@@ -17,22 +16,15 @@ import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
  * fails as before (the outbox classifies its delivery failures from the exception, which must reach it). A route that
  * names a {@code routeConfigurationId} gets only the configurations it names (the shipped webhooks route has its own);
  * a route's own {@code onException} wins for the exceptions it lists. A body the route's steps could not read (not
- * JSON, not the type a step converts it to) is the sender's 400 ({@link RouteInputFailures}), and the body the route
- * ends with is made writable ({@link RouteReplyBody}: a Map or List as JSON).
+ * JSON, not the type a step converts it to, no value where a {@code jsonpath} reads) is the sender's 400
+ * ({@link RouteInputFailures}). The body the route ends with is made writable by {@link RouteReplyBody} (a Map or
+ * List as JSON), a route policy, so also for a route that names a {@code routeConfigurationId}, whose failures its
+ * configuration leaves unhandled it answers as problem+json too.
  */
 public final class HttpRouteProblems extends RouteConfigurationBuilder {
-    private final ApiRouteSteps steps;
-    private final ObjectMapper json;
-
-    public HttpRouteProblems(ApiRouteSteps steps, ObjectMapper json) {
-        this.steps = steps;
-        this.json = json;
-    }
-
     @Override
     public void configuration() {
         routeConfiguration()
-                .interceptFrom("platform-http:*").process(new RouteReplyBody(steps, json)).end()
                 .onException(Exception.class)
                 .onWhen(HttpRouteProblems::cameOverHttp)
                 .handled(true)

@@ -4,12 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.jayway.jsonpath.InvalidJsonException;
+import com.jayway.jsonpath.PathNotFoundException;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
+import org.apache.camel.ExpressionEvaluationException;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.NoTypeConversionAvailableException;
 import org.apache.camel.StreamCache;
 import org.apache.camel.TypeConversionException;
+import org.apache.camel.jsonpath.JsonPathExpression;
 
 import java.io.InputStream;
 
@@ -47,6 +51,10 @@ final class RouteInputFailures {
             if (t.getClass().getName().startsWith("dev.incidentgateway.")) {
                 return failure; // the gateway's own exception: ProblemMapper knows what it means
             }
+            if (t instanceof ExpressionEvaluationException e && e.getExpression() instanceof JsonPathExpression
+                    && e.getCause() instanceof PathNotFoundException missing) {
+                return missingPath(e.getExpression(), missing);
+            }
             invalidJson |= t instanceof InvalidJsonException;
             if (t instanceof InvalidPayloadException e) {
                 return unreadableAs(e.getType());
@@ -70,6 +78,18 @@ final class RouteInputFailures {
     private static boolean isRequestBody(Object value) {
         return value instanceof byte[] || value instanceof String || value instanceof InputStream || value instanceof Buffer
                 || value instanceof StreamCache;
+    }
+
+    /** 400 naming the expression the route wrote ({@code $.alert.name}) as the field, with Jayway's first sentence. */
+    private static ApiProblem missingPath(Expression jsonpath, PathNotFoundException missing) {
+        // JsonPathExpression has no getter for its text; its toString is "jsonpath[<expression>]"
+        String text = jsonpath.toString();
+        String path = text.startsWith("jsonpath[") && text.endsWith("]") ? text.substring("jsonpath[".length(), text.length() - 1) : "body";
+        String words = missing.getMessage() == null ? "" : missing.getMessage();
+        int sentence = words.indexOf(". "); // what follows names Jayway's JSON provider class
+        words = sentence > 0 ? words.substring(0, sentence) : words;
+        words = words.length() > MAX_DETAIL ? words.substring(0, MAX_DETAIL) + "…" : words;
+        return ApiProblem.invalidField(path, "The body has no value at " + path + (words.isEmpty() ? "." : " (" + words + ")."));
     }
 
     private static ApiProblem unreadableAs(Class<?> type) {

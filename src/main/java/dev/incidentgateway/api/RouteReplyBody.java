@@ -4,12 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.Processor;
+import org.apache.camel.NamedNode;
 import org.apache.camel.Route;
 import org.apache.camel.TypeConverter;
+import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.spi.RoutePolicyFactory;
 import org.apache.camel.spi.SynchronizationRouteAware;
+import org.apache.camel.support.RoutePolicySupport;
 import org.apache.camel.support.SynchronizationAdapter;
 
 import java.io.InputStream;
@@ -26,28 +30,51 @@ import java.util.Map;
  * trace. A body nothing can write (an object of the route's making) is answered as the API answers a fault of ours:
  * problem+json {@code 500 internal-error}, logged once as an ERROR by {@link ProblemMapper}.
  *
- * <p>Run from the global route configuration ({@link HttpRouteProblems}) at the start of each HTTP exchange: it
- * registers itself for the end of the route the exchange came in by (not of a {@code direct:} route it calls).
+ * <p>A failure still on the exchange at the route's end (a route naming a {@code routeConfigurationId} whose
+ * {@code onException} does not list it: the global {@link HttpRouteProblems} does not apply to such a route) is
+ * answered as {@code apiProblems} answers it, bad input included, instead of platform-http's plain-text {@code 500}.
+ *
+ * <p>A route policy factory (Camel asks it for every route, whatever its route configuration), not a step of the
+ * global route configuration: a route naming a {@code routeConfigurationId} gets no step of the global one. Its policy
+ * registers for the end of the route an HTTP exchange came in by (not of a {@code direct:} route it calls).
  */
-final class RouteReplyBody implements Processor {
+public final class RouteReplyBody implements RoutePolicyFactory {
     private final ApiRouteSteps steps;
     private final ObjectMapper json;
 
-    RouteReplyBody(ApiRouteSteps steps, ObjectMapper json) {
+    public RouteReplyBody(ApiRouteSteps steps, ObjectMapper json) {
         this.steps = steps;
         this.json = json;
     }
 
     @Override
-    public void process(Exchange exchange) {
-        exchange.getExchangeExtension().addOnCompletion(new AtRouteEnd());
+    public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
+        return new RoutePolicySupport() {
+            @Override
+            public void onExchangeBegin(Route route, Exchange exchange) {
+                if (HttpRouteProblems.cameOverHttp(exchange) && route.getRouteId().equals(exchange.getFromRouteId())) {
+                    exchange.getExchangeExtension().addOnCompletion(new AtRouteEnd());
+                }
+            }
+        };
     }
 
-    /** Makes the body writable; an exchange that failed unhandled is left to platform-http as before. */
+    /** The failure no route configuration handled answered as problem+json, or the body made writable. */
+    void atRouteEnd(Exchange exchange) {
+        Exception unhandled = exchange.getException();
+        if (unhandled != null) {
+            exchange.setException(null); // answered here: platform-http writes the answer instead of its plain 500
+            steps.answerFailure(exchange, unhandled);
+            return;
+        }
+        makeWritable(exchange);
+    }
+
+    /** Makes the body writable. */
     void makeWritable(Exchange exchange) {
         Message message = exchange.getMessage();
         Object body = message.getBody();
-        if (exchange.getException() != null || body == null || body instanceof String || body instanceof byte[]
+        if (body == null || body instanceof String || body instanceof byte[]
                 || body instanceof ByteBuffer || body instanceof InputStream || body instanceof Buffer) {
             return;
         }
@@ -94,7 +121,7 @@ final class RouteReplyBody implements Processor {
         @Override
         public void onAfterRoute(Route route, Exchange exchange) {
             if (route.getRouteId().equals(exchange.getFromRouteId())) {
-                makeWritable(exchange);
+                atRouteEnd(exchange);
             }
         }
     }

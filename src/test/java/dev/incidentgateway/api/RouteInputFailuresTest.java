@@ -1,6 +1,7 @@
 package dev.incidentgateway.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.jayway.jsonpath.PathNotFoundException;
 import dev.incidentgateway.timeline.StoreUnavailableException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExpressionEvaluationException;
@@ -8,6 +9,7 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.NoTypeConversionAvailableException;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.jsonpath.JsonPathExpression;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +17,7 @@ import java.net.ConnectException;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class RouteInputFailuresTest {
     private final Exchange exchange = new DefaultExchange(new DefaultCamelContext());
@@ -28,6 +31,26 @@ class RouteInputFailuresTest {
             assertThat(p.field()).isEqualTo("body");
             assertThat(p.getMessage()).startsWith("The body is not valid JSON").contains("line 1");
         });
+    }
+
+    @Test
+    void aFieldAJsonpathReadsMissingFromTheBodyIsTheSenders400NamingThePath() {
+        JsonPathExpression jsonpath = new JsonPathExpression("$.alert.name");
+        jsonpath.init(exchange.getContext());
+        exchange.getMessage().setBody("{\"alert\":null}");
+        Throwable missing = catchThrowable(() -> jsonpath.evaluate(exchange));
+        assertThat(missing).hasRootCauseInstanceOf(PathNotFoundException.class);
+        assertThat(RouteInputFailures.classify(new RuntimeCamelException(missing), exchange)).isInstanceOfSatisfying(ApiProblem.class, p -> {
+            assertThat(p.status()).isEqualTo(400);
+            assertThat(p.field()).isEqualTo("$.alert.name");
+            assertThat(p.getMessage()).startsWith("The body has no value at $.alert.name").doesNotContain("JsonProvider");
+        });
+    }
+
+    @Test
+    void aPathNotFoundOutsideAJsonpathExpressionIsLeftAsItIs() {
+        Throwable bean = new RuntimeCamelException(new PathNotFoundException("No results for path: $['x']"));
+        assertThat(RouteInputFailures.classify(bean, exchange)).isSameAs(bean);
     }
 
     @Test

@@ -1,31 +1,25 @@
 package dev.incidentgateway.api;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.HttpApi.Response;
-import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A user's own YAML routes on platform-http (GATEWAY_ROUTES_DIR), none with an onException: a body their steps cannot
- * read (jsonpath, unmarshal, a conversion) is the sender's 400 problem+json naming {@code body}, never a 5xx; a Map or
+ * read (jsonpath, unmarshal, a conversion) is the sender's 400 problem+json naming {@code body}, never a 5xx; a field a
+ * jsonpath reads missing from a well-formed body is a 400 naming the path; a route's own bug stays a 500; a Map or
  * List body is answered as JSON; a body that cannot be written is a problem+json 500, not platform-http's plain 500;
  * the target's trouble stays a 5xx.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class UserRouteBadInputIT {
+class UserRouteBadInputIT extends UserRoutesHarness {
     private static final String ROUTES = """
             - route:
                 id: hooks-x
@@ -99,6 +93,37 @@ class UserRouteBadInputIT {
                     - setBody:
                         simple: "${exchange}"
             - route:
+                id: hooks-declare
+                from:
+                  uri: platform-http:/hooks/declare
+                  steps:
+                    - setHeader:
+                        name: service
+                        jsonpath: $.data.labels.service
+                    - to: timeline:append
+            - route:
+                id: hooks-optional
+                from:
+                  uri: platform-http:/hooks/optional
+                  steps:
+                    - setHeader:
+                        name: alertName
+                        jsonpath:
+                          expression: $.alert.name
+                          suppressExceptions: true
+                    - setBody:
+                        simple: "got ${header.alertName}"
+            - route:
+                id: hooks-bug
+                from:
+                  uri: platform-http:/hooks/bug
+                  steps:
+                    - unmarshal:
+                        json: {}
+                    - throwException:
+                        exceptionType: java.lang.NullPointerException
+                        message: a bug in the route
+            - route:
                 id: hooks-target
                 from:
                   uri: platform-http:/hooks/target
@@ -115,10 +140,7 @@ class UserRouteBadInputIT {
                         constant: "target answered"
             """;
 
-    private Path routesDir;
     private HttpServer target;
-    private GatewayFixture fixture;
-    private HttpApi http;
 
     @BeforeAll
     void start() throws Exception {
@@ -132,18 +154,11 @@ class UserRouteBadInputIT {
             exchange.close();
         });
         target.start();
-        routesDir = Files.createTempDirectory("user-routes-");
-        Files.writeString(routesDir.resolve("hooks.camel.yaml"), ROUTES.replace("{{target}}",
-                "http://127.0.0.1:" + target.getAddress().getPort() + "/garbage"));
-        fixture = GatewayFixture.start(TestStore.Kind.H2, Map.of("GATEWAY_ROUTES_DIR", routesDir.toString()));
-        http = fixture.http();
+        startWithRoutes(ROUTES.replace("{{target}}", "http://127.0.0.1:" + target.getAddress().getPort() + "/garbage"));
     }
 
     @AfterAll
-    void stop() {
-        if (fixture != null) {
-            fixture.close();
-        }
+    void stopTarget() {
         if (target != null) {
             target.stop(0);
         }
@@ -157,6 +172,34 @@ class UserRouteBadInputIT {
 
         assertMalformedBody(http.post("/hooks/x", "application/json", "{\"alert\": {\"name\": "), "/hooks/x");
         assertMalformedBody(http.post("/hooks/x", "application/json", "not json at all"), "/hooks/x");
+    }
+
+    @Test
+    void aFieldAJsonpathReadsMissingFromTheBodyIsTheSendersBadRequestNamingThePath() {
+        for (String body : new String[] {"{\"alert\":{}}", "{\"other\":1}", "{\"alert\":\"disk\"}", "[]"}) {
+            Response r = assertInvalidField(http.post("/hooks/x", "application/json", body), "$.alert.name");
+            assertThat(r.json().path("detail").asText()).as(body).contains("$.alert.name").doesNotContain("JsonProvider");
+        }
+        // suppressExceptions: the route takes the field as optional
+        Response optional = http.post("/hooks/optional", "application/json", "{\"other\":1}");
+        assertThat(optional.status()).as(optional.toString()).isEqualTo(200);
+    }
+
+    @Test
+    void aDeclareWithoutTheFieldTheRouteReadsIsRefusedAndNothingIsStored() {
+        String declare = "{\"specversion\":\"1.0\",\"id\":\"np-%s\",\"source\":\"urn:custom\",\"type\":\"dev.incidentgateway.incident.declare\","
+                + "\"subject\":\"NP-%s\",\"data\":{\"title\":\"disk full\",\"actor\":\"monitor\"%s}}";
+        assertInvalidField(http.post("/hooks/declare", "application/json", declare.formatted(1, 1, "")), "$.data.labels.service");
+        assertThat(http.get("/api/v1/incidents/NP-1").status()).as("nothing stored").isEqualTo(404);
+
+        Response stored = http.post("/hooks/declare", "application/json", declare.formatted(2, 2, ",\"labels\":{\"service\":\"db\"}"));
+        assertThat(stored.status()).as(stored.toString()).isEqualTo(200);
+        assertThat(http.get("/api/v1/incidents/NP-2").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aRouteBugAfterAWellFormedBodyStaysTheGatewaysFault() {
+        assertProblem(http.post("/hooks/bug", "application/json", "{\"alert\":{\"name\":\"disk\"}}"), 500, INTERNAL_ERROR, null);
     }
 
     @Test
@@ -205,10 +248,7 @@ class UserRouteBadInputIT {
 
     @Test
     void aBodyTheGatewayCannotWriteIsAProblemNotAPlain500() {
-        Response r = http.get("/hooks/unwritable");
-        assertThat(r.status()).as(r.toString()).isEqualTo(500);
-        assertThat(r.contentType()).startsWith("application/problem+json");
-        assertThat(r.json().path("type").asText()).isEqualTo("urn:incident-gateway:problem:internal-error");
+        assertProblem(http.get("/hooks/unwritable"), 500, INTERNAL_ERROR, null);
     }
 
     @Test
@@ -219,10 +259,7 @@ class UserRouteBadInputIT {
     }
 
     private static void assertMalformedBody(Response r, String path) {
-        assertThat(r.status()).as(r.toString()).isEqualTo(400);
-        assertThat(r.contentType()).startsWith("application/problem+json");
-        assertThat(r.json().path("field").asText()).isEqualTo("body");
-        assertThat(r.json().path("type").asText()).isEqualTo("urn:incident-gateway:problem:malformed-json");
+        assertProblem(r, 400, MALFORMED_JSON, "body");
         assertThat(r.json().path("instance").asText()).isEqualTo(path);
     }
 }

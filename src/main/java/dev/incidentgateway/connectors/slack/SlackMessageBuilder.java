@@ -33,10 +33,16 @@ public final class SlackMessageBuilder {
     /** Used for any template the descriptor does not set; the same texts as the shipped connectors/slack.yaml. */
     public static final Map<String, String> DEFAULT_TEMPLATES = Map.of(
             "title", "${incident.title}",
-            "declare", ":rotating_light: *${incident.severity}* incident declared, updates follow in this thread.",
+            // ${incident.status}, not "declared": chat.update re-renders the root with each event's status
+            "declare", ":rotating_light: *${incident.severity}* incident ${incident.status}, updates follow in this thread.",
             "status", "*Severity:* ${incident.severity}   *Status:* ${incident.status}   *Commander:* ${incident.commander}",
             "update", "*${event.type}* by ${event.actor}\n${event.title}\n${event.content}",
             MessageTemplates.SEVERITY_CHANGE_TEMPLATE, MessageTemplates.SEVERITY_CHANGE);
+    /**
+     * The shipped {@code declare} text before it followed the status: a copy of the old connectors/slack.yaml (a config
+     * map made from it) carries it as a default, not as a choice, so it is read as today's default.
+     */
+    static final String DECLARE_BEFORE_STATUS = ":rotating_light: *${incident.severity}* incident declared, updates follow in this thread.";
     /** Slack message metadata event type of every message the gateway posts. */
     public static final String METADATA_EVENT_TYPE = "incident_gateway_event";
 
@@ -56,6 +62,7 @@ public final class SlackMessageBuilder {
         if (templates != null) {
             merged.putAll(templates);
         }
+        merged.replace("declare", DECLARE_BEFORE_STATUS, DEFAULT_TEMPLATES.get("declare"));
         this.templates = Map.copyOf(merged);
         this.link = link;
         this.json = json;

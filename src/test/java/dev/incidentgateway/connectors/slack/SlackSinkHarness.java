@@ -84,6 +84,10 @@ abstract class SlackSinkHarness {
         sink = sink(slack.env());
     }
 
+    static SinkHttpClient http() {
+        return http;
+    }
+
     static Sink sink(Map<String, String> env) {
         return new SlackSinkFactory().create(SlackDeliveries.descriptor(), env, http);
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.outbox.Delivery;
 import dev.incidentgateway.outbox.DeliveryResult;
 import dev.incidentgateway.outbox.ExternalRef;
+import dev.incidentgateway.outbox.Sink;
+import dev.incidentgateway.outbox.SinkDescriptor;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.IncidentStatus;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,55 @@ class SlackSinkIT extends SlackSinkHarness {
         assertThat(root.path("blocks").get(0).path("text").path("text").asText()).isEqualTo("Checkout <errors> & timeouts");
         assertThat(root.path("blocks").toString()).contains("*Status:* resolved").contains(incident);
         assertThat(root.path("text").asText()).startsWith("Checkout &lt;errors&gt; &amp; timeouts").contains("*Status:* resolved");
+    }
+
+    @Test
+    void theRootsDefaultSummarySaysTheStatusOnceUpdatedNotDeclared() {
+        ExternalRef ref = declare();
+        assertThat(slack.rootMessage(incident).path("blocks").get(1).path("text").path("text").asText())
+                .isEqualTo(":rotating_light: *sev2* incident declared, updates follow in this thread.");
+        assertThat(deliver(delivery(incident, EventType.RESOLVE, IncidentStatus.RESOLVED, null, ref))).isEqualTo(DeliveryResult.delivered());
+
+        JsonNode root = slack.rootMessage(incident);
+        assertThat(root.path("blocks").get(1).path("text").path("text").asText())
+                .isEqualTo(":rotating_light: *sev2* incident resolved, updates follow in this thread.");
+        assertThat(root.path("text").asText()).contains("incident resolved").doesNotContain("declared");
+    }
+
+    @Test
+    void withoutADeclareTemplateOrWithTheOldShippedTextTheSummaryFollowsTheStatus() {
+        for (String declare : new String[] {null, ":rotating_light: *${incident.severity}* incident declared, updates follow in this thread."}) {
+            incident = SlackDeliveries.newIncidentId();
+            sink = withDeclareTemplate(declare);
+            ExternalRef ref = declare();
+            deliver(delivery(incident, EventType.ACK, IncidentStatus.ACKNOWLEDGED, null, ref));
+            assertThat(slack.rootMessage(incident).path("blocks").get(1).path("text").path("text").asText())
+                    .as("declare template %s", declare).isEqualTo(":rotating_light: *sev2* incident acknowledged, updates follow in this thread.");
+        }
+    }
+
+    @Test
+    void aUsersOwnDeclareTemplateIsKeptAsWritten() {
+        sink = withDeclareTemplate("Declared by the pager: ${incident.title}");
+        ExternalRef ref = declare();
+        deliver(delivery(incident, EventType.RESOLVE, IncidentStatus.RESOLVED, null, ref));
+        JsonNode root = slack.rootMessage(incident);
+        assertThat(root.path("blocks").get(1).path("text").path("text").asText())
+                .isEqualTo("Declared by the pager: Checkout &lt;errors&gt; &amp; timeouts");
+        assertThat(root.path("blocks").toString()).contains("*Status:* resolved");
+    }
+
+    /** The shipped descriptor with its {@code declare} template replaced ({@code null}: left out). */
+    private Sink withDeclareTemplate(String declare) {
+        SinkDescriptor shipped = SlackDeliveries.descriptor();
+        Map<String, String> templates = new HashMap<>(shipped.templates());
+        if (declare == null) {
+            templates.remove("declare");
+        } else {
+            templates.put("declare", declare);
+        }
+        return new SlackSinkFactory().create(new SinkDescriptor(shipped.name(), shipped.events(), shipped.minSeverity(), templates,
+                shipped.raw()), slack.env(), http());
     }
 
     @Test
