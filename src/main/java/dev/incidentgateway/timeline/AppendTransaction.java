@@ -268,14 +268,14 @@ final class AppendTransaction {
         List<Incident> views = List.copyOf(staged.views().values());
         Map<String, String> binds = lookups.bindsToWriteWithRows();
         Map<IncidentStatus, Long> statusDelta = IncidentStatusCounts.delta(committed.loaded(), views);
-        boolean rowsWritten = lockAtWrite && GroupWrites.lockThenWrite(writes, dialect, head, rows, views, statusDelta, binds, now);
+        ViewChanges viewChanges = ViewChanges.of(committed.loaded(), views);
+        boolean rowsWritten = lockAtWrite
+                && GroupWrites.lockThenWrite(writes, dialect, head, rows, viewChanges, statusDelta, binds, now);
         if (!rowsWritten) {
             if (!rows.isEmpty()) {
                 GroupWrites.insertEvents(writes, dialect, rows);
             }
-            if (!views.isEmpty()) {
-                GroupWrites.upsertIncidents(writes, dialect, views);
-            }
+            GroupWrites.writeViews(writes, dialect, viewChanges);
             IncidentStatusCounts.apply(writes, statusDelta);
         }
         GroupWrites.upsertWatermarks(writes, dialect, staged.watermarks(), now);

@@ -7,7 +7,9 @@ import dev.incidentgateway.store.UnnestRows.Column;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,23 +52,31 @@ final class GroupWrites {
     private static final UnnestRows<Map.Entry<String, String>> BINDS = new UnnestRows<>(List.of(
             text(Map.Entry::getKey), text(Map.Entry::getValue)));
 
+    /** The head columns of views whose head alone moved ({@link ViewChanges}). */
+    private static final UnnestRows<Incident> HEAD_ARRAYS = new UnnestRows<>(List.of(
+            text(Incident::id), text(Incident::lastEventId), bigint(Incident::lastSeq), text(Incident::lastHash)));
+    static final String UPDATE_HEADS_PG = "UPDATE incidents AS i SET last_event_id = h.e, last_seq = h.s, last_hash = h.h FROM ("
+            + HEAD_ARRAYS.select() + ") AS h(id, e, s, h) WHERE i.id = h.id";
+    static final String UPDATE_HEAD = "UPDATE incidents SET last_event_id = ?, last_seq = ?, last_hash = ? WHERE id = ?";
+
     /**
      * The lock, then the group's rows, each statement after the events insert guarded by "the group's last event is now
-     * the head", so a stale head writes nothing at all. Index: 1 with the status counts' statement, + 2 with the
-     * correlation keys' (a group of notes changes neither, and sends neither statement).
+     * the head", so a stale head writes nothing at all. Index bits: 1 whole views to upsert, 2 views whose head alone
+     * moved, 4 the status counts, 8 the correlation keys (a group of notes to stored incidents sends only the heads).
      */
-    private static final String[] LOCK_THEN_WRITE_PG = new String[4];
+    private static final String[] LOCK_THEN_WRITE_PG = new String[16];
 
     static {
-        String rows = SqlDialect.POSTGRESQL.appendLockSql() + "; "
-                + INSERT_EVENTS_PG + " WHERE " + HEAD_IS + "; "
-                + INSERT_INCIDENTS_PG + " WHERE " + HEAD_IS + " " + SqlDialect.Columns.INCIDENT_CONFLICT_UPDATE;
+        String events = SqlDialect.POSTGRESQL.appendLockSql() + "; " + INSERT_EVENTS_PG + " WHERE " + HEAD_IS;
+        String whole = "; " + INSERT_INCIDENTS_PG + " WHERE " + HEAD_IS + " " + SqlDialect.Columns.INCIDENT_CONFLICT_UPDATE;
+        String heads = "; " + UPDATE_HEADS_PG + " AND " + HEAD_IS;
         String counts = "; UPDATE incident_status_counts c SET incidents = c.incidents + d.n FROM (" + STATUS_DELTAS.select()
                 + ") AS d(status, n) WHERE c.status = d.status AND " + HEAD_IS;
         String binds = "; INSERT INTO correlation_keys (correlation_key, incident_id, bound_at) SELECT b.k, b.i, "
                 + "CAST(? AS timestamptz) FROM (" + BINDS.select() + ") AS b(k, i) WHERE " + HEAD_IS;
         for (int i = 0; i < LOCK_THEN_WRITE_PG.length; i++) {
-            LOCK_THEN_WRITE_PG[i] = rows + ((i & 1) != 0 ? counts : "") + ((i & 2) != 0 ? binds : "");
+            LOCK_THEN_WRITE_PG[i] = events + ((i & 1) != 0 ? whole : "") + ((i & 2) != 0 ? heads : "")
+                    + ((i & 4) != 0 ? counts : "") + ((i & 8) != 0 ? binds : "");
         }
     }
 
@@ -87,9 +97,10 @@ final class GroupWrites {
      * @throws StaleHeadException when the head is another: nothing was written
      */
     static boolean lockThenWrite(Connection connection, SqlDialect dialect, GlobalChain.Head expected, List<EventRow> rows,
-                                 List<Incident> views, Map<IncidentStatus, Long> statusDelta, Map<String, String> binds,
+                                 ViewChanges views, Map<IncidentStatus, Long> statusDelta, Map<String, String> binds,
                                  Instant now) throws SQLException {
-        if (expected == null || !inOneUnnest(dialect, rows, 1) || !inOneUnnest(dialect, views, 1)) {
+        if (expected == null || !inOneUnnest(dialect, rows, 1) || views.isEmpty()
+                || !inOneUnnest(dialect, views.whole(), 0) || !inOneUnnest(dialect, views.headOnly(), 0)) {
             if (!Objects.equals(GlobalChain.lockThenReadHead(connection, dialect), expected)) {
                 throw new StaleHeadException(expected);
             }
@@ -98,42 +109,55 @@ final class GroupWrites {
         String last = rows.get(rows.size() - 1).event().id();
         List<Map.Entry<IncidentStatus, Long>> moved = List.copyOf(statusDelta.entrySet());
         List<Map.Entry<String, String>> bound = binds == null ? List.of() : List.copyOf(binds.entrySet());
-        int[] counts = new int[4];
-        try (PreparedStatement ps = connection.prepareStatement(
-                LOCK_THEN_WRITE_PG[(moved.isEmpty() ? 0 : 1) + (bound.isEmpty() ? 0 : 2)])) {
+        // The rows each statement after the lock must change, in statement order: the events, then those the group has of
+        // the whole views, the views' heads, the status counts and the correlation keys.
+        List<Integer> expectedCounts = new ArrayList<>(List.of(rows.size()));
+        List<Integer> counts = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(LOCK_THEN_WRITE_PG[variant(views, moved, bound)])) {
             int p = EVENT_ARRAYS.bind(connection, ps, rows, 1);
             ps.setString(p++, expected.lastEventId());
-            p = INCIDENT_ARRAYS.bind(connection, ps, views, p);
-            ps.setString(p++, last);
+            if (!views.whole().isEmpty()) {
+                p = INCIDENT_ARRAYS.bind(connection, ps, views.whole(), p);
+                ps.setString(p++, last);
+                expectedCounts.add(views.whole().size());
+            }
+            if (!views.headOnly().isEmpty()) {
+                p = HEAD_ARRAYS.bind(connection, ps, views.headOnly(), p);
+                ps.setString(p++, last);
+                expectedCounts.add(views.headOnly().size());
+            }
             if (!moved.isEmpty()) {
                 p = STATUS_DELTAS.bind(connection, ps, moved, p);
                 ps.setString(p++, last);
+                expectedCounts.add(moved.size());
             }
             if (!bound.isEmpty()) {
                 ps.setString(p++, CanonicalText.instant(now));
                 p = BINDS.bind(connection, ps, bound, p);
                 ps.setString(p, last);
+                expectedCounts.add(bound.size());
             }
-            int n = 0;
             boolean isResultSet = ps.execute(); // the lock's row first, then the update counts in statement order
             while (isResultSet || ps.getUpdateCount() != -1) {
-                if (!isResultSet && n < counts.length) {
-                    counts[n++] = ps.getUpdateCount();
+                if (!isResultSet) {
+                    counts.add(ps.getUpdateCount());
                 }
                 isResultSet = ps.getMoreResults();
             }
         }
-        if (counts[0] != rows.size()) {
+        if (counts.isEmpty() || counts.get(0) != rows.size()) {
             throw new StaleHeadException(expected);
         }
-        int movedWritten = moved.isEmpty() ? 0 : counts[2];
-        int boundWritten = bound.isEmpty() ? 0 : counts[moved.isEmpty() ? 2 : 3];
-        if (counts[1] != views.size() || movedWritten != moved.size() || boundWritten != bound.size()) {
-            throw new IllegalStateException("after the events, wrote " + counts[1] + " of " + views.size() + " incident views, "
-                    + movedWritten + " of " + moved.size() + " status counts, " + boundWritten + " of " + bound.size()
-                    + " correlation keys");
+        if (!counts.equals(expectedCounts)) {
+            throw new IllegalStateException("the group's statements changed " + counts + " rows, expected " + expectedCounts
+                    + " (events, then those the group has of: whole views, views' heads, status counts, correlation keys)");
         }
         return true;
+    }
+
+    private static int variant(ViewChanges views, List<?> moved, List<?> bound) {
+        return (views.whole().isEmpty() ? 0 : 1) + (views.headOnly().isEmpty() ? 0 : 2) + (moved.isEmpty() ? 0 : 4)
+                + (bound.isEmpty() ? 0 : 8);
     }
 
     /** Inserts the rows in list order (ids ascending: the global chain's order). */
@@ -168,8 +192,43 @@ final class GroupWrites {
         }
     }
 
+    /**
+     * Writes the group's views ({@link ViewChanges}): whole rows inserted or replaced, and only the head columns of those
+     * whose head alone moved.
+     *
+     * @throws IllegalStateException when a view whose head moved has no row (the caller rolls the group back)
+     */
+    static void writeViews(Connection connection, SqlDialect dialect, ViewChanges views) throws SQLException {
+        if (!views.whole().isEmpty()) {
+            upsertIncidents(connection, dialect, views.whole());
+        }
+        if (views.headOnly().isEmpty()) {
+            return;
+        }
+        int updated = 0;
+        if (inOneUnnest(dialect, views.headOnly())) {
+            updated = HEAD_ARRAYS.execute(connection, UPDATE_HEADS_PG, views.headOnly());
+        } else {
+            try (PreparedStatement ps = connection.prepareStatement(UPDATE_HEAD)) {
+                for (Incident view : views.headOnly()) {
+                    ps.setString(1, view.lastEventId());
+                    ps.setLong(2, view.lastSeq());
+                    ps.setString(3, view.lastHash());
+                    ps.setString(4, view.id());
+                    ps.addBatch();
+                }
+                for (int n : ps.executeBatch()) {
+                    updated += n == Statement.SUCCESS_NO_INFO ? 1 : n;
+                }
+            }
+        }
+        if (updated != views.headOnly().size()) {
+            throw new IllegalStateException("updated the head of " + updated + " of " + views.headOnly().size() + " incident views");
+        }
+    }
+
     /** Inserts or replaces the views (distinct ids: an upsert may not touch a row twice in one statement). */
-    static void upsertIncidents(Connection connection, SqlDialect dialect, List<Incident> views) throws SQLException {
+    private static void upsertIncidents(Connection connection, SqlDialect dialect, List<Incident> views) throws SQLException {
         if (inOneUnnest(dialect, views)) {
             INCIDENT_ARRAYS.execute(connection, UPSERT_INCIDENTS_PG, views);
             return;

@@ -139,6 +139,79 @@ abstract class PipelinedStagingContract extends CorrelatedEscalationContract {
         assertThat(store.verifier().verify(id).intact()).isTrue();
     }
 
+    /**
+     * A group whose events move only their incidents' heads (notes) writes just the views' head columns, not whole rows
+     * (ViewChanges: the whole-row upsert was most of the view write's cost per note); a group with a state change still
+     * writes that view whole. Staged on the known head (on PostgreSQL: in the lock's round trip) and under the lock (the
+     * plain path); either way every view stays the projection of its log.
+     */
+    @Test
+    void notesWriteOnlyTheViewsHeadsAndEveryViewStaysTheProjectionOfItsLog() throws SQLException {
+        String a = newId();
+        String b = newId();
+        String c = newId();
+        List.of(a, b, c).forEach(id -> store.append(declare(id)));
+        WriterMemory memory = memoryOfAPlainCommit();
+        List<String> notesOnly = writeGroup(memory, true, List.of(List.of(event(a, EventType.NOTE)),
+                List.of(event(b, EventType.NOTE), event(b, EventType.NOTE))));
+        List<String> withAck = writeGroup(memory, true, List.of(List.of(event(a, EventType.NOTE)), List.of(event(c, EventType.ACK))));
+        List<String> underLock = writeGroup(memory, false, List.of(List.of(event(a, EventType.NOTE)), List.of(event(b, EventType.NOTE))));
+
+        assertThat(String.join("\n", notesOnly)).containsIgnoringCase("UPDATE incidents")
+                .doesNotContainIgnoringCase("INTO incidents");
+        assertThat(String.join("\n", underLock)).containsIgnoringCase("UPDATE incidents")
+                .doesNotContainIgnoringCase("INTO incidents");
+        assertThat(String.join("\n", withAck)).containsIgnoringCase("UPDATE incidents").containsIgnoringCase("INTO incidents");
+        for (String id : List.of(a, b, c)) {
+            Incident projected = null;
+            for (TimelineEvent e : store.timeline(id, null, 100)) {
+                projected = IncidentProjection.apply(projected, e);
+            }
+            assertThat(store.incident(id)).contains(projected);
+        }
+        assertThat(store.incident(a).orElseThrow().lastSeq()).isEqualTo(4);
+        assertThat(store.incident(b).orElseThrow().lastSeq()).isEqualTo(4);
+        assertThat(store.incident(c).orElseThrow().status()).isEqualTo(IncidentStatus.ACKNOWLEDGED);
+        GlobalChainVerifier.Report report = new GlobalChainVerifier(dataSource, testStore.chainKey()).verify(List.of());
+        assertThat(report.intact()).as(report.toString()).isTrue();
+    }
+
+    /** Stages {@code requests} as one group (on the known head, or under the lock) and commits it: the SQL it prepared. */
+    private List<String> writeGroup(WriterMemory memory, boolean onKnownHead, List<List<NewEvent>> requests) throws SQLException {
+        List<String> prepared = new java.util.ArrayList<>();
+        try (Connection reads = dataSource.getConnection(); Connection w = dataSource.getConnection()) {
+            Connection writes = recording(w, prepared);
+            AppendTransaction tx = onKnownHead
+                    ? AppendTransaction.onKnownHead(reads, dialect, memory, PREFIX, new ExactKeyCorrelator(), testStore.chainKey(), null)
+                    : AppendTransaction.underLock(writes, dialect, memory, PREFIX, new ExactKeyCorrelator(), testStore.chainKey());
+            tx.prefetch(requests);
+            for (List<NewEvent> request : requests) {
+                tx.apply(request);
+            }
+            tx.seal();
+            writes.setAutoCommit(false);
+            tx.write(writes);
+            writes.commit();
+            memory.committed(tx.changedViews(), tx.headAfter());
+        }
+        return prepared;
+    }
+
+    /** {@code connection}, noting the text of every statement prepared through it. */
+    private static Connection recording(Connection connection, List<String> prepared) {
+        return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("prepareStatement")) {
+                        prepared.add((String) args[0]);
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     /** A log that is not empty, whatever ran before, and the plain path once: the head the memory then knows. */
     private WriterMemory memoryOfAPlainCommit() throws SQLException {
         store.append(declare(newId()));
