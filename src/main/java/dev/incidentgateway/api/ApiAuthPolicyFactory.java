@@ -163,6 +163,14 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
         return authenticator.fromMemory(authorization).filter(p -> p.has(requires.scope())).isPresent();
     }
 
+    /**
+     * The credential of a request {@link #decide} authorized, for a response that stays open to check again from memory
+     * ({@link BearerAuthenticator#held}): the live stream ends once it lapses.
+     */
+    public dev.incidentgateway.security.HeldCredential held(String authorization) {
+        return authenticator.held(authorization);
+    }
+
     /** The problem body for a refusal of a request to {@code path}. */
     public byte[] render(ApiProblem problem, String path) {
         return endpoints.problems().render(problem, path);

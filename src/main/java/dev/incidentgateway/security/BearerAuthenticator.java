@@ -61,6 +61,20 @@ public final class BearerAuthenticator {
         return JWT.matcher(token).matches() ? Optional.empty() : apiKeys.fromMemory(token);
     }
 
+    /**
+     * The credential of {@code authorization}, which {@link #authenticate} accepted, as a response that stays open keeps
+     * checking it: an API key lapses once the keys in memory no longer hold it (revoked: the next reload of the keys, every
+     * 2 s or at once after {@code api-key revoke} on H2), an access token at its expiry plus the allowed clock skew.
+     */
+    public HeldCredential held(String authorization) {
+        String token = authorization.strip().substring(7).strip();
+        if (JWT.matcher(token).matches() && jwt.isPresent()) {
+            java.time.Instant until = jwt.get().acceptedUntil(token).orElse(java.time.Instant.MAX);
+            return now -> now.isBefore(until) ? Optional.empty() : Optional.of("the access token expired");
+        }
+        return now -> apiKeys.fromMemory(token).isPresent() ? Optional.empty() : Optional.of("the API key was revoked");
+    }
+
     public Outcome authenticate(String authorization) {
         if (authorization == null || authorization.isBlank()) {
             return new Missing();

@@ -21,4 +21,12 @@ public interface CredentialVerifier {
     default java.util.Optional<Principal> fromMemory(String token) {
         return java.util.Optional.empty();
     }
+
+    /**
+     * The last instant a token {@link #verify} accepted is still accepted (its expiry plus the clock skew allowed), or
+     * empty when it does not expire by itself (an API key: it is revoked, which {@link #fromMemory} tells).
+     */
+    default java.util.Optional<java.time.Instant> acceptedUntil(String verifiedToken) {
+        return java.util.Optional.empty();
+    }
 }

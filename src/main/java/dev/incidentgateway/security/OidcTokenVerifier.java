@@ -117,6 +117,19 @@ public final class OidcTokenVerifier implements CredentialVerifier {
         return Principal.oidc(claims.getSubject(), scopes(claims));
     }
 
+    /** {@code exp} + {@value OidcClaimsVerifier#CLOCK_SKEW_SECONDS} s; read again from a token {@link #verify} accepted. */
+    @Override
+    public Optional<java.time.Instant> acceptedUntil(String verifiedToken) {
+        try {
+            java.util.Date exp = JWTParser.parse(verifiedToken).getJWTClaimsSet().getExpirationTime();
+            // verify() requires exp; a token without one here was never verified: already past
+            return Optional.of(exp == null ? java.time.Instant.MIN
+                    : exp.toInstant().plusSeconds(OidcClaimsVerifier.CLOCK_SKEW_SECONDS));
+        } catch (ParseException notVerified) {
+            return Optional.of(java.time.Instant.MIN);
+        }
+    }
+
     /**
      * No key among the cached ones verifies the token. The caller's fault (401) only when the identity provider was
      * asked and answered: its {@code kid} is published for another algorithm, or the latest fetch worked and it is

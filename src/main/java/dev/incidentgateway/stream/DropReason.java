@@ -16,7 +16,9 @@ enum DropReason {
     /** Its write queue stayed full for several heartbeats. */
     STALLED("stalled"),
     /** Its replay from the store failed. */
-    REPLAY_FAILED("replay-failed");
+    REPLAY_FAILED("replay-failed"),
+    /** Its credential no longer authenticates (a revoked API key, an expired access token): ended with a comment saying so. */
+    CREDENTIAL_LAPSED("credential-lapsed");
 
     private final String label;
 

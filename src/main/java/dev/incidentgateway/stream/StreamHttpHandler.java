@@ -4,6 +4,7 @@ import dev.incidentgateway.api.ApiAuthPolicyFactory;
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.api.IncidentRequestParser;
 import dev.incidentgateway.api.QueryParameters;
+import dev.incidentgateway.security.HeldCredential;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.TimelineStore;
 import dev.incidentgateway.transport.HeldPerCaller;
@@ -50,8 +51,11 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
         this.replayMaxBytes = replayMaxBytes;
     }
 
-    /** A request checked off the event loop: refused, or the stream to open for {@code principal}. */
-    private record Checked(ApiProblem refusal, StreamFilter filter, String after, String principal) {
+    /**
+     * A request checked off the event loop: refused, or the stream to open for {@code principal}, whose
+     * {@code credential} the stream checks again while it is open.
+     */
+    private record Checked(ApiProblem refusal, StreamFilter filter, String after, String principal, HeldCredential credential) {
     }
 
     @Override
@@ -79,15 +83,16 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
     private Checked check(String authorization, HttpServerRequest request) {
         ApiAuthPolicyFactory.Decision decision = auth.decide(PATH, "GET", authorization);
         if (decision.refusal() != null) {
-            return new Checked(decision.refusal(), null, null, null); // counted where it is answered
+            return new Checked(decision.refusal(), null, null, null, null); // counted where it is answered
         }
         try {
             QueryParameters.check("GET", PATH, request.params().names());
             StreamFilter filter = filter(request);
             String after = lastEventId(request);
-            return new Checked(null, filter, after != null ? after : store.newestEventId().orElse(null), decision.principal().name());
+            return new Checked(null, filter, after != null ? after : store.newestEventId().orElse(null), decision.principal().name(),
+                    auth.held(authorization));
         } catch (ApiProblem badInput) {
-            return new Checked(badInput, null, null, null);
+            return new Checked(badInput, null, null, null, null);
         }
     }
 
@@ -117,7 +122,7 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
         HttpServerResponse response = streamHead(ctx.response()).setChunked(true);
         response.write(Buffer.buffer(": stream open\n\n")); // sends the head now: the client knows it is subscribed
         StreamSubscriber subscriber = new StreamSubscriber(broadcaster, broadcaster.group(ctx.vertx().getOrCreateContext()),
-                ctx.request(), response, checked.filter(), store, ctx.vertx(), checked.after(), replayMaxBytes);
+                ctx.request(), response, checked.filter(), store, ctx.vertx(), checked.after(), replayMaxBytes, checked.credential());
         // Registered in the event-loop turn that checked closed() above: a client gone by now still runs it, so its share returns
         ctx.addEndHandler(ended -> {
             subscriber.closed();

@@ -31,6 +31,8 @@ final class StreamSubscriber {
     static final int STALLED_BEATS = 3;
     /** The last thing a stream ended at shutdown sends: says why, for a person watching with curl. */
     private static final String SHUTTING_DOWN = ": gateway shutting down; reconnect (with Last-Event-ID) to resume\n\n";
+    /** After the reason: the reconnect gets the 401 (or, with a renewed token, the stream again). */
+    private static final String CREDENTIAL_LAPSED = "; stream ended, reconnect with a valid credential\n\n";
 
     private final StreamBroadcaster broadcaster;
     private final StreamBroadcaster.LoopGroup group;
@@ -41,6 +43,7 @@ final class StreamSubscriber {
     private final Vertx vertx;
     /** The byte budget of a replay page ({@code GATEWAY_PAGE_MAX_BYTES}). */
     private final long maxBytes;
+    private final StreamCredentialCheck credential;
     /** Next ring sequence to look at. */
     private long cursor;
     /** The newest event id sent or passed over (filtered out); later frames at or below it are duplicates. */
@@ -59,7 +62,7 @@ final class StreamSubscriber {
 
     StreamSubscriber(StreamBroadcaster broadcaster, StreamBroadcaster.LoopGroup group, io.vertx.core.http.HttpServerRequest request,
                      HttpServerResponse response, StreamFilter filter, TimelineStore store, Vertx vertx, String lastEventId,
-                     long maxBytes) {
+                     long maxBytes, dev.incidentgateway.security.HeldCredential credential) {
         this.broadcaster = broadcaster;
         this.group = group;
         this.response = response;
@@ -69,6 +72,7 @@ final class StreamSubscriber {
         this.vertx = vertx;
         this.position = lastEventId;
         this.maxBytes = maxBytes;
+        this.credential = new StreamCredentialCheck(credential, java.time.Clock.systemUTC());
     }
 
     /** Registers (cursor first), then replays after the client's last id if it sent one, then goes live. */
@@ -114,6 +118,9 @@ final class StreamSubscriber {
             if (read.failed()) {
                 LOG.debug("Stream replay failed; closing the stream so the client resumes", read.cause());
                 drop(DropReason.REPLAY_FAILED);
+                return;
+            }
+            if (credentialLapsed(false)) {
                 return;
             }
             CappedPage<Buffer> page = read.result();
@@ -172,7 +179,7 @@ final class StreamSubscriber {
 
     /** Sends the published frames this subscriber has not seen, until caught up or its write queue is full. */
     void pump() {
-        if (!live || ended) {
+        if (!live || ended || credentialLapsed(false)) {
             return;
         }
         if (cursor < broadcaster.published() && broadcaster.frame(cursor) == null) {
@@ -228,7 +235,7 @@ final class StreamSubscriber {
      * its connection and its subscriber slot forever).
      */
     void heartbeat(Buffer comment) {
-        if (ended) {
+        if (ended || credentialLapsed(true)) {
             return;
         }
         boolean progressed = drained;
@@ -250,6 +257,25 @@ final class StreamSubscriber {
             gone();
             response.end(Buffer.buffer(SHUTTING_DOWN));
         }
+    }
+
+    /**
+     * Ends the stream when its credential no longer authenticates (revoked key, expired token): a last comment says why
+     * and the response ends, so a client reconnects and gets its 401. A client whose queue is full is cut instead.
+     */
+    private boolean credentialLapsed(boolean now) {
+        java.util.Optional<String> why = credential.lapsed(now);
+        if (why.isEmpty()) {
+            return false;
+        }
+        if (response.writeQueueFull()) {
+            drop(DropReason.CREDENTIAL_LAPSED);
+        } else {
+            broadcaster.dropped(DropReason.CREDENTIAL_LAPSED);
+            gone();
+            response.end(Buffer.buffer(": " + why.get() + CREDENTIAL_LAPSED));
+        }
+        return true;
     }
 
     private void drop(DropReason reason) {

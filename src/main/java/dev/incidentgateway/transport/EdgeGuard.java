@@ -50,6 +50,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
     private final ProblemMapper problems;
     private final ConnectionDeadlines deadlines;
     private final EdgeRefusal refusal;
+    private final ChunkedConnections chunked = new ChunkedConnections();
     private final AtomicInteger inflight = new AtomicInteger();
     /** Requests in flight whose sender was not known before their body was read; also counted in {@link #inflight}. */
     private final AtomicInteger unauthenticated = new AtomicInteger();
@@ -101,6 +102,9 @@ final class EdgeGuard implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        if (chunked.dropIfAfterChunked(request)) {
+            return; // bytes after a chunked body on its connection: what a proxy in front may not have seen as a request
+        }
         if (request.method() == HttpMethod.HEAD) {
             // HEAD is GET without the body (RFC 9110 §9.3.2): routed again as GET, same credential and scope; Vert.x sends no
             // body in the answer to a HEAD request. The routes (Camel's, YAML ones) then need no HEAD of their own.
@@ -131,6 +135,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
                     + "where it ends differently. Nothing was done.", null, Map.of()), "ambiguous-framing");
             return;
         }
+        chunked.closeAfterAnswerIfChunked(ctx);
         Callable<ApiResponse> probe = anonymousProbes.get(request.path());
         if (probe != null) {
             if (request.method() == HttpMethod.GET && request.getHeader("Authorization") == null && answerHealth(ctx, probe)) {

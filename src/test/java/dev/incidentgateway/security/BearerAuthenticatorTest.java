@@ -60,4 +60,41 @@ class BearerAuthenticatorTest {
         assertThat(outcome).isEqualTo(new BearerAuthenticator.Unavailable(
                 "the identity provider's signing keys could not be fetched", IdentityProviderUnavailableException.RETRY_AFTER_SECONDS));
     }
+
+    @Test
+    void aHeldApiKeyLapsesOnceTheKeysInMemoryNoLongerHoldItAndAHeldTokenAtItsAcceptedEnd() {
+        java.util.concurrent.atomic.AtomicBoolean known = new java.util.concurrent.atomic.AtomicBoolean(true);
+        CredentialVerifier keys = new CredentialVerifier() {
+            @Override
+            public Principal verify(String token) {
+                return KEY;
+            }
+
+            @Override
+            public Optional<Principal> fromMemory(String token) {
+                return known.get() && token.equals("igw_good") ? Optional.of(KEY) : Optional.empty();
+            }
+        };
+        java.time.Instant until = java.time.Instant.parse("2026-01-01T00:01:00Z");
+        CredentialVerifier jwts = new CredentialVerifier() {
+            @Override
+            public Principal verify(String token) {
+                return OIDC;
+            }
+
+            @Override
+            public Optional<java.time.Instant> acceptedUntil(String token) {
+                return Optional.of(until);
+            }
+        };
+        BearerAuthenticator auth = new BearerAuthenticator(keys, Optional.of(jwts));
+        HeldCredential key = auth.held("Bearer igw_good");
+        assertThat(key.lapsed(until)).isEmpty();
+        known.set(false); // revoked: the next reload of the keys no longer has it
+        assertThat(key.lapsed(until)).contains("the API key was revoked");
+
+        HeldCredential token = auth.held("Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl");
+        assertThat(token.lapsed(until.minusMillis(1))).isEmpty();
+        assertThat(token.lapsed(until)).contains("the access token expired");
+    }
 }

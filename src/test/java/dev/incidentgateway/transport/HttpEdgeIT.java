@@ -271,6 +271,35 @@ class HttpEdgeIT {
     }
 
     @Test
+    void bytesAfterAChunkedBodyAreNeverServedAsASecondRequestTheConnectionCloses() throws Exception {
+        // CL.TE smuggling: a proxy framing by Content-Length forwards all of this as one request; the gateway reads the
+        // chunks (an empty body), and what follows them must not become a request of its own on the same connection.
+        String smuggled = "{\"title\":\"smuggled-after-chunks\",\"actor\":\"a\"}";
+        String auth = "Authorization: Bearer " + strict.adminKey() + "\r\n";
+        try (RawConnection c = new RawConnection(strict.gateway().port())) {
+            RawConnection.Answer a = c.send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\n" + auth
+                    + "Content-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+                    + "POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\n" + auth + "Content-Type: application/json\r\n"
+                    + "Content-Length: " + smuggled.length() + "\r\n\r\n" + smuggled).readAnswer();
+            assertThat(a.status()).isEqualTo(400);
+            assertThat(a.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(c.closedByServer()).as("no second answer: the connection closed after the first").isTrue();
+            assertThat(a.header("Connection")).isEqualToIgnoringCase("close");
+        }
+        assertThat(strict.http().get("/api/v1/incidents?limit=1000").body()).doesNotContain("smuggled-after-chunks");
+        // A chunked request on its own is still served; its connection closes after the answer all the same.
+        String declare = "{\"title\":\"chunked-declare\",\"actor\":\"a\"}";
+        try (RawConnection c = new RawConnection(strict.gateway().port())) {
+            RawConnection.Answer a = c.send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\n" + auth
+                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(declare.length()) + "\r\n" + declare + "\r\n0\r\n\r\n").readAnswer();
+            assertThat(a.status()).isEqualTo(201);
+            assertThat(a.header("Connection")).isEqualToIgnoringCase("close");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void aChunkedBodyIsRefusedOnceItPassesTheLimitWithoutWaitingForItsEnd() throws Exception {
         try (RawConnection c = new RawConnection(strict.gateway().port())) {
             c.send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + strict.adminKey()
