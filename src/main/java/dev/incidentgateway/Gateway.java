@@ -42,6 +42,7 @@ import dev.incidentgateway.outbox.ExternalRefs;
 import dev.incidentgateway.outbox.OutboxModule;
 import dev.incidentgateway.security.ApiKeyStore;
 import dev.incidentgateway.security.ApiKeyVerifier;
+import dev.incidentgateway.security.RefusalLog;
 import dev.incidentgateway.sla.SlaModule;
 import dev.incidentgateway.store.ProbeGatedDataSource;
 import dev.incidentgateway.store.SqlDialect;
@@ -146,7 +147,9 @@ public final class Gateway implements AutoCloseable {
 
         // Authentication and scopes of every HTTP route (issue 9): the policy factory covers Java and YAML routes.
         this.apiKeys = new ApiKeyVerifier(new ApiKeyStore(dataSource, modules.rowMacs()), Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMinutes(1));
-        ApiAuthPolicyFactory apiAuth = ApiAuthPolicyFactory.fromConfig(config, apiKeys, endpoints); // + OIDC tokens, rate limit
+        // One refusal log for the process: the API's and the webhook sources' refusals share its windows and its bound.
+        RefusalLog refusals = new RefusalLog(Clock.systemUTC());
+        ApiAuthPolicyFactory apiAuth = ApiAuthPolicyFactory.fromConfig(config, apiKeys, endpoints, refusals); // + OIDC tokens, rate limit
         main.bind("apiAuthPolicy", apiAuth);
         // An H2 file store: only this process opens it (the CLI reaches it through the control channel).
         Optional<Path> controlDirectory = ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL));
@@ -173,7 +176,7 @@ public final class Gateway implements AutoCloseable {
         main.bind(SourcePollers.BEAN, pollers); // run by routes/inbound/<name>-poller.camel.yaml
         this.ops = new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers.all());
         main.configure().addRoutesBuilder(ops);
-        WebhookSteps webhookSteps = webhooks.install(main, endpoints, json, meters, pollers.all(), Clock.systemUTC()); // routes/inbound/webhooks.camel.yaml's steps
+        WebhookSteps webhookSteps = webhooks.install(main, endpoints, json, meters, pollers.all(), Clock.systemUTC(), refusals); // routes/inbound/webhooks.camel.yaml's steps
         // Timeouts, in-flight limit, early 413 and an anonymous /health on the event loop (issue 10, overload).
         this.edge = HttpEdge.install(main, HttpEdge.Settings.from(config), endpoints.problems(), meters,
                 // Once the intake gate has closed (shutdown), each probe goes on to the gate, which answers 503 like any request.

@@ -1,7 +1,12 @@
 package dev.incidentgateway;
 
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.store.StoreFactory;
+import dev.incidentgateway.store.StoreTimeouts;
 import dev.incidentgateway.testsupport.TestStore;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -9,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,5 +80,39 @@ class StoreSchemaVersionPostgresIT extends StoreSchemaVersionContract {
             assertThat(tables("public")).as(migrating + " created tables").isZero();
         }
         assertThat(run(inGateway, "verify").exit()).isZero();
+    }
+
+    /**
+     * The start's check for a misplaced store is one catalog query: it called Flyway's info() (every migration resolved,
+     * the whole history read) at every start, just before the migration did both again.
+     */
+    @Test
+    void aStartAsksFlywayForNoInfoBeforeItsMigration() {
+        AtomicInteger infos = new AtomicInteger();
+        Callback countInfos = new Callback() {
+            @Override
+            public boolean supports(Event event, Context context) {
+                return event == Event.BEFORE_INFO;
+            }
+
+            @Override
+            public boolean canHandleInTransaction(Event event, Context context) {
+                return true;
+            }
+
+            @Override
+            public void handle(Event event, Context context) {
+                infos.incrementAndGet();
+            }
+
+            @Override
+            public String getCallbackName() {
+                return "count-infos";
+            }
+        };
+        for (String start : List.of("first start: creates the store", "second start: finds it")) {
+            StoreFactory.openAndMigrate(testStore.config(), StoreTimeouts.connectOnly(), countInfos).close();
+            assertThat(infos.get()).as(start).isZero();
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.incidentgateway.security.BearerAuthenticator;
 import dev.incidentgateway.security.CredentialVerifier;
 import dev.incidentgateway.security.OidcTokenVerifier;
 import dev.incidentgateway.security.Principal;
+import dev.incidentgateway.security.RefusalLog;
 import dev.incidentgateway.security.RouteAccessPolicy;
 import dev.incidentgateway.security.RouteAccessPolicy.Access;
 import dev.incidentgateway.security.Scope;
@@ -44,28 +45,34 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
     private final ApiEndpoint.Settings endpoints;
     private final KeyedRateLimiter apiRateLimits;
     /** Refused credentials and scopes in the log, a line a minute per kind at most (a missing credential is not logged). */
-    private final dev.incidentgateway.security.RefusalLog refusals = new dev.incidentgateway.security.RefusalLog(java.time.Clock.systemUTC());
+    private final RefusalLog refusals;
 
-    public ApiAuthPolicyFactory(BearerAuthenticator authenticator, ApiEndpoint.Settings endpoints) {
-        this(authenticator, endpoints, KeyedRateLimiter.unlimited());
+    public ApiAuthPolicyFactory(BearerAuthenticator authenticator, ApiEndpoint.Settings endpoints, RefusalLog refusals) {
+        this(authenticator, endpoints, KeyedRateLimiter.unlimited(), refusals);
     }
 
-    /** @param apiRateLimits per principal name, applied to {@code /api/v1/**} once the request is authorized */
-    public ApiAuthPolicyFactory(BearerAuthenticator authenticator, ApiEndpoint.Settings endpoints, KeyedRateLimiter apiRateLimits) {
+    /**
+     * @param apiRateLimits per principal name, applied to {@code /api/v1/**} once the request is authorized
+     * @param refusals      the process's refusal log (one, so each kind has one once-a-minute window)
+     */
+    public ApiAuthPolicyFactory(BearerAuthenticator authenticator, ApiEndpoint.Settings endpoints, KeyedRateLimiter apiRateLimits,
+                                RefusalLog refusals) {
         this.authenticator = authenticator;
         this.endpoints = endpoints;
         this.apiRateLimits = apiRateLimits;
+        this.refusals = refusals;
     }
 
     /**
      * The gateway's policy: API keys ({@code apiKeys}), OpenID Connect access tokens when {@code GATEWAY_OIDC_ISSUER} is
      * set, and the per-principal rate limit of {@code GATEWAY_API_RATE_PER_S} / {@code GATEWAY_API_RATE_BURST}.
      */
-    public static ApiAuthPolicyFactory fromConfig(GatewayConfig config, ApiKeyVerifier apiKeys, ApiEndpoint.Settings endpoints) {
+    public static ApiAuthPolicyFactory fromConfig(GatewayConfig config, ApiKeyVerifier apiKeys, ApiEndpoint.Settings endpoints,
+                                                  RefusalLog refusals) {
         Optional<CredentialVerifier> accessTokens = OidcTokenVerifier.fromConfig(config).map(v -> (CredentialVerifier) v);
         return new ApiAuthPolicyFactory(new BearerAuthenticator(apiKeys, accessTokens), endpoints,
                 KeyedRateLimiter.uniform(RateLimit.of(config.get(GatewayConfig.API_RATE_PER_S), config.get(GatewayConfig.API_RATE_BURST)),
-                        KeyedRateLimiter.DEFAULT_MAX_KEYS));
+                        KeyedRateLimiter.DEFAULT_MAX_KEYS), refusals);
     }
 
     @Override

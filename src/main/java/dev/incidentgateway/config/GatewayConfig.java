@@ -236,6 +236,11 @@ public final class GatewayConfig {
     public static final ConfigKey<Integer> STREAM_BUFFER_EVENTS = ConfigKey.integer("stream.bufferEvents", "GATEWAY_STREAM_BUFFER_EVENTS",
             8192, 16, 1_048_576, "Newest events kept in memory for live-stream subscribers: a subscriber that falls further "
                     + "behind (it stopped reading) is disconnected and resumes with Last-Event-ID from the store.");
+    public static final ConfigKey<Integer> STREAM_BUFFER_BYTES = ConfigKey.integer("stream.bufferBytes", "GATEWAY_STREAM_BUFFER_BYTES",
+            64 * 1_048_576, 1_048_576, Integer.MAX_VALUE, "Most bytes of events (their SSE frames, about) kept in memory for "
+                    + "live-stream subscribers, with stream.bufferEvents: with large events the oldest go early, and a subscriber "
+                    + "that still needed one is disconnected and resumes with Last-Event-ID, as when it falls more than "
+                    + "stream.bufferEvents behind. The newest event is kept whatever its size.");
     public static final ConfigKey<Integer> STREAM_MAX_SUBSCRIBERS = ConfigKey.integer("stream.maxSubscribers",
             "GATEWAY_STREAM_MAX_SUBSCRIBERS", 2000, 1, 1_000_000, "Live streams open at once; one more gets 503 + Retry-After. "
                     + "Streams do not count against GATEWAY_MAX_INFLIGHT.");
@@ -275,7 +280,7 @@ public final class GatewayConfig {
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, KAFKA_SOURCE_TOPIC, KAFKA_SOURCE_GROUP, KAFKA_SOURCE_DLQ_TOPIC,
             KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_SSL_CA_FILE,
             CHAT_WEBHOOK_URL, CHAT_WEBHOOK_EVENTS, CHAT_WEBHOOK_MIN_SEVERITY,
-            STREAM_SOURCE, STREAM_POLL_MS, STREAM_BUFFER_EVENTS, STREAM_MAX_SUBSCRIBERS, STREAM_MAX_PER_PRINCIPAL, STREAM_HEARTBEAT_S,
+            STREAM_SOURCE, STREAM_POLL_MS, STREAM_BUFFER_EVENTS, STREAM_BUFFER_BYTES, STREAM_MAX_SUBSCRIBERS, STREAM_MAX_PER_PRINCIPAL, STREAM_HEARTBEAT_S,
             SLA_FILE, SLA_SCAN_INTERVAL_MS,
             OIDC_CONSOLE_CLIENT_ID, OIDC_CONSOLE_SCOPES);
 

@@ -58,8 +58,8 @@ public final class WebhookModule implements AutoCloseable {
      * @return the steps, whose {@link WebhookSteps#authenticateFromHeaders} the HTTP edge asks before reading a body
      */
     public WebhookSteps install(Main main, ApiEndpoint.Settings endpoints, ObjectMapper json, MeterRegistry meters, List<SourcePoller> pollers,
-                        Clock clock) {
-        WebhookSourceActivity activity = new WebhookSourceActivity(sources.keySet(), meters, clock);
+                        Clock clock, dev.incidentgateway.security.RefusalLog refusals) {
+        WebhookSourceActivity activity = new WebhookSourceActivity(sources.keySet(), meters, clock, refusals);
         WebhookSteps steps = new WebhookSteps(sources, off, KeyedRateLimiter.perKey(rates), new ApiRouteSteps(endpoints), json, activity);
         main.bind(WebhookSteps.BEAN, steps);
         main.configure().addRoutesBuilder(new SourcesApi(sources, off, activity, pollers, json, endpoints)); // issue 12

@@ -51,10 +51,12 @@ public final class WebhookSourceActivity {
     /** The sender's refusals (4xx) in the log, a line a minute per source and status at most. */
     private final dev.incidentgateway.security.RefusalLog refusals;
 
-    public WebhookSourceActivity(Collection<String> declaredSources, MeterRegistry meters, Clock clock) {
+    /** @param refusals the process's refusal log, shared with the API's (one once-a-minute window per kind) */
+    public WebhookSourceActivity(Collection<String> declaredSources, MeterRegistry meters, Clock clock,
+                                 dev.incidentgateway.security.RefusalLog refusals) {
         this.bySource = declaredSources.stream().collect(Collectors.toUnmodifiableMap(Function.identity(), s -> new Counts(s, meters)));
         this.clock = clock;
-        this.refusals = new dev.incidentgateway.security.RefusalLog(clock);
+        this.refusals = refusals;
     }
 
     /** A request of {@code source} was stored (replied 200); ignored for an undeclared name. */

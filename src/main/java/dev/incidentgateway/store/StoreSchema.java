@@ -94,6 +94,9 @@ public final class StoreSchema {
      * Before a migration: a PostgreSQL session that finds no gateway schema where it looks while one exists in another
      * schema is most likely a restore that lost the roles' search_path. Migrating would create a second, empty store
      * there (or fail on the schema's privileges with Flyway's stack trace): refused in one line instead, exit 3.
+     * <p>
+     * One catalog query, not {@link Flyway#info()}: that resolved every migration and read the whole history at every
+     * start, just before the migration did both again. Flyway looks where the session does (its {@code current_schema()}).
      *
      * @throws StoreStartException when the session's schema has no gateway store and another schema has one
      */
@@ -101,18 +104,11 @@ public final class StoreSchema {
         if (dialect != SqlDialect.POSTGRESQL) {
             return;
         }
-        try {
-            if (flyway.info().current() != null) {
-                return;
-            }
-        } catch (FlywayException e) {
-            return; // the migration reports it
-        }
         DataSource session = flyway.getConfiguration().getDataSource();
-        List<String> schemas = gatewaySchemas(session);
-        if (!schemas.isEmpty()) {
+        Histories histories = histories(session);
+        if (!histories.whereTheSessionLooks() && !histories.schemas().isEmpty()) {
             throw new StoreStartException("no gateway store where the session looks (" + where(session, dialect) + "): "
-                    + misplaced(schemas) + "nothing was created", null);
+                    + misplaced(histories.schemas()) + "nothing was created", null);
         }
     }
 
@@ -127,7 +123,7 @@ public final class StoreSchema {
         if (dialect != SqlDialect.POSTGRESQL) {
             return check;
         }
-        List<String> schemas = gatewaySchemas(runtime);
+        List<String> schemas = histories(runtime).schemas();
         return schemas.isEmpty() ? check : misplaced(schemas);
     }
 
@@ -137,17 +133,26 @@ public final class StoreSchema {
                 + "variables and passwords (it sets the roles' search_path again; or add currentSchema=" + schemas.get(0) + " to " + GatewayConfig.DB_URL.env() + "); ";
     }
 
-    /** PostgreSQL schemas holding a Flyway history the session may see; empty when none or when they cannot be listed. */
-    private static List<String> gatewaySchemas(DataSource dataSource) {
+    /**
+     * The PostgreSQL schemas holding a Flyway history the session may see, and whether one is the session's own (where
+     * Flyway looks: {@code current_schema()}); none when they cannot be listed (the migration then reports why).
+     */
+    private record Histories(List<String> schemas, boolean whereTheSessionLooks) {
+    }
+
+    private static Histories histories(DataSource dataSource) {
         List<String> schemas = new ArrayList<>();
+        boolean here = false;
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT table_schema FROM information_schema.tables WHERE table_name = 'flyway_schema_history' ORDER BY 1")) {
+                "SELECT table_schema, table_schema = current_schema() FROM information_schema.tables "
+                        + "WHERE table_name = 'flyway_schema_history' ORDER BY 1")) {
             while (rs.next()) {
                 schemas.add(rs.getString(1));
+                here |= rs.getBoolean(2);
             }
         } catch (SQLException e) {
-            return List.of();
+            return new Histories(List.of(), false);
         }
-        return schemas;
+        return new Histories(schemas, here);
     }
 }

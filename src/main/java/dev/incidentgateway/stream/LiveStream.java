@@ -32,7 +32,8 @@ public final class LiveStream implements AutoCloseable {
         String source = config.get(GatewayConfig.STREAM_SOURCE);
         boolean poll = source.equals("poll") || (source.equals("auto")
                 && SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)) == SqlDialect.POSTGRESQL);
-        StreamBroadcaster broadcaster = new StreamBroadcaster(config.get(GatewayConfig.STREAM_BUFFER_EVENTS), !poll,
+        StreamBroadcaster broadcaster = new StreamBroadcaster(config.get(GatewayConfig.STREAM_BUFFER_EVENTS),
+                config.get(GatewayConfig.STREAM_BUFFER_BYTES), !poll,
                 Duration.ofSeconds(config.get(GatewayConfig.STREAM_HEARTBEAT_S)).toMillis(),
                 new TimelineCloudEventMapper(typePrefix, json), meters);
         return new LiveStream(config, broadcaster, poll);

@@ -25,7 +25,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * one array store per event and one wake-up per Vert.x event loop (not per client), and an event is rendered as
  * an SSE frame once, lazily, for all clients. A subscriber may lag at most {@code capacity} events behind the
  * newest (its bounded buffer): one that falls further behind (it stopped reading, so its socket and Vert.x write
- * queue are full) finds its next event overwritten and is disconnected; it resumes with its last id.
+ * queue are full) finds its next event overwritten and is disconnected; it resumes with its last id. The ring also
+ * holds at most {@code maxBytes} of frames (the newest one always): with large events the oldest are let go early,
+ * and a subscriber that still needed one is disconnected the same way, so a stopped reader cannot make the ring hold
+ * {@code capacity} times the largest event of heap.
  *
  * <p>Fed by {@link #afterCommit} (the writer's after-commit hook: this process's commits) or by a
  * {@link StoreTail} (the store's Since feed: every instance's commits), never both, so the ring stays in id order.
@@ -35,12 +38,15 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
     static final class Frame {
         final long seq;
         final TimelineEvent event;
+        /** What the byte cap counts: the frame's length when rendered before publishing, else its estimate. */
+        final long size;
         private volatile Buffer bytes;
 
         Frame(long seq, TimelineEvent event, Buffer bytes) {
             this.seq = seq;
             this.event = event;
             this.bytes = bytes;
+            this.size = bytes != null ? bytes.length() : FrameSizeEstimate.of(event);
         }
 
         Buffer bytes(TimelineCloudEventMapper mapper) {
@@ -55,6 +61,11 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
 
     private final AtomicReferenceArray<Frame> ring;
     private final int mask;
+    private final long maxBytes;
+    /** Bytes of the frames the ring holds. Written by the publishing thread only. */
+    private long heldBytes;
+    /** The oldest sequence the byte cap left in the ring (older ones were let go before the ring wrapped). */
+    private volatile long floor;
     private final TimelineCloudEventMapper mapper;
     private final boolean hooked;
     private final MeterRegistry meters;
@@ -68,13 +79,15 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
 
     /**
      * @param capacity   events kept for subscribers that lag (rounded up to a power of two)
+     * @param maxBytes   bytes of frames kept for them at most (the newest frame is kept whatever its size)
      * @param fromCommit true: fed by {@link #afterCommit}; false: by {@link #publish} from a {@link StoreTail}
      */
-    public StreamBroadcaster(int capacity, boolean fromCommit, long heartbeatMillis, TimelineCloudEventMapper mapper,
-                             MeterRegistry meters) {
+    public StreamBroadcaster(int capacity, long maxBytes, boolean fromCommit, long heartbeatMillis,
+                             TimelineCloudEventMapper mapper, MeterRegistry meters) {
         int size = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
         this.ring = new AtomicReferenceArray<>(size);
         this.mask = size - 1;
+        this.maxBytes = maxBytes;
         this.hooked = fromCommit;
         this.heartbeatMillis = heartbeatMillis;
         this.mapper = mapper;
@@ -118,12 +131,36 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
         }
         long seq = published;
         for (Rendered e : events) {
-            ring.set((int) (seq & mask), new Frame(seq, e.event(), e.frame()));
+            int slot = (int) (seq & mask);
+            Frame overwritten = ring.get(slot); // null when the byte cap let it go already
+            if (overwritten != null) {
+                heldBytes -= overwritten.size;
+            }
+            Frame frame = new Frame(seq, e.event(), e.frame());
+            ring.set(slot, frame);
+            heldBytes += frame.size;
             seq++;
+            letGoOverBytes(seq);
             published = seq; // after the frame: a reader that sees the count sees the frame
         }
         groups.values().forEach(LoopGroup::wake);
         meters.counter("gateway.stream.published").increment(events.size());
+    }
+
+    /**
+     * Lets the oldest frames go while the ring holds more than {@code maxBytes}, keeping the newest ({@code end - 1}):
+     * a reader that still needed one finds it gone, as an overwritten one, and is disconnected.
+     */
+    private void letGoOverBytes(long end) {
+        long oldest = Math.max(floor, end - (mask + 1L));
+        while (heldBytes > maxBytes && oldest < end - 1) {
+            Frame gone = ring.getAndSet((int) (oldest & mask), null);
+            if (gone != null) {
+                heldBytes -= gone.size;
+            }
+            oldest++;
+        }
+        floor = oldest;
     }
 
     long published() {
@@ -132,7 +169,7 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
 
     /** The sequence of the oldest frame the ring still holds. */
     long oldestHeld() {
-        return Math.max(0, published - (mask + 1L));
+        return Math.max(floor, Math.max(0, published - (mask + 1L)));
     }
 
     /** The frame of sequence {@code seq}, or null when it was overwritten (the reader lagged too far). */

@@ -39,7 +39,7 @@ class CredentialsBeforeBodyTest {
         throw new AssertionError("a JWT is never verified on the event loop");
     };
     private final ApiAuthPolicyFactory api = new ApiAuthPolicyFactory(new BearerAuthenticator(apiKeys, Optional.of(jwt)),
-            new ApiEndpoint.Settings(new ProblemMapper(new ObjectMapper()), 1024));
+            new ApiEndpoint.Settings(new ProblemMapper(new ObjectMapper()), 1024), new dev.incidentgateway.security.RefusalLog(java.time.Clock.systemUTC()));
     private final CredentialsBeforeBody edge = new CredentialsBeforeBody(api, new HeaderAuthentication() {
         @Override
         public Verdict check(String path, String method, Map<String, String> headers) {

@@ -157,20 +157,20 @@ final class BadInputCases {
     }
 
     static void alertmanager(List<Case> rows, String[] auth) {
-        String body = WebhookIngestContract.alertmanager("firing", "fp-long-" + System.nanoTime(), "2026-11-30T10:00:00Z",
+        String body = WebhookIngestGateway.alertmanager("firing", "fp-long-" + System.nanoTime(), "2026-11-30T10:00:00Z",
                 "0001-01-01T00:00:00Z").replace("\"alertname\":\"HighLatency\",\"severity\"",
                 "\"alertname\":\"" + "L".repeat(1100) + "\",\"severity\"");
         rows.add(new Case("Alertmanager alertname makes a title over 1024", "/webhooks/alertmanager", "application/json",
                 body.getBytes(StandardCharsets.UTF_8), auth, 400, "alerts[0].labels.alertname"));
-        String longFingerprint = WebhookIngestContract.alertmanager("firing", "f".repeat(600), "2026-11-30T10:00:00Z",
+        String longFingerprint = WebhookIngestGateway.alertmanager("firing", "f".repeat(600), "2026-11-30T10:00:00Z",
                 "0001-01-01T00:00:00Z");
         rows.add(new Case("Alertmanager fingerprint over the id limit", "/webhooks/alertmanager", "application/json",
                 longFingerprint.getBytes(StandardCharsets.UTF_8), auth, 400, "alerts[0].fingerprint"));
-        String nul = WebhookIngestContract.alertmanager("firing", "fp-nul-" + System.nanoTime(), "2026-11-30T10:00:00Z",
+        String nul = WebhookIngestGateway.alertmanager("firing", "fp-nul-" + System.nanoTime(), "2026-11-30T10:00:00Z",
                 "0001-01-01T00:00:00Z").replace("p99 above 2s", "p99\\u0000");
         rows.add(new Case("Alertmanager NUL in summary", "/webhooks/alertmanager", "application/json",
                 nul.getBytes(StandardCharsets.UTF_8), auth, 400, "alerts[0].annotations.summary"));
-        String future = WebhookIngestContract.alertmanager("firing", "fp-future-" + System.nanoTime(), "3026-11-30T10:00:00Z",
+        String future = WebhookIngestGateway.alertmanager("firing", "fp-future-" + System.nanoTime(), "3026-11-30T10:00:00Z",
                 "0001-01-01T00:00:00Z");
         rows.add(new Case("Alertmanager startsAt a thousand years ahead", "/webhooks/alertmanager", "application/json",
                 future.getBytes(StandardCharsets.UTF_8), auth, 400, "alerts[0].startsAt"));

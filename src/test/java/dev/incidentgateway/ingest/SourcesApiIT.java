@@ -27,7 +27,7 @@ class SourcesApiIT {
             assertThat(before.path("accepted").asLong()).isZero();
             assertThat(before.path("lastAcceptedAt").isNull()).isTrue();
 
-            String body = WebhookIngestContract.alertmanager("firing", "fp-sources-1", "2026-11-23T10:00:00Z", "0001-01-01T00:00:00Z");
+            String body = WebhookIngestGateway.alertmanager("firing", "fp-sources-1", "2026-11-23T10:00:00Z", "0001-01-01T00:00:00Z");
             assertThat(http.post("/webhooks/alertmanager", "application/json", body, "Authorization", "Bearer " + TOKEN).status())
                     .isEqualTo(200);
             assertThat(http.post("/webhooks/alertmanager", "application/json", body, "Authorization", "Bearer wrong").status())

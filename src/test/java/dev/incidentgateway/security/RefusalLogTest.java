@@ -63,4 +63,21 @@ class RefusalLogTest {
             assertThat(logs.lines(e -> true)).hasSize(1);
         }
     }
+
+    /** One log per process: a webhook source's refusals share the windows of the log the gateway gave it (and the API's). */
+    @Test
+    void aWebhookSourcesRefusalsGoThroughTheLogItWasGiven() {
+        RefusalLog log = new RefusalLog(clock);
+        dev.incidentgateway.ingest.WebhookSourceActivity activity = new dev.incidentgateway.ingest.WebhookSourceActivity(
+                List.of("grafana"), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), clock, log);
+        try (CapturedLogs logs = CapturedLogs.of(RefusalLog.class.getName())) {
+            activity.refused("grafana", 401, "Invalid credential");
+            log.refused("a request to webhook source grafana", 401, "Invalid credential"); // same kind, same window
+            now = now.plus(RefusalLog.EVERY);
+            activity.refused("grafana", 401, "Invalid credential");
+            assertThat(logs.lines(e -> true)).containsExactly(
+                    "WARN Refused a request to webhook source grafana: 401 Invalid credential",
+                    "WARN Refused a request to webhook source grafana: 401 Invalid credential (1 more like it since the last such line)");
+        }
+    }
 }

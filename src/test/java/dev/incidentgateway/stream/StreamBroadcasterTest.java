@@ -20,7 +20,7 @@ class StreamBroadcasterTest {
 
     @Test
     void keepsTheNewestCapacityEventsAndReportsOverwrittenOnesAsGone() {
-        StreamBroadcaster b = new StreamBroadcaster(16, true, 15_000, mapper, new SimpleMeterRegistry());
+        StreamBroadcaster b = new StreamBroadcaster(16, Long.MAX_VALUE, true, 15_000, mapper, new SimpleMeterRegistry());
         assertThat(b.reserve(1)).isTrue(); // a stream is open
         b.afterCommit(IntStream.range(0, 40).mapToObj(i -> event(i)).toList());
 
@@ -32,8 +32,36 @@ class StreamBroadcasterTest {
     }
 
     @Test
+    void largeEventsAreLetGoAtTheByteCapBeforeTheEventCapAndTheNewestIsAlwaysKept() {
+        String large = "x".repeat(10_000);
+        StreamBroadcaster b = new StreamBroadcaster(16, 35_000, true, 15_000, mapper, new SimpleMeterRegistry());
+        assertThat(b.reserve(1)).isTrue();
+        b.afterCommit(IntStream.range(0, 10).mapToObj(i -> event(i, large)).toList());
+
+        assertThat(b.published()).isEqualTo(10);
+        assertThat(b.oldestHeld()).as("three frames of about 10.6 kB fit in 35,000 bytes, not 16").isEqualTo(7);
+        assertThat(b.frame(6)).as("let go: a subscriber still at it is disconnected as on overflow").isNull();
+        assertThat(b.frame(7).event.id()).isEqualTo(event(7).id());
+
+        b.afterCommit(List.of(event(10, "y".repeat(50_000)))); // larger than the cap alone
+        assertThat(b.oldestHeld()).isEqualTo(10);
+        assertThat(b.frame(10).event.id()).isEqualTo(event(10).id());
+        b.afterCommit(List.of(event(11), event(12))); // small ones: the large one goes, they stay
+        assertThat(b.oldestHeld()).isEqualTo(11);
+    }
+
+    @Test
+    void framesRenderedByTheTailCountTheirLength() {
+        StreamBroadcaster b = new StreamBroadcaster(16, 3 * 1024, false, 15_000, mapper, new SimpleMeterRegistry());
+        b.publishRendered(IntStream.range(0, 8).mapToObj(i -> new StreamBroadcaster.Rendered(event(i),
+                io.vertx.core.buffer.Buffer.buffer(new byte[1024]))).toList());
+        assertThat(b.oldestHeld()).isEqualTo(5);
+        assertThat(b.frame(4)).isNull();
+    }
+
+    @Test
     void commitsAreNotKeptWhileNoStreamIsOpen() {
-        StreamBroadcaster b = new StreamBroadcaster(16, true, 15_000, mapper, new SimpleMeterRegistry());
+        StreamBroadcaster b = new StreamBroadcaster(16, Long.MAX_VALUE, true, 15_000, mapper, new SimpleMeterRegistry());
         b.afterCommit(List.of(event(1), event(2)));
         assertThat(b.published()).as("nobody could read them: a stream starts at the ring's end").isZero();
         assertThat(b.frame(0)).isNull();
@@ -49,7 +77,7 @@ class StreamBroadcasterTest {
 
     @Test
     void aTailFedBroadcasterIgnoresTheCommitHook() {
-        StreamBroadcaster b = new StreamBroadcaster(16, false, 15_000, mapper, new SimpleMeterRegistry());
+        StreamBroadcaster b = new StreamBroadcaster(16, Long.MAX_VALUE, false, 15_000, mapper, new SimpleMeterRegistry());
         b.afterCommit(List.of(event(1)));
         assertThat(b.published()).isZero();
         b.publish(List.of(event(1)));
@@ -65,9 +93,13 @@ class StreamBroadcasterTest {
     }
 
     private static TimelineEvent event(int i) {
+        return event(i, "line one\nline two");
+    }
+
+    private static TimelineEvent event(int i, String content) {
         String id = String.format("01J0000000000000000000%04d", i);
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
-        return new TimelineEvent(id, "INC-1", i + 1, EventType.NOTE, "a", null, "line one\nline two", t, t, "/api/v1", id,
+        return new TimelineEvent(id, "INC-1", i + 1, EventType.NOTE, "a", null, content, t, t, "/api/v1", id,
                 "/api/v1", "dev.incidentgateway.incident.note", JsonNodeFactory.instance.objectNode(), null, "h", "key:t");
     }
 }

@@ -75,7 +75,7 @@ class StreamPageByteCapTest {
 
     @Test
     void theTailsPageStopsAtTheByteBudgetAndTheNextGoesOnAfterIt() {
-        StreamBroadcaster broadcaster = new StreamBroadcaster(16, false, 1000, mapper, new SimpleMeterRegistry());
+        StreamBroadcaster broadcaster = new StreamBroadcaster(16, Long.MAX_VALUE, false, 1000, mapper, new SimpleMeterRegistry());
         StoreTail tail = new StoreTail(store.store(), broadcaster, Duration.ofSeconds(1), BUDGET);
         List<String> published = followPages(after -> {
             CappedPage<StreamBroadcaster.Rendered> page = tail.readPage(after);
