@@ -234,7 +234,7 @@ abstract class AuthMatrixContract {
     /** A GET that stores is no read: the route sends to timeline:append, so it needs admin (decided at start from its steps). */
     @Test
     void anOperatorsGetRouteThatAppendsNeedsAdminAndStoresNothingForRead() {
-        String incident = "GET-APPEND-" + System.nanoTime();
+        String incident = "INC-" + (700_000_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000_000));
         Response reader = fixture.http().withBearer(keyWithOnly.get(Scope.READ)).get("/custom/append/" + incident);
         assertThat(reader.status()).as("a read key on a GET that appends: %s", reader).isEqualTo(403);
         assertThat(reader.json().path("requiredScope").asText()).isEqualTo("admin");
