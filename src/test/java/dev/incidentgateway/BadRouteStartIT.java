@@ -47,7 +47,10 @@ class BadRouteStartIT {
             "one events consumer twice | timeline:events?consumer=same | timeline:events?consumer=same | 'theirs' (",
             "the console's page | platform-http:/?httpMethodRestrict=GET | | 'console-page'",
             "a webhook source's path under the shipped template | platform-http:/webhooks/alertmanager?httpMethodRestrict=POST | | /webhooks/{source}",
-            "a path under the console's prefix | platform-http:/console/leak | | /console/{file}"})
+            "a path under the console's prefix | platform-http:/console/leak | | /console/{file}",
+            // /webhooks/ is the intake's whatever the method: the edge leaves POST /webhooks/<x> to the source's secret
+            "a GET route under /webhooks/ | platform-http:/webhooks/{src}?httpMethodRestrict=GET | | 'takes GET /webhooks/{src}: /webhooks/ is the webhook sources'",
+            "a route under /webhooks/ for every method | platform-http:/webhooks/{source}/status | | 'takes every method /webhooks/{source}/status'"})
     void aSecondConsumerOfOneEndpointIsBadConfigurationNamingBoth(String what, String mine, String theirs, String named) throws Exception {
         Files.writeString(routes.resolve("mine.camel.yaml"), route("mine", mine));
         if (theirs != null) {

@@ -77,7 +77,7 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
 
     @Override
     public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
-        return new Policy();
+        return new Policy(RouteAccess.of(routeId, route));
     }
 
     /** The path template and allowed methods of a platform-http endpoint, or null for any other endpoint. */
@@ -106,7 +106,11 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
      * same table, credentials, problems and rate limits.
      */
     public Decision decide(String pathTemplate, String method, String authorization) {
-        Access access = RouteAccessPolicy.access(pathTemplate, method);
+        return decide(RouteAccessPolicy.access(pathTemplate, method), pathTemplate, authorization);
+    }
+
+    /** {@link #decide(String, String, String)} for a route whose access its definition decided ({@link RouteAccess}). */
+    Decision decide(Access access, String pathTemplate, String authorization) {
         Decision authorized = authorize(access, authorization);
         Principal principal = authorized.principal();
         if (authorized.refusal() == null && principal != null && pathTemplate.startsWith(API_PREFIX)
@@ -184,6 +188,12 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
     }
 
     private final class Policy extends RoutePolicySupport {
+        private final RouteAccess routeAccess;
+
+        Policy(RouteAccess routeAccess) {
+            this.routeAccess = routeAccess;
+        }
+
         @Override
         public void onExchangeBegin(Route route, Exchange exchange) {
             PlatformHttpEndpoint endpoint = httpEndpoint(route.getEndpoint());
@@ -191,12 +201,13 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
                 return;
             }
             String method = method(endpoint, exchange);
-            if (RouteAccessPolicy.access(endpoint.getPath(), method) instanceof RouteAccessPolicy.SelfAuthenticated) {
+            Access access = routeAccess.access(endpoint.getPath(), method);
+            if (access instanceof RouteAccessPolicy.SelfAuthenticated) {
                 return;
             }
             String authorization = exchange.getMessage().getHeader("Authorization", String.class);
             exchange.getMessage().removeHeader("Authorization");
-            Decision decision = decide(endpoint.getPath(), method, authorization);
+            Decision decision = decide(access, endpoint.getPath(), authorization);
             if (decision.principal() != null) {
                 exchange.setProperty(ApiRequest.PRINCIPAL_PROPERTY, decision.principal());
             }

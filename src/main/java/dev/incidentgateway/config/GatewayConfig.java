@@ -83,6 +83,11 @@ public final class GatewayConfig {
     public static final ConfigKey<String> OIDC_JWKS_URL = ConfigKey.matching("oidc.jwksUrl", "GATEWAY_OIDC_JWKS_URL", "",
             "|https?://\\S+", "empty or an http(s) URL", "URL of the identity provider's signing keys (JWKS). Empty: the jwks_uri "
                     + "of <issuer>/.well-known/openid-configuration, fetched on the first token.");
+    public static final ConfigKey<String> OIDC_ALLOW_INSECURE_HTTP = ConfigKey.matching("oidc.allowInsecureHttp",
+            "GATEWAY_OIDC_ALLOW_INSECURE_HTTP", "false", "true|false", "true or false", "Accept an http:// oidc.issuer or "
+                    + "oidc.jwksUrl on a host other than loopback. Whoever is on the network path could then swap the signing "
+                    + "keys and forge any token, admin included. false: the start refuses it (http://127.0.0.1, localhost and "
+                    + "[::1] are accepted).");
     public static final ConfigKey<String> OIDC_SCOPE_PREFIX = ConfigKey.string("oidc.scopePrefix", "GATEWAY_OIDC_SCOPE_PREFIX", "",
             "Prefix of the gateway's scopes in a token's scope/scp claim: with gateway: the scope gateway:read grants read "
                     + "and scopes without the prefix are ignored. Empty: read, write, operate, metrics, admin as they are.");
@@ -270,7 +275,7 @@ public final class GatewayConfig {
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
             OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
-            OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL, OIDC_SCOPE_PREFIX,
+            OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL, OIDC_SCOPE_PREFIX, OIDC_ALLOW_INSECURE_HTTP,
             DB_MIGRATION_USER, DB_MIGRATION_PASSWORD, TLS_CERT_FILE, TLS_KEY_FILE,
             CHAIN_KEY, KEYS_DIR, CHECKPOINT_KEY_FILE, CHECKPOINT_FILE, CHECKPOINT_INTERVAL_S,
             APPEND_TIMEOUT_MS,
@@ -324,6 +329,7 @@ public final class GatewayConfig {
             }
         }
         requireOidcAudience(values, problems);
+        OidcTransport.refuseInsecure(key -> String.valueOf(values.getOrDefault(key, "")), problems);
         problems.addAll(KafkaClientSecurity.missingSettings(key -> String.valueOf(values.getOrDefault(key, ""))));
         refuseUnknownKeys(yaml, problems);
         if (!problems.isEmpty()) {

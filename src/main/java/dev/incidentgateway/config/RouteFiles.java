@@ -14,7 +14,34 @@ import java.util.function.Function;
 
 /** Which file a route was loaded from, from Camel's model: start failures and route clashes name it. */
 public final class RouteFiles {
+    /** The shipped webhook intake's route id and file: {@code POST /webhooks/<source>}, each source checked by its own secret. */
+    public static final String WEBHOOK_INTAKE_ID = "webhooks";
+    static final String WEBHOOK_INTAKE_FILE = "classpath:routes/inbound/webhooks.camel.yaml";
+    /** Where the shipped YAML routes are loaded from (Gateway names each {@code classpath:routes/…}); an operator's are {@code file:}. */
+    private static final String SHIPPED = "classpath:";
+
     private RouteFiles() {
+    }
+
+    /**
+     * Whether a route is the shipped webhook intake: its id and the jar's file both (an operator's file cannot take the
+     * id, Camel refuses a second route with it), never a path any route could declare.
+     *
+     * @param file the file the route was loaded from ({@link #of})
+     */
+    public static boolean isWebhookIntake(String routeId, Optional<String> file) {
+        return WEBHOOK_INTAKE_ID.equals(routeId) && file.filter(WEBHOOK_INTAKE_FILE::equals).isPresent();
+    }
+
+    /** Whether a route was loaded from a file of the operator's ({@code GATEWAY_ROUTES_DIR}), not from the jar or built in Java. */
+    public static boolean isOperators(Optional<String> file) {
+        return file.filter(f -> !f.startsWith(SHIPPED)).isPresent();
+    }
+
+    /** The file {@code route} (a route's definition) was loaded from: empty for a route built in Java. */
+    public static Optional<String> of(org.apache.camel.NamedNode route) {
+        return route instanceof RouteDefinition definition && definition.getResource() != null
+                ? Optional.ofNullable(definition.getResource().getLocation()) : Optional.empty();
     }
 
     /**
@@ -35,8 +62,7 @@ public final class RouteFiles {
     /** @return route id → the file it was loaded from (empty for a route built in Java, or an unknown id) */
     public static Function<String, Optional<String>> of(CamelContext context) {
         return routeId -> {
-            RouteDefinition route = ((ModelCamelContext) context).getRouteDefinition(routeId);
-            return Optional.ofNullable(route == null || route.getResource() == null ? null : route.getResource().getLocation());
+            return of(((ModelCamelContext) context).getRouteDefinition(routeId));
         };
     }
 }

@@ -76,8 +76,11 @@ public final class OidcTokenVerifier implements CredentialVerifier {
         return OidcSettings.fromConfig(config).map(settings -> {
             LOG.info("OIDC access tokens accepted from issuer {} for audience {} (keys from {})", settings.issuer(),
                     settings.audience(), settings.jwksUrl() != null ? settings.jwksUrl() : settings.discoveryUrl());
-            if (!settings.issuer().startsWith("https://")) {
-                LOG.warn("GATEWAY_OIDC_ISSUER is not an https URL: the identity provider's keys travel unprotected");
+            // A plain-http URL got here only on a loopback host or through the opt-out (GatewayConfig refuses it otherwise).
+            if (config.get(GatewayConfig.OIDC_ALLOW_INSECURE_HTTP).equals("true") && (!settings.issuer().startsWith("https://")
+                    || settings.jwksUrl() != null && !"https".equals(settings.jwksUrl().getProtocol()))) {
+                LOG.warn("{}=true: the identity provider's signing keys may travel over plain http, where anyone on the path "
+                        + "can swap them and forge tokens", GatewayConfig.OIDC_ALLOW_INSECURE_HTTP.env());
             }
             return new OidcTokenVerifier(settings);
         });

@@ -20,7 +20,12 @@ public final class RouteAccessPolicy {
     public record Open() implements Access {
     }
 
-    /** Not authenticated here: the route checks its own secret (each webhook source in WebhookSteps#authenticate). */
+    /**
+     * Not authenticated here: the route checks its own secret (each webhook source in WebhookSteps#authenticate). Only
+     * the shipped webhook intake may be trusted with it: the table says it for {@code POST /webhooks/<source>}, which
+     * the HTTP edge asks before a route is picked, because the start refuses any other route under {@code /webhooks/}
+     * (HttpPathClashes); the route policy grants it only to the intake itself (api/RouteAccess).
+     */
     public record SelfAuthenticated() implements Access {
     }
 
@@ -69,7 +74,7 @@ public final class RouteAccessPolicy {
             // The operator console's page and files (issue 12): no data in them; every API call carries the key.
             new Rule("GET", "/", false, new Open()),
             new Rule("GET", "/console/{}", false, new Open()),
-            new Rule(null, "/webhooks/{}", false, new SelfAuthenticated()),
+            new Rule("POST", "/webhooks/{}", false, new SelfAuthenticated()),
             new Rule("GET", "/metrics", false, new Requires(Scope.METRICS)),
             new Rule("POST", "/api/v1/incidents", false, new Requires(Scope.WRITE)),
             new Rule("POST", "/api/v1/incidents/{}/events", false, new Requires(Scope.WRITE)),
@@ -97,7 +102,12 @@ public final class RouteAccessPolicy {
                 return rule.access();
             }
         }
-        return new Requires(READ_METHODS.contains(m) ? Scope.READ : Scope.ADMIN);
+        return byDefault(m);
+    }
+
+    /** What a route not in the table requires: {@code read} for GET/HEAD, {@code admin} for anything else. */
+    public static Requires byDefault(String method) {
+        return new Requires(READ_METHODS.contains(method == null ? "" : method.toUpperCase(Locale.ROOT)) ? Scope.READ : Scope.ADMIN);
     }
 
     /** True when the explicit table (rather than the default) decides this route and method. */

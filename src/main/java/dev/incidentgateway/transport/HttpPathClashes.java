@@ -1,5 +1,6 @@
 package dev.incidentgateway.transport;
 
+import dev.incidentgateway.config.RouteFiles;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
@@ -20,8 +21,14 @@ import java.util.stream.Collectors;
  * Found once the routes have started, from their platform-http endpoints; the start then ends as bad configuration
  * naming both routes. Path parameters count as the same segment whatever their names ({@code {id}}, {@code {key}}), and
  * as any literal segment: a route on {@code /webhooks/alertmanager} clashes with the shipped {@code /webhooks/{source}}.
+ *
+ * <p>{@code /webhooks/} is the shipped webhook intake's alone, whatever the method: the HTTP edge leaves
+ * {@code POST /webhooks/<source>} to the source's own secret before a route is picked, and another route there would
+ * be reached without an API credential. A webhook source of one's own is a connector descriptor, not a route.
  */
 public final class HttpPathClashes {
+    private static final String WEBHOOKS = "/webhooks/";
+
     private HttpPathClashes() {
     }
 
@@ -32,18 +39,37 @@ public final class HttpPathClashes {
      */
     public static Optional<String> find(CamelContext context, Function<String, Optional<String>> routeFiles) {
         List<Served> served = new ArrayList<>();
+        Optional<String> underWebhooks = underWebhooks(context, routeFiles);
+        if (underWebhooks.isPresent()) {
+            return underWebhooks;
+        }
         for (Route route : context.getRoutes()) {
             if (route.getEndpoint() instanceof PlatformHttpEndpoint http) {
                 Served s = new Served(route.getRouteId(), http.getPath().replaceAll("\\{[^}/]*}", "{}"), http.getPath(), methods(http));
                 for (Served other : served) {
                     Set<String> both = overlap(s.methods(), other.methods());
                     if (samePath(s.path(), other.path()) && !both.isEmpty()) {
-                        return Optional.of("Invalid route: routes '" + other.routeId() + "'" + where(other, routeFiles) + " and '"
-                                + s.routeId() + "'" + where(s, routeFiles) + " both take " + String.join(",", both) + " "
+                        return Optional.of("Invalid route: routes '" + other.routeId() + "'" + where(other.routeId(), routeFiles) + " and '"
+                                + s.routeId() + "'" + where(s.routeId(), routeFiles) + " both take " + String.join(",", both) + " "
                                 + http.getPath() + (other.path().equals(s.path()) ? "" : " (as " + other.rawPath() + ")") + ": only one of them would ever answer; give one of them another path");
                     }
                 }
                 served.add(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first route under {@code /webhooks/} other than the shipped intake, worded for the operator. */
+    private static Optional<String> underWebhooks(CamelContext context, Function<String, Optional<String>> routeFiles) {
+        for (Route route : context.getRoutes()) {
+            if (route.getEndpoint() instanceof PlatformHttpEndpoint http && http.getPath().startsWith(WEBHOOKS)
+                    && !RouteFiles.isWebhookIntake(route.getRouteId(), routeFiles.apply(route.getRouteId()))) {
+                Set<String> methods = methods(http);
+                return Optional.of("Invalid route: route '" + route.getRouteId() + "'" + where(route.getRouteId(), routeFiles) + " takes " + (methods.isEmpty() ? "every method"
+                        : String.join(",", methods)) + " " + http.getPath() + ": " + WEBHOOKS + " is the webhook sources' "
+                        + "(POST /webhooks/{source}, each checked by its own secret, not an API credential); declare a source in "
+                        + "connectors/<source>.yaml, or give the route another path");
             }
         }
         return Optional.empty();
@@ -88,7 +114,7 @@ public final class HttpPathClashes {
         return both;
     }
 
-    private static String where(Served s, Function<String, Optional<String>> routeFiles) {
-        return routeFiles.apply(s.routeId()).map(file -> " (" + file + ")").orElse(" (built in)");
+    private static String where(String routeId, Function<String, Optional<String>> routeFiles) {
+        return routeFiles.apply(routeId).map(file -> " (" + file + ")").orElse(" (built in)");
     }
 }

@@ -1,5 +1,6 @@
 package dev.incidentgateway.security;
 
+import dev.incidentgateway.api.RouteAccess;
 import dev.incidentgateway.security.RouteAccessPolicy.Access;
 import dev.incidentgateway.security.RouteAccessPolicy.Open;
 import dev.incidentgateway.security.RouteAccessPolicy.Requires;
@@ -11,6 +12,7 @@ import dev.incidentgateway.testsupport.TestApiKeys;
 import dev.incidentgateway.testsupport.TestStore;
 import org.apache.camel.Route;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.model.ModelCamelContext;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,6 +59,18 @@ abstract class AuthMatrixContract {
                   steps:
                     - removeHeaders: { pattern: "*" }
                     - setBody: { constant: "a report" }
+            - route:
+                id: matrix-get-appends
+                from:
+                  uri: platform-http:/custom/append/{incident}
+                  parameters:
+                    httpMethodRestrict: GET
+                  steps:
+                    - setBody:
+                        simple: '{"specversion":"1.0","id":"matrix-${exchangeId}","source":"urn:matrix","subject":"${header.incident}","type":"dev.incidentgateway.incident.declare","data":{"title":"declared by a GET"}}'
+                    - to: timeline:append
+                    - removeHeaders: { pattern: "*" }
+                    - setBody: { constant: "stored" }
             """;
 
     private GatewayFixture fixture;
@@ -94,7 +108,7 @@ abstract class AuthMatrixContract {
     }
 
     /** One HTTP route of the running context and a method it answers. */
-    record Endpoint(String template, String method, boolean fromTest) {
+    record Endpoint(String routeId, String template, String method, boolean fromTest) {
         String path() {
             return template.replaceAll("\\{[^}/]*}", "MATRIX-1");
         }
@@ -113,7 +127,7 @@ abstract class AuthMatrixContract {
                 List<String> methods = restrict == null || restrict.isBlank() ? List.of("GET", "POST", "PUT", "DELETE")
                         : List.of(restrict.toUpperCase().split("\\s*,\\s*"));
                 for (String m : methods) {
-                    out.add(new Endpoint(http.getPath(), m, http.getPath().startsWith("/custom/")));
+                    out.add(new Endpoint(route.getRouteId(), http.getPath(), m, http.getPath().startsWith("/custom/")));
                 }
             }
         }
@@ -126,7 +140,13 @@ abstract class AuthMatrixContract {
                 "POST /api/v1/incidents", "GET /api/v1/incidents/{id}", "POST /api/v1/incidents/{id}/events",
                 "GET /api/v1/stats", "POST /webhooks/{source}", "GET /health", "GET /metrics",
                 "POST /api/v1/outbox/{id}/replay", "POST /api/v1/outbox/{id}/skip", "POST /api/v1/outbox/replay", "GET /custom/report",
-                "GET /custom/matrix/{thing}", "DELETE /custom/matrix/{thing}");
+                "GET /custom/matrix/{thing}", "DELETE /custom/matrix/{thing}", "GET /custom/append/{incident}");
+    }
+
+    /** What the route's policy requires: the scope table, and what only the route's definition tells (api/RouteAccess). */
+    private Access access(Endpoint e) {
+        return RouteAccess.of(e.routeId(), ((ModelCamelContext) fixture.gateway().camelContext())
+                .getRouteDefinition(e.routeId())).access(e.template(), e.method());
     }
 
     @Test
@@ -143,7 +163,7 @@ abstract class AuthMatrixContract {
     @Test
     void onlyHealthWebhooksAndTheConsolePageAreReachableWithoutAnApiCredential() {
         assertThat(endpoints().stream()
-                .filter(e -> !(RouteAccessPolicy.access(e.template(), e.method()) instanceof Requires))
+                .filter(e -> !(access(e) instanceof Requires))
                 .map(Endpoint::toString))
                 // The console's page and files hold no data: every API call they make carries a key (issue 12).
                 // The probes answer UP/DOWN/STARTING and nothing else, as /health does without a credential.
@@ -157,7 +177,7 @@ abstract class AuthMatrixContract {
         String unknownKey = ApiKeys.generate();
         int checked = 0;
         for (Endpoint e : endpoints()) {
-            Access access = RouteAccessPolicy.access(e.template(), e.method());
+            Access access = access(e);
             if (access instanceof SelfAuthenticated || access instanceof Open) {
                 continue; // webhooks check their own secrets; /health: see below
             }
@@ -211,17 +231,32 @@ abstract class AuthMatrixContract {
         assertThat(r.json().path("requiredScope").asText()).isEqualTo("admin");
     }
 
+    /** A GET that stores is no read: the route sends to timeline:append, so it needs admin (decided at start from its steps). */
+    @Test
+    void anOperatorsGetRouteThatAppendsNeedsAdminAndStoresNothingForRead() {
+        String incident = "INC-" + (700_000_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000_000));
+        Response reader = fixture.http().withBearer(keyWithOnly.get(Scope.READ)).get("/custom/append/" + incident);
+        assertThat(reader.status()).as("a read key on a GET that appends: %s", reader).isEqualTo(403);
+        assertThat(reader.json().path("requiredScope").asText()).isEqualTo("admin");
+        HttpApi admin = fixture.http().withBearer(fixture.adminKey());
+        assertThat(admin.get("/api/v1/incidents/" + incident).status()).as("nothing stored").isEqualTo(404);
+
+        Response byAdmin = admin.get("/custom/append/" + incident);
+        assertThat(byAdmin.status()).as("%s", byAdmin).isEqualTo(200);
+        assertThat(admin.get("/api/v1/incidents/" + incident).status()).isEqualTo(200);
+    }
+
     @Test
     void healthIsOpenButShowsItsChecksOnlyToRead() {
-        Response anonymous = call(new Endpoint("/health", "GET", false), null);
+        Response anonymous = call(new Endpoint("ops-health", "/health", "GET", false), null);
         assertThat(anonymous.status()).isEqualTo(200);
         assertThat(anonymous.json()).isEqualTo(HttpApi.obj("status", "UP"));
-        Response metricsOnly = call(new Endpoint("/health", "GET", false), keyWithOnly.get(Scope.METRICS));
+        Response metricsOnly = call(new Endpoint("ops-health", "/health", "GET", false), keyWithOnly.get(Scope.METRICS));
         assertThat(metricsOnly.json()).isEqualTo(HttpApi.obj("status", "UP"));
-        Response wrong = call(new Endpoint("/health", "GET", false), ApiKeys.generate());
+        Response wrong = call(new Endpoint("ops-health", "/health", "GET", false), ApiKeys.generate());
         assertThat(wrong.status()).isEqualTo(200);
         assertThat(wrong.json()).isEqualTo(HttpApi.obj("status", "UP"));
-        Response reader = call(new Endpoint("/health", "GET", false), keyWithOnly.get(Scope.READ));
+        Response reader = call(new Endpoint("ops-health", "/health", "GET", false), keyWithOnly.get(Scope.READ));
         assertThat(reader.json().path("checks").path("store").path("status").asText()).isEqualTo("UP");
     }
 

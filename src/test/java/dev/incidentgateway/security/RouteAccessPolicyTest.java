@@ -44,6 +44,11 @@ class RouteAccessPolicyTest {
             "GET,  /console/app.js,                  open",
             "POST, /api/v1/incidents//events,        admin",
             "POST, /webhooks/a/b,                    admin",
+            // only the intake's POST leaves the credential to the route (and only the intake itself: api/RouteAccess)
+            "GET,  /webhooks/{src},                  read",
+            "GET,  /webhooks/foo,                    read",
+            "PUT,  /webhooks/{source},               admin",
+            "'',   /webhooks/{source},               admin",
             // the default: read for GET/HEAD, admin for anything else
             "GET,  /custom/hello,                    read",
             "HEAD, /custom/hello,                    read",
