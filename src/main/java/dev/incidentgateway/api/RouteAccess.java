@@ -25,14 +25,16 @@ import java.util.Optional;
  * <ul>
  *   <li>Only the shipped webhook intake authenticates itself ({@link RouteAccessPolicy.SelfAuthenticated}); any other
  *   route the table would leave to itself falls to the default (and the start refuses such a route anyway).</li>
- *   <li>A route of the operator's that sends to an endpoint ({@code to}, {@code toD}, {@code wireTap}, {@code enrich},
- *   {@code recipientList}, …) needs {@code admin} whatever its method: the gateway cannot tell a write from a read there
- *   ({@code timeline:append} stores, {@code jdbc:} runs whatever SQL, {@code direct:} reaches another route), and a GET
- *   that stores must not be open to {@code read}. {@code log:} is the one endpoint taken as harmless.</li>
+ *   <li>A route of the operator's that may write the timeline needs {@code admin} whatever its method, so a GET that
+ *   stores is not open to {@code read}: it sends to a {@code timeline:} producer (every one appends), to another route
+ *   ({@code direct:}, {@code seda:}: what that route does is not looked into), or to an endpoint known only at run time
+ *   ({@code toD}, {@code enrich}, {@code recipientList}, …). Other endpoints ({@code jdbc:}, {@code http:},
+ *   {@code kafka:}, {@code file:}) keep the method's scope: the operator wrote what they do, and the documented recipe
+ *   of a {@code GET} reading the view through {@code jdbc:gatewayDataSource} stays open to {@code read}.</li>
  * </ul>
  *
  * @param webhookIntake the shipped {@code POST /webhooks/<source>} route
- * @param sends         a route of the operator's whose steps send to an endpoint other than {@code log:}
+ * @param sends         a route of the operator's whose steps may write the timeline (see above)
  */
 public record RouteAccess(boolean webhookIntake, boolean sends) {
     /** @param route the route's definition, as Camel hands it to a route policy factory */
@@ -51,7 +53,7 @@ public record RouteAccess(boolean webhookIntake, boolean sends) {
         return byPath instanceof RouteAccessPolicy.SelfAuthenticated && !webhookIntake ? RouteAccessPolicy.byDefault(method) : byPath;
     }
 
-    /** Whether any step, however deeply nested (choice, split, doTry, …), sends the exchange to an endpoint other than {@code log:}. */
+    /** Whether any step, however deeply nested (choice, split, doTry, …), may write the timeline (see the class comment). */
     static boolean sendsToAnEndpoint(RouteDefinition route) {
         for (ProcessorDefinition<?> step : ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), ProcessorDefinition.class)) {
             if (sends(step)) {
@@ -63,17 +65,22 @@ public record RouteAccess(boolean webhookIntake, boolean sends) {
 
     private static boolean sends(ProcessorDefinition<?> step) {
         if (step instanceof EndpointRequiredDefinition to) { // to, poll
-            return !isLog(to.getEndpointUri());
+            return mayWriteTheTimeline(to.getEndpointUri());
         }
-        if (step instanceof ToDynamicDefinition toD) { // toD, wireTap
-            return !isLog(toD.getUri());
+        if (step instanceof ToDynamicDefinition toD) { // toD, wireTap: a wireTap's URI is fixed, a toD's may not be
+            String uri = toD.getUri();
+            return uri == null || uri.contains("${") || mayWriteTheTimeline(uri);
         }
         // The endpoint is known only at run time.
         return step instanceof EnrichDefinition || step instanceof PollEnrichDefinition || step instanceof RecipientListDefinition<?>
                 || step instanceof RoutingSlipDefinition<?> || step instanceof DynamicRouterDefinition<?> || step instanceof KameletDefinition;
     }
 
-    private static boolean isLog(String uri) {
-        return uri != null && uri.strip().startsWith("log:");
+    private static boolean mayWriteTheTimeline(String uri) {
+        if (uri == null) {
+            return true;
+        }
+        String u = uri.strip();
+        return u.startsWith("timeline:") || u.startsWith("direct:") || u.startsWith("seda:") || u.contains("{{");
     }
 }

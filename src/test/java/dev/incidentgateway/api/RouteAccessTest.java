@@ -29,7 +29,7 @@ class RouteAccessTest {
     }
 
     @Test
-    void anOperatorsGetRouteThatSendsAnywhereNeedsAdmin() {
+    void anOperatorsGetRouteThatAppendsNeedsAdmin() {
         RouteAccess appends = RouteAccess.of("mine", route("mine", OPERATORS, r -> r.setBody().constant("{}").to("timeline:append")));
         assertThat(appends.access("/custom/x", "GET")).isEqualTo(new RouteAccessPolicy.Requires(Scope.ADMIN));
         assertThat(appends.access("/api/v1/mine", "GET")).as("also under the API's read prefix")
@@ -39,7 +39,7 @@ class RouteAccessTest {
     @Test
     void aSendNestedInAChoiceOrAnySendingStepCounts() {
         assertThat(sends(r -> r.choice().when().header("x").to("direct:elsewhere").otherwise().log("no").end())).isTrue();
-        assertThat(sends(r -> r.split().body().to("jdbc:gatewayDataSource").end())).isTrue();
+        assertThat(sends(r -> r.split().body().to("timeline:append").end())).isTrue();
         assertThat(sends(r -> r.toD("${header.target}"))).isTrue();
         assertThat(sends(r -> r.wireTap("timeline:append"))).isTrue();
         assertThat(sends(r -> r.enrich("direct:x"))).isTrue();
@@ -51,6 +51,8 @@ class RouteAccessTest {
     void aRouteThatOnlyComputesOrLogsKeepsTheDefaultForItsMethod() {
         assertThat(sends(r -> r.removeHeaders("*").setBody().constant("a report").log("served"))).isFalse();
         assertThat(sends(r -> r.to("log:custom"))).isFalse();
+        assertThat(sends(r -> r.to("jdbc:gatewayDataSource").marshal().json())).as("the README's read recipe stays read").isFalse();
+        assertThat(sends(r -> r.to("http://reports.example/api"))).isFalse();
         RouteAccess report = RouteAccess.of("mine", route("mine", OPERATORS, r -> r.setBody().constant("a report")));
         assertThat(report.access("/custom/x", "GET")).isEqualTo(new RouteAccessPolicy.Requires(Scope.READ));
         assertThat(report.access("/custom/x", "POST")).isEqualTo(new RouteAccessPolicy.Requires(Scope.ADMIN));
