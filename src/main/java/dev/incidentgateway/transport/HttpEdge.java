@@ -112,7 +112,7 @@ public final class HttpEdge implements AutoCloseable {
                         .order(Integer.MIN_VALUE + 1).handler(handler));
                 UnmatchedRequests unmatched = UnmatchedRequests.install(router, problems, unmatchedAuth); // 404/405 as problem+json, with Allow
                 if (beforeBody != null) { // a request no route takes is answered without its body being read
-                    guard.authenticateBeforeBody(beforeBody, (path, method) -> unmatched.allowed(path).contains(method));
+                    guard.authenticateBeforeBody(beforeBody, unmatched::takes);
                 }
                 routed = true;
             }
