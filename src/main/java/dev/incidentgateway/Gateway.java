@@ -112,6 +112,7 @@ public final class Gateway implements AutoCloseable {
         }
         ObjectMapper json = GatewayJson.create();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        meters.config().meterFilter(new MeterDescriptions()); // HELP text of the meters registered without one
         new JvmMemoryMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
         String typePrefix = config.get(GatewayConfig.CE_TYPE_PREFIX);
