@@ -27,6 +27,7 @@ import dev.incidentgateway.config.ClasspathListing;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.config.KafkaClientSecurity;
 import dev.incidentgateway.config.RoutePlaceholders;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.console.ConsoleRoute;
 import dev.incidentgateway.console.ConsoleSignIn;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
@@ -102,7 +103,10 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewayConfig config) {
         Path routesDir = config.routesDir();
         // Bad settings (TLS files, Kafka CA, sla.yaml, connector descriptors ...) fail before the store and keys exist.
-        StartChecks checked = StartChecks.run(config);
+        this.main = new Main();
+        // Sinks and pollers are built before Camel starts and the store opens; each takes what it needs on first use.
+        StartChecks checked = StartChecks.run(config, new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate()),
+                new ExternalRefs(this::dataSource));
         if (routesDir != null) {
             dev.incidentgateway.config.RouteFiles.ignoredIn(routesDir).forEach(f -> org.slf4j.LoggerFactory.getLogger(Gateway.class)
                     .warn("{} in GATEWAY_ROUTES_DIR is not loaded: only *.camel.yaml files are routes (rename it to {}.camel.yaml "
@@ -110,6 +114,7 @@ public final class Gateway implements AutoCloseable {
         }
         ObjectMapper json = GatewayJson.create();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        meters.config().meterFilter(new MeterDescriptions()); // HELP text of the meters registered without one
         new JvmMemoryMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
         String typePrefix = config.get(GatewayConfig.CE_TYPE_PREFIX);
@@ -122,8 +127,7 @@ public final class Gateway implements AutoCloseable {
 
         // The upgrade to credential row MACs seals the older rows in the migration, and only there (CredentialRowSeal).
         this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config), CredentialRowSeal.atUpgrade(config));
-        this.main = new Main();
-        StoreModules modules = StoreModules.open(config, checked, dataSource, meters, json, main);
+        StoreModules modules = StoreModules.open(config, checked, dataSource, meters, json);
         this.audit = modules.audit();
         this.outbox = modules.outbox();
         this.webhooks = modules.webhooks();

@@ -101,7 +101,8 @@ final class GatewayRun {
                 throw new ConfigException(startProblem);
             }
         } catch (Exception e) { // a route file that cannot be loaded is bad configuration, named by its file
-            Optional<String> badRoute = RouteLoadFailure.describe(e, RouteFiles.of(main.getCamelContext()), main.getCamelContext());
+            Optional<String> badRoute = RouteLoadFailure.describe(e, RouteFiles.of(main.getCamelContext()), main.getCamelContext(),
+                    config.routesDir());
             if (badRoute.isPresent()) {
                 throw new ConfigException(badRoute.get());
             }

@@ -5,6 +5,11 @@ import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.config.KafkaClientSecurity;
 import dev.incidentgateway.connectors.Connectors;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
+import dev.incidentgateway.ingest.WebhookSourceRegistry;
+import dev.incidentgateway.ingest.poll.PollingSource;
+import dev.incidentgateway.outbox.ExternalRefs;
+import dev.incidentgateway.outbox.SinkRegistry;
 import dev.incidentgateway.security.OidcSettings;
 import dev.incidentgateway.sla.SlaModule;
 import dev.incidentgateway.transport.GatewayTls;
@@ -12,20 +17,36 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The settings a start checks before it creates anything ({@code data/}, {@code keys/}): the routes directory, the TLS
- * pair, the Kafka CA, the SLA file, the OIDC URLs and the connector descriptors (their directory, known keys and kinds).
+ * pair, the Kafka CA, the SLA file, the OIDC URLs and the connector descriptors (their directory, known keys and kinds,
+ * and what is built from them: webhook sources with their mappings, sinks, pollers).
  * A start and {@code java -jar incident-gateway.jar config} both run these, so {@code config} exits 2 exactly where a
  * start would; before, {@code config} passed a certificate without its key that the start refused.
  */
 record StartChecks(Optional<SSLContextParameters> tls, Optional<KafkaClientSecurity> kafkaSecurity, SlaModule sla,
-                   Connectors connectors, Map<String, JsonNode> descriptors) {
+                   Connectors connectors, Map<String, JsonNode> descriptors, SinkRegistry.Loaded sinks, List<PollingSource> pollers) {
 
-    /** Throws {@link ConfigException} naming the setting on the first problem. */
+    /** For {@code config}: what it builds delivers and polls nothing, so its HTTP client and store are never reached. */
     static StartChecks run(GatewayConfig config) {
+        return run(config, new SinkHttpClient(() -> {
+            throw new IllegalStateException("config delivers nothing");
+        }), new ExternalRefs(() -> {
+            throw new IllegalStateException("config opens no store");
+        }));
+    }
+
+    /**
+     * Throws {@link ConfigException} naming the setting on the first problem.
+     *
+     * @param http the sinks' and pollers' HTTP client (it takes Camel's producer template on first use)
+     * @param refs the pollers' external references (they reach the store on first use)
+     */
+    static StartChecks run(GatewayConfig config, SinkHttpClient http, ExternalRefs refs) {
         Path routesDir = config.routesDir();
         if (routesDir != null && !Files.isDirectory(routesDir)) {
             throw new ConfigException(GatewayConfig.ROUTES_DIR.problem("directory not found: " + routesDir.toAbsolutePath()));
@@ -36,6 +57,13 @@ record StartChecks(Optional<SSLContextParameters> tls, Optional<KafkaClientSecur
         OidcSettings.fromConfig(config);
         Connectors connectors = Connectors.discover(); // ServiceLoader: META-INF/services/...connectors.Connector
         Map<String, JsonNode> descriptors = connectors.descriptors(config); // a typo in one stops the start
-        return new StartChecks(tls, kafkaSecurity, sla, connectors, descriptors);
+        // What the start builds from the descriptors, built here by the same code (before, config read only their keys
+        // and passed a mapping key, JSONPath or event type a start refused): the webhook sources are built again with the
+        // store's tokens, the sinks and pollers are kept.
+        WebhookSourceRegistry.check(descriptors, config.env(), GatewayJson.create());
+        SinkRegistry.Loaded sinks = SinkRegistry.loadAll(descriptors, connectors.sinkFactories(), connectors.withoutSink(),
+                config.connectorEnv(), http);
+        List<PollingSource> pollers = connectors.pollers(descriptors, config.connectorEnv(), http, refs);
+        return new StartChecks(tls, kafkaSecurity, sla, connectors, descriptors, sinks, pollers);
     }
 }

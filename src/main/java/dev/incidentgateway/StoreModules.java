@@ -9,15 +9,11 @@ import dev.incidentgateway.config.ConnectorDescriptors;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.connectors.ConnectorSettingsListing;
 import dev.incidentgateway.connectors.Connectors;
-import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.ingest.WebhookModule;
 import dev.incidentgateway.ingest.poll.PollingSource;
-import dev.incidentgateway.outbox.ExternalRefs;
 import dev.incidentgateway.outbox.OutboxModule;
-import dev.incidentgateway.outbox.SinkRegistry;
 import dev.incidentgateway.security.CredentialRowMacs;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +22,7 @@ import java.util.Map;
 
 /**
  * What {@link Gateway} builds on its opened store before Camel starts: the audit module (its chain key checked against
- * the store's), the connectors (their descriptors, the sinks in the outbox, the pollers) and the webhook sources. A
+ * the store's), the outbox with the sinks {@link StartChecks} built, and the webhook sources with the store's tokens. A
  * failure closes what was opened, the store included.
  *
  * @param connectorKeys  the connectors' settings, for the YAML routes' placeholders
@@ -38,8 +34,7 @@ record StoreModules(AuditModule audit, CredentialRowMacs rowMacs, WebhookModule 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     /** @param checked the start's checks, with the connectors and descriptors they read before the store was opened */
-    static StoreModules open(GatewayConfig config, StartChecks checked, HikariDataSource dataSource, MeterRegistry meters, ObjectMapper json,
-                             Main main) {
+    static StoreModules open(GatewayConfig config, StartChecks checked, HikariDataSource dataSource, MeterRegistry meters, ObjectMapper json) {
         WebhookModule inbound = null;
         try {
             AuditModule audit = AuditModule.create(config, dataSource, meters); // the chain key, checked against the store's
@@ -52,13 +47,9 @@ record StoreModules(AuditModule audit, CredentialRowMacs rowMacs, WebhookModule 
             }
             CredentialRowMacs rowMacs = CredentialRowMacs.from(audit.chainKey()); // older rows: sealed by the upgrade (CredentialRowSeal)
             inbound = WebhookModule.load(descriptors, config, dataSource, rowMacs, json);
-            // Sinks are built before Camel starts; their HTTP client takes Camel's producer template on first use.
-            SinkHttpClient http = new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate());
             List<ConfigKey<?>> connectorKeys = connectors.settings().values().stream().flatMap(List::stream).toList();
-            OutboxModule outbox = new OutboxModule(SinkRegistry.loadAll(descriptors, connectors.sinkFactories(), connectors.withoutSink(),
-                    config.connectorEnv(), http), ConnectorDescriptors.ofKind(descriptors, "sink").keySet(), dataSource);
-            List<PollingSource> pollingSources = connectors.pollers(descriptors, config.connectorEnv(), http, new ExternalRefs(dataSource));
-            return new StoreModules(audit, rowMacs, inbound, connectorKeys, outbox, pollingSources);
+            OutboxModule outbox = new OutboxModule(checked.sinks(), ConnectorDescriptors.ofKind(descriptors, "sink").keySet(), dataSource);
+            return new StoreModules(audit, rowMacs, inbound, connectorKeys, outbox, checked.pollers());
         } catch (RuntimeException e) {
             if (inbound != null) {
                 inbound.close();

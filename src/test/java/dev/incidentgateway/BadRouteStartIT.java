@@ -38,6 +38,34 @@ class BadRouteStartIT {
         assertBadConfiguration(named);
     }
 
+    /**
+     * Platform trial: the timeline component's own option errors reached the operator as Camel's "Error binding property
+     * (principal=bob)" without the reason, twice, or (timeline:events without consumer=) as exit 1 with a stack trace.
+     */
+    @ParameterizedTest(name = "{0}")
+    @Timeout(120)
+    @CsvSource(delimiter = '|', value = {
+            "timeline:events without consumer= | timeline:events | | timeline:events needs consumer=NAME",
+            "a principal that is no system: name | timer:x?repeatCount=1 | timeline:append?principal=bob | principal must start with system: (got bob)",
+            "a type that is no event type | timeline:events?consumer=c1&types=declare,resolved | | unknown event type resolved; known: [declare"})
+    void aTimelineOptionErrorIsBadConfigurationSayingWhatIsAllowedOnce(String what, String from, String to, String named) throws Exception {
+        Files.writeString(routes.resolve("mine.camel.yaml"), "- route:\n    id: mine\n    from:\n      uri: \"" + from
+                + "\"\n      steps:\n        - " + (to == null ? "log: hi" : "to: \"" + to + "\"") + "\n");
+        String message = assertBadConfiguration(named);
+        assertThat(message).contains("route 'mine'").doesNotContain("Error binding property");
+        assertThat(message.split(java.util.regex.Pattern.quote(named), -1)).as(message).hasSize(2);
+    }
+
+    /** Platform trial: "Duplicate route ids detected: http-target." named neither file. */
+    @org.junit.jupiter.api.Test
+    @Timeout(120)
+    void oneRouteIdInTwoFilesNamesBothFilesAndLines() throws Exception {
+        Files.writeString(routes.resolve("mine.camel.yaml"), route("http-target", "timer:a"));
+        Files.writeString(routes.resolve("theirs.camel.yaml"), "# theirs\n" + route("http-target", "timer:b"));
+        String message = assertBadConfiguration("'http-target'");
+        assertThat(message).contains("mine.camel.yaml:2", "theirs.camel.yaml:3");
+    }
+
     /** Two routes one of which would never see its exchanges: both named, with their files (built in for a shipped one). */
     @ParameterizedTest(name = "{0}")
     @Timeout(120)

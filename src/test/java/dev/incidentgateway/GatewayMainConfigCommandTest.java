@@ -109,6 +109,36 @@ class GatewayMainConfigCommandTest {
         }
     }
 
+    /**
+     * Platform trial: a JSONPath source's mapping mistakes stopped the start but {@code config} said fine (exit 0); the
+     * mapping is built by the start's checks now, so both refuse it with one message, before anything is created.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "a misspelt mapping key | 'corelationKey: \"$.monitor.id\"' | 'resolve' | mapping.corelationKey is not a mapping key (known: ",
+            "a bad JSONPath | 'correlationKey: \"$.monitor[id\"' | 'resolve' | is not a valid JSONPath",
+            "no event type | 'correlationKey: \"$.monitor.id\"' | 'resolved' | 'resolved' is not an event type a mapping can produce"})
+    void aMappingMistakeStopsConfigAsItStopsTheStart(String what, String key, String type, String named,
+                                                     @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path connectors = java.nio.file.Files.createDirectories(dir.resolve("connectors"));
+        java.nio.file.Files.writeString(connectors.resolve("uptimekuma.yaml"), "kind: webhook-source\nname: uptimekuma\nmapper: jsonpath\n"
+                + "auth: {mode: none}\nmapping:\n  " + key + "\n  eventType: {path: \"$.heartbeat.status\", values: {\"0\": declare, \"1\": "
+                + type + "}}\n  title: \"$.monitor.name\"\n");
+        Map<String, String> env = Map.of("GATEWAY_DB_URL", "jdbc:h2:file:" + dir.resolve("data/gateway"), "GATEWAY_KEYS_DIR",
+                dir.resolve("keys").toString(), "GATEWAY_CONNECTORS_DIR", connectors.toString(), "GATEWAY_HTTP_PORT", "0",
+                "GATEWAY_CHECKPOINT_FILE", dir.resolve("data/checkpoints.jsonl").toString());
+        for (String command : new String[] {"config", "run"}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = GatewayMain.run(new String[]{command}, () -> GatewayConfig.load(env, Map.of()),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(code).as(command + ": " + err).isEqualTo(GatewayMain.USAGE);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(command).contains("connectors/uptimekuma.yaml", named);
+            assertThat(out.toString(StandardCharsets.UTF_8)).as(command).isEmpty();
+            assertThat(dir.resolve("data")).as(command).doesNotExist();
+        }
+    }
+
     @Test
     void aStoreCommandRunElsewhereThanTheGatewayDoesNotReportOnANewEmptyStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {

@@ -1,5 +1,6 @@
 package dev.incidentgateway.camel;
 
+import dev.incidentgateway.config.RouteOptionException;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
 import dev.incidentgateway.timeline.TimelineStore;
 import org.apache.camel.Consumer;
@@ -36,7 +37,7 @@ public final class TimelineAppendEndpoint extends DefaultEndpoint {
 
     @Override
     public Consumer createConsumer(Processor processor) {
-        throw new UnsupportedOperationException("timeline:append is a producer (to:), not a consumer (from:)");
+        throw new RouteOptionException("timeline:append is a producer (to:), not a consumer (from:)");
     }
 
     public String getPrincipal() {
@@ -46,7 +47,7 @@ public final class TimelineAppendEndpoint extends DefaultEndpoint {
     /** Set from the URI ({@code ?principal=system:my-exporter}); only {@code system:} names are accepted. */
     public void setPrincipal(String principal) {
         if (principal != null && !principal.startsWith("system:")) {
-            throw new IllegalArgumentException("timeline:append principal must start with system: (got " + principal + ")");
+            throw new RouteOptionException("timeline:append principal must start with system: (got " + principal + ")");
         }
         this.principal = principal;
     }

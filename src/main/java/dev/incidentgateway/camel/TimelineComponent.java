@@ -1,5 +1,6 @@
 package dev.incidentgateway.camel;
 
+import dev.incidentgateway.config.RouteOptionException;
 import dev.incidentgateway.GatewayJson;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.config.GatewayConfig;
@@ -95,7 +96,7 @@ public final class TimelineComponent extends DefaultComponent {
             return events;
         }
         if (!"append".equals(remaining)) {
-            throw new IllegalArgumentException("timeline:" + remaining + " is not an endpoint of the timeline component; "
+            throw new RouteOptionException("timeline:" + remaining + " is not an endpoint of the timeline component; "
                     + "it has: timeline:append, timeline:events" + (outbox == null ? "" : ", timeline:outbox?connector=NAME"));
         }
         TimelineAppendEndpoint endpoint = new TimelineAppendEndpoint(uri, this, store, cloudEvents);

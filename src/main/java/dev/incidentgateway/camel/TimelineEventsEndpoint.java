@@ -1,5 +1,6 @@
 package dev.incidentgateway.camel;
 
+import dev.incidentgateway.config.RouteOptionException;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.TimelineStore;
@@ -60,13 +61,13 @@ public final class TimelineEventsEndpoint extends ScheduledPollEndpoint {
 
     @Override
     public Producer createProducer() {
-        throw new UnsupportedOperationException("timeline:events is a consumer (from:), not a producer (to:)");
+        throw new RouteOptionException("timeline:events is a consumer (from:), not a producer (to:)");
     }
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
         if (consumer == null) {
-            throw new IllegalArgumentException("timeline:events needs consumer=NAME: the name its position is stored under");
+            throw new RouteOptionException("timeline:events needs consumer=NAME: the name its position is stored under");
         }
         TimelineEventsConsumer created = new TimelineEventsConsumer(this, processor, store, cloudEvents,
                 new FeedPositions(store.dataSource()), component.feedConsumerNames(), component.feedPageMaxBytes());
@@ -80,7 +81,7 @@ public final class TimelineEventsEndpoint extends ScheduledPollEndpoint {
 
     public void setConsumer(String consumer) {
         if (!CONSUMER_NAME.matcher(consumer).matches()) {
-            throw new IllegalArgumentException("timeline:events consumer must be 1..128 of letters, digits, . _ : - (got " + consumer + ")");
+            throw new RouteOptionException("timeline:events consumer must be 1..128 of letters, digits, . _ : - (got " + consumer + ")");
         }
         this.consumer = consumer;
     }
@@ -91,7 +92,7 @@ public final class TimelineEventsEndpoint extends ScheduledPollEndpoint {
 
     public void setFrom(String from) {
         if (!from.equals("start") && !from.equals("now") && !EVENT_ID.matcher(from).matches()) {
-            throw new IllegalArgumentException("timeline:events from must be start, now or an event id (26-character ULID), got " + from);
+            throw new RouteOptionException("timeline:events from must be start, now or an event id (26-character ULID), got " + from);
         }
         this.from = from;
     }
@@ -104,7 +105,7 @@ public final class TimelineEventsEndpoint extends ScheduledPollEndpoint {
     public void setTypes(String names) {
         EnumSet<EventType> parsed = EnumSet.noneOf(EventType.class);
         for (String name : names.split(",")) {
-            parsed.add(EventType.fromWire(name.trim()).orElseThrow(() -> new IllegalArgumentException(
+            parsed.add(EventType.fromWire(name.trim()).orElseThrow(() -> new RouteOptionException(
                     "timeline:events types: unknown event type " + name.trim() + "; known: "
                             + Arrays.stream(EventType.values()).map(EventType::wireName).toList())));
         }
@@ -125,7 +126,7 @@ public final class TimelineEventsEndpoint extends ScheduledPollEndpoint {
 
     public void setBatchSize(int batchSize) {
         if (batchSize < 1 || batchSize > 1000) {
-            throw new IllegalArgumentException("timeline:events batchSize must be 1..1000, got " + batchSize);
+            throw new RouteOptionException("timeline:events batchSize must be 1..1000, got " + batchSize);
         }
         this.batchSize = batchSize;
     }

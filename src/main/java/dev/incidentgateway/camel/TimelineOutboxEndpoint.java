@@ -1,5 +1,6 @@
 package dev.incidentgateway.camel;
 
+import dev.incidentgateway.config.RouteOptionException;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.outbox.OutboxModule;
 import dev.incidentgateway.outbox.SinkDescriptor;
@@ -57,11 +58,11 @@ public final class TimelineOutboxEndpoint extends DefaultEndpoint {
     /** Checks the options and registers the subscription (called by the component once the options are set). */
     void subscribe() {
         if (connector == null || !connector.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
-            throw new IllegalArgumentException("timeline:outbox needs connector=<name> (lower-case letters, digits, - and _), got "
+            throw new RouteOptionException("timeline:outbox needs connector=<name> (lower-case letters, digits, - and _), got "
                     + connector);
         }
         if (concurrency != null && (concurrency < 1 || concurrency > 256)) {
-            throw new IllegalArgumentException("timeline:outbox concurrency must be 1..256, got " + concurrency);
+            throw new RouteOptionException("timeline:outbox concurrency must be 1..256, got " + concurrency);
         }
         subscription = outbox.subscriptions().subscribe(connector, eventTypes(), severity());
     }
@@ -72,7 +73,7 @@ public final class TimelineOutboxEndpoint extends DefaultEndpoint {
         }
         Set<EventType> types = EnumSet.noneOf(EventType.class);
         for (String name : events.split(",")) {
-            types.add(EventType.fromWire(name.trim()).orElseThrow(() -> new IllegalArgumentException("timeline:outbox events: '"
+            types.add(EventType.fromWire(name.trim()).orElseThrow(() -> new RouteOptionException("timeline:outbox events: '"
                     + name.trim() + "' is not an event type (" + Arrays.stream(EventType.values()).map(EventType::wireName).toList() + ")")));
         }
         return types;
@@ -83,7 +84,7 @@ public final class TimelineOutboxEndpoint extends DefaultEndpoint {
             return null;
         }
         return Severity.fromWire(minSeverity.trim()).orElseThrow(() ->
-                new IllegalArgumentException("timeline:outbox minSeverity must be sev1..sev4, got '" + minSeverity + "'"));
+                new RouteOptionException("timeline:outbox minSeverity must be sev1..sev4, got '" + minSeverity + "'"));
     }
 
     @Override
@@ -95,7 +96,7 @@ public final class TimelineOutboxEndpoint extends DefaultEndpoint {
 
     @Override
     public Producer createProducer() {
-        throw new UnsupportedOperationException("timeline:outbox is a consumer (from:), not a producer (to:); "
+        throw new RouteOptionException("timeline:outbox is a consumer (from:), not a producer (to:); "
                 + "use timeline:append to add events");
     }
 

@@ -49,10 +49,19 @@ public final class RouteFiles {
      * ({@code mine.yaml}): a route written there would silently never run, so the start warns about each.
      */
     public static List<Path> ignoredIn(Path dir) {
+        return yamlIn(dir, false);
+    }
+
+    /** The route files under {@code dir} the start loads ({@code *.camel.yaml}). */
+    public static List<Path> routesIn(Path dir) {
+        return yamlIn(dir, true);
+    }
+
+    private static List<Path> yamlIn(Path dir, boolean routes) {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).filter(f -> {
                 String name = f.getFileName().toString();
-                return (name.endsWith(".yaml") || name.endsWith(".yml")) && !name.endsWith(".camel.yaml");
+                return routes ? name.endsWith(".camel.yaml") : (name.endsWith(".yaml") || name.endsWith(".yml")) && !name.endsWith(".camel.yaml");
             }).sorted().toList();
         } catch (IOException e) {
             return List.of();

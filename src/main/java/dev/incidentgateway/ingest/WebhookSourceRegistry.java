@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.ConnectorDescriptors;
 import dev.incidentgateway.connectors.Connectors;
+import dev.incidentgateway.ingest.auth.TokenCheck;
 import dev.incidentgateway.ingest.auth.WebhookAuthenticator;
 import dev.incidentgateway.ingest.auth.WebhookAuthenticators;
 import org.slf4j.Logger;
@@ -42,6 +43,27 @@ public final class WebhookSourceRegistry {
      */
     public static Map<String, WebhookSource> load(Map<String, JsonNode> allDescriptors, Map<String, String> env,
                                                   WebhookTokenSnapshot tokens, ObjectMapper json) {
+        Map<String, WebhookSource> sources = build(allDescriptors, env, tokens::forSource, json);
+        off(allDescriptors, env).forEach((name, off) -> LOG.info("Webhook source '{}' is off ({})", name, off));
+        sources.values().stream().filter(s -> s.authenticator().mode().equals("none")).forEach(s ->
+                LOG.warn("Webhook source '{}' is OPEN (auth.mode: none): anyone who can reach POST /webhooks/{} can write to the timeline",
+                        s.name(), s.name()));
+        LOG.info("Webhook sources: {}", sources.keySet());
+        logGatewayTokens(allDescriptors, sources.keySet(), tokens);
+        return sources;
+    }
+
+    /**
+     * Every problem of the sources that are on (name, auth, mapper and its mapping), as {@link #load} finds them, without
+     * the store's tokens and without logging: the start runs this before it opens the store, and so does {@code config}.
+     */
+    public static void check(Map<String, JsonNode> allDescriptors, Map<String, String> env, ObjectMapper json) {
+        build(allDescriptors, env, source -> presented -> false, json);
+    }
+
+    /** The sources that are on; throws {@link ConfigException} with every problem of every source. */
+    private static Map<String, WebhookSource> build(Map<String, JsonNode> allDescriptors, Map<String, String> env,
+                                                    java.util.function.Function<String, TokenCheck> tokens, ObjectMapper json) {
         Map<String, JsonNode> descriptors = ConnectorDescriptors.ofKind(allDescriptors, "webhook-source");
         Map<String, WebhookSource> sources = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
@@ -49,8 +71,8 @@ public final class WebhookSourceRegistry {
         Map<String, WebhookMapperFactory> mappers = Connectors.discover().webhookMappers();
         descriptors.forEach((name, d) -> {
             try {
-                if (isOn(name, d, env)) {
-                    sources.put(name, source(name, d, env, tokens, json, mappers));
+                if (offReason(name, d, env) == null) {
+                    sources.put(name, source(name, d, env, tokens.apply(name), json, mappers));
                 }
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
@@ -59,11 +81,6 @@ public final class WebhookSourceRegistry {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        sources.values().stream().filter(s -> s.authenticator().mode().equals("none")).forEach(s ->
-                LOG.warn("Webhook source '{}' is OPEN (auth.mode: none): anyone who can reach POST /webhooks/{} can write to the timeline",
-                        s.name(), s.name()));
-        LOG.info("Webhook sources: {}", sources.keySet());
-        logGatewayTokens(allDescriptors, sources.keySet(), tokens);
         return sources;
     }
 
@@ -81,18 +98,6 @@ public final class WebhookSourceRegistry {
             LOG.warn("Webhook sources {} have no token yet and refuse every request. Issue one (printed once) with: "
                     + "java -jar incident-gateway.jar webhook-token --source <name> --rotate", missing);
         }
-    }
-
-    /**
-     * As for sinks ({@link ConnectorDescriptors#isOn}): a source that names a secret variable of its own
-     * ({@code auth.secretEnv}) stays off until it is set, unless it says {@code enabled: true}.
-     */
-    private static boolean isOn(String name, JsonNode d, Map<String, String> env) {
-        String off = offReason(name, d, env);
-        if (off != null) {
-            LOG.info("Webhook source '{}' is off ({})", name, off);
-        }
-        return off == null;
     }
 
     /** Why a declared source is off ({@code enabled: false}, or which variable to set), or null when it is on. */
@@ -122,7 +127,7 @@ public final class WebhookSourceRegistry {
         return file + ": mapper must be one of " + String.join(", ", known) + "; got '" + mapper + "'";
     }
 
-    private static WebhookSource source(String name, JsonNode d, Map<String, String> env, WebhookTokenSnapshot tokens,
+    private static WebhookSource source(String name, JsonNode d, Map<String, String> env, TokenCheck gatewayToken,
                                         ObjectMapper json, Map<String, WebhookMapperFactory> mappers) {
         String file = "connectors/" + name + ".yaml";
         String declared = KEYS.path(d, "name").asText(name);
@@ -132,7 +137,7 @@ public final class WebhookSourceRegistry {
         if (!name.matches("[a-z0-9][a-z0-9-]*")) {
             throw new ConfigException(file + ": name must be lower-case letters, digits and '-' (it is the URL path)");
         }
-        WebhookAuthenticator auth = WebhookAuthenticators.create(name, KEYS.path(d, "auth"), env, tokens.forSource(name), Clock.systemUTC());
+        WebhookAuthenticator auth = WebhookAuthenticators.create(name, KEYS.path(d, "auth"), env, gatewayToken, Clock.systemUTC());
         String mapper = KEYS.path(d, "mapper").asText("");
         WebhookMapperFactory factory = mappers.get(mapper);
         if (factory == null) {

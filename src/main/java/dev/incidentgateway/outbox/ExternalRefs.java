@@ -14,14 +14,19 @@ import java.util.List;
 
 /** The {@code external_refs} table: each incident's ticket/thread per connector. */
 public final class ExternalRefs {
-    private final DataSource dataSource;
+    private final java.util.function.Supplier<DataSource> dataSource;
 
     public ExternalRefs(DataSource dataSource) {
+        this(() -> dataSource);
+    }
+
+    /** For what is built before the store is opened (the pollers, by the start's checks): the store once it is open. */
+    public ExternalRefs(java.util.function.Supplier<DataSource> dataSource) {
         this.dataSource = dataSource;
     }
 
     public ExternalRef find(String incidentId, String connector) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT external_id, external_key, channel, url FROM external_refs WHERE incident_id = ? AND connector = ?")) {
             ps.setString(1, incidentId);
             ps.setString(2, connector);
@@ -38,7 +43,7 @@ public final class ExternalRefs {
      */
     public List<ExternalRef> ofIncident(String incidentId) throws SQLException {
         List<ExternalRef> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT connector, external_id, external_key, channel, url FROM external_refs WHERE incident_id = ? ORDER BY connector")) {
             ps.setString(1, incidentId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -53,7 +58,7 @@ public final class ExternalRefs {
 
     /** The incident whose ticket at {@code connector} has this id (sys_id, Jira issue id), or {@code null}. */
     public String incidentFor(String connector, String externalId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT incident_id FROM external_refs WHERE connector = ? AND external_id = ?")) {
             ps.setString(1, connector);
             ps.setString(2, externalId);
@@ -77,7 +82,7 @@ public final class ExternalRefs {
      * @param changedAt the ticket's change time as the tool reports it; {@code null}: unknown, any evidence counts
      */
     public boolean resolvedAndKnownTo(String incidentId, String connector, Instant changedAt) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT e.principal, e.event_time, o.status, o.delivered_at FROM incidents i "
                         + "JOIN timeline_events e ON e.incident_id = i.id "
                         + "LEFT JOIN outbox o ON o.connector = ? AND o.event_id = e.id "
