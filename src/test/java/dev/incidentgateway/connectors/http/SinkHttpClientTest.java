@@ -63,6 +63,35 @@ class SinkHttpClientTest {
         assertThat(requests).containsExactly("POST /api/chat.update?x=1 auth=Bearer t cookie=null body={\"a\":1}");
     }
 
+    /** What camel-http sent and returned stays so now that calls skip its exchange: the same headers left out, and kept. */
+    @Test
+    void sendsAndReturnsTheHeadersCamelHttpDid() throws IOException {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        server.createContext("/headers", ex -> {
+            ex.getRequestBody().readAllBytes();
+            var in = ex.getRequestHeaders();
+            seen.add("type=" + in.getFirst("Content-Type") + " cache=" + in.getFirst("Cache-Control") + " camel=" + in.getFirst("CamelFoo")
+                    + " x=" + in.getFirst("X-Incident-Gateway-Event") + " query=" + ex.getRequestURI().getRawQuery());
+            ex.getResponseHeaders().add("Link", "<a>; rel=next");
+            ex.getResponseHeaders().add("Warning", "one");
+            ex.getResponseHeaders().add("Warning", "two");
+            ex.getResponseHeaders().add("CamelHttpResponseCode", "999");
+            ex.sendResponseHeaders(201, -1);
+            ex.close();
+        });
+        Map<String, String> headers = Map.of("Authorization", "Bearer t", "Cache-Control", "no-cache", "CamelFoo", "1",
+                "X-Incident-Gateway-Event", "ack");
+
+        HttpReply reply = http.send(HttpCall.json("PATCH", base + "/headers?q=a b", headers, "{}"));
+
+        assertThat(reply.status()).isEqualTo(201);
+        assertThat(seen).containsExactly("type=application/json; charset=utf-8 cache=null camel=null x=ack query=q=a%20b");
+        assertThat(reply.header("link")).isEqualTo("<a>; rel=next");
+        assertThat(reply.header("Warning")).isEqualTo("[one, two]");
+        assertThat(reply.headers()).doesNotContainKey("CamelHttpResponseCode");
+        assertThat(reply.body()).isEmpty();
+    }
+
     @Test
     void aCookieOneTargetSetsIsNotSentWithLaterCalls() {
         http.send(HttpCall.get(base + "/first", Map.of("Authorization", "Bearer a")));
