@@ -5,6 +5,7 @@ import org.apache.camel.Producer;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.http.HttpEndpoint;
+import org.apache.camel.support.http.HttpUtil;
 import org.apache.camel.util.UnsafeUriCharactersEncoder;
 import org.apache.hc.client5.http.classic.HttpClient;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -21,6 +22,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,11 +48,10 @@ public final class SinkHttpClient {
     private static final String ENDPOINT = "http://outbound?throwExceptionOnFailure=false"
             + "&connectTimeout=5000&connectionRequestTimeout=5000&responseTimeout=30000";
     /**
-     * Request headers camel-http's header filter never sent (it sets them itself, from the body or the connection);
-     * the body's Content-Type goes with the body instead.
+     * Request headers camel-http's header filter never sent (it sets them itself, from the body or the connection),
+     * taken from the list that filter is built from (lower case); the body's Content-Type goes with the body instead.
      */
-    static final Set<String> NOT_SENT = Set.of("content-length", "content-type", "host", "cache-control", "connection",
-            "date", "pragma", "trailer", "transfer-encoding", "upgrade", "via", "warning");
+    static final Set<String> NOT_SENT = notSent();
 
     /** Answers up to this length are read straight into an array of their length. */
     private static final int KNOWN_LENGTH_MAX = 1 << 20;
@@ -60,6 +61,12 @@ public final class SinkHttpClient {
     private volatile Target target;
 
     private record Target(HttpClient client, HttpContext context) {
+    }
+
+    private static Set<String> notSent() {
+        Set<String> names = new HashSet<>();
+        HttpUtil.addCommonFilters(names);
+        return Set.copyOf(names);
     }
 
     public SinkHttpClient(ProducerTemplate template) {
