@@ -26,7 +26,9 @@ import java.util.Set;
  * 2 of 8 kills about 47–50 s after a start, when the first chunks are old enough to be compacted; a probe counted 5
  * such commits in 10,000 with the maintenance running, none without it). After each commit this asks the store to write
  * what is still unsaved: a write that starts after the transaction ended holds it, and when nothing is unsaved it is a
- * lock and a check. Hand-written because neither H2 nor HikariCP has a hook after a commit.
+ * lock and a check. Then the file's header is made to name the newest chunk ({@link H2NewestChunkHeader}): a chunk on
+ * disk that H2's recovery cannot find is lost all the same. Hand-written because neither H2 nor HikariCP has a hook
+ * after a commit.
  */
 final class H2DurableCommits {
     /** Statement methods that may change data in auto-commit mode (queries never do). */
@@ -79,6 +81,9 @@ final class H2DurableCommits {
         MVStore store = local.getDatabase().getStore().getMvStore();
         if (!store.isClosed() && store.hasUnsavedChanges()) {
             store.commit();
+        }
+        if (!store.isClosed()) {
+            H2NewestChunkHeader.catchUp(store); // written is not yet found after a SIGKILL: see that class
         }
     }
 
