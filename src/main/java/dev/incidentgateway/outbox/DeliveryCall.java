@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,8 +19,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One delivery attempt of one claimed row: reads the event and its incident, hands them to the sink, and waits for
- * the outcome at most the delivery deadline. A call that hangs is abandoned (interrupted) at the deadline and counts
- * as a retry, so it never holds its relay slot longer than that.
+ * the outcome at most the delivery deadline. A call that hangs is stopped at the deadline and counts as a retry, so it
+ * never holds its relay slot much longer than that; its row is given up only once the call has ended.
  */
 final class DeliveryCall implements AutoCloseable {
     private final Sink sink;
@@ -25,14 +28,19 @@ final class DeliveryCall implements AutoCloseable {
     private final TimelineStore timeline;
     private final Duration deadline;
     private final MeterRegistry meters;
+    /** How long after the deadline an aborted call may take to end before its row is left to its lease. */
+    private final Duration abortGrace;
+    /** Calls abandoned at their deadline that had not ended within {@link #abortGrace}, by incident; removed as they end. */
+    private final Map<String, CountDownLatch> running = new ConcurrentHashMap<>();
     /** The sink calls themselves; a hung one is abandoned here at its deadline, not waited for. */
     private final ExecutorService calls;
 
-    DeliveryCall(Sink sink, OutboxStore outbox, TimelineStore timeline, Duration deadline, MeterRegistry meters) {
+    DeliveryCall(Sink sink, OutboxStore outbox, TimelineStore timeline, Duration deadline, Duration abortGrace, MeterRegistry meters) {
         this.sink = sink;
         this.refs = new ExternalRefs(outbox.dataSource());
         this.timeline = timeline;
         this.deadline = deadline;
+        this.abortGrace = abortGrace;
         this.meters = meters;
         this.calls = Executors.newCachedThreadPool(OutboxRelay.daemon("outbox-call-" + sink.connector()));
     }
@@ -56,22 +64,65 @@ final class DeliveryCall implements AutoCloseable {
     record Prepared(Delivery delivery, DeliveryResult dead) {
     }
 
-    /** The sink's outcome, or a retry when it has none within the deadline (the call is abandoned, interrupted). */
-    DeliveryResult attemptWithin(Delivery delivery) throws InterruptedException {
-        Future<DeliveryResult> call = calls.submit(() -> attempt(delivery));
+    /**
+     * The sink's outcome; a retry when it has none within the deadline and its calls could be stopped; {@code null} when
+     * they could not (the row must keep its claim: a retry now could overtake the call still on its way).
+     *
+     * <p>At the deadline the delivery's calls are aborted ({@link DeliveryAbort}: the HTTP client closes the connection)
+     * and interrupted, and the retry is returned only once the call has ended, at most {@code abortGrace} later: giving
+     * the row up while its call still runs let that call reach the target after the row's retry and after the incident's
+     * later events. A call that ends neither way in time (a sink deaf to both) returns {@code null}, and its incident gets
+     * no call of this relay while it runs ({@link #stillRunning}).
+     */
+    DeliveryResult attemptWithin(Delivery delivery, Duration leaseLeft) throws InterruptedException {
+        Duration within = leaseLeft.compareTo(deadline) < 0 ? leaseLeft : deadline;
+        DeliveryAbort abort = new DeliveryAbort();
+        CountDownLatch ended = new CountDownLatch(1);
+        String incident = delivery.item().incidentId();
+        Future<DeliveryResult> call = calls.submit(() -> {
+            try {
+                return abort.run(() -> attempt(delivery));
+            } finally {
+                ended.countDown();
+                running.remove(incident, ended);
+            }
+        });
         try {
-            return call.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            return call.get(within.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            running.put(incident, ended);
+            abort.abort();
             call.cancel(true);
             meters.counter("gateway.outbox.deadline.exceeded", "connector", sink.connector()).increment();
+            if (!ended.await(abortGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return null;
+            }
             return new DeliveryResult.Retry("no outcome from " + sink.connector() + " within the delivery deadline of "
-                    + deadline.toMillis() + " ms", null);
+                    + within.toMillis() + " ms", null);
         } catch (InterruptedException e) { // the relay is closing: the row keeps its claim until its lease runs out
+            abort.abort();
             call.cancel(true);
             throw e;
         } catch (ExecutionException e) {
             return new DeliveryResult.Retry("unexpected error in the " + sink.connector() + " sink: " + e.getCause(), null);
+        } finally {
+            if (ended.getCount() == 0) {
+                running.remove(incident, ended);
+            }
         }
+    }
+
+    /** How long after its deadline a stopped call may take to end before its row is left to its lease. */
+    Duration abortGrace() {
+        return abortGrace;
+    }
+
+    /**
+     * Whether a call of an earlier delivery of {@code incidentId}, abandoned at its deadline, still runs: the incident's
+     * rows wait (keeping their claims) until it ended, so nothing of the incident overtakes it.
+     */
+    boolean stillRunning(String incidentId) {
+        return running.containsKey(incidentId);
     }
 
     private DeliveryResult attempt(Delivery delivery) {

@@ -31,8 +31,8 @@ import java.util.function.BooleanSupplier;
  * is woken by a freed slot, by a commit of this process with rows for the connector ({@link #wake}), and otherwise
  * looks every poll interval (rows committed by other instances, retries coming due).
  *
- * <p>Each delivery has an overall deadline shorter than its lease ({@link DeliveryCall}): a call that hangs is abandoned
- * at the deadline (recorded as a retry, its slot freed) and never holds back the other incidents. Outcomes are recorded
+ * <p>Each delivery has an overall deadline shorter than its lease ({@link DeliveryCall}): a call that hangs is stopped
+ * at the deadline (recorded as a retry once it has ended, its slot freed) and never holds back the other incidents. Outcomes are recorded
  * ({@link OutcomeRecorder}) only while the delivery's claim still holds.
  */
 public final class OutboxRelay implements AutoCloseable {
@@ -82,8 +82,18 @@ public final class OutboxRelay implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.timeline = timeline;
-        this.slots = new RelaySlots(sink.connector(), new DeliveryCall(sink, outbox, timeline, settings.deliveryDeadline(), meters),
+        this.slots = new RelaySlots(sink.connector(), new DeliveryCall(sink, outbox, timeline, settings.deliveryDeadline(),
+                abortGrace(settings), meters),
                 outbox, settings, meters, clock, () -> wakeups.offer(Boolean.TRUE));
+    }
+
+    /**
+     * How long a call stopped at its deadline may take to end before its row is left to its lease: a quarter of the
+     * margin between deadline and lease (the permit wait takes half of it, recording needs the rest), at most the deadline.
+     */
+    static Duration abortGrace(Settings settings) {
+        Duration quarter = settings.lease().minus(settings.deliveryDeadline()).dividedBy(4);
+        return quarter.compareTo(settings.deliveryDeadline()) < 0 ? quarter : settings.deliveryDeadline();
     }
 
     static ThreadFactory daemon(String name) {
@@ -114,8 +124,9 @@ public final class OutboxRelay implements AutoCloseable {
             return 0;
         }
         Instant now = clock.instant();
-        List<OutboxItem> claimed = outbox.claimDue(sink.connector(), free, now, now.plus(settings.lease()));
-        claimed.forEach(slots::start);
+        Instant leaseUntil = now.plus(settings.lease());
+        List<OutboxItem> claimed = outbox.claimDue(sink.connector(), free, now, leaseUntil);
+        claimed.forEach(item -> slots.start(item, leaseUntil));
         slots.backlog = claimed.size() == free;
         return claimed.size();
     }

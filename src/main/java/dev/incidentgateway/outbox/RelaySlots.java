@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 final class RelaySlots {
     private static final Logger LOG = LoggerFactory.getLogger(RelaySlots.class);
     static final int SLOTS_PER_CALL = 2;
+    /** A call is not started with less of its row's lease left than this (it would be stopped before it could answer). */
+    private static final Duration MIN_CALL_TIME = Duration.ofMillis(100);
 
     private final String connector;
     private final DeliveryCall call;
@@ -46,6 +49,8 @@ final class RelaySlots {
      */
     private final Duration permitWait;
     private final Runnable freed;
+    private final Duration lease;
+    private final Clock clock;
     /** A slot ended its deliveries (for {@link OutboxRelay#awaitProgress}). */
     final BlockingQueue<Long> finished = new LinkedBlockingQueue<>();
     volatile boolean claiming = true;
@@ -65,6 +70,8 @@ final class RelaySlots {
         this.call = call;
         this.concurrency = settings.concurrency();
         this.freed = freed;
+        this.lease = settings.lease();
+        this.clock = clock;
         this.permitWait = settings.lease().minus(settings.deliveryDeadline()).dividedBy(2);
         int count = settings.concurrency() * SLOTS_PER_CALL;
         this.slots = new Semaphore(count);
@@ -92,26 +99,30 @@ final class RelaySlots {
     }
 
     /** Starts a slot with {@code item}; only the driving thread starts slots, so a slot counted free is still free. */
-    void start(OutboxItem item) {
+    void start(OutboxItem item, Instant leaseUntil) {
         slots.acquireUninterruptibly();
         try {
-            workers.execute(() -> deliverFrom(item));
+            workers.execute(() -> deliverFrom(new Claimed(item, leaseUntil)));
         } catch (RejectedExecutionException e) { // closing: the row's lease runs out and it is due again
             slots.release();
         }
     }
 
-    private void deliverFrom(OutboxItem first) {
+    /** A row this slot holds, and (no later than) when its lease runs out. */
+    private record Claimed(OutboxItem item, Instant leaseUntil) {
+    }
+
+    private void deliverFrom(Claimed first) {
         try {
-            OutboxItem item = first;
-            for (int inARow = 1; item != null; ) {
-                OutboxItem next = deliver(item, claiming && inARow < OutboxRelay.CHAIN_LIMIT);
-                inARow = next != null && next.incidentId().equals(item.incidentId()) ? inARow + 1 : 1;
-                item = next;
+            Claimed claimed = first;
+            for (int inARow = 1; claimed != null; ) {
+                Claimed next = deliver(claimed, claiming && inARow < OutboxRelay.CHAIN_LIMIT);
+                inARow = next != null && next.item().incidentId().equals(claimed.item().incidentId()) ? inARow + 1 : 1;
+                claimed = next;
             }
         } finally {
             slots.release();
-            finished.add(first.id());
+            finished.add(first.item().id());
             freed.run();
         }
     }
@@ -120,11 +131,18 @@ final class RelaySlots {
      * Delivers one row and records its outcome; the row claimed for the slot meanwhile (the incident's next row when
      * {@code chain}, else a new head), or null.
      */
-    private OutboxItem deliver(OutboxItem item, boolean chain) {
+    private Claimed deliver(Claimed claimed, boolean chain) {
+        OutboxItem item = claimed.item();
         try {
             DeliveryCall.Prepared prepared = call.prepare(item); // reads outside the permit: it is for calls
             DeliveryResult result = prepared.dead();
             if (result == null) {
+                if (call.stillRunning(item.incidentId())) {
+                    // An earlier call of this incident, abandoned at its deadline, has not ended: this one could overtake it.
+                    LOG.warn("Outbox row {} for {} not delivered: a call abandoned earlier for incident {} still runs; the row "
+                            + "is retried after its lease", item.id(), connector, item.incidentId());
+                    return null;
+                }
                 if (!calls.tryAcquire(permitWait.toMillis(), TimeUnit.MILLISECONDS)) {
                     // Every call permit held by hung calls: the row keeps its claim and is due again when its lease runs out.
                     LOG.warn("Outbox row {} for {} not delivered: no call slot free within {} ms; it is retried after its lease",
@@ -132,9 +150,22 @@ final class RelaySlots {
                     return null;
                 }
                 try {
-                    result = call.attemptWithin(prepared.delivery());
+                    // The call must have ended (answered, or stopped within the abort grace) and its outcome be recorded
+                    // before the lease lets another claim send the row: a slow claim, read or permit wait shortens it.
+                    Duration left = Duration.between(clock.instant(), claimed.leaseUntil()).minus(call.abortGrace().multipliedBy(2));
+                    if (left.compareTo(MIN_CALL_TIME) < 0) {
+                        LOG.warn("Outbox row {} for {} not delivered: too little of its lease left for a call; it is retried "
+                                + "after its lease", item.id(), connector);
+                        return null;
+                    }
+                    result = call.attemptWithin(prepared.delivery(), left);
                 } finally {
                     calls.release();
+                }
+                if (result == null) {
+                    LOG.warn("Outbox row {} for {}: the call abandoned at the delivery deadline did not stop; the row keeps its "
+                            + "claim and is retried after its lease", item.id(), connector);
+                    return null;
                 }
             }
             if (abandoned) {
@@ -144,11 +175,12 @@ final class RelaySlots {
             }
             // After CHAIN_LIMIT rows of one incident the slot is handed back: the driving thread's claim chooses again.
             boolean more = chain && claiming && !abandoned;
+            Instant leaseFrom = clock.instant(); // the next row's lease runs from a moment at or after this one
             OutboxItem next = recorder.record(item, result, more, more && backlog);
             if (more && backlog && (next == null || !next.incidentId().equals(item.incidentId()))) {
                 backlog = next != null; // a refill found no due head: the backlog is gone
             }
-            return next;
+            return next == null ? null : new Claimed(next, leaseFrom.plus(lease));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closing: the row keeps its claim until its lease runs out
         } catch (SQLException e) {

@@ -106,6 +106,10 @@ abstract class OutboxFaultsContract {
      */
     static final class GatedSink implements Sink {
         final Set<String> gated = ConcurrentHashMap.newKeySet();
+        /** Incidents whose calls block until the relay aborts them ({@link DeliveryAbort}), as an HTTP call does. */
+        final Set<String> abortable = ConcurrentHashMap.newKeySet();
+        /** Calls that have returned, by incident. */
+        final Map<String, java.util.concurrent.atomic.AtomicInteger> ended = new ConcurrentHashMap<>();
         final Map<String, CountDownLatch> entered = new ConcurrentHashMap<>();
         final CountDownLatch release = new CountDownLatch(1);
         final Map<String, Queue<String>> delivered = new ConcurrentHashMap<>();
@@ -124,10 +128,35 @@ abstract class OutboxFaultsContract {
             release.countDown();
         }
 
+        int ended(String incident) {
+            return ended.computeIfAbsent(incident, k -> new java.util.concurrent.atomic.AtomicInteger()).get();
+        }
+
         @Override
         public DeliveryResult deliver(Delivery d) {
+            try {
+                return answer(d);
+            } finally {
+                ended.computeIfAbsent(d.incident().id(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            }
+        }
+
+        private DeliveryResult answer(Delivery d) {
             String incident = d.incident().id();
             entered(incident).countDown();
+            if (abortable.contains(incident)) {
+                CountDownLatch aborted = new CountDownLatch(1);
+                try (DeliveryAbort.Registration ignored = DeliveryAbort.onAbort(aborted::countDown)) {
+                    while (aborted.getCount() > 0) {
+                        try {
+                            aborted.await(1, TimeUnit.DAYS);
+                        } catch (InterruptedException deaf) {
+                            // only the abort ends it, as only closing its connection ends a blocked socket read
+                        }
+                    }
+                }
+                return new DeliveryResult.Retry("connection closed", null);
+            }
             if (gated.contains(incident)) {
                 boolean released = false;
                 while (!released) {
@@ -298,11 +327,11 @@ abstract class OutboxFaultsContract {
     }
 
     @Test
-    void aDeliveryWithoutOutcomeByItsDeadlineIsAbandonedAndRetried() throws Exception {
+    void aDeliveryWithoutOutcomeByItsDeadlineIsAbortedAndRetried() throws Exception {
         relay(1, Duration.ofSeconds(300), Duration.ofMillis(200));
         declare("T-1");
         declare("T-2");
-        sink.gated.add("T-1");
+        sink.abortable.add("T-1");
         relay.pass(); // one slot: T-1, which hangs
         relay.awaitIdle(); // returns once the deadline abandoned it
         OutboxRow row = onlyRow("T-1");
@@ -310,9 +339,38 @@ abstract class OutboxFaultsContract {
         assertThat(row.attempts()).isEqualTo(1);
         assertThat(row.lastError()).contains("deadline");
         assertThat(outbox.inFlight(row.id(), clock.instant())).isFalse();
+        assertThat(sink.ended("T-1")).as("the call was stopped before its row was given up").isEqualTo(1);
         relay.pass(); // the freed slot takes the next incident
         relay.awaitIdle();
         assertThat(sink.delivered.get("T-2")).containsExactly("declare");
+    }
+
+    /**
+     * A call that ignores being stopped at its deadline (a socket write or read nothing interrupts) may still reach the
+     * target: its row keeps its claim, and nothing of its incident is sent while it runs, so it cannot arrive after the
+     * incident's later events. The target sees the one call in flight repeated, in order. (Before, the row was retried
+     * at once and the incident went on: declare, ack, then the late declare.)
+     */
+    @Test
+    void aCallThatOutlivesItsDeadlineIsNeverOvertakenByItsIncidentsLaterEvents() throws Exception {
+        relay(1, Duration.ofSeconds(300), Duration.ofMillis(200));
+        declare("L-1");
+        append("L-1", EventType.ACK);
+        sink.gated.add("L-1");
+        relay.pass();
+        assertThat(sink.entered("L-1").await(10, TimeUnit.SECONDS)).isTrue();
+        relay.awaitIdle(); // the deadline gave the slot back; the call itself still hangs
+        sink.gated.remove("L-1"); // later calls of L-1 would go through at once
+        now.set(now.get().plus(LEASE).plusSeconds(1)); // past any backoff and the lease
+        relay.drive(() -> true, Duration.ofMillis(20));
+        sink.releaseAll(); // the hung call reaches the target now
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sink.ended("L-1") >= 1);
+        for (int lease = 0; lease < 5 && sink.delivered.getOrDefault("L-1", new ConcurrentLinkedQueue<>()).size() < 3; lease++) {
+            now.set(now.get().plus(LEASE).plusSeconds(1));
+            relay.drive(() -> true, Duration.ofMillis(20));
+        }
+        assertThat(sink.delivered.get("L-1")).as("the late call first, then its repeat, then the next event")
+                .containsExactly("declare", "declare", "ack");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.incidentgateway.connectors.http;
 
+import dev.incidentgateway.outbox.DeliveryAbort;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Producer;
 import org.apache.camel.ProducerTemplate;
@@ -131,7 +132,11 @@ public final class SinkHttpClient {
                 request.setEntity(new ByteArrayEntity(call.body(), contentType == null ? null : ContentType.parse(contentType)));
             }
             HttpContext context = t.context() == null ? HttpClientContext.create() : new BasicHttpContext(t.context());
-            return t.client().execute(request, context, SinkHttpClient::reply);
+            // At the delivery deadline the relay cancels the request (connection closed, the blocked read fails at once):
+            // an interrupt alone would leave it on its way to the target after the row's retry (DeliveryAbort).
+            try (DeliveryAbort.Registration ignored = DeliveryAbort.onAbort(request::cancel)) {
+                return t.client().execute(request, context, SinkHttpClient::reply);
+            }
         } catch (Exception e) {
             return new HttpReply(0, Map.of(), String.valueOf(e.getMessage()).getBytes());
         }

@@ -1,6 +1,7 @@
 package dev.incidentgateway.connectors.http;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.incidentgateway.outbox.DeliveryAbort;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,6 +99,28 @@ class SinkHttpClientTest {
         http.send(HttpCall.get(base + "/second", Map.of("Authorization", "Bearer b")));
 
         assertThat(requests).hasSize(2).allMatch(r -> r.contains("cookie=null"));
+    }
+
+    /**
+     * The relay's deadline stops a call that has no answer: the connection is closed at once (not after the 30 s response
+     * timeout, meanwhile the row would be retried and the incident go on while this request could still reach the
+     * target), and the stopped delivery starts no further call.
+     */
+    @Test
+    void aDeliveryAbortedAtItsDeadlineEndsItsCallAtOnceAndStartsNoOther() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) { // never answers
+            DeliveryAbort abort = new DeliveryAbort();
+            java.util.concurrent.CompletableFuture<HttpReply> call = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                    abort.run(() -> http.send(HttpCall.get("http://127.0.0.1:" + silent.getLocalPort() + "/hangs", Map.of()))));
+            try (java.net.Socket accepted = silent.accept()) { // the request is on its way
+                abort.abort();
+                HttpReply stopped = call.get(20, java.util.concurrent.TimeUnit.SECONDS); // below the 30 s response timeout
+                assertThat(stopped.status()).isZero();
+                HttpReply later = abort.run(() -> http.send(HttpCall.get(base + "/after", Map.of())));
+                assertThat(later.status()).isZero();
+                assertThat(requests).as("no call of the stopped delivery reached a target").isEmpty();
+            }
+        }
     }
 
     @Test
