@@ -85,12 +85,20 @@ public final class GatewayConfig {
                     + "of <issuer>/.well-known/openid-configuration, fetched on the first token.");
     public static final ConfigKey<String> OIDC_ALLOW_INSECURE_HTTP = ConfigKey.matching("oidc.allowInsecureHttp",
             "GATEWAY_OIDC_ALLOW_INSECURE_HTTP", "false", "true|false", "true or false", "Accept an http:// oidc.issuer or "
-                    + "oidc.jwksUrl on a host other than loopback. Whoever is on the network path could then swap the signing "
+                    + "oidc.jwksUrl on a host other than loopback (and such a jwks_uri from the issuer's discovery document, "
+                    + "else refused at the first token). Whoever is on the network path could then swap the signing "
                     + "keys and forge any token, admin included. false: the start refuses it (http://127.0.0.1, localhost and "
                     + "[::1] are accepted).");
     public static final ConfigKey<String> OIDC_SCOPE_PREFIX = ConfigKey.string("oidc.scopePrefix", "GATEWAY_OIDC_SCOPE_PREFIX", "",
             "Prefix of the gateway's scopes in a token's scope/scp claim: with gateway: the scope gateway:read grants read "
                     + "and scopes without the prefix are ignored. Empty: read, write, operate, metrics, admin as they are.");
+    // Security review (session 36): a token minted for years by a misconfigured identity provider stays a skeleton key
+    // for years. 24 h admits the mainstream defaults (Keycloak 5 min, Entra ID 60-90 min, Okta at most 24 h, Auth0
+    // APIs 24 h) and refuses the rest; 30 days is Auth0's own ceiling.
+    public static final ConfigKey<Integer> OIDC_MAX_TOKEN_LIFETIME_S = ConfigKey.integer("oidc.maxTokenLifetimeSeconds",
+            "GATEWAY_OIDC_MAX_TOKEN_LIFETIME_S", 86_400, 60, 2_592_000, "Longest lifetime of an accepted access token, in "
+                    + "seconds: exp - iat, or exp - now for a token without iat (then with the 60 s clock tolerance). A longer "
+                    + "token is refused with 401 however valid its signature.");
     // Issue 9, store and transport security: a migration credential apart from the runtime one, and HTTPS.
     public static final ConfigKey<String> DB_MIGRATION_USER = ConfigKey.string("store.migrationUser", "GATEWAY_DB_MIGRATION_USER", "",
             "Database user that runs the schema migrations (the schema owner, see scripts/pg-roles.sql). Empty: "
@@ -275,7 +283,7 @@ public final class GatewayConfig {
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
             OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
-            OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL, OIDC_SCOPE_PREFIX, OIDC_ALLOW_INSECURE_HTTP,
+            OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL, OIDC_SCOPE_PREFIX, OIDC_ALLOW_INSECURE_HTTP, OIDC_MAX_TOKEN_LIFETIME_S,
             DB_MIGRATION_USER, DB_MIGRATION_PASSWORD, TLS_CERT_FILE, TLS_KEY_FILE,
             CHAIN_KEY, KEYS_DIR, CHECKPOINT_KEY_FILE, CHECKPOINT_FILE, CHECKPOINT_INTERVAL_S,
             APPEND_TIMEOUT_MS,

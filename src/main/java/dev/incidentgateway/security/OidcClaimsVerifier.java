@@ -8,6 +8,9 @@ import com.nimbusds.jwt.proc.ExpiredJWTException;
 
 import dev.incidentgateway.timeline.EventLimits;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +18,8 @@ import java.util.Set;
 /**
  * The claim checks of an access token, run by nimbus after the signature checked out: {@code iss} equals the
  * issuer exactly, {@code aud} contains the audience, {@code exp} (required) and {@code nbf} with
- * {@link #CLOCK_SKEW_SECONDS} of tolerance, {@code sub} present.
+ * {@link #CLOCK_SKEW_SECONDS} of tolerance, {@code sub} present; then {@code iat} not in the future (same tolerance)
+ * and a lifetime of at most the configured maximum ({@link #checkLifetime}).
  *
  * <p>nimbus' {@link DefaultJWTClaimsVerifier}, configured with the same rules, stays the authority; the
  * checks in front of it only name the reason in words safe to show the caller ({@link Rejected}), so a
@@ -26,12 +30,14 @@ final class OidcClaimsVerifier extends DefaultJWTClaimsVerifier<SecurityContext>
 
     private final String issuer;
     private final String audience;
+    private final Duration maxLifetime;
 
-    OidcClaimsVerifier(String issuer, String audience) {
+    OidcClaimsVerifier(String issuer, String audience, Duration maxLifetime) {
         super(Set.of(audience), new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("exp", "sub"), Set.of());
         setMaxClockSkew(CLOCK_SKEW_SECONDS);
         this.issuer = issuer;
         this.audience = audience;
+        this.maxLifetime = maxLifetime;
     }
 
     @Override
@@ -64,6 +70,32 @@ final class OidcClaimsVerifier extends DefaultJWTClaimsVerifier<SecurityContext>
             throw new Rejected(claims.getNotBeforeTime() != null
                     ? "not yet valid: the token's not-before time (nbf) is in the future"
                     : "the token's claims were rejected");
+        }
+        checkLifetime(claims.getIssueTime(), claims.getExpirationTime(), currentTime());
+    }
+
+    /**
+     * nimbus checks neither {@code iat} nor how long a token lives (RFC 7519 leaves both to the application), so this
+     * is ours: a token issued in the future (beyond the clock tolerance) comes from a broken or forged clock, and one
+     * living longer than {@code maxLifetime} (a ten-year token from a misconfigured identity provider) would work
+     * as a password that never changes. A token without {@code iat} is accepted (RFC 7519 makes it optional; RFC 9068
+     * access tokens and most providers carry it) as long as its {@code exp} is at most {@code maxLifetime} (plus the
+     * tolerance) from now: whenever such a token is accepted, it has no longer left to live than an allowed one.
+     */
+    private void checkLifetime(Date iat, Date exp, Date now) throws Rejected {
+        Instant current = now.toInstant();
+        Instant expiry = exp.toInstant();
+        if (iat != null && iat.toInstant().isAfter(current.plusSeconds(CLOCK_SKEW_SECONDS))) {
+            throw new Rejected("issued in the future: the token's issue time (iat) is ahead of the gateway's clock by more "
+                    + "than " + CLOCK_SKEW_SECONDS + " s");
+        }
+        if (iat != null && Duration.between(iat.toInstant(), expiry).compareTo(maxLifetime) > 0) {
+            throw new Rejected("lifetime too long: the token is valid for more than " + maxLifetime.toSeconds()
+                    + " s from its issue time (iat to exp), the longest this gateway accepts");
+        }
+        if (iat == null && Duration.between(current, expiry).compareTo(maxLifetime.plusSeconds(CLOCK_SKEW_SECONDS)) > 0) {
+            throw new Rejected("lifetime too long: the token has no issue time (iat) and expires more than "
+                    + maxLifetime.toSeconds() + " s from now, the longest lifetime this gateway accepts");
         }
     }
 

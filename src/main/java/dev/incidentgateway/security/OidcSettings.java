@@ -7,6 +7,7 @@ import dev.incidentgateway.config.GatewayConfig;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,15 +19,27 @@ import java.util.Optional;
  * @param audience    a value the token's {@code aud} must contain
  * @param jwksUrl     where the signing keys are, or {@code null} to take {@code jwks_uri} from the discovery document
  * @param scopePrefix prefix of the gateway's scopes in {@code scope}/{@code scp} ({@code ""}: none)
+ * @param maxTokenLifetime  longest lifetime of an accepted token ({@code exp - iat})
+ * @param allowInsecureHttp whether a plain-http URL on a non-loopback host may serve the keys (here: a discovered
+ *                          {@code jwks_uri}; the configured URLs were checked when the configuration was loaded)
  */
-public record OidcSettings(String issuer, String audience, URL jwksUrl, String scopePrefix) {
+public record OidcSettings(String issuer, String audience, URL jwksUrl, String scopePrefix, Duration maxTokenLifetime,
+                           boolean allowInsecureHttp) {
     public OidcSettings {
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(audience, "audience");
         Objects.requireNonNull(scopePrefix, "scopePrefix");
+        Objects.requireNonNull(maxTokenLifetime, "maxTokenLifetime");
         if (issuer.isBlank() || audience.isBlank()) {
             throw new IllegalArgumentException("OIDC needs an issuer and an audience");
         }
+    }
+
+    /** With the defaults of {@code GATEWAY_OIDC_MAX_TOKEN_LIFETIME_S} and {@code GATEWAY_OIDC_ALLOW_INSECURE_HTTP}. */
+    public OidcSettings(String issuer, String audience, URL jwksUrl, String scopePrefix) {
+        this(issuer, audience, jwksUrl, scopePrefix,
+                Duration.ofSeconds(Integer.parseInt(GatewayConfig.OIDC_MAX_TOKEN_LIFETIME_S.defaultValue())),
+                Boolean.parseBoolean(GatewayConfig.OIDC_ALLOW_INSECURE_HTTP.defaultValue()));
     }
 
     /** Empty when {@code GATEWAY_OIDC_ISSUER} is empty (OIDC off). */
@@ -38,7 +51,9 @@ public record OidcSettings(String issuer, String audience, URL jwksUrl, String s
         url(GatewayConfig.OIDC_ISSUER, issuer);
         String jwks = config.get(GatewayConfig.OIDC_JWKS_URL);
         return Optional.of(new OidcSettings(issuer, config.get(GatewayConfig.OIDC_AUDIENCE),
-                jwks.isBlank() ? null : url(GatewayConfig.OIDC_JWKS_URL, jwks), config.get(GatewayConfig.OIDC_SCOPE_PREFIX)));
+                jwks.isBlank() ? null : url(GatewayConfig.OIDC_JWKS_URL, jwks), config.get(GatewayConfig.OIDC_SCOPE_PREFIX),
+                Duration.ofSeconds(config.get(GatewayConfig.OIDC_MAX_TOKEN_LIFETIME_S)),
+                Boolean.parseBoolean(config.get(GatewayConfig.OIDC_ALLOW_INSECURE_HTTP))));
     }
 
     /**

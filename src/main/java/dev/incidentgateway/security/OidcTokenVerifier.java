@@ -68,14 +68,16 @@ public final class OidcTokenVerifier implements CredentialVerifier {
         this.scopePrefix = settings.scopePrefix();
         processor.setJWSTypeVerifier(TOKEN_TYPES);
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ACCEPTED_ALGORITHMS, keys.keys()));
-        processor.setJWTClaimsSetVerifier(new OidcClaimsVerifier(settings.issuer(), settings.audience()));
+        processor.setJWTClaimsSetVerifier(new OidcClaimsVerifier(settings.issuer(), settings.audience(),
+                settings.maxTokenLifetime()));
     }
 
     /** The verifier {@code GATEWAY_OIDC_*} describe, or empty when {@code GATEWAY_OIDC_ISSUER} is empty. */
     public static Optional<OidcTokenVerifier> fromConfig(GatewayConfig config) {
         return OidcSettings.fromConfig(config).map(settings -> {
-            LOG.info("OIDC access tokens accepted from issuer {} for audience {} (keys from {})", settings.issuer(),
-                    settings.audience(), settings.jwksUrl() != null ? settings.jwksUrl() : settings.discoveryUrl());
+            LOG.info("OIDC access tokens accepted from issuer {} for audience {} (keys from {}), living at most {} s", settings.issuer(),
+                    settings.audience(), settings.jwksUrl() != null ? settings.jwksUrl() : settings.discoveryUrl(),
+                    settings.maxTokenLifetime().toSeconds());
             // A plain-http URL got here only on a loopback host or through the opt-out (GatewayConfig refuses it otherwise).
             if (config.get(GatewayConfig.OIDC_ALLOW_INSECURE_HTTP).equals("true") && (!settings.issuer().startsWith("https://")
                     || settings.jwksUrl() != null && !"https".equals(settings.jwksUrl().getProtocol()))) {

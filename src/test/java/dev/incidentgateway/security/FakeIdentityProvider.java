@@ -27,6 +27,7 @@ public final class FakeIdentityProvider implements AutoCloseable {
     private final AtomicInteger discoveryFetches = new AtomicInteger();
     private volatile boolean jwksDown;
     private volatile String discoveryIssuer;
+    private volatile String discoveryJwksUri;
 
     public FakeIdentityProvider() {
         try {
@@ -37,7 +38,8 @@ public final class FakeIdentityProvider implements AutoCloseable {
         server.createContext("/realms/ops/.well-known/openid-configuration", ex -> {
             discoveryFetches.incrementAndGet();
             String issuer = discoveryIssuer != null ? discoveryIssuer : issuer();
-            reply(ex, 200, "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + jwksUrl() + "\","
+            String jwksUri = discoveryJwksUri != null ? discoveryJwksUri : jwksUrl();
+            reply(ex, 200, "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + jwksUri + "\","
                     + "\"id_token_signing_alg_values_supported\":[\"RS256\",\"ES256\"]}");
         });
         server.createContext("/keys", ex -> {
@@ -74,6 +76,11 @@ public final class FakeIdentityProvider implements AutoCloseable {
     /** Makes the discovery document name another issuer than the one it is served for. */
     void discoveryNamesIssuer(String issuer) {
         discoveryIssuer = issuer;
+    }
+
+    /** Makes the discovery document name this {@code jwks_uri} instead of its own {@code /keys}. */
+    void discoveryNamesJwksUri(String uri) {
+        discoveryJwksUri = uri;
     }
 
     int jwksFetches() {

@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.TestStore;
@@ -17,8 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * OpenID Connect access tokens against a real gateway: a JWKS and discovery document served by the test
  * ({@link FakeIdentityProvider}), tokens signed by the test. Valid tokens act with their scopes and are
- * recorded as {@code oidc:<sub>}; expired, wrong-audience and wrong-key tokens get 401.
+ * recorded as {@code oidc:<sub>}; expired, wrong-audience, wrong-key, future-issued and too long-lived tokens get 401.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OidcApiContract {
@@ -113,6 +116,32 @@ abstract class OidcApiContract {
     }
 
     @Test
+    void aTokenIssuedInTheFutureOrLivingTooLongGets401InvalidTokenAndNoTokenTextIsLogged() throws Exception {
+        Instant now = Instant.now();
+        String future = token(key, "alice", AUDIENCE, "gateway:admin", now.plusSeconds(600), now.plusSeconds(900));
+        String tenYears = token(key, "alice", AUDIENCE, "gateway:admin", now.minusSeconds(5), now.plus(Duration.ofDays(3650)));
+        String noIatTenYears = token(key, "alice", AUDIENCE, "gateway:admin", null, now.plus(Duration.ofDays(3650)));
+        Map<String, String> reasons = Map.of(future, "issued in the future", tenYears, "lifetime too long",
+                noIatTenYears, "lifetime too long");
+        try (CapturedLogs logs = CapturedLogs.root()) {
+            for (Map.Entry<String, String> bad : reasons.entrySet()) {
+                HttpApi.Response r = http.get("/api/v1/incidents", bearer(bad.getKey()));
+                assertThat(r.status()).as(r.toString()).isEqualTo(401);
+                assertThat(r.contentType()).startsWith("application/problem+json");
+                assertThat(r.header("WWW-Authenticate")).hasValue("Bearer error=\"invalid_token\"");
+                assertThat(r.json().path("detail").asText()).contains(bad.getValue());
+                assertThat(r.body()).doesNotContain(bad.getKey());
+            }
+            List<String> lines = logs.lines(e -> true);
+            for (String token : reasons.keySet()) {
+                for (String part : token.split("\\.")) {
+                    assertThat(lines).noneMatch(line -> line.contains(part));
+                }
+            }
+        }
+    }
+
+    @Test
     void aTokenWhoseKeysCannotBeFetchedGets503NotA401() throws Exception {
         String valid = token(key, "alice", AUDIENCE, "gateway:read", 300);
         assertThat(http.get("/api/v1/incidents", bearer(valid)).status()).as("keys cached").isEqualTo(200);
@@ -136,8 +165,13 @@ abstract class OidcApiContract {
 
     private String token(RSAKey signer, String subject, String audience, String scope, long expiresInSeconds) throws Exception {
         Instant now = Instant.now();
+        return token(signer, subject, audience, scope, now.minusSeconds(5), now.plusSeconds(expiresInSeconds));
+    }
+
+    private String token(RSAKey signer, String subject, String audience, String scope, Instant issued, Instant expires)
+            throws Exception {
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(idp.issuer()).subject(subject).audience(audience)
-                .issueTime(Date.from(now.minusSeconds(5))).expirationTime(Date.from(now.plusSeconds(expiresInSeconds)))
+                .issueTime(issued == null ? null : Date.from(issued)).expirationTime(Date.from(expires))
                 .claim("scope", scope).build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(signer));

@@ -1,5 +1,6 @@
 package dev.incidentgateway.security;
 
+import ch.qos.logback.classic.Level;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -16,6 +17,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.testsupport.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.URL;
+import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +33,7 @@ import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** OIDC access tokens against a JWKS and a discovery document served by a {@link FakeIdentityProvider}. */
 class OidcTokenVerifierTest {
@@ -120,6 +124,52 @@ class OidcTokenVerifierTest {
         OidcTokenVerifier v = verifier("");
         rejected(v, rs256(claims().notBeforeTime(secondsFromNow(120)).build()), "not yet valid");
         assertThat(v.verify(rs256(claims().notBeforeTime(secondsFromNow(30)).build())).name()).isEqualTo("oidc:alice");
+    }
+
+    @Test
+    void aTokenIssuedInTheFutureBeyondTheClockSkewIsRefused() throws Exception {
+        OidcTokenVerifier v = verifier("");
+        rejected(v, rs256(claims().issueTime(secondsFromNow(120)).build()), "issued in the future", "iat");
+        assertThat(v.verify(rs256(claims().issueTime(secondsFromNow(30)).build())).name()).as("within the 60 s skew")
+                .isEqualTo("oidc:alice");
+    }
+
+    @Test
+    void aTokenLivingLongerThanTheMaximumIsRefusedHoweverValidItsSignature() throws Exception {
+        OidcTokenVerifier v = verifier(""); // the default maximum: 24 h
+        Date issued = secondsFromNow(-5);
+        rejected(v, rs256(claims().issueTime(issued).expirationTime(plusSeconds(issued, 10L * 365 * 86_400)).build()),
+                "lifetime too long", "86400 s");
+        rejected(v, rs256(claims().issueTime(issued).expirationTime(plusSeconds(issued, 86_401)).build()), "lifetime too long");
+        assertThat(v.verify(rs256(claims().issueTime(issued).expirationTime(plusSeconds(issued, 86_400)).build())).name())
+                .as("exactly the maximum").isEqualTo("oidc:alice");
+        // issued 25 h ago, an hour left: still a 26 h token
+        rejected(v, rs256(claims().issueTime(secondsFromNow(-25 * 3600)).expirationTime(secondsFromNow(3600)).build()),
+                "lifetime too long");
+    }
+
+    @Test
+    void aTokenWithoutIssueTimeIsAcceptedWhenItExpiresWithinTheMaximumFromNow() throws Exception {
+        OidcTokenVerifier v = verifier("");
+        assertThat(v.verify(rs256(claims().issueTime(null).expirationTime(secondsFromNow(3600)).build())).name())
+                .isEqualTo("oidc:alice");
+        assertThat(v.verify(rs256(claims().issueTime(null).expirationTime(secondsFromNow(86_400 + 30)).build())).name())
+                .as("within the 60 s skew").isEqualTo("oidc:alice");
+        rejected(v, rs256(claims().issueTime(null).expirationTime(secondsFromNow(86_400 + 120)).build()),
+                "lifetime too long", "no issue time (iat)");
+        rejected(v, rs256(claims().issueTime(null).expirationTime(secondsFromNow(10L * 365 * 86_400)).build()),
+                "lifetime too long");
+    }
+
+    @Test
+    void theMaximumLifetimeIsASetting() throws Exception {
+        OidcTokenVerifier v = OidcTokenVerifier.fromConfig(GatewayConfig.load(Map.of("GATEWAY_OIDC_ISSUER", idp.issuer(),
+                "GATEWAY_OIDC_AUDIENCE", AUDIENCE, "GATEWAY_OIDC_JWKS_URL", idp.jwksUrl(),
+                "GATEWAY_OIDC_MAX_TOKEN_LIFETIME_S", "600"), Map.of())).orElseThrow();
+        rejected(v, rs256(claims().expirationTime(secondsFromNow(3600)).build()), "lifetime too long", "600 s");
+        assertThat(v.verify(rs256(claims().expirationTime(secondsFromNow(300)).build())).name()).isEqualTo("oidc:alice");
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of("GATEWAY_OIDC_MAX_TOKEN_LIFETIME_S", "10"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("GATEWAY_OIDC_MAX_TOKEN_LIFETIME_S");
     }
 
     @Test
@@ -224,6 +274,22 @@ class OidcTokenVerifierTest {
     }
 
     @Test
+    void aPlainHttpJwksUriFromDiscoveryIsRefusedAsTheConfiguredUrlWouldBe() throws Exception {
+        idp.discoveryNamesJwksUri("http://idp.example.com/realms/ops/keys");
+        OidcTokenVerifier v = new OidcTokenVerifier(new OidcSettings(idp.issuer(), AUDIENCE, null, ""));
+        String token = rs256(claims().build());
+        try (CapturedLogs logs = CapturedLogs.of(OidcTokenVerifier.class.getPackageName())) {
+            assertThatThrownBy(() -> v.verify(token)).isInstanceOf(IdentityProviderUnavailableException.class);
+            assertThat(logs.lines(e -> e.getLevel().isGreaterOrEqual(Level.WARN))).singleElement().asString()
+                    .contains("jwks_uri", "'http://idp.example.com/realms/ops/keys' is plain http",
+                            "GATEWAY_OIDC_ALLOW_INSECURE_HTTP=true").doesNotContain(token);
+        }
+        idp.discoveryNamesJwksUri(null); // the provider's document is corrected: picked up at the next fetch
+        await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(v.verify(token).name()).isEqualTo("oidc:alice"));
+    }
+
+    @Test
     void aJwksEndpointThatIsDownIsTheIdentityProvidersTroubleNotTheCallers() throws Exception {
         idp.jwksDown(true);
         String token = rs256(claims().build());
@@ -288,6 +354,10 @@ class OidcTokenVerifierTest {
     private JWTClaimsSet.Builder claims() {
         return new JWTClaimsSet.Builder().issuer(idp.issuer()).audience(AUDIENCE).subject("alice")
                 .issueTime(secondsFromNow(-5)).expirationTime(secondsFromNow(300));
+    }
+
+    private static Date plusSeconds(Date date, long seconds) {
+        return new Date(date.getTime() + seconds * 1000);
     }
 
     private static Date secondsFromNow(long seconds) {
