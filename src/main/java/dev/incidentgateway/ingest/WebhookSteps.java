@@ -146,13 +146,17 @@ public final class WebhookSteps {
         });
     }
 
-    /** Step 3: the source's mapper turns the payload into the request's events (the body for {@code timeline:append}). */
-    public List<NewEvent> normalize(Exchange exchange) {
+    /**
+     * Step 3: the source's mapper turns the payload into the request's events (the body for {@code timeline:append}).
+     * Sets the body itself rather than returning it: Camel's bean step copies the whole message, every request header
+     * with it, to hold a method's return value.
+     */
+    public void normalize(Exchange exchange) {
         WebhookMapper mapper = source(exchange).mapper();
         WebhookMapper.Mapped mapped = mapper.mapCounting(exchange.getProperty(REQUEST, WebhookRequest.class));
         exchange.setProperty(SKIPPED, mapped.skipped());
         exchange.setProperty(TimelineHeaders.APPEND_MODE, mapper.appendMode());
-        return mapped.events();
+        exchange.getMessage().setBody(mapped.events());
     }
 
     /** Step 5: the body is the committed batch's outcomes, one per event. */
