@@ -5,7 +5,6 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Adapts a handler to a Camel processor for platform-http: enforces body size and content type for
@@ -14,7 +13,6 @@ import java.util.regex.Pattern;
  */
 public final class ApiEndpoint implements Processor {
     /** A Content-Length value (compiled once: it is checked on every request). */
-    private static final Pattern DIGITS = Pattern.compile("\\d+");
     /** A handler: one request in, one response out; throws {@link ApiProblem} or domain exceptions. */
     @FunctionalInterface
     public interface Handler {
@@ -86,14 +84,25 @@ public final class ApiEndpoint implements Processor {
      * {@link Long#MAX_VALUE} for a number beyond a long. Used here and at the HTTP edge (transport/EdgeGuard).
      */
     public static long declaredLength(String value) {
-        if (value == null || !DIGITS.matcher(value.trim()).matches()) {
+        String digits = value == null ? "" : value.trim();
+        if (!allDigits(digits)) {
             return -1;
         }
         try {
-            return Long.parseLong(value.trim());
+            return Long.parseLong(digits);
         } catch (NumberFormatException tooBig) {
             return Long.MAX_VALUE;
         }
+    }
+
+    /** What the pattern {@code \\d+} matched, without a Matcher per request (the edge and the route ask for every body). */
+    private static boolean allDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return !s.isEmpty();
     }
 
     /** 413: also answered at the HTTP edge (transport/EdgeGuard) before a body above the limit is read. */

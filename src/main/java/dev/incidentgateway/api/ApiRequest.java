@@ -83,9 +83,12 @@ public final class ApiRequest {
         return header(name);
     }
 
-    /** The request's own headers (Camel's internal ones left out), for signature checks. */
+    /**
+     * The request's own headers (Camel's internal ones left out), for signature checks; names are case-insensitive, as
+     * in HTTP (a {@code WebhookRequest} takes such a map without copying it again).
+     */
     public Map<String, String> headers() {
-        Map<String, String> out = new HashMap<>();
+        Map<String, String> out = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         message.getHeaders().forEach((k, v) -> {
             if (!k.startsWith("Camel") && v != null) {
                 out.put(k, v instanceof java.util.List<?> list && !list.isEmpty() ? String.valueOf(list.get(0)) : String.valueOf(v));

@@ -1,5 +1,6 @@
 package dev.incidentgateway.ingest;
 
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,13 +13,19 @@ import java.util.TreeMap;
 public record WebhookRequest(String source, Map<String, String> headers, byte[] body) {
 
     public WebhookRequest {
-        Map<String, String> folded = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.forEach((k, v) -> {
-            if (k != null && v != null) {
-                folded.put(k, v);
-            }
-        });
-        headers = folded;
+        if (!(headers instanceof TreeMap<String, String> sorted && sorted.comparator() == String.CASE_INSENSITIVE_ORDER
+                && !sorted.containsValue(null))) {
+            Map<String, String> folded = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            headers.forEach((k, v) -> {
+                if (k != null && v != null) {
+                    folded.put(k, v);
+                }
+            });
+            headers = folded;
+        }
+        // A map folded so already (the HTTP edge's, ApiRequest#headers) is taken as it is, read-only: each request's
+        // headers were copied three times before its route ran.
+        headers = Collections.unmodifiableMap(headers);
     }
 
     /** A header's value, or {@code null}; names are case-insensitive. */

@@ -1,8 +1,7 @@
 package dev.incidentgateway.ingest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.api.ApiRequest;
@@ -19,7 +18,10 @@ import dev.incidentgateway.transport.KeyedRateLimiter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -146,23 +148,27 @@ public final class WebhookSteps {
         });
     }
 
-    /** Step 3: the source's mapper turns the payload into the request's events (the body for {@code timeline:append}). */
-    public List<NewEvent> normalize(Exchange exchange) {
+    /**
+     * Step 3: the source's mapper turns the payload into the request's events (the body for {@code timeline:append}).
+     * Sets the body itself rather than returning it: Camel's bean step copies the whole message, every request header
+     * with it, to hold a method's return value.
+     */
+    public void normalize(Exchange exchange) {
         WebhookMapper mapper = source(exchange).mapper();
         WebhookMapper.Mapped mapped = mapper.mapCounting(exchange.getProperty(REQUEST, WebhookRequest.class));
         exchange.setProperty(SKIPPED, mapped.skipped());
         exchange.setProperty(TimelineHeaders.APPEND_MODE, mapper.appendMode());
-        return mapped.events();
+        exchange.getMessage().setBody(mapped.events());
     }
 
     /** Step 5: the body is the committed batch's outcomes, one per event. */
     public void reply(Exchange exchange) {
         List<?> outcomes = exchange.getMessage().getBody(List.class);
         try {
-            ApiRouteSteps.reply(exchange, ApiResponse.json(200, json.writeValueAsBytes(replyBody(outcomes,
-                    exchange.getProperty(SKIPPED, 0, Integer.class), refused -> refusedItem(exchange, refused)))));
+            ApiRouteSteps.reply(exchange, ApiResponse.json(200, replyBody(outcomes,
+                    exchange.getProperty(SKIPPED, 0, Integer.class), refused -> refusedItem(exchange, refused))));
             activity.accepted(source(exchange).name());
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -224,16 +230,19 @@ public final class WebhookSteps {
     }
 
     /**
+     * The reply's bytes, {@code {"accepted":[ids],"duplicates":[ids],"ignored":n}} and, only when there is one, {@code
+     * "refused"} and {@code "escalated"}: written with Jackson's generator rather than built as a tree and serialized,
+     * which took a node per id and a serializer provider per webhook.
+     *
      * @param skipped the payload's items its mapper turned into no event: ignored too
      * @param refusedItem a REFUSED event (a transition refused in a sender's batch) as its {@code refused} entry
      */
-    private ObjectNode replyBody(List<?> outcomes, int skipped,
-                                 java.util.function.Function<AppendRejectedException, ObjectNode> refusedItem) {
-        ObjectNode body = json.createObjectNode();
-        ArrayNode accepted = body.putArray("accepted");
-        ArrayNode duplicates = body.putArray("duplicates");
-        ArrayNode refused = json.createArrayNode();
-        ArrayNode escalated = json.createArrayNode();
+    private byte[] replyBody(List<?> outcomes, int skipped,
+                             java.util.function.Function<AppendRejectedException, ObjectNode> refusedItem) throws IOException {
+        List<String> accepted = new ArrayList<>(outcomes.size());
+        List<String> duplicates = new ArrayList<>(0);
+        List<ObjectNode> refused = new ArrayList<>(0);
+        List<String> escalated = new ArrayList<>(0);
         int ignored = skipped;
         for (Object each : outcomes) {
             AppendOutcome o = (AppendOutcome) each;
@@ -253,13 +262,32 @@ public final class WebhookSteps {
                 }
             }
         }
-        body.put("ignored", ignored);
-        if (!refused.isEmpty()) {
-            body.set("refused", refused); // only when there is one: the reply senders know is unchanged
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 48 * outcomes.size());
+        try (JsonGenerator g = json.createGenerator(out)) {
+            g.writeStartObject();
+            writeIds(g, "accepted", accepted);
+            writeIds(g, "duplicates", duplicates);
+            g.writeNumberField("ignored", ignored);
+            if (!refused.isEmpty()) { // only when there is one: the reply senders know is unchanged
+                g.writeArrayFieldStart("refused");
+                for (ObjectNode item : refused) {
+                    g.writeTree(item);
+                }
+                g.writeEndArray();
+            }
+            if (!escalated.isEmpty()) {
+                writeIds(g, "escalated", escalated); // likewise: the state_changes correlated alerts of a higher severity made
+            }
+            g.writeEndObject();
         }
-        if (!escalated.isEmpty()) {
-            body.set("escalated", escalated); // likewise: the state_changes correlated alerts of a higher severity made
+        return out.toByteArray();
+    }
+
+    private static void writeIds(JsonGenerator g, String field, List<String> ids) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String id : ids) {
+            g.writeString(id);
         }
-        return body;
+        g.writeEndArray();
     }
 }

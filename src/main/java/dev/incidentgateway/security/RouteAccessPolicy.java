@@ -3,7 +3,6 @@ package dev.incidentgateway.security;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Who may call an HTTP route, decided from the route's endpoint (its path template and HTTP method), never
@@ -48,17 +47,29 @@ public final class RouteAccessPolicy {
         if (!template.contains("{}")) {
             return t.equals(template);
         }
-        String[] want = template.split("/", -1);
-        String[] got = t.split("/", -1);
-        if (want.length != got.length) {
-            return false;
-        }
-        for (int i = 0; i < want.length; i++) {
-            if (want[i].equals("{}") ? got[i].isEmpty() : !want[i].equals(got[i])) {
+        // Segment by segment in place (the edge and every route policy ask this for each request): no split arrays.
+        int w = 0;
+        int g = 0;
+        while (true) {
+            int wEnd = segmentEnd(template, w);
+            int gEnd = segmentEnd(t, g);
+            boolean parameter = wEnd - w == 2 && template.startsWith("{}", w);
+            if (parameter ? gEnd == g : !(wEnd - w == gEnd - g && template.regionMatches(w, t, g, wEnd - w))) {
                 return false;
             }
+            boolean wLast = wEnd == template.length();
+            boolean gLast = gEnd == t.length();
+            if (wLast || gLast) {
+                return wLast && gLast; // as many segments on both sides
+            }
+            w = wEnd + 1;
+            g = gEnd + 1;
         }
-        return true;
+    }
+
+    private static int segmentEnd(String path, int from) {
+        int slash = path.indexOf('/', from);
+        return slash < 0 ? path.length() : slash;
     }
 
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
@@ -84,8 +95,6 @@ public final class RouteAccessPolicy {
             new Rule("GET", "/api/v1/", true, new Requires(Scope.READ)),
             new Rule("HEAD", "/api/v1/", true, new Requires(Scope.READ)));
 
-    /** A path parameter of a route template; compiled once (every request to a Camel route asks {@link #access}). */
-    private static final Pattern PATH_PARAMETER = Pattern.compile("\\{[^}/]*}");
 
     private RouteAccessPolicy() {
     }
@@ -119,10 +128,38 @@ public final class RouteAccessPolicy {
 
     /** {@code /api/v1/incidents/{id}/events} → {@code /api/v1/incidents/{}/events}; a trailing slash dropped. */
     public static String normalize(String template) {
-        String t = template == null ? "/" : PATH_PARAMETER.matcher(template).replaceAll("{}");
+        String t = template == null ? "/" : withEmptyParameters(template);
         if (!t.startsWith("/")) {
             t = "/" + t;
         }
         return t.length() > 1 && t.endsWith("/") ? t.substring(0, t.length() - 1) : t;
+    }
+
+    /**
+     * {@code template} with every match of {@code \{[^}/]*\}} replaced by {@code {}}. Written out rather than as that
+     * regex: every request to a Camel route asks {@link #access}, and a Matcher with its state per request was a visible
+     * share of the webhook route's allocation; a path without a parameter is returned as it is.
+     */
+    static String withEmptyParameters(String template) {
+        int open = template.indexOf('{');
+        if (open < 0) {
+            return template;
+        }
+        StringBuilder out = new StringBuilder(template.length());
+        int copied = 0;
+        while (open >= 0) {
+            int end = open + 1;
+            while (end < template.length() && template.charAt(end) != '}' && template.charAt(end) != '/') {
+                end++;
+            }
+            if (end < template.length() && template.charAt(end) == '}') {
+                out.append(template, copied, open).append("{}");
+                copied = end + 1;
+                open = template.indexOf('{', copied);
+            } else {
+                open = template.indexOf('{', open + 1); // no parameter starts here: a '/' or the end came first
+            }
+        }
+        return out.append(template, copied, template.length()).toString();
     }
 }
