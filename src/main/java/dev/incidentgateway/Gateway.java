@@ -23,9 +23,9 @@ import dev.incidentgateway.cli.ControlChannel;
 import dev.incidentgateway.cli.ControlChannelRoute;
 import dev.incidentgateway.cli.StoreCommand;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
-import dev.incidentgateway.config.ClasspathListing;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.config.KafkaClientSecurity;
+import dev.incidentgateway.config.RouteFiles;
 import dev.incidentgateway.config.RoutePlaceholders;
 import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.console.ConsoleRoute;
@@ -73,7 +73,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Wires the gateway: store (HikariCP + Flyway) → timeline → REST/ops routes and the YAML routes under
@@ -82,6 +81,8 @@ import java.util.stream.Collectors;
  */
 public final class Gateway implements AutoCloseable {
     public static final String DATA_SOURCE_BEAN = "gatewayDataSource";
+    /** Every HTTP route's reply step (its Map/List body as JSON). */
+    static final String ROUTE_REPLIES_BEAN = "httpRouteReplies";
 
     private final HikariDataSource dataSource;
     private final TimelineStore store;
@@ -108,7 +109,7 @@ public final class Gateway implements AutoCloseable {
         StartChecks checked = StartChecks.run(config, new SinkHttpClient(() -> main.getCamelContext().createProducerTemplate()),
                 new ExternalRefs(this::dataSource));
         if (routesDir != null) {
-            dev.incidentgateway.config.RouteFiles.ignoredIn(routesDir).forEach(f -> org.slf4j.LoggerFactory.getLogger(Gateway.class)
+            RouteFiles.ignoredIn(routesDir).forEach(f -> org.slf4j.LoggerFactory.getLogger(Gateway.class)
                     .warn("{} in GATEWAY_ROUTES_DIR is not loaded: only *.camel.yaml files are routes (rename it to {}.camel.yaml "
                             + "if it is one)", f, f.getFileName().toString().replaceFirst("\\.ya?ml$", "")));
         }
@@ -172,7 +173,7 @@ public final class Gateway implements AutoCloseable {
         main.bind(ApiRouteSteps.PROBLEMS_BEAN, routeSteps);
         main.configure().addRoutesBuilder(new HttpRouteProblems()); // ... and so does any HTTP route that names no routeConfigurationId
         // Every HTTP route, whatever configuration it names: its Map/List body written as JSON, a failure left unhandled as problem+json.
-        main.bind("httpRouteReplies", new RouteReplyBody(routeSteps, json));
+        main.bind(ROUTE_REPLIES_BEAN, new RouteReplyBody(routeSteps, json));
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, new CallerApi(json), endpoints, expensiveReads));
         sla.install(main, store, meters, json, endpoints, expensiveReads, Clock.systemUTC()); // SLA tracker bean + GET /api/v1/incidents/{id}/sla
         this.pollers = new SourcePollers(modules.pollingSources().stream()
@@ -201,10 +202,7 @@ public final class Gateway implements AutoCloseable {
                 config.get(GatewayConfig.OIDC_ISSUER), ConsoleSignIn.fromConfig(config).orElse(null))); // GET / (issue 12, operator console)
         RoutePlaceholders.of(config, modules.connectorKeys()).forEach(main::addInitialProperty); // {{gateway.kafka.topic}}, {{gateway.servicenow.url}}
         kafkaSecurity.ifPresent(k -> k.install(main)); // SASL/TLS of every kafka: endpoint, shipped or the operator's
-        // Shipped routes named one by one (ClasspathListing says why Camel's own classpath scan is not used).
-        main.configure().withRoutesIncludePattern(ClasspathListing.list("routes", true, ".camel.yaml").stream()
-                .map(r -> "classpath:" + r).collect(Collectors.joining(","))
-                + (routesDir == null ? "" : ",file:" + routesDir.toAbsolutePath() + "/**/*.camel.yaml"));
+        main.configure().withRoutesIncludePattern(RouteFiles.includePattern(routesDir)); // config's route check loads the same
         main.configure().withName("incident-gateway");
         this.run = new GatewayRun(config, main, intake, ops, outbox, https);
         main.addMainListener(run.listener(this::drainBeforeStop));

@@ -2,6 +2,7 @@ package dev.incidentgateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.ConfigKey;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.config.KafkaClientSecurity;
 import dev.incidentgateway.connectors.Connectors;
@@ -31,13 +32,23 @@ import java.util.Optional;
 record StartChecks(Optional<SSLContextParameters> tls, Optional<KafkaClientSecurity> kafkaSecurity, SlaModule sla,
                    Connectors connectors, Map<String, JsonNode> descriptors, SinkRegistry.Loaded sinks, List<PollingSource> pollers) {
 
-    /** For {@code config}: what it builds delivers and polls nothing, so its HTTP client and store are never reached. */
+    /**
+     * For {@code config}: what it builds delivers and polls nothing, so its HTTP client and store are never reached. The
+     * routes, which a start checks as Camel starts them, are loaded into a context that never starts ({@link RouteCheck}).
+     */
     static StartChecks run(GatewayConfig config) {
-        return run(config, new SinkHttpClient(() -> {
+        StartChecks checked = run(config, new SinkHttpClient(() -> {
             throw new IllegalStateException("config delivers nothing");
         }), new ExternalRefs(() -> {
             throw new IllegalStateException("config opens no store");
         }));
+        RouteCheck.run(config, checked);
+        return checked;
+    }
+
+    /** The connectors' settings, for the YAML routes' placeholders ({@code {{gateway.servicenow.url}}}). */
+    List<ConfigKey<?>> connectorKeys() {
+        return connectors.settings().values().stream().flatMap(List::stream).toList();
     }
 
     /**

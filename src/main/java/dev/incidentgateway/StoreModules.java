@@ -47,7 +47,7 @@ record StoreModules(AuditModule audit, CredentialRowMacs rowMacs, WebhookModule 
             }
             CredentialRowMacs rowMacs = CredentialRowMacs.from(audit.chainKey()); // older rows: sealed by the upgrade (CredentialRowSeal)
             inbound = WebhookModule.load(descriptors, config, dataSource, rowMacs, json);
-            List<ConfigKey<?>> connectorKeys = connectors.settings().values().stream().flatMap(List::stream).toList();
+            List<ConfigKey<?>> connectorKeys = checked.connectorKeys();
             OutboxModule outbox = new OutboxModule(checked.sinks(), ConnectorDescriptors.ofKind(descriptors, "sink").keySet(), dataSource);
             return new StoreModules(audit, rowMacs, inbound, connectorKeys, outbox, checked.pollers());
         } catch (RuntimeException e) {

@@ -40,6 +40,7 @@ public final class TimelineComponent extends DefaultComponent {
     private final TimelineCloudEventMapper feedEvents;
     private final Set<String> feedConsumerNames = ConcurrentHashMap.newKeySet();
     private long feedPageMaxBytes = Long.parseLong(GatewayConfig.PAGE_MAX_BYTES.defaultValue());
+    private boolean checkOnly;
 
     /** With CloudEvents types under the default prefix ({@code GATEWAY_CE_TYPE_PREFIX}'s default). */
     public TimelineComponent(TimelineStore store, CloudEventsWebhookMapper cloudEvents) {
@@ -51,6 +52,16 @@ public final class TimelineComponent extends DefaultComponent {
         this.store = store;
         this.cloudEvents = cloudEvents;
         this.feedEvents = feedEvents;
+    }
+
+    /**
+     * For {@code config}'s route check (no store, no outbox): every endpoint is created and its options checked as at
+     * a start, {@code timeline:outbox} included, but nothing is subscribed and no consumer of it ever starts.
+     */
+    public static TimelineComponent forRouteCheck(CloudEventsWebhookMapper cloudEvents, TimelineCloudEventMapper feedEvents) {
+        TimelineComponent check = new TimelineComponent(null, cloudEvents, feedEvents);
+        check.checkOnly = true;
+        return check;
     }
 
     /** Names of the {@code timeline:events} consumers running now: one route per stored position. */
@@ -84,10 +95,14 @@ public final class TimelineComponent extends DefaultComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
-        if ("outbox".equals(remaining) && outbox != null) {
+        if ("outbox".equals(remaining) && (outbox != null || checkOnly)) {
             TimelineOutboxEndpoint endpoint = new TimelineOutboxEndpoint(uri, this, outbox, outboxCloudEvents);
             setProperties(endpoint, parameters);
-            endpoint.subscribe();
+            if (checkOnly) {
+                endpoint.checkOptions();
+            } else {
+                endpoint.subscribe();
+            }
             return endpoint;
         }
         if ("events".equals(remaining)) { // from: timeline:events (the committed feed)
@@ -97,7 +112,7 @@ public final class TimelineComponent extends DefaultComponent {
         }
         if (!"append".equals(remaining)) {
             throw new RouteOptionException("timeline:" + remaining + " is not an endpoint of the timeline component; "
-                    + "it has: timeline:append, timeline:events" + (outbox == null ? "" : ", timeline:outbox?connector=NAME"));
+                    + "it has: timeline:append, timeline:events" + (outbox == null && !checkOnly ? "" : ", timeline:outbox?connector=NAME"));
         }
         TimelineAppendEndpoint endpoint = new TimelineAppendEndpoint(uri, this, store, cloudEvents);
         setProperties(endpoint, parameters);

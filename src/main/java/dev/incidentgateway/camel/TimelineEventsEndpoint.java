@@ -70,7 +70,8 @@ public final class TimelineEventsEndpoint extends ScheduledPollEndpoint {
             throw new RouteOptionException("timeline:events needs consumer=NAME: the name its position is stored under");
         }
         TimelineEventsConsumer created = new TimelineEventsConsumer(this, processor, store, cloudEvents,
-                new FeedPositions(store.dataSource()), component.feedConsumerNames(), component.feedPageMaxBytes());
+                // no store in config's route check (TimelineComponent.forRouteCheck), whose consumers are built, never started
+                new FeedPositions(store == null ? null : store.dataSource()), component.feedConsumerNames(), component.feedPageMaxBytes());
         configureConsumer(created);
         return created;
     }

@@ -57,6 +57,12 @@ public final class TimelineOutboxEndpoint extends DefaultEndpoint {
 
     /** Checks the options and registers the subscription (called by the component once the options are set). */
     void subscribe() {
+        checkOptions();
+        subscription = outbox.subscriptions().subscribe(connector, eventTypes(), severity());
+    }
+
+    /** The options' checks alone: {@code config}'s route check runs them without an outbox ({@link TimelineComponent#forRouteCheck}). */
+    void checkOptions() {
         if (connector == null || !connector.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
             throw new RouteOptionException("timeline:outbox needs connector=<name> (lower-case letters, digits, - and _), got "
                     + connector);
@@ -64,7 +70,8 @@ public final class TimelineOutboxEndpoint extends DefaultEndpoint {
         if (concurrency != null && (concurrency < 1 || concurrency > 256)) {
             throw new RouteOptionException("timeline:outbox concurrency must be 1..256, got " + concurrency);
         }
-        subscription = outbox.subscriptions().subscribe(connector, eventTypes(), severity());
+        eventTypes();
+        severity();
     }
 
     private Set<EventType> eventTypes() {

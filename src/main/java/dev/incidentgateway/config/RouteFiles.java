@@ -68,6 +68,16 @@ public final class RouteFiles {
         }
     }
 
+    /**
+     * Camel Main's {@code routesIncludePattern} of a start (and of {@code config}'s route check): the shipped routes named
+     * one by one (ClasspathListing says why Camel's own classpath scan is not used), then the operator's under {@code routesDir}.
+     */
+    public static String includePattern(Path routesDir) {
+        return ClasspathListing.list("routes", true, ".camel.yaml").stream().map(r -> "classpath:" + r)
+                .collect(java.util.stream.Collectors.joining(","))
+                + (routesDir == null ? "" : ",file:" + routesDir.toAbsolutePath() + "/**/*.camel.yaml");
+    }
+
     /** @return route id → the file it was loaded from (empty for a route built in Java, or an unknown id) */
     public static Function<String, Optional<String>> of(CamelContext context) {
         return routeId -> {

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.main.Main;
 
 import javax.sql.DataSource;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -27,13 +28,15 @@ public final class WebhookModule implements AutoCloseable {
     private final WebhookTokenSnapshot tokens;
     private final Map<String, WebhookSource> sources;
     private final Map<String, String> off;
+    private final DescriptorsAddedSinceStart added;
     private final Map<String, RateLimit> rates;
 
     private WebhookModule(WebhookTokenSnapshot tokens, Map<String, WebhookSource> sources, Map<String, String> off,
-                          Map<String, RateLimit> rates) {
+                          DescriptorsAddedSinceStart added, Map<String, RateLimit> rates) {
         this.tokens = tokens;
         this.sources = sources;
         this.off = off;
+        this.added = added;
         this.rates = rates;
     }
 
@@ -44,6 +47,7 @@ public final class WebhookModule implements AutoCloseable {
         try {
             Map<String, WebhookSource> sources = WebhookSourceRegistry.load(descriptors, config.env(), tokens, json);
             return new WebhookModule(tokens, sources, WebhookSourceRegistry.off(descriptors, config.env()),
+                    new DescriptorsAddedSinceStart(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)), descriptors.keySet()),
                     WebhookRateLimits.of(descriptors, sources.keySet(),
                             RateLimit.of(config.get(GatewayConfig.WEBHOOK_RATE_PER_S), config.get(GatewayConfig.WEBHOOK_RATE_BURST))));
         } catch (RuntimeException e) {
@@ -60,7 +64,7 @@ public final class WebhookModule implements AutoCloseable {
     public WebhookSteps install(Main main, ApiEndpoint.Settings endpoints, ObjectMapper json, MeterRegistry meters, List<SourcePoller> pollers,
                         Clock clock, dev.incidentgateway.security.RefusalLog refusals) {
         WebhookSourceActivity activity = new WebhookSourceActivity(sources.keySet(), meters, clock, refusals);
-        WebhookSteps steps = new WebhookSteps(sources, off, KeyedRateLimiter.perKey(rates), new ApiRouteSteps(endpoints), json, activity);
+        WebhookSteps steps = new WebhookSteps(sources, off, added, KeyedRateLimiter.perKey(rates), new ApiRouteSteps(endpoints), json, activity);
         main.bind(WebhookSteps.BEAN, steps);
         main.configure().addRoutesBuilder(new SourcesApi(sources, off, activity, pollers, json, endpoints)); // issue 12
         return steps;

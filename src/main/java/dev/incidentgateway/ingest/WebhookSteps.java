@@ -46,6 +46,7 @@ public final class WebhookSteps {
     private final ObjectMapper json;
     private final WebhookSourceActivity activity;
     private final Map<String, String> offSources;
+    private final DescriptorsAddedSinceStart added;
 
     /**
      * @param offSources the declared sources that are off, each with why ({@link WebhookSourceRegistry#off}): 404 says so
@@ -54,6 +55,13 @@ public final class WebhookSteps {
      */
     public WebhookSteps(Map<String, WebhookSource> sources, Map<String, String> offSources, KeyedRateLimiter rateLimits,
                         ApiRouteSteps http, ObjectMapper json, WebhookSourceActivity activity) {
+        this(sources, offSources, DescriptorsAddedSinceStart.none(), rateLimits, http, json, activity);
+    }
+
+    /** @param added the descriptors written since the start, which a 404 names as waiting for a restart */
+    public WebhookSteps(Map<String, WebhookSource> sources, Map<String, String> offSources, DescriptorsAddedSinceStart added,
+                        KeyedRateLimiter rateLimits, ApiRouteSteps http, ObjectMapper json, WebhookSourceActivity activity) {
+        this.added = added;
         this.offSources = Map.copyOf(offSources);
         this.sources = Map.copyOf(sources);
         this.rateLimits = rateLimits;
@@ -86,11 +94,20 @@ public final class WebhookSteps {
         exchange.setProperty(ApiRequest.PRINCIPAL_PROPERTY, Principal.webhook(name));
     }
 
-    /** The 404 of a name no source has, or of a declared source that is off (and why). */
+    /**
+     * The 404 of a name no source has, of a declared source that is off (and why), or of a descriptor written since the
+     * start (sources are loaded at the start; {@link DescriptorsAddedSinceStart} says what a caller learns from it).
+     */
     private ApiProblem noSuchSource(String name) {
         String off = offSources.get(name);
-        return ApiProblem.notFound(off != null ? "webhook source '" + name + "' is off (" + off + ", then restart)"
-                : "no webhook source named '" + name + "' (connectors/<name>.yaml with kind: webhook-source)");
+        if (off != null) {
+            return ApiProblem.notFound("webhook source '" + name + "' is off (" + off + ", then restart)");
+        }
+        if (added.added(name)) {
+            return ApiProblem.notFound("webhook source '" + name + "' is not loaded: sources are loaded at the start, and "
+                    + "connectors/" + name + ".yaml was added since; restart the gateway to load it");
+        }
+        return ApiProblem.notFound("no webhook source named '" + name + "' (connectors/<name>.yaml with kind: webhook-source)");
     }
 
     /**

@@ -683,6 +683,28 @@ abstract class WebhookSourcesContract {
                 .contains("no webhook source named 'no-such-source'");
     }
 
+    /**
+     * Platform trial: a descriptor written while the gateway runs got the 404 of a name no source has. Sources are loaded
+     * at the start, so the 404 says to restart; it names only the file of the name the caller sent (a name it chose),
+     * and a name without a file keeps the plain 404. Nothing is stored.
+     */
+    @Test
+    void aDescriptorAddedWhileRunningIs404SayingToRestart() throws IOException {
+        int before = eventCount();
+        Path late = Files.writeString(connectorsDir.resolve("latecomer.yaml"), "kind: webhook-source\nname: latecomer\n"
+                + "mapper: cloudevents\nauth: {mode: none}\n");
+        Response r = post("latecomer", acme("late-evt", "late-" + System.nanoTime(), "down", "Late"), BEARER);
+        assertThat(r.status()).as(r.toString()).isEqualTo(404);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.json().path("detail").asText()).contains("webhook source 'latecomer' is not loaded", "loaded at the start",
+                "connectors/latecomer.yaml", "restart").doesNotContain(connectorsDir.toString());
+        assertThat(post("slack", acme("sl-evt", "sl", "down", "x"), BEARER).json().path("detail").asText())
+                .as("a descriptor the start loaded (a sink) is no source added since").contains("no webhook source named 'slack'");
+        assertThat(post("..%2Flatecomer", acme("x", "x", "down", "x"), BEARER).status()).isEqualTo(404);
+        assertThat(eventCount()).isEqualTo(before);
+        Files.delete(late); // the next class's start must not load it
+    }
+
     // ---------------------------------------------------------------- limits and store failures
 
     @Test

@@ -28,7 +28,7 @@ final class EventTimes {
         JsonNode v = hit.value();
         Instant t;
         try {
-            t = switch (rule.format()) {
+            t = rule.pattern() != null ? patterned(v, rule) : switch (rule.format()) {
                 case ISO_8601 -> {
                     if (!v.isTextual()) {
                         throw new DateTimeException("not a string");
@@ -50,6 +50,13 @@ final class EventTimes {
         return EventLimits.checkEventTime(item.field(hit.expression()), t);
     }
 
+    private static Instant patterned(JsonNode v, TimeRule rule) {
+        if (!v.isTextual()) {
+            throw new DateTimeException("not a string");
+        }
+        return rule.pattern().formatter().parse(v.asText().strip(), Instant::from);
+    }
+
     private static BigDecimal number(JsonNode v) {
         if (v.isNumber()) {
             return v.decimalValue();
@@ -61,6 +68,10 @@ final class EventTimes {
     }
 
     private static String describe(TimeRule rule) {
+        if (rule.pattern() != null) {
+            return "a time as " + rule.pattern().text() + " (mapping.eventTime.pattern; " + rule.pattern().zone()
+                    + " when it has no offset)";
+        }
         return switch (rule.format()) {
             case ISO_8601 -> "an ISO-8601 time with an offset (2024-05-01T12:00:00Z)";
             case EPOCH_MILLIS -> "milliseconds since the epoch";

@@ -54,7 +54,9 @@ import java.util.Map;
  * not missing, {@code null} or blank wins (a path with a wildcard or filter yields its first match). Other forms:
  * {@code severity: "$.sev"} (the value must already be {@code sev1}..{@code sev4}; else {@code sev3});
  * {@code severity.default} (when omitted: {@code sev3}); {@code eventTime: { path: "$.date", format: epoch-millis }}
- * with format {@code iso-8601} (default), {@code epoch-millis} or {@code epoch-seconds}. Value-map targets are
+ * with format {@code iso-8601} (default), {@code epoch-millis} or {@code epoch-seconds}, or
+ * {@code eventTime: { path: "$.time", pattern: "yyyy-MM-dd HH:mm:ss.SSS", zone: UTC }} (a java.time pattern; the zone of
+ * a time without an offset, UTC by default). Value-map targets are
  * {@code declare, ack, mitigate, resolve, close, note}; severities {@code sev1..sev4}. Unknown keys are errors.
  *
  * <p>Per item: the event type is read first, and a value not listed in {@code eventType.values} skips the item

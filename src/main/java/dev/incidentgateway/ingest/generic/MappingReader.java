@@ -5,15 +5,22 @@ import com.jayway.jsonpath.JsonPath;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.ingest.generic.WebhookSourceMapping.SeverityRule;
 import dev.incidentgateway.ingest.generic.WebhookSourceMapping.TimeFormat;
+import dev.incidentgateway.ingest.generic.WebhookSourceMapping.TimePattern;
 import dev.incidentgateway.ingest.generic.WebhookSourceMapping.TimeRule;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.ExternalRefProvenance;
 import dev.incidentgateway.timeline.Severity;
 
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -164,18 +171,58 @@ final class MappingReader {
             FieldPath path = paths(node, "mapping.eventTime", true);
             return path == null ? null : new TimeRule(path, TimeFormat.ISO_8601);
         }
-        allowOnly(node, "mapping.eventTime", Set.of("path", "format"));
+        allowOnly(node, "mapping.eventTime", Set.of("path", "format", "pattern", "zone"));
         FieldPath path = paths(node.get("path"), "mapping.eventTime.path", true);
         TimeFormat format = TimeFormat.ISO_8601;
         JsonNode f = node.get("format");
+        JsonNode p = node.get("pattern");
+        boolean patterned = p != null && !p.isNull();
         if (f != null && !f.isNull()) {
             format = TimeFormat.fromWire(f.asText());
-            if (format == null) {
+            if (patterned) {
+                problem("mapping.eventTime.format", "and mapping.eventTime.pattern are two ways to say one thing: keep one");
+            } else if (format == null) {
                 problem("mapping.eventTime.format", "'" + f.asText() + "' is not a time format (iso-8601, epoch-millis,"
-                        + " epoch-seconds)");
+                        + " epoch-seconds); a time written another way takes mapping.eventTime.pattern");
             }
         }
-        return path == null || format == null ? null : new TimeRule(path, format);
+        JsonNode z = node.get("zone");
+        if (z != null && !z.isNull() && !patterned) {
+            problem("mapping.eventTime.zone", "applies to a mapping.eventTime.pattern only (ISO-8601 and epoch times carry their own)");
+        }
+        TimePattern pattern = patterned ? timePattern(p, z) : null;
+        return path == null || format == null || (patterned && pattern == null) ? null : new TimeRule(path, format, pattern);
+    }
+
+    /**
+     * {@code mapping.eventTime.pattern} (a java.time pattern) and {@code zone} (UTC when absent), checked at the start: a
+     * pattern Java refuses, or one that does not give a date and a time of day, would fail every delivery with a 400.
+     */
+    private TimePattern timePattern(JsonNode p, JsonNode z) {
+        ZoneId zone = ZoneOffset.UTC;
+        if (z != null && !z.isNull()) {
+            try {
+                zone = ZoneId.of(z.asText());
+            } catch (DateTimeException e) {
+                problem("mapping.eventTime.zone", "'" + z.asText() + "' is not a time zone (UTC, Europe/Berlin, +02:00): " + e.getMessage());
+                return null;
+            }
+        }
+        String text = p.asText();
+        DateTimeFormatter formatter;
+        try {
+            formatter = DateTimeFormatter.ofPattern(text, Locale.ROOT).withZone(zone);
+        } catch (IllegalArgumentException e) {
+            problem("mapping.eventTime.pattern", "'" + text + "' is not a date-time pattern: " + e.getMessage());
+            return null;
+        }
+        try { // what it writes it must read back as an instant: a date without a time of day cannot be placed
+            formatter.parse(formatter.format(Instant.parse("2026-12-03T16:00:00.123Z")), Instant::from);
+        } catch (DateTimeException e) {
+            problem("mapping.eventTime.pattern", "'" + text + "' does not give a date and a time of day (e.g. yyyy-MM-dd HH:mm:ss.SSS)");
+            return null;
+        }
+        return new TimePattern(text, zone, formatter);
     }
 
     private Map<String, FieldPath> data(JsonNode node) {

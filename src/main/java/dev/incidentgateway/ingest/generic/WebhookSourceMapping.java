@@ -74,8 +74,22 @@ public record WebhookSourceMapping(String name, JsonPath items, String itemsPath
         }
     }
 
-    /** Where the event time is read and how it is written. */
-    public record TimeRule(FieldPath path, TimeFormat format) {
+    /**
+     * Where the event time is read and how it is written: one of the {@link TimeFormat}s, or the operator's
+     * {@code pattern} ({@code mapping.eventTime.pattern}) when not null.
+     */
+    public record TimeRule(FieldPath path, TimeFormat format, TimePattern pattern) {
+        public TimeRule(FieldPath path, TimeFormat format) {
+            this(path, format, null);
+        }
+    }
+
+    /**
+     * A {@link java.time.format.DateTimeFormatter} pattern ({@code yyyy-MM-dd HH:mm:ss.SSS}, Uptime Kuma's) and the zone of
+     * a time it reads without an offset or zone ({@code mapping.eventTime.zone}, UTC by default); a time that carries
+     * its own offset keeps it.
+     */
+    public record TimePattern(String text, java.time.ZoneId zone, java.time.format.DateTimeFormatter formatter) {
     }
 
     /** How a time value is written in the payload. */

@@ -1,0 +1,109 @@
+package dev.incidentgateway;
+
+import dev.incidentgateway.config.GatewayConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Platform trial: {@code config} passed (exit 0) route files that stop a start with exit 2 (BadRouteStartIT's cases).
+ * It loads the routes into a Camel context that never starts and words a failure with the start's code: exit 2 and the
+ * start's "Invalid route" message, with nothing created (no store, no keys).
+ */
+class ConfigRouteCheckTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "YAML that does not parse | '- route:\\n    from:\\n      uri: timer:x\\n     steps: [\\n' | line 4",
+            "an unknown step          | '- route:\\n    from:\\n      uri: timer:x\\n      steps:\\n        - nosuchstep: hi\\n' | nosuchstep",
+            "an unknown component     | '- route:\\n    from:\\n      uri: nosuchcomponent:x\\n      steps:\\n        - log: hi\\n' | nosuchcomponent",
+            "timeline:outbox without its connector | '- route:\\n    id: mine\\n    from:\\n      uri: timeline:outbox\\n      steps:\\n        - log: hi\\n' | connector=",
+            "a wrong timeline option | '- route:\\n    id: mine\\n    from:\\n      uri: timer:x\\n      steps:\\n        - to: timeline:append?principal=bob\\n' | principal must start with system: (got bob)",
+            "timeline:events without consumer= | '- route:\\n    id: mine\\n    from:\\n      uri: timeline:events\\n      steps:\\n        - log: hi\\n' | timeline:events needs consumer=NAME",
+            "a user route under /webhooks/ | '- route:\\n    id: mine\\n    from:\\n      uri: platform-http:/webhooks/{source}/status\\n      steps:\\n        - log: hi\\n' | /webhooks/ is the webhook sources'",
+            "a path and method a shipped route serves | '- route:\\n    id: mine\\n    from:\\n      uri: platform-http:/api/v1/stats\\n      steps:\\n        - log: hi\\n' | both take"})
+    void aRouteThatStopsTheStartStopsConfig(String what, String yaml, String named) throws Exception {
+        Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(dir.resolve("routes/mine.camel.yaml"), yaml.replace("\\n", "\n"));
+        String message = assertConfigRefuses(named);
+        assertThat(message).contains("mine.camel.yaml");
+    }
+
+    @Test
+    void twoRoutesOnOnePathAndMethodAcrossFiles() throws Exception {
+        Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(dir.resolve("routes/mine.camel.yaml"), route("mine", "platform-http:/hooks/status?httpMethodRestrict=GET"));
+        Files.writeString(dir.resolve("routes/theirs.camel.yaml"), route("theirs", "platform-http:/hooks/{x}?httpMethodRestrict=GET"));
+        assertThat(assertConfigRefuses("both take GET")).contains("'mine'", "'theirs'", "mine.camel.yaml", "theirs.camel.yaml");
+    }
+
+    /** Camel refuses a second consumer of one endpoint only as it starts them; the check names both routes as the start does. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "one outbox connector twice | timeline:outbox?connector=dd | timeline:outbox?connector=dd | 'theirs' (",
+            "a shipped connector's outbox | timeline:outbox?connector=slack | | 'outbound-slack' (",
+            "one events consumer twice | timeline:events?consumer=same | timeline:events?consumer=same | 'theirs' ("})
+    void aSecondConsumerOfOneEndpointNamesBoth(String what, String mine, String theirs, String named) throws Exception {
+        Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(dir.resolve("routes/mine.camel.yaml"), route("mine", mine));
+        if (theirs != null) {
+            Files.writeString(dir.resolve("routes/theirs.camel.yaml"), route("theirs", theirs));
+        }
+        assertThat(assertConfigRefuses(named)).contains("'mine'", "both consume");
+    }
+
+    @Test
+    void oneRouteIdInTwoFilesNamesBothFilesAndLines() throws Exception {
+        Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(dir.resolve("routes/mine.camel.yaml"), route("http-target", "timer:a"));
+        Files.writeString(dir.resolve("routes/theirs.camel.yaml"), "# theirs\n" + route("http-target", "timer:b"));
+        assertThat(assertConfigRefuses("'http-target'")).contains("mine.camel.yaml:2", "theirs.camel.yaml:3");
+    }
+
+    /** The shipped routes and a good route of the operator's pass: nothing of theirs is reached while checking. */
+    @Test
+    void goodRoutesPass() throws Exception {
+        Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(dir.resolve("routes/mine.camel.yaml"), route("mine", "platform-http:/hooks/status?httpMethodRestrict=GET")
+                + route("mine-feed", "timeline:events?consumer=mine") + route("mine-out", "timeline:outbox?connector=mine"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = config(err);
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    private static String route(String id, String uri) {
+        return "- route:\n    id: " + id + "\n    from:\n      uri: \"" + uri + "\"\n      steps:\n        - log: hi\n";
+    }
+
+    private String assertConfigRefuses(String named) throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = config(err);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(message).isEqualTo(GatewayMain.USAGE);
+        assertThat(message).startsWith("Invalid configuration:").contains("Invalid route: ").contains(named).doesNotContain("\tat ");
+        assertThat(dir.resolve("data")).doesNotExist();
+        assertThat(dir.resolve("keys")).doesNotExist();
+        return message;
+    }
+
+    private int config(ByteArrayOutputStream err) throws Exception {
+        Map<String, String> env = Map.of("GATEWAY_DB_URL", "jdbc:h2:file:" + dir.resolve("data/gateway"), "GATEWAY_KEYS_DIR",
+                dir.resolve("keys").toString(), "GATEWAY_ROUTES_DIR", dir.resolve("routes").toString(), "GATEWAY_HTTP_PORT", "0",
+                "GATEWAY_CHECKPOINT_FILE", dir.resolve("data/checkpoints.jsonl").toString());
+        return GatewayMain.run(new String[] {"config"}, () -> GatewayConfig.load(env, Map.of()),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+}
