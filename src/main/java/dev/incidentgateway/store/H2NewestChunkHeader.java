@@ -7,8 +7,10 @@ import org.h2.mvstore.RandomAccessStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.concurrent.Callable;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -32,9 +34,11 @@ import java.util.concurrent.locks.ReentrantLock;
 final class H2NewestChunkHeader {
     private static final Logger LOG = LoggerFactory.getLogger(H2NewestChunkHeader.class);
     /** {@code RandomAccessStore.writeStoreHeader()}: writes both header blocks naming {@code lastChunk}. */
-    private static final Method WRITE_STORE_HEADER = writeStoreHeader();
+    private static final Method WRITE_STORE_HEADER = member("RandomAccessStore.writeStoreHeader()",
+            () -> RandomAccessStore.class.getDeclaredMethod("writeStoreHeader"));
     /** {@code FileStore.saveChunkLock}: held by H2 while it writes a chunk (and the header) and sets {@code lastChunk}. */
-    private static final Field SAVE_CHUNK_LOCK = saveChunkLockField();
+    private static final Field SAVE_CHUNK_LOCK = member("FileStore.saveChunkLock",
+            () -> FileStore.class.getDeclaredField("saveChunkLock"));
     /** The header's key for the version of the chunk it names ({@code FileStore.HDR_VERSION}). */
     private static final String HDR_VERSION = "version";
 
@@ -86,26 +90,15 @@ final class H2NewestChunkHeader {
         }
     }
 
-    private static Field saveChunkLockField() {
+    /** H2's member, made accessible; null (said once, loudly) when this H2 has no such member. */
+    private static <T extends AccessibleObject> T member(String name, Callable<T> lookup) {
         try {
-            Field f = FileStore.class.getDeclaredField("saveChunkLock");
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LoggerFactory.getLogger(H2NewestChunkHeader.class).error("this H2 has no FileStore.saveChunkLock; "
-                    + "a process killed with SIGKILL may reopen without its last commits: {}", e.toString());
-            return null;
-        }
-    }
-
-    private static Method writeStoreHeader() {
-        try {
-            Method m = RandomAccessStore.class.getDeclaredMethod("writeStoreHeader");
-            m.setAccessible(true);
-            return m;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LoggerFactory.getLogger(H2NewestChunkHeader.class).error("this H2 has no RandomAccessStore.writeStoreHeader(); "
-                    + "a process killed with SIGKILL may reopen without its last commits: {}", e.toString());
+            T member = lookup.call();
+            member.setAccessible(true);
+            return member;
+        } catch (Exception e) {
+            LoggerFactory.getLogger(H2NewestChunkHeader.class).error("this H2 has no {}; a process killed with SIGKILL may "
+                    + "reopen without its last commits: {}", name, e.toString());
             return null;
         }
     }
