@@ -54,7 +54,7 @@ public class KillCheck {
 
     static void child(Path dir, int seconds, int threads) throws Exception {
         HikariDataSource ds = open(dir);
-        TimelineStore store = new TimelineStore(ds, SqlDialect.forUrl("jdbc:h2:file:x"), "dev.incidentgateway", 256, 10000,
+        TimelineStore store = new TimelineStore(ds, SqlDialect.H2, "dev.incidentgateway", 256, 10000,
                 new SimpleMeterRegistry(), dev.incidentgateway.audit.ChainKey.generate(), List.of());
         FileOutputStream acks = new FileOutputStream(dir.resolve("acks.txt").toFile(), true);
         AtomicLong n = new AtomicLong();
