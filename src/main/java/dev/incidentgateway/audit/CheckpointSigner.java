@@ -1,8 +1,8 @@
 package dev.incidentgateway.audit;
 
+import dev.incidentgateway.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -64,12 +64,7 @@ public final class CheckpointSigner {
 
     /** A short name of a public key: the first 16 hex digits of the SHA-256 of its X.509 form. */
     public static String keyId(PublicKey key) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
-            return HexFormat.of().formatHex(d, 0, 8);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(key.getEncoded()), 0, 8);
     }
 
     /** PEM text of the public key, for keepers of checkpoints. */

@@ -1,8 +1,7 @@
 package dev.incidentgateway.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.incidentgateway.Sha256;
+
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -26,21 +25,10 @@ public final class TokenDigest {
         return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
+    /** Every webhook and API request hashes its bearer token (a webhook up to three times). */
     public static byte[] sha256(String token) {
-        return SHA256.get().digest(token.getBytes(StandardCharsets.UTF_8)); // digest() leaves it reset for the next call
+        return Sha256.of(token);
     }
-
-    /**
-     * One SHA-256 per thread: every webhook and API request hashes its bearer token (a webhook up to three times), and
-     * {@code MessageDigest.getInstance} looks the provider's service up and constructs a new instance each time.
-     */
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is unavailable in this JVM", e);
-        }
-    });
 
     /** The digest as stored: 64 lower-case hex digits. */
     public static String sha256Hex(String token) {

@@ -38,12 +38,7 @@ public record SlaPolicies(Map<Severity, SlaPolicy> bySeverity) {
             }
             text.append('\n');
         }
-        try {
-            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(hash, 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return java.util.HexFormat.of().formatHex(dev.incidentgateway.Sha256.of(text.toString()), 0, 16);
     }
 
     private static String hours(BusinessHours h) {

@@ -1,5 +1,6 @@
 package dev.incidentgateway.ingest.generic;
 
+import dev.incidentgateway.Sha256;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,8 +19,6 @@ import dev.incidentgateway.timeline.Severity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -248,11 +247,8 @@ public final class JsonPathWebhookMapper implements WebhookMapper {
     /** The idempotency id of an item without an eventId: stable for the same key, type and item JSON. */
     static String digest(String key, EventType type, JsonNode item) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((key + "\n" + type.wireName() + "\n").getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest(JSON.writeValueAsBytes(item)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
+            return HexFormat.of().formatHex(Sha256.of((key + "\n" + type.wireName() + "\n").getBytes(StandardCharsets.UTF_8),
+                    JSON.writeValueAsBytes(item)));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
