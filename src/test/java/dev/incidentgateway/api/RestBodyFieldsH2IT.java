@@ -17,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import static dev.incidentgateway.api.IncidentApiContract.assertProblem;
+import static dev.incidentgateway.api.IncidentApiHarness.assertProblem;
 import static dev.incidentgateway.testsupport.HttpApi.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -2,8 +2,8 @@ package dev.incidentgateway.api;
 
 import dev.incidentgateway.testsupport.TestStore;
 
-/** The HTTP contract on a gateway backed by the embedded H2 file store. */
-class IncidentApiH2IT extends IncidentApiContract {
+/** {@link IncidentApiLifecycleContract} on a gateway backed by the embedded H2 file store. */
+class IncidentApiLifecycleH2IT extends IncidentApiLifecycleContract {
     @Override
     TestStore.Kind kind() {
         return TestStore.Kind.H2;
