@@ -2,7 +2,8 @@ package dev.incidentgateway.ingest;
 
 import dev.incidentgateway.testsupport.TestStore;
 
-class WebhookSourcesH2IT extends WebhookSourcesContract {
+/** {@link WebhookSourcesFromYamlContract} on a gateway backed by the embedded H2 file store. */
+class WebhookSourcesFromYamlH2IT extends WebhookSourcesFromYamlContract {
     @Override
     TestStore.Kind kind() {
         return TestStore.Kind.H2;
