@@ -2,8 +2,8 @@ package dev.incidentgateway.timeline;
 
 import dev.incidentgateway.testsupport.TestStore;
 
-/** The audit chain against a database admin, on the embedded H2 store. */
-class AuditChainH2Test extends AuditChainContract {
+/** {@link AuditChainRowsContract} on the embedded H2 store. */
+class AuditChainRowsH2Test extends AuditChainRowsContract {
     @Override
     TestStore.Kind kind() {
         return TestStore.Kind.H2;

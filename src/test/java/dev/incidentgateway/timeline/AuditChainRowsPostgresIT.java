@@ -2,8 +2,8 @@ package dev.incidentgateway.timeline;
 
 import dev.incidentgateway.testsupport.TestStore;
 
-/** The audit chain against a database admin (the superuser), on PostgreSQL (GATEWAY_TEST_PG_URL). */
-class AuditChainPostgresIT extends AuditChainContract {
+/** {@link AuditChainRowsContract} on PostgreSQL (GATEWAY_TEST_PG_URL), the database admin being the superuser. */
+class AuditChainRowsPostgresIT extends AuditChainRowsContract {
     @Override
     TestStore.Kind kind() {
         return TestStore.Kind.POSTGRESQL;
