@@ -2,8 +2,8 @@ package dev.incidentgateway.outbox;
 
 import dev.incidentgateway.testsupport.TestStore;
 
-/** Skipped visibly without GATEWAY_TEST_PG_URL; failed in CI. */
-class OutboxFaultsPostgresIT extends OutboxFaultsContract {
+/** {@link OutboxSlowCallsContract} on PostgreSQL; skipped visibly without GATEWAY_TEST_PG_URL, failed in CI. */
+class OutboxSlowCallsPostgresIT extends OutboxSlowCallsContract {
     @Override
     TestStore.Kind kind() {
         return TestStore.Kind.POSTGRESQL;

@@ -2,7 +2,8 @@ package dev.incidentgateway.outbox;
 
 import dev.incidentgateway.testsupport.TestStore;
 
-class OutboxFaultsH2Test extends OutboxFaultsContract {
+/** {@link OutboxSlowCallsContract} on the embedded H2 store. */
+class OutboxSlowCallsH2Test extends OutboxSlowCallsContract {
     @Override
     TestStore.Kind kind() {
         return TestStore.Kind.H2;
