@@ -1,6 +1,7 @@
 package dev.incidentgateway.outbox;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.testsupport.MutableClock;
 import dev.incidentgateway.testsupport.TestStore;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
@@ -10,11 +11,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every outbox-under-faults contract (OutboxOperatorRacesContract, OutboxSlowCallsContract,
@@ -31,23 +29,7 @@ abstract class OutboxFaultsHarness {
     TimelineStore timeline;
     OutboxStore outbox;
     GatedSink sink;
-    final AtomicReference<Instant> now = new AtomicReference<>(T0);
-    final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    final MutableClock clock = new MutableClock(T0);
     OutboxRelay relay;
 
     abstract TestStore.Kind kind();

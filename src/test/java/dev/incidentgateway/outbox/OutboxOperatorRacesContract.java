@@ -71,7 +71,7 @@ abstract class OutboxOperatorRacesContract extends OutboxFaultsHarness {
         assertThat(sink.entered("W-1").await(30, TimeUnit.SECONDS)).isTrue();
         long id = onlyRow("W-1").id();
         // The delivery outlived its lease (a process that stalled): the claim is stale and the operator may skip.
-        now.set(T0.plus(LEASE).plusSeconds(1));
+        clock.set(T0.plus(LEASE).plusSeconds(1));
         assertThat(outbox.skip(id, clock.instant())).isTrue();
 
         sink.releaseAll();

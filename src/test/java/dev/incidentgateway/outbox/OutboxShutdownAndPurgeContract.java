@@ -84,14 +84,14 @@ abstract class OutboxShutdownAndPurgeContract extends OutboxFaultsHarness {
         }
         relay.pass();
         relay.awaitIdle(); // five rows delivered at T0
-        now.set(T0.plus(Duration.ofDays(1)));
+        clock.set(T0.plus(Duration.ofDays(1)));
         declare("G-dead");
         declare("G-skipped");
         sink.next = new DeliveryResult.Dead("HTTP 400");
         relay.pass();
         relay.awaitIdle();
         assertThat(outbox.skip(onlyRow("G-skipped").id(), clock.instant())).isTrue();
-        now.set(T0.plus(Duration.ofDays(3)));
+        clock.set(T0.plus(Duration.ofDays(3)));
         sink.next = null;
         declare("G-recent");
         relay.pass();
@@ -99,7 +99,7 @@ abstract class OutboxShutdownAndPurgeContract extends OutboxFaultsHarness {
         declare("G-pending"); // never delivered
         assertThat(outbox.list("gated", "delivered", 0, 100)).hasSize(6);
 
-        now.set(T0.plus(Duration.ofDays(7)).plusSeconds(1));
+        clock.set(T0.plus(Duration.ofDays(7)).plusSeconds(1));
         OutboxPurge capped = new OutboxPurge(dataSource, Duration.ofDays(7), 2, 2, clock, new SimpleMeterRegistry());
         assertThat(capped.run()).as("at most maxBatches x batchSize a run").isEqualTo(4);
         OutboxPurge purge = new OutboxPurge(dataSource, Duration.ofDays(7), 2, 100, clock, new SimpleMeterRegistry());
@@ -109,7 +109,7 @@ abstract class OutboxShutdownAndPurgeContract extends OutboxFaultsHarness {
                 org.assertj.core.groups.Tuple.tuple("G-dead", "dead"), org.assertj.core.groups.Tuple.tuple("G-skipped", "skipped"),
                 org.assertj.core.groups.Tuple.tuple("G-recent", "delivered"), org.assertj.core.groups.Tuple.tuple("G-pending", "pending"));
 
-        now.set(T0.plus(Duration.ofDays(30)));
+        clock.set(T0.plus(Duration.ofDays(30)));
         assertThat(purge.run()).isEqualTo(1); // G-recent, now old too; dead, skipped and pending rows stay
         assertThat(outbox.list("gated", null, 0, 100)).extracting(OutboxRow::incidentId)
                 .containsExactlyInAnyOrder("G-dead", "G-skipped", "G-pending");

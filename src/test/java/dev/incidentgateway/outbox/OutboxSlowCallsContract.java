@@ -27,7 +27,7 @@ abstract class OutboxSlowCallsContract extends OutboxFaultsHarness {
         assertThat(onlyRow("R-1").nextAttemptAt()).isEqualTo(T0.plusSeconds(300));
         assertThat(onlyRow("R-1").lastError()).contains("429");
         sink.next = new DeliveryResult.Retry("HTTP 503", Duration.ofSeconds(20));
-        now.set(T0.plusSeconds(300));
+        clock.set(T0.plusSeconds(300));
         relay.pass();
         relay.awaitIdle();
         assertThat(onlyRow("R-2").nextAttemptAt()).as("below the cap: as asked").isEqualTo(T0.plusSeconds(320));
@@ -89,12 +89,12 @@ abstract class OutboxSlowCallsContract extends OutboxFaultsHarness {
         assertThat(sink.entered("L-1").await(10, TimeUnit.SECONDS)).isTrue();
         relay.awaitIdle(); // the deadline gave the slot back; the call itself still hangs
         sink.gated.remove("L-1"); // later calls of L-1 would go through at once
-        now.set(now.get().plus(LEASE).plusSeconds(1)); // past any backoff and the lease
+        clock.advance(LEASE.plusSeconds(1)); // past any backoff and the lease
         relay.drive(() -> true, Duration.ofMillis(20));
         sink.releaseAll(); // the hung call reaches the target now
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sink.ended("L-1") >= 1);
         for (int lease = 0; lease < 5 && sink.delivered.getOrDefault("L-1", new ConcurrentLinkedQueue<>()).size() < 3; lease++) {
-            now.set(now.get().plus(LEASE).plusSeconds(1));
+            clock.advance(LEASE.plusSeconds(1));
             relay.drive(() -> true, Duration.ofMillis(20));
         }
         assertThat(sink.delivered.get("L-1")).as("the late call first, then its repeat, then the next event")

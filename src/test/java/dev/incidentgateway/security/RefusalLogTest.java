@@ -1,35 +1,18 @@
 package dev.incidentgateway.security;
 
 import dev.incidentgateway.testsupport.CapturedLogs;
+import dev.incidentgateway.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A refused caller is in the log at once, and a flood of them costs a line a minute per kind, with how many came meanwhile. */
 class RefusalLogTest {
-    private Instant now = Instant.parse("2026-12-03T12:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T12:00:00Z"));
 
     @Test
     void theFirstRefusalOfAKindIsLoggedAndTheRestOnceAMinuteWithTheirCount() {
@@ -41,7 +24,7 @@ class RefusalLogTest {
             }
             log.refused("a request to webhook source grafana", 400, "Malformed JSON"); // another kind: its own line
             log.refused("key:reader", 403, "a request that needs scope write");
-            now = now.plus(RefusalLog.EVERY);
+            clock.advance(RefusalLog.EVERY);
             log.refused("a request to webhook source grafana", 401, "Invalid credential");
 
             List<String> lines = logs.lines(e -> true);
@@ -58,7 +41,7 @@ class RefusalLogTest {
         RefusalLog log = new RefusalLog(clock);
         try (CapturedLogs logs = CapturedLogs.of(RefusalLog.class.getName())) {
             log.refused("an API credential", 401, "unknown or revoked API key");
-            now = now.plus(RefusalLog.EVERY.minus(Duration.ofSeconds(1)));
+            clock.advance(RefusalLog.EVERY.minus(Duration.ofSeconds(1)));
             log.refused("an API credential", 401, "unknown or revoked API key");
             assertThat(logs.lines(e -> true)).hasSize(1);
         }
@@ -73,7 +56,7 @@ class RefusalLogTest {
         try (CapturedLogs logs = CapturedLogs.of(RefusalLog.class.getName())) {
             activity.refused("grafana", 401, "Invalid credential");
             log.refused("a request to webhook source grafana", 401, "Invalid credential"); // same kind, same window
-            now = now.plus(RefusalLog.EVERY);
+            clock.advance(RefusalLog.EVERY);
             activity.refused("grafana", 401, "Invalid credential");
             assertThat(logs.lines(e -> true)).containsExactly(
                     "WARN Refused a request to webhook source grafana: 401 Invalid credential",

@@ -1,6 +1,7 @@
 package dev.incidentgateway.sla;
 
 import dev.incidentgateway.GatewayJson;
+import dev.incidentgateway.testsupport.MutableClock;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.Severity;
@@ -30,7 +31,7 @@ abstract class SlaDowntimeContract extends SlaStoreContract {
     private static final Instant T0 = Instant.parse("2025-01-06T08:00:00Z");
     private static final SlaPolicies POLICIES = new SlaPolicies(Map.of(Severity.SEV1, new SlaPolicy(Map.of(
             SlaTarget.ACKNOWLEDGE, Duration.ofMinutes(10), SlaTarget.RESOLVE, Duration.ofHours(4)), 80, null)));
-    private final SlaTrackerContract.MutableClock clock = new SlaTrackerContract.MutableClock(T0);
+    private final MutableClock clock = new MutableClock(T0);
 
     /** The tracker's notes and settled marks are what verify derives from the logs: nothing to report (no false positive). */
     @AfterEach

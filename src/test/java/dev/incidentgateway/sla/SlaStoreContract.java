@@ -1,5 +1,6 @@
 package dev.incidentgateway.sla;
 
+import dev.incidentgateway.testsupport.MutableClock;
 import dev.incidentgateway.testsupport.TestStore;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
@@ -49,7 +50,7 @@ abstract class SlaStoreContract {
         }
         SlaPolicies policies = new SlaPolicies(Map.of(Severity.SEV1, new SlaPolicy(Map.of(
                 SlaTarget.ACKNOWLEDGE, Duration.ofMinutes(10), SlaTarget.RESOLVE, Duration.ofHours(4)), 80, null)));
-        return new SlaTracker(db.store, policies, new SlaTrackerContract.MutableClock(declaredAt.plus(Duration.ofDays(30))),
+        return new SlaTracker(db.store, policies, new MutableClock(declaredAt.plus(Duration.ofDays(30))),
                 new SimpleMeterRegistry());
     }
 }

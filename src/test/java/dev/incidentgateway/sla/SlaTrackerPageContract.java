@@ -1,6 +1,7 @@
 package dev.incidentgateway.sla;
 
 import dev.incidentgateway.GatewayJson;
+import dev.incidentgateway.testsupport.MutableClock;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.Incident;
 import dev.incidentgateway.timeline.IncidentStatus;
@@ -37,7 +38,7 @@ abstract class SlaTrackerPageContract extends SlaStoreContract {
                     SlaTarget.RESOLVE, Duration.ofHours(4)), 80, null),
             Severity.SEV2, new SlaPolicy(Map.of(SlaTarget.ACKNOWLEDGE, Duration.ofMinutes(30), SlaTarget.RESOLVE, Duration.ofHours(8)), 75, null),
             Severity.SEV4, new SlaPolicy(Map.of(SlaTarget.RESOLVE, Duration.ofDays(1)), 80, null))); // sev3: no SLA
-    private final SlaTrackerContract.MutableClock clock = new SlaTrackerContract.MutableClock(T0);
+    private final MutableClock clock = new MutableClock(T0);
 
     private SlaTracker tracker() {
         return new SlaTracker(db.store, POLICIES, clock, new SimpleMeterRegistry());

@@ -4,6 +4,7 @@ import dev.incidentgateway.GatewayJson;
 import dev.incidentgateway.camel.TimelineComponent;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
 import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.testsupport.MutableClock;
 import dev.incidentgateway.testsupport.RouteTestStore;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
@@ -30,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code timeline:append} with its watermark; failures set the poller's health and backoff.
  */
 class PollerRouteTest extends CamelTestSupport {
-    private final SourcePollerContract.MutableClock clock = new SourcePollerContract.MutableClock();
+    private final MutableClock clock = new MutableClock(SourcePollerContract.START);
     private final SourcePollerContract.ScriptedSource source = new SourcePollerContract.ScriptedSource(connector());
     private RouteTestStore routeStore;
     private TimelineStore store;
@@ -92,7 +93,7 @@ class PollerRouteTest extends CamelTestSupport {
 
         tick(); // not due before the interval
         assertThat(source.askedWith).hasSize(2);
-        clock.now = clock.now.plusSeconds(61);
+        clock.advance(Duration.ofSeconds(61));
         tick();
         assertThat(source.askedWith).containsExactly(null, "w1", "w2");
     }
@@ -107,10 +108,10 @@ class PollerRouteTest extends CamelTestSupport {
         assertThat(store.incident("PR-4")).isPresent();
         assertThat(store.watermark(connector())).contains("w1");
 
-        clock.now = clock.now.plusSeconds(299);
+        clock.advance(Duration.ofSeconds(299));
         tick();
         assertThat(source.askedWith).hasSize(2);
-        clock.now = clock.now.plusSeconds(2);
+        clock.advance(Duration.ofSeconds(2));
         tick();
         assertThat(source.askedWith).containsExactly(null, "w1", "w1");
         assertThat(store.watermark(connector())).contains("w2");
@@ -123,7 +124,7 @@ class PollerRouteTest extends CamelTestSupport {
         tick();
         assertThat(poller.status()).isEqualTo(SourcePoller.Status.DOWN);
         assertThat(poller.detail()).contains("401");
-        clock.now = clock.now.plusSeconds(3600);
+        clock.advance(Duration.ofSeconds(3600));
         tick();
         assertThat(source.askedWith).hasSize(1);
     }

@@ -5,6 +5,7 @@ import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.testsupport.CapturedLogs;
+import dev.incidentgateway.testsupport.MutableClock;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import dev.incidentgateway.testsupport.TestStore;
 import dev.incidentgateway.timeline.EventType;
@@ -15,10 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -33,7 +32,9 @@ abstract class SourcePollerContract {
     HikariDataSource dataSource;
     TimelineStore store;
     SqlDialect dialect;
-    final MutableClock clock = new MutableClock();
+    /** Where the pollers' clock starts (PollerRouteTest's too). */
+    static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
+    final MutableClock clock = new MutableClock(START);
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     abstract TestStore.Kind kind();
@@ -56,25 +57,6 @@ abstract class SourcePollerContract {
             store.close();
             dataSource.close();
             testStore.close();
-        }
-    }
-
-    static final class MutableClock extends Clock {
-        Instant now = Instant.parse("2026-11-23T10:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 
@@ -134,7 +116,7 @@ abstract class SourcePollerContract {
 
             poller.tick(); // not due yet
             assertThat(source.polls.get()).isEqualTo(2);
-            clock.now = clock.now.plusSeconds(61);
+            clock.advance(Duration.ofSeconds(61));
             poller.tick();
             assertThat(source.askedWith).containsExactly(null, "w1", "w2");
         }
@@ -157,7 +139,7 @@ abstract class SourcePollerContract {
             assertThat(store.watermark("scripted")).contains("w-bad");
             assertThat(meters.counter("gateway.poll.invalid_records", "poller", "poller:scripted", "field", "title").count())
                     .isEqualTo(2.0);
-            clock.now = clock.now.plusSeconds(61);
+            clock.advance(Duration.ofSeconds(61));
             poller.tick();
             assertThat(source.askedWith).containsExactly(null, "w-bad"); // moved on, not retried from the start
         }
@@ -182,7 +164,7 @@ abstract class SourcePollerContract {
              SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock)) {
             for (int i = 0; i < 3; i++) {
                 poller.tick();
-                clock.now = clock.now.plusSeconds(61);
+                clock.advance(Duration.ofSeconds(61));
             }
             assertThat(source.polls.get()).isEqualTo(3);
             assertThat(logs.lines(e -> e.getFormattedMessage().startsWith("scripted poll:"))).containsExactly(
@@ -201,7 +183,7 @@ abstract class SourcePollerContract {
             poller.tick();
             assertThat(poller.status()).isEqualTo(SourcePoller.Status.DOWN);
             assertThat(poller.detail()).contains("401");
-            clock.now = clock.now.plusSeconds(3600);
+            clock.advance(Duration.ofSeconds(3600));
             poller.tick();
             assertThat(source.polls.get()).isEqualTo(1);
         }
@@ -215,10 +197,10 @@ abstract class SourcePollerContract {
         try (SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock)) {
             poller.tick();
             assertThat(poller.status()).isEqualTo(SourcePoller.Status.BACKING_OFF);
-            clock.now = clock.now.plusSeconds(299);
+            clock.advance(Duration.ofSeconds(299));
             poller.tick();
             assertThat(source.polls.get()).isEqualTo(1);
-            clock.now = clock.now.plusSeconds(2);
+            clock.advance(Duration.ofSeconds(2));
             poller.tick();
             assertThat(store.watermark("scripted")).contains("w9");
             assertThat(poller.status()).isEqualTo(SourcePoller.Status.UP);
@@ -239,7 +221,7 @@ abstract class SourcePollerContract {
             assertThat(b.polls.get()).isZero();
             assertThat(second.status()).isEqualTo(SourcePoller.Status.STANDBY);
             first.close(); // the leader goes away
-            clock.now = clock.now.plusSeconds(61);
+            clock.advance(Duration.ofSeconds(61));
             second.tick();
             assertThat(b.polls.get()).isEqualTo(1);
             assertThat(second.status()).isEqualTo(SourcePoller.Status.UP);
@@ -261,7 +243,7 @@ abstract class SourcePollerContract {
             assertThat(rotated.polls.get()).isEqualTo(1);
             assertThat(second.status()).isEqualTo(SourcePoller.Status.UP);
             assertThat(store.watermark("scripted")).contains("w-rot");
-            clock.now = clock.now.plusSeconds(3600);
+            clock.advance(Duration.ofSeconds(3600));
             first.tick();
             assertThat(refused.polls.get()).as("stopped until restarted").isEqualTo(1);
         }
