@@ -21,7 +21,8 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * What every AuditChain*Contract shares: the keyed audit chain against a database admin ({@link AuditTampering}). Each
+ * What every AuditChain*Contract (and DerivedTablesForgeryContract) shares: the keyed audit chain against a database admin
+ * ({@link AuditTampering}). Each
  * test has its own store (a tampered log stays tampered); the gateway code starts on it when a test says so, as an
  * upgrade does. On PostgreSQL the admin disables the append-only triggers.
  */
@@ -50,9 +51,14 @@ abstract class AuditChainHarness {
 
     /** Starts the current gateway code on the store (key check, checkpointer, writer), as an upgrade does. */
     void startGateway() {
+        startGateway(List.of());
+    }
+
+    /** {@link #startGateway()} with a writer that runs {@code listeners} with each append, as the gateway's does. */
+    void startGateway(List<AppendListener> listeners) {
         audit = AuditModule.create(config, dataSource);
         store = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 64, 1000, new SimpleMeterRegistry(),
-                audit.chainKey(), List.of());
+                audit.chainKey(), listeners);
     }
 
     @AfterEach

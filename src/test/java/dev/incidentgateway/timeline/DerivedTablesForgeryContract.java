@@ -2,27 +2,15 @@ package dev.incidentgateway.timeline;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.incidentgateway.cli.StoreCommand;
-import dev.incidentgateway.cli.VerifyCommand;
-import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.outbox.ExternalRefRecorder;
 import dev.incidentgateway.sla.SlaPolicies;
 import dev.incidentgateway.sla.SlaPolicy;
 import dev.incidentgateway.sla.SlaTarget;
 import dev.incidentgateway.sla.SlaTracker;
-import dev.incidentgateway.store.SqlDialect;
-import dev.incidentgateway.store.StoreFactory;
-import dev.incidentgateway.testsupport.PostgresTestDatabase;
-import dev.incidentgateway.testsupport.TestStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,41 +27,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * incident's SLA notes, and verify said OK. Each forgery must now be a line of verify (CLI and per-incident check), and a
  * busy store the gateway wrote alone must still verify OK.
  */
-abstract class DerivedTablesForgeryContract {
+abstract class DerivedTablesForgeryContract extends AuditChainHarness {
     private static final String KEY = "alertmanager:deadbeefdeadbeef";
-    TestStore testStore;
-    HikariDataSource dataSource;
-    SqlDialect dialect;
-    TimelineStore store;
 
-    abstract TestStore.Kind kind();
-
+    /** The gateway's writer with the recorder of polled tickets' links (external_refs), which the forgeries below copy. */
     @BeforeEach
-    void openStore() {
-        if (kind() == TestStore.Kind.POSTGRESQL) {
-            PostgresTestDatabase.assumeAvailable();
-        }
-        testStore = TestStore.create(kind());
-        dataSource = StoreFactory.openAndMigrate(testStore.config());
-        dialect = SqlDialect.forUrl(testStore.config().get(GatewayConfig.DB_URL));
-        store = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 64, 1000, new SimpleMeterRegistry(),
-                testStore.chainKey(), List.of(new ExternalRefRecorder()));
+    void startGatewayWithTicketLinks() {
+        startGateway(List.of(new ExternalRefRecorder()));
     }
 
-    @AfterEach
-    void closeStore() {
-        store.close();
-        dataSource.close();
-        testStore.close();
+    /** The verify CLI's exit code, a space and its output: one string to match on. */
+    private String verifyCli() throws Exception {
+        Run run = verify();
+        return run.exit() + " " + run.output();
     }
 
-    private String verify() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = new VerifyCommand().run(new StoreCommand.Context(dataSource, testStore.config(), dialect), List.of(),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
-        return exit + " " + out.toString(StandardCharsets.UTF_8);
-    }
-
+    /** Plain SQL on the gateway's own pool: unlike {@link #asAdmin}, the log's append-only triggers stay on. */
     private void sql(String statement) throws Exception {
         try (var c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate(statement);
@@ -107,11 +76,11 @@ abstract class DerivedTablesForgeryContract {
     @Test
     void aCorrelationKeyBoundToAnIncidentWhoseDeclareBoundNoneIsReported() throws Exception {
         store.append(declare("INC-77", Severity.SEV2));
-        assertThat(verify()).startsWith("0 OK");
+        assertThat(verifyCli()).startsWith("0 OK");
         sql("INSERT INTO correlation_keys VALUES ('" + KEY + "', 'INC-77', CURRENT_TIMESTAMP)");
         assertThat(store.append(firing(KEY, "t1")).kind()).as("the forgery absorbs the alert").isEqualTo(AppendOutcome.Kind.CORRELATED);
 
-        assertThat(verify()).startsWith("1 ").contains("BROKEN: incident INC-77 at seq 1: correlation_keys binds key '" + KEY
+        assertThat(verifyCli()).startsWith("1 ").contains("BROKEN: incident INC-77 at seq 1: correlation_keys binds key '" + KEY
                 + "' to it, but its declare bound no key");
         assertIncidentCheckFails("INC-77", "correlation_keys binds key");
     }
@@ -123,7 +92,7 @@ abstract class DerivedTablesForgeryContract {
         sql("INSERT INTO correlation_keys VALUES ('" + KEY + "', '" + resolvedOne + "', CURRENT_TIMESTAMP)");
         sql("INSERT INTO correlation_keys VALUES ('alertmanager:feed', 'INC-999', CURRENT_TIMESTAMP)");
 
-        assertThat(verify()).startsWith("1 ").contains("incident " + resolvedOne + " at seq 2: correlation_keys binds key '" + KEY
+        assertThat(verifyCli()).startsWith("1 ").contains("incident " + resolvedOne + " at seq 2: correlation_keys binds key '" + KEY
                 + "' to it, but its log gives it resolved or closed").contains("incident INC-999: correlation_keys binds key "
                 + "'alertmanager:feed' to it, but the log has no event of this incident");
     }
@@ -133,7 +102,7 @@ abstract class DerivedTablesForgeryContract {
         String open = store.append(firing(KEY, "t1")).incidentId();
         sql("DELETE FROM correlation_keys");
 
-        assertThat(verify()).startsWith("1 ").contains("incident " + open + " at seq 1: its declare bound key '" + KEY
+        assertThat(verifyCli()).startsWith("1 ").contains("incident " + open + " at seq 1: its declare bound key '" + KEY
                 + "' and it is open, but correlation_keys has no row for it");
         assertIncidentCheckFails(open, "correlation_keys has no row for it");
     }
@@ -146,7 +115,7 @@ abstract class DerivedTablesForgeryContract {
         String held = store.append(firing("alertmanager:cafe", "t1")).incidentId(); // open: nothing released yet
         sql("INSERT INTO released_correlation_keys VALUES ('" + held + "', 'alertmanager:cafe', CURRENT_TIMESTAMP)");
 
-        assertThat(verify()).startsWith("1 ").contains("incident INC-79 at seq 1: released_correlation_keys holds key '" + KEY
+        assertThat(verifyCli()).startsWith("1 ").contains("incident INC-79 at seq 1: released_correlation_keys holds key '" + KEY
                 + "' for it, but its declare bound no key").contains("incident " + held + " at seq 1: released_correlation_keys holds "
                 + "key 'alertmanager:cafe' for it, but its log has no resolve or close that released it");
         assertIncidentCheckFails("INC-79", "released_correlation_keys");
@@ -155,11 +124,11 @@ abstract class DerivedTablesForgeryContract {
     @Test
     void aSettledMarkWrittenBeforeItsIncidentExistsIsReportedBeforeAndAfterTheDeclare() throws Exception {
         sql("INSERT INTO sla_settled (incident_id, last_seq, settled_at) VALUES ('INC-78', 1, CURRENT_TIMESTAMP)");
-        assertThat(verify()).startsWith("1 ").contains("incident INC-78: sla_settled marks it settled at seq 1, but the log "
+        assertThat(verifyCli()).startsWith("1 ").contains("incident INC-78: sla_settled marks it settled at seq 1, but the log "
                 + "has no event of this incident");
 
         store.append(declare("INC-78", Severity.SEV1));
-        assertThat(verify()).startsWith("1 ").contains("incident INC-78 at seq 1: sla_settled marks it settled for good at "
+        assertThat(verifyCli()).startsWith("1 ").contains("incident INC-78 at seq 1: sla_settled marks it settled for good at "
                 + "seq 1, but its log gives it open after that event");
         sql("UPDATE sla_settled SET last_seq = 7");
         assertIncidentCheckFails("INC-78", "sla_settled marks it settled at seq 7, but its log ends at seq 1");
@@ -174,7 +143,7 @@ abstract class DerivedTablesForgeryContract {
         sql("INSERT INTO outbox (connector, incident_id, event_id, event_seq, status, next_attempt_at, created_at) "
                 + "VALUES ('jira', 'INC-80', '" + declared.id() + "', 5, 'dead', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
 
-        assertThat(verify()).startsWith("1 ").contains("incident INC-80 at seq 2: outbox row of 'slack' (status 'delivered') "
+        assertThat(verifyCli()).startsWith("1 ").contains("incident INC-80 at seq 2: outbox row of 'slack' (status 'delivered') "
                 + "for event 01JAAAAAAAAAAAAAAAAAAAAAAA, which is not in the log").contains("incident INC-80 at seq 5: outbox "
                 + "row of 'jira' (status 'dead') for event " + declared.id() + ", which the log has as INC-80 seq 1");
         assertIncidentCheckFails("INC-80", "which is not in the log");
@@ -183,10 +152,10 @@ abstract class DerivedTablesForgeryContract {
     @Test
     void anExternalRefUrlOtherThanThePollersDeclareRecordedIsReported() throws Exception {
         store.append(polledDeclare("INC-81"));
-        assertThat(verify()).startsWith("0 OK");
+        assertThat(verifyCli()).startsWith("0 OK");
         sql("UPDATE external_refs SET url = 'https://phish.example/login' WHERE incident_id = 'INC-81'");
 
-        assertThat(verify()).startsWith("1 ").contains("incident INC-81 at seq 1: external_refs url of its 'jira' ticket is "
+        assertThat(verifyCli()).startsWith("1 ").contains("incident INC-81 at seq 1: external_refs url of its 'jira' ticket is "
                 + "'https://phish.example/login', its declare's data.externalRef gives 'https://jira.example/browse/OPS-1'");
         assertIncidentCheckFails("INC-81", "external_refs url");
     }
@@ -200,12 +169,12 @@ abstract class DerivedTablesForgeryContract {
                 .put("url", "https://evil.example/phish");
         appendPastTheStoresCheck(NewEvent.builder(EventType.DECLARE, "a").incident("INC-82").title("hijack").data(data)
                 .principal("key:w").build());
-        assertThat(verify()).as("the log alone is intact").startsWith("0 OK");
+        assertThat(verifyCli()).as("the log alone is intact").startsWith("0 OK");
         sql("DELETE FROM external_refs WHERE incident_id = 'INC-82'");
         sql("INSERT INTO external_refs (incident_id, connector, external_id, external_key, channel, url, created_at) "
                 + "VALUES ('INC-82', 'jira', '99999', 'FIN-7', NULL, 'https://evil.example/phish', CURRENT_TIMESTAMP)");
 
-        assertThat(verify()).startsWith("1 ").contains("incident INC-82 at seq 1: external_refs links it to 'jira' ticket 'FIN-7' "
+        assertThat(verifyCli()).startsWith("1 ").contains("incident INC-82 at seq 1: external_refs links it to 'jira' ticket 'FIN-7' "
                 + "from its declare's data.externalRef, but that declare was made by 'key:w', not the connector's poller 'poller:jira'");
         assertIncidentCheckFails("INC-82", "not the connector's poller 'poller:jira'");
     }
@@ -268,7 +237,7 @@ abstract class DerivedTablesForgeryContract {
             assertThat(rs.getLong(1)).as("settled marks written").isPositive();
         }
 
-        String run = verify();
+        String run = verifyCli();
         assertThat(run).startsWith("0 OK");
         assertThat(store.verifier().verifyAll().broken()).isEmpty();
     }
