@@ -86,8 +86,9 @@ public final class GatewayConfig {
     public static final ConfigKey<String> OIDC_ALLOW_INSECURE_HTTP = ConfigKey.matching("oidc.allowInsecureHttp",
             "GATEWAY_OIDC_ALLOW_INSECURE_HTTP", "false", "true|false", "true or false", "Accept an http:// oidc.issuer or "
                     + "oidc.jwksUrl on a host other than loopback (and such a jwks_uri from the issuer's discovery document, "
-                    + "else refused at the first token). Whoever is on the network path could then swap the signing "
-                    + "keys and forge any token, admin included. false: the start refuses it (http://127.0.0.1, localhost and "
+                    + "else refused at the first token, and such console sign-in endpoints from it, else not offered). "
+                    + "Whoever is on the network path could then swap the signing keys and forge any token, admin included, "
+                    + "or take the console's sign-ins. false: the start refuses it (http://127.0.0.1, localhost and "
                     + "[::1] are accepted).");
     public static final ConfigKey<String> OIDC_SCOPE_PREFIX = ConfigKey.string("oidc.scopePrefix", "GATEWAY_OIDC_SCOPE_PREFIX", "",
             "Prefix of the gateway's scopes in a token's scope/scp claim: with gateway: the scope gateway:read grants read "

@@ -7,10 +7,12 @@ import java.util.function.Function;
 
 /**
  * The identity provider's URLs must be https: its signing keys come from them, and whoever can swap the keys on the
- * way forges any token, admin included. Plain http is accepted on a loopback host (tests, a local identity provider)
- * and where {@code GATEWAY_OIDC_ALLOW_INSECURE_HTTP=true} says the operator trusts the network path. The configured
- * URLs are checked when the configuration loads (the start stops, exit 2); the {@code jwks_uri} an issuer's discovery
- * document names is checked by the same rule when it is read (security/OidcDiscovery, on the first token).
+ * way forges any token, admin included; the console's sign-in sends the operator there and exchanges the
+ * authorization code for an access token there. Plain http is accepted on a loopback host (tests, a local identity
+ * provider) and where {@code GATEWAY_OIDC_ALLOW_INSECURE_HTTP=true} says the operator trusts the network path. The
+ * configured URLs are checked when the configuration loads (the start stops, exit 2); the endpoints an issuer's
+ * discovery document names ({@code jwks_uri}, and the console's {@code authorization_endpoint} and
+ * {@code token_endpoint}) are checked by the same rule when it is read (security/OidcProviderDocument#endpoint).
  */
 public final class OidcTransport {
     private OidcTransport() {
@@ -38,10 +40,18 @@ public final class OidcTransport {
         return url.toLowerCase(Locale.ROOT).startsWith("http://") && !loopback(url);
     }
 
-    /** Why a plain-http {@code url} is refused, in the words of every such refusal. */
+    /** What plain http to the URLs the signing keys come from allows. */
+    public static final String SWAPPED_KEYS = "anyone on the network path could swap the identity provider's signing keys "
+            + "and forge tokens";
+
+    /** Why a plain-http {@code url} the signing keys come from is refused, in the words of every such refusal. */
     public static String plainHttp(String url) {
-        return "'" + url + "' is plain http: anyone on the network path could swap the identity provider's signing keys "
-                + "and forge tokens";
+        return plainHttp(url, SWAPPED_KEYS);
+    }
+
+    /** Why a plain-http {@code url} is refused: {@code risk} says what anyone on the network path could do. */
+    public static String plainHttp(String url, String risk) {
+        return "'" + url + "' is plain http: " + risk;
     }
 
     /** Whether {@code url}'s host is this machine (no name is looked up: only {@code localhost} and loopback literals). */

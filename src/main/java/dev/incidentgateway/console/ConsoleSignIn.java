@@ -26,13 +26,18 @@ import java.util.Optional;
  * to the token endpoint. The access tokens it obtains are verified like any other (security/OidcTokenVerifier).
  *
  * <p>The document is read on the first console request, not at start (the gateway starts while the identity provider
- * is down), then kept; a failed read is retried no more often than every {@link #RETRY_AFTER_FAILURE}.
+ * is down), then kept; a failed read is retried no more often than every {@link #RETRY_AFTER_FAILURE}. The endpoints
+ * follow the rule of every URL of the identity provider (config/OidcTransport): a plain-http one on a host other than
+ * loopback is refused unless {@code GATEWAY_OIDC_ALLOW_INSECURE_HTTP=true}, like a provider that cannot be read: the
+ * page gets {@code problem} and offers the key form only, and the gateway logs one WARN per attempt.
  */
 public final class ConsoleSignIn {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleSignIn.class);
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
     private static final int TIMEOUT_MS = 3000;
     private static final int SIZE_LIMIT_BYTES = 256 * 1024;
+    static final String PLAIN_HTTP_RISK = "anyone on the network path could watch the operator sign in and take the "
+            + "authorization code and the access token it is exchanged for";
 
     /** The endpoints of one identity provider, as the page gets them. */
     record Endpoints(URI authorization, URI token) {
@@ -48,7 +53,7 @@ public final class ConsoleSignIn {
     private final ResourceRetriever retriever;
     private final InstantSource clock;
     private Endpoints endpoints;
-    private String problem = "not read yet";
+    private String problem = "the identity provider's discovery document was not read yet";
     private Instant retryAt = Instant.MIN;
 
     ConsoleSignIn(OidcSettings settings, String clientId, String scopes, ResourceRetriever retriever, InstantSource clock) {
@@ -80,17 +85,31 @@ public final class ConsoleSignIn {
     synchronized Optional<Endpoints> endpoints() {
         Instant now = clock.instant();
         if (endpoints == null && !now.isBefore(retryAt)) {
+            OidcProviderDocument doc = null;
             try {
-                OidcProviderDocument doc = OidcProviderDocument.fetch(settings, retriever);
-                endpoints = new Endpoints(doc.httpUri("authorization_endpoint"), doc.httpUri("token_endpoint"));
+                doc = OidcProviderDocument.fetch(settings, retriever);
+                endpoints = new Endpoints(endpoint(doc, "authorization_endpoint"), endpoint(doc, "token_endpoint"));
                 LOG.info("Console sign-in: client {} at {}", clientId, endpoints.authorization());
             } catch (IOException | RuntimeException e) {
-                problem = e.getMessage();
+                // Read but refused (no such member, not http(s), plain http): the message already says which and why.
+                problem = doc == null ? "the identity provider's discovery document could not be read (" + e.getMessage() + ")"
+                        : e.getMessage();
                 retryAt = now.plus(RETRY_AFTER_FAILURE);
                 LOG.warn("Console sign-in unavailable: {}", problem);
             }
         }
         return Optional.ofNullable(endpoints);
+    }
+
+    /**
+     * One of the document's endpoints, held to the identity provider's transport rule (OidcProviderDocument#endpoint):
+     * the browser goes to the authorization endpoint with the operator's sign-in and sends the code (with its PKCE
+     * verifier) to the token endpoint, which answers the access token. A refused endpoint never reaches the page, nor
+     * the page's Content-Security-Policy, so the browser cannot be sent there.
+     */
+    private URI endpoint(OidcProviderDocument doc, String name) throws IOException {
+        return doc.endpoint(name, settings.allowInsecureHttp(), PLAIN_HTTP_RISK,
+                "Have the identity provider publish an https " + name);
     }
 
     /**
@@ -103,7 +122,7 @@ public final class ConsoleSignIn {
         out.put("issuer", settings.issuer());
         out.put("issuerHost", URI.create(settings.issuer()).getAuthority());
         if (known.isEmpty()) {
-            out.put("problem", "the identity provider's discovery document could not be read (" + problemNow() + ")");
+            out.put("problem", problemNow());
             return out;
         }
         out.put("authorizationEndpoint", known.get().authorization().toString());

@@ -10,8 +10,6 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.ResourceRetriever;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.config.OidcTransport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URL;
@@ -23,7 +21,6 @@ import java.net.URL;
  * retried no more often than a failed JWKS fetch; once found, the JWKS URL is kept for the process' life.
  */
 final class OidcDiscovery implements JWKSetSource<SecurityContext> {
-    private static final Logger LOG = LoggerFactory.getLogger(OidcDiscovery.class);
     private final OidcSettings settings;
     private final ResourceRetriever retriever;
     private volatile URLBasedJWKSetSource<SecurityContext> jwks;
@@ -54,24 +51,20 @@ final class OidcDiscovery implements JWKSetSource<SecurityContext> {
      * tokens get 503 + Retry-After) and is tried again at the next fetch, so a corrected document is picked up.
      */
     private URL discoverJwksUrl() throws KeySourceException {
-        URL found;
+        OidcProviderDocument doc;
         try {
-            found = OidcProviderDocument.fetch(settings, retriever).httpUri("jwks_uri").toURL();
+            doc = OidcProviderDocument.fetch(settings, retriever);
         } catch (IOException | IllegalArgumentException e) {
             throw new JWKSetUnavailableException("could not read the discovery document at " + settings.discoveryUrl() + ": "
                     + e.getMessage(), e);
         }
-        if (OidcTransport.refused(found.toString(), settings.allowInsecureHttp())) {
-            throw new JWKSetUnavailableException("the discovery document at " + settings.discoveryUrl() + " names jwks_uri "
-                    + OidcTransport.plainHttp(found.toString()) + ". Have the identity provider publish an https jwks_uri, set "
-                    + GatewayConfig.OIDC_JWKS_URL.env() + " to an https URL of its keys, or set "
-                    + GatewayConfig.OIDC_ALLOW_INSECURE_HTTP.env() + "=true if you trust that path");
+        try {
+            return doc.endpoint("jwks_uri", settings.allowInsecureHttp(), OidcTransport.SWAPPED_KEYS,
+                    "Have the identity provider publish an https jwks_uri, set " + GatewayConfig.OIDC_JWKS_URL.env()
+                            + " to an https URL of its keys").toURL();
+        } catch (IOException | IllegalArgumentException e) { // the message names the document
+            throw new JWKSetUnavailableException(e.getMessage(), e);
         }
-        if (OidcTransport.insecure(found.toString())) {
-            LOG.warn("OIDC: the discovery document names the plain-http jwks_uri {}, accepted because {}=true: anyone on the "
-                    + "network path can swap the signing keys and forge tokens", found, GatewayConfig.OIDC_ALLOW_INSECURE_HTTP.env());
-        }
-        return found;
     }
 
     @Override

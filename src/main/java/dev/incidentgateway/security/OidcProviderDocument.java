@@ -2,6 +2,10 @@ package dev.incidentgateway.security;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jose.util.ResourceRetriever;
+import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.OidcTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
@@ -15,6 +19,7 @@ import java.util.Map;
  * sign-in (console/ConsoleSignIn, which needs the authorization and token endpoints).
  */
 public final class OidcProviderDocument {
+    private static final Logger LOG = LoggerFactory.getLogger(OidcProviderDocument.class);
     private final URL location;
     private final Map<String, Object> doc;
 
@@ -63,5 +68,30 @@ public final class OidcProviderDocument {
             // reported below
         }
         throw new IOException("the discovery document at " + location + " has no http(s) " + name);
+    }
+
+    /**
+     * {@link #httpUri} held to the rule the configured URLs meet at start ({@link OidcTransport}): plain http on a host
+     * other than loopback is refused unless {@code GATEWAY_OIDC_ALLOW_INSECURE_HTTP=true} ({@code allowInsecureHttp}),
+     * and accepted then with a WARN. Every endpoint the gateway takes from the document passes here, so the rule is
+     * applied, worded and opted out of in one place.
+     *
+     * @param risk   what anyone on the network path could do over plain http to this endpoint
+     * @param remedy what the operator can fix besides opting out, a sentence without its full stop
+     * @throws IOException the member is missing, not an http(s) URI, or refused plain http (the message names the
+     *                     member, the URL and {@code GATEWAY_OIDC_ALLOW_INSECURE_HTTP}, never a credential)
+     */
+    public URI endpoint(String name, boolean allowInsecureHttp, String risk, String remedy) throws IOException {
+        URI uri = httpUri(name);
+        if (OidcTransport.refused(uri.toString(), allowInsecureHttp)) {
+            throw new IOException("the discovery document at " + location + " names " + name + " "
+                    + OidcTransport.plainHttp(uri.toString(), risk) + ". " + remedy + ", or set "
+                    + GatewayConfig.OIDC_ALLOW_INSECURE_HTTP.env() + "=true if you trust that path");
+        }
+        if (OidcTransport.insecure(uri.toString())) {
+            LOG.warn("OIDC: the discovery document names the plain-http {} {}, accepted because {}=true: {}", name, uri,
+                    GatewayConfig.OIDC_ALLOW_INSECURE_HTTP.env(), risk);
+        }
+        return uri;
     }
 }

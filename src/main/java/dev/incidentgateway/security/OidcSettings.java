@@ -20,8 +20,9 @@ import java.util.Optional;
  * @param jwksUrl     where the signing keys are, or {@code null} to take {@code jwks_uri} from the discovery document
  * @param scopePrefix prefix of the gateway's scopes in {@code scope}/{@code scp} ({@code ""}: none)
  * @param maxTokenLifetime  longest lifetime of an accepted token ({@code exp - iat})
- * @param allowInsecureHttp whether a plain-http URL on a non-loopback host may serve the keys (here: a discovered
- *                          {@code jwks_uri}; the configured URLs were checked when the configuration was loaded)
+ * @param allowInsecureHttp whether a plain-http URL on a non-loopback host may serve the keys or the console's sign-in
+ *                          (here: the endpoints a discovery document names, OidcProviderDocument#endpoint; the
+ *                          configured URLs were checked when the configuration was loaded)
  */
 public record OidcSettings(String issuer, String audience, URL jwksUrl, String scopePrefix, Duration maxTokenLifetime,
                            boolean allowInsecureHttp) {

@@ -61,6 +61,8 @@ public final class FakeOidcProvider implements AutoCloseable {
     private volatile String[] nextError;
     private volatile String nextState;
     private volatile Duration tokenLifetime = Duration.ofMinutes(10);
+    /** The authorization and token endpoints the discovery document names. */
+    private volatile String[] discoveredEndpoints;
 
     public FakeOidcProvider(String audience) {
         this.audience = audience;
@@ -73,13 +75,19 @@ public final class FakeOidcProvider implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         server.createContext("/op/.well-known/openid-configuration", ex -> reply(ex, 200, "application/json", "{\"issuer\":\""
-                + issuer() + "\",\"authorization_endpoint\":\"" + base() + "/authorize\",\"token_endpoint\":\"" + base()
-                + "/token\",\"jwks_uri\":\"" + base() + "/keys\",\"response_types_supported\":[\"code\"],"
+                + issuer() + "\",\"authorization_endpoint\":\"" + discoveredEndpoints[0] + "\",\"token_endpoint\":\""
+                + discoveredEndpoints[1] + "\",\"jwks_uri\":\"" + base() + "/keys\",\"response_types_supported\":[\"code\"],"
                 + "\"code_challenge_methods_supported\":[\"S256\"],\"grant_types_supported\":[\"authorization_code\"]}"));
         server.createContext("/keys", ex -> reply(ex, 200, "application/json", new JWKSet(key.toPublicJWK()).toString(true)));
         server.createContext("/authorize", this::authorize);
         server.createContext("/token", this::token);
+        discoveredEndpoints = new String[] {authorizationEndpoint(), tokenEndpoint()};
         server.start();
+    }
+
+    /** Makes the discovery document name these endpoints instead of its own (a provider behind a misconfigured proxy). */
+    public void discoveryNamesEndpoints(String authorization, String token) {
+        discoveredEndpoints = new String[] {authorization, token};
     }
 
     public String issuer() {
