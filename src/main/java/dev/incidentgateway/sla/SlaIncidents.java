@@ -189,6 +189,35 @@ public final class SlaIncidents {
         return out;
     }
 
+    /**
+     * The open incidents declared in ({@code after}, {@code upTo}] that have no settled mark: those the tracker left to
+     * {@link SlaDeclareCursor} (and any other not looked at yet). One range of ix_incidents_status_declared (status,
+     * declared_at…) per open status; the mark is probed by its primary key (on PostgreSQL as in {@link #SETTLED_PG}).
+     */
+    Set<String> declaredUnsettled(Instant after, Instant upTo) {
+        String settled = store.dialect() == SqlDialect.POSTGRESQL
+                ? "LEFT JOIN LATERAL (SELECT 1 AS found FROM sla_settled WHERE incident_id = i.id OFFSET 0) s ON TRUE WHERE s.found IS NULL AND "
+                : "WHERE NOT EXISTS (SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id) AND ";
+        Set<String> out = new HashSet<>();
+        try (Connection c = store.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT i.id FROM incidents i " + settled
+                     + "i.status = ? AND i.declared_at > ? AND i.declared_at <= ?")) {
+            for (IncidentStatus status : List.of(IncidentStatus.DECLARED, IncidentStatus.ACKNOWLEDGED, IncidentStatus.MITIGATED)) {
+                ps.setString(1, status.wireName());
+                ps.setObject(2, at(after));
+                ps.setObject(3, at(upTo));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the store could not list new incidents for the SLA tracker", e);
+        }
+        return out;
+    }
+
     /** The newest event id ("" for an empty store): a scan that starts now sees every event up to it. */
     String newestEventId() {
         return store.newestEventId().orElse("");
