@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The store reads and writes of the SLA tracker: bounded pages of the incidents it has not settled, one incident's
@@ -174,19 +175,7 @@ public final class SlaIncidents {
      * changed, not on the store's size.
      */
     Set<String> recheckDue(Instant now) {
-        Set<String> out = new HashSet<>();
-        try (Connection c = store.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT incident_id FROM sla_settled WHERE recheck_at <= ?")) {
-            ps.setObject(1, at(now));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreUnavailableException("the store could not list changed incidents for the SLA tracker", e);
-        }
-        return out;
+        return ids("SELECT incident_id FROM sla_settled WHERE recheck_at <= ?", List.of(List.of(at(now))), "changed incidents");
     }
 
     /**
@@ -198,14 +187,19 @@ public final class SlaIncidents {
         String settled = store.dialect() == SqlDialect.POSTGRESQL
                 ? "LEFT JOIN LATERAL (SELECT 1 AS found FROM sla_settled WHERE incident_id = i.id OFFSET 0) s ON TRUE WHERE s.found IS NULL AND "
                 : "WHERE NOT EXISTS (SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id) AND ";
+        return ids("SELECT i.id FROM incidents i " + settled + "i.status = ? AND i.declared_at > ? AND i.declared_at <= ?",
+                Stream.of(IncidentStatus.DECLARED, IncidentStatus.ACKNOWLEDGED, IncidentStatus.MITIGATED)
+                        .map(status -> List.<Object>of(status.wireName(), at(after), at(upTo))).toList(), "new incidents");
+    }
+
+    /** The ids in the first column of {@code sql}, run once with each of {@code runs} as its parameters. */
+    private Set<String> ids(String sql, List<List<Object>> runs, String what) {
         Set<String> out = new HashSet<>();
-        try (Connection c = store.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT i.id FROM incidents i " + settled
-                     + "i.status = ? AND i.declared_at > ? AND i.declared_at <= ?")) {
-            for (IncidentStatus status : List.of(IncidentStatus.DECLARED, IncidentStatus.ACKNOWLEDGED, IncidentStatus.MITIGATED)) {
-                ps.setString(1, status.wireName());
-                ps.setObject(2, at(after));
-                ps.setObject(3, at(upTo));
+        try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (List<Object> params : runs) {
+                for (int i = 0; i < params.size(); i++) {
+                    ps.setObject(i + 1, params.get(i));
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(rs.getString(1));
@@ -213,7 +207,7 @@ public final class SlaIncidents {
                 }
             }
         } catch (SQLException e) {
-            throw new StoreUnavailableException("the store could not list new incidents for the SLA tracker", e);
+            throw new StoreUnavailableException("the store could not list " + what + " for the SLA tracker", e);
         }
         return out;
     }

@@ -7,12 +7,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -139,16 +135,7 @@ abstract class SlaDeclareCursorContract extends SlaStoreContract {
 
     /** The recheck moment of the incident's settled mark ({@link SlaIncidents#FOREVER} for none); {@code null}: no mark. */
     private static Instant settled(String id) throws Exception {
-        try (Connection c = db.dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT recheck_at FROM sla_settled WHERE incident_id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                OffsetDateTime recheck = rs.getObject(1, OffsetDateTime.class);
-                return recheck == null ? SlaIncidents.FOREVER : recheck.toInstant();
-            }
-        }
+        SlaTestStore.Settled row = db.settled(id);
+        return row == null ? null : row.recheckAt() == null ? SlaIncidents.FOREVER : row.recheckAt();
     }
 }
