@@ -13,7 +13,11 @@
 //   first      a new tracker's first scan walks every unsettled incident (after a restart, a bulk load)
 // With BENCH_SLA_PG_PID (the postmaster's pid, first line of its postmaster.pid) on the same machine it also
 // reports the PostgreSQL server processes' CPU during the scan (server_cpu_us_per_incident).
-// Last lines, one per store and kind (the median round):
+// BENCH_SLA_SHAPE=declared makes every incident a lone declare timed now, as sustained webhook ingest brings them (no
+// note, no ack, no late declare): all of them are new incidents on which no note can be due yet, which a tracker since
+// session 38 leaves to its declare cursor (SlaDeclareCursor) instead of looking at them. The default shape (mixed) is
+// the one above: about 47 % of its incidents are such lone declares.
+// Last lines, one per store and kind (the median round; " shape=declared" after the kind with that shape):
 //   sla-scan store=h2 kind=changed incidents=20000 cpu_us_per_incident=<n> wall_ms=<n> notes_due=<n>
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -54,6 +58,9 @@ public class SlaScanBenchmark {
     static final int ROUNDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_SLA_ROUNDS", "3"));
     /** Rounds of first scans (BENCH_SLA_FIRST_ROUNDS, as many as the changed ones; 0 to profile those alone). */
     static final int FIRST_ROUNDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_SLA_FIRST_ROUNDS", String.valueOf(ROUNDS)));
+    /** mixed (the default: notes, acks, late declares) or declared (lone declares timed now, as webhook ingest). */
+    static final String SHAPE = System.getenv().getOrDefault("BENCH_SLA_SHAPE", "mixed");
+    static final boolean LONE_DECLARES = SHAPE.equals("declared");
     static final List<String> LINES = new ArrayList<>();
     static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     static int next = 1;
@@ -70,6 +77,9 @@ public class SlaScanBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (!LONE_DECLARES && !SHAPE.equals("mixed")) {
+            throw new IllegalArgumentException("BENCH_SLA_SHAPE: mixed or declared, got " + SHAPE);
+        }
         String h2 = args.length > 0 ? args[0] : "";
         String pg = args.length > 1 ? args[1] : "";
         Path temp = null;
@@ -138,8 +148,8 @@ public class SlaScanBenchmark {
 
     static void line(String storeName, String kind, List<Scan> scans) {
         Scan m = scans.stream().sorted(Comparator.comparingLong(Scan::cpuNanos)).toList().get(scans.size() / 2);
-        LINES.add(String.format(Locale.ROOT, "sla-scan store=%s kind=%s incidents=%d cpu_us_per_incident=%.1f wall_ms=%.0f notes_due=%d%s",
-                storeName, kind, m.incidents(), m.cpuMicrosPerIncident(), m.wallNanos() / 1e6, m.due(),
+        LINES.add(String.format(Locale.ROOT, "sla-scan store=%s kind=%s%s incidents=%d cpu_us_per_incident=%.1f wall_ms=%.0f notes_due=%d%s",
+                storeName, kind, LONE_DECLARES ? " shape=declared" : "", m.incidents(), m.cpuMicrosPerIncident(), m.wallNanos() / 1e6, m.due(),
                 serverCpu && PG_PID != 0 ? String.format(Locale.ROOT, " server_cpu_us_per_incident=%.1f", m.serverNanos() / 1e3 / m.incidents()) : ""));
     }
 
@@ -201,14 +211,14 @@ public class SlaScanBenchmark {
                     .put("severity", "critical");
             data.putObject("annotations").put("summary", "p99 latency above 500 ms").put("runbook", "https://runbooks/latency");
             data.put("fingerprint", Long.toHexString(next * 0x9E3779B97F4A7C15L));
-            Instant declared = next % 10 == 0 ? now.minus(Duration.ofHours(6)) : now;
+            Instant declared = next % 10 == 0 && !LONE_DECLARES ? now.minus(Duration.ofHours(6)) : now;
             batch.add(NewEvent.builder(EventType.DECLARE, "alertmanager").incident(id).title("HighLatency on web-" + next)
                     .severity(Severity.values()[next % 4]).content("p99 latency above 500 ms for 5 minutes").data(data)
                     .eventTime(declared).build());
-            if (next % 3 == 0) {
+            if (next % 3 == 0 && !LONE_DECLARES) {
                 batch.add(NewEvent.builder(EventType.NOTE, "alice").incident(id).content("looking into it").eventTime(declared).build());
             }
-            if (next % 4 == 0) {
+            if (next % 4 == 0 && !LONE_DECLARES) {
                 batch.add(NewEvent.builder(EventType.ACK, "alice").incident(id).eventTime(declared.plusSeconds(60)).build());
             }
             if (batch.size() >= 150) {

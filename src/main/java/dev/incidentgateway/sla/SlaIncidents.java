@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The store reads and writes of the SLA tracker: bounded pages of the incidents it has not settled, one incident's
@@ -174,17 +175,39 @@ public final class SlaIncidents {
      * changed, not on the store's size.
      */
     Set<String> recheckDue(Instant now) {
+        return ids("SELECT incident_id FROM sla_settled WHERE recheck_at <= ?", List.of(List.of(at(now))), "changed incidents");
+    }
+
+    /**
+     * The open incidents declared in ({@code after}, {@code upTo}] that have no settled mark: those the tracker left to
+     * {@link SlaDeclareCursor} (and any other not looked at yet). One range of ix_incidents_status_declared (status,
+     * declared_at…) per open status; the mark is probed by its primary key (on PostgreSQL as in {@link #SETTLED_PG}).
+     */
+    Set<String> declaredUnsettled(Instant after, Instant upTo) {
+        String settled = store.dialect() == SqlDialect.POSTGRESQL
+                ? "LEFT JOIN LATERAL (SELECT 1 AS found FROM sla_settled WHERE incident_id = i.id OFFSET 0) s ON TRUE WHERE s.found IS NULL AND "
+                : "WHERE NOT EXISTS (SELECT 1 FROM sla_settled s WHERE s.incident_id = i.id) AND ";
+        return ids("SELECT i.id FROM incidents i " + settled + "i.status = ? AND i.declared_at > ? AND i.declared_at <= ?",
+                Stream.of(IncidentStatus.DECLARED, IncidentStatus.ACKNOWLEDGED, IncidentStatus.MITIGATED)
+                        .map(status -> List.<Object>of(status.wireName(), at(after), at(upTo))).toList(), "new incidents");
+    }
+
+    /** The ids in the first column of {@code sql}, run once with each of {@code runs} as its parameters. */
+    private Set<String> ids(String sql, List<List<Object>> runs, String what) {
         Set<String> out = new HashSet<>();
-        try (Connection c = store.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT incident_id FROM sla_settled WHERE recheck_at <= ?")) {
-            ps.setObject(1, at(now));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
+        try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (List<Object> params : runs) {
+                for (int i = 0; i < params.size(); i++) {
+                    ps.setObject(i + 1, params.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
                 }
             }
         } catch (SQLException e) {
-            throw new StoreUnavailableException("the store could not list changed incidents for the SLA tracker", e);
+            throw new StoreUnavailableException("the store could not list " + what + " for the SLA tracker", e);
         }
         return out;
     }

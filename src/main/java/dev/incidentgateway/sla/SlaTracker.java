@@ -60,6 +60,8 @@ public final class SlaTracker {
      * not settled (also after a restart with other policies). Only the timer route's thread scans.
      */
     private String watermark;
+    /** Where the new incidents left out of a scan are picked up again (only the timer route's thread scans). */
+    private final SlaDeclareCursor declared;
     /** The incidents that had notes due in the last scan: looked at again in case their append failed. */
     private Set<String> again = Set.of();
     /** What {@link #recorded} counted since the last {@link #scanned}: only the timer route's thread calls either. */
@@ -77,6 +79,7 @@ public final class SlaTracker {
         this.clock = clock;
         this.meters = meters;
         this.policyFingerprint = policies.fingerprint();
+        this.declared = new SlaDeclareCursor(policies, incidents);
     }
 
     /**
@@ -94,16 +97,6 @@ public final class SlaTracker {
     }
 
     /**
-     * Every warning and breach due now and not yet in the store, as notes to append (a warning only while its clock is not
-     * breached: a breach found with its warning unrecorded is recorded alone).
-     * Scans the incidents not yet settled a bounded page at a time: open ones, and resolved or closed ones however
-     * long ago (a gateway that was down for a week still records what fell due meanwhile). A resolved or closed
-     * incident with nothing left to record is marked settled and not read again until its next event; an open one with
-     * its notes stored is settled until its next note can fall due. After the first scan, a scan reads only the incidents
-     * with events since the last one, those whose moment has come and those that had notes due last time (issue 13:
-     * flat at 100k open incidents).
-     */
-    /**
      * For the route's error handler: true while the store's health probe knows it is down (counted as a retry), so a
      * skipped scan logs at DEBUG: the outage itself is logged once (StoreOutage).
      */
@@ -111,18 +104,36 @@ public final class SlaTracker {
         return store.outage().retried();
     }
 
+    /**
+     * Every warning and breach due now and not yet in the store, as notes to append (a warning only while its clock is not
+     * breached: a breach found with its warning unrecorded is recorded alone).
+     * Scans the incidents not yet settled a bounded page at a time: open ones, and resolved or closed ones however
+     * long ago (a gateway that was down for a week still records what fell due meanwhile). A resolved or closed
+     * incident with nothing left to record is marked settled and not read again until its next event; an open one with
+     * its notes stored is settled until its next note can fall due. After the first scan, a scan reads only the incidents
+     * with events since the last one, those whose moment has come and those that had notes due last time (issue 13:
+     * flat at 100k open incidents); of the first, a new incident on which no note can be due yet is left to the
+     * {@link SlaDeclareCursor}, which brings it back when its first note can be due (issue 13, ingest CPU).
+     */
     public synchronized List<NewEvent> dueNotes() {
         Instant now = clock.instant();
         String newest = incidents.newestEventId(); // before the scan: what commits meanwhile is above it, seen next time
+        Instant declaredUpTo = declared.target(now);
         List<NewEvent> due = new ArrayList<>();
         Set<String> candidates = null;
         Map<String, SlaTimelines.Timeline> known = Map.of();
         if (watermark != null) {
             SlaTimelines.Since since = timelines.since(watermark);
             candidates = new TreeSet<>(since.incidents());
+            known = since.complete();
+            for (Map.Entry<String, SlaTimelines.Timeline> e : known.entrySet()) {
+                if (declared.waits(e.getValue(), declaredUpTo)) {
+                    candidates.remove(e.getKey()); // unless due for another reason, added below
+                }
+            }
             candidates.addAll(incidents.recheckDue(now));
             candidates.addAll(again);
-            known = since.complete();
+            candidates.addAll(declared.reached(declaredUpTo));
         }
         if (candidates == null || candidates.size() > FULL_SCAN_ABOVE) {
             String after = "";
@@ -139,6 +150,7 @@ public final class SlaTracker {
             }
         }
         watermark = newest;
+        declared.moveTo(declaredUpTo);
         again = due.stream().map(NewEvent::incidentId).collect(Collectors.toSet());
         return due;
     }

@@ -19,6 +19,12 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Properties;
 
@@ -52,6 +58,25 @@ final class SlaTestStore implements AutoCloseable {
         GatewayConfig config = testStore.config();
         return new TimelineStore(pool, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway",
                 64, 1000, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
+    }
+
+    /** An incident's settled mark as stored ({@code recheckAt} {@code null}: until its next event). */
+    record Settled(long lastSeq, Instant recheckAt, String policy) {
+    }
+
+    /** The incident's settled mark ({@code sla_settled}), {@code null} when it has none. */
+    Settled settled(String incidentId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT last_seq, recheck_at, policy FROM sla_settled WHERE incident_id = ?")) {
+            ps.setString(1, incidentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                OffsetDateTime recheck = rs.getObject(2, OffsetDateTime.class);
+                return new Settled(rs.getLong(1), recheck == null ? null : recheck.toInstant(), rs.getString(3));
+            }
+        }
     }
 
     /** The incident's notes by the tracker of this kind and target. */

@@ -11,12 +11,8 @@ import dev.incidentgateway.timeline.TimelineEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,8 +126,8 @@ abstract class SlaTrackerPageContract extends SlaStoreContract {
         incidents.settleAll(List.of(new SlaIncidents.Mark("RACE-1", 4, now, "p", false),
                 // ... but never to an older last_seq; a mark read with a row (marked true) whose row moved on is left too.
                 new SlaIncidents.Mark("RACE-2", 4, now, "p", false), new SlaIncidents.Mark("RACE-2", 4, now, "p", true)), now);
-        assertThat(settled("RACE-1")).isEqualTo(new Settled(4, now, "p"));
-        assertThat(settled("RACE-2")).isEqualTo(new Settled(5, null, null));
+        assertThat(db.settled("RACE-1")).isEqualTo(new SlaTestStore.Settled(4, now, "p"));
+        assertThat(db.settled("RACE-2")).isEqualTo(new SlaTestStore.Settled(5, null, null));
     }
 
     private static List<String> pageIds() {
@@ -185,7 +181,7 @@ abstract class SlaTrackerPageContract extends SlaStoreContract {
         SlaTracker reference = tracker();
         for (String id : ids) {
             Incident incident = db.store.incident(id).orElseThrow();
-            Settled row = settled(id);
+            SlaTestStore.Settled row = db.settled(id);
             if (!notesDue.get(id).isEmpty()) {
                 assertThat(row == null || row.lastSeq() != incident.lastSeq() || row.recheckAt() != null
                         && !row.recheckAt().isAfter(clock.instant())).as(id + " not settled").isTrue();
@@ -197,25 +193,8 @@ abstract class SlaTrackerPageContract extends SlaStoreContract {
                 Instant moment = c.completedAt() != null ? null : !c.warningReached() ? c.warningAt() : !c.breached() ? c.dueAt() : null;
                 next = moment == null || next.isBefore(moment) ? next : moment;
             }
-            assertThat(row).as(id).isEqualTo(stopped ? new Settled(incident.lastSeq(), null, null)
-                    : new Settled(incident.lastSeq(), next, POLICIES.fingerprint()));
-        }
-    }
-
-    private record Settled(long lastSeq, Instant recheckAt, String policy) {
-    }
-
-    private static Settled settled(String id) throws Exception {
-        try (Connection c = db.dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT last_seq, recheck_at, policy FROM sla_settled WHERE incident_id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                OffsetDateTime recheck = rs.getObject(2, OffsetDateTime.class);
-                return new Settled(rs.getLong(1), recheck == null ? null : recheck.toInstant(), rs.getString(3));
-            }
+            assertThat(row).as(id).isEqualTo(stopped ? new SlaTestStore.Settled(incident.lastSeq(), null, null)
+                    : new SlaTestStore.Settled(incident.lastSeq(), next, POLICIES.fingerprint()));
         }
     }
 }
