@@ -33,8 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * gateway's H2 URL settings, H2DurableCommits, H2FileMaintenance), declares new incidents from {@code threads} threads
  * for {@code seconds} (a correlation key and CloudEvent id each, like a new Alertmanager alert), appending
  * "{incident} {eventId}" to {@code dir/acks.txt} after each append returned (unbuffered: the lines survive the
- * process), then prints {@code IDLE <n>} and waits to be killed.
+ * process), then prints {@code IDLE <n>} and waits to be killed. It prints {@code APPENDING} when the writers start (for a
+ * kill during the appends: kill-check.sh with KILL_CHECK_AT=load).
  * <p>{@code check <dir>}: opens the killed store and prints {@code kill-check acked=… stored=… missing=…}.
+ * <p>{@code KILL_CHECK_URL_EXTRA} (e.g. {@code ;RETENTION_TIME=1000}) is appended to the store URL in both modes: an
+ * explicit setting there wins over the gateway's own (StoreFactory.durableUrl).
  * Session 37 found with it that H2 reopened without the last 23–32 acknowledged appends (see H2NewestChunkHeader).
  */
 public class KillCheck {
@@ -48,7 +51,7 @@ public class KillCheck {
 
     static HikariDataSource open(Path dir) {
         Map<String, String> env = new HashMap<>();
-        env.put("GATEWAY_DB_URL", "jdbc:h2:file:" + dir.resolve("data/gateway"));
+        env.put("GATEWAY_DB_URL", "jdbc:h2:file:" + dir.resolve("data/gateway") + System.getenv().getOrDefault("KILL_CHECK_URL_EXTRA", ""));
         return StoreFactory.openAndMigrate(GatewayConfig.load(env, Map.of()));
     }
 
@@ -61,6 +64,8 @@ public class KillCheck {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         String run = Long.toString(System.nanoTime(), 36);
         List<Thread> writers = new ArrayList<>();
+        System.out.println("APPENDING");
+        System.out.flush();
         for (int t = 0; t < threads; t++) {
             Thread writer = new Thread(() -> {
                 while (System.nanoTime() < end) {

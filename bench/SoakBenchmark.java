@@ -12,7 +12,9 @@
 //   2xx> rss_mb=<gateway RSS> cpu_pct=<gateway CPU over the 30 s, % of one core> late=<requests started over 1 s late or
 //   waiting for a free connection (so far)> bad=<non-2xx>
 // and at the end the gateway is stopped with SIGTERM, the file size after exit printed (the store is kept in the
-// work dir for a look with H2's tools). BENCH_SOAK_SAMPLE_S changes the 30 s.
+// work dir for a look with H2's tools). BENCH_SOAK_SAMPLE_S changes the 30 s. BENCH_SOAK_DB_URL_EXTRA (e.g.
+// ";RETENTION_TIME=1000") is appended to the gateway's default store URL, so one jar can be run with other H2 settings
+// (an explicit setting in the URL wins over the gateway's own).
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -64,6 +66,10 @@ public class SoakBenchmark {
         pb.environment().put("GATEWAY_HTTP_PORT", Integer.toString(port));
         pb.environment().put("GATEWAY_WEBHOOK_TOKEN", token);
         pb.environment().put("GATEWAY_ROUTES_DIR", routes.toString());
+        String urlExtra = System.getenv().getOrDefault("BENCH_SOAK_DB_URL_EXTRA", "");
+        if (!urlExtra.isEmpty()) {
+            pb.environment().put("GATEWAY_DB_URL", "jdbc:h2:file:./data/gateway" + urlExtra);
+        }
         Process gw = pb.start();
         Files.writeString(work.resolve("gateway.pid"), gw.pid() + "\n");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -71,8 +77,8 @@ public class SoakBenchmark {
                 gw.destroy();
             }
         }));
-        System.out.printf(Locale.ROOT, "soak: gateway pid %d on port %d, work dir %s, %.1f requests/s for %.1f min%n",
-                gw.pid(), port, work, rate, minutes);
+        System.out.printf(Locale.ROOT, "soak: gateway pid %d on port %d, work dir %s, %.1f requests/s for %.1f min%s%n",
+                gw.pid(), port, work, rate, minutes, urlExtra.isEmpty() ? "" : ", store URL + " + urlExtra);
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(4)).build();

@@ -33,17 +33,17 @@ import java.util.concurrent.TimeUnit;
  * ({@link MVStore#sync()}) and rewrites chunks that are mostly garbage ({@link MVStore#compact(int, int)}), so
  * their space is reused by later commits. The file shrinks while open only when its end is free (H2 compacts it on
  * close), but it stops growing by a chunk per commit: it holds its live data plus a working area of recent writes
- * and of chunks not yet rewritten (how large that gets under long runs of small commits: below). H2 reuses a freed chunk's space only after its {@code RETENTION_TIME} (H2's default, 45 s: a shorter one,
- * 1 s, lost the last answered commits of a gateway killed with SIGKILL, see {@link StoreFactory#durableUrl}). Figures:
- * {@code bench/storage.sh}.
+ * and of chunks not yet rewritten (how large that gets under long runs of small commits: below). H2 reuses a freed chunk's space only after its {@code RETENTION_TIME} (5 s in the
+ * gateway's URL, ten of this class's fsync periods; 45 s, H2's default, until session 38: see
+ * {@link StoreFactory#durableUrl}). Figures: {@code bench/storage.sh}.
  *
  * <p>What bounds the running file under many small commits (measured in session 29 with an outside soak's load:
  * webhooks, declares, acks and notes committed 1–2 events at a time, two outbox targets, 30 streams; ~40 requests/s,
  * ~65 commits/s on two busy cores; bench/README "Storage per event"). Each such commit writes a chunk of 35–40 KB
  * (the changed pages of about ten maps; over a third of it is H2's layout map, which rewrites the entry of every
  * chunk that lost a page), 2.5 MB/s here. H2 reuses a chunk's space only once the chunk was written at least the
- * retention time ago, so the file cannot be smaller than its live data plus 45 s of writes (~95 MB here): that part
- * follows the write rate and levels off with it. What kept the file growing on top of it: H2 frees dead chunks from a
+ * retention time ago, so the file cannot be smaller than its live data plus a retention time of writes (~95 MB here
+ * with the 45 s of that time): that part follows the write rate and levels off with it. What kept the file growing on top of it: H2 frees dead chunks from a
  * queue in the order they died and stops at the first one still too young. Under small commits nearly every chunk
  * dies young (its pages are rewritten by the next commit or two), so a chunk written minutes ago that died just now
  * (its last live pages moved by the compaction below) waited behind them for another whole retention time: 860

@@ -19,10 +19,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Why (issue 13, session 37; H2 2.5.252): after a SIGKILL, H2 finds the newest chunk from the file header's chunk by
  * following each chunk's {@code next}, a guess of where the following chunk will go, or as the chunk at the end of the
- * file. Once freed chunks' space is reused (45 s after a start with the default RETENTION_TIME, at once with 0) a chunk
- * often lands elsewhere than the guess; H2 then rewrites the header, but with the chunk before it (its
- * {@code writeChunk} runs before {@code lastChunk} moves on), so the chain from the header ends one chunk short, and the
- * chunks after that stay out of reach until a later header write (at most every 20 versions). A killed gateway lost the
+ * file. Once freed chunks' space is reused (once the first chunks are RETENTION_TIME old: 5 s in the gateway's URL,
+ * 45 s by H2's default, at once with 0) a chunk often lands elsewhere than the guess; H2 then rewrites the header, but
+ * with the chunk before it (its {@code writeChunk} runs before {@code lastChunk} moves on), so the chain from the header
+ * ends one chunk short, and the chunks after that stay out of reach until a later header write (at most every 20
+ * versions). A killed gateway lost the
  * last 23–32 events it had answered 2xx (a store-level harness: acknowledged declares from 32 threads, SIGKILL after
  * the last answer; the ack log had them, the reopened store did not); a plain MVStore reopened from a copy of its file
  * taken after each commit missed the last 1–18 commits in most copies. H2 writes the header this way only when it

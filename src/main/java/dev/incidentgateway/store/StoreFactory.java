@@ -23,6 +23,12 @@ public final class StoreFactory {
     public static final String GATEWAY_APPLICATION_NAME = "incident-gateway";
     static final String COMMAND_LINE_APPLICATION_NAME = "incident-gateway-cli";
 
+    /**
+     * How long H2 keeps a chunk's space after writing it before it may reuse it once dead (its RETENTION_TIME): ten of
+     * the maintenance's fsync periods, see {@link #durableUrl}.
+     */
+    static final java.time.Duration H2_RETENTION = H2FileMaintenance.PERIOD.multipliedBy(10);
+
     private StoreFactory() {
     }
 
@@ -141,10 +147,6 @@ public final class StoreFactory {
         // but 2.4x the bytes on disk (1,979 vs 839 per event at 1M) and a slower Since page at 1M (p99 11.6 vs 9.3 ms,
         // over the issue's 10 ms). bench/README.md, "Storage per event" and "Scale", session 21. The default keeps the
         // compact store; PAGE_SIZE stays for those who turn compression off. Either setting reads the other's pages.
-        // RETENTION_TIME stays H2's default (45 s): with 1 s (set here before), a gateway killed with SIGKILL lost the
-        // commits of its last group(s) although they had been answered 2xx (issue 13, measured: 20–40 of ~600–1400
-        // appends lost on reopen, none with 45 s), because H2 had already reused freed chunks' space that its recovery
-        // still needed to find the newest chunks.
         if (!upper.contains("PAGE_SIZE")) {
             out += ";PAGE_SIZE=4096";
         }
@@ -155,6 +157,21 @@ public final class StoreFactory {
         // (lock, lookups, inserts, view upsert, outbox, correlation), so every group parsed all of them again.
         if (!upper.contains("QUERY_CACHE_SIZE")) {
             out += ";QUERY_CACHE_SIZE=64";
+        }
+        // H2 reuses a dead chunk's space only once the chunk was written RETENTION_TIME ago, so the running file holds
+        // its live data plus that many seconds of writes. H2's default, 45 s, stayed until session 38 because 1 s had
+        // lost answered commits on SIGKILL (issue 13); session 37 found the cause in H2's header write, which bites at any
+        // retention once freed space is reused (45 s after a start by default), and fixed it (H2NewestChunkHeader). Since
+        // then bench/kill-check.sh lost no acknowledged append with 1 s (6 of 6 runs, 321k–608k appends each), with 0
+        // (6 of 6, 196k–353k), nor with 5 s killed in the middle of the appends (6 of 6, 61k–467k). Soaks, 5 s against
+        // 45 s: at 100 new alerts/s 29 against 149 MB after 15k; at 2,000/s 518 against 658 MB after 360k; the gateway's CPU
+        // per event no higher.
+        // Not shorter than 5 s: H2 does not fsync before it overwrites a dead chunk's space and assumes the OS wrote the
+        // chunk out within the retention time (MVStore#setRetentionTime); the gateway's fsync is H2FileMaintenance's,
+        // every PERIOD (0.5 s) plus the run's compaction, so ten periods keep that assumption with room on a busy machine.
+        // What it guards is a power failure, which a kill -9 test does not cover. An explicit RETENTION_TIME wins.
+        if (!upper.contains("RETENTION_TIME")) {
+            out += ";RETENTION_TIME=" + H2_RETENTION.toMillis();
         }
         if (!upper.contains("TRACE_LEVEL_FILE")) {
             out += ";TRACE_LEVEL_FILE=0";
