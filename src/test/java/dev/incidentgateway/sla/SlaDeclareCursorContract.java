@@ -1,5 +1,6 @@
 package dev.incidentgateway.sla;
 
+import dev.incidentgateway.testsupport.MutableClock;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.Severity;
@@ -31,7 +32,7 @@ abstract class SlaDeclareCursorContract extends SlaStoreContract {
             Severity.SEV3, new SlaPolicy(Map.of(SlaTarget.ACKNOWLEDGE, Duration.ofHours(4)), 80, null)));
     private static final Duration WARNING = Duration.ofMinutes(12);
 
-    private final SlaTrackerContract.MutableClock clock = new SlaTrackerContract.MutableClock(DAY0);
+    private final MutableClock clock = new MutableClock(DAY0);
     /** One tracker across scans, as a gateway's, past its first (full) scan. */
     private SlaTracker tracker;
 
