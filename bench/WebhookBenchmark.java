@@ -121,6 +121,12 @@ public class WebhookBenchmark {
     }
 
     /** The gateway's -Xmx (BENCH_GATEWAY_HEAP_MB, default 256: what issue 13 asks the gateway to cope with). */
+    /**
+     * BENCH_FINGERPRINTS=hashed: fingerprints spread over the whole 64-bit range, as Alertmanager's are (a hash of the
+     * alert's labels), so a group's new keys land on as many B-tree leaves as they would for a user; sequential (a
+     * counter) puts them all next to each other.
+     */
+    static final boolean HASHED_FINGERPRINTS = "hashed".equals(System.getenv().getOrDefault("BENCH_FINGERPRINTS", "sequential"));
     static final int GATEWAY_HEAP_MB = Integer.parseInt(System.getenv().getOrDefault("BENCH_GATEWAY_HEAP_MB", "256"));
 
     /** Heap (jcmd GC.heap_info: used and committed, summed over the generations) and resident set (/proc) in MB. */
@@ -174,8 +180,9 @@ public class WebhookBenchmark {
         Path jar = Path.of(args[0]).toAbsolutePath();
         String pgUrl = args.length > 1 ? args[1].trim() : "";
         System.out.printf(Locale.ROOT, "Webhook benchmark: %d cores (shared by the gateway, this load generator and PostgreSQL), "
-                        + "Java %s; %d connections, closed loop; warm-up webhook %ds + noop %ds, then %d rounds of (webhook %ds, noop %ds)%n",
-                CORES, System.getProperty("java.version"), CONNECTIONS, WARMUP_S, Math.max(1, WARMUP_S / 2), ROUNDS, SECONDS, SECONDS);
+                        + "Java %s; %d connections, closed loop; warm-up webhook %ds + noop %ds, then %d rounds of (webhook %ds, noop %ds); %s fingerprints%n",
+                CORES, System.getProperty("java.version"), CONNECTIONS, WARMUP_S, Math.max(1, WARMUP_S / 2), ROUNDS, SECONDS, SECONDS,
+                HASHED_FINGERPRINTS ? "hashed" : "sequential");
 
         List<StoreResult> results = new ArrayList<>();
         boolean failed = false;
@@ -525,9 +532,17 @@ public class WebhookBenchmark {
             return conns[i];
         }
 
+        /** SplitMix64's finalizer: a bijection, so distinct counters stay distinct fingerprints. */
+        static long mixed(long z) {
+            z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+            z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+            return z ^ (z >>> 31);
+        }
+
         /** One small Alertmanager v4 notification: one firing alert, a fingerprint never used before. */
         byte[] request(String path) {
-            String fp = String.format("%016x", fingerprints.getAndIncrement());
+            long n = fingerprints.getAndIncrement();
+            String fp = String.format("%016x", HASHED_FINGERPRINTS ? mixed(n) : n);
             String body = "{\"version\":\"4\",\"groupKey\":\"{}:{alertname=\\\"BenchHighLatency\\\"}\",\"truncatedAlerts\":0,"
                     + "\"status\":\"firing\",\"receiver\":\"incident-gateway\",\"groupLabels\":{\"alertname\":\"BenchHighLatency\"},"
                     + "\"commonLabels\":{\"alertname\":\"BenchHighLatency\",\"cluster\":\"prod-eu-1\",\"severity\":\"warning\"},"
