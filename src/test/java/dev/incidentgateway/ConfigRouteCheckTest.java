@@ -41,6 +41,28 @@ class ConfigRouteCheckTest {
         assertThat(message).contains("mine.camel.yaml");
     }
 
+    /**
+     * A route file's fault is named by the line and column an editor shows (1-based): Camel's YAML DSL words it with
+     * snakeyaml-engine's marks, which count from 0 and are printed from 1. Each file's fault follows good lines.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a tab before a step | '" + STEPS + "\\t- log: tab\\n' | line 7, column 1: | 7",
+            "a step indented less than its siblings | '" + STEPS + "       - log: bad\\n' | line 7, column 8: | 4 7",
+            "an unknown step in a second route | '" + STEPS + "- route:\\n    from:\\n      uri: timer:y\\n      steps:\\n"
+                    + "        - nosuchstep: hi\\n' | Unknown node id: nosuchstep | 11",
+            "an unknown field of a step | '" + STEPS + "        - log:\\n            mesage: hi\\n' | Unsupported field: mesage | 8"})
+    void aRouteFileIsNamedWithTheLinesOfItsFault(String what, String yaml, String named, String lines) throws Exception {
+        Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(dir.resolve("routes/mine.camel.yaml"), yaml.replace("\\n", "\n").replace("\\t", "\t"));
+        String message = assertConfigRefuses(named);
+        assertThat(java.util.regex.Pattern.compile("mine\\.camel\\.yaml, line (\\d+), column \\d+:").matcher(message).results()
+                .map(m -> m.group(1)).toList()).as(message).containsExactly(lines.split(" "));
+    }
+
+    /** Six lines of a good route, its steps last: a case's fault comes after them. */
+    private static final String STEPS = "- route:\\n    id: mine\\n    from:\\n      uri: timer:x\\n      steps:\\n        - log: hi\\n";
+
     @Test
     void twoRoutesOnOnePathAndMethodAcrossFiles() throws Exception {
         Files.createDirectories(dir.resolve("routes"));

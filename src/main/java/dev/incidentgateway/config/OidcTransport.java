@@ -44,6 +44,10 @@ public final class OidcTransport {
     public static final String SWAPPED_KEYS = "anyone on the network path could swap the identity provider's signing keys "
             + "and forge tokens";
 
+    /** What plain http to the console's sign-in endpoints (authorization and token endpoint) allows. */
+    public static final String TAKEN_SIGN_INS = "anyone on the network path could watch the operator sign in and take the "
+            + "authorization code and the access token it is exchanged for";
+
     /** Why a plain-http {@code url} the signing keys come from is refused, in the words of every such refusal. */
     public static String plainHttp(String url) {
         return plainHttp(url, SWAPPED_KEYS);

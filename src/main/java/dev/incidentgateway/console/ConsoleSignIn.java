@@ -3,6 +3,7 @@ package dev.incidentgateway.console;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.ResourceRetriever;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.OidcTransport;
 import dev.incidentgateway.security.OidcProviderDocument;
 import dev.incidentgateway.security.OidcSettings;
 import org.slf4j.Logger;
@@ -29,15 +30,14 @@ import java.util.Optional;
  * is down), then kept; a failed read is retried no more often than every {@link #RETRY_AFTER_FAILURE}. The endpoints
  * follow the rule of every URL of the identity provider (config/OidcTransport): a plain-http one on a host other than
  * loopback is refused unless {@code GATEWAY_OIDC_ALLOW_INSECURE_HTTP=true}, like a provider that cannot be read: the
- * page gets {@code problem} and offers the key form only, and the gateway logs one WARN per attempt.
+ * page gets {@code problem} and offers the key form only, and the gateway logs one WARN per attempt (at most one every
+ * {@link #RETRY_AFTER_FAILURE}: attempts are that far apart).
  */
 public final class ConsoleSignIn {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleSignIn.class);
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
     private static final int TIMEOUT_MS = 3000;
     private static final int SIZE_LIMIT_BYTES = 256 * 1024;
-    static final String PLAIN_HTTP_RISK = "anyone on the network path could watch the operator sign in and take the "
-            + "authorization code and the access token it is exchanged for";
 
     /** The endpoints of one identity provider, as the page gets them. */
     record Endpoints(URI authorization, URI token) {
@@ -108,7 +108,7 @@ public final class ConsoleSignIn {
      * the page's Content-Security-Policy, so the browser cannot be sent there.
      */
     private URI endpoint(OidcProviderDocument doc, String name) throws IOException {
-        return doc.endpoint(name, settings.allowInsecureHttp(), PLAIN_HTTP_RISK,
+        return doc.endpoint(name, settings.allowInsecureHttp(), OidcTransport.TAKEN_SIGN_INS,
                 "Have the identity provider publish an https " + name);
     }
 

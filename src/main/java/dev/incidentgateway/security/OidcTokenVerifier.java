@@ -17,6 +17,7 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.OidcTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,14 +79,30 @@ public final class OidcTokenVerifier implements CredentialVerifier {
             LOG.info("OIDC access tokens accepted from issuer {} for audience {} (keys from {}), living at most {} s", settings.issuer(),
                     settings.audience(), settings.jwksUrl() != null ? settings.jwksUrl() : settings.discoveryUrl(),
                     settings.maxTokenLifetime().toSeconds());
-            // A plain-http URL got here only on a loopback host or through the opt-out (GatewayConfig refuses it otherwise).
-            if (config.get(GatewayConfig.OIDC_ALLOW_INSECURE_HTTP).equals("true") && (!settings.issuer().startsWith("https://")
-                    || settings.jwksUrl() != null && !"https".equals(settings.jwksUrl().getProtocol()))) {
-                LOG.warn("{}=true: the identity provider's signing keys may travel over plain http, where anyone on the path "
-                        + "can swap them and forge tokens", GatewayConfig.OIDC_ALLOW_INSECURE_HTTP.env());
+            // Said whenever the opt-out is set, not only when a configured URL is plain http: it also lets the endpoints
+            // the discovery document names be plain http, and that document is read later (each such endpoint gets its
+            // own WARN then, OidcProviderDocument#endpoint).
+            if (settings.allowInsecureHttp()) {
+                LOG.warn(insecureHttpWarning(settings, !config.get(GatewayConfig.OIDC_CONSOLE_CLIENT_ID).isBlank()));
             }
             return new OidcTokenVerifier(settings);
         });
+    }
+
+    /**
+     * The start's WARN under {@code GATEWAY_OIDC_ALLOW_INSECURE_HTTP=true}: everything the opt-out lets travel over plain
+     * http on any host, and what anyone on the path could then do.
+     *
+     * @param consoleSignIn whether the console signs operators in at the identity provider
+     *                      ({@code GATEWAY_OIDC_CONSOLE_CLIENT_ID} set): its endpoints come from the discovery document too
+     */
+    static String insecureHttpWarning(OidcSettings settings, boolean consoleSignIn) {
+        String issuer = "the identity provider's issuer with its discovery document";
+        String keys = "its signing keys (" + (settings.jwksUrl() != null ? GatewayConfig.OIDC_JWKS_URL.env() : "the document's jwks_uri") + ")";
+        String what = consoleSignIn ? issuer + ", " + keys + " and the console's sign-in endpoints (the document's "
+                + "authorization_endpoint and token_endpoint)" : issuer + " and " + keys;
+        return GatewayConfig.OIDC_ALLOW_INSECURE_HTTP.env() + "=true: plain http is accepted on any host for " + what + ": "
+                + OidcTransport.SWAPPED_KEYS + (consoleSignIn ? "; " + OidcTransport.TAKEN_SIGN_INS : "");
     }
 
     /**

@@ -26,7 +26,8 @@ class ConfigFileProblemTest {
     void aSyntaxErrorIsCalledBadYamlWithTheParsersWords() throws Exception {
         Path bad = Files.writeString(dir.resolve("gateway.yaml"), "http:\n  port: [1\n");
         assertThatThrownBy(() -> YamlSettings.read(bad)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining(bad + ": not readable YAML: while parsing");
+                .hasMessageContaining(bad + ": not readable YAML at line 3, column 1: ")
+                .hasMessageContaining("(while parsing a flow sequence at line 2, column 9)");
     }
 
     @Test

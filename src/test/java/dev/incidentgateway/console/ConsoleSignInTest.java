@@ -116,6 +116,31 @@ class ConsoleSignInTest {
         assertThat(signIn.endpoints()).as("a corrected document is picked up at the next attempt").isPresent();
     }
 
+    /**
+     * The page asks for features.json on every load, and each load reads the endpoints: a refused endpoint's WARN comes
+     * with a read of the document, which a failure holds off for {@link ConsoleSignIn#RETRY_AFTER_FAILURE}, so an
+     * endpoint is named at most once per 30 s however many pages load.
+     */
+    @Test
+    void aRefusedPlainHttpEndpointIsWarnedAboutAtMostOncePer30Seconds() {
+        document.set(doc(ISSUER, "https://idp.example.com/auth", "http://idp.example.com/token"));
+        try (CapturedLogs logs = CapturedLogs.of("dev.incidentgateway")) {
+            for (int load = 0; load < 5; load++) {
+                assertThat(signIn.describe()).containsKey("problem");
+                assertThat(signIn.endpoints()).isEmpty();
+            }
+            now = now.plus(ConsoleSignIn.RETRY_AFTER_FAILURE).minusSeconds(1);
+            signIn.describe();
+            assertThat(logs.lines(e -> e.getLevel().isGreaterOrEqual(Level.WARN))).singleElement().asString()
+                    .contains("token_endpoint 'http://idp.example.com/token' is plain http");
+            now = now.plusSeconds(1);
+            signIn.describe();
+            signIn.describe();
+            assertThat(logs.lines(e -> e.getLevel().isGreaterOrEqual(Level.WARN))).hasSize(2);
+        }
+        assertThat(fetches).hasValue(2);
+    }
+
     @ParameterizedTest(name = "{0}, opt-out {1}")
     @CsvSource({
             "http://127.0.0.1:8180/realms/ops/token, false",
