@@ -1,26 +1,18 @@
 package dev.incidentgateway;
 
 import dev.incidentgateway.connectors.ConnectorSettingsListing;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.cli.ApiKeyCommand;
 import dev.incidentgateway.cli.CommandLineConventions;
-import dev.incidentgateway.cli.ControlChannel;
-import dev.incidentgateway.cli.ControlChannelClient;
-import dev.incidentgateway.cli.EmbeddedStoreLock;
 import dev.incidentgateway.cli.RebuildViewsCommand;
 import dev.incidentgateway.cli.StoreCommand;
 import dev.incidentgateway.cli.StoreCommandLine;
+import dev.incidentgateway.cli.StoreCommandRunner;
 import dev.incidentgateway.cli.VerifyCommand;
 import dev.incidentgateway.cli.WebhookTokenCommand;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.lifecycle.ShutdownSignals;
-import dev.incidentgateway.security.Redact;
-import dev.incidentgateway.store.H2DataDirectory;
-import dev.incidentgateway.store.SqlDialect;
-import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.store.StoreStartException;
-import dev.incidentgateway.store.StoreTimeouts;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -259,65 +251,12 @@ public final class GatewayMain {
         }
     }
 
-    /**
-     * Opens the store (creates or migrates it only when {@code createsStore}, see {@link StoreCommand.Parsed#createsStore}),
-     * runs the command on it, closes the store. When a running gateway holds the embedded H2 file, hands the command to
-     * that gateway through its {@link ControlChannel} instead.
-     */
+    /** The store command with the configuration (a bad one: exit {@link #USAGE}), where {@link StoreCommandRunner} runs it. */
     private int runStoreCommand(String name, StoreCommand command, List<String> args, boolean createsStore) {
         Optional<GatewayConfig> loaded = config();
         if (loaded.isEmpty()) {
             return USAGE;
         }
-        GatewayConfig config = loaded.get();
-        Optional<H2DataDirectory> h2 = H2DataDirectory.of(config.get(GatewayConfig.DB_URL));
-        try {
-            // First: the lock probe takes a store this user cannot open for a free one, and the wait then is 30 s.
-            h2.ifPresent(H2DataDirectory::checkAccess);
-        } catch (StoreStartException e) {
-            err.println(name + " failed: " + e.getMessage());
-            return STORE_ERROR;
-        }
-        if (EmbeddedStoreLock.heldByAnotherProcess(config)) {
-            if (command.needsStoppedGateways()) {
-                err.println(dev.incidentgateway.cli.ChainKeyCommand.STOP_GATEWAYS + " (a running gateway holds the store "
-                        + Redact.url(config.get(GatewayConfig.DB_URL)) + ")");
-                return USAGE;
-            }
-            java.util.OptionalInt ownAnswer = command.answerFromCallersConfig(config, args, out);
-            if (ownAnswer.isPresent()) {
-                return ownAnswer.getAsInt();
-            }
-            try {
-                return new ControlChannelClient(ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL)).orElseThrow(),
-                        command.patience(), java.time.Duration.ofSeconds(30)).run(name, command.argsForRunningGateway(args), out, err);
-            } catch (Exception e) {
-                err.println(name + " failed: cannot reach the running gateway: " + Redact.text(e.getMessage()));
-                return STORE_ERROR;
-            }
-        }
-        Optional<java.nio.file.Path> newStore = h2.map(H2DataDirectory::databaseFile).filter(file -> !java.nio.file.Files.exists(file));
-        if (newStore.isPresent() && !createsStore) {
-            err.println(name + " failed: there is no store at " + newStore.get() + " (" + GatewayConfig.DB_URL.env() + "): run it "
-                    + "in the gateway's working directory or set " + GatewayConfig.DB_URL.env() + " as the gateway has it; nothing was created");
-            return STORE_ERROR;
-        }
-        try (HikariDataSource ds = createsStore ? StoreFactory.openAndMigrate(config, StoreTimeouts.connectOnly(),
-                dev.incidentgateway.audit.CredentialRowSeal.atUpgrade(config)) : StoreFactory.openExisting(config)) {
-            StoreCommand.Context ctx = new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)));
-            int exit = command.run(ctx, args, out, err);
-            newStore.ifPresent(file -> err.println("Note: there was no store at " + file + ": a new one was created there. A gateway "
-                    + "started in another directory (or with another " + GatewayConfig.DB_URL.env() + ") does not see it."));
-            return exit;
-        } catch (ConfigException e) {
-            err.println(e.getMessage());
-            return USAGE;
-        } catch (StoreStartException e) {
-            err.println(name + " failed: " + e.getMessage()); // one line of ours, with what it quotes redacted: not cut
-            return STORE_ERROR;
-        } catch (Exception e) {
-            err.println(name + " failed: " + Redact.text(e.getMessage())); // a driver's message may quote the URL
-            return STORE_ERROR;
-        }
+        return new StoreCommandRunner(out, err).run(name, command, args, createsStore, loaded.get());
     }
 }

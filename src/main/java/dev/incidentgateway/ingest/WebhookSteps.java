@@ -1,6 +1,5 @@
 package dev.incidentgateway.ingest;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.api.ApiProblem;
@@ -9,19 +8,15 @@ import dev.incidentgateway.api.ApiResponse;
 import dev.incidentgateway.api.ApiRouteSteps;
 import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.camel.TimelineHeaders;
-import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.AppendRejectedException;
-import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.TransitionRefusedException;
 import dev.incidentgateway.transport.HeaderAuthentication;
 import dev.incidentgateway.transport.KeyedRateLimiter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -47,6 +42,7 @@ public final class WebhookSteps {
     private final WebhookSourceActivity activity;
     private final Map<String, String> offSources;
     private final DescriptorsAddedSinceStart added;
+    private final WebhookReplyWriter replies;
 
     /**
      * @param offSources the declared sources that are off, each with why ({@link WebhookSourceRegistry#off}): 404 says so
@@ -68,6 +64,7 @@ public final class WebhookSteps {
         this.http = http;
         this.json = json;
         this.activity = activity;
+        this.replies = new WebhookReplyWriter(json);
     }
 
     /**
@@ -178,11 +175,11 @@ public final class WebhookSteps {
         exchange.getMessage().setBody(mapped.events());
     }
 
-    /** Step 5: the body is the committed batch's outcomes, one per event. */
+    /** Step 5: the body is the committed batch's outcomes, one per event ({@link WebhookReplyWriter} says how they are told). */
     public void reply(Exchange exchange) {
         List<?> outcomes = exchange.getMessage().getBody(List.class);
         try {
-            ApiRouteSteps.reply(exchange, ApiResponse.json(200, replyBody(outcomes,
+            ApiRouteSteps.reply(exchange, ApiResponse.json(200, replies.write(outcomes,
                     exchange.getProperty(SKIPPED, 0, Integer.class), refused -> refusedItem(exchange, refused))));
             activity.accepted(source(exchange).name());
         } catch (IOException e) {
@@ -236,75 +233,14 @@ public final class WebhookSteps {
         return source;
     }
 
-    /** A transition the store refused inside a sender's batch, as the reply's {@code refused} entry naming the item. */
+    /**
+     * A transition the store refused inside a sender's batch, as the reply's {@code refused} entry naming the item as
+     * the source's mapper knows it.
+     */
     private ObjectNode refusedItem(Exchange exchange, AppendRejectedException refusal) {
         ApiProblem problem = http.problems().toProblem(refusal);
         WebhookRequest request = exchange.getProperty(REQUEST, WebhookRequest.class);
-        ObjectNode item = json.createObjectNode().put("index", refusal.index())
-                .put("field", source(exchange).mapper().itemField(request, refusal.index(), problem.field()))
-                .put("type", problem.type()).put("detail", problem.getMessage());
-        return item;
-    }
-
-    /**
-     * The reply's bytes, {@code {"accepted":[ids],"duplicates":[ids],"ignored":n}} and, only when there is one, {@code
-     * "refused"} and {@code "escalated"}: written with Jackson's generator rather than built as a tree and serialized,
-     * which took a node per id and a serializer provider per webhook.
-     *
-     * @param skipped the payload's items its mapper turned into no event: ignored too
-     * @param refusedItem a REFUSED event (a transition refused in a sender's batch) as its {@code refused} entry
-     */
-    private byte[] replyBody(List<?> outcomes, int skipped,
-                             java.util.function.Function<AppendRejectedException, ObjectNode> refusedItem) throws IOException {
-        List<String> accepted = new ArrayList<>(outcomes.size());
-        List<String> duplicates = new ArrayList<>(0);
-        List<ObjectNode> refused = new ArrayList<>(0);
-        List<String> escalated = new ArrayList<>(0);
-        int ignored = skipped;
-        for (Object each : outcomes) {
-            AppendOutcome o = (AppendOutcome) each;
-            switch (o.kind()) {
-                case APPENDED -> accepted.add(o.event().id());
-                case DUPLICATE -> duplicates.add(o.event().id());
-                case CORRELATED -> {
-                    ignored++; // the alert itself stored nothing, as before
-                    if (o.event() != null) {
-                        escalated.add(o.event().id());
-                    }
-                }
-                case IGNORED -> ignored++;
-                case REFUSED -> {
-                    ignored++;
-                    refused.add(refusedItem.apply(o.refusal()));
-                }
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 48 * outcomes.size());
-        try (JsonGenerator g = json.createGenerator(out)) {
-            g.writeStartObject();
-            writeIds(g, "accepted", accepted);
-            writeIds(g, "duplicates", duplicates);
-            g.writeNumberField("ignored", ignored);
-            if (!refused.isEmpty()) { // only when there is one: the reply senders know is unchanged
-                g.writeArrayFieldStart("refused");
-                for (ObjectNode item : refused) {
-                    g.writeTree(item);
-                }
-                g.writeEndArray();
-            }
-            if (!escalated.isEmpty()) {
-                writeIds(g, "escalated", escalated); // likewise: the state_changes correlated alerts of a higher severity made
-            }
-            g.writeEndObject();
-        }
-        return out.toByteArray();
-    }
-
-    private static void writeIds(JsonGenerator g, String field, List<String> ids) throws IOException {
-        g.writeArrayFieldStart(field);
-        for (String id : ids) {
-            g.writeString(id);
-        }
-        g.writeEndArray();
+        String field = source(exchange).mapper().itemField(request, refusal.index(), problem.field());
+        return replies.refusedEntry(refusal.index(), field, problem);
     }
 }
