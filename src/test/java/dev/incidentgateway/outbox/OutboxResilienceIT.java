@@ -68,10 +68,7 @@ class OutboxResilienceIT {
             Map<String, String> env = ContractFake.envFor(fakes, 20);
             env.put("GATEWAY_OUTBOX_BACKOFF_MS", "50");
             env.put("GATEWAY_OUTBOX_POLL_MS", "50");
-            // Rows the killed process had claimed are due again this long after their claim: the smallest lease the gateway
-            // accepts, so the second process waits for them as little as it can. Its delivery deadline (two thirds of it,
-            // 3.3 s) is still far above a delivery here (calls answered after 20 ms).
-            env.put("GATEWAY_OUTBOX_LEASE_MS", "5000");
+            env.put("GATEWAY_OUTBOX_LEASE_MS", "10000"); // rows the killed process had claimed are due again after this
             env.put("GATEWAY_HTTP_PORT", Integer.toString(GatewayProcess.freePort()));
             String key = jar.createApiKey(dir, env, "resilience", "read,write");
             GatewayProcess.Launched first = jar.start(dir, env);
