@@ -54,23 +54,31 @@ final class OidcKeySource {
     private final Recorded origin;
     private final JWKSource<SecurityContext> keys;
 
-    private OidcKeySource(JWKSetSource<SecurityContext> origin) {
+    private OidcKeySource(JWKSetSource<SecurityContext> origin, Duration minFetchInterval) {
         this.origin = new Recorded(origin);
         this.keys = JWKSourceBuilder.create(this.origin)
                 .cache(CACHE_TTL.toMillis(), REFRESH_WAIT.toMillis())
                 // No background refresh thread: a fetch happens on the request that needs it.
                 .refreshAheadCache(false)
-                .rateLimited(MIN_FETCH_INTERVAL.toMillis())
+                .rateLimited(minFetchInterval.toMillis())
                 .outageTolerant(OUTAGE_TOLERANCE.toMillis())
                 .build();
     }
 
     static OidcKeySource create(OidcSettings settings) {
+        return create(settings, MIN_FETCH_INTERVAL);
+    }
+
+    /**
+     * {@link #create(OidcSettings)} with a fetch interval of the caller's: for tests of the rate limit, which otherwise
+     * wait out {@link #MIN_FETCH_INTERVAL} (nimbus reads the wall clock) several times each. Not a setting.
+     */
+    static OidcKeySource create(OidcSettings settings, Duration minFetchInterval) {
         ResourceRetriever retriever = new DefaultResourceRetriever(
                 (int) CONNECT_TIMEOUT.toMillis(), (int) READ_TIMEOUT.toMillis(), SIZE_LIMIT_BYTES);
         return new OidcKeySource(settings.jwksUrl() != null
                 ? new URLBasedJWKSetSource<>(settings.jwksUrl(), retriever)
-                : new OidcDiscovery(settings, retriever));
+                : new OidcDiscovery(settings, retriever), minFetchInterval);
     }
 
     /** The keys for nimbus' key selector. */

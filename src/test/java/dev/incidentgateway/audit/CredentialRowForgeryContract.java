@@ -265,11 +265,12 @@ abstract class CredentialRowForgeryContract {
                 assertThat(http.get("/api/v1/incidents").status()).isEqualTo(200);
                 String before = cell(gateway.dataSource(), "SELECT row_mac FROM api_keys WHERE name = 'gone'");
                 assertThat(TestApiKeys.store(config, gateway.dataSource()).revoke("gone", java.time.Instant.now())).isTrue();
-                Thread.sleep(3_000); // the gateway reloads its keys and sees the revocation
-                assertThat(http.get("/api/v1/incidents").status()).isEqualTo(401);
+                // The gateway reloads its keys (every 2 s) and sees the revocation: as soon as it refuses the key.
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(100))
+                        .until(() -> http.get("/api/v1/incidents").status() == 401);
                 update(gateway.dataSource(), "DELETE FROM credential_marks WHERE mark = 'revoked-api-key:gone'");
                 update(gateway.dataSource(), "UPDATE api_keys SET revoked_at = NULL, row_mac = ? WHERE name = 'gone'", before);
-                Thread.sleep(3_000);
+                Thread.sleep(3_000); // past the key snapshot's next reload (2 s), which reads the copied-back row
                 assertThat(http.get("/api/v1/incidents").status()).isEqualTo(401);
             } finally {
                 gateway.close();

@@ -13,7 +13,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +23,7 @@ import static dev.incidentgateway.console.ConsoleBrowserSupport.assertNoConsoleE
 import static dev.incidentgateway.console.ConsoleBrowserSupport.assertNoHorizontalScroll;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.errors;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.waitFor;
+import static dev.incidentgateway.console.ConsoleBrowserSupport.waiting;
 import static dev.incidentgateway.testsupport.HttpApi.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -61,11 +61,11 @@ abstract class ConsoleBrowserContract extends ConsoleGatewayContract {
     @Test
     void aDeclaredIncidentAppearsLiveAndIsAcknowledgedAndNotedFromThePage() {
         String id = "WEB-" + kind().ordinal() + "1";
-        try (HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+        try (HeadlessChromium browser = browser(1280, 860)) {
             WebDriver page = signIn(browser, "/", "Pat Operator");
             waitFor(page, By.xpath("//h2[normalize-space()='Incidents']"));
             ((JavascriptExecutor) page).executeScript("window.notReloaded = true;");
-            new WebDriverWait(page, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("live-status"), "Live (stream)"));
+            waiting(page).until(ExpectedConditions.textToBePresentInElementLocated(By.id("live-status"), "Live (stream)"));
 
             declare(id, "Checkout latency above 2 s");
             WebElement row = waitFor(page, By.cssSelector("tr[data-incident='" + id + "']"));
@@ -82,11 +82,11 @@ abstract class ConsoleBrowserContract extends ConsoleGatewayContract {
 
             row.findElement(By.linkText(id)).click();
             waitFor(page, By.cssSelector("button[data-action='ack']")).click();
-            new WebDriverWait(page, WAIT).until(ExpectedConditions.textToBe(By.cssSelector("dd[data-field='status']"), "acknowledged"));
+            waiting(page).until(ExpectedConditions.textToBe(By.cssSelector("dd[data-field='status']"), "acknowledged"));
             JsonNode incident = http.get("/api/v1/incidents/" + id).json();
             assertThat(incident.path("status").asText()).isEqualTo("acknowledged");
             // What the state machine refuses for an acknowledged incident is greyed out; the rest stays on.
-            new WebDriverWait(page, WAIT).until(ExpectedConditions.not(
+            waiting(page).until(ExpectedConditions.not(
                     ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action='ack']"))));
             assertThat(page.findElement(By.cssSelector("button[data-action='close']")).isEnabled()).isFalse();
             assertThat(page.findElement(By.cssSelector("button[data-action='mitigate']")).isEnabled()).isTrue();
@@ -108,13 +108,13 @@ abstract class ConsoleBrowserContract extends ConsoleGatewayContract {
             // ServiceNow record the declare made (stored once the ServiceNow delivery was recorded).
             await().atMost(WAIT).until(() -> http.get("/api/v1/incidents/" + id).json().path("externalRefs").size() == 1);
             http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "mitigate", "actor", "elsewhere"));
-            new WebDriverWait(page, WAIT).until(ExpectedConditions.textToBe(By.cssSelector("dd[data-field='status']"), "mitigated"));
+            waiting(page).until(ExpectedConditions.textToBe(By.cssSelector("dd[data-field='status']"), "mitigated"));
             WebElement ticket = waitFor(page, By.cssSelector("dd[data-field='external-refs'] li[data-connector='servicenow'] a"));
             JsonNode record = serviceNow.record(id);
             assertThat(ticket.getText()).isEqualTo("servicenow: " + record.path("number").asText());
             assertThat(ticket.getAttribute("href"))
                     .isEqualTo(serviceNow.baseUrl() + "/nav_to.do?uri=incident.do?sys_id=" + record.path("sys_id").asText());
-            new WebDriverWait(page, WAIT).until(ExpectedConditions.not(
+            waiting(page).until(ExpectedConditions.not(
                     ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action='mitigate']"))));
             browser.screenshot(kind().name().toLowerCase() + "-incident-laptop");
             page.findElement(By.linkText("Sources")).click();
@@ -133,19 +133,19 @@ abstract class ConsoleBrowserContract extends ConsoleGatewayContract {
         http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "ack", "actor", "a"));
         long deadId = await().atMost(WAIT).until(() -> deadRow(id), rowId -> rowId > 0);
 
-        try (HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+        try (HeadlessChromium browser = browser(1280, 860)) {
             WebDriver page = signIn(browser, "/#/outbox", "Sam Operator");
             WebElement row = waitFor(page, By.cssSelector("tr[data-row='" + deadId + "']"));
             assertThat(row.getText()).contains("dead", "Invalid state");
             browser.screenshot(kind().name().toLowerCase() + "-outbox-dead");
             // The page re-reads the outbox every 3 s: a row found before the screenshot may have been drawn anew since.
-            new WebDriverWait(page, WAIT).ignoring(StaleElementReferenceException.class).until(d -> {
+            waiting(page).ignoring(StaleElementReferenceException.class).until(d -> {
                 d.findElement(By.cssSelector("tr[data-row='" + deadId + "'] button[data-action='replay']")).click();
                 return true;
             });
 
             await().atMost(WAIT).untilAsserted(() -> assertThat(serviceNow.receivedFor(id)).containsExactly("declare", "ack"));
-            new WebDriverWait(page, WAIT).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-row='" + deadId + "']")));
+            waiting(page).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-row='" + deadId + "']")));
             assertThat(http.get("/api/v1/outbox?connector=servicenow&status=delivered&limit=1000").json().path("items").findValuesAsText("id"))
                     .contains(Long.toString(deadId));
             browser.screenshot(kind().name().toLowerCase() + "-outbox-replayed");
@@ -163,22 +163,22 @@ abstract class ConsoleBrowserContract extends ConsoleGatewayContract {
             http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "ack", "actor", "a"));
             await().atMost(WAIT).until(() -> deadRow(id), rowId -> rowId > 0);
         }
-        try (HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+        try (HeadlessChromium browser = browser(1280, 860)) {
             WebDriver page = signIn(browser, "/#/outbox", "Sam Operator");
             waitFor(page, By.cssSelector("section[aria-label='Connector servicenow'] button[data-action='replay-all']")).click();
             for (String id : ids) {
                 await().atMost(WAIT).untilAsserted(() -> assertThat(serviceNow.receivedFor(id)).containsExactly("declare", "ack"));
             }
-            new WebDriverWait(page, WAIT).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("button[data-action='replay-all']")));
+            waiting(page).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("button[data-action='replay-all']")));
             assertNoConsoleErrors(browser);
         }
     }
 
     @Test
     void aRefusedKeyShowsTheProblemsTitleAndDetail() {
-        try (HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+        try (HeadlessChromium browser = browser(1280, 860)) {
             WebDriver page = signIn(browser, "/", "Nobody", "igw_not-a-real-key");
-            WebElement problem = new WebDriverWait(page, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("problem")));
+            WebElement problem = waiting(page).until(ExpectedConditions.visibilityOfElementLocated(By.id("problem")));
             JsonNode expected = new HttpApi(fixture.gateway().port(), "igw_not-a-real-key").get("/api/v1/incidents").json();
             assertThat(page.findElement(By.id("problem-title")).getText()).isEqualTo(expected.path("title").asText()).isNotBlank();
             assertThat(page.findElement(By.id("problem-detail")).getText()).isEqualTo(expected.path("detail").asText());
@@ -215,7 +215,7 @@ abstract class ConsoleBrowserContract extends ConsoleGatewayContract {
         serviceNow.failNext(1, 400, Map.of(), "{\"error\":{\"message\":\"Invalid state\",\"detail\":\"Data policy\"},\"status\":\"failure\"}");
         http.postJson("/api/v1/incidents/" + id + "/events", obj("type", "ack", "actor", "a"));
         long deadId = await().atMost(WAIT).until(() -> deadRow(id), rowId -> rowId > 0);
-        try (HeadlessChromium browser = HeadlessChromium.start(390, 844)) {
+        try (HeadlessChromium browser = browser(390, 844)) {
             WebDriver page = signIn(browser, "/", "Pat");
             WebElement listed = waitFor(page, By.cssSelector("tr[data-incident='" + id + "']"));
             // The title, a second line under the id (the Title column is hidden on a phone); every badge within the table.

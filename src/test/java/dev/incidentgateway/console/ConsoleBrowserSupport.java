@@ -18,6 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What the console's browser tests do on every page: sign in, wait for an element, check the layout and the browser's log. */
 final class ConsoleBrowserSupport {
     static final Duration WAIT = Duration.ofSeconds(20);
+    /**
+     * How often a wait looks at the page again. Selenium's default is 500 ms, so each wait for something the page
+     * does a moment later lost ~250 ms after it had happened; the console tests wait dozens of times each.
+     */
+    static final Duration POLL = Duration.ofMillis(100);
 
     private ConsoleBrowserSupport() {
     }
@@ -33,7 +38,17 @@ final class ConsoleBrowserSupport {
     }
 
     static WebElement waitFor(WebDriver page, By what) {
-        return new WebDriverWait(page, WAIT).until(ExpectedConditions.visibilityOfElementLocated(what));
+        return waiting(page).until(ExpectedConditions.visibilityOfElementLocated(what));
+    }
+
+    /** A wait of up to {@link #WAIT} that looks every {@link #POLL}. */
+    static WebDriverWait waiting(WebDriver page) {
+        return waiting(page, WAIT);
+    }
+
+    /** A wait of up to {@code timeout} that looks every {@link #POLL}. */
+    static WebDriverWait waiting(WebDriver page, Duration timeout) {
+        return new WebDriverWait(page, timeout, POLL);
     }
 
     static Object js(WebDriver page, String script) {

@@ -23,6 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 abstract class ConsoleGatewayContract {
     GatewayFixture fixture;
     HttpApi http;
+    /** The class's one Chromium, started by the first test that asks for it; each test gets it anew (see {@link #browser}). */
+    private HeadlessChromium chromium;
 
     abstract TestStore.Kind kind();
 
@@ -44,10 +46,24 @@ abstract class ConsoleGatewayContract {
 
     @AfterAll
     void stop() {
+        if (chromium != null) {
+            chromium.close();
+        }
         if (fixture != null) {
             fixture.close();
         }
         stopFakes();
+    }
+
+    /**
+     * The class's browser for this test, {@code width}×{@code height}, as fresh as a new one ({@link HeadlessChromium#nextTest});
+     * closing it (try-with-resources) leaves it running for the next test.
+     */
+    HeadlessChromium browser(int width, int height) {
+        if (chromium == null) {
+            chromium = HeadlessChromium.start(width, height);
+        }
+        return chromium.nextTest(width, height);
     }
 
     @BeforeEach

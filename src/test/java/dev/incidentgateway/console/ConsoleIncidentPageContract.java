@@ -11,7 +11,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,6 +22,7 @@ import static dev.incidentgateway.console.ConsoleBrowserSupport.WAIT;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.assertNoConsoleErrors;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.js;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.waitFor;
+import static dev.incidentgateway.console.ConsoleBrowserSupport.waiting;
 import static dev.incidentgateway.testsupport.HttpApi.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,7 +55,7 @@ abstract class ConsoleIncidentPageContract extends ConsoleGatewayContract {
         append(id, obj("type", "state_change", "actor", "carol", "data", obj("to", "acknowledged", "reason", "flapping")));
         String principal = http.get("/api/v1/incidents/" + id + "/timeline").json().path("events").get(1).path("principal").asText();
         assertThat(principal).startsWith("key:");
-        try (HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+        try (HeadlessChromium browser = browser(1280, 860)) {
             WebDriver page = open(browser, id, fixture.adminKey());
             WebElement role = waitFor(page, By.cssSelector("ol.timeline li[data-type='role_assign']"));
             assertThat(role.getText()).contains("role_assign by carol (" + principal + "): commander → dave");
@@ -90,7 +90,7 @@ abstract class ConsoleIncidentPageContract extends ConsoleGatewayContract {
             }
         }
         assertThat(id).as("the alert's incident").isNotNull();
-        try (HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+        try (HeadlessChromium browser = browser(1280, 860)) {
             WebDriver page = open(browser, id, fixture.adminKey());
             WebElement declare = waitFor(page, By.cssSelector("ol.timeline li[data-type='declare']"));
             assertThat(declare.findElement(By.cssSelector("[data-field='principal']")).getText()).isEqualTo("(webhook:alertmanager)");
@@ -133,9 +133,9 @@ abstract class ConsoleIncidentPageContract extends ConsoleGatewayContract {
                 "data", obj("kind", "sla_breach", "target", "acknowledge")));
         append(id, obj("type", "note", "actor", "mallory", "content", "see runbook",
                 "data", obj("annotations", obj("runbook_url", "https://evil.example/runbook"), "labels", obj("severity", "critical"))));
-        try (HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+        try (HeadlessChromium browser = browser(1280, 860)) {
             WebDriver page = open(browser, id, fixture.adminKey());
-            List<WebElement> notes = new WebDriverWait(page, WAIT).until(
+            List<WebElement> notes = waiting(page).until(
                     ExpectedConditions.numberOfElementsToBe(By.cssSelector("ol.timeline li[data-type='note']"), 2));
             assertThat(page.findElement(By.cssSelector("ol.timeline")).getText()).doesNotContain("SLA breach");
             assertThat(page.findElements(By.cssSelector("ol.timeline [data-field='change']"))).as("no SLA summary").isEmpty();
@@ -154,7 +154,7 @@ abstract class ConsoleIncidentPageContract extends ConsoleGatewayContract {
         declare(id, "sev2");
         JsonNode targets = http.get("/api/v1/incidents/" + id + "/sla").json().path("targets");
         assertThat(targets.size()).as("the shipped policy has clocks for sev2").isPositive();
-        try (HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+        try (HeadlessChromium browser = browser(1280, 860)) {
             WebDriver page = open(browser, id, fixture.adminKey());
             waitFor(page, By.cssSelector("[data-field='sla-clocks']"));
             for (JsonNode t : targets) {
@@ -173,7 +173,7 @@ abstract class ConsoleIncidentPageContract extends ConsoleGatewayContract {
     void closeAsksFirstResolveTakesASummaryAndAResolvedIncidentReopens() {
         String id = "ACT-" + kind().ordinal() + "1";
         declare(id, "sev3");
-        try (HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+        try (HeadlessChromium browser = browser(1280, 860)) {
             WebDriver page = open(browser, id, fixture.adminKey());
             click(page, "button[data-action='mitigate']");
             waitFor(page, By.id("step-text")).sendKeys("Drained node 3\nTraffic on the standby");
@@ -206,7 +206,7 @@ abstract class ConsoleIncidentPageContract extends ConsoleGatewayContract {
             page.findElement(By.id("role-name")).sendKeys("commander");
             page.findElement(By.id("role-assignee")).sendKeys("erin");
             click(page, "button[data-action='assign-role']");
-            new WebDriverWait(page, WAIT).until(ExpectedConditions.textToBe(By.cssSelector("dd[data-field='commander']"), "erin"));
+            waiting(page).until(ExpectedConditions.textToBe(By.cssSelector("dd[data-field='commander']"), "erin"));
 
             JsonNode events = http.get("/api/v1/incidents/" + id + "/timeline").json().path("events");
             assertThat(events.findValuesAsText("type"))
@@ -225,10 +225,10 @@ abstract class ConsoleIncidentPageContract extends ConsoleGatewayContract {
         declare(id, "sev3");
         String reader = TestApiKeys.create(TestApiKeys.store(fixture.store().config(), fixture.gateway().dataSource()), "console-reader-" + kind().ordinal(),
                 Set.of(Scope.READ));
-        try (HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+        try (HeadlessChromium browser = browser(1280, 860)) {
             WebDriver page = open(browser, id, reader);
             WebElement help = waitFor(page, By.id("actions-help"));
-            new WebDriverWait(page, WAIT).until(ExpectedConditions.textToBePresentInElement(help, "no write scope"));
+            waiting(page).until(ExpectedConditions.textToBePresentInElement(help, "no write scope"));
             for (WebElement button : page.findElements(By.cssSelector(".actions button[data-action], .role-form button"))) {
                 assertThat(button.isEnabled()).as(button.getText()).isFalse();
             }
@@ -246,11 +246,11 @@ abstract class ConsoleIncidentPageContract extends ConsoleGatewayContract {
     }
 
     private static void click(WebDriver page, String css) {
-        new WebDriverWait(page, WAIT).until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+        waiting(page).until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
     }
 
     private static void awaitStatus(WebDriver page, String status) {
-        new WebDriverWait(page, WAIT).until(ExpectedConditions.textToBe(By.cssSelector("dd[data-field='status']"), status));
+        waiting(page).until(ExpectedConditions.textToBe(By.cssSelector("dd[data-field='status']"), status));
     }
 
     private void declare(String id, String severity) {

@@ -13,7 +13,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -87,7 +86,7 @@ class ConsoleOidcPlainHttpIT {
 
             WebDriver page = browser.driver();
             page.get("http://127.0.0.1:" + fixture.gateway().port() + "/");
-            new WebDriverWait(page, Duration.ofSeconds(20))
+            ConsoleBrowserSupport.waiting(page, Duration.ofSeconds(20))
                     .until(ExpectedConditions.textToBePresentInElementLocated(By.id("key-help"), "is unavailable"));
             browser.screenshot("h2-oidc-plain-http-endpoints");
             assertThat(page.findElement(By.id("key-help")).getText()).contains("names authorization_endpoint");

@@ -91,7 +91,7 @@ class ConsoleOidcSignInIT {
         assertThat(new HttpApi(fixture.gateway().port()).get("/").header("Content-Security-Policy").orElseThrow())
                 .contains("connect-src 'self' http://" + idpHost + ";");
         WebDriver page = browser.driver();
-        WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
+        WebDriverWait wait = ConsoleBrowserSupport.waiting(page, Duration.ofSeconds(20));
         wait.until(ExpectedConditions.textToBe(By.id("idp-sign-in"), "Sign in with " + idpHost));
         browser.screenshot("h2-oidc-sign-in-button");
 
@@ -111,7 +111,7 @@ class ConsoleOidcSignInIT {
         assertThat((String) js("return JSON.stringify(localStorage)")).isEqualTo("{}");
         assertThat(js("return sessionStorage.getItem('incidentGateway.oidc.pending')")).isNull();
         // ... then the principal and scopes the gateway took the token for (GET /api/v1/whoami)
-        new WebDriverWait(page, Duration.ofSeconds(20)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("session-who"), " · oidc:"));
+        ConsoleBrowserSupport.waiting(page, Duration.ofSeconds(20)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("session-who"), " · oidc:"));
         assertThat(page.findElement(By.id("session-who")).getText()).startsWith("Acting as Ada (signed in at " + idpHost + ") · oidc:");
         assertThat(page.findElement(By.id("forget-key")).getText()).isEqualTo("Sign out");
         assertThat(page.findElement(By.id("problem")).isDisplayed()).isFalse();
@@ -135,7 +135,7 @@ class ConsoleOidcSignInIT {
     void anAnswerWithAnotherStateIsNotExchangedAndNothingIsStored() {
         idp.answerNextWithState("forged-state");
         WebDriver page = browser.driver();
-        WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
+        WebDriverWait wait = ConsoleBrowserSupport.waiting(page, Duration.ofSeconds(20));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("idp-sign-in"))).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("problem")));
         browser.screenshot("h2-oidc-state-mismatch");
@@ -151,7 +151,7 @@ class ConsoleOidcSignInIT {
     void theIdentityProvidersRefusalIsShown() {
         idp.refuseNext("access_denied", "The operator declined the sign-in");
         WebDriver page = browser.driver();
-        WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
+        WebDriverWait wait = ConsoleBrowserSupport.waiting(page, Duration.ofSeconds(20));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("idp-sign-in"))).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("problem")));
         assertThat(page.findElement(By.id("problem-title")).getText()).isEqualTo("Sign-in refused by " + idpHost);
@@ -165,7 +165,7 @@ class ConsoleOidcSignInIT {
         idp.tokenLifetime(Duration.ofMinutes(-5)); // expired beyond the gateway's clock-skew allowance
         try {
             WebDriver page = browser.driver();
-            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
+            WebDriverWait wait = ConsoleBrowserSupport.waiting(page, Duration.ofSeconds(20));
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("idp-sign-in"))).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("view"), "Signed out"));
             browser.screenshot("h2-oidc-expired");
@@ -180,7 +180,7 @@ class ConsoleOidcSignInIT {
     @Test
     void aPastedAccessTokenStillWorks() {
         WebDriver page = browser.driver();
-        WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
+        WebDriverWait wait = ConsoleBrowserSupport.waiting(page, Duration.ofSeconds(20));
         wait.until(ExpectedConditions.textToBe(By.cssSelector("label[for='api-key']"), "API key or access token"));
         assertThat(page.findElement(By.id("key-help")).getText()).contains(idp.issuer());
         page.findElement(By.id("api-key")).sendKeys(idp.accessToken("pat", "openid gateway:read"));

@@ -52,7 +52,7 @@ class ConsoleSlaColumnIT {
             page.get("http://127.0.0.1:" + fixture.gateway().port() + "/");
             page.findElement(By.id("api-key")).sendKeys(fixture.adminKey());
             page.findElement(By.cssSelector("#key-form button[type='submit']")).click();
-            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
+            WebDriverWait wait = ConsoleBrowserSupport.waiting(page, Duration.ofSeconds(20));
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-incident='SLA-2']")));
             assertThat(page.findElements(By.xpath("//th[normalize-space()='SLA']"))).hasSize(1);
             // Located again at each try: the live stream re-renders rows, so a row element held from the first wait can go

@@ -32,6 +32,12 @@ import static org.awaitility.Awaitility.await;
  */
 class OidcKeyOutageTest {
     private static final String AUDIENCE = "incident-gateway";
+    /**
+     * The rate limit's interval here, instead of the gateway's 5 s: each test waits for it to pass two to four times.
+     * Long enough that the handful of verifications a test makes in a row (milliseconds each, against a local fake)
+     * fall within one interval, which the fetch counts below rely on.
+     */
+    private static final Duration FETCH_INTERVAL = Duration.ofSeconds(2);
     private static RSAKey published;
     private static RSAKey rotated;
     private static RSAKey madeUp;
@@ -50,7 +56,8 @@ class OidcKeyOutageTest {
     void start() throws Exception {
         idp = new FakeIdentityProvider();
         idp.publish(published.toPublicJWK());
-        verifier = new OidcTokenVerifier(new OidcSettings(idp.issuer(), AUDIENCE, URI.create(idp.jwksUrl()).toURL(), ""));
+        OidcSettings settings = new OidcSettings(idp.issuer(), AUDIENCE, URI.create(idp.jwksUrl()).toURL(), "");
+        verifier = new OidcTokenVerifier(settings, OidcKeySource.create(settings, FETCH_INTERVAL));
     }
 
     @AfterEach

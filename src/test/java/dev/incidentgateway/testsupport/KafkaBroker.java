@@ -46,6 +46,15 @@ public final class KafkaBroker implements AutoCloseable {
     /** A client listener, named after its security protocol (so Kafka's protocol map is the identity). */
     public enum Listener { PLAINTEXT, SASL_PLAINTEXT, SSL, SASL_SSL }
 
+    /**
+     * JVM options of the broker and its format tool, test-only like {@code GatewayProcess}'s: C1 only and the serial
+     * collector. A test's broker lives for seconds to a minute and carries a few hundred records, so C2's compiler
+     * threads and G1's concurrent ones only competed for CI's 2 cores with the test JVM and the gateway while the broker
+     * started; what the broker does is the same.
+     */
+    private static final String BROKER_C1_ONLY = "-XX:TieredStopAtLevel=1";
+    private static final String BROKER_SERIAL_GC = "-XX:+UseSerialGC";
+
     private final Path dir;
     private final Path config;
     /**
@@ -278,7 +287,7 @@ public final class KafkaBroker implements AutoCloseable {
     private Process run(List<String> mainAndArgs, boolean wait) throws Exception {
         log = dir.resolve("kafka-" + LOGS.incrementAndGet() + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", testClasspath()));
+                "-Xmx512m", BROKER_C1_ONLY, BROKER_SERIAL_GC, "-cp", testClasspath()));
         command.addAll(mainAndArgs);
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
