@@ -1,16 +1,22 @@
 // What one group commit costs the timeline writer on H2, by URL setting and by B-tree map (bench/README.md, "Storage per
-// event", session 21). Two modes, each with a load of 32 threads appending through TimelineStore (no HTTP, no listeners):
+// event", session 21). Three modes, each with a load of 32 threads appending through TimelineStore (no HTTP, no listeners):
 //
 //   java -cp target/incident-gateway.jar bench/H2CommitBenchmark.java ab <notes|declares> <preload> <perRound> <rounds> <urlSettingsA> <urlSettingsB> <dir>
 //       two stores in this JVM (each with its own writer thread), loaded alternately in rounds so that other load on the
-//       machine hits both; prints the writer thread's CPU and H2's file bytes written per event for each setting
+//       machine hits both; prints the writer's and the committer's thread CPU and H2's file bytes written per event for each setting
+//   java -cp target/incident-gateway.jar bench/H2CommitBenchmark.java one <notes|declares> <preload> <perRound> <rounds> <urlSettings> <dir>
+//       one store, for comparing jars (schemas) run back to back: CPU per event of the writer and committer threads (the
+//       committer runs H2's commit: page serialization and compression), of H2's own threads
+//       (H2-serialization, H2-save, the background writer: where MVStore serializes and writes a commit's pages) and of the
+//       whole JVM (load threads, GC and JIT included), H2 file bytes written per event, and events/s
 //   java -cp target/incident-gateway.jar bench/H2CommitBenchmark.java anatomy <notes|declares> <preload> <events> <urlSettings> <dir>
 //       one store without H2FileMaintenance (its rewrites would mix in), then MVStoreTool.dump of a copy of the file: pages
 //       and bytes per commit (chunk) for every map, named by table/index
 //
 // notes: 32 writers each appending notes to its own incident (bench/append.sh's durable side); declares: new alerts, each a
 // declare with a new correlation key and ce id (bench/webhook.sh's writer load). urlSettings are appended to the H2 URL
-// (";COMPRESS=TRUE", "" for the gateway's defaults; an explicit setting wins over StoreFactory's).
+// (";COMPRESS=TRUE", "" for the gateway's defaults; an explicit setting wins over StoreFactory's). -Dbench.keysPerPage=N
+// sets MVStore's keys per page (48; no H2 setting reaches it) by reflection on the opened store, for what-if figures.
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.audit.ChainKey;
@@ -56,8 +62,8 @@ import java.util.regex.Pattern;
 public class H2CommitBenchmark {
     static final int WRITERS = 32;
 
-    /** One store under test: its pool, its writer thread, and the events appended so far. */
-    record Side(String name, HikariDataSource ds, TimelineStore store, Thread writer, AtomicLong appended) {
+    /** One store under test: its pool, its writer and committer threads (the committer runs H2's commit), and the events appended so far. */
+    record Side(String name, HikariDataSource ds, TimelineStore store, Thread writer, Thread committer, AtomicLong appended) {
         void close() {
             store.close();
             ds.close();
@@ -66,7 +72,9 @@ public class H2CommitBenchmark {
 
     public static void main(String[] a) throws Exception {
         Locale.setDefault(Locale.ROOT);
-        if (a[0].equals("ab")) {
+        if (a[0].equals("one")) {
+            one(a[1], Integer.parseInt(a[2]), Integer.parseInt(a[3]), Integer.parseInt(a[4]), a[5], Path.of(a[6]));
+        } else if (a[0].equals("ab")) {
             ab(a[1], Integer.parseInt(a[2]), Integer.parseInt(a[3]), Integer.parseInt(a[4]), a[5], a[6], Path.of(a[7]));
         } else {
             anatomy(a[1], Integer.parseInt(a[2]), Integer.parseInt(a[3]), a[4], Path.of(a[5]));
@@ -78,29 +86,70 @@ public class H2CommitBenchmark {
         List<Side> sides = List.of(open("A " + settingsA, dir.resolve("a"), settingsA, true),
                 open("B " + settingsB, dir.resolve("b"), settingsB, true));
         var threads = ManagementFactory.getThreadMXBean();
-        Map<Side, long[]> totals = new HashMap<>(); // cpu ns, bytes, events
+        Map<Side, long[]> totals = new HashMap<>(); // writer cpu ns, bytes, events, committer cpu ns
         for (Side s : sides) {
             append(s, load, preload);
-            totals.put(s, new long[3]);
+            totals.put(s, new long[4]);
         }
         for (int r = 0; r < rounds; r++) {
             for (Side s : r % 2 == 0 ? sides : List.of(sides.get(1), sides.get(0))) {
+                long committer0 = threads.getThreadCpuTime(s.committer().getId());
                 long cpu0 = threads.getThreadCpuTime(s.writer().getId()), bytes0 = writeBytes(s.ds()), events0 = s.appended().get();
                 append(s, load, perRound);
                 long cpu = threads.getThreadCpuTime(s.writer().getId()) - cpu0, events = s.appended().get() - events0;
+                long committer = threads.getThreadCpuTime(s.committer().getId()) - committer0;
                 long[] t = totals.get(s);
                 t[0] += cpu;
                 t[1] += writeBytes(s.ds()) - bytes0;
                 t[2] += events;
-                System.out.printf("round %d %-40s writer %.1f us/event%n", r, s.name(), cpu / 1e3 / events);
+                t[3] += committer;
+                System.out.printf("round %d %-40s writer %.1f committer %.1f us/event%n", r, s.name(), cpu / 1e3 / events,
+                        committer / 1e3 / events);
             }
         }
         for (Side s : sides) {
             long[] t = totals.get(s);
-            System.out.printf("h2-commit-ab load=%s settings=\"%s\" writer_cpu_us_per_event=%.1f write_bytes_per_event=%.0f events=%d%n",
-                    load, s.name().substring(2), t[0] / 1e3 / t[2], (double) t[1] / t[2], t[2]);
+            System.out.printf("h2-commit-ab load=%s settings=\"%s\" writer_cpu_us_per_event=%.1f committer_cpu_us_per_event=%.1f "
+                            + "write_bytes_per_event=%.0f events=%d%n",
+                    load, s.name().substring(2), t[0] / 1e3 / t[2], t[3] / 1e3 / t[2], (double) t[1] / t[2], t[2]);
             s.close();
         }
+    }
+
+    static void one(String load, int preload, int perRound, int rounds, String settings, Path dir) throws Exception {
+        Side s = open(settings, dir, settings, true);
+        append(s, load, preload);
+        var threads = ManagementFactory.getThreadMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long[] t = new long[7]; // writer ns, H2 threads ns, process ns, bytes, events, wall ns, committer ns
+        for (int r = 0; r < rounds; r++) {
+            long w0 = threads.getThreadCpuTime(s.writer().getId()), h0 = h2ThreadsCpu(), p0 = os.getProcessCpuTime();
+            long b0 = writeBytes(s.ds()), e0 = s.appended().get(), n0 = System.nanoTime(), c0 = threads.getThreadCpuTime(s.committer().getId());
+            append(s, load, perRound);
+            long[] d = {threads.getThreadCpuTime(s.writer().getId()) - w0, h2ThreadsCpu() - h0, os.getProcessCpuTime() - p0,
+                    writeBytes(s.ds()) - b0, s.appended().get() - e0, System.nanoTime() - n0,
+                    threads.getThreadCpuTime(s.committer().getId()) - c0};
+            for (int i = 0; i < t.length; i++) {
+                t[i] += d[i];
+            }
+            System.out.printf("round %d writer %.1f committer %.1f h2_threads %.1f jvm %.1f us/event, %.0f B/event, %.0f events/s%n",
+                    r, d[0] / 1e3 / d[4], d[6] / 1e3 / d[4], d[1] / 1e3 / d[4], d[2] / 1e3 / d[4], (double) d[3] / d[4], d[4] * 1e9 / d[5]);
+        }
+        Thread.getAllStackTraces().keySet().stream().sorted((x, y) -> Long.compare(threads.getThreadCpuTime(y.getId()),
+                threads.getThreadCpuTime(x.getId()))).limit(6).forEach(th -> System.out.printf("thread %-50s cpu %.1f s (whole run)%n",
+                th.getName(), threads.getThreadCpuTime(th.getId()) / 1e9));
+        System.out.printf("h2-commit-one load=%s settings=\"%s\" writer_cpu_us_per_event=%.1f committer_cpu_us_per_event=%.1f "
+                        + "h2_threads_cpu_us_per_event=%.1f jvm_cpu_us_per_event=%.1f write_bytes_per_event=%.0f events_per_s=%.0f "
+                        + "events=%d%n", load, settings, t[0] / 1e3 / t[4], t[6] / 1e3 / t[4], t[1] / 1e3 / t[4], t[2] / 1e3 / t[4],
+                (double) t[3] / t[4], t[4] * 1e9 / t[5], t[4]);
+        s.close();
+    }
+
+    /** CPU of H2's and MVStore's own threads alive now (a commit's page serialization may run there, not on the writer). */
+    static long h2ThreadsCpu() {
+        var threads = ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("H2") || t.getName().startsWith("MVStore"))
+                .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId()))).sum();
     }
 
     static void anatomy(String load, int preload, int events, String settings, Path dir) throws Exception {
@@ -135,6 +184,16 @@ public class H2CommitBenchmark {
             ds = StoreFactory.open(config);
             StoreFactory.migrate(ds, SqlDialect.H2);
         }
+        String keysPerPage = System.getProperty("bench.keysPerPage");
+        if (keysPerPage != null) { // H2 exposes no setting for it (its Store builds the MVStore without), so reflection
+            try (Connection c = ds.getConnection()) {
+                MVStore mv = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
+                var field = MVStore.class.getDeclaredField("keysPerPage");
+                field.setAccessible(true);
+                field.setInt(mv, Integer.parseInt(keysPerPage));
+                System.out.println("keysPerPage " + mv.getKeysPerPage());
+            }
+        }
         Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
         TimelineStore store = new TimelineStore(ds, SqlDialect.H2, "dev.incidentgateway", 256, 10000, new SimpleMeterRegistry(),
                 ChainKey.generate(), List.of());
@@ -144,7 +203,9 @@ public class H2CommitBenchmark {
             store.append(NewEvent.builder(EventType.DECLARE, "bench").incident("BENCH-W" + i).title("benchmark " + i)
                     .severity(Severity.SEV3).build());
         }
-        return new Side(name, ds, store, writer, new AtomicLong());
+        Thread committer = Thread.getAllStackTraces().keySet().stream() // started by the first group
+                .filter(t -> t.getName().equals("timeline-committer") && !before.contains(t)).findFirst().orElseThrow();
+        return new Side(name, ds, store, writer, committer, new AtomicLong());
     }
 
     /** {@code count} more appends by {@link #WRITERS} threads in a closed loop. */
