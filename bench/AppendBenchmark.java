@@ -18,6 +18,20 @@
 //
 // Durations (seconds) can be changed with BENCH_WARMUP, BENCH_SECONDS_1, BENCH_SECONDS_32, BENCH_SECONDS_RAW,
 // BENCH_SECONDS_PROFILE (0 skips the profile), the round count with BENCH_ROUNDS, the writers with BENCH_WRITERS.
+// BENCH_SKIP_H2=1 measures PostgreSQL only.
+//
+// BENCH_LOAD=declares replaces the durable side's notes with bench/webhook.sh's writer load: each append a new
+// Alertmanager alert (a declare with a new correlation key and ce id, random fingerprint), submitted like the webhook
+// route submits it (TimelineStore.appendAllAsync, so the writer does not wait for late arrivals), each writer thread
+// then idling BENCH_TURNAROUND_US (default 0) before its next request, standing in for the HTTP answer and the next
+// request. The raw side stays notes-shaped (its ratio then means little; the profile and the cost per event are the point).
+//
+// The profile splits each group's time by thread (the writer thread that stages a group, the committer thread that
+// writes and commits it): round trips by statement (count and wall time, and within them the thread's own CPU, its
+// wait for a core (/proc/thread-self/schedstat) and the rest: waiting on the database), then outside round trips the
+// thread's CPU (staging in Java), its wait for a core, and where it was parked (a JFR recording of jdk.ThreadPark,
+// by the innermost gateway method on the stack: waiting for requests, for the group in flight, for the next group).
+// On PostgreSQL also the WAL fsyncs of the phase (pg_stat_wal; their time only with track_wal_io_timing=on).
 
 import com.github.f4b6a3.ulid.UlidFactory;
 import com.zaxxer.hikari.HikariDataSource;
@@ -30,9 +44,17 @@ import dev.incidentgateway.timeline.Severity;
 import dev.incidentgateway.timeline.TimelineStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.lang.reflect.InvocationHandler;
@@ -61,10 +83,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -76,6 +100,9 @@ public class AppendBenchmark {
     static final int SECONDS_RAW = intEnv("BENCH_SECONDS_RAW", 4);
     static final int SECONDS_PROFILE = intEnv("BENCH_SECONDS_PROFILE", 5);
     static final int WRITERS = intEnv("BENCH_WRITERS", 32);
+    /** The durable side's appends: notes to the writer's own incident, or new alerts shaped like bench/webhook.sh's. */
+    static final boolean DECLARES = "declares".equals(System.getenv("BENCH_LOAD"));
+    static final long TURNAROUND_NANOS = intEnv("BENCH_TURNAROUND_US", 0) * 1000L;
     static final int RAW_BATCH = 100;
     static final String TYPE_PREFIX = "dev.incidentgateway";
     static final String SOURCE = "/api/v1"; // NewEvent.Builder's default source
@@ -98,7 +125,8 @@ public class AppendBenchmark {
         }
     }
 
-    record StoreResult(String store, String version, List<Phase> phases, List<Phase[]> rounds, Map<String, double[]> profile,
+    /** @param profile the profile phase's {@link GroupAnatomy}, as printed ({@code null}: no profile) */
+    record StoreResult(String store, String version, List<Phase> phases, List<Phase[]> rounds, String profile,
                        Phase profilePhase) {
         Phase phase(String prefix) {
             return phases.stream().filter(p -> p.name().equals(prefix)).findFirst()
@@ -115,14 +143,20 @@ public class AppendBenchmark {
                 System.getProperty("os.name"), System.getProperty("os.arch"), WARMUP_S, SECONDS_1, ROUNDS, WRITERS, SECONDS_32,
                 RAW_BATCH, SECONDS_RAW);
 
+        System.out.printf(Locale.ROOT, "Durable load: %s; load average at start %s%n", DECLARES
+                ? "new alerts (declares), asynchronous, turnaround " + TURNAROUND_NANOS / 1000 + " µs" : "notes", loadAverage());
         List<StoreResult> results = new ArrayList<>();
         boolean failed = false;
-        try {
-            results.add(runH2(h2Arg));
-        } catch (Exception e) {
-            failed = true;
-            System.err.println("H2 run failed: " + e);
-            e.printStackTrace();
+        if ("1".equals(System.getenv("BENCH_SKIP_H2"))) {
+            System.out.println("H2: skipped (BENCH_SKIP_H2=1)");
+        } else {
+            try {
+                results.add(runH2(h2Arg));
+            } catch (Exception e) {
+                failed = true;
+                System.err.println("H2 run failed: " + e);
+                e.printStackTrace();
+            }
         }
         if (pgArg.isEmpty()) {
             System.out.println("PostgreSQL: skipped (no JDBC URL given)");
@@ -198,7 +232,7 @@ public class AppendBenchmark {
         List<Phase> phases = new ArrayList<>();
         List<Phase[]> rounds = new ArrayList<>();
         String version;
-        Map<String, double[]> profile = null;
+        String profile = null;
         Phase profilePhase = null;
         try (HikariDataSource ds = StoreFactory.openAndMigrate(GatewayConfig.load(env, Map.of()))) {
             try (Connection c = ds.getConnection()) {
@@ -248,27 +282,15 @@ public class AppendBenchmark {
                 phases.add(report(rawInsert("raw batch=1", ds, "BENCH-RAW-1", WRITERS, 1, 2)));
                 long appended = many.size() + 1 + w1.events() + wN.events() + phases.get(0).events() + durableN.events();
                 if (SECONDS_PROFILE > 0) {
-                    ids.detailed = true;
-                    ids.statementNanos.clear();
+                    GroupAnatomy anatomy = GroupAnatomy.start(ids, ds, storeName.equals("postgresql"));
                     profilePhase = runWriters("profile " + WRITERS + " writers", store, ids, many, SECONDS_PROFILE);
                     appended += profilePhase.events();
-                    ids.detailed = false;
-                    profile = new LinkedHashMap<>();
-                    List<String> order = List.of("borrow connection", "advisory lock", "SELECT MAX(id)", "SELECT incidents (preload)",
-                            "SELECT by ce id (dedup)", "INSERT timeline_events", "INSERT incidents", "UPDATE incidents (views)",
-                            "commit", "rollback");
-                    List<String> kinds = new ArrayList<>(ids.statementNanos.keySet());
-                    kinds.sort(Comparator.comparingInt((String k) -> order.contains(k) ? order.indexOf(k) : order.size())
-                            .thenComparing(Comparator.naturalOrder()));
-                    for (String k : kinds) {
-                        LongAdder[] v = ids.statementNanos.get(k);
-                        profile.put(k, new double[]{v[0].sum(), v[1].sum()});
-                    }
+                    profile = anatomy.stop(profilePhase, storeName);
                 }
                 // Sanity check: every acknowledged append is in the table, and nothing else under these ids.
                 try (Connection c = ds.getConnection(); Statement st = c.createStatement();
                      ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM timeline_events WHERE incident_id LIKE 'BENCH-%' "
-                             + "AND incident_id NOT LIKE 'BENCH-RAW%'")) {
+                             + "AND incident_id NOT LIKE 'BENCH-RAW%' OR incident_id LIKE 'INC-%'")) { // INC-<n>: BENCH_LOAD=declares
                     rs.next();
                     long stored = rs.getLong(1);
                     System.out.printf(Locale.ROOT, "   check: %d appends acknowledged, %d events stored: %s%n", appended, stored,
@@ -346,7 +368,11 @@ public class AppendBenchmark {
                     long t0 = System.nanoTime();
                     if (t0 >= deadline) break;
                     try {
-                        store.append(NewEvent.builder(EventType.NOTE, "bench").incident(incident).content(payload + (i++)).build());
+                        if (DECLARES) {
+                            store.appendAllAsync(List.of(newAlert(i++))).join();
+                        } else {
+                            store.append(NewEvent.builder(EventType.NOTE, "bench").incident(incident).content(payload + (i++)).build());
+                        }
                     } catch (RuntimeException e) {
                         if (errors.getAndIncrement() < 3) {
                             System.err.println("append failed: " + e);
@@ -356,6 +382,9 @@ public class AppendBenchmark {
                     long d = System.nanoTime() - t0;
                     if (k == lat.length) lat = Arrays.copyOf(lat, k * 2);
                     lat[k++] = d;
+                    if (TURNAROUND_NANOS > 0) {
+                        LockSupport.parkNanos(TURNAROUND_NANOS);
+                    }
                 }
                 latencies[idx] = Arrays.copyOf(lat, k);
                 counts[idx] = k;
@@ -394,6 +423,27 @@ public class AppendBenchmark {
         Arrays.sort(all);
         StoreCost.record(name, StoreCost.sample() - store0);
         return new Phase(name, total, elapsed / 1e9, all, tx, busy, commit, writerCpu, jvmCpu);
+    }
+
+    /**
+     * A new alert as the Alertmanager webhook stores it: a declare with a new fingerprint, its correlation key and ce id
+     * (bench/H2CommitBenchmark.java's declares load).
+     */
+    static NewEvent newAlert(long i) {
+        String fingerprint = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        return NewEvent.builder(EventType.DECLARE, "alertmanager").title("HighLatency " + fingerprint).severity(Severity.SEV2)
+                .correlationKey("alertmanager:" + fingerprint).ceId(fingerprint + ":firing:2026-12-01T15:00:00Z")
+                .principal("webhook:alertmanager").source("/webhooks/alertmanager")
+                .content("alert fired: a realistic description of the alert #" + i).build();
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     static Thread findThread(String name) {
@@ -523,21 +573,10 @@ public class AppendBenchmark {
             }
         }
         for (StoreResult r : results) {
-            if (r.profile() == null || r.profilePhase() == null) continue;
-            Phase p = r.profilePhase();
-            System.out.printf(Locale.ROOT, "%nWriter transaction profile, %s (%s): %d events, %d tx, %.1f events/tx, %.0f events/s "
-                            + "(with statement timing on)%n", r.store(), p.name(), p.events(), p.tx(), p.eventsPerTx(), p.perSecond());
-            System.out.printf(Locale.ROOT, "  %-28s %10s %12s %9s%n", "step", "calls", "ms per tx", "% of tx");
-            double txNanos = p.writerBusyNanos() / p.tx();
-            double accounted = 0;
-            for (var e : r.profile().entrySet()) {
-                double perTx = e.getValue()[1] / p.tx();
-                accounted += perTx;
-                System.out.printf(Locale.ROOT, "  %-28s %10.0f %12.3f %8.1f%%%n", e.getKey(), e.getValue()[0], perTx / 1e6, 100 * perTx / txNanos);
+            if (r.profile() != null) {
+                System.out.println();
+                System.out.print(r.profile());
             }
-            System.out.printf(Locale.ROOT, "  %-28s %10s %12.3f %8.1f%%%n", "other (java: validate, hash, bind)", "",
-                    (txNanos - accounted) / 1e6, 100 * (txNanos - accounted) / txNanos);
-            System.out.printf(Locale.ROOT, "  %-28s %10d %12.3f %8.1f%%%n", "transaction total", p.tx(), txNanos / 1e6, 100.0);
         }
         System.out.println();
     }
@@ -626,7 +665,8 @@ public class AppendBenchmark {
     /**
      * Wraps the pool handed to the TimelineStore: counts the writer's transactions (one getConnection per
      * group commit), times each from borrow to close and its commit(); in detailed mode also times every
-     * statement execution, by kind. Only Connection calls are proxied unless detailed is on.
+     * round trip (statement execution, commit, rollback) by thread role and kind ({@link #time}). Only Connection
+     * calls are proxied unless detailed is on.
      */
     static final class InstrumentedDataSource implements DataSource {
         final DataSource delegate;
@@ -635,6 +675,10 @@ public class AppendBenchmark {
         final LongAdder busyNanos = new LongAdder();
         final LongAdder commitNanos = new LongAdder();
         volatile boolean detailed;
+        /**
+         * Detailed mode, by "role kind" (role: writer, committer, other thread): calls, wall ns, and the calling thread's
+         * own CPU ns and run-queue wait ns during them (the rest of the wall time: waiting on the database).
+         */
         final Map<String, LongAdder[]> statementNanos = new ConcurrentHashMap<>();
 
         InstrumentedDataSource(DataSource delegate) {
@@ -645,10 +689,12 @@ public class AppendBenchmark {
         public Connection getConnection() throws SQLException {
             long t0 = System.nanoTime();
             Connection real = delegate.getConnection();
-            if (detailed) time("borrow connection", System.nanoTime() - t0);
+            if (detailed) time("borrow connection", System.nanoTime() - t0, null);
             boolean[] committed = {false};
             InvocationHandler h = (proxy, m, a) -> {
                 String n = m.getName();
+                boolean roundTrip = detailed && (n.equals("commit") || n.equals("rollback"));
+                long[] sched = roundTrip ? Sched.self() : null;
                 long s = System.nanoTime();
                 try {
                     Object r = invoke(real, m, a);
@@ -658,15 +704,13 @@ public class AppendBenchmark {
                     return r;
                 } finally {
                     long d = System.nanoTime() - s;
+                    if (roundTrip) time(n, d, sched);
                     if (n.equals("commit")) {
                         commitNanos.add(d);
                         if (!committed[0]) connections.increment();
                         committed[0] = true;
-                        if (detailed) time("commit", d);
                     } else if (n.equals("close") && committed[0]) {
                         busyNanos.add(System.nanoTime() - t0);
-                    } else if (detailed && n.equals("rollback")) {
-                        time("rollback", d);
                     }
                 }
             };
@@ -678,11 +722,12 @@ public class AppendBenchmark {
             InvocationHandler h = (proxy, m, a) -> {
                 String n = m.getName();
                 if (!n.startsWith("execute")) return invoke(real, m, a);
+                long[] sched = Sched.self();
                 long s = System.nanoTime();
                 try {
                     return invoke(real, m, a);
                 } finally {
-                    time(kind, System.nanoTime() - s);
+                    time(kind, System.nanoTime() - s, sched);
                 }
             };
             return (PreparedStatement) Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
@@ -691,21 +736,34 @@ public class AppendBenchmark {
 
         static String kind(String sql) {
             String s = sql.trim().toUpperCase(Locale.ROOT);
-            if (s.contains("PG_ADVISORY") && s.contains("INSERT INTO TIMELINE_EVENTS")) return "lock + events + views";
-            if (s.contains("PG_ADVISORY")) return "advisory lock";
+            if (s.contains("PG_ADVISORY") && s.contains("INSERT INTO TIMELINE_EVENTS")) return "lock + rows (events, views, counts, keys)";
+            if (s.contains("PG_ADVISORY")) return "advisory lock + head";
+            if (s.startsWith("SELECT ID, GLOBAL_HASH FROM TIMELINE_EVENTS ORDER BY")) return "SELECT head";
             if (s.startsWith("SELECT MAX(ID)")) return "SELECT MAX(id)";
+            if (s.startsWith("SELECT N, EXISTS")) return "SELECT incident numbers";
+            if (s.contains("JOIN (VALUES") && s.contains("FROM CORRELATION_KEYS")) return "SELECT dedup + correlation";
+            if (s.contains("JOIN (VALUES")) return "SELECT by ce id (dedup)";
+            if (s.contains("FROM CORRELATION_KEYS")) return "SELECT correlation";
             if (s.startsWith("INSERT INTO TIMELINE_EVENTS")) return "INSERT timeline_events";
             if (s.startsWith("INSERT INTO INCIDENTS")) return "INSERT incidents";
             if (s.startsWith("UPDATE INCIDENTS")) return "UPDATE incidents (views)";
             if (s.startsWith("SELECT") && s.contains("FROM INCIDENTS")) return "SELECT incidents (preload)";
-            if (s.contains("FROM TIMELINE_EVENTS WHERE CE_SOURCE")) return "SELECT by ce id (dedup)";
             return "other: " + (s.length() > 30 ? s.substring(0, 30) : s);
         }
 
-        void time(String kind, long nanos) {
-            LongAdder[] a = statementNanos.computeIfAbsent(kind, k -> new LongAdder[]{new LongAdder(), new LongAdder()});
+        /** @param schedBefore the thread's {@link Sched#self} when the call began ({@code null}: not a round trip) */
+        void time(String kind, long nanos, long[] schedBefore) {
+            String name = Thread.currentThread().getName();
+            String role = name.equals("timeline-writer") ? "writer" : name.equals("timeline-committer") ? "committer" : "other";
+            long[] after = schedBefore == null ? null : Sched.self();
+            LongAdder[] a = statementNanos.computeIfAbsent(role + " " + kind,
+                    k -> new LongAdder[]{new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()});
             a[0].increment();
             a[1].add(nanos);
+            if (after != null) {
+                a[2].add(after[0] - schedBefore[0]);
+                a[3].add(after[1] - schedBefore[1]);
+            }
         }
 
         static Object invoke(Object target, Method m, Object[] a) throws Throwable {
@@ -724,6 +782,260 @@ public class AppendBenchmark {
         @Override public Logger getParentLogger() throws SQLFeatureNotSupportedException { return delegate.getParentLogger(); }
         @Override public <T> T unwrap(Class<T> iface) throws SQLException { return delegate.unwrap(iface); }
         @Override public boolean isWrapperFor(Class<?> iface) throws SQLException { return delegate.isWrapperFor(iface); }
+    }
+
+    /** A thread's time on a CPU and waiting for one (ns so far), from Linux's schedstat; zeros where there is none. */
+    static final class Sched {
+        /** Opened by each thread for itself: the file then stays that thread's, and is read again from its start. */
+        private static final ThreadLocal<RandomAccessFile> SELF = ThreadLocal.withInitial(() -> open("/proc/thread-self/schedstat"));
+
+        /** This thread's {on-CPU ns, run-queue wait ns}. */
+        static long[] self() {
+            return read(SELF.get());
+        }
+
+        static boolean available() {
+            return Files.isReadable(Path.of("/proc/thread-self/schedstat"));
+        }
+
+        /** The native id of the thread with this name (Linux keeps the first 15 characters; the newest if several), or -1. */
+        static long tid(String name) {
+            String comm = name.length() > 15 ? name.substring(0, 15) : name;
+            long found = -1;
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path t : tasks.toList()) {
+                    try {
+                        if (Files.readString(t.resolve("comm")).trim().equals(comm)) {
+                            found = Math.max(found, Long.parseLong(t.getFileName().toString()));
+                        }
+                    } catch (IOException | NumberFormatException e) {
+                        // the thread ended meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                return -1;
+            }
+            return found;
+        }
+
+        static long[] ofThread(long tid) {
+            if (tid < 0) {
+                return new long[2];
+            }
+            try (RandomAccessFile f = new RandomAccessFile("/proc/self/task/" + tid + "/schedstat", "r")) {
+                return read(f);
+            } catch (IOException e) {
+                return new long[2];
+            }
+        }
+
+        private static RandomAccessFile open(String path) {
+            try {
+                return new RandomAccessFile(path, "r");
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        private static long[] read(RandomAccessFile f) {
+            long[] v = new long[2];
+            if (f == null) {
+                return v;
+            }
+            try {
+                byte[] b = new byte[128];
+                f.seek(0);
+                int n = f.read(b);
+                String[] p = new String(b, 0, Math.max(0, n), StandardCharsets.US_ASCII).trim().split(" ");
+                v[0] = Long.parseLong(p[0]);
+                v[1] = Long.parseLong(p[1]);
+            } catch (IOException | RuntimeException e) {
+                // no schedstat: zeros
+            }
+            return v;
+        }
+    }
+
+    /**
+     * The profile phase's groups, per group and by thread: the writer thread's and the committer thread's round trips
+     * (from {@link InstrumentedDataSource}'s detailed mode), and outside them the thread's CPU, its wait for a core and
+     * where it was parked (JFR jdk.ThreadPark, by the innermost gateway method on the stack); on PostgreSQL the WAL
+     * fsyncs (pg_stat_wal) and the database backends' CPU ({@link StoreCost}).
+     */
+    static final class GroupAnatomy {
+        /** Role → thread name, in print order. */
+        static final Map<String, String> THREADS = new LinkedHashMap<>();
+
+        static {
+            THREADS.put("writer", "timeline-writer");
+            THREADS.put("committer", "timeline-committer");
+        }
+
+        final InstrumentedDataSource ids;
+        final DataSource ds;
+        final boolean pg;
+        final Map<String, Long> tids = new LinkedHashMap<>();
+        final Map<String, long[]> sched0 = new LinkedHashMap<>();
+        final double[] wal0;
+        final double store0;
+        final Recording jfr;
+        final String load0;
+        final long t0;
+
+        private GroupAnatomy(InstrumentedDataSource ids, DataSource ds, boolean pg) {
+            this.ids = ids;
+            this.ds = ds;
+            this.pg = pg;
+            this.load0 = loadAverage();
+            this.wal0 = pg ? wal() : null;
+            this.jfr = new Recording();
+            jfr.enable("jdk.ThreadPark").withThreshold(java.time.Duration.ZERO).withStackTrace();
+            jfr.start();
+            ids.statementNanos.clear();
+            ids.detailed = true;
+            THREADS.forEach((role, thread) -> tids.put(role, Sched.tid(thread)));
+            tids.forEach((role, tid) -> sched0.put(role, Sched.ofThread(tid)));
+            this.store0 = StoreCost.sample();
+            this.t0 = System.nanoTime();
+        }
+
+        static GroupAnatomy start(InstrumentedDataSource ids, DataSource ds, boolean pg) {
+            return new GroupAnatomy(ids, ds, pg);
+        }
+
+        /** Ends the recording and returns the anatomy as printed. */
+        String stop(Phase phase, String store) throws IOException {
+            long wall = System.nanoTime() - t0;
+            Map<String, long[]> sched = new LinkedHashMap<>();
+            tids.forEach((role, tid) -> {
+                long[] now = Sched.ofThread(tid), before = sched0.get(role);
+                sched.put(role, new long[]{now[0] - before[0], now[1] - before[1]});
+            });
+            double storeCpu = StoreCost.sample() - store0;
+            ids.detailed = false;
+            double[] wal = pg ? wal() : null;
+            String load1 = loadAverage();
+            jfr.stop();
+            Path file = Files.createTempFile("append-profile-", ".jfr");
+            Map<String, Map<String, double[]>> parked = new LinkedHashMap<>();
+            try {
+                jfr.dump(file);
+                for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
+                    String role = e.getThread() == null ? null : roleOf(e.getThread().getJavaName());
+                    if (role != null) {
+                        double[] v = parked.computeIfAbsent(role, k -> new LinkedHashMap<>())
+                                .computeIfAbsent(where(e.getStackTrace()), k -> new double[2]);
+                        v[0]++;
+                        v[1] += e.getDuration().toNanos();
+                    }
+                }
+            } finally {
+                jfr.close();
+                Files.deleteIfExists(file);
+            }
+            double groups = 0;
+            for (String role : THREADS.keySet()) {
+                LongAdder[] c = ids.statementNanos.get(role + " commit");
+                groups += c == null ? 0 : c[0].sum();
+            }
+            StringBuilder out = new StringBuilder();
+            java.util.Formatter f = new java.util.Formatter(out, Locale.ROOT);
+            f.format("Group anatomy, %s (%s, %s): %d events in %.0f groups, %.1f events/group, %.0f groups/s, %.3f ms wall per group%n",
+                    store, phase.name(), DECLARES ? "new alerts, turnaround " + TURNAROUND_NANOS / 1000 + " µs" : "notes",
+                    phase.events(), groups, phase.events() / groups, groups / (wall / 1e9), wall / groups / 1e6);
+            f.format("  load average %s at the start, %s at the end; process CPU %.1f µs/event; statement timing and JFR on%s%n", load0, load1,
+                    phase.jvmCpuNanos() / phase.events() / 1e3, Sched.available() ? "" : "; no /proc/thread-self/schedstat: CPU in round trips unknown");
+            f.format("  per group, ms (calls per group)       %7s %8s | in round trips: %7s %7s %7s%n", "calls", "ms", "own cpu", "runq", "db+net");
+            for (String role : THREADS.keySet()) {
+                long[] total = sched.get(role);
+                f.format("  %s thread (%s, tid %d): on CPU %.3f ms, waiting for a core %.3f ms per group%n", role, THREADS.get(role),
+                        tids.get(role), total[0] / groups / 1e6, total[1] / groups / 1e6);
+                double rtCalls = 0, rtWall = 0, rtCpu = 0, rtRq = 0;
+                List<String> kinds = ids.statementNanos.keySet().stream().filter(k -> k.startsWith(role + " ")).sorted().toList();
+                for (String k : kinds) {
+                    LongAdder[] v = ids.statementNanos.get(k);
+                    String kind = k.substring(role.length() + 1);
+                    if (kind.equals("borrow connection")) {
+                        f.format("    (borrow connection: %.2f per group, %.3f ms, part of the time outside round trips)%n",
+                                v[0].sum() / groups, v[1].sum() / groups / 1e6);
+                        continue;
+                    }
+                    rtCalls += v[0].sum();
+                    rtWall += v[1].sum();
+                    rtCpu += v[2].sum();
+                    rtRq += v[3].sum();
+                    f.format("    round trip %-33s %7.2f %8.3f | %7.3f %7.3f %7.3f   (%.3f ms each)%n", kind, v[0].sum() / groups,
+                            v[1].sum() / groups / 1e6, v[2].sum() / groups / 1e6, v[3].sum() / groups / 1e6,
+                            (v[1].sum() - v[2].sum() - v[3].sum()) / groups / 1e6, v[1].sum() / v[0].sum() / 1e6);
+                }
+                f.format("    round trips, all %-33s %7.2f %8.3f | %7.3f %7.3f %7.3f%n", "", rtCalls / groups, rtWall / groups / 1e6,
+                        rtCpu / groups / 1e6, rtRq / groups / 1e6, (rtWall - rtCpu - rtRq) / groups / 1e6);
+                double cpuOut = total[0] - rtCpu, rqOut = total[1] - rtRq;
+                f.format("    outside round trips: on CPU (Java) %-17s %8.3f%n", "", cpuOut / groups / 1e6);
+                f.format("    outside round trips: waiting for a core %-12s %8.3f%n", "", rqOut / groups / 1e6);
+                double parkedNanos = 0;
+                List<Map.Entry<String, double[]>> places = new ArrayList<>(parked.getOrDefault(role, Map.of()).entrySet());
+                places.sort((x, y) -> Double.compare(y.getValue()[1], x.getValue()[1]));
+                for (Map.Entry<String, double[]> p : places) {
+                    parkedNanos += p.getValue()[1];
+                    f.format("    parked in %-42s %7.2f %8.3f%n", p.getKey(), p.getValue()[0] / groups, p.getValue()[1] / groups / 1e6);
+                }
+                f.format("    rest (wall - all of the above) %-21s %8.3f%n", "", (wall - rtWall - cpuOut - rqOut - parkedNanos) / groups / 1e6);
+            }
+            if (pg) {
+                f.format("  database: backends' CPU %.3f ms per group (%.1f µs/event); WAL %.2f fsyncs per group, %s; %.2f WAL writes per group%n",
+                        storeCpu / groups / 1e6, storeCpu / phase.events() / 1e3, (wal[0] - wal0[0]) / groups,
+                        wal[4] > 0 ? String.format(Locale.ROOT, "%.3f ms each", (wal[1] - wal0[1]) / Math.max(1, wal[0] - wal0[0]))
+                                : "their time not tracked (track_wal_io_timing=off)", (wal[2] - wal0[2]) / groups);
+            }
+            return out.toString();
+        }
+
+        static String roleOf(String threadName) {
+            for (Map.Entry<String, String> t : THREADS.entrySet()) {
+                if (t.getValue().equals(threadName)) {
+                    return t.getKey();
+                }
+            }
+            return null;
+        }
+
+        /** Where a thread parked: the executor's wait for a task, else the innermost gateway method on its stack. */
+        static String where(RecordedStackTrace stack) {
+            if (stack == null) {
+                return "?";
+            }
+            List<RecordedFrame> frames = stack.getFrames();
+            for (RecordedFrame fr : frames) {
+                String type = fr.getMethod().getType().getName();
+                if (type.equals("java.util.concurrent.ThreadPoolExecutor") && fr.getMethod().getName().equals("getTask")) {
+                    return "ThreadPoolExecutor.getTask (waits for a group)";
+                }
+                if (type.startsWith("dev.incidentgateway.")) {
+                    return type.substring(type.lastIndexOf('.') + 1) + "." + fr.getMethod().getName();
+                }
+            }
+            for (RecordedFrame fr : frames) {
+                String type = fr.getMethod().getType().getName();
+                if (!type.startsWith("jdk.internal.") && !type.startsWith("java.util.concurrent.locks.")
+                        && !type.equals("java.util.concurrent.ForkJoinPool")) {
+                    return type.substring(type.lastIndexOf('.') + 1) + "." + fr.getMethod().getName();
+                }
+            }
+            return "?";
+        }
+
+        /** pg_stat_wal: fsyncs, their ms, WAL writes, their ms, and 1 when track_wal_io_timing is on. */
+        double[] wal() {
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT wal_sync, wal_sync_time, wal_write, wal_write_time, "
+                         + "current_setting('track_wal_io_timing') = 'on' FROM pg_stat_wal")) {
+                rs.next();
+                return new double[]{rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getBoolean(5) ? 1 : 0};
+            } catch (SQLException e) {
+                return new double[5];
+            }
+        }
     }
 
     // ---------------------------------------------------------------- helpers
