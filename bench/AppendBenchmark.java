@@ -980,6 +980,8 @@ public class AppendBenchmark {
                     parkedNanos += p.getValue()[1];
                     f.format("    parked in %-42s %7.2f %8.3f%n", p.getKey(), p.getValue()[0] / groups, p.getValue()[1] / groups / 1e6);
                 }
+                // A parked thread's wait for a core after its wake-up is in both its park (JFR) and its run-queue time
+                // (schedstat), so on a busy machine this can be negative.
                 f.format("    rest (wall - all of the above) %-21s %8.3f%n", "", (wall - rtWall - cpuOut - rqOut - parkedNanos) / groups / 1e6);
             }
             if (pg) {
