@@ -26,9 +26,9 @@ import java.util.concurrent.TimeUnit;
  * writer's per-group lookups (correlation keys, incident views, the dedup join) were sequential scans of 5–12 ms each
  * and ingest ran at 50–600 alerts/s instead of thousands. Plans made after an {@code ANALYZE} at a few thousand rows
  * are index scans, and they stay right as the tables grow (the planner scales the statistics by the table's current
- * size). Each later step replans whatever was still planned as a scan at the previous one: at 2k events the writer's
- * dedup join (a {@code VALUES} list joined to {@code timeline_events}) is still planned as a sequential scan, at the 8k
- * step as an index scan (seen with {@code auto_explain}). Autovacuum takes over well before the last step.
+ * size). Each later step replans whatever was still planned as a scan at the previous one (the writer's dedup join, a
+ * {@code VALUES} list, was at 2k events; it is index probes whatever the statistics since session 40:
+ * {@link IdempotencyLookup#SQL_PG}). Autovacuum takes over well before the last step.
  * <p>
  * A store that held {@value #LAST} events or more when the gateway started is left to autovacuum: an {@code ANALYZE}
  * of large tables reads thousands of pages, and their plans were made on real statistics. The {@code ANALYZE} runs on

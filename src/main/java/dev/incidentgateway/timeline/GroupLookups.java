@@ -1,7 +1,6 @@
 package dev.incidentgateway.timeline;
 
 import dev.incidentgateway.store.SqlDialect;
-import dev.incidentgateway.store.SqlLists;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -118,9 +117,9 @@ final class GroupLookups {
         if (wanted.isEmpty()) {
             return;
         }
-        List<String[]> keys = SqlLists.padded(List.copyOf(wanted.values()));
-        try (PreparedStatement ps = connection.prepareStatement(IdempotencyLookup.sql(keys.size()))) {
-            IdempotencyLookup.bind(ps, keys);
+        List<String[]> keys = IdempotencyLookup.keys(dialect, wanted);
+        try (PreparedStatement ps = connection.prepareStatement(IdempotencyLookup.sql(dialect, keys.size()))) {
+            IdempotencyLookup.bind(ps, dialect, keys);
             wanted.keySet().forEach(k -> storedByCe.put(k, null));
             try (ResultSet rs = ps.executeQuery()) {
                 IdempotencyLookup.read(rs, storedByCe);
@@ -135,11 +134,11 @@ final class GroupLookups {
      * The keys are one array parameter, each looked up by primary key ({@link ExactKeyCorrelator#OPEN_INCIDENTS_PG}).
      */
     private void storedAndOpenInOneRoundTrip(Map<String, String[]> wanted, List<String> correlationKeys) throws SQLException {
-        List<String[]> keys = wanted.isEmpty() ? List.of() : SqlLists.padded(List.copyOf(wanted.values()));
+        List<String[]> keys = wanted.isEmpty() ? List.of() : IdempotencyLookup.keys(dialect, wanted);
         Map<String, String> found = new HashMap<>();
-        String sql = (keys.isEmpty() ? "" : IdempotencyLookup.sql(keys.size()) + "; ") + ExactKeyCorrelator.OPEN_INCIDENTS_PG;
+        String sql = (keys.isEmpty() ? "" : IdempotencyLookup.sql(dialect, keys.size()) + "; ") + ExactKeyCorrelator.OPEN_INCIDENTS_PG;
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            int next = keys.isEmpty() ? 1 : IdempotencyLookup.bind(ps, keys);
+            int next = keys.isEmpty() ? 1 : IdempotencyLookup.bind(ps, dialect, keys);
             ps.setArray(next, connection.createArrayOf("varchar", correlationKeys.toArray()));
             wanted.keySet().forEach(k -> storedByCe.put(k, null));
             if (!ps.execute()) {

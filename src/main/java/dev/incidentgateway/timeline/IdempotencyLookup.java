@@ -1,5 +1,6 @@
 package dev.incidentgateway.timeline;
 
+import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.SqlLists;
 
 import java.sql.PreparedStatement;
@@ -30,22 +31,56 @@ final class IdempotencyLookup {
     }
 
     /**
-     * One statement: the keys as a {@code VALUES} list joined to the unique index (an index probe per key on both stores).
+     * PostgreSQL: the keys as three arrays, each key an index probe of its own ({@code OFFSET 0} keeps PostgreSQL from
+     * turning the lateral subquery into a plain join). One statement text for every group size, where the {@code VALUES}
+     * form had one per padded size and each of them got its own cached generic plan on each pooled connection: one of
+     * those was a hash join over the whole table (4.7 ms a lookup at 50k events, growing with the table) and stayed so
+     * for 469 groups of one benchmark run, after FreshStoreAnalyzer's ANALYZE (issue 13, session 40). The same form as
+     * {@link ExactKeyCorrelator#OPEN_INCIDENTS_PG} and {@code GroupViews.PRELOAD_PG}.
+     */
+    static final String SQL_PG = "SELECT t.* FROM unnest(CAST(? AS varchar[]), CAST(? AS varchar[]), CAST(? AS varchar[]))"
+            + " AS wanted(p, s, c) JOIN LATERAL (SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events"
+            + " WHERE principal = wanted.p AND ce_source = wanted.s AND ce_id = wanted.c OFFSET 0) t ON TRUE";
+
+    /** The keys as the statement of this store binds them: H2's padded to the {@code VALUES} list's size. */
+    static List<String[]> keys(SqlDialect dialect, Map<String, String[]> wanted) {
+        List<String[]> keys = List.copyOf(wanted.values());
+        return dialect == SqlDialect.POSTGRESQL ? keys : SqlLists.padded(keys);
+    }
+
+    /** The lookup of {@code keys} (as {@link #keys} gave them) on this store. */
+    static String sql(SqlDialect dialect, int keys) {
+        return dialect == SqlDialect.POSTGRESQL ? SQL_PG : valuesSql(keys);
+    }
+
+    /**
+     * H2: one statement, the keys as a {@code VALUES} list joined to the unique index (an index probe per key).
      * Not a {@code UNION ALL} of one lookup per key: H2 never caches a union's plan (its {@code SelectUnion} is not
      * cacheable), so it parsed and planned up to 256 branches for every group, a seventh of the writer's time (issue 13).
      */
-    static String sql(int keys) {
+    static String valuesSql(int keys) {
         return "SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events JOIN (VALUES "
                 + SqlLists.rows(keys, "(?,?,?)") + ") AS wanted(p, s, c)"
                 + " ON principal = wanted.p AND ce_source = wanted.s AND ce_id = wanted.c";
     }
 
     /**
-     * Binds the keys (each principal, ce source, ce id) from parameter 1 on.
+     * Binds the keys (each principal, ce source, ce id) from parameter 1 on: on PostgreSQL three arrays, on H2 three
+     * parameters a key.
      *
      * @return the next parameter's index
      */
-    static int bind(PreparedStatement ps, List<String[]> keys) throws SQLException {
+    static int bind(PreparedStatement ps, SqlDialect dialect, List<String[]> keys) throws SQLException {
+        if (dialect == SqlDialect.POSTGRESQL) {
+            for (int part = 0; part < 3; part++) {
+                String[] column = new String[keys.size()];
+                for (int i = 0; i < column.length; i++) {
+                    column[i] = keys.get(i)[part];
+                }
+                ps.setArray(part + 1, ps.getConnection().createArrayOf("varchar", column));
+            }
+            return 4;
+        }
         int p = 1;
         for (String[] key : keys) {
             ps.setString(p++, key[0]);
