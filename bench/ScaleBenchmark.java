@@ -78,6 +78,8 @@ import java.util.function.IntFunction;
 
 public class ScaleBenchmark {
     static final int EVENTS = WebhookBenchmark.intEnv("BENCH_EVENTS", 1_000_000);
+    /** The loaded alerts' startsAt (their ce ids'): an hour before the run, as alerts that have been firing for a while. */
+    static final String LOADED_STARTS_AT = java.time.Instant.now().minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     static final int INCIDENTS = WebhookBenchmark.intEnv("BENCH_INCIDENTS", 100_000);
     static final int LOADERS = WebhookBenchmark.intEnv("BENCH_LOADERS", 16);
     /** Incidents per appendAll while loading (each with all its events). */
@@ -423,12 +425,22 @@ public class ScaleBenchmark {
         }
     }
 
-    /** An incident's events: a declare, then (by its number) an ack or an ack and a mitigate, then notes. */
+    /**
+     * An incident's events: a declare, then (by its number) an ack or an ack and a mitigate, then notes. The declare is
+     * keyed as an Alertmanager alert that arrived by webhook (principal, ce source, {@code <fingerprint>:firing:<startsAt>}
+     * ce id, {@code alertmanager:<fingerprint>} correlation key; fingerprints hashed as WebhookBenchmark's with
+     * BENCH_FINGERPRINTS=hashed, from a range its random start does not reach): the ingest rounds then insert their keys
+     * into indexes already holding 100k keys of the same shape, as on a store Alertmanager filled. Before session 40 the
+     * declares had {@code scale:<i>} keys and no ce id, so the new alerts' keys went to index ranges of their own, and the
+     * "loaded" ingest rounds ran on near-empty trees.
+     */
     static List<NewEvent> incidentEvents(int i, int count) {
         String id = incident(i);
         List<NewEvent> out = new ArrayList<>(count);
+        String fingerprint = String.format("%016x", WebhookBenchmark.Load.mixed(i));
         out.add(NewEvent.builder(EventType.DECLARE, "alertmanager").incident(id).title("checkout-api-" + i + " answers slowly")
-                .severity(i % 2 == 0 ? Severity.SEV3 : Severity.SEV4).correlationKey("scale:" + i)
+                .severity(i % 2 == 0 ? Severity.SEV3 : Severity.SEV4).correlationKey("alertmanager:" + fingerprint)
+                .principal("webhook:alertmanager").source("/webhooks/alertmanager").ceId(fingerprint + ":firing:" + LOADED_STARTS_AT)
                 .content("p99 latency above 500 ms for 5 minutes on checkout-api-" + i).build());
         int phase = i % 20; // 0-15 stay declared, 16-18 acknowledged, 19 mitigated
         if (phase >= 16 && out.size() < count) {
