@@ -7,7 +7,8 @@
 // given; GATEWAY_HTTP_PORT on a free port, GATEWAY_WEBHOOK_TOKEN random, GATEWAY_ROUTES_DIR an empty dir), then
 // POSTs /webhooks/alertmanager at a fixed rate (open loop: a request is started every 1/rate s whether or not the
 // previous ones answered, on up to 32 connections), each one firing alert with a fingerprint never used before, so
-// each request declares one incident (the writer commits them one or a few at a time). Every 30 s one line:
+// each request declares one incident (the writer commits them one or a few at a time). Fingerprints are hashed as
+// Alertmanager's are (BENCH_FINGERPRINTS=sequential: a counter, the load before session 40). Every 30 s one line:
 //   soak <UTC hh:mm:ss> t_s=<s> mv_db_mb=<MB> events=<2xx so far> mb_per_min=<growth since the last line> kb_per_event=<same, per
 //   2xx> rss_mb=<gateway RSS> cpu_pct=<gateway CPU over the 30 s, % of one core> late=<requests started over 1 s late or
 //   waiting for a free connection (so far)> bad=<non-2xx>
@@ -116,7 +117,7 @@ public class SoakBenchmark {
             } else if (wait < -1_000_000_000L) {
                 late.incrementAndGet();
             }
-            String fp = String.format("%016x", fpBase + n);
+            String fp = String.format("%016x", HASHED_FINGERPRINTS ? mixed(fpBase + n) : fpBase + n);
             n++;
             HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
@@ -178,6 +179,20 @@ public class SoakBenchmark {
         last[1] = sz;
         last[2] = ok;
         last[3] = ticks;
+    }
+
+    /**
+     * Alertmanager's fingerprints are hashes of the labels, so a store's new keys land all over its indexes; a counter
+     * puts a commit's keys on one leaf, and on H2 that hid half the cost of a new alert (bench/README.md, "Webhook
+     * ingest", session 39). Hashed by default since session 40; BENCH_FINGERPRINTS=sequential gives the earlier load.
+     */
+    static final boolean HASHED_FINGERPRINTS = !"sequential".equals(System.getenv().getOrDefault("BENCH_FINGERPRINTS", "hashed"));
+
+    /** SplitMix64's finalizer, as WebhookBenchmark's (this file runs as a single source file): a bijection. */
+    static long mixed(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     static String body(String fp, String startsAt) {
