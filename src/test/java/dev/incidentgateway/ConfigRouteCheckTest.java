@@ -87,6 +87,20 @@ class ConfigRouteCheckTest {
         assertThat(message).doesNotContain("Failed to create route");
     }
 
+    /**
+     * A key given twice in one mapping: Camel's YAML DSL took the later one silently (a route ran with the second id, a
+     * step sent to the second URI). Refused at the second key.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a route's id twice | '" + STEPS + "    id: other\\n' | line 7, column 5: found duplicate key id",
+            "a step's option twice | '" + STEPS + "        - to:\\n            uri: log:a\\n            uri: log:b\\n' | line 9, column 13: found duplicate key uri"})
+    void aKeyTwiceInOneMappingIsRefusedAtTheSecond(String what, String yaml, String named) throws Exception {
+        Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(dir.resolve("routes/mine.camel.yaml"), yaml.replace("\\n", "\n"));
+        assertThat(assertConfigRefuses(named)).contains("Invalid route: file:" + dir.resolve("routes/mine.camel.yaml") + ", " + named);
+    }
+
     /** Six lines of a good route, its steps last: a case's fault comes after them. */
     private static final String STEPS = "- route:\\n    id: mine\\n    from:\\n      uri: timer:x\\n      steps:\\n        - log: hi\\n";
 
