@@ -2,6 +2,7 @@ package dev.incidentgateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.config.RouteFileKeys;
 import dev.incidentgateway.config.ConfigKey;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.config.KafkaClientSecurity;
@@ -62,6 +63,7 @@ record StartChecks(Optional<SSLContextParameters> tls, Optional<KafkaClientSecur
         if (routesDir != null && !Files.isDirectory(routesDir)) {
             throw new ConfigException(GatewayConfig.ROUTES_DIR.problem("directory not found: " + routesDir.toAbsolutePath()));
         }
+        RouteFileKeys.requireUnique(routesDir); // before Camel, which would take the later of two keys silently
         Optional<SSLContextParameters> tls = GatewayTls.load(config);
         Optional<KafkaClientSecurity> kafkaSecurity = KafkaClientSecurity.from(config);
         SlaModule sla = SlaModule.load(config);

@@ -31,6 +31,8 @@ class BadRouteStartIT {
             "an unknown component     | '- route:\\n    from:\\n      uri: nosuchcomponent:x\\n      steps:\\n        - log: hi\\n' | nosuchcomponent",
             "timeline:outbox without its connector | '- route:\\n    from:\\n      uri: timeline:outbox\\n      steps:\\n        - log: hi\\n' | connector=",
             "an unknown component in a step | '- route:\\n    from:\\n      uri: timer:x\\n      steps:\\n        - to: nosuchcomp:foo\\n' | nosuchcomp",
+            "a key twice in one mapping | '- route:\\n    id: a\\n    id: b\\n    from:\\n      uri: timer:x\\n      steps:\\n        - log: hi\\n' | 'line 3, column 5: found duplicate key id'",
+            "an unknown bean, named by its line | '- route:\\n    from:\\n      uri: timer:x\\n      steps:\\n        - log: hi\\n        - bean:\\n            ref: nosuch\\n' | 'mine.camel.yaml, line 6): Bean[ref:nosuch]: No bean could be found'",
             "a path and method a shipped route serves | '- route:\\n    from:\\n      uri: platform-http:/api/v1/incidents\\n      steps:\\n        - log: hi\\n' | 'both take'",
             "a shipped path under another parameter name | '- route:\\n    from:\\n      uri: platform-http:/api/v1/incidents/{incident}/events?httpMethodRestrict=POST\\n      steps:\\n        - log: hi\\n' | 'both take POST'"})
     void isBadConfigurationNamingTheFile(String what, String yaml, String named) throws Exception {

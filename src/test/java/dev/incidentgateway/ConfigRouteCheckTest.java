@@ -60,6 +60,47 @@ class ConfigRouteCheckTest {
                 .map(m -> m.group(1)).toList()).as(message).containsExactly(lines.split(" "));
     }
 
+    /**
+     * Platform trial: a well-formed route file that Camel cannot build (a component, an endpoint option or a bean that is
+     * not there) was named by its file alone, after a dump of the whole route; the operator looked for the step. The
+     * message now names the step's line (the line of its {@code - step:}; the first step is line 6) and the step, on one
+     * line: the innermost cause, not Camel's repetitions of it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "an unknown component | " + STEPS + "        - to: nosuch:x\\n | 7 | to[nosuch:x]: No endpoint could be found for: nosuch://x",
+            "an unknown option of the from endpoint | - route:\\n    id: mine\\n    from:\\n      uri: timer:x?bogus=1\\n      steps:\\n"
+                    + "        - log: hi\\n | 4 | From[timer:x?bogus=1]: Failed to resolve endpoint: timer://x?bogus=1 due to: There are 1 parameters",
+            "an unknown option given as a parameter | " + STEPS + "        - to:\\n            uri: log:y\\n            parameters:\\n"
+                    + "              noSuchOption: 1\\n | 7 | Unknown parameters=[{noSuchOption=1}]",
+            "an unknown bean | " + STEPS + "        - bean:\\n            ref: nosuch\\n | 7 | Bean[ref:nosuch]: No bean could be found in the registry for: nosuch",
+            "an unknown bean in an option | " + STEPS + "        - to: log:y?exchangeFormatter=#nosuch\\n | 7 | No bean could be found in the registry for: nosuch",
+            "an unknown bean in a nested step | " + STEPS + "        - choice:\\n            when:\\n              - simple: ${body} != null\\n"
+                    + "                steps:\\n                  - log: nested\\n                  - to: bean:nosuch\\n | 12 | to[bean:nosuch]",
+            "a simple expression that does not parse | " + STEPS + "        - setBody:\\n            simple: ${nosuchfn}\\n | 7 | Unknown function: nosuchfn"})
+    void aRouteCamelCannotBuildIsNamedByTheLineOfItsStep(String what, String yaml, int line, String named) throws Exception {
+        Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(dir.resolve("routes/mine.camel.yaml"), yaml.replace("\\n", "\n"));
+        String message = assertConfigRefuses(named);
+        assertThat(message).contains("Invalid route: route 'mine' (file:" + dir.resolve("routes/mine.camel.yaml") + ", line " + line + "): ");
+        assertThat(message.strip().lines()).as(message).hasSize(2); // "Invalid configuration:" and the route's one line
+        assertThat(message).doesNotContain("Failed to create route");
+    }
+
+    /**
+     * A key given twice in one mapping: Camel's YAML DSL took the later one silently (a route ran with the second id, a
+     * step sent to the second URI). Refused at the second key.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a route's id twice | '" + STEPS + "    id: other\\n' | line 7, column 5: found duplicate key id",
+            "a step's option twice | '" + STEPS + "        - to:\\n            uri: log:a\\n            uri: log:b\\n' | line 9, column 13: found duplicate key uri"})
+    void aKeyTwiceInOneMappingIsRefusedAtTheSecond(String what, String yaml, String named) throws Exception {
+        Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(dir.resolve("routes/mine.camel.yaml"), yaml.replace("\\n", "\n"));
+        assertThat(assertConfigRefuses(named)).contains("Invalid route: file:" + dir.resolve("routes/mine.camel.yaml") + ", " + named);
+    }
+
     /** Six lines of a good route, its steps last: a case's fault comes after them. */
     private static final String STEPS = "- route:\\n    id: mine\\n    from:\\n      uri: timer:x\\n      steps:\\n        - log: hi\\n";
 

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * them (1-based), for each kind the gateway reads: settings ({@code GATEWAY_CONFIG}), SLA policies
  * ({@code GATEWAY_SLA_FILE}), connector descriptors ({@code GATEWAY_CONNECTORS_DIR}); routes are ConfigRouteCheckTest's.
  * Each file here breaks on a line after a good one: the message named that good line too (Jackson's {@code line: N},
- * where its parser stood after the last token it read) and quoted the broken line, secret and all.
+ * where its parser stood after the last token it read) and quoted the broken line, secret and all. A key given twice in
+ * one mapping is refused at the second key (it was accepted, the later value silently winning).
  */
 class YamlErrorLinesTest {
     @TempDir
@@ -38,7 +39,14 @@ class YamlErrorLinesTest {
             // Jackson said "line: 6", the key before the quote; the quote opens on line 6 and is still open at the end (line 7)
             "a connector descriptor, a quote not closed | GATEWAY_CONNECTORS_DIR | connectors/acme.yaml | 'kind: webhook-source\\n"
                     + "name: acme\\nmapper: jsonpath\\nauth:\\n  type: hmac\\n  secret: \"hunter2\\n' | "
-                    + "at line 7, column 1: found unexpected end of stream (while scanning a quoted scalar at line 6, column 11)"})
+                    + "at line 7, column 1: found unexpected end of stream (while scanning a quoted scalar at line 6, column 11)",
+            // a key twice in one mapping: the later one silently won (the operator edited the first url:, the second ran)
+            "settings, one key twice in a mapping | GATEWAY_CONFIG | gateway.yaml | 'store:\\n  url: jdbc:h2:./data/gateway\\n"
+                    + "  password: hunter2\\n  url: jdbc:h2:./data/other\\n' | at line 4, column 3: Duplicate field 'url'",
+            "SLA policies, one severity twice | GATEWAY_SLA_FILE | sla.yaml | 'severities:\\n  sev1:\\n    acknowledge: 5m\\n"
+                    + "  sev1:\\n    acknowledge: 10m\\n' | at line 4, column 3: Duplicate field 'sev1'",
+            "a connector descriptor, a top-level key twice | GATEWAY_CONNECTORS_DIR | connectors/acme.yaml | 'kind: webhook-source\\n"
+                    + "name: acme\\nmapper: jsonpath\\nname: other\\n' | at line 4, column 1: Duplicate field 'name'"})
     void aSyntaxErrorNamesTheLineAndColumnOfTheFault(String kind, String variable, String name, String yaml, String expected)
             throws Exception {
         Path file = dir.resolve(name);

@@ -2,6 +2,7 @@ package dev.incidentgateway.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -47,7 +48,12 @@ public final class ConfigFileProblem {
                 return " " + position(marked.getProblemMark()) + ": " + marked.getProblem() + context;
             }
         }
-        JsonLocation at = failure.getLocation(); // not SnakeYAML's refusal: Jackson's position is all there is
+        // not SnakeYAML's refusal (a key twice in one mapping, refused by Jackson: ConfigYaml): Jackson's position is all
+        // there is, and its parser's token (the second key) starts where the fault is, where the exception's location is
+        // the parser's position after it
+        JsonLocation at = failure instanceof StreamReadException read && read.getProcessor() != null
+                && read.getProcessor().currentTokenLocation().getLineNr() > 0 ? read.getProcessor().currentTokenLocation()
+                : failure.getLocation();
         return (at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
                 + ": " + failure.getOriginalMessage();
     }

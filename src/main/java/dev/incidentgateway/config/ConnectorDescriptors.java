@@ -1,8 +1,6 @@
 package dev.incidentgateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -19,7 +17,6 @@ import java.util.TreeMap;
  * descriptors of its {@code kind}.
  */
 public final class ConnectorDescriptors {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** The keys every descriptor may hold, whatever its kind: read here ({@code kind}, {@code enabled}) and by the loaders. */
     public static final DescriptorKeys KEYS = DescriptorKeys.of("kind", "name", "enabled");
@@ -45,7 +42,7 @@ public final class ConnectorDescriptors {
         Map<String, JsonNode> descriptors = new TreeMap<>();
         ShippedDescriptors.list().forEach((name, text) -> {
             try {
-                descriptors.put(name, YAML.readTree(text));
+                descriptors.put(name, ConfigYaml.READER.readTree(text));
             } catch (IOException e) {
                 throw new ConfigException("connectors/" + name + ".yaml (shipped): not readable YAML: " + e.getMessage());
             }
@@ -54,8 +51,8 @@ public final class ConnectorDescriptors {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(connectorsDir, "*.yaml")) {
                 for (Path file : files) {
                     String name = file.getFileName().toString().replaceFirst("\\.yaml$", "");
-                    try {
-                        descriptors.put(name, YAML.readTree(file.toFile()));
+                    try (java.io.InputStream in = Files.newInputStream(file)) {
+                        descriptors.put(name, ConfigYaml.READER.readTree(in));
                     } catch (IOException e) {
                         throw new ConfigException(ConfigFileProblem.describe(file, e)); // as gateway.yaml and sla.yaml
                     }

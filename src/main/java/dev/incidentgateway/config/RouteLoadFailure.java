@@ -5,7 +5,6 @@ import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.FailedToStartRouteException;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.util.URISupport;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,7 +54,7 @@ public final class RouteLoadFailure {
     /** {@link #describe(Throwable, Function, CamelContext)}; a route id used twice is named with the files under {@code routesDir}. */
     public static Optional<String> describe(Throwable failure, Function<String, Optional<String>> routeFiles, CamelContext context,
                                             Path routesDir) {
-        Optional<String> badOption = badOption(failure, routeFiles);
+        Optional<String> badOption = badOption(failure, routeFiles, context);
         if (badOption.isPresent()) {
             return badOption;
         }
@@ -68,6 +67,11 @@ public final class RouteLoadFailure {
                 return Optional.of(duplicateIds(t.getMessage(), context, routesDir));
             }
             if (t instanceof FailedToCreateRouteException failed) {
+                Optional<RouteFaultLocation> at = RouteFaultLocation.of(failed.getRouteId(), failed, context);
+                if (at.isPresent()) {
+                    return Optional.of("Invalid route: route '" + failed.getRouteId() + "' (" + at.get().where() + "): "
+                            + at.get().step() + ": " + innermostMessage(failed));
+                }
                 String file = failed.getRouteId() == null ? null : routeFiles.apply(failed.getRouteId()).orElse(null);
                 return Optional.of("Invalid route: " + t.getMessage()
                         + (file == null || t.getMessage().contains(file) ? "" : " (in " + file + ")"));
@@ -87,7 +91,7 @@ public final class RouteLoadFailure {
      * the operator read Camel's "Error binding property (principal=bob)" without the reason, or a start failure with a
      * stack trace (exit 1).
      */
-    private static Optional<String> badOption(Throwable failure, Function<String, Optional<String>> routeFiles) {
+    private static Optional<String> badOption(Throwable failure, Function<String, Optional<String>> routeFiles, CamelContext context) {
         String routeId = null;
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (routeId == null && t instanceof FailedToCreateRouteException created) {
@@ -96,12 +100,29 @@ public final class RouteLoadFailure {
                 routeId = started.getRouteId();
             }
             if (t instanceof RouteOptionException bad) {
-                String file = routeId == null ? null : routeFiles.apply(routeId).orElse(null);
+                String id = routeId;
+                String file = routeId == null ? null : RouteFaultLocation.of(routeId, failure, context).map(RouteFaultLocation::where)
+                        .or(() -> routeFiles.apply(id)).orElse(null);
                 return Optional.of("Invalid route: " + (routeId == null ? "" : "route '" + routeId + "'"
                         + (file == null ? "" : " (" + file + ")") + ": ") + bad.getMessage());
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The innermost cause's words, on one line: Camel's outer exceptions repeat them ("Failed to resolve endpoint: … due
+     * to: Failed to resolve endpoint: … due to: …") after a dump of the whole route; the simple language's put the
+     * expression and a caret on lines of their own.
+     */
+    private static String innermostMessage(Throwable failure) {
+        String message = failure.getClass().getSimpleName();
+        for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+        }
+        return message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /**
@@ -113,10 +134,10 @@ public final class RouteLoadFailure {
         String message = failed.getMessage();
         int at = message.indexOf(MULTIPLE_CONSUMERS);
         String uri = message.substring(message.indexOf(':', at) + 1).strip();
-        String key = normalized(uri);
+        String key = RouteFaultLocation.normalized(uri);
         List<String> routes = new ArrayList<>();
         for (RouteDefinition route : ((ModelCamelContext) context).getRouteDefinitions()) {
-            if (route.getInput() != null && key.equals(normalized(route.getInput().getEndpointUri()))) {
+            if (route.getInput() != null && key.equals(RouteFaultLocation.normalized(route.getInput().getEndpointUri()))) {
                 routes.add("'" + route.getRouteId() + "' (" + routeFiles.apply(route.getRouteId()).orElse("built in") + ")");
             }
         }
@@ -160,13 +181,5 @@ public final class RouteLoadFailure {
                     + (where.size() < 2 ? ", and a route shipped in the jar" : "") + ")"));
         }
         return "Invalid route: two routes have one id: " + String.join("; ", each) + ". Give each route an id of its own";
-    }
-
-    private static String normalized(String uri) {
-        try {
-            return URISupport.normalizeUri(uri.replaceFirst("^([a-z0-9+.-]+):(?!//)", "$1://"));
-        } catch (Exception e) {
-            return uri;
-        }
     }
 }

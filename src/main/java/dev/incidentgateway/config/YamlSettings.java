@@ -1,8 +1,6 @@
 package dev.incidentgateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +38,7 @@ public final class YamlSettings {
             return read(local);
         }
         try (InputStream in = YamlSettings.class.getClassLoader().getResourceAsStream(DEFAULT_FILE)) {
-            return in == null ? Map.of() : flatten(new ObjectMapper(new YAMLFactory()).readTree(in));
+            return in == null ? Map.of() : flatten(ConfigYaml.READER.readTree(in));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -48,7 +46,7 @@ public final class YamlSettings {
 
     public static Map<String, String> read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            return flatten(new ObjectMapper(new YAMLFactory()).readTree(in));
+            return flatten(ConfigYaml.READER.readTree(in));
         } catch (IOException e) {
             throw new ConfigException(ConfigFileProblem.describe(file, e));
         }

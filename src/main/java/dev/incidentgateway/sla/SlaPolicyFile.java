@@ -1,8 +1,6 @@
 package dev.incidentgateway.sla;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.timeline.Severity;
 
@@ -65,7 +63,7 @@ public final class SlaPolicyFile {
             return read(local);
         }
         try (InputStream in = SlaPolicyFile.class.getClassLoader().getResourceAsStream(DEFAULT_FILE)) {
-            return in == null ? new SlaPolicies(Map.of()) : parse(DEFAULT_FILE + " (in the jar)", new ObjectMapper(new YAMLFactory()).readTree(in));
+            return in == null ? new SlaPolicies(Map.of()) : parse(DEFAULT_FILE + " (in the jar)", dev.incidentgateway.config.ConfigYaml.READER.readTree(in));
         } catch (IOException e) {
             throw new ConfigException(DEFAULT_FILE + " (in the jar): not readable: " + e.getMessage());
         }
@@ -73,7 +71,7 @@ public final class SlaPolicyFile {
 
     public static SlaPolicies read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            return parse(file.toString(), new ObjectMapper(new YAMLFactory()).readTree(in));
+            return parse(file.toString(), dev.incidentgateway.config.ConfigYaml.READER.readTree(in));
         } catch (IOException e) {
             throw new ConfigException(dev.incidentgateway.config.ConfigFileProblem.describe(file, e));
         }
