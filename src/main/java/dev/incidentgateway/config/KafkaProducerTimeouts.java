@@ -22,6 +22,11 @@ import java.util.Map;
  * </ul>
  * At the default deadline (60 s): 30 s, 10 s and 15 s. The route reads them as {@link #placeholders()}; they are not
  * settings of their own (set the deadline instead).
+ *
+ * <p>Kafka also expires a record that is in flight when its delivery timeout passes, and the broker may still write it:
+ * a delivery timeout shorter than a broker's restart makes such copies likelier (KafkaTargetIT saw one in three runs with
+ * a 10 s deadline, none with 20 s), so a low deadline buys faster failure at the price of more copies for consumers
+ * to drop by CloudEvent id.
  */
 public record KafkaProducerTimeouts(Duration delivery, Duration request, Duration maxBlock) {
     /** Placeholder names, {@code {{gateway.kafka.producer.deliveryTimeoutMs}}} etc., in routes/outbound/kafka.camel.yaml. */
