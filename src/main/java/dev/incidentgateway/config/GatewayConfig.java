@@ -139,7 +139,9 @@ public final class GatewayConfig {
     public static final ConfigKey<Integer> OUTBOX_DELIVERY_TIMEOUT_MS = ConfigKey.integer("outbox.deliveryTimeoutMs",
             "GATEWAY_OUTBOX_DELIVERY_TIMEOUT_MS", 60_000, 1_000, 3_600_000,
             "Overall deadline of one delivery (all its HTTP calls); a delivery without an outcome by then is abandoned and "
-                    + "retried later, freeing its slot. At most two thirds of GATEWAY_OUTBOX_LEASE_MS (a larger value is lowered to it).");
+                    + "retried later, freeing its slot. At most two thirds of GATEWAY_OUTBOX_LEASE_MS (a larger value is lowered to it). "
+                    + "The Kafka target's producer timeouts follow it (config/KafkaProducerTimeouts): delivery.timeout.ms half of it, "
+                    + "request.timeout.ms a sixth, max.block.ms a quarter.");
     public static final ConfigKey<Integer> OUTBOX_RETENTION_DAYS = ConfigKey.integer("outbox.retentionDays",
             "GATEWAY_OUTBOX_RETENTION_DAYS", 7, 1, 36_500,
             "Delivered outbox rows older than this many days are purged (in small batches, every few minutes); pending, "

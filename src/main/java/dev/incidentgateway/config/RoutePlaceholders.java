@@ -10,7 +10,9 @@ import java.util.Map;
  * {@link GatewayConfig} (env variable, config file or default, validated) as {@code {{gateway.<key name>}}}, e.g.
  * {@code {{gateway.kafka.topic}}}, instead of a second, undocumented {@code {{env:...}}} lookup. Secret keys are
  * left out: a route that needs a credential reads it where the operator put it, and Camel's property listings
- * never show one.
+ * never show one. Besides the settings, values derived from them that a shipped route needs: the Kafka producer's
+ * timeouts ({@link KafkaProducerTimeouts}, {@code {{gateway.kafka.producer.deliveryTimeoutMs}}}…), which follow
+ * {@code GATEWAY_OUTBOX_DELIVERY_TIMEOUT_MS}.
  */
 public final class RoutePlaceholders {
     public static final String PREFIX = "gateway.";
@@ -24,7 +26,8 @@ public final class RoutePlaceholders {
 
     /**
      * The application's settings and the connectors' ({@code connectorKeys}, e.g. {@code {{gateway.servicenow.url}}}: a
-     * route of the operator's beside a shipped connector reads the same variable the connector does), secrets left out.
+     * route of the operator's beside a shipped connector reads the same variable the connector does), secrets left out,
+     * and the values derived from them.
      */
     public static Map<String, String> of(GatewayConfig config, Collection<ConfigKey<?>> connectorKeys) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -38,6 +41,7 @@ public final class RoutePlaceholders {
                 out.putIfAbsent(PREFIX + key.name(), ConnectorSettings.text(key, config.env()));
             }
         }
+        out.putAll(KafkaProducerTimeouts.of(config).placeholders());
         return out;
     }
 }

@@ -33,4 +33,15 @@ class RoutePlaceholdersTest {
                 .doesNotContainKey("gateway.servicenow.password");
         assertThat(placeholders.values()).doesNotContain("hunter2");
     }
+
+    /** Besides the settings, the Kafka producer's timeouts derived from the delivery deadline: no setting bears their names. */
+    @Test
+    void theKafkaProducersTimeoutsFollowTheDeliveryDeadline() {
+        Map<String, String> placeholders = RoutePlaceholders.of(GatewayConfig.load(
+                Map.of("GATEWAY_OUTBOX_DELIVERY_TIMEOUT_MS", "12000"), Map.of()));
+        assertThat(placeholders).containsEntry("gateway.kafka.producer.deliveryTimeoutMs", "6000")
+                .containsEntry("gateway.kafka.producer.requestTimeoutMs", "2000")
+                .containsEntry("gateway.kafka.producer.maxBlockMs", "3000");
+        assertThat(GatewayConfig.KEYS).noneMatch(key -> key.name().startsWith("kafka.producer."));
+    }
 }

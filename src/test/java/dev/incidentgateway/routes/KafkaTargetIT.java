@@ -47,6 +47,12 @@ class KafkaTargetIT {
             env.put("GATEWAY_HTTP_PORT", Integer.toString(GatewayProcess.freePort()));
             env.put("GATEWAY_OUTBOX_BACKOFF_MS", "200");
             env.put("GATEWAY_OUTBOX_POLL_MS", "100");
+            // The producer's timeouts follow the delivery deadline (config/KafkaProducerTimeouts): a send to the stopped
+            // broker fails after 10 s instead of the default 30 s, and the outbox's retry of it finds no copy still queued
+            // in the producer (with the producer's former fixed 30 s the outage below left some: duplicate records).
+            // Not lower: a delivery timeout shorter than the broker's restart here (4-5 s) can expire a record the
+            // restarting broker still writes (with 10000, one copy in three runs).
+            env.put("GATEWAY_OUTBOX_DELIVERY_TIMEOUT_MS", "20000");
             env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
             env.put("KAFKA_TOPIC", TOPIC);
             String key = jar.createApiKey(dir, env, "kafka-target-it", "read,write");
