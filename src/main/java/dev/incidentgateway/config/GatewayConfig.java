@@ -61,7 +61,11 @@ public final class GatewayConfig {
             "|https?://[^\\s/?#]+\\S*", "empty or an http(s) base URL (https://gateway.example.com)",
             "The gateway's public base URL (https://gateway.example.com); outbound messages link to its incident pages.");
     public static final ConfigKey<Integer> OUTBOX_BACKOFF_MS = ConfigKey.integer("outbox.backoffMs", "GATEWAY_OUTBOX_BACKOFF_MS", 1000,
-            1, 3_600_000, "Retry delay of a failed delivery: the n-th retry after 0.5-1 x this x 2^(n-1) (jitter), at most 10 min; Retry-After wins.");
+            1, 3_600_000, "Retry delay of a failed delivery: the n-th retry after 0.5-1 x this x 2^(n-1) (jitter), at most "
+                    + "GATEWAY_OUTBOX_MAX_BACKOFF_MS; Retry-After wins.");
+    public static final ConfigKey<Integer> OUTBOX_MAX_BACKOFF_MS = ConfigKey.integer("outbox.maxBackoffMs", "GATEWAY_OUTBOX_MAX_BACKOFF_MS",
+            600_000, 1, 86_400_000, "Longest wait between two attempts of a failed delivery (the backoff stops doubling there; "
+                    + "0.5-1 x this with jitter): how soon after a target's outage ends its queue moves again.");
     public static final ConfigKey<Integer> OUTBOX_MAX_ATTEMPTS = ConfigKey.integer("outbox.maxAttempts", "GATEWAY_OUTBOX_MAX_ATTEMPTS", 20,
             1, 1000, "Failed attempts after which a row is dead-lettered (with the default backoff 20 span about 1-2 h); a rate-limited answer (Retry-After) is not counted.");
     public static final ConfigKey<Integer> OUTBOX_CONCURRENCY = ConfigKey.integer("outbox.concurrency", "GATEWAY_OUTBOX_CONCURRENCY", 8,
@@ -285,7 +289,7 @@ public final class GatewayConfig {
 
     public static final List<ConfigKey<?>> KEYS = List.of(HTTP_PORT, HTTP_MAX_BODY_BYTES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, DB_STARTUP_WAIT_S,
             APPEND_MAX_BATCH, APPEND_QUEUE_CAPACITY, ROUTES_DIR, CE_TYPE_PREFIX, DEFAULT_SOURCE, WEBHOOK_TOKEN, CONNECTORS_DIR,
-            OUTBOX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
+            OUTBOX_BACKOFF_MS, OUTBOX_MAX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS, OUTBOX_CONCURRENCY, OUTBOX_POLL_MS, OUTBOX_LEASE_MS, PUBLIC_URL,
             OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL, OIDC_SCOPE_PREFIX, OIDC_ALLOW_INSECURE_HTTP, OIDC_MAX_TOKEN_LIFETIME_S,
             DB_MIGRATION_USER, DB_MIGRATION_PASSWORD, TLS_CERT_FILE, TLS_KEY_FILE,
             CHAIN_KEY, KEYS_DIR, CHECKPOINT_KEY_FILE, CHECKPOINT_FILE, CHECKPOINT_INTERVAL_S,

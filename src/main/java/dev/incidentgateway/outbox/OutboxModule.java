@@ -106,7 +106,8 @@ public final class OutboxModule implements AutoCloseable {
         configureRelays(timeline, new OutboxRelay.Settings(Duration.ofMillis(config.get(GatewayConfig.OUTBOX_BACKOFF_MS)),
                 config.get(GatewayConfig.OUTBOX_MAX_ATTEMPTS), config.get(GatewayConfig.OUTBOX_CONCURRENCY),
                 Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)),
-                Duration.ofSeconds(config.get(GatewayConfig.OUTBOX_MAX_RETRY_AFTER_S)), config.outboxDeliveryTimeout()),
+                Duration.ofSeconds(config.get(GatewayConfig.OUTBOX_MAX_RETRY_AFTER_S)), config.outboxDeliveryTimeout(),
+                Duration.ofMillis(config.get(GatewayConfig.OUTBOX_MAX_BACKOFF_MS))),
                 config.get(GatewayConfig.OUTBOX_POLL_MS), meters, clock);
         if (soleProcess) {
             releaseClaimsOfEndedRun(clock);
@@ -138,7 +139,7 @@ public final class OutboxModule implements AutoCloseable {
         OutboxRelay.Settings s = f.settings();
         if (concurrency != null) {
             s = new OutboxRelay.Settings(s.firstBackoff(), s.maxAttempts(), concurrency, s.lease(), s.maxRetryAfter(),
-                    s.deliveryDeadline());
+                    s.deliveryDeadline(), s.maxBackoff());
         }
         OutboxRelay relay = new OutboxRelay(sink, outbox, f.timeline(), s, f.meters(), f.clock());
         relays.add(relay);

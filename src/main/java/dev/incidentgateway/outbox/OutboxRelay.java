@@ -47,13 +47,21 @@ public final class OutboxRelay implements AutoCloseable {
      * @param deliveryDeadline overall time one delivery (all its HTTP calls) may take; shorter than {@code lease}
      */
     public record Settings(Duration firstBackoff, int maxAttempts, int concurrency, Duration lease, Duration maxRetryAfter,
-                           Duration deliveryDeadline) {
+                           Duration deliveryDeadline, Duration maxBackoff) {
+        /** GATEWAY_OUTBOX_MAX_BACKOFF_MS's default. */
+        static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(10);
+
         public Settings {
             if (deliveryDeadline.compareTo(lease) >= 0) {
                 throw new IllegalArgumentException("the outbox delivery deadline (" + deliveryDeadline.toMillis()
                         + " ms) must be shorter than the lease (" + lease.toMillis() + " ms): GATEWAY_OUTBOX_DELIVERY_TIMEOUT_MS "
                         + "< GATEWAY_OUTBOX_LEASE_MS");
             }
+        }
+
+        public Settings(Duration firstBackoff, int maxAttempts, int concurrency, Duration lease, Duration maxRetryAfter,
+                        Duration deliveryDeadline) {
+            this(firstBackoff, maxAttempts, concurrency, lease, maxRetryAfter, deliveryDeadline, DEFAULT_MAX_BACKOFF);
         }
 
         public Settings(Duration firstBackoff, int maxAttempts, int concurrency, Duration lease) {

@@ -20,7 +20,6 @@ import java.util.function.BooleanSupplier;
  */
 final class OutcomeRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecorder.class);
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
     private final String connector;
     private final OutboxStore outbox;
@@ -109,10 +108,10 @@ final class OutcomeRecorder {
         return retryAfter.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : retryAfter;
     }
 
-    /** Exponential backoff with jitter: first × 2^(attempt−1), capped, times a random factor in [0.5, 1). */
+    /** Exponential backoff with jitter: first × 2^(attempt−1), capped at GATEWAY_OUTBOX_MAX_BACKOFF_MS, times a random factor in [0.5, 1). */
     Duration backoff(int attempt) {
         long base = settings.firstBackoff().toMillis() << Math.min(attempt - 1, 20);
-        long capped = Math.min(base, MAX_BACKOFF.toMillis());
+        long capped = Math.min(base, settings.maxBackoff().toMillis());
         return Duration.ofMillis((long) (capped * (0.5 + ThreadLocalRandom.current().nextDouble() * 0.5)));
     }
 }

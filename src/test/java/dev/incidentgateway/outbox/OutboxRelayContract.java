@@ -270,6 +270,22 @@ abstract class OutboxRelayContract {
     }
 
     @Test
+    void backoffStopsDoublingAtTheConfiguredMaximum() {
+        OutboxRelay.Settings base = new OutboxRelay.Settings(Duration.ofMillis(100), 30, 1);
+        OutboxRelay r = new OutboxRelay(sink, outbox, timeline, new OutboxRelay.Settings(base.firstBackoff(), base.maxAttempts(),
+                base.concurrency(), base.lease(), base.maxRetryAfter(), base.deliveryDeadline(), Duration.ofSeconds(2)),
+                new SimpleMeterRegistry(), Clock.systemUTC());
+        try {
+            assertThat(r.backoff(3).toMillis()).as("below the cap: still 100 ms x 2^2, with jitter").isBetween(200L, 400L);
+            for (int attempt : new int[]{6, 10, 25}) {
+                assertThat(r.backoff(attempt).toMillis()).as("attempt %d", attempt).isBetween(1000L, 2000L);
+            }
+        } finally {
+            r.close();
+        }
+    }
+
+    @Test
     void theRelayClaimsMoreRowsThanItCallsAtOnceButNeverCallsMoreThanItsConcurrency() throws Exception {
         relay.close();
         relay = new OutboxRelay(sink, outbox, timeline, new OutboxRelay.Settings(Duration.ofMillis(1), 4, 2),

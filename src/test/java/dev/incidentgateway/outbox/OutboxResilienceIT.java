@@ -129,6 +129,8 @@ class OutboxResilienceIT {
         try (FakeJira jira = new FakeJira()) {
             Map<String, String> env = new HashMap<>(jira.env());
             env.put("GATEWAY_OUTBOX_BACKOFF_MS", "100");
+            // Capped, so that the queue moves within ~2 s of the outage's end rather than after the doubled delay it reached.
+            env.put("GATEWAY_OUTBOX_MAX_BACKOFF_MS", "2000");
             env.put("GATEWAY_OUTBOX_POLL_MS", "50");
             env.put("GATEWAY_OUTBOX_MAX_ATTEMPTS", "30");
             try (GatewayFixture fixture = GatewayFixture.start(TestStore.Kind.H2, env)) {
