@@ -104,7 +104,7 @@ public class ScaleBenchmark {
         System.out.printf(Locale.ROOT, "Scale benchmark: %d events over %d incidents, %d loader threads; %d cores (shared), Java %s%n",
                 EVENTS, INCIDENTS, LOADERS, WebhookBenchmark.CORES, System.getProperty("java.version"));
         HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        AtomicLong delivered = new AtomicLong();
+        AtomicLong delivered = SINK_CALLS;
         sink.createContext("/", ex -> {
             ex.getRequestBody().readAllBytes();
             delivered.incrementAndGet();
@@ -557,6 +557,29 @@ public class ScaleBenchmark {
 
     // ---------------------------------------------------------------- ingest at size vs empty
 
+    /** Calls the chat sink has answered, from both gateways. */
+    static final AtomicLong SINK_CALLS = new AtomicLong();
+
+    /**
+     * Waits (up to 120 s, not measured) until neither gateway has delivered anything for a second. Every new incident
+     * of a round is also delivered to the sink, and a relay drains more slowly than the webhook adds: before session 40
+     * the backlog of one gateway's round was delivered during the other gateway's round ("others" 12–42 %), so
+     * loaded/empty swung between 0.73 and 1.59 from run to run.
+     */
+    static void awaitDeliveriesSettled() throws InterruptedException {
+        long t0 = System.nanoTime();
+        long last = SINK_CALLS.get();
+        while (System.nanoTime() - t0 < 120_000_000_000L) {
+            Thread.sleep(1000);
+            long now = SINK_CALLS.get();
+            if (now == last) {
+                break;
+            }
+            last = now;
+        }
+        System.out.printf(Locale.ROOT, "      (deliveries settled after %.1f s)%n", (System.nanoTime() - t0) / 1e9);
+    }
+
     static void ingest(String store, Process loaded, int loadedPort, Process empty, int emptyPort, String token, int pgPort) throws Exception {
         System.out.printf(Locale.ROOT, "   ingest: %d connections, POST /webhooks/alertmanager (a new incident each), empty store vs loaded store "
                 + "alternating, %d rounds of %d s%n", WebhookBenchmark.CONNECTIONS, WebhookBenchmark.ROUNDS, WebhookBenchmark.SECONDS);
@@ -569,7 +592,9 @@ public class ScaleBenchmark {
             WebhookBenchmark.report(store, onLoaded.run("warm-up loaded", path, true, c, WARMUP_S, loaded.pid()));
             List<WebhookBenchmark.Phase> e = new ArrayList<>(), l = new ArrayList<>();
             for (int r = 1; r <= WebhookBenchmark.ROUNDS; r++) {
+                awaitDeliveriesSettled();
                 e.add(WebhookBenchmark.report(store, onEmpty.run("empty #" + r, path, true, c, WebhookBenchmark.SECONDS, empty.pid())));
+                awaitDeliveriesSettled();
                 l.add(WebhookBenchmark.report(store, onLoaded.run("loaded #" + r, path, true, c, WebhookBenchmark.SECONDS, loaded.pid())));
                 System.out.printf(Locale.ROOT, "      round %d: loaded/empty = %.2f%n", r, l.get(r - 1).perSecond() / e.get(r - 1).perSecond());
             }
