@@ -51,9 +51,9 @@ public final class ConfigFileProblem {
         // not SnakeYAML's refusal (a key twice in one mapping, refused by Jackson: ConfigYaml): Jackson's position is all
         // there is, and its parser's token (the second key) starts where the fault is, where the exception's location is
         // the parser's position after it
-        JsonLocation at = failure instanceof StreamReadException read && read.getProcessor() != null
-                && read.getProcessor().currentTokenLocation().getLineNr() > 0 ? read.getProcessor().currentTokenLocation()
-                : failure.getLocation();
+        JsonLocation token = failure instanceof StreamReadException read && read.getProcessor() != null
+                ? read.getProcessor().currentTokenLocation() : null;
+        JsonLocation at = token != null && token.getLineNr() > 0 ? token : failure.getLocation();
         return (at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
                 + ": " + failure.getOriginalMessage();
     }

@@ -2,6 +2,7 @@ package dev.incidentgateway.timeline;
 
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.SqlLists;
+import dev.incidentgateway.store.UnnestRows;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,6 +31,10 @@ final class IdempotencyLookup {
         return wanted;
     }
 
+    /** PostgreSQL: the keys' principals, ce sources and ce ids, one array each. */
+    private static final UnnestRows<String[]> KEY_ARRAYS = new UnnestRows<>(List.of(new UnnestRows.Column<>("varchar", k -> k[0]),
+            new UnnestRows.Column<>("varchar", k -> k[1]), new UnnestRows.Column<>("varchar", k -> k[2])));
+
     /**
      * PostgreSQL: the keys as three arrays, each key an index probe of its own ({@code OFFSET 0} keeps PostgreSQL from
      * turning the lateral subquery into a plain join). One statement text for every group size, where the {@code VALUES}
@@ -38,8 +43,8 @@ final class IdempotencyLookup {
      * for 469 groups of one benchmark run, after FreshStoreAnalyzer's ANALYZE (issue 13, session 40). The same form as
      * {@link ExactKeyCorrelator#OPEN_INCIDENTS_PG} and {@code GroupViews.PRELOAD_PG}.
      */
-    static final String SQL_PG = "SELECT t.* FROM unnest(CAST(? AS varchar[]), CAST(? AS varchar[]), CAST(? AS varchar[]))"
-            + " AS wanted(p, s, c) JOIN LATERAL (SELECT " + TimelineRows.EVENT_COLUMNS + " FROM timeline_events"
+    static final String SQL_PG = "SELECT t.* FROM (" + KEY_ARRAYS.select() + ") AS wanted(p, s, c) JOIN LATERAL (SELECT "
+            + TimelineRows.EVENT_COLUMNS + " FROM timeline_events"
             + " WHERE principal = wanted.p AND ce_source = wanted.s AND ce_id = wanted.c OFFSET 0) t ON TRUE";
 
     /** The keys as the statement of this store binds them: H2's padded to the {@code VALUES} list's size. */
@@ -72,14 +77,7 @@ final class IdempotencyLookup {
      */
     static int bind(PreparedStatement ps, SqlDialect dialect, List<String[]> keys) throws SQLException {
         if (dialect == SqlDialect.POSTGRESQL) {
-            for (int part = 0; part < 3; part++) {
-                String[] column = new String[keys.size()];
-                for (int i = 0; i < column.length; i++) {
-                    column[i] = keys.get(i)[part];
-                }
-                ps.setArray(part + 1, ps.getConnection().createArrayOf("varchar", column));
-            }
-            return 4;
+            return KEY_ARRAYS.bind(ps.getConnection(), ps, keys, 1);
         }
         int p = 1;
         for (String[] key : keys) {

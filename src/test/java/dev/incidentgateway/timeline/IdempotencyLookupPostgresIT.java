@@ -33,12 +33,8 @@ class IdempotencyLookupPostgresIT {
 
     @Test
     void aGroupsLookupIsPlannedAsIndexProbesOnTheStatisticsOfASmallStore() throws Exception {
-        try (TestStore testStore = TestStore.create(TestStore.Kind.POSTGRESQL);
-             HikariDataSource dataSource = StoreFactory.openAndMigrate(testStore.config());
-             TimelineStore store = new TimelineStore(dataSource, SqlDialect.POSTGRESQL, "dev.incidentgateway", 256, 10_000,
-                     new SimpleMeterRegistry(), testStore.chainKey(), List.of());
-             Connection pooled = dataSource.getConnection(); Statement s = pooled.createStatement()) {
-            declare(store, EVENTS);
+        try (Declared store = Declared.open(EVENTS); Connection pooled = store.dataSource().getConnection();
+             Statement s = pooled.createStatement()) {
             s.execute("ANALYZE timeline_events"); // the statistics FreshStoreAnalyzer's first step leaves
             s.execute("SET plan_cache_mode = force_generic_plan"); // what PgJDBC's server-prepared statements come to
             List<String[]> keys = IdempotencyLookup.keys(SqlDialect.POSTGRESQL, wanted(32));
@@ -55,12 +51,7 @@ class IdempotencyLookupPostgresIT {
 
     @Test
     void findsTheStoredEventsOfAGroupWhateverItsSize() throws Exception {
-        try (TestStore testStore = TestStore.create(TestStore.Kind.POSTGRESQL);
-             HikariDataSource dataSource = StoreFactory.openAndMigrate(testStore.config());
-             TimelineStore store = new TimelineStore(dataSource, SqlDialect.POSTGRESQL, "dev.incidentgateway", 256, 10_000,
-                     new SimpleMeterRegistry(), testStore.chainKey(), List.of());
-             Connection c = dataSource.getConnection()) {
-            declare(store, 40);
+        try (Declared store = Declared.open(40); Connection c = store.dataSource().getConnection()) {
             for (int size : new int[]{1, 3, 64}) {
                 Map<String, String[]> wanted = wanted(size); // keys 0..size-1: the first 40 are stored
                 List<String[]> keys = IdempotencyLookup.keys(SqlDialect.POSTGRESQL, wanted);
@@ -74,6 +65,25 @@ class IdempotencyLookupPostgresIT {
                 assertThat(found.keySet()).as("stored keys found for a group of %d", size)
                         .isEqualTo(wanted.keySet().stream().limit(Math.min(size, 40)).collect(Collectors.toSet()));
                 found.values().forEach(e -> assertThat(e.ceId()).startsWith("fp-"));
+            }
+        }
+    }
+
+    /** A new PostgreSQL store holding {@code count} declares keyed {@link #ceId}(0…count−1). */
+    private record Declared(TestStore testStore, HikariDataSource dataSource, TimelineStore timeline) implements AutoCloseable {
+        static Declared open(int count) {
+            TestStore testStore = TestStore.create(TestStore.Kind.POSTGRESQL);
+            HikariDataSource dataSource = StoreFactory.openAndMigrate(testStore.config());
+            Declared store = new Declared(testStore, dataSource, new TimelineStore(dataSource, SqlDialect.POSTGRESQL,
+                    "dev.incidentgateway", 256, 10_000, new SimpleMeterRegistry(), testStore.chainKey(), List.of()));
+            declare(store.timeline(), count);
+            return store;
+        }
+
+        @Override
+        public void close() {
+            try (TestStore t = testStore; HikariDataSource d = dataSource) {
+                timeline.close();
             }
         }
     }
