@@ -168,6 +168,8 @@ public class ScaleBenchmark {
             reads.run("warm-up", since, 300, 200);
             reads.run("warm-up", timeline, 300, 200);
             reads.run("warm-up", list, 300, 200);
+            System.out.printf(Locale.ROOT, "   (the loaded gateway has run %.1f s when the Since measurement starts)%n",
+                    (System.currentTimeMillis() - loadedGw.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L)) / 1e3);
             report(store, "since_page_100", reads.run("since", since, REQUESTS, 200), 10, "since page of 100 (GET /api/v1/events)");
             report(store, "timeline", reads.run("timeline", timeline, REQUESTS, 200), 10, "one incident's timeline");
             report(store, "list_by_status", reads.run("list", list, REQUESTS, 200), 20, "incident list by status (limit 50)");
@@ -237,7 +239,12 @@ public class ScaleBenchmark {
         env.put("GATEWAY_WEBHOOK_TOKEN", token);
         env.put("CHAT_WEBHOOK_URL", sinkUrl);
         Path log = dir.resolve("gateway.log");
-        Process p = WebhookBenchmark.startJava(jar, dir, env, log, List.of("-Xms64m", "-Xmx256m"), List.of());
+        List<String> jvm = new ArrayList<>(List.of("-Xms64m", "-Xmx256m"));
+        String extra = System.getenv("BENCH_GATEWAY_JVM_OPTS"); // e.g. -Xlog:gc:file=/tmp/gc-%p.log (diagnosis; not for figures)
+        if (extra != null && !extra.isBlank()) {
+            jvm.addAll(Arrays.asList(extra.trim().split("\\s+")));
+        }
+        Process p = WebhookBenchmark.startJava(jar, dir, env, log, jvm, List.of());
         WebhookBenchmark.recordPid(p.pid());
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
         try {

@@ -29,6 +29,8 @@ import java.util.Set;
  * lock and a check. Then the file's header is made to name the newest chunk ({@link H2NewestChunkHeader}): a chunk on
  * disk that H2's recovery cannot find is lost all the same. Hand-written because neither H2 nor HikariCP has a hook
  * after a commit.
+ *
+ * <p>The same wrapper ends read-only transactions with a commit instead of a rollback ({@link H2ReadOnlyRollback}).
  */
 final class H2DurableCommits {
     /** Statement methods that may change data in auto-commit mode (queries never do). */
@@ -52,6 +54,9 @@ final class H2DurableCommits {
     private static Connection connection(Connection c) {
         return (Connection) Proxy.newProxyInstance(H2DurableCommits.class.getClassLoader(), new Class<?>[] {Connection.class},
                 (InvocationHandler) (proxy, method, args) -> {
+                    if (method.getName().equals("rollback") && args == null && H2ReadOnlyRollback.committedInstead(c)) {
+                        return null; // a read's rollback: H2ReadOnlyRollback says why (its commit has nothing to write)
+                    }
                     Object result = invoke(c, method, args);
                     if (method.getName().equals("commit")) {
                         writeUnsaved(c);
