@@ -27,6 +27,8 @@ public final class StoreFactory {
      * How long H2 keeps a chunk's space after writing it before it may reuse it once dead (its RETENTION_TIME): ten of
      * the maintenance's fsync periods, see {@link #durableUrl}.
      */
+    /** CACHE_SIZE (not QUERY_CACHE_SIZE) among an H2 URL's settings. */
+    private static final java.util.regex.Pattern H2_CACHE_SIZE = java.util.regex.Pattern.compile("(^|;)\\s*CACHE_SIZE\\s*=");
     static final java.time.Duration H2_RETENTION = H2FileMaintenance.PERIOD.multipliedBy(10);
 
     private StoreFactory() {
@@ -158,6 +160,15 @@ public final class StoreFactory {
         if (!upper.contains("QUERY_CACHE_SIZE")) {
             out += ";QUERY_CACHE_SIZE=64";
         }
+        // H2 sizes its page cache at 1/16 of a heap under 1 GB (16 MB at -Xmx256m). On a store larger than that cache, a
+        // read that walks pages (a Since page of 100 decodes ~6 of them) replaces much of the cache between two young
+        // collections, and G1 copies every cached page that is still young: on a 1M-event store the Since feed's young
+        // pauses took 18 ms on average, so the page a pause hit missed the issue's 10 ms p99. At 1/32 of the heap they
+        // take 7 ms (5 ms at 1/64), with no slower writes (bench/README.md, Scale, session 41). An explicit CACHE_SIZE
+        // wins.
+        if (!H2_CACHE_SIZE.matcher(upper).find()) {
+            out += ";CACHE_SIZE=" + h2CacheKb(Runtime.getRuntime().maxMemory());
+        }
         // H2 reuses a dead chunk's space only once the chunk was written RETENTION_TIME ago, so the running file holds
         // its live data plus that many seconds of writes. H2's default, 45 s, stayed until session 38 because 1 s had
         // lost answered commits on SIGKILL (issue 13); session 37 found the cause in H2's header write, which bites at any
@@ -183,6 +194,11 @@ public final class StoreFactory {
             out += ";DB_CLOSE_ON_EXIT=FALSE";
         }
         return out;
+    }
+
+    /** H2's page cache, in KB, for a JVM whose heap may grow to {@code maxHeapBytes}: 1/32 of it, 2 MB to 64 MB (H2's own default). */
+    static long h2CacheKb(long maxHeapBytes) {
+        return Math.max(2 * 1024, Math.min(64 * 1024, maxHeapBytes / 32 / 1024));
     }
 
     /**

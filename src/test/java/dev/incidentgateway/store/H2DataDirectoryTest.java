@@ -80,10 +80,13 @@ class H2DataDirectoryTest {
     void autoServerIsRecognizedAndH2UrlsGetDurableQuietSettings() {
         assertThat(StoreFactory.warnIfListening("jdbc:h2:file:./data/gateway;auto_server=true")).isTrue();
         assertThat(StoreFactory.warnIfListening("jdbc:h2:file:./data/gateway")).isFalse();
+        String cache = ";CACHE_SIZE=" + StoreFactory.h2CacheKb(Runtime.getRuntime().maxMemory());
         assertThat(StoreFactory.durableUrl("jdbc:h2:file:./x"))
-                .isEqualTo("jdbc:h2:file:./x;WRITE_DELAY=0;PAGE_SIZE=4096;COMPRESS=TRUE;QUERY_CACHE_SIZE=64;RETENTION_TIME=5000;TRACE_LEVEL_FILE=0;DB_CLOSE_ON_EXIT=FALSE");
+                .isEqualTo("jdbc:h2:file:./x;WRITE_DELAY=0;PAGE_SIZE=4096;COMPRESS=TRUE;QUERY_CACHE_SIZE=64" + cache
+                        + ";RETENTION_TIME=5000;TRACE_LEVEL_FILE=0;DB_CLOSE_ON_EXIT=FALSE");
         assertThat(StoreFactory.durableUrl("jdbc:h2:file:./x;TRACE_LEVEL_FILE=1"))
-                .isEqualTo("jdbc:h2:file:./x;TRACE_LEVEL_FILE=1;WRITE_DELAY=0;PAGE_SIZE=4096;COMPRESS=TRUE;QUERY_CACHE_SIZE=64;RETENTION_TIME=5000;DB_CLOSE_ON_EXIT=FALSE");
+                .isEqualTo("jdbc:h2:file:./x;TRACE_LEVEL_FILE=1;WRITE_DELAY=0;PAGE_SIZE=4096;COMPRESS=TRUE;QUERY_CACHE_SIZE=64" + cache
+                        + ";RETENTION_TIME=5000;DB_CLOSE_ON_EXIT=FALSE");
         // H2 refuses DB_CLOSE_ON_EXIT=FALSE with AUTO_SERVER=TRUE
         assertThat(StoreFactory.durableUrl("jdbc:h2:file:./x;AUTO_SERVER=TRUE")).doesNotContain("DB_CLOSE_ON_EXIT");
         assertThat(StoreFactory.durableUrl("jdbc:postgresql://db/x")).isEqualTo("jdbc:postgresql://db/x");
