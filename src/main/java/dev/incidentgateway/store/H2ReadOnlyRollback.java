@@ -9,7 +9,7 @@ import java.sql.SQLException;
 /**
  * Ends an embedded H2 transaction that changed nothing with a commit where the caller asked for a rollback.
  *
- * <p>Why: H2 (2.3) empties a session's cache of parsed statements on every rollback ({@code SessionLocal.rollbackTo}
+ * <p>Why: H2 (2.5) empties a session's cache of parsed statements on every rollback ({@code SessionLocal.rollbackTo}
  * clears {@code queryCache}), whatever the transaction did. The reads that end their transaction with {@code rollback()}
  * (the Since feed and timeline pages, the live stream's replay, the SLA scans) therefore parsed and planned their
  * statement anew on every use of a pooled connection: about 14 % of what a Since page of 100 allocated on a 1M-event
