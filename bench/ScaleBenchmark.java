@@ -573,7 +573,7 @@ public class ScaleBenchmark {
      * the backlog of one gateway's round was delivered during the other gateway's round ("others" 12–42 %), so
      * loaded/empty swung between 0.73 and 1.59 from run to run.
      */
-    static void awaitDeliveriesSettled() throws InterruptedException {
+    static void awaitDeliveriesSettled(WebhookBenchmark.Load... loads) throws InterruptedException {
         long t0 = System.nanoTime();
         long last = SINK_CALLS.get();
         while (System.nanoTime() - t0 < 120_000_000_000L) {
@@ -585,6 +585,12 @@ public class ScaleBenchmark {
             last = now;
         }
         System.out.printf(Locale.ROOT, "      (deliveries settled after %.1f s)%n", (System.nanoTime() - t0) / 1e9);
+        // One gateway's connections sit idle through two such waits and the other gateway's round: on PostgreSQL 30-42 s,
+        // past GATEWAY_HTTP_IDLE_TIMEOUT_S (30), so the gateway had closed them and each one's next request met EOF (64
+        // "bad" answers a round, session 41). Connect anew, as a client does after an idle close.
+        for (WebhookBenchmark.Load load : loads) {
+            load.reconnectNextPhase();
+        }
     }
 
     static void ingest(String store, Process loaded, int loadedPort, Process empty, int emptyPort, String token, int pgPort) throws Exception {
@@ -599,9 +605,9 @@ public class ScaleBenchmark {
             WebhookBenchmark.report(store, onLoaded.run("warm-up loaded", path, true, c, WARMUP_S, loaded.pid()));
             List<WebhookBenchmark.Phase> e = new ArrayList<>(), l = new ArrayList<>();
             for (int r = 1; r <= WebhookBenchmark.ROUNDS; r++) {
-                awaitDeliveriesSettled();
+                awaitDeliveriesSettled(onEmpty, onLoaded);
                 e.add(WebhookBenchmark.report(store, onEmpty.run("empty #" + r, path, true, c, WebhookBenchmark.SECONDS, empty.pid())));
-                awaitDeliveriesSettled();
+                awaitDeliveriesSettled(onEmpty, onLoaded);
                 l.add(WebhookBenchmark.report(store, onLoaded.run("loaded #" + r, path, true, c, WebhookBenchmark.SECONDS, loaded.pid())));
                 System.out.printf(Locale.ROOT, "      round %d: loaded/empty = %.2f%n", r, l.get(r - 1).perSecond() / e.get(r - 1).perSecond());
             }

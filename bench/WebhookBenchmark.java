@@ -662,6 +662,16 @@ public class WebhookBenchmark {
                 if (c != null) c.close();
             }
         }
+
+        /**
+         * Closes every connection, so the next phase opens new ones: after a pause longer than the gateway's idle
+         * timeout the gateway has closed them, and a client (as Alertmanager's) connects anew rather than sending on a
+         * connection the server already closed.
+         */
+        void reconnectNextPhase() {
+            close();
+            Arrays.fill(conns, null);
+        }
     }
 
     /** A minimal HTTP/1.1 client connection: write one request, read one answer (Content-Length or chunked). */
