@@ -10,7 +10,9 @@
 # generator it reuses) and runs it. Knobs: BENCH_EVENTS (1000000), BENCH_INCIDENTS (100000), BENCH_LOADERS (16 loading
 # threads), BENCH_LOAD_BATCH (10 incidents per append while loading), BENCH_REQUESTS (2000 per read measurement), BENCH_ACKS (1000), BENCH_ROUNDS (2) x BENCH_SECONDS (10) of
 # ingest per side, BENCH_WARMUP (10), BENCH_IDLE_SECONDS (40), BENCH_SKIP_PG=1 (H2 only), BENCH_SKIP_H2=1 (PostgreSQL only),
-# BENCH_GATEWAY_JVM_OPTS (added to both gateways' -Xms64m -Xmx256m; for diagnosis, e.g. a GC log). A short run:
+# BENCH_WARMUP_JIT_PCT (10) and BENCH_WARMUP_MAX_S (120: the reads' warm-up repeats while the gateway's JIT compilers
+# used that much of a core), BENCH_GATEWAY_JVM_OPTS (added to both gateways' -Xms64m -Xmx256m; for diagnosis, e.g. a GC
+# log). A short run:
 #   BENCH_EVENTS=100000 BENCH_INCIDENTS=10000 BENCH_SECONDS=5 BENCH_IDLE_SECONDS=10 bench/scale.sh
 # The last lines are machine-readable, one per measurement:
 #   scale store=<h2|postgresql> metric=<since_page_100|timeline|list_by_status|stats|ack> ... p50_ms=<x> p99_ms=<x> goal=p99<..ms ... pass=<bool>
