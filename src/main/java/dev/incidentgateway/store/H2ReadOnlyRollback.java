@@ -13,7 +13,7 @@ import java.sql.SQLException;
  * clears {@code queryCache}), whatever the transaction did. The reads that end their transaction with {@code rollback()}
  * (the Since feed and timeline pages, the live stream's replay, the SLA scans) therefore parsed and planned their
  * statement anew on every use of a pooled connection: about 14 % of what a Since page of 100 allocated on a 1M-event
- * store, and 10–40 µs of CPU per read (bench/README.md, Scale, session 41). For a transaction without changes a commit
+ * store, and 10–50 µs of CPU per read (bench/README.md, Scale, session 41). For a transaction without changes a commit
  * ends it the same way and keeps the parsed statements. A transaction with changes (or row locks, which H2 records as
  * changes) is rolled back as asked.
  */

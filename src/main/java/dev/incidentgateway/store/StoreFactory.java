@@ -27,9 +27,9 @@ public final class StoreFactory {
      * How long H2 keeps a chunk's space after writing it before it may reuse it once dead (its RETENTION_TIME): ten of
      * the maintenance's fsync periods, see {@link #durableUrl}.
      */
+    static final java.time.Duration H2_RETENTION = H2FileMaintenance.PERIOD.multipliedBy(10);
     /** CACHE_SIZE (not QUERY_CACHE_SIZE) among an H2 URL's settings. */
     private static final java.util.regex.Pattern H2_CACHE_SIZE = java.util.regex.Pattern.compile("(^|;)\\s*CACHE_SIZE\\s*=");
-    static final java.time.Duration H2_RETENTION = H2FileMaintenance.PERIOD.multipliedBy(10);
 
     private StoreFactory() {
     }
@@ -164,8 +164,8 @@ public final class StoreFactory {
         // read that walks pages (a Since page of 100 decodes ~6 of them) replaces much of the cache between two young
         // collections, and G1 copies every cached page that is still young: on a 1M-event store the Since feed's young
         // pauses took 18 ms on average, so the page a pause hit missed the 10 ms p99. At 1/32 of the heap they
-        // take 7 ms (5 ms at 1/64), with no slower writes (bench/README.md, Scale, session 41). An explicit CACHE_SIZE
-        // wins.
+        // take 7 ms (5 ms at 1/64). The price: the writer reads back more index leaves, about 5-10 % more CPU per new
+        // alert in bench/webhook.sh (bench/README.md, Scale, session 41). An explicit CACHE_SIZE wins.
         if (!H2_CACHE_SIZE.matcher(upper).find()) {
             out += ";CACHE_SIZE=" + h2CacheKb(Runtime.getRuntime().maxMemory());
         }
