@@ -22,7 +22,7 @@ import java.util.function.BooleanSupplier;
  * different incident (one incident strictly in order). Driven by the consumer of its {@code timeline:outbox} route
  * ({@code dev.incidentgateway.camel.TimelineOutboxConsumer}) through {@link #run}.
  *
- * <p>There is no pass to wait for: each claimed row holds one slot ({@link RelaySlots}: two per call, so that slots
+ * <p>There is no pass to wait for: each claimed row holds one slot ({@link RelaySlots}: four per call, so that slots
  * waiting for their outcome's shared commit do not idle the target), and when its outcome is recorded the same
  * transaction claims the incident's next row ({@link OutboxStore#delivered(OutboxItem, ExternalRef, Instant, Instant)}),
  * which the slot delivers at once; a slot whose incident has nothing more gets a due head of another incident claimed

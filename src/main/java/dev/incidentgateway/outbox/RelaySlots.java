@@ -27,10 +27,17 @@ import java.util.concurrent.TimeUnit;
  * commit ({@link DeliveredBatch}) others keep the target busy. That is what lets outcomes share a commit without idling
  * the target: on H2 a commit of one outcome cost about as much as one of four (most of a commit is the pages and roots
  * every chunk writes).
+ *
+ * <p>Why four: a slot's time outside its call (the reads before it, up to {@link DeliveredBatch#GATHER_NANOS} gathering
+ * outcomes, the commit, longer while appends commit to the same store) can exceed the call itself when the target answers
+ * within a few ms; with two slots per call both were then outside their calls and the permit idled. bench/delivery.sh
+ * (a 5 ms fake, appends running during the burst), alternated on a shared machine: 0.62–0.74 of the ceiling with two,
+ * 0.71–0.78 with four. A slot is a parked thread and a claimed row; a row's order within its incident is unaffected (one
+ * slot per incident head).
  */
 final class RelaySlots {
     private static final Logger LOG = LoggerFactory.getLogger(RelaySlots.class);
-    static final int SLOTS_PER_CALL = 2;
+    static final int SLOTS_PER_CALL = 4;
     /** A call is not started with less of its row's lease left than this (it would be stopped before it could answer). */
     private static final Duration MIN_CALL_TIME = Duration.ofMillis(100);
 
