@@ -127,15 +127,23 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private int claimAndStart() throws SQLException {
-        int free = slots.free();
-        if (free == 0) {
+        int places = slots.reserve(slots.free()); // free slots with a place ahead of a call (RelaySlots)
+        if (places == 0) {
             return 0;
         }
         Instant now = clock.instant();
         Instant leaseUntil = now.plus(settings.lease());
-        List<OutboxItem> claimed = outbox.claimDue(sink.connector(), free, now, leaseUntil);
+        List<OutboxItem> claimed;
+        try {
+            claimed = outbox.claimDue(sink.connector(), places, now, leaseUntil);
+        } catch (SQLException | RuntimeException e) {
+            slots.unreserve(places);
+            throw e;
+        }
+        slots.unreserve(places - claimed.size());
+        // Set before the slots start: a slot that records its outcome at once must already see it to refill itself.
+        slots.backlog = claimed.size() == places;
         claimed.forEach(item -> slots.start(item, leaseUntil));
-        slots.backlog = claimed.size() == free;
         return claimed.size();
     }
 

@@ -24,12 +24,12 @@ abstract class OutboxShutdownAndPurgeContract extends OutboxFaultsHarness {
         sink.gated.add("S-1");
         relay.pass(); // one call: S-1, held until released
         assertThat(sink.entered("S-1").await(30, TimeUnit.SECONDS)).isTrue();
-        int others = RelaySlots.SLOTS_PER_CALL - 1; // the slots left, each waiting for the one call permit
+        int others = RelaySlots.AHEAD_PER_CALL - 1; // rows that may wait for the one call permit
         for (int i = 2; i <= others + 2; i++) {
             declare("S-" + i);
         }
         String unclaimed = "S-" + (others + 2);
-        // S-2.. claimed by the other slots, waiting for the call permit (claimed after S-1's call began: which claimed row
+        // S-2.. claimed by other slots, waiting for the call permit (claimed after S-1's call began: which claimed row
         // gets the one permit first is not ordered, and the one delivered first may claim the next head)
         assertThat(relay.pass()).isEqualTo(others);
         relay.stopClaiming();

@@ -34,6 +34,33 @@ abstract class OutboxSlowCallsContract extends OutboxFaultsHarness {
     }
 
     @Test
+    void againstASlowTargetOneRowPerCallWaitsForItsPermitAndTheOthersStayUnclaimed() throws Exception {
+        relay(1, Duration.ofSeconds(300), Duration.ofSeconds(30));
+        declare("W-1");
+        sink.gated.add("W-1"); // the target is slow: W-1's call does not end until released
+        assertThat(relay.pass()).isEqualTo(1);
+        assertThat(sink.entered("W-1").await(30, TimeUnit.SECONDS)).isTrue();
+        for (int i = 2; i <= 6; i++) {
+            declare("W-" + i);
+        }
+        // Rows queued behind a slow call wait for every call ahead of them: more than one per call would leave rows
+        // to their lease once calls take a fraction of the permit wait (RelaySlots). Slots stay free for outcomes.
+        assertThat(relay.pass()).as("one row ready for the call permit").isEqualTo(1);
+        assertThat(relay.pass()).as("no more, though %d slots are free", RelaySlots.SLOTS_PER_CALL - 2).isZero();
+        int claimed = 0;
+        for (int i = 2; i <= 6; i++) {
+            claimed += outbox.inFlight(onlyRow("W-" + i).id(), clock.instant()) ? 1 : 0;
+        }
+        assertThat(claimed).as("rows claimed behind the slow call").isEqualTo(1);
+        sink.releaseAll();
+        relay.drive(() -> true, Duration.ofMillis(20));
+        for (int i = 1; i <= 6; i++) {
+            assertThat(sink.delivered.get("W-" + i)).as("W-%d", i).containsExactly("declare");
+            assertThat(onlyRow("W-" + i).status()).isEqualTo("delivered");
+        }
+    }
+
+    @Test
     void aHungCallForOneIncidentDoesNotHoldBackTheOthers() throws Exception {
         relay(2, Duration.ofSeconds(300), Duration.ofSeconds(30)); // the deadline is far: only the slot design helps
         declare("H-hung");
