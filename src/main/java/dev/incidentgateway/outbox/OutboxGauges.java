@@ -46,6 +46,16 @@ public final class OutboxGauges {
         }
     }
 
+    /**
+     * {@link #track} with the counts just read: a connector found at start that no route reads shows its rows from the
+     * first scrape on, not NaN until the next refresh ({@link #PERIOD} later, since the first one ran before it was tracked).
+     */
+    public synchronized void track(String connector, long pending, long dead) {
+        track(connector);
+        values.put(key(connector, "pending"), (double) pending);
+        values.put(key(connector, "dead"), (double) dead);
+    }
+
     private static String key(String connector, String status) {
         return connector + '\n' + status;
     }

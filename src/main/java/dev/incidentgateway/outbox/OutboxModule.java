@@ -197,7 +197,7 @@ public final class OutboxModule implements AutoCloseable {
                         + "to deliver them, or give them up with POST /api/v1/outbox/<id>/skip", connector, counts[0], counts[1],
                         connector, connector);
                 if (gauges != null) {
-                    gauges.track(connector);
+                    gauges.track(connector, counts[0], counts[1]);
                 }
             }
         });

@@ -11,13 +11,11 @@ import org.junit.jupiter.api.Timeout;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Trial: a YAML target's route removed from GATEWAY_ROUTES_DIR left its pending and dead outbox rows invisible: no word at
@@ -50,10 +48,10 @@ class OutboxRowsWithoutRouteIT {
                 assertThat(warned).singleElement().satisfies(line -> assertThat(line)
                         .contains("2 pending").contains("1 dead").contains("/api/v1/outbox?connector=removed-target"));
                 HttpApi http = new HttpApi(again.port(), admin);
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                    assertThat(http.metric("gateway_outbox_rows{connector=\"removed-target\",status=\"pending\"}")).isEqualTo(2.0);
-                    assertThat(http.metric("gateway_outbox_rows{connector=\"removed-target\",status=\"dead\"}")).isEqualTo(1.0);
-                });
+                // From the first scrape on: the gauges' refresh (every 15 s) ran before the connector was found, so
+                // before they took the start's counts they read NaN for 15 s.
+                assertThat(http.metric("gateway_outbox_rows{connector=\"removed-target\",status=\"pending\"}")).isEqualTo(2.0);
+                assertThat(http.metric("gateway_outbox_rows{connector=\"removed-target\",status=\"dead\"}")).isEqualTo(1.0);
             }
         }
     }
