@@ -166,7 +166,7 @@ abstract class TimelineEventsConsumerContract extends CamelTestSupport {
     void everyEventArrivesOnceInFeedOrderWhileSeveralThreadsAppend() throws Exception {
         Received received = new Received();
         String before = new FeedPositions(dataSource).latestEventId().orElse(null);
-        context.addRoutes(route("timeline:events?consumer=concurrent&from=now&batchSize=7&delay=5", received, e -> false));
+        context.addRoutes(route("timeline:events?consumer=concurrent&from=now&batchSize=7&initialDelay=0&delay=5", received, e -> false));
 
         int threads = 4;
         int perThread = 40;
@@ -237,7 +237,7 @@ abstract class TimelineEventsConsumerContract extends CamelTestSupport {
             }
         });
         Received received = new Received();
-        context.addRoutes(route("timeline:events?consumer=capped&batchSize=100&delay=5&pollStrategy=#readPerPoll&from=" + before
+        context.addRoutes(route("timeline:events?consumer=capped&batchSize=100&initialDelay=0&delay=5&pollStrategy=#readPerPoll&from=" + before
                 + "&incident=" + incident, received, e -> false));
 
         await().atMost(PATIENCE).until(() -> received.completed.size() >= appended.size());
@@ -254,7 +254,7 @@ abstract class TimelineEventsConsumerContract extends CamelTestSupport {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("timeline:events?consumer=headers&delay=5&incident=" + incident).process(exchanges::add);
+                from("timeline:events?consumer=headers&initialDelay=0&delay=5&incident=" + incident).process(exchanges::add);
             }
         });
         TimelineEvent declared = declare(incident);
@@ -277,7 +277,7 @@ abstract class TimelineEventsConsumerContract extends CamelTestSupport {
         TimelineEvent one = events.get(0);
         TimelineEvent two = events.get(1);
         TimelineEvent three = events.get(2);
-        String uri = "timeline:events?consumer=restart&from=start&delay=5&incident=" + incident;
+        String uri = "timeline:events?consumer=restart&from=start&initialDelay=0&delay=5&incident=" + incident;
 
         Received first = new Received();
         CamelContext before = new DefaultCamelContext();
@@ -314,7 +314,7 @@ abstract class TimelineEventsConsumerContract extends CamelTestSupport {
         TimelineEvent three = events.get(2);
         AtomicInteger failuresLeft = new AtomicInteger(2);
         Received received = new Received();
-        context.addRoutes(route("timeline:events?consumer=redeliver&delay=5&incident=" + incident, received,
+        context.addRoutes(route("timeline:events?consumer=redeliver&initialDelay=0&delay=5&incident=" + incident, received,
                 e -> e.getIn().getHeader("TimelineEventId").equals(two.id()) && failuresLeft.getAndDecrement() > 0));
 
         await().atMost(PATIENCE).until(() -> received.completed.size() >= 3);
@@ -332,9 +332,9 @@ abstract class TimelineEventsConsumerContract extends CamelTestSupport {
         TimelineEvent three = events.get(2);
         Received stuck = new Received();
         Received flowing = new Received();
-        context.addRoutes(route("timeline:events?consumer=stuck&delay=5&incident=" + incident, stuck,
+        context.addRoutes(route("timeline:events?consumer=stuck&initialDelay=0&delay=5&incident=" + incident, stuck,
                 e -> e.getIn().getHeader("TimelineEventId").equals(two.id())));
-        context.addRoutes(route("timeline:events?consumer=flowing&delay=5&incident=" + incident, flowing, e -> false));
+        context.addRoutes(route("timeline:events?consumer=flowing&initialDelay=0&delay=5&incident=" + incident, flowing, e -> false));
 
         await().atMost(PATIENCE).until(() -> flowing.completed.size() >= 3
                 && stuck.attemptIds().stream().filter(two.id()::equals).count() >= 2);
@@ -349,7 +349,7 @@ abstract class TimelineEventsConsumerContract extends CamelTestSupport {
         String incident = newIncident();
         String other = newIncident();
         Received received = new Received();
-        context.addRoutes(route("timeline:events?consumer=filtered&from=now&delay=5&types=declare, resolve,close&incident="
+        context.addRoutes(route("timeline:events?consumer=filtered&from=now&initialDelay=0&delay=5&types=declare, resolve,close&incident="
                 + incident, received, e -> false));
         TimelineEvent declared = declare(incident);
         append(incident, EventType.NOTE);
@@ -374,8 +374,8 @@ abstract class TimelineEventsConsumerContract extends CamelTestSupport {
         TimelineEvent three = append(incident, EventType.NOTE);
         Received afterTwo = new Received();
         Received fromNow = new Received();
-        context.addRoutes(route("timeline:events?consumer=after-two&delay=5&from=" + two.id() + "&incident=" + incident, afterTwo, e -> false));
-        context.addRoutes(route("timeline:events?consumer=from-now&delay=5&from=now&incident=" + incident, fromNow, e -> false));
+        context.addRoutes(route("timeline:events?consumer=after-two&initialDelay=0&delay=5&from=" + two.id() + "&incident=" + incident, afterTwo, e -> false));
+        context.addRoutes(route("timeline:events?consumer=from-now&initialDelay=0&delay=5&from=now&incident=" + incident, fromNow, e -> false));
         TimelineEvent four = append(incident, EventType.NOTE);
 
         await().atMost(PATIENCE).until(() -> afterTwo.completed.size() >= 2 && !fromNow.completed.isEmpty());
