@@ -149,14 +149,18 @@ abstract class CredentialRowForgeryContract {
             assertThat(cell(gateway.dataSource(), "SELECT row_mac FROM webhook_tokens WHERE source = 'old-source'")).as("sealed").isNotNull();
             // The owner's edit while the gateway runs: every mark gone (the previous version's 'legacy-rows-sealed' too),
             // a key and a token without a MAC.
-            try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement()) {
-                st.executeUpdate("DELETE FROM credential_marks");
+            try (CapturedLogs logs = CapturedLogs.root()) {
+                try (Connection c = gateway.dataSource().getConnection(); Statement st = c.createStatement()) {
+                    st.executeUpdate("DELETE FROM credential_marks");
+                }
+                update(gateway.dataSource(), "INSERT INTO api_keys (name, key_hash, scopes, created_at) VALUES ('sneaky', ?, 'admin', ?)",
+                        TokenDigest.sha256Hex(sneakyKey), OffsetDateTime.now());
+                update(gateway.dataSource(), "INSERT INTO webhook_tokens (source, token_hash, created_at) VALUES ('sneaky-source', ?, ?)",
+                        TokenDigest.sha256Hex("sneaky-token"), OffsetDateTime.now());
+                // Until a reload of the key snapshot (every 2 s) has read the edit: it names the planted key as it leaves it
+                // out. Waiting for that line, not a fixed 3 s: a gateway that took the row would never write it.
+                awaitRefusalLogged(logs, "'sneaky'", "api_keys");
             }
-            update(gateway.dataSource(), "INSERT INTO api_keys (name, key_hash, scopes, created_at) VALUES ('sneaky', ?, 'admin', ?)",
-                    TokenDigest.sha256Hex(sneakyKey), OffsetDateTime.now());
-            update(gateway.dataSource(), "INSERT INTO webhook_tokens (source, token_hash, created_at) VALUES ('sneaky-source', ?, ?)",
-                    TokenDigest.sha256Hex("sneaky-token"), OffsetDateTime.now());
-            Thread.sleep(3_000); // past the key snapshot's reload (2 s)
             assertThat(http.withBearer(sneakyKey).get("/api/v1/incidents").status()).isEqualTo(401);
             assertThat(http.withBearer(oldKey).get("/api/v1/incidents").status()).isEqualTo(200);
         } finally {
@@ -270,7 +274,9 @@ abstract class CredentialRowForgeryContract {
                         .until(() -> http.get("/api/v1/incidents").status() == 401);
                 update(gateway.dataSource(), "DELETE FROM credential_marks WHERE mark = 'revoked-api-key:gone'");
                 update(gateway.dataSource(), "UPDATE api_keys SET revoked_at = NULL, row_mac = ? WHERE name = 'gone'", before);
-                Thread.sleep(3_000); // past the key snapshot's next reload (2 s), which reads the copied-back row
+                // Until a reload of the key snapshot (every 2 s) has read the copied-back row, which it names as it leaves it
+                // out. Waiting for that line, not a fixed 3 s: a gateway that took the row again would never write it.
+                awaitRefusalLogged(logs, "'gone'", "revocation mark in credential_marks was deleted");
                 assertThat(http.get("/api/v1/incidents").status()).isEqualTo(401);
             } finally {
                 gateway.close();
@@ -278,6 +284,12 @@ abstract class CredentialRowForgeryContract {
             assertThat(logs.lines(e -> e.getLevel() == Level.ERROR)).filteredOn(l -> l.contains("'gone'"))
                     .anyMatch(l -> l.contains("revocation mark in credential_marks was deleted"));
         }
+    }
+
+    /** Waits (at most 30 s) until an ERROR line containing both {@code key} and {@code why} was logged. */
+    private static void awaitRefusalLogged(CapturedLogs logs, String key, String why) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> logs.lines(e -> e.getLevel() == Level.ERROR).stream().anyMatch(l -> l.contains(key) && l.contains(why)));
     }
 
     private static String run(GatewayConfig config, StoreCommand command, List<String> args, int expectedExit) throws Exception {
