@@ -33,7 +33,9 @@ class ChatWebhookRouteIT {
         try (FakeChatWebhook chat = new FakeChatWebhook()) {
             Map<String, String> env = env(chat, "CHAT_WEBHOOK_EVENTS", String.join(",", LIFECYCLE), "GATEWAY_OUTBOX_BACKOFF_MS", "100");
             String key = jar.createApiKey(dir, env, "chat", "read,write,operate");
-            chat.answerNext("CW-2", 429, 3);  // rate limited: wait 3 s, not the 100 ms backoff
+            // Rate limited: wait 1 s, ten times the 100 ms backoff that a retry ignoring Retry-After would wait (with 3 s the
+            // test waited 2 s more for the same distinction).
+            chat.answerNext("CW-2", 429, 1);
             chat.answerNext("CW-3", 500, 0);  // transient: retried with backoff
             chat.refuse("CW-4", 400);         // permanent until fixed: dead letter
 
@@ -52,8 +54,8 @@ class ChatWebhookRouteIT {
                 });
                 FakeChatWebhook.Refusal limited = chat.refused("CW-2").get(0);
                 assertThat(limited.status()).isEqualTo(429);
-                assertThat(chat.accepted("CW-2").get(0).at()).as("the retry waited for Retry-After: 3")
-                        .isAfterOrEqualTo(limited.at().plusMillis(2_900));
+                assertThat(chat.accepted("CW-2").get(0).at()).as("the retry waited for Retry-After: 1")
+                        .isAfterOrEqualTo(limited.at().plusMillis(900));
                 assertThat(chat.refused("CW-3")).extracting(FakeChatWebhook.Refusal::status).containsExactly(500);
                 FakeChatWebhook.Message declare = chat.accepted("CW-1").get(0);
                 assertThat(declare.text()).as("a declare has no content: no dangling line break")
