@@ -22,7 +22,7 @@ import java.util.function.BooleanSupplier;
  * different incident (one incident strictly in order). Driven by the consumer of its {@code timeline:outbox} route
  * ({@code dev.incidentgateway.camel.TimelineOutboxConsumer}) through {@link #run}.
  *
- * <p>There is no pass to wait for: each claimed row holds one slot ({@link RelaySlots}: four per call, so that slots
+ * <p>There is no pass to wait for: each claimed row holds one slot ({@link RelaySlots}: two per call, so that slots
  * waiting for their outcome's shared commit do not idle the target), and when its outcome is recorded the same
  * transaction claims the incident's next row ({@link OutboxStore#delivered(OutboxItem, ExternalRef, Instant, Instant)}),
  * which the slot delivers at once; a slot whose incident has nothing more gets a due head of another incident claimed
@@ -127,22 +127,15 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private int claimAndStart() throws SQLException {
-        int places = slots.reserve(slots.free()); // free slots with a place ahead of a call (RelaySlots)
-        if (places == 0) {
+        int free = slots.free();
+        if (free == 0) {
             return 0;
         }
         Instant now = clock.instant();
         Instant leaseUntil = now.plus(settings.lease());
-        List<OutboxItem> claimed;
-        try {
-            claimed = outbox.claimDue(sink.connector(), places, now, leaseUntil);
-        } catch (SQLException | RuntimeException e) {
-            slots.unreserve(places);
-            throw e;
-        }
-        slots.unreserve(places - claimed.size());
+        List<OutboxItem> claimed = outbox.claimDue(sink.connector(), free, now, leaseUntil);
         // Set before the slots start: a slot that records its outcome at once must already see it to refill itself.
-        slots.backlog = claimed.size() == places;
+        slots.backlog = claimed.size() == free;
         claimed.forEach(item -> slots.start(item, leaseUntil));
         return claimed.size();
     }

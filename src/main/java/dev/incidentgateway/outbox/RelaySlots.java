@@ -27,24 +27,15 @@ import java.util.concurrent.TimeUnit;
  * commit ({@link DeliveredBatch}) others keep the target busy. That is what lets outcomes share a commit without idling
  * the target: on H2 a commit of one outcome cost about as much as one of four (most of a commit is the pages and roots
  * every chunk writes).
- *
- * <p>Why four: a slot's time outside its call (the reads before it, up to {@link DeliveredBatch#GATHER_NANOS} gathering
- * outcomes, the commit, longer while appends commit to the same store) can exceed the call itself when the target answers
- * within a few ms; with two slots per call both were then outside their calls and the permit idled. bench/delivery.sh
- * (a 5 ms fake, appends running during the burst), alternated on a shared machine: 0.62–0.74 of the ceiling with two,
- * 0.71–0.78 with four. A slot is a parked thread and a claimed row; a row's order within its incident is unaffected (one
- * slot per incident head).
- *
- * <p>But at most {@value #AHEAD_PER_CALL} rows per call are ever ahead of their call's end (waiting for a permit or in
- * the call); the other slots only hold rows whose outcome is being recorded. Otherwise, against a slow target, every slot
- * would queue for a permit: with four per call a row waited for three calls, and calls of a third of the permit wait
- * ({@code (lease - deadline) / 2}, 15 s by default) already left rows to their lease (90 s) instead of calling them.
  */
 final class RelaySlots {
     private static final Logger LOG = LoggerFactory.getLogger(RelaySlots.class);
-    static final int SLOTS_PER_CALL = 4;
-    /** Rows per call that may wait for a permit or be in their call: one calling, one ready for when it ends. */
-    static final int AHEAD_PER_CALL = 2;
+    /**
+     * Not more: every slot beyond the calls queues for a permit when the target is slow, and a row waiting for k calls
+     * is left to its lease once calls take 1/k of {@code permitWait}. Four slots per call drained a 5 ms fake's burst
+     * faster (bench/README.md, "Outbox delivery", session 42), but would need a cap that follows the calls' duration.
+     */
+    static final int SLOTS_PER_CALL = 2;
     /** A call is not started with less of its row's lease left than this (it would be stopped before it could answer). */
     private static final Duration MIN_CALL_TIME = Duration.ofMillis(100);
 
@@ -55,8 +46,6 @@ final class RelaySlots {
     /** One thread per slot: runs its deliveries and records their outcomes. */
     private final ExecutorService workers;
     private final Semaphore slots;
-    /** Places for rows ahead of their call's end: {@value #AHEAD_PER_CALL} per call (see the class comment). */
-    private final Semaphore ahead;
     /** Calls open at the target: at most {@code concurrency}. */
     private final Semaphore calls;
     /**
@@ -91,7 +80,6 @@ final class RelaySlots {
         this.permitWait = settings.lease().minus(settings.deliveryDeadline()).dividedBy(2);
         int count = settings.concurrency() * SLOTS_PER_CALL;
         this.slots = new Semaphore(count);
-        this.ahead = new Semaphore(settings.concurrency() * AHEAD_PER_CALL);
         this.calls = new Semaphore(settings.concurrency(), true);
         this.recorder = new OutcomeRecorder(connector, outbox, settings, meters, clock, this::moreOutcomesComing);
         this.workers = Executors.newFixedThreadPool(count, OutboxRelay.daemon("outbox-" + connector));
@@ -99,22 +87,6 @@ final class RelaySlots {
 
     OutcomeRecorder recorder() {
         return recorder;
-    }
-
-    /**
-     * Reserves places for up to {@code max} new rows ahead of their calls and returns how many it got (at most the free
-     * slots); the driving thread claims that many and {@linkplain #unreserve gives back} what it did not find.
-     */
-    int reserve(int max) {
-        int n = 0;
-        while (n < Math.min(max, slots.availablePermits()) && ahead.tryAcquire()) {
-            n++;
-        }
-        return n;
-    }
-
-    void unreserve(int n) {
-        ahead.release(n);
     }
 
     int free() {
@@ -138,7 +110,6 @@ final class RelaySlots {
             workers.execute(() -> deliverFrom(new Claimed(item, leaseUntil)));
         } catch (RejectedExecutionException e) { // closing: the row's lease runs out and it is due again
             slots.release();
-            ahead.release();
         }
     }
 
@@ -167,35 +138,54 @@ final class RelaySlots {
      */
     private Claimed deliver(Claimed claimed, boolean chain) {
         OutboxItem item = claimed.item();
-        boolean placeHeld = false; // a place ahead of the call, reserved for the next row
         try {
-            DeliveryResult result;
-            try {
-                result = callFor(claimed);
-            } finally {
-                ahead.release(); // this row's call has ended (or will not be made): its place is free
-            }
+            DeliveryCall.Prepared prepared = call.prepare(item); // reads outside the permit: it is for calls
+            DeliveryResult result = prepared.dead();
             if (result == null) {
-                return null;
+                if (call.stillRunning(item.incidentId())) {
+                    // An earlier call of this incident, abandoned at its deadline, has not ended: this one could overtake it.
+                    LOG.warn("Outbox row {} for {} not delivered: a call abandoned earlier for incident {} still runs; the row "
+                            + "is retried after its lease", item.id(), connector, item.incidentId());
+                    return null;
+                }
+                if (!calls.tryAcquire(permitWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    // Every call permit held by hung calls: the row keeps its claim and is due again when its lease runs out.
+                    LOG.warn("Outbox row {} for {} not delivered: no call slot free within {} ms; it is retried after its lease",
+                            item.id(), connector, permitWait.toMillis());
+                    return null;
+                }
+                try {
+                    // The call must have ended (answered, or stopped within the abort grace) and its outcome be recorded
+                    // before the lease lets another claim send the row: a slow claim, read or permit wait shortens it.
+                    Duration left = Duration.between(clock.instant(), claimed.leaseUntil()).minus(call.abortGrace().multipliedBy(2));
+                    if (left.compareTo(MIN_CALL_TIME) < 0) {
+                        LOG.warn("Outbox row {} for {} not delivered: too little of its lease left for a call; it is retried "
+                                + "after its lease", item.id(), connector);
+                        return null;
+                    }
+                    result = call.attemptWithin(prepared.delivery(), left);
+                } finally {
+                    calls.release();
+                }
+                if (result == null) {
+                    LOG.warn("Outbox row {} for {}: the call abandoned at the delivery deadline did not stop; the row keeps its "
+                            + "claim and is retried after its lease", item.id(), connector);
+                    return null;
+                }
             }
             if (abandoned) {
                 LOG.warn("Outbox row {} for {} finished after the shutdown timeout: its outcome is not recorded, the row is "
                         + "delivered again after its lease", item.id(), connector);
                 return null;
             }
-            // After CHAIN_LIMIT rows of one incident the slot is handed back: the driving thread's claim chooses again. So
-            // it is when no place ahead of a call is free: the incident's next row is then made due for that claim.
-            boolean more = chain && claiming && !abandoned && (placeHeld = ahead.tryAcquire());
+            // After CHAIN_LIMIT rows of one incident the slot is handed back: the driving thread's claim chooses again.
+            boolean more = chain && claiming && !abandoned;
             Instant leaseFrom = clock.instant(); // the next row's lease runs from a moment at or after this one
             OutboxItem next = recorder.record(item, result, more, more && backlog);
             if (more && backlog && (next == null || !next.incidentId().equals(item.incidentId()))) {
                 backlog = next != null; // a refill found no due head: the backlog is gone
             }
-            if (next == null) {
-                return null;
-            }
-            placeHeld = false; // the next row holds it now
-            return new Claimed(next, leaseFrom.plus(lease));
+            return next == null ? null : new Claimed(next, leaseFrom.plus(lease));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closing: the row keeps its claim until its lease runs out
         } catch (SQLException e) {
@@ -204,56 +194,8 @@ final class RelaySlots {
         } catch (RuntimeException e) {
             LOG.warn("Outbox delivery to {} failed unexpectedly: {}", connector, Redact.error(e));
             LOG.debug("Outbox delivery failure", e);
-        } finally {
-            if (placeHeld) {
-                ahead.release();
-            }
         }
         return null;
-    }
-
-    /**
-     * Reads what the row's delivery needs, waits for a call permit and calls the target: the outcome, or {@code null} when
-     * the row is left to its lease (an earlier call of the incident still runs, no permit in time, too little lease left,
-     * a call that did not stop at its deadline).
-     */
-    private DeliveryResult callFor(Claimed claimed) throws SQLException, InterruptedException {
-        OutboxItem item = claimed.item();
-        DeliveryCall.Prepared prepared = call.prepare(item); // reads outside the permit: it is for calls
-        if (prepared.dead() != null) {
-            return prepared.dead();
-        }
-        if (call.stillRunning(item.incidentId())) {
-            // An earlier call of this incident, abandoned at its deadline, has not ended: this one could overtake it.
-            LOG.warn("Outbox row {} for {} not delivered: a call abandoned earlier for incident {} still runs; the row "
-                    + "is retried after its lease", item.id(), connector, item.incidentId());
-            return null;
-        }
-        if (!calls.tryAcquire(permitWait.toMillis(), TimeUnit.MILLISECONDS)) {
-            // Every call permit held by hung calls: the row keeps its claim and is due again when its lease runs out.
-            LOG.warn("Outbox row {} for {} not delivered: no call slot free within {} ms; it is retried after its lease",
-                    item.id(), connector, permitWait.toMillis());
-            return null;
-        }
-        DeliveryResult result;
-        try {
-            // The call must have ended (answered, or stopped within the abort grace) and its outcome be recorded
-            // before the lease lets another claim send the row: a slow claim, read or permit wait shortens it.
-            Duration left = Duration.between(clock.instant(), claimed.leaseUntil()).minus(call.abortGrace().multipliedBy(2));
-            if (left.compareTo(MIN_CALL_TIME) < 0) {
-                LOG.warn("Outbox row {} for {} not delivered: too little of its lease left for a call; it is retried "
-                        + "after its lease", item.id(), connector);
-                return null;
-            }
-            result = call.attemptWithin(prepared.delivery(), left);
-        } finally {
-            calls.release();
-        }
-        if (result == null) {
-            LOG.warn("Outbox row {} for {}: the call abandoned at the delivery deadline did not stop; the row keeps its "
-                    + "claim and is retried after its lease", item.id(), connector);
-        }
-        return result;
     }
 
     void close() {

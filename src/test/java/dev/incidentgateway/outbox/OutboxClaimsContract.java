@@ -289,8 +289,8 @@ abstract class OutboxClaimsContract {
         declare("S-2");
         declare("S-3");
         declare("S-4");
-        assertThat(relay.pass()).as("the driving thread's claim: %d rows per call ahead of their call", RelaySlots.AHEAD_PER_CALL)
-                .isEqualTo(RelaySlots.AHEAD_PER_CALL);
+        assertThat(relay.pass()).as("the driving thread's claim: a row per slot, %d slots per call", RelaySlots.SLOTS_PER_CALL)
+                .isEqualTo(RelaySlots.SLOTS_PER_CALL);
         relay.awaitIdle();
         assertThat(sink.delivered.get("S-1")).containsExactly("declare", "ack");
         assertThat(sink.delivered.get("S-2")).containsExactly("declare");

@@ -294,8 +294,8 @@ abstract class OutboxRelayContract {
             declare("K-" + i, Severity.SEV2);
             append("K-" + i, EventType.NOTE);
         }
-        assertThat(relay.pass()).as("%d rows per call ahead of their call", RelaySlots.AHEAD_PER_CALL)
-                .isEqualTo(2 * RelaySlots.AHEAD_PER_CALL);
+        assertThat(relay.pass()).as("a row per slot: %d slots per call", RelaySlots.SLOTS_PER_CALL)
+                .isEqualTo(2 * RelaySlots.SLOTS_PER_CALL);
         drain();
         for (int i = 1; i <= 12; i++) {
             assertThat(sink.delivered.get("K-" + i)).containsExactly("declare", "note");

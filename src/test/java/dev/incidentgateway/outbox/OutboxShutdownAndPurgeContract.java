@@ -24,24 +24,19 @@ abstract class OutboxShutdownAndPurgeContract extends OutboxFaultsHarness {
         sink.gated.add("S-1");
         relay.pass(); // one call: S-1, held until released
         assertThat(sink.entered("S-1").await(30, TimeUnit.SECONDS)).isTrue();
-        int others = RelaySlots.AHEAD_PER_CALL - 1; // rows that may wait for the one call permit
-        for (int i = 2; i <= others + 2; i++) {
-            declare("S-" + i);
-        }
-        String unclaimed = "S-" + (others + 2);
-        // S-2.. claimed by other slots, waiting for the call permit (claimed after S-1's call began: which claimed row
-        // gets the one permit first is not ordered, and the one delivered first may claim the next head)
-        assertThat(relay.pass()).isEqualTo(others);
+        declare("S-2");
+        declare("S-3");
+        // S-2 claimed by the second slot, waiting for the call permit (claimed after S-1's call began: which of two
+        // claimed rows gets the one permit first is not ordered, and the one delivered first may claim the next head)
+        assertThat(relay.pass()).isEqualTo(1);
         relay.stopClaiming();
         sink.releaseAll();
         assertThat(relay.awaitIdle(Instant.now().plusSeconds(30))).isTrue();
         assertThat(onlyRow("S-1").status()).isEqualTo("delivered");
-        for (int i = 2; i < others + 2; i++) {
-            assertThat(onlyRow("S-" + i).status()).as("S-%d claimed before stopClaiming: delivered", i).isEqualTo("delivered");
-        }
+        assertThat(onlyRow("S-2").status()).as("claimed before stopClaiming: delivered").isEqualTo("delivered");
         assertThat(relay.pass()).as("rows claimed after stopClaiming").isZero();
-        assertThat(onlyRow(unclaimed).attempts()).isZero();
-        assertThat(outbox.inFlight(onlyRow(unclaimed).id(), clock.instant())).isFalse();
+        assertThat(onlyRow("S-3").attempts()).isZero();
+        assertThat(outbox.inFlight(onlyRow("S-3").id(), clock.instant())).isFalse();
     }
 
     @Test
