@@ -17,12 +17,13 @@
 //   3. phases, each on its own incidents, each of 5 events (declare, ack, note, mitigate, resolve) appended
 //      through POST /api/v1/incidents and POST /api/v1/incidents/{id}/events, the `recordedAt` of every returned
 //      event (the commit time) kept:
-//        warm-up  rounds of BENCH_WARMUP_INCIDENTS (default: the phase's own burst size) incidents appended in a burst, until the
-//                 gateway's JIT compiler threads used less than BENCH_WARMUP_JIT_PCT (10) % of one core in two rounds
-//                 in a row, at most BENCH_WARMUP_MAX_S (150) s: on 2 cores C2 otherwise takes 40-70 % of a core for
-//                 the first ~25,000 deliveries (not reported; one quiet round was often a lull, the next at 40 % again).
-//                 The rounds have the measured burst's size: after rounds of 100 incidents the 300-incident burst
-//                 still had the JIT at 33 % of a core (its bigger backlog takes other paths), after rounds of 300 at 3 %;
+//        warm-up  rounds of BENCH_WARMUP_INCIDENTS (100; 0 = the phase's own burst size) incidents appended in a burst,
+//                 until the gateway's JIT compiler threads used less than BENCH_WARMUP_JIT_PCT (10) % of one core in
+//                 two rounds in a row, at most BENCH_WARMUP_MAX_S (150) s: on 2 cores C2 otherwise takes 40-70 % of a
+//                 core for the first ~25,000 deliveries (not reported; one quiet round was often a lull, the next at
+//                 40 % again). After rounds of 100 incidents the 300-incident burst still had the JIT at 33 % of a core,
+//                 after rounds of its own size (BENCH_WARMUP_INCIDENTS=0) at 3 %, but the paced phase then runs on a
+//                 store with ~40 % more events (bench/README.md, session 42);
 //        burst    BENCH_INCIDENTS (300) incidents appended as fast as BENCH_CLIENTS (16) client threads can
 //                 (each thread its incidents one after the other, its events in order): the outbox fills much faster
 //                 than it drains, so this measures delivery THROUGHPUT (and the latency of a backlog);
@@ -104,7 +105,7 @@ public class DeliveryBenchmark {
     static final int COMPARE_WARMUP_MAX_S = intEnv("BENCH_COMPARE_WARMUP_MAX_S", 20);
     static final int INCIDENTS = intEnv("BENCH_INCIDENTS", 300);
     /** 0: each gateway warms up with rounds the size of its own measured burst (BENCH_INCIDENTS, BENCH_COMPARE_INCIDENTS). */
-    static final int WARMUP_INCIDENTS = intEnv("BENCH_WARMUP_INCIDENTS", 0);
+    static final int WARMUP_INCIDENTS = intEnv("BENCH_WARMUP_INCIDENTS", 100);
     static final int CLIENTS = intEnv("BENCH_CLIENTS", 16);
     static final int PACED_RATE = intEnv("BENCH_PACED_RATE", 50);
     static final int PACED_SECONDS = intEnv("BENCH_PACED_SECONDS", 20);
