@@ -32,8 +32,9 @@ final class RelaySlots {
     private static final Logger LOG = LoggerFactory.getLogger(RelaySlots.class);
     /**
      * Not more: every slot beyond the calls queues for a permit when the target is slow, and a row waiting for k calls
-     * is left to its lease once calls take 1/k of {@code permitWait}. Four slots per call drained a 5 ms fake's burst
-     * faster (bench/README.md, "Outbox delivery", session 42), but would need a cap that follows the calls' duration.
+     * is left to its lease once calls take 1/k of {@code permitWait}. Four slots per call (with a cap on the rows before
+     * their call) drained a 5 ms fake's burst faster only on a loaded machine, not on a quiet one (bench/README.md,
+     * "Outbox delivery", session 42).
      */
     static final int SLOTS_PER_CALL = 2;
     /** A call is not started with less of its row's lease left than this (it would be stopped before it could answer). */
