@@ -18,20 +18,19 @@ import java.util.Set;
  * An embedded H2 store's connections, whose commits are on disk when {@code commit()} returns (and so are the writes of
  * statements run with auto-commit on).
  *
- * <p>Why: with {@code WRITE_DELAY=0} H2 writes each commit before it returns, but not while {@link H2FileMaintenance}
- * compacts the file on its own thread: H2 skips a commit's write when the store's version moved while the commit waited
- * for the store lock (it takes that for "someone else wrote it"), and a compaction can write a chunk meanwhile that does
- * not yet hold the transaction's end. The commit then returns with the transaction in memory only, until the next write
- * of any kind: a gateway killed with SIGKILL in between lost an event it had answered 201 (found by an outside audit,
- * 2 of 8 kills about 47–50 s after a start, when the first chunks are old enough to be compacted; a probe counted 5
- * such commits in 10,000 with the maintenance running, none without it, but that probe, like H2DurableCommitsIT until
- * session 43, counted an emptied undo log as unwritten, which H2 never writes as a page: with the exact check, commits
- * without this wrapper's write were all on disk in 3 runs on a loaded machine, so the audit's loss may have had
- * another cause; the write is kept as a guard that costs a lock and a check when nothing is unsaved). After each commit this asks the store to write
- * what is still unsaved: a write that starts after the transaction ended holds it, and when nothing is unsaved it is a
- * lock and a check. Then the file's header is made to name the newest chunk ({@link H2NewestChunkHeader}): a chunk on
- * disk that H2's recovery cannot find is lost all the same. Hand-written because neither H2 nor HikariCP has a hook
- * after a commit.
+ * <p>Why: with {@code WRITE_DELAY=0} H2 writes each commit before it returns. An outside audit (session 40) still lost
+ * an event it had answered 201 to a SIGKILL (2 of 8 kills about 47–50 s after a start, when the first chunks are old
+ * enough to be compacted by {@link H2FileMaintenance}); a probe then counted 5 commits in 10,000 that returned unwritten
+ * while the maintenance ran. But that probe, like H2DurableCommitsIT until session 43, counted an emptied undo log as
+ * unwritten, which H2 never writes as a page. With the exact check, commits without this wrapper's write were all on
+ * disk (3 runs on a loaded machine), and {@code bench/kill-check.sh} lost nothing without it (6 runs): the audit's loss
+ * is unexplained, and the write is kept as a guard that costs a lock and a check when nothing is unsaved (and no
+ * measurable delivery throughput: bench/README.md, session 43).
+ *
+ * <p>After each commit this asks the store to write what is still unsaved: a write that starts after the transaction
+ * ended holds it. Then the file's header is made to name the newest chunk ({@link H2NewestChunkHeader}): a chunk on disk
+ * that H2's recovery cannot find is lost all the same (that one is needed: session 37). Hand-written because neither H2
+ * nor HikariCP has a hook after a commit.
  *
  * <p>The same wrapper ends read-only transactions with a commit instead of a rollback ({@link H2ReadOnlyRollback}).
  */
