@@ -79,7 +79,7 @@ final class H2DurableCommits {
         });
     }
 
-    /** Writes what the store holds unsaved (the commit's own write may have been skipped, see the class comment). */
+    /** Writes what the store still holds unsaved (changes made after H2's own commit write), then the header catch-up. */
     private static void writeUnsaved(Connection c) throws SQLException {
         if (c.isClosed() || !(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local)
                 || local.getDatabase().getStore() == null) {
@@ -88,8 +88,6 @@ final class H2DurableCommits {
         MVStore store = local.getDatabase().getStore().getMvStore();
         // One write, not a loop: with WRITE_DELAY=0 H2 has no background writer, so a write that another thread began
         // meanwhile (which makes this commit() return -1) ran to its end under the store lock this commit() then took.
-        // (Session 42 looped here on the theory that such a write could still be serializing; the CI failures behind it
-        // were the test's own misreading of an emptied undo log, see H2DurableCommitsIT.endWritten.)
         if (!store.isClosed() && store.hasUnsavedChanges()) {
             store.commit();
         }
