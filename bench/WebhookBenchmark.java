@@ -474,7 +474,7 @@ public class WebhookBenchmark {
             }
         }
         System.out.println();
-        System.out.println("Gateway CPU by thread group (cpu time / wall time, % of ONE core; writer = the timeline-writer thread and its timeline-committer):");
+        System.out.println("Gateway CPU by thread group (cpu time / wall time, % of ONE core; writer = the timeline-writer thread, committer = its timeline-committer):");
         for (StoreResult r : results) {
             for (Phase p : List.of(r.webhook(), r.noop())) {
                 System.out.printf(Locale.ROOT, "  %-11s %-8s %s%n", r.store(), p.name(), threadLine(p));
@@ -763,10 +763,11 @@ public class WebhookBenchmark {
     // ---------------------------------------------------------------- CPU accounting (Linux /proc)
 
     /** Thread groups of the gateway JVM, by the native thread name (Linux truncates it to 15 characters). */
-    static final List<String> THREAD_GROUPS = List.of("writer", "event loop", "workers", "h2 bg", "gc", "jit", "other");
+    static final List<String> THREAD_GROUPS = List.of("writer", "committer", "event loop", "workers", "h2 bg", "gc", "jit", "other");
 
     static String threadGroup(String comm) {
-        if (comm.equals("timeline-writer") || comm.equals("timeline-commit")) return "writer"; // and its committer thread
+        if (comm.equals("timeline-writer")) return "writer";
+        if (comm.equals("timeline-commit")) return "committer"; // timeline-committer, truncated by Linux
         if (comm.startsWith("vert.x-eventloo")) return "event loop";
         if (comm.startsWith("vert.x-worker")) return "workers";
         if (comm.startsWith("H2") || comm.startsWith("MVStore")) return "h2 bg";

@@ -147,8 +147,10 @@ public final class StoreFactory {
         // quarter to a third of the single writer's CPU. Uncompressed (COMPRESS=FALSE in GATEWAY_DB_URL) the 4 KB pages
         // asked for here take effect: writer CPU per event -26 % (notes) / -33 % (new alerts), webhook ingest ≈ +14 %,
         // but 2.4x the bytes on disk (1,979 vs 839 per event at 1M) and a slower Since page at 1M (p99 11.6 vs 9.3 ms,
-        // over the 10 ms). bench/README.md, "Storage per event" and "Scale", session 21. The default keeps the
-        // compact store; PAGE_SIZE stays for those who turn compression off. Either setting reads the other's pages.
+        // over the 10 ms). bench/README.md, "Storage per event" and "Scale", session 21. Measured end to end again
+        // in session 44 (webhook ingest, outbox delivery, appends; "Webhook ingest", session 44): no gain beyond the spread
+        // for the bigger file. The default keeps the compact store; PAGE_SIZE stays for those who turn compression off.
+        // Either setting reads the other's pages.
         if (!upper.contains("PAGE_SIZE")) {
             out += ";PAGE_SIZE=4096";
         }
