@@ -31,6 +31,7 @@ final class GroupCommitter {
     private final Correlator correlator;
     private final ChainKey chainKey;
     private final List<AppendListener> listeners;
+    private final GroupMeters meters;
     private final ExecutorService committer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "timeline-committer");
         t.setDaemon(true);
@@ -38,7 +39,7 @@ final class GroupCommitter {
     });
 
     GroupCommitter(DataSource dataSource, SqlDialect dialect, WriterMemory memory, String typePrefix, Correlator correlator,
-                   ChainKey chainKey, List<AppendListener> listeners) {
+                   ChainKey chainKey, List<AppendListener> listeners, GroupMeters meters) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.memory = memory;
@@ -46,6 +47,7 @@ final class GroupCommitter {
         this.correlator = correlator;
         this.chainKey = chainKey;
         this.listeners = List.copyOf(listeners);
+        this.meters = meters;
     }
 
     /** A connection for a pipelined group's lookups (auto-commit: each reads what is committed at that moment). */
@@ -80,7 +82,7 @@ final class GroupCommitter {
     private void commitOnOwnConnection(StagedGroup group) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            group.commit(c, memory, listeners);
+            commitAndCount(group, c);
         } catch (SQLException e) {
             memory.forget();
             throw new CompletionException(e);
@@ -150,8 +152,14 @@ final class GroupCommitter {
                 c.rollback();
                 throw e;
             }
-            group.commit(c, memory, listeners);
+            commitAndCount(group, c);
         }
+    }
+
+    private void commitAndCount(StagedGroup group, Connection c) throws SQLException {
+        long start = System.nanoTime();
+        group.commit(c, memory, listeners);
+        meters.committed(group.requests.size(), System.nanoTime() - start);
     }
 
     /** Applies the requests in order, each all-or-nothing (or each event on its own: best effort). */

@@ -42,7 +42,8 @@ public final class TimelineStore implements AutoCloseable {
         this.dialect = dialect;
         this.meters = meters;
         this.verifierKeys = dev.incidentgateway.audit.ChainKeyEpochs.single(chainKey);
-        this.writer = new TimelineWriter(dataSource, dialect, typePrefix, maxBatch, queueCapacity, correlator, chainKey, listeners);
+        this.writer = new TimelineWriter(dataSource, dialect, typePrefix, maxBatch, queueCapacity, correlator, chainKey, listeners,
+                new GroupMeters(meters));
         this.submission = new AppendSubmission(writer, meters);
     }
 

@@ -69,11 +69,11 @@ public final class TimelineWriter implements AutoCloseable {
     private volatile java.util.function.BooleanSupplier knownOutage = () -> false;
 
     public TimelineWriter(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
-                          Correlator correlator, ChainKey chainKey, List<AppendListener> listeners) {
+                          Correlator correlator, ChainKey chainKey, List<AppendListener> listeners, GroupMeters meters) {
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.lateArrivals = new LateArrivals(queue, maxBatch);
-        this.groups = new GroupCommitter(dataSource, dialect, memory, typePrefix, correlator, chainKey, listeners);
+        this.groups = new GroupCommitter(dataSource, dialect, memory, typePrefix, correlator, chainKey, listeners, meters);
         this.thread = new Thread(this::run, "timeline-writer");
         this.thread.setDaemon(true);
         this.thread.start();

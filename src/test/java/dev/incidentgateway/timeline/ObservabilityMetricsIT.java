@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What an alert can read from a real gateway's {@code /metrics} (H2) without a /health probe or a log search: the store's
- * state and the append breaker, and the audit checkpoints, signed and then refused after the newest event was deleted
+ * state and the append breaker, group commit's sizes and commit times, and the audit checkpoints, signed and then refused after the newest event was deleted
  * behind the gateway's back (before: an ERROR in the log only).
  */
 class ObservabilityMetricsIT {
@@ -42,6 +42,8 @@ class ObservabilityMetricsIT {
             assertThat(http.postJson("/api/v1/incidents", obj("id", id, "title", "t", "actor", "a", "severity", "sev3"))
                     .status()).isEqualTo(201);
         }
+        assertThat(http.metric("gateway_append_group_size_sum")).as("both declares, each in a group").isGreaterThanOrEqualTo(2);
+        assertThat(http.metric("gateway_append_group_commit_seconds_count")).isGreaterThanOrEqualTo(1);
         Instant before = Instant.now().minusSeconds(5);
         await().atMost(Duration.ofSeconds(15)).until(() -> http.get("/api/v1/audit/checkpoint").json().path("count").asLong() == 2);
         assertThat(http.metric(SIGNED)).isGreaterThanOrEqualTo(1);
