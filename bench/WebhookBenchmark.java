@@ -343,7 +343,9 @@ public class WebhookBenchmark {
                     });
                     memSampler.start();
                     String jfr = startJfr(gateway.pid(), storeName + "-webhook-" + r);
+                    GroupCommits before = GroupCommits.read(port);
                     Phase h = report(storeName, load.run("webhook #" + r, WEBHOOK_PATH, true, CONNECTIONS, SECONDS, gateway.pid()));
+                    System.out.println("        " + GroupCommits.read(port).since(before));
                     stopJfr(gateway.pid(), jfr);
                     memSampler.join();
                     if (sampled[0] != null) {
@@ -939,7 +941,6 @@ public class WebhookBenchmark {
         throw new IllegalStateException("the gateway did not answer /health 200 within 120 s");
     }
 
-    /** Sum of the counts of GET /api/v1/stats ([{"status","count"}]). */
     /** {@code api-key create --scopes admin} on the store, before the gateway starts; the key is stdout's last line. */
     static String createApiKey(Path jar, Path dir, Map<String, String> env) throws Exception {
         Path out = dir.resolve("api-key.out");
@@ -958,6 +959,37 @@ public class WebhookBenchmark {
     }
 
     static String apiKeyForStats;
+
+    /**
+     * The gateway's group commit counters from {@code GET /metrics}: groups, requests in them, seconds spent writing and
+     * committing them. Two readings give a round's mean group size and commit time (what limits ingest: bench/README.md).
+     */
+    record GroupCommits(double groups, double requests, double commitSeconds) {
+        static GroupCommits read(int port) throws IOException {
+            HttpConn c = new HttpConn(port);
+            try {
+                HttpConn.Answer a = c.exchange(("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                        + "\r\nAuthorization: Bearer " + apiKeyForStats + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                String body = new String(a.body(), StandardCharsets.UTF_8);
+                if (a.status() != 200) throw new IOException("GET /metrics answered " + a.status());
+                return new GroupCommits(value(body, "gateway_append_group_size_count"), value(body, "gateway_append_group_size_sum"),
+                        value(body, "gateway_append_group_commit_seconds_sum"));
+            } finally {
+                c.close();
+            }
+        }
+
+        private static double value(String metrics, String name) {
+            Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? (\\S+)$").matcher(metrics);
+            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        }
+
+        String since(GroupCommits before) {
+            double groups = this.groups - before.groups;
+            return String.format(Locale.ROOT, "group commit (gateway /metrics): %.0f groups, %.1f requests a group, write + commit %.2f ms a group",
+                    groups, (requests - before.requests) / groups, (commitSeconds - before.commitSeconds) * 1000 / groups);
+        }
+    }
 
     static long incidentCount(int port) throws IOException {
         HttpConn c = new HttpConn(port);
