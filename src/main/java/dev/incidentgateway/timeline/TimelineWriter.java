@@ -68,8 +68,9 @@ public final class TimelineWriter implements AutoCloseable {
     /** True while the store's health probe knows it is down (counting a retry): then a failed group logs at DEBUG. */
     private volatile java.util.function.BooleanSupplier knownOutage = () -> false;
 
-    public TimelineWriter(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
-                          Correlator correlator, ChainKey chainKey, List<AppendListener> listeners, GroupMeters meters) {
+    /** Made by {@link TimelineStore}, which registers the group meters on its registry. */
+    TimelineWriter(DataSource dataSource, SqlDialect dialect, String typePrefix, int maxBatch, int queueCapacity,
+                   Correlator correlator, ChainKey chainKey, List<AppendListener> listeners, GroupMeters meters) {
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.lateArrivals = new LateArrivals(queue, maxBatch);
