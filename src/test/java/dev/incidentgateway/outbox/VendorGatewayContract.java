@@ -50,6 +50,11 @@ abstract class VendorGatewayContract {
         env.put("GATEWAY_OUTBOX_BACKOFF_MS", "50");
         env.put("GATEWAY_OUTBOX_POLL_MS", "50");
         env.put("GATEWAY_OUTBOX_CONCURRENCY", "8");
+        // These contracts drive the sinks only. A fake's failNext answers the next request to any endpoint, so a poll of
+        // ServiceNow or Jira could take a failure meant for a delivery (seen in CI: OutboxDeadReplayH2IT waited a minute
+        // for a dead ServiceNow row because the poller got the injected 400 and the note went through).
+        env.put("SERVICENOW_POLL_INTERVAL", "0");
+        env.put("JIRA_POLL_INTERVAL", "0");
         env.putAll(extraEnv());
         fixture = GatewayFixture.start(kind(), env);
         http = fixture.http();
