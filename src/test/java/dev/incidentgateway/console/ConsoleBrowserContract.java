@@ -48,6 +48,9 @@ abstract class ConsoleBrowserContract extends ConsoleGatewayContract {
         env.put("GATEWAY_OUTBOX_BACKOFF_MS", "100");
         env.put("GATEWAY_OUTBOX_POLL_MS", "50");
         env.put("GATEWAY_WEBHOOK_TOKEN", WEBHOOK_TOKEN); // turns the shipped alertmanager source on (sources page)
+        // The fake's failNext answers any endpoint: a ServiceNow poll could take the failure a test injects for a delivery
+        // (as it did in OutboxDeadReplayH2IT, see VendorGatewayContract). Nothing here needs the poller.
+        env.put("SERVICENOW_POLL_INTERVAL", "0");
         return env;
     }
 
