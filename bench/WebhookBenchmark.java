@@ -966,17 +966,9 @@ public class WebhookBenchmark {
      */
     record GroupCommits(double groups, double requests, double commitSeconds) {
         static GroupCommits read(int port) throws IOException {
-            HttpConn c = new HttpConn(port);
-            try {
-                HttpConn.Answer a = c.exchange(("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                        + "\r\nAuthorization: Bearer " + apiKeyForStats + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                String body = new String(a.body(), StandardCharsets.UTF_8);
-                if (a.status() != 200) throw new IOException("GET /metrics answered " + a.status());
-                return new GroupCommits(value(body, "gateway_append_group_size_count"), value(body, "gateway_append_group_size_sum"),
-                        value(body, "gateway_append_group_commit_seconds_sum"));
-            } finally {
-                c.close();
-            }
+            String body = getWithKey(port, "/metrics");
+            return new GroupCommits(value(body, "gateway_append_group_size_count"), value(body, "gateway_append_group_size_sum"),
+                    value(body, "gateway_append_group_commit_seconds_sum"));
         }
 
         private static double value(String metrics, String name) {
@@ -991,18 +983,24 @@ public class WebhookBenchmark {
         }
     }
 
+    /** Sum of the counts of GET /api/v1/stats ([{"status","count"}]). */
     static long incidentCount(int port) throws IOException {
+        Matcher m = Pattern.compile("\"count\"\\s*:\\s*(\\d+)").matcher(getWithKey(port, "/api/v1/stats"));
+        long sum = 0;
+        while (m.find()) sum += Long.parseLong(m.group(1));
+        return sum;
+    }
+
+    /** GET {@code path} with the benchmark's API key; the body of a 200, else an IOException naming the status and body. */
+    static String getWithKey(int port, String path) throws IOException {
         HttpConn c = new HttpConn(port);
         try {
-            HttpConn.Answer a = c.exchange(("GET /api/v1/stats HTTP/1.1\r\nHost: 127.0.0.1:" + port
+            HttpConn.Answer a = c.exchange(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
                     + "\r\nAuthorization: Bearer " + apiKeyForStats + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             String body = new String(a.body(), StandardCharsets.UTF_8);
-            if (a.status() != 200) throw new IOException("GET /api/v1/stats answered " + a.status() + ": " + body);
-            Matcher m = Pattern.compile("\"count\"\\s*:\\s*(\\d+)").matcher(body);
-            long sum = 0;
-            while (m.find()) sum += Long.parseLong(m.group(1));
-            return sum;
+            if (a.status() != 200) throw new IOException("GET " + path + " answered " + a.status() + ": " + body);
+            return body;
         } finally {
             c.close();
         }

@@ -16,8 +16,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What an alert can read from a real gateway's {@code /metrics} (H2) without a /health probe or a log search: the store's
- * state and the append breaker, group commit's sizes and commit times, and the audit checkpoints, signed and then refused after the newest event was deleted
- * behind the gateway's back (before: an ERROR in the log only).
+ * state and the append breaker, group commit's sizes and commit times, and the audit checkpoints, signed and then
+ * refused after the newest event was deleted behind the gateway's back (before: an ERROR in the log only).
  */
 class ObservabilityMetricsIT {
     private static final String CONTRADICTS = "gateway_audit_checkpoint_failures_total{reason=\"log_contradicts_checkpoint\"}";
