@@ -82,7 +82,7 @@ final class GroupCommitter {
     private void commitOnOwnConnection(StagedGroup group) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            commitAndCount(group, c);
+            group.commit(c, memory, listeners, meters);
         } catch (SQLException e) {
             memory.forget();
             throw new CompletionException(e);
@@ -152,14 +152,8 @@ final class GroupCommitter {
                 c.rollback();
                 throw e;
             }
-            commitAndCount(group, c);
+            group.commit(c, memory, listeners, meters);
         }
-    }
-
-    private void commitAndCount(StagedGroup group, Connection c) throws SQLException {
-        long start = System.nanoTime();
-        group.commit(c, memory, listeners);
-        meters.committed(group.requests.size(), System.nanoTime() - start);
     }
 
     /** Applies the requests in order, each all-or-nothing (or each event on its own: best effort). */

@@ -28,27 +28,31 @@ final class StagedGroup {
     }
 
     /**
-     * Writes the group through {@code c} (auto-commit off), runs the listeners' in-transaction hooks, commits, and answers
-     * the requests. On failure nothing is answered, the transaction is rolled back and the writer's memory forgotten: the
-     * caller decides what the requests get.
+     * Writes the group through {@code c} (auto-commit off), runs the listeners' in-transaction hooks, commits, counts the
+     * group in {@code meters}, and answers the requests. On failure nothing is answered or counted, the transaction is
+     * rolled back and the writer's memory forgotten: the caller decides what the requests get.
      */
-    void commit(Connection c, WriterMemory memory, List<AppendListener> listeners) throws SQLException {
+    void commit(Connection c, WriterMemory memory, List<AppendListener> listeners, GroupMeters meters) throws SQLException {
         List<TimelineEvent> written;
+        long start = System.nanoTime();
+        long committedAt;
         try {
             written = tx.write(c);
             for (AppendListener l : listeners) {
                 l.inTransaction(c, written, tx.views(), tx.statusAfter());
             }
             c.commit();
+            committedAt = System.nanoTime();
             memory.committed(tx.changedViews(), tx.headAfter());
         } catch (SQLException | RuntimeException e) {
             memory.forget();
             c.rollback();
             throw e;
         }
-        // Listeners first (they must not block): a caller answered for its append then already finds it in /metrics
-        // and on the live stream.
+        // The group meters and the listeners first (listeners must not block): a caller answered for its append then
+        // already finds it in /metrics and on the live stream.
         try {
+            meters.committed(requests.size(), committedAt - start);
             for (AppendListener l : listeners) {
                 try {
                     l.afterCommit(written);
