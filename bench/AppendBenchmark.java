@@ -20,6 +20,11 @@
 // BENCH_SECONDS_PROFILE (0 skips the profile), the round count with BENCH_ROUNDS, the writers with BENCH_WRITERS.
 // BENCH_SKIP_H2=1 measures PostgreSQL only.
 //
+// "rows only, batch=N" (rowsOnly) is the store's floor for the durable load: plain JDBC batches of just the rows a
+// durable append of that load writes in its transaction, N (the durable group size) per commit, one connection; printed
+// as append-floor store=… load=… group=N durable_per_s=… rows_only_per_s=… durable_over_rows_only=… rows_only_over_raw=…
+// BENCH_ROWS_ONLY_BATCHES=64,128 adds the same at other batch sizes (not in the machine-readable lines).
+//
 // BENCH_LOAD=declares replaces the durable side's notes with bench/webhook.sh's writer load: each append a new
 // Alertmanager alert (a declare with a new correlation key and ce id, random fingerprint), submitted like the webhook
 // route submits it (TimelineStore.appendAllAsync, so the writer does not wait for late arrivals), each writer thread
@@ -135,6 +140,10 @@ public class AppendBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("floor")) {
+            floor(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            return;
+        }
         String h2Arg = args.length > 0 ? args[0].trim() : "";
         String pgArg = args.length > 1 ? args[1].trim() : "";
         System.out.printf(Locale.ROOT, "Append benchmark: %d cores, Java %s, %s %s; warmup %ds, 1 writer %ds, then %d rounds of "
@@ -173,6 +182,16 @@ public class AppendBenchmark {
         printTable(results);
         StoreCost.print(results);
         System.out.flush();
+        for (StoreResult r : results) {
+            Phase durable = r.phase("durable " + WRITERS);
+            Phase raw = r.phase("raw batch=" + RAW_BATCH);
+            Phase rows = r.phase(ROWS_ONLY);
+            System.out.printf(Locale.ROOT, "append-floor store=%s load=%s group=%s durable_per_s=%d rows_only_per_s=%d "
+                            + "durable_over_rows_only=%.2f rows_only_over_raw=%.2f%n",
+                    r.store(), DECLARES ? "declares" : "notes", rows.name().substring(ROWS_ONLY.length()),
+                    Math.round(durable.perSecond()), Math.round(rows.perSecond()), durable.perSecond() / rows.perSecond(),
+                    rows.perSecond() / raw.perSecond());
+        }
         for (StoreResult r : results) {
             Phase durable = r.phase("durable " + WRITERS);
             Phase raw = r.phase("raw batch=" + RAW_BATCH);
@@ -283,6 +302,13 @@ public class AppendBenchmark {
                 }
                 phases.add(report(rawInsert("raw " + RAW_BATCH + ", 1 incident", ds, "BENCH-RAW-ONE", 1, RAW_BATCH, SECONDS_RAW)));
                 phases.add(report(rawInsert("raw batch=1", ds, "BENCH-RAW-1", WRITERS, 1, 2)));
+                phases.add(report(rowsOnly(ROWS_ONLY + groupSize, ds, DECLARES, WRITERS, groupSize, SECONDS_RAW)));
+                for (String extra : System.getenv().getOrDefault("BENCH_ROWS_ONLY_BATCHES", "").split(",")) {
+                    if (!extra.isBlank()) { // what larger (or smaller) groups would leave of the floor
+                        int b = Integer.parseInt(extra.trim());
+                        phases.add(report(rowsOnly("rows only at batch=" + b, ds, DECLARES, WRITERS, b, SECONDS_RAW)));
+                    }
+                }
                 long appended = many.size() + 1 + w1.events() + wN.events() + phases.get(0).events() + durableN.events();
                 if (SECONDS_PROFILE > 0) {
                     GroupAnatomy anatomy = GroupAnatomy.start(ids, ds, storeName.equals("postgresql"));
@@ -483,9 +509,7 @@ public class AppendBenchmark {
         }
         String payload = "benchmark note: the append path under load, a realistic few words of text #";
         String ceType = TYPE_PREFIX + ".incident." + NOTE_TYPE;
-        long[] lat = new long[1 << 12];
-        int k = 0;
-        long rows = 0;
+        BatchTimes times = new BatchTimes();
         double store0 = StoreCost.sample();
         long jvmCpu0 = processCpuNanos();
         long start = System.nanoTime();
@@ -527,18 +551,214 @@ public class AppendBenchmark {
                     }
                     ps.executeBatch();
                     c.commit();
-                    rows += batch;
-                    if (k == lat.length) lat = Arrays.copyOf(lat, k * 2);
-                    lat[k++] = System.nanoTime() - t0;
+                    times.add(batch, System.nanoTime() - t0);
                 }
             }
         }
-        long elapsed = System.nanoTime() - start;
-        long[] l = Arrays.copyOf(lat, k);
-        Arrays.sort(l);
-        long jvmCpu = processCpuNanos() - jvmCpu0;
-        StoreCost.record(name, StoreCost.sample() - store0);
-        return new Phase(name, rows, elapsed / 1e9, l, k, Double.NaN, Double.NaN, Double.NaN, jvmCpu);
+        return times.phase(name, start, jvmCpu0, store0);
+    }
+
+    /** The batches of a raw phase: rows written and each batch's time, its commit included. */
+    static final class BatchTimes {
+        private long[] nanos = new long[1 << 12];
+        private int batches;
+        private long rows;
+
+        void add(int batchRows, long batchNanos) {
+            rows += batchRows;
+            if (batches == nanos.length) nanos = Arrays.copyOf(nanos, batches * 2);
+            nanos[batches++] = batchNanos;
+        }
+
+        /** The phase since {@code start}, with the JVM's and the store's cost since {@code jvmCpu0} and {@code store0}. */
+        Phase phase(String name, long start, long jvmCpu0, double store0) {
+            long elapsed = System.nanoTime() - start;
+            long[] sorted = Arrays.copyOf(nanos, batches);
+            Arrays.sort(sorted);
+            long jvmCpu = processCpuNanos() - jvmCpu0;
+            StoreCost.record(name, StoreCost.sample() - store0);
+            return new Phase(name, rows, elapsed / 1e9, sorted, batches, Double.NaN, Double.NaN, Double.NaN, jvmCpu);
+        }
+    }
+
+    // ---------------------------------------------------------------- the rows a durable append writes, and nothing else
+
+    static final String ROWS_ONLY = "rows only, batch=";
+    static final String INSERT_EVENT_ROW = "INSERT INTO timeline_events (id, incident_id, seq, type, actor, title, content, "
+            + "event_time, recorded_at, source, ce_id, ce_source, ce_type, data, prev_hash, hash, principal, global_hash) "
+            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    static final String INSERT_VIEW = "INSERT INTO incidents (id, title, severity, status, commander, declared_at, "
+            + "acknowledged_at, mitigated_at, resolved_at, closed_at, last_event_id, last_seq, last_hash, alert_repeats) "
+            + "VALUES (?,?,'sev2','declared',NULL,?,NULL,NULL,NULL,NULL,?,?,?,0)";
+    static final String UPDATE_VIEW_HEAD = "UPDATE incidents SET last_event_id = ?, last_seq = ?, last_hash = ? WHERE id = ?";
+    static final String INSERT_KEY = "INSERT INTO correlation_keys (correlation_key, incident_id, bound_at) VALUES (?,?,?)";
+    static final String COUNT_DECLARED = "UPDATE incident_status_counts SET incidents = incidents + ? WHERE status = 'declared'";
+
+    /**
+     * The store's own floor for the durable load: plain JDBC batches of exactly the rows a durable append of this load
+     * must write in its transaction, {@code batch} appends (the group size the durable side reached) per commit, one
+     * connection, nothing else. A note: its event row and its incident view's head (one UPDATE per incident in the batch).
+     * A new alert ({@code BENCH_LOAD=declares}): its event row, a new incident view, its correlation key (random
+     * fingerprints, as the durable side's) and, once per batch, the declared count. Left out, so the floor is if anything
+     * too generous: the reads a durable append needs first (the dedup and correlation lookups, the incident number), the
+     * append lock and head check, the hash chain, validation, and the durable side's larger {@code data}. No durable
+     * path can outrun these rows; {@code durable_over_rows_only} says how much of the floor the gateway's machinery
+     * leaves, {@code rows_only_over_raw} the highest append ratio a zero-cost machinery would print.
+     */
+    static Phase rowsOnly(String name, DataSource ds, boolean declares, int incidents, int batch, int seconds) throws SQLException {
+        UlidFactory ulids = UlidFactory.newMonotonicInstance();
+        Random rnd = new Random(); // unseeded: each call its own fingerprints (the unique ce id)
+        String prefix = "BENCH-RAW-ROWS-" + Long.toString(System.nanoTime(), 36) + "-";
+        String ceType = TYPE_PREFIX + ".incident." + (declares ? EventType.DECLARE.wireName() : NOTE_TYPE);
+        String zeros = "0".repeat(64);
+        BatchTimes times = new BatchTimes();
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            long[] seqOf = new long[incidents];
+            String[] headOf = new String[incidents];
+            String[] lastIdOf = new String[incidents];
+            if (!declares) { // the notes' incidents, each with a view as a declare leaves it
+                try (PreparedStatement v = c.prepareStatement(INSERT_VIEW)) {
+                    Instant now = Instant.now();
+                    for (int i = 0; i < incidents; i++) {
+                        v.setString(1, prefix + (i + 1));
+                        v.setString(2, "benchmark " + prefix + (i + 1));
+                        v.setObject(3, now.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+                        v.setString(4, ulids.create().toString());
+                        v.setLong(5, 0);
+                        v.setString(6, zeros);
+                        v.addBatch();
+                    }
+                    v.executeBatch();
+                }
+                c.commit();
+                Arrays.fill(headOf, zeros);
+            }
+            double store0 = StoreCost.sample();
+            long jvmCpu0 = processCpuNanos();
+            long start = System.nanoTime();
+            long deadline = start + seconds * 1_000_000_000L;
+            long n = 0;
+            try (PreparedStatement events = c.prepareStatement(INSERT_EVENT_ROW);
+                 PreparedStatement views = c.prepareStatement(declares ? INSERT_VIEW : UPDATE_VIEW_HEAD);
+                 PreparedStatement keys = c.prepareStatement(INSERT_KEY);
+                 PreparedStatement counts = c.prepareStatement(COUNT_DECLARED)) {
+                while (System.nanoTime() < deadline) {
+                    long t0 = System.nanoTime();
+                    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                    java.time.OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+                    for (int i = 0; i < batch; i++, n++) {
+                        String id = ulids.create().toString();
+                        String hash = HexFormat.of().formatHex(randomBytes(rnd, 32));
+                        String incident;
+                        long seq;
+                        String prev;
+                        String fingerprint = null;
+                        if (declares) {
+                            incident = prefix + n;
+                            seq = 1;
+                            prev = zeros;
+                            fingerprint = HexFormat.of().formatHex(randomBytes(rnd, 8));
+                        } else {
+                            int slot = (int) (n % incidents);
+                            incident = prefix + (slot + 1);
+                            seq = ++seqOf[slot];
+                            prev = headOf[slot];
+                            headOf[slot] = hash;
+                            lastIdOf[slot] = id;
+                        }
+                        events.setString(1, id);
+                        events.setString(2, incident);
+                        events.setLong(3, seq);
+                        events.setString(4, declares ? EventType.DECLARE.wireName() : NOTE_TYPE);
+                        events.setString(5, declares ? "alertmanager" : "bench");
+                        events.setString(6, declares ? "HighLatency " + fingerprint : null);
+                        events.setString(7, (declares ? "alert fired: a realistic description of the alert #"
+                                : "benchmark note: the append path under load, a realistic few words of text #") + n);
+                        events.setObject(8, at, Types.TIMESTAMP_WITH_TIMEZONE);
+                        events.setObject(9, at, Types.TIMESTAMP_WITH_TIMEZONE);
+                        events.setString(10, declares ? "/webhooks/alertmanager" : SOURCE);
+                        events.setString(11, declares ? fingerprint + ":firing:2026-12-01T15:00:00Z" : id);
+                        events.setString(12, declares ? "/webhooks/alertmanager" : SOURCE);
+                        events.setString(13, ceType);
+                        events.setString(14, "{}");
+                        events.setString(15, prev);
+                        events.setString(16, hash);
+                        events.setString(17, declares ? "webhook:alertmanager" : "apikey:bench");
+                        events.setString(18, hash);
+                        events.addBatch();
+                        if (declares) {
+                            views.setString(1, incident);
+                            views.setString(2, "HighLatency " + fingerprint);
+                            views.setObject(3, at, Types.TIMESTAMP_WITH_TIMEZONE);
+                            views.setString(4, id);
+                            views.setLong(5, 1);
+                            views.setString(6, hash);
+                            views.addBatch();
+                            keys.setString(1, "alertmanager:" + fingerprint);
+                            keys.setString(2, incident);
+                            keys.setObject(3, at, Types.TIMESTAMP_WITH_TIMEZONE);
+                            keys.addBatch();
+                        }
+                    }
+                    events.executeBatch();
+                    if (declares) {
+                        views.executeBatch();
+                        keys.executeBatch();
+                        counts.setLong(1, batch);
+                        counts.executeUpdate();
+                    } else { // each incident's head once, as the writer updates a view once per group
+                        long first = n - batch;
+                        for (long m = Math.max(first, n - incidents); m < n; m++) {
+                            int slot = (int) (m % incidents);
+                            views.setString(1, lastIdOf[slot]);
+                            views.setLong(2, seqOf[slot]);
+                            views.setString(3, headOf[slot]);
+                            views.setString(4, prefix + (slot + 1));
+                            views.addBatch();
+                        }
+                        views.executeBatch();
+                    }
+                    c.commit();
+                    times.add(batch, System.nanoTime() - t0);
+                }
+            }
+            return times.phase(name, start, jvmCpu0, store0);
+        }
+    }
+
+    /**
+     * {@code floor <batch> <seconds>}: the rows-only floor of new alerts ({@link #rowsOnly}, declares) on the store the
+     * environment names as the gateway reads it ({@code GATEWAY_DB_URL}, …), for bench/WebhookBenchmark.java, which runs
+     * it on its gateway's store after the gateway is gone: a warm-up of {@code seconds}, then the best of three rounds of
+     * half as long. Last line: {@code rows-only load=declares batch=… per_s=…}.
+     */
+    static void floor(int batch, int seconds) throws Exception {
+        try (HikariDataSource ds = StoreFactory.openAndMigrate(GatewayConfig.load(System.getenv(), Map.of()))) {
+            String store = ds.getJdbcUrl().startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
+            StoreCost.use(ds, store);
+            // A fresh JVM on a store it has not read yet: the JIT (C2 takes seconds on H2's B-tree code) and the page
+            // cache warm up first; then the best of three rounds, so that a disturbance does not lower the floor.
+            rowsOnly("warm-up", ds, true, WRITERS, batch, seconds);
+            Phase p = null;
+            for (int r = 1; r <= 3; r++) {
+                Phase round = rowsOnly("rows only #" + r, ds, true, WRITERS, batch, Math.max(1, seconds / 2));
+                System.out.printf(Locale.ROOT, "rows only #%d: %.0f/s, %.1f µs JVM CPU per alert%n", r, round.perSecond(),
+                        round.jvmCpuNanos() / 1e3 / round.events());
+                p = p == null || round.perSecond() > p.perSecond() ? round : p;
+            }
+            double cost = StoreCost.of(store, p.name()) / p.events();
+            System.out.printf(Locale.ROOT, "rows-only load=declares batch=%d per_s=%d jvm_cpu_us=%.1f %s p99_commit_ms=%.2f%n", batch,
+                    Math.round(p.perSecond()), p.jvmCpuNanos() / 1e3 / p.events(), store.equals("h2")
+                            ? String.format(Locale.ROOT, "write_bytes=%.0f", cost)
+                            : String.format(Locale.ROOT, "pg_cpu_us=%.1f", cost / 1e3), p.percentileMs(99));
+        }
+    }
+
+    static byte[] randomBytes(Random rnd, int n) {
+        byte[] b = new byte[n];
+        rnd.nextBytes(b);
+        return b;
     }
 
     // ---------------------------------------------------------------- output

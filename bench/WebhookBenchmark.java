@@ -21,9 +21,16 @@
 //      BENCH_SECONDS (10) each per round;
 //   4. checks durability: GET /api/v1/stats must count exactly as many incidents as 200 answers were received;
 //      then the gateway is killed with SIGKILL and `java -jar <jar> verify` (a new process on the same store)
-//      must report the same number of incidents with every hash chain intact.
+//      must report the same number of incidents with every hash chain intact;
+//   5. the store's floor (BENCH_FLOOR_S, 10 s; 0 skips it): with the gateway gone, bench/AppendBenchmark.java floor
+//      (a warm-up of BENCH_FLOOR_S, then the best of three rounds of half as long) writes to the same store, in plain
+//      JDBC batches of the gateway's mean group size (its /metrics), just the rows
+//      a new alert needs (event, incident view, correlation key, declared count): the most webhooks per second the
+//      store itself takes on this machine with no HTTP, parsing, lookups or hashing at all.
 // It prints a table and, as the last lines of the output, one machine-readable line per store:
 //   webhook-ratio store=h2 connections=64 webhook_rps=<n> webhook_p99_ms=<x> noop_rps=<n> noop_p99_ms=<x> ratio=<webhook/noop>
+//   webhook-floor store=h2 group=<n> rows_only_per_s=<n> noop_rps=<n> rows_only_over_noop=<x> webhook_over_rows_only=<x>
+// (rows_only_over_noop is the highest webhook-ratio the store leaves possible on this machine.)
 //
 // BENCH_JFR_DIR=<dir> records each webhook round with JFR (settings=profile) into <dir>/<store>-webhook-<r>.jfr.
 //
@@ -113,11 +120,16 @@ public class WebhookBenchmark {
         }
     }
 
+    /** @param floor the store's rows-only floor after the run ({@code null}: not measured) */
     record StoreResult(String store, Phase webhook, Phase noop, List<Phase[]> rounds, long answered200, long statsCount,
-                       String verifyLine, boolean durable, String note, MemorySample memory) {
+                       String verifyLine, boolean durable, String note, MemorySample memory, Floor floor) {
         StoreResult withNote(String n) {
-            return new StoreResult(store, webhook, noop, rounds, answered200, statsCount, verifyLine, durable, n, memory);
+            return new StoreResult(store, webhook, noop, rounds, answered200, statsCount, verifyLine, durable, n, memory, floor);
         }
+    }
+
+    /** The rows-only floor: {@code perSecond} new alerts' rows a second in batches of {@code group}; the tool's last line. */
+    record Floor(int group, double perSecond, String line) {
     }
 
     /** The gateway's -Xmx (BENCH_GATEWAY_HEAP_MB, default 256: what issue 13 asks the gateway to cope with). */
@@ -219,6 +231,14 @@ public class WebhookBenchmark {
                             + "noop_p99_ms=%.2f ratio=%.2f%n",
                     r.store(), CONNECTIONS, Math.round(r.webhook().perSecond()), r.webhook().percentileMs(99),
                     Math.round(r.noop().perSecond()), r.noop().percentileMs(99), r.webhook().perSecond() / r.noop().perSecond());
+        }
+        for (StoreResult r : results) {
+            if (r.floor() != null) {
+                System.out.printf(Locale.ROOT, "webhook-floor store=%s group=%d rows_only_per_s=%d noop_rps=%d rows_only_over_noop=%.2f "
+                                + "webhook_over_rows_only=%.2f%n", r.store(), r.floor().group(), Math.round(r.floor().perSecond()),
+                        Math.round(r.noop().perSecond()), r.floor().perSecond() / r.noop().perSecond(),
+                        r.webhook().perSecond() / r.floor().perSecond());
+            }
         }
         for (StoreResult r : results) {
             if (r.memory() != null) {
@@ -334,6 +354,7 @@ public class WebhookBenchmark {
                 List<Phase> noops = new ArrayList<>();
                 List<Phase[]> rounds = new ArrayList<>();
                 MemorySample memory = null;
+                double groups = 0, grouped = 0; // the webhook rounds' group commits, and the requests in them
                 for (int r = 1; r <= ROUNDS; r++) {
                     // Heap and RSS of the gateway halfway through each webhook round (under load).
                     MemorySample[] sampled = new MemorySample[1];
@@ -345,7 +366,10 @@ public class WebhookBenchmark {
                     String jfr = startJfr(gateway.pid(), storeName + "-webhook-" + r);
                     GroupCommits before = GroupCommits.read(port);
                     Phase h = report(storeName, load.run("webhook #" + r, WEBHOOK_PATH, true, CONNECTIONS, SECONDS, gateway.pid()));
-                    System.out.println("        " + GroupCommits.read(port).since(before));
+                    GroupCommits after = GroupCommits.read(port);
+                    System.out.println("        " + after.since(before));
+                    groups += after.groups() - before.groups();
+                    grouped += after.requests() - before.requests();
                     stopJfr(gateway.pid(), jfr);
                     memSampler.join();
                     if (sampled[0] != null) {
@@ -376,8 +400,9 @@ public class WebhookBenchmark {
                 boolean intact = verify.startsWith("OK:");
                 System.out.printf(Locale.ROOT, "   after SIGKILL of the gateway, `java -jar incident-gateway.jar verify` on the same "
                         + "store: %s -> %s%n", verify, intact && verified == ok ? "OK" : "MISMATCH");
+                Floor floor = groups > 0 ? runFloor(jar, work, env, (int) Math.max(1, Math.round(grouped / groups))) : null;
                 return new StoreResult(storeName, webhook, noop, rounds, ok, stats, verify,
-                        stats == ok && verified == ok && intact, null, memory);
+                        stats == ok && verified == ok && intact, null, memory, floor);
             } finally {
                 load.close();
             }
@@ -1004,6 +1029,43 @@ public class WebhookBenchmark {
         } finally {
             c.close();
         }
+    }
+
+    static final int FLOOR_S = intEnv("BENCH_FLOOR_S", 10);
+
+    /**
+     * The store's floor for new alerts, measured on the gateway's own store after the run (the gateway gone, its store
+     * verified): {@code bench/AppendBenchmark.java floor} in the gateway's working dir with its environment, batches of
+     * {@code group}, {@link #FLOOR_S} seconds. {@code null} when skipped or when it gives no result (the run goes on).
+     */
+    static Floor runFloor(Path jar, Path dir, Map<String, String> env, int group) throws Exception {
+        if (FLOOR_S <= 0) {
+            return null;
+        }
+        Path out = dir.resolve("floor.log");
+        Path source = Path.of("bench", "AppendBenchmark.java").toAbsolutePath();
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
+                jar.toString(), source.toString(), "floor", Integer.toString(group), Integer.toString(FLOOR_S));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("GATEWAY_"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        recordPid(p.pid());
+        if (!p.waitFor(FLOOR_S * 4L + 120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            System.out.println("   floor: no result in time (see " + out + ")");
+            return null;
+        }
+        List<String> lines = Files.readAllLines(out).stream().filter(l -> l.startsWith("rows-only ")).toList();
+        if (lines.isEmpty()) {
+            System.out.println("   floor: no result; its output ends with:");
+            tail(out, 15);
+            return null;
+        }
+        String line = lines.get(lines.size() - 1);
+        String rounds = String.join("; ", Files.readAllLines(out).stream().filter(l -> l.startsWith("rows only #")).toList());
+        System.out.println("   the store's floor, rows only (the gateway gone, same store; " + rounds + "): " + line);
+        return new Floor(group, parseLong(line, "per_s=(\\d+)"), line);
     }
 
     /** `java -jar <jar> verify` in the gateway's working dir with its environment; its last output line. */
