@@ -52,8 +52,7 @@ final class IncidentNumberReservation {
 
     void reserve(int n) throws SQLException {
         List<Long> got = new ArrayList<>(n);
-        try (PreparedStatement ps = connection.prepareStatement(dialect.nextIncidentNumbersSql())) {
-            ps.setInt(1, n);
+        try (PreparedStatement ps = dialect.prepareNextIncidentNumbers(connection, n)) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     got.add(rs.getLong(1));
