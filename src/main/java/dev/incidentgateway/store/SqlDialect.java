@@ -106,7 +106,12 @@ public enum SqlDialect {
             return connection.prepareStatement(nextIncidentNumbers.replace("?", Integer.toString(n)));
         }
         PreparedStatement ps = connection.prepareStatement(nextIncidentNumbers);
-        ps.setInt(1, n);
+        try {
+            ps.setInt(1, n);
+        } catch (SQLException e) {
+            ps.close();
+            throw e;
+        }
         return ps;
     }
 
