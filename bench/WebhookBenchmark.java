@@ -366,10 +366,10 @@ public class WebhookBenchmark {
                     String jfr = startJfr(gateway.pid(), storeName + "-webhook-" + r);
                     GroupCommits before = GroupCommits.read(port);
                     Phase h = report(storeName, load.run("webhook #" + r, WEBHOOK_PATH, true, CONNECTIONS, SECONDS, gateway.pid()));
-                    GroupCommits after = GroupCommits.read(port);
-                    System.out.println("        " + after.since(before));
-                    groups += after.groups() - before.groups();
-                    grouped += after.requests() - before.requests();
+                    GroupCommits round = GroupCommits.read(port).minus(before);
+                    System.out.println("        " + round);
+                    groups += round.groups();
+                    grouped += round.requests();
                     stopJfr(gateway.pid(), jfr);
                     memSampler.join();
                     if (sampled[0] != null) {
@@ -924,11 +924,20 @@ public class WebhookBenchmark {
     static Process startJava(Path jar, Path dir, Map<String, String> env, Path log, List<String> jvmArgs, List<String> args)
             throws IOException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(javaCommand());
         cmd.addAll(jvmArgs);
         cmd.add("-jar");
         cmd.add(jar.toString());
         cmd.addAll(args);
+        return startProcess(dir, env, log, cmd);
+    }
+
+    static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** {@code cmd} in {@code dir} with {@code env}, stdout and stderr to {@code log} ({@code null}: a pipe). */
+    static Process startProcess(Path dir, Map<String, String> env, Path log, List<String> cmd) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
         if (log != null) {
             pb.redirectOutput(log.toFile());
@@ -1001,10 +1010,15 @@ public class WebhookBenchmark {
             return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
         }
 
-        String since(GroupCommits before) {
-            double groups = this.groups - before.groups;
+        /** What was committed between {@code before} and this reading. */
+        GroupCommits minus(GroupCommits before) {
+            return new GroupCommits(groups - before.groups, requests - before.requests, commitSeconds - before.commitSeconds);
+        }
+
+        @Override
+        public String toString() {
             return String.format(Locale.ROOT, "group commit (gateway /metrics): %.0f groups, %.1f requests a group, write + commit %.2f ms a group",
-                    groups, (requests - before.requests) / groups, (commitSeconds - before.commitSeconds) * 1000 / groups);
+                    groups, requests / groups, commitSeconds * 1000 / groups);
         }
     }
 
@@ -1044,26 +1058,23 @@ public class WebhookBenchmark {
         }
         Path out = dir.resolve("floor.log");
         Path source = Path.of("bench", "AppendBenchmark.java").toAbsolutePath();
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
-                jar.toString(), source.toString(), "floor", Integer.toString(group), Integer.toString(FLOOR_S));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("GATEWAY_"));
-        pb.environment().putAll(env);
-        Process p = pb.start();
+        Process p = startProcess(dir, env, out, List.of(javaCommand(), "-Xmx1g", "-cp", jar.toString(), source.toString(),
+                "floor", Integer.toString(group), Integer.toString(FLOOR_S)));
         recordPid(p.pid());
         if (!p.waitFor(FLOOR_S * 4L + 120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             System.out.println("   floor: no result in time (see " + out + ")");
             return null;
         }
-        List<String> lines = Files.readAllLines(out).stream().filter(l -> l.startsWith("rows-only ")).toList();
+        List<String> output = Files.readAllLines(out);
+        List<String> lines = output.stream().filter(l -> l.startsWith("rows-only ")).toList();
         if (lines.isEmpty()) {
             System.out.println("   floor: no result; its output ends with:");
             tail(out, 15);
             return null;
         }
         String line = lines.get(lines.size() - 1);
-        String rounds = String.join("; ", Files.readAllLines(out).stream().filter(l -> l.startsWith("rows only #")).toList());
+        String rounds = String.join("; ", output.stream().filter(l -> l.startsWith("rows only #")).toList());
         System.out.println("   the store's floor, rows only (the gateway gone, same store; " + rounds + "): " + line);
         return new Floor(group, parseLong(line, "per_s=(\\d+)"), line);
     }

@@ -83,20 +83,13 @@ public enum SqlDialect {
     }
 
     /**
-     * {@code n} numbers of the incident sequence in one statement (parameter 1: n), for a group's new incidents, each with
-     * whether an incident {@code INC-<n>} exists already (a caller chose that id by hand): one statement where the
-     * numbers and then their views were two (issue 13).
-     */
-    public String nextIncidentNumbersSql() {
-        return nextIncidentNumbers;
-    }
-
-    /**
-     * {@link #nextIncidentNumbersSql} prepared and bound for {@code n} numbers. On PostgreSQL {@code n} is written into the
-     * statement instead: bound, it left PostgreSQL's generic plan counting on 1,000 rows from {@code generate_series}
-     * (and hashing the whole {@code incidents} table for the taken check), so PostgreSQL planned the statement anew at
-     * every call, about 0.1 ms of server CPU each (bench/README.md, Append benchmark, session 45); with a constant each
-     * group size keeps its plan. {@code n} is a count the writer computes, never input.
+     * {@code n} numbers of the incident sequence in one statement, for a group's new incidents, each with whether an
+     * incident {@code INC-<n>} exists already (a caller chose that id by hand): one statement where the numbers and then
+     * their views were two (issue 13). Prepared and bound; on PostgreSQL {@code n} is written into the statement instead:
+     * bound, it left PostgreSQL's generic plan counting on 1,000 rows from {@code generate_series} (and hashing the whole
+     * {@code incidents} table for the taken check), so PostgreSQL planned the statement anew at every call, about 0.1 ms
+     * of server CPU each (bench/README.md, Append benchmark, session 45); with a constant each group size keeps its plan.
+     * {@code n} is a count the writer computes, never input.
      */
     public PreparedStatement prepareNextIncidentNumbers(Connection connection, int n) throws SQLException {
         if (n < 1) {

@@ -117,13 +117,12 @@ final class GroupWrites {
             return false;
         }
         String last = rows.get(rows.size() - 1).event().id();
-        List<Map.Entry<IncidentStatus, Long>> moved = List.copyOf(statusDelta.entrySet()); // no zero delta (IncidentStatusCounts)
         List<Map.Entry<String, String>> bound = binds == null ? List.of() : List.copyOf(binds.entrySet());
         // The rows each statement after the lock must change, in statement order: the events, then those the group has of
         // the whole views, the views' heads, the status counts and the correlation keys.
         List<Integer> expectedCounts = new ArrayList<>(List.of(rows.size()));
         List<Integer> counts = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(LOCK_THEN_WRITE_PG[variant(views, moved, bound)])) {
+        try (PreparedStatement ps = connection.prepareStatement(LOCK_THEN_WRITE_PG[variant(views, statusDelta, bound)])) {
             int p = EVENT_ARRAYS.bind(connection, ps, rows, 1);
             ps.setString(p++, expected.lastEventId());
             if (!views.whole().isEmpty()) {
@@ -136,12 +135,12 @@ final class GroupWrites {
                 ps.setString(p++, last);
                 expectedCounts.add(views.headOnly().size());
             }
-            if (!moved.isEmpty()) {
+            if (!statusDelta.isEmpty()) { // no zero delta (IncidentStatusCounts): each one changes its row
                 for (IncidentStatus status : IncidentStatus.values()) {
                     ps.setObject(p++, statusDelta.get(status), Types.BIGINT);
                 }
                 ps.setString(p++, last);
-                expectedCounts.add(moved.size());
+                expectedCounts.add(statusDelta.size());
             }
             if (!bound.isEmpty()) {
                 ps.setString(p++, CanonicalText.instant(now));
@@ -167,8 +166,8 @@ final class GroupWrites {
         return true;
     }
 
-    private static int variant(ViewChanges views, List<?> moved, List<?> bound) {
-        return (views.whole().isEmpty() ? 0 : 1) + (views.headOnly().isEmpty() ? 0 : 2) + (moved.isEmpty() ? 0 : 4)
+    private static int variant(ViewChanges views, Map<?, ?> statusDelta, List<?> bound) {
+        return (views.whole().isEmpty() ? 0 : 1) + (views.headOnly().isEmpty() ? 0 : 2) + (statusDelta.isEmpty() ? 0 : 4)
                 + (bound.isEmpty() ? 0 : 8);
     }
 

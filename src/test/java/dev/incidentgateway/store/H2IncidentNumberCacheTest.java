@@ -56,8 +56,7 @@ class H2IncidentNumberCacheTest {
 
     private static List<Long> draw(Connection c, int n) throws SQLException {
         List<Long> out = new ArrayList<>(n);
-        try (PreparedStatement ps = c.prepareStatement(SqlDialect.H2.nextIncidentNumbersSql())) {
-            ps.setInt(1, n);
+        try (PreparedStatement ps = SqlDialect.H2.prepareNextIncidentNumbers(c, n)) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getLong(1));
