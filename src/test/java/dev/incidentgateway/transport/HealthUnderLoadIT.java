@@ -5,6 +5,8 @@ import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.PausableTcpProxy;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import dev.incidentgateway.testsupport.GatewayBehindProxy;
+import dev.incidentgateway.timeline.TimelineStore;
+import io.vertx.core.VertxOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -12,9 +14,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,14 +26,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * PostgreSQL hangs (a paused TCP proxy) while more appends than there are request threads wait for it: every
- * request thread is blocked, so a request that needs one (here /metrics) gets no answer, yet GET /health without a
- * credential answers (from the event loop) and turns DOWN; after the resume everything answers again, the appends
- * included although they waited longer than the read and idle timeouts. Bounds are
- * generous: a 2 s client timeout on /health is the only clock.
+ * request thread is blocked, yet GET /health without a credential answers (from the event loop) and turns DOWN; after
+ * the resume everything answers again, the appends included although they waited longer than the read and idle
+ * timeouts. Bounds are generous: a 2 s client timeout on /health is the only clock.
+ *
+ * <p>"Every request thread is blocked" is read from the threads themselves (the gateway runs in this JVM), before and
+ * after /health answers. It used to be inferred from outside, from a /metrics request that got no answer within 3 s:
+ * the appends stay blocked only until the writer gives up on the hung pool (its 5 s connection timeout, counted from
+ * the first append), so on a slow machine that window could close before the 3 s did, and the test failed without the
+ * gateway doing anything wrong (CI, twice).
  */
 class HealthUnderLoadIT {
-    /** More than Vert.x's 20 worker threads. */
-    private static final int BLOCKED_APPENDS = 30;
+    /** The gateway's request threads: Vert.x's worker pool, which it does not resize. */
+    private static final int WORKERS = VertxOptions.DEFAULT_WORKER_POOL_SIZE;
+    /** More than there are request threads. */
+    private static final int BLOCKED_APPENDS = WORKERS + 10;
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -66,10 +75,12 @@ class HealthUnderLoadIT {
             appends.add(client.sendAsync(post("/api/v1/incidents/" + id + "/events",
                     "{\"type\":\"note\",\"actor\":\"t\",\"content\":\"n" + i + "\"}"), HttpResponse.BodyHandlers.ofString()));
         }
-        assertThat(workersBlocked()).as("every request thread waits on the database (else this test proves nothing)").isTrue();
+        assertThat(awaitWorkersWaitingOnAppends()).as("every request thread waits on the database (else this test proves nothing)")
+                .isTrue();
 
         HttpResponse<String> health = anonymousHealth();
         assertThat(health.statusCode()).isIn(200, 503);
+        assertThat(workersWaitingOnAppends()).as("/health answered while every request thread still waited").isEqualTo(WORKERS);
         assertThat(awaitAnonymousHealth(503, "DOWN")).as("/health turns DOWN while the request threads are blocked").isTrue();
 
         proxy.resume();
@@ -81,17 +92,24 @@ class HealthUnderLoadIT {
         assertThat(send(authorized("/metrics").GET().build()).statusCode()).isEqualTo(200);
     }
 
-    /** True once a request that needs a request thread (/metrics with a key) gets no answer within 3 s. */
-    private boolean workersBlocked() throws Exception {
-        for (int i = 0; i < 10; i++) {
-            try {
-                client.send(authorized("/metrics").timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                Thread.sleep(200);
-            } catch (HttpTimeoutException noThreadFree) {
+    /** True once all {@link #WORKERS} request threads wait for an append's commit (within 10 s of sending them). */
+    private boolean awaitWorkersWaitingOnAppends() throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (workersWaitingOnAppends() == WORKERS) {
                 return true;
             }
+            Thread.sleep(100);
         }
         return false;
+    }
+
+    /** Vert.x worker threads of this JVM whose stack is inside the REST API's blocking append. */
+    private static long workersWaitingOnAppends() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("vert.x-worker-thread-"))
+                .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().equals(TimelineStore.class.getName())
+                        && f.getMethodName().equals("append")))
+                .count();
     }
 
     private boolean awaitAnonymousHealth(int status, String text) throws Exception {
