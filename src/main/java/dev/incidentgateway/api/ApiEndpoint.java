@@ -40,6 +40,11 @@ public final class ApiEndpoint implements Processor {
         public ApiEndpoint jsonBody(Handler h) {
             return new ApiEndpoint(h, problems, maxBodyBytes, true);
         }
+
+        /** A JSON body whose answer comes when {@code h}'s future completes: the worker thread is free meanwhile. */
+        public AsyncApiEndpoint jsonBodyAsync(AsyncApiEndpoint.Handler h) {
+            return new AsyncApiEndpoint(h, problems, maxBodyBytes);
+        }
     }
 
     @Override

@@ -9,12 +9,15 @@ import dev.incidentgateway.outbox.ExternalRefs;
 import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.ChainVerifier;
 import dev.incidentgateway.timeline.Incident;
+import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.IncidentStateMachine;
 import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
 /**
@@ -69,13 +72,24 @@ public final class IncidentApi {
                 .withHeader("Location", "/api/v1/incidents/" + id);
     }
 
-    /** POST /api/v1/incidents/{id}/events → 201 with the stored event (200 with the original on a repeat). */
-    public ApiResponse appendEvent(ApiRequest req) throws JsonProcessingException {
+    /**
+     * POST /api/v1/incidents/{id}/events → 201 with the stored event (200 with the original on a repeat), once committed.
+     * Bad input fails here, before anything is queued; the answer is built when the group commits, without a thread
+     * waiting for it ({@link AsyncApiEndpoint}).
+     */
+    public CompletableFuture<ApiResponse> appendEvent(ApiRequest req) throws JsonProcessingException {
         String id = incidentId(req);
-        AppendOutcome outcome = store.append(parser.event(id, req.body(), req.singleHeader("Idempotency-Key")).withPrincipal(principal(req)));
-        return ApiResponse.json(outcome.duplicate() ? 200 : 201, json.writeValueAsBytes(outcome.event()))
-                // The event's own incident: a replay's original may be another incident's than this request's path.
-                .withHeader("Location", "/api/v1/incidents/" + outcome.event().incidentId() + "/timeline?after=" + outcome.event().id());
+        NewEvent event = parser.event(id, req.body(), req.singleHeader("Idempotency-Key")).withPrincipal(principal(req));
+        return store.appendAllAsync(List.of(event)).thenApply(outcomes -> {
+            AppendOutcome outcome = outcomes.get(0);
+            try {
+                return ApiResponse.json(outcome.duplicate() ? 200 : 201, json.writeValueAsBytes(outcome.event()))
+                        // The event's own incident: a replay's original may be another incident's than this request's path.
+                        .withHeader("Location", "/api/v1/incidents/" + outcome.event().incidentId() + "/timeline?after=" + outcome.event().id());
+            } catch (JsonProcessingException e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     /**

@@ -35,7 +35,7 @@ public final class IncidentApiRoute extends RouteBuilder {
         from("platform-http:/api/v1/incidents/{id}?httpMethodRestrict=GET" + engine).routeId("api-get-incident")
                 .process(endpoints.read(api::incident));
         from("platform-http:/api/v1/incidents/{id}/events?httpMethodRestrict=POST" + engine).routeId("api-append-event")
-                .process(endpoints.jsonBody(api::appendEvent));
+                .process(endpoints.jsonBodyAsync(api::appendEvent));
         from("platform-http:/api/v1/incidents/{id}/timeline?httpMethodRestrict=GET" + engine).routeId("api-timeline")
                 .process(endpoints.read(api::timeline));
         from("platform-http:/api/v1/incidents/{id}/verify?httpMethodRestrict=GET" + engine).routeId("api-verify")
