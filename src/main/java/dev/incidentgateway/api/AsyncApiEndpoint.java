@@ -1,5 +1,7 @@
 package dev.incidentgateway.api;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
@@ -7,6 +9,7 @@ import org.apache.camel.support.AsyncProcessorSupport;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * {@link ApiEndpoint} for a handler whose answer comes later (an append: once its group commits). The request is checked
@@ -16,10 +19,14 @@ import java.util.concurrent.CompletionException;
  * 13; webhooks have done so since then through {@code timeline:append}). Same body checks, same problem+json answers.
  */
 public final class AsyncApiEndpoint extends AsyncProcessorSupport {
-    /** A handler: one request in, its response once the future completes; throws (or fails the future with) what {@link ApiEndpoint.Handler} throws. */
+    /**
+     * A handler: one request in, its response once the future completes; throws (or fails the future with) what
+     * {@link ApiEndpoint.Handler} throws. Work after the commit that may block (a read of the store) goes to
+     * {@code blocking}, an HTTP worker thread, never to the thread that completed the append (one of the store's few).
+     */
     @FunctionalInterface
     public interface Handler {
-        CompletableFuture<ApiResponse> handle(ApiRequest request) throws Exception;
+        CompletableFuture<ApiResponse> handle(ApiRequest request, Executor blocking) throws Exception;
     }
 
     private final Handler handler;
@@ -39,7 +46,7 @@ public final class AsyncApiEndpoint extends AsyncProcessorSupport {
         CompletableFuture<ApiResponse> pending;
         try {
             ApiEndpoint.checkBody(request, maxBodyBytes);
-            pending = handler.handle(request);
+            pending = handler.handle(request, blockingExecutor());
         } catch (Exception | VirtualMachineError e) { // as ApiEndpoint: bad input (nothing queued) and our own failures
             ApiEndpoint.reply(exchange.getMessage(), ApiEndpoint.problemResponse(e, path, problems));
             callback.done(true);
@@ -55,6 +62,21 @@ public final class AsyncApiEndpoint extends AsyncProcessorSupport {
             callback.done(false);
         });
         return false;
+    }
+
+    /**
+     * The HTTP worker pool of the request's Vert.x context; off Vert.x (Camel's own consumer, a test) the thread that
+     * completes the step. A task Vert.x refuses (it is closing) runs on the completing thread, so the request is answered.
+     */
+    private static Executor blockingExecutor() {
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            return Runnable::run;
+        }
+        return task -> context.executeBlocking(() -> {
+            task.run();
+            return null;
+        }, false).onFailure(refused -> task.run());
     }
 
     /** The response, or the failure as problem+json; never throws (the exchange must be answered either way). */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /**
@@ -54,8 +55,19 @@ public final class IncidentApi {
      * ({@code correlated: true}, {@code event} null; {@code escalation}: the state_change that raised the incident to the
      * declare's higher severity, when it had a lower one).
      */
-    public ApiResponse declare(ApiRequest req) throws JsonProcessingException {
-        AppendOutcome outcome = store.append(parser.declare(req.body(), req.singleHeader("Idempotency-Key")).withPrincipal(principal(req)));
+    public CompletableFuture<ApiResponse> declare(ApiRequest req, Executor afterCommit) throws JsonProcessingException {
+        NewEvent event = parser.declare(req.body(), req.singleHeader("Idempotency-Key")).withPrincipal(principal(req));
+        // The answer reads the incident's view once committed: on an HTTP worker, as the request was parsed.
+        return store.appendAllAsync(List.of(event)).thenApplyAsync(outcomes -> {
+            try {
+                return declared(outcomes.get(0));
+            } catch (JsonProcessingException e) {
+                throw new CompletionException(e);
+            }
+        }, afterCommit);
+    }
+
+    private ApiResponse declared(AppendOutcome outcome) throws JsonProcessingException {
         String id = outcome.incidentId();
         Incident incident = store.incident(id).orElseThrow(() -> ApiProblem.notFound("incident " + id + " does not exist"));
         ObjectNode body = json.valueToTree(incident);

@@ -29,13 +29,13 @@ public final class IncidentApiRoute extends RouteBuilder {
     public void configure() {
         String engine = "&platformHttpEngine=#" + AsyncRouteHttpEngine.BEAN;
         from("platform-http:/api/v1/incidents?httpMethodRestrict=POST" + engine).routeId("api-declare")
-                .process(endpoints.jsonBody(api::declare));
+                .process(endpoints.jsonBodyAsync(api::declare));
         from("platform-http:/api/v1/incidents?httpMethodRestrict=GET" + engine).routeId("api-list-incidents")
                 .process(endpoints.read(api::incidents));
         from("platform-http:/api/v1/incidents/{id}?httpMethodRestrict=GET" + engine).routeId("api-get-incident")
                 .process(endpoints.read(api::incident));
         from("platform-http:/api/v1/incidents/{id}/events?httpMethodRestrict=POST" + engine).routeId("api-append-event")
-                .process(endpoints.jsonBodyAsync(api::appendEvent));
+                .process(endpoints.jsonBodyAsync((request, afterCommit) -> api.appendEvent(request)));
         from("platform-http:/api/v1/incidents/{id}/timeline?httpMethodRestrict=GET" + engine).routeId("api-timeline")
                 .process(endpoints.read(api::timeline));
         from("platform-http:/api/v1/incidents/{id}/verify?httpMethodRestrict=GET" + engine).routeId("api-verify")

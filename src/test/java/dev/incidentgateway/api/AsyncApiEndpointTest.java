@@ -37,7 +37,7 @@ class AsyncApiEndpointTest {
         Exchange exchange = jsonRequest("{\"type\":\"note\"}");
         AtomicReference<Boolean> done = new AtomicReference<>();
 
-        boolean sync = settings.jsonBodyAsync(request -> commit).process(exchange, done::set);
+        boolean sync = settings.jsonBodyAsync((request, blocking) -> commit).process(exchange, done::set);
 
         assertThat(sync).as("the worker is let go before the commit").isFalse();
         assertThat(done.get()).as("not answered before the commit").isNull();
@@ -53,7 +53,7 @@ class AsyncApiEndpointTest {
         CompletableFuture<ApiResponse> commit = new CompletableFuture<>();
         Exchange exchange = jsonRequest("{}");
         AtomicReference<Boolean> done = new AtomicReference<>();
-        settings.jsonBodyAsync(request -> commit.thenApply(r -> r)).process(exchange, done::set);
+        settings.jsonBodyAsync((request, blocking) -> commit.thenApply(r -> r)).process(exchange, done::set);
 
         commit.completeExceptionally(new StoreUnavailableException("the store is down", null));
 
@@ -67,14 +67,14 @@ class AsyncApiEndpointTest {
     void aFutureAlreadyFailedOrAHandlerThatThrowsIsAnsweredAtOnce() {
         Exchange failed = jsonRequest("{}");
         AtomicReference<Boolean> done = new AtomicReference<>();
-        boolean sync = settings.jsonBodyAsync(request -> CompletableFuture.failedFuture(
+        boolean sync = settings.jsonBodyAsync((request, blocking) -> CompletableFuture.failedFuture(
                 new CompletionException(new IncidentNotFoundException("NOPE-1")))).process(failed, done::set);
         assertThat(sync).isTrue();
         assertThat(done.get()).isTrue();
         assertThat(failed.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(404);
 
         Exchange thrown = jsonRequest("{}");
-        settings.jsonBodyAsync(request -> {
+        settings.jsonBodyAsync((request, blocking) -> {
             throw new ApiProblem(400, "invalid-field", "Invalid field", "type is required", "type", java.util.Map.of());
         }).process(thrown, done::set);
         assertThat(thrown.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(400);
@@ -85,7 +85,7 @@ class AsyncApiEndpointTest {
     void theBodyIsCheckedBeforeTheHandlerRuns() {
         AtomicReference<Boolean> called = new AtomicReference<>(false);
         Exchange tooLarge = jsonRequest("{\"content\":\"" + "x".repeat(100) + "\"}");
-        settings.jsonBodyAsync(request -> {
+        settings.jsonBodyAsync((request, blocking) -> {
             called.set(true);
             return new CompletableFuture<>();
         }).process(tooLarge, doneSync -> { });
@@ -93,7 +93,7 @@ class AsyncApiEndpointTest {
 
         Exchange notJson = jsonRequest("{}");
         notJson.getMessage().setHeader("Content-Type", "text/plain");
-        settings.jsonBodyAsync(request -> {
+        settings.jsonBodyAsync((request, blocking) -> {
             called.set(true);
             return new CompletableFuture<>();
         }).process(notJson, doneSync -> { });

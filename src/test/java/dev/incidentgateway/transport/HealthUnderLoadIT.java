@@ -88,15 +88,20 @@ class HealthUnderLoadIT {
     }
 
     /**
-     * More appends than request threads wait for a hung store, and a request that needs a request thread (/metrics with
-     * a key) is still answered: no thread waits for a commit. (Before, each append held one until its group committed.)
+     * More appends (notes and declares) than request threads wait for a hung store, and a request that needs a request
+     * thread (/metrics with a key) is still answered: no thread waits for a commit. (Before, each append held one until
+     * its group committed.)
      */
     @Test
     void appendsWaitingForAHungDatabaseHoldNoRequestThread() throws Exception {
         String id = startWithIncident("LOAD-2");
 
         proxy.pause();
-        List<CompletableFuture<HttpResponse<String>>> appends = sendNotes(id, WAITING_APPENDS);
+        List<CompletableFuture<HttpResponse<String>>> appends = sendNotes(id, WAITING_APPENDS - 10);
+        for (int i = 0; i < 10; i++) { // declares too: their answer reads the view after the commit, on a worker then
+            appends.add(client.sendAsync(post("/api/v1/incidents", "{\"title\":\"Waiting " + i + "\",\"actor\":\"t\"}"),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
         assertThat(awaitInFlight(WAITING_APPENDS)).as("the appends reached the gateway and wait (else this test proves nothing)")
                 .isTrue();
         assertThat(workersInTheStore()).as("request threads inside the store").isZero();
