@@ -58,13 +58,7 @@ public final class IncidentApi {
     public CompletableFuture<ApiResponse> declare(ApiRequest req, Executor afterCommit) throws JsonProcessingException {
         NewEvent event = parser.declare(req.body(), req.singleHeader("Idempotency-Key")).withPrincipal(principal(req));
         // The answer reads the incident's view once committed: on an HTTP worker, as the request was parsed.
-        return store.appendAllAsync(List.of(event)).thenApplyAsync(outcomes -> {
-            try {
-                return declared(outcomes.get(0));
-            } catch (JsonProcessingException e) {
-                throw new CompletionException(e);
-            }
-        }, afterCommit);
+        return store.appendAllAsync(List.of(event)).thenApplyAsync(answer(this::declared), afterCommit);
     }
 
     private ApiResponse declared(AppendOutcome outcome) throws JsonProcessingException {
@@ -92,16 +86,30 @@ public final class IncidentApi {
     public CompletableFuture<ApiResponse> appendEvent(ApiRequest req) throws JsonProcessingException {
         String id = incidentId(req);
         NewEvent event = parser.event(id, req.body(), req.singleHeader("Idempotency-Key")).withPrincipal(principal(req));
-        return store.appendAllAsync(List.of(event)).thenApply(outcomes -> {
-            AppendOutcome outcome = outcomes.get(0);
+        return store.appendAllAsync(List.of(event)).thenApply(answer(this::appended));
+    }
+
+    private ApiResponse appended(AppendOutcome outcome) throws JsonProcessingException {
+        return ApiResponse.json(outcome.duplicate() ? 200 : 201, json.writeValueAsBytes(outcome.event()))
+                // The event's own incident: a replay's original may be another incident's than this request's path.
+                .withHeader("Location", "/api/v1/incidents/" + outcome.event().incidentId() + "/timeline?after=" + outcome.event().id());
+    }
+
+    /** How a one-event append is answered once committed (writing the JSON may throw). */
+    @FunctionalInterface
+    private interface Answer {
+        ApiResponse of(AppendOutcome outcome) throws JsonProcessingException;
+    }
+
+    /** {@code answer} as a completion stage: a JSON failure fails the future (AsyncApiEndpoint answers it as problem+json). */
+    private static java.util.function.Function<List<AppendOutcome>, ApiResponse> answer(Answer answer) {
+        return outcomes -> {
             try {
-                return ApiResponse.json(outcome.duplicate() ? 200 : 201, json.writeValueAsBytes(outcome.event()))
-                        // The event's own incident: a replay's original may be another incident's than this request's path.
-                        .withHeader("Location", "/api/v1/incidents/" + outcome.event().incidentId() + "/timeline?after=" + outcome.event().id());
+                return answer.of(outcomes.get(0));
             } catch (JsonProcessingException e) {
                 throw new CompletionException(e);
             }
-        });
+        };
     }
 
     /**

@@ -7,6 +7,8 @@ import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import dev.incidentgateway.testsupport.GatewayBehindProxy;
 import dev.incidentgateway.timeline.TimelineStore;
 import io.vertx.core.VertxOptions;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,8 +71,7 @@ class HealthUnderLoadIT {
                     HttpResponse.BodyHandlers.ofString()));
         }
         List<CompletableFuture<HttpResponse<String>>> appends = sendNotes(id, 10);
-        assertThat(awaitWorkersInTheStore()).as("every request thread waits on the database (else this test proves nothing)")
-                .isTrue();
+        within10s("every request thread waits on the database (else this test proves nothing)").until(() -> workersInTheStore() == WORKERS);
 
         HttpResponse<String> health = anonymousHealth();
         assertThat(health.statusCode()).isIn(200, 503);
@@ -102,8 +103,8 @@ class HealthUnderLoadIT {
             appends.add(client.sendAsync(post("/api/v1/incidents", "{\"title\":\"Waiting " + i + "\",\"actor\":\"t\"}"),
                     HttpResponse.BodyHandlers.ofString()));
         }
-        assertThat(awaitInFlight(WAITING_APPENDS)).as("the appends reached the gateway and wait (else this test proves nothing)")
-                .isTrue();
+        within10s("the appends reached the gateway and wait (else this test proves nothing)")
+                .until(() -> gateway.requestsInFlight() >= WAITING_APPENDS);
         assertThat(workersInTheStore()).as("request threads inside the store").isZero();
         HttpResponse<String> metrics = send(authorized("/metrics").timeout(Duration.ofSeconds(5)).GET().build());
         assertThat(metrics.statusCode()).isEqualTo(200);
@@ -144,26 +145,9 @@ class HealthUnderLoadIT {
         }
     }
 
-    /** True once at least {@code n} requests are in the gateway unanswered (within 10 s). */
-    private boolean awaitInFlight(int n) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (gateway.requestsInFlight() >= n) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
-    }
-
-    /** True once all {@link #WORKERS} request threads wait inside the store (within 10 s of sending the requests). */
-    private boolean awaitWorkersInTheStore() throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (workersInTheStore() == WORKERS) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
+    /** A precondition polled every 100 ms for up to 10 s; {@code what} names it when it does not come true. */
+    private static ConditionFactory within10s(String what) {
+        return Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100));
     }
 
     /** Vert.x worker threads of this JVM whose stack is inside {@link TimelineStore}. */
