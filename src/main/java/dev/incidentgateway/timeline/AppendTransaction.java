@@ -38,8 +38,8 @@ final class AppendTransaction {
     private final GlobalChain.Head head;
     /** {@link #onKnownHead}: the lock is taken, and {@link #head} checked, by the first write. */
     private final boolean lockAtWrite;
-    /** The group in flight this one is staged on ({@code null}: none). */
-    private final AppendTransaction inFlight;
+    /** The group in flight this one is staged on ({@code null}: none, or this one is sealed: see {@link #seal}). */
+    private AppendTransaction inFlight;
     /** The head after this transaction (the last staged event and its global hash, or {@link #head}): set by {@link #seal}. */
     private GlobalChain.Head headAfter;
     private List<GroupWrites.EventRow> rows;
@@ -256,6 +256,10 @@ final class AppendTransaction {
         SealedEventRows sealed = SealedEventRows.seal(chainKey, reads, head, staged.events(), stamper);
         rows = sealed.rows();
         headAfter = sealed.headAfter();
+        // Only staging reads the group staged on. Kept, it chained each group to the one before while the writer never
+        // ran dry: a sustained flood of appends filled -Xmx256m after ≈ 300k appends (issue 13, session 48).
+        inFlight = null;
+        lookups.stagingDone();
     }
 
     /**

@@ -43,10 +43,13 @@ final class GroupLookups {
     private final Map<String, String> groupReleasedBinds = new LinkedHashMap<>();
     private final Map<String, String> requestReleasedBinds = new LinkedHashMap<>();
     private final IncidentNumberReservation numbers;
-    /** The lookups of the group in flight this one is staged on: its correlation changes count as done ({@code null}: none). */
-    private final GroupLookups inFlight;
+    /**
+     * The lookups of the group in flight this one is staged on: its correlation changes count as done ({@code null}:
+     * none, or staging is done: {@link #stagingDone}).
+     */
+    private GroupLookups inFlight;
     /** The idempotency keys of the events of the group in flight. */
-    private final Set<String> inFlightCeKeys;
+    private Set<String> inFlightCeKeys;
 
     GroupLookups(Connection connection, SqlDialect dialect, Correlator correlator, GroupLookups inFlight, Set<String> inFlightCeKeys) {
         this.connection = connection;
@@ -55,6 +58,12 @@ final class GroupLookups {
         this.numbers = new IncidentNumberReservation(connection, dialect);
         this.inFlight = inFlight;
         this.inFlightCeKeys = inFlightCeKeys;
+    }
+
+    /** The group is sealed: what only staging reads is let go, so no group keeps the one before it reachable. */
+    void stagingDone() {
+        inFlight = null;
+        inFlightCeKeys = Set.of();
     }
 
     static String ceKey(String principal, String ceSource, String ceId) {

@@ -87,6 +87,52 @@ abstract class PipelinedStagingContract extends CorrelatedEscalationContract {
         assertThat(declared(key)).as("committed: the key names the reopened incident").isEqualTo(incident);
     }
 
+    /**
+     * While the writer never runs dry, each group is staged on the one before it. A sealed group must not keep that one
+     * reachable: the chain reached back to the writer's last idle moment, and a sustained flood of appends filled
+     * -Xmx256m after about 300k of them (issue 13, session 48).
+     */
+    @Test
+    void aSealedGroupDoesNotKeepTheGroupItWasStagedOnReachable() throws Exception {
+        WriterMemory memory = memoryOfAPlainCommit();
+        ExactKeyCorrelator correlator = new ExactKeyCorrelator();
+        String key = "chain:" + newId();
+        try (Connection reads1 = dataSource.getConnection(); Connection reads2 = dataSource.getConnection();
+             Connection reads3 = dataSource.getConnection()) {
+            AppendTransaction first = staged(reads1, memory, correlator, null, firing(key, "t1"));
+            AppendTransaction second = staged(reads2, memory, correlator, first, firing(key, "t2"));
+            commitAlone(first, memory); // committed before the next group is handed over, as the writer does
+            java.lang.ref.WeakReference<AppendTransaction> firstGroup = new java.lang.ref.WeakReference<>(first);
+            first = null;
+            AppendTransaction third = staged(reads3, memory, correlator, second, firing(key, "t3"));
+
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (firstGroup.get() != null && System.nanoTime() < deadline) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertThat(firstGroup.get()).as("the first group, once the second one (staged on it) is sealed").isNull();
+
+            commitAlone(second, memory);
+            commitAlone(third, memory);
+        }
+        Incident incident = store.incident(declared(key)).orElseThrow();
+        assertThat(incident.alertRepeats()).as("the two later firings counted on the incident the first declared").isEqualTo(2);
+        assertThat(store.verifier().verify(incident.id()).intact()).isTrue();
+        GlobalChainVerifier.Report report = new GlobalChainVerifier(dataSource, testStore.chainKey()).verify(List.of());
+        assertThat(report.intact()).as(report.toString()).isTrue();
+    }
+
+    /** One request staged on {@code inFlight} (or the memory's head) and sealed. */
+    private AppendTransaction staged(Connection reads, WriterMemory memory, Correlator correlator, AppendTransaction inFlight,
+                                     NewEvent event) throws SQLException {
+        AppendTransaction tx = AppendTransaction.onKnownHead(reads, dialect, memory, PREFIX, correlator, testStore.chainKey(), inFlight);
+        tx.prefetch(List.of(List.of(event)));
+        tx.apply(List.of(event));
+        tx.seal();
+        return tx;
+    }
+
     @Test
     void aGroupOfMoreEventsThanOneArrayStatementTakesIsWrittenWhole() throws SQLException {
         String id = newId();
