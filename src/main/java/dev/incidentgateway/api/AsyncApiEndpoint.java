@@ -1,6 +1,7 @@
 package dev.incidentgateway.api;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -67,16 +68,23 @@ public final class AsyncApiEndpoint extends AsyncProcessorSupport {
     /**
      * The HTTP worker pool of the request's Vert.x context; off Vert.x (Camel's own consumer, a test) the thread that
      * completes the step. A task Vert.x refuses (it is closing) runs on the completing thread, so the request is answered.
+     * No listener on the future: Vert.x calls any listener on the event loop after a success too (an empty event-loop
+     * task per request); a refused task fails it before {@code executeBlocking} returns.
      */
     private static Executor blockingExecutor() {
         Context context = Vertx.currentContext();
         if (context == null) {
             return Runnable::run;
         }
-        return task -> context.executeBlocking(() -> {
-            task.run();
-            return null;
-        }, false).onFailure(refused -> task.run());
+        return task -> {
+            Future<Object> started = context.executeBlocking(() -> {
+                task.run();
+                return null;
+            }, false);
+            if (started.failed()) {
+                task.run();
+            }
+        };
     }
 
     /** The response, or the failure as problem+json; never throws (the exchange must be answered either way). */
