@@ -106,12 +106,12 @@ abstract class PipelinedStagingContract extends CorrelatedEscalationContract {
             first = null;
             AppendTransaction third = staged(reads3, memory, correlator, second, firing(key, "t3"));
 
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-            while (firstGroup.get() != null && System.nanoTime() < deadline) {
-                System.gc();
-                Thread.sleep(20);
-            }
-            assertThat(firstGroup.get()).as("the first group, once the second one (staged on it) is sealed").isNull();
+            org.awaitility.Awaitility.await("the first group collected, once the second one (staged on it) is sealed")
+                    .atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(20))
+                    .until(() -> {
+                        System.gc();
+                        return firstGroup.get() == null;
+                    });
 
             commitAlone(second, memory);
             commitAlone(third, memory);
