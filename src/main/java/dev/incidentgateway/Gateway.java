@@ -148,7 +148,7 @@ public final class Gateway implements AutoCloseable {
         IncidentApi api = new IncidentApi(store, new IncidentRequestParser(json, config.get(GatewayConfig.DEFAULT_SOURCE)),
                 new TimelineCloudEventMapper(typePrefix, json), json, new ExternalRefs(dataSource), config.get(GatewayConfig.PAGE_MAX_BYTES));
         // Reads that scan a whole incident or the log hold a connection each for seconds: bounded, so writes keep theirs.
-        ExpensiveReads expensiveReads = ExpensiveReads.fromConfig(config, meters);
+        ExpensiveReads expensiveReads = ExpensiveReads.fromConfig(config, meters, store::refuseWhileDown);
 
         // Authentication and scopes of every HTTP route (issue 9): the policy factory covers Java and YAML routes.
         this.apiKeys = new ApiKeyVerifier(new ApiKeyStore(dataSource, modules.rowMacs()), Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMinutes(1));

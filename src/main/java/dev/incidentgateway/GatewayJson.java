@@ -11,7 +11,8 @@ import io.cloudevents.jackson.JsonFormat;
 
 /**
  * The one Jackson configuration of the API: ISO-8601 times, CloudEvents types known, duplicate keys and
- * anything after the JSON value refused (a body must be exactly one JSON document), nesting capped.
+ * anything after the JSON value refused (a body must be exactly one JSON document), nesting capped, bytes that are not
+ * well-formed UTF-8 refused ({@link StrictUtf8Input}).
  */
 public final class GatewayJson {
     private GatewayJson() {
@@ -22,6 +23,7 @@ public final class GatewayJson {
         // cost stack or be stored and then fail every later read.
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(EventLimits.JSON_DEPTH).build())
+                .inputDecorator(new StrictUtf8Input())
                 .build();
         return new ObjectMapper(factory)
                 .registerModule(new JavaTimeModule())

@@ -233,7 +233,7 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
     }
 
     private static ApiProblem unauthorized(String detail, String challenge) {
-        return new ApiProblem(401, "unauthorized", "Unauthorized", detail, null, Map.of("WWW-Authenticate", challenge));
+        return ApiProblem.unauthorized(detail, challenge);
     }
 
     private static ApiProblem forbidden(Principal principal, Scope needed) {

@@ -79,6 +79,14 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(401, "unauthorized", "Unauthorized", detail);
     }
 
+    /**
+     * 401 with the challenge of the scheme that would work ({@code WWW-Authenticate}: RFC 9110 §15.5.2 says every 401
+     * carries one). {@code detail} must not contain a secret or the received credential.
+     */
+    public static ApiProblem unauthorized(String detail, String challenge) {
+        return new ApiProblem(401, "unauthorized", "Unauthorized", detail, null, Map.of("WWW-Authenticate", challenge));
+    }
+
     /** 429 with Retry-After: the caller sent more than {@code limit} allows; nothing was done. */
     public static ApiProblem tooManyRequests(String detail, long retryAfterSeconds) {
         return new ApiProblem(429, "rate-limited", "Too many requests", detail, null,

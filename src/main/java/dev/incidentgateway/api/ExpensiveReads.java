@@ -19,6 +19,10 @@ import java.util.concurrent.Semaphore;
  * caller already holds its share (its own parallel reads are the cause: it should send them one after another). The
  * per-principal {@code GATEWAY_API_RATE_PER_S} bucket is no substitute: it counts requests, not how long they hold a
  * connection, and is off by default.
+ *
+ * <p>While the store's health probe knows it is down, they are refused at once (503 + {@code Retry-After}), as every other
+ * read is: they take their connections from the pool directly, not through the store's gated reads, and so waited the
+ * pool's connection timeout (5 s) each, holding a slot and a request thread, for a store known not to answer.
  */
 public final class ExpensiveReads {
     /** Seconds to wait before retrying: about one scan of a long incident. */
@@ -28,21 +32,33 @@ public final class ExpensiveReads {
     private final Semaphore slots;
     /** Slots held per principal name, at most half of them each. */
     private final HeldPerCaller held;
+    /** Throws {@code StoreUnavailableException} while the store is known to be down. */
+    private final Runnable refuseWhileDown;
 
     /** @param max reads that may run at once (at least 1) */
     public ExpensiveReads(int max) {
+        this(max, () -> { });
+    }
+
+    /**
+     * @param max             reads that may run at once (at least 1)
+     * @param refuseWhileDown run before each read: throws while the store is known not to answer
+     */
+    public ExpensiveReads(int max, Runnable refuseWhileDown) {
         if (max < 1) {
             throw new IllegalArgumentException("max must be at least 1");
         }
         this.max = max;
+        this.refuseWhileDown = refuseWhileDown;
         this.held = new HeldPerCaller(Math.max(1, max / 2));
         this.slots = new Semaphore(max);
     }
 
     /** {@code GATEWAY_EXPENSIVE_READS_MAX}, lowered to half of {@code GATEWAY_DB_POOL_SIZE}: the rest stays for writes. */
-    public static ExpensiveReads fromConfig(GatewayConfig config, MeterRegistry meters) {
+    public static ExpensiveReads fromConfig(GatewayConfig config, MeterRegistry meters, Runnable refuseWhileDown) {
         int configured = config.get(GatewayConfig.EXPENSIVE_READS_MAX);
-        ExpensiveReads reads = new ExpensiveReads(Math.min(configured, Math.max(1, config.get(GatewayConfig.DB_POOL_SIZE) / 2)));
+        ExpensiveReads reads = new ExpensiveReads(Math.min(configured, Math.max(1, config.get(GatewayConfig.DB_POOL_SIZE) / 2)),
+                refuseWhileDown);
         meters.gauge("gateway.http.expensive.reads", reads, r -> r.max - r.slots.availablePermits());
         return reads;
     }
@@ -51,6 +67,7 @@ public final class ExpensiveReads {
     public ApiEndpoint.Handler bounded(ApiEndpoint.Handler handler) {
         return request -> {
             String caller = request.principal() == null ? "" : request.principal().name();
+            refuseWhileDown.run();
             enter(caller);
             try {
                 return handler.handle(request);

@@ -49,9 +49,12 @@ public final class CloudEventsWebhookMapper implements WebhookMapper {
         }
         if (request.mediaType().equals(STRUCTURED)) {
             CloudEventAttributes.checkStructured(tree(request.body(), "the body"), "");
-        } else {
-            CloudEventAttributes.checkBinary(request);
+            // The body in the format itself, as a batch's items: the SDK's HTTP reader matches the Content-Type as
+            // written, so a valid event sent as APPLICATION/CLOUDEVENTS+JSON or "application/cloudevents+json ;
+            // charset=utf-8" (media types are case-insensitive, RFC 9110 8.3.1) was refused as "Unknown encoding".
+            return List.of(toEvent(sdkRead(() -> format.deserialize(request.body()), "body"), ""));
         }
+        CloudEventAttributes.checkBinary(request);
         return List.of(toEvent(sdkRead(() -> HttpMessageFactory.createReader(request.headers(), request.body()).toEvent(), "body"), ""));
     }
 

@@ -5,6 +5,8 @@ import dev.incidentgateway.api.ProblemMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.core.http.impl.HttpUtils;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -15,9 +17,10 @@ import java.util.Map;
  * Problem+json answers for requests the server's router cannot take: a path with a malformed percent-escape (such as
  * {@code /INC-%zz}) or a target that is not a path (such as {@code OPTIONS *}), answered in front of the router, which
  * would answer a plain-text {@code Bad Request} or an HTML page and is Camel's (not reachable to add an error handler
- * to), by wrapping the server's request handler ({@link ServerHookVertx}); and requests Netty's decoder refused (a
- * request line or headers over Vert.x's limits, a {@code Content-Length} that is not a number), which Vert.x answers
- * with an empty 414, 431 or 400.
+ * to), by wrapping the server's request handler ({@link ServerHookVertx}); an HTTP/1.1 request without a valid
+ * {@code Host}, which the router refuses with a plain-text 400 and an ERROR line in the log for each one (a stranger
+ * could fill the log); and requests Netty's decoder refused (a request line or headers over Vert.x's limits, a
+ * {@code Content-Length} that is not a number), which Vert.x answers with an empty 414, 431 or 400.
  */
 final class MalformedRequests {
     private final ProblemMapper problems;
@@ -31,6 +34,15 @@ final class MalformedRequests {
     /** {@code next}, reached only by requests whose path the router can match. */
     Handler<HttpServerRequest> before(Handler<HttpServerRequest> next) {
         return request -> {
+            if (lacksValidHost(request)) {
+                meters.counter("gateway.http.refused", "reason", "malformed-request").increment();
+                ApiProblem refusal = new ApiProblem(400, "malformed-request", "Malformed HTTP request", "An HTTP/1.1 request "
+                        + "needs one Host header holding a host name or address and an optional port (RFC 9112, section 3.2); "
+                        + "nothing was done.", "Host", Map.of());
+                request.response().putHeader("Connection", "close");
+                ProblemResponses.end(request.response(), refusal, problems.render(refusal, "/"));
+                return;
+            }
             String problem = problem(request.path());
             if (problem == null) {
                 next.handle(request);
@@ -41,6 +53,12 @@ final class MalformedRequests {
                     "path", Map.of());
             ProblemResponses.end(request.response(), refusal, problems.render(refusal, String.valueOf(request.uri())));
         };
+    }
+
+    /** Whether the router would refuse {@code request} for its authority: its own test (RoutingContextImpl, vertx-web 4.5). */
+    private static boolean lacksValidHost(HttpServerRequest request) {
+        return request.version() != HttpVersion.HTTP_1_0 && request instanceof HttpServerRequestInternal internal
+                && !internal.isValidAuthority();
     }
 
     /** The server's handler of requests its decoder refused: the status Vert.x would send, as problem+json. */
@@ -55,11 +73,23 @@ final class MalformedRequests {
                     + "than the server takes (8192 bytes).", null, Map.of());
         } else {
             problem = new ApiProblem(400, "malformed-request", "Malformed HTTP request", "The request is not valid HTTP/1.1"
-                    + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")") + ".", null, Map.of());
+                    + (cause == null || cause.getMessage() == null ? "" : " (" + withoutValue(cause.getMessage()) + ")") + ".",
+                    null, Map.of());
         }
         meters.counter("gateway.http.refused", "reason", "malformed-request").increment();
         request.response().putHeader("Connection", "close"); // the server closes it once the answer is written
         ProblemResponses.end(request.response(), problem, problems.render(problem, "/"));
+    }
+
+    /**
+     * The decoder's reason without the header value it quotes after a colon ("a header value contains a prohibited
+     * character '\u0001': Bearer igw_…"): that value may be the caller's credential, and an answer never echoes a
+     * request header (nor may a proxy that logs error answers ever see it).
+     */
+    static String withoutValue(String reason) {
+        int colon = reason.indexOf(':');
+        String kept = colon < 0 ? reason : reason.substring(0, colon);
+        return kept.length() > 200 ? kept.substring(0, 200) + "…" : kept;
     }
 
     /** Why the router cannot take {@code path}, or {@code null} if it can. */

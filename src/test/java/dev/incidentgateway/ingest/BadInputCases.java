@@ -96,6 +96,8 @@ final class BadInputCases {
             rows.add(new Case("binary missing " + name, CE, "application/json",
                     "{\"title\":\"t\",\"actor\":\"a\"}".getBytes(StandardCharsets.UTF_8), binaryHeaders(auth, name, null), 400, name));
         }
+        rows.add(new Case("binary data with overlong UTF-8", CE, "application/json",
+                withBytes("{\"title\":\"t%s\",\"actor\":\"a\"}", "C0AF"), binaryHeaders(auth, "id", "bin-overlong"), 400, "data"));
         rows.add(new Case("binary data not JSON", CE, "application/json", "{".getBytes(StandardCharsets.UTF_8),
                 binaryHeaders(auth, "id", "bin-1"), 400, "data"));
     }
@@ -133,6 +135,8 @@ final class BadInputCases {
         rows.add(structured("NUL in data", nulData, auth, "data.data.note"));
         // JSON can carry a lone surrogate only as an escape; a Java string would be sent as '?'
         rows.add(structured("lone surrogate in title", valid().toString().replace("\"Valid\"", "\"a\\ud800b\""), auth, "data.title"));
+        rows.add(new Case("overlong UTF-8 in id", CE, STRUCTURED_TYPE, withBytes(valid().toString().replace("\"ok-1\"", "\"ok%s\""),
+                "E080AF"), auth, 400, "body"));
         rows.add(structured("data nested 100 deep", "{\"specversion\":\"1.0\",\"id\":\"deep\",\"source\":\"urn:fuzz\","
                 + "\"type\":\"com.example.incident.declare\",\"data\":{\"title\":\"t\",\"actor\":\"a\",\"data\":"
                 + nested(100) + "}}", auth, "body"));
@@ -150,6 +154,16 @@ final class BadInputCases {
         rows.add(rest("REST lone surrogate", "{\"title\":\"\\udc00\",\"actor\":\"a\"}", "title"));
         rows.add(new Case("REST invalid UTF-8", "/api/v1/incidents", "application/json",
                 new byte[]{'{', '"', 't', 'i', 't', 'l', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}, new String[0], 400, "body"));
+        // Not well-formed UTF-8 that a lenient decoder still turns into characters: overlong forms of '/' (2, 3 and 4
+        // bytes), an encoded surrogate, a code point past U+10FFFF; in a string, in a key and in content.
+        for (String bytes : new String[]{"C0AF", "E080AF", "F08080AF", "EDA080", "F4908080"}) {
+            rows.add(new Case("REST malformed UTF-8 " + bytes + " in title", "/api/v1/incidents", "application/json",
+                    withBytes("{\"title\":\"t%s\",\"actor\":\"a\"}", bytes), new String[0], 400, "body"));
+        }
+        rows.add(new Case("REST overlong UTF-8 in a data key", "/api/v1/incidents", "application/json",
+                withBytes("{\"title\":\"t\",\"actor\":\"a\",\"data\":{\"k%s\":1}}", "C0AF"), new String[0], 400, "body"));
+        rows.add(new Case("REST overlong line feed in content", "/api/v1/incidents", "application/json",
+                withBytes("{\"title\":\"t\",\"actor\":\"a\",\"content\":\"x%sy\"}", "C08A"), new String[0], 400, "body"));
         rows.add(rest("REST nested 1000 deep", "{\"title\":\"t\",\"actor\":\"a\",\"data\":" + nested(1000) + "}", "body"));
         rows.add(rest("REST data nested 65 deep", "{\"title\":\"t\",\"actor\":\"a\",\"data\":" + nested(65) + "}", "body"));
         rows.add(rest("REST number beyond double in data", "{\"title\":\"t\",\"actor\":\"a\",\"data\":{\"n\":[1,-1e999999]}}",
@@ -174,6 +188,10 @@ final class BadInputCases {
                 "0001-01-01T00:00:00Z");
         rows.add(new Case("Alertmanager startsAt a thousand years ahead", "/webhooks/alertmanager", "application/json",
                 future.getBytes(StandardCharsets.UTF_8), auth, 400, "alerts[0].startsAt"));
+        String overlong = WebhookIngestGateway.alertmanager("firing", "fp-overlong-%s", "2026-11-30T10:00:00Z",
+                "0001-01-01T00:00:00Z");
+        rows.add(new Case("Alertmanager overlong UTF-8 in fingerprint", "/webhooks/alertmanager", "application/json",
+                withBytes(overlong, "C0AF"), auth, 400, "body"));
         String labelsAsText = "{\"alerts\":[{\"status\":\"firing\",\"fingerprint\":\"fp-labels-" + System.nanoTime()
                 + "\",\"startsAt\":\"2026-11-30T10:00:00Z\",\"labels\":\"severity=critical\"}]}";
         rows.add(new Case("Alertmanager labels not an object", "/webhooks/alertmanager", "application/json",
@@ -196,6 +214,16 @@ final class BadInputCases {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code template} as UTF-8 with its {@code %s} replaced by the raw bytes {@code hex} (which no Java string holds). */
+    private static byte[] withBytes(String template, String hex) {
+        String[] parts = template.split("%s", -1);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(parts[0].getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(java.util.HexFormat.of().parseHex(hex));
+        out.writeBytes(parts[1].getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
     }
 
     private static String[] binaryHeaders(String[] auth, String name, String value) {

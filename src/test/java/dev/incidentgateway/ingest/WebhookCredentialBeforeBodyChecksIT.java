@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * README: a webhook without its credential is answered 401. With no body and no Content-Type either, it was 415: the
- * body was checked before the credential.
+ * body was checked before the credential. A bearer source's 401 names its scheme in {@code WWW-Authenticate}.
  */
 class WebhookCredentialBeforeBodyChecksIT {
     @Test
@@ -25,6 +25,13 @@ class WebhookCredentialBeforeBodyChecksIT {
             HttpResponse<String> bare = client.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(bare.statusCode()).as(bare.body()).isEqualTo(401);
+            // RFC 9110 15.5.2: a 401 carries the challenge of the scheme that works, as the API's do
+            assertThat(bare.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+            HttpResponse<String> wrong = client.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer not-the-token")
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(wrong.statusCode()).as(wrong.body()).isEqualTo(401);
+            assertThat(wrong.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_token\"");
             HttpResponse<String> notJson = client.send(HttpRequest.newBuilder(uri).header("Content-Type", "text/plain")
                     .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(notJson.statusCode()).as("no credential: 401 before the body's type").isEqualTo(401);

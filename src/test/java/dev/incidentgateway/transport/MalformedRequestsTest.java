@@ -20,4 +20,15 @@ class MalformedRequestsTest {
         assertThat(MalformedRequests.problem("*")).contains("starting with /");
         assertThat(MalformedRequests.problem("")).contains("starting with /");
     }
+
+    @Test
+    void theDecodersReasonKeepsItsWordsButNotTheHeaderValueItQuotes() {
+        assertThat(MalformedRequests.withoutValue("a header value contains a prohibited character '\u0001': Bearer igw_secret"))
+                .isEqualTo("a header value contains a prohibited character '\u0001'");
+        assertThat(MalformedRequests.withoutValue("a header value must not end with '\\r' or '\\n':igw_secret"))
+                .doesNotContain("igw_secret");
+        assertThat(MalformedRequests.withoutValue("Multiple Content-Length values found: [26, 27]"))
+                .isEqualTo("Multiple Content-Length values found");
+        assertThat(MalformedRequests.withoutValue("x".repeat(500))).hasSize(201);
+    }
 }

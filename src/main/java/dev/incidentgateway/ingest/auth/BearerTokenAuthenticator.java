@@ -18,6 +18,9 @@ public final class BearerTokenAuthenticator implements WebhookAuthenticator {
     static final String MODE = "bearer";
     private static final String HEADER = "Authorization";
     private static final String SCHEME = "Bearer";
+    /** A 401 names the scheme that works, as the API's do (RFC 6750 §3): without a token, and for a refused one. */
+    private static final String CHALLENGE = SCHEME;
+    private static final String INVALID_TOKEN = SCHEME + " error=\"invalid_token\"";
 
     private final TokenCheck check;
 
@@ -35,14 +38,14 @@ public final class BearerTokenAuthenticator implements WebhookAuthenticator {
     public void authenticate(WebhookRequest request) {
         String value = request.header(HEADER);
         if (value == null || value.isBlank()) {
-            throw ApiProblem.unauthorized("missing " + HEADER + " header");
+            throw ApiProblem.unauthorized("missing " + HEADER + " header", CHALLENGE);
         }
         String token = token(value);
         if (token == null) {
-            throw ApiProblem.unauthorized(HEADER + " must use the " + SCHEME + " scheme");
+            throw ApiProblem.unauthorized(HEADER + " must use the " + SCHEME + " scheme", CHALLENGE);
         }
         if (!check.accepts(TokenDigest.sha256(token))) {
-            throw ApiProblem.unauthorized("invalid bearer token");
+            throw ApiProblem.unauthorized("invalid bearer token", INVALID_TOKEN);
         }
     }
 

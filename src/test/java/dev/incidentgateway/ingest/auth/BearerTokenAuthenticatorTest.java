@@ -65,6 +65,16 @@ class BearerTokenAuthenticatorTest {
     }
 
     @Test
+    void eachRefusalNamesTheBearerSchemeAsEvery401Must() {
+        assertThat(assertUnauthorized(() -> auth.authenticate(request("{}")), TOKEN).headers())
+                .containsEntry("WWW-Authenticate", "Bearer");
+        assertThat(assertUnauthorized(() -> auth.authenticate(request("{}", "Authorization", "Basic " + TOKEN)), TOKEN).headers())
+                .containsEntry("WWW-Authenticate", "Bearer");
+        assertThat(assertUnauthorized(() -> auth.authenticate(request("{}", "Authorization", "Bearer wrong")), TOKEN).headers())
+                .containsEntry("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    }
+
+    @Test
     void refusesTheTokenInAnotherHeader() {
         assertUnauthorized(() -> auth.authenticate(request("{}", "X-Token", "Bearer " + TOKEN)), TOKEN);
     }

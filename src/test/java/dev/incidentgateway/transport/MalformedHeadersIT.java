@@ -1,0 +1,76 @@
+package dev.incidentgateway.transport;
+
+import ch.qos.logback.classic.Level;
+import dev.incidentgateway.testsupport.CapturedLogs;
+import dev.incidentgateway.testsupport.GatewayFixture;
+import dev.incidentgateway.testsupport.HttpApi;
+import dev.incidentgateway.testsupport.TestStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Requests whose headers are malformed, over real sockets on an in-process gateway (H2): each is the sender's 400 as
+ * problem+json, and neither echoes what the sender wrote in a header nor costs a line in the log above INFO.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MalformedHeadersIT {
+    private GatewayFixture fixture;
+
+    @BeforeAll
+    void start() throws Exception {
+        fixture = GatewayFixture.start(TestStore.Kind.H2, Map.of());
+    }
+
+    @AfterAll
+    void stop() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    private RawConnection.Answer send(String request) throws Exception {
+        try (RawConnection c = new RawConnection(fixture.gateway().port())) {
+            return c.send(request).readAnswer();
+        }
+    }
+
+    @Test
+    void anHttp11RequestWithoutAValidHostIsAProblemNamingHostAndNoErrorInTheLog() throws Exception {
+        List<String> hosts = List.of("", "Host: a b\r\n", "Host: [::\r\n", "Host: gateway:99999\r\n", "Host: gateway:port\r\n");
+        try (CapturedLogs logs = CapturedLogs.root()) {
+            for (String host : hosts) {
+                for (String path : List.of("/api/v1/incidents", "/health")) {
+                    RawConnection.Answer a = send("GET " + path + " HTTP/1.1\r\n" + host + "Authorization: Bearer "
+                            + fixture.adminKey() + "\r\n\r\n");
+                    String which = path + " with '" + host.strip() + "'";
+                    assertThat(a.status()).as(which).isEqualTo(400);
+                    assertThat(a.header("Content-Type")).as(which).startsWith("application/problem+json");
+                    assertThat(HttpApi.JSON.readTree(a.body()).path("field").asText()).as(which).isEqualTo("Host");
+                    assertThat(a.header("X-Content-Type-Options")).as(which).isEqualTo("nosniff");
+                }
+            }
+            assertThat(logs.lines(e -> e.getLevel().isGreaterOrEqual(Level.WARN))).as("the sender's trouble: a stranger "
+                    + "sending these must not be able to fill the log").isEmpty();
+        }
+        assertThat(send("GET /health HTTP/1.0\r\n\r\n").status()).as("HTTP/1.0 has no Host to require").isEqualTo(200);
+        assertThat(send("GET /health HTTP/1.1\r\nHost: gateway:8080\r\n\r\n").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aHeaderTheDecoderRefusesIsNotEchoedInTheAnswer() throws Exception {
+        String secret = "igw_" + "s3cr3t".repeat(6);
+        RawConnection.Answer a = send("GET /api/v1/whoami HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + secret
+                + "\u0001\r\n\r\n");
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(HttpApi.JSON.readTree(a.body()).path("detail").asText()).startsWith("The request is not valid HTTP/1.1");
+        assertThat(a.body()).as("the credential in the refused header").doesNotContain("s3cr3t");
+    }
+}
