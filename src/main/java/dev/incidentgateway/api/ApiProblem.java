@@ -1,5 +1,7 @@
 package dev.incidentgateway.api;
 
+import dev.incidentgateway.security.Redact;
+
 import java.util.Map;
 
 /**
@@ -14,8 +16,15 @@ public class ApiProblem extends RuntimeException {
     private final Map<String, String> headers;
     private final Map<String, Object> extras;
 
+    /**
+     * Most characters of a {@code detail}. Details quote what the sender gave (a status, a type, a date); a 50 KB value
+     * came back 50 KB long in the answer, and in every batch entry that named it. Cut, the detail still names the field
+     * and says how much was left out.
+     */
+    static final int MAX_DETAIL_CHARS = 1_000;
+
     public ApiProblem(int status, String slug, String title, String detail, String field, Map<String, String> headers) {
-        super(detail, null, false, false);
+        super(Redact.cut(detail, MAX_DETAIL_CHARS), null, false, false);
         this.status = status;
         this.slug = slug;
         this.title = title;
