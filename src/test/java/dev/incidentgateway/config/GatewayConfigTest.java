@@ -55,6 +55,14 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aConnectorSettingCopiedFromTheConfigListingIntoTheFileIsToldItsVariable() {
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of(), Map.of("servicenow.url", "https://acme.service-now.com")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.getMessage())
+                        .contains("servicenow.url (config file): not a setting of the config file")
+                        .contains("`# connector` or `# webhook sources` heading are set by their environment variable only"));
+    }
+
+    @Test
     void aPostgresqlUrlWithUserinfoIsRefusedAtOnceWithoutShowingThePassword() {
         assertThatThrownBy(() -> GatewayConfig.load(Map.of("GATEWAY_DB_URL", "jdbc:postgresql://app:s3cret@db:5432/gw"), Map.of()))
                 .hasMessageContaining("store.url (env GATEWAY_DB_URL)").hasMessageContaining("GATEWAY_DB_PASSWORD")
