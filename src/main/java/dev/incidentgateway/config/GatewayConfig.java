@@ -346,6 +346,7 @@ public final class GatewayConfig {
         requireOidcAudience(values, problems);
         OidcTransport.refuseInsecure(key -> String.valueOf(values.getOrDefault(key, "")), problems);
         problems.addAll(KafkaClientSecurity.missingSettings(key -> String.valueOf(values.getOrDefault(key, ""))));
+        problems.addAll(KafkaTopicLoops.problems(key -> String.valueOf(values.getOrDefault(key, ""))));
         refuseUnknownKeys(yaml, problems);
         if (!problems.isEmpty()) {
             problems.replaceAll(p -> masked(p, values)); // a refused value may hold a password (user:pw@broker)

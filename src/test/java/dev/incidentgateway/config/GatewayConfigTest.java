@@ -95,6 +95,25 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aKafkaSourceReadingTheTargetsTopicOrItsOwnDeadLettersIsRefused() {
+        Map<String, String> broker = Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+        Map<String, String> sameAsTarget = new java.util.HashMap<>(broker);
+        sameAsTarget.put("KAFKA_SOURCE_TOPIC", "incident-events"); // KAFKA_TOPIC's default
+        assertThatThrownBy(() -> GatewayConfig.load(sameAsTarget, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement().asString()
+                        .startsWith("kafka.sourceTopic (env KAFKA_SOURCE_TOPIC): is KAFKA_TOPIC too ('incident-events')"));
+        Map<String, String> ownDeadLetters = new java.util.HashMap<>(broker);
+        ownDeadLetters.putAll(Map.of("KAFKA_SOURCE_TOPIC", "alerts", "KAFKA_SOURCE_DLQ_TOPIC", "alerts"));
+        assertThatThrownBy(() -> GatewayConfig.load(ownDeadLetters, Map.of()))
+                .hasMessageContaining("kafka.sourceDeadLetterTopic (env KAFKA_SOURCE_DLQ_TOPIC): is KAFKA_SOURCE_TOPIC too ('alerts')");
+
+        sameAsTarget.put("KAFKA_TOPIC", ""); // the target off: a source-only setup
+        assertThat(GatewayConfig.load(sameAsTarget, Map.of()).get(GatewayConfig.KAFKA_SOURCE_TOPIC)).isEqualTo("incident-events");
+        assertThat(GatewayConfig.load(Map.of("KAFKA_SOURCE_TOPIC", "incident-events"), Map.of())
+                .get(GatewayConfig.KAFKA_SOURCE_TOPIC)).as("no broker: both routes off").isEqualTo("incident-events");
+    }
+
+    @Test
     void anUnsetVariableWithoutDefaultIsNamed() {
         assertThatThrownBy(() -> GatewayConfig.load(Map.of(), Map.of("store.password", "${DB_SECRET}")))
                 .hasMessageContaining("store.password").hasMessageContaining("DB_SECRET");
