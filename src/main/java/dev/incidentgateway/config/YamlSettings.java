@@ -52,8 +52,8 @@ public final class YamlSettings {
             throw new ConfigException(ConfigFileProblem.describe(file, e));
         }
         if (!isEmpty(root) && !root.isObject()) {
-            throw new ConfigException(file + ": not a mapping of settings (such as http: and store:) but a "
-                    + root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+            throw new ConfigException(file + ": not a mapping of settings (such as http: and store:) but "
+                    + (root.isArray() ? "a list" : "a single value"));
         }
         return flatten(root);
     }

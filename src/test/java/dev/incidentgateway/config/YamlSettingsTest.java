@@ -27,6 +27,6 @@ class YamlSettingsTest {
     void aSettingsFileWhoseTopLevelIsNoMappingIsNamedAsSuch() throws Exception {
         Path file = Files.writeString(dir.resolve("gateway.yaml"), "- http.port: 8080\n");
         assertThatThrownBy(() -> YamlSettings.read(file)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining(file + ": not a mapping of settings").hasMessageContaining("array");
+                .hasMessageContaining(file + ": not a mapping of settings (such as http: and store:) but a list");
     }
 }
