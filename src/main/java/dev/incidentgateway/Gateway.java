@@ -110,8 +110,8 @@ public final class Gateway implements AutoCloseable {
                 new ExternalRefs(this::dataSource));
         if (routesDir != null) {
             RouteFiles.ignoredIn(routesDir).forEach(f -> org.slf4j.LoggerFactory.getLogger(Gateway.class)
-                    .warn("{} in GATEWAY_ROUTES_DIR is not loaded: only *.camel.yaml files are routes (rename it to {}.camel.yaml "
-                            + "if it is one)", f, f.getFileName().toString().replaceFirst("\\.ya?ml$", "")));
+                    .warn("{} in GATEWAY_ROUTES_DIR is not loaded: only *.camel.yaml files are routes (rename it to {} "
+                            + "if it is one)", f, RouteFiles.loadedName(f)));
         }
         ObjectMapper json = GatewayJson.create();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -346,6 +346,7 @@ public final class GatewayConfig {
         requireOidcAudience(values, problems);
         OidcTransport.refuseInsecure(key -> String.valueOf(values.getOrDefault(key, "")), problems);
         problems.addAll(KafkaClientSecurity.missingSettings(key -> String.valueOf(values.getOrDefault(key, ""))));
+        problems.addAll(KafkaTopicLoops.problems(key -> String.valueOf(values.getOrDefault(key, ""))));
         refuseUnknownKeys(yaml, problems);
         if (!problems.isEmpty()) {
             problems.replaceAll(p -> masked(p, values)); // a refused value may hold a password (user:pw@broker)
@@ -358,8 +359,12 @@ public final class GatewayConfig {
     private static void refuseUnknownKeys(Map<String, String> yaml, List<String> problems) {
         java.util.Set<String> known = new java.util.HashSet<>();
         KEYS.forEach(k -> known.add(k.name()));
+        // `config` also lists the connectors' settings (servicenow.url, …), which are read from the environment only:
+        // whoever copied such a key from there into the file is told where it goes
         yaml.keySet().stream().filter(name -> !known.contains(name)).sorted().forEach(name -> problems.add(name
-                + " (config file): not a setting of the gateway (misspelled? `java -jar incident-gateway.jar config` lists every key)"));
+                + " (config file): not a setting of the config file (misspelled? `java -jar incident-gateway.jar config` lists"
+                + " every key; those under a `# connector` or `# webhook sources` heading are set by their environment"
+                + " variable only)"));
     }
 
     /**

@@ -52,6 +52,14 @@ public final class RouteFiles {
         return yamlIn(dir, false);
     }
 
+    /**
+     * The name {@code ignored} (one of {@link #ignoredIn}) would be loaded under: {@code mine.yaml} and
+     * {@code mine.camel.yml} are both {@code mine.camel.yaml}, never {@code mine.camel.camel.yaml}.
+     */
+    public static String loadedName(Path ignored) {
+        return ignored.getFileName().toString().replaceFirst("(\\.camel)?\\.ya?ml$", "") + ".camel.yaml";
+    }
+
     /** The route files under {@code dir} the start loads ({@code *.camel.yaml}). */
     public static List<Path> routesIn(Path dir) {
         return yamlIn(dir, true);

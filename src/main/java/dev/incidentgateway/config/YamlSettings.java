@@ -45,19 +45,33 @@ public final class YamlSettings {
     }
 
     public static Map<String, String> read(Path file) {
+        JsonNode root;
         try (InputStream in = Files.newInputStream(file)) {
-            return flatten(ConfigYaml.READER.readTree(in));
+            root = ConfigYaml.READER.readTree(in);
         } catch (IOException e) {
             throw new ConfigException(ConfigFileProblem.describe(file, e));
         }
+        if (!isEmpty(root) && !root.isObject()) {
+            throw new ConfigException(file + ": not a mapping of settings (such as http: and store:) but "
+                    + (root.isArray() ? "a list" : "a single value"));
+        }
+        return flatten(root);
     }
 
     static Map<String, String> flatten(JsonNode root) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (root != null) {
+        if (!isEmpty(root)) {
             flatten("", root, out);
         }
         return out;
+    }
+
+    /**
+     * A file with nothing but comments (every setting left at its default) is no document at all: Jackson reads it as a
+     * missing node, which is not {@code null} and was taken for a setting with an empty name.
+     */
+    private static boolean isEmpty(JsonNode root) {
+        return root == null || root.isMissingNode() || root.isNull();
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> out) {

@@ -55,6 +55,14 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aConnectorSettingCopiedFromTheConfigListingIntoTheFileIsToldItsVariable() {
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of(), Map.of("servicenow.url", "https://acme.service-now.com")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.getMessage())
+                        .contains("servicenow.url (config file): not a setting of the config file")
+                        .contains("`# connector` or `# webhook sources` heading are set by their environment variable only"));
+    }
+
+    @Test
     void aPostgresqlUrlWithUserinfoIsRefusedAtOnceWithoutShowingThePassword() {
         assertThatThrownBy(() -> GatewayConfig.load(Map.of("GATEWAY_DB_URL", "jdbc:postgresql://app:s3cret@db:5432/gw"), Map.of()))
                 .hasMessageContaining("store.url (env GATEWAY_DB_URL)").hasMessageContaining("GATEWAY_DB_PASSWORD")
@@ -84,6 +92,25 @@ class GatewayConfigTest {
             assertThatThrownBy(() -> GatewayConfig.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", bad), Map.of())).as(bad)
                     .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.bootstrapServers (env KAFKA_BOOTSTRAP_SERVERS)");
         }
+    }
+
+    @Test
+    void aKafkaSourceReadingTheTargetsTopicOrItsOwnDeadLettersIsRefused() {
+        Map<String, String> broker = Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+        Map<String, String> sameAsTarget = new java.util.HashMap<>(broker);
+        sameAsTarget.put("KAFKA_SOURCE_TOPIC", "incident-events"); // KAFKA_TOPIC's default
+        assertThatThrownBy(() -> GatewayConfig.load(sameAsTarget, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement().asString()
+                        .startsWith("kafka.sourceTopic (env KAFKA_SOURCE_TOPIC): is KAFKA_TOPIC too ('incident-events')"));
+        Map<String, String> ownDeadLetters = new java.util.HashMap<>(broker);
+        ownDeadLetters.putAll(Map.of("KAFKA_SOURCE_TOPIC", "alerts", "KAFKA_SOURCE_DLQ_TOPIC", "alerts"));
+        assertThatThrownBy(() -> GatewayConfig.load(ownDeadLetters, Map.of()))
+                .hasMessageContaining("kafka.sourceDeadLetterTopic (env KAFKA_SOURCE_DLQ_TOPIC): is KAFKA_SOURCE_TOPIC too ('alerts')");
+
+        sameAsTarget.put("KAFKA_TOPIC", ""); // the target off: a source-only setup
+        assertThat(GatewayConfig.load(sameAsTarget, Map.of()).get(GatewayConfig.KAFKA_SOURCE_TOPIC)).isEqualTo("incident-events");
+        assertThat(GatewayConfig.load(Map.of("KAFKA_SOURCE_TOPIC", "incident-events"), Map.of())
+                .get(GatewayConfig.KAFKA_SOURCE_TOPIC)).as("no broker: both routes off").isEqualTo("incident-events");
     }
 
     @Test

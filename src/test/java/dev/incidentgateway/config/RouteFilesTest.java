@@ -22,4 +22,11 @@ class RouteFilesTest {
         Files.writeString(routes.resolve("notes.txt"), "not YAML\n");
         assertThat(RouteFiles.ignoredIn(routes)).containsExactly(routes.resolve("mine.yaml"), routes.resolve("team/other.yml"));
     }
+
+    @Test
+    void theNameAnIgnoredFileIsLoadedUnderEndsInCamelYamlOnce() {
+        assertThat(RouteFiles.loadedName(routes.resolve("mine.yaml"))).isEqualTo("mine.camel.yaml");
+        assertThat(RouteFiles.loadedName(routes.resolve("team/other.yml"))).isEqualTo("other.camel.yaml");
+        assertThat(RouteFiles.loadedName(routes.resolve("export.camel.yml"))).isEqualTo("export.camel.yaml");
+    }
 }
