@@ -8,13 +8,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static dev.incidentgateway.testsupport.HttpApi.obj;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,16 +57,7 @@ class HungTargetShutdownIT {
                 assertThat(api.postJson("/api/v1/incidents", obj("title", "t", "actor", "a", "severity", "sev2")).status()).isEqualTo(201);
                 await().atMost(Duration.ofSeconds(30)).until(() -> !taken.isEmpty()); // the delivery's call is under way
 
-                long t0 = System.nanoTime();
-                gw.process().destroy(); // SIGTERM
-                boolean exited = gw.process().waitFor(60, TimeUnit.SECONDS);
-                long tookMs = (System.nanoTime() - t0) / 1_000_000;
-                String log = Files.readString(gw.log());
-                System.out.printf("HungTargetShutdownIT: the stop took %d ms (budget %d s)%n", tookMs, BUDGET_S);
-                assertThat(exited).as("exited within 60 s; log:%n%s", log).isTrue();
-                assertThat(gw.process().exitValue()).as("exit status; log:%n%s", log).isZero();
-                assertThat(tookMs).as("the stop took %d ms with a %d s budget; log:%n%s", tookMs, BUDGET_S, log)
-                        .isLessThanOrEqualTo(ALLOWED_MS);
+                String log = TimedStop.sigterm(gw, "HungTargetShutdownIT", BUDGET_S, ALLOWED_MS).log();
                 assertThat(log).contains("Deliveries of 1 connector(s) still running").contains("Stopped: the store is closed");
             } finally {
                 GatewayProcess.stop(gw.process());
