@@ -42,7 +42,9 @@ public final class ControlChannelClient {
         Path request = dir.resolve(id + ControlChannel.REQUEST_SUFFIX);
         ControlChannel.writeAtomically(request, new ControlChannel.Request(command, args));
         long deadline = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < deadline) {
+        // One look after the deadline too: the gateway writes no answer past it, and one written while this slept is read.
+        for (boolean last = false; !last; ) {
+            last = System.nanoTime() >= deadline;
             if (Files.exists(response, LinkOption.NOFOLLOW_LINKS)) {
                 ControlChannel.Response answer;
                 try {
@@ -54,7 +56,9 @@ public final class ControlChannelClient {
                 err.print(answer.stderr());
                 return answer.exitCode();
             }
-            Thread.sleep(50);
+            if (!last) {
+                Thread.sleep(50);
+            }
         }
         Files.deleteIfExists(request);
         err.println("The store is in use by another process, and no running gateway answered through " + dir + " within "

@@ -21,6 +21,9 @@ import java.util.Map;
 public final class ControlChannelRoute extends RouteBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(ControlChannelRoute.class);
 
+    /** File times may be coarser than the command line's clock: an answer this late may still find it waiting. */
+    private static final java.time.Duration MTIME_SLACK = java.time.Duration.ofSeconds(1);
+
     private final Path dir;
     private final Map<String, StoreCommand> commands;
     private final StoreCommand.Context context;
@@ -51,8 +54,10 @@ public final class ControlChannelRoute extends RouteBuilder {
         String id = fileName.substring(0, fileName.length() - ControlChannel.REQUEST_SUFFIX.length());
         Path file = dir.resolve(fileName);
         byte[] body;
+        java.time.Instant asked;
         try { // read here, not through the file component, which follows links
             body = ControlChannel.readOwn(file);
+            asked = Files.getLastModifiedTime(file).toInstant(); // written when the command line began to wait
         } catch (ControlChannel.NotOwnException e) {
             // Only the gateway's user (or root) can write into its 0700 directory: a stranger's file or a link is no request.
             LOG.warn("Ignored a control request: {}; only regular files of the gateway's user are run", e.getMessage());
@@ -60,11 +65,21 @@ public final class ControlChannelRoute extends RouteBuilder {
             return;
         }
         ControlChannel.Response response;
+        java.time.Duration patience = StoreCommand.DEFAULT_PATIENCE;
         try {
             ControlChannel.Request request = ControlChannel.JSON.readValue(body, ControlChannel.Request.class);
+            StoreCommand command = request.command() == null ? null : commands.get(request.command());
+            patience = command != null ? command.patience() : patience;
             response = run(request);
         } catch (java.io.IOException e) {
             response = new ControlChannel.Response(StoreCommand.USAGE, "", "unreadable control request: " + e.getMessage() + "\n");
+        }
+        if (java.time.Instant.now().isAfter(asked.plus(patience).plus(MTIME_SLACK))) {
+            // The command line stopped waiting and left: nobody would read or delete the answer, which stayed in the
+            // directory for good (one file per late command, with its output: a new key's included).
+            LOG.warn("The command line stopped waiting for its command ({} s) before it ended (exit code {}); its output is "
+                    + "not kept", patience.toSeconds(), response.exitCode());
+            return;
         }
         ControlChannel.writeAtomically(dir.resolve(id + ControlChannel.RESPONSE_SUFFIX), response);
     }

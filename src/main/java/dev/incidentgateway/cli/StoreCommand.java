@@ -60,9 +60,12 @@ public interface StoreCommand {
         return false;
     }
 
+    /** How long the CLI waits for a running gateway to answer a command, unless the command says otherwise. */
+    java.time.Duration DEFAULT_PATIENCE = java.time.Duration.ofSeconds(30);
+
     /** How long the CLI waits for a running gateway to answer this command through the control channel. */
     default java.time.Duration patience() {
-        return java.time.Duration.ofSeconds(30);
+        return DEFAULT_PATIENCE;
     }
 
     /**

@@ -158,14 +158,22 @@ public final class GracefulShutdown {
             Thread.currentThread().interrupt();
             LOG.warn("Interrupted while waiting for work in flight; stopping now");
         }
+        // Camel Main stops the context right after this (its beforeStop), with its own shutdown timeout, the whole budget
+        // again: a route still holding an exchange (a YAML target's call that never answers) doubled the stop.
+        camelTimeoutToWhatIsLeft();
     }
 
-    private void stopCamel() {
+    /** Camel's shutdown timeout: what is left of the budget (at least 1 s, its unit). */
+    private void camelTimeoutToWhatIsLeft() {
         CamelContext context = parts.camel().getCamelContext();
         if (context != null) {
             long left = Math.max(1, Duration.between(Instant.now(), deadline).toSeconds());
             context.getShutdownStrategy().setTimeout(left);
         }
+    }
+
+    private void stopCamel() {
+        camelTimeoutToWhatIsLeft();
         try {
             parts.camel().stop();
         } catch (Exception e) {

@@ -197,6 +197,11 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
+    /** Signals of ended slots not yet taken by {@link #awaitProgress} (tests: they never pile up). */
+    int pendingProgressSignals() {
+        return slots.finished.size();
+    }
+
     /** Waits until no delivery is running (tests). */
     public void awaitIdle() throws InterruptedException {
         while (busy()) {

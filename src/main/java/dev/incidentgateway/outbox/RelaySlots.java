@@ -9,10 +9,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -57,8 +57,11 @@ final class RelaySlots {
     private final Runnable freed;
     private final Duration lease;
     private final Clock clock;
-    /** A slot ended its deliveries (for {@link OutboxRelay#awaitProgress}). */
-    final BlockingQueue<Long> finished = new LinkedBlockingQueue<>();
+    /**
+     * A slot ended its deliveries since {@link OutboxRelay#awaitProgress} last looked. One signal at most: only shutdown
+     * and tests wait here, so a queue with one entry per slot run grew by one for every delivery the relay made.
+     */
+    final BlockingQueue<Long> finished = new ArrayBlockingQueue<>(1);
     volatile boolean claiming = true;
     /** Set at shutdown after the wait ran out: outcomes still to come are not recorded (the store is closing). */
     volatile boolean abandoned;
@@ -128,7 +131,7 @@ final class RelaySlots {
             }
         } finally {
             slots.release();
-            finished.add(first.item().id());
+            finished.offer(first.item().id()); // full: a signal is already waiting, one is enough
             freed.run();
         }
     }

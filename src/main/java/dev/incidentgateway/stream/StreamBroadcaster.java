@@ -5,8 +5,10 @@ import dev.incidentgateway.timeline.AppendListener;
 import dev.incidentgateway.timeline.TimelineEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.ContextInternal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -70,7 +72,8 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
     private final boolean hooked;
     private final MeterRegistry meters;
     private final Map<DropReason, Counter> drops;
-    private final Map<Context, LoopGroup> groups = new ConcurrentHashMap<>();
+    /** One group per event loop thread (a handful), never per request: see {@link #group}. */
+    private final Map<EventLoop, LoopGroup> groups = new ConcurrentHashMap<>();
     private final AtomicInteger subscribers = new AtomicInteger();
     private final long heartbeatMillis;
     private volatile boolean closed;
@@ -204,9 +207,19 @@ public final class StreamBroadcaster implements AppendListener, AutoCloseable {
         return subscribers.get();
     }
 
-    /** The group of the event loop {@code context}; called on that loop. */
+    /**
+     * The group of the event loop {@code context} runs on; called on that loop. Keyed by the loop, not the context:
+     * Vert.x handles each HTTP request on a context of its own (a duplicate of the connection's), so a map by context
+     * kept one group, with its heartbeat timer, for every stream ever opened.
+     */
     LoopGroup group(Context context) {
-        return groups.computeIfAbsent(context, c -> new LoopGroup(c, heartbeatMillis));
+        ContextInternal onLoop = ((ContextInternal) context).unwrap();
+        return groups.computeIfAbsent(onLoop.nettyEventLoop(), loop -> new LoopGroup(onLoop, heartbeatMillis));
+    }
+
+    /** How many event-loop groups exist (at most one per event loop thread). */
+    int groupCount() {
+        return groups.size();
     }
 
     /**

@@ -1,8 +1,15 @@
 package dev.incidentgateway.cli;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,5 +46,35 @@ class ControlChannelTest {
         ControlChannel.Response unknown = route.run(new ControlChannel.Request("run", List.of()));
         assertThat(unknown.exitCode()).isEqualTo(StoreCommand.USAGE);
         assertThat(unknown.stderr()).contains("unknown store command 'run'");
+    }
+
+    /**
+     * A command that ends after the command line stopped waiting (its patience, 30 s) leaves no answer behind: nobody would
+     * read or delete it, and each such answer, with the command's output, stayed in the control directory for good.
+     */
+    @Test
+    void anAnswerNobodyWaitsForAnyMoreIsNotLeftInTheControlDirectory(@TempDir Path data) throws Exception {
+        Path control = ControlChannel.prepare(data.resolve("control"));
+        StoreCommand echo = (ctx, args, out, err) -> {
+            out.print("igw_secret");
+            return 0;
+        };
+        ControlChannelRoute route = new ControlChannelRoute(control, Map.of("echo", echo), null, () -> { });
+
+        Path late = control.resolve("late" + ControlChannel.REQUEST_SUFFIX);
+        ControlChannel.writeAtomically(late, new ControlChannel.Request("echo", List.of()));
+        Files.setLastModifiedTime(late, FileTime.from(Instant.now().minus(StoreCommand.DEFAULT_PATIENCE).minusSeconds(5)));
+        route.handle(requestFile("late" + ControlChannel.REQUEST_SUFFIX));
+        assertThat(control.resolve("late" + ControlChannel.RESPONSE_SUFFIX)).as("the command line gave up on it").doesNotExist();
+
+        ControlChannel.writeAtomically(control.resolve("prompt" + ControlChannel.REQUEST_SUFFIX), new ControlChannel.Request("echo", List.of()));
+        route.handle(requestFile("prompt" + ControlChannel.REQUEST_SUFFIX));
+        assertThat(control.resolve("prompt" + ControlChannel.RESPONSE_SUFFIX)).as("still waited for").exists();
+    }
+
+    private static Exchange requestFile(String name) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getMessage().setHeader(Exchange.FILE_NAME_ONLY, name);
+        return exchange;
     }
 }

@@ -7,7 +7,6 @@ import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -84,16 +83,7 @@ class HungStoreShutdownIT {
                     }
                     await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/health").status() == 503);
 
-                    long t0 = System.nanoTime();
-                    gw.process().destroy(); // SIGTERM
-                    boolean exited = gw.process().waitFor(60, TimeUnit.SECONDS);
-                    long tookMs = (System.nanoTime() - t0) / 1_000_000;
-                    String log = Files.readString(gw.log());
-                    System.out.printf("HungStoreShutdownIT: the stop took %d ms (budget %d s)%n", tookMs, BUDGET_S);
-                    assertThat(exited).as("exited within 60 s; log:%n%s", log).isTrue();
-                    assertThat(gw.process().exitValue()).as("exit status; log:%n%s", log).isZero();
-                    assertThat(tookMs).as("the stop took %d ms with a %d s budget; log:%n%s", tookMs, BUDGET_S, log)
-                            .isLessThanOrEqualTo(ALLOWED_MS);
+                    String log = TimedStop.sigterm(gw, "HungStoreShutdownIT", BUDGET_S, ALLOWED_MS).log();
                     assertThat(log).contains("Stopping: new requests get 503")
                             .contains("No checkpoint at shutdown: the store does not answer")
                             .contains("Stopped:")

@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The outbox at shutdown and in its upkeep, on each kind of store (H2 and PostgreSQL subclasses), with a sink the test
@@ -113,6 +115,37 @@ abstract class OutboxShutdownAndPurgeContract extends OutboxFaultsHarness {
         assertThat(purge.run()).isEqualTo(1); // G-recent, now old too; dead, skipped and pending rows stay
         assertThat(outbox.list("gated", null, 0, 100)).extracting(OutboxRow::incidentId)
                 .containsExactlyInAnyOrder("G-dead", "G-skipped", "G-pending");
+    }
+
+    /**
+     * The relay as the route drives it ({@link OutboxRelay#run}) for as long as the gateway runs: nothing it keeps grows
+     * with the deliveries it made. Each slot run used to leave its row id in a queue only shutdown drained.
+     */
+    @Test
+    void aRunningRelayKeepsNothingPerDeliveryItMade() throws Exception {
+        relay(4, Duration.ofSeconds(300), Duration.ofSeconds(30));
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread driver = new Thread(() -> {
+            try {
+                relay.run(running::get, Duration.ofMillis(20));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        driver.start();
+        try {
+            for (int i = 0; i < 30; i++) {
+                declare("U-" + i);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> sink.delivered.size() == 30);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !relay.busy());
+
+            assertThat(relay.pendingProgressSignals()).as("after 30 deliveries, no shutdown waiting for them").isLessThanOrEqualTo(1);
+        } finally {
+            running.set(false);
+            relay.wake();
+            driver.join(10_000);
+        }
     }
 
     @Test

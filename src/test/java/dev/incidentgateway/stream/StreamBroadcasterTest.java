@@ -6,10 +6,18 @@ import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.TimelineEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,6 +98,35 @@ class StreamBroadcasterTest {
         String frame = StreamBroadcaster.render(e, mapper).toString();
         assertThat(frame).startsWith("id: " + e.id() + "\nevent: note\ndata: {").endsWith("}\n\n");
         assertThat(frame.split("\n")).hasSize(3); // a line break inside the content stays escaped in the JSON
+    }
+
+    /**
+     * Vert.x runs each HTTP request on a context of its own (a duplicate of its connection's): streams opened on one
+     * event loop share its group, whatever context they were opened on. A group per context kept one group and one
+     * heartbeat timer for every stream ever opened, for the life of the process.
+     */
+    @Test
+    void streamsOpenedOnOneEventLoopShareOneGroupWhateverTheirRequestsContext() throws Exception {
+        StreamBroadcaster b = new StreamBroadcaster(16, Long.MAX_VALUE, true, 15_000, mapper, new SimpleMeterRegistry());
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        try {
+            HttpServer server = vertx.createHttpServer()
+                    .requestHandler(request -> {
+                        b.group(vertx.getOrCreateContext()); // what StreamHttpHandler does to open a stream
+                        request.response().end();
+                    })
+                    .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            HttpClient client = HttpClient.newHttpClient();
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.actualPort() + "/api/v1/stream")).build(), HttpResponse.BodyHandlers.discarding());
+                assertThat(answer.statusCode()).isEqualTo(200);
+            }
+
+            assertThat(b.groupCount()).as("20 streams opened on one event loop").isEqualTo(1);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 
     private static TimelineEvent event(int i) {

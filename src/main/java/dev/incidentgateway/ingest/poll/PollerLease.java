@@ -48,8 +48,11 @@ final class PollerLease implements AutoCloseable {
                         return true;
                     }
                 }
+            } finally {
+                if (held != c) {
+                    c.close(); // not taken, also when the query failed: a connection kept here was lost to the pool for good
+                }
             }
-            c.close();
             return false;
         } catch (SQLException e) {
             release();
