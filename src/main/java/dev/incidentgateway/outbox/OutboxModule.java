@@ -112,8 +112,9 @@ public final class OutboxModule implements AutoCloseable {
         if (soleProcess) {
             releaseClaimsOfEndedRun(clock);
         }
-        // Outbound routes call vendors with camel-http: retries are the outbox's (state in the row), never HttpClient's own.
-        main.addInitialProperty("camel.component.http.automaticRetriesDisabled", "true");
+        // Outbound routes call vendors with camel-http: retries are the outbox's (state in the row), never HttpClient's own,
+        // and every call has the Java sinks' timeouts, on http: and https: alike.
+        dev.incidentgateway.connectors.http.CamelHttpDefaults.mainProperties().forEach(main::addInitialProperty);
         main.configure().addRoutesBuilder(gaugeRoute(meters));
         main.configure().addRoutesBuilder(purgeRoute(Duration.ofDays(config.get(GatewayConfig.OUTBOX_RETENTION_DAYS)), meters, clock));
         main.configure().addRoutesBuilder(new OutboxApi(outbox, json, endpoints, clock, timeline::refuseWhileDown));

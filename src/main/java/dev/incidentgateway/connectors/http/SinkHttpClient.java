@@ -46,8 +46,7 @@ import java.util.function.Supplier;
  */
 public final class SinkHttpClient {
     /** camel-http endpoint whose client the calls use; the real URL is each call's own. */
-    private static final String ENDPOINT = "http://outbound?throwExceptionOnFailure=false"
-            + "&connectTimeout=5000&connectionRequestTimeout=5000&responseTimeout=30000";
+    private static final String ENDPOINT = "http://outbound?throwExceptionOnFailure=false&" + CamelHttpDefaults.endpointOptions();
     /**
      * Request headers camel-http's header filter never sent (it sets them itself, from the body or the connection),
      * taken from the list that filter is built from (lower case); the body's Content-Type goes with the body instead.
