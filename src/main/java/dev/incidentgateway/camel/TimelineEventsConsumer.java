@@ -26,7 +26,7 @@ import java.util.Set;
  *
  * <p><b>At-least-once.</b> The position moves past an event only after the route completed its exchange (an exception
  * handled by {@code onException ... handled: true} counts as completed). A failed exchange stops the batch and is sent
- * again at the next poll; a crash between the route's completion and the position's update sends that one event
+ * again after a backoff ({@link #backOff}); a crash between the route's completion and the position's update sends that one event
  * again after the restart. Exporters should therefore be idempotent on the event id (the CloudEvent {@code id}).
  */
 final class TimelineEventsConsumer extends ScheduledPollConsumer {
@@ -52,6 +52,14 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
      * the poll under way (it ends after its current event) so the interrupt finds nothing running.
      */
     private final java.util.concurrent.locks.ReentrantLock polling = new java.util.concurrent.locks.ReentrantLock();
+    /**
+     * Failed exchanges in a row, and when the failed event may be tried again. Before, a failing exporter (its target
+     * down) was tried again at every poll, every 500 ms: an ERROR with a stack trace from the route's error handler and a
+     * WARN each time, and a call to a target that was down, for as long as the outage lasted.
+     */
+    private int failures;
+    private long retryAtNanos;
+    private java.util.function.LongSupplier nanoClock = System::nanoTime;
 
     TimelineEventsConsumer(TimelineEventsEndpoint endpoint, Processor processor, TimelineStore store,
                            TimelineCloudEventMapper cloudEvents, FeedPositions positions, Set<String> activeNames, long maxBytes) {
@@ -112,7 +120,7 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
     }
 
     private int pollLocked() throws Exception {
-        if (!isPollAllowed()) {
+        if (!isPollAllowed() || (failures > 0 && nanoClock.getAsLong() - retryAtNanos < 0)) {
             return 0;
         }
         CappedPage<Read> page = read();
@@ -128,8 +136,10 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
             }
             if (!deliver(event, read.body())) {
                 advanceTo(passedOver);
-                return 0; // wait the poll delay before trying this event again
+                backOff(event.id());
+                return 0;
             }
+            failures = 0;
             passedOver = null;
             advanceTo(event.id());
         }
@@ -179,16 +189,25 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
             in.setHeader(EVENT_TYPE, event.type().wireName());
             exchange.setProperty(EVENT_PROPERTY, event);
             getProcessor().process(exchange);
-            if (exchange.isFailed() || exchange.isRollbackOnly()) {
-                // The route's error handler has logged the failure itself; say only what happens next.
-                LOG.warn("timeline:events consumer={} did not complete event {}; it is sent again at the next poll",
-                        endpoint.getConsumer(), event.id());
-                return false;
-            }
-            return true;
+            return !exchange.isFailed() && !exchange.isRollbackOnly();
         } finally {
             releaseExchange(exchange, false);
         }
+    }
+
+    /** The failed event waits {@code delay}, doubled with each further failure, at most {@code maxRetryDelay}. */
+    private void backOff(String eventId) {
+        failures++;
+        long wait = Math.min(endpoint.getMaxRetryDelay(), Math.max(1, getDelay()) << Math.min(failures - 1, 30));
+        retryAtNanos = nanoClock.getAsLong() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(wait);
+        // The route's error handler has logged the failure itself; say only what happens next.
+        LOG.warn("timeline:events consumer={} did not complete event {} (failure {} in a row); it is sent again in {} ms",
+                endpoint.getConsumer(), eventId, failures, wait);
+    }
+
+    /** For tests: the clock the backoff is measured with. */
+    void useNanoClock(java.util.function.LongSupplier clock) {
+        this.nanoClock = clock;
     }
 
     private void advanceTo(String eventId) {

@@ -35,6 +35,9 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code delay}</td><td>{@code 500}</td><td>milliseconds between polls when the feed has nothing new (Camel's
  *   scheduled-poll option; {@code initialDelay}, {@code greedy} and the other scheduled-poll options apply too;
  *   {@code greedy} is on: a poll that read events is followed at once by the next)</td></tr>
+ *   <tr><td>{@code maxRetryDelay}</td><td>{@code 60000}</td><td>after a failed exchange the event is tried again after
+ *   {@code delay}, then after twice as long with each further failure, up to this many milliseconds; a completed
+ *   exchange ends the backoff</td></tr>
  * </table>
  */
 public final class TimelineEventsEndpoint extends ScheduledPollEndpoint {
@@ -49,6 +52,7 @@ public final class TimelineEventsEndpoint extends ScheduledPollEndpoint {
     private Set<EventType> types = EnumSet.allOf(EventType.class);
     private String incident;
     private int batchSize = 100;
+    private long maxRetryDelay = 60_000;
 
     TimelineEventsEndpoint(String uri, TimelineComponent component, TimelineStore store, TimelineCloudEventMapper cloudEvents) {
         super(uri, component);
@@ -130,5 +134,17 @@ public final class TimelineEventsEndpoint extends ScheduledPollEndpoint {
             throw new RouteOptionException("timeline:events batchSize must be 1..1000, got " + batchSize);
         }
         this.batchSize = batchSize;
+    }
+
+    public long getMaxRetryDelay() {
+        return maxRetryDelay;
+    }
+
+    /** Longest wait, in milliseconds, before a failed exchange is tried again (the wait doubles from {@code delay}). */
+    public void setMaxRetryDelay(long maxRetryDelay) {
+        if (maxRetryDelay < 1 || maxRetryDelay > 86_400_000) {
+            throw new RouteOptionException("timeline:events maxRetryDelay must be 1..86400000 milliseconds, got " + maxRetryDelay);
+        }
+        this.maxRetryDelay = maxRetryDelay;
     }
 }

@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -321,6 +322,52 @@ abstract class TimelineEventsConsumerContract extends CamelTestSupport {
         assertThat(received.attemptIds()).as("the failed event again, and nothing after it before it completed")
                 .containsExactly(one.id(), two.id(), two.id(), two.id(), three.id());
         assertThat(received.completedIds()).containsExactly(one.id(), two.id(), three.id());
+    }
+
+    @Test
+    void aFailingExporterIsTriedAgainLessAndLessOftenUntilAnExchangeCompletes() throws Exception {
+        String incident = newIncident();
+        List<TimelineEvent> events = declareWithTwoNotes(incident);
+        TimelineEvent two = events.get(1);
+        TimelineEvent three = events.get(2);
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Received received = new Received();
+        // The scheduler's first poll is an hour away: this test polls by hand, on its own clock.
+        context.addRoutes(route("timeline:events?consumer=backoff&initialDelay=3600000&delay=1000&maxRetryDelay=4000&incident="
+                + incident, received, e -> down.get() && !e.getIn().getHeader("TimelineEventId").equals(events.get(0).id())));
+        TimelineEventsConsumer consumer = (TimelineEventsConsumer) context.getRoutes().stream()
+                .filter(r -> r.getEndpoint().getEndpointUri().contains("consumer=backoff")).findFirst().orElseThrow().getConsumer();
+        AtomicLong nanos = new AtomicLong();
+        consumer.useNanoClock(nanos::get);
+        java.util.function.LongFunction<Long> attemptsOfTwoAt = millis -> {
+            nanos.set(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis));
+            try {
+                consumer.poll();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return received.attemptIds().stream().filter(two.id()::equals).count();
+        };
+
+        assertThat(attemptsOfTwoAt.apply(0)).as("first attempt").isEqualTo(1);
+        assertThat(attemptsOfTwoAt.apply(999)).as("within the first wait (delay)").isEqualTo(1);
+        assertThat(attemptsOfTwoAt.apply(1_000)).isEqualTo(2);
+        assertThat(attemptsOfTwoAt.apply(2_999)).as("the wait doubled").isEqualTo(2);
+        assertThat(attemptsOfTwoAt.apply(3_000)).isEqualTo(3);
+        assertThat(attemptsOfTwoAt.apply(6_999)).as("doubled again, to maxRetryDelay").isEqualTo(3);
+        assertThat(attemptsOfTwoAt.apply(7_000)).isEqualTo(4);
+        assertThat(attemptsOfTwoAt.apply(10_999)).as("no longer than maxRetryDelay").isEqualTo(4);
+        down.set(false);
+        assertThat(attemptsOfTwoAt.apply(11_000)).isEqualTo(5);
+        assertThat(received.completedIds()).containsExactly(events.get(0).id(), two.id(), three.id());
+
+        TimelineEvent four = append(incident, EventType.NOTE);
+        down.set(true);
+        attemptsOfTwoAt.apply(11_001);
+        assertThat(received.attemptIds()).as("a completed exchange ended the backoff: the next failure waits delay again")
+                .endsWith(four.id());
+        attemptsOfTwoAt.apply(12_001);
+        assertThat(received.attemptIds().stream().filter(four.id()::equals).count()).isEqualTo(2);
     }
 
     @Test
