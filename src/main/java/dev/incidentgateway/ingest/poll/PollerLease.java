@@ -1,5 +1,6 @@
 package dev.incidentgateway.ingest.poll;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.store.SqlDialect;
 
 import javax.sql.DataSource;
@@ -7,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * Makes sure one gateway instance polls a source at a time. On PostgreSQL: a session-level advisory lock
@@ -64,14 +66,43 @@ final class PollerLease implements AutoCloseable {
         return !shared || held != null;
     }
 
+    /**
+     * Gives up the held connection without its lock. HikariCP does not reset a session's advisory locks when a connection
+     * comes back: one given back still holding the lock kept every instance from polling (this one too, on its other
+     * connections) until the pool retired it, up to 30 minutes later. So the session lets go of its locks first, and a
+     * connection that cannot say so (broken, or too slow to answer) is evicted: closing it for real ends the session.
+     */
     private void release() {
         if (held != null) {
+            Connection c = held;
+            held = null;
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_unlock_all()");
+            } catch (SQLException e) {
+                evict(c);
+                return;
+            }
             try {
-                held.close(); // ends the session's hold: the pool resets it, or the server drops it
+                c.close();
             } catch (SQLException ignored) {
                 // the connection is gone; so is the lock
             }
-            held = null;
+        }
+    }
+
+    private void evict(Connection c) {
+        try {
+            if (dataSource.isWrapperFor(HikariDataSource.class)) {
+                dataSource.unwrap(HikariDataSource.class).evictConnection(c);
+                return;
+            }
+        } catch (SQLException | RuntimeException notThePool) {
+            // closed below
+        }
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // the connection is gone; so is the lock
         }
     }
 

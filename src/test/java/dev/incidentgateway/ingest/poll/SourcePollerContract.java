@@ -248,4 +248,51 @@ abstract class SourcePollerContract {
             assertThat(refused.polls.get()).as("stopped until restarted").isEqualTo(1);
         }
     }
+
+    /**
+     * A leader whose held connection no longer answers {@code isValid} in time (a busy server) gives it up and takes
+     * another. The pool does not reset a session's advisory locks: the connection it got back still held the lock, so no
+     * instance could poll (this one on its new connection included) until the pool retired that connection, 30 min later.
+     */
+    @Test
+    void onPostgresqlALeaseGivenUpLeavesNoLockBehindInThePool() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dialect == SqlDialect.POSTGRESQL, "leadership needs PostgreSQL");
+        java.util.concurrent.atomic.AtomicBoolean answersIsValid = new java.util.concurrent.atomic.AtomicBoolean(true);
+        javax.sql.DataSource slowToAnswer = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (ds, m, args) -> {
+                    if (!m.getName().equals("getConnection")) {
+                        throw new UnsupportedOperationException(m.getName());
+                    }
+                    java.sql.Connection real = dataSource.getConnection();
+                    return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class},
+                            (c, cm, cargs) -> cm.getName().equals("isValid") && !answersIsValid.get() ? Boolean.FALSE
+                                    : invoke(cm, real, cargs));
+                });
+        PollerLease leader = new PollerLease(slowToAnswer, dialect, "scripted");
+        // Another instance: a pool of its own (one pool could hand it the very session that holds the lock, which takes it again).
+        HikariDataSource otherPool = StoreFactory.openAndMigrate(testStore.config());
+        PollerLease other = new PollerLease(otherPool, dialect, "scripted");
+        try {
+            assertThat(leader.acquire()).isTrue();
+            assertThat(other.acquire()).isFalse();
+
+            answersIsValid.set(false);
+            leader.acquire(); // gives its connection up; takes the lock again on another, or on the same one from the pool
+            answersIsValid.set(true);
+            leader.close(); // the instance stops
+
+            assertThat(other.acquire()).as("the lock is free once the leader is gone").isTrue();
+        } finally {
+            other.close();
+            otherPool.close();
+        }
+    }
+
+    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
 }
