@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One delivery attempt of one claimed row: reads the event and its incident, hands them to the sink, and waits for
@@ -36,13 +37,20 @@ final class DeliveryCall implements AutoCloseable {
     private final ExecutorService calls;
 
     DeliveryCall(Sink sink, OutboxStore outbox, TimelineStore timeline, Duration deadline, Duration abortGrace, MeterRegistry meters) {
+        this(sink, outbox, timeline, deadline, abortGrace, meters,
+                Executors.newCachedThreadPool(OutboxRelay.daemon("outbox-call-" + sink.connector())));
+    }
+
+    /** @param calls where the sink calls run (tests: one whose threads are all taken) */
+    DeliveryCall(Sink sink, OutboxStore outbox, TimelineStore timeline, Duration deadline, Duration abortGrace, MeterRegistry meters,
+                 ExecutorService calls) {
         this.sink = sink;
         this.refs = new ExternalRefs(outbox.dataSource());
         this.timeline = timeline;
         this.deadline = deadline;
         this.abortGrace = abortGrace;
         this.meters = meters;
-        this.calls = Executors.newCachedThreadPool(OutboxRelay.daemon("outbox-call-" + sink.connector()));
+        this.calls = calls;
     }
 
     /**
@@ -79,7 +87,12 @@ final class DeliveryCall implements AutoCloseable {
         DeliveryAbort abort = new DeliveryAbort();
         CountDownLatch ended = new CountDownLatch(1);
         String incident = delivery.item().incidentId();
+        // Who goes first: the call's thread taking it (1), or the deadline giving it up before any thread took it (2).
+        AtomicInteger start = new AtomicInteger();
         Future<DeliveryResult> call = calls.submit(() -> {
+            if (!start.compareAndSet(0, 1)) {
+                return null; // given up before it started: no call of it goes out
+            }
             try {
                 return abort.run(() -> attempt(delivery));
             } finally {
@@ -93,6 +106,11 @@ final class DeliveryCall implements AutoCloseable {
             running.put(incident, ended);
             abort.abort();
             call.cancel(true);
+            if (start.compareAndSet(0, 2)) {
+                // It never runs, so nothing counts "ended" down but this: before, a call whose deadline passed before a
+                // thread took it (a lease nearly out) left its incident "still running" for good, none of its rows sent.
+                ended.countDown();
+            }
             meters.counter("gateway.outbox.deadline.exceeded", "connector", sink.connector()).increment();
             if (!ended.await(abortGrace.toMillis(), TimeUnit.MILLISECONDS)) {
                 return null;
