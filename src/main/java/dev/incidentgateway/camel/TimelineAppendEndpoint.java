@@ -44,11 +44,22 @@ public final class TimelineAppendEndpoint extends DefaultEndpoint {
         return principal;
     }
 
-    /** Set from the URI ({@code ?principal=system:my-exporter}); only {@code system:} names are accepted. */
+    /**
+     * Set from the URI ({@code ?principal=system:my-exporter}); only {@code system:} names are accepted, and a name there
+     * must be: {@code system:} alone (or {@code system: x}) was stored as a principal that names nobody.
+     */
     public void setPrincipal(String principal) {
         if (principal != null && !principal.startsWith("system:")) {
             throw new RouteOptionException("timeline:append principal must start with system: (got " + principal + ")");
         }
+        if (principal != null && !SYSTEM_NAME.matcher(principal).matches()) {
+            throw new RouteOptionException("timeline:append principal must be system:NAME, NAME 1.."
+                    + (dev.incidentgateway.timeline.EventLimits.PRINCIPAL - "system:".length())
+                    + " characters without spaces or control characters (got '" + principal + "')");
+        }
         this.principal = principal;
     }
+
+    private static final java.util.regex.Pattern SYSTEM_NAME = java.util.regex.Pattern.compile(
+            "system:[^\\s\\p{Cntrl}]{1," + (dev.incidentgateway.timeline.EventLimits.PRINCIPAL - "system:".length()) + "}");
 }

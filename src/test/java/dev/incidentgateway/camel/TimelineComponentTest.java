@@ -126,6 +126,14 @@ class TimelineComponentTest extends CamelTestSupport {
                 from("direct:forged").to("timeline:append?principal=key:alice");
             }
         })).isInstanceOf(FailedToCreateRouteException.class).hasStackTraceContaining("must start with system:");
+        for (String nameless : new String[]{"system:", "system:%20exporter"}) {
+            assertThatThrownBy(() -> context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:nameless").to("timeline:append?principal=" + nameless);
+                }
+            })).as(nameless).isInstanceOf(FailedToCreateRouteException.class).hasStackTraceContaining("must be system:NAME");
+        }
         assertThatThrownBy(() -> context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
