@@ -84,6 +84,19 @@ public final class ApiRequest {
     }
 
     /**
+     * The first header sent more than once among those {@code names} accepts, if any: for a family of headers that must
+     * each come once ({@code ce-*}), as {@link #singleHeader} for one.
+     */
+    public java.util.Optional<String> repeatedHeader(java.util.function.Predicate<String> names) {
+        for (Map.Entry<String, Object> h : message.getHeaders().entrySet()) {
+            if (names.test(h.getKey()) && h.getValue() instanceof java.util.List<?> values && values.size() > 1) {
+                return java.util.Optional.of(h.getKey());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * The request's own headers (Camel's internal ones left out), for signature checks; names are case-insensitive, as
      * in HTTP (a {@code WebhookRequest} takes such a map without copying it again).
      */

@@ -81,6 +81,10 @@ public final class WebhookSteps {
         }
         WebhookRequest request = new WebhookRequest(name, req.headers(), req.body());
         source.authenticator().authenticate(request); // first: a caller without a credential gets 401 (README), not 415
+        // A CloudEvents attribute sent twice (two ce-id headers) is the sender's to settle: the first one was taken silently.
+        req.repeatedHeader(h -> h.regionMatches(true, 0, "ce-", 0, 3)).ifPresent(h -> {
+            throw ApiProblem.givenTwice(h);
+        });
         // A binary-mode CloudEvent without data has neither body nor Content-Type (CloudEvents HTTP binding §3.1.1).
         boolean eventWithoutData = req.header("ce-specversion") != null && req.header("Content-Type") == null && req.body().length == 0;
         if (!eventWithoutData) {

@@ -98,6 +98,10 @@ final class BadInputCases {
         }
         rows.add(new Case("binary data with overlong UTF-8", CE, "application/json",
                 withBytes("{\"title\":\"t%s\",\"actor\":\"a\"}", "C0AF"), binaryHeaders(auth, "id", "bin-overlong"), 400, "data"));
+        String[] idTwice = java.util.stream.Stream.concat(java.util.Arrays.stream(binaryHeaders(auth, "id", "bin-twice-1")),
+                java.util.stream.Stream.of("ce-id", "bin-twice-2")).toArray(String[]::new);
+        rows.add(new Case("binary ce-id given twice", CE, "application/json",
+                "{\"title\":\"t\",\"actor\":\"a\"}".getBytes(StandardCharsets.UTF_8), idTwice, 400, "ce-id"));
         rows.add(new Case("binary data not JSON", CE, "application/json", "{".getBytes(StandardCharsets.UTF_8),
                 binaryHeaders(auth, "id", "bin-1"), 400, "data"));
     }
