@@ -128,6 +128,9 @@ public final class Gateway implements AutoCloseable {
 
         // The upgrade to credential row MACs seals the older rows in the migration, and only there (CredentialRowSeal).
         this.dataSource = StoreFactory.openAndMigrate(config, StoreTimeouts.forAppends(config), CredentialRowSeal.atUpgrade(config));
+        // The pool's own meters (hikaricp_connections_active, _pending, _timeout_total, …): an exhausted pool is the first
+        // thing to look at when appends answer 503, and nothing else shows it. HikariCP takes a registry once, running too.
+        dataSource.setMetricRegistry(meters);
         StoreModules modules = StoreModules.open(config, checked, dataSource, meters, json);
         this.audit = modules.audit();
         this.outbox = modules.outbox();

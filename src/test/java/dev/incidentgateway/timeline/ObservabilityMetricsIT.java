@@ -44,6 +44,11 @@ class ObservabilityMetricsIT {
         }
         assertThat(http.metric("gateway_append_group_size_sum")).as("both declares, each in a group").isGreaterThanOrEqualTo(2);
         assertThat(http.metric("gateway_append_group_commit_seconds_count")).isGreaterThanOrEqualTo(1);
+        assertThat(http.metric("hikaricp_connections_max{pool=\"gateway-store\"}")).as("the pool's meters, GATEWAY_DB_POOL_SIZE")
+                .isEqualTo(10);
+        assertThat(http.metric("hikaricp_connections_acquire_seconds_count{pool=\"gateway-store\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(http.get("/metrics").body()).contains("hikaricp_connections_pending{pool=\"gateway-store\"} ",
+                "hikaricp_connections_timeout_total{pool=\"gateway-store\"} 0.0");
         Instant before = Instant.now().minusSeconds(5);
         await().atMost(Duration.ofSeconds(15)).until(() -> http.get("/api/v1/audit/checkpoint").json().path("count").asLong() == 2);
         assertThat(http.metric(SIGNED)).isGreaterThanOrEqualTo(1);
