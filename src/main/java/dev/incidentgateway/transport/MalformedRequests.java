@@ -35,12 +35,9 @@ final class MalformedRequests {
     Handler<HttpServerRequest> before(Handler<HttpServerRequest> next) {
         return request -> {
             if (lacksValidHost(request)) {
-                meters.counter("gateway.http.refused", "reason", "malformed-request").increment();
-                ApiProblem refusal = new ApiProblem(400, "malformed-request", "Malformed HTTP request", "An HTTP/1.1 request "
-                        + "needs one Host header holding a host name or address and an optional port (RFC 9112, section 3.2); "
-                        + "nothing was done.", "Host", Map.of());
-                request.response().putHeader("Connection", "close");
-                ProblemResponses.end(request.response(), refusal, problems.render(refusal, "/"));
+                refuseMalformed(request, new ApiProblem(400, "malformed-request", "Malformed HTTP request", "An HTTP/1.1 "
+                        + "request needs one Host header holding a host name or address and an optional port (RFC 9112, "
+                        + "section 3.2); nothing was done.", "Host", Map.of()));
                 return;
             }
             String problem = problem(request.path());
@@ -76,6 +73,11 @@ final class MalformedRequests {
                     + (cause == null || cause.getMessage() == null ? "" : " (" + withoutValue(cause.getMessage()) + ")") + ".",
                     null, Map.of());
         }
+        refuseMalformed(request, problem);
+    }
+
+    /** Counts and answers a request that is not well-formed HTTP, closing its connection once the answer is written. */
+    private void refuseMalformed(HttpServerRequest request, ApiProblem problem) {
         meters.counter("gateway.http.refused", "reason", "malformed-request").increment();
         request.response().putHeader("Connection", "close"); // the server closes it once the answer is written
         ProblemResponses.end(request.response(), problem, problems.render(problem, "/"));
