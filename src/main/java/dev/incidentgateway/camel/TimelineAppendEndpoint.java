@@ -53,13 +53,14 @@ public final class TimelineAppendEndpoint extends DefaultEndpoint {
             throw new RouteOptionException("timeline:append principal must start with system: (got " + principal + ")");
         }
         if (principal != null && !SYSTEM_NAME.matcher(principal).matches()) {
-            throw new RouteOptionException("timeline:append principal must be system:NAME, NAME 1.."
-                    + (dev.incidentgateway.timeline.EventLimits.PRINCIPAL - "system:".length())
+            throw new RouteOptionException("timeline:append principal must be system:NAME, NAME 1.." + NAME_MAX
                     + " characters without spaces or control characters (got '" + principal + "')");
         }
         this.principal = principal;
     }
 
-    private static final java.util.regex.Pattern SYSTEM_NAME = java.util.regex.Pattern.compile(
-            "system:[^\\s\\p{Cntrl}]{1," + (dev.incidentgateway.timeline.EventLimits.PRINCIPAL - "system:".length()) + "}");
+    /** The longest NAME of {@code system:NAME}: the whole principal fits the store's limit. */
+    private static final int NAME_MAX = dev.incidentgateway.timeline.EventLimits.PRINCIPAL - "system:".length();
+    private static final java.util.regex.Pattern SYSTEM_NAME =
+            java.util.regex.Pattern.compile("system:[^\\s\\p{Cntrl}]{1," + NAME_MAX + "}");
 }
