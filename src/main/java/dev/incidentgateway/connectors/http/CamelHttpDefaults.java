@@ -15,9 +15,16 @@ import java.util.Map;
  * would sleep out a 429/503's Retry-After on a relay thread: retries are the outbox's, with their state in the row.
  */
 public final class CamelHttpDefaults {
-    static final long CONNECT_TIMEOUT_MS = 5_000;
-    static final long CONNECTION_REQUEST_TIMEOUT_MS = 5_000;
-    static final long RESPONSE_TIMEOUT_MS = 30_000;
+    /** camel-http's timeout options, in milliseconds: connect, lease from the connection pool, wait for the answer. */
+    private static final Map<String, Long> TIMEOUTS_MS = timeouts();
+
+    private static Map<String, Long> timeouts() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("connectTimeout", 5_000L);
+        out.put("connectionRequestTimeout", 5_000L);
+        out.put("responseTimeout", 30_000L);
+        return out;
+    }
 
     private CamelHttpDefaults() {
     }
@@ -28,16 +35,14 @@ public final class CamelHttpDefaults {
         for (String component : new String[]{"http", "https"}) {
             String prefix = "camel.component." + component + ".";
             out.put(prefix + "automaticRetriesDisabled", "true");
-            out.put(prefix + "connectTimeout", String.valueOf(CONNECT_TIMEOUT_MS));
-            out.put(prefix + "connectionRequestTimeout", String.valueOf(CONNECTION_REQUEST_TIMEOUT_MS));
-            out.put(prefix + "responseTimeout", String.valueOf(RESPONSE_TIMEOUT_MS));
+            TIMEOUTS_MS.forEach((option, ms) -> out.put(prefix + option, String.valueOf(ms)));
         }
         return out;
     }
 
     /** The same timeouts as endpoint URI options, for an endpoint created outside Camel Main's configuration. */
     static String endpointOptions() {
-        return "connectTimeout=" + CONNECT_TIMEOUT_MS + "&connectionRequestTimeout=" + CONNECTION_REQUEST_TIMEOUT_MS
-                + "&responseTimeout=" + RESPONSE_TIMEOUT_MS;
+        return TIMEOUTS_MS.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining("&"));
     }
 }
