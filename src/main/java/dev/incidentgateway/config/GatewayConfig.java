@@ -66,8 +66,9 @@ public final class GatewayConfig {
     public static final ConfigKey<Integer> OUTBOX_MAX_BACKOFF_MS = ConfigKey.integer("outbox.maxBackoffMs", "GATEWAY_OUTBOX_MAX_BACKOFF_MS",
             600_000, 1, 86_400_000, "Longest wait between two attempts of a failed delivery (the backoff stops doubling there; "
                     + "0.5-1 x this with jitter): how soon after a target's outage ends its queue moves again.");
-    public static final ConfigKey<Integer> OUTBOX_MAX_ATTEMPTS = ConfigKey.integer("outbox.maxAttempts", "GATEWAY_OUTBOX_MAX_ATTEMPTS", 20,
-            1, 1000, "Failed attempts after which a row is dead-lettered (with the default backoff 20 span about 1-2 h); a rate-limited answer (Retry-After) is not counted.");
+    public static final ConfigKey<Integer> OUTBOX_MAX_ATTEMPTS = ConfigKey.integer("outbox.maxAttempts", "GATEWAY_OUTBOX_MAX_ATTEMPTS", 10,
+            1, 1000, "Failed attempts after which a row is dead-lettered (with the default backoff 10 span about 4-9 min; raise it "
+                    + "to ride out longer outages); a rate-limited answer (Retry-After) is not counted.");
     public static final ConfigKey<Integer> OUTBOX_CONCURRENCY = ConfigKey.integer("outbox.concurrency", "GATEWAY_OUTBOX_CONCURRENCY", 8,
             1, 256, "Incidents delivered in parallel per connector (one incident is always in order).");
     public static final ConfigKey<Integer> OUTBOX_LEASE_MS = ConfigKey.integer("outbox.leaseMs", "GATEWAY_OUTBOX_LEASE_MS", 90_000,
