@@ -130,13 +130,18 @@ record ServiceNowPollWatermark(LocalDateTime at, int skip, LocalDateTime pass, b
         if (more && last != null) {
             int atLast = (int) updatedOn.stream().filter(last::equals).count();
             int skipped = last.equals(bound) ? offset() : 0;
-            return new ServiceNowPollWatermark(last, atLast + skipped, caughtUp ? bound : pass, false, lastSysId);
+            return new ServiceNowPollWatermark(last, atLast + skipped, caughtUp ? bound : pass, false, storable(lastSysId));
         }
         LocalDateTime newest = caughtUp ? at : bound;
         if (last != null && (newest == null || last.isAfter(newest))) {
             newest = last;
         }
         return new ServiceNowPollWatermark(newest == null ? EPOCH : newest, 0, null, true, null);
+    }
+
+    /** A sys_id as an anchor (32 hex digits), or none: whatever else an instance answered must not break the stored form. */
+    private static String storable(String sysId) {
+        return sysId != null && sysId.matches("[0-9A-Za-z_-]{1,64}") ? sysId : null;
     }
 
     String format() {

@@ -88,6 +88,8 @@ class ServiceNowPollWatermarkTest {
         assertThat(older.offset()).as("written before anchors were kept: read on as before").isEqualTo(2);
         assertThat(older.anchorToCheck()).isNull();
         assertThat(ServiceNowPollWatermark.parse("2026-01-01 11:00:00").anchorToCheck()).isNull();
+        assertThat(mid.next(List.of(t("2026-01-01 10:00:07")), "not|a sys_id", true, OVERLAP).format())
+                .as("an anchor that would not read back is left out").isEqualTo("2026-01-01 10:00:07|1|2026-01-01 09:58:00");
     }
 
     @Test
