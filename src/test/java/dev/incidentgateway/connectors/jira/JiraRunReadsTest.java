@@ -18,9 +18,11 @@ class JiraRunReadsTest {
         run.read("3", T.plusSeconds(120), "p2");
         assertThat(run.end(T.plusSeconds(120))).as("nothing moved").isEqualTo(T.plusSeconds(120));
 
-        run.read("2", T.plusSeconds(3600), "p3");
-        assertThat(run.end(T.plusSeconds(3600))).isEqualTo(T.plusSeconds(60));
+        run.read("1", T.plusSeconds(3600), "p3");
+        assertThat(run.end(T.plusSeconds(3600))).as("the last of the page it was first read on").isEqualTo(T.plusSeconds(60));
         assertThat(run.end(T.plusSeconds(3600))).as("the last page read again ends the same way").isEqualTo(T.plusSeconds(60));
+        run.read("3", T.plusSeconds(3700), "p4");
+        assertThat(run.end(T.plusSeconds(3700))).as("the earliest such page").isEqualTo(T.plusSeconds(60));
 
         run.start();
         assertThat(run.end(T.plusSeconds(3600))).as("a new run forgets").isEqualTo(T.plusSeconds(3600));
