@@ -14,8 +14,8 @@ import java.util.Set;
  * read again at the end of the run: that is the sign. It moved after the page it was first read on, so only the pages
  * after that one may have lost an issue, each at least as new as that page's last: the run then ends with its watermark
  * there instead, and the next run reads again from there at once (the idempotent event ids make the re-read a no-op).
- * Each such run ends at least one page further on. Kept in memory: a restart in the middle of a run forgets the pages
- * read before it.
+ * A run shifted again ends further on as long as its first page reaches past the overlap window. Kept in memory: a
+ * restart in the middle of a run forgets the pages read before it.
  */
 final class JiraRunReads {
     /** The page an issue was first read on in this run. */
