@@ -53,6 +53,7 @@ public final class JiraPoller implements PollingSource {
     private final ExternalRefs refs;
     private final Clock clock;
     private final Map<String, String> categories = new HashMap<>();
+    private final JiraRunReads run = new JiraRunReads();
     private JiraPollMapper mapper;
     private ZoneId zone;
 
@@ -97,6 +98,9 @@ public final class JiraPoller implements PollingSource {
             identify();
         }
         JiraPollWatermark w = JiraPollWatermark.parse(watermark);
+        if (!w.paging()) {
+            run.start();
+        }
         Instant max = w.updated();
         List<NewEvent> events = new ArrayList<>();
         String from = w.paging() ? w.from() : lowerBound(w.updated());
@@ -108,6 +112,7 @@ public final class JiraPoller implements PollingSource {
                 // the page token expired (e.g. after a restart): start the run again from what is committed
                 from = lowerBound(w.updated());
                 token = null;
+                run.start();
                 continue;
             }
             JsonNode page = json(check(reply, "search issues of " + config.site().project()), "search issues");
@@ -118,14 +123,17 @@ public final class JiraPoller implements PollingSource {
             for (JsonNode issue : page.path("issues")) {
                 events.addAll(mapper.map(issue, incidentFor(issue.path("id").asText())));
                 Instant updated = JiraPollMapper.time(issue.path("fields").path("updated").asText());
+                run.read(issue.path("id").asText(), updated, from + "|" + token);
                 if (updated != null && (max == null || updated.isAfter(max))) {
                     max = updated;
                 }
             }
             String next = page.path("nextPageToken").asText("");
             if (page.path("isLast").asBoolean(next.isEmpty()) || next.isEmpty() || page.path("issues").isEmpty()) {
-                Instant done = max != null ? max : parseJqlDate(from);
-                return new PollPage(events, new JiraPollWatermark(done, null, null).format(), false);
+                Instant read = max != null ? max : parseJqlDate(from);
+                Instant done = run.end(read);
+                // an issue moved while the run paged: the next run, from before it, goes on at once (more)
+                return new PollPage(events, new JiraPollWatermark(done, null, null).format(), done.isBefore(read));
             }
             String more = new JiraPollWatermark(max, from, next).format();
             if (more.length() <= MAX_WATERMARK) {

@@ -95,18 +95,36 @@ public final class ServiceNowPoller implements PollingSource {
         LocalDateTime lower = from.lowerBound(overlap);
         String query = (lower == null ? "" : "sys_updated_on>=" + ServiceNowPollWatermark.FORMAT.format(lower) + "^")
                 + (settings.query().isEmpty() ? "" : settings.query() + "^") + "ORDERBYsys_updated_on^ORDERBYsys_id";
-        HttpReply reply = get(INCIDENTS, query, ServiceNowPollMapper.RECORD_FIELDS, settings.pageSize(), from.offset());
-        List<JsonNode> records = results(reply, "incident");
+        String anchor = from.anchorToCheck();
+        HttpReply reply;
+        List<JsonNode> records;
+        if (anchor == null) {
+            reply = get(INCIDENTS, query, ServiceNowPollMapper.RECORD_FIELDS, settings.pageSize(), from.offset());
+            records = results(reply, "incident");
+        } else {
+            // from the last record read: still there, nothing of its second left it; gone, the skip would hide unread records
+            reply = get(INCIDENTS, query, ServiceNowPollMapper.RECORD_FIELDS, settings.pageSize() + 1, from.offset() - 1);
+            records = results(reply, "incident");
+            if (!records.isEmpty() && isAnchor(records.get(0), anchor, lower)) {
+                records = records.subList(1, records.size());
+            } else {
+                from = from.fromStartOfSecond();
+                reply = get(INCIDENTS, query, ServiceNowPollMapper.RECORD_FIELDS, settings.pageSize(), from.offset());
+                records = results(reply, "incident");
+            }
+        }
         String link = reply.header("Link");
         boolean more = link != null ? NEXT.matcher(link).find() : records.size() >= settings.pageSize();
 
         List<NewEvent> events = new ArrayList<>();
         Map<String, ServiceNowPollMapper.Target> targets = new LinkedHashMap<>();
         List<LocalDateTime> updatedOn = new ArrayList<>();
+        String lastSysId = null;
         for (JsonNode rec : records) {
             String updated = ServiceNowPollMapper.text(rec, "sys_updated_on");
             if (ServiceNowPollWatermark.instant(updated) != null) {
                 updatedOn.add(ServiceNowPollWatermark.time(updated));
+                lastSysId = ServiceNowPollMapper.text(rec, "sys_id");
             }
             ServiceNowPollMapper.Target target = target(rec);
             if (target != null) {
@@ -115,7 +133,14 @@ public final class ServiceNowPoller implements PollingSource {
             }
         }
         events.addAll(notes(targets, from.journalBound(overlap)));
-        return new PollPage(events, from.next(updatedOn, more, overlap).format(), more);
+        return new PollPage(events, from.next(updatedOn, lastSysId, more, overlap).format(), more);
+    }
+
+    /** Whether a record is the anchor: the last record read, still at the second the pass reads on from. */
+    private static boolean isAnchor(JsonNode rec, String anchor, LocalDateTime second) {
+        String updated = ServiceNowPollMapper.text(rec, "sys_updated_on");
+        return anchor.equals(ServiceNowPollMapper.text(rec, "sys_id")) && ServiceNowPollWatermark.instant(updated) != null
+                && ServiceNowPollWatermark.time(updated).equals(second);
     }
 
     /** The record's number and sys_id (state events carry both), else the event's id, which holds the sys_id. */

@@ -150,6 +150,24 @@ class JiraPollerIT extends JiraPollHarness {
     }
 
     @Test
+    void anIssueUpdatedBetweenTwoPagesOfARunDoesNotHideAnUnreadIssue() throws Exception {
+        List<FakeJiraState.Issue> issues = new java.util.ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            issues.add(jira.createIssue(ALICE, "Alert " + i, "Task", T0.plusSeconds(i * 20L)));
+        }
+        JiraPoller poller = poller();
+        PollPage first = poller.poll(null);
+        append(first);
+        assertThat(first.more()).isTrue();
+        // someone comments on an issue the first page read: it moves to the end of the run's order
+        jira.comment(BOB, issues.get(3).key, "looking into it", T0.plus(Duration.ofHours(1)));
+        sync(poller);
+
+        assertThat(store.incidents(null, 1000)).as("every issue declared, none skipped by the shifted page").hasSize(120);
+        assertThat(appended(sync(poller))).as("and nothing twice").isEmpty();
+    }
+
+    @Test
     void aCrashBetweenAPageAndItsCommitRepeatsThePage() throws Exception {
         for (int i = 0; i < 120; i++) {
             jira.createIssue(ALICE, "Alert " + i, "Task", T0.plusSeconds(i * 20L));

@@ -187,6 +187,33 @@ class ServiceNowPollerIT extends ServiceNowPollHarness {
     }
 
     @Test
+    void aRecordUpdatedBetweenPagesDoesNotHideTheUnreadRecordsOfItsSecond() throws Exception {
+        fake.setLinkHeaders(false); // pages of the shipped 100 records: the second below straddles the first boundary
+        fake.setNow(T0.minus(Duration.ofHours(2)));
+        for (int i = 0; i < 98; i++) {
+            opened("erin", "Earlier " + i, "3", "2");
+        }
+        fake.setNow(T0.minus(Duration.ofHours(1))); // one second shared by records on both sides of the page boundary
+        List<ObjectNode> sameSecond = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            sameSecond.add(opened("erin", "Same second " + i, "3", "2"));
+        }
+        sameSecond.sort(java.util.Comparator.comparing(r -> r.path("sys_id").asText()));
+
+        PollPage first = poller.poll(null);
+        append(first);
+        assertThat(first.more()).isTrue();
+        // someone works a record of that second that the first page read, before the next page is read
+        fake.setNow(T0.plusSeconds(30));
+        fake.updateAs(ALICE, sameSecond.get(0).path("sys_id").asText(), fields().put("state", "2"));
+        sync();
+
+        assertThat(store.incidents(null, 1000)).as("every record declared, none skipped").hasSize(102);
+        assertThat(sameSecond).allSatisfy(r -> assertThat(store.incident(incidentOf(r))).isPresent());
+        assertThat(types(incidentOf(sameSecond.get(0)))).containsExactly(DECLARE, ACK);
+    }
+
+    @Test
     void recordsTheGatewayCreatedMapToTheirIncidentAndItsOwnChangesDoNotComeBack() throws Exception {
         ExternalRef linked = declaredInGateway("INC-7", true);
         ExternalRef inFlight = declaredInGateway("INC-8", false); // created, ref not stored yet
