@@ -80,6 +80,9 @@ final class OutcomeRecorder {
             boolean rateLimited = r.retryAfter() != null;
             boolean giveUp = !rateLimited && attempt >= settings.maxAttempts();
             Duration wait = rateLimited ? cap(r.retryAfter()) : backoff(attempt);
+            if (!rateLimited && r.atLeast() != null && r.atLeast().compareTo(wait) > 0) {
+                wait = r.atLeast();
+            }
             String lastError = giveUp ? r.reason() + " (gave up after " + attempt + " attempts)" : r.reason();
             recorded = outbox.failed(item, lastError, now.plus(wait), giveUp, !rateLimited);
             meters.counter("gateway.outbox.failures", "connector", connector, "kind", giveUp ? "dead" : "retry").increment();

@@ -201,6 +201,20 @@ abstract class OutboxRelayContract {
     }
 
     @Test
+    void aRetryThatMustNotComeSoonWaitsAtLeastThatLongAndCountsAsAFailedAttempt() throws Exception {
+        declare("W-1", Severity.SEV1);
+        sink.script.add(new DeliveryResult.Retry("HTTP 502: create issue", null).notBefore(Duration.ofSeconds(60)));
+        java.time.Instant before = java.time.Instant.now();
+        drainUntilSettled(3);
+        assertThat(outbox.list("scripted", "pending", 0, 10)).singleElement().satisfies(r -> {
+            assertThat(r.attempts()).as("a failed attempt, not a rate limit").isEqualTo(1);
+            assertThat(r.nextAttemptAt()).as("the backoff alone would be 0.5-1 x the first step")
+                    .isAfterOrEqualTo(before.plusSeconds(60));
+        });
+        assertThat(sink.calls.get()).isEqualTo(1);
+    }
+
+    @Test
     void aDeadRowHoldsBackItsIncidentUntilReplayedThenTheRestFollowInOrder() throws Exception {
         declare("D-1", Severity.SEV1);
         append("D-1", EventType.ACK);

@@ -61,7 +61,7 @@ public final class VendorHttp {
     /** A delivery result whose reason went through {@link #scrub}. */
     public static DeliveryResult scrub(DeliveryResult result, String... secrets) {
         if (result instanceof DeliveryResult.Retry retry) {
-            return new DeliveryResult.Retry(scrub(retry.reason(), secrets), retry.retryAfter());
+            return new DeliveryResult.Retry(scrub(retry.reason(), secrets), retry.retryAfter(), retry.atLeast());
         }
         if (result instanceof DeliveryResult.Dead dead) {
             return new DeliveryResult.Dead(scrub(dead.reason(), secrets));

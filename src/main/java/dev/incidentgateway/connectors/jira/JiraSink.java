@@ -14,6 +14,7 @@ import dev.incidentgateway.timeline.EventType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -30,6 +31,8 @@ import java.util.Map;
 final class JiraSink implements Sink {
     static final String CONNECTOR = "jira";
     static final String EVENT_HEADER = "X-Incident-Gateway-Event";
+    /** How long a create that may have been made waits before its retry searches for it ({@link #create}). */
+    static final Duration SEARCH_LAG = Duration.ofSeconds(60);
 
     private final JiraConfig config;
     private final JiraIssueMapper mapper;
@@ -85,10 +88,23 @@ final class JiraSink implements Sink {
         return issues.isEmpty() ? null : ref(d, issues.get(0));
     }
 
+    /**
+     * Creates the issue. A create whose answer was lost or unreadable (no answer, 5xx, a 2xx without id) may have been
+     * made; the retry looks for it first, but Jira's issue search is eventually consistent (a new issue can take seconds
+     * to minutes to appear; the {@code reconcileIssues} fix needs the id we never got), so a retry at the first backoff
+     * step (1 s) would miss it and create a second issue. Such a retry waits {@link #SEARCH_LAG} at least.
+     */
     private ExternalRef create(Delivery d) {
-        HttpReply reply = send(HttpCall.json("POST", api("/issue"), headers(d), mapper.createIssue(d)),
-                "create issue in " + config.site().project());
-        return ref(d, json(reply, "create issue"));
+        try {
+            HttpReply reply = send(HttpCall.json("POST", api("/issue"), headers(d), mapper.createIssue(d)),
+                    "create issue in " + config.site().project());
+            return ref(d, json(reply, "create issue"));
+        } catch (Outcome o) {
+            if (o.result instanceof DeliveryResult.Retry r && r.retryAfter() == null) {
+                throw new Outcome(r.notBefore(SEARCH_LAG));
+            }
+            throw o;
+        }
     }
 
     private void comment(ExternalRef ref, Delivery d) {

@@ -52,6 +52,7 @@ public final class FakeJira implements ContractFake {
     private final FakeJiraState state;
     private final Deque<Reply> failures = new ArrayDeque<>();
     private final List<Request> requests = new ArrayList<>();
+    private Integer lostCreateAnswer;
     private volatile boolean down;
     private volatile int latencyMillis;
 
@@ -81,6 +82,19 @@ public final class FakeJira implements ContractFake {
     public synchronized void failNext(int times, int status, Map<String, String> headers, String body) {
         for (int i = 0; i < times; i++) {
             failures.add(new Reply(status, headers == null ? Map.of() : headers, body));
+        }
+    }
+
+    /** The next create is made, but answered with {@code status} (a proxy's 502 after Jira wrote it, say). */
+    public synchronized void loseNextCreateAnswer(int status) {
+        lostCreateAnswer = status;
+    }
+
+    /** While on, new issues stay out of the search until it is turned off again ({@link FakeJiraState#indexLags}). */
+    public synchronized void setSearchIndexLagging(boolean lagging) {
+        state.indexLags = lagging;
+        if (!lagging) {
+            state.catchUpIndex();
         }
     }
 
@@ -214,7 +228,13 @@ public final class FakeJira implements ContractFake {
         String path = ex.getRequestURI().getPath();
         try {
             if (path.equals("/rest/api/3/issue") && method.equals("POST")) {
-                return state.create(parse(body));
+                Reply made = state.create(parse(body));
+                if (lostCreateAnswer != null && made.status() == 201) {
+                    int status = lostCreateAnswer;
+                    lostCreateAnswer = null;
+                    return state.error(status, List.of("Bad gateway"), Map.of());
+                }
+                return made;
             }
             if (path.equals("/rest/api/3/myself") && method.equals("GET")) {
                 return new Reply(200, Map.of(), JiraPollFakeData.myself(state.zone).toString());

@@ -69,6 +69,13 @@ final class FakeJiraState {
     ZoneId zone = ZoneOffset.UTC;
     /** Part of every page token: bumping it expires the tokens issued before. */
     int tokenEpoch;
+    /**
+     * Jira's issue search is eventually consistent: a new issue can take seconds to minutes to appear in it (Atlassian,
+     * "Search after write"). While {@code indexLags}, issues created are kept out of the label search until
+     * {@link #catchUpIndex}.
+     */
+    boolean indexLags;
+    private final List<Issue> unindexed = new ArrayList<>();
     private long nextHistory = 30000;
     private long nextComment = 20000;
 
@@ -96,6 +103,9 @@ final class FakeJiraState {
         issue.created = tick();
         issue.updated = issue.created;
         issues.add(issue);
+        if (indexLags) {
+            unindexed.add(issue);
+        }
         record(issue, "declare");
         return ok(201, json.createObjectNode().put("id", issue.id).put("key", issue.key)
                 .put("self", baseUrl + "/rest/api/3/issue/" + issue.id));
@@ -117,9 +127,15 @@ final class FakeJiraState {
         ObjectNode out = json.createObjectNode();
         ArrayNode list = out.putArray("issues");
         issues.stream().filter(i -> i.fields.path("project").path("key").asText().equalsIgnoreCase(m.group(1)))
-                .filter(i -> labels(i).contains(m.group(2))).limit(max).forEach(i -> list.add(view(i)));
+                .filter(i -> labels(i).contains(m.group(2))).filter(i -> !unindexed.contains(i)).limit(max)
+                .forEach(i -> list.add(view(i)));
         out.put("isLast", true);
         return ok(200, out);
+    }
+
+    /** The search index has caught up: every issue is found. */
+    void catchUpIndex() {
+        unindexed.clear();
     }
 
     /** {@code GET /rest/api/3/issue/{idOrKey}}, {@code /comment} and {@code /transitions}. */

@@ -203,6 +203,26 @@ class JiraSinkIT {
     }
 
     @Test
+    void aCreateWhoseAnswerWasLostIsRetriedOnlyOnceTheSearchCanFindIt() {
+        jira.setSearchIndexLagging(true);
+        jira.loseNextCreateAnswer(502);
+        DeliveryResult lost = sink().deliver(delivery("INC-15", DECLARE, DECLARED, null));
+        assertThat(jira.ticketCount("INC-15")).as("Jira made the issue before the answer was lost").isEqualTo(1);
+        assertThat(lost).isInstanceOfSatisfying(DeliveryResult.Retry.class, r -> {
+            assertThat(r.reason()).startsWith("HTTP 502: create issue in OPS");
+            assertThat(r.retryAfter()).as("not rate-limited: the attempt counts").isNull();
+            assertThat(r.atLeast()).as("no sooner than the search shows a new issue").isEqualTo(JiraSink.SEARCH_LAG);
+        });
+        assertThat(sink().deliver(delivery("INC-16", DECLARE, DECLARED, null))).as("an answered create waits for nothing")
+                .isInstanceOf(DeliveryResult.Delivered.class);
+
+        jira.setSearchIndexLagging(false); // what the wait is for: the retry's search finds the issue and reuses it
+        assertThat(sink().deliver(delivery("INC-15", DECLARE, DECLARED, null))).isInstanceOfSatisfying(
+                DeliveryResult.Delivered.class, d -> assertThat(d.created().externalKey()).isEqualTo("OPS-1"));
+        assertThat(jira.ticketCount("INC-15")).isEqualTo(1);
+    }
+
+    @Test
     void unavailableOrUnreachableIsRetried() {
         jira.setDown(true);
         DeliveryResult r = sink().deliver(delivery("INC-12", DECLARE, DECLARED, null));
