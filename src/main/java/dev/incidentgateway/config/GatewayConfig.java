@@ -115,7 +115,14 @@ public final class GatewayConfig {
     public static final ConfigKey<String> TLS_KEY_FILE = ConfigKey.string("http.tls.keyFile", "GATEWAY_TLS_KEY_FILE", "",
             "PEM private key (PKCS#8, or PKCS#1 RSA / SEC1 EC, unencrypted) of GATEWAY_TLS_CERT_FILE.");
     // Audit chain and signed checkpoints (issue 9: keyed audit chain).
+    // Checked when read: a malformed key passed `config` (exit 0), and a start or `api-key create` created the store
+    // before refusing it.
     public static final ConfigKey<String> CHAIN_KEY = ConfigKey.secret("audit.chainKey", "GATEWAY_CHAIN_KEY", "",
+            key -> {
+                if (!key.isBlank()) {
+                    dev.incidentgateway.audit.ChainKey.parse(key);
+                }
+            },
             "Secret key of the audit chain (HMAC-SHA-256), hex or base64 of at least 32 random bytes; never stored in the "
                     + "database, never logged. Empty: the key file chain.key in audit.keysDir (generated on first start). "
                     + "Gateways sharing one database must share it.");
@@ -338,7 +345,8 @@ public final class GatewayConfig {
             try {
                 values.put(key, key.parse(raw));
             } catch (IllegalArgumentException e) {
-                String shown = key.isSecret() ? "" : " " + e.getMessage(); // masked below, as config masks values
+                // A secret's problem is shown only when it does not quote the value (masked below, as config masks values).
+                String shown = key.isSecret() && e.getMessage().contains(raw) ? "" : " " + e.getMessage();
                 String from = "config file".equals(origins.get(key)) ? "in the config file; env " : "env ";
                 problems.add(key.name() + " (" + from + key.env() + "):" + (shown.isBlank() ? " invalid value" : shown));
             }

@@ -40,6 +40,17 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aMalformedChainKeyIsNamedWithWhatIsWrongAndNeverShown() {
+        for (String malformed : new String[] {"short", "0123456789abcdef", "!!not base64 at all!!"}) {
+            assertThatThrownBy(() -> GatewayConfig.load(Map.of("GATEWAY_CHAIN_KEY", malformed), Map.of()))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("audit.chainKey (env GATEWAY_CHAIN_KEY)")
+                    .hasMessageContaining("at least 32").hasMessageNotContaining(malformed);
+        }
+        String key = "ab".repeat(32);
+        assertThat(GatewayConfig.load(Map.of("GATEWAY_CHAIN_KEY", key), Map.of()).get(GatewayConfig.CHAIN_KEY)).isEqualTo(key);
+    }
+
+    @Test
     void aBadValueFromTheConfigFileSaysSo() {
         assertThatThrownBy(() -> GatewayConfig.load(Map.of(), Map.of("http.maxBodyBytes", "5")))
                 .hasMessageContaining("http.maxBodyBytes (in the config file; env GATEWAY_MAX_BODY_BYTES)");
