@@ -223,4 +223,37 @@ class GatewayMainConfigCommandTest {
             assertThat(dir.resolve("data")).as(typed + " created the store").doesNotExist();
         }
     }
+
+    /**
+     * The key files a start reads are read by config too, generating nothing: config passed a named checkpoint key without
+     * its .pub, a named one that is not there, or a chain key file that does not parse (exit 0), and the start created the
+     * store and then refused them (exit 2).
+     */
+    @Test
+    void configReadsTheKeyFilesAStartWouldReadAndCreatesNone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path keys = dir.resolve("keys");
+        java.nio.file.Files.createDirectories(keys);
+        java.nio.file.Path lonePrivate = java.nio.file.Files.writeString(dir.resolve("signing.key"), "-----BEGIN PRIVATE KEY-----\n");
+        java.nio.file.Path badChainKeys = java.nio.file.Files.createDirectories(dir.resolve("bad-keys"));
+        java.nio.file.Files.writeString(badChainKeys.resolve("chain.key"), "truncated\n");
+        Map<String, Map<String, String>> cases = Map.of(
+                "GATEWAY_CHECKPOINT_KEY_FILE", Map.of("GATEWAY_KEYS_DIR", keys.toString(), "GATEWAY_CHECKPOINT_KEY_FILE", lonePrivate.toString()),
+                "does not exist", Map.of("GATEWAY_KEYS_DIR", keys.toString(), "GATEWAY_CHECKPOINT_KEY_FILE", dir.resolve("nosuch.key").toString()),
+                "chain.key", Map.of("GATEWAY_KEYS_DIR", badChainKeys.toString()));
+        for (Map.Entry<String, Map<String, String>> c : cases.entrySet()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = GatewayMain.run(new String[] {"config"}, () -> GatewayConfig.load(c.getValue(), Map.of()),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(code).as(c.getKey() + ": " + err).isEqualTo(GatewayMain.USAGE);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(c.getKey()).contains(c.getKey()).doesNotContain("truncated");
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int fine = GatewayMain.run(new String[] {"config"}, () -> GatewayConfig.load(Map.of("GATEWAY_KEYS_DIR", keys.toString()), Map.of()),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(fine).as("no key yet: the start generates them. " + err).isZero();
+        try (var left = java.nio.file.Files.list(keys)) {
+            assertThat(left).as("config generated a key").isEmpty();
+        }
+    }
 }
