@@ -52,7 +52,7 @@ public final class GatewayConfig {
             "Shared bearer token (the behaviour of earlier versions) that every bearer webhook source without auth.secretEnv "
                     + "accepts besides its own. Prefer a token per source: `java -jar incident-gateway.jar webhook-token "
                     + "--source NAME --rotate`; empty: each such source accepts only its own token.");
-    public static final ConfigKey<String> CONNECTORS_DIR = ConfigKey.string("connectors.dir", "GATEWAY_CONNECTORS_DIR", "connectors",
+    public static final ConfigKey<String> CONNECTORS_DIR = path("connectors.dir", "GATEWAY_CONNECTORS_DIR", "connectors",
             "Directory of connector descriptors (*.yaml). Those shipped in the jar are always loaded; a file here with the "
                     + "same name replaces one, a new file adds a connector. The default directory may be missing (then only the shipped "
                     + "ones); a directory set here must exist.");
@@ -126,13 +126,13 @@ public final class GatewayConfig {
             "Secret key of the audit chain (HMAC-SHA-256), hex or base64 of at least 32 random bytes; never stored in the "
                     + "database, never logged. Empty: the key file chain.key in audit.keysDir (generated on first start). "
                     + "Gateways sharing one database must share it.");
-    public static final ConfigKey<String> KEYS_DIR = ConfigKey.string("audit.keysDir", "GATEWAY_KEYS_DIR", "./keys",
+    public static final ConfigKey<String> KEYS_DIR = path("audit.keysDir", "GATEWAY_KEYS_DIR", "./keys",
             "Directory (created 0700, files 0600) of the generated chain key and checkpoint signing key. Keep it off the "
                     + "database host and back it up: without the chain key the log cannot be verified.");
     public static final ConfigKey<String> CHECKPOINT_KEY_FILE = ConfigKey.string("audit.checkpointKeyFile", "GATEWAY_CHECKPOINT_KEY_FILE", "",
             "Ed25519 private key (PKCS#8 PEM) that signs checkpoints, its public key beside it as <file>.pub. Empty: "
                     + "checkpoint-ed25519.key in audit.keysDir (generated on first start).");
-    public static final ConfigKey<String> CHECKPOINT_FILE = ConfigKey.string("audit.checkpointFile", "GATEWAY_CHECKPOINT_FILE",
+    public static final ConfigKey<String> CHECKPOINT_FILE = path("audit.checkpointFile", "GATEWAY_CHECKPOINT_FILE",
             "./data/checkpoints.jsonl", "File (0600) the signed checkpoints of the audit chain are appended to, one JSON "
                     + "object a line; `verify` checks the latest one. Ship it (or GET /api/v1/audit/checkpoint) elsewhere.");
     public static final ConfigKey<Integer> CHECKPOINT_INTERVAL_S = ConfigKey.integer("audit.checkpointIntervalSeconds",
@@ -310,6 +310,14 @@ public final class GatewayConfig {
             STREAM_SOURCE, STREAM_POLL_MS, STREAM_BUFFER_EVENTS, STREAM_BUFFER_BYTES, STREAM_MAX_SUBSCRIBERS, STREAM_MAX_PER_PRINCIPAL, STREAM_HEARTBEAT_S,
             SLA_FILE, SLA_SCAN_INTERVAL_MS,
             OIDC_CONSOLE_CLIENT_ID, OIDC_CONSOLE_SCOPES);
+
+    /**
+     * A path with a default. Set but empty it named the working directory: every *.yaml there read as a connector
+     * descriptor, the chain key generated into it; as other settings, an empty value is refused rather than read so.
+     */
+    private static ConfigKey<String> path(String name, String env, String defaultValue, String doc) {
+        return ConfigKey.matching(name, env, defaultValue, "(?s).*\\S.*", "a path, not empty (unset: " + defaultValue + ")", doc);
+    }
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;

@@ -50,6 +50,20 @@ class GatewayConfigTest {
         assertThat(GatewayConfig.load(Map.of("GATEWAY_CHAIN_KEY", key), Map.of()).get(GatewayConfig.CHAIN_KEY)).isEqualTo(key);
     }
 
+    /** Set but empty (a template that rendered nothing), a path named the working directory instead of the default. */
+    @Test
+    void aPathSettingSetButEmptyIsRefusedNotReadAsTheWorkingDirectory() {
+        for (String env : new String[] {"GATEWAY_KEYS_DIR", "GATEWAY_CONNECTORS_DIR", "GATEWAY_CHECKPOINT_FILE"}) {
+            assertThatThrownBy(() -> GatewayConfig.load(Map.of(env, ""), Map.of())).as(env).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("(env " + env + "): must be a path, not empty");
+            assertThatThrownBy(() -> GatewayConfig.load(Map.of(env, "  "), Map.of())).as(env + " blank").isInstanceOf(ConfigException.class);
+        }
+        GatewayConfig defaults = GatewayConfig.load(Map.of(), Map.of());
+        assertThat(defaults.get(GatewayConfig.KEYS_DIR)).isEqualTo("./keys");
+        assertThat(defaults.get(GatewayConfig.CONNECTORS_DIR)).isEqualTo("connectors");
+        assertThat(defaults.get(GatewayConfig.CHECKPOINT_FILE)).isEqualTo("./data/checkpoints.jsonl");
+    }
+
     @Test
     void aBadValueFromTheConfigFileSaysSo() {
         assertThatThrownBy(() -> GatewayConfig.load(Map.of(), Map.of("http.maxBodyBytes", "5")))
