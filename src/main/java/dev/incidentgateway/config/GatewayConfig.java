@@ -45,7 +45,12 @@ public final class GatewayConfig {
     public static final ConfigKey<String> CE_TYPE_PREFIX = ConfigKey.matching("cloudevents.typePrefix", "GATEWAY_CE_TYPE_PREFIX",
             "dev.incidentgateway", "[a-z0-9]+([.-][a-z0-9]+)*", "a reverse-DNS prefix such as dev.incidentgateway",
             "Prefix of CloudEvents types: <prefix>.incident.<eventType>.");
-    public static final ConfigKey<String> DEFAULT_SOURCE = ConfigKey.string("api.defaultSource", "GATEWAY_API_DEFAULT_SOURCE", "/api/v1",
+    // A CloudEvent's source is required and non-empty (CloudEvents 1.0): set but empty, every REST append was stored and fed
+    // (Since feed, Kafka) with "source": "", which consumers' SDKs refuse.
+    public static final ConfigKey<String> DEFAULT_SOURCE = ConfigKey.matching("api.defaultSource", "GATEWAY_API_DEFAULT_SOURCE", "/api/v1",
+            "\\S{1," + dev.incidentgateway.timeline.EventLimits.SOURCE + "}",
+            "a CloudEvents source: a URI-reference such as /api/v1, not empty, without spaces, up to "
+                    + dev.incidentgateway.timeline.EventLimits.SOURCE + " characters",
             "CloudEvents source recorded for every REST append (a source in the request body is ignored).");
 
     public static final ConfigKey<String> WEBHOOK_TOKEN = ConfigKey.secret("webhooks.token", "GATEWAY_WEBHOOK_TOKEN", "",

@@ -64,6 +64,18 @@ class GatewayConfigTest {
         assertThat(defaults.get(GatewayConfig.CHECKPOINT_FILE)).isEqualTo("./data/checkpoints.jsonl");
     }
 
+    /** REST appends are CloudEvents with this source: an empty one was stored and fed as "source": "". */
+    @Test
+    void theRestSourceIsANonEmptyCloudEventsSource() {
+        for (String bad : new String[] {"", " ", "/api v1", "/" + "s".repeat(512)}) {
+            assertThatThrownBy(() -> GatewayConfig.load(Map.of("GATEWAY_API_DEFAULT_SOURCE", bad), Map.of())).as("'" + bad + "'")
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("api.defaultSource (env GATEWAY_API_DEFAULT_SOURCE)");
+        }
+        assertThat(GatewayConfig.load(Map.of("GATEWAY_API_DEFAULT_SOURCE", "urn:acme:gateway"), Map.of()).get(GatewayConfig.DEFAULT_SOURCE))
+                .isEqualTo("urn:acme:gateway");
+        assertThat(GatewayConfig.load(Map.of(), Map.of()).get(GatewayConfig.DEFAULT_SOURCE)).isEqualTo("/api/v1");
+    }
+
     @Test
     void aBadValueFromTheConfigFileSaysSo() {
         assertThatThrownBy(() -> GatewayConfig.load(Map.of(), Map.of("http.maxBodyBytes", "5")))
