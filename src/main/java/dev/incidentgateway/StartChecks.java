@@ -1,6 +1,8 @@
 package dev.incidentgateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidentgateway.audit.ChainKeys;
+import dev.incidentgateway.audit.CheckpointKeys;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.RouteFileKeys;
 import dev.incidentgateway.config.ConfigKey;
@@ -68,6 +70,7 @@ record StartChecks(Optional<SSLContextParameters> tls, Optional<KafkaClientSecur
         Optional<KafkaClientSecurity> kafkaSecurity = KafkaClientSecurity.from(config);
         SlaModule sla = SlaModule.load(config);
         OidcSettings.fromConfig(config);
+        checkExistingKeys(config);
         Connectors connectors = Connectors.discover(); // ServiceLoader: META-INF/services/...connectors.Connector
         Map<String, JsonNode> descriptors = connectors.descriptors(config); // a typo in one stops the start
         // What the start builds from the descriptors, built here by the same code (before, config read only their keys
@@ -78,5 +81,18 @@ record StartChecks(Optional<SSLContextParameters> tls, Optional<KafkaClientSecur
                 config.connectorEnv(), http);
         List<PollingSource> pollers = connectors.pollers(descriptors, config.connectorEnv(), http, refs);
         return new StartChecks(tls, kafkaSecurity, sla, connectors, descriptors, sinks, pollers);
+    }
+
+    /**
+     * The key files a start would read, read as it reads them, generating nothing: a chain key file, and a checkpoint key
+     * named by GATEWAY_CHECKPOINT_KEY_FILE or already in the keys directory (a missing default one is the start's to
+     * generate). Before, config passed a named checkpoint key without its .pub, or a key file that does not parse, and the
+     * start created the store and then refused it.
+     */
+    private static void checkExistingKeys(GatewayConfig config) {
+        ChainKeys.existing(config);
+        if (!config.get(GatewayConfig.CHECKPOINT_KEY_FILE).isBlank() || Files.exists(CheckpointKeys.privateKeyFile(config))) {
+            CheckpointKeys.forGateway(config);
+        }
     }
 }

@@ -39,7 +39,8 @@ class GatewayCliTest {
         String url = "jdbc:h2:file:" + dir.resolve("data/gateway");
         int exit = GatewayMain.run(args, () -> {
             configReads.incrementAndGet();
-            return GatewayConfig.load(Map.of("GATEWAY_DB_URL", url), Map.of());
+            // The keys beside the store, not in ./keys: the checkout's own, which a gateway started there would use.
+            return GatewayConfig.load(Map.of("GATEWAY_DB_URL", url, "GATEWAY_KEYS_DIR", dir.resolve("keys").toString()), Map.of());
         }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

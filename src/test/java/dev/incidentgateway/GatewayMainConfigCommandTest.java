@@ -143,9 +143,10 @@ class GatewayMainConfigCommandTest {
     void aStoreCommandRunElsewhereThanTheGatewayDoesNotReportOnANewEmptyStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("data/gateway");
+        String keys = dir.resolve("keys").toString(); // not ./keys: the checkout's own, which a gateway started there would use
         for (String[] command : new String[][] {{"verify"}, {"rebuild-views"}}) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = GatewayMain.run(command, () -> GatewayConfig.load(Map.of("GATEWAY_DB_URL", url), Map.of()),
+            int code = GatewayMain.run(command, () -> GatewayConfig.load(Map.of("GATEWAY_DB_URL", url, "GATEWAY_KEYS_DIR", keys), Map.of()),
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
             assertThat(code).as(command[0]).isEqualTo(3);
             assertThat(err.toString(StandardCharsets.UTF_8)).as(command[0]).contains("there is no store at", "gateway.mv.db",
@@ -156,13 +157,13 @@ class GatewayMainConfigCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = GatewayMain.run(new String[] {"api-key", "create", "--name", "first", "--scopes", "admin"},
-                () -> GatewayConfig.load(Map.of("GATEWAY_DB_URL", url), Map.of()),
+                () -> GatewayConfig.load(Map.of("GATEWAY_DB_URL", url, "GATEWAY_KEYS_DIR", keys), Map.of()),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isZero();
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("a new one was created there");
         assertThat(dir.resolve("data/gateway.mv.db")).exists();
         ByteArrayOutputStream listErr = new ByteArrayOutputStream();
-        assertThat(GatewayMain.run(new String[] {"api-key", "list", "--bogus"}, () -> GatewayConfig.load(Map.of("GATEWAY_DB_URL", url), Map.of()),
+        assertThat(GatewayMain.run(new String[] {"api-key", "list", "--bogus"}, () -> GatewayConfig.load(Map.of("GATEWAY_DB_URL", url, "GATEWAY_KEYS_DIR", keys), Map.of()),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(listErr, true, StandardCharsets.UTF_8))).as("api-key list --bogus").isEqualTo(GatewayMain.USAGE);
     }
@@ -197,5 +198,62 @@ class GatewayMainConfigCommandTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(rebuild).as("rebuild-views touches no store with an option it does not take").isEqualTo(GatewayMain.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: rebuild-views");
+    }
+
+    /**
+     * A malformed GATEWAY_CHAIN_KEY (a typo, a truncated copy) is a bad value like any other: before, {@code config} passed
+     * it (exit 0) and a start or {@code api-key create} created the store, then refused the key (exit 2).
+     */
+    @Test
+    void aMalformedChainKeyIsABadValueOfConfigAndEveryCommandBeforeAStoreExists(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String malformed = "not-a-32-byte-key";
+        Map<String, String> env = Map.of("GATEWAY_CHAIN_KEY", malformed, "GATEWAY_DB_URL", "jdbc:h2:file:" + dir.resolve("data/gateway"),
+                "GATEWAY_KEYS_DIR", dir.resolve("keys").toString());
+        for (String[] command : new String[][] {{"config"}, {"api-key", "create", "--name", "alice", "--scopes", "read"}, {"verify"}}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = GatewayMain.run(command, () -> GatewayConfig.load(env, Map.of()),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            String typed = String.join(" ", command);
+            assertThat(code).as(typed + ": " + err).isEqualTo(GatewayMain.USAGE);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(typed).contains("GATEWAY_CHAIN_KEY", "at least 32")
+                    .doesNotContain(malformed);
+            assertThat(out.toString(StandardCharsets.UTF_8)).as(typed).isEmpty();
+            assertThat(dir.resolve("data")).as(typed + " created the store").doesNotExist();
+        }
+    }
+
+    /**
+     * The key files a start reads are read by config too, generating nothing: config passed a named checkpoint key without
+     * its .pub, a named one that is not there, or a chain key file that does not parse (exit 0), and the start created the
+     * store and then refused them (exit 2).
+     */
+    @Test
+    void configReadsTheKeyFilesAStartWouldReadAndCreatesNone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path keys = dir.resolve("keys");
+        java.nio.file.Files.createDirectories(keys);
+        java.nio.file.Path lonePrivate = java.nio.file.Files.writeString(dir.resolve("signing.key"), "-----BEGIN PRIVATE KEY-----\n");
+        java.nio.file.Path badChainKeys = java.nio.file.Files.createDirectories(dir.resolve("bad-keys"));
+        java.nio.file.Files.writeString(badChainKeys.resolve("chain.key"), "truncated\n");
+        Map<String, Map<String, String>> cases = Map.of(
+                "GATEWAY_CHECKPOINT_KEY_FILE", Map.of("GATEWAY_KEYS_DIR", keys.toString(), "GATEWAY_CHECKPOINT_KEY_FILE", lonePrivate.toString()),
+                "does not exist", Map.of("GATEWAY_KEYS_DIR", keys.toString(), "GATEWAY_CHECKPOINT_KEY_FILE", dir.resolve("nosuch.key").toString()),
+                "chain.key", Map.of("GATEWAY_KEYS_DIR", badChainKeys.toString()));
+        for (Map.Entry<String, Map<String, String>> c : cases.entrySet()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = GatewayMain.run(new String[] {"config"}, () -> GatewayConfig.load(c.getValue(), Map.of()),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(code).as(c.getKey() + ": " + err).isEqualTo(GatewayMain.USAGE);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(c.getKey()).contains(c.getKey()).doesNotContain("truncated");
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int fine = GatewayMain.run(new String[] {"config"}, () -> GatewayConfig.load(Map.of("GATEWAY_KEYS_DIR", keys.toString()), Map.of()),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(fine).as("no key yet: the start generates them. " + err).isZero();
+        try (var left = java.nio.file.Files.list(keys)) {
+            assertThat(left).as("config generated a key").isEmpty();
+        }
     }
 }

@@ -88,7 +88,7 @@ public final class IncidentRequestParser {
                 .severity(severity == null ? null : Severity.fromWire(severity).orElseThrow(() ->
                         ApiProblem.invalidField("severity", "severity must be one of sev1, sev2, sev3, sev4")))
                 .data(optionalObject(o, "data"))
-                .expectedSeq(expectedSeq(o))
+                .expectedSeq(expectedSeq(o.get("expectedSeq"), "expectedSeq"))
                 .source(defaultSource)
                 .ceId(idempotencyKey(idempotencyKey))
                 .build();
@@ -154,13 +154,17 @@ public final class IncidentRequestParser {
         throw ApiProblem.invalidField(field, field + " must be a JSON object");
     }
 
-    private static Long expectedSeq(ObjectNode o) {
-        JsonNode v = o.get("expectedSeq");
+    /**
+     * {@code expectedSeq} as the REST API and CloudEvents' {@code data} carry it: absent, or a whole number >= 0. Anything
+     * else is the sender's 400 naming {@code field}, never read as a number (a string or {@code true} read as 0 or 1 was
+     * a 409 against a seq the sender never gave, or, on a new incident, accepted).
+     */
+    public static Long expectedSeq(JsonNode v, String field) {
         if (v == null || v.isNull()) {
             return null;
         }
         if (!v.canConvertToExactIntegral() || !v.canConvertToLong() || v.asLong() < 0) {
-            throw ApiProblem.invalidField("expectedSeq", "expectedSeq must be a whole number >= 0");
+            throw ApiProblem.invalidField(field, field + " must be a whole number >= 0");
         }
         return v.asLong();
     }

@@ -37,6 +37,19 @@ public final class ConfigKey<T> {
         return new ConfigKey<>(name, env, defaultValue, s -> s, true, doc);
     }
 
+    /**
+     * A secret whose syntax {@code check} refuses with an {@link IllegalArgumentException} that says what is wrong and
+     * never quotes the value: refused when the configuration is read, so {@code config} and every command refuse it as the
+     * start does, before anything is created.
+     */
+    public static ConfigKey<String> secret(String name, String env, String defaultValue, java.util.function.Consumer<String> check,
+                                           String doc) {
+        return new ConfigKey<>(name, env, defaultValue, s -> {
+            check.accept(s);
+            return s;
+        }, true, doc);
+    }
+
     public static ConfigKey<Integer> integer(String name, String env, int defaultValue, int min, int max, String doc) {
         return new ConfigKey<>(name, env, Integer.toString(defaultValue), s -> {
             int v;

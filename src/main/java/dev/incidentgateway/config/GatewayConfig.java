@@ -45,14 +45,19 @@ public final class GatewayConfig {
     public static final ConfigKey<String> CE_TYPE_PREFIX = ConfigKey.matching("cloudevents.typePrefix", "GATEWAY_CE_TYPE_PREFIX",
             "dev.incidentgateway", "[a-z0-9]+([.-][a-z0-9]+)*", "a reverse-DNS prefix such as dev.incidentgateway",
             "Prefix of CloudEvents types: <prefix>.incident.<eventType>.");
-    public static final ConfigKey<String> DEFAULT_SOURCE = ConfigKey.string("api.defaultSource", "GATEWAY_API_DEFAULT_SOURCE", "/api/v1",
+    // A CloudEvent's source is required and non-empty (CloudEvents 1.0): set but empty, every REST append was stored and fed
+    // (Since feed, Kafka) with "source": "", which consumers' SDKs refuse.
+    public static final ConfigKey<String> DEFAULT_SOURCE = ConfigKey.matching("api.defaultSource", "GATEWAY_API_DEFAULT_SOURCE", "/api/v1",
+            "\\S{1," + dev.incidentgateway.timeline.EventLimits.SOURCE + "}",
+            "a CloudEvents source: a URI-reference such as /api/v1, not empty, without spaces, up to "
+                    + dev.incidentgateway.timeline.EventLimits.SOURCE + " characters",
             "CloudEvents source recorded for every REST append (a source in the request body is ignored).");
 
     public static final ConfigKey<String> WEBHOOK_TOKEN = ConfigKey.secret("webhooks.token", "GATEWAY_WEBHOOK_TOKEN", "",
             "Shared bearer token (the behaviour of earlier versions) that every bearer webhook source without auth.secretEnv "
                     + "accepts besides its own. Prefer a token per source: `java -jar incident-gateway.jar webhook-token "
                     + "--source NAME --rotate`; empty: each such source accepts only its own token.");
-    public static final ConfigKey<String> CONNECTORS_DIR = ConfigKey.string("connectors.dir", "GATEWAY_CONNECTORS_DIR", "connectors",
+    public static final ConfigKey<String> CONNECTORS_DIR = path("connectors.dir", "GATEWAY_CONNECTORS_DIR", "connectors",
             "Directory of connector descriptors (*.yaml). Those shipped in the jar are always loaded; a file here with the "
                     + "same name replaces one, a new file adds a connector. The default directory may be missing (then only the shipped "
                     + "ones); a directory set here must exist.");
@@ -116,17 +121,24 @@ public final class GatewayConfig {
     public static final ConfigKey<String> TLS_KEY_FILE = ConfigKey.string("http.tls.keyFile", "GATEWAY_TLS_KEY_FILE", "",
             "PEM private key (PKCS#8, or PKCS#1 RSA / SEC1 EC, unencrypted) of GATEWAY_TLS_CERT_FILE.");
     // Audit chain and signed checkpoints (issue 9: keyed audit chain).
+    // Checked when read: a malformed key passed `config` (exit 0), and a start or `api-key create` created the store
+    // before refusing it.
     public static final ConfigKey<String> CHAIN_KEY = ConfigKey.secret("audit.chainKey", "GATEWAY_CHAIN_KEY", "",
+            key -> {
+                if (!key.isBlank()) {
+                    dev.incidentgateway.audit.ChainKey.parse(key);
+                }
+            },
             "Secret key of the audit chain (HMAC-SHA-256), hex or base64 of at least 32 random bytes; never stored in the "
                     + "database, never logged. Empty: the key file chain.key in audit.keysDir (generated on first start). "
                     + "Gateways sharing one database must share it.");
-    public static final ConfigKey<String> KEYS_DIR = ConfigKey.string("audit.keysDir", "GATEWAY_KEYS_DIR", "./keys",
+    public static final ConfigKey<String> KEYS_DIR = path("audit.keysDir", "GATEWAY_KEYS_DIR", "./keys",
             "Directory (created 0700, files 0600) of the generated chain key and checkpoint signing key. Keep it off the "
                     + "database host and back it up: without the chain key the log cannot be verified.");
     public static final ConfigKey<String> CHECKPOINT_KEY_FILE = ConfigKey.string("audit.checkpointKeyFile", "GATEWAY_CHECKPOINT_KEY_FILE", "",
             "Ed25519 private key (PKCS#8 PEM) that signs checkpoints, its public key beside it as <file>.pub. Empty: "
                     + "checkpoint-ed25519.key in audit.keysDir (generated on first start).");
-    public static final ConfigKey<String> CHECKPOINT_FILE = ConfigKey.string("audit.checkpointFile", "GATEWAY_CHECKPOINT_FILE",
+    public static final ConfigKey<String> CHECKPOINT_FILE = path("audit.checkpointFile", "GATEWAY_CHECKPOINT_FILE",
             "./data/checkpoints.jsonl", "File (0600) the signed checkpoints of the audit chain are appended to, one JSON "
                     + "object a line; `verify` checks the latest one. Ship it (or GET /api/v1/audit/checkpoint) elsewhere.");
     public static final ConfigKey<Integer> CHECKPOINT_INTERVAL_S = ConfigKey.integer("audit.checkpointIntervalSeconds",
@@ -305,6 +317,14 @@ public final class GatewayConfig {
             SLA_FILE, SLA_SCAN_INTERVAL_MS,
             OIDC_CONSOLE_CLIENT_ID, OIDC_CONSOLE_SCOPES);
 
+    /**
+     * A path with a default. Set but empty it named the working directory: every *.yaml there read as a connector
+     * descriptor, the chain key generated into it; as other settings, an empty value is refused rather than read so.
+     */
+    private static ConfigKey<String> path(String name, String env, String defaultValue, String doc) {
+        return ConfigKey.matching(name, env, defaultValue, "(?s).*\\S.*", "a path, not empty (unset: " + defaultValue + ")", doc);
+    }
+
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;
     /** Where each value came from, for {@code config}: "env", "config file" or "default". */
@@ -339,7 +359,8 @@ public final class GatewayConfig {
             try {
                 values.put(key, key.parse(raw));
             } catch (IllegalArgumentException e) {
-                String shown = key.isSecret() ? "" : " " + e.getMessage(); // masked below, as config masks values
+                // A secret's problem is shown only when it does not quote the value (masked below, as config masks values).
+                String shown = key.isSecret() && e.getMessage().contains(raw) ? "" : " " + e.getMessage();
                 String from = "config file".equals(origins.get(key)) ? "in the config file; env " : "env ";
                 problems.add(key.name() + " (" + from + key.env() + "):" + (shown.isBlank() ? " invalid value" : shown));
             }

@@ -167,7 +167,7 @@ public final class CloudEventsWebhookMapper implements WebhookMapper {
                 .severity(severity == null ? null : Severity.fromWire(severity).orElseThrow(() ->
                         ApiProblem.invalidField(at + "data.severity", "severity must be one of sev1, sev2, sev3, sev4")))
                 .data(inner instanceof ObjectNode o ? o : null)
-                .expectedSeq(data.hasNonNull("expectedSeq") ? data.get("expectedSeq").asLong() : null)
+                .expectedSeq(IncidentRequestParser.expectedSeq(data.get("expectedSeq"), at + "data.expectedSeq"))
                 .correlationKey(correlationKey)
                 .eventTime(ce.getTime() == null ? null : ce.getTime().toInstant())
                 .source(ce.getSource().toString())

@@ -55,9 +55,16 @@ class ChainKeyTest {
     }
 
     @Test
-    void aMalformedConfiguredKeyNamesTheVariable() {
-        GatewayConfig config = GatewayConfig.load(Map.of("GATEWAY_CHAIN_KEY", "abc"), Map.of());
-        assertThatThrownBy(() -> ChainKeys.existing(config)).isInstanceOf(ConfigException.class)
+    void aMalformedConfiguredKeyIsRefusedWhenTheConfigurationIsRead() {
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of("GATEWAY_CHAIN_KEY", "abc"), Map.of())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("GATEWAY_CHAIN_KEY").hasMessageNotContaining("abc");
+    }
+
+    @Test
+    void aMalformedKeyFileNamesTheFile(@TempDir Path dir) throws Exception {
+        GatewayConfig config = GatewayConfig.load(Map.of("GATEWAY_KEYS_DIR", dir.resolve("keys").toString()), Map.of());
+        assertThat(KeyFiles.createNew(ChainKeys.keyFile(config), "truncated-key-text")).isTrue();
+        assertThatThrownBy(() -> ChainKeys.existing(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(ChainKeys.keyFile(config).toString()).hasMessageNotContaining("truncated-key-text");
     }
 }

@@ -40,6 +40,43 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aMalformedChainKeyIsNamedWithWhatIsWrongAndNeverShown() {
+        for (String malformed : new String[] {"short", "0123456789abcdef", "!!not base64 at all!!"}) {
+            assertThatThrownBy(() -> GatewayConfig.load(Map.of("GATEWAY_CHAIN_KEY", malformed), Map.of()))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("audit.chainKey (env GATEWAY_CHAIN_KEY)")
+                    .hasMessageContaining("at least 32").hasMessageNotContaining(malformed);
+        }
+        String key = "ab".repeat(32);
+        assertThat(GatewayConfig.load(Map.of("GATEWAY_CHAIN_KEY", key), Map.of()).get(GatewayConfig.CHAIN_KEY)).isEqualTo(key);
+    }
+
+    /** Set but empty (a template that rendered nothing), a path named the working directory instead of the default. */
+    @Test
+    void aPathSettingSetButEmptyIsRefusedNotReadAsTheWorkingDirectory() {
+        for (String env : new String[] {"GATEWAY_KEYS_DIR", "GATEWAY_CONNECTORS_DIR", "GATEWAY_CHECKPOINT_FILE"}) {
+            assertThatThrownBy(() -> GatewayConfig.load(Map.of(env, ""), Map.of())).as(env).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("(env " + env + "): must be a path, not empty");
+            assertThatThrownBy(() -> GatewayConfig.load(Map.of(env, "  "), Map.of())).as(env + " blank").isInstanceOf(ConfigException.class);
+        }
+        GatewayConfig defaults = GatewayConfig.load(Map.of(), Map.of());
+        assertThat(defaults.get(GatewayConfig.KEYS_DIR)).isEqualTo("./keys");
+        assertThat(defaults.get(GatewayConfig.CONNECTORS_DIR)).isEqualTo("connectors");
+        assertThat(defaults.get(GatewayConfig.CHECKPOINT_FILE)).isEqualTo("./data/checkpoints.jsonl");
+    }
+
+    /** REST appends are CloudEvents with this source: an empty one was stored and fed as "source": "". */
+    @Test
+    void theRestSourceIsANonEmptyCloudEventsSource() {
+        for (String bad : new String[] {"", " ", "/api v1", "/" + "s".repeat(512)}) {
+            assertThatThrownBy(() -> GatewayConfig.load(Map.of("GATEWAY_API_DEFAULT_SOURCE", bad), Map.of())).as("'" + bad + "'")
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("api.defaultSource (env GATEWAY_API_DEFAULT_SOURCE)");
+        }
+        assertThat(GatewayConfig.load(Map.of("GATEWAY_API_DEFAULT_SOURCE", "urn:acme:gateway"), Map.of()).get(GatewayConfig.DEFAULT_SOURCE))
+                .isEqualTo("urn:acme:gateway");
+        assertThat(GatewayConfig.load(Map.of(), Map.of()).get(GatewayConfig.DEFAULT_SOURCE)).isEqualTo("/api/v1");
+    }
+
+    @Test
     void aBadValueFromTheConfigFileSaysSo() {
         assertThatThrownBy(() -> GatewayConfig.load(Map.of(), Map.of("http.maxBodyBytes", "5")))
                 .hasMessageContaining("http.maxBodyBytes (in the config file; env GATEWAY_MAX_BODY_BYTES)");

@@ -128,6 +128,12 @@ final class BadInputCases {
         ObjectNode longKey = valid();
         ((ObjectNode) longKey.get("data")).put("correlationKey", "k".repeat(513));
         rows.add(structured("correlationKey over 512", longKey, auth, "data.correlationKey"));
+        // A declare's incident has last seq 0: an expectedSeq read leniently as 0 ("0", "abc") was stored, not refused.
+        for (String seq : new String[]{"\"0\"", "\"abc\"", "true", "-1"}) {
+            ObjectNode badSeq = valid();
+            ((ObjectNode) badSeq.get("data")).set("expectedSeq", read(seq));
+            rows.add(structured("data.expectedSeq " + seq, badSeq, auth, "data.expectedSeq"));
+        }
         ObjectNode untitled = valid();
         ((ObjectNode) untitled.get("data")).remove("title");
         rows.add(structured("declare without a title", untitled, auth, "data.title"));

@@ -1,6 +1,7 @@
 package dev.incidentgateway.ingest;
 
 import dev.incidentgateway.GatewayJson;
+import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.timeline.NewEvent;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class CloudEventsWebhookMapperTest {
     private static final String EVENT = """
@@ -31,5 +33,34 @@ class CloudEventsWebhookMapperTest {
             assertThat(e.incidentId()).isEqualTo("CE-1");
             assertThat(e.title()).isEqualTo("Checkout down");
         });
+    }
+
+    /**
+     * {@code data.expectedSeq} is the REST API's {@code expectedSeq}: a whole number >= 0, else the sender's 400 naming it.
+     * Read leniently it became 0 or 1 (or the string's number): a 409 against a seq the sender never gave, or, on a declare
+     * (last seq 0), an event stored with a check the sender did not ask for.
+     */
+    @ParameterizedTest(name = "expectedSeq {0}")
+    @ValueSource(strings = {"\"abc\"", "\"0\"", "true", "-1", "1.5", "{}", "[]"})
+    void anExpectedSeqThatIsNoWholeNumberIsTheSendersBadRequestNamingIt(String expectedSeq) {
+        String event = EVENT.replace("\"actor\":\"monitor\"", "\"actor\":\"monitor\",\"expectedSeq\":" + expectedSeq);
+        ApiProblem structured = catchThrowableOfType(ApiProblem.class, () -> mapper.map(new WebhookRequest("cloudevents",
+                Map.of("Content-Type", "application/cloudevents+json"), event.getBytes(StandardCharsets.UTF_8))));
+        assertThat(structured).isNotNull();
+        assertThat(structured.status()).isEqualTo(400);
+        assertThat(structured.field()).isEqualTo("data.expectedSeq");
+        ApiProblem batch = catchThrowableOfType(ApiProblem.class, () -> mapper.map(new WebhookRequest("cloudevents",
+                Map.of("Content-Type", CloudEventsWebhookMapper.BATCH), ("[" + EVENT + "," + event + "]").getBytes(StandardCharsets.UTF_8))));
+        assertThat(batch).isNotNull();
+        assertThat(batch.field()).isEqualTo("[1].data.expectedSeq");
+    }
+
+    @ParameterizedTest(name = "expectedSeq {0}")
+    @ValueSource(strings = {"0", "7", "7.0"})
+    void aWholeExpectedSeqIsKept(String expectedSeq) {
+        String event = EVENT.replace("\"actor\":\"monitor\"", "\"actor\":\"monitor\",\"expectedSeq\":" + expectedSeq);
+        List<NewEvent> events = mapper.map(new WebhookRequest("cloudevents", Map.of("Content-Type", "application/cloudevents+json"),
+                event.getBytes(StandardCharsets.UTF_8)));
+        assertThat(events).singleElement().extracting(NewEvent::expectedSeq).isEqualTo((long) Double.parseDouble(expectedSeq));
     }
 }
