@@ -48,11 +48,12 @@ public final class CloudEventsWebhookMapper implements WebhookMapper {
                     "Send a CloudEvent: binary mode (ce-* headers), " + STRUCTURED + " or " + BATCH + ".", "Content-Type", Map.of());
         }
         if (request.mediaType().equals(STRUCTURED)) {
-            CloudEventAttributes.checkStructured(tree(request.body(), "the body"), "");
+            JsonNode event = tree(request.body(), "the body");
+            CloudEventAttributes.checkStructured(event, "");
             // The body in the format itself, as a batch's items: the SDK's HTTP reader matches the Content-Type as
             // written, so a valid event sent as APPLICATION/CLOUDEVENTS+JSON or "application/cloudevents+json ;
             // charset=utf-8" (media types are case-insensitive, RFC 9110 8.3.1) was refused as "Unknown encoding".
-            return List.of(toEvent(sdkRead(() -> format.deserialize(request.body()), "body"), ""));
+            return List.of(toEvent(structured((ObjectNode) event, request.body(), "body"), ""));
         }
         CloudEventAttributes.checkBinary(request);
         return List.of(toEvent(sdkRead(() -> HttpMessageFactory.createReader(request.headers(), request.body()).toEvent(), "body"), ""));
@@ -89,7 +90,7 @@ public final class CloudEventsWebhookMapper implements WebhookMapper {
             String at = "[" + i + "].";
             JsonNode item = array.get(i);
             CloudEventAttributes.checkStructured(item, at);
-            events.add(toEvent(sdkRead(() -> format.deserialize(json.writeValueAsBytes(item)), "[" + i + "]"), at));
+            events.add(toEvent(structured((ObjectNode) item, null, "[" + i + "]"), at));
         }
         return events;
     }
@@ -133,8 +134,22 @@ public final class CloudEventsWebhookMapper implements WebhookMapper {
             return toEvent(ce, "", correlationKey);
         }
         byte[] body = (byte[]) event;
-        CloudEventAttributes.checkStructured(tree(body, "the body"), "");
-        return toEvent(sdkRead(() -> format.deserialize(body), "body"), "", correlationKey);
+        JsonNode tree = tree(body, "the body");
+        CloudEventAttributes.checkStructured(tree, "");
+        return toEvent(structured((ObjectNode) tree, body, "body"), "", correlationKey);
+    }
+
+    /**
+     * A structured event read by the SDK's JSON format: {@code body} as sent (or, when {@code null}, the checked tree),
+     * unless its {@code datacontenttype} is one the SDK mistakes for not JSON ({@link JsonDataContentType}).
+     */
+    private CloudEvent structured(ObjectNode event, byte[] body, String field) {
+        String sent = JsonDataContentType.misreadBySdk(event);
+        if (sent == null) {
+            return sdkRead(() -> format.deserialize(body != null ? body : json.writeValueAsBytes(event)), field);
+        }
+        ObjectNode readable = JsonDataContentType.forSdk(event);
+        return JsonDataContentType.restored(sdkRead(() -> format.deserialize(json.writeValueAsBytes(readable)), field), sent);
     }
 
     private NewEvent toEvent(CloudEvent ce, String at) {

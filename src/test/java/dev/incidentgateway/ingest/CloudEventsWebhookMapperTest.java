@@ -36,6 +36,28 @@ class CloudEventsWebhookMapperTest {
     }
 
     /**
+     * JSON {@code data} is JSON for {@code application/json} and every {@code +json} type whatever its case (JSON event
+     * format 3.1); the SDK's own test took only {@code [a-zA-Z]+\+json} subtypes, case-sensitive, and refused the rest's
+     * object {@code data} with its message.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"application/json", "application/vnd.example.alert+json", "application/problem+json; charset=utf-8",
+            "Application/JSON", "application/x-my-alert+json", "text/json"})
+    void objectDataIsReadForEveryJsonDataContentType(String dataContentType) {
+        String event = EVENT.replace("\"subject\":\"CE-1\",", "\"subject\":\"CE-1\",\"datacontenttype\":\"" + dataContentType + "\",");
+        for (String contentType : List.of("application/cloudevents+json", CloudEventsWebhookMapper.BATCH)) {
+            String body = contentType.equals(CloudEventsWebhookMapper.BATCH) ? "[" + event + "]" : event;
+            List<NewEvent> events = mapper.map(new WebhookRequest("cloudevents", Map.of("Content-Type", contentType),
+                    body.getBytes(StandardCharsets.UTF_8)));
+            assertThat(events).as(contentType).singleElement().satisfies(e -> {
+                assertThat(e.title()).isEqualTo("Checkout down");
+                assertThat(e.actor()).isEqualTo("monitor");
+            });
+        }
+        assertThat(mapper.one(event.getBytes(StandardCharsets.UTF_8), null).title()).isEqualTo("Checkout down");
+    }
+
+    /**
      * {@code data.expectedSeq} is the REST API's {@code expectedSeq}: a whole number >= 0, else the sender's 400 naming it.
      * Read leniently it became 0 or 1 (or the string's number): a 409 against a seq the sender never gave, or, on a declare
      * (last seq 0), an event stored with a check the sender did not ask for.
