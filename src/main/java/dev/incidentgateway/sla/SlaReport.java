@@ -39,7 +39,7 @@ public final class SlaReport {
     private final ObjectMapper json;
 
     public SlaReport(TimelineStore store, SlaPolicies policies, Clock clock, ObjectMapper json) {
-        this.query = new SlaReportQuery(store, json);
+        this.query = new SlaReportQuery(store);
         this.policies = policies;
         this.clock = clock;
         this.json = json;

@@ -64,7 +64,8 @@ final class SlaTimelines {
     }
 
     /**
-     * The incidents with events above an event id, and the whole timelines of those whose every event is above it (new
+     * The incidents with events above an event id that can change what the tracker finds ({@link #movesClocks}: not only
+     * other people's notes and role assignments), and the whole timelines of those whose every event is above it (new
      * incidents: their first event, seq 1, is among them); {@code complete} is empty when there were more events than a
      * scan keeps in memory.
      */
@@ -78,45 +79,107 @@ final class SlaTimelines {
     private static final String COLUMNS = "incident_id, seq, type, event_time, CASE WHEN type = ? THEN data END, "
             + "CASE WHEN type = ? AND principal = ? THEN ce_id END";
 
+    /**
+     * Incidents with more events than this are read alone, this many seqs a statement. The filter on {@code type} needs
+     * each event's row, so a read costs every event of the incident, notes included: on H2, whose rows of one incident
+     * lie scattered over the file, about 85 µs an event once they are out of the page cache, so an incident of 87,000
+     * events took 7.3 s to read and a page holding a few of them ran past the statement timeout (10 s by default). That
+     * failed the whole scan: no SLA note for any incident, and 503 from its SLA API and the report.
+     */
+    static final int WINDOW = 5_000;
+    private static final String FILTER = " AND (type NOT IN (" + SqlLists.marks(CLOCK_NEUTRAL.size()) + ") OR (type = ? AND principal = ?))";
+
     private final TimelineStore store;
+    private final int window;
 
     SlaTimelines(TimelineStore store) {
+        this(store, WINDOW);
+    }
+
+    /** With another {@link #WINDOW}: for tests. */
+    SlaTimelines(TimelineStore store, int window) {
         this.store = store;
+        this.window = window;
     }
 
     /**
-     * The timelines of {@code incidentIds} (at most a page; ids without events are absent from the map). One statement
-     * in the (incident_id, seq) index, its IN list padded with {@link SqlLists} so that pages of any size share a few
-     * statement texts.
+     * The timelines of the incidents (at most a page; by id, with the last seq they had when listed; ids without events
+     * are absent from the map). One statement in the (incident_id, seq) index for all of them, its IN list padded with
+     * {@link SqlLists} so that pages of any size share a few statement texts; an incident of more than {@link #WINDOW}
+     * events alone, in windows of seqs.
      */
-    Map<String, Timeline> of(List<String> incidentIds) {
+    Map<String, Timeline> of(Map<String, Long> lastSeqs) {
         Map<String, Timeline> out = new HashMap<>();
-        if (incidentIds.isEmpty()) {
+        if (lastSeqs.isEmpty()) {
             return out;
         }
-        List<String> keys = SqlLists.padded(incidentIds);
-        String sql = "SELECT " + COLUMNS + " FROM timeline_events WHERE incident_id IN (" + SqlLists.marks(keys.size())
-                + ") AND (type NOT IN (" + SqlLists.marks(CLOCK_NEUTRAL.size()) + ") OR (type = ? AND principal = ?)) "
-                + "ORDER BY incident_id, seq";
-        try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int p = bindColumns(ps);
-            for (String key : keys) {
-                ps.setString(p++, key);
-            }
-            for (EventType neutral : CLOCK_NEUTRAL) {
-                ps.setString(p++, neutral.wireName());
-            }
-            ps.setString(p++, EventType.NOTE.wireName());
-            ps.setString(p, SlaTracker.PRINCIPAL);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    add(rs, out.computeIfAbsent(rs.getString(1), id -> new Timeline()));
+        List<String> small = new ArrayList<>();
+        try (Connection c = store.dataSource().getConnection()) {
+            for (Map.Entry<String, Long> incident : lastSeqs.entrySet()) {
+                if (incident.getValue() > window) {
+                    readInWindows(c, incident.getKey(), incident.getValue(), out);
+                } else {
+                    small.add(incident.getKey());
                 }
+            }
+            if (!small.isEmpty()) {
+                readPage(c, small, out);
             }
         } catch (SQLException e) {
             throw new StoreUnavailableException("the store could not read timelines for the SLA tracker", e);
         }
         return out;
+    }
+
+    private void readPage(Connection c, List<String> incidentIds, Map<String, Timeline> out) throws SQLException {
+        List<String> keys = SqlLists.padded(incidentIds);
+        String sql = "SELECT " + COLUMNS + " FROM timeline_events WHERE incident_id IN (" + SqlLists.marks(keys.size()) + ")"
+                + FILTER + " ORDER BY incident_id, seq";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int p = bindColumns(ps);
+            for (String key : keys) {
+                ps.setString(p++, key);
+            }
+            bindFilter(ps, p);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    add(rs, out.computeIfAbsent(rs.getString(1), id -> new Timeline()));
+                }
+            }
+        }
+    }
+
+    /** One incident, {@link #window} seqs a statement up to {@code lastSeq}, then what was appended since. */
+    private void readInWindows(Connection c, String incidentId, long lastSeq, Map<String, Timeline> out) throws SQLException {
+        String sql = "SELECT " + COLUMNS + " FROM timeline_events WHERE incident_id = ? AND seq > ? AND seq <= ?" + FILTER
+                + " ORDER BY seq";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (long from = 0; ; from += window) {
+                boolean tail = from >= lastSeq;
+                int p = bindColumns(ps);
+                ps.setString(p++, incidentId);
+                ps.setLong(p++, from);
+                ps.setLong(p++, tail ? Long.MAX_VALUE : from + window);
+                bindFilter(ps, p);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        add(rs, out.computeIfAbsent(incidentId, id -> new Timeline()));
+                    }
+                }
+                if (tail) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void bindFilter(PreparedStatement ps, int first) throws SQLException {
+        int p = first;
+        for (EventType neutral : CLOCK_NEUTRAL) {
+            ps.setString(p++, neutral.wireName());
+        }
+        ps.setString(p++, EventType.NOTE.wireName());
+        ps.setString(p, SlaTracker.PRINCIPAL);
     }
 
     /**
@@ -126,6 +189,7 @@ final class SlaTimelines {
      * rise with its seq, so id order is each incident's seq order.
      */
     Since since(String afterEventId) {
+        Set<String> seen = new HashSet<>();
         Set<String> incidents = new HashSet<>();
         Map<String, Timeline> complete = new HashMap<>();
         int kept = 0;
@@ -138,7 +202,10 @@ final class SlaTimelines {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String id = rs.getString(1);
-                        boolean first = incidents.add(id);
+                        boolean first = seen.add(id);
+                        if (movesClocks(rs)) {
+                            incidents.add(id);
+                        }
                         if (kept++ >= SINCE_KEPT) {
                             complete.clear(); // a burst: the scan reads timelines by page, as for other incidents
                         } else if (first ? rs.getLong(2) == 1 : complete.containsKey(id)) {
@@ -154,6 +221,17 @@ final class SlaTimelines {
             throw new StoreUnavailableException("the store could not list changed incidents for the SLA tracker", e);
         }
         return new Since(incidents, complete);
+    }
+
+    /**
+     * Whether the current row (of {@code COLUMNS}) can change what the tracker finds for its incident: an event that
+     * moves a clock, or a note of the tracker's own. Other people's notes and role assignments cannot, so an incident
+     * with only those since the last scan is not read again for them (its settled mark stands until its next moment):
+     * re-reading a long, chatty incident on every scan for its notes was the scan's largest cost.
+     */
+    private static boolean movesClocks(ResultSet rs) throws SQLException {
+        String type = rs.getString(3);
+        return CLOCK_NEUTRAL.stream().noneMatch(t -> t.wireName().equals(type)) || rs.getString(6) != null;
     }
 
     private static int bindColumns(PreparedStatement ps) throws SQLException {

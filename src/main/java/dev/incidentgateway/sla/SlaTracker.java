@@ -92,7 +92,8 @@ public final class SlaTracker {
         if (policy.isEmpty()) {
             return List.of();
         }
-        SlaTimelines.Timeline timeline = timelines.of(List.of(incident.id())).getOrDefault(incident.id(), new SlaTimelines.Timeline());
+        SlaTimelines.Timeline timeline = timelines.of(Map.of(incident.id(), incident.lastSeq()))
+                .getOrDefault(incident.id(), new SlaTimelines.Timeline());
         return SlaCalculator.clocks(policy.get(), timeline.clockEvents(), clock.instant());
     }
 
@@ -162,7 +163,8 @@ public final class SlaTracker {
      */
     private void look(List<SlaIncidents.Candidate> page, Instant now, List<NewEvent> due, Map<String, SlaTimelines.Timeline> known) {
         Map<String, SlaTimelines.Timeline> byIncident = timelines.of(page.stream()
-                .filter(i -> policies.of(i.severity()).isPresent() && !isKnown(i, known)).map(SlaIncidents.Candidate::id).toList());
+                .filter(i -> policies.of(i.severity()).isPresent() && !isKnown(i, known))
+                .collect(Collectors.toMap(SlaIncidents.Candidate::id, SlaIncidents.Candidate::lastSeq, (a, b) -> a)));
         List<SlaIncidents.Mark> settled = new ArrayList<>();
         for (SlaIncidents.Candidate incident : page) {
             int before = due.size();

@@ -197,4 +197,76 @@ abstract class SlaTrackerPageContract extends SlaStoreContract {
                     : new SlaTestStore.Settled(incident.lastSeq(), next, POLICIES.fingerprint()));
         }
     }
+
+    /**
+     * An incident of more events than {@link SlaTimelines#WINDOW} is read alone, a window of seqs a statement (one read of
+     * a huge incident ran past the statement timeout and failed the whole scan): windows of every size from 1 give the
+     * timeline the one-statement read gives, clock events on and across the windows' edges, the tracker's own notes, and
+     * events appended after the incident was listed (its last seq then) included.
+     */
+    @Test
+    void anIncidentReadInWindowsOfSeqsGivesTheTimelineOfOneRead() {
+        String id = "WIN-1";
+        Instant t = T0;
+        db.store.append(declare(id, Severity.SEV1, t));
+        List<EventType> types = List.of(EventType.NOTE, EventType.NOTE, EventType.ACK, EventType.NOTE, EventType.ROLE_ASSIGN,
+                EventType.MITIGATE, EventType.RESOLVE, EventType.NOTE);
+        for (EventType type : types) {
+            t = t.plus(Duration.ofMinutes(1));
+            NewEvent.Builder event = NewEvent.builder(type, "bob").incident(id).content(type.wireName() + " by bob").eventTime(t);
+            if (type == EventType.ROLE_ASSIGN) {
+                event.data(GatewayJson.create().createObjectNode().put("role", "commander").put("assignee", "bob"));
+            }
+            db.store.append(event.build());
+        }
+        String own = SlaTracker.noteId(id, SlaTarget.ACKNOWLEDGE, SlaTracker.WARNING);
+        db.store.append(NewEvent.builder(EventType.NOTE, "sla").incident(id).content("SLA at risk").principal(SlaTracker.PRINCIPAL)
+                .ceSource(SlaTracker.CE_SOURCE).ceId(own).eventTime(t.plus(Duration.ofMinutes(1))).build());
+        long listedAt = db.store.incident(id).orElseThrow().lastSeq();
+        db.store.append(reopen(id, t.plus(Duration.ofMinutes(2)))); // after the incident was listed
+        db.store.append(event(id, EventType.NOTE, t.plus(Duration.ofMinutes(3))));
+
+        SlaTimelines.Timeline whole = new SlaTimelines(db.store).of(Map.of(id, listedAt)).get(id);
+        assertThat(whole.clockEvents()).extracting(TimelineEvent::type).containsExactly(EventType.DECLARE, EventType.ACK,
+                EventType.MITIGATE, EventType.RESOLVE, EventType.STATE_CHANGE);
+        assertThat(whole.recordedNotes()).containsExactly(own);
+        for (int window = 1; window <= listedAt + 1; window++) {
+            SlaTimelines.Timeline windowed = new SlaTimelines(db.store, window).of(Map.of(id, listedAt)).get(id);
+            assertThat(windowed.clockEvents()).as("window %d", window).isEqualTo(whole.clockEvents());
+            assertThat(windowed.recordedNotes()).as("window %d", window).isEqualTo(whole.recordedNotes());
+        }
+    }
+
+    /**
+     * Notes and role assignments never move a clock: an incident with only those since the last scan keeps its settled
+     * mark and is not read again for them (a long, chatty incident was re-read whole on every scan), and its warning
+     * still falls due at its moment. An event that moves a clock has it read again.
+     */
+    @Test
+    void anIncidentWithOnlyNotesSinceTheLastScanIsNotReadAgainYetItsWarningFallsDue() throws Exception {
+        String id = "CHAT-1";
+        db.store.append(declare(id, Severity.SEV1, T0)); // acknowledge within 10 min, warning at 80 %: 8 min
+        clock.set(T0.plus(Duration.ofMinutes(1)));
+        SlaTracker scans = tracker();
+        assertThat(scans.dueNotes()).noneMatch(n -> n.incidentId().equals(id));
+        SlaTestStore.Settled mark = db.settled(id);
+        assertThat(mark).isEqualTo(new SlaTestStore.Settled(1, T0.plus(Duration.ofMinutes(8)), POLICIES.fingerprint()));
+
+        for (int i = 0; i < 3; i++) {
+            db.store.append(event(id, EventType.NOTE, T0.plus(Duration.ofMinutes(2))));
+        }
+        clock.set(T0.plus(Duration.ofMinutes(3)));
+        assertThat(scans.dueNotes()).noneMatch(n -> n.incidentId().equals(id));
+        assertThat(db.settled(id)).as("not read again for its notes").isEqualTo(mark);
+
+        clock.set(T0.plus(Duration.ofMinutes(8)));
+        List<NewEvent> warning = scans.dueNotes().stream().filter(n -> n.incidentId().equals(id)).toList();
+        assertThat(warning).extracting(NewEvent::ceId).containsExactly(SlaTracker.noteId(id, SlaTarget.ACKNOWLEDGE, SlaTracker.WARNING));
+        db.store.appendAll(warning); // seq 5
+
+        db.store.append(event(id, EventType.ACK, T0.plus(Duration.ofMinutes(9))));
+        clock.set(T0.plus(Duration.ofMinutes(9)));
+        assertThat(scans.dueNotes()).noneMatch(n -> n.incidentId().equals(id));
+        assertThat(db.settled(id).lastSeq()).as("read again for its ack").isEqualTo(6);
+    }
 }
