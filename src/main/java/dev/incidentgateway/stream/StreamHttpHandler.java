@@ -89,6 +89,11 @@ public final class StreamHttpHandler implements Handler<RoutingContext> {
             QueryParameters.check("GET", PATH, request.params().names());
             StreamFilter filter = filter(request);
             String after = lastEventId(request);
+            if (after != null) {
+                // A resume reads nothing here, so it opened with 200 while the store was known down and then closed without
+                // a word; a new stream's read of the newest id already answers 503 then.
+                store.refuseWhileDown();
+            }
             return new Checked(null, filter, after != null ? after : store.newestEventId().orElse(null), decision.principal().name(),
                     auth.held(authorization));
         } catch (ApiProblem badInput) {

@@ -293,7 +293,8 @@ class StorePauseIT {
      */
     private void readsAnswer503AtOnce() throws Exception {
         for (String path : List.of("/api/v1/incidents", "/api/v1/events?limit=1", "/api/v1/stats", "/api/v1/outbox",
-                "/api/v1/outbox?status=dead", "/api/v1/incidents/PAUSE-1/verify", "/api/v1/reports/sla")) {
+                "/api/v1/outbox?status=dead", "/api/v1/incidents/PAUSE-1/verify", "/api/v1/reports/sla", "/api/v1/stream",
+                "/api/v1/stream?after=00000000000000000000000000")) {
             long started = System.nanoTime();
             HttpResponse<String> r = get(path);
             long tookMs = (System.nanoTime() - started) / 1_000_000;
