@@ -1,6 +1,7 @@
 package dev.incidentgateway.camel;
 
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
+import dev.incidentgateway.store.AdvisoryLease;
 import dev.incidentgateway.timeline.CappedPage;
 import dev.incidentgateway.timeline.StreamedEvents;
 import dev.incidentgateway.timeline.TimelineEvent;
@@ -42,6 +43,12 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
     private final TimelineStore store;
     private final TimelineCloudEventMapper cloudEvents;
     private final FeedPositions positions;
+    /**
+     * Which gateway instance consumes this name. Every instance on one PostgreSQL database runs the same routes: without
+     * it each delivered every event once per instance, and moved the shared position past what another had completed.
+     */
+    private final AdvisoryLease lease;
+    private boolean leading;
     private final Set<String> activeNames;
     /** The byte budget of one read ({@code GATEWAY_PAGE_MAX_BYTES}). */
     private final long maxBytes;
@@ -62,12 +69,14 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
     private java.util.function.LongSupplier nanoClock = System::nanoTime;
 
     TimelineEventsConsumer(TimelineEventsEndpoint endpoint, Processor processor, TimelineStore store,
-                           TimelineCloudEventMapper cloudEvents, FeedPositions positions, Set<String> activeNames, long maxBytes) {
+                           TimelineCloudEventMapper cloudEvents, FeedPositions positions, AdvisoryLease lease,
+                           Set<String> activeNames, long maxBytes) {
         super(endpoint, processor);
         this.endpoint = endpoint;
         this.store = store;
         this.cloudEvents = cloudEvents;
         this.positions = positions;
+        this.lease = lease;
         this.activeNames = activeNames;
         this.maxBytes = maxBytes;
     }
@@ -96,6 +105,10 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
             if (idle) {
                 polling.unlock();
             }
+            if (lease != null) {
+                lease.close(); // another instance takes the name over at its next poll
+            }
+            leading = false;
         }
         activeNames.remove(endpoint.getConsumer());
     }
@@ -122,6 +135,15 @@ final class TimelineEventsConsumer extends ScheduledPollConsumer {
     private int pollLocked() throws Exception {
         if (!isPollAllowed() || (failures > 0 && nanoClock.getAsLong() - retryAtNanos < 0)) {
             return 0;
+        }
+        if (!lease.acquire()) {
+            leading = false;
+            return 0; // another instance consumes this name
+        }
+        if (!leading) {
+            // Taken over (or first poll): the instance that led moved the stored position while this one waited.
+            position = positions.find(endpoint.getConsumer()).flatMap(FeedPositions.Position::lastEventId).orElse(position);
+            leading = true;
         }
         CappedPage<Read> page = read();
         String passedOver = null;

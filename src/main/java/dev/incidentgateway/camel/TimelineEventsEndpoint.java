@@ -2,6 +2,7 @@ package dev.incidentgateway.camel;
 
 import dev.incidentgateway.config.RouteOptionException;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
+import dev.incidentgateway.store.AdvisoryLease;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.TimelineStore;
 import org.apache.camel.Consumer;
@@ -75,7 +76,9 @@ public final class TimelineEventsEndpoint extends ScheduledPollEndpoint {
         }
         TimelineEventsConsumer created = new TimelineEventsConsumer(this, processor, store, cloudEvents,
                 // no store in config's route check (TimelineComponent.forRouteCheck), whose consumers are built, never started
-                new FeedPositions(store == null ? null : store.dataSource()), component.feedConsumerNames(), component.feedPageMaxBytes());
+                new FeedPositions(store == null ? null : store.dataSource()),
+                store == null ? null : new AdvisoryLease(store.dataSource(), store.dialect(), AdvisoryLease.FEED_CONSUMERS, consumer),
+                component.feedConsumerNames(), component.feedPageMaxBytes());
         configureConsumer(created);
         return created;
     }

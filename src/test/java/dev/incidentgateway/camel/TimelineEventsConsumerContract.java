@@ -306,6 +306,50 @@ abstract class TimelineEventsConsumerContract extends CamelTestSupport {
         }
     }
 
+    /**
+     * Every gateway on one PostgreSQL database runs the same routes, so each has a consumer of the same name: one
+     * instance consumes it at a time (the others wait), and when it stops another goes on from the stored position.
+     * Before, each instance delivered every event, once per instance.
+     */
+    @Test
+    void onPostgresqlOneInstanceConsumesANameAndAnotherGoesOnWhenItStops() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(kind() == TestStore.Kind.POSTGRESQL, "several instances need PostgreSQL");
+        String incident = newIncident();
+        List<TimelineEvent> events = declareWithTwoNotes(incident);
+        String uri = "timeline:events?consumer=two-instances&from=start&initialDelay=0&delay=5&incident=" + incident;
+        Received first = new Received();
+        Received second = new Received();
+        CamelContext instanceA = new DefaultCamelContext();
+        CamelContext instanceB = new DefaultCamelContext();
+        try {
+            bindComponent(instanceA);
+            instanceA.addRoutes(route(uri, first, e -> false));
+            bindComponent(instanceB);
+            instanceB.addRoutes(route(uri, second, e -> false));
+            instanceA.start();
+            instanceB.start();
+            await().atMost(PATIENCE).until(() -> first.completed.size() + second.completed.size() >= 3
+                    && events.get(2).id().equals(storedPosition("two-instances")));
+            TimelineEvent four = append(incident, EventType.NOTE);
+            await().atMost(PATIENCE).until(() -> first.completed.size() + second.completed.size() >= 4);
+            // Whichever instance leads, stopping it hands the name to the other, which goes on after the stored position.
+            CamelContext leader = first.completed.isEmpty() ? instanceB : instanceA;
+            leader.stop();
+            TimelineEvent five = append(incident, EventType.NOTE);
+            await().atMost(PATIENCE).until(() -> first.completed.size() + second.completed.size() >= 5);
+
+            List<String> all = new ArrayList<>(first.completedIds());
+            all.addAll(second.completedIds());
+            assertThat(all).as("each event once across the two instances")
+                    .containsExactlyInAnyOrder(events.get(0).id(), events.get(1).id(), events.get(2).id(), four.id(), five.id());
+            Received other = leader == instanceA ? second : first;
+            assertThat(other.completedIds()).as("the instance that took over").containsExactly(five.id());
+        } finally {
+            instanceA.close();
+            instanceB.close();
+        }
+    }
+
     @Test
     void aFailingExchangeStopsTheBatchAndIsRedeliveredAtTheNextPoll() throws Exception {
         String incident = newIncident();

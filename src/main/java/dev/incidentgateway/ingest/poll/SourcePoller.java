@@ -2,6 +2,7 @@ package dev.incidentgateway.ingest.poll;
 
 import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.security.Redact;
+import dev.incidentgateway.store.AdvisoryLease;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.NewEvent;
@@ -35,7 +36,7 @@ public final class SourcePoller implements AutoCloseable {
 
     private final PollingSource source;
     private final TimelineStore store;
-    private final PollerLease lease;
+    private final AdvisoryLease lease;
     private final RefusedChanges refused;
     private final Clock clock;
     private volatile Status status = Status.STARTING;
@@ -45,7 +46,7 @@ public final class SourcePoller implements AutoCloseable {
     public SourcePoller(PollingSource source, TimelineStore store, DataSource dataSource, SqlDialect dialect, Clock clock) {
         this.source = source;
         this.store = store;
-        this.lease = new PollerLease(dataSource, dialect, source.name());
+        this.lease = new AdvisoryLease(dataSource, dialect, AdvisoryLease.SOURCE_POLLERS, source.name());
         this.refused = new RefusedChanges(source);
         this.clock = clock;
     }

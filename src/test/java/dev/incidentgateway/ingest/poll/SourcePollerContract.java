@@ -2,6 +2,7 @@ package dev.incidentgateway.ingest.poll;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.store.AdvisoryLease;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.testsupport.CapturedLogs;
@@ -268,10 +269,10 @@ abstract class SourcePollerContract {
                             (c, cm, cargs) -> cm.getName().equals("isValid") && !answersIsValid.get() ? Boolean.FALSE
                                     : invoke(cm, real, cargs));
                 });
-        PollerLease leader = new PollerLease(slowToAnswer, dialect, "scripted");
+        AdvisoryLease leader = new AdvisoryLease(slowToAnswer, dialect, AdvisoryLease.SOURCE_POLLERS, "scripted");
         // Another instance: a pool of its own (one pool could hand it the very session that holds the lock, which takes it again).
         HikariDataSource otherPool = StoreFactory.openAndMigrate(testStore.config());
-        PollerLease other = new PollerLease(otherPool, dialect, "scripted");
+        AdvisoryLease other = new AdvisoryLease(otherPool, dialect, AdvisoryLease.SOURCE_POLLERS, "scripted");
         try {
             assertThat(leader.acquire()).isTrue();
             assertThat(other.acquire()).isFalse();

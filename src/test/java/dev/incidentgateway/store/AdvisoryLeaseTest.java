@@ -1,6 +1,5 @@
-package dev.incidentgateway.ingest.poll;
+package dev.incidentgateway.store;
 
-import dev.incidentgateway.store.SqlDialect;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -12,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The lease's connection on PostgreSQL: every connection it does not keep goes back to the pool. */
-class PollerLeaseTest {
+class AdvisoryLeaseTest {
     private final AtomicInteger borrowed = new AtomicInteger();
     private final AtomicInteger returned = new AtomicInteger();
 
@@ -22,8 +21,8 @@ class PollerLeaseTest {
      */
     @Test
     void aLockQueryThatFailsGivesItsConnectionBack() {
-        PollerLease lease = new PollerLease(pool(new SQLException("canceling statement due to user request", "57014")),
-                SqlDialect.POSTGRESQL, "servicenow");
+        AdvisoryLease lease = new AdvisoryLease(pool(new SQLException("canceling statement due to user request", "57014")),
+                SqlDialect.POSTGRESQL, AdvisoryLease.SOURCE_POLLERS, "servicenow");
 
         for (int tick = 0; tick < 3; tick++) {
             assertThat(lease.acquire()).isFalse();

@@ -1,7 +1,6 @@
-package dev.incidentgateway.ingest.poll;
+package dev.incidentgateway.store;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.incidentgateway.store.SqlDialect;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -11,27 +10,33 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Makes sure one gateway instance polls a source at a time. On PostgreSQL: a session-level advisory lock
- * held on a dedicated connection while this instance leads; if the instance dies, its session ends, the
- * lock is released, and another instance takes it at its next tick (within one interval). The embedded H2
- * store belongs to one process, so there this instance always leads.
+ * Makes sure one gateway instance does a job at a time (polls a source, consumes a feed). On PostgreSQL: a
+ * session-level advisory lock held on a dedicated connection while this instance leads; if the instance dies, its
+ * session ends, the lock is released, and another instance takes it at its next try. The embedded H2 store belongs
+ * to one process, so there this instance always leads.
  */
-final class PollerLease implements AutoCloseable {
-    private static final int LOCK_CLASS = 7310118;
+public final class AdvisoryLease implements AutoCloseable {
+    /** The lock class of the pollers' leases, one lock per source name. */
+    public static final int SOURCE_POLLERS = 7310118;
+    /** The lock class of the {@code timeline:events} consumers' leases, one lock per consumer name. */
+    public static final int FEED_CONSUMERS = 7310119;
 
     private final DataSource dataSource;
     private final boolean shared;
+    private final int lockClass;
     private final int key;
     private Connection held;
 
-    PollerLease(DataSource dataSource, SqlDialect dialect, String source) {
+    /** The lease of the job {@code name} among the jobs of {@code lockClass}. */
+    public AdvisoryLease(DataSource dataSource, SqlDialect dialect, int lockClass, String name) {
         this.dataSource = dataSource;
         this.shared = dialect == SqlDialect.POSTGRESQL;
-        this.key = source.hashCode();
+        this.lockClass = lockClass;
+        this.key = name.hashCode();
     }
 
-    /** True when this instance holds (or just took) the source's lock. */
-    boolean acquire() {
+    /** True when this instance holds (or just took) the lock. */
+    public boolean acquire() {
         if (!shared) {
             return true;
         }
@@ -42,7 +47,7 @@ final class PollerLease implements AutoCloseable {
             release();
             Connection c = dataSource.getConnection();
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
-                ps.setInt(1, LOCK_CLASS);
+                ps.setInt(1, lockClass);
                 ps.setInt(2, key);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && rs.getBoolean(1)) {
@@ -62,13 +67,13 @@ final class PollerLease implements AutoCloseable {
         }
     }
 
-    boolean isLeader() {
+    public boolean isLeader() {
         return !shared || held != null;
     }
 
     /**
      * Gives up the held connection without its lock. HikariCP does not reset a session's advisory locks when a connection
-     * comes back: one given back still holding the lock kept every instance from polling (this one too, on its other
+     * comes back: one given back still holding the lock kept every instance from leading (this one too, on its other
      * connections) until the pool retired it, up to 30 minutes later. So the session lets go of its locks first, and a
      * connection that cannot say so (broken, or too slow to answer) is evicted: closing it for real ends the session.
      */
@@ -110,7 +115,7 @@ final class PollerLease implements AutoCloseable {
     public void close() {
         if (held != null) {
             try (PreparedStatement ps = held.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
-                ps.setInt(1, LOCK_CLASS);
+                ps.setInt(1, lockClass);
                 ps.setInt(2, key);
                 ps.execute();
             } catch (SQLException ignored) {
