@@ -120,10 +120,10 @@ async function incidentsPage() {
     const rows = incidents.map((i, n) => h('tr', { 'data-incident': i.id },
       h('td', { class: 'incident-cell' }, h('a', { href: `#/incidents/${encodeURIComponent(i.id)}` }, i.id),
         h('span', { class: 'show-narrow row-title', 'data-field': 'title' }, i.title)),
-      h('td', { class: 'hide-narrow' }, i.title),
+      h('td', { class: 'hide-narrow text-cell' }, i.title),
       h('td', { 'data-field': 'status' }, badge('st', i.status)),
       h('td', {}, i.severity || '—'),
-      h('td', { class: 'hide-narrow' }, i.commander || '—'),
+      h('td', { class: 'hide-narrow text-cell' }, i.commander || '—'),
       h('td', { class: 'hide-narrow' }, when(i.declaredAt)),
       withSla ? h('td', {}, slaSummary(slas[n])) : null));
     body.replaceChildren(table('Incidents, newest first', headers, rows, 'No incidents yet.', { stacked: true }));
