@@ -16,6 +16,14 @@ const liveStatus = document.getElementById('live-status');
 let feed = null;
 let feedStarting = false; // a feed is being opened (the features are read first): open only one
 let current = { name: null, refresh: async () => {}, onEvents: null };
+let shown = 0; // counts the pages opened: a page that finishes loading after another was opened (or a sign-out) is dropped
+
+/** Stops what the page on screen still does on its own (the Outbox and Sources re-read every few seconds). */
+function leavePage() {
+  shown += 1;
+  if (current.stop) current.stop();
+  current = { name: null, refresh: async () => {}, onEvents: null };
+}
 
 // ---- the key ------------------------------------------------------------------------------------------
 function showSession() {
@@ -38,6 +46,7 @@ async function showCaller() {
 
 function signOut(message) {
   session.forget();
+  leavePage(); // else the Outbox and Sources kept asking without a key: a 401 on the sign-in screen every 3 s
   if (feed) feed.stop();
   feed = null;
   showSession();
@@ -160,10 +169,14 @@ async function route() {
   }
   const pages = { incidents: incidentsPage, outbox: () => outboxPage(view), sources: () => sourcesPage(view) };
   const page = match ? () => incidentPage(view, decodeURIComponent(match[1])) : pages[name] || incidentsPage;
-  if (current.stop) current.stop();
-  current = { name: null, refresh: async () => {}, onEvents: null };
+  leavePage();
+  const opening = shown;
   await guarded(async () => {
     const next = await page();
+    if (opening !== shown) { // signed out, or another page opened, while this one loaded
+      if (next.stop) next.stop();
+      return;
+    }
     current = next;
     document.title = `${next.heading.textContent} — Incident Gateway`;
     next.heading.focus();
