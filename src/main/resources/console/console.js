@@ -7,7 +7,7 @@ import { liveEvents } from './live.js';
 import { outboxPage } from './outbox.js';
 import { sourcesPage } from './sources.js';
 import { finishSignIn, startSignIn } from './signin.js';
-import { busy, guarded } from './ui.js';
+import { busy, guarded, reread } from './ui.js';
 import { slaSummary } from './sla.js';
 import { badge, h, table, when } from './views.js';
 
@@ -84,7 +84,7 @@ function deliver(events) {
     pending = [];
     flushTimer = null;
     liveStatus.textContent = `Live (${liveKind}): ${batch.length} new event${batch.length === 1 ? '' : 's'} at ${new Date().toLocaleTimeString()}`;
-    if (current.onEvents) guarded(() => current.onEvents(batch));
+    if (current.onEvents) reread(() => current.onEvents(batch));
   }, 150);
 }
 
@@ -100,7 +100,7 @@ async function startFeed(after) {
       else if (!live) {
         liveStatus.textContent = `Live (${kind})`;
         // Re-read the page once live: what was committed before a feed without a position opened shows too.
-        if (after === null) guarded(current.refresh);
+        if (after === null) reread(current.refresh);
       }
       live = !problem;
     });
