@@ -7,7 +7,7 @@ import { liveEvents } from './live.js';
 import { outboxPage } from './outbox.js';
 import { sourcesPage } from './sources.js';
 import { finishSignIn, startSignIn } from './signin.js';
-import { busy, guarded } from './ui.js';
+import { busy, guarded, reread } from './ui.js';
 import { slaSummary } from './sla.js';
 import { badge, h, table, when } from './views.js';
 
@@ -16,6 +16,14 @@ const liveStatus = document.getElementById('live-status');
 let feed = null;
 let feedStarting = false; // a feed is being opened (the features are read first): open only one
 let current = { name: null, refresh: async () => {}, onEvents: null };
+let shown = 0; // counts the pages opened: a page that finishes loading after another was opened (or a sign-out) is dropped
+
+/** Stops what the page on screen still does on its own (the Outbox and Sources re-read every few seconds). */
+function leavePage() {
+  shown += 1;
+  if (current.stop) current.stop();
+  current = { name: null, refresh: async () => {}, onEvents: null };
+}
 
 // ---- the key ------------------------------------------------------------------------------------------
 function showSession() {
@@ -38,6 +46,7 @@ async function showCaller() {
 
 function signOut(message) {
   session.forget();
+  leavePage(); // else the Outbox and Sources kept asking without a key: a 401 on the sign-in screen every 3 s
   if (feed) feed.stop();
   feed = null;
   showSession();
@@ -75,7 +84,7 @@ function deliver(events) {
     pending = [];
     flushTimer = null;
     liveStatus.textContent = `Live (${liveKind}): ${batch.length} new event${batch.length === 1 ? '' : 's'} at ${new Date().toLocaleTimeString()}`;
-    if (current.onEvents) guarded(() => current.onEvents(batch));
+    if (current.onEvents) reread(() => current.onEvents(batch));
   }, 150);
 }
 
@@ -91,7 +100,7 @@ async function startFeed(after) {
       else if (!live) {
         liveStatus.textContent = `Live (${kind})`;
         // Re-read the page once live: what was committed before a feed without a position opened shows too.
-        if (after === null) guarded(current.refresh);
+        if (after === null) reread(current.refresh);
       }
       live = !problem;
     });
@@ -120,10 +129,10 @@ async function incidentsPage() {
     const rows = incidents.map((i, n) => h('tr', { 'data-incident': i.id },
       h('td', { class: 'incident-cell' }, h('a', { href: `#/incidents/${encodeURIComponent(i.id)}` }, i.id),
         h('span', { class: 'show-narrow row-title', 'data-field': 'title' }, i.title)),
-      h('td', { class: 'hide-narrow' }, i.title),
+      h('td', { class: 'hide-narrow text-cell' }, i.title),
       h('td', { 'data-field': 'status' }, badge('st', i.status)),
       h('td', {}, i.severity || '—'),
-      h('td', { class: 'hide-narrow' }, i.commander || '—'),
+      h('td', { class: 'hide-narrow text-cell' }, i.commander || '—'),
       h('td', { class: 'hide-narrow' }, when(i.declaredAt)),
       withSla ? h('td', {}, slaSummary(slas[n])) : null));
     body.replaceChildren(table('Incidents, newest first', headers, rows, 'No incidents yet.', { stacked: true }));
@@ -160,10 +169,14 @@ async function route() {
   }
   const pages = { incidents: incidentsPage, outbox: () => outboxPage(view), sources: () => sourcesPage(view) };
   const page = match ? () => incidentPage(view, decodeURIComponent(match[1])) : pages[name] || incidentsPage;
-  if (current.stop) current.stop();
-  current = { name: null, refresh: async () => {}, onEvents: null };
+  leavePage();
+  const opening = shown;
   await guarded(async () => {
     const next = await page();
+    if (opening !== shown) { // signed out, or another page opened, while this one loaded
+      if (next.stop) next.stop();
+      return;
+    }
     current = next;
     document.title = `${next.heading.textContent} — Incident Gateway`;
     next.heading.focus();

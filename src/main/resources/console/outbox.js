@@ -1,7 +1,7 @@
 // The outbox page: deliveries to connectors that are waiting (pending) or gave up (dead), per connector, with
 // replay and skip (scope operate).
 import { api, mayUse } from './api.js';
-import { busy, guarded, showProblem } from './ui.js';
+import { busy, guarded, reread, showProblem } from './ui.js';
 import { badge, h, table } from './views.js';
 
 /** Renders the page into `view`; returns the page object the router keeps. */
@@ -63,6 +63,6 @@ export async function outboxPage(view) {
 
   await refresh();
   // Deliveries change without a timeline event (retried, delivered, dead): re-read while the page is open.
-  const timer = setInterval(() => guarded(refresh), 3000);
+  const timer = setInterval(() => reread(refresh), 3000);
   return { heading, refresh, onEvents: refresh, position: null, stop: () => clearInterval(timer) };
 }

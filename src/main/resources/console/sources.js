@@ -2,7 +2,7 @@
 // requests accepted and refused since the gateway started, and pollers with their health, from
 // GET /api/v1/sources; the store's health from /health.
 import { api, authHeaders } from './api.js';
-import { guarded } from './ui.js';
+import { reread } from './ui.js';
 import { badge, h, table, when } from './views.js';
 
 /** Renders the page into `view`; returns the page object the router keeps ({ heading, refresh, onEvents, position }). */
@@ -43,7 +43,7 @@ export async function sourcesPage(view) {
 
   await refresh();
   // Counts change without a timeline event (a refused webhook): re-read while the page is open.
-  const timer = setInterval(() => guarded(refresh), 5000);
+  const timer = setInterval(() => reread(refresh), 5000);
   return { heading, refresh, onEvents: refresh, position: null, stop: () => clearInterval(timer) };
 }
 

@@ -2,7 +2,11 @@
 // index.html), and keep a button disabled while its request runs.
 import { Problem } from './api.js';
 
+let onScreen = null; // the problem the alert box shows, as it was handed to showProblem
+let fromReread = null; // the problem a re-read showed (reread), which that re-read's next success takes down again
+
 export function showProblem(problem) {
+  onScreen = problem || null;
   const box = document.getElementById('problem');
   if (!problem) {
     box.hidden = true;
@@ -21,6 +25,24 @@ export async function guarded(action) {
     return true;
   } catch (e) {
     showProblem(e);
+    return false;
+  }
+}
+
+/**
+ * For what a page does on its own (the Outbox and Sources re-read every few seconds, every page at a live event): a
+ * failure shows like any other, and the next success takes it down, so a gateway that is back (a restart, a store
+ * that answered 503) no longer says it is unreachable. A problem from the operator's own action stays.
+ */
+export async function reread(action) {
+  try {
+    await action();
+    if (fromReread && onScreen === fromReread) showProblem(null);
+    fromReread = null;
+    return true;
+  } catch (e) {
+    showProblem(e);
+    fromReread = e;
     return false;
   }
 }

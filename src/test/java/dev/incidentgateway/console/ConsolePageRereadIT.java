@@ -1,0 +1,86 @@
+package dev.incidentgateway.console;
+
+import dev.incidentgateway.testsupport.GatewayFixture;
+import dev.incidentgateway.testsupport.HeadlessChromium;
+import dev.incidentgateway.testsupport.TestStore;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+import java.util.Map;
+
+import static dev.incidentgateway.console.ConsoleBrowserSupport.assertNoConsoleErrors;
+import static dev.incidentgateway.console.ConsoleBrowserSupport.js;
+import static dev.incidentgateway.console.ConsoleBrowserSupport.waitFor;
+import static dev.incidentgateway.console.ConsoleBrowserSupport.waiting;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the pages do on their own: the Outbox and Sources re-read the API every few seconds, every page at a live event.
+ * <p>
+ * Signing out stops the page on screen. The Outbox and Sources pages re-read the API every few seconds; after
+ * "Forget key" (or a 401 sign-out, an expired access token) they went on asking without a key, so the sign-in screen
+ * showed "Unauthorized: This endpoint needs a credential" every 3 s and the browser's console filled with 401s. The
+ * page's timers are counted by wrapping {@code setInterval}: no waiting for the next tick to prove there is none.
+ */
+class ConsolePageRereadIT {
+    /** Makes the page's calls to the path given as argument fail as when the gateway is down, while {@code window.gatewayDown}. */
+    private static final String GATEWAY_DOWN_FOR = """
+            const fetchFromGateway = window.fetch, path = arguments[0];
+            window.gatewayDown = true;
+            window.fetch = (url, options) => window.gatewayDown && String(url).startsWith(path)
+                ? Promise.reject(new TypeError('Failed to fetch')) : fetchFromGateway(url, options);""";
+
+    private static final String COUNT_TIMERS = """
+            const set = window.setInterval, clear = window.clearInterval;
+            window.liveTimers = new Set();
+            window.setInterval = (fn, ms) => { const id = set(fn, ms); window.liveTimers.add(id); return id; };
+            window.clearInterval = (id) => { window.liveTimers.delete(id); clear(id); };""";
+
+    @Test
+    void signingOutStopsTheOutboxAndSourcesFromAskingWithoutAKey() throws Exception {
+        HeadlessChromium.assumeAvailable();
+        try (GatewayFixture fixture = GatewayFixture.start(TestStore.Kind.H2, Map.of());
+             HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+            int port = fixture.gateway().port();
+            for (String section : new String[] {"Outbox", "Sources"}) {
+                WebDriver page = ConsoleBrowserSupport.signIn(browser, port, "/", "Pat", fixture.adminKey());
+                waitFor(page, By.linkText(section));
+                js(page, COUNT_TIMERS);
+                page.findElement(By.linkText(section)).click();
+                waitFor(page, By.xpath("//h2[normalize-space()='" + section + "']"));
+                // The page starts its timer once it has read the API the first time.
+                waiting(page).until(d -> Long.valueOf(1).equals(js(d, "return window.liveTimers.size;")));
+
+                page.findElement(By.id("forget-key")).click();
+                waitFor(page, By.id("api-key"));
+                assertThat(js(page, "return window.liveTimers.size;")).as(section + "'s timer after sign-out").isEqualTo(0L);
+                assertThat(page.findElement(By.id("problem")).isDisplayed()).as("an error on the sign-in screen").isFalse();
+            }
+            assertNoConsoleErrors(browser);
+        }
+    }
+
+    /**
+     * A re-read that failed (the gateway restarting) showed "Gateway unreachable", and the message stayed while the page
+     * read the gateway again without trouble: it now goes with the next re-read that works.
+     */
+    @Test
+    void aReReadsProblemGoesOnceTheGatewayAnswersAgain() throws Exception {
+        HeadlessChromium.assumeAvailable();
+        try (GatewayFixture fixture = GatewayFixture.start(TestStore.Kind.H2, Map.of());
+             HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+            WebDriver page = ConsoleBrowserSupport.signIn(browser, fixture.gateway().port(), "/#/sources", "Pat", fixture.adminKey());
+            waitFor(page, By.cssSelector("[data-check='store']"));
+            ((JavascriptExecutor) page).executeScript(GATEWAY_DOWN_FOR, "/api/v1/sources");
+            WebElement problem = waitFor(page, By.id("problem"));
+            assertThat(problem.getText()).contains("Gateway unreachable");
+
+            js(page, "window.gatewayDown = false;");
+            waiting(page).until(ExpectedConditions.invisibilityOfElementLocated(By.id("problem")));
+        }
+    }
+}
