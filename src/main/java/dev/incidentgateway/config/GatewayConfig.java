@@ -33,7 +33,8 @@ public final class GatewayConfig {
     public static final ConfigKey<String> DB_PASSWORD = ConfigKey.secret("store.password", "GATEWAY_DB_PASSWORD", "",
             "Database password (never logged).");
     public static final ConfigKey<Integer> DB_POOL_SIZE = ConfigKey.integer("store.poolSize", "GATEWAY_DB_POOL_SIZE", 10, 2, 200,
-            "Maximum JDBC connections (HikariCP). One is held by the append writer while it commits.");
+            "Maximum JDBC connections (HikariCP). One is held by the append writer while it commits; on PostgreSQL one by each "
+                    + "poller and timeline:events route while this instance leads it.");
     public static final ConfigKey<Integer> DB_STARTUP_WAIT_S = ConfigKey.integer("store.startupWaitSeconds", "GATEWAY_DB_STARTUP_WAIT_S",
             30, 0, 3600, "How long the start waits for the database to accept a connection before giving up.");
     public static final ConfigKey<Integer> APPEND_MAX_BATCH = ConfigKey.integer("store.appendMaxBatch", "GATEWAY_APPEND_MAX_BATCH", 256, 1, 10_000,
