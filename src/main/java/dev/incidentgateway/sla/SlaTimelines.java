@@ -39,6 +39,9 @@ final class SlaTimelines {
     /** The types that never move a clock (no status of their own and no {@code to}): left out of the read. */
     private static final List<EventType> CLOCK_NEUTRAL = Arrays.stream(EventType.values())
             .filter(t -> t != EventType.DECLARE && t != EventType.STATE_CHANGE && IncidentStateMachine.targetOf(t) == null).toList();
+    /** Their wire names, as the store holds them: {@link #since} tests each row it reads. */
+    private static final Set<String> CLOCK_NEUTRAL_NAMES = CLOCK_NEUTRAL.stream().map(EventType::wireName)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -230,8 +233,7 @@ final class SlaTimelines {
      * re-reading a long, chatty incident on every scan for its notes was the scan's largest cost.
      */
     private static boolean movesClocks(ResultSet rs) throws SQLException {
-        String type = rs.getString(3);
-        return CLOCK_NEUTRAL.stream().noneMatch(t -> t.wireName().equals(type)) || rs.getString(6) != null;
+        return !CLOCK_NEUTRAL_NAMES.contains(rs.getString(3)) || rs.getString(6) != null;
     }
 
     private static int bindColumns(PreparedStatement ps) throws SQLException {
