@@ -111,17 +111,9 @@ public final class AdvisoryLease implements AutoCloseable {
         }
     }
 
+    /** Lets go of the lock: {@link #release} unlocks every lock of the held session, this one included. */
     @Override
     public void close() {
-        if (held != null) {
-            try (PreparedStatement ps = held.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
-                ps.setInt(1, lockClass);
-                ps.setInt(2, key);
-                ps.execute();
-            } catch (SQLException ignored) {
-                // released with the session anyway
-            }
-        }
         release();
     }
 }
