@@ -35,7 +35,9 @@ abstract class OutboxDeadReplayContract extends VendorGatewayContract {
         });
         await().atMost(WAIT).until(() -> dead("slack", null).size() == 3);
         slack.repair(); // the token is fixed: what died stays dead until replayed
-        // A dead ServiceNow delivery of another incident: a Slack replay must not touch it.
+        // A dead ServiceNow delivery of another incident: a Slack replay must not touch it. The failure is armed
+        // only once ServiceNow has every earlier incident's note, or one of those deliveries would take it.
+        ids.forEach(id -> await().atMost(WAIT).until(() -> serviceNow.receivedFor(id).contains("note")));
         String other = p + "-9";
         declare(other);
         await().atMost(WAIT).until(() -> serviceNow.receivedFor(other).contains("declare"));
