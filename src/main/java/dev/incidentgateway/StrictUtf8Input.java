@@ -16,6 +16,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Refuses JSON bytes that are not well-formed UTF-8 before Jackson reads them. Jackson's own UTF-8 reader decodes
@@ -56,7 +57,7 @@ final class StrictUtf8Input extends InputDecorator {
         while (true) {
             CoderResult result = decoder.decode(in, out, true);
             if (result.isError()) {
-                throw new JsonParseException(null, String.format("Invalid UTF-8: byte 0x%02x at offset %d does not start a "
+                throw new JsonParseException(null, String.format(Locale.ROOT, "Invalid UTF-8: byte 0x%02x at offset %d does not start a "
                         + "well-formed sequence (an overlong form, a surrogate, past U+10FFFF or cut short)",
                         src[in.position()] & 0xff, in.position() - offset));
             }

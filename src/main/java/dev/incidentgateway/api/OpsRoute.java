@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.builder.RouteBuilder;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -107,7 +108,7 @@ public final class OpsRoute extends RouteBuilder {
             up &= pollerUp;
             ObjectNode check = checks.putObject("poller-" + p.name());
             check.put("status", pollerUp ? "UP" : "DOWN");
-            check.put("state", p.status().name().toLowerCase());
+            check.put("state", p.status().name().toLowerCase(Locale.ROOT));
             if (!p.detail().isEmpty()) {
                 check.put("detail", p.detail());
             }

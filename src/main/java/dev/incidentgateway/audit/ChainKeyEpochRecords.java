@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -53,7 +54,7 @@ public final class ChainKeyEpochRecords {
     /** Records the rotation that retires the key of {@code fingerprint} after {@code lastEventId}, in the caller's transaction. */
     static void insert(Connection c, int number, String fingerprint, String lastEventId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO gateway_secrets (name, secret, created_at) VALUES (?, ?, ?)")) {
-            ps.setString(1, PREFIX + String.format("%04d", number));
+            ps.setString(1, PREFIX + String.format(Locale.ROOT, "%04d", number));
             ps.setString(2, fingerprint + " " + (lastEventId == null ? "-" : lastEventId));
             ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
             ps.executeUpdate();

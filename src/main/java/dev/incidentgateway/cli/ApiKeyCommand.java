@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -72,9 +73,9 @@ public final class ApiKeyCommand implements StoreCommand {
     static final class ListKeys implements Parsed {
         @Override
         public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
-            out.printf("%-24s %-32s %-22s %-22s %s%n", "NAME", "SCOPES", "CREATED", "LAST USED", "REVOKED");
+            out.printf(Locale.ROOT, "%-24s %-32s %-22s %-22s %s%n", "NAME", "SCOPES", "CREATED", "LAST USED", "REVOKED");
             for (ApiKeyStore.Listed k : new ApiKeyStore(ctx.dataSource(), null).list()) { // lists, writes no row: no chain key needed
-                out.printf("%-24s %-32s %-22s %-22s %s%n", k.name(), ApiKeyStore.wire(k.scopes()), time(k.createdAt()),
+                out.printf(Locale.ROOT, "%-24s %-32s %-22s %-22s %s%n", k.name(), ApiKeyStore.wire(k.scopes()), time(k.createdAt()),
                         time(k.lastUsedAt()), time(k.revokedAt()));
             }
             return OK;

@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -126,7 +127,7 @@ public final class BackupCommand implements StoreCommand, StoreCommand.Parsed {
                 }
             }
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-            out.printf("Backed up %s to %s (%d files, %d KB). Restore: stop the gateway, then in its working "
+            out.printf(Locale.ROOT, "Backed up %s to %s (%d files, %d KB). Restore: stop the gateway, then in its working "
                             + "directory unzip %s, start it, run verify.%n", listed(contents),
                     target, files, Files.size(target) / 1024, target.getFileName());
             notes.forEach(note -> out.println("Note: " + note));

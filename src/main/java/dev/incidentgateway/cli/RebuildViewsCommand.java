@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Locale;
 
 /** {@code rebuild-views}: recomputes the incidents view from the event log. */
 @Command(name = "rebuild-views", description = "recompute the incidents view from the event log")
@@ -17,7 +18,7 @@ public final class RebuildViewsCommand implements StoreCommand, StoreCommand.Par
     @Override
     public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
         int n = new ViewRebuilder(ctx.dataSource(), ctx.dialect()).rebuild();
-        out.printf("Rebuilt the view of %d incidents from the event log%n", n);
+        out.printf(Locale.ROOT, "Rebuilt the view of %d incidents from the event log%n", n);
         return OK;
     }
 }

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code verify [--checkpoint FILE] [--public-key FILE]...}: checks every incident's chain with the chain key, the
@@ -157,21 +158,21 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
 
         if (!problems.isEmpty()) {
             problems.forEach(p -> out.println("BROKEN: " + p));
-            out.printf("%d problem%s found in %d incidents, %d events%n", problems.size(), problems.size() == 1 ? "" : "s",
+            out.printf(Locale.ROOT, "%d problem%s found in %d incidents, %d events%n", problems.size(), problems.size() == 1 ? "" : "s",
                     incidents.incidents(), global.events());
             return BROKEN;
         }
-        out.printf("OK: %d incidents, %d events; every incident's hash chain, the global chain and every incident view are intact%n",
+        out.printf(Locale.ROOT, "OK: %d incidents, %d events; every incident's hash chain, the global chain and every incident view are intact%n",
                 incidents.incidents(), global.events());
         if (global.legacyEvents() > 0) {
-            out.printf("    %d events from before keyed hashing: unkeyed hashes, sealed into the global chain at the first keyed event%n",
+            out.printf(Locale.ROOT, "    %d events from before keyed hashing: unkeyed hashes, sealed into the global chain at the first keyed event%n",
                     global.legacyEvents());
         }
         if (anchors.isEmpty()) {
-            out.printf("    no checkpoint checked (none in %s): removal of the newest events cannot be detected without one%n", checkpoints);
+            out.printf(Locale.ROOT, "    no checkpoint checked (none in %s): removal of the newest events cannot be detected without one%n", checkpoints);
         } else {
             String newest = anchors.stream().map(GlobalChainVerifier.Anchor::eventId).max(String::compareTo).orElseThrow();
-            out.printf("    %d signed checkpoint%s from %s checked: every event up to %s is in the log, unchanged%n", anchors.size(),
+            out.printf(Locale.ROOT, "    %d signed checkpoint%s from %s checked: every event up to %s is in the log, unchanged%n", anchors.size(),
                     anchors.size() == 1 ? "" : "s", checkpoints, newest);
         }
         return OK;

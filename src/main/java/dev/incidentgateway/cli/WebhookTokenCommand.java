@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -107,7 +108,7 @@ public final class WebhookTokenCommand implements StoreCommand, StoreCommand.Par
         out.println("Webhook sources with a gateway-managed bearer token:");
         for (String s : sources) {
             Instant at = issued.get(s);
-            out.printf("  %-20s %s%n", s, at == null ? "no token yet: refuses every request (unless GATEWAY_WEBHOOK_TOKEN is set)"
+            out.printf(Locale.ROOT, "  %-20s %s%n", s, at == null ? "no token yet: refuses every request (unless GATEWAY_WEBHOOK_TOKEN is set)"
                     : "token issued " + at);
         }
         out.println("Issue or replace a source's token (printed once; the previous one stops working within seconds):");

@@ -3,6 +3,7 @@ package dev.incidentgateway.config;
 import dev.incidentgateway.security.Redact;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -61,12 +62,12 @@ public final class ConnectorSettings {
     public static String describe(String heading, List<ConfigKey<?>> keys, Map<String, String> env,
                                   java.util.function.UnaryOperator<String> masker) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%n# %s%n", heading));
+        out.append(String.format(Locale.ROOT, "%n# %s%n", heading));
         for (ConfigKey<?> key : keys) {
             String v = text(key, env);
             String shown = key.isSecret() ? (v.isEmpty() ? "(empty)" : "****") : masked(v, keys, env, masker);
             // Connector settings come from the environment or their default (descriptors hold no values of them).
-            out.append(String.format("%-26s %-30s = %s  [%s]%n    %s (default: %s)%n", key.name(), key.env(), shown,
+            out.append(String.format(Locale.ROOT, "%-26s %-30s = %s  [%s]%n    %s (default: %s)%n", key.name(), key.env(), shown,
                     isSet(key, env) ? "env" : "default", key.doc(),
                     key.isSecret() ? "-" : masked(String.valueOf(key.defaultValue()), keys, env, masker)));
         }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -521,7 +522,7 @@ public final class GatewayConfig {
             if (key == OUTBOX_DELIVERY_TIMEOUT_MS && outboxDeliveryTimeout().toMillis() < get(OUTBOX_DELIVERY_TIMEOUT_MS)) {
                 shown += " (in effect: " + outboxDeliveryTimeout().toMillis() + ", two thirds of " + OUTBOX_LEASE_MS.env() + ")";
             }
-            out.append(String.format("%-26s %-30s = %s  [%s]%n    %s (default: %s)%n", key.name(), key.env(), shown,
+            out.append(String.format(Locale.ROOT, "%-26s %-30s = %s  [%s]%n    %s (default: %s)%n", key.name(), key.env(), shown,
                     origins.getOrDefault(key, "default"), key.doc(), key.isSecret() ? "-" : masked(key.defaultValue())));
         }
         return out.toString();

@@ -8,6 +8,7 @@ import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.ingest.auth.WebhookSecrets;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -32,10 +33,10 @@ public final class ConnectorSettingsListing {
             }
             List<String> unknown = unknownGatewayVariables(config, descriptors);
             if (!unknown.isEmpty()) {
-                out.append(String.format("%n# GATEWAY_* variables that are no setting, ignored (misspelled?)%n%s%n", String.join("\n", unknown)));
+                out.append(String.format(Locale.ROOT, "%n# GATEWAY_* variables that are no setting, ignored (misspelled?)%n%s%n", String.join("\n", unknown)));
             }
         } catch (ConfigException e) {
-            out.append(String.format("%n# webhook sources: descriptors not readable: %s%n", String.join("; ", e.problems())));
+            out.append(String.format(Locale.ROOT, "%n# webhook sources: descriptors not readable: %s%n", String.join("; ", e.problems())));
         }
         return out.toString();
     }

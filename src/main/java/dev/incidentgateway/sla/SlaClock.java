@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * One target's clock of one incident at a given instant.
@@ -33,7 +34,7 @@ public record SlaClock(SlaTarget target, State state, @JsonSerialize(using = ToS
 
         @JsonValue
         public String wireName() {
-            return name().toLowerCase();
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

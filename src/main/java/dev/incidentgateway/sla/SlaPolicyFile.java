@@ -19,6 +19,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -181,7 +182,7 @@ public final class SlaPolicyFile {
         }
         Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
         for (String item : items) {
-            String[] range = item.trim().toLowerCase().split("\\s*-\\s*");
+            String[] range = item.trim().toLowerCase(Locale.ROOT).split("\\s*-\\s*");
             DayOfWeek from = day(range[0]);
             DayOfWeek to = range.length == 2 ? day(range[1]) : from;
             if (from == null || to == null || range.length > 2) {
@@ -204,7 +205,7 @@ public final class SlaPolicyFile {
 
     private static DayOfWeek day(String s) {
         for (DayOfWeek d : DayOfWeek.values()) {
-            if (s.length() >= 3 && d.name().toLowerCase().startsWith(s)) {
+            if (s.length() >= 3 && d.name().toLowerCase(Locale.ROOT).startsWith(s)) {
                 return d;
             }
         }

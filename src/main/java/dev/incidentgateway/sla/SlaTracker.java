@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -249,7 +250,7 @@ public final class SlaTracker {
         data.put("warningAt", c.warningAt().toString());
         data.put("severity", incident.severity().wireName());
         String content = (breach ? "SLA breached: " : "SLA at risk: ") + "time to " + c.target().wireName() + " ("
-                + c.goal().toString().substring(2).toLowerCase() + ") " + (breach ? "was due at " : "is due at ")
+                + c.goal().toString().substring(2).toLowerCase(Locale.ROOT) + ") " + (breach ? "was due at " : "is due at ")
                 + c.dueAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // for people: data.dueAt keeps the instant
         due.add(NewEvent.builder(EventType.NOTE, "sla").incident(incident.id()).content(content).data(data)
                 .source(CE_SOURCE).ceSource(CE_SOURCE).ceId(id).principal(PRINCIPAL).build());

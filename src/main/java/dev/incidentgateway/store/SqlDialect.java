@@ -3,6 +3,7 @@ package dev.incidentgateway.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Locale;
 
 /**
  * The few statements that differ between the embedded H2 store and PostgreSQL; everything else is
@@ -114,6 +115,6 @@ public enum SqlDialect {
     }
 
     public String flywayVendor() {
-        return name().toLowerCase();
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -169,7 +170,7 @@ final class AppendSubmission implements AutoCloseable {
         int i = type.ordinal() * KINDS + kind.ordinal();
         Counter c = appendCounters.get(i);
         if (c == null) {
-            c = meters.counter("gateway.appends", "type", type.wireName(), "outcome", kind.name().toLowerCase());
+            c = meters.counter("gateway.appends", "type", type.wireName(), "outcome", kind.name().toLowerCase(Locale.ROOT));
             appendCounters.set(i, c); // the registry hands every caller the same counter for these tags
         }
         return c;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -150,13 +151,13 @@ public final class EventLimits {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '\r' || c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029) {
-                return "a line break" + (c == '\r' || c == '\n' ? "" : " (U+%04X)".formatted((int) c));
+                return "a line break" + (c == '\r' || c == '\n' ? "" : String.format(Locale.ROOT, " (U+%04X)", (int) c));
             }
             if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
-                return "a control character (U+%04X)".formatted((int) c);
+                return String.format(Locale.ROOT, "a control character (U+%04X)", (int) c);
             }
             if (c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
-                return "a bidirectional control character (U+%04X)".formatted((int) c);
+                return String.format(Locale.ROOT, "a bidirectional control character (U+%04X)", (int) c);
             }
         }
         return null;

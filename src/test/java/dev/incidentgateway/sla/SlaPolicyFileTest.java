@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,6 +44,26 @@ class SlaPolicyFileTest {
         assertThat(sev2.businessHours().days()).hasSize(5).doesNotContain(DayOfWeek.SATURDAY);
         assertThat(sev2.businessHours().close()).isEqualTo(LocalTime.of(17, 0));
         assertThat(p.of(Severity.SEV1)).isEmpty();
+    }
+
+    /** A Turkish default locale lower-cases "FRIDAY" to "frıday" and "MITIGATE" to "mıtıgate" (dotless i). */
+    @Test
+    void readsTheSameUnderANonEnglishDefaultLocale() throws Exception {
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+        try {
+            SlaPolicy sev2 = parse("""
+                    severities:
+                      sev2:
+                        mitigate: 1h
+                        businessHours: {timeZone: UTC, days: mon-fri, hours: "09:00-17:00"}
+                    """).of(Severity.SEV2).orElseThrow();
+            assertThat(sev2.goals()).containsEntry(SlaTarget.MITIGATE, Duration.ofHours(1));
+            assertThat(sev2.businessHours().days()).contains(DayOfWeek.FRIDAY).hasSize(5);
+            assertThat(SlaTarget.MITIGATE.wireName()).isEqualTo("mitigate");
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 
     @Test

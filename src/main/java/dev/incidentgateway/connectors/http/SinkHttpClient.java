@@ -137,7 +137,7 @@ public final class SinkHttpClient {
                 return t.client().execute(request, context, SinkHttpClient::reply);
             }
         } catch (Exception e) {
-            return new HttpReply(0, Map.of(), String.valueOf(e.getMessage()).getBytes());
+            return new HttpReply(0, Map.of(), String.valueOf(e.getMessage()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 

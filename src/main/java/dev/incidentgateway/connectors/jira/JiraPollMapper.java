@@ -36,7 +36,7 @@ import java.util.Set;
  */
 final class JiraPollMapper {
     static final String SOURCE = "/connectors/jira";
-    private static final DateTimeFormatter JIRA_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX][XX][X]");
+    private static final DateTimeFormatter JIRA_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX][XX][X]", Locale.ROOT);
     private static final Map<String, EventType> BY_CATEGORY = Map.of("indeterminate", EventType.ACK, "done", EventType.RESOLVE);
     private static final Set<String> OPEN_CATEGORIES = Set.of("new", "indeterminate");
 

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -37,7 +38,7 @@ import java.util.function.Supplier;
  * @param caughtUp whether the previous pass ended
  */
 record ServiceNowPollWatermark(LocalDateTime at, int skip, LocalDateTime pass, boolean caughtUp, String anchor) {
-    static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
     private static final LocalDateTime EPOCH = LocalDateTime.of(1970, 1, 1, 0, 0);
 
     /** Nothing stored (or unreadable): the first sync, which {@link #startingAt} bounds. */
