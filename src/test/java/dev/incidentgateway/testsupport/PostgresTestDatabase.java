@@ -61,6 +61,14 @@ public final class PostgresTestDatabase implements AutoCloseable {
 
     /** Creates a new empty database {@code gw_<random hex>}; call {@link #close()} to drop it. */
     public static PostgresTestDatabase create() {
+        return create("");
+    }
+
+    /**
+     * As {@link #create()}, with options appended to its {@code CREATE DATABASE} (e.g. {@code TEMPLATE template0
+     * LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'}: a language collation without the OS locale installed).
+     */
+    public static PostgresTestDatabase create(String createOptions) {
         assumeAvailable();
         String url = System.getenv(URL_ENV).trim();
         if (!url.startsWith(PREFIX)) {
@@ -69,7 +77,7 @@ public final class PostgresTestDatabase implements AutoCloseable {
         byte[] bytes = new byte[8];
         RANDOM.nextBytes(bytes);
         PostgresTestDatabase db = new PostgresTestDatabase(url, "gw_" + HexFormat.of().formatHex(bytes));
-        db.admin("CREATE DATABASE \"" + db.name + "\"");
+        db.admin("CREATE DATABASE \"" + db.name + "\" " + createOptions);
         return db;
     }
 

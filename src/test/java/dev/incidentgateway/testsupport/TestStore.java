@@ -32,19 +32,24 @@ public final class TestStore implements AutoCloseable {
 
     public static TestStore create(Kind kind) {
         if (kind == Kind.POSTGRESQL) {
-            PostgresTestDatabase db = PostgresTestDatabase.create();
-            Map<String, String> env = new HashMap<>();
-            env.put("GATEWAY_DB_URL", db.jdbcUrl());
-            env.put("GATEWAY_DB_USER", db.user() == null ? "postgres" : db.user());
-            env.put("GATEWAY_DB_PASSWORD", db.password() == null ? "" : db.password());
-            env.putAll(auditFiles(tempDir()));
-            return new TestStore(kind, env, db);
+            return postgres("");
         }
         Path dir = tempDir();
         Map<String, String> env = new HashMap<>(auditFiles(dir));
         env.putAll(Map.of("GATEWAY_DB_URL", "jdbc:h2:file:" + dir.resolve("gateway").toAbsolutePath(),
                 "GATEWAY_DB_USER", "sa", "GATEWAY_DB_PASSWORD", ""));
         return new TestStore(kind, env, null);
+    }
+
+    /** A PostgreSQL store in a new database made with these {@code CREATE DATABASE} options (see PostgresTestDatabase). */
+    public static TestStore postgres(String createOptions) {
+        PostgresTestDatabase db = PostgresTestDatabase.create(createOptions);
+        Map<String, String> env = new HashMap<>();
+        env.put("GATEWAY_DB_URL", db.jdbcUrl());
+        env.put("GATEWAY_DB_USER", db.user() == null ? "postgres" : db.user());
+        env.put("GATEWAY_DB_PASSWORD", db.password() == null ? "" : db.password());
+        env.putAll(auditFiles(tempDir()));
+        return new TestStore(Kind.POSTGRESQL, env, db);
     }
 
     /** {@link #create}, the test skipped (visibly) when PostgreSQL is asked for and GATEWAY_TEST_PG_URL is not set. */
