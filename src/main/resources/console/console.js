@@ -143,7 +143,7 @@ async function incidentsPage() {
   return { heading, refresh, onEvents: refresh, position: latest(incidents.map((i) => i.lastEventId)) };
 }
 
-/** Where the live feed starts when the first page shown has no position: the newest incident event. */
+/** The newest event of the newest incidents: where the live feed starts, unless the first page shown read later. */
 async function latestPosition() {
   const { incidents } = await api('/api/v1/incidents?limit=100');
   return latest(incidents.map((i) => i.lastEventId));
@@ -172,6 +172,10 @@ async function route() {
   leavePage();
   const opening = shown;
   await guarded(async () => {
+    // Where a feed that is not running yet will start: the newest event read before the page reads anything, so
+    // whatever the page misses comes through the feed. Not the page's own position alone: an incident last changed
+    // long ago (a link from a chat message) would have the feed replay every event since, of every incident.
+    const head = feed || feedStarting ? null : await latestPosition();
     const next = await page();
     if (opening !== shown) { // signed out, or another page opened, while this one loaded
       if (next.stop) next.stop();
@@ -180,7 +184,7 @@ async function route() {
     current = next;
     document.title = `${next.heading.textContent} — Incident Gateway`;
     next.heading.focus();
-    if (!feed && !feedStarting) await startFeed(next.position || await latestPosition());
+    if (!feed && !feedStarting) await startFeed(latest([next.position, head]));
   });
 }
 

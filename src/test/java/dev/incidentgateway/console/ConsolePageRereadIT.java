@@ -2,6 +2,7 @@ package dev.incidentgateway.console;
 
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HeadlessChromium;
+import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -10,12 +11,14 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
+import java.util.List;
 import java.util.Map;
 
 import static dev.incidentgateway.console.ConsoleBrowserSupport.assertNoConsoleErrors;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.js;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.waitFor;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.waiting;
+import static dev.incidentgateway.testsupport.HttpApi.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -61,6 +64,45 @@ class ConsolePageRereadIT {
                 assertThat(page.findElement(By.id("problem")).isDisplayed()).as("an error on the sign-in screen").isFalse();
             }
             assertNoConsoleErrors(browser);
+        }
+    }
+
+    /** Records the URL of every live stream the page opens, in {@code window.streams}. */
+    private static final String RECORD_STREAMS = """
+            const fetchFromGateway = window.fetch;
+            window.streams = [];
+            window.fetch = (url, options) => {
+              if (String(url).startsWith('/api/v1/stream')) window.streams.push(String(url));
+              return fetchFromGateway(url, options);
+            };""";
+
+    /**
+     * Opened first (a link from a chat message), the page of an incident last changed long ago started the live feed at
+     * that incident's last event: the stream replayed every event of every incident since, and the page re-read itself
+     * for them. It starts at the newest event now.
+     */
+    @Test
+    void anOldIncidentsPageOpenedFirstStartsTheFeedAtTheNewestEvent() throws Exception {
+        HeadlessChromium.assumeAvailable();
+        try (GatewayFixture fixture = GatewayFixture.start(TestStore.Kind.H2, Map.of());
+             HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+            HttpApi http = fixture.http();
+            assertThat(http.postJson("/api/v1/incidents", obj("id", "OLD-1", "title", "Old", "actor", "pat", "severity", "sev3")).status()).isEqualTo(201);
+            String oldLast = http.get("/api/v1/incidents/OLD-1").json().path("lastEventId").asText();
+            for (int i = 0; i < 5; i++) {
+                assertThat(http.postJson("/api/v1/incidents", obj("id", "NEW-" + i, "title", "New", "actor", "pat", "severity", "sev3")).status()).isEqualTo(201);
+            }
+            String newest = http.get("/api/v1/incidents/NEW-4").json().path("lastEventId").asText();
+            assertThat(newest).isGreaterThan(oldLast);
+
+            WebDriver page = browser.driver();
+            page.get("http://127.0.0.1:" + fixture.gateway().port() + "/#/incidents/OLD-1");
+            waitFor(page, By.id("api-key")).sendKeys(fixture.adminKey());
+            js(page, RECORD_STREAMS);
+            page.findElement(By.cssSelector("#key-form button[type='submit']")).click();
+            waitFor(page, By.cssSelector("ol.timeline li[data-type='declare']"));
+            waiting(page).until(d -> !((List<?>) js(d, "return window.streams;")).isEmpty());
+            assertThat((List<Object>) js(page, "return window.streams;")).containsExactly((Object) "/api/v1/stream?after=" + newest);
         }
     }
 
