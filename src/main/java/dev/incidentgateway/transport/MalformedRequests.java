@@ -52,8 +52,15 @@ final class MalformedRequests {
         };
     }
 
-    /** Whether the router would refuse {@code request} for its authority: its own test (RoutingContextImpl, vertx-web 4.5). */
+    /**
+     * Whether the router would refuse {@code request} for its authority (its own test, RoutingContextImpl, vertx-web 4.5),
+     * or it names more than one host: the router takes the first Host line, while a proxy in front may have routed or
+     * checked it by the other, so RFC 9112 §3.2 makes such a request a 400 (HTTP/1.0 too: it must not have two either).
+     */
     private static boolean lacksValidHost(HttpServerRequest request) {
+        if (request.headers().getAll("Host").size() > 1) {
+            return true;
+        }
         return request.version() != HttpVersion.HTTP_1_0 && request instanceof HttpServerRequestInternal internal
                 && !internal.isValidAuthority();
     }

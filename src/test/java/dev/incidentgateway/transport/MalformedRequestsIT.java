@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * problem+json, and neither echoes what the sender wrote in a header nor costs a line in the log above INFO.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MalformedHeadersIT {
+class MalformedRequestsIT {
     private GatewayFixture fixture;
 
     @BeforeAll
@@ -43,7 +43,8 @@ class MalformedHeadersIT {
 
     @Test
     void anHttp11RequestWithoutAValidHostIsAProblemNamingHostAndNoErrorInTheLog() throws Exception {
-        List<String> hosts = List.of("", "Host: a b\r\n", "Host: [::\r\n", "Host: gateway:99999\r\n", "Host: gateway:port\r\n");
+        List<String> hosts = List.of("", "Host: a b\r\n", "Host: [::\r\n", "Host: gateway:99999\r\n", "Host: gateway:port\r\n",
+                "Host: gateway\r\nHost: other\r\n", "Host: gateway\r\nHost: gateway\r\n"); // RFC 9112 §3.2: one Host line
         try (CapturedLogs logs = CapturedLogs.root()) {
             for (String host : hosts) {
                 for (String path : List.of("/api/v1/incidents", "/health")) {
@@ -60,6 +61,7 @@ class MalformedHeadersIT {
                     + "sending these must not be able to fill the log").isEmpty();
         }
         assertThat(send("GET /health HTTP/1.0\r\n\r\n").status()).as("HTTP/1.0 has no Host to require").isEqualTo(200);
+        assertThat(send("GET /health HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n").status()).as("but not two").isEqualTo(400);
         assertThat(send("GET /health HTTP/1.1\r\nHost: gateway:8080\r\n\r\n").status()).isEqualTo(200);
     }
 
