@@ -253,13 +253,22 @@ final class EdgeGuard implements Handler<RoutingContext> {
      * it becomes problem+json and the rest of the body is not read. A connection closed before the body was in (the
      * read timeout cut a stalled sender, or the sender hung up) leaves nobody to answer and is the sender's trouble:
      * Vert.x's handling would log it as an ERROR with a stack trace, so it ends here (the cuts are counted in
-     * {@code gateway.http.connections.cut}). Other failures go on to Vert.x's handling.
+     * {@code gateway.http.connections.cut}); so is a body whose chunks Netty's decoder refused. Other failures go on to
+     * Vert.x's handling.
      */
     void onFailure(RoutingContext ctx) {
         if (ctx.statusCode() == 413) {
             refusal.refuse(ctx, ApiEndpoint.bodyTooLarge(maxBodyBytes), "body-too-large");
         } else if (ctx.failure() instanceof HttpClosedException) {
             LOG.debug("{} {}: the connection closed before the request was read", ctx.request().method(), ctx.request().path());
+        } else if (RequestFraming.undecodableBody(ctx.failure())) {
+            // The sender's malformed request: counted, and not an ERROR with a stack trace per request (Vert.x's handling),
+            // which a stranger could fill the log with. Vert.x closes the connection on a decoder failure, mostly before
+            // the answer can be written.
+            LOG.debug("{} {}: the body's chunks are not valid HTTP/1.1", ctx.request().method(), ctx.request().path(), ctx.failure());
+            refusal.refuse(ctx, new ApiProblem(400, "malformed-request", "Malformed HTTP request", "The request's chunked body "
+                    + "is not valid HTTP/1.1 (" + MalformedRequests.withoutValue(String.valueOf(ctx.failure().getMessage()))
+                    + "); nothing was stored.", null, Map.of()), "malformed-request");
         } else {
             ctx.next();
         }

@@ -1,6 +1,8 @@
 package dev.incidentgateway.transport;
 
 import dev.incidentgateway.api.ApiEndpoint;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 
@@ -24,6 +26,20 @@ final class RequestFraming {
         }
         String last = codings.get(codings.size() - 1);
         return !last.substring(last.lastIndexOf(',') + 1).trim().equalsIgnoreCase("chunked");
+    }
+
+    /**
+     * Whether a request failed because Netty's decoder refused its body's framing (a chunk size that is not hex, a chunk
+     * not ended by CRLF, a chunk line or trailer over the limits): the sender's malformed request, not the gateway's
+     * trouble. The decoder throws {@link DecoderException}s, except for a chunk size it cannot parse
+     * ({@code HttpObjectDecoder.getChunkSize}'s NumberFormatException).
+     */
+    static boolean undecodableBody(Throwable failure) {
+        if (failure instanceof DecoderException) {
+            return true;
+        }
+        return failure instanceof NumberFormatException && failure.getStackTrace().length > 0
+                && failure.getStackTrace()[0].getClassName().equals(HttpObjectDecoder.class.getName());
     }
 
     /** Whether a body follows the headers (HTTP/2 frames a body without a length: whether the request has ended). */

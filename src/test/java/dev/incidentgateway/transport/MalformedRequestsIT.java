@@ -10,14 +10,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * Requests whose headers are malformed, over real sockets on an in-process gateway (H2): each is the sender's 400 as
- * problem+json, and neither echoes what the sender wrote in a header nor costs a line in the log above INFO.
+ * Requests whose headers or body framing are malformed, over real sockets on an in-process gateway (H2): each is the
+ * sender's trouble (a 400 as problem+json where the connection still takes one), and neither echoes what the sender wrote
+ * in a header nor costs a line in the log above INFO.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MalformedRequestsIT {
@@ -74,5 +77,27 @@ class MalformedRequestsIT {
         assertThat(a.header("Content-Type")).startsWith("application/problem+json");
         assertThat(HttpApi.JSON.readTree(a.body()).path("detail").asText()).startsWith("The request is not valid HTTP/1.1");
         assertThat(a.body()).as("the credential in the refused header").doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void aChunkedBodyTheDecoderRefusesStoresNothingAndIsNoErrorInTheLog() throws Exception {
+        String declare = "{\"title\":\"bad-chunks\",\"actor\":\"a\"}";
+        List<String> bodies = List.of("zz\r\n" + declare + "\r\n0\r\n\r\n", // a chunk size that is not hex
+                Integer.toHexString(declare.length() - 1) + "\r\n" + declare + "\r\n0\r\n\r\n"); // a chunk not ended by CRLF
+        try (CapturedLogs logs = CapturedLogs.root().atLevel(EdgeGuard.class.getName(), Level.DEBUG)) {
+            for (String body : bodies) {
+                try (RawConnection c = new RawConnection(fixture.gateway().port())) {
+                    c.send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + fixture.adminKey()
+                            + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
+                    assertThat(c.closedByServer()).as(body).isTrue();
+                }
+            }
+            // The server handles the failure after the client sees the close: wait until it has logged either way.
+            await().atMost(Duration.ofSeconds(20)).until(() -> logs.events(e -> e.getLevel() == Level.ERROR
+                    || e.getLoggerName().equals(EdgeGuard.class.getName()) && e.getLevel() == Level.DEBUG).size() >= bodies.size());
+            assertThat(logs.lines(e -> e.getLevel().isGreaterOrEqual(Level.WARN))).as("the sender's trouble: a stranger "
+                    + "sending these must not be able to fill the log").isEmpty();
+        }
+        assertThat(fixture.http().get("/api/v1/incidents?limit=1000").body()).doesNotContain("bad-chunks");
     }
 }
