@@ -121,7 +121,10 @@ final class EdgeGuard implements Handler<RoutingContext> {
             // includeSubDomains: the gateway cannot speak for other hosts of the domain.
             ctx.response().putHeader("Strict-Transport-Security", "max-age=31536000");
         }
-        if (request.path() != null && (request.path().startsWith("/api/") || request.path().equals("/metrics"))) {
+        // The path the router matches routes by (dot segments and repeated slashes removed, %-escapes of unreserved
+        // characters decoded): //api/v1/incidents reaches the same route as /api/v1/incidents and gets the same treatment.
+        String path = ctx.normalizedPath();
+        if (path.startsWith("/api/") || path.equals("/metrics") || path.startsWith("/metrics/")) {
             ctx.response().putHeader("Cache-Control", "no-store");
         }
         if (!queryDecodes(ctx)) {
@@ -136,7 +139,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
             return;
         }
         chunked.closeAfterAnswerIfChunked(ctx);
-        Callable<ApiResponse> probe = anonymousProbes.get(request.path());
+        Callable<ApiResponse> probe = anonymousProbes.get(path);
         if (probe != null) {
             if (request.method() == HttpMethod.GET && request.getHeader("Authorization") == null && answerHealth(ctx, probe)) {
                 return;
@@ -149,7 +152,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
             refusal.refuse(ctx, ApiEndpoint.bodyTooLarge(maxBodyBytes), "body-too-large");
             return;
         }
-        if (notCounted.contains(request.path())) {
+        if (notCounted.contains(path)) {
             ctx.next();
             return;
         }
@@ -157,7 +160,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
         boolean hasBody = RequestFraming.hasBody(request);
         // Without a body, only a request that brings a credential is checked here: a wrong one (keys guessed in a loop,
         // each waiting for a reload of the keys) is refused without holding a slot; none at all the route refuses at once.
-        if (check != null && (hasBody || request.getHeader("Authorization") != null) && routed.test(request.path(), request.method().name())) {
+        if (check != null && (hasBody || request.getHeader("Authorization") != null) && routed.test(path, request.method().name())) {
             checkThenAdmit(ctx, check, hasBody);
             return;
         }
@@ -173,7 +176,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
      */
     private void checkThenAdmit(RoutingContext ctx, HeaderAuthentication check, boolean hasBody) {
         HttpServerRequest request = ctx.request();
-        String path = request.path();
+        String path = ctx.normalizedPath();
         String method = request.method().name();
         Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         request.headers().forEach(h -> headers.putIfAbsent(h.getKey(), h.getValue()));

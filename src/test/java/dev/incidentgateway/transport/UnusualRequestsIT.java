@@ -18,12 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Requests whose headers or body framing are malformed, over real sockets on an in-process gateway (H2): each is the
- * sender's trouble (a 400 as problem+json where the connection still takes one), and neither echoes what the sender wrote
- * in a header nor costs a line in the log above INFO.
+ * Requests as no well-behaved client writes them, over real sockets on an in-process gateway (H2; java.net.http would
+ * refuse or normalize them). Malformed headers or body framing are the sender's trouble (a 400 as problem+json where the
+ * connection still takes one) that neither echoes what the sender wrote in a header nor costs a line in the log above
+ * INFO. Paths written the long way ({@code //api/v1/…}, {@code /./api/…}, {@code /%61pi/…}) reach the same routes as the
+ * plain path, so the edge treats them as that path (no caching of incident data, 401 before 404/405).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MalformedRequestsIT {
+class UnusualRequestsIT {
     private GatewayFixture fixture;
 
     @BeforeAll
@@ -99,5 +101,29 @@ class MalformedRequestsIT {
                     + "sending these must not be able to fill the log").isEmpty();
         }
         assertThat(fixture.http().get("/api/v1/incidents?limit=1000").body()).doesNotContain("bad-chunks");
+    }
+
+    private RawConnection.Answer send(String method, String target, String authorization) throws Exception {
+        return send(method + " " + target + " HTTP/1.1\r\nHost: gateway\r\n"
+                + (authorization == null ? "" : "Authorization: Bearer " + authorization + "\r\n") + "\r\n");
+    }
+
+    @Test
+    void incidentDataAndMetricsReachedByAnyPathAreNeverCached() throws Exception {
+        for (String target : List.of("//api/v1/incidents", "/./api/v1/incidents", "/%61pi/v1/incidents", "//metrics", "/metrics/")) {
+            RawConnection.Answer a = send("GET", target, fixture.adminKey());
+            assertThat(a.status()).as(target).isEqualTo(200);
+            assertThat(a.header("Cache-Control")).as("%s: the same answer as its plain path's", target).isEqualTo("no-store");
+        }
+    }
+
+    @Test
+    void withoutACredentialNoPathUnderTheApiTellsWhetherItExists() throws Exception {
+        for (String[] request : new String[][] {{"GET", "//api/v1/no-such-thing"}, {"DELETE", "//api/v1/incidents"},
+                {"GET", "/x/../api/v1/no-such-thing"}, {"POST", "//metrics"}}) {
+            RawConnection.Answer a = send(request[0], request[1], null);
+            assertThat(a.status()).as("no key learns nothing of %s %s", request[0], request[1]).isEqualTo(401);
+        }
+        assertThat(send("GET", "//api/v1/no-such-thing", fixture.adminKey()).status()).as("with a key it may").isEqualTo(404);
     }
 }
