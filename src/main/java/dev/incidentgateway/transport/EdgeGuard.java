@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code GET /health} without a credential is answered here from the cached store probe, so it never
  *       waits behind busy request threads; with a credential it goes on to the Camel route (detail needs read);</li>
- *   <li>a {@code Content-Length} above the body limit gets 413 at once, the body unread; a request framed both by
+ *   <li>a {@code Content-Length} above the body limit gets 413 at once, the body unread, and a body with a content coding
+ *       ({@code Content-Encoding: gzip}) 415; a request framed both by
  *       {@code Content-Length} and {@code Transfer-Encoding} (or by a coding other than chunked) 400;</li>
  *   <li>a request with a body to a route that reads it (and one without a body that brings a credential) is first
  *       authenticated from its headers, before its body is read or a slot is taken ({@link HeaderAuthentication}): a
@@ -158,6 +159,11 @@ final class EdgeGuard implements Handler<RoutingContext> {
         }
         HeaderAuthentication check = beforeBody;
         boolean hasBody = RequestFraming.hasBody(request);
+        ApiProblem coded = hasBody ? RequestFraming.unsupportedCoding(request) : null;
+        if (coded != null) { // like the 413 above: refused from the headers, the body unread
+            refusal.refuse(ctx, coded, "unsupported-content-encoding");
+            return;
+        }
         // Without a body, only a request that brings a credential is checked here: a wrong one (keys guessed in a loop,
         // each waiting for a reload of the keys) is refused without holding a slot; none at all the route refuses at once.
         if (check != null && (hasBody || request.getHeader("Authorization") != null) && routed.test(path, request.method().name())) {

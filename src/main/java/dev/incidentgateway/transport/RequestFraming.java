@@ -1,6 +1,7 @@
 package dev.incidentgateway.transport;
 
 import dev.incidentgateway.api.ApiEndpoint;
+import dev.incidentgateway.api.ApiProblem;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.vertx.core.http.HttpServerRequest;
@@ -40,6 +41,26 @@ final class RequestFraming {
         }
         return failure instanceof NumberFormatException && failure.getStackTrace().length > 0
                 && failure.getStackTrace()[0].getClassName().equals(HttpObjectDecoder.class.getName());
+    }
+
+    /**
+     * The refusal of a body sent with a content coding (RFC 9110 §8.4: {@code Content-Encoding: gzip}), or null when it
+     * has none or only {@code identity}: the gateway decodes none, and read as it is such a body is not JSON at best
+     * (a 400 about invalid UTF-8 that does not say what to change) and someone else's bytes at worst. 415 naming the
+     * header, with {@code Accept-Encoding: identity} as §12.5.3 asks.
+     */
+    static ApiProblem unsupportedCoding(HttpServerRequest request) {
+        for (String value : request.headers().getAll("Content-Encoding")) {
+            for (String coding : value.split(",")) {
+                String c = coding.trim();
+                if (!c.isEmpty() && !c.equalsIgnoreCase("identity")) {
+                    return new ApiProblem(415, "unsupported-content-encoding", "Unsupported content encoding", "The body "
+                            + "must be sent without a content coding (Content-Encoding: identity or none); nothing was stored.",
+                            "Content-Encoding", java.util.Map.of("Accept-Encoding", "identity"));
+                }
+            }
+        }
+        return null;
     }
 
     /** Whether a body follows the headers (HTTP/2 frames a body without a length: whether the request has ended). */

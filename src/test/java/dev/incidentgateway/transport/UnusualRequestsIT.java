@@ -126,4 +126,28 @@ class UnusualRequestsIT {
         }
         assertThat(send("GET", "//api/v1/no-such-thing", fixture.adminKey()).status()).as("with a key it may").isEqualTo(404);
     }
+
+    @Test
+    void aBodyWithAContentCodingIsRefusedNamingTheHeaderAndNothingIsStored() throws Exception {
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write("{\"title\":\"gzipped\",\"actor\":\"a\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String head = "POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + fixture.adminKey()
+                + "\r\nContent-Type: application/json\r\n";
+        for (String coding : List.of("gzip", "x-gzip, identity")) {
+            try (RawConnection c = new RawConnection(fixture.gateway().port())) {
+                c.send(head + "Content-Encoding: " + coding + "\r\nContent-Length: " + zipped.size() + "\r\n\r\n").send(zipped.toByteArray());
+                RawConnection.Answer a = c.readAnswer();
+                assertThat(a.status()).as(coding).isEqualTo(415);
+                assertThat(a.header("Content-Type")).as(coding).startsWith("application/problem+json");
+                assertThat(HttpApi.JSON.readTree(a.body()).path("field").asText()).as(coding).isEqualTo("Content-Encoding");
+                assertThat(a.header("Accept-Encoding")).as(coding).isEqualTo("identity");
+            }
+        }
+        assertThat(fixture.http().get("/api/v1/incidents?limit=1000").body()).doesNotContain("gzipped");
+        String plain = "{\"title\":\"identity-coded\",\"actor\":\"a\"}";
+        assertThat(send(head + "Content-Encoding: identity\r\nContent-Length: " + plain.length() + "\r\n\r\n" + plain).status())
+                .as("identity is no coding").isEqualTo(201);
+    }
 }
