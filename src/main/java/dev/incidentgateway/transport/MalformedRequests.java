@@ -86,8 +86,10 @@ final class MalformedRequests {
     /** Counts and answers a request that is not well-formed HTTP, closing its connection once the answer is written. */
     private void refuseMalformed(HttpServerRequest request, ApiProblem problem) {
         meters.counter("gateway.http.refused", "reason", "malformed-request").increment();
-        request.response().putHeader("Connection", "close"); // the server closes it once the answer is written
-        ProblemResponses.end(request.response(), problem, problems.render(problem, "/"));
+        request.response().putHeader("Connection", "close");
+        // Closed here once the answer is written: Vert.x closes the connection after a request its decoder refused, but
+        // not after one it parsed (a bad Host), whose connection would serve whatever was pipelined behind it.
+        ProblemResponses.end(request.response(), problem, problems.render(problem, "/")).onComplete(written -> request.connection().close());
     }
 
     /**

@@ -67,6 +67,12 @@ class UnusualRequestsIT {
         }
         assertThat(send("GET /health HTTP/1.0\r\n\r\n").status()).as("HTTP/1.0 has no Host to require").isEqualTo(200);
         assertThat(send("GET /health HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n").status()).as("but not two").isEqualTo(400);
+        try (RawConnection c = new RawConnection(fixture.gateway().port())) {
+            String whoami = "GET /api/v1/whoami HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + fixture.adminKey() + "\r\n\r\n";
+            RawConnection.Answer refused = c.send(whoami.replace("Host: gateway\r\n", "") + whoami).readAnswer();
+            assertThat(refused.header("Connection")).isEqualToIgnoringCase("close");
+            assertThat(c.closedByServer()).as("as its answer says: the request pipelined behind it is not served").isTrue();
+        }
         assertThat(send("GET /health HTTP/1.1\r\nHost: gateway:8080\r\n\r\n").status()).isEqualTo(200);
     }
 
