@@ -258,8 +258,9 @@ final class EdgeGuard implements Handler<RoutingContext> {
     }
 
     /**
-     * Failure handler: a 413 is Vert.x's body handler refusing a body (sent without length) once it passed the limit;
-     * it becomes problem+json and the rest of the body is not read. A connection closed before the body was in (the
+     * Failure handler: a 413 is Vert.x's body handler refusing a body (sent without length) once it passed the limit,
+     * a 417 its refusal of an {@code Expect} it does not know (it answered plain text); each becomes problem+json and
+     * the rest of the body is not read. A connection closed before the body was in (the
      * read timeout cut a stalled sender, or the sender hung up) leaves nobody to answer and is the sender's trouble:
      * Vert.x's handling would log it as an ERROR with a stack trace, so it ends here (the cuts are counted in
      * {@code gateway.http.connections.cut}); so is a body whose chunks Netty's decoder refused. Other failures go on to
@@ -268,6 +269,8 @@ final class EdgeGuard implements Handler<RoutingContext> {
     void onFailure(RoutingContext ctx) {
         if (ctx.statusCode() == 413) {
             refusal.refuse(ctx, ApiEndpoint.bodyTooLarge(maxBodyBytes), "body-too-large");
+        } else if (ctx.statusCode() == 417) { // the body handler's refusal of an Expect other than 100-continue
+            refusal.refuse(ctx, RequestFraming.expectationFailed(), "expectation-failed");
         } else if (ctx.failure() instanceof HttpClosedException) {
             LOG.debug("{} {}: the connection closed before the request was read", ctx.request().method(), ctx.request().path());
         } else if (RequestFraming.undecodableBody(ctx.failure())) {

@@ -63,6 +63,12 @@ final class RequestFraming {
         return null;
     }
 
+    /** The answer to an {@code Expect} other than {@code 100-continue}, the only expectation HTTP/1.1 defines (RFC 9110 §10.1.1). */
+    static ApiProblem expectationFailed() {
+        return new ApiProblem(417, "expectation-failed", "Expectation failed", "The only expectation the gateway meets is "
+                + "Expect: 100-continue; nothing was stored.", "Expect", java.util.Map.of());
+    }
+
     /** Whether a body follows the headers (HTTP/2 frames a body without a length: whether the request has ended). */
     static boolean hasBody(HttpServerRequest request) {
         if (request.version() == HttpVersion.HTTP_2) {

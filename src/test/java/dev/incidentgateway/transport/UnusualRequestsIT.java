@@ -156,4 +156,20 @@ class UnusualRequestsIT {
         assertThat(send(head + "Content-Encoding: identity\r\nContent-Length: " + plain.length() + "\r\n\r\n" + plain).status())
                 .as("identity is no coding").isEqualTo(201);
     }
+
+    @Test
+    void anExpectationOtherThan100ContinueIsAProblemNamingExpect() throws Exception {
+        String declare = "{\"title\":\"expected\",\"actor\":\"a\"}";
+        String head = "POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + fixture.adminKey()
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + declare.length() + "\r\n";
+        RawConnection.Answer a = send(head + "Expect: 200-ok\r\n\r\n");
+        assertThat(a.status()).isEqualTo(417);
+        assertThat(a.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(HttpApi.JSON.readTree(a.body()).path("field").asText()).isEqualTo("Expect");
+        try (RawConnection c = new RawConnection(fixture.gateway().port())) {
+            c.send(head + "Expect: 100-continue\r\n\r\n");
+            assertThat(c.readAnswer().status()).as("go on: the body may come").isEqualTo(100);
+            assertThat(c.send(declare).readAnswer().status()).isEqualTo(201);
+        }
+    }
 }
