@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code GET /health} without a credential is answered here from the cached store probe, so it never
  *       waits behind busy request threads; with a credential it goes on to the Camel route (detail needs read);</li>
- *   <li>a {@code Content-Length} above the body limit gets 413 at once, the body unread; a request framed both by
+ *   <li>a {@code Content-Length} above the body limit gets 413 at once, the body unread, and a body with a content coding
+ *       ({@code Content-Encoding: gzip}) 415; a request framed both by
  *       {@code Content-Length} and {@code Transfer-Encoding} (or by a coding other than chunked) 400;</li>
  *   <li>a request with a body to a route that reads it (and one without a body that brings a credential) is first
  *       authenticated from its headers, before its body is read or a slot is taken ({@link HeaderAuthentication}): a
@@ -121,7 +122,10 @@ final class EdgeGuard implements Handler<RoutingContext> {
             // includeSubDomains: the gateway cannot speak for other hosts of the domain.
             ctx.response().putHeader("Strict-Transport-Security", "max-age=31536000");
         }
-        if (request.path() != null && (request.path().startsWith("/api/") || request.path().equals("/metrics"))) {
+        // The path the router matches routes by (dot segments and repeated slashes removed, %-escapes of unreserved
+        // characters decoded): //api/v1/incidents reaches the same route as /api/v1/incidents and gets the same treatment.
+        String path = ctx.normalizedPath();
+        if (path.startsWith("/api/") || path.equals("/metrics") || path.startsWith("/metrics/")) {
             ctx.response().putHeader("Cache-Control", "no-store");
         }
         if (!queryDecodes(ctx)) {
@@ -136,7 +140,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
             return;
         }
         chunked.closeAfterAnswerIfChunked(ctx);
-        Callable<ApiResponse> probe = anonymousProbes.get(request.path());
+        Callable<ApiResponse> probe = anonymousProbes.get(path);
         if (probe != null) {
             if (request.method() == HttpMethod.GET && request.getHeader("Authorization") == null && answerHealth(ctx, probe)) {
                 return;
@@ -149,15 +153,20 @@ final class EdgeGuard implements Handler<RoutingContext> {
             refusal.refuse(ctx, ApiEndpoint.bodyTooLarge(maxBodyBytes), "body-too-large");
             return;
         }
-        if (notCounted.contains(request.path())) {
+        if (notCounted.contains(path)) {
             ctx.next();
             return;
         }
         HeaderAuthentication check = beforeBody;
         boolean hasBody = RequestFraming.hasBody(request);
+        ApiProblem coded = hasBody ? RequestFraming.unsupportedCoding(request) : null;
+        if (coded != null) { // like the 413 above: refused from the headers, the body unread
+            refusal.refuse(ctx, coded, "unsupported-content-encoding");
+            return;
+        }
         // Without a body, only a request that brings a credential is checked here: a wrong one (keys guessed in a loop,
         // each waiting for a reload of the keys) is refused without holding a slot; none at all the route refuses at once.
-        if (check != null && (hasBody || request.getHeader("Authorization") != null) && routed.test(request.path(), request.method().name())) {
+        if (check != null && (hasBody || request.getHeader("Authorization") != null) && routed.test(path, request.method().name())) {
             checkThenAdmit(ctx, check, hasBody);
             return;
         }
@@ -173,7 +182,7 @@ final class EdgeGuard implements Handler<RoutingContext> {
      */
     private void checkThenAdmit(RoutingContext ctx, HeaderAuthentication check, boolean hasBody) {
         HttpServerRequest request = ctx.request();
-        String path = request.path();
+        String path = ctx.normalizedPath();
         String method = request.method().name();
         Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         request.headers().forEach(h -> headers.putIfAbsent(h.getKey(), h.getValue()));
@@ -249,17 +258,29 @@ final class EdgeGuard implements Handler<RoutingContext> {
     }
 
     /**
-     * Failure handler: a 413 is Vert.x's body handler refusing a body (sent without length) once it passed the limit;
-     * it becomes problem+json and the rest of the body is not read. A connection closed before the body was in (the
+     * Failure handler: a 413 is Vert.x's body handler refusing a body (sent without length) once it passed the limit,
+     * a 417 its refusal of an {@code Expect} it does not know (it answered plain text); each becomes problem+json and
+     * the rest of the body is not read. A connection closed before the body was in (the
      * read timeout cut a stalled sender, or the sender hung up) leaves nobody to answer and is the sender's trouble:
      * Vert.x's handling would log it as an ERROR with a stack trace, so it ends here (the cuts are counted in
-     * {@code gateway.http.connections.cut}). Other failures go on to Vert.x's handling.
+     * {@code gateway.http.connections.cut}); so is a body whose chunks Netty's decoder refused. Other failures go on to
+     * Vert.x's handling.
      */
     void onFailure(RoutingContext ctx) {
         if (ctx.statusCode() == 413) {
             refusal.refuse(ctx, ApiEndpoint.bodyTooLarge(maxBodyBytes), "body-too-large");
+        } else if (ctx.statusCode() == 417) { // the body handler's refusal of an Expect other than 100-continue
+            refusal.refuse(ctx, RequestFraming.expectationFailed(), "expectation-failed");
         } else if (ctx.failure() instanceof HttpClosedException) {
             LOG.debug("{} {}: the connection closed before the request was read", ctx.request().method(), ctx.request().path());
+        } else if (RequestFraming.undecodableBody(ctx.failure())) {
+            // The sender's malformed request: counted, and not an ERROR with a stack trace per request (Vert.x's handling),
+            // which a stranger could fill the log with. Vert.x closes the connection on a decoder failure, mostly before
+            // the answer can be written.
+            LOG.debug("{} {}: the body's chunks are not valid HTTP/1.1", ctx.request().method(), ctx.request().path(), ctx.failure());
+            refusal.refuse(ctx, new ApiProblem(400, "malformed-request", "Malformed HTTP request", "The request's chunked body "
+                    + "is not valid HTTP/1.1 (" + MalformedRequests.withoutValue(String.valueOf(ctx.failure().getMessage()))
+                    + "); nothing was stored.", null, Map.of()), "malformed-request");
         } else {
             ctx.next();
         }

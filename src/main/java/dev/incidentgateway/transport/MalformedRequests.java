@@ -52,8 +52,15 @@ final class MalformedRequests {
         };
     }
 
-    /** Whether the router would refuse {@code request} for its authority: its own test (RoutingContextImpl, vertx-web 4.5). */
+    /**
+     * Whether the router would refuse {@code request} for its authority (its own test, RoutingContextImpl, vertx-web 4.5),
+     * or it names more than one host: the router takes the first Host line, while a proxy in front may have routed or
+     * checked it by the other, so RFC 9112 §3.2 makes such a request a 400 (HTTP/1.0 too: it must not have two either).
+     */
     private static boolean lacksValidHost(HttpServerRequest request) {
+        if (request.headers().getAll("Host").size() > 1) {
+            return true;
+        }
         return request.version() != HttpVersion.HTTP_1_0 && request instanceof HttpServerRequestInternal internal
                 && !internal.isValidAuthority();
     }
@@ -79,8 +86,10 @@ final class MalformedRequests {
     /** Counts and answers a request that is not well-formed HTTP, closing its connection once the answer is written. */
     private void refuseMalformed(HttpServerRequest request, ApiProblem problem) {
         meters.counter("gateway.http.refused", "reason", "malformed-request").increment();
-        request.response().putHeader("Connection", "close"); // the server closes it once the answer is written
-        ProblemResponses.end(request.response(), problem, problems.render(problem, "/"));
+        request.response().putHeader("Connection", "close");
+        // Closed here once the answer is written: Vert.x closes the connection after a request its decoder refused, but
+        // not after one it parsed (a bad Host), whose connection would serve whatever was pipelined behind it.
+        ProblemResponses.end(request.response(), problem, problems.render(problem, "/")).onComplete(written -> request.connection().close());
     }
 
     /**

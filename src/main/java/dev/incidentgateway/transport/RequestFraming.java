@@ -1,6 +1,9 @@
 package dev.incidentgateway.transport;
 
 import dev.incidentgateway.api.ApiEndpoint;
+import dev.incidentgateway.api.ApiProblem;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 
@@ -24,6 +27,46 @@ final class RequestFraming {
         }
         String last = codings.get(codings.size() - 1);
         return !last.substring(last.lastIndexOf(',') + 1).trim().equalsIgnoreCase("chunked");
+    }
+
+    /**
+     * Whether a request failed because Netty's decoder refused its body's framing (a chunk size that is not hex, a chunk
+     * not ended by CRLF, a chunk line or trailer over the limits): the sender's malformed request, not the gateway's
+     * trouble. The decoder throws {@link DecoderException}s, except for a chunk size it cannot parse
+     * ({@code HttpObjectDecoder.getChunkSize}'s NumberFormatException).
+     */
+    static boolean undecodableBody(Throwable failure) {
+        if (failure instanceof DecoderException) {
+            return true;
+        }
+        return failure instanceof NumberFormatException && failure.getStackTrace().length > 0
+                && failure.getStackTrace()[0].getClassName().equals(HttpObjectDecoder.class.getName());
+    }
+
+    /**
+     * The refusal of a body sent with a content coding (RFC 9110 §8.4: {@code Content-Encoding: gzip}), or null when it
+     * has none or only {@code identity}: the gateway decodes none, and read as it is such a body is not JSON at best
+     * (a 400 about invalid UTF-8 that does not say what to change) and someone else's bytes at worst. 415 naming the
+     * header, with {@code Accept-Encoding: identity} as §12.5.3 asks.
+     */
+    static ApiProblem unsupportedCoding(HttpServerRequest request) {
+        for (String value : request.headers().getAll("Content-Encoding")) {
+            for (String coding : value.split(",")) {
+                String c = coding.trim();
+                if (!c.isEmpty() && !c.equalsIgnoreCase("identity")) {
+                    return new ApiProblem(415, "unsupported-content-encoding", "Unsupported content encoding", "The body "
+                            + "must be sent without a content coding (Content-Encoding: identity or none); nothing was stored.",
+                            "Content-Encoding", java.util.Map.of("Accept-Encoding", "identity"));
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The answer to an {@code Expect} other than {@code 100-continue}, the only expectation HTTP/1.1 defines (RFC 9110 §10.1.1). */
+    static ApiProblem expectationFailed() {
+        return new ApiProblem(417, "expectation-failed", "Expectation failed", "The only expectation the gateway meets is "
+                + "Expect: 100-continue; nothing was stored.", "Expect", java.util.Map.of());
     }
 
     /** Whether a body follows the headers (HTTP/2 frames a body without a length: whether the request has ended). */

@@ -42,7 +42,7 @@ final class UnmatchedRequests {
 
     /** {@code /api/v1/…} and {@code /metrics}: a caller without a valid credential gets the API's 401 (or 503, 429). */
     private void unmatchedAfterCredential(RoutingContext ctx) {
-        String path = ctx.request().path();
+        String path = ctx.normalizedPath(); // the router's: //api/v1/x is under /api/v1 as much as /api/v1/x is
         boolean protectedPath = path.equals("/api/v1") || path.startsWith("/api/v1/") || path.startsWith("/metrics");
         if (auth == null || !protectedPath) {
             unmatched(ctx);
@@ -60,7 +60,7 @@ final class UnmatchedRequests {
     }
 
     private void unmatched(RoutingContext ctx) {
-        Set<String> allowed = allowed(ctx.request().path());
+        Set<String> allowed = allowed(ctx.normalizedPath());
         if (allowed.isEmpty()) {
             notFound(ctx);
         } else {
