@@ -3,9 +3,9 @@ package dev.incidentgateway.outbox;
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.api.ApiRequest;
 import dev.incidentgateway.api.IncidentRequestParser;
+import dev.incidentgateway.api.QueryInstant;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 /**
@@ -38,8 +38,8 @@ public record DeadReplayFilter(String connector, String incidentId, Instant sinc
         if (incident != null && !IncidentRequestParser.INCIDENT_ID.matcher(incident).matches()) {
             throw ApiProblem.invalidField("incident", "incident must be an incident id (e.g. INC-42)");
         }
-        Instant since = instant(req, "since");
-        Instant until = instant(req, "until");
+        Instant since = QueryInstant.read(req, "since", "2026-12-03T02:00:00Z");
+        Instant until = QueryInstant.read(req, "until", "2026-12-03T02:00:00Z");
         if (since != null && until != null && !since.isBefore(until)) {
             throw ApiProblem.invalidField("until", "until must be after since");
         }
@@ -50,17 +50,6 @@ public record DeadReplayFilter(String connector, String incidentId, Instant sinc
         return new DeadReplayFilter(connector, incident, since, until, reason);
     }
 
-    private static Instant instant(ApiRequest req, String name) {
-        String raw = blankToNull(req.query(name));
-        if (raw == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw ApiProblem.invalidField(name, name + " must be an ISO-8601 instant, e.g. 2026-12-03T02:00:00Z");
-        }
-    }
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();

@@ -4,9 +4,11 @@ import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.Set;
 
 /**
@@ -14,8 +16,10 @@ import java.util.Set;
  * time zone. {@code close} {@code null} means midnight at the end of the day (24:00). A {@code close} before
  * {@code open} is an overnight window: it opens on a listed day and closes the next morning (a night shift
  * {@code mon-fri 22:00-06:00} runs from Monday 22:00 to Saturday 06:00, in five stretches). Windows are converted to
- * instants per day with {@link ZonedDateTime#of}, so a DST change shortens or lengthens that day's window as the
- * wall clock does (a window start inside a spring-forward gap moves to the end of the gap).
+ * instants per day at the moment the zone's wall clock reaches each end, so a DST change shortens or lengthens that
+ * day's window as the wall clock does: a time the clocks skip (spring forward) is reached when they jump, at the end of
+ * the gap (a window 02:30-10:00 on a day New York skips 02:00-03:00 opens at 03:00; one wholly inside the gap has no
+ * time that day), and a time they repeat (fall back) at its first pass.
  */
 public record BusinessHours(ZoneId zone, Set<DayOfWeek> days, LocalTime open, LocalTime close) {
     /** Days walked at most (about 30 years): a guard against a runaway loop, far beyond any real target. */
@@ -74,14 +78,28 @@ public record BusinessHours(ZoneId zone, Set<DayOfWeek> days, LocalTime open, Lo
     }
 
     private Instant windowStart(LocalDate day) {
-        return ZonedDateTime.of(day, open, zone).toInstant();
+        return reached(day, open);
     }
 
     private Instant windowEnd(LocalDate day) {
         if (close == null) {
             return day.plusDays(1).atStartOfDay(zone).toInstant();
         }
-        return ZonedDateTime.of(close.isAfter(open) ? day : day.plusDays(1), close, zone).toInstant();
+        return reached(close.isAfter(open) ? day : day.plusDays(1), close);
+    }
+
+    /**
+     * When the wall clock first shows {@code time} on {@code day}. Not {@link ZonedDateTime#of} alone: it moves a time
+     * inside a gap later by the gap's length (02:30 to 03:30), which would open a window half an hour late and give a
+     * window inside the gap an hour that never was on the wall clock.
+     */
+    private Instant reached(LocalDate day, LocalTime time) {
+        LocalDateTime local = day.atTime(time);
+        ZoneOffsetTransition transition = zone.getRules().getTransition(local);
+        if (transition != null && transition.isGap()) {
+            return transition.getInstant();
+        }
+        return ZonedDateTime.of(local, zone).toInstant(); // an overlap: the earlier offset, the first pass
     }
 
     /** Whether the window runs past midnight into the next day. */

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.api.ApiRequest;
 import dev.incidentgateway.api.ApiResponse;
+import dev.incidentgateway.api.QueryInstant;
 import dev.incidentgateway.timeline.Severity;
 import dev.incidentgateway.timeline.TimelineStore;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -121,14 +121,7 @@ public final class SlaReport {
     }
 
     private static Instant instant(ApiRequest req, String name, Instant fallback) {
-        String raw = req.query(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Instant.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw ApiProblem.invalidField(name, name + " must be an ISO-8601 instant such as 2026-06-01T00:00:00Z");
-        }
+        Instant given = QueryInstant.read(req, name, "2026-06-01T00:00:00Z");
+        return given == null ? fallback : given;
     }
 }

@@ -81,6 +81,7 @@ abstract class OutboxDeadReplayContract extends VendorGatewayContract {
                 "connector=slack&incidentId=" + id, "incidentId",
                 "connector=slack&incident=not-an-id", "incident",
                 "connector=slack&since=yesterday", "since",
+                "connector=slack&since=-1000000000-01-01T00:00:00Z", "since", // no store holds it: was a 500
                 "connector=slack&since=2026-12-03T02:00:00Z&until=2026-12-03T01:00:00Z", "until",
                 "connector=slack&connector=jira", "connector");
         refused.forEach((query, field) -> {

@@ -142,6 +142,28 @@ class SlaCalculatorTest {
     }
 
     @Test
+    void aWindowEdgeTheClocksSkipIsReachedWhenTheyJump() {
+        // New York skips 02:00-03:00 on Sunday 2026-03-08: a window opening at 02:30 opens at 03:00 EDT (07:00Z)
+        ZoneId newYork = ZoneId.of("America/New_York");
+        BusinessHours early = new BusinessHours(newYork, EnumSet.of(DayOfWeek.SUNDAY), LocalTime.of(2, 30), LocalTime.of(10, 0));
+        Instant sundayMidnight = Instant.parse("2026-03-08T05:00:00Z"); // 00:00 EST
+        assertThat(early.plus(sundayMidnight, Duration.ofMinutes(1))).isEqualTo(Instant.parse("2026-03-08T07:01:00Z"));
+        assertThat(early.between(sundayMidnight, Instant.parse("2026-03-08T16:00:00Z"))).isEqualTo(Duration.ofHours(7));
+        // Chatham skips 02:45-03:45 on Sunday 2026-09-27: a window 03:00-03:30 has no time that day
+        BusinessHours inGap = new BusinessHours(ZoneId.of("Pacific/Chatham"), EnumSet.of(DayOfWeek.SUNDAY), LocalTime.of(3, 0),
+                LocalTime.of(3, 30));
+        assertThat(inGap.between(Instant.parse("2026-09-26T10:00:00Z"), Instant.parse("2026-09-27T10:00:00Z"))).isZero();
+        // and a window closing inside New York's gap closes when the clocks jump
+        BusinessHours late = new BusinessHours(newYork, EnumSet.of(DayOfWeek.SATURDAY), LocalTime.of(22, 0), LocalTime.of(2, 30));
+        assertThat(late.between(Instant.parse("2026-03-07T12:00:00Z"), Instant.parse("2026-03-08T12:00:00Z")))
+                .isEqualTo(Duration.ofHours(4)); // Saturday 22:00 EST to Sunday 03:00 EDT
+        // the repeated hour of 2026-11-01 is counted once per pass of the wall clock: 01:30 opens at its first pass (EDT)
+        BusinessHours fallBack = new BusinessHours(newYork, EnumSet.of(DayOfWeek.SUNDAY), LocalTime.of(1, 30), LocalTime.of(3, 0));
+        assertThat(fallBack.between(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-11-01T12:00:00Z")))
+                .isEqualTo(Duration.ofMinutes(150)); // 01:30 EDT to 03:00 EST
+    }
+
+    @Test
     void aTargetLeftOutOfThePolicyHasNoClock() {
         at(T0, EventType.DECLARE);
         SlaPolicy onlyResolve = new SlaPolicy(Map.of(SlaTarget.RESOLVE, Duration.ofHours(1)), 80, null);

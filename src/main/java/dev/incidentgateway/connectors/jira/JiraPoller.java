@@ -17,10 +17,13 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -198,11 +201,28 @@ public final class JiraPoller implements PollingSource {
     private String lowerBound(Instant updated) {
         Instant from = updated == null ? clock.instant().minus(config.firstSync())
                 : updated.minus(Duration.ofMinutes(config.overlapMinutes()));
-        return JQL_DATE.format(from.atZone(zone).truncatedTo(ChronoUnit.MINUTES));
+        return jqlBound(from, zone);
+    }
+
+    /**
+     * {@code from} as a JQL date in {@code zone}, floored to the minute. A JQL date has no offset, and in the hour a
+     * fall-back repeats Jira reads it as the second pass (the later instant): a bound in the first pass (01:28 EDT on
+     * New York's 2026-11-01) would skip what was updated from there to 01:28 EST. Such a bound becomes the minute before
+     * the repeated hour (00:59), which both passes come after: the hour is read again, and re-reads append nothing. A
+     * bound in the second pass means what Jira reads it as and stays.
+     */
+    static String jqlBound(Instant from, ZoneId zone) {
+        ZonedDateTime at = from.atZone(zone);
+        LocalDateTime local = at.toLocalDateTime().truncatedTo(ChronoUnit.MINUTES);
+        ZoneOffsetTransition overlap = zone.getRules().getTransition(local);
+        if (overlap != null && overlap.isOverlap() && at.getOffset().equals(overlap.getOffsetBefore())) {
+            local = overlap.getDateTimeAfter().minusMinutes(1);
+        }
+        return JQL_DATE.format(local);
     }
 
     private Instant parseJqlDate(String text) {
-        return java.time.LocalDateTime.parse(text, JQL_DATE).atZone(zone).toInstant();
+        return LocalDateTime.parse(text, JQL_DATE).atZone(zone).toInstant();
     }
 
     String searchUrl(String from, String token) {

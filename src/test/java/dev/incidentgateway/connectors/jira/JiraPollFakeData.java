@@ -131,7 +131,8 @@ final class JiraPollFakeData {
         if (!m.matches()) {
             return null;
         }
-        Instant from = LocalDateTime.parse(m.group(2), JQL_DATE).atZone(zone).toInstant();
+        // as Jira: a time in the hour a fall-back repeats is its second pass
+        Instant from = LocalDateTime.parse(m.group(2), JQL_DATE).atZone(zone).withLaterOffsetAtOverlap().toInstant();
         int max = Math.min(100, Integer.parseInt(params.getOrDefault("maxResults", "50")));
         String token = params.get("nextPageToken");
         String[] parts = token == null ? new String[]{"offset", "0", String.valueOf(epoch)}

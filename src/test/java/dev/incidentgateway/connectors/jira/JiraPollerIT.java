@@ -11,6 +11,7 @@ import dev.incidentgateway.timeline.TimelineEvent;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static dev.incidentgateway.connectors.jira.JiraPollFakeData.ALICE;
@@ -147,6 +148,24 @@ class JiraPollerIT extends JiraPollHarness {
         jira.comment(BOB, issue.key, "an hour later", T0.plusSeconds(3600));
         assertThat(appended(sync(poller))).containsExactly(EventType.NOTE);
         assertThat(jira.requests().get(jira.requests().size() - 1).uri()).contains("2025%2F03%2F01%2004%3A58"); // 09:58 UTC
+    }
+
+    @Test
+    void aBoundInTheFirstPassOfARepeatedHourSkipsNothing() throws Exception {
+        // New York repeats 01:00-02:00 on 2026-11-01; Jira reads "01:28" there as 01:28 EST (06:28Z)
+        jira.setUserZone(java.time.ZoneId.of("America/New_York"));
+        JiraPoller poller = poller();
+        jira.createIssue(ALICE, "First pass", "Task", Instant.parse("2026-11-01T05:30:00Z")); // 01:30 EDT
+        sync(poller);
+        // indexed late, with an earlier time inside the overlap window: 01:29 EDT
+        jira.createIssue(BOB, "Indexed late", "Task", Instant.parse("2026-11-01T05:29:00Z"));
+        assertThat(appended(sync(poller))).containsExactly(EventType.DECLARE);
+        assertThat(jira.requests().get(jira.requests().size() - 1).uri()).contains("2026%2F11%2F01%2000%3A59");
+        // a bound in the second pass means what Jira reads: 01:28 EST
+        jira.createIssue(ALICE, "Second pass", "Task", Instant.parse("2026-11-01T06:30:00Z")); // 01:30 EST
+        assertThat(appended(sync(poller))).containsExactly(EventType.DECLARE);
+        assertThat(appended(sync(poller))).isEmpty();
+        assertThat(jira.requests().get(jira.requests().size() - 1).uri()).contains("2026%2F11%2F01%2001%3A28");
     }
 
     @Test
