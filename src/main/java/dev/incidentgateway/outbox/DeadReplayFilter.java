@@ -50,7 +50,6 @@ public record DeadReplayFilter(String connector, String incidentId, Instant sinc
         return new DeadReplayFilter(connector, incident, since, until, reason);
     }
 
-
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();
     }

@@ -278,9 +278,9 @@ final class EdgeGuard implements Handler<RoutingContext> {
             // which a stranger could fill the log with. Vert.x closes the connection on a decoder failure, mostly before
             // the answer can be written.
             LOG.debug("{} {}: the body's chunks are not valid HTTP/1.1", ctx.request().method(), ctx.request().path(), ctx.failure());
-            refusal.refuse(ctx, new ApiProblem(400, "malformed-request", "Malformed HTTP request", "The request's chunked body "
-                    + "is not valid HTTP/1.1 (" + MalformedRequests.withoutValue(String.valueOf(ctx.failure().getMessage()))
-                    + "); nothing was stored.", null, Map.of()), "malformed-request");
+            refusal.refuse(ctx, MalformedRequests.malformed("The request's chunked body is not valid HTTP/1.1 ("
+                    + MalformedRequests.withoutValue(String.valueOf(ctx.failure().getMessage())) + "); nothing was stored.", null),
+                    "malformed-request");
         } else {
             ctx.next();
         }

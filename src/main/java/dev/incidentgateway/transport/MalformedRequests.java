@@ -35,9 +35,8 @@ final class MalformedRequests {
     Handler<HttpServerRequest> before(Handler<HttpServerRequest> next) {
         return request -> {
             if (lacksValidHost(request)) {
-                refuseMalformed(request, new ApiProblem(400, "malformed-request", "Malformed HTTP request", "An HTTP/1.1 "
-                        + "request needs one Host header holding a host name or address and an optional port (RFC 9112, "
-                        + "section 3.2); nothing was done.", "Host", Map.of()));
+                refuseMalformed(request, malformed("An HTTP/1.1 request needs one Host header holding a host name or "
+                        + "address and an optional port (RFC 9112, section 3.2); nothing was done.", "Host"));
                 return;
             }
             String problem = problem(request.path());
@@ -76,11 +75,15 @@ final class MalformedRequests {
             problem = new ApiProblem(431, "headers-too-large", "Request headers too large", "The request's headers are larger "
                     + "than the server takes (8192 bytes).", null, Map.of());
         } else {
-            problem = new ApiProblem(400, "malformed-request", "Malformed HTTP request", "The request is not valid HTTP/1.1"
-                    + (cause == null || cause.getMessage() == null ? "" : " (" + withoutValue(cause.getMessage()) + ")") + ".",
-                    null, Map.of());
+            problem = malformed("The request is not valid HTTP/1.1"
+                    + (cause == null || cause.getMessage() == null ? "" : " (" + withoutValue(cause.getMessage()) + ")") + ".", null);
         }
         refuseMalformed(request, problem);
+    }
+
+    /** The 400 for a request that is not well-formed HTTP; {@code field} names the header at fault, or is null. */
+    static ApiProblem malformed(String detail, String field) {
+        return new ApiProblem(400, "malformed-request", "Malformed HTTP request", detail, field, Map.of());
     }
 
     /** Counts and answers a request that is not well-formed HTTP, closing its connection once the answer is written. */
