@@ -174,8 +174,9 @@ async function route() {
   await guarded(async () => {
     // Where a feed that is not running yet will start: the newest event read before the page reads anything, so
     // whatever the page misses comes through the feed. Not the page's own position alone: an incident last changed
-    // long ago (a link from a chat message) would have the feed replay every event since, of every incident.
-    const head = feed || feedStarting ? null : await latestPosition();
+    // long ago (a link from a chat message) would have the feed replay every event since, of every incident. The
+    // incident list's own position is that same read, made by the page.
+    const head = feed || feedStarting || page === incidentsPage ? null : await latestPosition();
     const next = await page();
     if (opening !== shown) { // signed out, or another page opened, while this one loaded
       if (next.stop) next.stop();

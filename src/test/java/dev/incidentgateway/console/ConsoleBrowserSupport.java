@@ -29,10 +29,18 @@ final class ConsoleBrowserSupport {
 
     /** Opens {@code path} of the gateway on {@code port} and uses {@code key} with the display name {@code actor}. */
     static WebDriver signIn(HeadlessChromium browser, int port, String path, String actor, String key) {
+        return signIn(browser, port, path, actor, key, null);
+    }
+
+    /** As {@link #signIn}, running {@code script} in the page first (to watch what it does once signed in), if not null. */
+    static WebDriver signIn(HeadlessChromium browser, int port, String path, String actor, String key, String script) {
         WebDriver page = browser.driver();
         page.get("http://127.0.0.1:" + port + path);
         waitFor(page, By.id("api-key")).sendKeys(key);
         page.findElement(By.id("actor")).sendKeys(actor);
+        if (script != null) {
+            js(page, script);
+        }
         page.findElement(By.cssSelector("#key-form button[type='submit']")).click();
         return page;
     }

@@ -95,11 +95,8 @@ class ConsolePageRereadIT {
             String newest = http.get("/api/v1/incidents/NEW-4").json().path("lastEventId").asText();
             assertThat(newest).isGreaterThan(oldLast);
 
-            WebDriver page = browser.driver();
-            page.get("http://127.0.0.1:" + fixture.gateway().port() + "/#/incidents/OLD-1");
-            waitFor(page, By.id("api-key")).sendKeys(fixture.adminKey());
-            js(page, RECORD_STREAMS);
-            page.findElement(By.cssSelector("#key-form button[type='submit']")).click();
+            WebDriver page = ConsoleBrowserSupport.signIn(browser, fixture.gateway().port(), "/#/incidents/OLD-1", "Pat",
+                    fixture.adminKey(), RECORD_STREAMS);
             waitFor(page, By.cssSelector("ol.timeline li[data-type='declare']"));
             waiting(page).until(d -> !((List<?>) js(d, "return window.streams;")).isEmpty());
             assertThat((List<Object>) js(page, "return window.streams;")).containsExactly((Object) "/api/v1/stream?after=" + newest);
