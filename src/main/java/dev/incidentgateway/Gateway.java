@@ -3,18 +3,18 @@ package dev.incidentgateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.api.ApiAuthPolicyFactory;
-import dev.incidentgateway.api.CredentialsBeforeBody;
 import dev.incidentgateway.api.ApiEndpoint;
-import dev.incidentgateway.api.ExpensiveReads;
 import dev.incidentgateway.api.ApiRouteSteps;
 import dev.incidentgateway.api.CallerApi;
+import dev.incidentgateway.api.CredentialsBeforeBody;
+import dev.incidentgateway.api.ExpensiveReads;
 import dev.incidentgateway.api.HttpRouteProblems;
-import dev.incidentgateway.api.RouteReplyBody;
 import dev.incidentgateway.api.IncidentApi;
 import dev.incidentgateway.api.IncidentApiRoute;
 import dev.incidentgateway.api.IncidentRequestParser;
 import dev.incidentgateway.api.OpsRoute;
 import dev.incidentgateway.api.ProblemMapper;
+import dev.incidentgateway.api.RouteReplyBody;
 import dev.incidentgateway.audit.AuditModule;
 import dev.incidentgateway.audit.CredentialRowSeal;
 import dev.incidentgateway.camel.ConnectorSinkProcessor;
@@ -24,9 +24,13 @@ import dev.incidentgateway.cli.ControlChannelRoute;
 import dev.incidentgateway.cli.StoreCommand;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.HttpSettings;
+import dev.incidentgateway.config.IdentityProviderSettings;
 import dev.incidentgateway.config.KafkaClientSecurity;
 import dev.incidentgateway.config.RouteFiles;
 import dev.incidentgateway.config.RoutePlaceholders;
+import dev.incidentgateway.config.RouteSettings;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.console.ConsoleRoute;
 import dev.incidentgateway.console.ConsoleSignIn;
@@ -118,8 +122,8 @@ public final class Gateway implements AutoCloseable {
         meters.config().meterFilter(new MeterDescriptions()); // HELP text of the meters registered without one
         new JvmMemoryMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
-        String typePrefix = config.get(GatewayConfig.CE_TYPE_PREFIX);
-        SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
+        String typePrefix = config.get(RouteSettings.CE_TYPE_PREFIX);
+        SqlDialect dialect = SqlDialect.forUrl(config.get(StoreSettings.DB_URL));
         Optional<SSLContextParameters> tls = checked.tls();
         Optional<KafkaClientSecurity> kafkaSecurity = checked.kafkaSecurity();
         SlaModule sla = checked.sla();
@@ -137,19 +141,19 @@ public final class Gateway implements AutoCloseable {
         this.webhooks = modules.webhooks();
         this.stream = LiveStream.create(config, typePrefix, json, meters); // issue 12: GET /api/v1/stream
         StoreHealthProbe probe = StoreHealthProbe.standard(dataSource); // /health never waits on the database
-        this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(GatewayConfig.APPEND_MAX_BATCH),
-                config.get(GatewayConfig.APPEND_QUEUE_CAPACITY), meters, audit.chainKey(), List.of(outbox.writer(), outbox.wakeOnCommit(), new ExternalRefRecorder(),
+        this.store = new TimelineStore(dataSource, dialect, typePrefix, config.get(StoreSettings.APPEND_MAX_BATCH),
+                config.get(StoreSettings.APPEND_QUEUE_CAPACITY), meters, audit.chainKey(), List.of(outbox.writer(), outbox.wakeOnCommit(), new ExternalRefRecorder(),
                         stream.listener(), sla.metrics(meters),
                         FreshStoreAnalyzer.forStore(dataSource, dialect)))
-                .withAppendTimeout(Duration.ofMillis(config.get(GatewayConfig.APPEND_TIMEOUT_MS)))
+                .withAppendTimeout(Duration.ofMillis(config.get(StoreSettings.APPEND_TIMEOUT_MS)))
                 .withChainKeyEpochs(audit.chainKeyEpochs())
                 .withHealthProbe(probe);
 
-        int maxBody = config.get(GatewayConfig.HTTP_MAX_BODY_BYTES);
+        int maxBody = config.get(HttpSettings.HTTP_MAX_BODY_BYTES);
         ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json, probe.outage()), maxBody); // 503s counted per outage
         this.intake = new HttpIntakeGate(endpoints.problems());
-        IncidentApi api = new IncidentApi(store, new IncidentRequestParser(json, config.get(GatewayConfig.DEFAULT_SOURCE)),
-                new TimelineCloudEventMapper(typePrefix, json), json, new ExternalRefs(dataSource), config.get(GatewayConfig.PAGE_MAX_BYTES));
+        IncidentApi api = new IncidentApi(store, new IncidentRequestParser(json, config.get(HttpSettings.DEFAULT_SOURCE)),
+                new TimelineCloudEventMapper(typePrefix, json), json, new ExternalRefs(dataSource), config.get(HttpSettings.PAGE_MAX_BYTES));
         // Reads that scan a whole incident or the log hold a connection each for seconds: bounded, so writes keep theirs.
         ExpensiveReads expensiveReads = ExpensiveReads.fromConfig(config, meters, store::refuseWhileDown);
 
@@ -160,14 +164,14 @@ public final class Gateway implements AutoCloseable {
         ApiAuthPolicyFactory apiAuth = ApiAuthPolicyFactory.fromConfig(config, apiKeys, endpoints, refusals); // + OIDC tokens, rate limit
         main.bind("apiAuthPolicy", apiAuth);
         // An H2 file store: only this process opens it (the CLI reaches it through the control channel).
-        Optional<Path> controlDirectory = ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL));
+        Optional<Path> controlDirectory = ControlChannel.directoryFor(config.get(StoreSettings.DB_URL));
         controlDirectory.ifPresent(dir -> main.configure().addRoutesBuilder(
                 new ControlChannelRoute(ControlChannel.prepareForGateway(dir), GatewayMain.STORE_COMMANDS,
                         new StoreCommand.Context(dataSource, config, dialect), this::credentialsChanged)));
         main.bind(DATA_SOURCE_BEAN, new ProbeGatedDataSource(dataSource, probe)); // YAML routes' jdbc
         TimelineCloudEventMapper cloudEventsOut = new TimelineCloudEventMapper(typePrefix, json);
         main.bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(json), cloudEventsOut)
-                .withOutbox(outbox, cloudEventsOut).withFeedPageMaxBytes(config.get(GatewayConfig.PAGE_MAX_BYTES))); // to: timeline:append, from: timeline:events, from: timeline:outbox
+                .withOutbox(outbox, cloudEventsOut).withFeedPageMaxBytes(config.get(HttpSettings.PAGE_MAX_BYTES))); // to: timeline:append, from: timeline:events, from: timeline:outbox
         main.bind(ConnectorSinkProcessor.BEAN, new ConnectorSinkProcessor(outbox.subscriptions()));
         main.bind("prometheusMeterRegistry", meters);
         // For a YAML route's onException: `bean: {ref: apiProblems, method: replyProblem}` answers the caught failure as
@@ -199,17 +203,17 @@ public final class Gateway implements AutoCloseable {
         edge.authenticateBeforeBody(new CredentialsBeforeBody(apiAuth, webhookSteps.beforeBody()));
         // Relays, gauges, purge and /api/v1/outbox; an embedded H2 file is this process's alone: an ended run's claims are free.
         outbox.install(main, store, config, meters, json, endpoints,
-                controlDirectory.isPresent() && !StoreFactory.opensTcpPort(config.get(GatewayConfig.DB_URL)), Clock.systemUTC());
+                controlDirectory.isPresent() && !StoreFactory.opensTcpPort(config.get(StoreSettings.DB_URL)), Clock.systemUTC());
         main.configure().addRoutesBuilder(audit.routes(json, endpoints, () -> store.outage().retried()));
         main.configure().addRoutesBuilder(new ConsoleRoute(endpoints, Set.of(StreamHttpHandler.PATH),
-                config.get(GatewayConfig.OIDC_ISSUER), ConsoleSignIn.fromConfig(config).orElse(null))); // GET / (issue 12, operator console)
+                config.get(IdentityProviderSettings.OIDC_ISSUER), ConsoleSignIn.fromConfig(config).orElse(null))); // GET / (issue 12, operator console)
         RoutePlaceholders.of(config, modules.connectorKeys()).forEach(main::addInitialProperty); // {{gateway.kafka.topic}}, {{gateway.servicenow.url}}
         kafkaSecurity.ifPresent(k -> k.install(main)); // SASL/TLS of every kafka: endpoint, shipped or the operator's
         main.configure().withRoutesIncludePattern(RouteFiles.includePattern(routesDir)); // config's route check loads the same
         main.configure().withName("incident-gateway");
         this.run = new GatewayRun(config, main, intake, ops, outbox, https);
         main.addMainListener(run.listener(this::drainBeforeStop));
-        Duration shutdownBudget = Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S));
+        Duration shutdownBudget = Duration.ofSeconds(config.get(HttpSettings.SHUTDOWN_TIMEOUT_S));
         main.configure().withShutdownTimeout((int) shutdownBudget.toSeconds());
         // Store users: those that write nothing to the store first, so a hung store holds back only the last (API keys
         // record their last use on close).
@@ -217,7 +221,7 @@ public final class Gateway implements AutoCloseable {
                 List.of(edge, stream, webhooks, apiKeys), store, audit, dataSource), shutdownBudget);
         main.configure().httpServer()
                 .withEnabled(true)
-                .withPort(config.get(GatewayConfig.HTTP_PORT))
+                .withPort(config.get(HttpSettings.HTTP_PORT))
                 // Vert.x stops reading a body (sent without Content-Length) at the limit; HttpEdge answers its 413
                 // as problem+json, and one with a Content-Length above the limit before reading it.
                 .withMaxBodySize((long) maxBody);

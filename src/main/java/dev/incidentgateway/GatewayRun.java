@@ -3,8 +3,10 @@ package dev.incidentgateway;
 import dev.incidentgateway.api.OpsRoute;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.HttpSettings;
 import dev.incidentgateway.config.RouteFiles;
 import dev.incidentgateway.config.RouteLoadFailure;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.lifecycle.HttpIntakeGate;
 import dev.incidentgateway.lifecycle.ShutdownSignals;
 import dev.incidentgateway.outbox.OutboxModule;
@@ -95,7 +97,7 @@ final class GatewayRun {
         try { // again, for a port taken while the gateway was built; that ends through the caller's close(): the store is open
             HttpPortCheck.requireFree(config);
             main.setShutdownStrategy(new SimpleMainShutdownStrategy());
-            signals.whenStopRequested(main::completed, Duration.ofSeconds(config.get(GatewayConfig.SHUTDOWN_TIMEOUT_S) + 15L));
+            signals.whenStopRequested(main::completed, Duration.ofSeconds(config.get(HttpSettings.SHUTDOWN_TIMEOUT_S) + 15L));
             main.run();
             if (startProblem != null) {
                 throw new ConfigException(startProblem);
@@ -117,7 +119,7 @@ final class GatewayRun {
     }
 
     private void logReady() {
-        String url = config.get(GatewayConfig.DB_URL);
+        String url = config.get(StoreSettings.DB_URL);
         int q = url.indexOf('?');
         LOG.info("Incident Gateway listening on port {}{} (store: {})", port(), https ? " (HTTPS)" : "",
                 config.masked(q < 0 ? url : url.substring(0, q)));

@@ -4,10 +4,6 @@ import dev.incidentgateway.api.ApiRouteSteps;
 import dev.incidentgateway.api.HttpRouteProblems;
 import dev.incidentgateway.api.RouteReplyBody;
 import dev.incidentgateway.camel.ConnectorSinkProcessor;
-import dev.incidentgateway.ingest.WebhookSteps;
-import dev.incidentgateway.ingest.poll.SourcePollers;
-import dev.incidentgateway.sla.SlaTracker;
-import dev.incidentgateway.transport.AsyncRouteHttpEngine;
 import dev.incidentgateway.camel.TimelineComponent;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.config.ConfigException;
@@ -15,7 +11,12 @@ import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.config.RouteFiles;
 import dev.incidentgateway.config.RouteLoadFailure;
 import dev.incidentgateway.config.RoutePlaceholders;
+import dev.incidentgateway.config.RouteSettings;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
+import dev.incidentgateway.ingest.WebhookSteps;
+import dev.incidentgateway.ingest.poll.SourcePollers;
+import dev.incidentgateway.sla.SlaTracker;
+import dev.incidentgateway.transport.AsyncRouteHttpEngine;
 import dev.incidentgateway.transport.HttpPathClashes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -60,7 +61,7 @@ final class RouteCheck {
         main.bind(Gateway.DATA_SOURCE_BEAN, unreachable(javax.sql.DataSource.class));
         main.bind(AsyncRouteHttpEngine.BEAN, new AsyncRouteHttpEngine()); // builds consumers; none is started
         main.bind(TimelineComponent.SCHEME, TimelineComponent.forRouteCheck(new CloudEventsWebhookMapper(GatewayJson.create()),
-                new TimelineCloudEventMapper(config.get(GatewayConfig.CE_TYPE_PREFIX), GatewayJson.create())));
+                new TimelineCloudEventMapper(config.get(RouteSettings.CE_TYPE_PREFIX), GatewayJson.create())));
         main.configure().addRoutesBuilder(new HttpRouteProblems());
         try {
             main.start();

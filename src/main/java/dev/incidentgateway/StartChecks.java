@@ -3,11 +3,13 @@ package dev.incidentgateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.audit.ChainKeys;
 import dev.incidentgateway.audit.CheckpointKeys;
+import dev.incidentgateway.config.AuditSettings;
 import dev.incidentgateway.config.ConfigException;
-import dev.incidentgateway.config.RouteFileKeys;
 import dev.incidentgateway.config.ConfigKey;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.config.KafkaClientSecurity;
+import dev.incidentgateway.config.RouteFileKeys;
+import dev.incidentgateway.config.RouteSettings;
 import dev.incidentgateway.connectors.Connectors;
 import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.ingest.WebhookSourceRegistry;
@@ -63,7 +65,7 @@ record StartChecks(Optional<SSLContextParameters> tls, Optional<KafkaClientSecur
     static StartChecks run(GatewayConfig config, SinkHttpClient http, ExternalRefs refs) {
         Path routesDir = config.routesDir();
         if (routesDir != null && !Files.isDirectory(routesDir)) {
-            throw new ConfigException(GatewayConfig.ROUTES_DIR.problem("directory not found: " + routesDir.toAbsolutePath()));
+            throw new ConfigException(RouteSettings.ROUTES_DIR.problem("directory not found: " + routesDir.toAbsolutePath()));
         }
         RouteFileKeys.requireUnique(routesDir); // before Camel, which would take the later of two keys silently
         Optional<SSLContextParameters> tls = GatewayTls.load(config);
@@ -91,7 +93,7 @@ record StartChecks(Optional<SSLContextParameters> tls, Optional<KafkaClientSecur
      */
     private static void checkExistingKeys(GatewayConfig config) {
         ChainKeys.existing(config);
-        if (!config.get(GatewayConfig.CHECKPOINT_KEY_FILE).isBlank() || Files.exists(CheckpointKeys.privateKeyFile(config))) {
+        if (!config.get(AuditSettings.CHECKPOINT_KEY_FILE).isBlank() || Files.exists(CheckpointKeys.privateKeyFile(config))) {
             CheckpointKeys.forGateway(config);
         }
     }

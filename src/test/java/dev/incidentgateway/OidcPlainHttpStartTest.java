@@ -1,6 +1,7 @@
 package dev.incidentgateway;
 
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.IdentityProviderSettings;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class OidcPlainHttpStartTest {
     void theOptOutAcceptsPlainHttpElsewhere() {
         Map<String, String> env = oidc("http://idp.internal/realms/ops", "http://idp.internal/certs");
         env.put("GATEWAY_OIDC_ALLOW_INSECURE_HTTP", "true");
-        assertThat(GatewayConfig.load(env, Map.of()).get(GatewayConfig.OIDC_ALLOW_INSECURE_HTTP)).isEqualTo("true");
+        assertThat(GatewayConfig.load(env, Map.of()).get(IdentityProviderSettings.OIDC_ALLOW_INSECURE_HTTP)).isEqualTo("true");
         env.put("GATEWAY_OIDC_ALLOW_INSECURE_HTTP", "yes");
         assertThatCode(() -> GatewayConfig.load(env, Map.of())).hasMessageContaining("GATEWAY_OIDC_ALLOW_INSECURE_HTTP")
                 .hasMessageContaining("true or false");

@@ -1,6 +1,7 @@
 package dev.incidentgateway;
 
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.testsupport.OlderSchema;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
 import dev.incidentgateway.testsupport.TestStore;
@@ -71,7 +72,7 @@ abstract class StoreSchemaVersionContract {
 
     Connection connect() throws SQLException {
         GatewayConfig config = testStore.config();
-        return DriverManager.getConnection(config.get(GatewayConfig.DB_URL), config.get(GatewayConfig.DB_USER), config.get(GatewayConfig.DB_PASSWORD));
+        return DriverManager.getConnection(config.get(StoreSettings.DB_URL), config.get(StoreSettings.DB_USER), config.get(StoreSettings.DB_PASSWORD));
     }
 
     String schemaVersion() throws SQLException {

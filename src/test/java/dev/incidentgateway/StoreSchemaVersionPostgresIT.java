@@ -1,6 +1,6 @@
 package dev.incidentgateway;
 
-import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.store.StoreTimeouts;
 import dev.incidentgateway.testsupport.TestStore;
@@ -45,7 +45,7 @@ class StoreSchemaVersionPostgresIT extends StoreSchemaVersionContract {
         for (List<String> command : READ_ONLY) {
             Result r = run(command.toArray(String[]::new));
             assertThat(r.exit()).as(command + ": " + r).isEqualTo(3);
-            assertThat(r.err()).as(command.toString()).contains("no gateway store at " + testStore.config().get(GatewayConfig.DB_URL)
+            assertThat(r.err()).as(command.toString()).contains("no gateway store at " + testStore.config().get(StoreSettings.DB_URL)
                     + " (schema search_path \"$user\", public): ", "nothing was created");
             assertThat(tables("public")).as(command + " created tables").isZero();
         }
@@ -59,7 +59,7 @@ class StoreSchemaVersionPostgresIT extends StoreSchemaVersionContract {
         try (Connection c = connect(); Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA gateway");
         }
-        String url = testStore.config().get(GatewayConfig.DB_URL);
+        String url = testStore.config().get(StoreSettings.DB_URL);
         Map<String, String> inGateway = Map.of("GATEWAY_DB_URL", url + (url.contains("?") ? "&" : "?") + "currentSchema=gateway");
         assertThat(run(inGateway, "api-key", "create", "--name", "first", "--scopes", "admin").exit()).isZero();
 

@@ -1,14 +1,15 @@
 package dev.incidentgateway.api;
 
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.HttpSettings;
 import dev.incidentgateway.security.ApiKeyVerifier;
 import dev.incidentgateway.security.BearerAuthenticator;
 import dev.incidentgateway.security.CredentialVerifier;
 import dev.incidentgateway.security.OidcTokenVerifier;
 import dev.incidentgateway.security.Principal;
 import dev.incidentgateway.security.RefusalLog;
-import dev.incidentgateway.security.RouteAccessPolicy;
 import dev.incidentgateway.security.RouteAccessPolicy.Access;
+import dev.incidentgateway.security.RouteAccessPolicy;
 import dev.incidentgateway.security.Scope;
 import dev.incidentgateway.transport.KeyedRateLimiter;
 import dev.incidentgateway.transport.RateLimit;
@@ -71,7 +72,7 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
                                                   RefusalLog refusals) {
         Optional<CredentialVerifier> accessTokens = OidcTokenVerifier.fromConfig(config).map(v -> (CredentialVerifier) v);
         return new ApiAuthPolicyFactory(new BearerAuthenticator(apiKeys, accessTokens), endpoints,
-                KeyedRateLimiter.uniform(RateLimit.of(config.get(GatewayConfig.API_RATE_PER_S), config.get(GatewayConfig.API_RATE_BURST)),
+                KeyedRateLimiter.uniform(RateLimit.of(config.get(HttpSettings.API_RATE_PER_S), config.get(HttpSettings.API_RATE_BURST)),
                         KeyedRateLimiter.DEFAULT_MAX_KEYS), refusals);
     }
 

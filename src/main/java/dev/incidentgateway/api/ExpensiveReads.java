@@ -1,6 +1,8 @@
 package dev.incidentgateway.api;
 
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.HttpSettings;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.transport.HeldPerCaller;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -56,8 +58,8 @@ public final class ExpensiveReads {
 
     /** {@code GATEWAY_EXPENSIVE_READS_MAX}, lowered to half of {@code GATEWAY_DB_POOL_SIZE}: the rest stays for writes. */
     public static ExpensiveReads fromConfig(GatewayConfig config, MeterRegistry meters, Runnable refuseWhileDown) {
-        int configured = config.get(GatewayConfig.EXPENSIVE_READS_MAX);
-        ExpensiveReads reads = new ExpensiveReads(Math.min(configured, Math.max(1, config.get(GatewayConfig.DB_POOL_SIZE) / 2)),
+        int configured = config.get(HttpSettings.EXPENSIVE_READS_MAX);
+        ExpensiveReads reads = new ExpensiveReads(Math.min(configured, Math.max(1, config.get(StoreSettings.DB_POOL_SIZE) / 2)),
                 refuseWhileDown);
         meters.gauge("gateway.http.expensive.reads", reads, r -> r.max - r.slots.availablePermits());
         return reads;

@@ -3,6 +3,7 @@ package dev.incidentgateway.audit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.api.ApiEndpoint;
 import dev.incidentgateway.api.AuditApi;
+import dev.incidentgateway.config.AuditSettings;
 import dev.incidentgateway.config.GatewayConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,10 +45,10 @@ public final class AuditModule implements AutoCloseable {
         ChainKeyEpochs keys = ChainKeys.epochs(config, ChainKeys.forGateway(config, store));
         warnIfRetiredKeysDisagree(config, store, keys);
         CheckpointSigner signer = CheckpointKeys.forGateway(config);
-        Path file = Path.of(config.get(GatewayConfig.CHECKPOINT_FILE));
+        Path file = Path.of(config.get(AuditSettings.CHECKPOINT_FILE));
         warnIfLastSignedByAnotherKey(file, signer);
         Checkpointer checkpointer = new Checkpointer(store, signer, file, Clock.systemUTC(), meters);
-        return new AuditModule(keys, checkpointer, config.get(GatewayConfig.CHECKPOINT_INTERVAL_S) * 1000L);
+        return new AuditModule(keys, checkpointer, config.get(AuditSettings.CHECKPOINT_INTERVAL_S) * 1000L);
     }
 
     /**

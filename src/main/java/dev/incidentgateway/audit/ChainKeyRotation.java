@@ -1,5 +1,6 @@
 package dev.incidentgateway.audit;
 
+import dev.incidentgateway.config.AuditSettings;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.ingest.WebhookTokenStore;
@@ -142,7 +143,7 @@ public final class ChainKeyRotation {
      */
     public static boolean finishPending(GatewayConfig config, DataSource store) throws SQLException, IOException {
         Path pending = pendingFile(config);
-        if (!config.get(GatewayConfig.CHAIN_KEY).isBlank() || !Files.exists(pending)) {
+        if (!config.get(AuditSettings.CHAIN_KEY).isBlank() || !Files.exists(pending)) {
             return false;
         }
         ChainKey next;

@@ -1,5 +1,6 @@
 package dev.incidentgateway.audit;
 
+import dev.incidentgateway.config.AuditSettings;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.store.GatewaySecrets;
@@ -30,12 +31,12 @@ public final class ChainKeys {
 
     /** The key file used when GATEWAY_CHAIN_KEY is empty. */
     public static Path keyFile(GatewayConfig config) {
-        return Path.of(config.get(GatewayConfig.KEYS_DIR)).resolve(KEY_FILE).toAbsolutePath().normalize();
+        return Path.of(config.get(AuditSettings.KEYS_DIR)).resolve(KEY_FILE).toAbsolutePath().normalize();
     }
 
     /** The configured key, without generating one: empty when neither the variable nor the key file exists. */
     public static Optional<ChainKey> existing(GatewayConfig config) {
-        String configured = config.get(GatewayConfig.CHAIN_KEY);
+        String configured = config.get(AuditSettings.CHAIN_KEY);
         if (!configured.isBlank()) {
             return Optional.of(parse(configured, describe(config)));
         }
@@ -65,7 +66,7 @@ public final class ChainKeys {
             if (key == null) {
                 if (stored != null) {
                     throw new ConfigException("the audit chain of this store was written with a chain key that is not here: "
-                            + "restore " + keyFile(config) + " or set " + GatewayConfig.CHAIN_KEY.env());
+                            + "restore " + keyFile(config) + " or set " + AuditSettings.CHAIN_KEY.env());
                 }
                 key = generate(config);
             }
@@ -108,8 +109,8 @@ public final class ChainKeys {
 
     /** Names where the key came from, for messages; never the key. */
     public static String describe(GatewayConfig config) {
-        return config.get(GatewayConfig.CHAIN_KEY).isBlank() ? "the chain key in " + keyFile(config)
-                : GatewayConfig.CHAIN_KEY.env();
+        return config.get(AuditSettings.CHAIN_KEY).isBlank() ? "the chain key in " + keyFile(config)
+                : AuditSettings.CHAIN_KEY.env();
     }
 
     private static ChainKey parse(String text, String where) {
@@ -128,12 +129,12 @@ public final class ChainKeys {
                 return existing(config).orElseThrow(); // another process wrote it first
             }
         } catch (IOException e) {
-            throw new ConfigException("cannot write the chain key file " + file + " (" + GatewayConfig.KEYS_DIR.env() + "): "
+            throw new ConfigException("cannot write the chain key file " + file + " (" + AuditSettings.KEYS_DIR.env() + "): "
                     + e.getMessage());
         }
         KeyFiles.warnIfOpen(file); // a new file is 0600, but the directory may be an existing open one
         LOG.info("Generated the audit chain key in {}: back it up and keep it away from the database; without it the log "
-                + "cannot be verified. Gateways sharing this database need the same key ({}).", file, GatewayConfig.CHAIN_KEY.env());
+                + "cannot be verified. Gateways sharing this database need the same key ({}).", file, AuditSettings.CHAIN_KEY.env());
         return key;
     }
 

@@ -1,5 +1,6 @@
 package dev.incidentgateway.audit;
 
+import dev.incidentgateway.config.AuditSettings;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
 import org.slf4j.Logger;
@@ -35,8 +36,8 @@ public final class CheckpointKeys {
     }
 
     public static Path privateKeyFile(GatewayConfig config) {
-        String configured = config.get(GatewayConfig.CHECKPOINT_KEY_FILE);
-        return (configured.isBlank() ? Path.of(config.get(GatewayConfig.KEYS_DIR)).resolve(DEFAULT_FILE) : Path.of(configured))
+        String configured = config.get(AuditSettings.CHECKPOINT_KEY_FILE);
+        return (configured.isBlank() ? Path.of(config.get(AuditSettings.KEYS_DIR)).resolve(DEFAULT_FILE) : Path.of(configured))
                 .toAbsolutePath().normalize(); // "./keys/…" reads as "keys/…" in messages
     }
 
@@ -51,14 +52,14 @@ public final class CheckpointKeys {
         Path pub = publicKeyFile(config);
         try {
             if (!Files.exists(priv)) {
-                if (!config.get(GatewayConfig.CHECKPOINT_KEY_FILE).isBlank()) {
-                    throw new ConfigException(GatewayConfig.CHECKPOINT_KEY_FILE.env() + ": " + priv + " does not exist");
+                if (!config.get(AuditSettings.CHECKPOINT_KEY_FILE).isBlank()) {
+                    throw new ConfigException(AuditSettings.CHECKPOINT_KEY_FILE.env() + ": " + priv + " does not exist");
                 }
                 generate(priv, pub);
             }
             KeyFiles.warnIfOpen(priv);
             if (!Files.exists(pub)) {
-                throw new ConfigException(GatewayConfig.CHECKPOINT_KEY_FILE.env() + ": the public key " + pub + " is missing "
+                throw new ConfigException(AuditSettings.CHECKPOINT_KEY_FILE.env() + ": the public key " + pub + " is missing "
                         + "(write it with: openssl pkey -in " + priv + " -pubout -out " + pub + ")");
             }
             PrivateKey privateKey = KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(fromPem(Files.readString(priv))));
@@ -68,7 +69,7 @@ public final class CheckpointKeys {
             }
             return signer;
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new ConfigException("checkpoint signing key " + priv + " (" + GatewayConfig.CHECKPOINT_KEY_FILE.env() + "): "
+            throw new ConfigException("checkpoint signing key " + priv + " (" + AuditSettings.CHECKPOINT_KEY_FILE.env() + "): "
                     + e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.incidentgateway.audit;
 
+import dev.incidentgateway.config.AuditSettings;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
 
@@ -25,7 +26,7 @@ public final class RetiredChainKeys {
     }
 
     public static Path file(GatewayConfig config) {
-        return Path.of(config.get(GatewayConfig.KEYS_DIR)).resolve(FILE).toAbsolutePath().normalize();
+        return Path.of(config.get(AuditSettings.KEYS_DIR)).resolve(FILE).toAbsolutePath().normalize();
     }
 
     /**

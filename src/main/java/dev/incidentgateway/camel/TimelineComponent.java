@@ -1,9 +1,10 @@
 package dev.incidentgateway.camel;
 
-import dev.incidentgateway.config.RouteOptionException;
 import dev.incidentgateway.GatewayJson;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
-import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.HttpSettings;
+import dev.incidentgateway.config.RouteOptionException;
+import dev.incidentgateway.config.RouteSettings;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
 import dev.incidentgateway.outbox.OutboxModule;
 import dev.incidentgateway.timeline.TimelineStore;
@@ -39,12 +40,12 @@ public final class TimelineComponent extends DefaultComponent {
     private TimelineCloudEventMapper outboxCloudEvents;
     private final TimelineCloudEventMapper feedEvents;
     private final Set<String> feedConsumerNames = ConcurrentHashMap.newKeySet();
-    private long feedPageMaxBytes = Long.parseLong(GatewayConfig.PAGE_MAX_BYTES.defaultValue());
+    private long feedPageMaxBytes = Long.parseLong(HttpSettings.PAGE_MAX_BYTES.defaultValue());
     private boolean checkOnly;
 
     /** With CloudEvents types under the default prefix ({@code GATEWAY_CE_TYPE_PREFIX}'s default). */
     public TimelineComponent(TimelineStore store, CloudEventsWebhookMapper cloudEvents) {
-        this(store, cloudEvents, new TimelineCloudEventMapper(GatewayConfig.CE_TYPE_PREFIX.defaultValue(), GatewayJson.create()));
+        this(store, cloudEvents, new TimelineCloudEventMapper(RouteSettings.CE_TYPE_PREFIX.defaultValue(), GatewayJson.create()));
     }
 
     /** @param feedEvents how {@code timeline:events} writes an event as CloudEvent JSON (the Since feed's mapper) */

@@ -1,6 +1,8 @@
 package dev.incidentgateway.cli;
 
+import dev.incidentgateway.config.AuditSettings;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.store.H2DataDirectory;
 import dev.incidentgateway.store.SqlDialect;
 import picocli.CommandLine;
@@ -84,7 +86,7 @@ public final class BackupCommand implements StoreCommand, StoreCommand.Parsed {
     @Override
     public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
         GatewayConfig config = ctx.config();
-        H2DataDirectory h2 = H2DataDirectory.of(config.get(GatewayConfig.DB_URL)).orElse(null);
+        H2DataDirectory h2 = H2DataDirectory.of(config.get(StoreSettings.DB_URL)).orElse(null);
         if (ctx.dialect() != SqlDialect.H2 || h2 == null) {
             err.println("backup is for the embedded H2 store. On PostgreSQL back up with the database's tools: pg_dump --create "
                     + "(keeps the roles' search_path), and copy the keys directory and the checkpoint file beside it "
@@ -121,7 +123,7 @@ public final class BackupCommand implements StoreCommand, StoreCommand.Parsed {
                         contents.add("keys");
                     }
                 }
-                if (addCheckpoints(Path.of(config.get(GatewayConfig.CHECKPOINT_FILE)), workDir, zip, notes) > 0) {
+                if (addCheckpoints(Path.of(config.get(AuditSettings.CHECKPOINT_FILE)), workDir, zip, notes) > 0) {
                     files++;
                     contents.add("the checkpoint file");
                 }
@@ -158,13 +160,13 @@ public final class BackupCommand implements StoreCommand, StoreCommand.Parsed {
 
     private static int addKeys(GatewayConfig config, Path workDir, ZipOutputStream zip, List<String> notes) throws IOException {
         List<Path> files = new ArrayList<>();
-        Path keysDir = Path.of(config.get(GatewayConfig.KEYS_DIR)).toAbsolutePath().normalize();
+        Path keysDir = Path.of(config.get(AuditSettings.KEYS_DIR)).toAbsolutePath().normalize();
         if (Files.isDirectory(keysDir)) {
             try (Stream<Path> listed = Files.list(keysDir)) {
                 listed.filter(Files::isRegularFile).sorted().forEach(files::add);
             }
         }
-        String ownKeyFile = config.get(GatewayConfig.CHECKPOINT_KEY_FILE);
+        String ownKeyFile = config.get(AuditSettings.CHECKPOINT_KEY_FILE);
         if (!ownKeyFile.isBlank()) {
             for (Path key : List.of(Path.of(ownKeyFile), Path.of(ownKeyFile + ".pub"))) {
                 Path absolute = key.toAbsolutePath().normalize();
@@ -178,8 +180,8 @@ public final class BackupCommand implements StoreCommand, StoreCommand.Parsed {
                 add(zip, entryName(workDir, file), in);
             }
         }
-        if (!config.get(GatewayConfig.CHAIN_KEY).isBlank()) {
-            notes.add("the chain key comes from " + GatewayConfig.CHAIN_KEY.env() + ", not from a file: keep it with this backup");
+        if (!config.get(AuditSettings.CHAIN_KEY).isBlank()) {
+            notes.add("the chain key comes from " + AuditSettings.CHAIN_KEY.env() + ", not from a file: keep it with this backup");
         }
         return files.size();
     }

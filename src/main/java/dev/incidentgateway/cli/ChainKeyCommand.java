@@ -3,6 +3,7 @@ package dev.incidentgateway.cli;
 import dev.incidentgateway.audit.ChainKeyRotation;
 import dev.incidentgateway.audit.ChainKeys;
 import dev.incidentgateway.audit.RetiredChainKeys;
+import dev.incidentgateway.config.AuditSettings;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.store.SqlDialect;
@@ -42,8 +43,8 @@ public final class ChainKeyCommand implements StoreCommand {
         @Override
         public int execute(Context ctx, PrintStream out, PrintStream err) throws Exception {
             GatewayConfig config = ctx.config();
-            if (!config.get(GatewayConfig.CHAIN_KEY).isBlank()) {
-                err.println(GatewayConfig.CHAIN_KEY.env() + " is set: chain-key rotate replaces the key file only. Write the "
+            if (!config.get(AuditSettings.CHAIN_KEY).isBlank()) {
+                err.println(AuditSettings.CHAIN_KEY.env() + " is set: chain-key rotate replaces the key file only. Write the "
                         + "variable's key into " + ChainKeys.keyFile(config) + ", unset the variable, rotate, then set the variable "
                         + "to the new content of that file (or leave it unset)");
                 return USAGE;

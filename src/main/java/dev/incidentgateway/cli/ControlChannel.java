@@ -3,7 +3,7 @@ package dev.incidentgateway.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.audit.KeyFiles;
 import dev.incidentgateway.config.ConfigException;
-import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,11 +90,11 @@ public final class ControlChannel {
         try {
             return prepare(dir);
         } catch (NotOwnException e) {
-            throw new ConfigException(GatewayConfig.DB_URL.problem("the control directory beside the H2 file " + e.getMessage()
+            throw new ConfigException(StoreSettings.DB_URL.problem("the control directory beside the H2 file " + e.getMessage()
                     + "; the gateway only uses a control directory of its own: remove it (or chown it to "
                     + e.gatewayUser + " and chmod 700 it if it is yours) and start again"));
         } catch (IOException e) {
-            throw new ConfigException(GatewayConfig.DB_URL.problem("cannot create the control directory " + dir
+            throw new ConfigException(StoreSettings.DB_URL.problem("cannot create the control directory " + dir
                     + " beside the H2 file: " + e.getMessage()));
         }
     }

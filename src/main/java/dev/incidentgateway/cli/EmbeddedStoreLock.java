@@ -1,6 +1,7 @@
 package dev.incidentgateway.cli;
 
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,7 +20,7 @@ public final class EmbeddedStoreLock {
     }
 
     public static boolean heldByAnotherProcess(GatewayConfig config) {
-        String url = config.get(GatewayConfig.DB_URL);
+        String url = config.get(StoreSettings.DB_URL);
         if (ControlChannel.directoryFor(url).isEmpty()) {
             return false;
         }
@@ -28,7 +29,7 @@ public final class EmbeddedStoreLock {
         // TRACE_LEVEL_FILE=0: the refusal we expect must not leave an H2 trace file (default permissions) behind.
         String upper = url.toUpperCase(java.util.Locale.ROOT);
         String probe = url + (upper.contains("IFEXISTS") ? "" : ";IFEXISTS=TRUE") + (upper.contains("TRACE_LEVEL_FILE") ? "" : ";TRACE_LEVEL_FILE=0");
-        try (Connection ignored = DriverManager.getConnection(probe, config.get(GatewayConfig.DB_USER), config.get(GatewayConfig.DB_PASSWORD))) {
+        try (Connection ignored = DriverManager.getConnection(probe, config.get(StoreSettings.DB_USER), config.get(StoreSettings.DB_PASSWORD))) {
             return false;
         } catch (SQLException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.audit.CredentialRowSeal;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.security.Redact;
 import dev.incidentgateway.store.H2DataDirectory;
 import dev.incidentgateway.store.SqlDialect;
@@ -44,7 +45,7 @@ public final class StoreCommandRunner {
      * @return the exit code
      */
     public int run(String name, StoreCommand command, List<String> args, boolean createsStore, GatewayConfig config) {
-        Optional<H2DataDirectory> h2 = H2DataDirectory.of(config.get(GatewayConfig.DB_URL));
+        Optional<H2DataDirectory> h2 = H2DataDirectory.of(config.get(StoreSettings.DB_URL));
         try {
             // First: the lock probe takes a store this user cannot open for a free one, and the wait then is 30 s.
             h2.ifPresent(H2DataDirectory::checkAccess);
@@ -57,16 +58,16 @@ public final class StoreCommandRunner {
         }
         Optional<Path> newStore = h2.map(H2DataDirectory::databaseFile).filter(file -> !Files.exists(file));
         if (newStore.isPresent() && !createsStore) {
-            err.println(name + " failed: there is no store at " + newStore.get() + " (" + GatewayConfig.DB_URL.env() + "): run it "
-                    + "in the gateway's working directory or set " + GatewayConfig.DB_URL.env() + " as the gateway has it; nothing was created");
+            err.println(name + " failed: there is no store at " + newStore.get() + " (" + StoreSettings.DB_URL.env() + "): run it "
+                    + "in the gateway's working directory or set " + StoreSettings.DB_URL.env() + " as the gateway has it; nothing was created");
             return StoreCommand.STORE_ERROR;
         }
         try (HikariDataSource ds = createsStore ? StoreFactory.openAndMigrate(config, StoreTimeouts.connectOnly(),
                 CredentialRowSeal.atUpgrade(config)) : StoreFactory.openExisting(config)) {
-            StoreCommand.Context ctx = new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)));
+            StoreCommand.Context ctx = new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(StoreSettings.DB_URL)));
             int exit = command.run(ctx, args, out, err);
             newStore.ifPresent(file -> err.println("Note: there was no store at " + file + ": a new one was created there. A gateway "
-                    + "started in another directory (or with another " + GatewayConfig.DB_URL.env() + ") does not see it."));
+                    + "started in another directory (or with another " + StoreSettings.DB_URL.env() + ") does not see it."));
             return exit;
         } catch (ConfigException e) {
             err.println(e.getMessage());
@@ -84,7 +85,7 @@ public final class StoreCommandRunner {
     private int runInRunningGateway(String name, StoreCommand command, List<String> args, GatewayConfig config) {
         if (command.needsStoppedGateways()) {
             err.println(ChainKeyCommand.STOP_GATEWAYS + " (a running gateway holds the store "
-                    + Redact.url(config.get(GatewayConfig.DB_URL)) + ")");
+                    + Redact.url(config.get(StoreSettings.DB_URL)) + ")");
             return StoreCommand.USAGE;
         }
         OptionalInt ownAnswer = command.answerFromCallersConfig(config, args, out);
@@ -92,7 +93,7 @@ public final class StoreCommandRunner {
             return ownAnswer.getAsInt();
         }
         try {
-            return new ControlChannelClient(ControlChannel.directoryFor(config.get(GatewayConfig.DB_URL)).orElseThrow(),
+            return new ControlChannelClient(ControlChannel.directoryFor(config.get(StoreSettings.DB_URL)).orElseThrow(),
                     command.patience(), Duration.ofSeconds(30)).run(name, command.argsForRunningGateway(args), out, err);
         } catch (Exception e) {
             err.println(name + " failed: cannot reach the running gateway: " + Redact.text(e.getMessage()));

@@ -4,11 +4,12 @@ import dev.incidentgateway.audit.ChainKey;
 import dev.incidentgateway.audit.ChainKeyEpochRecords;
 import dev.incidentgateway.audit.ChainKeyEpochs;
 import dev.incidentgateway.audit.ChainKeys;
-import dev.incidentgateway.audit.RetiredChainKeys;
 import dev.incidentgateway.audit.CheckpointAnchors;
 import dev.incidentgateway.audit.CheckpointFile;
 import dev.incidentgateway.audit.CheckpointKeys;
 import dev.incidentgateway.audit.CredentialRowCheck;
+import dev.incidentgateway.audit.RetiredChainKeys;
+import dev.incidentgateway.config.AuditSettings;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.timeline.ChainVerifier;
@@ -82,8 +83,8 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
             return USAGE;
         }
         if (key == null && ChainKeys.storeHasKey(ctx.dataSource())) {
-            err.println("No chain key: this store's audit chain is keyed. Set " + GatewayConfig.CHAIN_KEY.env() + " or restore "
-                    + ChainKeys.keyFile(config) + " (" + GatewayConfig.KEYS_DIR.env() + ")");
+            err.println("No chain key: this store's audit chain is keyed. Set " + AuditSettings.CHAIN_KEY.env() + " or restore "
+                    + ChainKeys.keyFile(config) + " (" + AuditSettings.KEYS_DIR.env() + ")");
             return USAGE;
         }
         if (key != null && !ChainKeys.matchesStore(key, ctx.dataSource())
@@ -110,7 +111,7 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
         if (!missing.isEmpty()) {
             err.println("Missing retired chain key" + (missing.size() == 1 ? "" : "s") + ": the store records " + missing.size()
                     + " rotation" + (missing.size() == 1 ? "" : "s") + " whose old key is not in " + retiredFile
-                    + "; restore that file from the backup of the keys directory (" + GatewayConfig.KEYS_DIR.env() + ")");
+                    + "; restore that file from the backup of the keys directory (" + AuditSettings.KEYS_DIR.env() + ")");
             return USAGE;
         }
         List<String> problems = new ArrayList<>(ChainKeyEpochRecords.mismatches(recorded, retired, retiredFile.toString()));
@@ -126,7 +127,7 @@ public final class VerifyCommand implements StoreCommand, StoreCommand.Parsed {
         }
         problems.addAll(incidents.problems());
 
-        Path checkpoints = checkpointArg != null ? checkpointArg : Path.of(config.get(GatewayConfig.CHECKPOINT_FILE));
+        Path checkpoints = checkpointArg != null ? checkpointArg : Path.of(config.get(AuditSettings.CHECKPOINT_FILE));
         List<CheckpointFile.Entry> entries = checkpointArg != null ? CheckpointFile.readAll(checkpointArg)
                 : CheckpointAnchors.latestOf(checkpoints);
         if (checkpointArg != null && entries.isEmpty()) {

@@ -1,8 +1,9 @@
 package dev.incidentgateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.incidentgateway.connectors.Connectors;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.HttpSettings;
+import dev.incidentgateway.connectors.Connectors;
 import dev.incidentgateway.ingest.GatewayTokenSources;
 import dev.incidentgateway.ingest.WebhookTokenStore;
 import picocli.CommandLine.Command;
@@ -64,7 +65,7 @@ public final class WebhookTokenCommand implements StoreCommand, StoreCommand.Par
      */
     @Override
     public OptionalInt answerFromCallersConfig(GatewayConfig config, List<String> args, PrintStream out) {
-        String shared = config.get(GatewayConfig.WEBHOOK_TOKEN);
+        String shared = config.get(HttpSettings.WEBHOOK_TOKEN);
         if (!args.isEmpty() || shared.isBlank()) {
             return OptionalInt.empty();
         }

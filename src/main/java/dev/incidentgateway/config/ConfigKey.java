@@ -33,6 +33,14 @@ public final class ConfigKey<T> {
         return new ConfigKey<>(name, env, defaultValue, s -> s, false, doc);
     }
 
+    /**
+     * A path with a default. Set but empty it named the working directory: every *.yaml there read as a connector
+     * descriptor, the chain key generated into it; as other settings, an empty value is refused rather than read so.
+     */
+    public static ConfigKey<String> path(String name, String env, String defaultValue, String doc) {
+        return matching(name, env, defaultValue, "(?s).*\\S.*", "a path, not empty (unset: " + defaultValue + ")", doc);
+    }
+
     public static ConfigKey<String> secret(String name, String env, String defaultValue, String doc) {
         return new ConfigKey<>(name, env, defaultValue, s -> s, true, doc);
     }

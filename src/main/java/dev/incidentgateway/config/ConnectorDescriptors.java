@@ -30,9 +30,9 @@ public final class ConnectorDescriptors {
      * would otherwise drop the operator's own sources without a word.
      */
     public static Map<String, JsonNode> loadConfigured(GatewayConfig config) {
-        Path dir = Path.of(config.get(GatewayConfig.CONNECTORS_DIR));
-        if (config.isExplicit(GatewayConfig.CONNECTORS_DIR) && !Files.isDirectory(dir)) {
-            throw new ConfigException(GatewayConfig.CONNECTORS_DIR.problem("directory not found: " + dir.toAbsolutePath()));
+        Path dir = Path.of(config.get(RouteSettings.CONNECTORS_DIR));
+        if (config.isExplicit(RouteSettings.CONNECTORS_DIR) && !Files.isDirectory(dir)) {
+            throw new ConfigException(RouteSettings.CONNECTORS_DIR.problem("directory not found: " + dir.toAbsolutePath()));
         }
         return load(dir);
     }

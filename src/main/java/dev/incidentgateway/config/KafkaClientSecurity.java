@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
-import static dev.incidentgateway.config.GatewayConfig.KAFKA_SASL_MECHANISM;
-import static dev.incidentgateway.config.GatewayConfig.KAFKA_SASL_PASSWORD;
-import static dev.incidentgateway.config.GatewayConfig.KAFKA_SASL_USERNAME;
-import static dev.incidentgateway.config.GatewayConfig.KAFKA_SECURITY_PROTOCOL;
-import static dev.incidentgateway.config.GatewayConfig.KAFKA_SSL_CA_FILE;
+import static dev.incidentgateway.config.KafkaSettings.KAFKA_SASL_MECHANISM;
+import static dev.incidentgateway.config.KafkaSettings.KAFKA_SASL_PASSWORD;
+import static dev.incidentgateway.config.KafkaSettings.KAFKA_SASL_USERNAME;
+import static dev.incidentgateway.config.KafkaSettings.KAFKA_SECURITY_PROTOCOL;
+import static dev.incidentgateway.config.KafkaSettings.KAFKA_SSL_CA_FILE;
 
 /**
  * SASL and TLS of every Kafka client of the gateway, from the {@code KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_*} and

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-import static dev.incidentgateway.config.GatewayConfig.KAFKA_BOOTSTRAP_SERVERS;
-import static dev.incidentgateway.config.GatewayConfig.KAFKA_SOURCE_DLQ_TOPIC;
-import static dev.incidentgateway.config.GatewayConfig.KAFKA_SOURCE_TOPIC;
-import static dev.incidentgateway.config.GatewayConfig.KAFKA_TOPIC;
+import static dev.incidentgateway.config.KafkaSettings.KAFKA_BOOTSTRAP_SERVERS;
+import static dev.incidentgateway.config.KafkaSettings.KAFKA_SOURCE_DLQ_TOPIC;
+import static dev.incidentgateway.config.KafkaSettings.KAFKA_SOURCE_TOPIC;
+import static dev.incidentgateway.config.KafkaSettings.KAFKA_TOPIC;
 
 /**
  * Kafka topic settings that make the shipped routes feed themselves. The source appends every record of its topic, and

@@ -20,11 +20,11 @@ public final class OidcTransport {
 
     /** Adds a problem for each of {@code oidc.issuer} and {@code oidc.jwksUrl} that is an http URL it may not be. */
     static void refuseInsecure(Function<ConfigKey<?>, String> values, List<String> problems) {
-        boolean allowed = Boolean.parseBoolean(values.apply(GatewayConfig.OIDC_ALLOW_INSECURE_HTTP));
-        for (ConfigKey<String> key : List.of(GatewayConfig.OIDC_ISSUER, GatewayConfig.OIDC_JWKS_URL)) {
+        boolean allowed = Boolean.parseBoolean(values.apply(IdentityProviderSettings.OIDC_ALLOW_INSECURE_HTTP));
+        for (ConfigKey<String> key : List.of(IdentityProviderSettings.OIDC_ISSUER, IdentityProviderSettings.OIDC_JWKS_URL)) {
             String url = values.apply(key);
             if (refused(url, allowed)) {
-                problems.add(key.problem(plainHttp(url) + ". Use https://, or set " + GatewayConfig.OIDC_ALLOW_INSECURE_HTTP.env()
+                problems.add(key.problem(plainHttp(url) + ". Use https://, or set " + IdentityProviderSettings.OIDC_ALLOW_INSECURE_HTTP.env()
                         + "=true if you trust that path"));
             }
         }

@@ -3,6 +3,7 @@ package dev.incidentgateway.console;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.ResourceRetriever;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.IdentityProviderSettings;
 import dev.incidentgateway.config.OidcTransport;
 import dev.incidentgateway.security.OidcProviderDocument;
 import dev.incidentgateway.security.OidcSettings;
@@ -66,17 +67,17 @@ public final class ConsoleSignIn {
 
     /** The sign-in {@code GATEWAY_OIDC_*} describe, or empty when the issuer or the console's client id is not set. */
     public static Optional<ConsoleSignIn> fromConfig(GatewayConfig config) {
-        String clientId = config.get(GatewayConfig.OIDC_CONSOLE_CLIENT_ID).trim();
+        String clientId = config.get(IdentityProviderSettings.OIDC_CONSOLE_CLIENT_ID).trim();
         Optional<OidcSettings> settings = OidcSettings.fromConfig(config);
         if (clientId.isEmpty()) {
             return Optional.empty();
         }
         if (settings.isEmpty()) {
-            LOG.warn("{} is set but {} is not: the console offers no sign-in", GatewayConfig.OIDC_CONSOLE_CLIENT_ID.env(),
-                    GatewayConfig.OIDC_ISSUER.env());
+            LOG.warn("{} is set but {} is not: the console offers no sign-in", IdentityProviderSettings.OIDC_CONSOLE_CLIENT_ID.env(),
+                    IdentityProviderSettings.OIDC_ISSUER.env());
             return Optional.empty();
         }
-        String scopes = config.get(GatewayConfig.OIDC_CONSOLE_SCOPES).trim();
+        String scopes = config.get(IdentityProviderSettings.OIDC_CONSOLE_SCOPES).trim();
         return Optional.of(new ConsoleSignIn(settings.get(), clientId, scopes.isEmpty() ? "openid" : scopes,
                 new DefaultResourceRetriever(TIMEOUT_MS, TIMEOUT_MS, SIZE_LIMIT_BYTES), Clock.systemUTC()));
     }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.api.ApiEndpoint;
 import dev.incidentgateway.api.ApiRouteSteps;
 import dev.incidentgateway.config.GatewayConfig;
-import dev.incidentgateway.security.CredentialRowMacs;
+import dev.incidentgateway.config.HttpSettings;
+import dev.incidentgateway.config.RouteSettings;
 import dev.incidentgateway.ingest.poll.SourcePoller;
+import dev.incidentgateway.security.CredentialRowMacs;
 import dev.incidentgateway.transport.KeyedRateLimiter;
 import dev.incidentgateway.transport.RateLimit;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,13 +45,13 @@ public final class WebhookModule implements AutoCloseable {
     /** Reads the sources of {@code descriptors}; a bad one throws naming it (and nothing is left open). */
     public static WebhookModule load(Map<String, JsonNode> descriptors, GatewayConfig config, DataSource dataSource,
                                      CredentialRowMacs rowMacs, ObjectMapper json) {
-        WebhookTokenSnapshot tokens = WebhookTokenSnapshot.open(dataSource, rowMacs, config.get(GatewayConfig.WEBHOOK_TOKEN));
+        WebhookTokenSnapshot tokens = WebhookTokenSnapshot.open(dataSource, rowMacs, config.get(HttpSettings.WEBHOOK_TOKEN));
         try {
             Map<String, WebhookSource> sources = WebhookSourceRegistry.load(descriptors, config.env(), tokens, json);
             return new WebhookModule(tokens, sources, WebhookSourceRegistry.off(descriptors, config.env()),
-                    new DescriptorsAddedSinceStart(Path.of(config.get(GatewayConfig.CONNECTORS_DIR)), descriptors.keySet()),
+                    new DescriptorsAddedSinceStart(Path.of(config.get(RouteSettings.CONNECTORS_DIR)), descriptors.keySet()),
                     WebhookRateLimits.of(descriptors, sources.keySet(),
-                            RateLimit.of(config.get(GatewayConfig.WEBHOOK_RATE_PER_S), config.get(GatewayConfig.WEBHOOK_RATE_BURST))));
+                            RateLimit.of(config.get(HttpSettings.WEBHOOK_RATE_PER_S), config.get(HttpSettings.WEBHOOK_RATE_BURST))));
         } catch (RuntimeException e) {
             tokens.close();
             throw e;

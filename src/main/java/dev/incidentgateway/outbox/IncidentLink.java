@@ -1,7 +1,7 @@
 package dev.incidentgateway.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.HttpSettings;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ public record IncidentLink(String consoleBase, String template) {
      */
     public static IncidentLink of(JsonNode descriptor, Map<String, String> env) {
         String template = SinkRegistry.JAVA_SINK_KEYS.path(descriptor, KEY).asText("").strip();
-        String base = env.getOrDefault(GatewayConfig.PUBLIC_URL.env(), "").strip().replaceAll("/+$", "");
+        String base = env.getOrDefault(HttpSettings.PUBLIC_URL.env(), "").strip().replaceAll("/+$", "");
         return new IncidentLink(base, template);
     }
 

@@ -2,6 +2,7 @@ package dev.incidentgateway.outbox;
 
 import dev.incidentgateway.api.ApiEndpoint;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.OutboxSettings;
 import dev.incidentgateway.timeline.TimelineStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.builder.RouteBuilder;
@@ -103,12 +104,12 @@ public final class OutboxModule implements AutoCloseable {
     public void install(org.apache.camel.main.Main main, TimelineStore timeline, GatewayConfig config, MeterRegistry meters,
                         com.fasterxml.jackson.databind.ObjectMapper json, ApiEndpoint.Settings endpoints, boolean soleProcess,
                         Clock clock) {
-        configureRelays(timeline, new OutboxRelay.Settings(Duration.ofMillis(config.get(GatewayConfig.OUTBOX_BACKOFF_MS)),
-                config.get(GatewayConfig.OUTBOX_MAX_ATTEMPTS), config.get(GatewayConfig.OUTBOX_CONCURRENCY),
-                Duration.ofMillis(config.get(GatewayConfig.OUTBOX_LEASE_MS)),
-                Duration.ofSeconds(config.get(GatewayConfig.OUTBOX_MAX_RETRY_AFTER_S)), config.outboxDeliveryTimeout(),
-                Duration.ofMillis(config.get(GatewayConfig.OUTBOX_MAX_BACKOFF_MS))),
-                config.get(GatewayConfig.OUTBOX_POLL_MS), meters, clock);
+        configureRelays(timeline, new OutboxRelay.Settings(Duration.ofMillis(config.get(OutboxSettings.OUTBOX_BACKOFF_MS)),
+                config.get(OutboxSettings.OUTBOX_MAX_ATTEMPTS), config.get(OutboxSettings.OUTBOX_CONCURRENCY),
+                Duration.ofMillis(config.get(OutboxSettings.OUTBOX_LEASE_MS)),
+                Duration.ofSeconds(config.get(OutboxSettings.OUTBOX_MAX_RETRY_AFTER_S)), config.outboxDeliveryTimeout(),
+                Duration.ofMillis(config.get(OutboxSettings.OUTBOX_MAX_BACKOFF_MS))),
+                config.get(OutboxSettings.OUTBOX_POLL_MS), meters, clock);
         if (soleProcess) {
             releaseClaimsOfEndedRun(clock);
         }
@@ -116,7 +117,7 @@ public final class OutboxModule implements AutoCloseable {
         // and every call has the Java sinks' timeouts, on http: and https: alike.
         dev.incidentgateway.connectors.http.CamelHttpDefaults.mainProperties().forEach(main::addInitialProperty);
         main.configure().addRoutesBuilder(gaugeRoute(meters));
-        main.configure().addRoutesBuilder(purgeRoute(Duration.ofDays(config.get(GatewayConfig.OUTBOX_RETENTION_DAYS)), meters, clock));
+        main.configure().addRoutesBuilder(purgeRoute(Duration.ofDays(config.get(OutboxSettings.OUTBOX_RETENTION_DAYS)), meters, clock));
         main.configure().addRoutesBuilder(new OutboxApi(outbox, json, endpoints, clock, timeline::refuseWhileDown));
     }
 

@@ -8,7 +8,7 @@ import com.nimbusds.jose.jwk.source.JWKSetUnavailableException;
 import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.ResourceRetriever;
-import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.IdentityProviderSettings;
 import dev.incidentgateway.config.OidcTransport;
 
 import java.io.IOException;
@@ -60,7 +60,7 @@ final class OidcDiscovery implements JWKSetSource<SecurityContext> {
         }
         try {
             return doc.endpoint("jwks_uri", settings.allowInsecureHttp(), OidcTransport.SWAPPED_KEYS,
-                    "Have the identity provider publish an https jwks_uri, set " + GatewayConfig.OIDC_JWKS_URL.env()
+                    "Have the identity provider publish an https jwks_uri, set " + IdentityProviderSettings.OIDC_JWKS_URL.env()
                             + " to an https URL of its keys").toURL();
         } catch (IOException | IllegalArgumentException e) { // the message names the document
             throw new JWKSetUnavailableException(e.getMessage(), e);

@@ -2,7 +2,7 @@ package dev.incidentgateway.security;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jose.util.ResourceRetriever;
-import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.IdentityProviderSettings;
 import dev.incidentgateway.config.OidcTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,11 +86,11 @@ public final class OidcProviderDocument {
         if (OidcTransport.refused(uri.toString(), allowInsecureHttp)) {
             throw new IOException("the discovery document at " + location + " names " + name + " "
                     + OidcTransport.plainHttp(uri.toString(), risk) + ". " + remedy + ", or set "
-                    + GatewayConfig.OIDC_ALLOW_INSECURE_HTTP.env() + "=true if you trust that path");
+                    + IdentityProviderSettings.OIDC_ALLOW_INSECURE_HTTP.env() + "=true if you trust that path");
         }
         if (OidcTransport.insecure(uri.toString())) {
             LOG.warn("OIDC: the discovery document names the plain-http {} {}, accepted because {}=true: {}", name, uri,
-                    GatewayConfig.OIDC_ALLOW_INSECURE_HTTP.env(), risk);
+                    IdentityProviderSettings.OIDC_ALLOW_INSECURE_HTTP.env(), risk);
         }
         return uri;
     }

@@ -3,6 +3,7 @@ package dev.incidentgateway.security;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.ConfigKey;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.IdentityProviderSettings;
 
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -39,22 +40,22 @@ public record OidcSettings(String issuer, String audience, URL jwksUrl, String s
     /** With the defaults of {@code GATEWAY_OIDC_MAX_TOKEN_LIFETIME_S} and {@code GATEWAY_OIDC_ALLOW_INSECURE_HTTP}. */
     public OidcSettings(String issuer, String audience, URL jwksUrl, String scopePrefix) {
         this(issuer, audience, jwksUrl, scopePrefix,
-                Duration.ofSeconds(Integer.parseInt(GatewayConfig.OIDC_MAX_TOKEN_LIFETIME_S.defaultValue())),
-                Boolean.parseBoolean(GatewayConfig.OIDC_ALLOW_INSECURE_HTTP.defaultValue()));
+                Duration.ofSeconds(Integer.parseInt(IdentityProviderSettings.OIDC_MAX_TOKEN_LIFETIME_S.defaultValue())),
+                Boolean.parseBoolean(IdentityProviderSettings.OIDC_ALLOW_INSECURE_HTTP.defaultValue()));
     }
 
     /** Empty when {@code GATEWAY_OIDC_ISSUER} is empty (OIDC off). */
     public static Optional<OidcSettings> fromConfig(GatewayConfig config) {
-        String issuer = config.get(GatewayConfig.OIDC_ISSUER);
+        String issuer = config.get(IdentityProviderSettings.OIDC_ISSUER);
         if (issuer.isBlank()) {
             return Optional.empty();
         }
-        url(GatewayConfig.OIDC_ISSUER, issuer);
-        String jwks = config.get(GatewayConfig.OIDC_JWKS_URL);
-        return Optional.of(new OidcSettings(issuer, config.get(GatewayConfig.OIDC_AUDIENCE),
-                jwks.isBlank() ? null : url(GatewayConfig.OIDC_JWKS_URL, jwks), config.get(GatewayConfig.OIDC_SCOPE_PREFIX),
-                Duration.ofSeconds(config.get(GatewayConfig.OIDC_MAX_TOKEN_LIFETIME_S)),
-                Boolean.parseBoolean(config.get(GatewayConfig.OIDC_ALLOW_INSECURE_HTTP))));
+        url(IdentityProviderSettings.OIDC_ISSUER, issuer);
+        String jwks = config.get(IdentityProviderSettings.OIDC_JWKS_URL);
+        return Optional.of(new OidcSettings(issuer, config.get(IdentityProviderSettings.OIDC_AUDIENCE),
+                jwks.isBlank() ? null : url(IdentityProviderSettings.OIDC_JWKS_URL, jwks), config.get(IdentityProviderSettings.OIDC_SCOPE_PREFIX),
+                Duration.ofSeconds(config.get(IdentityProviderSettings.OIDC_MAX_TOKEN_LIFETIME_S)),
+                Boolean.parseBoolean(config.get(IdentityProviderSettings.OIDC_ALLOW_INSECURE_HTTP))));
     }
 
     /**
@@ -63,7 +64,7 @@ public record OidcSettings(String issuer, String audience, URL jwksUrl, String s
      */
     public URL discoveryUrl() {
         String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
-        return url(GatewayConfig.OIDC_ISSUER, base + "/.well-known/openid-configuration");
+        return url(IdentityProviderSettings.OIDC_ISSUER, base + "/.well-known/openid-configuration");
     }
 
     private static URL url(ConfigKey<String> key, String value) {

@@ -17,6 +17,7 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.IdentityProviderSettings;
 import dev.incidentgateway.config.OidcTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +84,7 @@ public final class OidcTokenVerifier implements CredentialVerifier {
             // the discovery document names be plain http, and that document is read later (each such endpoint gets its
             // own WARN then, OidcProviderDocument#endpoint).
             if (settings.allowInsecureHttp()) {
-                LOG.warn(insecureHttpWarning(settings, !config.get(GatewayConfig.OIDC_CONSOLE_CLIENT_ID).isBlank()));
+                LOG.warn(insecureHttpWarning(settings, !config.get(IdentityProviderSettings.OIDC_CONSOLE_CLIENT_ID).isBlank()));
             }
             return new OidcTokenVerifier(settings);
         });
@@ -98,10 +99,10 @@ public final class OidcTokenVerifier implements CredentialVerifier {
      */
     static String insecureHttpWarning(OidcSettings settings, boolean consoleSignIn) {
         String issuer = "the identity provider's issuer with its discovery document";
-        String keys = "its signing keys (" + (settings.jwksUrl() != null ? GatewayConfig.OIDC_JWKS_URL.env() : "the document's jwks_uri") + ")";
+        String keys = "its signing keys (" + (settings.jwksUrl() != null ? IdentityProviderSettings.OIDC_JWKS_URL.env() : "the document's jwks_uri") + ")";
         String what = consoleSignIn ? issuer + ", " + keys + " and the console's sign-in endpoints (the document's "
                 + "authorization_endpoint and token_endpoint)" : issuer + " and " + keys;
-        return GatewayConfig.OIDC_ALLOW_INSECURE_HTTP.env() + "=true: plain http is accepted on any host for " + what + ": "
+        return IdentityProviderSettings.OIDC_ALLOW_INSECURE_HTTP.env() + "=true: plain http is accepted on any host for " + what + ": "
                 + OidcTransport.SWAPPED_KEYS + (consoleSignIn ? "; " + OidcTransport.TAKEN_SIGN_INS : "");
     }
 

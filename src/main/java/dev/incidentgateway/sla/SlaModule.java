@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.api.ApiEndpoint;
 import dev.incidentgateway.api.ExpensiveReads;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.RouteSettings;
 import dev.incidentgateway.timeline.TimelineStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.main.Main;
@@ -20,7 +21,7 @@ public final class SlaModule {
 
     /** Reads and validates the policy file; a bad one throws ConfigException naming the key, before anything starts. */
     public static SlaModule load(GatewayConfig config) {
-        return new SlaModule(SlaPolicyFile.load(config.get(GatewayConfig.SLA_FILE), GatewayConfig.SLA_FILE.env()));
+        return new SlaModule(SlaPolicyFile.load(config.get(RouteSettings.SLA_FILE), RouteSettings.SLA_FILE.env()));
     }
 
     /** The response-time histograms, with a bucket boundary at every goal of the policies. */

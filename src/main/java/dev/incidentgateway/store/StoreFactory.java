@@ -3,6 +3,7 @@ package dev.incidentgateway.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.security.Redact;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.callback.Callback;
@@ -58,23 +59,23 @@ public final class StoreFactory {
      * @throws StoreStartException no gateway store where the session looks, an older or a newer schema (see {@link StoreSchema})
      */
     public static HikariDataSource openExisting(GatewayConfig config) {
-        SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
+        SqlDialect dialect = SqlDialect.forUrl(config.get(StoreSettings.DB_URL));
         // As the runtime user (it may read Flyway's history): a command that changes no schema needs no owner credential.
         return openWith(config, StoreTimeouts.connectOnly(), COMMAND_LINE_APPLICATION_NAME, ds -> StoreSchema.requireCurrent(
                 flyway(dialect).dataSource(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword()).load(), ds, dialect,
-                config.get(GatewayConfig.DB_URL)));
+                config.get(StoreSettings.DB_URL)));
     }
 
     private static HikariDataSource openWith(GatewayConfig config, StoreTimeouts timeouts, String applicationName,
                                              Consumer<HikariDataSource> schema) {
-        String url = config.get(GatewayConfig.DB_URL);
+        String url = config.get(StoreSettings.DB_URL);
         warnIfListening(url);
         Optional<H2DataDirectory> h2Dir = H2DataDirectory.of(url);
         h2Dir.ifPresent(H2DataDirectory::prepare);
         HikariDataSource ds = open(config, timeouts, applicationName);
         try {
-            StoreStartupWait.await(ds.getJdbcUrl(), config.get(GatewayConfig.DB_USER), config.get(GatewayConfig.DB_PASSWORD),
-                    config.isPostgres(), java.time.Duration.ofSeconds(config.get(GatewayConfig.DB_STARTUP_WAIT_S)));
+            StoreStartupWait.await(ds.getJdbcUrl(), config.get(StoreSettings.DB_USER), config.get(StoreSettings.DB_PASSWORD),
+                    config.isPostgres(), java.time.Duration.ofSeconds(config.get(StoreSettings.DB_STARTUP_WAIT_S)));
             schema.accept(ds);
             h2Dir.ifPresent(H2DataDirectory::restrictFiles);
             H2FileMaintenance.startIfEmbeddedH2(ds);
@@ -96,17 +97,17 @@ public final class StoreFactory {
     private static HikariDataSource open(GatewayConfig config, StoreTimeouts timeouts, String applicationName) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("gateway-store");
-        String url = durableUrl(config.get(GatewayConfig.DB_URL));
+        String url = durableUrl(config.get(StoreSettings.DB_URL));
         try {
             java.sql.DriverManager.getDriver(url); // a URL no driver takes (e.g. a port that is not a number) is bad configuration
         } catch (java.sql.SQLException e) {
-            throw new dev.incidentgateway.config.ConfigException(GatewayConfig.DB_URL.problem("no JDBC driver takes this URL ("
-                    + Redact.url(config.get(GatewayConfig.DB_URL)) + "); expected jdbc:postgresql://host:port/database or jdbc:h2:file:path"));
+            throw new dev.incidentgateway.config.ConfigException(StoreSettings.DB_URL.problem("no JDBC driver takes this URL ("
+                    + Redact.url(config.get(StoreSettings.DB_URL)) + "); expected jdbc:postgresql://host:port/database or jdbc:h2:file:path"));
         }
         hc.setJdbcUrl(url);
-        hc.setUsername(config.get(GatewayConfig.DB_USER));
-        hc.setPassword(config.get(GatewayConfig.DB_PASSWORD));
-        hc.setMaximumPoolSize(config.get(GatewayConfig.DB_POOL_SIZE));
+        hc.setUsername(config.get(StoreSettings.DB_USER));
+        hc.setPassword(config.get(StoreSettings.DB_PASSWORD));
+        hc.setMaximumPoolSize(config.get(StoreSettings.DB_POOL_SIZE));
         hc.setMinimumIdle(2);
         // Fail an unreachable store within seconds: callers answer 503 and the sender retries.
         hc.setConnectionTimeout(5_000);
@@ -212,7 +213,7 @@ public final class StoreFactory {
         if (listening) {
             LOG.warn("{} has AUTO_SERVER=TRUE: H2 opens a TCP port through which anyone who reaches this host and has "
                     + "the database credentials can read and rewrite the store. Remove it unless you need it.",
-                    GatewayConfig.DB_URL.env());
+                    StoreSettings.DB_URL.env());
         }
         return listening;
     }
@@ -228,25 +229,25 @@ public final class StoreFactory {
      * credential; without it, it migrates through the runtime pool, as a single-user setup always did.
      */
     static void migrate(GatewayConfig config, HikariDataSource runtime, Callback... upgradeSteps) {
-        SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
-        String owner = config.get(GatewayConfig.DB_MIGRATION_USER);
+        SqlDialect dialect = SqlDialect.forUrl(config.get(StoreSettings.DB_URL));
+        String owner = config.get(StoreSettings.DB_MIGRATION_USER);
         if (owner.isBlank()) {
             // Its own connection from the URL, without the pool's statement and socket timeouts (StoreTimeouts).
             migrate(flyway(dialect).callbacks(upgradeSteps).dataSource(runtime.getJdbcUrl(), runtime.getUsername(), runtime.getPassword()).load(), dialect);
             return;
         }
-        LOG.info("Migrating the schema as {} ({}); the gateway runs as {}", owner, GatewayConfig.DB_MIGRATION_USER.env(),
-                config.get(GatewayConfig.DB_USER));
+        LOG.info("Migrating the schema as {} ({}); the gateway runs as {}", owner, StoreSettings.DB_MIGRATION_USER.env(),
+                config.get(StoreSettings.DB_USER));
         try {
-            migrate(flyway(dialect).callbacks(upgradeSteps).dataSource(runtime.getJdbcUrl(), owner, config.get(GatewayConfig.DB_MIGRATION_PASSWORD)).load(), dialect);
+            migrate(flyway(dialect).callbacks(upgradeSteps).dataSource(runtime.getJdbcUrl(), owner, config.get(StoreSettings.DB_MIGRATION_PASSWORD)).load(), dialect);
         } catch (org.flywaydb.core.api.FlywayException e) {
             if (StoreStartupWait.refusal(e) == null) {
                 throw e;
             }
             // Exit 3 and one line, as for the runtime user (it was a stack trace and exit 1); Flyway's message goes on for
             // several lines (a rule, SQL State, Error Code): its first line names the cause.
-            throw new StoreStartException("the store refused the migration user " + owner + " (" + GatewayConfig.DB_MIGRATION_USER.env()
-                    + ", " + GatewayConfig.DB_MIGRATION_PASSWORD.env() + "): " + Redact.text(StoreStartupWait.cause(e).lines().findFirst().orElse("")), e);
+            throw new StoreStartException("the store refused the migration user " + owner + " (" + StoreSettings.DB_MIGRATION_USER.env()
+                    + ", " + StoreSettings.DB_MIGRATION_PASSWORD.env() + "): " + Redact.text(StoreStartupWait.cause(e).lines().findFirst().orElse("")), e);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.incidentgateway.store;
 
-import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.security.Redact;
 
 import java.net.ConnectException;
@@ -39,7 +39,7 @@ public final class StoreFailureReason {
             }
         }
         if (unreachable) {
-            return "database not reachable (check " + GatewayConfig.DB_URL.env() + " and the network): " + detail(root);
+            return "database not reachable (check " + StoreSettings.DB_URL.env() + " and the network): " + detail(root);
         }
         if (timedOut || String.valueOf(e.getMessage()).contains("timed out")) {
             return "timeout: the database did not answer in time (paused, overloaded or a silent network)";

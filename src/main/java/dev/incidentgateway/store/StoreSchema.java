@@ -1,6 +1,6 @@
 package dev.incidentgateway.store;
 
-import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.security.Redact;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -118,7 +118,7 @@ public final class StoreSchema {
      * DATABASE … SET}).
      */
     private static String elsewhere(DataSource runtime, SqlDialect dialect) {
-        String check = "check " + GatewayConfig.DB_URL.env() + (dialect == SqlDialect.POSTGRESQL ? " and " + GatewayConfig.DB_USER.env() : "")
+        String check = "check " + StoreSettings.DB_URL.env() + (dialect == SqlDialect.POSTGRESQL ? " and " + StoreSettings.DB_USER.env() : "")
                 + " (a gateway's first start creates the store); ";
         if (dialect != SqlDialect.POSTGRESQL) {
             return check;
@@ -130,7 +130,7 @@ public final class StoreSchema {
     private static String misplaced(List<String> schemas) {
         return "a gateway schema is in " + String.join(", ", schemas) + ": a restore without pg_dump "
                 + "--create loses the roles' search_path, so run scripts/pg-roles.sql again with the setup's "
-                + "variables and passwords (it sets the roles' search_path again; or add currentSchema=" + schemas.get(0) + " to " + GatewayConfig.DB_URL.env() + "); ";
+                + "variables and passwords (it sets the roles' search_path again; or add currentSchema=" + schemas.get(0) + " to " + StoreSettings.DB_URL.env() + "); ";
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.incidentgateway.store;
 
-import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.lifecycle.ShutdownSignals;
 import dev.incidentgateway.security.Redact;
 import org.slf4j.Logger;
@@ -48,10 +48,10 @@ final class StoreStartupWait {
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
                     throw new StoreStartException("the store did not accept a connection within " + patience.toSeconds()
-                            + " s (" + GatewayConfig.DB_STARTUP_WAIT_S.env() + "): " + reason, e);
+                            + " s (" + StoreSettings.DB_STARTUP_WAIT_S.env() + "): " + reason, e);
                 }
                 if (!reason.equals(logged)) { // once per reason, not every attempt
-                    LOG.info("Waiting for the store (up to {} s, {}): {}", patience.toSeconds(), GatewayConfig.DB_STARTUP_WAIT_S.env(), reason);
+                    LOG.info("Waiting for the store (up to {} s, {}): {}", patience.toSeconds(), StoreSettings.DB_STARTUP_WAIT_S.env(), reason);
                     logged = reason;
                 }
                 pause(Math.min(PAUSE.toMillis(), Math.max(1, remaining / 1_000_000)));
@@ -97,10 +97,10 @@ final class StoreStartupWait {
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
                 if (state.startsWith("28")) {
-                    return "wrong user or password: " + GatewayConfig.DB_USER.env() + ", " + GatewayConfig.DB_PASSWORD.env();
+                    return "wrong user or password: " + StoreSettings.DB_USER.env() + ", " + StoreSettings.DB_PASSWORD.env();
                 }
                 if (state.equals("3D000")) {
-                    return "no such database: check " + GatewayConfig.DB_URL.env();
+                    return "no such database: check " + StoreSettings.DB_URL.env();
                 }
             }
         }

@@ -2,6 +2,7 @@ package dev.incidentgateway.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 
 import java.time.Duration;
 
@@ -30,7 +31,7 @@ public record StoreTimeouts(Duration connect, Duration statement, Duration socke
 
     /** The server's timeouts, following the append timeout. */
     public static StoreTimeouts forAppends(GatewayConfig config) {
-        Duration append = Duration.ofMillis(config.get(GatewayConfig.APPEND_TIMEOUT_MS));
+        Duration append = Duration.ofMillis(config.get(StoreSettings.APPEND_TIMEOUT_MS));
         return new StoreTimeouts(CONNECT, append, Duration.ofSeconds(ceilSeconds(append) + 5));
     }
 

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidentgateway.api.ApiAuthPolicyFactory;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.HttpSettings;
+import dev.incidentgateway.config.StoreSettings;
+import dev.incidentgateway.config.StreamSettings;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.timeline.AppendListener;
 import dev.incidentgateway.timeline.TimelineStore;
@@ -29,12 +32,12 @@ public final class LiveStream implements AutoCloseable {
     }
 
     public static LiveStream create(GatewayConfig config, String typePrefix, ObjectMapper json, MeterRegistry meters) {
-        String source = config.get(GatewayConfig.STREAM_SOURCE);
+        String source = config.get(StreamSettings.STREAM_SOURCE);
         boolean poll = source.equals("poll") || (source.equals("auto")
-                && SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)) == SqlDialect.POSTGRESQL);
-        StreamBroadcaster broadcaster = new StreamBroadcaster(config.get(GatewayConfig.STREAM_BUFFER_EVENTS),
-                config.get(GatewayConfig.STREAM_BUFFER_BYTES), !poll,
-                Duration.ofSeconds(config.get(GatewayConfig.STREAM_HEARTBEAT_S)).toMillis(),
+                && SqlDialect.forUrl(config.get(StoreSettings.DB_URL)) == SqlDialect.POSTGRESQL);
+        StreamBroadcaster broadcaster = new StreamBroadcaster(config.get(StreamSettings.STREAM_BUFFER_EVENTS),
+                config.get(StreamSettings.STREAM_BUFFER_BYTES), !poll,
+                Duration.ofSeconds(config.get(StreamSettings.STREAM_HEARTBEAT_S)).toMillis(),
                 new TimelineCloudEventMapper(typePrefix, json), meters);
         return new LiveStream(config, broadcaster, poll);
     }
@@ -47,12 +50,12 @@ public final class LiveStream implements AutoCloseable {
     /** Starts the Since-feed tail (poll mode) and routes {@code GET /api/v1/stream}; before Camel starts. */
     public void serve(TimelineStore store, ApiAuthPolicyFactory auth, HttpEdge edge) {
         if (poll) {
-            tail = new StoreTail(store, broadcaster, Duration.ofMillis(config.get(GatewayConfig.STREAM_POLL_MS)),
-                    config.get(GatewayConfig.PAGE_MAX_BYTES)).start();
+            tail = new StoreTail(store, broadcaster, Duration.ofMillis(config.get(StreamSettings.STREAM_POLL_MS)),
+                    config.get(HttpSettings.PAGE_MAX_BYTES)).start();
         }
         edge.streamRoute(StreamHttpHandler.PATH, new StreamHttpHandler(auth, broadcaster, store,
-                config.get(GatewayConfig.STREAM_MAX_SUBSCRIBERS), config.get(GatewayConfig.STREAM_MAX_PER_PRINCIPAL),
-                config.get(GatewayConfig.PAGE_MAX_BYTES)));
+                config.get(StreamSettings.STREAM_MAX_SUBSCRIBERS), config.get(StreamSettings.STREAM_MAX_PER_PRINCIPAL),
+                config.get(HttpSettings.PAGE_MAX_BYTES)));
     }
 
     public StreamBroadcaster broadcaster() {

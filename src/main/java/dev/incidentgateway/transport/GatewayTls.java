@@ -3,6 +3,7 @@ package dev.incidentgateway.transport;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.ConfigKey;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.HttpSettings;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -50,14 +51,14 @@ public final class GatewayTls {
      * set, a file is unreadable, or it holds no certificate / no usable private key.
      */
     public static Optional<SSLContextParameters> load(GatewayConfig config) {
-        String cert = config.get(GatewayConfig.TLS_CERT_FILE);
-        String key = config.get(GatewayConfig.TLS_KEY_FILE);
+        String cert = config.get(HttpSettings.TLS_CERT_FILE);
+        String key = config.get(HttpSettings.TLS_KEY_FILE);
         if (cert.isBlank() && key.isBlank()) {
             return Optional.empty();
         }
         if (cert.isBlank() || key.isBlank()) {
-            ConfigKey<String> missing = cert.isBlank() ? GatewayConfig.TLS_CERT_FILE : GatewayConfig.TLS_KEY_FILE;
-            ConfigKey<String> given = cert.isBlank() ? GatewayConfig.TLS_KEY_FILE : GatewayConfig.TLS_CERT_FILE;
+            ConfigKey<String> missing = cert.isBlank() ? HttpSettings.TLS_CERT_FILE : HttpSettings.TLS_KEY_FILE;
+            ConfigKey<String> given = cert.isBlank() ? HttpSettings.TLS_KEY_FILE : HttpSettings.TLS_CERT_FILE;
             throw new ConfigException(missing.problem("must be set too when " + given.env() + " is set (HTTPS needs both)"));
         }
         List<X509Certificate> chain = readCertificates(Path.of(cert));
@@ -77,8 +78,8 @@ public final class GatewayTls {
             ssl.setKeyManagers(keyManagers);
             return Optional.of(ssl);
         } catch (GeneralSecurityException | IOException e) {
-            throw new ConfigException(GatewayConfig.TLS_KEY_FILE.problem("the key does not go with the certificate of "
-                    + GatewayConfig.TLS_CERT_FILE.env() + " (" + e.getMessage() + ")"));
+            throw new ConfigException(HttpSettings.TLS_KEY_FILE.problem("the key does not go with the certificate of "
+                    + HttpSettings.TLS_CERT_FILE.env() + " (" + e.getMessage() + ")"));
         }
     }
 
@@ -112,8 +113,8 @@ public final class GatewayTls {
             matches = false; // e.g. an EC key beside an RSA certificate
         }
         if (!matches) {
-            throw new ConfigException(GatewayConfig.TLS_KEY_FILE.problem("the key does not go with the certificate of "
-                    + GatewayConfig.TLS_CERT_FILE.env() + " (renew both together)"));
+            throw new ConfigException(HttpSettings.TLS_KEY_FILE.problem("the key does not go with the certificate of "
+                    + HttpSettings.TLS_CERT_FILE.env() + " (renew both together)"));
         }
     }
 
@@ -159,7 +160,7 @@ public final class GatewayTls {
 
     static List<X509Certificate> readCertificates(Path file) {
         List<X509Certificate> chain = new ArrayList<>();
-        try (PEMParser pem = new PEMParser(reader(GatewayConfig.TLS_CERT_FILE, file))) {
+        try (PEMParser pem = new PEMParser(reader(HttpSettings.TLS_CERT_FILE, file))) {
             JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
             for (Object o = pem.readObject(); o != null; o = pem.readObject()) {
                 if (o instanceof X509CertificateHolder holder) {
@@ -169,17 +170,17 @@ public final class GatewayTls {
         } catch (ConfigException e) {
             throw e;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            throw new ConfigException(GatewayConfig.TLS_CERT_FILE.problem("not a PEM certificate: " + file.toAbsolutePath()
+            throw new ConfigException(HttpSettings.TLS_CERT_FILE.problem("not a PEM certificate: " + file.toAbsolutePath()
                     + " (" + e.getMessage() + ")"));
         }
         if (chain.isEmpty()) {
-            throw new ConfigException(GatewayConfig.TLS_CERT_FILE.problem("no CERTIFICATE block in " + file.toAbsolutePath()));
+            throw new ConfigException(HttpSettings.TLS_CERT_FILE.problem("no CERTIFICATE block in " + file.toAbsolutePath()));
         }
         return chain;
     }
 
     static PrivateKey readPrivateKey(Path file) {
-        try (PEMParser pem = new PEMParser(reader(GatewayConfig.TLS_KEY_FILE, file))) {
+        try (PEMParser pem = new PEMParser(reader(HttpSettings.TLS_KEY_FILE, file))) {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             for (Object o = pem.readObject(); o != null; o = pem.readObject()) {
                 if (o instanceof PEMKeyPair pair) {          // BEGIN RSA / EC PRIVATE KEY
@@ -193,9 +194,9 @@ public final class GatewayTls {
             throw e; // the file could not be opened (reader() says why: permission denied is not a bad key)
         } catch (IOException | RuntimeException e) {
             // The message names the file, never its content.
-            throw new ConfigException(GatewayConfig.TLS_KEY_FILE.problem("not a readable PEM private key: " + file.toAbsolutePath()));
+            throw new ConfigException(HttpSettings.TLS_KEY_FILE.problem("not a readable PEM private key: " + file.toAbsolutePath()));
         }
-        throw new ConfigException(GatewayConfig.TLS_KEY_FILE.problem("no unencrypted PRIVATE KEY block in " + file.toAbsolutePath()
+        throw new ConfigException(HttpSettings.TLS_KEY_FILE.problem("no unencrypted PRIVATE KEY block in " + file.toAbsolutePath()
                 + " (encrypted keys are not supported: decrypt it, e.g. openssl pkey -in key.pem -out plain.pem)"));
     }
 

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import org.apache.camel.CamelContext;
 import dev.incidentgateway.api.ApiAuthPolicyFactory;
+import dev.incidentgateway.config.HttpSettings;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.main.Main;
 
@@ -27,9 +28,9 @@ public final class HttpEdge implements AutoCloseable {
     /** The limits of the edge, from {@link GatewayConfig}. */
     public record Settings(int maxInflight, long maxBodyBytes, Duration readTimeout, Duration idleTimeout) {
         public static Settings from(GatewayConfig config) {
-            return new Settings(config.get(GatewayConfig.HTTP_MAX_INFLIGHT), config.get(GatewayConfig.HTTP_MAX_BODY_BYTES),
-                    Duration.ofSeconds(config.get(GatewayConfig.HTTP_READ_TIMEOUT_S)),
-                    Duration.ofSeconds(config.get(GatewayConfig.HTTP_IDLE_TIMEOUT_S)));
+            return new Settings(config.get(HttpSettings.HTTP_MAX_INFLIGHT), config.get(HttpSettings.HTTP_MAX_BODY_BYTES),
+                    Duration.ofSeconds(config.get(HttpSettings.HTTP_READ_TIMEOUT_S)),
+                    Duration.ofSeconds(config.get(HttpSettings.HTTP_IDLE_TIMEOUT_S)));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.incidentgateway.transport;
 
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.HttpSettings;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -17,7 +18,7 @@ public final class HttpPortCheck {
 
     /** @throws ConfigException naming {@code GATEWAY_HTTP_PORT} when the configured port cannot be bound now */
     public static void requireFree(GatewayConfig config) {
-        int port = config.get(GatewayConfig.HTTP_PORT);
+        int port = config.get(HttpSettings.HTTP_PORT);
         if (port == 0) {
             return;
         }
@@ -25,7 +26,7 @@ public final class HttpPortCheck {
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(port));
         } catch (IOException e) {
-            throw new ConfigException(GatewayConfig.HTTP_PORT.problem("port " + port + " is not available (" + e.getMessage() + ")"));
+            throw new ConfigException(HttpSettings.HTTP_PORT.problem("port " + port + " is not available (" + e.getMessage() + ")"));
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.incidentgateway.audit;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.incidentgateway.config.AuditSettings;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.testsupport.TestStore;
@@ -31,10 +33,10 @@ class CheckpointerCountH2Test {
         try (TestStore testStore = TestStore.create(TestStore.Kind.H2)) {
             GatewayConfig config = testStore.config();
             try (HikariDataSource dataSource = StoreFactory.openAndMigrate(config);
-                 TimelineStore store = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)),
+                 TimelineStore store = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(StoreSettings.DB_URL)),
                          "dev.incidentgateway", 64, 1000, new SimpleMeterRegistry(), testStore.chainKey(), List.of())) {
                 Checkpointer checkpointer = new Checkpointer(dataSource, CheckpointKeys.forGateway(config),
-                        Path.of(config.get(GatewayConfig.CHECKPOINT_FILE)), Clock.systemUTC(), 5, new SimpleMeterRegistry());
+                        Path.of(config.get(AuditSettings.CHECKPOINT_FILE)), Clock.systemUTC(), 5, new SimpleMeterRegistry());
                 declare(store, 0, 25);
                 assertThat(checkpointer.checkpointIfMoved().orElseThrow().count()).isEqualTo(25); // five full ranges
                 declare(store, 25, 7);

@@ -8,6 +8,7 @@ import dev.incidentgateway.cli.StoreCommand;
 import dev.incidentgateway.cli.VerifyCommand;
 import dev.incidentgateway.cli.WebhookTokenCommand;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.ingest.WebhookTokenStore;
 import dev.incidentgateway.security.ApiKeys;
 import dev.incidentgateway.security.CredentialRowMacs;
@@ -18,8 +19,8 @@ import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.OlderSchema;
-import dev.incidentgateway.testsupport.TestApiKeys;
 import dev.incidentgateway.testsupport.TableCells;
+import dev.incidentgateway.testsupport.TestApiKeys;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -295,7 +296,7 @@ abstract class CredentialRowForgeryContract {
     private static String run(GatewayConfig config, StoreCommand command, List<String> args, int expectedExit) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (HikariDataSource ds = StoreFactory.openAndMigrate(config)) {
-            int exit = command.run(new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL))),
+            int exit = command.run(new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(StoreSettings.DB_URL))),
                     args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
             assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isEqualTo(expectedExit);
         }

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.GatewayJson;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
@@ -72,7 +73,7 @@ abstract class TimelineEventsConsumerContract extends CamelTestSupport {
             testStore = TestStore.create(kind());
             GatewayConfig config = testStore.config();
             dataSource = StoreFactory.openAndMigrate(config);
-            store = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway",
+            store = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(StoreSettings.DB_URL)), "dev.incidentgateway",
                     64, 1000, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
         }
     }

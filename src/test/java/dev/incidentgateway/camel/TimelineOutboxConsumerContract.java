@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.GatewayJson;
 import dev.incidentgateway.cloudevents.TimelineCloudEventMapper;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
 import dev.incidentgateway.outbox.ExternalRef;
 import dev.incidentgateway.outbox.ExternalRefRecorder;
@@ -68,7 +69,7 @@ abstract class TimelineOutboxConsumerContract extends CamelTestSupport {
         GatewayConfig config = testStore.config();
         dataSource = StoreFactory.openAndMigrate(config);
         outbox = new OutboxModule(List.of(), Set.of(), dataSource);
-        store = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway", 64, 1000,
+        store = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(StoreSettings.DB_URL)), "dev.incidentgateway", 64, 1000,
                 new SimpleMeterRegistry(), testStore.chainKey(), List.of(outbox.writer(), new ExternalRefRecorder()));
         // A retried row waits far longer than a test: each test sees exactly one attempt unless it replays.
         outbox.configureRelays(store, new OutboxRelay.Settings(Duration.ofSeconds(60), 3, 4), 50, new SimpleMeterRegistry(),

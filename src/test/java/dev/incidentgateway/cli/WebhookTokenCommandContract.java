@@ -3,6 +3,7 @@ package dev.incidentgateway.cli;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.audit.CredentialRowSeal;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.security.TokenDigest;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
@@ -67,7 +68,7 @@ abstract class WebhookTokenCommandContract {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = new WebhookTokenCommand().run(new StoreCommand.Context(dataSource, config, SqlDialect.forUrl(
-                config.get(GatewayConfig.DB_URL))), List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+                config.get(StoreSettings.DB_URL))), List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -221,7 +222,7 @@ abstract class WebhookTokenCommandContract {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (HikariDataSource ds = StoreFactory.openAndMigrate(config, StoreTimeouts.connectOnly(), CredentialRowSeal.atUpgrade(config))) {
-            int exit = new WebhookTokenCommand().run(new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL))),
+            int exit = new WebhookTokenCommand().run(new StoreCommand.Context(ds, config, SqlDialect.forUrl(config.get(StoreSettings.DB_URL))),
                     List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
             return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         }

@@ -2,8 +2,8 @@ package dev.incidentgateway.cli;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.incidentgateway.config.GatewayConfig;
 import dev.incidentgateway.audit.ChainKey;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.ingest.WebhookTokenStore;
 import dev.incidentgateway.security.CredentialRowMacs;
 import dev.incidentgateway.testsupport.TableCells;
@@ -48,9 +48,9 @@ class WebhookTokenCommandPostgresIT extends WebhookTokenCommandContract {
         }
         try {
             HikariConfig asRuntime = new HikariConfig();
-            asRuntime.setJdbcUrl(testStore.config().get(GatewayConfig.DB_URL));
-            asRuntime.setUsername(testStore.config().get(GatewayConfig.DB_USER));
-            asRuntime.setPassword(testStore.config().get(GatewayConfig.DB_PASSWORD));
+            asRuntime.setJdbcUrl(testStore.config().get(StoreSettings.DB_URL));
+            asRuntime.setUsername(testStore.config().get(StoreSettings.DB_USER));
+            asRuntime.setPassword(testStore.config().get(StoreSettings.DB_PASSWORD));
             asRuntime.setConnectionInitSql("SET ROLE " + role);
             try (HikariDataSource runtime = new HikariDataSource(asRuntime); Connection c = runtime.getConnection()) {
                 c.setAutoCommit(false);

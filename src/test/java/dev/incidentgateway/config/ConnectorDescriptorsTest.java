@@ -71,12 +71,12 @@ class ConnectorDescriptorsTest {
     @Test
     void aKeyLeftAtItsDefaultIsNotExplicitEvenInACopyWithOtherKeysReplaced() {
         GatewayConfig defaults = GatewayConfig.load(Map.of(), Map.of());
-        assertThat(defaults.isExplicit(GatewayConfig.CONNECTORS_DIR)).isFalse();
-        GatewayConfig copy = defaults.with(Map.of(GatewayConfig.HTTP_PORT, "0"));
-        assertThat(copy.isExplicit(GatewayConfig.CONNECTORS_DIR)).isFalse();
-        assertThat(copy.isExplicit(GatewayConfig.HTTP_PORT)).isTrue();
-        assertThat(defaults.with(Map.of(GatewayConfig.CONNECTORS_DIR, "x")).isExplicit(GatewayConfig.CONNECTORS_DIR)).isTrue();
+        assertThat(defaults.isExplicit(RouteSettings.CONNECTORS_DIR)).isFalse();
+        GatewayConfig copy = defaults.with(Map.of(HttpSettings.HTTP_PORT, "0"));
+        assertThat(copy.isExplicit(RouteSettings.CONNECTORS_DIR)).isFalse();
+        assertThat(copy.isExplicit(HttpSettings.HTTP_PORT)).isTrue();
+        assertThat(defaults.with(Map.of(RouteSettings.CONNECTORS_DIR, "x")).isExplicit(RouteSettings.CONNECTORS_DIR)).isTrue();
         assertThat(GatewayConfig.load(Map.of("GATEWAY_CONNECTORS_DIR", "connectors"), Map.of())
-                .isExplicit(GatewayConfig.CONNECTORS_DIR)).isTrue();
+                .isExplicit(RouteSettings.CONNECTORS_DIR)).isTrue();
     }
 }

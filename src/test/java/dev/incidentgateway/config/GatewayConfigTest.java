@@ -12,19 +12,19 @@ class GatewayConfigTest {
     @Test
     void defaultsApplyWithNothingSet() {
         GatewayConfig c = GatewayConfig.load(Map.of(), Map.of());
-        assertThat(c.get(GatewayConfig.HTTP_PORT)).isEqualTo(8080);
-        assertThat(c.get(GatewayConfig.DB_URL)).startsWith("jdbc:h2:file:./data/");
-        assertThat(c.get(GatewayConfig.HTTP_MAX_BODY_BYTES)).isEqualTo(1_048_576);
+        assertThat(c.get(HttpSettings.HTTP_PORT)).isEqualTo(8080);
+        assertThat(c.get(StoreSettings.DB_URL)).startsWith("jdbc:h2:file:./data/");
+        assertThat(c.get(HttpSettings.HTTP_MAX_BODY_BYTES)).isEqualTo(1_048_576);
         assertThat(c.isPostgres()).isFalse();
     }
 
     @Test
     void environmentWinsOverTheFileAndTheFileExpandsEnvDefaults() {
         Map<String, String> yaml = Map.of("http.port", "${GATEWAY_HTTP_PORT:9000}", "store.url", "${PG_URL:jdbc:h2:mem:x}");
-        assertThat(GatewayConfig.load(Map.of(), yaml).get(GatewayConfig.HTTP_PORT)).isEqualTo(9000);
-        assertThat(GatewayConfig.load(Map.of("GATEWAY_HTTP_PORT", "9100"), yaml).get(GatewayConfig.HTTP_PORT)).isEqualTo(9100);
+        assertThat(GatewayConfig.load(Map.of(), yaml).get(HttpSettings.HTTP_PORT)).isEqualTo(9000);
+        assertThat(GatewayConfig.load(Map.of("GATEWAY_HTTP_PORT", "9100"), yaml).get(HttpSettings.HTTP_PORT)).isEqualTo(9100);
         GatewayConfig pg = GatewayConfig.load(Map.of("PG_URL", "jdbc:postgresql://db/gw"), yaml);
-        assertThat(pg.get(GatewayConfig.DB_URL)).isEqualTo("jdbc:postgresql://db/gw");
+        assertThat(pg.get(StoreSettings.DB_URL)).isEqualTo("jdbc:postgresql://db/gw");
         assertThat(pg.isPostgres()).isTrue();
     }
 
@@ -47,7 +47,7 @@ class GatewayConfigTest {
                     .hasMessageContaining("at least 32").hasMessageNotContaining(malformed);
         }
         String key = "ab".repeat(32);
-        assertThat(GatewayConfig.load(Map.of("GATEWAY_CHAIN_KEY", key), Map.of()).get(GatewayConfig.CHAIN_KEY)).isEqualTo(key);
+        assertThat(GatewayConfig.load(Map.of("GATEWAY_CHAIN_KEY", key), Map.of()).get(AuditSettings.CHAIN_KEY)).isEqualTo(key);
     }
 
     /** Set but empty (a template that rendered nothing), a path named the working directory instead of the default. */
@@ -59,9 +59,9 @@ class GatewayConfigTest {
             assertThatThrownBy(() -> GatewayConfig.load(Map.of(env, "  "), Map.of())).as(env + " blank").isInstanceOf(ConfigException.class);
         }
         GatewayConfig defaults = GatewayConfig.load(Map.of(), Map.of());
-        assertThat(defaults.get(GatewayConfig.KEYS_DIR)).isEqualTo("./keys");
-        assertThat(defaults.get(GatewayConfig.CONNECTORS_DIR)).isEqualTo("connectors");
-        assertThat(defaults.get(GatewayConfig.CHECKPOINT_FILE)).isEqualTo("./data/checkpoints.jsonl");
+        assertThat(defaults.get(AuditSettings.KEYS_DIR)).isEqualTo("./keys");
+        assertThat(defaults.get(RouteSettings.CONNECTORS_DIR)).isEqualTo("connectors");
+        assertThat(defaults.get(AuditSettings.CHECKPOINT_FILE)).isEqualTo("./data/checkpoints.jsonl");
     }
 
     /** REST appends are CloudEvents with this source: an empty one was stored and fed as "source": "". */
@@ -71,9 +71,9 @@ class GatewayConfigTest {
             assertThatThrownBy(() -> GatewayConfig.load(Map.of("GATEWAY_API_DEFAULT_SOURCE", bad), Map.of())).as("'" + bad + "'")
                     .isInstanceOf(ConfigException.class).hasMessageContaining("api.defaultSource (env GATEWAY_API_DEFAULT_SOURCE)");
         }
-        assertThat(GatewayConfig.load(Map.of("GATEWAY_API_DEFAULT_SOURCE", "urn:acme:gateway"), Map.of()).get(GatewayConfig.DEFAULT_SOURCE))
+        assertThat(GatewayConfig.load(Map.of("GATEWAY_API_DEFAULT_SOURCE", "urn:acme:gateway"), Map.of()).get(HttpSettings.DEFAULT_SOURCE))
                 .isEqualTo("urn:acme:gateway");
-        assertThat(GatewayConfig.load(Map.of(), Map.of()).get(GatewayConfig.DEFAULT_SOURCE)).isEqualTo("/api/v1");
+        assertThat(GatewayConfig.load(Map.of(), Map.of()).get(HttpSettings.DEFAULT_SOURCE)).isEqualTo("/api/v1");
     }
 
     @Test
@@ -111,7 +111,7 @@ class GatewayConfigTest {
     @Test
     void thePublicUrlIsAnHttpBaseUrlOrEmpty() {
         for (String ok : new String[] {"", "https://gateway.example.com", "http://10.0.0.5:8080/incidents/"}) {
-            assertThat(GatewayConfig.load(Map.of("GATEWAY_PUBLIC_URL", ok), Map.of()).get(GatewayConfig.PUBLIC_URL)).isEqualTo(ok);
+            assertThat(GatewayConfig.load(Map.of("GATEWAY_PUBLIC_URL", ok), Map.of()).get(HttpSettings.PUBLIC_URL)).isEqualTo(ok);
         }
         for (String bad : new String[] {"zz-bad", "gateway.example.com", "ftp://x", "https://"}) {
             assertThatThrownBy(() -> GatewayConfig.load(Map.of("GATEWAY_PUBLIC_URL", bad), Map.of())).as(bad)
@@ -122,7 +122,7 @@ class GatewayConfigTest {
     @Test
     void kafkaBrokersAreHostPortListsOrEmpty() {
         for (String ok : new String[] {"", "kafka:9092", "10.0.0.1:9092, kafka-2.example.com:19092", "[::1]:9092", "SSL://broker:9093"}) {
-            assertThat(GatewayConfig.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", ok), Map.of()).get(GatewayConfig.KAFKA_BOOTSTRAP_SERVERS))
+            assertThat(GatewayConfig.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", ok), Map.of()).get(KafkaSettings.KAFKA_BOOTSTRAP_SERVERS))
                     .isEqualTo(ok);
         }
         for (String bad : new String[] {"zz-bad", "kafka", "kafka:", "host:port", "a:1,,b:2"}) {
@@ -145,9 +145,9 @@ class GatewayConfigTest {
                 .hasMessageContaining("kafka.sourceDeadLetterTopic (env KAFKA_SOURCE_DLQ_TOPIC): is KAFKA_SOURCE_TOPIC too ('alerts')");
 
         sameAsTarget.put("KAFKA_TOPIC", ""); // the target off: a source-only setup
-        assertThat(GatewayConfig.load(sameAsTarget, Map.of()).get(GatewayConfig.KAFKA_SOURCE_TOPIC)).isEqualTo("incident-events");
+        assertThat(GatewayConfig.load(sameAsTarget, Map.of()).get(KafkaSettings.KAFKA_SOURCE_TOPIC)).isEqualTo("incident-events");
         assertThat(GatewayConfig.load(Map.of("KAFKA_SOURCE_TOPIC", "incident-events"), Map.of())
-                .get(GatewayConfig.KAFKA_SOURCE_TOPIC)).as("no broker: both routes off").isEqualTo("incident-events");
+                .get(KafkaSettings.KAFKA_SOURCE_TOPIC)).as("no broker: both routes off").isEqualTo("incident-events");
     }
 
     @Test
@@ -193,7 +193,7 @@ class GatewayConfigTest {
         Map<String, String> shipped = YamlSettings.read(java.nio.file.Path.of("config/gateway.yaml"));
         assertThat(shipped).containsKeys("http.port", "store.url", "routes.dir");
         GatewayConfig c = GatewayConfig.load(Map.of(), shipped);
-        assertThat(c.get(GatewayConfig.HTTP_PORT)).isEqualTo(8080);
+        assertThat(c.get(HttpSettings.HTTP_PORT)).isEqualTo(8080);
         assertThat(c.routesDir()).isNull();
     }
 }

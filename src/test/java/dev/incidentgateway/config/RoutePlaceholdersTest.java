@@ -17,7 +17,7 @@ class RoutePlaceholdersTest {
         assertThat(placeholders).containsEntry("gateway.kafka.bootstrapServers", "broker-1:9092,broker-2:9092")
                 .containsEntry("gateway.kafka.sourceTopic", "alerts")
                 .containsEntry("gateway.kafka.topic", "incident-events");
-        assertThat(placeholders).doesNotContainKey("gateway." + GatewayConfig.DB_PASSWORD.name());
+        assertThat(placeholders).doesNotContainKey("gateway." + StoreSettings.DB_PASSWORD.name());
         assertThat(placeholders.values()).doesNotContain("s3cret");
     }
 

@@ -19,7 +19,7 @@ class YamlSettingsTest {
         Path file = Files.writeString(dir.resolve("gateway.yaml"), "# every setting at its default\n# http:\n#   port: 8080\n");
         Map<String, String> settings = YamlSettings.read(file);
         assertThat(settings).isEmpty();
-        assertThat(GatewayConfig.load(Map.of(), settings).get(GatewayConfig.HTTP_PORT)).isEqualTo(8080);
+        assertThat(GatewayConfig.load(Map.of(), settings).get(HttpSettings.HTTP_PORT)).isEqualTo(8080);
         assertThat(YamlSettings.read(Files.writeString(dir.resolve("empty.yaml"), ""))).isEmpty();
     }
 

@@ -5,15 +5,16 @@ import dev.incidentgateway.Gateway;
 import dev.incidentgateway.cli.StoreCommand;
 import dev.incidentgateway.cli.WebhookTokenCommand;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.security.TokenDigest;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.GatewayFixture;
+import dev.incidentgateway.testsupport.HttpApi.Response;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.OlderSchema;
 import dev.incidentgateway.testsupport.TableCells;
-import dev.incidentgateway.testsupport.HttpApi.Response;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -141,7 +142,7 @@ abstract class WebhookTokensContract {
         GatewayConfig config = fixture.store().config();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exit = new WebhookTokenCommand().run(new StoreCommand.Context(fixture.gateway().dataSource(), config,
-                        SqlDialect.forUrl(config.get(GatewayConfig.DB_URL))), List.of("--source", source, "--rotate"),
+                        SqlDialect.forUrl(config.get(StoreSettings.DB_URL))), List.of("--source", source, "--rotate"),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true));
         assertThat(exit).isZero();
         return out.toString(StandardCharsets.UTF_8).strip();

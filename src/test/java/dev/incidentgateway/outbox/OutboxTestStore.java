@@ -3,6 +3,7 @@ package dev.incidentgateway.outbox;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
@@ -32,7 +33,7 @@ final class OutboxTestStore implements AutoCloseable {
         dataSource = StoreFactory.openAndMigrate(config);
         SinkDescriptor subscription = new SinkDescriptor(connector, EnumSet.allOf(EventType.class), Severity.SEV3, Map.of(),
                 JsonNodeFactory.instance.objectNode());
-        timeline = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway", 256,
+        timeline = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(StoreSettings.DB_URL)), "dev.incidentgateway", 256,
                 10_000, new SimpleMeterRegistry(), testStore.chainKey(), List.of(new OutboxWriter(List.of(subscription))));
         outbox = new OutboxStore(dataSource);
     }

@@ -10,6 +10,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.IdentityProviderSettings;
 import dev.incidentgateway.testsupport.CapturedLogs;
 import org.junit.jupiter.api.Test;
 
@@ -158,7 +159,7 @@ class OidcTokenVerifierKeysTest extends OidcTokenVerifierHarness {
         OidcTokenVerifier v = OidcTokenVerifier.fromConfig(config).orElseThrow();
         assertThat(v.verify(rs256(claims().claim("scope", "gateway:write write").build())).scopes()).containsExactly(Scope.WRITE);
         assertThat(idp.discoveryFetches()).isEqualTo(1);
-        assertThat(OidcSettings.fromConfig(config.with(Map.of(GatewayConfig.OIDC_JWKS_URL, idp.jwksUrl()))).orElseThrow().jwksUrl())
+        assertThat(OidcSettings.fromConfig(config.with(Map.of(IdentityProviderSettings.OIDC_JWKS_URL, idp.jwksUrl()))).orElseThrow().jwksUrl())
                 .isEqualTo(new URL(idp.jwksUrl()));
     }
 

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.GatewayJson;
 import dev.incidentgateway.camel.TimelineComponent;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
@@ -56,7 +57,7 @@ final class SlaTestStore implements AutoCloseable {
     /** A writer on {@code pool}: a closed pool makes one whose store cannot be reached. */
     TimelineStore newWriter(DataSource pool) {
         GatewayConfig config = testStore.config();
-        return new TimelineStore(pool, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway",
+        return new TimelineStore(pool, SqlDialect.forUrl(config.get(StoreSettings.DB_URL)), "dev.incidentgateway",
                 64, 1000, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
     }
 

@@ -1,6 +1,7 @@
 package dev.incidentgateway.testsupport;
 
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.store.SqlDialect;
 import org.flywaydb.core.Flyway;
 
@@ -14,10 +15,10 @@ public final class OlderSchema {
 
     /** Flyway on the store of {@code config}, up to {@code target} ("latest" for all). */
     public static Flyway flyway(GatewayConfig config, String target) {
-        SqlDialect dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
+        SqlDialect dialect = SqlDialect.forUrl(config.get(StoreSettings.DB_URL));
         return Flyway.configure().locations("classpath:db/migration/common", "classpath:db/migration/" + dialect.flywayVendor())
                 .failOnMissingLocations(false).target(target)
-                .dataSource(config.get(GatewayConfig.DB_URL), config.get(GatewayConfig.DB_USER), config.get(GatewayConfig.DB_PASSWORD)).load();
+                .dataSource(config.get(StoreSettings.DB_URL), config.get(StoreSettings.DB_USER), config.get(StoreSettings.DB_PASSWORD)).load();
     }
 
     /** Migrates the store of {@code config} up to {@code target}, as the gateway of that version did. */

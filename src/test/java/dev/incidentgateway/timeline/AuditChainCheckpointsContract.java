@@ -5,6 +5,7 @@ import dev.incidentgateway.audit.Checkpoint;
 import dev.incidentgateway.audit.CheckpointFile;
 import dev.incidentgateway.audit.CheckpointKeys;
 import dev.incidentgateway.audit.CheckpointSigner;
+import dev.incidentgateway.config.AuditSettings;
 import dev.incidentgateway.config.GatewayConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,7 @@ abstract class AuditChainCheckpointsContract extends AuditChainHarness {
         admin.deleteNewestEvents(2); // and C-1 and A-1 lose their last note; views rebuilt to match
         new ViewRebuilder(dataSource, dialect).rebuild();
 
-        Run chainsOnly = verifyWithout(config.get(GatewayConfig.CHECKPOINT_FILE));
+        Run chainsOnly = verifyWithout(config.get(AuditSettings.CHECKPOINT_FILE));
         assertThat(chainsOnly.exit()).as("the chains alone cannot see a cut tail: " + chainsOnly.output()).isZero();
         Run run = verify();
         assertThat(run.exit()).as(run.output()).isEqualTo(1);
@@ -58,7 +59,7 @@ abstract class AuditChainCheckpointsContract extends AuditChainHarness {
         store.append(note("A-1", "after the removal"));
         // As after a restart: a checkpointer that reads the file and counts the log from its start.
         dev.incidentgateway.audit.Checkpointer restarted = new dev.incidentgateway.audit.Checkpointer(dataSource,
-                audit.checkpointer().signer(), Path.of(config.get(GatewayConfig.CHECKPOINT_FILE)), java.time.Clock.systemUTC());
+                audit.checkpointer().signer(), Path.of(config.get(AuditSettings.CHECKPOINT_FILE)), java.time.Clock.systemUTC());
         assertThat(restarted.checkpointIfMoved()).as("fewer events than the last checkpoint counted").isEmpty();
         assertThat(restarted.latest()).contains(cp);
         Run run = verify();
@@ -98,7 +99,7 @@ abstract class AuditChainCheckpointsContract extends AuditChainHarness {
         checkpoint();
         store.append(note("A-1", "later"));
         Checkpoint second = checkpoint();
-        Path copy = Files.copy(Path.of(config.get(GatewayConfig.CHECKPOINT_FILE)), dir.resolve("kept.jsonl"));
+        Path copy = Files.copy(Path.of(config.get(AuditSettings.CHECKPOINT_FILE)), dir.resolve("kept.jsonl"));
         store.append(note("C-1", "after the last checkpoint")); // a log that only grew still holds
 
         Run run = verify("--checkpoint", copy.toString());

@@ -6,6 +6,7 @@ import dev.incidentgateway.audit.Checkpoint;
 import dev.incidentgateway.cli.StoreCommand;
 import dev.incidentgateway.cli.VerifyCommand;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
@@ -45,7 +46,7 @@ abstract class AuditChainHarness {
         testStore = TestStore.create(kind());
         config = testStore.config();
         dataSource = StoreFactory.openAndMigrate(config);
-        dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
+        dialect = SqlDialect.forUrl(config.get(StoreSettings.DB_URL));
         admin = new AuditTampering(dataSource, dialect);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
@@ -48,7 +49,7 @@ abstract class TimelineStoreContract {
         testStore = TestStore.create(kind());
         GatewayConfig config = testStore.config();
         dataSource = StoreFactory.openAndMigrate(config);
-        dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
+        dialect = SqlDialect.forUrl(config.get(StoreSettings.DB_URL));
         store = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 256, 10_000, new SimpleMeterRegistry(), testStore.chainKey(), List.of());
     }
 

@@ -3,11 +3,12 @@ package dev.incidentgateway.connectors.jira;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
+import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.ingest.poll.PollFailure;
 import dev.incidentgateway.ingest.poll.PollPage;
 import dev.incidentgateway.outbox.ExternalRef;
 import dev.incidentgateway.outbox.ExternalRefs;
-import dev.incidentgateway.connectors.http.SinkHttpClient;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
 import dev.incidentgateway.testsupport.TestStore;
@@ -53,7 +54,7 @@ abstract class JiraPollHarness {
         testStore = TestStore.create(TestStore.Kind.H2);
         GatewayConfig config = testStore.config();
         dataSource = StoreFactory.openAndMigrate(config);
-        store = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(GatewayConfig.DB_URL)), "dev.incidentgateway", 64, 1000,
+        store = new TimelineStore(dataSource, SqlDialect.forUrl(config.get(StoreSettings.DB_URL)), "dev.incidentgateway", 64, 1000,
                 new SimpleMeterRegistry(), testStore.chainKey(),
                 List.of(new dev.incidentgateway.outbox.ExternalRefRecorder())); // as the gateway: a declare stores its ticket's ref
         refs = new ExternalRefs(dataSource);

@@ -2,6 +2,7 @@ package dev.incidentgateway.ingest.poll;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.config.GatewayConfig;
+import dev.incidentgateway.config.StoreSettings;
 import dev.incidentgateway.store.AdvisoryLease;
 import dev.incidentgateway.store.SqlDialect;
 import dev.incidentgateway.store.StoreFactory;
@@ -48,7 +49,7 @@ abstract class SourcePollerContract {
         testStore = TestStore.create(kind());
         GatewayConfig config = testStore.config();
         dataSource = StoreFactory.openAndMigrate(config);
-        dialect = SqlDialect.forUrl(config.get(GatewayConfig.DB_URL));
+        dialect = SqlDialect.forUrl(config.get(StoreSettings.DB_URL));
         store = new TimelineStore(dataSource, dialect, "dev.incidentgateway", 64, 1000, meters, testStore.chainKey(), List.of());
     }
 
