@@ -156,6 +156,9 @@ public final class ApiAuthPolicyFactory implements RoutePolicyFactory {
                     null, Map.of("Retry-After", Integer.toString(unavailable.retryAfterSeconds())));
         } else if (outcome instanceof BearerAuthenticator.Missing) {
             refusal = unauthorized("This endpoint needs a credential: Authorization: Bearer <API key or access token>.", "Bearer");
+        } else if (outcome instanceof BearerAuthenticator.OtherScheme) {
+            refusal = unauthorized("The credential was refused: " + BearerAuthenticator.OtherScheme.REASON + ".", "Bearer");
+            refusals.refused("an API credential", 401, BearerAuthenticator.OtherScheme.REASON);
         } else if (outcome instanceof BearerAuthenticator.Refused refused) {
             refusal = unauthorized("The credential was refused: " + refused.reason() + ".", "Bearer error=\"invalid_token\"");
             refusals.refused("an API credential", 401, refused.reason());

@@ -15,8 +15,17 @@ public final class BearerAuthenticator {
     public sealed interface Outcome {
     }
 
-    /** No {@code Authorization} header (or not a Bearer one): 401 without an error code. */
+    /** No {@code Authorization} header, or {@code Bearer} without a token: 401 without an error code. */
     public record Missing() implements Outcome {
+    }
+
+    /**
+     * An {@code Authorization} header of another scheme ({@code Basic …}) or of none: 401 without an error code too, as
+     * RFC 6750 §3.1 asks of a request that "attempted using an unsupported authentication method"; {@code error=
+     * "invalid_token"} would tell the client that a bearer token it never sent was bad. Still a refusal for the count.
+     */
+    public record OtherScheme() implements Outcome {
+        public static final String REASON = "use Authorization: Bearer <API key or access token>";
     }
 
     /** A token that authenticates nobody: 401 {@code error="invalid_token"}; {@code reason} is safe to show. */
@@ -84,7 +93,7 @@ public final class BearerAuthenticator {
             return new Missing();
         }
         if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return new Refused("use Authorization: Bearer <API key or access token>");
+            return new OtherScheme();
         }
         String token = value.substring(7).strip();
         try {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -266,6 +267,20 @@ abstract class AuthMatrixContract {
                 "Authorization", "Bearer " + fixture.adminKey());
         assertThat(r.status()).as("an API key is not a webhook secret: %s", r).isEqualTo(401);
         assertThat(r.json().path("type").asText()).isNotEqualTo("urn:incident-gateway:problem:insufficient-scope");
+    }
+
+    @Test
+    void anotherAuthorizationSchemeIsChallengedWithoutAnErrorCode() {
+        // RFC 6750 §3.1: a request that "attempted using an unsupported authentication method" gets no error code;
+        // error="invalid_token" told a client that sent Basic credentials that a bearer token it never sent was bad.
+        String basic = java.util.Base64.getEncoder().encodeToString(("x:" + fixture.adminKey()).getBytes(StandardCharsets.UTF_8));
+        for (String authorization : List.of("Basic " + basic, fixture.adminKey())) {
+            Response r = fixture.http().withBearer(null).get("/api/v1/incidents", "Authorization", authorization);
+            assertThat(r.status()).as("%s", r).isEqualTo(401);
+            assertThat(r.header("WWW-Authenticate")).hasValue("Bearer");
+            assertThat(r.json().path("detail").asText()).contains("Authorization: Bearer");
+            assertThat(r.toString()).doesNotContain(fixture.adminKey()).doesNotContain(basic);
+        }
     }
 
     private Response call(Endpoint e, String key) {

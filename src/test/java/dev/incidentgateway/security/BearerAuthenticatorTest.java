@@ -27,9 +27,10 @@ class BearerAuthenticatorTest {
     }
 
     @Test
-    void anotherSchemeOrAWrongKeyIsRefused() {
+    void anotherSchemeIsToldTheSchemeAndAWrongKeyIsRefused() {
         BearerAuthenticator auth = new BearerAuthenticator(KEYS, Optional.empty());
-        assertThat(auth.authenticate("Basic YWxhZGRpbjpvcGVuc2VzYW1l")).isInstanceOf(BearerAuthenticator.Refused.class);
+        assertThat(auth.authenticate("Basic YWxhZGRpbjpvcGVuc2VzYW1l")).isInstanceOf(BearerAuthenticator.OtherScheme.class);
+        assertThat(auth.authenticate("igw_good")).isInstanceOf(BearerAuthenticator.OtherScheme.class);
         assertThat(auth.authenticate("Bearer igw_bad")).isEqualTo(new BearerAuthenticator.Refused("unknown or revoked API key"));
     }
 
