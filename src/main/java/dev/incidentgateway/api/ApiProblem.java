@@ -110,6 +110,11 @@ public class ApiProblem extends RuntimeException {
         return status;
     }
 
+    /** The last part of {@link #type} ({@code ambiguous-framing}): the reason label of the refusals' count. */
+    public String slug() {
+        return slug;
+    }
+
     /** Problem type URI: stable, so clients can switch on it. */
     public String type() {
         return "urn:incident-gateway:problem:" + slug;

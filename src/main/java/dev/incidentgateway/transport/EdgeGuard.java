@@ -133,10 +133,9 @@ final class EdgeGuard implements Handler<RoutingContext> {
                     + "(% must be followed by two hex digits, encoding UTF-8); nothing was done.", "query", Map.of()), "invalid-query");
             return;
         }
-        if (RequestFraming.ambiguous(request)) {
-            refusal.refuse(ctx, new ApiProblem(400, "ambiguous-framing", "Ambiguous request framing", "The request's "
-                    + "Transfer-Encoding does not end in chunked (RFC 9112 §6.3): a proxy in front of the gateway could read "
-                    + "where it ends differently. Nothing was done.", null, Map.of()), "ambiguous-framing");
+        ApiProblem framing = RequestFraming.framingProblem(request);
+        if (framing != null) {
+            refusal.refuse(ctx, framing, framing.slug());
             return;
         }
         chunked.closeAfterAnswerIfChunked(ctx);

@@ -13,20 +13,40 @@ final class RequestFraming {
     }
 
     /**
-     * A request a proxy and this server could frame differently (request smuggling): a Transfer-Encoding whose last coding
-     * is not chunked, which Netty reads as chunked anyway. (A Content-Length beside {@code chunked} never gets here: Netty
-     * drops it and reads the chunks, as RFC 9112 §6.3 says; the check of both stays for any parser that keeps it.)
+     * The refusal of a request whose body's framing the edge will not read, or null. With its reason for the refusals'
+     * count (the problem's slug).
+     * <ul>
+     *   <li>400 {@code ambiguous-framing}: a proxy and this server could frame it differently (request smuggling): a
+     *       Transfer-Encoding whose last coding is not chunked, which Netty reads as chunked anyway. (A Content-Length
+     *       beside {@code chunked} never gets here: Netty drops it and reads the chunks, as RFC 9112 §6.3 says; the check
+     *       of both stays for any parser that keeps it.)</li>
+     *   <li>400 {@code unsupported-transfer-coding}: a coding before the final chunked ({@code gzip, chunked}). Netty
+     *       takes the chunks and handed on the still-coded bytes as the body, which the route then refused as malformed
+     *       JSON without saying what to change. RFC 9112 §6.1 suggests 501, but a sender's request is never answered
+     *       with a 5xx here: senders such as Alertmanager retry a 5xx, and this one fails every time.</li>
+     * </ul>
      */
-    static boolean ambiguous(HttpServerRequest request) {
-        java.util.List<String> codings = request.headers().getAll("Transfer-Encoding");
+    static ApiProblem framingProblem(HttpServerRequest request) {
+        java.util.List<String> codings = new java.util.ArrayList<>();
+        for (String value : request.headers().getAll("Transfer-Encoding")) {
+            for (String coding : value.split(",")) {
+                codings.add(coding.trim());
+            }
+        }
         if (codings.isEmpty()) {
-            return false;
+            return null;
         }
-        if (request.headers().contains("Content-Length")) {
-            return true;
+        if (request.headers().contains("Content-Length") || !codings.get(codings.size() - 1).equalsIgnoreCase("chunked")) {
+            return new ApiProblem(400, "ambiguous-framing", "Ambiguous request framing", "The request's "
+                    + "Transfer-Encoding does not end in chunked (RFC 9112 §6.3): a proxy in front of the gateway could read "
+                    + "where it ends differently. Nothing was done.", null, java.util.Map.of());
         }
-        String last = codings.get(codings.size() - 1);
-        return !last.substring(last.lastIndexOf(',') + 1).trim().equalsIgnoreCase("chunked");
+        if (codings.stream().anyMatch(c -> !c.equalsIgnoreCase("chunked"))) {
+            return new ApiProblem(400, "unsupported-transfer-coding", "Unsupported transfer coding", "The gateway "
+                    + "decodes no transfer coding but chunked (RFC 9112 §6.1): send the body chunked alone, or with a "
+                    + "Content-Length. Nothing was done.", "Transfer-Encoding", java.util.Map.of());
+        }
+        return null;
     }
 
     /**
