@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The audit hash chain and the rebuild of views, on each kind of store. */
-abstract class AuditAndRebuildContract extends TimelineStoreContract {
+abstract class AuditAndRebuildContract extends ConcurrentWritersContract {
 
     @Test
     void verifierFindsARowChangedBehindTheStoresBack() throws SQLException {
