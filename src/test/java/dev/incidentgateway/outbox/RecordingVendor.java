@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RecordingVendor {
     /**
      * One call. {@code reason} is the text the relay is expected to keep as the row's last error; {@code instance} the
-     * relay generation that made it (a restart starts a new one).
+     * relay generation that made it (a restart starts a new one); {@code startedAt}/{@code endedAt} wall-clock times.
      */
     record Call(long start, long end, int instance, String connector, String incident, long seq, long rowId, Kind answer,
-                String reason) {
+                String reason, int retryAfterMillis, Instant startedAt, Instant endedAt) {
         boolean succeeded() {
             return answer == Kind.SUCCESS;
         }
@@ -93,6 +94,7 @@ final class RecordingVendor {
     private DeliveryResult call(String connector, int instance, Delivery d) {
         OutboxItem item = d.item();
         long start = tick();
+        Instant startedAt = Instant.now();
         String group = connector + "/" + item.incidentId();
         if (open.computeIfAbsent(group, k -> new AtomicInteger()).incrementAndGet() > 1) {
             violations.add("two calls of " + group + " open at once (row " + item.id() + ", seq " + item.eventSeq() + ")");
@@ -127,7 +129,7 @@ final class RecordingVendor {
         } finally {
             open.get(group).decrementAndGet();
             calls.add(new Call(start, tick(), instance, connector, item.incidentId(), item.eventSeq(), item.id(), answer.kind(),
-                    reason));
+                    reason, answer.retryAfterMillis(), startedAt, Instant.now()));
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  *   <li>a delivered row was delivered once: a second successful call is allowed only right after one whose outcome an
  *       instance stopped at shutdown may have left unrecorded (its drain timed out: at-least-once, README); a row not
  *       delivered has no successful call but such a one;</li>
+ *   <li>a rate-limited row is not called again before its Retry-After has passed;</li>
  *   <li>attempts and the last error live in the row: a delivered row counts the failed attempts since its last replay
  *       plus one, a dead (or skipped dead) row those attempts, ended by a permanent failure or the last allowed attempt,
  *       with that call's error.</li>
@@ -102,6 +103,15 @@ record RelayRunInvariants(List<OutboxRow> rows, List<Call> calls, Set<Integer> a
         }
         if (!delivered && !unexcused.isEmpty()) {
             problems.add(where + ": the vendor took it (calls " + starts(unexcused) + ") but the row is not delivered");
+        }
+        for (int i = 1; i < rowCalls.size(); i++) {
+            Call limited = rowCalls.get(i - 1);
+            // The relay's clock and this one are the same wall clock; the row keeps millisecond times at least.
+            java.time.Instant due = limited.endedAt().plusMillis(limited.retryAfterMillis() - 1L);
+            if (limited.answer() == Kind.RATE_LIMITED && !excused.contains(limited) && rowCalls.get(i).startedAt().isBefore(due)) {
+                problems.add(where + ": called again at " + rowCalls.get(i).startedAt() + ", before the Retry-After of "
+                        + limited.retryAfterMillis() + " ms from " + limited.endedAt() + " had passed");
+            }
         }
         long since = lastReplay.getOrDefault(row.id(), 0L);
         List<Call> current = rowCalls.stream().filter(c -> c.start() > since).toList();
