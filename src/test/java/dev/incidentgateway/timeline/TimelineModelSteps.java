@@ -135,10 +135,10 @@ final class TimelineModelSteps {
                         Seq.NONE, ce, 1, key));
     }
 
-    /** Two to four events on one or two incidents, all or nothing or as a sender's batch: often one item is refused. */
+    /** Two to four events on one or two incidents, all or nothing, as a sender's batch or a poller's page: often one is refused. */
     static Arbitrary<Step> batches() {
         return Combinators.combine(events(Arbitraries.integers().between(0, 1)).list().ofMinSize(2).ofMaxSize(4),
-                        Arbitraries.of(AppendMode.ALL_OR_NOTHING, AppendMode.SENDER_BATCH))
+                        Arbitraries.of(AppendMode.ALL_OR_NOTHING, AppendMode.SENDER_BATCH, AppendMode.EACH_EVENT))
                 .as((events, mode) -> new Step(List.of(new Submission(events, mode)), false, -1, false));
     }
 

@@ -136,6 +136,19 @@ final class TimelineReferenceModel {
      *                     know the next {@code INC-<n>}: numbers are reserved per group)
      */
     Prediction apply(List<NewEvent> request, AppendMode mode, IntFunction<String> generatedIds) {
+        if (mode == AppendMode.EACH_EVENT) { // a poller's page: each event on its own, any refusal reported in its place
+            List<Expected> out = new ArrayList<>();
+            for (int i = 0; i < request.size(); i++) {
+                TimelineReferenceModel attempt = copy();
+                try {
+                    out.add(attempt.applyOne(request.get(i), generatedIds.apply(i)));
+                    adopt(attempt);
+                } catch (Refusal r) {
+                    out.add(new Expected(AppendOutcome.Kind.REFUSED, request.get(i).incidentId(), null));
+                }
+            }
+            return new Prediction(out, null, -1);
+        }
         List<Integer> left = new ArrayList<>();
         for (int i = 0; i < request.size(); i++) {
             left.add(i);
