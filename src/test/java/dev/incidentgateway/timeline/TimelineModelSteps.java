@@ -87,6 +87,8 @@ final class TimelineModelSteps {
                 net.jqwik.api.Tuple.of(8, events(Arbitraries.integers().between(0, 5)).map(TimelineModelSteps::single)),
                 net.jqwik.api.Tuple.of(2, reopens().map(TimelineModelSteps::single)),
                 net.jqwik.api.Tuple.of(4, alerts().map(e -> new Step(List.of(new Submission(List.of(e), AppendMode.SENDER_BATCH)), false, -1, false))),
+                net.jqwik.api.Tuple.of(1, alerts().list().ofMinSize(2).ofMaxSize(4) // one firing twice: declared, then a repeat
+                        .map(e -> new Step(List.of(new Submission(e, AppendMode.SENDER_BATCH)), false, -1, false))),
                 net.jqwik.api.Tuple.of(2, Combinators.combine(Arbitraries.integers().between(0, 20), Arbitraries.of(true, false))
                         .as((n, altered) -> new Step(List.of(), false, n, altered))),
                 net.jqwik.api.Tuple.of(2, batches()),
@@ -126,13 +128,19 @@ final class TimelineModelSteps {
                 .as((t, ce) -> new EventSpec(EventType.STATE_CHANGE, t, null, IncidentStatus.ACKNOWLEDGED, false, Seq.NONE, ce, 0, null));
     }
 
-    /** An alert: a declare by key (new, a repeat while open, or after its incident was resolved), or a change by key. */
+    /**
+     * An alert: a declare by key (new, a repeat while open, or after its incident was resolved; now and then with an id of
+     * its own, as a REST declare with a correlationKey), or a change by key.
+     */
     static Arbitrary<EventSpec> alerts() {
         Arbitrary<EventType> types = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, Arbitraries.just(EventType.DECLARE)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.of(EventType.ACK, EventType.RESOLVE)));
-        return Combinators.combine(types, severities(), Arbitraries.integers().between(0, 2), Arbitraries.of(true, true, false))
-                .as((type, severity, key, ce) -> new EventSpec(type, NO_ID, type == EventType.DECLARE ? severity : null, null, false,
-                        Seq.NONE, ce, 1, key));
+        Arbitrary<Integer> targets = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, Arbitraries.just(NO_ID)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(NEW_ID)));
+        return Combinators.combine(types, targets, severities(), Arbitraries.integers().between(0, 2), Arbitraries.of(true, true, false))
+                .as((type, target, severity, key, ce) -> type == EventType.DECLARE
+                        ? new EventSpec(type, target, severity, null, false, Seq.NONE, ce, target == NEW_ID ? 0 : 1, key)
+                        : new EventSpec(type, NO_ID, null, null, false, Seq.NONE, ce, 1, key));
     }
 
     /** Two to four events on one or two incidents, all or nothing, as a sender's batch or a poller's page: often one is refused. */
@@ -142,11 +150,12 @@ final class TimelineModelSteps {
                 .as((events, mode) -> new Step(List.of(new Submission(events, mode)), false, -1, false));
     }
 
-    /** Two to four requests at once, one event each, on the same incident or on two. */
+    /** Two to four requests at once, one or two events each, on the same incident or on two. */
     static Arbitrary<Step> concurrent() {
         Arbitrary<EventSpec> one = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, events(Arbitraries.integers().between(0, 1))),
                 net.jqwik.api.Tuple.of(1, declares()), net.jqwik.api.Tuple.of(2, alerts()));
-        return one.map(e -> new Submission(List.of(e), e.key() == null ? AppendMode.ALL_OR_NOTHING : AppendMode.SENDER_BATCH))
+        return one.list().ofMinSize(1).ofMaxSize(2)
+                .map(e -> new Submission(e, e.stream().anyMatch(x -> x.key() != null) ? AppendMode.SENDER_BATCH : AppendMode.ALL_OR_NOTHING))
                 .list().ofMinSize(2).ofMaxSize(4).map(s -> new Step(s, true, -1, false));
     }
 
