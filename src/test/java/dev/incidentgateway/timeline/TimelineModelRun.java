@@ -34,6 +34,8 @@ final class TimelineModelRun {
     private final List<Submitted> sentWithIds = new ArrayList<>();
     private int nextIncident;
     private int nextCe;
+    /** Role assignments so far: every other one names a new commander (the view shows it). */
+    private int roles;
     int actions;
 
     /** A request as sent, for a later resend. */
@@ -112,7 +114,7 @@ final class TimelineModelRun {
         switch (s.type()) {
             case DECLARE -> b.title("model incident").severity(s.severity());
             case NOTE -> b.content(s.blank() ? " " : "a note");
-            case ROLE_ASSIGN -> b.data(data.put("role", nextCe % 2 == 0 ? "commander" : "scribe").put("assignee", "carol"));
+            case ROLE_ASSIGN -> b.data(data.put("role", ++roles % 2 == 0 ? "commander" : "scribe").put("assignee", "carol" + roles));
             case STATE_CHANGE -> {
                 if (s.to() != null) {
                     data.put("to", s.to().wireName());
