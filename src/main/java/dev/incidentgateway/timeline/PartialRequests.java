@@ -49,6 +49,9 @@ final class PartialRequests {
                 String incidentId = request.get(at).incidentId();
                 outcomes[at] = refused.repeat() ? new AppendOutcome(AppendOutcome.Kind.IGNORED, null, incidentId)
                         : AppendOutcome.refused(incidentId, refused.at(at));
+            } catch (AppendRejectedException refusedWhole) {
+                // Refused in the request without the items left out: its index is the place in the sender's batch.
+                throw refusedWhole.index() < 0 ? refusedWhole : refusedWhole.at(left.get(refusedWhole.index()));
             }
         }
     }
