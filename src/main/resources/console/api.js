@@ -6,12 +6,52 @@ const ACTOR = 'incidentGateway.actor';
 const VIA = 'incidentGateway.signedInAt'; // the identity provider's host when the key is an access token from sign-in
 
 export class Problem extends Error {
-  constructor(status, title, detail) {
+  /** retryAfter: the seconds a 429 or 503 asked the console to wait (its Retry-After), else null. */
+  constructor(status, title, detail, retryAfter = null) {
     super(`${title}: ${detail}`);
     this.status = status;
     this.title = title;
     this.detail = detail;
+    this.retryAfter = retryAfter;
   }
+}
+
+// ---- the gateway's "wait" ----------------------------------------------------------------------------------
+// A 429 (the per-principal rate limit, a caller's share of the expensive reads) or a 503 (overloaded, a store that is
+// down) with Retry-After asks every caller to wait that long. The console then re-reads nothing on its own until the
+// time is up (ui.js reread), and re-reads the page on screen once at the end (onResume): re-reading at each live event
+// meanwhile only met the limit again, and an SLA cell per incident read one by one went blank at each refusal.
+let pausedUntil = 0;
+let resumeTimer = null;
+let resume = () => {};
+
+/** Milliseconds left of the wait the gateway asked for; 0 when there is none. */
+export function pausedFor() {
+  return Math.max(0, pausedUntil - Date.now());
+}
+
+/** What runs once when a wait the gateway asked for is over (console.js: re-read the page on screen). */
+export function onResume(handler) {
+  resume = handler;
+}
+
+/** Retry-After as seconds (RFC 9110: a number of seconds or an HTTP date), null when absent or unreadable. */
+function retryAfterOf(response) {
+  if (response.status !== 429 && response.status !== 503) return null;
+  const value = (response.headers.get('Retry-After') || '').trim();
+  if (!value) return null;
+  const seconds = /^\d+$/.test(value) ? Number(value) : Math.ceil((Date.parse(value) - Date.now()) / 1000);
+  return Number.isFinite(seconds) ? Math.max(1, seconds) : null;
+}
+
+function pause(seconds) {
+  pausedUntil = Math.max(pausedUntil, Date.now() + seconds * 1000);
+  clearTimeout(resumeTimer);
+  resumeTimer = setTimeout(() => { // the latest wait's timer: each new one replaces the one before
+    resumeTimer = null;
+    pausedUntil = 0; // a timer may fire a millisecond before Date.now() reaches the end
+    resume();
+  }, pausedFor());
 }
 
 let caller = null; // GET /api/v1/whoami for the key in use, asked once per key
@@ -69,13 +109,18 @@ export function authHeaders(accept) {
   return key ? { Accept: accept, Authorization: `Bearer ${key}` } : { Accept: accept };
 }
 
-/** A failed response as a Problem: the RFC 9457 title and detail when the gateway sent them, else `fallback`. */
+/**
+ * A failed response as a Problem: the RFC 9457 title and detail when the gateway sent them, else `fallback`; a 429 or 503
+ * with Retry-After also starts the wait it asks for (pausedFor).
+ */
 export async function problemOf(response, fallback) {
   if (response.status === 401 && session.key()) unauthorized();
+  const retryAfter = retryAfterOf(response);
+  if (retryAfter !== null) pause(retryAfter);
   const type = response.headers.get('Content-Type') || '';
   const parsed = type.includes('json') ? await response.json().catch(() => null) : null;
-  if (parsed && parsed.title) return new Problem(response.status, parsed.title, parsed.detail || '');
-  return new Problem(response.status, `HTTP ${response.status}`, fallback);
+  if (parsed && parsed.title) return new Problem(response.status, parsed.title, parsed.detail || '', retryAfter);
+  return new Problem(response.status, `HTTP ${response.status}`, fallback, retryAfter);
 }
 
 /**
