@@ -6,13 +6,17 @@ const ACTOR = 'incidentGateway.actor';
 const VIA = 'incidentGateway.signedInAt'; // the identity provider's host when the key is an access token from sign-in
 
 export class Problem extends Error {
-  /** retryAfter: the seconds a 429 or 503 asked the console to wait (its Retry-After), else null. */
-  constructor(status, title, detail, retryAfter = null) {
+  /**
+   * retryAfter: the seconds a 429 or 503 asked the console to wait (its Retry-After), else null; waitSeconds: how long
+   * the console waits for it (at least that: see pause).
+   */
+  constructor(status, title, detail, retryAfter = null, waitSeconds = null) {
     super(`${title}: ${detail}`);
     this.status = status;
     this.title = title;
     this.detail = detail;
     this.retryAfter = retryAfter;
+    this.waitSeconds = waitSeconds;
   }
 }
 
@@ -24,6 +28,8 @@ export class Problem extends Error {
 let pausedUntil = 0;
 let resumeTimer = null;
 let resume = () => {};
+let refusedInARow = 0; // refusals since the last re-read that worked (calm): each doubles the wait
+const LONGEST_WAIT_S = 60;
 
 /** Milliseconds left of the wait the gateway asked for; 0 when there is none. */
 export function pausedFor() {
@@ -44,7 +50,15 @@ function retryAfterOf(response) {
   return Number.isFinite(seconds) ? Math.max(1, seconds) : null;
 }
 
-function pause(seconds) {
+/**
+ * Starts the wait a refusal asks for; returns its seconds. Retry-After is when the gateway can take one request again,
+ * and a page's re-read is two or three: under GATEWAY_API_RATE_PER_S=1 each 1 s wait bought the list's read and the SLA
+ * clocks were refused again, for ever. So a refusal that follows a refusal waits twice as long (up to a minute, or the
+ * Retry-After if longer), until a re-read works again.
+ */
+function pause(retryAfter) {
+  const seconds = Math.max(retryAfter, Math.min(LONGEST_WAIT_S, retryAfter * 2 ** refusedInARow));
+  refusedInARow += 1;
   pausedUntil = Math.max(pausedUntil, Date.now() + seconds * 1000);
   clearTimeout(resumeTimer);
   resumeTimer = setTimeout(() => { // the latest wait's timer: each new one replaces the one before
@@ -52,6 +66,12 @@ function pause(seconds) {
     pausedUntil = 0; // a timer may fire a millisecond before Date.now() reaches the end
     resume();
   }, pausedFor());
+  return seconds;
+}
+
+/** A re-read worked: the next refusal waits its Retry-After again, no longer. */
+export function calm() {
+  refusedInARow = 0;
 }
 
 let caller = null; // GET /api/v1/whoami for the key in use, asked once per key
@@ -116,11 +136,11 @@ export function authHeaders(accept) {
 export async function problemOf(response, fallback) {
   if (response.status === 401 && session.key()) unauthorized();
   const retryAfter = retryAfterOf(response);
-  if (retryAfter !== null) pause(retryAfter);
+  const waitSeconds = retryAfter === null ? null : pause(retryAfter);
   const type = response.headers.get('Content-Type') || '';
   const parsed = type.includes('json') ? await response.json().catch(() => null) : null;
-  if (parsed && parsed.title) return new Problem(response.status, parsed.title, parsed.detail || '', retryAfter);
-  return new Problem(response.status, `HTTP ${response.status}`, fallback, retryAfter);
+  if (parsed && parsed.title) return new Problem(response.status, parsed.title, parsed.detail || '', retryAfter, waitSeconds);
+  return new Problem(response.status, `HTTP ${response.status}`, fallback, retryAfter, waitSeconds);
 }
 
 /**

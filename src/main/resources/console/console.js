@@ -106,7 +106,7 @@ async function startFeed(after) {
       liveKind = kind;
       if (problem) {
         liveStatus.textContent = `Live updates paused: ${problem.title}. `
-          + `${problem.retryAfter ? `Retrying in ${problem.retryAfter} s, as the gateway asked.` : 'Retrying…'}`;
+          + `${problem.retryAfter ? `Retrying in ${problem.waitSeconds} s, as the gateway asked.` : 'Retrying…'}`;
       } else if (!live) {
         liveStatus.textContent = `Live (${kind})`;
         // Re-read the page once live: what was committed before a feed without a position opened shows too.

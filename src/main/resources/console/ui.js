@@ -1,6 +1,6 @@
 // What every page does around the API: show a failure as the problem's title and detail (the alert box in
 // index.html), and keep a button disabled while its request runs.
-import { pausedFor, Problem } from './api.js';
+import { calm, pausedFor, Problem } from './api.js';
 
 let onScreen = null; // the problem the alert box shows, as it was handed to showProblem
 let fromReread = null; // the problem a re-read showed (reread), which that re-read's next success takes down again
@@ -17,8 +17,8 @@ export function showProblem(problem) {
   document.getElementById('problem-detail').textContent = p.detail;
   // A 429 or 503 with Retry-After: say that the console waits, and how long, rather than leave the page looking stuck.
   const waiting = document.getElementById('problem-wait');
-  waiting.textContent = p.retryAfter ? `The gateway asked the console to wait ${p.retryAfter} s (Retry-After): it reads `
-    + `again at ${new Date(Date.now() + pausedFor()).toLocaleTimeString()}.` : '';
+  waiting.textContent = p.retryAfter ? `The gateway asked the console to wait (Retry-After ${p.retryAfter} s): it reads `
+    + `again in ${p.waitSeconds} s, at ${new Date(Date.now() + pausedFor()).toLocaleTimeString()}.` : '';
   waiting.hidden = !p.retryAfter;
   box.hidden = false;
 }
@@ -44,6 +44,7 @@ export async function reread(action) {
   if (pausedFor() > 0) return false; // the gateway asked to wait: the page is re-read once the wait is over (api.js onResume)
   try {
     await action();
+    calm();
     if (fromReread && onScreen === fromReread) showProblem(null);
     fromReread = null;
     return true;

@@ -4,10 +4,14 @@ import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HeadlessChromium;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.TestStore;
+import dev.incidentgateway.timeline.EventType;
+import dev.incidentgateway.timeline.NewEvent;
+import dev.incidentgateway.timeline.Severity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import java.nio.file.Files;
@@ -34,7 +38,10 @@ class ConsoleListReadsIT {
               sev2: {acknowledge: 15m, resolve: 24h}
             """;
 
-    /** Records every request the page sends to /api/v1 (the live stream aside): {url, at (ms), status}, in {@code window.calls}. */
+    /**
+     * Records every request the page sends to /api/v1 (the live stream aside): {url, at (ms), status, retryAfter}, in
+     * {@code window.calls}.
+     */
     private static final String RECORD_CALLS = """
             const fetchFromGateway = window.fetch;
             window.calls = [];
@@ -45,6 +52,7 @@ class ConsoleListReadsIT {
               window.calls.push(call);
               const response = await fetchFromGateway(url, options);
               call.status = response.status;
+              call.retryAfter = response.headers.get('Retry-After');
               return response;
             };""";
 
@@ -125,7 +133,7 @@ class ConsoleListReadsIT {
 
             declare(fixture.http(), "LIM-4"); // its live event re-reads the list: refused
             assertThat(waitFor(page, By.cssSelector("#problem [data-field='backoff']")).getText())
-                    .contains("wait 3 s").contains("reads again at");
+                    .contains("Retry-After 3 s").contains("again in 3 s, at");
             assertThat(page.findElement(By.id("problem-title")).getText()).isEqualTo("Too many requests");
             assertThat(page.findElements(By.cssSelector("tr[data-incident]"))).as("the table shown before").hasSize(3);
             declare(fixture.http(), "LIM-5"); // more live events during the wait
@@ -141,6 +149,50 @@ class ConsoleListReadsIT {
             double nextAt = ((Number) calls.get(1).get("at")).doubleValue();
             assertThat(nextAt - refusedAt).as("ms from the refusal to the next request").isGreaterThanOrEqualTo(3000);
             assertNoConsoleErrors(browser);
+        }
+    }
+    /**
+     * The gateway's own per-principal rate limit (1 request/s): while the test spends the key's budget, a live event's
+     * re-read is refused with 429; the page says it waits, sends nothing before each Retry-After is over, and shows the
+     * new incident once the budget is back.
+     */
+    @Test
+    void underTheGatewaysRateLimitTheListWaitsEachRetryAfterAndCatchesUp(@TempDir Path dir) throws Exception {
+        HeadlessChromium.assumeAvailable();
+        Path policy = Files.writeString(dir.resolve("sla.yaml"), POLICY);
+        try (GatewayFixture fixture = GatewayFixture.start(TestStore.Kind.H2, Map.of("GATEWAY_SLA_FILE", policy.toString(),
+                "GATEWAY_API_RATE_PER_S", "1", "GATEWAY_API_RATE_BURST", "20"));
+             HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+            WebDriver page = listOf(fixture, browser, "RATE", 3, RECORD_CALLS);
+            waitFor(page, By.cssSelector("tr[data-incident='RATE-3'] [data-sla-target]"));
+            js(page, "window.calls.length = 0;");
+
+            // The key's budget is the test's to spend: spent first, then a live event (appended through the store, not the
+            // API), then kept spent until the page waits.
+            int spent = 0;
+            while (fixture.http().get("/api/v1/whoami").status() != 429) {
+                assertThat(++spent).as("requests before the budget of 20 was spent").isLessThan(1_000);
+            }
+            fixture.gateway().store().append(NewEvent.builder(EventType.DECLARE, "pat").incident("RATE-4").title("Checkout slow")
+                    .severity(Severity.SEV2).build());
+            while (page.findElements(By.cssSelector("#problem [data-field='backoff']")).stream().noneMatch(WebElement::isDisplayed)) {
+                assertThat(++spent).as("requests spent before the page was refused").isLessThan(20_000);
+                fixture.http().get("/api/v1/whoami");
+            }
+            assertThat(page.findElement(By.id("problem-title")).getText()).isEqualTo("Too many requests");
+            assertThat(page.findElements(By.cssSelector("tr[data-incident]"))).as("the table shown before").hasSize(3);
+
+            waitFor(page, By.cssSelector("tr[data-incident='RATE-4'] [data-sla-target]"));
+            waiting(page).until(ExpectedConditions.invisibilityOfElementLocated(By.id("problem")));
+            List<Map<String, Object>> calls = calls(page);
+            assertThat(calls).extracting(c -> c.get("status")).contains(429L);
+            for (int i = 0; i + 1 < calls.size(); i++) {
+                if (Long.valueOf(429).equals(calls.get(i).get("status"))) {
+                    double waited = ((Number) calls.get(i + 1).get("at")).doubleValue() - ((Number) calls.get(i).get("at")).doubleValue();
+                    assertThat(waited).as("ms after refusal %d (Retry-After %s)", i, calls.get(i).get("retryAfter"))
+                            .isGreaterThanOrEqualTo(1000 * Double.parseDouble(String.valueOf(calls.get(i).get("retryAfter"))));
+                }
+            }
         }
     }
 }
