@@ -6,12 +6,72 @@ const ACTOR = 'incidentGateway.actor';
 const VIA = 'incidentGateway.signedInAt'; // the identity provider's host when the key is an access token from sign-in
 
 export class Problem extends Error {
-  constructor(status, title, detail) {
+  /**
+   * retryAfter: the seconds a 429 or 503 asked the console to wait (its Retry-After), else null; waitSeconds: how long
+   * the console waits for it (at least that: see pause).
+   */
+  constructor(status, title, detail, retryAfter = null, waitSeconds = null) {
     super(`${title}: ${detail}`);
     this.status = status;
     this.title = title;
     this.detail = detail;
+    this.retryAfter = retryAfter;
+    this.waitSeconds = waitSeconds;
   }
+}
+
+// ---- the gateway's "wait" ----------------------------------------------------------------------------------
+// A 429 (the per-principal rate limit, a caller's share of the expensive reads) or a 503 (overloaded, a store that is
+// down) with Retry-After asks every caller to wait that long. The console then re-reads nothing on its own until the
+// time is up (ui.js reread), and re-reads the page on screen once at the end (onResume): re-reading at each live event
+// meanwhile only met the limit again, and an SLA cell per incident read one by one went blank at each refusal.
+let pausedUntil = 0;
+let resumeTimer = null;
+let resume = () => {};
+let refusedInARow = 0; // refusals since the last re-read that worked (calm): each doubles the wait
+const LONGEST_WAIT_S = 60;
+
+/** Milliseconds left of the wait the gateway asked for; 0 when there is none. */
+export function pausedFor() {
+  return Math.max(0, pausedUntil - Date.now());
+}
+
+/** What runs once when a wait the gateway asked for is over (console.js: re-read the page on screen). */
+export function onResume(handler) {
+  resume = handler;
+}
+
+/** Retry-After as seconds (RFC 9110: a number of seconds or an HTTP date), null when absent or unreadable. */
+function retryAfterOf(response) {
+  if (response.status !== 429 && response.status !== 503) return null;
+  const value = (response.headers.get('Retry-After') || '').trim();
+  if (!value) return null;
+  const seconds = /^\d+$/.test(value) ? Number(value) : Math.ceil((Date.parse(value) - Date.now()) / 1000);
+  return Number.isFinite(seconds) ? Math.max(1, seconds) : null;
+}
+
+/**
+ * Starts the wait a refusal asks for; returns its seconds. Retry-After is when the gateway can take one request again,
+ * and a page's re-read is two or three: under GATEWAY_API_RATE_PER_S=1 each 1 s wait bought the list's read and the SLA
+ * clocks were refused again, for ever. So a refusal that follows a refusal waits twice as long (up to a minute, or the
+ * Retry-After if longer), until a re-read works again.
+ */
+function pause(retryAfter) {
+  const seconds = Math.max(retryAfter, Math.min(LONGEST_WAIT_S, retryAfter * 2 ** refusedInARow));
+  refusedInARow += 1;
+  pausedUntil = Math.max(pausedUntil, Date.now() + seconds * 1000);
+  clearTimeout(resumeTimer);
+  resumeTimer = setTimeout(() => { // the latest wait's timer: each new one replaces the one before
+    resumeTimer = null;
+    pausedUntil = 0; // a timer may fire a millisecond before Date.now() reaches the end
+    resume();
+  }, pausedFor());
+  return seconds;
+}
+
+/** A re-read worked: the next refusal waits its Retry-After again, no longer. */
+export function calm() {
+  refusedInARow = 0;
 }
 
 let caller = null; // GET /api/v1/whoami for the key in use, asked once per key
@@ -69,13 +129,18 @@ export function authHeaders(accept) {
   return key ? { Accept: accept, Authorization: `Bearer ${key}` } : { Accept: accept };
 }
 
-/** A failed response as a Problem: the RFC 9457 title and detail when the gateway sent them, else `fallback`. */
+/**
+ * A failed response as a Problem: the RFC 9457 title and detail when the gateway sent them, else `fallback`; a 429 or 503
+ * with Retry-After also starts the wait it asks for (pausedFor).
+ */
 export async function problemOf(response, fallback) {
   if (response.status === 401 && session.key()) unauthorized();
+  const retryAfter = retryAfterOf(response);
+  const waitSeconds = retryAfter === null ? null : pause(retryAfter);
   const type = response.headers.get('Content-Type') || '';
   const parsed = type.includes('json') ? await response.json().catch(() => null) : null;
-  if (parsed && parsed.title) return new Problem(response.status, parsed.title, parsed.detail || '');
-  return new Problem(response.status, `HTTP ${response.status}`, fallback);
+  if (parsed && parsed.title) return new Problem(response.status, parsed.title, parsed.detail || '', retryAfter, waitSeconds);
+  return new Problem(response.status, `HTTP ${response.status}`, fallback, retryAfter, waitSeconds);
 }
 
 /**

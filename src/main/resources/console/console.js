@@ -1,13 +1,13 @@
 // The operator console: a hash router over four pages (incidents, one incident in incident.js, outbox.js, sources.js), kept
 // current by the live feed (live.js). Every page re-reads what it shows from the API; no state is cached
 // beyond the key in sessionStorage and the feed's position.
-import { api, onUnauthorized, optionalFeatures, session, whoami } from './api.js';
+import { api, onResume, onUnauthorized, optionalFeatures, session, whoami } from './api.js';
 import { incidentPage } from './incident.js';
 import { liveEvents } from './live.js';
 import { outboxPage } from './outbox.js';
 import { sourcesPage } from './sources.js';
 import { finishSignIn, startSignIn } from './signin.js';
-import { busy, guarded, reread } from './ui.js';
+import { busy, guarded, oneAtATime, reread } from './ui.js';
 import { slaSummary } from './sla.js';
 import { badge, h, table, when } from './views.js';
 
@@ -70,6 +70,14 @@ document.getElementById('forget-key').addEventListener('click', () => {
 onUnauthorized(() => signOut('Signed out: the gateway no longer accepts this key or access token (access tokens expire). '
   + 'Sign in again.'));
 
+// When a wait the gateway asked for (429/503 + Retry-After) is over: re-read the page on screen once, or open it again if
+// its first read was the one refused.
+onResume(() => {
+  if (!session.key()) return;
+  if (current.heading) reread(current.refresh);
+  else route();
+});
+
 // ---- live feed --------------------------------------------------------------------------------------------
 // Events are handed to the page together when several arrive at once (a stream delivers them one by one):
 // one re-read of the page per burst, not one per event.
@@ -96,8 +104,10 @@ async function startFeed(after) {
     let live = false;
     const started = await liveEvents(after, deliver, (problem, kind) => {
       liveKind = kind;
-      if (problem) liveStatus.textContent = `Live updates paused: ${problem.title}. Retrying…`;
-      else if (!live) {
+      if (problem) {
+        liveStatus.textContent = `Live updates paused: ${problem.title}. `
+          + `${problem.retryAfter ? `Retrying in ${problem.waitSeconds} s, as the gateway asked.` : 'Retrying…'}`;
+      } else if (!live) {
         liveStatus.textContent = `Live (${kind})`;
         // Re-read the page once live: what was committed before a feed without a position opened shows too.
         if (after === null) reread(current.refresh);
@@ -121,12 +131,12 @@ async function incidentsPage() {
   async function refresh() {
     const { incidents } = await api('/api/v1/incidents?limit=100');
     if (withSla === null) withSla = Boolean((await optionalFeatures()).sla);
-    const slas = withSla ? await Promise.all(incidents.map((i) => api(`/api/v1/incidents/${encodeURIComponent(i.id)}/sla`).catch(() => null))) : [];
+    const slas = withSla ? await slaOf(incidents) : new Map();
     const headers = ['Incident', { label: 'Title', cls: 'hide-narrow' }, 'Status', 'Severity', { label: 'Commander', cls: 'hide-narrow' },
       { label: 'Declared (event time)', cls: 'hide-narrow' }];
     if (withSla) headers.push('SLA');
     // On a phone the Title column is hidden and the title is the id's second line instead.
-    const rows = incidents.map((i, n) => h('tr', { 'data-incident': i.id },
+    const rows = incidents.map((i) => h('tr', { 'data-incident': i.id },
       h('td', { class: 'incident-cell' }, h('a', { href: `#/incidents/${encodeURIComponent(i.id)}` }, i.id),
         h('span', { class: 'show-narrow row-title', 'data-field': 'title' }, i.title)),
       h('td', { class: 'hide-narrow text-cell' }, i.title),
@@ -134,13 +144,27 @@ async function incidentsPage() {
       h('td', {}, i.severity || '—'),
       h('td', { class: 'hide-narrow text-cell' }, i.commander || '—'),
       h('td', { class: 'hide-narrow' }, when(i.declaredAt)),
-      withSla ? h('td', {}, slaSummary(slas[n])) : null));
+      withSla ? h('td', {}, slaSummary(slas.get(i.id))) : null));
     body.replaceChildren(table('Incidents, newest first', headers, rows, 'No incidents yet.', { stacked: true }));
     return incidents;
   }
 
-  const incidents = await refresh();
-  return { heading, refresh, onEvents: refresh, position: latest(incidents.map((i) => i.lastEventId)) };
+  // One re-read at a time: live events can come faster than a re-read takes, and the SLA clocks of the list are an
+  // expensive read, of which a second one in parallel from the same key was refused (429).
+  const reread = oneAtATime(refresh);
+  const incidents = await reread();
+  return { heading, refresh: reread, onEvents: reread, position: latest(incidents.map((i) => i.lastEventId)) };
+}
+
+/**
+ * The SLA clocks of the listed incidents by id, in one request (GET /api/v1/sla?incident=A,B,…): one request per incident
+ * on every live update met the gateway's per-principal rate limit with a list of a hundred.
+ */
+async function slaOf(incidents) {
+  if (incidents.length === 0) return new Map();
+  const ids = incidents.map((i) => encodeURIComponent(i.id)).join(',');
+  const { incidents: clocks } = await api(`/api/v1/sla?incident=${ids}`);
+  return new Map(clocks.map((c) => [c.incidentId, c]));
 }
 
 /** The newest event of the newest incidents: where the live feed starts, unless the first page shown read later. */

@@ -6,7 +6,7 @@
 //   It is read with fetch() and a stream reader rather than EventSource, because EventSource cannot send an
 //   Authorization header and the API key must never be put in a URL (logs, proxies and history keep URLs).
 // - pollEvents: GET /api/v1/events?after= every 2 s, the fallback for a gateway without the stream.
-import { apiResponse, authHeaders, optionalFeatures, Problem, problemOf } from './api.js';
+import { apiResponse, authHeaders, optionalFeatures, pausedFor, Problem, problemOf } from './api.js';
 
 const PAGE = 100;
 const RETRY_FIRST_MS = 1000;
@@ -21,7 +21,7 @@ export async function liveEvents(after, onEvents, onError) {
 
 /**
  * Reads GET /api/v1/stream?after=<last id seen>; on its end or a failure reconnects with the last id seen, waiting
- * 1 s, then twice as long each time up to 10 s (back to 1 s once a stream opens).
+ * 1 s, then twice as long each time up to 10 s (back to 1 s once a stream opens), or a refusal's Retry-After if longer.
  */
 export function streamEvents(after, onEvents, onError) {
   let last = after;
@@ -51,7 +51,7 @@ export function streamEvents(after, onEvents, onError) {
       onError(e instanceof Problem ? e : new Problem(0, 'Live stream interrupted', String(e.message || e)));
     }
     if (stopped) return;
-    timer = setTimeout(connect, delay);
+    timer = setTimeout(connect, Math.max(delay, pausedFor())); // a refusal's Retry-After (too many streams) first
     delay = Math.min(delay * 2, RETRY_MAX_MS);
   }
 
@@ -124,7 +124,7 @@ export function pollEvents(after, onEvents, onError, intervalMs = 2000) {
     } catch (problem) {
       if (!stopped) onError(problem);
     }
-    if (!stopped) timer = setTimeout(tick, intervalMs);
+    if (!stopped) timer = setTimeout(tick, Math.max(intervalMs, pausedFor())); // a 429/503's Retry-After first
   }
 
   timer = setTimeout(tick, 0);

@@ -1,9 +1,10 @@
-// SLA clocks as the console shows them, from GET /api/v1/incidents/{id}/sla (sla/SlaClock): one cell per incident on
-// the list (the most urgent open target), every clock with its due time on the incident page.
+// SLA clocks as the console shows them (sla/SlaClock): one cell per incident on the list (the most urgent open target;
+// the list's clocks come from GET /api/v1/sla?incident=A,B,…, one object per incident), every clock with its due time on
+// the incident page (GET /api/v1/incidents/{id}/sla).
 import { badge, h, when } from './views.js';
 
 /**
- * The SLA cell from GET /api/v1/incidents/{id}/sla ({ targets: [{ target, state, remainingSeconds, completedAt?, … }] },
+ * The SLA cell from an incident's clocks ({ targets: [{ target, state, remainingSeconds, completedAt?, … }] },
  * sla/SlaClock): the most urgent open target (not met, clock not stopped; smallest remainingSeconds first) as
  * "[at risk] acknowledge 12 min" or "[breached] acknowledge, 5 min ago". `remaining` itself is a Java Duration
  * ("PT-5M"), so only the seconds are read.

@@ -1,6 +1,6 @@
 // What every page does around the API: show a failure as the problem's title and detail (the alert box in
 // index.html), and keep a button disabled while its request runs.
-import { Problem } from './api.js';
+import { calm, pausedFor, Problem } from './api.js';
 
 let onScreen = null; // the problem the alert box shows, as it was handed to showProblem
 let fromReread = null; // the problem a re-read showed (reread), which that re-read's next success takes down again
@@ -15,6 +15,11 @@ export function showProblem(problem) {
   const p = problem instanceof Problem ? problem : new Problem(0, 'Console error', String(problem.message || problem));
   document.getElementById('problem-title').textContent = p.title;
   document.getElementById('problem-detail').textContent = p.detail;
+  // A 429 or 503 with Retry-After: say that the console waits, and how long, rather than leave the page looking stuck.
+  const waiting = document.getElementById('problem-wait');
+  waiting.textContent = p.retryAfter ? `The gateway asked the console to wait (Retry-After ${p.retryAfter} s): it reads `
+    + `again in ${p.waitSeconds} s, at ${new Date(Date.now() + pausedFor()).toLocaleTimeString()}.` : '';
+  waiting.hidden = !p.retryAfter;
   box.hidden = false;
 }
 document.getElementById('problem-close').addEventListener('click', () => showProblem(null));
@@ -32,11 +37,14 @@ export async function guarded(action) {
 /**
  * For what a page does on its own (the Outbox and Sources re-read every few seconds, every page at a live event): a
  * failure shows like any other, and the next success takes it down, so a gateway that is back (a restart, a store
- * that answered 503) no longer says it is unreachable. A problem from the operator's own action stays.
+ * that answered 503) no longer says it is unreachable. A problem from the operator's own action stays. Nothing is re-read
+ * while the gateway's Retry-After runs.
  */
 export async function reread(action) {
+  if (pausedFor() > 0) return false; // the gateway asked to wait: the page is re-read once the wait is over (api.js onResume)
   try {
     await action();
+    calm();
     if (fromReread && onScreen === fromReread) showProblem(null);
     fromReread = null;
     return true;
@@ -57,4 +65,27 @@ export async function busy(button, fn) {
     button.disabled = false;
     if (button.isConnected) button.focus();
   }
+}
+
+/**
+ * fn, run at most once at a time: a call while it runs is answered by one more run after it, shared by every call made
+ * meanwhile. For a page's re-read at live events, which can come faster than a re-read takes: the incident list's SLA
+ * clocks are an expensive read, of which one caller may run only a share at once (a second one in parallel was a 429).
+ */
+export function oneAtATime(fn) {
+  let running = null;
+  let next = null;
+  return function run() {
+    if (!running) {
+      running = Promise.resolve().then(fn).finally(() => { running = null; });
+      return running;
+    }
+    if (!next) {
+      next = running.catch(() => {}).then(() => {
+        next = null;
+        return run();
+      });
+    }
+    return next;
+  };
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.Semaphore;
 
 /**
  * The gateway-wide bound on reads that scan a whole incident or a range of the log (an incident's chain check, the SLA
- * report): each holds a pooled connection for as long as the scan takes (seconds for a long incident),
+ * report, the SLA clocks of many incidents): each holds a pooled connection for as long as the scan takes (seconds for a long incident),
  * so without a bound thirty of them, from one {@code read} key, held every connection of the pool and appends, ingest
  * and deliveries got 503 {@code store-unavailable}. At most {@code max} run at once, never more than half the pool,
  * and one caller gets at most half of them, so another caller's check still finds a slot.
@@ -87,13 +87,13 @@ public final class ExpensiveReads {
     private void enter(String caller) {
         if (!held.tryAcquire(caller)) {
             throw new ApiProblem(429, "too-many-expensive-reads", "Too many expensive reads", caller + " already runs " + held.max()
-                    + " of the reads that scan a whole incident or the log (verify, the SLA report), the most one caller may run at once; "
+                    + " of the reads that scan a whole incident or the log (verify, the SLA report, the SLA clocks of many incidents), the most one caller may run at once; "
                     + "nothing was done. Send them one after another.", null, Map.of("Retry-After", RETRY_AFTER));
         }
         if (!slots.tryAcquire()) {
             held.release(caller);
             throw new ApiProblem(503, "expensive-reads-busy", "Expensive reads busy", "All " + max + " slots for reads that scan a "
-                    + "whole incident or the log (verify, the SLA report; GATEWAY_EXPENSIVE_READS_MAX) are taken; nothing was done. Retry later.",
+                    + "whole incident or the log (verify, the SLA report, the SLA clocks of many incidents; GATEWAY_EXPENSIVE_READS_MAX) are taken; nothing was done. Retry later.",
                     null, Map.of("Retry-After", RETRY_AFTER));
         }
     }

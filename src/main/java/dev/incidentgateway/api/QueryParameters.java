@@ -31,6 +31,7 @@ public final class QueryParameters {
             route("GET", "/api/v1/incidents/{}/sla"),
             route("GET", "/api/v1/events", "after", "limit"),
             route("GET", "/api/v1/stream", "incident", "types", "after"),
+            route("GET", "/api/v1/sla", "incident"),
             route("GET", "/api/v1/reports/sla", "from", "to"),
             route("GET", "/api/v1/sources"),
             route("GET", "/api/v1/stats"),

@@ -60,7 +60,7 @@ public final class HttpSettings {
             0, 0, 1_000_000, "Requests a principal may send at once after a quiet spell under api.ratePerSecond. 0: one second's worth.");
     public static final ConfigKey<Integer> EXPENSIVE_READS_MAX = ConfigKey.integer("api.expensiveReadsMax", "GATEWAY_EXPENSIVE_READS_MAX",
             2, 1, 100, "Reads that scan a whole incident or a range of the log (GET /api/v1/incidents/{id}/verify, "
-                    + "/api/v1/reports/sla) running at once, gateway-wide; each holds a database connection while it scans. One more "
+                    + "/api/v1/reports/sla, /api/v1/sla) running at once, gateway-wide; each holds a database connection while it scans. One more "
                     + "gets 503 + Retry-After at once, a caller already running half of them 429. Lowered to half of "
                     + "store.poolSize, so the other connections stay for appends, ingest and deliveries.");
     public static final ConfigKey<Integer> PAGE_MAX_BYTES = ConfigKey.integer("api.pageMaxBytes", "GATEWAY_PAGE_MAX_BYTES",

@@ -109,6 +109,19 @@ public final class SlaIncidents {
     }
 
     /**
+     * The rows of those of {@code ids} that exist (at most {@link #PAGE}), in one statement, for the SLA clocks of many
+     * incidents at once ({@link SlaClockReader#clocksOf}); {@code marked} means nothing here.
+     */
+    List<Candidate> rows(List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<Object> params = new ArrayList<>(SqlLists.padded(ids));
+        return incidents("SELECT i.id, i.severity, i.status, i.last_seq, NULL FROM incidents i WHERE i.id IN ("
+                + SqlLists.marks(params.size()) + ")", params);
+    }
+
+    /**
      * An incident a scan must look at: what the tracker reads of its row, and whether it had a settled row when read
      * ({@code marked}: {@link #settleAll} then updates that row instead of trying an insert first).
      */

@@ -29,12 +29,12 @@ public final class SlaModule {
         return new SlaMetrics(meters, policies.bySeverity().values().stream().flatMap(p -> p.goals().values().stream()).toList());
     }
 
-    /** Binds {@value SlaTracker#BEAN} (run by routes/sla-tracker.camel.yaml) and adds GET /api/v1/incidents/{id}/sla and /api/v1/reports/sla. */
+    /** Binds {@value SlaTracker#BEAN} (run by routes/sla-tracker.camel.yaml) and adds GET /api/v1/incidents/{id}/sla, /api/v1/sla and /api/v1/reports/sla. */
     public void install(Main main, TimelineStore store, MeterRegistry meters, ObjectMapper json, ApiEndpoint.Settings endpoints,
                         ExpensiveReads expensiveReads, Clock clock) {
         SlaTracker tracker = new SlaTracker(store, policies, clock, meters);
         main.bind(SlaTracker.BEAN, tracker);
-        main.configure().addRoutesBuilder(new SlaApiRoute(new SlaApi(store, tracker, json),
+        main.configure().addRoutesBuilder(new SlaApiRoute(new SlaApi(store, new SlaClockReader(store, policies, clock), json),
                 new SlaReport(store, policies, clock, json), endpoints, expensiveReads));
     }
 }

@@ -20,7 +20,7 @@ import static dev.incidentgateway.testsupport.HttpApi.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The incident list's SLA column, from the gateway's own {@code GET /api/v1/incidents/{id}/sla} with a policy file of
+ * The incident list's SLA column, from the gateway's own {@code GET /api/v1/sla?incident=…} with a policy file of
  * the test's: a sev2 incident shows its next target and the minutes left ("acknowledge 15 min": the page reads it
  * within a minute of the declaration, and a partial minute left counts as a minute); a sev1 incident whose
  * one-second acknowledge goal has passed shows the target as breached, some minutes ago.

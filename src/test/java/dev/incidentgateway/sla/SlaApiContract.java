@@ -137,6 +137,43 @@ abstract class SlaApiContract {
                         "gateway_sla_time_to_acknowledge_seconds_bucket{severity=\"sev2\",le=\"300.0\"} 1"));
     }
 
+    /**
+     * GET /api/v1/sla?incident=A,B (the console's SLA column in one request): each existing incident's clocks as the single
+     * endpoint answers them, unknown ids left out; 400 naming {@code incident} when it is missing, holds a malformed id or
+     * more than the most per request, and nothing is read; a credential is needed as everywhere under /api/v1.
+     */
+    @Test
+    void answersTheClocksOfManyIncidentsInOneRequest() throws Exception {
+        Path file = slaFile("severities:\n  sev1: {acknowledge: 10m, resolve: 3h}\n");
+        GatewayFixture.assumeStore(kind());
+        try (GatewayFixture fixture = GatewayFixture.start(kind(), Map.of("GATEWAY_SLA_FILE", file.toString()))) {
+            for (String id : new String[] {"BAT-1", "BAT-2"}) {
+                fixture.gateway().store().append(NewEvent.builder(EventType.DECLARE, "alice").incident(id).title("api down")
+                        .severity(Severity.SEV1).eventTime(Instant.now().minus(Duration.ofMinutes(20))).build());
+            }
+            HttpApi.Response r = fixture.http().get("/api/v1/sla?incident=BAT-2,NOPE-1,BAT-1");
+            assertThat(r.status()).isEqualTo(200);
+            JsonNode incidents = r.json().path("incidents");
+            assertThat(incidents.findValuesAsText("incidentId")).containsExactly("BAT-2", "BAT-1");
+            JsonNode single = fixture.http().get("/api/v1/incidents/BAT-1/sla").json();
+            assertThat(incidents.get(1).path("severity")).isEqualTo(single.path("severity"));
+            assertThat(incidents.get(1).path("targets").findValuesAsText("state")).containsExactly("breached", "running");
+            assertThat(incidents.get(1).path("targets").get(0).path("dueAt")).isEqualTo(single.path("targets").get(0).path("dueAt"));
+
+            String tooMany = String.join(",", java.util.stream.IntStream.rangeClosed(0, SlaClockReader.MAX_BATCH)
+                    .mapToObj(n -> "A-" + n).toList());
+            for (String query : new String[] {"", "?incident=", "?incident=BAT-1,inc-2", "?incident=BAT-1,,BAT-2",
+                    "?incident=" + tooMany, "?incident=BAT-1&incident=BAT-2"}) {
+                HttpApi.Response bad = fixture.http().get("/api/v1/sla" + query);
+                assertThat(bad.status()).as(query).isEqualTo(400);
+                assertThat(bad.contentType()).as(query).startsWith("application/problem+json");
+                assertThat(bad.json().path("field").asText()).as(query).isEqualTo("incident");
+            }
+            assertThat(fixture.http().get("/api/v1/sla?incident=BAT-1&limit=2").json().path("field").asText()).isEqualTo("limit");
+            assertThat(fixture.http().withBearer("nope").get("/api/v1/sla?incident=BAT-1").status()).isEqualTo(401);
+        }
+    }
+
     @Test
     void aBadPolicyFileStopsTheStartNamingTheKey() throws Exception {
         Path file = slaFile("severities:\n  sev2: {acknowledge: 15 minutes}\n");
