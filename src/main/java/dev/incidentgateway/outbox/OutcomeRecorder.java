@@ -1,5 +1,6 @@
 package dev.incidentgateway.outbox;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -25,9 +26,12 @@ final class OutcomeRecorder {
     private final OutboxStore outbox;
     private final OutboxRelay.Settings settings;
     private final Clock clock;
-    private final MeterRegistry meters;
     private final Timer latency;
     private final DistributionSummary attempts;
+    private final Counter deliveredCount;
+    private final Counter retries;
+    private final Counter deaths;
+    private final Counter paced;
     /** Delivered outcomes of concurrent slots share a commit. */
     private final DeliveredBatch delivered;
     private final DeliveryFailureLog failures;
@@ -39,7 +43,6 @@ final class OutcomeRecorder {
         this.outbox = outbox;
         this.settings = settings;
         this.clock = clock;
-        this.meters = meters;
         this.failures = new DeliveryFailureLog(connector, clock);
         this.delivered = new DeliveredBatch(outbox, Math.max(2, settings.concurrency()), moreComing,
                 DistributionSummary.builder("gateway.outbox.outcomes.per.commit").tag("connector", connector)
@@ -48,6 +51,13 @@ final class OutcomeRecorder {
                 .description("From the event's commit to the target's 2xx").publishPercentileHistogram().register(meters);
         this.attempts = DistributionSummary.builder("gateway.outbox.attempts").tag("connector", connector)
                 .description("Attempts a delivered row needed").register(meters);
+        // Registered now, so each connector's series are at 0 from the start: rate() and increase() alerts see the first
+        // failure (a counter born at 1 has no earlier sample to rise from).
+        this.deliveredCount = meters.counter("gateway.outbox.delivered", "connector", connector);
+        this.retries = meters.counter("gateway.outbox.failures", "connector", connector, "kind", "retry");
+        this.deaths = meters.counter("gateway.outbox.failures", "connector", connector, "kind", "dead");
+        this.paced = meters.counter("gateway.outbox.rate_limited", "connector", connector);
+        meters.counter("gateway.outbox.deadline.exceeded", "connector", connector); // counted by DeliveryCall
     }
 
     /**
@@ -71,7 +81,7 @@ final class OutcomeRecorder {
             if (recorded) {
                 latency.record(Duration.between(item.createdAt(), now));
                 attempts.record(attempt);
-                meters.counter("gateway.outbox.delivered", "connector", connector).increment();
+                deliveredCount.increment();
             }
         } else if (result instanceof DeliveryResult.Retry r) {
             // Rate-limited (the target said when to come back: 429/503 Retry-After, a route's TimelineRetryAfter) is
@@ -85,7 +95,10 @@ final class OutcomeRecorder {
             }
             String lastError = giveUp ? r.reason() + " (gave up after " + attempt + " attempts)" : r.reason();
             recorded = outbox.failed(item, lastError, now.plus(wait), giveUp, !rateLimited);
-            meters.counter("gateway.outbox.failures", "connector", connector, "kind", giveUp ? "dead" : "retry").increment();
+            (giveUp ? deaths : retries).increment();
+            if (rateLimited) { // also a kind="retry" failure, as before this counter: this says how many of them were paced
+                paced.increment();
+            }
             if (recorded && giveUp) {
                 failures.dead(item, attempt, lastError);
             } else if (recorded) {
@@ -94,7 +107,7 @@ final class OutcomeRecorder {
         } else {
             DeliveryResult.Dead d = (DeliveryResult.Dead) result;
             recorded = outbox.failed(item, d.reason(), now, true, true);
-            meters.counter("gateway.outbox.failures", "connector", connector, "kind", "dead").increment();
+            deaths.increment();
             if (recorded) { // not when an operator's skip won meanwhile: the row stays skipped (logged below)
                 failures.dead(item, attempt, d.reason());
             }

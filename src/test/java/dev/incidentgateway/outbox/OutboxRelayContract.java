@@ -35,6 +35,7 @@ abstract class OutboxRelayContract {
     OutboxStore outbox;
     ScriptedSink sink;
     OutboxRelay relay;
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     abstract TestStore.Kind kind();
 
@@ -46,7 +47,7 @@ abstract class OutboxRelayContract {
         outbox = store.outbox;
         sink = new ScriptedSink();
         relay = new OutboxRelay(sink, outbox, timeline, new OutboxRelay.Settings(Duration.ofMillis(1), 4, 8),
-                new SimpleMeterRegistry(), Clock.systemUTC());
+                meters, Clock.systemUTC());
     }
 
     @AfterEach
@@ -198,6 +199,24 @@ abstract class OutboxRelayContract {
         assertThat(sink.delivered.get("L-1")).containsExactly("declare");
         assertThat(outbox.count("scripted", "dead")).isZero();
         assertThat(sink.calls.get()).isEqualTo(10);
+        assertThat(counter("gateway.outbox.rate_limited")).as("the paced answers, apart from the failures").isEqualTo(6);
+        assertThat(meters.get("gateway.outbox.failures").tag("kind", "retry").counter().count()).as("as before: every retry")
+                .isEqualTo(9);
+    }
+
+    @Test
+    void everyOutcomeCounterOfAConnectorIsThereAtZeroBeforeItsFirstDelivery() {
+        for (String name : new String[]{"gateway.outbox.delivered", "gateway.outbox.rate_limited", "gateway.outbox.deadline.exceeded"}) {
+            assertThat(counter(name)).as(name).isZero();
+        }
+        for (String kind : new String[]{"retry", "dead"}) {
+            assertThat(meters.get("gateway.outbox.failures").tag("connector", "scripted").tag("kind", kind).counter().count())
+                    .as(kind).isZero();
+        }
+    }
+
+    private double counter(String name) {
+        return meters.get(name).tag("connector", "scripted").counter().count();
     }
 
     @Test
