@@ -180,7 +180,7 @@ public final class Gateway implements AutoCloseable {
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, new CallerApi(json), endpoints, expensiveReads));
         sla.install(main, store, meters, json, endpoints, expensiveReads, Clock.systemUTC()); // SLA tracker bean + GET /api/v1/incidents/{id}/sla
         this.pollers = new SourcePollers(modules.pollingSources().stream()
-                .map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC())).toList());
+                .map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC(), meters)).toList());
         main.bind(SourcePollers.BEAN, pollers); // run by routes/inbound/<name>-poller.camel.yaml
         this.ops = new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers.all());
         main.configure().addRoutesBuilder(ops);
