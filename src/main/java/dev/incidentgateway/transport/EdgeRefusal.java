@@ -23,10 +23,20 @@ final class EdgeRefusal {
     private final ProblemMapper problems;
     private final MeterRegistry meters;
 
+    /**
+     * Every reason the edge refuses for ({@link EdgeGuard}'s and {@link MalformedRequests}'), registered at 0 at the start:
+     * an alert on {@code rate(gateway_http_refused_total{reason="inflight"}[5m])} then sees the first overload, where a
+     * series born at 1 has no earlier sample to rise from.
+     */
+    static final java.util.List<String> REASONS = java.util.List.of("credential", "not-found", "inflight",
+            "inflight-unauthenticated", "body-too-large", "expectation-failed", "unsupported-content-encoding",
+            "invalid-query", "invalid-path", "ambiguous-framing", "malformed-request");
+
     EdgeRefusal(Vertx vertx, ProblemMapper problems, MeterRegistry meters) {
         this.vertx = vertx;
         this.problems = problems;
         this.meters = meters;
+        REASONS.forEach(reason -> meters.counter("gateway.http.refused", "reason", reason));
     }
 
     void refuse(RoutingContext ctx, ApiProblem problem, String reason) {

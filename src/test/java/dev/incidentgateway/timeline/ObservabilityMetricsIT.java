@@ -37,6 +37,13 @@ class ObservabilityMetricsIT {
         assertThat(fresh).as("every series from the start, so rate() and absent() alerts work before the first event")
                 .contains("gateway_store_up 1.0", "gateway_store_circuit_open 0.0", SIGNED + " 0.0", LAST_SIGNED + " 0.0",
                         CONTRADICTS + " 0.0", STORE_ERROR + " 0.0");
+        assertThat(fresh).as("overload, error answers and SLA breaches too: a series born at 1 has no sample to rise from")
+                .contains("gateway_http_refused_total{reason=\"inflight\"} 0.0",
+                        "gateway_http_refused_total{reason=\"inflight-unauthenticated\"} 0.0",
+                        "gateway_http_errors_total{status=\"503\"} 0.0", "gateway_http_errors_total{status=\"500\"} 0.0",
+                        "gateway_sla_breaches_total{severity=\"sev1\",target=\"acknowledge\"} 0.0",
+                        "gateway_sla_breaches_total{severity=\"sev4\",target=\"resolve\"} 0.0")
+                .doesNotContain("gateway_sla_breaches_total{severity=\"sev3\",target=\"mitigate\"}"); // no such goal
 
         for (String id : new String[]{"OM-1", "OM-2"}) {
             assertThat(http.postJson("/api/v1/incidents", obj("id", id, "title", "t", "actor", "a", "severity", "sev3"))
