@@ -149,7 +149,7 @@ public final class Gateway implements AutoCloseable {
         ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json, probe.outage()), maxBody); // 503s counted per outage
         this.intake = new HttpIntakeGate(endpoints.problems());
         IncidentApi api = new IncidentApi(store, new IncidentRequestParser(json, config.get(GatewayConfig.DEFAULT_SOURCE)),
-                new TimelineCloudEventMapper(typePrefix, json), json, new ExternalRefs(dataSource), config.get(GatewayConfig.PAGE_MAX_BYTES));
+                new TimelineCloudEventMapper(typePrefix, json), json, new ExternalRefs(dataSource), config.get(GatewayConfig.PAGE_MAX_BYTES), meters);
         // Reads that scan a whole incident or the log hold a connection each for seconds: bounded, so writes keep theirs.
         ExpensiveReads expensiveReads = ExpensiveReads.fromConfig(config, meters, store::refuseWhileDown);
 
