@@ -2,12 +2,15 @@ package dev.incidentgateway.transport;
 
 import dev.incidentgateway.api.ApiProblem;
 import dev.incidentgateway.api.ProblemMapper;
+import dev.incidentgateway.security.RefusalLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+
+import java.time.Clock;
 
 /**
  * How the HTTP edge ({@link EdgeGuard}) refuses a request: its problem+json answer, counted in
@@ -39,8 +42,20 @@ final class EdgeRefusal {
         REASONS.forEach(reason -> meters.counter("gateway.http.refused", "reason", reason));
     }
 
+    /**
+     * The edge's own 503s (every slot in flight taken) in the log: the counter alone left the log silent while senders got
+     * 503s, so the on-call reading it at 3 a.m. saw nothing. A WARN for the first, then one a minute with how many came
+     * meanwhile (the refusal log's window: a flood costs a line a minute).
+     */
+    private final RefusalLog overloads = new RefusalLog(Clock.systemUTC());
+
     void refuse(RoutingContext ctx, ApiProblem problem, String reason) {
         meters.counter("gateway.http.refused", "reason", reason).increment();
+        if (reason.startsWith("inflight")) {
+            overloads.refused("requests with 503 (" + reason + ")", problem.status(), problem.getMessage() + " Senders retry "
+                    + "after Retry-After; if it lasts, add an instance, or raise GATEWAY_MAX_INFLIGHT when the store keeps up "
+                    + "(gateway_append_group_commit_seconds)");
+        }
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
         if (response.ended()) {
