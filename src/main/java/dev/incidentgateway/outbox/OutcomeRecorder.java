@@ -22,6 +22,15 @@ import java.util.function.BooleanSupplier;
 final class OutcomeRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecorder.class);
 
+    /**
+     * The delivery latency's buckets: 5 ms (a quiet event leaves in about 10 ms) to an hour (retries with backoff, a target
+     * down for a while). Micrometer's percentile histogram, used before, had 69 buckets from 1 ms to 30 s per connector:
+     * with 50 connectors three quarters of a /metrics answer (3,657 of 4,948 series, 400 KB), and every delivery after a
+     * retry past 30 s in +Inf.
+     */
+    static final Duration[] LATENCY_BUCKETS = java.util.stream.Stream.of(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000,
+            10_000, 30_000, 60_000, 300_000, 900_000, 3_600_000).map(Duration::ofMillis).toArray(Duration[]::new);
+
     private final String connector;
     private final OutboxStore outbox;
     private final OutboxRelay.Settings settings;
@@ -48,7 +57,8 @@ final class OutcomeRecorder {
                 DistributionSummary.builder("gateway.outbox.outcomes.per.commit").tag("connector", connector)
                         .description("Delivered outcomes recorded by one commit").register(meters));
         this.latency = Timer.builder("gateway.outbox.delivery.latency").tag("connector", connector)
-                .description("From the event's commit to the target's 2xx").publishPercentileHistogram().register(meters);
+                .description("From the event's commit to the target's 2xx").serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(meters);
         this.attempts = DistributionSummary.builder("gateway.outbox.attempts").tag("connector", connector)
                 .description("Attempts a delivered row needed").register(meters);
         // Registered now, so each connector's series are at 0 from the start: rate() and increase() alerts see the first

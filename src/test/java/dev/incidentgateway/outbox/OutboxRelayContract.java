@@ -215,6 +215,14 @@ abstract class OutboxRelayContract {
         }
     }
 
+    @Test
+    void theDeliveryLatencyHasSixteenBucketsFromFiveMillisecondsToAnHour() {
+        double[] boundaries = java.util.Arrays.stream(meters.get("gateway.outbox.delivery.latency").tag("connector", "scripted")
+                .timer().takeSnapshot().histogramCounts()).mapToDouble(b -> b.bucket(java.util.concurrent.TimeUnit.SECONDS)).toArray();
+        assertThat(boundaries).as("a few per connector, where deliveries fall: not 69 up to 30 s").containsExactly(0.005, 0.01,
+                0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600);
+    }
+
     private double counter(String name) {
         return meters.get(name).tag("connector", "scripted").counter().count();
     }
