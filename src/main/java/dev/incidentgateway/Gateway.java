@@ -153,7 +153,7 @@ public final class Gateway implements AutoCloseable {
         ApiEndpoint.Settings endpoints = new ApiEndpoint.Settings(new ProblemMapper(json, probe.outage()), maxBody); // 503s counted per outage
         this.intake = new HttpIntakeGate(endpoints.problems());
         IncidentApi api = new IncidentApi(store, new IncidentRequestParser(json, config.get(HttpSettings.DEFAULT_SOURCE)),
-                new TimelineCloudEventMapper(typePrefix, json), json, new ExternalRefs(dataSource), config.get(HttpSettings.PAGE_MAX_BYTES));
+                new TimelineCloudEventMapper(typePrefix, json), json, new ExternalRefs(dataSource), config.get(HttpSettings.PAGE_MAX_BYTES), meters);
         // Reads that scan a whole incident or the log hold a connection each for seconds: bounded, so writes keep theirs.
         ExpensiveReads expensiveReads = ExpensiveReads.fromConfig(config, meters, store::refuseWhileDown);
 
@@ -184,7 +184,7 @@ public final class Gateway implements AutoCloseable {
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, new CallerApi(json), endpoints, expensiveReads));
         sla.install(main, store, meters, json, endpoints, expensiveReads, Clock.systemUTC()); // SLA tracker bean + GET /api/v1/incidents/{id}/sla
         this.pollers = new SourcePollers(modules.pollingSources().stream()
-                .map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC())).toList());
+                .map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC(), meters)).toList());
         main.bind(SourcePollers.BEAN, pollers); // run by routes/inbound/<name>-poller.camel.yaml
         this.ops = new OpsRoute(store, dialect.name(), meters, json, endpoints, pollers.all());
         main.configure().addRoutesBuilder(ops);

@@ -17,6 +17,7 @@ final class MeterDescriptions implements MeterFilter {
             Map.entry("gateway.poll.invalid_records", "Records a poller read and could not turn into an event, by poller and field"),
             Map.entry("gateway.outbox.delivered", "Outbox rows delivered (the target answered 2xx), by connector"),
             Map.entry("gateway.outbox.failures", "Failed delivery attempts by connector and kind: retry (tried again later) or dead (given up)"),
+            Map.entry("gateway.outbox.rate_limited", "Deliveries the target paced (429/503 with Retry-After, a route's TimelineRetryAfter), by connector; also counted as kind=retry failures"),
             Map.entry("gateway.outbox.deadline.exceeded", "Deliveries cut off at GATEWAY_OUTBOX_DELIVERY_TIMEOUT_MS, by connector"),
             Map.entry("gateway.http.expensive.reads", "Reads that scan a whole incident or the log running now (at most GATEWAY_EXPENSIVE_READS_MAX)"),
             Map.entry("gateway.http.refused", "HTTP requests refused before a route ran, by reason"),

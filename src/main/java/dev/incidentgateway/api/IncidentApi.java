@@ -14,6 +14,8 @@ import dev.incidentgateway.timeline.IncidentStateMachine;
 import dev.incidentgateway.timeline.TimelineEvent;
 import dev.incidentgateway.timeline.TimelineStore;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,11 +38,13 @@ public final class IncidentApi {
     private final ObjectMapper json;
     private final ExternalRefs refs;
     private final long pageMaxBytes;
+    private final VerifyFindings verifyFindings;
 
     /** @param pageMaxBytes the byte budget of a timeline or Since page (GATEWAY_PAGE_MAX_BYTES) */
     public IncidentApi(TimelineStore store, IncidentRequestParser parser, TimelineCloudEventMapper cloudEvents, ObjectMapper json,
-                       ExternalRefs refs, long pageMaxBytes) {
+                       ExternalRefs refs, long pageMaxBytes, MeterRegistry meters) {
         this.pageMaxBytes = pageMaxBytes;
+        this.verifyFindings = new VerifyFindings(meters);
         this.store = store;
         this.refs = refs;
         this.verifier = store.verifier();
@@ -196,6 +200,7 @@ public final class IncidentApi {
         }
         ObjectNode body = json.createObjectNode();
         body.put("incidentId", id);
+        verifyFindings.found(id, report);
         body.put("intact", report.intact());
         body.put("eventsChecked", report.events());
         if (!report.intact()) {

@@ -1,10 +1,12 @@
 package dev.incidentgateway.api;
 
 import dev.incidentgateway.security.Redact;
+import dev.incidentgateway.security.RefusalLog;
 import dev.incidentgateway.store.StoreOutage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.timeline.AppendOutcomeUnknownException;
+import dev.incidentgateway.timeline.AppendQueueFullException;
 import dev.incidentgateway.timeline.IncidentNotFoundException;
 import dev.incidentgateway.timeline.InvalidEventException;
 import dev.incidentgateway.timeline.SeqConflictException;
@@ -30,6 +32,8 @@ public final class ProblemMapper {
 
     private final ObjectMapper json;
     private final StoreOutage outage;
+    /** A full append queue under load is a flood of refusals: a WARN for the first, then one a minute with the count. */
+    private final RefusalLog queueFull = new RefusalLog(java.time.Clock.systemUTC());
 
     public ProblemMapper(ObjectMapper json) {
         this(json, StoreOutage.untracked());
@@ -78,8 +82,14 @@ public final class ProblemMapper {
                             + "same Idempotency-Key (or CloudEvent id) is safe: it is stored at most once.", null,
                     Map.of("Retry-After", "5"));
         }
-        if (error instanceof StoreUnavailableException e) {
+        if (error instanceof AppendQueueFullException e) { // the store answers but does not keep up: no outage to log it
+            queueFull.refused("appends: the append queue is full", 503, e.getMessage() + ". The store does not keep up with the "
+                    + "appends coming in: see gateway_append_group_commit_seconds (the database's time per group) and the "
+                    + "pool's hikaricp_connections_pending; senders retry after Retry-After");
+        } else if (error instanceof StoreUnavailableException e) {
             StoreOutage.log(LOG, outage.refused(), "Store unavailable: {}", Redact.text(e.getMessage()));
+        }
+        if (error instanceof StoreUnavailableException) {
             return new ApiProblem(503, "store-unavailable", "Store unavailable",
                     "The timeline store cannot take requests right now; nothing was stored. Retry later.", null,
                     Map.of("Retry-After", "5"));

@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.builder.RouteBuilder;
 
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * kept here and never touches the database: a timer route refreshes them every {@link #PERIOD}, one count per
  * connector and status, each an index range over that connector's pending or dead rows (ix_outbox_due), never
  * over the delivered rows that make up most of the table. A count that failed reads NaN until one succeeds.
+ *
+ * <p>{@code gateway_outbox_oldest_pending_age_seconds{connector}}: how long the connector's oldest pending row has waited
+ * since its event committed (0 when none waits). A count of pending rows cannot tell a busy connector from a stuck one
+ * (a target that rate-limits forever, a row held back behind a dead one); the age can, so an alert fires on it. The
+ * oldest commit time is read with the counts; the age is taken at scrape time, so it grows between refreshes.
  */
 public final class OutboxGauges {
     static final Duration PERIOD = Duration.ofSeconds(15);
@@ -23,11 +30,15 @@ public final class OutboxGauges {
     private final OutboxStore outbox;
     private final List<String> connectors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Double> values = new ConcurrentHashMap<>();
+    /** Each connector's oldest pending row's commit time; absent when none waits (or not yet read). */
+    private final Map<String, Instant> oldestPending = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
+    private final Clock clock;
 
-    public OutboxGauges(OutboxStore outbox, List<String> connectors, MeterRegistry meters) {
+    public OutboxGauges(OutboxStore outbox, List<String> connectors, MeterRegistry meters, Clock clock) {
         this.outbox = outbox;
         this.meters = meters;
+        this.clock = clock;
         connectors.forEach(this::track);
     }
 
@@ -44,6 +55,14 @@ public final class OutboxGauges {
                     .description("Outbox rows by connector and status (refreshed every " + PERIOD.toSeconds() + " s)")
                     .register(meters);
         }
+        Gauge.builder("gateway.outbox.oldest.pending.age", oldestPending, m -> ageSeconds(m.get(connector)))
+                .tag("connector", connector).baseUnit("seconds")
+                .description("Seconds the connector's oldest pending outbox row has waited since its event committed; 0 when none")
+                .register(meters);
+    }
+
+    private double ageSeconds(Instant oldest) {
+        return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
     }
 
     /**
@@ -71,6 +90,12 @@ public final class OutboxGauges {
                     value = Double.NaN;
                 }
                 values.put(key(connector, status), value);
+            }
+            try {
+                outbox.oldestPending(connector).ifPresentOrElse(t -> oldestPending.put(connector, t),
+                        () -> oldestPending.remove(connector));
+            } catch (SQLException e) {
+                // keeps the last value read: the store's outage is gateway_store_up's alert, not a stuck delivery
             }
         }
     }

@@ -116,7 +116,7 @@ public final class OutboxModule implements AutoCloseable {
         // Outbound routes call vendors with camel-http: retries are the outbox's (state in the row), never HttpClient's own,
         // and every call has the Java sinks' timeouts, on http: and https: alike.
         dev.incidentgateway.connectors.http.CamelHttpDefaults.mainProperties().forEach(main::addInitialProperty);
-        main.configure().addRoutesBuilder(gaugeRoute(meters));
+        main.configure().addRoutesBuilder(gaugeRoute(meters, clock));
         main.configure().addRoutesBuilder(purgeRoute(Duration.ofDays(config.get(OutboxSettings.OUTBOX_RETENTION_DAYS)), meters, clock));
         main.configure().addRoutesBuilder(new OutboxApi(outbox, json, endpoints, clock, timeline::refuseWhileDown));
     }
@@ -211,8 +211,8 @@ public final class OutboxModule implements AutoCloseable {
     }
 
     /** The pending/dead gauges and the timer route that refreshes them (a scrape never queries the store). */
-    public RouteBuilder gaugeRoute(MeterRegistry meters) {
-        gauges = new OutboxGauges(outbox, activeNames, meters);
+    public RouteBuilder gaugeRoute(MeterRegistry meters, Clock clock) {
+        gauges = new OutboxGauges(outbox, activeNames, meters, clock);
         return gauges.route();
     }
 

@@ -212,6 +212,21 @@ public final class OutboxStore {
         }
     }
 
+    /**
+     * The commit time of the connector's oldest pending row (a delivery retrying, rate-limited or held back behind a
+     * dead row), empty when none waits: the same index range over pending rows as {@link #count}.
+     */
+    public java.util.Optional<Instant> oldestPending(String connector) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT MIN(created_at) FROM outbox WHERE connector = ? AND status = 'pending'")) {
+            ps.setString(1, connector);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return java.util.Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
+            }
+        }
+    }
+
     /** Pending and dead rows by connector ({@code [pending, dead]}), for the start's word on rows no route delivers. */
     public java.util.Map<String, long[]> waitingByConnector() throws SQLException {
         java.util.Map<String, long[]> waiting = new java.util.TreeMap<>();

@@ -83,6 +83,12 @@ public final class SlaTracker {
         this.policyFingerprint = policies.fingerprint();
         this.declared = new SlaDeclareCursor(policies, incidents);
         this.reader = new SlaClockReader(store, policies, clock);
+        // Each target of each severity's policy at 0 from the start: increase(gateway_sla_breaches_total[…]) then sees the
+        // first breach, which a series born at 1 does not show. The labels are the policy's, never an incident's.
+        policies.bySeverity().forEach((severity, policy) -> policy.goals().keySet().forEach(target -> {
+            meters.counter("gateway.sla.breaches", "target", target.wireName(), "severity", severity.wireName());
+            meters.counter("gateway.sla.warnings", "target", target.wireName(), "severity", severity.wireName());
+        }));
     }
 
     /** The clocks of one incident now (empty when its severity has no policy), as GET /api/v1/incidents/{id}/sla answers them. */

@@ -104,7 +104,7 @@ public final class TimelineWriter implements AutoCloseable {
         if (!running) {
             result.completeExceptionally(new StoreUnavailableException("the timeline writer is stopped", null));
         } else if (!queue.offer(new Request(List.copyOf(events), mode, progress, callerWaits, result))) {
-            result.completeExceptionally(new StoreUnavailableException("too many appends waiting; retry shortly", null));
+            result.completeExceptionally(new AppendQueueFullException(queue.size() + queue.remainingCapacity()));
         }
         return result;
     }

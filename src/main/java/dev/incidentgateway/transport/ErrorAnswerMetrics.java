@@ -24,8 +24,21 @@ final class ErrorAnswerMetrics implements VertxMetrics {
     private final MeterRegistry meters;
     private final ConcurrentMap<Integer, Counter> byStatus = new ConcurrentHashMap<>();
 
+    /**
+     * The statuses an alert names (overload and the store's trouble are 503, a rate limit 429, a bug 500), and the
+     * commonest refusals, registered at 0 so that {@code rate()} sees their first answer; others appear when first written.
+     */
+    private static final int[] FROM_THE_START = {400, 401, 403, 404, 413, 429, 500, 503};
+
     private ErrorAnswerMetrics(MeterRegistry meters) {
         this.meters = meters;
+        for (int status : FROM_THE_START) {
+            byStatus.put(status, counter(status));
+        }
+    }
+
+    private Counter counter(int status) {
+        return meters.counter("gateway.http.errors", "status", Integer.toString(status));
     }
 
     /** Options for {@code Vertx.vertx(...)} whose HTTP servers count their error answers in {@code meters}. */
@@ -40,8 +53,7 @@ final class ErrorAnswerMetrics implements VertxMetrics {
             @Override
             public void responseEnd(Void requestMetric, HttpResponse response, long bytesWritten) {
                 if (response.statusCode() >= 400) {
-                    byStatus.computeIfAbsent(response.statusCode(),
-                            status -> meters.counter("gateway.http.errors", "status", Integer.toString(status))).increment();
+                    byStatus.computeIfAbsent(response.statusCode(), status -> counter(status)).increment();
                 }
             }
         };

@@ -1,5 +1,6 @@
 package dev.incidentgateway.api;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
@@ -50,7 +51,7 @@ class OpsRouteHealthTest {
                     throw new PollFailure(PollFailure.Kind.AUTH, "HTTP 401: User Not Authenticated", null);
                 }
             };
-            try (SourcePoller poller = new SourcePoller(refused, store, ds, SqlDialect.H2, Clock.systemUTC())) {
+            try (SourcePoller poller = new SourcePoller(refused, store, ds, SqlDialect.H2, Clock.systemUTC(), new SimpleMeterRegistry())) {
                 ObjectMapper json = GatewayJson.create();
                 OpsRoute ops = new OpsRoute(store, "H2", meters, json, new ApiEndpoint.Settings(new ProblemMapper(json), 1024),
                         List.of(poller));

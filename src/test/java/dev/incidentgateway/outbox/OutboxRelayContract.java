@@ -35,6 +35,7 @@ abstract class OutboxRelayContract {
     OutboxStore outbox;
     ScriptedSink sink;
     OutboxRelay relay;
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     abstract TestStore.Kind kind();
 
@@ -46,7 +47,7 @@ abstract class OutboxRelayContract {
         outbox = store.outbox;
         sink = new ScriptedSink();
         relay = new OutboxRelay(sink, outbox, timeline, new OutboxRelay.Settings(Duration.ofMillis(1), 4, 8),
-                new SimpleMeterRegistry(), Clock.systemUTC());
+                meters, Clock.systemUTC());
     }
 
     @AfterEach
@@ -198,6 +199,32 @@ abstract class OutboxRelayContract {
         assertThat(sink.delivered.get("L-1")).containsExactly("declare");
         assertThat(outbox.count("scripted", "dead")).isZero();
         assertThat(sink.calls.get()).isEqualTo(10);
+        assertThat(counter("gateway.outbox.rate_limited")).as("the paced answers, apart from the failures").isEqualTo(6);
+        assertThat(meters.get("gateway.outbox.failures").tag("kind", "retry").counter().count()).as("as before: every retry")
+                .isEqualTo(9);
+    }
+
+    @Test
+    void everyOutcomeCounterOfAConnectorIsThereAtZeroBeforeItsFirstDelivery() {
+        for (String name : new String[]{"gateway.outbox.delivered", "gateway.outbox.rate_limited", "gateway.outbox.deadline.exceeded"}) {
+            assertThat(counter(name)).as(name).isZero();
+        }
+        for (String kind : new String[]{"retry", "dead"}) {
+            assertThat(meters.get("gateway.outbox.failures").tag("connector", "scripted").tag("kind", kind).counter().count())
+                    .as(kind).isZero();
+        }
+    }
+
+    @Test
+    void theDeliveryLatencyHasSixteenBucketsFromFiveMillisecondsToAnHour() {
+        double[] boundaries = java.util.Arrays.stream(meters.get("gateway.outbox.delivery.latency").tag("connector", "scripted")
+                .timer().takeSnapshot().histogramCounts()).mapToDouble(b -> b.bucket(java.util.concurrent.TimeUnit.SECONDS)).toArray();
+        assertThat(boundaries).as("a few per connector, where deliveries fall: not 69 up to 30 s").containsExactly(0.005, 0.01,
+                0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600);
+    }
+
+    private double counter(String name) {
+        return meters.get(name).tag("connector", "scripted").counter().count();
     }
 
     @Test

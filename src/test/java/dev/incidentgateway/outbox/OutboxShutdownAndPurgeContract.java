@@ -151,7 +151,7 @@ abstract class OutboxShutdownAndPurgeContract extends OutboxFaultsHarness {
     @Test
     void outboxGaugesAreReadFromTheLastRefreshNotCountedPerScrape() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        OutboxGauges gauges = new OutboxGauges(outbox, List.of("gated"), meters);
+        OutboxGauges gauges = new OutboxGauges(outbox, List.of("gated"), meters, clock);
         java.util.function.Function<String, Double> gauge = status -> meters.get("gateway.outbox.rows").tag("connector", "gated")
                 .tag("status", status).gauge().value();
         declare("M-1");
@@ -164,5 +164,25 @@ abstract class OutboxShutdownAndPurgeContract extends OutboxFaultsHarness {
         assertThat(gauge.apply("pending")).as("a scrape does not count").isEqualTo(2.0);
         gauges.refresh();
         assertThat(gauge.apply("pending")).isEqualTo(3.0);
+    }
+
+    @Test
+    void theOldestPendingRowsAgeGrowsBetweenRefreshesAndIsZeroOnceNoneWaits() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        OutboxGauges gauges = new OutboxGauges(outbox, List.of("gated"), meters, clock);
+        java.util.function.Supplier<Double> age = () -> meters.get("gateway.outbox.oldest.pending.age").tag("connector", "gated")
+                .gauge().value();
+        assertThat(age.get()).as("none waits").isZero();
+        declare("A-1");
+        Instant committed = onlyRow("A-1").createdAt();
+        declare("A-2");
+        gauges.refresh();
+        assertThat(age.get()).as("the oldest row's, from its event's commit").isEqualTo(Duration.between(committed, clock.instant()).toMillis() / 1000.0);
+        clock.set(clock.instant().plusSeconds(90));
+        assertThat(age.get()).as("taken at scrape time, without a refresh").isEqualTo(Duration.between(committed, clock.instant()).toMillis() / 1000.0);
+        assertThat(outbox.skip(onlyRow("A-1").id(), clock.instant())).isTrue();
+        assertThat(outbox.skip(onlyRow("A-2").id(), clock.instant())).isTrue();
+        gauges.refresh();
+        assertThat(age.get()).isZero();
     }
 }

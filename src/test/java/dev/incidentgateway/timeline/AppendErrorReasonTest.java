@@ -16,6 +16,8 @@ class AppendErrorReasonTest {
         assertThat(AppendErrorReason.of(new AppendOutcomeUnknownException("x", null))).isEqualTo(AppendErrorReason.OUTCOME_UNKNOWN);
         assertThat(AppendErrorReason.of(new StoreUnreachableException(new SQLException("x")))).isEqualTo(AppendErrorReason.STORE_UNREACHABLE);
         assertThat(AppendErrorReason.of(new StoreUnavailableException("x", null))).isEqualTo(AppendErrorReason.STORE_UNAVAILABLE);
+        assertThat(AppendErrorReason.of(new AppendQueueFullException(8))).as("counted as before its own class")
+                .isEqualTo(AppendErrorReason.STORE_UNAVAILABLE);
         assertThat(AppendErrorReason.of(new IncidentExistsException(IncidentStatus.DECLARED))).isEqualTo(AppendErrorReason.INCIDENT_EXISTS);
         assertThat(AppendErrorReason.of(new SeqConflictException("INC-1", 1, 2))).isEqualTo(AppendErrorReason.SEQ_CONFLICT);
         assertThat(AppendErrorReason.of(new InvalidEventException("type", "x"))).isEqualTo(AppendErrorReason.INVALID_EVENT);

@@ -1,6 +1,8 @@
 package dev.incidentgateway.timeline;
 
+import ch.qos.logback.classic.Level;
 import dev.incidentgateway.store.SqlDialect;
+import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.TestStore;
@@ -23,6 +25,7 @@ class ObservabilityMetricsIT {
     private static final String CONTRADICTS = "gateway_audit_checkpoint_failures_total{reason=\"log_contradicts_checkpoint\"}";
     private static final String STORE_ERROR = "gateway_audit_checkpoint_failures_total{reason=\"store_error\"}";
     private static final String SIGNED = "gateway_audit_checkpoints_total";
+    private static final String VERIFY_BROKEN = "gateway_audit_verify_broken_total";
     private static final String LAST_SIGNED = "gateway_audit_checkpoint_last_signed_timestamp_seconds";
 
     @Test
@@ -37,6 +40,13 @@ class ObservabilityMetricsIT {
         assertThat(fresh).as("every series from the start, so rate() and absent() alerts work before the first event")
                 .contains("gateway_store_up 1.0", "gateway_store_circuit_open 0.0", SIGNED + " 0.0", LAST_SIGNED + " 0.0",
                         CONTRADICTS + " 0.0", STORE_ERROR + " 0.0");
+        assertThat(fresh).as("overload, error answers and SLA breaches too: a series born at 1 has no sample to rise from")
+                .contains("gateway_http_refused_total{reason=\"inflight\"} 0.0",
+                        "gateway_http_refused_total{reason=\"inflight-unauthenticated\"} 0.0",
+                        "gateway_http_errors_total{status=\"503\"} 0.0", "gateway_http_errors_total{status=\"500\"} 0.0",
+                        "gateway_sla_breaches_total{severity=\"sev1\",target=\"acknowledge\"} 0.0",
+                        "gateway_sla_breaches_total{severity=\"sev4\",target=\"resolve\"} 0.0")
+                .doesNotContain("gateway_sla_breaches_total{severity=\"sev3\",target=\"mitigate\"}"); // no such goal
 
         for (String id : new String[]{"OM-1", "OM-2"}) {
             assertThat(http.postJson("/api/v1/incidents", obj("id", id, "title", "t", "actor", "a", "severity", "sev3"))
@@ -62,6 +72,16 @@ class ObservabilityMetricsIT {
         Thread.sleep(1500);
         assertThat(http.metric(SIGNED)).as("nothing signed over the cut log").isEqualTo(signed);
         assertThat(http.metric(STORE_ERROR)).isZero();
+
+        assertThat(http.metric(VERIFY_BROKEN)).isZero();
+        try (CapturedLogs logs = CapturedLogs.of("dev.incidentgateway.api")) {
+            assertThat(http.get("/api/v1/incidents/OM-2/verify").json().path("intact").asBoolean()).isFalse();
+            assertThat(http.metric(VERIFY_BROKEN)).as("the on-call did not ask; the alert tells them").isEqualTo(1);
+            assertThat(logs.lines(e -> e.getLevel() == Level.ERROR)).singleElement().asString()
+                    .startsWith("ERROR Verify found incident OM-2 broken: 1 problem(s)").contains("run `java -jar incident-gateway.jar verify`");
+        }
+        assertThat(http.get("/api/v1/incidents/OM-1/verify").json().path("intact").asBoolean()).isTrue();
+        assertThat(http.metric(VERIFY_BROKEN)).as("an intact incident counts nothing").isEqualTo(1);
         assertThat(http.metric("gateway_store_up")).isEqualTo(1.0);
     }
 }

@@ -1,6 +1,7 @@
 package dev.incidentgateway.transport;
 
 import ch.qos.logback.classic.Level;
+import dev.incidentgateway.security.RefusalLog;
 import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
@@ -227,7 +228,7 @@ class HttpEdgeIT {
         int port = narrow.gateway().port();
         HttpApi api = narrow.http();
         List<RawConnection> held = new ArrayList<>();
-        try {
+        try (CapturedLogs logs = CapturedLogs.of(RefusalLog.class.getName())) {
             for (int i = 0; i < 2; i++) { // two requests whose bodies never come: in flight until their connection closes
                 held.add(new RawConnection(port).send("POST /api/v1/incidents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer "
                         + narrow.adminKey() + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"));
@@ -240,6 +241,10 @@ class HttpEdgeIT {
             assertThat(Long.parseLong(refused.header("Retry-After").orElseThrow())).isGreaterThanOrEqualTo(1);
             assertThat(refused.header("Content-Type").orElse("")).startsWith("application/problem+json");
             assertThat(refused.json().path("type").asText()).endsWith("overloaded");
+            assertThat(api.get("/api/v1/incidents?limit=1").status()).isEqualTo(503);
+            assertThat(logs.lines(e -> true)).as("one WARN for the first, the next within the minute only counted").singleElement()
+                    .asString().startsWith("WARN Refused requests with 503 (inflight): 503 The gateway is serving its most requests "
+                            + "at once (2, GATEWAY_MAX_INFLIGHT)").contains("raise GATEWAY_MAX_INFLIGHT");
 
             Response anonymousHealth = new HttpApi(port).get("/health");
             assertThat(anonymousHealth.status()).isEqualTo(200);

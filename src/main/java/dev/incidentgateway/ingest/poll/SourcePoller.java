@@ -10,6 +10,7 @@ import dev.incidentgateway.timeline.SourcePage;
 import dev.incidentgateway.timeline.SourceProgress;
 import dev.incidentgateway.timeline.StoreUnavailableException;
 import dev.incidentgateway.timeline.TimelineStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,12 +40,15 @@ public final class SourcePoller implements AutoCloseable {
     private final AdvisoryLease lease;
     private final RefusedChanges refused;
     private final Clock clock;
+    private final PollerMetrics metrics;
     private volatile Status status = Status.STARTING;
     private volatile String detail = "";
     private Instant nextPoll = Instant.MIN;
 
-    public SourcePoller(PollingSource source, TimelineStore store, DataSource dataSource, SqlDialect dialect, Clock clock) {
+    public SourcePoller(PollingSource source, TimelineStore store, DataSource dataSource, SqlDialect dialect, Clock clock,
+                        MeterRegistry meters) {
         this.source = source;
+        this.metrics = new PollerMetrics(source.name(), meters);
         this.store = store;
         this.lease = new AdvisoryLease(dataSource, dialect, AdvisoryLease.SOURCE_POLLERS, source.name());
         this.refused = new RefusedChanges(source);
@@ -142,7 +146,9 @@ public final class SourcePoller implements AutoCloseable {
         if (!run.more()) {
             status = Status.UP;
             detail = "";
-            nextPoll = clock.instant().plus(source.interval());
+            Instant now = clock.instant();
+            metrics.succeeded(now);
+            nextPoll = now.plus(source.interval());
         }
     }
 
@@ -155,6 +161,7 @@ public final class SourcePoller implements AutoCloseable {
             // next tick. Kept, the lock left the source unpolled while the other instances reported STANDBY. An instance
             // with the same refused credentials tries once and stops as well: one refused call each, no retry loop.
             lease.close();
+            metrics.failed(PollerMetrics.Kind.CREDENTIALS);
             LOG.error("{} poller stopped: the credentials were refused ({}). Fix them and restart the gateway; another "
                     + "instance on the same database may poll meanwhile.", source.name(), Redact.text(f.getMessage()));
         } else if (failure instanceof PollFailure f) {
@@ -162,11 +169,13 @@ public final class SourcePoller implements AutoCloseable {
             detail = f.getMessage();
             Duration wait = f.retryAfter() != null ? f.retryAfter() : source.interval();
             nextPoll = clock.instant().plus(wait);
+            metrics.failed(PollerMetrics.Kind.TRANSIENT);
             LOG.warn("{} poll failed, next try in {} s: {}", source.name(), wait.toSeconds(), Redact.text(f.getMessage()));
         } else if (failure instanceof StoreUnavailableException) {
             status = Status.BACKING_OFF;
             detail = "store unavailable";
             nextPoll = clock.instant().plus(source.interval());
+            metrics.failed(PollerMetrics.Kind.STORE);
             LOG.warn("{} poll could not be stored: {}", source.name(), Redact.text(failure.getMessage()));
         } else {
             throw new IllegalArgumentException("not a poll or store failure: " + failure, failure);

@@ -1,5 +1,6 @@
 package dev.incidentgateway.ingest.poll;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.incidentgateway.GatewayJson;
 import dev.incidentgateway.camel.TimelineComponent;
 import dev.incidentgateway.ingest.CloudEventsWebhookMapper;
@@ -51,7 +52,7 @@ class PollerRouteTest extends CamelTestSupport {
     protected CamelContext createCamelContext() throws Exception {
         routeStore = new RouteTestStore();
         store = routeStore.store();
-        poller = new SourcePoller(source, store, routeStore.dataSource(), SqlDialect.H2, clock);
+        poller = new SourcePoller(source, store, routeStore.dataSource(), SqlDialect.H2, clock, new SimpleMeterRegistry());
         CamelContext context = super.createCamelContext();
         context.getRegistry().bind(TimelineComponent.SCHEME, new TimelineComponent(store, new CloudEventsWebhookMapper(GatewayJson.create())));
         context.getRegistry().bind(SourcePollers.BEAN, new SourcePollers(List.of(poller)));

@@ -109,7 +109,7 @@ abstract class SourcePollerContract {
         ScriptedSource source = new ScriptedSource();
         source.script.add(new PollPage(List.of(declare("SP-1"), declare("SP-2")), "w1", true));
         source.script.add(new PollPage(List.of(declare("SP-3")), "w2", false));
-        try (SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock)) {
+        try (SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock, new SimpleMeterRegistry())) {
             poller.tick();
             assertThat(source.askedWith).containsExactly(null, "w1");
             assertThat(store.watermark("scripted")).contains("w2");
@@ -132,7 +132,7 @@ abstract class SourcePollerContract {
         NewEvent nul = NewEvent.builder(EventType.DECLARE, "itsm").incident("SP-N").title("a\u0000b")
                 .source("/connectors/scripted").ceId("SP-N:1").build();
         source.script.add(new PollPage(List.of(tooLong, declare("SP-OK"), nul), "w-bad", false));
-        try (SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock)) {
+        try (SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock, new SimpleMeterRegistry())) {
             poller.tick();
             assertThat(poller.status()).isEqualTo(SourcePoller.Status.UP);
             assertThat(store.incident("SP-OK")).isPresent();
@@ -163,7 +163,7 @@ abstract class SourcePollerContract {
         source.script.add(reopenedAfterClose); // the overlap window reads the same changes again
         String pollers = SourcePoller.class.getPackageName();
         try (CapturedLogs logs = CapturedLogs.of(pollers).atLevel(pollers, ch.qos.logback.classic.Level.DEBUG);
-             SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock)) {
+             SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock, new SimpleMeterRegistry())) {
             for (int i = 0; i < 3; i++) {
                 poller.tick();
                 clock.advance(Duration.ofSeconds(61));
@@ -181,14 +181,26 @@ abstract class SourcePollerContract {
     void refusedCredentialsStopThePollerAndReportDown() {
         ScriptedSource source = new ScriptedSource();
         source.script.add(new PollFailure(PollFailure.Kind.AUTH, "HTTP 401: User Not Authenticated", null));
-        try (SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock)) {
+        try (CapturedLogs logs = CapturedLogs.of(SourcePoller.class.getName());
+             SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock, meters)) {
+            assertThat(pollMeter("gateway.poll.stopped").gauge().value()).as("there from the start").isZero();
+            assertThat(pollMeter("gateway.poll.failures").tag("kind", "credentials").counter().count()).isZero();
             poller.tick();
             assertThat(poller.status()).isEqualTo(SourcePoller.Status.DOWN);
             assertThat(poller.detail()).contains("401");
+            assertThat(pollMeter("gateway.poll.stopped").gauge().value()).as("an alert needs no /health probe").isEqualTo(1);
+            assertThat(pollMeter("gateway.poll.failures").tag("kind", "credentials").counter().count()).isEqualTo(1);
+            assertThat(logs.lines(e -> true)).singleElement().asString().startsWith("ERROR scripted poller stopped: the credentials "
+                    + "were refused (HTTP 401: User Not Authenticated). Fix them and restart the gateway");
             clock.advance(Duration.ofSeconds(3600));
             poller.tick();
             assertThat(source.polls.get()).isEqualTo(1);
+            assertThat(pollMeter("gateway.poll.last.success.timestamp.seconds").gauge().value()).as("never succeeded").isZero();
         }
+    }
+
+    private io.micrometer.core.instrument.search.RequiredSearch pollMeter(String name) {
+        return meters.get(name).tag("poller", "scripted");
     }
 
     @Test
@@ -196,9 +208,12 @@ abstract class SourcePollerContract {
         ScriptedSource source = new ScriptedSource();
         source.script.add(new PollFailure(PollFailure.Kind.TRANSIENT, "HTTP 429", Duration.ofSeconds(300)));
         source.script.add(new PollPage(List.of(declare("SP-9")), "w9", false));
-        try (SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock)) {
+        try (SourcePoller poller = new SourcePoller(source, store, dataSource, dialect, clock, meters)) {
             poller.tick();
             assertThat(poller.status()).isEqualTo(SourcePoller.Status.BACKING_OFF);
+            assertThat(pollMeter("gateway.poll.failures").tag("kind", "transient").counter().count()).isEqualTo(1);
+            assertThat(pollMeter("gateway.poll.stopped").gauge().value()).isZero();
+            assertThat(pollMeter("gateway.poll.last.success.timestamp.seconds").gauge().value()).isZero();
             clock.advance(Duration.ofSeconds(299));
             poller.tick();
             assertThat(source.polls.get()).isEqualTo(1);
@@ -206,6 +221,8 @@ abstract class SourcePollerContract {
             poller.tick();
             assertThat(store.watermark("scripted")).contains("w9");
             assertThat(poller.status()).isEqualTo(SourcePoller.Status.UP);
+            assertThat(pollMeter("gateway.poll.last.success.timestamp.seconds").gauge().value()).as("the lag's start")
+                    .isEqualTo(clock.instant().toEpochMilli() / 1000.0);
         }
     }
 
@@ -215,8 +232,8 @@ abstract class SourcePollerContract {
         org.junit.jupiter.api.Assumptions.assumeTrue(dialect == SqlDialect.POSTGRESQL, "leadership needs PostgreSQL");
         ScriptedSource a = new ScriptedSource();
         ScriptedSource b = new ScriptedSource();
-        SourcePoller first = new SourcePoller(a, store, dataSource, dialect, clock);
-        try (SourcePoller second = new SourcePoller(b, store, dataSource, dialect, clock)) {
+        SourcePoller first = new SourcePoller(a, store, dataSource, dialect, clock, new SimpleMeterRegistry());
+        try (SourcePoller second = new SourcePoller(b, store, dataSource, dialect, clock, new SimpleMeterRegistry())) {
             first.tick();
             second.tick();
             assertThat(a.polls.get()).isEqualTo(1);
@@ -237,8 +254,8 @@ abstract class SourcePollerContract {
         refused.script.add(new PollFailure(PollFailure.Kind.AUTH, "HTTP 401: User Not Authenticated", null));
         ScriptedSource rotated = new ScriptedSource(); // the instance whose secret was already rotated
         rotated.script.add(new PollPage(List.of(declare("SP-ROT")), "w-rot", false));
-        try (SourcePoller first = new SourcePoller(refused, store, dataSource, dialect, clock);
-             SourcePoller second = new SourcePoller(rotated, store, dataSource, dialect, clock)) {
+        try (SourcePoller first = new SourcePoller(refused, store, dataSource, dialect, clock, new SimpleMeterRegistry());
+             SourcePoller second = new SourcePoller(rotated, store, dataSource, dialect, clock, new SimpleMeterRegistry())) {
             first.tick();
             assertThat(first.status()).isEqualTo(SourcePoller.Status.DOWN);
             second.tick(); // the stopped leader is still running: before, it kept the lock and this stayed STANDBY
