@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.incidentgateway.api.ApiAuthPolicyFactory;
 import dev.incidentgateway.api.CredentialsBeforeBody;
 import dev.incidentgateway.api.ApiEndpoint;
+import dev.incidentgateway.api.OpenApiRoute;
 import dev.incidentgateway.api.ExpensiveReads;
 import dev.incidentgateway.api.ApiRouteSteps;
 import dev.incidentgateway.api.CallerApi;
@@ -178,6 +179,7 @@ public final class Gateway implements AutoCloseable {
         // Every HTTP route, whatever configuration it names: its Map/List body written as JSON, a failure left unhandled as problem+json.
         main.bind(ROUTE_REPLIES_BEAN, new RouteReplyBody(routeSteps, json));
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, new CallerApi(json), endpoints, expensiveReads));
+        main.configure().addRoutesBuilder(new OpenApiRoute(endpoints, json));
         sla.install(main, store, meters, json, endpoints, expensiveReads, Clock.systemUTC()); // SLA tracker bean + GET /api/v1/incidents/{id}/sla
         this.pollers = new SourcePollers(modules.pollingSources().stream()
                 .map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC())).toList());
