@@ -123,6 +123,7 @@ class OpenApiContractIT {
         probesAndConsole();
         String inc = incidentsAndEvents();
         readsOf(inc);
+        resolvedAndClosed(inc);
         webhooks();
         outbox();
         Response checkpoint = await().atMost(Duration.ofSeconds(20)).until(
@@ -237,6 +238,25 @@ class OpenApiContractIT {
         assertThat(calls.refused(get(StreamHttpHandler.PATH, null)).status()).isEqualTo(401);
     }
 
+    /** A finished incident: its stopped clocks (completedAt, metAt or breachedAt) and a refused change of a closed one. */
+    private void resolvedAndClosed(String id) {
+        String events = "/api/v1/incidents/" + id + "/events";
+        assertThat(calls.valid(post(events, key(Scope.WRITE), JSON, "{\"type\":\"resolve\",\"actor\":\"alice\",\"content\":\"fixed\"}"))
+                .status()).isEqualTo(201);
+        assertThat(calls.valid(post(events, key(Scope.WRITE), JSON, "{\"type\":\"close\",\"actor\":\"alice\"}")).status()).isEqualTo(201);
+        Response sla = calls.valid(get("/api/v1/incidents/" + id + "/sla", key(Scope.READ)));
+        assertThat(sla.json().path("targets").get(0).has("completedAt")).isTrue();
+        Response closed = calls.valid(post(events, key(Scope.WRITE), JSON,
+                "{\"type\":\"state_change\",\"actor\":\"a\",\"data\":{\"severity\":\"sev3\",\"reason\":\"r\"}}"));
+        assertThat(closed.status()).isEqualTo(409);
+        assertThat(closed.json().path("currentStatus").asText()).isEqualTo("closed");
+        assertThat(calls.refused(get("/api/v1/incidents?status=bogus", key(Scope.READ))).json().path("field").asText()).isEqualTo("status");
+        Response twice = calls.refused(post(events, key(Scope.WRITE), JSON, "{\"type\":\"note\",\"actor\":\"a\",\"content\":\"c\"}",
+                "Idempotency-Key", "one", "Idempotency-Key", "two"));
+        assertThat(twice.json().path("field").asText()).isEqualTo("Idempotency-Key");
+        assertThat(calls.valid(get("/api/v1/reports/sla", key(Scope.READ))).status()).isEqualTo(200);
+    }
+
     private void webhooks() {
         String alert = "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[{\"status\":\"firing\",\"fingerprint\":\"0a1b2c3d4e5f6789\","
                 + "\"labels\":{\"alertname\":\"DiskFull\",\"severity\":\"critical\"},\"annotations\":{\"summary\":\"Disk full\"},"
@@ -248,6 +268,15 @@ class OpenApiContractIT {
         assertThat(wrongToken.status()).isEqualTo(401);
         assertThat(calls.valid(post("/webhooks/nosuchsource", WEBHOOK_TOKEN, JSON, alert)).status()).isEqualTo(404);
         assertThat(calls.refused(post("/webhooks/alertmanager", WEBHOOK_TOKEN, JSON, "{\"alerts\":")).status()).isEqualTo(400);
+        String cloudEvent = "{\"specversion\":\"1.0\",\"id\":\"openapi-ce-1\",\"source\":\"urn:openapi\","
+                + "\"type\":\"dev.incidentgateway.incident.declare\",\"subject\":\"CE-1\",\"datacontenttype\":\"application/json\","
+                + "\"data\":{\"title\":\"From a CloudEvent\",\"actor\":\"ci\"}}";
+        assertThat(calls.valid(post("/webhooks/cloudevents", WEBHOOK_TOKEN, "application/cloudevents+json", cloudEvent))
+                .json().path("accepted").size()).isEqualTo(1);
+        assertThat(calls.valid(post("/webhooks/cloudevents", WEBHOOK_TOKEN, "application/cloudevents+json",
+                cloudEvent.replace("openapi-ce-1", "openapi-ce-2").replace("incident.declare", "deployment.finished"))).status())
+                .isEqualTo(422);
+        assertThat(calls.refused(post("/webhooks/alertmanager", WEBHOOK_TOKEN, "text/plain", "firing")).status()).isEqualTo(415);
     }
 
     private void outbox() {
