@@ -12,6 +12,7 @@ import dev.incidentgateway.api.HttpRouteProblems;
 import dev.incidentgateway.api.IncidentApi;
 import dev.incidentgateway.api.IncidentApiRoute;
 import dev.incidentgateway.api.IncidentRequestParser;
+import dev.incidentgateway.api.OpenApiRoute;
 import dev.incidentgateway.api.OpsRoute;
 import dev.incidentgateway.api.ProblemMapper;
 import dev.incidentgateway.api.RouteReplyBody;
@@ -182,6 +183,7 @@ public final class Gateway implements AutoCloseable {
         // Every HTTP route, whatever configuration it names: its Map/List body written as JSON, a failure left unhandled as problem+json.
         main.bind(ROUTE_REPLIES_BEAN, new RouteReplyBody(routeSteps, json));
         main.configure().addRoutesBuilder(new IncidentApiRoute(api, new CallerApi(json), endpoints, expensiveReads));
+        main.configure().addRoutesBuilder(new OpenApiRoute(endpoints, json));
         sla.install(main, store, meters, json, endpoints, expensiveReads, Clock.systemUTC()); // SLA tracker bean + GET /api/v1/incidents/{id}/sla
         this.pollers = new SourcePollers(modules.pollingSources().stream()
                 .map(s -> new SourcePoller(s, store, dataSource, dialect, Clock.systemUTC(), meters)).toList());

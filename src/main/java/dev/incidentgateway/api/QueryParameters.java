@@ -37,6 +37,8 @@ public final class QueryParameters {
             route("GET", "/api/v1/stats"),
             route("GET", "/api/v1/audit/checkpoint"),
             route("GET", "/api/v1/whoami"),
+            route("GET", "/api/v1/openapi.yaml"),
+            route("GET", "/api/v1/openapi.json"),
             route("GET", "/api/v1/outbox", "connector", "status", "after", "limit"),
             route("POST", "/api/v1/outbox/{}/replay"),
             route("POST", "/api/v1/outbox/replay", "connector", "incident", "since", "until", "deadReason"),
