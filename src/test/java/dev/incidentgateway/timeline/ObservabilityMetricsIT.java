@@ -75,10 +75,13 @@ class ObservabilityMetricsIT {
 
         assertThat(http.metric(VERIFY_BROKEN)).isZero();
         try (CapturedLogs logs = CapturedLogs.of("dev.incidentgateway.api")) {
-            assertThat(http.get("/api/v1/incidents/OM-2/verify").json().path("intact").asBoolean()).isFalse();
+            com.fasterxml.jackson.databind.JsonNode verify = http.get("/api/v1/incidents/OM-2/verify").json();
+            assertThat(verify.path("intact").asBoolean()).isFalse();
             assertThat(http.metric(VERIFY_BROKEN)).as("the on-call did not ask; the alert tells them").isEqualTo(1);
+            // One problem or two: the SLA tracker's settled mark of the incident, if its scan ran before the cut, is one more.
             assertThat(logs.lines(e -> e.getLevel() == Level.ERROR)).singleElement().asString()
-                    .startsWith("ERROR Verify found incident OM-2 broken: 1 problem(s)").contains("run `java -jar incident-gateway.jar verify`");
+                    .startsWith("ERROR Verify found incident OM-2 broken: " + verify.path("brokenLinks").size() + " problem(s)")
+                    .contains("run `java -jar incident-gateway.jar verify`");
         }
         assertThat(http.get("/api/v1/incidents/OM-1/verify").json().path("intact").asBoolean()).isTrue();
         assertThat(http.metric(VERIFY_BROKEN)).as("an intact incident counts nothing").isEqualTo(1);
