@@ -33,7 +33,7 @@ final class EdgeRefusal {
      */
     static final java.util.List<String> REASONS = java.util.List.of("credential", "not-found", "inflight",
             "inflight-unauthenticated", "body-too-large", "expectation-failed", "unsupported-content-encoding",
-            "invalid-query", "invalid-path", "ambiguous-framing", "malformed-request");
+            "invalid-query", "invalid-path", "ambiguous-framing", "unsupported-transfer-coding", "malformed-request");
 
     EdgeRefusal(Vertx vertx, ProblemMapper problems, MeterRegistry meters) {
         this.vertx = vertx;
