@@ -196,6 +196,12 @@ final class RelaySlots {
             // The row keeps its lease and is due again when it runs out: nothing is lost.
             LOG.warn("Could not record the outcome of outbox row {} for {}: {}", item.id(), connector, Redact.text(e.getMessage()));
         } catch (RuntimeException e) {
+            if (e instanceof java.util.concurrent.RejectedExecutionException && !claiming) {
+                // A shutdown whose drain ran out closed the call executor before this claimed row's call started: no call
+                // went out, and the row keeps its claim until its lease runs out, as for an interrupt. No failure to warn of.
+                LOG.debug("Outbox row {} for {} not called: the relay is closing", item.id(), connector);
+                return null;
+            }
             LOG.warn("Outbox delivery to {} failed unexpectedly: {}", connector, Redact.error(e));
             LOG.debug("Outbox delivery failure", e);
         }
