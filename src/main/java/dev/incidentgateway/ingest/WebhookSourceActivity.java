@@ -78,9 +78,21 @@ public final class WebhookSourceActivity {
             c.lastRefusedAt = clock.instant();
             c.lastRefusal = title == null || title.isBlank() ? Integer.toString(status) : status + " " + title;
             if (status >= 400 && status < 500) { // a 503 is ours, and a store outage is logged once (StoreOutage)
-                refusals.refused("a request to webhook source " + source, status, title == null ? "" : title);
+                refusals.refused("a request to webhook source " + source, status, (title == null ? "" : title) + whatToDo(status));
             }
         }
+    }
+
+    /**
+     * What the on-call can do about a sender's refused requests, for the log line: a credential refused is the sender's
+     * configuration against the source's secret; anything else, a payload the source does not take, is told in detail
+     * by {@code GET /api/v1/sources} (the last refusal) and by the answer the sender got.
+     */
+    private static String whatToDo(int status) {
+        if (status == 401 || status == 403) {
+            return " (check the sender's token or signing secret against the source's; GET /api/v1/sources shows its auth mode)";
+        }
+        return " (the sender's request does not fit the source: GET /api/v1/sources shows its last refusal)";
     }
 
     /** The activity of a declared source; empty for any other name. */

@@ -47,7 +47,10 @@ class RefusalLogTest {
         }
     }
 
-    /** One log per process: a webhook source's refusals share the windows of the log the gateway gave it (and the API's). */
+    /**
+     * One log per process: a webhook source's refusals share the windows of the log the gateway gave it (and the API's);
+     * each line says what the on-call can do about it.
+     */
     @Test
     void aWebhookSourcesRefusalsGoThroughTheLogItWasGiven() {
         RefusalLog log = new RefusalLog(clock);
@@ -58,9 +61,15 @@ class RefusalLogTest {
             log.refused("a request to webhook source grafana", 401, "Invalid credential"); // same kind, same window
             clock.advance(RefusalLog.EVERY);
             activity.refused("grafana", 401, "Invalid credential");
+            activity.refused("grafana", 422, "Unknown event type");
+            String check = " (check the sender's token or signing secret against the source's; GET /api/v1/sources shows its "
+                    + "auth mode)";
             assertThat(logs.lines(e -> true)).containsExactly(
-                    "WARN Refused a request to webhook source grafana: 401 Invalid credential",
-                    "WARN Refused a request to webhook source grafana: 401 Invalid credential (1 more like it since the last such line)");
+                    "WARN Refused a request to webhook source grafana: 401 Invalid credential" + check,
+                    "WARN Refused a request to webhook source grafana: 401 Invalid credential" + check
+                            + " (1 more like it since the last such line)",
+                    "WARN Refused a request to webhook source grafana: 422 Unknown event type (the sender's request does not "
+                            + "fit the source: GET /api/v1/sources shows its last refusal)");
         }
     }
 }
