@@ -30,6 +30,12 @@ public final class WebhookSourceActivity {
         final AtomicLong refused = new AtomicLong();
         final Counter acceptedMeter;
         final Counter refusedMeter;
+        /**
+         * Items of accepted requests that the source's mapping turned into no event (a ping, a type it does not map). A
+         * source whose payloads all map to nothing is answered 200 {@code ignored} and counted as accepted: this is how an
+         * alert sees it (skipped items rising while the source appends nothing).
+         */
+        final Counter skippedMeter;
         volatile Instant lastAcceptedAt;
         volatile Instant lastRefusedAt;
         volatile String lastRefusal;
@@ -37,6 +43,9 @@ public final class WebhookSourceActivity {
         Counts(String source, MeterRegistry meters) {
             acceptedMeter = meter(meters, source, "accepted");
             refusedMeter = meter(meters, source, "refused");
+            skippedMeter = Counter.builder("gateway.webhook.items.skipped")
+                    .description("Items of accepted webhook requests the source's mapping turned into no event, per declared source")
+                    .tag("source", source).register(meters);
         }
 
         private static Counter meter(MeterRegistry meters, String source, String outcome) {
@@ -59,12 +68,16 @@ public final class WebhookSourceActivity {
         this.refusals = refusals;
     }
 
-    /** A request of {@code source} was stored (replied 200); ignored for an undeclared name. */
-    public void accepted(String source) {
+    /**
+     * A request of {@code source} was stored (replied 200), {@code skipped} of its items mapped to no event; ignored for an
+     * undeclared name.
+     */
+    public void accepted(String source, int skipped) {
         Counts c = source == null ? null : bySource.get(source);
         if (c != null) {
             c.accepted.incrementAndGet();
             c.acceptedMeter.increment();
+            c.skippedMeter.increment(skipped);
             c.lastAcceptedAt = clock.instant();
         }
     }

@@ -185,7 +185,7 @@ public final class WebhookSteps {
         try {
             ApiRouteSteps.reply(exchange, ApiResponse.json(200, replies.write(outcomes,
                     exchange.getProperty(SKIPPED, 0, Integer.class), refused -> refusedItem(exchange, refused))));
-            activity.accepted(source(exchange).name());
+            activity.accepted(source(exchange).name(), exchange.getProperty(SKIPPED, 0, Integer.class));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -88,12 +88,15 @@ abstract class WebhookSourcesPagerDutyDatadogContract extends WebhookSourcesHarn
 
         // PagerDuty's test delivery (a type the source does not map): 200, nothing stored, counted as ignored.
         int beforePing = eventCount();
+        String skippedSeries = "gateway_webhook_items_skipped_total{source=\"pagerduty\"}";
+        double skippedBefore = http.metric(skippedSeries);
         byte[] ping = "{\"event\":{\"id\":\"01PING\",\"event_type\":\"pagey.ping\",\"data\":{\"type\":\"ping\"}}}"
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Response pinged = ok(post("pagerduty", ping, "X-PagerDuty-Signature", pagerDutySignature(PAGERDUTY_SECRET, ping)));
         assertThat(accepted(pinged)).isEmpty();
         assertThat(ignored(pinged)).isEqualTo(1);
         assertThat(eventCount()).isEqualTo(beforePing);
+        assertThat(http.metric(skippedSeries)).as("what an alert sees of a source that maps nothing").isEqualTo(skippedBefore + 1);
 
         // A signed but unmappable delivery: 400 naming the field (a declare without a title).
         byte[] untitled = edited("pagerduty-incident-triggered.json", root -> {
