@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidentgateway.camel.TimelineHeaders;
 import dev.incidentgateway.timeline.EventType;
-import dev.incidentgateway.timeline.Incident;
 import dev.incidentgateway.timeline.IncidentStatus;
 import dev.incidentgateway.timeline.NewEvent;
 import dev.incidentgateway.timeline.TimelineEvent;
@@ -71,7 +70,6 @@ public final class SlaTracker {
     private String firstSinceSummary;
 
     private final TimelineStore store;
-    private final SlaClockReader reader;
 
     public SlaTracker(TimelineStore store, SlaPolicies policies, Clock clock, MeterRegistry meters) {
         this.store = store;
@@ -82,18 +80,12 @@ public final class SlaTracker {
         this.meters = meters;
         this.policyFingerprint = policies.fingerprint();
         this.declared = new SlaDeclareCursor(policies, incidents);
-        this.reader = new SlaClockReader(store, policies, clock);
         // Each target of each severity's policy at 0 from the start: increase(gateway_sla_breaches_total[…]) then sees the
         // first breach, which a series born at 1 does not show. The labels are the policy's, never an incident's.
         policies.bySeverity().forEach((severity, policy) -> policy.goals().keySet().forEach(target -> {
             meters.counter("gateway.sla.breaches", "target", target.wireName(), "severity", severity.wireName());
             meters.counter("gateway.sla.warnings", "target", target.wireName(), "severity", severity.wireName());
         }));
-    }
-
-    /** The clocks of one incident now (empty when its severity has no policy), as GET /api/v1/incidents/{id}/sla answers them. */
-    public List<SlaClock> clocks(Incident incident) {
-        return reader.clocks(incident);
     }
 
     /**

@@ -289,6 +289,6 @@ abstract class SlaTrackerContract {
 
     private SlaClock clock(String id, SlaTarget target) {
         Incident incident = store.incident(id).orElseThrow();
-        return tracker(store).clocks(incident).stream().filter(c -> c.target() == target).findFirst().orElseThrow();
+        return new SlaClockReader(store, POLICIES, clock).clocks(incident).stream().filter(c -> c.target() == target).findFirst().orElseThrow();
     }
 }
