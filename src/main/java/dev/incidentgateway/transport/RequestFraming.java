@@ -27,12 +27,7 @@ final class RequestFraming {
      * </ul>
      */
     static ApiProblem framingProblem(HttpServerRequest request) {
-        java.util.List<String> codings = new java.util.ArrayList<>();
-        for (String value : request.headers().getAll("Transfer-Encoding")) {
-            for (String coding : value.split(",")) {
-                codings.add(coding.trim());
-            }
-        }
+        java.util.List<String> codings = codings(request, "Transfer-Encoding");
         if (codings.isEmpty()) {
             return null;
         }
@@ -70,17 +65,25 @@ final class RequestFraming {
      * header, with {@code Accept-Encoding: identity} as §12.5.3 asks.
      */
     static ApiProblem unsupportedCoding(HttpServerRequest request) {
-        for (String value : request.headers().getAll("Content-Encoding")) {
-            for (String coding : value.split(",")) {
-                String c = coding.trim();
-                if (!c.isEmpty() && !c.equalsIgnoreCase("identity")) {
-                    return new ApiProblem(415, "unsupported-content-encoding", "Unsupported content encoding", "The body "
-                            + "must be sent without a content coding (Content-Encoding: identity or none); nothing was stored.",
-                            "Content-Encoding", java.util.Map.of("Accept-Encoding", "identity"));
-                }
+        for (String c : codings(request, "Content-Encoding")) {
+            if (!c.isEmpty() && !c.equalsIgnoreCase("identity")) {
+                return new ApiProblem(415, "unsupported-content-encoding", "Unsupported content encoding", "The body "
+                        + "must be sent without a content coding (Content-Encoding: identity or none); nothing was stored.",
+                        "Content-Encoding", java.util.Map.of("Accept-Encoding", "identity"));
             }
         }
         return null;
+    }
+
+    /** The comma-separated codings of every {@code header} line, in order, each trimmed. */
+    private static java.util.List<String> codings(HttpServerRequest request, String header) {
+        java.util.List<String> codings = new java.util.ArrayList<>();
+        for (String value : request.headers().getAll(header)) {
+            for (String coding : value.split(",")) {
+                codings.add(coding.trim());
+            }
+        }
+        return codings;
     }
 
     /** The answer to an {@code Expect} other than {@code 100-continue}, the only expectation HTTP/1.1 defines (RFC 9110 §10.1.1). */
