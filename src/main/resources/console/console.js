@@ -151,9 +151,9 @@ async function incidentsPage() {
 
   // One re-read at a time: live events can come faster than a re-read takes, and the SLA clocks of the list are an
   // expensive read, of which a second one in parallel from the same key was refused (429).
-  const reread = oneAtATime(refresh);
-  const incidents = await reread();
-  return { heading, refresh: reread, onEvents: reread, position: latest(incidents.map((i) => i.lastEventId)) };
+  const refreshOnce = oneAtATime(refresh); // not `reread`: that name is ui.js's, imported above
+  const incidents = await refreshOnce();
+  return { heading, refresh: refreshOnce, onEvents: refreshOnce, position: latest(incidents.map((i) => i.lastEventId)) };
 }
 
 /**
