@@ -12,8 +12,6 @@ public final class KafkaSettings {
     /** One Kafka broker address: {@code host:port}, {@code [ipv6]:port}, optionally with a listener prefix ({@code SSL://}). */
     private static final String BROKER = "([A-Za-z_]+://)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}";
 
-    // Issue 11, Kafka target and source written in YAML only (routes/outbound/kafka.camel.yaml,
-    // routes/inbound/kafka-cloudevents.camel.yaml); the routes read them as {{gateway.kafka.*}} placeholders.
     // Checked here, not by the Kafka client: a malformed list failed the start in the route with exit 1 and a stack trace.
     public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS = ConfigKey.matching("kafka.bootstrapServers", "KAFKA_BOOTSTRAP_SERVERS", "",
             "|" + BROKER + "(\\s*,\\s*" + BROKER + ")*", "empty or host:port[,host:port…]",
