@@ -7,6 +7,7 @@ import dev.incidentgateway.Gateway;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi.Response;
 import dev.incidentgateway.config.ConfigException;
+import dev.incidentgateway.testsupport.TempDirs;
 import dev.incidentgateway.testsupport.TestStore;
 import dev.incidentgateway.testsupport.TestApiKeys;
 import dev.incidentgateway.security.Scope;
@@ -103,7 +104,7 @@ class GatewayRoutesIT {
 
     @BeforeAll
     void start() throws Exception {
-        routesDir = Files.createTempDirectory("gateway-routes-");
+        routesDir = TempDirs.directory("gateway-routes-");
         Files.writeString(routesDir.resolve("hello.camel.yaml"), HELLO_ROUTE);
         Files.writeString(routesDir.resolve("cloudevent.camel.yaml"), CLOUDEVENT_ROUTE);
         Files.writeString(routesDir.resolve("plain-append.camel.yaml"), PLAIN_APPEND_ROUTE);

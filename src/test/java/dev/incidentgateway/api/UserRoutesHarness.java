@@ -3,6 +3,7 @@ package dev.incidentgateway.api;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.HttpApi.Response;
+import dev.incidentgateway.testsupport.TempDirs;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
@@ -24,7 +25,7 @@ abstract class UserRoutesHarness {
 
     /** Starts the gateway with {@code yaml} as the one file of its routes directory. */
     void startWithRoutes(String yaml) throws Exception {
-        Path routesDir = Files.createTempDirectory("user-routes-");
+        Path routesDir = TempDirs.directory("user-routes-");
         Files.writeString(routesDir.resolve("hooks.camel.yaml"), yaml);
         fixture = GatewayFixture.start(TestStore.Kind.H2, Map.of("GATEWAY_ROUTES_DIR", routesDir.toString()));
         http = fixture.http();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.HttpApi.Response;
+import dev.incidentgateway.testsupport.TempDirs;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +40,7 @@ class AlertClearingIT {
 
     @BeforeAll
     void start() throws Exception {
-        connectorsDir = Files.createTempDirectory("gateway-connectors-");
+        connectorsDir = TempDirs.directory("gateway-connectors-");
         for (String mapper : List.of("alertmanager", "grafana")) { // sources of each shape that keep incidents open
             Files.writeString(connectorsDir.resolve(mapper + "-keep.yaml"), "kind: webhook-source\nname: " + mapper
                     + "-keep\nmapper: " + mapper + "\nauth: {mode: bearer}\nresolveOnClear: false\n");

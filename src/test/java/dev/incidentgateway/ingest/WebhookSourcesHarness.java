@@ -8,6 +8,7 @@ import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.FeedMark;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.HttpApi.Response;
+import dev.incidentgateway.testsupport.TempDirs;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,7 +62,7 @@ abstract class WebhookSourcesHarness {
             return;
         }
         logs = CapturedLogs.root();
-        connectorsDir = Files.createTempDirectory("gateway-connectors-");
+        connectorsDir = TempDirs.directory("gateway-connectors-");
         WebhookSourceDescriptors.write(connectorsDir);
         fixture = GatewayFixture.start(kind(), Map.of(
                 "GATEWAY_WEBHOOK_TOKEN", TOKEN,

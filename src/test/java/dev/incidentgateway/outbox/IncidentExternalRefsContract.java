@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.connectors.jira.FakeJira;
 import dev.incidentgateway.connectors.slack.FakeSlack;
 import dev.incidentgateway.testsupport.HttpApi;
+import dev.incidentgateway.testsupport.TempDirs;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ abstract class IncidentExternalRefsContract extends VendorGatewayContract {
     @Override
     Map<String, String> extraEnv() throws Exception {
         // The shipped descriptors, with the Slack workspace set so that threads get a permalink.
-        Path connectors = Files.createTempDirectory("gateway-connectors-");
+        Path connectors = TempDirs.directory("gateway-connectors-");
         for (String name : List.of("servicenow.yaml", "jira.yaml", "slack.yaml")) {
             String yaml = Files.readString(Path.of("connectors", name));
             Files.writeString(connectors.resolve(name), yaml.replace("# workspaceUrl: https://acme.slack.com", "workspaceUrl: " + WORKSPACE));

@@ -2,6 +2,7 @@ package dev.incidentgateway.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.incidentgateway.testsupport.TempDirs;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
@@ -40,7 +41,7 @@ class ChatWebhookTeamsCardTest {
                             json:
                               library: Jackson
                 """ + cardStep + "\n";
-        Path file = Files.createTempFile("teams-", ".camel.yaml");
+        Path file = TempDirs.file("teams-", ".camel.yaml");
         Files.writeString(file, route);
         try (CamelContext context = new DefaultCamelContext()) {
             PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveResource(context, "file:" + file));

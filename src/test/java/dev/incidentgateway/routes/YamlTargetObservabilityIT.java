@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import dev.incidentgateway.testsupport.CapturedLogs;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
+import dev.incidentgateway.testsupport.TempDirs;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +45,7 @@ class YamlTargetObservabilityIT {
                 .replace("'{{env:CHAT_WEBHOOK_URL:}}' != ''", "true")
                 .replace("{{env:CHAT_WEBHOOK_URL}}", chat.url());
         assertThat(copy).contains("connector: team-chat", "uri: \"" + chat.url() + "\"", "precondition: \"true\"");
-        Path routes = Files.createTempDirectory("yaml-target-");
+        Path routes = TempDirs.directory("yaml-target-");
         Files.writeString(routes.resolve("team-chat.camel.yaml"), copy);
         // Opened before the start, so it has the start-up lines; DEBUG so the test sees every retry is logged somewhere.
         logs = CapturedLogs.root().atLevel("dev.incidentgateway.outbox", Level.DEBUG);

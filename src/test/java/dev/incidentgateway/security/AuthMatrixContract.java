@@ -8,6 +8,7 @@ import dev.incidentgateway.security.RouteAccessPolicy.SelfAuthenticated;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.HttpApi.Response;
+import dev.incidentgateway.testsupport.TempDirs;
 import dev.incidentgateway.testsupport.TestApiKeys;
 import dev.incidentgateway.testsupport.TestStore;
 import org.apache.camel.Route;
@@ -81,7 +82,7 @@ abstract class AuthMatrixContract {
 
     @BeforeAll
     void start() throws Exception {
-        Path routes = Files.createTempDirectory("auth-matrix-routes-");
+        Path routes = TempDirs.directory("auth-matrix-routes-");
         Files.writeString(routes.resolve("matrix.camel.yaml"), USER_ROUTES);
         fixture = GatewayFixture.start(kind(), Map.of("GATEWAY_ROUTES_DIR", routes.toString()));
         if (fixture == null) {

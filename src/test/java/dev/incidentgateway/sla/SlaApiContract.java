@@ -5,6 +5,7 @@ import dev.incidentgateway.Gateway;
 import dev.incidentgateway.config.ConfigException;
 import dev.incidentgateway.testsupport.GatewayFixture;
 import dev.incidentgateway.testsupport.HttpApi;
+import dev.incidentgateway.testsupport.TempDirs;
 import dev.incidentgateway.testsupport.TestStore;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
@@ -31,7 +32,7 @@ abstract class SlaApiContract {
     abstract TestStore.Kind kind();
 
     private static Path slaFile(String yaml) throws Exception {
-        Path file = Files.createTempFile("sla-", ".yaml");
+        Path file = TempDirs.file("sla-", ".yaml");
         Files.writeString(file, yaml);
         return file;
     }

@@ -12,6 +12,7 @@ import dev.incidentgateway.outbox.OutboxItem;
 import dev.incidentgateway.outbox.OutboxStore;
 import dev.incidentgateway.testsupport.GatewayProcess;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
+import dev.incidentgateway.testsupport.TempDirs;
 import dev.incidentgateway.timeline.AppendOutcome;
 import dev.incidentgateway.timeline.EventType;
 import dev.incidentgateway.timeline.NewEvent;
@@ -204,7 +205,7 @@ class PostgresLeastPrivilegeIT {
      * scripts/pg-roles.sql unchanged) against the test database, as the superuser of GATEWAY_TEST_PG_URL.
      */
     private static void runRolesScript() throws Exception {
-        Path scratch = Files.createTempDirectory("pg-roles");
+        Path scratch = TempDirs.directory("pg-roles");
         GatewayProcess.Command printed = GatewayProcess.locate().command(scratch, "pg-roles");
         assertThat(printed.exitCode()).as(printed.toString()).isZero();
         assertThat(printed.stdout()).isEqualTo(Files.readString(Path.of("scripts/pg-roles.sql")));

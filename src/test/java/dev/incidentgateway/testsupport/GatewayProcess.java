@@ -82,7 +82,7 @@ public final class GatewayProcess {
                     + Files.getLastModifiedTime(jar).toMillis() + "-java" + Runtime.version().feature() + ".jsa");
             if (!Files.isRegularFile(archive)) {
                 Files.createDirectories(archive.getParent());
-                Path dir = Files.createTempDirectory("class-data-run");
+                Path dir = TempDirs.directory("class-data-run");
                 Path made = dir.resolve("gateway.jsa");
                 GatewayProcess maker = new GatewayProcess(jar, Set.of(), List.of(C1_ONLY, "-XX:ArchiveClassesAtExit=" + made));
                 Launched run = maker.start(dir, Map.of("GATEWAY_HTTP_PORT", String.valueOf(freePort())));

@@ -62,7 +62,7 @@ public final class TestStore implements AutoCloseable {
 
     private static Path tempDir() {
         try {
-            return Files.createTempDirectory("gateway-store-");
+            return TempDirs.directory("gateway-store-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,6 +4,7 @@ import dev.incidentgateway.Gateway;
 import dev.incidentgateway.security.Scope;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.HttpApi.Response;
+import dev.incidentgateway.testsupport.TempDirs;
 import dev.incidentgateway.testsupport.TestApiKeys;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +41,7 @@ class RateLimitIT {
 
     @BeforeAll
     void start() throws Exception {
-        connectors = Files.createTempDirectory("gateway-connectors-");
+        connectors = TempDirs.directory("gateway-connectors-");
         Files.writeString(connectors.resolve("limited.yaml"), """
                 kind: webhook-source
                 name: limited

@@ -7,11 +7,11 @@ import dev.incidentgateway.security.Scope;
 import dev.incidentgateway.testsupport.GatewayProcess;
 import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.PostgresTestDatabase;
+import dev.incidentgateway.testsupport.TempDirs;
 import dev.incidentgateway.testsupport.TestApiKeys;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -46,12 +46,12 @@ class ServiceNowPollerClusterIT {
             firstHost.putAll(common);
             firstHost.put("GATEWAY_HTTP_PORT", Integer.toString(GatewayProcess.freePort()));
             Map<String, String> secondHost = new HashMap<>(common);
-            Path secondDir = Files.createTempDirectory("second-host-");
+            Path secondDir = TempDirs.directory("second-host-");
             secondHost.put("GATEWAY_KEYS_DIR", secondDir.resolve("keys").toString());
             secondHost.put("GATEWAY_CHECKPOINT_FILE", secondDir.resolve("checkpoints.jsonl").toString());
             String key = TestApiKeys.create(store.config(common), "cluster-reader", Set.of(Scope.READ));
 
-            Path firstDir = Files.createTempDirectory("first-host-");
+            Path firstDir = TempDirs.directory("first-host-");
             GatewayProcess.Launched first = jar.start(firstDir, firstHost);
             Gateway second = null;
             try {
