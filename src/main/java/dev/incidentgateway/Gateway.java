@@ -211,6 +211,7 @@ public final class Gateway implements AutoCloseable {
                 config.get(IdentityProviderSettings.OIDC_ISSUER), ConsoleSignIn.fromConfig(config).orElse(null))); // GET / (issue 12, operator console)
         RoutePlaceholders.of(config, modules.connectorKeys()).forEach(main::addInitialProperty); // {{gateway.kafka.topic}}, {{gateway.servicenow.url}}
         kafkaSecurity.ifPresent(k -> k.install(main)); // SASL/TLS of every kafka: endpoint, shipped or the operator's
+        dev.incidentgateway.config.SecretFileEnvFunction.install(main); // {{env:NAME}} also from NAME_FILE
         main.configure().withRoutesIncludePattern(RouteFiles.includePattern(routesDir)); // config's route check loads the same
         main.configure().withName("incident-gateway");
         this.run = new GatewayRun(config, main, intake, ops, outbox, https);

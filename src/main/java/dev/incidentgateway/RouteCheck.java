@@ -57,6 +57,7 @@ final class RouteCheck {
         main.configure().withName("incident-gateway-config");
         RoutePlaceholders.of(config, checked.connectorKeys()).forEach(main::addInitialProperty);
         checked.kafkaSecurity().ifPresent(k -> k.install(main)); // kafka: endpoints as the start configures them
+        dev.incidentgateway.config.SecretFileEnvFunction.install(main); // {{env:NAME}} also from NAME_FILE
         BEAN_TYPES.forEach((name, type) -> main.bind(name, unconstructed(type)));
         main.bind(Gateway.DATA_SOURCE_BEAN, unreachable(javax.sql.DataSource.class));
         main.bind(AsyncRouteHttpEngine.BEAN, new AsyncRouteHttpEngine()); // builds consumers; none is started

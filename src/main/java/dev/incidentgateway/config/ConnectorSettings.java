@@ -19,9 +19,14 @@ public final class ConnectorSettings {
     private ConnectorSettings() {
     }
 
-    /** The variable's value when it is set and not blank, else the key's default (never {@code null}). */
+    /**
+     * The variable's value when it is set and not blank (a secret's also from {@code <VAR>_FILE}: {@link SecretFiles}),
+     * else the key's default (never {@code null}).
+     *
+     * @throws ConfigException a secret's file that cannot be used, naming its variable
+     */
     public static String text(ConfigKey<?> key, Map<String, String> env) {
-        String v = env.get(key.env());
+        String v = raw(key, env);
         if (v == null || v.isBlank()) {
             return key.defaultValue() == null ? "" : key.defaultValue();
         }
@@ -30,8 +35,19 @@ public final class ConnectorSettings {
 
     /** True when the variable is set (not blank). */
     public static boolean isSet(ConfigKey<?> key, Map<String, String> env) {
-        String v = env.get(key.env());
+        String v = raw(key, env);
         return v != null && !v.isBlank();
+    }
+
+    private static String raw(ConfigKey<?> key, Map<String, String> env) {
+        if (!SecretFiles.given(key, env)) {
+            return env.get(key.env());
+        }
+        try {
+            return SecretFiles.read(key, env);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key.problem(e.getMessage()));
+        }
     }
 
     /**
@@ -68,7 +84,7 @@ public final class ConnectorSettings {
             String shown = key.isSecret() ? (v.isEmpty() ? "(empty)" : "****") : masked(v, keys, env, masker);
             // Connector settings come from the environment or their default (descriptors hold no values of them).
             out.append(String.format(Locale.ROOT, "%-26s %-30s = %s  [%s]%n    %s (default: %s)%n", key.name(), key.env(), shown,
-                    isSet(key, env) ? "env" : "default", key.doc(),
+                    !isSet(key, env) ? "default" : SecretFiles.given(key, env) ? "file " + SecretFiles.variable(key) : "env", key.doc(),
                     key.isSecret() ? "-" : masked(String.valueOf(key.defaultValue()), keys, env, masker)));
         }
         return out.toString();

@@ -25,7 +25,7 @@ public final class GatewayConfig {
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;
-    /** Where each value came from, for {@code config}: "env", "config file" or "default". */
+    /** Where each value came from, for {@code config}: "env", "config file", "file <VAR>_FILE" or "default". */
     private final Map<ConfigKey<?>, String> origins;
 
     private GatewayConfig(Map<ConfigKey<?>, Object> values, Map<String, String> env, Map<ConfigKey<?>, String> origins) {
@@ -103,7 +103,9 @@ public final class GatewayConfig {
      */
     public List<String> unknownGatewayVariables(java.util.Collection<String> namedElsewhere) {
         java.util.Set<String> known = new java.util.HashSet<>(namedElsewhere);
+        namedElsewhere.forEach(v -> known.add(v + SecretFiles.SUFFIX)); // the descriptors name secrets only
         KEYS.forEach(k -> known.add(k.env()));
+        KEYS.stream().filter(ConfigKey::isSecret).forEach(k -> known.add(SecretFiles.variable(k)));
         known.add(YamlSettings.CONFIG_FILE_ENV);
         return env.keySet().stream().filter(name -> name.startsWith("GATEWAY_") && !known.contains(name)
                 && !NOT_OURS.matcher(name).matches()).sorted().toList();
@@ -144,6 +146,16 @@ public final class GatewayConfig {
      */
     private static String resolveRaw(ConfigKey<?> key, Map<String, String> env, Map<String, String> yaml, List<String> problems,
                                      Map<ConfigKey<?>, String> origins) {
+        if (SecretFiles.given(key, env)) {
+            try {
+                String value = SecretFiles.read(key, env);
+                origins.put(key, "file " + SecretFiles.variable(key));
+                return value;
+            } catch (IllegalArgumentException e) {
+                problems.add(key.problem(e.getMessage()));
+                return null;
+            }
+        }
         if (key.env() != null && env.containsKey(key.env())) {
             origins.put(key, "env");
             return env.get(key.env());
@@ -166,6 +178,7 @@ public final class GatewayConfig {
         Map<String, String> env = new LinkedHashMap<>(this.env);
         values.forEach((k, v) -> env.put(k.env(), String.valueOf(v)));
         overrides.forEach((k, v) -> env.put(k.env(), v));
+        KEYS.forEach(k -> env.remove(SecretFiles.variable(k))); // the values read from files are in env now
         GatewayConfig copy = load(env, Map.of());
         // Every value went through env above; a key not overridden keeps where it came from, so a default stays one.
         Map<ConfigKey<?>, String> kept = new HashMap<>(copy.origins);
@@ -207,7 +220,7 @@ public final class GatewayConfig {
 
     /**
      * Human-readable listing of every key, its value, where the value came from ({@code [env]}, {@code [config file]},
-     * {@code [default]}) and its doc. Secrets are masked wherever they appear: secret
+     * {@code [file <VAR>_FILE]}, {@code [default]}) and its doc. Secrets are masked wherever they appear: secret
      * keys, credentials inside URLs ({@link Redact#url}) and a secret's value quoted inside another setting.
      */
     public String describe() {
