@@ -220,7 +220,9 @@ public final class GatewayMain {
     private int runGateway() throws Exception {
         ShutdownSignals signals = ShutdownSignals.install();
         try {
-            Gateway.create(configs.get()).runUntilStopped(signals);
+            GatewayConfig config = configs.get();
+            dev.incidentgateway.lifecycle.LogFormat.apply(config); // GATEWAY_LOG_FORMAT, before anything logs
+            Gateway.create(config).runUntilStopped(signals);
             return OK;
         } catch (ConfigException e) {
             err.println(e.getMessage());

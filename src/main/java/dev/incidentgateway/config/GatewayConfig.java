@@ -21,7 +21,7 @@ public final class GatewayConfig {
     /** Every setting, area by area: what {@link #load} reads and validates and {@code config} lists, in this order. */
     public static final List<ConfigKey<?>> KEYS = java.util.stream.Stream.of(HttpSettings.KEYS, StoreSettings.KEYS,
             RouteSettings.KEYS, OutboxSettings.KEYS, AuditSettings.KEYS, IdentityProviderSettings.KEYS, StreamSettings.KEYS,
-            KafkaSettings.KEYS).flatMap(List::stream).toList();
+            KafkaSettings.KEYS, LogSettings.KEYS).flatMap(List::stream).toList();
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> env;

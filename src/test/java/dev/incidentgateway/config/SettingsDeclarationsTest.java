@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SettingsDeclarationsTest {
     private static final List<Class<?>> AREAS = List.of(HttpSettings.class, StoreSettings.class, RouteSettings.class,
-            OutboxSettings.class, AuditSettings.class, IdentityProviderSettings.class, StreamSettings.class, KafkaSettings.class);
+            OutboxSettings.class, AuditSettings.class, IdentityProviderSettings.class, StreamSettings.class, KafkaSettings.class,
+            LogSettings.class);
 
     @Test
     void everyDeclaredKeyIsLoadedExactlyOnce() throws IllegalAccessException {
