@@ -30,10 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PrometheusAlertRulesIT {
     private static final Path RULES = Path.of("docs/prometheus-alerts.yaml");
-    /** Labels Prometheus adds to every scraped series. */
-    private static final Set<String> TARGET_LABELS = Set.of("instance", "job");
     private static final Pattern TEMPLATE_LABEL = Pattern.compile("\\$labels\\.([a-zA-Z_][a-zA-Z0-9_]*)");
-    private static final Pattern SIMPLE_ALTERNATIVES = Pattern.compile("[a-zA-Z0-9_-]+(\\|[a-zA-Z0-9_-]+)*");
 
     private static List<JsonNode> rules() throws Exception {
         JsonNode root = new YAMLMapper().readTree(RULES.toFile());
@@ -68,14 +65,7 @@ class PrometheusAlertRulesIT {
 
     @Test
     void everyMetricLabelAndLabelValueARuleNamesIsExposedFromTheStart() throws Exception {
-        String unreachable;
-        try (ServerSocket s = new ServerSocket(0)) {
-            unreachable = "http://127.0.0.1:" + s.getLocalPort();
-        }
-        Map<String, String> env = Map.ofEntries(Map.entry("SERVICENOW_URL", unreachable), Map.entry("SERVICENOW_USER", "gw"),
-                Map.entry("SERVICENOW_PASSWORD", "pw"), Map.entry("JIRA_URL", unreachable), Map.entry("JIRA_EMAIL", "gw@example.com"),
-                Map.entry("JIRA_API_TOKEN", "token"), Map.entry("JIRA_PROJECT", "OPS"), Map.entry("SLACK_BOT_TOKEN", "xoxb-test"),
-                Map.entry("SLACK_CHANNEL", "C1"), Map.entry("SLACK_API_URL", unreachable));
+        Map<String, String> env = everyConnectorConfigured();
         try (GatewayFixture fixture = GatewayFixture.start(TestStore.Kind.H2, env)) {
             // The first scrape: before any request, failure or poll was counted.
             PrometheusScrape scrape = PrometheusScrape.parse(fixture.http().get("/metrics").body());
@@ -87,40 +77,23 @@ class PrometheusAlertRulesIT {
         }
     }
 
+    /** Every shipped connector on (their targets unreachable), so each connector's and poller's series are there. */
+    static Map<String, String> everyConnectorConfigured() throws java.io.IOException {
+        String unreachable;
+        try (ServerSocket s = new ServerSocket(0)) {
+            unreachable = "http://127.0.0.1:" + s.getLocalPort();
+        }
+        return Map.ofEntries(Map.entry("SERVICENOW_URL", unreachable), Map.entry("SERVICENOW_USER", "gw"),
+                Map.entry("SERVICENOW_PASSWORD", "pw"), Map.entry("JIRA_URL", unreachable), Map.entry("JIRA_EMAIL", "gw@example.com"),
+                Map.entry("JIRA_API_TOKEN", "token"), Map.entry("JIRA_PROJECT", "OPS"), Map.entry("SLACK_BOT_TOKEN", "xoxb-test"),
+                Map.entry("SLACK_CHANNEL", "C1"), Map.entry("SLACK_API_URL", unreachable));
+    }
+
     private static List<String> problems(JsonNode rule, PrometheusScrape scrape) {
         String name = rule.path("alert").asText();
-        PromqlReferences refs = PromqlReferences.of(rule.path("expr").asText());
-        List<String> problems = new ArrayList<>();
-        Set<String> labels = new HashSet<>(TARGET_LABELS);
-        for (PromqlReferences.Selector selector : refs.selectors()) {
-            List<PrometheusScrape.Series> series = scrape.named(selector.metric());
-            if (series.isEmpty()) {
-                problems.add(name + ": no series " + selector.metric() + " in /metrics");
-                continue;
-            }
-            series.forEach(s -> labels.addAll(s.labels().keySet()));
-            selector.matchers().forEach((label, matcher) -> {
-                Set<String> values = new HashSet<>();
-                series.forEach(s -> values.add(s.labels().get(label)));
-                values.remove(null);
-                if (values.isEmpty()) {
-                    problems.add(name + ": " + selector.metric() + " has no label " + label);
-                } else if (matcher.op().equals("=") && !values.contains(matcher.value())) {
-                    problems.add(name + ": " + selector.metric() + " has no series with " + label + "=" + matcher.value() + " " + values);
-                } else if (matcher.op().equals("=~") && SIMPLE_ALTERNATIVES.matcher(matcher.value()).matches()) {
-                    for (String alternative : matcher.value().split("\\|")) { // each alternative of a|b|c is a value
-                        if (!values.contains(alternative)) {
-                            problems.add(name + ": " + selector.metric() + " has no series with " + label + "=" + alternative);
-                        }
-                    }
-                }
-            });
-        }
-        for (String label : refs.groupingLabels()) {
-            if (!labels.contains(label)) {
-                problems.add(name + ": groups by " + label + ", which none of its series has");
-            }
-        }
+        ExposedMetrics.Check check = ExposedMetrics.check(name, rule.path("expr").asText(), scrape);
+        List<String> problems = new ArrayList<>(check.problems());
+        Set<String> labels = check.labels();
         Matcher m = TEMPLATE_LABEL.matcher(rule.path("annotations").toString());
         while (m.find()) {
             if (!labels.contains(m.group(1))) {
