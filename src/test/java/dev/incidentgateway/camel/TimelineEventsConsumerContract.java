@@ -109,6 +109,8 @@ abstract class TimelineEventsConsumerContract extends TimelineEventsConsumerHarn
         await().atMost(PATIENCE).until(() -> received.completed.size() >= appended.size());
         assertThat(received.completedIds()).as("each event once, in feed order")
                 .isEqualTo(appended.stream().map(TimelineEvent::id).toList());
+        // A poll's count is recorded after its exchanges complete: wait for the last one's too.
+        await().atMost(PATIENCE).until(() -> readPerPoll.stream().mapToInt(Integer::intValue).sum() >= appended.size());
         // The declare and the first 40 KB note fit in 64 KiB; two 40 KB notes do not, nor the 100 KB note with anything.
         assertThat(readPerPoll).as("events read per poll").containsExactly(2, 1, 1, 1, 1, 1);
     }
