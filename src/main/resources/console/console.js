@@ -3,7 +3,7 @@
 // beyond the key in sessionStorage and the feed's position.
 import { api, onResume, onUnauthorized, optionalFeatures, session, whoami } from './api.js';
 import { incidentPage } from './incident.js';
-import { liveEvents } from './live.js';
+import { incidentOf, liveEvents } from './live.js';
 import { outboxPage } from './outbox.js';
 import { sourcesPage } from './sources.js';
 import { finishSignIn, startSignIn } from './signin.js';
@@ -91,9 +91,22 @@ function deliver(events) {
     const batch = pending;
     pending = [];
     flushTimer = null;
-    liveStatus.textContent = `Live (${liveKind}): ${batch.length} new event${batch.length === 1 ? '' : 's'} at ${new Date().toLocaleTimeString()}`;
+    // A polite live region: a screen reader says what came in ("ack of INC-7 by kim") when the operator pauses.
+    liveStatus.textContent = `Live (${liveKind}): ${batch.length} new event${batch.length === 1 ? '' : 's'} at ${new Date().toLocaleTimeString()}`
+      + ` — ${whatHappened(batch)}`;
     if (current.onEvents) reread(() => current.onEvents(batch));
   }, 150);
+}
+
+/** "ack of INC-7 by kim; note of INC-7 by sam" for the first few events of a batch, and how many more. */
+function whatHappened(batch) {
+  const SAID = 3; // an alert storm's hundred declares are a count, not a hundred names read out
+  const said = batch.slice(0, SAID).map((e) => {
+    const type = String(e.type || '').split('.').pop(); // dev.incidentgateway.incident.ack → ack
+    const actor = e.data && typeof e.data.actor === 'string' ? ` by ${e.data.actor}` : '';
+    return `${type} of ${incidentOf(e)}${actor}`;
+  });
+  return said.join('; ') + (batch.length > SAID ? `; and ${batch.length - SAID} more` : '');
 }
 
 async function startFeed(after) {

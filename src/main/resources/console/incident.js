@@ -6,7 +6,7 @@ import { incidentActions } from './incident-actions.js';
 import { incidentOf } from './live.js';
 import { slaClocks } from './sla.js';
 import { timelineEntry } from './timeline.js';
-import { busy, guarded, oneAtATime, showProblem } from './ui.js';
+import { announce, busy, guarded, oneAtATime, showProblem } from './ui.js';
 import { badge, externalLinks, h, when } from './views.js';
 
 /** Renders incident `id` into `view`; returns the page object the router keeps. */
@@ -36,6 +36,7 @@ export async function incidentPage(view, id) {
       { method: 'POST', body: { type: 'note', actor: session.actor(), content } })))) {
       noteText.value = '';
       showProblem(null);
+      announce(`Note added to ${id}.`);
       await guarded(refreshOnce);
     }
   }

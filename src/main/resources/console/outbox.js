@@ -1,7 +1,7 @@
 // The outbox page: deliveries to connectors that are waiting (pending) or gave up (dead), per connector, with
 // replay and skip (scope operate).
 import { api, mayUse } from './api.js';
-import { busy, guarded, reread, showProblem } from './ui.js';
+import { announce, busy, guarded, reread, showProblem } from './ui.js';
 import { badge, h, table } from './views.js';
 
 /** Renders the page into `view`; returns the page object the router keeps. */
@@ -15,6 +15,7 @@ export async function outboxPage(view) {
   async function change(row, what, button) {
     if (await busy(button, () => guarded(() => api(`/api/v1/outbox/${row.id}/${what}`, { method: 'POST' })))) {
       showProblem(null);
+      announce(`${what === 'replay' ? 'Replayed' : 'Skipped'} delivery ${row.id}.`);
       await guarded(refresh);
     }
   }
@@ -24,6 +25,7 @@ export async function outboxPage(view) {
   async function replayAll(connector, button) {
     if (await busy(button, () => guarded(() => api(`/api/v1/outbox/replay?connector=${encodeURIComponent(connector)}`, { method: 'POST' })))) {
       showProblem(null);
+      announce(`Replayed the dead deliveries to ${connector}.`);
       await guarded(refresh);
     }
   }

@@ -1,11 +1,13 @@
 package dev.incidentgateway.console;
 
 import dev.incidentgateway.testsupport.HeadlessChromium;
+import dev.incidentgateway.testsupport.HttpApi;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -13,19 +15,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.incidentgateway.console.ConsoleBrowserSupport.SOMEONE_ELSE_FIRST;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.assertNoConsoleErrors;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.js;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.waitFor;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.waiting;
+import static dev.incidentgateway.testsupport.HttpApi.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The responder's main job without a mouse, which axe cannot check: from the console's address, Tab, Enter and Space
- * only (sent to whatever has the focus, as a keyboard would), sign in, move to an incident in the list, open it and
- * acknowledge it; at every stop of the focus on the way, the focused element shows it (an outline or a box-shadow in
- * its computed style, not {@code none}).
+ * What axe ({@link ConsoleAccessibilityIT}) cannot check.
+ * <ul>
+ * <li>The responder's main job without a mouse: from the console's address, Tab, Enter and Space only (sent to
+ * whatever has the focus, as a keyboard would), sign in, move to an incident in the list, open it and acknowledge it;
+ * at every stop of the focus on the way, the focused element shows it (an outline or a box-shadow in its computed
+ * style, not {@code none}).</li>
+ * <li>What a screen reader is told, read from the live regions' text as it would read it: new events in the list and
+ * on an incident's page (what happened, to which incident, by whom) through the polite {@code #live-status}; an
+ * action's success through the polite {@code #announcement}; its refusal, with the problem's detail, through the alert
+ * ({@code role="alert"}, assertive), and only there.</li>
+ * </ul>
  */
-class ConsoleKeyboardIT extends ConsoleGatewayContract {
+class ConsoleKeyboardAndAnnouncementsIT extends ConsoleGatewayContract {
     /** The element with the focus, as "tag#id.class 'text'", for the messages. */
     private static final String FOCUSED = """
             const e = document.activeElement;
@@ -79,6 +90,64 @@ class ConsoleKeyboardIT extends ConsoleGatewayContract {
             assertThat(js(page, FOCUS_SHOWN)).as("focus shown on %s", js(page, FOCUSED)).isEqualTo(true);
             assertNoConsoleErrors(browser);
         }
+    }
+
+    @Test
+    void newEventsAreAnnouncedPolitelyInTheListAndOnAnIncidentsPage() {
+        declare("ANN-1", "Queue backlog", "sev2");
+        try (HeadlessChromium browser = browser(1280, 860)) {
+            WebDriver page = signIn(browser, "/", "Pat", fixture.adminKey());
+            WebElement live = waitFor(page, By.id("live-status"));
+            waiting(page).until(ExpectedConditions.textToBePresentInElement(live, "Live (stream)"));
+            assertThat(live.getAttribute("aria-live")).isEqualTo("polite");
+
+            declare("ANN-2", "Payment errors", "sev1");
+            waiting(page).until(ExpectedConditions.textToBePresentInElement(live, "declare of ANN-2 by api"));
+            assertThat(live.getText()).matches("Live \\(stream\\): 1 new event at .+ — declare of ANN-2 by api");
+
+            page.findElement(By.linkText("ANN-1")).click();
+            waitFor(page, By.cssSelector("ol.timeline li[data-type='declare']"));
+            append("ANN-1", obj("type", "note", "actor", "sam", "content", "Draining the queue"));
+            waiting(page).until(ExpectedConditions.textToBePresentInElement(live, "note of ANN-1 by sam"));
+            waitFor(page, By.cssSelector("ol.timeline li[data-type='note']"));
+            assertNoConsoleErrors(browser);
+        }
+    }
+
+    @Test
+    void anAcknowledgeIsAnnouncedPolitelyAndItsRefusalWithTheProblemsDetailAssertively() {
+        declare("ANN-3", "Login errors", "sev2");
+        declare("ANN-4", "Disk full", "sev2");
+        try (HeadlessChromium browser = browser(1280, 860)) {
+            WebDriver page = signIn(browser, "/#/incidents/ANN-3", "Pat", fixture.adminKey());
+            waiting(page).until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action='ack']"))).click();
+            WebElement announcement = page.findElement(By.id("announcement"));
+            // Its text, as a screen reader reads it (the region is not shown on screen, so not getText()).
+            waiting(page).until(d -> "Acknowledged ANN-3.".equals(announcement.getAttribute("textContent")));
+            assertThat(announcement.getAttribute("aria-live")).isEqualTo("polite");
+            assertThat(page.findElement(By.id("problem")).isDisplayed()).as("an error shown").isFalse();
+        }
+        try (HeadlessChromium browser = browser(1280, 860)) {
+            // Another responder acknowledges a moment before this one's click reaches the gateway: 409.
+            WebDriver page = ConsoleBrowserSupport.signIn(browser, fixture.gateway().port(), "/#/incidents/ANN-4", "Pat",
+                    fixture.adminKey(), SOMEONE_ELSE_FIRST);
+            waiting(page).until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action='ack']"))).click();
+            WebElement alert = waitFor(page, By.id("problem"));
+            HttpApi.Response refused = http.postJson("/api/v1/incidents/ANN-4/events", obj("type", "ack", "actor", "Pat"));
+            assertThat(refused.status()).isEqualTo(409);
+            String detail = refused.json().path("detail").asText();
+            assertThat(detail).isNotBlank();
+            waiting(page).until(ExpectedConditions.textToBePresentInElement(alert, detail));
+            assertThat(alert.getText()).startsWith(refused.json().path("title").asText());
+            assertThat(alert.getAttribute("role")).as("an alert: assertive").isEqualTo("alert");
+            assertThat(page.findElement(By.id("announcement")).getAttribute("textContent")).as("nothing said politely")
+                    .doesNotContain("Acknowledged");
+        }
+    }
+
+    private void append(String id, Object event) {
+        HttpApi.Response r = http.postJson("/api/v1/incidents/" + id + "/events", event);
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
     }
 
     /**
