@@ -33,6 +33,9 @@ export async function outboxPage(view) {
   // A key without `operate` sees the deliveries with Replay and Skip greyed out (GET /api/v1/whoami), not a 403 per click.
   const canOperate = await mayUse('operate');
   const lacking = canOperate ? null : 'This key lacks the operate scope: Replay and Skip are greyed out.';
+  // Said on the page too, not only in the buttons' title: a greyed-out button takes no keyboard focus, so neither a
+  // keyboard nor a screen reader ever reaches its tooltip.
+  if (lacking) body.before(h('p', { class: 'help', 'data-field': 'lacking' }, lacking));
 
   async function refresh() {
     const [pending, dead] = await Promise.all([api('/api/v1/outbox?status=pending&limit=500'), api('/api/v1/outbox?status=dead&limit=500')]);

@@ -2,8 +2,10 @@ package dev.incidentgateway.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.incidentgateway.connectors.servicenow.FakeServiceNow;
+import dev.incidentgateway.security.Scope;
 import dev.incidentgateway.testsupport.HeadlessChromium;
 import dev.incidentgateway.testsupport.HttpApi;
+import dev.incidentgateway.testsupport.TestApiKeys;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.incidentgateway.console.ConsoleBrowserSupport.WAIT;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.assertAccessible;
@@ -153,6 +156,18 @@ class ConsoleAccessibilityIT extends ConsoleGatewayContract {
             WebDriver page = signIn(browser, "/#/outbox", "Sam", fixture.adminKey());
             waitFor(page, By.cssSelector("tr[data-row] button[data-action='replay']"));
             assertAccessible(page, "the Outbox with a dead delivery");
+            assertNoConsoleErrors(browser);
+        }
+        // A key without operate: why Replay and Skip are greyed out is on the page, where the keyboard and a screen
+        // reader get to (a disabled button takes no focus, so its title was out of their reach).
+        String reader = TestApiKeys.create(TestApiKeys.store(fixture.store().config(), fixture.gateway().dataSource()), "a11y-reader",
+                Set.of(Scope.READ));
+        try (HeadlessChromium browser = browser(1280, 860)) {
+            WebDriver page = signIn(browser, "/#/outbox", "Sam", reader);
+            waitFor(page, By.cssSelector("tr[data-row] button[data-action='replay']"));
+            assertThat(waitFor(page, By.cssSelector("main [data-field='lacking']")).getText())
+                    .isEqualTo("This key lacks the operate scope: Replay and Skip are greyed out.");
+            assertAccessible(page, "the Outbox for a key without operate");
             assertNoConsoleErrors(browser);
         }
     }
