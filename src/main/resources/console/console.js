@@ -9,7 +9,7 @@ import { sourcesPage } from './sources.js';
 import { finishSignIn, startSignIn } from './signin.js';
 import { busy, guarded, oneAtATime, reread } from './ui.js';
 import { slaSummary } from './sla.js';
-import { badge, h, table, when } from './views.js';
+import { badge, h, replaceKeepingFocus, table, when } from './views.js';
 
 const view = document.getElementById('view');
 const liveStatus = document.getElementById('live-status');
@@ -158,7 +158,7 @@ async function incidentsPage() {
       h('td', { class: 'hide-narrow text-cell' }, i.commander || '—'),
       h('td', { class: 'hide-narrow' }, when(i.declaredAt)),
       withSla ? h('td', {}, slaSummary(slas.get(i.id))) : null));
-    body.replaceChildren(table('Incidents, newest first', headers, rows, 'No incidents yet.', { stacked: true }));
+    replaceKeepingFocus(body, table('Incidents, newest first', headers, rows, 'No incidents yet.', { stacked: true }));
     return incidents;
   }
 

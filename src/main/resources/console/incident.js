@@ -7,7 +7,7 @@ import { incidentOf } from './live.js';
 import { slaClocks } from './sla.js';
 import { timelineEntry } from './timeline.js';
 import { announce, busy, guarded, oneAtATime, showProblem } from './ui.js';
-import { badge, externalLinks, h, when } from './views.js';
+import { badge, externalLinks, h, replaceKeepingFocus, when } from './views.js';
 
 /** Renders incident `id` into `view`; returns the page object the router keeps. */
 export async function incidentPage(view, id) {
@@ -62,7 +62,7 @@ export async function incidentPage(view, id) {
       if (!page.nextAfter) break;
     }
     heading.textContent = `Incident ${i.id}: ${i.title}`;
-    facts.replaceChildren(
+    replaceKeepingFocus(facts,
       h('dt', {}, 'Status'), h('dd', { 'data-field': 'status' }, badge('st', i.status)),
       h('dt', {}, 'Severity'), h('dd', { 'data-field': 'severity' }, i.severity || '—'),
       h('dt', {}, 'Commander'), h('dd', { 'data-field': 'commander' }, i.commander || '—'),

@@ -2,7 +2,7 @@
 // replay and skip (scope operate).
 import { api, mayUse } from './api.js';
 import { announce, busy, guarded, reread, showProblem } from './ui.js';
-import { badge, h, table } from './views.js';
+import { badge, h, replaceKeepingFocus, table } from './views.js';
 
 /** Renders the page into `view`; returns the page object the router keeps. */
 export async function outboxPage(view) {
@@ -42,11 +42,11 @@ export async function outboxPage(view) {
     const rows = [...dead.items, ...pending.items];
     const connectors = [...new Set(rows.map((r) => r.connector))].sort();
     if (connectors.length === 0) {
-      body.replaceChildren(h('p', { class: 'empty' }, 'Nothing pending or dead: every delivery went through.'));
+      replaceKeepingFocus(body, h('p', { class: 'empty' }, 'Nothing pending or dead: every delivery went through.'));
       return;
     }
     const deadOf = (c) => rows.filter((r) => r.connector === c && r.status === 'dead').length;
-    body.replaceChildren(...connectors.map((c) => h('section', { 'aria-label': `Connector ${c}` },
+    replaceKeepingFocus(body, ...connectors.map((c) => h('section', { 'aria-label': `Connector ${c}` },
       h('h3', {}, `${c} — ${deadOf(c)} dead, `
         + `${rows.filter((r) => r.connector === c && r.status === 'pending').length} pending`),
       deadOf(c) > 0 ? h('button', { type: 'button', 'data-action': 'replay-all', 'aria-label': `Replay all dead deliveries to ${c}`, disabled: !canOperate, title: lacking,

@@ -10,6 +10,7 @@ import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import java.nio.file.Files;
@@ -20,8 +21,10 @@ import java.util.Set;
 
 import static dev.incidentgateway.console.ConsoleBrowserSupport.WAIT;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.assertAccessible;
+import static dev.incidentgateway.console.ConsoleBrowserSupport.assertFocusOn;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.assertNoConsoleErrors;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.js;
+import static dev.incidentgateway.console.ConsoleBrowserSupport.tabTo;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.waitFor;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.waiting;
 import static dev.incidentgateway.testsupport.HttpApi.obj;
@@ -156,6 +159,12 @@ class ConsoleAccessibilityIT extends ConsoleGatewayContract {
             WebDriver page = signIn(browser, "/#/outbox", "Sam", fixture.adminKey());
             waitFor(page, By.cssSelector("tr[data-row] button[data-action='replay']"));
             assertAccessible(page, "the Outbox with a dead delivery");
+            // The page is drawn anew at each re-read (every 3 s): the focus stays on the Replay it was on.
+            WebElement row = page.findElement(By.cssSelector("tr[data-row]:has(button[data-action='replay'])"));
+            String replay = "tr[data-row='" + row.getAttribute("data-row") + "'] button[data-action='replay']";
+            tabTo(page, "document.activeElement.matches(\"" + replay + "\")");
+            waiting(page).until(ExpectedConditions.stalenessOf(row));
+            assertFocusOn(page, replay, "after a re-read");
             assertNoConsoleErrors(browser);
         }
         // A key without operate: why Replay and Skip are greyed out is on the page, where the keyboard and a screen

@@ -6,13 +6,16 @@ import com.deque.html.axecore.selenium.AxeBuilder;
 import dev.incidentgateway.testsupport.HeadlessChromium;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
@@ -51,6 +54,17 @@ final class ConsoleBrowserSupport {
               }
               return fetchFromGateway(url, options);
             };""";
+
+    /** The element with the focus, as "tag#id.class 'text'", for the messages. */
+    static final String FOCUSED = """
+            const e = document.activeElement;
+            return `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + e.className : ''} '${(e.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 40)}'`;""";
+    /** Whether the focused element shows its focus: an outline of some width, or a box-shadow. */
+    static final String FOCUS_SHOWN = """
+            const style = getComputedStyle(document.activeElement);
+            return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';""";
+    /** Tabs to give up after: the page has fewer stops than this before what the test looks for. */
+    private static final int MOST_TABS = 40;
 
     private ConsoleBrowserSupport() {
     }
@@ -124,5 +138,31 @@ final class ConsoleBrowserSupport {
                         r.getHelpUrl(), r.getNodes().stream().map(n -> n.getTarget() + " " + String.valueOf(n.getFailureSummary()).replace('\n', ' '))
                                 .collect(Collectors.joining("\n    at "))))
                 .collect(Collectors.joining("\n"));
+    }
+
+    /**
+     * Presses Tab until {@code reached} (a script expression) is true of the focus, checking at each stop that the focus
+     * is shown; fails naming the stops when it is not reached within {@link #MOST_TABS}.
+     */
+    static void tabTo(WebDriver page, String reached) {
+        List<Object> stops = new ArrayList<>();
+        while (!Boolean.TRUE.equals(js(page, "return " + reached + ";"))) {
+            assertThat(stops).as("Tab stops without reaching %s", reached).hasSizeLessThan(MOST_TABS);
+            press(page, Keys.TAB);
+            Object focused = js(page, FOCUSED);
+            stops.add(focused);
+            assertThat(js(page, FOCUS_SHOWN)).as("focus shown on %s (stops so far: %s)", focused, stops).isEqualTo(true);
+        }
+    }
+
+    /** Keys typed to whatever has the focus, as on a keyboard. */
+    static void press(WebDriver page, CharSequence keys) {
+        new Actions(page).sendKeys(keys).perform();
+    }
+
+    /** Fails unless the focus is on the element {@code css} selects, naming where it is instead. */
+    static void assertFocusOn(WebDriver page, String css, String when) {
+        assertThat(js(page, "return document.activeElement.matches(\"" + css + "\");"))
+                .as("focus on %s %s, not on %s", css, when, js(page, FOCUSED)).isEqualTo(true);
     }
 }

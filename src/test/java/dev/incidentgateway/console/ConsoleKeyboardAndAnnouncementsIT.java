@@ -8,16 +8,18 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
+import static dev.incidentgateway.console.ConsoleBrowserSupport.FOCUSED;
+import static dev.incidentgateway.console.ConsoleBrowserSupport.FOCUS_SHOWN;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.SOMEONE_ELSE_FIRST;
+import static dev.incidentgateway.console.ConsoleBrowserSupport.assertFocusOn;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.assertNoConsoleErrors;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.js;
+import static dev.incidentgateway.console.ConsoleBrowserSupport.press;
+import static dev.incidentgateway.console.ConsoleBrowserSupport.tabTo;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.waitFor;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.waiting;
 import static dev.incidentgateway.testsupport.HttpApi.obj;
@@ -37,17 +39,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </ul>
  */
 class ConsoleKeyboardAndAnnouncementsIT extends ConsoleGatewayContract {
-    /** The element with the focus, as "tag#id.class 'text'", for the messages. */
-    private static final String FOCUSED = """
-            const e = document.activeElement;
-            return `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + e.className : ''} '${(e.textContent || '').trim().slice(0, 40)}'`;""";
-    /** Whether the focused element shows its focus: an outline of some width, or a box-shadow. */
-    private static final String FOCUS_SHOWN = """
-            const style = getComputedStyle(document.activeElement);
-            return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';""";
-    /** Tabs to give up after: the page has fewer stops than this before what the test looks for. */
-    private static final int MOST_TABS = 40;
-
     @Override
     TestStore.Kind kind() {
         return TestStore.Kind.H2;
@@ -92,13 +83,33 @@ class ConsoleKeyboardAndAnnouncementsIT extends ConsoleGatewayContract {
         }
     }
 
+    /**
+     * The list is drawn anew at each live event (and the Outbox every 3 s): the focus was on an element that was gone, so
+     * it fell back to the page's start and a keyboard user had to Tab from the top again, at every event of an alert
+     * storm. It stays on the same incident's link.
+     */
+    @Test
+    void theFocusStaysOnItsIncidentWhenTheListIsDrawnAnew() {
+        declare("FOC-1", "Checkout latency above 2 s", "sev2");
+        try (HeadlessChromium browser = browser(1280, 860)) {
+            WebDriver page = liveList(browser);
+            WebElement row = waitFor(page, By.cssSelector("tr[data-incident='FOC-1']"));
+            tabTo(page, "document.activeElement.matches(\"tr[data-incident='FOC-1'] a\")");
+
+            declare("FOC-2", "Search index lagging", "sev3");
+            waitFor(page, By.cssSelector("tr[data-incident='FOC-2']"));
+            waiting(page).until(ExpectedConditions.stalenessOf(row));
+            assertFocusOn(page, "tr[data-incident='FOC-1'] a", "after the list was drawn anew");
+            assertNoConsoleErrors(browser);
+        }
+    }
+
     @Test
     void newEventsAreAnnouncedPolitelyInTheListAndOnAnIncidentsPage() {
         declare("ANN-1", "Queue backlog", "sev2");
         try (HeadlessChromium browser = browser(1280, 860)) {
-            WebDriver page = signIn(browser, "/", "Pat", fixture.adminKey());
-            WebElement live = waitFor(page, By.id("live-status"));
-            waiting(page).until(ExpectedConditions.textToBePresentInElement(live, "Live (stream)"));
+            WebDriver page = liveList(browser);
+            WebElement live = page.findElement(By.id("live-status"));
             assertThat(live.getAttribute("aria-live")).isEqualTo("polite");
 
             declare("ANN-2", "Payment errors", "sev1");
@@ -145,28 +156,15 @@ class ConsoleKeyboardAndAnnouncementsIT extends ConsoleGatewayContract {
         }
     }
 
+    /** The incident list, signed in, once its live feed is open (events from now on come through it). */
+    private WebDriver liveList(HeadlessChromium browser) {
+        WebDriver page = signIn(browser, "/", "Pat", fixture.adminKey());
+        waiting(page).until(ExpectedConditions.textToBePresentInElementLocated(By.id("live-status"), "Live (stream)"));
+        return page;
+    }
+
     private void append(String id, Object event) {
         HttpApi.Response r = http.postJson("/api/v1/incidents/" + id + "/events", event);
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    }
-
-    /**
-     * Presses Tab until {@code reached} (a script expression) is true of the focus, checking at each stop that the focus
-     * is shown; fails naming the stops when it is not reached within {@link #MOST_TABS}.
-     */
-    private static void tabTo(WebDriver page, String reached) {
-        List<Object> stops = new ArrayList<>();
-        while (!Boolean.TRUE.equals(js(page, "return " + reached + ";"))) {
-            assertThat(stops).as("Tab stops without reaching %s", reached).hasSizeLessThan(MOST_TABS);
-            press(page, Keys.TAB);
-            Object focused = js(page, FOCUSED);
-            stops.add(focused);
-            assertThat(js(page, FOCUS_SHOWN)).as("focus shown on %s (stops so far: %s)", focused, stops).isEqualTo(true);
-        }
-    }
-
-    /** Keys typed to whatever has the focus, as on a keyboard. */
-    private static void press(WebDriver page, CharSequence keys) {
-        new Actions(page).sendKeys(keys).perform();
     }
 }
