@@ -9,6 +9,7 @@ import dev.incidentgateway.testsupport.TestApiKeys;
 import dev.incidentgateway.testsupport.TestStore;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -24,6 +25,7 @@ import static dev.incidentgateway.console.ConsoleBrowserSupport.assertAccessible
 import static dev.incidentgateway.console.ConsoleBrowserSupport.assertFocusOn;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.assertNoConsoleErrors;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.js;
+import static dev.incidentgateway.console.ConsoleBrowserSupport.press;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.tabTo;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.waitFor;
 import static dev.incidentgateway.console.ConsoleBrowserSupport.waiting;
@@ -149,22 +151,11 @@ class ConsoleAccessibilityIT extends ConsoleGatewayContract {
 
     @Test
     void theOutboxWithADeadDelivery() {
-        String id = "ADLQ-1";
-        declare(id, "Payment provider refuses calls", "sev2");
-        await().atMost(WAIT).until(() -> serviceNow.receivedFor(id).contains("declare"));
-        serviceNow.failNext(1, 400, Map.of(), "{\"error\":{\"message\":\"Invalid state\",\"detail\":\"Data policy\"},\"status\":\"failure\"}");
-        event(id, "ack");
-        await().atMost(WAIT).until(() -> http.get("/api/v1/outbox?status=dead").json().path("items").size() > 0);
+        deadDelivery("ADLQ-1");
         try (HeadlessChromium browser = browser(1280, 860)) {
             WebDriver page = signIn(browser, "/#/outbox", "Sam", fixture.adminKey());
             waitFor(page, By.cssSelector("tr[data-row] button[data-action='replay']"));
             assertAccessible(page, "the Outbox with a dead delivery");
-            // The page is drawn anew at each re-read (every 3 s): the focus stays on the Replay it was on.
-            WebElement row = page.findElement(By.cssSelector("tr[data-row]:has(button[data-action='replay'])"));
-            String replay = "tr[data-row='" + row.getAttribute("data-row") + "'] button[data-action='replay']";
-            tabTo(page, "document.activeElement.matches(\"" + replay + "\")");
-            waiting(page).until(ExpectedConditions.stalenessOf(row));
-            assertFocusOn(page, replay, "after a re-read");
             assertNoConsoleErrors(browser);
         }
         // A key without operate: why Replay and Skip are greyed out is on the page, where the keyboard and a screen
@@ -177,6 +168,29 @@ class ConsoleAccessibilityIT extends ConsoleGatewayContract {
             assertThat(waitFor(page, By.cssSelector("main [data-field='lacking']")).getText())
                     .isEqualTo("This key lacks the operate scope: Replay and Skip are greyed out.");
             assertAccessible(page, "the Outbox for a key without operate");
+            assertNoConsoleErrors(browser);
+        }
+    }
+
+    /**
+     * The Outbox is drawn anew at each re-read (every 3 s): the focus stays on the Replay it was on, and once that
+     * delivery is replayed (its row gone) it is on the page's heading, not at the start of the page.
+     */
+    @Test
+    void theFocusStaysOnReplayAcrossReReadsAndGoesToTheHeadingOnceReplayed() {
+        deadDelivery("ADLQ-2");
+        try (HeadlessChromium browser = browser(1280, 860)) {
+            WebDriver page = signIn(browser, "/#/outbox", "Sam", fixture.adminKey());
+            By deadRow = By.cssSelector("tr[data-row]:has(a[href='#/incidents/ADLQ-2']):has(button[data-action='replay'])");
+            WebElement row = waitFor(page, deadRow);
+            String replay = "tr[data-row='" + row.getAttribute("data-row") + "'] button[data-action='replay']";
+            tabTo(page, "document.activeElement.matches(\"" + replay + "\")");
+            waiting(page).until(ExpectedConditions.stalenessOf(row));
+            assertFocusOn(page, replay, "after a re-read");
+
+            press(page, Keys.ENTER);
+            waiting(page).until(ExpectedConditions.invisibilityOfElementLocated(deadRow));
+            assertFocusOn(page, "#view h2", "once its delivery was replayed");
             assertNoConsoleErrors(browser);
         }
     }
@@ -209,6 +223,15 @@ class ConsoleAccessibilityIT extends ConsoleGatewayContract {
             assertThat(js(page, "return window.beaten;")).isEqualTo(true);
             assertAccessible(page, "a refused acknowledge's problem on an incident's page");
         }
+    }
+
+    /** Declares {@code id} and makes the ServiceNow delivery of its ack dead (the fake refuses it with a 400). */
+    private void deadDelivery(String id) {
+        declare(id, "Payment provider refuses calls", "sev2");
+        await().atMost(WAIT).until(() -> serviceNow.receivedFor(id).contains("declare"));
+        serviceNow.failNext(1, 400, Map.of(), "{\"error\":{\"message\":\"Invalid state\",\"detail\":\"Data policy\"},\"status\":\"failure\"}");
+        event(id, "ack");
+        await().atMost(WAIT).until(() -> http.get("/api/v1/outbox?status=dead").json().path("items").findValuesAsText("incidentId").contains(id));
     }
 
     private void event(String id, String type) {

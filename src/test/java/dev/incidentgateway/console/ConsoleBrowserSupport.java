@@ -58,7 +58,7 @@ final class ConsoleBrowserSupport {
     /** The element with the focus, as "tag#id.class 'text'", for the messages. */
     static final String FOCUSED = """
             const e = document.activeElement;
-            return `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + e.className : ''} '${(e.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 40)}'`;""";
+            return `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + e.className : ''} '${(e.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 40)}'`;""";
     /** Whether the focused element shows its focus: an outline of some width, or a box-shadow. */
     static final String FOCUS_SHOWN = """
             const style = getComputedStyle(document.activeElement);
