@@ -3,13 +3,13 @@
 // beyond the key in sessionStorage and the feed's position.
 import { api, onResume, onUnauthorized, optionalFeatures, session, whoami } from './api.js';
 import { incidentPage } from './incident.js';
-import { liveEvents } from './live.js';
+import { incidentOf, liveEvents } from './live.js';
 import { outboxPage } from './outbox.js';
 import { sourcesPage } from './sources.js';
 import { finishSignIn, startSignIn } from './signin.js';
 import { busy, guarded, oneAtATime, reread } from './ui.js';
 import { slaSummary } from './sla.js';
-import { badge, h, table, when } from './views.js';
+import { badge, h, replaceKeepingFocus, table, when } from './views.js';
 
 const view = document.getElementById('view');
 const liveStatus = document.getElementById('live-status');
@@ -91,9 +91,22 @@ function deliver(events) {
     const batch = pending;
     pending = [];
     flushTimer = null;
-    liveStatus.textContent = `Live (${liveKind}): ${batch.length} new event${batch.length === 1 ? '' : 's'} at ${new Date().toLocaleTimeString()}`;
+    // A polite live region: a screen reader says what came in ("ack of INC-7 by kim") when the operator pauses.
+    liveStatus.textContent = `Live (${liveKind}): ${batch.length} new event${batch.length === 1 ? '' : 's'} at ${new Date().toLocaleTimeString()}`
+      + ` — ${whatHappened(batch)}`;
     if (current.onEvents) reread(() => current.onEvents(batch));
   }, 150);
+}
+
+/** "ack of INC-7 by kim; note of INC-7 by sam" for the first few events of a batch, and how many more. */
+function whatHappened(batch) {
+  const SAID = 3; // an alert storm's hundred declares are a count, not a hundred names read out
+  const said = batch.slice(0, SAID).map((e) => {
+    const type = String(e.type || '').split('.').pop(); // dev.incidentgateway.incident.ack → ack
+    const actor = e.data && typeof e.data.actor === 'string' ? ` by ${e.data.actor}` : '';
+    return `${type} of ${incidentOf(e)}${actor}`;
+  });
+  return said.join('; ') + (batch.length > SAID ? `; and ${batch.length - SAID} more` : '');
 }
 
 async function startFeed(after) {
@@ -145,7 +158,7 @@ async function incidentsPage() {
       h('td', { class: 'hide-narrow text-cell' }, i.commander || '—'),
       h('td', { class: 'hide-narrow' }, when(i.declaredAt)),
       withSla ? h('td', {}, slaSummary(slas.get(i.id))) : null));
-    body.replaceChildren(table('Incidents, newest first', headers, rows, 'No incidents yet.', { stacked: true }));
+    replaceKeepingFocus(body, table('Incidents, newest first', headers, rows, 'No incidents yet.', { stacked: true }));
     return incidents;
   }
 

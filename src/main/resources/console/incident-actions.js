@@ -7,15 +7,16 @@
 // A change is offered only when the incident's status accepts it (the API's allowedEvents) and the key holds `write`
 // (GET /api/v1/whoami): a read-only key sees every change greyed out, with the reason, instead of a 403 after a click.
 import { api, session } from './api.js';
-import { busy, guarded, showProblem } from './ui.js';
+import { announce, busy, guarded, showProblem } from './ui.js';
 import { h } from './views.js';
 
+// done: what a screen reader is told once the gateway took the change ("Acknowledged INC-7.").
 const CHANGES = [
-  { action: 'ack', label: 'Acknowledge', event: 'ack' },
-  { action: 'mitigate', label: 'Mitigate', event: 'mitigate', summary: 'What was done to mitigate it (optional)' },
-  { action: 'resolve', label: 'Resolve', event: 'resolve', summary: 'How it was resolved (optional)' },
-  { action: 'close', label: 'Close', event: 'close', confirm: 'Close this incident? Closed is final: afterwards only notes can be added.' },
-  { action: 'reopen', label: 'Reopen', event: 'state_change', reason: 'Why it is reopened' },
+  { action: 'ack', label: 'Acknowledge', done: 'Acknowledged', event: 'ack' },
+  { action: 'mitigate', label: 'Mitigate', done: 'Mitigated', event: 'mitigate', summary: 'What was done to mitigate it (optional)' },
+  { action: 'resolve', label: 'Resolve', done: 'Resolved', event: 'resolve', summary: 'How it was resolved (optional)' },
+  { action: 'close', label: 'Close', done: 'Closed', event: 'close', confirm: 'Close this incident? Closed is final: afterwards only notes can be added.' },
+  { action: 'reopen', label: 'Reopen', done: 'Reopened', event: 'state_change', reason: 'Why it is reopened' },
 ];
 
 /**
@@ -37,6 +38,7 @@ export function incidentActions(id, refresh) {
     if (sent) {
       showProblem(null);
       step.hidden = true;
+      announce(`${change.done} ${id}.`);
     }
     await guarded(refresh); // also after a refusal: the status may have moved on elsewhere
     // The button just used is usually greyed out now: keep the keyboard focus on the page's next step.
@@ -71,7 +73,8 @@ export function incidentActions(id, refresh) {
     if (button) button.focus();
   }
 
-  const roleForm = assignRoleForm(id, (fields, button) => send({ event: 'role_assign' }, fields, button));
+  const roleForm = assignRoleForm(id, (fields, button) => send({ event: 'role_assign', done: `${fields.data.assignee} is now ${fields.data.role} of` },
+    fields, button));
 
   /** Greys out what the incident's status refuses now, and everything when the key may not write. */
   function update(incident, canWrite) {

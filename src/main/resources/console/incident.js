@@ -6,8 +6,8 @@ import { incidentActions } from './incident-actions.js';
 import { incidentOf } from './live.js';
 import { slaClocks } from './sla.js';
 import { timelineEntry } from './timeline.js';
-import { busy, guarded, showProblem } from './ui.js';
-import { badge, externalLinks, h, when } from './views.js';
+import { announce, busy, guarded, oneAtATime, showProblem } from './ui.js';
+import { badge, externalLinks, h, replaceKeepingFocus, when } from './views.js';
 
 /** Renders incident `id` into `view`; returns the page object the router keeps. */
 export async function incidentPage(view, id) {
@@ -17,7 +17,7 @@ export async function incidentPage(view, id) {
   const clocks = h('div', {});
   const timeline = h('ol', { class: 'timeline', 'aria-label': 'Timeline' });
   const [withSla, canWrite] = await Promise.all([optionalFeatures().then((f) => Boolean(f.sla)), mayUse('write')]);
-  const actions = incidentActions(id, () => refresh());
+  const actions = incidentActions(id, () => refreshOnce());
   const seen = new Set();
   let lastId = null;
   let declare = null; // the declare event, for the time it was recorded
@@ -36,7 +36,8 @@ export async function incidentPage(view, id) {
       { method: 'POST', body: { type: 'note', actor: session.actor(), content } })))) {
       noteText.value = '';
       showProblem(null);
-      await guarded(refresh);
+      announce(`Note added to ${id}.`);
+      await guarded(refreshOnce);
     }
   }
 
@@ -61,7 +62,7 @@ export async function incidentPage(view, id) {
       if (!page.nextAfter) break;
     }
     heading.textContent = `Incident ${i.id}: ${i.title}`;
-    facts.replaceChildren(
+    replaceKeepingFocus(facts,
       h('dt', {}, 'Status'), h('dd', { 'data-field': 'status' }, badge('st', i.status)),
       h('dt', {}, 'Severity'), h('dd', { 'data-field': 'severity' }, i.severity || '—'),
       h('dt', {}, 'Commander'), h('dd', { 'data-field': 'commander' }, i.commander || '—'),
@@ -72,11 +73,14 @@ export async function incidentPage(view, id) {
     return i;
   }
 
-  const incident = await refresh();
+  // One re-read at a time, as the incident list's: live events can come faster than a re-read takes, and two side by side
+  // could render an older status after a newer one.
+  const refreshOnce = oneAtATime(refresh);
+  const incident = await refreshOnce();
   return {
     heading,
-    refresh,
-    onEvents: (events) => (events.some((e) => incidentOf(e) === id) ? refresh() : null),
+    refresh: refreshOnce,
+    onEvents: (events) => (events.some((e) => incidentOf(e) === id) ? refreshOnce() : null),
     position: incident.lastEventId,
   };
 }

@@ -1,8 +1,8 @@
 // The outbox page: deliveries to connectors that are waiting (pending) or gave up (dead), per connector, with
 // replay and skip (scope operate).
 import { api, mayUse } from './api.js';
-import { busy, guarded, reread, showProblem } from './ui.js';
-import { badge, h, table } from './views.js';
+import { announce, busy, guarded, reread, showProblem } from './ui.js';
+import { badge, h, replaceKeepingFocus, table } from './views.js';
 
 /** Renders the page into `view`; returns the page object the router keeps. */
 export async function outboxPage(view) {
@@ -15,6 +15,7 @@ export async function outboxPage(view) {
   async function change(row, what, button) {
     if (await busy(button, () => guarded(() => api(`/api/v1/outbox/${row.id}/${what}`, { method: 'POST' })))) {
       showProblem(null);
+      announce(`${what === 'replay' ? 'Replayed' : 'Skipped'} delivery ${row.id}.`);
       await guarded(refresh);
     }
   }
@@ -24,6 +25,7 @@ export async function outboxPage(view) {
   async function replayAll(connector, button) {
     if (await busy(button, () => guarded(() => api(`/api/v1/outbox/replay?connector=${encodeURIComponent(connector)}`, { method: 'POST' })))) {
       showProblem(null);
+      announce(`Replayed the dead deliveries to ${connector}.`);
       await guarded(refresh);
     }
   }
@@ -31,17 +33,20 @@ export async function outboxPage(view) {
   // A key without `operate` sees the deliveries with Replay and Skip greyed out (GET /api/v1/whoami), not a 403 per click.
   const canOperate = await mayUse('operate');
   const lacking = canOperate ? null : 'This key lacks the operate scope: Replay and Skip are greyed out.';
+  // Said on the page too, not only in the buttons' title: a greyed-out button takes no keyboard focus, so neither a
+  // keyboard nor a screen reader ever reaches its tooltip.
+  if (lacking) body.before(h('p', { class: 'help', 'data-field': 'lacking' }, lacking));
 
   async function refresh() {
     const [pending, dead] = await Promise.all([api('/api/v1/outbox?status=pending&limit=500'), api('/api/v1/outbox?status=dead&limit=500')]);
     const rows = [...dead.items, ...pending.items];
     const connectors = [...new Set(rows.map((r) => r.connector))].sort();
     if (connectors.length === 0) {
-      body.replaceChildren(h('p', { class: 'empty' }, 'Nothing pending or dead: every delivery went through.'));
+      replaceKeepingFocus(body, h('p', { class: 'empty' }, 'Nothing pending or dead: every delivery went through.'));
       return;
     }
     const deadOf = (c) => rows.filter((r) => r.connector === c && r.status === 'dead').length;
-    body.replaceChildren(...connectors.map((c) => h('section', { 'aria-label': `Connector ${c}` },
+    replaceKeepingFocus(body, ...connectors.map((c) => h('section', { 'aria-label': `Connector ${c}` },
       h('h3', {}, `${c} — ${deadOf(c)} dead, `
         + `${rows.filter((r) => r.connector === c && r.status === 'pending').length} pending`),
       deadOf(c) > 0 ? h('button', { type: 'button', 'data-action': 'replay-all', 'aria-label': `Replay all dead deliveries to ${c}`, disabled: !canOperate, title: lacking,

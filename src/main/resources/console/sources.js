@@ -3,7 +3,7 @@
 // GET /api/v1/sources; the store's health from /health.
 import { api, authHeaders } from './api.js';
 import { reread } from './ui.js';
-import { badge, h, table, when } from './views.js';
+import { badge, h, replaceKeepingFocus, table, when } from './views.js';
 
 /** Renders the page into `view`; returns the page object the router keeps ({ heading, refresh, onEvents, position }). */
 export async function sourcesPage(view) {
@@ -21,7 +21,7 @@ export async function sourcesPage(view) {
     const storeCheck = (health.checks || {}).store || {};
     store.replaceChildren(h('p', { 'data-check': 'store' }, 'Gateway: ', badge('hc', health.status),
       ' · store ', badge('hc', storeCheck.status), storeCheck.database ? ` (${storeCheck.database})` : ''));
-    webhooks.replaceChildren(table('Webhook sources',
+    replaceKeepingFocus(webhooks, table('Webhook sources',
       ['Source', { label: 'Auth', cls: 'hide-narrow' }, 'Accepted', 'Refused', { label: 'Last accepted', cls: 'hide-narrow' },
         { label: 'Last refusal', cls: 'hide-narrow' }],
       sources.webhooks.map((w) => h('tr', { 'data-source': w.name },
@@ -32,7 +32,7 @@ export async function sourcesPage(view) {
         h('td', { class: 'hide-narrow' }, when(w.lastAcceptedAt)),
         h('td', { class: 'hide-narrow error-cell' }, w.lastRefusal ? [w.lastRefusal, ' ', when(w.lastRefusedAt)] : '—'))),
       'No webhook sources are declared (connectors/<name>.yaml with kind: webhook-source).'));
-    pollers.replaceChildren(table('Pollers', ['Poller', 'Health', { label: 'Every', cls: 'hide-narrow' }, 'Detail'],
+    replaceKeepingFocus(pollers, table('Pollers', ['Poller', 'Health', { label: 'Every', cls: 'hide-narrow' }, 'Detail'],
       sources.pollers.map((p) => h('tr', { 'data-poller': p.name },
         h('th', { scope: 'row' }, p.name),
         h('td', {}, badge('hc', p.status), ` ${p.state.replace(/_/g, ' ')}`),

@@ -1,5 +1,6 @@
 // What every page does around the API: show a failure as the problem's title and detail (the alert box in
-// index.html), and keep a button disabled while its request runs.
+// index.html, role="alert": a screen reader says it at once), say what an action did (announce), and keep a button
+// disabled while its request runs.
 import { calm, pausedFor, Problem } from './api.js';
 
 let onScreen = null; // the problem the alert box shows, as it was handed to showProblem
@@ -23,6 +24,18 @@ export function showProblem(problem) {
   box.hidden = false;
 }
 document.getElementById('problem-close').addEventListener('click', () => showProblem(null));
+
+/**
+ * Says what the operator's own action did ("Acknowledged INC-7.") to a screen reader, politely (#announcement, not
+ * shown on screen: the page itself shows the change). A failure is not announced here: showProblem's alert says it.
+ */
+export function announce(message) {
+  const region = document.getElementById('announcement');
+  // Emptied first and filled a moment later: the same words twice in a row (a second note) change nothing in the
+  // region otherwise, and would not be read again.
+  region.textContent = '';
+  setTimeout(() => { region.textContent = message; }, 100);
+}
 
 export async function guarded(action) {
   try {

@@ -16,6 +16,40 @@ export function h(tag, attrs = {}, ...children) {
   return node;
 }
 
+/**
+ * container.replaceChildren(...nodes), keeping the keyboard focus: the pages draw their tables anew at each re-read (the
+ * list at every live event, the Outbox every 3 s), and the focused link or button went with the old ones, so the focus
+ * fell back to the start of the page. It goes to the same element in the new ones (the same row's link or action), or,
+ * when that is gone (a replayed delivery), to the page's heading, from where Tab leads back into the page.
+ */
+export function replaceKeepingFocus(container, ...nodes) {
+  const focused = document.activeElement;
+  const wasInside = focused !== container && container.contains(focused);
+  const again = wasInside ? sameElementSelector(focused) : null;
+  container.replaceChildren(...nodes);
+  if (!wasInside) return;
+  const target = (again && container.querySelector(again)) || document.querySelector('#view h2');
+  if (target) target.focus({ preventScroll: true });
+}
+
+// What identifies a focusable element of a page across a redraw: the row, section or table it is in (their data-
+// attributes and labels are the incident, delivery, source or connector), and its own action, link or label.
+const ROW_KEYS = ['data-incident', 'data-row', 'data-source', 'data-poller', 'aria-label'];
+const OWN_KEYS = ['data-action', 'href', 'aria-label'];
+
+function sameElementSelector(element) {
+  const own = selectorBy(element, OWN_KEYS);
+  if (!own) return null;
+  const row = element.parentElement && element.parentElement.closest(ROW_KEYS.map((k) => `[${k}]`).join(','));
+  const within = row ? selectorBy(row, ROW_KEYS) : null;
+  return within ? `${within} ${own}` : own;
+}
+
+function selectorBy(element, keys) {
+  const key = keys.find((k) => element.hasAttribute(k));
+  return key ? `${element.localName}[${key}="${CSS.escape(element.getAttribute(key))}"]` : null;
+}
+
 export function badge(kind, value) {
   return h('span', { class: `badge ${kind}-${value}` }, value ? String(value).replace(/_/g, ' ') : '—');
 }

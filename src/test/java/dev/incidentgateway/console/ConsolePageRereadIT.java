@@ -122,4 +122,55 @@ class ConsolePageRereadIT {
             waiting(page).until(ExpectedConditions.invisibilityOfElementLocated(By.id("problem")));
         }
     }
+
+    /**
+     * Counts the page's reads of the incident {@code arguments[0]} ({@code GET /api/v1/incidents/<id>}, the first request
+     * of each re-read of its page) that are in flight at once, in {@code window.mostAtOnce}; while {@code window.slow},
+     * each takes 1.5 s more, as from a loaded gateway.
+     */
+    private static final String SLOW_INCIDENT_READS = """
+            const fetchFromGateway = window.fetch, path = arguments[0];
+            window.atOnce = 0; window.mostAtOnce = 0; window.slow = false;
+            window.fetch = async (url, options) => {
+              if (String(url) !== path) return fetchFromGateway(url, options);
+              window.mostAtOnce = Math.max(window.mostAtOnce, ++window.atOnce);
+              try {
+                if (window.slow) await new Promise((resolve) => setTimeout(resolve, 1500));
+                return await fetchFromGateway(url, options);
+              } finally {
+                window.atOnce -= 1;
+              }
+            };""";
+
+    /**
+     * The incident page re-read itself at each live event of its incident even while the re-read before was still
+     * running: on a slow gateway, three events 0.4 s apart had three re-reads in flight at once, which could render an
+     * older status after a newer one. It now re-reads one at a time (ui.js oneAtATime, as the incident list), and shows
+     * every event once, in order.
+     */
+    @Test
+    void theIncidentPageReReadsOneAtATime() throws Exception {
+        HeadlessChromium.assumeAvailable();
+        try (GatewayFixture fixture = GatewayFixture.start(TestStore.Kind.H2, Map.of());
+             HeadlessChromium browser = HeadlessChromium.start(1280, 860)) {
+            HttpApi http = fixture.http();
+            assertThat(http.postJson("/api/v1/incidents", obj("id", "SER-1", "title", "Slow", "actor", "pat", "severity", "sev3")).status()).isEqualTo(201);
+            WebDriver page = ConsoleBrowserSupport.signIn(browser, fixture.gateway().port(), "/#/incidents/SER-1", "Pat", fixture.adminKey());
+            waitFor(page, By.cssSelector("ol.timeline li[data-type='declare']"));
+            waiting(page).until(ExpectedConditions.textToBePresentInElementLocated(By.id("live-status"), "Live (stream)"));
+            ((JavascriptExecutor) page).executeScript(SLOW_INCIDENT_READS + "window.slow = true;", "/api/v1/incidents/SER-1");
+
+            for (int n = 1; n <= 3; n++) {
+                assertThat(http.postJson("/api/v1/incidents/SER-1/events", obj("type", "note", "actor", "pat", "content", "note " + n)).status())
+                        .isEqualTo(201);
+                Thread.sleep(400); // each event its own live delivery (the page gathers those 150 ms apart), while a re-read runs
+            }
+            waiting(page).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("ol.timeline li[data-type='note']"), 3));
+            waiting(page).until(d -> Long.valueOf(0).equals(js(d, "return window.atOnce;")));
+            assertThat(js(page, "return window.mostAtOnce;")).as("re-reads of the incident in flight at once").isEqualTo(1L);
+            assertThat(page.findElements(By.cssSelector("ol.timeline li[data-type='note'] [data-field='content']")))
+                    .extracting(WebElement::getText).containsExactly("note 1", "note 2", "note 3");
+            assertNoConsoleErrors(browser);
+        }
+    }
 }
