@@ -221,7 +221,7 @@ public final class GatewayMain {
         ShutdownSignals signals = ShutdownSignals.install();
         try {
             GatewayConfig config = configs.get();
-            dev.incidentgateway.lifecycle.LogFormat.apply(config); // GATEWAY_LOG_FORMAT, before anything logs
+            dev.incidentgateway.lifecycle.GatewayLogging.apply(config); // GATEWAY_LOG_LEVEL / _FORMAT, before anything logs
             Gateway.create(config).runUntilStopped(signals);
             return OK;
         } catch (ConfigException e) {
