@@ -4,7 +4,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Expands {@code ${ENV}} and {@code ${ENV:default}} in configuration values, as Redpanda Connect does. */
+/**
+ * Expands {@code ${ENV}} and {@code ${ENV:default}} in configuration values, as Redpanda Connect does; an unset
+ * {@code ENV} whose {@code ENV_FILE} is set is read from that file, as every secret can be ({@link SecretFiles}).
+ */
 public final class EnvInterpolator {
     private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}");
 
@@ -12,7 +15,7 @@ public final class EnvInterpolator {
     }
 
     /**
-     * @throws IllegalArgumentException naming the variable when it is unset and has no default
+     * @throws IllegalArgumentException naming the variable when it is unset and has no default, or its file cannot be read
      */
     public static String expand(String value, Map<String, String> env) {
         if (value == null || !value.contains("${")) {
@@ -23,6 +26,9 @@ public final class EnvInterpolator {
         while (m.find()) {
             String name = m.group(1);
             String replacement = env.get(name);
+            if (replacement == null && env.containsKey(name + SecretFiles.SUFFIX)) {
+                replacement = SecretFiles.read(name, env);
+            }
             if (replacement == null) {
                 replacement = m.group(2);
             }

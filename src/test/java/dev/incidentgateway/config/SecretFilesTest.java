@@ -60,6 +60,17 @@ class SecretFilesTest {
     }
 
     @Test
+    void theConfigFilesEnvReferenceReadsTheFileOfAnUnsetVariable() throws Exception {
+        GatewayConfig config = GatewayConfig.load(Map.of("DB_PW_FILE", file("pw", SECRET + "\n").toString()),
+                Map.of("store.password", "${DB_PW}", "store.user", "${DB_USER:gateway}"));
+        assertThat(config.get(StoreSettings.DB_PASSWORD)).isEqualTo(SECRET);
+        assertThat(config.get(StoreSettings.DB_USER)).as("the default of a variable with no file").isEqualTo("gateway");
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of("DB_PW_FILE", dir.resolve("none").toString()),
+                Map.of("store.password", "${DB_PW:fallback}"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.password: DB_PW_FILE: no such file");
+    }
+
+    @Test
     void onlySecretsReadAFile() throws Exception {
         GatewayConfig config = GatewayConfig.load(Map.of("GATEWAY_HTTP_PORT_FILE", file("port", "9999").toString()), Map.of());
         assertThat(config.get(HttpSettings.HTTP_PORT)).as("not a secret: its _FILE variable means nothing").isEqualTo(8080);
