@@ -31,6 +31,9 @@ class SystemdUnitFileTest {
         GatewayConfig.KEYS.forEach(k -> settings.add(k.env()));
         GatewayConfig.KEYS.stream().filter(ConfigKey::isSecret).forEach(k -> settings.add(SecretFiles.variable(k)));
         assertThat(settings).as("the unit's variables").containsAll(environment.keySet());
+        List<String> examples = Files.readAllLines(UNIT).stream().filter(l -> l.startsWith("#Environment="))
+                .map(l -> l.substring("#Environment=".length()).split("=", 2)[0]).toList();
+        assertThat(settings).as("the variables of its commented-out examples").containsAll(examples);
 
         Set<String> credentials = values("LoadCredential").stream().map(v -> v.split(":", 2)[0]).collect(Collectors.toSet());
         Set<String> secretFiles = environment.entrySet().stream().filter(e -> e.getKey().endsWith(SecretFiles.SUFFIX))
