@@ -26,8 +26,8 @@ public final class EnvInterpolator {
         while (m.find()) {
             String name = m.group(1);
             String replacement = env.get(name);
-            if (replacement == null && env.containsKey(name + SecretFiles.SUFFIX)) {
-                replacement = SecretFiles.read(name, env);
+            if (replacement == null) {
+                replacement = SecretFiles.ofUnset(name, env);
             }
             if (replacement == null) {
                 replacement = m.group(2);

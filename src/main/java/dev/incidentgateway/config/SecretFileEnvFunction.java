@@ -41,9 +41,7 @@ public final class SecretFileEnvFunction implements PropertiesFunction {
     public String apply(String remainder) {
         int colon = remainder.indexOf(':');
         String name = colon < 0 ? remainder : remainder.substring(0, colon);
-        if (!env.containsKey(name) && env.containsKey(name + SecretFiles.SUFFIX)) {
-            return SecretFiles.read(name, env); // refused: the route does not build, and the start names the variable
-        }
-        return camels.apply(remainder);
+        String fromFile = SecretFiles.ofUnset(name, env); // refused: the route does not build, and the start names the variable
+        return fromFile != null ? fromFile : camels.apply(remainder);
     }
 }

@@ -51,11 +51,22 @@ public final class SecretFiles {
     }
 
     /**
+     * For a reference to any variable ({@code {{env:NAME}}} in a route, {@code ${NAME}} in the settings file): the
+     * content of the file {@code NAME_FILE} names when {@code NAME} is unset and {@code NAME_FILE} is set, else
+     * {@code null} (the reference resolves as it always did).
+     *
+     * @throws IllegalArgumentException what is wrong with the file, naming the variable and the path, never the content
+     */
+    public static String ofUnset(String name, Map<String, String> env) {
+        return !env.containsKey(name) && env.containsKey(name + SUFFIX) ? read(name, env) : null;
+    }
+
+    /**
      * The value of {@code name} from the file {@code <name>_FILE} names (which {@code env} must hold).
      *
      * @throws IllegalArgumentException what is wrong, naming the variables and the path, never the content
      */
-    public static String read(String name, Map<String, String> env) {
+    static String read(String name, Map<String, String> env) {
         String variable = name + SUFFIX;
         if (env.containsKey(name)) {
             throw new IllegalArgumentException("both " + name + " and " + variable + " are set; set one of them");
