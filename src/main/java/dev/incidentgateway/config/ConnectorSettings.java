@@ -26,17 +26,30 @@ public final class ConnectorSettings {
      * @throws ConfigException a secret's file that cannot be used, naming its variable
      */
     public static String text(ConfigKey<?> key, Map<String, String> env) {
-        String v = raw(key, env);
-        if (v == null || v.isBlank()) {
+        return orDefault(key, ifSet(key, env));
+    }
+
+    private static String orDefault(ConfigKey<?> key, String set) {
+        if (set == null) {
             return key.defaultValue() == null ? "" : key.defaultValue();
         }
-        return v;
+        return set;
     }
 
     /** True when the variable is set (not blank). */
     public static boolean isSet(ConfigKey<?> key, Map<String, String> env) {
+        return ifSet(key, env) != null;
+    }
+
+    /**
+     * The variable's value when it is set and not blank, else {@code null} (not the default): one read of a secret's
+     * file where a caller would otherwise ask {@link #isSet} and then {@link #text}.
+     *
+     * @throws ConfigException a secret's file that cannot be used, naming its variable
+     */
+    public static String ifSet(ConfigKey<?> key, Map<String, String> env) {
         String v = raw(key, env);
-        return v != null && !v.isBlank();
+        return v == null || v.isBlank() ? null : v;
     }
 
     private static String raw(ConfigKey<?> key, Map<String, String> env) {
@@ -79,24 +92,24 @@ public final class ConnectorSettings {
                                   java.util.function.UnaryOperator<String> masker) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%n# %s%n", heading));
+        // Each secret read once (a file's, too), for masking it wherever another setting quotes it.
+        List<String> secrets = keys.stream().filter(ConfigKey::isSecret).map(k -> text(k, env)).toList();
         for (ConfigKey<?> key : keys) {
-            String v = text(key, env);
-            String shown = key.isSecret() ? (v.isEmpty() ? "(empty)" : "****") : masked(v, keys, env, masker);
+            String set = ifSet(key, env);
+            String v = orDefault(key, set);
+            String shown = key.isSecret() ? (v.isEmpty() ? "(empty)" : "****") : masked(v, secrets, masker);
             // Connector settings come from the environment or their default (descriptors hold no values of them).
             out.append(String.format(Locale.ROOT, "%-26s %-30s = %s  [%s]%n    %s (default: %s)%n", key.name(), key.env(), shown,
-                    !isSet(key, env) ? "default" : SecretFiles.given(key, env) ? "file " + SecretFiles.variable(key) : "env", key.doc(),
-                    key.isSecret() ? "-" : masked(String.valueOf(key.defaultValue()), keys, env, masker)));
+                    set == null ? "default" : SecretFiles.given(key, env) ? "file " + SecretFiles.variable(key) : "env", key.doc(),
+                    key.isSecret() ? "-" : masked(String.valueOf(key.defaultValue()), secrets, masker)));
         }
         return out.toString();
     }
 
-    private static String masked(String value, List<ConfigKey<?>> keys, Map<String, String> env,
-                                 java.util.function.UnaryOperator<String> masker) {
+    private static String masked(String value, List<String> secrets, java.util.function.UnaryOperator<String> masker) {
         String out = masker.apply(Redact.url(value));
-        for (ConfigKey<?> key : keys) {
-            if (key.isSecret()) {
-                out = Redact.without(out, text(key, env));
-            }
+        for (String secret : secrets) {
+            out = Redact.without(out, secret);
         }
         return out;
     }

@@ -26,7 +26,8 @@ public record SlackSettings(String token, String channel, String apiUrl) {
     }
 
     private static String value(ConfigKey<String> key, Map<String, String> env) {
-        return ConnectorSettings.isSet(key, env) ? ConnectorSettings.text(key, env).strip() : null;
+        String value = ConnectorSettings.ifSet(key, env);
+        return value == null ? null : value.strip();
     }
 
     /** Never print the token (records print their components). */

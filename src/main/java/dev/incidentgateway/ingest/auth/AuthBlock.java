@@ -76,7 +76,7 @@ final class AuthBlock {
             return null;
         }
         ConfigKey<String> key = WebhookSecrets.key(source, variable);
-        String value = ConnectorSettings.isSet(key, env) ? ConnectorSettings.text(key, env) : null;
+        String value = ConnectorSettings.ifSet(key, env);
         if (value == null) {
             problems.add(file + ": auth.secretEnv " + variable + " is not set");
             return null;
