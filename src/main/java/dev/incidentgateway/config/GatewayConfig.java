@@ -178,7 +178,8 @@ public final class GatewayConfig {
         Map<String, String> env = new LinkedHashMap<>(this.env);
         values.forEach((k, v) -> env.put(k.env(), String.valueOf(v)));
         overrides.forEach((k, v) -> env.put(k.env(), v));
-        KEYS.forEach(k -> env.remove(SecretFiles.variable(k))); // the values read from files are in env now
+        // The secrets read from files are in env now (the other keys' variable + _FILE is no variable of ours to drop).
+        KEYS.stream().filter(ConfigKey::isSecret).forEach(k -> env.remove(SecretFiles.variable(k)));
         GatewayConfig copy = load(env, Map.of());
         // Every value went through env above; a key not overridden keeps where it came from, so a default stays one.
         Map<ConfigKey<?>, String> kept = new HashMap<>(copy.origins);
