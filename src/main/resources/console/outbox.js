@@ -12,22 +12,24 @@ export async function outboxPage(view) {
     + 'Replay sends a dead delivery again (Replay all dead: every one of that connector); skip gives it up and releases the '
     + 'deliveries behind it.'), body);
 
-  async function change(row, what, button) {
-    if (await busy(button, () => guarded(() => api(`/api/v1/outbox/${row.id}/${what}`, { method: 'POST' })))) {
+  // POSTs one operation with `button` busy; once the gateway took it, says `done` to a screen reader and reads anew.
+  async function operate(path, done, button) {
+    if (await busy(button, () => guarded(() => api(path, { method: 'POST' })))) {
       showProblem(null);
-      announce(`${what === 'replay' ? 'Replayed' : 'Skipped'} delivery ${row.id}.`);
+      announce(done);
       await guarded(refresh);
     }
   }
 
+  function change(row, what, button) {
+    return operate(`/api/v1/outbox/${row.id}/${what}`, `${what === 'replay' ? 'Replayed' : 'Skipped'} delivery ${row.id}.`, button);
+  }
+
   // Every dead delivery of one connector in one call (POST /api/v1/outbox/replay?connector=): after a revoked token or
   // an outage, an alert storm leaves hundreds of them.
-  async function replayAll(connector, button) {
-    if (await busy(button, () => guarded(() => api(`/api/v1/outbox/replay?connector=${encodeURIComponent(connector)}`, { method: 'POST' })))) {
-      showProblem(null);
-      announce(`Replayed the dead deliveries to ${connector}.`);
-      await guarded(refresh);
-    }
+  function replayAll(connector, button) {
+    return operate(`/api/v1/outbox/replay?connector=${encodeURIComponent(connector)}`, `Replayed the dead deliveries to ${connector}.`,
+      button);
   }
 
   // A key without `operate` sees the deliveries with Replay and Skip greyed out (GET /api/v1/whoami), not a 403 per click.
